@@ -1,0 +1,44 @@
+"""Language tags: compare `AR-SA`, `ar_SA` and `ar-sa` as one language while keeping the raw code."""
+
+from __future__ import annotations
+
+import re
+
+# BCP 47 in the simple form TMX files use: a 2-3 letter (or 4-8 for registered) primary subtag,
+# then alphanumeric subtags of 1-8 characters. `x-` private tags and `i-` grandfathered ones too.
+_TAG_RE = re.compile(r"^(?:[A-Za-z]{2,8}|[xXiI])(?:[-_][A-Za-z0-9]{1,8})*$")
+
+ALL_LANGUAGES = "*all*"
+#: The language pair tmkit works in unless told otherwise.
+DEFAULT_SOURCE_LANG = "ar"
+DEFAULT_TARGET_LANG = "en"
+
+
+def lang_key(raw: str) -> str:
+    """Comparison key of a language code: lower case, `_` read as `-`, surrounding space dropped."""
+    return raw.strip().replace("_", "-").lower()
+
+
+def primary_subtag(raw: str) -> str:
+    """The language part of a tag: `ar` for `AR-SA`."""
+    return lang_key(raw).split("-", 1)[0]
+
+
+def lang_matches(raw: str, wanted: str, *, region_fallback: bool = False) -> bool:
+    """Whether a variant tagged `raw` is in language `wanted`.
+
+    Exact on the comparison key by default. With ``region_fallback`` a bare `wanted`
+    (such as `ar`) also matches any regional variant (`ar-SA`, `AR_EG`), and a regional
+    `wanted` matches the bare language, as OmegaT's lookup does.
+    """
+    key, want = lang_key(raw), lang_key(wanted)
+    if key == want:
+        return True
+    if not region_fallback:
+        return False
+    return primary_subtag(key) == primary_subtag(want)
+
+
+def is_valid_tag(raw: str) -> bool:
+    """Whether `raw` has the syntax of a BCP 47 language tag (underscores tolerated)."""
+    return bool(_TAG_RE.match(raw.strip())) and raw == raw.strip()

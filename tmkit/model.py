@@ -1,0 +1,314 @@
+"""The data model of a translation memory: units, language variants, segments with inline markup, statuses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TypeAlias
+
+from tmkit.langtags import ALL_LANGUAGES, lang_key, lang_matches
+
+#: TMX has no segment status; tmkit carries it in these TU-level props.
+STATUS_PROP = "x-tmkit-status"
+REJECTED_PROP = "x-tmkit-rejected"
+
+#: Tags of inline elements that stand for native codes (formatting, placeholders) in TMX 1.4b.
+CODE_TAGS = frozenset({"bpt", "ept", "it", "ph", "ut"})
+#: All inline elements TMX 1.4b allows inside `<seg>` (and `sub` inside codes).
+INLINE_TAGS = CODE_TAGS | {"hi", "sub"}
+
+
+class Status(StrEnum):
+    """Where a segment stands in the translation workflow, in order of progress."""
+
+    NEW = "new"
+    DRAFT = "draft"
+    TRANSLATED = "translated"
+    REVIEWED = "reviewed"
+    FINAL = "final"
+
+    @property
+    def rank(self) -> int:
+        """Position in the workflow: NEW is 0, FINAL is 4."""
+        return _STATUS_ORDER.index(self)
+
+
+_STATUS_ORDER = list(Status)
+
+
+@dataclass(frozen=True, slots=True)
+class Prop:
+    """A `<prop>`: a typed piece of tool data; the same type may repeat, so props are kept in a list."""
+
+    type: str
+    value: str
+    lang: str | None = None
+    extra_attrs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A `<note>`: free text a person wrote about a header, unit or variant."""
+
+    text: str
+    lang: str | None = None
+    extra_attrs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Inline:
+    """An inline element inside a segment (`bpt`, `ept`, `it`, `ph`, `hi`, `ut`, `sub`, or foreign markup).
+
+    ``content`` holds text and nested elements in document order: for codes it is the escaped
+    native code (with any `sub` flows), for `hi` the highlighted translatable text.
+    """
+
+    tag: str
+    attrs: tuple[tuple[str, str], ...] = ()
+    content: tuple[Content, ...] = ()
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """The value of attribute ``name``."""
+        for key, value in self.attrs:
+            if key == name:
+                return value
+        return default
+
+    @property
+    def is_code(self) -> bool:
+        """Whether this element stands for a native code rather than translatable text."""
+        return self.tag in CODE_TAGS
+
+
+Content: TypeAlias = str | Inline
+
+
+def _plain(content: tuple[Content, ...], out: list[str], placeholders: bool, counter: list[int]) -> None:
+    for part in content:
+        if isinstance(part, str):
+            out.append(part)
+        elif part.tag == "hi" or part.tag not in INLINE_TAGS:
+            # Highlights and unknown wrappers mark up translatable text: keep what they hold.
+            _plain(part.content, out, placeholders, counter)
+        elif part.tag == "sub":
+            continue  # a sub-flow is a separate text, not part of this sentence
+        elif placeholders:
+            out.append(_placeholder(part, counter))
+
+
+def _placeholder(code: Inline, counter: list[int]) -> str:
+    counter[0] += 1
+    ident = code.get("i") or code.get("x") or str(counter[0])
+    if code.tag == "bpt":
+        return "{" + ident + "}"
+    if code.tag == "ept":
+        return "{/" + ident + "}"
+    if code.tag == "it":
+        return "{/" + ident + "}" if code.get("pos") == "end" else "{" + ident + "}"
+    return "{" + ident + "/}"
+
+
+def _iter_codes(content: tuple[Content, ...]) -> Iterator[Inline]:
+    for part in content:
+        if isinstance(part, Inline):
+            if part.is_code:
+                yield part
+            elif part.tag != "sub":
+                yield from _iter_codes(part.content)
+
+
+def normalize_content(parts: list[Content] | tuple[Content, ...]) -> tuple[Content, ...]:
+    """Join adjacent text runs and drop empty ones, so equal segments compare equal."""
+    out: list[Content] = []
+    for part in parts:
+        if isinstance(part, str):
+            if not part:
+                continue
+            if out and isinstance(out[-1], str):
+                out[-1] = out[-1] + part
+                continue
+        out.append(part)
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """The content of a `<seg>`: text and inline markup, whitespace exactly as written."""
+
+    content: tuple[Content, ...] = ()
+
+    @classmethod
+    def from_text(cls, text: str) -> Segment:
+        """A segment of plain text without markup."""
+        return cls((text,) if text else ())
+
+    @property
+    def plain(self) -> str:
+        """The translatable text with every code removed (what a reader sees)."""
+        if len(self.content) == 1 and isinstance(self.content[0], str):
+            return self.content[0]
+        out: list[str] = []
+        _plain(self.content, out, False, [0])
+        return "".join(out)
+
+    def placeholder_text(self) -> str:
+        """The text with each code as a placeholder: `{1}` opens, `{/1}` closes, `{2/}` stands alone."""
+        out: list[str] = []
+        _plain(self.content, out, True, [0])
+        return "".join(out)
+
+    @property
+    def has_markup(self) -> bool:
+        """Whether the segment holds any inline element."""
+        return any(isinstance(part, Inline) for part in self.content)
+
+    def codes(self) -> list[Inline]:
+        """The native-code elements in order, including those inside highlights."""
+        return list(_iter_codes(self.content))
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether the segment has no text other than white space."""
+        return not self.plain.strip()
+
+
+@dataclass(slots=True)
+class Variant:
+    """A `<tuv>`: the segment in one language, with its own props, notes and dates."""
+
+    lang: str
+    segment: Segment = field(default_factory=Segment)
+    props: list[Prop] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    creation_date: str | None = None
+    creation_id: str | None = None
+    change_date: str | None = None
+    change_id: str | None = None
+    usage_count: str | None = None
+    last_usage_date: str | None = None
+    #: Every other attribute (standard ones such as `o-encoding` and foreign ones) in file order.
+    extra_attrs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The plain text of the segment."""
+        return self.segment.plain
+
+
+@dataclass(slots=True)
+class TranslationUnit:
+    """A `<tu>`: one sentence (or other segment) in several languages, with its status."""
+
+    variants: list[Variant] = field(default_factory=list)
+    tuid: str | None = None
+    status: Status = Status.TRANSLATED
+    rejected: bool = False
+    #: A status value another tool wrote that tmkit does not know (e.g. `x-signed-off`); written
+    #: back unchanged while ``status`` stays DRAFT, the status tmkit reads it as.
+    status_label: str | None = None
+    srclang: str | None = None
+    props: list[Prop] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    creation_date: str | None = None
+    creation_id: str | None = None
+    change_date: str | None = None
+    change_id: str | None = None
+    usage_count: str | None = None
+    last_usage_date: str | None = None
+    extra_attrs: dict[str, str] = field(default_factory=dict)
+    #: Line of the `<tu>` start tag in the file it was read from (not part of equality).
+    line: int | None = field(default=None, compare=False)
+
+    def variants_in(self, lang: str, *, region_fallback: bool = False) -> list[Variant]:
+        """Every variant in language ``lang`` (a TU may hold two of one language)."""
+        return [v for v in self.variants if lang_matches(v.lang, lang, region_fallback=region_fallback)]
+
+    def variant(self, lang: str, *, region_fallback: bool = False) -> Variant | None:
+        """The first variant in language ``lang``, exact match preferred over a regional one."""
+        for v in self.variants:
+            if lang_matches(v.lang, lang):
+                return v
+        if region_fallback:
+            for v in self.variants:
+                if lang_matches(v.lang, lang, region_fallback=True):
+                    return v
+        return None
+
+    def source_lang(self, header_srclang: str | None) -> str | None:
+        """The source language that applies to this unit: its own `srclang`, else the header's."""
+        lang = self.srclang or header_srclang
+        return None if lang is None or lang == ALL_LANGUAGES else lang
+
+    def set_status(self, status: Status) -> None:
+        """Move the unit to ``status``, forgetting any foreign status label."""
+        self.status = status
+        self.status_label = None
+
+    def languages(self) -> list[str]:
+        """Comparison keys of the languages present, in order, without repeats."""
+        return list(dict.fromkeys(lang_key(v.lang) for v in self.variants))
+
+
+@dataclass(frozen=True, slots=True)
+class RawElement:
+    """An element kept only to be written back, such as `<ude>` and its `<map>` children."""
+
+    tag: str
+    attrs: tuple[tuple[str, str], ...] = ()
+    children: tuple[RawElement, ...] = ()
+
+
+@dataclass(slots=True)
+class Header:
+    """The `<header>` of a TMX document."""
+
+    srclang: str = "ar"
+    adminlang: str = "en"
+    segtype: str = "sentence"
+    datatype: str = "plaintext"
+    o_tmf: str = "tmkit"
+    #: The tool that wrote the file read; when tmkit writes, it names itself instead.
+    creationtool: str = "tmkit"
+    creationtoolversion: str = ""
+    creation_date: str | None = None
+    creation_id: str | None = None
+    change_date: str | None = None
+    change_id: str | None = None
+    props: list[Prop] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    udes: list[RawElement] = field(default_factory=list)
+    extra_attrs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Memory:
+    """A translation memory: a header and its units in file order."""
+
+    header: Header = field(default_factory=Header)
+    units: list[TranslationUnit] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def __iter__(self) -> Iterator[TranslationUnit]:
+        return iter(self.units)
+
+    def languages(self) -> dict[str, int]:
+        """Variants per language (comparison key), most frequent first."""
+        counts: dict[str, int] = {}
+        for tu in self.units:
+            for v in tu.variants:
+                key = lang_key(v.lang)
+                counts[key] = counts.get(key, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+    def pairs(
+        self, source: str, target: str, *, region_fallback: bool = True
+    ) -> Iterator[tuple[TranslationUnit, Variant, Variant]]:
+        """Units holding both languages, with their source and target variants."""
+        for tu in self.units:
+            src = tu.variant(source, region_fallback=region_fallback)
+            tgt = tu.variant(target, region_fallback=region_fallback)
+            if src is not None and tgt is not None:
+                yield tu, src, tgt
