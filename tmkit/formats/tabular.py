@@ -1,0 +1,168 @@
+"""TSV and CSV translation tables: read into units, write from units (one row per unit)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tmkit.atomic import atomic_write
+from tmkit.errors import InputError
+from tmkit.langtags import lang_key
+from tmkit.model import Memory, Note, Segment, Status, TranslationUnit, Variant
+
+_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_TSV_UNESCAPE_RE = re.compile(r"\\(.)")
+_TSV_UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+_ID_NAMES = {"tuid", "id"}
+_SOURCE_NAMES = {"source", "src"}
+_TARGET_NAMES = {"target", "tgt", "translation"}
+_STATUSES = {s.value: s for s in Status}
+
+
+def table_dialect(path: str | os.PathLike[str]) -> str:
+    """`csv` for .csv files, `tsv` for anything else."""
+    return "csv" if os.fspath(path).lower().endswith(".csv") else "tsv"
+
+
+def escape_tsv(value: str) -> str:
+    """A TSV cell: backslash, TAB, LF and CR written as `\\\\`, `\\t`, `\\n`, `\\r`."""
+    return "".join(_TSV_ESCAPES.get(ch, ch) for ch in value) if any(c in value for c in _TSV_ESCAPES) else value
+
+
+def unescape_tsv(value: str) -> str:
+    """Undo `escape_tsv`; an unknown escape is kept as written."""
+    if "\\" not in value:
+        return value
+    return _TSV_UNESCAPE_RE.sub(lambda m: _TSV_UNESCAPES.get(m.group(1), m.group(0)), value)
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    tuid: int | None
+    source: int
+    target: int
+    status: int | None
+    note: int | None
+    has_header: bool
+
+
+def _columns(first: list[str], source_lang: str, target_lang: str) -> _Columns:
+    names = [cell.strip().lower() for cell in first]
+
+    def find(options: set[str]) -> int | None:
+        return next((i for i, n in enumerate(names) if n in options), None)
+
+    source = find(_SOURCE_NAMES | {lang_key(source_lang)})
+    target = find(_TARGET_NAMES | {lang_key(target_lang)})
+    if source is not None and target is not None:
+        return _Columns(find(_ID_NAMES), source, target, find({"status"}), find({"note", "comment"}), True)
+    # No header: source, target, then an optional status.
+    return _Columns(None, 0, 1, 2, None, False)
+
+
+def iter_table(path: str | os.PathLike[str], *, source_lang: str, target_lang: str) -> Iterator[TranslationUnit]:
+    """Read a TSV (backslash escapes) or CSV (RFC 4180 quoting) file of translations.
+
+    A first row naming its columns (`tuid`/`id`, `source`/`src` or the source language code,
+    `target`/`tgt` or the target language code, `status`, `note`) is a header; otherwise the
+    columns are source, target and an optional status. Empty rows are skipped.
+    """
+    name = os.fspath(path)
+    dialect = table_dialect(name)
+    try:
+        handle = open(name, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(f"cannot open: {exc.strerror}", path=name) from None
+    with handle:
+        if dialect == "csv":
+            rows: Iterable[list[str]] = csv.reader(handle)
+        else:
+            rows = ([unescape_tsv(c) for c in line.rstrip("\r\n").split("\t")] for line in handle)
+        try:
+            columns: _Columns | None = None
+            for number, row in enumerate(rows, start=1):
+                line = number if dialect == "tsv" else getattr(rows, "line_num", number)
+                if not any(cell.strip() for cell in row):
+                    continue
+                if columns is None:
+                    columns = _columns(row, source_lang, target_lang)
+                    if columns.has_header:
+                        continue
+                yield _row_unit(row, columns, source_lang, target_lang, name, line)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=name) from None
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV: {exc}", path=name, line=getattr(rows, "line_num", None)) from None
+
+
+def _row_unit(
+    row: list[str], columns: _Columns, source_lang: str, target_lang: str, path: str, line: int
+) -> TranslationUnit:
+    needed = max(c for c in (columns.source, columns.target, columns.tuid) if c is not None)
+    if len(row) <= needed:
+        raise InputError(f"expected at least {needed + 1} columns, found {len(row)}", path=path, line=line)
+    source, target = row[columns.source], row[columns.target]
+    unit = TranslationUnit(
+        [Variant(source_lang, Segment.from_text(source)), Variant(target_lang, Segment.from_text(target))],
+        line=line,
+    )
+    if columns.tuid is not None and row[columns.tuid].strip():
+        unit.tuid = row[columns.tuid].strip()
+    has_status = columns.status is not None and len(row) > columns.status
+    status_text = row[columns.status].strip().lower() if has_status and columns.status is not None else ""
+    if status_text:
+        status = _STATUSES.get(status_text)
+        if status is None:
+            choices = ", ".join(_STATUSES)
+            raise InputError(f"unknown status {status_text!r} (one of {choices})", path=path, line=line)
+        unit.status = status
+    else:
+        unit.status = Status.TRANSLATED if source.strip() and target.strip() else Status.NEW
+    if columns.note is not None and len(row) > columns.note and row[columns.note].strip():
+        unit.notes.append(Note(row[columns.note]))
+    return unit
+
+
+def write_table(
+    path: str | os.PathLike[str] | Path,
+    memory: Memory,
+    *,
+    source_lang: str,
+    target_lang: str,
+    placeholders: bool = False,
+) -> int:
+    """Write one row per unit that has the source language: tuid, source, target, status.
+
+    The segments are written as plain text (codes dropped), or with `{1}`-style placeholders
+    for codes. Returns the number of rows written.
+    """
+    dialect = table_dialect(path)
+    rows = 0
+    with atomic_write(path, newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n") if dialect == "csv" else None
+        header = ["tuid", source_lang, target_lang, "status"]
+        for unit in [None, *memory.units]:
+            if unit is None:
+                cells = header
+            else:
+                src = unit.variant(source_lang, region_fallback=True)
+                if src is None:
+                    continue
+                tgt = unit.variant(target_lang, region_fallback=True)
+
+                def text(v: Variant | None) -> str:
+                    if v is None:
+                        return ""
+                    return v.segment.placeholder_text() if placeholders else v.segment.plain
+
+                cells = [unit.tuid or "", text(src), text(tgt), unit.status.value]
+                rows += 1
+            if writer is not None:
+                writer.writerow(cells)
+            else:
+                handle.write("\t".join(escape_tsv(c) for c in cells) + "\n")
+    return rows

@@ -1,0 +1,170 @@
+"""TMX validation: the rules the DTD cannot check (code pairing, languages, dates, source variant)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from lxml import etree
+
+from tmkit.errors import InputError
+from tmkit.formats.tmx_reader import TmxReader
+from tmkit.formats.xml_safety import SAFE_XML_OPTIONS
+from tmkit.langtags import ALL_LANGUAGES, is_valid_tag, lang_key
+from tmkit.model import INLINE_TAGS, Content, Inline, RawElement, TranslationUnit
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding of `validate_tmx`: where, how bad, which rule, what is wrong."""
+
+    path: str
+    line: int | None
+    severity: Severity
+    code: str
+    message: str
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message} [{self.code}]"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+#: How the reader's findings weigh in validation; those not listed are warnings.
+READER_ISSUE_SEVERITY = {
+    "header-attribute": Severity.ERROR,
+    "missing-source": Severity.ERROR,
+    "missing-header": Severity.ERROR,
+    "bad-date": Severity.ERROR,
+    "illegal-char": Severity.ERROR,
+    "unknown-version": Severity.ERROR,
+    "skipped-unit": Severity.ERROR,
+}
+
+
+def _check_codes(content: tuple[Content, ...], line: int | None, lang: str) -> Iterator[tuple[Severity, str, str]]:
+    """Pairing of bpt/ept by `i`, unique `i`, `it` with `pos`, `sub` only in codes, no foreign markup."""
+    open_i: dict[str, int] = {}
+    seen_i: set[str] = set()
+
+    def walk(parts: tuple[Content, ...], inside_code: bool) -> Iterator[tuple[Severity, str, str]]:
+        for part in parts:
+            if not isinstance(part, Inline):
+                continue
+            tag = part.tag
+            if tag not in INLINE_TAGS:
+                yield Severity.ERROR, "foreign-markup", f"<{tag}> is not TMX inline markup ({lang})"
+            elif tag == "sub" and not inside_code:
+                yield Severity.ERROR, "sub-outside-code", f"<sub> outside a code element ({lang})"
+            elif tag == "bpt" or tag == "ept":
+                i = part.get("i")
+                if i is None:
+                    yield Severity.ERROR, "missing-i", f"<{tag}> without the required i attribute ({lang})"
+                elif tag == "bpt":
+                    if i in seen_i:
+                        yield Severity.ERROR, "duplicate-i", f'two <bpt i="{i}"> in one segment ({lang})'
+                    seen_i.add(i)
+                    open_i[i] = open_i.get(i, 0) + 1
+                elif open_i.get(i, 0) > 0:
+                    open_i[i] -= 1
+                else:
+                    yield Severity.ERROR, "unpaired-ept", f'<ept i="{i}"> without an earlier <bpt i="{i}"> ({lang})'
+            elif tag == "it" and part.get("pos") not in ("begin", "end"):
+                yield Severity.ERROR, "it-pos", f'<it> needs pos="begin" or pos="end" ({lang})'
+            elif tag == "ut":
+                yield Severity.WARNING, "deprecated-ut", f"<ut> is deprecated in TMX 1.4 ({lang})"
+            yield from walk(part.content, inside_code or part.is_code)
+
+    yield from walk(content, False)
+    for i, count in open_i.items():
+        if count > 0:
+            yield Severity.ERROR, "unpaired-bpt", f'<bpt i="{i}"> without a later <ept i="{i}"> ({lang})'
+
+
+def _check_unit(unit: TranslationUnit) -> Iterator[tuple[Severity, str, str]]:
+    keys = set()
+    for variant in unit.variants:
+        if not is_valid_tag(variant.lang):
+            yield Severity.ERROR, "language-tag", f"xml:lang={variant.lang!r} is not a language tag"
+        keys.add(lang_key(variant.lang))
+        yield from _check_codes(variant.segment.content, unit.line, variant.lang)
+    if unit.srclang and unit.srclang != ALL_LANGUAGES and not is_valid_tag(unit.srclang):
+        yield Severity.ERROR, "language-tag", f"srclang={unit.srclang!r} is not a language tag"
+
+
+def _check_ude(ude: RawElement) -> Iterator[tuple[Severity, str, str]]:
+    has_base = any(k == "base" for k, _ in ude.attrs)
+    for child in ude.children:
+        if any(k == "code" for k, _ in child.attrs) and not has_base:
+            yield Severity.ERROR, "ude-base", "<map code=…> needs a base attribute on its <ude>"
+            return
+
+
+def validate_tmx(
+    path: str | os.PathLike[str], *, dtd: str | os.PathLike[str] | None = None, repair: bool = False
+) -> list[Problem]:
+    """Check a TMX file and list every problem found (an empty list means valid).
+
+    Malformed XML ends the check with an `InputError`; invalid units are reported and the rest
+    of the file is still checked. With ``dtd`` the document is also validated against that DTD
+    (read from the given local file, never from the document's DOCTYPE).
+    """
+    name = os.fspath(path)
+    problems: list[Problem] = []
+    reader = TmxReader(path, skip_invalid=True, repair=repair)
+    for unit in reader:
+        for severity, code, message in _check_unit(unit):
+            problems.append(Problem(name, unit.line, severity, code, message))
+    header = reader.header
+    if header is not None:
+        if header.srclang and header.srclang != ALL_LANGUAGES and not is_valid_tag(header.srclang):
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    Severity.ERROR,
+                    "language-tag",
+                    f"header srclang={header.srclang!r} is not a language tag",
+                )
+            )
+        for ude in header.udes:
+            for severity, code, message in _check_ude(ude):
+                problems.append(Problem(name, None, severity, code, message))
+    for issue in reader.issues + reader.skipped:
+        severity = READER_ISSUE_SEVERITY.get(issue.code, Severity.WARNING)
+        problems.append(Problem(name, issue.line, severity, issue.code, issue.message))
+    if dtd is not None:
+        problems.extend(_dtd_problems(name, Path(dtd)))
+    problems.sort(key=lambda p: (p.line or 0, p.severity != Severity.ERROR, p.code))
+    return problems
+
+
+def _dtd_problems(name: str, dtd_path: Path) -> list[Problem]:
+    try:
+        dtd = etree.DTD(str(dtd_path))
+    except (OSError, etree.DTDParseError) as exc:
+        raise InputError(f"cannot read DTD: {exc}", path=dtd_path) from None
+    parser = etree.XMLParser(**SAFE_XML_OPTIONS)
+    try:
+        tree = etree.parse(name, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(exc.msg.split(", line ")[0], path=name, line=exc.position[0], column=exc.position[1]) from None
+    if dtd.validate(tree):
+        return []
+    return [Problem(name, err.line, Severity.ERROR, "dtd", err.message) for err in dtd.error_log.filter_from_errors()]

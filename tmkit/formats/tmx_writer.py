@@ -1,0 +1,253 @@
+"""Where TMX is written: valid, deterministic TMX 1.4b in UTF-8, saved atomically."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO
+
+from tmkit.atomic import atomic_write
+from tmkit.formats.xml_safety import ILLEGAL_CHAR_RE
+from tmkit.model import (
+    REJECTED_PROP,
+    STATUS_PROP,
+    Content,
+    Header,
+    Memory,
+    Note,
+    Prop,
+    RawElement,
+    Segment,
+    Status,
+    TranslationUnit,
+    Variant,
+)
+
+XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTR_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
+)
+
+
+@dataclass(slots=True)
+class WriteReport:
+    """What a write did: units written and XML-illegal characters it had to drop."""
+
+    units: int = 0
+    illegal_chars_removed: int = 0
+
+
+class _Escaper:
+    """Escapes text for XML and drops (and counts) characters XML 1.0 cannot carry."""
+
+    __slots__ = ("removed",)
+
+    def __init__(self) -> None:
+        self.removed = 0
+
+    def _legal(self, value: str) -> str:
+        if ILLEGAL_CHAR_RE.search(value):
+            value, count = ILLEGAL_CHAR_RE.subn("", value)
+            self.removed += count
+        return value
+
+    def text(self, value: str) -> str:
+        return self._legal(value).translate(_TEXT_ESCAPES)
+
+    def attr(self, value: str) -> str:
+        return self._legal(value).translate(_ATTR_ESCAPES)
+
+
+class _NameScope:
+    """Spells Clark-notation attribute names (`{uri}local`) with prefixes declared on the element."""
+
+    def __init__(self) -> None:
+        self.declarations: list[tuple[str, str]] = []
+
+    def name(self, key: str) -> str:
+        if not key.startswith("{"):
+            return key
+        uri, local = key[1:].split("}", 1)
+        if uri == XML_NAMESPACE:
+            return f"xml:{local}"
+        for prefix, known in self.declarations:
+            if known == uri:
+                return f"{prefix}:{local}"
+        prefix = f"ns{len(self.declarations)}"
+        self.declarations.append((prefix, uri))
+        return f"{prefix}:{local}"
+
+
+class TmxWriter:
+    """Streams units into TMX text on an open file; use `write_tmx` to write a file atomically."""
+
+    def __init__(self, out: IO[str], header: Header) -> None:
+        from tmkit import __version__
+
+        self._out = out
+        self._esc = _Escaper()
+        self.report = WriteReport()
+        self._version = __version__
+        self._write_header(header)
+
+    # -- pieces -----------------------------------------------------------------------------
+
+    def _attrs(self, pairs: Iterable[tuple[str, str | None]]) -> str:
+        scope = _NameScope()
+        esc = self._esc
+        out = [f' {scope.name(k)}="{esc.attr(v)}"' for k, v in pairs if v is not None]
+        out.extend(f' xmlns:{prefix}="{esc.attr(uri)}"' for prefix, uri in scope.declarations)
+        return "".join(out)
+
+    def _prop(self, prop: Prop, indent: str) -> str:
+        attrs = self._attrs([("type", prop.type), ("xml:lang", prop.lang), *prop.extra_attrs])
+        return f"{indent}<prop{attrs}>{self._esc.text(prop.value)}</prop>\n"
+
+    def _note(self, note: Note, indent: str) -> str:
+        attrs = self._attrs([("xml:lang", note.lang), *note.extra_attrs])
+        return f"{indent}<note{attrs}>{self._esc.text(note.text)}</note>\n"
+
+    def _content(self, parts: Iterable[Content]) -> str:
+        out: list[str] = []
+        esc = self._esc
+        for part in parts:
+            if isinstance(part, str):
+                out.append(esc.text(part))
+            else:
+                attrs = self._attrs(part.attrs)
+                if part.content:
+                    out.append(f"<{part.tag}{attrs}>{self._content(part.content)}</{part.tag}>")
+                else:
+                    out.append(f"<{part.tag}{attrs}/>")
+        return "".join(out)
+
+    def _segment(self, segment: Segment) -> str:
+        content = segment.content
+        if len(content) == 1 and isinstance(content[0], str):
+            return self._esc.text(content[0])
+        return self._content(content)
+
+    def _raw(self, elem: RawElement, indent: str) -> str:
+        attrs = self._attrs(elem.attrs)
+        if not elem.children:
+            return f"{indent}<{elem.tag}{attrs}/>\n"
+        inner = "".join(self._raw(child, indent + "  ") for child in elem.children)
+        return f"{indent}<{elem.tag}{attrs}>\n{inner}{indent}</{elem.tag}>\n"
+
+    # -- document ---------------------------------------------------------------------------
+
+    def _write_header(self, header: Header) -> None:
+        attrs = self._attrs(
+            [
+                ("creationtool", "tmkit"),
+                ("creationtoolversion", self._version),
+                ("segtype", header.segtype or "sentence"),
+                ("o-tmf", header.o_tmf or "tmkit"),
+                ("adminlang", header.adminlang or "en"),
+                ("srclang", header.srclang or "*all*"),
+                ("datatype", header.datatype or "plaintext"),
+                ("creationdate", header.creation_date),
+                ("creationid", header.creation_id),
+                ("changedate", header.change_date),
+                ("changeid", header.change_id),
+                *header.extra_attrs.items(),
+            ]
+        )
+        parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n']
+        body = [self._note(n, "    ") for n in header.notes]
+        body += [self._prop(p, "    ") for p in header.props]
+        body += [self._raw(u, "    ") for u in header.udes]
+        if body:
+            parts.append(f"  <header{attrs}>\n{''.join(body)}  </header>\n")
+        else:
+            parts.append(f"  <header{attrs}/>\n")
+        parts.append("  <body>\n")
+        self._out.write("".join(parts))
+
+    def _variant(self, v: Variant) -> str:
+        attrs = self._attrs(
+            [
+                ("xml:lang", v.lang),
+                ("creationdate", v.creation_date),
+                ("creationid", v.creation_id),
+                ("changedate", v.change_date),
+                ("changeid", v.change_id),
+                ("usagecount", v.usage_count),
+                ("lastusagedate", v.last_usage_date),
+                *v.extra_attrs.items(),
+            ]
+        )
+        inner = [self._note(n, "        ") for n in v.notes]
+        inner += [self._prop(p, "        ") for p in v.props]
+        return f"      <tuv{attrs}>\n{''.join(inner)}        <seg>{self._segment(v.segment)}</seg>\n      </tuv>\n"
+
+    def write(self, unit: TranslationUnit) -> None:
+        """Append one unit."""
+        attrs = self._attrs(
+            [
+                ("tuid", unit.tuid),
+                ("srclang", unit.srclang),
+                ("creationdate", unit.creation_date),
+                ("creationid", unit.creation_id),
+                ("changedate", unit.change_date),
+                ("changeid", unit.change_id),
+                ("usagecount", unit.usage_count),
+                ("lastusagedate", unit.last_usage_date),
+                *unit.extra_attrs.items(),
+            ]
+        )
+        status = unit.status_label if (unit.status_label and unit.status is Status.DRAFT) else unit.status.value
+        parts = [f"    <tu{attrs}>\n"]
+        parts += [self._note(n, "      ") for n in unit.notes]
+        parts.append(f'      <prop type="{STATUS_PROP}">{self._esc.text(status)}</prop>\n')
+        if unit.rejected:
+            parts.append(f'      <prop type="{REJECTED_PROP}">1</prop>\n')
+        parts += [self._prop(p, "      ") for p in unit.props]
+        parts += [self._variant(v) for v in unit.variants]
+        parts.append("    </tu>\n")
+        self._out.write("".join(parts))
+        self.report.units += 1
+
+    def close(self) -> WriteReport:
+        """Finish the document and say what was written."""
+        self._out.write("  </body>\n</tmx>\n")
+        self.report.illegal_chars_removed = self._esc.removed
+        return self.report
+
+
+def write_tmx(
+    path: str | os.PathLike[str],
+    memory: Memory | None = None,
+    *,
+    header: Header | None = None,
+    units: Iterable[TranslationUnit] | None = None,
+) -> WriteReport:
+    """Write a memory (or a header and a stream of units) to ``path`` atomically as TMX 1.4b.
+
+    Output is deterministic: the same memory gives the same bytes. The header names tmkit as
+    creation tool; everything else in the model is written back as it is, notes before props
+    at each level (the order the DTD asks for).
+    """
+    if memory is not None:
+        header, units = memory.header, memory.units
+    if header is None or units is None:
+        raise TypeError("write_tmx needs a memory, or a header and units")
+    with atomic_write(path) as out:
+        writer = TmxWriter(out, header)
+        for unit in units:
+            writer.write(unit)
+        return writer.close()
+
+
+def dumps_tmx(memory: Memory) -> str:
+    """The TMX text of a memory, as `write_tmx` would write it."""
+    import io
+
+    buffer = io.StringIO()
+    writer = TmxWriter(buffer, memory.header)
+    for unit in memory.units:
+        writer.write(unit)
+    writer.close()
+    return buffer.getvalue()
