@@ -1,0 +1,67 @@
+"""Counts that describe a memory: units, languages, statuses, words and characters per language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tmkit.langtags import lang_key
+from tmkit.model import Status, TranslationUnit
+from tmkit.wordcount import count_chars, count_words
+
+
+@dataclass(slots=True)
+class LanguageCounts:
+    segments: int = 0
+    empty_segments: int = 0
+    words: int = 0
+    characters: int = 0
+
+
+@dataclass(slots=True)
+class MemoryStats:
+    units: int = 0
+    rejected: int = 0
+    statuses: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in Status})
+    languages: dict[str, LanguageCounts] = field(default_factory=dict)
+    units_with_markup: int = 0
+
+    def add(self, unit: TranslationUnit) -> None:
+        self.units += 1
+        self.rejected += unit.rejected
+        self.statuses[unit.status.value] += 1
+        markup = False
+        for variant in unit.variants:
+            counts = self.languages.setdefault(lang_key(variant.lang), LanguageCounts())
+            text = variant.segment.plain
+            counts.segments += 1
+            counts.empty_segments += not text.strip()
+            counts.words += count_words(text)
+            counts.characters += count_chars(text)
+            markup = markup or variant.segment.has_markup
+        self.units_with_markup += markup
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "units": self.units,
+            "statuses": dict(self.statuses),
+            "rejected": self.rejected,
+            "units_with_markup": self.units_with_markup,
+            "languages": {
+                lang: {
+                    "segments": c.segments,
+                    "empty_segments": c.empty_segments,
+                    "words": c.words,
+                    "characters": c.characters,
+                }
+                for lang, c in sorted(self.languages.items(), key=lambda kv: (-kv[1].segments, kv[0]))
+            },
+        }
+
+
+def memory_stats(units: Iterable[TranslationUnit]) -> MemoryStats:
+    """Count units as they stream by (works on files too big to hold in memory)."""
+    stats = MemoryStats()
+    for unit in units:
+        stats.add(unit)
+    return stats
