@@ -1,0 +1,41 @@
+"""The `tmkit` command: parses arguments and hands each subcommand to its module."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from tmkit import __version__
+from tmkit.cli import tm_commands
+from tmkit.cli.common import EXIT_USAGE, run_handler
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with tmkit's usage code (2) and a one-line message."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="tmkit",
+        description="Arabic–English translation memory toolkit: TMX, fuzzy matching, scoring, editor.",
+    )
+    parser.add_argument("--version", action="version", version=f"tmkit {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    tm_commands.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    return run_handler(handler, args)

@@ -1,0 +1,124 @@
+"""Shared plumbing of the command line: errors as one line, exit codes, progress bars, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from tmkit.errors import TmkitError
+from tmkit.formats.tmx_reader import ProgressCallback, TmxReader
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+#: Files smaller than this load too fast for a progress bar to be worth drawing.
+PROGRESS_MIN_BYTES = 8 * 1024 * 1024
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def error(message: str) -> None:
+    """Print one error line on stderr."""
+    print(f"tmkit: error: {message}", file=sys.stderr)
+
+
+def warn(message: str) -> None:
+    print(f"tmkit: warning: {message}", file=sys.stderr)
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+@contextmanager
+def progress_for(path: str, label: str) -> Iterator[ProgressCallback | None]:
+    """A progress callback drawing a bar on stderr, for big files read at an interactive terminal."""
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        size = 0
+    if size < PROGRESS_MIN_BYTES or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=size)
+
+        def update(done: int, total: int | None) -> None:
+            bar.update(task, completed=done)
+
+        yield update
+
+
+def add_reader_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="leave out units that cannot be read (reported with their line) instead of stopping",
+    )
+    parser.add_argument(
+        "--repair",
+        action="store_true",
+        help="remove XML-illegal control characters (reported with their line) before parsing",
+    )
+
+
+def make_reader(path: str, args: argparse.Namespace, on_progress: ProgressCallback | None = None) -> TmxReader:
+    return TmxReader(
+        path,
+        skip_invalid=getattr(args, "skip_invalid", False),
+        repair=getattr(args, "repair", False),
+        on_progress=on_progress,
+    )
+
+
+def report_reader(reader: TmxReader, *, quiet: bool = False) -> None:
+    """Tell the user on stderr what the reader skipped, repaired or found odd."""
+    for issue in reader.skipped:
+        print(f"tmkit: skipped: {issue.format(reader.path)}", file=sys.stderr)
+    if quiet or not reader.issue_counts:
+        return
+    summary = ", ".join(f"{count} {code}" for code, count in sorted(reader.issue_counts.items()))
+    warn(f"{reader.path}: {summary} (run 'tmkit validate' for details)")
+
+
+def run_handler(handler: Handler, args: argparse.Namespace) -> int:
+    """Run a command, turning every expected failure into one line and an exit code."""
+    try:
+        return handler(args)
+    except TmkitError as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        error("interrupted")
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`); that is not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except MemoryError:
+        error("out of memory")
+        return EXIT_INTERNAL
+    except Exception as exc:
+        if os.environ.get("TMKIT_DEBUG"):
+            raise
+        error(f"internal error: {type(exc).__name__}: {exc} (set TMKIT_DEBUG=1 for a traceback)")
+        return EXIT_INTERNAL

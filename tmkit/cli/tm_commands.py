@@ -1,0 +1,291 @@
+"""Memory commands: `validate`, `stats`, `convert`, `merge` and `merge-driver` (git)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from tmkit.cli.common import (
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_reader_options,
+    error,
+    make_reader,
+    print_json,
+    progress_for,
+    report_reader,
+)
+from tmkit.dates import now_tmx_date
+from tmkit.errors import InputError
+from tmkit.formats.aligned_text import read_aligned_text
+from tmkit.formats.tabular import iter_table, write_table
+from tmkit.formats.tmx_reader import read_tmx
+from tmkit.formats.tmx_validate import Severity, validate_tmx
+from tmkit.formats.tmx_writer import write_tmx
+from tmkit.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
+from tmkit.merge import DEFAULT_CONFLICT_POLICY, ConflictPolicy, MergeResult, merge_memories, merge_three_way
+from tmkit.model import Header, Memory
+from tmkit.stats import memory_stats
+
+TMX_SUFFIXES = (".tmx", ".tmx.gz")
+TABLE_SUFFIXES = (".tsv", ".csv", ".tab")
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser(
+        "validate",
+        help="check TMX files against TMX 1.4b",
+        description="Check TMX files: well-formedness, the rules of TMX 1.4b that a DTD cannot check "
+        "(bpt/ept pairing, unique i, it/pos, language tags, dates, source variant present), and "
+        "optionally the DTD itself. Exit 0 valid, 1 problems found, 2 unreadable input.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="TMX files (.tmx or .tmx.gz)")
+    p.add_argument("--dtd", metavar="PATH", help="also validate against this local copy of the TMX DTD")
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument("--json", action="store_true", help="print the problems as JSON")
+    p.add_argument("--repair", action="store_true", help="remove XML-illegal control characters before checking")
+    p.set_defaults(handler=cmd_validate)
+
+    p = commands.add_parser(
+        "stats",
+        help="count units, languages, statuses, words and characters",
+        description="Describe a TMX memory: units, languages, statuses, and segments, words and "
+        "characters per language. Streams the file, so any size works.",
+    )
+    p.add_argument("file", metavar="FILE", help="TMX file")
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
+    add_reader_options(p)
+    p.set_defaults(handler=cmd_stats)
+
+    p = commands.add_parser(
+        "convert",
+        help="TMX to TSV/CSV, TSV/CSV to TMX, two line-aligned text files to TMX",
+        description="Convert between TMX and tables, or pair two line-aligned text files into a TMX. "
+        "The formats follow the file names: .tmx, .tsv, .csv; two inputs are source and target text. "
+        "Tables have the columns tuid, source, target, status (a header row naming the columns, or "
+        "the languages, is recognised). TSV escapes backslash, TAB and newlines as \\\\, \\t, \\n.",
+    )
+    p.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="a .tmx, .tsv or .csv file; or source and target text files"
+    )
+    p.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="the file to write (.tmx, .tsv or .csv)")
+    p.add_argument(
+        "--src", metavar="LANG", help=f"source language (default: the TMX header's, else {DEFAULT_SOURCE_LANG})"
+    )
+    p.add_argument("--tgt", metavar="LANG", help=f"target language (default: {DEFAULT_TARGET_LANG})")
+    p.add_argument(
+        "--placeholders", action="store_true", help="in tables, write inline codes as {1} {/1} {2/} placeholders"
+    )
+    add_reader_options(p)
+    p.set_defaults(handler=cmd_convert)
+
+    p = commands.add_parser(
+        "merge",
+        help="combine memories with a policy for duplicates and conflicts",
+        description="Merge TMX memories into one. Units with the same source and translations are "
+        "duplicates (the most recently changed is kept). Units with the same source and different "
+        "translations are conflicts, settled by --policy. Exit 1 if --policy fail meets a conflict.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="TMX memories, in order of precedence")
+    p.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="the merged TMX to write")
+    p.add_argument(
+        "--policy",
+        choices=[c.value for c in ConflictPolicy],
+        default=DEFAULT_CONFLICT_POLICY.value,
+        help="what to keep when translations conflict: all of them as alternatives (default), the first, "
+        "the last, the newest, or fail",
+    )
+    add_reader_options(p)
+    p.set_defaults(handler=cmd_merge)
+
+    p = commands.add_parser(
+        "merge-driver",
+        help="three-way merge of a .tmx file, for git",
+        description="Git merge driver for TMX: merges OURS and THEIRS against their common BASE unit by "
+        "unit and writes the result into OURS. A unit changed differently on both sides is kept in both "
+        "versions, marked with a prop x-tmkit-conflict, and the exit code is 1 so git reports the conflict. "
+        "Set up with:  git config merge.tmx.driver 'tmkit merge-driver %%O %%A %%B'  and the "
+        ".gitattributes line  *.tmx merge=tmx",
+    )
+    p.add_argument("base", metavar="BASE", help="the common ancestor (git's %%O)")
+    p.add_argument("ours", metavar="OURS", help="our version, overwritten with the result (git's %%A)")
+    p.add_argument("theirs", metavar="THEIRS", help="their version (git's %%B)")
+    p.set_defaults(handler=cmd_merge_driver)
+
+
+# -- validate --------------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    exit_code = EXIT_OK
+    everything: list[dict[str, object]] = []
+    for path in args.files:
+        try:
+            problems = validate_tmx(path, dtd=args.dtd, repair=args.repair)
+        except InputError as exc:
+            if args.dtd and exc.path == os.fspath(args.dtd):
+                raise
+            error(str(exc))
+            everything.append(
+                {"path": path, "line": exc.line, "severity": "error", "code": "unreadable", "message": exc.message}
+            )
+            exit_code = EXIT_USAGE
+            continue
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        warnings = len(problems) - errors
+        if args.json:
+            everything.extend(p.as_dict() for p in problems)
+        else:
+            for problem in problems:
+                print(problem.format())
+            verdict = "valid" if errors == 0 else "invalid"
+            print(f"{path}: {verdict} ({errors} errors, {warnings} warnings)")
+        if (errors or (args.strict and warnings)) and exit_code == EXIT_OK:
+            exit_code = EXIT_CHECK_FAILED
+    if args.json:
+        print_json({"valid": exit_code == EXIT_OK, "problems": everything})
+    return exit_code
+
+
+# -- stats -----------------------------------------------------------------------------------
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with progress_for(args.file, "reading") as progress:
+        reader = make_reader(args.file, args, progress)
+        stats = memory_stats(reader)
+    report_reader(reader)
+    header = reader.header
+    data = {"file": args.file, "srclang": header.srclang if header else None, **stats.as_dict()}
+    if args.json:
+        print_json(data)
+        return EXIT_OK
+    print(f"file:      {args.file}")
+    print(f"source:    {data['srclang']}")
+    print(f"units:     {stats.units:,}   with inline codes: {stats.units_with_markup:,}")
+    statuses = ", ".join(f"{name} {count:,}" for name, count in stats.statuses.items())
+    print(f"statuses:  {statuses}; rejected {stats.rejected:,}")
+    print()
+    print(f"{'language':<10}{'segments':>10}{'empty':>8}{'words':>12}{'characters':>13}")
+    for lang, c in sorted(stats.languages.items(), key=lambda kv: (-kv[1].segments, kv[0])):
+        print(f"{lang:<10}{c.segments:>10,}{c.empty_segments:>8,}{c.words:>12,}{c.characters:>13,}")
+    return EXIT_OK
+
+
+# -- convert ---------------------------------------------------------------------------------
+
+
+def _kind(path: str) -> str:
+    lower = path.lower()
+    if lower.endswith(TMX_SUFFIXES):
+        return "tmx"
+    if lower.endswith(TABLE_SUFFIXES):
+        return "table"
+    return "text"
+
+
+def _new_header(source: str) -> Header:
+    return Header(srclang=source, creation_date=now_tmx_date())
+
+
+def _load(path: str, args: argparse.Namespace) -> Memory:
+    with progress_for(path, "reading") as progress:
+        reader = make_reader(path, args, progress)
+        units = list(reader)
+    report_reader(reader)
+    assert reader.header is not None
+    return Memory(reader.header, units)
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    inputs: list[str] = args.inputs
+    output: str = args.output
+    target_lang = args.tgt or DEFAULT_TARGET_LANG
+    out_kind = _kind(output)
+    if out_kind == "text":
+        error(f"{output}: cannot tell the output format; name it .tmx, .tsv or .csv")
+        return EXIT_USAGE
+    if any(os.path.abspath(i) == os.path.abspath(output) for i in inputs):
+        error(f"{output}: the output would overwrite an input")
+        return EXIT_USAGE
+    if len(inputs) == 2:
+        if out_kind != "tmx":
+            error("two line-aligned text files convert to a .tmx output")
+            return EXIT_USAGE
+        source_lang = args.src or DEFAULT_SOURCE_LANG
+        units = read_aligned_text(inputs[0], inputs[1], source_lang=source_lang, target_lang=target_lang)
+        memory = Memory(_new_header(source_lang), units)
+    elif len(inputs) == 1:
+        in_kind = _kind(inputs[0])
+        if in_kind == "tmx":
+            memory = _load(inputs[0], args)
+            header_src = memory.header.srclang
+            source_lang = args.src or (
+                header_src if header_src and header_src != ALL_LANGUAGES else DEFAULT_SOURCE_LANG
+            )
+        elif in_kind == "table":
+            source_lang = args.src or DEFAULT_SOURCE_LANG
+            units = list(iter_table(inputs[0], source_lang=source_lang, target_lang=target_lang))
+            memory = Memory(_new_header(source_lang), units)
+        else:
+            error(f"{inputs[0]}: a single input must be .tmx, .tsv or .csv (two text files make a TMX)")
+            return EXIT_USAGE
+    else:
+        error("convert takes one input file, or two line-aligned text files")
+        return EXIT_USAGE
+    if out_kind == "tmx":
+        report = write_tmx(output, memory)
+        if report.illegal_chars_removed:
+            print(f"tmkit: removed {report.illegal_chars_removed} XML-illegal characters", file=sys.stderr)
+        print(f"wrote {report.units:,} units to {output}", file=sys.stderr)
+    else:
+        rows = write_table(
+            output, memory, source_lang=source_lang, target_lang=target_lang, placeholders=args.placeholders
+        )
+        print(f"wrote {rows:,} rows ({source_lang} → {target_lang}) to {output}", file=sys.stderr)
+    return EXIT_OK
+
+
+# -- merge -----------------------------------------------------------------------------------
+
+
+def _print_conflicts(result: MergeResult, limit: int = 20) -> None:
+    for conflict in result.conflicts[:limit]:
+        lines = ", ".join(str(u.line) for u in conflict.units if u.line)
+        print(f"tmkit: conflict: {conflict.description}" + (f" (lines {lines})" if lines else ""), file=sys.stderr)
+    if len(result.conflicts) > limit:
+        print(f"tmkit: ... and {len(result.conflicts) - limit} more conflicts", file=sys.stderr)
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    memories = [_load(path, args) for path in args.files]
+    policy = ConflictPolicy(args.policy)
+    result = merge_memories(memories, policy=policy)
+    if policy is ConflictPolicy.FAIL and result.conflicts:
+        _print_conflicts(result)
+        error(f"{len(result.conflicts)} conflicting translations; nothing written (choose another --policy)")
+        return EXIT_CHECK_FAILED
+    write_tmx(args.output, result.memory)
+    total = sum(len(m) for m in memories)
+    print(
+        f"merged {total:,} units from {len(memories)} memories into {len(result.memory):,}: "
+        f"{result.duplicates_dropped:,} duplicates dropped, {len(result.conflicts):,} conflicts ({policy.value})",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_merge_driver(args: argparse.Namespace) -> int:
+    base, _ = read_tmx(args.base)
+    ours, _ = read_tmx(args.ours)
+    theirs, _ = read_tmx(args.theirs)
+    result = merge_three_way(base, ours, theirs)
+    write_tmx(args.ours, result.memory)
+    if result.conflicts:
+        _print_conflicts(result)
+        error(f"{len(result.conflicts)} units conflict; both versions kept, marked x-tmkit-conflict")
+        return EXIT_CHECK_FAILED
+    return EXIT_OK
