@@ -1,0 +1,82 @@
+"""Saving is atomic: the old file survives an error or a kill mid-write, and permissions are kept."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tmkit.atomic import atomic_write
+from tmkit.formats.tmx_reader import load_tmx
+from tmkit.formats.tmx_writer import write_tmx
+from tmkit.model import Header, Memory, Segment, TranslationUnit, Variant
+
+
+def small_memory(text: str) -> Memory:
+    return Memory(
+        Header(), [TranslationUnit([Variant("ar", Segment.from_text(text)), Variant("en", Segment.from_text("x"))])]
+    )
+
+
+def test_error_during_write_leaves_old_file_and_no_temp(tmp_path: Path) -> None:
+    path = tmp_path / "m.tmx"
+    path.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_write(path) as out:
+        out.write("half")
+        raise RuntimeError("disk on fire")
+    assert path.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.tmx"]
+
+
+def test_permissions_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "m.tmx"
+    write_tmx(path, small_memory("أ"))
+    os.chmod(path, 0o640)
+    write_tmx(path, small_memory("ب"))
+    assert (path.stat().st_mode & 0o777) == 0o640
+    assert load_tmx(path).units[0].variants[0].text == "ب"
+
+
+def test_new_file_gets_umask_permissions(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        write_tmx(tmp_path / "new.tmx", small_memory("أ"))
+    finally:
+        os.umask(old)
+    assert ((tmp_path / "new.tmx").stat().st_mode & 0o777) == 0o644
+
+
+WRITER = """
+import sys
+from tmkit.formats.tmx_writer import write_tmx
+from tmkit.model import Header, Segment, TranslationUnit, Variant
+
+def units():
+    for i in range(10_000_000):
+        if i == 2000:
+            print("writing", flush=True)
+        yield TranslationUnit([Variant("ar", Segment.from_text("جملة طويلة " * 20)), Variant("en", Segment.from_text("long sentence " * 20))])
+
+write_tmx(sys.argv[1], header=Header(), units=units())
+"""
+
+
+def test_killed_mid_save_leaves_old_file_intact(tmp_path: Path) -> None:
+    path = tmp_path / "m.tmx"
+    write_tmx(path, small_memory("الأصل"))
+    before = path.read_bytes()
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "writing"
+    time.sleep(0.3)
+    temps = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert temps and temps[0].stat().st_size > 0  # the big write really was under way
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert path.read_bytes() == before
+    assert load_tmx(path).units[0].variants[0].text == "الأصل"

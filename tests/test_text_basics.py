@@ -1,0 +1,91 @@
+"""Language tags, TMX dates and word counts: small tables of inputs and the answers they must give."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tmkit.dates import canonical_tmx_date, format_tmx_date, parse_tmx_date
+from tmkit.langtags import is_valid_tag, lang_key, lang_matches
+from tmkit.wordcount import count_chars, count_words
+
+
+@pytest.mark.parametrize(
+    ("raw", "wanted", "fallback", "expected"),
+    [
+        ("AR-SA", "ar-sa", False, True),
+        ("ar_SA", "AR-SA", False, True),
+        ("ar-SA", "ar", False, False),
+        ("ar-SA", "ar", True, True),
+        ("ar", "ar-EG", True, True),
+        ("arz", "ar", True, False),  # Egyptian Arabic's own code is another language
+        ("EN-US", "en", True, True),
+        ("en", "ar", True, False),
+    ],
+)
+def test_lang_matches(raw: str, wanted: str, fallback: bool, expected: bool) -> None:
+    assert lang_matches(raw, wanted, region_fallback=fallback) is expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "valid"),
+    [
+        ("ar", True),
+        ("AR-SA", True),
+        ("ar_EG", True),
+        ("zh-Hant-TW", True),
+        ("x-klingon", True),
+        ("", False),
+        ("arabic language", False),
+        ("ar-", False),
+        (" ar", False),
+        ("a", False),
+    ],
+)
+def test_tag_syntax(raw: str, valid: bool) -> None:
+    assert is_valid_tag(raw) is valid
+
+
+def test_lang_key() -> None:
+    assert lang_key(" AR_sa ") == "ar-sa"
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("20020125T210600Z", "20020125T210600Z"),
+        ("2010-02-23T04:43:27", "20100223T044327Z"),
+        ("2010-02-23T04:43:27Z", "20100223T044327Z"),
+        ("2010-02-23T06:43:27+02:00", "20100223T044327Z"),
+        ("2010-02-23T04:43:27.123Z", "20100223T044327Z"),
+        ("2010-02-23", "20100223T000000Z"),
+        ("20100223T0443Z", "20100223T044300Z"),
+        ("2010-13-01", None),
+        ("yesterday", None),
+        ("", None),
+    ],
+)
+def test_dates(raw: str, canonical: str | None) -> None:
+    assert canonical_tmx_date(raw) == canonical
+
+
+def test_date_round_trip() -> None:
+    when = datetime(2021, 6, 22, 9, 30, 5, tzinfo=UTC)
+    assert parse_tmx_date(format_tmx_date(when)) == when
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "chars"),
+    [
+        ("هل تقومون بعمل تعديلات ؟", 4, 20),  # a free-standing ؟ is not a word
+        ("مَرْحَبًا بِكُمْ", 2, 15),  # harakat do not split words; each is a code point
+        ("وقال: «الاقتصاد ينمو بنسبة ٣٫٥٪»", 5, 28),
+        ("Do you do alterations?", 4, 19),
+        ("  \t\n", 0, 0),
+        ("\U0001f600 ok", 1, 3),
+    ],
+)
+def test_counts(text: str, words: int, chars: int) -> None:
+    assert count_words(text) == words
+    assert count_chars(text) == chars
