@@ -1,0 +1,139 @@
+"""Text normalization for matching keys, concordance, QA and optional scoring (never for storage or display).
+
+Arabic (version ``ar-v1``), applied in this order:
+
+1. NFKC, which folds presentation forms pasted from shaped displays (``ﻻ`` → ``لا``).
+2. Bidi controls and zero-width characters removed (U+200B–U+200F, U+202A–U+202E,
+   U+2066–U+2069, U+061C, U+FEFF).
+3. Tatweel (U+0640) removed.
+4. Harakat and Quranic marks removed (U+0610–U+061A, U+064B–U+065F, U+0670, U+06D6–U+06ED).
+5. Alef forms ``أ إ آ ٱ`` → ``ا``; Persian-keyboard ``ی ک`` → Arabic ``ي ك``.
+6. Optional, off by default because they merge different words: alef maksura ``ى`` → ``ي``
+   (``fold_yeh``), teh marbuta ``ة`` → ``ه`` (``fold_teh_marbuta``), hamza carriers
+   ``ؤ ئ`` → ``ء`` (``fold_hamza``).
+7. Arabic-Indic ``٠–٩`` and Persian ``۰–۹`` digits → ASCII; Arabic decimal and thousands
+   separators ``٫ ٬`` → ``. ,``.
+8. With ``unify_punctuation`` (the default): ``؟ ، ؛ ٪`` → ``? , ; %``, typographic quotes → ``"``
+   and ``'``, dashes → ``-``, guillemets ``« »`` → ``"``.
+9. Case folded (for Latin text inside Arabic) and white space collapsed.
+
+English (version ``en-v1``): NFKC, bidi and zero-width characters removed, punctuation unified
+as in step 8, case folded, white space collapsed.
+
+The version string names the rules; it changes whenever a rule changes, and every key, match and
+score computed with a normalizer records it (`Normalizer.signature`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+NORMALIZER_VERSION = {"ar": "ar-v1", "en": "en-v1"}
+
+_BIDI_AND_ZERO_WIDTH = (
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\ufeff"
+)
+TATWEEL = "\u0640"
+_HARAKAT_RANGES = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+HARAKAT_RE = re.compile(f"[{_HARAKAT_RANGES}]")
+_REMOVE_TABLE = dict.fromkeys(map(ord, _BIDI_AND_ZERO_WIDTH + TATWEEL), None)
+_ALEF_TABLE = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ی": "ي", "ک": "ك"})
+_DIGIT_TABLE = str.maketrans(
+    {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}, "٫": ".", "٬": ","}
+)
+_PUNCT_TABLE = str.maketrans(
+    {
+        "؟": "?",
+        "،": ",",
+        "؛": ";",
+        "٪": "%",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+        "−": "-",
+        "\u06d4": ".",
+    }
+)
+_SPACE_RE = re.compile(r"\s+")
+_ARABIC_LETTER_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def is_arabic_language(lang: str) -> bool:
+    """Whether a language tag names Arabic (`ar`, `ar-SA`, `AR_eg`, `arb`, `arz`…)."""
+    primary = lang.strip().replace("_", "-").lower().split("-", 1)[0]
+    return primary == "ar" or (len(primary) == 3 and primary.startswith("ar") and primary not in ("arn", "arp", "arw"))
+
+
+def has_arabic(text: str) -> bool:
+    return bool(_ARABIC_LETTER_RE.search(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Normalizer:
+    """A configured normalizer for one language; `__call__` gives the key of a text."""
+
+    lang: str = "ar"
+    fold_yeh: bool = False
+    fold_teh_marbuta: bool = False
+    fold_hamza: bool = False
+    unify_punctuation: bool = True
+    casefold: bool = True
+
+    @property
+    def arabic(self) -> bool:
+        return is_arabic_language(self.lang)
+
+    @property
+    def signature(self) -> str:
+        """The rules applied, e.g. `ar-v1` or `ar-v1+yeh+teh`; recorded wherever a key is used."""
+        base = NORMALIZER_VERSION["ar" if self.arabic else "en"]
+        flags = []
+        if self.arabic:
+            flags += [
+                name
+                for name, on in (("yeh", self.fold_yeh), ("teh", self.fold_teh_marbuta), ("hamza", self.fold_hamza))
+                if on
+            ]
+        if not self.unify_punctuation:
+            flags.append("keep-punct")
+        if not self.casefold:
+            flags.append("keep-case")
+        return "+".join([base, *flags])
+
+    def __call__(self, text: str) -> str:
+        text = unicodedata.normalize("NFKC", text).translate(_REMOVE_TABLE)
+        if self.arabic or has_arabic(text):
+            text = HARAKAT_RE.sub("", text).translate(_ALEF_TABLE)
+            if self.fold_yeh:
+                text = text.replace("ى", "ي")
+            if self.fold_teh_marbuta:
+                text = text.replace("ة", "ه")
+            if self.fold_hamza:
+                text = text.replace("ؤ", "ء").replace("ئ", "ء")
+        text = text.translate(_DIGIT_TABLE)
+        if self.unify_punctuation:
+            text = text.translate(_PUNCT_TABLE)
+        if self.casefold:
+            text = text.casefold()
+        return _SPACE_RE.sub(" ", text).strip()
+
+
+def normalizer_for(lang: str, **options: bool) -> Normalizer:
+    """The default normalizer for a language tag, with optional folds switched on by name."""
+    return Normalizer(lang=lang, **options)
+
+
+def normalize(text: str, lang: str = "ar", **options: bool) -> str:
+    """Normalize ``text`` for language ``lang`` (see the module docstring for the rules)."""
+    return Normalizer(lang=lang, **options)(text)
