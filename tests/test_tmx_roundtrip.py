@@ -232,3 +232,12 @@ def test_illegal_characters_are_dropped_and_counted(tmp_path: Path) -> None:
     report = write_tmx(tmp_path / "m.tmx", memory)
     assert report.illegal_chars_removed == 2
     assert load_tmx(tmp_path / "m.tmx").units[0].variants[0].text == "نصمعرموز"
+
+
+@settings(max_examples=200, deadline=None)
+@given(segment=segments)
+def test_segment_markup_round_trip(segment: Segment) -> None:
+    from tmkit.formats.tmx_reader import segment_from_xml
+    from tmkit.formats.tmx_writer import segment_to_xml
+
+    assert segment_from_xml(segment_to_xml(segment)) == segment

@@ -146,7 +146,7 @@ def _table(
     if "letters" not in skip:
         table.update(_ALEF_TABLE)
     if arabic and "spelling" not in skip:
-        folds = {"ى": "ي"} if fold_yeh else {}
+        folds: dict[str, str | None] = {"ى": "ي"} if fold_yeh else {}
         if fold_teh:
             folds["ة"] = "ه"
         if fold_hamza:

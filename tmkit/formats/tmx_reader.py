@@ -432,27 +432,41 @@ class TmxReader:
         return variant
 
     def _segment(self, seg: Any) -> Segment:
-        if len(seg) == 0:
-            text = seg.text
-            return Segment((text,) if text else ())
-        return Segment(normalize_content(self._content(seg)))
+        try:
+            return _read_segment(seg, self._ns)
+        except ValueError as exc:
+            raise _UnitError(str(exc), seg.sourceline) from None
 
-    def _content(self, elem: Any) -> list[Content]:
-        parts: list[Content] = []
-        if elem.text:
-            parts.append(elem.text)
-        for child in elem:
-            tag = child.tag
-            if not isinstance(tag, str):
-                if isinstance(child, etree._Entity):
-                    raise _UnitError(f"entity reference &{child.name}; is not allowed in TMX", child.sourceline)
-                continue
-            local = self._local(tag)
-            assert local is not None
-            parts.append(Inline(local, tuple(child.attrib.items()), normalize_content(self._content(child))))
-            if child.tail:
-                parts.append(child.tail)
-        return parts
+
+def _read_segment(seg: Any, ns: str = "") -> Segment:
+    if len(seg) == 0:
+        text = seg.text
+        return Segment((text,) if text else ())
+    return Segment(normalize_content(_read_content(seg, ns)))
+
+
+def _read_content(elem: Any, ns: str) -> list[Content]:
+    """Text and inline elements of an element, in order (never just ``.text``: that loses the rest)."""
+    parts: list[Content] = []
+    if elem.text:
+        parts.append(elem.text)
+    for child in elem:
+        tag = child.tag
+        if not isinstance(tag, str):
+            if isinstance(child, etree._Entity):
+                raise ValueError(f"entity reference &{child.name}; is not allowed in TMX")
+            continue
+        local = tag[len(ns) :] if ns and tag.startswith(ns) else tag
+        parts.append(Inline(local, tuple(child.attrib.items()), normalize_content(_read_content(child, ns))))
+        if child.tail:
+            parts.append(child.tail)
+    return parts
+
+
+def segment_from_xml(markup: str) -> Segment:
+    """A segment from the inner markup of a `<seg>` (as `segment_to_xml` writes it)."""
+    parser = etree.XMLParser(**SAFE_XML_OPTIONS)
+    return _read_segment(etree.fromstring(f"<seg>{markup}</seg>", parser))
 
 
 def _syntax_error_details(exc: etree.XMLSyntaxError) -> tuple[int | None, int | None, str]:

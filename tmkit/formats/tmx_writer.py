@@ -80,19 +80,11 @@ class _NameScope:
         return f"{prefix}:{local}"
 
 
-class TmxWriter:
-    """Streams units into TMX text on an open file; use `write_tmx` to write a file atomically."""
+class _MarkupWriter:
+    """Writes attributes and segment content as escaped XML text."""
 
-    def __init__(self, out: IO[str], header: Header) -> None:
-        from tmkit import __version__
-
-        self._out = out
+    def __init__(self) -> None:
         self._esc = _Escaper()
-        self.report = WriteReport()
-        self._version = __version__
-        self._write_header(header)
-
-    # -- pieces -----------------------------------------------------------------------------
 
     def _attrs(self, pairs: Iterable[tuple[str, str | None]]) -> str:
         scope = _NameScope()
@@ -100,14 +92,6 @@ class TmxWriter:
         out = [f' {scope.name(k)}="{esc.attr(v)}"' for k, v in pairs if v is not None]
         out.extend(f' xmlns:{prefix}="{esc.attr(uri)}"' for prefix, uri in scope.declarations)
         return "".join(out)
-
-    def _prop(self, prop: Prop, indent: str) -> str:
-        attrs = self._attrs([("type", prop.type), ("xml:lang", prop.lang), *prop.extra_attrs])
-        return f"{indent}<prop{attrs}>{self._esc.text(prop.value)}</prop>\n"
-
-    def _note(self, note: Note, indent: str) -> str:
-        attrs = self._attrs([("xml:lang", note.lang), *note.extra_attrs])
-        return f"{indent}<note{attrs}>{self._esc.text(note.text)}</note>\n"
 
     def _content(self, parts: Iterable[Content]) -> str:
         out: list[str] = []
@@ -128,6 +112,32 @@ class TmxWriter:
         if len(content) == 1 and isinstance(content[0], str):
             return self._esc.text(content[0])
         return self._content(content)
+
+
+def segment_to_xml(segment: Segment) -> str:
+    """The inner markup of a `<seg>` for a segment (XML-illegal characters dropped)."""
+    return _MarkupWriter()._segment(segment)
+
+
+class TmxWriter(_MarkupWriter):
+    """Streams units into TMX text on an open file; use `write_tmx` to write a file atomically."""
+
+    def __init__(self, out: IO[str], header: Header) -> None:
+        from tmkit import __version__
+
+        super().__init__()
+        self._out = out
+        self.report = WriteReport()
+        self._version = __version__
+        self._write_header(header)
+
+    def _prop(self, prop: Prop, indent: str) -> str:
+        attrs = self._attrs([("type", prop.type), ("xml:lang", prop.lang), *prop.extra_attrs])
+        return f"{indent}<prop{attrs}>{self._esc.text(prop.value)}</prop>\n"
+
+    def _note(self, note: Note, indent: str) -> str:
+        attrs = self._attrs([("xml:lang", note.lang), *note.extra_attrs])
+        return f"{indent}<note{attrs}>{self._esc.text(note.text)}</note>\n"
 
     def _raw(self, elem: RawElement, indent: str) -> str:
         attrs = self._attrs(elem.attrs)
