@@ -1,0 +1,273 @@
+"""Quality gates on scores: thresholds (`chrf=55`), regression against a stored baseline, significance; verdicts."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from tmkit.errors import InputError, TmkitError
+from tmkit.scoring import HIGHER_IS_BETTER, METRIC_NAMES, Comparison, CorpusScore, ScoringError, metric_key
+
+#: Signature fields that do not change a score: a baseline may differ in them.
+_NEUTRAL_FIELDS = frozenset({"version", "bs", "seed", "ar", "tmkit-align"})
+_GATE_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+]*)\s*(?:=|:|>=|<=)\s*([-+]?\d+(?:\.\d+)?)\s*$")
+#: Scores are stored with full precision; this only absorbs floating-point noise in differences.
+_EPSILON = 1e-9
+
+
+class GateKind(StrEnum):
+    """What a gate compares: the score with a floor or a ceiling, its drop from a baseline, or significance."""
+
+    MIN = "min"
+    MAX = "max"
+    MAX_DROP = "max-drop"
+    NOT_WORSE = "not-worse"
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """A condition one metric must meet for the run to pass."""
+
+    kind: GateKind
+    metric: str
+    threshold: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return METRIC_NAMES[self.metric]
+
+    @property
+    def label(self) -> str:
+        """A short readable statement of the condition, e.g. `chrF2 >= 55`."""
+        value = _number(self.threshold)
+        if self.kind is GateKind.MIN:
+            return f"{self.name} >= {value}"
+        if self.kind is GateKind.MAX:
+            return f"{self.name} <= {value}"
+        if self.kind is GateKind.MAX_DROP:
+            return f"{self.name} drop <= {value} from baseline"
+        return f"{self.name} not significantly worse"
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    """A gate and what the run measured against it."""
+
+    gate: Gate
+    passed: bool
+    #: The score (min/max), the drop from the baseline (max-drop) or the p-value (not-worse).
+    value: float
+    message: str
+    baseline: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """Scores from an earlier run (a tmkit score JSON report, or sacrebleu's `-f json` output)."""
+
+    path: str
+    scores: Mapping[str, float]
+    signatures: Mapping[str, str]
+    n_segments: int | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def parse_gate(spec: str, kind: GateKind | str) -> Gate:
+    """A gate from `chrf=55` (also `chrF2=55`, `bleu:20`, `ter<=60`); the kind says which comparison."""
+    gate_kind = GateKind(kind)
+    match = _GATE_RE.match(spec)
+    if match is None:
+        raise InputError(f"cannot read the gate {spec!r}: write METRIC=NUMBER, e.g. chrf=55")
+    try:
+        key = metric_key(match.group(1))
+    except ScoringError as exc:
+        raise InputError(f"in the gate {spec!r}: {exc}") from None
+    threshold = float(match.group(2))
+    if gate_kind in (GateKind.MIN, GateKind.MAX) and not 0 <= threshold <= 100 and key != "ter":
+        raise InputError(f"in the gate {spec!r}: scores run from 0 to 100")
+    if gate_kind is GateKind.MAX_DROP and threshold < 0:
+        raise InputError(f"in the gate {spec!r}: a drop is a positive number of points")
+    return Gate(gate_kind, key, threshold)
+
+
+def parse_gates(
+    *, minimum: Iterable[str] = (), maximum: Iterable[str] = (), max_drop: Iterable[str] = ()
+) -> list[Gate]:
+    """Gates from the `--min`, `--max` and `--max-drop` values, in that order; a repeated gate is an error."""
+    gates = [parse_gate(s, GateKind.MIN) for s in minimum]
+    gates += [parse_gate(s, GateKind.MAX) for s in maximum]
+    gates += [parse_gate(s, GateKind.MAX_DROP) for s in max_drop]
+    seen: set[tuple[GateKind, str]] = set()
+    for gate in gates:
+        if (gate.kind, gate.metric) in seen:
+            raise InputError(f"two --{gate.kind.value} gates for {gate.name}")
+        seen.add((gate.kind, gate.metric))
+    return gates
+
+
+# -- baselines ----------------------------------------------------------------------------------
+
+
+def _signature_fields(signature: str) -> dict[str, str]:
+    fields = {}
+    for part in signature.split("|"):
+        key, _, value = part.partition(":")
+        if key:
+            fields[key] = value
+    fields.setdefault("tmkit-norm", "none")
+    return fields
+
+
+def _sacrebleu_entry(entry: Mapping[str, Any], path: str) -> tuple[str, float, str]:
+    try:
+        return metric_key(str(entry["name"])), float(entry["score"]), str(entry.get("signature", ""))
+    except (KeyError, TypeError, ValueError, ScoringError) as exc:
+        raise InputError(f"not a score report: a metric entry lacks name or score ({exc})", path=path) from None
+
+
+def load_baseline(path: str) -> Baseline:
+    """Read a baseline: tmkit's JSON score report, or sacrebleu's JSON (one object, or a list of them)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot open: {exc.strerror}", path=path) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(f"not a JSON score report ({exc.__class__.__name__})", path=path, line=line) from None
+    if isinstance(data, dict) and data.get("tool") == "tmkit":
+        if data.get("command") != "score":
+            raise InputError(f"a tmkit {data.get('command')} report, not a score report", path=path)
+        entries = data.get("metrics")
+        n_segments = data.get("n_segments")
+    elif isinstance(data, dict):
+        entries, n_segments = [data], None
+    elif isinstance(data, list):
+        entries, n_segments = data, None
+    else:
+        entries, n_segments = None, None
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
+        raise InputError("not a score report: no metrics found", path=path)
+    scores, signatures = {}, {}
+    for entry in entries:
+        key, score, signature = _sacrebleu_entry(entry, path)
+        if not math.isfinite(score):
+            raise InputError(f"the {METRIC_NAMES[key]} score is not a number", path=path)
+        scores[key], signatures[key] = score, signature
+    return Baseline(path, scores, signatures, n_segments if isinstance(n_segments, int) else None)
+
+
+def check_baseline(baseline: Baseline, corpus: CorpusScore, keys: Iterable[str]) -> list[str]:
+    """Refuse a baseline scored differently for the gated metrics; return warnings for harmless differences."""
+    warnings = []
+    for key in keys:
+        name = METRIC_NAMES[key]
+        if key not in baseline.scores:
+            have = ", ".join(METRIC_NAMES[k] for k in baseline.scores) or "nothing"
+            raise InputError(f"the baseline has no {name} score (it has {have})", path=baseline.path)
+        old = _signature_fields(baseline.signatures.get(key, ""))
+        new = _signature_fields(corpus[key].signature)
+        differences = [
+            f"{field_name}:{old.get(field_name, '?')} there, {field_name}:{value} here"
+            for field_name, value in new.items()
+            if field_name not in _NEUTRAL_FIELDS and field_name in old and old[field_name] != value
+        ]
+        if (old.get("tmkit-norm") or "none") != new.get("tmkit-norm"):
+            differences.append(f"normalization {old.get('tmkit-norm')} there, {new.get('tmkit-norm')} here")
+        if differences:
+            raise InputError(
+                f"the baseline's {name} was computed differently ({'; '.join(dict.fromkeys(differences))}): "
+                "scores are not comparable; score the baseline again with the same options",
+                path=baseline.path,
+            )
+        if "version" in old and old["version"] != new.get("version"):
+            warnings.append(
+                f"{baseline.path}: {name} was computed with sacrebleu {old['version']}, "
+                f"this run uses {new.get('version')}"
+            )
+    if baseline.n_segments is not None and baseline.n_segments != corpus.n_segments:
+        warnings.append(
+            f"{baseline.path}: the baseline scored {baseline.n_segments} segments, this run {corpus.n_segments}: "
+            "is it the same test set?"
+        )
+    return warnings
+
+
+# -- verdicts -----------------------------------------------------------------------------------
+
+
+def evaluate_gates(
+    gates: Sequence[Gate],
+    corpus: CorpusScore,
+    *,
+    baseline: Baseline | None = None,
+    comparison: Comparison | None = None,
+    compared_with: str = "the other system",
+) -> tuple[GateResult, ...]:
+    """Check every gate against the scores (and the baseline or the paired test it needs)."""
+    results = []
+    for gate in gates:
+        if gate.kind is GateKind.NOT_WORSE:
+            if comparison is None:
+                raise TmkitError("the not-worse gate needs a comparison with another system (--compare)")
+            test = comparison[gate.metric]
+            worse = test.significant and not test.better and test.delta != 0
+            verdict = "significantly worse than" if worse else "not significantly worse than"
+            message = (
+                f"{gate.name} {test.score:.2f} vs {test.baseline_score:.2f}: {verdict} {compared_with} "
+                f"(p = {test.p_value:.4f})"
+            )
+            results.append(GateResult(gate, not worse, test.p_value, message, test.baseline_score))
+            continue
+        score = corpus[gate.metric].score
+        if gate.kind is GateKind.MIN:
+            passed = score >= gate.threshold - _EPSILON
+            relation = ">=" if passed else "<"
+            message = f"{gate.name} = {score:.2f} {relation} {_number(gate.threshold)} (minimum)"
+            results.append(GateResult(gate, passed, score, message))
+        elif gate.kind is GateKind.MAX:
+            passed = score <= gate.threshold + _EPSILON
+            relation = "<=" if passed else ">"
+            message = f"{gate.name} = {score:.2f} {relation} {_number(gate.threshold)} (maximum)"
+            results.append(GateResult(gate, passed, score, message))
+        else:
+            if baseline is None:
+                raise TmkitError("a --max-drop gate needs --baseline")
+            old = baseline.scores[gate.metric]
+            drop = old - score if HIGHER_IS_BETTER[gate.metric] else score - old
+            passed = drop <= gate.threshold + _EPSILON
+            change = "dropped" if drop > 0 else "did not drop"
+            amount = f" {drop:.2f} points" if drop > 0 else f" (change {-drop:+.2f})"
+            limit = "within" if passed else "more than"
+            message = (
+                f"{gate.name} {change}{amount}: {old:.2f} → {score:.2f}, {limit} the allowed {_number(gate.threshold)}"
+            )
+            results.append(GateResult(gate, passed, drop, message, old))
+    return tuple(results)
+
+
+def gate_line(results: Sequence[GateResult]) -> str:
+    """The one-line verdict, `gates: 2/2 ok` (worded so no CI log parser takes it for a test runner's tally)."""
+    if not results:
+        return "gates: none set"
+    ok = sum(r.passed for r in results)
+    line = f"gates: {ok}/{len(results)} ok"
+    unmet = [r for r in results if not r.passed]
+    if unmet:
+        line += "; not met: " + "; ".join(r.message for r in unmet)
+    return line
+
+
+def all_passed(results: Iterable[GateResult]) -> bool:
+    return all(r.passed for r in results)

@@ -1,0 +1,528 @@
+"""Corpus and per-segment chrF, chrF++, BLEU and TER through sacrebleu, with signatures, intervals and paired tests.
+
+The numbers are sacrebleu's own: every metric object is sacrebleu's, and corpus scores come from
+the same sufficient statistics its ``corpus_score`` sums. tmkit extracts those statistics once
+and derives from them the corpus score, every segment's score (what ``sentence_score`` would
+give, without tokenizing each segment a second time), bootstrap confidence intervals and the
+paired bootstrap test, exactly as sacrebleu computes them (the tests compare the results with
+sacrebleu's public API). To the signature tmkit adds what it did before sacrebleu saw the text:
+the normalization (``tmkit-norm:ar-v1``) and how hypotheses and references were paired
+(``tmkit-align:tuid``).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sacrebleu.metrics.base import Metric
+from sacrebleu.metrics.bleu import BLEU
+from sacrebleu.metrics.chrf import CHRF
+from sacrebleu.metrics.ter import TER
+
+from tmkit.errors import TmkitError
+from tmkit.langtags import DEFAULT_TARGET_LANG
+from tmkit.normalize import Normalizer, is_arabic_language
+
+#: Metric keys tmkit knows, in display order.
+METRIC_KEYS = ("chrf", "chrf++", "bleu", "ter")
+#: chrF leads: character n-grams are robust to Arabic clitics and spelling variants; BLEU follows.
+DEFAULT_METRICS = ("chrf", "bleu")
+DEFAULT_PRIMARY = "chrf"
+#: Bootstrap resamples for confidence intervals and the paired test (sacrebleu's default).
+DEFAULT_BOOTSTRAP_SAMPLES = 1000
+#: Significance level of the paired test.
+DEFAULT_ALPHA = 0.05
+#: sacrebleu's default seed, used unless SACREBLEU_SEED says otherwise (as sacrebleu does).
+DEFAULT_SEED = "12345"
+#: BLEU tokenizers that work offline with sacrebleu's base install (spm/flores download a model).
+OFFLINE_TOKENIZERS = ("13a", "intl", "char", "none", "zh")
+#: Whether a larger score is better, per metric key.
+HIGHER_IS_BETTER = {"chrf": True, "chrf++": True, "bleu": True, "ter": False}
+#: The names sacrebleu gives the metrics (with default parameters).
+METRIC_NAMES = {"chrf": "chrF2", "chrf++": "chrF2++", "bleu": "BLEU", "ter": "TER"}
+
+_ALIASES = {
+    "chrf": "chrf",
+    "chrf2": "chrf",
+    "chrf++": "chrf++",
+    "chrf2++": "chrf++",
+    "chrfpp": "chrf++",
+    "chrf+": "chrf++",
+    "bleu": "bleu",
+    "ter": "ter",
+}
+
+
+class ScoringError(TmkitError, ValueError):
+    """Scoring was asked something impossible: unknown metric, misaligned streams, no segments."""
+
+
+def metric_key(name: str) -> str:
+    """The key of a metric from any usual spelling: `chrF2` → `chrf`, `chrF2++` → `chrf++`, `BLEU` → `bleu`."""
+    key = _ALIASES.get(name.strip().lower())
+    if key is None:
+        raise ScoringError(f"unknown metric {name!r} (one of {', '.join(METRIC_KEYS)})")
+    return key
+
+
+def tokenizer_for(target_lang: str) -> str:
+    """BLEU's tokenizer for a target language: `intl` for Arabic (it splits `؟` and `،`), else `13a`."""
+    return "intl" if is_arabic_language(target_lang) else "13a"
+
+
+# -- results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConfidenceInterval:
+    """A 95% bootstrap interval as sacrebleu estimates it (the 2.5th and 97.5th resample percentiles)."""
+
+    samples: int
+    seed: str
+    mean: float
+    low: float
+    high: float
+
+    @property
+    def half_width(self) -> float:
+        """What sacrebleu prints after `±`."""
+        return 0.5 * (self.high - self.low)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricScore:
+    """One metric over a corpus: the score, its signature, and every segment's score."""
+
+    key: str
+    name: str
+    score: float
+    #: sacrebleu's signature followed by tmkit's additions (normalization, alignment).
+    signature: str
+    sacrebleu_signature: str
+    #: Score of each segment, in input order (for BLEU with effective order, as sentence BLEU must be).
+    segment_scores: tuple[float, ...]
+    #: The signature of the segment scores when it differs from the corpus one (BLEU: `eff:yes`).
+    segment_signature: str
+    higher_is_better: bool
+    ci: ConfidenceInterval | None = None
+    #: sacrebleu's extra detail (BLEU's n-gram precisions and brevity penalty).
+    verbose: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusScore:
+    """All metrics of one system over one test set."""
+
+    metrics: tuple[MetricScore, ...]
+    n_segments: int
+    n_references: int
+    target_lang: str
+    tokenize: str
+    normalization: str
+    alignment: str
+    primary: str
+
+    def __getitem__(self, key: str) -> MetricScore:
+        wanted = metric_key(key)
+        for metric in self.metrics:
+            if metric.key == wanted:
+                return metric
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and any(m.key == _ALIASES.get(key.lower()) for m in self.metrics)
+
+    def __iter__(self) -> Iterator[MetricScore]:
+        return iter(self.metrics)
+
+    @property
+    def primary_metric(self) -> MetricScore:
+        return self[self.primary]
+
+
+@dataclass(frozen=True, slots=True)
+class PairedResult:
+    """The paired bootstrap test of one metric: this system against a baseline system."""
+
+    key: str
+    name: str
+    score: float
+    baseline_score: float
+    #: Probability of a difference this large by chance (sacrebleu's paired bootstrap p-value).
+    p_value: float
+    alpha: float
+    #: Bootstrap mean and 95% half-width of this system's score, and of the baseline's.
+    mean: float
+    ci: float
+    baseline_mean: float
+    baseline_ci: float
+    higher_is_better: bool
+    signature: str
+
+    @property
+    def delta(self) -> float:
+        return self.score - self.baseline_score
+
+    @property
+    def significant(self) -> bool:
+        """p below alpha for a real difference (sacrebleu gives identical systems p = 1/(samples+1))."""
+        return self.delta != 0 and self.p_value < self.alpha
+
+    @property
+    def better(self) -> bool:
+        """Whether this system is better than the baseline (ties are not)."""
+        return self.delta > 0 if self.higher_is_better else self.delta < 0
+
+    @property
+    def verdict(self) -> str:
+        if not self.significant:
+            return "no significant difference"
+        return "significantly better" if self.better else "significantly worse"
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The paired bootstrap test of every metric."""
+
+    results: tuple[PairedResult, ...]
+    samples: int
+    seed: str
+
+    def __getitem__(self, key: str) -> PairedResult:
+        wanted = metric_key(key)
+        for result in self.results:
+            if result.key == wanted:
+                return result
+        raise KeyError(key)
+
+
+# -- sacrebleu plumbing -------------------------------------------------------------------------
+
+
+def _make_metric(key: str, tokenize: str, *, effective_order: bool = False) -> Metric:
+    if key == "chrf":
+        return CHRF()
+    if key == "chrf++":
+        return CHRF(word_order=2)
+    if key == "bleu":
+        if tokenize not in BLEU.TOKENIZERS:
+            raise ScoringError(f"unknown BLEU tokenizer {tokenize!r} (one of {', '.join(BLEU.TOKENIZERS)})")
+        return BLEU(tokenize=tokenize, effective_order=effective_order)
+    if key == "ter":
+        return TER()
+    raise ScoringError(f"unknown metric {key!r}")
+
+
+# sacrebleu's corpus_score is ``_aggregate_and_compute(_extract_corpus_statistics(...))`` and its
+# sentence_score the same over one segment; the statistics of a segment do not depend on the
+# others, so one extraction serves the corpus score, every segment score and the resampling.
+# These two methods are sacrebleu's (stable since 2.0); the tests pin the results to its public API.
+def _statistics(metric: Metric, hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> list[list[Any]]:
+    return metric._extract_corpus_statistics(hypotheses, references)  # type: ignore[no-any-return]
+
+
+def _score_of(metric: Metric, stats: Any) -> float:
+    return float(metric._compute_score_from_stats(stats).score)
+
+
+def _raw_score_of(metric: Metric, stats: Any) -> Any:
+    """The score as sacrebleu returns it from resampled float32 sums (often a numpy float32)."""
+    return metric._compute_score_from_stats(stats).score
+
+
+def _signature_of(unused: Metric, evaluated: Metric) -> str:
+    """The signature of a metric object that never read the references itself (it scored their statistics)."""
+    # get_signature needs the reference count, which only reading the references sets.
+    unused.num_refs = evaluated.num_refs
+    return str(unused.get_signature().format())
+
+
+def sacrebleu_seed() -> str:
+    """The seed sacrebleu resamples with: SACREBLEU_SEED, else 12345 (`none` draws from the OS)."""
+    return os.environ.get("SACREBLEU_SEED", DEFAULT_SEED)
+
+
+def _rng_seed(seed: str) -> int | None:
+    return None if seed.lower() == "none" else int(seed)
+
+
+def _index_rows(n_segments: int, samples: int, seed: int | None) -> Iterator[Any]:
+    """The resampled index rows sacrebleu draws with ``rng.choice(n, size=(samples, n))``, one at a time.
+
+    numpy's generator fills that matrix row after row, so drawing one row per call yields the
+    same numbers while holding one row (sacrebleu holds all rows and all resampled statistics,
+    gigabytes for a large corpus).
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    for _ in range(samples):
+        yield rng.choice(n_segments, size=n_segments, replace=True)
+
+
+def _bootstrap(metric: Metric, stats: list[list[Any]], samples: int) -> tuple[str, list[Any]]:
+    import numpy as np
+
+    seed = sacrebleu_seed()
+    array = np.array(stats, dtype="float32")  # sacrebleu's dtype: the sums must round the same way
+    scores = [_raw_score_of(metric, array[row].sum(0)) for row in _index_rows(len(stats), samples, _rng_seed(seed))]
+    return seed.lower(), scores
+
+
+def _interval(scores: list[Any], samples: int, seed: str) -> ConfidenceInterval:
+    """sacrebleu's Score.estimate_ci, keeping both ends of the interval."""
+    ordered = sorted(scores)
+    lower = len(ordered) // 40
+    upper = len(ordered) - lower - 1
+    mean = float(statistics.mean(ordered))
+    return ConfidenceInterval(samples, seed, mean, float(ordered[lower]), float(ordered[upper]))
+
+
+def _check_streams(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> None:
+    if isinstance(hypotheses, str) or not isinstance(hypotheses, Sequence):
+        raise ScoringError("hypotheses must be a sequence of strings")
+    if not hypotheses:
+        raise ScoringError("no segments to score")
+    if isinstance(references, str) or not references or isinstance(references[0], str):
+        raise ScoringError("references must be a list of reference streams, e.g. [refs] for one reference")
+    for number, stream in enumerate(references, start=1):
+        if len(stream) != len(hypotheses):
+            raise ScoringError(
+                f"reference stream {number} has {len(stream)} segments but there are {len(hypotheses)} hypotheses"
+            )
+
+
+def _normalized(
+    hypotheses: Sequence[str], references: Sequence[Sequence[str]], normalizer: Normalizer | None
+) -> tuple[Sequence[str], Sequence[Sequence[str]], str]:
+    if normalizer is None:
+        return hypotheses, references, "none"
+    return [normalizer(h) for h in hypotheses], [[normalizer(r) for r in s] for s in references], normalizer.signature
+
+
+def _keys(metrics: Sequence[str], primary: str | None) -> tuple[list[str], str]:
+    if isinstance(metrics, str):
+        metrics = [m for m in metrics.split(",") if m.strip()]
+    keys = list(dict.fromkeys(metric_key(m) for m in metrics))
+    if not keys:
+        raise ScoringError("no metric asked for")
+    main = metric_key(primary) if primary else keys[0]
+    if main not in keys:
+        keys.insert(0, main)
+    return sorted(keys, key=METRIC_KEYS.index), main
+
+
+def _tmkit_signature(normalization: str, alignment: str) -> str:
+    return f"tmkit-norm:{normalization}|tmkit-align:{alignment}"
+
+
+# -- scoring ------------------------------------------------------------------------------------
+
+
+def score_corpus(
+    hypotheses: Sequence[str],
+    references: Sequence[Sequence[str]],
+    *,
+    metrics: Sequence[str] = DEFAULT_METRICS,
+    primary: str | None = None,
+    target_lang: str = DEFAULT_TARGET_LANG,
+    tokenize: str | None = None,
+    normalizer: Normalizer | None = None,
+    confidence: int = 0,
+    alignment: str = "position",
+) -> CorpusScore:
+    """Score a system's output against one or more references, corpus-level and per segment.
+
+    ``references`` is a list of reference streams, as in sacrebleu: ``[refs]`` for one reference,
+    ``[refs_a, refs_b]`` for two, each as long as ``hypotheses``. ``metrics`` names any of
+    `chrf`, `chrf++`, `bleu`, `ter`; the ``primary`` one (the first by default) orders the worst
+    segments in reports. BLEU's tokenizer follows ``target_lang`` (`intl` for Arabic, `13a`
+    otherwise) unless ``tokenize`` is given. A ``normalizer`` is applied to hypotheses and
+    references alike and named in the signatures; ``confidence`` > 1 adds a bootstrap interval
+    with that many resamples; ``alignment`` records how the segments were paired.
+    """
+    _check_streams(hypotheses, references)
+    keys, main = _keys(metrics, primary)
+    tokenizer = tokenize or tokenizer_for(target_lang)
+    hyps, refs, normalization = _normalized(hypotheses, references, normalizer)
+    extra = _tmkit_signature(normalization, alignment)
+    results = []
+    for key in keys:
+        metric = _make_metric(key, tokenizer)
+        stats = _statistics(metric, hyps, refs)
+        corpus = metric._aggregate_and_compute(stats)
+        # Sentence BLEU needs effective order (sacrebleu warns otherwise): without it a short
+        # segment without a 4-gram match scores 0 whatever else it gets right.
+        segment_metric = _make_metric(key, tokenizer, effective_order=True) if key == "bleu" else metric
+        segment_scores = tuple(_score_of(segment_metric, s) for s in stats)
+        interval = None
+        if confidence > 1:
+            seed, scores = _bootstrap(metric, stats, confidence)
+            interval = _interval(scores, confidence, seed)
+            metric.n_bootstrap, metric.seed = confidence, seed  # what corpus_score records in the signature
+        sacre = metric.get_signature().format()
+        segment_sacre = sacre if segment_metric is metric else _signature_of(segment_metric, metric)
+        results.append(
+            MetricScore(
+                key=key,
+                name=corpus.name,
+                score=float(corpus.score),
+                signature=f"{sacre}|{extra}",
+                sacrebleu_signature=sacre,
+                segment_scores=segment_scores,
+                segment_signature=f"{segment_sacre}|{extra}",
+                higher_is_better=HIGHER_IS_BETTER[key],
+                ci=interval,
+                verbose=corpus._verbose,
+            )
+        )
+    return CorpusScore(
+        metrics=tuple(results),
+        n_segments=len(hypotheses),
+        n_references=len(references),
+        target_lang=target_lang,
+        tokenize=tokenizer,
+        normalization=normalization,
+        alignment=alignment,
+        primary=main,
+    )
+
+
+def segment_score(
+    hypothesis: str,
+    references: Sequence[str],
+    *,
+    metric: str = DEFAULT_PRIMARY,
+    target_lang: str = DEFAULT_TARGET_LANG,
+    tokenize: str | None = None,
+    normalizer: Normalizer | None = None,
+) -> float:
+    """The score (0–100) of one segment against its references: sacrebleu's ``sentence_score``.
+
+    BLEU uses effective order, as sentence-level BLEU must.
+    """
+    if isinstance(references, str):
+        raise ScoringError("references must be a sequence of strings, e.g. [ref]")
+    if not references:
+        raise ScoringError("no reference given")
+    key = metric_key(metric)
+    scorer = _make_metric(key, tokenize or tokenizer_for(target_lang), effective_order=True)
+    if normalizer is not None:
+        hypothesis, references = normalizer(hypothesis), [normalizer(r) for r in references]
+    return float(scorer.sentence_score(hypothesis, list(references)).score)
+
+
+def compare_systems(
+    hypotheses: Sequence[str],
+    baseline: Sequence[str],
+    references: Sequence[Sequence[str]],
+    *,
+    metrics: Sequence[str] = DEFAULT_METRICS,
+    target_lang: str = DEFAULT_TARGET_LANG,
+    tokenize: str | None = None,
+    normalizer: Normalizer | None = None,
+    samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    alpha: float = DEFAULT_ALPHA,
+    alignment: str = "position",
+) -> Comparison:
+    """sacrebleu's paired bootstrap test (`--paired-bs`): does ``hypotheses`` differ from ``baseline``?
+
+    Both systems are resampled with the same segment indices; the p-value is the share of
+    resamples whose centred difference exceeds the observed one. Results equal sacrebleu's
+    ``PairedTest(..., test_type="bs")`` for the same seed (SACREBLEU_SEED, default 12345).
+    """
+    import numpy as np
+
+    _check_streams(hypotheses, references)
+    _check_streams(baseline, references)
+    if samples < 2:
+        raise ScoringError("the paired bootstrap test needs at least 2 resamples")
+    keys, _ = _keys(metrics, None)
+    tokenizer = tokenize or tokenizer_for(target_lang)
+    hyps, refs, normalization = _normalized(hypotheses, references, normalizer)
+    base = [normalizer(b) for b in baseline] if normalizer is not None else baseline
+    seed = sacrebleu_seed()
+    extra = _tmkit_signature(normalization, alignment)
+    tests = []
+    for key in keys:
+        metric = _make_metric(key, tokenizer)
+        base_stats = _statistics(metric, base, refs)
+        sys_stats = _statistics(metric, hyps, refs)
+        # The baseline's interval comes from single-system resampling, as in sacrebleu's PairedTest.
+        _, base_resampled = _bootstrap(metric, base_stats, samples)
+        signature = metric.get_signature()
+        signature.update("seed", seed.lower())
+        signature.update("bs", samples)
+        tests.append(
+            _PairedRun(
+                key=key,
+                metric=metric,
+                base_stats=np.array(base_stats, dtype="float32"),
+                sys_stats=np.array(sys_stats, dtype="float32"),
+                base_score=float(metric._aggregate_and_compute(base_stats).score),
+                sys_score=float(metric._aggregate_and_compute(sys_stats).score),
+                base_interval=_np_interval(np.array(base_resampled)),
+                signature=f"{signature.format()}|{extra}",
+            )
+        )
+    # One index row serves every metric, as in sacrebleu; PairedTest turns a seed of 0 into None.
+    for row in _index_rows(len(hyps), samples, _rng_seed(seed) or None):
+        for test in tests:
+            # Keep sacrebleu's number types: its mean of float32 scores is taken in float32.
+            test.base_resamples.append(_raw_score_of(test.metric, test.base_stats[row].sum(0)))
+            test.sys_resamples.append(_raw_score_of(test.metric, test.sys_stats[row].sum(0)))
+    results = []
+    for test in tests:
+        sys_resamples = np.array(test.sys_resamples)
+        diffs = np.abs(sys_resamples - np.array(test.base_resamples))
+        centred = diffs - diffs.mean()
+        observed = abs(test.base_score - test.sys_score)
+        p_value = (np.sum(centred > observed).item() + 1) / (samples + 1)
+        mean, half_width = _np_interval(sys_resamples)
+        results.append(
+            PairedResult(
+                key=test.key,
+                name=METRIC_NAMES[test.key],
+                score=test.sys_score,
+                baseline_score=test.base_score,
+                p_value=float(p_value),
+                alpha=alpha,
+                mean=mean,
+                ci=half_width,
+                baseline_mean=test.base_interval[0],
+                baseline_ci=test.base_interval[1],
+                higher_is_better=HIGHER_IS_BETTER[test.key],
+                signature=test.signature,
+            )
+        )
+    return Comparison(tuple(results), samples, seed.lower())
+
+
+@dataclass(slots=True)
+class _PairedRun:
+    """The working state of the paired test for one metric."""
+
+    key: str
+    metric: Metric
+    base_stats: Any
+    sys_stats: Any
+    base_score: float
+    sys_score: float
+    base_interval: tuple[float, float]
+    signature: str
+    base_resamples: list[Any] = field(default_factory=list)
+    sys_resamples: list[Any] = field(default_factory=list)
+
+
+def _np_interval(scores: Any) -> tuple[float, float]:
+    """sacrebleu.significance.estimate_ci: the mean and the half-width of the 95% interval."""
+    import numpy as np
+
+    ordered = np.sort(scores)
+    lower = len(ordered) // 40
+    upper = len(ordered) - lower - 1
+    return float(ordered.mean()), float(0.5 * (ordered[upper] - ordered[lower]))
