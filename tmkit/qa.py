@@ -1,0 +1,759 @@
+"""Pre-delivery checks on translations: numbers, untranslated text, punctuation, spaces, tags, bidi, consistency."""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from tmkit.errors import TmkitError
+from tmkit.model import Inline, Segment
+from tmkit.normalize import Normalizer, has_arabic, is_arabic_language
+
+
+class QaError(TmkitError, ValueError):
+    """QA was asked for a check that does not exist."""
+
+
+class Severity(StrEnum):
+    """How bad a finding is: errors fail a run by default, warnings only with ``--fail-on warning``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def rank(self) -> int:
+        return 2 if self is Severity.ERROR else 1
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A QA check: its id (for `--select`/`--ignore`), severity and what it looks for."""
+
+    id: str
+    severity: Severity
+    description: str
+
+
+CHECKS: tuple[Check, ...] = (
+    Check(
+        "number-mismatch",
+        Severity.ERROR,
+        "numbers differ between source and target (3 = ٣, 3,000 = ٣٬٠٠٠ = 3000, 3.5 = ٣٫٥)",
+    ),
+    Check("empty-target", Severity.ERROR, "the source has text and the target has none"),
+    Check("same-as-source", Severity.WARNING, "the target is the source copied unchanged"),
+    Check("untranslated-latin", Severity.WARNING, "Latin words in an Arabic target that the source does not have"),
+    Check("untranslated-arabic", Severity.WARNING, "Arabic words left in a target in another language"),
+    Check("end-punctuation", Severity.WARNING, "the end punctuation does not correspond (? ↔ ؟, , ↔ ،, ; ↔ ؛)"),
+    Check("double-space", Severity.WARNING, "doubled spaces in the target that the source does not have"),
+    Check("edge-whitespace", Severity.WARNING, "leading or trailing whitespace differs between source and target"),
+    Check("tag-missing", Severity.ERROR, "an inline tag or placeholder of the source is missing in the target"),
+    Check("tag-extra", Severity.ERROR, "the target has an inline tag or placeholder the source does not"),
+    Check("tag-order", Severity.WARNING, "the target has the source's tags in another order"),
+    Check(
+        "bidi-control",
+        Severity.WARNING,
+        "stray bidi controls in the target: embeddings or isolates left open, marks inside words, "
+        "marks in text without right-to-left script",
+    ),
+    Check("tatweel", Severity.WARNING, "tatweel (kashida, U+0640) stretching words in the target"),
+    Check("inconsistent-target", Severity.WARNING, "the same source is translated differently elsewhere"),
+    Check("inconsistent-source", Severity.WARNING, "different sources are translated identically"),
+)
+CHECK_IDS = tuple(c.id for c in CHECKS)
+_CHECKS_BY_ID = {c.id: c for c in CHECKS}
+#: Severity that fails a run unless told otherwise.
+DEFAULT_FAIL_ON = Severity.ERROR
+#: How much of a text a finding quotes.
+QUOTE_CHARS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class QaPair:
+    """A source and its translation, with where they are (file, TU id, line) and their inline markup."""
+
+    id: str
+    source: str
+    target: str | None
+    path: str | None = None
+    line: int | None = None
+    source_segment: Segment | None = None
+    target_segment: Segment | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem: which check found it, how bad it is, what it is, and which unit and line it concerns."""
+
+    check: str
+    severity: Severity
+    message: str
+    id: str
+    path: str | None = None
+    line: int | None = None
+
+    def format(self) -> str:
+        """`file:line: severity: [check] message (id)`, the shape compilers and editors understand."""
+        where = self.path or "-"
+        if self.line is not None:
+            where += f":{self.line}"
+        return f"{where}: {self.severity.value}: [{self.check}] {self.message} (unit {self.id})"
+
+
+@dataclass(frozen=True, slots=True)
+class QaResult:
+    """The findings of a QA run and the checks that ran."""
+
+    findings: tuple[Finding, ...]
+    checks: tuple[Check, ...]
+    n_pairs: int
+    source_lang: str
+    target_lang: str
+
+    def count(self, check: str | None = None, severity: Severity | None = None) -> int:
+        return sum(
+            1
+            for f in self.findings
+            if (check is None or f.check == check) and (severity is None or f.severity is severity)
+        )
+
+    def failing_checks(self, fail_on: Severity = DEFAULT_FAIL_ON) -> list[Check]:
+        """The checks with a finding at or above ``fail_on``."""
+        bad = {f.check for f in self.findings if f.severity.rank >= fail_on.rank}
+        return [c for c in self.checks if c.id in bad]
+
+    def passed(self, fail_on: Severity = DEFAULT_FAIL_ON) -> bool:
+        return not self.failing_checks(fail_on)
+
+
+def select_checks(select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> tuple[Check, ...]:
+    """The checks to run: ``select`` (ids or patterns such as `tag-*`; all by default) minus ``ignore``."""
+
+    def expand(patterns: Iterable[str]) -> set[str]:
+        chosen: set[str] = set()
+        for raw in patterns:
+            for pattern in (p.strip() for p in raw.split(",")):
+                if not pattern:
+                    continue
+                matched = fnmatch.filter(CHECK_IDS, pattern)
+                if not matched:
+                    raise QaError(f"unknown QA check {pattern!r} (checks: {', '.join(CHECK_IDS)})")
+                chosen.update(matched)
+        return chosen
+
+    wanted = expand(select) if select else set(CHECK_IDS)
+    unwanted = expand(ignore) if ignore else set()
+    return tuple(c for c in CHECKS if c.id in wanted and c.id not in unwanted)
+
+
+# -- numbers ------------------------------------------------------------------------------------
+
+_D = "0-9\u0660-\u0669\u06f0-\u06f9"
+# A number: digits of any of the three systems, thousands grouped by `,` `٬` or a narrow/no-break
+# space (only in groups of three, so "1,2" stays two numbers), then an optional `.`/`٫` decimal part.
+_NUMBER_RE = re.compile(
+    rf"(?<![{_D}])(?:[{_D}]{{1,3}}(?:[,\u066c\u00a0\u202f][{_D}]{{3}})+(?![{_D}])|[{_D}]+)(?:[.\u066b][{_D}]+)?"
+)
+_TO_ASCII = str.maketrans(
+    {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}, "\u066b": "."}
+)
+_GROUPING = str.maketrans("", "", ",\u066c\u00a0\u202f")
+
+
+def number_value(token: str) -> Decimal:
+    """The value of a number as written: `٣٬٠٠٠` → 3000, `٣٫٥` → 3.5, `3,000` → 3000."""
+    return Decimal(token.translate(_TO_ASCII).translate(_GROUPING))
+
+
+# A scale word after a number multiplies it: "١٥٠ ألف" = 150,000, "1.2 million" = 1,200,000.
+_SCALES = {
+    "ألف": 1000,
+    "الف": 1000,
+    "آلاف": 1000,
+    "الاف": 1000,
+    "ألفا": 1000,
+    "thousand": 1000,
+    "مليون": 10**6,
+    "ملايين": 10**6,
+    "million": 10**6,
+    "مليار": 10**9,
+    "مليارات": 10**9,
+    "بليون": 10**9,
+    "billion": 10**9,
+}
+_SCALE_AFTER_RE = re.compile(
+    r"[\s\u00a0]*(" + "|".join(sorted(_SCALES, key=len, reverse=True)) + r")[\u064b-\u065f]*(?!\w)", re.IGNORECASE
+)
+# "مليون و200 ألف": a bare scale word, then "و" and a number, adds up (1,200,000).
+_SCALE_BEFORE_RE = re.compile(r"(مليون|مليار)[\u064b-\u065f]*\s+و\s*$")
+
+
+def extract_numbers(text: str) -> list[tuple[str, Decimal]]:
+    """The numbers in a text with their values: Western, Arabic-Indic and Persian digits, scale words.
+
+    `٣٬٠٠٠`, `3,000`, `3000` and `٣ آلاف` are all 3000; `٣٫٥` is 3.5; `1.2 million` and
+    `مليون و200 ألف` are 1200000.
+    """
+    found = []
+    for match in _NUMBER_RE.finditer(text):
+        token = match.group()
+        try:
+            value = number_value(token)
+        except InvalidOperation:  # pragma: no cover - the pattern only lets digits through
+            continue
+        scale = _SCALE_AFTER_RE.match(text, match.end())
+        if scale is not None:
+            value *= _SCALES[scale.group(1).lower()]
+            token = text[match.start() : scale.end()].strip()
+            before = _SCALE_BEFORE_RE.search(text, max(0, match.start() - 16), match.start())
+            if before is not None:
+                value += _SCALES[before.group(1)]
+                token = text[before.start() : scale.end()]
+        found.append((token, value.normalize()))
+    return found
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# Numbers written as words excuse a digit on the other side: "الدورة الثالثة عشرة" ↔ "13th session".
+# Arabic forms are given after tmkit's normalization (no harakat, bare alef), without "ال".
+_AR_UNITS = {
+    1: "واحد واحدة اول اولى حادي حادية احد احدى",
+    2: "اثنان اثنين اثنتان اثنتين ثاني ثانية اثنا اثنتا اثني اثنتي",
+    3: "ثلاث ثلاثة ثالث ثالثة",
+    4: "اربع اربعة رابع رابعة",
+    5: "خمس خمسة خامس خامسة",
+    6: "ست ستة سادس سادسة",
+    7: "سبع سبعة سابع سابعة",
+    8: "ثمان ثماني ثمانية ثامن ثامنة",
+    9: "تسع تسعة تاسع تاسعة",
+    10: "عشر عشرة عاشر عاشرة",
+}
+_AR_TENS = {
+    20: "عشرون عشرين",
+    30: "ثلاثون ثلاثين",
+    40: "اربعون اربعين",
+    50: "خمسون خمسين",
+    60: "ستون ستين",
+    70: "سبعون سبعين",
+    80: "ثمانون ثمانين",
+    90: "تسعون تسعين",
+    100: "مئة مائة",
+    200: "مئتان مئتين مائتان مائتين",
+    1000: "الف",
+    2000: "الفان الفين",
+    10**6: "مليون",
+    10**9: "مليار",
+}
+_AR_WORDS = {w: v for table in (_AR_UNITS, _AR_TENS) for v, words in table.items() for w in words.split()}
+_EN_UNITS = _words(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen"
+)
+_EN_ORDINALS = _words(
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+)
+_EN_TENS = _words("twenty thirty forty fifty sixty seventy eighty ninety")
+_EN_WORDS: dict[str, int] = {
+    **{w: i for i, w in enumerate(_EN_UNITS)},
+    **{w: i for i, w in enumerate(_EN_ORDINALS)},
+    **{w: 20 + 10 * i for i, w in enumerate(_EN_TENS)},
+    **{w[:-1] + "ieth": 20 + 10 * i for i, w in enumerate(_EN_TENS)},
+    "hundred": 100,
+    "hundredth": 100,
+    "thousand": 1000,
+    "thousandth": 1000,
+    "million": 10**6,
+    "billion": 10**9,
+}
+_WORD_RE = re.compile(r"\w+")
+_AR_NORMALIZER = Normalizer("ar")
+
+
+def _arabic_word_value(word: str) -> int | None:
+    for candidate in (word, word[1:] if word[:1] in "وفبل" else ""):
+        if not candidate:
+            continue
+        bare = candidate[2:] if candidate.startswith("ال") else candidate
+        if bare.startswith("ل") and candidate.startswith("لل"):
+            bare = candidate[2:]
+        if bare in _AR_WORDS:
+            return _AR_WORDS[bare]
+    return None
+
+
+def spelled_numbers(text: str) -> set[int]:
+    """Numbers written as words (Arabic or English, cardinal or ordinal, up to compounds like 25th)."""
+    values: set[int] = set()
+    if has_arabic(text):
+        words = _WORD_RE.findall(_AR_NORMALIZER(text))
+        previous: int | None = None
+        for word in words:
+            value = _arabic_word_value(word)
+            if value is None:
+                previous = None
+                continue
+            values.add(value)
+            if value == 10 and previous is not None and previous < 10:
+                values.add(10 + previous)  # الثالثة عشرة, ستة عشر
+            if previous is not None and previous < 10 and 20 <= value <= 90 and word.startswith("و"):
+                values.add(previous + value)  # خمسة وعشرون
+            previous = value
+    lowered = text.lower()
+    words = list(re.finditer(r"[a-z]+", lowered))
+    for match in words:
+        if match.group() in _EN_WORDS:
+            values.add(_EN_WORDS[match.group()])
+    for first, second in itertools.pairwise(words):
+        # twenty-five, twenty fifth
+        tens, unit = _EN_WORDS.get(first.group()), _EN_WORDS.get(second.group())
+        joined_by = lowered[first.end() : second.start()]
+        if tens is not None and unit is not None and joined_by in ("-", " ") and 20 <= tens <= 90 and 0 < unit < 10:
+            values.add(tens + unit)
+    return values
+
+
+def _check_numbers(source: str, target: str) -> str | None:
+    src, tgt = extract_numbers(source), extract_numbers(target)
+    if not src and not tgt:
+        return None
+    missing = Counter(v for _, v in src) - Counter(v for _, v in tgt)
+    extra = Counter(v for _, v in tgt) - Counter(v for _, v in src)
+    if missing:
+        spelled = spelled_numbers(target)
+        missing = Counter({v: n for v, n in missing.items() if not (v == v.to_integral_value() and int(v) in spelled)})
+    if extra:
+        spelled = spelled_numbers(source)
+        extra = Counter({v: n for v, n in extra.items() if not (v == v.to_integral_value() and int(v) in spelled)})
+    if not missing and not extra:
+        return None
+    parts = []
+    if missing:
+        shown = ", ".join(tok for tok, v in src if v in missing)
+        parts.append(f"{_plural(len(missing), 'number')} of the source not in the target: {shown}")
+    if extra:
+        shown = ", ".join(tok for tok, v in tgt if v in extra)
+        parts.append(f"{_plural(len(extra), 'number')} in the target not in the source: {shown}")
+    return "; ".join(parts)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+# -- untranslated text --------------------------------------------------------------------------
+
+# URLs, e-mail addresses, paths, identifiers and file names are code, not language.
+_CODE_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S*[/\\_=#]\S*|\b\w+\.(?:com|org|net|pdf|docx?|xlsx?)\b")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’-][A-Za-z\u00c0-\u024f]+)*")
+_ARABIC_RUN_RE = re.compile(
+    r"[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f]+"
+    r"(?:[\s\u064b-\u065f\u0670]+[\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f]+)*"
+)
+
+
+_SENTENCE_START = ".!?:;\"'«“(\u061f"
+
+
+def _source_names(source: str) -> set[str]:
+    """Latin words of the source that look like names or acronyms: capitalized inside a sentence, or all caps."""
+    names = set()
+    for match in _LATIN_WORD_RE.finditer(source):
+        word = match.group()
+        before = source[: match.start()].rstrip()
+        sentence_initial = not before or before[-1] in _SENTENCE_START
+        if (len(word) > 1 and word.isupper()) or (word[0].isupper() and not sentence_initial):
+            names.add(word.casefold())
+    return names
+
+
+def _check_untranslated_latin(source: str, target: str) -> str | None:
+    # Names and acronyms of the source may stay in Latin script; anything else is untranslated,
+    # including ordinary words copied from the source ("the committee").
+    names = _source_names(source)
+    runs: list[list[str]] = []
+    last_end = -1
+    text = _CODE_RE.sub(" ", target)
+    for match in _LATIN_WORD_RE.finditer(text):
+        word = match.group()
+        if len(word) == 1 or word.casefold() in names:
+            last_end = -1
+            continue
+        # Words separated only by spaces belong to one run ("Joint Commission").
+        if runs and last_end >= 0 and not text[last_end : match.start()].strip():
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+        last_end = match.end()
+    if not runs:
+        return None
+    return "Latin text the source does not have as a name: " + ", ".join(repr(" ".join(r)) for r in runs)
+
+
+def _check_untranslated_arabic(target: str) -> str | None:
+    runs = [m.group() for m in _ARABIC_RUN_RE.finditer(target)]
+    if not runs:
+        return None
+    return "Arabic text left in the translation: " + ", ".join(repr(r) for r in runs)
+
+
+# -- punctuation and spaces ---------------------------------------------------------------------
+
+_END_CLASSES = {
+    ".": "full stop",
+    "\u06d4": "full stop",
+    "!": "exclamation mark",
+    "?": "question mark",
+    "\u061f": "question mark",
+    ",": "comma",
+    "\u060c": "comma",
+    ";": "semicolon",
+    "\u061b": "semicolon",
+    ":": "colon",
+    "…": "ellipsis",
+}
+_LATIN_ONLY = {"?": "\u061f", ",": "\u060c", ";": "\u061b"}
+_ARABIC_ONLY = {v: k for k, v in _LATIN_ONLY.items()}
+_CLOSERS = "\"')]}»”’›"
+_BIDI_CONTROLS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_PLACEHOLDER_TAIL_RE = re.compile(r"(?:\{/?\w+/?\}|</?[A-Za-z][^<>]*>)+$")
+
+
+def _end_mark(text: str) -> str | None:
+    stripped = text.rstrip()
+    while True:
+        before = stripped
+        stripped = _PLACEHOLDER_TAIL_RE.sub("", stripped).rstrip(_BIDI_CONTROLS + _CLOSERS + " \t\u00a0")
+        if stripped == before:
+            break
+    if stripped.endswith(("...", "…")):
+        return "…"
+    return stripped[-1] if stripped and stripped[-1] in _END_CLASSES else None
+
+
+def _describe_end(mark: str | None) -> str:
+    return f"{_END_CLASSES[mark]} ({mark})" if mark is not None else "no punctuation"
+
+
+def _check_end_punctuation(source: str, target: str, target_arabic: bool) -> str | None:
+    src, tgt = _end_mark(source), _end_mark(target)
+    src_class = _END_CLASSES.get(src) if src else None
+    tgt_class = _END_CLASSES.get(tgt) if tgt else None
+    if src_class != tgt_class:
+        return f"the source ends with {_describe_end(src)}, the target with {_describe_end(tgt)}"
+    if tgt is not None and target_arabic and tgt in _LATIN_ONLY:
+        return f"the Arabic target ends with a Latin {tgt}; Arabic uses {_LATIN_ONLY[tgt]}"
+    if tgt is not None and not target_arabic and tgt in _ARABIC_ONLY:
+        return f"the target ends with an Arabic {tgt}; use {_ARABIC_ONLY[tgt]}"
+    return None
+
+
+_DOUBLE_SPACE_RE = re.compile(r"[ \u00a0]{2,}")
+
+
+def _check_double_space(source: str, target: str) -> str | None:
+    found = list(_DOUBLE_SPACE_RE.finditer(target))
+    if len(found) <= len(_DOUBLE_SPACE_RE.findall(source)):
+        return None
+    columns = ", ".join(str(m.start() + 1) for m in found[:5])
+    return f"{_plural(len(found), 'doubled space')} in the target (column {columns})"
+
+
+def _check_edge_whitespace(source: str, target: str) -> str | None:
+    problems = []
+    for side, pick in (("leading", lambda s: s[: len(s) - len(s.lstrip())]), ("trailing", _trailing)):
+        src, tgt = pick(source), pick(target)
+        if bool(src) != bool(tgt):
+            who = "the target" if tgt else "the source"
+            other = "the source" if tgt else "the target"
+            problems.append(f"{who} has {side} whitespace ({_show_spaces(src or tgt)}) that {other} does not")
+    return "; ".join(problems) or None
+
+
+def _trailing(text: str) -> str:
+    return text[len(text.rstrip()) :]
+
+
+def _show_spaces(spaces: str) -> str:
+    return " ".join(
+        {" ": "space", "\t": "tab", "\n": "newline", "\u00a0": "no-break space"}.get(c, f"U+{ord(c):04X}")
+        for c in spaces[:4]
+    ) + (" …" if len(spaces) > 4 else "")
+
+
+# -- tags ---------------------------------------------------------------------------------------
+
+# Inline markup in plain text: XML/HTML tags, tmkit's {1} {/1} {2/} placeholders, printf and
+# .NET/Python style placeholders.
+_TEXT_TAG_RE = re.compile(
+    r"</?([A-Za-z][\w:.-]*)(?:\s[^<>]*)?/?>|\{/?\d+/?\}|%(?:\d+\$)?[sdif@]|\{\{?[A-Za-z_]\w*\}?\}|\{\d+\}"
+)
+
+
+def _text_tags(text: str) -> list[str]:
+    tokens = []
+    for match in _TEXT_TAG_RE.finditer(text):
+        token = match.group()
+        if match.group(1):  # an XML tag: compare by name, not by (translatable) attributes
+            closing = token.startswith("</")
+            empty = token.endswith("/>")
+            token = f"<{'/' if closing else ''}{match.group(1)}{'/' if empty else ''}>"
+        tokens.append(token)
+    return tokens
+
+
+def _code_token(code: Inline, counters: Counter[str]) -> str:
+    counters[code.tag] += 1
+    ident = code.get("x") or code.get("i") or str(counters[code.tag])
+    if code.tag == "bpt" or (code.tag == "it" and code.get("pos") != "end"):
+        return "{" + ident + "}"
+    if code.tag == "ept" or code.tag == "it":
+        return "{/" + ident + "}"
+    return "{" + ident + "/}"
+
+
+def tag_tokens(text: str, segment: Segment | None = None) -> list[str]:
+    """The inline tags of a segment in order: its TMX codes as `{1}`/`{/1}`/`{2/}`, and tags written in its text."""
+    tokens: list[str] = []
+    if segment is not None:
+        counters: Counter[str] = Counter()
+        tokens.extend(_code_token(code, counters) for code in segment.codes())
+    tokens.extend(_text_tags(text))
+    return tokens
+
+
+def _in_order(tags: list[str], wanted: Counter[str]) -> list[str]:
+    """The tags of ``wanted`` in the order they appear in ``tags``."""
+    left = Counter(wanted)
+    shown = []
+    for tag in tags:
+        if left[tag] > 0:
+            shown.append(tag)
+            left[tag] -= 1
+    return shown
+
+
+def _check_tags(src_tags: list[str], tgt_tags: list[str]) -> list[tuple[str, str]]:
+    problems = []
+    missing = Counter(src_tags) - Counter(tgt_tags)
+    extra = Counter(tgt_tags) - Counter(src_tags)
+    if missing:
+        problems.append(("tag-missing", "missing in the target: " + " ".join(_in_order(src_tags, missing))))
+    if extra:
+        problems.append(("tag-extra", "not in the source: " + " ".join(_in_order(tgt_tags, extra))))
+    if not missing and not extra and src_tags != tgt_tags:
+        problems.append(
+            ("tag-order", f"tags in another order: source {' '.join(src_tags)}, target {' '.join(tgt_tags)}")
+        )
+    return problems
+
+
+# -- bidi and tatweel ---------------------------------------------------------------------------
+
+_EMBEDDINGS = {"\u202a": "LRE", "\u202b": "RLE", "\u202d": "LRO", "\u202e": "RLO"}
+_ISOLATES = {"\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI"}
+_MARKS = {"\u200e": "LRM", "\u200f": "RLM", "\u061c": "ALM"}
+_MARK_IN_WORD_RE = re.compile(r"(?<=\w)[\u200e\u200f\u061c]+(?=\w)")
+_RTL_RE = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def _check_bidi(target: str) -> str | None:
+    if not any(c in target for c in _BIDI_CONTROLS):
+        return None
+    problems = []
+    stack: list[str] = []
+    for char in target:
+        if char in _EMBEDDINGS or char in _ISOLATES:
+            stack.append(char)
+        elif char == "\u202c":  # PDF closes an embedding, never an isolate
+            if stack and stack[-1] in _EMBEDDINGS:
+                stack.pop()
+            else:
+                problems.append("PDF without an open embedding")
+        elif char == "\u2069":  # PDI closes the innermost isolate and anything opened inside it
+            if any(c in _ISOLATES for c in stack):
+                while stack.pop() not in _ISOLATES:
+                    pass
+            else:
+                problems.append("PDI without an open isolate")
+    if stack:
+        names = ", ".join({**_EMBEDDINGS, **_ISOLATES}[c] for c in stack)
+        problems.append(f"left open: {names}")
+    inside = _MARK_IN_WORD_RE.findall(target)
+    if inside:
+        names = ", ".join(dict.fromkeys(_MARKS[c] for run in inside for c in run))
+        problems.append(f"{names} inside a word")
+    if not _RTL_RE.search(target):
+        names = ", ".join(
+            dict.fromkeys(
+                {**_MARKS, **_EMBEDDINGS, **_ISOLATES}.get(c, "PDF/PDI") for c in target if c in _BIDI_CONTROLS
+            )
+        )
+        problems.append(f"{names} in a text without right-to-left script")
+    return "; ".join(problems) or None
+
+
+# Kashida stretches a word between two of its letters; a tatweel before a space, a digit or Latin
+# text is the usual join mark of "الـ 13" or "بـ UNESCO" and stays.
+_KASHIDA_RE = re.compile("(?<=[\u0620-\u064a\u066e-\u06d3])\u0640+(?=[\u064b-\u065f]*[\u0620-\u064a\u066e-\u06d3])")
+
+
+def _check_tatweel(target: str) -> str | None:
+    runs = _KASHIDA_RE.findall(target)
+    if not runs:
+        return None
+    count = sum(len(r) for r in runs)
+    return f"{_plural(count, 'tatweel')} (ـ) inside words: kashida is a display effect, not text; remove it"
+
+
+# -- running ------------------------------------------------------------------------------------
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…")
+
+
+def check_pair(
+    source: str,
+    target: str | None,
+    *,
+    source_lang: str = "ar",
+    target_lang: str = "en",
+    checks: Sequence[Check] = CHECKS,
+    source_segment: Segment | None = None,
+    target_segment: Segment | None = None,
+) -> list[tuple[str, str]]:
+    """The problems of one translation, as (check id, message), for the per-segment checks among ``checks``."""
+    wanted = {c.id for c in checks}
+    found: list[tuple[str, str]] = []
+
+    def add(check: str, message: str | None) -> None:
+        if message and check in wanted:
+            found.append((check, message))
+
+    if not source.strip():
+        return found
+    if target is None or not target.strip():
+        add("empty-target", "no translation" if target is None else "the target is empty")
+        return found
+    target_arabic = is_arabic_language(target_lang)
+    add("number-mismatch", _check_numbers(source, target))
+    if any(ch.isalpha() for ch in source) and _AR_NORMALIZER(source) == _AR_NORMALIZER(target):
+        add("same-as-source", "the target is identical to the source")
+    elif target_arabic:
+        add("untranslated-latin", _check_untranslated_latin(source, target))
+    elif has_arabic(source) or is_arabic_language(source_lang):
+        add("untranslated-arabic", _check_untranslated_arabic(target))
+    add("end-punctuation", _check_end_punctuation(source, target, target_arabic))
+    add("double-space", _check_double_space(source, target))
+    add("edge-whitespace", _check_edge_whitespace(source, target))
+    if wanted & {"tag-missing", "tag-extra", "tag-order"}:
+        # Markup codes can only be compared when both sides carry them: a plain-text hypothesis
+        # scored against a TMX has lost the codes by its format, not by a translator's slip.
+        both = source_segment is not None and target_segment is not None
+        src_tags = tag_tokens(source, source_segment if both else None)
+        tgt_tags = tag_tokens(target, target_segment if both else None)
+        for check, message in _check_tags(src_tags, tgt_tags):
+            add(check, message)
+    add("bidi-control", _check_bidi(target))
+    add("tatweel", _check_tatweel(target))
+    return found
+
+
+def _consistency(
+    pairs: Sequence[QaPair], source_lang: str, target_lang: str, wanted: set[str]
+) -> list[tuple[QaPair, str, str]]:
+    """Findings of the two consistency checks, compared after tmkit's normalization (ar-v1/en-v1)."""
+    src_norm, tgt_norm = Normalizer(source_lang), Normalizer(target_lang)
+    keyed = [
+        (pair, src_norm(pair.source), tgt_norm(pair.target))
+        for pair in pairs
+        if pair.source.strip() and pair.target is not None and pair.target.strip()
+    ]
+    found: list[tuple[QaPair, str, str]] = []
+    for check in ("inconsistent-target", "inconsistent-source"):
+        if check not in wanted:
+            continue
+        by_target = check == "inconsistent-source"
+        groups: dict[str, list[tuple[QaPair, str]]] = defaultdict(list)
+        for pair, src_key, tgt_key in keyed:
+            if by_target and not any(ch.isalpha() for ch in tgt_key):
+                continue  # a number or a code may stand for many sources
+            groups[tgt_key if by_target else src_key].append((pair, src_key if by_target else tgt_key))
+        for group in groups.values():
+            members = group
+            # A sentence-initial "و" (wa-, "and") is a discourse connector that translations routinely
+            # drop or add: "ووقعت الوزارة" and "وقعت الوزارة" are one text (English never starts with و).
+            if len({other for _, other in members}) > 1:
+                keys = {other for _, other in members}
+                members = [(p, o[1:] if o.startswith("و") and o[1:] in keys else o) for p, o in group]
+            variants = Counter(other for _, other in members)
+            if len(variants) < 2:
+                continue
+            usual = variants.most_common(1)[0][0]
+            first = next(pair for pair, other in members if other == usual)
+            where = f" (line {first.line})" if first.line is not None else ""
+            for pair, other in members:
+                if other == usual:
+                    continue
+                if by_target:
+                    message = (
+                        f"same translation as unit {first.id}{where} for another source: {_quote(pair.source)} "
+                        f"here, {_quote(first.source)} there"
+                    )
+                else:
+                    message = (
+                        f"same source as unit {first.id}{where}, translated differently: "
+                        f"{_quote(pair.target or '')} here, {_quote(first.target or '')} there"
+                    )
+                found.append((pair, check, message))
+    return found
+
+
+def run_qa(
+    pairs: Iterable[QaPair],
+    *,
+    source_lang: str = "ar",
+    target_lang: str = "en",
+    checks: Sequence[Check] | None = None,
+) -> QaResult:
+    """Run ``checks`` (all by default; see `select_checks`) over translation pairs; findings in input order."""
+    chosen = tuple(checks) if checks is not None else CHECKS
+    wanted = {c.id for c in chosen}
+    items = list(pairs)
+    per_pair: dict[int, list[Finding]] = defaultdict(list)
+    for index, pair in enumerate(items):
+        for check, message in check_pair(
+            pair.source,
+            pair.target,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            checks=chosen,
+            source_segment=pair.source_segment,
+            target_segment=pair.target_segment,
+        ):
+            per_pair[index].append(_finding(check, message, pair))
+    if wanted & {"inconsistent-target", "inconsistent-source"}:
+        position = {id(pair): index for index, pair in enumerate(items)}
+        for pair, check, message in _consistency(items, source_lang, target_lang, wanted):
+            per_pair[position[id(pair)]].append(_finding(check, message, pair))
+    findings = tuple(f for index in sorted(per_pair) for f in per_pair[index])
+    return QaResult(findings, chosen, len(items), source_lang, target_lang)
+
+
+def _finding(check: str, message: str, pair: QaPair) -> Finding:
+    return Finding(check, _CHECKS_BY_ID[check].severity, message, pair.id, pair.path, pair.line)
+
+
+def check_by_id(check_id: str) -> Check:
+    return _CHECKS_BY_ID[check_id]
