@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from tmkit import __version__
-from tmkit.cli import tm_commands
+from tmkit.cli import match_commands, tm_commands
 from tmkit.cli.common import EXIT_USAGE, run_handler
 
 
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tmkit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     tm_commands.register(commands)
+    match_commands.register(commands)
     return parser
 
 

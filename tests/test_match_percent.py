@@ -1,0 +1,191 @@
+"""The match percentage: a golden table that holds the code to its written definition."""
+
+from __future__ import annotations
+
+import pytest
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from tmkit.matching import match_percent as mp
+from tmkit.matching.match_percent import match_percent, strip_clitics
+from tmkit.model import Inline, Segment, Status, normalize_content
+
+SENTENCE = "أكل الولد التفاحة في الحديقة"
+
+# Same wording after normalization: 100 minus one point per kind of formal difference.
+FORMAL = [
+    ("identical", SENTENCE, SENTENCE, "ar", 100.0, []),
+    ("vocalised copy", "أَكَلَ الوَلَدُ التُّفّاحَةَ في الحَدِيقَةِ", SENTENCE, "ar", 99.0, ["diacritics differ"]),
+    ("bare alef", "اكل الولد التفاحة في الحديقة", SENTENCE, "ar", 99.0, ["letter forms differ (hamza/alef)"]),
+    ("digit system", "في عام ٢٠٢١", "في عام 2021", "ar", 99.0, ["digit system differs"]),
+    ("question mark", "هل أنت بخير؟", "هل أنت بخير?", "ar", 99.0, ["punctuation differs"]),
+    ("tatweel", "السلـــام عليكم", "السلام عليكم", "ar", 99.0, ["invisible characters differ (bidi marks, tatweel)"]),
+    (
+        "bidi mark",
+        "\u200fالسلام عليكم",
+        "السلام عليكم",
+        "ar",
+        99.0,
+        ["invisible characters differ (bidi marks, tatweel)"],
+    ),
+    ("presentation forms", "ﻻ بأس", "لا بأس", "ar", 99.0, ["presentation forms differ"]),
+    ("spacing", "السلام  عليكم", "السلام عليكم", "ar", 99.0, ["spacing differs"]),
+    ("teh marbuta", "أكل الولد التفاحه في الحديقة", SENTENCE, "ar", 97.0, ["spelling variants (ى/ي, ة/ه, ؤ/ئ/ء)"]),
+    (
+        "vocalised, bare alef, ? for ؟",
+        "هَل انتَ بخير?",
+        "هل أنت بخير؟",
+        "ar",
+        97.0,
+        ["diacritics differ", "letter forms differ (hamza/alef)", "punctuation differs"],
+    ),
+    (
+        "five kinds and more stop at 95",
+        "هَل انتَ  بخيـر? ٣",
+        "هل أنت بخير؟ 3\u200f",
+        "ar",
+        95.0,
+        None,
+    ),
+    ("English case", "The Minister said", "the minister said", "en", 99.0, ["case differs"]),
+    ("English quotes and dash", "“Yes” — he said", '"Yes" - he said', "en", 99.0, ["punctuation differs"]),
+]
+
+
+@pytest.mark.parametrize(("name", "query", "stored", "lang", "score", "reasons"), FORMAL, ids=[c[0] for c in FORMAL])
+def test_formal_differences(
+    name: str, query: str, stored: str, lang: str, score: float, reasons: list[str] | None
+) -> None:
+    result = match_percent(query, stored, lang=lang)
+    assert result.score == score
+    assert result.breakdown.base == 100.0
+    if reasons is not None:
+        shown = [r for p in result.breakdown.penalties for r in p.reason.split("; ")]
+        assert shown == reasons
+
+
+def documented_base(query_key: str, stored_key: str, query_words: list[str], stored_words: list[str]) -> float:
+    """The base similarity exactly as the module docstring writes it, from hand-made keys and words."""
+    char = fuzz.ratio(query_key, stored_key)
+    word = 100 * (1 - Levenshtein.distance(query_words, stored_words) / max(len(query_words), len(stored_words)))
+    return min(0.6 * char + 0.4 * word, 94.0)
+
+
+# Different wording: 0.6 × characters + 0.4 × words (clitics stripped), capped at 94.
+FUZZY = [
+    (
+        "changed word",
+        "أكل الولد البرتقالة في الحديقة",
+        SENTENCE,
+        ("اكل الولد البرتقالة في الحديقة", "اكل الولد التفاحة في الحديقة"),
+        (["اكل", "ولد", "برتقالة", "في", "حديقة"], ["اكل", "ولد", "تفاحة", "في", "حديقة"]),
+    ),
+    (
+        "clitic added",
+        "وأكل الولد التفاحة في الحديقة",
+        SENTENCE,
+        ("واكل الولد التفاحة في الحديقة", "اكل الولد التفاحة في الحديقة"),
+        (["اكل", "ولد", "تفاحة", "في", "حديقة"], ["اكل", "ولد", "تفاحة", "في", "حديقة"]),
+    ),
+    (
+        "word dropped",
+        "أكل الولد التفاحة",
+        SENTENCE,
+        ("اكل الولد التفاحة", "اكل الولد التفاحة في الحديقة"),
+        (["اكل", "ولد", "تفاحة"], ["اكل", "ولد", "تفاحة", "في", "حديقة"]),
+    ),
+    (
+        "English word changed",
+        "The talks covered trade and energy.",
+        "The talks covered trade and transport.",
+        ("the talks covered trade and energy.", "the talks covered trade and transport."),
+        (
+            ["the", "talks", "covered", "trade", "and", "energy"],
+            ["the", "talks", "covered", "trade", "and", "transport"],
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "query", "stored", "keys", "words"), FUZZY, ids=[c[0] for c in FUZZY])
+def test_fuzzy_scores_follow_the_documented_formula(
+    name: str, query: str, stored: str, keys: tuple[str, str], words: tuple[list[str], list[str]]
+) -> None:
+    lang = "en" if query.isascii() else "ar"
+    result = match_percent(query, stored, lang=lang)
+    assert result.score == pytest.approx(documented_base(*keys, *words))
+    assert result.score <= mp.FUZZY_CAP
+
+
+def test_clitic_change_scores_above_a_changed_word() -> None:
+    clitic = match_percent("وأكد الجانبان على تعزيز العلاقات الثنائية", "أكد الجانبان على تعزيز العلاقات الثنائية")
+    word = match_percent("أكد الجانبان على توسيع العلاقات الثنائية", "أكد الجانبان على تعزيز العلاقات الثنائية")
+    assert word.score < clitic.score < 95
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("والكتاب", "كتاب"),
+        ("بالعلاقات", "علاقات"),
+        ("للطلاب", "طلاب"),
+        ("وبالتعاون", "تعاون"),
+        ("ولد", "ولد"),
+        ("في", "في"),
+    ],
+)
+def test_strip_clitics(word: str, stem: str) -> None:
+    assert strip_clitics(word) == stem
+
+
+def test_numbers_substituted_keep_the_target_digit_system() -> None:
+    result = match_percent(
+        "بلغ حجم التبادل 5 مليارات عام 2022",
+        "بلغ حجم التبادل 3 مليارات عام 2021",
+        target="بلغ حجم التبادل ٣ مليارات عام ٢٠٢١",
+    )
+    assert result.score == 99.0
+    assert result.target is not None and result.target.plain == "بلغ حجم التبادل ٥ مليارات عام ٢٠٢٢"
+    assert [(s.old, s.new) for s in result.substitutions] == [("٣", "٥"), ("٢٠٢١", "٢٠٢٢")]
+
+
+def test_numbers_not_in_the_target_are_not_substituted() -> None:
+    result = match_percent("وصل 5 وفود", "وصل 3 وفود", target="Three delegations arrived")
+    assert result.target is None and result.score < 95
+
+
+def test_inline_code_differences_cost_per_code() -> None:
+    bold = (Inline("bpt", (("i", "1"), ("type", "bold")), ("<b>",)), Inline("ept", (("i", "1"),), ("</b>",)))
+    tagged = Segment(normalize_content([bold[0], "نص", bold[1], " مهم"]))
+    assert match_percent(tagged, "نص مهم").score == 98.0
+    assert match_percent(tagged, tagged).score == 100.0
+
+
+def test_unconfirmed_translations_and_memory_penalties() -> None:
+    assert match_percent(SENTENCE, SENTENCE, status=Status.DRAFT).score == 95.0
+    assert match_percent(SENTENCE, SENTENCE, status=Status.REVIEWED).score == 100.0
+    assert match_percent(SENTENCE, SENTENCE, memory_penalty=10).score == 90.0
+
+
+def test_in_context_exact_match_is_101_and_only_when_exact() -> None:
+    assert match_percent(SENTENCE, SENTENCE, same_context=True).score == 101.0
+    assert match_percent(SENTENCE, SENTENCE, same_context=True, status=Status.DRAFT).score == 95.0
+    vocalised = "أَكَلَ الوَلَدُ التُّفّاحَةَ في الحَدِيقَةِ"
+    assert match_percent(vocalised, SENTENCE, same_context=True).score == 99.0
+
+
+def test_breakdown_adds_up() -> None:
+    result = match_percent("هَل انتَ بخير?", "هل أنت بخير؟", status=Status.DRAFT, memory_penalty=2)
+    breakdown = result.breakdown
+    assert result.score == breakdown.base - sum(p.points for p in breakdown.penalties)
+    assert breakdown.normalization == "ar-v1"
+    assert "diacritics differ" in breakdown.describe()
+
+
+def test_the_docstring_states_the_constants_the_code_uses() -> None:
+    doc = mp.__doc__ or ""
+    assert f"{mp.CHAR_WEIGHT:g} × C + {mp.WORD_WEIGHT:g} × W" in doc
+    assert f"caps the score at **{mp.FUZZY_CAP:g}**" in doc
+    assert f"| {mp.UNCONFIRMED_PENALTY:g} |" in doc
+    assert f"at most {mp.FORMAL_PENALTY_CAP:g}" in doc
+    assert f"| {mp.SPELLING_VARIANT_PENALTY:g} |" in doc
