@@ -132,6 +132,38 @@ class Normalizer:
             text = " ".join(text.split())
         return text
 
+    def with_offsets(self, text: str) -> tuple[str, list[int]]:
+        """The key of ``text`` character by character, with the position in ``text`` each key character came from.
+
+        Used to show where a normalized search hit lies in the original text. Equal to
+        ``self(text)`` except where NFKC would join characters across positions.
+        """
+        table = _table(
+            self.arabic, self.fold_yeh, self.fold_teh_marbuta, self.fold_hamza, self.unify_punctuation, frozenset()
+        )
+        chars: list[str] = []
+        offsets: list[int] = []
+        after_space = True
+        for position, char in enumerate(text):
+            piece = char if char.isascii() else unicodedata.normalize("NFKC", char)
+            piece = piece.translate(table)
+            if self.casefold:
+                piece = piece.casefold()
+            for produced in piece:
+                out = produced
+                if out.isspace():
+                    if after_space:
+                        continue
+                    out, after_space = " ", True
+                else:
+                    after_space = False
+                chars.append(out)
+                offsets.append(position)
+        if chars and chars[-1] == " ":
+            chars.pop()
+            offsets.pop()
+        return "".join(chars), offsets
+
 
 @functools.lru_cache(maxsize=256)
 def _table(

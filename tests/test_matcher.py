@@ -1,0 +1,212 @@
+"""Lookups across memories: alternatives, exclusions, context, penalties, directions, the index cache."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
+
+from tests.conftest import SAMPLES
+from tmkit.formats.tmx_reader import load_tmx
+from tmkit.formats.tmx_writer import write_tmx
+from tmkit.matching import memory_index
+from tmkit.matching.candidate_index import SHORT_KEY, CandidateIndex
+from tmkit.matching.matcher import Matcher
+from tmkit.matching.memory_index import MemoryIndex, cache_folder, open_memory
+from tmkit.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
+
+
+def unit(
+    ar: str, en: str, *, status: Status = Status.TRANSLATED, rejected: bool = False, tuid: str | None = None
+) -> TranslationUnit:
+    return TranslationUnit(
+        [Variant("ar", Segment.from_text(ar)), Variant("en", Segment.from_text(en))],
+        status=status,
+        rejected=rejected,
+        tuid=tuid,
+    )
+
+
+def index_of(*units: TranslationUnit, name: str = "tm", source: str = "ar", target: str = "en") -> MemoryIndex:
+    return MemoryIndex.build(list(units), source_lang=source, target_lang=target, name=name)
+
+
+def test_alternatives_kept_duplicates_merged_empty_and_rejected_never_offered() -> None:
+    index = index_of(
+        unit("شكرا جزيلا", "Thank you very much"),
+        unit("شكرا جزيلا", "Many thanks"),
+        unit("شكرا جزيلا", "Many thanks"),  # the same pair again
+        unit("شكرا جزيلا", ""),  # empty target
+        unit("شكرا جزيلا", "Thanks a lot", rejected=True),
+    )
+    targets = sorted(m.target.plain for m in Matcher([index]).match("شكرا جزيلا"))
+    assert targets == ["Many thanks", "Thank you very much"]
+
+
+def test_vocalised_and_hamza_variants_are_found() -> None:
+    index = index_of(unit("أكد الرئيس أهمية تعزيز التعاون الاقتصادي", "The president stressed economic cooperation"))
+    matcher = Matcher([index])
+    vocalised = matcher.match("أَكَّدَ الرَّئِيسُ أَهَمِّيَّةَ تَعْزِيزِ التَّعَاوُنِ الاقْتِصَادِيِّ")
+    assert [m.score for m in vocalised] == [99.0]
+    bare = matcher.match("اكد الرئيس اهمية تعزيز التعاون الاقتصادي")
+    assert [m.score for m in bare] == [99.0]
+    teh = matcher.match("أكد الرئيس أهمية تعزيز التعاون الاقتصادى")  # ى for ي
+    assert [m.score for m in teh] == [97.0]
+
+
+def test_changed_number_is_substituted_in_the_target() -> None:
+    index = index_of(unit("وصل إلى دمشق 3 وفود عام 2021", "3 delegations arrived in Damascus in 2021"))
+    [match] = Matcher([index]).match("وصل إلى دمشق ٥ وفود عام ٢٠٢٢")
+    assert match.score == 99.0
+    assert match.target.plain == "5 delegations arrived in Damascus in 2022"
+    assert match.stored_target is not None and match.stored_target.plain.startswith("3 ")
+
+
+def test_ranking_cutoff_limit_and_order() -> None:
+    index = index_of(
+        unit("أكد الجانبان على تعزيز العلاقات الثنائية", "a"),
+        unit("وأكد الجانبان على تعزيز العلاقات الثنائية", "b"),
+        unit("أكد الجانبان على توسيع العلاقات الثنائية", "c"),
+        unit("بحث الجانبان التعاون في مجال الطاقة", "d"),
+    )
+    matcher = Matcher([index])
+    found = matcher.match("أكد الجانبان على تعزيز العلاقات الثنائية")
+    assert [m.target.plain for m in found] == ["a", "b", "c"]
+    assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
+    assert len(matcher.match("أكد الجانبان على تعزيز العلاقات الثنائية", limit=1)) == 1
+    assert all(m.score >= 95 for m in matcher.match("أكد الجانبان على تعزيز العلاقات الثنائية", score_cutoff=95))
+
+
+def test_unconfirmed_rank_below_confirmed_of_the_same_text() -> None:
+    index = index_of(unit("نعم", "Yes (draft)", status=Status.DRAFT), unit("نعم", "Yes", status=Status.FINAL))
+    found = Matcher([index]).match("نعم")
+    assert [(m.target.plain, m.score) for m in found] == [("Yes", 100.0), ("Yes (draft)", 95.0)]
+
+
+def test_in_context_match_is_101() -> None:
+    index = index_of(unit("الفقرة الأولى", "First"), unit("الفقرة الثانية", "Second"), unit("الفقرة الثالثة", "Third"))
+    matcher = Matcher([index])
+    [in_context] = matcher.match("الفقرة الثانية", previous="الفقرة الأولى", following="الفقرة الثالثة", limit=1)
+    assert in_context.score == 101.0 and in_context.breakdown.in_context
+    [plain] = matcher.match("الفقرة الثانية", previous="شيء آخر", following="الفقرة الثالثة", limit=1)
+    assert plain.score == 100.0
+
+
+def test_context_props_override_neighbours() -> None:
+    explicit = unit("جملة", "Sentence")
+    explicit.props += [Prop("x-context-prev", "قبل"), Prop("x-context-next", "بعد")]
+    matcher = Matcher([index_of(unit("أخرى", "other"), explicit)])
+    assert matcher.match("جملة", previous="قبل", following="بعد")[0].score == 101.0
+
+
+def test_several_memories_with_a_penalty() -> None:
+    main = index_of(unit("مرحبا بكم", "Welcome"), name="main")
+    other = index_of(unit("مرحبا بكم", "You are welcome"), name="other")
+    other.penalty = 10
+    found = Matcher([main, other]).match("مرحبا بكم")
+    assert [(m.memory, m.score) for m in found] == [("main", 100.0), ("other", 90.0)]
+
+
+def test_english_to_arabic_from_the_same_memory() -> None:
+    memory = load_tmx(SAMPLES / "news-memory.tmx")
+    index = MemoryIndex.build(memory.units, source_lang="en", target_lang="ar")
+    english = memory.units[3].variant("en").text  # type: ignore[union-attr]
+    [best, *_] = Matcher([index]).match(english.upper())
+    assert best.score == 99.0  # case only
+    assert best.target.plain == memory.units[3].variant("ar").text  # type: ignore[union-attr]
+
+
+def test_matcher_refuses_mixed_directions() -> None:
+    with pytest.raises(ValueError):
+        Matcher([index_of(unit("أ", "a")), index_of(unit("أ", "a"), source="en", target="ar")])
+
+
+short_keys = st.lists(st.text(alphabet="ابتسملنوي هـ", min_size=1, max_size=20), min_size=1, max_size=60)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    keys=short_keys,
+    query=st.text(alphabet="ابتسملنوي هـ", min_size=1, max_size=20),
+    cutoff=st.sampled_from([50.0, 70.0, 85.0]),
+)
+def test_short_lookups_are_exact(keys: list[str], query: str, cutoff: float) -> None:
+    """For short keys the index misses nothing: every key reaching the cutoff is a candidate."""
+    index = CandidateIndex.build(keys)
+    if not index.exact_for(len(query), cutoff):
+        return
+    candidates = set(index.candidates(query, min_similarity=cutoff).tolist())
+    expected = {i for i, key in enumerate(keys) if fuzz.ratio(query, key) >= cutoff}
+    assert expected <= candidates
+
+
+def test_long_lookups_find_near_duplicates_among_many() -> None:
+    rng = random.Random(3)
+    words = [f"كلمة{i}" for i in range(3000)]
+    keys = [" ".join(rng.choices(words, k=rng.randrange(8, 20))) for _ in range(20000)]
+    index = CandidateIndex.build(keys)
+    for target in rng.sample(range(len(keys)), 40):
+        tokens = keys[target].split()
+        tokens[rng.randrange(len(tokens))] = rng.choice(words)  # change one word
+        query = " ".join(tokens)
+        assert len(query) > SHORT_KEY
+        assert target in set(index.candidates(query, min_similarity=70).tolist())
+
+
+def tmx_file(tmp_path: Path, *units: TranslationUnit) -> Path:
+    path = tmp_path / "tm.tmx"
+    write_tmx(path, Memory(Header(srclang="ar"), list(units)))
+    return path
+
+
+def test_index_cache_is_reused_and_invalidated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmx_file(tmp_path, unit("صباح الخير", "Good morning"))
+    first = open_memory(path, source_lang="ar", target_lang="en")
+    folder = cache_folder(path, "ar", "en")
+    assert folder.is_dir() and len(first) == 1
+    builds = []
+    real_build = memory_index.MemoryIndex.build.__func__  # type: ignore[attr-defined]
+
+    def counting_build(cls: type[MemoryIndex], *args: object, **kwargs: object) -> MemoryIndex:
+        builds.append(1)
+        return real_build(cls, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(memory_index.MemoryIndex, "build", classmethod(counting_build))
+    again = open_memory(path, source_lang="ar", target_lang="en")
+    assert builds == [] and Matcher([again]).match("صباح الخير")[0].target.plain == "Good morning"
+    tmx_file(tmp_path, unit("صباح الخير", "Good morning"), unit("مساء الخير", "Good evening"))
+    os.utime(path, ns=(1, 1))  # the change must be seen even if the clock did not move
+    changed = open_memory(path, source_lang="ar", target_lang="en")
+    assert builds == [1] and len(changed) == 2
+    (folder / "meta.json").write_text("{broken", encoding="utf-8")
+    assert len(open_memory(path, source_lang="ar", target_lang="en")) == 2  # a broken cache is rebuilt
+    assert builds == [1, 1]
+
+
+def test_unwritable_cache_location_still_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmx_file(tmp_path, unit("صباح الخير", "Good morning"))
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(memory_index.MemoryIndex, "save", refuse)
+    assert len(open_memory(path, source_lang="ar", target_lang="en")) == 1
+    assert not cache_folder(path, "ar", "en").exists()
+
+
+def test_saved_and_loaded_index_answer_alike(tmp_path: Path) -> None:
+    memory = load_tmx(SAMPLES / "news-memory.tmx")
+    path = tmp_path / "m.tmx"
+    write_tmx(path, memory)
+    built = open_memory(path, source_lang="ar", target_lang="en")
+    loaded = open_memory(path, source_lang="ar", target_lang="en")
+    for unit_ in memory.units[:30]:
+        query = unit_.variant("ar").text  # type: ignore[union-attr]
+        assert [m.as_dict() for m in Matcher([built]).match(query)] == [
+            m.as_dict() for m in Matcher([loaded]).match(query)
+        ]

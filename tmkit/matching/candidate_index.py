@@ -1,0 +1,255 @@
+"""The candidate index: finds, among a million stored keys, the few hundred worth scoring exactly.
+
+Two structures, chosen per lookup by the length of the new segment's key:
+
+* **Short keys, exactly.** A key of length m can reach character similarity s (fuzz.ratio, in
+  0–1) only with keys of length n where 2·min(m, n)/(m + n) ≥ s, and only if the two share at
+  least s·(m + n)/2 characters counted as multisets (every insertion or deletion changes one
+  character count). When every key that could qualify is short (≤ `SHORT_KEY`), the lookup
+  counts shared characters for all short entries at once (posting lists of "the k-th `ا`", "the
+  k-th space"… over entries sorted by length, so the length window is one slice) and returns
+  every entry whose bound reaches s. No entry that reaches s is ever missed.
+* **Longer keys, by estimate.** Keys are cut into 3-grams (with start and end marks). Short keys
+  are indexed with all their grams, longer ones with a fixed quarter of the gram space (chosen by
+  a hash of the gram, the same for every key), which keeps the index small while near-duplicates
+  of a long sentence still share dozens of sampled grams. A lookup counts shared grams per entry
+  (one ``bincount`` over the posting lists of all but the commonest grams), estimates the Dice
+  coefficient, keeps entries inside the length window, and returns the best `limit` by estimate.
+  This is not lossless; ``bench/match.py`` measures its recall against an exhaustive scan.
+
+Either way the caller rescores the candidates exactly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+GRAM = 3
+SHORT_KEY = 48
+SAMPLE_SHARE = 0.25
+MAX_POSTING_SHARE = 0.08
+#: ...but a posting list this short is always read, so small memories use every gram.
+COMMON_POSTINGS_FLOOR = 4096
+MIN_DICE = 0.3
+#: Candidates the 3-gram path returns by default.
+CANDIDATE_LIMIT = 256
+ENTRY_BITS = 24
+MAX_ENTRIES = 2**ENTRY_BITS - 1
+_START, _END, _SEPARATOR = "\x02", "\x03", "\x01"
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_SAMPLE_LIMIT = np.uint64(int(SAMPLE_SHARE * 2**64))
+_HASH_SHIFT = np.uint64(24)  # 40 bits of gram hash, leaving 24 bits for the entry number
+_MAX_RANK = 255  # the 255th and later copies of one character in a key count as the 255th
+
+IntArray = npt.NDArray[np.int64]
+
+
+def _codepoints(text: str) -> npt.NDArray[np.uint64]:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+
+
+def _gram_codes(points: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    return (points[:-2] << np.uint64(42)) | (points[1:-1] << np.uint64(21)) | points[2:]
+
+
+def _hash(codes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    with np.errstate(over="ignore"):
+        return codes * _MULTIPLIER
+
+
+def length_window(length: int, min_similarity: float) -> tuple[float, float]:
+    """Key lengths that can reach ``min_similarity`` (0–100) with a key of ``length``."""
+    share = min(max(min_similarity, 1e-6), 100.0) / 100.0
+    return length * share / (2 - share), length * (2 - share) / share
+
+
+def _csr(tokens: npt.NDArray[np.uint64], entries: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.uint64], IntArray]:
+    """Distinct tokens of a token-sorted array and where each one's run starts (plus the end)."""
+    if len(tokens) == 0:
+        return np.empty(0, dtype=np.uint64), np.zeros(1, dtype=np.int64)
+    boundaries = np.flatnonzero(np.concatenate(([True], tokens[1:] != tokens[:-1])))
+    return tokens[boundaries], np.append(boundaries, len(tokens)).astype(np.int64)
+
+
+def _gather(
+    table: npt.NDArray[np.uint64], starts: IntArray, wanted: npt.NDArray[np.uint64]
+) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """Rows of ``wanted`` tokens in a sorted token table, and which were found."""
+    if len(table) == 0:
+        return np.empty(0, dtype=np.int64), np.zeros(len(wanted), dtype=np.bool_)
+    where = np.searchsorted(table, wanted)
+    where[where >= len(table)] = 0
+    return where.astype(np.int64), table[where] == wanted
+
+
+@dataclass(slots=True)
+class CandidateIndex:
+    """Both lookup structures over the keys of one memory (entry numbers are positions in ``keys``)."""
+
+    key_lengths: npt.NDArray[np.int32]
+    # 3-grams: sorted gram hashes, run starts, entry numbers; grams indexed per entry.
+    gram_hashes: npt.NDArray[np.uint64]
+    gram_starts: IntArray
+    gram_postings: npt.NDArray[np.uint32]
+    gram_counts: npt.NDArray[np.int32]
+    # Characters of short keys: entries in length order, sorted (char, rank) tokens, postings of
+    # positions in that order, and where each key length starts in it.
+    short_order: npt.NDArray[np.uint32]
+    char_tokens: npt.NDArray[np.uint64]
+    char_starts: IntArray
+    char_postings: npt.NDArray[np.uint32]
+    short_length_starts: IntArray
+
+    @property
+    def size(self) -> int:
+        return len(self.key_lengths)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(array.nbytes for array in self.arrays().values())
+
+    def arrays(self) -> dict[str, npt.NDArray[np.generic]]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, npt.NDArray[np.generic]]) -> CandidateIndex:
+        return cls(**{name: arrays[name] for name in cls.__slots__})  # type: ignore[arg-type]
+
+    # -- building -------------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, keys: list[str]) -> CandidateIndex:
+        count = len(keys)
+        if count > MAX_ENTRIES:
+            raise ValueError(f"one index holds at most {MAX_ENTRIES:,} entries")
+        lengths = np.fromiter((len(k) for k in keys), dtype=np.int32, count=count)
+        gram_hashes, gram_starts, gram_postings, gram_counts = cls._build_grams(keys, lengths)
+        short_parts = cls._build_chars(keys, lengths)
+        return cls(lengths, gram_hashes, gram_starts, gram_postings, gram_counts, *short_parts)
+
+    @staticmethod
+    def _build_grams(
+        keys: list[str], lengths: npt.NDArray[np.int32]
+    ) -> tuple[npt.NDArray[np.uint64], IntArray, npt.NDArray[np.uint32], npt.NDArray[np.int32]]:
+        count = len(keys)
+        if count == 0:
+            return np.empty(0, np.uint64), np.zeros(1, np.int64), np.empty(0, np.uint32), np.empty(0, np.int32)
+        points = _codepoints(_SEPARATOR.join(_START + k + _END for k in keys))
+        hashed = _hash(_gram_codes(points))
+        entry = np.repeat(np.arange(count, dtype=np.int64), lengths.astype(np.int64) + 3)[: len(points) - 2]
+        separator = np.uint64(ord(_SEPARATOR))
+        keep = (points[:-2] != separator) & (points[1:-1] != separator) & (points[2:] != separator)
+        del points
+        keep &= (lengths <= SHORT_KEY)[entry] | (hashed < _SAMPLE_LIMIT)
+        pairs = ((hashed[keep] >> _HASH_SHIFT) << np.uint64(ENTRY_BITS)) | entry[keep].astype(np.uint64)
+        del hashed, entry, keep
+        pairs = np.unique(pairs)  # sorted by gram, then entry; one pair per gram and entry
+        postings = (pairs & np.uint64(2**ENTRY_BITS - 1)).astype(np.uint32)
+        gram_hashes, gram_starts = _csr(pairs >> np.uint64(ENTRY_BITS), postings)
+        gram_counts = np.bincount(postings, minlength=count).astype(np.int32)
+        return gram_hashes, gram_starts, postings, gram_counts
+
+    @staticmethod
+    def _build_chars(
+        keys: list[str], lengths: npt.NDArray[np.int32]
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint64], IntArray, npt.NDArray[np.uint32], IntArray]:
+        short = np.flatnonzero(lengths <= SHORT_KEY)
+        order = short[np.argsort(lengths[short], kind="stable")].astype(np.uint32)
+        ordered_lengths = lengths[order].astype(np.int64)
+        length_starts = np.searchsorted(ordered_lengths, np.arange(SHORT_KEY + 2)).astype(np.int64)
+        if len(order) == 0 or ordered_lengths.sum() == 0:
+            empty = np.empty(0, np.uint64)
+            return order, empty, np.zeros(1, np.int64), np.empty(0, np.uint32), length_starts
+        points = _codepoints("".join(keys[i] for i in order.tolist()))
+        position = np.repeat(np.arange(len(order), dtype=np.int64), ordered_lengths)
+        by_char = np.lexsort((points, position))  # group each key's copies of a character
+        points, position = points[by_char], position[by_char]
+        index = np.arange(len(points))
+        new_run = np.ones(len(points), dtype=np.bool_)
+        new_run[1:] = (points[1:] != points[:-1]) | (position[1:] != position[:-1])
+        rank = index - np.maximum.accumulate(np.where(new_run, index, 0)) + 1
+        tokens = (points << np.uint64(8)) | np.minimum(rank, _MAX_RANK).astype(np.uint64)
+        by_token = np.argsort(tokens, kind="stable")  # stable: positions stay ascending per token
+        tokens, postings = tokens[by_token], position[by_token].astype(np.uint32)
+        char_tokens, char_starts = _csr(tokens, postings)
+        return order, char_tokens, char_starts, postings, length_starts
+
+    # -- lookup ---------------------------------------------------------------------------------
+
+    def exact_for(self, length: int, min_similarity: float) -> bool:
+        """Whether a lookup of a key this long is answered exactly (every qualifying key short)."""
+        return length_window(length, min_similarity)[1] <= SHORT_KEY
+
+    def candidates(self, key: str, *, min_similarity: float, limit: int = CANDIDATE_LIMIT) -> IntArray:
+        """Entry numbers worth scoring for ``key`` at character similarity ``min_similarity`` (0–100)."""
+        if self.size == 0 or not key:
+            return np.empty(0, dtype=np.int64)
+        if self.exact_for(len(key), min_similarity):
+            return self._short_candidates(key, min_similarity)
+        return self._gram_candidates(key, min_similarity, limit)
+
+    def _short_candidates(self, key: str, min_similarity: float) -> IntArray:
+        m = len(key)
+        low, high = length_window(m, min_similarity)
+        first = int(self.short_length_starts[min(int(np.ceil(low)), SHORT_KEY + 1)])
+        last = int(self.short_length_starts[min(int(np.floor(high)) + 1, SHORT_KEY + 1)])
+        if last <= first:
+            return np.empty(0, dtype=np.int64)
+        wanted = np.array(
+            [(ord(ch) << 8) | rank for ch, n in Counter(key).items() for rank in range(1, min(n, _MAX_RANK) + 1)],
+            dtype=np.uint64,
+        )
+        rows, found = _gather(self.char_tokens, self.char_starts, wanted)
+        pieces = []
+        for row in rows[found].tolist():
+            start, end = int(self.char_starts[row]), int(self.char_starts[row + 1])
+            posting = self.char_postings[start:end]
+            lo, hi = np.searchsorted(posting, (first, last))
+            pieces.append(posting[lo:hi])
+        if not pieces:
+            return np.empty(0, dtype=np.int64)
+        shared = np.bincount(np.concatenate(pieces) - first, minlength=last - first)
+        lengths = self.key_lengths[self.short_order[first:last]]
+        bound = 200.0 * shared / (m + lengths)
+        survivors = np.flatnonzero(bound >= min_similarity - 1e-9) + first
+        return self.short_order[survivors].astype(np.int64)
+
+    def _gram_candidates(self, key: str, min_similarity: float, limit: int) -> IntArray:
+        size = self.size
+        points = _codepoints(_START + key + _END)
+        hashed = np.unique(_hash(_gram_codes(points)))
+        grams, sampled = hashed >> _HASH_SHIFT, hashed < _SAMPLE_LIMIT
+        rows, found = _gather(self.gram_hashes, self.gram_starts, grams)
+        rows, sampled = rows[found], sampled[found]
+        if len(rows) == 0:
+            return np.empty(0, dtype=np.int64)
+        frequency = self.gram_starts[rows + 1] - self.gram_starts[rows]
+        common = frequency > max(MAX_POSTING_SHARE * size, COMMON_POSTINGS_FLOOR)
+        if common.all():
+            common[np.argmin(frequency)] = False  # look up at least the rarest gram
+        rows, sampled = rows[~common], sampled[~common]
+        starts = self.gram_starts[rows].tolist()
+        ends = self.gram_starts[rows + 1].tolist()
+        postings = np.concatenate([self.gram_postings[s:e] for s, e in zip(starts, ends, strict=True)])
+        counts = np.bincount(postings, minlength=size)
+        # An entry whose estimated Dice coefficient could reach MIN_DICE shares at least this many
+        # of the grams looked up (all of them for short entries, the sampled ones for long ones).
+        sampled_count = int(sampled.sum())
+        looked_up = min(len(rows), sampled_count) if sampled_count else len(rows)
+        hit = np.flatnonzero(counts >= max(1, int(np.ceil(MIN_DICE * looked_up / (2 - MIN_DICE)))))
+        low, high = length_window(len(key), min_similarity)
+        entry_lengths = self.key_lengths[hit]
+        inside = (entry_lengths >= low) & (entry_lengths <= high)
+        hit, entry_lengths = hit[inside], entry_lengths[inside]
+        if len(hit) == 0:
+            return np.empty(0, dtype=np.int64)
+        query_grams = np.where(entry_lengths <= SHORT_KEY, len(rows), sampled_count)
+        estimate = 2.0 * counts[hit] / (query_grams + self.gram_counts[hit] + 1e-9)
+        if len(hit) > limit:
+            best = np.argpartition(-estimate, limit)[:limit]
+            hit, estimate = hit[best], estimate[best]
+        return hit[np.argsort(-estimate, kind="stable")].astype(np.int64)

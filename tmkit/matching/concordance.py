@@ -1,0 +1,152 @@
+"""Concordance: find a word or phrase in the sources or targets of memories, insensitive to Arabic spelling noise."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from tmkit.formats.tmx_reader import segment_from_xml
+from tmkit.matching.memory_index import MemoryIndex
+from tmkit.matching.word_index import WordIndex
+from tmkit.model import Status
+from tmkit.normalize import Normalizer, has_arabic
+
+#: Default number of concordance hits returned.
+CONCORDANCE_LIMIT = 20
+_ARABIC_PREFIXES = ("و", "ف", "ب", "ك", "ل", "وب", "فب", "ول", "فل", "وك")
+
+
+class Side(StrEnum):
+    SOURCE = "source"
+    TARGET = "target"
+    BOTH = "both"
+    AUTO = "auto"  # the side whose language the phrase is written in
+
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ConcordanceHit:
+    """A stored pair holding the phrase, with where it stands in each text (character spans)."""
+
+    source: str
+    target: str
+    source_spans: tuple[Span, ...]
+    target_spans: tuple[Span, ...]
+    memory: str
+    entry: int
+    status: Status
+    tuid: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "source_spans": [list(s) for s in self.source_spans],
+            "target_spans": [list(s) for s in self.target_spans],
+            "memory": self.memory,
+            "tuid": self.tuid,
+            "status": self.status.value,
+        }
+
+
+def word_variants(word: str, *, arabic: bool) -> list[str]:
+    """A word as it may stand in text: with the light Arabic proclitics and the article attached."""
+    if not arabic:
+        return [word]
+    bare = word[2:] if word.startswith("ال") and len(word) > 3 else word
+    forms = {word, bare, "ال" + bare, "لل" + bare}
+    for prefix in _ARABIC_PREFIXES:
+        forms.add(prefix + bare)
+        forms.add(prefix + "ال" + bare)
+        forms.add(prefix + "ل" + bare)  # و + لل…
+    return sorted(forms)
+
+
+def find_spans(text: str, phrase_key: str, normalizer: Normalizer) -> tuple[Span, ...]:
+    """Where ``phrase_key`` (already normalized) occurs in ``text``, as spans of ``text``."""
+    key, offsets = normalizer.with_offsets(text)
+    spans: list[Span] = []
+    start = key.find(phrase_key)
+    while start != -1 and phrase_key:
+        end = start + len(phrase_key)
+        # The span runs up to the next kept character, so harakat and tatweel after the last
+        # letter (which the key leaves out) stay inside the highlight.
+        stop = offsets[end] if end < len(offsets) else len(text.rstrip())
+        while stop > offsets[end - 1] + 1 and text[stop - 1].isspace():
+            stop -= 1
+        spans.append((offsets[start], stop))
+        start = key.find(phrase_key, end)
+    return tuple(spans)
+
+
+def _entries_with(words: WordIndex, phrase_key: str, *, arabic: bool) -> npt.NDArray[np.uint32]:
+    result: npt.NDArray[np.uint32] | None = None
+    for word in sorted(set(phrase_key.split()), key=len, reverse=True):
+        found = words.entries_any(word_variants(word, arabic=arabic))
+        result = found if result is None else np.intersect1d(result, found, assume_unique=True)
+        if len(result) == 0:
+            break
+    return result if result is not None else np.empty(0, np.uint32)
+
+
+def concordance(
+    memories: Sequence[MemoryIndex],
+    phrase: str,
+    *,
+    side: Side = Side.AUTO,
+    limit: int = CONCORDANCE_LIMIT,
+) -> list[ConcordanceHit]:
+    """Stored pairs whose source (or target) holds ``phrase``, in memory order, at most ``limit``.
+
+    Both the phrase and the texts are normalized (diacritics, hamza/alef forms, digits, case,
+    punctuation), every word of the phrase must stand in the text as a word (Arabic words also
+    with a proclitic or the article attached: `استثمار` finds `والاستثمار`), and the phrase
+    must occur in that order.
+    """
+    hits: list[ConcordanceHit] = []
+    for memory in memories:
+        source_norm = memory.normalizer
+        target_norm = Normalizer(memory.target_lang)
+        sides = _sides(side, phrase, memory)
+        for which in sides:
+            norm = source_norm if which is Side.SOURCE else target_norm
+            phrase_key = norm(phrase)
+            if not phrase_key:
+                continue
+            words = memory.source_words if which is Side.SOURCE else memory.target_words
+            column = "source_key" if which is Side.SOURCE else "target_key"
+            for entry in _entries_with(words, phrase_key, arabic=norm.arabic).tolist():
+                if phrase_key not in memory.text(column, entry):
+                    continue
+                source = segment_from_xml(memory.text("source_xml", entry)).plain
+                target = segment_from_xml(memory.text("target_xml", entry)).plain
+                hits.append(
+                    ConcordanceHit(
+                        source=source,
+                        target=target,
+                        source_spans=find_spans(source, source_norm(phrase), source_norm),
+                        target_spans=find_spans(target, target_norm(phrase), target_norm),
+                        memory=memory.name,
+                        entry=entry,
+                        status=memory.status_of(entry),
+                        tuid=memory.optional("tuid", entry),
+                    )
+                )
+                if len(hits) >= limit:
+                    return hits
+    return hits
+
+
+def _sides(side: Side, phrase: str, memory: MemoryIndex) -> list[Side]:
+    if side is Side.BOTH:
+        return [Side.SOURCE, Side.TARGET]
+    if side is not Side.AUTO:
+        return [side]
+    phrase_is_arabic = has_arabic(phrase)
+    return [Side.SOURCE] if phrase_is_arabic == memory.normalizer.arabic else [Side.TARGET]

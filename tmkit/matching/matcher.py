@@ -1,0 +1,233 @@
+"""Fuzzy lookup across memories: the best prior translations for a new segment, with their match %."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from tmkit.formats.tmx_reader import segment_from_xml
+from tmkit.matching.match_percent import (
+    CHAR_WEIGHT,
+    MATCH_LIMIT,
+    MATCH_THRESHOLD,
+    WORD_WEIGHT,
+    Breakdown,
+    PreparedText,
+    prepare,
+    score_match,
+)
+from tmkit.matching.memory_index import MemoryIndex, context_hash
+from tmkit.matching.numbers import Substitution, mask_numbers
+from tmkit.model import Segment, Status
+from tmkit.normalize import Normalizer
+
+#: How many of the best candidates by character similarity get the full match percentage.
+RESCORE_DEPTH = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A suggestion from a memory: the stored pair, its match %, why, and where it came from."""
+
+    score: float
+    source: Segment
+    target: Segment  # numbers already substituted when ``substitutions`` is not empty
+    breakdown: Breakdown
+    memory: str
+    entry: int
+    status: Status
+    tuid: str | None = None
+    creation_id: str | None = None
+    creation_date: str | None = None
+    change_id: str | None = None
+    change_date: str | None = None
+    substitutions: tuple[Substitution, ...] = ()
+    stored_target: Segment | None = None  # the target as stored, when numbers were substituted
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "score": round(self.score, 2),
+            "source": self.source.plain,
+            "target": self.target.plain,
+            "memory": self.memory,
+            "tuid": self.tuid,
+            "status": self.status.value,
+            "creation_id": self.creation_id,
+            "creation_date": self.creation_date,
+            "change_id": self.change_id,
+            "change_date": self.change_date,
+            "substitutions": [{"old": s.old, "new": s.new} for s in self.substitutions],
+            "breakdown": {
+                "char_similarity": round(self.breakdown.char_similarity, 2),
+                "word_similarity": round(self.breakdown.word_similarity, 2),
+                "base": round(self.breakdown.base, 2),
+                "penalties": [{"reason": p.reason, "points": round(p.points, 2)} for p in self.breakdown.penalties],
+                "in_context": self.breakdown.in_context,
+                "normalization": self.breakdown.normalization,
+            },
+        }
+
+
+def minimum_char_similarity(score_cutoff: float) -> float:
+    """The character similarity a stored key needs so that its match % can reach ``score_cutoff``.
+
+    Retrieval works on characters; a candidate is looked at when its character similarity
+    alone reaches the cutoff (exactly for short segments, by estimate for long ones, see
+    `tmkit.matching.candidate_index`). Entries that reach a cutoff only through word similarity
+    (every word kept but many clitics changed) can be missed.
+    """
+    return max(0.0, min(score_cutoff, 100.0))
+
+
+class Matcher:
+    """Looks segments up in one or more memories indexed for the same language direction."""
+
+    def __init__(self, memories: Sequence[MemoryIndex] = ()) -> None:
+        self.memories: list[MemoryIndex] = []
+        for memory in memories:
+            self.add(memory)
+
+    def add(self, memory: MemoryIndex) -> None:
+        if self.memories and (memory.source_lang, memory.target_lang) != (
+            self.memories[0].source_lang,
+            self.memories[0].target_lang,
+        ):
+            raise ValueError("all memories of a matcher must be indexed for the same language direction")
+        self.memories.append(memory)
+
+    @property
+    def normalizer(self) -> Normalizer:
+        return self.memories[0].normalizer if self.memories else Normalizer()
+
+    def match(
+        self,
+        segment: Segment | str,
+        *,
+        score_cutoff: float = MATCH_THRESHOLD,
+        limit: int = MATCH_LIMIT,
+        previous: Segment | str | None = None,
+        following: Segment | str | None = None,
+    ) -> list[Match]:
+        """The best ``limit`` matches scoring at least ``score_cutoff``, best first.
+
+        ``previous`` and ``following`` are the new segment's neighbours in its document; when
+        both equal a stored unit's neighbours, an exact match scores 101. The same source with
+        different translations gives several matches (alternatives); empty and rejected
+        translations are never offered; a pair stored twice is offered once.
+        """
+        if not self.memories or limit <= 0:
+            return []
+        norm = self.normalizer
+        query = prepare(segment, norm)
+        if not query.key:
+            return []
+        context = None
+        if previous is not None and following is not None:
+            context = (
+                context_hash(norm(_plain(previous))),
+                context_hash(norm(_plain(following))),
+            )
+        found: list[Match] = []
+        for memory in self.memories:
+            found.extend(self._match_in(memory, query, score_cutoff, limit, context))
+        found.sort(key=_rank)
+        unique: list[Match] = []
+        seen: set[tuple[str, str]] = set()
+        for match in found:
+            identity = (match.source.plain, match.target.plain)
+            if identity in seen:
+                continue
+            seen.add(identity)
+            unique.append(match)
+            if len(unique) == limit:
+                break
+        return unique
+
+    def _match_in(
+        self,
+        memory: MemoryIndex,
+        query: PreparedText,
+        score_cutoff: float,
+        limit: int,
+        context: tuple[int, int] | None,
+    ) -> list[Match]:
+        min_char = minimum_char_similarity(score_cutoff + memory.penalty)
+        entries = memory.candidates.candidates(query.key, min_similarity=min_char)
+        if len(entries) == 0:
+            return []
+        keys = memory.columns["source_key"].take(entries)
+        # Numbers-only differences can be repaired to 99 even when the characters differ a lot.
+        masked = mask_numbers(query.key)
+        extra = [i for i, key in enumerate(keys) if mask_numbers(key) == masked]
+        best = process.extract(
+            query.key, keys, scorer=fuzz.ratio, limit=RESCORE_DEPTH, score_cutoff=min(min_char, 100.0)
+        )
+        chosen = {position for _key, _score, position in best} | set(extra)
+        norm = memory.normalizer
+        results = []
+        for position in chosen:
+            entry = int(entries[position])
+            stored = prepare(segment_from_xml(memory.text("source_xml", entry)), norm)
+            target = segment_from_xml(memory.text("target_xml", entry))
+            status = memory.status_of(entry)
+            same_context = (
+                context is not None
+                and (
+                    int(memory.context_prev[entry]),
+                    int(memory.context_next[entry]),
+                )
+                == context
+            )
+            scored = score_match(
+                query,
+                stored,
+                norm,
+                target=target,
+                status=status,
+                memory_penalty=memory.penalty,
+                memory_name=memory.name,
+                same_context=same_context,
+            )
+            if scored.score < score_cutoff:
+                continue
+            results.append(
+                Match(
+                    score=scored.score,
+                    source=stored.segment,
+                    target=scored.target or target,
+                    breakdown=scored.breakdown,
+                    memory=memory.name,
+                    entry=entry,
+                    status=status,
+                    tuid=memory.optional("tuid", entry),
+                    creation_id=memory.optional("creation_id", entry),
+                    creation_date=memory.optional("creation_date", entry),
+                    change_id=memory.optional("change_id", entry),
+                    change_date=memory.optional("change_date", entry),
+                    substitutions=scored.substitutions,
+                    stored_target=target if scored.substitutions else None,
+                )
+            )
+        results.sort(key=_rank)
+        return results[: limit * 2]
+
+
+def _plain(segment: Segment | str) -> str:
+    return segment if isinstance(segment, str) else segment.plain
+
+
+def _rank(match: Match) -> tuple[float, float, int, str]:
+    """Best first: score, then the similarity before the fuzzy cap, workflow status, newest change."""
+    base = CHAR_WEIGHT * match.breakdown.char_similarity + WORD_WEIGHT * match.breakdown.word_similarity
+    newest = match.change_date or match.creation_date or ""
+    return (-match.score, -base, -match.status.rank, _invert(newest))
+
+
+def _invert(text: str) -> str:
+    # Sorting ascending on the inverted characters puts the newest date first.
+    return "".join(chr(0x10FFFF - ord(c)) for c in text)
+
+
+__all__ = ["Match", "Matcher"]

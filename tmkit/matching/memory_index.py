@@ -1,0 +1,334 @@
+"""One memory made searchable in one direction: its entries in compact columns, their indexes, and the cache on disk."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from tmkit.errors import InputError
+from tmkit.formats.tmx_reader import TmxReader
+from tmkit.formats.tmx_writer import segment_to_xml
+from tmkit.langtags import lang_key
+from tmkit.matching.candidate_index import CandidateIndex
+from tmkit.matching.columns import StringColumn, StringColumnBuilder
+from tmkit.matching.word_index import WordIndex
+from tmkit.model import Status, TranslationUnit
+from tmkit.normalize import Normalizer
+
+#: Bump when the cached index layout or the way entries are made changes.
+INDEX_FORMAT = "tmkit-index-1"
+CONTEXT_PROPS = {"prev": ("x-context-prev", "prev"), "next": ("x-context-next", "next")}
+_STATUS_CODES = {status: number for number, status in enumerate(Status)}
+_STATUSES = list(Status)
+_STRING_COLUMNS = (
+    "source_key",
+    "source_xml",
+    "target_xml",
+    "target_key",
+    "tuid",
+    "creation_id",
+    "creation_date",
+    "change_id",
+    "change_date",
+)
+
+
+def context_hash(key: str | None) -> int:
+    """A 63-bit fingerprint of a normalized neighbouring segment (0 when there is none)."""
+    if key is None:
+        return 0
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little") >> 1 or 1
+
+
+@dataclass(slots=True)
+class MemoryIndex:
+    """The entries of one memory for one language direction, ready for fuzzy lookup and concordance.
+
+    An entry is a (source variant, target variant) pair of a unit that is not rejected and whose
+    target is not empty; a unit with two target variants gives two entries (alternatives).
+    """
+
+    name: str
+    source_lang: str
+    target_lang: str
+    normalizer: Normalizer
+    columns: dict[str, StringColumn]
+    status: npt.NDArray[np.uint8]
+    context_prev: npt.NDArray[np.uint64]
+    context_next: npt.NDArray[np.uint64]
+    candidates: CandidateIndex
+    source_words: WordIndex
+    target_words: WordIndex
+    penalty: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.status)
+
+    def status_of(self, entry: int) -> Status:
+        return _STATUSES[int(self.status[entry])]
+
+    def text(self, column: str, entry: int) -> str:
+        return self.columns[column][entry]
+
+    def optional(self, column: str, entry: int) -> str | None:
+        return self.columns[column][entry] or None
+
+    @property
+    def nbytes(self) -> int:
+        total = self.status.nbytes + self.context_prev.nbytes + self.context_next.nbytes + self.candidates.nbytes
+        total += sum(c.nbytes for c in self.columns.values())
+        for words in (self.source_words, self.target_words):
+            total += words.word_hashes.nbytes + words.word_starts.nbytes + words.word_postings.nbytes
+        return total
+
+    # -- building -------------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        units: Iterable[TranslationUnit],
+        *,
+        source_lang: str,
+        target_lang: str,
+        name: str = "memory",
+        normalizer: Normalizer | None = None,
+        target_normalizer: Normalizer | None = None,
+    ) -> MemoryIndex:
+        """Index units (a `Memory` or a streaming `TmxReader`) for lookups from ``source_lang``."""
+        source_norm = normalizer or Normalizer(source_lang)
+        target_norm = target_normalizer or Normalizer(target_lang)
+        builders = {name: StringColumnBuilder() for name in _STRING_COLUMNS}
+        keys: list[str] = []
+        statuses: list[int] = []
+        unit_of_entry: list[int] = []
+        unit_keys: list[str | None] = []  # the source key of every unit, for context
+        explicit_context: dict[int, tuple[str | None, str | None]] = {}
+        for unit_number, unit in enumerate(units):
+            source = unit.variant(source_lang, region_fallback=True)
+            if source is None:
+                unit_keys.append(None)
+                continue
+            key = source_norm(source.text)
+            unit_keys.append(key)
+            prev = next(_prop_values(unit, CONTEXT_PROPS["prev"]), None)
+            following = next(_prop_values(unit, CONTEXT_PROPS["next"]), None)
+            if prev is not None or following is not None:
+                explicit_context[unit_number] = (
+                    source_norm(prev) if prev is not None else None,
+                    source_norm(following) if following is not None else None,
+                )
+            if unit.rejected:
+                continue
+            source_xml = None
+            for target in unit.variants_in(target_lang, region_fallback=True):
+                if lang_key(target.lang) == lang_key(source.lang) or target.segment.is_empty:
+                    continue
+                if source_xml is None:
+                    source_xml = segment_to_xml(source.segment)
+                keys.append(key)
+                statuses.append(_STATUS_CODES[unit.status])
+                unit_of_entry.append(unit_number)
+                builders["source_key"].append(key)
+                builders["source_xml"].append(source_xml)
+                builders["target_xml"].append(segment_to_xml(target.segment))
+                builders["target_key"].append(target_norm(target.text))
+                builders["tuid"].append(unit.tuid or "")
+                builders["creation_id"].append(target.creation_id or unit.creation_id or "")
+                builders["creation_date"].append(target.creation_date or unit.creation_date or "")
+                builders["change_id"].append(target.change_id or unit.change_id or "")
+                builders["change_date"].append(target.change_date or unit.change_date or "")
+        prev_hashes, next_hashes = _context_hashes(unit_of_entry, unit_keys, explicit_context)
+        columns = {name: builder.finish() for name, builder in builders.items()}
+        target_keys = [columns["target_key"][i] for i in range(len(keys))]
+        return cls(
+            name=name,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            normalizer=source_norm,
+            columns=columns,
+            status=np.array(statuses, dtype=np.uint8),
+            context_prev=prev_hashes,
+            context_next=next_hashes,
+            candidates=CandidateIndex.build(keys),
+            source_words=WordIndex.build(keys),
+            target_words=WordIndex.build(target_keys),
+        )
+
+    # -- the cache on disk ----------------------------------------------------------------------
+
+    def save(self, folder: str | os.PathLike[str], *, fingerprint: dict[str, object]) -> None:
+        """Write the index into ``folder`` atomically (a temporary folder renamed into place)."""
+        target = Path(folder)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            arrays: dict[str, npt.NDArray[np.generic]] = {
+                "status": self.status,
+                "context_prev": self.context_prev,
+                "context_next": self.context_next,
+                **{f"candidates.{k}": v for k, v in self.candidates.arrays().items()},
+            }
+            for name, column in self.columns.items():
+                arrays[f"column.{name}.blob"] = column.blob
+                arrays[f"column.{name}.offsets"] = column.offsets
+            for side, words in (("source_words", self.source_words), ("target_words", self.target_words)):
+                arrays[f"{side}.word_hashes"] = words.word_hashes
+                arrays[f"{side}.word_starts"] = words.word_starts
+                arrays[f"{side}.word_postings"] = words.word_postings
+            for name, array in arrays.items():
+                with open(staging / f"{name}.npy", "wb") as handle:
+                    np.save(handle, array)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            meta = {
+                "format": INDEX_FORMAT,
+                "name": self.name,
+                "source_lang": self.source_lang,
+                "target_lang": self.target_lang,
+                "normalizer": self.normalizer.signature,
+                "fingerprint": fingerprint,
+                "arrays": sorted(arrays),
+            }
+            (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+            os.chmod(staging, 0o777 & ~_umask())
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+    @classmethod
+    def load(cls, folder: str | os.PathLike[str], *, normalizer: Normalizer) -> tuple[MemoryIndex, dict[str, object]]:
+        """Open a saved index (arrays memory-mapped: only what lookups touch is read)."""
+        path = Path(folder)
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("format") != INDEX_FORMAT or meta.get("normalizer") != normalizer.signature:
+            raise ValueError("index made by another version")
+        arrays = {name: np.load(path / f"{name}.npy", mmap_mode="r") for name in meta["arrays"]}
+        columns = {
+            name: StringColumn(arrays[f"column.{name}.blob"], arrays[f"column.{name}.offsets"])
+            for name in _STRING_COLUMNS
+        }
+        candidates = CandidateIndex.from_arrays(
+            {k.removeprefix("candidates."): v for k, v in arrays.items() if k.startswith("candidates.")}
+        )
+
+        def words(side: str) -> WordIndex:
+            return WordIndex(
+                arrays[f"{side}.word_hashes"], arrays[f"{side}.word_starts"], arrays[f"{side}.word_postings"]
+            )
+
+        index = cls(
+            name=meta["name"],
+            source_lang=meta["source_lang"],
+            target_lang=meta["target_lang"],
+            normalizer=normalizer,
+            columns=columns,
+            status=arrays["status"],
+            context_prev=arrays["context_prev"],
+            context_next=arrays["context_next"],
+            candidates=candidates,
+            source_words=words("source_words"),
+            target_words=words("target_words"),
+        )
+        return index, meta["fingerprint"]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _prop_values(unit: TranslationUnit, types: tuple[str, ...]) -> Iterator[str]:
+    return (p.value for p in unit.props if p.type in types)
+
+
+def _context_hashes(
+    unit_of_entry: list[int],
+    unit_keys: list[str | None],
+    explicit: dict[int, tuple[str | None, str | None]],
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    """For each entry, fingerprints of the source segments before and after its unit.
+
+    Context props (`x-context-prev`/`x-context-next`, OmegaT's `prev`/`next`) win; otherwise the
+    neighbouring units in the file are the context, as in a memory aligned from a document.
+    """
+    prev = np.zeros(len(unit_of_entry), dtype=np.uint64)
+    following = np.zeros(len(unit_of_entry), dtype=np.uint64)
+    last = len(unit_keys) - 1
+    for entry, unit in enumerate(unit_of_entry):
+        if unit in explicit:
+            before, after = explicit[unit]
+        else:
+            before = unit_keys[unit - 1] if unit > 0 else None
+            after = unit_keys[unit + 1] if unit < last else None
+        prev[entry] = context_hash(before)
+        following[entry] = context_hash(after)
+    return prev, following
+
+
+def file_fingerprint(path: Path) -> dict[str, object]:
+    """What identifies a memory file's content: size, modification time and a hash of both ends."""
+    stat = path.stat()
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as handle:
+        digest.update(handle.read(1 << 20))
+        if stat.st_size > 2 << 20:
+            handle.seek(-(1 << 20), os.SEEK_END)
+            digest.update(handle.read())
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "blake2b_ends": digest.hexdigest()}
+
+
+def cache_folder(path: Path, source_lang: str, target_lang: str) -> Path:
+    """Where the index of a memory file is kept: a hidden folder beside it."""
+    return path.parent / f".{path.name}.{lang_key(source_lang)}-{lang_key(target_lang)}.tmkit-index"
+
+
+def open_memory(
+    path: str | os.PathLike[str],
+    *,
+    source_lang: str,
+    target_lang: str,
+    penalty: float = 0.0,
+    cache: bool = True,
+    normalizer: Normalizer | None = None,
+    skip_invalid: bool = False,
+    on_progress: Callable[[int, int | None], None] | None = None,
+) -> MemoryIndex:
+    """A memory file ready for lookups: from its cached index if that is current, else built and cached.
+
+    The cache is a hidden folder beside the file, rebuilt when the file's size, modification
+    time or content at either end changes, or when the normalizer differs. When the folder
+    cannot be written (a read-only location), the index is used without being cached.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise InputError("no such file" if not file.exists() else "not a file", path=file)
+    norm = normalizer or Normalizer(source_lang)
+    folder = cache_folder(file, source_lang, target_lang)
+    fingerprint = file_fingerprint(file)
+    if cache and folder.is_dir():
+        with contextlib.suppress(OSError, ValueError, KeyError, json.JSONDecodeError):
+            index, stored = MemoryIndex.load(folder, normalizer=norm)
+            if stored == fingerprint:
+                index.penalty = penalty
+                index.name = file.name
+                return index
+    reader = TmxReader(file, skip_invalid=skip_invalid, on_progress=on_progress)
+    index = MemoryIndex.build(reader, source_lang=source_lang, target_lang=target_lang, name=file.name, normalizer=norm)
+    index.penalty = penalty
+    if cache:
+        with contextlib.suppress(OSError):
+            index.save(folder, fingerprint=fingerprint)
+    return index
