@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from tmkit import __version__
-from tmkit.cli import match_commands, tm_commands
+from tmkit.cli import match_commands, quality_commands, tm_commands
 from tmkit.cli.common import EXIT_USAGE, run_handler
 
 
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     tm_commands.register(commands)
     match_commands.register(commands)
+    quality_commands.register(commands)
     return parser
 
 

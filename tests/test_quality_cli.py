@@ -1,0 +1,552 @@
+"""`tmkit score` and `tmkit qa` as a CI uses them: inputs, gates, exit codes, and every report format."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tmkit.cli import main
+from tmkit.evalset import load_eval_set
+from tmkit.formats.tmx_reader import load_tmx
+from tmkit.formats.tmx_writer import write_tmx
+from tmkit.model import Prop, Segment
+from tmkit.qa import QaPair, run_qa, select_checks
+from tmkit.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT, qa_report, score_report
+from tmkit.reports.github import Annotation, render_annotations
+from tmkit.scoring import score_corpus
+
+from .conftest import SAMPLES, run_tmkit
+
+TMX = str(SAMPLES / "article.tmx")
+MT = str(SAMPLES / "article.mt.en.txt")
+REF = str(SAMPLES / "article.ref.en.txt")
+ANNOTATION_RE = re.compile(r"^::(error|warning|notice)( [a-z]+=[^,:]*(,[a-z]+=[^,:]*)*)?::.+$")
+
+
+@pytest.fixture(autouse=True)
+def _outside_github(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run the same inside and outside GitHub Actions."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.delenv("SACREBLEU_SEED", raising=False)
+
+
+def tmkit(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_usage_error(code: int, err: str, *needles: str) -> None:
+    assert code == 2
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tmkit: error: "), err
+    for needle in needles:
+        assert needle in lines[0]
+
+
+# -- samples ------------------------------------------------------------------------------------
+
+
+def test_sample_reference_and_hypothesis_follow_the_article_units() -> None:
+    memory = load_tmx(TMX)
+    english = [unit.variant("en").text for unit in memory]  # type: ignore[union-attr]
+    assert Path(REF).read_text(encoding="utf-8").splitlines() == english
+    hypothesis = Path(MT).read_text(encoding="utf-8").splitlines()
+    assert len(hypothesis) == len(english)
+    assert all(h.strip() for h in hypothesis)
+    assert sum(h != e for h, e in zip(hypothesis, english, strict=True)) == len(english)  # every line is MT
+
+
+def test_score_on_the_samples_reads_well(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = tmkit(capsys, "score", TMX, "--hyp", MT)
+    assert code == 0, err
+    assert out.startswith("tmkit score: 30 segments · 1 reference · ar → en\n")
+    assert "  paired      by position\n" in out
+    assert re.search(r"^  chrF2  +\d+\.\d\d$", out, re.M)
+    assert "nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:" in out
+    assert "|tmkit-norm:none|tmkit-align:position" in out
+    assert re.search(r"^chrF2 per segment  \[[·▁▂▃▄▅▆▇█]{10}\]", out, re.M)
+    assert "worst 5 segments by chrF2:\n  " + MT + ":7 (a7)" in out  # the missing clause ranks worst
+    assert out.endswith("\ngates: none set\n")
+
+
+def test_cli_scores_equal_the_sacrebleu_cli_on_the_same_files() -> None:
+    sacre = subprocess.run(
+        [sys.executable, "-m", "sacrebleu", REF, "-i", MT, "-m", "bleu", "chrf", "ter", "-f", "json", "-w", "4"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    expected = {entry["name"]: entry for entry in json.loads(sacre.stdout)}
+    ours = run_tmkit("score", "--ref", REF, "--hyp", MT, "--metrics", "chrf,bleu,ter", "--format", "json")
+    assert ours.returncode == 0, ours.stderr
+    metrics = json.loads(ours.stdout)["metrics"]
+    assert {m["name"] for m in metrics} == set(expected)
+    for metric in metrics:
+        assert round(metric["score"], 4) == expected[metric["name"]]["score"]
+        assert metric["sacrebleu_signature"] == expected[metric["name"]]["signature"]
+
+
+# -- inputs -------------------------------------------------------------------------------------
+
+
+def _tsv(path: Path, rows: list[tuple[str, str, str, str]], header: bool = True) -> Path:
+    lines = ["id\tsource\treference\thypothesis"] if header else []
+    lines += ["\t".join(row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _article_rows() -> list[tuple[str, str, str, str]]:
+    memory = load_tmx(TMX)
+    mt = Path(MT).read_text(encoding="utf-8").splitlines()
+    return [
+        (unit.tuid or "", src.text, tgt.text, hyp)
+        for (unit, src, tgt), hyp in zip(memory.pairs("ar", "en"), mt, strict=True)
+    ]
+
+
+def _score_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
+    code, out, err = tmkit(capsys, "score", *args, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert isinstance(data, dict)
+    return data
+
+
+def test_every_input_shape_gives_the_same_scores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = _article_rows()
+    with_header = _tsv(tmp_path / "set.tsv", rows)
+    without_header = _tsv(tmp_path / "plain.tsv", rows, header=False)
+    memory = load_tmx(TMX)
+    for (_, _, tgt), row in zip(memory.pairs("ar", "en"), rows, strict=True):
+        tgt.props.append(Prop("x-mt", row[3]))
+    write_tmx(tmp_path / "with-mt.tmx", memory)
+    shuffled = load_tmx(TMX)
+    for (_, _, tgt), row in zip(shuffled.pairs("ar", "en"), rows, strict=True):
+        tgt.segment = Segment.from_text(row[3])
+    shuffled.units.reverse()  # paired by tuid, not by order
+    write_tmx(tmp_path / "mt.tmx", shuffled)
+    runs = {
+        "text": _score_json(capsys, "--ref", REF, "--hyp", MT),
+        "tmx+text": _score_json(capsys, TMX, "--hyp", MT),
+        "tsv": _score_json(capsys, str(with_header)),
+        "tsv-no-header": _score_json(capsys, str(without_header)),
+        "tmx-prop": _score_json(capsys, str(tmp_path / "with-mt.tmx"), "--hyp-prop", "x-mt"),
+        "tmx+tmx": _score_json(capsys, "--ref", TMX, "--hyp", str(tmp_path / "mt.tmx")),
+    }
+    alignments = {name: data["inputs"]["alignment"] for name, data in runs.items()}  # type: ignore[index]
+    assert alignments == {
+        "text": "line",
+        "tmx+text": "position",
+        "tsv": "row",
+        "tsv-no-header": "row",
+        "tmx-prop": "unit",
+        "tmx+tmx": "tuid",
+    }
+    scores = {name: [m["score"] for m in data["metrics"]] for name, data in runs.items()}  # type: ignore[attr-defined]
+    assert len({tuple(s) for s in scores.values()}) == 1
+
+
+def test_several_references(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _score_json(capsys, "--ref", REF, "--ref", MT, "--hyp", MT)
+    assert data["n_references"] == 2
+    assert data["metrics"][0]["score"] == 100.0  # type: ignore[index]
+    assert data["metrics"][0]["signature"].startswith("nrefs:2|")  # type: ignore[index]
+
+
+def test_normalize_and_tokenizer_options_reach_the_signature(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ref = tmp_path / "ref.ar.txt"
+    hyp = tmp_path / "hyp.ar.txt"
+    ref.write_text("ذهب الولد الى المدرسة؟\n", encoding="utf-8")
+    hyp.write_text("ذهبَ الولدُ إلى المدرسة?\n", encoding="utf-8")
+    plain = _score_json(capsys, "--ref", str(ref), "--hyp", str(hyp))
+    normalized = _score_json(capsys, "--ref", str(ref), "--hyp", str(hyp), "--normalize", "ar", "--tokenize", "13a")
+    assert plain["inputs"]["target_lang"] == "ar"  # type: ignore[index]
+    assert "tok:intl" in plain["metrics"][1]["signature"]  # type: ignore[index]
+    assert "tok:13a" in normalized["metrics"][1]["signature"]  # type: ignore[index]
+    assert "tmkit-norm:ar-v1" in normalized["metrics"][0]["signature"]  # type: ignore[index]
+    assert normalized["metrics"][0]["score"] == 100.0  # type: ignore[index]
+    assert plain["metrics"][0]["score"] < 100.0  # type: ignore[index]
+
+
+def _mismatched_inputs(tmp: Path) -> dict[str, tuple[list[str], tuple[str, ...]]]:
+    short = tmp / "short.txt"
+    short.write_text("\n".join(Path(MT).read_text(encoding="utf-8").splitlines()[:28]) + "\n", encoding="utf-8")
+    empty = tmp / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    partial = load_tmx(TMX)
+    partial.units = [u for u in partial.units if u.tuid not in ("a3", "a17")]
+    write_tmx(tmp / "partial.tmx", partial)
+    extra = load_tmx(TMX)
+    extra.units[0].tuid = "z9"
+    write_tmx(tmp / "extra.tmx", extra)
+    duplicate = _tsv(tmp / "dup.tsv", [("1", "a", "b", "c"), ("1", "d", "e", "f")])
+    narrow = _tsv(tmp / "narrow.tsv", [("1", "a", "b", "c")], header=False)
+    (narrow).write_text("1\ta\tb\n", encoding="utf-8")
+    latin1 = tmp / "latin1.txt"
+    latin1.write_bytes("café\n".encode("latin-1"))
+    return {
+        "line count": (["--ref", REF, "--hyp", str(short)], ("30 segments", "28 in", "article.ref.en.txt:29 onwards")),
+        "units vs lines": ([TMX, "--hyp", str(short)], ("article.tmx:260 onwards",)),
+        "ids missing": (["--ref", TMX, "--hyp", str(tmp / "partial.tmx")], ("no hypothesis", "ids a3, a17")),
+        "ids extra": (["--ref", str(tmp / "partial.tmx"), "--hyp", TMX], ("ids in", "but not in", "a3, a17")),
+        "id unknown": (["--ref", TMX, "--hyp", str(tmp / "extra.tmx")], ("z9",)),
+        "duplicate id": ([str(duplicate)], ("dup.tsv:3", "id '1' used before, on line 2")),
+        "narrow tsv": ([str(narrow)], ("narrow.tsv:1", "expected 4 TAB-separated columns", "found 3")),
+        "empty": (["--ref", str(empty), "--hyp", MT], ("empty.txt", "empty file")),
+        "missing file": (["--ref", str(tmp / "nope.txt"), "--hyp", MT], ("nope.txt: no such file",)),
+        "not utf-8": (["--ref", str(latin1), "--hyp", MT], ("latin1.txt:1", "not UTF-8")),
+        "xliff": ([TMX, "--hyp", "mt.xlf"], ("XLIFF is not supported yet", "issue 6")),
+        "no hypothesis": ([TMX], ("no hypothesis",)),
+        "nothing": ([], ("nothing to score",)),
+        "bad gate": ([TMX, "--hyp", MT, "--min", "chrf"], ("cannot read the gate 'chrf'",)),
+        "unknown metric": ([TMX, "--hyp", MT, "--metrics", "meteor"], ("unknown metric 'meteor'",)),
+        "drop without baseline": ([TMX, "--hyp", MT, "--max-drop", "chrf=1"], ("--baseline",)),
+        "worse without compare": ([TMX, "--hyp", MT, "--fail-if-worse"], ("--compare",)),
+        "bad report": ([TMX, "--hyp", MT, "--report", "pdf:x.pdf"], ("unknown kind 'pdf'",)),
+        "report folder": ([TMX, "--hyp", MT, "--report", f"json:{tmp}/no/such/s.json"], ("no such folder",)),
+        "prop on text": (["--ref", REF, "--hyp-prop", "x-mt"], ("--hyp-prop", ".tmx input")),
+        "prop absent": ([TMX, "--hyp-prop", "x-mt"], ("no unit has a prop of type 'x-mt'",)),
+    }
+
+
+BAD_INPUTS = [
+    "line count",
+    "units vs lines",
+    "ids missing",
+    "ids extra",
+    "id unknown",
+    "duplicate id",
+    "narrow tsv",
+    "empty",
+    "missing file",
+    "not utf-8",
+    "xliff",
+    "no hypothesis",
+    "nothing",
+    "bad gate",
+    "unknown metric",
+    "drop without baseline",
+    "worse without compare",
+    "bad report",
+    "report folder",
+    "prop on text",
+    "prop absent",
+]
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_bad_input_is_one_line_and_exit_2(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = _mismatched_inputs(tmp_path)
+    assert set(cases) == set(BAD_INPUTS)
+    args, needles = cases[case]
+    code, out, err = tmkit(capsys, "score", *args)
+    assert out == ""
+    assert_usage_error(code, err, *needles)
+
+
+def test_skip_missing_leaves_out_ids_with_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    partial = load_tmx(TMX)
+    partial.units = [u for u in partial.units if u.tuid != "a3"]
+    write_tmx(tmp_path / "partial.tmx", partial)
+    code, out, err = tmkit(capsys, "score", "--ref", TMX, "--hyp", str(tmp_path / "partial.tmx"), "--skip-missing")
+    assert code == 0
+    assert "left out 1 segments" in err
+    assert "tmkit score: 29 segments" in out
+
+
+def test_internal_error_is_exit_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("tmkit.cli.quality_commands.score_corpus", broken)
+    code, _, err = tmkit(capsys, "score", TMX, "--hyp", MT)
+    assert code == 3
+    assert err.strip() == "tmkit: error: internal error: RuntimeError: boom (set TMKIT_DEBUG=1 for a traceback)"
+
+
+def test_subprocess_exit_codes_as_a_ci_sees_them() -> None:
+    assert run_tmkit("score", TMX, "--hyp", MT, "--min", "chrf=50").returncode == 0
+    assert run_tmkit("score", TMX, "--hyp", MT, "--min", "chrf=99").returncode == 1
+    bad = run_tmkit("score", TMX, "--hyp", MT, "--min", "chrf")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+# -- gates --------------------------------------------------------------------------------------
+
+
+def test_min_and_max_gates(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--min", "chrf=70", "--min", "bleu=40", "--max", "ter=50")
+    assert code == 0
+    assert out.endswith("\ngates: 3/3 ok\n")
+    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--min", "chrf=80", "--max", "ter=20")
+    assert code == 1
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("gates: 0/2 ok; not met: chrF2 = ") and "< 80 (minimum)" in last and "> 20 (maximum)" in last
+    assert not re.search(r"\d+ (passed|failed)", out)
+
+
+def test_max_drop_against_a_stored_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    baseline = tmp_path / "baseline.json"
+    code, _, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--report", f"json:{baseline}")
+    assert code == 0
+    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--baseline", str(baseline), "--max-drop", "chrf=0")
+    assert code == 0
+    assert "gates: 1/1 ok" in out
+    worse = tmp_path / "worse.txt"
+    lines = Path(MT).read_text(encoding="utf-8").splitlines()
+    worse.write_text("\n".join(" ".join(line.split()[: len(line.split()) // 2]) for line in lines) + "\n")
+    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", str(worse), "--baseline", str(baseline), "--max-drop", "chrf=1")
+    assert code == 1
+    assert "chrF2 dropped" in out.splitlines()[-1]
+    code, _, err = tmkit(
+        capsys, "score", TMX, "--hyp", MT, "--normalize", "ar", "--baseline", str(baseline), "--max-drop", "chrf=1"
+    )
+    assert_usage_error(code, err, "computed differently", "normalization none there, ar-v1 here")
+
+
+def test_compare_reports_significance_and_can_gate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = Path(MT).read_text(encoding="utf-8").splitlines()
+    worse = tmp_path / "worse.txt"
+    worse.write_text("\n".join(" ".join(line.split()[:5]) for line in lines) + "\n", encoding="utf-8")
+    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--compare", str(worse), "--samples", "200")
+    assert code == 0
+    assert f"compared with {worse} (paired bootstrap, 200 resamples, seed 12345):" in out
+    assert re.search(r"^  chrF2 .* significantly better$", out, re.M)
+    code, out, _ = tmkit(
+        capsys, "score", TMX, "--hyp", str(worse), "--compare", MT, "--samples", "200", "--fail-if-worse"
+    )
+    assert code == 1
+    assert "gates: 0/2 ok; not met: chrF2" in out
+    data = _score_json(capsys, TMX, "--hyp", MT, "--compare", str(worse), "--samples", "100")
+    comparison = data["comparison"]
+    assert comparison["test"] == "paired bootstrap"  # type: ignore[index]
+    assert all(r["significant"] for r in comparison["results"])  # type: ignore[index]
+
+
+def test_confidence_intervals_on_request(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--ci", "100")
+    assert code == 0
+    assert re.search(r"^  chrF2   \d+\.\d\d  \(μ = \d+\.\d\d ± \d+\.\d\d \[\d+\.\d\d, \d+\.\d\d\]\)$", out, re.M)
+    assert "|bs:100|seed:12345|" in out
+
+
+# -- reports ------------------------------------------------------------------------------------
+
+
+def test_several_reports_from_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    paths = {kind: tmp_path / f"score.{kind}" for kind in ("json", "junit", "github", "markdown", "text")}
+    args = ["score", TMX, "--hyp", MT, "--min", "chrf=60", "--min", "bleu=60", "--max", "ter=60"]
+    for kind, path in paths.items():
+        args += ["--report", f"{kind}:{path}"]
+    code, out, _ = tmkit(capsys, *args)
+    assert code == 1
+    assert paths["text"].read_text(encoding="utf-8") == out
+    # Written atomically: nothing but the reports in the folder.
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths.values())
+
+    data = json.loads(paths["json"].read_text(encoding="utf-8"))
+    assert data["tool"] == "tmkit" and data["command"] == "score" and data["passed"] is False
+    assert [g["passed"] for g in data["gates"]] == [True, False, True]
+    assert [w["id"] for w in data["worst"]][:2] == ["a7", "a19"]
+    assert data["worst"][0]["file"] == MT and data["worst"][0]["line"] == 7
+
+    tree = etree.parse(str(paths["junit"]))
+    suite = tree.getroot().find("testsuite")
+    assert suite is not None
+    cases = suite.findall("testcase")
+    assert len(cases) == 3 == int(suite.get("tests"))
+    assert suite.get("failures") == "1"
+    assert [c.get("name") for c in cases] == ["chrF2 >= 60", "BLEU >= 60", "TER <= 60"]
+    [failure] = [c.find("failure") for c in cases if c.find("failure") is not None]
+    assert failure is not None and failure.get("message", "").startswith("BLEU = ")
+
+    annotations = paths["github"].read_text(encoding="utf-8").splitlines()
+    assert all(ANNOTATION_RE.match(line) for line in annotations)
+    assert annotations[0].startswith(f"::error file={MT},title=tmkit score%3A BLEU >= 60::BLEU = ")
+    assert annotations[1].startswith(f"::warning file={MT},line=7,title=chrF2 ")
+
+    markdown = paths["markdown"].read_text(encoding="utf-8")
+    assert markdown.startswith("### ❌ tmkit score — gates: 2/3 ok")
+    assert "| BLEU &gt;= 60 | ❌ not met |" in markdown
+    assert "<details><summary>Worst 5 segments by chrF2</summary>" in markdown
+
+
+def test_json_report_is_a_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "report.json"
+    tmkit(capsys, "score", TMX, "--hyp", MT, "--metrics", "chrf,chrf++,bleu,ter", "--report", f"json:{report}")
+    code, out, _ = tmkit(
+        capsys,
+        "score",
+        TMX,
+        "--hyp",
+        MT,
+        "--metrics",
+        "chrf,chrf++,bleu,ter",
+        "--baseline",
+        str(report),
+        *[f"--max-drop={m}=0" for m in ("chrf", "chrf++", "bleu", "ter")],
+    )
+    assert code == 0
+    assert "gates: 4/4 ok" in out
+
+
+def test_junit_has_one_testcase_per_gate_and_none_without(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for gates, expected in (
+        ([], 0),
+        (["--min", "chrf=10"], 1),
+        (["--min", "chrf=10", "--min", "chrf++=10", "--max", "ter=99"], 3),
+    ):
+        code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, *gates, "--format", "junit")
+        assert code == 0
+        root = etree.fromstring(out.encode("utf-8"))
+        assert root.tag == "testsuites"
+        assert len(root.findall("testsuite/testcase")) == expected == int(root.get("tests"))
+
+
+def test_github_annotations_are_capped_at_ten(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = tmkit(
+        capsys, "score", TMX, "--hyp", MT, "--worst", "30", "--min", "chrf=99", "--min", "bleu=99", "--format", "github"
+    )
+    assert code == 1
+    annotations = [line for line in out.splitlines() if line.startswith("::")]
+    assert len(annotations) == GITHUB_ANNOTATION_LIMIT == 10
+    assert [a.split(" ", 1)[0] for a in annotations[:3]] == ["::error", "::error", "::warning"]
+    assert all(ANNOTATION_RE.match(a) for a in annotations)
+    assert "gates: 0/2 ok" in out  # the readable report comes too
+
+
+def test_annotation_escaping() -> None:
+    text = Annotation("warning", "50% done\nnext", title="a: b, c", file="dir/x,y.txt", line=3).render()
+    assert text == "::warning file=dir/x%2Cy.txt,line=3,title=a%3A b%2C c::50%25 done%0Anext"
+    many = [Annotation("notice", str(i)) for i in range(15)] + [Annotation("error", "e")]
+    rendered = render_annotations(many).splitlines()
+    assert len(rendered) == 10 and rendered[0] == "::error::e"
+
+
+def test_inside_github_actions_the_summary_is_appended(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    summary = tmp_path / "step_summary.md"
+    summary.write_text("## Earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--min", "chrf=50")
+    assert code == 0
+    assert "\ngates: 1/1 ok\n" in out
+    assert any(line.startswith("::warning file=") for line in out.splitlines())
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("## Earlier step\n### ✅ tmkit score — gates: 1/1 ok")
+    code, _, _ = tmkit(capsys, "qa", TMX, "--hyp", MT)
+    assert code == 1
+    assert "### ❌ tmkit qa — checks: 14/15 ok" in summary.read_text(encoding="utf-8")
+
+
+def test_markdown_summary_stays_under_the_limit() -> None:
+    evalset = load_eval_set(input_path=TMX, hypothesis=MT)
+    scores = score_corpus(evalset.hypotheses(), evalset.reference_streams())
+    run = score_report.ScoreRun(scores=scores, evalset=evalset, worst=30)
+    assert len(score_report.render_markdown(run).encode("utf-8")) < GITHUB_SUMMARY_LIMIT
+    small = score_report.render_markdown(run, limit=4000)
+    assert len(small.encode("utf-8")) < 4000
+    assert "more left out to stay under GitHub's 1 MiB summary limit" in small
+    # QA can find far more than a summary holds: 20,000 findings of 300 characters.
+    pairs = [QaPair(str(i), f"{i} " + "x" * 300, f"{i + 1} " + "y" * 300, "big.tsv", i) for i in range(20_000)]
+    result = run_qa(pairs, source_lang="en", target_lang="en", checks=select_checks(["number-mismatch"]))
+    summary = qa_report.render_markdown(qa_report.QaRun(result=result, target_path="big.tsv"))
+    assert GITHUB_SUMMARY_LIMIT * 0.9 < len(summary.encode("utf-8")) < GITHUB_SUMMARY_LIMIT
+    assert summary.rstrip().endswith("</details>")
+    assert "more left out to stay under GitHub's 1 MiB summary limit" in summary
+
+
+# -- qa -----------------------------------------------------------------------------------------
+
+
+def test_qa_on_the_samples(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = tmkit(capsys, "qa", TMX)
+    assert code == 0
+    assert out == "qa: 30 units · 0 errors · 0 warnings\nchecks: 15/15 ok\n"
+    code, out, _ = tmkit(capsys, "qa", TMX, "--hyp", MT)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == (
+        f"{MT}:2: error: [number-mismatch] 1 number of the source not in the target: 22; "
+        "1 number in the target not in the source: 23 (unit a2)"
+    )
+    assert any("[untranslated-arabic]" in line and "(unit a15)" in line for line in lines)
+    assert lines[-1] == "checks: 14/15 ok; failing: number-mismatch (2 findings)"
+    code, _, _ = tmkit(capsys, "qa", TMX, "--hyp", MT, "--ignore", "number-mismatch")
+    assert code == 0
+    code, _, _ = tmkit(capsys, "qa", TMX, "--hyp", MT, "--ignore", "number-mismatch", "--fail-on", "warning")
+    assert code == 1
+
+
+def test_qa_on_two_text_files_and_a_tsv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = tmkit(capsys, "qa", str(SAMPLES / "article.ar.txt"), str(SAMPLES / "article.en.txt"))
+    assert code == 0 and "qa: 13 units" in out
+    tsv = _tsv(tmp_path / "set.tsv", _article_rows())
+    code, out, _ = tmkit(capsys, "qa", str(tsv), "--select", "number-*")
+    assert code == 1
+    assert f"{tsv}:3: error: [number-mismatch]" in out  # TSV line 3 is unit a2
+    assert out.splitlines()[-1] == "checks: 0/1 ok; failing: number-mismatch (2 findings)"
+
+
+def test_qa_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    junit, data, github = tmp_path / "qa.xml", tmp_path / "qa.json", tmp_path / "qa.gh"
+    code, _, _ = tmkit(
+        capsys,
+        "qa",
+        TMX,
+        "--hyp",
+        MT,
+        "--report",
+        f"junit:{junit}",
+        "--report",
+        f"json:{data}",
+        "--report",
+        f"github:{github}",
+    )
+    assert code == 1
+    suite = etree.parse(str(junit)).getroot().find("testsuite")
+    assert suite is not None
+    assert len(suite.findall("testcase")) == 15 and suite.get("failures") == "1"
+    report = json.loads(data.read_text(encoding="utf-8"))
+    assert report["command"] == "qa" and report["counts"] == {"error": 2, "warning": 1}
+    assert [f["id"] for f in report["findings"]] == ["a2", "a4", "a15"]
+    lines = github.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith(f"::error file={MT},line=2,title=tmkit qa%3A number-mismatch (unit a2)::")
+    code, out, _ = tmkit(capsys, "qa", TMX, "--select", "tag-*", "--format", "junit")
+    assert code == 0 and len(etree.fromstring(out.encode()).findall("testsuite/testcase")) == 3
+
+
+def test_qa_annotations_are_capped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [(str(i), f"Item {i} costs {i} pounds.", "", f"يكلف البند {i + 1} ليرة.") for i in range(25)]
+    tsv = _tsv(tmp_path / "many.tsv", rows)
+    code, out, _ = tmkit(capsys, "qa", str(tsv), "--format", "github")
+    assert code == 1
+    assert len([line for line in out.splitlines() if line.startswith("::")]) == 10
+
+
+def test_qa_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = tmkit(capsys, "qa", TMX, "--select", "tags")
+    assert_usage_error(code, err, "unknown QA check 'tags'")
+    code, out, err = tmkit(capsys, "qa", REF)
+    assert_usage_error(code, err, "no source text")
+    code, out, err = tmkit(capsys, "qa")
+    assert_usage_error(code, err, "nothing to check")
+    code, out, err = tmkit(capsys, "qa", TMX, "--ignore", "*")
+    assert_usage_error(code, err, "no check to run")
+    code, out, _ = tmkit(capsys, "qa", "--list-checks")
+    assert code == 0 and len(out.splitlines()) == 15 and out.startswith("number-mismatch  ")

@@ -1,0 +1,79 @@
+"""GitHub Actions output: workflow-command annotations (at most 10) and Markdown job summaries (under 1 MiB)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from tmkit.reports import GITHUB_ANNOTATION_LIMIT
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """An `::error`, `::warning` or `::notice` line, optionally pointing at a file and line."""
+
+    level: str
+    message: str
+    title: str = ""
+    file: str | None = None
+    line: int | None = None
+
+    def render(self) -> str:
+        props = []
+        if self.file:
+            props.append(f"file={_escape_property(self.file)}")
+            if self.line is not None:
+                props.append(f"line={self.line}")
+        if self.title:
+            props.append(f"title={_escape_property(self.title)}")
+        head = f"::{self.level}"
+        if props:
+            head += " " + ",".join(props)
+        return f"{head}::{_escape_data(self.message)}"
+
+
+def _escape_data(text: str) -> str:
+    # The toolkit's escaping (actions/toolkit command.ts): % first, then line breaks.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_annotations(annotations: Sequence[Annotation], *, limit: int = GITHUB_ANNOTATION_LIMIT) -> str:
+    """The first ``limit`` annotations, errors before warnings before notices, one per line."""
+    order = {"error": 0, "warning": 1, "notice": 2}
+    chosen = sorted(annotations, key=lambda a: order.get(a.level, 3))[:limit]
+    return "".join(a.render() + "\n" for a in chosen)
+
+
+def markdown_cell(text: str, *, limit: int = 200) -> str:
+    """Text safe inside a Markdown table cell: one line, pipes escaped, no raw HTML, at most ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+
+def fit_markdown(build: Callable[[int | None], str], rows: int, limit: int) -> str:
+    """The largest ``build(n)`` (n detail rows, None for all) whose UTF-8 size is under ``limit`` bytes.
+
+    ``build`` must say itself how many rows it left out; halving keeps the search short.
+    """
+    text = build(None)
+    if len(text.encode("utf-8")) < limit:
+        return text
+    low, high = 0, rows
+    best = build(0)
+    while low <= high:
+        middle = (low + high) // 2
+        candidate = build(middle)
+        if len(candidate.encode("utf-8")) < limit:
+            best, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    if len(best.encode("utf-8")) >= limit:
+        # Even without detail rows it is too big (a tiny limit left in the summary file).
+        return best.encode("utf-8")[: max(0, limit - 4)].decode("utf-8", "ignore") + "\n…\n"
+    return best
