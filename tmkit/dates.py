@@ -50,8 +50,14 @@ def format_tmx_date(value: datetime) -> str:
     return value.astimezone(UTC).strftime(TMX_DATE_FORMAT)
 
 
+_RECOMMENDED_RE = re.compile(r"\d{8}T\d{6}Z")
+
+
 def canonical_tmx_date(raw: str) -> str | None:
     """The recommended form of a raw date string, or None when it cannot be parsed."""
+    plausible = "01" <= raw[4:6] <= "12" and "01" <= raw[6:8] <= "28" and raw[9:11] <= "23"
+    if _RECOMMENDED_RE.fullmatch(raw) and plausible and raw[11:13] <= "59" and raw[13:15] <= "59":
+        return raw  # already canonical (the common case): no need to parse and reformat
     parsed = parse_tmx_date(raw)
     return format_tmx_date(parsed) if parsed is not None else None
 

@@ -5,18 +5,20 @@ from __future__ import annotations
 import gzip
 import io
 import os
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import numpy as np
 from lxml import etree
 
 from tmkit.dates import canonical_tmx_date
 from tmkit.errors import InputError
 from tmkit.formats.xml_safety import SAFE_XML_OPTIONS, IllegalCharRepairStream
-from tmkit.langtags import ALL_LANGUAGES, lang_key, lang_matches
+from tmkit.langtags import ALL_LANGUAGES, lang_matches
 from tmkit.model import (
     REJECTED_PROP,
     STATUS_PROP,
@@ -38,6 +40,8 @@ TMX_NAMESPACE = "http://www.lisa.org/tmx14"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 KNOWN_VERSIONS = frozenset({"1.1", "1.2", "1.3", "1.4", "1.4a", "1.4b"})
 _STATUS_VALUES = {s.value: s for s in Status}
+#: Units whose tuids are checked for repeats (16 bytes each); past this the check stops, with a note.
+TUID_CHECK_LIMIT = 10_000_000
 _TRUE_VALUES = frozenset({"1", "true", "yes"})
 
 #: Attributes the model holds in named fields; every other attribute goes to ``extra_attrs``.
@@ -142,7 +146,10 @@ class TmxReader:
         self.skipped: list[ReadIssue] = []
         self.units_read = 0
         self._ns = ""
-        self._tuids: set[str] = set()
+        # Hashes and lines of tuids, checked for repeats at the end: 16 bytes a unit instead of a
+        # set of strings, and no more than TUID_CHECK_LIMIT of them, so memory stays bounded.
+        self._tuid_hashes = array("q")
+        self._tuid_lines = array("q")
 
     # -- reporting --------------------------------------------------------------------------
 
@@ -243,6 +250,7 @@ class TmxReader:
                 if self.header is not None:
                     raise self._error("more than one <header>", elem.sourceline)
                 self.header = self._parse_header(elem)
+        self._report_repeated_tuids()
         root = context.root
         if first:
             if root is None:
@@ -250,6 +258,23 @@ class TmxReader:
             self._check_document(root)
         if self.header is None:
             raise self._error("no <header>: not a complete TMX document", getattr(root, "sourceline", None))
+
+    def _report_repeated_tuids(self) -> None:
+        if len(self._tuid_hashes) < 2:
+            return
+        hashes = np.frombuffer(self._tuid_hashes, dtype=np.int64)
+        lines = np.frombuffer(self._tuid_lines, dtype=np.int64)
+        order = np.argsort(hashes, kind="stable")
+        ordered = hashes[order]
+        repeat = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
+        if len(repeat) == 0:
+            return
+        group_start = np.maximum.accumulate(
+            np.where(np.concatenate(([True], ordered[1:] != ordered[:-1])), np.arange(len(ordered)), 0)
+        )
+        found = sorted((int(lines[order[i]]), int(lines[order[group_start[i]]])) for i in repeat)
+        for line, first in found:
+            self._note(line, "duplicate-tuid", f"same tuid as the unit at line {first} (legal in TMX; kept)")
 
     def _check_document(self, elem: Any) -> None:
         tree = elem.getroottree()
@@ -373,20 +398,28 @@ class TmxReader:
 
     def _check_unit(self, unit: TranslationUnit) -> None:
         line = unit.line
-        if unit.tuid is not None:
-            if unit.tuid in self._tuids:
-                self._note(line, "duplicate-tuid", f"tuid {unit.tuid!r} used before (legal in TMX; kept)")
-            else:
-                self._tuids.add(unit.tuid)
+        if unit.tuid is not None and len(self._tuid_hashes) < TUID_CHECK_LIMIT:
+            self._tuid_hashes.append(hash(unit.tuid))
+            self._tuid_lines.append(line or 0)
+            if len(self._tuid_hashes) == TUID_CHECK_LIMIT:
+                self._note(
+                    line,
+                    "tuid-check-limit",
+                    f"repeated tuids are looked for in the first {TUID_CHECK_LIMIT:,} units only",
+                )
         assert self.header is not None
-        keys = [lang_key(v.lang) for v in unit.variants]
-        if len(set(keys)) != len(keys):
+        keys = [v.lang.lower().replace("_", "-") for v in unit.variants]
+        if len(keys) > 1 and len(set(keys)) != len(keys):
             repeated = sorted({k for k in keys if keys.count(k) > 1})
             self._note(line, "repeated-language", f"two variants in {', '.join(repeated)} (both kept)")
         if len(unit.variants) == 1:
             self._note(line, "single-variant", f"only one variant ({unit.variants[0].lang}): no translation pair")
         source = unit.source_lang(self.header.srclang or None)
-        if source is not None and not any(lang_matches(k, source, region_fallback=True) for k in keys):
+        if (
+            source is not None
+            and source.lower() not in keys
+            and not any(lang_matches(k, source, region_fallback=True) for k in keys)
+        ):
             self._note(line, "missing-source", f"no variant in the source language {source}")
         for v in unit.variants:
             if not v.segment.content:
