@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sacrebleu.metrics.bleu import BLEU
 from sacrebleu.metrics.chrf import CHRF
@@ -37,6 +37,13 @@ from tmkit.scoring import (
     segment_score,
     tokenizer_for,
 )
+
+
+@pytest.fixture(autouse=True)
+def _small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Statistics are extracted in blocks; tiny blocks make every test cross block boundaries."""
+    monkeypatch.setattr("tmkit.scoring.STATISTICS_BLOCK", 2)
+
 
 # -- the table: (name, hypotheses, reference streams, target language, tokenizer or None) ------
 # Expected values are computed in each test through sacrebleu's public API, never by tmkit.
@@ -166,7 +173,7 @@ def test_confidence_interval_equals_sacrebleu_bootstrap(monkeypatch: pytest.Monk
             assert f"bs:150|seed:{seed}" in result[key].signature
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(min_value=1, max_value=400), st.integers(min_value=1, max_value=30), st.integers(0, 2**31))
 def test_resampling_row_by_row_draws_sacrebleus_matrix(n: int, samples: int, seed: int) -> None:
     # tmkit draws one index row at a time to keep memory flat; the numbers must be sacrebleu's.
@@ -209,7 +216,7 @@ def test_paired_bootstrap_of_a_system_against_itself_is_not_significant() -> Non
     assert result.verdict == "no significant difference"
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(
         st.tuples(
@@ -238,6 +245,14 @@ def test_segment_score_is_sentence_score() -> None:
     )
     with pytest.raises(ScoringError):
         segment_score("x", "x")
+
+
+def test_tokenized_period_warning_is_given_once_for_the_corpus(caplog: pytest.LogCaptureFixture) -> None:
+    score_corpus(["a b ."] * 150, [["a b ."] * 150], metrics=["bleu"])
+    assert [r.getMessage() for r in caplog.records].count("That's 100 lines that end in a tokenized period ('.')") == 1
+    caplog.clear()
+    score_corpus(["a b ."] * 99, [["a b ."] * 99], metrics=["bleu"])
+    assert not caplog.records
 
 
 def test_misuse_is_refused_clearly() -> None:
