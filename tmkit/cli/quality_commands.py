@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import textwrap
 import time
 from collections.abc import Callable
 from typing import Any
@@ -59,16 +61,23 @@ exit codes: 0 no finding at the --fail-on severity, 1 some, 2 usage or input err
 """
 
 
+def _wrap(text: str) -> str:
+    # The examples after the options keep their lines, so the formatter cannot wrap; wrap here.
+    return textwrap.fill(text, width=min(100, shutil.get_terminal_size((100, 24)).columns - 2))
+
+
 def register(commands: Any) -> None:
     p = commands.add_parser(
         "score",
         help="score translations with chrF, BLEU and TER (sacrebleu) and gate CI on them",
-        description="Score a system's translations against references with sacrebleu's chrF (primary), "
-        "chrF++, BLEU and TER, corpus-level and per segment; check quality gates; write reports for CI "
-        "(JSON, JUnit XML, GitHub annotations and job summary). Inputs: line-aligned text files "
-        "(--ref, --hyp); a TSV test set with the columns id, source, reference, hypothesis; or TMX, where "
-        "the references are the target variants and the hypothesis is another file's (paired by tuid) "
-        "or a prop (--hyp-prop). XLIFF is not supported yet (issue 6).",
+        description=_wrap(
+            "Score a system's translations against references with sacrebleu's chrF (primary), "
+            "chrF++, BLEU and TER, corpus-level and per segment; check quality gates; write reports for CI "
+            "(JSON, JUnit XML, GitHub annotations and job summary). Inputs: line-aligned text files "
+            "(--ref, --hyp); a TSV test set with the columns id, source, reference, hypothesis; or TMX, where "
+            "the references are the target variants and the hypothesis is another file's (paired by tuid) "
+            "or a prop (--hyp-prop). XLIFF is not supported yet (issue 6)."
+        ),
         epilog=SCORE_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -135,7 +144,13 @@ def register(commands: Any) -> None:
         "--fail-if-worse", action="store_true", help="a gate: the system must not be significantly worse than --compare"
     )
     out = p.add_argument_group("reports")
-    out.add_argument("--worst", type=int, default=score_report.DEFAULT_WORST, metavar="N", help="worst segments shown")
+    out.add_argument(
+        "--worst",
+        type=int,
+        default=score_report.DEFAULT_WORST,
+        metavar="N",
+        help="worst segments shown (default: %(default)s)",
+    )
     out.add_argument("--all-segments", action="store_true", help="put every segment's scores in the JSON report")
     _add_report_options(out)
     p.set_defaults(handler=cmd_score)
@@ -143,10 +158,12 @@ def register(commands: Any) -> None:
     p = commands.add_parser(
         "qa",
         help="check translations before delivery: numbers, untranslated text, punctuation, tags, bidi, consistency",
-        description="Run QA checks on the translations of a TMX, a TSV test set, or line-aligned SOURCE and "
-        "TARGET text files; with --hyp or --hyp-prop, on a system's output instead of the TMX targets. Each "
-        "finding names its check id, severity, unit and line. Numbers are compared by value: 3 = ٣, "
-        "3,000 = ٣٬٠٠٠, 3.5 = ٣٫٥, 150 ألف = 150,000.",
+        description=_wrap(
+            "Run QA checks on the translations of a TMX, a TSV test set, or line-aligned SOURCE and "
+            "TARGET text files; with --hyp or --hyp-prop, on a system's output instead of the TMX targets. Each "
+            "finding names its check id, severity, unit and line. Numbers are compared by value: 3 = ٣, "
+            "3,000 = ٣٬٠٠٠, 3.5 = ٣٫٥, 150 ألف = 150,000."
+        ),
         epilog=QA_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +83,19 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(1, width - 1)] + "…"
 
 
+#: Lines of one segment's text in the terminal report; longer texts end with "…".
+MAX_WRAPPED_LINES = 4
+
+
+def _wrapped(label: str, text: str, width: int) -> list[str]:
+    """A segment's text wrapped under its label, so the whole of a bad translation can be read."""
+    lines = textwrap.wrap(" ".join(text.split()), width) or [""]
+    if len(lines) > MAX_WRAPPED_LINES:
+        lines = lines[:MAX_WRAPPED_LINES]
+        lines[-1] = _clip(lines[-1] + " …", width)
+    return [f"    {label if i == 0 else '':<3}  {line}" for i, line in enumerate(lines)]
+
+
 # -- text -------------------------------------------------------------------------------------
 
 
@@ -131,10 +145,10 @@ def render_text(run: ScoreRun, *, width: int | None = None) -> str:
             values = "  ".join(f"{m.name} {m.segment_scores[index]:.1f}" for m in scores)
             out.append(f"  {_where(item)}  {values}")
             if item.source is not None:
-                out.append(f"    src  {_clip(item.source.text, text_width)}")
-            out.append(f"    hyp  {_clip(item.hypothesis.text if item.hypothesis else '', text_width)}")
+                out += _wrapped("src", item.source.text, text_width)
+            out += _wrapped("hyp", item.hypothesis.text if item.hypothesis else "", text_width)
             for ref in item.references:
-                out.append(f"    ref  {_clip(ref.text if ref else '', text_width)}")
+                out += _wrapped("ref", ref.text if ref else "", text_width)
     if run.comparison is not None:
         out.append("")
         out.append(
