@@ -336,6 +336,22 @@ def test_compare_reports_significance_and_can_gate(tmp_path: Path, capsys: pytes
     assert all(r["significant"] for r in comparison["results"])  # type: ignore[index]
 
 
+def test_compare_pairs_the_other_system_like_the_test_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tsv = _tsv(tmp_path / "set.tsv", _article_rows())
+    code, out, _ = tmkit(capsys, "score", str(tsv), "--compare", REF, "--samples", "50")
+    assert code == 0
+    assert re.search(r"^  chrF2  +\d+\.\d\d vs 100\.00  Δ -\d+\.\d\d  p = 0\.0196  significantly worse$", out, re.M)
+    other = load_tmx(TMX)
+    other.units.reverse()  # a TMX pairs by tuid whatever its order
+    write_tmx(tmp_path / "other.tmx", other)
+    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--compare", str(tmp_path / "other.tmx"), "--samples", "50")
+    assert code == 0 and "vs 100.00" in out
+    short = tmp_path / "short.txt"
+    short.write_text("one line\n", encoding="utf-8")
+    code, out, err = tmkit(capsys, "score", TMX, "--hyp", MT, "--compare", str(short))
+    assert_usage_error(code, err, "short.txt: has 1 segments but the test set has 30")
+
+
 def test_confidence_intervals_on_request(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--ci", "100")
     assert code == 0

@@ -527,3 +527,36 @@ def load_eval_set(
         reference_paths=tuple(s.path for s in ref_streams),
         source_path=sources,
     )
+
+
+def read_system_output(path: str, evalset: EvalSet, *, align: str = "auto") -> dict[str, str]:
+    """Another system's output for the segments of ``evalset`` (as loaded, before any were skipped), by item id.
+
+    A TMX (target variants) or TSV (hypothesis column) pairs by id unless ``align`` is `position`;
+    a text file pairs line N with segment N. Counts that differ and ids it lacks are refused.
+    """
+    kind = file_kind(path)
+    if kind == "tmx":
+        stream = read_tmx_streams(path, source_lang=evalset.source_lang, target_lang=evalset.target_lang).targets
+    elif kind == "tsv":
+        _, hyp_stream = read_tsv_streams(path, source_lang=evalset.source_lang, target_lang=evalset.target_lang)
+        if hyp_stream is None:
+            raise InputError("a TSV given as a system output needs a hypothesis column", path=path)
+        stream = hyp_stream
+    else:
+        stream = read_text_stream(path)
+    if stream.keyed and align != "position":
+        _check_unique_keys(stream.entries, path, "id")
+        by_key = {e.key: e for e in stream.entries}
+        outputs = {item.id: by_key[item.id] for item in evalset.items if item.id in by_key}
+    else:
+        if len(stream.entries) != len(evalset.items):
+            raise InputError(
+                f"has {len(stream.entries)} segments but the test set has {len(evalset.items)}: not aligned", path=path
+            )
+        outputs = {item.id: entry for item, entry in zip(evalset.items, stream.entries, strict=True)}
+    texts = {key: entry.text.text for key, entry in outputs.items() if entry.text is not None}
+    missing = [item.id for item in evalset.items if item.id not in texts]
+    if missing:
+        raise InputError(f"no output for {_named(missing, 'id')}", path=path)
+    return texts

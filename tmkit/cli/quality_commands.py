@@ -13,7 +13,7 @@ from typing import Any
 
 from tmkit.cli.common import EXIT_CHECK_FAILED, EXIT_OK, warn
 from tmkit.errors import InputError
-from tmkit.evalset import EvalSet, file_kind, load_eval_set
+from tmkit.evalset import EvalSet, file_kind, load_eval_set, read_system_output
 from tmkit.gates import Gate, GateKind, check_baseline, evaluate_gates, load_baseline, parse_gates
 from tmkit.normalize import Normalizer
 from tmkit.qa import CHECKS, DEFAULT_FAIL_ON, QaPair, Severity, run_qa, select_checks
@@ -275,23 +275,6 @@ def _load_for_score(args: argparse.Namespace, hypothesis: str | None) -> EvalSet
     )
 
 
-def _compared_hypotheses(args: argparse.Namespace, evalset: EvalSet) -> list[str]:
-    """The other system's output for the same segments, in the same order."""
-    other = _load_for_score(argparse.Namespace(**{**vars(args), "hyp_prop": None}), args.compare)
-    by_id = {item.id: item.hypothesis for item in other.items}
-    texts, missing = [], []
-    for item in evalset.items:
-        hyp = by_id.get(item.id)
-        if hyp is None:
-            missing.append(item.id)
-        else:
-            texts.append(hyp.text)
-    if missing:
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-        raise InputError(f"no hypothesis for {shown}", path=args.compare)
-    return texts
-
-
 def cmd_score(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     gates: list[Gate] = parse_gates(minimum=args.min, maximum=args.max, max_drop=args.max_drop)
@@ -317,10 +300,12 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise InputError("no hypothesis: give --hyp FILE (or --hyp-prop TYPE for a TMX)")
     baseline = load_baseline(args.baseline) if args.baseline else None
 
-    evalset = _load_for_score(args, args.hyp)
-    if not evalset.has_hypothesis:
+    loaded = _load_for_score(args, args.hyp)
+    if not loaded.has_hypothesis:
         raise InputError(f"{args.input} has no hypothesis column: give --hyp FILE")
-    evalset = evalset.complete(skip_missing=args.skip_missing)
+    # The other system is read now, so that its errors come before minutes of scoring.
+    other = read_system_output(args.compare, loaded, align=args.align) if args.compare else None
+    evalset = loaded.complete(skip_missing=args.skip_missing)
     if evalset.skipped:
         warn(f"left out {len(evalset.skipped)} segments without hypothesis or reference (--skip-missing)")
     if args.fail_if_worse:
@@ -344,10 +329,10 @@ def cmd_score(args: argparse.Namespace) -> int:
         gated = [g.metric for g in gates if g.kind is GateKind.MAX_DROP]
         warnings += check_baseline(baseline, scores, gated)
     comparison = None
-    if args.compare:
+    if other is not None:
         comparison = compare_systems(
             hypotheses,
-            _compared_hypotheses(args, evalset),
+            [other[item.id] for item in evalset.items],
             references,
             metrics=metrics,
             target_lang=evalset.target_lang,
