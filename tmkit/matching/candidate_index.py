@@ -61,6 +61,17 @@ def _hash(codes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         return codes * _MULTIPLIER
 
 
+def sorted_unique(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """The distinct values, sorted (in place); much faster than ``np.unique``'s hashing on big arrays."""
+    values.sort()
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=np.bool_)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
 def length_window(length: int, min_similarity: float) -> tuple[float, float]:
     """Key lengths that can reach ``min_similarity`` (0–100) with a key of ``length``."""
     share = min(max(min_similarity, 1e-6), 100.0) / 100.0
@@ -88,21 +99,25 @@ def _gather(
 
 @dataclass(slots=True)
 class CandidateIndex:
-    """Both lookup structures over the keys of one memory (entry numbers are positions in ``keys``)."""
+    """Both lookup structures over the keys of one memory.
 
-    key_lengths: npt.NDArray[np.int32]
-    # 3-grams: sorted gram hashes, run starts, entry numbers; grams indexed per entry.
+    Entries are numbered internally in order of key length (``length_order`` maps back to the
+    caller's entry numbers), so that the keys of any length window are one contiguous slice of
+    every posting list.
+    """
+
+    key_lengths: npt.NDArray[np.int32]  # by internal position
+    length_order: npt.NDArray[np.uint32]  # internal position -> entry number
+    length_starts: IntArray  # first internal position of each key length (0 … longest + 1)
+    # 3-grams: sorted gram hashes, run starts, internal positions; grams indexed per position.
     gram_hashes: npt.NDArray[np.uint64]
     gram_starts: IntArray
     gram_postings: npt.NDArray[np.uint32]
     gram_counts: npt.NDArray[np.int32]
-    # Characters of short keys: entries in length order, sorted (char, rank) tokens, postings of
-    # positions in that order, and where each key length starts in it.
-    short_order: npt.NDArray[np.uint32]
+    # Characters of short keys: sorted (char, rank) tokens, run starts, internal positions.
     char_tokens: npt.NDArray[np.uint64]
     char_starts: IntArray
     char_postings: npt.NDArray[np.uint32]
-    short_length_starts: IntArray
 
     @property
     def size(self) -> int:
@@ -127,9 +142,26 @@ class CandidateIndex:
         if count > MAX_ENTRIES:
             raise ValueError(f"one index holds at most {MAX_ENTRIES:,} entries")
         lengths = np.fromiter((len(k) for k in keys), dtype=np.int32, count=count)
-        gram_hashes, gram_starts, gram_postings, gram_counts = cls._build_grams(keys, lengths)
-        short_parts = cls._build_chars(keys, lengths)
-        return cls(lengths, gram_hashes, gram_starts, gram_postings, gram_counts, *short_parts)
+        order = np.argsort(lengths, kind="stable").astype(np.uint32)
+        ordered_keys = [keys[i] for i in order.tolist()]
+        ordered_lengths = lengths[order]
+        longest = int(ordered_lengths[-1]) if count else 0
+        length_starts = np.searchsorted(ordered_lengths, np.arange(longest + 2)).astype(np.int64)
+        gram_hashes, gram_starts, gram_postings, gram_counts = cls._build_grams(ordered_keys, ordered_lengths)
+        short = int(length_starts[min(SHORT_KEY + 1, longest + 1)])
+        char_tokens, char_starts, char_postings = cls._build_chars(ordered_keys[:short], ordered_lengths[:short])
+        return cls(
+            ordered_lengths,
+            order,
+            length_starts,
+            gram_hashes,
+            gram_starts,
+            gram_postings,
+            gram_counts,
+            char_tokens,
+            char_starts,
+            char_postings,
+        )
 
     @staticmethod
     def _build_grams(
@@ -147,7 +179,7 @@ class CandidateIndex:
         keep &= (lengths <= SHORT_KEY)[entry] | (hashed < _SAMPLE_LIMIT)
         pairs = ((hashed[keep] >> _HASH_SHIFT) << np.uint64(ENTRY_BITS)) | entry[keep].astype(np.uint64)
         del hashed, entry, keep
-        pairs = np.unique(pairs)  # sorted by gram, then entry; one pair per gram and entry
+        pairs = sorted_unique(pairs)  # by gram, then position; one pair per gram and position
         postings = (pairs & np.uint64(2**ENTRY_BITS - 1)).astype(np.uint32)
         gram_hashes, gram_starts = _csr(pairs >> np.uint64(ENTRY_BITS), postings)
         gram_counts = np.bincount(postings, minlength=count).astype(np.int32)
@@ -156,16 +188,11 @@ class CandidateIndex:
     @staticmethod
     def _build_chars(
         keys: list[str], lengths: npt.NDArray[np.int32]
-    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint64], IntArray, npt.NDArray[np.uint32], IntArray]:
-        short = np.flatnonzero(lengths <= SHORT_KEY)
-        order = short[np.argsort(lengths[short], kind="stable")].astype(np.uint32)
-        ordered_lengths = lengths[order].astype(np.int64)
-        length_starts = np.searchsorted(ordered_lengths, np.arange(SHORT_KEY + 2)).astype(np.int64)
-        if len(order) == 0 or ordered_lengths.sum() == 0:
-            empty = np.empty(0, np.uint64)
-            return order, empty, np.zeros(1, np.int64), np.empty(0, np.uint32), length_starts
-        points = _codepoints("".join(keys[i] for i in order.tolist()))
-        position = np.repeat(np.arange(len(order), dtype=np.int64), ordered_lengths)
+    ) -> tuple[npt.NDArray[np.uint64], IntArray, npt.NDArray[np.uint32]]:
+        if len(keys) == 0 or int(lengths.sum()) == 0:
+            return np.empty(0, np.uint64), np.zeros(1, np.int64), np.empty(0, np.uint32)
+        points = _codepoints("".join(keys))
+        position = np.repeat(np.arange(len(keys), dtype=np.int64), lengths.astype(np.int64))
         by_char = np.lexsort((points, position))  # group each key's copies of a character
         points, position = points[by_char], position[by_char]
         index = np.arange(len(points))
@@ -176,7 +203,7 @@ class CandidateIndex:
         by_token = np.argsort(tokens, kind="stable")  # stable: positions stay ascending per token
         tokens, postings = tokens[by_token], position[by_token].astype(np.uint32)
         char_tokens, char_starts = _csr(tokens, postings)
-        return order, char_tokens, char_starts, postings, length_starts
+        return char_tokens, char_starts, postings
 
     # -- lookup ---------------------------------------------------------------------------------
 
@@ -184,42 +211,56 @@ class CandidateIndex:
         """Whether a lookup of a key this long is answered exactly (every qualifying key short)."""
         return length_window(length, min_similarity)[1] <= SHORT_KEY
 
+    def _window(self, length: int, min_similarity: float) -> tuple[int, int]:
+        """Internal positions [first, last) of the keys whose length fits the window."""
+        low, high = length_window(length, min_similarity)
+        top = len(self.length_starts) - 1
+        first = int(self.length_starts[min(max(int(np.ceil(low)), 0), top)])
+        last = int(self.length_starts[min(int(np.floor(high)) + 1, top)])
+        return first, last
+
     def candidates(self, key: str, *, min_similarity: float, limit: int = CANDIDATE_LIMIT) -> IntArray:
         """Entry numbers worth scoring for ``key`` at character similarity ``min_similarity`` (0–100)."""
         if self.size == 0 or not key:
             return np.empty(0, dtype=np.int64)
-        if self.exact_for(len(key), min_similarity):
-            return self._short_candidates(key, min_similarity)
-        return self._gram_candidates(key, min_similarity, limit)
-
-    def _short_candidates(self, key: str, min_similarity: float) -> IntArray:
-        m = len(key)
-        low, high = length_window(m, min_similarity)
-        first = int(self.short_length_starts[min(int(np.ceil(low)), SHORT_KEY + 1)])
-        last = int(self.short_length_starts[min(int(np.floor(high)) + 1, SHORT_KEY + 1)])
+        first, last = self._window(len(key), min_similarity)
         if last <= first:
             return np.empty(0, dtype=np.int64)
+        if self.exact_for(len(key), min_similarity):
+            positions = self._short_candidates(key, min_similarity, first, last)
+        else:
+            positions = self._gram_candidates(key, limit, first, last)
+        return self.length_order[positions].astype(np.int64)
+
+    @staticmethod
+    def _slices(
+        postings: npt.NDArray[np.uint32], starts: IntArray, rows: IntArray, first: int, last: int
+    ) -> list[npt.NDArray[np.uint32]]:
+        """The window's part of each posting list (lists are sorted by position)."""
+        pieces = []
+        for start, end in zip(starts[rows].tolist(), starts[rows + 1].tolist(), strict=True):
+            posting = postings[start:end]
+            if len(posting) and (posting[0] < first or posting[-1] >= last):
+                low, high = np.searchsorted(posting, (first, last))
+                posting = posting[low:high]
+            if len(posting):
+                pieces.append(posting)
+        return pieces
+
+    def _short_candidates(self, key: str, min_similarity: float, first: int, last: int) -> IntArray:
         wanted = np.array(
             [(ord(ch) << 8) | rank for ch, n in Counter(key).items() for rank in range(1, min(n, _MAX_RANK) + 1)],
             dtype=np.uint64,
         )
         rows, found = _gather(self.char_tokens, self.char_starts, wanted)
-        pieces = []
-        for row in rows[found].tolist():
-            start, end = int(self.char_starts[row]), int(self.char_starts[row + 1])
-            posting = self.char_postings[start:end]
-            lo, hi = np.searchsorted(posting, (first, last))
-            pieces.append(posting[lo:hi])
+        pieces = self._slices(self.char_postings, self.char_starts, rows[found], first, last)
         if not pieces:
             return np.empty(0, dtype=np.int64)
         shared = np.bincount(np.concatenate(pieces) - first, minlength=last - first)
-        lengths = self.key_lengths[self.short_order[first:last]]
-        bound = 200.0 * shared / (m + lengths)
-        survivors = np.flatnonzero(bound >= min_similarity - 1e-9) + first
-        return self.short_order[survivors].astype(np.int64)
+        bound = 200.0 * shared / (len(key) + self.key_lengths[first:last])
+        return np.flatnonzero(bound >= min_similarity - 1e-9) + first
 
-    def _gram_candidates(self, key: str, min_similarity: float, limit: int) -> IntArray:
-        size = self.size
+    def _gram_candidates(self, key: str, limit: int, first: int, last: int) -> IntArray:
         points = _codepoints(_START + key + _END)
         hashed = np.unique(_hash(_gram_codes(points)))
         grams, sampled = hashed >> _HASH_SHIFT, hashed < _SAMPLE_LIMIT
@@ -227,29 +268,30 @@ class CandidateIndex:
         rows, sampled = rows[found], sampled[found]
         if len(rows) == 0:
             return np.empty(0, dtype=np.int64)
+        if first >= self.length_starts[min(SHORT_KEY + 1, len(self.length_starts) - 1)]:
+            rows, sampled = rows[sampled], sampled[sampled]  # no short key in the window: sampled grams only
+            if len(rows) == 0:
+                return np.empty(0, dtype=np.int64)
         frequency = self.gram_starts[rows + 1] - self.gram_starts[rows]
-        common = frequency > max(MAX_POSTING_SHARE * size, COMMON_POSTINGS_FLOOR)
+        common = frequency > max(MAX_POSTING_SHARE * self.size, COMMON_POSTINGS_FLOOR)
         if common.all():
             common[np.argmin(frequency)] = False  # look up at least the rarest gram
         rows, sampled = rows[~common], sampled[~common]
-        starts = self.gram_starts[rows].tolist()
-        ends = self.gram_starts[rows + 1].tolist()
-        postings = np.concatenate([self.gram_postings[s:e] for s, e in zip(starts, ends, strict=True)])
-        counts = np.bincount(postings, minlength=size)
+        pieces = self._slices(self.gram_postings, self.gram_starts, rows, first, last)
+        if not pieces:
+            return np.empty(0, dtype=np.int64)
+        counts = np.bincount(np.concatenate(pieces) - first, minlength=last - first)
         # An entry whose estimated Dice coefficient could reach MIN_DICE shares at least this many
         # of the grams looked up (all of them for short entries, the sampled ones for long ones).
         sampled_count = int(sampled.sum())
         looked_up = min(len(rows), sampled_count) if sampled_count else len(rows)
         hit = np.flatnonzero(counts >= max(1, int(np.ceil(MIN_DICE * looked_up / (2 - MIN_DICE)))))
-        low, high = length_window(len(key), min_similarity)
-        entry_lengths = self.key_lengths[hit]
-        inside = (entry_lengths >= low) & (entry_lengths <= high)
-        hit, entry_lengths = hit[inside], entry_lengths[inside]
         if len(hit) == 0:
             return np.empty(0, dtype=np.int64)
-        query_grams = np.where(entry_lengths <= SHORT_KEY, len(rows), sampled_count)
-        estimate = 2.0 * counts[hit] / (query_grams + self.gram_counts[hit] + 1e-9)
+        positions = hit + first
+        query_grams = np.where(self.key_lengths[positions] <= SHORT_KEY, len(rows), sampled_count)
+        estimate = 2.0 * counts[hit] / (query_grams + self.gram_counts[positions] + 1e-9)
         if len(hit) > limit:
             best = np.argpartition(-estimate, limit)[:limit]
-            hit, estimate = hit[best], estimate[best]
-        return hit[np.argsort(-estimate, kind="stable")].astype(np.int64)
+            positions, estimate = positions[best], estimate[best]
+        return positions[np.argsort(-estimate, kind="stable")]

@@ -120,12 +120,12 @@ def concordance(
             if not phrase_key:
                 continue
             words = memory.source_words if which is Side.SOURCE else memory.target_words
-            column = "source_key" if which is Side.SOURCE else "target_key"
             for entry in _entries_with(words, phrase_key, arabic=norm.arabic).tolist():
-                if phrase_key not in memory.text(column, entry):
-                    continue
                 source = segment_from_xml(memory.text("source_xml", entry)).plain
                 target = segment_from_xml(memory.text("target_xml", entry)).plain
+                searched = memory.text("source_key", entry) if which is Side.SOURCE else norm(target)
+                if phrase_key not in searched:
+                    continue
                 hits.append(
                     ConcordanceHit(
                         source=source,

@@ -10,21 +10,27 @@ from rapidfuzz import fuzz, process
 from tmkit.formats.tmx_reader import segment_from_xml
 from tmkit.matching.match_percent import (
     CHAR_WEIGHT,
+    FUZZY_CAP,
     MATCH_LIMIT,
     MATCH_THRESHOLD,
+    UNCONFIRMED_PENALTY,
+    UNCONFIRMED_STATUSES,
     WORD_WEIGHT,
     Breakdown,
     PreparedText,
+    key_words,
+    loose_normalizer,
     prepare,
     score_match,
+    word_similarity,
 )
 from tmkit.matching.memory_index import MemoryIndex, context_hash
-from tmkit.matching.numbers import Substitution, mask_numbers
+from tmkit.matching.numbers import NUMBER_RE, Substitution, mask_numbers
 from tmkit.model import Segment, Status
 from tmkit.normalize import Normalizer
 
-#: How many of the best candidates by character similarity get the full match percentage.
-RESCORE_DEPTH = 40
+#: At least this many of the best candidates by character similarity get the full match percentage.
+RESCORE_DEPTH = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,27 +164,43 @@ class Matcher:
         if len(entries) == 0:
             return []
         keys = memory.columns["source_key"].take(entries)
-        # Numbers-only differences can be repaired to 99 even when the characters differ a lot.
-        masked = mask_numbers(query.key)
-        extra = [i for i, key in enumerate(keys) if mask_numbers(key) == masked]
         best = process.extract(
-            query.key, keys, scorer=fuzz.ratio, limit=RESCORE_DEPTH, score_cutoff=min(min_char, 100.0)
+            query.key, keys, scorer=fuzz.ratio, limit=max(limit * 4, RESCORE_DEPTH), score_cutoff=min_char
         )
-        chosen = {position for _key, _score, position in best} | set(extra)
+        chosen = {position for _key, _score, position in best}
+        always: set[int] = set()  # scored in full whatever their provisional score
+        if NUMBER_RE.search(query.key):
+            # A difference only in numbers is repaired to 99, even when many characters differ.
+            masked = mask_numbers(query.key)
+            always.update(i for i, key in enumerate(keys) if mask_numbers(key) == masked)
         norm = memory.normalizer
-        results = []
-        for position in chosen:
+        loose = loose_normalizer(norm) if norm.arabic else None
+        loose_query = loose(query.key) if loose else query.key
+        provisional: list[tuple[float, int]] = []
+        for position in chosen - always:
+            key = keys[position]
+            if key == query.key or (loose is not None and loose(key) == loose_query):
+                always.add(position)
+                continue
+            # The full score without what only the stored text can tell (codes): never below it.
+            base = CHAR_WEIGHT * fuzz.ratio(query.key, key) + WORD_WEIGHT * word_similarity(
+                query.words, key_words(key, arabic=norm.arabic)
+            )
+            status = memory.status_of(int(entries[position]))
+            unconfirmed = UNCONFIRMED_PENALTY if status in UNCONFIRMED_STATUSES else 0.0
+            provisional.append((min(base, FUZZY_CAP) - unconfirmed - memory.penalty, position))
+        provisional.sort(reverse=True)
+        # Only the most promising are read from the stored texts, which may lie on disk.
+        to_score = always | {position for _score, position in provisional[: limit * 2]}
+        scored_entries = []
+        for position in to_score:
             entry = int(entries[position])
             stored = prepare(segment_from_xml(memory.text("source_xml", entry)), norm)
-            target = segment_from_xml(memory.text("target_xml", entry))
+            numbers_only = bool(NUMBER_RE.search(stored.key)) and mask_numbers(stored.key) == mask_numbers(query.key)
+            target = segment_from_xml(memory.text("target_xml", entry)) if numbers_only else None
             status = memory.status_of(entry)
             same_context = (
-                context is not None
-                and (
-                    int(memory.context_prev[entry]),
-                    int(memory.context_next[entry]),
-                )
-                == context
+                context is not None and (int(memory.context_prev[entry]), int(memory.context_next[entry])) == context
             )
             scored = score_match(
                 query,
@@ -190,13 +212,17 @@ class Matcher:
                 memory_name=memory.name,
                 same_context=same_context,
             )
-            if scored.score < score_cutoff:
-                continue
+            if scored.score >= score_cutoff:
+                scored_entries.append((entry, stored, status, scored, target))
+        scored_entries.sort(key=lambda item: (-item[3].score, -_base(item[3].breakdown)))
+        results = []
+        for entry, stored, status, scored, target in scored_entries[: limit * 2]:
+            stored_target = target or segment_from_xml(memory.text("target_xml", entry))
             results.append(
                 Match(
                     score=scored.score,
                     source=stored.segment,
-                    target=scored.target or target,
+                    target=scored.target or stored_target,
                     breakdown=scored.breakdown,
                     memory=memory.name,
                     entry=entry,
@@ -207,7 +233,7 @@ class Matcher:
                     change_id=memory.optional("change_id", entry),
                     change_date=memory.optional("change_date", entry),
                     substitutions=scored.substitutions,
-                    stored_target=target if scored.substitutions else None,
+                    stored_target=stored_target if scored.substitutions else None,
                 )
             )
         results.sort(key=_rank)
@@ -218,9 +244,13 @@ def _plain(segment: Segment | str) -> str:
     return segment if isinstance(segment, str) else segment.plain
 
 
+def _base(breakdown: Breakdown) -> float:
+    return CHAR_WEIGHT * breakdown.char_similarity + WORD_WEIGHT * breakdown.word_similarity
+
+
 def _rank(match: Match) -> tuple[float, float, int, str]:
     """Best first: score, then the similarity before the fuzzy cap, workflow status, newest change."""
-    base = CHAR_WEIGHT * match.breakdown.char_similarity + WORD_WEIGHT * match.breakdown.word_similarity
+    base = _base(match.breakdown)
     newest = match.change_date or match.creation_date or ""
     return (-match.score, -base, -match.status.rank, _invert(newest))
 

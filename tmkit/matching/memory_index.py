@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import mmap
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -20,13 +22,13 @@ from tmkit.formats.tmx_reader import TmxReader
 from tmkit.formats.tmx_writer import segment_to_xml
 from tmkit.langtags import lang_key
 from tmkit.matching.candidate_index import CandidateIndex
-from tmkit.matching.columns import StringColumn, StringColumnBuilder
+from tmkit.matching.columns import FileStringColumn, StringColumn
 from tmkit.matching.word_index import WordIndex
-from tmkit.model import Status, TranslationUnit
+from tmkit.model import Status, TranslationUnit, Variant
 from tmkit.normalize import Normalizer
 
 #: Bump when the cached index layout or the way entries are made changes.
-INDEX_FORMAT = "tmkit-index-1"
+INDEX_FORMAT = "tmkit-index-4"
 CONTEXT_PROPS = {"prev": ("x-context-prev", "prev"), "next": ("x-context-next", "next")}
 _STATUS_CODES = {status: number for number, status in enumerate(Status)}
 _STATUSES = list(Status)
@@ -34,13 +36,18 @@ _STRING_COLUMNS = (
     "source_key",
     "source_xml",
     "target_xml",
-    "target_key",
     "tuid",
     "creation_id",
     "creation_date",
     "change_id",
     "change_date",
 )
+
+
+#: Arrays every lookup touches: loaded into memory rather than mapped, so no lookup waits on the disk.
+_HOT_ARRAYS = ("candidates.", "column.source_key.", "status", "context_")
+#: String columns kept in memory; the others are read from their files entry by entry.
+_HOT_COLUMNS = ("source_key",)
 
 
 def context_hash(key: str | None) -> int:
@@ -62,7 +69,7 @@ class MemoryIndex:
     source_lang: str
     target_lang: str
     normalizer: Normalizer
-    columns: dict[str, StringColumn]
+    columns: dict[str, StringColumn | FileStringColumn]
     status: npt.NDArray[np.uint8]
     context_prev: npt.NDArray[np.uint64]
     context_next: npt.NDArray[np.uint64]
@@ -107,55 +114,58 @@ class MemoryIndex:
         """Index units (a `Memory` or a streaming `TmxReader`) for lookups from ``source_lang``."""
         source_norm = normalizer or Normalizer(source_lang)
         target_norm = target_normalizer or Normalizer(target_lang)
-        builders = {name: StringColumnBuilder() for name in _STRING_COLUMNS}
-        keys: list[str] = []
+        columns: dict[str, list[str]] = {name: [] for name in _STRING_COLUMNS}
+        keys, source_xml, target_xml = columns["source_key"], columns["source_xml"], columns["target_xml"]
+        tuids, creation_ids, creation_dates = columns["tuid"], columns["creation_id"], columns["creation_date"]
+        change_ids, change_dates = columns["change_id"], columns["change_date"]
+        target_keys: list[str] = []
         statuses: list[int] = []
         unit_of_entry: list[int] = []
         unit_keys: list[str | None] = []  # the source key of every unit, for context
         explicit_context: dict[int, tuple[str | None, str | None]] = {}
+        wanted_source = _LanguagePicker(source_lang)
+        wanted_target = _LanguagePicker(target_lang)
         for unit_number, unit in enumerate(units):
-            source = unit.variant(source_lang, region_fallback=True)
+            source = wanted_source.first(unit)
             if source is None:
                 unit_keys.append(None)
                 continue
             key = source_norm(source.text)
             unit_keys.append(key)
-            prev = next(_prop_values(unit, CONTEXT_PROPS["prev"]), None)
-            following = next(_prop_values(unit, CONTEXT_PROPS["next"]), None)
-            if prev is not None or following is not None:
-                explicit_context[unit_number] = (
-                    source_norm(prev) if prev is not None else None,
-                    source_norm(following) if following is not None else None,
-                )
+            if unit.props:
+                prev = next(_prop_values(unit, CONTEXT_PROPS["prev"]), None)
+                following = next(_prop_values(unit, CONTEXT_PROPS["next"]), None)
+                if prev is not None or following is not None:
+                    explicit_context[unit_number] = (
+                        source_norm(prev) if prev is not None else None,
+                        source_norm(following) if following is not None else None,
+                    )
             if unit.rejected:
                 continue
-            source_xml = None
-            for target in unit.variants_in(target_lang, region_fallback=True):
-                if lang_key(target.lang) == lang_key(source.lang) or target.segment.is_empty:
+            source_markup = None
+            for target in wanted_target.all(unit):
+                if target is source or target.segment.is_empty:
                     continue
-                if source_xml is None:
-                    source_xml = segment_to_xml(source.segment)
+                if source_markup is None:
+                    source_markup = segment_to_xml(source.segment)
                 keys.append(key)
                 statuses.append(_STATUS_CODES[unit.status])
                 unit_of_entry.append(unit_number)
-                builders["source_key"].append(key)
-                builders["source_xml"].append(source_xml)
-                builders["target_xml"].append(segment_to_xml(target.segment))
-                builders["target_key"].append(target_norm(target.text))
-                builders["tuid"].append(unit.tuid or "")
-                builders["creation_id"].append(target.creation_id or unit.creation_id or "")
-                builders["creation_date"].append(target.creation_date or unit.creation_date or "")
-                builders["change_id"].append(target.change_id or unit.change_id or "")
-                builders["change_date"].append(target.change_date or unit.change_date or "")
+                source_xml.append(source_markup)
+                target_xml.append(segment_to_xml(target.segment))
+                target_keys.append(target_norm(target.text))
+                tuids.append(unit.tuid or "")
+                creation_ids.append(target.creation_id or unit.creation_id or "")
+                creation_dates.append(target.creation_date or unit.creation_date or "")
+                change_ids.append(target.change_id or unit.change_id or "")
+                change_dates.append(target.change_date or unit.change_date or "")
         prev_hashes, next_hashes = _context_hashes(unit_of_entry, unit_keys, explicit_context)
-        columns = {name: builder.finish() for name, builder in builders.items()}
-        target_keys = [columns["target_key"][i] for i in range(len(keys))]
         return cls(
             name=name,
             source_lang=source_lang,
             target_lang=target_lang,
             normalizer=source_norm,
-            columns=columns,
+            columns={name: StringColumn.from_strings(values) for name, values in columns.items()},
             status=np.array(statuses, dtype=np.uint8),
             context_prev=prev_hashes,
             context_next=next_hashes,
@@ -178,8 +188,16 @@ class MemoryIndex:
                 **{f"candidates.{k}": v for k, v in self.candidates.arrays().items()},
             }
             for name, column in self.columns.items():
-                arrays[f"column.{name}.blob"] = column.blob
-                arrays[f"column.{name}.offsets"] = column.offsets
+                if not isinstance(column, StringColumn):
+                    raise ValueError("only a freshly built index can be saved")
+                arrays[f"column.{name}.starts"] = column.starts
+                if name in _HOT_COLUMNS:
+                    arrays[f"column.{name}.blob"] = column.blob
+                else:
+                    with open(staging / f"column.{name}.bin", "wb") as handle:
+                        handle.write(column.blob.tobytes())
+                        handle.flush()
+                        os.fsync(handle.fileno())
             for side, words in (("source_words", self.source_words), ("target_words", self.target_words)):
                 arrays[f"{side}.word_hashes"] = words.word_hashes
                 arrays[f"{side}.word_starts"] = words.word_starts
@@ -209,14 +227,21 @@ class MemoryIndex:
 
     @classmethod
     def load(cls, folder: str | os.PathLike[str], *, normalizer: Normalizer) -> tuple[MemoryIndex, dict[str, object]]:
-        """Open a saved index (arrays memory-mapped: only what lookups touch is read)."""
+        """Open a saved index.
+
+        What every lookup reads (the candidate index, the source keys, statuses, contexts) is
+        loaded into memory; the rest (texts, provenance, concordance lists) is memory-mapped and
+        read from disk only where a result or a concordance search needs it.
+        """
         path = Path(folder)
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         if meta.get("format") != INDEX_FORMAT or meta.get("normalizer") != normalizer.signature:
             raise ValueError("index made by another version")
-        arrays = {name: np.load(path / f"{name}.npy", mmap_mode="r") for name in meta["arrays"]}
-        columns = {
-            name: StringColumn(arrays[f"column.{name}.blob"], arrays[f"column.{name}.offsets"])
+        arrays = {name: _load_array(path / f"{name}.npy", hot=name.startswith(_HOT_ARRAYS)) for name in meta["arrays"]}
+        columns: dict[str, StringColumn | FileStringColumn] = {
+            name: StringColumn(arrays[f"column.{name}.blob"], arrays[f"column.{name}.starts"])
+            if name in _HOT_COLUMNS
+            else FileStringColumn(str(path / f"column.{name}.bin"), arrays[f"column.{name}.starts"])
             for name in _STRING_COLUMNS
         }
         candidates = CandidateIndex.from_arrays(
@@ -242,6 +267,49 @@ class MemoryIndex:
             target_words=words("target_words"),
         )
         return index, meta["fingerprint"]
+
+
+class _LanguagePicker:
+    """Finds a unit's variants in one language fast: exact tag first, then the same language in any region."""
+
+    def __init__(self, lang: str) -> None:
+        self.key = lang_key(lang)
+        self.primary = self.key.split("-", 1)[0]
+        self._cache: dict[str, int] = {}  # raw tag -> 2 exact, 1 same language, 0 other
+
+    def _kind(self, raw: str) -> int:
+        kind = self._cache.get(raw)
+        if kind is None:
+            key = lang_key(raw)
+            kind = 2 if key == self.key else 1 if key.split("-", 1)[0] == self.primary else 0
+            self._cache[raw] = kind
+        return kind
+
+    def first(self, unit: TranslationUnit) -> Variant | None:
+        fallback = None
+        for variant in unit.variants:
+            kind = self._kind(variant.lang)
+            if kind == 2:
+                return variant
+            if kind == 1 and fallback is None:
+                fallback = variant
+        return fallback
+
+    def all(self, unit: TranslationUnit) -> list[Variant]:
+        return [v for v in unit.variants if self._kind(v.lang)]
+
+
+def _load_array(path: Path, *, hot: bool) -> Any:
+    """A saved array, read into memory (hot) or memory-mapped (typed Any: its dtype is whatever was saved)."""
+    if hot:
+        return np.load(path)
+    array = np.load(path, mmap_mode="r")
+    # Lookups read a few scattered entries: tell the kernel not to read (and map) ahead of them.
+    raw = getattr(array, "_mmap", None)
+    if raw is not None and hasattr(mmap, "MADV_RANDOM"):
+        with contextlib.suppress(OSError):
+            raw.madvise(mmap.MADV_RANDOM)
+    return array
 
 
 def _umask() -> int:

@@ -2,56 +2,24 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-_RADIX = 0x100000001B3  # odd, so it has an inverse modulo 2**64
-_MASK = 2**64 - 1
-_INVERSE = pow(_RADIX, -1, 2**64)
-_SPACE, _SEPARATOR = 32, 1
+from tmkit.matching.candidate_index import sorted_unique
+
 ENTRY_BITS = 24
-_HASH_SHIFT = np.uint64(24)
 
 
 def word_hash(word: str) -> int:
-    """The 40-bit hash the index files a word under (a polynomial over its code points)."""
-    value, power = 0, 1
-    for ch in word:
-        value = (value + ord(ch) * power) & _MASK
-        power = (power * _RADIX) & _MASK
-    return ((value * 0x9E3779B97F4A7C15) & _MASK) >> 24
+    """The 32-bit hash a word is filed under (CRC-32 of its UTF-8).
 
-
-def _word_hashes(keys: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
-    """Every word of every key as (40-bit hash, entry number), computed without a Python loop per word."""
-    if not keys:
-        return np.empty(0, np.uint64), np.empty(0, np.int64)
-    text = "\x01".join(keys) + "\x01"
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    n = len(points)
-    with np.errstate(over="ignore"):
-        powers = np.empty(n, dtype=np.uint64)
-        powers[0] = 1
-        powers[1:] = np.uint64(_RADIX)
-        powers = np.cumprod(powers, dtype=np.uint64)
-        inverse = np.empty(n, dtype=np.uint64)
-        inverse[0] = 1
-        inverse[1:] = np.uint64(_INVERSE)
-        inverse = np.cumprod(inverse, dtype=np.uint64)
-        boundary = (points == _SPACE) | (points == _SEPARATOR)
-        prefix = np.concatenate(
-            ([np.uint64(0)], np.cumsum(np.where(boundary, np.uint64(0), points * powers), dtype=np.uint64))
-        )
-        # Words are the runs between boundaries: find where each starts and ends.
-        is_char = ~boundary
-        starts = np.flatnonzero(is_char & np.concatenate(([True], boundary[:-1])))
-        ends = np.flatnonzero(is_char & np.concatenate((boundary[1:], [True]))) + 1
-        raw = (prefix[ends] - prefix[starts]) * inverse[starts]
-        hashes = (raw * np.uint64(0x9E3779B97F4A7C15)) >> _HASH_SHIFT
-    entry_of_point = np.cumsum(points == _SEPARATOR) - (points == _SEPARATOR)
-    return hashes, entry_of_point[starts].astype(np.int64)
+    Two words may share a hash; that only adds candidates, which concordance checks against
+    the text itself.
+    """
+    return zlib.crc32(word.encode("utf-8"))
 
 
 @dataclass(slots=True)
@@ -64,17 +32,20 @@ class WordIndex:
 
     @classmethod
     def build(cls, keys: list[str]) -> WordIndex:
-        hashes, entries = _word_hashes(keys)
-        pairs = np.unique((hashes << np.uint64(ENTRY_BITS)) | entries.astype(np.uint64))
+        words_per_key = np.fromiter((len(k.split()) for k in keys), dtype=np.int64, count=len(keys))
+        words = " ".join(keys).split()
+        hashes = np.fromiter(map(zlib.crc32, (w.encode("utf-8") for w in words)), dtype=np.uint64, count=len(words))
+        entries = np.repeat(np.arange(len(keys), dtype=np.uint64), words_per_key)
+        pairs = sorted_unique((hashes << np.uint64(ENTRY_BITS)) | entries)
         postings = (pairs & np.uint64(2**ENTRY_BITS - 1)).astype(np.uint32)
-        words = pairs >> np.uint64(ENTRY_BITS)
-        if len(words) == 0:
+        grouped = pairs >> np.uint64(ENTRY_BITS)
+        if len(grouped) == 0:
             return cls(np.empty(0, np.uint64), np.zeros(1, np.int64), postings)
-        boundaries = np.flatnonzero(np.concatenate(([True], words[1:] != words[:-1])))
-        return cls(words[boundaries], np.append(boundaries, len(words)).astype(np.int64), postings)
+        boundaries = np.flatnonzero(np.concatenate(([True], grouped[1:] != grouped[:-1])))
+        return cls(grouped[boundaries], np.append(boundaries, len(grouped)).astype(np.int64), postings)
 
     def entries(self, word: str) -> npt.NDArray[np.uint32]:
-        """Entries whose key has ``word`` as a whole word (sorted)."""
+        """Entries whose key may have ``word`` as a whole word (sorted)."""
         if len(self.word_hashes) == 0:
             return np.empty(0, np.uint32)
         value = np.uint64(word_hash(word))
