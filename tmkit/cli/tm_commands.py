@@ -124,7 +124,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     everything: list[dict[str, object]] = []
     for path in args.files:
         try:
-            problems = validate_tmx(path, dtd=args.dtd, repair=args.repair)
+            with progress_for(path, f"checking {os.path.basename(path)}") as progress:
+                problems = validate_tmx(path, dtd=args.dtd, repair=args.repair, on_progress=progress)
         except InputError as exc:
             if args.dtd and exc.path == os.fspath(args.dtd):
                 raise

@@ -11,7 +11,7 @@ from pathlib import Path
 from lxml import etree
 
 from tmkit.errors import InputError
-from tmkit.formats.tmx_reader import TmxReader
+from tmkit.formats.tmx_reader import ProgressCallback, TmxReader
 from tmkit.formats.xml_safety import SAFE_XML_OPTIONS
 from tmkit.langtags import ALL_LANGUAGES, is_valid_tag, lang_key
 from tmkit.model import INLINE_TAGS, Content, Inline, RawElement, TranslationUnit
@@ -117,7 +117,11 @@ def _check_ude(ude: RawElement) -> Iterator[tuple[Severity, str, str]]:
 
 
 def validate_tmx(
-    path: str | os.PathLike[str], *, dtd: str | os.PathLike[str] | None = None, repair: bool = False
+    path: str | os.PathLike[str],
+    *,
+    dtd: str | os.PathLike[str] | None = None,
+    repair: bool = False,
+    on_progress: ProgressCallback | None = None,
 ) -> list[Problem]:
     """Check a TMX file and list every problem found (an empty list means valid).
 
@@ -127,7 +131,7 @@ def validate_tmx(
     """
     name = os.fspath(path)
     problems: list[Problem] = []
-    reader = TmxReader(path, skip_invalid=True, repair=repair)
+    reader = TmxReader(path, skip_invalid=True, repair=repair, on_progress=on_progress)
     for unit in reader:
         for severity, code, message in _check_unit(unit):
             problems.append(Problem(name, unit.line, severity, code, message))
