@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from tmkit import __version__
-from tmkit.cli import match_commands, quality_commands, tm_commands
+from tmkit.cli import document_commands, match_commands, quality_commands, tm_commands
 from tmkit.cli.common import EXIT_USAGE, run_handler
 
 
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     tm_commands.register(commands)
     match_commands.register(commands)
     quality_commands.register(commands)
+    document_commands.register(commands)
     return parser
 
 

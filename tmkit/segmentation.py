@@ -1,0 +1,198 @@
+"""Sentence segmentation for Arabic and English text, driven by SRX 2.0 rules (tmkit's own or a user's)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import regex  # type: ignore[import-untyped]  # Java-like \p{..} classes and lookbehinds of SRX files
+from lxml import etree
+
+from tmkit.errors import InputError
+from tmkit.formats.xml_safety import SAFE_XML_OPTIONS
+
+SRX_NS = "http://www.lisa.org/srx20"
+#: The rules tmkit ships, as package data.
+DEFAULT_SRX_RESOURCE = "segment.srx"
+
+_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class SrxRule:
+    """One SRX rule: break (or not) where ``before`` matches up to a position and ``after`` from it."""
+
+    is_break: bool
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageMap:
+    """A `<languagemap>`: languages whose code fully matches ``pattern`` use rule set ``rules``."""
+
+    pattern: str
+    rules: str
+
+
+@dataclass(frozen=True, slots=True)
+class SrxRules:
+    """Parsed SRX 2.0 rules: named rule sets and the maps choosing them by language."""
+
+    language_rules: tuple[tuple[str, tuple[SrxRule, ...]], ...]
+    maps: tuple[LanguageMap, ...]
+    cascade: bool = True
+
+    def rules_for(self, lang: str) -> tuple[SrxRule, ...]:
+        """The rules for language ``lang`` in order (all matching maps with cascade, else the first)."""
+        named = dict(self.language_rules)
+        out: list[SrxRule] = []
+        for language_map in self.maps:
+            if regex.fullmatch(language_map.pattern, lang):
+                out.extend(named.get(language_map.rules, ()))
+                if not self.cascade:
+                    break
+        return tuple(out)
+
+    def extended_by(self, other: SrxRules) -> SrxRules:
+        """These rules with ``other``'s in front: a user's rules take precedence, ours still apply after."""
+        names = {name for name, _ in other.language_rules}
+        renamed = {name: f"user:{name}" for name in names}
+        user_rules = tuple((renamed[name], rules) for name, rules in other.language_rules)
+        user_maps = tuple(LanguageMap(m.pattern, renamed.get(m.rules, m.rules)) for m in other.maps)
+        return SrxRules(user_rules + self.language_rules, user_maps + self.maps, cascade=True)
+
+
+def _srx_error(path: str, message: str, line: int | None = None) -> InputError:
+    return InputError(f"not usable SRX 2.0 rules: {message}", path=path, line=line)
+
+
+def parse_srx(data: bytes, *, path: str = "<srx>") -> SrxRules:
+    """Parse SRX 2.0 rules from bytes; every regular expression is compiled to check it."""
+    parser = etree.XMLParser(**SAFE_XML_OPTIONS)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if isinstance(exc.lineno, int) else None
+        raise _srx_error(path, str(exc.msg).split(" (line")[0], line) from None
+    if etree.QName(root).localname != "srx":
+        raise _srx_error(path, f"the root element is <{etree.QName(root).localname}>, not <srx>", root.sourceline)
+    ns = etree.QName(root).namespace
+    q = (lambda name: f"{{{ns}}}{name}") if ns else (lambda name: name)
+    header = root.find(q("header"))
+    cascade = header is None or header.get("cascade", "no").lower() == "yes"
+    language_rules: list[tuple[str, tuple[SrxRule, ...]]] = []
+    for rule_set in root.iter(q("languagerule")):
+        name = rule_set.get("languagerulename")
+        if not name:
+            raise _srx_error(path, "<languagerule> without languagerulename", rule_set.sourceline)
+        rules: list[SrxRule] = []
+        for rule in rule_set.iter(q("rule")):
+            before = rule.findtext(q("beforebreak")) or ""
+            after = rule.findtext(q("afterbreak")) or ""
+            for pattern in (before, after):
+                try:
+                    regex.compile(pattern, regex.V0)
+                except regex.error as exc:
+                    raise _srx_error(path, f"bad regular expression {pattern!r}: {exc}", rule.sourceline) from None
+            rules.append(SrxRule(rule.get("break", "yes").lower() != "no", before, after))
+        language_rules.append((name, tuple(rules)))
+    maps: list[LanguageMap] = []
+    for language_map in root.iter(q("languagemap")):
+        pattern = language_map.get("languagepattern")
+        rules_name = language_map.get("languagerulename")
+        if pattern is None or rules_name is None:
+            raise _srx_error(path, "<languagemap> needs languagepattern and languagerulename", language_map.sourceline)
+        try:
+            regex.compile(pattern)
+        except regex.error as exc:
+            raise _srx_error(path, f"bad language pattern {pattern!r}: {exc}", language_map.sourceline) from None
+        maps.append(LanguageMap(pattern, rules_name))
+    if not language_rules:
+        raise _srx_error(path, "no <languagerule> found")
+    return SrxRules(tuple(language_rules), tuple(maps), cascade)
+
+
+def load_srx(path: str | os.PathLike[str]) -> SrxRules:
+    """Read an SRX 2.0 file (as written by OmegaT, Okapi or by hand)."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=name) from None
+    return parse_srx(data, path=name)
+
+
+@functools.cache
+def default_rules() -> SrxRules:
+    """tmkit's Arabic and English rules (tmkit/data/segment.srx)."""
+    data = resources.files("tmkit").joinpath("data", DEFAULT_SRX_RESOURCE).read_bytes()
+    return parse_srx(data, path=DEFAULT_SRX_RESOURCE)
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledRule:
+    is_break: bool
+    before: Any
+    after: Any
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(rules: SrxRules, lang: str) -> tuple[_CompiledRule, ...]:
+    return tuple(
+        _CompiledRule(rule.is_break, regex.compile(rule.before), regex.compile(rule.after) if rule.after else None)
+        for rule in rules.rules_for(lang)
+        if rule.before or rule.after
+    )
+
+
+def break_positions(text: str, *, lang: str, rules: SrxRules | None = None) -> list[int]:
+    """Offsets in ``text`` where a sentence ends, by the SRX rules for ``lang`` (first rule decides)."""
+    decided: dict[int, bool] = {}
+    for rule in _compiled(rules or default_rules(), lang):
+        if rule.before is None:
+            continue
+        for match in rule.before.finditer(text, overlapped=True):
+            position = match.end()
+            if position in decided or position >= len(text):
+                continue
+            if rule.after is None or rule.after.match(text, position):
+                decided[position] = rule.is_break
+    return sorted(position for position, is_break in decided.items() if is_break)
+
+
+def split_paragraph(text: str, *, lang: str, rules: SrxRules | None = None) -> list[str]:
+    """The sentences of one paragraph (no line handling), each without surrounding white space."""
+    out: list[str] = []
+    start = 0
+    for position in [*break_positions(text, lang=lang, rules=rules), len(text)]:
+        sentence = text[start:position].strip()
+        if sentence:
+            out.append(sentence)
+        start = position
+    return out
+
+
+def split_sentences(
+    text: str, *, lang: str, rules: SrxRules | None = None, join_lines: bool = False
+) -> list[list[str]]:
+    """Paragraphs of sentences of ``text`` in language ``lang`` (`ar`, `en`, …).
+
+    Paragraphs are separated by blank lines. Inside a paragraph every line break ends a sentence
+    (a headline, a list item, a paragraph of one line), unless ``join_lines`` treats single line
+    breaks as spaces (hard-wrapped text). ``rules`` defaults to tmkit's own rules.
+    """
+    paragraphs: list[list[str]] = []
+    for block in _PARAGRAPH_BREAK_RE.split(text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [" ".join(block.split("\n"))] if join_lines else block.split("\n")
+        sentences: list[str] = []
+        for line in lines:
+            sentences.extend(split_paragraph(line, lang=lang, rules=rules))
+        if sentences:
+            paragraphs.append(sentences)
+    return paragraphs
