@@ -25,6 +25,7 @@ from tmkit.formats.tabular import iter_table, write_table
 from tmkit.formats.tmx_reader import read_tmx
 from tmkit.formats.tmx_validate import Severity, validate_tmx
 from tmkit.formats.tmx_writer import write_tmx
+from tmkit.formats.xliff import XLIFF_SUFFIXES, read_xliff, write_xliff
 from tmkit.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
 from tmkit.merge import DEFAULT_CONFLICT_POLICY, ConflictPolicy, MergeResult, merge_memories, merge_three_way
 from tmkit.model import Header, Memory
@@ -62,7 +63,7 @@ def register(commands: Any) -> None:
 
     p = commands.add_parser(
         "convert",
-        help="TMX to TSV/CSV, TSV/CSV to TMX, two line-aligned text files to TMX",
+        help="TMX to TSV/CSV/XLIFF and back, two line-aligned text files to TMX",
         description="Convert between TMX and tables, or pair two line-aligned text files into a TMX. "
         "The formats follow the file names: .tmx, .tsv, .csv; two inputs are source and target text. "
         "Tables have the columns tuid, source, target, status (a header row naming the columns, or "
@@ -185,6 +186,8 @@ def _kind(path: str) -> str:
         return "tmx"
     if lower.endswith(TABLE_SUFFIXES):
         return "table"
+    if lower.endswith(XLIFF_SUFFIXES):
+        return "xliff"
     return "text"
 
 
@@ -207,7 +210,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     target_lang = args.tgt or DEFAULT_TARGET_LANG
     out_kind = _kind(output)
     if out_kind == "text":
-        error(f"{output}: cannot tell the output format; name it .tmx, .tsv or .csv")
+        error(f"{output}: cannot tell the output format; name it .tmx, .tsv, .csv or .xlf")
         return EXIT_USAGE
     if any(os.path.abspath(i) == os.path.abspath(output) for i in inputs):
         error(f"{output}: the output would overwrite an input")
@@ -227,12 +230,16 @@ def cmd_convert(args: argparse.Namespace) -> int:
             source_lang = args.src or (
                 header_src if header_src and header_src != ALL_LANGUAGES else DEFAULT_SOURCE_LANG
             )
+        elif in_kind == "xliff":
+            memory, xliff_src, xliff_tgt = read_xliff(inputs[0])
+            source_lang = args.src or xliff_src
+            target_lang = args.tgt or xliff_tgt
         elif in_kind == "table":
             source_lang = args.src or DEFAULT_SOURCE_LANG
             units = list(iter_table(inputs[0], source_lang=source_lang, target_lang=target_lang))
             memory = Memory(_new_header(source_lang), units)
         else:
-            error(f"{inputs[0]}: a single input must be .tmx, .tsv or .csv (two text files make a TMX)")
+            error(f"{inputs[0]}: a single input must be .tmx, .tsv, .csv or .xlf (two text files make a TMX)")
             return EXIT_USAGE
     else:
         error("convert takes one input file, or two line-aligned text files")
@@ -242,6 +249,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
         if report.illegal_chars_removed:
             print(f"tmkit: removed {report.illegal_chars_removed} XML-illegal characters", file=sys.stderr)
         print(f"wrote {report.units:,} units to {output}", file=sys.stderr)
+    elif out_kind == "xliff":
+        count = write_xliff(output, memory, source_lang=source_lang, target_lang=target_lang)
+        print(f"wrote {count:,} units ({source_lang} → {target_lang}) to {output}", file=sys.stderr)
     else:
         rows = write_table(
             output, memory, source_lang=source_lang, target_lang=target_lang, placeholders=args.placeholders
