@@ -23,7 +23,8 @@ Either way the caller rescores the candidates exactly.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -35,8 +36,11 @@ MAX_POSTING_SHARE = 0.08
 #: ...but a posting list this short is always read, so small memories use every gram.
 COMMON_POSTINGS_FLOOR = 4096
 MIN_DICE = 0.3
+#: Postings the exact path reads before it starts leaving out the commonest characters (each one
+#: left out loosens the bound, so more candidates reach the exact check: keep this generous).
+SHORT_POSTINGS_BUDGET = 1_500_000
 #: Candidates the 3-gram path returns by default.
-CANDIDATE_LIMIT = 256
+CANDIDATE_LIMIT = 128
 ENTRY_BITS = 24
 MAX_ENTRIES = 2**ENTRY_BITS - 1
 _START, _END, _SEPARATOR = "\x02", "\x03", "\x01"
@@ -46,6 +50,18 @@ _HASH_SHIFT = np.uint64(24)  # 40 bits of gram hash, leaving 24 bits for the ent
 _MAX_RANK = 255  # the 255th and later copies of one character in a key count as the 255th
 
 IntArray = npt.NDArray[np.int64]
+_ARRAY_FIELDS = (
+    "key_lengths",
+    "length_order",
+    "length_starts",
+    "gram_hashes",
+    "gram_starts",
+    "gram_postings",
+    "gram_counts",
+    "char_tokens",
+    "char_starts",
+    "char_postings",
+)
 
 
 def _codepoints(text: str) -> npt.NDArray[np.uint64]:
@@ -118,6 +134,9 @@ class CandidateIndex:
     char_tokens: npt.NDArray[np.uint64]
     char_starts: IntArray
     char_postings: npt.NDArray[np.uint32]
+    #: The short keys themselves, by internal position: exact lookups return thousands of
+    #: candidates, and reading them from here is far cheaper than decoding them one by one.
+    short_keys: list[str] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -128,11 +147,19 @@ class CandidateIndex:
         return sum(array.nbytes for array in self.arrays().values())
 
     def arrays(self) -> dict[str, npt.NDArray[np.generic]]:
-        return {name: getattr(self, name) for name in self.__slots__}
+        return {name: getattr(self, name) for name in _ARRAY_FIELDS}
 
     @classmethod
-    def from_arrays(cls, arrays: dict[str, npt.NDArray[np.generic]]) -> CandidateIndex:
-        return cls(**{name: arrays[name] for name in cls.__slots__})  # type: ignore[arg-type]
+    def from_arrays(cls, arrays: dict[str, npt.NDArray[np.generic]], keys: Sequence[str]) -> CandidateIndex:
+        """An index from saved arrays and the keys it was built from (entry order)."""
+        index = cls(**{name: arrays[name] for name in _ARRAY_FIELDS})  # type: ignore[arg-type]
+        index.short_keys = [keys[i] for i in index.length_order[: index.short_count].tolist()]
+        return index
+
+    @property
+    def short_count(self) -> int:
+        """How many keys are short (they come first in internal order)."""
+        return int(self.length_starts[min(SHORT_KEY + 1, len(self.length_starts) - 1)])
 
     # -- building -------------------------------------------------------------------------------
 
@@ -161,6 +188,7 @@ class CandidateIndex:
             char_tokens,
             char_starts,
             char_postings,
+            ordered_keys[:short],
         )
 
     @staticmethod
@@ -221,16 +249,25 @@ class CandidateIndex:
 
     def candidates(self, key: str, *, min_similarity: float, limit: int = CANDIDATE_LIMIT) -> IntArray:
         """Entry numbers worth scoring for ``key`` at character similarity ``min_similarity`` (0–100)."""
+        return self.candidates_with_keys(key, min_similarity=min_similarity, limit=limit)[0]
+
+    def candidates_with_keys(
+        self, key: str, *, min_similarity: float, limit: int = CANDIDATE_LIMIT
+    ) -> tuple[IntArray, list[str] | None]:
+        """The candidates, with their keys when the index holds them (exact lookups of short keys)."""
+        none = np.empty(0, dtype=np.int64)
         if self.size == 0 or not key:
-            return np.empty(0, dtype=np.int64)
+            return none, []
         first, last = self._window(len(key), min_similarity)
         if last <= first:
-            return np.empty(0, dtype=np.int64)
+            return none, []
         if self.exact_for(len(key), min_similarity):
             positions = self._short_candidates(key, min_similarity, first, last)
-        else:
-            positions = self._gram_candidates(key, limit, first, last)
-        return self.length_order[positions].astype(np.int64)
+            short_keys = self.short_keys
+            keys = [short_keys[p] for p in positions.tolist()] if short_keys else None
+            return self.length_order[positions].astype(np.int64), keys
+        positions = self._gram_candidates(key, limit, first, last)
+        return self.length_order[positions].astype(np.int64), None
 
     @staticmethod
     def _slices(
@@ -256,9 +293,25 @@ class CandidateIndex:
         pieces = self._slices(self.char_postings, self.char_starts, rows[found], first, last)
         if not pieces:
             return np.empty(0, dtype=np.int64)
+        # Leave out the longest posting lists (the commonest letters) while that stays exact: an
+        # entry can share at most one character per list left out, so counting the rest and
+        # adding `skipped` is still an upper bound; and as long as `skipped` is below the fewest
+        # shared characters any entry in the window needs, an entry missing from every list
+        # read cannot qualify.
+        m = len(key)
+        needed = int(np.ceil(min_similarity * (m + self.key_lengths[first]) / 200 - 1e-9))
+        pieces.sort(key=len)
+        total = sum(len(p) for p in pieces)
+        skipped = 0
+        while pieces and total > SHORT_POSTINGS_BUDGET and skipped + 1 < needed:
+            total -= len(pieces.pop())
+            skipped += 1
+        if not pieces:
+            return np.empty(0, dtype=np.int64)
         shared = np.bincount(np.concatenate(pieces) - first, minlength=last - first)
-        bound = 200.0 * shared / (len(key) + self.key_lengths[first:last])
-        return np.flatnonzero(bound >= min_similarity - 1e-9) + first
+        hit = np.flatnonzero(shared)
+        bound = 200.0 * (shared[hit] + skipped) / (m + self.key_lengths[hit + first])
+        return hit[bound >= min_similarity - 1e-9] + first
 
     def _gram_candidates(self, key: str, limit: int, first: int, last: int) -> IntArray:
         points = _codepoints(_START + key + _END)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from tmkit.formats.tmx_reader import segment_from_xml
@@ -160,14 +161,11 @@ class Matcher:
         context: tuple[int, int] | None,
     ) -> list[Match]:
         min_char = minimum_char_similarity(score_cutoff + memory.penalty)
-        entries = memory.candidates.candidates(query.key, min_similarity=min_char)
+        entries, known_keys = memory.candidates.candidates_with_keys(query.key, min_similarity=min_char)
         if len(entries) == 0:
             return []
-        keys = memory.columns["source_key"].take(entries)
-        best = process.extract(
-            query.key, keys, scorer=fuzz.ratio, limit=max(limit * 4, RESCORE_DEPTH), score_cutoff=min_char
-        )
-        chosen = {position for _key, _score, position in best}
+        keys = known_keys if known_keys is not None else memory.columns["source_key"].take(entries)
+        chosen = _best_by_characters(query.key, keys, depth=max(limit * 4, RESCORE_DEPTH), cutoff=min_char)
         always: set[int] = set()  # scored in full whatever their provisional score
         if NUMBER_RE.search(query.key):
             # A difference only in numbers is repaired to 99, even when many characters differ.
@@ -238,6 +236,23 @@ class Matcher:
             )
         results.sort(key=_rank)
         return results[: limit * 2]
+
+
+def _best_by_characters(query: str, keys: list[str], *, depth: int, cutoff: float) -> set[int]:
+    """Positions of the ``depth`` keys most similar to ``query`` by characters, at ``cutoff`` or above."""
+    if len(keys) <= 512:
+        return {
+            position
+            for _key, _score, position in process.extract(
+                query, keys, scorer=fuzz.ratio, limit=depth, score_cutoff=cutoff
+            )
+        }
+    # Thousands of candidates (short keys): one vectorised pass, then the best of them.
+    scores = process.cdist([query], keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32)[0]
+    passing = np.flatnonzero(scores >= cutoff)
+    if len(passing) > depth:
+        passing = passing[np.argpartition(-scores[passing], depth)[:depth]]
+    return set(passing.tolist())
 
 
 def _plain(segment: Segment | str) -> str:

@@ -9,7 +9,7 @@ import mmap
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -245,7 +245,8 @@ class MemoryIndex:
             for name in _STRING_COLUMNS
         }
         candidates = CandidateIndex.from_arrays(
-            {k.removeprefix("candidates."): v for k, v in arrays.items() if k.startswith("candidates.")}
+            {k.removeprefix("candidates."): v for k, v in arrays.items() if k.startswith("candidates.")},
+            _LazyColumnKeys(columns["source_key"]),
         )
 
         def words(side: str) -> WordIndex:
@@ -267,6 +268,19 @@ class MemoryIndex:
             target_words=words("target_words"),
         )
         return index, meta["fingerprint"]
+
+
+class _LazyColumnKeys(Sequence[str]):
+    """A string column seen as a sequence, so only the keys asked for are decoded."""
+
+    def __init__(self, column: StringColumn | FileStringColumn) -> None:
+        self._column = column
+
+    def __len__(self) -> int:
+        return len(self._column)
+
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
+        return self._column[index]
 
 
 class _LanguagePicker:
