@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from tmkit import __version__
-from tmkit.cli import document_commands, match_commands, quality_commands, tm_commands
+from tmkit.cli import document_commands, edit_command, match_commands, quality_commands, tm_commands
 from tmkit.cli.common import EXIT_USAGE, run_handler
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +18,7 @@ from tmkit.matching.concordance import CONCORDANCE_LIMIT, ConcordanceHit, Side, 
 from tmkit.matching.match_percent import MATCH_LIMIT, MATCH_THRESHOLD
 from tmkit.matching.matcher import Match, Matcher
 from tmkit.matching.memory_index import MemoryIndex, open_memory
-
-# White space, a run of word characters (letters with their harakat and tatweel, digits), or one other character.
-_TOKEN_RE = re.compile(r"\s+|[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+|.")
+from tmkit.textdiff import diff_text
 
 
 def register(commands: Any) -> None:
@@ -137,28 +133,6 @@ def _console(choice: str) -> Console:
     if choice == "never":
         return Console(no_color=True, highlight=False, soft_wrap=True, force_terminal=False)
     return Console(highlight=False, soft_wrap=True)
-
-
-def diff_text(stored: str, new: str, *, color: bool) -> Text:
-    """The stored source with what the new segment changes: removed words struck, added ones underlined.
-
-    Without colour the changes read as ``[-removed-]{+added+}`` (the wdiff convention).
-    """
-    old_tokens, new_tokens = _TOKEN_RE.findall(stored), _TOKEN_RE.findall(new)
-    text = Text()
-    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
-        old, added = "".join(old_tokens[a0:a1]), "".join(new_tokens[b0:b1])
-        if op == "equal":
-            text.append(old)
-            continue
-        if old.strip():
-            text.append(old if color else f"[-{old}-]", style="strike red" if color else "")
-        if added.strip():
-            text.append(added if color else f"{{+{added}+}}", style="underline green" if color else "")
-        elif not old.strip():
-            text.append(added or old)
-    return text
 
 
 def _print_match(console: Console, number: int, match: Match, query: str) -> None:

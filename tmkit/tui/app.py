@@ -1,0 +1,627 @@
+"""The editor application: lays out the widgets, runs slow work in workers, and turns keys into document edits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static, TextArea
+
+from tmkit.editing import ChangedOnDiskError, Document, edit_effort
+from tmkit.formats.tmx_reader import load_tmx
+from tmkit.matching.concordance import ConcordanceHit, concordance
+from tmkit.matching.matcher import Match, Matcher
+from tmkit.matching.memory_index import MemoryIndex, open_memory
+from tmkit.model import Status
+from tmkit.scoring import score_corpus, segment_score
+from tmkit.tui import keys
+from tmkit.tui.display import VTE_EXPLICIT, VTE_IMPLICIT, BidiMode, BidiText, detect_mode, is_vte
+from tmkit.tui.messages import (
+    DocumentSaved,
+    MatchesShown,
+    MatchInserted,
+    SegmentApproved,
+    SegmentChosen,
+    SegmentConfirmed,
+    SegmentRejected,
+)
+from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, QuitScreen, RecoveryScreen
+from tmkit.tui.widgets.panels import ConcordancePanel, MatchesPanel, ScorePanel, StatusBar
+from tmkit.tui.widgets.segment_list import SegmentList
+
+FILTERS: tuple[str | None, ...] = (None, *(s.value for s in Status), "rejected")
+#: Matches shown per segment (Ctrl+1…5 insert them).
+MATCHES_SHOWN = 5
+#: Seconds of quiet typing after which the target is committed to the document (and its journal).
+COMMIT_DELAY = 0.6
+
+
+@dataclass
+class EditorOptions:
+    path: Path
+    memories: Sequence[Path] = ()
+    reference: Path | None = None
+    source_lang: str = "ar"
+    target_lang: str = "en"
+    bidi: BidiMode = BidiMode.AUTO
+    save_to: Path | None = None
+    #: Offer to recover a journal found at start (tests and the bench may answer themselves).
+    ask_recovery: bool = True
+    env: dict[str, str] = field(default_factory=dict)
+
+
+class EditorApp(App[None]):
+    """Translate a TMX file segment by segment with matches, concordance and scores."""
+
+    CSS_PATH = Path(__file__).with_name("editor.tcss")
+    TITLE = "tmkit edit"
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.BINDINGS)
+    COMMAND_PALETTE_BINDING = keys.COMMAND_PALETTE_KEY
+
+    def __init__(self, options: EditorOptions) -> None:
+        super().__init__()
+        self.options = options
+        mode = options.bidi if options.bidi is not BidiMode.AUTO else detect_mode(options.env or None)
+        self.mode: BidiMode = mode
+        self.document: Document | None = None
+        self.current: int | None = None
+        self.filter_index = 0
+        self.query_text = ""
+        self.matcher = Matcher()
+        self.doc_index: MemoryIndex | None = None
+        self.matches: dict[int, list[Match]] = {}
+        self.inserted: dict[int, str] = {}
+        self.references: list[str | None] = []
+        self.loaded_editor_text = ""
+        self._commit_timer: Timer | None = None
+        self._vte_switched = False
+        self._editor: TextArea | None = None
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield Input(placeholder="search source and target (F5)", id="search")
+                yield Static(id="filter-label")
+                yield SegmentList(id="segments")
+            with Vertical(id="right"):
+                yield Static(id="source", classes="panel")
+                yield TextArea(id="target", classes="panel", soft_wrap=True, tab_behavior="focus")
+                with VerticalScroll(id="matches-box", classes="panel"):
+                    yield MatchesPanel(id="matches")
+                with VerticalScroll(id="concordance-box", classes="panel"):
+                    yield ConcordancePanel(id="concordance")
+                yield ScorePanel(id="scores", classes="panel")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    @property
+    def editor(self) -> TextArea:
+        """The target editor (kept, not queried: it is needed on every keystroke)."""
+        assert self._editor is not None
+        return self._editor
+
+    def _find(self, selector: Any, expect: Any = None) -> Any:
+        """A widget of the editor's own screen, even while a dialog is on top of it."""
+        base = self.screen_stack[0] if self.screen_stack else self.screen
+        return base.query_one(selector, expect)
+
+    def on_mount(self) -> None:
+        self._editor = self._find(TextArea)
+        self._find("#source").border_title = "source"
+        self._find("#target").border_title = "target"
+        self._find("#matches-box").border_title = "matches"
+        self._find("#concordance-box").border_title = "concordance (F3)"
+        self._find("#scores").border_title = "score"
+        self._find("#status", StatusBar).update("opening " + str(self.options.path) + "…")
+        self._find(ConcordancePanel).show("", [], self.mode)
+        self._switch_vte(explicit=True)
+        self.load_document()
+
+    def _switch_vte(self, *, explicit: bool) -> None:
+        """In app mode on VTE, stop the terminal's own reordering (it would reverse our visual order)."""
+        env = self.options.env or None
+        if not is_vte(env) or self._driver is None:
+            return
+        if explicit and self.mode is BidiMode.APP and not self._vte_switched:
+            self._driver.write(VTE_EXPLICIT)
+            self._vte_switched = True
+        elif not explicit and self._vte_switched:
+            self._driver.write(VTE_IMPLICIT)
+            self._vte_switched = False
+
+    async def action_quit(self) -> None:
+        self._commit_editor()
+        if self.document is not None and self.document.dirty:
+            self.push_screen(QuitScreen(), self._quit_answered)
+            return
+        self._leave()
+
+    def _quit_answered(self, answer: str | None) -> None:
+        if answer == "save":
+            if self._save():
+                self._leave()
+        elif answer == "quit":
+            self._leave()  # the journal keeps the edits: the next start offers them back
+
+    def _leave(self) -> None:
+        self._switch_vte(explicit=False)
+        if self.document is not None:
+            self.document.close_journal()
+        self.exit()
+
+    # -- loading (workers) -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="reading the file")
+    def load_document(self) -> None:
+        o = self.options
+        document = Document(o.path, source_lang=o.source_lang, target_lang=o.target_lang)
+        self.call_from_thread(self._document_loaded, document)
+        indexes = [open_memory(p, source_lang=o.source_lang, target_lang=o.target_lang) for p in o.memories]
+        own = MemoryIndex.build(
+            document.memory.units, source_lang=o.source_lang, target_lang=o.target_lang, name=o.path.name
+        )
+        references: list[str | None] = []
+        if o.reference is not None:
+            references = _align_reference(document, load_tmx(o.reference), o.target_lang)
+        self.call_from_thread(self._memories_loaded, indexes, own, references)
+
+    def _document_loaded(self, document: Document) -> None:
+        self.document = document
+        pending = document.pending_journal()
+        self._fill_list(0)
+        first = document.next_unconfirmed(-1)
+        self.go_to(first if first is not None else 0)
+        self.editor.focus()
+        if pending and self.options.ask_recovery:
+            self.push_screen(RecoveryScreen(len(pending), document.journal_file), self._recovery_answered)
+
+    def _recovery_answered(self, recover: bool | None) -> None:
+        assert self.document is not None
+        if recover:
+            count = self.document.recover()
+            self.notify(f"recovered unsaved edits of {count} segment(s)")
+            self._fill_list(self.current)
+            if self.current is not None:
+                self.go_to(self.current, force=True)
+        else:
+            self.document.discard_journal()
+            self.notify("unsaved edits discarded")
+
+    def _memories_loaded(self, indexes: list[MemoryIndex], own: MemoryIndex, references: list[str | None]) -> None:
+        self.doc_index = own
+        self.matcher = Matcher([*indexes, own])
+        self.references = references
+        self.matches.clear()
+        if self.current is not None:
+            self.lookup(self.current)
+        self.update_scores()
+
+    # -- the list and the current segment --------------------------------------------------------
+
+    def _fill_list(self, current: int | None) -> None:
+        assert self.document is not None
+        segments = self._find(SegmentList)
+        segments.document = self.document
+        segments.mode = self.mode
+        wanted = FILTERS[self.filter_index]
+        rows = self.document.filtered(wanted, self.query_text)
+        segments.show_rows(rows, current)
+        label = f"filter: {wanted or 'all'} · {len(rows)} of {len(self.document)}"
+        if self.query_text:
+            label += f" · “{self.query_text}”"
+        self._find("#filter-label", Static).update(Text(label, style="dim"))
+        self.update_status()
+
+    @on(SegmentChosen)
+    def _chosen(self, event: SegmentChosen) -> None:
+        if event.row != self.current:
+            self.go_to(event.row)
+
+    def go_to(self, row: int, *, force: bool = False) -> None:
+        """Make ``row`` the current segment: commit the one left, show the new one, look up its matches."""
+        assert self.document is not None
+        if row == self.current and not force:
+            return
+        self._commit_editor()
+        self.current = row
+        r = self.document.rows[row]
+        self._find("#source", Static).update(BidiText(r.source_text, self.mode))
+        editor = self.editor
+        self.loaded_editor_text = r.target_text
+        editor.load_text(r.target_text)
+        self._find("#target").border_title = f"target · {row + 1} · {r.status.value}" + (
+            " · rejected" if r.unit.rejected else ""
+        )
+        self._find(SegmentList).select(row)
+        self.lookup(row)
+        self.update_scores()
+
+    def lookup(self, row: int) -> None:
+        panel = self._find(MatchesPanel)
+        if row in self.matches:
+            self._show_matches(row)
+            return
+        panel.show([], "", self.mode, busy=True)
+        self.find_matches(row)
+
+    @work(thread=True, exclusive=True, group="matches", exit_on_error=False, description="matching")
+    def find_matches(self, row: int) -> None:
+        assert self.document is not None
+        rows = self.document.rows
+        source = rows[row].source.segment
+        previous = rows[row - 1].source.segment if row > 0 else None
+        following = rows[row + 1].source.segment if row + 1 < len(rows) else None
+        matcher = self.matcher
+        found = matcher.match(source, limit=MATCHES_SHOWN + 1, previous=previous, following=following)
+        # The file's own entry for this very segment is not a suggestion for it.
+        own = (rows[row].source_text, rows[row].target_text)
+        found = [m for m in found if (m.source.plain, m.target.plain) != own or m.memory != self.options.path.name]
+        self.call_from_thread(self._matches_found, row, found[:MATCHES_SHOWN], matcher)
+
+    def _matches_found(self, row: int, found: list[Match], matcher: Matcher) -> None:
+        if matcher is not self.matcher:
+            return  # looked up before the memories were loaded: a newer lookup is on its way
+        self.matches[row] = found
+        segments = self._find(SegmentList)
+        if found:
+            segments.best[row] = found[0].score
+            segments.update_segment(row)
+        if row == self.current:
+            self._show_matches(row)
+
+    def _show_matches(self, row: int) -> None:
+        assert self.document is not None
+        found = self.matches.get(row, [])
+        self._find(MatchesPanel).show(found, self.document.rows[row].source_text, self.mode)
+        self.post_message(MatchesShown(row, len(found)))
+
+    # -- committing edits ------------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#target")
+    def _target_changed(self, event: TextArea.Changed) -> None:
+        if self._commit_timer is not None:
+            self._commit_timer.stop()
+        self._commit_timer = self.set_timer(COMMIT_DELAY, self._commit_editor)
+        self.update_scores(quick=True)
+
+    def _editor_text(self) -> str:
+        return self.editor.text
+
+    def _commit_editor(self) -> None:
+        """Move what is typed into the document (journalled); called on pause, move, confirm and save."""
+        if self._commit_timer is not None:
+            self._commit_timer.stop()
+            self._commit_timer = None
+        if self.document is None or self.current is None:
+            return
+        text = self._editor_text()
+        if text != self.document.rows[self.current].target_text and self.document.set_target(self.current, text):
+            self._row_changed(self.current)
+
+    def _row_changed(self, row: int) -> None:
+        self._find(SegmentList).update_segment(row)
+        self.update_status()
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def _current_row(self) -> int | None:
+        return self.current if self.document is not None else None
+
+    def action_confirm_next(self) -> None:
+        row = self._current_row()
+        if row is None or self.document is None:
+            return
+        if self.document.confirm(row, self._editor_text()) is None and not self.document.rows[row].confirmed:
+            self.notify("nothing to confirm: the target is empty", severity="warning")
+            return
+        self.loaded_editor_text = self.document.rows[row].target_text
+        self._row_changed(row)
+        self.post_message(SegmentConfirmed(row))
+        following = self.document.next_unconfirmed(row)
+        if following is None:
+            self.notify("every segment is confirmed")
+        else:
+            self.go_to(following)
+
+    def action_approve(self) -> None:
+        row = self._current_row()
+        if row is None or self.document is None:
+            return
+        self.document.approve(row, self._editor_text())
+        self._row_changed(row)
+        self.post_message(SegmentApproved(row))
+        if row + 1 < len(self.document):
+            self.go_to(row + 1)
+
+    def action_reject(self) -> None:
+        row = self._current_row()
+        if row is None or self.document is None:
+            return
+        self._commit_editor()
+        self.document.reject(row)
+        self._row_changed(row)
+        self.post_message(SegmentRejected(row))
+        self.go_to(row, force=True)
+
+    def action_next_segment(self) -> None:
+        self._step(1)
+
+    def action_previous_segment(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        segments = self._find(SegmentList)
+        if self.current is None or not segments.rows_shown:
+            return
+        shown = segments.rows_shown
+        position = shown.index(self.current) if self.current in shown else -1
+        target = min(max(position + delta, 0), len(shown) - 1)
+        self.go_to(shown[target])
+
+    def action_next_unconfirmed(self) -> None:
+        row = self._current_row()
+        if row is None or self.document is None:
+            return
+        self._commit_editor()
+        following = self.document.next_unconfirmed(row)
+        if following is None:
+            self.notify("every segment is confirmed")
+        else:
+            self.go_to(following)
+
+    def action_insert_match(self, number: int) -> None:
+        row = self._current_row()
+        if row is None:
+            return
+        found = self.matches.get(row, [])
+        if number > len(found):
+            self.notify(f"no match {number}", severity="warning")
+            return
+        self._replace_target(found[number - 1].target.plain)
+        self.post_message(MatchInserted(row, number))
+
+    def action_copy_source(self) -> None:
+        row = self._current_row()
+        if row is None or self.document is None:
+            return
+        self._replace_target(self.document.rows[row].source_text)
+
+    def _replace_target(self, text: str) -> None:
+        assert self.current is not None
+        editor = self.editor
+        # Through the editor's own edit, so Ctrl+Z in the editor takes the insertion back.
+        editor.replace(text, editor.document.start, editor.document.end)
+        self.inserted[self.current] = text
+        self._commit_editor()
+        editor.focus()
+
+    def action_concordance(self) -> None:
+        editor = self.editor
+        phrase = editor.selected_text.strip()
+        if not phrase and self.focused is not None and self.focused.id == "search":
+            phrase = self._find("#search", Input).value
+        if not phrase:
+            row, column = editor.cursor_location
+            line = editor.document.get_line(row)
+            start = column
+            while start > 0 and not line[start - 1].isspace():
+                start -= 1
+            end = column
+            while end < len(line) and not line[end].isspace():
+                end += 1
+            phrase = line[start:end].strip(".,;:!?()\"'«»،؛؟")
+        if not phrase:
+            self.notify("select words in the target, or put the cursor on one")
+            return
+        self.look_up_phrase(phrase)
+
+    @work(thread=True, exclusive=True, group="concordance", exit_on_error=False, description="concordance")
+    def look_up_phrase(self, phrase: str) -> None:
+        hits = concordance(self.matcher.memories, phrase, limit=20)
+        self.call_from_thread(self._concordance_found, phrase, hits)
+
+    def _concordance_found(self, phrase: str, hits: list[ConcordanceHit]) -> None:
+        self._find(ConcordancePanel).show(phrase, hits, self.mode)
+
+    def action_cycle_filter(self) -> None:
+        if self.document is None:
+            return
+        self._commit_editor()
+        self.filter_index = (self.filter_index + 1) % len(FILTERS)
+        self._fill_list(self.current)
+
+    def action_search(self) -> None:
+        self._find("#search", Input).focus()
+
+    @on(Input.Submitted, "#search")
+    def _searched(self, event: Input.Submitted) -> None:
+        self.query_text = event.value
+        self._fill_list(self.current)
+        segments = self._find(SegmentList)
+        if segments.rows_shown:
+            self.go_to(segments.rows_shown[0])
+        self.editor.focus()
+
+    def action_undo(self) -> None:
+        editor = self.editor
+        if self.document is None:
+            return
+        if editor.has_focus and editor.history.undo_stack:
+            editor.undo()  # typing first: the editor's own history
+            return
+        change = self.document.undo()
+        if change is not None:
+            self._row_changed(change.row)
+            self.go_to(change.row, force=True)
+
+    def action_redo(self) -> None:
+        editor = self.editor
+        if self.document is None:
+            return
+        if editor.has_focus and editor.history.redo_stack:
+            editor.redo()
+            return
+        change = self.document.redo()
+        if change is not None:
+            self._row_changed(change.row)
+            self.go_to(change.row, force=True)
+
+    def action_save(self) -> None:
+        self._save()
+
+    def _save(self, *, force: bool = False) -> bool:
+        if self.document is None:
+            return False
+        self._commit_editor()
+        try:
+            self.document.save(force=force)
+        except ChangedOnDiskError:
+            self.push_screen(ChangedOnDiskScreen(self.document.path), self._disk_answered)
+            return False
+        message = f"saved {self.document.path.name}"
+        if self.options.save_to is not None:
+            count = self.document.export_confirmed(self.options.save_to)
+            message += f"; {count} confirmed pair(s) in {self.options.save_to.name}"
+        self.notify(message)
+        self.update_status()
+        self.post_message(DocumentSaved(str(self.document.path)))
+        return True
+
+    def _disk_answered(self, answer: str | None) -> None:
+        assert self.document is not None
+        if answer == "reload":
+            self.document.reload()
+            self.matches.clear()
+            self.current = None
+            self._document_loaded(self.document)
+            self.notify("reloaded from disk; your unsaved edits were dropped")
+        elif answer == "merge":
+            conflicts = self.document.merge_with_disk()
+            self.matches.clear()
+            self._fill_list(self.current)
+            self.go_to(min(self.current or 0, len(self.document) - 1), force=True)
+            note = f"; {conflicts} conflict(s) kept twice, marked x-tmkit-conflict" if conflicts else ""
+            self.notify("merged with the version on disk" + note)
+            self._save()
+        elif answer == "overwrite":
+            self._save(force=True)
+
+    def action_toggle_bidi(self) -> None:
+        order = [BidiMode.APP, BidiMode.TERMINAL, BidiMode.OFF]
+        self.mode = order[(order.index(self.mode) + 1) % len(order)] if self.mode in order else BidiMode.APP
+        self._switch_vte(explicit=self.mode is BidiMode.APP)
+        self.notify(f"Arabic display: {self.mode.value}")
+        if self.document is not None:
+            self._fill_list(self.current)
+            if self.current is not None:
+                self.go_to(self.current, force=True)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(keys.BINDINGS))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in keys.BINDINGS:
+            if binding.action.startswith("insert_match") or binding.action == "quit":
+                continue
+            name = binding.action
+            yield SystemCommand(
+                f"{binding.description} ({keys.first_key(binding)})",
+                binding.tooltip,
+                lambda name=name: self.run_action(name),
+            )
+
+    # -- status bar and scores -------------------------------------------------------------------
+
+    def update_status(self) -> None:
+        if self.document is None:
+            return
+        counts = self.document.progress()
+        total_words = sum(words for key, (_, words) in counts.items() if key != "rejected") or 1
+        parts = Text()
+        for key, (segs, words) in counts.items():
+            if segs:
+                parts.append(f"{key} {segs} ({100 * words // total_words}% words)  ")
+        parts.append(f"│ {self.document.path.name} ", style="bold")
+        if self.document.dirty:
+            parts.append("● unsaved ", style="bold yellow")
+        parts.append(f"│ bidi {self.mode.value}", style="dim")
+        self._find(StatusBar).update(parts)
+
+    def update_scores(self, *, quick: bool = False) -> None:
+        row = self.current
+        if self.document is None or row is None:
+            return
+        if not self.references:
+            inserted = self.inserted.get(row, self.loaded_editor_text)
+            effort = edit_effort(inserted, self._editor_text())
+            text = Text(f"edit effort {effort:.0f}%", style="bold")
+            text.append("  characters changed against the inserted suggestion", style="dim")
+            self._find(ScorePanel).show(text, [])
+            return
+        if quick:
+            return  # per keystroke only the effort is cheap enough; scores follow the commit
+        self.compute_scores(row, self._editor_text())
+
+    @work(thread=True, exclusive=True, group="scores", exit_on_error=False, description="scoring")
+    def compute_scores(self, row: int, text: str) -> None:
+        assert self.document is not None
+        lang = self.options.target_lang
+        reference = self.references[row] if row < len(self.references) else None
+        line = Text()
+        if reference:
+            scores = [segment_score(text, [reference], metric=m, target_lang=lang) for m in ("chrf", "bleu", "ter")]
+            line.append("segment  chrF {:.1f}  BLEU {:.1f}  TER {:.1f}\n".format(*scores), style="bold")
+        else:
+            line.append("segment  no reference for this segment\n", style="dim")
+        pairs = [
+            (r.target_text, ref)
+            for r, ref in zip(self.document.rows, self.references, strict=False)
+            if ref is not None and r.target_text.strip()
+        ]
+        series: list[float] = []
+        if pairs:
+            corpus = score_corpus(
+                [h for h, _ in pairs], [[ref for _, ref in pairs]], metrics=("chrf", "bleu", "ter"), target_lang=lang
+            )
+            line.append(
+                f"document chrF {corpus['chrf'].score:.1f}  BLEU {corpus['bleu'].score:.1f}  "
+                f"TER {corpus['ter'].score:.1f}  ({len(pairs)} segments)"
+            )
+            series = list(corpus["chrf"].segment_scores)
+        self.call_from_thread(self._find(ScorePanel).show, line, series)
+
+
+def _align_reference(document: Document, reference: object, target_lang: str) -> list[str | None]:
+    """The reference translation of each row: by tuid when both files have them, else by position."""
+    from tmkit.model import Memory
+
+    assert isinstance(reference, Memory)
+    by_tuid: dict[str, str] = {}
+    in_order: list[str] = []
+    for unit in reference.units:
+        variant = unit.variant(target_lang, region_fallback=True)
+        text = variant.text if variant is not None else ""
+        in_order.append(text)
+        if unit.tuid:
+            by_tuid[unit.tuid] = text
+    out: list[str | None] = []
+    for i, row in enumerate(document.rows):
+        if row.unit.tuid and row.unit.tuid in by_tuid:
+            out.append(by_tuid[row.unit.tuid])
+        elif not by_tuid and i < len(in_order):
+            out.append(in_order[i])
+        else:
+            out.append(None)
+    return out

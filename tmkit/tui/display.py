@@ -1,0 +1,101 @@
+"""How Arabic is painted: the bidi display mode and rich renderables that reorder per displayed line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from enum import StrEnum
+
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions
+from rich.segment import Segment as RichSegment
+from rich.style import Style
+from rich.text import Text
+
+from tmkit.bidi_display import base_is_rtl, needs_bidi, visual_line
+
+#: Sent to VTE (GNOME Terminal and friends) to switch its own reordering off (explicit mode) and on.
+VTE_EXPLICIT = "\x1b[8l"
+VTE_IMPLICIT = "\x1b[8h"
+
+
+class BidiMode(StrEnum):
+    AUTO = "auto"  # decided from the terminal
+    APP = "app"  # tmkit reorders and shapes each line; the terminal must not
+    TERMINAL = "terminal"  # the terminal reorders; tmkit sends logical order
+    OFF = "off"  # logical order, no shaping (for debugging and screen readers)
+
+
+#: Terminals that always reorder themselves, whatever the application asks.
+_REORDERING_TERMINALS = ("KONSOLE_VERSION", "MLTERM")
+
+
+def detect_mode(env: Mapping[str, str] | None = None) -> BidiMode:
+    """The mode ``auto`` stands for in this environment."""
+    env = os.environ if env is None else env
+    if any(name in env for name in _REORDERING_TERMINALS) or env.get("TERM_PROGRAM") == "Apple_Terminal":
+        return BidiMode.TERMINAL
+    return BidiMode.APP  # VTE can be switched to explicit mode; the rest do no bidi at all
+
+
+def is_vte(env: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if env is None else env
+    try:
+        return int(env.get("VTE_VERSION", "0")) >= 5800
+    except ValueError:
+        return False
+
+
+def wrap_logical(text: str, width: int) -> list[str]:
+    """Break logical text into lines of at most ``width`` cells, at spaces where possible."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if cell_len(candidate) <= width or not line:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+            while cell_len(line) > width > 0:
+                cut = width
+                while cell_len(line[:cut]) > width:
+                    cut -= 1
+                lines.append(line[: max(cut, 1)])
+                line = line[max(cut, 1) :]
+        lines.append(line)
+    return lines
+
+
+def one_line(text: str, mode: BidiMode, *, style: str | Style = "") -> Text:
+    """A single displayed line (e.g. a table cell) in the mode's order."""
+    flat = " ".join(text.split())
+    if mode is BidiMode.APP and needs_bidi(flat):
+        return Text(visual_line(flat).text, style=style)
+    return Text(flat, style=style)
+
+
+class BidiText:
+    """Logical text wrapped to the width it is given, each line reordered and shaped in ``app`` mode."""
+
+    def __init__(self, text: str, mode: BidiMode, *, style: str | Style = "", rtl: bool | None = None) -> None:
+        self.text = text
+        self.mode = mode
+        self.style = style
+        self.rtl = base_is_rtl(text) if rtl is None else rtl
+
+    def lines(self, width: int) -> list[Text]:
+        out = []
+        for line in wrap_logical(self.text, max(width, 1)):
+            if self.mode is BidiMode.APP and needs_bidi(line):
+                shown = Text(visual_line(line, rtl=self.rtl).text, style=self.style)
+            else:
+                shown = Text(line, style=self.style)
+            if self.rtl and self.mode is BidiMode.APP:
+                shown.pad_left(max(width - shown.cell_len, 0))  # RTL paragraphs start at the right
+            out.append(shown)
+        return out
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[RichSegment | Text]:
+        yield from self.lines(options.max_width)

@@ -1,0 +1,56 @@
+"""Messages the editor's widgets and actions post: facts, named in the past tense."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+
+@dataclass
+class SegmentChosen(Message):
+    """The translator moved to another segment in the list."""
+
+    row: int
+
+
+@dataclass
+class TargetEdited(Message):
+    """The text in the target editor changed (not yet committed to the document)."""
+
+    row: int
+    text: str
+
+
+@dataclass
+class SegmentConfirmed(Message):
+    row: int
+
+
+@dataclass
+class SegmentApproved(Message):
+    row: int
+
+
+@dataclass
+class SegmentRejected(Message):
+    row: int
+
+
+@dataclass
+class MatchInserted(Message):
+    row: int
+    number: int
+
+
+@dataclass
+class DocumentSaved(Message):
+    path: str
+
+
+@dataclass
+class MatchesShown(Message):
+    """The matches of a segment are on screen (the bench waits for this)."""
+
+    row: int
+    count: int

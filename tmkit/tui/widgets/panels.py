@@ -1,0 +1,126 @@
+"""The read-only panels beside the editor: matches, concordance, scores, and the status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Sparkline, Static
+
+from tmkit.matching.concordance import ConcordanceHit
+from tmkit.matching.matcher import Match
+from tmkit.textdiff import diff_text
+from tmkit.tui.display import BidiMode, BidiText
+
+
+def _when(match: Match) -> str:
+    when = match.change_date or match.creation_date or ""
+    return f"{when[:4]}-{when[4:6]}-{when[6:8]}" if len(when) >= 8 and when[:8].isdigit() else when
+
+
+def _diff_for_display(stored: str, new: str, mode: BidiMode) -> RenderableType:
+    """The word diff of a match's source; in app mode each wrapped line is reordered with its styles."""
+    diff = diff_text(stored, new, color=True)
+    if mode is not BidiMode.APP:
+        return diff
+    return _StyledBidi(diff)
+
+
+class _StyledBidi:
+    """A styled logical Text painted in visual order: the diff keeps its colours after reordering."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: object, options: object) -> list[Text]:
+        from tmkit.bidi_display import needs_bidi, visual_line
+        from tmkit.tui.display import wrap_logical
+
+        width = getattr(options, "max_width", 80)
+        out: list[Text] = []
+        plain = self.text.plain
+        start = 0
+        for line in wrap_logical(plain, width):
+            offset = plain.find(line, start)
+            offset = start if offset < 0 else offset
+            piece = self.text[offset : offset + len(line)]
+            start = offset + len(line)
+            if not needs_bidi(line):
+                out.append(piece)
+                continue
+            shown = visual_line(line, rtl=True)
+            styled = Text()
+            for glyph, index in zip(shown.text, shown.v2l, strict=True):
+                styled.append(glyph, style=piece.get_style_at_offset(console, index))  # type: ignore[arg-type]
+            styled.pad_left(max(width - styled.cell_len, 0))
+            out.append(styled)
+        return out
+
+
+class MatchesPanel(Static):
+    """The top matches of the current segment: %, diff against the current source, breakdown, provenance."""
+
+    def show(self, matches: Sequence[Match], source: str, mode: BidiMode, *, busy: bool = False) -> None:
+        if busy:
+            self.update(Text("looking up matches…", style="dim"))
+            return
+        if not matches:
+            self.update(Text("no match above the threshold", style="dim"))
+            return
+        parts: list[RenderableType] = []
+        for number, match in enumerate(matches, 1):
+            head = Text(f"{number} ", style="bold")
+            head.append(f"{int(match.score)}%", style="bold green" if match.score >= 95 else "bold yellow")
+            who = " ".join(x for x in (match.change_id or match.creation_id, _when(match)) if x)
+            head.append(f"  {match.memory}  {match.status.value}  {who}", style="dim")
+            parts.append(head)
+            parts.append(_diff_for_display(match.source.plain, source, mode))
+            parts.append(BidiText(match.target.plain, mode, style="bold"))
+            why = match.breakdown.describe()
+            if match.substitutions:
+                why += "  numbers: " + ", ".join(f"{s.old}→{s.new}" for s in match.substitutions)
+            parts.append(Text(why, style="dim italic"))
+        self.update(Group(*parts))
+
+
+class ConcordancePanel(Static):
+    """Stored pairs holding a phrase, the phrase highlighted on both sides."""
+
+    def show(self, phrase: str, hits: Sequence[ConcordanceHit], mode: BidiMode) -> None:
+        if not phrase:
+            self.update(Text("F3: look up the selected words in every memory", style="dim"))
+            return
+        parts: list[RenderableType] = [Text(f"“{phrase}”: {len(hits)} found", style="bold")]
+        for hit in hits:
+            for text, spans in ((hit.source, hit.source_spans), (hit.target, hit.target_spans)):
+                if mode is BidiMode.APP:
+                    # Highlights are lost in reordering of wrapped lines; the phrase is in the header.
+                    parts.append(BidiText(text, mode))
+                else:
+                    shown = Text(text)
+                    for a, b in spans:
+                        shown.stylize("reverse", a, b)
+                    parts.append(shown)
+            parts.append(Text(f"  {hit.memory} {hit.status.value}", style="dim"))
+        self.update(Group(*parts))
+
+
+class ScorePanel(Vertical):
+    """Against a reference: the current segment's chrF/BLEU/TER, the document's, and a sparkline of segment chrF."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="score-text")
+        yield Sparkline([], id="score-spark")
+
+    def show(self, text: Text, series: Sequence[float]) -> None:
+        self.query_one("#score-text", Static).update(text)
+        spark = self.query_one("#score-spark", Sparkline)
+        spark.data = list(series)
+        spark.display = bool(series)
+
+
+class StatusBar(Static):
+    """Progress by status (segments and words), the file, unsaved changes, the bidi mode."""

@@ -1,0 +1,82 @@
+"""The list of segments: number, status, source, target and best match %, one row each."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.widgets import DataTable
+
+from tmkit.editing import Document
+from tmkit.tui.display import BidiMode, one_line
+from tmkit.tui.messages import SegmentChosen
+
+STATUS_MARK = {"new": "·", "draft": "✎", "translated": "✓", "reviewed": "✔", "final": "★"}
+STATUS_STYLE = {"new": "dim", "draft": "yellow", "translated": "green", "reviewed": "bold green", "final": "bold cyan"}
+CELL_CHARS = 60
+
+
+class SegmentList(DataTable[Text]):
+    """Rows are keyed by the document row number so filters never lose track of a segment."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.document: Document | None = None
+        self.mode = BidiMode.APP
+        self.best: dict[int, float] = {}
+        self.rows_shown: list[int] = []
+        #: Rows the app moved the cursor to: their highlight events are not the translator's choice.
+        self._moved_to: set[int] = set()
+
+    def on_mount(self) -> None:
+        self.add_column("#", key="n", width=4)
+        self.add_column("st", key="st", width=2)
+        self.add_column("source", key="source", width=44)
+        self.add_column("target", key="target", width=36)
+        self.add_column("%", key="best", width=3)
+
+    def _cells(self, row: int) -> list[Text]:
+        assert self.document is not None
+        r = self.document.rows[row]
+        status = r.status.value
+        mark = Text("✗", style="bold red") if r.unit.rejected else Text(STATUS_MARK[status], style=STATUS_STYLE[status])
+        best = self.best.get(row)
+        return [
+            Text(str(row + 1), style="dim"),
+            mark,
+            one_line(r.source_text[:CELL_CHARS], self.mode),
+            one_line(r.target_text[:CELL_CHARS], self.mode),
+            Text("" if best is None else f"{int(best)}", style="green" if (best or 0) >= 95 else ""),
+        ]
+
+    def show_rows(self, rows: list[int], current: int | None) -> None:
+        """Fill the table with these document rows, the cursor on ``current`` if it is among them."""
+        self.rows_shown = rows
+        self.clear()
+        for i in rows:
+            self.add_row(*self._cells(i), key=str(i))
+        if current is not None and current in rows:
+            self._moved_to.add(current)
+            self.move_cursor(row=rows.index(current), animate=False)
+
+    def update_segment(self, row: int) -> None:
+        key = str(row)
+        if key not in self.rows:
+            return
+        for column, value in zip(("n", "st", "source", "target", "best"), self._cells(row), strict=True):
+            self.update_cell(key, column, value)
+
+    def select(self, row: int) -> None:
+        if row in self.rows_shown and self.cursor_row != self.get_row_index(str(row)):
+            self._moved_to.add(row)
+            self.move_cursor(row=self.get_row_index(str(row)), animate=False)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        if event.row_key.value is None:
+            return
+        row = int(event.row_key.value)
+        if row in self._moved_to:
+            self._moved_to.discard(row)
+            return
+        self.post_message(SegmentChosen(row))
