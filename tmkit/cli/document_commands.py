@@ -8,8 +8,14 @@ from typing import Any
 
 from tmkit.atomic import write_text_atomic
 from tmkit.cli.common import EXIT_OK, print_json
-from tmkit.documents import guess_language, read_text_document
+from tmkit.documents import guess_language, read_text_document, segment_document
 from tmkit.errors import InputError
+from tmkit.formats.tmx_writer import write_tmx
+from tmkit.formats.xliff import DEFAULT_XLIFF_VERSION, XLIFF_SUFFIXES, XLIFF_VERSIONS, write_xliff
+from tmkit.matching.matcher import Matcher
+from tmkit.matching.memory_index import open_memory
+from tmkit.model import Status
+from tmkit.pretranslate import PRETRANSLATE_THRESHOLD, SegmentMatch, analyze, match_segments, pretranslate
 from tmkit.segmentation import SrxRules, default_rules, load_srx, split_sentences
 
 
@@ -29,6 +35,42 @@ def register(commands: Any) -> None:
     p.add_argument("--json", action="store_true", help="paragraphs of sentences as JSON")
     p.add_argument("-o", "--output", help="write here instead of standard output")
     p.set_defaults(handler=cmd_segment)
+
+    for name in ("analyze", "pretranslate"):
+        if name == "analyze":
+            p = commands.add_parser(
+                "analyze",
+                help="match analysis of a document against memories (bands, segments, words)",
+                description="Segment a document and count segments and words per match band: repetitions, "
+                "context 101%%, 100%%, 95-99%%, 85-94%%, 75-84%%, 50-74%%, no match.",
+            )
+            p.add_argument("--json", action="store_true", help="print the analysis as JSON")
+            p.set_defaults(handler=cmd_analyze)
+        else:
+            p = commands.add_parser(
+                "pretranslate",
+                help="fill a document's segments with their best memory matches (as draft) into TMX or XLIFF",
+                description="Segment a document and fill each segment with its best match at the threshold "
+                "or above, as draft, recording the match %% and its origin; repetitions take the first "
+                "occurrence's translation. The output format follows the name: .tmx, .xlf or .xliff.",
+            )
+            p.add_argument("-o", "--output", required=True, help="job file to write: .tmx, .xlf or .xliff")
+            p.add_argument(
+                "--threshold",
+                type=float,
+                default=PRETRANSLATE_THRESHOLD,
+                help=f"lowest match %% inserted (default {PRETRANSLATE_THRESHOLD:g})",
+            )
+            p.add_argument("--xliff-version", choices=XLIFF_VERSIONS, default=DEFAULT_XLIFF_VERSION)
+            p.set_defaults(handler=cmd_pretranslate)
+        p.add_argument("document", help="UTF-8 text document")
+        p.add_argument("--tm", nargs="+", required=True, metavar="MEMORY", help="TMX memories to match against")
+        p.add_argument("--lang", help="document language (default: guessed from the script)")
+        p.add_argument("--to", help="target language (default: en for an Arabic document, else ar)")
+        p.add_argument("--srx", metavar="RULES.srx", help="SRX 2.0 rules tried before tmkit's own")
+        p.add_argument("--srx-only", action="store_true", help="use only the --srx rules")
+        p.add_argument("--join-lines", action="store_true", help="single line breaks are spaces")
+        p.add_argument("--no-cache", action="store_true", help="do not read or write index caches")
 
 
 def rules_from_args(args: argparse.Namespace) -> SrxRules:
@@ -58,4 +100,67 @@ def cmd_segment(args: argparse.Namespace) -> int:
         print_json({"lang": lang, "paragraphs": paragraphs})
     else:
         sys.stdout.write(out)
+    return EXIT_OK
+
+
+def _match_document(args: argparse.Namespace) -> tuple[list[SegmentMatch], str, str]:
+    rules = rules_from_args(args)
+    text = read_text_document(args.document)
+    lang = args.lang or guess_language(text)
+    target = args.to or ("en" if lang.lower().startswith("ar") else "ar")
+    segments = [s.text for s in segment_document(text, lang=lang, rules=rules, join_lines=args.join_lines)]
+    memories = [open_memory(path, source_lang=lang, target_lang=target, cache=not args.no_cache) for path in args.tm]
+    return match_segments(segments, Matcher(memories)), lang, target
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    results, lang, target = _match_document(args)
+    rows = analyze(results)
+    if args.json:
+        print_json(
+            {
+                "document": args.document,
+                "source_lang": lang,
+                "target_lang": target,
+                "memories": args.tm,
+                "bands": [
+                    {
+                        "band": r.band,
+                        "segments": r.segments,
+                        "source_words": r.source_words,
+                        "target_words": r.target_words,
+                    }
+                    for r in rows
+                ],
+                "total": {
+                    "segments": sum(r.segments for r in rows),
+                    "source_words": sum(r.source_words for r in rows),
+                },
+            }
+        )
+        return EXIT_OK
+    print(f"{args.document}: {lang} → {target}, against {', '.join(args.tm)}")
+    print(f"{'band':<14}{'segments':>10}{'words ' + lang:>12}{'words ' + target:>12}{'% words':>9}")
+    total_words = sum(r.source_words for r in rows) or 1
+    for r in rows:
+        share = 100 * r.source_words / total_words
+        print(f"{r.band:<14}{r.segments:>10,}{r.source_words:>12,}{r.target_words:>12,}{share:>8.1f}%")
+    print(f"{'total':<14}{sum(r.segments for r in rows):>10,}{sum(r.source_words for r in rows):>12,}")
+    return EXIT_OK
+
+
+def cmd_pretranslate(args: argparse.Namespace) -> int:
+    out = args.output.lower()
+    if not out.endswith((".tmx", *XLIFF_SUFFIXES)):
+        raise InputError(f"{args.output}: name the job file .tmx, .xlf or .xliff")
+    results, lang, target = _match_document(args)
+    memory = pretranslate(results, source_lang=lang, target_lang=target, threshold=args.threshold)
+    if out.endswith(".tmx"):
+        write_tmx(args.output, memory)
+    else:
+        write_xliff(args.output, memory, source_lang=lang, target_lang=target, version=args.xliff_version)
+    filled = sum(1 for u in memory.units if u.status is Status.DRAFT)
+    print(
+        f"wrote {len(memory.units):,} segments ({filled:,} pre-translated as draft) to {args.output}", file=sys.stderr
+    )
     return EXIT_OK

@@ -1,0 +1,143 @@
+"""Match analysis and pre-translation: bands, repetitions, props, job files, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES, run_tmkit
+from tmkit.formats.tmx_reader import load_tmx
+from tmkit.formats.tmx_writer import write_tmx
+from tmkit.formats.xliff import read_xliff
+from tmkit.matching.matcher import Matcher
+from tmkit.matching.memory_index import open_memory
+from tmkit.model import Header, Memory, Segment, Status, TranslationUnit, Variant
+from tmkit.pretranslate import analyze, band_of, match_segments, pretranslate
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [
+        (101.0, "context 101%"),
+        (100.0, "100%"),
+        (99.5, "95-99%"),
+        (95.0, "95-99%"),
+        (94.0, "85-94%"),
+        (85.0, "85-94%"),
+        (84.0, "75-84%"),
+        (75.0, "75-84%"),
+        (74.0, "50-74%"),
+        (50.0, "50-74%"),
+        (None, "no match"),
+    ],
+)
+def test_band_edges(score: float | None, band: str) -> None:
+    assert band_of(score) == band
+
+
+@pytest.fixture
+def memory_path(tmp_path: Path) -> Path:
+    units = []
+    for n, (ar, en) in enumerate(
+        [
+            ("استقبل الرئيس الوفد الروسي في دمشق.", "The president received the Russian delegation in Damascus."),
+            (
+                "وتناول اللقاء العلاقات الثنائية بين البلدين.",
+                "The meeting dealt with bilateral relations between the two countries.",
+            ),
+        ]
+    ):
+        unit = TranslationUnit(
+            [Variant("ar", Segment.from_text(ar)), Variant("en", Segment.from_text(en))], tuid=f"t{n}"
+        )
+        units.append(unit)
+    path = tmp_path / "mem.tmx"
+    write_tmx(path, Memory(Header(srclang="ar"), units))
+    return path
+
+
+DOC = [
+    "استقبل الرئيس الوفد الروسي في دمشق.",
+    "جملة جديدة تماما لا توجد في الذاكرة.",
+    "وتناول اللقاء العلاقات الثنائية بين البلدين.",
+    "جملة جديدة تماما لا توجد في الذاكرة.",
+]
+
+
+def test_analysis_and_pretranslation(memory_path: Path) -> None:
+    matcher = Matcher([open_memory(memory_path, source_lang="ar", target_lang="en", cache=False)])
+    results = match_segments(DOC, matcher)
+    assert [r.band for r in results] == ["100%", "no match", "100%", "repetitions"]
+    assert results[3].repeats == 1
+    rows = {r.band: r for r in analyze(results)}
+    assert rows["100%"].segments == 2 and rows["100%"].source_words == 6 + 6
+    assert rows["100%"].target_words == 8 + 10
+    assert rows["repetitions"].segments == 1 and rows["no match"].segments == 1
+    job = pretranslate(results, source_lang="ar", target_lang="en")
+    assert [u.status for u in job.units] == [Status.DRAFT, Status.NEW, Status.DRAFT, Status.NEW]
+    first = job.units[0]
+    assert first.variant("en").text == "The president received the Russian delegation in Damascus."  # type: ignore[union-attr]
+    assert [(p.type, p.value) for p in first.props] == [("x-tmkit-match", "100"), ("x-tmkit-origin", "mem.tmx#t0")]
+
+
+def test_repetition_takes_the_first_translation(memory_path: Path) -> None:
+    matcher = Matcher([open_memory(memory_path, source_lang="ar", target_lang="en", cache=False)])
+    doc = ["استقبل الرئيس الوفد الروسي في دمشق!", "كلام آخر.", "استقبل الرئيس الوفد الروسي في دمشق!"]
+    results = match_segments(doc, matcher)
+    assert results[0].band != "no match" and results[2].band == "repetitions"
+    job = pretranslate(results, source_lang="ar", target_lang="en", threshold=50)
+    assert job.units[2].variant("en").text == job.units[0].variant("en").text  # type: ignore[union-attr]
+    assert dict((p.type, p.value) for p in job.units[2].props)["x-tmkit-origin"] == "repetition:1"
+
+
+def test_commands_on_the_sample(tmp_path: Path) -> None:
+    result = run_tmkit(
+        "analyze", str(SAMPLES / "article.ar.txt"), "--tm", str(SAMPLES / "article.tmx"), "--json", "--no-cache"
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["total"]["segments"] == 30
+    assert sum(b["segments"] for b in data["bands"] if b["band"] in ("context 101%", "100%")) >= 25
+    for name in ("job.tmx", "job.xlf"):
+        out = tmp_path / name
+        result = run_tmkit(
+            "pretranslate",
+            str(SAMPLES / "article.ar.txt"),
+            "--tm",
+            str(SAMPLES / "article.tmx"),
+            "-o",
+            str(out),
+            "--no-cache",
+        )
+        assert result.returncode == 0, result.stderr
+        units = load_tmx(out).units if name.endswith(".tmx") else read_xliff(out)[0].units
+        assert len(units) == 30 and sum(u.status is Status.DRAFT for u in units) >= 25
+    reference = load_tmx(SAMPLES / "article.tmx")
+    assert units[5].variant("en").text == reference.units[5].variant("en").text  # type: ignore[union-attr]
+
+
+def test_commands_reject_bad_input(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.txt"
+    doc.write_bytes("نص".encode("cp1256"))
+    result = run_tmkit("analyze", str(doc), "--tm", str(SAMPLES / "article.tmx"))
+    assert result.returncode == 2 and "doc.txt:1: not UTF-8" in result.stderr
+    result = run_tmkit(
+        "pretranslate",
+        str(SAMPLES / "article.ar.txt"),
+        "--tm",
+        str(tmp_path / "missing.tmx"),
+        "-o",
+        str(tmp_path / "j.tmx"),
+    )
+    assert result.returncode == 2 and "missing.tmx" in result.stderr and "Traceback" not in result.stderr
+    result = run_tmkit(
+        "pretranslate",
+        str(SAMPLES / "article.ar.txt"),
+        "--tm",
+        str(SAMPLES / "article.tmx"),
+        "-o",
+        str(tmp_path / "j.doc"),
+    )
+    assert result.returncode == 2 and "j.doc" in result.stderr

@@ -1,0 +1,137 @@
+"""Match analysis and pre-translation of a segmented document against translation memories."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tmkit.dates import now_tmx_date
+from tmkit.matching.match_percent import EXACT, IN_CONTEXT, MATCH_THRESHOLD
+from tmkit.matching.matcher import Match, Matcher
+from tmkit.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
+from tmkit.wordcount import count_words
+
+#: The bands of a match analysis, in the order CAT tools print them: (name, lowest score, highest).
+BANDS: tuple[tuple[str, float, float], ...] = (
+    ("repetitions", -1.0, -1.0),
+    ("context 101%", IN_CONTEXT, IN_CONTEXT),
+    ("100%", EXACT, EXACT),
+    ("95-99%", 95.0, 99.99),
+    ("85-94%", 85.0, 94.99),
+    ("75-84%", 75.0, 84.99),
+    ("50-74%", 50.0, 74.99),
+    ("no match", 0.0, 49.99),
+)
+#: The lowest score an analysis looks for (the bottom of its lowest fuzzy band).
+ANALYSIS_CUTOFF = 50.0
+#: The lowest score pre-translation inserts, by default the matcher's own threshold.
+PRETRANSLATE_THRESHOLD = MATCH_THRESHOLD
+MATCH_PROP = "x-tmkit-match"
+ORIGIN_PROP = "x-tmkit-origin"
+REPETITION_ORIGIN = "repetition"
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentMatch:
+    """One document segment: its band, its best match (if any) and the earlier segment it repeats."""
+
+    index: int
+    text: str
+    band: str
+    words: int
+    best: Match | None = None
+    repeats: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BandCount:
+    """Segments and words (of the document and of the matched translations) in one band."""
+
+    band: str
+    segments: int
+    source_words: int
+    target_words: int
+
+
+def band_of(score: float | None) -> str:
+    """The analysis band of a match score (None: no match)."""
+    if score is None:
+        return "no match"
+    for name, low, high in BANDS[1:]:
+        if low <= score <= high or (name == "95-99%" and 95.0 <= score < EXACT):
+            return name
+    return "no match"
+
+
+def match_segments(
+    segments: Sequence[str], matcher: Matcher, *, score_cutoff: float = ANALYSIS_CUTOFF
+) -> list[SegmentMatch]:
+    """The best match of each segment (with its neighbours as context), and repetitions marked.
+
+    A segment whose text appeared earlier in the document is a repetition unless its own match is
+    100% or in context; it repeats the first occurrence.
+    """
+    first_seen: dict[str, int] = {}
+    out: list[SegmentMatch] = []
+    for index, text in enumerate(segments):
+        previous = segments[index - 1] if index > 0 else None
+        following = segments[index + 1] if index + 1 < len(segments) else None
+        matches = matcher.match(text, score_cutoff=score_cutoff, limit=1, previous=previous, following=following)
+        best = matches[0] if matches else None
+        band = band_of(best.score if best else None)
+        key = " ".join(text.split())
+        repeats = first_seen.get(key)
+        if repeats is None:
+            first_seen[key] = index
+        elif band not in ("context 101%", "100%"):
+            band = "repetitions"
+        else:
+            repeats = None
+        out.append(SegmentMatch(index, text, band, count_words(text), best, repeats))
+    return out
+
+
+def analyze(results: Sequence[SegmentMatch]) -> list[BandCount]:
+    """Segments and words per band, every band present (zeros included), in `BANDS` order."""
+    counts = {name: [0, 0, 0] for name, _, _ in BANDS}
+    for result in results:
+        row = counts[result.band]
+        row[0] += 1
+        row[1] += result.words
+        if result.best is not None and result.band != "no match":
+            row[2] += count_words(result.best.target.plain)
+    return [BandCount(name, *counts[name]) for name, _, _ in BANDS]
+
+
+def pretranslate(
+    results: Sequence[SegmentMatch],
+    *,
+    source_lang: str,
+    target_lang: str,
+    threshold: float = PRETRANSLATE_THRESHOLD,
+) -> Memory:
+    """A job memory: every segment in order, filled as `draft` from its best match at ``threshold`` or more.
+
+    Each filled unit records the match % and where it came from (memory and tuid) as props;
+    a repetition takes the translation given to its first occurrence. Unfilled units hold only
+    the source and are `new`.
+    """
+    date = now_tmx_date()
+    units: list[TranslationUnit] = []
+    for result in results:
+        unit = TranslationUnit([Variant(source_lang, Segment.from_text(result.text))], tuid=str(result.index + 1))
+        unit.creation_date = date
+        source = results[result.repeats] if result.repeats is not None else result
+        best = source.best
+        if best is not None and best.score >= threshold:
+            unit.variants.append(Variant(target_lang, best.target))
+            unit.status = Status.DRAFT
+            origin = best.memory + (f"#{best.tuid}" if best.tuid else "")
+            unit.props = [
+                Prop(MATCH_PROP, f"{best.score:g}"),
+                Prop(ORIGIN_PROP, origin if result.repeats is None else f"{REPETITION_ORIGIN}:{result.repeats + 1}"),
+            ]
+        else:
+            unit.status = Status.NEW
+        units.append(unit)
+    return Memory(Header(srclang=source_lang, creation_date=date), units)
