@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from tmkit.alignment import CONFIDENCE_THRESHOLD, align_paragraphs, pairs_to_memory
 from tmkit.atomic import write_text_atomic
 from tmkit.cli.common import EXIT_OK, print_json
 from tmkit.documents import guess_language, read_text_document, segment_document
@@ -35,6 +36,27 @@ def register(commands: Any) -> None:
     p.add_argument("--json", action="store_true", help="paragraphs of sentences as JSON")
     p.add_argument("-o", "--output", help="write here instead of standard output")
     p.set_defaults(handler=cmd_segment)
+
+    p = commands.add_parser(
+        "align",
+        help="align a document and its translation sentence by sentence into a TMX memory",
+        description="Segment both documents and link their sentences (1-1, 1-2, 2-1, 1-0, 0-1) by length "
+        "(Gale-Church, Arabic-English statistics) and anchors (numbers, Latin names, question marks), "
+        "paragraph by paragraph when both have as many. Links below the confidence threshold are draft.",
+    )
+    p.add_argument("source", help="UTF-8 source document")
+    p.add_argument("target", help="UTF-8 target document (its translation)")
+    p.add_argument("-o", "--output", required=True, help="TMX memory to write")
+    p.add_argument("--src", help="source language (default: guessed)")
+    p.add_argument("--tgt", help="target language (default: guessed)")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=CONFIDENCE_THRESHOLD,
+        help=f"links less sure than this are draft (default {CONFIDENCE_THRESHOLD})",
+    )
+    p.add_argument("--keep-unpaired", action="store_true", help="also write sentences left without a partner")
+    p.set_defaults(handler=cmd_align)
 
     for name in ("analyze", "pretranslate"):
         if name == "analyze":
@@ -162,5 +184,33 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
     filled = sum(1 for u in memory.units if u.status is Status.DRAFT)
     print(
         f"wrote {len(memory.units):,} segments ({filled:,} pre-translated as draft) to {args.output}", file=sys.stderr
+    )
+    return EXIT_OK
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    source_text = read_text_document(args.source)
+    target_text = read_text_document(args.target)
+    source_lang = args.src or guess_language(source_text)
+    target_lang = args.tgt or guess_language(target_text)
+    if source_lang == target_lang:
+        raise InputError(f"{args.target}: both documents look {source_lang}; give --src and --tgt if that is right")
+    pairs = align_paragraphs(
+        split_sentences(source_text, lang=source_lang), split_sentences(target_text, lang=target_lang)
+    )
+    memory = pairs_to_memory(
+        pairs,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        threshold=args.threshold,
+        keep_unpaired=args.keep_unpaired,
+    )
+    write_tmx(args.output, memory)
+    drafts = sum(1 for u in memory.units if u.status is Status.DRAFT)
+    unpaired = sum(1 for p in pairs if not (p.source and p.target))
+    print(
+        f"wrote {len(memory.units):,} units to {args.output} ({drafts:,} draft for review, "
+        f"{unpaired:,} sentences without a partner)",
+        file=sys.stderr,
     )
     return EXIT_OK
