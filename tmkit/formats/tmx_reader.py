@@ -311,17 +311,24 @@ class TmxReader:
             return raw
         return canonical
 
+    def _attributes(
+        self, elem: Any, target: object, fields: dict[str, str], extra: dict[str, str], skip: tuple[str, ...] = ()
+    ) -> None:
+        """Attributes into the model's named fields (dates made canonical), the rest kept in order in ``extra``."""
+        for key, value in elem.attrib.items():
+            name = fields.get(key)
+            if name is None:
+                if key not in skip:
+                    extra[key] = value
+            elif key in _DATE_FIELDS:
+                setattr(target, name, self._date(value, elem.sourceline, key))
+            else:
+                setattr(target, name, value)
+
     def _parse_header(self, elem: Any) -> Header:
         header = Header(srclang="", adminlang="", segtype="", datatype="", o_tmf="", creationtool="")
         line = elem.sourceline
-        for key, value in elem.attrib.items():
-            name = _HEADER_FIELDS.get(key)
-            if name is None:
-                header.extra_attrs[key] = value
-            elif key in _DATE_FIELDS:
-                setattr(header, name, self._date(value, line, key))
-            else:
-                setattr(header, name, value)
+        self._attributes(elem, header, _HEADER_FIELDS, header.extra_attrs)
         for key in ("creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype"):
             if elem.get(key) is None:
                 self._note(line, "header-attribute", f"<header> lacks the required attribute {key}")
@@ -351,14 +358,7 @@ class TmxReader:
     def _parse_unit(self, elem: Any) -> TranslationUnit:
         line = elem.sourceline
         unit = TranslationUnit(line=line)
-        for key, value in elem.attrib.items():
-            name = _UNIT_FIELDS.get(key)
-            if name is None:
-                unit.extra_attrs[key] = value
-            elif key in _DATE_FIELDS:
-                setattr(unit, name, self._date(value, line, key))
-            else:
-                setattr(unit, name, value)
+        self._attributes(elem, unit, _UNIT_FIELDS, unit.extra_attrs)
         status_raw: str | None = None
         ns = self._ns
         for child in elem:
@@ -434,16 +434,7 @@ class TmxReader:
                 raise _UnitError("<tuv> without xml:lang", line)
         variant = Variant(lang)
         segs = 0
-        for key, value in elem.attrib.items():
-            if key == XML_LANG or key == "lang":
-                continue
-            name = _VARIANT_FIELDS.get(key)
-            if name is None:
-                variant.extra_attrs[key] = value
-            elif key in _DATE_FIELDS:
-                setattr(variant, name, self._date(value, line, key))
-            else:
-                setattr(variant, name, value)
+        self._attributes(elem, variant, _VARIANT_FIELDS, variant.extra_attrs, skip=(XML_LANG, "lang"))
         if XML_LANG in elem.attrib and "lang" in elem.attrib:
             variant.extra_attrs["lang"] = elem.get("lang")
         ns = self._ns
@@ -498,6 +489,11 @@ def _read_content(elem: Any, ns: str) -> list[Content]:
 
 def segment_from_xml(markup: str) -> Segment:
     """A segment from the inner markup of a `<seg>` (as `segment_to_xml` writes it)."""
+    if "<" not in markup:
+        # Plain text, as most segments are: undo the writer's four escapes without a parser.
+        if "&" in markup:
+            markup = markup.replace("&lt;", "<").replace("&gt;", ">").replace("&#13;", "\r").replace("&amp;", "&")
+        return Segment.from_text(markup)
     parser = etree.XMLParser(**SAFE_XML_OPTIONS)
     return _read_segment(etree.fromstring(f"<seg>{markup}</seg>", parser))
 
