@@ -140,7 +140,7 @@ def _print_match(console: Console, number: int, match: Match, query: str) -> Non
     when = match.change_date or match.creation_date
     when_text = f"{when[:4]}-{when[4:6]}-{when[6:8]}" if when and len(when) >= 8 and when[:8].isdigit() else when
     who = " ".join(x for x in (match.change_id or match.creation_id, when_text) if x)
-    score = f"{int(match.score)}%"
+    score = f"{int(match.score)}%"  # rounded down: 99.6 must not read as an exact 100
     head = Text(f"{number}. ")
     head.append(score, style="bold green" if match.score >= 95 else "bold yellow" if match.score >= 85 else "bold")
     head.append(f"  {match.memory}" + (f"  tuid {match.tuid}" if match.tuid else "") + f"  {match.status.value}")
@@ -153,7 +153,7 @@ def _print_match(console: Console, number: int, match: Match, query: str) -> Non
         changed = ", ".join(f"{s.old} → {s.new}" for s in match.substitutions)
         stored = match.stored_target.plain if match.stored_target else ""
         console.print(Text(f"   numbers substituted: {changed} (stored: {stored})"))
-    console.print(Text(f"   why:    {match.breakdown.describe()} = {match.score:.1f}"))
+    console.print(Text(f"   why:    {match.breakdown.describe()} = {match.score:.2f}"))
 
 
 def cmd_match(args: argparse.Namespace) -> int:
