@@ -193,7 +193,7 @@ class EditorApp(App[None]):
             self.notify(f"recovered unsaved edits of {count} segment(s)")
             self._fill_list(self.current)
             if self.current is not None:
-                self.go_to(self.current, force=True)
+                self.go_to(self.current, force=True, commit=False)  # the editor still shows the text before recovery
         else:
             self.document.discard_journal()
             self.notify("unsaved edits discarded")
@@ -228,12 +228,15 @@ class EditorApp(App[None]):
         if event.row != self.current:
             self.go_to(event.row)
 
-    def go_to(self, row: int, *, force: bool = False) -> None:
+    def go_to(self, row: int, *, force: bool = False, commit: bool = True) -> None:
         """Make ``row`` the current segment: commit the one left, show the new one, look up its matches."""
         assert self.document is not None
         if row == self.current and not force:
             return
-        self._commit_editor()
+        if commit:
+            self._commit_editor()
+        elif self._commit_timer is not None:
+            self._commit_timer.stop()
         self.current = row
         r = self.document.rows[row]
         self._find("#source", Static).update(BidiText(r.source_text, self.mode))
@@ -457,25 +460,27 @@ class EditorApp(App[None]):
         editor = self.editor
         if self.document is None:
             return
-        if editor.has_focus and editor.history.undo_stack:
-            editor.undo()  # typing first: the editor's own history
+        if self.current is not None and editor.text != self.document.rows[self.current].target_text:
+            editor.undo()  # uncommitted typing first: the editor's own history
             return
+        self._commit_editor()
         change = self.document.undo()
         if change is not None:
             self._row_changed(change.row)
-            self.go_to(change.row, force=True)
+            self.go_to(change.row, force=True, commit=False)  # the editor shows the text restored, not typed
 
     def action_redo(self) -> None:
         editor = self.editor
         if self.document is None:
             return
-        if editor.has_focus and editor.history.redo_stack:
+        if editor.history.redo_stack and self.current is not None:
             editor.redo()
             return
+        self._commit_editor()
         change = self.document.redo()
         if change is not None:
             self._row_changed(change.row)
-            self.go_to(change.row, force=True)
+            self.go_to(change.row, force=True, commit=False)  # the editor shows the text restored, not typed
 
     def action_save(self) -> None:
         self._save()
@@ -510,7 +515,7 @@ class EditorApp(App[None]):
             conflicts = self.document.merge_with_disk()
             self.matches.clear()
             self._fill_list(self.current)
-            self.go_to(min(self.current or 0, len(self.document) - 1), force=True)
+            self.go_to(min(self.current or 0, len(self.document) - 1), force=True, commit=False)
             note = f"; {conflicts} conflict(s) kept twice, marked x-tmkit-conflict" if conflicts else ""
             self.notify("merged with the version on disk" + note)
             self._save()

@@ -12,7 +12,8 @@ from tmkit.tui.messages import SegmentChosen
 
 STATUS_MARK = {"new": "·", "draft": "✎", "translated": "✓", "reviewed": "✔", "final": "★"}
 STATUS_STYLE = {"new": "dim", "draft": "yellow", "translated": "green", "reviewed": "bold green", "final": "bold cyan"}
-CELL_CHARS = 60
+SOURCE_WIDTH = 32
+TARGET_WIDTH = 24
 
 
 class SegmentList(DataTable[Text]):
@@ -30,8 +31,8 @@ class SegmentList(DataTable[Text]):
     def on_mount(self) -> None:
         self.add_column("#", key="n", width=4)
         self.add_column("st", key="st", width=2)
-        self.add_column("source", key="source", width=44)
-        self.add_column("target", key="target", width=36)
+        self.add_column("source", key="source", width=SOURCE_WIDTH)
+        self.add_column("target", key="target", width=TARGET_WIDTH)
         self.add_column("%", key="best", width=3)
 
     def _cells(self, row: int) -> list[Text]:
@@ -43,8 +44,8 @@ class SegmentList(DataTable[Text]):
         return [
             Text(str(row + 1), style="dim"),
             mark,
-            one_line(r.source_text[:CELL_CHARS], self.mode),
-            one_line(r.target_text[:CELL_CHARS], self.mode),
+            one_line(_clip(r.source_text, SOURCE_WIDTH), self.mode),
+            one_line(_clip(r.target_text, TARGET_WIDTH), self.mode),
             Text("" if best is None else f"{int(best)}", style="green" if (best or 0) >= 95 else ""),
         ]
 
@@ -80,3 +81,9 @@ class SegmentList(DataTable[Text]):
             self._moved_to.discard(row)
             return
         self.post_message(SegmentChosen(row))
+
+
+def _clip(text: str, width: int) -> str:
+    """The start of the text in logical order (so an RTL cell shows its beginning at the right)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

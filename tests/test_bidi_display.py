@@ -1,0 +1,75 @@
+"""The Arabic display transformation: shaping and visual order against hand-checked golden strings.
+
+The goldens follow fribidi's `--nopad` output (UAX #9 with bracket pairs and mirroring) and the
+Unicode presentation forms; each was checked by hand character by character.
+"""
+
+from __future__ import annotations
+
+import pytest
+from bidi import get_display
+
+from tmkit.bidi_display import needs_bidi, shape, visual_line
+
+SHAPING = [
+    ("بيت", "\ufe91\ufef4\ufe96"),  # initial beh, medial yeh, final teh
+    ("سلام", "\ufeb3\ufefc\ufee1"),  # lam-alef ligature (final) after seen; meem after alef is isolated
+    ("لا", "\ufefb"),  # mandatory lam-alef ligature, isolated
+    ("سلا", "\ufeb3\ufefc"),  # lam-alef after a joining letter: final form
+    ("دار", "\ufea9\ufe8d\ufead"),  # right-joining letters never join forward
+    ("بِسْم", "\ufe91\u0650\ufeb4\u0652\ufee2"),  # harakat are transparent to joining
+    ("ء", "\ufe80"),
+    ("English", "English"),
+]
+
+
+@pytest.mark.parametrize(("logical", "shaped"), SHAPING)
+def test_shaping(logical: str, shaped: str) -> None:
+    assert shape(logical) == shaped
+
+
+ORDER = [
+    ("مرحبا", "ابحرم"),
+    # Digits stay left to right inside Arabic.
+    ("عام 2021 في دمشق", "قشمد يف 2021 ماع"),
+    # Brackets are paired (N0) and mirrored (L4): python-bidi's Rust path does not mirror.
+    ("(مرحبا)", "(ابحرم)"),
+    ("اضغط Enter (3 مرات)", "(تارم 3) Enter طغضا"),
+    # Latin inside Arabic keeps its own order; an LTR paragraph keeps Arabic runs reversed in place.
+    ("President الأسد said", "President دسألا said"),
+    # Harakat stay after their letter (the terminal draws them on the cell before).
+    ("بِسْمِ", "مِسْبِ"),
+    # Trailing white space goes to the paragraph level (L1): at the left end of an RTL line.
+    ("سلام  ", "  مالس"),
+    ("٣ أيام", "مايأ ٣"),
+]
+
+
+@pytest.mark.parametrize(("logical", "visual"), ORDER)
+def test_visual_order(logical: str, visual: str) -> None:
+    assert visual_line(logical, shaping=False).text == visual
+
+
+def test_agrees_with_python_bidi_where_no_mirroring_is_involved() -> None:
+    for logical in ("مرحبا بالعالم", "عام 2021 في دمشق", "President الأسد said", "نسبة 45% من الصادرات"):
+        assert visual_line(logical, shaping=False).text == get_display(logical)
+
+
+def test_shaped_and_reordered_line_keeps_a_map_to_logical_indices() -> None:
+    line = visual_line("بيت 12")
+    assert line.text == "12 \ufe96\ufef4\ufe91"
+    assert line.v2l == (4, 5, 3, 2, 1, 0)
+    assert line.l2v(0) == 5  # the first letter is painted at the right end
+    assert line.l2v(6) == 0  # the end of an RTL line is its left edge
+
+
+def test_lam_alef_paints_one_cell_for_two_characters() -> None:
+    line = visual_line("لا")
+    assert line.text == "\ufefb"
+    assert line.v2l == (0,)
+    assert line.l2v(1) == 0
+
+
+def test_only_rtl_text_is_transformed() -> None:
+    assert not needs_bidi("plain English (with brackets) 12")
+    assert needs_bidi("كلمة")

@@ -1,0 +1,203 @@
+"""The editor driven headless through Textual's Pilot: edit, confirm, approve, save, recover, changed-on-disk."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import shutil
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import TextArea
+
+from tests.conftest import SAMPLES
+from tmkit.editing import Document, journal_path
+from tmkit.formats.tmx_reader import load_tmx
+from tmkit.model import Status
+from tmkit.tui.app import EditorApp, EditorOptions
+from tmkit.tui.display import BidiMode
+from tmkit.tui.messages import MatchesShown, SegmentApproved, SegmentConfirmed
+from tmkit.tui.screens import ChangedOnDiskScreen, RecoveryScreen
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    for name in ("article.tmx", "news-memory.tmx"):
+        shutil.copy(SAMPLES / name, tmp_path / name)
+    return tmp_path
+
+
+def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async test on its own event loop (no asyncio plugin needed)."""
+
+    @functools.wraps(test)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+def make_app(work: Path, **options: object) -> EditorApp:
+    return EditorApp(
+        EditorOptions(path=work / "article.tmx", memories=[work / "news-memory.tmx"], bidi=BidiMode.APP, **options)  # type: ignore[arg-type]
+    )
+
+
+async def settle(app: EditorApp, pilot: Pilot[None]) -> None:
+    """Wait until the workers (loading, matching, scoring) are done; exclusive ones may have been cancelled."""
+    for _ in range(500):
+        await pilot.pause(0.02)
+        if app.document is not None and all(w.is_finished for w in app.workers):
+            return
+    raise AssertionError("workers did not finish")
+
+
+def target(app: EditorApp) -> TextArea:
+    return app.query_one("#target", TextArea)
+
+
+@run_async
+async def test_edit_confirm_approve_and_save_write_the_tmx(work: Path) -> None:
+    messages: list[object] = []
+    app = make_app(work)
+    async with app.run_test(size=(160, 45), message_hook=messages.append) as pilot:
+        await settle(app, pilot)
+        assert app.document is not None
+        first = app.current
+        assert first == 24  # the first unconfirmed (draft) segment of the sample
+        target(app).load_text("")
+        await pilot.press(*"Direct shipping lines matter.")
+        await pilot.press("f2")  # confirm → next unconfirmed
+        await settle(app, pilot)
+        assert app.current == 26
+        await pilot.press("alt+a")  # approve the draft segment 27 as it stands
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    assert any(isinstance(m, SegmentConfirmed) and m.row == 24 for m in messages)
+    assert any(isinstance(m, SegmentApproved) and m.row == 26 for m in messages)
+    saved = load_tmx(work / "article.tmx")
+    assert saved.units[24].variant("en") is not None
+    assert saved.units[24].variant("en").text == "Direct shipping lines matter."  # type: ignore[union-attr]
+    assert saved.units[24].status is Status.TRANSLATED
+    assert saved.units[26].status is Status.REVIEWED
+    assert saved.units[0].status is Status.FINAL  # untouched units stay as they were
+    assert not journal_path(work / "article.tmx").exists()  # a save starts a fresh journal
+
+
+@run_async
+async def test_insert_match_reject_and_undo(work: Path) -> None:
+    messages: list[object] = []
+    app = make_app(work)
+    async with app.run_test(size=(160, 45), message_hook=messages.append) as pilot:
+        await settle(app, pilot)
+        app.go_to(13)  # the segment with two 77% matches in the news memory
+        await settle(app, pilot)
+        assert any(isinstance(m, MatchesShown) and m.row == 13 and m.count == 2 for m in messages)
+        await pilot.press("alt+2")
+        await settle(app, pilot)
+        assert target(app).text == "The two sides exchanged viewpoints on matters of common concern."
+        assert app.document is not None
+        assert app.document.rows[13].status is Status.DRAFT  # an inserted match is unconfirmed
+        await pilot.press("alt+x")
+        assert app.document.rows[13].unit.rejected
+        await pilot.press("ctrl+z")  # document undo: the rejection goes
+        assert not app.document.rows[13].unit.rejected
+        await pilot.press("ctrl+z")  # and then the insertion
+        assert app.document.rows[13].status is Status.TRANSLATED
+        assert app.document.rows[13].target_text.startswith("The two sides exchanged views")
+
+
+@run_async
+async def test_journal_survives_a_crash_and_is_offered_back(work: Path) -> None:
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        target(app).load_text("")
+        await pilot.press(*"Unsaved words")
+        await pilot.press("f2")
+        await settle(app, pilot)
+        # no save: the test leaving the app is the crash (the journal is all that holds the edit)
+    assert journal_path(work / "article.tmx").exists()
+    assert load_tmx(work / "article.tmx").units[24].variant("en").text != "Unsaved words"  # type: ignore[union-attr]
+
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecoveryScreen)
+        await pilot.click("#recover")
+        await settle(app, pilot)
+        assert app.document is not None
+        assert app.document.rows[24].target_text == "Unsaved words"
+        assert app.document.rows[24].status is Status.TRANSLATED
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    assert load_tmx(work / "article.tmx").units[24].variant("en").text == "Unsaved words"  # type: ignore[union-attr]
+
+
+@run_async
+async def test_changed_on_disk_is_not_overwritten_and_merges(work: Path) -> None:
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        target(app).load_text("")
+        await pilot.press(*"Ours")
+        await pilot.press("f2")
+        await settle(app, pilot)
+        # Someone else changes another unit of the file meanwhile.
+        other = Document(work / "article.tmx")
+        other.set_target(2, "Theirs")
+        other.save()
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChangedOnDiskScreen)
+        assert load_tmx(work / "article.tmx").units[24].variant("en").text != "Ours"  # type: ignore[union-attr]
+        await pilot.click("#merge")
+        await settle(app, pilot)
+    saved = load_tmx(work / "article.tmx")
+    assert saved.units[24].variant("en").text == "Ours"  # type: ignore[union-attr]
+    assert saved.units[2].variant("en").text == "Theirs"  # type: ignore[union-attr]
+
+
+@run_async
+async def test_search_ignores_harakat_and_hamza_and_filter_cycles(work: Path) -> None:
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f5")
+        await pilot.press(*"الاسد")  # written without hamza; the text has الأسد
+        await pilot.press("enter")
+        await settle(app, pilot)
+        shown = app.query_one("#segments").rows_shown  # type: ignore[attr-defined]
+        assert shown and 0 in shown and 2 not in shown
+        app.query_text = ""
+        await pilot.press("f6", "f6")  # all → new → draft
+        shown = app.query_one("#segments").rows_shown  # type: ignore[attr-defined]
+        assert shown == [24, 26, 27]
+
+
+@run_async
+async def test_save_to_writes_confirmed_pairs_to_a_memory(work: Path) -> None:
+    app = make_app(work, save_to=work / "out.tmx")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2")  # confirm the draft as it stands
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    memory = load_tmx(work / "out.tmx")
+    assert len(memory) == 28  # 27 confirmed in the sample + the one just confirmed
+    assert all(unit.status is not Status.DRAFT for unit in memory)
+
+
+def test_help_palette_and_footer_share_one_declaration() -> None:
+    from tmkit.tui import keys
+
+    actions = [b.action for b in keys.BINDINGS]
+    assert len(actions) == len(set(actions))
+    assert all(b.description and b.tooltip for b in keys.BINDINGS)
+    assert EditorApp.BINDINGS == keys.BINDINGS
+    confirm = next(b for b in keys.BINDINGS if b.action == "confirm_next")
+    assert {"ctrl+enter", "ctrl+j", "f2"} <= set(confirm.key.split(","))
