@@ -8,14 +8,23 @@ from typing import Any
 
 from tmkit.alignment import CONFIDENCE_THRESHOLD, align_paragraphs, pairs_to_memory
 from tmkit.atomic import write_text_atomic
-from tmkit.cli.common import EXIT_OK, print_json
+from tmkit.cli.common import EXIT_OK, add_reader_options, make_reader, print_json, report_reader
 from tmkit.documents import guess_language, read_text_document, segment_document
 from tmkit.errors import InputError
+from tmkit.export import (
+    DEFAULT_DATE_FIELD,
+    DEFAULT_LEVEL,
+    DEFAULT_MIN_STATUS,
+    TMX_LEVELS,
+    DateField,
+    export_memories,
+    parse_date_bound,
+)
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.formats.xliff import DEFAULT_XLIFF_VERSION, XLIFF_SUFFIXES, XLIFF_VERSIONS, write_xliff
 from tmkit.matching.matcher import Matcher
 from tmkit.matching.memory_index import open_memory
-from tmkit.model import Status
+from tmkit.model import Memory, Status
 from tmkit.pretranslate import PRETRANSLATE_THRESHOLD, SegmentMatch, analyze, match_segments, pretranslate
 from tmkit.segmentation import SrxRules, default_rules, load_srx, split_sentences
 
@@ -57,6 +66,43 @@ def register(commands: Any) -> None:
     )
     p.add_argument("--keep-unpaired", action="store_true", help="also write sentences left without a partner")
     p.set_defaults(handler=cmd_align)
+
+    p = commands.add_parser(
+        "export",
+        help="write a TMX for CAT tools from memories, filtered by status, dates and language pair",
+        description="Join memories into one TMX 1.4 for a CAT tool (OmegaT, Trados, memoQ): units at the "
+        "minimum status or beyond (rejected ones never), optionally changed or created within a date "
+        "range and reduced to one language pair; level 2 keeps inline codes, level 1 writes plain text. "
+        "Exact repeats are written once.",
+    )
+    p.add_argument("memories", nargs="+", metavar="MEMORY", help="TMX memories to export from")
+    p.add_argument("-o", "--output", required=True, help="TMX file to write")
+    p.add_argument(
+        "--min-status",
+        choices=[s.value for s in Status],
+        default=DEFAULT_MIN_STATUS.value,
+        help=f"leave out units less advanced than this (default {DEFAULT_MIN_STATUS.value})",
+    )
+    p.add_argument("--since", metavar="DATE", help="only units dated on or after DATE (YYYY-MM-DD or TMX date)")
+    p.add_argument("--until", metavar="DATE", help="only units dated on or before DATE (a bare day is included)")
+    p.add_argument(
+        "--date",
+        choices=[d.value for d in DateField],
+        default=DEFAULT_DATE_FIELD.value,
+        help="which date --since/--until test: the last change (else the creation) or the creation "
+        f"(default {DEFAULT_DATE_FIELD.value})",
+    )
+    p.add_argument("--src", help="source language of the pair to keep (regional variants match: ar takes ar-SA)")
+    p.add_argument("--tgt", help="target language of the pair to keep")
+    p.add_argument(
+        "--level",
+        type=int,
+        choices=TMX_LEVELS,
+        default=DEFAULT_LEVEL,
+        help=f"TMX level: 1 plain text (codes stripped), 2 inline codes kept (default {DEFAULT_LEVEL})",
+    )
+    add_reader_options(p)
+    p.set_defaults(handler=cmd_export)
 
     for name in ("analyze", "pretranslate"):
         if name == "analyze":
@@ -211,6 +257,45 @@ def cmd_align(args: argparse.Namespace) -> int:
     print(
         f"wrote {len(memory.units):,} units to {args.output} ({drafts:,} draft for review, "
         f"{unpaired:,} sentences without a partner)",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    since = parse_date_bound(args.since, option="--since") if args.since else None
+    until = parse_date_bound(args.until, end=True, option="--until") if args.until else None
+    memories: list[Memory] = []
+    for path in args.memories:
+        reader = make_reader(path, args)
+        units = list(reader)
+        report_reader(reader)
+        assert reader.header is not None
+        memories.append(Memory(reader.header, units))
+    result = export_memories(
+        memories,
+        min_status=Status(args.min_status),
+        since=since,
+        until=until,
+        date_field=DateField(args.date),
+        source_lang=args.src,
+        target_lang=args.tgt,
+        level=args.level,
+    )
+    write_tmx(args.output, result.memory)
+    left_out = [
+        (result.below_status, f"below {args.min_status}"),
+        (result.rejected, "rejected"),
+        (result.outside_dates, "outside the dates"),
+        (result.missing_language, "without both languages"),
+        (result.duplicates, "repeats"),
+    ]
+    why = ", ".join(f"{count:,} {reason}" for count, reason in left_out if count)
+    stripped = f"; inline codes stripped from {result.codes_stripped:,} segments" if result.codes_stripped else ""
+    print(
+        f"exported {result.exported:,} of {result.read:,} units to {args.output} (TMX level {args.level})"
+        + (f"; left out: {why}" if why else "")
+        + stripped,
         file=sys.stderr,
     )
     return EXIT_OK
