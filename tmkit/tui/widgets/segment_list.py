@@ -12,6 +12,9 @@ from tmkit.tui.messages import SegmentChosen
 
 STATUS_MARK = {"new": "·", "draft": "✎", "translated": "✓", "reviewed": "✔", "final": "★"}
 STATUS_STYLE = {"new": "dim", "draft": "yellow", "translated": "green", "reviewed": "bold green", "final": "bold cyan"}
+#: Rows drawn before the first screen (after the current row), then per batch while idle.
+FIRST_BATCH = 100
+LATER_BATCH = 250
 SOURCE_WIDTH = 32
 TARGET_WIDTH = 24
 
@@ -27,6 +30,7 @@ class SegmentList(DataTable[Text]):
         self.rows_shown: list[int] = []
         #: Rows the app moved the cursor to: their highlight events are not the translator's choice.
         self._moved_to: set[int] = set()
+        self._generation = 0
 
     def on_mount(self) -> None:
         self.add_column("#", key="n", width=4)
@@ -50,24 +54,37 @@ class SegmentList(DataTable[Text]):
         ]
 
     def show_rows(self, rows: list[int], current: int | None) -> None:
-        """Fill the table with these document rows, the cursor on ``current`` if it is among them."""
+        """Fill the table with these document rows, the cursor on ``current`` if it is among them.
+
+        The rows up to the current one and a screenful after it come at once; the rest follow in
+        batches between key presses, so a 10,000-segment file shows its first screen at once.
+        """
         self.rows_shown = rows
+        self._generation += 1
         self.clear()
-        for i in rows:
-            self.add_row(*self._cells(i), key=str(i))
+        at = rows.index(current) if current is not None and current in rows else 0
+        self._add_batch(rows, 0, at + FIRST_BATCH, self._generation)
         if current is not None and current in rows:
             self._moved_to.add(current)
-            self.move_cursor(row=rows.index(current), animate=False)
+            self.move_cursor(row=at, animate=False)
+
+    def _add_batch(self, rows: list[int], start: int, end: int, generation: int) -> None:
+        if generation != self._generation:
+            return  # the filter changed meanwhile: this list is gone
+        for i in rows[start:end]:
+            self.add_row(*self._cells(i), key=str(i))
+        if end < len(rows):
+            self.set_timer(0.01, lambda: self._add_batch(rows, end, end + LATER_BATCH, generation))
 
     def update_segment(self, row: int) -> None:
         key = str(row)
-        if key not in self.rows:
+        if key not in self.rows:  # not shown, or not added yet (it will be drawn from the document)
             return
         for column, value in zip(("n", "st", "source", "target", "best"), self._cells(row), strict=True):
             self.update_cell(key, column, value)
 
     def select(self, row: int) -> None:
-        if row in self.rows_shown and self.cursor_row != self.get_row_index(str(row)):
+        if str(row) in self.rows and self.cursor_row != self.get_row_index(str(row)):
             self._moved_to.add(row)
             self.move_cursor(row=self.get_row_index(str(row)), animate=False)
 
