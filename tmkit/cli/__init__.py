@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     tm_commands.register(commands)
     match_commands.register(commands)
     quality_commands.register(commands)
+    edit_command.register(commands)
     document_commands.register(commands)
     return parser
 
