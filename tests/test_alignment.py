@@ -64,3 +64,11 @@ def test_align_command(tmp_path: Path) -> None:
     empty.write_text("", encoding="utf-8")
     result = run_tmkit("align", str(SAMPLES / "article.ar.txt"), str(empty), "-o", str(out))
     assert result.returncode == 2 and "empty.txt: the document is empty" in result.stderr
+
+
+def test_numbers_with_arabic_scale_words_are_anchors() -> None:
+    from tmkit.alignment import _anchor_score
+
+    assert _anchor_score("بلغ عدد الزوار ٢٠٠ ألف زائر.", "Visitors reached 200,000.") == 1
+    assert _anchor_score("بلغت الاستثمارات 3 مليارات دولار.", "Investments reached 3 billion dollars.") == 1
+    assert _anchor_score("بلغت الاستثمارات 3 مليارات دولار.", "Investments reached 3 million dollars.") < 0

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tmkit.dates import now_tmx_date
-from tmkit.matching.numbers import find_numbers
 from tmkit.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
+from tmkit.qa import extract_numbers
 
 #: English characters per Arabic character, and the variance of the difference per character,
 #: measured on samples/news-memory.tmx (364 pairs): 1.377 and 3.0.
@@ -55,7 +55,8 @@ def _length_probability(source_len: int, target_len: int, ratio: float, variance
 
 
 def _anchors(text: str, *, latin_names: bool) -> set[str]:
-    out = {f"#{token.value}" for token in find_numbers(text)}
+    # By value, scale words included: `٢٠٠ ألف` is `200,000`, `3 مليارات` is `3 billion`.
+    out = {f"#{value}" for _, value in extract_numbers(text)}
     if "?" in text or "؟" in text:
         out.add("?")
     if latin_names:
