@@ -1,14 +1,4 @@
-"""Corpus and per-segment chrF, chrF++, BLEU and TER through sacrebleu, with signatures, intervals and paired tests.
-
-The numbers are sacrebleu's own: every metric object is sacrebleu's, and corpus scores come from
-the same sufficient statistics its ``corpus_score`` sums. tmkit extracts those statistics once
-and derives from them the corpus score, every segment's score (what ``sentence_score`` would
-give, without tokenizing each segment a second time), bootstrap confidence intervals and the
-paired bootstrap test, exactly as sacrebleu computes them (the tests compare the results with
-sacrebleu's public API). To the signature tmkit adds what it did before sacrebleu saw the text:
-the normalization (``tmkit-norm:ar-v1``) and how hypotheses and references were paired
-(``tmkit-align:tuid``).
-"""
+"""Corpus and per-segment chrF, chrF++, BLEU and TER through sacrebleu, with signatures, intervals and paired tests."""
 
 from __future__ import annotations
 
@@ -27,6 +17,13 @@ from sacrebleu.metrics.ter import TER
 from tmkit.errors import TmkitError
 from tmkit.langtags import DEFAULT_TARGET_LANG
 from tmkit.normalize import Normalizer, is_arabic_language
+
+# The numbers are sacrebleu's own: every metric object is sacrebleu's, and the corpus score comes
+# from the sufficient statistics its corpus_score sums. They are extracted once and serve the
+# corpus score, every segment's score (what sentence_score gives, without tokenizing twice),
+# bootstrap intervals and the paired test, computed as sacrebleu computes them; the tests compare
+# each with sacrebleu's public API. The signature gets what tmkit did before sacrebleu saw the
+# text: the normalization (tmkit-norm:ar-v1) and how segments were paired (tmkit-align:tuid).
 
 #: Metric keys tmkit knows, in display order.
 METRIC_KEYS = ("chrf", "chrf++", "bleu", "ter")
