@@ -12,7 +12,7 @@ import copy
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -400,3 +400,69 @@ def edit_effort(inserted: str, current: str) -> float:
     if not longest:
         return 0.0
     return 100.0 * Levenshtein.distance(inserted, current) / longest
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """The working TMX of a text document: where it is, whether it was just made, and its languages."""
+
+    path: Path
+    created: bool
+    source_lang: str
+    target_lang: str
+    segments: int = 0
+    drafts: int = 0
+
+    def describe(self, document: str | os.PathLike[str]) -> str:
+        """One line for the translator: what was made, or that an existing job was opened."""
+        if self.created:
+            return (
+                f"segmented {Path(document).name} into {self.segments} segment(s), {self.drafts} pre-translated "
+                f"as draft, in {self.path}"
+            )
+        return f"opened the existing {self.path} (delete it to start again from {Path(document).name})"
+
+
+def job_path(document: str | os.PathLike[str]) -> Path:
+    """The working TMX beside a text document: `article.ar.txt` → `article.ar.tmx`."""
+    return Path(document).with_suffix(".tmx")
+
+
+def prepare_job(
+    document: str | os.PathLike[str],
+    memories: Sequence[str | os.PathLike[str]],
+    *,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+    output: str | os.PathLike[str] | None = None,
+    threshold: float | None = None,
+) -> Job:
+    """Segment a plain-text document into a working TMX pre-filled from ``memories``; an existing one is kept.
+
+    The source language is guessed from the script unless given; the target is English for an
+    Arabic document, else Arabic. Matches at ``threshold`` or above become `draft` targets with
+    their match % and origin (see `tmkit.pretranslate`). The file is written atomically.
+    """
+    from tmkit.documents import guess_language, read_text_document, segment_document
+    from tmkit.matching.matcher import Matcher
+    from tmkit.matching.memory_index import open_memory
+    from tmkit.pretranslate import PRETRANSLATE_THRESHOLD, match_segments, pretranslate
+
+    text = read_text_document(document)
+    source = source_lang or guess_language(text)
+    target = target_lang or ("en" if source.lower().startswith("ar") else "ar")
+    path = Path(output) if output is not None else job_path(document)
+    if path.exists():
+        return Job(path, False, source, target)
+    segments = [s.text for s in segment_document(text, lang=source)]
+    matcher = Matcher([open_memory(m, source_lang=source, target_lang=target) for m in memories])
+    results = match_segments(segments, matcher)
+    memory = pretranslate(
+        results,
+        source_lang=source,
+        target_lang=target,
+        threshold=PRETRANSLATE_THRESHOLD if threshold is None else threshold,
+    )
+    write_tmx(path, memory)
+    drafts = sum(1 for u in memory.units if u.status is Status.DRAFT)
+    return Job(path, True, source, target, len(memory.units), drafts)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmkit.cli.common import EXIT_OK
+from tmkit.editing import prepare_job
 from tmkit.errors import InputError
 from tmkit.langtags import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
+
+if TYPE_CHECKING:
+    from tmkit.tui.app import EditorOptions
 
 BIDI_MODES = ("auto", "app", "terminal", "off")
 
@@ -19,15 +24,27 @@ def register(commands: Any) -> None:
         "edit",
         help="translate a TMX file in the terminal: matches, concordance, scores",
         description="Open FILE.tmx in the translator's editor: confirm, approve and reject segments, insert "
-        "matches from the memories, look words up, score against a reference. Press F1 in the editor for the keys.",
+        "matches from the memories, look words up, score against a reference. A plain-text DOCUMENT.txt is "
+        "first segmented into a working TMX beside it (DOCUMENT.tmx, or --output), pre-filled with the "
+        "memories' matches as draft; if that file exists it is opened instead. Press F1 in the editor for the keys.",
     )
-    p.add_argument("file", help="the TMX file to translate (its targets are edited)")
+    p.add_argument("file", help="the TMX file to translate (its targets are edited), or a plain-text document")
     p.add_argument(
         "--tm", action="append", default=[], metavar="MEMORY.tmx", help="a memory to take matches from (repeatable)"
     )
     p.add_argument("--ref", metavar="REFERENCE.tmx", help="reference translations: score the targets against them")
-    p.add_argument("--src", default=DEFAULT_SOURCE_LANG, help="source language (default: %(default)s)")
-    p.add_argument("--tgt", default=DEFAULT_TARGET_LANG, help="target language (default: %(default)s)")
+    p.add_argument(
+        "--src", help=f"source language (default: {DEFAULT_SOURCE_LANG}; a text document's is guessed from its script)"
+    )
+    p.add_argument(
+        "--tgt", help=f"target language (default: {DEFAULT_TARGET_LANG}, or ar for an English text document)"
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="WORK.tmx",
+        help="for a text document: the working TMX to write and edit (default: beside it, DOCUMENT.tmx)",
+    )
     p.add_argument(
         "--bidi",
         choices=BIDI_MODES,
@@ -42,26 +59,43 @@ def register(commands: Any) -> None:
 
 
 def run_edit(args: argparse.Namespace) -> int:
+    from tmkit.tui.app import EditorApp
+
+    EditorApp(options_from_args(args)).run()
+    return EXIT_OK
+
+
+def options_from_args(args: argparse.Namespace) -> EditorOptions:
+    """The editor's options; a text document is segmented and pre-translated into its working TMX first."""
+    from tmkit.tui.app import EditorOptions
+    from tmkit.tui.display import BidiMode
+
     path = Path(args.file)
     if not path.is_file():
         raise InputError("no such file" if not path.exists() else "not a file", path=path)
-    if path.suffix.lower() != ".tmx":
-        raise InputError("tmkit edit opens TMX files (plain-text documents are not supported yet)", path=path)
     for memory in [*args.tm, *([args.ref] if args.ref else [])]:
         if not Path(memory).is_file():
             raise InputError("no such file", path=memory)
-    from tmkit.tui.app import EditorApp, EditorOptions
-    from tmkit.tui.display import BidiMode
-
-    options = EditorOptions(
+    source_lang = args.src or DEFAULT_SOURCE_LANG
+    target_lang = args.tgt or DEFAULT_TARGET_LANG
+    greeting = None
+    if path.suffix.lower() != ".tmx":
+        if args.output is not None and Path(args.output).suffix.lower() != ".tmx":
+            raise InputError("name the working file .tmx", path=args.output)
+        job = prepare_job(path, args.tm, source_lang=args.src, target_lang=args.tgt, output=args.output)
+        greeting = job.describe(path)
+        print(greeting, file=sys.stderr)
+        path, source_lang, target_lang = job.path, job.source_lang, job.target_lang
+    elif args.output is not None:
+        raise InputError("--output is for text documents: a TMX file is edited in place", path=args.output)
+    return EditorOptions(
         path=path,
         memories=[Path(m) for m in args.tm],
         reference=Path(args.ref) if args.ref else None,
-        source_lang=args.src,
-        target_lang=args.tgt,
+        source_lang=source_lang,
+        target_lang=target_lang,
         bidi=BidiMode(args.bidi),
         save_to=Path(args.save_to) if args.save_to else None,
         env=dict(os.environ),
+        greeting=greeting,
     )
-    EditorApp(options).run()
-    return EXIT_OK

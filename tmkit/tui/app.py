@@ -21,7 +21,7 @@ from tmkit.formats.tmx_reader import load_tmx
 from tmkit.matching.concordance import ConcordanceHit, concordance
 from tmkit.matching.matcher import Match, Matcher
 from tmkit.matching.memory_index import MemoryIndex, open_memory
-from tmkit.model import Status
+from tmkit.model import Memory, Status
 from tmkit.scoring import score_corpus, segment_score
 from tmkit.tui import keys
 from tmkit.tui.display import VTE_EXPLICIT, VTE_IMPLICIT, BidiMode, BidiText, detect_mode, is_vte
@@ -57,6 +57,8 @@ class EditorOptions:
     #: Offer to recover a journal found at start (tests and the bench may answer themselves).
     ask_recovery: bool = True
     env: dict[str, str] = field(default_factory=dict)
+    #: A line to show once the editor is up (e.g. how a text document became the working TMX).
+    greeting: str | None = None
 
 
 class EditorApp(App[None]):
@@ -126,6 +128,8 @@ class EditorApp(App[None]):
         self._find("#status", StatusBar).update("opening " + str(self.options.path) + "…")
         self._find(ConcordancePanel).show("", [], self.mode)
         self._switch_vte(explicit=True)
+        if self.options.greeting:
+            self.notify(self.options.greeting, timeout=8)
         self.load_document()
 
     def _switch_vte(self, *, explicit: bool) -> None:
@@ -173,7 +177,7 @@ class EditorApp(App[None]):
         )
         references: list[str | None] = []
         if o.reference is not None:
-            references = _align_reference(document, load_tmx(o.reference), o.target_lang)
+            references = _align_reference(document, load_tmx(o.reference), o.source_lang, o.target_lang)
         self.call_from_thread(self._memories_loaded, indexes, own, references)
 
     def _document_loaded(self, document: Document) -> None:
@@ -608,12 +612,15 @@ class EditorApp(App[None]):
         self.call_from_thread(self._find(ScorePanel).show, line, series)
 
 
-def _align_reference(document: Document, reference: object, target_lang: str) -> list[str | None]:
-    """The reference translation of each row: by tuid when both files have them, else by position."""
-    from tmkit.model import Memory
+def _align_reference(document: Document, reference: Memory, source_lang: str, target_lang: str) -> list[str | None]:
+    """The reference translation of each row: by tuid, else by the same source text, else by position.
 
-    assert isinstance(reference, Memory)
+    Position is used only when the reference has no tuids and no source text in common (a
+    reference made for the file in the same order); a working TMX made from a text document
+    numbers its units afresh, so its rows find their reference by source text.
+    """
     by_tuid: dict[str, str] = {}
+    by_source: dict[str, str] = {}
     in_order: list[str] = []
     for unit in reference.units:
         variant = unit.variant(target_lang, region_fallback=True)
@@ -621,11 +628,18 @@ def _align_reference(document: Document, reference: object, target_lang: str) ->
         in_order.append(text)
         if unit.tuid:
             by_tuid[unit.tuid] = text
+        source = unit.variant(source_lang, region_fallback=True)
+        if source is not None and text:
+            by_source.setdefault(" ".join(source.text.split()), text)
+    keys = [" ".join(row.source_text.split()) for row in document.rows]
+    positional = not by_tuid and not any(key in by_source for key in keys)
     out: list[str | None] = []
     for i, row in enumerate(document.rows):
         if row.unit.tuid and row.unit.tuid in by_tuid:
             out.append(by_tuid[row.unit.tuid])
-        elif not by_tuid and i < len(in_order):
+        elif keys[i] in by_source:
+            out.append(by_source[keys[i]])
+        elif positional and i < len(in_order):
             out.append(in_order[i])
         else:
             out.append(None)
