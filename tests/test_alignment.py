@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import SAMPLES, run_tmkit
 from tmkit.alignment import align_paragraphs, align_sentences, pairs_to_memory
 from tmkit.formats.tmx_reader import load_tmx
@@ -72,3 +74,27 @@ def test_numbers_with_arabic_scale_words_are_anchors() -> None:
     assert _anchor_score("بلغ عدد الزوار ٢٠٠ ألف زائر.", "Visitors reached 200,000.") == 1
     assert _anchor_score("بلغت الاستثمارات 3 مليارات دولار.", "Investments reached 3 billion dollars.") == 1
     assert _anchor_score("بلغت الاستثمارات 3 مليارات دولار.", "Investments reached 3 million dollars.") < 0
+
+
+@pytest.mark.parametrize("change", ["split third paragraph", "last paragraph left out"])
+def test_paragraph_boundaries_hold_when_paragraph_counts_differ(change: str) -> None:
+    from tests.conftest import SAMPLES
+    from tmkit.alignment import align_paragraphs
+    from tmkit.formats.tmx_reader import load_tmx
+    from tmkit.segmentation import split_sentences
+
+    arabic = split_sentences((SAMPLES / "article.ar.txt").read_text(encoding="utf-8"), lang="ar")
+    english = split_sentences((SAMPLES / "article.en.txt").read_text(encoding="utf-8"), lang="en")
+    if change == "split third paragraph":
+        english = [*english[:2], english[2][:1], english[2][1:], *english[3:]]
+        left_out: set[str] = set()
+    else:
+        english = english[:-1]
+        left_out = set(arabic[-1])
+    assert len(english) != len(arabic)
+    pairs = align_paragraphs(arabic, english)
+    gold = {(u.variant("ar").text, u.variant("en").text) for u in load_tmx(SAMPLES / "article.tmx")}  # type: ignore[union-attr]
+    linked = [p for p in pairs if p.source and p.target]
+    assert all((" ".join(p.source), " ".join(p.target)) in gold for p in linked)
+    assert {s for p in pairs if not p.target for s in p.source} == left_out
+    assert sum(len(p.source) for p in linked) == sum(len(p) for p in arabic) - len(left_out)

@@ -100,7 +100,10 @@ def align_sentences(
                     continue
                 src = " ".join(source[i:ni])
                 tgt = " ".join(target[j:nj])
-                probability = _length_probability(len(src), len(tgt), ratio, variance)
+                # A sentence left untranslated (1-0, 0-1) costs its prior only: measuring its
+                # length against nothing would make long omissions look impossible, and the
+                # aligner would rather glue an omitted paragraph to its neighbour.
+                probability = _length_probability(len(src), len(tgt), ratio, variance) if di and dj else 1.0
                 step = -math.log(prior) - math.log(probability)
                 if di and dj:
                     step -= anchor_weight * _anchor_score(src, tgt)
@@ -141,13 +144,30 @@ def _confidence(source: tuple[str, ...], target: tuple[str, ...], ratio: float, 
 def align_paragraphs(
     source: Sequence[Sequence[str]], target: Sequence[Sequence[str]], **options: float
 ) -> list[AlignedPair]:
-    """Align paragraph by paragraph when both documents have as many; else the whole text at once."""
+    """Align sentences without ever linking across a paragraph boundary.
+
+    With as many paragraphs on both sides, paragraph N goes with paragraph N. Otherwise the
+    paragraphs themselves are aligned first, by the same lengths-and-anchors programme (a
+    translator may have split or joined a paragraph, or left one out), and sentences are then
+    aligned inside each group of linked paragraphs.
+    """
     if len(source) == len(target):
-        out: list[AlignedPair] = []
-        for src, tgt in zip(source, target, strict=True):
-            out.extend(align_sentences(src, tgt, **options))
-        return out
-    return align_sentences([s for p in source for s in p], [s for p in target for s in p], **options)
+        groups = [(list(src), list(tgt)) for src, tgt in zip(source, target, strict=True)]
+    else:
+        links = align_sentences([" ".join(p) for p in source], [" ".join(p) for p in target], **options)
+        groups, i, j = [], 0, 0
+        for link in links:
+            di, dj = len(link.source), len(link.target)
+            groups.append(([s for p in source[i : i + di] for s in p], [s for p in target[j : j + dj] for s in p]))
+            i, j = i + di, j + dj
+    out: list[AlignedPair] = []
+    for src_sentences, tgt_sentences in groups:
+        if src_sentences and tgt_sentences:
+            out.extend(align_sentences(src_sentences, tgt_sentences, **options))
+        else:  # a paragraph with no counterpart: its sentences stay unpaired
+            out.extend(AlignedPair((s,), (), 0.0) for s in src_sentences)
+            out.extend(AlignedPair((), (t,), 0.0) for t in tgt_sentences)
+    return out
 
 
 def pairs_to_memory(
