@@ -27,6 +27,7 @@ from tmkit.langtags import lang_key
 from tmkit.merge import ConflictPolicy, merge_memories, merge_three_way
 from tmkit.model import Header, Memory, Segment, Status, TranslationUnit, Variant
 from tmkit.normalize import Normalizer
+from tmkit.placeholders import CodePool, PlaceholderError, to_placeholders
 from tmkit.wordcount import count_words
 
 JOURNAL_FORMAT = "tmkit-journal-1"
@@ -77,6 +78,10 @@ class Row:
     target: Variant | None
     #: The target text when the file was opened or last saved (for the edit effort).
     inserted: str | None = None
+    #: The target as opened: its codes stay available to the edited text's placeholders.
+    original: Segment | None = None
+    #: The target came from the source or a match: its placeholders take the source's codes first.
+    codes_from_source: bool = False
     _keys: tuple[str, str] | None = field(default=None, repr=False)
 
     @property
@@ -86,6 +91,26 @@ class Row:
     @property
     def target_text(self) -> str:
         return self.target.text if self.target is not None else ""
+
+    @property
+    def edit_text(self) -> str:
+        """The target as the translator edits it: codes as placeholders (`{1}`…`{/1}`, `{2/}`)."""
+        return to_placeholders(self.target.segment) if self.target is not None else ""
+
+    @property
+    def source_edit_text(self) -> str:
+        return to_placeholders(self.source.segment)
+
+    def code_pool(self) -> CodePool:
+        """The codes the edited target may use: the original target's, then the source's (or the reverse)."""
+        own = [self.target.segment if self.target is not None else None, self.original]
+        return CodePool([self.source.segment, *own] if self.codes_from_source else [*own, self.source.segment])
+
+    def segment_for(self, text: str) -> Segment:
+        """The target segment for an edited text; raises `PlaceholderError` rather than drop a code."""
+        if "{" not in text:
+            return Segment.from_text(text)
+        return self.code_pool().segment(text)
 
     @property
     def status(self) -> Status:
@@ -123,7 +148,8 @@ class Document:
             if source is None:
                 continue  # a unit without the source language is not ours to translate
             target = unit.variant(self.target_lang, region_fallback=True)
-            rows.append(Row(unit, source, target, target.text if target is not None else None))
+            original = target.segment if target is not None else None
+            rows.append(Row(unit, source, target, target.text if target is not None else None, original))
         return rows
 
     def __len__(self) -> int:
@@ -134,14 +160,21 @@ class Document:
     def apply(
         self, row: int, *, text: str | None = None, status: Status | None = None, rejected: bool | None = None
     ) -> Change | None:
-        """Change a segment's target text, status or rejected flag; journalled and undoable."""
+        """Change a segment's target text, status or rejected flag; journalled and undoable.
+
+        ``text`` is the edited text with placeholders for the codes (`Row.edit_text`); placeholders
+        that do not map back to codes raise `PlaceholderError` and change nothing.
+        """
         r = self.rows[row]
-        new_text = r.target_text if text is None else text
+        old_text = r.edit_text
+        new_text = old_text if text is None else text
         new_status = r.unit.status if status is None else status
         new_rejected = r.unit.rejected if rejected is None else rejected
-        if (new_text, new_status, new_rejected) == (r.target_text, r.unit.status, r.unit.rejected):
+        if (new_text, new_status, new_rejected) == (old_text, r.unit.status, r.unit.rejected):
             return None
-        change = Change(row, r.target_text, new_text, r.unit.status, new_status, r.unit.rejected, new_rejected)
+        if new_text != old_text:
+            r.segment_for(new_text)  # raises before anything is journalled
+        change = Change(row, old_text, new_text, r.unit.status, new_status, r.unit.rejected, new_rejected)
         self._journal_write(change.as_json())
         self._set(change.row, change.new_text, change.new_status, change.new_rejected)
         self.undo_stack.append(change)
@@ -151,7 +184,7 @@ class Document:
     def set_target(self, row: int, text: str) -> Change | None:
         """New target text: the segment becomes a draft until it is confirmed."""
         r = self.rows[row]
-        if text == r.target_text:
+        if text == r.edit_text:
             return None
         # Changed text is unconfirmed again until the translator confirms it (as in Trados and memoQ).
         return self.apply(row, text=text, status=Status.DRAFT)
@@ -159,7 +192,7 @@ class Document:
     def confirm(self, row: int, text: str | None = None) -> Change | None:
         """The translator confirms the segment: translated (an approved segment stays approved)."""
         r = self.rows[row]
-        current = text if text is not None else r.target_text
+        current = text if text is not None else r.edit_text
         if not current.strip():
             return None
         status = r.unit.status if r.unit.status.rank >= Status.TRANSLATED.rank else Status.TRANSLATED
@@ -167,7 +200,7 @@ class Document:
 
     def approve(self, row: int, text: str | None = None) -> Change | None:
         """The reviewer approves the segment: reviewed."""
-        current = text if text is not None else self.rows[row].target_text
+        current = text if text is not None else self.rows[row].edit_text
         if not current.strip():
             return None
         return self.apply(row, text=current, status=Status.REVIEWED, rejected=False)
@@ -206,9 +239,9 @@ class Document:
         if r.target is None:
             r.target = Variant(self.target_lang)
             r.unit.variants.append(r.target)
-        if text != r.target.text:
-            # Inline codes survive as long as the text is not changed; edited text is plain.
-            r.target.segment = Segment.from_text(text)
+        if text != r.edit_text:
+            # Placeholders become the original codes again (checked by `apply` before journalling).
+            r.target.segment = r.segment_for(text)
             r.target.change_date = now_tmx()
         r.unit.set_status(status)
         r.unit.rejected = rejected
@@ -289,9 +322,13 @@ class Document:
             row = record.get("row")
             if not isinstance(row, int) or not 0 <= row < len(self.rows):
                 continue
-            if self.apply(
-                row, text=str(record["text"]), status=Status(record["status"]), rejected=bool(record["rejected"])
-            ):
+            try:
+                change = self.apply(
+                    row, text=str(record["text"]), status=Status(record["status"]), rejected=bool(record["rejected"])
+                )
+            except PlaceholderError:
+                continue  # never journalled by tmkit: apply checks first
+            if change:
                 changed.add(row)
         return len(changed)
 

@@ -22,6 +22,7 @@ from tmkit.matching.concordance import ConcordanceHit, concordance
 from tmkit.matching.matcher import Match, Matcher
 from tmkit.matching.memory_index import MemoryIndex, open_memory
 from tmkit.model import Memory, Status
+from tmkit.placeholders import PlaceholderError, strip_placeholders, to_placeholders
 from tmkit.scoring import score_corpus, segment_score
 from tmkit.tui import keys
 from tmkit.tui.display import VTE_EXPLICIT, VTE_IMPLICIT, BidiMode, BidiText, detect_mode, is_vte
@@ -84,6 +85,10 @@ class EditorApp(App[None]):
         self.inserted: dict[int, str] = {}
         self.references: list[str | None] = []
         self.loaded_editor_text = ""
+        #: Typed targets whose placeholders do not map to codes, by row (not in the document).
+        self.unmapped: dict[int, str] = {}
+        #: A message the status bar shows until it is settled (e.g. placeholders to fix).
+        self.status_note = ""
         self._commit_timer: Timer | None = None
         self._vte_switched = False
         self._editor: TextArea | None = None
@@ -243,10 +248,11 @@ class EditorApp(App[None]):
             self._commit_timer.stop()
         self.current = row
         r = self.document.rows[row]
-        self._find("#source", Static).update(BidiText(r.source_text, self.mode))
+        self._find("#source", Static).update(BidiText(r.source_edit_text, self.mode))
         editor = self.editor
-        self.loaded_editor_text = r.target_text
-        editor.load_text(r.target_text)
+        self.loaded_editor_text = r.edit_text
+        # A target whose placeholders did not map is shown as typed, for the translator to fix.
+        editor.load_text(self.unmapped.get(row, r.edit_text))
         self._find("#target").border_title = f"target · {row + 1} · {r.status.value}" + (
             " · rejected" if r.unit.rejected else ""
         )
@@ -312,9 +318,33 @@ class EditorApp(App[None]):
             self._commit_timer = None
         if self.document is None or self.current is None:
             return
+        row = self.current
         text = self._editor_text()
-        if text != self.document.rows[self.current].target_text and self.document.set_target(self.current, text):
-            self._row_changed(self.current)
+        if text == self.document.rows[row].edit_text:
+            self._placeholders_fixed(row)
+            return
+        try:
+            changed = self.document.set_target(row, text)
+        except PlaceholderError as error:
+            self._placeholders_broken(row, text, error)
+            return
+        self._placeholders_fixed(row)
+        if changed:
+            self._row_changed(row)
+
+    def _placeholders_broken(self, row: int, text: str, error: PlaceholderError) -> None:
+        """The typed target would lose codes: keep the codes as they were, the segment unconfirmed, and say so."""
+        assert self.document is not None
+        self.unmapped[row] = text
+        if self.document.rows[row].confirmed:
+            self.document.apply(row, status=Status.DRAFT)
+        self.status_note = f"segment {row + 1}: {error} (codes kept as they were; fix the placeholders)"
+        self._row_changed(row)
+
+    def _placeholders_fixed(self, row: int) -> None:
+        if self.unmapped.pop(row, None) is not None:
+            self.status_note = ""
+            self.update_status()
 
     def _row_changed(self, row: int) -> None:
         self._find(SegmentList).update_segment(row)
@@ -329,10 +359,17 @@ class EditorApp(App[None]):
         row = self._current_row()
         if row is None or self.document is None:
             return
-        if self.document.confirm(row, self._editor_text()) is None and not self.document.rows[row].confirmed:
+        try:
+            confirmed = self.document.confirm(row, self._editor_text())
+        except PlaceholderError as error:
+            self._placeholders_broken(row, self._editor_text(), error)
+            self.notify(self.status_note, severity="error")
+            return
+        self._placeholders_fixed(row)
+        if confirmed is None and not self.document.rows[row].confirmed:
             self.notify("nothing to confirm: the target is empty", severity="warning")
             return
-        self.loaded_editor_text = self.document.rows[row].target_text
+        self.loaded_editor_text = self.document.rows[row].edit_text
         self._row_changed(row)
         self.post_message(SegmentConfirmed(row))
         following = self.document.next_unconfirmed(row)
@@ -345,7 +382,13 @@ class EditorApp(App[None]):
         row = self._current_row()
         if row is None or self.document is None:
             return
-        self.document.approve(row, self._editor_text())
+        try:
+            self.document.approve(row, self._editor_text())
+        except PlaceholderError as error:
+            self._placeholders_broken(row, self._editor_text(), error)
+            self.notify(self.status_note, severity="error")
+            return
+        self._placeholders_fixed(row)
         self._row_changed(row)
         self.post_message(SegmentApproved(row))
         if row + 1 < len(self.document):
@@ -395,17 +438,19 @@ class EditorApp(App[None]):
         if number > len(found):
             self.notify(f"no match {number}", severity="warning")
             return
-        self._replace_target(found[number - 1].target.plain)
+        self._replace_target(to_placeholders(found[number - 1].target))
         self.post_message(MatchInserted(row, number))
 
     def action_copy_source(self) -> None:
         row = self._current_row()
         if row is None or self.document is None:
             return
-        self._replace_target(self.document.rows[row].source_text)
+        self._replace_target(self.document.rows[row].source_edit_text)
 
     def _replace_target(self, text: str) -> None:
-        assert self.current is not None
+        assert self.current is not None and self.document is not None
+        # The inserted text's placeholders are the source's codes (a match's are renumbered alike).
+        self.document.rows[self.current].codes_from_source = True
         editor = self.editor
         # Through the editor's own edit, so Ctrl+Z in the editor takes the insertion back.
         editor.replace(text, editor.document.start, editor.document.end)
@@ -464,7 +509,7 @@ class EditorApp(App[None]):
         editor = self.editor
         if self.document is None:
             return
-        if self.current is not None and editor.text != self.document.rows[self.current].target_text:
+        if self.current is not None and editor.text != self.document.rows[self.current].edit_text:
             editor.undo()  # uncommitted typing first: the editor's own history
             return
         self._commit_editor()
@@ -499,6 +544,9 @@ class EditorApp(App[None]):
             self.push_screen(ChangedOnDiskScreen(self.document.path), self._disk_answered)
             return False
         message = f"saved {self.document.path.name}"
+        if self.unmapped:
+            rows = ", ".join(str(row + 1) for row in sorted(self.unmapped))
+            message += f"; segment(s) {rows} saved as before their edit: their placeholders do not map to codes"
         if self.options.save_to is not None:
             count = self.document.export_confirmed(self.options.save_to)
             message += f"; {count} confirmed pair(s) in {self.options.save_to.name}"
@@ -566,6 +614,8 @@ class EditorApp(App[None]):
         if self.document.dirty:
             parts.append("● unsaved ", style="bold yellow")
         parts.append(f"│ bidi {self.mode.value}", style="dim")
+        if self.status_note:
+            parts.append(f"\n{self.status_note}", style="bold red")
         self._find(StatusBar).update(parts)
 
     def update_scores(self, *, quick: bool = False) -> None:
@@ -574,14 +624,14 @@ class EditorApp(App[None]):
             return
         if not self.references:
             inserted = self.inserted.get(row, self.loaded_editor_text)
-            effort = edit_effort(inserted, self._editor_text())
+            effort = edit_effort(strip_placeholders(inserted), strip_placeholders(self._editor_text()))
             text = Text(f"edit effort {effort:.0f}%", style="bold")
             text.append("  characters changed against the inserted suggestion", style="dim")
             self._find(ScorePanel).show(text, [])
             return
         if quick:
             return  # per keystroke only the effort is cheap enough; scores follow the commit
-        self.compute_scores(row, self._editor_text())
+        self.compute_scores(row, strip_placeholders(self._editor_text()))
 
     @work(thread=True, exclusive=True, group="scores", exit_on_error=False, description="scoring")
     def compute_scores(self, row: int, text: str) -> None:
