@@ -146,6 +146,7 @@ class TmxReader:
         self.skipped: list[ReadIssue] = []
         self.units_read = 0
         self._ns = ""
+        self._tags = _tag_names("")
         # Hashes and lines of tuids, checked for repeats at the end: 16 bytes a unit instead of a
         # set of strings, and no more than TUID_CHECK_LIMIT of them, so memory stays bounded.
         self._tuid_hashes = array("q")
@@ -224,7 +225,7 @@ class TmxReader:
                 self._check_document(elem)
                 first = False
             tag = elem.tag
-            if tag == self._ns + "tu":
+            if tag == self._tags["tu"]:
                 if self.header is None:
                     if not self.skip_invalid:
                         raise self._error("no <header> before the first <tu>", elem.sourceline)
@@ -246,7 +247,7 @@ class TmxReader:
                 if unit is not None:
                     self.units_read += 1
                     yield unit
-            elif tag == self._ns + "header":
+            elif tag == self._tags["header"]:
                 if self.header is not None:
                     raise self._error("more than one <header>", elem.sourceline)
                 self.header = self._parse_header(elem)
@@ -285,6 +286,7 @@ class TmxReader:
         tag = root.tag if isinstance(root.tag, str) else ""
         if tag == f"{{{TMX_NAMESPACE}}}tmx":
             self._ns = f"{{{TMX_NAMESPACE}}}"
+            self._tags = _tag_names(self._ns)
         elif tag != "tmx":
             raise self._error(
                 f"not a TMX document: the root element is <{etree.QName(tag).localname}>", root.sourceline
@@ -345,9 +347,12 @@ class TmxReader:
         return header
 
     def _prop(self, elem: Any) -> Prop:
-        ptype = elem.get("type")
+        attrib = elem.attrib
+        ptype = attrib.get("type")
         if ptype is None:
             raise _UnitError("<prop> without a type attribute", elem.sourceline)
+        if len(attrib) == 1 and len(elem) == 0:  # the usual <prop type="…">text</prop>
+            return Prop(ptype, elem.text or "")
         lang, extra = _lang_and_extra(elem, ("type",))
         return Prop(ptype, _flat_text(elem), lang, extra)
 
@@ -360,12 +365,12 @@ class TmxReader:
         unit = TranslationUnit(line=line)
         self._attributes(elem, unit, _UNIT_FIELDS, unit.extra_attrs)
         status_raw: str | None = None
-        ns = self._ns
+        tags = self._tags
         for child in elem:
             tag = child.tag
-            if tag == ns + "tuv":
+            if tag == tags["tuv"]:
                 unit.variants.append(self._parse_variant(child))
-            elif tag == ns + "prop":
+            elif tag == tags["prop"]:
                 prop = self._prop(child)
                 if prop.type == STATUS_PROP and status_raw is None:
                     status_raw = prop.value
@@ -373,7 +378,7 @@ class TmxReader:
                     unit.rejected = prop.value.strip().lower() in _TRUE_VALUES
                 else:
                     unit.props.append(prop)
-            elif tag == ns + "note":
+            elif tag == tags["note"]:
                 unit.notes.append(self._note_element(child))
             elif isinstance(tag, str):
                 raise _UnitError(f"unexpected <{self._local(tag)}> in <tu>", child.sourceline)
@@ -437,17 +442,17 @@ class TmxReader:
         self._attributes(elem, variant, _VARIANT_FIELDS, variant.extra_attrs, skip=(XML_LANG, "lang"))
         if XML_LANG in elem.attrib and "lang" in elem.attrib:
             variant.extra_attrs["lang"] = elem.get("lang")
-        ns = self._ns
+        tags = self._tags
         for child in elem:
             tag = child.tag
-            if tag == ns + "seg":
+            if tag == tags["seg"]:
                 segs += 1
                 if segs > 1:
                     raise _UnitError("<tuv> with more than one <seg>", child.sourceline)
                 variant.segment = self._segment(child)
-            elif tag == ns + "prop":
+            elif tag == tags["prop"]:
                 variant.props.append(self._prop(child))
-            elif tag == ns + "note":
+            elif tag == tags["note"]:
                 variant.notes.append(self._note_element(child))
             elif isinstance(tag, str):
                 raise _UnitError(f"unexpected <{self._local(tag)}> in <tuv>", child.sourceline)
@@ -496,6 +501,11 @@ def segment_from_xml(markup: str) -> Segment:
         return Segment.from_text(markup)
     parser = etree.XMLParser(**SAFE_XML_OPTIONS)
     return _read_segment(etree.fromstring(f"<seg>{markup}</seg>", parser))
+
+
+def _tag_names(ns: str) -> dict[str, str]:
+    """The element names to compare tags with, namespaced or not (computed once, not per element)."""
+    return {name: ns + name for name in ("tu", "header", "tuv", "prop", "note", "seg")}
 
 
 def _syntax_error_details(exc: etree.XMLSyntaxError) -> tuple[int | None, int | None, str]:
