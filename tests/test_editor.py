@@ -201,3 +201,21 @@ def test_help_palette_and_footer_share_one_declaration() -> None:
     assert EditorApp.BINDINGS == keys.BINDINGS
     confirm = next(b for b in keys.BINDINGS if b.action == "confirm_next")
     assert {"ctrl+enter", "ctrl+j", "f2"} <= set(confirm.key.split(","))
+
+
+@run_async
+async def test_matches_are_prefetched_cached_and_dropped_when_the_memories_change(work: Path) -> None:
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        app.go_to(10)
+        await settle(app, pilot)
+        # The next segments' matches are ready before the translator gets there.
+        assert {10, 11, 12, 13} <= set(app.matches)
+        cached = app.matches[11]
+        app.go_to(11)
+        assert app.matches[11] is cached  # shown from the cache, not looked up again
+        app._memories_loaded([], app.doc_index, app.references)  # type: ignore[arg-type]  # memories replaced
+        assert 12 not in app.matches  # stale matches are gone
+        await settle(app, pilot)
+        assert 11 in app.matches and app.matches[11] is not cached

@@ -83,6 +83,14 @@ class Row:
     #: The target came from the source or a match: its placeholders take the source's codes first.
     codes_from_source: bool = False
     _keys: tuple[str, str] | None = field(default=None, repr=False)
+    _words: int | None = field(default=None, repr=False)
+
+    @property
+    def source_words(self) -> int:
+        """Words of the source (counted once: the source is not edited)."""
+        if self._words is None:
+            self._words = count_words(self.source_text)
+        return self._words
 
     @property
     def source_text(self) -> str:
@@ -286,7 +294,7 @@ class Document:
         counts: dict[str, tuple[int, int]] = {s.value: (0, 0) for s in Status}
         counts["rejected"] = (0, 0)
         for r in self.rows:
-            words = count_words(r.source_text)
+            words = r.source_words
             for key in (r.status.value, "rejected") if r.unit.rejected else (r.status.value,):
                 segs, total = counts[key]
                 counts[key] = (segs + 1, total + words)

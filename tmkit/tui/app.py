@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TextArea
+from textual.worker import get_current_worker
 
 from tmkit.editing import ChangedOnDiskError, Document, edit_effort
 from tmkit.formats.tmx_reader import load_tmx
@@ -42,6 +43,8 @@ from tmkit.tui.widgets.segment_list import SegmentList
 FILTERS: tuple[str | None, ...] = (None, *(s.value for s in Status), "rejected")
 #: Matches shown per segment (Ctrl+1…5 insert them).
 MATCHES_SHOWN = 5
+#: Segments after the current one whose matches are prefetched.
+PREFETCH = 3
 #: Seconds of quiet typing after which the target is committed to the document (and its journal).
 COMMIT_DELAY = 0.6
 
@@ -81,7 +84,10 @@ class EditorApp(App[None]):
         self.query_text = ""
         self.matcher = Matcher()
         self.doc_index: MemoryIndex | None = None
+        #: Matches by row, prefetched or looked up, for the current `matcher` (emptied when it changes).
         self.matches: dict[int, list[Match]] = {}
+        #: The row a matching worker is working on (its result will show itself).
+        self._matching: int | None = None
         self.inserted: dict[int, str] = {}
         self.references: list[str | None] = []
         self.loaded_editor_text = ""
@@ -261,30 +267,60 @@ class EditorApp(App[None]):
         self.update_scores()
 
     def lookup(self, row: int) -> None:
-        panel = self._find(MatchesPanel)
+        """Show the row's matches (from the cache when prefetched), and prefetch the segments likely next."""
         if row in self.matches:
             self._show_matches(row)
-            return
-        panel.show([], "", self.mode, busy=True)
-        self.find_matches(row)
+            wanted = []
+        else:
+            self._find(MatchesPanel).show([], "", self.mode, busy=True)
+            wanted = [row] if row != self._matching else []  # one in flight shows itself when done
+        wanted += [r for r in self._likely_next(row) if r not in self.matches and r != self._matching]
+        if wanted:
+            self.find_matches(wanted, self.matcher)
+
+    def _likely_next(self, row: int) -> list[int]:
+        """The segments the translator probably moves to next: the following ones listed, the next unconfirmed."""
+        assert self.document is not None
+        shown = self._find(SegmentList).rows_shown
+        at = shown.index(row) if row in shown else -1
+        following = shown[at + 1 : at + 1 + PREFETCH] if at >= 0 else list(range(row + 1, row + 1 + PREFETCH))
+        unconfirmed = self.document.next_unconfirmed(row)
+        if unconfirmed is not None and unconfirmed not in following:
+            following.append(unconfirmed)
+        return [r for r in following if 0 <= r < len(self.document)]
 
     @work(thread=True, exclusive=True, group="matches", exit_on_error=False, description="matching")
-    def find_matches(self, row: int) -> None:
+    def find_matches(self, rows: list[int], matcher: Matcher) -> None:
+        """Matches of ``rows`` in order, each cached and shown as it comes; a newer lookup cancels the rest."""
+        worker = get_current_worker()
+        for row in rows:
+            if worker.is_cancelled or matcher is not self.matcher:
+                return
+            if row in self.matches:
+                continue
+            self._matching = row
+            try:
+                found = self._match_row(row, matcher)
+            finally:
+                if self._matching == row:
+                    self._matching = None
+            self.call_from_thread(self._matches_found, row, found, matcher)
+
+    def _match_row(self, row: int, matcher: Matcher) -> list[Match]:
         assert self.document is not None
         rows = self.document.rows
         source = rows[row].source.segment
         previous = rows[row - 1].source.segment if row > 0 else None
         following = rows[row + 1].source.segment if row + 1 < len(rows) else None
-        matcher = self.matcher
         found = matcher.match(source, limit=MATCHES_SHOWN + 1, previous=previous, following=following)
         # The file's own entry for this very segment is not a suggestion for it.
         own = (rows[row].source_text, rows[row].target_text)
         found = [m for m in found if (m.source.plain, m.target.plain) != own or m.memory != self.options.path.name]
-        self.call_from_thread(self._matches_found, row, found[:MATCHES_SHOWN], matcher)
+        return found[:MATCHES_SHOWN]
 
     def _matches_found(self, row: int, found: list[Match], matcher: Matcher) -> None:
         if matcher is not self.matcher:
-            return  # looked up before the memories were loaded: a newer lookup is on its way
+            return  # looked up in memories since replaced: the cache was emptied, a newer lookup is on its way
         self.matches[row] = found
         segments = self._find(SegmentList)
         if found:

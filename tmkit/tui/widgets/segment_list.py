@@ -12,9 +12,10 @@ from tmkit.tui.messages import SegmentChosen
 
 STATUS_MARK = {"new": "·", "draft": "✎", "translated": "✓", "reviewed": "✔", "final": "★"}
 STATUS_STYLE = {"new": "dim", "draft": "yellow", "translated": "green", "reviewed": "bold green", "final": "bold cyan"}
-#: Rows drawn before the first screen (after the current row), then per batch while idle.
+#: Rows drawn before the first screen (after the current row), then per batch while idle: small
+#: batches (a few ms each) so a key pressed meanwhile waits for one batch at most.
 FIRST_BATCH = 100
-LATER_BATCH = 250
+LATER_BATCH = 40
 SOURCE_WIDTH = 32
 TARGET_WIDTH = 24
 
