@@ -48,6 +48,7 @@ async def test_unmappable_placeholders_stay_unconfirmed_and_codes_are_kept(work:
         assert app.document is not None
         assert app.document.rows[0].status is Status.DRAFT and not app.document.rows[0].confirmed
         note = str(app.query_one(StatusBar).render())
+        assert "draft" in str(app.query_one("#target").border_title)
         assert "segment 1" in note and "{/1}" in note
         await pilot.press("ctrl+s")
         await settle(app, pilot)

@@ -130,3 +130,11 @@ def test_document_edits_keep_codes_and_refuse_unmappable_text(tmp_path_factory: 
     saved = load_tmx(doc.path).units[0].variant("en")
     assert saved is not None and saved.segment.content == (B, "President al-Assad", E, " receives", PH)
     assert validate_tmx(doc.path) == []
+
+
+def test_placeholders_stay_whole_in_an_rtl_line() -> None:
+    from tmkit.bidi_display import visual_line
+
+    shown = visual_line("{1}الرئيس الأسد{/1} يستقبل{2/}", rtl=True).text
+    assert shown.startswith("{2/}") and shown.endswith("{1}") and "{/1}" in shown
+    assert "\u2066" not in shown and "\u2069" not in shown

@@ -244,6 +244,36 @@ class VisualLine:
         return best if best is not None else 0
 
 
+def _levels_with_atoms(text: str, *, rtl: bool) -> list[int]:
+    """Embedding levels, with each code placeholder (`{1}`, `{/1}`, `{2/}`) kept as one LTR atom.
+
+    Without this an RTL line shows `{/1}` as `{1/}`; the placeholders are isolated (LRI…PDI)
+    for resolving only, never in the text shown or stored.
+    """
+    from tmkit.placeholders import PLACEHOLDER_RE
+
+    if "{" not in text or not PLACEHOLDER_RE.search(text):
+        return resolve_levels(text, rtl=rtl)
+    isolated: list[str] = []
+    where: list[int] = []
+    position = 0
+    for m in PLACEHOLDER_RE.finditer(text):
+        for ch in text[position : m.start()]:
+            where.append(len(isolated))
+            isolated.append(ch)
+        isolated.append("\u2066")
+        for ch in m.group(0):
+            where.append(len(isolated))
+            isolated.append(ch)
+        isolated.append("\u2069")
+        position = m.end()
+    for ch in text[position:]:
+        where.append(len(isolated))
+        isolated.append(ch)
+    levels = resolve_levels("".join(isolated), rtl=rtl)
+    return [levels[i] for i in where]
+
+
 @lru_cache(maxsize=8192)
 def visual_line(text: str, *, rtl: bool | None = None, shaping: bool = True) -> VisualLine:
     """``text`` (one line, logical order) reordered for a terminal that does no bidi.
@@ -256,7 +286,7 @@ def visual_line(text: str, *, rtl: bool | None = None, shaping: bool = True) -> 
     if not text:
         return VisualLine("", (), rtl)
     glyphs = shape_glyphs(text) if shaping else list(text)
-    levels = resolve_levels(text, rtl=rtl)
+    levels = _levels_with_atoms(text, rtl=rtl)
     units = _clusters(text)
     out: list[str] = []
     v2l: list[int] = []

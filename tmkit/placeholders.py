@@ -14,7 +14,7 @@ from tmkit.model import INLINE_TAGS, Content, Inline, Segment, normalize_content
 TOKEN_RE = re.compile(r"\{/?[^{}/\s]+/?\}")
 #: Tokens that are placeholders even when no code stands behind them (then they are an error);
 #: other brace text such as `{name}` is ordinary text.
-_NUMBERED_RE = re.compile(r"\{/?h?\d+/?\}")
+PLACEHOLDER_RE = _NUMBERED_RE = re.compile(r"\{/?h?\d+/?\}")
 
 
 class PlaceholderError(TmkitError):

@@ -259,9 +259,7 @@ class EditorApp(App[None]):
         self.loaded_editor_text = r.edit_text
         # A target whose placeholders did not map is shown as typed, for the translator to fix.
         editor.load_text(self.unmapped.get(row, r.edit_text))
-        self._find("#target").border_title = f"target · {row + 1} · {r.status.value}" + (
-            " · rejected" if r.unit.rejected else ""
-        )
+        self._show_title(row)
         self._find(SegmentList).select(row)
         self.lookup(row)
         self.update_scores()
@@ -384,7 +382,15 @@ class EditorApp(App[None]):
 
     def _row_changed(self, row: int) -> None:
         self._find(SegmentList).update_segment(row)
+        if row == self.current:
+            self._show_title(row)
         self.update_status()
+
+    def _show_title(self, row: int) -> None:
+        assert self.document is not None
+        r = self.document.rows[row]
+        rejected = " · rejected" if r.unit.rejected else ""
+        self._find("#target").border_title = f"target · {row + 1} · {r.status.value}{rejected}"
 
     # -- actions ---------------------------------------------------------------------------------
 
