@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from bidi import get_display
 
-from tmkit.bidi_display import needs_bidi, shape, visual_line
+from tmkit.bidi_display import editor_line, needs_bidi, shape, visual_line
 
 SHAPING = [
     ("بيت", "\ufe91\ufef4\ufe96"),  # initial beh, medial yeh, final teh
@@ -73,3 +73,43 @@ def test_lam_alef_paints_one_cell_for_two_characters() -> None:
 def test_only_rtl_text_is_transformed() -> None:
     assert not needs_bidi("plain English (with brackets) 12")
     assert needs_bidi("كلمة")
+
+
+# -- the editor's line: cursor cells and visual arrow moves (tmkit edit, app mode) ------------------
+
+
+def test_editor_line_rtl_is_right_aligned_with_the_end_cell_left_of_it() -> None:
+    line = editor_line("سلام", rtl=True, width=10)
+    assert line.visual.text == "\ufee1\ufefc\ufeb3"  # meem, lam-alef, seen: three cells
+    assert line.offset == 7
+    # The cursor sits on the character at its logical index; after the last one, left of the line.
+    assert [line.cursor_cell(i) for i in range(5)] == [9, 8, 8, 7, 6]
+    assert line.end_cell == 6
+
+
+def test_editor_line_moves_one_cell_on_screen_and_skips_the_merged_alef() -> None:
+    line = editor_line("سلام", rtl=True, width=10)
+    assert line.step(0, -1) == 1  # ← on an RTL line goes forward in reading order
+    assert line.step(1, -1) == 3  # lam and alef share a cell: the alef is no cursor stop
+    assert line.step(3, -1) == 4  # on to the end of the line
+    assert line.step(4, -1) is None  # the edge: the editor goes on to the next line
+    assert line.step(0, 1) is None
+    assert line.step(4, 1) == 3
+
+
+def test_editor_line_mixed_ltr_paragraph_and_clicks() -> None:
+    line = editor_line("abc بِسم", rtl=False, width=20)
+    assert line.visual.text == "abc \ufee2\ufeb4\ufe91\u0650"
+    assert line.offset == 0
+    # The Arabic word is reversed in place; the kasra shares its beh's cell and is no stop.
+    assert [line.cursor_cell(i) for i in range(9)] == [0, 1, 2, 3, 6, 6, 5, 4, 7]
+    assert line.logical_at(4) == 7 and line.logical_at(6) == 4 and line.logical_at(50) == 8
+    assert line.step(3, 1) == 7 and line.step(7, 1) == 6 and line.step(4, 1) == 8
+
+
+def test_editor_line_with_brackets_and_digits_keeps_logical_indices() -> None:
+    line = editor_line("سلام (1)", rtl=True, width=12)
+    assert line.visual.text == "(1) \ufee1\ufefc\ufeb3"
+    # Every logical index but the merged alef maps to a distinct cell, and back.
+    for logical in (0, 1, 3, 4, 5, 6, 7, 8):
+        assert line.logical_at(line.cursor_cell(logical)) == logical

@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 
 from tmkit.editing import ChangedOnDiskError, Document, edit_effort
 from tmkit.formats.tmx_reader import load_tmx
+from tmkit.langtags import primary_subtag
 from tmkit.matching.concordance import ConcordanceHit, concordance
 from tmkit.matching.matcher import Match, Matcher
 from tmkit.matching.memory_index import MemoryIndex, open_memory
@@ -37,10 +38,13 @@ from tmkit.tui.messages import (
     SegmentRejected,
 )
 from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, QuitScreen, RecoveryScreen
+from tmkit.tui.widgets.bidi_editor import BidiTextArea
 from tmkit.tui.widgets.panels import ConcordancePanel, MatchesPanel, ScorePanel, StatusBar
 from tmkit.tui.widgets.segment_list import SegmentList
 
 FILTERS: tuple[str | None, ...] = (None, *(s.value for s in Status), "rejected")
+#: Target languages written right to left (the target editor's paragraph direction).
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
 #: Matches shown per segment (Ctrl+1…5 insert them).
 MATCHES_SHOWN = 5
 #: Segments after the current one whose matches are prefetched.
@@ -97,7 +101,7 @@ class EditorApp(App[None]):
         self.status_note = ""
         self._commit_timer: Timer | None = None
         self._vte_switched = False
-        self._editor: TextArea | None = None
+        self._editor: BidiTextArea | None = None
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -109,7 +113,7 @@ class EditorApp(App[None]):
                 yield SegmentList(id="segments")
             with Vertical(id="right"):
                 yield Static(id="source", classes="panel")
-                yield TextArea(id="target", classes="panel", soft_wrap=True, tab_behavior="focus")
+                yield BidiTextArea(id="target", classes="panel", soft_wrap=True, tab_behavior="focus")
                 with VerticalScroll(id="matches-box", classes="panel"):
                     yield MatchesPanel(id="matches")
                 with VerticalScroll(id="concordance-box", classes="panel"):
@@ -119,7 +123,7 @@ class EditorApp(App[None]):
         yield Footer()
 
     @property
-    def editor(self) -> TextArea:
+    def editor(self) -> BidiTextArea:
         """The target editor (kept, not queried: it is needed on every keystroke)."""
         assert self._editor is not None
         return self._editor
@@ -130,7 +134,8 @@ class EditorApp(App[None]):
         return base.query_one(selector, expect)
 
     def on_mount(self) -> None:
-        self._editor = self._find(TextArea)
+        self._editor = self._find(BidiTextArea)
+        self._editor.set_bidi(self.mode, rtl=primary_subtag(self.options.target_lang) in RTL_LANGUAGES)
         self._find("#source").border_title = "source"
         self._find("#target").border_title = "target"
         self._find("#matches-box").border_title = "matches"
@@ -620,6 +625,7 @@ class EditorApp(App[None]):
         order = [BidiMode.APP, BidiMode.TERMINAL, BidiMode.OFF]
         self.mode = order[(order.index(self.mode) + 1) % len(order)] if self.mode in order else BidiMode.APP
         self._switch_vte(explicit=self.mode is BidiMode.APP)
+        self.editor.set_bidi(self.mode, rtl=self.editor.rtl)
         self.notify(f"Arabic display: {self.mode.value}")
         if self.document is not None:
             self._fill_list(self.current)

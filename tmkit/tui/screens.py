@@ -13,6 +13,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+#: How the cursor moves in the target editor (the help screen says it; bidi_editor does it).
+CURSOR_RULE = (
+    "Target editor, bidi app mode: ←/→ move one cell left/right on screen (visual order, as in CAT tools "
+    "on an RTL line: ← goes forward in Arabic); Home/End go to the start/end of the line in reading order; "
+    "Backspace deletes the character before the cursor in reading order, Delete the one under it. "
+    "The text is stored, copied and saved in logical order."
+)
+
 
 class HelpScreen(ModalScreen[None]):
     """Every key, from the same declaration the footer and the palette use."""
@@ -32,6 +40,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(binding.description, binding.key.replace(",", "  "), binding.tooltip)
         with Vertical(id="dialog"):
             yield Static(table)
+            yield Static(CURSOR_RULE, classes="hint")
             yield Static("Esc closes · F12 opens the command palette", classes="hint")
 
     async def action_dismiss(self, result: None = None) -> None:

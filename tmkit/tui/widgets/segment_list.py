@@ -95,6 +95,8 @@ class SegmentList(DataTable[Text]):
         if event.row_key.value is None:
             return
         row = int(event.row_key.value)
+        if event.cursor_row != self.cursor_row:
+            return  # stale: posted before the app moved the cursor on (e.g. row 0 while the list refills)
         if row in self._moved_to:
             self._moved_to.discard(row)
             return

@@ -1,0 +1,97 @@
+"""The Arabic target editor in app mode: logical buffer, visual line, cursor through the map (Pilot)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES
+from tests.test_editor import run_async, settle
+from tmkit.bidi_display import editor_line
+from tmkit.formats.tmx_reader import load_tmx
+from tmkit.tui.app import EditorApp, EditorOptions
+from tmkit.tui.display import BidiMode
+from tmkit.tui.widgets.bidi_editor import BidiTextArea
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    for name in ("article.tmx", "news-memory.tmx"):
+        shutil.copy(SAMPLES / name, tmp_path / name)
+    return tmp_path
+
+
+def english_to_arabic(work: Path, mode: BidiMode = BidiMode.APP) -> EditorApp:
+    return EditorApp(
+        EditorOptions(
+            path=work / "article.tmx",
+            memories=[work / "news-memory.tmx"],
+            source_lang="en",
+            target_lang="ar",
+            bidi=mode,
+            ask_recovery=False,
+        )
+    )
+
+
+@run_async
+async def test_arabic_typed_in_app_mode_is_saved_logical_and_painted_visual(work: Path) -> None:
+    app = english_to_arabic(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        editor = app.query_one("#target", BidiTextArea)
+        row = app.current
+        assert row is not None
+        editor.load_text("")
+        await pilot.press(*"سلام (1)")
+        await pilot.pause()
+        assert editor.text == "سلام (1)"  # the buffer is logical
+        width = editor.scrollable_content_region.width
+        expected = editor_line("سلام (1)", rtl=True, width=width)
+        shown = editor.visual_row(0)
+        assert shown is not None
+        cells, cursor = shown
+        assert cells.rstrip() == " " * expected.offset + "(1) \ufee1\ufefc\ufeb3"  # shaped, reordered, right-aligned
+        assert cursor == expected.end_cell  # the cursor after the last character: left of the line
+        # What is painted is the visual line, and the cursor cell is the mapped one.
+        painted = editor.render_line(0)
+        assert painted.text.rstrip().endswith("(1) \ufee1\ufefc\ufeb3")
+        assert app.cursor_position.x == editor.content_region.x + cursor
+        await pilot.press("home")  # logical start: the rightmost cell of an RTL line
+        assert editor.cursor_location == (0, 0)
+        assert editor.visual_row(0) == (cells, expected.cursor_cell(0))
+        await pilot.press("left", "left")  # visual moves: ← goes on in reading order, over the lam-alef
+        assert editor.cursor_location == (0, 3)
+        await pilot.press("right")
+        assert editor.cursor_location == (0, 1)
+        await pilot.press("end", "backspace", "backspace", "backspace", "backspace")
+        await pilot.press("ي", "ا")
+        assert editor.text == "سلامًا"[:4] + "يا"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    saved = load_tmx(work / "article.tmx")
+    variant = saved.units[row].variant("ar")
+    assert variant is not None and variant.text == "سلاميا"  # logical order, unshaped
+
+
+@run_async
+async def test_terminal_mode_paints_the_target_as_stored(work: Path) -> None:
+    app = english_to_arabic(work, BidiMode.TERMINAL)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        editor = app.query_one("#target", BidiTextArea)
+        row = app.current
+        editor.load_text("")
+        await pilot.press(*"سلام")
+        await pilot.pause()
+        assert editor.visual_row(0) is None
+        assert editor.render_line(0).text.startswith("سلام")
+        await pilot.press("f9")  # app → … cycles: terminal → off → app
+        await pilot.press("f9")
+        await pilot.pause()
+        assert app.mode is BidiMode.APP
+        assert app.current == row  # the list refilled for the new mode does not move to its first row
+        shown = editor.visual_row(0)
+        assert shown is not None and shown[0].rstrip().endswith("\ufee1\ufefc\ufeb3")

@@ -1,0 +1,176 @@
+"""The target editor: a TextArea whose buffer stays logical and whose lines are painted in visual order in ``app`` mode.
+
+Everything the app reads or writes (``text``, ``load_text``, ``replace``, undo, the selection,
+the journal and the saved TMX) is logical order, unshaped. Only painting and the cursor change:
+each wrapped line is shaped and reordered through `tmkit.bidi_display.editor_line` (RTL lines
+right-aligned), the cursor is drawn on the visual cell of the logical cursor, and Left/Right move
+one cell left/right on screen (visual movement, as in CAT tools and word processors on an RTL
+line); Home/End, Up/Down, Backspace and Delete keep their logical meaning. In the other modes it is
+a plain TextArea.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.events import MouseEvent
+from textual.geometry import Offset
+from textual.strip import Strip
+from textual.widgets import TextArea
+from textual.widgets.text_area import Location
+
+from tmkit.bidi_display import EditorLine, editor_line, needs_bidi
+from tmkit.tui.display import BidiMode
+
+
+class BidiTextArea(TextArea):
+    """A TextArea that paints RTL lines itself in ``app`` mode (see the module docstring)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.bidi_mode = BidiMode.OFF
+        #: The paragraph direction of the target language (fixed, not guessed per line).
+        self.rtl = False
+
+    def set_bidi(self, mode: BidiMode, *, rtl: bool) -> None:
+        """Paint in ``mode``; ``rtl`` for an Arabic (or other RTL) target."""
+        if (mode, rtl) != (self.bidi_mode, self.rtl):
+            self.bidi_mode = mode
+            self.rtl = rtl
+            self._line_cache.clear()
+            self.refresh()
+
+    # -- the visual line of a wrapped row --------------------------------------------------------
+
+    def _section(self, line_index: int, section_offset: int) -> tuple[int, int]:
+        """(start, end) logical columns of one wrapped section of a document line."""
+        line_length = len(self.document.get_line(line_index))
+        offsets = list(self.wrapped_document.get_offsets(line_index))
+        starts = [0, *offsets]
+        ends = [*offsets, line_length]
+        return starts[section_offset], ends[section_offset]
+
+    def _visual(self, line_index: int, section_offset: int) -> tuple[EditorLine, int, int] | None:
+        """The section's editor line and its logical bounds, or None when it is painted as it is."""
+        if self.bidi_mode is not BidiMode.APP or not self.soft_wrap:
+            return None
+        start, end = self._section(line_index, section_offset)
+        text = self.document.get_line(line_index)[start:end]
+        if not self.rtl and not needs_bidi(text):
+            return None
+        width = self.scrollable_content_region.width - self.gutter_width
+        return editor_line(text, rtl=self.rtl, width=width), start, end
+
+    def _cursor_section(self) -> tuple[EditorLine, int, int] | None:
+        row = self.cursor_location[0]
+        _, y = self.wrapped_document.location_to_offset(self.cursor_location)
+        info = self.wrapped_document._offset_to_line_info[y] if y < self.wrapped_document.height else None
+        if info is None or info[0] != row:
+            return None
+        return self._visual(row, info[1])
+
+    def visual_row(self, y: int) -> tuple[str, int | None] | None:
+        """What row ``y`` of the document (wrapped) shows in ``app`` mode: its cells, and the cursor's cell if there.
+
+        None when the row is painted as it is stored (no RTL text, or not ``app`` mode).
+        """
+        info = self.wrapped_document._offset_to_line_info[y] if y < self.wrapped_document.height else None
+        if info is None:
+            return None
+        line_index, section_offset = info
+        found = self._visual(line_index, section_offset)
+        if found is None:
+            return None
+        line, start, end = found
+        cells = " " * line.offset + line.visual.text
+        row, column = self.cursor_location
+        last = section_offset == len(self.wrapped_document.get_offsets(line_index))
+        on_row = row == line_index and (start <= column < end or (column == end and last))
+        return cells, (line.cursor_cell(column - start) if on_row else None)
+
+    def _render_line(self, y: int) -> Strip:
+        y_offset = y + self.scroll_offset.y
+        wrapped = self.wrapped_document
+        info = wrapped._offset_to_line_info[y_offset] if y_offset < wrapped.height else None
+        found = self._visual(*info) if info is not None else None
+        if info is None or found is None:
+            return super()._render_line(y)
+        line_index, section_offset = info
+        line, start, end = found
+        theme = self._theme
+        base_style = theme.base_style if theme and theme.base_style is not None else self.rich_style
+        text = Text(" " * line.offset + line.visual.text + " ", end="", no_wrap=True)
+        v2l = line.visual.v2l
+        selection = self.selection
+        cursor_row, cursor_column = selection.end
+        has_cursor_row = self._has_cursor and cursor_row == line_index
+        cursor_line_style = theme.cursor_line_style if theme and self.highlight_cursor_line else None
+        if has_cursor_row and cursor_line_style:
+            text.stylize(cursor_line_style)
+        top, bottom = sorted(selection)
+        if selection.start != selection.end and top[0] <= line_index <= bottom[0] and theme and theme.selection_style:
+            low = top[1] if top[0] == line_index else 0
+            high = bottom[1] if bottom[0] == line_index else end + 1
+            for position, index in enumerate(v2l):
+                if low <= start + index < high:
+                    cell = line.offset + line.cells[position]
+                    text.stylize(theme.selection_style, cell, cell + 1)
+        last = section_offset == len(wrapped.get_offsets(line_index))
+        on_section = start <= cursor_column < end or (cursor_column == end and last)
+        if cursor_row == line_index and on_section and self._draw_cursor and theme and theme.cursor_style:
+            cell = line.cursor_cell(cursor_column - start)
+            text.stylize(theme.cursor_style, cell, cell + 1)
+        target_width = self.scrollable_content_region.width - self.gutter_width
+        strip = Strip(text.render(self.app.console), cell_length=text.cell_len)
+        line_style = cursor_line_style if has_cursor_row else (theme.base_style if theme else None)
+        strip = strip.crop(0, target_width).extend_cell_length(target_width, line_style)
+        return strip.apply_style(base_style)
+
+    # -- the cursor ------------------------------------------------------------------------------
+
+    @property
+    def cursor_screen_offset(self) -> Offset:
+        offset = super().cursor_screen_offset
+        found = self._cursor_section()
+        if found is None:
+            return offset
+        line, start, _ = found
+        region_x = self.content_region.x
+        return Offset(region_x + self.gutter_width + line.cursor_cell(self.cursor_location[1] - start), offset.y)
+
+    def get_target_document_location(self, event: MouseEvent) -> Location:
+        location = super().get_target_document_location(event)
+        scroll_y = self.scroll_offset.y
+        y = event.y + scroll_y - self.gutter.top
+        info = self.wrapped_document._offset_to_line_info[y] if 0 <= y < self.wrapped_document.height else None
+        found = self._visual(*info) if info is not None else None
+        if info is None or found is None:
+            return location
+        line, start, _ = found
+        return (info[0], start + line.logical_at(event.x - self.gutter_width - self.gutter.left))
+
+    def _visual_move(self, direction: int, select: bool) -> bool:
+        """Move one cell left (-1) or right (+1) on screen; False when the line is not painted visually."""
+        found = self._cursor_section()
+        if found is None:
+            return False
+        line, start, _ = found
+        row, column = self.cursor_location
+        there = line.step(column - start, direction)
+        if there is None:
+            # Past the line's edge: on to the neighbouring line in reading order.
+            forward = (direction < 0) == line.visual.rtl
+            if forward:
+                super().action_cursor_right(select)
+            else:
+                super().action_cursor_left(select)
+            return True
+        self.move_cursor((row, start + there), select=select)
+        return True
+
+    def action_cursor_left(self, select: bool = False) -> None:
+        if not self._visual_move(-1, select):
+            super().action_cursor_left(select)
+
+    def action_cursor_right(self, select: bool = False) -> None:
+        if not self._visual_move(1, select):
+            super().action_cursor_right(select)
