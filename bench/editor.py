@@ -68,7 +68,8 @@ async def measure(document: Path, memory: Path, moves: int) -> dict[str, float |
         while app.document is None or not segments.row_count:  # type: ignore[attr-defined]
             await asyncio.sleep(0.002)
         first_screen = time.perf_counter() - started  # list and current segment in the DOM
-        await pilot.pause()  # and painted (waits on the worker building the file's own index: GIL)
+        while not app._first_paint.is_set():  # set after the refresh that painted them
+            await asyncio.sleep(0.002)
         painted = time.perf_counter() - started
         while app.matcher.memories == [] or app.current not in app.matches:
             await asyncio.sleep(0.002)

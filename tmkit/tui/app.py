@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,8 @@ MATCHES_SHOWN = 5
 PREFETCH = 3
 #: Seconds of quiet typing after which the target is committed to the document (and its journal).
 COMMIT_DELAY = 0.6
+#: Seconds the indexing worker waits at most for the first screen to be painted.
+FIRST_PAINT_WAIT = 2.0
 
 
 @dataclass
@@ -102,6 +105,8 @@ class EditorApp(App[None]):
         self._commit_timer: Timer | None = None
         self._vte_switched = False
         self._editor: BidiTextArea | None = None
+        #: Set once the first screen with the document is painted (the indexing worker waits for it).
+        self._first_paint = threading.Event()
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -187,6 +192,8 @@ class EditorApp(App[None]):
         o = self.options
         document = Document(o.path, source_lang=o.source_lang, target_lang=o.target_lang)
         self.call_from_thread(self._document_loaded, document)
+        # Indexing holds the GIL for seconds: let the first screen be painted before it starts.
+        self._first_paint.wait(FIRST_PAINT_WAIT)
         indexes = [open_memory(p, source_lang=o.source_lang, target_lang=o.target_lang) for p in o.memories]
         own = MemoryIndex.build(
             document.memory.units, source_lang=o.source_lang, target_lang=o.target_lang, name=o.path.name
@@ -203,6 +210,7 @@ class EditorApp(App[None]):
         first = document.next_unconfirmed(-1)
         self.go_to(first if first is not None else 0)
         self.editor.focus()
+        self.call_after_refresh(self._first_paint.set)
         if pending and self.options.ask_recovery:
             self.push_screen(RecoveryScreen(len(pending), document.journal_file), self._recovery_answered)
 
