@@ -95,3 +95,34 @@ async def test_terminal_mode_paints_the_target_as_stored(work: Path) -> None:
         assert app.current == row  # the list refilled for the new mode does not move to its first row
         shown = editor.visual_row(0)
         assert shown is not None and shown[0].rstrip().endswith("\ufee1\ufefc\ufeb3")
+
+
+@run_async
+async def test_keys_typed_before_the_file_is_shown_go_into_the_target(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen in tmux: a burst typed while the file was still being read went into the search box."""
+    import threading
+
+    from textual.widgets import Input
+
+    from tmkit.editing import Document
+
+    slow_init = Document.__init__
+    typed = threading.Event()
+
+    def slow(self: Document, *args: object, **kwargs: object) -> None:
+        typed.wait(5)  # a big file: the screen is up, the document not yet
+        slow_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Document, "__init__", slow)
+    app = EditorApp(EditorOptions(path=work / "article.tmx", memories=[work / "news-memory.tmx"], bidi=BidiMode.APP))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press(*"early ")
+        assert app.document is None
+        typed.set()
+        await settle(app, pilot)
+        assert app.query_one("#search", Input).value == ""
+        assert app.current is not None and app.document is not None
+        original = app.document.rows[app.current].edit_text
+        assert app.editor.text == "early " + original

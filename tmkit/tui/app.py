@@ -79,6 +79,8 @@ class EditorApp(App[None]):
     TITLE = "tmkit edit"
     BINDINGS: ClassVar[list[BindingType]] = list(keys.BINDINGS)
     COMMAND_PALETTE_BINDING = keys.COMMAND_PALETTE_KEY
+    #: The target has the keys from the start: typed before the file is read, they went into the search box.
+    AUTO_FOCUS = "#target"
 
     def __init__(self, options: EditorOptions) -> None:
         super().__init__()
@@ -204,11 +206,15 @@ class EditorApp(App[None]):
         self.call_from_thread(self._memories_loaded, indexes, own, references)
 
     def _document_loaded(self, document: Document) -> None:
+        # Typed before the file was shown (the target editor has the focus from the start): kept, not dropped.
+        early = self.editor.text if self.document is None and not self._first_paint.is_set() else ""
         self.document = document
         pending = document.pending_journal()
         self._fill_list(0)
         first = document.next_unconfirmed(-1)
         self.go_to(first if first is not None else 0)
+        if early:
+            self.editor.insert(early, (0, 0))
         self.editor.focus()
         self.call_after_refresh(self._first_paint.set)
         if pending and self.options.ask_recovery:
