@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+
+import pytest
+
 from tmkit.matching.concordance import Side, concordance, find_spans, word_variants
 from tmkit.matching.memory_index import MemoryIndex
 from tmkit.model import Segment, Status, TranslationUnit, Variant
@@ -62,3 +66,20 @@ def test_word_variants_and_spans() -> None:
     text = "قالَ: إنّ الاستثمارَ مُهمٌّ، والاستثمار ضروري"
     spans = find_spans(text, norm("الاستثمار"), norm)
     assert [text[a:b] for a, b in spans] == ["الاستثمارَ", "الاستثمار"]
+
+
+def test_common_words_give_the_first_hits_in_memory_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The package exports the function `concordance`, which hides the module of that name.
+    concordance_module = importlib.import_module("tmkit.matching.concordance")
+    # "الميناء" (the rarer word) first stands in ten entries without the phrase "في الميناء", then
+    # 280 entries have only the common word, and the phrase comes in the last ten.
+    pairs = [(f"زار الوفد الميناء رقم {i}", f"The delegation visited port {i}") for i in range(10)]
+    pairs += [(f"وصل الوفد في يوم {i}", f"The delegation arrived on day {i}") for i in range(280)]
+    pairs += [(f"رست السفينة في الميناء رقم {i}", f"The ship docked in port {i}") for i in range(10)]
+    units = [TranslationUnit([Variant("ar", Segment.from_text(a)), Variant("en", Segment.from_text(e))]) for a, e in pairs]
+    memory = MemoryIndex.build(units, source_lang="ar", target_lang="en")
+    monkeypatch.setattr(concordance_module, "_CAP_PER_HIT", 1)  # read too few entries first: the fallback must run
+    hits = concordance([memory], "في الميناء", limit=3)
+    assert [h.entry for h in hits] == [290, 291, 292]
+    everything = concordance([memory], "في", limit=400)
+    assert [h.entry for h in everything] == list(range(10, 300))

@@ -17,6 +17,8 @@ from tmkit.normalize import Normalizer, has_arabic
 
 #: Default number of concordance hits returned.
 CONCORDANCE_LIMIT = 20
+#: Entries of a common word's posting lists read first, per hit wanted (more only if too few hold the phrase).
+_CAP_PER_HIT = 100
 _ARABIC_PREFIXES = ("و", "ف", "ب", "ك", "ل", "وب", "فب", "ول", "فل", "وك")
 
 
@@ -85,14 +87,34 @@ def find_spans(text: str, phrase_key: str, normalizer: Normalizer) -> tuple[Span
     return tuple(spans)
 
 
-def _entries_with(words: WordIndex, phrase_key: str, *, arabic: bool) -> npt.NDArray[np.uint32]:
-    result: npt.NDArray[np.uint32] | None = None
-    for word in sorted(set(phrase_key.split()), key=len, reverse=True):
-        found = words.entries_any(word_variants(word, arabic=arabic))
-        result = found if result is None else np.intersect1d(result, found, assume_unique=True)
-        if len(result) == 0:
+def _entries_with(
+    words: WordIndex, phrase_key: str, *, arabic: bool, cap: int | None = None
+) -> tuple[npt.NDArray[np.uint32], bool]:
+    """Entries holding every word of the phrase (in any clitic form), sorted; and whether ``cap`` cut them.
+
+    The rarest word is read first and the others only checked against its entries, so a phrase
+    with a very common word (`في`) costs little. With ``cap``, only the first ``cap`` entries of
+    each posting list of the rarest word are read: enough when the first few hits are wanted.
+    """
+    lists = [[words.entries(form) for form in word_variants(word, arabic=arabic)] for word in set(phrase_key.split())]
+    lists = [[p for p in forms if len(p)] for forms in lists]
+    if not lists or any(not forms for forms in lists):
+        return np.empty(0, np.uint32), False
+    lists.sort(key=lambda forms: sum(len(p) for p in forms))
+    rarest, *others = lists
+    cut = cap is not None and any(len(p) > cap for p in rarest)
+    pieces = [p[:cap] for p in rarest] if cut else rarest
+    found = np.unique(np.concatenate(pieces)) if len(pieces) > 1 else np.asarray(pieces[0])
+    for forms in others:
+        keep = np.zeros(len(found), dtype=np.bool_)
+        for posting in forms:
+            where = np.searchsorted(posting, found)
+            inside = where < len(posting)
+            keep[inside] |= posting[where[inside]] == found[inside]
+        found = found[keep]
+        if len(found) == 0:
             break
-    return result if result is not None else np.empty(0, np.uint32)
+    return found, cut
 
 
 def concordance(
@@ -120,12 +142,13 @@ def concordance(
             if not phrase_key:
                 continue
             words = memory.source_words if which is Side.SOURCE else memory.target_words
-            for entry in _entries_with(words, phrase_key, arabic=norm.arabic).tolist():
-                source = segment_from_xml(memory.text("source_xml", entry)).plain
-                target = segment_from_xml(memory.text("target_xml", entry)).plain
-                searched = memory.text("source_key", entry) if which is Side.SOURCE else norm(target)
-                if phrase_key not in searched:
-                    continue
+            wanted = limit - len(hits)
+            entries, cut = _entries_with(words, phrase_key, arabic=norm.arabic, cap=wanted * _CAP_PER_HIT)
+            matching = _verified(memory, entries, phrase_key, norm, source_side=which is Side.SOURCE, wanted=wanted)
+            if cut and len(matching) < wanted:  # the first entries held too few hits: read them all
+                entries, _ = _entries_with(words, phrase_key, arabic=norm.arabic)
+                matching = _verified(memory, entries, phrase_key, norm, source_side=which is Side.SOURCE, wanted=wanted)
+            for entry, source, target in matching:
                 hits.append(
                     ConcordanceHit(
                         source=source,
@@ -138,9 +161,32 @@ def concordance(
                         tuid=memory.optional("tuid", entry),
                     )
                 )
-                if len(hits) >= limit:
-                    return hits
+            if len(hits) >= limit:
+                return hits
     return hits
+
+
+def _verified(
+    memory: MemoryIndex,
+    entries: npt.NDArray[np.uint32],
+    phrase_key: str,
+    norm: Normalizer,
+    *,
+    source_side: bool,
+    wanted: int,
+) -> list[tuple[int, str, str]]:
+    """The first ``wanted`` entries whose key really holds the phrase, with their texts."""
+    out: list[tuple[int, str, str]] = []
+    for entry in entries.tolist():
+        if source_side and phrase_key not in memory.text("source_key", entry):
+            continue  # checked on the key in memory, before reading any text from disk
+        target = segment_from_xml(memory.text("target_xml", entry)).plain
+        if not source_side and phrase_key not in norm(target):
+            continue
+        out.append((entry, segment_from_xml(memory.text("source_xml", entry)).plain, target))
+        if len(out) >= wanted:
+            break
+    return out
 
 
 def _sides(side: Side, phrase: str, memory: MemoryIndex) -> list[Side]:
