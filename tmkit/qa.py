@@ -48,7 +48,11 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check("empty-target", Severity.ERROR, "the source has text and the target has none"),
     Check("same-as-source", Severity.WARNING, "the target is the source copied unchanged"),
-    Check("untranslated-latin", Severity.WARNING, "Latin words in an Arabic target that the source does not have"),
+    Check(
+        "untranslated-latin",
+        Severity.WARNING,
+        "Latin words in an Arabic target, other than names and acronyms of the source",
+    ),
     Check("untranslated-arabic", Severity.WARNING, "Arabic words left in a target in another language"),
     Check("end-punctuation", Severity.WARNING, "the end punctuation does not correspond (? ↔ ؟, , ↔ ،, ; ↔ ؛)"),
     Check("double-space", Severity.WARNING, "doubled spaces in the target that the source does not have"),
