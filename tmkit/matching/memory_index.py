@@ -28,7 +28,7 @@ from tmkit.model import Status, TranslationUnit, Variant
 from tmkit.normalize import Normalizer
 
 #: Bump when the cached index layout or the way entries are made changes.
-INDEX_FORMAT = "tmkit-index-4"
+INDEX_FORMAT = "tmkit-index-5"
 CONTEXT_PROPS = {"prev": ("x-context-prev", "prev"), "next": ("x-context-next", "next")}
 _STATUS_CODES = {status: number for number, status in enumerate(Status)}
 _STATUSES = list(Status)
@@ -48,6 +48,8 @@ _STRING_COLUMNS = (
 _HOT_ARRAYS = ("candidates.", "column.source_key.", "status", "context_")
 #: String columns kept in memory; the others are read from their files entry by entry.
 _HOT_COLUMNS = ("source_key",)
+#: Columns of normalized keys, stored one byte per Arabic letter.
+_COMPACT_COLUMNS = ("source_key",)
 
 
 def context_hash(key: str | None) -> int:
@@ -165,7 +167,10 @@ class MemoryIndex:
             source_lang=source_lang,
             target_lang=target_lang,
             normalizer=source_norm,
-            columns={name: StringColumn.from_strings(values) for name, values in columns.items()},
+            columns={
+                name: StringColumn.from_strings(values, compact=name in _COMPACT_COLUMNS)
+                for name, values in columns.items()
+            },
             status=np.array(statuses, dtype=np.uint8),
             context_prev=prev_hashes,
             context_next=next_hashes,
@@ -239,7 +244,9 @@ class MemoryIndex:
             raise ValueError("index made by another version")
         arrays = {name: _load_array(path / f"{name}.npy", hot=name.startswith(_HOT_ARRAYS)) for name in meta["arrays"]}
         columns: dict[str, StringColumn | FileStringColumn] = {
-            name: StringColumn(arrays[f"column.{name}.blob"], arrays[f"column.{name}.starts"])
+            name: StringColumn(
+                arrays[f"column.{name}.blob"], arrays[f"column.{name}.starts"], compact=name in _COMPACT_COLUMNS
+            )
             if name in _HOT_COLUMNS
             else FileStringColumn(str(path / f"column.{name}.bin"), arrays[f"column.{name}.starts"])
             for name in _STRING_COLUMNS
