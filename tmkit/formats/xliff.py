@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from typing import Any
 
 from lxml import etree
@@ -11,7 +10,19 @@ from lxml import etree
 from tmkit.atomic import atomic_write
 from tmkit.errors import InputError
 from tmkit.formats.xml_safety import ILLEGAL_CHAR_RE, SAFE_XML_OPTIONS
-from tmkit.model import Content, Header, Inline, Memory, Note, Prop, Segment, Status, TranslationUnit, Variant
+from tmkit.model import (
+    Content,
+    Header,
+    Inline,
+    Memory,
+    Note,
+    Prop,
+    Segment,
+    Status,
+    TranslationUnit,
+    Variant,
+    normalize_content,
+)
 
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -381,26 +392,16 @@ def _content_12(elem: Any, path: str) -> list[Content]:
                     attrs.append((qname.localname, value))
             order = {"i": 0, "x": 1, "pos": 2, "type": 3}
             attrs.sort(key=lambda kv: order.get(kv[0], 9))
-            parts.append(Inline(tmx_tag, tuple(attrs), tuple(_merge(inner))))
+            parts.append(Inline(tmx_tag, tuple(attrs), normalize_content(inner)))
         elif tag == "mrk":
             mtype = child.get("mtype")
             hi_attrs = () if mtype in (None, "x-tmkit-hi") else (("type", mtype),)
-            parts.append(Inline("hi", hi_attrs, tuple(_merge(inner))))
+            parts.append(Inline("hi", hi_attrs, normalize_content(inner)))
         else:
             parts.extend(inner)
         if child.tail:
             parts.append(child.tail)
     return parts
-
-
-def _merge(parts: Iterable[Content]) -> list[Content]:
-    out: list[Content] = []
-    for part in parts:
-        if isinstance(part, str) and out and isinstance(out[-1], str):
-            out[-1] += part
-        elif part != "":
-            out.append(part)
-    return out
 
 
 def _content_2(elem: Any, data: dict[str, str], path: str) -> list[Content]:
@@ -439,7 +440,7 @@ def _content_2(elem: Any, data: dict[str, str], path: str) -> list[Content]:
             parts.extend(_content_2(child, data, path))
             parts.append(Inline("ept", (("i", ident),), (end,) if end else ()))
         elif tag == "mrk":
-            inner = tuple(_merge(_content_2(child, data, path)))
+            inner = normalize_content(_content_2(child, data, path))
             parts.append(Inline("hi", (), inner))
         else:
             parts.extend(_content_2(child, data, path))
@@ -449,7 +450,7 @@ def _content_2(elem: Any, data: dict[str, str], path: str) -> list[Content]:
 
 
 def _segment(parts: list[Content]) -> Segment:
-    return Segment(tuple(_merge(parts)))
+    return Segment(normalize_content(parts))
 
 
 def _parse(path: str) -> Any:
