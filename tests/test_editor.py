@@ -219,3 +219,27 @@ async def test_matches_are_prefetched_cached_and_dropped_when_the_memories_chang
         assert 12 not in app.matches  # stale matches are gone
         await settle(app, pilot)
         assert 11 in app.matches and app.matches[11] is not cached
+
+
+@run_async
+async def test_unreadable_file_ends_the_editor_with_the_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.tmx"
+    broken.write_text('<tmx version="1.4"><header/><body>\n<tu>', encoding="utf-8")
+    app = EditorApp(EditorOptions(path=broken, memories=[], bidi=BidiMode.OFF))
+    async with app.run_test() as pilot:
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if app.load_error is not None:
+                break
+    assert app.load_error is not None and app.load_error.startswith(f"{broken}:2:")
+    assert app.return_code == 2
+
+
+def test_unreadable_file_from_the_command_line(tmp_path: Path) -> None:
+    from tests.conftest import run_tmkit
+
+    broken = tmp_path / "broken.tmx"
+    broken.write_text('<tmx version="1.4"><header/><body>\n<tu>', encoding="utf-8")
+    result = run_tmkit("edit", str(broken))
+    assert result.returncode == 2
+    assert f"tmkit: error: {broken}:2:" in result.stderr and "Traceback" not in result.stderr

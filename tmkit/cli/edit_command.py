@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tmkit.cli.common import EXIT_OK
+from tmkit.cli.common import EXIT_OK, EXIT_USAGE, error
 from tmkit.editing import prepare_job
 from tmkit.errors import InputError
 from tmkit.langtags import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
@@ -61,8 +61,12 @@ def register(commands: Any) -> None:
 def run_edit(args: argparse.Namespace) -> int:
     from tmkit.tui.app import EditorApp
 
-    EditorApp(options_from_args(args)).run()
-    return EXIT_OK
+    app = EditorApp(options_from_args(args))
+    app.run()
+    if app.load_error is not None:
+        error(app.load_error)
+        return EXIT_USAGE
+    return app.return_code or EXIT_OK
 
 
 def options_from_args(args: argparse.Namespace) -> EditorOptions:

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input, Static, TextArea
 from textual.worker import get_current_worker
 
 from tmkit.editing import ChangedOnDiskError, Document, edit_effort
+from tmkit.errors import TmkitError
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.langtags import primary_subtag
 from tmkit.matching.concordance import ConcordanceHit, concordance
@@ -109,6 +110,8 @@ class EditorApp(App[None]):
         self._editor: BidiTextArea | None = None
         #: Set once the first screen with the document is painted (the indexing worker waits for it).
         self._first_paint = threading.Event()
+        #: Why the file (or a memory, or the reference) could not be opened; the editor then exits.
+        self.load_error: str | None = None
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -181,29 +184,38 @@ class EditorApp(App[None]):
         elif answer == "quit":
             self._leave()  # the journal keeps the edits: the next start offers them back
 
-    def _leave(self) -> None:
+    def _leave(self, *, return_code: int = 0) -> None:
         self._switch_vte(explicit=False)
         if self.document is not None:
             self.document.close_journal()
-        self.exit()
+        self.exit(return_code=return_code)
 
     # -- loading (workers) -----------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="reading the file")
     def load_document(self) -> None:
         o = self.options
-        document = Document(o.path, source_lang=o.source_lang, target_lang=o.target_lang)
-        self.call_from_thread(self._document_loaded, document)
-        # Indexing holds the GIL for seconds: let the first screen be painted before it starts.
-        self._first_paint.wait(FIRST_PAINT_WAIT)
-        indexes = [open_memory(p, source_lang=o.source_lang, target_lang=o.target_lang) for p in o.memories]
-        own = MemoryIndex.build(
-            document.memory.units, source_lang=o.source_lang, target_lang=o.target_lang, name=o.path.name
-        )
-        references: list[str | None] = []
-        if o.reference is not None:
-            references = _align_reference(document, load_tmx(o.reference), o.source_lang, o.target_lang)
+        try:
+            document = Document(o.path, source_lang=o.source_lang, target_lang=o.target_lang)
+            self.call_from_thread(self._document_loaded, document)
+            # Indexing holds the GIL for seconds: let the first screen be painted before it starts.
+            self._first_paint.wait(FIRST_PAINT_WAIT)
+            indexes = [open_memory(p, source_lang=o.source_lang, target_lang=o.target_lang) for p in o.memories]
+            own = MemoryIndex.build(
+                document.memory.units, source_lang=o.source_lang, target_lang=o.target_lang, name=o.path.name
+            )
+            references: list[str | None] = []
+            if o.reference is not None:
+                references = _align_reference(document, load_tmx(o.reference), o.source_lang, o.target_lang)
+        except (TmkitError, OSError) as exc:
+            # A file that cannot be read ends the editor with tmkit's one-line error and exit code 2.
+            self.call_from_thread(self._load_failed, str(exc))
+            return
         self.call_from_thread(self._memories_loaded, indexes, own, references)
+
+    def _load_failed(self, message: str) -> None:
+        self.load_error = message
+        self._leave(return_code=2)  # tmkit's exit code for unreadable input
 
     def _document_loaded(self, document: Document) -> None:
         # Typed before the file was shown (the target editor has the focus from the start): kept, not dropped.
