@@ -167,9 +167,9 @@ class Matcher:
         keys = known_keys if known_keys is not None else memory.columns["source_key"].take(entries)
         chosen = _best_by_characters(query.key, keys, depth=max(limit * 4, RESCORE_DEPTH), cutoff=min_char)
         always: set[int] = set()  # scored in full whatever their provisional score
-        if NUMBER_RE.search(query.key):
+        masked = mask_numbers(query.key) if NUMBER_RE.search(query.key) else None
+        if masked is not None:
             # A difference only in numbers is repaired to 99, even when many characters differ.
-            masked = mask_numbers(query.key)
             always.update(i for i, key in enumerate(keys) if mask_numbers(key) == masked)
         norm = memory.normalizer
         loose = loose_normalizer(norm) if norm.arabic else None
@@ -194,7 +194,7 @@ class Matcher:
         for position in to_score:
             entry = int(entries[position])
             stored = prepare(segment_from_xml(memory.text("source_xml", entry)), norm)
-            numbers_only = bool(NUMBER_RE.search(stored.key)) and mask_numbers(stored.key) == mask_numbers(query.key)
+            numbers_only = masked is not None and mask_numbers(stored.key) == masked
             target = segment_from_xml(memory.text("target_xml", entry)) if numbers_only else None
             status = memory.status_of(entry)
             same_context = (
