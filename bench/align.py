@@ -10,9 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tmkit.alignment import AlignedPair, align_paragraphs  # noqa: E402
 from tmkit.formats.tmx_reader import load_tmx  # noqa: E402
-from tmkit.segmentation import split_sentences  # noqa: E402
+from tmkit.text.alignment import AlignedPair, align_paragraphs  # noqa: E402
+from tmkit.text.segmentation import split_sentences  # noqa: E402
 
 GOLD2 = ROOT / "tests" / "data" / "alignment" / "article2.gold.tsv"
 

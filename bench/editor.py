@@ -26,7 +26,7 @@ def files(segments: int, memory: int) -> tuple[Path, Path]:
     from synthetic import memory_pairs
 
     from tmkit.formats.tmx_writer import write_tmx
-    from tmkit.model import Header, Segment, Status, TranslationUnit, Variant
+    from tmkit.memory.model import Header, Segment, Status, TranslationUnit, Variant
 
     DATA.mkdir(exist_ok=True)
     memory_file, document = DATA / f"editor-memory-{memory}.tmx", DATA / f"editor-doc-{segments}.tmx"

@@ -49,7 +49,7 @@ def synthetic_files(size: int, queries: int) -> tuple[Path, Path]:
     from synthetic import queries as make_queries
 
     from tmkit.formats.tmx_writer import write_tmx
-    from tmkit.model import Header, Segment, TranslationUnit, Variant
+    from tmkit.memory.model import Header, Segment, TranslationUnit, Variant
 
     DATA.mkdir(exist_ok=True)
     tmx, query_file = DATA / f"match-{size}.tmx", DATA / f"match-{size}.queries.json"
@@ -72,7 +72,7 @@ def synthetic_files(size: int, queries: int) -> tuple[Path, Path]:
 def corpus_files(prefix: str, queries: int) -> tuple[Path, Path]:
     """A memory from line-aligned `PREFIX.ar`/`PREFIX.en`; every 20th pair is held out as a query."""
     from tmkit.formats.tmx_writer import write_tmx
-    from tmkit.model import Header, Segment, TranslationUnit, Variant
+    from tmkit.memory.model import Header, Segment, TranslationUnit, Variant
 
     arabic = Path(prefix + ".ar").read_text(encoding="utf-8").splitlines()
     english = Path(prefix + ".en").read_text(encoding="utf-8").splitlines()

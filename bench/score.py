@@ -132,8 +132,8 @@ def run_child(
         refs, hyps = _read_like_sacrebleu(ref), _read_like_sacrebleu(hyp)
         scores = {key: makers[key]().corpus_score(hyps, [refs]).score for key in metrics}
     elif case == "tmkit api":
-        from tmkit.evalset import load_eval_set
-        from tmkit.scoring import score_corpus
+        from tmkit.quality.scoring import score_corpus
+        from tmkit.quality.testsets import load_eval_set
 
         started, cpu_started = time.perf_counter(), time.process_time()
         evalset = load_eval_set(references=[str(ref)], hypothesis=str(hyp)).complete()

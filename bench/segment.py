@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tmkit.segmentation import split_paragraph  # noqa: E402
+from tmkit.text.segmentation import split_paragraph  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "segmentation"
 NAIVE_RE = re.compile(r"(?<=[.!?؟…])\s+")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tmkit.model import Content, Header, TranslationUnit
+    from tmkit.memory.model import Content, Header, TranslationUnit
 
 # Imports of tmkit, lxml and translate-toolkit are made inside the functions that need them, so
 # that each measuring child process loads only what its own case uses (that is its peak RSS).
@@ -114,7 +114,7 @@ def _sentence(rng: random.Random, words: tuple[str, ...], length: int, arabic: b
 
 
 def _content(words: list[str], markup: str | None, span: tuple[int, int]) -> tuple[Content, ...]:
-    from tmkit.model import Inline, normalize_content
+    from tmkit.memory.model import Inline, normalize_content
 
     if markup is None:
         return (" ".join(words),)
@@ -143,7 +143,7 @@ def _span(rng: random.Random, length: int) -> tuple[int, int]:
 
 def header() -> Header:
     """The header of every generated file."""
-    from tmkit.model import Header, Prop
+    from tmkit.memory.model import Header, Prop
 
     return Header(
         srclang="ar",
@@ -156,7 +156,7 @@ def header() -> Header:
 
 def generate_units(count: int, seed: int) -> Iterator[TranslationUnit]:
     """``count`` Arabic–English units, the same ones for the same seed."""
-    from tmkit.model import Prop, Segment, Status, TranslationUnit, Variant
+    from tmkit.memory.model import Prop, Segment, Status, TranslationUnit, Variant
 
     rng = random.Random(seed)
     statuses = [Status(name) for name in STATUS_WEIGHTS]

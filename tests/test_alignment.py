@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLES, run_tmkit
-from tmkit.alignment import align_paragraphs, align_sentences, pairs_to_memory
 from tmkit.formats.tmx_reader import load_tmx
-from tmkit.model import Status
-from tmkit.segmentation import split_sentences
+from tmkit.memory.model import Status
+from tmkit.text.alignment import align_paragraphs, align_sentences, pairs_to_memory
+from tmkit.text.segmentation import split_sentences
 
 
 def test_one_to_two_and_omission_links() -> None:
@@ -69,7 +69,7 @@ def test_align_command(tmp_path: Path) -> None:
 
 
 def test_numbers_with_arabic_scale_words_are_anchors() -> None:
-    from tmkit.alignment import _anchor_score
+    from tmkit.text.alignment import _anchor_score
 
     assert _anchor_score("بلغ عدد الزوار ٢٠٠ ألف زائر.", "Visitors reached 200,000.") == 1
     assert _anchor_score("بلغت الاستثمارات 3 مليارات دولار.", "Investments reached 3 billion dollars.") == 1
@@ -79,9 +79,9 @@ def test_numbers_with_arabic_scale_words_are_anchors() -> None:
 @pytest.mark.parametrize("change", ["split third paragraph", "last paragraph left out"])
 def test_paragraph_boundaries_hold_when_paragraph_counts_differ(change: str) -> None:
     from tests.conftest import SAMPLES
-    from tmkit.alignment import align_paragraphs
     from tmkit.formats.tmx_reader import load_tmx
-    from tmkit.segmentation import split_sentences
+    from tmkit.text.alignment import align_paragraphs
+    from tmkit.text.segmentation import split_sentences
 
     arabic = split_sentences((SAMPLES / "article.ar.txt").read_text(encoding="utf-8"), lang="ar")
     english = split_sentences((SAMPLES / "article.en.txt").read_text(encoding="utf-8"), lang="en")

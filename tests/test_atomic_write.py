@@ -14,7 +14,7 @@ import pytest
 from tmkit.atomic import atomic_write
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.model import Header, Memory, Segment, TranslationUnit, Variant
+from tmkit.memory.model import Header, Memory, Segment, TranslationUnit, Variant
 
 
 def small_memory(text: str) -> Memory:
@@ -54,7 +54,7 @@ def test_new_file_gets_umask_permissions(tmp_path: Path) -> None:
 WRITER = """
 import sys
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.model import Header, Segment, TranslationUnit, Variant
+from tmkit.memory.model import Header, Segment, TranslationUnit, Variant
 
 def units():
     for i in range(10_000_000):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from bidi import get_display
 
-from tmkit.bidi_display import editor_line, needs_bidi, shape, visual_line
+from tmkit.text.bidi import editor_line, needs_bidi, shape, visual_line
 
 SHAPING = [
     ("بيت", "\ufe91\ufef4\ufe96"),  # initial beh, medial yeh, final teh

@@ -11,7 +11,7 @@ from tests.conftest import SAMPLES, run_tmkit
 from tmkit import __version__
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.model import Header, Inline, Memory, Segment, Status, TranslationUnit, Variant, normalize_content
+from tmkit.memory.model import Header, Inline, Memory, Segment, Status, TranslationUnit, Variant, normalize_content
 
 SUBCOMMANDS = ["validate", "stats", "convert", "merge", "merge-driver"]
 

@@ -8,8 +8,8 @@ import pytest
 
 from tmkit.matching.concordance import Side, concordance, find_spans, word_variants
 from tmkit.matching.memory_index import MemoryIndex
-from tmkit.model import Segment, Status, TranslationUnit, Variant
-from tmkit.normalize import Normalizer
+from tmkit.memory.model import Segment, Status, TranslationUnit, Variant
+from tmkit.text.normalize import Normalizer
 
 
 def index() -> MemoryIndex:

@@ -14,9 +14,9 @@ from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from tests.conftest import SAMPLES
-from tmkit.editing import Document, journal_path
 from tmkit.formats.tmx_reader import load_tmx
-from tmkit.model import Status
+from tmkit.jobs.workfile import Document, journal_path
+from tmkit.memory.model import Status
 from tmkit.tui.app import EditorApp, EditorOptions
 from tmkit.tui.display import BidiMode
 from tmkit.tui.messages import MatchesShown, SegmentApproved, SegmentConfirmed

@@ -9,8 +9,8 @@ import pytest
 
 from tests.conftest import SAMPLES
 from tests.test_editor import run_async, settle
-from tmkit.bidi_display import editor_line
 from tmkit.formats.tmx_reader import load_tmx
+from tmkit.text.bidi import editor_line
 from tmkit.tui.app import EditorApp, EditorOptions
 from tmkit.tui.display import BidiMode
 from tmkit.tui.widgets.bidi_editor import BidiTextArea
@@ -106,7 +106,7 @@ async def test_keys_typed_before_the_file_is_shown_go_into_the_target(
 
     from textual.widgets import Input
 
-    from tmkit.editing import Document
+    from tmkit.jobs.workfile import Document
 
     slow_init = Document.__init__
     typed = threading.Event()

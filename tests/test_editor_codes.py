@@ -7,7 +7,7 @@ from pathlib import Path
 from tests.test_editor import make_app, run_async, settle, target, work  # noqa: F401 (work is a fixture)
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_validate import validate_tmx
-from tmkit.model import Status
+from tmkit.memory.model import Status
 from tmkit.tui.widgets.panels import StatusBar
 
 HEADLINE = "{1}President al-Assad receives Russian Deputy Prime Minister Yury Borisov{/1}"

@@ -11,11 +11,11 @@ from tests.conftest import SAMPLES
 from tests.test_editor import run_async, settle, target
 from tmkit.cli import build_parser, main
 from tmkit.cli.edit_command import options_from_args
-from tmkit.editing import job_path, prepare_job
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_validate import validate_tmx
-from tmkit.model import Status
-from tmkit.pretranslate import MATCH_PROP, ORIGIN_PROP
+from tmkit.jobs.pretranslate import MATCH_PROP, ORIGIN_PROP
+from tmkit.jobs.workfile import job_path, prepare_job
+from tmkit.memory.model import Status
 from tmkit.tui.app import EditorApp
 
 

@@ -8,10 +8,10 @@ import pytest
 
 from tests.conftest import SAMPLES, run_tmkit, tmx_doc
 from tmkit.errors import InputError
-from tmkit.export import DEFAULT_MIN_STATUS, DateField, export_memories, parse_date_bound
 from tmkit.formats.tmx_reader import load_tmx, read_tmx
 from tmkit.formats.tmx_validate import validate_tmx
-from tmkit.model import Memory, Status
+from tmkit.memory.export import DEFAULT_MIN_STATUS, DateField, export_memories, parse_date_bound
+from tmkit.memory.model import Memory, Status
 
 UNITS = """
 <tu tuid="new" creationdate="20210101T000000Z"><prop type="x-tmkit-status">new</prop>

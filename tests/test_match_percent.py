@@ -8,7 +8,7 @@ from rapidfuzz.distance import Levenshtein
 
 from tmkit.matching import match_percent as mp
 from tmkit.matching.match_percent import match_percent, strip_clitics
-from tmkit.model import Inline, Segment, Status, normalize_content
+from tmkit.memory.model import Inline, Segment, Status, normalize_content
 
 SENTENCE = "أكل الولد التفاحة في الحديقة"
 

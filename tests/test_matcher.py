@@ -18,7 +18,7 @@ from tmkit.matching import memory_index
 from tmkit.matching.candidate_index import SHORT_KEY, CandidateIndex
 from tmkit.matching.matcher import Matcher
 from tmkit.matching.memory_index import MemoryIndex, cache_folder, open_memory
-from tmkit.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
+from tmkit.memory.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
 
 
 def unit(

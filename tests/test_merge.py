@@ -12,8 +12,8 @@ import pytest
 from tests.conftest import run_tmkit
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.merge import CONFLICT_PROP, ConflictPolicy, merge_memories, merge_three_way
-from tmkit.model import Header, Memory, Segment, TranslationUnit, Variant
+from tmkit.memory.merge import CONFLICT_PROP, ConflictPolicy, merge_memories, merge_three_way
+from tmkit.memory.model import Header, Memory, Segment, TranslationUnit, Variant
 
 
 def tu(ar: str, en: str, *, tuid: str | None = None, changed: str | None = None) -> TranslationUnit:

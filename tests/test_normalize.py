@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from tmkit.normalize import Normalizer, normalize
+from tmkit.text.normalize import Normalizer, normalize
 
 GOLDEN = [
     # (text, lang, options, key)

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import SAMPLES, run_tmkit
 from tmkit.formats.tmx_reader import read_tmx
-from tmkit.model import Memory, Status
+from tmkit.memory.model import Memory, Status
 
 pytestmark = pytest.mark.omegat
 

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tmkit.editing import Document
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_validate import validate_tmx
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.model import Header, Inline, Memory, Segment, Status, TranslationUnit, Variant, normalize_content
-from tmkit.placeholders import PlaceholderError, from_placeholders, strip_placeholders, to_placeholders
+from tmkit.jobs.workfile import Document
+from tmkit.memory.model import Header, Inline, Memory, Segment, Status, TranslationUnit, Variant, normalize_content
+from tmkit.text.placeholders import PlaceholderError, from_placeholders, strip_placeholders, to_placeholders
 
 B = Inline("bpt", (("i", "1"), ("type", "bold")), ("<b>",))
 E = Inline("ept", (("i", "1"),), ("</b>",))
@@ -133,7 +133,7 @@ def test_document_edits_keep_codes_and_refuse_unmappable_text(tmp_path_factory: 
 
 
 def test_placeholders_stay_whole_in_an_rtl_line() -> None:
-    from tmkit.bidi_display import visual_line
+    from tmkit.text.bidi import visual_line
 
     shown = visual_line("{1}الرئيس الأسد{/1} يستقبل{2/}", rtl=True).text
     assert shown.startswith("{2/}") and shown.endswith("{1}") and "{/1}" in shown

@@ -11,10 +11,10 @@ from tests.conftest import SAMPLES, run_tmkit
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.formats.xliff import read_xliff
+from tmkit.jobs.pretranslate import analyze, band_of, match_segments, pretranslate
 from tmkit.matching.matcher import Matcher
 from tmkit.matching.memory_index import open_memory
-from tmkit.model import Header, Memory, Segment, Status, TranslationUnit, Variant
-from tmkit.pretranslate import analyze, band_of, match_segments, pretranslate
+from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tmkit.model import Inline, Segment
-from tmkit.qa import (
+from tmkit.memory.model import Inline, Segment
+from tmkit.quality.qa import (
     CHECK_IDS,
     CHECKS,
     QaError,

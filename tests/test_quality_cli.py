@@ -12,14 +12,14 @@ import pytest
 from lxml import etree
 
 from tmkit.cli import main
-from tmkit.evalset import load_eval_set
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.model import Prop, Segment
-from tmkit.qa import QaPair, run_qa, select_checks
-from tmkit.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT, qa_report, score_report
-from tmkit.reports.github import Annotation, render_annotations
-from tmkit.scoring import score_corpus
+from tmkit.memory.model import Prop, Segment
+from tmkit.quality.qa import QaPair, run_qa, select_checks
+from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT, qa_report, score_report
+from tmkit.quality.reports.github import Annotation, render_annotations
+from tmkit.quality.scoring import score_corpus
+from tmkit.quality.testsets import load_eval_set
 
 from .conftest import SAMPLES, run_tmkit
 

@@ -6,7 +6,7 @@ import re
 
 from tests.conftest import SAMPLES
 from tmkit.formats.tmx_reader import read_tmx
-from tmkit.model import Status
+from tmkit.memory.model import Status
 
 
 def sentences_of(text: str) -> str:

@@ -16,7 +16,7 @@ from sacrebleu.metrics.ter import TER
 from sacrebleu.significance import PairedTest
 
 from tmkit.errors import InputError, TmkitError
-from tmkit.gates import (
+from tmkit.quality.gates import (
     Gate,
     GateKind,
     check_baseline,
@@ -26,8 +26,7 @@ from tmkit.gates import (
     parse_gate,
     parse_gates,
 )
-from tmkit.normalize import Normalizer
-from tmkit.scoring import (
+from tmkit.quality.scoring import (
     DEFAULT_METRICS,
     ScoringError,
     _index_rows,
@@ -37,12 +36,13 @@ from tmkit.scoring import (
     segment_score,
     tokenizer_for,
 )
+from tmkit.text.normalize import Normalizer
 
 
 @pytest.fixture(autouse=True)
 def _small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Statistics are extracted in blocks; tiny blocks make every test cross block boundaries."""
-    monkeypatch.setattr("tmkit.scoring.STATISTICS_BLOCK", 2)
+    monkeypatch.setattr("tmkit.quality.scoring.STATISTICS_BLOCK", 2)
 
 
 # -- the table: (name, hypotheses, reference streams, target language, tokenizer or None) ------

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import run_tmkit
 from tmkit.errors import InputError
-from tmkit.segmentation import default_rules, load_srx, parse_srx, split_paragraph, split_sentences
+from tmkit.text.segmentation import default_rules, load_srx, parse_srx, split_paragraph, split_sentences
 
 GOLD = Path(__file__).parent / "data" / "segmentation"
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tmkit.dates import canonical_tmx_date, format_tmx_date, parse_tmx_date
-from tmkit.langtags import is_valid_tag, lang_key, lang_matches
-from tmkit.wordcount import count_chars, count_words
+from tmkit.memory.dates import canonical_tmx_date, format_tmx_date, parse_tmx_date
+from tmkit.memory.langtags import is_valid_tag, lang_key, lang_matches
+from tmkit.text.wordcount import count_chars, count_words
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import TMX_HEAD, tmx_doc
 from tmkit.formats.tmx_reader import TmxReader, load_tmx, read_tmx
-from tmkit.model import Inline, Status
+from tmkit.memory.model import Inline, Status
 
 TU_AR_EN = '<tu tuid="1"><tuv xml:lang="ar"><seg>مرحبا</seg></tuv><tuv xml:lang="en"><seg>Hello</seg></tuv></tu>\n'
 

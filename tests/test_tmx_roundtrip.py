@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from tmkit import __version__
-from tmkit.dates import format_tmx_date
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import dumps_tmx, write_tmx
-from tmkit.model import (
+from tmkit.memory.dates import format_tmx_date
+from tmkit.memory.model import (
     REJECTED_PROP,
     STATUS_PROP,
     Content,

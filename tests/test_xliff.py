@@ -19,7 +19,7 @@ from tmkit.formats.xliff import (
     status_to_xliff12,
     write_xliff,
 )
-from tmkit.model import Header, Inline, Memory, Prop, Segment, Status, TranslationUnit, Variant
+from tmkit.memory.model import Header, Inline, Memory, Prop, Segment, Status, TranslationUnit, Variant
 
 STATUS_12 = [
     (Status.NEW, False, "new", False),

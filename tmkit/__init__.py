@@ -1,7 +1,7 @@
 """tmkit: an Arabic–English translation memory toolkit (TMX, fuzzy matching, scoring, editor)."""
 
 from tmkit.errors import InputError, TmkitError
-from tmkit.model import (
+from tmkit.memory.model import (
     Header,
     Inline,
     Memory,

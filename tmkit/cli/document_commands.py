@@ -6,12 +6,16 @@ import argparse
 import sys
 from typing import Any
 
-from tmkit.alignment import CONFIDENCE_THRESHOLD, align_paragraphs, pairs_to_memory
 from tmkit.atomic import write_text_atomic
 from tmkit.cli.common import EXIT_OK, add_reader_options, make_reader, print_json, report_reader
-from tmkit.documents import guess_language, read_text_document, segment_document
 from tmkit.errors import InputError
-from tmkit.export import (
+from tmkit.formats.tmx_writer import write_tmx
+from tmkit.formats.xliff import DEFAULT_XLIFF_VERSION, XLIFF_SUFFIXES, XLIFF_VERSIONS, write_xliff
+from tmkit.jobs.pretranslate import PRETRANSLATE_THRESHOLD, SegmentMatch, analyze, match_segments, pretranslate
+from tmkit.jobs.source_text import guess_language, read_text_document, segment_document
+from tmkit.matching.matcher import Matcher
+from tmkit.matching.memory_index import open_memory
+from tmkit.memory.export import (
     DEFAULT_DATE_FIELD,
     DEFAULT_LEVEL,
     DEFAULT_MIN_STATUS,
@@ -20,13 +24,9 @@ from tmkit.export import (
     export_memories,
     parse_date_bound,
 )
-from tmkit.formats.tmx_writer import write_tmx
-from tmkit.formats.xliff import DEFAULT_XLIFF_VERSION, XLIFF_SUFFIXES, XLIFF_VERSIONS, write_xliff
-from tmkit.matching.matcher import Matcher
-from tmkit.matching.memory_index import open_memory
-from tmkit.model import Memory, Status
-from tmkit.pretranslate import PRETRANSLATE_THRESHOLD, SegmentMatch, analyze, match_segments, pretranslate
-from tmkit.segmentation import SrxRules, default_rules, load_srx, split_sentences
+from tmkit.memory.model import Memory, Status
+from tmkit.text.alignment import CONFIDENCE_THRESHOLD, align_paragraphs, pairs_to_memory
+from tmkit.text.segmentation import SrxRules, default_rules, load_srx, split_sentences
 
 
 def register(commands: Any) -> None:

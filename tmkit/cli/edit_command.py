@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tmkit.cli.common import EXIT_OK, EXIT_USAGE, error
-from tmkit.editing import prepare_job
 from tmkit.errors import InputError
-from tmkit.langtags import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
+from tmkit.jobs.workfile import prepare_job
+from tmkit.memory.langtags import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
 
 if TYPE_CHECKING:
     from tmkit.tui.app import EditorOptions

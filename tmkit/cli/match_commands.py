@@ -13,12 +13,12 @@ from rich.text import Text
 from tmkit import __version__
 from tmkit.cli.common import EXIT_OK, EXIT_USAGE, error, print_json
 from tmkit.errors import InputError
-from tmkit.langtags import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
 from tmkit.matching.concordance import CONCORDANCE_LIMIT, ConcordanceHit, Side, concordance
 from tmkit.matching.match_percent import MATCH_LIMIT, MATCH_THRESHOLD
 from tmkit.matching.matcher import Match, Matcher
 from tmkit.matching.memory_index import MemoryIndex, open_memory
-from tmkit.textdiff import diff_text
+from tmkit.memory.langtags import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
+from tmkit.text.textdiff import diff_text
 
 
 def register(commands: Any) -> None:

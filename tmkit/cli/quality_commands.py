@@ -13,11 +13,9 @@ from typing import Any
 
 from tmkit.cli.common import EXIT_CHECK_FAILED, EXIT_OK, warn
 from tmkit.errors import InputError
-from tmkit.evalset import EvalSet, file_kind, load_eval_set, read_system_output
-from tmkit.gates import Gate, GateKind, check_baseline, evaluate_gates, load_baseline, parse_gates
-from tmkit.normalize import Normalizer
-from tmkit.qa import CHECKS, DEFAULT_FAIL_ON, QaPair, Severity, run_qa, select_checks
-from tmkit.reports import (
+from tmkit.quality.gates import Gate, GateKind, check_baseline, evaluate_gates, load_baseline, parse_gates
+from tmkit.quality.qa import CHECKS, DEFAULT_FAIL_ON, QaPair, Severity, run_qa, select_checks
+from tmkit.quality.reports import (
     GITHUB_SUMMARY_LIMIT,
     REPORT_KINDS,
     ReportSpec,
@@ -28,7 +26,7 @@ from tmkit.reports import (
     summary_room,
     write_report,
 )
-from tmkit.scoring import (
+from tmkit.quality.scoring import (
     DEFAULT_ALPHA,
     DEFAULT_BOOTSTRAP_SAMPLES,
     DEFAULT_METRICS,
@@ -38,6 +36,8 @@ from tmkit.scoring import (
     metric_key,
     score_corpus,
 )
+from tmkit.quality.testsets import EvalSet, file_kind, load_eval_set, read_system_output
+from tmkit.text.normalize import Normalizer
 
 SCORE_EXAMPLES = """\
 examples:

@@ -18,7 +18,6 @@ from tmkit.cli.common import (
     progress_for,
     report_reader,
 )
-from tmkit.dates import now_tmx_date
 from tmkit.errors import InputError
 from tmkit.formats.aligned_text import read_aligned_text
 from tmkit.formats.tabular import iter_table, write_table
@@ -26,10 +25,11 @@ from tmkit.formats.tmx_reader import read_tmx
 from tmkit.formats.tmx_validate import Severity, validate_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.formats.xliff import XLIFF_SUFFIXES, read_xliff, write_xliff
-from tmkit.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
-from tmkit.merge import DEFAULT_CONFLICT_POLICY, ConflictPolicy, MergeResult, merge_memories, merge_three_way
-from tmkit.model import Header, Memory
-from tmkit.stats import memory_stats
+from tmkit.memory.dates import now_tmx_date
+from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
+from tmkit.memory.merge import DEFAULT_CONFLICT_POLICY, ConflictPolicy, MergeResult, merge_memories, merge_three_way
+from tmkit.memory.model import Header, Memory
+from tmkit.memory.stats import memory_stats
 
 TMX_SUFFIXES = (".tmx", ".tmx.gz")
 TABLE_SUFFIXES = (".tsv", ".csv", ".tab")

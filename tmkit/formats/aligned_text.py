@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from tmkit.errors import InputError
-from tmkit.model import Segment, Status, TranslationUnit, Variant
+from tmkit.memory.model import Segment, Status, TranslationUnit, Variant
 
 
 def _read_lines(path: str) -> list[str]:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from tmkit.atomic import atomic_write
 from tmkit.errors import InputError
-from tmkit.langtags import lang_key
-from tmkit.model import Memory, Note, Segment, Status, TranslationUnit, Variant
+from tmkit.memory.langtags import lang_key
+from tmkit.memory.model import Memory, Note, Segment, Status, TranslationUnit, Variant
 
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _TSV_UNESCAPE_RE = re.compile(r"\\(.)")

@@ -15,11 +15,11 @@ from typing import Any, BinaryIO
 import numpy as np
 from lxml import etree
 
-from tmkit.dates import canonical_tmx_date
 from tmkit.errors import InputError
 from tmkit.formats.xml_safety import SAFE_XML_OPTIONS, IllegalCharRepairStream
-from tmkit.langtags import ALL_LANGUAGES, lang_matches
-from tmkit.model import (
+from tmkit.memory.dates import canonical_tmx_date
+from tmkit.memory.langtags import ALL_LANGUAGES, lang_matches
+from tmkit.memory.model import (
     REJECTED_PROP,
     STATUS_PROP,
     Content,

@@ -13,8 +13,8 @@ from lxml import etree
 from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import ProgressCallback, TmxReader
 from tmkit.formats.xml_safety import SAFE_XML_OPTIONS
-from tmkit.langtags import ALL_LANGUAGES, is_valid_tag, lang_key
-from tmkit.model import INLINE_TAGS, Content, Inline, RawElement, TranslationUnit
+from tmkit.memory.langtags import ALL_LANGUAGES, is_valid_tag, lang_key
+from tmkit.memory.model import INLINE_TAGS, Content, Inline, RawElement, TranslationUnit
 
 
 class Severity(StrEnum):

@@ -9,7 +9,7 @@ from typing import IO
 
 from tmkit.atomic import atomic_write
 from tmkit.formats.xml_safety import ILLEGAL_CHAR_RE
-from tmkit.model import (
+from tmkit.memory.model import (
     REJECTED_PROP,
     STATUS_PROP,
     Content,

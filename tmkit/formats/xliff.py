@@ -10,7 +10,7 @@ from lxml import etree
 from tmkit.atomic import atomic_write
 from tmkit.errors import InputError
 from tmkit.formats.xml_safety import ILLEGAL_CHAR_RE, SAFE_XML_OPTIONS
-from tmkit.model import (
+from tmkit.memory.model import (
     Content,
     Header,
     Inline,

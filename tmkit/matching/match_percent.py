@@ -3,7 +3,7 @@
 The match percentage of a stored segment S for a new segment N (both in the source language):
 
 1. **Keys.** Both plain texts (inline codes removed) go through the language's normalizer
-   (`tmkit.normalize`, version recorded with every match): harakat, tatweel, bidi marks, alef
+   (`tmkit.text.normalize`, version recorded with every match): harakat, tatweel, bidi marks, alef
    forms, digit systems, punctuation variants, case and spacing no longer differ.
 2. **Character similarity** C = 100 × (1 − indel(kN, kS) / (|kN| + |kS|)), the share of
    characters the two keys have in common (rapidfuzz's ``fuzz.ratio``).
@@ -41,9 +41,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from tmkit.matching.numbers import Substitution, mask_numbers, substitute_numbers
-from tmkit.model import Segment, Status
-from tmkit.normalize import Normalizer, is_arabic_language
+from tmkit.memory.model import Segment, Status
+from tmkit.text.normalize import Normalizer, is_arabic_language
+from tmkit.text.numbers import Substitution, mask_numbers, substitute_numbers
 
 #: Default lowest score offered (Trados' default minimum match).
 MATCH_THRESHOLD = 70.0

@@ -26,9 +26,9 @@ from tmkit.matching.match_percent import (
     word_similarity,
 )
 from tmkit.matching.memory_index import MemoryIndex, context_hash
-from tmkit.matching.numbers import NUMBER_RE, Substitution, mask_numbers
-from tmkit.model import Segment, Status
-from tmkit.normalize import Normalizer
+from tmkit.memory.model import Segment, Status
+from tmkit.text.normalize import Normalizer
+from tmkit.text.numbers import NUMBER_RE, Substitution, mask_numbers
 
 #: At least this many of the best candidates by character similarity get the full match percentage.
 RESCORE_DEPTH = 20

@@ -20,12 +20,12 @@ import numpy.typing as npt
 from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import TmxReader
 from tmkit.formats.tmx_writer import segment_to_xml
-from tmkit.langtags import lang_key
 from tmkit.matching.candidate_index import CandidateIndex
 from tmkit.matching.columns import FileStringColumn, StringColumn
 from tmkit.matching.word_index import WordIndex
-from tmkit.model import Status, TranslationUnit, Variant
-from tmkit.normalize import Normalizer
+from tmkit.memory.langtags import lang_key
+from tmkit.memory.model import Status, TranslationUnit, Variant
+from tmkit.text.normalize import Normalizer
 
 #: Bump when the cached index layout or the way entries are made changes.
 INDEX_FORMAT = "tmkit-index-5"

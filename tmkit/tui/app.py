@@ -18,16 +18,16 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TextArea
 from textual.worker import get_current_worker
 
-from tmkit.editing import ChangedOnDiskError, Document, edit_effort
 from tmkit.errors import TmkitError
 from tmkit.formats.tmx_reader import load_tmx
-from tmkit.langtags import primary_subtag
+from tmkit.jobs.workfile import ChangedOnDiskError, Document, edit_effort
 from tmkit.matching.concordance import ConcordanceHit, concordance
 from tmkit.matching.matcher import Match, Matcher
 from tmkit.matching.memory_index import MemoryIndex, open_memory
-from tmkit.model import Memory, Status
-from tmkit.placeholders import PlaceholderError, strip_placeholders, to_placeholders
-from tmkit.scoring import score_corpus, segment_score
+from tmkit.memory.langtags import primary_subtag
+from tmkit.memory.model import Memory, Status
+from tmkit.quality.scoring import score_corpus, segment_score
+from tmkit.text.placeholders import PlaceholderError, strip_placeholders, to_placeholders
 from tmkit.tui import keys
 from tmkit.tui.display import VTE_EXPLICIT, VTE_IMPLICIT, BidiMode, BidiText, detect_mode, is_vte
 from tmkit.tui.messages import (

@@ -12,7 +12,7 @@ from rich.segment import Segment as RichSegment
 from rich.style import Style
 from rich.text import Text
 
-from tmkit.bidi_display import base_is_rtl, needs_bidi, visual_line
+from tmkit.text.bidi import base_is_rtl, needs_bidi, visual_line
 
 #: Sent to VTE (GNOME Terminal and friends) to switch its own reordering off (explicit mode) and on.
 VTE_EXPLICIT = "\x1b[8l"

@@ -2,7 +2,7 @@
 
 Everything the app reads or writes (``text``, ``load_text``, ``replace``, undo, the selection,
 the journal and the saved TMX) is logical order, unshaped. Only painting and the cursor change:
-each wrapped line is shaped and reordered through `tmkit.bidi_display.editor_line` (RTL lines
+each wrapped line is shaped and reordered through `tmkit.text.bidi.editor_line` (RTL lines
 right-aligned), the cursor is drawn on the visual cell of the logical cursor, and Left/Right move
 one cell left/right on screen (visual movement, as in CAT tools and word processors on an RTL
 line); Home/End, Up/Down, Backspace and Delete keep their logical meaning. In the other modes it is
@@ -18,7 +18,7 @@ from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Location
 
-from tmkit.bidi_display import EditorLine, editor_line, needs_bidi
+from tmkit.text.bidi import EditorLine, editor_line, needs_bidi
 from tmkit.tui.display import BidiMode
 
 

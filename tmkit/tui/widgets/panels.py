@@ -12,7 +12,7 @@ from textual.widgets import Sparkline, Static
 
 from tmkit.matching.concordance import ConcordanceHit
 from tmkit.matching.matcher import Match
-from tmkit.textdiff import diff_text
+from tmkit.text.textdiff import diff_text
 from tmkit.tui.display import BidiMode, BidiText
 
 
@@ -36,7 +36,7 @@ class _StyledBidi:
         self.text = text
 
     def __rich_console__(self, console: object, options: object) -> list[Text]:
-        from tmkit.bidi_display import needs_bidi, visual_line
+        from tmkit.text.bidi import needs_bidi, visual_line
         from tmkit.tui.display import wrap_logical
 
         width = getattr(options, "max_width", 80)

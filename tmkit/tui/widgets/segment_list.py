@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.widgets import DataTable
 
-from tmkit.editing import Document
+from tmkit.jobs.workfile import Document
 from tmkit.tui.display import BidiMode, one_line
 from tmkit.tui.messages import SegmentChosen
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from tmkit.reports import GITHUB_ANNOTATION_LIMIT
+from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT
 
 
 @dataclass(frozen=True, slots=True)

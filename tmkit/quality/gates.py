@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from tmkit.errors import InputError, TmkitError
-from tmkit.scoring import HIGHER_IS_BETTER, METRIC_NAMES, Comparison, CorpusScore, ScoringError, metric_key
+from tmkit.quality.scoring import HIGHER_IS_BETTER, METRIC_NAMES, Comparison, CorpusScore, ScoringError, metric_key
 
 #: Signature fields that do not change a score: a baseline may differ in them.
 _NEUTRAL_FIELDS = frozenset({"version", "bs", "seed", "ar", "tmkit-align"})

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 
 from tmkit.errors import InputError
-from tmkit.segmentation import SrxRules, split_sentences
+from tmkit.text.segmentation import SrxRules, split_sentences
 
 
 @dataclass(frozen=True, slots=True)

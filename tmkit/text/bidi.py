@@ -251,7 +251,7 @@ def _levels_with_atoms(text: str, *, rtl: bool) -> list[int]:
     Without this an RTL line shows `{/1}` as `{1/}`; the placeholders are isolated (LRI…PDI)
     for resolving only, never in the text shown or stored.
     """
-    from tmkit.placeholders import PLACEHOLDER_RE
+    from tmkit.text.placeholders import PLACEHOLDER_RE
 
     if "{" not in text or not PLACEHOLDER_RE.search(text):
         return resolve_levels(text, rtl=rtl)

@@ -12,8 +12,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from tmkit.errors import TmkitError
-from tmkit.model import Inline, Segment
-from tmkit.normalize import Normalizer, has_arabic, is_arabic_language
+from tmkit.memory.model import Inline, Segment
+from tmkit.text.normalize import Normalizer, has_arabic, is_arabic_language
 
 
 class QaError(TmkitError, ValueError):

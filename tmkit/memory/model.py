@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeAlias
 
-from tmkit.langtags import ALL_LANGUAGES, lang_key, lang_matches
+from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, lang_matches
 
 #: TMX has no segment status; tmkit carries it in these TU-level props.
 STATUS_PROP = "x-tmkit-status"

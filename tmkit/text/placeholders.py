@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tmkit.errors import TmkitError
-from tmkit.model import INLINE_TAGS, Content, Inline, Segment, normalize_content
+from tmkit.memory.model import INLINE_TAGS, Content, Inline, Segment, normalize_content
 
 #: A placeholder as typed: `{1}`, `{/1}`, `{2/}`, and `{h1}`…`{/h1}` around highlighted text.
 TOKEN_RE = re.compile(r"\{/?[^{}/\s]+/?\}")

@@ -10,13 +10,13 @@ from typing import Any
 import sacrebleu
 
 from tmkit import __version__
-from tmkit.evalset import EvalItem, EvalSet
-from tmkit.gates import Baseline, GateResult, all_passed, gate_line
-from tmkit.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT
-from tmkit.reports.charts import distribution, sparkline, trimmed_histogram_lines
-from tmkit.reports.github import Annotation, fit_markdown, markdown_cell, render_annotations
-from tmkit.reports.junit import TestCase, render_junit
-from tmkit.scoring import Comparison, CorpusScore, MetricScore
+from tmkit.quality.gates import Baseline, GateResult, all_passed, gate_line
+from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT
+from tmkit.quality.reports.charts import distribution, sparkline, trimmed_histogram_lines
+from tmkit.quality.reports.github import Annotation, fit_markdown, markdown_cell, render_annotations
+from tmkit.quality.reports.junit import TestCase, render_junit
+from tmkit.quality.scoring import Comparison, CorpusScore, MetricScore
+from tmkit.quality.testsets import EvalItem, EvalSet
 
 #: Segments listed as the worst by default.
 DEFAULT_WORST = 5

@@ -7,7 +7,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from tmkit.model import Memory, Prop, TranslationUnit
+from tmkit.memory.model import Memory, Prop, TranslationUnit
 
 CONFLICT_PROP = "x-tmkit-conflict"
 

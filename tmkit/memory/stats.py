@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tmkit.langtags import lang_key
-from tmkit.model import Status, TranslationUnit
-from tmkit.wordcount import count_chars, count_words
+from tmkit.memory.langtags import lang_key
+from tmkit.memory.model import Status, TranslationUnit
+from tmkit.text.wordcount import count_chars, count_words
 
 
 @dataclass(slots=True)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from tmkit.dates import parse_tmx_date
 from tmkit.errors import InputError
-from tmkit.langtags import ALL_LANGUAGES, lang_key, lang_matches
-from tmkit.model import Header, Memory, Segment, Status, TranslationUnit, Variant
+from tmkit.memory.dates import parse_tmx_date
+from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, lang_matches
+from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
 
 
 class DateField(StrEnum):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tmkit.dates import now_tmx_date
 from tmkit.matching.match_percent import EXACT, IN_CONTEXT, MATCH_THRESHOLD
 from tmkit.matching.matcher import Match, Matcher
-from tmkit.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
-from tmkit.wordcount import count_words
+from tmkit.memory.dates import now_tmx_date
+from tmkit.memory.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
+from tmkit.text.wordcount import count_words
 
 #: The bands of a match analysis, in the order CAT tools print them: (name, lowest score, highest).
 BANDS: tuple[tuple[str, float, float], ...] = (

@@ -19,16 +19,16 @@ from typing import IO, Any
 
 from rapidfuzz.distance import Levenshtein
 
-from tmkit.dates import now_tmx_date as now_tmx
 from tmkit.errors import TmkitError
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.langtags import lang_key
-from tmkit.merge import ConflictPolicy, merge_memories, merge_three_way
-from tmkit.model import Header, Memory, Segment, Status, TranslationUnit, Variant
-from tmkit.normalize import Normalizer
-from tmkit.placeholders import CodePool, PlaceholderError, to_placeholders
-from tmkit.wordcount import count_words
+from tmkit.memory.dates import now_tmx_date as now_tmx
+from tmkit.memory.langtags import lang_key
+from tmkit.memory.merge import ConflictPolicy, merge_memories, merge_three_way
+from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
+from tmkit.text.normalize import Normalizer
+from tmkit.text.placeholders import CodePool, PlaceholderError, to_placeholders
+from tmkit.text.wordcount import count_words
 
 JOURNAL_FORMAT = "tmkit-journal-1"
 #: The statuses a segment is "confirmed" at: what Ctrl+U and confirm-and-next skip.
@@ -486,12 +486,12 @@ def prepare_job(
 
     The source language is guessed from the script unless given; the target is English for an
     Arabic document, else Arabic. Matches at ``threshold`` or above become `draft` targets with
-    their match % and origin (see `tmkit.pretranslate`). The file is written atomically.
+    their match % and origin (see `tmkit.jobs.pretranslate`). The file is written atomically.
     """
-    from tmkit.documents import guess_language, read_text_document, segment_document
+    from tmkit.jobs.pretranslate import PRETRANSLATE_THRESHOLD, match_segments, pretranslate
+    from tmkit.jobs.source_text import guess_language, read_text_document, segment_document
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_index import open_memory
-    from tmkit.pretranslate import PRETRANSLATE_THRESHOLD, match_segments, pretranslate
 
     text = read_text_document(document)
     source = source_lang or guess_language(text)

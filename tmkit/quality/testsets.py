@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 from tmkit.errors import InputError
 from tmkit.formats.tabular import unescape_tsv
 from tmkit.formats.tmx_reader import TmxReader
-from tmkit.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG, lang_key, lang_matches
-from tmkit.model import Segment, TranslationUnit
+from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG, lang_key, lang_matches
+from tmkit.memory.model import Segment, TranslationUnit
 
 TMX_SUFFIXES = (".tmx", ".tmx.gz")
 TSV_SUFFIXES = (".tsv", ".tab")

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tmkit import __version__
-from tmkit.qa import DEFAULT_FAIL_ON, Check, Finding, QaResult, Severity
-from tmkit.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT
-from tmkit.reports.github import Annotation, fit_markdown, markdown_cell, render_annotations
-from tmkit.reports.junit import TestCase, render_junit
+from tmkit.quality.qa import DEFAULT_FAIL_ON, Check, Finding, QaResult, Severity
+from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT
+from tmkit.quality.reports.github import Annotation, fit_markdown, markdown_cell, render_annotations
+from tmkit.quality.reports.junit import TestCase, render_junit
 
 #: Findings a JUnit failure lists before it says how many more there are.
 JUNIT_FINDINGS_PER_CASE = 200

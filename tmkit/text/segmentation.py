@@ -130,8 +130,8 @@ def load_srx(path: str | os.PathLike[str]) -> SrxRules:
 
 @functools.cache
 def default_rules() -> SrxRules:
-    """tmkit's Arabic and English rules (tmkit/data/segment.srx)."""
-    data = resources.files("tmkit").joinpath("data", DEFAULT_SRX_RESOURCE).read_bytes()
+    """tmkit's Arabic and English rules (tmkit/text/segment.srx)."""
+    data = resources.files("tmkit.text").joinpath(DEFAULT_SRX_RESOURCE).read_bytes()
     return parse_srx(data, path=DEFAULT_SRX_RESOURCE)
 
 

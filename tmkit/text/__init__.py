@@ -1,0 +1,1 @@
+"""Arabic and English text rules: scripts, normalization, numbers, segmentation, alignment, placeholders, counts."""
