@@ -9,8 +9,9 @@ from typing import Any
 from tmkit.atomic import write_text_atomic
 from tmkit.cli.common import EXIT_OK, add_reader_options, make_reader, print_json, report_reader
 from tmkit.errors import InputError
+from tmkit.formats.kinds import FileFormat, format_of
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.formats.xliff import DEFAULT_XLIFF_VERSION, XLIFF_SUFFIXES, XLIFF_VERSIONS, write_xliff
+from tmkit.formats.xliff import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS, write_xliff
 from tmkit.jobs.pretranslate import PRETRANSLATE_THRESHOLD, SegmentMatch, analyze, match_segments, pretranslate
 from tmkit.jobs.source_text import guess_language, read_text_document, segment_document
 from tmkit.matching.matcher import Matcher
@@ -218,12 +219,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_pretranslate(args: argparse.Namespace) -> int:
-    out = args.output.lower()
-    if not out.endswith((".tmx", *XLIFF_SUFFIXES)):
+    out_format = format_of(args.output)
+    if out_format not in (FileFormat.TMX, FileFormat.XLIFF):
         raise InputError(f"{args.output}: name the job file .tmx, .xlf or .xliff")
     results, lang, target = _match_document(args)
     memory = pretranslate(results, source_lang=lang, target_lang=target, threshold=args.threshold)
-    if out.endswith(".tmx"):
+    if out_format is FileFormat.TMX:
         write_tmx(args.output, memory)
     else:
         write_xliff(args.output, memory, source_lang=lang, target_lang=target, version=args.xliff_version)

@@ -13,6 +13,7 @@ from rich.text import Text
 from tmkit import __version__
 from tmkit.cli.common import EXIT_OK, EXIT_USAGE, error, print_json
 from tmkit.errors import InputError
+from tmkit.formats.kinds import FileFormat, format_of
 from tmkit.matching.concordance import CONCORDANCE_LIMIT, ConcordanceHit, Side, concordance
 from tmkit.matching.match_percent import MATCH_LIMIT, MATCH_THRESHOLD
 from tmkit.matching.matcher import Match, Matcher
@@ -94,7 +95,7 @@ def _split_memories(args: list[str], *, has_query: bool, what: str) -> tuple[lis
     if len(args) < 2:
         raise InputError(f"give one or more memories, then the {what}")
     *memories, query = args
-    if query.lower().endswith((".tmx", ".tmx.gz")) and Path(query).is_file():
+    if format_of(query) is FileFormat.TMX and Path(query).is_file():
         raise InputError(f"the last argument {query} is a memory: give the {what} after the memories")
     return memories, query
 

@@ -20,19 +20,17 @@ from tmkit.cli.common import (
 )
 from tmkit.errors import InputError
 from tmkit.formats.aligned_text import read_aligned_text
+from tmkit.formats.kinds import TABLE_FORMATS, FileFormat, format_of
 from tmkit.formats.tabular import iter_table, write_table
 from tmkit.formats.tmx_reader import read_tmx
 from tmkit.formats.tmx_validate import Severity, validate_tmx
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.formats.xliff import XLIFF_SUFFIXES, read_xliff, write_xliff
+from tmkit.formats.xliff import read_xliff, write_xliff
 from tmkit.memory.dates import now_tmx_date
 from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
 from tmkit.memory.merge import DEFAULT_CONFLICT_POLICY, ConflictPolicy, MergeResult, merge_memories, merge_three_way
 from tmkit.memory.model import Header, Memory
 from tmkit.memory.stats import memory_stats
-
-TMX_SUFFIXES = (".tmx", ".tmx.gz")
-TABLE_SUFFIXES = (".tsv", ".csv", ".tab")
 
 
 def register(commands: Any) -> None:
@@ -180,17 +178,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
 # -- convert ---------------------------------------------------------------------------------
 
 
-def _kind(path: str) -> str:
-    lower = path.lower()
-    if lower.endswith(TMX_SUFFIXES):
-        return "tmx"
-    if lower.endswith(TABLE_SUFFIXES):
-        return "table"
-    if lower.endswith(XLIFF_SUFFIXES):
-        return "xliff"
-    return "text"
-
-
 def _new_header(source: str) -> Header:
     return Header(srclang=source, creation_date=now_tmx_date())
 
@@ -208,33 +195,33 @@ def cmd_convert(args: argparse.Namespace) -> int:
     inputs: list[str] = args.inputs
     output: str = args.output
     target_lang = args.tgt or DEFAULT_TARGET_LANG
-    out_kind = _kind(output)
-    if out_kind == "text":
+    out_kind = format_of(output)
+    if out_kind is FileFormat.TEXT:
         error(f"{output}: cannot tell the output format; name it .tmx, .tsv, .csv or .xlf")
         return EXIT_USAGE
     if any(os.path.abspath(i) == os.path.abspath(output) for i in inputs):
         error(f"{output}: the output would overwrite an input")
         return EXIT_USAGE
     if len(inputs) == 2:
-        if out_kind != "tmx":
+        if out_kind is not FileFormat.TMX:
             error("two line-aligned text files convert to a .tmx output")
             return EXIT_USAGE
         source_lang = args.src or DEFAULT_SOURCE_LANG
         units = read_aligned_text(inputs[0], inputs[1], source_lang=source_lang, target_lang=target_lang)
         memory = Memory(_new_header(source_lang), units)
     elif len(inputs) == 1:
-        in_kind = _kind(inputs[0])
-        if in_kind == "tmx":
+        in_kind = format_of(inputs[0])
+        if in_kind is FileFormat.TMX:
             memory = _load(inputs[0], args)
             header_src = memory.header.srclang
             source_lang = args.src or (
                 header_src if header_src and header_src != ALL_LANGUAGES else DEFAULT_SOURCE_LANG
             )
-        elif in_kind == "xliff":
+        elif in_kind is FileFormat.XLIFF:
             memory, xliff_src, xliff_tgt = read_xliff(inputs[0])
             source_lang = args.src or xliff_src
             target_lang = args.tgt or xliff_tgt
-        elif in_kind == "table":
+        elif in_kind in TABLE_FORMATS:
             source_lang = args.src or DEFAULT_SOURCE_LANG
             units = list(iter_table(inputs[0], source_lang=source_lang, target_lang=target_lang))
             memory = Memory(_new_header(source_lang), units)
@@ -244,12 +231,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
     else:
         error("convert takes one input file, or two line-aligned text files")
         return EXIT_USAGE
-    if out_kind == "tmx":
+    if out_kind is FileFormat.TMX:
         report = write_tmx(output, memory)
         if report.illegal_chars_removed:
             print(f"tmkit: removed {report.illegal_chars_removed} XML-illegal characters", file=sys.stderr)
         print(f"wrote {report.units:,} units to {output}", file=sys.stderr)
-    elif out_kind == "xliff":
+    elif out_kind is FileFormat.XLIFF:
         count = write_xliff(output, memory, source_lang=source_lang, target_lang=target_lang)
         print(f"wrote {count:,} units ({source_lang} → {target_lang}) to {output}", file=sys.stderr)
     else:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tmkit.atomic import atomic_write
 from tmkit.errors import InputError
+from tmkit.formats.kinds import FileFormat, format_of
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import Memory, Note, Segment, Status, TranslationUnit, Variant
 
@@ -25,7 +26,7 @@ _STATUSES = {s.value: s for s in Status}
 
 def table_dialect(path: str | os.PathLike[str]) -> str:
     """`csv` for .csv files, `tsv` for anything else."""
-    return "csv" if os.fspath(path).lower().endswith(".csv") else "tsv"
+    return "csv" if format_of(path) is FileFormat.CSV else "tsv"
 
 
 def escape_tsv(value: str) -> str:

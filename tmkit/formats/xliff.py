@@ -34,7 +34,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: The XLIFF versions `write_xliff` can write.
 XLIFF_VERSIONS = ("1.2", "2.0", "2.1")
 DEFAULT_XLIFF_VERSION = "1.2"
-XLIFF_SUFFIXES = (".xlf", ".xliff")
 #: Marks a rejected unit: a 1.2 note, a 2.x subState.
 REJECTED_MARK = "tmkit:rejected"
 DRAFT_SUBSTATE = "tmkit:draft"
