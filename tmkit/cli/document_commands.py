@@ -13,7 +13,7 @@ from tmkit.formats.kinds import FileFormat, format_of
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.formats.xliff import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS, write_xliff
 from tmkit.jobs.pretranslate import PRETRANSLATE_THRESHOLD, SegmentMatch, analyze, match_segments, pretranslate
-from tmkit.jobs.source_text import guess_language, read_text_document, segment_document
+from tmkit.jobs.source_text import read_text_document, segment_document
 from tmkit.matching.matcher import Matcher
 from tmkit.matching.memory_index import open_memory
 from tmkit.memory.export import (
@@ -27,6 +27,7 @@ from tmkit.memory.export import (
 )
 from tmkit.memory.model import Memory, Status
 from tmkit.text.alignment import CONFIDENCE_THRESHOLD, align_paragraphs, pairs_to_memory
+from tmkit.text.scripts import guess_language
 from tmkit.text.segmentation import SrxRules, default_rules, load_srx, split_sentences
 
 

@@ -46,17 +46,6 @@ def read_text_document(path: str | os.PathLike[str]) -> str:
     return text
 
 
-def guess_language(text: str) -> str:
-    """`ar` when most letters are Arabic script, else `en`."""
-    arabic = latin = 0
-    for ch in text[:20000]:
-        if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff":
-            arabic += 1
-        elif ch.isascii() and ch.isalpha():
-            latin += 1
-    return "ar" if arabic > latin else "en"
-
-
 def segment_document(
     text: str, *, lang: str, rules: SrxRules | None = None, join_lines: bool = False
 ) -> list[DocumentSegment]:

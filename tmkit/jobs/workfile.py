@@ -489,9 +489,10 @@ def prepare_job(
     their match % and origin (see `tmkit.jobs.pretranslate`). The file is written atomically.
     """
     from tmkit.jobs.pretranslate import PRETRANSLATE_THRESHOLD, match_segments, pretranslate
-    from tmkit.jobs.source_text import guess_language, read_text_document, segment_document
+    from tmkit.jobs.source_text import read_text_document, segment_document
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_index import open_memory
+    from tmkit.text.scripts import guess_language
 
     text = read_text_document(document)
     source = source_lang or guess_language(text)

@@ -13,7 +13,8 @@ from tmkit.formats.tmx_reader import segment_from_xml
 from tmkit.matching.memory_index import MemoryIndex
 from tmkit.matching.word_index import WordIndex
 from tmkit.memory.model import Status
-from tmkit.text.normalize import Normalizer, has_arabic
+from tmkit.text.normalize import Normalizer
+from tmkit.text.scripts import has_arabic
 
 #: Default number of concordance hits returned.
 CONCORDANCE_LIMIT = 20

@@ -41,8 +41,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from tmkit.memory.langtags import is_arabic_language
 from tmkit.memory.model import Segment, Status
-from tmkit.text.normalize import Normalizer, is_arabic_language
+from tmkit.text.normalize import Normalizer
 from tmkit.text.numbers import Substitution, mask_numbers, substitute_numbers
 
 #: Default lowest score offered (Trados' default minimum match).

@@ -24,6 +24,13 @@ def primary_subtag(raw: str) -> str:
     return lang_key(raw).split("-", 1)[0]
 
 
+def is_arabic_language(raw: str) -> bool:
+    """Whether a language tag names Arabic or one of its varieties (`ar`, `ar-SA`, `AR_eg`, `arb`, `arz`…)."""
+    primary = primary_subtag(raw)
+    # ISO 639-3 codes of Arabic varieties start with "ar"; these three are other languages.
+    return primary == "ar" or (len(primary) == 3 and primary.startswith("ar") and primary not in ("arn", "arp", "arw"))
+
+
 def lang_matches(raw: str, wanted: str, *, region_fallback: bool = False) -> bool:
     """Whether a variant tagged `raw` is in language `wanted`.
 

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tmkit.errors import TmkitError
+from tmkit.memory.langtags import is_arabic_language
 from tmkit.memory.model import Inline, Segment
-from tmkit.text.normalize import Normalizer, has_arabic, is_arabic_language
+from tmkit.text.normalize import Normalizer
 from tmkit.text.numbers import extract_numbers, spelled_numbers
+from tmkit.text.scripts import has_arabic
 
 
 class QaError(TmkitError, ValueError):

@@ -15,8 +15,8 @@ from sacrebleu.metrics.chrf import CHRF
 from sacrebleu.metrics.ter import TER
 
 from tmkit.errors import TmkitError
-from tmkit.memory.langtags import DEFAULT_TARGET_LANG
-from tmkit.text.normalize import Normalizer, is_arabic_language
+from tmkit.memory.langtags import DEFAULT_TARGET_LANG, is_arabic_language
+from tmkit.text.normalize import Normalizer
 
 # The numbers are sacrebleu's own: every metric object is sacrebleu's, and the corpus score comes
 # from the sufficient statistics its corpus_score sums. They are extracted once and serve the

@@ -31,6 +31,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from tmkit.memory.langtags import is_arabic_language
+
 NORMALIZER_VERSION = {"ar": "ar-v1", "en": "en-v1"}
 
 _BIDI_AND_ZERO_WIDTH = (
@@ -67,19 +69,6 @@ _PUNCT_TABLE = str.maketrans(
         "\u06d4": ".",
     }
 )
-_ARABIC_LETTER_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-
-
-def is_arabic_language(lang: str) -> bool:
-    """Whether a language tag names Arabic (`ar`, `ar-SA`, `AR_eg`, `arb`, `arz`…)."""
-    primary = lang.strip().replace("_", "-").lower().split("-", 1)[0]
-    return primary == "ar" or (len(primary) == 3 and primary.startswith("ar") and primary not in ("arn", "arp", "arw"))
-
-
-def has_arabic(text: str) -> bool:
-    return bool(_ARABIC_LETTER_RE.search(text))
-
-
 @dataclass(frozen=True, slots=True)
 class Normalizer:
     """A configured normalizer for one language; `__call__` gives the key of a text."""

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from tmkit.memory.model import Content, Segment
-from tmkit.text.normalize import Normalizer, has_arabic
+from tmkit.text.normalize import Normalizer
+from tmkit.text.scripts import has_arabic
 
 _ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 _PERSIAN = "۰۱۲۳۴۵۶۷۸۹"

@@ -1,0 +1,50 @@
+"""Writing systems: which characters are Arabic script or Latin letters, and which language a text is in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+#: The Unicode blocks of the Arabic script, as a regex character class body: Arabic, Supplement,
+#: Extended-B and -A, and Presentation Forms-A and -B (U+FEFF, the byte order mark, is left out).
+ARABIC_SCRIPT_CLASS = "\u0600-\u06ff\u0750-\u077f\u0870-\u089f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc"
+#: Latin letters: ASCII and the accented letters of Latin-1 Supplement and Latin Extended-A/B.
+LATIN_LETTER_CLASS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+
+_ARABIC_RE = re.compile(f"[{ARABIC_SCRIPT_CLASS}]")
+# Letters only: digits, punctuation and harakat say nothing about the language of a text.
+_NOT_LETTERS = "\u0660-\u0669\u06f0-\u06f9\u064b-\u065f\u0670\u060c\u061b\u061f"
+_ARABIC_LETTER_RE = re.compile(f"(?![{_NOT_LETTERS}])[{ARABIC_SCRIPT_CLASS}]")
+_LATIN_LETTER_RE = re.compile(f"[{LATIN_LETTER_CLASS}]")
+
+#: How much of a text `guess_language` reads: enough to decide, bounded for huge inputs.
+GUESS_SAMPLE_CHARS = 20_000
+
+
+def has_arabic(text: str) -> bool:
+    """Whether any character of the text is in the Arabic script blocks."""
+    return _ARABIC_RE.search(text) is not None
+
+
+def is_arabic_char(char: str) -> bool:
+    """Whether one character is in the Arabic script blocks."""
+    return _ARABIC_RE.match(char) is not None
+
+
+def guess_language(texts: str | Iterable[str], *, default: str = "en") -> str:
+    """`ar` when Arabic letters outnumber Latin ones, `en` when Latin ones do, ``default`` on a tie.
+
+    Takes one text or many (the lines of a file); reads at most `GUESS_SAMPLE_CHARS` characters.
+    """
+    arabic = latin = 0
+    budget = GUESS_SAMPLE_CHARS
+    for text in (texts,) if isinstance(texts, str) else texts:
+        sample = text[:budget]
+        arabic += len(_ARABIC_LETTER_RE.findall(sample))
+        latin += len(_LATIN_LETTER_RE.findall(sample))
+        budget -= len(sample)
+        if budget <= 0:
+            break
+    if arabic == latin:
+        return default
+    return "ar" if arabic > latin else "en"
