@@ -17,13 +17,15 @@ SEPARATOR = "\x00"
 # instead of UTF-8's two. A key holding anything else is stored as UTF-8 behind a 0x01 byte.
 _ARABIC_TO_BYTE = {code: 0x80 + code - 0x0621 for code in range(0x0621, 0x064B)}
 _BYTE_TO_ARABIC = {byte: chr(code) for code, byte in _ARABIC_TO_BYTE.items()}
-_CLASHES_WITH_COMPACT = re.compile("[\x80-\xa9]")
 _UTF8_MARK = b"\x01"
+# A key cannot take the one-byte form when it holds a Latin-1 character whose byte stands for a
+# letter there, or when it starts with U+0001, whose byte would read back as the UTF-8 mark.
+_NOT_COMPACT = re.compile("^\x01|[\x80-\xa9]")
 
 
 def compact_encode(value: str) -> bytes:
-    """A normalized key in the one-byte-per-letter form (lossless; see `compact_decode`)."""
-    if not _CLASHES_WITH_COMPACT.search(value):
+    """A normalized key in the one-byte-per-letter form; lossless for any string UTF-8 can encode."""
+    if not _NOT_COMPACT.search(value):
         try:
             return value.translate(_ARABIC_TO_BYTE).encode("latin-1")
         except UnicodeEncodeError:
@@ -32,6 +34,7 @@ def compact_encode(value: str) -> bytes:
 
 
 def compact_decode(data: bytes) -> str:
+    """The string `compact_encode` made these bytes from."""
     if data[:1] == _UTF8_MARK:
         return data[1:].decode("utf-8")
     return data.decode("latin-1").translate(_BYTE_TO_ARABIC)

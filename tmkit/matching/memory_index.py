@@ -27,8 +27,8 @@ from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import Status, TranslationUnit, Variant
 from tmkit.text.normalize import Normalizer
 
-#: Bump when the cached index layout or the way entries are made changes.
-INDEX_FORMAT = "tmkit-index-5"
+#: Bump when the cached index layout, the way entries are made or the way keys are encoded changes.
+INDEX_FORMAT = "tmkit-index-6"
 CONTEXT_PROPS = {"prev": ("x-context-prev", "prev"), "next": ("x-context-next", "next")}
 _STATUS_CODES = {status: number for number, status in enumerate(Status)}
 _STATUSES = list(Status)
