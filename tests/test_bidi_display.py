@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from bidi import get_display
 
-from tmkit.text.bidi import editor_line, needs_bidi, shape, visual_line
+from tmkit.text.bidi import needs_bidi, shape, visual_line
+from tmkit.tui.editor_line import editor_line
 
 SHAPING = [
     ("بيت", "\ufe91\ufef4\ufe96"),  # initial beh, medial yeh, final teh

@@ -10,9 +10,9 @@ import pytest
 from tests.conftest import SAMPLES
 from tests.test_editor import run_async, settle
 from tmkit.formats.tmx_reader import load_tmx
-from tmkit.text.bidi import editor_line
 from tmkit.tui.app import EditorApp, EditorOptions
 from tmkit.tui.display import BidiMode
+from tmkit.tui.editor_line import editor_line
 from tmkit.tui.widgets.bidi_editor import BidiTextArea
 
 

@@ -19,7 +19,7 @@ from tmkit.matching.match_percent import MATCH_LIMIT, MATCH_THRESHOLD
 from tmkit.matching.matcher import Match, Matcher
 from tmkit.matching.memory_index import MemoryIndex, open_memory
 from tmkit.memory.langtags import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
-from tmkit.text.textdiff import diff_text
+from tmkit.tui.display import diff_text
 
 
 def register(commands: Any) -> None:

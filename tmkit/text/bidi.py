@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bidi import get_display
-from rich.cells import cell_len
 
 # -- shaping ---------------------------------------------------------------------------------------
 
@@ -318,94 +317,3 @@ def base_is_rtl(text: str) -> bool:
 def needs_bidi(text: str) -> bool:
     """Whether ``text`` holds any right-to-left character (else display is the identity)."""
     return any(unicodedata.bidirectional(ch) in {"R", "AL", "AN", "RLE", "RLO", "RLI"} for ch in text)
-
-
-def display_line(text: str, *, rtl: bool | None = None) -> str:
-    """The painted form of one line: unchanged when it holds no RTL text, else shaped and reordered."""
-    if not needs_bidi(text):
-        return text
-    return visual_line(text, rtl=rtl).text
-
-
-# -- the editor's line: where the cursor is drawn and where arrow keys take it ----------------------
-
-
-@dataclass(frozen=True, slots=True)
-class EditorLine:
-    """One wrapped line of an editor in ``app`` mode: its visual form laid into ``width`` cells.
-
-    An RTL line is right-aligned; the cell just left of it is where the cursor shows when it is
-    after the last character (the end of the line in reading order). An LTR line starts at cell 0
-    and its end cell is just right of it. The cursor at logical index ``i`` is drawn on the cell of
-    the character at ``i`` (the one Delete removes and typing goes in front of).
-    """
-
-    visual: VisualLine
-    #: Logical characters in the line (the cursor can also be at ``length``: after the last one).
-    length: int
-    #: The cell where the visual text starts.
-    offset: int
-    #: The start cell of each visual glyph, relative to ``offset`` (a mark shares its letter's).
-    cells: tuple[int, ...]
-    #: Cells the visual text takes.
-    used: int
-
-    @property
-    def end_cell(self) -> int:
-        """The cell of the cursor after the last character."""
-        if self.visual.rtl:
-            return self.offset - 1
-        return self.offset + self.used
-
-    def cursor_cell(self, logical: int) -> int:
-        """The cell the cursor at logical index ``logical`` is drawn on."""
-        if logical >= self.length or not self.cells:
-            return self.end_cell
-        return self.offset + self.cells[self.visual.l2v(max(logical, 0))]
-
-    def logical_at(self, cell: int) -> int:
-        """The logical cursor index a click (or a move) on ``cell`` stands for."""
-        stops = self._stops()
-        if cell <= stops[0][0]:
-            return stops[0][1]
-        if cell >= stops[-1][0]:
-            return stops[-1][1]
-        best = stops[0]
-        for stop in stops:
-            if stop[0] <= cell:
-                best = stop
-        return best[1]
-
-    def step(self, logical: int, direction: int) -> int | None:
-        """The logical index one cell to the left (``direction`` -1) or right (+1) on screen; None at the edge."""
-        stops = self._stops()
-        here = self.cursor_cell(logical)
-        cells = [cell for cell, _ in stops]
-        at = cells.index(here) if here in cells else min(range(len(cells)), key=lambda i: abs(cells[i] - here))
-        there = at + direction
-        if not 0 <= there < len(stops):
-            return None
-        return stops[there][1]
-
-    def _stops(self) -> list[tuple[int, int]]:
-        """(cell, logical index) of every cursor stop, left to right: one per glyph cell and the end."""
-        seen: dict[int, int] = {}
-        for position, index in enumerate(self.visual.v2l):
-            cell = self.offset + self.cells[position]
-            if cell not in seen or index < seen[cell]:
-                seen[cell] = index  # a mark shares its letter's cell: the stop is the letter
-        seen[self.end_cell] = self.length
-        return sorted(seen.items())
-
-
-def editor_line(text: str, *, rtl: bool, width: int) -> EditorLine:
-    """``text`` (one wrapped line, logical order) as an editor in ``app`` mode draws it in ``width`` cells."""
-    visual = visual_line(text, rtl=rtl)
-    cells: list[int] = []
-    position = 0
-    for glyph in visual.text:
-        glyph_width = cell_len(glyph)
-        cells.append(position if glyph_width or not cells else cells[-1])
-        position += glyph_width
-    offset = max(width - position, 1) if rtl else 0
-    return EditorLine(visual, len(text), offset, tuple(cells), position)

@@ -1,33 +1,53 @@
-"""Word-level difference between a stored source and a new one, as rich Text (for `tmkit match` and the editor)."""
+"""Word-level difference between a stored source and a new one: the pieces `tmkit match` and the editor show."""
 
 from __future__ import annotations
 
 import difflib
 import re
-
-from rich.text import Text
+from dataclasses import dataclass
+from enum import StrEnum
 
 # White space, a run of word characters (letters with their harakat and tatweel, digits), or one other character.
 _TOKEN_RE = re.compile(r"\s+|[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+|.")
 
 
-def diff_text(stored: str, new: str, *, color: bool) -> Text:
-    """The stored source with what the new segment changes: removed words struck, added ones underlined.
+class Change(StrEnum):
+    """What a piece of the diff is: kept, only in the stored source, or only in the new one."""
 
-    Without colour the changes read as ``[-removed-]{+added+}`` (the wdiff convention).
+    SAME = "same"
+    REMOVED = "removed"
+    ADDED = "added"
+
+
+@dataclass(frozen=True, slots=True)
+class DiffPiece:
+    change: Change
+    text: str
+
+
+def word_diff(stored: str, new: str) -> list[DiffPiece]:
+    """The stored source in order, with what the new segment removes and adds, word by word.
+
+    A change of white space alone is not marked as a change: the new segment's spacing shows.
     """
     old_tokens, new_tokens = _TOKEN_RE.findall(stored), _TOKEN_RE.findall(new)
-    text = Text()
+    pieces: list[DiffPiece] = []
     matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
         old, added = "".join(old_tokens[a0:a1]), "".join(new_tokens[b0:b1])
         if op == "equal":
-            text.append(old)
+            pieces.append(DiffPiece(Change.SAME, old))
             continue
         if old.strip():
-            text.append(old if color else f"[-{old}-]", style="strike red" if color else "")
+            pieces.append(DiffPiece(Change.REMOVED, old))
         if added.strip():
-            text.append(added if color else f"{{+{added}+}}", style="underline green" if color else "")
+            pieces.append(DiffPiece(Change.ADDED, added))
         elif not old.strip():
-            text.append(added or old)
-    return text
+            pieces.append(DiffPiece(Change.SAME, added or old))
+    return pieces
+
+
+def wdiff(stored: str, new: str) -> str:
+    """The diff as plain text in the wdiff convention: ``[-removed-]{+added+}``."""
+    marks = {Change.SAME: "{}", Change.REMOVED: "[-{}-]", Change.ADDED: "{{+{}+}}"}
+    return "".join(marks[p.change].format(p.text) for p in word_diff(stored, new))

@@ -13,6 +13,7 @@ from rich.style import Style
 from rich.text import Text
 
 from tmkit.text.bidi import base_is_rtl, needs_bidi, visual_line
+from tmkit.text.textdiff import Change, word_diff
 
 #: Sent to VTE (GNOME Terminal and friends) to switch its own reordering off (explicit mode) and on.
 VTE_EXPLICIT = "\x1b[8l"
@@ -99,3 +100,25 @@ class BidiText:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[RichSegment | Text]:
         yield from self.lines(options.max_width)
+
+
+#: How the word diff of a match's source is styled on a colour terminal.
+_DIFF_STYLES = {Change.SAME: "", Change.REMOVED: "strike red", Change.ADDED: "underline green"}
+
+
+def diff_text(stored: str, new: str, *, color: bool) -> Text:
+    """The stored source with what the new segment changes: removed words struck, added ones underlined.
+
+    Without colour the changes read as ``[-removed-]{+added+}`` (the wdiff convention).
+    """
+    text = Text()
+    for piece in word_diff(stored, new):
+        if color:
+            text.append(piece.text, style=_DIFF_STYLES[piece.change])
+        elif piece.change is Change.REMOVED:
+            text.append(f"[-{piece.text}-]")
+        elif piece.change is Change.ADDED:
+            text.append(f"{{+{piece.text}+}}")
+        else:
+            text.append(piece.text)
+    return text

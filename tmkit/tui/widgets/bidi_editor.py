@@ -18,8 +18,9 @@ from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Location
 
-from tmkit.text.bidi import EditorLine, editor_line, needs_bidi
+from tmkit.text.bidi import needs_bidi
 from tmkit.tui.display import BidiMode
+from tmkit.tui.editor_line import EditorLine, editor_line
 
 
 class BidiTextArea(TextArea):

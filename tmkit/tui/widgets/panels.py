@@ -12,8 +12,7 @@ from textual.widgets import Sparkline, Static
 
 from tmkit.matching.concordance import ConcordanceHit
 from tmkit.matching.matcher import Match
-from tmkit.text.textdiff import diff_text
-from tmkit.tui.display import BidiMode, BidiText
+from tmkit.tui.display import BidiMode, BidiText, diff_text
 
 
 def _when(match: Match) -> str:

@@ -1,0 +1,29 @@
+"""The word diff a translator reads next to a match: what the new segment removes and adds, word by word."""
+
+from __future__ import annotations
+
+import pytest
+
+from tmkit.text.textdiff import Change, DiffPiece, wdiff, word_diff
+
+
+@pytest.mark.parametrize(
+    ("stored", "new", "expected"),
+    [
+        ("the red car", "the red car", "the red car"),
+        ("the red car", "the blue car", "the [-red-]{+blue+} car"),
+        ("the car", "the big car", "the {+big +}car"),
+        ("وصل الوفد أمس", "وصل الوفد اليوم", "وصل الوفد [-أمس-]{+اليوم+}"),
+        ("وَصَلَ الوفد", "وصل الوفد", "[-وَصَلَ-]{+وصل+} الوفد"),  # harakat are part of the word
+        ("a  b", "a b", "a b"),  # a change of space alone is not marked: the new spacing shows
+    ],
+)
+def test_wdiff_golden(stored: str, new: str, expected: str) -> None:
+    assert wdiff(stored, new) == expected
+
+
+def test_pieces_rebuild_the_stored_source() -> None:
+    stored, new = "the report was published on Monday", "the report is published on Tuesday"
+    pieces = word_diff(stored, new)
+    assert "".join(p.text for p in pieces if p.change is not Change.ADDED) == stored
+    assert DiffPiece(Change.ADDED, "Tuesday") in pieces
