@@ -94,18 +94,21 @@ def _plain(content: tuple[Content, ...], out: list[str], placeholders: bool, cou
         elif part.tag == "sub":
             continue  # a sub-flow is a separate text, not part of this sentence
         elif placeholders:
-            out.append(_placeholder(part, counter))
+            counter[0] += 1
+            out.append(code_placeholder(part, counter[0]))
 
 
-def _placeholder(code: Inline, counter: list[int]) -> str:
-    counter[0] += 1
-    ident = code.get("i") or code.get("x") or str(counter[0])
-    if code.tag == "bpt":
+def code_placeholder(code: Inline, number: int) -> str:
+    """The placeholder of a segment's ``number``-th code (counted from 1): the one numbering tmkit shows.
+
+    The code's own `i` (paired codes) or `x` names it when it has one, else its number: `{1}` opens
+    (`bpt`, an `it` that begins), `{/1}` closes (`ept`, an `it` with `pos="end"`), `{2/}` stands alone.
+    """
+    ident = code.get("i") or code.get("x") or str(number)
+    if code.tag == "bpt" or (code.tag == "it" and code.get("pos") != "end"):
         return "{" + ident + "}"
-    if code.tag == "ept":
+    if code.tag in ("ept", "it"):
         return "{/" + ident + "}"
-    if code.tag == "it":
-        return "{/" + ident + "}" if code.get("pos") == "end" else "{" + ident + "}"
     return "{" + ident + "/}"
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tmkit.errors import TmkitError
-from tmkit.memory.model import INLINE_TAGS, Content, Inline, Segment, normalize_content
+from tmkit.memory.model import INLINE_TAGS, Content, Inline, Segment, code_placeholder, normalize_content
 
 #: A placeholder as typed: `{1}`, `{/1}`, `{2/}`, and `{h1}`…`{/h1}` around highlighted text.
 TOKEN_RE = re.compile(r"\{/?[^{}/\s]+/?\}")
@@ -33,17 +33,6 @@ def _wrapper(part: Inline) -> bool:
     return part.tag == "hi" or part.tag not in INLINE_TAGS
 
 
-def _code_token(code: Inline, counter: list[int]) -> str:
-    # The same numbering as Segment.placeholder_text(), so both show a segment alike.
-    counter[0] += 1
-    ident = code.get("i") or code.get("x") or str(counter[0])
-    if code.tag == "bpt" or (code.tag == "it" and code.get("pos") != "end"):
-        return "{" + ident + "}"
-    if code.tag in ("ept", "it"):
-        return "{/" + ident + "}"
-    return "{" + ident + "/}"
-
-
 def _walk(
     content: tuple[Content, ...], out: list[str], entries: list[tuple[str, _Entry]], counters: list[list[int]]
 ) -> None:
@@ -58,7 +47,8 @@ def _walk(
             _walk(part.content, out, entries, counters)
             out.append("{/" + ident + "}")
         else:
-            token = _code_token(part, counters[0])
+            counters[0][0] += 1
+            token = code_placeholder(part, counters[0][0])
             out.append(token)
             entries.append((token, _Entry(part, "code")))
 
