@@ -8,10 +8,13 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmkit.errors import TmkitError
-from tmkit.formats.tmx_reader import ProgressCallback, TmxReader
+
+if TYPE_CHECKING:
+    # Only for annotations: the reader (and lxml) is imported by the commands that read TMX, when they run.
+    from tmkit.formats.tmx_reader import ProgressCallback, TmxReader
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -81,6 +84,8 @@ def add_reader_options(parser: argparse.ArgumentParser) -> None:
 
 
 def make_reader(path: str, args: argparse.Namespace, on_progress: ProgressCallback | None = None) -> TmxReader:
+    from tmkit.formats.tmx_reader import TmxReader
+
     return TmxReader(
         path,
         skip_invalid=getattr(args, "skip_invalid", False),

@@ -4,31 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmkit.atomic import write_text_atomic
 from tmkit.cli.common import EXIT_OK, add_reader_options, make_reader, print_json, report_reader
+from tmkit.defaults import DEFAULT_XLIFF_VERSION, PRETRANSLATE_THRESHOLD, XLIFF_VERSIONS
 from tmkit.errors import InputError
-from tmkit.formats.kinds import FileFormat, format_of
-from tmkit.formats.tmx_writer import write_tmx
-from tmkit.formats.xliff import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS, write_xliff
-from tmkit.jobs.pretranslate import PRETRANSLATE_THRESHOLD, SegmentMatch, analyze, match_segments, pretranslate
-from tmkit.jobs.source_text import read_text_document, segment_document
-from tmkit.matching.matcher import Matcher
-from tmkit.matching.memory_index import open_memory
-from tmkit.memory.export import (
-    DEFAULT_DATE_FIELD,
-    DEFAULT_LEVEL,
-    DEFAULT_MIN_STATUS,
-    TMX_LEVELS,
-    DateField,
-    export_memories,
-    parse_date_bound,
-)
-from tmkit.memory.model import Memory, Status
-from tmkit.text.alignment import CONFIDENCE_THRESHOLD, align_paragraphs, pairs_to_memory
-from tmkit.text.scripts import guess_language
-from tmkit.text.segmentation import SrxRules, default_rules, load_srx, split_sentences
+from tmkit.memory.export import DEFAULT_DATE_FIELD, DEFAULT_LEVEL, DEFAULT_MIN_STATUS, TMX_LEVELS, DateField
+from tmkit.memory.model import Status
+from tmkit.text.alignment import CONFIDENCE_THRESHOLD
+
+if TYPE_CHECKING:
+    from tmkit.jobs.pretranslate import SegmentMatch
+    from tmkit.text.segmentation import SrxRules
+
+# Segmentation (regex, lxml for SRX), matching (numpy, rapidfuzz) and the writers are imported by the
+# handlers when they run, so that the parser and --help start fast (tests/test_startup.py).
 
 
 def register(commands: Any) -> None:
@@ -145,6 +135,8 @@ def register(commands: Any) -> None:
 
 def rules_from_args(args: argparse.Namespace) -> SrxRules:
     """tmkit's rules, extended or replaced by the user's --srx file."""
+    from tmkit.text.segmentation import default_rules, load_srx
+
     if not getattr(args, "srx", None):
         if getattr(args, "srx_only", False):
             raise InputError("--srx-only needs --srx RULES.srx")
@@ -154,6 +146,11 @@ def rules_from_args(args: argparse.Namespace) -> SrxRules:
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
+    from tmkit.atomic import write_text_atomic
+    from tmkit.jobs.source_text import read_text_document
+    from tmkit.text.scripts import guess_language
+    from tmkit.text.segmentation import split_sentences
+
     rules = rules_from_args(args)
     text = read_text_document(args.file)
     lang = args.lang or guess_language(text)
@@ -174,6 +171,12 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def _match_document(args: argparse.Namespace) -> tuple[list[SegmentMatch], str, str]:
+    from tmkit.jobs.pretranslate import match_segments
+    from tmkit.jobs.source_text import read_text_document, segment_document
+    from tmkit.matching.matcher import Matcher
+    from tmkit.matching.memory_index import open_memory
+    from tmkit.text.scripts import guess_language
+
     rules = rules_from_args(args)
     text = read_text_document(args.document)
     lang = args.lang or guess_language(text)
@@ -184,6 +187,8 @@ def _match_document(args: argparse.Namespace) -> tuple[list[SegmentMatch], str, 
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    from tmkit.jobs.pretranslate import analyze
+
     results, lang, target = _match_document(args)
     rows = analyze(results)
     if args.json:
@@ -220,6 +225,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_pretranslate(args: argparse.Namespace) -> int:
+    from tmkit.formats.kinds import FileFormat, format_of
+    from tmkit.formats.tmx_writer import write_tmx
+    from tmkit.formats.xliff import write_xliff
+    from tmkit.jobs.pretranslate import pretranslate
+
     out_format = format_of(args.output)
     if out_format not in (FileFormat.TMX, FileFormat.XLIFF):
         raise InputError(f"{args.output}: name the job file .tmx, .xlf or .xliff")
@@ -237,6 +247,12 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
+    from tmkit.formats.tmx_writer import write_tmx
+    from tmkit.jobs.source_text import read_text_document
+    from tmkit.text.alignment import align_paragraphs, pairs_to_memory
+    from tmkit.text.scripts import guess_language
+    from tmkit.text.segmentation import split_sentences
+
     source_text = read_text_document(args.source)
     target_text = read_text_document(args.target)
     source_lang = args.src or guess_language(source_text)
@@ -265,6 +281,10 @@ def cmd_align(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from tmkit.formats.tmx_writer import write_tmx
+    from tmkit.memory.export import export_memories, parse_date_bound
+    from tmkit.memory.model import Memory
+
     since = parse_date_bound(args.since, option="--since") if args.since else None
     until = parse_date_bound(args.until, end=True, option="--until") if args.until else None
     memories: list[Memory] = []

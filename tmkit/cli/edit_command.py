@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from tmkit.cli.common import EXIT_OK, EXIT_USAGE, error
 from tmkit.errors import InputError
-from tmkit.jobs.workfile import prepare_job
 from tmkit.memory.langtags import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
 
 if TYPE_CHECKING:
@@ -71,6 +70,7 @@ def run_edit(args: argparse.Namespace) -> int:
 
 def options_from_args(args: argparse.Namespace) -> EditorOptions:
     """The editor's options; a text document is segmented and pre-translated into its working TMX first."""
+    from tmkit.jobs.workfile import prepare_job
     from tmkit.tui.app import EditorOptions
     from tmkit.tui.display import BidiMode
 

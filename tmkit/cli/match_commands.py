@@ -5,21 +5,20 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from tmkit import __version__
 from tmkit.cli.common import EXIT_OK, EXIT_USAGE, error, print_json
+from tmkit.defaults import CONCORDANCE_LIMIT, MATCH_LIMIT, MATCH_THRESHOLD, Side
 from tmkit.errors import InputError
 from tmkit.formats.kinds import FileFormat, format_of
-from tmkit.matching.concordance import CONCORDANCE_LIMIT, ConcordanceHit, Side, concordance
-from tmkit.matching.match_percent import MATCH_LIMIT, MATCH_THRESHOLD
-from tmkit.matching.matcher import Match, Matcher
-from tmkit.matching.memory_index import MemoryIndex, open_memory
 from tmkit.memory.langtags import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
-from tmkit.tui.display import diff_text
+
+if TYPE_CHECKING:
+    from tmkit.matching.memory_index import MemoryIndex
+
+# The matcher (numpy, rapidfuzz) and the terminal output (rich) are imported by the handlers when they
+# run, so that the parser and --help start fast (tests/test_startup.py).
 
 
 def register(commands: Any) -> None:
@@ -112,6 +111,8 @@ def _penalties(specs: list[str]) -> dict[str, float]:
 
 
 def _open(paths: list[str], args: argparse.Namespace, penalties: dict[str, float] | None = None) -> list[MemoryIndex]:
+    from tmkit.matching.memory_index import open_memory
+
     penalties = penalties or {}
     unknown = set(penalties) - {os.path.abspath(p) for p in paths}
     if unknown:
@@ -128,36 +129,9 @@ def _open(paths: list[str], args: argparse.Namespace, penalties: dict[str, float
     ]
 
 
-def _console(choice: str) -> Console:
-    if choice == "always":
-        return Console(force_terminal=True, highlight=False, soft_wrap=True)
-    if choice == "never":
-        return Console(no_color=True, highlight=False, soft_wrap=True, force_terminal=False)
-    return Console(highlight=False, soft_wrap=True)
-
-
-def _print_match(console: Console, number: int, match: Match, query: str) -> None:
-    color = console.is_terminal and not console.no_color
-    when = match.change_date or match.creation_date
-    when_text = f"{when[:4]}-{when[4:6]}-{when[6:8]}" if when and len(when) >= 8 and when[:8].isdigit() else when
-    who = " ".join(x for x in (match.change_id or match.creation_id, when_text) if x)
-    score = f"{int(match.score)}%"  # rounded down: 99.6 must not read as an exact 100
-    head = Text(f"{number}. ")
-    head.append(score, style="bold green" if match.score >= 95 else "bold yellow" if match.score >= 85 else "bold")
-    head.append(f"  {match.memory}" + (f"  tuid {match.tuid}" if match.tuid else "") + f"  {match.status.value}")
-    if who:
-        head.append(f"  {who}")
-    console.print(head)
-    console.print(Text("   source: ").append(diff_text(match.source.plain, query, color=color)))
-    console.print(Text("   target: ").append(match.target.plain))
-    if match.substitutions:
-        changed = ", ".join(f"{s.old} → {s.new}" for s in match.substitutions)
-        stored = match.stored_target.plain if match.stored_target else ""
-        console.print(Text(f"   numbers substituted: {changed} (stored: {stored})"))
-    console.print(Text(f"   why:    {match.breakdown.describe()} = {match.score:.2f}"))
-
-
 def cmd_match(args: argparse.Namespace) -> int:
+    from tmkit.matching.matcher import Matcher
+
     if args.limit < 1:
         raise InputError("--limit must be at least 1")
     memories, query = _split_memories(args.args, has_query=args.file is None, what="segment")
@@ -185,30 +159,26 @@ def cmd_match(args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    console = _console(args.color)
+    from rich.text import Text
+
+    from tmkit.cli.match_output import make_console, print_match
+
+    console = make_console(args.color)
     for number, (q, found) in enumerate(results, start=1):
         if len(results) > 1:
             console.print(Text(f"## {number}: {q}", style="bold"))
         if not found:
             console.print(Text(f"no match at {args.min:g}% or above"))
         for rank, match in enumerate(found, start=1):
-            _print_match(console, rank, match, q)
+            print_match(console, rank, match, q)
         if len(results) > 1:
             console.print()
     return EXIT_OK
 
 
-def _highlighted(text: str, spans: tuple[tuple[int, int], ...], *, color: bool) -> Text:
-    out, last = Text(), 0
-    for start, end in spans:
-        out.append(text[last:start])
-        out.append(text[start:end] if color else f"[{text[start:end]}]", style="bold reverse" if color else "")
-        last = end
-    out.append(text[last:])
-    return out
-
-
 def cmd_concord(args: argparse.Namespace) -> int:
+    from tmkit.matching.concordance import concordance
+
     if args.limit < 1:
         raise InputError("--limit must be at least 1")
     memories, phrase = _split_memories(args.args, has_query=True, what="phrase")
@@ -220,21 +190,17 @@ def cmd_concord(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"tmkit": __version__, "phrase": phrase, "hits": [h.as_dict() for h in hits]})
         return EXIT_OK
-    console = _console(args.color)
+    from rich.text import Text
+
+    from tmkit.cli.match_output import make_console, print_hit
+
+    console = make_console(args.color)
     color = console.is_terminal and not console.no_color
     if not hits:
         console.print(Text(f"no stored segment holds {phrase!r}"))
     for number, hit in enumerate(hits, start=1):
-        _print_hit(console, number, hit, color=color)
+        print_hit(console, number, hit, color=color)
     return EXIT_OK
 
 
-def _print_hit(console: Console, number: int, hit: ConcordanceHit, *, color: bool) -> None:
-    console.print(
-        Text(f"{number}. {hit.memory}" + (f"  tuid {hit.tuid}" if hit.tuid else "") + f"  {hit.status.value}")
-    )
-    console.print(Text("   ").append(_highlighted(hit.source, hit.source_spans, color=color)))
-    console.print(Text("   ").append(_highlighted(hit.target, hit.target_spans, color=color)))
-
-
-__all__ = ["diff_text", "register"]
+__all__ = ["register"]

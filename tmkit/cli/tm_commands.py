@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmkit.cli.common import (
     EXIT_CHECK_FAILED,
@@ -19,18 +19,15 @@ from tmkit.cli.common import (
     report_reader,
 )
 from tmkit.errors import InputError
-from tmkit.formats.aligned_text import read_aligned_text
-from tmkit.formats.kinds import TABLE_FORMATS, FileFormat, format_of
-from tmkit.formats.tabular import iter_table, write_table
-from tmkit.formats.tmx_reader import read_tmx
-from tmkit.formats.tmx_validate import Severity, validate_tmx
-from tmkit.formats.tmx_writer import write_tmx
-from tmkit.formats.xliff import read_xliff, write_xliff
-from tmkit.memory.dates import now_tmx_date
 from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
-from tmkit.memory.merge import DEFAULT_CONFLICT_POLICY, ConflictPolicy, MergeResult, merge_memories, merge_three_way
-from tmkit.memory.model import Header, Memory
-from tmkit.memory.stats import memory_stats
+from tmkit.memory.merge import DEFAULT_CONFLICT_POLICY, ConflictPolicy
+
+if TYPE_CHECKING:
+    from tmkit.memory.merge import MergeResult
+    from tmkit.memory.model import Header, Memory
+
+# The readers and writers (lxml) are imported by the handlers that use them, so that the parser and
+# --help start fast (tests/test_startup.py).
 
 
 def register(commands: Any) -> None:
@@ -119,6 +116,8 @@ def register(commands: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from tmkit.formats.tmx_validate import Severity, validate_tmx
+
     exit_code = EXIT_OK
     everything: list[dict[str, object]] = []
     for path in args.files:
@@ -154,6 +153,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from tmkit.memory.stats import memory_stats
+
     with progress_for(args.file, "reading") as progress:
         reader = make_reader(args.file, args, progress)
         stats = memory_stats(reader)
@@ -179,10 +180,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _new_header(source: str) -> Header:
+    from tmkit.memory.dates import now_tmx_date
+    from tmkit.memory.model import Header
+
     return Header(srclang=source, creation_date=now_tmx_date())
 
 
 def _load(path: str, args: argparse.Namespace) -> Memory:
+    from tmkit.memory.model import Memory
+
     with progress_for(path, "reading") as progress:
         reader = make_reader(path, args, progress)
         units = list(reader)
@@ -192,6 +198,13 @@ def _load(path: str, args: argparse.Namespace) -> Memory:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    from tmkit.formats.aligned_text import read_aligned_text
+    from tmkit.formats.kinds import TABLE_FORMATS, FileFormat, format_of
+    from tmkit.formats.tabular import iter_table, write_table
+    from tmkit.formats.tmx_writer import write_tmx
+    from tmkit.formats.xliff import read_xliff, write_xliff
+    from tmkit.memory.model import Memory
+
     inputs: list[str] = args.inputs
     output: str = args.output
     target_lang = args.tgt or DEFAULT_TARGET_LANG
@@ -259,6 +272,9 @@ def _print_conflicts(result: MergeResult, limit: int = 20) -> None:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
+    from tmkit.formats.tmx_writer import write_tmx
+    from tmkit.memory.merge import merge_memories
+
     memories = [_load(path, args) for path in args.files]
     policy = ConflictPolicy(args.policy)
     result = merge_memories(memories, policy=policy)
@@ -277,6 +293,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_merge_driver(args: argparse.Namespace) -> int:
+    from tmkit.formats.tmx_reader import read_tmx
+    from tmkit.formats.tmx_writer import write_tmx
+    from tmkit.memory.merge import merge_three_way
+
     base, _ = read_tmx(args.base)
     ours, _ = read_tmx(args.ours)
     theirs, _ = read_tmx(args.theirs)

@@ -8,6 +8,7 @@ from typing import Any
 from lxml import etree
 
 from tmkit.atomic import atomic_write
+from tmkit.defaults import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS
 from tmkit.errors import InputError
 from tmkit.formats.xml_safety import ILLEGAL_CHAR_RE, SAFE_XML_OPTIONS
 from tmkit.memory.model import (
@@ -31,9 +32,6 @@ TMKIT_NS = "urn:tmkit"
 #: The status under a rejection (XLIFF has no place for both), as an extension attribute.
 STATUS_ATTR = f"{{{TMKIT_NS}}}status"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-#: The XLIFF versions `write_xliff` can write.
-XLIFF_VERSIONS = ("1.2", "2.0", "2.1")
-DEFAULT_XLIFF_VERSION = "1.2"
 #: Marks a rejected unit: a 1.2 note, a 2.x subState.
 REJECTED_MARK = "tmkit:rejected"
 DRAFT_SUBSTATE = "tmkit:draft"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tmkit.matching.match_percent import EXACT, IN_CONTEXT, MATCH_THRESHOLD
+from tmkit.defaults import PRETRANSLATE_THRESHOLD
+from tmkit.matching.match_percent import EXACT, IN_CONTEXT
 from tmkit.matching.matcher import Match, Matcher
 from tmkit.memory.dates import now_tmx_date
 from tmkit.memory.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
@@ -24,8 +25,6 @@ BANDS: tuple[tuple[str, float, float], ...] = (
 )
 #: The lowest score an analysis looks for (the bottom of its lowest fuzzy band).
 ANALYSIS_CUTOFF = 50.0
-#: The lowest score pre-translation inserts, by default the matcher's own threshold.
-PRETRANSLATE_THRESHOLD = MATCH_THRESHOLD
 MATCH_PROP = "x-tmkit-match"
 ORIGIN_PROP = "x-tmkit-origin"
 REPETITION_ORIGIN = "repetition"

@@ -488,7 +488,8 @@ def prepare_job(
     Arabic document, else Arabic. Matches at ``threshold`` or above become `draft` targets with
     their match % and origin (see `tmkit.jobs.pretranslate`). The file is written atomically.
     """
-    from tmkit.jobs.pretranslate import PRETRANSLATE_THRESHOLD, match_segments, pretranslate
+    from tmkit.defaults import PRETRANSLATE_THRESHOLD
+    from tmkit.jobs.pretranslate import match_segments, pretranslate
     from tmkit.jobs.source_text import read_text_document, segment_document
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_index import open_memory

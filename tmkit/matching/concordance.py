@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
+from tmkit.defaults import CONCORDANCE_LIMIT, Side
 from tmkit.formats.tmx_reader import segment_from_xml
 from tmkit.matching.memory_index import MemoryIndex
 from tmkit.matching.word_index import WordIndex
@@ -16,18 +16,9 @@ from tmkit.memory.model import Status
 from tmkit.text.normalize import Normalizer
 from tmkit.text.scripts import has_arabic
 
-#: Default number of concordance hits returned.
-CONCORDANCE_LIMIT = 20
 #: Entries of a common word's posting lists read first, per hit wanted (more only if too few hold the phrase).
 _CAP_PER_HIT = 100
 _ARABIC_PREFIXES = ("و", "ف", "ب", "ك", "ل", "وب", "فب", "ول", "فل", "وك")
-
-
-class Side(StrEnum):
-    SOURCE = "source"
-    TARGET = "target"
-    BOTH = "both"
-    AUTO = "auto"  # the side whose language the phrase is written in
 
 
 Span = tuple[int, int]

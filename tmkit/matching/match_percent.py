@@ -41,15 +41,12 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from tmkit.defaults import MATCH_LIMIT, MATCH_THRESHOLD
 from tmkit.memory.langtags import is_arabic_language
 from tmkit.memory.model import Segment, Status
-from tmkit.text.normalize import Normalizer
+from tmkit.text.normalize import Normalizer, Step
 from tmkit.text.numbers import Substitution, mask_numbers, substitute_numbers
 
-#: Default lowest score offered (Trados' default minimum match).
-MATCH_THRESHOLD = 70.0
-#: Default number of matches returned (what CAT tools show).
-MATCH_LIMIT = 5
 CHAR_WEIGHT = 0.6
 WORD_WEIGHT = 0.4
 EXACT = 100.0
@@ -67,14 +64,14 @@ UNCONFIRMED_STATUSES = frozenset({Status.NEW, Status.DRAFT})
 
 #: Kinds of formal difference, as the normalizer steps that remove them, with the words shown.
 FORMAL_KINDS = {
-    "diacritics": "diacritics differ",
-    "letters": "letter forms differ (hamza/alef)",
-    "compatibility": "presentation forms differ",
-    "digits": "digit system differs",
-    "punctuation": "punctuation differs",
-    "case": "case differs",
-    "whitespace": "spacing differs",
-    "invisible": "invisible characters differ (bidi marks, tatweel)",
+    Step.DIACRITICS: "diacritics differ",
+    Step.LETTERS: "letter forms differ (hamza/alef)",
+    Step.COMPATIBILITY: "presentation forms differ",
+    Step.DIGITS: "digit system differs",
+    Step.PUNCTUATION: "punctuation differs",
+    Step.CASE: "case differs",
+    Step.WHITESPACE: "spacing differs",
+    Step.INVISIBLE: "invisible characters differ (bidi marks, tatweel)",
 }
 SPELLING_VARIANTS = "spelling variants (ى/ي, ة/ه, ؤ/ئ/ء)"
 
