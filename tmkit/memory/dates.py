@@ -62,15 +62,6 @@ def canonical_tmx_date(raw: str) -> str | None:
     return format_tmx_date(parsed) if parsed is not None else None
 
 
-def is_recommended_form(raw: str) -> bool:
-    """Whether `raw` is already `YYYYMMDDThhmmssZ` and a real date."""
-    try:
-        datetime.strptime(raw, TMX_DATE_FORMAT)
-    except ValueError:
-        return False
-    return len(raw) == 16
-
-
 def now_tmx_date() -> str:
     """The current time in TMX form."""
     return format_tmx_date(datetime.now(UTC))

@@ -30,18 +30,17 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 
 from tmkit.memory.langtags import is_arabic_language
+from tmkit.text.scripts import HARAKAT_CLASS, TATWEEL
 
 NORMALIZER_VERSION = {"ar": "ar-v1", "en": "en-v1"}
 
 _BIDI_AND_ZERO_WIDTH = (
     "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\ufeff"
 )
-TATWEEL = "\u0640"
-_HARAKAT_RANGES = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-HARAKAT_RE = re.compile(f"[{_HARAKAT_RANGES}]")
-_HARAKAT_CODEPOINTS = [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE)]
+_HARAKAT_CODEPOINTS = [cp for cp in range(0x0600, 0x0700) if re.match(f"[{HARAKAT_CLASS}]", chr(cp))]
 _REMOVE_TABLE = dict.fromkeys(map(ord, _BIDI_AND_ZERO_WIDTH + TATWEEL), None)
 _ALEF_TABLE = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ی": "ي", "ک": "ك"})
 _DIGIT_TABLE = str.maketrans(
@@ -69,6 +68,20 @@ _PUNCT_TABLE = str.maketrans(
         "\u06d4": ".",
     }
 )
+class Step(StrEnum):
+    """A named step of a normalizer, in the order applied; `Normalizer.apply` can leave steps out."""
+
+    COMPATIBILITY = "compatibility"
+    INVISIBLE = "invisible"
+    DIACRITICS = "diacritics"
+    LETTERS = "letters"
+    SPELLING = "spelling"
+    DIGITS = "digits"
+    PUNCTUATION = "punctuation"
+    CASE = "case"
+    WHITESPACE = "whitespace"
+
+
 @dataclass(frozen=True, slots=True)
 class Normalizer:
     """A configured normalizer for one language; `__call__` gives the key of a text."""
@@ -105,19 +118,19 @@ class Normalizer:
         return self.apply(text)
 
     def apply(self, text: str, *, skip: frozenset[str] = frozenset()) -> str:
-        """The key of ``text``, leaving out the named steps (see `STEPS`).
+        """The key of ``text``, leaving out the steps named in ``skip`` (`Step` values).
 
         Leaving steps out tells which kind of difference separates two texts whose full keys
         are equal: the match percentage charges for each kind found that way.
         """
-        if "compatibility" not in skip and not unicodedata.is_normalized("NFKC", text):
+        if Step.COMPATIBILITY not in skip and not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
         text = text.translate(
             _table(self.arabic, self.fold_yeh, self.fold_teh_marbuta, self.fold_hamza, self.unify_punctuation, skip)
         )
-        if self.casefold and "case" not in skip:
+        if self.casefold and Step.CASE not in skip:
             text = text.casefold()
-        if "whitespace" not in skip:
+        if Step.WHITESPACE not in skip:
             text = " ".join(text.split())
         return text
 
@@ -160,43 +173,26 @@ def _table(
 ) -> dict[int, str | None]:
     """One translation table doing every character-level step at once (the normalizer's hot path)."""
     table: dict[int, str | None] = {}
-    if "invisible" not in skip:
+    if Step.INVISIBLE not in skip:
         table.update(_REMOVE_TABLE)
-    if "diacritics" not in skip:
+    if Step.DIACRITICS not in skip:
         table.update(dict.fromkeys(_HARAKAT_CODEPOINTS, None))
-    if "letters" not in skip:
+    if Step.LETTERS not in skip:
         table.update(_ALEF_TABLE)
-    if arabic and "spelling" not in skip:
+    if arabic and Step.SPELLING not in skip:
         folds: dict[str, str | None] = {"ى": "ي"} if fold_yeh else {}
         if fold_teh:
             folds["ة"] = "ه"
         if fold_hamza:
             folds.update({"ؤ": "ء", "ئ": "ء"})
         table.update(str.maketrans(folds))
-    if "digits" not in skip:
+    if Step.DIGITS not in skip:
         table.update(_DIGIT_TABLE)
-    if punctuation and "punctuation" not in skip:
+    if punctuation and Step.PUNCTUATION not in skip:
         table.update(_PUNCT_TABLE)
     return table
 
 
-#: The named steps of a normalizer, in the order applied.
-STEPS = (
-    "compatibility",
-    "invisible",
-    "diacritics",
-    "letters",
-    "spelling",
-    "digits",
-    "punctuation",
-    "case",
-    "whitespace",
-)
-
-
-def normalizer_for(lang: str, **options: bool) -> Normalizer:
-    """The default normalizer for a language tag, with optional folds switched on by name."""
-    return Normalizer(lang=lang, **options)
 
 
 def normalize(text: str, lang: str = "ar", **options: bool) -> str:

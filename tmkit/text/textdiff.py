@@ -7,8 +7,10 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tmkit.text.scripts import HARAKAT_CLASS, TATWEEL
+
 # White space, a run of word characters (letters with their harakat and tatweel, digits), or one other character.
-_TOKEN_RE = re.compile(r"\s+|[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+|.")
+_TOKEN_RE = re.compile(rf"\s+|[\w{HARAKAT_CLASS}{TATWEEL}]+|.")
 
 
 class Change(StrEnum):

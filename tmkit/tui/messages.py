@@ -15,14 +15,6 @@ class SegmentChosen(Message):
 
 
 @dataclass
-class TargetEdited(Message):
-    """The text in the target editor changed (not yet committed to the document)."""
-
-    row: int
-    text: str
-
-
-@dataclass
 class SegmentConfirmed(Message):
     row: int
 
