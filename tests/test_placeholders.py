@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_validate import validate_tmx
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.jobs.workfile import Document
+from tmkit.jobs.workfile import WorkFile
 from tmkit.memory.model import Header, Inline, Memory, Segment, Status, TranslationUnit, Variant, normalize_content
 from tmkit.text.placeholders import PlaceholderError, from_placeholders, strip_placeholders, to_placeholders
 
@@ -108,11 +108,11 @@ def test_round_trip_segment_placeholders_segment(segment: Segment) -> None:
     assert from_placeholders(to_placeholders(segment), segment) == segment
 
 
-def _document(tmp_path_factory: pytest.TempPathFactory) -> Document:
+def _document(tmp_path_factory: pytest.TempPathFactory) -> WorkFile:
     path = tmp_path_factory.mktemp("doc") / "job.tmx"
     unit = TranslationUnit([Variant("ar", SOURCE), Variant("en", TARGET)], tuid="1", status=Status.TRANSLATED)
     write_tmx(path, Memory(Header(srclang="ar"), [unit]))
-    return Document(path)
+    return WorkFile(path)
 
 
 def test_document_edits_keep_codes_and_refuse_unmappable_text(tmp_path_factory: pytest.TempPathFactory) -> None:

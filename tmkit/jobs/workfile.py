@@ -130,8 +130,8 @@ class Row:
         return self.status in CONFIRMED and not self.unit.rejected
 
 
-class Document:
-    """A TMX file open for translation from ``source_lang`` into ``target_lang``."""
+class WorkFile:
+    """A working TMX open for translation from ``source_lang`` into ``target_lang``: what the editor edits."""
 
     def __init__(self, path: str | os.PathLike[str], *, source_lang: str = "ar", target_lang: str = "en") -> None:
         self.path = Path(path)

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.widgets import DataTable
 
-from tmkit.jobs.workfile import Document
+from tmkit.jobs.workfile import WorkFile
 from tmkit.tui.display import BidiMode, one_line
 from tmkit.tui.messages import SegmentChosen
 
@@ -25,7 +25,7 @@ class SegmentList(DataTable[Text]):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.document: Document | None = None
+        self.document: WorkFile | None = None
         self.mode = BidiMode.APP
         self.best: dict[int, float] = {}
         self.rows_shown: list[int] = []
