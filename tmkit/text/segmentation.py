@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import regex  # type: ignore[import-untyped]  # Java-like \p{..} classes and lookbehinds of SRX files
-from lxml import etree
 
 from tmkit.errors import InputError
-from tmkit.formats.xml_safety import SAFE_XML_OPTIONS
 
-SRX_NS = "http://www.lisa.org/srx20"
 #: The rules tmkit ships, as package data.
 DEFAULT_SRX_RESOURCE = "segment.srx"
+#: How SRX rules are compiled, both to check them when parsed and to segment (one form, one regex cache entry).
+_REGEX_FLAGS = regex.V0
+#: Version of the parsed-rules cache entries; bump it when parsing or checking changes, so old entries are not read.
+SRX_CACHE_FORMAT = 1
 
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 
@@ -72,7 +76,15 @@ def _srx_error(path: str, message: str, line: int | None = None) -> InputError:
 
 
 def parse_srx(data: bytes, *, path: str = "<srx>") -> SrxRules:
-    """Parse SRX 2.0 rules from bytes; every regular expression is compiled to check it."""
+    """Parse SRX 2.0 rules from bytes; every regular expression is compiled to check it.
+
+    Compiling is most of the cost (about 90% for OmegaT's rules; the XML parse is the rest), which
+    is why `load_srx` keeps the result in the user's cache.
+    """
+    from lxml import etree  # only here: a cached or compiled rule set needs no XML parser
+
+    from tmkit.formats.xml_safety import SAFE_XML_OPTIONS
+
     parser = etree.XMLParser(**SAFE_XML_OPTIONS)
     try:
         root = etree.fromstring(data, parser)
@@ -96,7 +108,7 @@ def parse_srx(data: bytes, *, path: str = "<srx>") -> SrxRules:
             after = rule.findtext(q("afterbreak")) or ""
             for pattern in (before, after):
                 try:
-                    regex.compile(pattern, regex.V0)
+                    regex.compile(pattern, _REGEX_FLAGS)
                 except regex.error as exc:
                     raise _srx_error(path, f"bad regular expression {pattern!r}: {exc}", rule.sourceline) from None
             rules.append(SrxRule(rule.get("break", "yes").lower() != "no", before, after))
@@ -117,22 +129,110 @@ def parse_srx(data: bytes, *, path: str = "<srx>") -> SrxRules:
     return SrxRules(tuple(language_rules), tuple(maps), cascade)
 
 
-def load_srx(path: str | os.PathLike[str]) -> SrxRules:
-    """Read an SRX 2.0 file (as written by OmegaT, Okapi or by hand)."""
+def load_srx(path: str | os.PathLike[str], *, cache: bool = True) -> SrxRules:
+    """Read an SRX 2.0 file (as written by OmegaT, Okapi or by hand).
+
+    With ``cache`` the parsed rules are kept in the user's cache (`srx_cache_folder`) under the
+    SHA-256 of the file's content, so the same rules are parsed and checked once, not at every call.
+    """
     name = os.fspath(path)
     try:
         with open(name, "rb") as handle:
             data = handle.read()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=name) from None
-    return parse_srx(data, path=name)
+    return rules_from_bytes(data, path=name, cache=cache)
 
 
 @functools.cache
 def default_rules() -> SrxRules:
     """tmkit's Arabic and English rules (tmkit/text/segment.srx)."""
     data = resources.files("tmkit.text").joinpath(DEFAULT_SRX_RESOURCE).read_bytes()
-    return parse_srx(data, path=DEFAULT_SRX_RESOURCE)
+    return rules_from_bytes(data, path=DEFAULT_SRX_RESOURCE)
+
+
+# -- the parsed-rules cache -------------------------------------------------------------------
+
+
+def srx_cache_folder() -> Path:
+    """Where parsed SRX rules are kept: `$XDG_CACHE_HOME/tmkit/srx`, else `~/.cache/tmkit/srx`."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    # The XDG spec says a relative value is invalid and must be ignored.
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    return root / "tmkit" / "srx"
+
+
+def srx_cache_entry(data: bytes) -> Path:
+    """The cache file of the rules whose SRX content is ``data``."""
+    return srx_cache_folder() / f"{hashlib.sha256(data).hexdigest()}.v{SRX_CACHE_FORMAT}.json"
+
+
+def rules_from_bytes(data: bytes, *, path: str = "<srx>", cache: bool = True) -> SrxRules:
+    """`parse_srx`, through the user's cache when ``cache``: a missing or unreadable entry is (re)written."""
+    if not cache:
+        return parse_srx(data, path=path)
+    digest = hashlib.sha256(data).hexdigest()
+    entry = srx_cache_entry(data)
+    cached = _read_cache_entry(entry, digest)
+    if cached is not None:
+        return cached
+    rules = parse_srx(data, path=path)
+    _write_cache_entry(entry, digest, rules)
+    return rules
+
+
+def _read_cache_entry(entry: Path, digest: str) -> SrxRules | None:
+    """The rules stored in ``entry``, or None when it is missing, truncated, corrupt or for other content."""
+    try:
+        stored = json.loads(entry.read_bytes())
+        if stored["format"] != SRX_CACHE_FORMAT or stored["sha256"] != digest:
+            return None
+        cascade = stored["cascade"]
+        language_rules = tuple(
+            (
+                str(name),
+                tuple(SrxRule(_strict_bool(b), _strict_str(before), _strict_str(after)) for b, before, after in rules),
+            )
+            for name, rules in stored["language_rules"]
+        )
+        maps = tuple(LanguageMap(_strict_str(pattern), _strict_str(rules)) for pattern, rules in stored["maps"])
+        return SrxRules(language_rules, maps, _strict_bool(cascade))
+    except (OSError, ValueError, KeyError, TypeError):
+        # Anything but a complete entry of this format (a crash mid-write cannot leave one, but a full
+        # disk or a hand edit can) is treated as absent: the caller parses the file and rewrites it.
+        return None
+
+
+def _strict_bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("not a boolean")
+    return value
+
+
+def _strict_str(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
+
+
+def _write_cache_entry(entry: Path, digest: str, rules: SrxRules) -> None:
+    from tmkit.atomic import write_text_atomic
+
+    stored = {
+        "format": SRX_CACHE_FORMAT,
+        "sha256": digest,
+        "cascade": rules.cascade,
+        "language_rules": [
+            [name, [[rule.is_break, rule.before, rule.after] for rule in rule_set]]
+            for name, rule_set in rules.language_rules
+        ],
+        "maps": [[m.pattern, m.rules] for m in rules.maps],
+    }
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(entry, json.dumps(stored, ensure_ascii=False))
+    except OSError:
+        pass  # a cache that cannot be written (read-only home, full disk) only costs the next call a parse
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +245,11 @@ class _CompiledRule:
 @functools.lru_cache(maxsize=32)
 def _compiled(rules: SrxRules, lang: str) -> tuple[_CompiledRule, ...]:
     return tuple(
-        _CompiledRule(rule.is_break, regex.compile(rule.before), regex.compile(rule.after) if rule.after else None)
+        _CompiledRule(
+            rule.is_break,
+            regex.compile(rule.before, _REGEX_FLAGS),
+            regex.compile(rule.after, _REGEX_FLAGS) if rule.after else None,
+        )
         for rule in rules.rules_for(lang)
         if rule.before or rule.after
     )
@@ -153,8 +257,12 @@ def _compiled(rules: SrxRules, lang: str) -> tuple[_CompiledRule, ...]:
 
 def break_positions(text: str, *, lang: str, rules: SrxRules | None = None) -> list[int]:
     """Offsets in ``text`` where a sentence ends, by the SRX rules for ``lang`` (first rule decides)."""
+    return _break_positions(text, _compiled(rules or default_rules(), lang))
+
+
+def _break_positions(text: str, compiled: tuple[_CompiledRule, ...]) -> list[int]:
     decided: dict[int, bool] = {}
-    for rule in _compiled(rules or default_rules(), lang):
+    for rule in compiled:
         if rule.before is None:
             continue
         for match in rule.before.finditer(text, overlapped=True):
@@ -168,9 +276,13 @@ def break_positions(text: str, *, lang: str, rules: SrxRules | None = None) -> l
 
 def split_paragraph(text: str, *, lang: str, rules: SrxRules | None = None) -> list[str]:
     """The sentences of one paragraph (no line handling), each without surrounding white space."""
+    return _split_paragraph(text, _compiled(rules or default_rules(), lang))
+
+
+def _split_paragraph(text: str, compiled: tuple[_CompiledRule, ...]) -> list[str]:
     out: list[str] = []
     start = 0
-    for position in [*break_positions(text, lang=lang, rules=rules), len(text)]:
+    for position in [*_break_positions(text, compiled), len(text)]:
         sentence = text[start:position].strip()
         if sentence:
             out.append(sentence)
@@ -187,12 +299,15 @@ def split_sentences(
     (a headline, a list item, a paragraph of one line), unless ``join_lines`` treats single line
     breaks as spaces (hard-wrapped text). ``rules`` defaults to tmkit's own rules.
     """
+    # Looked up once per text: the lookup hashes the whole rule set, which for OmegaT's thousand
+    # rules costs more than segmenting a line.
+    compiled = _compiled(rules or default_rules(), lang)
     paragraphs: list[list[str]] = []
     for block in _PARAGRAPH_BREAK_RE.split(text.replace("\r\n", "\n").replace("\r", "\n")):
         lines = [" ".join(block.split("\n"))] if join_lines else block.split("\n")
         sentences: list[str] = []
         for line in lines:
-            sentences.extend(split_paragraph(line, lang=lang, rules=rules))
+            sentences.extend(_split_paragraph(line, compiled))
         if sentences:
             paragraphs.append(sentences)
     return paragraphs
