@@ -1,18 +1,43 @@
-"""Shared test helpers: paths to the samples and to the optional ../shared material."""
+"""Fixtures shared by the tests: a clean environment, the sample files with their indexes built once, the DTD."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "samples"
-SHARED = REPO.parent / "shared"
-TMX_DTD = SHARED / "tmx" / "tmx14.dtd"
-CORPORA = SHARED / "corpora"
+from tests.helpers import SAMPLES, TMX_DTD
+from tmkit.matching.memory_index import open_memory
+
+# No example database (it would be written into the checkout and shared by the workers) and no deadline:
+# on a loaded machine a slow example is not a failure. Tests that need more examples say so themselves.
+settings.register_profile(
+    "tmkit", database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+settings.load_profile("tmkit")
+
+#: The samples the tests read (not what else is in samples/: the README's first command writes a job there).
+SAMPLE_FILES = ("article.ar.txt", "article.en.txt", "article.mt.en.txt", "article.ref.en.txt", "article.tmx", "news-memory.tmx")
+
+#: Variables of the user's shell that change what tmkit prints (CI annotations, colour, tracebacks).
+_OUTSIDE_VARIABLES = (
+    "GITHUB_ACTIONS",
+    "GITHUB_STEP_SUMMARY",
+    "TMKIT_DEBUG",
+    "FORCE_COLOR",
+    "NO_COLOR",
+    "CLICOLOR_FORCE",
+    "SACREBLEU_SEED",
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees the same environment, whatever the shell that runs pytest has set."""
+    for name in _OUTSIDE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -23,31 +48,20 @@ def tmx_dtd() -> Path:
     return TMX_DTD
 
 
-def run_tmkit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real command line in a subprocess, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "tmkit", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
+@pytest.fixture(scope="session")
+def indexed_samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Copies of the samples with the memories' indexes built once per session (per worker). Read it, never change it:
+    a test that writes takes `work`."""
+    folder = tmp_path_factory.mktemp("indexed-samples")
+    for name in SAMPLE_FILES:
+        shutil.copy2(SAMPLES / name, folder / name)
+    for name, source, target in (("news-memory.tmx", "ar", "en"), ("news-memory.tmx", "en", "ar"), ("article.tmx", "ar", "en")):
+        open_memory(folder / name, source_lang=source, target_lang=target)
+    return folder
 
 
-def write_bytes(path: Path, data: bytes) -> Path:
-    path.write_bytes(data)
-    return path
-
-
-TMX_HEAD = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n'
-    '<header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" '
-    'srclang="ar" datatype="plaintext"/>\n<body>\n'
-)
-TMX_TAIL = "</body>\n</tmx>\n"
-
-
-def tmx_doc(body: str, head: str = TMX_HEAD) -> str:
-    """A minimal TMX document around the given `<tu>` elements."""
-    return head + body + TMX_TAIL
+@pytest.fixture
+def work(indexed_samples: Path, tmp_path: Path) -> Path:
+    """The test's own copy of the samples and their built indexes (modification times kept, so the indexes are current)."""
+    shutil.copytree(indexed_samples, tmp_path, dirs_exist_ok=True)
+    return tmp_path

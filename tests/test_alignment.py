@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES, run_tmkit
+from tests.helpers import SAMPLES, run_cli
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.memory.model import Status
 from tmkit.text.alignment import align_paragraphs, align_sentences, pairs_to_memory
@@ -55,17 +55,17 @@ def test_low_confidence_links_are_drafts() -> None:
 
 def test_align_command(tmp_path: Path) -> None:
     out = tmp_path / "mem.tmx"
-    result = run_tmkit("align", str(SAMPLES / "article.ar.txt"), str(SAMPLES / "article.en.txt"), "-o", str(out))
-    assert result.returncode == 0, result.stderr
+    result = run_cli("align", str(SAMPLES / "article.ar.txt"), str(SAMPLES / "article.en.txt"), "-o", str(out))
+    assert result.code == 0, result.stderr
     memory = load_tmx(out)
     assert len(memory.units) == 30
     assert memory.units[1].variant("en").text.startswith("Damascus – President Bashar al-Assad")  # type: ignore[union-attr]
-    result = run_tmkit("align", str(SAMPLES / "article.ar.txt"), str(SAMPLES / "article.ar.txt"), "-o", str(out))
-    assert result.returncode == 2 and "both documents look ar" in result.stderr
+    result = run_cli("align", str(SAMPLES / "article.ar.txt"), str(SAMPLES / "article.ar.txt"), "-o", str(out))
+    assert result.code == 2 and "both documents look ar" in result.stderr
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
-    result = run_tmkit("align", str(SAMPLES / "article.ar.txt"), str(empty), "-o", str(out))
-    assert result.returncode == 2 and "empty.txt: the document is empty" in result.stderr
+    result = run_cli("align", str(SAMPLES / "article.ar.txt"), str(empty), "-o", str(out))
+    assert result.code == 2 and "empty.txt: the document is empty" in result.stderr
 
 
 def test_numbers_with_arabic_scale_words_are_anchors() -> None:
@@ -78,7 +78,7 @@ def test_numbers_with_arabic_scale_words_are_anchors() -> None:
 
 @pytest.mark.parametrize("change", ["split third paragraph", "last paragraph left out"])
 def test_paragraph_boundaries_hold_when_paragraph_counts_differ(change: str) -> None:
-    from tests.conftest import SAMPLES
+    from tests.helpers import SAMPLES
     from tmkit.formats.tmx_reader import load_tmx
     from tmkit.text.alignment import align_paragraphs
     from tmkit.text.segmentation import split_sentences

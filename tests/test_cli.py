@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES, run_tmkit
+from tests.helpers import SAMPLES, run_cli, run_cli_process
 from tmkit import __version__
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
@@ -17,26 +17,27 @@ SUBCOMMANDS = ["validate", "stats", "convert", "merge", "merge-driver"]
 
 
 def test_version() -> None:
-    result = run_tmkit("--version")
-    assert result.returncode == 0 and result.stdout.strip() == f"tmkit {__version__}"
+    # A process of its own, once: `python -m tmkit` starts and exits as a user sees it.
+    result = run_cli_process("--version")
+    assert result.code == 0 and result.stdout.strip() == f"tmkit {__version__}"
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
 def test_every_subcommand_has_help(command: str) -> None:
-    result = run_tmkit(command, "--help")
-    assert result.returncode == 0
+    result = run_cli(command, "--help")
+    assert result.code == 0
     assert f"usage: tmkit {command}" in result.stdout
 
 
 def test_no_command_and_bad_option_are_usage_errors() -> None:
-    assert run_tmkit().returncode == 2
-    result = run_tmkit("stats", "--nope", "x.tmx")
-    assert result.returncode == 2 and "unrecognized arguments" in result.stderr
+    assert run_cli().code == 2
+    result = run_cli("stats", "--nope", "x.tmx")
+    assert result.code == 2 and "unrecognized arguments" in result.stderr
 
 
 def test_stats_on_the_sample_memory() -> None:
-    result = run_tmkit("stats", "--json", str(SAMPLES / "news-memory.tmx"))
-    assert result.returncode == 0, result.stderr
+    result = run_cli("stats", "--json", str(SAMPLES / "news-memory.tmx"))
+    assert result.code == 0, result.stderr
     data = json.loads(result.stdout)
     memory = load_tmx(SAMPLES / "news-memory.tmx")
     assert data["units"] == len(memory) >= 300
@@ -44,7 +45,7 @@ def test_stats_on_the_sample_memory() -> None:
     assert data["languages"]["ar"]["segments"] == data["languages"]["en"]["segments"] == len(memory)
     # Word counts agree with a direct count over the texts.
     assert data["languages"]["en"]["words"] == sum(len(tu.variant("en").text.split()) for tu in memory)  # type: ignore[union-attr]
-    text = run_tmkit("stats", str(SAMPLES / "news-memory.tmx")).stdout
+    text = run_cli("stats", str(SAMPLES / "news-memory.tmx")).stdout
     assert "units:" in text and "ar " in text
 
 
@@ -76,11 +77,11 @@ def memory_with_markup() -> Memory:
 def test_tmx_table_tmx_round_trip(tmp_path: Path, suffix: str) -> None:
     write_tmx(tmp_path / "in.tmx", memory_with_markup())
     table = tmp_path / f"out.{suffix}"
-    result = run_tmkit("convert", str(tmp_path / "in.tmx"), "-o", str(table))
-    assert result.returncode == 0, result.stderr
+    result = run_cli("convert", str(tmp_path / "in.tmx"), "-o", str(table))
+    assert result.code == 0, result.stderr
     assert "wrote 2 rows" in result.stderr  # the unit without Arabic has no row
     back = tmp_path / "back.tmx"
-    assert run_tmkit("convert", str(table), "-o", str(back)).returncode == 0
+    assert run_cli("convert", str(table), "-o", str(back)).code == 0
     units = load_tmx(back).units
     assert [(u.tuid, u.status) for u in units] == [("g1", Status.REVIEWED), ("g2", Status.DRAFT)]
     assert units[0].variant("ar").text == "قال\tإن النمو بلغ ٣٫٥٪"  # type: ignore[union-attr]
@@ -89,7 +90,7 @@ def test_tmx_table_tmx_round_trip(tmp_path: Path, suffix: str) -> None:
 
 def test_table_with_placeholders(tmp_path: Path) -> None:
     write_tmx(tmp_path / "in.tmx", memory_with_markup())
-    run_tmkit("convert", str(tmp_path / "in.tmx"), "-o", str(tmp_path / "out.tsv"), "--placeholders")
+    run_cli("convert", str(tmp_path / "in.tmx"), "-o", str(tmp_path / "out.tsv"), "--placeholders")
     lines = (tmp_path / "out.tsv").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "tuid\tar\ten\tstatus"
     assert lines[1] == "g1\tقال\\tإن {1}النمو{/1} بلغ ٣٫٥٪\tHe said {1}growth{/1} reached 3.5%\treviewed"
@@ -97,40 +98,40 @@ def test_table_with_placeholders(tmp_path: Path) -> None:
 
 def test_headerless_tsv_and_bad_rows(tmp_path: Path) -> None:
     (tmp_path / "a.tsv").write_text("مرحبا\tHello\nشكرا\tThanks\tfinal\n\n", encoding="utf-8")
-    assert run_tmkit("convert", str(tmp_path / "a.tsv"), "-o", str(tmp_path / "a.tmx")).returncode == 0
+    assert run_cli("convert", str(tmp_path / "a.tsv"), "-o", str(tmp_path / "a.tmx")).code == 0
     units = load_tmx(tmp_path / "a.tmx").units
     assert [(u.variant("ar").text, u.status) for u in units] == [("مرحبا", Status.TRANSLATED), ("شكرا", Status.FINAL)]  # type: ignore[union-attr]
     (tmp_path / "b.tsv").write_text("مرحبا\tHello\nonly one column\n", encoding="utf-8")
-    result = run_tmkit("convert", str(tmp_path / "b.tsv"), "-o", str(tmp_path / "b.tmx"))
-    assert result.returncode == 2 and "b.tsv:2:" in result.stderr
+    result = run_cli("convert", str(tmp_path / "b.tsv"), "-o", str(tmp_path / "b.tmx"))
+    assert result.code == 2 and "b.tsv:2:" in result.stderr
     assert not (tmp_path / "b.tmx").exists()  # nothing half-written
     (tmp_path / "c.tsv").write_text("مرحبا\tHello\tdone\n", encoding="utf-8")
-    result = run_tmkit("convert", str(tmp_path / "c.tsv"), "-o", str(tmp_path / "c.tmx"))
-    assert result.returncode == 2 and "c.tsv:1:" in result.stderr and "unknown status" in result.stderr
+    result = run_cli("convert", str(tmp_path / "c.tsv"), "-o", str(tmp_path / "c.tmx"))
+    assert result.code == 2 and "c.tsv:1:" in result.stderr and "unknown status" in result.stderr
 
 
 def test_line_aligned_text_to_tmx(tmp_path: Path) -> None:
-    result = run_tmkit(
+    result = run_cli(
         "convert", str(SAMPLES / "article.ar.txt"), str(SAMPLES / "article.en.txt"), "-o", str(tmp_path / "p.tmx")
     )
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.stderr
     memory = load_tmx(tmp_path / "p.tmx")
     paragraphs = [p for p in (SAMPLES / "article.ar.txt").read_text(encoding="utf-8").split("\n") if p.strip()]
     assert [u.variant("ar").text for u in memory] == paragraphs  # type: ignore[union-attr]
     (tmp_path / "short.en").write_text("one line\n", encoding="utf-8")
-    result = run_tmkit(
+    result = run_cli(
         "convert", str(SAMPLES / "article.ar.txt"), str(tmp_path / "short.en"), "-o", str(tmp_path / "x.tmx")
     )
-    assert result.returncode == 2 and "not line-aligned" in result.stderr
+    assert result.code == 2 and "not line-aligned" in result.stderr
 
 
 def test_convert_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
     write_tmx(tmp_path / "m.tmx", memory_with_markup())
-    result = run_tmkit("convert", str(tmp_path / "m.tmx"), "-o", str(tmp_path / "m.tmx"))
-    assert result.returncode == 2 and "overwrite" in result.stderr
+    result = run_cli("convert", str(tmp_path / "m.tmx"), "-o", str(tmp_path / "m.tmx"))
+    assert result.code == 2 and "overwrite" in result.stderr
 
 
 def test_not_utf8_table(tmp_path: Path) -> None:
     (tmp_path / "w.tsv").write_bytes("مرحبا\tHello\n".encode("cp1256"))
-    result = run_tmkit("convert", str(tmp_path / "w.tsv"), "-o", str(tmp_path / "w.tmx"))
-    assert result.returncode == 2 and "UTF-8" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli("convert", str(tmp_path / "w.tsv"), "-o", str(tmp_path / "w.tmx"))
+    assert result.code == 2 and "UTF-8" in result.stderr and "Traceback" not in result.stderr

@@ -2,61 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import shutil
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
-from textual.widgets import TextArea
 
-from tests.conftest import SAMPLES
+from tests.helpers import make_app, run_async, run_cli_process, settle, target
 from tmkit.formats.tmx_reader import load_tmx
-from tmkit.jobs.workfile import Document, journal_path
+from tmkit.jobs.workfile import WorkFile, journal_path
 from tmkit.memory.model import Status
 from tmkit.tui.app import EditorApp, EditorOptions
 from tmkit.tui.display import BidiMode
 from tmkit.tui.messages import MatchesShown, SegmentApproved, SegmentConfirmed
 from tmkit.tui.screens import ChangedOnDiskScreen, RecoveryScreen
 
-
-@pytest.fixture
-def work(tmp_path: Path) -> Path:
-    for name in ("article.tmx", "news-memory.tmx"):
-        shutil.copy(SAMPLES / name, tmp_path / name)
-    return tmp_path
-
-
-def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async test on its own event loop (no asyncio plugin needed)."""
-
-    @functools.wraps(test)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return wrapper
-
-
-def make_app(work: Path, **options: object) -> EditorApp:
-    return EditorApp(
-        EditorOptions(path=work / "article.tmx", memories=[work / "news-memory.tmx"], bidi=BidiMode.APP, **options)  # type: ignore[arg-type]
-    )
-
-
-async def settle(app: EditorApp, pilot: Pilot[None]) -> None:
-    """Wait until the workers (loading, matching, scoring) are done; exclusive ones may have been cancelled."""
-    for _ in range(500):
-        await pilot.pause(0.02)
-        if app.document is not None and all(w.is_finished for w in app.workers):
-            return
-    raise AssertionError("workers did not finish")
-
-
-def target(app: EditorApp) -> TextArea:
-    return app.query_one("#target", TextArea)
+# Whole editing sessions through Textual's Pilot, a few seconds each: `-m "not slow"` leaves them out.
+pytestmark = pytest.mark.slow
 
 
 @run_async
@@ -148,7 +108,7 @@ async def test_changed_on_disk_is_not_overwritten_and_merges(work: Path) -> None
         await pilot.press("f2")
         await settle(app, pilot)
         # Someone else changes another unit of the file meanwhile.
-        other = Document(work / "article.tmx")
+        other = WorkFile(work / "article.tmx")
         other.set_target(2, "Theirs")
         other.save()
         await pilot.press("ctrl+s")
@@ -215,7 +175,7 @@ async def test_matches_are_prefetched_cached_and_dropped_when_the_memories_chang
         cached = app.matches[11]
         app.go_to(11)
         assert app.matches[11] is cached  # shown from the cache, not looked up again
-        app._memories_loaded([], app.doc_index, app.references)  # type: ignore[arg-type]  # memories replaced
+        app._memories_loaded([], app.matcher.memories[-1], app.references)  # type: ignore[arg-type]  # memories replaced
         assert 12 not in app.matches  # stale matches are gone
         await settle(app, pilot)
         assert 11 in app.matches and app.matches[11] is not cached
@@ -236,10 +196,9 @@ async def test_unreadable_file_ends_the_editor_with_the_error(tmp_path: Path) ->
 
 
 def test_unreadable_file_from_the_command_line(tmp_path: Path) -> None:
-    from tests.conftest import run_tmkit
-
+    # A process of its own: the command starts a real terminal app before it finds the file unreadable.
     broken = tmp_path / "broken.tmx"
     broken.write_text('<tmx version="1.4"><header/><body>\n<tu>', encoding="utf-8")
-    result = run_tmkit("edit", str(broken))
-    assert result.returncode == 2
+    result = run_cli_process("edit", str(broken))
+    assert result.code == 2
     assert f"tmkit: error: {broken}:2:" in result.stderr and "Traceback" not in result.stderr

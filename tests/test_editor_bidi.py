@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES
-from tests.test_editor import run_async, settle
+from tests.helpers import run_async, settle
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.tui.app import EditorApp, EditorOptions
 from tmkit.tui.display import BidiMode
 from tmkit.tui.editor_line import editor_line
 from tmkit.tui.widgets.bidi_editor import BidiTextArea
 
-
-@pytest.fixture
-def work(tmp_path: Path) -> Path:
-    for name in ("article.tmx", "news-memory.tmx"):
-        shutil.copy(SAMPLES / name, tmp_path / name)
-    return tmp_path
+# Editing sessions through Textual's Pilot: `-m "not slow"` leaves them out.
+pytestmark = pytest.mark.slow
 
 
 def english_to_arabic(work: Path, mode: BidiMode = BidiMode.APP) -> EditorApp:
@@ -106,16 +100,16 @@ async def test_keys_typed_before_the_file_is_shown_go_into_the_target(
 
     from textual.widgets import Input
 
-    from tmkit.jobs.workfile import Document
+    from tmkit.jobs.workfile import WorkFile
 
-    slow_init = Document.__init__
+    slow_init = WorkFile.__init__
     typed = threading.Event()
 
-    def slow(self: Document, *args: object, **kwargs: object) -> None:
+    def slow(self: WorkFile, *args: object, **kwargs: object) -> None:
         typed.wait(5)  # a big file: the screen is up, the document not yet
         slow_init(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Document, "__init__", slow)
+    monkeypatch.setattr(WorkFile, "__init__", slow)
     app = EditorApp(EditorOptions(path=work / "article.tmx", memories=[work / "news-memory.tmx"], bidi=BidiMode.APP))
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press(*"early ")

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_editor import make_app, run_async, settle, target, work  # noqa: F401 (work is a fixture)
+import pytest
+
+from tests.helpers import make_app, run_async, settle, target
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_validate import validate_tmx
 from tmkit.memory.model import Status
 from tmkit.tui.widgets.panels import StatusBar
 
+# Editing sessions through Textual's Pilot: `-m "not slow"` leaves them out.
+pytestmark = pytest.mark.slow
+
 HEADLINE = "{1}President al-Assad receives Russian Deputy Prime Minister Yury Borisov{/1}"
 
 
 @run_async
-async def test_edited_target_keeps_its_codes(work: Path) -> None:  # noqa: F811
+async def test_edited_target_keeps_its_codes(work: Path) -> None:
     app = make_app(work)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
@@ -34,7 +39,7 @@ async def test_edited_target_keeps_its_codes(work: Path) -> None:  # noqa: F811
 
 
 @run_async
-async def test_unmappable_placeholders_stay_unconfirmed_and_codes_are_kept(work: Path) -> None:  # noqa: F811
+async def test_unmappable_placeholders_stay_unconfirmed_and_codes_are_kept(work: Path) -> None:
     app = make_app(work)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES
-from tests.test_editor import run_async, settle, target
-from tmkit.cli import build_parser, main
+from tests.helpers import run_async, run_cli, settle, target
+from tmkit.cli import build_parser
 from tmkit.cli.edit_command import options_from_args
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_validate import validate_tmx
@@ -17,13 +15,6 @@ from tmkit.jobs.pretranslate import MATCH_PROP, ORIGIN_PROP
 from tmkit.jobs.workfile import job_path, prepare_job
 from tmkit.memory.model import Status
 from tmkit.tui.app import EditorApp
-
-
-@pytest.fixture
-def work(tmp_path: Path) -> Path:
-    for name in ("article.ar.txt", "article.tmx", "news-memory.tmx"):
-        shutil.copy(SAMPLES / name, tmp_path / name)
-    return tmp_path
 
 
 def test_prepare_job_segments_and_pretranslates_beside_the_document(work: Path) -> None:
@@ -43,17 +34,19 @@ def test_prepare_job_segments_and_pretranslates_beside_the_document(work: Path) 
     assert b"draft" not in job.path.read_bytes()
 
 
-def test_bad_document_is_one_line_and_exit_2(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_document_is_one_line_and_exit_2(work: Path) -> None:
     (work / "bad.txt").write_bytes(b"\xff\xfe\x00\x00\x81 broken")
     bad = work / "latin1.txt"
     bad.write_bytes("caf\xe9".encode("latin-1"))
-    assert main(["edit", str(bad), "--tm", str(work / "news-memory.tmx")]) == 2
-    err = capsys.readouterr().err.strip()
+    result = run_cli("edit", bad, "--tm", work / "news-memory.tmx")
+    assert result.code == 2
+    err = result.stderr.strip()
     assert len(err.splitlines()) == 1 and "latin1.txt" in err and "UTF-8" in err
     assert not (work / "latin1.tmx").exists()
-    assert main(["edit", str(work / "article.ar.txt"), "-o", str(work / "job.xlf")]) == 2
+    assert run_cli("edit", work / "article.ar.txt", "-o", work / "job.xlf").code == 2
 
 
+@pytest.mark.slow
 @run_async
 async def test_edit_a_text_document_confirm_and_save(work: Path) -> None:
     args = build_parser().parse_args(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES, run_tmkit, tmx_doc
+from tests.helpers import SAMPLES, run_cli, tmx_doc
 from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import load_tmx, read_tmx
 from tmkit.formats.tmx_validate import validate_tmx
@@ -143,10 +143,10 @@ def test_bad_dates() -> None:
 @pytest.mark.parametrize("level", ["1", "2"])
 def test_cli_export_of_the_sample_is_dtd_valid(tmp_path: Path, tmx_dtd: Path, level: str) -> None:
     out = tmp_path / "export.tmx"
-    done = run_tmkit(
+    done = run_cli(
         "export", str(SAMPLES / "article.tmx"), "-o", str(out), "--level", level, "--src", "ar", "--tgt", "en"
     )
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.stderr
     assert "exported 27 of 30 units" in done.stderr and "3 below translated" in done.stderr
     assert validate_tmx(out, dtd=tmx_dtd) == []
     exported, _ = read_tmx(out)
@@ -156,11 +156,11 @@ def test_cli_export_of_the_sample_is_dtd_valid(tmp_path: Path, tmx_dtd: Path, le
 
 def test_cli_filters(memory_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.tmx"
-    done = run_tmkit(
+    done = run_cli(
         "export", str(memory_file), str(memory_file), "-o", str(out), "--min-status", "new",
         "--since", "2021-01-01", "--until", "2021-06-30", "--src", "ar", "--tgt", "en", "--level", "1",
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.stderr
     assert _ids(load_tmx(out)) == ["new", "draft", "translated", "reviewed"]
     assert "2 rejected" in done.stderr and "4 repeats" in done.stderr and "stripped from 2 segments" in done.stderr
 
@@ -174,8 +174,8 @@ def test_cli_filters(memory_file: Path, tmp_path: Path) -> None:
 )
 def test_cli_bad_input_is_one_line_exit_2(memory_file: Path, tmp_path: Path, args: list[str], message: str) -> None:
     out = tmp_path / "out.tmx"
-    done = run_tmkit("export", str(memory_file), "-o", str(out), *args)
-    assert done.returncode == 2
+    done = run_cli("export", str(memory_file), "-o", str(out), *args)
+    assert done.code == 2
     assert message in done.stderr and "Traceback" not in done.stderr
     assert not out.exists()
 
@@ -184,7 +184,7 @@ def test_cli_broken_memory_names_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.tmx"
     bad.write_text(tmx_doc('<tu><tuv xml:lang="ar"><seg>x</seg></tuv>\n</body>'), encoding="utf-8")
     out = tmp_path / "out.tmx"
-    done = run_tmkit("export", str(bad), "-o", str(out))
-    assert done.returncode == 2
+    done = run_cli("export", str(bad), "-o", str(out))
+    assert done.code == 2
     assert str(bad) in done.stderr and "Traceback" not in done.stderr
     assert not out.exists()

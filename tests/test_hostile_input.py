@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TMX_HEAD, run_tmkit, tmx_doc
+from tests.helpers import TMX_HEAD, run_cli, tmx_doc
 from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import TmxReader, load_tmx, read_tmx
 
@@ -21,8 +21,8 @@ def write(tmp_path: Path, data: str | bytes, name: str = "bad.tmx") -> Path:
 
 def assert_one_line_error(tmp_path: Path, path: Path, *expected: str) -> str:
     """The CLI refuses the file with exit 2 and a single line, no traceback."""
-    result = run_tmkit("stats", str(path), cwd=tmp_path)
-    assert result.returncode == 2, result.stderr
+    result = run_cli("stats", str(path), cwd=tmp_path)
+    assert result.code == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "Traceback" not in result.stderr
@@ -163,8 +163,8 @@ def test_invalid_unit_is_fatal_by_default_and_skipped_on_request(tmp_path: Path)
     memory, reader = read_tmx(path, skip_invalid=True)
     assert len(memory.units) == 2
     assert [s.line for s in reader.skipped] == [6, 7, 8, 9]
-    result = run_tmkit("stats", "--skip-invalid", str(path), cwd=tmp_path)
-    assert result.returncode == 0
+    result = run_cli("stats", "--skip-invalid", str(path), cwd=tmp_path)
+    assert result.code == 0
     skipped_lines = [line for line in result.stderr.splitlines() if "skipped" in line]
     assert len(skipped_lines) == 4 and f"{path}:7:" in skipped_lines[1]
 
@@ -185,7 +185,7 @@ def test_excessive_depth_is_refused_cleanly(tmp_path: Path) -> None:
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
-    result = run_tmkit("stats", str(tmp_path / "nope.tmx"))
-    assert result.returncode == 2 and "no such file" in result.stderr and "Traceback" not in result.stderr
-    result = run_tmkit("stats", str(tmp_path))
-    assert result.returncode == 2 and "directory" in result.stderr
+    result = run_cli("stats", str(tmp_path / "nope.tmx"))
+    assert result.code == 2 and "no such file" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli("stats", str(tmp_path))
+    assert result.code == 2 and "directory" in result.stderr

@@ -5,25 +5,23 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import SAMPLES, run_tmkit
+import pytest
+
+from tests.helpers import run_cli
 from tmkit.formats.tmx_reader import load_tmx
 
-MEMORY = str(SAMPLES / "news-memory.tmx")
+
+@pytest.fixture
+def memory(indexed_samples: Path) -> str:
+    """The sample news memory, its index built once for the session (a copy: nothing is written in samples/)."""
+    return str(indexed_samples / "news-memory.tmx")
 
 
-def copy_memory(tmp_path: Path) -> str:
-    # Work on a copy so the index cache is written in the test's folder, not in samples/.
-    path = tmp_path / "news-memory.tmx"
-    path.write_bytes(Path(MEMORY).read_bytes())
-    return str(path)
-
-
-def test_match_json_for_a_stored_segment(tmp_path: Path) -> None:
-    memory = copy_memory(tmp_path)
+def test_match_json_for_a_stored_segment(memory: str) -> None:
     unit = load_tmx(memory).units[10]
     source = unit.variant("ar").text  # type: ignore[union-attr]
-    result = run_tmkit("match", memory, source, "--json")
-    assert result.returncode == 0, result.stderr
+    result = run_cli("match", memory, source, "--json")
+    assert result.code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["normalization"] == "ar-v1"
     best = data["results"][0]["matches"][0]
@@ -32,28 +30,25 @@ def test_match_json_for_a_stored_segment(tmp_path: Path) -> None:
     assert best["breakdown"]["penalties"] == []
 
 
-def test_match_text_output_shows_diff_and_breakdown(tmp_path: Path) -> None:
-    memory = copy_memory(tmp_path)
+def test_match_text_output_shows_diff_and_breakdown(memory: str) -> None:
     source = load_tmx(memory).units[3].variant("ar").text  # type: ignore[union-attr]
     words = source.split()
     words[-2] = "كلمة"
-    result = run_tmkit("match", memory, " ".join(words), "--limit", "1", "--color", "never")
-    assert result.returncode == 0, result.stderr
+    result = run_cli("match", memory, " ".join(words), "--limit", "1", "--color", "never")
+    assert result.code == 0, result.stderr
     assert "{+كلمة+}" in result.stdout and "[-" in result.stdout
     assert "why:" in result.stdout and "base" in result.stdout
 
 
-def test_match_file_of_segments(tmp_path: Path) -> None:
-    memory = copy_memory(tmp_path)
+def test_match_file_of_segments(memory: str, tmp_path: Path) -> None:
     segments = tmp_path / "new.txt"
     segments.write_text("شكرا\n\nوأكد الجانبان أهمية التعاون\n", encoding="utf-8")
-    result = run_tmkit("match", memory, "--file", str(segments), "--json", "--min", "50")
-    assert result.returncode == 0, result.stderr
+    result = run_cli("match", memory, "--file", str(segments), "--json", "--min", "50")
+    assert result.code == 0, result.stderr
     assert [r["segment"] for r in json.loads(result.stdout)["results"]] == ["شكرا", "", "وأكد الجانبان أهمية التعاون"]
 
 
-def test_match_errors_are_one_line(tmp_path: Path) -> None:
-    memory = copy_memory(tmp_path)
+def test_match_errors_are_one_line(memory: str, tmp_path: Path) -> None:
     for args, fragment in [
         ((memory,), "give one or more memories"),
         ((str(tmp_path / "missing.tmx"), "نص"), "no such file"),
@@ -62,8 +57,8 @@ def test_match_errors_are_one_line(tmp_path: Path) -> None:
         ((memory, "نص", "--penalty", "other.tmx=5"), "--penalty"),
         ((memory, "--file", str(tmp_path / "none.txt")), "cannot read"),
     ]:
-        result = run_tmkit("match", *args)
-        assert result.returncode == 2, (args, result.stderr)
+        result = run_cli("match", *args)
+        assert result.code == 2, (args, result.stderr)
         assert fragment in result.stderr and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
 
@@ -71,18 +66,17 @@ def test_match_errors_are_one_line(tmp_path: Path) -> None:
 def test_match_on_a_malformed_memory(tmp_path: Path) -> None:
     bad = tmp_path / "bad.tmx"
     bad.write_text("<tmx version='1.4'><header/><body><tu>", encoding="utf-8")
-    result = run_tmkit("match", str(bad), "نص")
-    assert result.returncode == 2 and "bad.tmx:1:" in result.stderr
+    result = run_cli("match", str(bad), "نص")
+    assert result.code == 2 and "bad.tmx:1:" in result.stderr
 
 
-def test_concord(tmp_path: Path) -> None:
-    memory = copy_memory(tmp_path)
-    result = run_tmkit("concord", memory, "اعادة الاعمار", "--json")
-    assert result.returncode == 0, result.stderr
+def test_concord(memory: str) -> None:
+    result = run_cli("concord", memory, "اعادة الاعمار", "--json")
+    assert result.code == 0, result.stderr
     hits = json.loads(result.stdout)["hits"]
     assert hits and all("الإعمار" in h["source"] for h in hits)
     for hit in hits:
         start, end = hit["source_spans"][0]
         assert hit["source"][start:end].startswith("إعادة")
-    text = run_tmkit("concord", memory, "reconstruction", "--color", "never", "--limit", "2")
-    assert text.returncode == 0 and text.stdout.count("[reconstruction]") + text.stdout.count("[Reconstruction]") >= 2
+    text = run_cli("concord", memory, "reconstruction", "--color", "never", "--limit", "2")
+    assert text.code == 0 and text.stdout.count("[reconstruction]") + text.stdout.count("[Reconstruction]") >= 2

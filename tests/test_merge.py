@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_tmkit
+from tests.helpers import run_cli
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.memory.merge import CONFLICT_PROP, ConflictPolicy, merge_memories, merge_three_way
@@ -64,14 +64,14 @@ def test_two_way_policies(policy: ConflictPolicy, expected: list[tuple[str, str]
 def test_merge_cli(tmp_path: Path) -> None:
     write_tmx(tmp_path / "a.tmx", A)
     write_tmx(tmp_path / "b.tmx", B)
-    result = run_tmkit("merge", str(tmp_path / "a.tmx"), str(tmp_path / "b.tmx"), "-o", str(tmp_path / "m.tmx"))
-    assert result.returncode == 0, result.stderr
+    result = run_cli("merge", str(tmp_path / "a.tmx"), str(tmp_path / "b.tmx"), "-o", str(tmp_path / "m.tmx"))
+    assert result.code == 0, result.stderr
     assert "1 duplicates dropped, 1 conflicts" in result.stderr
     assert len(load_tmx(tmp_path / "m.tmx")) == 4
-    result = run_tmkit(
+    result = run_cli(
         "merge", "--policy", "fail", str(tmp_path / "a.tmx"), str(tmp_path / "b.tmx"), "-o", str(tmp_path / "f.tmx")
     )
-    assert result.returncode == 1 and "conflict" in result.stderr
+    assert result.code == 1 and "conflict" in result.stderr
     assert not (tmp_path / "f.tmx").exists()
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES, run_tmkit
+from tests.helpers import SAMPLES, run_cli
 from tmkit.formats.tmx_reader import read_tmx
 from tmkit.memory.model import Memory, Status
 
-pytestmark = pytest.mark.omegat
+pytestmark = [pytest.mark.omegat, pytest.mark.slow]
 
 OMEGAT_TIMEOUT = 180
 #: OmegaT's TMX reader reports problems with message keys such as TMXR_ERROR_… and TMXR_WARNING_….
@@ -68,8 +68,8 @@ def omegat_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Mem
         ("--level", "1", "-o", str(auto)),
         ("--level", "2", "-o", str(project / "tm" / "tmkit-level2.tmx")),
     ):
-        done = run_tmkit("export", str(SAMPLES / "article.tmx"), "--src", "ar", "--tgt", "en", *args)
-        assert done.returncode == 0, done.stderr
+        done = run_cli("export", str(SAMPLES / "article.tmx"), "--src", "ar", "--tgt", "en", *args)
+        assert done.code == 0, done.stderr
     env = {**os.environ, "JAVA_TOOL_OPTIONS": "-Djava.awt.headless=true"}
     try:
         run = subprocess.run(

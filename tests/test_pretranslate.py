@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES, run_tmkit
+from tests.helpers import SAMPLES, run_cli
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.formats.xliff import read_xliff
@@ -93,16 +93,16 @@ def test_repetition_takes_the_first_translation(memory_path: Path) -> None:
 
 
 def test_commands_on_the_sample(tmp_path: Path) -> None:
-    result = run_tmkit(
+    result = run_cli(
         "analyze", str(SAMPLES / "article.ar.txt"), "--tm", str(SAMPLES / "article.tmx"), "--json", "--no-cache"
     )
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["total"]["segments"] == 30
     assert sum(b["segments"] for b in data["bands"] if b["band"] in ("context 101%", "100%")) >= 25
     for name in ("job.tmx", "job.xlf"):
         out = tmp_path / name
-        result = run_tmkit(
+        result = run_cli(
             "pretranslate",
             str(SAMPLES / "article.ar.txt"),
             "--tm",
@@ -111,7 +111,7 @@ def test_commands_on_the_sample(tmp_path: Path) -> None:
             str(out),
             "--no-cache",
         )
-        assert result.returncode == 0, result.stderr
+        assert result.code == 0, result.stderr
         units = load_tmx(out).units if name.endswith(".tmx") else read_xliff(out)[0].units
         assert len(units) == 30 and sum(u.status is Status.DRAFT for u in units) >= 25
     reference = load_tmx(SAMPLES / "article.tmx")
@@ -121,9 +121,9 @@ def test_commands_on_the_sample(tmp_path: Path) -> None:
 def test_commands_reject_bad_input(tmp_path: Path) -> None:
     doc = tmp_path / "doc.txt"
     doc.write_bytes("نص".encode("cp1256"))
-    result = run_tmkit("analyze", str(doc), "--tm", str(SAMPLES / "article.tmx"))
-    assert result.returncode == 2 and "doc.txt:1: not UTF-8" in result.stderr
-    result = run_tmkit(
+    result = run_cli("analyze", str(doc), "--tm", str(SAMPLES / "article.tmx"))
+    assert result.code == 2 and "doc.txt:1: not UTF-8" in result.stderr
+    result = run_cli(
         "pretranslate",
         str(SAMPLES / "article.ar.txt"),
         "--tm",
@@ -131,8 +131,8 @@ def test_commands_reject_bad_input(tmp_path: Path) -> None:
         "-o",
         str(tmp_path / "j.tmx"),
     )
-    assert result.returncode == 2 and "missing.tmx" in result.stderr and "Traceback" not in result.stderr
-    result = run_tmkit(
+    assert result.code == 2 and "missing.tmx" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli(
         "pretranslate",
         str(SAMPLES / "article.ar.txt"),
         "--tm",
@@ -140,4 +140,4 @@ def test_commands_reject_bad_input(tmp_path: Path) -> None:
         "-o",
         str(tmp_path / "j.doc"),
     )
-    assert result.returncode == 2 and "j.doc" in result.stderr
+    assert result.code == 2 and "j.doc" in result.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import SAMPLES
+from tests.helpers import SAMPLES
 from tmkit.formats.tmx_reader import read_tmx
 from tmkit.memory.model import Status
 

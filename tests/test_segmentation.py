@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_tmkit
+from tests.helpers import run_cli
 from tmkit.errors import InputError
 from tmkit.text.segmentation import default_rules, load_srx, parse_srx, split_paragraph, split_sentences
 
@@ -147,23 +147,23 @@ def test_segment_command(tmp_path: Path) -> None:
     doc = tmp_path / "doc.txt"
     doc.write_text("عنوان\n\nقال د. أحمد: «نعم.» ثم غادر، وعاد.\n", encoding="utf-8")
     out = tmp_path / "out.txt"
-    result = run_tmkit("segment", str(doc), "-o", str(out))
-    assert result.returncode == 0, result.stderr
+    result = run_cli("segment", str(doc), "-o", str(out))
+    assert result.code == 0, result.stderr
     assert out.read_text(encoding="utf-8") == "عنوان\n\nقال د. أحمد: «نعم.»\nثم غادر، وعاد.\n"
-    result = run_tmkit("segment", "--json", "--lang", "ar", str(doc))
+    result = run_cli("segment", "--json", "--lang", "ar", str(doc))
     assert json.loads(result.stdout)["paragraphs"][1] == ["قال د. أحمد: «نعم.»", "ثم غادر، وعاد."]
 
 
 def test_segment_command_bad_input(tmp_path: Path) -> None:
     cp1256 = tmp_path / "cp1256.txt"
     cp1256.write_bytes("سطر أول\nسطر ثان".encode("cp1256"))
-    result = run_tmkit("segment", str(cp1256))
-    assert result.returncode == 2 and "cp1256.txt:1: not UTF-8" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli("segment", str(cp1256))
+    assert result.code == 2 and "cp1256.txt:1: not UTF-8" in result.stderr and "Traceback" not in result.stderr
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n", encoding="utf-8")
-    result = run_tmkit("segment", str(empty))
-    assert result.returncode == 2 and "empty" in result.stderr
+    result = run_cli("segment", str(empty))
+    assert result.code == 2 and "empty" in result.stderr
     bad_srx = tmp_path / "bad.srx"
     bad_srx.write_text("<srx>", encoding="utf-8")
-    result = run_tmkit("segment", "--srx", str(bad_srx), str(empty))
-    assert result.returncode == 2 and "bad.srx:1" in result.stderr
+    result = run_cli("segment", "--srx", str(bad_srx), str(empty))
+    assert result.code == 2 and "bad.srx:1" in result.stderr

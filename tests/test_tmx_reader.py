@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TMX_HEAD, tmx_doc
+from tests.helpers import TMX_HEAD, tmx_doc
 from tmkit.formats.tmx_reader import TmxReader, load_tmx, read_tmx
 from tmkit.memory.model import Inline, Status
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -164,6 +165,7 @@ headers = st.builds(
 memories = st.builds(Memory, headers, st.lists(units(), max_size=6))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(memory=memories)
 def test_read_write_read_is_lossless(memory: Memory, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES, TMX_HEAD, run_tmkit, tmx_doc
+from tests.helpers import SAMPLES, TMX_HEAD, run_cli, tmx_doc
 from tmkit.formats.tmx_validate import Severity, validate_tmx
 
 
@@ -48,8 +48,8 @@ def test_rules(tmp_path: Path, name: str, body: str, expected: set[str]) -> None
     path.write_text(tmx_doc(body), encoding="utf-8")
     errors = {p.code for p in validate_tmx(path) if p.severity is Severity.ERROR}
     assert errors == expected
-    result = run_tmkit("validate", str(path))
-    assert result.returncode == (1 if expected else 0), result.stdout + result.stderr
+    result = run_cli("validate", str(path))
+    assert result.code == (1 if expected else 0), result.stdout + result.stderr
 
 
 def test_warnings_and_strict(tmp_path: Path) -> None:
@@ -57,8 +57,8 @@ def test_warnings_and_strict(tmp_path: Path) -> None:
     path.write_text(tmx_doc(unit("x", tu_attrs=' tuid="1"') + unit("y", tu_attrs=' tuid="1"')), encoding="utf-8")
     problems = validate_tmx(path)
     assert [(p.line, p.severity, p.code) for p in problems] == [(6, Severity.WARNING, "duplicate-tuid")]
-    assert run_tmkit("validate", str(path)).returncode == 0
-    assert run_tmkit("validate", "--strict", str(path)).returncode == 1
+    assert run_cli("validate", str(path)).code == 0
+    assert run_cli("validate", "--strict", str(path)).code == 1
 
 
 def test_missing_header_attributes_and_ude_base(tmp_path: Path) -> None:
@@ -74,8 +74,8 @@ def test_missing_header_attributes_and_ude_base(tmp_path: Path) -> None:
 def test_dtd_option(tmp_path: Path, tmx_dtd: Path) -> None:
     path = tmp_path / "t.tmx"
     path.write_text(tmx_doc(unit("x", tu_attrs=' foo="bar"')), encoding="utf-8")
-    result = run_tmkit("validate", "--dtd", str(tmx_dtd), str(path))
-    assert result.returncode == 1
+    result = run_cli("validate", "--dtd", str(tmx_dtd), str(path))
+    assert result.code == 1
     assert "[dtd]" in result.stdout and "foo" in result.stdout
 
 
@@ -84,8 +84,8 @@ def test_json_output_and_malformed_file(tmp_path: Path) -> None:
     good.write_text(tmx_doc(unit("x")), encoding="utf-8")
     bad = tmp_path / "bad.tmx"
     bad.write_text(tmx_doc(unit("x"))[:-30], encoding="utf-8")
-    result = run_tmkit("validate", "--json", str(good), str(bad))
-    assert result.returncode == 2
+    result = run_cli("validate", "--json", str(good), str(bad))
+    assert result.code == 2
     data = json.loads(result.stdout)
     assert data["valid"] is False
     assert data["problems"][0]["code"] == "unreadable" and data["problems"][0]["line"]
@@ -94,5 +94,5 @@ def test_json_output_and_malformed_file(tmp_path: Path) -> None:
 def test_samples_are_valid(tmx_dtd: Path) -> None:
     files = sorted(str(p) for p in SAMPLES.glob("*.tmx"))
     assert len(files) >= 2
-    result = run_tmkit("validate", "--strict", "--dtd", str(tmx_dtd), *files)
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = run_cli("validate", "--strict", "--dtd", str(tmx_dtd), *files)
+    assert result.code == 0, result.stdout + result.stderr

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SAMPLES, run_tmkit
+from tests.helpers import SAMPLES, run_cli
 from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.xliff import (
@@ -172,15 +172,15 @@ def test_broken_and_hostile_files_are_one_line_errors(tmp_path: Path, data: byte
 
 def test_convert_tmx_to_xliff_and_back(tmp_path: Path) -> None:
     xlf = tmp_path / "a.xlf"
-    result = run_tmkit("convert", str(SAMPLES / "article.tmx"), "-o", str(xlf), "--tgt", "en")
-    assert result.returncode == 0, result.stderr
+    result = run_cli("convert", str(SAMPLES / "article.tmx"), "-o", str(xlf), "--tgt", "en")
+    assert result.code == 0, result.stderr
     tmx = tmp_path / "back.tmx"
-    result = run_tmkit("convert", str(xlf), "-o", str(tmx))
-    assert result.returncode == 0, result.stderr
+    result = run_cli("convert", str(xlf), "-o", str(tmx))
+    assert result.code == 0, result.stderr
     back = load_tmx(tmx)
     original = load_tmx(SAMPLES / "article.tmx")
     assert [u.variant("en").text for u in back.units] == [u.variant("en").text for u in original.units]  # type: ignore[union-attr]
     bad = tmp_path / "bad.xliff"
     bad.write_bytes(b"<xliff")
-    result = run_tmkit("convert", str(bad), "-o", str(tmp_path / "x.tmx"))
-    assert result.returncode == 2 and "bad.xliff:1" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli("convert", str(bad), "-o", str(tmp_path / "x.tmx"))
+    assert result.code == 2 and "bad.xliff:1" in result.stderr and "Traceback" not in result.stderr

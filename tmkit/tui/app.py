@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 
 from tmkit.errors import TmkitError
 from tmkit.formats.tmx_reader import load_tmx
-from tmkit.jobs.workfile import ChangedOnDiskError, Document, edit_effort
+from tmkit.jobs.workfile import ChangedOnDiskError, WorkFile, edit_effort
 from tmkit.matching.concordance import ConcordanceHit, concordance
 from tmkit.matching.matcher import Match, Matcher
 from tmkit.matching.memory_index import MemoryIndex, open_memory
@@ -71,6 +71,8 @@ class EditorOptions:
     env: dict[str, str] = field(default_factory=dict)
     #: A line to show once the editor is up (e.g. how a text document became the working TMX).
     greeting: str | None = None
+    #: Off for snapshots: a cursor caught in the off half of its blink paints a different screen.
+    cursor_blink: bool = True
 
 
 class EditorApp(App[None]):
@@ -88,12 +90,11 @@ class EditorApp(App[None]):
         self.options = options
         mode = options.bidi if options.bidi is not BidiMode.AUTO else detect_mode(options.env or None)
         self.mode: BidiMode = mode
-        self.document: Document | None = None
+        self.document: WorkFile | None = None
         self.current: int | None = None
         self.filter_index = 0
         self.query_text = ""
         self.matcher = Matcher()
-        self.doc_index: MemoryIndex | None = None
         #: Matches by row, prefetched or looked up, for the current `matcher` (emptied when it changes).
         self.matches: dict[int, list[Match]] = {}
         #: The row a matching worker is working on (its result will show itself).
@@ -118,12 +119,17 @@ class EditorApp(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield Input(placeholder="search source and target (F5)", id="search")
+                search = Input(placeholder="search source and target (F5)", id="search")
+                search.cursor_blink = self.options.cursor_blink
+                yield search
                 yield Static(id="filter-label")
                 yield SegmentList(id="segments")
             with Vertical(id="right"):
                 yield Static(id="source", classes="panel")
-                yield BidiTextArea(id="target", classes="panel", soft_wrap=True, tab_behavior="focus")
+                target = BidiTextArea(id="target", classes="panel", soft_wrap=True, tab_behavior="focus")
+                # Set before mounting: Textual caches a line drawn mid-blink under the same key as one drawn unblinking.
+                target.cursor_blink = self.options.cursor_blink
+                yield target
                 with VerticalScroll(id="matches-box", classes="panel"):
                     yield MatchesPanel(id="matches")
                 with VerticalScroll(id="concordance-box", classes="panel"):
@@ -196,7 +202,7 @@ class EditorApp(App[None]):
     def load_document(self) -> None:
         o = self.options
         try:
-            document = Document(o.path, source_lang=o.source_lang, target_lang=o.target_lang)
+            document = WorkFile(o.path, source_lang=o.source_lang, target_lang=o.target_lang)
             self.call_from_thread(self._document_loaded, document)
             # Indexing holds the GIL for seconds: let the first screen be painted before it starts.
             self._first_paint.wait(FIRST_PAINT_WAIT)
@@ -217,7 +223,7 @@ class EditorApp(App[None]):
         self.load_error = message
         self._leave(return_code=2)  # tmkit's exit code for unreadable input
 
-    def _document_loaded(self, document: Document) -> None:
+    def _document_loaded(self, document: WorkFile) -> None:
         # Typed before the file was shown (the target editor has the focus from the start): kept, not dropped.
         early = self.editor.text if self.document is None and not self._first_paint.is_set() else ""
         self.document = document
@@ -245,7 +251,6 @@ class EditorApp(App[None]):
             self.notify("unsaved edits discarded")
 
     def _memories_loaded(self, indexes: list[MemoryIndex], own: MemoryIndex, references: list[str | None]) -> None:
-        self.doc_index = own
         self.matcher = Matcher([*indexes, own])
         self.references = references
         self.matches.clear()
@@ -736,7 +741,7 @@ class EditorApp(App[None]):
         self.call_from_thread(self._find(ScorePanel).show, line, series)
 
 
-def _align_reference(document: Document, reference: Memory, source_lang: str, target_lang: str) -> list[str | None]:
+def _align_reference(document: WorkFile, reference: Memory, source_lang: str, target_lang: str) -> list[str | None]:
     """The reference translation of each row: by tuid, else by the same source text, else by position.
 
     Position is used only when the reference has no tuids and no source text in common (a
