@@ -9,15 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tmkit.memory.model import Inline, Segment
+from tmkit.quality.defaults import Severity
 from tmkit.quality.qa import (
     CHECK_IDS,
     CHECKS,
     QaError,
     QaPair,
-    Severity,
     check_pair,
+    check_pairs,
     extract_numbers,
-    run_qa,
     select_checks,
     spelled_numbers,
     tag_tokens,
@@ -226,7 +226,7 @@ def _pairs(*rows: tuple[str, str, str]) -> list[QaPair]:
 
 
 def test_same_source_translated_differently() -> None:
-    result = run_qa(
+    result = check_pairs(
         _pairs(
             ("u1", "تبادل الجانبان وجهات النظر.", "The two sides exchanged views."),
             ("u2", "تبادلَ الجانبانِ وجهاتِ النظرِ.", "The two sides exchanged views."),  # vocalised: same source
@@ -242,7 +242,7 @@ def test_same_source_translated_differently() -> None:
 
 
 def test_different_sources_translated_identically() -> None:
-    result = run_qa(
+    result = check_pairs(
         _pairs(
             ("u1", "وصل الوفد إلى دمشق.", "The delegation arrived in Damascus."),
             ("u2", "غادر الوفد دمشق.", "The delegation arrived in Damascus."),
@@ -258,7 +258,7 @@ def test_different_sources_translated_identically() -> None:
 
 
 def test_a_leading_wa_does_not_make_arabic_translations_differ() -> None:
-    result = run_qa(
+    result = check_pairs(
         _pairs(
             ("u1", "The two sides stressed cooperation.", "أكد الجانبان أهمية التعاون."),
             ("u2", "The two sides stressed cooperation.", "وأكد الجانبان أهمية التعاون."),
@@ -281,7 +281,7 @@ def test_select_and_ignore_by_id_and_pattern() -> None:
 
 
 def test_result_counts_and_failure_by_severity() -> None:
-    result = run_qa(
+    result = check_pairs(
         _pairs(("a", "3 days", "٤ أيام"), ("b", "The minister.", "الوزيـر."), ("c", "Fine.", "جيد.")),
         source_lang="en",
         target_lang="ar",

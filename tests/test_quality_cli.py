@@ -11,17 +11,16 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tmkit.cli import main
+from tests.helpers import SAMPLES, run_cli, run_cli_process
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
+from tmkit.formats.xliff import write_xliff
 from tmkit.memory.model import Prop, Segment
-from tmkit.quality.qa import QaPair, run_qa, select_checks
+from tmkit.quality.qa import QaPair, check_pairs, select_checks
 from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT, qa_report, score_report
 from tmkit.quality.reports.github import Annotation, render_annotations
 from tmkit.quality.scoring import score_corpus
 from tmkit.quality.testsets import load_eval_set
-
-from .conftest import SAMPLES, run_tmkit
 
 TMX = str(SAMPLES / "article.tmx")
 MT = str(SAMPLES / "article.mt.en.txt")
@@ -35,12 +34,6 @@ def _outside_github(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     monkeypatch.delenv("SACREBLEU_SEED", raising=False)
-
-
-def tmkit(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def assert_usage_error(code: int, err: str, *needles: str) -> None:
@@ -65,8 +58,8 @@ def test_sample_reference_and_hypothesis_follow_the_article_units() -> None:
     assert sum(h != e for h, e in zip(hypothesis, english, strict=True)) == len(english)  # every line is MT
 
 
-def test_score_on_the_samples_reads_well(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = tmkit(capsys, "score", TMX, "--hyp", MT)
+def test_score_on_the_samples_reads_well() -> None:
+    code, out, err = run_cli("score", TMX, "--hyp", MT)
     assert code == 0, err
     assert out.startswith("tmkit score: 30 segments · 1 reference · ar → en\n")
     assert "  paired      by position\n" in out
@@ -87,8 +80,8 @@ def test_cli_scores_equal_the_sacrebleu_cli_on_the_same_files() -> None:
         check=True,
     )
     expected = {entry["name"]: entry for entry in json.loads(sacre.stdout)}
-    ours = run_tmkit("score", "--ref", REF, "--hyp", MT, "--metrics", "chrf,bleu,ter", "--format", "json")
-    assert ours.returncode == 0, ours.stderr
+    ours = run_cli_process("score", "--ref", REF, "--hyp", MT, "--metrics", "chrf,bleu,ter", "--format", "json")
+    assert ours.code == 0, ours.stderr
     metrics = json.loads(ours.stdout)["metrics"]
     assert {m["name"] for m in metrics} == set(expected)
     for metric in metrics:
@@ -115,15 +108,15 @@ def _article_rows() -> list[tuple[str, str, str, str]]:
     ]
 
 
-def _score_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
-    code, out, err = tmkit(capsys, "score", *args, "--format", "json")
+def _score_json(*args: str) -> dict[str, object]:
+    code, out, err = run_cli("score", *args, "--format", "json")
     assert code == 0, err
     data = json.loads(out)
     assert isinstance(data, dict)
     return data
 
 
-def test_every_input_shape_gives_the_same_scores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_input_shape_gives_the_same_scores(tmp_path: Path) -> None:
     rows = _article_rows()
     with_header = _tsv(tmp_path / "set.tsv", rows)
     without_header = _tsv(tmp_path / "plain.tsv", rows, header=False)
@@ -137,12 +130,12 @@ def test_every_input_shape_gives_the_same_scores(tmp_path: Path, capsys: pytest.
     shuffled.units.reverse()  # paired by tuid, not by order
     write_tmx(tmp_path / "mt.tmx", shuffled)
     runs = {
-        "text": _score_json(capsys, "--ref", REF, "--hyp", MT),
-        "tmx+text": _score_json(capsys, TMX, "--hyp", MT),
-        "tsv": _score_json(capsys, str(with_header)),
-        "tsv-no-header": _score_json(capsys, str(without_header)),
-        "tmx-prop": _score_json(capsys, str(tmp_path / "with-mt.tmx"), "--hyp-prop", "x-mt"),
-        "tmx+tmx": _score_json(capsys, "--ref", TMX, "--hyp", str(tmp_path / "mt.tmx")),
+        "text": _score_json("--ref", REF, "--hyp", MT),
+        "tmx+text": _score_json(TMX, "--hyp", MT),
+        "tsv": _score_json(str(with_header)),
+        "tsv-no-header": _score_json(str(without_header)),
+        "tmx-prop": _score_json(str(tmp_path / "with-mt.tmx"), "--hyp-prop", "x-mt"),
+        "tmx+tmx": _score_json("--ref", TMX, "--hyp", str(tmp_path / "mt.tmx")),
     }
     alignments = {name: data["inputs"]["alignment"] for name, data in runs.items()}  # type: ignore[index]
     assert alignments == {
@@ -157,22 +150,59 @@ def test_every_input_shape_gives_the_same_scores(tmp_path: Path, capsys: pytest.
     assert len({tuple(s) for s in scores.values()}) == 1
 
 
-def test_several_references(capsys: pytest.CaptureFixture[str]) -> None:
-    data = _score_json(capsys, "--ref", REF, "--ref", MT, "--hyp", MT)
+def _mt_xliff(path: Path, *, version: str, reverse: bool = False) -> Path:
+    """The article as XLIFF whose targets are the MT lines, unit ids the TMX's tuids."""
+    memory = load_tmx(TMX)
+    for (_, _, tgt), row in zip(memory.pairs("ar", "en"), _article_rows(), strict=True):
+        tgt.segment = Segment.from_text(row[3])
+    if reverse:
+        memory.units.reverse()  # paired by unit id, not by order
+    write_xliff(path, memory, source_lang="ar", target_lang="en", version=version)
+    return path
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.0"])
+def test_xliff_is_scored_like_tmx(version: str, tmp_path: Path) -> None:
+    expected = _score_json("--ref", REF, "--hyp", MT)
+    as_hypothesis = _score_json(
+        "--ref", TMX, "--hyp", str(_mt_xliff(tmp_path / "mt.xlf", version=version, reverse=True))
+    )
+    as_input = _score_json(str(_mt_xliff(tmp_path / "set.xlf", version=version)), "--hyp", MT)
+    assert as_hypothesis["inputs"]["alignment"] == "id"  # type: ignore[index]
+    assert as_input["inputs"]["alignment"] == "position"  # type: ignore[index]
+    assert as_input["inputs"]["source_lang"] == "ar" and as_input["inputs"]["target_lang"] == "en"  # type: ignore[index]
+    scores = [[m["score"] for m in data["metrics"]] for data in (expected, as_hypothesis, as_input)]  # type: ignore[attr-defined]
+    assert scores[0] == scores[1] != [100.0, 100.0]
+    assert scores[2] == pytest.approx([100.0, 100.0])  # the MT scored against itself
+
+
+def test_qa_checks_an_xliff(tmp_path: Path) -> None:
+    xliff = _mt_xliff(tmp_path / "mt.xlf", version="1.2")
+    code, out, _ = run_cli("qa", str(xliff), "--select", "number-*")
+    assert code == 1
+    found = [line for line in out.splitlines() if "[number-mismatch]" in line]
+    first = found[0]
+    assert len(found) == 2 and first.startswith(f"{xliff}:") and first.endswith("(unit a2)")
+    assert "1 number of the source not in the target: 22" in first
+    assert out.splitlines()[-1] == "checks: 0/1 ok; failing: number-mismatch (2 findings)"
+    code, out, _ = run_cli("qa", str(xliff), "--hyp", MT, "--select", "number-*")
+    assert code == 1 and f"{MT}:2: error: [number-mismatch]" in out  # the hypothesis is checked, not the targets
+
+
+def test_several_references() -> None:
+    data = _score_json("--ref", REF, "--ref", MT, "--hyp", MT)
     assert data["n_references"] == 2
     assert data["metrics"][0]["score"] == 100.0  # type: ignore[index]
     assert data["metrics"][0]["signature"].startswith("nrefs:2|")  # type: ignore[index]
 
 
-def test_normalize_and_tokenizer_options_reach_the_signature(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_normalize_and_tokenizer_options_reach_the_signature(tmp_path: Path) -> None:
     ref = tmp_path / "ref.ar.txt"
     hyp = tmp_path / "hyp.ar.txt"
     ref.write_text("ذهب الولد الى المدرسة؟\n", encoding="utf-8")
     hyp.write_text("ذهبَ الولدُ إلى المدرسة?\n", encoding="utf-8")
-    plain = _score_json(capsys, "--ref", str(ref), "--hyp", str(hyp))
-    normalized = _score_json(capsys, "--ref", str(ref), "--hyp", str(hyp), "--normalize", "ar", "--tokenize", "13a")
+    plain = _score_json("--ref", str(ref), "--hyp", str(hyp))
+    normalized = _score_json("--ref", str(ref), "--hyp", str(hyp), "--normalize", "ar", "--tokenize", "13a")
     assert plain["inputs"]["target_lang"] == "ar"  # type: ignore[index]
     assert "tok:intl" in plain["metrics"][1]["signature"]  # type: ignore[index]
     assert "tok:13a" in normalized["metrics"][1]["signature"]  # type: ignore[index]
@@ -197,6 +227,8 @@ def _mismatched_inputs(tmp: Path) -> dict[str, tuple[list[str], tuple[str, ...]]
     (narrow).write_text("1\ta\tb\n", encoding="utf-8")
     latin1 = tmp / "latin1.txt"
     latin1.write_bytes("café\n".encode("latin-1"))
+    broken_xliff = tmp / "mt.xlf"
+    broken_xliff.write_text('<xliff version="1.2"><file', encoding="utf-8")
     return {
         "line count": (["--ref", REF, "--hyp", str(short)], ("30 segments", "28 in", "article.ref.en.txt:29 onwards")),
         "units vs lines": ([TMX, "--hyp", str(short)], ("article.tmx:260 onwards",)),
@@ -208,7 +240,7 @@ def _mismatched_inputs(tmp: Path) -> dict[str, tuple[list[str], tuple[str, ...]]
         "empty": (["--ref", str(empty), "--hyp", MT], ("empty.txt", "empty file")),
         "missing file": (["--ref", str(tmp / "nope.txt"), "--hyp", MT], ("nope.txt: no such file",)),
         "not utf-8": (["--ref", str(latin1), "--hyp", MT], ("latin1.txt:1", "not UTF-8")),
-        "xliff": ([TMX, "--hyp", "mt.xlf"], ("XLIFF is not supported yet", "issue 6")),
+        "xliff not xml": ([TMX, "--hyp", str(broken_xliff)], ("mt.xlf:1", "not well-formed XML")),
         "no hypothesis": ([TMX], ("no hypothesis",)),
         "nothing": ([], ("nothing to score",)),
         "bad gate": ([TMX, "--hyp", MT, "--min", "chrf"], ("cannot read the gate 'chrf'",)),
@@ -233,7 +265,7 @@ BAD_INPUTS = [
     "empty",
     "missing file",
     "not utf-8",
-    "xliff",
+    "xliff not xml",
     "no hypothesis",
     "nothing",
     "bad gate",
@@ -248,112 +280,110 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize("case", BAD_INPUTS)
-def test_bad_input_is_one_line_and_exit_2(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_is_one_line_and_exit_2(case: str, tmp_path: Path) -> None:
     cases = _mismatched_inputs(tmp_path)
     assert set(cases) == set(BAD_INPUTS)
     args, needles = cases[case]
-    code, out, err = tmkit(capsys, "score", *args)
+    code, out, err = run_cli("score", *args)
     assert out == ""
     assert_usage_error(code, err, *needles)
 
 
-def test_skip_missing_leaves_out_ids_with_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_skip_missing_leaves_out_ids_with_a_warning(tmp_path: Path) -> None:
     partial = load_tmx(TMX)
     partial.units = [u for u in partial.units if u.tuid != "a3"]
     write_tmx(tmp_path / "partial.tmx", partial)
-    code, out, err = tmkit(capsys, "score", "--ref", TMX, "--hyp", str(tmp_path / "partial.tmx"), "--skip-missing")
+    code, out, err = run_cli("score", "--ref", TMX, "--hyp", str(tmp_path / "partial.tmx"), "--skip-missing")
     assert code == 0
     assert "left out 1 segments" in err
     assert "tmkit score: 29 segments" in out
 
 
-def test_internal_error_is_exit_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_internal_error_is_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("tmkit.cli.quality_commands.score_corpus", broken)
-    code, _, err = tmkit(capsys, "score", TMX, "--hyp", MT)
+    monkeypatch.setattr("tmkit.quality.runs.score_corpus", broken)
+    code, _, err = run_cli("score", TMX, "--hyp", MT)
     assert code == 3
     assert err.strip() == "tmkit: error: internal error: RuntimeError: boom (set TMKIT_DEBUG=1 for a traceback)"
 
 
 def test_subprocess_exit_codes_as_a_ci_sees_them() -> None:
-    assert run_tmkit("score", TMX, "--hyp", MT, "--min", "chrf=50").returncode == 0
-    assert run_tmkit("score", TMX, "--hyp", MT, "--min", "chrf=99").returncode == 1
-    bad = run_tmkit("score", TMX, "--hyp", MT, "--min", "chrf")
-    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert run_cli_process("score", TMX, "--hyp", MT, "--min", "chrf=50").code == 0
+    assert run_cli_process("score", TMX, "--hyp", MT, "--min", "chrf=99").code == 1
+    bad = run_cli_process("score", TMX, "--hyp", MT, "--min", "chrf")
+    assert bad.code == 2 and "Traceback" not in bad.stderr
 
 
 # -- gates --------------------------------------------------------------------------------------
 
 
-def test_min_and_max_gates(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--min", "chrf=70", "--min", "bleu=40", "--max", "ter=50")
+def test_min_and_max_gates() -> None:
+    code, out, _ = run_cli("score", TMX, "--hyp", MT, "--min", "chrf=70", "--min", "bleu=40", "--max", "ter=50")
     assert code == 0
     assert out.endswith("\ngates: 3/3 ok\n")
-    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--min", "chrf=80", "--max", "ter=20")
+    code, out, _ = run_cli("score", TMX, "--hyp", MT, "--min", "chrf=80", "--max", "ter=20")
     assert code == 1
     last = out.strip().splitlines()[-1]
     assert last.startswith("gates: 0/2 ok; not met: chrF2 = ") and "< 80 (minimum)" in last and "> 20 (maximum)" in last
     assert not re.search(r"\d+ (passed|failed)", out)
 
 
-def test_max_drop_against_a_stored_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_max_drop_against_a_stored_baseline(tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
-    code, _, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--report", f"json:{baseline}")
+    code, _, _ = run_cli("score", TMX, "--hyp", MT, "--report", f"json:{baseline}")
     assert code == 0
-    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--baseline", str(baseline), "--max-drop", "chrf=0")
+    code, out, _ = run_cli("score", TMX, "--hyp", MT, "--baseline", str(baseline), "--max-drop", "chrf=0")
     assert code == 0
     assert "gates: 1/1 ok" in out
     worse = tmp_path / "worse.txt"
     lines = Path(MT).read_text(encoding="utf-8").splitlines()
     worse.write_text("\n".join(" ".join(line.split()[: len(line.split()) // 2]) for line in lines) + "\n")
-    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", str(worse), "--baseline", str(baseline), "--max-drop", "chrf=1")
+    code, out, _ = run_cli("score", TMX, "--hyp", str(worse), "--baseline", str(baseline), "--max-drop", "chrf=1")
     assert code == 1
     assert "chrF2 dropped" in out.splitlines()[-1]
-    code, _, err = tmkit(
-        capsys, "score", TMX, "--hyp", MT, "--normalize", "ar", "--baseline", str(baseline), "--max-drop", "chrf=1"
+    code, _, err = run_cli(
+        "score", TMX, "--hyp", MT, "--normalize", "ar", "--baseline", str(baseline), "--max-drop", "chrf=1"
     )
     assert_usage_error(code, err, "computed differently", "normalization none there, ar-v1 here")
 
 
-def test_compare_reports_significance_and_can_gate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_compare_reports_significance_and_can_gate(tmp_path: Path) -> None:
     lines = Path(MT).read_text(encoding="utf-8").splitlines()
     worse = tmp_path / "worse.txt"
     worse.write_text("\n".join(" ".join(line.split()[:5]) for line in lines) + "\n", encoding="utf-8")
-    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--compare", str(worse), "--samples", "200")
+    code, out, _ = run_cli("score", TMX, "--hyp", MT, "--compare", str(worse), "--samples", "200")
     assert code == 0
     assert f"compared with {worse} (paired bootstrap, 200 resamples, seed 12345):" in out
     assert re.search(r"^  chrF2 .* significantly better$", out, re.M)
-    code, out, _ = tmkit(
-        capsys, "score", TMX, "--hyp", str(worse), "--compare", MT, "--samples", "200", "--fail-if-worse"
-    )
+    code, out, _ = run_cli("score", TMX, "--hyp", str(worse), "--compare", MT, "--samples", "200", "--fail-if-worse")
     assert code == 1
     assert "gates: 0/2 ok; not met: chrF2" in out
-    data = _score_json(capsys, TMX, "--hyp", MT, "--compare", str(worse), "--samples", "100")
+    data = _score_json(TMX, "--hyp", MT, "--compare", str(worse), "--samples", "100")
     comparison = data["comparison"]
     assert comparison["test"] == "paired bootstrap"  # type: ignore[index]
     assert all(r["significant"] for r in comparison["results"])  # type: ignore[index]
 
 
-def test_compare_pairs_the_other_system_like_the_test_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_compare_pairs_the_other_system_like_the_test_set(tmp_path: Path) -> None:
     tsv = _tsv(tmp_path / "set.tsv", _article_rows())
-    code, out, _ = tmkit(capsys, "score", str(tsv), "--compare", REF, "--samples", "50")
+    code, out, _ = run_cli("score", str(tsv), "--compare", REF, "--samples", "50")
     assert code == 0
     assert re.search(r"^  chrF2  +\d+\.\d\d vs 100\.00  Δ -\d+\.\d\d  p = 0\.0196  significantly worse$", out, re.M)
     other = load_tmx(TMX)
     other.units.reverse()  # a TMX pairs by tuid whatever its order
     write_tmx(tmp_path / "other.tmx", other)
-    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--compare", str(tmp_path / "other.tmx"), "--samples", "50")
+    code, out, _ = run_cli("score", TMX, "--hyp", MT, "--compare", str(tmp_path / "other.tmx"), "--samples", "50")
     assert code == 0 and "vs 100.00" in out
     short = tmp_path / "short.txt"
     short.write_text("one line\n", encoding="utf-8")
-    code, out, err = tmkit(capsys, "score", TMX, "--hyp", MT, "--compare", str(short))
+    code, out, err = run_cli("score", TMX, "--hyp", MT, "--compare", str(short))
     assert_usage_error(code, err, "short.txt: has 1 segments but the test set has 30")
 
 
-def test_confidence_intervals_on_request(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--ci", "100")
+def test_confidence_intervals_on_request() -> None:
+    code, out, _ = run_cli("score", TMX, "--hyp", MT, "--ci", "100")
     assert code == 0
     assert re.search(r"^  chrF2   \d+\.\d\d  \(μ = \d+\.\d\d ± \d+\.\d\d \[\d+\.\d\d, \d+\.\d\d\]\)$", out, re.M)
     assert "|bs:100|seed:12345|" in out
@@ -362,12 +392,12 @@ def test_confidence_intervals_on_request(capsys: pytest.CaptureFixture[str]) -> 
 # -- reports ------------------------------------------------------------------------------------
 
 
-def test_several_reports_from_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_several_reports_from_one_run(tmp_path: Path) -> None:
     paths = {kind: tmp_path / f"score.{kind}" for kind in ("json", "junit", "github", "markdown", "text")}
     args = ["score", TMX, "--hyp", MT, "--min", "chrf=60", "--min", "bleu=60", "--max", "ter=60"]
     for kind, path in paths.items():
         args += ["--report", f"{kind}:{path}"]
-    code, out, _ = tmkit(capsys, *args)
+    code, out, _ = run_cli(*args)
     assert code == 1
     assert paths["text"].read_text(encoding="utf-8") == out
     # Written atomically: nothing but the reports in the folder.
@@ -400,11 +430,10 @@ def test_several_reports_from_one_run(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "<details><summary>Worst 5 segments by chrF2</summary>" in markdown
 
 
-def test_json_report_is_a_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_report_is_a_baseline(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
-    tmkit(capsys, "score", TMX, "--hyp", MT, "--metrics", "chrf,chrf++,bleu,ter", "--report", f"json:{report}")
-    code, out, _ = tmkit(
-        capsys,
+    run_cli("score", TMX, "--hyp", MT, "--metrics", "chrf,chrf++,bleu,ter", "--report", f"json:{report}")
+    code, out, _ = run_cli(
         "score",
         TMX,
         "--hyp",
@@ -419,22 +448,22 @@ def test_json_report_is_a_baseline(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "gates: 4/4 ok" in out
 
 
-def test_junit_has_one_testcase_per_gate_and_none_without(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_junit_has_one_testcase_per_gate_and_none_without(tmp_path: Path) -> None:
     for gates, expected in (
         ([], 0),
         (["--min", "chrf=10"], 1),
         (["--min", "chrf=10", "--min", "chrf++=10", "--max", "ter=99"], 3),
     ):
-        code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, *gates, "--format", "junit")
+        code, out, _ = run_cli("score", TMX, "--hyp", MT, *gates, "--format", "junit")
         assert code == 0
         root = etree.fromstring(out.encode("utf-8"))
         assert root.tag == "testsuites"
         assert len(root.findall("testsuite/testcase")) == expected == int(root.get("tests"))
 
 
-def test_github_annotations_are_capped_at_ten(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = tmkit(
-        capsys, "score", TMX, "--hyp", MT, "--worst", "30", "--min", "chrf=99", "--min", "bleu=99", "--format", "github"
+def test_github_annotations_are_capped_at_ten() -> None:
+    code, out, _ = run_cli(
+        "score", TMX, "--hyp", MT, "--worst", "30", "--min", "chrf=99", "--min", "bleu=99", "--format", "github"
     )
     assert code == 1
     annotations = [line for line in out.splitlines() if line.startswith("::")]
@@ -452,20 +481,18 @@ def test_annotation_escaping() -> None:
     assert len(rendered) == 10 and rendered[0] == "::error::e"
 
 
-def test_inside_github_actions_the_summary_is_appended(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_inside_github_actions_the_summary_is_appended(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     summary = tmp_path / "step_summary.md"
     summary.write_text("## Earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    code, out, _ = tmkit(capsys, "score", TMX, "--hyp", MT, "--min", "chrf=50")
+    code, out, _ = run_cli("score", TMX, "--hyp", MT, "--min", "chrf=50")
     assert code == 0
     assert "\ngates: 1/1 ok\n" in out
     assert any(line.startswith("::warning file=") for line in out.splitlines())
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("## Earlier step\n### ✅ tmkit score — gates: 1/1 ok")
-    code, _, _ = tmkit(capsys, "qa", TMX, "--hyp", MT)
+    code, _, _ = run_cli("qa", TMX, "--hyp", MT)
     assert code == 1
     assert "### ❌ tmkit qa — checks: 14/15 ok" in summary.read_text(encoding="utf-8")
 
@@ -480,7 +507,7 @@ def test_markdown_summary_stays_under_the_limit() -> None:
     assert "more left out to stay under GitHub's 1 MiB summary limit" in small
     # QA can find far more than a summary holds: 20,000 findings of 300 characters.
     pairs = [QaPair(str(i), f"{i} " + "x" * 300, f"{i + 1} " + "y" * 300, "big.tsv", i) for i in range(20_000)]
-    result = run_qa(pairs, source_lang="en", target_lang="en", checks=select_checks(["number-mismatch"]))
+    result = check_pairs(pairs, source_lang="en", target_lang="en", checks=select_checks(["number-mismatch"]))
     summary = qa_report.render_markdown(qa_report.QaRun(result=result, target_path="big.tsv"))
     assert GITHUB_SUMMARY_LIMIT * 0.9 < len(summary.encode("utf-8")) < GITHUB_SUMMARY_LIMIT
     assert summary.rstrip().endswith("</details>")
@@ -490,11 +517,11 @@ def test_markdown_summary_stays_under_the_limit() -> None:
 # -- qa -----------------------------------------------------------------------------------------
 
 
-def test_qa_on_the_samples(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = tmkit(capsys, "qa", TMX)
+def test_qa_on_the_samples() -> None:
+    code, out, _ = run_cli("qa", TMX)
     assert code == 0
     assert out == "qa: 30 units · 0 errors · 0 warnings\nchecks: 15/15 ok\n"
-    code, out, _ = tmkit(capsys, "qa", TMX, "--hyp", MT)
+    code, out, _ = run_cli("qa", TMX, "--hyp", MT)
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == (
@@ -503,26 +530,25 @@ def test_qa_on_the_samples(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert any("[untranslated-arabic]" in line and "(unit a15)" in line for line in lines)
     assert lines[-1] == "checks: 14/15 ok; failing: number-mismatch (2 findings)"
-    code, _, _ = tmkit(capsys, "qa", TMX, "--hyp", MT, "--ignore", "number-mismatch")
+    code, _, _ = run_cli("qa", TMX, "--hyp", MT, "--ignore", "number-mismatch")
     assert code == 0
-    code, _, _ = tmkit(capsys, "qa", TMX, "--hyp", MT, "--ignore", "number-mismatch", "--fail-on", "warning")
+    code, _, _ = run_cli("qa", TMX, "--hyp", MT, "--ignore", "number-mismatch", "--fail-on", "warning")
     assert code == 1
 
 
-def test_qa_on_two_text_files_and_a_tsv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = tmkit(capsys, "qa", str(SAMPLES / "article.ar.txt"), str(SAMPLES / "article.en.txt"))
+def test_qa_on_two_text_files_and_a_tsv(tmp_path: Path) -> None:
+    code, out, _ = run_cli("qa", str(SAMPLES / "article.ar.txt"), str(SAMPLES / "article.en.txt"))
     assert code == 0 and "qa: 13 units" in out
     tsv = _tsv(tmp_path / "set.tsv", _article_rows())
-    code, out, _ = tmkit(capsys, "qa", str(tsv), "--select", "number-*")
+    code, out, _ = run_cli("qa", str(tsv), "--select", "number-*")
     assert code == 1
     assert f"{tsv}:3: error: [number-mismatch]" in out  # TSV line 3 is unit a2
     assert out.splitlines()[-1] == "checks: 0/1 ok; failing: number-mismatch (2 findings)"
 
 
-def test_qa_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_qa_reports(tmp_path: Path) -> None:
     junit, data, github = tmp_path / "qa.xml", tmp_path / "qa.json", tmp_path / "qa.gh"
-    code, _, _ = tmkit(
-        capsys,
+    code, _, _ = run_cli(
         "qa",
         TMX,
         "--hyp",
@@ -543,26 +569,26 @@ def test_qa_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert [f["id"] for f in report["findings"]] == ["a2", "a4", "a15"]
     lines = github.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith(f"::error file={MT},line=2,title=tmkit qa%3A number-mismatch (unit a2)::")
-    code, out, _ = tmkit(capsys, "qa", TMX, "--select", "tag-*", "--format", "junit")
+    code, out, _ = run_cli("qa", TMX, "--select", "tag-*", "--format", "junit")
     assert code == 0 and len(etree.fromstring(out.encode()).findall("testsuite/testcase")) == 3
 
 
-def test_qa_annotations_are_capped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_qa_annotations_are_capped(tmp_path: Path) -> None:
     rows = [(str(i), f"Item {i} costs {i} pounds.", "", f"يكلف البند {i + 1} ليرة.") for i in range(25)]
     tsv = _tsv(tmp_path / "many.tsv", rows)
-    code, out, _ = tmkit(capsys, "qa", str(tsv), "--format", "github")
+    code, out, _ = run_cli("qa", str(tsv), "--format", "github")
     assert code == 1
     assert len([line for line in out.splitlines() if line.startswith("::")]) == 10
 
 
-def test_qa_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = tmkit(capsys, "qa", TMX, "--select", "tags")
+def test_qa_usage_errors(tmp_path: Path) -> None:
+    code, out, err = run_cli("qa", TMX, "--select", "tags")
     assert_usage_error(code, err, "unknown QA check 'tags'")
-    code, out, err = tmkit(capsys, "qa", REF)
+    code, out, err = run_cli("qa", REF)
     assert_usage_error(code, err, "no source text")
-    code, out, err = tmkit(capsys, "qa")
+    code, out, err = run_cli("qa")
     assert_usage_error(code, err, "nothing to check")
-    code, out, err = tmkit(capsys, "qa", TMX, "--ignore", "*")
+    code, out, err = run_cli("qa", TMX, "--ignore", "*")
     assert_usage_error(code, err, "no check to run")
-    code, out, _ = tmkit(capsys, "qa", "--list-checks")
+    code, out, _ = run_cli("qa", "--list-checks")
     assert code == 0 and len(out.splitlines()) == 15 and out.startswith("number-mismatch  ")

@@ -15,7 +15,8 @@ from sacrebleu.metrics.chrf import CHRF
 from sacrebleu.metrics.ter import TER
 from sacrebleu.significance import PairedTest
 
-from tmkit.errors import InputError, TmkitError
+from tmkit.errors import InputError, ParameterError, TmkitError
+from tmkit.quality.defaults import DEFAULT_METRICS
 from tmkit.quality.gates import (
     Gate,
     GateKind,
@@ -27,7 +28,6 @@ from tmkit.quality.gates import (
     parse_gates,
 )
 from tmkit.quality.scoring import (
-    DEFAULT_METRICS,
     ScoringError,
     _index_rows,
     compare_systems,
@@ -306,8 +306,10 @@ def test_gate_specs() -> None:
             parse_gate(bad, "min")
     with pytest.raises(InputError, match="positive"):
         parse_gate("chrf=-1", "max-drop")
-    with pytest.raises(InputError, match="two --min gates"):
+    with pytest.raises(ParameterError, match="two minimum gates for chrF2") as raised:
         parse_gates(minimum=["chrf=50", "chrF2=60"])
+    assert raised.value.parameters == ("minimum",)
+    assert raised.value.spelled({"minimum": "--min"}) == "two --min gates for chrF2"
 
 
 def test_min_and_max_gates_at_their_boundaries() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import string
+from collections.abc import Mapping
 
 
 class TmkitError(Exception):
@@ -33,3 +35,33 @@ class InputError(TmkitError):
             if self.column is not None:
                 where += f":{self.column}"
         return f"{where}: {self.message}" if where else self.message
+
+
+class ParameterError(InputError):
+    """An argument a library call cannot use, naming its parameters so that each front end names them its way.
+
+    The message is a template whose ``{name}`` fields are parameter names (`{max_drop} needs
+    {baseline}`); other values come in ``values`` and never inside the template, so braces in user
+    text stay as they are. `str()` names the parameters as the library does; the command line
+    calls `spelled` with its flags (`--max-drop needs --baseline`).
+    """
+
+    def __init__(
+        self,
+        template: str,
+        *,
+        values: Mapping[str, object] | None = None,
+        path: str | os.PathLike[str] | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.template = template
+        self.values = dict(values or {})
+        fields = (name for _, name, _, _ in string.Formatter().parse(template) if name)
+        #: The parameters the message names, in order of first mention.
+        self.parameters = tuple(dict.fromkeys(name for name in fields if name not in self.values))
+        super().__init__(self.spelled({}), path=path, line=line, column=column)
+
+    def spelled(self, names: Mapping[str, str]) -> str:
+        """The message with each parameter named as ``names`` says; a parameter it lacks keeps its own name."""
+        return self.template.format(**self.values, **{name: names.get(name, name) for name in self.parameters})

@@ -7,37 +7,27 @@ import os
 import shutil
 import sys
 import textwrap
-import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmkit.cli.common import EXIT_CHECK_FAILED, EXIT_OK, warn
-from tmkit.errors import InputError
-from tmkit.quality.gates import Gate, GateKind, check_baseline, evaluate_gates, load_baseline, parse_gates
-from tmkit.quality.qa import CHECKS, DEFAULT_FAIL_ON, QaPair, Severity, run_qa, select_checks
-from tmkit.quality.reports import (
-    GITHUB_SUMMARY_LIMIT,
-    REPORT_KINDS,
-    ReportSpec,
-    append_summary,
-    parse_report_specs,
-    qa_report,
-    score_report,
-    summary_room,
-    write_report,
-)
-from tmkit.quality.scoring import (
+from tmkit.errors import InputError, ParameterError
+from tmkit.quality.defaults import (
     DEFAULT_ALPHA,
     DEFAULT_BOOTSTRAP_SAMPLES,
+    DEFAULT_FAIL_ON,
     DEFAULT_METRICS,
+    DEFAULT_WORST,
     METRIC_KEYS,
+    NORMALIZATIONS,
     OFFLINE_TOKENIZERS,
-    compare_systems,
-    metric_key,
-    score_corpus,
+    REPORT_KINDS,
+    PairBy,
+    Severity,
 )
-from tmkit.quality.testsets import EvalSet, file_kind, load_eval_set, read_system_output
-from tmkit.text.normalize import Normalizer
+
+if TYPE_CHECKING:
+    from tmkit.quality.reports import ReportSpec
 
 SCORE_EXAMPLES = """\
 examples:
@@ -74,9 +64,9 @@ def register(commands: Any) -> None:
             "Score a system's translations against references with sacrebleu's chrF (primary), "
             "chrF++, BLEU and TER, corpus-level and per segment; check quality gates; write reports for CI "
             "(JSON, JUnit XML, GitHub annotations and job summary). Inputs: line-aligned text files "
-            "(--ref, --hyp); a TSV test set with the columns id, source, reference, hypothesis; or TMX, where "
-            "the references are the target variants and the hypothesis is another file's (paired by tuid) "
-            "or a prop (--hyp-prop). XLIFF is not supported yet (issue 6)."
+            "(--ref, --hyp); a TSV test set with the columns id, source, reference, hypothesis; or TMX or XLIFF, "
+            "where the references are the targets and the hypothesis is another file's (paired by tuid or unit id) "
+            "or a prop of the TMX (--hyp-prop)."
         ),
         epilog=SCORE_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -85,7 +75,7 @@ def register(commands: Any) -> None:
         "input",
         nargs="?",
         metavar="INPUT",
-        help="a TSV test set, a TMX whose target variants are references, or a reference text file",
+        help="a TSV test set, a TMX or XLIFF whose targets are references, or a reference text file",
     )
     _add_input_options(p, score=True)
     p.add_argument(
@@ -102,7 +92,7 @@ def register(commands: Any) -> None:
     )
     p.add_argument(
         "--normalize",
-        choices=("none", "ar", "en"),
+        choices=("none", *NORMALIZATIONS),
         default="none",
         help="apply tmkit's normalizer (ar-v1: no harakat or tatweel, one alef, Western digits, folded case "
         "and punctuation; en-v1) to hypotheses and references alike, recorded in the signature",
@@ -147,7 +137,7 @@ def register(commands: Any) -> None:
     out.add_argument(
         "--worst",
         type=int,
-        default=score_report.DEFAULT_WORST,
+        default=DEFAULT_WORST,
         metavar="N",
         help="worst segments shown (default: %(default)s)",
     )
@@ -159,7 +149,7 @@ def register(commands: Any) -> None:
         "qa",
         help="check translations before delivery: numbers, untranslated text, punctuation, tags, bidi, consistency",
         description=_wrap(
-            "Run QA checks on the translations of a TMX, a TSV test set, or line-aligned SOURCE and "
+            "Run QA checks on the translations of a TMX, an XLIFF, a TSV test set, or line-aligned SOURCE and "
             "TARGET text files; with --hyp or --hyp-prop, on a system's output instead of the TMX targets. Each "
             "finding names its check id, severity, unit and line. Numbers are compared by value: 3 = ٣, "
             "3,000 = ٣٬٠٠٠, 3.5 = ٣٫٥, 150 ألف = 150,000."
@@ -167,7 +157,9 @@ def register(commands: Any) -> None:
         epilog=QA_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("inputs", nargs="*", metavar="INPUT", help="a TMX or TSV file; or two text files: SOURCE TARGET")
+    p.add_argument(
+        "inputs", nargs="*", metavar="INPUT", help="a TMX, XLIFF or TSV file; or two text files: SOURCE TARGET"
+    )
     _add_input_options(p, score=False)
     p.add_argument("--select", action="append", metavar="IDS", help="run only these checks (ids or patterns: tag-*)")
     p.add_argument("--ignore", action="append", metavar="IDS", help="skip these checks")
@@ -189,17 +181,17 @@ def _add_input_options(p: argparse.ArgumentParser, *, score: bool) -> None:
             action="append",
             default=[],
             metavar="FILE",
-            help="a reference file (text, TSV or TMX); repeat for several references",
+            help="a reference file (text, TSV, TMX or XLIFF); repeat for several references",
         )
         p.add_argument("--sources", metavar="FILE", help="a text file of source segments, shown with the worst ones")
-    p.add_argument("--hyp", metavar="FILE", help="the system output: a text file, a TSV or a TMX")
+    p.add_argument("--hyp", metavar="FILE", help="the system output: a text file, a TSV, a TMX or an XLIFF")
     p.add_argument("--hyp-prop", metavar="TYPE", help="read the hypothesis from this prop of the input TMX (e.g. x-mt)")
     p.add_argument("--src", metavar="LANG", help="source language (default: the TMX header's, else guessed)")
     p.add_argument("--tgt", metavar="LANG", help="target language (default: the TMX's other language, else guessed)")
     p.add_argument(
         "--align",
-        choices=("auto", "id", "position"),
-        default="auto",
+        choices=[p.value for p in PairBy],
+        default=PairBy.AUTO.value,
         help="pair files by tuid/id or by position (default: by id when every file has ids)",
     )
     if score:
@@ -233,6 +225,8 @@ def _stdout_format(args: argparse.Namespace) -> str:
 
 def _emit(render: Callable[[str, int], str], stdout_format: str, reports: list[ReportSpec]) -> None:
     """Write stdout in its format, then each report; GitHub's job summary is appended, never replaced."""
+    from tmkit.quality.reports import GITHUB_SUMMARY_LIMIT, append_summary, summary_room, write_report
+
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY") or None
     if stdout_format == "github":
         sys.stdout.write(render("text", GITHUB_SUMMARY_LIMIT))
@@ -254,179 +248,134 @@ def _emit(render: Callable[[str, int], str], stdout_format: str, reports: list[R
     sys.stdout.flush()
 
 
-def _positive(value: int, option: str, least: int = 1) -> None:
-    if value < least:
-        raise InputError(f"{option} must be at least {least}")
+#: The command line's name for each parameter of the quality library, for its error messages.
+FLAGS = {
+    "input_path": "INPUT",
+    "references": "--ref",
+    "hypothesis": "--hyp",
+    "hypothesis_prop": "--hyp-prop",
+    "sources": "--sources",
+    "source_lang": "--src",
+    "target_lang": "--tgt",
+    "align": "--align",
+    "skip_missing": "--skip-missing",
+    "metrics": "--metrics",
+    "primary": "--primary",
+    "tokenize": "--tokenize",
+    "normalize": "--normalize",
+    "confidence": "--ci",
+    "minimum": "--min",
+    "maximum": "--max",
+    "max_drop": "--max-drop",
+    "baseline": "--baseline",
+    "compare_with": "--compare",
+    "comparison": "--compare",
+    "samples": "--samples",
+    "alpha": "--alpha",
+    "fail_if_worse": "--fail-if-worse",
+    "reports": "--report",
+    "source_path": "SOURCE",
+    "target_path": "TARGET",
+    "select": "--select",
+    "ignore": "--ignore",
+    "fail_on": "--fail-on",
+}
+
+
+def _in_flags(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """The command, its library errors naming the command line's flags instead of the parameters."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except ParameterError as exc:
+            raise InputError(exc.spelled(FLAGS), path=exc.path, line=exc.line, column=exc.column) from None
+
+    return run
 
 
 # -- score ------------------------------------------------------------------------------------
 
 
-def _load_for_score(args: argparse.Namespace, hypothesis: str | None) -> EvalSet:
-    return load_eval_set(
+@_in_flags
+def cmd_score(args: argparse.Namespace) -> int:
+    from tmkit.quality.reports import parse_report_specs, score_report
+    from tmkit.quality.runs import run_score
+
+    # Report paths are checked before the scoring, which may take minutes.
+    reports = parse_report_specs(args.report)
+    if args.worst < 0:
+        raise InputError("--worst must be at least 0")
+    outcome = run_score(
         input_path=args.input,
         references=args.ref,
-        hypothesis=hypothesis,
+        hypothesis=args.hyp,
         hypothesis_prop=args.hyp_prop,
         sources=args.sources,
         source_lang=args.src,
         target_lang=args.tgt,
         align=args.align,
-    )
-
-
-def cmd_score(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
-    gates: list[Gate] = parse_gates(minimum=args.min, maximum=args.max, max_drop=args.max_drop)
-    reports = parse_report_specs(args.report)
-    metrics = [metric_key(m) for m in args.metrics.split(",") if m.strip()]
-    if not metrics:
-        raise InputError("--metrics: name at least one metric")
-    primary = metric_key(args.primary) if args.primary else metrics[0]
-    if args.max_drop and not args.baseline:
-        raise InputError("--max-drop compares with a baseline: give --baseline REPORT.json")
-    if args.fail_if_worse and not args.compare:
-        raise InputError("--fail-if-worse needs --compare OTHER_HYP")
-    if args.ci:
-        _positive(args.ci, "--ci", 2)
-    _positive(args.samples, "--samples", 2)
-    _positive(args.worst, "--worst", 0)
-    if not 0 < args.alpha < 1:
-        raise InputError("--alpha must be between 0 and 1")
-    if args.input is None and not args.ref:
-        raise InputError("nothing to score: give a TSV or TMX test set, or --ref FILE and --hyp FILE")
-    tsv_input = bool(args.input) and file_kind(args.input) == "tsv"
-    if args.hyp is None and args.hyp_prop is None and not tsv_input:
-        raise InputError("no hypothesis: give --hyp FILE (or --hyp-prop TYPE for a TMX)")
-    baseline = load_baseline(args.baseline) if args.baseline else None
-
-    loaded = _load_for_score(args, args.hyp)
-    if not loaded.has_hypothesis:
-        raise InputError(f"{args.input} has no hypothesis column: give --hyp FILE")
-    # The other system is read now, so that its errors come before minutes of scoring.
-    other = read_system_output(args.compare, loaded, align=args.align) if args.compare else None
-    evalset = loaded.complete(skip_missing=args.skip_missing)
-    if evalset.skipped:
-        warn(f"left out {len(evalset.skipped)} segments without hypothesis or reference (--skip-missing)")
-    if args.fail_if_worse:
-        gates += [Gate(GateKind.NOT_WORSE, key) for key in metrics]
-    wanted = list(dict.fromkeys([primary, *metrics, *(g.metric for g in gates)]))
-    normalizer = Normalizer(args.normalize) if args.normalize != "none" else None
-    hypotheses, references = evalset.hypotheses(), evalset.reference_streams()
-    scores = score_corpus(
-        hypotheses,
-        references,
-        metrics=wanted,
-        primary=primary,
-        target_lang=evalset.target_lang,
+        skip_missing=args.skip_missing,
+        metrics=args.metrics.split(","),
+        primary=args.primary,
         tokenize=args.tokenize,
-        normalizer=normalizer,
+        normalize=None if args.normalize == "none" else args.normalize,
         confidence=args.ci,
-        alignment=evalset.alignment,
+        minimum=args.min,
+        maximum=args.max,
+        max_drop=args.max_drop,
+        baseline=args.baseline,
+        compare_with=args.compare,
+        samples=args.samples,
+        alpha=args.alpha,
+        fail_if_worse=args.fail_if_worse,
     )
-    warnings: list[str] = []
-    if baseline is not None:
-        gated = [g.metric for g in gates if g.kind is GateKind.MAX_DROP]
-        warnings += check_baseline(baseline, scores, gated)
-    comparison = None
-    if other is not None:
-        comparison = compare_systems(
-            hypotheses,
-            [other[item.id] for item in evalset.items],
-            references,
-            metrics=metrics,
-            target_lang=evalset.target_lang,
-            tokenize=args.tokenize,
-            normalizer=normalizer,
-            samples=args.samples,
-            alpha=args.alpha,
-            alignment=evalset.alignment,
-        )
-    for message in warnings:
+    if outcome.evalset.skipped:
+        warn(f"left out {len(outcome.evalset.skipped)} segments without hypothesis or reference (--skip-missing)")
+    for message in outcome.warnings:
         warn(message)
-    results = evaluate_gates(gates, scores, baseline=baseline, comparison=comparison, compared_with=args.compare or "")
-    run = score_report.ScoreRun(
-        scores=scores,
-        evalset=evalset,
-        gates=results,
-        worst=args.worst,
-        baseline=baseline,
-        comparison=comparison,
-        compared_path=args.compare,
-        all_segments=args.all_segments,
-        elapsed=time.perf_counter() - started,
-        warnings=tuple(warnings),
-    )
+    run = score_report.ScoreRun.of(outcome, worst=args.worst, all_segments=args.all_segments)
     _emit(lambda kind, room: score_report.render(run, kind, summary_limit=room), _stdout_format(args), reports)
-    return EXIT_OK if run.passed else EXIT_CHECK_FAILED
+    return EXIT_OK if outcome.passed else EXIT_CHECK_FAILED
 
 
 # -- qa ---------------------------------------------------------------------------------------
 
 
 def _list_checks() -> int:
+    from tmkit.quality.qa import CHECKS
+
     width = max(len(c.id) for c in CHECKS)
     for check in CHECKS:
         print(f"{check.id:<{width}}  {check.severity.value:<7}  {check.description}")
     return EXIT_OK
 
 
+@_in_flags
 def cmd_qa(args: argparse.Namespace) -> int:
     if args.list_checks:
         return _list_checks()
-    started = time.perf_counter()
-    checks = select_checks(args.select, args.ignore)
-    if not checks:
-        raise InputError("--select/--ignore leave no check to run")
+    from tmkit.quality.reports import parse_report_specs, qa_report
+    from tmkit.quality.runs import run_qa
+
     reports = parse_report_specs(args.report)
     inputs: list[str] = args.inputs
-    if not inputs:
-        raise InputError("nothing to check: give a TMX or TSV file, or SOURCE and TARGET text files")
     if len(inputs) > 2:
-        raise InputError("qa takes one TMX or TSV file, or two text files (SOURCE TARGET)")
-    options: dict[str, Any] = {
-        "source_lang": args.src,
-        "target_lang": args.tgt,
-        "align": args.align,
-        "hypothesis": args.hyp,
-        "hypothesis_prop": args.hyp_prop,
-    }
-    if len(inputs) == 2:
-        if args.hyp or args.hyp_prop:
-            raise InputError("with SOURCE and TARGET files, --hyp and --hyp-prop have nothing to add")
-        evalset = load_eval_set(references=[inputs[1]], sources=inputs[0], **options)
-    else:
-        evalset = load_eval_set(input_path=inputs[0], **options)
-    if all(item.source is None for item in evalset.items):
-        raise InputError(
-            "no source text to check the translations against: give a TMX or a TSV with a source column, "
-            "or two text files (SOURCE TARGET)",
-            path=inputs[0],
-        )
-    pairs = []
-    for item in evalset.items:
-        source, target = item.source, item.target
-        where = target if target is not None else source
-        pairs.append(
-            QaPair(
-                id=item.id,
-                source=source.text if source is not None else "",
-                target=target.text if target is not None else None,
-                path=where.path if where is not None else None,
-                line=where.line if where is not None else None,
-                source_segment=source.segment if source is not None else None,
-                target_segment=target.segment if target is not None else None,
-            )
-        )
-    result = run_qa(pairs, source_lang=evalset.source_lang, target_lang=evalset.target_lang, checks=checks)
-    target_path = evalset.hypothesis_path or (evalset.reference_paths[0] if evalset.reference_paths else None)
-    run = qa_report.QaRun(
-        result=result,
-        target_path=target_path,
-        source_path=evalset.source_path,
-        fail_on=Severity(args.fail_on),
-        elapsed=time.perf_counter() - started,
-        inputs=tuple(inputs) + tuple(p for p in (args.hyp,) if p),
+        raise InputError("qa takes one TMX, XLIFF or TSV file, or two text files (SOURCE TARGET)")
+    pair = len(inputs) == 2
+    outcome = run_qa(
+        input_path=inputs[0] if len(inputs) == 1 else None,
+        source_path=inputs[0] if pair else None,
+        target_path=inputs[1] if pair else None,
+        hypothesis=args.hyp,
+        hypothesis_prop=args.hyp_prop,
+        source_lang=args.src,
+        target_lang=args.tgt,
+        align=args.align,
+        select=args.select,
+        ignore=args.ignore,
+        fail_on=args.fail_on,
     )
+    run = qa_report.QaRun.of(outcome)
     _emit(lambda kind, room: qa_report.render(run, kind, summary_limit=room), _stdout_format(args), reports)
-    return EXIT_OK if run.passed else EXIT_CHECK_FAILED
+    return EXIT_OK if outcome.passed else EXIT_CHECK_FAILED

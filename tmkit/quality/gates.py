@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from tmkit.errors import InputError, TmkitError
+from tmkit.errors import InputError, ParameterError
 from tmkit.quality.scoring import HIGHER_IS_BETTER, METRIC_NAMES, Comparison, CorpusScore, ScoringError, metric_key
 
 #: Signature fields that do not change a score: a baseline may differ in them.
@@ -27,6 +27,10 @@ class GateKind(StrEnum):
     MAX = "max"
     MAX_DROP = "max-drop"
     NOT_WORSE = "not-worse"
+
+
+#: The `parse_gates` parameter each kind of gate comes from, for messages.
+_GATE_PARAMETERS = {GateKind.MIN: "minimum", GateKind.MAX: "maximum", GateKind.MAX_DROP: "max_drop"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,14 +106,15 @@ def parse_gate(spec: str, kind: GateKind | str) -> Gate:
 def parse_gates(
     *, minimum: Iterable[str] = (), maximum: Iterable[str] = (), max_drop: Iterable[str] = ()
 ) -> list[Gate]:
-    """Gates from the `--min`, `--max` and `--max-drop` values, in that order; a repeated gate is an error."""
+    """Gates from `METRIC=N` specs of minimums, maximums and largest drops, in that order; a repeat is an error."""
     gates = [parse_gate(s, GateKind.MIN) for s in minimum]
     gates += [parse_gate(s, GateKind.MAX) for s in maximum]
     gates += [parse_gate(s, GateKind.MAX_DROP) for s in max_drop]
     seen: set[tuple[GateKind, str]] = set()
     for gate in gates:
         if (gate.kind, gate.metric) in seen:
-            raise InputError(f"two --{gate.kind.value} gates for {gate.name}")
+            parameter = _GATE_PARAMETERS[gate.kind]
+            raise ParameterError(f"two {{{parameter}}} gates for {{name}}", values={"name": gate.name})
         seen.add((gate.kind, gate.metric))
     return gates
 
@@ -220,7 +225,7 @@ def evaluate_gates(
     for gate in gates:
         if gate.kind is GateKind.NOT_WORSE:
             if comparison is None:
-                raise TmkitError("the not-worse gate needs a comparison with another system (--compare)")
+                raise ParameterError("the not-worse gate needs {comparison}: a paired test against another system")
             test = comparison[gate.metric]
             worse = test.significant and not test.better and test.delta != 0
             verdict = "significantly worse than" if worse else "not significantly worse than"
@@ -243,7 +248,7 @@ def evaluate_gates(
             results.append(GateResult(gate, passed, score, message))
         else:
             if baseline is None:
-                raise TmkitError("a --max-drop gate needs --baseline")
+                raise ParameterError("a maximum-drop gate needs {baseline}")
             old = baseline.scores[gate.metric]
             drop = old - score if HIGHER_IS_BETTER[gate.metric] else score - old
             passed = drop <= gate.threshold + _EPSILON

@@ -7,11 +7,11 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from tmkit.errors import TmkitError
 from tmkit.memory.langtags import is_arabic_language
 from tmkit.memory.model import Inline, Segment
+from tmkit.quality.defaults import DEFAULT_FAIL_ON, Severity
 from tmkit.text.normalize import Normalizer
 from tmkit.text.numbers import extract_numbers, spelled_numbers
 from tmkit.text.scripts import has_arabic
@@ -21,20 +21,9 @@ class QaError(TmkitError, ValueError):
     """QA was asked for a check that does not exist."""
 
 
-class Severity(StrEnum):
-    """How bad a finding is: errors fail a run by default, warnings only with ``--fail-on warning``."""
-
-    ERROR = "error"
-    WARNING = "warning"
-
-    @property
-    def rank(self) -> int:
-        return 2 if self is Severity.ERROR else 1
-
-
 @dataclass(frozen=True, slots=True)
 class Check:
-    """A QA check: its id (for `--select`/`--ignore`), severity and what it looks for."""
+    """A QA check: its id (what `select_checks` selects and ignores), severity and what it looks for."""
 
     id: str
     severity: Severity
@@ -73,8 +62,6 @@ CHECKS: tuple[Check, ...] = (
 )
 CHECK_IDS = tuple(c.id for c in CHECKS)
 _CHECKS_BY_ID = {c.id: c for c in CHECKS}
-#: Severity that fails a run unless told otherwise.
-DEFAULT_FAIL_ON = Severity.ERROR
 #: How much of a text a finding quotes.
 QUOTE_CHARS = 60
 
@@ -560,7 +547,7 @@ def _consistency(
     return found
 
 
-def run_qa(
+def check_pairs(
     pairs: Iterable[QaPair],
     *,
     source_lang: str = "ar",
@@ -593,7 +580,3 @@ def run_qa(
 
 def _finding(check: str, message: str, pair: QaPair) -> Finding:
     return Finding(check, _CHECKS_BY_ID[check].severity, message, pair.id, pair.path, pair.line)
-
-
-def check_by_id(check_id: str) -> Check:
-    return _CHECKS_BY_ID[check_id]

@@ -16,6 +16,13 @@ from sacrebleu.metrics.ter import TER
 
 from tmkit.errors import TmkitError
 from tmkit.memory.langtags import DEFAULT_TARGET_LANG, is_arabic_language
+from tmkit.quality.defaults import (
+    DEFAULT_ALPHA,
+    DEFAULT_BOOTSTRAP_SAMPLES,
+    DEFAULT_METRICS,
+    DEFAULT_PRIMARY,
+    METRIC_KEYS,
+)
 from tmkit.text.normalize import Normalizer
 
 # The numbers are sacrebleu's own: every metric object is sacrebleu's, and the corpus score comes
@@ -25,19 +32,8 @@ from tmkit.text.normalize import Normalizer
 # each with sacrebleu's public API. The signature gets what tmkit did before sacrebleu saw the
 # text: the normalization (tmkit-norm:ar-v1) and how segments were paired (tmkit-align:tuid).
 
-#: Metric keys tmkit knows, in display order.
-METRIC_KEYS = ("chrf", "chrf++", "bleu", "ter")
-#: chrF leads: character n-grams are robust to Arabic clitics and spelling variants; BLEU follows.
-DEFAULT_METRICS = ("chrf", "bleu")
-DEFAULT_PRIMARY = "chrf"
-#: Bootstrap resamples for confidence intervals and the paired test (sacrebleu's default).
-DEFAULT_BOOTSTRAP_SAMPLES = 1000
-#: Significance level of the paired test.
-DEFAULT_ALPHA = 0.05
 #: sacrebleu's default seed, used unless SACREBLEU_SEED says otherwise (as sacrebleu does).
 DEFAULT_SEED = "12345"
-#: BLEU tokenizers that work offline with sacrebleu's base install (spm/flores download a model).
-OFFLINE_TOKENIZERS = ("13a", "intl", "char", "none", "zh")
 _SACRE_LOG = logging.getLogger("sacrebleu")
 #: Segments whose statistics are extracted at once (bounds the memory of sacrebleu's reference cache).
 STATISTICS_BLOCK = 5_000

@@ -1,33 +1,46 @@
-"""Test sets for scoring and QA: hypotheses, references and sources read from text, TSV or TMX, then paired up."""
+"""Test sets for scoring and QA: hypotheses, references and sources read from text, TSV, TMX or XLIFF, then paired."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
-from tmkit.errors import InputError
+from tmkit.errors import InputError, ParameterError
+from tmkit.formats.kinds import FileFormat, format_of
 from tmkit.formats.tabular import unescape_tsv
 from tmkit.formats.tmx_reader import TmxReader
+from tmkit.formats.xliff import read_xliff
 from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG, lang_key, lang_matches
 from tmkit.memory.model import Segment, TranslationUnit
+from tmkit.quality.defaults import PairBy
+from tmkit.text.scripts import guess_language
 
-TMX_SUFFIXES = (".tmx", ".tmx.gz")
-TSV_SUFFIXES = (".tsv", ".tab")
-XLIFF_SUFFIXES = (".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".xlz")
 #: How many missing ids or unaligned lines an error message names before it says "and N more".
 MAX_NAMED = 5
+#: Formats whose units carry both languages and an id: a file of them is a whole test set by itself.
+BILINGUAL_FORMATS = frozenset({FileFormat.TMX, FileFormat.XLIFF})
 
 _ID_NAMES = frozenset({"id", "tuid", "segid", "seg_id", "segment"})
 _SOURCE_NAMES = frozenset({"source", "src"})
 _REFERENCE_RE = re.compile(r"^(?:reference|ref|target|tgt|translation)[\s_-]*\d*$")
 _HYPOTHESIS_NAMES = frozenset({"hypothesis", "hyp", "mt", "system", "output", "candidate"})
-_ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
-_LATIN_RE = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+class Alignment(StrEnum):
+    """How the segments of a test set were paired; the value is what reports and signatures record."""
+
+    LINE = "line"  # text files, line N with line N
+    ROW = "row"  # one TSV, within each row
+    UNIT = "unit"  # one TMX or XLIFF, within each unit
+    TUID = "tuid"  # TMX files, by tuid
+    ID = "id"  # files with ids (TSV, XLIFF, TMX among them), by id
+    POSITION = "position"  # files of different kinds, segment N with segment N
 
 
 @dataclass(frozen=True, slots=True)
-class Text:
+class LocatedText:
     """A segment's text and where it was read: file, line, and inline markup when the file has it."""
 
     text: str
@@ -45,12 +58,12 @@ class EvalItem:
     """
 
     id: str
-    hypothesis: Text | None
-    references: tuple[Text | None, ...]
-    source: Text | None = None
+    hypothesis: LocatedText | None
+    references: tuple[LocatedText | None, ...]
+    source: LocatedText | None = None
 
     @property
-    def target(self) -> Text | None:
+    def target(self) -> LocatedText | None:
         """What QA checks: the hypothesis when there is one, else the (first) reference."""
         if self.hypothesis is not None:
             return self.hypothesis
@@ -62,8 +75,7 @@ class EvalSet:
     """Segments paired across files, with how they were paired and in which languages."""
 
     items: tuple[EvalItem, ...]
-    #: `line` (text files), `row` (one TSV), `unit` (one TMX), `tuid`/`id` (by key), `position`.
-    alignment: str
+    alignment: Alignment
     source_lang: str
     target_lang: str
     hypothesis_path: str | None
@@ -110,7 +122,7 @@ class EvalSet:
             parts.append(f"no hypothesis in {self.hypothesis_path} for {_named(no_hyp, self.alignment)}")
         if no_ref:
             parts.append(f"no reference for {_named(no_ref, self.alignment)}")
-        raise InputError("; ".join(parts) + " (--skip-missing leaves them out)")
+        raise ParameterError("{missing} ({skip_missing} leaves them out)", values={"missing": "; ".join(parts)})
 
 
 def _named(ids: Sequence[str], alignment: str) -> str:
@@ -127,8 +139,8 @@ def _named(ids: Sequence[str], alignment: str) -> str:
 @dataclass(frozen=True, slots=True)
 class _Entry:
     key: str | None
-    text: Text | None
-    source: Text | None = None
+    text: LocatedText | None
+    source: LocatedText | None = None
     #: Where the entry is, for messages when it has no text.
     line: int | None = None
 
@@ -136,24 +148,12 @@ class _Entry:
 @dataclass(frozen=True, slots=True)
 class _Stream:
     path: str
-    kind: str  # text, tsv, tmx
+    file_format: FileFormat
     entries: tuple[_Entry, ...]
 
     @property
     def keyed(self) -> bool:
-        return self.kind != "text" and all(e.key is not None for e in self.entries)
-
-
-def file_kind(path: str) -> str:
-    """`tmx`, `tsv` or `text` from the file name; XLIFF is refused until tmkit reads it (issue 6)."""
-    lower = path.lower()
-    if lower.endswith(XLIFF_SUFFIXES):
-        raise InputError("XLIFF is not supported yet (planned in issue 6); convert it to TMX or TSV", path=path)
-    if lower.endswith(TMX_SUFFIXES):
-        return "tmx"
-    if lower.endswith(TSV_SUFFIXES):
-        return "tsv"
-    return "text"
+        return self.file_format is not FileFormat.TEXT and all(e.key is not None for e in self.entries)
 
 
 def _read_text(path: str) -> str:
@@ -184,10 +184,12 @@ def _lines(path: str) -> list[str]:
 
 
 def read_text_stream(path: str) -> _Stream:
+    """The lines of a text file, one segment a line."""
     lines = _lines(path)
     if not lines:
         raise InputError("empty file: no segments", path=path)
-    return _Stream(path, "text", tuple(_Entry(None, Text(t, path, n), None, n) for n, t in enumerate(lines, 1)))
+    entries = tuple(_Entry(None, LocatedText(t, path, n), None, n) for n, t in enumerate(lines, 1))
+    return _Stream(path, FileFormat.TEXT, entries)
 
 
 def _tsv_columns(header: list[str], source_lang: str | None, target_lang: str | None) -> dict[str, list[int]] | None:
@@ -248,13 +250,13 @@ def read_tsv_streams(
         if key in seen:
             raise InputError(f"id {key!r} used before, on line {seen[key]}", path=path, line=line)
         seen[key] = line
-        source = Text(values[columns["source"][0]], path, line) if columns["source"] else None
+        source = LocatedText(values[columns["source"][0]], path, line) if columns["source"] else None
         for stream, index in zip(refs, columns["reference"], strict=True):
-            stream.append(_Entry(key, Text(values[index], path, line), source, line))
+            stream.append(_Entry(key, LocatedText(values[index], path, line), source, line))
         if columns["hypothesis"]:
-            hyps.append(_Entry(key, Text(values[columns["hypothesis"][0]], path, line), source, line))
-    ref_streams = [_Stream(path, "tsv", tuple(s)) for s in refs]
-    return ref_streams, (_Stream(path, "tsv", tuple(hyps)) if columns["hypothesis"] else None)
+            hyps.append(_Entry(key, LocatedText(values[columns["hypothesis"][0]], path, line), source, line))
+    ref_streams = [_Stream(path, FileFormat.TSV, tuple(s)) for s in refs]
+    return ref_streams, (_Stream(path, FileFormat.TSV, tuple(hyps)) if columns["hypothesis"] else None)
 
 
 def _prop_value(unit: TranslationUnit, prop_type: str, target_lang: str) -> str | None:
@@ -270,11 +272,43 @@ def _prop_value(unit: TranslationUnit, prop_type: str, target_lang: str) -> str 
 
 
 @dataclass(frozen=True, slots=True)
-class _TmxRead:
+class _UnitsRead:
+    """What a TMX or XLIFF gives: its target variants, the hypothesis prop's values, and the languages."""
+
     targets: _Stream
     props: _Stream | None
     source_lang: str
     target_lang: str
+
+
+def _located(unit: TranslationUnit, lang: str, path: str) -> LocatedText | None:
+    variant = unit.variant(lang, region_fallback=True)
+    return LocatedText(variant.segment.plain, path, unit.line, variant.segment) if variant is not None else None
+
+
+def _unit_streams(
+    units: Sequence[TranslationUnit],
+    path: str,
+    file_format: FileFormat,
+    *,
+    source_lang: str,
+    target_lang: str,
+    hypothesis_prop: str | None,
+) -> _UnitsRead:
+    """The target variants of bilingual units (and the ``hypothesis_prop`` values), keyed by unit id."""
+    targets, props = [], []
+    for unit in units:
+        source = _located(unit, source_lang, path)
+        targets.append(_Entry(unit.tuid, _located(unit, target_lang, path), source, unit.line))
+        if hypothesis_prop is not None:
+            value = _prop_value(unit, hypothesis_prop, target_lang)
+            text = LocatedText(value, path, unit.line) if value is not None else None
+            props.append(_Entry(unit.tuid, text, source, unit.line))
+    _check_unique_keys(targets, path, "tuid" if file_format is FileFormat.TMX else "id")
+    prop_stream = _Stream(path, file_format, tuple(props)) if hypothesis_prop is not None else None
+    if prop_stream is not None and all(e.text is None for e in prop_stream.entries):
+        raise InputError(f"no unit has a prop of type {hypothesis_prop!r} for {target_lang}", path=path)
+    return _UnitsRead(_Stream(path, file_format, tuple(targets)), prop_stream, source_lang, target_lang)
 
 
 def read_tmx_streams(
@@ -283,8 +317,12 @@ def read_tmx_streams(
     source_lang: str | None = None,
     target_lang: str | None = None,
     hypothesis_prop: str | None = None,
-) -> _TmxRead:
-    """The target variants of a TMX (and the ``hypothesis_prop`` values), keyed by tuid."""
+) -> _UnitsRead:
+    """The target variants of a TMX (and the ``hypothesis_prop`` values), keyed by tuid.
+
+    The source language is ``source_lang``, else the header's, else Arabic; the target language is
+    ``target_lang``, else the one other language of the units.
+    """
     reader = TmxReader(path)
     units = list(reader)
     if not units:
@@ -292,27 +330,38 @@ def read_tmx_streams(
     header_src = reader.header.srclang if reader.header else ""
     src = source_lang or (header_src if header_src and header_src != ALL_LANGUAGES else DEFAULT_SOURCE_LANG)
     tgt = target_lang or _only_other_language(units, src, path)
-    targets, props = [], []
-    for unit in units:
-        source_variant = unit.variant(src, region_fallback=True)
-        source = (
-            Text(source_variant.segment.plain, path, unit.line, source_variant.segment)
-            if source_variant is not None
-            else None
-        )
-        variant = unit.variant(tgt, region_fallback=True)
-        text = Text(variant.segment.plain, path, unit.line, variant.segment) if variant is not None else None
-        targets.append(_Entry(unit.tuid, text, source, unit.line))
-        if hypothesis_prop is not None:
-            value = _prop_value(unit, hypothesis_prop, tgt)
-            props.append(
-                _Entry(unit.tuid, Text(value, path, unit.line) if value is not None else None, source, unit.line)
-            )
-    _check_unique_keys(targets, path, "tuid")
-    prop_stream = _Stream(path, "tmx", tuple(props)) if hypothesis_prop is not None else None
-    if prop_stream is not None and all(e.text is None for e in prop_stream.entries):
-        raise InputError(f"no unit has a prop of type {hypothesis_prop!r} for {tgt}", path=path)
-    return _TmxRead(_Stream(path, "tmx", tuple(targets)), prop_stream, src, tgt)
+    return _unit_streams(units, path, FileFormat.TMX, source_lang=src, target_lang=tgt, hypothesis_prop=hypothesis_prop)
+
+
+def read_xliff_streams(
+    path: str,
+    *,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+    hypothesis_prop: str | None = None,
+) -> _UnitsRead:
+    """The targets of an XLIFF 1.2 or 2.x (and the ``hypothesis_prop`` values), keyed by unit id.
+
+    The languages are ``source_lang`` and ``target_lang``, else the file's own.
+    """
+    memory, file_src, file_tgt = read_xliff(path)
+    if not memory.units:
+        raise InputError("no translation units", path=path)
+    return _unit_streams(
+        memory.units,
+        path,
+        FileFormat.XLIFF,
+        source_lang=source_lang or file_src,
+        target_lang=target_lang or file_tgt,
+        hypothesis_prop=hypothesis_prop,
+    )
+
+
+def _read_units(
+    path: str, *, source_lang: str | None, target_lang: str | None, hypothesis_prop: str | None = None
+) -> _UnitsRead:
+    read = read_tmx_streams if format_of(path) is FileFormat.TMX else read_xliff_streams
+    return read(path, source_lang=source_lang, target_lang=target_lang, hypothesis_prop=hypothesis_prop)
 
 
 def _only_other_language(units: Iterable[TranslationUnit], source: str, path: str) -> str:
@@ -325,8 +374,11 @@ def _only_other_language(units: Iterable[TranslationUnit], source: str, path: st
     if not counts:
         raise InputError(f"no language other than the source ({source}) to score or check", path=path)
     if len(counts) > 1:
-        listed = ", ".join(sorted(counts))
-        raise InputError(f"several target languages ({listed}): choose one with --tgt", path=path)
+        raise ParameterError(
+            "several target languages ({listed}): choose one with {target_lang}",
+            values={"listed": ", ".join(sorted(counts))},
+            path=path,
+        )
     return next(iter(counts))
 
 
@@ -344,22 +396,6 @@ def _check_unique_keys(entries: Sequence[_Entry], path: str, label: str) -> None
         seen[entry.key] = entry.line
 
 
-# -- language guessing --------------------------------------------------------------------------
-
-
-def guess_language(texts: Iterable[str], *, default: str) -> str:
-    """`ar` when Arabic letters outnumber Latin ones in the first thousand texts, `en` when Latin ones do."""
-    arabic = latin = 0
-    for count, text in enumerate(texts):
-        if count >= 1000:
-            break
-        arabic += len(_ARABIC_RE.findall(text))
-        latin += len(_LATIN_RE.findall(text))
-    if arabic == latin:
-        return default
-    return "ar" if arabic > latin else "en"
-
-
 def _stream_texts(stream: _Stream) -> Iterable[str]:
     return (e.text.text for e in stream.entries if e.text is not None)
 
@@ -368,10 +404,76 @@ def _source_texts(stream: _Stream) -> Iterable[str]:
     return (e.source.text for e in stream.entries if e.source is not None)
 
 
+# -- reading the sides of a test set ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _References:
+    """The reference streams, the hypothesis the input holds itself (a TSV column, a prop), and the languages."""
+
+    streams: tuple[_Stream, ...]
+    hypothesis: _Stream | None
+    source_lang: str | None
+    target_lang: str | None
+
+
+def read_references(
+    paths: Sequence[str],
+    *,
+    input_path: str | None,
+    hypothesis_prop: str | None,
+    source_lang: str | None,
+    target_lang: str | None,
+) -> _References:
+    """Every reference of ``paths`` (the input first): a TMX's or XLIFF's targets, a TSV's reference columns, lines.
+
+    The languages a bilingual file settles hold for the files after it. Only the input may hold the
+    hypothesis: as its TSV column, or as the ``hypothesis_prop`` of its TMX.
+    """
+    streams: list[_Stream] = []
+    hypothesis: _Stream | None = None
+    for path in paths:
+        file_format = format_of(path)
+        if file_format in BILINGUAL_FORMATS:
+            prop = hypothesis_prop if path == input_path else None
+            read = _read_units(path, source_lang=source_lang, target_lang=target_lang, hypothesis_prop=prop)
+            source_lang, target_lang = read.source_lang, read.target_lang
+            streams.append(read.targets)
+            hypothesis = read.props or hypothesis
+        elif file_format is FileFormat.TSV:
+            tsv_refs, tsv_hyp = read_tsv_streams(path, source_lang=source_lang, target_lang=target_lang)
+            streams.extend(tsv_refs)
+            if tsv_hyp is not None:
+                if path != input_path:
+                    raise ParameterError("a TSV given in {references} must not have a hypothesis column", path=path)
+                hypothesis = tsv_hyp
+        else:
+            streams.append(read_text_stream(path))
+    return _References(tuple(streams), hypothesis, source_lang, target_lang)
+
+
+def read_hypothesis(
+    path: str, *, source_lang: str | None, target_lang: str | None, role: str = "hypothesis"
+) -> _Stream:
+    """A system's output: a TMX's or XLIFF's targets, a TSV's hypothesis column, or one segment a line.
+
+    ``role`` names the file in the message for a TSV without a hypothesis column.
+    """
+    file_format = format_of(path)
+    if file_format in BILINGUAL_FORMATS:
+        return _read_units(path, source_lang=source_lang, target_lang=target_lang).targets
+    if file_format is FileFormat.TSV:
+        _, tsv_hyp = read_tsv_streams(path, source_lang=source_lang, target_lang=target_lang)
+        if tsv_hyp is None:
+            raise InputError(f"a TSV given as {role} needs a hypothesis column", path=path)
+        return tsv_hyp
+    return read_text_stream(path)
+
+
 # -- pairing ------------------------------------------------------------------------------------
 
 
-def _align_by_position(anchor: _Stream, other: _Stream) -> list[_Entry]:
+def _align_by_position(anchor: _Stream, other: _Stream) -> list[_Entry | None]:
     if len(other.entries) != len(anchor.entries):
         shorter, longer = sorted((anchor, other), key=lambda s: len(s.entries))
         first = longer.entries[len(shorter.entries)].line
@@ -384,6 +486,7 @@ def _align_by_position(anchor: _Stream, other: _Stream) -> list[_Entry]:
 
 
 def _align_by_key(anchor: _Stream, other: _Stream) -> list[_Entry | None]:
+    _check_unique_keys(other.entries, other.path, "id")
     by_key = {e.key: e for e in other.entries}
     anchor_keys = {e.key for e in anchor.entries}
     extra = [e.key for e in other.entries if e.key not in anchor_keys and e.key is not None]
@@ -391,6 +494,72 @@ def _align_by_key(anchor: _Stream, other: _Stream) -> list[_Entry | None]:
         shown = ", ".join(extra[:MAX_NAMED]) + (f" and {len(extra) - MAX_NAMED} more" if len(extra) > MAX_NAMED else "")
         raise InputError(f"ids in {other.path} but not in {anchor.path}: {shown}")
     return [by_key.get(e.key) for e in anchor.entries]
+
+
+@dataclass(frozen=True, slots=True)
+class _Pairing:
+    """How the other files line up with the anchor (the first reference): by key or by position."""
+
+    anchor: _Stream
+    #: Streams read from files other than the anchor's.
+    foreign: tuple[_Stream, ...]
+    by_key: bool
+
+    def column(self, stream: _Stream | None) -> list[_Entry | None] | None:
+        """The entries of ``stream`` in the anchor's order; None where the stream has nothing for a key."""
+        if stream is None:
+            return None
+        # Streams read from the anchor's own file (a TSV's columns, a TMX and its props) pair row by row.
+        if stream.path == self.anchor.path:
+            return list(stream.entries)
+        if self.by_key:
+            return _align_by_key(self.anchor, stream)
+        return _align_by_position(self.anchor, stream)
+
+
+def pair_streams(anchor: _Stream, others: Sequence[_Stream], *, align: PairBy) -> _Pairing:
+    """Pair by key when every file has keys and ``align`` is `auto` or `id`, else by position."""
+    foreign = tuple(s for s in others if s.path != anchor.path)
+    keyed = anchor.keyed and all(s.keyed for s in foreign)
+    if align is PairBy.ID and not keyed:
+        unkeyed = next(s.path for s in [anchor, *foreign] if not s.keyed)
+        raise InputError("cannot pair by id: it has no id (or a unit without tuid)", path=unkeyed)
+    return _Pairing(anchor, foreign, by_key=keyed and align is not PairBy.POSITION and bool(foreign))
+
+
+def name_alignment(pairing: _Pairing) -> Alignment:
+    """What a report says about the pairing: within one file, by tuid or id, line by line, or by position."""
+    anchor, foreign = pairing.anchor, pairing.foreign
+    every = [anchor, *foreign]
+    if not foreign:
+        return {FileFormat.TEXT: Alignment.LINE, FileFormat.TSV: Alignment.ROW}.get(anchor.file_format, Alignment.UNIT)
+    if pairing.by_key:
+        return Alignment.TUID if all(s.file_format is FileFormat.TMX for s in every) else Alignment.ID
+    if all(s.file_format is FileFormat.TEXT for s in every):
+        return Alignment.LINE
+    return Alignment.POSITION
+
+
+def _items(
+    pairing: _Pairing, references: Sequence[_Stream], hypothesis: _Stream | None, sources: _Stream | None
+) -> tuple[EvalItem, ...]:
+    ref_columns = [pairing.column(s) or [] for s in references]
+    hyp_column = pairing.column(hypothesis)
+    src_column = pairing.column(sources)
+    items = []
+    for row, entry in enumerate(pairing.anchor.entries):
+        refs = [other.text if other is not None else None for other in (column[row] for column in ref_columns)]
+        hyp_entry = hyp_column[row] if hyp_column is not None else None
+        src_entry = src_column[row] if src_column is not None else None
+        source = src_entry.text if src_entry is not None else entry.source
+        if source is None and hyp_entry is not None:
+            source = hyp_entry.source
+        key = entry.key if entry.key is not None else str(entry.line if entry.line is not None else row + 1)
+        items.append(EvalItem(key, hyp_entry.text if hyp_entry is not None else None, tuple(refs), source))
+    return tuple(items)
+
+
+# -- the test set -------------------------------------------------------------------------------
 
 
 def load_eval_set(
@@ -402,150 +571,87 @@ def load_eval_set(
     sources: str | None = None,
     source_lang: str | None = None,
     target_lang: str | None = None,
-    align: str = "auto",
+    align: PairBy | str = PairBy.AUTO,
 ) -> EvalSet:
     """Read a test set and pair its segments.
 
-    ``input_path`` is a TSV test set (id, source, reference, hypothesis), a TMX whose target
-    variants are references, or a text file of references; ``references`` adds reference files;
-    ``hypothesis`` is the system output (text, TSV or TMX; a TMX gives its target variants) unless
-    ``hypothesis_prop`` names a prop of the input TMX that holds it (e.g. `x-mt`). ``sources`` is
-    an optional text file of source segments.
+    ``input_path`` is a TSV test set (id, source, reference, hypothesis), a TMX or XLIFF whose
+    targets are references, or a text file of references; ``references`` adds reference files;
+    ``hypothesis`` is the system output (text, TSV, TMX or XLIFF; a TMX or XLIFF gives its targets)
+    unless ``hypothesis_prop`` names a prop of the input TMX that holds it (e.g. `x-mt`).
+    ``sources`` is an optional text file of source segments.
 
-    Files are paired by key (tuid, TSV id) when every file has keys and ``align`` is `auto` or
-    `id`, else by position (line N with line N, unit N, row N). Differing counts, duplicate keys
-    and keys one file has and the reference file lacks are refused with `InputError`; keys the
-    reference has and another file lacks leave that side None (see `EvalSet.complete`).
+    Files are paired by key (tuid, unit id, TSV id) when every file has keys and ``align`` is
+    `auto` or `id`, else by position (line N with line N, unit N, row N). Differing counts,
+    duplicate keys and keys one file has and the reference file lacks are refused with
+    `InputError`; keys the reference has and another file lacks leave that side None (see
+    `EvalSet.complete`).
     """
-    if align not in ("auto", "id", "position"):
-        raise InputError(f"unknown alignment {align!r} (auto, id or position)")
-    ref_streams: list[_Stream] = []
-    hyp_stream: _Stream | None = None
-    src_lang, tgt_lang = source_lang, target_lang
+    pair_by = _pair_by(align)
     paths = ([input_path] if input_path else []) + list(references)
     if not paths:
-        raise InputError("no reference given: pass a TSV or TMX test set, or --ref FILE")
-    if hypothesis_prop is not None and (input_path is None or file_kind(input_path) != "tmx"):
-        raise InputError("--hyp-prop reads the hypothesis from a prop of the input TMX: give a .tmx input")
-    for index, path in enumerate(paths):
-        kind = file_kind(path)
-        if kind == "tmx":
-            read = read_tmx_streams(
-                path,
-                source_lang=src_lang,
-                target_lang=tgt_lang,
-                hypothesis_prop=hypothesis_prop if index == 0 and path == input_path else None,
-            )
-            src_lang, tgt_lang = read.source_lang, read.target_lang
-            ref_streams.append(read.targets)
-            if read.props is not None:
-                hyp_stream = read.props
-        elif kind == "tsv":
-            tsv_refs, tsv_hyp = read_tsv_streams(path, source_lang=src_lang, target_lang=tgt_lang)
-            ref_streams.extend(tsv_refs)
-            if tsv_hyp is not None:
-                if path != input_path:
-                    raise InputError("a TSV given with --ref must not have a hypothesis column", path=path)
-                hyp_stream = tsv_hyp
-        else:
-            ref_streams.append(read_text_stream(path))
+        raise ParameterError("no reference given: pass a TSV, TMX or XLIFF test set as {input_path}, or {references}")
+    if hypothesis_prop is not None and (input_path is None or format_of(input_path) is not FileFormat.TMX):
+        raise ParameterError("{hypothesis_prop} reads the hypothesis from a prop of the input TMX: give a .tmx input")
+    refs = read_references(
+        paths,
+        input_path=input_path,
+        hypothesis_prop=hypothesis_prop,
+        source_lang=source_lang,
+        target_lang=target_lang,
+    )
+    src_lang, tgt_lang = refs.source_lang, refs.target_lang
+    hyp_stream = refs.hypothesis
     if hypothesis is not None:
         if hyp_stream is not None:
-            raise InputError(f"{hyp_stream.path} already holds the hypothesis; do not give --hyp as well")
-        kind = file_kind(hypothesis)
-        if kind == "tmx":
-            hyp_stream = read_tmx_streams(hypothesis, source_lang=src_lang, target_lang=tgt_lang).targets
-        elif kind == "tsv":
-            tsv_refs, tsv_hyp = read_tsv_streams(hypothesis, source_lang=src_lang, target_lang=tgt_lang)
-            if tsv_hyp is None:
-                raise InputError("a TSV given as hypothesis needs a hypothesis column", path=hypothesis)
-            hyp_stream = tsv_hyp
-        else:
-            hyp_stream = read_text_stream(hypothesis)
+            raise ParameterError(
+                "{path} already holds the hypothesis; do not give {hypothesis} as well",
+                values={"path": hyp_stream.path},
+            )
+        hyp_stream = read_hypothesis(hypothesis, source_lang=src_lang, target_lang=tgt_lang)
     source_stream = read_text_stream(sources) if sources is not None else None
 
-    anchor = ref_streams[0]
-    others = [s for s in [*ref_streams[1:], hyp_stream, source_stream] if s is not None]
-    # Streams read from one file (a TSV's columns, a TMX and its props) are paired row by row.
-    foreign = [s for s in others if s.path != anchor.path]
-    keyed = anchor.keyed and all(s.keyed for s in foreign)
-    if align == "id" and not keyed:
-        unkeyed = next(s.path for s in [anchor, *foreign] if not s.keyed)
-        raise InputError("cannot pair by id: it has no id (or a unit without tuid)", path=unkeyed)
-    by_key = keyed and align != "position" and bool(foreign)
-
-    def aligned(stream: _Stream | None) -> list[_Entry | None] | None:
-        if stream is None:
-            return None
-        if stream.path == anchor.path:
-            return list(stream.entries)
-        if by_key:
-            _check_unique_keys(stream.entries, stream.path, "id")
-            return _align_by_key(anchor, stream)
-        return list(_align_by_position(anchor, stream))
-
-    ref_columns = [aligned(s) for s in ref_streams]
-    hyp_column = aligned(hyp_stream)
-    src_column = aligned(source_stream)
+    anchor = refs.streams[0]
+    others = [s for s in [*refs.streams[1:], hyp_stream, source_stream] if s is not None]
+    pairing = pair_streams(anchor, others, align=pair_by)
+    items = _items(pairing, refs.streams, hyp_stream, source_stream)
     if tgt_lang is None:
         tgt_lang = guess_language(_stream_texts(anchor), default=DEFAULT_TARGET_LANG)
     if src_lang is None:
         texts = _stream_texts(source_stream) if source_stream else _source_texts(anchor)
         src_lang = guess_language(texts, default="ar" if lang_key(tgt_lang).startswith("en") else "en")
-
-    items = []
-    for row, entry in enumerate(anchor.entries):
-        refs: list[Text | None] = []
-        for column in ref_columns:
-            assert column is not None
-            other = column[row]
-            refs.append(other.text if other is not None else None)
-        hyp_entry = hyp_column[row] if hyp_column is not None else None
-        src_entry = src_column[row] if src_column is not None else None
-        source = src_entry.text if src_entry is not None else entry.source
-        if source is None and hyp_entry is not None:
-            source = hyp_entry.source
-        key = entry.key if entry.key is not None else str(entry.line if entry.line is not None else row + 1)
-        items.append(EvalItem(key, hyp_entry.text if hyp_entry is not None else None, tuple(refs), source))
-
-    if anchor.kind == "text" and not foreign:
-        alignment = "line"
-    elif not foreign:
-        alignment = "row" if anchor.kind == "tsv" else "unit"
-    elif by_key:
-        alignment = "tuid" if all(s.kind == "tmx" for s in [anchor, *foreign]) else "id"
-    elif all(s.kind == "text" for s in [anchor, *foreign]):
-        alignment = "line"
-    else:
-        alignment = "position"
     return EvalSet(
-        items=tuple(items),
-        alignment=alignment,
+        items=items,
+        alignment=name_alignment(pairing),
         source_lang=src_lang,
         target_lang=tgt_lang,
         hypothesis_path=hyp_stream.path if hyp_stream is not None else None,
-        reference_paths=tuple(s.path for s in ref_streams),
+        reference_paths=tuple(s.path for s in refs.streams),
         source_path=sources,
     )
 
 
-def read_system_output(path: str, evalset: EvalSet, *, align: str = "auto") -> dict[str, str]:
+def _pair_by(align: PairBy | str) -> PairBy:
+    try:
+        return PairBy(align)
+    except ValueError:
+        raise ParameterError(
+            "unknown {align} {value!r} ({choices})",
+            values={"value": str(align), "choices": ", ".join(p.value for p in PairBy)},
+        ) from None
+
+
+def read_system_output(path: str, evalset: EvalSet, *, align: PairBy | str = PairBy.AUTO) -> dict[str, str]:
     """Another system's output for the segments of ``evalset`` (as loaded, before any were skipped), by item id.
 
-    A TMX (target variants) or TSV (hypothesis column) pairs by id unless ``align`` is `position`;
+    A TMX or XLIFF (targets) or TSV (hypothesis column) pairs by id unless ``align`` is `position`;
     a text file pairs line N with segment N. Counts that differ and ids it lacks are refused.
     """
-    kind = file_kind(path)
-    if kind == "tmx":
-        stream = read_tmx_streams(path, source_lang=evalset.source_lang, target_lang=evalset.target_lang).targets
-    elif kind == "tsv":
-        _, hyp_stream = read_tsv_streams(path, source_lang=evalset.source_lang, target_lang=evalset.target_lang)
-        if hyp_stream is None:
-            raise InputError("a TSV given as a system output needs a hypothesis column", path=path)
-        stream = hyp_stream
-    else:
-        stream = read_text_stream(path)
-    if stream.keyed and align != "position":
+    pair_by = _pair_by(align)
+    stream = read_hypothesis(
+        path, source_lang=evalset.source_lang, target_lang=evalset.target_lang, role="a system output"
+    )
+    if stream.keyed and pair_by is not PairBy.POSITION:
         _check_unique_keys(stream.entries, path, "id")
         by_key = {e.key: e for e in stream.entries}
         outputs = {item.id: by_key[item.id] for item in evalset.items if item.id in by_key}
@@ -558,5 +664,5 @@ def read_system_output(path: str, evalset: EvalSet, *, align: str = "auto") -> d
     texts = {key: entry.text.text for key, entry in outputs.items() if entry.text is not None}
     missing = [item.id for item in evalset.items if item.id not in texts]
     if missing:
-        raise InputError(f"no output for {_named(missing, 'id')}", path=path)
+        raise InputError(f"no output for {_named(missing, Alignment.ID)}", path=path)
     return texts

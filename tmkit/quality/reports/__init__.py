@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tmkit.atomic import write_text_atomic
-from tmkit.errors import InputError
+from tmkit.errors import InputError, ParameterError
+from tmkit.quality.defaults import REPORT_KINDS
 
-#: Report kinds, for `--format KIND` (stdout) and `--report KIND:PATH` (a file).
-REPORT_KINDS = ("text", "json", "junit", "github", "markdown")
 #: GitHub shows at most 10 annotations of a kind per step; tmkit emits at most this many in all.
 GITHUB_ANNOTATION_LIMIT = 10
 #: GitHub refuses a job summary over 1 MiB per step.
@@ -30,14 +29,20 @@ def parse_report_spec(spec: str) -> ReportSpec:
     kind, sep, path = spec.partition(":")
     kind = kind.strip().lower()
     if not sep or not path:
-        raise InputError(f"--report {spec!r}: write KIND:PATH, e.g. json:score.json ({', '.join(REPORT_KINDS)})")
+        raise ParameterError(
+            "{reports} {spec!r}: write KIND:PATH, e.g. json:score.json ({kinds})",
+            values={"spec": spec, "kinds": ", ".join(REPORT_KINDS)},
+        )
     if kind not in REPORT_KINDS:
-        raise InputError(f"--report {spec!r}: unknown kind {kind!r} (one of {', '.join(REPORT_KINDS)})")
+        raise ParameterError(
+            "{reports} {spec!r}: unknown kind {kind!r} (one of {kinds})",
+            values={"spec": spec, "kind": kind, "kinds": ", ".join(REPORT_KINDS)},
+        )
     return ReportSpec(kind, path)
 
 
 def parse_report_specs(specs: list[str] | None) -> list[ReportSpec]:
-    """Every `--report`, refusing two reports into one file."""
+    """Every report spec (`KIND:PATH`), refusing two reports into one file; errors name the ``reports`` parameter."""
     reports = [parse_report_spec(s) for s in specs or []]
     seen: dict[str, str] = {}
     for report in reports:
@@ -46,10 +51,16 @@ def parse_report_specs(specs: list[str] | None) -> list[ReportSpec]:
         # Found out now, not after minutes of scoring.
         folder = Path(report.path).parent
         if str(folder) and not folder.is_dir():
-            raise InputError(f"--report {report.kind}:{report.path}: no such folder {folder}")
+            raise ParameterError(
+                "{reports} {kind}:{path}: no such folder {folder}",
+                values={"kind": report.kind, "path": report.path, "folder": folder},
+            )
         key = os.path.abspath(report.path)
         if key in seen:
-            raise InputError(f"--report: {report.path} is named twice ({seen[key]} and {report.kind})")
+            raise ParameterError(
+                "{reports}: {path} is named twice ({first} and {kind})",
+                values={"path": report.path, "first": seen[key], "kind": report.kind},
+            )
         seen[key] = report.kind
     return reports
 

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tmkit import __version__
-from tmkit.quality.qa import DEFAULT_FAIL_ON, Check, Finding, QaResult, Severity
+from tmkit.quality.defaults import DEFAULT_FAIL_ON, Severity
+from tmkit.quality.qa import Check, Finding, QaResult
 from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT
 from tmkit.quality.reports.github import Annotation, fit_markdown, markdown_cell, render_annotations
 from tmkit.quality.reports.junit import TestCase, render_junit
+from tmkit.quality.runs import QaOutcome
 
 #: Findings a JUnit failure lists before it says how many more there are.
 JUNIT_FINDINGS_PER_CASE = 200
@@ -27,6 +29,18 @@ class QaRun:
     fail_on: Severity = DEFAULT_FAIL_ON
     elapsed: float = 0.0
     inputs: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def of(cls, outcome: QaOutcome) -> QaRun:
+        """The report of a QA job."""
+        return cls(
+            result=outcome.result,
+            target_path=outcome.target_path,
+            source_path=outcome.source_path,
+            fail_on=outcome.fail_on,
+            elapsed=outcome.elapsed,
+            inputs=outcome.inputs,
+        )
 
     @property
     def passed(self) -> bool:

@@ -10,16 +10,15 @@ from typing import Any
 import sacrebleu
 
 from tmkit import __version__
+from tmkit.quality.defaults import DEFAULT_WORST
 from tmkit.quality.gates import Baseline, GateResult, all_passed, gate_line
 from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT
 from tmkit.quality.reports.charts import distribution, sparkline, trimmed_histogram_lines
 from tmkit.quality.reports.github import Annotation, fit_markdown, markdown_cell, render_annotations
 from tmkit.quality.reports.junit import TestCase, render_junit
+from tmkit.quality.runs import ScoreOutcome
 from tmkit.quality.scoring import Comparison, CorpusScore, MetricScore
 from tmkit.quality.testsets import EvalItem, EvalSet
-
-#: Segments listed as the worst by default.
-DEFAULT_WORST = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +35,22 @@ class ScoreRun:
     all_segments: bool = False
     elapsed: float = 0.0
     warnings: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def of(cls, outcome: ScoreOutcome, *, worst: int = DEFAULT_WORST, all_segments: bool = False) -> ScoreRun:
+        """The report of a scoring job, listing its ``worst`` segments (and every one with ``all_segments``)."""
+        return cls(
+            scores=outcome.scores,
+            evalset=outcome.evalset,
+            gates=outcome.gates,
+            worst=worst,
+            baseline=outcome.baseline,
+            comparison=outcome.comparison,
+            compared_path=outcome.compared_with,
+            all_segments=all_segments,
+            elapsed=outcome.elapsed,
+            warnings=outcome.warnings,
+        )
 
     @property
     def passed(self) -> bool:
@@ -55,10 +70,6 @@ def _where(item: EvalItem) -> str:
         return item.id
     place = f"{hyp.path}:{hyp.line}" if hyp.line is not None else hyp.path
     return place if item.id == str(hyp.line) else f"{place} ({item.id})"
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.2f}"
 
 
 def _ci_text(metric: MetricScore) -> str:

@@ -1,0 +1,368 @@
+"""Whole scoring and QA jobs: read a test set, score or check it, apply the gates, and return what a report shows."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tmkit.errors import ParameterError
+from tmkit.formats.kinds import FileFormat, format_of
+from tmkit.quality.defaults import (
+    DEFAULT_ALPHA,
+    DEFAULT_BOOTSTRAP_SAMPLES,
+    DEFAULT_FAIL_ON,
+    DEFAULT_METRICS,
+    NORMALIZATIONS,
+    PairBy,
+    Severity,
+)
+from tmkit.quality.gates import (
+    Baseline,
+    Gate,
+    GateKind,
+    GateResult,
+    all_passed,
+    check_baseline,
+    evaluate_gates,
+    load_baseline,
+    parse_gates,
+)
+from tmkit.quality.qa import QaPair, QaResult, check_pairs, select_checks
+from tmkit.quality.scoring import Comparison, CorpusScore, compare_systems, metric_key, score_corpus
+from tmkit.quality.testsets import EvalSet, load_eval_set, read_system_output
+from tmkit.text.normalize import Normalizer
+
+# -- score ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreOutcome:
+    """What a scoring job found: the test set as scored, the scores, each gate's verdict, and the comparison."""
+
+    evalset: EvalSet
+    scores: CorpusScore
+    gates: tuple[GateResult, ...]
+    baseline: Baseline | None = None
+    comparison: Comparison | None = None
+    #: The other system's output the comparison read.
+    compared_with: str | None = None
+    #: Differences from the baseline worth telling (it was computed with another sacrebleu version).
+    warnings: tuple[str, ...] = ()
+    elapsed: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        """Whether every gate is met: the job's verdict."""
+        return all_passed(self.gates)
+
+
+@dataclass(frozen=True, slots=True)
+class _ScoreOptions:
+    metrics: list[str]
+    primary: str
+    gates: list[Gate]
+    normalizer: Normalizer | None
+
+
+def _check_at_least(value: int, parameter: str, least: int) -> None:
+    if value < least:
+        raise ParameterError(f"{{{parameter}}} must be at least {least}")
+
+
+def _score_options(
+    *,
+    metrics: Sequence[str],
+    primary: str | None,
+    minimum: Sequence[str],
+    maximum: Sequence[str],
+    max_drop: Sequence[str],
+    baseline: str | None,
+    compare_with: str | None,
+    fail_if_worse: bool,
+    confidence: int,
+    samples: int,
+    alpha: float,
+    normalize: str | None,
+) -> _ScoreOptions:
+    """The options checked and parsed before any file is read, so that a typo fails at once."""
+    gates = parse_gates(minimum=minimum, maximum=maximum, max_drop=max_drop)
+    keys = [metric_key(m) for m in metrics if m.strip()]
+    if not keys:
+        raise ParameterError("{metrics}: name at least one metric")
+    primary_key = metric_key(primary) if primary else keys[0]
+    if max_drop and not baseline:
+        raise ParameterError("{max_drop} compares with a baseline: give {baseline} (an earlier score report)")
+    if fail_if_worse and not compare_with:
+        raise ParameterError("{fail_if_worse} needs {compare_with} (another system's output)")
+    if confidence:
+        _check_at_least(confidence, "confidence", 2)
+    _check_at_least(samples, "samples", 2)
+    if not 0 < alpha < 1:
+        raise ParameterError("{alpha} must be between 0 and 1")
+    if normalize is not None and normalize not in NORMALIZATIONS:
+        raise ParameterError(
+            "unknown {normalize} {value!r} (one of {choices})",
+            values={"value": normalize, "choices": ", ".join(NORMALIZATIONS)},
+        )
+    if fail_if_worse:
+        gates += [Gate(GateKind.NOT_WORSE, key) for key in keys]
+    return _ScoreOptions(keys, primary_key, gates, Normalizer(normalize) if normalize else None)
+
+
+def run_score(
+    *,
+    input_path: str | None = None,
+    references: Sequence[str] = (),
+    hypothesis: str | None = None,
+    hypothesis_prop: str | None = None,
+    sources: str | None = None,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+    align: PairBy | str = PairBy.AUTO,
+    skip_missing: bool = False,
+    metrics: Sequence[str] = DEFAULT_METRICS,
+    primary: str | None = None,
+    tokenize: str | None = None,
+    normalize: str | None = None,
+    confidence: int = 0,
+    minimum: Sequence[str] = (),
+    maximum: Sequence[str] = (),
+    max_drop: Sequence[str] = (),
+    baseline: str | None = None,
+    compare_with: str | None = None,
+    samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    alpha: float = DEFAULT_ALPHA,
+    fail_if_worse: bool = False,
+) -> ScoreOutcome:
+    """Score a system's output against references and decide the gates.
+
+    The test set is read as `load_eval_set` reads it (``input_path``, ``references``,
+    ``hypothesis``, ``hypothesis_prop``, ``sources``, languages, ``align``); ``skip_missing``
+    leaves out segments without hypothesis or reference instead of failing. ``metrics`` are
+    scored (``primary`` ranks segments; default the first) with BLEU's ``tokenize``, after
+    tmkit's ``normalize`` (`ar` or `en`) when given, with ``confidence`` bootstrap resamples for
+    intervals (0: none). Gates: ``minimum``, ``maximum`` and ``max_drop`` specs (`chrf=55`), the
+    drop measured from the ``baseline`` report; ``compare_with`` names another system's output
+    for sacrebleu's paired bootstrap test (``samples``, ``alpha``), and ``fail_if_worse`` makes
+    "not significantly worse" a gate. Bad options and inputs raise `InputError` (a
+    `ParameterError` naming the parameter when it is the option's fault) before any scoring.
+    """
+    started = time.perf_counter()
+    options = _score_options(
+        metrics=metrics,
+        primary=primary,
+        minimum=minimum,
+        maximum=maximum,
+        max_drop=max_drop,
+        baseline=baseline,
+        compare_with=compare_with,
+        fail_if_worse=fail_if_worse,
+        confidence=confidence,
+        samples=samples,
+        alpha=alpha,
+        normalize=normalize,
+    )
+    if input_path is None and not references:
+        raise ParameterError(
+            "nothing to score: give a TSV, TMX or XLIFF test set as {input_path}, or {references} and {hypothesis}"
+        )
+    if hypothesis is None and hypothesis_prop is None and not _holds_hypothesis(input_path):
+        raise ParameterError("no hypothesis: give {hypothesis} (or {hypothesis_prop} for a TMX)")
+    stored = load_baseline(baseline) if baseline else None
+    loaded = load_eval_set(
+        input_path=input_path,
+        references=references,
+        hypothesis=hypothesis,
+        hypothesis_prop=hypothesis_prop,
+        sources=sources,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        align=align,
+    )
+    if not loaded.has_hypothesis:
+        raise ParameterError("{path} has no hypothesis column: give {hypothesis}", values={"path": input_path})
+    # The other system is read now, so that its errors come before minutes of scoring.
+    other = read_system_output(compare_with, loaded, align=align) if compare_with else None
+    evalset = loaded.complete(skip_missing=skip_missing)
+    wanted = list(dict.fromkeys([options.primary, *options.metrics, *(g.metric for g in options.gates)]))
+    hypotheses, reference_streams = evalset.hypotheses(), evalset.reference_streams()
+    scores = score_corpus(
+        hypotheses,
+        reference_streams,
+        metrics=wanted,
+        primary=options.primary,
+        target_lang=evalset.target_lang,
+        tokenize=tokenize,
+        normalizer=options.normalizer,
+        confidence=confidence,
+        alignment=evalset.alignment,
+    )
+    warnings: list[str] = []
+    if stored is not None:
+        warnings += check_baseline(stored, scores, [g.metric for g in options.gates if g.kind is GateKind.MAX_DROP])
+    comparison = None
+    if other is not None:
+        comparison = compare_systems(
+            hypotheses,
+            [other[item.id] for item in evalset.items],
+            reference_streams,
+            metrics=options.metrics,
+            target_lang=evalset.target_lang,
+            tokenize=tokenize,
+            normalizer=options.normalizer,
+            samples=samples,
+            alpha=alpha,
+            alignment=evalset.alignment,
+        )
+    verdicts = evaluate_gates(
+        options.gates, scores, baseline=stored, comparison=comparison, compared_with=compare_with or ""
+    )
+    return ScoreOutcome(
+        evalset=evalset,
+        scores=scores,
+        gates=verdicts,
+        baseline=stored,
+        comparison=comparison,
+        compared_with=compare_with,
+        warnings=tuple(warnings),
+        elapsed=time.perf_counter() - started,
+    )
+
+
+def _holds_hypothesis(input_path: str | None) -> bool:
+    # A TSV test set may carry its hypothesis column; whether it does is known once it is read.
+    return input_path is not None and format_of(input_path) is FileFormat.TSV
+
+
+# -- qa ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QaOutcome:
+    """What a QA job found: the findings, the files checked, and the severity that fails the job."""
+
+    result: QaResult
+    #: The file whose translations were checked (the hypothesis, else the targets).
+    target_path: str | None
+    source_path: str | None
+    fail_on: Severity
+    #: Every file the job read, in the order given.
+    inputs: tuple[str, ...]
+    elapsed: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        """Whether no finding is at or above ``fail_on``: the job's verdict."""
+        return self.result.passed(self.fail_on)
+
+
+def run_qa(
+    *,
+    input_path: str | None = None,
+    source_path: str | None = None,
+    target_path: str | None = None,
+    hypothesis: str | None = None,
+    hypothesis_prop: str | None = None,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+    align: PairBy | str = PairBy.AUTO,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    fail_on: Severity | str = DEFAULT_FAIL_ON,
+) -> QaOutcome:
+    """Run the QA checks over the translations of a test set.
+
+    The test set is ``input_path`` (a TMX, XLIFF or TSV with sources), or a text file of sources
+    ``source_path`` with its translations ``target_path`` line by line; ``hypothesis`` (a file)
+    or ``hypothesis_prop`` (a prop of the input TMX) checks a system's output instead of the
+    targets. ``select`` and ``ignore`` choose the checks (ids or patterns, see `select_checks`);
+    findings at ``fail_on`` or worse fail the job.
+    """
+    started = time.perf_counter()
+    checks = select_checks(select, ignore)
+    if not checks:
+        raise ParameterError("{select}/{ignore} leave no check to run")
+    severity = _severity(fail_on)
+    inputs = _qa_inputs(input_path, source_path, target_path, hypothesis, hypothesis_prop)
+    evalset = load_eval_set(
+        input_path=input_path,
+        references=[target_path] if target_path else [],
+        sources=source_path,
+        hypothesis=hypothesis,
+        hypothesis_prop=hypothesis_prop,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        align=align,
+    )
+    if all(item.source is None for item in evalset.items):
+        raise ParameterError(
+            "no source text to check the translations against: give a TMX, an XLIFF or a TSV with a source "
+            "column, or text files as {source_path} and {target_path}",
+            path=inputs[0],
+        )
+    result = check_pairs(
+        qa_pairs(evalset), source_lang=evalset.source_lang, target_lang=evalset.target_lang, checks=checks
+    )
+    return QaOutcome(
+        result=result,
+        target_path=evalset.hypothesis_path or (evalset.reference_paths[0] if evalset.reference_paths else None),
+        source_path=evalset.source_path,
+        fail_on=severity,
+        inputs=inputs + tuple(p for p in (hypothesis,) if p),
+        elapsed=time.perf_counter() - started,
+    )
+
+
+def _severity(fail_on: Severity | str) -> Severity:
+    try:
+        return Severity(fail_on)
+    except ValueError:
+        raise ParameterError(
+            "unknown {fail_on} {value!r} (one of {choices})",
+            values={"value": str(fail_on), "choices": ", ".join(s.value for s in Severity)},
+        ) from None
+
+
+def _qa_inputs(
+    input_path: str | None,
+    source_path: str | None,
+    target_path: str | None,
+    hypothesis: str | None,
+    hypothesis_prop: str | None,
+) -> tuple[str, ...]:
+    """The files given, once they are known to make one test set."""
+    if input_path is not None:
+        if source_path is not None or target_path is not None:
+            raise ParameterError("give {input_path}, or {source_path} and {target_path}, not both")
+        return (input_path,)
+    if source_path is None or target_path is None:
+        raise ParameterError(
+            "nothing to check: give a TMX, XLIFF or TSV file as {input_path}, or text files as {source_path} "
+            "and {target_path}"
+        )
+    if hypothesis or hypothesis_prop:
+        raise ParameterError(
+            "with {source_path} and {target_path} files, {hypothesis} and {hypothesis_prop} have nothing to add"
+        )
+    return (source_path, target_path)
+
+
+def qa_pairs(evalset: EvalSet) -> list[QaPair]:
+    """What QA checks in each segment: its source and its target (the hypothesis, else the reference)."""
+    pairs = []
+    for item in evalset.items:
+        source, target = item.source, item.target
+        where = target if target is not None else source
+        pairs.append(
+            QaPair(
+                id=item.id,
+                source=source.text if source is not None else "",
+                target=target.text if target is not None else None,
+                path=where.path if where is not None else None,
+                line=where.line if where is not None else None,
+                source_segment=source.segment if source is not None else None,
+                target_segment=target.segment if target is not None else None,
+            )
+        )
+    return pairs
