@@ -109,7 +109,7 @@ def child_query(tmx: Path, query_file: Path) -> dict[str, Any]:
     from rapidfuzz import fuzz, process
 
     from tmkit.matching.matcher import Matcher
-    from tmkit.matching.memory_index import open_memory
+    from tmkit.matching.memory_index import Column, open_memory
 
     queries = [q for q, _kind in json.loads(query_file.read_text(encoding="utf-8"))]
     before = rss_mb()
@@ -134,7 +134,7 @@ def child_query(tmx: Path, query_file: Path) -> dict[str, Any]:
     for query in queries:  # what the index retrieves, by character similarity (not timed)
         key = norm(query)
         entries = index.candidates.candidates(key, min_similarity=CUTOFF)
-        keys = index.columns["source_key"].take(entries)
+        keys = index.columns[Column.SOURCE_KEY].take(entries)
         best = process.extract(key, keys, scorer=fuzz.ratio, limit=LIMIT, score_cutoff=CUTOFF)
         retrieved.append([score for _k, score, _i in best])
     return {
@@ -149,12 +149,12 @@ def child_query(tmx: Path, query_file: Path) -> dict[str, Any]:
 def child_brute(tmx: Path, query_file: Path, count: int) -> dict[str, Any]:
     from rapidfuzz import fuzz, process
 
-    from tmkit.matching.memory_index import open_memory
+    from tmkit.matching.memory_index import Column, open_memory
 
     queries = [q for q, _kind in json.loads(query_file.read_text(encoding="utf-8"))][:count]
     index = open_memory(tmx, source_lang="ar", target_lang="en")
     norm = index.normalizer
-    keys = index.columns["source_key"].take(list(range(len(index))))
+    keys = index.columns[Column.SOURCE_KEY].take(list(range(len(index))))
     latencies, best = [], []
     for query in queries:
         started = time.perf_counter()

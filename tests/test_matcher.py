@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 from pathlib import Path
@@ -17,7 +18,7 @@ from tmkit.formats.tmx_writer import write_tmx
 from tmkit.matching import memory_index
 from tmkit.matching.candidate_index import SHORT_KEY, CandidateIndex
 from tmkit.matching.matcher import Matcher
-from tmkit.matching.memory_index import MemoryIndex, cache_folder, open_memory
+from tmkit.matching.memory_index import Column, MemoryIndex, cache_folder, open_memory
 from tmkit.memory.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
 
 
@@ -210,3 +211,30 @@ def test_saved_and_loaded_index_answer_alike(tmp_path: Path) -> None:
         assert [m.as_dict() for m in Matcher([built]).match(query)] == [
             m.as_dict() for m in Matcher([loaded]).match(query)
         ]
+
+
+def test_a_cache_of_another_format_is_rebuilt_not_misread(tmp_path: Path) -> None:
+    path = tmx_file(tmp_path, unit("صباح الخير", "Good morning"))
+    open_memory(path, source_lang="ar", target_lang="en")
+    meta_file = cache_folder(path, "ar", "en") / "meta.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta["format"] = "tmkit-index-5"  # written before keys starting with U+0001 were stored losslessly
+    meta_file.write_text(json.dumps(meta), encoding="utf-8")
+    again = open_memory(path, source_lang="ar", target_lang="en")
+    assert Matcher([again]).match("صباح الخير")[0].target.plain == "Good morning"
+    assert json.loads(meta_file.read_text(encoding="utf-8"))["format"] == memory_index.INDEX_FORMAT
+
+
+def test_saved_index_keeps_every_column_of_every_entry(tmp_path: Path) -> None:
+    units = [
+        unit("\x01مرحبا بكم", "Welcome", tuid="t1"),  # a key starting with U+0001 (the compact form's mark)
+        unit("أهلا وسهلا", "Hello and welcome"),
+    ]
+    units[0].creation_id, units[0].change_date = "ahmad", "20240102T030405Z"
+    built = index_of(*units)
+    built.save(tmp_path / "index", fingerprint={})
+    loaded, _fingerprint = MemoryIndex.load(tmp_path / "index", normalizer=built.normalizer)
+    assert built.columns[Column.SOURCE_KEY][0].startswith("\x01")
+    for column in Column:
+        assert [loaded.text(column, e) for e in range(len(built))] == [built.text(column, e) for e in range(len(built))]
+    assert loaded.optional(Column.TUID, 1) is None and loaded.optional(Column.CREATION_ID, 0) == "ahmad"

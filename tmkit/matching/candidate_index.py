@@ -9,7 +9,7 @@ Two structures, chosen per lookup by the length of the new segment's key:
   counts shared characters for all short entries at once (posting lists of "the k-th `ا`", "the
   k-th space"… over entries sorted by length, so the length window is one slice) and returns
   every entry whose bound reaches s. No entry that reaches s is ever missed.
-* **Longer keys, by estimate.** Keys are cut into 3-grams (with start and end marks). Short keys
+* **Longer keys, by estimate.** Keys are cut into 3-grams (`GRAM`, with start and end marks). Short keys
   are indexed with all their grams, longer ones with a fixed quarter of the gram space (chosen by
   a hash of the gram, the same for every key), which keeps the index small while near-duplicates
   of a long sentence still share dozens of sampled grams. A lookup counts shared grams per entry
@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+#: Characters per gram of the estimating path.
 GRAM = 3
 SHORT_KEY = 48
 SAMPLE_SHARE = 0.25
@@ -39,7 +40,7 @@ MIN_DICE = 0.3
 #: Postings the exact path reads before it starts leaving out the commonest characters (each one
 #: left out loosens the bound, so more candidates reach the exact check: keep this generous).
 SHORT_POSTINGS_BUDGET = 1_500_000
-#: Candidates the 3-gram path returns by default.
+#: Candidates the gram path returns by default.
 CANDIDATE_LIMIT = 128
 ENTRY_BITS = 24
 MAX_ENTRIES = 2**ENTRY_BITS - 1
@@ -48,6 +49,10 @@ _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _SAMPLE_LIMIT = np.uint64(int(SAMPLE_SHARE * 2**64))
 _HASH_SHIFT = np.uint64(24)  # 40 bits of gram hash, leaving 24 bits for the entry number
 _MAX_RANK = 255  # the 255th and later copies of one character in a key count as the 255th
+# Bits per code point in a gram's code: 21 for 3-grams, all of Unicode, so distinct grams get distinct codes.
+_CODE_BITS = np.uint64(64 // GRAM)
+# Characters each key adds to the joined text the grams are cut from: the key, its marks, a separator.
+_FRAMING = len(_START) + len(_END) + len(_SEPARATOR)
 
 IntArray = npt.NDArray[np.int64]
 _ARRAY_FIELDS = (
@@ -69,7 +74,13 @@ def _codepoints(text: str) -> npt.NDArray[np.uint64]:
 
 
 def _gram_codes(points: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    return (points[:-2] << np.uint64(42)) | (points[1:-1] << np.uint64(21)) | points[2:]
+    """The code of every run of `GRAM` code points: the code points side by side in one integer."""
+    count = max(len(points) - GRAM + 1, 0)
+    codes = points[:count].copy()
+    for offset in range(1, GRAM):
+        codes <<= _CODE_BITS
+        codes |= points[offset : offset + count]
+    return codes
 
 
 def _hash(codes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
@@ -125,7 +136,7 @@ class CandidateIndex:
     key_lengths: npt.NDArray[np.int32]  # by internal position
     length_order: npt.NDArray[np.uint32]  # internal position -> entry number
     length_starts: IntArray  # first internal position of each key length (0 … longest + 1)
-    # 3-grams: sorted gram hashes, run starts, internal positions; grams indexed per position.
+    # Grams: sorted gram hashes, run starts, internal positions; grams indexed per position.
     gram_hashes: npt.NDArray[np.uint64]
     gram_starts: IntArray
     gram_postings: npt.NDArray[np.uint32]
@@ -141,10 +152,6 @@ class CandidateIndex:
     @property
     def size(self) -> int:
         return len(self.key_lengths)
-
-    @property
-    def nbytes(self) -> int:
-        return sum(array.nbytes for array in self.arrays().values())
 
     def arrays(self) -> dict[str, npt.NDArray[np.generic]]:
         return {name: getattr(self, name) for name in _ARRAY_FIELDS}
@@ -200,9 +207,12 @@ class CandidateIndex:
             return np.empty(0, np.uint64), np.zeros(1, np.int64), np.empty(0, np.uint32), np.empty(0, np.int32)
         points = _codepoints(_SEPARATOR.join(_START + k + _END for k in keys))
         hashed = _hash(_gram_codes(points))
-        entry = np.repeat(np.arange(count, dtype=np.int64), lengths.astype(np.int64) + 3)[: len(points) - 2]
+        grams = len(hashed)
+        entry = np.repeat(np.arange(count, dtype=np.int64), lengths.astype(np.int64) + _FRAMING)[:grams]
         separator = np.uint64(ord(_SEPARATOR))
-        keep = (points[:-2] != separator) & (points[1:-1] != separator) & (points[2:] != separator)
+        keep = np.ones(grams, dtype=np.bool_)  # grams that do not cross from one key into the next
+        for offset in range(GRAM):
+            keep &= points[offset : offset + grams] != separator
         del points
         keep &= (lengths <= SHORT_KEY)[entry] | (hashed < _SAMPLE_LIMIT)
         pairs = ((hashed[keep] >> _HASH_SHIFT) << np.uint64(ENTRY_BITS)) | entry[keep].astype(np.uint64)

@@ -84,10 +84,6 @@ class StringColumn:
             return [compact_decode(p) for p in pieces]
         return [p.decode("utf-8") for p in pieces]
 
-    @property
-    def nbytes(self) -> int:
-        return int(self.blob.nbytes + self.starts.nbytes)
-
 
 class FileStringColumn:
     """A `StringColumn` whose buffer stays in a file and is read string by string (``pread``).
@@ -116,7 +112,3 @@ class FileStringColumn:
 
     def take(self, indexes: npt.NDArray[np.int64] | list[int]) -> list[str]:
         return [self[int(i)] for i in indexes]
-
-    @property
-    def nbytes(self) -> int:
-        return int(self.starts.nbytes + os.path.getsize(self.path))

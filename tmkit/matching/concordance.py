@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from tmkit.defaults import CONCORDANCE_LIMIT, Side
 from tmkit.formats.tmx_reader import segment_from_xml
-from tmkit.matching.memory_index import MemoryIndex
+from tmkit.matching.memory_index import Column, MemoryIndex
 from tmkit.matching.word_index import WordIndex
 from tmkit.memory.model import Status
 from tmkit.text.normalize import Normalizer
@@ -150,7 +150,7 @@ def concordance(
                         memory=memory.name,
                         entry=entry,
                         status=memory.status_of(entry),
-                        tuid=memory.optional("tuid", entry),
+                        tuid=memory.optional(Column.TUID, entry),
                     )
                 )
             if len(hits) >= limit:
@@ -170,12 +170,12 @@ def _verified(
     """The first ``wanted`` entries whose key really holds the phrase, with their texts."""
     out: list[tuple[int, str, str]] = []
     for entry in entries.tolist():
-        if source_side and phrase_key not in memory.text("source_key", entry):
+        if source_side and phrase_key not in memory.text(Column.SOURCE_KEY, entry):
             continue  # checked on the key in memory, before reading any text from disk
-        target = segment_from_xml(memory.text("target_xml", entry)).plain
+        target = segment_from_xml(memory.text(Column.TARGET_XML, entry)).plain
         if not source_side and phrase_key not in norm(target):
             continue
-        out.append((entry, segment_from_xml(memory.text("source_xml", entry)).plain, target))
+        out.append((entry, segment_from_xml(memory.text(Column.SOURCE_XML, entry)).plain, target))
         if len(out) >= wanted:
             break
     return out

@@ -25,7 +25,7 @@ from tmkit.matching.match_percent import (
     score_match,
     word_similarity,
 )
-from tmkit.matching.memory_index import MemoryIndex, context_hash
+from tmkit.matching.memory_index import Column, MemoryIndex, context_hash
 from tmkit.memory.model import Segment, Status
 from tmkit.text.normalize import Normalizer
 from tmkit.text.numbers import NUMBER_RE, Substitution, mask_numbers
@@ -164,7 +164,7 @@ class Matcher:
         entries, known_keys = memory.candidates.candidates_with_keys(query.key, min_similarity=min_char)
         if len(entries) == 0:
             return []
-        keys = known_keys if known_keys is not None else memory.columns["source_key"].take(entries)
+        keys = known_keys if known_keys is not None else memory.columns[Column.SOURCE_KEY].take(entries)
         chosen = _best_by_characters(query.key, keys, depth=max(limit * 4, RESCORE_DEPTH), cutoff=min_char)
         always: set[int] = set()  # scored in full whatever their provisional score
         masked = mask_numbers(query.key) if NUMBER_RE.search(query.key) else None
@@ -193,9 +193,9 @@ class Matcher:
         scored_entries = []
         for position in to_score:
             entry = int(entries[position])
-            stored = prepare(segment_from_xml(memory.text("source_xml", entry)), norm)
+            stored = prepare(segment_from_xml(memory.text(Column.SOURCE_XML, entry)), norm)
             numbers_only = masked is not None and mask_numbers(stored.key) == masked
-            target = segment_from_xml(memory.text("target_xml", entry)) if numbers_only else None
+            target = segment_from_xml(memory.text(Column.TARGET_XML, entry)) if numbers_only else None
             status = memory.status_of(entry)
             same_context = (
                 context is not None and (int(memory.context_prev[entry]), int(memory.context_next[entry])) == context
@@ -215,7 +215,7 @@ class Matcher:
         scored_entries.sort(key=lambda item: (-item[3].score, -_base(item[3].breakdown)))
         results = []
         for entry, stored, status, scored, target in scored_entries[: limit * 2]:
-            stored_target = target or segment_from_xml(memory.text("target_xml", entry))
+            stored_target = target or segment_from_xml(memory.text(Column.TARGET_XML, entry))
             results.append(
                 Match(
                     score=scored.score,
@@ -225,11 +225,11 @@ class Matcher:
                     memory=memory.name,
                     entry=entry,
                     status=status,
-                    tuid=memory.optional("tuid", entry),
-                    creation_id=memory.optional("creation_id", entry),
-                    creation_date=memory.optional("creation_date", entry),
-                    change_id=memory.optional("change_id", entry),
-                    change_date=memory.optional("change_date", entry),
+                    tuid=memory.optional(Column.TUID, entry),
+                    creation_id=memory.optional(Column.CREATION_ID, entry),
+                    creation_date=memory.optional(Column.CREATION_DATE, entry),
+                    change_id=memory.optional(Column.CHANGE_ID, entry),
+                    change_date=memory.optional(Column.CHANGE_DATE, entry),
                     substitutions=scored.substitutions,
                     stored_target=stored_target if scored.substitutions else None,
                 )

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -29,27 +30,55 @@ from tmkit.text.normalize import Normalizer
 
 #: Bump when the cached index layout, the way entries are made or the way keys are encoded changes.
 INDEX_FORMAT = "tmkit-index-6"
-CONTEXT_PROPS = {"prev": ("x-context-prev", "prev"), "next": ("x-context-next", "next")}
+#: Props naming a unit's neighbouring source segments, which then win over its neighbours in the file.
+CONTEXT_PREV_PROPS = ("x-context-prev", "prev")
+CONTEXT_NEXT_PROPS = ("x-context-next", "next")
 _STATUS_CODES = {status: number for number, status in enumerate(Status)}
 _STATUSES = list(Status)
-_STRING_COLUMNS = (
-    "source_key",
-    "source_xml",
-    "target_xml",
-    "tuid",
-    "creation_id",
-    "creation_date",
-    "change_id",
-    "change_date",
-)
 
 
-#: Arrays every lookup touches: loaded into memory rather than mapped, so no lookup waits on the disk.
-_HOT_ARRAYS = ("candidates.", "column.source_key.", "status", "context_")
+class Column(StrEnum):
+    """The strings an index keeps for every entry; the values name the columns' files in the cache."""
+
+    SOURCE_KEY = "source_key"  # the normalized source text, which lookups compare
+    SOURCE_XML = "source_xml"  # the source and target segments as TMX markup
+    TARGET_XML = "target_xml"
+    TUID = "tuid"  # the provenance shown with a match ("" when the unit has none)
+    CREATION_ID = "creation_id"
+    CREATION_DATE = "creation_date"
+    CHANGE_ID = "change_id"
+    CHANGE_DATE = "change_date"
+
+
+class _Saved(StrEnum):
+    """The parts of a cached index, as the first word of their files' names (``candidates.gram_hashes.npy``)."""
+
+    STATUS = "status"
+    CONTEXT_PREV = "context_prev"
+    CONTEXT_NEXT = "context_next"
+    CANDIDATES = "candidates"
+    COLUMN = "column"
+    SOURCE_WORDS = "source_words"
+    TARGET_WORDS = "target_words"
+
+
+def _saved_name(part: _Saved, *names: str) -> str:
+    """The name a saved array is filed under: ``status``, ``column.tuid.starts``…"""
+    return ".".join((part.value, *names))
+
+
 #: String columns kept in memory; the others are read from their files entry by entry.
-_HOT_COLUMNS = ("source_key",)
+_HOT_COLUMNS = frozenset({Column.SOURCE_KEY})
 #: Columns of normalized keys, stored one byte per Arabic letter.
-_COMPACT_COLUMNS = ("source_key",)
+_COMPACT_COLUMNS = frozenset({Column.SOURCE_KEY})
+#: Arrays every lookup touches, by name prefix: loaded into memory rather than mapped, so no lookup waits on the disk.
+_HOT_ARRAYS = (
+    _saved_name(_Saved.STATUS),
+    _saved_name(_Saved.CONTEXT_PREV),
+    _saved_name(_Saved.CONTEXT_NEXT),
+    _saved_name(_Saved.CANDIDATES, ""),
+    *(_saved_name(_Saved.COLUMN, column, "") for column in sorted(_HOT_COLUMNS)),
+)
 
 
 def context_hash(key: str | None) -> int:
@@ -71,7 +100,7 @@ class MemoryIndex:
     source_lang: str
     target_lang: str
     normalizer: Normalizer
-    columns: dict[str, StringColumn | FileStringColumn]
+    columns: dict[Column, StringColumn | FileStringColumn]
     status: npt.NDArray[np.uint8]
     context_prev: npt.NDArray[np.uint64]
     context_next: npt.NDArray[np.uint64]
@@ -86,19 +115,12 @@ class MemoryIndex:
     def status_of(self, entry: int) -> Status:
         return _STATUSES[int(self.status[entry])]
 
-    def text(self, column: str, entry: int) -> str:
+    def text(self, column: Column, entry: int) -> str:
         return self.columns[column][entry]
 
-    def optional(self, column: str, entry: int) -> str | None:
+    def optional(self, column: Column, entry: int) -> str | None:
+        """An entry's value in a column whose empty string means "none" (provenance)."""
         return self.columns[column][entry] or None
-
-    @property
-    def nbytes(self) -> int:
-        total = self.status.nbytes + self.context_prev.nbytes + self.context_next.nbytes + self.candidates.nbytes
-        total += sum(c.nbytes for c in self.columns.values())
-        for words in (self.source_words, self.target_words):
-            total += words.word_hashes.nbytes + words.word_starts.nbytes + words.word_postings.nbytes
-        return total
 
     # -- building -------------------------------------------------------------------------------
 
@@ -116,10 +138,18 @@ class MemoryIndex:
         """Index units (a `Memory` or a streaming `TmxReader`) for lookups from ``source_lang``."""
         source_norm = normalizer or Normalizer(source_lang)
         target_norm = target_normalizer or Normalizer(target_lang)
-        columns: dict[str, list[str]] = {name: [] for name in _STRING_COLUMNS}
-        keys, source_xml, target_xml = columns["source_key"], columns["source_xml"], columns["target_xml"]
-        tuids, creation_ids, creation_dates = columns["tuid"], columns["creation_id"], columns["creation_date"]
-        change_ids, change_dates = columns["change_id"], columns["change_date"]
+        columns: dict[Column, list[str]] = {column: [] for column in Column}
+        keys, source_xml, target_xml = (
+            columns[Column.SOURCE_KEY],
+            columns[Column.SOURCE_XML],
+            columns[Column.TARGET_XML],
+        )
+        tuids, creation_ids = columns[Column.TUID], columns[Column.CREATION_ID]
+        creation_dates, change_ids, change_dates = (
+            columns[Column.CREATION_DATE],
+            columns[Column.CHANGE_ID],
+            columns[Column.CHANGE_DATE],
+        )
         target_keys: list[str] = []
         statuses: list[int] = []
         unit_of_entry: list[int] = []
@@ -135,8 +165,8 @@ class MemoryIndex:
             key = source_norm(source.text)
             unit_keys.append(key)
             if unit.props:
-                prev = next(_prop_values(unit, CONTEXT_PROPS["prev"]), None)
-                following = next(_prop_values(unit, CONTEXT_PROPS["next"]), None)
+                prev = next(_prop_values(unit, CONTEXT_PREV_PROPS), None)
+                following = next(_prop_values(unit, CONTEXT_NEXT_PROPS), None)
                 if prev is not None or following is not None:
                     explicit_context[unit_number] = (
                         source_norm(prev) if prev is not None else None,
@@ -168,8 +198,8 @@ class MemoryIndex:
             target_lang=target_lang,
             normalizer=source_norm,
             columns={
-                name: StringColumn.from_strings(values, compact=name in _COMPACT_COLUMNS)
-                for name, values in columns.items()
+                column: StringColumn.from_strings(values, compact=column in _COMPACT_COLUMNS)
+                for column, values in columns.items()
             },
             status=np.array(statuses, dtype=np.uint8),
             context_prev=prev_hashes,
@@ -187,26 +217,24 @@ class MemoryIndex:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
             arrays: dict[str, npt.NDArray[np.generic]] = {
-                "status": self.status,
-                "context_prev": self.context_prev,
-                "context_next": self.context_next,
-                **{f"candidates.{k}": v for k, v in self.candidates.arrays().items()},
+                _saved_name(_Saved.STATUS): self.status,
+                _saved_name(_Saved.CONTEXT_PREV): self.context_prev,
+                _saved_name(_Saved.CONTEXT_NEXT): self.context_next,
+                **_prefixed(_Saved.CANDIDATES, self.candidates.arrays()),
+                **_prefixed(_Saved.SOURCE_WORDS, self.source_words.arrays()),
+                **_prefixed(_Saved.TARGET_WORDS, self.target_words.arrays()),
             }
-            for name, column in self.columns.items():
-                if not isinstance(column, StringColumn):
+            for column, strings in self.columns.items():
+                if not isinstance(strings, StringColumn):
                     raise ValueError("only a freshly built index can be saved")
-                arrays[f"column.{name}.starts"] = column.starts
-                if name in _HOT_COLUMNS:
-                    arrays[f"column.{name}.blob"] = column.blob
+                arrays[_saved_name(_Saved.COLUMN, column, "starts")] = strings.starts
+                if column in _HOT_COLUMNS:
+                    arrays[_saved_name(_Saved.COLUMN, column, "blob")] = strings.blob
                 else:
-                    with open(staging / f"column.{name}.bin", "wb") as handle:
-                        handle.write(column.blob.tobytes())
+                    with open(staging / _saved_name(_Saved.COLUMN, column, "bin"), "wb") as handle:
+                        handle.write(strings.blob.tobytes())
                         handle.flush()
                         os.fsync(handle.fileno())
-            for side, words in (("source_words", self.source_words), ("target_words", self.target_words)):
-                arrays[f"{side}.word_hashes"] = words.word_hashes
-                arrays[f"{side}.word_starts"] = words.word_starts
-                arrays[f"{side}.word_postings"] = words.word_postings
             for name, array in arrays.items():
                 with open(staging / f"{name}.npy", "wb") as handle:
                     np.save(handle, array)
@@ -243,38 +271,42 @@ class MemoryIndex:
         if meta.get("format") != INDEX_FORMAT or meta.get("normalizer") != normalizer.signature:
             raise ValueError("index made by another version")
         arrays = {name: _load_array(path / f"{name}.npy", hot=name.startswith(_HOT_ARRAYS)) for name in meta["arrays"]}
-        columns: dict[str, StringColumn | FileStringColumn] = {
-            name: StringColumn(
-                arrays[f"column.{name}.blob"], arrays[f"column.{name}.starts"], compact=name in _COMPACT_COLUMNS
-            )
-            if name in _HOT_COLUMNS
-            else FileStringColumn(str(path / f"column.{name}.bin"), arrays[f"column.{name}.starts"])
-            for name in _STRING_COLUMNS
-        }
+        columns: dict[Column, StringColumn | FileStringColumn] = {}
+        for column in Column:
+            starts = arrays[_saved_name(_Saved.COLUMN, column, "starts")]
+            if column in _HOT_COLUMNS:
+                blob = arrays[_saved_name(_Saved.COLUMN, column, "blob")]
+                columns[column] = StringColumn(blob, starts, compact=column in _COMPACT_COLUMNS)
+            else:
+                columns[column] = FileStringColumn(str(path / _saved_name(_Saved.COLUMN, column, "bin")), starts)
         candidates = CandidateIndex.from_arrays(
-            {k.removeprefix("candidates."): v for k, v in arrays.items() if k.startswith("candidates.")},
-            _LazyColumnKeys(columns["source_key"]),
+            _unprefixed(_Saved.CANDIDATES, arrays), _LazyColumnKeys(columns[Column.SOURCE_KEY])
         )
-
-        def words(side: str) -> WordIndex:
-            return WordIndex(
-                arrays[f"{side}.word_hashes"], arrays[f"{side}.word_starts"], arrays[f"{side}.word_postings"]
-            )
-
         index = cls(
             name=meta["name"],
             source_lang=meta["source_lang"],
             target_lang=meta["target_lang"],
             normalizer=normalizer,
             columns=columns,
-            status=arrays["status"],
-            context_prev=arrays["context_prev"],
-            context_next=arrays["context_next"],
+            status=arrays[_saved_name(_Saved.STATUS)],
+            context_prev=arrays[_saved_name(_Saved.CONTEXT_PREV)],
+            context_next=arrays[_saved_name(_Saved.CONTEXT_NEXT)],
             candidates=candidates,
-            source_words=words("source_words"),
-            target_words=words("target_words"),
+            source_words=WordIndex.from_arrays(_unprefixed(_Saved.SOURCE_WORDS, arrays)),
+            target_words=WordIndex.from_arrays(_unprefixed(_Saved.TARGET_WORDS, arrays)),
         )
         return index, meta["fingerprint"]
+
+
+def _prefixed(part: _Saved, arrays: dict[str, npt.NDArray[np.generic]]) -> dict[str, npt.NDArray[np.generic]]:
+    """A structure's arrays under the names they are saved as (``candidates.gram_hashes``)."""
+    return {_saved_name(part, name): array for name, array in arrays.items()}
+
+
+def _unprefixed(part: _Saved, arrays: dict[str, Any]) -> dict[str, Any]:
+    """The saved arrays of one structure, by their names in it (``gram_hashes``)."""
+    prefix = _saved_name(part, "")
+    return {name.removeprefix(prefix): array for name, array in arrays.items() if name.startswith(prefix)}
 
 
 class _LazyColumnKeys(Sequence[str]):
@@ -290,34 +322,47 @@ class _LazyColumnKeys(Sequence[str]):
         return self._column[index]
 
 
+class _LanguageFit(IntEnum):
+    """How a variant's language tag fits the language wanted."""
+
+    OTHER = 0
+    SAME_LANGUAGE = 1  # another region or script of the language
+    EXACT = 2
+
+
 class _LanguagePicker:
     """Finds a unit's variants in one language fast: exact tag first, then the same language in any region."""
 
     def __init__(self, lang: str) -> None:
         self.key = lang_key(lang)
         self.primary = self.key.split("-", 1)[0]
-        self._cache: dict[str, int] = {}  # raw tag -> 2 exact, 1 same language, 0 other
+        self._cache: dict[str, _LanguageFit] = {}  # by the tag as written
 
-    def _kind(self, raw: str) -> int:
-        kind = self._cache.get(raw)
-        if kind is None:
+    def _fit(self, raw: str) -> _LanguageFit:
+        fit = self._cache.get(raw)
+        if fit is None:
             key = lang_key(raw)
-            kind = 2 if key == self.key else 1 if key.split("-", 1)[0] == self.primary else 0
-            self._cache[raw] = kind
-        return kind
+            if key == self.key:
+                fit = _LanguageFit.EXACT
+            elif key.split("-", 1)[0] == self.primary:
+                fit = _LanguageFit.SAME_LANGUAGE
+            else:
+                fit = _LanguageFit.OTHER
+            self._cache[raw] = fit
+        return fit
 
     def first(self, unit: TranslationUnit) -> Variant | None:
         fallback = None
         for variant in unit.variants:
-            kind = self._kind(variant.lang)
-            if kind == 2:
+            fit = self._fit(variant.lang)
+            if fit is _LanguageFit.EXACT:
                 return variant
-            if kind == 1 and fallback is None:
+            if fit is _LanguageFit.SAME_LANGUAGE and fallback is None:
                 fallback = variant
         return fallback
 
     def all(self, unit: TranslationUnit) -> list[Variant]:
-        return [v for v in unit.variants if self._kind(v.lang)]
+        return [v for v in unit.variants if self._fit(v.lang) is not _LanguageFit.OTHER]
 
 
 def _load_array(path: Path, *, hot: bool) -> Any:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
 
-from tmkit.matching.candidate_index import sorted_unique
-
-ENTRY_BITS = 24
+from tmkit.matching.candidate_index import ENTRY_BITS, sorted_unique
 
 
 def word_hash(word: str) -> int:
@@ -29,6 +27,14 @@ class WordIndex:
     word_hashes: npt.NDArray[np.uint64]
     word_starts: npt.NDArray[np.int64]
     word_postings: npt.NDArray[np.uint32]
+
+    def arrays(self) -> dict[str, npt.NDArray[np.generic]]:
+        """The arrays by field name, as the index cache saves them."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, npt.NDArray[np.generic]]) -> WordIndex:
+        return cls(**{field.name: arrays[field.name] for field in fields(cls)})  # type: ignore[arg-type]
 
     @classmethod
     def build(cls, keys: list[str]) -> WordIndex:
@@ -53,11 +59,3 @@ class WordIndex:
         if row >= len(self.word_hashes) or self.word_hashes[row] != value:
             return np.empty(0, np.uint32)
         return self.word_postings[self.word_starts[row] : self.word_starts[row + 1]]
-
-    def entries_any(self, words: list[str]) -> npt.NDArray[np.uint32]:
-        """Entries holding at least one of ``words`` (sorted, without repeats)."""
-        found = [self.entries(w) for w in words]
-        found = [f for f in found if len(f)]
-        if not found:
-            return np.empty(0, np.uint32)
-        return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
