@@ -163,14 +163,7 @@ def run_score(
         alpha=alpha,
         normalize=normalize,
     )
-    if input_path is None and not references:
-        raise ParameterError(
-            "nothing to score: give a TSV, TMX or XLIFF test set as {input_path}, or {references} and {hypothesis}"
-        )
-    if hypothesis is None and hypothesis_prop is None and not _holds_hypothesis(input_path):
-        raise ParameterError("no hypothesis: give {hypothesis} (or {hypothesis_prop} for a TMX)")
-    stored = load_baseline(baseline) if baseline else None
-    loaded = load_eval_set(
+    evalset, other = _read_scored_set(
         input_path=input_path,
         references=references,
         hypothesis=hypothesis,
@@ -179,12 +172,10 @@ def run_score(
         source_lang=source_lang,
         target_lang=target_lang,
         align=align,
+        skip_missing=skip_missing,
+        compare_with=compare_with,
     )
-    if not loaded.has_hypothesis:
-        raise ParameterError("{path} has no hypothesis column: give {hypothesis}", values={"path": input_path})
-    # The other system is read now, so that its errors come before minutes of scoring.
-    other = read_system_output(compare_with, loaded, align=align) if compare_with else None
-    evalset = loaded.complete(skip_missing=skip_missing)
+    stored = load_baseline(baseline) if baseline else None
     wanted = list(dict.fromkeys([options.primary, *options.metrics, *(g.metric for g in options.gates)]))
     hypotheses, reference_streams = evalset.hypotheses(), evalset.reference_streams()
     scores = score_corpus(
@@ -228,6 +219,43 @@ def run_score(
         warnings=tuple(warnings),
         elapsed=time.perf_counter() - started,
     )
+
+
+def _read_scored_set(
+    *,
+    input_path: str | None,
+    references: Sequence[str],
+    hypothesis: str | None,
+    hypothesis_prop: str | None,
+    sources: str | None,
+    source_lang: str | None,
+    target_lang: str | None,
+    align: PairBy | str,
+    skip_missing: bool,
+    compare_with: str | None,
+) -> tuple[EvalSet, dict[str, str] | None]:
+    """The test set to score, complete, and the other system's output by segment id when there is one."""
+    if input_path is None and not references:
+        raise ParameterError(
+            "nothing to score: give a TSV, TMX or XLIFF test set as {input_path}, or {references} and {hypothesis}"
+        )
+    if hypothesis is None and hypothesis_prop is None and not _holds_hypothesis(input_path):
+        raise ParameterError("no hypothesis: give {hypothesis} (or {hypothesis_prop} for a TMX)")
+    loaded = load_eval_set(
+        input_path=input_path,
+        references=references,
+        hypothesis=hypothesis,
+        hypothesis_prop=hypothesis_prop,
+        sources=sources,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        align=align,
+    )
+    if not loaded.has_hypothesis:
+        raise ParameterError("{path} has no hypothesis column: give {hypothesis}", values={"path": input_path})
+    # The other system is read now, so that its errors come before minutes of scoring.
+    other = read_system_output(compare_with, loaded, align=align) if compare_with else None
+    return loaded.complete(skip_missing=skip_missing), other
 
 
 def _holds_hypothesis(input_path: str | None) -> bool:
