@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from tmkit.formats.tmx_reader import segment_from_xml
@@ -18,6 +19,7 @@ from tmkit.matching.match_percent import (
     UNCONFIRMED_STATUSES,
     WORD_WEIGHT,
     Breakdown,
+    MatchScore,
     PreparedText,
     key_words,
     loose_normalizer,
@@ -160,82 +162,142 @@ class Matcher:
         limit: int,
         context: tuple[int, int] | None,
     ) -> list[Match]:
+        """The best matches in one memory: retrieve candidates, shortlist them by their keys, score the
+        shortlist in full from the stored texts, and make matches of the best."""
         min_char = minimum_char_similarity(score_cutoff + memory.penalty)
-        entries, known_keys = memory.candidates.candidates_with_keys(query.key, min_similarity=min_char)
+        entries, keys = _retrieve(memory, query.key, min_char)
         if len(entries) == 0:
             return []
-        keys = known_keys if known_keys is not None else memory.columns[Column.SOURCE_KEY].take(entries)
-        chosen = _best_by_characters(query.key, keys, depth=max(limit * 4, RESCORE_DEPTH), cutoff=min_char)
-        always: set[int] = set()  # scored in full whatever their provisional score
-        masked = mask_numbers(query.key) if NUMBER_RE.search(query.key) else None
-        if masked is not None:
-            # A difference only in numbers is repaired to 99, even when many characters differ.
-            always.update(i for i, key in enumerate(keys) if mask_numbers(key) == masked)
-        norm = memory.normalizer
-        loose = loose_normalizer(norm) if norm.arabic else None
-        loose_query = loose(query.key) if loose else query.key
-        provisional: list[tuple[float, int]] = []
-        for position in chosen - always:
-            key = keys[position]
-            if key == query.key or (loose is not None and loose(key) == loose_query):
-                always.add(position)
-                continue
-            # The full score without what only the stored text can tell (codes): never below it.
-            base = CHAR_WEIGHT * fuzz.ratio(query.key, key) + WORD_WEIGHT * word_similarity(
-                query.words, key_words(key, arabic=norm.arabic)
-            )
-            status = memory.status_of(int(entries[position]))
-            unconfirmed = UNCONFIRMED_PENALTY if status in UNCONFIRMED_STATUSES else 0.0
-            provisional.append((min(base, FUZZY_CAP) - unconfirmed - memory.penalty, position))
-        provisional.sort(reverse=True)
-        # Only the most promising are read from the stored texts, which may lie on disk.
-        to_score = always | {position for _score, position in provisional[: limit * 2]}
-        scored_entries = []
-        for position in to_score:
-            entry = int(entries[position])
-            stored = prepare(segment_from_xml(memory.text(Column.SOURCE_XML, entry)), norm)
-            numbers_only = masked is not None and mask_numbers(stored.key) == masked
-            target = segment_from_xml(memory.text(Column.TARGET_XML, entry)) if numbers_only else None
-            status = memory.status_of(entry)
-            same_context = (
-                context is not None and (int(memory.context_prev[entry]), int(memory.context_next[entry])) == context
-            )
-            scored = score_match(
-                query,
-                stored,
-                norm,
-                target=target,
-                status=status,
-                memory_penalty=memory.penalty,
-                memory_name=memory.name,
-                same_context=same_context,
-            )
-            if scored.score >= score_cutoff:
-                scored_entries.append((entry, stored, status, scored, target))
-        scored_entries.sort(key=lambda item: (-item[3].score, -_base(item[3].breakdown)))
-        results = []
-        for entry, stored, status, scored, target in scored_entries[: limit * 2]:
-            stored_target = target or segment_from_xml(memory.text(Column.TARGET_XML, entry))
-            results.append(
-                Match(
-                    score=scored.score,
-                    source=stored.segment,
-                    target=scored.target or stored_target,
-                    breakdown=scored.breakdown,
-                    memory=memory.name,
-                    entry=entry,
-                    status=status,
-                    tuid=memory.optional(Column.TUID, entry),
-                    creation_id=memory.optional(Column.CREATION_ID, entry),
-                    creation_date=memory.optional(Column.CREATION_DATE, entry),
-                    change_id=memory.optional(Column.CHANGE_ID, entry),
-                    change_date=memory.optional(Column.CHANGE_DATE, entry),
-                    substitutions=scored.substitutions,
-                    stored_target=stored_target if scored.substitutions else None,
-                )
-            )
+        numbers_masked = mask_numbers(query.key) if NUMBER_RE.search(query.key) else None
+        shortlist = _shortlist(
+            memory, query, entries, keys, numbers_masked=numbers_masked, min_char=min_char, limit=limit
+        )
+        scored = [
+            _score(memory, query, int(entries[position]), numbers_masked=numbers_masked, context=context)
+            for position in shortlist
+        ]
+        passing = sorted(
+            (candidate for candidate in scored if candidate.result.score >= score_cutoff), key=_Scored.order
+        )
+        # Twice the limit: `match` drops pairs that several memories hold, which may leave fewer.
+        results = [_as_match(memory, candidate) for candidate in passing[: limit * 2]]
         results.sort(key=_rank)
         return results[: limit * 2]
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """A stored entry scored in full, on its way to becoming a `Match`."""
+
+    entry: int
+    stored: PreparedText
+    status: Status
+    result: MatchScore
+    target: Segment | None  # the stored target, when it was read to substitute numbers
+
+    def order(self) -> tuple[float, float]:
+        """Best first: the score, then the similarity before the fuzzy cap."""
+        return (-self.result.score, -_base(self.result.breakdown))
+
+
+def _retrieve(memory: MemoryIndex, key: str, min_char: float) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """Phase 1: the entries the candidate index offers for ``key``, with their keys."""
+    entries, known_keys = memory.candidates.candidates_with_keys(key, min_similarity=min_char)
+    if len(entries) == 0:
+        return entries, []
+    keys = known_keys if known_keys is not None else memory.columns[Column.SOURCE_KEY].take(entries)
+    return entries, keys
+
+
+def _shortlist(
+    memory: MemoryIndex,
+    query: PreparedText,
+    entries: npt.NDArray[np.int64],
+    keys: list[str],
+    *,
+    numbers_masked: str | None,
+    min_char: float,
+    limit: int,
+) -> set[int]:
+    """Phase 2: positions (in ``entries``) worth scoring in full, chosen from the keys alone.
+
+    The best by characters get a provisional score, which never falls below the full one; only
+    the most promising are scored in full, because that reads the stored texts (perhaps from
+    disk). Keys that differ only in numbers or Arabic spelling are always scored in full, since
+    the full score repairs them to 99 or more whatever their provisional score.
+    """
+    chosen = _best_by_characters(query.key, keys, depth=max(limit * 4, RESCORE_DEPTH), cutoff=min_char)
+    always: set[int] = set()
+    if numbers_masked is not None:
+        always.update(i for i, key in enumerate(keys) if mask_numbers(key) == numbers_masked)
+    norm = memory.normalizer
+    loose = loose_normalizer(norm) if norm.arabic else None
+    loose_query = loose(query.key) if loose else query.key
+    provisional: list[tuple[float, int]] = []  # (provisional score, position): sorted as tuples
+    for position in chosen - always:
+        key = keys[position]
+        if key == query.key or (loose is not None and loose(key) == loose_query):
+            always.add(position)
+            continue
+        # The full score without what only the stored text can tell (codes): never below it.
+        base = CHAR_WEIGHT * fuzz.ratio(query.key, key) + WORD_WEIGHT * word_similarity(
+            query.words, key_words(key, arabic=norm.arabic)
+        )
+        status = memory.status_of(int(entries[position]))
+        unconfirmed = UNCONFIRMED_PENALTY if status in UNCONFIRMED_STATUSES else 0.0
+        provisional.append((min(base, FUZZY_CAP) - unconfirmed - memory.penalty, position))
+    provisional.sort(reverse=True)
+    return always | {position for _score, position in provisional[: limit * 2]}
+
+
+def _score(
+    memory: MemoryIndex,
+    query: PreparedText,
+    entry: int,
+    *,
+    numbers_masked: str | None,
+    context: tuple[int, int] | None,
+) -> _Scored:
+    """Phase 3: one entry's full match percentage, from its stored texts."""
+    norm = memory.normalizer
+    stored = prepare(segment_from_xml(memory.text(Column.SOURCE_XML, entry)), norm)
+    numbers_only = numbers_masked is not None and mask_numbers(stored.key) == numbers_masked
+    target = segment_from_xml(memory.text(Column.TARGET_XML, entry)) if numbers_only else None
+    status = memory.status_of(entry)
+    same_context = context is not None and (int(memory.context_prev[entry]), int(memory.context_next[entry])) == context
+    result = score_match(
+        query,
+        stored,
+        norm,
+        target=target,
+        status=status,
+        memory_penalty=memory.penalty,
+        memory_name=memory.name,
+        same_context=same_context,
+    )
+    return _Scored(entry, stored, status, result, target)
+
+
+def _as_match(memory: MemoryIndex, scored: _Scored) -> Match:
+    """Phase 4: a scored entry as the suggestion shown, with its target and provenance."""
+    entry, result = scored.entry, scored.result
+    stored_target = scored.target or segment_from_xml(memory.text(Column.TARGET_XML, entry))
+    return Match(
+        score=result.score,
+        source=scored.stored.segment,
+        target=result.target or stored_target,
+        breakdown=result.breakdown,
+        memory=memory.name,
+        entry=entry,
+        status=scored.status,
+        tuid=memory.optional(Column.TUID, entry),
+        creation_id=memory.optional(Column.CREATION_ID, entry),
+        creation_date=memory.optional(Column.CREATION_DATE, entry),
+        change_id=memory.optional(Column.CHANGE_ID, entry),
+        change_date=memory.optional(Column.CHANGE_DATE, entry),
+        substitutions=result.substitutions,
+        stored_target=stored_target if result.substitutions else None,
+    )
 
 
 def _best_by_characters(query: str, keys: list[str], *, depth: int, cutoff: float) -> set[int]:
