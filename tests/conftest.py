@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests.helpers import SAMPLES, TMX_DTD
 from tmkit.matching.memory_index import open_memory
@@ -17,6 +19,9 @@ settings.register_profile(
     "tmkit", database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 settings.load_profile("tmkit")
+# Its caches (Unicode tables, constants of the code under test) go to the system's temporary folder, not .hypothesis/
+# in the checkout; set at import, before collection first writes them.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "tmkit-tests-hypothesis")
 
 #: The samples the tests read (not what else is in samples/: the README's first command writes a job there).
 SAMPLE_FILES = ("article.ar.txt", "article.en.txt", "article.mt.en.txt", "article.ref.en.txt", "article.tmx", "news-memory.tmx")
@@ -33,11 +38,18 @@ _OUTSIDE_VARIABLES = (
 )
 
 
+@pytest.fixture(scope="session")
+def _cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache-home")
+
+
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test sees the same environment, whatever the shell that runs pytest has set."""
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, _cache_home: Path) -> None:
+    """Every test sees the same environment, whatever the shell that runs pytest has set, and caches
+    (the compiled SRX rules) go to the session's temporary folder, not the user's ~/.cache."""
     for name in _OUTSIDE_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_cache_home))
 
 
 @pytest.fixture
