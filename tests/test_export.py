@@ -73,8 +73,8 @@ def test_minimum_status(memory: Memory, status: Status, expected: list[str]) -> 
 
 
 def test_date_range_on_change_date_falls_back_to_creation(memory: Memory) -> None:
-    since = parse_date_bound("2021-03-01")
-    until = parse_date_bound("2021-06-15", end=True)
+    since = parse_date_bound("2021-03-01", parameter="since")
+    until = parse_date_bound("2021-06-15", parameter="until", end=True)
     result = export_memories([memory], since=since, until=until)
     # `reviewed` was created in January but changed in June; `undated` has no date and is left out.
     assert _ids(result.memory) == ["translated", "reviewed"]
@@ -82,13 +82,17 @@ def test_date_range_on_change_date_falls_back_to_creation(memory: Memory) -> Non
 
 
 def test_date_range_on_creation_date(memory: Memory) -> None:
-    result = export_memories([memory], until=parse_date_bound("20210131", end=True), date_field=DateField.CREATED)
+    result = export_memories(
+        [memory], until=parse_date_bound("20210131", parameter="until", end=True), date_field=DateField.CREATED
+    )
     assert _ids(result.memory) == ["reviewed"]
 
 
 def test_until_a_bare_day_includes_that_whole_day(memory: Memory) -> None:
     result = export_memories(
-        [memory], since=parse_date_bound("2021-12-31"), until=parse_date_bound("2021-12-31", end=True)
+        [memory],
+        since=parse_date_bound("2021-12-31", parameter="since"),
+        until=parse_date_bound("2021-12-31", parameter="until", end=True),
     )
     assert _ids(result.memory) == ["final-fr"]
 
@@ -123,7 +127,7 @@ def test_several_memories_repeats_written_once(memory: Memory) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"source_lang": "ar"}, "both --src and --tgt"),
+        ({"source_lang": "ar"}, "both source_lang and target_lang"),
         ({"source_lang": "ar", "target_lang": "AR"}, "both ar"),
         ({"level": 3}, "level must be 1 or 2"),
     ],
@@ -134,10 +138,31 @@ def test_bad_options(memory: Memory, kwargs: dict[str, object], message: str) ->
 
 
 def test_bad_dates() -> None:
-    with pytest.raises(InputError, match="--since: 'June' is not a date"):
-        parse_date_bound("June", option="--since")
-    with pytest.raises(InputError, match="later than"):
-        export_memories([Memory()], since=parse_date_bound("2022-01-01"), until=parse_date_bound("2021-01-01"))
+    with pytest.raises(InputError, match="since: 'June' is not a date"):
+        parse_date_bound("June", parameter="since")
+    with pytest.raises(InputError, match="since is later than until"):
+        export_memories(
+            [Memory()],
+            since=parse_date_bound("2022-01-01", parameter="since"),
+            until=parse_date_bound("2021-01-01", parameter="until"),
+        )
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--since", "June"], "--since: 'June' is not a date (use YYYY-MM-DD or YYYYMMDDThhmmssZ)"),
+        (["--since", "2022-01-01", "--until", "2021-01-01"], "--since is later than --until: no unit could be exported"),
+        (["--src", "ar"], "give both --src and --tgt for a language pair, or neither"),
+    ],
+)
+def test_cli_names_its_flags_where_the_library_names_parameters(
+    tmp_path: Path, options: list[str], message: str
+) -> None:
+    done = run_cli("export", str(SAMPLES / "article.tmx"), "-o", str(tmp_path / "out.tmx"), *options)
+    assert done.code == 2
+    assert done.stderr.strip().splitlines() == [f"tmkit: error: {message}"]
+    assert not (tmp_path / "out.tmx").exists()
 
 
 @pytest.mark.parametrize("level", ["1", "2"])

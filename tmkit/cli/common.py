@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from tmkit.errors import TmkitError
+from tmkit.errors import InputError, ParameterError, TmkitError
 
 if TYPE_CHECKING:
     # Only for annotations: the reader (and lxml) is imported by the commands that read TMX, when they run.
@@ -25,6 +25,44 @@ EXIT_INTERNAL = 3
 PROGRESS_MIN_BYTES = 8 * 1024 * 1024
 
 Handler = Callable[[argparse.Namespace], int]
+
+#: The command line's name for each library parameter, so that an error names what the user typed:
+#: the library says "since is later than until", the command line "--since is later than --until".
+PARAMETER_FLAGS = {
+    "input_path": "INPUT",
+    "references": "--ref",
+    "hypothesis": "--hyp",
+    "hypothesis_prop": "--hyp-prop",
+    "sources": "--sources",
+    "source_lang": "--src",
+    "target_lang": "--tgt",
+    "align": "--align",
+    "skip_missing": "--skip-missing",
+    "metrics": "--metrics",
+    "primary": "--primary",
+    "tokenize": "--tokenize",
+    "normalize": "--normalize",
+    "confidence": "--ci",
+    "minimum": "--min",
+    "maximum": "--max",
+    "max_drop": "--max-drop",
+    "baseline": "--baseline",
+    "compare_with": "--compare",
+    "comparison": "--compare",
+    "samples": "--samples",
+    "alpha": "--alpha",
+    "fail_if_worse": "--fail-if-worse",
+    "reports": "--report",
+    "source_path": "SOURCE",
+    "target_path": "TARGET",
+    "select": "--select",
+    "ignore": "--ignore",
+    "fail_on": "--fail-on",
+    "since": "--since",
+    "until": "--until",
+    "level": "--level",
+    "repair": "--repair",
+}
 
 
 def error(message: str) -> None:
@@ -108,6 +146,9 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
     """Run a command, turning every expected failure into one line and an exit code."""
     try:
         return handler(args)
+    except ParameterError as exc:
+        error(str(InputError(exc.spelled(PARAMETER_FLAGS), path=exc.path, line=exc.line, column=exc.column)))
+        return EXIT_USAGE
     except TmkitError as exc:
         error(str(exc))
         return EXIT_USAGE

@@ -285,8 +285,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from tmkit.memory.export import export_memories, parse_date_bound
     from tmkit.memory.model import Memory
 
-    since = parse_date_bound(args.since, option="--since") if args.since else None
-    until = parse_date_bound(args.until, end=True, option="--until") if args.until else None
+    since = parse_date_bound(args.since, parameter="since") if args.since else None
+    until = parse_date_bound(args.until, end=True, parameter="until") if args.until else None
     memories: list[Memory] = []
     for path in args.memories:
         reader = make_reader(path, args)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tmkit.cli.common import EXIT_CHECK_FAILED, EXIT_OK, warn
-from tmkit.errors import InputError, ParameterError
+from tmkit.errors import InputError
 from tmkit.quality.defaults import (
     DEFAULT_ALPHA,
     DEFAULT_BOOTSTRAP_SAMPLES,
@@ -248,56 +248,11 @@ def _emit(render: Callable[[str, int], str], stdout_format: str, reports: list[R
     sys.stdout.flush()
 
 
-#: The command line's name for each parameter of the quality library, for its error messages.
-FLAGS = {
-    "input_path": "INPUT",
-    "references": "--ref",
-    "hypothesis": "--hyp",
-    "hypothesis_prop": "--hyp-prop",
-    "sources": "--sources",
-    "source_lang": "--src",
-    "target_lang": "--tgt",
-    "align": "--align",
-    "skip_missing": "--skip-missing",
-    "metrics": "--metrics",
-    "primary": "--primary",
-    "tokenize": "--tokenize",
-    "normalize": "--normalize",
-    "confidence": "--ci",
-    "minimum": "--min",
-    "maximum": "--max",
-    "max_drop": "--max-drop",
-    "baseline": "--baseline",
-    "compare_with": "--compare",
-    "comparison": "--compare",
-    "samples": "--samples",
-    "alpha": "--alpha",
-    "fail_if_worse": "--fail-if-worse",
-    "reports": "--report",
-    "source_path": "SOURCE",
-    "target_path": "TARGET",
-    "select": "--select",
-    "ignore": "--ignore",
-    "fail_on": "--fail-on",
-}
-
-
-def _in_flags(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """The command, its library errors naming the command line's flags instead of the parameters."""
-
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return command(args)
-        except ParameterError as exc:
-            raise InputError(exc.spelled(FLAGS), path=exc.path, line=exc.line, column=exc.column) from None
-
-    return run
 
 
 # -- score ------------------------------------------------------------------------------------
 
 
-@_in_flags
 def cmd_score(args: argparse.Namespace) -> int:
     from tmkit.quality.reports import parse_report_specs, score_report
     from tmkit.quality.runs import run_score
@@ -351,7 +306,6 @@ def _list_checks() -> int:
     return EXIT_OK
 
 
-@_in_flags
 def cmd_qa(args: argparse.Namespace) -> int:
     if args.list_checks:
         return _list_checks()

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 import numpy as np
 from lxml import etree
 
-from tmkit.errors import InputError
+from tmkit.errors import InputError, ParameterError
 from tmkit.formats.xml_safety import SAFE_XML_OPTIONS, IllegalCharRepairStream
 from tmkit.memory.dates import canonical_tmx_date
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_matches
@@ -197,7 +197,13 @@ class TmxReader:
         except etree.XMLSyntaxError as exc:
             line, column, message = _syntax_error_details(exc)
             if "invalid Char value" in message or "invalid xmlChar value" in message:
-                message += " (an XML-illegal control character; --repair removes such characters)"
+                raise ParameterError(
+                    "{detail} (an XML-illegal control character; {repair} removes such characters)",
+                    values={"detail": message},
+                    path=self.path,
+                    line=line or None,
+                    column=column or None,
+                ) from None
             if "not defined" in message and message.startswith("Entity"):
                 message += " (TMX allows only &amp; &lt; &gt; &apos; &quot;)"
             if message in ("no element found", "Document is empty"):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from tmkit.errors import InputError
+from tmkit.errors import ParameterError
 from tmkit.memory.dates import parse_tmx_date
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, lang_matches
 from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
@@ -51,14 +51,16 @@ class ExportResult:
         return len(self.memory.units)
 
 
-def parse_date_bound(raw: str, *, end: bool = False, option: str = "date") -> datetime:
-    """A `--since`/`--until` value: `2021-06-22`, `20210622`, or a full TMX/ISO date and time.
+def parse_date_bound(raw: str, *, parameter: str, end: bool = False) -> datetime:
+    """A date range bound: `2021-06-22`, `20210622`, or a full TMX/ISO date and time.
 
-    A bare day given as an ``end`` bound covers that whole day.
+    ``parameter`` (`since`, `until`) names the bound in errors. A bare day given as an ``end``
+    bound covers that whole day.
     """
     value = parse_tmx_date(raw)
     if value is None:
-        raise InputError(f"{option}: {raw!r} is not a date (use YYYY-MM-DD or YYYYMMDDThhmmssZ)")
+        template = "{" + parameter + "}: {raw} is not a date (use YYYY-MM-DD or YYYYMMDDThhmmssZ)"
+        raise ParameterError(template, values={"raw": repr(raw)})
     digits = raw.strip().replace("-", "")
     if end and len(digits) == 8:
         value += timedelta(days=1) - timedelta(microseconds=1)
@@ -121,13 +123,13 @@ def export_memories(
     text; level 2 keeps inline codes. The input memories are not changed.
     """
     if level not in TMX_LEVELS:
-        raise InputError(f"TMX level must be 1 or 2, not {level}")
+        raise ParameterError("{level} must be 1 or 2, not {value}", values={"value": level})
     if (source_lang is None) != (target_lang is None):
-        raise InputError("give both --src and --tgt for a language pair, or neither")
+        raise ParameterError("give both {source_lang} and {target_lang} for a language pair, or neither")
     if source_lang is not None and target_lang is not None and lang_matches(source_lang, target_lang):
-        raise InputError(f"--src and --tgt are both {source_lang}")
+        raise ParameterError("{source_lang} and {target_lang} are both {lang}", values={"lang": source_lang})
     if since is not None and until is not None and since > until:
-        raise InputError("--since is later than --until: no unit could be exported")
+        raise ParameterError("{since} is later than {until}: no unit could be exported")
     header = _export_header(memories, source_lang=source_lang, level=level)
     result = ExportResult(Memory(header, []))
     seen: set[Hashable] = set()
