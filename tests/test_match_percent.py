@@ -47,6 +47,8 @@ FORMAL = [
         95.0,
         None,
     ),
+    # A no-break space: presentation forms and spacing each fold it, so neither alone explains it.
+    ("no-break space", "السلام\u00a0عليكم", "السلام عليكم", "ar", 99.0, ["other formal differences"]),
     ("English case", "The Minister said", "the minister said", "en", 99.0, ["case differs"]),
     ("English quotes and dash", "“Yes” — he said", '"Yes" - he said', "en", 99.0, ["punctuation differs"]),
 ]

@@ -63,7 +63,7 @@ UNCONFIRMED_PENALTY = 5.0
 UNCONFIRMED_STATUSES = frozenset({Status.NEW, Status.DRAFT})
 
 #: Kinds of formal difference, as the normalizer steps that remove them, with the words shown.
-FORMAL_KINDS = {
+FORMAL_KINDS: dict[Step, str] = {
     Step.DIACRITICS: "diacritics differ",
     Step.LETTERS: "letter forms differ (hamza/alef)",
     Step.COMPATIBILITY: "presentation forms differ",
@@ -74,6 +74,8 @@ FORMAL_KINDS = {
     Step.INVISIBLE: "invisible characters differ (bidi marks, tatweel)",
 }
 SPELLING_VARIANTS = "spelling variants (ى/ي, ة/ه, ؤ/ئ/ء)"
+#: Shown when texts with equal keys differ in a way that no one step explains.
+OTHER_FORMAL_DIFFERENCES = "other formal differences"
 
 _CONJUNCTIONS = ("و", "ف")
 _PREPOSITIONS = ("ب", "ك", "ل")
@@ -179,14 +181,13 @@ def loose_normalizer(normalizer: Normalizer) -> Normalizer:
     )
 
 
-def _formal_kinds(query: str, stored: str, normalizer: Normalizer) -> list[str]:
-    """Which kinds of formal difference separate two texts whose keys are equal."""
-    kinds = [
+def _formal_kinds(query: str, stored: str, normalizer: Normalizer) -> list[Step]:
+    """Which kinds of formal difference separate two texts whose keys are equal (each one a step explains)."""
+    return [
         kind
         for kind in FORMAL_KINDS
         if normalizer.apply(query, skip=frozenset({kind})) != normalizer.apply(stored, skip=frozenset({kind}))
     ]
-    return kinds or ["other"]
 
 
 def char_similarity(query_key: str, stored_key: str) -> float:
@@ -227,13 +228,13 @@ def score_match(
         char = word = base = EXACT
         if query.plain != stored.plain:
             if spelling_only:
-                kinds = [k for k in _formal_kinds(query.plain, stored.plain, loose) if k != "other"]
+                kinds = _formal_kinds(query.plain, stored.plain, loose)
                 points = FORMAL_PENALTY * len(kinds) + SPELLING_VARIANT_PENALTY
                 reasons = [FORMAL_KINDS[k] for k in kinds] + [SPELLING_VARIANTS]
             else:
                 kinds = _formal_kinds(query.plain, stored.plain, normalizer)
-                points = FORMAL_PENALTY * len(kinds)
-                reasons = [FORMAL_KINDS.get(k, "other formal differences") for k in kinds]
+                reasons = [FORMAL_KINDS[k] for k in kinds] or [OTHER_FORMAL_DIFFERENCES]
+                points = FORMAL_PENALTY * len(reasons)
             penalties.append(Penalty("; ".join(reasons), min(points, FORMAL_PENALTY_CAP)))
     else:
         char = char_similarity(query.key, stored.key)
