@@ -14,7 +14,7 @@ from tmkit.memory.model import Inline, Segment
 from tmkit.quality.defaults import DEFAULT_FAIL_ON, Severity
 from tmkit.text.normalize import Normalizer
 from tmkit.text.numbers import extract_numbers, spelled_numbers
-from tmkit.text.scripts import has_arabic
+from tmkit.text.scripts import ARABIC_DIGIT_CLASS, ARABIC_LETTER_CLASS, HARAKAT_CLASS, TATWEEL, has_arabic
 
 
 class QaError(TmkitError, ValueError):
@@ -182,9 +182,10 @@ def _plural(count: int, word: str) -> str:
 # URLs, e-mail addresses, paths, identifiers and file names are code, not language.
 _CODE_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S*[/\\_=#]\S*|\b\w+\.(?:com|org|net|pdf|docx?|xlsx?)\b")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’-][A-Za-z\u00c0-\u024f]+)*")
+# A run of Arabic words: letters, digits and tatweel, then more words after spaces or harakat.
 _ARABIC_RUN_RE = re.compile(
-    r"[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f]+"
-    r"(?:[\s\u064b-\u065f\u0670]+[\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f]+)*"
+    f"[{ARABIC_LETTER_CLASS}{ARABIC_DIGIT_CLASS}{TATWEEL}]+"
+    f"(?:[\\s{HARAKAT_CLASS}]+[{ARABIC_LETTER_CLASS}{TATWEEL}]+)*"
 )
 
 
