@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import CORPORA
 from tmkit.memory.langtags import is_arabic_language
 from tmkit.text.scripts import guess_language, has_arabic, is_arabic_char
 
@@ -54,3 +55,16 @@ def test_guess_language_reads_a_bounded_sample() -> None:
 )
 def test_is_arabic_language(tag: str, expected: bool) -> None:
     assert is_arabic_language(tag) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "lang"),
+    [("flores-dev.ar", "ar"), ("flores-dev.en", "en"), ("madar-travel-dev.ar", "ar"), ("madar-travel-dev.en", "en")],
+)
+def test_every_line_of_real_text_is_guessed_right(name: str, lang: str) -> None:
+    path = CORPORA / name
+    if not path.exists():
+        pytest.skip(f"{path} is not present (../shared/corpora)")
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    wrong = [line for line in lines if guess_language(line, default="?") != lang]
+    assert len(lines) > 900 and wrong == []
