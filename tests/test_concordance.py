@@ -6,7 +6,8 @@ import importlib
 
 import pytest
 
-from tmkit.matching.concordance import Side, concordance, find_spans, word_variants
+from tmkit.matching import Side
+from tmkit.matching.concordance import concordance, find_spans, word_variants
 from tmkit.matching.memory_index import MemoryIndex
 from tmkit.memory.model import Segment, Status, TranslationUnit, Variant
 from tmkit.text.normalize import Normalizer
@@ -76,7 +77,9 @@ def test_common_words_give_the_first_hits_in_memory_order(monkeypatch: pytest.Mo
     pairs = [(f"زار الوفد الميناء رقم {i}", f"The delegation visited port {i}") for i in range(10)]
     pairs += [(f"وصل الوفد في يوم {i}", f"The delegation arrived on day {i}") for i in range(280)]
     pairs += [(f"رست السفينة في الميناء رقم {i}", f"The ship docked in port {i}") for i in range(10)]
-    units = [TranslationUnit([Variant("ar", Segment.from_text(a)), Variant("en", Segment.from_text(e))]) for a, e in pairs]
+    units = [
+        TranslationUnit([Variant("ar", Segment.from_text(a)), Variant("en", Segment.from_text(e))]) for a, e in pairs
+    ]
     memory = MemoryIndex.build(units, source_lang="ar", target_lang="en")
     monkeypatch.setattr(concordance_module, "_CAP_PER_HIT", 1)  # read too few entries first: the fallback must run
     hits = concordance([memory], "في الميناء", limit=3)
