@@ -125,6 +125,24 @@ def test_user_srx_extends_or_replaces_the_rules(tmp_path: Path) -> None:
     assert split_paragraph("One. Two: three.", lang="en", rules=user) == ["One. Two:", "three."]
 
 
+_UPPER_CASE_MAP_SRX = rb"""<?xml version="1.0"?>
+<srx xmlns="http://www.lisa.org/srx20" version="2.0"><header cascade="no" segmentsubflows="yes"/><body>
+<languagerules>
+<languagerule languagerulename="English"><rule break="yes"><beforebreak>;</beforebreak><afterbreak>\s</afterbreak></rule></languagerule>
+<languagerule languagerulename="Default"><rule break="yes"><beforebreak>\.</beforebreak><afterbreak>\s</afterbreak></rule></languagerule>
+</languagerules>
+<maprules><languagemap languagepattern="EN.*" languagerulename="English"/><languagemap languagepattern=".*" languagerulename="Default"/></maprules>
+</body></srx>"""
+
+
+@pytest.mark.parametrize("lang", ["en", "EN", "en-GB", "En_us"])
+def test_language_patterns_match_codes_in_any_case(lang: str) -> None:
+    # OmegaT's rule files map `EN.*`; a job in `en` must get the English rules, not only the catch-all.
+    rules = parse_srx(_UPPER_CASE_MAP_SRX, path="omegat-like.srx")
+    assert split_paragraph("One; two. Three", lang=lang, rules=rules) == ["One;", "two. Three"]
+    assert split_paragraph("One; two. Three", lang="ar", rules=rules) == ["One; two.", "Three"]
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

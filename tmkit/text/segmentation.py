@@ -37,7 +37,11 @@ class SrxRule:
 
 @dataclass(frozen=True, slots=True)
 class LanguageMap:
-    """A `<languagemap>`: languages whose code fully matches ``pattern`` use rule set ``rules``."""
+    """A `<languagemap>`: languages whose code fully matches ``pattern`` use rule set ``rules``.
+
+    Language codes are matched without regard to case, as BCP 47 compares them: OmegaT's rules say
+    `EN.*` and `AR.*`, files and users say `en` and `ar-SA`.
+    """
 
     pattern: str
     rules: str
@@ -56,7 +60,7 @@ class SrxRules:
         named = dict(self.language_rules)
         out: list[SrxRule] = []
         for language_map in self.maps:
-            if regex.fullmatch(language_map.pattern, lang):
+            if regex.fullmatch(language_map.pattern, lang, regex.IGNORECASE):
                 out.extend(named.get(language_map.rules, ()))
                 if not self.cascade:
                     break
