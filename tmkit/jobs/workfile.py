@@ -14,6 +14,7 @@ import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
@@ -128,6 +129,26 @@ class Row:
     @property
     def confirmed(self) -> bool:
         return self.status in CONFIRMED and not self.unit.rejected
+
+
+class RowFilter(StrEnum):
+    """Which segments the list shows: all, those at one status, or those a reviewer rejected."""
+
+    ALL = "all"
+    NEW = Status.NEW.value
+    DRAFT = Status.DRAFT.value
+    TRANSLATED = Status.TRANSLATED.value
+    REVIEWED = Status.REVIEWED.value
+    FINAL = Status.FINAL.value
+    REJECTED = "rejected"
+
+    def keeps(self, row: Row) -> bool:
+        """Whether a row passes this filter."""
+        if self is RowFilter.ALL:
+            return True
+        if self is RowFilter.REJECTED:
+            return row.unit.rejected
+        return row.status.value == self.value
 
 
 class WorkFile:
@@ -275,27 +296,25 @@ class WorkFile:
             r._keys = (self._search_norms[0](r.source_text), self._search_norms[1](r.target_text))
         return any(norm(query) in key for norm, key in zip(self._search_norms, r._keys, strict=True))
 
-    def filtered(self, status: Status | str | None = None, query: str = "") -> list[int]:
-        """Rows with ``status`` (or `rejected`) whose text holds ``query``."""
+    def filtered(self, row_filter: RowFilter = RowFilter.ALL, query: str = "") -> list[int]:
+        """Rows that pass ``row_filter`` and whose text holds ``query``."""
         out = []
         for i, r in enumerate(self.rows):
-            if status == "rejected":
-                if not r.unit.rejected:
-                    continue
-            elif status is not None and r.status != status:
+            if not row_filter.keeps(r):
                 continue
             if query.strip() and not self.matches_search(i, query):
                 continue
             out.append(i)
         return out
 
-    def progress(self) -> dict[str, tuple[int, int]]:
-        """Segments and source words per status (and `rejected`), in workflow order."""
-        counts: dict[str, tuple[int, int]] = {s.value: (0, 0) for s in Status}
-        counts["rejected"] = (0, 0)
+    def progress(self) -> dict[RowFilter, tuple[int, int]]:
+        """Segments and source words per status (and rejected), in workflow order."""
+        counts: dict[RowFilter, tuple[int, int]] = {RowFilter(s.value): (0, 0) for s in Status}
+        counts[RowFilter.REJECTED] = (0, 0)
         for r in self.rows:
             words = r.source_words
-            for key in (r.status.value, "rejected") if r.unit.rejected else (r.status.value,):
+            status = RowFilter(r.status.value)
+            for key in (status, RowFilter.REJECTED) if r.unit.rejected else (status,):
                 segs, total = counts[key]
                 counts[key] = (segs + 1, total + words)
         return counts

@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 
 from tmkit.errors import TmkitError
 from tmkit.formats.tmx_reader import load_tmx
-from tmkit.jobs.workfile import ChangedOnDiskError, WorkFile, edit_effort
+from tmkit.jobs.workfile import ChangedOnDiskError, RowFilter, WorkFile, edit_effort
 from tmkit.matching.concordance import ConcordanceHit, concordance
 from tmkit.matching.matcher import Match, Matcher
 from tmkit.matching.memory_index import MemoryIndex, open_memory
@@ -44,7 +44,7 @@ from tmkit.tui.widgets.bidi_editor import BidiTextArea
 from tmkit.tui.widgets.panels import ConcordancePanel, MatchesPanel, ScorePanel, StatusBar
 from tmkit.tui.widgets.segment_list import SegmentList
 
-FILTERS: tuple[str | None, ...] = (None, *(s.value for s in Status), "rejected")
+FILTERS: tuple[RowFilter, ...] = tuple(RowFilter)
 #: Target languages written right to left (the target editor's paragraph direction).
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
 #: Matches shown per segment (Ctrl+1…5 insert them).
@@ -268,7 +268,7 @@ class EditorApp(App[None]):
         wanted = FILTERS[self.filter_index]
         rows = self.document.filtered(wanted, self.query_text)
         segments.show_rows(rows, current)
-        label = f"filter: {wanted or 'all'} · {len(rows)} of {len(self.document)}"
+        label = f"filter: {wanted} · {len(rows)} of {len(self.document)}"
         if self.query_text:
             label += f" · “{self.query_text}”"
         self._find("#filter-label", Static).update(Text(label, style="dim"))
@@ -684,7 +684,7 @@ class EditorApp(App[None]):
         if self.document is None:
             return
         counts = self.document.progress()
-        total_words = sum(words for key, (_, words) in counts.items() if key != "rejected") or 1
+        total_words = sum(words for key, (_, words) in counts.items() if key is not RowFilter.REJECTED) or 1
         parts = Text()
         for key, (segs, words) in counts.items():
             if segs:
