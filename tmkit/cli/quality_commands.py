@@ -23,6 +23,7 @@ from tmkit.quality.defaults import (
     OFFLINE_TOKENIZERS,
     REPORT_KINDS,
     PairBy,
+    ReportKind,
     Severity,
 )
 
@@ -217,37 +218,37 @@ def _add_report_options(p: Any) -> None:
 # -- output -----------------------------------------------------------------------------------
 
 
-def _stdout_format(args: argparse.Namespace) -> str:
+def _stdout_format(args: argparse.Namespace) -> ReportKind:
     if args.format:
-        return str(args.format)
-    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+        return ReportKind(args.format)
+    return ReportKind.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else ReportKind.TEXT
 
 
-def _emit(render: Callable[[str, int], str], stdout_format: str, reports: list[ReportSpec]) -> None:
+def _emit(render: Callable[[ReportKind, int], str], stdout_format: ReportKind, reports: list[ReportSpec]) -> None:
     """Write stdout in its format, then each report; GitHub's job summary is appended, never replaced."""
     from tmkit.quality.reports import GITHUB_SUMMARY_LIMIT, append_summary, summary_room, write_report
 
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY") or None
-    if stdout_format == "github":
-        sys.stdout.write(render("text", GITHUB_SUMMARY_LIMIT))
-        sys.stdout.write(render("github", GITHUB_SUMMARY_LIMIT))
+    if stdout_format is ReportKind.GITHUB:
+        sys.stdout.write(render(ReportKind.TEXT, GITHUB_SUMMARY_LIMIT))
+        sys.stdout.write(render(ReportKind.GITHUB, GITHUB_SUMMARY_LIMIT))
         if step_summary:
-            append_summary(step_summary, render("markdown", summary_room(step_summary)))
+            append_summary(step_summary, render(ReportKind.MARKDOWN, summary_room(step_summary)))
     else:
         sys.stdout.write(render(stdout_format, GITHUB_SUMMARY_LIMIT))
     for report in reports:
         if report.path == "-":
             sys.stdout.write(render(report.kind, GITHUB_SUMMARY_LIMIT))
         elif (
-            report.kind == "markdown" and step_summary and os.path.abspath(report.path) == os.path.abspath(step_summary)
+            report.kind is ReportKind.MARKDOWN
+            and step_summary
+            and os.path.abspath(report.path) == os.path.abspath(step_summary)
         ):
-            if stdout_format != "github":  # github mode has appended it already
-                append_summary(step_summary, render("markdown", summary_room(step_summary)))
+            if stdout_format is not ReportKind.GITHUB:  # github mode has appended it already
+                append_summary(step_summary, render(ReportKind.MARKDOWN, summary_room(step_summary)))
         else:
             write_report(report.path, render(report.kind, GITHUB_SUMMARY_LIMIT))
     sys.stdout.flush()
-
-
 
 
 # -- score ------------------------------------------------------------------------------------

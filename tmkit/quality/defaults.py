@@ -19,8 +19,20 @@ OFFLINE_TOKENIZERS = ("13a", "intl", "char", "none", "zh")
 NORMALIZATIONS = ("ar", "en")
 #: Segments a score report lists as the worst by default.
 DEFAULT_WORST = 5
+
+
+class ReportKind(StrEnum):
+    """A report's shape: for a terminal, for machines, for CI test views, for GitHub Actions."""
+
+    TEXT = "text"
+    JSON = "json"
+    JUNIT = "junit"
+    GITHUB = "github"  # workflow-command annotations
+    MARKDOWN = "markdown"  # a job summary
+
+
 #: Report kinds, for `--format KIND` (stdout) and `--report KIND:PATH` (a file).
-REPORT_KINDS = ("text", "json", "junit", "github", "markdown")
+REPORT_KINDS = tuple(kind.value for kind in ReportKind)
 
 
 class PairBy(StrEnum):

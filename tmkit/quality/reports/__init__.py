@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from tmkit.atomic import write_text_atomic
 from tmkit.errors import InputError, ParameterError
-from tmkit.quality.defaults import REPORT_KINDS
+from tmkit.quality.defaults import REPORT_KINDS, ReportKind
 
 #: GitHub shows at most 10 annotations of a kind per step; tmkit emits at most this many in all.
 GITHUB_ANNOTATION_LIMIT = 10
@@ -16,11 +19,40 @@ GITHUB_ANNOTATION_LIMIT = 10
 GITHUB_SUMMARY_LIMIT = 1024 * 1024
 
 
+RunT = TypeVar("RunT")
+
+
+@dataclass(frozen=True, slots=True)
+class Renderers(Generic[RunT]):
+    """How one command's run becomes each kind of report; `render` picks by kind."""
+
+    text: Callable[[RunT], str]
+    json: Callable[[RunT], dict[str, Any]]
+    junit: Callable[[RunT], str]
+    github: Callable[[RunT], str]
+    #: The job summary, trimmed to stay under a size in bytes.
+    markdown: Callable[[RunT, int], str]
+
+    def render(self, run: RunT, kind: ReportKind | str, *, summary_limit: int = GITHUB_SUMMARY_LIMIT) -> str:
+        """The report of ``kind`` as text."""
+        match ReportKind(kind):
+            case ReportKind.TEXT:
+                return self.text(run)
+            case ReportKind.JSON:
+                return json.dumps(self.json(run), ensure_ascii=False, indent=2) + "\n"
+            case ReportKind.JUNIT:
+                return self.junit(run)
+            case ReportKind.GITHUB:
+                return self.github(run)
+            case ReportKind.MARKDOWN:
+                return self.markdown(run, summary_limit)
+
+
 @dataclass(frozen=True, slots=True)
 class ReportSpec:
     """A report to write: its kind and its file (`-` for stdout)."""
 
-    kind: str
+    kind: ReportKind
     path: str
 
 
@@ -38,7 +70,7 @@ def parse_report_spec(spec: str) -> ReportSpec:
             "{reports} {spec!r}: unknown kind {kind!r} (one of {kinds})",
             values={"spec": spec, "kind": kind, "kinds": ", ".join(REPORT_KINDS)},
         )
-    return ReportSpec(kind, path)
+    return ReportSpec(ReportKind(kind), path)
 
 
 def parse_report_specs(specs: list[str] | None) -> list[ReportSpec]:

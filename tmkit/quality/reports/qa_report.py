@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from tmkit import __version__
 from tmkit.quality.defaults import DEFAULT_FAIL_ON, Severity
 from tmkit.quality.qa import Check, Finding, QaResult
-from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT
+from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT, Renderers
 from tmkit.quality.reports.github import Annotation, fit_markdown, markdown_cell, render_annotations
 from tmkit.quality.reports.junit import TestCase, render_junit
 from tmkit.quality.runs import QaOutcome
@@ -179,15 +178,11 @@ def render_markdown(run: QaRun, *, limit: int = GITHUB_SUMMARY_LIMIT) -> str:
     return fit_markdown(lambda rows: _markdown(run, rows), len(run.result.findings), limit)
 
 
-def render(run: QaRun, kind: str, *, summary_limit: int = GITHUB_SUMMARY_LIMIT) -> str:
-    if kind == "text":
-        return render_text(run)
-    if kind == "json":
-        return json.dumps(build_json(run), ensure_ascii=False, indent=2) + "\n"
-    if kind == "junit":
-        return render_junit_report(run)
-    if kind == "github":
-        return render_github(run)
-    if kind == "markdown":
-        return render_markdown(run, limit=summary_limit)
-    raise ValueError(f"unknown report kind {kind!r}")
+RENDERERS: Renderers[QaRun] = Renderers(
+    text=render_text,
+    json=build_json,
+    junit=render_junit_report,
+    github=render_github,
+    markdown=lambda run, limit: render_markdown(run, limit=limit),
+)
+render = RENDERERS.render

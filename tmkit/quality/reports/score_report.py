@@ -12,7 +12,7 @@ import sacrebleu
 from tmkit import __version__
 from tmkit.quality.defaults import DEFAULT_WORST
 from tmkit.quality.gates import Baseline, GateResult, all_passed, gate_line
-from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT
+from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT, Renderers
 from tmkit.quality.reports.charts import distribution, sparkline, trimmed_histogram_lines
 from tmkit.quality.reports.github import Annotation, fit_markdown, markdown_cell, render_annotations
 from tmkit.quality.reports.junit import TestCase, render_junit
@@ -435,18 +435,11 @@ def render_markdown(run: ScoreRun, *, limit: int = GITHUB_SUMMARY_LIMIT) -> str:
     return fit_markdown(lambda rows: _markdown(run, rows), len(run.worst_indices()), limit)
 
 
-def render(run: ScoreRun, kind: str, *, summary_limit: int = GITHUB_SUMMARY_LIMIT) -> str:
-    """The report of ``kind`` (text, json, junit, github, markdown) as text."""
-    if kind == "text":
-        return render_text(run)
-    if kind == "json":
-        import json
-
-        return json.dumps(build_json(run), ensure_ascii=False, indent=2) + "\n"
-    if kind == "junit":
-        return render_junit_report(run)
-    if kind == "github":
-        return render_github(run)
-    if kind == "markdown":
-        return render_markdown(run, limit=summary_limit)
-    raise ValueError(f"unknown report kind {kind!r}")
+RENDERERS: Renderers[ScoreRun] = Renderers(
+    text=render_text,
+    json=build_json,
+    junit=render_junit_report,
+    github=render_github,
+    markdown=lambda run, limit: render_markdown(run, limit=limit),
+)
+render = RENDERERS.render
