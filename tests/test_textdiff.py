@@ -27,3 +27,14 @@ def test_pieces_rebuild_the_stored_source() -> None:
     pieces = word_diff(stored, new)
     assert "".join(p.text for p in pieces if p.change is not Change.ADDED) == stored
     assert DiffPiece(Change.ADDED, "Tuesday") in pieces
+
+
+@pytest.mark.parametrize("color", [True, False])
+def test_shown_diff_keeps_removed_and_added_words_apart(color: bool) -> None:
+    # The editor and `tmkit match` paint this; with colour alone `15`→`22` read as `1522`.
+    from tmkit.tui.display import diff_text
+
+    shown = diff_text("وصل 15 وفدا عام 2020", "وصل 22 وفدا عام 2021", color=color)
+    assert shown.plain == "وصل [-15-]{+22+} وفدا عام [-2020-]{+2021+}"
+    styles = {str(span.style) for span in shown.spans}
+    assert styles == ({"strike red", "underline green"} if color else set())

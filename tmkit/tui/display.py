@@ -107,18 +107,19 @@ _DIFF_STYLES = {Change.SAME: "", Change.REMOVED: "strike red", Change.ADDED: "un
 
 
 def diff_text(stored: str, new: str, *, color: bool) -> Text:
-    """The stored source with what the new segment changes: removed words struck, added ones underlined.
+    """The stored source with what the new segment changes, as ``[-removed-]{+added+}`` (the wdiff convention).
 
-    Without colour the changes read as ``[-removed-]{+added+}`` (the wdiff convention).
+    The markers are always there, colour or not: they keep a removed and an added word apart, so
+    numbers never read as one (`[-15-]{+22+}`, not `1522`) and Arabic words never join into one
+    another. With colour, removed words are also struck through in red and added ones underlined
+    in green.
     """
     text = Text()
     for piece in word_diff(stored, new):
-        if color:
-            text.append(piece.text, style=_DIFF_STYLES[piece.change])
-        elif piece.change is Change.REMOVED:
-            text.append(f"[-{piece.text}-]")
+        if piece.change is Change.REMOVED:
+            text.append(f"[-{piece.text}-]", style=_DIFF_STYLES[piece.change] if color else "")
         elif piece.change is Change.ADDED:
-            text.append(f"{{+{piece.text}+}}")
+            text.append(f"{{+{piece.text}+}}", style=_DIFF_STYLES[piece.change] if color else "")
         else:
             text.append(piece.text)
     return text
