@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tmkit.atomic import atomic_write
+from tmkit.atomic import STALE_TEMP_MIN_AGE_SECONDS, atomic_write
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.memory.model import Header, Memory, Segment, TranslationUnit, Variant
@@ -74,9 +74,16 @@ def test_killed_mid_save_leaves_old_file_intact(tmp_path: Path) -> None:
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "writing"
     time.sleep(0.3)
-    temps = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    temps = [p for p in tmp_path.iterdir() if p.name.startswith(".m.tmx.tmkit-tmp-")]
     assert temps and temps[0].stat().st_size > 0  # the big write really was under way
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert path.read_bytes() == before
     assert load_tmx(path).units[0].variants[0].text == "الأصل"
+    # The killed writer's temporary file is tmkit's, for this file, of a process now gone: once it has
+    # lain untouched long enough, the next write into the folder removes it.
+    assert temps[0].exists()
+    past = time.time() - STALE_TEMP_MIN_AGE_SECONDS - 5
+    os.utime(temps[0], (past, past))
+    write_tmx(path, small_memory("التالي"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.tmx"]

@@ -3,18 +3,140 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
+import secrets
 import stat
-import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
+
+from tmkit.errors import InputError
+
+#: What marks a temporary file as tmkit's: `.NAME.tmkit-tmp-PID-RANDOM` beside the file NAME it will
+#: replace (git users can ignore them with `.*.tmkit-tmp-*`).
+TEMP_MARKER = ".tmkit-tmp-"
+
+#: A leftover temporary file is removed only when its writer's process is gone *and* it has not changed
+#: for this long: a writer on another machine or in another container sharing the folder has a process
+#: id that means nothing here, and a live writer keeps its file's modification time fresh.
+STALE_TEMP_MIN_AGE_SECONDS = 60.0
+
+#: Room kept in a file name for the marker, the process id and the random part (names are at most
+#: 255 bytes on the usual file systems); a longer target name is shortened in its temporary name.
+_NAME_BYTES_IN_TEMP = 200
+
+#: Failures of the write itself (as opposed to errors of the code producing the content).
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+
+_MESSAGES = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EFBIG: "the file is too large for the file system",
+    errno.EROFS: "the folder is on a read-only file system",
+    errno.EACCES: "permission denied (the folder is not writable)",
+    errno.EPERM: "permission denied (the folder is not writable)",
+    errno.EISDIR: "is a folder; give a file name",
+}
+
+
+class WriteError(InputError, OSError):
+    """A file tmkit could not write, named as the user gave it, with the reason; the old file is untouched.
+
+    It is an `InputError` (one line, exit 2: the place is the user's to fix) and, for code that
+    handles file-system errors as such, an `OSError` with the ``errno`` of the failure.
+    """
+
+    def __init__(self, reason: str, *, path: str | os.PathLike[str], code: int | None = None) -> None:
+        super().__init__(f"cannot write: {reason}", path=path)
+        self.errno = code
+        self.strerror = reason
+        self.filename = self.path
+
+
+def _write_error(exc: OSError, given: str, folder: Path) -> WriteError:
+    # The folder as the user named it, unless a link led elsewhere (then the real one is the one missing).
+    shown = folder if os.path.islink(given) else (os.path.dirname(given) or ".")
+    code = exc.errno
+    if code == errno.ENOENT:
+        message = f"no such folder: {shown}"
+    elif code == errno.ENOTDIR:
+        message = f"not a folder: {shown}"
+    else:
+        message = _MESSAGES.get(code or 0) or (exc.strerror or str(exc)).lower()
+    return WriteError(message, path=given, code=code)
 
 
 def _default_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def _temp_prefix(name: str) -> str:
+    """The part of a temporary file's name that says which file it will replace."""
+    encoded = os.fsencode(name)
+    if len(encoded) > _NAME_BYTES_IN_TEMP:
+        name = encoded[:_NAME_BYTES_IN_TEMP].decode("utf-8", "ignore")
+    return f".{name}{TEMP_MARKER}"
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists but belongs to someone else (EPERM), or we cannot tell: keep its file
+    return True
+
+
+def remove_stale_temps(path: str | os.PathLike[str], *, min_age: float = STALE_TEMP_MIN_AGE_SECONDS) -> int:
+    """Remove tmkit's temporary files for ``path`` left by writers that were killed; returns how many.
+
+    Only files named by `atomic_write` for this very file are considered, and of those only the ones
+    whose process no longer exists and that have not changed for ``min_age`` seconds: a live
+    writer's file, or anything else in the folder, is never touched.
+    """
+    target = Path(path)
+    folder = target.parent
+    prefix = _temp_prefix(target.name)
+    pattern = re.compile(re.escape(prefix) + r"([1-9][0-9]*)-[0-9a-f]+")
+    removed = 0
+    now = time.time()
+    try:
+        entries = [entry for entry in os.scandir(folder) if entry.name.startswith(prefix)]
+    except OSError:
+        return 0  # an unreadable folder: the write itself will say what is wrong
+    for entry in entries:
+        found = pattern.fullmatch(entry.name)
+        if found is None:
+            continue
+        pid = int(found.group(1))
+        if pid == os.getpid() or _process_exists(pid):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode) or now - info.st_mtime < min_age:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue  # gone already, or not ours to remove: leave it
+        removed += 1
+    return removed
+
+
+def _create_temp(target: Path) -> tuple[int, str]:
+    prefix = _temp_prefix(target.name)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        name = str(target.parent / f"{prefix}{os.getpid()}-{secrets.token_hex(4)}")
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
 
 
 @contextlib.contextmanager
@@ -25,26 +147,48 @@ def atomic_write(
 
     The data is flushed and fsynced before the rename, and the folder after it, so that after a
     crash or a kill either the old file or the complete new one is there. An existing file's
-    permissions are kept. On error the temporary file is removed and ``path`` is untouched.
+    permissions are kept. A symbolic link is written through: its final target is replaced (the
+    temporary file beside the target), and the link stays a link. On error the temporary file is
+    removed and ``path`` is untouched; a place that cannot be written (no such folder, a folder
+    given as the file, no permission, a full disk) raises `WriteError` naming ``path``. Temporary
+    files of earlier writes of ``path`` that were killed are removed first (`remove_stale_temps`).
     """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    given = os.fspath(path)
+    target = Path(os.path.realpath(given))
+    folder = target.parent
+    if target.is_dir():
+        raise WriteError(_MESSAGES[errno.EISDIR], path=given, code=errno.EISDIR)
+    remove_stale_temps(target)
+    try:
+        fd, tmp_name = _create_temp(target)
+    except OSError as exc:
+        raise _write_error(exc, given, folder) from None
+    in_body = False
     try:
         handle: IO[Any] = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline=newline)
-        with handle:
+        try:
+            in_body = True
             yield handle
+            in_body = False
             handle.flush()
             os.fsync(handle.fileno())
+        finally:
+            with contextlib.suppress(OSError):
+                handle.close()  # after a failed write its buffer cannot be written either; the file goes
         try:
             mode = stat.S_IMODE(os.stat(target).st_mode)
         except FileNotFoundError:
             mode = _default_mode()
         os.chmod(tmp_name, mode)
         os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             os.unlink(tmp_name)
+        if isinstance(exc, OSError) and not isinstance(exc, WriteError):
+            # The content's own errors pass through; a failure to write the file is the user's to fix.
+            ours = not in_body or (exc.errno in _WRITE_ERRNOS and exc.filename is None)
+            if ours:
+                raise _write_error(exc, given, folder) from None
         raise
     _fsync_folder(folder)
 

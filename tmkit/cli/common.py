@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -164,7 +165,28 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
         error("out of memory")
         return EXIT_INTERNAL
     except Exception as exc:
+        # A file the user named that cannot be opened, read or written, or a full disk, is theirs to fix:
+        # one line and exit 2. Anything else (an OSError naming no file included) is a defect of ours.
+        message = _os_error_line(exc) if isinstance(exc, OSError) else None
+        if message is not None:
+            error(message)
+            return EXIT_USAGE
         if os.environ.get("TMKIT_DEBUG"):
             raise
         error(f"internal error: {type(exc).__name__}: {exc} (set TMKIT_DEBUG=1 for a traceback)")
         return EXIT_INTERNAL
+
+
+#: File-system failures that are the place's, whichever file was being written when they struck.
+_DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+
+
+def _os_error_line(exc: OSError) -> str | None:
+    """One line for an OSError about a file the user gave (or a full disk), or None for anything else."""
+    reason = (exc.strerror or str(exc)).lower()
+    name = exc.filename
+    if isinstance(name, (str, bytes)):
+        return f"{os.fsdecode(name)}: {reason}"
+    if exc.errno in _DISK_ERRNOS:
+        return f"cannot write: {reason}"
+    return None
