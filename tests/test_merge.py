@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,15 @@ import pytest
 from tests.helpers import run_cli
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.memory.merge import CONFLICT_PROP, ConflictPolicy, merge_memories, merge_three_way
-from tmkit.memory.model import Header, Memory, Segment, TranslationUnit, Variant
+from tmkit.memory.merge import (
+    CONFLICT_PROP,
+    ConflictPolicy,
+    conflict_side,
+    merge_headers,
+    merge_memories,
+    merge_three_way,
+)
+from tmkit.memory.model import Header, Memory, Prop, Segment, TranslationUnit, Variant
 
 
 def tu(ar: str, en: str, *, tuid: str | None = None, changed: str | None = None) -> TranslationUnit:
@@ -99,12 +107,12 @@ def test_three_way_takes_each_sides_changes() -> None:
     result = merge_three_way(BASE, ours, theirs)
     assert not result.conflicts
     # ours changed 1, deleted 3, added 5; theirs changed 2, deleted 4, added 6.
-    assert [(u.tuid, u.variant("en").text) for u in result.memory] == [
+    assert [(u.tuid, u.variant("en").text) for u in result.memory] == [  # type: ignore[union-attr]
         ("1", "ONE"),
         ("2", "TWO"),
         ("5", "five"),
         ("6", "six"),
-    ]  # type: ignore[union-attr]
+    ]
 
 
 def test_three_way_conflicts_keep_both_marked() -> None:
@@ -129,17 +137,27 @@ def test_three_way_without_tuids_keys_on_source() -> None:
     assert targets(merge_three_way(base, ours, theirs).memory) == [("نعم", "Yes"), ("لا", "No")]
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_as_a_real_git_merge_driver(tmp_path: Path) -> None:
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git_repository(folder: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """A new git repository in ``folder`` with tmkit's merge driver set up as the README says."""
+
     def git(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["git", *args], cwd=tmp_path, capture_output=True, text=True, check=False)
+        return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=False)
 
     git("init", "-q", "-b", "main")
     git("config", "user.email", "t@example.com")
     git("config", "user.name", "t")
-    driver = f"{sys.executable} -m tmkit merge-driver %O %A %B"
-    git("config", "merge.tmx.driver", driver)
-    (tmp_path / ".gitattributes").write_text("*.tmx merge=tmx\n")
+    git("config", "commit.gpgsign", "false")
+    git("config", "merge.tmx.driver", f"{sys.executable} -m tmkit merge-driver %O %A %B")
+    (folder / ".gitattributes").write_text("*.tmx merge=tmx\n")
+    return git
+
+
+@needs_git
+def test_as_a_real_git_merge_driver(tmp_path: Path) -> None:
+    git = git_repository(tmp_path)
     write_tmx(tmp_path / "tm.tmx", BASE)
     git("add", ".")
     git("commit", "-qm", "base")
@@ -153,3 +171,149 @@ def test_as_a_real_git_merge_driver(tmp_path: Path) -> None:
     assert merged.returncode == 0, merged.stdout + merged.stderr
     final = load_tmx(tmp_path / "tm.tmx")
     assert [u.variant("en").text for u in final] == ["ONE", "two", "three", "FOUR"]  # type: ignore[union-attr]
+
+
+# -- both branches add the same file: git passes an empty base ------------------------------------
+
+OURS_ADDED = mem(
+    tu("واحد", "one", tuid="1", changed="20240101T000000Z"),
+    tu("اثنان", "two", tuid="2"),
+    tu("ثلاثة", "three", tuid="3"),
+)
+THEIRS_ADDED = mem(
+    tu("واحد", "one", tuid="1", changed="20240301T000000Z"),
+    tu("أربعة", "four", tuid="4"),
+    tu("اثنان", "a pair", tuid="2"),
+)
+
+
+def test_no_common_ancestor_merges_two_additions() -> None:
+    result = merge_three_way(None, OURS_ADDED, THEIRS_ADDED)
+    # tuid 1 added alike on both sides (dates aside): once, the later copy; 2 added differently:
+    # both versions, marked; 3 and 4 added on one side only: taken.
+    assert [(u.tuid, u.variant("en").text, conflict_side(u)) for u in result.memory] == [  # type: ignore[union-attr]
+        ("1", "one", None),
+        ("2", "two", "ours"),
+        ("2", "a pair", "theirs"),
+        ("3", "three", None),
+        ("4", "four", None),
+    ]
+    assert result.memory.units[0].change_date == "20240301T000000Z"
+    assert [c.description for c in result.conflicts] == ["tuid 2 added differently on both sides"]
+
+
+def test_driver_with_an_empty_base_keeps_every_unit_and_reports_the_conflict(tmp_path: Path) -> None:
+    base, ours, theirs = tmp_path / "base.tmx", tmp_path / "ours.tmx", tmp_path / "theirs.tmx"
+    base.write_bytes(b"")
+    write_tmx(ours, OURS_ADDED)
+    write_tmx(theirs, THEIRS_ADDED)
+    done = run_cli("merge-driver", base, ours, theirs)
+    assert done.code == 1, done.stderr
+    assert "tuid 2 added differently on both sides" in done.stderr
+    assert [(u.tuid, u.variant("en").text) for u in load_tmx(ours)] == [  # type: ignore[union-attr]
+        ("1", "one"),
+        ("2", "two"),
+        ("2", "a pair"),
+        ("3", "three"),
+        ("4", "four"),
+    ]
+
+
+def _add_on_two_branches(tmp_path: Path, ours: Memory, theirs: Memory) -> subprocess.CompletedProcess[str]:
+    """Both branches add tm.tmx (git's add/add); returns `git merge theirs` run on main."""
+    git = git_repository(tmp_path)
+    git("add", ".gitattributes")
+    git("commit", "-qm", "start")
+    git("checkout", "-qb", "theirs")
+    write_tmx(tmp_path / "tm.tmx", theirs)
+    git("add", "tm.tmx")
+    git("commit", "-qm", "theirs adds the memory")
+    git("checkout", "-q", "main")
+    write_tmx(tmp_path / "tm.tmx", ours)
+    git("add", "tm.tmx")
+    git("commit", "-qm", "ours adds the memory")
+    return git("merge", "--no-edit", "theirs")
+
+
+@needs_git
+def test_git_add_add_keeps_every_unit_of_both_branches_and_reports_the_conflict(tmp_path: Path) -> None:
+    merged = _add_on_two_branches(tmp_path, OURS_ADDED, THEIRS_ADDED)
+    assert merged.returncode != 0, merged.stdout + merged.stderr
+    assert "CONFLICT" in merged.stdout and "tm.tmx" in merged.stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout
+    assert "AA tm.tmx" in status  # unmerged: `git add` is the person's call, not the driver's
+    final = [(u.tuid, u.variant("en").text) for u in load_tmx(tmp_path / "tm.tmx")]  # type: ignore[union-attr]
+    every_unit = {(u.tuid, u.variant("en").text) for u in [*OURS_ADDED.units, *THEIRS_ADDED.units]}  # type: ignore[union-attr]
+    assert set(final) == every_unit and len(final) == len(every_unit)
+
+
+@needs_git
+def test_git_add_add_without_a_conflict_merges_cleanly(tmp_path: Path) -> None:
+    theirs = mem(OURS_ADDED.units[0], tu("أربعة", "four", tuid="4"))
+    merged = _add_on_two_branches(tmp_path, OURS_ADDED, theirs)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert [u.tuid for u in load_tmx(tmp_path / "tm.tmx")] == ["1", "2", "3", "4"]
+
+
+# -- the header -----------------------------------------------------------------------------------
+
+
+def header(**changes: object) -> Header:
+    base = Header(srclang="ar", adminlang="en", datatype="plaintext", props=[Prop("client", "ACME")])
+    for name, value in changes.items():
+        setattr(base, name, value)
+    return base
+
+
+def test_header_changes_of_each_side_are_taken() -> None:
+    base = header(change_date="20240101T000000Z")
+    ours = header(datatype="html", change_date="20240201T000000Z")
+    theirs = header(
+        segtype="paragraph",
+        props=[Prop("client", "ACME Corp"), Prop("project", "Q3")],
+        extra_attrs={"x-team": "ar"},
+        change_date="20240301T000000Z",
+    )
+    merged, clashes = merge_headers(base, ours, theirs)
+    assert clashes == []
+    assert (merged.datatype, merged.segtype, merged.extra_attrs) == ("html", "paragraph", {"x-team": "ar"})
+    assert [(p.type, p.value) for p in merged.props] == [("client", "ACME Corp"), ("project", "Q3")]
+    assert merged.change_date == "20240301T000000Z"  # the later change, not a conflict
+
+
+def test_header_changed_differently_on_both_sides_keeps_ours_and_says_so() -> None:
+    base = header()
+    ours = header(srclang="ar-SA", props=[Prop("client", "ACME Ltd")])
+    theirs = header(srclang="ar-EG", props=[Prop("client", "ACME Corp")])
+    merged, clashes = merge_headers(base, ours, theirs)
+    assert (merged.srclang, merged.props) == ("ar-SA", [Prop("client", "ACME Ltd")])
+    assert clashes == [
+        "header srclang changed on both sides: kept ours 'ar-SA', theirs was 'ar-EG'",
+        "header prop client changed on both sides: kept ours 'ACME Ltd', theirs was 'ACME Corp'",
+    ]
+
+
+def test_driver_merges_the_header_and_reports_a_clash(tmp_path: Path) -> None:
+    paths = [tmp_path / name for name in ("base.tmx", "ours.tmx", "theirs.tmx")]
+    for path, head in zip(
+        paths, [header(), header(adminlang="ar"), header(adminlang="fr", segtype="block")], strict=True
+    ):
+        write_tmx(path, Memory(head, list(BASE.units)))
+    done = run_cli("merge-driver", *paths)
+    assert done.code == 1
+    assert "header adminlang changed on both sides: kept ours 'ar', theirs was 'fr'" in done.stderr
+    merged = load_tmx(paths[1]).header
+    assert (merged.adminlang, merged.segtype) == ("ar", "block")
+    assert [u.tuid for u in load_tmx(paths[1])] == ["1", "2", "3", "4"]
+
+
+def test_two_way_merge_reports_conflict_units_in_its_inputs(tmp_path: Path) -> None:
+    marked = merge_three_way(None, OURS_ADDED, THEIRS_ADDED).memory
+    write_tmx(tmp_path / "marked.tmx", marked)
+    write_tmx(tmp_path / "other.tmx", A)
+    done = run_cli("merge", tmp_path / "other.tmx", tmp_path / "marked.tmx", "-o", tmp_path / "m.tmx")
+    assert done.code == 0, done.stderr
+    assert f"{tmp_path / 'marked.tmx'}: 2 units are versions of unsettled merge conflicts" in done.stderr
+    assert "other.tmx:" not in done.stderr

@@ -96,3 +96,25 @@ def test_samples_are_valid(tmx_dtd: Path) -> None:
     assert len(files) >= 2
     result = run_cli("validate", "--strict", "--dtd", str(tmx_dtd), *files)
     assert result.code == 0, result.stdout + result.stderr
+
+
+CONFLICTED = unit("x", "ours", tu_attrs=' tuid="7"').replace(
+    '<tu tuid="7">', '<tu tuid="7"><prop type="x-tmkit-conflict">ours</prop>'
+) + unit("x", "theirs", tu_attrs=' tuid="7"').replace(
+    '<tu tuid="7">', '<tu tuid="7"><prop type="x-tmkit-conflict">theirs</prop>'
+)
+
+
+def test_unsettled_merge_conflicts_warn_and_fail_with_strict(tmp_path: Path) -> None:
+    path = tmp_path / "t.tmx"
+    path.write_text(tmx_doc(CONFLICTED), encoding="utf-8")
+    conflicts = [p for p in validate_tmx(path) if p.code == "merge-conflict"]
+    assert [(p.line, p.severity) for p in conflicts] == [(5, Severity.WARNING), (6, Severity.WARNING)]
+    assert all("tuid 7" in p.message for p in conflicts)
+    assert "'ours'" in conflicts[0].message and "'theirs'" in conflicts[1].message
+    done = run_cli("validate", str(path))
+    assert done.code == 0 and f"{path}:5: warning: unsettled merge conflict in tuid 7" in done.stdout
+    strict = run_cli("validate", "--strict", str(path))
+    assert strict.code == 1
+    assert f"{path}:5: error: unsettled merge conflict in tuid 7" in strict.stdout
+    assert f"{path}: invalid (2 errors" in strict.stdout

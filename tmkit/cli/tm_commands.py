@@ -17,6 +17,7 @@ from tmkit.cli.common import (
     print_json,
     progress_for,
     report_reader,
+    warn,
 )
 from tmkit.errors import InputError
 from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
@@ -35,12 +36,15 @@ def register(commands: Any) -> None:
         "validate",
         help="check TMX files against TMX 1.4b",
         description="Check TMX files: well-formedness, the rules of TMX 1.4b that a DTD cannot check "
-        "(bpt/ept pairing, unique i, it/pos, language tags, dates, source variant present), and "
-        "optionally the DTD itself. Exit 0 valid, 1 problems found, 2 unreadable input.",
+        "(bpt/ept pairing, unique i, it/pos, language tags, dates, source variant present), units left "
+        "marked x-tmkit-conflict by a merge (a warning; an error with --strict), and optionally the DTD "
+        "itself. Exit 0 valid, 1 problems found, 2 unreadable input.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="TMX files (.tmx or .tmx.gz)")
     p.add_argument("--dtd", metavar="PATH", help="also validate against this local copy of the TMX DTD")
-    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument(
+        "--strict", action="store_true", help="fail on warnings too; units left marked by a merge conflict are errors"
+    )
     p.add_argument("--json", action="store_true", help="print the problems as JSON")
     p.add_argument("--repair", action="store_true", help="remove XML-illegal control characters before checking")
     p.set_defaults(handler=cmd_validate)
@@ -103,8 +107,11 @@ def register(commands: Any) -> None:
         description="Git merge driver for TMX: merges OURS and THEIRS against their common BASE unit by "
         "unit and writes the result into OURS. A unit changed differently on both sides is kept in both "
         "versions, marked with a prop x-tmkit-conflict, and the exit code is 1 so git reports the conflict. "
-        "Set up with:  git config merge.tmx.driver 'tmkit merge-driver %%O %%A %%B'  and the "
-        ".gitattributes line  *.tmx merge=tmx",
+        "An empty BASE (both branches added the file) merges the two additions: units added alike are kept "
+        "once, a unit added with different translations is a conflict. The header is merged the same way; "
+        "a header change made differently on both sides keeps ours, says so, and exits 1. Set up with:  "
+        "git config merge.tmx.driver 'tmkit merge-driver %%O %%A %%B'  and the .gitattributes line  "
+        "*.tmx merge=tmx",
     )
     p.add_argument("base", metavar="BASE", help="the common ancestor (git's %%O)")
     p.add_argument("ours", metavar="OURS", help="our version, overwritten with the result (git's %%A)")
@@ -116,14 +123,20 @@ def register(commands: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from tmkit.formats.tmx_validate import Severity, validate_tmx
+    from tmkit.formats.tmx_validate import DEFAULT_CONFLICT_SEVERITY, Severity, validate_tmx
 
     exit_code = EXIT_OK
     everything: list[dict[str, object]] = []
     for path in args.files:
         try:
             with progress_for(path, f"checking {os.path.basename(path)}") as progress:
-                problems = validate_tmx(path, dtd=args.dtd, repair=args.repair, on_progress=progress)
+                problems = validate_tmx(
+                    path,
+                    dtd=args.dtd,
+                    repair=args.repair,
+                    conflict_severity=Severity.ERROR if args.strict else DEFAULT_CONFLICT_SEVERITY,
+                    on_progress=progress,
+                )
         except InputError as exc:
             if args.dtd and exc.path == os.fspath(args.dtd):
                 raise
@@ -271,11 +284,24 @@ def _print_conflicts(result: MergeResult, limit: int = 20) -> None:
         print(f"tmkit: ... and {len(result.conflicts) - limit} more conflicts", file=sys.stderr)
 
 
+def _report_conflict_units(path: str, memory: Memory) -> None:
+    from tmkit.memory.merge import count_conflict_units
+
+    count = count_conflict_units(memory)
+    if count:
+        warn(
+            f"{path}: {count:,} units are versions of unsettled merge conflicts (x-tmkit-conflict); "
+            "merged as they are, still marked (tmkit validate lists them)"
+        )
+
+
 def cmd_merge(args: argparse.Namespace) -> int:
     from tmkit.formats.tmx_writer import write_tmx
     from tmkit.memory.merge import merge_memories
 
     memories = [_load(path, args) for path in args.files]
+    for path, memory in zip(args.files, memories, strict=True):
+        _report_conflict_units(path, memory)
     policy = ConflictPolicy(args.policy)
     result = merge_memories(memories, policy=policy)
     if policy is ConflictPolicy.FAIL and result.conflicts:
@@ -297,13 +323,24 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
     from tmkit.formats.tmx_writer import write_tmx
     from tmkit.memory.merge import merge_three_way
 
-    base, _ = read_tmx(args.base)
+    # Git passes an empty base when both branches added the file (add/add): no common ancestor,
+    # so the merge is of two additions rather than an unreadable base (which would leave ours as
+    # the result and lose their units on `git add`).
+    base = None if os.path.isfile(args.base) and os.path.getsize(args.base) == 0 else read_tmx(args.base)[0]
     ours, _ = read_tmx(args.ours)
     theirs, _ = read_tmx(args.theirs)
     result = merge_three_way(base, ours, theirs)
     write_tmx(args.ours, result.memory)
+    for line in result.header_conflicts:
+        warn(line)
     if result.conflicts:
         _print_conflicts(result)
-        error(f"{len(result.conflicts)} units conflict; both versions kept, marked x-tmkit-conflict")
+    if result.conflicts or result.header_conflicts:
+        parts = []
+        if result.conflicts:
+            parts.append(f"{len(result.conflicts)} units conflict; both versions kept, marked x-tmkit-conflict")
+        if result.header_conflicts:
+            parts.append(f"{len(result.header_conflicts)} header changes conflict; ours kept")
+        error("; ".join(parts))
         return EXIT_CHECK_FAILED
     return EXIT_OK

@@ -14,6 +14,7 @@ from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import ProgressCallback, TmxReader
 from tmkit.formats.xml_safety import SAFE_XML_OPTIONS
 from tmkit.memory.langtags import ALL_LANGUAGES, is_valid_tag, lang_key
+from tmkit.memory.merge import CONFLICT_PROP, conflict_side
 from tmkit.memory.model import INLINE_TAGS, Content, Inline, RawElement, TranslationUnit
 
 
@@ -45,6 +46,13 @@ class Problem:
             "message": self.message,
         }
 
+
+#: The code of a unit left marked by a three-way merge (`tmkit merge-driver`) for a person to settle.
+MERGE_CONFLICT = "merge-conflict"
+
+#: A unit still marked as a merge conflict is valid TMX, but a person has still to choose a version:
+#: a warning unless asked otherwise (`tmkit validate --strict` makes it an error).
+DEFAULT_CONFLICT_SEVERITY = Severity.WARNING
 
 #: How the reader's findings weigh in validation; those not listed are warnings.
 READER_ISSUE_SEVERITY = {
@@ -97,7 +105,16 @@ def _check_codes(content: tuple[Content, ...], line: int | None, lang: str) -> I
             yield Severity.ERROR, "unpaired-bpt", f'<bpt i="{i}"> without a later <ept i="{i}"> ({lang})'
 
 
-def _check_unit(unit: TranslationUnit) -> Iterator[tuple[Severity, str, str]]:
+def _check_unit(unit: TranslationUnit, *, conflict_severity: Severity) -> Iterator[tuple[Severity, str, str]]:
+    side = conflict_side(unit)
+    if side is not None:
+        which = f"tuid {unit.tuid}" if unit.tuid else "a unit without tuid"
+        yield (
+            conflict_severity,
+            MERGE_CONFLICT,
+            f"unsettled merge conflict in {which}: the version marked {side!r} (keep one version of the unit "
+            f"and remove its {CONFLICT_PROP} prop)",
+        )
     keys = set()
     for variant in unit.variants:
         if not is_valid_tag(variant.lang):
@@ -121,19 +138,21 @@ def validate_tmx(
     *,
     dtd: str | os.PathLike[str] | None = None,
     repair: bool = False,
+    conflict_severity: Severity = DEFAULT_CONFLICT_SEVERITY,
     on_progress: ProgressCallback | None = None,
 ) -> list[Problem]:
     """Check a TMX file and list every problem found (an empty list means valid).
 
     Malformed XML ends the check with an `InputError`; invalid units are reported and the rest
     of the file is still checked. With ``dtd`` the document is also validated against that DTD
-    (read from the given local file, never from the document's DOCTYPE).
+    (read from the given local file, never from the document's DOCTYPE). Units left marked
+    `x-tmkit-conflict` by a three-way merge are reported with ``conflict_severity``.
     """
     name = os.fspath(path)
     problems: list[Problem] = []
     reader = TmxReader(path, skip_invalid=True, repair=repair, on_progress=on_progress)
     for unit in reader:
-        for severity, code, message in _check_unit(unit):
+        for severity, code, message in _check_unit(unit, conflict_severity=conflict_severity):
             problems.append(Problem(name, unit.line, severity, code, message))
     header = reader.header
     if header is not None:

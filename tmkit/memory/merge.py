@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Hashable, Sequence
+import dataclasses
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeVar
 
-from tmkit.memory.model import Memory, Prop, TranslationUnit
+from tmkit.memory.dates import canonical_tmx_date
+from tmkit.memory.model import Header, Memory, Prop, TranslationUnit, Variant
 
+#: The prop that marks each version of a unit a three-way merge could not settle; its value is the side.
 CONFLICT_PROP = "x-tmkit-conflict"
+OURS = "ours"
+THEIRS = "theirs"
+
+_Item = TypeVar("_Item")
+_Key = TypeVar("_Key", bound=Hashable)
 
 
 class ConflictPolicy(StrEnum):
@@ -39,6 +48,21 @@ class MergeResult:
     memory: Memory
     duplicates_dropped: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
+    #: Header attributes, props or `ude`s changed differently on both sides (ours kept), one line each.
+    header_conflicts: list[str] = field(default_factory=list)
+
+
+def conflict_side(unit: TranslationUnit) -> str | None:
+    """The side (`ours`, `theirs`) of an unsettled merge conflict this unit is a version of, else None."""
+    for prop in unit.props:
+        if prop.type == CONFLICT_PROP:
+            return prop.value
+    return None
+
+
+def count_conflict_units(memory: Memory) -> int:
+    """How many units of ``memory`` are versions of an unsettled merge conflict (marked `x-tmkit-conflict`)."""
+    return sum(conflict_side(unit) is not None for unit in memory.units)
 
 
 #: A unit's source: its language (primary subtag) and its segment content.
@@ -162,19 +186,65 @@ def _mark(unit: TranslationUnit, side: str) -> TranslationUnit:
     return marked
 
 
-def merge_three_way(base: Memory, ours: Memory, theirs: Memory) -> MergeResult:
+def _undated_variant(variant: Variant) -> Variant:
+    return dataclasses.replace(
+        variant,
+        creation_date=None,
+        creation_id=None,
+        change_date=None,
+        change_id=None,
+        usage_count=None,
+        last_usage_date=None,
+    )
+
+
+def _undated(unit: TranslationUnit) -> TranslationUnit:
+    return dataclasses.replace(
+        unit,
+        variants=[_undated_variant(v) for v in unit.variants],
+        creation_date=None,
+        creation_id=None,
+        change_date=None,
+        change_id=None,
+        usage_count=None,
+        last_usage_date=None,
+    )
+
+
+def _same_apart_from_dates(a: TranslationUnit, b: TranslationUnit) -> bool:
+    """Whether two units say the same (text, status, props, notes) and differ at most in who/when/usage.
+
+    Two branches that make the same translation (or both add the unit, as two runs of `align`
+    on one document do) differ only there: that is one change, not a conflict.
+    """
+    return _undated(a) == _undated(b)
+
+
+def _newest(a: TranslationUnit, b: TranslationUnit) -> TranslationUnit:
+    return b if _change_date(b) > _change_date(a) else a
+
+
+def merge_three_way(base: Memory | None, ours: Memory, theirs: Memory) -> MergeResult:
     """Merge two versions of a memory that share an ancestor, unit by unit (git's merge driver).
 
     A unit changed on one side only takes that change (a deletion included); the same change
-    on both sides is taken once. A unit changed differently on both sides is a conflict: both
-    versions are kept, marked with a `x-tmkit-conflict` prop (`ours` / `theirs`) for a person
-    to settle. Order: our units as they stand, then units only they added, in their order.
+    on both sides is taken once (the most recently dated copy when only dates differ). A unit
+    changed differently on both sides is a conflict: both versions are kept, marked with a
+    `x-tmkit-conflict` prop (`ours` / `theirs`) for a person to settle. Order: our units as they
+    stand, then units only they added, in their order.
+
+    ``base`` None means the two versions have no ancestor (both branches added the file; git
+    passes an empty base): every unit is an addition, units both added alike are kept once and a
+    unit both added with different translations is a conflict. The header is merged three-way
+    too (`merge_headers`).
     """
-    base_map = dict(zip(_identity_keys(base), base.units, strict=True))
+    ancestor = base if base is not None else Memory(ours.header, [])
+    base_map = dict(zip(_identity_keys(ancestor), ancestor.units, strict=True))
     ours_keys = _identity_keys(ours)
     theirs_map = dict(zip(_identity_keys(theirs), theirs.units, strict=True))
     ours_set = set(ours_keys)
-    result = MergeResult(Memory(copy.deepcopy(ours.header), []))
+    header, header_conflicts = merge_headers(base.header if base is not None else None, ours.header, theirs.header)
+    result = MergeResult(Memory(header, []), header_conflicts=header_conflicts)
     out = result.memory.units
 
     def settle(key: tuple[Hashable, int], a: TranslationUnit | None) -> None:
@@ -184,15 +254,22 @@ def merge_three_way(base: Memory, ours: Memory, theirs: Memory) -> MergeResult:
             chosen = a
         elif a == b:
             chosen = t
+        elif a is not None and t is not None and _same_apart_from_dates(a, t):
+            chosen = _newest(a, t)
         else:
             both = [u for u in (a, t) if u is not None]
             label = _describe(both[0])
-            what = "changed on both sides" if len(both) == 2 else "changed on one side and deleted on the other"
+            if len(both) == 1:
+                what = "changed on one side and deleted on the other"
+            elif b is None:
+                what = "added differently on both sides"
+            else:
+                what = "changed on both sides"
             result.conflicts.append(Conflict(label, both, f"{label} {what}"))
             if a is not None:
-                out.append(_mark(a, "ours"))
+                out.append(_mark(a, OURS))
             if t is not None:
-                out.append(_mark(t, "theirs"))
+                out.append(_mark(t, THEIRS))
             return
         if chosen is not None:
             out.append(chosen)
@@ -203,3 +280,101 @@ def merge_three_way(base: Memory, ours: Memory, theirs: Memory) -> MergeResult:
         if key not in ours_set:
             settle(key, None)
     return result
+
+
+#: Header attributes merged three-way; a change on both sides that differs keeps ours and is reported.
+MERGED_HEADER_ATTRIBUTES = ("srclang", "adminlang", "segtype", "datatype", "o_tmf")
+
+
+def _three_way(base: _Item | None, ours: _Item | None, theirs: _Item | None) -> tuple[_Item | None, bool]:
+    """The merged value and whether both sides changed it differently (then ours is the value)."""
+    if ours == theirs or theirs == base:
+        return ours, False
+    if ours == base:
+        return theirs, False
+    return ours, True
+
+
+def _merge_keyed(
+    base: Sequence[_Item], ours: Sequence[_Item], theirs: Sequence[_Item], key: Callable[[_Item], _Key]
+) -> tuple[list[_Item], list[tuple[_Key, _Item | None, _Item | None]]]:
+    """Three-way merge of a list of items that `key` identifies (the nth of one key told apart by n).
+
+    Returns the merged items (ours in order, then those only they added) and, for each item both
+    sides changed differently, its key with our and their version (ours is what was kept).
+    """
+
+    def keyed(items: Sequence[_Item]) -> dict[tuple[_Key, int], _Item]:
+        seen: dict[_Key, int] = {}
+        out: dict[tuple[_Key, int], _Item] = {}
+        for item in items:
+            k = key(item)
+            out[(k, seen.get(k, 0))] = item
+            seen[k] = seen.get(k, 0) + 1
+        return out
+
+    base_map, ours_map, theirs_map = keyed(base), keyed(ours), keyed(theirs)
+    merged: list[_Item] = []
+    clashes: list[tuple[_Key, _Item | None, _Item | None]] = []
+    for k in [*ours_map, *(k for k in theirs_map if k not in ours_map)]:
+        a, t = ours_map.get(k), theirs_map.get(k)
+        value, clash = _three_way(base_map.get(k), a, t)
+        if clash:
+            clashes.append((k[0], a, t))
+        if value is not None:
+            merged.append(value)
+    return merged, clashes
+
+
+def _date_order(raw: str | None) -> str:
+    """A TMX date as a string that sorts in time order (odd forms canonicalised; none sorts first)."""
+    return (canonical_tmx_date(raw) or raw) if raw else ""
+
+
+def merge_headers(base: Header | None, ours: Header, theirs: Header) -> tuple[Header, list[str]]:
+    """Three-way merge of a TMX header, with a line for each change both sides made differently.
+
+    Attributes (`srclang`, `adminlang`, `segtype`, `datatype`, `o-tmf`, and unknown ones), props
+    (by type and language), `ude`s (by name) and notes changed on one side only take that change;
+    changed differently on both sides, ours is kept and a line says what theirs was. Dates are not
+    conflicts: the creation date is the earlier of the two, the change date the later (each with
+    its id). The creating tool is ours (tmkit names itself when it writes). ``base`` None: no
+    common ancestor, so every difference is a change on both sides.
+    """
+    merged = copy.deepcopy(ours)
+    clashes: list[str] = []
+
+    def clash(name: str, a: object, t: object) -> None:
+        clashes.append(f"header {name} changed on both sides: kept ours {a!r}, theirs was {t!r}")
+
+    for name in MERGED_HEADER_ATTRIBUTES:
+        a, t = getattr(ours, name), getattr(theirs, name)
+        value, both = _three_way(getattr(base, name) if base is not None else None, a, t)
+        setattr(merged, name, value)
+        if both:
+            clash(name.replace("_", "-"), a, t)
+    base_attrs = base.extra_attrs if base is not None else {}
+    for attr in sorted(set(ours.extra_attrs) | set(theirs.extra_attrs)):
+        a_attr, t_attr = ours.extra_attrs.get(attr), theirs.extra_attrs.get(attr)
+        value_attr, both = _three_way(base_attrs.get(attr), a_attr, t_attr)
+        if value_attr is None:
+            merged.extra_attrs.pop(attr, None)
+        else:
+            merged.extra_attrs[attr] = value_attr
+        if both:
+            clash(attr, a_attr, t_attr)
+    if theirs.creation_date and (
+        not ours.creation_date or _date_order(theirs.creation_date) < _date_order(ours.creation_date)
+    ):
+        merged.creation_date, merged.creation_id = theirs.creation_date, theirs.creation_id
+    if _date_order(theirs.change_date) > _date_order(ours.change_date):
+        merged.change_date, merged.change_id = theirs.change_date, theirs.change_id
+    ancestor = base if base is not None else Header()  # no props, udes or notes
+    merged.props, prop_clashes = _merge_keyed(ancestor.props, ours.props, theirs.props, lambda p: (p.type, p.lang))
+    for (prop_type, _), a_prop, t_prop in prop_clashes:
+        clash(f"prop {prop_type}", a_prop.value if a_prop else None, t_prop.value if t_prop else None)
+    merged.udes, ude_clashes = _merge_keyed(ancestor.udes, ours.udes, theirs.udes, lambda u: dict(u.attrs).get("name"))
+    for ude_name, _, _ in ude_clashes:
+        clashes.append(f"header ude {ude_name!r} changed on both sides: kept ours")
+    merged.notes, _ = _merge_keyed(ancestor.notes, ours.notes, theirs.notes, lambda n: n)
+    return merged, clashes
