@@ -152,7 +152,10 @@ def test_bad_dates() -> None:
     ("options", "message"),
     [
         (["--since", "June"], "--since: 'June' is not a date (use YYYY-MM-DD or YYYYMMDDThhmmssZ)"),
-        (["--since", "2022-01-01", "--until", "2021-01-01"], "--since is later than --until: no unit could be exported"),
+        (
+            ["--since", "2022-01-01", "--until", "2021-01-01"],
+            "--since is later than --until: no unit could be exported",
+        ),
         (["--src", "ar"], "give both --src and --tgt for a language pair, or neither"),
     ],
 )
@@ -213,3 +216,40 @@ def test_cli_broken_memory_names_file_and_line(tmp_path: Path) -> None:
     assert done.code == 2
     assert str(bad) in done.stderr and "Traceback" not in done.stderr
     assert not out.exists()
+
+
+CONFLICTED_UNITS = """
+<tu tuid="settled"><tuv xml:lang="ar"><seg>نعم</seg></tuv><tuv xml:lang="en"><seg>yes</seg></tuv></tu>
+<tu tuid="c"><prop type="x-tmkit-conflict">ours</prop>
+  <tuv xml:lang="ar"><seg>لا</seg></tuv><tuv xml:lang="en"><seg>no</seg></tuv></tu>
+<tu tuid="c"><prop type="x-tmkit-conflict">theirs</prop>
+  <tuv xml:lang="ar"><seg>لا</seg></tuv><tuv xml:lang="en"><seg>No way</seg></tuv></tu>
+"""
+
+
+def test_unsettled_merge_conflicts_are_refused_or_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "conflicted.tmx"
+    path.write_text(tmx_doc(CONFLICTED_UNITS), encoding="utf-8")
+    memory = load_tmx(path)
+    with pytest.raises(InputError, match="memory 1 holds 2 units marked x-tmkit-conflict"):
+        export_memories([memory])
+    result = export_memories([memory], skip_conflicts=True)
+    assert _ids(result.memory) == ["settled"] and result.conflicts == 2
+
+
+def test_cli_refuses_unsettled_merge_conflicts_unless_skipped(memory_file: Path, tmp_path: Path) -> None:
+    conflicted = tmp_path / "conflicted.tmx"
+    conflicted.write_text(tmx_doc(CONFLICTED_UNITS), encoding="utf-8")
+    out = tmp_path / "out.tmx"
+    done = run_cli("export", memory_file, conflicted, "-o", out)
+    assert done.code == 2
+    errors = [line for line in done.stderr.splitlines() if "error" in line]  # the reader's warnings aside
+    assert errors == [
+        f"tmkit: error: {conflicted}: 2 units are versions of unsettled merge conflicts (x-tmkit-conflict); "
+        "settle them (tmkit validate lists them) or pass --skip-conflicts to leave them out"
+    ]
+    assert not out.exists()
+    done = run_cli("export", memory_file, conflicted, "-o", out, "--skip-conflicts")
+    assert done.code == 0, done.stderr
+    assert "2 in unsettled merge conflicts" in done.stderr
+    assert "c" not in _ids(load_tmx(out)) and "settled" in _ids(load_tmx(out))

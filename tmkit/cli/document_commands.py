@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from tmkit.cli.common import EXIT_OK, add_reader_options, make_reader, print_json, report_reader
+from tmkit.cli.common import EXIT_OK, EXIT_USAGE, add_reader_options, error, make_reader, print_json, report_reader
 from tmkit.defaults import DEFAULT_XLIFF_VERSION, PRETRANSLATE_THRESHOLD, XLIFF_VERSIONS
 from tmkit.errors import InputError
 from tmkit.memory.export import DEFAULT_DATE_FIELD, DEFAULT_LEVEL, DEFAULT_MIN_STATUS, TMX_LEVELS, DateField
@@ -65,7 +65,8 @@ def register(commands: Any) -> None:
         description="Join memories into one TMX 1.4 for a CAT tool (OmegaT, Trados, memoQ): units at the "
         "minimum status or beyond (rejected ones never), optionally changed or created within a date "
         "range and reduced to one language pair; level 2 keeps inline codes, level 1 writes plain text. "
-        "Exact repeats are written once.",
+        "Exact repeats are written once. A memory holding units left marked x-tmkit-conflict by a merge is "
+        "refused unless --skip-conflicts.",
     )
     p.add_argument("memories", nargs="+", metavar="MEMORY", help="TMX memories to export from")
     p.add_argument("-o", "--output", required=True, help="TMX file to write")
@@ -92,6 +93,12 @@ def register(commands: Any) -> None:
         choices=TMX_LEVELS,
         default=DEFAULT_LEVEL,
         help=f"TMX level: 1 plain text (codes stripped), 2 inline codes kept (default {DEFAULT_LEVEL})",
+    )
+    p.add_argument(
+        "--skip-conflicts",
+        action="store_true",
+        help="leave out both versions of each unit still marked x-tmkit-conflict by a merge (without it, "
+        "a memory holding such units is refused)",
     )
     add_reader_options(p)
     p.set_defaults(handler=cmd_export)
@@ -283,6 +290,7 @@ def cmd_align(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from tmkit.formats.tmx_writer import write_tmx
     from tmkit.memory.export import export_memories, parse_date_bound
+    from tmkit.memory.merge import count_conflict_units
     from tmkit.memory.model import Memory
 
     since = parse_date_bound(args.since, parameter="since") if args.since else None
@@ -294,6 +302,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         report_reader(reader)
         assert reader.header is not None
         memories.append(Memory(reader.header, units))
+    if not args.skip_conflicts:
+        for path, memory in zip(args.memories, memories, strict=True):
+            count = count_conflict_units(memory)
+            if count:
+                error(
+                    f"{path}: {count:,} units are versions of unsettled merge conflicts (x-tmkit-conflict); "
+                    "settle them (tmkit validate lists them) or pass --skip-conflicts to leave them out"
+                )
+                return EXIT_USAGE
     result = export_memories(
         memories,
         min_status=Status(args.min_status),
@@ -303,6 +320,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         source_lang=args.src,
         target_lang=args.tgt,
         level=args.level,
+        skip_conflicts=args.skip_conflicts,
     )
     write_tmx(args.output, result.memory)
     left_out = [
@@ -311,6 +329,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         (result.outside_dates, "outside the dates"),
         (result.missing_language, "without both languages"),
         (result.duplicates, "repeats"),
+        (result.conflicts, "in unsettled merge conflicts"),
     ]
     why = ", ".join(f"{count:,} {reason}" for count, reason in left_out if count)
     stripped = f"; inline codes stripped from {result.codes_stripped:,} segments" if result.codes_stripped else ""

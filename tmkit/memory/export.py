@@ -11,6 +11,7 @@ from enum import StrEnum
 from tmkit.errors import ParameterError
 from tmkit.memory.dates import parse_tmx_date
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, lang_matches
+from tmkit.memory.merge import conflict_side, count_conflict_units
 from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
 
 
@@ -43,6 +44,8 @@ class ExportResult:
     #: Units without two languages (or without both of the pair asked for) with text.
     missing_language: int = 0
     duplicates: int = 0
+    #: Versions of units left marked by a merge conflict (left out with ``skip_conflicts``).
+    conflicts: int = 0
     #: Segments whose inline codes level 1 removed.
     codes_stripped: int = 0
 
@@ -112,6 +115,7 @@ def export_memories(
     source_lang: str | None = None,
     target_lang: str | None = None,
     level: int = DEFAULT_LEVEL,
+    skip_conflicts: bool = False,
 ) -> ExportResult:
     """The units of ``memories`` (in order) that a CAT tool should get, as one memory.
 
@@ -121,6 +125,11 @@ def export_memories(
     units lacking either dropped. Units need two languages with text. Exact repeats (same languages
     and segments) are written once, the first kept. Level 1 replaces every segment by its plain
     text; level 2 keeps inline codes. The input memories are not changed.
+
+    A memory holding units left marked `x-tmkit-conflict` by a three-way merge is refused (a
+    `ParameterError`): a CAT tool would offer both versions as equally good translations and the
+    unsettled choice would be made without anyone knowing. With ``skip_conflicts`` both versions
+    of such a unit are left out, as an unconfirmed translation is.
     """
     if level not in TMX_LEVELS:
         raise ParameterError("{level} must be 1 or 2, not {value}", values={"value": level})
@@ -130,12 +139,24 @@ def export_memories(
         raise ParameterError("{source_lang} and {target_lang} are both {lang}", values={"lang": source_lang})
     if since is not None and until is not None and since > until:
         raise ParameterError("{since} is later than {until}: no unit could be exported")
+    if not skip_conflicts:
+        for position, memory in enumerate(memories, start=1):
+            count = count_conflict_units(memory)
+            if count:
+                raise ParameterError(
+                    "memory {position} holds {count} units marked x-tmkit-conflict (unsettled merge "
+                    "conflicts): settle them or pass {skip_conflicts}",
+                    values={"position": position, "count": count},
+                )
     header = _export_header(memories, source_lang=source_lang, level=level)
     result = ExportResult(Memory(header, []))
     seen: set[Hashable] = set()
     for memory in memories:
         for original in memory.units:
             result.read += 1
+            if conflict_side(original) is not None:
+                result.conflicts += 1
+                continue
             if original.rejected:
                 result.rejected += 1
                 continue
