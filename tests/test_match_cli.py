@@ -55,7 +55,7 @@ def test_match_errors_are_one_line(memory: str, tmp_path: Path) -> None:
         ((memory, memory), "is a memory"),
         ((memory, "نص", "--limit", "0"), "--limit"),
         ((memory, "نص", "--penalty", "other.tmx=5"), "--penalty"),
-        ((memory, "--file", str(tmp_path / "none.txt")), "cannot read"),
+        ((memory, "--file", str(tmp_path / "none.txt")), "none.txt: no such file"),
     ]:
         result = run_cli("match", *args)
         assert result.code == 2, (args, result.stderr)

@@ -12,6 +12,7 @@ from tmkit.cli.common import EXIT_OK, EXIT_USAGE, error, print_json
 from tmkit.defaults import CONCORDANCE_LIMIT, MATCH_LIMIT, MATCH_THRESHOLD, Side
 from tmkit.errors import InputError
 from tmkit.formats.kinds import FileFormat, format_of
+from tmkit.formats.text_files import read_lines
 from tmkit.memory.langtags import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
 
 if TYPE_CHECKING:
@@ -31,7 +32,9 @@ def register(commands: Any) -> None:
         "Indexes are cached beside each memory (hidden .tmkit-index folders) and rebuilt when it changes.",
     )
     p.add_argument("args", nargs="+", metavar="MEMORY.tmx… [SEGMENT]", help="memories, then the segment")
-    p.add_argument("--file", metavar="FILE", help="look up every line of this UTF-8 text file instead")
+    p.add_argument(
+        "--file", metavar="FILE", help="look up every line of this text file (UTF-8, or UTF-16 with a BOM) instead"
+    )
     p.add_argument(
         "--min", type=float, default=MATCH_THRESHOLD, help=f"lowest match %% shown (default {MATCH_THRESHOLD:g})"
     )
@@ -136,12 +139,7 @@ def cmd_match(args: argparse.Namespace) -> int:
         raise InputError("--limit must be at least 1")
     memories, query = _split_memories(args.args, has_query=args.file is None, what="segment")
     if args.file is not None:
-        try:
-            queries = Path(args.file).read_text(encoding="utf-8-sig").splitlines()
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", path=args.file) from None
-        except UnicodeDecodeError:
-            raise InputError("not UTF-8 text", path=args.file) from None
+        queries = read_lines(args.file)
     else:
         assert query is not None
         queries = [query]

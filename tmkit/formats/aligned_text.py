@@ -5,21 +5,8 @@ from __future__ import annotations
 import os
 
 from tmkit.errors import InputError
+from tmkit.formats.text_files import read_lines
 from tmkit.memory.model import Segment, Status, TranslationUnit, Variant
-
-
-def _read_lines(path: str) -> list[str]:
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            text = handle.read()
-    except OSError as exc:
-        raise InputError(f"cannot open: {exc.strerror}", path=path) from None
-    except UnicodeDecodeError as exc:
-        with open(path, "rb") as raw:
-            line = raw.read(exc.start).count(b"\n") + 1
-        raise InputError(f"not UTF-8 text ({exc.reason})", path=path, line=line) from None
-    lines = text.splitlines()
-    return lines
 
 
 def read_aligned_text(
@@ -31,15 +18,15 @@ def read_aligned_text(
 ) -> list[TranslationUnit]:
     """Pair line N of the source file with line N of the target file.
 
-    Both files must have the same number of lines. Lines empty on both sides (paragraph breaks)
-    are skipped; a line empty on one side only gives a unit of status NEW.
+    Lines end at LF, CRLF or CR only (`tmkit.formats.text_files`): a form feed or U+2028 inside a
+    line stays in it. Both files must have the same number of lines. Lines empty on both sides
+    (paragraph breaks) are skipped; a line empty on one side only gives a unit of status NEW.
     """
     src_name, tgt_name = os.fspath(source_path), os.fspath(target_path)
-    sources, targets = _read_lines(src_name), _read_lines(tgt_name)
+    sources, targets = read_lines(src_name), read_lines(tgt_name)
     if len(sources) != len(targets):
         raise InputError(
-            f"has {len(sources)} lines but {tgt_name} has {len(targets)}: the files are not line-aligned",
-            path=src_name,
+            f"{src_name} has {len(sources)} lines but {tgt_name} has {len(targets)}: the files are not line-aligned"
         )
     units = []
     for number, (source, target) in enumerate(zip(sources, targets, strict=True), start=1):

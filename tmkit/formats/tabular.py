@@ -12,6 +12,7 @@ from pathlib import Path
 from tmkit.atomic import atomic_write
 from tmkit.errors import InputError
 from tmkit.formats.kinds import FileFormat, format_of
+from tmkit.formats.text_files import iter_lines
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import Memory, Note, Segment, Status, TranslationUnit, Variant
 
@@ -74,30 +75,26 @@ def iter_table(path: str | os.PathLike[str], *, source_lang: str, target_lang: s
     """
     name = os.fspath(path)
     dialect = table_dialect(name)
+    # The one text reader: encodings, BOMs and line breaks as every command reads them. CSV gets
+    # its lines with their breaks, so that it can find the breaks inside quoted cells itself.
+    lines = iter_lines(name, keep_ends=dialect == "csv")
+    if dialect == "csv":
+        rows: Iterable[list[str]] = csv.reader(lines)
+    else:
+        rows = ([unescape_tsv(c) for c in line.split("\t")] for line in lines)
     try:
-        handle = open(name, encoding="utf-8-sig", newline="")  # noqa: SIM115
-    except OSError as exc:
-        raise InputError(f"cannot open: {exc.strerror}", path=name) from None
-    with handle:
-        if dialect == "csv":
-            rows: Iterable[list[str]] = csv.reader(handle)
-        else:
-            rows = ([unescape_tsv(c) for c in line.rstrip("\r\n").split("\t")] for line in handle)
-        try:
-            columns: _Columns | None = None
-            for number, row in enumerate(rows, start=1):
-                line = number if dialect == "tsv" else getattr(rows, "line_num", number)
-                if not any(cell.strip() for cell in row):
+        columns: _Columns | None = None
+        for number, row in enumerate(rows, start=1):
+            line = number if dialect == "tsv" else getattr(rows, "line_num", number)
+            if not any(cell.strip() for cell in row):
+                continue
+            if columns is None:
+                columns = _columns(row, source_lang, target_lang)
+                if columns.has_header:
                     continue
-                if columns is None:
-                    columns = _columns(row, source_lang, target_lang)
-                    if columns.has_header:
-                        continue
-                yield _row_unit(row, columns, source_lang, target_lang, name, line)
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=name) from None
-        except csv.Error as exc:
-            raise InputError(f"malformed CSV: {exc}", path=name, line=getattr(rows, "line_num", None)) from None
+            yield _row_unit(row, columns, source_lang, target_lang, name, line)
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", path=name, line=getattr(rows, "line_num", None)) from None
 
 
 def _row_unit(

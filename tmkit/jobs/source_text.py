@@ -1,12 +1,12 @@
-"""Plain-text documents: read with a clear error for bad encodings, guess the language, segment."""
+"""Plain-text documents: read (as every text file is read), refused when empty, segmented."""
 
 from __future__ import annotations
 
-import codecs
 import os
 from dataclasses import dataclass
 
 from tmkit.errors import InputError
+from tmkit.formats.text_files import read_text
 from tmkit.text.segmentation import SrxRules, split_sentences
 
 
@@ -20,29 +20,10 @@ class DocumentSegment:
 
 
 def read_text_document(path: str | os.PathLike[str]) -> str:
-    """The text of a UTF-8 (or BOM-marked UTF-16) document; a one-line error naming file and line otherwise."""
-    name = os.fspath(path)
-    try:
-        with open(name, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path=name) from None
-    encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"not {encoding.removesuffix('-sig').upper()} text (byte 0x{data[exc.start]:02X}); "
-            "convert it first, e.g. iconv -f CP1256 -t UTF-8",
-            path=name,
-            line=line,
-        ) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise InputError("binary data (NUL character), not a text document", path=name, line=line)
+    """The text of a document as `tmkit.formats.text_files` reads every text file; an empty one is refused."""
+    text = read_text(path)
     if not text.strip():
-        raise InputError("the document is empty", path=name)
+        raise InputError("the document is empty", path=os.fspath(path))
     return text
 
 

@@ -10,6 +10,7 @@ from enum import StrEnum
 from tmkit.errors import InputError, ParameterError
 from tmkit.formats.kinds import FileFormat, format_of
 from tmkit.formats.tabular import unescape_tsv
+from tmkit.formats.text_files import iter_lines, read_lines
 from tmkit.formats.tmx_reader import TmxReader
 from tmkit.formats.xliff import read_xliff
 from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG, lang_key, lang_matches
@@ -156,36 +157,9 @@ class _Stream:
         return self.file_format is not FileFormat.TEXT and all(e.key is not None for e in self.entries)
 
 
-def _read_text(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot open: {exc.strerror}", path=path) from None
-    except UnicodeDecodeError as exc:
-        with open(path, "rb") as raw:
-            line = raw.read(exc.start).count(b"\n") + 1
-        raise InputError(f"not UTF-8 text ({exc.reason})", path=path, line=line) from None
-
-
-def _lines(path: str) -> list[str]:
-    """Lines split at LF only, as sacrebleu reads them (U+2028 and friends stay inside a line)."""
-    text = _read_text(path)
-    if not text:
-        return []
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    return [line[:-1] if line.endswith("\r") else line for line in lines]
-
-
 def read_text_stream(path: str) -> _Stream:
-    """The lines of a text file, one segment a line."""
-    lines = _lines(path)
+    """The lines of a text file, one segment a line (lines end at LF, CRLF or CR; U+2028 and the like stay inside)."""
+    lines = read_lines(path)
     if not lines:
         raise InputError("empty file: no segments", path=path)
     entries = tuple(_Entry(None, LocatedText(t, path, n), None, n) for n, t in enumerate(lines, 1))
@@ -220,7 +194,7 @@ def read_tsv_streams(
     columns (`id`, `source`, `reference`/`ref`/`target` — several allowed — and `hypothesis`/
     `mt`) may order them freely. Cells use tmkit's TSV escapes (`\\t`, `\\n`, `\\\\`).
     """
-    rows = [(n, line.split("\t")) for n, line in enumerate(_lines(path), 1) if line.strip()]
+    rows = [(n, line.split("\t")) for n, line in enumerate(iter_lines(path), 1) if line.strip()]
     if not rows:
         raise InputError("empty file: no segments", path=path)
     columns = _tsv_columns(rows[0][1], source_lang, target_lang)
