@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from tmkit import __version__
 from tmkit.cli import document_commands, edit_command, match_commands, quality_commands, tm_commands
-from tmkit.cli.common import EXIT_USAGE, run_handler
+from tmkit.cli.common import EXIT_USAGE, error, run_handler
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,7 +35,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _not_utf8(argv: Sequence[str]) -> str | None:
+    """The first argument Python could not decode (its bytes kept as lone surrogates), shown with escapes."""
+    for argument in argv:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            return argument.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    # Undecodable bytes would reach the commands as lone surrogates and fail wherever text is written.
+    undecodable = _not_utf8(sys.argv[1:] if argv is None else argv)
+    if undecodable is not None:
+        error(f"argument '{undecodable}' is not UTF-8: give file names and text in UTF-8")
+        return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
