@@ -8,7 +8,8 @@ import pytest
 
 from tests.helpers import make_app, run_async, run_cli_process, settle, target
 from tmkit.formats.tmx_reader import load_tmx
-from tmkit.jobs.workfile import WorkFile, journal_path
+from tmkit.jobs.journal import journal_path
+from tmkit.jobs.workfile import WorkFile
 from tmkit.memory.model import Status
 from tmkit.tui.app import EditorApp, EditorOptions
 from tmkit.tui.display import BidiMode

@@ -8,41 +8,49 @@ since it was opened (reload or a three-way merge are offered instead).
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import errno
 import hashlib
-import json
 import os
-from collections.abc import Iterator, Sequence
+import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from rapidfuzz.distance import Levenshtein
 
+from tmkit.atomic import atomic_write
 from tmkit.errors import TmkitError
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
+from tmkit.jobs.journal import (
+    JournalRecord,
+    PendingJournal,
+    RecoveryReport,
+    SegmentState,
+    UnitIdentity,
+    aside_path,
+    header_line,
+    journal_path,
+    parse_journal,
+)
 from tmkit.memory.dates import now_tmx_date as now_tmx
 from tmkit.memory.langtags import lang_key
-from tmkit.memory.merge import ConflictPolicy, merge_memories, merge_three_way
-from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
+from tmkit.memory.merge import CONFLICT_PROP, ConflictPolicy, merge_memories, merge_three_way
+from tmkit.memory.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
 from tmkit.text.normalize import Normalizer
 from tmkit.text.placeholders import CodePool, PlaceholderError, to_placeholders
 from tmkit.text.wordcount import count_words
 
-JOURNAL_FORMAT = "tmkit-journal-1"
 #: The statuses a segment is "confirmed" at: what Ctrl+U and confirm-and-next skip.
 CONFIRMED = frozenset({Status.TRANSLATED, Status.REVIEWED, Status.FINAL})
 
 
 class ChangedOnDiskError(TmkitError):
     """The file was changed by someone else since it was opened: saving would overwrite their work."""
-
-
-def journal_path(path: Path) -> Path:
-    """Where the journal of ``path`` lives: a hidden file beside it."""
-    return path.parent / f".{path.name}.tmkit-journal"
 
 
 def fingerprint(data: bytes) -> str:
@@ -61,13 +69,13 @@ class Change:
     old_rejected: bool
     new_rejected: bool
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "text": self.new_text,
-            "status": self.new_status.value,
-            "rejected": self.new_rejected,
-        }
+    @property
+    def before(self) -> SegmentState:
+        return SegmentState(self.old_text, self.old_status, self.old_rejected)
+
+    @property
+    def after(self) -> SegmentState:
+        return SegmentState(self.new_text, self.new_status, self.new_rejected)
 
 
 @dataclass(slots=True)
@@ -164,7 +172,24 @@ class WorkFile:
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
         self.dirty = False
-        self._journal: IO[str] | None = None
+        self._journal: IO[bytes] | None = None
+        #: This session's journal records since the journal began (or the last save), in order: what a
+        #: rewrite of the journal writes after its header (or after the journal found and appended to).
+        self._session_records: list[JournalRecord] = []
+        #: How many of the last session records are not yet safely on disk (the disk was full, say).
+        self._unwritten = 0
+        #: The lines of a journal this session found at its first write and appended to (None: it began one).
+        self._journal_prefix: bytes | None = None
+        self._journal_started = False
+        #: The journal on disk must be written again as a whole (a write failed, or recovery superseded it).
+        self._journal_rewrite = False
+        #: Recovery applies its edits first and writes the new journal once.
+        self._journal_held = False
+        #: Why the last journal write failed (None when every edit is on disk).
+        self.journal_error: str | None = None
+        self._identity_rows: list[Row] | None = None
+        self._identities: list[UnitIdentity] = []
+        self._rows_by_identity: dict[tuple[str, str], list[int]] = {}
         self._search_norms = (
             Normalizer(source_lang, fold_hamza=True, fold_yeh=True),
             Normalizer(target_lang, fold_hamza=True, fold_yeh=True),
@@ -204,7 +229,9 @@ class WorkFile:
         if new_text != old_text:
             r.segment_for(new_text)  # raises before anything is journalled
         change = Change(row, old_text, new_text, r.unit.status, new_status, r.unit.rejected, new_rejected)
-        self._journal_write(change.as_json())
+        # Journalled first; a journal that cannot be written (a full disk) does not stop the edit, which
+        # stays in memory until a save (`journal_error` says so).
+        self._journal_write(self._record(row, change.after, change.before))
         self._set(change.row, change.new_text, change.new_status, change.new_rejected)
         self.undo_stack.append(change)
         self.redo_stack.clear()
@@ -242,14 +269,7 @@ class WorkFile:
         if not self.undo_stack:
             return None
         change = self.undo_stack.pop()
-        self._journal_write(
-            {
-                "row": change.row,
-                "text": change.old_text,
-                "status": change.old_status.value,
-                "rejected": change.old_rejected,
-            }
-        )
+        self._journal_write(self._record(change.row, change.before, change.after))
         self._set(change.row, change.old_text, change.old_status, change.old_rejected)
         self.redo_stack.append(change)
         return change
@@ -258,7 +278,7 @@ class WorkFile:
         if not self.redo_stack:
             return None
         change = self.redo_stack.pop()
-        self._journal_write(change.as_json())
+        self._journal_write(self._record(change.row, change.after, change.before))
         self._set(change.row, change.new_text, change.new_status, change.new_rejected)
         self.undo_stack.append(change)
         return change
@@ -319,53 +339,258 @@ class WorkFile:
                 counts[key] = (segs + 1, total + words)
         return counts
 
+    # -- identity of units ---------------------------------------------------------------------------
+
+    def identity(self, row: int) -> UnitIdentity:
+        """Which unit ``row`` is, in a way that survives units added or removed elsewhere in the file."""
+        self._index_identities()
+        return self._identities[row]
+
+    def _index_identities(self) -> None:
+        if self._identity_rows is self.rows:
+            return
+        identities: list[UnitIdentity] = []
+        by_key: dict[tuple[str, str], list[int]] = {}
+        for i, r in enumerate(self.rows):
+            plain = UnitIdentity(r.unit.tuid or None, r.source_text)
+            rows = by_key.setdefault(plain.key, [])
+            identities.append(UnitIdentity(plain.tuid, plain.source, len(rows)))
+            rows.append(i)
+        self._identities, self._rows_by_identity, self._identity_rows = identities, by_key, self.rows
+
+    def _locate(self, record: JournalRecord, *, base_matches: bool) -> int | None:
+        """The row a journal record's edit belongs to, or None when its unit is not in the file (any more)."""
+        self._index_identities()
+        wanted = record.identity
+        if base_matches and record.row < len(self.rows):
+            # The very file the edit was made on: the row is the unit (checked, when the record can say).
+            if wanted is None:
+                return record.row
+            found = self._identities[record.row]
+            if (found.tuid, found.source) == (wanted.tuid, wanted.source):
+                return record.row
+        if wanted is None:
+            return None  # an old journal's record names a row only: in a changed file that row may be anyone's
+        rows = self._rows_by_identity.get(wanted.key, [])
+        if wanted.nth >= len(rows):
+            return None
+        row = rows[wanted.nth]
+        # The same tuid with another source is not the text that was translated.
+        return row if self.rows[row].source_text == wanted.source else None
+
     # -- the journal -----------------------------------------------------------------------------
 
     @property
     def journal_file(self) -> Path:
         return journal_path(self.path)
 
-    def _journal_write(self, record: dict[str, Any]) -> None:
+    @property
+    def unsafe_edits(self) -> int:
+        """Edits only in memory: their journal write failed (the disk is full) and no save has followed."""
+        return self._unwritten
+
+    def _record(self, row: int, state: SegmentState, was: SegmentState) -> JournalRecord:
+        return JournalRecord(row, state, self.identity(row), was)
+
+    def _journal_write(self, record: JournalRecord) -> None:
+        self._session_records.append(record)
+        self._unwritten += 1
+        if not self._journal_held:
+            self._flush_journal()
+
+    def _flush_journal(self) -> None:
+        """Put the records not yet on disk there (fsynced); on failure keep them for the next try, and say why."""
+        if not self._unwritten and not self._journal_rewrite:
+            return
+        try:
+            if self._journal_rewrite or (self._journal_started and not self.journal_file.exists()):
+                self._write_whole_journal()
+            else:
+                self._append_to_journal(self._session_records[len(self._session_records) - self._unwritten :])
+        except (OSError, TmkitError) as error:
+            # A failed append may have left half a line: the next try writes the whole journal afresh.
+            self.close_journal()
+            self._journal_rewrite = True
+            self.journal_error = _write_failure(error)
+            return
+        self._unwritten = 0
+        self._journal_rewrite = False
+        self.journal_error = None
+
+    def _append_to_journal(self, records: Sequence[JournalRecord]) -> None:
         if self._journal is None:
-            fresh = not self.journal_file.exists()
-            self._journal = open(self.journal_file, "a", encoding="utf-8")  # noqa: SIM115 (kept open for appends)
-            if fresh:
-                head = {"format": JOURNAL_FORMAT, "file": self.path.name, "base": fingerprint(self._base_bytes)}
-                self._journal.write(json.dumps(head, ensure_ascii=False) + "\n")
-        self._journal.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if not self._journal_started:
+                self._journal_started = True
+                found = _read_if_file(self.journal_file) or b""
+                if found:
+                    # A journal this session did not begin (nobody was asked about it yet): kept, ours follows.
+                    self._journal_prefix = found if found.endswith(b"\n") else found + b"\n"
+                    if not found.endswith(b"\n"):
+                        # A line cut by a crash stays one damaged line, not the start of our first record.
+                        self._write_whole_journal()
+                        return
+            self._journal = open(self.journal_file, "ab")  # noqa: SIM115 (kept open for appends)
+            if self._journal.tell() == 0:
+                self._journal.write(header_line(self.path.name, fingerprint(self._base_bytes)))
+        self._write_records(records)
+
+    def _write_records(self, records: Sequence[JournalRecord]) -> None:
+        assert self._journal is not None
+        self._journal.write(b"".join(record.as_line() for record in records))
         self._journal.flush()
         # fsync each edit: a crash right after a keystroke must not lose it.
         os.fsync(self._journal.fileno())
 
-    def pending_journal(self) -> list[dict[str, Any]]:
-        """The edits a previous session journalled but never saved (empty when there are none)."""
-        return list(_read_journal(self.journal_file))
+    def _write_whole_journal(self) -> None:
+        """Write the journal atomically: the journal found (or a header), then every record of this session."""
+        self.close_journal()
+        records = self._session_records
+        if self._journal_prefix is None and not records:
+            self.journal_file.unlink(missing_ok=True)
+            return
+        head = self._journal_prefix or header_line(self.path.name, fingerprint(self._base_bytes))
+        with atomic_write(self.journal_file, binary=True) as handle:
+            handle.write(head + b"".join(record.as_line() for record in records))
 
-    def recover(self) -> int:
-        """Replay the journal's edits on the document; returns how many segments changed."""
-        changed: set[int] = set()
-        records = self.pending_journal()
-        for record in records:
-            row = record.get("row")
-            if not isinstance(row, int) or not 0 <= row < len(self.rows):
-                continue
+    def pending_journal(self) -> PendingJournal:
+        """The edits a previous session journalled but never saved (empty when there are none).
+
+        Damaged lines (cut by a crash, not UTF-8, not tmkit's) are skipped and counted; a damaged
+        journal is copied aside byte for byte (`.NAME.tmkit-journal.damaged-<time>`) and the journal
+        keeps its whole records, so that nothing is read twice and nothing is lost.
+        """
+        data = _read_if_file(self.journal_file)
+        if data is None:
+            return PendingJournal(self.journal_file, [], True)
+        parsed = parse_journal(data)
+        pending = PendingJournal(
+            self.journal_file,
+            parsed.records,
+            base_matches=parsed.base is not None and parsed.base == fingerprint(self._base_bytes),
+            damaged=parsed.damaged,
+        )
+        if parsed.damaged and not self._journal_started:
+            aside = aside_path(self.journal_file, "damaged")
             try:
-                change = self.apply(
-                    row, text=str(record["text"]), status=Status(record["status"]), rejected=bool(record["rejected"])
-                )
-            except PlaceholderError:
-                continue  # never journalled by tmkit: apply checks first
-            if change:
-                changed.add(row)
-        return len(changed)
+                with atomic_write(aside, binary=True) as handle:
+                    handle.write(data)
+                header = parsed.header or header_line(self.path.name, None)
+                with atomic_write(self.journal_file, binary=True) as handle:
+                    handle.write(header + b"".join(parsed.lines))
+            except (OSError, TmkitError) as error:
+                pending.set_aside_error = _write_failure(error)
+            else:
+                pending.set_aside = aside
+        return pending
+
+    def recover(self, pending: PendingJournal | None = None) -> RecoveryReport:
+        """Apply a previous session's unsaved edits (`pending_journal`) to the document, each to its own unit.
+
+        On the file the edits were made on, a record's row is its unit. When the file changed since
+        (a `git pull`), each edit finds its unit by tuid and source text, and it is a three-way merge
+        per unit: the journal's first "was" of a unit is the base, its last state ours, the file
+        theirs. A unit only we changed takes our edit; one changed on both sides is kept twice and
+        marked `x-tmkit-conflict` (ours, theirs), as the changed-on-disk merge does. Edits whose unit
+        is gone (or whose source changed) are never put elsewhere: they are written beside the
+        journal (`.NAME.tmkit-journal.unplaced-<time>`) and counted in the report. The journal then
+        holds this session's edits on the file as it is now.
+        """
+        if pending is None:
+            pending = self.pending_journal()
+        report = RecoveryReport(unplaced=[])
+        assert report.unplaced is not None
+        first_was: dict[int, SegmentState | None] = {}
+        last: dict[int, SegmentState] = {}
+        for record in pending.records:
+            row = self._locate(record, base_matches=pending.base_matches)
+            if row is None:
+                report.unplaced.append(record)
+                continue
+            first_was.setdefault(row, record.was)
+            last[row] = record.state
+        conflicts: list[tuple[TranslationUnit, TranslationUnit]] = []
+        self._journal_held = True
+        try:
+            for row, state in last.items():
+                r = self.rows[row]
+                now = SegmentState(r.edit_text, r.unit.status, r.unit.rejected)
+                if now == state:
+                    continue
+                was = first_was[row]
+                theirs = copy.deepcopy(r.unit) if not pending.base_matches and was is not None and now != was else None
+                try:
+                    self.apply(row, text=state.text, status=state.status, rejected=state.rejected)
+                except PlaceholderError:
+                    # Codes this unit does not have (its codes changed on disk): set aside, not forced in.
+                    report.unplaced.extend(
+                        rec for rec in pending.records if self._locate(rec, base_matches=pending.base_matches) == row
+                    )
+                    continue
+                report.changed += 1
+                if theirs is not None:
+                    conflicts.append((r.unit, theirs))
+        finally:
+            self._journal_held = False
+        self._keep_conflicts(conflicts)
+        report.conflicts = len(conflicts)
+        if report.unplaced:
+            try:
+                report.unplaced_file = self._write_unplaced(report.unplaced)
+            except (OSError, TmkitError) as error:
+                # The old journal stays as it was (this session's edits follow it): nothing is dropped.
+                report.unplaced_error = _write_failure(error)
+                self._flush_journal()
+                return report
+        self._journal_prefix = None  # superseded: placed edits are this session's now, the others set aside
+        self._journal_started = True
+        self._journal_rewrite = True
+        self._flush_journal()
+        return report
+
+    def _keep_conflicts(self, conflicts: Sequence[tuple[TranslationUnit, TranslationUnit]]) -> None:
+        """Units changed on both sides: ours marked, theirs (as on disk) after it, marked too."""
+        if not conflicts:
+            return
+        for ours, theirs in conflicts:
+            ours.props.insert(0, Prop(CONFLICT_PROP, "ours"))
+            theirs.props.insert(0, Prop(CONFLICT_PROP, "theirs"))
+            at = next(i for i, unit in enumerate(self.memory.units) if unit is ours)
+            self.memory.units.insert(at + 1, theirs)
+        self.rows = self._rows(self.memory)
+        # Undo steps name rows, and the rows moved.
+        self.undo_stack.clear()
+        self.redo_stack.clear()
+        self.dirty = True
+
+    def _write_unplaced(self, records: Sequence[JournalRecord]) -> Path:
+        aside = aside_path(self.journal_file, "unplaced")
+        with atomic_write(aside, binary=True) as handle:
+            handle.write(header_line(self.path.name, None) + b"".join(record.as_line() for record in records))
+        return aside
+
+    def discard_pending(self) -> None:
+        """The translator drops a previous session's unsaved edits; this session's own stay journalled."""
+        self._journal_prefix = None
+        self._journal_started = True
+        self._journal_rewrite = True
+        self._flush_journal()
 
     def discard_journal(self) -> None:
+        """The journal is done with (the file was saved, or reloaded): gone, and the next edit begins a new one."""
         self.close_journal()
         self.journal_file.unlink(missing_ok=True)
+        self._session_records = []
+        self._unwritten = 0
+        self._journal_prefix = None
+        self._journal_started = False
+        self._journal_rewrite = False
+        self.journal_error = None
 
     def close_journal(self) -> None:
         if self._journal is not None:
-            self._journal.close()
+            # Its records are in `_session_records`: a failed close is retried as a rewrite.
+            with contextlib.suppress(OSError):
+                self._journal.close()
             self._journal = None
 
     # -- saving ----------------------------------------------------------------------------------
@@ -377,11 +602,34 @@ class WorkFile:
             return False  # deleted: saving brings it back, nothing of anyone's is overwritten
 
     def save(self, *, force: bool = False) -> None:
-        """Write the TMX atomically, then start a fresh journal; refuses if the file changed on disk."""
+        """Write the TMX atomically, then start a fresh journal; refuses if the file changed on disk.
+
+        A failed write (a full disk) raises and changes nothing: the edits stay in memory and in the journal.
+        """
         if not force and self.changed_on_disk():
             raise ChangedOnDiskError(f"{self.path} changed on disk since it was opened")
         write_tmx(self.path, self.memory)
-        self._base_bytes = self.path.read_bytes()
+        self._saved(self.path.read_bytes())
+
+    def save_as(self, path: str | os.PathLike[str]) -> None:
+        """Write the document to another file (the disk of this one is full, say) and go on editing that one.
+
+        Refuses a file that exists, or one with a journal of its own beside it: neither is overwritten.
+        The journal of the file left behind goes: its edits are in the new file.
+        """
+        target = Path(path).expanduser()
+        if target.exists():
+            raise TmkitError(f"{target} exists: choose a new file name")
+        if journal_path(target).exists():
+            raise TmkitError(f"{journal_path(target)} holds unsaved edits of another session: choose another name")
+        write_tmx(target, self.memory)
+        written = target.read_bytes()
+        self.discard_journal()
+        self.path = target
+        self._saved(written)
+
+    def _saved(self, written: bytes) -> None:
+        self._base_bytes = written
         for r in self.rows:
             r.inserted = r.target_text
         self.discard_journal()
@@ -441,21 +689,23 @@ class WorkFile:
         return len(units)
 
 
-def _read_journal(path: Path) -> Iterator[dict[str, Any]]:
+def _read_if_file(path: Path) -> bytes | None:
+    """The bytes of a regular file; None when there is none (a device or a pipe would never end)."""
     try:
-        handle = open(path, encoding="utf-8")  # noqa: SIM115
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
+        return path.read_bytes()
     except FileNotFoundError:
-        return
-    with handle:
-        for number, line in enumerate(handle):
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut short by the crash: everything before it is whole
-            if number == 0 and isinstance(record, dict) and record.get("format") == JOURNAL_FORMAT:
-                continue
-            if isinstance(record, dict) and {"row", "text", "status", "rejected"} <= record.keys():
-                yield record
+        return None
+
+
+def _write_failure(error: OSError | TmkitError) -> str:
+    """Why a write failed, in a few words for the status bar."""
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return "the disk is full"
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror.lower()
+    return str(error)
 
 
 def edit_effort(inserted: str, current: str) -> float:
