@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tmkit import __version__
-from tmkit.cli.common import EXIT_OK, EXIT_USAGE, error, print_json
+from tmkit.cli.common import EXIT_OK, EXIT_USAGE, error, print_json, warn
 from tmkit.defaults import CONCORDANCE_LIMIT, MATCH_LIMIT, MATCH_THRESHOLD, Side
 from tmkit.errors import InputError
 from tmkit.formats.kinds import FileFormat, format_of
@@ -127,6 +127,7 @@ def _open(paths: list[str], args: argparse.Namespace, penalties: dict[str, float
             target_lang=args.tgt,
             penalty=penalties.get(os.path.abspath(path), 0.0),
             cache=not args.no_cache,
+            on_notice=warn,
         )
         for path in paths
     ]

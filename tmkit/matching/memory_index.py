@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
+import io
 import json
 import mmap
 import os
 import shutil
 import tempfile
+import threading
+import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -29,10 +34,26 @@ from tmkit.memory.model import Status, TranslationUnit, Variant
 from tmkit.text.normalize import Normalizer
 
 #: Bump when the cached index layout, the way entries are made or the way keys are encoded changes.
-INDEX_FORMAT = "tmkit-index-6"
+#: 7: every file's size and CRC-32 in the metadata, the metadata's own checksum, the whole memory hashed.
+INDEX_FORMAT = "tmkit-index-7"
+#: What every cache folder's format is called, whatever its version: another version is out of date, not damaged.
+_INDEX_FORMAT_FAMILY = "tmkit-index-"
+#: The cache folder's description of itself: format, fingerprint of the memory, files and their checksums.
+META_FILE = "meta.json"
+_META_CHECKSUM = "checksum"
+#: Bytes read at a time when hashing a memory or checking a cache file.
+HASH_BUFFER_BYTES = 1 << 20
+#: Enough of a ``.npy`` file for its header (np.save writes 1-D arrays with a header of 128 bytes).
+_NPY_HEADER_BYTES = 4096
+#: A build's staging folder or a replaced cache left behind by a killed process is removed by the next
+#: save once its process has gone, or after this long whatever it looks like (a build takes minutes).
+STALE_LEFTOVER_SECONDS = 24 * 3600
+_STAGING = "staging"
+_REPLACED = "replaced"
 #: Props naming a unit's neighbouring source segments, which then win over its neighbours in the file.
 CONTEXT_PREV_PROPS = ("x-context-prev", "prev")
 CONTEXT_NEXT_PROPS = ("x-context-next", "next")
+_Result = TypeVar("_Result")
 _STATUS_CODES = {status: number for number, status in enumerate(Status)}
 _STATUSES = list(Status)
 
@@ -86,6 +107,26 @@ def context_hash(key: str | None) -> int:
     if key is None:
         return 0
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little") >> 1 or 1
+
+
+class UnusableCache(ValueError):
+    """A cached index that cannot be used: ``damaged`` when its files are corrupt or missing, else out of date."""
+
+    def __init__(self, reason: str, *, damaged: bool) -> None:
+        super().__init__(reason)
+        self.damaged = damaged
+
+
+@dataclass(frozen=True, slots=True)
+class CacheMeta:
+    """The checked metadata of a cache folder."""
+
+    name: str
+    source_lang: str
+    target_lang: str
+    fingerprint: dict[str, object]
+    arrays: list[str]
+    files: dict[str, tuple[int, int]]  # file name -> (size in bytes, CRC-32)
 
 
 @dataclass(slots=True)
@@ -212,9 +253,14 @@ class MemoryIndex:
     # -- the cache on disk ----------------------------------------------------------------------
 
     def save(self, folder: str | os.PathLike[str], *, fingerprint: dict[str, object]) -> None:
-        """Write the index into ``folder`` atomically (a temporary folder renamed into place)."""
+        """Write the index into ``folder`` atomically (a temporary folder renamed into place).
+
+        The metadata records the size and CRC-32 of every file and a checksum of itself, so that
+        `load` can tell a damaged cache from a sound one.
+        """
         target = Path(folder)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        _remove_stale_leftovers(target)
+        staging = Path(tempfile.mkdtemp(prefix=_leftover_prefix(target, _STAGING), dir=target.parent))
         try:
             arrays: dict[str, npt.NDArray[np.generic]] = {
                 _saved_name(_Saved.STATUS): self.status,
@@ -224,6 +270,7 @@ class MemoryIndex:
                 **_prefixed(_Saved.SOURCE_WORDS, self.source_words.arrays()),
                 **_prefixed(_Saved.TARGET_WORDS, self.target_words.arrays()),
             }
+            files: dict[str, dict[str, int]] = {}
             for column, strings in self.columns.items():
                 if not isinstance(strings, StringColumn):
                     raise ValueError("only a freshly built index can be saved")
@@ -231,16 +278,11 @@ class MemoryIndex:
                 if column in _HOT_COLUMNS:
                     arrays[_saved_name(_Saved.COLUMN, column, "blob")] = strings.blob
                 else:
-                    with open(staging / _saved_name(_Saved.COLUMN, column, "bin"), "wb") as handle:
-                        handle.write(strings.blob.tobytes())
-                        handle.flush()
-                        os.fsync(handle.fileno())
+                    name = _saved_name(_Saved.COLUMN, column, "bin")
+                    files[name] = _write_synced(staging / name, strings.blob.tobytes())
             for name, array in arrays.items():
-                with open(staging / f"{name}.npy", "wb") as handle:
-                    np.save(handle, array)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-            meta = {
+                files[f"{name}.npy"] = _write_synced(staging / f"{name}.npy", array)
+            body = {
                 "format": INDEX_FORMAT,
                 "name": self.name,
                 "source_lang": self.source_lang,
@@ -248,54 +290,71 @@ class MemoryIndex:
                 "normalizer": self.normalizer.signature,
                 "fingerprint": fingerprint,
                 "arrays": sorted(arrays),
+                "files": files,
             }
-            (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+            meta = {**body, _META_CHECKSUM: _meta_checksum(body)}
+            text = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
+            _write_synced(staging / META_FILE, text)
             os.chmod(staging, 0o777 & ~_umask())
-            if target.exists():
-                shutil.rmtree(target)
-            os.replace(staging, target)
+            _replace_folder(staging, target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
 
     @classmethod
     def load(cls, folder: str | os.PathLike[str], *, normalizer: Normalizer) -> tuple[MemoryIndex, dict[str, object]]:
-        """Open a saved index.
+        """Open a saved index after checking every file against the checksums written with it.
 
         What every lookup reads (the candidate index, the source keys, statuses, contexts) is
         loaded into memory; the rest (texts, provenance, concordance lists) is memory-mapped and
-        read from disk only where a result or a concordance search needs it.
+        read from disk only where a result or a concordance search needs it. Raises
+        `UnusableCache` when the folder is damaged, incomplete or made by another version.
         """
-        path = Path(folder)
-        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-        if meta.get("format") != INDEX_FORMAT or meta.get("normalizer") != normalizer.signature:
-            raise ValueError("index made by another version")
-        arrays = {name: _load_array(path / f"{name}.npy", hot=name.startswith(_HOT_ARRAYS)) for name in meta["arrays"]}
-        columns: dict[Column, StringColumn | FileStringColumn] = {}
-        for column in Column:
-            starts = arrays[_saved_name(_Saved.COLUMN, column, "starts")]
-            if column in _HOT_COLUMNS:
-                blob = arrays[_saved_name(_Saved.COLUMN, column, "blob")]
-                columns[column] = StringColumn(blob, starts, compact=column in _COMPACT_COLUMNS)
-            else:
-                columns[column] = FileStringColumn(str(path / _saved_name(_Saved.COLUMN, column, "bin")), starts)
-        candidates = CandidateIndex.from_arrays(
-            _unprefixed(_Saved.CANDIDATES, arrays), _LazyColumnKeys(columns[Column.SOURCE_KEY])
-        )
-        index = cls(
-            name=meta["name"],
-            source_lang=meta["source_lang"],
-            target_lang=meta["target_lang"],
-            normalizer=normalizer,
-            columns=columns,
-            status=arrays[_saved_name(_Saved.STATUS)],
-            context_prev=arrays[_saved_name(_Saved.CONTEXT_PREV)],
-            context_next=arrays[_saved_name(_Saved.CONTEXT_NEXT)],
-            candidates=candidates,
-            source_words=WordIndex.from_arrays(_unprefixed(_Saved.SOURCE_WORDS, arrays)),
-            target_words=WordIndex.from_arrays(_unprefixed(_Saved.TARGET_WORDS, arrays)),
-        )
-        return index, meta["fingerprint"]
+        meta = read_cache_meta(folder, normalizer=normalizer)
+        return cls._load_checked(Path(folder), meta, normalizer=normalizer), meta.fingerprint
+
+    @classmethod
+    def _load_checked(cls, path: Path, meta: CacheMeta, *, normalizer: Normalizer) -> MemoryIndex:
+        """The index in a folder whose metadata is sound: its files are verified, then read."""
+        hot = {name for name in meta.arrays if name.startswith(_HOT_ARRAYS)}
+        _verify_files(path, {file: check for file, check in meta.files.items() if file.removesuffix(".npy") not in hot})
+        try:
+            arrays = {
+                name: _read_checked_array(path / f"{name}.npy", *meta.files[f"{name}.npy"])
+                if name in hot
+                else _mapped_array(path / f"{name}.npy")
+                for name in meta.arrays
+            }
+            columns: dict[Column, StringColumn | FileStringColumn] = {}
+            for column in Column:
+                starts = arrays[_saved_name(_Saved.COLUMN, column, "starts")]
+                if column in _HOT_COLUMNS:
+                    blob = arrays[_saved_name(_Saved.COLUMN, column, "blob")]
+                    columns[column] = StringColumn(blob, starts, compact=column in _COMPACT_COLUMNS)
+                else:
+                    columns[column] = FileStringColumn(str(path / _saved_name(_Saved.COLUMN, column, "bin")), starts)
+            candidates = CandidateIndex.from_arrays(
+                _unprefixed(_Saved.CANDIDATES, arrays), _LazyColumnKeys(columns[Column.SOURCE_KEY])
+            )
+            return cls(
+                name=meta.name,
+                source_lang=meta.source_lang,
+                target_lang=meta.target_lang,
+                normalizer=normalizer,
+                columns=columns,
+                status=arrays[_saved_name(_Saved.STATUS)],
+                context_prev=arrays[_saved_name(_Saved.CONTEXT_PREV)],
+                context_next=arrays[_saved_name(_Saved.CONTEXT_NEXT)],
+                candidates=candidates,
+                source_words=WordIndex.from_arrays(_unprefixed(_Saved.SOURCE_WORDS, arrays)),
+                target_words=WordIndex.from_arrays(_unprefixed(_Saved.TARGET_WORDS, arrays)),
+            )
+        except UnusableCache:
+            raise
+        except OSError as exc:  # the folder was replaced or removed while being read
+            raise UnusableCache(f"cannot read: {exc.strerror or exc}", damaged=True) from None
+        except (KeyError, ValueError) as exc:  # files that passed their checksums but do not fit together
+            raise UnusableCache(f"inconsistent files ({exc})", damaged=True) from None
 
 
 def _prefixed(part: _Saved, arrays: dict[str, npt.NDArray[np.generic]]) -> dict[str, npt.NDArray[np.generic]]:
@@ -365,10 +424,8 @@ class _LanguagePicker:
         return [v for v in unit.variants if self._fit(v.lang) is not _LanguageFit.OTHER]
 
 
-def _load_array(path: Path, *, hot: bool) -> Any:
-    """A saved array, read into memory (hot) or memory-mapped (typed Any: its dtype is whatever was saved)."""
-    if hot:
-        return np.load(path)
+def _mapped_array(path: Path) -> Any:
+    """A saved array memory-mapped (typed Any: its dtype is whatever was saved)."""
     array = np.load(path, mmap_mode="r")
     # Lookups read a few scattered entries: tell the kernel not to read (and map) ahead of them.
     raw = getattr(array, "_mmap", None)
@@ -376,6 +433,36 @@ def _load_array(path: Path, *, hot: bool) -> Any:
         with contextlib.suppress(OSError):
             raw.madvise(mmap.MADV_RANDOM)
     return array
+
+
+def _read_checked_array(path: Path, size: int, crc: int) -> Any:
+    """A saved array read into memory, its bytes checked against the size and CRC-32 it was written with.
+
+    Checked and parsed from one read, so the bytes used are the bytes checked.
+    """
+    data = bytearray(size)
+    view = memoryview(data)
+    done = 0
+    try:
+        with open(path, "rb", buffering=0) as handle:
+            actual_size = os.fstat(handle.fileno()).st_size
+            if actual_size != size:
+                raise UnusableCache(f"{path.name}: {actual_size} bytes, written with {size}", damaged=True)
+            while done < size and (read := handle.readinto(view[done:])):
+                done += read
+    except OSError as exc:
+        raise UnusableCache(f"{path.name}: {exc.strerror or exc}", damaged=True) from None
+    if done != size or zlib.crc32(data) != crc:
+        raise UnusableCache(f"{path.name}: checksum mismatch", damaged=True)
+    header = io.BytesIO(view[:_NPY_HEADER_BYTES])
+    version = np.lib.format.read_magic(header)
+    read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, fortran_order, dtype = read_header(header)
+    if dtype.hasobject:
+        raise UnusableCache(f"{path.name}: holds Python objects", damaged=True)
+    count = int(np.prod(shape, dtype=np.int64))
+    array = np.frombuffer(data, dtype=dtype, count=count, offset=header.tell())
+    return array.reshape(shape, order="F" if fortran_order else "C")
 
 
 def _umask() -> int:
@@ -413,15 +500,175 @@ def _context_hashes(
 
 
 def file_fingerprint(path: Path) -> dict[str, object]:
-    """What identifies a memory file's content: size, modification time and a hash of both ends."""
-    stat = path.stat()
+    """What identifies a memory file's content: its size and a BLAKE2b hash of all of it.
+
+    Not the modification time: `cp -p`, `touch -r` or a restored backup keep it while the content
+    changes, and a memory served from the index of its old content gives matches it no longer holds.
+    """
     digest = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as handle:
-        digest.update(handle.read(1 << 20))
-        if stat.st_size > 2 << 20:
-            handle.seek(-(1 << 20), os.SEEK_END)
-            digest.update(handle.read())
-    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "blake2b_ends": digest.hexdigest()}
+    size = 0
+    buffer = bytearray(HASH_BUFFER_BYTES)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as handle:
+        while read := handle.readinto(buffer):
+            digest.update(view[:read])
+            size += read
+    return {"size": size, "blake2b": digest.hexdigest()}
+
+
+def _crc32_of(handle: io.RawIOBase | io.BufferedIOBase, buffer: bytearray) -> int:
+    view = memoryview(buffer)
+    crc = 0
+    while read := handle.readinto(buffer):
+        crc = zlib.crc32(view[:read], crc)
+    return crc
+
+
+def _write_synced(path: Path, content: bytes | npt.NDArray[np.generic]) -> dict[str, int]:
+    """Write a cache file (bytes, or an array as ``.npy``), fsync it, and give its size and CRC-32 as on disk."""
+    with open(path, "w+b") as handle:
+        if isinstance(content, bytes):
+            handle.write(content)
+        else:
+            np.save(handle, content)
+        handle.flush()
+        os.fsync(handle.fileno())
+        handle.seek(0)
+        # Read back rather than checksum the arrays in memory: np.save adds a header, and what counts is the file.
+        return {"size": os.fstat(handle.fileno()).st_size, "crc32": _crc32_of(handle, bytearray(HASH_BUFFER_BYTES))}
+
+
+def _meta_checksum(body: dict[str, Any]) -> str:
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.blake2b(canonical, digest_size=16).hexdigest()
+
+
+def read_cache_meta(folder: str | os.PathLike[str], *, normalizer: Normalizer) -> CacheMeta:
+    """A cache folder's metadata, checked against its own checksum, its format and the normalizer.
+
+    Raises `UnusableCache`: damaged when the metadata is missing, unreadable or altered; not
+    damaged when it is sound but was written by another version of tmkit or its normalizer.
+    """
+    try:
+        meta = json.loads((Path(folder) / META_FILE).read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise UnusableCache(f"{META_FILE}: {exc.strerror or exc}", damaged=True) from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise UnusableCache(f"{META_FILE}: not JSON", damaged=True) from None
+    if not isinstance(meta, dict):
+        raise UnusableCache(f"{META_FILE}: not a JSON object", damaged=True)
+    made_by = meta.get("format")
+    if made_by != INDEX_FORMAT:
+        another_version = isinstance(made_by, str) and made_by.startswith(_INDEX_FORMAT_FAMILY)
+        raise UnusableCache(f"{META_FILE}: format {made_by!r}", damaged=not another_version)
+    body = {key: value for key, value in meta.items() if key != _META_CHECKSUM}
+    if meta.get(_META_CHECKSUM) != _meta_checksum(body):
+        raise UnusableCache(f"{META_FILE}: checksum mismatch", damaged=True)
+    if meta.get("normalizer") != normalizer.signature:
+        raise UnusableCache("made with another normalizer", damaged=False)
+    try:
+        files = {name: (int(entry["size"]), int(entry["crc32"])) for name, entry in meta["files"].items()}
+        parsed = CacheMeta(
+            name=str(meta["name"]),
+            source_lang=str(meta["source_lang"]),
+            target_lang=str(meta["target_lang"]),
+            fingerprint=dict(meta["fingerprint"]),
+            arrays=[str(name) for name in meta["arrays"]],
+            files=files,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise UnusableCache(f"{META_FILE}: fields missing or of the wrong type", damaged=True) from None
+    cold_columns = {_saved_name(_Saved.COLUMN, column, "bin") for column in Column if column not in _HOT_COLUMNS}
+    wanted = {f"{name}.npy" for name in parsed.arrays} | cold_columns
+    if not wanted <= files.keys() or any(Path(name).name != name or name.startswith(".") for name in files):
+        raise UnusableCache(f"{META_FILE}: the list of files is wrong", damaged=True)
+    return parsed
+
+
+def _verify_files(folder: Path, files: dict[str, tuple[int, int]]) -> None:
+    """Check that every cache file has the size and CRC-32 recorded when it was written."""
+    buffer = bytearray(HASH_BUFFER_BYTES)
+    for name, (size, crc) in files.items():
+        try:
+            with open(folder / name, "rb", buffering=0) as handle:
+                actual_size = os.fstat(handle.fileno()).st_size
+                if actual_size != size:
+                    raise UnusableCache(f"{name}: {actual_size} bytes, written with {size}", damaged=True)
+                if _crc32_of(handle, buffer) != crc:
+                    raise UnusableCache(f"{name}: checksum mismatch", damaged=True)
+        except OSError as exc:
+            raise UnusableCache(f"{name}: {exc.strerror or exc}", damaged=True) from None
+
+
+def _leftover_prefix(target: Path, kind: str) -> str:
+    """How a save's temporary folders beside ``target`` are named: hidden, with their kind and process id."""
+    return f".{target.name}.{kind}-{os.getpid()}."
+
+
+def _remove_stale_leftovers(target: Path) -> None:
+    """Remove the staging and replaced folders that killed saves left beside ``target``.
+
+    One whose process is still running here is another save under way, and is left alone unless it
+    is older than any build takes.
+    """
+    now = time.time()
+    for kind in (_STAGING, _REPLACED):
+        for leftover in target.parent.glob(f".{glob.escape(target.name)}.{kind}-*.*"):
+            pid_text = leftover.name.removeprefix(f".{target.name}.{kind}-").split(".", 1)[0]
+            if not pid_text.isdigit():
+                continue
+            with contextlib.suppress(OSError):
+                old = now - leftover.lstat().st_mtime > STALE_LEFTOVER_SECONDS
+                if old or not _process_running(int(pid_text)):
+                    shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _process_running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # running, as another user
+        return True
+    return True
+
+
+def _replace_folder(staging: Path, target: Path) -> None:
+    """Put a complete staging folder in the place of ``target``: a reader sees the old folder, none, or the new one.
+
+    The old folder is first renamed aside (one atomic step), never deleted in place, where a reader
+    could find it half gone. If another process put its own new folder there meanwhile, that one
+    stays and this save gives up (an OSError, which callers treat as "not cached").
+    """
+    replaced: Path | None = None
+    if os.path.lexists(target):
+        replaced = target.parent / f"{_leftover_prefix(target, _REPLACED)}{os.urandom(4).hex()}"
+        try:
+            os.replace(target, replaced)
+        except FileNotFoundError:  # another save moved it first
+            replaced = None
+    try:
+        os.replace(staging, target)
+        _fsync_folder(target.parent)
+    finally:
+        if replaced is not None:
+            if replaced.is_dir() and not replaced.is_symlink():
+                shutil.rmtree(replaced, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    replaced.unlink()
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the platform can open a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def cache_folder(path: Path, source_lang: str, target_lang: str) -> Path:
@@ -439,26 +686,42 @@ def open_memory(
     normalizer: Normalizer | None = None,
     skip_invalid: bool = False,
     on_progress: Callable[[int, int | None], None] | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> MemoryIndex:
-    """A memory file ready for lookups: from its cached index if that is current, else built and cached.
+    """A memory file ready for lookups: from its cached index if that is current and sound, else built and cached.
 
-    The cache is a hidden folder beside the file, rebuilt when the file's size, modification
-    time or content at either end changes, or when the normalizer differs. When the folder
-    cannot be written (a read-only location), the index is used without being cached.
+    The cache is a hidden folder beside the file, used only when the file's content hash is the
+    one it was built from (a changed size alone is enough to know it is not) and every cache file
+    passes its checksum. A damaged cache is rebuilt, and ``on_notice`` is told in one line; an
+    out-of-date one is rebuilt silently. When the folder cannot be written (a read-only
+    location), the index is used without being cached.
     """
     file = Path(path)
     if not file.is_file():
         raise InputError("no such file" if not file.exists() else "not a file", path=file)
     norm = normalizer or Normalizer(source_lang)
     folder = cache_folder(file, source_lang, target_lang)
-    fingerprint = file_fingerprint(file)
-    if cache and folder.is_dir():
-        with contextlib.suppress(OSError, ValueError, KeyError, json.JSONDecodeError):
-            index, stored = MemoryIndex.load(folder, normalizer=norm)
-            if stored == fingerprint:
-                index.penalty = penalty
-                index.name = file.name
-                return index
+    fingerprint: dict[str, object] | None = None
+    if cache and os.path.lexists(folder):
+        try:
+            meta = read_cache_meta(folder, normalizer=norm)
+            if meta.fingerprint.get("size") == _size_of(file):
+                # Hash the memory while the cache is checked and read: both release the GIL, so on two
+                # cores the hash costs no wall time. A loaded index whose fingerprint differs is dropped.
+                hashing = _in_background(_fingerprint_or_input_error, file)
+                try:
+                    index = MemoryIndex._load_checked(folder, meta, normalizer=norm)
+                finally:
+                    fingerprint = hashing()
+                if meta.fingerprint == fingerprint:
+                    index.penalty = penalty
+                    index.name = file.name
+                    return index
+        except UnusableCache as problem:
+            if problem.damaged and on_notice is not None:
+                on_notice(f"{file}: its cached index is damaged ({problem}); rebuilding it")
+    if fingerprint is None:
+        fingerprint = _fingerprint_or_input_error(file)
     reader = TmxReader(file, skip_invalid=skip_invalid, on_progress=on_progress)
     index = MemoryIndex.build(reader, source_lang=source_lang, target_lang=target_lang, name=file.name, normalizer=norm)
     index.penalty = penalty
@@ -466,3 +729,40 @@ def open_memory(
         with contextlib.suppress(OSError):
             index.save(folder, fingerprint=fingerprint)
     return index
+
+
+def _in_background(work: Callable[[Path], _Result], argument: Path) -> Callable[[], _Result]:
+    """Start ``work(argument)`` on another thread; the function returned waits for its result (or raises its error)."""
+    outcome: list[_Result] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work(argument))
+        except Exception as exc:  # noqa: BLE001 (raised again in the caller's thread by result())
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name=f"tmkit-{work.__name__}", daemon=True)
+    thread.start()
+
+    def result() -> _Result:
+        thread.join()
+        if failure:
+            raise failure[0]
+        return outcome[0]
+
+    return result
+
+
+def _size_of(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=file) from None
+
+
+def _fingerprint_or_input_error(file: Path) -> dict[str, object]:
+    try:
+        return file_fingerprint(file)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=file) from None
