@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -114,6 +115,41 @@ class _CountingStream(io.RawIOBase):
         return size
 
 
+_CHAR_VALUE_RE = re.compile(r"invalid (?:xml)?Char value (\d+)")
+_SURROGATES = range(0xD800, 0xE000)
+
+
+def _char_value(message: str) -> int | None:
+    """The code point libxml2's "invalid xmlChar value N" names, if it names one."""
+    found = _CHAR_VALUE_RE.search(message)
+    return int(found.group(1)) if found else None
+
+
+def _repair_removes(message: str) -> bool:
+    """Whether ``repair`` removes the character the message names, asked of the repair pass itself so
+    that the hint offering it stays true whatever the pass learns to remove."""
+    value = _char_value(message)
+    if value is None:
+        return True  # a raw control character, which the pass always removes
+    # libxml2 says "xmlChar value" of a character reference, "Char value" of a character as such.
+    written = f"&#{value};" if "xmlChar" in message else chr(value)
+    repairer = IllegalCharRepairStream(io.BytesIO(f"<a>{written}</a>".encode("utf-8", "surrogatepass")))
+    repairer.read()
+    return repairer.removed_count > 0
+
+
+def _illegal_char_kind(message: str) -> str:
+    value = _char_value(message)
+    if value in _SURROGATES:
+        return (
+            "a reference to a UTF-16 surrogate, which XML forbids: a pair such as &#xD83D;&#xDE00; "
+            "must be written as the one character it stands for, &#x1F600;"
+        )
+    if value is not None and value >= 0xFFFE:
+        return "a reference to a non-character, which XML forbids: remove it"
+    return "a character XML forbids"
+
+
 class TmxReader:
     """Reads units from a TMX file one at a time, in bounded memory.
 
@@ -197,6 +233,11 @@ class TmxReader:
         except etree.XMLSyntaxError as exc:
             line, column, message = _syntax_error_details(exc)
             if "invalid Char value" in message or "invalid xmlChar value" in message:
+                if self.repair or not _repair_removes(message):
+                    # Repair cannot help (it ran already, or it keeps such characters): no hint that it would.
+                    raise self._error(
+                        f"{message} ({_illegal_char_kind(message)})", line or None, column or None
+                    ) from None
                 raise ParameterError(
                     "{detail} (an XML-illegal control character; {repair} removes such characters)",
                     values={"detail": message},

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from tmkit.atomic import atomic_write
+from tmkit.errors import InputError
 from tmkit.formats.xml_safety import ILLEGAL_CHAR_RE
 from tmkit.memory.model import (
     REJECTED_PROP,
@@ -30,6 +31,18 @@ _ATTR_ESCAPES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
 )
 
+#: The longest text (or attribute value) a TMX reader accepts in one piece, in UTF-8 bytes once its
+#: references are resolved: libxml2's limit without XML_PARSE_HUGE ("Text node too long"), which tmkit's
+#: own reader keeps (and other libxml2-based tools with it). A file with more would not open, so it is refused.
+MAX_TEXT_NODE_BYTES = 10_000_000
+
+#: UTF-8 takes at most this many bytes a character: text shorter than the limit by this factor is within it.
+_MAX_UTF8_BYTES_PER_CHAR = 4
+
+
+class TextTooLongError(InputError):
+    """A text a TMX file cannot carry: longer than `MAX_TEXT_NODE_BYTES`."""
+
 
 @dataclass(slots=True)
 class WriteReport:
@@ -40,14 +53,24 @@ class WriteReport:
 
 
 class _Escaper:
-    """Escapes text for XML and drops (and counts) characters XML 1.0 cannot carry."""
+    """Escapes text for XML and drops (and counts) characters XML 1.0 cannot carry.
 
-    __slots__ = ("removed",)
+    With ``max_bytes``, a text longer than that in UTF-8 raises `TextTooLongError`.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("max_bytes", "removed")
+
+    def __init__(self, *, max_bytes: int | None = None) -> None:
         self.removed = 0
+        self.max_bytes = max_bytes
 
     def _legal(self, value: str) -> str:
+        if self.max_bytes is not None and len(value) * _MAX_UTF8_BYTES_PER_CHAR > self.max_bytes:
+            size = len(value.encode("utf-8", "surrogatepass"))
+            if size > self.max_bytes:
+                raise TextTooLongError(
+                    f"a text of {size:,} bytes, over the {self.max_bytes:,} a TMX reader accepts in one piece"
+                )
         if ILLEGAL_CHAR_RE.search(value):
             value, count = ILLEGAL_CHAR_RE.subn("", value)
             self.removed += count
@@ -83,8 +106,8 @@ class _NameScope:
 class _MarkupWriter:
     """Writes attributes and segment content as escaped XML text."""
 
-    def __init__(self) -> None:
-        self._esc = _Escaper()
+    def __init__(self, *, max_text_bytes: int | None = None) -> None:
+        self._esc = _Escaper(max_bytes=max_text_bytes)
 
     def _attrs(self, pairs: Iterable[tuple[str, str | None]]) -> str:
         scope = _NameScope()
@@ -122,14 +145,17 @@ def segment_to_xml(segment: Segment) -> str:
 class TmxWriter(_MarkupWriter):
     """Streams units into TMX text on an open file; use `write_tmx` to write a file atomically."""
 
-    def __init__(self, out: IO[str], header: Header) -> None:
+    def __init__(self, out: IO[str], header: Header, *, max_text_bytes: int = MAX_TEXT_NODE_BYTES) -> None:
         from tmkit import __version__
 
-        super().__init__()
+        super().__init__(max_text_bytes=max_text_bytes)
         self._out = out
         self.report = WriteReport()
         self._version = __version__
-        self._write_header(header)
+        try:
+            self._write_header(header)
+        except TextTooLongError as exc:
+            raise TextTooLongError(f"the header: {exc.message}") from None
 
     def _prop(self, prop: Prop, indent: str) -> str:
         attrs = self._attrs([("type", prop.type), ("xml:lang", prop.lang), *prop.extra_attrs])
@@ -194,7 +220,15 @@ class TmxWriter(_MarkupWriter):
         return f"      <tuv{attrs}>\n{''.join(inner)}        <seg>{self._segment(v.segment)}</seg>\n      </tuv>\n"
 
     def write(self, unit: TranslationUnit) -> None:
-        """Append one unit."""
+        """Append one unit; a text in it too long for any TMX reader raises `TextTooLongError` naming the unit."""
+        try:
+            self._write_unit(unit)
+        except TextTooLongError as exc:
+            tuid = f" (tuid {unit.tuid})" if unit.tuid else ""
+            raise TextTooLongError(f"unit {self.report.units + 1:,}{tuid}: {exc.message}") from None
+        self.report.units += 1
+
+    def _write_unit(self, unit: TranslationUnit) -> None:
         attrs = self._attrs(
             [
                 ("tuid", unit.tuid),
@@ -218,7 +252,6 @@ class TmxWriter(_MarkupWriter):
         parts += [self._variant(v) for v in unit.variants]
         parts.append("    </tu>\n")
         self._out.write("".join(parts))
-        self.report.units += 1
 
     def close(self) -> WriteReport:
         """Finish the document and say what was written."""
@@ -238,17 +271,23 @@ def write_tmx(
 
     Output is deterministic: the same memory gives the same bytes. The header names tmkit as
     creation tool; everything else in the model is written back as it is, notes before props
-    at each level (the order the DTD asks for).
+    at each level (the order the DTD asks for). A text longer than `MAX_TEXT_NODE_BYTES` (which
+    no TMX reader would accept) raises `TextTooLongError` naming the unit, and ``path`` is left
+    as it was: refusing at write time costs nothing, where reading the file back would double
+    the time of every write.
     """
     if memory is not None:
         header, units = memory.header, memory.units
     if header is None or units is None:
         raise TypeError("write_tmx needs a memory, or a header and units")
-    with atomic_write(path) as out:
-        writer = TmxWriter(out, header)
-        for unit in units:
-            writer.write(unit)
-        return writer.close()
+    try:
+        with atomic_write(path) as out:
+            writer = TmxWriter(out, header)
+            for unit in units:
+                writer.write(unit)
+            return writer.close()
+    except TextTooLongError as exc:
+        raise TextTooLongError(f"{exc.message}; nothing written", path=path) from None
 
 
 def dumps_tmx(memory: Memory) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tmkit.defaults import PRETRANSLATE_THRESHOLD
 from tmkit.matching.match_percent import EXACT, IN_CONTEXT
-from tmkit.matching.matcher import Match, Matcher
+from tmkit.matching.matcher import Match, Matcher, too_long_to_match
 from tmkit.memory.dates import now_tmx_date
 from tmkit.memory.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
 from tmkit.text.wordcount import count_words
@@ -75,7 +75,12 @@ def match_segments(
     for index, text in enumerate(segments):
         previous = segments[index - 1] if index > 0 else None
         following = segments[index + 1] if index + 1 < len(segments) else None
-        matches = matcher.match(text, score_cutoff=score_cutoff, limit=1, previous=previous, following=following)
+        # A segment beyond fuzzy matching's bound gets no match, like one the memories lack.
+        matches = (
+            []
+            if too_long_to_match(text)
+            else matcher.match(text, score_cutoff=score_cutoff, limit=1, previous=previous, following=following)
+        )
         best = matches[0] if matches else None
         band = band_of(best.score if best else None)
         key = " ".join(text.split())

@@ -31,6 +31,10 @@ The match percentage of a stored segment S for a new segment N (both in the sour
 6. **100** means the same text and codes from a confirmed translation; **101** is such a match
    whose previous and next source segments also equal the new segment's (in-context match).
    Scores never go below 0.
+7. **Length.** Segments of more than `MAX_MATCH_CHARS` characters are not fuzzy matched: the cost
+   of comparing two texts grows with the product of their lengths (a lookup of 10,000 characters
+   against a stored segment as long takes about 0.1 s, of 50,000 over a second, of a million
+   minutes). CAT tools match sentences; a longer text is a document to segment first.
 """
 
 from __future__ import annotations
@@ -46,6 +50,9 @@ from tmkit.memory.langtags import is_arabic_language
 from tmkit.memory.model import Segment, Status
 from tmkit.text.normalize import Normalizer, Step
 from tmkit.text.numbers import Substitution, mask_numbers, substitute_numbers
+
+#: The longest segment (in characters) fuzzy matching compares; see point 7 above.
+MAX_MATCH_CHARS = 10_000
 
 CHAR_WEIGHT = 0.6
 WORD_WEIGHT = 0.4

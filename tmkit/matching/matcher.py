@@ -9,12 +9,14 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import segment_from_xml
 from tmkit.matching.match_percent import (
     CHAR_WEIGHT,
     FUZZY_CAP,
     MATCH_LIMIT,
     MATCH_THRESHOLD,
+    MAX_MATCH_CHARS,
     UNCONFIRMED_PENALTY,
     UNCONFIRMED_STATUSES,
     WORD_WEIGHT,
@@ -34,6 +36,21 @@ from tmkit.text.numbers import NUMBER_RE, Substitution, mask_numbers
 
 #: At least this many of the best candidates by character similarity get the full match percentage.
 RESCORE_DEPTH = 20
+
+#: How much of a too long segment an error message quotes, to say which one it was.
+_QUOTED_CHARS = 40
+
+
+class SegmentTooLongError(InputError):
+    """A segment longer than `MAX_MATCH_CHARS`, which fuzzy matching does not take."""
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        opening = " ".join(text[:_QUOTED_CHARS].split())
+        super().__init__(
+            f"a segment of {self.length:,} characters ({opening!r}…): fuzzy matching takes segments of up to "
+            f"{MAX_MATCH_CHARS:,} characters (split the text into sentences, e.g. with 'tmkit segment')"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +112,8 @@ class Matcher:
 
     def __init__(self, memories: Sequence[MemoryIndex] = ()) -> None:
         self.memories: list[MemoryIndex] = []
+        #: Stored segments left unscored because they are longer than `MAX_MATCH_CHARS` (once per lookup).
+        self.long_segments_skipped = 0
         for memory in memories:
             self.add(memory)
 
@@ -125,9 +144,15 @@ class Matcher:
         both equal a stored unit's neighbours, an exact match scores 101. The same source with
         different translations gives several matches (alternatives); empty and rejected
         translations are never offered; a pair stored twice is offered once.
+
+        A segment longer than `MAX_MATCH_CHARS` raises `SegmentTooLongError` (callers that want
+        no match for it instead check `too_long_to_match` first); stored segments that long are
+        skipped and counted in ``long_segments_skipped``.
         """
         if not self.memories or limit <= 0:
             return []
+        if too_long_to_match(segment):
+            raise SegmentTooLongError(_plain(segment))
         norm = self.normalizer
         query = prepare(segment, norm)
         if not query.key:
@@ -166,6 +191,10 @@ class Matcher:
         shortlist in full from the stored texts, and make matches of the best."""
         min_char = minimum_char_similarity(score_cutoff + memory.penalty)
         entries, keys = _retrieve(memory, query.key, min_char)
+        if any(len(key) > MAX_MATCH_CHARS for key in keys):
+            matchable = [position for position, key in enumerate(keys) if len(key) <= MAX_MATCH_CHARS]
+            self.long_segments_skipped += len(keys) - len(matchable)
+            entries, keys = entries[matchable], [keys[position] for position in matchable]
         if len(entries) == 0:
             return []
         numbers_masked = mask_numbers(query.key) if NUMBER_RE.search(query.key) else None
@@ -317,6 +346,11 @@ def _best_by_characters(query: str, keys: list[str], *, depth: int, cutoff: floa
     return set(passing.tolist())
 
 
+def too_long_to_match(segment: Segment | str) -> bool:
+    """Whether `Matcher.match` refuses ``segment`` as longer than `MAX_MATCH_CHARS`."""
+    return len(_plain(segment)) > MAX_MATCH_CHARS
+
+
 def _plain(segment: Segment | str) -> str:
     return segment if isinstance(segment, str) else segment.plain
 
@@ -337,4 +371,4 @@ def _invert(text: str) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in text)
 
 
-__all__ = ["Match", "Matcher"]
+__all__ = ["MAX_MATCH_CHARS", "Match", "Matcher", "SegmentTooLongError", "too_long_to_match"]

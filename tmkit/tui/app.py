@@ -22,7 +22,7 @@ from tmkit.errors import TmkitError
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.jobs.workfile import ChangedOnDiskError, RowFilter, WorkFile, edit_effort
 from tmkit.matching.concordance import ConcordanceHit, concordance
-from tmkit.matching.matcher import Match, Matcher
+from tmkit.matching.matcher import Match, Matcher, too_long_to_match
 from tmkit.matching.memory_index import MemoryIndex, open_memory
 from tmkit.memory.langtags import primary_subtag
 from tmkit.memory.model import Memory, Status
@@ -346,6 +346,8 @@ class EditorApp(App[None]):
         source = rows[row].source.segment
         previous = rows[row - 1].source.segment if row > 0 else None
         following = rows[row + 1].source.segment if row + 1 < len(rows) else None
+        if too_long_to_match(source):
+            return []  # beyond fuzzy matching's bound: no suggestions, rather than an error in the worker
         found = matcher.match(source, limit=MATCHES_SHOWN + 1, previous=previous, following=following)
         # The file's own entry for this very segment is not a suggestion for it.
         own = (rows[row].source_text, rows[row].target_text)
