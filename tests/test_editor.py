@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from tests.helpers import make_app, run_async, run_cli_process, settle, target
+from tests.test_journal import fill_the_disk
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.jobs.journal import journal_path
 from tmkit.jobs.workfile import WorkFile
@@ -14,7 +16,8 @@ from tmkit.memory.model import Status
 from tmkit.tui.app import EditorApp, EditorOptions
 from tmkit.tui.display import BidiMode
 from tmkit.tui.messages import MatchesShown, SegmentApproved, SegmentConfirmed
-from tmkit.tui.screens import ChangedOnDiskScreen, RecoveryScreen
+from tmkit.tui.screens import ChangedOnDiskScreen, QuitScreen, RecoveryScreen, SaveAsScreen
+from tmkit.tui.widgets.panels import StatusBar
 
 # Whole editing sessions through Textual's Pilot, a few seconds each: `-m "not slow"` leaves them out.
 pytestmark = pytest.mark.slow
@@ -115,8 +118,11 @@ async def test_changed_on_disk_is_not_overwritten_and_merges(work: Path) -> None
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, ChangedOnDiskScreen)
+        await pilot.press("ctrl+s")  # the editor's keys do nothing under a dialog: no second dialog
+        await settle(app, pilot)
+        assert len(app.screen_stack) == 2
         assert load_tmx(work / "article.tmx").units[24].variant("en").text != "Ours"  # type: ignore[union-attr]
-        await pilot.click("#merge")
+        await pilot.press("enter")  # Merge, the default button
         await settle(app, pilot)
     saved = load_tmx(work / "article.tmx")
     assert saved.units[24].variant("en").text == "Ours"  # type: ignore[union-attr]
@@ -203,3 +209,92 @@ def test_unreadable_file_from_the_command_line(tmp_path: Path) -> None:
     result = run_cli_process("edit", str(broken))
     assert result.code == 2
     assert f"tmkit: error: {broken}:2:" in result.stderr and "Traceback" not in result.stderr
+
+
+def _crashed_session(work: Path, text: str) -> bytes:
+    """A session confirmed ``text`` in segment 25 and ended without saving; returns the file as it is."""
+    document = WorkFile(work / "article.tmx")
+    document.confirm(24, text)
+    document.close_journal()
+    return (work / "article.tmx").read_bytes()
+
+
+@run_async
+async def test_recovery_dialog_takes_only_its_own_keys_and_enter_recovers(work: Path) -> None:
+    on_disk = _crashed_session(work, "Unsaved words")
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecoveryScreen)
+        await pilot.press("ctrl+s", "ctrl+q", "f2", "f1")
+        await settle(app, pilot)
+        # Ctrl+S saved the file as it was and deleted the journal: the crashed session's edits were gone.
+        assert isinstance(app.screen, RecoveryScreen) and len(app.screen_stack) == 2
+        assert (work / "article.tmx").read_bytes() == on_disk
+        assert journal_path(work / "article.tmx").exists()
+        await pilot.press("enter")  # Recover has the focus
+        await settle(app, pilot)
+        assert not isinstance(app.screen, RecoveryScreen)
+        assert app.document is not None and app.document.rows[24].target_text == "Unsaved words"
+
+
+@run_async
+async def test_recovery_dialog_enter_presses_the_button_tab_moved_to(work: Path) -> None:
+    _crashed_session(work, "Unsaved words")
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecoveryScreen)
+        await pilot.press("tab", "enter")  # Discard
+        await settle(app, pilot)
+        assert not isinstance(app.screen, RecoveryScreen)
+        assert app.document is not None and app.document.rows[24].target_text != "Unsaved words"
+    assert not journal_path(work / "article.tmx").exists()
+
+
+@run_async
+async def test_quit_dialog_enter_saves_and_quits(work: Path) -> None:
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        target(app).load_text("")
+        await pilot.press(*"Saved on quit")
+        await pilot.press("f2", "ctrl+q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, QuitScreen)
+        await pilot.press("enter")  # Save and quit
+        await settle(app, pilot)
+    assert load_tmx(work / "article.tmx").units[24].variant("en").text == "Saved on quit"  # type: ignore[union-attr]
+    assert app.return_code == 0
+
+
+@run_async
+async def test_a_full_disk_is_shown_and_save_as_goes_on_elsewhere(
+    work: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("other-disk") / "article.tmx"
+    on_disk = (work / "article.tmx").read_bytes()
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        fill_the_disk(monkeypatch, work)
+        target(app).load_text("")
+        await pilot.press(*"Typed on a full disk")
+        await pilot.press("f2")  # the journal write fails: the editor goes on, and says so
+        await settle(app, pilot)
+        assert app.document is not None and app.document.rows[24].target_text == "Typed on a full disk"
+        status = str(app.query_one(StatusBar).render())
+        assert "the disk is full" in status and "not yet safe" in status
+        await pilot.press("ctrl+s")  # the save fails too
+        await settle(app, pilot)
+        assert (work / "article.tmx").read_bytes() == on_disk and app.document.dirty
+        await pilot.press("alt+w")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SaveAsScreen)
+        path_box = app.screen.query_one("#save-as-path", Input)
+        path_box.value = str(elsewhere)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.document.path == elsewhere and not app.document.dirty
+        assert "not yet safe" not in str(app.query_one(StatusBar).render())
+    assert load_tmx(elsewhere).units[24].variant("en").text == "Typed on a full disk"  # type: ignore[union-attr]

@@ -18,13 +18,17 @@ from tmkit.memory.merge import CONFLICT_PROP
 from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
 
 
-def _fill_the_disk(patch: pytest.MonkeyPatch) -> None:
-    """Every fsync fails with ENOSPC from now on, as a full disk reports a write it could not place."""
+def fill_the_disk(patch: pytest.MonkeyPatch, folder: Path) -> None:
+    """The disk of ``folder`` is full from now on: every fsync of a file there fails with ENOSPC, as a full disk
+    reports a write it could not place; files elsewhere (another disk) are written as usual."""
+    real_fsync = os.fsync
 
-    def full(fd: int) -> None:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    def fsync(fd: int) -> None:
+        if os.readlink(f"/proc/self/fd/{fd}").startswith(f"{folder}{os.sep}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
 
-    patch.setattr(os, "fsync", full)
+    patch.setattr(os, "fsync", fsync)
 
 
 def _crashed_session(path: Path, edits: dict[int, str]) -> WorkFile:
@@ -226,7 +230,7 @@ def test_an_edit_whose_journal_write_hits_a_full_disk_stays_in_memory(
     document = WorkFile(path)
     document.confirm(24, "First, journalled.")
     with monkeypatch.context() as patch:
-        _fill_the_disk(patch)
+        fill_the_disk(patch, work)
         change = document.confirm(25, "Second, on a full disk.")
         assert change is not None and document.rows[25].target_text == "Second, on a full disk."
         assert document.journal_error == "the disk is full" and document.unsafe_edits == 1
@@ -247,22 +251,21 @@ def test_an_edit_whose_journal_write_hits_a_full_disk_stays_in_memory(
 
 
 def test_a_save_on_a_full_disk_keeps_everything_and_save_as_goes_on_elsewhere(
-    work: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    work: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = work / "article.tmx"
     original = path.read_bytes()
     document = WorkFile(path)
     document.confirm(24, "Not lost.")
     with monkeypatch.context() as patch:
-        _fill_the_disk(patch)
+        fill_the_disk(patch, work)
         with pytest.raises((OSError, TmkitError)):
             document.save()
     assert path.read_bytes() == original and document.dirty
     assert [r.state.text for r in WorkFile(path).pending_journal().records] == ["Not lost."]  # still journalled
     assert document.rows[24].target_text == "Not lost."
 
-    elsewhere = tmp_path / "elsewhere" / "article.tmx"
-    elsewhere.parent.mkdir()
+    elsewhere = tmp_path_factory.mktemp("another-disk") / "article.tmx"
     document.save_as(elsewhere)
     assert document.path == elsewhere and not document.dirty
     assert _target(elsewhere, 24) == "Not lost."

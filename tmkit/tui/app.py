@@ -13,13 +13,14 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TextArea
 from textual.worker import get_current_worker
 
 from tmkit.errors import TmkitError
 from tmkit.formats.tmx_reader import load_tmx
+from tmkit.jobs.journal import PendingJournal
 from tmkit.jobs.workfile import ChangedOnDiskError, RowFilter, WorkFile, edit_effort
 from tmkit.matching.concordance import ConcordanceHit, concordance
 from tmkit.matching.matcher import Match, Matcher, too_long_to_match
@@ -39,12 +40,14 @@ from tmkit.tui.messages import (
     SegmentConfirmed,
     SegmentRejected,
 )
-from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, QuitScreen, RecoveryScreen
+from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, QuitScreen, RecoveryScreen, SaveAsScreen
 from tmkit.tui.widgets.bidi_editor import BidiTextArea
 from tmkit.tui.widgets.panels import ConcordancePanel, MatchesPanel, ScorePanel, StatusBar
 from tmkit.tui.widgets.segment_list import SegmentList
 
 FILTERS: tuple[RowFilter, ...] = tuple(RowFilter)
+#: The editor's own actions (and the palette's): none acts while a dialog is open, only the dialog's keys do.
+EDITOR_ACTIONS = frozenset({b.action.split("(")[0] for b in keys.BINDINGS} | {"command_palette"})
 #: Target languages written right to left (the target editor's paragraph direction).
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
 #: Matches shown per segment (Ctrl+1…5 insert them).
@@ -113,6 +116,8 @@ class EditorApp(App[None]):
         self._first_paint = threading.Event()
         #: Why the file (or a memory, or the reference) could not be opened; the editor then exits.
         self.load_error: str | None = None
+        #: A previous session's unsaved edits, until the translator says what becomes of them.
+        self.pending: PendingJournal | None = None
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -176,10 +181,15 @@ class EditorApp(App[None]):
             self._driver.write(VTE_IMPLICIT)
             self._vte_switched = False
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The editor's keys are priority bindings (the target editor would take some): without this, Ctrl+S
+        # under the recovery dialog saved and dropped the journal the dialog asks about.
+        return not (action in EDITOR_ACTIONS and isinstance(self.screen, ModalScreen))
+
     async def action_quit(self) -> None:
         self._commit_editor()
         if self.document is not None and self.document.dirty:
-            self.push_screen(QuitScreen(), self._quit_answered)
+            self.push_screen(QuitScreen(unsafe=self.document.unsafe_edits), self._quit_answered)
             return
         self._leave()
 
@@ -187,6 +197,8 @@ class EditorApp(App[None]):
         if answer == "save":
             if self._save():
                 self._leave()
+        elif answer == "save_as":
+            self.action_save_as()
         elif answer == "quit":
             self._leave()  # the journal keeps the edits: the next start offers them back
 
@@ -203,7 +215,9 @@ class EditorApp(App[None]):
         o = self.options
         try:
             document = WorkFile(o.path, source_lang=o.source_lang, target_lang=o.target_lang)
-            self.call_from_thread(self._document_loaded, document)
+            # Read here, off the screen's thread: a damaged journal is set aside, never a hang or a traceback.
+            pending = document.pending_journal()
+            self.call_from_thread(self._document_loaded, document, pending)
             # Indexing holds the GIL for seconds: let the first screen be painted before it starts.
             self._first_paint.wait(FIRST_PAINT_WAIT)
             indexes = [open_memory(p, source_lang=o.source_lang, target_lang=o.target_lang) for p in o.memories]
@@ -223,11 +237,11 @@ class EditorApp(App[None]):
         self.load_error = message
         self._leave(return_code=2)  # tmkit's exit code for unreadable input
 
-    def _document_loaded(self, document: WorkFile) -> None:
+    def _document_loaded(self, document: WorkFile, pending: PendingJournal | None = None) -> None:
         # Typed before the file was shown (the target editor has the focus from the start): kept, not dropped.
         early = self.editor.text if self.document is None and not self._first_paint.is_set() else ""
         self.document = document
-        pending = document.pending_journal()
+        self.pending = pending
         self._fill_list(0)
         first = document.next_unconfirmed(-1)
         self.go_to(first if first is not None else 0)
@@ -235,20 +249,27 @@ class EditorApp(App[None]):
             self.editor.insert(early, (0, 0))
         self.editor.focus()
         self.call_after_refresh(self._first_paint.set)
+        if pending is not None and pending.notice:
+            self.notify(pending.notice, severity="warning", timeout=12)
         if pending and self.options.ask_recovery:
-            self.push_screen(RecoveryScreen(len(pending), document.journal_file), self._recovery_answered)
+            self.push_screen(RecoveryScreen(pending, document.path.name), self._recovery_answered)
 
     def _recovery_answered(self, recover: bool | None) -> None:
         assert self.document is not None
+        pending, self.pending = self.pending, None
         if recover:
-            count = self.document.recover()
-            self.notify(f"recovered unsaved edits of {count} segment(s)")
+            report = self.document.recover(pending)
+            self.notify(report.describe(), severity="warning" if report.unplaced or report.conflicts else "information")
+            if report.conflicts:
+                self.matches.clear()  # rows moved: units kept twice
             self._fill_list(self.current)
             if self.current is not None:
-                self.go_to(self.current, force=True, commit=False)  # the editor still shows the text before recovery
+                # The editor still shows the text before recovery.
+                self.go_to(min(self.current, len(self.document) - 1), force=True, commit=False)
         else:
-            self.document.discard_journal()
+            self.document.discard_pending()
             self.notify("unsaved edits discarded")
+        self.update_status()
 
     def _memories_loaded(self, indexes: list[MemoryIndex], own: MemoryIndex, references: list[str | None]) -> None:
         self.matcher = Matcher([*indexes, own])
@@ -623,19 +644,69 @@ class EditorApp(App[None]):
         except ChangedOnDiskError:
             self.push_screen(ChangedOnDiskScreen(self.document.path), self._disk_answered)
             return False
-        message = f"saved {self.document.path.name}"
+        except (OSError, TmkitError) as error:
+            self._not_saved(error)
+            return False
+        self._saved(f"saved {self.document.path.name}")
+        return True
+
+    def _not_saved(self, error: OSError | TmkitError) -> None:
+        """A save that failed (a full disk): the edits stay, and the translator is told where else to put them."""
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        self.notify(
+            f"not saved: {reason}. Your edits are kept; free some space, or save as another file "
+            f"({self._save_as_key()}).",
+            severity="error",
+            timeout=15,
+        )
+        self.update_status()
+
+    def _save_as_key(self) -> str:
+        binding = next(b for b in keys.BINDINGS if b.action == "save_as")
+        return binding.key_display or keys.first_key(binding)
+
+    def _saved(self, message: str) -> None:
+        assert self.document is not None
         if self.unmapped:
             rows = ", ".join(str(row + 1) for row in sorted(self.unmapped))
             message += f"; segment(s) {rows} saved as before their edit: their placeholders do not map to codes"
         if self.options.save_to is not None:
-            count = self.document.export_confirmed(self.options.save_to)
-            message += f"; {count} confirmed pair(s) in {self.options.save_to.name}"
+            try:
+                count = self.document.export_confirmed(self.options.save_to)
+            except (OSError, TmkitError) as error:
+                message += f"; {self.options.save_to.name} not written ({error})"
+            else:
+                message += f"; {count} confirmed pair(s) in {self.options.save_to.name}"
         self.notify(message)
         self.update_status()
         self.post_message(DocumentSaved(str(self.document.path)))
-        return True
+
+    def action_save_as(self) -> None:
+        if self.document is None:
+            return
+        self._commit_editor()
+        why = f"The journal cannot be written ({self.document.journal_error})." if self.document.journal_error else ""
+        suggestion = Path.home() / self.document.path.name
+        self.push_screen(SaveAsScreen(suggestion, why), self._save_as_answered)
+
+    def _save_as_answered(self, path: Path | None) -> None:
+        if path is None or self.document is None:
+            return
+        try:
+            self.document.save_as(path)
+        except (OSError, TmkitError) as error:
+            self._not_saved(error)
+            return
+        self._saved(f"saved as {path}; editing goes on there")
 
     def _disk_answered(self, answer: str | None) -> None:
+        assert self.document is not None
+        try:
+            self._settle_with_disk(answer)
+        except (OSError, TmkitError) as error:
+            self.notify(f"{self.document.path}: {error}", severity="error", timeout=15)
+
+    def _settle_with_disk(self, answer: str | None) -> None:
         assert self.document is not None
         if answer == "reload":
             self.document.reload()
@@ -695,6 +766,12 @@ class EditorApp(App[None]):
         if self.document.dirty:
             parts.append("● unsaved ", style="bold yellow")
         parts.append(f"│ bidi {self.mode.value}", style="dim")
+        if self.document.journal_error:
+            parts.append(
+                f"\n{self.document.journal_error}: {self.document.unsafe_edits} edit(s) only in memory, not yet safe; "
+                f"free some space, or save as another file ({self._save_as_key()})",
+                style="bold red",
+            )
         if self.status_note:
             parts.append(f"\n{self.status_note}", style="bold red")
         self._find(StatusBar).update(parts)

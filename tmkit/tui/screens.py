@@ -1,4 +1,4 @@
-"""Modal screens: the key help, crash recovery, a file changed on disk, and quitting with unsaved edits."""
+"""Modal screens: the key help, crash recovery, a file changed on disk, quitting with unsaved edits, and save as."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
+
+from tmkit.jobs.journal import PendingJournal
 
 #: How the cursor moves in the target editor (the help screen says it; bidi_editor does it).
 CURSOR_RULE = (
@@ -47,19 +49,27 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(result)
 
 
+#: The class of a dialog's default button: it has the focus when the dialog opens, so Enter presses it.
+DEFAULT_BUTTON = "default"
+
+
 class _Choice(ModalScreen[str]):
-    """A question with buttons; the answer is the pressed button's id."""
+    """A question with buttons; the answer is the pressed button's id (Enter presses the focused one)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    # Without it the app's own AUTO_FOCUS (the target, not on this screen) leaves nothing focused: Enter did nothing.
+    AUTO_FOCUS: ClassVar[str | None] = f"Button.{DEFAULT_BUTTON}"
     question = ""
     choices: tuple[tuple[str, str], ...] = ()
+    #: The id of the button Enter presses when the dialog opens.
+    default = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(self.question, id="question")
             with Horizontal(id="buttons"):
                 for ident, label in self.choices:
-                    yield Button(label, id=ident)
+                    yield Button(label, id=ident, classes=DEFAULT_BUTTON if ident == self.default else "")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id or "cancel")
@@ -69,24 +79,38 @@ class _Choice(ModalScreen[str]):
 
 
 class RecoveryScreen(ModalScreen[bool]):
-    """After a crash: the journal holds edits that were never saved."""
+    """After a crash: the journal holds edits that were never saved (Enter recovers them)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "keep", "Decide later")]
+    AUTO_FOCUS: ClassVar[str | None] = "#recover"
 
-    def __init__(self, count: int, journal: Path) -> None:
+    def __init__(self, pending: PendingJournal, file_name: str) -> None:
         super().__init__()
-        self.count = count
-        self.journal = journal
+        self.pending = pending
+        self.file_name = file_name
+
+    @property
+    def question(self) -> str:
+        pending = self.pending
+        text = f"The last session ended without saving {len(pending)} edit(s), kept in {pending.path.name}."
+        if pending.base_matches:
+            text += "\nRecover them?"
+        else:
+            text += (
+                f"\n{self.file_name} changed on disk since then. Recover merges them into the file as it is now, "
+                "each into its own segment (found by its id and source text): a segment changed on both sides "
+                "is kept twice and marked, an edit whose segment is gone is set aside and named."
+            )
+        if pending.notice:
+            text += f"\n{pending.notice}"
+        return text
 
     def compose(self) -> ComposeResult:
+        label = "Recover" if self.pending.base_matches else "Recover and merge"
         with Vertical(id="dialog"):
-            yield Static(
-                f"The last session ended without saving {self.count} edit(s), kept in {self.journal.name}.\n"
-                "Recover them?",
-                id="question",
-            )
+            yield Static(self.question, id="question")
             with Horizontal(id="buttons"):
-                yield Button("Recover", id="recover", variant="primary")
+                yield Button(label, id="recover", variant="primary")
                 yield Button("Discard", id="discard", variant="error")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -105,8 +129,59 @@ class ChangedOnDiskScreen(_Choice):
             "disk and drop your unsaved edits. Overwrite: keep only yours."
         )
         self.choices = (("merge", "Merge"), ("reload", "Reload"), ("overwrite", "Overwrite"), ("cancel", "Cancel"))
+        self.default = "merge"
 
 
 class QuitScreen(_Choice):
-    question = "There are unsaved edits (they are in the journal either way)."
-    choices = (("save", "Save and quit"), ("quit", "Quit without saving"), ("cancel", "Cancel"))
+    """Quitting with unsaved edits; when some are not in the journal (a full disk), it says quitting loses them."""
+
+    def __init__(self, *, unsafe: int = 0) -> None:
+        super().__init__()
+        if unsafe:
+            self.question = (
+                f"There are unsaved edits, and {unsafe} of them are not in the journal (the disk is full): "
+                "quitting without saving loses them. Save as another file first?"
+            )
+            self.choices = (("save_as", "Save as…"), ("quit", "Quit and lose them"), ("cancel", "Cancel"))
+            self.default = "save_as"
+        else:
+            self.question = "There are unsaved edits (they are in the journal either way)."
+            self.choices = (("save", "Save and quit"), ("quit", "Quit without saving"), ("cancel", "Cancel"))
+            self.default = "save"
+
+
+class SaveAsScreen(ModalScreen[Path | None]):
+    """Save the working file under another name (another disk) and go on editing there; Enter saves."""
+
+    DEFAULT_CSS = "SaveAsScreen { align: center middle; }"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS: ClassVar[str | None] = "#save-as-path"
+
+    def __init__(self, suggestion: Path, why: str = "") -> None:
+        super().__init__()
+        self.suggestion = suggestion
+        self.why = why
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static((self.why + "\n" if self.why else "") + "Save the working file as:", id="question")
+            yield Input(str(self.suggestion), id="save-as-path")
+            yield Static("A new file (an existing one is never overwritten); editing goes on there.", classes="hint")
+            with Horizontal(id="buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._answer(event.value)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self._answer(self.query_one("#save-as-path", Input).value)
+        else:
+            self.dismiss(None)
+
+    def _answer(self, value: str) -> None:
+        self.dismiss(Path(value.strip()).expanduser() if value.strip() else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
