@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,9 @@ from hypothesis import strategies as st
 
 from tests.helpers import SAMPLES, run_cli
 from tmkit.errors import InputError
-from tmkit.formats.tmx_reader import load_tmx
+from tmkit.formats.tmx_reader import load_tmx, segment_from_xml
 from tmkit.formats.xliff import (
+    XliffReader,
     read_xliff,
     status_from_xliff2,
     status_from_xliff12,
@@ -152,7 +154,7 @@ def test_foreign_xliff12_codes_g_x_and_new_unit(tmp_path: Path) -> None:
     ("data", "message"),
     [
         (b"", "empty"),
-        (b'<xliff version="1.2">\n<file>\n<body></file>', "f.xlf:3: not well-formed XML"),
+        (b'<xliff version="1.2">\n<file source-language="en">\n<body></file>', r"f.xlf:3:\d+: not well-formed XML"),
         (b"<tmx/>", "not <xliff>"),
         (
             b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><xliff version="1.2"><file source-language="en">'
@@ -184,3 +186,231 @@ def test_convert_tmx_to_xliff_and_back(tmp_path: Path) -> None:
     bad.write_bytes(b"<xliff")
     result = run_cli("convert", str(bad), "-o", str(tmp_path / "x.tmx"))
     assert result.code == 2 and "bad.xliff:1" in result.stderr and "Traceback" not in result.stderr
+
+
+# -- streaming --------------------------------------------------------------------------------
+
+FOREIGN_12 = (
+    '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file source-language="en" '
+    'target-language="ar" datatype="plaintext" original="x"><body>'
+    '<trans-unit id="1"><source>Click <g id="1">here</g><x id="2"/></source></trans-unit>'
+    '<trans-unit id="2" approved="yes"><source>Yes</source><target>نعم</target></trans-unit>'
+    "</body></file></xliff>"
+)
+# What a streaming reader can get wrong: units in (nested) groups and in a second <file>, a skeleton
+# and a header before them, alternative translations and an extension element named like a unit
+# inside a unit, notes and props, several lines.
+STRUCTURED_12 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:ext="urn:example">
+ <file source-language="ar" target-language="en" datatype="plaintext" original="a.txt">
+  <header><skl><internal-file>c2tlbGV0b24=</internal-file></skl><note>about the job</note></header>
+  <body>
+   <trans-unit id="t1"><source>مرحبا</source><target state="translated">Hello</target>
+    <alt-trans><source>مرحبا بك</source><target>Welcome</target></alt-trans></trans-unit>
+   <group id="g1">
+    <trans-unit id="t2"><source>كتاب <ph id="1">&lt;br/&gt;</ph></source><target state="x-checked">book <ph id="1">&lt;br/&gt;</ph></target>
+     <ext:unit>not a unit</ext:unit><note>check the term</note></trans-unit>
+    <group id="g2">
+     <trans-unit id="t3" approved="yes"><source>قلم</source><target>pen</target>
+      <prop-group name="tmkit"><prop prop-type="x-domain">school</prop></prop-group></trans-unit>
+    </group>
+    <trans-unit id="t4"><source>بيت</source></trans-unit>
+   </group>
+  </body>
+ </file>
+ <file source-language="ar" target-language="en" datatype="plaintext" original="b.txt">
+  <body><trans-unit id="t5"><source>شمس</source><target state="final">sun</target></trans-unit></body>
+ </file>
+</xliff>
+"""
+STRUCTURED_2 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" xmlns:mda="urn:oasis:names:tc:xliff:metadata:2.0"
+ version="2.0" srcLang="en" trgLang="ar">
+ <file id="f1"><skeleton href="a.skl"/><notes><note>file note</note></notes>
+  <unit id="u1"><notes><note>unit note</note></notes>
+   <originalData><data id="d1">&lt;b&gt;</data><data id="d2">&lt;/b&gt;</data></originalData>
+   <segment state="translated"><source>A <pc id="1" dataRefStart="d1" dataRefEnd="d2">bold</pc> word.</source>
+    <target>كلمة <pc id="1" dataRefStart="d1" dataRefEnd="d2">عريضة</pc>.</target></segment>
+   <ignorable><source> </source></ignorable>
+   <segment state="reviewed"><source>Two.</source><target>اثنان.</target></segment></unit>
+  <group id="g1"><group id="g2">
+   <unit id="u2"><segment><source>Only <mrk id="m1" type="term">source</mrk></source></segment></unit>
+  </group>
+   <unit id="u3"><mda:metadata><mda:metaGroup category="tmkit"><mda:meta type="x-domain">news</mda:meta></mda:metaGroup></mda:metadata>
+    <segment state="final"><source>Three</source><target>ثلاثة</target></segment></unit>
+  </group>
+ </file>
+ <file id="f2"><unit id="u4"><segment state="initial"><source>Four</source><target>أربعة</target></segment></unit></file>
+</xliff>
+"""
+
+
+def _whole_tree_units(path: Path) -> list[TranslationUnit]:
+    """The units as read from the whole document in memory: the same unit readers, nothing freed."""
+    from lxml import etree
+
+    from tmkit.formats import xliff
+    from tmkit.formats.xml_safety import SAFE_XML_OPTIONS
+
+    root = etree.parse(str(path), etree.XMLParser(**SAFE_XML_OPTIONS)).getroot()
+    names = xliff._Names(etree.QName(root).namespace or "")
+    if root.get("version", "").startswith("2"):
+        source_lang, target_lang = root.get("srcLang"), root.get("trgLang") or "en"
+        read, tag = xliff._read_unit_2, names.unit
+    else:
+        first_file = root.find(names.q("file"))
+        source_lang, target_lang = first_file.get("source-language"), first_file.get("target-language") or "en"
+        read, tag = xliff._read_unit_12, names.trans_unit
+    return [read(elem, names, source_lang, target_lang, str(path)) for elem in root.iter(tag)]
+
+
+def _test_documents(folder: Path) -> list[Path]:
+    """Every XLIFF document these tests read, written to ``folder``."""
+    paths = []
+    for name, text in {"foreign12": FOREIGN_12, "structured12": STRUCTURED_12, "structured2": STRUCTURED_2}.items():
+        paths.append(folder / f"{name}.xlf")
+        paths[-1].write_text(text, encoding="utf-8")
+        # The same without a namespace (older tools write 1.2 so).
+        paths.append(folder / f"{name}-no-ns.xlf")
+        paths[-1].write_text(re.sub(r' xmlns="[^"]+"', "", text), encoding="utf-8")
+    memory = load_tmx(SAMPLES / "article.tmx")
+    for version in ("1.2", "2.0", "2.1"):
+        paths.append(folder / f"article{version}.xlf")
+        write_xliff(paths[-1], memory, source_lang="ar", target_lang="en", version=version)
+        paths.append(folder / f"sub-flows{version}.xlf")
+        write_xliff(paths[-1], _sub_flow_memory(), source_lang="ar", target_lang="en", version=version)
+    return paths
+
+
+def test_the_streaming_reader_gives_exactly_the_units_of_the_whole_document(tmp_path: Path) -> None:
+    for path in _test_documents(tmp_path):
+        expected = _whole_tree_units(path)
+        reader = XliffReader(path)
+        streamed = list(reader)
+        assert streamed == expected, path.name
+        assert [u.line for u in streamed] == [u.line for u in expected], path.name
+        assert reader.units_read == len(expected) > 0
+        assert list(reader) == expected, "a second iteration reads the file again"
+    structured = XliffReader(tmp_path / "structured12.xlf")
+    assert structured.languages() == ("ar", "en")
+    assert [u.tuid for u in structured] == ["t1", "t2", "t3", "t4", "t5"]
+    assert [u.tuid for u in XliffReader(tmp_path / "structured2-no-ns.xlf")] == ["u1", "u2", "u3", "u4"]
+
+
+def test_languages_are_known_from_the_start_of_the_file(tmp_path: Path) -> None:
+    # A unit that cannot be read comes after the languages: they are known without reaching it.
+    path = tmp_path / "late.xlf"
+    path.write_text(
+        '<xliff version="1.2"><file source-language="en-GB" target-language="ar-EG"><body>'
+        + "<trans-unit id='1'><target>no source</target></trans-unit></body></file></xliff>",
+        encoding="utf-8",
+    )
+    reader = XliffReader(path)
+    assert reader.languages() == ("en-GB", "ar-EG")
+    with pytest.raises(InputError, match=r"late.xlf:1: <trans-unit> without <source>"):
+        list(reader)
+
+
+def _sub_flow_memory() -> Memory:
+    """Codes with sub-flows: a link's title and an image's alt text, one with a code of its own."""
+    segment = segment_from_xml(
+        'Click <bpt i="1">&lt;a title="<sub>Go &amp; <ph x="5">{x}</ph> there</sub>"&gt;</bpt>here'
+        '<ept i="1">&lt;/a&gt;</ept> <ph x="2">&lt;img alt="<sub type="alt" datatype="html">صورة</sub>"/&gt;</ph>'
+    )
+    unit = TranslationUnit([Variant("ar", segment), Variant("en", segment)], tuid="s1")
+    return Memory(Header(), [unit])
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.0", "2.1"])
+def test_sub_flows_inside_codes_survive_a_round_trip(tmp_path: Path, version: str) -> None:
+    memory = _sub_flow_memory()
+    path = tmp_path / "sub.xlf"
+    write_xliff(path, memory, source_lang="ar", target_lang="en", version=version)
+    (back,) = read_xliff(path)[0].units
+    assert back.variant("ar").segment == memory.units[0].variants[0].segment  # type: ignore[union-attr]
+    assert back.variant("en").segment == memory.units[0].variants[1].segment  # type: ignore[union-attr]
+    if version != "1.2":  # other tools see each code whole in originalData, its sub-flow text included
+        assert 'title="Go &amp; {x} there"' in path.read_text(encoding="utf-8")
+
+
+def _billion_laughs() -> bytes:
+    entities = '<!ENTITY l0 "ha">' + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE xliff [{entities}]>'
+        '<xliff version="1.2"><file source-language="en"><body><trans-unit id="1"><source>&l9;</source>'
+        "</trans-unit></body></file></xliff>"
+    ).encode()
+
+
+TRUNCATED = FOREIGN_12.encode()[:-40]  # cut in the second unit
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", r"f.xlf: the file is empty"),
+        (b"   \n", r"f.xlf:2:1: not well-formed XML: Start tag expected"),
+        (b"just some text\n", r"f.xlf:1:1: not well-formed XML: Start tag expected"),
+        (b"\x1f\x8b\x08\x00garbage", r"f.xlf:1:1: not well-formed XML"),
+        (b'<?xml version="1.0"?>\n<tmx version="1.4"><header/><body/></tmx>', r"f.xlf:2: the root element is <tmx>, not <xliff>"),
+        (b'<!DOCTYPE xliff [<!ENTITY e "x">]><xliff version="1.2"><file source-language="en"/></xliff>', r"f.xlf:1: an entity declaration"),
+        (
+            b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><xliff version="2.0" srcLang="en"><file id="f">'
+            b'<unit id="1"><segment><source>&e;</source></segment></unit></file></xliff>',
+            r"f.xlf:1: an entity declaration",
+        ),
+        (_billion_laughs(), r"f.xlf:1: an entity declaration"),
+        (
+            b'<xliff version="1.2"><file source-language="en"><body><trans-unit id="1"><source>&e;</source>',
+            r"f.xlf:1:\d+: not well-formed XML: Entity 'e' not defined \(XLIFF allows only",
+        ),
+        (TRUNCATED, r"f.xlf:1:\d+: not well-formed XML"),
+        (b'<xliff version="1.2"><file', r"f.xlf:1:\d+: not well-formed XML"),
+        (b'<xliff version="1.2"><file source-language="en"><body><trans-unit id="1"><source>\x01</source>', r"f.xlf:1:\d+: not well-formed XML: .*[Cc]har"),
+        (b'<xliff version="2.0"><file id="f"/></xliff>', r"f.xlf:1: <xliff> has no srcLang"),
+        (b'<xliff version="1.2"></xliff>', r"f.xlf:1: no <file> element"),
+        ('<?xml version="1.0" encoding="UTF-8"?><xliff version="1.2"><file source-language="ar"><body><trans-unit id="1"><source>كتاب</source></trans-unit></body></file></xliff>'.encode("cp1256"), r"f.xlf:1:\d+: not well-formed XML"),
+    ],
+)
+def test_hostile_and_broken_input_is_one_line_error_from_the_streaming_reader(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "f.xlf"
+    path.write_bytes(data)
+    for read in (lambda: list(XliffReader(path)), lambda: read_xliff(path)):
+        with pytest.raises(InputError, match=message) as caught:
+            read()
+        assert "\n" not in str(caught.value)
+        assert str(caught.value).startswith(str(path))
+
+
+def test_a_missing_file_or_a_folder_is_one_line_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"nothing.xlf: no such file"):
+        XliffReader(tmp_path / "nothing.xlf").languages()
+    with pytest.raises(InputError, match=r"is a directory"):
+        list(XliffReader(tmp_path))
+
+
+def test_a_truncated_xliff_converts_to_nothing(tmp_path: Path) -> None:
+    # The reader has yielded the first unit before it meets the truncation: the converted file
+    # must not be written with the units before it (and no temporary file may stay behind).
+    path = tmp_path / "cut.xlf"
+    path.write_bytes(TRUNCATED)
+    reader = iter(XliffReader(path))
+    assert next(reader).tuid == "1"
+    for output in ("out.tmx", "out.tsv"):
+        result = run_cli("convert", str(path), "-o", str(tmp_path / output))
+        assert result.code == 2, result.stderr
+        assert "cut.xlf:1:" in result.stderr and "not well-formed XML" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cut.xlf"]
+
+
+def test_convert_from_xliff_streams_the_same_units(tmp_path: Path) -> None:
+    path = tmp_path / "s.xlf"
+    path.write_text(STRUCTURED_12, encoding="utf-8")
+    result = run_cli("convert", str(path), "-o", str(tmp_path / "s.tmx"))
+    assert result.code == 0, result.stderr
+    assert load_tmx(tmp_path / "s.tmx").units == read_xliff(path)[0].units
+    result = run_cli("convert", str(path), "-o", str(tmp_path / "s.tsv"))
+    assert result.code == 0, result.stderr
+    rows = (tmp_path / "s.tsv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "tuid\tar\ten\tstatus" and [r.split("\t")[0] for r in rows[1:]] == ["t1", "t2", "t3", "t4", "t5"]

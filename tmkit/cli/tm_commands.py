@@ -24,6 +24,8 @@ from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TA
 from tmkit.memory.merge import DEFAULT_CONFLICT_POLICY, ConflictPolicy
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from tmkit.memory.merge import MergeResult
     from tmkit.memory.model import Header, Memory
 
@@ -215,10 +217,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from tmkit.formats.kinds import TABLE_FORMATS, FileFormat, format_of
     from tmkit.formats.tabular import iter_table, write_table
     from tmkit.formats.tmx_writer import write_tmx
-    from tmkit.formats.xliff import read_xliff, write_xliff
-    from tmkit.memory.model import Memory
+    from tmkit.formats.xliff import XliffReader, read_xliff, write_xliff
+    from tmkit.memory.model import Header, Memory, TranslationUnit
 
     inputs: list[str] = args.inputs
+    streamed: Iterable[TranslationUnit] | None = None  # units read as they are written, not held
     output: str = args.output
     target_lang = args.tgt or DEFAULT_TARGET_LANG
     out_kind = format_of(output)
@@ -243,6 +246,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
             source_lang = args.src or (
                 header_src if header_src and header_src != ALL_LANGUAGES else DEFAULT_SOURCE_LANG
             )
+        elif in_kind is FileFormat.XLIFF and out_kind is not FileFormat.XLIFF:
+            reader = XliffReader(inputs[0])
+            xliff_src, xliff_tgt = reader.languages()
+            source_lang = args.src or xliff_src
+            target_lang = args.tgt or xliff_tgt
+            memory, streamed = Memory(Header(srclang=xliff_src)), reader
         elif in_kind is FileFormat.XLIFF:
             memory, xliff_src, xliff_tgt = read_xliff(inputs[0])
             source_lang = args.src or xliff_src
@@ -258,7 +267,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
         error("convert takes one input file, or two line-aligned text files")
         return EXIT_USAGE
     if out_kind is FileFormat.TMX:
-        report = write_tmx(output, memory)
+        report = write_tmx(output, header=memory.header, units=memory.units if streamed is None else streamed)
         if report.illegal_chars_removed:
             print(f"tmkit: removed {report.illegal_chars_removed} XML-illegal characters", file=sys.stderr)
         print(f"wrote {report.units:,} units to {output}", file=sys.stderr)
@@ -267,7 +276,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
         print(f"wrote {count:,} units ({source_lang} → {target_lang}) to {output}", file=sys.stderr)
     else:
         rows = write_table(
-            output, memory, source_lang=source_lang, target_lang=target_lang, placeholders=args.placeholders
+            output,
+            memory.units if streamed is None else streamed,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            placeholders=args.placeholders,
         )
         print(f"wrote {rows:,} rows ({source_lang} → {target_lang}) to {output}", file=sys.stderr)
     return EXIT_OK

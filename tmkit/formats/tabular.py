@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -14,7 +15,7 @@ from tmkit.errors import InputError
 from tmkit.formats.kinds import FileFormat, format_of
 from tmkit.formats.text_files import iter_lines
 from tmkit.memory.langtags import lang_key
-from tmkit.memory.model import Memory, Note, Segment, Status, TranslationUnit, Variant
+from tmkit.memory.model import Note, Segment, Status, TranslationUnit, Variant
 
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _TSV_UNESCAPE_RE = re.compile(r"\\(.)")
@@ -127,7 +128,7 @@ def _row_unit(
 
 def write_table(
     path: str | os.PathLike[str] | Path,
-    memory: Memory,
+    units: Iterable[TranslationUnit],
     *,
     source_lang: str,
     target_lang: str,
@@ -143,7 +144,7 @@ def write_table(
     with atomic_write(path, newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n") if dialect == "csv" else None
         header = ["tuid", source_lang, target_lang, "status"]
-        for unit in [None, *memory.units]:
+        for unit in itertools.chain((None,), units):  # the header row, then the units as they come
             if unit is None:
                 cells = header
             else:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
 
 from lxml import etree
 
 from tmkit.atomic import atomic_write
 from tmkit.defaults import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS
 from tmkit.errors import InputError
+from tmkit.formats.tmx_reader import _syntax_error_details, segment_from_xml
+from tmkit.formats.tmx_writer import segment_to_xml
 from tmkit.formats.xml_safety import ILLEGAL_CHAR_RE, SAFE_XML_OPTIONS
 from tmkit.memory.model import (
     Content,
@@ -32,6 +36,9 @@ TMKIT_NS = "urn:tmkit"
 #: The status under a rejection (XLIFF has no place for both), as an extension attribute.
 STATUS_ATTR = f"{{{TMKIT_NS}}}status"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: A 2.x code's content as TMX inline markup, when it has sub-flows that 2.x's flat data cannot hold.
+CODE_MARKUP_ATTR_NAME = "tmkit:code"
+CODE_MARKUP_ATTR = f"{{{TMKIT_NS}}}code"
 #: Marks a rejected unit: a 1.2 note, a 2.x subState.
 REJECTED_MARK = "tmkit:rejected"
 DRAFT_SUBSTATE = "tmkit:draft"
@@ -166,6 +173,10 @@ def _inline_12(parent: Any, parts: tuple[Content, ...], ns: str, counter: list[i
             _inline_12(child, part.content, ns, counter)
         elif part.tag == "sub":
             child = etree.SubElement(parent, f"{{{ns}}}sub")
+            # TMX's type and datatype of a sub-flow are kept, in their order, as tmkit attributes.
+            for key_, value in attrs.items():
+                if ":" not in key_ and "{" not in key_:
+                    child.set(f"{{{TMKIT_NS}}}{key_}", value)
             _inline_12(child, part.content, ns, counter)
         else:  # hi and foreign wrappers: translatable text in a marker
             child = etree.SubElement(parent, f"{{{ns}}}mrk", mtype=attrs.get("type") or "x-tmkit-hi")
@@ -180,7 +191,8 @@ def _inline_2(parent: Any, parts: tuple[Content, ...], data: dict[str, str], cou
             _append_text(parent, part)
             continue
         if not part.is_code:
-            if part.tag == "sub":
+            if part.tag == "sub":  # a sub-flow outside a code (not valid TMX): its text at least is kept
+                _inline_2(parent, part.content, data, counter)
                 continue
             child = etree.SubElement(parent, f"{{{ns}}}mrk", id=f"m{len(data) + counter[0] + 1}")
             counter[0] += 1
@@ -206,6 +218,10 @@ def _inline_2(parent: Any, parts: tuple[Content, ...], data: dict[str, str], cou
         if part.get("type"):
             child.set("type", "fmt" if part.get("type") in ("bold", "italic", "ulined") else "other")
             child.set("subType", f"tmkit:{part.get('type')}")
+        if any(isinstance(inner, Inline) for inner in part.content):
+            # XLIFF 2 data is flat text, so a code's sub-flows (translatable text inside it) would be
+            # lost: the code's TMX markup goes in an extension attribute for tmkit to read back.
+            child.set(CODE_MARKUP_ATTR, segment_to_xml(Segment(part.content)))
 
 
 def _unit_id(unit: TranslationUnit, number: int) -> str:
@@ -387,8 +403,9 @@ def _content_12(elem: Any, path: str) -> list[Content]:
                 qname = etree.QName(name)
                 if qname.namespace == TMKIT_NS and qname.localname not in ("id", "tag"):
                     attrs.append((qname.localname, value))
-            order = {"i": 0, "x": 1, "pos": 2, "type": 3}
-            attrs.sort(key=lambda kv: order.get(kv[0], 9))
+            if tag != "sub":  # a sub-flow's attributes come back in the order they were written
+                order = {"i": 0, "x": 1, "pos": 2, "type": 3}
+                attrs.sort(key=lambda kv: order.get(kv[0], 9))
             parts.append(Inline(tmx_tag, tuple(attrs), normalize_content(inner)))
         elif tag == "mrk":
             mtype = child.get("mtype")
@@ -417,6 +434,9 @@ def _content_2(elem: Any, data: dict[str, str], path: str) -> list[Content]:
         if sub_type.startswith("tmkit:"):
             type_attr = (("type", sub_type[len("tmkit:") :]),)
         code_content: tuple[Content, ...] = (native,) if native else ()
+        markup = child.get(CODE_MARKUP_ATTR)
+        if markup is not None:
+            code_content = _code_markup(markup, path, child.sourceline)
         if tag == "ph":
             parts.append(Inline("ph", (("x", child.get("id") or "1"), *type_attr), code_content))
         elif tag == "sc":
@@ -446,38 +466,187 @@ def _content_2(elem: Any, data: dict[str, str], path: str) -> list[Content]:
     return parts
 
 
+def _code_markup(markup: str, path: str, line: int | None) -> tuple[Content, ...]:
+    """The content of a code kept as TMX markup (with its sub-flows) in `tmkit:code`."""
+    try:
+        return segment_from_xml(markup).content
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise InputError(f"unreadable {CODE_MARKUP_ATTR_NAME} attribute: {exc}", path=path, line=line) from None
+
+
 def _segment(parts: list[Content]) -> Segment:
     return Segment(normalize_content(parts))
 
 
-def _parse(path: str) -> Any:
-    parser = etree.XMLParser(**SAFE_XML_OPTIONS)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path=path) from None
-    if not data.strip():
-        raise InputError("the file is empty", path=path)
-    try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
-        message = (exc.msg or "malformed XML").split(", line ")[0]
-        raise InputError(f"not well-formed XML: {message}", path=path, line=line) from None
+class XliffReader:
+    """Reads the units of an XLIFF 1.2 or 2.x file one at a time, in bounded memory.
+
+    `languages` reads only the start of the file: the source and target language of the first
+    `<file>` (1.2) or of `<xliff>` (2.x), known before any unit. Iterating yields the units as
+    `TranslationUnit`s, each element freed once read; every iteration reads the file afresh.
+    Malformed XML, a DTD declaring entities, a root other than `<xliff>` and units tmkit cannot read
+    raise `InputError` naming file, line and column.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self.version: str | None = None
+        self.source_lang: str | None = None
+        self.target_lang: str | None = None
+        self.units_read = 0
+        self._namespace: str | None = None
+
+    def _error(self, message: str, line: int | None = None, column: int | None = None) -> InputError:
+        return InputError(message, path=self.path, line=line, column=column)
+
+    def _open(self) -> BinaryIO:
+        try:
+            return open(self.path, "rb")
+        except FileNotFoundError:
+            raise self._error("no such file") from None
+        except IsADirectoryError:
+            raise self._error("is a directory, not an XLIFF file") from None
+        except OSError as exc:
+            raise self._error(f"cannot read: {exc.strerror}") from None
+
+    def _reading_error(self, exc: Exception) -> InputError:
+        """The one-line error for a failure of the parser or of the file under it."""
+        if not isinstance(exc, etree.XMLSyntaxError):
+            return self._error(f"cannot read: {exc}")
+        line, column, message = _syntax_error_details(exc)
+        if message in ("Document is empty", "no element found"):
+            return self._error("the file is empty: no XLIFF content")
+        if message.startswith("Entity") and "not defined" in message:
+            message += " (XLIFF allows only &amp; &lt; &gt; &apos; &quot;)"
+        return self._error(f"not well-formed XML: {message}", line, column)
+
+    def _q(self, name: str) -> str:
+        return f"{{{self._namespace}}}{name}" if self._namespace else name
+
+    def languages(self) -> tuple[str, str]:
+        """The source and target language, read from the start of the file (before any unit)."""
+        if self.source_lang is None or self.target_lang is None:
+            with self._open() as handle:
+                try:
+                    self._read_start(handle)
+                except (etree.XMLSyntaxError, UnicodeDecodeError, LookupError, OSError) as exc:
+                    raise self._reading_error(exc) from None
+        assert self.source_lang is not None and self.target_lang is not None
+        return self.source_lang, self.target_lang
+
+    def _read_start(self, handle: BinaryIO) -> None:
+        """The root, the languages and the safety check, from as little of the file as holds them."""
+        etree.clear_error_log()  # the log is per thread: keep only this document's errors in it
+        context = etree.iterparse(handle, events=("start", "end"), **SAFE_XML_OPTIONS)
+        root: Any = None
+        # A problem with a start tag is raised at the next event: libxml2 reports the start of a tag
+        # cut off by the end of the file before it reports the truncation, the real problem.
+        problem: InputError | None = None
+        for event, elem in context:
+            if problem is not None:
+                raise problem
+            if root is None:
+                root = elem
+                dtd = elem.getroottree().docinfo.internalDTD
+                if dtd is not None and list(dtd.entities()):
+                    raise self._error("an entity declaration (XLIFF needs none): refused for safety", 1)
+                problem = self._check_root(root)
+                if problem is None and self._is_2:
+                    return
+                continue
+            if elem is root:  # the end of <xliff>, and no <file> in it
+                break
+            if elem.getparent() is not root:
+                continue
+            if event == "start" and elem.tag == self._q("file"):
+                source_lang = elem.get("source-language")
+                if source_lang:
+                    self.source_lang, self.target_lang = source_lang, elem.get("target-language") or "en"
+                    return
+                problem = self._error("<file> has no source-language", elem.sourceline)
+            elif event == "end":  # something other than <file> in <xliff>: free it and look on
+                elem.clear(keep_tail=False)
+                del root[0]
+        if problem is not None:
+            raise problem
+        if root is None:
+            raise self._error("the file is empty: no XLIFF content")
+        raise self._error("no <file> element", root.sourceline)
+
+    def _check_root(self, root: Any) -> InputError | None:
+        """Take the namespace, version and (2.x) languages from `<xliff>`; what is wrong with it, if anything."""
+        if _local(root) != "xliff":
+            return self._error(f"the root element is <{_local(root)}>, not <xliff>", root.sourceline)
+        self._namespace = etree.QName(root).namespace or ""
+        self.version = root.get("version", "")
+        if not self._is_2:
+            return None
+        source_lang = root.get("srcLang")
+        if not source_lang:
+            return self._error("<xliff> has no srcLang", root.sourceline)
+        self.source_lang, self.target_lang = source_lang, root.get("trgLang") or "en"
+        return None
+
+    @property
+    def _is_2(self) -> bool:
+        return self._namespace == XLIFF2_NS or (self.version or "").startswith("2")
+
+    def __iter__(self) -> Iterator[TranslationUnit]:
+        source_lang, target_lang = self.languages()
+        read_unit = _read_unit_2 if self._is_2 else _read_unit_12
+        names = _Names(self._namespace or "")
+        unit_tag = names.unit if self._is_2 else names.trans_unit
+        self.units_read = 0
+        with self._open() as handle:
+            etree.clear_error_log()
+            context = etree.iterparse(handle, events=("end",), tag=unit_tag, **SAFE_XML_OPTIONS)
+            try:
+                for _event, elem in context:
+                    unit = read_unit(elem, names, source_lang, target_lang, self.path)
+                    _free(elem)
+                    self.units_read += 1
+                    yield unit
+            except (etree.XMLSyntaxError, UnicodeDecodeError, LookupError, OSError) as exc:
+                raise self._reading_error(exc) from None
+
+
+def _free(elem: Any) -> None:
+    """Drop a unit just read, and everything before it in the document, so memory stays bounded."""
+    elem.clear(keep_tail=False)
+    node = elem
+    while (parent := node.getparent()) is not None:
+        while node.getprevious() is not None:
+            del parent[0]
+        node = parent
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """The qualified element names of one document's namespace, computed once per file."""
+
+    ns: str
+
+    def q(self, name: str) -> str:
+        return f"{{{self.ns}}}{name}" if self.ns else name
+
+    @property
+    def unit(self) -> str:
+        return self.q("unit")
+
+    @property
+    def trans_unit(self) -> str:
+        return self.q("trans-unit")
 
 
 def read_xliff(path: str | os.PathLike[str]) -> tuple[Memory, str, str]:
-    """Read an XLIFF 1.2 or 2.x file: a memory of its units, its source and its target language."""
-    name = os.fspath(path)
-    root = _parse(name)
-    if _local(root) != "xliff":
-        raise InputError(f"the root element is <{_local(root)}>, not <xliff>", path=name, line=root.sourceline)
-    ns = etree.QName(root).namespace or ""
-    version = root.get("version", "")
-    if ns == XLIFF2_NS or version.startswith("2"):
-        return _read_2(root, name)
-    return _read_12(root, name)
+    """Read a whole XLIFF 1.2 or 2.x file: a memory of its units, its source and its target language.
+
+    Callers that only go through the units once iterate an `XliffReader` instead.
+    """
+    reader = XliffReader(path)
+    source_lang, target_lang = reader.languages()
+    units = list(reader)
+    return Memory(Header(srclang=source_lang), units), source_lang, target_lang
 
 
 def _props_12(tu: Any) -> list[Prop]:
@@ -495,90 +664,68 @@ def _underlying(elem: Any, default: Status) -> Status:
         return default
 
 
-def _read_12(root: Any, path: str) -> tuple[Memory, str, str]:
-    ns = etree.QName(root).namespace
-    q = (lambda n: f"{{{ns}}}{n}") if ns else (lambda n: n)
-    files = root.findall(q("file"))
-    if not files:
-        raise InputError("no <file> element", path=path, line=root.sourceline)
-    source_lang = files[0].get("source-language")
-    if not source_lang:
-        raise InputError("<file> has no source-language", path=path, line=files[0].sourceline)
-    target_lang = files[0].get("target-language") or "en"
-    units: list[TranslationUnit] = []
-    for tu in root.iter(q("trans-unit")):
-        source = tu.find(q("source"))
+def _read_unit_12(tu: Any, names: _Names, source_lang: str, target_lang: str, path: str) -> TranslationUnit:
+    q = names.q
+    source = tu.find(q("source"))
+    if source is None:
+        raise InputError("<trans-unit> without <source>", path=path, line=tu.sourceline)
+    target = tu.find(q("target"))
+    has_target = target is not None and bool("".join(target.itertext()).strip() or len(target))
+    notes = list(tu.findall(q("note")))
+    rejected = any(n.get("from") == "tmkit" and (n.text or "") == REJECTED_MARK for n in notes)
+    status, label = status_from_xliff12(
+        target.get("state") if target is not None else None,
+        approved=tu.get("approved") == "yes",
+        has_target=has_target,
+    )
+    variants = [Variant(source_lang, _segment(_content_12(source, path)))]
+    if target is not None:
+        variants.append(Variant(target_lang, _segment(_content_12(target, path))))
+    unit = TranslationUnit(variants=variants, tuid=tu.get("id"), line=tu.sourceline)
+    unit.status = _underlying(tu, Status.DRAFT) if rejected else status
+    unit.rejected = rejected
+    unit.status_label = None if rejected else label
+    unit.props = _props_12(tu)
+    unit.notes = [Note(n.text or "") for n in notes if not (n.get("from") == "tmkit" and n.text == REJECTED_MARK)]
+    return unit
+
+
+def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str, path: str) -> TranslationUnit:
+    q = names.q
+    data = {d.get("id"): "".join(d.itertext()) for d in unit_el.iter(q("data"))}
+    props = [Prop(m.get("type") or "x-unknown", m.text or "") for m in unit_el.iter(f"{{{MDA_NS}}}meta")]
+    notes = [Note(n.text or "") for n in unit_el.iter(q("note"))]
+    if unit_el.find(q("segment")) is None:
+        raise InputError("<unit> without <segment>", path=path, line=unit_el.sourceline)
+    source_parts: list[Content] = []
+    target_parts: list[Content] = []
+    has_target = False
+    states: list[tuple[str | None, str | None]] = []
+    for child in unit_el:
+        if not isinstance(child.tag, str) or _local(child) not in ("segment", "ignorable"):
+            continue
+        source = child.find(q("source"))
         if source is None:
-            raise InputError("<trans-unit> without <source>", path=path, line=tu.sourceline)
-        target = tu.find(q("target"))
-        has_target = target is not None and bool("".join(target.itertext()).strip() or len(target))
-        notes = [n for n in tu.findall(q("note"))]
-        rejected = any(n.get("from") == "tmkit" and (n.text or "") == REJECTED_MARK for n in notes)
-        status, label = status_from_xliff12(
-            target.get("state") if target is not None else None,
-            approved=tu.get("approved") == "yes",
-            has_target=has_target,
-        )
-        variants = [Variant(source_lang, _segment(_content_12(source, path)))]
+            raise InputError(f"<{_local(child)}> without <source>", path=path, line=child.sourceline)
+        source_parts.extend(_content_2(source, data, path))
+        target = child.find(q("target"))
         if target is not None:
-            variants.append(Variant(target_lang, _segment(_content_12(target, path))))
-        unit = TranslationUnit(variants=variants, tuid=tu.get("id"), line=tu.sourceline)
-        unit.status = _underlying(tu, Status.DRAFT) if rejected else status
-        unit.rejected = rejected
-        unit.status_label = None if rejected else label
-        unit.props = _props_12(tu)
-
-        unit.notes = [Note(n.text or "") for n in notes if not (n.get("from") == "tmkit" and n.text == REJECTED_MARK)]
-        units.append(unit)
-    return Memory(Header(srclang=source_lang), units), source_lang, target_lang
-
-
-def _read_2(root: Any, path: str) -> tuple[Memory, str, str]:
-    ns = etree.QName(root).namespace
-    q = (lambda n: f"{{{ns}}}{n}") if ns else (lambda n: n)
-    source_lang = root.get("srcLang")
-    if not source_lang:
-        raise InputError("<xliff> has no srcLang", path=path, line=root.sourceline)
-    target_lang = root.get("trgLang") or "en"
-    units: list[TranslationUnit] = []
-
-    for unit_el in root.iter(q("unit")):
-        data = {d.get("id"): "".join(d.itertext()) for d in unit_el.iter(q("data"))}
-        props = [Prop(m.get("type") or "x-unknown", m.text or "") for m in unit_el.iter(f"{{{MDA_NS}}}meta")]
-        notes = [Note(n.text or "") for n in unit_el.iter(q("note"))]
-        segments = unit_el.findall(q("segment"))
-        if not segments:
-            raise InputError("<unit> without <segment>", path=path, line=unit_el.sourceline)
-        source_parts: list[Content] = []
-        target_parts: list[Content] = []
-        has_target = False
-        states: list[tuple[str | None, str | None]] = []
-        for child in unit_el:
-            if not isinstance(child.tag, str) or _local(child) not in ("segment", "ignorable"):
-                continue
-            source = child.find(q("source"))
-            if source is None:
-                raise InputError(f"<{_local(child)}> without <source>", path=path, line=child.sourceline)
-            source_parts.extend(_content_2(source, data, path))
-            target = child.find(q("target"))
-            if target is not None:
-                has_target = True
-                target_parts.extend(_content_2(target, data, path))
-            elif _local(child) == "ignorable":
-                target_parts.extend(_content_2(source, data, path))
-            if _local(child) == "segment":
-                states.append((child.get("state"), child.get("subState")))
-        # A unit of several segments takes its least advanced segment's status.
-        decided = [status_from_xliff2(s, sub, has_target=has_target) for s, sub in states]
-        status, rejected = min(decided, key=lambda d: d[0].rank)
-        rejected = any(r for _, r in decided)
-        variants = [Variant(source_lang, _segment(source_parts))]
-        if has_target:
-            variants.append(Variant(target_lang, _segment(target_parts)))
-        unit = TranslationUnit(variants=variants, tuid=unit_el.get("id"), line=unit_el.sourceline)
-        unit.status = _underlying(unit_el, status) if rejected else status
-        unit.rejected = rejected
-        unit.props = props
-        unit.notes = notes
-        units.append(unit)
-    return Memory(Header(srclang=source_lang), units), source_lang, target_lang
+            has_target = True
+            target_parts.extend(_content_2(target, data, path))
+        elif _local(child) == "ignorable":
+            target_parts.extend(_content_2(source, data, path))
+        if _local(child) == "segment":
+            states.append((child.get("state"), child.get("subState")))
+    # A unit of several segments takes its least advanced segment's status.
+    decided = [status_from_xliff2(s, sub, has_target=has_target) for s, sub in states]
+    status, rejected = min(decided, key=lambda d: d[0].rank)
+    rejected = any(r for _, r in decided)
+    variants = [Variant(source_lang, _segment(source_parts))]
+    if has_target:
+        variants.append(Variant(target_lang, _segment(target_parts)))
+    unit = TranslationUnit(variants=variants, tuid=unit_el.get("id"), line=unit_el.sourceline)
+    unit.status = _underlying(unit_el, status) if rejected else status
+    unit.rejected = rejected
+    unit.props = props
+    unit.notes = notes
+    return unit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -12,7 +13,7 @@ from tmkit.formats.kinds import FileFormat, format_of
 from tmkit.formats.tabular import unescape_tsv
 from tmkit.formats.text_files import iter_lines, read_lines
 from tmkit.formats.tmx_reader import TmxReader
-from tmkit.formats.xliff import read_xliff
+from tmkit.formats.xliff import XliffReader
 from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG, lang_key, lang_matches
 from tmkit.memory.model import Segment, TranslationUnit
 from tmkit.quality.defaults import PairBy
@@ -261,7 +262,7 @@ def _located(unit: TranslationUnit, lang: str, path: str) -> LocatedText | None:
 
 
 def _unit_streams(
-    units: Sequence[TranslationUnit],
+    units: Iterable[TranslationUnit],
     path: str,
     file_format: FileFormat,
     *,
@@ -318,11 +319,14 @@ def read_xliff_streams(
 
     The languages are ``source_lang`` and ``target_lang``, else the file's own.
     """
-    memory, file_src, file_tgt = read_xliff(path)
-    if not memory.units:
+    reader = XliffReader(path)
+    file_src, file_tgt = reader.languages()
+    units = iter(reader)  # streamed: only the texts are kept, not the document
+    first = next(units, None)
+    if first is None:
         raise InputError("no translation units", path=path)
     return _unit_streams(
-        memory.units,
+        itertools.chain((first,), units),
         path,
         FileFormat.XLIFF,
         source_lang=source_lang or file_src,
