@@ -298,6 +298,7 @@ print(json.dumps([[m.as_dict() for m in Matcher([index]).match(q, score_cutoff=5
 """
 
 
+@pytest.mark.slow
 def test_two_processes_building_at_once_both_answer_right(tmp_path: Path) -> None:
     path = _memory(tmp_path / "tm.tmx", 3000)
     queries = _queries()

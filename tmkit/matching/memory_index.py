@@ -253,7 +253,7 @@ class MemoryIndex:
     # -- the cache on disk ----------------------------------------------------------------------
 
     def save(self, folder: str | os.PathLike[str], *, fingerprint: dict[str, object]) -> None:
-        """Write the index into ``folder`` atomically (a temporary folder renamed into place).
+        """Write the index into ``folder`` as one step (a staging folder renamed into place).
 
         The metadata records the size and CRC-32 of every file and a checksum of itself, so that
         `load` can tell a damaged cache from a sound one.
@@ -279,9 +279,9 @@ class MemoryIndex:
                     arrays[_saved_name(_Saved.COLUMN, column, "blob")] = strings.blob
                 else:
                     name = _saved_name(_Saved.COLUMN, column, "bin")
-                    files[name] = _write_synced(staging / name, strings.blob.tobytes())
+                    files[name] = _write_checked(staging / name, strings.blob.tobytes())
             for name, array in arrays.items():
-                files[f"{name}.npy"] = _write_synced(staging / f"{name}.npy", array)
+                files[f"{name}.npy"] = _write_checked(staging / f"{name}.npy", array)
             body = {
                 "format": INDEX_FORMAT,
                 "name": self.name,
@@ -294,7 +294,7 @@ class MemoryIndex:
             }
             meta = {**body, _META_CHECKSUM: _meta_checksum(body)}
             text = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
-            _write_synced(staging / META_FILE, text)
+            _write_checked(staging / META_FILE, text)
             os.chmod(staging, 0o777 & ~_umask())
             _replace_folder(staging, target)
         except BaseException:
@@ -440,8 +440,8 @@ def _read_checked_array(path: Path, size: int, crc: int) -> Any:
 
     Checked and parsed from one read, so the bytes used are the bytes checked.
     """
-    data = bytearray(size)
-    view = memoryview(data)
+    data = np.empty(size, dtype=np.uint8)  # not zero-filled: every byte is read into it
+    view = data.data
     done = 0
     try:
         with open(path, "rb", buffering=0) as handle:
@@ -452,17 +452,20 @@ def _read_checked_array(path: Path, size: int, crc: int) -> Any:
                 done += read
     except OSError as exc:
         raise UnusableCache(f"{path.name}: {exc.strerror or exc}", damaged=True) from None
-    if done != size or zlib.crc32(data) != crc:
+    if done != size or zlib.crc32(view) != crc:
         raise UnusableCache(f"{path.name}: checksum mismatch", damaged=True)
-    header = io.BytesIO(view[:_NPY_HEADER_BYTES])
+    header = io.BytesIO(view[:_NPY_HEADER_BYTES].tobytes())
     version = np.lib.format.read_magic(header)
     read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
     shape, fortran_order, dtype = read_header(header)
     if dtype.hasobject:
         raise UnusableCache(f"{path.name}: holds Python objects", damaged=True)
     count = int(np.prod(shape, dtype=np.int64))
-    array = np.frombuffer(data, dtype=dtype, count=count, offset=header.tell())
-    return array.reshape(shape, order="F" if fortran_order else "C")
+    body = data[header.tell() : header.tell() + count * dtype.itemsize]
+    if len(body) != count * dtype.itemsize:
+        raise ValueError(f"{path.name}: shorter than its header says")
+    # np.save pads the header to a multiple of 64 bytes, so the data is aligned for any dtype.
+    return body.view(dtype).reshape(shape, order="F" if fortran_order else "C")
 
 
 def _umask() -> int:
@@ -524,15 +527,18 @@ def _crc32_of(handle: io.RawIOBase | io.BufferedIOBase, buffer: bytearray) -> in
     return crc
 
 
-def _write_synced(path: Path, content: bytes | npt.NDArray[np.generic]) -> dict[str, int]:
-    """Write a cache file (bytes, or an array as ``.npy``), fsync it, and give its size and CRC-32 as on disk."""
+def _write_checked(path: Path, content: bytes | npt.NDArray[np.generic]) -> dict[str, int]:
+    """Write a cache file (bytes, or an array as ``.npy``) and give its size and CRC-32 as they are on disk.
+
+    Not fsynced: whatever a power cut leaves half-written fails its checksum at the next load and
+    is rebuilt, so a cache needs no durability of its own (and a million-entry index saves seconds sooner).
+    """
     with open(path, "w+b") as handle:
         if isinstance(content, bytes):
             handle.write(content)
         else:
             np.save(handle, content)
         handle.flush()
-        os.fsync(handle.fileno())
         handle.seek(0)
         # Read back rather than checksum the arrays in memory: np.save adds a header, and what counts is the file.
         return {"size": os.fstat(handle.fileno()).st_size, "crc32": _crc32_of(handle, bytearray(HASH_BUFFER_BYTES))}
@@ -651,7 +657,6 @@ def _replace_folder(staging: Path, target: Path) -> None:
             replaced = None
     try:
         os.replace(staging, target)
-        _fsync_folder(target.parent)
     finally:
         if replaced is not None:
             if replaced.is_dir() and not replaced.is_symlink():
@@ -659,16 +664,6 @@ def _replace_folder(staging: Path, target: Path) -> None:
             else:
                 with contextlib.suppress(OSError):
                     replaced.unlink()
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (where the platform can open a folder)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def cache_folder(path: Path, source_lang: str, target_lang: str) -> Path:
