@@ -119,7 +119,7 @@ def test_an_edit_whose_unit_is_gone_is_set_aside_never_put_elsewhere(work: Path)
     assert changed == [25] and document.rows[25].target_text == "Edit of a kept unit."
 
 
-def test_conflict_with_the_file_on_disk_keeps_both_versions(work: Path, tmp_path: Path) -> None:
+def test_conflict_with_the_file_on_disk_keeps_both_versions(work: Path) -> None:
     path = work / "article.tmx"
     _crashed_session(path, {24: "Ours."})
     journal = journal_path(path).read_bytes()
