@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from lxml import etree
@@ -32,6 +31,7 @@ from tmkit.memory.model import (
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
+MDA_META = f"{{{MDA_NS}}}meta"
 TMKIT_NS = "urn:tmkit"
 #: The status under a rejection (XLIFF has no place for both), as an extension attribute.
 STATUS_ATTR = f"{{{TMKIT_NS}}}status"
@@ -359,7 +359,8 @@ def unit_prop(unit: TranslationUnit, prop_type: str) -> str | None:
 
 
 def _local(elem: Any) -> str:
-    return str(etree.QName(elem).localname)
+    tag: str = elem.tag  # "{namespace}name" or "name"
+    return tag[tag.find("}") + 1 :]
 
 
 def _content_12(elem: Any, path: str) -> list[Content]:
@@ -620,22 +621,20 @@ def _free(elem: Any) -> None:
         node = parent
 
 
-@dataclass(frozen=True, slots=True)
 class _Names:
     """The qualified element names of one document's namespace, computed once per file."""
 
-    ns: str
+    __slots__ = ("data", "ignorable", "note", "ns", "segment", "source", "target", "trans_unit", "unit")
+
+    def __init__(self, ns: str) -> None:
+        self.ns = ns
+        self.unit, self.trans_unit = self.q("unit"), self.q("trans-unit")
+        self.segment, self.ignorable = self.q("segment"), self.q("ignorable")
+        self.source, self.target = self.q("source"), self.q("target")
+        self.note, self.data = self.q("note"), self.q("data")
 
     def q(self, name: str) -> str:
         return f"{{{self.ns}}}{name}" if self.ns else name
-
-    @property
-    def unit(self) -> str:
-        return self.q("unit")
-
-    @property
-    def trans_unit(self) -> str:
-        return self.q("trans-unit")
 
 
 def read_xliff(path: str | os.PathLike[str]) -> tuple[Memory, str, str]:
@@ -665,13 +664,12 @@ def _underlying(elem: Any, default: Status) -> Status:
 
 
 def _read_unit_12(tu: Any, names: _Names, source_lang: str, target_lang: str, path: str) -> TranslationUnit:
-    q = names.q
-    source = tu.find(q("source"))
+    source = tu.find(names.source)
     if source is None:
         raise InputError("<trans-unit> without <source>", path=path, line=tu.sourceline)
-    target = tu.find(q("target"))
+    target = tu.find(names.target)
     has_target = target is not None and bool("".join(target.itertext()).strip() or len(target))
-    notes = list(tu.findall(q("note")))
+    notes = tu.findall(names.note)
     rejected = any(n.get("from") == "tmkit" and (n.text or "") == REJECTED_MARK for n in notes)
     status, label = status_from_xliff12(
         target.get("state") if target is not None else None,
@@ -691,30 +689,38 @@ def _read_unit_12(tu: Any, names: _Names, source_lang: str, target_lang: str, pa
 
 
 def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str, path: str) -> TranslationUnit:
-    q = names.q
-    data = {d.get("id"): "".join(d.itertext()) for d in unit_el.iter(q("data"))}
-    props = [Prop(m.get("type") or "x-unknown", m.text or "") for m in unit_el.iter(f"{{{MDA_NS}}}meta")]
-    notes = [Note(n.text or "") for n in unit_el.iter(q("note"))]
-    if unit_el.find(q("segment")) is None:
+    data: dict[str, str] = {}
+    props: list[Prop] = []
+    notes: list[Note] = []
+    # One walk for the code data, metadata and notes, wherever they sit in the unit.
+    for elem in unit_el.iter(names.data, MDA_META, names.note):
+        if elem.tag == names.data:
+            data[elem.get("id")] = "".join(elem.itertext())
+        elif elem.tag == names.note:
+            notes.append(Note(elem.text or ""))
+        else:
+            props.append(Prop(elem.get("type") or "x-unknown", elem.text or ""))
+    if unit_el.find(names.segment) is None:
         raise InputError("<unit> without <segment>", path=path, line=unit_el.sourceline)
     source_parts: list[Content] = []
     target_parts: list[Content] = []
     has_target = False
     states: list[tuple[str | None, str | None]] = []
     for child in unit_el:
-        if not isinstance(child.tag, str) or _local(child) not in ("segment", "ignorable"):
+        is_segment = child.tag == names.segment
+        if not is_segment and child.tag != names.ignorable:
             continue
-        source = child.find(q("source"))
+        source = child.find(names.source)
         if source is None:
             raise InputError(f"<{_local(child)}> without <source>", path=path, line=child.sourceline)
         source_parts.extend(_content_2(source, data, path))
-        target = child.find(q("target"))
+        target = child.find(names.target)
         if target is not None:
             has_target = True
             target_parts.extend(_content_2(target, data, path))
-        elif _local(child) == "ignorable":
+        elif not is_segment:  # an ignorable's text (white space between segments) is in both languages
             target_parts.extend(_content_2(source, data, path))
-        if _local(child) == "segment":
+        if is_segment:
             states.append((child.get("state"), child.get("subState")))
     # A unit of several segments takes its least advanced segment's status.
     decided = [status_from_xliff2(s, sub, has_target=has_target) for s, sub in states]
