@@ -16,7 +16,7 @@ from sacrebleu.metrics.ter import TER
 from sacrebleu.significance import PairedTest
 
 from tmkit.errors import InputError, ParameterError, TmkitError
-from tmkit.quality.defaults import DEFAULT_METRICS
+from tmkit.quality.defaults import DEFAULT_METRICS, MetricOptions
 from tmkit.quality.gates import (
     Gate,
     GateKind,
@@ -125,7 +125,9 @@ def test_corpus_and_segment_scores_equal_sacrebleu(
         assert got.score == expected.score, (name, key)
         assert got.name == expected.name
         assert got.sacrebleu_signature == expected_metric.get_signature().format()
-        assert got.signature == f"{got.sacrebleu_signature}|tmkit-norm:none|tmkit-align:position"
+        # The options sacrebleu's signature leaves out come first: BLEU's n-gram order, chrF's beta.
+        options = {"bleu": "tmkit-ngram:4|", "chrf": "tmkit-beta:2|", "chrf++": "tmkit-beta:2|"}.get(key, "")
+        assert got.signature == f"{got.sacrebleu_signature}|{options}tmkit-norm:none|tmkit-align:position"
         # Per segment: sacrebleu's sentence_score (BLEU with effective order, as sentence BLEU needs).
         sentence_metric = _sacrebleu_metric(key, tok, effective_order=True)
         for index, hyp in enumerate(hyps):
@@ -235,6 +237,84 @@ def test_any_corpus_scores_as_sacrebleu(pairs: list[tuple[str, str]]) -> None:
     assert result["bleu"].score == BLEU(tokenize="intl").corpus_score(hyps, refs).score
     sentence = CHRF()
     assert list(result["chrf"].segment_scores) == [sentence.sentence_score(h, [r]).score for h, r in pairs]
+
+
+# -- sacrebleu's options: each set alone, then all at once; expected from sacrebleu's own objects --
+OPTION_CASES: list[tuple[str, dict[str, Any], str, dict[str, Any]]] = [
+    # (tmkit metric key, tmkit options, BLEU tokenizer, sacrebleu keyword arguments)
+    ("bleu", {"smooth_method": "floor"}, "13a", {"smooth_method": "floor"}),
+    ("bleu", {"smooth_method": "floor", "smooth_value": 0.3}, "13a", {"smooth_method": "floor", "smooth_value": 0.3}),
+    ("bleu", {"smooth_method": "add-k", "smooth_value": 2}, "13a", {"smooth_method": "add-k", "smooth_value": 2}),
+    ("bleu", {"smooth_method": "none"}, "13a", {"smooth_method": "none"}),
+    ("bleu", {"lowercase": True}, "13a", {"lowercase": True}),
+    ("bleu", {"max_ngram_order": 2}, "intl", {"max_ngram_order": 2}),
+    ("bleu", {"max_ngram_order": 7}, "char", {"max_ngram_order": 7}),
+    ("bleu", {"effective_order": True}, "13a", {"effective_order": True}),
+    ("bleu", {}, "zh", {}),
+    ("bleu", {}, "none", {}),
+    ("chrf", {"chrf_char_order": 3}, "13a", {"char_order": 3}),
+    ("chrf", {"chrf_char_order": 0, "chrf_word_order": 3}, "13a", {"char_order": 0, "word_order": 3}),
+    ("chrf", {"chrf_word_order": 1}, "13a", {"word_order": 1}),
+    ("chrf", {"chrf_beta": 1}, "13a", {"beta": 1}),
+    ("chrf", {"chrf_beta": 0}, "13a", {"beta": 0}),
+    ("chrf", {"chrf_whitespace": True}, "13a", {"whitespace": True}),
+    ("chrf", {"chrf_lowercase": True}, "13a", {"lowercase": True}),
+    ("chrf", {"chrf_eps_smoothing": True}, "13a", {"eps_smoothing": True}),
+    ("chrf++", {"chrf_beta": 3, "chrf_char_order": 4}, "13a", {"beta": 3, "char_order": 4, "word_order": 2}),
+    ("ter", {"ter_case_sensitive": True}, "13a", {"case_sensitive": True}),
+    ("ter", {"ter_normalized": True}, "13a", {"normalized": True}),
+    ("ter", {"ter_no_punct": True}, "13a", {"no_punct": True}),
+    ("ter", {"ter_normalized": True, "ter_asian_support": True}, "13a", {"normalized": True, "asian_support": True}),
+    ("ter", {"ter_no_punct": True, "ter_asian_support": True}, "13a", {"no_punct": True, "asian_support": True}),
+]
+OPTION_HYPS = [
+    "The Cat sat on the mat (again).",
+    "وقال الوزير، إن الاتفاق مهم؟",
+    "美众院公布对特朗普",
+    "It's 4.2 percent!",
+    "",
+]
+OPTION_REFS = [
+    ["the cat is on the mat again.", "قال الوزير إن الاتفاق مهم جدا", "美众院公布对特", "it is 4.2 per cent", "empty"],
+    ["A cat sat on a mat.", "وأكد الوزير أهمية الاتفاق", "众院公布", "It's 4.2%!", "nothing"],
+]
+
+
+def _sacrebleu_with(key: str, tokenize: str, keywords: dict[str, Any], *, effective_order: bool = False) -> Any:
+    if key in ("chrf", "chrf++"):
+        return CHRF(**keywords)
+    if key == "bleu":
+        return BLEU(tokenize=tokenize, **{"effective_order": effective_order, **keywords})
+    return TER(**keywords)
+
+
+@pytest.mark.parametrize(("key", "options", "tokenize", "keywords"), OPTION_CASES, ids=str)
+def test_every_sacrebleu_option_scores_as_sacrebleu(
+    key: str, options: dict[str, Any], tokenize: str, keywords: dict[str, Any]
+) -> None:
+    chosen = MetricOptions(**options)
+    result = score_corpus(OPTION_HYPS, OPTION_REFS, metrics=[key], tokenize=tokenize, options=chosen)[key]
+    expected_metric = _sacrebleu_with(key, tokenize, keywords)
+    expected = expected_metric.corpus_score(OPTION_HYPS, OPTION_REFS)
+    assert result.score == expected.score
+    assert result.name == expected.name
+    assert result.sacrebleu_signature == expected_metric.get_signature().format()
+    sentence_metric = _sacrebleu_with(key, tokenize, keywords, effective_order=True)
+    for index, hyp in enumerate(OPTION_HYPS):
+        refs = [stream[index] for stream in OPTION_REFS]
+        assert result.segment_scores[index] == sentence_metric.sentence_score(hyp, refs).score
+        assert segment_score(hyp, refs, metric=key, tokenize=tokenize, options=chosen) == result.segment_scores[index]
+    # The paired test scores with the same options.
+    baseline = [" ".join(h.split()[:2]) for h in OPTION_HYPS]
+    paired = compare_systems(OPTION_HYPS, baseline, OPTION_REFS, metrics=[key], tokenize=tokenize, samples=20)
+    with_options = compare_systems(
+        OPTION_HYPS, baseline, OPTION_REFS, metrics=[key], tokenize=tokenize, samples=20, options=chosen
+    )
+    assert with_options[key].score == expected.score
+    assert with_options[key].name == expected.name
+    assert with_options[key].baseline_score == expected_metric.corpus_score(baseline, OPTION_REFS).score
+    # Every option reaches the signature (sacrebleu's fields, or tmkit-ngram and tmkit-beta).
+    assert (with_options[key].signature != paired[key].signature) == bool(options)
 
 
 def test_segment_score_is_sentence_score() -> None:

@@ -15,13 +15,21 @@ from tmkit.errors import InputError
 from tmkit.quality.defaults import (
     DEFAULT_ALPHA,
     DEFAULT_BOOTSTRAP_SAMPLES,
+    DEFAULT_CHRF_BETA,
+    DEFAULT_CHRF_CHAR_ORDER,
+    DEFAULT_CHRF_WORD_ORDER,
     DEFAULT_FAIL_ON,
+    DEFAULT_MAX_NGRAM_ORDER,
     DEFAULT_METRICS,
+    DEFAULT_SMOOTH_METHOD,
     DEFAULT_WORST,
     METRIC_KEYS,
     NORMALIZATIONS,
     OFFLINE_TOKENIZERS,
     REPORT_KINDS,
+    SMOOTH_METHODS,
+    SMOOTH_VALUE_DEFAULTS,
+    MetricOptions,
     PairBy,
     ReportKind,
     Severity,
@@ -37,6 +45,7 @@ examples:
   tmkit score testset.tsv --baseline last.json --max-drop chrf=1 --report junit:score.xml
   tmkit score memory.tmx --hyp-prop x-mt --normalize ar --ci
   tmkit score --ref ref.txt --hyp new.txt --compare old.txt --fail-if-worse
+  tmkit score --ref ref.txt --hyp mt.txt --metrics bleu,chrf,ter --smooth-method floor --chrf-beta 3 --ter-normalized
 
 exit codes: 0 every gate met, 1 a gate not met, 2 usage or input error, 3 internal error
 """
@@ -87,11 +96,6 @@ def register(commands: Any) -> None:
     )
     p.add_argument("--primary", metavar="METRIC", help="the metric that ranks the worst segments (default: the first)")
     p.add_argument(
-        "--tokenize",
-        choices=OFFLINE_TOKENIZERS,
-        help="BLEU's tokenizer (default: intl for an Arabic target, 13a otherwise)",
-    )
-    p.add_argument(
         "--normalize",
         choices=("none", *NORMALIZATIONS),
         default="none",
@@ -107,6 +111,7 @@ def register(commands: Any) -> None:
         metavar="N",
         help=f"add 95%% bootstrap confidence intervals ({DEFAULT_BOOTSTRAP_SAMPLES} resamples, or N)",
     )
+    _add_metric_options(p)
     gates = p.add_argument_group("gates (exit 1 when one is not met)")
     gates.add_argument("--min", action="append", default=[], metavar="METRIC=N", help="e.g. chrf=55, bleu=20")
     gates.add_argument("--max", action="append", default=[], metavar="METRIC=N", help="e.g. ter=60")
@@ -173,6 +178,106 @@ def register(commands: Any) -> None:
     p.add_argument("--list-checks", action="store_true", help="list the checks with their ids and severities")
     _add_report_options(p)
     p.set_defaults(handler=cmd_qa)
+
+
+def _add_metric_options(p: argparse.ArgumentParser) -> None:
+    """sacrebleu's metric options, with its flag names (and short forms) and defaults."""
+    bleu = p.add_argument_group("BLEU (sacrebleu's options and defaults)")
+    bleu.add_argument(
+        "--tokenize",
+        "-tok",
+        choices=OFFLINE_TOKENIZERS,
+        help="tokenizer (default: intl for an Arabic target, 13a otherwise; ja-mecab and ko-mecab need "
+        "sacrebleu[ja] or sacrebleu[ko])",
+    )
+    bleu.add_argument(
+        "--smooth-method",
+        "-s",
+        choices=SMOOTH_METHODS,
+        default=DEFAULT_SMOOTH_METHOD,
+        help="smoothing: exponential decay, floor (increment zero counts), add-k, or none (default: %(default)s)",
+    )
+    defaults = ", ".join(f"{method} {value:g}" for method, value in SMOOTH_VALUE_DEFAULTS.items())
+    bleu.add_argument(
+        "--smooth-value",
+        "-sv",
+        type=float,
+        metavar="X",
+        help=f"the value of floor and add-k smoothing (default: {defaults})",
+    )
+    bleu.add_argument("--lowercase", "-lc", action="store_true", help="case-insensitive BLEU")
+    bleu.add_argument(
+        "--max-ngram-order",
+        type=int,
+        default=DEFAULT_MAX_NGRAM_ORDER,
+        metavar="N",
+        help="the largest n-gram order (default: %(default)s)",
+    )
+    bleu.add_argument(
+        "--effective-order",
+        action="store_true",
+        help="leave out n-gram orders without matches in the corpus score (segment BLEU always does)",
+    )
+    chrf = p.add_argument_group("chrF and chrF++ (sacrebleu's options and defaults)")
+    chrf.add_argument(
+        "--chrf-char-order",
+        "-cc",
+        type=int,
+        default=DEFAULT_CHRF_CHAR_ORDER,
+        metavar="N",
+        help="character n-gram order (default: %(default)s)",
+    )
+    chrf.add_argument(
+        "--chrf-word-order",
+        "-cw",
+        type=int,
+        default=DEFAULT_CHRF_WORD_ORDER,
+        metavar="N",
+        help="word n-gram order of chrf (default: %(default)s; chrf++ is always 2)",
+    )
+    chrf.add_argument(
+        "--chrf-beta",
+        type=int,
+        default=DEFAULT_CHRF_BETA,
+        metavar="N",
+        help="weight of recall against precision (default: %(default)s)",
+    )
+    chrf.add_argument("--chrf-whitespace", action="store_true", help="keep whitespace in character n-grams")
+    chrf.add_argument("--chrf-lowercase", action="store_true", help="case-insensitive chrF")
+    chrf.add_argument(
+        "--chrf-eps-smoothing",
+        action="store_true",
+        help="epsilon smoothing (as chrF++.py, NLTK and Moses) instead of effective order",
+    )
+    ter = p.add_argument_group("TER (sacrebleu's options and defaults: TERCOM's)")
+    ter.add_argument("--ter-case-sensitive", action="store_true", help="case-sensitive TER")
+    ter.add_argument(
+        "--ter-asian-support",
+        action="store_true",
+        help="split CJK characters (with --ter-normalized or --ter-no-punct)",
+    )
+    ter.add_argument("--ter-no-punct", action="store_true", help="remove punctuation")
+    ter.add_argument("--ter-normalized", action="store_true", help="basic normalization and tokenization")
+
+
+def _metric_options(args: argparse.Namespace) -> MetricOptions:
+    return MetricOptions(
+        smooth_method=args.smooth_method,
+        smooth_value=args.smooth_value,
+        lowercase=args.lowercase,
+        max_ngram_order=args.max_ngram_order,
+        effective_order=args.effective_order,
+        chrf_char_order=args.chrf_char_order,
+        chrf_word_order=args.chrf_word_order,
+        chrf_beta=args.chrf_beta,
+        chrf_whitespace=args.chrf_whitespace,
+        chrf_lowercase=args.chrf_lowercase,
+        chrf_eps_smoothing=args.chrf_eps_smoothing,
+        ter_case_sensitive=args.ter_case_sensitive,
+        ter_normalized=args.ter_normalized,
+        ter_no_punct=args.ter_no_punct,
+        ter_asian_support=args.ter_asian_support,
+    )
 
 
 def _add_input_options(p: argparse.ArgumentParser, *, score: bool) -> None:
@@ -262,6 +367,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     reports = parse_report_specs(args.report)
     if args.worst < 0:
         raise InputError("--worst must be at least 0")
+    options = _metric_options(args)
     outcome = run_score(
         input_path=args.input,
         references=args.ref,
@@ -285,6 +391,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         samples=args.samples,
         alpha=args.alpha,
         fail_if_worse=args.fail_if_worse,
+        options=options,
     )
     if outcome.evalset.skipped:
         warn(f"left out {len(outcome.evalset.skipped)} segments without hypothesis or reference (--skip-missing)")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tmkit.errors import ParameterError
@@ -12,8 +13,10 @@ from tmkit.quality.defaults import (
     DEFAULT_ALPHA,
     DEFAULT_BOOTSTRAP_SAMPLES,
     DEFAULT_FAIL_ON,
+    DEFAULT_METRIC_OPTIONS,
     DEFAULT_METRICS,
     NORMALIZATIONS,
+    MetricOptions,
     PairBy,
     Severity,
 )
@@ -134,6 +137,7 @@ def run_score(
     samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
     alpha: float = DEFAULT_ALPHA,
     fail_if_worse: bool = False,
+    options: MetricOptions = DEFAULT_METRIC_OPTIONS,
 ) -> ScoreOutcome:
     """Score a system's output against references and decide the gates.
 
@@ -142,14 +146,15 @@ def run_score(
     leaves out segments without hypothesis or reference instead of failing. ``metrics`` are
     scored (``primary`` ranks segments; default the first) with BLEU's ``tokenize``, after
     tmkit's ``normalize`` (`ar` or `en`) when given, with ``confidence`` bootstrap resamples for
-    intervals (0: none). Gates: ``minimum``, ``maximum`` and ``max_drop`` specs (`chrf=55`), the
+    intervals (0: none), and sacrebleu's metric ``options`` (see `MetricOptions`). Gates:
+    ``minimum``, ``maximum`` and ``max_drop`` specs (`chrf=55`), the
     drop measured from the ``baseline`` report; ``compare_with`` names another system's output
     for sacrebleu's paired bootstrap test (``samples``, ``alpha``), and ``fail_if_worse`` makes
     "not significantly worse" a gate. Bad options and inputs raise `InputError` (a
     `ParameterError` naming the parameter when it is the option's fault) before any scoring.
     """
     started = time.perf_counter()
-    options = _score_options(
+    parsed = _score_options(
         metrics=metrics,
         primary=primary,
         minimum=minimum,
@@ -176,38 +181,44 @@ def run_score(
         compare_with=compare_with,
     )
     stored = load_baseline(baseline) if baseline else None
-    wanted = list(dict.fromkeys([options.primary, *options.metrics, *(g.metric for g in options.gates)]))
+    wanted = list(dict.fromkeys([parsed.primary, *parsed.metrics, *(g.metric for g in parsed.gates)]))
     hypotheses, reference_streams = evalset.hypotheses(), evalset.reference_streams()
+    scored_files = [*evalset.reference_paths, *(p for p in (evalset.hypothesis_path,) if p)]
+    stripped_bom = _any_text_file_with_bom(scored_files)
     scores = score_corpus(
         hypotheses,
         reference_streams,
         metrics=wanted,
-        primary=options.primary,
+        primary=parsed.primary,
         target_lang=evalset.target_lang,
         tokenize=tokenize,
-        normalizer=options.normalizer,
+        normalizer=parsed.normalizer,
         confidence=confidence,
         alignment=evalset.alignment,
+        options=options,
+        stripped_bom=stripped_bom,
     )
     warnings: list[str] = []
     if stored is not None:
-        warnings += check_baseline(stored, scores, [g.metric for g in options.gates if g.kind is GateKind.MAX_DROP])
+        warnings += check_baseline(stored, scores, [g.metric for g in parsed.gates if g.kind is GateKind.MAX_DROP])
     comparison = None
     if other is not None:
         comparison = compare_systems(
             hypotheses,
             [other[item.id] for item in evalset.items],
             reference_streams,
-            metrics=options.metrics,
+            metrics=parsed.metrics,
             target_lang=evalset.target_lang,
             tokenize=tokenize,
-            normalizer=options.normalizer,
+            normalizer=parsed.normalizer,
             samples=samples,
             alpha=alpha,
             alignment=evalset.alignment,
+            options=options,
+            stripped_bom=stripped_bom or _any_text_file_with_bom([compare_with] if compare_with else []),
         )
     verdicts = evaluate_gates(
-        options.gates, scores, baseline=stored, comparison=comparison, compared_with=compare_with or ""
+        parsed.gates, scores, baseline=stored, comparison=comparison, compared_with=compare_with or ""
     )
     return ScoreOutcome(
         evalset=evalset,
@@ -256,6 +267,25 @@ def _read_scored_set(
     # The other system is read now, so that its errors come before minutes of scoring.
     other = read_system_output(compare_with, loaded, align=align) if compare_with else None
     return loaded.complete(skip_missing=skip_missing), other
+
+
+def _any_text_file_with_bom(paths: Iterable[str]) -> bool:
+    """Whether a plain text file among ``paths`` starts with a UTF-8 byte order mark.
+
+    tmkit's reader drops the mark; sacrebleu's command line reads it as U+FEFF glued to the first
+    segment, so the first segment's score differs: the signature says so (`tmkit-bom:stripped`).
+    TSV, TMX and XLIFF are left out: sacrebleu does not read them.
+    """
+    for path in paths:
+        if format_of(path) is not FileFormat.TEXT:
+            continue
+        try:
+            with open(path, "rb") as handle:
+                if handle.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8:
+                    return True
+        except OSError:
+            continue  # read a moment ago; a file gone since is not this check's to report
+    return False
 
 
 def _holds_hypothesis(input_path: str | None) -> bool:

@@ -17,11 +17,16 @@ from sacrebleu.metrics.ter import TER
 from tmkit.errors import TmkitError
 from tmkit.memory.langtags import DEFAULT_TARGET_LANG, is_arabic_language
 from tmkit.quality.defaults import (
+    CHRF_PLUS_WORD_ORDER,
     DEFAULT_ALPHA,
     DEFAULT_BOOTSTRAP_SAMPLES,
+    DEFAULT_METRIC_OPTIONS,
     DEFAULT_METRICS,
     DEFAULT_PRIMARY,
     METRIC_KEYS,
+    OFFLINE_TOKENIZERS,
+    TOKENIZER_EXTRAS,
+    MetricOptions,
 )
 from tmkit.text.normalize import Normalizer
 
@@ -30,7 +35,12 @@ from tmkit.text.normalize import Normalizer
 # corpus score, every segment's score (what sentence_score gives, without tokenizing twice),
 # bootstrap intervals and the paired test, computed as sacrebleu computes them; the tests compare
 # each with sacrebleu's public API. The signature gets what tmkit did before sacrebleu saw the
-# text: the normalization (tmkit-norm:ar-v1) and how segments were paired (tmkit-align:tuid).
+# text: the normalization (tmkit-norm:ar-v1) and how segments were paired (tmkit-align:tuid), and
+# the two options sacrebleu's own signature leaves out: BLEU's largest n-gram order (tmkit-ngram:4)
+# and chrF's beta (tmkit-beta:2; sacrebleu says it only in the name, chrF2). When tmkit read a text
+# file that starts with a UTF-8 byte order mark it says so (tmkit-bom:stripped): tmkit drops the mark,
+# sacrebleu's command line keeps it as U+FEFF at the start of the first segment, so that segment's
+# score (and a little the corpus score) differs from what sacrebleu's command line prints.
 
 #: sacrebleu's default seed, used unless SACREBLEU_SEED says otherwise (as sacrebleu does).
 DEFAULT_SEED = "12345"
@@ -206,17 +216,46 @@ class Comparison:
 # -- sacrebleu plumbing -------------------------------------------------------------------------
 
 
-def _make_metric(key: str, tokenize: str, *, effective_order: bool = False) -> Metric:
-    if key == "chrf":
-        return CHRF()
-    if key == "chrf++":
-        return CHRF(word_order=2)
+def _make_metric(
+    key: str, tokenize: str, options: MetricOptions = DEFAULT_METRIC_OPTIONS, *, segments: bool = False
+) -> Metric:
+    """sacrebleu's metric object for ``key`` with ``options``; ``segments`` makes BLEU use effective order."""
+    if key in ("chrf", "chrf++"):
+        return CHRF(
+            char_order=options.chrf_char_order,
+            word_order=CHRF_PLUS_WORD_ORDER if key == "chrf++" else options.chrf_word_order,
+            beta=options.chrf_beta,
+            lowercase=options.chrf_lowercase,
+            whitespace=options.chrf_whitespace,
+            eps_smoothing=options.chrf_eps_smoothing,
+        )
     if key == "bleu":
-        if tokenize not in BLEU.TOKENIZERS:
-            raise ScoringError(f"unknown BLEU tokenizer {tokenize!r} (one of {', '.join(BLEU.TOKENIZERS)})")
-        return BLEU(tokenize=tokenize, effective_order=effective_order)
+        if tokenize not in OFFLINE_TOKENIZERS:
+            raise ScoringError(
+                f"unknown BLEU tokenizer {tokenize!r}: one of {', '.join(OFFLINE_TOKENIZERS)} "
+                "(sacrebleu's others download a SentencePiece model)"
+            )
+        try:
+            return BLEU(
+                tokenize=tokenize,
+                smooth_method=options.smooth_method,
+                smooth_value=options.smooth_value,
+                lowercase=options.lowercase,
+                max_ngram_order=options.max_ngram_order,
+                effective_order=segments or options.effective_order,
+            )
+        except RuntimeError:
+            # sacrebleu's MeCab tokenizers raise this when their extra is not installed.
+            raise ScoringError(
+                f"the {tokenize} tokenizer needs MeCab: pip install '{TOKENIZER_EXTRAS[tokenize]}'"
+            ) from None
     if key == "ter":
-        return TER()
+        return TER(
+            normalized=options.ter_normalized,
+            no_punct=options.ter_no_punct,
+            asian_support=options.ter_asian_support,
+            case_sensitive=options.ter_case_sensitive,
+        )
     raise ScoringError(f"unknown metric {key!r}")
 
 
@@ -353,8 +392,18 @@ def _keys(metrics: Sequence[str], primary: str | None) -> tuple[list[str], str]:
     return sorted(keys, key=METRIC_KEYS.index), main
 
 
-def _tmkit_signature(normalization: str, alignment: str) -> str:
-    return f"tmkit-norm:{normalization}|tmkit-align:{alignment}"
+def _tmkit_signature(normalization: str, alignment: str, stripped_bom: bool) -> str:
+    bom = "|tmkit-bom:stripped" if stripped_bom else ""
+    return f"tmkit-norm:{normalization}|tmkit-align:{alignment}{bom}"
+
+
+def _option_fields(key: str, options: MetricOptions) -> str:
+    """The options sacrebleu's signature of ``key`` leaves out, as tmkit fields ending in `|`."""
+    if key == "bleu":
+        return f"tmkit-ngram:{options.max_ngram_order}|"
+    if key in ("chrf", "chrf++"):
+        return f"tmkit-beta:{options.chrf_beta}|"
+    return ""
 
 
 # -- scoring ------------------------------------------------------------------------------------
@@ -371,6 +420,8 @@ def score_corpus(
     normalizer: Normalizer | None = None,
     confidence: int = 0,
     alignment: str = "position",
+    options: MetricOptions = DEFAULT_METRIC_OPTIONS,
+    stripped_bom: bool = False,
 ) -> CorpusScore:
     """Score a system's output against one or more references, corpus-level and per segment.
 
@@ -380,22 +431,29 @@ def score_corpus(
     segments in reports. BLEU's tokenizer follows ``target_lang`` (`intl` for Arabic, `13a`
     otherwise) unless ``tokenize`` is given. A ``normalizer`` is applied to hypotheses and
     references alike and named in the signatures; ``confidence`` > 1 adds a bootstrap interval
-    with that many resamples; ``alignment`` records how the segments were paired.
+    with that many resamples; ``alignment`` records how the segments were paired. ``options``
+    holds sacrebleu's metric options (smoothing, orders, case, ...: see `MetricOptions`);
+    ``stripped_bom`` says in the signatures that a byte order mark was dropped from an input file.
     """
     _check_streams(hypotheses, references)
     keys, main = _keys(metrics, primary)
     _check_lengths(keys, [("hypothesis", hypotheses), *(("reference", stream) for stream in references)])
     tokenizer = tokenize or tokenizer_for(target_lang)
     hyps, refs, normalization = _normalized(hypotheses, references, normalizer)
-    extra = _tmkit_signature(normalization, alignment)
+    tmkit_fields = _tmkit_signature(normalization, alignment, stripped_bom)
     results = []
     for key in keys:
-        metric = _make_metric(key, tokenizer)
+        metric = _make_metric(key, tokenizer, options)
+        extra = _option_fields(key, options) + tmkit_fields
         stats = _statistics(metric, hyps, refs)
         corpus = metric._aggregate_and_compute(stats)
         # Sentence BLEU needs effective order (sacrebleu warns otherwise): without it a short
         # segment without a 4-gram match scores 0 whatever else it gets right.
-        segment_metric = _make_metric(key, tokenizer, effective_order=True) if key == "bleu" else metric
+        segment_metric = (
+            _make_metric(key, tokenizer, options, segments=True)
+            if key == "bleu" and not options.effective_order
+            else metric
+        )
         segment_scores = tuple(_score_of(segment_metric, s) for s in stats)
         interval = None
         if confidence > 1:
@@ -438,10 +496,11 @@ def segment_score(
     target_lang: str = DEFAULT_TARGET_LANG,
     tokenize: str | None = None,
     normalizer: Normalizer | None = None,
+    options: MetricOptions = DEFAULT_METRIC_OPTIONS,
 ) -> float:
     """The score (0–100) of one segment against its references: sacrebleu's ``sentence_score``.
 
-    BLEU uses effective order, as sentence-level BLEU must.
+    BLEU uses effective order, as sentence-level BLEU must; ``options`` as in `score_corpus`.
     """
     if isinstance(references, str):
         raise ScoringError("references must be a sequence of strings, e.g. [ref]")
@@ -449,7 +508,7 @@ def segment_score(
         raise ScoringError("no reference given")
     key = metric_key(metric)
     _check_lengths([key], [("hypothesis", [hypothesis]), ("reference", references)])
-    scorer = _make_metric(key, tokenize or tokenizer_for(target_lang), effective_order=True)
+    scorer = _make_metric(key, tokenize or tokenizer_for(target_lang), options, segments=True)
     if normalizer is not None:
         hypothesis, references = normalizer(hypothesis), [normalizer(r) for r in references]
     return float(scorer.sentence_score(hypothesis, list(references)).score)
@@ -467,12 +526,15 @@ def compare_systems(
     samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
     alpha: float = DEFAULT_ALPHA,
     alignment: str = "position",
+    options: MetricOptions = DEFAULT_METRIC_OPTIONS,
+    stripped_bom: bool = False,
 ) -> Comparison:
     """sacrebleu's paired bootstrap test (`--paired-bs`): does ``hypotheses`` differ from ``baseline``?
 
     Both systems are resampled with the same segment indices; the p-value is the share of
     resamples whose centred difference exceeds the observed one. Results equal sacrebleu's
     ``PairedTest(..., test_type="bs")`` for the same seed (SACREBLEU_SEED, default 12345).
+    ``options`` and ``stripped_bom`` as in `score_corpus`.
     """
     import numpy as np
 
@@ -489,10 +551,11 @@ def compare_systems(
     hyps, refs, normalization = _normalized(hypotheses, references, normalizer)
     base = [normalizer(b) for b in baseline] if normalizer is not None else baseline
     seed = sacrebleu_seed()
-    extra = _tmkit_signature(normalization, alignment)
+    tmkit_fields = _tmkit_signature(normalization, alignment, stripped_bom)
     tests = []
     for key in keys:
-        metric = _make_metric(key, tokenizer)
+        metric = _make_metric(key, tokenizer, options)
+        extra = _option_fields(key, options) + tmkit_fields
         base_stats = _statistics(metric, base, refs)
         sys_stats = _statistics(metric, hyps, refs)
         # The baseline's interval comes from single-system resampling, as in sacrebleu's PairedTest.
@@ -500,14 +563,16 @@ def compare_systems(
         signature = metric.get_signature()
         signature.update("seed", seed.lower())
         signature.update("bs", samples)
+        system = metric._aggregate_and_compute(sys_stats)
         tests.append(
             _PairedRun(
                 key=key,
                 metric=metric,
                 base_stats=np.array(base_stats, dtype="float32"),
                 sys_stats=np.array(sys_stats, dtype="float32"),
+                name=system.name,
                 base_score=float(metric._aggregate_and_compute(base_stats).score),
-                sys_score=float(metric._aggregate_and_compute(sys_stats).score),
+                sys_score=float(system.score),
                 base_interval=_np_interval(np.array(base_resampled)),
                 signature=f"{signature.format()}|{extra}",
             )
@@ -529,7 +594,7 @@ def compare_systems(
         results.append(
             PairedResult(
                 key=test.key,
-                name=METRIC_NAMES[test.key],
+                name=test.name,
                 score=test.sys_score,
                 baseline_score=test.base_score,
                 p_value=float(p_value),
@@ -551,6 +616,8 @@ class _PairedRun:
 
     key: str
     metric: Metric
+    #: sacrebleu's name of the metric with its options (chrF3, chrF2++).
+    name: str
     base_stats: Any
     sys_stats: Any
     base_score: float
