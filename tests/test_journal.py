@@ -12,7 +12,7 @@ import pytest
 from tmkit.errors import TmkitError
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.jobs.journal import journal_path, parse_journal
+from tmkit.jobs.journal import ConflictState, journal_path, parse_journal
 from tmkit.jobs.workfile import WorkFile, fingerprint
 from tmkit.memory.merge import CONFLICT_PROP
 from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
@@ -134,10 +134,13 @@ def test_conflict_with_the_file_on_disk_keeps_both_versions(work: Path) -> None:
     document = WorkFile(path)
     report = document.recover()
     assert report.conflicts == 1 and report.changed == 1
+    # One row holds both versions; the file keeps both units, marked, until the translator settles it.
+    (row,) = (document.rows[i] for i in document.conflicts())
+    assert (row.conflict_text(ConflictState.OURS), row.conflict_text(ConflictState.THEIRS)) == ("Ours.", "Theirs.")
     marked = [
-        (row.target_text, next(p.value for p in row.unit.props if p.type == CONFLICT_PROP))
-        for row in document.rows
-        if any(p.type == CONFLICT_PROP for p in row.unit.props)
+        (unit.variants[1].text, next(p.value for p in unit.props if p.type == CONFLICT_PROP))
+        for unit in document.memory.units
+        if any(p.type == CONFLICT_PROP for p in unit.props)
     ]
     assert marked == [("Ours.", "ours"), ("Theirs.", "theirs")]
 

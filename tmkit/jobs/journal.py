@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -39,16 +40,29 @@ def header_line(file_name: str, base: str | None) -> bytes:
     return (json.dumps(head, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+class ConflictState(StrEnum):
+    """Where a segment that is a merge conflict stands: both versions kept (open), or one chosen."""
+
+    OPEN = "open"
+    OURS = "ours"
+    THEIRS = "theirs"
+
+
 @dataclass(frozen=True, slots=True)
 class SegmentState:
-    """What a journal record says of a segment: its target (placeholders for codes), status and rejected flag."""
+    """What a journal record says of a segment: its target (placeholders for codes), status and rejected flag, and
+    for a segment that is a merge conflict, which version it keeps (None: the segment is no conflict)."""
 
     text: str
     status: Status
     rejected: bool
+    conflict: ConflictState | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"text": self.text, "status": self.status.value, "rejected": self.rejected}
+        value: dict[str, Any] = {"text": self.text, "status": self.status.value, "rejected": self.rejected}
+        if self.conflict is not None:
+            value["conflict"] = self.conflict.value
+        return value
 
     @classmethod
     def from_json(cls, value: Any) -> SegmentState:
@@ -56,7 +70,40 @@ class SegmentState:
         text, status, rejected = value["text"], value["status"], value["rejected"]
         if not isinstance(text, str) or not isinstance(rejected, bool) or not isinstance(status, str):
             raise ValueError("not a segment state")
-        return cls(text, Status(status), rejected)
+        conflict = value.get("conflict")
+        if conflict is not None and not isinstance(conflict, str):
+            raise ValueError("not a conflict state")
+        return cls(text, Status(status), rejected, ConflictState(conflict) if conflict is not None else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Stamps:
+    """Who changed a unit and its target, and when (UTC TMX dates), as an edit leaves them: what CAT tools write as
+    `changeid`/`changedate` on the unit and the target variant, and `creationid`/`creationdate` on a new target.
+    Journalled with each edit, so that recovery writes who and when the edit was made, not when it was recovered."""
+
+    unit_change_id: str | None = None
+    unit_change_date: str | None = None
+    target_creation_id: str | None = None
+    target_creation_date: str | None = None
+    target_change_id: str | None = None
+    target_change_date: str | None = None
+
+    def as_json(self) -> list[str | None]:
+        return [
+            self.unit_change_id,
+            self.unit_change_date,
+            self.target_creation_id,
+            self.target_creation_date,
+            self.target_change_id,
+            self.target_change_date,
+        ]
+
+    @classmethod
+    def from_json(cls, value: Any) -> Stamps:
+        if not isinstance(value, list) or len(value) != 6 or not all(v is None or isinstance(v, str) for v in value):
+            raise ValueError("not stamps")
+        return cls(*value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +129,8 @@ class JournalRecord:
     state: SegmentState
     identity: UnitIdentity | None = None
     was: SegmentState | None = None
+    #: Who and when, as the edit left the unit (None in journals before tmkit wrote them).
+    stamps: Stamps | None = None
 
     def as_line(self) -> bytes:
         value: dict[str, Any] = {"row": self.row, **self.state.as_json()}
@@ -89,6 +138,8 @@ class JournalRecord:
             value.update(tuid=self.identity.tuid, source=self.identity.source, nth=self.identity.nth)
         if self.was is not None:
             value["was"] = self.was.as_json()
+        if self.stamps is not None:
+            value["stamps"] = self.stamps.as_json()
         return (json.dumps(value, ensure_ascii=False) + "\n").encode("utf-8")
 
     @classmethod
@@ -108,7 +159,8 @@ class JournalRecord:
                 raise ValueError("bad identity")
             identity = UnitIdentity(tuid, source, nth)
         was = SegmentState.from_json(value["was"]) if "was" in value else None
-        return cls(row, SegmentState.from_json(value), identity, was)
+        stamps = Stamps.from_json(value["stamps"]) if "stamps" in value else None
+        return cls(row, SegmentState.from_json(value), identity, was, stamps)
 
 
 @dataclass(slots=True)

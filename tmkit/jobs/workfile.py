@@ -26,11 +26,15 @@ from tmkit.atomic import atomic_write
 from tmkit.errors import TmkitError
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
+from tmkit.jobs.config import QaOnConfirm
+from tmkit.jobs.confirm_checks import SegmentFinding, blocking, check_segment
 from tmkit.jobs.journal import (
+    ConflictState,
     JournalRecord,
     PendingJournal,
     RecoveryReport,
     SegmentState,
+    Stamps,
     UnitIdentity,
     aside_path,
     header_line,
@@ -39,7 +43,7 @@ from tmkit.jobs.journal import (
 )
 from tmkit.memory.dates import now_tmx_date as now_tmx
 from tmkit.memory.langtags import lang_key
-from tmkit.memory.merge import CONFLICT_PROP, ConflictPolicy, merge_memories, merge_three_way
+from tmkit.memory.merge import CONFLICT_PROP, ConflictPolicy, conflict_side, merge_memories, merge_three_way
 from tmkit.memory.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
 from tmkit.text.normalize import Normalizer
 from tmkit.text.placeholders import CodePool, PlaceholderError, to_placeholders
@@ -53,13 +57,27 @@ class ChangedOnDiskError(TmkitError):
     """The file was changed by someone else since it was opened: saving would overwrite their work."""
 
 
+class ConfirmBlocked(TmkitError):
+    """Confirming found an error-level QA problem: the segment stays as it was until it is confirmed again."""
+
+    def __init__(self, row: int, findings: Sequence[SegmentFinding]) -> None:
+        self.row = row
+        self.findings = list(findings)
+        first = self.findings[0]
+        more = f" (+{len(self.findings) - 1} more)" if len(self.findings) > 1 else ""
+        super().__init__(
+            f"segment {row + 1} not confirmed: [{first.check}] {first.message}{more}; confirm again to confirm anyway"
+        )
+
+
 def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One edit of one segment: its target text, status and rejected flag before and after."""
+    """One edit of one segment: its target text, status, rejected flag and (for a merge conflict) the version kept,
+    before and after, with who changed it and when before and after."""
 
     row: int
     old_text: str
@@ -68,14 +86,49 @@ class Change:
     new_status: Status
     old_rejected: bool
     new_rejected: bool
+    old_conflict: ConflictState | None = None
+    new_conflict: ConflictState | None = None
+    old_stamps: Stamps | None = None
+    new_stamps: Stamps | None = None
 
     @property
     def before(self) -> SegmentState:
-        return SegmentState(self.old_text, self.old_status, self.old_rejected)
+        return SegmentState(self.old_text, self.old_status, self.old_rejected, self.old_conflict)
 
     @property
     def after(self) -> SegmentState:
-        return SegmentState(self.new_text, self.new_status, self.new_rejected)
+        return SegmentState(self.new_text, self.new_status, self.new_rejected, self.new_conflict)
+
+
+@dataclass(slots=True)
+class RowConflict:
+    """A segment left by a merge as two units with the same identity, marked `x-tmkit-conflict` (ours, theirs):
+    one row holding both versions. A version is None when that side deleted the unit."""
+
+    ours: TranslationUnit | None
+    theirs: TranslationUnit | None
+    #: The language of the targets (what `Row.conflict_text` shows of each version).
+    target_lang: str
+    state: ConflictState = ConflictState.OPEN
+    #: Each version's props as the merge marked them: put back when the choice is undone.
+    marked_props: dict[ConflictState, list[Prop]] = field(default_factory=dict)
+
+    def version(self, side: ConflictState) -> TranslationUnit | None:
+        """The unit of one side (OPEN: the version the row shows while both are kept, ours when there is one)."""
+        if side is ConflictState.OURS:
+            return self.ours
+        if side is ConflictState.THEIRS:
+            return self.theirs
+        return self.ours if self.ours is not None else self.theirs
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is ConflictState.OPEN
+
+    @property
+    def deleted(self) -> bool:
+        """The side chosen deleted the unit: the segment is gone from the file."""
+        return not self.is_open and self.version(self.state) is None
 
 
 @dataclass(slots=True)
@@ -91,6 +144,8 @@ class Row:
     original: Segment | None = None
     #: The target came from the source or a match: its placeholders take the source's codes first.
     codes_from_source: bool = False
+    #: Both versions of a merge conflict (None: the segment is no conflict).
+    conflict: RowConflict | None = None
     _keys: tuple[str, str] | None = field(default=None, repr=False)
     _words: int | None = field(default=None, repr=False)
 
@@ -118,6 +173,27 @@ class Row:
     def source_edit_text(self) -> str:
         return to_placeholders(self.source.segment)
 
+    @property
+    def in_conflict(self) -> bool:
+        """Whether the segment is a merge conflict still to be settled (both versions kept)."""
+        return self.conflict is not None and self.conflict.is_open
+
+    @property
+    def removed(self) -> bool:
+        """Whether the segment left the file: a conflict settled on the side that deleted it."""
+        return self.conflict is not None and self.conflict.deleted
+
+    def conflict_text(self, side: ConflictState) -> str | None:
+        """The target of one version of a conflict, as edited (placeholders for codes); None when that side deleted
+        the unit (or the segment is no conflict)."""
+        if self.conflict is None:
+            return None
+        unit = self.conflict.version(side)
+        if unit is None:
+            return None
+        target = unit.variant(self.conflict.target_lang, region_fallback=True)
+        return to_placeholders(target.segment) if target is not None else ""
+
     def code_pool(self) -> CodePool:
         """The codes the edited target may use: the original target's, then the source's (or the reverse)."""
         own = [self.target.segment if self.target is not None else None, self.original]
@@ -136,7 +212,8 @@ class Row:
 
     @property
     def confirmed(self) -> bool:
-        return self.status in CONFIRMED and not self.unit.rejected
+        # A conflict still to settle needs the translator, whatever the status of the version shown.
+        return self.status in CONFIRMED and not self.unit.rejected and not self.in_conflict
 
 
 class RowFilter(StrEnum):
@@ -149,23 +226,45 @@ class RowFilter(StrEnum):
     REVIEWED = Status.REVIEWED.value
     FINAL = Status.FINAL.value
     REJECTED = "rejected"
+    CONFLICT = "conflict"
 
     def keeps(self, row: Row) -> bool:
-        """Whether a row passes this filter."""
+        """Whether a row passes this filter (a segment settled out of the file passes none)."""
+        if row.removed:
+            return False
         if self is RowFilter.ALL:
             return True
         if self is RowFilter.REJECTED:
             return row.unit.rejected
+        if self is RowFilter.CONFLICT:
+            return row.in_conflict
         return row.status.value == self.value
 
 
 class WorkFile:
     """A working TMX open for translation from ``source_lang`` into ``target_lang``: what the editor edits."""
 
-    def __init__(self, path: str | os.PathLike[str], *, source_lang: str = "ar", target_lang: str = "en") -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        source_lang: str = "ar",
+        target_lang: str = "en",
+        user: str | None = None,
+        qa_on_confirm: QaOnConfirm = QaOnConfirm.OFF,
+    ) -> None:
         self.path = Path(path)
         self.source_lang = source_lang
         self.target_lang = target_lang
+        #: The translator's id, written as `changeid` (and `creationid` on new targets) with every edit.
+        self.user = user
+        #: What confirming does with the QA checks' findings (see `confirm`); off for a pipeline unless asked, the
+        #: editor passes the config file's `qa_on_confirm` (default: error).
+        self.qa_on_confirm = qa_on_confirm
+        #: What the QA checks found in the last segment confirmed or approved (warnings, for the status bar).
+        self.qa_findings: list[SegmentFinding] = []
+        #: The row and text a QA error stopped: confirming them again confirms.
+        self._qa_stopped: tuple[int, str] | None = None
         self._base_bytes = self.path.read_bytes()
         self.memory = load_tmx(self.path)
         self.rows = self._rows(self.memory)
@@ -197,45 +296,149 @@ class WorkFile:
 
     def _rows(self, memory: Memory) -> list[Row]:
         rows = []
-        for unit in memory.units:
+        units = memory.units
+        index = 0
+        while index < len(units):
+            unit = units[index]
+            index += 1
+            side = conflict_side(unit)
+            conflict = None
+            if side is not None:
+                # A merge writes the two versions of a conflict one after the other, ours first.
+                partner = units[index] if index < len(units) else None
+                if side == "ours" and partner is not None and self._same_unit(unit, partner):
+                    conflict = RowConflict(unit, partner, self.target_lang)
+                    index += 1
+                elif side == "theirs":
+                    conflict = RowConflict(None, unit, self.target_lang)  # ours deleted it
+                else:
+                    conflict = RowConflict(unit, None, self.target_lang)  # theirs deleted it
+                conflict.marked_props = {
+                    s: list(u.props)
+                    for s in (ConflictState.OURS, ConflictState.THEIRS)
+                    if (u := conflict.version(s)) is not None
+                }
             source = unit.variant(self.source_lang, region_fallback=True)
             if source is None:
                 continue  # a unit without the source language is not ours to translate
             target = unit.variant(self.target_lang, region_fallback=True)
             original = target.segment if target is not None else None
-            rows.append(Row(unit, source, target, target.text if target is not None else None, original))
+            inserted = target.text if target is not None else None
+            rows.append(Row(unit, source, target, inserted, original, conflict=conflict))
         return rows
+
+    def _same_unit(self, ours: TranslationUnit, theirs: TranslationUnit) -> bool:
+        """Whether a unit marked theirs is the other version of the unit marked ours before it."""
+        if conflict_side(theirs) != "theirs":
+            return False
+        if ours.tuid or theirs.tuid:
+            return ours.tuid == theirs.tuid
+        a = ours.variant(self.source_lang, region_fallback=True)
+        b = theirs.variant(self.source_lang, region_fallback=True)
+        return a is not None and b is not None and a.text == b.text
 
     def __len__(self) -> int:
         return len(self.rows)
 
     # -- editing ---------------------------------------------------------------------------------
 
+    def state(self, row: int) -> SegmentState:
+        """The segment as it stands: target (placeholders for codes), status, rejected flag, conflict state."""
+        r = self.rows[row]
+        return SegmentState(
+            r.edit_text, r.unit.status, r.unit.rejected, r.conflict.state if r.conflict is not None else None
+        )
+
     def apply(
-        self, row: int, *, text: str | None = None, status: Status | None = None, rejected: bool | None = None
+        self,
+        row: int,
+        *,
+        text: str | None = None,
+        status: Status | None = None,
+        rejected: bool | None = None,
+        conflict: ConflictState | None = None,
+        stamps: Stamps | None = None,
     ) -> Change | None:
-        """Change a segment's target text, status or rejected flag; journalled and undoable.
+        """Change a segment's target text, status or rejected flag, or settle its merge conflict; journalled and
+        undoable.
 
         ``text`` is the edited text with placeholders for the codes (`Row.edit_text`); placeholders
-        that do not map back to codes raise `PlaceholderError` and change nothing.
+        that do not map back to codes raise `PlaceholderError` and change nothing. ``conflict``
+        keeps one version of a merge conflict as it is (`ConflictState.OPEN` keeps both again);
+        any other edit of a conflict still open settles it on the version shown, edited. The unit
+        and its target are stamped with `user` and the time (``stamps``: as a journal recorded them).
         """
         r = self.rows[row]
-        old_text = r.edit_text
-        new_text = old_text if text is None else text
-        new_status = r.unit.status if status is None else status
-        new_rejected = r.unit.rejected if rejected is None else rejected
-        if (new_text, new_status, new_rejected) == (old_text, r.unit.status, r.unit.rejected):
+        before = self.state(row)
+        old_stamps = _stamps_of(r.unit, r.target)
+        settle_to = before.conflict
+        if r.conflict is not None:
+            if conflict is not None:
+                settle_to = conflict
+            elif r.conflict.is_open and (text, status, rejected) != (None, None, None):
+                settle_to = ConflictState.OURS if r.conflict.ours is not None else ConflictState.THEIRS
+        # The segment once settled, before this edit's own changes: a pick keeps that version as it is.
+        kept = r.conflict.version(settle_to) if r.conflict is not None and settle_to is not None else r.unit
+        base_unit = kept if kept is not None else r.unit
+        base_target = base_unit.variant(self.target_lang, region_fallback=True) if kept is not r.unit else r.target
+        base_text = to_placeholders(base_target.segment) if base_target is not None else ""
+        new_text = base_text if text is None else text
+        new_status = base_unit.status if status is None else status
+        new_rejected = base_unit.rejected if rejected is None else rejected
+        after = SegmentState(new_text, new_status, new_rejected, settle_to)
+        if after == before:
             return None
-        if new_text != old_text:
-            r.segment_for(new_text)  # raises before anything is journalled
-        change = Change(row, old_text, new_text, r.unit.status, new_status, r.unit.rejected, new_rejected)
+        if new_text != base_text:
+            (r if base_unit is r.unit else self._row_for(base_unit, r)).segment_for(new_text)  # raises first
+        edited = (new_text, new_status, new_rejected) != (base_text, base_unit.status, base_unit.rejected)
+        if stamps is None:
+            stamps = self._new_stamps(base_target) if edited else _stamps_of(base_unit, base_target)
+        change = Change(
+            row,
+            before.text,
+            new_text,
+            before.status,
+            new_status,
+            before.rejected,
+            new_rejected,
+            before.conflict,
+            settle_to,
+            old_stamps,
+            stamps,
+        )
         # Journalled first; a journal that cannot be written (a full disk) does not stop the edit, which
         # stays in memory until a save (`journal_error` says so).
-        self._journal_write(self._record(row, change.after, change.before))
-        self._set(change.row, change.new_text, change.new_status, change.new_rejected)
+        self._journal_write(self._record(row, change.after, change.before, stamps))
+        self._set(change.row, change.after, stamps)
         self.undo_stack.append(change)
         self.redo_stack.clear()
         return change
+
+    def _row_for(self, unit: TranslationUnit, like: Row) -> Row:
+        """A row for another version of ``like``'s conflict (to map placeholders to that version's codes)."""
+        source = unit.variant(self.source_lang, region_fallback=True) or like.source
+        target = unit.variant(self.target_lang, region_fallback=True)
+        return Row(unit, source, target, None, target.segment if target is not None else None)
+
+    def _new_stamps(self, target: Variant | None) -> Stamps:
+        """Who and when for an edit made now: `user` and the UTC time; a target made now is created by them too."""
+        date = now_tmx()
+        if target is not None:
+            created_by, created_at = target.creation_id, target.creation_date
+        else:
+            created_by, created_at = self.user, date
+        return Stamps(self.user, date, created_by, created_at, self.user, date)
+
+    def resolve_conflict(self, row: int, side: ConflictState) -> Change | None:
+        """Settle a merge conflict on one version as it is (OURS, THEIRS; OPEN keeps both again): the file then
+        holds that version once, unmarked, or none when that side deleted the unit. Journalled and undoable."""
+        if self.rows[row].conflict is None:
+            return None
+        return self.apply(row, conflict=side)
+
+    def conflicts(self) -> list[int]:
+        """The rows whose merge conflict is still to settle."""
+        return [i for i, r in enumerate(self.rows) if r.in_conflict]
 
     def set_target(self, row: int, text: str) -> Change | None:
         """New target text: the segment becomes a draft until it is confirmed."""
@@ -246,31 +449,65 @@ class WorkFile:
         return self.apply(row, text=text, status=Status.DRAFT)
 
     def confirm(self, row: int, text: str | None = None) -> Change | None:
-        """The translator confirms the segment: translated (an approved segment stays approved)."""
+        """The translator confirms the segment: translated (an approved segment stays approved).
+
+        The QA checks of `tmkit qa` run first (`qa_on_confirm`): an error-level finding raises
+        `ConfirmBlocked` and changes nothing, unless the same text of the same row is confirmed
+        again; warnings are left in `qa_findings`.
+        """
         r = self.rows[row]
         current = text if text is not None else r.edit_text
         if not current.strip():
             return None
+        self._check_before_confirming(row, current)
         status = r.unit.status if r.unit.status.rank >= Status.TRANSLATED.rank else Status.TRANSLATED
         return self.apply(row, text=current, status=status, rejected=False)
 
     def approve(self, row: int, text: str | None = None) -> Change | None:
-        """The reviewer approves the segment: reviewed."""
+        """The reviewer approves the segment: reviewed (checked as `confirm` checks)."""
         current = text if text is not None else self.rows[row].edit_text
         if not current.strip():
             return None
+        self._check_before_confirming(row, current)
         return self.apply(row, text=current, status=Status.REVIEWED, rejected=False)
+
+    def check(self, row: int, text: str | None = None) -> list[SegmentFinding]:
+        """The segment-level QA findings of a row's target (``text``: as edited, placeholders for codes)."""
+        r = self.rows[row]
+        current = text if text is not None else r.edit_text
+        target = r.segment_for(current)  # raises PlaceholderError as an edit would
+        return check_segment(
+            r.source_text,
+            target.plain,
+            source_lang=self.source_lang,
+            target_lang=self.target_lang,
+            source_segment=r.source.segment,
+            target_segment=target,
+        )
+
+    def _check_before_confirming(self, row: int, text: str) -> None:
+        stopped, self._qa_stopped = self._qa_stopped, None
+        self.qa_findings = []
+        if self.qa_on_confirm is QaOnConfirm.OFF:
+            return
+        findings = self.check(row, text)
+        self.qa_findings = findings
+        errors = blocking(findings)
+        if errors and self.qa_on_confirm is QaOnConfirm.ERROR and stopped != (row, text):
+            self._qa_stopped = (row, text)
+            raise ConfirmBlocked(row, errors)
 
     def reject(self, row: int) -> Change | None:
         """The reviewer rejects the translation: flagged, and back to draft for the translator."""
         return self.apply(row, status=Status.DRAFT, rejected=True)
 
     def undo(self) -> Change | None:
+        """Take the last edit back: the segment as it was, with who and when as they were."""
         if not self.undo_stack:
             return None
         change = self.undo_stack.pop()
-        self._journal_write(self._record(change.row, change.before, change.after))
-        self._set(change.row, change.old_text, change.old_status, change.old_rejected)
+        self._journal_write(self._record(change.row, change.before, change.after, change.old_stamps))
+        self._set(change.row, change.before, change.old_stamps)
         self.redo_stack.append(change)
         return change
 
@@ -278,25 +515,76 @@ class WorkFile:
         if not self.redo_stack:
             return None
         change = self.redo_stack.pop()
-        self._journal_write(self._record(change.row, change.after, change.before))
-        self._set(change.row, change.new_text, change.new_status, change.new_rejected)
+        self._journal_write(self._record(change.row, change.after, change.before, change.new_stamps))
+        self._set(change.row, change.after, change.new_stamps)
         self.undo_stack.append(change)
         return change
 
-    def _set(self, row: int, text: str, status: Status, rejected: bool) -> None:
+    def _set(self, row: int, state: SegmentState, stamps: Stamps | None) -> None:
         r = self.rows[row]
-        if r.target is None:
+        if r.conflict is not None and state.conflict is not None:
+            self._settle(r, state.conflict)
+        self.dirty = True
+        r._keys = None
+        if r.removed:
+            return
+        changed = (state.text, state.status, state.rejected) != (r.edit_text, r.unit.status, r.unit.rejected)
+        if r.target is None and changed:
             r.target = Variant(self.target_lang)
             r.unit.variants.append(r.target)
-        if text != r.edit_text:
+        if r.target is not None and state.text != r.edit_text:
             # Placeholders become the original codes again (checked by `apply` before journalling).
-            r.target.segment = r.segment_for(text)
-            r.target.change_date = now_tmx()
-        r.unit.set_status(status)
-        r.unit.rejected = rejected
-        r.unit.change_date = now_tmx()
-        r._keys = None
-        self.dirty = True
+            r.target.segment = r.segment_for(state.text)
+        if changed:
+            r.unit.set_status(state.status)  # (a version kept as it is keeps a status label of another tool)
+            r.unit.rejected = state.rejected
+        if stamps is None:  # a journal of a tmkit that did not record who and when
+            stamps = self._new_stamps(r.target)
+        _put_stamps(r.unit, r.target, stamps)
+
+    def _settle(self, r: Row, side: ConflictState) -> None:
+        """Put the units of a conflict in the file as ``side`` says: both marked (OPEN), or one unmarked, or none."""
+        conflict = r.conflict
+        assert conflict is not None
+        if conflict.state is side:
+            return
+        versions = [u for u in (conflict.ours, conflict.theirs) if u is not None]
+        units = self.memory.units
+        present = [i for i, unit in enumerate(units) if any(unit is v for v in versions)]
+        at = present[0] if present else self._insertion_point(r)
+        for i in reversed(present):
+            del units[i]
+        if side is ConflictState.OPEN:
+            for s in (ConflictState.OURS, ConflictState.THEIRS):
+                unit = conflict.version(s)
+                if unit is not None:
+                    unit.props = list(conflict.marked_props.get(s, unit.props))
+            units[at:at] = versions
+        else:
+            kept = conflict.version(side)
+            if kept is not None:
+                kept.props = [p for p in kept.props if p.type != CONFLICT_PROP]
+                units.insert(at, kept)
+        conflict.state = side
+        shown = conflict.version(side) or conflict.version(ConflictState.OPEN)
+        assert shown is not None
+        if shown is not r.unit:
+            r.unit = shown
+            r.source = shown.variant(self.source_lang, region_fallback=True) or r.source
+            r.target = shown.variant(self.target_lang, region_fallback=True)
+            r.original = r.target.segment if r.target is not None else None
+            r._words = None
+
+    def _insertion_point(self, r: Row) -> int:
+        """Where a segment settled out of the file goes back: after the unit of the nearest row before it in it."""
+        units = self.memory.units
+        for previous in reversed(self.rows[: self.rows.index(r)]):
+            if previous.removed:
+                continue
+            for i, unit in enumerate(units):
+                if unit is previous.unit:
+                    return i + 1
+        return 0
 
     # -- navigation and filters ------------------------------------------------------------------
 
@@ -305,7 +593,7 @@ class WorkFile:
         n = len(self.rows)
         for step in range(1, n + 1):
             i = (after + step) % n
-            if not self.rows[i].confirmed:
+            if not self.rows[i].confirmed and not self.rows[i].removed:
                 return i
         return None
 
@@ -332,6 +620,8 @@ class WorkFile:
         counts: dict[RowFilter, tuple[int, int]] = {RowFilter(s.value): (0, 0) for s in Status}
         counts[RowFilter.REJECTED] = (0, 0)
         for r in self.rows:
+            if r.removed:
+                continue
             words = r.source_words
             status = RowFilter(r.status.value)
             for key in (status, RowFilter.REJECTED) if r.unit.rejected else (status,):
@@ -389,8 +679,8 @@ class WorkFile:
         """Edits only in memory: their journal write failed (the disk is full) and no save has followed."""
         return self._unwritten
 
-    def _record(self, row: int, state: SegmentState, was: SegmentState) -> JournalRecord:
-        return JournalRecord(row, state, self.identity(row), was)
+    def _record(self, row: int, state: SegmentState, was: SegmentState, stamps: Stamps | None) -> JournalRecord:
+        return JournalRecord(row, state, self.identity(row), was, stamps)
 
     def _journal_write(self, record: JournalRecord) -> None:
         self._session_records.append(record)
@@ -501,6 +791,7 @@ class WorkFile:
         assert report.unplaced is not None
         first_was: dict[int, SegmentState | None] = {}
         last: dict[int, SegmentState] = {}
+        last_stamps: dict[int, Stamps | None] = {}
         for record in pending.records:
             row = self._locate(record, base_matches=pending.base_matches)
             if row is None:
@@ -508,18 +799,30 @@ class WorkFile:
                 continue
             first_was.setdefault(row, record.was)
             last[row] = record.state
+            last_stamps[row] = record.stamps
         conflicts: list[tuple[TranslationUnit, TranslationUnit]] = []
         self._journal_held = True
         try:
             for row, state in last.items():
                 r = self.rows[row]
-                now = SegmentState(r.edit_text, r.unit.status, r.unit.rejected)
-                if now == state:
+                now = self.state(row)
+                # A conflict the file no longer has (settled on disk since): the edit applies to the unit as it is.
+                wanted = state.conflict if r.conflict is not None else None
+                if now == SegmentState(state.text, state.status, state.rejected, wanted or now.conflict):
                     continue
                 was = first_was[row]
+                if was is not None:
+                    was = SegmentState(was.text, was.status, was.rejected, now.conflict)
                 theirs = copy.deepcopy(r.unit) if not pending.base_matches and was is not None and now != was else None
                 try:
-                    self.apply(row, text=state.text, status=state.status, rejected=state.rejected)
+                    self.apply(
+                        row,
+                        text=state.text,
+                        status=state.status,
+                        rejected=state.rejected,
+                        conflict=wanted,
+                        stamps=last_stamps[row],
+                    )
                 except PlaceholderError:
                     # Codes this unit does not have (its codes changed on disk): set aside, not forced in.
                     report.unplaced.extend(
@@ -638,7 +941,13 @@ class WorkFile:
     def reload(self) -> None:
         """Take the version on disk and drop the unsaved edits (the journal goes too)."""
         self.discard_journal()
-        self.__init__(self.path, source_lang=self.source_lang, target_lang=self.target_lang)  # type: ignore[misc]
+        self.__init__(  # type: ignore[misc]
+            self.path,
+            source_lang=self.source_lang,
+            target_lang=self.target_lang,
+            user=self.user,
+            qa_on_confirm=self.qa_on_confirm,
+        )
 
     def merge_with_disk(self) -> int:
         """Three-way merge of our edits with the version on disk (the file as opened is the base).
@@ -669,7 +978,7 @@ class WorkFile:
         target = Path(memory_path)
         units = []
         for r in self.rows:
-            if not r.confirmed or r.target is None:
+            if not r.confirmed or r.target is None or r.removed:
                 continue
             unit = TranslationUnit(
                 variants=[copy.deepcopy(r.source), copy.deepcopy(r.target)],
@@ -687,6 +996,24 @@ class WorkFile:
         merged = merge_memories([existing, Memory(existing.header, units)], policy=ConflictPolicy.LAST)
         write_tmx(target, merged.memory)
         return len(units)
+
+
+def _stamps_of(unit: TranslationUnit, target: Variant | None) -> Stamps:
+    return Stamps(
+        unit.change_id,
+        unit.change_date,
+        target.creation_id if target is not None else None,
+        target.creation_date if target is not None else None,
+        target.change_id if target is not None else None,
+        target.change_date if target is not None else None,
+    )
+
+
+def _put_stamps(unit: TranslationUnit, target: Variant | None, stamps: Stamps) -> None:
+    unit.change_id, unit.change_date = stamps.unit_change_id, stamps.unit_change_date
+    if target is not None:
+        target.creation_id, target.creation_date = stamps.target_creation_id, stamps.target_creation_date
+        target.change_id, target.change_date = stamps.target_change_id, stamps.target_change_date
 
 
 def _read_if_file(path: Path) -> bytes | None:

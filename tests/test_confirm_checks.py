@@ -1,0 +1,92 @@
+"""QA when confirming: `tmkit qa`'s segment checks run on the segment confirmed; an error stops it until it is
+confirmed a second time (config `qa_on_confirm`: error, warn, off); warnings are left for the status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tmkit.jobs.config import QaOnConfirm
+from tmkit.jobs.confirm_checks import blocking, check_segment
+from tmkit.jobs.workfile import ConfirmBlocked, WorkFile
+from tmkit.memory.model import Status
+from tmkit.quality.defaults import Severity
+
+SOURCE = "وُلد الكاتب عام 1944 في دمشق."
+
+
+def _document(path: Path, policy: QaOnConfirm) -> tuple[WorkFile, int]:
+    document = WorkFile(path, qa_on_confirm=policy)
+    row = next(i for i, r in enumerate(document.rows) if "2021" in r.source_text and not r.unit.rejected)
+    return document, row
+
+
+def test_the_checks_of_qa_find_a_number_that_changed() -> None:
+    findings = check_segment(SOURCE, "The writer was born in 1946 in Damascus.")
+    assert [f.check for f in blocking(findings)] == ["number-mismatch"]
+    assert "1944" in findings[0].message and findings[0].severity is Severity.ERROR
+    assert check_segment(SOURCE, "The writer was born in 1944 in Damascus.") == []
+
+
+def test_warnings_come_after_errors_with_their_severity() -> None:
+    # qa finds the end punctuation (a warning) before the tags (an error): the error is shown first.
+    findings = check_segment("افتح <b>الملف</b>.", "Open the file?")
+    assert [(f.check, f.severity) for f in findings] == [
+        ("tag-missing", Severity.ERROR),
+        ("end-punctuation", Severity.WARNING),
+    ]
+
+
+def test_an_error_stops_the_confirmation_until_it_is_confirmed_again(work: Path) -> None:
+    document, row = _document(work / "article.tmx", QaOnConfirm.ERROR)
+    status_before = document.rows[row].unit.status
+    wrong = document.rows[row].target_text.replace("2021", "2012")
+    with pytest.raises(ConfirmBlocked) as raised:
+        document.confirm(row, wrong)
+    assert "2021" in str(raised.value) and "confirm again" in str(raised.value)
+    assert [f.check for f in raised.value.findings] == ["number-mismatch"]
+    # Nothing changed, nothing journalled.
+    assert document.rows[row].unit.status is status_before and not document.dirty and not document.undo_stack
+    assert not document.journal_file.exists()
+    # The second confirm of the same text is the translator's decision.
+    change = document.confirm(row, wrong)
+    assert change is not None and document.rows[row].target_text == wrong
+    assert document.rows[row].unit.status in (Status.TRANSLATED, Status.REVIEWED, Status.FINAL)
+
+
+def test_another_text_is_checked_afresh(work: Path) -> None:
+    document, row = _document(work / "article.tmx", QaOnConfirm.ERROR)
+    text = document.rows[row].target_text
+    with pytest.raises(ConfirmBlocked):
+        document.confirm(row, text.replace("2021", "2012"))
+    with pytest.raises(ConfirmBlocked):
+        document.confirm(row, text.replace("2021", "2013"))
+    assert document.confirm(row, text.replace("2021", "2013")) is not None
+
+
+def test_approving_is_checked_too(work: Path) -> None:
+    document, row = _document(work / "article.tmx", QaOnConfirm.ERROR)
+    with pytest.raises(ConfirmBlocked):
+        document.approve(row, document.rows[row].target_text.replace("2021", "2012"))
+
+
+def test_warn_confirms_and_leaves_the_findings(work: Path) -> None:
+    document, row = _document(work / "article.tmx", QaOnConfirm.WARN)
+    wrong = document.rows[row].target_text.replace("2021", "2012")
+    assert document.confirm(row, wrong) is not None
+    assert [f.check for f in document.qa_findings] == ["number-mismatch"]
+
+
+def test_off_runs_no_check(work: Path) -> None:
+    document, row = _document(work / "article.tmx", QaOnConfirm.OFF)
+    assert document.confirm(row, document.rows[row].target_text.replace("2021", "2012")) is not None
+    assert document.qa_findings == []
+
+
+def test_tags_are_compared_by_their_codes(work: Path) -> None:
+    document = WorkFile(work / "article.tmx", qa_on_confirm=QaOnConfirm.ERROR)
+    row = next(i for i, r in enumerate(document.rows) if "{1}" in r.edit_text)
+    without_codes = document.rows[row].edit_text.replace("{1}", "").replace("{/1}", "")
+    assert "tag-missing" in [f.check for f in document.check(row, without_codes)]
+    assert "tag-missing" not in [f.check for f in document.check(row)]
