@@ -13,7 +13,7 @@ from tmkit.memory.langtags import is_arabic_language
 from tmkit.memory.model import Inline, Segment
 from tmkit.quality.defaults import DEFAULT_FAIL_ON, Severity
 from tmkit.text.normalize import Normalizer
-from tmkit.text.numbers import extract_numbers, spelled_numbers
+from tmkit.text.numbers import NumberReading, compare_numbers
 from tmkit.text.scripts import ARABIC_DIGIT_CLASS, ARABIC_LETTER_CLASS, HARAKAT_CLASS, TATWEEL, has_arabic
 
 
@@ -34,7 +34,13 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "number-mismatch",
         Severity.ERROR,
-        "numbers differ between source and target (3 = ٣, 3,000 = ٣٬٠٠٠ = 3000, 3.5 = ٣٫٥)",
+        "numbers differ by value between source and target (3 = ٣, 3,000 = ٣٬٠٠٠ = 76.000-style grouping, "
+        "3.5 = ٣٫٥ = 3,5, £2.8bn = 2.8 مليار, 1980s = ثمانينيات القرن العشرين, 04:00 = الساعة 4, twice = 2)",
+    ),
+    Check(
+        "number-ambiguous",
+        Severity.WARNING,
+        "a number agrees only under its less likely reading (2.5 against an Arabic 2.500, which is usually 2,500)",
     ),
     Check("empty-target", Severity.ERROR, "the source has text and the target has none"),
     Check("same-as-source", Severity.WARNING, "the target is the source copied unchanged"),
@@ -149,28 +155,42 @@ def select_checks(select: Iterable[str] | None = None, ignore: Iterable[str] | N
 _AR_NORMALIZER = Normalizer("ar")
 
 
-def _check_numbers(source: str, target: str) -> str | None:
-    src, tgt = extract_numbers(source), extract_numbers(target)
-    if not src and not tgt:
-        return None
-    missing = Counter(v for _, v in src) - Counter(v for _, v in tgt)
-    extra = Counter(v for _, v in tgt) - Counter(v for _, v in src)
-    if missing:
-        spelled = spelled_numbers(target)
-        missing = Counter({v: n for v, n in missing.items() if not (v == v.to_integral_value() and int(v) in spelled)})
-    if extra:
-        spelled = spelled_numbers(source)
-        extra = Counter({v: n for v, n in extra.items() if not (v == v.to_integral_value() and int(v) in spelled)})
-    if not missing and not extra:
-        return None
-    parts = []
-    if missing:
-        shown = ", ".join(tok for tok, v in src if v in missing)
-        parts.append(f"{_plural(len(missing), 'number')} of the source not in the target: {shown}")
-    if extra:
-        shown = ", ".join(tok for tok, v in tgt if v in extra)
-        parts.append(f"{_plural(len(extra), 'number')} in the target not in the source: {shown}")
-    return "; ".join(parts)
+def _shown(readings: Sequence[NumberReading]) -> str:
+    return ", ".join(r.text for r in readings)
+
+
+def _check_numbers(source: str, target: str, *, source_arabic: bool, target_arabic: bool) -> list[tuple[str, str]]:
+    """number-mismatch and number-ambiguous findings, both from one pairing by value (`compare_numbers`)."""
+    found: list[tuple[str, str]] = []
+    comparison = compare_numbers(source, target, source_arabic=source_arabic, target_arabic=target_arabic)
+    if comparison.missing or comparison.extra:
+        parts = []
+        if comparison.missing:
+            parts.append(
+                f"{_plural(len(comparison.missing), 'number')} of the source not in the target: "
+                f"{_shown(comparison.missing)}"
+            )
+        if comparison.extra:
+            parts.append(
+                f"{_plural(len(comparison.extra), 'number')} in the target not in the source: "
+                f"{_shown(comparison.extra)}"
+            )
+        compared = (
+            f"compared by value: {_plural(len(comparison.source), 'number')} in the source "
+            f"({_shown(comparison.source) or 'none in digits'}), {len(comparison.target)} in the target"
+            f" ({_shown(comparison.target) or 'none in digits'}), numbers in words counted"
+        )
+        found.append(("number-mismatch", "; ".join(parts) + f" ({compared})"))
+    for src, tgt in comparison.doubtful:
+        unsure, other, side = (tgt, src, "source") if tgt.note else (src, tgt, "target")
+        found.append(
+            (
+                "number-ambiguous",
+                f"{unsure.note}; the {side}'s {other.text} agrees only with the second reading, "
+                "and which is meant cannot be told from the text",
+            )
+        )
+    return found
 
 
 def _plural(count: int, word: str) -> str:
@@ -184,12 +204,14 @@ _CODE_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S*[/\\_=#]\S*|\b\w+
 _LATIN_WORD_RE = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’-][A-Za-z\u00c0-\u024f]+)*")
 # A run of Arabic words: letters, digits and tatweel, then more words after spaces or harakat.
 _ARABIC_RUN_RE = re.compile(
-    f"[{ARABIC_LETTER_CLASS}{ARABIC_DIGIT_CLASS}{TATWEEL}]+"
-    f"(?:[\\s{HARAKAT_CLASS}]+[{ARABIC_LETTER_CLASS}{TATWEEL}]+)*"
+    f"[{ARABIC_LETTER_CLASS}{ARABIC_DIGIT_CLASS}{TATWEEL}]+(?:[\\s{HARAKAT_CLASS}]+[{ARABIC_LETTER_CLASS}{TATWEEL}]+)*"
 )
 
 
 _SENTENCE_START = ".!?:;\"'«“(\u061f"
+# Quoted or bracketed Latin text in an Arabic target is a title or a term cited as it is ("cella",
+# (The Fools Who Dream)): the quotation marks say the translator kept it on purpose.
+_QUOTED_RE = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|‘[^’]*’|\([^()]*\)|\[[^\[\]]*\]")
 
 
 def _source_names(source: str) -> set[str]:
@@ -201,37 +223,68 @@ def _source_names(source: str) -> set[str]:
         sentence_initial = not before or before[-1] in _SENTENCE_START
         if (len(word) > 1 and word.isupper()) or (word[0].isupper() and not sentence_initial):
             names.add(word.casefold())
+        if any(c.isupper() for c in word[1:]):
+            names.add(word.casefold())  # eBay, pH, CafeNet: mixed case is a name wherever it stands
     return names
 
 
+def _source_words(source: str) -> set[str]:
+    words = set()
+    for match in _LATIN_WORD_RE.finditer(source):
+        word = match.group().casefold()
+        words.add(word)
+        words.add(re.sub(r"['’]s$", "", word))  # Ring's → ring
+    return words
+
+
 def _check_untranslated_latin(source: str, target: str) -> str | None:
-    # Names and acronyms of the source may stay in Latin script; anything else is untranslated,
-    # including ordinary words copied from the source ("the committee").
-    names = _source_names(source)
-    runs: list[list[str]] = []
-    last_end = -1
+    """Latin runs of an Arabic target that are neither names, acronyms nor quoted titles of the source.
+
+    A run (Latin words separated by spaces) stays when it is quoted or bracketed in the target and
+    its words are the source's, or when all its words are the source's (in any case) and it starts
+    and ends with a name: a word capitalized as a name in the source, or capitalized or mixed-case in
+    the target (`City of Stars`, `Sea to Sky`, `eBay`). Ordinary words copied from the source
+    (`the committee`) and words the source does not have are untranslated.
+    """
+    names, words = _source_names(source), _source_words(source)
     text = _CODE_RE.sub(" ", target)
+    quoted = [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)]
+    runs: list[list[re.Match[str]]] = []
+    last_end = -1
     for match in _LATIN_WORD_RE.finditer(text):
-        word = match.group()
-        if len(word) == 1 or word.casefold() in names:
-            last_end = -1
-            continue
-        # Words separated only by spaces belong to one run ("Joint Commission").
-        if runs and last_end >= 0 and not text[last_end : match.start()].strip():
-            runs[-1].append(word)
+        if runs and last_end >= 0 and not text[last_end : match.start()].strip(" \u00a0-"):
+            runs[-1].append(match)
         else:
-            runs.append([word])
+            runs.append([match])
         last_end = match.end()
-    if not runs:
+
+    def name_like(word: str) -> bool:
+        folded = word.casefold()
+        return folded in names or (folded in words and (word[0].isupper() or any(c.isupper() for c in word[1:])))
+
+    flagged = []
+    for run in runs:
+        run_words = [m.group() for m in run if len(m.group()) > 1]
+        if not run_words:
+            continue
+        from_source = all(w.casefold() in words or w.casefold() in names for w in run_words)
+        in_quotes = any(a <= run[0].start() and run[-1].end() <= b for a, b in quoted)
+        if from_source and (in_quotes or (name_like(run_words[0]) and name_like(run_words[-1]))):
+            continue
+        flagged.append(" ".join(m.group() for m in run))
+    if not flagged:
         return None
-    return "Latin text the source does not have as a name: " + ", ".join(repr(" ".join(r)) for r in runs)
+    return (
+        "Latin text in the Arabic target that is not a name, acronym or quoted title of the source "
+        "(compared with the source's words in any case): " + ", ".join(repr(r) for r in flagged)
+    )
 
 
 def _check_untranslated_arabic(target: str) -> str | None:
     runs = [m.group() for m in _ARABIC_RUN_RE.finditer(target)]
     if not runs:
         return None
-    return "Arabic text left in the translation: " + ", ".join(repr(r) for r in runs)
+    return "Arabic text left in the translation (any Arabic letter counts): " + ", ".join(repr(r) for r in runs)
 
 
 # -- punctuation and spaces ---------------------------------------------------------------------
@@ -272,17 +325,52 @@ def _describe_end(mark: str | None) -> str:
     return f"{_END_CLASSES[mark]} ({mark})" if mark is not None else "no punctuation"
 
 
+#: A segment without an end mark and at most this many words is a headline or a title, which may
+#: go without a full stop on one side and with one on the other.
+HEADLINE_MAX_WORDS = 10
+_QUOTE_CLOSERS = "\"'»”’›"
+
+
+def _ends_in_quote(text: str) -> bool:
+    stripped = _PLACEHOLDER_TAIL_RE.sub("", text.rstrip()).rstrip(_BIDI_CONTROLS + " \t\u00a0")
+    return stripped[-1:] in tuple(_QUOTE_CLOSERS) if stripped else False
+
+
 def _check_end_punctuation(source: str, target: str, target_arabic: bool) -> str | None:
+    """The end marks of source and target, compared by kind after closing quotes, brackets and tags.
+
+    Ordinary in professional work and not reported: a question rendered as a statement (Arabic marks
+    a question with هل as often as with ؟), a full stop against an exclamation mark (emphasis is the
+    translator's call), a headline (up to HEADLINE_MAX_WORDS words) with a full stop on one side
+    only, and a quotation that ends one side but not the other (the attribution moved: `..." he
+    said.` against `قال: "..."`). Reported: a statement made a question, a clause left hanging (a
+    comma, colon or semicolon at the end), a sentence that lost or gained its full stop, and a mark
+    of the wrong script.
+    """
     src, tgt = _end_mark(source), _end_mark(target)
+    compared = (
+        f"compared the last marks after quotes, brackets and tags: "
+        f"source {_describe_end(src)}, target {_describe_end(tgt)}"
+    )
+    if tgt is not None and target_arabic and tgt in _LATIN_ONLY:
+        return f"the Arabic target ends with a Latin {tgt}; Arabic uses {_LATIN_ONLY[tgt]} ({compared})"
+    if tgt is not None and not target_arabic and tgt in _ARABIC_ONLY:
+        return f"the target ends with an Arabic {tgt}; use {_ARABIC_ONLY[tgt]} ({compared})"
     src_class = _END_CLASSES.get(src) if src else None
     tgt_class = _END_CLASSES.get(tgt) if tgt else None
-    if src_class != tgt_class:
-        return f"the source ends with {_describe_end(src)}, the target with {_describe_end(tgt)}"
-    if tgt is not None and target_arabic and tgt in _LATIN_ONLY:
-        return f"the Arabic target ends with a Latin {tgt}; Arabic uses {_LATIN_ONLY[tgt]}"
-    if tgt is not None and not target_arabic and tgt in _ARABIC_ONLY:
-        return f"the target ends with an Arabic {tgt}; use {_ARABIC_ONLY[tgt]}"
-    return None
+    if src_class == tgt_class:
+        return None
+    if src_class == "question mark" and tgt_class in (None, "full stop", "exclamation mark"):
+        return None
+    if {src_class, tgt_class} <= {"full stop", "exclamation mark"}:
+        return None
+    if _ends_in_quote(source) != _ends_in_quote(target):
+        return None
+    if {src_class, tgt_class} <= {"full stop", "exclamation mark", None}:
+        bare = source if src_class is None else target
+        if len(bare.split()) <= HEADLINE_MAX_WORDS:
+            return None
+    return f"the source ends with {_describe_end(src)}, the target with {_describe_end(tgt)} ({compared})"
 
 
 _DOUBLE_SPACE_RE = re.compile(r"[ \u00a0]{2,}")
@@ -475,7 +563,12 @@ def check_pair(
         add("empty-target", "no translation" if target is None else "the target is empty")
         return found
     target_arabic = is_arabic_language(target_lang)
-    add("number-mismatch", _check_numbers(source, target))
+    if wanted & {"number-mismatch", "number-ambiguous"}:
+        source_arabic = has_arabic(source) or is_arabic_language(source_lang)
+        for check, message in _check_numbers(
+            source, target, source_arabic=source_arabic, target_arabic=target_arabic or has_arabic(target)
+        ):
+            add(check, message)
     if any(ch.isalpha() for ch in source) and _AR_NORMALIZER(source) == _AR_NORMALIZER(target):
         add("same-as-source", "the target is identical to the source")
     elif target_arabic:
