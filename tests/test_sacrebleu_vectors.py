@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sacrebleu.tokenizers.tokenizer_ter import TercomTokenizer
 
-from tests.helpers import run_cli
+from tests.helpers import SAMPLES, run_cli
 from tests.sacrebleu_vectors import (
     BLEU_STATISTICS,
     NOT_REPRODUCIBLE,
@@ -306,3 +306,46 @@ def test_a_bom_is_stripped_and_the_signature_says_so_where_sacrebleu_keeps_it(tm
     without = json.loads(out)["metrics"][0]
     assert without["score"] == ours["score"]
     assert "tmkit-bom" not in without["signature"]
+
+
+# -- the same flags as sacrebleu's command line give its numbers and its signatures -------------
+
+
+def test_cli_options_equal_the_sacrebleu_cli_on_the_same_files() -> None:
+    ref, hyp = str(SAMPLES / "article.ref.en.txt"), str(SAMPLES / "article.mt.en.txt")
+    shared = ["-tok", "intl", "-s", "add-k", "-sv", "2", "-lc", "-cc", "5", "-cw", "2", "--chrf-beta", "3"]
+    shared += ["--chrf-whitespace", "--chrf-lowercase", "--chrf-eps-smoothing"]
+    shared += ["--ter-case-sensitive", "--ter-normalized", "--ter-no-punct", "--ter-asian-support"]
+    sacre = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sacrebleu",
+            ref,
+            "-i",
+            hyp,
+            "-m",
+            "bleu",
+            "chrf",
+            "ter",
+            *shared,
+            "-f",
+            "json",
+            "-w",
+            "4",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    expected = {entry["name"]: entry for entry in json.loads(sacre.stdout)}
+    code, out, err = run_cli(
+        "score", "--ref", ref, "--hyp", hyp, "--metrics", "bleu,chrf,ter", *shared, "--format", "json"
+    )
+    assert code == 0, err
+    metrics = json.loads(out)["metrics"]
+    assert {m["name"] for m in metrics} == set(expected) == {"BLEU", "chrF3++", "TER"}
+    for metric in metrics:
+        assert round(metric["score"], 4) == expected[metric["name"]]["score"]  # sacrebleu's JSON: -w 4 decimals
+        assert metric["sacrebleu_signature"] == expected[metric["name"]]["signature"]
