@@ -1,0 +1,48 @@
+"""Reference translations for a working file: each row's reference found by tuid, by source text, or by position."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tmkit.jobs.workfile import Row
+from tmkit.memory.model import Memory
+
+
+def _key(text: str) -> str:
+    """A source text as compared: white space runs as one space (a reference re-wrapped still matches)."""
+    return " ".join(text.split())
+
+
+def align_reference(rows: Sequence[Row], reference: Memory, *, source_lang: str, target_lang: str) -> list[str | None]:
+    """The reference translation of each row (None: it has none): by tuid, else by the same source text, else by
+    position.
+
+    Position is used only when the reference has no tuids and no source text in common (a
+    reference made for the file in the same order); a working TMX made from a text document
+    numbers its units afresh, so its rows find their reference by source text.
+    """
+    by_tuid: dict[str, str] = {}
+    by_source: dict[str, str] = {}
+    in_order: list[str] = []
+    for unit in reference.units:
+        variant = unit.variant(target_lang, region_fallback=True)
+        text = variant.text if variant is not None else ""
+        in_order.append(text)
+        if unit.tuid:
+            by_tuid[unit.tuid] = text
+        source = unit.variant(source_lang, region_fallback=True)
+        if source is not None and text:
+            by_source.setdefault(_key(source.text), text)
+    keys = [_key(row.source_text) for row in rows]
+    positional = not by_tuid and not any(key in by_source for key in keys)
+    out: list[str | None] = []
+    for i, row in enumerate(rows):
+        if row.unit.tuid and row.unit.tuid in by_tuid:
+            out.append(by_tuid[row.unit.tuid])
+        elif keys[i] in by_source:
+            out.append(by_source[keys[i]])
+        elif positional and i < len(in_order):
+            out.append(in_order[i])
+        else:
+            out.append(None)
+    return out
