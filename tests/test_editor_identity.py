@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import run_cli
+from tmkit.cli import build_parser
+from tmkit.cli.edit_command import options_from_args
 from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
@@ -156,3 +159,41 @@ def test_without_flag_or_config_git_then_the_login_name(tmp_path: Path, monkeypa
     assert resolve_user(None, EditorConfig()) == "Git Person"
     subprocess.run(["git", "config", "--global", "--unset", "user.name"], check=True, env={**os.environ})
     assert resolve_user(None, EditorConfig()) == getpass.getuser()
+
+
+# -- tmkit edit ------------------------------------------------------------------------------------
+
+
+def _config(home: Path, text: str) -> Path:
+    (home / "tmkit").mkdir(parents=True, exist_ok=True)
+    file = home / "tmkit" / "config.toml"
+    file.write_text(text, encoding="utf-8")
+    return file
+
+
+def test_edit_takes_user_from_the_flag_else_the_config_file(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(work / "config"))
+    _config(work / "config", 'user = "config-user"\nqa_on_confirm = "warn"\n')
+    options = options_from_args(build_parser().parse_args(["edit", str(work / "article.tmx"), "--user", "flag-user"]))
+    assert (options.user, options.qa_on_confirm) == ("flag-user", QaOnConfirm.WARN)
+    options = options_from_args(build_parser().parse_args(["edit", str(work / "article.tmx")]))
+    assert options.user == "config-user"
+
+
+def test_edit_refuses_a_bad_config_file_in_one_line(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(work / "config"))
+    file = _config(work / "config", 'user = "a"\nqa_on_confirm = "sometimes"\n')
+    result = run_cli("edit", work / "article.tmx")
+    assert result.code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert f"{file}:2" in line and "qa_on_confirm" in line
+
+
+def test_a_text_document_becomes_units_created_by_the_translator(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(work / "config"))
+    args = ["edit", str(work / "article.ar.txt"), "--tm", str(work / "news-memory.tmx"), "--user", "omar"]
+    options = options_from_args(build_parser().parse_args(args))
+    memory = load_tmx(options.path)
+    assert {unit.creation_id for unit in memory.units} == {"omar"}
+    drafts = [unit.variant("en") for unit in memory.units if unit.status is Status.DRAFT]
+    assert drafts and all(v is not None and v.creation_id == "omar" and v.creation_date for v in drafts)

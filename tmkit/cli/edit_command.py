@@ -54,6 +54,12 @@ def register(commands: Any) -> None:
     p.add_argument(
         "--save-to", metavar="MEMORY.tmx", help="on save, also add confirmed and approved pairs to this memory"
     )
+    p.add_argument(
+        "--user",
+        metavar="ID",
+        help="the translator's id, written as changeid/creationid with UTC dates on every edited unit (default: "
+        "`user` in $XDG_CONFIG_HOME/tmkit/config.toml, else git's user.name, else the login name)",
+    )
     p.set_defaults(handler=run_edit)
 
 
@@ -70,6 +76,7 @@ def run_edit(args: argparse.Namespace) -> int:
 
 def options_from_args(args: argparse.Namespace) -> EditorOptions:
     """The editor's options; a text document is segmented and pre-translated into its working TMX first."""
+    from tmkit.jobs.config import load_config, resolve_user
     from tmkit.jobs.workfile import prepare_job
     from tmkit.tui.app import EditorOptions
     from tmkit.tui.display import BidiMode
@@ -82,11 +89,14 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
             raise InputError("no such file", path=memory)
     source_lang = args.src or DEFAULT_SOURCE_LANG
     target_lang = args.tgt or DEFAULT_TARGET_LANG
+    # A config file that cannot be used stops here with one line naming file and line.
+    config = load_config(env=dict(os.environ))
+    user = resolve_user(args.user, config)
     greeting = None
     if path.suffix.lower() != ".tmx":
         if args.output is not None and Path(args.output).suffix.lower() != ".tmx":
             raise InputError("name the working file .tmx", path=args.output)
-        job = prepare_job(path, args.tm, source_lang=args.src, target_lang=args.tgt, output=args.output)
+        job = prepare_job(path, args.tm, source_lang=args.src, target_lang=args.tgt, output=args.output, user=user)
         greeting = job.describe(path)
         print(greeting, file=sys.stderr)
         path, source_lang, target_lang = job.path, job.source_lang, job.target_lang
@@ -102,4 +112,6 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
         save_to=Path(args.save_to) if args.save_to else None,
         env=dict(os.environ),
         greeting=greeting,
+        user=user,
+        qa_on_confirm=config.qa_on_confirm,
     )

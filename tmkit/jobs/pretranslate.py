@@ -113,22 +113,23 @@ def pretranslate(
     source_lang: str,
     target_lang: str,
     threshold: float = PRETRANSLATE_THRESHOLD,
+    user: str | None = None,
 ) -> Memory:
     """A job memory: every segment in order, filled as `draft` from its best match at ``threshold`` or more.
 
     Each filled unit records the match % and where it came from (memory and tuid) as props;
     a repetition takes the translation given to its first occurrence. Unfilled units hold only
-    the source and are `new`.
+    the source and are `new`. Units and targets are created now, by ``user`` (`creationid`) when given.
     """
     date = now_tmx_date()
     units: list[TranslationUnit] = []
     for result in results:
         unit = TranslationUnit([Variant(source_lang, Segment.from_text(result.text))], tuid=str(result.index + 1))
-        unit.creation_date = date
+        unit.creation_date, unit.creation_id = date, user
         source = results[result.repeats] if result.repeats is not None else result
         best = source.best
         if best is not None and best.score >= threshold:
-            unit.variants.append(Variant(target_lang, best.target))
+            unit.variants.append(Variant(target_lang, best.target, creation_date=date, creation_id=user))
             unit.status = Status.DRAFT
             origin = best.memory + (f"#{best.tuid}" if best.tuid else "")
             unit.props = [
@@ -138,4 +139,4 @@ def pretranslate(
         else:
             unit.status = Status.NEW
         units.append(unit)
-    return Memory(Header(srclang=source_lang, creation_date=date), units)
+    return Memory(Header(srclang=source_lang, creation_date=date, creation_id=user), units)

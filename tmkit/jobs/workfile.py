@@ -1077,12 +1077,14 @@ def prepare_job(
     target_lang: str | None = None,
     output: str | os.PathLike[str] | None = None,
     threshold: float | None = None,
+    user: str | None = None,
 ) -> Job:
     """Segment a plain-text document into a working TMX pre-filled from ``memories``; an existing one is kept.
 
     The source language is guessed from the script unless given; the target is English for an
     Arabic document, else Arabic. Matches at ``threshold`` or above become `draft` targets with
-    their match % and origin (see `tmkit.jobs.pretranslate`). The file is written atomically.
+    their match % and origin (see `tmkit.jobs.pretranslate`); ``user`` is written as the units' `creationid`.
+    The file is written atomically.
     """
     from tmkit.defaults import PRETRANSLATE_THRESHOLD
     from tmkit.jobs.pretranslate import match_segments, pretranslate
@@ -1105,6 +1107,7 @@ def prepare_job(
         source_lang=source,
         target_lang=target,
         threshold=PRETRANSLATE_THRESHOLD if threshold is None else threshold,
+        user=user,
     )
     write_tmx(path, memory)
     drafts = sum(1 for u in memory.units if u.status is Status.DRAFT)
