@@ -258,18 +258,25 @@ def _check_untranslated_latin(source: str, target: str) -> str | None:
             runs.append([match])
         last_end = match.end()
 
-    def name_like(word: str) -> bool:
-        folded = word.casefold()
-        return folded in names or (folded in words and (word[0].isupper() or any(c.isupper() for c in word[1:])))
+    def name_like(match: re.Match[str]) -> bool:
+        word, folded = match.group(), match.group().casefold()
+        if folded in names or any(c.isupper() for c in word[1:]):
+            return folded in words or folded in names
+        before = text[: match.start()].rstrip()
+        sentence_initial = not before or before[-1] in _SENTENCE_START
+        return folded in words and word[0].isupper() and not sentence_initial
 
     flagged = []
     for run in runs:
-        run_words = [m.group() for m in run if len(m.group()) > 1]
+        run_words = [m for m in run if len(m.group()) > 1]
         if not run_words:
             continue
-        from_source = all(w.casefold() in words or w.casefold() in names for w in run_words)
+        from_source = all(m.group().casefold() in words or m.group().casefold() in names for m in run_words)
         in_quotes = any(a <= run[0].start() and run[-1].end() <= b for a, b in quoted)
-        if from_source and (in_quotes or (name_like(run_words[0]) and name_like(run_words[-1]))):
+        lower = sum(1 for m in run_words if m.group().islower())
+        # A name may hold small words (City of Stars); a run mostly of small words is a sentence.
+        is_name = name_like(run_words[0]) and name_like(run_words[-1]) and lower <= len(run_words) // 2
+        if from_source and (in_quotes or is_name):
             continue
         flagged.append(" ".join(m.group() for m in run))
     if not flagged:

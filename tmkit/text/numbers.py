@@ -253,7 +253,7 @@ _ABBREVIATION_RE = re.compile(r"[\s\u00a0]?(bn|tn|mn|m|k)\b", re.IGNORECASE)
 _CURRENCY_BEFORE_RE = re.compile(r"(?:[$£€¥₹]|\b(?:US|A|C|NZ|HK)\$|\b(?:USD|GBP|EUR|JPY|AUD|CAD)[\s\u00a0]?)$")
 # "مليون و200 ألف" and "3 ملايين و500 ألف" add up: a larger scale, "و", then a smaller amount.
 _AND_RE = re.compile(r"[\s\u00a0]*و[\s\u00a0]*$")
-_BARE_SCALE_BEFORE_RE = re.compile(rf"(?<![\w])(مليون|مليار|ألف|الف)[{_HARAKAT}]*[\s\u00a0]+و[\s\u00a0]*$")
+_BARE_SCALE_BEFORE_RE = re.compile(rf"(?<![\w])[وب]?(مليون|مليار|ألف|الف)[{_HARAKAT}]*[\s\u00a0]+و[\s\u00a0]*$")
 # Times: 04:00, ٩:٣٠, 5.30pm, 1200 GMT. A time's key uses the 12-hour clock, so 17:30 = 5:30 مساءً.
 _TIME_SUFFIX_RE = re.compile(
     r"[\s\u00a0]?(?:[ap]\.?m\b\.?|gmt\b|utc\b|hrs?\b|hours\b|h\b|صباحا|مساء|ظهرا|بتوقيت)", re.IGNORECASE
@@ -465,7 +465,7 @@ def _merge_compounds(text: str, drafts: list[_Draft]) -> None:
             if draft.scale < scale and draft.value < scale:
                 draft.value += scale
                 draft.keys = {_key(draft.value)}
-                draft.start = bare.start()
+                draft.start = bare.start(1)
         index += 1
 
 
@@ -720,6 +720,15 @@ def _english_spelled_keys(text: str) -> set[str]:
             total = current = Decimal(0)
             in_phrase = False
         if word == "and" and in_phrase:
+            following = [w.group() for w in words[position + 1 : position + 3]]
+            if following == ["a", "half"]:
+                keys.add(_key(total + current + Decimal("0.5")))  # one and a half
+            previous_word = words[position - 1].group()
+            if previous_word in _EN_MULTIPLIERS and previous_word != "dozen":
+                continue  # one hundred and five
+            keys.add(_key(total + current))
+            total = current = Decimal(0)
+            in_phrase = False
             continue
         if multiplier is not None:
             current = (current or Decimal(1)) * multiplier
