@@ -330,6 +330,14 @@ def test_min_and_max_gates() -> None:
     assert not re.search(r"\d+ (passed|failed)", out)
 
 
+def test_a_gate_names_the_metric_as_it_was_scored() -> None:
+    # chrF with beta 3 is chrF3: a gate that said chrF2 would name a score nobody computed.
+    code, out, _ = run_cli("score", TMX, "--hyp", MT, "--chrf-beta", "3", "--min", "chrf=99")
+    assert code == 1
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("gates: 0/1 ok; not met: chrF3 = ") and "chrF2" not in last
+
+
 def test_max_drop_against_a_stored_baseline(tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
     code, _, _ = run_cli("score", TMX, "--hyp", MT, "--report", f"json:{baseline}")

@@ -6,7 +6,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -40,10 +40,12 @@ class Gate:
     kind: GateKind
     metric: str
     threshold: float = 0.0
+    #: The metric's name as this run computed it (`chrF3` with beta 3); the default name until scored.
+    scored_as: str | None = None
 
     @property
     def name(self) -> str:
-        return METRIC_NAMES[self.metric]
+        return self.scored_as or METRIC_NAMES[self.metric]
 
     @property
     def label(self) -> str:
@@ -222,7 +224,8 @@ def evaluate_gates(
 ) -> tuple[GateResult, ...]:
     """Check every gate against the scores (and the baseline or the paired test it needs)."""
     results = []
-    for gate in gates:
+    for unnamed in gates:
+        gate = replace(unnamed, scored_as=corpus[unnamed.metric].name)
         if gate.kind is GateKind.NOT_WORSE:
             if comparison is None:
                 raise ParameterError("the not-worse gate needs {comparison}: a paired test against another system")
