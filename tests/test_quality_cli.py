@@ -184,7 +184,7 @@ def test_qa_checks_an_xliff(tmp_path: Path) -> None:
     first = found[0]
     assert len(found) == 2 and first.startswith(f"{xliff}:") and first.endswith("(unit a2)")
     assert "1 number of the source not in the target: 22" in first
-    assert out.splitlines()[-1] == "checks: 0/1 ok; failing: number-mismatch (2 findings)"
+    assert out.splitlines()[-1] == "checks: 1/2 ok; failing: number-mismatch (2 findings)"
     code, out, _ = run_cli("qa", str(xliff), "--hyp", MT, "--select", "number-*")
     assert code == 1 and f"{MT}:2: error: [number-mismatch]" in out  # the hypothesis is checked, not the targets
 
@@ -502,7 +502,7 @@ def test_inside_github_actions_the_summary_is_appended(tmp_path: Path, monkeypat
     assert text.startswith("## Earlier step\n### ✅ tmkit score — gates: 1/1 ok")
     code, _, _ = run_cli("qa", TMX, "--hyp", MT)
     assert code == 1
-    assert "### ❌ tmkit qa — checks: 14/15 ok" in summary.read_text(encoding="utf-8")
+    assert "### ❌ tmkit qa — checks: 15/16 ok" in summary.read_text(encoding="utf-8")
 
 
 def test_markdown_summary_stays_under_the_limit() -> None:
@@ -528,16 +528,17 @@ def test_markdown_summary_stays_under_the_limit() -> None:
 def test_qa_on_the_samples() -> None:
     code, out, _ = run_cli("qa", TMX)
     assert code == 0
-    assert out == "qa: 30 units · 0 errors · 0 warnings\nchecks: 15/15 ok\n"
+    assert out == "qa: 30 units · 0 errors · 0 warnings\nchecks: 16/16 ok\n"
     code, out, _ = run_cli("qa", TMX, "--hyp", MT)
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == (
         f"{MT}:2: error: [number-mismatch] 1 number of the source not in the target: 22; "
-        "1 number in the target not in the source: 23 (unit a2)"
+        "1 number in the target not in the source: 23 (compared by value: 2 numbers in the source (22, 2021), "
+        "2 in the target (23, 2021), numbers in words counted) (unit a2)"
     )
     assert any("[untranslated-arabic]" in line and "(unit a15)" in line for line in lines)
-    assert lines[-1] == "checks: 14/15 ok; failing: number-mismatch (2 findings)"
+    assert lines[-1] == "checks: 15/16 ok; failing: number-mismatch (2 findings)"
     code, _, _ = run_cli("qa", TMX, "--hyp", MT, "--ignore", "number-mismatch")
     assert code == 0
     code, _, _ = run_cli("qa", TMX, "--hyp", MT, "--ignore", "number-mismatch", "--fail-on", "warning")
@@ -551,7 +552,7 @@ def test_qa_on_two_text_files_and_a_tsv(tmp_path: Path) -> None:
     code, out, _ = run_cli("qa", str(tsv), "--select", "number-*")
     assert code == 1
     assert f"{tsv}:3: error: [number-mismatch]" in out  # TSV line 3 is unit a2
-    assert out.splitlines()[-1] == "checks: 0/1 ok; failing: number-mismatch (2 findings)"
+    assert out.splitlines()[-1] == "checks: 1/2 ok; failing: number-mismatch (2 findings)"
 
 
 def test_qa_reports(tmp_path: Path) -> None:
@@ -571,7 +572,7 @@ def test_qa_reports(tmp_path: Path) -> None:
     assert code == 1
     suite = etree.parse(str(junit)).getroot().find("testsuite")
     assert suite is not None
-    assert len(suite.findall("testcase")) == 15 and suite.get("failures") == "1"
+    assert len(suite.findall("testcase")) == 16 and suite.get("failures") == "1"
     report = json.loads(data.read_text(encoding="utf-8"))
     assert report["command"] == "qa" and report["counts"] == {"error": 2, "warning": 1}
     assert [f["id"] for f in report["findings"]] == ["a2", "a4", "a15"]
@@ -599,4 +600,4 @@ def test_qa_usage_errors(tmp_path: Path) -> None:
     code, out, err = run_cli("qa", TMX, "--ignore", "*")
     assert_usage_error(code, err, "no check to run")
     code, out, _ = run_cli("qa", "--list-checks")
-    assert code == 0 and len(out.splitlines()) == 15 and out.startswith("number-mismatch  ")
+    assert code == 0 and len(out.splitlines()) == 16 and out.startswith("number-mismatch  ")
