@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 from textual.widgets import Input
 
 from tests.helpers import make_app, run_async, run_cli_process, settle, target
@@ -161,13 +162,15 @@ async def test_save_to_writes_confirmed_pairs_to_a_memory(work: Path) -> None:
 
 def test_help_palette_and_footer_share_one_declaration() -> None:
     from tmkit.tui import keys
+    from tmkit.tui.keymap import preset_keymap
 
-    actions = [b.action for b in keys.BINDINGS]
-    assert len(actions) == len(set(actions))
-    assert all(b.description and b.tooltip for b in keys.BINDINGS)
-    assert EditorApp.BINDINGS == keys.BINDINGS
-    confirm = next(b for b in keys.BINDINGS if b.action == "confirm_next")
-    assert {"ctrl+enter", "ctrl+j", "f2"} <= set(confirm.key.split(","))
+    ids = [c.id for c in keys.COMMANDS]
+    assert len(ids) == len(set(ids)) and set(ids) == set(keys.DEFAULT_KEYS)
+    assert all(c.description and c.tooltip for c in keys.COMMANDS)
+    bound = {b.id for b in EditorApp.BINDINGS if isinstance(b, Binding) and b.id}
+    assert bound == set(ids)
+    confirm = preset_keymap().keys["confirm_next"]
+    assert {"ctrl+enter", "ctrl+j", "f2"} <= set(confirm)
 
 
 @run_async

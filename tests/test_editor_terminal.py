@@ -33,7 +33,7 @@ def test_translate_confirm_save_and_quit(work: Path, width: int, height: int) ->
         terminal.type(english)
         terminal.wait_for("Prime Minister.")  # on one line at either width
         terminal.keys("F2")  # confirm, and go on to the next unconfirmed segment
-        terminal.wait_for("target · 2")
+        terminal.wait_for("target · 2 of 30")
         terminal.type("دمشق")  # Arabic typed into an English target stays as typed
         terminal.wait_for("draft 1")  # the typed text is in the document (a draft)
         terminal.keys("C-s")

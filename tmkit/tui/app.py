@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
@@ -20,19 +20,23 @@ from textual.worker import get_current_worker
 
 from tmkit.errors import TmkitError
 from tmkit.formats.tmx_reader import load_tmx
-from tmkit.jobs.journal import PendingJournal
-from tmkit.jobs.workfile import ChangedOnDiskError, RowFilter, WorkFile, edit_effort
+from tmkit.jobs.config import QaOnConfirm
+from tmkit.jobs.journal import ConflictState, PendingJournal
+from tmkit.jobs.reference import align_reference
+from tmkit.jobs.workfile import ChangedOnDiskError, ConfirmBlocked, RowFilter, WorkFile, edit_effort
 from tmkit.matching.concordance import ConcordanceHit, concordance
 from tmkit.matching.matcher import Match, Matcher, too_long_to_match
 from tmkit.matching.memory_index import MemoryIndex, open_memory
 from tmkit.memory.langtags import primary_subtag
-from tmkit.memory.model import Memory, Status
+from tmkit.memory.model import Status
 from tmkit.quality.scoring import score_corpus, segment_score
 from tmkit.text.placeholders import PlaceholderError, strip_placeholders, to_placeholders
 from tmkit.tui import keys
-from tmkit.tui.display import VTE_EXPLICIT, VTE_IMPLICIT, BidiMode, BidiText, detect_mode, is_vte
+from tmkit.tui.display import VTE_EXPLICIT, VTE_IMPLICIT, BidiMode, VisualHighlighter, detect_mode, is_vte, one_line
+from tmkit.tui.keymap import Keymap, keymap_path, load_keymap, preset_keymap
 from tmkit.tui.messages import (
     DocumentSaved,
+    MatchChosen,
     MatchesShown,
     MatchInserted,
     SegmentApproved,
@@ -41,23 +45,58 @@ from tmkit.tui.messages import (
     SegmentRejected,
 )
 from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, QuitScreen, RecoveryScreen, SaveAsScreen
+from tmkit.tui.textual_adapter import alt_digits_as_keys, set_bindings
 from tmkit.tui.widgets.bidi_editor import BidiTextArea
 from tmkit.tui.widgets.panels import ConcordancePanel, MatchesPanel, ScorePanel, StatusBar
 from tmkit.tui.widgets.segment_list import SegmentList
 
 FILTERS: tuple[RowFilter, ...] = tuple(RowFilter)
 #: The editor's own actions (and the palette's): none acts while a dialog is open, only the dialog's keys do.
-EDITOR_ACTIONS = frozenset({b.action.split("(")[0] for b in keys.BINDINGS} | {"command_palette"})
+EDITOR_ACTIONS = frozenset({c.action.split("(")[0] for c in keys.COMMANDS} | {"back_to_target"})
+#: Actions that read or change the target: they wait until the target has taken every key typed before them
+#: (a burst `abc` + Ctrl+S reached the app's binding before the target had the letters: they were saved later).
+AFTER_TYPING = frozenset(
+    {
+        "confirm_next",
+        "approve",
+        "reject",
+        "next_segment",
+        "previous_segment",
+        "next_unconfirmed",
+        "use_match",
+        "insert_match",
+        "replace_match",
+        "copy_source",
+        "concordance",
+        "cycle_filter",
+        "undo",
+        "redo",
+        "save",
+        "save_as",
+        "toggle_bidi",
+        "quit",
+    }
+)
+#: Escape: back to the target from the search box, the list, the source or a panel (not a command of the keymap).
+BACK_TO_TARGET = (Binding("escape", "back_to_target", "Back to the target", show=False),)
+#: Widgets that take no typing: a printable key pressed while one has the focus goes to the target instead.
+NOT_TYPED_INTO = ("#segments", "#matches-box", "#concordance-box", "#source")
+#: Screen widths (columns) from which the segment list stands beside the editor, and heights (rows) from which
+#: the concordance and scores stand below the matches; smaller screens show them in turns.
+WIDE_FROM = 120
+TALL_FROM = 28
 #: Target languages written right to left (the target editor's paragraph direction).
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
-#: Matches shown per segment (Ctrl+1…5 insert them).
-MATCHES_SHOWN = 5
+#: Matches shown per segment (Alt+1…5 use them).
+MATCHES_SHOWN = keys.MATCH_KEYS
 #: Segments after the current one whose matches are prefetched.
 PREFETCH = 3
 #: Seconds of quiet typing after which the target is committed to the document (and its journal).
 COMMIT_DELAY = 0.6
 #: Seconds the indexing worker waits at most for the first screen to be painted.
 FIRST_PAINT_WAIT = 2.0
+#: Seconds of quiet typing after which the segment's score is worked out again (it follows the typing).
+SCORE_DELAY = 0.3
 
 
 @dataclass
@@ -76,6 +115,14 @@ class EditorOptions:
     greeting: str | None = None
     #: Off for snapshots: a cursor caught in the off half of its blink paints a different screen.
     cursor_blink: bool = True
+    #: A shipped keymap preset (`--keymap`): default, omegat or memoq; None: the keymap file's, else default.
+    keymap: str | None = None
+    #: The keymap file; None: `keys.toml` in the config folder named by ``env`` (none read without ``env``).
+    keymap_file: Path | None = None
+    #: The translator's id, written as changeid/creationid (`tmkit.jobs.config.resolve_user`).
+    user: str | None = None
+    #: What confirming does with QA's findings (the config file's `qa_on_confirm`; off for tests that build options).
+    qa_on_confirm: QaOnConfirm = QaOnConfirm.OFF
 
 
 class EditorApp(App[None]):
@@ -83,14 +130,23 @@ class EditorApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("editor.tcss")
     TITLE = "tmkit edit"
-    BINDINGS: ClassVar[list[BindingType]] = list(keys.BINDINGS)
-    COMMAND_PALETTE_BINDING = keys.COMMAND_PALETTE_KEY
+    #: tmkit's own keys; a keymap (preset or file) replaces them by command id at start.
+    BINDINGS: ClassVar[list[BindingType]] = [*preset_keymap().bindings(), *BACK_TO_TARGET]
+    COMMAND_PALETTE_BINDING = "f12"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_FROM, "-wide")]  # noqa: RUF012 (Textual's own declaration)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL_FROM, "-tall")]  # noqa: RUF012
     #: The target has the keys from the start: typed before the file is read, they went into the search box.
     AUTO_FOCUS = "#target"
 
     def __init__(self, options: EditorOptions) -> None:
         super().__init__()
         self.options = options
+        alt_digits_as_keys()
+        keymap_file = options.keymap_file or (keymap_path(options.env) if options.env else None)
+        # A keymap that cannot be used stops the start with one line naming file and line (InputError).
+        self.keymap: Keymap = load_keymap(keymap_file, preset=options.keymap)
+        # The app's own bindings, in the keymap's order (the footer shows them in this order).
+        set_bindings(self, [*self.keymap.bindings(), *BACK_TO_TARGET])
         mode = options.bidi if options.bidi is not BidiMode.AUTO else detect_mode(options.env or None)
         self.mode: BidiMode = mode
         self.document: WorkFile | None = None
@@ -100,6 +156,14 @@ class EditorApp(App[None]):
         self.matcher = Matcher()
         #: Matches by row, prefetched or looked up, for the current `matcher` (emptied when it changes).
         self.matches: dict[int, list[Match]] = {}
+        #: Whether the memories are open: until then a segment's matches are "looking up…", never "no match".
+        self.memories_ready = False
+        #: The match Insert and Replace use (1-based): match 1 on each segment, or the one clicked or chosen.
+        self.chosen_match = 1
+        self._score_timer: Timer | None = None
+        #: The document's score and its per-segment chrF, worked out again only after a segment changed.
+        self._document_score: tuple[Text, list[float]] = (Text(), [])
+        self._document_stale = True
         #: The row a matching worker is working on (its result will show itself).
         self._matching: int | None = None
         self.inserted: dict[int, str] = {}
@@ -124,13 +188,22 @@ class EditorApp(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                search = Input(placeholder="search source and target (F5)", id="search")
+                search = Input(
+                    placeholder=f"search source and target ({self.keymap.label('search')})",
+                    id="search",
+                    highlighter=VisualHighlighter(lambda: self.mode),
+                )
                 search.cursor_blink = self.options.cursor_blink
                 yield search
                 yield Static(id="filter-label")
                 yield SegmentList(id="segments")
             with Vertical(id="right"):
-                yield Static(id="source", classes="panel")
+                # Read-only, with a cursor and a selection: F3 looks up a source term from here.
+                source = BidiTextArea(
+                    id="source", classes="panel", soft_wrap=True, read_only=True, tab_behavior="focus"
+                )
+                source.cursor_blink = False
+                yield source
                 target = BidiTextArea(id="target", classes="panel", soft_wrap=True, tab_behavior="focus")
                 # Set before mounting: Textual caches a line drawn mid-blink under the same key as one drawn unblinking.
                 target.cursor_blink = self.options.cursor_blink
@@ -141,7 +214,7 @@ class EditorApp(App[None]):
                     yield ConcordancePanel(id="concordance")
                 yield ScorePanel(id="scores", classes="panel")
         yield StatusBar(id="status")
-        yield Footer()
+        yield Footer(show_command_palette=False, compact=True)
 
     @property
     def editor(self) -> BidiTextArea:
@@ -154,9 +227,21 @@ class EditorApp(App[None]):
         base = self.screen_stack[0] if self.screen_stack else self.screen
         return base.query_one(selector, expect)
 
+    @property
+    def source_view(self) -> BidiTextArea:
+        return self._find("#source", BidiTextArea)  # type: ignore[no-any-return]
+
+    def get_key_display(self, binding: Binding) -> str:
+        # One naming style in the footer, the help and the palette (F2, Ctrl+S, Alt+1): the command's first key.
+        return self.keymap.label(binding.id) if binding.id else keys.key_label(binding.key.split(",")[0])
+
     def on_mount(self) -> None:
-        self._editor = self._find(BidiTextArea)
+        self._editor = self._find("#target", BidiTextArea)
         self._editor.set_bidi(self.mode, rtl=primary_subtag(self.options.target_lang) in RTL_LANGUAGES)
+        self.source_view.set_bidi(self.mode, rtl=primary_subtag(self.options.source_lang) in RTL_LANGUAGES)
+        for scroller in self.query(VerticalScroll):
+            # A click there shows or chooses; the keyboard stays with the target.
+            scroller.FOCUS_ON_CLICK = False  # type: ignore[misc]
         self._find("#source").border_title = "source"
         self._find("#target").border_title = "target"
         self._find("#matches-box").border_title = "matches"
@@ -186,6 +271,45 @@ class EditorApp(App[None]):
         # under the recovery dialog saved and dropped the journal the dialog asks about.
         return not (action in EDITOR_ACTIONS and isinstance(self.screen, ModalScreen))
 
+    async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
+        name = action.split("(")[0] if isinstance(action, str) else ""
+        if (
+            name in AFTER_TYPING
+            and default_namespace in (None, self)
+            and self._editor is not None
+            and not isinstance(self.screen, ModalScreen)
+        ):
+            # Queued behind the keys the target has still to take: Ctrl+S after a burst saves the burst.
+            self.editor.call_later(self._run_after_typing, action)
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    async def _run_after_typing(self, action: str) -> None:
+        await super().run_action(action)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.is_printable and not event.is_forwarded:
+            focused = self.focused
+            if (
+                self._editor is not None
+                and focused is not None
+                and focused.screen is self.screen_stack[0]
+                and self.screen is self.screen_stack[0]
+                and any(focused.id == selector[1:] for selector in NOT_TYPED_INTO)
+                and not self._is_bound(event.key)
+            ):
+                # Typing after a click in the list or the matches is for the target, not lost.
+                self.screen.set_focus(self.editor)
+        await super().on_event(event)
+
+    def _is_bound(self, key: str) -> bool:
+        return any(key in k for k in self.keymap.keys.values())
+
+    def action_back_to_target(self) -> None:
+        """Escape: back to the target from the search box, the list, the source or a panel."""
+        self.screen.remove_class("-list")
+        self.screen.set_focus(self.editor)
+
     async def action_quit(self) -> None:
         self._commit_editor()
         if self.document is not None and self.document.dirty:
@@ -200,7 +324,10 @@ class EditorApp(App[None]):
         elif answer == "save_as":
             self.action_save_as()
         elif answer == "quit":
-            self._leave()  # the journal keeps the edits: the next start offers them back
+            if self.document is not None:
+                # The translator chose to drop the edits: the next start must not offer them back.
+                self.document.discard_journal()
+            self._leave()
 
     def _leave(self, *, return_code: int = 0) -> None:
         self._switch_vte(explicit=False)
@@ -214,7 +341,13 @@ class EditorApp(App[None]):
     def load_document(self) -> None:
         o = self.options
         try:
-            document = WorkFile(o.path, source_lang=o.source_lang, target_lang=o.target_lang)
+            document = WorkFile(
+                o.path,
+                source_lang=o.source_lang,
+                target_lang=o.target_lang,
+                user=o.user,
+                qa_on_confirm=o.qa_on_confirm,
+            )
             # Read here, off the screen's thread: a damaged journal is set aside, never a hang or a traceback.
             pending = document.pending_journal()
             self.call_from_thread(self._document_loaded, document, pending)
@@ -226,7 +359,9 @@ class EditorApp(App[None]):
             )
             references: list[str | None] = []
             if o.reference is not None:
-                references = _align_reference(document, load_tmx(o.reference), o.source_lang, o.target_lang)
+                references = align_reference(
+                    document.rows, load_tmx(o.reference), source_lang=o.source_lang, target_lang=o.target_lang
+                )
         except (TmkitError, OSError) as exc:
             # A file that cannot be read ends the editor with tmkit's one-line error and exit code 2.
             self.call_from_thread(self._load_failed, str(exc))
@@ -273,6 +408,7 @@ class EditorApp(App[None]):
 
     def _memories_loaded(self, indexes: list[MemoryIndex], own: MemoryIndex, references: list[str | None]) -> None:
         self.matcher = Matcher([*indexes, own])
+        self.memories_ready = True
         self.references = references
         self.matches.clear()
         if self.current is not None:
@@ -289,16 +425,21 @@ class EditorApp(App[None]):
         wanted = FILTERS[self.filter_index]
         rows = self.document.filtered(wanted, self.query_text)
         segments.show_rows(rows, current)
-        label = f"filter: {wanted} · {len(rows)} of {len(self.document)}"
+        label = Text(f"filter: {wanted} · {len(rows)} of {len(self.document)}", style="dim")
         if self.query_text:
-            label += f" · “{self.query_text}”"
-        self._find("#filter-label", Static).update(Text(label, style="dim"))
+            # Shaped and in visual order in app mode, as everywhere Arabic is shown.
+            label.append(" · “", style="dim")
+            label.append_text(one_line(self.query_text, self.mode, style="dim"))
+            label.append("”", style="dim")
+        self._find("#filter-label", Static).update(label)
         self.update_status()
 
     @on(SegmentChosen)
     def _chosen(self, event: SegmentChosen) -> None:
         if event.row != self.current:
             self.go_to(event.row)
+        if event.opened:
+            self.action_back_to_target()
 
     def go_to(self, row: int, *, force: bool = False, commit: bool = True) -> None:
         """Make ``row`` the current segment: commit the one left, show the new one, look up its matches."""
@@ -310,13 +451,15 @@ class EditorApp(App[None]):
         elif self._commit_timer is not None:
             self._commit_timer.stop()
         self.current = row
+        self.chosen_match = 1
         r = self.document.rows[row]
-        self._find("#source", Static).update(BidiText(r.source_edit_text, self.mode))
+        self.source_view.load_text(r.source_edit_text)
         editor = self.editor
         self.loaded_editor_text = r.edit_text
         # A target whose placeholders did not map is shown as typed, for the translator to fix.
         editor.load_text(self.unmapped.get(row, r.edit_text))
         self._show_title(row)
+        self._show_conflict(row)
         self._find(SegmentList).select(row)
         self.lookup(row)
         self.update_scores()
@@ -328,6 +471,8 @@ class EditorApp(App[None]):
             wanted = []
         else:
             self._find(MatchesPanel).show([], "", self.mode, busy=True)
+            if not self.memories_ready:
+                return  # the memories' arrival looks the current segment up
             wanted = [row] if row != self._matching else []  # one in flight shows itself when done
         wanted += [r for r in self._likely_next(row) if r not in self.matches and r != self._matching]
         if wanted:
@@ -389,8 +534,21 @@ class EditorApp(App[None]):
     def _show_matches(self, row: int) -> None:
         assert self.document is not None
         found = self.matches.get(row, [])
-        self._find(MatchesPanel).show(found, self.document.rows[row].source_text, self.mode)
+        self._find(MatchesPanel).show(found, self.document.rows[row].source_text, self.mode, chosen=self.chosen_match)
         self.post_message(MatchesShown(row, len(found)))
+
+    @on(MatchChosen)
+    def _match_clicked(self, event: MatchChosen) -> None:
+        self._choose_match(event.number)
+
+    def _choose_match(self, number: int) -> None:
+        row = self.current
+        found = self.matches.get(row, []) if row is not None else []
+        if not found:
+            return
+        self.chosen_match = min(max(number, 1), len(found))
+        assert row is not None
+        self._show_matches(row)
 
     # -- committing edits ------------------------------------------------------------------------
 
@@ -399,7 +557,10 @@ class EditorApp(App[None]):
         if self._commit_timer is not None:
             self._commit_timer.stop()
         self._commit_timer = self.set_timer(COMMIT_DELAY, self._commit_editor)
-        self.update_scores(quick=True)
+        # The score follows the typing once it pauses (per keystroke it would cost more than the echo).
+        if self._score_timer is not None:
+            self._score_timer.stop()
+        self._score_timer = self.set_timer(SCORE_DELAY, lambda: self.update_scores(document=False))
 
     def _editor_text(self) -> str:
         return self.editor.text
@@ -424,6 +585,7 @@ class EditorApp(App[None]):
         self._placeholders_fixed(row)
         if changed:
             self._row_changed(row)
+            self.update_scores()  # the document's score follows each committed edit
 
     def _placeholders_broken(self, row: int, text: str, error: PlaceholderError) -> None:
         """The typed target would lose codes: keep the codes as they were, the segment unconfirmed, and say so."""
@@ -440,6 +602,7 @@ class EditorApp(App[None]):
             self.update_status()
 
     def _row_changed(self, row: int) -> None:
+        self._document_stale = True
         self._find(SegmentList).update_segment(row)
         if row == self.current:
             self._show_title(row)
@@ -449,12 +612,60 @@ class EditorApp(App[None]):
         assert self.document is not None
         r = self.document.rows[row]
         rejected = " · rejected" if r.unit.rejected else ""
-        self._find("#target").border_title = f"target · {row + 1} · {r.status.value}{rejected}"
+        conflict = (
+            f" · CONFLICT: {self.keymap.label('keep_ours')} ours, {self.keymap.label('keep_theirs')} theirs"
+            if r.in_conflict
+            else ""
+        )
+        position = f"{row + 1} of {len(self.document)}"  # where one is, also when the list is not shown
+        self._find("#target").border_title = f"target · {position} · {r.status.value}{rejected}{conflict}"
+
+    def _show_conflict(self, row: int) -> None:
+        """A merge conflict's two versions, for the translator to choose (the target shows ours)."""
+        assert self.document is not None
+        r = self.document.rows[row]
+        if not r.in_conflict:
+            return
+        versions = []
+        for side in (ConflictState.OURS, ConflictState.THEIRS):
+            text = r.conflict_text(side)
+            key = self.keymap.label(f"keep_{side.value}")
+            versions.append(f"{key} {side.value}: " + ("(deleted the segment)" if text is None else text))
+        self.notify("\n".join(versions), title=f"segment {row + 1}: merge conflict", severity="warning", timeout=15)
+
+    def action_keep_ours(self) -> None:
+        self._settle_conflict(ConflictState.OURS)
+
+    def action_keep_theirs(self) -> None:
+        self._settle_conflict(ConflictState.THEIRS)
+
+    def _settle_conflict(self, side: ConflictState) -> None:
+        row = self._current_row()
+        if row is None or self.document is None:
+            return
+        if not self.document.rows[row].in_conflict:
+            self.notify("this segment is not a merge conflict", severity="warning")
+            return
+        self._commit_editor()  # typed text settles it on ours, edited; the pick then decides
+        self.document.resolve_conflict(row, side)
+        self.matches.pop(row, None)
+        self._row_changed(row)
+        removed = self.document.rows[row].removed
+        self.notify(f"segment {row + 1}: {'deleted, as' if removed else 'kept'} {side.value}")
+        if removed:
+            self._fill_list(self.current)
+        self.go_to(row, force=True, commit=False)
 
     # -- actions ---------------------------------------------------------------------------------
 
     def _current_row(self) -> int | None:
         return self.current if self.document is not None else None
+
+    def _qa_warned(self) -> None:
+        """QA's findings on the segment just confirmed (warnings, or errors confirmed anyway), for the translator."""
+        if self.document is not None and self.document.qa_findings:
+            lines = [finding.describe() for finding in self.document.qa_findings]
+            self.notify("\n".join(lines), title="QA", severity="warning", timeout=8)
 
     def action_confirm_next(self) -> None:
         row = self._current_row()
@@ -466,7 +677,11 @@ class EditorApp(App[None]):
             self._placeholders_broken(row, self._editor_text(), error)
             self.notify(self.status_note, severity="error")
             return
+        except ConfirmBlocked as blocked:
+            self.notify(str(blocked), severity="error", timeout=10)  # QA found an error: a second confirm confirms
+            return
         self._placeholders_fixed(row)
+        self._qa_warned()
         if confirmed is None and not self.document.rows[row].confirmed:
             self.notify("nothing to confirm: the target is empty", severity="warning")
             return
@@ -489,7 +704,11 @@ class EditorApp(App[None]):
             self._placeholders_broken(row, self._editor_text(), error)
             self.notify(self.status_note, severity="error")
             return
+        except ConfirmBlocked as blocked:
+            self.notify(str(blocked), severity="error", timeout=10)  # QA found an error: a second approve approves
+            return
         self._placeholders_fixed(row)
+        self._qa_warned()
         self._row_changed(row)
         self.post_message(SegmentApproved(row))
         if row + 1 < len(self.document):
@@ -531,16 +750,56 @@ class EditorApp(App[None]):
         else:
             self.go_to(following)
 
-    def action_insert_match(self, number: int) -> None:
+    def _match(self, number: int) -> Match | None:
         row = self._current_row()
-        if row is None:
-            return
-        found = self.matches.get(row, [])
+        found = self.matches.get(row, []) if row is not None else []
         if number > len(found):
-            self.notify(f"no match {number}", severity="warning")
+            self.notify(f"no match {number}" if found else "no match for this segment", severity="warning")
+            return None
+        return found[number - 1]
+
+    def action_use_match(self, number: int) -> None:
+        """Alt+N: the target becomes match N (as Ctrl+N in memoQ and Trados)."""
+        match = self._match(number)
+        if match is None or self.current is None:
             return
-        self._replace_target(to_placeholders(found[number - 1].target))
-        self.post_message(MatchInserted(row, number))
+        self.chosen_match = number
+        self._replace_target(to_placeholders(match.target))
+        self.post_message(MatchInserted(self.current, number))
+
+    def action_replace_match(self) -> None:
+        self.action_use_match(self.chosen_match)
+
+    def action_insert_match(self) -> None:
+        """Insert the chosen match at the cursor (over the selection): only the part selected in it, if any."""
+        match = self._match(self.chosen_match)
+        if match is None or self.current is None:
+            return
+        whole = to_placeholders(match.target)
+        part = self._selected_part_of(match.target.plain)
+        editor = self.editor
+        start, end = sorted(editor.selection)
+        self.document.rows[self.current].codes_from_source = True  # type: ignore[union-attr]
+        editor.replace(part if part is not None else whole, start, end)
+        self._commit_editor()
+        self.screen.set_focus(editor)
+        self.post_message(MatchInserted(self.current, self.chosen_match))
+
+    def _selected_part_of(self, target: str) -> str | None:
+        """The text selected with the mouse in the matches panel, as it stands in ``target`` (logical order)."""
+        try:
+            selected = self.screen_stack[0].get_selected_text()
+        except Exception:  # noqa: BLE001 (no selection support: the whole match)
+            return None
+        if not selected or not selected.strip():
+            return None
+        return logical_part(selected, target)
+
+    def action_next_match(self) -> None:
+        self._choose_match(self.chosen_match + 1)
+
+    def action_previous_match(self) -> None:
+        self._choose_match(self.chosen_match - 1)
 
     def action_copy_source(self) -> None:
         row = self._current_row()
@@ -557,26 +816,23 @@ class EditorApp(App[None]):
         editor.replace(text, editor.document.start, editor.document.end)
         self.inserted[self.current] = text
         self._commit_editor()
-        editor.focus()
+        self.screen.set_focus(editor)
 
     def action_concordance(self) -> None:
-        editor = self.editor
-        phrase = editor.selected_text.strip()
-        if not phrase and self.focused is not None and self.focused.id == "search":
-            phrase = self._find("#search", Input).value
+        """F3: the selection, else the word at the cursor, of the source or the target (whichever has the keys)."""
+        focused = self.focused
+        if focused is not None and focused.id == "search":
+            phrase = self._find("#search", Input).value.strip()
+        else:
+            area = self.source_view if focused is self.source_view else self.editor
+            phrase = area.selected_text.strip() or word_at_cursor(area)
+            if not phrase and area is self.editor:
+                # Nothing under the target's cursor: the source's selection or word.
+                phrase = self.source_view.selected_text.strip() or word_at_cursor(self.source_view)
         if not phrase:
-            row, column = editor.cursor_location
-            line = editor.document.get_line(row)
-            start = column
-            while start > 0 and not line[start - 1].isspace():
-                start -= 1
-            end = column
-            while end < len(line) and not line[end].isspace():
-                end += 1
-            phrase = line[start:end].strip(".,;:!?()\"'«»،؛؟")
-        if not phrase:
-            self.notify("select words in the target, or put the cursor on one")
+            self.notify("select words in the source or the target, or put the cursor on one (Tab: to the source)")
             return
+        self.screen_stack[0].add_class("-concordance")
         self.look_up_phrase(phrase)
 
     @work(thread=True, exclusive=True, group="concordance", exit_on_error=False, description="concordance")
@@ -595,16 +851,31 @@ class EditorApp(App[None]):
         self._fill_list(self.current)
 
     def action_search(self) -> None:
-        self._find("#search", Input).focus()
+        base = self.screen_stack[0]
+        base.add_class("-list")  # on a small screen the list (and its search box) take the editor's place
+        # At once, not after the queued keys (`focus()` waits its turn): what is typed after F5 is the search.
+        base.set_focus(self._find("#search", Input))
+
+    def action_toggle_list(self) -> None:
+        base = self.screen_stack[0]
+        base.toggle_class("-list")
+        if base.has_class("-list") and base.has_class("-narrow"):
+            base.set_focus(self._find(SegmentList))
+        else:
+            base.set_focus(self.editor)
+
+    def action_toggle_panel(self) -> None:
+        self.screen_stack[0].toggle_class("-concordance")
 
     @on(Input.Submitted, "#search")
     def _searched(self, event: Input.Submitted) -> None:
+        # The list shows the hits and the first becomes the current segment; the keys stay in the search box,
+        # as in OmegaT's and memoQ's search fields, to refine it (Esc returns to the target, ↓ to the list).
         self.query_text = event.value
         self._fill_list(self.current)
         segments = self._find(SegmentList)
         if segments.rows_shown:
             self.go_to(segments.rows_shown[0])
-        self.editor.focus()
 
     def action_undo(self) -> None:
         editor = self.editor
@@ -662,8 +933,7 @@ class EditorApp(App[None]):
         self.update_status()
 
     def _save_as_key(self) -> str:
-        binding = next(b for b in keys.BINDINGS if b.action == "save_as")
-        return binding.key_display or keys.first_key(binding)
+        return self.keymap.label("save_as")
 
     def _saved(self, message: str) -> None:
         assert self.document is not None
@@ -737,19 +1007,31 @@ class EditorApp(App[None]):
                 self.go_to(self.current, force=True)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(keys.BINDINGS))
+        self.push_screen(HelpScreen(self.keymap))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for binding in keys.BINDINGS:
-            if binding.action.startswith("insert_match") or binding.action == "quit":
-                continue
-            name = binding.action
+        for command in keys.COMMANDS:
+            if command.id in ("command_palette", "quit"):
+                continue  # the palette is open; Quit is Textual's own entry
+            label = self.keymap.label(command.id)
+            title = command.tooltip.split(" (")[0].split(":")[0]
             yield SystemCommand(
-                f"{binding.description} ({keys.first_key(binding)})",
-                binding.tooltip,
-                lambda name=name: self.run_action(name),
+                f"{title} ({label})" if label else title,
+                command.tooltip,
+                lambda action=command.action: self.call_later(self.run_action, action),
             )
+        for n in range(1, MATCHES_SHOWN + 1):
+            yield SystemCommand(
+                f"Insert match {n} at the cursor",
+                f"Insert match {n}'s translation where the cursor is in the target",
+                lambda n=n: self.call_later(self._insert_match_number, n),
+            )
+
+    def _insert_match_number(self, number: int) -> None:
+        if self._match(number) is not None:
+            self.chosen_match = number
+            self.action_insert_match()
 
     # -- status bar and scores -------------------------------------------------------------------
 
@@ -776,79 +1058,87 @@ class EditorApp(App[None]):
             parts.append(f"\n{self.status_note}", style="bold red")
         self._find(StatusBar).update(parts)
 
-    def update_scores(self, *, quick: bool = False) -> None:
+    def update_scores(self, *, document: bool = True) -> None:
+        """The current segment's score as typed (effort, or chrF/BLEU/TER against the reference); ``document``: the
+        document's too, when a segment changed since it was last worked out."""
         row = self.current
         if self.document is None or row is None:
             return
+        text = strip_placeholders(self._editor_text())
         if not self.references:
             inserted = self.inserted.get(row, self.loaded_editor_text)
-            effort = edit_effort(strip_placeholders(inserted), strip_placeholders(self._editor_text()))
-            text = Text(f"edit effort {effort:.0f}%", style="bold")
-            text.append("  characters changed against the inserted suggestion", style="dim")
-            self._find(ScorePanel).show(text, [])
+            effort = edit_effort(strip_placeholders(inserted), text)
+            line = Text(f"edit effort {effort:.0f}%", style="bold")
+            line.append("  characters changed against the inserted suggestion", style="dim")
+            self._find(ScorePanel).show(line, [])
+            self.editor.border_subtitle = f"effort {effort:.0f}%"
             return
-        if quick:
-            return  # per keystroke only the effort is cheap enough; scores follow the commit
-        self.compute_scores(row, strip_placeholders(self._editor_text()))
+        corpus = document and self._document_stale
+        self._document_stale = self._document_stale and not corpus
+        self.compute_scores(row, text, corpus)
 
     @work(thread=True, exclusive=True, group="scores", exit_on_error=False, description="scoring")
-    def compute_scores(self, row: int, text: str) -> None:
+    def compute_scores(self, row: int, text: str, corpus: bool) -> None:
         assert self.document is not None
         lang = self.options.target_lang
         reference = self.references[row] if row < len(self.references) else None
         line = Text()
+        subtitle = "no reference"
         if reference:
             scores = [segment_score(text, [reference], metric=m, target_lang=lang) for m in ("chrf", "bleu", "ter")]
             line.append("segment  chrF {:.1f}  BLEU {:.1f}  TER {:.1f}\n".format(*scores), style="bold")
+            subtitle = f"chrF {scores[0]:.1f}"
         else:
             line.append("segment  no reference for this segment\n", style="dim")
+        if corpus:
+            self._document_score = self._score_document(lang)
+        document_line, series = self._document_score
+        line.append_text(document_line)
+        self.call_from_thread(self._scores_found, row, line, series, subtitle)
+
+    def _score_document(self, lang: str) -> tuple[Text, list[float]]:
+        assert self.document is not None
         pairs = [
             (r.target_text, ref)
             for r, ref in zip(self.document.rows, self.references, strict=False)
             if ref is not None and r.target_text.strip()
         ]
-        series: list[float] = []
-        if pairs:
-            corpus = score_corpus(
-                [h for h, _ in pairs], [[ref for _, ref in pairs]], metrics=("chrf", "bleu", "ter"), target_lang=lang
-            )
-            line.append(
-                f"document chrF {corpus['chrf'].score:.1f}  BLEU {corpus['bleu'].score:.1f}  "
-                f"TER {corpus['ter'].score:.1f}  ({len(pairs)} segments)"
-            )
-            series = list(corpus["chrf"].segment_scores)
-        self.call_from_thread(self._find(ScorePanel).show, line, series)
+        if not pairs:
+            return Text(), []
+        corpus = score_corpus(
+            [h for h, _ in pairs], [[ref for _, ref in pairs]], metrics=("chrf", "bleu", "ter"), target_lang=lang
+        )
+        line = Text(
+            f"document chrF {corpus['chrf'].score:.1f}  BLEU {corpus['bleu'].score:.1f}  "
+            f"TER {corpus['ter'].score:.1f}  ({len(pairs)} segments)"
+        )
+        return line, list(corpus["chrf"].segment_scores)
+
+    def _scores_found(self, row: int, line: Text, series: list[float], subtitle: str) -> None:
+        self._find(ScorePanel).show(line, series)
+        if row == self.current:
+            self.editor.border_subtitle = subtitle
 
 
-def _align_reference(document: WorkFile, reference: Memory, source_lang: str, target_lang: str) -> list[str | None]:
-    """The reference translation of each row: by tuid, else by the same source text, else by position.
+def word_at_cursor(area: TextArea) -> str:
+    """The word the cursor of ``area`` is in or just after, without the punctuation around it."""
+    row, column = area.cursor_location
+    line = area.document.get_line(row)
+    start = column
+    while start > 0 and not line[start - 1].isspace():
+        start -= 1
+    end = column
+    while end < len(line) and not line[end].isspace():
+        end += 1
+    return line[start:end].strip(".,;:!?()\"'«»،؛؟“”")
 
-    Position is used only when the reference has no tuids and no source text in common (a
-    reference made for the file in the same order); a working TMX made from a text document
-    numbers its units afresh, so its rows find their reference by source text.
-    """
-    by_tuid: dict[str, str] = {}
-    by_source: dict[str, str] = {}
-    in_order: list[str] = []
-    for unit in reference.units:
-        variant = unit.variant(target_lang, region_fallback=True)
-        text = variant.text if variant is not None else ""
-        in_order.append(text)
-        if unit.tuid:
-            by_tuid[unit.tuid] = text
-        source = unit.variant(source_lang, region_fallback=True)
-        if source is not None and text:
-            by_source.setdefault(" ".join(source.text.split()), text)
-    keys = [" ".join(row.source_text.split()) for row in document.rows]
-    positional = not by_tuid and not any(key in by_source for key in keys)
-    out: list[str | None] = []
-    for i, row in enumerate(document.rows):
-        if row.unit.tuid and row.unit.tuid in by_tuid:
-            out.append(by_tuid[row.unit.tuid])
-        elif keys[i] in by_source:
-            out.append(by_source[keys[i]])
-        elif positional and i < len(in_order):
-            out.append(in_order[i])
-        else:
-            out.append(None)
-    return out
+
+def logical_part(selected: str, text: str) -> str | None:
+    """Where ``selected`` (copied off the screen: shaped, and reversed on an RTL line) stands in ``text``."""
+    import unicodedata
+
+    flat = " ".join(unicodedata.normalize("NFKC", selected).split())
+    for candidate in (flat, flat[::-1]):
+        if candidate and candidate in text:
+            return candidate
+    return None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from enum import StrEnum
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions
+from rich.highlighter import Highlighter
 from rich.segment import Segment as RichSegment
 from rich.style import Style
 from rich.text import Text
@@ -123,3 +124,22 @@ def diff_text(stored: str, new: str, *, color: bool) -> Text:
         else:
             text.append(piece.text)
     return text
+
+
+class VisualHighlighter(Highlighter):
+    """For a one-line Input: its text shaped and in visual order in ``app`` mode (the value stays logical).
+
+    Input draws what its highlighter returns; the search box and the save-as path show Arabic readable.
+    """
+
+    def __init__(self, mode: Callable[[], BidiMode]) -> None:
+        self.mode = mode
+
+    def __call__(self, text: str | Text) -> Text:
+        plain = text.plain if isinstance(text, Text) else text
+        if self.mode() is BidiMode.APP and needs_bidi(plain):
+            return Text(visual_line(plain).text, no_wrap=True, overflow="ignore", end="")
+        return text.copy() if isinstance(text, Text) else Text(text, no_wrap=True, overflow="ignore", end="")
+
+    def highlight(self, text: Text) -> None:
+        """Not used: `__call__` returns the visual line itself."""

@@ -1,80 +1,166 @@
-"""Every key of the editor, declared once: the footer, the help screen and the command palette read this list.
+"""Every command of the editor and its keys, declared once: the footer, the F1 help and the palette read this list.
 
-Each action has the CAT-tool chord translators know and an alternative every terminal can send
-(legacy terminals cannot send Ctrl+Enter or Ctrl+digit: Ctrl+Enter arrives as Enter or Ctrl+J,
-Ctrl+digit as the digit; Alt+digit and F-keys always arrive).
+Keys are Textual's names (`f2`, `ctrl+s`, `alt+1`). Each command has a key every terminal delivers
+(F-keys, Alt+letter or digit: ESC then the key, Ctrl+letters the terminal does not keep) and, where
+translators have one, the CAT-tool chord they know (Ctrl+Enter, Ctrl+digit), which only some
+terminals send. A keymap (`tmkit.tui.keymap`) can give any command other keys.
 """
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from dataclasses import dataclass
+
+#: How many matches have a key of their own (Alt+1…5).
+MATCH_KEYS = 5
 
 
-def _b(
-    key: str, action: str, description: str, tooltip: str, *, show: bool = True, display: str | None = None
-) -> Binding:
-    # priority: the target TextArea binds Ctrl+U, Ctrl+K, F6 and Ctrl+Z itself; the editor's meaning wins.
-    return Binding(key, action, description, show=show, key_display=display, priority=True, tooltip=tooltip, id=action)
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One thing the editor does: its keymap name (`id`), the Textual action it runs, and how it is described."""
+
+    id: str
+    action: str
+    description: str
+    tooltip: str
+    #: Shown in the footer (the footer has room for a few at 80 columns).
+    footer: bool = False
 
 
-BINDINGS: list[Binding] = [
-    _b(
-        "ctrl+enter,ctrl+j,f2",
-        "confirm_next",
-        "Confirm",
-        "Confirm the translation and go to the next unconfirmed segment",
-        display="F2",
+def _c(id: str, description: str, tooltip: str, *, action: str | None = None, footer: bool = False) -> Command:
+    return Command(id, action or id, description, tooltip, footer)
+
+
+COMMANDS: tuple[Command, ...] = (
+    _c("confirm_next", "Confirm", "Confirm the translation and go to the next unconfirmed segment", footer=True),
+    _c("approve", "Approve", "Approve the translation as reviewer (reviewed) and go on"),
+    _c("reject", "Reject", "Reject the translation (flag it and send it back to draft)"),
+    _c("keep_ours", "Keep ours", "Settle a merge conflict on our version (editing it settles it too)"),
+    _c("keep_theirs", "Keep theirs", "Settle a merge conflict on their version"),
+    _c("next_segment", "Next", "Go to the next segment"),
+    _c("previous_segment", "Prev", "Go to the previous segment"),
+    _c("next_unconfirmed", "Unconfirmed", "Go to the next unconfirmed segment"),
+    *(
+        _c(
+            f"use_match_{n}",
+            f"Match {n}" if n > 1 else "Match",
+            f"Replace the target with match {n}",
+            action=f"use_match({n})",
+            footer=n == 1,
+        )
+        for n in range(1, MATCH_KEYS + 1)
     ),
-    _b(
-        "shift+f2,alt+a",
-        "approve",
-        "Approve",
-        "Approve the translation as reviewer (reviewed) and go on",
-        display="Alt+A",
+    _c(
+        "insert_match",
+        "Insert match",
+        "Insert the chosen match at the cursor: only the part selected in it with the mouse, if any",
     ),
-    _b("alt+x", "reject", "Reject", "Reject the translation (flag it and send it back to draft)", display="Alt+X"),
-    _b("ctrl+n,alt+down", "next_segment", "Next", "Go to the next segment", display="Alt+↓"),
-    _b("ctrl+p,alt+up", "previous_segment", "Prev", "Go to the previous segment", display="Alt+↑"),
-    _b("ctrl+u,f8", "next_unconfirmed", "Unconfirmed", "Go to the next unconfirmed segment", display="F8"),
-    *[
-        _b(f"ctrl+{n},alt+{n}", f"insert_match({n})", f"Match {n}", f"Replace the target with match {n}", show=False)
-        for n in range(1, 6)
-    ],
-    _b("ctrl+insert,f4,alt+s", "copy_source", "Source", "Copy the source into the target", display="F4"),
-    _b(
-        "ctrl+k,f3",
+    _c("replace_match", "Replace", "Replace the target with the chosen match (click a match to choose it)"),
+    _c("next_match", "Next match", "Choose the next match (what Insert and Replace use)"),
+    _c("previous_match", "Prev match", "Choose the previous match"),
+    _c("copy_source", "Source", "Copy the source into the target"),
+    _c(
         "concordance",
         "Concord",
-        "Look up the selected words (or the word at the cursor)",
-        display="F3",
+        "Look up the selected words, or the word at the cursor, in the source or the target",
+        footer=True,
     ),
-    _b("f6", "cycle_filter", "Filter", "Show only segments of the next status (all, new, draft, …, rejected)"),
-    _b(
-        "ctrl+f,f5",
-        "search",
-        "Search",
-        "Search source and target (ignores harakat, hamza)",
-        display="F5",
-    ),
-    _b("ctrl+z,alt+z", "undo", "Undo", "Undo the last edit", show=False),
-    _b("ctrl+y,alt+y", "redo", "Redo", "Redo the edit undone", show=False),
-    _b("ctrl+s", "save", "Save", "Save the file (atomically); with --save-to, also the memory"),
-    _b(
-        "ctrl+shift+s,alt+w",
-        "save_as",
-        "Save as",
-        "Save the file under another name (another disk, when this one is full) and go on editing there",
-        show=False,
-        display="Alt+W",
-    ),
-    _b("f9", "toggle_bidi", "Bidi", "Switch the Arabic display: app, terminal, off"),
-    _b("f1", "help", "Help", "Show every key"),
-    _b("ctrl+q", "quit", "Quit", "Quit (asks to save unsaved edits)"),
-]
+    _c("toggle_panel", "Panel", "Show matches or concordance (on small screens they take turns)"),
+    _c("toggle_list", "List", "Show or hide the segment list (on small screens it takes the editor's place)"),
+    _c("cycle_filter", "Filter", "Show only segments of the next status (all, new, draft, …, rejected)"),
+    _c("search", "Search", "Search source and target (ignores harakat, hamza); Esc returns", footer=True),
+    _c("undo", "Undo", "Undo the last edit"),
+    _c("redo", "Redo", "Redo the edit undone"),
+    _c("save", "Save", "Save the file (atomically); with --save-to, also the memory", footer=True),
+    _c("save_as", "Save as", "Save the file under another name (another disk, when this one is full), go on there"),
+    _c("toggle_bidi", "Bidi", "Switch the Arabic display: app, terminal, off"),
+    _c("help", "Help", "Show every key", footer=True),
+    _c("command_palette", "Palette", "Open the command palette (every command by name)"),
+    _c("quit", "Quit", "Quit (asks to save unsaved edits)", footer=True),
+)
 
-#: The keys of the command palette (Ctrl+P is OmegaT's previous segment, so the palette moves).
-COMMAND_PALETTE_KEY = "f12"
+COMMAND_IDS = frozenset(c.id for c in COMMANDS)
+
+#: tmkit's own keys: for each command, one key every terminal delivers first (the one shown), then CAT chords.
+DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
+    "confirm_next": ("f2", "ctrl+j", "ctrl+enter"),
+    "approve": ("alt+a", "shift+f2"),
+    "reject": ("alt+x",),
+    "keep_ours": ("alt+o",),
+    "keep_theirs": ("alt+t",),
+    "next_segment": ("alt+down", "ctrl+n"),
+    "previous_segment": ("alt+up", "ctrl+p"),
+    "next_unconfirmed": ("f8", "ctrl+u"),
+    **{f"use_match_{n}": (f"alt+{n}", f"ctrl+{n}") for n in range(1, MATCH_KEYS + 1)},
+    "insert_match": ("f7", "alt+i"),
+    "replace_match": ("ctrl+r", "alt+r"),
+    "next_match": ("alt+pagedown", "ctrl+down"),
+    "previous_match": ("alt+pageup", "ctrl+up"),
+    "copy_source": ("f4", "alt+s", "ctrl+insert"),
+    "concordance": ("f3", "ctrl+k"),
+    "toggle_panel": ("alt+m",),
+    "toggle_list": ("alt+l",),
+    "cycle_filter": ("f6",),
+    "search": ("f5", "ctrl+f"),
+    "undo": ("ctrl+z", "alt+z"),
+    "redo": ("ctrl+y", "alt+y"),
+    "save": ("ctrl+s",),
+    "save_as": ("alt+w", "ctrl+shift+s"),
+    "toggle_bidi": ("f9",),
+    "help": ("f1",),
+    "command_palette": ("f12",),
+    "quit": ("ctrl+q",),
+}
+
+#: Shipped presets: what each changes from tmkit's keys.
+PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
+    "default": {},
+    # OmegaT: Ctrl+N/P move, Ctrl+U next untranslated, Ctrl+R replaces with the match, Ctrl+I inserts it (a
+    # terminal sends Ctrl+I as Tab, so Alt+I stands in), Ctrl+F searches, Ctrl+Shift+R would copy the source.
+    "omegat": {
+        "next_segment": ("ctrl+n", "alt+down"),
+        "previous_segment": ("ctrl+p", "alt+up"),
+        "next_unconfirmed": ("ctrl+u", "f8"),
+        "replace_match": ("ctrl+r",),
+        "insert_match": ("alt+i", "f7"),
+        "search": ("ctrl+f", "f5"),
+        "copy_source": ("alt+s", "f4", "ctrl+insert"),
+    },
+    # memoQ and Trados: Ctrl+Enter confirms, Ctrl+digit takes a hit, Ctrl+Up/Down choose one, Ctrl+K (memoQ) and
+    # F3 (Trados) look up, Ctrl+Insert copies the source; the keys every terminal sends stay as alternatives.
+    "memoq": {
+        "confirm_next": ("ctrl+enter", "ctrl+j", "f2"),
+        "next_match": ("ctrl+down", "alt+pagedown"),
+        "previous_match": ("ctrl+up", "alt+pageup"),
+        "concordance": ("ctrl+k", "f3"),
+        "copy_source": ("ctrl+insert", "f4", "alt+s"),
+        "next_segment": ("alt+down", "ctrl+n"),
+        "previous_segment": ("alt+up", "ctrl+p"),
+        **{f"use_match_{n}": (f"ctrl+{n}", f"alt+{n}") for n in range(1, MATCH_KEYS + 1)},
+    },
+}
+
+_KEY_NAMES = {
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "insert": "Ins",
+    "delete": "Del",
+    "escape": "Esc",
+}
 
 
-def first_key(binding: Binding) -> str:
-    return binding.key.split(",")[0]
+def key_label(key: str) -> str:
+    """One naming style for every key shown: `F2`, `Ctrl+S`, `Alt+1`, `Alt+↓`, `Shift+F2`."""
+    *modifiers, name = key.split("+")
+    if len(name) == 1 or (name[0] == "f" and name[1:].isdigit()):
+        shown = name.upper()
+    else:
+        shown = _KEY_NAMES.get(name, name.replace("_", " ").capitalize())
+    return "+".join([*(m.capitalize() for m in modifiers), shown])
+
+
+def command(id: str) -> Command:
+    return next(c for c in COMMANDS if c.id == id)

@@ -9,9 +9,17 @@ from textual.message import Message
 
 @dataclass
 class SegmentChosen(Message):
-    """The translator moved to another segment in the list."""
+    """The translator moved to another segment in the list (``opened``: with Enter, to translate it)."""
 
     row: int
+    opened: bool = False
+
+
+@dataclass
+class MatchChosen(Message):
+    """The translator clicked a match: Insert and Replace now use it."""
+
+    number: int
 
 
 @dataclass

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
 from pathlib import Path
 from typing import ClassVar
 
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from tmkit.jobs.journal import PendingJournal
+from tmkit.tui.keymap import Keymap, keymap_path
+from tmkit.tui.keys import COMMANDS
 
 #: How the cursor moves in the target editor (the help screen says it; bidi_editor does it).
 CURSOR_RULE = (
@@ -25,25 +27,36 @@ CURSOR_RULE = (
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key, from the same declaration the footer and the palette use."""
+    """Every command and its keys, from the keymap the footer and the palette use; it scrolls (↑↓, PgUp/PgDn)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss", "Close")]
+    AUTO_FOCUS: ClassVar[str | None] = "#help-body"
 
-    def __init__(self, bindings: Sequence[Binding]) -> None:
+    def __init__(self, keymap: Keymap) -> None:
         super().__init__()
-        self.bindings_shown = bindings
+        self.keymap = keymap
 
     def compose(self) -> ComposeResult:
-        table = Table(title="tmkit edit: keys", expand=True)
-        table.add_column("action")
+        table = Table(title=f"tmkit edit: keys ({self.keymap.preset} keymap)", expand=True)
+        table.add_column("command", no_wrap=True)
         table.add_column("keys")
-        table.add_column("what it does")
-        for binding in self.bindings_shown:
-            table.add_row(binding.description, binding.key.replace(",", "  "), binding.tooltip)
+        table.add_column("what it does", ratio=1)
+        for command in COMMANDS:
+            table.add_row(command.description, self.keymap.labels(command.id), command.tooltip)
+        where = f"Keys from {self.keymap.path}. " if self.keymap.path else ""
         with Vertical(id="dialog"):
-            yield Static(table)
-            yield Static(CURSOR_RULE, classes="hint")
-            yield Static("Esc closes · F12 opens the command palette", classes="hint")
+            with VerticalScroll(id="help-body"):
+                yield Static(table)
+                yield Static(CURSOR_RULE, classes="hint")
+                yield Static(
+                    f'{where}Change them in {keymap_path(os.environ)} (preset = "omegat" or "memoq", '
+                    'then [keys] command = "keys"), or start with --keymap omegat|memoq.',
+                    classes="hint",
+                )
+            yield Static(
+                f"↑↓ PgUp PgDn scroll · Esc closes · {self.keymap.label('command_palette')} opens the command palette",
+                classes="hint",
+            )
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
@@ -145,7 +158,9 @@ class QuitScreen(_Choice):
             self.choices = (("save_as", "Save as…"), ("quit", "Quit and lose them"), ("cancel", "Cancel"))
             self.default = "save_as"
         else:
-            self.question = "There are unsaved edits (they are in the journal either way)."
+            self.question = (
+                "There are unsaved edits. Quit without saving drops them (nothing is offered back next time)."
+            )
             self.choices = (("save", "Save and quit"), ("quit", "Quit without saving"), ("cancel", "Cancel"))
             self.default = "save"
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
+from rich.style import Style
+from rich.styled import Styled
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Sparkline, Static
 
 from tmkit.matching.concordance import ConcordanceHit
 from tmkit.matching.matcher import Match
-from tmkit.tui.display import BidiMode, BidiText, diff_text
+from tmkit.tui.display import BidiMode, BidiText, diff_text, one_line
+from tmkit.tui.messages import MatchChosen
 
 
 def _when(match: Match) -> str:
@@ -60,29 +64,41 @@ class _StyledBidi:
 
 
 class MatchesPanel(Static):
-    """The top matches of the current segment: %, diff against the current source, breakdown, provenance."""
+    """The top matches of the current segment: %, diff against the current source, breakdown, provenance.
 
-    def show(self, matches: Sequence[Match], source: str, mode: BidiMode, *, busy: bool = False) -> None:
+    A click on a match chooses it (what Insert and Replace use); the chosen one is marked ▶.
+    """
+
+    def show(
+        self, matches: Sequence[Match], source: str, mode: BidiMode, *, busy: bool = False, chosen: int = 1
+    ) -> None:
         if busy:
-            self.update(Text("looking up matches…", style="dim"))
+            self.update(Text("looking up…", style="dim"))
             return
         if not matches:
             self.update(Text("no match above the threshold", style="dim"))
             return
         parts: list[RenderableType] = []
         for number, match in enumerate(matches, 1):
-            head = Text(f"{number} ", style="bold")
+            pick = Style(meta={"match": number})
+            head = Text("▶" if number == chosen else " ", style="bold")
+            head.append(f"{number} ", style="bold")
             head.append(f"{int(match.score)}%", style="bold green" if match.score >= 95 else "bold yellow")
             who = " ".join(x for x in (match.change_id or match.creation_id, _when(match)) if x)
             head.append(f"  {match.memory}  {match.status.value}  {who}", style="dim")
-            parts.append(head)
-            parts.append(_diff_for_display(match.source.plain, source, mode))
-            parts.append(BidiText(match.target.plain, mode, style="bold"))
+            parts.append(Styled(head, pick))
+            parts.append(Styled(_diff_for_display(match.source.plain, source, mode), pick))
+            parts.append(Styled(BidiText(match.target.plain, mode, style="bold"), pick))
             why = match.breakdown.describe()
             if match.substitutions:
                 why += "  numbers: " + ", ".join(f"{s.old}→{s.new}" for s in match.substitutions)
-            parts.append(Text(why, style="dim italic"))
+            parts.append(Styled(Text(why, style="dim italic"), pick))
         self.update(Group(*parts))
+
+    def on_click(self, event: events.Click) -> None:
+        number = event.style.meta.get("match") if event.style else None
+        if isinstance(number, int):
+            self.post_message(MatchChosen(number))
 
 
 class ConcordancePanel(Static):
@@ -90,9 +106,14 @@ class ConcordancePanel(Static):
 
     def show(self, phrase: str, hits: Sequence[ConcordanceHit], mode: BidiMode) -> None:
         if not phrase:
-            self.update(Text("F3: look up the selected words in every memory", style="dim"))
+            self.update(
+                Text("F3: look up the selected words (or the word at the cursor) of the source or target", style="dim")
+            )
             return
-        parts: list[RenderableType] = [Text(f"“{phrase}”: {len(hits)} found", style="bold")]
+        heading = Text("“", style="bold")
+        heading.append_text(one_line(phrase, mode, style="bold"))  # shaped and ordered in app mode
+        heading.append(f"”: {len(hits)} found", style="bold")
+        parts: list[RenderableType] = [heading]
         for hit in hits:
             for text, spans in ((hit.source, hit.source_spans), (hit.target, hit.target_spans)):
                 if mode is BidiMode.APP:

@@ -10,18 +10,34 @@ from tmkit.jobs.workfile import WorkFile
 from tmkit.tui.display import BidiMode, one_line
 from tmkit.tui.messages import SegmentChosen
 
-STATUS_MARK = {"new": "·", "draft": "✎", "translated": "✓", "reviewed": "✔", "final": "★"}
-STATUS_STYLE = {"new": "dim", "draft": "yellow", "translated": "green", "reviewed": "bold green", "final": "bold cyan"}
+#: One letter per status, different in shape and not only in colour (✓ and ✔ were told apart by weight alone):
+#: new, draft, translated, reviewed (R), final (F); a rejected segment shows ✗.
+STATUS_MARK = {"new": "·", "draft": "d", "translated": "T", "reviewed": "R", "final": "F"}
+STATUS_STYLE = {
+    "new": "dim",
+    "draft": "yellow",
+    "translated": "green",
+    "reviewed": "bold cyan",
+    "final": "bold magenta",
+}
 #: Rows drawn before the first screen (after the current row), then per batch while idle: small
 #: batches (a few ms each) so a key pressed meanwhile waits for one batch at most.
 FIRST_BATCH = 100
 LATER_BATCH = 40
 SOURCE_WIDTH = 32
 TARGET_WIDTH = 24
+#: Room for `101` (a context match) and `100`: the column showed one digit (`7` for 77).
+PERCENT_WIDTH = 3
 
 
 class SegmentList(DataTable[Text]):
-    """Rows are keyed by the document row number so filters never lose track of a segment."""
+    """Rows are keyed by the document row number so filters never lose track of a segment.
+
+    A click opens the segment and leaves the keyboard with the target; in the list (Alt+L, Tab) the arrows
+    open each segment they pass and Enter goes to its target.
+    """
+
+    FOCUS_ON_CLICK = False
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
@@ -36,9 +52,10 @@ class SegmentList(DataTable[Text]):
     def on_mount(self) -> None:
         self.add_column("#", key="n", width=4)
         self.add_column("st", key="st", width=2)
+        # The best match's % before the texts: at the right it was cut off in a narrow list (`7` for 77).
+        self.add_column("%", key="best", width=PERCENT_WIDTH)
         self.add_column("source", key="source", width=SOURCE_WIDTH)
         self.add_column("target", key="target", width=TARGET_WIDTH)
-        self.add_column("%", key="best", width=3)
 
     def _cells(self, row: int) -> list[Text]:
         assert self.document is not None
@@ -49,9 +66,9 @@ class SegmentList(DataTable[Text]):
         return [
             Text(str(row + 1), style="dim"),
             mark,
+            Text("" if best is None else f"{int(best)}", style="green" if (best or 0) >= 95 else "", justify="right"),
             one_line(_clip(r.source_text, SOURCE_WIDTH), self.mode),
             one_line(_clip(r.target_text, TARGET_WIDTH), self.mode),
-            Text("" if best is None else f"{int(best)}", style="green" if (best or 0) >= 95 else ""),
         ]
 
     def show_rows(self, rows: list[int], current: int | None) -> None:
@@ -81,7 +98,7 @@ class SegmentList(DataTable[Text]):
         key = str(row)
         if key not in self.rows:  # not shown, or not added yet (it will be drawn from the document)
             return
-        for column, value in zip(("n", "st", "source", "target", "best"), self._cells(row), strict=True):
+        for column, value in zip(("n", "st", "best", "source", "target"), self._cells(row), strict=True):
             self.update_cell(key, column, value)
 
     def select(self, row: int) -> None:
@@ -101,6 +118,12 @@ class SegmentList(DataTable[Text]):
             self._moved_to.discard(row)
             return
         self.post_message(SegmentChosen(row))
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(SegmentChosen(int(event.row_key.value), opened=True))
 
 
 def _clip(text: str, width: int) -> str:
