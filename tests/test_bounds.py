@@ -85,6 +85,16 @@ def test_match_command_says_the_query_is_too_long(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1 and f"up to {MAX_MATCH_CHARS:,} characters" in result.stderr
 
 
+def test_a_too_long_line_of_a_match_file_is_named_by_its_line(tmp_path: Path) -> None:
+    memory = tmp_path / "m.tmx"
+    memory.write_bytes(MEMORY.read_bytes())
+    queries = tmp_path / "queries.txt"
+    queries.write_text("شكرا\n" + "كلمة " * (MAX_MATCH_CHARS // 5 + 1) + "\n", encoding="utf-8")
+    result = run_cli("match", memory, "--file", queries)
+    assert result.code == 2
+    assert result.stderr.startswith(f"tmkit: error: {queries}:2: a segment of ") and result.stderr.count("\n") == 1
+
+
 def test_stored_segments_past_the_maximum_are_skipped_and_counted() -> None:
     sentences = [unit.variants[0].text for unit in load_tmx(MEMORY).units]
     long_text = " ".join(sentences * 20)[: MAX_MATCH_CHARS * 2]

@@ -134,7 +134,7 @@ def _open(paths: list[str], args: argparse.Namespace, penalties: dict[str, float
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    from tmkit.matching.matcher import Matcher
+    from tmkit.matching.matcher import Matcher, SegmentTooLongError
 
     if args.limit < 1:
         raise InputError("--limit must be at least 1")
@@ -145,7 +145,14 @@ def cmd_match(args: argparse.Namespace) -> int:
         assert query is not None
         queries = [query]
     matcher = Matcher(_open(memories, args, _penalties(args.penalty)))
-    results = [(q, matcher.match(q, score_cutoff=args.min, limit=args.limit) if q.strip() else []) for q in queries]
+    results = []
+    for line, q in enumerate(queries, start=1):
+        try:
+            results.append((q, matcher.match(q, score_cutoff=args.min, limit=args.limit) if q.strip() else []))
+        except SegmentTooLongError as exc:
+            if args.file is None:
+                raise
+            raise InputError(exc.message, path=args.file, line=line) from None
     if args.json:
         print_json(
             {
