@@ -43,13 +43,20 @@ def _cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cache-home")
 
 
+@pytest.fixture(scope="session")
+def _config_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("config-home")
+
+
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch, _cache_home: Path) -> None:
-    """Every test sees the same environment, whatever the shell that runs pytest has set, and caches
-    (the compiled SRX rules) go to the session's temporary folder, not the user's ~/.cache."""
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, _cache_home: Path, _config_home: Path) -> None:
+    """Every test sees the same environment, whatever the shell that runs pytest has set: caches (the
+    compiled SRX rules) go to the session's temporary folder, not the user's ~/.cache, and the user's
+    own tmkit settings (~/.config/tmkit: identity, key map, QA on confirm) are not read."""
     for name in _OUTSIDE_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(_cache_home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(_config_home))
 
 
 @pytest.fixture
