@@ -46,3 +46,89 @@ def test_translate_confirm_save_and_quit(work: Path, width: int, height: int) ->
     assert first.status is Status.TRANSLATED
     assert second.variant("en") is not None and "دمشق" in second.variant("en").text  # type: ignore[union-attr]
     assert second.status is not Status.TRANSLATED  # typed but not confirmed
+
+
+MATCH_1 = "The two sides exchanged views on issues of mutual interest."
+MATCH_2 = "The two sides exchanged viewpoints on matters of common concern."
+
+
+def _article(work: Path, width: int, height: int, *extra: str) -> Terminal:
+    """The sample TMX with the news memory: segment 14 has two 77% matches."""
+    command = [sys.executable, "-m", "tmkit", "edit", "article.tmx", "--tm", "news-memory.tmx", *extra]
+    return Terminal(command, width=width, height=height, cwd=work)
+
+
+def _back_to_target(terminal: Terminal) -> None:
+    """Escape, and wait until it is taken: letters typed within Textual's escape delay would make it Alt+letter."""
+    terminal.keys("Escape")
+    terminal.wait_until_gone("Esc Back")
+
+
+def _to_segment_14(terminal: Terminal) -> None:
+    terminal.wait_for("of 30")
+    terminal.keys("F5")
+    terminal.type("exchanged views")
+    terminal.keys("Enter")  # the first hit, segment 14, becomes the current segment
+    terminal.wait_for("1 of 30")
+    _back_to_target(terminal)
+    terminal.wait_for("target · 14 of 30")
+    terminal.wait_for("77%")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_alt_digits_insert_matches_as_terminals_send_them(work: Path, width: int, height: int) -> None:
+    """Alt+N arrives as ESC then N: Textual made it `¡ ™ £`, typed into the target."""
+    with _article(work, width, height) as terminal:
+        _to_segment_14(terminal)
+        terminal.keys("M-2")  # tmux sends ESC 2, as xterm, VTE, Konsole and Windows Terminal do
+        terminal.wait_for("viewpoints on matters")
+        terminal.raw(b"\x1b1")  # the same bytes, sent raw
+        screen = terminal.wait_for("issues of mutual")
+        assert "¡" not in screen and "™" not in screen
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen and "saved article.tmx" in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    saved = load_tmx(work / "article.tmx").units[13].variant("en")
+    assert saved is not None and saved.text == MATCH_1
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_keys_typed_right_after_f5_go_to_the_search_box(work: Path, width: int, height: int) -> None:
+    """Seen on a 10,000-segment file: letters typed just after F5 went into the target (a confirmed segment)."""
+    before = (work / "article.tmx").read_bytes()
+    with _article(work, width, height) as terminal:
+        terminal.wait_for("of 30")
+        terminal.keys("F5", "zzqx")  # one burst: F5 and the letters arrive together
+        terminal.wait_for("zzqx")
+        terminal.keys("Enter")  # Enter searches; the keys stay in the search box
+        terminal.wait_for("0 of 30")
+        terminal.type("yy")
+        screen = terminal.wait_for("zzqxyy")
+        assert "unsaved" not in screen  # nothing went into the target
+        _back_to_target(terminal)
+        terminal.type("ok")
+        terminal.wait_for("unsaved")
+        terminal.keys("C-q")
+        terminal.wait_for("Quit without saving")
+        terminal.keys("Tab", "Enter")  # quit without saving
+        terminal.wait_for("[exited 0]")
+    assert (work / "article.tmx").read_bytes() == before
+    # Quitting without saving dropped the edits: the next start offers nothing back.
+    assert not list(work.glob(".article.tmx*journal*"))
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_text_typed_just_before_ctrl_s_is_in_the_saved_file(work: Path, width: int, height: int) -> None:
+    """A burst `…abc` + Ctrl+S: the save ran before the target had taken the letters (saved, then dirty again)."""
+    with _editor(work, width, height) as terminal:
+        terminal.wait_for("of 30")
+        terminal.keys("Some words typed fast", "C-s")  # one burst
+        screen = terminal.wait_for("saved article.ar.tmx")
+        terminal.wait_for(lambda screen: "fast" in screen and "saved article.ar.tmx" in screen)
+        screen = terminal.screen()
+        assert "unsaved" not in screen
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    saved = load_tmx(work / "article.ar.tmx").units[0].variant("en")
+    assert saved is not None and saved.text.startswith("Some words typed fast")

@@ -78,7 +78,7 @@ AFTER_TYPING = frozenset(
     }
 )
 #: Escape: back to the target from the search box, the list, the source or a panel (not a command of the keymap).
-BACK_TO_TARGET = (Binding("escape", "back_to_target", "Back to the target", show=False),)
+BACK_TO_TARGET = (Binding("escape", "back_to_target", "Back", tooltip="Back to the target"),)
 #: Widgets that take no typing: a printable key pressed while one has the focus goes to the target instead.
 NOT_TYPED_INTO = ("#segments", "#matches-box", "#concordance-box", "#source")
 #: Screen widths (columns) from which the segment list stands beside the editor, and heights (rows) from which
@@ -269,7 +269,12 @@ class EditorApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The editor's keys are priority bindings (the target editor would take some): without this, Ctrl+S
         # under the recovery dialog saved and dropped the journal the dialog asks about.
-        return not (action in EDITOR_ACTIONS and isinstance(self.screen, ModalScreen))
+        if action in EDITOR_ACTIONS and isinstance(self.screen, ModalScreen):
+            return False
+        if action == "back_to_target":
+            # In the footer ("Esc Back") whenever the keys are elsewhere than the target.
+            return self._editor is not None and self.focused is not self._editor
+        return True
 
     async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
         name = action.split("(")[0] if isinstance(action, str) else ""
@@ -829,6 +834,7 @@ class EditorApp(App[None]):
             if not phrase and area is self.editor:
                 # Nothing under the target's cursor: the source's selection or word.
                 phrase = self.source_view.selected_text.strip() or word_at_cursor(self.source_view)
+        phrase = " ".join(strip_placeholders(phrase).split())  # the source's codes ({1}…{/1}) are not words
         if not phrase:
             self.notify("select words in the source or the target, or put the cursor on one (Tab: to the source)")
             return

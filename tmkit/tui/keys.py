@@ -62,7 +62,6 @@ COMMANDS: tuple[Command, ...] = (
         "concordance",
         "Concord",
         "Look up the selected words, or the word at the cursor, in the source or the target",
-        footer=True,
     ),
     _c("toggle_panel", "Panel", "Show matches or concordance (on small screens they take turns)"),
     _c("toggle_list", "List", "Show or hide the segment list (on small screens it takes the editor's place)"),
