@@ -37,3 +37,9 @@ async def _at_segment_14(pilot: Any) -> None:
 @pytest.mark.parametrize("mode", [BidiMode.APP, BidiMode.TERMINAL])
 def test_main_screen(snap_compare: Any, work: Path, mode: BidiMode) -> None:
     assert snap_compare(_app(work, mode), terminal_size=(160, 45), run_before=_at_segment_14)
+
+
+#: The smaller screens translators work in: the list gives way to the editor, matches and concordance take turns.
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+def test_main_screen_on_small_terminals(snap_compare: Any, work: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(_app(work, BidiMode.APP), terminal_size=size, run_before=_at_segment_14)

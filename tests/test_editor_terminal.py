@@ -132,3 +132,39 @@ def test_text_typed_just_before_ctrl_s_is_in_the_saved_file(work: Path, width: i
         terminal.wait_for("[exited 0]")
     saved = load_tmx(work / "article.ar.tmx").units[0].variant("en")
     assert saved is not None and saved.text.startswith("Some words typed fast")
+
+
+def test_footer_fits_80_columns_and_help_scrolls(work: Path) -> None:
+    """The footer was cut at 80 columns (`f9▏f12 palette`) and mixed `f6` and `F8`; F1's help could not scroll."""
+    with _article(work, 80, 24) as terminal:
+        terminal.wait_for("of 30")
+        screen = terminal.wait_for(lambda screen: "Quit" in screen.rstrip("\n").splitlines()[-1])
+        footer = screen.rstrip("\n").splitlines()[-1]
+        assert footer.rstrip().endswith("Ctrl+Q Quit") and "F2 Confirm" in footer
+        assert not any(word in footer for word in ("f6", "f12", "^q", "^s"))  # one naming style
+        terminal.keys("F1")
+        screen = terminal.wait_for("tmkit edit: keys")
+        assert "Quit (asks to save" not in screen  # below the fold at 24 rows
+        terminal.keys("End")
+        terminal.wait_for("Quit (asks to save")
+        terminal.keys("Escape")
+        terminal.wait_until_gone("Quit (asks to save")
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (100, 30)])
+def test_small_screens_show_source_target_and_the_best_match(work: Path, width: int, height: int) -> None:
+    """At 100x30 and 80x24 the matches panel had no rows (a 94% match was invisible)."""
+    with _article(work, width, height) as terminal:
+        _to_segment_14(terminal)
+        screen = terminal.screen()
+        assert "╭─ source" in screen and "target · 14 of 30" in screen
+        assert "1 77%" in screen and "2 77%" in screen  # two matches, each with its %
+        assert "The two sides exchanged views on issues of mutual interest." in screen  # the best match in full
+        terminal.keys("F3")  # the concordance takes the matches' place on a short screen
+        terminal.wait_for("found")
+        terminal.keys("M-m")  # and gives it back
+        terminal.wait_for("1 77%")
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")

@@ -52,6 +52,7 @@ class HelpScreen(ModalScreen[None]):
                     f'{where}Change them in {keymap_path(os.environ)} (preset = "omegat" or "memoq", '
                     'then [keys] command = "keys"), or start with --keymap omegat|memoq.',
                     classes="hint",
+                    markup=False,
                 )
             yield Static(
                 f"↑↓ PgUp PgDn scroll · Esc closes · {self.keymap.label('command_palette')} opens the command palette",
