@@ -10,13 +10,17 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.helpers import run_cli
+from tmkit.errors import InputError
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.matching import memory_index
+from tmkit.matching.columns import CHECK_BLOCK_BYTES, DamagedFileError
+from tmkit.matching.concordance import concordance
 from tmkit.matching.matcher import Matcher
-from tmkit.matching.memory_index import META_FILE, MemoryIndex, UnusableCache, cache_folder, open_memory
+from tmkit.matching.memory_index import META_FILE, Column, MemoryIndex, UnusableCache, cache_folder, open_memory
 from tmkit.memory.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
 from tmkit.text.normalize import Normalizer
 
@@ -61,6 +65,17 @@ def _memory(path: Path, count: int, *, filler: str = "") -> Path:
 def _answers(index: MemoryIndex, queries: list[str]) -> list[list[dict[str, object]]]:
     matcher = Matcher([index])
     return [[match.as_dict() for match in matcher.match(query, score_cutoff=50)] for query in queries]
+
+
+def _everything(index: MemoryIndex) -> dict[str, list[object]]:
+    """Every string of every column and every concordance posting list: all a lookup could ever read."""
+    found: dict[str, list[object]] = {
+        column.value: [index.text(column, e) for e in range(len(index))] for column in Column
+    }
+    for side, words in (("source", index.source_words), ("target", index.target_words)):
+        starts = words.word_starts
+        found[side] = [list(words.word_postings[starts[row] : starts[row + 1]]) for row in range(len(starts) - 1)]
+    return found
 
 
 def _queries() -> list[str]:
@@ -111,6 +126,17 @@ def cached_memory(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[
     return path, queries, expected
 
 
+@pytest.fixture(scope="module")
+def fresh_everything(cached_memory: tuple[Path, list[str], list[list[dict[str, object]]]]) -> dict[str, list[object]]:
+    return _everything(open_memory(cached_memory[0], source_lang="ar", target_lang="en", cache=False))
+
+
+def _checked_by_blocks(folder: Path) -> set[str]:
+    """The cache files read by parts, each read checked block by block (the others are checked whole at load)."""
+    files = json.loads((folder / META_FILE).read_bytes())["files"]
+    return {name for name, entry in files.items() if "block_checksums" in entry}
+
+
 def _copy_of(cached: Path, into: Path) -> Path:
     """A copy of the memory and its cache folder (modification times kept)."""
     shutil.copy2(cached, into / cached.name)
@@ -120,11 +146,15 @@ def _copy_of(cached: Path, into: Path) -> Path:
 
 @pytest.mark.parametrize("corruption", list(CORRUPTIONS))
 def test_every_damaged_cache_file_is_rebuilt_with_a_notice_never_served(
-    corruption: str, cached_memory: tuple[Path, list[str], list[list[dict[str, object]]]], tmp_path: Path
+    corruption: str,
+    cached_memory: tuple[Path, list[str], list[list[dict[str, object]]]],
+    fresh_everything: dict[str, list[object]],
+    tmp_path: Path,
 ) -> None:
     cached, queries, expected = cached_memory
     names = sorted(p.name for p in cache_folder(cached, "ar", "en").iterdir())
-    assert META_FILE in names and len(names) > 30
+    by_blocks = _checked_by_blocks(cache_folder(cached, "ar", "en"))
+    assert META_FILE in names and len(names) > 40 and len(by_blocks) == 16
     for number, name in enumerate(names):
         case = tmp_path / str(number)
         case.mkdir()
@@ -133,8 +163,13 @@ def test_every_damaged_cache_file_is_rebuilt_with_a_notice_never_served(
         CORRUPTIONS[corruption](folder / name)
         notices: list[str] = []
         index = open_memory(path, source_lang="ar", target_lang="en", on_notice=notices.append)
+        if name not in by_blocks or corruption != "flip a byte in the middle":
+            # Checked whole at load, or of the wrong size: found before any lookup.
+            assert len(notices) == 1 and "damaged" in notices[0] and name in notices[0], (name, notices)
         assert _answers(index, queries) == expected, f"{corruption} {name}"
-        assert len(notices) == 1 and "damaged" in notices[0] and name in notices[0], (name, notices)
+        # Whatever a lookup could read is right: a damaged block is found when read, never served.
+        assert _everything(index) == fresh_everything, f"{corruption} {name}"
+        assert len(notices) <= 1 and all("damaged" in notice and name in notice for notice in notices), (name, notices)
         # The rebuilt cache is sound: served again without a notice, answering alike.
         again: list[str] = []
         assert (
@@ -183,15 +218,120 @@ def test_garbage_metadata_is_rebuilt_with_a_notice(
         assert len(notices) == 1 and META_FILE in notices[0], (what, notices)
 
 
+def _flip_byte_of_entry(folder: Path, column: Column, entry: int) -> None:
+    """Flip a byte in the middle of one entry's string in a column kept on disk (its length kept)."""
+    starts = np.load(folder / f"column.{column}.starts.npy")
+    data = bytearray((folder / f"column.{column}.bin").read_bytes())
+    data[(int(starts[entry]) + int(starts[entry + 1])) // 2] ^= 0x01
+    (folder / f"column.{column}.bin").write_bytes(bytes(data))
+
+
 def test_load_refuses_a_damaged_folder_and_says_which_file(
     cached_memory: tuple[Path, list[str], list[list[dict[str, object]]]], tmp_path: Path
 ) -> None:
     path = _copy_of(cached_memory[0], tmp_path)
     folder = cache_folder(path, "ar", "en")
-    _flip_middle_byte(folder / "column.target_xml.bin")
-    with pytest.raises(UnusableCache, match=r"column\.target_xml\.bin: checksum mismatch") as raised:
+    _flip_middle_byte(folder / "candidates.gram_postings.npy")
+    with pytest.raises(UnusableCache, match=r"candidates\.gram_postings\.npy: checksum mismatch") as raised:
         MemoryIndex.load(folder, normalizer=Normalizer("ar"))
     assert raised.value.damaged
+
+
+def test_a_damaged_string_raises_when_read_and_nothing_else_does(
+    cached_memory: tuple[Path, list[str], list[list[dict[str, object]]]], tmp_path: Path
+) -> None:
+    path = _copy_of(cached_memory[0], tmp_path)
+    folder = cache_folder(path, "ar", "en")
+    _flip_byte_of_entry(folder, Column.TARGET_XML, 0)
+    index, _fingerprint = MemoryIndex.load(folder, normalizer=Normalizer("ar"))  # nothing of it read at load
+    assert "رقم 0" in index.text(Column.SOURCE_XML, 0) and index.text(Column.TUID, 0) == "u0"  # other files
+    with pytest.raises(DamagedFileError, match=r"column\.target_xml\.bin: checksum mismatch in block 0"):
+        index.text(Column.TARGET_XML, 0)
+
+
+def test_a_block_no_lookup_reads_costs_nothing_until_it_is_read_then_is_rebuilt(tmp_path: Path) -> None:
+    path = _memory(tmp_path / "tm.tmx", 200, filler=" and the ministry will report on it every month" * 4)
+    expected = open_memory(path, source_lang="ar", target_lang="en", cache=False)
+    open_memory(path, source_lang="ar", target_lang="en")
+    folder = cache_folder(path, "ar", "en")
+    starts = np.load(folder / "column.target_xml.starts.npy")
+    assert starts[107] // CHECK_BLOCK_BYTES > starts[2] // CHECK_BLOCK_BYTES  # entries 2 and 107 in other blocks
+    _flip_byte_of_entry(folder, Column.TARGET_XML, 107)  # a block the query below does not read
+    meta_inode = (folder / META_FILE).stat().st_ino
+    notices: list[str] = []
+    index = open_memory(path, source_lang="ar", target_lang="en", on_notice=notices.append)
+    query = _pair_unit(2).variants[0].text
+    assert Matcher([index]).match(query)[0].target.plain.startswith("Government plan number 2 ")
+    assert notices == [] and (folder / META_FILE).stat().st_ino == meta_inode  # loaded without reading the block
+    assert index.text(Column.TARGET_XML, 107) == expected.text(Column.TARGET_XML, 107)
+    assert len(notices) == 1 and "column.target_xml.bin: checksum mismatch in block" in notices[0], notices
+    assert (folder / META_FILE).stat().st_ino != meta_inode  # rebuilt and saved
+    assert _everything(index) == _everything(expected) and len(notices) == 1
+    again: list[str] = []
+    assert _everything(open_memory(path, source_lang="ar", target_lang="en", on_notice=again.append)) == _everything(
+        expected
+    )
+    assert again == []
+
+
+def test_damaged_concordance_postings_are_found_when_read(
+    cached_memory: tuple[Path, list[str], list[list[dict[str, object]]]], tmp_path: Path
+) -> None:
+    cached, _queries_asked, _expected = cached_memory
+    path = _copy_of(cached, tmp_path)
+    fresh = concordance([open_memory(path, source_lang="ar", target_lang="en", cache=False)], "المزارعين")
+    folder = cache_folder(path, "ar", "en")
+    data = bytearray((folder / "source_words.word_postings.npy").read_bytes())
+    data[-3] ^= 0x10  # an entry number in the last posting list
+    (folder / "source_words.word_postings.npy").write_bytes(bytes(data))
+    notices: list[str] = []
+    index = open_memory(path, source_lang="ar", target_lang="en", on_notice=notices.append)
+    for phrase in ("المزارعين", *_WORDS):
+        assert concordance([index], phrase) == concordance(
+            [open_memory(path, source_lang="ar", target_lang="en", cache=False)], phrase
+        )
+    assert fresh and len(notices) == 1 and "source_words.word_postings.npy" in notices[0], notices
+
+
+def test_a_damaged_read_after_the_memory_changed_is_refused_not_misnumbered(
+    cached_memory: tuple[Path, list[str], list[list[dict[str, object]]]], tmp_path: Path
+) -> None:
+    path = _copy_of(cached_memory[0], tmp_path)
+    _flip_byte_of_entry(cache_folder(path, "ar", "en"), Column.TARGET_XML, 0)
+    index = open_memory(path, source_lang="ar", target_lang="en")
+    _memory(path, 61)  # another unit: the entry numbers a lookup holds may now name other entries
+    with pytest.raises(InputError, match="changed on disk while in use"):
+        index.text(Column.TARGET_XML, 0)
+
+
+def test_a_cache_replaced_by_another_process_while_loading_is_not_called_damaged(
+    cached_memory: tuple[Path, list[str], list[list[dict[str, object]]]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = _copy_of(cached_memory[0], tmp_path)
+    folder = cache_folder(path, "ar", "en")
+    # The memory edited in place, same length: the cache on disk is stale, and another process is rebuilding it.
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"Government plan number 13<", b"Government PLAN number 13<"))
+    assert path.read_bytes() != data
+    real_read_cache_meta = memory_index.read_cache_meta
+    replaced: list[int] = []
+
+    def read_then_replaced(folder_read: Path, *, normalizer: Normalizer) -> memory_index.CacheMeta:
+        meta = real_read_cache_meta(folder_read, normalizer=normalizer)
+        if not replaced:  # the other process's save lands between this reader's metadata and its files
+            rebuilt = MemoryIndex.build(memory_index.TmxReader(path), source_lang="ar", target_lang="en")
+            rebuilt.save(folder, fingerprint=memory_index.file_fingerprint(path))
+            replaced.append(1)
+        return meta
+
+    monkeypatch.setattr(memory_index, "read_cache_meta", read_then_replaced)
+    notices: list[str] = []
+    index = open_memory(path, source_lang="ar", target_lang="en", on_notice=notices.append)
+    assert replaced and notices == []
+    query = _pair_unit(13).variants[0].text
+    assert Matcher([index]).match(query)[0].target.plain.startswith("Government PLAN number 13")
 
 
 def test_a_cache_of_another_version_is_rebuilt_without_a_notice(
@@ -215,7 +355,7 @@ def test_the_cli_says_so_in_one_line_and_answers_as_a_fresh_build(
     cached, queries, _expected = cached_memory
     path = _copy_of(cached, tmp_path)
     fresh = run_cli("match", "--no-cache", "--json", path, queries[1])
-    _flip_middle_byte(cache_folder(path, "ar", "en") / "column.target_xml.bin")
+    _flip_byte_of_entry(cache_folder(path, "ar", "en"), Column.TARGET_XML, 7)  # the target this query finds
     damaged = run_cli("match", "--json", path, queries[1])
     assert (damaged.code, damaged.stdout) == (0, fresh.stdout)
     assert damaged.stderr.count("\n") == 1 and "damaged" in damaged.stderr and "column.target_xml.bin" in damaged.stderr

@@ -6,7 +6,16 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from tmkit.cli.common import EXIT_OK, EXIT_USAGE, add_reader_options, error, make_reader, print_json, report_reader
+from tmkit.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    add_reader_options,
+    error,
+    make_reader,
+    print_json,
+    report_reader,
+    warn,
+)
 from tmkit.defaults import DEFAULT_XLIFF_VERSION, PRETRANSLATE_THRESHOLD, XLIFF_VERSIONS
 from tmkit.errors import InputError
 from tmkit.memory.export import DEFAULT_DATE_FIELD, DEFAULT_LEVEL, DEFAULT_MIN_STATUS, TMX_LEVELS, DateField
@@ -189,7 +198,10 @@ def _match_document(args: argparse.Namespace) -> tuple[list[SegmentMatch], str, 
     lang = args.lang or guess_language(text)
     target = args.to or ("en" if lang.lower().startswith("ar") else "ar")
     segments = [s.text for s in segment_document(text, lang=lang, rules=rules, join_lines=args.join_lines)]
-    memories = [open_memory(path, source_lang=lang, target_lang=target, cache=not args.no_cache) for path in args.tm]
+    memories = [
+        open_memory(path, source_lang=lang, target_lang=target, cache=not args.no_cache, on_notice=warn)
+        for path in args.tm
+    ]
     return match_segments(segments, Matcher(memories)), lang, target
 
 

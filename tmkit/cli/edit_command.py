@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tmkit.cli.common import EXIT_OK, EXIT_USAGE, error
+from tmkit.cli.common import EXIT_OK, EXIT_USAGE, error, warn
 from tmkit.errors import InputError
 from tmkit.memory.langtags import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
 
@@ -96,7 +96,15 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
     if path.suffix.lower() != ".tmx":
         if args.output is not None and Path(args.output).suffix.lower() != ".tmx":
             raise InputError("name the working file .tmx", path=args.output)
-        job = prepare_job(path, args.tm, source_lang=args.src, target_lang=args.tgt, output=args.output, user=user)
+        job = prepare_job(
+            path,
+            args.tm,
+            source_lang=args.src,
+            target_lang=args.tgt,
+            output=args.output,
+            user=user,
+            on_notice=warn,
+        )
         greeting = job.describe(path)
         print(greeting, file=sys.stderr)
         path, source_lang, target_lang = job.path, job.source_lang, job.target_lang

@@ -14,7 +14,7 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -1078,13 +1078,15 @@ def prepare_job(
     output: str | os.PathLike[str] | None = None,
     threshold: float | None = None,
     user: str | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> Job:
     """Segment a plain-text document into a working TMX pre-filled from ``memories``; an existing one is kept.
 
     The source language is guessed from the script unless given; the target is English for an
     Arabic document, else Arabic. Matches at ``threshold`` or above become `draft` targets with
     their match % and origin (see `tmkit.jobs.pretranslate`); ``user`` is written as the units' `creationid`.
-    The file is written atomically.
+    The file is written atomically. ``on_notice`` is told in one line when a memory's cached index
+    was damaged and is rebuilt.
     """
     from tmkit.defaults import PRETRANSLATE_THRESHOLD
     from tmkit.jobs.pretranslate import match_segments, pretranslate
@@ -1100,7 +1102,7 @@ def prepare_job(
     if path.exists():
         return Job(path, False, source, target)
     segments = [s.text for s in segment_document(text, lang=source)]
-    matcher = Matcher([open_memory(m, source_lang=source, target_lang=target) for m in memories])
+    matcher = Matcher([open_memory(m, source_lang=source, target_lang=target, on_notice=on_notice) for m in memories])
     results = match_segments(segments, matcher)
     memory = pretranslate(
         results,

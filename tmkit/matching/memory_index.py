@@ -7,7 +7,6 @@ import glob
 import hashlib
 import io
 import json
-import mmap
 import os
 import shutil
 import tempfile
@@ -27,7 +26,16 @@ from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import TmxReader
 from tmkit.formats.tmx_writer import segment_to_xml
 from tmkit.matching.candidate_index import CandidateIndex
-from tmkit.matching.columns import FileStringColumn, StringColumn
+from tmkit.matching.columns import (
+    CHECK_BLOCK_BYTES,
+    NPY_HEADER_BYTES,
+    BlockFile,
+    DamagedFileError,
+    FileArray,
+    FileStringColumn,
+    StringColumn,
+    block_checksums,
+)
 from tmkit.matching.word_index import WordIndex
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import Status, TranslationUnit, Variant
@@ -35,7 +43,8 @@ from tmkit.text.normalize import Normalizer
 
 #: Bump when the cached index layout, the way entries are made or the way keys are encoded changes.
 #: 7: every file's size and CRC-32 in the metadata, the metadata's own checksum, the whole memory hashed.
-INDEX_FORMAT = "tmkit-index-7"
+#: 8: files read by parts checked per 4 KiB block as read (CRC-32s in side files), the memory hashed with SHA-256.
+INDEX_FORMAT = "tmkit-index-8"
 #: What every cache folder's format is called, whatever its version: another version is out of date, not damaged.
 _INDEX_FORMAT_FAMILY = "tmkit-index-"
 #: The cache folder's description of itself: format, fingerprint of the memory, files and their checksums.
@@ -43,8 +52,11 @@ META_FILE = "meta.json"
 _META_CHECKSUM = "checksum"
 #: Bytes read at a time when hashing a memory or checking a cache file.
 HASH_BUFFER_BYTES = 1 << 20
-#: Enough of a ``.npy`` file for its header (np.save writes 1-D arrays with a header of 128 bytes).
-_NPY_HEADER_BYTES = 4096
+#: The hash that identifies a memory's content: the fastest of hashlib's secure ones here (SHA-NI
+#: through OpenSSL, about 2 GB/s against BLAKE2b's 1.3), and a collision is out of reach.
+FINGERPRINT_HASH = "sha256"
+#: How the side file holding a file's block checksums is named (``column.tuid.bin`` -> ``column.tuid.bin.crc32``).
+_BLOCK_CHECKSUMS_SUFFIX = ".crc32"
 #: A build's staging folder or a replaced cache left behind by a killed process is removed by the next
 #: save once its process has gone, or after this long whatever it looks like (a build takes minutes).
 STALE_LEFTOVER_SECONDS = 24 * 3600
@@ -92,13 +104,21 @@ def _saved_name(part: _Saved, *names: str) -> str:
 _HOT_COLUMNS = frozenset({Column.SOURCE_KEY})
 #: Columns of normalized keys, stored one byte per Arabic letter.
 _COMPACT_COLUMNS = frozenset({Column.SOURCE_KEY})
-#: Arrays every lookup touches, by name prefix: loaded into memory rather than mapped, so no lookup waits on the disk.
-_HOT_ARRAYS = (
+#: Arrays every lookup touches, by name prefix: loaded into memory (and checked whole as they are
+#: read), so no lookup waits on the disk. So are the word lists of concordance, which are small and
+#: binary-searched. The rest (where the cold columns' strings start, the concordance postings) is
+#: read entry by entry, each read checked block by block, and nothing of it is read at load.
+_WHOLE_ARRAYS = (
     _saved_name(_Saved.STATUS),
     _saved_name(_Saved.CONTEXT_PREV),
     _saved_name(_Saved.CONTEXT_NEXT),
     _saved_name(_Saved.CANDIDATES, ""),
     *(_saved_name(_Saved.COLUMN, column, "") for column in sorted(_HOT_COLUMNS)),
+    *(
+        _saved_name(part, name)
+        for part in (_Saved.SOURCE_WORDS, _Saved.TARGET_WORDS)
+        for name in ("word_hashes", "word_starts")
+    ),
 )
 
 
@@ -118,6 +138,15 @@ class UnusableCache(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class FileCheck:
+    """How a cache file is checked: its size, and the CRC-32 of all of it or the side file of its block CRC-32s."""
+
+    size: int
+    crc32: int | None = None  # checked whole at load
+    block_checksums: str | None = None  # checked block by block as read: the file listing their CRC-32s
+
+
+@dataclass(frozen=True, slots=True)
 class CacheMeta:
     """The checked metadata of a cache folder."""
 
@@ -126,7 +155,7 @@ class CacheMeta:
     target_lang: str
     fingerprint: dict[str, object]
     arrays: list[str]
-    files: dict[str, tuple[int, int]]  # file name -> (size in bytes, CRC-32)
+    files: dict[str, FileCheck]
 
 
 @dataclass(slots=True)
@@ -255,8 +284,9 @@ class MemoryIndex:
     def save(self, folder: str | os.PathLike[str], *, fingerprint: dict[str, object]) -> None:
         """Write the index into ``folder`` as one step (a staging folder renamed into place).
 
-        The metadata records the size and CRC-32 of every file and a checksum of itself, so that
-        `load` can tell a damaged cache from a sound one.
+        The metadata records the size of every file, and the CRC-32 of the arrays read whole or
+        the CRC-32s of every 4 KiB block of the files read by parts (in side files), and a checksum
+        of itself, so that `load` and every read after it can tell a damaged cache from a sound one.
         """
         target = Path(folder)
         _remove_stale_leftovers(target)
@@ -270,7 +300,7 @@ class MemoryIndex:
                 **_prefixed(_Saved.SOURCE_WORDS, self.source_words.arrays()),
                 **_prefixed(_Saved.TARGET_WORDS, self.target_words.arrays()),
             }
-            files: dict[str, dict[str, int]] = {}
+            files: dict[str, dict[str, object]] = {}
             for column, strings in self.columns.items():
                 if not isinstance(strings, StringColumn):
                     raise ValueError("only a freshly built index can be saved")
@@ -279,9 +309,9 @@ class MemoryIndex:
                     arrays[_saved_name(_Saved.COLUMN, column, "blob")] = strings.blob
                 else:
                     name = _saved_name(_Saved.COLUMN, column, "bin")
-                    files[name] = _write_checked(staging / name, strings.blob.tobytes())
+                    files |= _write_checked(staging, name, strings.blob.tobytes(), by_blocks=True)
             for name, array in arrays.items():
-                files[f"{name}.npy"] = _write_checked(staging / f"{name}.npy", array)
+                files |= _write_checked(staging, f"{name}.npy", array, by_blocks=not name.startswith(_WHOLE_ARRAYS))
             body = {
                 "format": INDEX_FORMAT,
                 "name": self.name,
@@ -294,7 +324,7 @@ class MemoryIndex:
             }
             meta = {**body, _META_CHECKSUM: _meta_checksum(body)}
             text = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
-            _write_checked(staging / META_FILE, text)
+            _write_checked(staging, META_FILE, text, by_blocks=False)
             os.chmod(staging, 0o777 & ~_umask())
             _replace_folder(staging, target)
         except BaseException:
@@ -303,40 +333,105 @@ class MemoryIndex:
 
     @classmethod
     def load(cls, folder: str | os.PathLike[str], *, normalizer: Normalizer) -> tuple[MemoryIndex, dict[str, object]]:
-        """Open a saved index after checking every file against the checksums written with it.
+        """Open a saved index, checked against the checksums written with it.
 
         What every lookup reads (the candidate index, the source keys, statuses, contexts) is
-        loaded into memory; the rest (texts, provenance, concordance lists) is memory-mapped and
-        read from disk only where a result or a concordance search needs it. Raises
-        `UnusableCache` when the folder is damaged, incomplete or made by another version.
+        loaded into memory and checked as it is read; the rest (texts, provenance, concordance
+        postings) stays on disk, and each read of it is checked block by block: a damaged block
+        raises `DamagedFileError` when it is read, never gives wrong text. Raises `UnusableCache`
+        when the folder is damaged, incomplete or made by another version.
         """
         meta = read_cache_meta(folder, normalizer=normalizer)
         return cls._load_checked(Path(folder), meta, normalizer=normalizer), meta.fingerprint
 
     @classmethod
-    def _load_checked(cls, path: Path, meta: CacheMeta, *, normalizer: Normalizer) -> MemoryIndex:
-        """The index in a folder whose metadata is sound: its files are verified, then read."""
-        hot = {name for name in meta.arrays if name.startswith(_HOT_ARRAYS)}
-        _verify_files(path, {file: check for file, check in meta.files.items() if file.removesuffix(".npy") not in hot})
+    def _load_checked(
+        cls,
+        path: Path,
+        meta: CacheMeta,
+        *,
+        normalizer: Normalizer,
+        rebuilt: Callable[[DamagedFileError], MemoryIndex] | None = None,
+    ) -> MemoryIndex:
+        """The index in a folder whose metadata is sound: what is read whole is checked now, the rest as it is read.
+
+        ``rebuilt`` gives the index built afresh when a read finds a damaged block; the columns
+        and postings then serve from it. Without it, such a read raises `DamagedFileError`.
+        """
         try:
-            arrays = {
-                name: _read_checked_array(path / f"{name}.npy", *meta.files[f"{name}.npy"])
-                if name in hot
-                else _mapped_array(path / f"{name}.npy")
-                for name in meta.arrays
+            whole = {
+                name: _read_checked_array(path / name, check)
+                for name, check in meta.files.items()
+                if check.crc32 is not None and name.removesuffix(".npy") in meta.arrays
             }
+            side_files = {check.block_checksums for check in meta.files.values() if check.block_checksums}
+
+            def checks_of(name: str) -> tuple[npt.NDArray[np.uint32], int]:
+                """A file's block checksums (from its side file, checked whole) and its size."""
+                check = meta.files[name]
+                if check.block_checksums is None:
+                    raise ValueError(f"{name} is listed without its block checksums")
+                side = _read_checked_bytes(path / check.block_checksums, meta.files[check.block_checksums])
+                return np.frombuffer(side, dtype="<u4").astype(np.uint32), check.size
+
+            def block_file(name: str) -> BlockFile:
+                checksums, size = checks_of(name)
+                return BlockFile(str(path / name), checksums=checksums, size=size)
+
+            if not side_files <= meta.files.keys():
+                raise ValueError("a side file of block checksums is not listed")
+
+            def rebuilt_column(column: Column) -> Callable[[DamagedFileError], StringColumn] | None:
+                if rebuilt is None:
+                    return None
+                make = rebuilt
+                return lambda problem: _in_memory(make(problem).columns[column])
+
+            def rebuilt_postings(part: _Saved) -> Callable[[DamagedFileError], npt.NDArray[np.generic]] | None:
+                if rebuilt is None:
+                    return None
+                make = rebuilt
+
+                def postings(problem: DamagedFileError) -> npt.NDArray[np.generic]:
+                    index = make(problem)
+                    return (index.source_words if part is _Saved.SOURCE_WORDS else index.target_words).word_postings
+
+                return postings
+
             columns: dict[Column, StringColumn | FileStringColumn] = {}
             for column in Column:
-                starts = arrays[_saved_name(_Saved.COLUMN, column, "starts")]
+                starts_name = _saved_name(_Saved.COLUMN, column, "starts")
                 if column in _HOT_COLUMNS:
-                    blob = arrays[_saved_name(_Saved.COLUMN, column, "blob")]
-                    columns[column] = StringColumn(blob, starts, compact=column in _COMPACT_COLUMNS)
+                    blob = whole[f"{_saved_name(_Saved.COLUMN, column, 'blob')}.npy"]
+                    starts_array = whole[f"{starts_name}.npy"]
+                    columns[column] = StringColumn(blob, starts_array, compact=column in _COMPACT_COLUMNS)
                 else:
-                    columns[column] = FileStringColumn(str(path / _saved_name(_Saved.COLUMN, column, "bin")), starts)
+                    # The starts raise when damaged: the column catches it and serves from the rebuilt one.
+                    starts = FileArray(block_file(f"{starts_name}.npy"), dtype=np.dtype(np.int64))
+                    texts_name = _saved_name(_Saved.COLUMN, column, "bin")
+                    checksums, size = checks_of(texts_name)
+                    columns[column] = FileStringColumn(
+                        str(path / texts_name),
+                        starts,
+                        checksums=checksums,
+                        size=size,
+                        on_damage=rebuilt_column(column),
+                    )
+            arrays: dict[str, Any] = {name.removesuffix(".npy"): array for name, array in whole.items()}
+            for part in (_Saved.SOURCE_WORDS, _Saved.TARGET_WORDS):
+                name = _saved_name(part, "word_postings")
+                arrays[name] = FileArray(
+                    block_file(f"{name}.npy"),
+                    dtype=np.dtype(np.uint32),
+                    on_damage=rebuilt_postings(part),
+                )
+            missing = set(meta.arrays) - arrays.keys() - {_saved_name(_Saved.COLUMN, c, "starts") for c in Column}
+            if missing:
+                raise KeyError(sorted(missing)[0])
             candidates = CandidateIndex.from_arrays(
                 _unprefixed(_Saved.CANDIDATES, arrays), _LazyColumnKeys(columns[Column.SOURCE_KEY])
             )
-            return cls(
+            index = cls(
                 name=meta.name,
                 source_lang=meta.source_lang,
                 target_lang=meta.target_lang,
@@ -349,12 +444,24 @@ class MemoryIndex:
                 source_words=WordIndex.from_arrays(_unprefixed(_Saved.SOURCE_WORDS, arrays)),
                 target_words=WordIndex.from_arrays(_unprefixed(_Saved.TARGET_WORDS, arrays)),
             )
+            if any(len(strings) != len(index) for strings in columns.values()):
+                raise ValueError("columns of different lengths")
+            return index
         except UnusableCache:
             raise
-        except OSError as exc:  # the folder was replaced or removed while being read
-            raise UnusableCache(f"cannot read: {exc.strerror or exc}", damaged=True) from None
+        except DamagedFileError as problem:
+            raise UnusableCache(str(problem), damaged=True) from None
+        except OSError as exc:  # a file missing, or the folder replaced or removed while being read
+            name = f"{Path(exc.filename).name}: " if exc.filename else ""
+            raise UnusableCache(f"{name}cannot read: {exc.strerror or exc}", damaged=True) from None
         except (KeyError, ValueError) as exc:  # files that passed their checksums but do not fit together
             raise UnusableCache(f"inconsistent files ({exc})", damaged=True) from None
+
+
+def _in_memory(column: StringColumn | FileStringColumn) -> StringColumn:
+    if not isinstance(column, StringColumn):
+        raise TypeError("a rebuilt index keeps its columns in memory")
+    return column
 
 
 def _prefixed(part: _Saved, arrays: dict[str, npt.NDArray[np.generic]]) -> dict[str, npt.NDArray[np.generic]]:
@@ -424,37 +531,33 @@ class _LanguagePicker:
         return [v for v in unit.variants if self._fit(v.lang) is not _LanguageFit.OTHER]
 
 
-def _mapped_array(path: Path) -> Any:
-    """A saved array memory-mapped (typed Any: its dtype is whatever was saved)."""
-    array = np.load(path, mmap_mode="r")
-    # Lookups read a few scattered entries: tell the kernel not to read (and map) ahead of them.
-    raw = getattr(array, "_mmap", None)
-    if raw is not None and hasattr(mmap, "MADV_RANDOM"):
-        with contextlib.suppress(OSError):
-            raw.madvise(mmap.MADV_RANDOM)
-    return array
+def _read_checked_bytes(path: Path, check: FileCheck, *, into: npt.NDArray[np.uint8] | None = None) -> memoryview:
+    """A cache file read whole, its bytes checked against the size and CRC-32 it was written with.
 
-
-def _read_checked_array(path: Path, size: int, crc: int) -> Any:
-    """A saved array read into memory, its bytes checked against the size and CRC-32 it was written with.
-
-    Checked and parsed from one read, so the bytes used are the bytes checked.
+    Checked from the very read that gives them, so the bytes used are the bytes checked.
     """
-    data = np.empty(size, dtype=np.uint8)  # not zero-filled: every byte is read into it
+    data = np.empty(check.size, dtype=np.uint8) if into is None else into  # not zero-filled: every byte is read into it
     view = data.data
     done = 0
     try:
         with open(path, "rb", buffering=0) as handle:
             actual_size = os.fstat(handle.fileno()).st_size
-            if actual_size != size:
-                raise UnusableCache(f"{path.name}: {actual_size} bytes, written with {size}", damaged=True)
-            while done < size and (read := handle.readinto(view[done:])):
+            if actual_size != check.size:
+                raise UnusableCache(f"{path.name}: {actual_size} bytes, written with {check.size}", damaged=True)
+            while done < check.size and (read := handle.readinto(view[done:])):
                 done += read
     except OSError as exc:
         raise UnusableCache(f"{path.name}: {exc.strerror or exc}", damaged=True) from None
-    if done != size or zlib.crc32(view) != crc:
+    if done != check.size or zlib.crc32(view) != check.crc32:
         raise UnusableCache(f"{path.name}: checksum mismatch", damaged=True)
-    header = io.BytesIO(view[:_NPY_HEADER_BYTES].tobytes())
+    return view
+
+
+def _read_checked_array(path: Path, check: FileCheck) -> Any:
+    """A saved array read into memory and checked whole (typed Any: its dtype is whatever was saved)."""
+    data = np.empty(check.size, dtype=np.uint8)
+    view = _read_checked_bytes(path, check, into=data)
+    header = io.BytesIO(view[:NPY_HEADER_BYTES].tobytes())
     version = np.lib.format.read_magic(header)
     read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
     shape, fortran_order, dtype = read_header(header)
@@ -503,12 +606,12 @@ def _context_hashes(
 
 
 def file_fingerprint(path: Path) -> dict[str, object]:
-    """What identifies a memory file's content: its size and a BLAKE2b hash of all of it.
+    """What identifies a memory file's content: its size and a SHA-256 hash of all of it.
 
     Not the modification time: `cp -p`, `touch -r` or a restored backup keep it while the content
     changes, and a memory served from the index of its old content gives matches it no longer holds.
     """
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hashlib.new(FINGERPRINT_HASH)
     size = 0
     buffer = bytearray(HASH_BUFFER_BYTES)
     view = memoryview(buffer)
@@ -516,7 +619,36 @@ def file_fingerprint(path: Path) -> dict[str, object]:
         while read := handle.readinto(buffer):
             digest.update(view[:read])
             size += read
-    return {"size": size, "blake2b": digest.hexdigest()}
+    return {"size": size, FINGERPRINT_HASH: digest.hexdigest()}
+
+
+def _write_checked(
+    folder: Path, name: str, content: bytes | npt.NDArray[np.generic], *, by_blocks: bool
+) -> dict[str, dict[str, object]]:
+    """Write a cache file (bytes, or an array as ``.npy``); give the metadata's entries for it.
+
+    ``by_blocks``: the CRC-32 of every block goes into a side file (``NAME.crc32``, itself checked
+    whole), for a file that is read by parts; else the CRC-32 of the whole file. Not fsynced:
+    whatever a power cut leaves half-written fails its checksum and is rebuilt, so a cache needs no
+    durability of its own (and a million-entry index saves seconds sooner).
+    """
+    with open(folder / name, "w+b") as handle:
+        if isinstance(content, bytes):
+            handle.write(content)
+        else:
+            np.save(handle, content)
+        handle.flush()
+        handle.seek(0)
+        size = os.fstat(handle.fileno()).st_size
+        # Read back rather than checksum the data in memory: np.save adds a header, and what counts is the file.
+        if not by_blocks:
+            return {name: {"size": size, "crc32": _crc32_of(handle, bytearray(HASH_BUFFER_BYTES))}}
+        checksums = _block_checksums_of(handle)
+    side = f"{name}{_BLOCK_CHECKSUMS_SUFFIX}"
+    return {
+        name: {"size": size, "block_checksums": side},
+        **_write_checked(folder, side, checksums.astype("<u4").tobytes(), by_blocks=False),
+    }
 
 
 def _crc32_of(handle: io.RawIOBase | io.BufferedIOBase, buffer: bytearray) -> int:
@@ -527,21 +659,13 @@ def _crc32_of(handle: io.RawIOBase | io.BufferedIOBase, buffer: bytearray) -> in
     return crc
 
 
-def _write_checked(path: Path, content: bytes | npt.NDArray[np.generic]) -> dict[str, int]:
-    """Write a cache file (bytes, or an array as ``.npy``) and give its size and CRC-32 as they are on disk.
-
-    Not fsynced: whatever a power cut leaves half-written fails its checksum at the next load and
-    is rebuilt, so a cache needs no durability of its own (and a million-entry index saves seconds sooner).
-    """
-    with open(path, "w+b") as handle:
-        if isinstance(content, bytes):
-            handle.write(content)
-        else:
-            np.save(handle, content)
-        handle.flush()
-        handle.seek(0)
-        # Read back rather than checksum the arrays in memory: np.save adds a header, and what counts is the file.
-        return {"size": os.fstat(handle.fileno()).st_size, "crc32": _crc32_of(handle, bytearray(HASH_BUFFER_BYTES))}
+def _block_checksums_of(handle: io.RawIOBase | io.BufferedIOBase) -> npt.NDArray[np.uint32]:
+    buffer = bytearray(HASH_BUFFER_BYTES - HASH_BUFFER_BYTES % CHECK_BLOCK_BYTES)
+    view = memoryview(buffer)
+    pieces = []
+    while read := handle.readinto(buffer):
+        pieces.append(block_checksums(view[:read]))
+    return np.concatenate(pieces) if pieces else np.empty(0, dtype=np.uint32)
 
 
 def _meta_checksum(body: dict[str, Any]) -> str:
@@ -573,7 +697,7 @@ def read_cache_meta(folder: str | os.PathLike[str], *, normalizer: Normalizer) -
     if meta.get("normalizer") != normalizer.signature:
         raise UnusableCache("made with another normalizer", damaged=False)
     try:
-        files = {name: (int(entry["size"]), int(entry["crc32"])) for name, entry in meta["files"].items()}
+        files = {name: _file_check(entry) for name, entry in meta["files"].items()}
         parsed = CacheMeta(
             name=str(meta["name"]),
             source_lang=str(meta["source_lang"]),
@@ -586,24 +710,24 @@ def read_cache_meta(folder: str | os.PathLike[str], *, normalizer: Normalizer) -
         raise UnusableCache(f"{META_FILE}: fields missing or of the wrong type", damaged=True) from None
     cold_columns = {_saved_name(_Saved.COLUMN, column, "bin") for column in Column if column not in _HOT_COLUMNS}
     wanted = {f"{name}.npy" for name in parsed.arrays} | cold_columns
-    if not wanted <= files.keys() or any(Path(name).name != name or name.startswith(".") for name in files):
+    sides = {check.block_checksums for check in files.values() if check.block_checksums is not None}
+    if (
+        not wanted | sides <= files.keys()
+        or any(files[side].crc32 is None for side in sides)
+        or any(Path(name).name != name or name.startswith(".") for name in files)
+    ):
         raise UnusableCache(f"{META_FILE}: the list of files is wrong", damaged=True)
     return parsed
 
 
-def _verify_files(folder: Path, files: dict[str, tuple[int, int]]) -> None:
-    """Check that every cache file has the size and CRC-32 recorded when it was written."""
-    buffer = bytearray(HASH_BUFFER_BYTES)
-    for name, (size, crc) in files.items():
-        try:
-            with open(folder / name, "rb", buffering=0) as handle:
-                actual_size = os.fstat(handle.fileno()).st_size
-                if actual_size != size:
-                    raise UnusableCache(f"{name}: {actual_size} bytes, written with {size}", damaged=True)
-                if _crc32_of(handle, buffer) != crc:
-                    raise UnusableCache(f"{name}: checksum mismatch", damaged=True)
-        except OSError as exc:
-            raise UnusableCache(f"{name}: {exc.strerror or exc}", damaged=True) from None
+def _file_check(entry: dict[str, object]) -> FileCheck:
+    """A file's entry in the metadata: its size and one of its whole CRC-32 or the side file of its block CRC-32s."""
+    size, crc, side = entry["size"], entry.get("crc32"), entry.get("block_checksums")
+    if not isinstance(size, int) or not isinstance(crc, int | None) or not isinstance(side, str | None):
+        raise TypeError("a file's entry has fields of the wrong type")
+    if (crc is None) == (side is None):
+        raise ValueError("a file's entry has neither or both of crc32 and block_checksums")
+    return FileCheck(size=size, crc32=crc, block_checksums=side)
 
 
 def _leftover_prefix(target: Path, kind: str) -> str:
@@ -686,44 +810,146 @@ def open_memory(
     """A memory file ready for lookups: from its cached index if that is current and sound, else built and cached.
 
     The cache is a hidden folder beside the file, used only when the file's content hash is the
-    one it was built from (a changed size alone is enough to know it is not) and every cache file
-    passes its checksum. A damaged cache is rebuilt, and ``on_notice`` is told in one line; an
-    out-of-date one is rebuilt silently. When the folder cannot be written (a read-only
-    location), the index is used without being cached.
+    one it was built from (a changed size alone is enough to know it is not) and its files pass
+    their checksums: at load for what is read whole, and at every read for the texts and postings
+    read by parts. A damaged cache is rebuilt, and ``on_notice`` is told in one line (from the
+    thread whose read found it, when that is after loading: the index then answers from the
+    rebuilt one); an out-of-date one is rebuilt silently. When the folder cannot be written (a
+    read-only location), the index is used without being cached.
     """
     file = Path(path)
     if not file.is_file():
         raise InputError("no such file" if not file.exists() else "not a file", path=file)
     norm = normalizer or Normalizer(source_lang)
     folder = cache_folder(file, source_lang, target_lang)
+
+    def build(fingerprint: dict[str, object]) -> MemoryIndex:
+        reader = TmxReader(file, skip_invalid=skip_invalid, on_progress=on_progress)
+        index = MemoryIndex.build(
+            reader, source_lang=source_lang, target_lang=target_lang, name=file.name, normalizer=norm
+        )
+        index.penalty = penalty
+        if cache:
+            with contextlib.suppress(OSError):
+                index.save(folder, fingerprint=fingerprint)
+        return index
+
     fingerprint: dict[str, object] | None = None
     if cache and os.path.lexists(folder):
+        loaded, fingerprint = _load_cached(file, folder, norm, build=build, on_notice=on_notice)
+        if loaded is not None:
+            loaded.penalty = penalty
+            loaded.name = file.name
+            return loaded
+    return build(fingerprint if fingerprint is not None else _fingerprint_or_input_error(file))
+
+
+def _load_cached(
+    file: Path,
+    folder: Path,
+    norm: Normalizer,
+    *,
+    build: Callable[[dict[str, object]], MemoryIndex],
+    on_notice: Callable[[str], None] | None,
+) -> tuple[MemoryIndex | None, dict[str, object] | None]:
+    """The cached index of ``file`` if it is current and sound (else None), and the file's fingerprint if it was hashed.
+
+    A load that finds the cache damaged while another process was replacing it (its metadata is
+    another file afterwards) is tried once more before it counts as damaged.
+    """
+    fingerprint: dict[str, object] | None = None
+    for last_try in (False, True):
+        before = _identity(folder / META_FILE)
         try:
             meta = read_cache_meta(folder, normalizer=norm)
-            if meta.fingerprint.get("size") == _size_of(file):
-                # Hash the memory while the cache is checked and read: both release the GIL, so on two
-                # cores the hash costs no wall time. A loaded index whose fingerprint differs is dropped.
-                hashing = _in_background(_fingerprint_or_input_error, file)
-                try:
-                    index = MemoryIndex._load_checked(folder, meta, normalizer=norm)
-                finally:
-                    fingerprint = hashing()
-                if meta.fingerprint == fingerprint:
-                    index.penalty = penalty
-                    index.name = file.name
-                    return index
+            if meta.fingerprint.get("size") != _size_of(file):
+                return None, None
+            recovery = _Recovery(file, meta.fingerprint, build=build, on_notice=on_notice)
+            # Hash the memory while the cache is checked and read: both release the GIL, so on two
+            # cores the hash costs little wall time. A loaded index whose fingerprint differs is dropped.
+            hashing = _in_background(_fingerprint_or_input_error, file)
+            try:
+                index = MemoryIndex._load_checked(folder, meta, normalizer=norm, rebuilt=recovery.rebuilt)
+            finally:
+                fingerprint = hashing()
+            if meta.fingerprint != fingerprint:
+                return None, fingerprint
+            recovery.loaded = index
+            return index, fingerprint
         except UnusableCache as problem:
-            if problem.damaged and on_notice is not None:
-                on_notice(f"{file}: its cached index is damaged ({problem}); rebuilding it")
-    if fingerprint is None:
-        fingerprint = _fingerprint_or_input_error(file)
-    reader = TmxReader(file, skip_invalid=skip_invalid, on_progress=on_progress)
-    index = MemoryIndex.build(reader, source_lang=source_lang, target_lang=target_lang, name=file.name, normalizer=norm)
-    index.penalty = penalty
-    if cache:
-        with contextlib.suppress(OSError):
-            index.save(folder, fingerprint=fingerprint)
-    return index
+            if not problem.damaged:
+                return None, fingerprint
+            if not last_try and _identity(folder / META_FILE) != before:
+                continue  # replaced by another process while it was read: the new one may well be sound
+            if on_notice is not None:
+                on_notice(_damaged_notice(file, problem))
+            return None, fingerprint
+    return None, fingerprint
+
+
+def _damaged_notice(file: Path, problem: Exception) -> str:
+    return f"{file}: its cached index is damaged ({problem}); rebuilding it"
+
+
+def _identity(path: Path) -> tuple[int, ...] | None:
+    """Which file a path names now, and its version: another one when a folder was put in its place."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+class _Recovery:
+    """What a loaded index serves from once a read finds its cache damaged: the index built afresh, once.
+
+    Entries keep their numbers only if the memory is still the one the cache was made from: a
+    lookup under way holds entry numbers found in the loaded index. If the memory has changed
+    since, the read fails with an `InputError` rather than give another entry's text.
+    """
+
+    def __init__(
+        self,
+        file: Path,
+        fingerprint: dict[str, object],
+        *,
+        build: Callable[[dict[str, object]], MemoryIndex],
+        on_notice: Callable[[str], None] | None,
+    ) -> None:
+        self.file = file
+        self.fingerprint = fingerprint
+        self.loaded: MemoryIndex | None = None
+        self._build = build
+        self._on_notice = on_notice
+        self._lock = threading.Lock()
+        self._rebuilt: MemoryIndex | None = None
+
+    def rebuilt(self, problem: DamagedFileError) -> MemoryIndex:
+        with self._lock:
+            if self._rebuilt is None:
+                if self._on_notice is not None:
+                    self._on_notice(_damaged_notice(self.file, problem))
+                fingerprint = _fingerprint_or_input_error(self.file)
+                index = self._build(fingerprint)
+                if fingerprint != self.fingerprint or not _same_entries(index, self.loaded):
+                    raise InputError("changed on disk while in use; run again", path=self.file)
+                self._rebuilt = index
+            return self._rebuilt
+
+
+def _same_entries(rebuilt: MemoryIndex, loaded: MemoryIndex | None) -> bool:
+    """Whether an index built afresh numbers its entries as the loaded one does (what lookups hold is in memory)."""
+    if loaded is None:
+        return False
+    old_keys, new_keys = loaded.columns[Column.SOURCE_KEY], rebuilt.columns[Column.SOURCE_KEY]
+    if not isinstance(old_keys, StringColumn) or not isinstance(new_keys, StringColumn):
+        return False
+    return (
+        np.array_equal(loaded.status, rebuilt.status)
+        and np.array_equal(loaded.context_prev, rebuilt.context_prev)
+        and np.array_equal(old_keys.starts, new_keys.starts)
+        and np.array_equal(old_keys.blob, new_keys.blob)
+    )
 
 
 def _in_background(work: Callable[[Path], _Result], argument: Path) -> Callable[[], _Result]:
