@@ -358,7 +358,10 @@ class EditorApp(App[None]):
             self.call_from_thread(self._document_loaded, document, pending)
             # Indexing holds the GIL for seconds: let the first screen be painted before it starts.
             self._first_paint.wait(FIRST_PAINT_WAIT)
-            indexes = [open_memory(p, source_lang=o.source_lang, target_lang=o.target_lang) for p in o.memories]
+            indexes = [
+                open_memory(p, source_lang=o.source_lang, target_lang=o.target_lang, on_notice=self._cache_notice)
+                for p in o.memories
+            ]
             own = MemoryIndex.build(
                 document.memory.units, source_lang=o.source_lang, target_lang=o.target_lang, name=o.path.name
             )
@@ -372,6 +375,13 @@ class EditorApp(App[None]):
             self.call_from_thread(self._load_failed, str(exc))
             return
         self.call_from_thread(self._memories_loaded, indexes, own, references)
+
+    def _cache_notice(self, line: str) -> None:
+        """A memory's cached index was found damaged and is rebuilt (at load, or later from a lookup's worker).
+
+        `notify` posts a message, so any thread may call this.
+        """
+        self.notify(line, severity="warning", timeout=10, markup=False)
 
     def _load_failed(self, message: str) -> None:
         self.load_error = message
