@@ -9,13 +9,13 @@ from textual._xterm_parser import XTermParser
 from textual.events import Key
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import DataTable
 
 from tests.helpers import make_app, run_async, settle, target
 from tmkit.errors import InputError
 from tmkit.tui.keymap import keymap_path, load_keymap, preset_keymap
 from tmkit.tui.keys import COMMANDS, PRESETS, key_label
 from tmkit.tui.textual_adapter import alt_digits_as_keys
+from tmkit.tui.widgets.segment_list import SegmentList
 
 MATCH_1 = "The two sides exchanged views on issues of mutual interest."
 
@@ -157,8 +157,8 @@ async def test_after_a_click_in_the_list_typing_reaches_the_target_and_enter_ope
     app = make_app(work)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        segments = app.query_one("#segments", DataTable)
-        await pilot.click("#segments", offset=(8, 3))  # the third row: segment 3
+        segments = app.query_one("#segments", SegmentList)
+        await pilot.click("#segments", offset=(8, 2))  # the third row: segment 3
         await settle(app, pilot)
         assert app.current == 2
         await pilot.press(*"abc")

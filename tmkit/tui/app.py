@@ -48,7 +48,7 @@ from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, QuitScreen, Recov
 from tmkit.tui.textual_adapter import alt_digits_as_keys, set_bindings
 from tmkit.tui.widgets.bidi_editor import BidiTextArea
 from tmkit.tui.widgets.panels import ConcordancePanel, MatchesPanel, ScorePanel, StatusBar
-from tmkit.tui.widgets.segment_list import SegmentList
+from tmkit.tui.widgets.segment_list import SegmentList, header_line
 
 FILTERS: tuple[RowFilter, ...] = tuple(RowFilter)
 #: The editor's own actions (and the palette's): none acts while a dialog is open, only the dialog's keys do.
@@ -196,6 +196,7 @@ class EditorApp(App[None]):
                 search.cursor_blink = self.options.cursor_blink
                 yield search
                 yield Static(id="filter-label")
+                yield Static(header_line(), id="list-header")
                 yield SegmentList(id="segments")
             with Vertical(id="right"):
                 # Read-only, with a cursor and a selection: F3 looks up a source term from here.

@@ -1,10 +1,23 @@
-"""The list of segments: number, status, source, target and best match %, one row each."""
+"""The list of segments: number, status, best match %, source and target, one line each, drawn only where seen.
+
+A DataTable held a row object per segment: filling it with 10,000 segments took seconds of batches,
+each of which re-rendered the visible rows and re-summed every row's height, and a key typed meanwhile
+waited behind them (70 ms per echo, 300 ms spikes). This list holds only the row numbers shown and
+draws the lines on screen from the document when they are painted.
+"""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual import on
-from textual.widgets import DataTable
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tmkit.jobs.workfile import WorkFile
 from tmkit.tui.display import BidiMode, one_line
@@ -20,110 +33,173 @@ STATUS_STYLE = {
     "reviewed": "bold cyan",
     "final": "bold magenta",
 }
-#: Rows drawn before the first screen (after the current row), then per batch while idle: small
-#: batches (a few ms each) so a key pressed meanwhile waits for one batch at most.
-FIRST_BATCH = 100
-LATER_BATCH = 40
-SOURCE_WIDTH = 32
-TARGET_WIDTH = 24
+NUMBER_WIDTH = 5
 #: Room for `101` (a context match) and `100`: the column showed one digit (`7` for 77).
 PERCENT_WIDTH = 3
+SOURCE_WIDTH = 32
+#: Where the target starts: after the number, the status, the % and the source.
+TARGET_COLUMN = NUMBER_WIDTH + 1 + 1 + 2 + PERCENT_WIDTH + 1 + SOURCE_WIDTH + 1
+#: Lines kept drawn (a screenful or two; a line is drawn again when its segment changes).
+_CACHED_LINES = 400
 
 
-class SegmentList(DataTable[Text]):
-    """Rows are keyed by the document row number so filters never lose track of a segment.
+def header_line() -> Text:
+    """The column titles, above the list (they do not scroll)."""
+    return Text(
+        f"{'#':>{NUMBER_WIDTH}} st {'%':>{PERCENT_WIDTH}} {'source':<{SOURCE_WIDTH}} target", style="bold", end=""
+    )
 
-    A click opens the segment and leaves the keyboard with the target; in the list (Alt+L, Tab) the arrows
-    open each segment they pass and Enter goes to its target.
+
+class SegmentList(ScrollView, can_focus=True):
+    """The rows shown (document row numbers, filtered), a cursor on one of them, and the current segment.
+
+    A click opens the segment and leaves the keyboard with the target; in the list (Alt+L, Tab) the
+    arrows open each segment they pass and Enter goes on to its target.
     """
 
     FOCUS_ON_CLICK = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "move(-1000000000)", "First", show=False),
+        Binding("end", "move(1000000000)", "Last", show=False),
+        Binding("enter", "open", "Open", show=False),
+    ]
+    DEFAULT_CSS = """
+    SegmentList { background: $surface; }
+    SegmentList > .segment-list--cursor { background: $primary 40%; text-style: bold; }
+    SegmentList:focus > .segment-list--cursor { background: $accent 60%; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"segment-list--cursor"}
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id)
         self.document: WorkFile | None = None
         self.mode = BidiMode.APP
         self.best: dict[int, float] = {}
         self.rows_shown: list[int] = []
-        #: Rows the app moved the cursor to: their highlight events are not the translator's choice.
-        self._moved_to: set[int] = set()
-        self._generation = 0
+        #: Where each shown row stands in `rows_shown`.
+        self._position: dict[int, int] = {}
+        #: The index in `rows_shown` of the highlighted row (the current segment, or where the arrows went).
+        self.cursor = 0
+        self._lines: dict[tuple[int, int], Strip] = {}
 
-    def on_mount(self) -> None:
-        self.add_column("#", key="n", width=4)
-        self.add_column("st", key="st", width=2)
-        # The best match's % before the texts: at the right it was cut off in a narrow list (`7` for 77).
-        self.add_column("%", key="best", width=PERCENT_WIDTH)
-        self.add_column("source", key="source", width=SOURCE_WIDTH)
-        self.add_column("target", key="target", width=TARGET_WIDTH)
+    # -- what is shown ---------------------------------------------------------------------------
 
-    def _cells(self, row: int) -> list[Text]:
+    def show_rows(self, rows: list[int], current: int | None) -> None:
+        """Show these document rows, the cursor on ``current`` if it is among them."""
+        self.rows_shown = rows
+        self._position = {row: index for index, row in enumerate(rows)}
+        self._lines.clear()
+        self.cursor = self._position.get(current, 0) if current is not None else 0
+        self.virtual_size = Size(self.size.width, len(rows))
+        self._scroll_to_cursor()
+        self.refresh()
+
+    def update_segment(self, row: int) -> None:
+        """The row's status, text or best match changed: draw its line again."""
+        self._lines.pop((row, 0), None)
+        self._lines.pop((row, 1), None)
+        index = self._position.get(row)
+        if index is not None:
+            self.refresh_line(index - self.scroll_offset.y)
+
+    def select(self, row: int) -> None:
+        """Put the cursor on ``row`` (the app moved there); nothing is posted."""
+        index = self._position.get(row)
+        if index is not None and index != self.cursor:
+            self._set_cursor(index)
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows_shown)
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if not 0 <= index < len(self.rows_shown) or self.document is None:
+            return Strip.blank(width, self.rich_style)
+        row = self.rows_shown[index]
+        on_cursor = int(index == self.cursor)
+        key = (row, on_cursor)
+        strip = self._lines.get(key)
+        if strip is None or strip.cell_length != width:
+            if len(self._lines) > _CACHED_LINES:
+                self._lines.clear()
+            text = self._line(row)
+            style = self.get_component_rich_style("segment-list--cursor") if on_cursor else Style()
+            segments = [Segment(s.text, style + s.style if s.style else style) for s in text.render(self.app.console)]
+            strip = Strip(segments).crop_extend(0, width, style if on_cursor else None)
+            self._lines[key] = strip
+        return strip.apply_style(self.rich_style)
+
+    def _line(self, row: int) -> Text:
         assert self.document is not None
         r = self.document.rows[row]
         status = r.status.value
-        mark = Text("✗", style="bold red") if r.unit.rejected else Text(STATUS_MARK[status], style=STATUS_STYLE[status])
+        line = Text(no_wrap=True, end="")
+        line.append(f"{row + 1:>{NUMBER_WIDTH}} ", style="dim")
+        if r.unit.rejected:
+            line.append("✗", style="bold red")
+        else:
+            line.append(STATUS_MARK[status], style=STATUS_STYLE[status])
         best = self.best.get(row)
-        return [
-            Text(str(row + 1), style="dim"),
-            mark,
-            Text("" if best is None else f"{int(best)}", style="green" if (best or 0) >= 95 else "", justify="right"),
-            one_line(_clip(r.source_text, SOURCE_WIDTH), self.mode),
-            one_line(_clip(r.target_text, TARGET_WIDTH), self.mode),
-        ]
+        shown = "" if best is None else str(int(best))
+        line.append(f"  {shown:>{PERCENT_WIDTH}} ", style="green" if (best or 0) >= 95 else "")
+        line.append_text(one_line(_clip(r.source_text, SOURCE_WIDTH), self.mode))
+        line.append(" " * max(TARGET_COLUMN - line.cell_len, 1))
+        line.append_text(one_line(_clip(r.target_text, SOURCE_WIDTH), self.mode))
+        return line
 
-    def show_rows(self, rows: list[int], current: int | None) -> None:
-        """Fill the table with these document rows, the cursor on ``current`` if it is among them.
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.rows_shown))
+        self._lines.clear()
 
-        The rows up to the current one and a screenful after it come at once; the rest follow in
-        batches between key presses, so a 10,000-segment file shows its first screen at once.
-        """
-        self.rows_shown = rows
-        self._generation += 1
-        self.clear()
-        at = rows.index(current) if current is not None and current in rows else 0
-        self._add_batch(rows, 0, at + FIRST_BATCH, self._generation)
-        if current is not None and current in rows:
-            self._moved_to.add(current)
-            self.move_cursor(row=at, animate=False)
+    # -- moving ----------------------------------------------------------------------------------
 
-    def _add_batch(self, rows: list[int], start: int, end: int, generation: int) -> None:
-        if generation != self._generation:
-            return  # the filter changed meanwhile: this list is gone
-        for i in rows[start:end]:
-            self.add_row(*self._cells(i), key=str(i))
-        if end < len(rows):
-            self.set_timer(0.01, lambda: self._add_batch(rows, end, end + LATER_BATCH, generation))
+    def _set_cursor(self, index: int) -> None:
+        old = self.cursor
+        self.cursor = index
+        for i in (old, index):
+            if 0 <= i < len(self.rows_shown):
+                row = self.rows_shown[i]
+                self._lines.pop((row, 0), None)
+                self._lines.pop((row, 1), None)
+        self._scroll_to_cursor()
+        self.refresh()
 
-    def update_segment(self, row: int) -> None:
-        key = str(row)
-        if key not in self.rows:  # not shown, or not added yet (it will be drawn from the document)
+    def _scroll_to_cursor(self) -> None:
+        height = max(self.scrollable_content_region.height, 1)
+        top = self.scroll_offset.y
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def _choose(self, index: int, *, opened: bool = False) -> None:
+        if not self.rows_shown:
             return
-        for column, value in zip(("n", "st", "best", "source", "target"), self._cells(row), strict=True):
-            self.update_cell(key, column, value)
+        index = min(max(index, 0), len(self.rows_shown) - 1)
+        self._set_cursor(index)
+        self.post_message(SegmentChosen(self.rows_shown[index], opened=opened))
 
-    def select(self, row: int) -> None:
-        if str(row) in self.rows and self.cursor_row != self.get_row_index(str(row)):
-            self._moved_to.add(row)
-            self.move_cursor(row=self.get_row_index(str(row)), animate=False)
+    def action_move(self, delta: int) -> None:
+        self._choose(self.cursor + delta)
 
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        if event.row_key.value is None:
-            return
-        row = int(event.row_key.value)
-        if event.cursor_row != self.cursor_row:
-            return  # stale: posted before the app moved the cursor on (e.g. row 0 while the list refills)
-        if row in self._moved_to:
-            self._moved_to.discard(row)
-            return
-        self.post_message(SegmentChosen(row))
+    def action_page(self, direction: int) -> None:
+        self._choose(self.cursor + direction * max(self.scrollable_content_region.height - 1, 1))
 
-    @on(DataTable.RowSelected)
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.post_message(SegmentChosen(int(event.row_key.value), opened=True))
+    def action_open(self) -> None:
+        self._choose(self.cursor, opened=True)
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.scroll_offset.y + event.y
+        if 0 <= index < len(self.rows_shown):
+            self._choose(index)
 
 
 def _clip(text: str, width: int) -> str:
