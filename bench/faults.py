@@ -4,7 +4,11 @@
 of its cache folder is damaged in turn (a byte flipped in the middle, truncated to zero, truncated by
 half, deleted) and the metadata replaced by garbage, and `tmkit match --json` is run again. A case
 survives when the command exits 0 with exactly the matches of a fresh build (`--no-cache`), says so
-in at most one line, and the next run is served from a sound cache again.
+in at most one line, and the next run is served from a sound cache again. Texts, provenance and
+concordance postings are checked block by block as they are read, not at load, so damage where the
+queries read nothing is served unnoticed: for those cases every string of every column and every
+posting list is then read in a child process, and must equal a fresh build's (a damaged block found
+then is rebuilt with one line).
 
 (b) Kill during write: `tmkit convert`, `tmkit merge`, `tmkit export` and the editor's save
 (`WorkFile.save` in a child process) are started on inputs that take about a second, and killed with
@@ -109,6 +113,27 @@ def _replace_file(cache: Path, *, name: str, content: bytes) -> None:
     (cache / name).write_bytes(content)
 
 
+READ_EVERYTHING = """
+import json, sys
+from tmkit.matching.memory_index import Column, open_memory
+index = open_memory(
+    sys.argv[1], source_lang="ar", target_lang="en", cache=sys.argv[2] == "cache",
+    on_notice=lambda line: print(line, file=sys.stderr),
+)
+found = {column.value: [index.text(column, e) for e in range(len(index))] for column in Column}
+for side, words in (("source", index.source_words), ("target", index.target_words)):
+    starts = words.word_starts
+    found[side] = [words.word_postings[starts[r] : starts[r + 1]].tolist() for r in range(len(starts) - 1)]
+print(json.dumps(found))
+"""
+
+
+def read_everything(memory: Path, *, cache: bool) -> subprocess.CompletedProcess[str]:
+    """Every string and posting list the index holds, read in a child process (as JSON on stdout)."""
+    argv = [sys.executable, "-c", READ_EVERYTHING, str(memory), "cache" if cache else "no-cache"]
+    return subprocess.run(argv, capture_output=True, text=True, check=False)
+
+
 def cache_sweep(folder: Path, units: int) -> tuple[int, int]:
     from synthetic import memory_pairs, queries
 
@@ -122,6 +147,7 @@ def cache_sweep(folder: Path, units: int) -> tuple[int, int]:
     )
     match = tmkit_argv("match", "--json", "--file", str(query_file), str(memory))
     fresh = subprocess.run([*match, "--no-cache"], capture_output=True, text=True, check=True).stdout
+    everything = read_everything(memory, cache=False).stdout
     subprocess.run(match, capture_output=True, check=True)  # builds the cache
     cache = cache_folder(memory, "ar", "en")
     pristine = folder / "pristine-cache"
@@ -149,12 +175,22 @@ def cache_sweep(folder: Path, units: int) -> tuple[int, int]:
             outcome = "more than one line on stderr"
         elif second.returncode != 0 or second.stdout != fresh or second.stderr:
             outcome = "the next run was not served from a sound cache"
+        elif notices:
+            outcome = "rebuilt with a notice"
         else:
-            outcome = "rebuilt with a notice" if notices else "served unchanged (damage not in what is read)"
+            every = read_everything(memory, cache=True)
+            if every.returncode != 0 or every.stdout != everything:
+                outcome = f"WRONG when everything is read (exit {every.returncode})"
+            elif len(every.stderr.splitlines()) > 1:
+                outcome = "more than one line on stderr when everything is read"
+            elif every.stderr:
+                outcome = "served unchanged; found and rebuilt with a notice when read"
+            else:
+                outcome = "served unchanged (damage in no byte any read uses)"
         outcomes[outcome] += 1
-        if outcome.startswith(("wrong", "more", "the next")):
+        if outcome.startswith(("wrong", "WRONG", "more", "the next")):
             failures.append(f"{label}: {outcome}: {first.stderr.strip()[:200]}")
-    survived = outcomes["rebuilt with a notice"] + outcomes["served unchanged (damage not in what is read)"]
+    survived = sum(count for outcome, count in outcomes.items() if outcome.startswith(("rebuilt", "served")))
     print(
         f"cache corruption ({units:,} pairs, {len(list(pristine.iterdir()))} cache files): {survived}/{len(cases)} survived"
     )
