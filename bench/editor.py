@@ -1,10 +1,14 @@
-"""How fast the editor is: first screen of a 10,000-segment file with a 100,000-pair memory, and matches on moving on.
+"""How fast the editor is: first screen of a 10,000-segment file with a 100,000-pair memory, matches on moving on,
+and a keystroke's echo.
 
-Drives the real app headless through Textual's Pilot. The first screen counts from starting the
-app to the segment list and the current segment drawn; the memory index is opened in a worker
-(built and cached beside the memory the first time, read from the cache afterwards). Then it
-moves to the next segment N times and times each until its matches are on screen.
+`--terminal` (the figures that count) runs `tmkit edit` in tmux at 160x45 and polls `capture-pane`
+until the change is on the screen a translator sees: the first screen (the current segment's title),
+the next segment with its matches (Alt+Down, until its title is up and "looking up…" is gone), and
+a typed letter's echo in the target. The same run measures a 30-segment document with the same
+memory as the baseline. Without `--terminal` it drives the app headless through Textual's Pilot and
+stops at an internal message, before anything is painted.
 
+    python bench/editor.py --terminal [--segments 10000] [--memory 100000] [--moves 30] [--keys 30]
     python bench/editor.py [--segments 10000] [--memory 100000] [--moves 30]
 """
 
@@ -15,7 +19,10 @@ import asyncio
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -88,12 +95,104 @@ async def measure(document: Path, memory: Path, moves: int) -> dict[str, float |
     return {"first_screen": first_screen, "painted": painted, "first_matches": first_matches, "moves": times}
 
 
+#: The baseline document of the terminal run: the editor's fixed costs, with the same memory.
+BASELINE_SEGMENTS = 30
+
+
+def _poll(terminal: Any, wanted: Callable[[str], bool], deadline_s: float = 120.0) -> float:
+    """The moment the screen first shows ``wanted`` (capture-pane as fast as tmux answers, a few ms each)."""
+    end = time.perf_counter() + deadline_s
+    while time.perf_counter() < end:
+        if wanted(terminal.screen()):
+            return time.perf_counter()
+    raise TimeoutError(f"the screen never showed what was waited for; last screen:\n{terminal.screen()}")
+
+
+def _matches_shown(screen: str) -> bool:
+    """The matches panel shows the lookup's result: matches (the chosen one marked ▶) or "no match"."""
+    return ("▶1" in screen or "no match above" in screen) and "looking up" not in screen
+
+
+def _moved_to(title: str, screen: str) -> bool:
+    return title in screen and _matches_shown(screen)
+
+
+def _shows(text: str, screen: str) -> bool:
+    return text in screen
+
+
+def _percentiles(values: list[float]) -> str:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"median {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms"
+
+
+def measure_terminal(document: Path, memory: Path, moves: int, keys: int) -> dict[str, Any]:
+    """First screen, next segment with its matches, and a letter's echo, as tmux shows them (160x45)."""
+    import shutil
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).parent.parent))
+    from tests.terminal import Terminal
+
+    with tempfile.TemporaryDirectory(prefix="tmkit-bench-") as folder:
+        work = Path(folder)
+        shutil.copy(document, work / "doc.tmx")
+        command = [sys.executable, "-m", "tmkit", "edit", "doc.tmx", "--tm", str(memory), "--bidi", "app"]
+        started = time.perf_counter()
+        with Terminal(command, width=160, height=45, cwd=work) as terminal:
+            total = f"of {len(load_count(document)):,}".replace(",", "")
+            first = _poll(terminal, lambda screen: f"target · 1 {total}" in screen) - started
+            matches = _poll(terminal, _matches_shown) - started
+            move_times: list[float] = []
+            for number in range(2, moves + 2):
+                title = f"target · {number} {total}"
+                pressed = time.perf_counter()
+                terminal.keys("M-Down")
+                move_times.append(_poll(terminal, partial(_moved_to, title)) - pressed)
+            echoes: list[float] = []
+            typed = ""
+            for letter in ("qwertyuiopasdfghjklzxcvbnm" * 4)[:keys]:
+                typed += letter
+                pressed = time.perf_counter()
+                terminal.type(letter)
+                echoes.append(_poll(terminal, partial(_shows, typed)) - pressed)
+            terminal.keys("C-q")
+            _poll(terminal, lambda screen: "Quit without saving" in screen)
+            terminal.keys("Tab", "Enter")  # quit without saving (the copy is thrown away anyway)
+    return {"first_screen": first, "first_matches": matches, "moves": move_times, "echoes": echoes}
+
+
+def load_count(document: Path) -> list[None]:
+    """One entry per unit of the document (to know the "of N" its titles show)."""
+    from tmkit.formats.tmx_reader import load_tmx
+
+    return [None] * len(load_tmx(document))
+
+
+def terminal_main(args: argparse.Namespace) -> None:
+    for segments in (args.segments, BASELINE_SEGMENTS):
+        document, memory = files(segments, args.memory)
+        result = measure_terminal(document, memory, min(args.moves, segments - 1), args.keys)
+        print(
+            f"tmux 160x45  {segments:,} segments, {args.memory:,}-pair memory:  "
+            f"first screen {result['first_screen'] * 1000:.0f} ms · first matches {result['first_matches'] * 1000:.0f} ms"
+        )
+        print(f"    next segment with its matches: {_percentiles(result['moves'])} ({len(result['moves'])} moves)")
+        print(f"    keystroke echo:                {_percentiles(result['echoes'])} ({len(result['echoes'])} keys)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--segments", type=int, default=10_000)
     parser.add_argument("--memory", type=int, default=100_000)
     parser.add_argument("--moves", type=int, default=30)
+    parser.add_argument("--keys", type=int, default=30, help="letters typed, one at a time (--terminal)")
+    parser.add_argument("--terminal", action="store_true", help="measure in tmux, as a translator sees it")
     args = parser.parse_args()
+    if args.terminal:
+        terminal_main(args)
+        return
     document, memory = files(args.segments, args.memory)
     for run in ("cold index" if not any(DATA.glob(f".{memory.name}.*")) else "warm index", "warm index"):
         result = asyncio.run(measure(document, memory, args.moves))

@@ -8,6 +8,7 @@ tests in parallel workers never meet.
 
 from __future__ import annotations
 
+import builtins
 import os
 import shlex
 import shutil
@@ -133,6 +134,6 @@ class Terminal:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+        self, kind: builtins.type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.close()
