@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual._xterm_parser import XTermParser
@@ -10,7 +11,7 @@ from textual.events import Key
 from textual.geometry import Region
 from textual.widget import Widget
 
-from tests.helpers import make_app, run_async, settle, target
+from tests.helpers import make_app, run_async, run_cli, settle, target
 from tmkit.errors import InputError
 from tmkit.tui.keymap import keymap_path, load_keymap, preset_keymap
 from tmkit.tui.keys import COMMANDS, PRESETS, key_label
@@ -195,3 +196,65 @@ async def test_f3_looks_up_the_word_at_the_source_cursor(work: Path) -> None:
         await settle(app, pilot)
         heading = " ".join(shown(app.query_one("#concordance"))[:3])
         assert "”: 1 found" in heading and "{" not in heading  # the source's codes are not looked up
+
+
+@run_async
+async def test_looking_up_until_the_memories_are_open_never_no_match(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a 10,000-segment file "no match above the threshold" showed for 3 s before 99% matches came."""
+    import threading
+
+    from tmkit.tui import app as app_module
+
+    opened = threading.Event()
+    real_open = app_module.open_memory
+
+    def slow_open(*args: Any, **kwargs: Any) -> Any:
+        opened.wait(10)  # a big memory being read
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "open_memory", slow_open)
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        for _ in range(500):
+            await pilot.pause(0.02)
+            if app.current is not None:
+                break
+        await pilot.pause(0.2)
+        assert shown(app.query_one("#matches"))[0].startswith("looking up…")
+        opened.set()
+        await settle(app, pilot)
+        assert not shown(app.query_one("#matches"))[0].startswith("looking up")  # the lookup's result now
+
+
+@run_async
+async def test_the_segment_score_follows_the_typing(work: Path) -> None:
+    app = make_app(work, reference=work / "article.tmx")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        before = str(target(app).border_subtitle)
+        assert before.startswith("chrF ")
+        target(app).load_text("")
+        await pilot.press(*"The importance")
+        await settle(app, pilot)
+        await pilot.pause(0.5)  # past the score's pause after typing
+        await settle(app, pilot)
+        after = str(target(app).border_subtitle)
+        assert after.startswith("chrF ") and after != before
+
+
+def test_tmkit_edit_refuses_a_bad_keymap_in_one_line(work: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    keys = tmp_path / "config" / "tmkit" / "keys.toml"
+    keys.parent.mkdir(parents=True)
+    keys.write_text('[keys]\nconfirm_next = "f2"\nsaev = "ctrl+s"\n')
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    result = run_cli("edit", work / "article.tmx", "--keymap", "omegat")
+    assert result.code == 2
+    assert result.stderr.strip() == f"tmkit: error: {keys}:3: unknown command 'saev' (did you mean save?)"
+
+
+def test_keymap_option_reaches_the_editor(work: Path) -> None:
+    from tmkit.cli import build_parser
+    from tmkit.cli.edit_command import options_from_args
+
+    args = build_parser().parse_args(["edit", str(work / "article.tmx"), "--keymap", "memoq"])
+    assert make_app(work, keymap=options_from_args(args).keymap).keymap.label("confirm_next") == "Ctrl+Enter"

@@ -60,6 +60,12 @@ def register(commands: Any) -> None:
         help="the translator's id, written as changeid/creationid with UTC dates on every edited unit (default: "
         "`user` in $XDG_CONFIG_HOME/tmkit/config.toml, else git's user.name, else the login name)",
     )
+    p.add_argument(
+        "--keymap",
+        choices=("default", "omegat", "memoq"),
+        help="keys close to OmegaT's or memoQ/Trados's (default: `preset` in $XDG_CONFIG_HOME/tmkit/keys.toml, "
+        "else tmkit's own); keys.toml's [keys] change single commands",
+    )
     p.set_defaults(handler=run_edit)
 
 
@@ -122,4 +128,5 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
         greeting=greeting,
         user=user,
         qa_on_confirm=config.qa_on_confirm,
+        keymap=args.keymap,
     )
