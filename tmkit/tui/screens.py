@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -42,7 +43,9 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("keys")
         table.add_column("what it does", ratio=1)
         for command in COMMANDS:
-            table.add_row(command.description, self.keymap.labels(command.id), command.tooltip)
+            name = Text(command.description)
+            name.append(f"\n{command.id}", style="dim")  # its name in keys.toml
+            table.add_row(name, self.keymap.labels(command.id), command.tooltip)
         where = f"Keys from {self.keymap.path}. " if self.keymap.path else ""
         with Vertical(id="dialog"):
             with VerticalScroll(id="help-body"):
