@@ -23,7 +23,7 @@ MATCH_1 = "The two sides exchanged views on issues of mutual interest."
 
 def shown(widget: Widget) -> list[str]:
     """The lines a widget paints, as text (what the translator sees in it)."""
-    region = Region(0, 0, widget.size.width, widget.size.height)
+    region = Region(0, 0, widget.outer_size.width, widget.outer_size.height)
     return [strip.text for strip in widget.render_lines(region)]
 
 
@@ -258,3 +258,16 @@ def test_keymap_option_reaches_the_editor(work: Path) -> None:
 
     args = build_parser().parse_args(["edit", str(work / "article.tmx"), "--keymap", "memoq"])
     assert make_app(work, keymap=options_from_args(args).keymap).keymap.label("confirm_next") == "Ctrl+Enter"
+
+
+@run_async
+async def test_arabic_in_the_search_box_and_filter_line_is_shaped_in_visual_order(work: Path) -> None:
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f5", *"الأسد", "enter")
+        await settle(app, pilot)
+        box = " ".join(shown(app.query_one("#search")))
+        label = " ".join(shown(app.query_one("#filter-label")))
+        for line in (box, label):
+            assert "ﺪﺳﻷﺍ" in line and "الأسد" not in line  # presentation forms, last letter first
