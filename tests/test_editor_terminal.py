@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -69,7 +70,9 @@ def _to_segment_14(terminal: Terminal) -> None:
     terminal.keys("F5")
     terminal.type("exchanged views")
     terminal.keys("Enter")  # the first hit, segment 14, becomes the current segment
-    terminal.wait_for("1 of 30")
+    screen = terminal.wait_for("1 of 30")
+    # Its row: number, status as a letter (T translated, R reviewed: ✓ and ✔ looked alike), the whole % (was `7`).
+    assert re.search(r"^\s*14 T\s+77 ", screen, re.MULTILINE), screen
     _back_to_target(terminal)
     terminal.wait_for("target · 14 of 30")
     terminal.wait_for("77%")
