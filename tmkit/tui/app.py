@@ -45,7 +45,7 @@ from tmkit.tui.messages import (
     SegmentRejected,
 )
 from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, QuitScreen, RecoveryScreen, SaveAsScreen
-from tmkit.tui.textual_adapter import alt_digits_as_keys, set_bindings
+from tmkit.tui.textual_adapter import alt_digits_as_keys, set_bindings, write_to_terminal
 from tmkit.tui.widgets.bidi_editor import BidiTextArea
 from tmkit.tui.widgets.panels import ConcordancePanel, MatchesPanel, ScorePanel, StatusBar
 from tmkit.tui.widgets.segment_list import SegmentList, header_line
@@ -258,13 +258,12 @@ class EditorApp(App[None]):
     def _switch_vte(self, *, explicit: bool) -> None:
         """In app mode on VTE, stop the terminal's own reordering (it would reverse our visual order)."""
         env = self.options.env or None
-        if not is_vte(env) or self._driver is None:
+        if not is_vte(env):
             return
         if explicit and self.mode is BidiMode.APP and not self._vte_switched:
-            self._driver.write(VTE_EXPLICIT)
-            self._vte_switched = True
+            self._vte_switched = write_to_terminal(self, VTE_EXPLICIT)
         elif not explicit and self._vte_switched:
-            self._driver.write(VTE_IMPLICIT)
+            write_to_terminal(self, VTE_IMPLICIT)
             self._vte_switched = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

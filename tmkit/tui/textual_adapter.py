@@ -1,4 +1,4 @@
-"""The one place the editor reaches into Textual's private parts (checked against Textual 8.x; bounded in pyproject).
+"""The one place the editor reaches into Textual's private parts (written against Textual 8.2; pyproject bounds it <9).
 
 Alt+digit: xterm, VTE, Konsole, tmux, Windows Terminal and macOS Terminal (with "Use Option as Meta")
 send ESC then the digit. Textual 8's input parser maps ESC+1…ESC+0 to `¡ ™ £ ¢ ∞ § ¶ • ª º`
@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from textual import _ansi_sequences
+from textual.app import App
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
+from textual.strip import Strip
+from textual.widgets import TextArea
+from textual.widgets.text_area import TextAreaTheme
 
 _DIGITS = "1234567890"
 
@@ -44,3 +49,51 @@ def set_bindings(node: DOMNode, bindings: Sequence[Binding]) -> None:
     # Textual's own (Ctrl+C: "how to quit") stay unless the keymap took their key or their action.
     kept = [b for _, b in node._bindings if b.action not in actions and b.key not in mine.key_to_bindings]
     node._bindings = BindingsMap([*bindings, *kept])
+
+
+def write_to_terminal(app: App[Any], data: str) -> bool:
+    """Write control bytes straight to the terminal (VTE's bidi switch); False when there is none (headless)."""
+    driver = app._driver
+    if driver is None:
+        return False
+    driver.write(data)
+    return True
+
+
+class PaintedTextArea(TextArea):
+    """A TextArea whose subclass may paint some rows itself: `paint_row` returns the row's Strip, or None for Textual's.
+
+    TextArea has no public hook for painting a row; its `_render_line`, its wrapped document's line table, its
+    theme and its cursor-blink state are private, and are read here only.
+    """
+
+    def paint_row(self, y: int) -> Strip | None:
+        """The strip for row ``y`` of the widget (not of the document), or None to let Textual paint it."""
+        return None
+
+    def _render_line(self, y: int) -> Strip:
+        return self.paint_row(y) or super()._render_line(y)
+
+    def wrapped_row(self, y: int) -> tuple[int, int] | None:
+        """(document line, wrapped section) that row ``y`` of the wrapped document shows, or None past its end."""
+        wrapped = self.wrapped_document
+        return wrapped._offset_to_line_info[y] if 0 <= y < wrapped.height else None
+
+    @property
+    def painting_theme(self) -> TextAreaTheme | None:
+        """The theme rows are painted with."""
+        return self._theme
+
+    @property
+    def cursor_in_view(self) -> bool:
+        """Whether the cursor is drawn at all (focused, not read-only without selection)."""
+        return self._has_cursor
+
+    @property
+    def cursor_blink_on(self) -> bool:
+        """Whether the cursor is in the visible half of its blink."""
+        return self._draw_cursor
+
+    def forget_painted_rows(self) -> None:
+        """Drop the rows Textual cached (the painting rules changed)."""
+        self._line_cache.clear()

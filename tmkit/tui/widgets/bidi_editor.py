@@ -15,15 +15,15 @@ from rich.text import Text
 from textual.events import MouseEvent
 from textual.geometry import Offset
 from textual.strip import Strip
-from textual.widgets import TextArea
 from textual.widgets.text_area import Location
 
 from tmkit.text.bidi import needs_bidi
 from tmkit.tui.display import BidiMode
 from tmkit.tui.editor_line import EditorLine, editor_line
+from tmkit.tui.textual_adapter import PaintedTextArea
 
 
-class BidiTextArea(TextArea):
+class BidiTextArea(PaintedTextArea):
     """A TextArea that paints RTL lines itself in ``app`` mode (see the module docstring)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -37,7 +37,7 @@ class BidiTextArea(TextArea):
         if (mode, rtl) != (self.bidi_mode, self.rtl):
             self.bidi_mode = mode
             self.rtl = rtl
-            self._line_cache.clear()
+            self.forget_painted_rows()
             self.refresh()
 
     # -- the visual line of a wrapped row --------------------------------------------------------
@@ -64,7 +64,7 @@ class BidiTextArea(TextArea):
     def _cursor_section(self) -> tuple[EditorLine, int, int] | None:
         row = self.cursor_location[0]
         _, y = self.wrapped_document.location_to_offset(self.cursor_location)
-        info = self.wrapped_document._offset_to_line_info[y] if y < self.wrapped_document.height else None
+        info = self.wrapped_row(y)
         if info is None or info[0] != row:
             return None
         return self._visual(row, info[1])
@@ -74,7 +74,7 @@ class BidiTextArea(TextArea):
 
         None when the row is painted as it is stored (no RTL text, or not ``app`` mode).
         """
-        info = self.wrapped_document._offset_to_line_info[y] if y < self.wrapped_document.height else None
+        info = self.wrapped_row(y)
         if info is None:
             return None
         line_index, section_offset = info
@@ -88,22 +88,22 @@ class BidiTextArea(TextArea):
         on_row = row == line_index and (start <= column < end or (column == end and last))
         return cells, (line.cursor_cell(column - start) if on_row else None)
 
-    def _render_line(self, y: int) -> Strip:
+    def paint_row(self, y: int) -> Strip | None:
         y_offset = y + self.scroll_offset.y
         wrapped = self.wrapped_document
-        info = wrapped._offset_to_line_info[y_offset] if y_offset < wrapped.height else None
+        info = self.wrapped_row(y_offset)
         found = self._visual(*info) if info is not None else None
         if info is None or found is None:
-            return super()._render_line(y)
+            return None
         line_index, section_offset = info
         line, start, end = found
-        theme = self._theme
+        theme = self.painting_theme
         base_style = theme.base_style if theme and theme.base_style is not None else self.rich_style
         text = Text(" " * line.offset + line.visual.text + " ", end="", no_wrap=True)
         v2l = line.visual.v2l
         selection = self.selection
         cursor_row, cursor_column = selection.end
-        has_cursor_row = self._has_cursor and cursor_row == line_index
+        has_cursor_row = self.cursor_in_view and cursor_row == line_index
         cursor_line_style = theme.cursor_line_style if theme and self.highlight_cursor_line else None
         if has_cursor_row and cursor_line_style:
             text.stylize(cursor_line_style)
@@ -117,7 +117,7 @@ class BidiTextArea(TextArea):
                     text.stylize(theme.selection_style, cell, cell + 1)
         last = section_offset == len(wrapped.get_offsets(line_index))
         on_section = start <= cursor_column < end or (cursor_column == end and last)
-        if cursor_row == line_index and on_section and self._draw_cursor and theme and theme.cursor_style:
+        if cursor_row == line_index and on_section and self.cursor_blink_on and theme and theme.cursor_style:
             cell = line.cursor_cell(cursor_column - start)
             text.stylize(theme.cursor_style, cell, cell + 1)
         target_width = self.scrollable_content_region.width - self.gutter_width
@@ -142,7 +142,7 @@ class BidiTextArea(TextArea):
         location = super().get_target_document_location(event)
         scroll_y = self.scroll_offset.y
         y = event.y + scroll_y - self.gutter.top
-        info = self.wrapped_document._offset_to_line_info[y] if 0 <= y < self.wrapped_document.height else None
+        info = self.wrapped_row(y)
         found = self._visual(*info) if info is not None else None
         if info is None or found is None:
             return location
