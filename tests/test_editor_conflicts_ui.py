@@ -1,14 +1,23 @@
-"""The editor's keys for the core's conflicts and QA: Alt+T keeps their version of a merge conflict, a confirm that
-QA finds wrong (a changed number) needs a second confirm."""
+"""The editor's keys and panels for the core's conflicts and QA: a conflict is marked in the list and shows both
+versions, Alt+T keeps theirs; a confirm that QA finds wrong (a changed number) needs a second confirm; QA's
+warnings are counted in the status bar and listed by Alt+Q."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+from textual.widget import Widget
 
 from tests.helpers import make_app, run_async, settle, target
 from tests.test_workfile_conflicts import CHANGED, _marked, _merged
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.jobs.config import QaOnConfirm
+from tmkit.tui.screens import QaScreen
+from tmkit.tui.widgets.panels import ConflictPanel, StatusBar
+from tmkit.tui.widgets.segment_list import SegmentList
 
 
 @run_async
@@ -52,3 +61,63 @@ async def test_a_changed_number_needs_a_second_confirm(work: Path) -> None:
         await pilot.press("f2")
         await pilot.pause()
         assert document.rows[row].edit_text == wrong and document.rows[row].confirmed and app.current != row
+
+
+def _painted(widget: Widget) -> str:
+    """What a widget paints, line by line."""
+    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return "\n".join(strip.text for strip in strips)
+
+
+@pytest.mark.parametrize("size", [(160, 45), (80, 24)])
+@run_async
+async def test_a_conflict_is_marked_in_the_list_and_both_versions_are_shown(work: Path, size: tuple[int, int]) -> None:
+    """A conflict was only notified for a few seconds: now it is marked C in the list and, while current and open,
+    both versions stand in a panel (small screens: in the matches' place), labelled with their keys."""
+    _merged(work / "article.tmx")
+    app = make_app(work, ask_recovery=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        segments = app.query_one(SegmentList)
+        assert re.match(rf"\s*{CHANGED + 1} C ", segments._line(CHANGED).plain)
+        assert not re.match(rf"\s*{CHANGED} C ", segments._line(CHANGED - 1).plain)
+        box = app.query_one("#conflict-box")
+        app.go_to(0)
+        await pilot.pause()
+        assert not box.display  # no conflict on the first segment
+        app.go_to(CHANGED)
+        await pilot.pause()
+        assert box.display and box.region.height > 4
+        shown = _painted(app.query_one(ConflictPanel))
+        assert "Alt+O ours" in shown and "Our translation." in shown
+        assert "Alt+T theirs" in shown and "Their translation." in shown
+        await pilot.press("alt+t")
+        await pilot.pause()
+        assert not box.display  # settled: the panel gives its place back
+        assert re.match(rf"\s*{CHANGED + 1} [^C] ", segments._line(CHANGED).plain)
+
+
+@run_async
+async def test_qa_warnings_are_counted_in_the_status_bar_and_listed_by_alt_q(work: Path) -> None:
+    """Warnings were a toast for 8 seconds: now the status bar counts them and Alt+Q lists them (scrollable)."""
+    app = make_app(work, ask_recovery=False, qa_on_confirm=QaOnConfirm.ERROR)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        document = app.document
+        assert document is not None
+        row = app.current
+        assert row is not None
+        target(app).load_text("A  doubled space")  # a warning (double-space), not an error
+        await pilot.press("f2")
+        await pilot.pause()
+        assert document.rows[row].confirmed and app.current != row  # a warning does not stop the confirmation
+        status = _painted(app.query_one(StatusBar))
+        assert "QA 1 (Alt+Q)" in status
+        await pilot.press("alt+q")
+        await pilot.pause()
+        assert isinstance(app.screen, QaScreen)
+        listed = "\n".join(_painted(part) for part in app.screen.query("#qa-body Static"))
+        assert f"{row + 1}: warning [double-space]" in listed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, QaScreen)

@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 from tmkit.errors import TmkitError
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.jobs.config import QaOnConfirm
+from tmkit.jobs.confirm_checks import SegmentFinding
 from tmkit.jobs.journal import ConflictState, PendingJournal
 from tmkit.jobs.reference import align_reference
 from tmkit.jobs.workfile import ChangedOnDiskError, ConfirmBlocked, RowFilter, WorkFile, edit_effort
@@ -29,6 +30,7 @@ from tmkit.matching.matcher import Match, Matcher, too_long_to_match
 from tmkit.matching.memory_index import MemoryIndex, open_memory
 from tmkit.memory.langtags import primary_subtag
 from tmkit.memory.model import Status
+from tmkit.quality.defaults import Severity
 from tmkit.quality.scoring import score_corpus, segment_score
 from tmkit.text.placeholders import PlaceholderError, strip_placeholders, to_placeholders
 from tmkit.tui import keys
@@ -44,10 +46,17 @@ from tmkit.tui.messages import (
     SegmentConfirmed,
     SegmentRejected,
 )
-from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, QuitScreen, RecoveryScreen, SaveAsScreen
+from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, QaScreen, QuitScreen, RecoveryScreen, SaveAsScreen
 from tmkit.tui.textual_adapter import alt_digits_as_keys, set_bindings, write_to_terminal
 from tmkit.tui.widgets.bidi_editor import BidiTextArea
-from tmkit.tui.widgets.panels import ConcordancePanel, MatchesPanel, ScorePanel, StatusBar
+from tmkit.tui.widgets.panels import (
+    ConcordancePanel,
+    ConflictPanel,
+    ConflictVersion,
+    MatchesPanel,
+    ScorePanel,
+    StatusBar,
+)
 from tmkit.tui.widgets.segment_list import SegmentList, header_line
 
 FILTERS: tuple[RowFilter, ...] = tuple(RowFilter)
@@ -68,6 +77,7 @@ AFTER_TYPING = frozenset(
         "replace_match",
         "copy_source",
         "concordance",
+        "qa_findings",
         "cycle_filter",
         "undo",
         "redo",
@@ -171,6 +181,9 @@ class EditorApp(App[None]):
         self.loaded_editor_text = ""
         #: Typed targets whose placeholders do not map to codes, by row (not in the document).
         self.unmapped: dict[int, str] = {}
+        #: QA's findings left on segments confirmed (or approved) with them, by row: warnings, or errors confirmed
+        #: anyway; the status bar counts them and Alt+Q lists them.
+        self.qa_left: dict[int, list[SegmentFinding]] = {}
         #: A message the status bar shows until it is settled (e.g. placeholders to fix).
         self.status_note = ""
         self._commit_timer: Timer | None = None
@@ -209,6 +222,8 @@ class EditorApp(App[None]):
                 # Set before mounting: Textual caches a line drawn mid-blink under the same key as one drawn unblinking.
                 target.cursor_blink = self.options.cursor_blink
                 yield target
+                with VerticalScroll(id="conflict-box", classes="panel"):
+                    yield ConflictPanel(id="conflict")
                 with VerticalScroll(id="matches-box", classes="panel"):
                     yield MatchesPanel(id="matches")
                 with VerticalScroll(id="concordance-box", classes="panel"):
@@ -246,6 +261,7 @@ class EditorApp(App[None]):
         self._find("#source").border_title = "source"
         self._find("#target").border_title = "target"
         self._find("#matches-box").border_title = "matches"
+        self._find("#conflict-box").border_title = "merge conflict"
         self._find("#concordance-box").border_title = "concordance (F3)"
         self._find("#scores").border_title = "score"
         self._find("#status", StatusBar).update("opening " + str(self.options.path) + "…")
@@ -636,17 +652,27 @@ class EditorApp(App[None]):
         self._find("#target").border_title = f"target · {position} · {r.status.value}{rejected}{conflict}"
 
     def _show_conflict(self, row: int) -> None:
-        """A merge conflict's two versions, for the translator to choose (the target shows ours)."""
+        """While the segment's merge conflict is open, both versions in a panel above (small screens: in place of)
+        the matches, for the translator to keep one (the target shows ours until then)."""
         assert self.document is not None
         r = self.document.rows[row]
-        if not r.in_conflict:
+        base = self.screen_stack[0]
+        base.set_class(r.in_conflict, "-conflict")
+        if not r.in_conflict or r.conflict is None:
             return
         versions = []
         for side in (ConflictState.OURS, ConflictState.THEIRS):
-            text = r.conflict_text(side)
-            key = self.keymap.label(f"keep_{side.value}")
-            versions.append(f"{key} {side.value}: " + ("(deleted the segment)" if text is None else text))
-        self.notify("\n".join(versions), title=f"segment {row + 1}: merge conflict", severity="warning", timeout=15)
+            unit = r.conflict.version(side)
+            versions.append(
+                ConflictVersion(
+                    key=self.keymap.label(f"keep_{side.value}"),
+                    side=side.value,
+                    who=None if unit is None else unit.change_id or unit.creation_id,
+                    when=None if unit is None else unit.change_date or unit.creation_date,
+                    text=r.conflict_text(side),
+                )
+            )
+        self._find(ConflictPanel).show(versions, self.mode)
 
     def action_keep_ours(self) -> None:
         self._settle_conflict(ConflictState.OURS)
@@ -676,11 +702,43 @@ class EditorApp(App[None]):
     def _current_row(self) -> int | None:
         return self.current if self.document is not None else None
 
-    def _qa_warned(self) -> None:
-        """QA's findings on the segment just confirmed (warnings, or errors confirmed anyway), for the translator."""
-        if self.document is not None and self.document.qa_findings:
-            lines = [finding.describe() for finding in self.document.qa_findings]
+    def _qa_warned(self, row: int) -> None:
+        """QA's findings on the segment just confirmed (warnings, or errors confirmed anyway): said at once, kept for
+        the status bar's count and the list (Alt+Q)."""
+        if self.document is None:
+            return
+        findings = list(self.document.qa_findings)
+        if findings:
+            self.qa_left[row] = findings
+            lines = [finding.describe() for finding in findings]
             self.notify("\n".join(lines), title="QA", severity="warning", timeout=8)
+        else:
+            self.qa_left.pop(row, None)
+
+    def action_qa_findings(self) -> None:
+        """Alt+Q: QA's findings on the current segment as typed, then those left on confirmed segments."""
+        row = self._current_row()
+        if row is None or self.document is None:
+            return
+        current = Text(f"segment {row + 1} (as typed)\n", style="bold")
+        try:
+            findings = self.document.check(row, self._editor_text())
+        except PlaceholderError as error:
+            current.append(f"  {error}\n", style="red")
+        else:
+            for finding in findings:
+                current.append(f"  {finding.describe()}\n", style=_finding_style(finding))
+            if not findings:
+                current.append("  no finding\n", style="dim")
+        left = Text(f"left on confirmed segments: {self._qa_count()}\n", style="bold")
+        for other in sorted(self.qa_left):
+            for finding in self.qa_left[other]:
+                left.append(f"  {other + 1}: ", style="bold")
+                left.append(f"{finding.describe()}\n", style=_finding_style(finding))
+        self.push_screen(QaScreen(current, left))
+
+    def _qa_count(self) -> int:
+        return sum(len(findings) for findings in self.qa_left.values())
 
     def action_confirm_next(self) -> None:
         row = self._current_row()
@@ -696,7 +754,7 @@ class EditorApp(App[None]):
             self.notify(str(blocked), severity="error", timeout=10)  # QA found an error: a second confirm confirms
             return
         self._placeholders_fixed(row)
-        self._qa_warned()
+        self._qa_warned(row)
         if confirmed is None and not self.document.rows[row].confirmed:
             self.notify("nothing to confirm: the target is empty", severity="warning")
             return
@@ -723,7 +781,7 @@ class EditorApp(App[None]):
             self.notify(str(blocked), severity="error", timeout=10)  # QA found an error: a second approve approves
             return
         self._placeholders_fixed(row)
-        self._qa_warned()
+        self._qa_warned(row)
         self._row_changed(row)
         self.post_message(SegmentApproved(row))
         if row + 1 < len(self.document):
@@ -1060,6 +1118,8 @@ class EditorApp(App[None]):
         for key, (segs, words) in counts.items():
             if segs:
                 parts.append(f"{key} {segs} ({100 * words // total_words}% words)  ")
+        if self.qa_left:
+            parts.append(f"QA {self._qa_count()} ({self.keymap.label('qa_findings')}) ", style="bold yellow")
         parts.append(f"│ {self.document.path.name} ", style="bold")
         if self.document.dirty:
             parts.append("● unsaved ", style="bold yellow")
@@ -1134,6 +1194,10 @@ class EditorApp(App[None]):
         self._find(ScorePanel).show(line, series)
         if row == self.current:
             self.editor.border_subtitle = subtitle
+
+
+def _finding_style(finding: SegmentFinding) -> str:
+    return "bold red" if finding.severity is Severity.ERROR else "yellow"
 
 
 def word_at_cursor(area: TextArea) -> str:

@@ -36,6 +36,11 @@ COMMANDS: tuple[Command, ...] = (
     _c("reject", "Reject", "Reject the translation (flag it and send it back to draft)"),
     _c("keep_ours", "Keep ours", "Settle a merge conflict on our version (editing it settles it too)"),
     _c("keep_theirs", "Keep theirs", "Settle a merge conflict on their version"),
+    _c(
+        "qa_findings",
+        "QA",
+        "List QA's findings: the current segment's as typed, then the warnings left on confirmed segments",
+    ),
     _c("next_segment", "Next", "Go to the next segment"),
     _c("previous_segment", "Prev", "Go to the previous segment"),
     _c("next_unconfirmed", "Unconfirmed", "Go to the next unconfirmed segment"),
@@ -86,6 +91,8 @@ DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
     "reject": ("alt+x",),
     "keep_ours": ("alt+o",),
     "keep_theirs": ("alt+t",),
+    # ESC q in every terminal (F11 is taken for full screen by GNOME Terminal and Windows Terminal).
+    "qa_findings": ("alt+q",),
     "next_segment": ("alt+down", "ctrl+n"),
     "previous_segment": ("alt+up", "ctrl+p"),
     "next_unconfirmed": ("f8", "ctrl+u"),

@@ -66,6 +66,30 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(result)
 
 
+class QaScreen(ModalScreen[None]):
+    """QA's findings, scrollable (↑↓, PgUp/PgDn): the current segment's as typed, then the warnings left on the
+    segments confirmed with them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,enter", "dismiss", "Close")]
+    AUTO_FOCUS: ClassVar[str | None] = "#qa-body"
+
+    def __init__(self, current: Text, document: Text) -> None:
+        super().__init__()
+        self.current = current
+        self.document = document
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text("QA findings", style="bold"))
+            with VerticalScroll(id="qa-body"):
+                yield Static(self.current)
+                yield Static(self.document)
+            yield Static("↑↓ PgUp PgDn scroll · Esc closes", classes="hint")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
+
+
 #: The class of a dialog's default button: it has the focus when the dialog opens, so Enter presses it.
 DEFAULT_BUTTON = "default"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
 from rich.style import Style
@@ -20,7 +21,12 @@ from tmkit.tui.messages import MatchChosen
 
 
 def _when(match: Match) -> str:
-    when = match.change_date or match.creation_date or ""
+    return _date(match.change_date or match.creation_date)
+
+
+def _date(when: str | None) -> str:
+    """A TMX date (`20210302T101500Z`) as its day, `2021-03-02`."""
+    when = when or ""
     return f"{when[:4]}-{when[4:6]}-{when[6:8]}" if len(when) >= 8 and when[:8].isdigit() else when
 
 
@@ -99,6 +105,38 @@ class MatchesPanel(Static):
         number = event.style.meta.get("match") if event.style else None
         if isinstance(number, int):
             self.post_message(MatchChosen(number))
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictVersion:
+    """One side of a merge conflict as shown: its key, its name, who changed it and when, and its target."""
+
+    key: str
+    side: str
+    who: str | None
+    when: str | None
+    #: None: that side deleted the segment.
+    text: str | None
+
+
+class ConflictPanel(Static):
+    """A merge conflict's two versions, labelled (ours, theirs) with who changed each and when, and the keys that
+    keep one; shown while the current segment's conflict is open."""
+
+    def show(self, versions: Sequence[ConflictVersion], mode: BidiMode) -> None:
+        parts: list[RenderableType] = [Text("merge conflict: keep one version, or edit the target", style="bold red")]
+        for version in versions:
+            head = Text(f"{version.key} ", style="bold")
+            head.append(version.side, style="bold red")
+            who = " ".join(x for x in (version.who, _date(version.when)) if x)
+            if who:
+                head.append(f"  {who}", style="dim")
+            parts.append(head)
+            if version.text is None:
+                parts.append(Text("  (deleted the segment)", style="italic"))
+            else:
+                parts.append(BidiText(version.text, mode))
+        self.update(Group(*parts))
 
 
 class ConcordancePanel(Static):

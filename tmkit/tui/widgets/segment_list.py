@@ -33,6 +33,8 @@ STATUS_STYLE = {
     "reviewed": "bold cyan",
     "final": "bold magenta",
 }
+#: A merge conflict still to settle, in place of the status (its two versions are shown when it is current).
+CONFLICT_MARK = "C"
 NUMBER_WIDTH = 5
 #: Room for `101` (a context match) and `100`: the column showed one digit (`7` for 77).
 PERCENT_WIDTH = 3
@@ -143,7 +145,9 @@ class SegmentList(ScrollView, can_focus=True):
         status = r.status.value
         line = Text(no_wrap=True, end="")
         line.append(f"{row + 1:>{NUMBER_WIDTH}} ", style="dim")
-        if r.unit.rejected:
+        if r.in_conflict:
+            line.append(CONFLICT_MARK, style="bold reverse red")  # a merge conflict to settle (Alt+O / Alt+T)
+        elif r.unit.rejected:
             line.append("✗", style="bold red")
         else:
             line.append(STATUS_MARK[status], style=STATUS_STYLE[status])
