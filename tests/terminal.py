@@ -55,6 +55,10 @@ class Terminal:
             **(env or {}),
         }
         environment.pop("TMUX", None)
+        # Set by another test in the same worker (or by pytest's own terminal), they would override the pane's size:
+        # a 160x45 pane painted as 80x24.
+        environment.pop("COLUMNS", None)
+        environment.pop("LINES", None)
         self._env = environment
         # `exec` so that the command is the pane's process; `; sleep` keeps the pane (and its last
         # screen) readable after the command ends, until the test closes the terminal.

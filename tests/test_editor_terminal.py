@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import run_cli
 from tests.terminal import Terminal, tmux_available
+from tests.test_workfile_conflicts import CHANGED, _merged
 from tmkit.formats.tmx_reader import load_tmx
-from tmkit.memory.model import Status
+from tmkit.memory.merge import CONFLICT_PROP
+from tmkit.memory.model import Status, TranslationUnit
 
 pytestmark = [
     pytest.mark.slow,
@@ -70,9 +73,10 @@ def _to_segment_14(terminal: Terminal) -> None:
     terminal.keys("F5")
     terminal.type("exchanged views")
     terminal.keys("Enter")  # the first hit, segment 14, becomes the current segment
-    screen = terminal.wait_for("1 of 30")
-    # Its row: number, status as a letter (T translated, R reviewed: ✓ and ✔ looked alike), the whole % (was `7`).
-    assert re.search(r"^\s*14 T\s+77 ", screen, re.MULTILINE), screen
+    terminal.wait_for("1 of 30")
+    # Its row: number, status as a letter (T translated, R reviewed: ✓ and ✔ looked alike), the whole % (was `7`),
+    # once its matches are looked up.
+    terminal.wait_for(lambda screen: re.search(r"^\s*14 T\s+77 ", screen, re.MULTILINE) is not None)
     _back_to_target(terminal)
     terminal.wait_for("target · 14 of 30")
     terminal.wait_for("77%")
@@ -171,3 +175,102 @@ def test_small_screens_show_source_target_and_the_best_match(work: Path, width: 
         terminal.wait_for("1 77%")
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
+
+
+USER = "tester-9"
+
+
+def _unit_target(units: list[TranslationUnit], index: int) -> str:
+    variant = units[index].variant("en")
+    assert variant is not None
+    return variant.text
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_a_working_session_search_insert_confirm_approve_reject_save(work: Path, width: int, height: int) -> None:
+    """The whole round as a translator and a reviewer make it, every key as a terminal sends it."""
+    with _article(work, width, height, "--user", USER) as terminal:
+        _to_segment_14(terminal)  # F5, typed words, Enter: the first hit; Esc back to the target
+        terminal.keys("M-1")  # ESC 1: the target becomes match 1
+        terminal.wait_until_gone("regional and international")  # the target's own translation is replaced
+        terminal.keys("End")
+        terminal.type(" دمشق, Syria. ")  # Arabic and English typed into the target
+        terminal.wait_for("Syria.")
+        terminal.keys("F7")  # the chosen match (1) inserted at the cursor
+        terminal.wait_for(lambda screen: screen.count("issues of mutual") >= 3)  # the target twice, the match once
+        terminal.keys("F2")  # confirmed; on to the next unconfirmed segment, 25 (a draft)
+        screen = terminal.wait_for("target · 25 of 30 · draft")
+        terminal.keys("M-a")  # ESC a: approved as reviewer, on to 26
+        terminal.wait_for("target · 26 of 30")
+        terminal.keys("M-x")  # ESC x: rejected, back to draft, flagged
+        screen = terminal.wait_for("target · 26 of 30 · draft · rejected")
+        if width >= 120:  # the list (still showing the search's hits) is on screen beside the editor
+            assert re.search(r"^\s*14 T\s+77 ", screen, re.MULTILINE), screen
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen and "saved article.tmx" in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    units = load_tmx(work / "article.tmx").units
+    assert _unit_target(units, 13) == f"{MATCH_1} دمشق, Syria. {MATCH_1}"
+    assert units[13].status is Status.TRANSLATED
+    assert units[24].status is Status.REVIEWED
+    assert units[25].status is Status.DRAFT and units[25].rejected
+    assert [units[i].change_id for i in (13, 24, 25)] == [USER] * 3
+    assert sum(unit.change_id == USER for unit in units) == 3  # nothing else was touched
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_a_wrong_number_needs_a_second_f2(work: Path, width: int, height: int) -> None:
+    """QA on confirm: 2012 for a source that says 2021 is shown and stops F2; F2 again confirms it as typed."""
+    wrong = "On Tuesday, 22 June 2012, President al-Assad received the Russian Deputy Prime Minister."
+    with _editor(work, width, height) as terminal:
+        terminal.wait_for("target · 1 of 30")
+        terminal.keys("M-Down")  # segment 2: its source says 22 حزيران 2021
+        terminal.wait_for("target · 2 of 30")
+        terminal.type(wrong)
+        terminal.wait_for("June 2012, President")
+        terminal.keys("F2")
+        screen = terminal.wait_for("not confirmed")
+        assert "number" in screen and "target · 2 of 30" in screen  # the finding, and still on the segment
+        terminal.keys("M-q")  # the findings of the segment as typed, in a dialog
+        terminal.wait_for("error [number-mismatch]")
+        terminal.keys("Escape")
+        terminal.wait_until_gone("QA findings")
+        terminal.keys("F2")  # the same text confirmed again: confirmed anyway
+        terminal.wait_for("target · 3 of 30")
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen and "saved article.ar.tmx" in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    units = load_tmx(work / "article.ar.tmx").units
+    assert _unit_target(units, 1) == wrong and units[1].status is Status.TRANSLATED
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_a_merge_conflict_is_shown_and_settled_with_alt_t(work: Path, width: int, height: int) -> None:
+    """A conflict was an unmarked second unit with the same tuid: now one row marked C showing both versions."""
+    path = _merged(work / "article.tmx")  # two units, one tuid, marked ours / theirs, as the merge driver writes
+    raw = path.read_text(encoding="utf-8")
+    assert f'<prop type="{CONFLICT_PROP}">ours</prop>' in raw and f'<prop type="{CONFLICT_PROP}">theirs</prop>' in raw
+    tuids = [unit.tuid for unit in load_tmx(path).units]
+    assert len(tuids) == 31 and len(set(tuids)) == 30
+    with _article(work, width, height) as terminal:
+        terminal.wait_for("of 30")  # one row per sentence
+        screen = terminal.wait_for(f"target · {CHANGED + 1} of 30")  # the first segment to settle
+        screen = terminal.wait_for(lambda s: "Our translation." in s and "Their translation." in s)
+        assert "Alt+O ours" in screen and "Alt+T theirs" in screen and "CONFLICT" in screen
+        assert "merge conflict: keep one version, or edit the target" in screen  # the panel, not a passing toast
+        if width >= 120:
+            assert re.search(rf"^\s*{CHANGED + 1} C ", screen, re.MULTILINE)
+        terminal.keys("M-t")  # ESC t: keep theirs
+        terminal.wait_until_gone("Alt+T theirs")
+        terminal.wait_for("Their translation.")
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen and "saved article.tmx" in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    units = load_tmx(path).units
+    assert len(units) == 30 and len({unit.tuid for unit in units}) == 30
+    assert CONFLICT_PROP not in path.read_text(encoding="utf-8")
+    assert _unit_target(units, CHANGED) == "Their translation."
+    assert run_cli("validate", "--strict", path).code == 0
