@@ -20,18 +20,23 @@ def _app(work: Path, mode: BidiMode) -> EditorApp:
     return EditorApp(options)
 
 
+async def _settle(pilot: Any, ready: Any) -> None:
+    """Wait until ``ready()`` holds and no worker runs. The bound only catches a hang: a loaded machine may take
+    many times the usual second. Waiting for the state, not for a quiet moment: results arrive from workers
+    through the message queue, so "no worker running" alone can hold just before the memories arrive."""
+    app = pilot.app
+    for _ in range(3000):
+        await pilot.pause(0.02)
+        if ready() and all(w.is_finished for w in app.workers):
+            return
+
+
 async def _at_segment_14(pilot: Any) -> None:
     app = pilot.app
-    # The bounds only catch a hang: a loaded machine may take many times the usual second.
-    for _ in range(3000):
-        await pilot.pause(0.02)
-        if app.document is not None and all(w.is_finished for w in app.workers):
-            break
+    await _settle(pilot, lambda: app.document is not None and app.memories_ready)
     app.go_to(13)
-    for _ in range(3000):
-        await pilot.pause(0.02)
-        if all(w.is_finished for w in app.workers):
-            break
+    # Segment 14's matches shown, and those of the segments prefetched after it (their % fills the list).
+    await _settle(pilot, lambda: app.current == 13 and all(r in app.matches for r in [13, *app._likely_next(13)]))
 
 
 @pytest.mark.parametrize("mode", [BidiMode.APP, BidiMode.TERMINAL])
