@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from textual import _ansi_sequences
+from textual import _ansi_sequences, events
 from textual.app import App
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
@@ -63,9 +63,26 @@ def write_to_terminal(app: App[Any], data: str) -> bool:
 class PaintedTextArea(TextArea):
     """A TextArea whose subclass may paint some rows itself: `paint_row` returns the row's Strip, or None for Textual's.
 
+    Its own key bindings run in its own message queue, in the order the keys were typed (see `on_key`).
+
     TextArea has no public hook for painting a row; its `_render_line`, its wrapped document's line table, its
     theme and its cursor-blink state are private, and are read here only.
     """
+
+    async def on_key(self, event: events.Key) -> None:
+        """Run the text area's own binding for a key (End, Home, arrows, Backspace) here, in typing order.
+
+        Textual runs a focused widget's bindings only once the key has bubbled back to the App through every
+        container's message queue, while the letters typed after it go straight to the text area: on a loaded
+        machine `End` then ` Syria` put ` دمش` before the text and the rest after it. Run here, a bound key takes
+        its turn in this widget's own queue, between the keys typed before and after it.
+        """
+        if event.is_printable:
+            return  # TextArea inserts it
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                event.stop()  # done: bubbling up would run it a second time
+                return
 
     def paint_row(self, y: int) -> Strip | None:
         """The strip for row ``y`` of the widget (not of the document), or None to let Textual paint it."""
