@@ -252,6 +252,7 @@ class EditorApp(App[None]):
         return self.keymap.label(binding.id) if binding.id else keys.key_label(binding.key.split(",")[0])
 
     def on_mount(self) -> None:
+        self._size_classes()
         self._editor = self._find("#target", BidiTextArea)
         self._editor.set_bidi(self.mode, rtl=primary_subtag(self.options.target_lang) in RTL_LANGUAGES)
         self.source_view.set_bidi(self.mode, rtl=primary_subtag(self.options.source_lang) in RTL_LANGUAGES)
@@ -270,6 +271,20 @@ class EditorApp(App[None]):
         if self.options.greeting:
             self.notify(self.options.greeting, timeout=8)
         self.load_document()
+
+    def _size_classes(self) -> None:
+        """Give the screen its size classes (`-narrow`/`-wide`, `-short`/`-tall`) now, from the terminal's size.
+
+        Textual sets them when the screen takes its first Resize from its own queue; on a loaded machine the document
+        was shown before that, in neither layout (at 80x24 the list beside the editor, the conflict's keys cut off).
+        The Resize then sets the same classes.
+        """
+        width, height = self.size
+        base = self.screen_stack[0]
+        for breakpoints, size in ((self.HORIZONTAL_BREAKPOINTS, width), (self.VERTICAL_BREAKPOINTS, height)):
+            reached = [name for start, name in sorted(breakpoints) if size >= start]
+            for _, name in breakpoints:
+                base.set_class(bool(reached) and name == reached[-1], name)
 
     def _switch_vte(self, *, explicit: bool) -> None:
         """In app mode on VTE, stop the terminal's own reordering (it would reverse our visual order)."""
