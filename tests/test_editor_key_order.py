@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.events import Key
+from textual.widgets import Input
 
 from tests.helpers import make_app, run_async, settle, target
 from tmkit.tui.app import EditorApp
@@ -39,3 +40,17 @@ async def test_backspace_and_arrows_in_a_burst_act_where_they_were_typed(work: P
         _burst(app, ["a", "b", "x", "backspace", "c", "home", "Z", "end", "left", "Y"])
         await settle(app, pilot)
         assert editor.text == "ZabYc"
+
+
+@run_async
+async def test_editing_keys_in_the_search_box_act_where_they_were_typed(work: Path) -> None:
+    """The search box has the same ordering: its Backspace and Home bubbled up to the App behind the letters."""
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        search = app.query_one("#search", Input)
+        search.focus()
+        await pilot.pause()
+        _burst(app, ["a", "b", "x", "backspace", "c", "home", "Z", "end", "left", "Y"])
+        await settle(app, pilot)
+        assert search.value == "ZabYc"

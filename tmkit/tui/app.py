@@ -47,7 +47,7 @@ from tmkit.tui.messages import (
     SegmentRejected,
 )
 from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, QaScreen, QuitScreen, RecoveryScreen, SaveAsScreen
-from tmkit.tui.textual_adapter import alt_digits_as_keys, set_bindings, write_to_terminal
+from tmkit.tui.textual_adapter import SearchInput, alt_digits_as_keys, set_bindings, write_to_terminal
 from tmkit.tui.widgets.bidi_editor import BidiTextArea
 from tmkit.tui.widgets.panels import (
     ConcordancePanel,
@@ -201,7 +201,7 @@ class EditorApp(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                search = Input(
+                search = SearchInput(
                     placeholder=f"search source and target ({self.keymap.label('search')})",
                     id="search",
                     highlighter=VisualHighlighter(lambda: self.mode),

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from textual import _ansi_sequences, events
 from textual.app import App
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.strip import Strip
-from textual.widgets import TextArea
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
 from textual.widgets.text_area import TextAreaTheme
 
 _DIGITS = "1234567890"
@@ -60,29 +61,39 @@ def write_to_terminal(app: App[Any], data: str) -> bool:
     return True
 
 
-class PaintedTextArea(TextArea):
+class BindingsInTypingOrder:
+    """A widget that types text runs its own key bindings (End, Home, arrows, Backspace) in typing order.
+
+    Textual runs a focused widget's bindings only once the key has bubbled back to the App through every
+    container's message queue, while the letters typed after it go straight to the widget: on a loaded
+    machine `End` then ` Syria` put ` دمش` before the text and the rest after it. Run here, a bound key takes
+    its turn in the widget's own queue, between the keys typed before and after it.
+
+    A plain mixin, not a Widget: as a Widget base it would hide its partner's COMPONENT_CLASSES.
+    """
+
+    async def on_key(self, event: events.Key) -> None:
+        widget = cast(Widget, self)
+        if event.is_printable:
+            return  # the widget inserts it
+        for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await widget.app.run_action(binding.action, widget):
+                event.stop()  # done: bubbling up would run it a second time
+                return
+
+
+class SearchInput(BindingsInTypingOrder, Input):
+    """The search box: an Input whose editing keys keep their place among the letters typed around them."""
+
+
+class PaintedTextArea(BindingsInTypingOrder, TextArea):
     """A TextArea whose subclass may paint some rows itself: `paint_row` returns the row's Strip, or None for Textual's.
 
-    Its own key bindings run in its own message queue, in the order the keys were typed (see `on_key`).
+    Its own key bindings run in its own message queue, in the order the keys were typed (`BindingsInTypingOrder`).
 
     TextArea has no public hook for painting a row; its `_render_line`, its wrapped document's line table, its
     theme and its cursor-blink state are private, and are read here only.
     """
-
-    async def on_key(self, event: events.Key) -> None:
-        """Run the text area's own binding for a key (End, Home, arrows, Backspace) here, in typing order.
-
-        Textual runs a focused widget's bindings only once the key has bubbled back to the App through every
-        container's message queue, while the letters typed after it go straight to the text area: on a loaded
-        machine `End` then ` Syria` put ` دمش` before the text and the rest after it. Run here, a bound key takes
-        its turn in this widget's own queue, between the keys typed before and after it.
-        """
-        if event.is_printable:
-            return  # TextArea inserts it
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):
-            if not binding.priority and await self.app.run_action(binding.action, self):
-                event.stop()  # done: bubbling up would run it a second time
-                return
 
     def paint_row(self, y: int) -> Strip | None:
         """The strip for row ``y`` of the widget (not of the document), or None to let Textual paint it."""
