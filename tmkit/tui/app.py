@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -602,11 +602,20 @@ class EditorApp(App[None]):
     def _target_changed(self, event: TextArea.Changed) -> None:
         if self._commit_timer is not None:
             self._commit_timer.stop()
-        self._commit_timer = self.set_timer(COMMIT_DELAY, self._commit_editor)
+        self._commit_timer = self.set_timer(COMMIT_DELAY, self._while_open(self._commit_editor))
         # The score follows the typing once it pauses (per keystroke it would cost more than the echo).
         if self._score_timer is not None:
             self._score_timer.stop()
-        self._score_timer = self.set_timer(SCORE_DELAY, lambda: self.update_scores(document=False))
+        self._score_timer = self.set_timer(SCORE_DELAY, self._while_open(lambda: self.update_scores(document=False)))
+
+    def _while_open(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """The callback, skipped once the editor's screen is gone (a timer can fire while the app shuts down)."""
+
+        def run() -> None:
+            if self.screen_stack:
+                callback()
+
+        return run
 
     def _editor_text(self) -> str:
         return self.editor.text
