@@ -135,3 +135,82 @@ def test_not_utf8_table(tmp_path: Path) -> None:
     (tmp_path / "w.tsv").write_bytes("مرحبا\tHello\n".encode("cp1256"))
     result = run_cli("convert", str(tmp_path / "w.tsv"), "-o", str(tmp_path / "w.tmx"))
     assert result.code == 2 and "UTF-8" in result.stderr and "Traceback" not in result.stderr
+
+
+# -- options after positional arguments (issue 10) ----------------------------------------------
+
+#: For each subcommand: arguments with an option after a positional, the option's attribute and value
+#: once parsed, and the positional attribute with what it must hold.
+OPTION_AFTER_POSITIONAL: dict[str, tuple[list[str], str, object, str, object]] = {
+    "validate": (["a.tmx", "b.tmx", "--strict"], "strict", True, "files", ["a.tmx", "b.tmx"]),
+    "stats": (["a.tmx", "--json"], "json", True, "file", "a.tmx"),
+    "convert": (["a.tmx", "--src", "en", "-o", "b.tsv"], "src", "en", "inputs", ["a.tmx"]),
+    "merge": (["a.tmx", "b.tmx", "--policy", "first", "-o", "m.tmx"], "policy", "first", "files", ["a.tmx", "b.tmx"]),
+    "match": (["m.tmx", "--src", "en", "--tgt", "ar", "a segment"], "tgt", "ar", "args", ["m.tmx", "a segment"]),
+    "concord": (["m.tmx", "--limit", "3", "phrase"], "limit", 3, "args", ["m.tmx", "phrase"]),
+    "score": (["h.tmx", "--src", "ar"], "src", "ar", "input", "h.tmx"),
+    "qa": (["a.tmx", "--fail-on", "warning", "b.tmx"], "fail_on", "warning", "inputs", ["a.tmx", "b.tmx"]),
+    "edit": (["doc.txt", "--tm", "m.tmx"], "tm", ["m.tmx"], "file", "doc.txt"),
+    "segment": (["doc.txt", "--lang", "en"], "lang", "en", "file", "doc.txt"),
+    "align": (["a.txt", "--src", "en", "b.txt", "-o", "o.tmx"], "src", "en", "target", "b.txt"),
+    "export": (["a.tmx", "--src", "ar", "b.tmx", "-o", "o.tmx"], "src", "ar", "memories", ["a.tmx", "b.tmx"]),
+    "analyze": (["doc.txt", "--tm", "m.tmx"], "tm", ["m.tmx"], "document", "doc.txt"),
+    "pretranslate": (["doc.txt", "--tm", "m.tmx", "-o", "o.tmx"], "tm", ["m.tmx"], "document", "doc.txt"),
+}
+
+
+def _subcommands_with_options() -> set[str]:
+    import argparse
+
+    from tmkit.cli import build_parser
+
+    (commands,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return {
+        name
+        for name, parser in commands.choices.items()
+        if any(action.option_strings and not isinstance(action, argparse._HelpAction) for action in parser._actions)
+    }
+
+
+def test_every_subcommand_with_options_is_checked_for_options_after_positionals() -> None:
+    assert set(OPTION_AFTER_POSITIONAL) == _subcommands_with_options()
+
+
+@pytest.mark.parametrize("command", sorted(OPTION_AFTER_POSITIONAL))
+def test_options_are_accepted_after_positional_arguments(command: str) -> None:
+    from tmkit.cli import build_parser
+
+    argv, option, value, positional, positionals = OPTION_AFTER_POSITIONAL[command]
+    args = build_parser().parse_args([command, *argv])
+    assert getattr(args, option) == value
+    assert getattr(args, positional) == positionals
+
+
+ENGLISH_QUERY = "Al-Khalil and Borisov discuss preparations for the meetings of the 12th session"
+
+
+def test_match_with_the_direction_after_the_memory(tmp_path: Path) -> None:
+    # Issue 10: this exact order failed with "unrecognized arguments".
+    result = run_cli(
+        "match", SAMPLES / "earlier-visits.tmx", "--src", "en", "--tgt", "ar", ENGLISH_QUERY, "--json", "--no-cache"
+    )
+    assert result.code == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert (found["source_lang"], found["target_lang"]) == ("en", "ar")
+    assert found["results"][0]["matches"], "the English sentence of the memory is found"
+
+
+def test_match_guesses_an_english_segment_is_english() -> None:
+    # The memory's source is Arabic; an English query looked up as Arabic found nothing and said only "no match".
+    result = run_cli("match", SAMPLES / "earlier-visits.tmx", ENGLISH_QUERY, "--json", "--no-cache")
+    assert result.code == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert (found["source_lang"], found["target_lang"]) == ("en", "ar")
+    assert found["results"][0]["matches"][0]["target"].startswith("الخليل وبوريسوف")
+
+
+def test_match_says_why_a_segment_in_the_other_script_found_nothing() -> None:
+    result = run_cli("match", SAMPLES / "earlier-visits.tmx", "--src", "ar", ENGLISH_QUERY, "--no-cache")
+    assert result.code == 0, result.stderr
+    assert "no match" in result.stdout
+    assert "written in Latin script but --src is ar" in result.stderr

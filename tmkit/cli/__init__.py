@@ -20,13 +20,36 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+class _CommandParser(_Parser):
+    """A subcommand's parser: options are taken before, between and after positional arguments.
+
+    argparse fills a `nargs="+"` positional with the run of words before the first option, so
+    `tmkit match MEM --src en "segment"` left the segment unrecognized. The intermixed parse takes
+    every option first, then the positionals from what is left, for every subcommand alike.
+    """
+
+    _intermixing = False
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        # parse_known_intermixed_args calls parse_known_args itself (twice): those inner calls parse plainly.
+        if self._intermixing:
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return super().parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tmkit",
         description="Arabic–English translation memory toolkit: TMX, fuzzy matching, scoring, editor.",
     )
     parser.add_argument("--version", action="version", version=f"tmkit {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     tm_commands.register(commands)
     match_commands.register(commands)
     quality_commands.register(commands)

@@ -39,7 +39,7 @@ def register(commands: Any) -> None:
         "--min", type=float, default=MATCH_THRESHOLD, help=f"lowest match %% shown (default {MATCH_THRESHOLD:g})"
     )
     p.add_argument("--limit", type=int, default=MATCH_LIMIT, help=f"matches per segment (default {MATCH_LIMIT})")
-    add_direction_options(p)
+    add_direction_options(p, guess_from_query=True)
     p.add_argument(
         "--penalty",
         action="append",
@@ -76,19 +76,55 @@ def register(commands: Any) -> None:
     p.set_defaults(handler=cmd_concord)
 
 
-def add_direction_options(parser: argparse.ArgumentParser) -> None:
+def add_direction_options(parser: argparse.ArgumentParser, *, guess_from_query: bool = False) -> None:
+    """`--src`/`--tgt`; with ``guess_from_query`` both default to None, settled by `resolve_direction`."""
     parser.add_argument(
         "--src",
-        default=DEFAULT_SOURCE_LANG,
+        default=None if guess_from_query else DEFAULT_SOURCE_LANG,
         metavar="LANG",
-        help=f"language of the segment (default {DEFAULT_SOURCE_LANG})",
+        help="language of the segment (default: guessed from its script, ar for Arabic letters, else en)"
+        if guess_from_query
+        else f"language of the segment (default {DEFAULT_SOURCE_LANG})",
     )
     parser.add_argument(
         "--tgt",
-        default=DEFAULT_TARGET_LANG,
+        default=None if guess_from_query else DEFAULT_TARGET_LANG,
         metavar="LANG",
-        help=f"language of the suggestions (default {DEFAULT_TARGET_LANG})",
+        help="language of the suggestions (default: en for an Arabic source, else ar)"
+        if guess_from_query
+        else f"language of the suggestions (default {DEFAULT_TARGET_LANG})",
     )
+
+
+def resolve_direction(args: argparse.Namespace, queries: list[str]) -> bool:
+    """Fill in `args.src`/`args.tgt` left unset: the source from the queries' script, the target the other language.
+
+    An English segment looked up with the Arabic default found nothing and said only "no match";
+    guessing from the script looks it up in the direction it is written in. Returns whether the
+    source language was guessed (so a "no match" can say so).
+    """
+    from tmkit.memory.langtags import is_arabic_language, lang_matches
+    from tmkit.text.scripts import guess_language
+
+    guessed = args.src is None
+    if guessed:
+        args.src = guess_language(queries, default=DEFAULT_SOURCE_LANG)
+    if args.tgt is None:
+        args.tgt = DEFAULT_TARGET_LANG if is_arabic_language(args.src) else DEFAULT_SOURCE_LANG
+    if lang_matches(args.src, args.tgt, region_fallback=True):
+        raise InputError(f"--src {args.src} and --tgt {args.tgt} are the same language: give the other one")
+    return guessed
+
+
+def _script_mismatch(queries: list[str], source_lang: str) -> str | None:
+    """Why a lookup may have found nothing: the segments are written in the other script than ``source_lang``."""
+    from tmkit.memory.langtags import is_arabic_language
+    from tmkit.text.scripts import guess_language
+
+    written = guess_language(queries, default="")
+    if written and is_arabic_language(written) != is_arabic_language(source_lang):
+        return f"the segment is written in {'Arabic' if written == 'ar' else 'Latin'} script but --src is {source_lang}"
+    return None
 
 
 def _split_memories(args: list[str], *, has_query: bool, what: str) -> tuple[list[str], str | None]:
@@ -144,6 +180,7 @@ def cmd_match(args: argparse.Namespace) -> int:
     else:
         assert query is not None
         queries = [query]
+    guessed = resolve_direction(args, queries)
     matcher = Matcher(_open(memories, args, _penalties(args.penalty)))
     results = []
     for line, q in enumerate(queries, start=1):
@@ -175,6 +212,11 @@ def cmd_match(args: argparse.Namespace) -> int:
             console.print(Text(f"## {number}: {q}", style="bold"))
         if not found:
             console.print(Text(f"no match at {args.min:g}% or above"))
+            why = _script_mismatch([q], args.src)
+            if why is not None:
+                warn(f"{why}: was --src meant to be the other language?")
+            elif guessed and len(results) == 1:
+                warn(f"looked up as {args.src} → {args.tgt} (guessed from the segment's script; --src/--tgt to choose)")
         for rank, match in enumerate(found, start=1):
             print_match(console, rank, match, q)
         if len(results) > 1:
