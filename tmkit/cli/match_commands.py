@@ -55,9 +55,11 @@ def register(commands: Any) -> None:
     p = commands.add_parser(
         "concord",
         help="find a word or phrase in translation memories",
-        description="Concordance search: stored pairs whose source or target holds a word or phrase. "
-        "Arabic is matched without regard to diacritics, hamza/alef forms, tatweel and digit systems, "
-        "and a word is found with its proclitics (و ف ب ك ل) and article attached.",
+        description="Concordance search: stored pairs whose source or target holds a word or phrase, "
+        "as whole words (punctuation is never part of a word) in that order. "
+        "Arabic is matched without regard to diacritics, hamza/alef forms, tatweel, digit systems, "
+        "ة/ه and ى/ي, and a word is found with or without its proclitics (و ف ب ك ل) and article: "
+        "فندق, الفندق and بالفندق find one another.",
     )
     p.add_argument("args", nargs="+", metavar="MEMORY.tmx… PHRASE", help="memories, then the phrase")
     p.add_argument(
@@ -68,6 +70,9 @@ def register(commands: Any) -> None:
     )
     p.add_argument(
         "--limit", type=int, default=CONCORDANCE_LIMIT, help=f"most hits shown (default {CONCORDANCE_LIMIT})"
+    )
+    p.add_argument(
+        "--prefix", action="store_true", help="match the beginnings of words too (room finds rooms; غرف finds غرفة)"
     )
     add_direction_options(p)
     p.add_argument("--json", action="store_true", help="print the hits as JSON")
@@ -234,9 +239,11 @@ def cmd_concord(args: argparse.Namespace) -> int:
     if not phrase.strip():
         error("the phrase is empty")
         return EXIT_USAGE
-    hits = concordance(_open(memories, args), phrase, side=Side(args.side), limit=args.limit)
+    hits = concordance(_open(memories, args), phrase, side=Side(args.side), limit=args.limit, prefix=args.prefix)
     if args.json:
-        print_json({"tmkit": __version__, "phrase": phrase, "hits": [h.as_dict() for h in hits]})
+        print_json(
+            {"tmkit": __version__, "phrase": phrase, "prefix": args.prefix, "hits": [h.as_dict() for h in hits]}
+        )
         return EXIT_OK
     from rich.text import Text
 

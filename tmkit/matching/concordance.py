@@ -1,4 +1,4 @@
-"""Concordance: find a word or phrase in the sources or targets of memories, insensitive to Arabic spelling noise."""
+"""Concordance: find a word or phrase, as whole words, in the sources or targets of memories."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ import numpy.typing as npt
 from tmkit.defaults import CONCORDANCE_LIMIT, Side
 from tmkit.formats.tmx_reader import segment_from_xml
 from tmkit.matching.memory_index import Column, MemoryIndex
-from tmkit.matching.word_index import WordIndex
+from tmkit.matching.word_index import MIN_STEM, Token, WordIndex, key_tokens
 from tmkit.memory.model import Status
 from tmkit.text.normalize import Normalizer
 from tmkit.text.scripts import has_arabic
 
 #: Entries of a common word's posting lists read first, per hit wanted (more only if too few hold the phrase).
 _CAP_PER_HIT = 100
-_ARABIC_PREFIXES = ("و", "ف", "ب", "ك", "ل", "وب", "فب", "ول", "فل", "وك")
 
 
 Span = tuple[int, int]
@@ -26,7 +25,7 @@ Span = tuple[int, int]
 
 @dataclass(frozen=True, slots=True)
 class ConcordanceHit:
-    """A stored pair holding the phrase, with where it stands in each text (character spans)."""
+    """A stored pair holding the phrase, with where it stands in each text (character spans of whole words)."""
 
     source: str
     target: str
@@ -49,64 +48,95 @@ class ConcordanceHit:
         }
 
 
-def word_variants(word: str, *, arabic: bool) -> list[str]:
-    """A word as it may stand in text: with the light Arabic proclitics and the article attached."""
-    if not arabic:
-        return [word]
-    bare = word[2:] if word.startswith("ال") and len(word) > 3 else word
-    forms = {word, bare, "ال" + bare, "لل" + bare}
-    for prefix in _ARABIC_PREFIXES:
-        forms.add(prefix + bare)
-        forms.add(prefix + "ال" + bare)
-        forms.add(prefix + "ل" + bare)  # و + لل…
-    return sorted(forms)
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A phrase read as stored texts are read (`key_tokens`): for each word, the readings it is found by.
+
+    A text word is the query word when they share a reading (`بالفندق` and `الفندق` share `فندق`);
+    with ``prefix``, when one of its readings begins with one of the query word's (`room` finds
+    `rooms`). A prefix is only ever the word as typed or a stem of at least `MIN_STEM` letters, so a
+    conjunction's two-letter reading (`في` from `فيه`) does not make every word beginning `في` a hit.
+    """
+
+    words: tuple[frozenset[str], ...]
+    prefix: bool = False
+
+    @classmethod
+    def parse(cls, phrase: str, normalizer: Normalizer, *, prefix: bool = False) -> Query:
+        words = []
+        for token in key_tokens(normalizer(phrase)):
+            forms = token.forms
+            if prefix:
+                typed = max(forms, key=len)  # every other reading is a part of the word as typed
+                forms = frozenset(f for f in forms if f == typed or len(f) >= MIN_STEM)
+            words.append(forms)
+        return cls(tuple(words), prefix)
+
+    def word_matches(self, wanted: frozenset[str], token: Token) -> bool:
+        if not self.prefix:
+            return not wanted.isdisjoint(token.forms)
+        return any(form.startswith(start) for form in token.forms for start in wanted)
+
+    def occurrences(self, tokens: Sequence[Token]) -> list[tuple[int, int]]:
+        """Where the phrase stands in a text's tokens: (first, last) token numbers, not overlapping."""
+        found: list[tuple[int, int]] = []
+        size = len(self.words)
+        at = 0
+        while size and at + size <= len(tokens):
+            if all(self.word_matches(wanted, tokens[at + i]) for i, wanted in enumerate(self.words)):
+                found.append((at, at + size - 1))
+                at += size
+            else:
+                at += 1
+        return found
+
+    def found_in(self, key: str) -> bool:
+        return bool(self.occurrences(key_tokens(key)))
+
+    def entries(self, words: WordIndex, *, cap: int | None = None) -> tuple[npt.NDArray[np.uint32], bool]:
+        """Entries holding every word of the phrase (in any order), sorted; and whether ``cap`` cut them.
+
+        The rarest word is read first and the others only checked against its entries, so a phrase
+        with a very common word (`في`) costs little. With ``cap``, only the first ``cap`` entries of
+        each posting list of the rarest word are read: enough when the first few hits are wanted.
+        """
+        lists = [[words.entries(form, prefix=self.prefix) for form in sorted(forms)] for forms in set(self.words)]
+        lists = [[p for p in postings if len(p)] for postings in lists]
+        if not lists or any(not postings for postings in lists):
+            return np.empty(0, np.uint32), False
+        lists.sort(key=lambda postings: sum(len(p) for p in postings))
+        rarest, *others = lists
+        cut = cap is not None and any(len(p) > cap for p in rarest)
+        pieces = [p[:cap] for p in rarest] if cut else rarest
+        found = np.unique(np.concatenate(pieces)) if len(pieces) > 1 else np.asarray(pieces[0])
+        for postings in others:
+            keep = np.zeros(len(found), dtype=np.bool_)
+            for posting in postings:
+                where = np.searchsorted(posting, found)
+                inside = where < len(posting)
+                keep[inside] |= posting[where[inside]] == found[inside]
+            found = found[keep]
+            if len(found) == 0:
+                break
+        return found, cut
 
 
-def find_spans(text: str, phrase_key: str, normalizer: Normalizer) -> tuple[Span, ...]:
-    """Where ``phrase_key`` (already normalized) occurs in ``text``, as spans of ``text``."""
+def find_spans(text: str, query: Query, normalizer: Normalizer) -> tuple[Span, ...]:
+    """Where ``query`` stands in ``text``, as spans of ``text`` that begin and end on word boundaries.
+
+    A span covers whole words, clitics included (`بالفندق` for `فندق`), and the harakat and tatweel
+    after its last letter (which the key leaves out), but no punctuation or space around it.
+    """
     key, offsets = normalizer.with_offsets(text)
+    tokens = key_tokens(key)
     spans: list[Span] = []
-    start = key.find(phrase_key)
-    while start != -1 and phrase_key:
-        end = start + len(phrase_key)
-        # The span runs up to the next kept character, so harakat and tatweel after the last
-        # letter (which the key leaves out) stay inside the highlight.
-        stop = offsets[end] if end < len(offsets) else len(text.rstrip())
+    for first, last in query.occurrences(tokens):
+        end = tokens[last].end
+        stop = offsets[end] if end < len(offsets) else len(text)
         while stop > offsets[end - 1] + 1 and text[stop - 1].isspace():
             stop -= 1
-        spans.append((offsets[start], stop))
-        start = key.find(phrase_key, end)
+        spans.append((offsets[tokens[first].start], stop))
     return tuple(spans)
-
-
-def _entries_with(
-    words: WordIndex, phrase_key: str, *, arabic: bool, cap: int | None = None
-) -> tuple[npt.NDArray[np.uint32], bool]:
-    """Entries holding every word of the phrase (in any clitic form), sorted; and whether ``cap`` cut them.
-
-    The rarest word is read first and the others only checked against its entries, so a phrase
-    with a very common word (`في`) costs little. With ``cap``, only the first ``cap`` entries of
-    each posting list of the rarest word are read: enough when the first few hits are wanted.
-    """
-    lists = [[words.entries(form) for form in word_variants(word, arabic=arabic)] for word in set(phrase_key.split())]
-    lists = [[p for p in forms if len(p)] for forms in lists]
-    if not lists or any(not forms for forms in lists):
-        return np.empty(0, np.uint32), False
-    lists.sort(key=lambda forms: sum(len(p) for p in forms))
-    rarest, *others = lists
-    cut = cap is not None and any(len(p) > cap for p in rarest)
-    pieces = [p[:cap] for p in rarest] if cut else rarest
-    found = np.unique(np.concatenate(pieces)) if len(pieces) > 1 else np.asarray(pieces[0])
-    for forms in others:
-        keep = np.zeros(len(found), dtype=np.bool_)
-        for posting in forms:
-            where = np.searchsorted(posting, found)
-            inside = where < len(posting)
-            keep[inside] |= posting[where[inside]] == found[inside]
-        found = found[keep]
-        if len(found) == 0:
-            break
-    return found, cut
 
 
 def concordance(
@@ -115,38 +145,46 @@ def concordance(
     *,
     side: Side = Side.AUTO,
     limit: int = CONCORDANCE_LIMIT,
+    prefix: bool = False,
 ) -> list[ConcordanceHit]:
     """Stored pairs whose source (or target) holds ``phrase``, in memory order, at most ``limit``.
 
-    Both the phrase and the texts are normalized (diacritics, hamza/alef forms, digits, case,
-    punctuation), every word of the phrase must stand in the text as a word (Arabic words also
-    with a proclitic or the article attached: `استثمار` finds `والاستثمار`), and the phrase
-    must occur in that order.
+    The phrase and the texts are normalized alike (diacritics, hamza/alef forms, digits, case,
+    punctuation) and read into words alike (`key_tokens`): punctuation is never part of a word,
+    `ة`/`ه` and `ى`/`ي` are one letter, and an Arabic word is found with or without its
+    proclitics and article (`فندق`, `الفندق`, `بالفندق` find one another). Every word of the phrase
+    must be a whole word of the text (`أن` does not find `كان`), or with ``prefix`` the beginning
+    of one, and the words must stand together in that order.
     """
     hits: list[ConcordanceHit] = []
     for memory in memories:
         source_norm = memory.normalizer
         target_norm = Normalizer(memory.target_lang)
-        sides = _sides(side, phrase, memory)
-        for which in sides:
-            norm = source_norm if which is Side.SOURCE else target_norm
-            phrase_key = norm(phrase)
-            if not phrase_key:
+        source_query = Query.parse(phrase, source_norm, prefix=prefix)
+        target_query = Query.parse(phrase, target_norm, prefix=prefix)
+        already: set[int] = set()
+        for which in _sides(side, phrase, memory):
+            source_side = which is Side.SOURCE
+            query = source_query if source_side else target_query
+            if not query.words:
                 continue
-            words = memory.source_words if which is Side.SOURCE else memory.target_words
+            words = memory.source_words if source_side else memory.target_words
             wanted = limit - len(hits)
-            entries, cut = _entries_with(words, phrase_key, arabic=norm.arabic, cap=wanted * _CAP_PER_HIT)
-            matching = _verified(memory, entries, phrase_key, norm, source_side=which is Side.SOURCE, wanted=wanted)
+            entries, cut = query.entries(words, cap=wanted * _CAP_PER_HIT)
+            matching = _verified(memory, entries, query, target_norm, source_side=source_side, wanted=wanted)
             if cut and len(matching) < wanted:  # the first entries held too few hits: read them all
-                entries, _ = _entries_with(words, phrase_key, arabic=norm.arabic)
-                matching = _verified(memory, entries, phrase_key, norm, source_side=which is Side.SOURCE, wanted=wanted)
+                entries, _ = query.entries(words)
+                matching = _verified(memory, entries, query, target_norm, source_side=source_side, wanted=wanted)
             for entry, source, target in matching:
+                if entry in already:  # found on both sides
+                    continue
+                already.add(entry)
                 hits.append(
                     ConcordanceHit(
                         source=source,
                         target=target,
-                        source_spans=find_spans(source, source_norm(phrase), source_norm),
-                        target_spans=find_spans(target, target_norm(phrase), target_norm),
+                        source_spans=find_spans(source, source_query, source_norm),
+                        target_spans=find_spans(target, target_query, target_norm),
                         memory=memory.name,
                         entry=entry,
                         status=memory.status_of(entry),
@@ -154,26 +192,26 @@ def concordance(
                     )
                 )
             if len(hits) >= limit:
-                return hits
+                return hits[:limit]
     return hits
 
 
 def _verified(
     memory: MemoryIndex,
     entries: npt.NDArray[np.uint32],
-    phrase_key: str,
-    norm: Normalizer,
+    query: Query,
+    target_norm: Normalizer,
     *,
     source_side: bool,
     wanted: int,
 ) -> list[tuple[int, str, str]]:
-    """The first ``wanted`` entries whose key really holds the phrase, with their texts."""
+    """The first ``wanted`` entries whose key holds the phrase (its words together, in order), with their texts."""
     out: list[tuple[int, str, str]] = []
     for entry in entries.tolist():
-        if source_side and phrase_key not in memory.text(Column.SOURCE_KEY, entry):
+        if source_side and not query.found_in(memory.text(Column.SOURCE_KEY, entry)):
             continue  # checked on the key in memory, before reading any text from disk
         target = segment_from_xml(memory.text(Column.TARGET_XML, entry)).plain
-        if not source_side and phrase_key not in norm(target):
+        if not source_side and not query.found_in(target_norm(target)):
             continue
         out.append((entry, segment_from_xml(memory.text(Column.SOURCE_XML, entry)).plain, target))
         if len(out) >= wanted:

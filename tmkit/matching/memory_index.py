@@ -44,7 +44,8 @@ from tmkit.text.normalize import Normalizer
 #: Bump when the cached index layout, the way entries are made or the way keys are encoded changes.
 #: 7: every file's size and CRC-32 in the metadata, the metadata's own checksum, the whole memory hashed.
 #: 8: files read by parts checked per 4 KiB block as read (CRC-32s in side files), the memory hashed with SHA-256.
-INDEX_FORMAT = "tmkit-index-8"
+#: 9: concordance words filed by every clitic reading in a sorted vocabulary (prefix search), not by hash.
+INDEX_FORMAT = "tmkit-index-9"
 #: What every cache folder's format is called, whatever its version: another version is out of date, not damaged.
 _INDEX_FORMAT_FAMILY = "tmkit-index-"
 #: The cache folder's description of itself: format, fingerprint of the memory, files and their checksums.
@@ -121,7 +122,7 @@ _WHOLE_ARRAYS = (
     *(
         _saved_name(part, name)
         for part in (_Saved.SOURCE_WORDS, _Saved.TARGET_WORDS)
-        for name in ("word_hashes", "word_starts")
+        for name in WordIndex.LOADED_WHOLE
     ),
 )
 

@@ -1,32 +1,100 @@
-"""Whole-word posting lists over normalized keys, for concordance: which entries contain a word."""
+"""Concordance words: the one tokenizer for stored keys and queries, and the index of which entries hold each word."""
 
 from __future__ import annotations
 
-import zlib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
 
 from tmkit.matching.candidate_index import ENTRY_BITS, sorted_unique
 
+#: A word of a normalized key: letters and digits, so punctuation in either script (`room?`, `هنا؟`,
+#: `ticket.`, `«`) is never part of one; digits joined by `.` or `,` stay one number (`2,500`, `10.30`),
+#: so `500` is not found inside `2,500`. Apostrophes and hyphens separate words (`hotel's`, `check-in`):
+#: a query is read the same way, so `check-in` still finds `check-in` as two adjacent words.
+WORD_PATTERN = re.compile(r"[^\W_]+(?:(?<=\d)[.,]\d+)*")
+#: Spelling variants a concordance search ignores: teh marbuta written as heh (`غرفه` for `غرفة`) and alef
+#: maksura as yeh (`علي` for `على`), the normalizer's optional `fold_teh_marbuta` and `fold_yeh`.
+_SPELLING_FOLDS = str.maketrans({"ة": "ه", "ى": "ي"})
+#: Proclitics, in the order they stack before a word: a conjunction, a preposition, the article.
+_CONJUNCTIONS = ("و", "ف")
+_PREPOSITIONS = ("ب", "ك", "ل")
+_ARTICLE = "ال"
+#: The shortest stem left after removing a preposition or the article: `كان` is not `ك` + `ان`, nor
+#: `الآن` `ال` + `آن`, so `أن` finds neither.
+MIN_STEM = 3
+#: The shortest stem left after removing a conjunction alone: `وفي` and `ومن` are `في` and `من`.
+MIN_STEM_AFTER_CONJUNCTION = 2
 
-def word_hash(word: str) -> int:
-    """The 32-bit hash a word is filed under (CRC-32 of its UTF-8).
 
-    Two words may share a hash; that only adds candidates, which concordance checks against
-    the text itself.
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of a key: its readings (see `word_forms`) and where it stands in the key."""
+
+    forms: frozenset[str]
+    start: int
+    end: int
+
+
+def fold_spelling(key: str) -> str:
+    """A normalized key with the spelling variants concordance ignores folded (same length, position for position)."""
+    return key.translate(_SPELLING_FOLDS)
+
+
+def word_forms(word: str) -> tuple[str, ...]:
+    """Every reading of a (folded) word: itself, and each stem left by removing proclitics it may carry.
+
+    The same letters can be a proclitic or part of the stem (`فندق` is a word, `ف`+`ندق` is not;
+    `الفندق` is `ال`+`فندق`), so a word is filed under all its readings rather than one guess, and
+    two words are the same word when they share a reading: `فندق`, `الفندق`, `بالفندق` and
+    `والفندق` all share `فندق`. A Latin word or a number has one reading, itself.
     """
-    return zlib.crc32(word.encode("utf-8"))
+    forms = [word]
+    for conjunction in ("", *_CONJUNCTIONS):
+        if not word.startswith(conjunction):
+            continue
+        after_conjunction = word[len(conjunction) :]
+        if conjunction and len(after_conjunction) >= MIN_STEM_AFTER_CONJUNCTION:
+            forms.append(after_conjunction)
+        for preposition in ("", *_PREPOSITIONS):
+            if not after_conjunction.startswith(preposition):
+                continue
+            rest = after_conjunction[len(preposition) :]
+            if preposition and len(rest) >= MIN_STEM:
+                forms.append(rest)
+            if rest.startswith(_ARTICLE) and len(rest) - len(_ARTICLE) >= MIN_STEM:
+                forms.append(rest[len(_ARTICLE) :])
+            elif preposition == "ل" and rest.startswith("ل") and len(rest) - 1 >= MIN_STEM:
+                forms.append(rest[1:])  # لل = ل + ال, the article's alef dropped: للفندق
+    return tuple(dict.fromkeys(forms))
+
+
+def key_tokens(key: str) -> list[Token]:
+    """The words of a normalized key with their readings and positions: what the index files and a query looks for."""
+    return [
+        Token(frozenset(word_forms(m.group())), m.start(), m.end()) for m in WORD_PATTERN.finditer(fold_spelling(key))
+    ]
 
 
 @dataclass(slots=True)
 class WordIndex:
-    """Sorted word hashes, where each one's entries start, and the entry numbers."""
+    """Every reading of every word of the keys, sorted (as UTF-8, so prefixes are ranges), with its entries.
 
-    word_hashes: npt.NDArray[np.uint64]
+    Row ``r`` is the word ``vocab_blob[vocab_starts[r]:vocab_starts[r + 1]]``, held by the entries
+    ``word_postings[word_starts[r]:word_starts[r + 1]]`` (sorted, each once).
+    """
+
+    vocab_blob: npt.NDArray[np.uint8]
+    vocab_starts: npt.NDArray[np.int64]
     word_starts: npt.NDArray[np.int64]
     word_postings: npt.NDArray[np.uint32]
+
+    #: The arrays a lookup binary-searches, which the index cache loads whole; the postings are read by parts.
+    LOADED_WHOLE: ClassVar[tuple[str, ...]] = ("vocab_blob", "vocab_starts", "word_starts")
 
     def arrays(self) -> dict[str, npt.NDArray[np.generic]]:
         """The arrays by field name, as the index cache saves them."""
@@ -37,25 +105,75 @@ class WordIndex:
         return cls(**{field.name: arrays[field.name] for field in fields(cls)})  # type: ignore[arg-type]
 
     @classmethod
-    def build(cls, keys: list[str]) -> WordIndex:
-        words_per_key = np.fromiter((len(k.split()) for k in keys), dtype=np.int64, count=len(keys))
-        words = " ".join(keys).split()
-        hashes = np.fromiter(map(zlib.crc32, (w.encode("utf-8") for w in words)), dtype=np.uint64, count=len(words))
-        entries = np.repeat(np.arange(len(keys), dtype=np.uint64), words_per_key)
-        pairs = sorted_unique((hashes << np.uint64(ENTRY_BITS)) | entries)
+    def build(cls, keys: Iterable[str]) -> WordIndex:
+        """The index of normalized keys, entry ``i`` being ``keys[i]``; each word read as `key_tokens` reads it."""
+        form_ids: dict[str, int] = {}
+        ids_of_word: dict[str, tuple[int, ...]] = {}
+        flat_ids: list[int] = []
+        per_entry: list[int] = []
+        for key in keys:
+            before = len(flat_ids)
+            for word in WORD_PATTERN.findall(fold_spelling(key)):
+                ids = ids_of_word.get(word)
+                if ids is None:  # a word seen before costs one lookup: the readings are worked out once
+                    ids = tuple(form_ids.setdefault(form, len(form_ids)) for form in word_forms(word))
+                    ids_of_word[word] = ids
+                flat_ids.extend(ids)
+            per_entry.append(len(flat_ids) - before)
+        forms = list(form_ids)
+        order = sorted(range(len(forms)), key=forms.__getitem__)  # code point order = UTF-8 byte order
+        rank = np.empty(len(forms), dtype=np.uint64)
+        rank[np.asarray(order, dtype=np.int64)] = np.arange(len(forms), dtype=np.uint64)
+        ids_array = rank[np.asarray(flat_ids, dtype=np.int64)] if flat_ids else np.empty(0, np.uint64)
+        entries = np.repeat(np.arange(len(per_entry), dtype=np.uint64), np.asarray(per_entry, dtype=np.int64))
+        pairs = sorted_unique((ids_array << np.uint64(ENTRY_BITS)) | entries)
         postings = (pairs & np.uint64(2**ENTRY_BITS - 1)).astype(np.uint32)
-        grouped = pairs >> np.uint64(ENTRY_BITS)
-        if len(grouped) == 0:
-            return cls(np.empty(0, np.uint64), np.zeros(1, np.int64), postings)
-        boundaries = np.flatnonzero(np.concatenate(([True], grouped[1:] != grouped[:-1])))
-        return cls(grouped[boundaries], np.append(boundaries, len(grouped)).astype(np.int64), postings)
+        per_form = np.bincount((pairs >> np.uint64(ENTRY_BITS)).astype(np.int64), minlength=len(forms))
+        encoded = [forms[i].encode("utf-8") for i in order]
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+        return cls(
+            vocab_blob=np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(),
+            vocab_starts=np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
+            word_starts=np.concatenate(([0], np.cumsum(per_form))).astype(np.int64),
+            word_postings=postings,
+        )
 
-    def entries(self, word: str) -> npt.NDArray[np.uint32]:
-        """Entries whose key may have ``word`` as a whole word (sorted)."""
-        if len(self.word_hashes) == 0:
+    def __len__(self) -> int:
+        """How many distinct readings are filed."""
+        return len(self.vocab_starts) - 1
+
+    def word(self, row: int) -> str:
+        return self.vocab_blob[int(self.vocab_starts[row]) : int(self.vocab_starts[row + 1])].tobytes().decode("utf-8")
+
+    def _first_row_not_below(self, target: bytes) -> int:
+        """Binary search: the first row whose word is not below ``target`` (as UTF-8 bytes)."""
+        low, high = 0, len(self)
+        blob, starts = self.vocab_blob, self.vocab_starts
+        while low < high:
+            middle = (low + high) // 2
+            if blob[int(starts[middle]) : int(starts[middle + 1])].tobytes() < target:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    def rows(self, word: str, *, prefix: bool = False) -> range:
+        """The rows of ``word`` (none or one), or with ``prefix`` of every filed word that begins with it."""
+        encoded = word.encode("utf-8")
+        first = self._first_row_not_below(encoded)
+        if prefix:
+            # No UTF-8 byte is 0xFF, so every word beginning with ``encoded`` sorts below this.
+            return range(first, self._first_row_not_below(encoded + b"\xff"))
+        if first < len(self) and self.word(first) == word:
+            return range(first, first + 1)
+        return range(first, first)
+
+    def entries(self, word: str, *, prefix: bool = False) -> npt.NDArray[np.uint32]:
+        """The entries with a word read as ``word`` (with ``prefix``, read as anything beginning with it), sorted."""
+        found = self.rows(word, prefix=prefix)
+        if not found:
             return np.empty(0, np.uint32)
-        value = np.uint64(word_hash(word))
-        row = int(np.searchsorted(self.word_hashes, value))
-        if row >= len(self.word_hashes) or self.word_hashes[row] != value:
-            return np.empty(0, np.uint32)
-        return self.word_postings[self.word_starts[row] : self.word_starts[row + 1]]
+        # The rows are adjacent, so their postings are one contiguous read.
+        first, stop = int(self.word_starts[found.start]), int(self.word_starts[found.stop])
+        postings = np.asarray(self.word_postings[first:stop])
+        return postings if len(found) == 1 else np.unique(postings)
