@@ -1,0 +1,1 @@
+"""Termbases: concepts with their terms per language, TBX/OmegaT/CSV files, Arabic-aware recognition, extraction."""

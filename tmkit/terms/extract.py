@@ -1,0 +1,159 @@
+"""Candidate term pairs from a memory: frequent word n-grams of each side, paired by co-occurrence in aligned units.
+
+Each side's units are cut into words as recognition cuts them (normalized; Arabic words without
+their proclitics and article), and every n-gram of one to `MAX_NGRAM` words that neither starts nor
+ends with a function word or a number is counted once per unit. N-grams found in at least
+``min_count`` units are paired with the n-gram of the other side they share the most units with,
+scored by Dice's coefficient (2 × together / (source count + target count)). An n-gram that never
+occurs outside one longer n-gram of the list is left out for that longer one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tmkit.terms.recognize import arabic_normalizer, normalizer_for, split_words
+
+#: The longest n-gram proposed, in words.
+MAX_NGRAM = 4
+#: Units an n-gram must occur in (and a pair share) to be proposed.
+MIN_COUNT = 3
+#: The least Dice coefficient of a proposed pair.
+MIN_DICE = 0.3
+#: Candidates proposed at most.
+EXTRACT_LIMIT = 200
+#: N-grams of each side considered for pairing (the most frequent): bounds the pairing's cost.
+PAIRING_POOL = 3000
+
+_ENGLISH_FUNCTION_WORDS = (
+    "a an the of to in on at by for from with and or but as is are was were be been has have had it its this that "
+    "these those which who whom whose their his her our your my he she they we you i not no also than then into "
+    "over under between about after before during while will would can could should may might must do does did "
+    "said says up out so such there here all any each other more most some"
+)
+_ARABIC_FUNCTION_WORDS = (
+    "في من على إلى الى عن مع أن ان إن الذي التي الذين هذا هذه ذلك تلك كان كانت قد لا لم لن ما هو هي هم بين عند "
+    "كل بعد قبل خلال حول او أو ثم حتى كما التي وقد فقد وفي ومن وعلى الى ايضا أيضا به بها له لها منذ غير"
+)
+# Compared with the words' normalized keys, so normalized as they are (إلى → الي).
+_FUNCTION_WORDS = frozenset(_ENGLISH_FUNCTION_WORDS.split()) | frozenset(
+    arabic_normalizer()(word) for word in _ARABIC_FUNCTION_WORDS.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A proposed term pair: the two n-grams as most often written, and how often they occur and co-occur."""
+
+    source: str
+    target: str
+    source_count: int
+    target_count: int
+    together: int
+
+    @property
+    def dice(self) -> float:
+        return 2 * self.together / (self.source_count + self.target_count)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "source_count": self.source_count,
+            "target_count": self.target_count,
+            "together": self.together,
+            "dice": round(self.dice, 3),
+        }
+
+
+def _canonical(forms: frozenset[str], key: str) -> str:
+    """The word's form for counting: Arabic without its proclitics and article (the shortest prefix-free form)."""
+    stems = [f for f in forms if key.endswith(f)]
+    return min(stems, key=len) if stems else key
+
+
+def _ngrams(text: str, lang: str, surfaces: dict[tuple[str, ...], Counter[str]], max_n: int) -> set[tuple[str, ...]]:
+    words = split_words(text, normalizer_for(lang))
+    keys = [_canonical(w.forms, w.key) for w in words]
+    found: set[tuple[str, ...]] = set()
+    for start in range(len(words)):
+        for size in range(1, max_n + 1):
+            end = start + size
+            if end > len(words):
+                break
+            gram = tuple(keys[start:end])
+            if _weak(words[start].key) or _weak(words[end - 1].key):
+                continue
+            found.add(gram)
+            surfaces[gram][text[words[start].start : words[end - 1].end]] += 1
+    return found
+
+
+def _weak(word: str) -> bool:
+    return word in _FUNCTION_WORDS or len(word) < 2 or not any(c.isalpha() for c in word)
+
+
+def _frequent(units: list[set[tuple[str, ...]]], min_count: int) -> Counter[tuple[str, ...]]:
+    counts: Counter[tuple[str, ...]] = Counter(g for grams in units for g in grams)
+    kept = Counter({g: n for g, n in counts.most_common(PAIRING_POOL) if n >= min_count})
+    # An n-gram whose every occurrence is inside one longer kept n-gram adds nothing of its own.
+    for gram in list(kept):
+        for longer, n in kept.items():
+            if len(longer) > len(gram) and n == kept[gram] and _inside(gram, longer):
+                del kept[gram]
+                break
+    return kept
+
+
+def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    return any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+
+def extract_candidates(
+    pairs: Iterable[tuple[str, str]],
+    *,
+    source_lang: str,
+    target_lang: str,
+    min_count: int = MIN_COUNT,
+    max_ngram: int = MAX_NGRAM,
+    min_dice: float = MIN_DICE,
+    limit: int = EXTRACT_LIMIT,
+) -> list[Candidate]:
+    """Candidate term pairs from aligned (source, target) texts, best first (Dice, then how often together)."""
+    source_surfaces: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    target_surfaces: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    source_units: list[set[tuple[str, ...]]] = []
+    target_units: list[set[tuple[str, ...]]] = []
+    for source, target in pairs:
+        source_units.append(_ngrams(source, source_lang, source_surfaces, max_ngram))
+        target_units.append(_ngrams(target, target_lang, target_surfaces, max_ngram))
+    source_counts = _frequent(source_units, min_count)
+    target_counts = _frequent(target_units, min_count)
+    together: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
+    for source_grams, target_grams in zip(source_units, target_units, strict=True):
+        kept_targets = [g for g in target_grams if g in target_counts]
+        for gram in source_grams:
+            if gram in source_counts:
+                together[gram].update(kept_targets)
+    found: list[Candidate] = []
+    for gram, partners in together.items():
+        best = max(
+            partners.items(),
+            key=lambda item: (2 * item[1] / (source_counts[gram] + target_counts[item[0]]), item[1], item[0]),
+            default=None,
+        )
+        if best is None or best[1] < min_count:
+            continue
+        candidate = Candidate(
+            source_surfaces[gram].most_common(1)[0][0],
+            target_surfaces[best[0]].most_common(1)[0][0],
+            source_counts[gram],
+            target_counts[best[0]],
+            best[1],
+        )
+        if candidate.dice >= min_dice:
+            found.append(candidate)
+    found.sort(key=lambda c: (-c.dice, -c.together, c.source))
+    return found[:limit]

@@ -1,0 +1,167 @@
+"""The termbase model: concepts holding terms per language, each with status, part of speech, notes and dates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from tmkit.memory.langtags import lang_matches
+
+if TYPE_CHECKING:
+    from tmkit.terms.recognize import TermRecognizer
+
+
+class TermStatus(StrEnum):
+    """How a term may be used (TBX `administrativeStatus`); an unset status reads as admitted."""
+
+    PREFERRED = "preferred"
+    ADMITTED = "admitted"
+    FORBIDDEN = "forbidden"  # TBX deprecatedTerm
+    SUPERSEDED = "superseded"  # TBX supersededTerm: replaced by a newer term, to be avoided too
+
+    @property
+    def avoid(self) -> bool:
+        """Whether a translator must not use the term."""
+        return self in (TermStatus.FORBIDDEN, TermStatus.SUPERSEDED)
+
+
+@dataclass(frozen=True, slots=True)
+class Extra:
+    """A data category tmkit has no field for, kept as written so that nothing read is lost on writing.
+
+    ``element`` is the TBX element (`descrip`, `termNote`, `admin`), ``type`` its type attribute.
+    """
+
+    element: str
+    type: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One term of a concept in one language."""
+
+    text: str
+    lang: str
+    status: TermStatus | None = None
+    part_of_speech: str | None = None
+    note: str | None = None
+    definition: str | None = None
+    source: str | None = None
+    created: datetime | None = None
+    modified: datetime | None = None
+    extras: tuple[Extra, ...] = ()
+
+    @property
+    def effective_status(self) -> TermStatus:
+        """The status that governs use: an unset status is admitted."""
+        return self.status or TermStatus.ADMITTED
+
+    @property
+    def avoid(self) -> bool:
+        return self.effective_status.avoid
+
+
+@dataclass(slots=True)
+class Concept:
+    """One concept: its terms in every language, with what is said of the concept as a whole."""
+
+    id: str
+    terms: list[Term] = field(default_factory=list)
+    subject: str | None = None
+    definition: str | None = None
+    note: str | None = None
+    #: Definitions given for one language of the concept (TBX `langSet`-level `descrip`), by language tag.
+    language_definitions: dict[str, str] = field(default_factory=dict)
+    extras: tuple[Extra, ...] = ()
+
+    def terms_in(self, lang: str) -> list[Term]:
+        """The concept's terms in ``lang`` (`ar` takes `ar-SA`), in their order."""
+        return [t for t in self.terms if lang_matches(t.lang, lang, region_fallback=True)]
+
+    def translations(self, lang: str) -> list[Term]:
+        """The terms of ``lang`` a translator may use, preferred first."""
+        usable = [t for t in self.terms_in(lang) if not t.avoid]
+        return sorted(usable, key=lambda t: t.effective_status is not TermStatus.PREFERRED)
+
+    def languages(self) -> list[str]:
+        return list(dict.fromkeys(t.lang for t in self.terms))
+
+
+@dataclass(eq=False, slots=True)
+class Termbase:
+    """Concepts in order, with a description; mutations go through methods so recognizers stay current."""
+
+    concepts: list[Concept] = field(default_factory=list)
+    #: The language the file names as its own (TBX `xml:lang` on the root), if any.
+    lang: str | None = None
+    description: str | None = None
+    _version: int = 0
+    _recognizers: dict[tuple[str, str | None, int], TermRecognizer] = field(default_factory=dict)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Termbase):
+            return NotImplemented
+        return (self.concepts, self.lang, self.description) == (other.concepts, other.lang, other.description)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: equal by content, never a dict key
+
+    def __iter__(self) -> Iterator[Concept]:
+        return iter(self.concepts)
+
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+    def add(self, concept: Concept) -> Concept:
+        """Add a concept (its id made unique if taken) and return it."""
+        taken = {c.id for c in self.concepts}
+        if not concept.id or concept.id in taken:
+            concept.id = self.new_id()
+        self.concepts.append(concept)
+        self.changed()
+        return concept
+
+    def new_id(self) -> str:
+        """An id no concept has: `c1`, `c2`, …"""
+        taken = {c.id for c in self.concepts}
+        number = len(self.concepts) + 1
+        while f"c{number}" in taken:
+            number += 1
+        return f"c{number}"
+
+    def extend(self, other: Termbase) -> None:
+        """Add every concept of ``other`` (ids made unique)."""
+        for concept in other.concepts:
+            self.add(
+                Concept(
+                    concept.id,
+                    list(concept.terms),
+                    concept.subject,
+                    concept.definition,
+                    concept.note,
+                    dict(concept.language_definitions),
+                    concept.extras,
+                )
+            )
+
+    def changed(self) -> None:
+        """Tell the termbase its concepts changed (done by `add`; call it after editing a concept in place)."""
+        self._version += 1
+        self._recognizers.clear()
+
+    def languages(self) -> list[str]:
+        return list(dict.fromkeys(t.lang for c in self.concepts for t in c.terms))
+
+    def recognizer(self, source_lang: str, target_lang: str | None = None) -> TermRecognizer:
+        """The recognizer of this termbase's ``source_lang`` terms, built once and kept until the termbase changes."""
+        from tmkit.terms.recognize import TermRecognizer
+
+        key = (source_lang, target_lang, self._version)
+        found = self._recognizers.get(key)
+        if found is None:
+            found = TermRecognizer(self, source_lang=source_lang, target_lang=target_lang)
+            self._recognizers[key] = found
+        return found
