@@ -253,3 +253,58 @@ def test_cli_refuses_unsettled_merge_conflicts_unless_skipped(memory_file: Path,
     assert done.code == 0, done.stderr
     assert "2 in unsettled merge conflicts" in done.stderr
     assert "c" not in _ids(load_tmx(out)) and "settled" in _ids(load_tmx(out))
+
+
+# -- region fallback never pairs a variant with itself (issue 10) --------------------------------
+
+REGIONS = """
+<tu tuid="us-only"><tuv xml:lang="en-US"><seg>color</seg></tuv><tuv xml:lang="ar"><seg>لون</seg></tuv></tu>
+<tu tuid="us-gb"><tuv xml:lang="en-US"><seg>elevator</seg></tuv><tuv xml:lang="en-GB"><seg>lift</seg></tuv></tu>
+<tu tuid="spanish"><tuv xml:lang="en"><seg>car</seg></tuv><tuv xml:lang="es-ES"><seg>coche</seg></tuv>
+  <tuv xml:lang="es"><seg>auto</seg></tuv><tuv xml:lang="ES_BO"><seg>movilidad</seg></tuv></tu>
+<tu tuid="two-en"><tuv xml:lang="ar"><seg>سيارة</seg></tuv><tuv xml:lang="en"><seg>car</seg></tuv>
+  <tuv xml:lang="en"><seg>automobile</seg></tuv></tu>
+"""
+
+
+@pytest.fixture
+def regions_file(tmp_path: Path) -> Path:
+    path = tmp_path / "regions.tmx"
+    path.write_text(tmx_doc(REGIONS), encoding="utf-8")
+    return path
+
+
+def test_pairs_never_pair_a_variant_with_itself(regions_file: Path) -> None:
+    memory = load_tmx(regions_file)
+    # `us-only` lacks en-GB: the region fallback used to offer its en-US text as its own translation.
+    assert [(u.tuid, s.text, t.text) for u, s, t in memory.pairs("en-us", "en-gb")] == [("us-gb", "elevator", "lift")]
+    assert [(u.tuid, s.text, t.text) for u, s, t in memory.pairs("en-gb", "en-us")] == [("us-gb", "lift", "elevator")]
+
+
+def test_the_exact_region_is_preferred_and_every_translation_kept(regions_file: Path) -> None:
+    memory = load_tmx(regions_file)
+    spanish = [t.lang for u, _, t in memory.pairs("en", "es-bo") if u.tuid == "spanish"]
+    assert spanish == ["ES_BO", "es", "es-ES"]  # exact, then the bare language, then another region
+    assert [t.text for u, _, t in memory.pairs("ar", "en") if u.tuid == "two-en"] == ["car", "automobile"]
+
+
+def test_export_with_a_region_pair_never_writes_a_variant_twice(regions_file: Path) -> None:
+    result = export_memories([load_tmx(regions_file)], source_lang="en-us", target_lang="en-gb")
+    assert _ids(result.memory) == ["us-gb"]
+    assert [v.lang for v in result.memory.units[0].variants] == ["en-US", "en-GB"]
+    assert result.missing_language == 3
+
+
+def test_export_keeps_both_translations_of_a_unit(regions_file: Path) -> None:
+    result = export_memories([load_tmx(regions_file)], source_lang="ar", target_lang="en")
+    assert _ids(result.memory) == ["us-only", "two-en"]  # en-US is English for an ar → en export
+    assert [v.text for v in result.memory.units[1].variants] == ["سيارة", "car", "automobile"]
+
+
+def test_cli_export_region_pair(regions_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.tmx"
+    result = run_cli("export", regions_file, "-o", out, "--src", "en-US", "--tgt", "en-GB")
+    assert result.code == 0, result.stderr
+    exported = load_tmx(out)
+    assert [u.tuid for u in exported] == ["us-gb"]
+    assert all(len({v.lang for v in u.variants}) == 2 for u in exported)

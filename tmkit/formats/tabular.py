@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import itertools
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -134,34 +133,37 @@ def write_table(
     target_lang: str,
     placeholders: bool = False,
 ) -> int:
-    """Write one row per unit that has the source language: tuid, source, target, status.
+    """Write one row per translation of each unit that has the source language: tuid, source, target, status.
 
-    The segments are written as plain text (codes dropped), or with `{1}`-style placeholders
-    for codes. Returns the number of rows written.
+    A unit with two translations (two target variants) gives two rows with the same tuid and source,
+    so no translation is lost; a unit without one gives a row with an empty target. A variant is
+    never written as its own translation (`TranslationUnit.pair`). The segments are written as plain
+    text (codes dropped), or with `{1}`-style placeholders for codes. Returns the number of rows written.
     """
     dialect = table_dialect(path)
     rows = 0
+
+    def text(v: Variant | None) -> str:
+        if v is None:
+            return ""
+        return v.segment.placeholder_text() if placeholders else v.segment.plain
+
     with atomic_write(path, newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n") if dialect == "csv" else None
-        header = ["tuid", source_lang, target_lang, "status"]
-        for unit in itertools.chain((None,), units):  # the header row, then the units as they come
-            if unit is None:
-                cells = header
-            else:
-                src = unit.variant(source_lang, region_fallback=True)
-                if src is None:
-                    continue
-                tgt = unit.variant(target_lang, region_fallback=True)
 
-                def text(v: Variant | None) -> str:
-                    if v is None:
-                        return ""
-                    return v.segment.placeholder_text() if placeholders else v.segment.plain
-
-                cells = [unit.tuid or "", text(src), text(tgt), unit.status.value]
-                rows += 1
+        def write_row(cells: list[str]) -> None:
             if writer is not None:
                 writer.writerow(cells)
             else:
                 handle.write("\t".join(escape_tsv(c) for c in cells) + "\n")
+
+        write_row(["tuid", source_lang, target_lang, "status"])
+        for unit in units:  # as they come: a streamed input is never held whole
+            src, targets = unit.pair(source_lang, target_lang)
+            if src is None:
+                continue
+            translations: list[Variant | None] = [*targets] if targets else [None]
+            for tgt in translations:
+                write_row([unit.tuid or "", text(src), text(tgt), unit.status.value])
+                rows += 1
     return rows

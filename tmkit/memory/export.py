@@ -94,11 +94,12 @@ def _strip_codes(variant: Variant) -> bool:
 
 
 def _pair_variants(unit: TranslationUnit, source: str, target: str) -> list[Variant] | None:
-    src = unit.variant(source, region_fallback=True)
-    tgt = unit.variant(target, region_fallback=True)
-    if src is None or tgt is None or src.segment.is_empty or tgt.segment.is_empty:
+    """The source variant and every target variant with text: a unit's second translation is kept too."""
+    src, targets = unit.pair(source, target, region_fallback=True)
+    targets = [v for v in targets if not v.segment.is_empty]
+    if src is None or src.segment.is_empty or not targets:
         return None
-    return [src, tgt]
+    return [src, *targets]
 
 
 def _identity(unit: TranslationUnit) -> Hashable:
@@ -121,7 +122,8 @@ def export_memories(
 
     Kept: units at ``min_status`` or beyond, never rejected ones; with ``since``/``until``, units
     whose ``date_field`` date lies in the range (both ends included; a unit without that date is
-    left out); with a language pair, only its two variants (region fallback: `ar` takes `ar-SA`),
+    left out); with a language pair, only its source variant and every target variant (region
+    fallback: `ar` takes `ar-SA`, the exact tag preferred; a variant is never its own translation),
     units lacking either dropped. Units need two languages with text. Exact repeats (same languages
     and segments) are written once, the first kept. Level 1 replaces every segment by its plain
     text; level 2 keeps inline codes. The input memories are not changed.

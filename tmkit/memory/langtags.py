@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from enum import IntEnum
 
 # BCP 47 in the simple form TMX files use: a 2-3 letter (or 4-8 for registered) primary subtag,
 # then alphanumeric subtags of 1-8 characters. `x-` private tags and `i-` grandfathered ones too.
@@ -44,6 +46,36 @@ def lang_matches(raw: str, wanted: str, *, region_fallback: bool = False) -> boo
     if not region_fallback:
         return False
     return primary_subtag(key) == primary_subtag(want)
+
+
+class LanguageFit(IntEnum):
+    """How well a variant's tag fits the language wanted, best last: a higher fit is preferred."""
+
+    OTHER = 0
+    #: Another region of the language (`en-AU` for `en-GB`).
+    SIBLING_REGION = 1
+    #: The bare language for a region or a region for the bare language (`en` for `en-GB`, `en-GB` for `en`).
+    BROADER_OR_NARROWER = 2
+    EXACT = 3
+
+
+@functools.lru_cache(maxsize=4096)  # a memory has few distinct tags, and this runs per variant of every unit
+def language_fit(raw: str, wanted: str) -> LanguageFit:
+    """How the tag ``raw`` fits ``wanted``: exact, bare language against a region, another region, or other."""
+    key, want = lang_key(raw), lang_key(wanted)
+    if key == want:
+        return LanguageFit.EXACT
+    primary, wanted_primary = primary_subtag(key), primary_subtag(want)
+    if primary != wanted_primary:
+        return LanguageFit.OTHER
+    if key == primary or want == wanted_primary:
+        return LanguageFit.BROADER_OR_NARROWER
+    return LanguageFit.SIBLING_REGION
+
+
+def other_language(lang: str) -> str:
+    """The other language of tmkit's pair: `en` for Arabic (any variety), `ar` for anything else."""
+    return DEFAULT_TARGET_LANG if is_arabic_language(lang) else DEFAULT_SOURCE_LANG
 
 
 def is_valid_tag(raw: str) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeAlias
 
-from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, lang_matches
+from tmkit.memory.langtags import ALL_LANGUAGES, LanguageFit, lang_key, lang_matches, language_fit
 
 #: TMX has no segment status; tmkit carries it in these TU-level props.
 STATUS_PROP = "x-tmkit-status"
@@ -224,19 +224,52 @@ class TranslationUnit:
     line: int | None = field(default=None, compare=False)
 
     def variants_in(self, lang: str, *, region_fallback: bool = False) -> list[Variant]:
-        """Every variant in language ``lang`` (a TU may hold two of one language)."""
-        return [v for v in self.variants if lang_matches(v.lang, lang, region_fallback=region_fallback)]
+        """Every variant in language ``lang`` (a TU may hold two of one language), best fit first.
+
+        With ``region_fallback`` the exact tag comes first (`ES_BO` for `es-bo`), then the bare
+        language or region (`es`), then other regions (`es-ES`), each group in file order.
+        """
+        if not region_fallback:
+            return [v for v in self.variants if lang_matches(v.lang, lang)]
+        fits = [(language_fit(v.lang, lang), v) for v in self.variants]
+        ranked = sorted((pair for pair in fits if pair[0] is not LanguageFit.OTHER), key=lambda pair: -pair[0])
+        return [v for _, v in ranked]
 
     def variant(self, lang: str, *, region_fallback: bool = False) -> Variant | None:
-        """The first variant in language ``lang``, exact match preferred over a regional one."""
-        for v in self.variants:
+        """The first variant in language ``lang``, the exact tag preferred over a regional fallback."""
+        for v in self.variants:  # the exact tag first, without ranking: the common case, and a hot path
             if lang_matches(v.lang, lang):
                 return v
-        if region_fallback:
-            for v in self.variants:
-                if lang_matches(v.lang, lang, region_fallback=True):
-                    return v
-        return None
+        if not region_fallback:
+            return None
+        found = self.variants_in(lang, region_fallback=True)
+        return found[0] if found else None
+
+    def pair(
+        self, source: str, target: str, *, region_fallback: bool = True
+    ) -> tuple[Variant | None, list[Variant]]:
+        """The source variant and every target variant (best fit first) for the pair ``source`` → ``target``.
+
+        A variant is never its own translation: with `en-US` → `en-GB` on a unit holding only `en-US`
+        the region fallback would otherwise pair the `en-US` text with itself. So a variant is taken
+        for a side only when its tag fits that side better than the other (`language_fit`): for
+        `ar` → `en` any Arabic and any English variant, for `en-US` → `en-GB` only those two tags.
+        """
+        # A variant serves one side only if it fits that side better than the other: `en-US` is no
+        # `en-GB` translation, and with `en-US` → `en-GB` a bare `en` (or `en-AU`) fits both alike.
+        # One pass, as this runs for every unit a conversion writes.
+        src: Variant | None = None
+        src_fit = LanguageFit.OTHER
+        ranked: list[tuple[LanguageFit, Variant]] = []
+        for v in self.variants:
+            as_source, as_target = language_fit(v.lang, source), language_fit(v.lang, target)
+            if as_source > as_target and as_source > src_fit and (region_fallback or as_source is LanguageFit.EXACT):
+                src, src_fit = v, as_source
+            elif as_target > as_source and (region_fallback or as_target is LanguageFit.EXACT):
+                ranked.append((as_target, v))
+        ranked.sort(key=lambda pair: -pair[0])  # stable: equal fits stay in file order
+        targets = [v for _, v in ranked]
+        return src, targets
 
     def source_lang(self, header_srclang: str | None) -> str | None:
         """The source language that applies to this unit: its own `srclang`, else the header's."""
@@ -309,9 +342,13 @@ class Memory:
     def pairs(
         self, source: str, target: str, *, region_fallback: bool = True
     ) -> Iterator[tuple[TranslationUnit, Variant, Variant]]:
-        """Units holding both languages, with their source and target variants."""
+        """Units holding both languages, with their source and target variants (see `TranslationUnit.pair`).
+
+        A unit with two translations (two target variants) gives one pair for each, the best-fitting
+        tag first, so no translation is lost; a variant is never paired with itself.
+        """
         for tu in self.units:
-            src = tu.variant(source, region_fallback=region_fallback)
-            tgt = tu.variant(target, region_fallback=region_fallback)
-            if src is not None and tgt is not None:
-                yield tu, src, tgt
+            src, targets = tu.pair(source, target, region_fallback=region_fallback)
+            if src is not None:
+                for tgt in targets:
+                    yield tu, src, tgt
