@@ -51,6 +51,28 @@ FORMAL = [
     ("no-break space", "السلام\u00a0عليكم", "السلام عليكم", "ar", 99.0, ["other formal differences"]),
     ("English case", "The Minister said", "the minister said", "en", 99.0, ["case differs"]),
     ("English quotes and dash", "“Yes” — he said", '"Yes" - he said', "en", 99.0, ["punctuation differs"]),
+    # Issue 10: these were "wording differs", capped at 94, while the diff showed nothing.
+    ("space before ؟", "هل تقومون بعمل تعديلات ؟", "هل تقومون بعمل تعديلات؟", "ar", 99.0, [mp.PUNCTUATION_SPACING]),
+    ("space after a comma", "Yes,please", "Yes, please", "en", 99.0, [mp.PUNCTUATION_SPACING]),
+    ("final stop missing", "I'd like a table for two", "I'd like a table for two.", "en", 99.0, [mp.FINAL_STOP]),
+    ("final stop extra", "وصل الوفد .", "وصل الوفد", "ar", 99.0, [mp.FINAL_STOP]),
+    ("spaced comma, stop missing", "نعم ، شكرا", "نعم، شكرا.", "ar", 98.0, [mp.PUNCTUATION_SPACING, mp.FINAL_STOP]),
+    (
+        "spaced ؟ written ?",
+        "هل تقومون بعمل تعديلات ?",
+        "هل تقومون بعمل تعديلات؟",
+        "ar",
+        98.0,
+        ["punctuation differs", mp.PUNCTUATION_SPACING],
+    ),
+    (
+        "spaced ؟ and a spelling variant",
+        "هل تقومون بعمل تعديلات على الغرفه ؟",
+        "هل تقومون بعمل تعديلات على الغرفة؟",
+        "ar",
+        96.0,
+        [mp.PUNCTUATION_SPACING, "spelling variants (ى/ي, ة/ه, ؤ/ئ/ء)"],
+    ),
 ]
 
 
@@ -134,10 +156,49 @@ def test_clitic_change_scores_above_a_changed_word() -> None:
         ("وبالتعاون", "تعاون"),
         ("ولد", "ولد"),
         ("في", "في"),
+        # Issue 10: root letters were taken for clitics.
+        ("بنزين", "بنزين"),
+        ("كتاب", "كتاب"),
+        ("فندق", "فندق"),
+        ("وزير", "وزير"),
+        ("لبنان", "لبنان"),
+        ("الان", "الان"),  # الآن: the article leaves too little
+        ("والد", "والد"),  # a root's letters, not و + ال
+        ("بالغ", "بالغ"),
     ],
 )
 def test_strip_clitics(word: str, stem: str) -> None:
     assert strip_clitics(word) == stem
+
+
+def test_a_lone_proclitic_is_set_aside_only_against_the_other_words() -> None:
+    assert strip_clitics("بكتاب", {"كتاب"}) == "كتاب"
+    assert strip_clitics("وكتاب", {"كتاب"}) == "كتاب"
+    assert strip_clitics("وبكتاب", {"كتاب"}) == "كتاب"
+    assert strip_clitics("بكتاب", {"تاب"}) == "بكتاب"
+    assert strip_clitics("كتاب", {"كتب", "الكتاب"}) == "كتاب"
+
+
+@pytest.mark.parametrize(
+    ("query", "stored", "shown"),
+    [
+        ("اشتريت البنزين اليوم", "اشتريت بنزين اليوم", "ال+بنزين"),
+        ("قرأت الكتاب كله", "قرأت كتاب كله", "ال+كتاب"),
+        ("نزلت بفندق صغير", "نزلت في فندق صغير", "ب+فندق"),
+    ],
+)
+def test_adding_a_clitic_costs_less_than_a_changed_word(query: str, stored: str, shown: str) -> None:
+    # Issue 10: بنزين → نزين and كتاب → تاب made adding ال cost like a changed word.
+    result = match_percent(query, stored)
+    assert shown in result.breakdown.clitics and shown in result.breakdown.describe()
+    changed = match_percent(query.replace(shown.split("+")[1], "ماء"), stored)
+    assert changed.score < result.score
+
+
+def test_adding_the_article_keeps_every_word() -> None:
+    result = match_percent("اشتريت البنزين اليوم", "اشتريت بنزين اليوم")
+    assert result.breakdown.word_similarity == 100.0
+    assert result.breakdown.clitics == ("ال+بنزين",)
 
 
 def test_numbers_substituted_keep_the_target_digit_system() -> None:
@@ -149,6 +210,32 @@ def test_numbers_substituted_keep_the_target_digit_system() -> None:
     assert result.score == 99.0
     assert result.target is not None and result.target.plain == "بلغ حجم التبادل ٥ مليارات عام ٢٠٢٢"
     assert [(s.old, s.new) for s in result.substitutions] == [("٣", "٥"), ("٢٠٢١", "٢٠٢٢")]
+
+
+def test_substitution_that_changes_the_counted_noun_is_a_fuzzy_match() -> None:
+    # Issue 10: `25 minutes` → `25 دقائق` at 99; the noun after 11–99 is singular (25 دقيقة).
+    changed = match_percent("Wait 25 minutes", "Wait 5 minutes", lang="en", target="انتظر 5 دقائق")
+    assert changed.target is not None and changed.target.plain == "انتظر 25 دقائق"
+    assert changed.score == 94.0
+    assert [p.points for p in changed.breakdown.penalties] == [
+        mp.NUMBER_SUBSTITUTION_PENALTY,
+        mp.NUMBER_AGREEMENT_PENALTY,
+    ]
+    assert "the counted noun must change form (5→25: 3–10 → 11–99)" in changed.breakdown.describe()
+    same_class = match_percent("Wait 7 minutes", "Wait 5 minutes", lang="en", target="انتظر 5 دقائق")
+    assert same_class.score == 99.0
+    one_to_many = match_percent("عدد الوفود 3", "عدد الوفود 1", target="1 delegation")
+    assert one_to_many.score == 94.0  # English: 1 delegation, 3 delegations
+
+
+def test_breakdown_adds_up_when_numbers_are_substituted() -> None:
+    # Issue 10: it read `base 100.0 (chars 96.1, words 85.7)`.
+    result = match_percent("وصل 15 وفدا عام 2022", "وصل 12 وفدا عام 2021", target="12 delegations came in 2021")
+    breakdown = result.breakdown
+    assert result.score == 99.0 == breakdown.base - sum(p.points for p in breakdown.penalties)
+    assert (breakdown.char_similarity, breakdown.word_similarity) == (100.0, 100.0)
+    assert breakdown.base == mp.CHAR_WEIGHT * breakdown.char_similarity + mp.WORD_WEIGHT * breakdown.word_similarity
+    assert breakdown.describe().startswith("base 100.0 (chars 100.0, words 100.0, numbers masked)")
 
 
 def test_numbers_not_in_the_target_are_not_substituted() -> None:

@@ -8,23 +8,35 @@ The match percentage of a stored segment S for a new segment N (both in the sour
 2. **Character similarity** C = 100 × (1 − indel(kN, kS) / (|kN| + |kS|)), the share of
    characters the two keys have in common (rapidfuzz's ``fuzz.ratio``).
 3. **Word similarity** W = 100 × (1 − lev(wN, wS) / max(|wN|, |wS|)) over the sequences of
-   words of the keys, each Arabic word stripped of its light clitics (و ف, ب ك ل, ال), so that
-   ``والكتاب`` and ``الكتاب`` count as the same word; punctuation is not a word.
+   words of the keys, each Arabic word without its light clitics, so that ``والكتاب`` and
+   ``الكتاب`` count as the same word; punctuation is not a word. Clitics are set aside with a
+   guard, because the same letters begin many words (``بنزين``, ``كتاب``, ``فندق``, ``وزير``):
+   the article with what may precede it (ال, وال فال, بال كال, لل, وبال…) only when at least
+   `MIN_STEM` letters remain and the word is not one of `RADICAL_INITIAL` (``والد``, ``بالغ``…);
+   a lone و ف ب ك ل (or و/ف then ب ك ل) only when what remains is a word of either segment
+   (``بكتاب`` beside ``الكتاب``, never ``كتاب`` beside ``تاب``). The breakdown names the clitics
+   set aside that one segment has and the other lacks.
 4. **Base** B = 0.6 × C + 0.4 × W. A clitic change costs a little (C drops, W does not), a
    changed word costs a lot (both drop). Any difference in wording caps the score at **94**:
    95–99 are kept for matches worded like the new segment. B = 100 when the keys are equal, and
    also when they differ only in Arabic spelling variants (``ى``/``ي``, ``ة``/``ه``, ``ؤ``/``ئ``/``ء``),
-   which then cost a penalty of their own.
+   in the spaces around punctuation (``تعديلات ؟`` / ``تعديلات؟``, ``a , b`` / ``a, b``) or in a
+   final full stop, each of which then costs a penalty of its own. When the keys differ only in
+   their numbers and the numbers are substituted, C and W are taken with the numbers masked
+   (both 100), so that the breakdown adds up.
 5. **Penalties**, each shown in the breakdown, are subtracted from B:
 
    | penalty | points |
    |---|---|
    | same key, but diacritics, letter forms (hamza/alef), digits (٣/3), punctuation (؟/?), | 1 per kind |
-   | case, spacing, presentation forms or invisible characters (bidi marks, tatweel) differ | |
+   | case, spacing, presentation forms or invisible characters (bidi marks, tatweel) differ, | |
+   | or spaces around punctuation, or a final full stop missing or extra | |
    | spelling variants only (``ى``/``ي``, ``ة``/``ه``, hamza carriers), which can change meaning (على/علي) | 3 |
    | (the two rows above together) | at most 5, so such matches score 95–99 |
    | inline codes differ (missing, extra or of another kind) | 1 per code, at most 10 |
    | numbers differ and were substituted in the target | the score is 99 (100 − 1) |
+   | a substituted number of another counted-noun class (Arabic 1, 2, 3–10, 11–99, 100+; | 5 more, |
+   | English 1 or more): ``5 دقائق`` cannot become ``25 دقائق``, the noun must change | a fuzzy % (94) |
    | the stored translation is unconfirmed (status `new` or `draft`) | 5 |
    | the memory carries a penalty | as configured |
 
@@ -39,6 +51,7 @@ The match percentage of a stored segment S for a new segment N (both in the sour
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -49,7 +62,8 @@ from tmkit.defaults import MATCH_LIMIT, MATCH_THRESHOLD
 from tmkit.memory.langtags import is_arabic_language
 from tmkit.memory.model import Segment, Status
 from tmkit.text.normalize import Normalizer, Step
-from tmkit.text.numbers import Substitution, mask_numbers, substitute_numbers
+from tmkit.text.numbers import Substitution, counted_noun_class, mask_numbers, number_value, substitute_numbers
+from tmkit.text.scripts import HARAKAT_CLASS, TATWEEL, has_arabic
 
 #: The longest segment (in characters) fuzzy matching compares; see point 7 above.
 MAX_MATCH_CHARS = 10_000
@@ -66,6 +80,8 @@ FUZZY_CAP = 94.0
 TAG_PENALTY = 1.0
 TAG_PENALTY_CAP = 10.0
 NUMBER_SUBSTITUTION_PENALTY = 1.0
+#: A substituted number whose counted noun must change form: with the substitution, 100 − 1 − 5 = 94.
+NUMBER_AGREEMENT_PENALTY = 5.0
 UNCONFIRMED_PENALTY = 5.0
 UNCONFIRMED_STATUSES = frozenset({Status.NEW, Status.DRAFT})
 
@@ -83,31 +99,117 @@ FORMAL_KINDS: dict[Step, str] = {
 SPELLING_VARIANTS = "spelling variants (ى/ي, ة/ه, ؤ/ئ/ء)"
 #: Shown when texts with equal keys differ in a way that no one step explains.
 OTHER_FORMAL_DIFFERENCES = "other formal differences"
+PUNCTUATION_SPACING = "spacing around punctuation differs"
+FINAL_STOP = "final full stop missing or extra"
 
+#: Letters a word must keep when its article (and what precedes it) is set aside: `الان` stays whole.
+MIN_STEM = 3
+#: The article with the clitics that may precede it, longest first (لل is ل + ال, its alef dropped).
+_ARTICLE_PREFIXES = ("وبال", "فبال", "وكال", "فكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال")
+#: Word beginnings that look like a clitic and the article but are a root's letters (normalized keys).
+RADICAL_INITIAL = ("والد", "والي", "بالغ", "بالي", "فالح", "المان", "الماس", "الهام", "الياف", "البان")
 _CONJUNCTIONS = ("و", "ف")
 _PREPOSITIONS = ("ب", "ك", "ل")
+#: The shortest word a lone proclitic may leave (`بك` is not ب + ك).
+_MIN_BARE_STEM = 2
 
 
-def strip_clitics(word: str) -> str:
-    """An Arabic word without its light proclitics: `وبالكتاب` → `كتاب`, `للطلاب` → `طلاب`."""
-    if len(word) > 3 and word[0] in _CONJUNCTIONS:
-        word = word[1:]
-    if len(word) > 3 and word[0] in _PREPOSITIONS:
-        if word[0] == "ل" and word.startswith("لل") and len(word) > 3:
-            return word[2:]  # لل = ل + ال
-        word = word[1:]
-    if len(word) > 3 and word.startswith("ال"):
-        word = word[2:]
+def strip_clitics(word: str, lexicon: frozenset[str] | set[str] = frozenset()) -> str:
+    """An Arabic word (a normalized key's) without its light proclitics, guarded (see point 3).
+
+    `وبالكتاب` → `كتاب`, `للطلاب` → `طلاب`, `بنزين` and `كتاب` stay whole; `بكتاب` → `كتاب` only
+    when ``lexicon`` (the stems of the words being compared) holds `كتاب`.
+    """
+    stem = _article_stem(word)
+    if stem != word or not lexicon:
+        return stem
+    return _bare_stem(word, lexicon)
+
+
+def _article_stem(word: str) -> str:
+    if word.startswith(RADICAL_INITIAL):
+        return word
+    for prefix in _ARTICLE_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM:
+            return word[len(prefix) :]
+    return word
+
+
+def _bare_stem(word: str, lexicon: frozenset[str] | set[str]) -> str:
+    """``word`` without a lone proclitic (و ف ب ك ل, or و/ف then ب ك ل) when what remains is in ``lexicon``."""
+    if len(word) > _MIN_BARE_STEM and word[0] in _CONJUNCTIONS + _PREPOSITIONS and word[1:] in lexicon:
+        return word[1:]
+    if len(word) > _MIN_BARE_STEM + 1 and word[0] in _CONJUNCTIONS and word[1] in _PREPOSITIONS and word[2:] in lexicon:
+        return word[2:]
     return word
 
 
 def key_words(key: str, *, arabic: bool) -> tuple[str, ...]:
-    """The words of a normalized key, clitics stripped for Arabic, punctuation left out."""
+    """The words of a normalized key, punctuation left out; Arabic words without their article (guarded).
+
+    A lone proclitic is set aside only against another segment's words (`word_similarity`).
+    """
     words = [w.strip("\"'.,;:!?()[]{}-") for w in key.split()]
     words = [w for w in words if w]
     if arabic:
-        return tuple(strip_clitics(w) for w in words)
+        return tuple(_article_stem(w) for w in words)
     return tuple(words)
+
+
+def paired_stems(
+    query_words: tuple[str, ...], stored_words: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Both segments' Arabic words (from `key_words`) with lone proclitics set aside against the words of both."""
+    lexicon = set(query_words) | set(stored_words)
+    return (
+        tuple(_bare_stem(w, lexicon) for w in query_words),
+        tuple(_bare_stem(w, lexicon) for w in stored_words),
+    )
+
+
+def clitics_set_aside(query_key: str, stored_key: str) -> tuple[str, ...]:
+    """The clitics the comparison set aside that one segment has and the other lacks, as `و+اكل`."""
+    query_surface = [w.strip("\"'.,;:!?()[]{}-") for w in query_key.split()]
+    stored_surface = [w.strip("\"'.,;:!?()[]{}-") for w in stored_key.split()]
+    query_words = tuple(_article_stem(w) for w in query_surface if w)
+    stored_words = tuple(_article_stem(w) for w in stored_surface if w)
+    lexicon = set(query_words) | set(stored_words)
+    shown: list[str] = []
+    for surface, other in ((query_surface, set(stored_surface)), (stored_surface, set(query_surface))):
+        for word in surface:
+            stem = strip_clitics(word, lexicon)
+            label = f"{word[: len(word) - len(stem)]}+{stem}"
+            if word and stem != word and word not in other and label not in shown:
+                shown.append(label)
+    return tuple(shown)
+
+
+# Punctuation for the formal comparison: anything but letters, digits, marks and spaces.
+_SPACED_PUNCTUATION_RE = re.compile(rf"\s*([^\w\s{HARAKAT_CLASS}{TATWEEL}])\s*")
+
+
+def _tight(key: str) -> str:
+    """The key without spaces around its punctuation."""
+    return _SPACED_PUNCTUATION_RE.sub(r"\1", key)
+
+
+def _without_final_stop(key: str) -> str:
+    return key[:-1].rstrip() if key.endswith(".") else key
+
+
+def formal_key(key: str) -> str:
+    """A key without what only the breakdown names: spaces around punctuation and a final full stop."""
+    return _tight(_without_final_stop(key))
+
+
+def _punctuation_kinds(query_key: str, stored_key: str) -> list[str]:
+    """Which of the two punctuation-level differences separate keys whose `formal_key`s are equal."""
+    kinds = []
+    if _without_final_stop(query_key) != _without_final_stop(stored_key):
+        kinds.append(PUNCTUATION_SPACING)
+    if _tight(query_key) != _tight(stored_key):
+        kinds.append(FINAL_STOP)
+    return kinds
 
 
 def code_signature(segment: Segment) -> Counter[str]:
@@ -155,10 +257,19 @@ class Breakdown:
     penalties: tuple[Penalty, ...] = ()
     in_context: bool = False
     normalization: str = ""
+    #: The clitics set aside in the word comparison that one segment has and the other lacks (`و+اكل`).
+    clitics: tuple[str, ...] = ()
+    #: Whether C and W were taken with the numbers masked (the numbers were substituted).
+    numbers_masked: bool = False
 
     def describe(self) -> str:
         """One line such as `base 100.0 (chars 100.0, words 100.0) − diacritics differ 1 = 99`."""
-        text = f"base {self.base:.1f} (chars {self.char_similarity:.1f}, words {self.word_similarity:.1f})"
+        details = f"chars {self.char_similarity:.1f}, words {self.word_similarity:.1f}"
+        if self.numbers_masked:
+            details += ", numbers masked"
+        if self.clitics:
+            details += f"; clitics set aside: {', '.join(self.clitics)}"
+        text = f"base {self.base:.1f} ({details})"
         for penalty in self.penalties:
             text += f" − {penalty.reason} {_points(penalty.points)}"
         if self.in_context:
@@ -189,11 +300,12 @@ def loose_normalizer(normalizer: Normalizer) -> Normalizer:
 
 
 def _formal_kinds(query: str, stored: str, normalizer: Normalizer) -> list[Step]:
-    """Which kinds of formal difference separate two texts whose keys are equal (each one a step explains)."""
+    """Which kinds of formal difference separate two texts whose formal keys are equal (each one a step explains)."""
     return [
         kind
         for kind in FORMAL_KINDS
-        if normalizer.apply(query, skip=frozenset({kind})) != normalizer.apply(stored, skip=frozenset({kind}))
+        if formal_key(normalizer.apply(query, skip=frozenset({kind})))
+        != formal_key(normalizer.apply(stored, skip=frozenset({kind})))
     ]
 
 
@@ -201,10 +313,25 @@ def char_similarity(query_key: str, stored_key: str) -> float:
     return float(fuzz.ratio(query_key, stored_key))
 
 
-def word_similarity(query_words: tuple[str, ...], stored_words: tuple[str, ...]) -> float:
+def word_similarity(query_words: tuple[str, ...], stored_words: tuple[str, ...], *, arabic: bool = False) -> float:
+    """W of point 3 over `key_words`; for Arabic, lone proclitics are first set aside (`paired_stems`)."""
     if not query_words and not stored_words:
         return 100.0
+    if arabic:
+        query_words, stored_words = paired_stems(query_words, stored_words)
     return 100.0 * float(Levenshtein.normalized_similarity(query_words, stored_words))
+
+
+def agreement_changes(substitutions: tuple[Substitution, ...], target: Segment) -> list[str]:
+    """The substituted numbers whose counted noun changes form in the target's language (`5→25: 3–10 → 11–99`)."""
+    arabic = has_arabic(target.plain)
+    changes = []
+    for substitution in substitutions:
+        old = counted_noun_class(number_value(substitution.old), arabic=arabic)
+        new = counted_noun_class(number_value(substitution.new), arabic=arabic)
+        if old != new:
+            changes.append(f"{substitution.old}→{substitution.new}: {old} → {new}")
+    return changes
 
 
 def score_match(
@@ -226,26 +353,32 @@ def score_match(
     penalties: list[Penalty] = []
     adapted: Segment | None = None
     substitutions: tuple[Substitution, ...] = ()
+    clitics: tuple[str, ...] = ()
+    numbers_masked = False
     same_key = query.key == stored.key
+    formal_only = same_key or formal_key(query.key) == formal_key(stored.key)
     spelling_only = False
-    if not same_key and normalizer.arabic:
+    if not formal_only and normalizer.arabic:
         loose = loose_normalizer(normalizer)
-        spelling_only = loose(query.plain) == loose(stored.plain)
-    if same_key or spelling_only:
+        spelling_only = formal_key(loose(query.plain)) == formal_key(loose(stored.plain))
+    if formal_only or spelling_only:
         char = word = base = EXACT
         if query.plain != stored.plain:
+            used = loose if spelling_only else normalizer
+            reasons = [FORMAL_KINDS[k] for k in _formal_kinds(query.plain, stored.plain, used)]
+            reasons += _punctuation_kinds(used(query.plain), used(stored.plain))
             if spelling_only:
-                kinds = _formal_kinds(query.plain, stored.plain, loose)
-                points = FORMAL_PENALTY * len(kinds) + SPELLING_VARIANT_PENALTY
-                reasons = [FORMAL_KINDS[k] for k in kinds] + [SPELLING_VARIANTS]
+                points = FORMAL_PENALTY * len(reasons) + SPELLING_VARIANT_PENALTY
+                reasons.append(SPELLING_VARIANTS)
             else:
-                kinds = _formal_kinds(query.plain, stored.plain, normalizer)
-                reasons = [FORMAL_KINDS[k] for k in kinds] or [OTHER_FORMAL_DIFFERENCES]
+                reasons = reasons or [OTHER_FORMAL_DIFFERENCES]
                 points = FORMAL_PENALTY * len(reasons)
             penalties.append(Penalty("; ".join(reasons), min(points, FORMAL_PENALTY_CAP)))
     else:
         char = char_similarity(query.key, stored.key)
-        word = word_similarity(query.words, stored.words)
+        word = word_similarity(query.words, stored.words, arabic=normalizer.arabic)
+        if normalizer.arabic:
+            clitics = clitics_set_aside(query.key, stored.key)
         base = CHAR_WEIGHT * char + WORD_WEIGHT * word
         if base > FUZZY_CAP:
             penalties.append(Penalty("wording differs (fuzzy matches stop at 94)", base - FUZZY_CAP))
@@ -253,10 +386,17 @@ def score_match(
             result = substitute_numbers(query.plain, stored.plain, target)
             if result is not None:
                 adapted, substitutions = result
-                base = EXACT
+                # The keys are equal with the numbers masked: that is the similarity shown.
+                char = word = base = EXACT
+                numbers_masked, clitics = True, ()
                 penalties.clear()
                 changed = ", ".join(f"{s.old}→{s.new}" for s in substitutions)
                 penalties.append(Penalty(f"numbers substituted ({changed})", NUMBER_SUBSTITUTION_PENALTY))
+                agreement = agreement_changes(substitutions, target)
+                if agreement:
+                    penalties.append(
+                        Penalty(f"the counted noun must change form ({'; '.join(agreement)})", NUMBER_AGREEMENT_PENALTY)
+                    )
     tag_difference = sum(((query.codes - stored.codes) + (stored.codes - query.codes)).values())
     if tag_difference:
         penalties.append(
@@ -270,7 +410,7 @@ def score_match(
     in_context = score == EXACT and same_context
     if in_context:
         score = IN_CONTEXT
-    breakdown = Breakdown(char, word, base, tuple(penalties), in_context, normalizer.signature)
+    breakdown = Breakdown(char, word, base, tuple(penalties), in_context, normalizer.signature, clitics, numbers_masked)
     return MatchScore(score, breakdown, adapted, substitutions)
 
 

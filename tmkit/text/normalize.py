@@ -68,6 +68,8 @@ _PUNCT_TABLE = str.maketrans(
         "\u06d4": ".",
     }
 )
+
+
 class Step(StrEnum):
     """A named step of a normalizer, in the order applied; `Normalizer.apply` can leave steps out."""
 
@@ -191,8 +193,6 @@ def _table(
     if punctuation and Step.PUNCTUATION not in skip:
         table.update(_PUNCT_TABLE)
     return table
-
-
 
 
 def normalize(text: str, lang: str = "ar", **options: bool) -> str:

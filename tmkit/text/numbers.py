@@ -118,6 +118,29 @@ def substitute_numbers(
     return Segment(tuple(parts)), tuple(changes)
 
 
+def counted_noun_class(value: str, *, arabic: bool) -> str:
+    """The form a noun counted by ``value`` takes: substituting a number of another class breaks agreement.
+
+    Arabic (`arabic`): `1`, `2`, `3–10` (plural, genitive), `11–99` (singular, accusative), `100+`
+    (singular, genitive), and `0 or a fraction`: `5 دقائق` but `25 دقيقة`. English: `1` (singular)
+    or `other` (plural). A value that is no single number is its own class.
+    """
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        return value
+    if number != number.to_integral_value() or number == 0:
+        return "0 or a fraction"
+    whole = abs(int(number))
+    if not arabic:
+        return "1" if whole == 1 else "other"
+    if whole <= 2:
+        return str(whole)
+    if whole <= 10:
+        return "3–10"
+    return "11–99" if whole <= 99 else "100+"
+
+
 # -- reading numbers by value: QA, alignment (and, through `number_value`, matching) ------------------
 #
 # One tokenizer (`NUMBER_RE`) finds the digit runs; `_parse_digits` reads one run; `read_numbers`

@@ -7,10 +7,16 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tmkit.text.normalize import Normalizer
 from tmkit.text.scripts import HARAKAT_CLASS, TATWEEL
 
 # White space, a run of word characters (letters with their harakat and tatweel, digits), or one other character.
 _TOKEN_RE = re.compile(rf"\s+|[\w{HARAKAT_CLASS}{TATWEEL}]+|.")
+
+
+#: How tokens are compared: harakat, tatweel, alef forms, digit systems, punctuation variants and
+#: invisible marks do not make a word differ (the breakdown names those); case does, since it shows.
+_COMPARE = Normalizer("ar", casefold=False)
 
 
 class Change(StrEnum):
@@ -31,10 +37,12 @@ def word_diff(stored: str, new: str) -> list[DiffPiece]:
     """The stored source in order, with what the new segment removes and adds, word by word.
 
     A change of white space alone is not marked as a change: the new segment's spacing shows.
+    Tokens are compared normalized (a vocalised copy differs in no word: the match % names its
+    diacritics) and shown as written in the stored source.
     """
     old_tokens, new_tokens = _TOKEN_RE.findall(stored), _TOKEN_RE.findall(new)
     pieces: list[DiffPiece] = []
-    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
+    matcher = difflib.SequenceMatcher(a=_compared(old_tokens), b=_compared(new_tokens), autojunk=False)
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
         old, added = "".join(old_tokens[a0:a1]), "".join(new_tokens[b0:b1])
         if op == "equal":
@@ -47,6 +55,11 @@ def word_diff(stored: str, new: str) -> list[DiffPiece]:
         elif not old.strip():
             pieces.append(DiffPiece(Change.SAME, added or old))
     return pieces
+
+
+def _compared(tokens: list[str]) -> list[str]:
+    # A token that normalizes to nothing (a lone tatweel or bidi mark) stays itself, to keep its place.
+    return [_COMPARE(token) or token for token in tokens]
 
 
 def wdiff(stored: str, new: str) -> str:
