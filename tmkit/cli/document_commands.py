@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from typing import TYPE_CHECKING, Any
 
 from tmkit.cli.common import (
+    EXIT_CHECK_FAILED,
     EXIT_OK,
     EXIT_USAGE,
     add_reader_options,
@@ -50,9 +52,12 @@ def register(commands: Any) -> None:
     p = commands.add_parser(
         "align",
         help="align a document and its translation sentence by sentence into a TMX memory",
-        description="Segment both documents and link their sentences (1-1, 1-2, 2-1, 1-0, 0-1) by length "
-        "(Gale-Church, Arabic-English statistics) and anchors (numbers, Latin names, question marks), "
-        "paragraph by paragraph when both have as many. Links below the confidence threshold are draft.",
+        description="Segment both documents and link their sentences (1-1, 1-2, 2-1, 2-2, 1-0, 0-1) by length "
+        "(Gale-Church, the ratio fitted to the two documents, the same either way round), anchors (numbers in "
+        "either digit system, Latin names and acronyms, quotes, question marks) and, with --tm, a word list "
+        "learned from your memory; paragraph by paragraph when both have as many. Links below the confidence "
+        "threshold are draft. Documents that do not look like translations of each other are written all "
+        "draft, with a warning, and exit 1.",
     )
     p.add_argument("source", help="UTF-8 source document")
     p.add_argument("target", help="UTF-8 target document (its translation)")
@@ -66,6 +71,21 @@ def register(commands: Any) -> None:
         help=f"links less sure than this are draft (default {CONFIDENCE_THRESHOLD})",
     )
     p.add_argument("--keep-unpaired", action="store_true", help="also write sentences left without a partner")
+    p.add_argument(
+        "--segmented",
+        action="store_true",
+        help="the documents are already segmented: one sentence a line, a blank line between paragraphs",
+    )
+    p.add_argument("--srx", metavar="RULES.srx", help="SRX 2.0 rules tried before tmkit's own")
+    p.add_argument("--srx-only", action="store_true", help="use only the --srx rules, not tmkit's")
+    p.add_argument(
+        "--tm",
+        nargs="+",
+        default=[],
+        metavar="MEMORY",
+        help="TMX memories of the same language pair: their length ratio and a word list learned from them "
+        "guide the alignment",
+    )
     p.set_defaults(handler=cmd_align)
 
     p = commands.add_parser(
@@ -265,27 +285,60 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _segmented_paragraphs(text: str) -> list[list[str]]:
+    """One sentence a line, paragraphs between blank lines (`--segmented`)."""
+    paragraphs: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if line.strip():
+            paragraphs[-1].append(line.strip())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return [p for p in paragraphs if p]
+
+
 def cmd_align(args: argparse.Namespace) -> int:
+    from tmkit.formats.tmx_reader import load_tmx
     from tmkit.formats.tmx_writer import write_tmx
     from tmkit.jobs.source_text import read_text_document
-    from tmkit.text.alignment import align_paragraphs, pairs_to_memory
+    from tmkit.text.alignment import align_paragraphs, estimate_model, looks_unrelated, pairs_to_memory
     from tmkit.text.scripts import guess_language
     from tmkit.text.segmentation import split_sentences
 
+    if args.segmented and (args.srx or args.srx_only):
+        raise InputError("--segmented input is not segmented again; leave out --srx")
+    rules = None if args.segmented else rules_from_args(args)
     source_text = read_text_document(args.source)
     target_text = read_text_document(args.target)
     source_lang = args.src or guess_language(source_text)
     target_lang = args.tgt or guess_language(target_text)
     if source_lang == target_lang:
         raise InputError(f"{args.target}: both documents look {source_lang}; give --src and --tgt if that is right")
-    pairs = align_paragraphs(
-        split_sentences(source_text, lang=source_lang), split_sentences(target_text, lang=target_lang)
+    if args.segmented:
+        source_paragraphs = _segmented_paragraphs(source_text)
+        target_paragraphs = _segmented_paragraphs(target_text)
+    else:
+        source_paragraphs = split_sentences(source_text, lang=source_lang, rules=rules)
+        target_paragraphs = split_sentences(target_text, lang=target_lang, rules=rules)
+    memory_pairs: list[tuple[str, str]] = []
+    for path in args.tm:
+        memory_pairs += [
+            (s.text, t.text) for _, s, t in load_tmx(path).pairs(source_lang, target_lang) if s.text and t.text
+        ]
+    if args.tm and not memory_pairs:
+        warn(f"{', '.join(args.tm)}: no {source_lang}-{target_lang} pairs to learn from; aligning without them")
+    source_sentences = [s for p in source_paragraphs for s in p]
+    target_sentences = [t for p in target_paragraphs for t in p]
+    model = estimate_model(
+        source_sentences, target_sentences, source_lang=source_lang, target_lang=target_lang, memory_pairs=memory_pairs
     )
+    pairs = align_paragraphs(source_paragraphs, target_paragraphs, model=model)
+    unrelated = looks_unrelated(source_sentences, target_sentences, model=model)
     memory = pairs_to_memory(
         pairs,
         source_lang=source_lang,
         target_lang=target_lang,
-        threshold=args.threshold,
+        # Nothing is confirmed when the documents do not look like translations of each other.
+        threshold=math.inf if unrelated else args.threshold,
         keep_unpaired=args.keep_unpaired,
     )
     write_tmx(args.output, memory)
@@ -296,6 +349,12 @@ def cmd_align(args: argparse.Namespace) -> int:
         f"{unpaired:,} sentences without a partner)",
         file=sys.stderr,
     )
+    if unrelated:
+        warn(
+            f"{args.target}: does not look like a translation of {args.source} (its sentences fit no better "
+            "in their order than shuffled); every unit is draft"
+        )
+        return EXIT_CHECK_FAILED
     return EXIT_OK
 
 
