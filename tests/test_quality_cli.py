@@ -16,7 +16,7 @@ from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.formats.xliff import write_xliff
 from tmkit.memory.model import Prop, Segment
-from tmkit.quality.qa import QaPair, check_pairs, select_checks
+from tmkit.quality.qa import CHECKS, QaPair, check_pairs, select_checks
 from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT, qa_report, score_report
 from tmkit.quality.reports.github import Annotation, render_annotations
 from tmkit.quality.scoring import score_corpus
@@ -600,4 +600,4 @@ def test_qa_usage_errors(tmp_path: Path) -> None:
     code, out, err = run_cli("qa", TMX, "--ignore", "*")
     assert_usage_error(code, err, "no check to run")
     code, out, _ = run_cli("qa", "--list-checks")
-    assert code == 0 and len(out.splitlines()) == 16 and out.startswith("number-mismatch  ")
+    assert code == 0 and len(out.splitlines()) == len(CHECKS) and out.startswith("number-mismatch  ")

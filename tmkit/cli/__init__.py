@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from tmkit import __version__
-from tmkit.cli import document_commands, edit_command, match_commands, quality_commands, tm_commands
+from tmkit.cli import document_commands, edit_command, match_commands, quality_commands, term_commands, tm_commands
 from tmkit.cli.common import EXIT_USAGE, error, run_handler
 
 
@@ -34,7 +34,9 @@ class _CommandParser(_Parser):
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
         # parse_known_intermixed_args calls parse_known_args itself (twice): those inner calls parse plainly.
-        if self._intermixing:
+        # A group of subcommands (`tmkit term …`) parses plainly too (argparse cannot intermix one); its
+        # subcommands intermix.
+        if self._intermixing or self._subparsers is not None:
             return super().parse_known_args(args, namespace)
         self._intermixing = True
         try:
@@ -55,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     quality_commands.register(commands)
     edit_command.register(commands)
     document_commands.register(commands)
+    term_commands.register(commands)
     return parser
 
 

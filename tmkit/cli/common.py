@@ -69,6 +69,7 @@ PARAMETER_FLAGS = {
     "until": "--until",
     "level": "--level",
     "repair": "--repair",
+    "terms": "--terms",
 }
 
 

@@ -175,6 +175,13 @@ def register(commands: Any) -> None:
         default=DEFAULT_FAIL_ON.value,
         help="the severity that fails the run (default: %(default)s)",
     )
+    p.add_argument(
+        "--terms",
+        action="append",
+        default=[],
+        metavar="TERMBASE",
+        help="a termbase (TBX, CSV/TSV, OmegaT glossary) for the term-missing and term-forbidden checks (repeatable)",
+    )
     p.add_argument("--list-checks", action="store_true", help="list the checks with their ids and severities")
     _add_report_options(p)
     p.set_defaults(handler=cmd_qa)
@@ -437,6 +444,7 @@ def cmd_qa(args: argparse.Namespace) -> int:
         select=args.select,
         ignore=args.ignore,
         fail_on=args.fail_on,
+        terms=args.terms,
     )
     run = qa_report.QaRun.of(outcome)
     _emit(lambda kind, room: qa_report.render(run, kind, summary_limit=room), _stdout_format(args), reports)

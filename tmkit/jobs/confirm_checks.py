@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tmkit.memory.model import Segment
 from tmkit.quality.defaults import Severity
 from tmkit.quality.qa import CHECKS, Check, check_pair
+
+if TYPE_CHECKING:
+    from tmkit.terms.model import Termbase
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +36,12 @@ def check_segment(
     source_segment: Segment | None = None,
     target_segment: Segment | None = None,
     checks: Sequence[Check] = CHECKS,
+    terms: Termbase | None = None,
 ) -> list[SegmentFinding]:
     """The findings of `tmkit qa`'s per-segment checks (numbers by value, tags, untranslated text, end punctuation,
     bidi controls, …) for one translation, errors first; the checks that compare a whole file (consistency) do not
-    apply to one segment."""
+    apply to one segment. With a termbase as ``terms`` (the editor's `--terms`), term-missing and term-forbidden
+    run too."""
     severity = {check.id: check.severity for check in checks}
     found = [
         SegmentFinding(check, severity[check], message)
@@ -47,6 +53,7 @@ def check_segment(
             checks=checks,
             source_segment=source_segment,
             target_segment=target_segment,
+            terms=terms,
         )
     ]
     return sorted(found, key=lambda finding: -finding.severity.rank)

@@ -7,6 +7,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tmkit.errors import TmkitError
 from tmkit.memory.langtags import is_arabic_language
@@ -15,6 +16,9 @@ from tmkit.quality.defaults import DEFAULT_FAIL_ON, Severity
 from tmkit.text.normalize import Normalizer
 from tmkit.text.numbers import NumberReading, compare_numbers
 from tmkit.text.scripts import ARABIC_DIGIT_CLASS, ARABIC_LETTER_CLASS, HARAKAT_CLASS, TATWEEL, has_arabic
+
+if TYPE_CHECKING:
+    from tmkit.terms.model import Termbase
 
 
 class QaError(TmkitError, ValueError):
@@ -65,6 +69,13 @@ CHECKS: tuple[Check, ...] = (
     Check("tatweel", Severity.WARNING, "tatweel (kashida, U+0640) stretching words in the target"),
     Check("inconsistent-target", Severity.WARNING, "the same source is translated differently elsewhere"),
     Check("inconsistent-source", Severity.WARNING, "different sources are translated identically"),
+    Check(
+        "term-missing",
+        Severity.WARNING,
+        "a source term of the termbase (--terms) whose approved translation is not in the target "
+        "(Arabic matched with its clitics, harakat and hamza forms)",
+    ),
+    Check("term-forbidden", Severity.ERROR, "the target uses a term the termbase (--terms) forbids"),
 )
 CHECK_IDS = tuple(c.id for c in CHECKS)
 _CHECKS_BY_ID = {c.id: c for c in CHECKS}
@@ -555,8 +566,10 @@ def check_pair(
     checks: Sequence[Check] = CHECKS,
     source_segment: Segment | None = None,
     target_segment: Segment | None = None,
+    terms: Termbase | None = None,
 ) -> list[tuple[str, str]]:
-    """The problems of one translation, as (check id, message), for the per-segment checks among ``checks``."""
+    """The problems of one translation, as (check id, message), for the per-segment checks among ``checks``;
+    the term checks run when a termbase is given as ``terms``."""
     wanted = {c.id for c in checks}
     found: list[tuple[str, str]] = []
 
@@ -595,6 +608,11 @@ def check_pair(
             add(check, message)
     add("bidi-control", _check_bidi(target))
     add("tatweel", _check_tatweel(target))
+    if terms is not None and wanted & {"term-missing", "term-forbidden"}:
+        from tmkit.terms.checks import term_problems
+
+        for check, message in term_problems(terms, source, target, source_lang=source_lang, target_lang=target_lang):
+            add(check, message)
     return found
 
 
@@ -654,8 +672,11 @@ def check_pairs(
     source_lang: str = "ar",
     target_lang: str = "en",
     checks: Sequence[Check] | None = None,
+    terms: Termbase | None = None,
 ) -> QaResult:
-    """Run ``checks`` (all by default; see `select_checks`) over translation pairs; findings in input order."""
+    """Run ``checks`` (all by default; see `select_checks`) over translation pairs; findings in input order.
+
+    The term checks need a termbase, ``terms``; without one they find nothing."""
     chosen = tuple(checks) if checks is not None else CHECKS
     wanted = {c.id for c in chosen}
     items = list(pairs)
@@ -669,6 +690,7 @@ def check_pairs(
             checks=chosen,
             source_segment=pair.source_segment,
             target_segment=pair.target_segment,
+            terms=terms,
         ):
             per_pair[index].append(_finding(check, message, pair))
     if wanted & {"inconsistent-target", "inconsistent-source"}:

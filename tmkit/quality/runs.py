@@ -328,6 +328,7 @@ def run_qa(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
     fail_on: Severity | str = DEFAULT_FAIL_ON,
+    terms: Sequence[str] = (),
 ) -> QaOutcome:
     """Run the QA checks over the translations of a test set.
 
@@ -335,10 +336,16 @@ def run_qa(
     ``source_path`` with its translations ``target_path`` line by line; ``hypothesis`` (a file)
     or ``hypothesis_prop`` (a prop of the input TMX) checks a system's output instead of the
     targets. ``select`` and ``ignore`` choose the checks (ids or patterns, see `select_checks`);
-    findings at ``fail_on`` or worse fail the job.
+    findings at ``fail_on`` or worse fail the job. ``terms`` are termbase files (TBX, CSV/TSV, OmegaT
+    glossaries) for the `term-missing` and `term-forbidden` checks.
     """
     started = time.perf_counter()
     checks = select_checks(select, ignore)
+    if not terms:  # the term checks have nothing to check without a termbase: they are not run (nor counted)
+        without_terms = tuple(c for c in checks if c.id not in ("term-missing", "term-forbidden"))
+        if checks and not without_terms:
+            raise ParameterError("the term checks need a termbase: give {terms}")
+        checks = without_terms
     if not checks:
         raise ParameterError("{select}/{ignore} leave no check to run")
     severity = _severity(fail_on)
@@ -359,8 +366,17 @@ def run_qa(
             "column, or text files as {source_path} and {target_path}",
             path=inputs[0],
         )
+    termbase = None
+    if terms:
+        from tmkit.terms.files import load_termbases
+
+        termbase = load_termbases(list(terms), source_lang=evalset.source_lang, target_lang=evalset.target_lang)
     result = check_pairs(
-        qa_pairs(evalset), source_lang=evalset.source_lang, target_lang=evalset.target_lang, checks=checks
+        qa_pairs(evalset),
+        source_lang=evalset.source_lang,
+        target_lang=evalset.target_lang,
+        checks=checks,
+        terms=termbase,
     )
     return QaOutcome(
         result=result,

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tmkit.terms.recognize import arabic_normalizer, normalizer_for, split_words
+from tmkit.terms.recognize import Word, arabic_normalizer, normalizer_for, split_words
 
 #: The longest n-gram proposed, in words.
 MAX_NGRAM = 4
@@ -68,24 +68,20 @@ class Candidate:
         }
 
 
-def _canonical(forms: frozenset[str], key: str) -> str:
-    """The word's form for counting: Arabic without its proclitics and article (the shortest prefix-free form)."""
-    stems = [f for f in forms if key.endswith(f)]
-    return min(stems, key=len) if stems else key
-
-
-def _ngrams(text: str, lang: str, surfaces: dict[tuple[str, ...], Counter[str]], max_n: int) -> set[tuple[str, ...]]:
-    words = split_words(text, normalizer_for(lang))
-    keys = [_canonical(w.forms, w.key) for w in words]
+def _ngrams(
+    words: list[Word], text: str, canonical: list[str], surfaces: dict[tuple[str, ...], Counter[str]], max_n: int
+) -> set[tuple[str, ...]]:
     found: set[tuple[str, ...]] = set()
     for start in range(len(words)):
+        if _weak(words[start].key):
+            continue
         for size in range(1, max_n + 1):
             end = start + size
             if end > len(words):
                 break
-            gram = tuple(keys[start:end])
-            if _weak(words[start].key) or _weak(words[end - 1].key):
+            if _weak(words[end - 1].key):
                 continue
+            gram = tuple(canonical[start:end])
             found.add(gram)
             surfaces[gram][text[words[start].start : words[end - 1].end]] += 1
     return found
@@ -124,11 +120,22 @@ def extract_candidates(
     """Candidate term pairs from aligned (source, target) texts, best first (Dice, then how often together)."""
     source_surfaces: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     target_surfaces: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    source_norm, target_norm = normalizer_for(source_lang), normalizer_for(target_lang)
+    texts = [
+        (source, target, split_words(source, source_norm), split_words(target, target_norm)) for source, target in pairs
+    ]
+    # A word is counted as the one of its forms the memory has most often (ties: the shorter), so that
+    # للجنة counts as لجنة (ل + لجنة), not as جنة (لل + جنة), the reading the memory never confirms.
+    form_counts: Counter[str] = Counter(f for _, _, s, t in texts for w in (*s, *t) for f in w.forms)
+
+    def canonical(words: list[Word]) -> list[str]:
+        return [max(w.forms, key=lambda f: (form_counts[f], -len(f), f)) for w in words]
+
     source_units: list[set[tuple[str, ...]]] = []
     target_units: list[set[tuple[str, ...]]] = []
-    for source, target in pairs:
-        source_units.append(_ngrams(source, source_lang, source_surfaces, max_ngram))
-        target_units.append(_ngrams(target, target_lang, target_surfaces, max_ngram))
+    for source, target, source_words, target_words in texts:
+        source_units.append(_ngrams(source_words, source, canonical(source_words), source_surfaces, max_ngram))
+        target_units.append(_ngrams(target_words, target, canonical(target_words), target_surfaces, max_ngram))
     source_counts = _frequent(source_units, min_count)
     target_counts = _frequent(target_units, min_count)
     together: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)

@@ -1,7 +1,7 @@
 """Term recognition in a segment: every termbase term found word by word, Arabic with clitics, English with plurals.
 
 A text and the terms are cut into words the same way and each word normalized (`ar-v1` with the
-yeh, teh marbuta and hamza folds for Arabic, `en-v1` for English). A text word then stands for a
+yeh and hamza folds for Arabic, `en-v1` for English). A text word then stands for a
 few *candidate forms*, and a term matches where each of its words is a candidate form of the
 text word in its place:
 
@@ -9,7 +9,9 @@ text word in its place:
   preposition (ب ك ل), then the article (ال), or لل (ل + ال) — each left with at least
   `MIN_ARABIC_STEM` letters; and, for stems of at least `MIN_ARABIC_SUFFIX_STEM` letters, without a
   dual or sound plural ending (ان ين ون ات, with ت restored to ة: لجنتين → لجنة). A term word is
-  indexed with and without its own article, so `باللجنة` finds `لجنة` and `اللجنة`.
+  indexed with and without its own article, so `باللجنة` finds `لجنة` and `اللجنة`. A final ه is
+  read as ة (as web texts often write it) only after the article: `الدوره` is `الدورة`, but
+  `بدوره` ("in his turn", ب + دور + ه) is not `دورة`.
 - English: the word case-folded, without a possessive `'s`, and with a plural ending folded
   (`-ies` → `-y`, `-es`, `-s`, never `-ss`), each left with at least `MIN_ENGLISH_STEM` letters.
 
@@ -53,7 +55,7 @@ _ARABIC_ENDINGS = ("ان", "ين", "ون", "ات")
 
 def arabic_normalizer() -> Normalizer:
     """The normalizer Arabic terms and texts are compared with."""
-    return Normalizer("ar", fold_yeh=True, fold_teh_marbuta=True, fold_hamza=True)
+    return Normalizer("ar", fold_yeh=True, fold_hamza=True)
 
 
 def normalizer_for(lang: str) -> Normalizer:
@@ -76,13 +78,15 @@ def arabic_forms(word: str) -> list[str]:
         forms.append(base)
         if base.startswith(_ARTICLE) and len(base) - 2 >= MIN_ARABIC_STEM:
             forms.append(base[2:])
+            if base.endswith("ه"):  # with the article a final ه cannot be the pronoun: it is ة
+                forms += [base[:-1] + "ة", base[2:-1] + "ة"]
     for base in list(forms):
         for ending in _ARABIC_ENDINGS:
             stem = base[: -len(ending)]
             if base.endswith(ending) and len(stem) >= MIN_ARABIC_SUFFIX_STEM:
                 forms.append(stem)
                 if stem.endswith("ت"):
-                    forms.append(stem[:-1] + "ه")  # ة, folded: لجنتين → لجنه
+                    forms.append(stem[:-1] + "ة")  # لجنتين → لجنة
     return list(dict.fromkeys(forms))
 
 
@@ -202,7 +206,7 @@ class TermRecognizer:
 
     @property
     def signature(self) -> str:
-        """The normalization terms and texts are compared under (`ar-v1+yeh+teh+hamza`)."""
+        """The normalization terms and texts are compared under (`ar-v1+yeh+hamza`)."""
         return self.normalizer.signature
 
     def __len__(self) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +28,8 @@ from tmkit.terms.model import Concept, Term, Termbase, TermStatus
 
 #: Characters an OmegaT glossary field cannot hold (they end the field or the line).
 _GLOSSARY_SEPARATORS = "\t\n\r"
+#: A language column's name: a language tag whose language is a two- or three-letter code (not "English").
+_LANGUAGE_COLUMN_RE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 _TERM_FIELDS = ("status", "pos", "note", "definition", "source", "created", "modified", "langdef")
 _CONCEPT_FIELDS = ("id", "subject", "definition", "note")
 
@@ -161,7 +164,7 @@ def parse_table(text: str, *, delimiter: str = ",", path: str = "<table>") -> Ta
         lang, _, part = name.partition(":")
         if name.lower() in _CONCEPT_FIELDS:
             columns.append(("", name.lower()))
-        elif is_valid_tag(lang) and (not part or part.lower() in _TERM_FIELDS):
+        elif _LANGUAGE_COLUMN_RE.fullmatch(lang) and is_valid_tag(lang) and (not part or part.lower() in _TERM_FIELDS):
             columns.append((lang, part.lower() or None))
         else:
             raise InputError(
@@ -170,14 +173,15 @@ def parse_table(text: str, *, delimiter: str = ",", path: str = "<table>") -> Ta
                 path=path,
                 line=1,
             )
-    if not any(lang and part is None for lang, part in columns):
-        raise InputError("the header names no language column (such as ar, en)", path=path, line=1)
+    has_languages = any(lang and part is None for lang, part in columns)
     read = TableRead(Termbase())
     by_id: dict[str, Concept] = {}
     for row in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
+        if not has_languages:
+            raise InputError("the header names no language column (such as ar, en)", path=path, line=1)
         if len(row) > len(columns):
             raise InputError(f"{len(row)} fields where the header has {len(columns)}", path=path, line=line)
         values = dict(zip(columns, row, strict=False))
@@ -223,8 +227,9 @@ def parse_table(text: str, *, delimiter: str = ",", path: str = "<table>") -> Ta
                     modified=_parse_date(modified, path, line) if modified else None,
                 )
             )
-    if not read.termbase.concepts:
-        read.skipped.append((1, "no terms below the header"))
+    for concept in read.termbase.concepts:  # a row holds one term per language: the terms of one language go together
+        order = list(dict.fromkeys(t.lang for t in concept.terms))
+        concept.terms.sort(key=lambda t: order.index(t.lang))
     read.termbase.changed()
     return read
 

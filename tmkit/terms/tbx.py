@@ -100,7 +100,8 @@ def parse_tbx(data: bytes, *, path: str = "<tbx>") -> TbxRead:
     for child in root:
         if _local(child) in ("martifHeader", "tbxHeader"):
             texts += [_text(p) for p in child.iter() if _local(p) == "p" and _parent_local(p) == "sourceDesc"]
-    read.termbase.description = "\n".join(texts) if texts else None
+    # An empty description is written as one empty <p/> (TBX requires one): both read as none.
+    read.termbase.description = "\n".join(texts) or None
     entry_name = "termEntry" if version == 2 else "conceptEntry"
     for entry in root.iter():
         if _local(entry) == entry_name:
@@ -251,7 +252,10 @@ def dumps_tbx(termbase: Termbase, *, version: int = 2) -> bytes:
     def sub(parent: Any, name: str, text: str | None = None, **attrs: str) -> Any:
         elem = etree.SubElement(parent, ns + name, attrs)
         if text is not None:
-            elem.text = text
+            try:
+                elem.text = text
+            except ValueError:
+                raise InputError(f"cannot write TBX: {text[:40]!r} holds a character XML cannot hold") from None
         return elem
 
     if version == 3:
@@ -262,8 +266,8 @@ def dumps_tbx(termbase: Termbase, *, version: int = 2) -> bytes:
         root.set(XML_LANG, termbase.lang)
     header = sub(root, "martifHeader" if version == 2 else "tbxHeader")
     source_desc = sub(sub(header, "fileDesc"), "sourceDesc")
-    for line in (termbase.description or "").split("\n") if termbase.description is not None else ["tmkit"]:
-        sub(source_desc, "p", line)
+    for line in (termbase.description or "").split("\n"):
+        sub(source_desc, "p", line or None)
     body = sub(sub(root, "text"), "body")
     for concept in termbase.concepts:
         entry = sub(body, "termEntry" if version == 2 else "conceptEntry", id=concept.id)
@@ -284,7 +288,8 @@ def dumps_tbx(termbase: Termbase, *, version: int = 2) -> bytes:
             for term in (t for t in concept.terms if t.lang == lang):
                 _write_term(sub, sub(lang_set, "tig" if version == 2 else "termSec"), term)
     try:
-        return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+        body_bytes = bytes(etree.tostring(root, encoding="UTF-8", pretty_print=True))
+        return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body_bytes.rstrip(b"\n") + b"\n"
     except ValueError as exc:
         raise InputError(f"cannot write TBX: {exc}") from None
 
