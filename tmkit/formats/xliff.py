@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
+from urllib.parse import quote, unquote
 
 from lxml import etree
 
@@ -35,7 +37,10 @@ MDA_META = f"{{{MDA_NS}}}meta"
 TMKIT_NS = "urn:tmkit"
 #: The status under a rejection (XLIFF has no place for both), as an extension attribute.
 STATUS_ATTR = f"{{{TMKIT_NS}}}status"
+#: A 2.x unit's tuid when it is not an NMTOKEN (which a 2.x unit id must be).
+TUID_ATTR = f"{{{TMKIT_NS}}}tuid"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 #: A 2.x code's content as TMX inline markup, when it has sub-flows that 2.x's flat data cannot hold.
 CODE_MARKUP_ATTR_NAME = "tmkit:code"
 CODE_MARKUP_ATTR = f"{{{TMKIT_NS}}}code"
@@ -139,51 +144,249 @@ def _flat(content: tuple[Content, ...]) -> str:
 
 _POS_12 = {"begin": "open", "end": "close"}
 _POS_TMX = {"open": "begin", "close": "end"}
+_ASSOC_12 = {"p": "preceding", "f": "following", "b": "both"}
+_ASSOC_TMX = {value: key for key, value in _ASSOC_12.items()}
 
 
-def _inline_12(parent: Any, parts: tuple[Content, ...], ns: str, counter: list[int]) -> None:
-    """TMX inline content as XLIFF 1.2 inline elements (bpt/ept/ph/it keep their names; hi → mrk)."""
+# XLIFF 1.2 strict allows no attribute outside its own on any element (its wildcards want a schema
+# for the namespace), so everything TMX has that 1.2 names otherwise is put in 1.2's own terms:
+# the codes' `type` in `ctype` (or `mtype`), a `ut` as a `ph` with its own ctype, ids tmkit made up
+# with a prefix, a bpt's `x` in its `id` (its `i` is the `rid`).
+_DELIMITER_CTYPES = frozenset({"bold", "italic", "underlined", "link"})
+_PLACEHOLDER_CTYPES = frozenset({"image", "pb", "lb"})
+_MTYPES = frozenset(
+    [
+        "abbrev",
+        "abbreviated-form",
+        "abbreviation",
+        "acronym",
+        "appellation",
+        "collocation",
+        "common-name",
+        "datetime",
+        "equation",
+        "expanded-form",
+        "formula",
+        "head-term",
+        "initialism",
+        "international-scientific-term",
+        "internationalism",
+        "logical-expression",
+        "materials-management-unit",
+        "name",
+        "near-synonym",
+        "part-number",
+        "phrase",
+        "phraseological-unit",
+        "protected",
+        "romanized-form",
+        "seg",
+        "set-phrase",
+        "short-form",
+        "sku",
+        "standard-text",
+        "symbol",
+        "synonym",
+        "synonymous-phrase",
+        "term",
+        "transcribed-form",
+        "transliterated-form",
+        "truncated-term",
+        "variant",
+    ]
+)
+_DATATYPES = frozenset(
+    [
+        "asp",
+        "c",
+        "cdf",
+        "cfm",
+        "cpp",
+        "csharp",
+        "cstring",
+        "csv",
+        "database",
+        "documentfooter",
+        "documentheader",
+        "filedialog",
+        "form",
+        "html",
+        "htmlbody",
+        "ini",
+        "interleaf",
+        "javaclass",
+        "javapropertyresourcebundle",
+        "javalistresourcebundle",
+        "javascript",
+        "jscript",
+        "layout",
+        "lisp",
+        "margin",
+        "menufile",
+        "messagefile",
+        "mif",
+        "mimetype",
+        "mo",
+        "msglib",
+        "pagefooter",
+        "pageheader",
+        "parameters",
+        "pascal",
+        "php",
+        "plaintext",
+        "po",
+        "report",
+        "resources",
+        "resx",
+        "rtf",
+        "sgml",
+        "sgmldtd",
+        "svg",
+        "vbscript",
+        "warning",
+        "winres",
+        "xhtml",
+        "xml",
+        "xmldtd",
+        "xsl",
+        "xul",
+    ]
+)
+_STATES_12 = frozenset(_FROM_12)
+#: 1.2 states of a target that holds no translation yet.
+UNTRANSLATED_STATES_12 = frozenset({"new", "needs-translation"})
+#: 1.2's name for a TMX code type where the two differ.
+_TMX_TO_12_TYPE = {"ulined": "underlined"}
+_12_TO_TMX_TYPE = {value: key for key, value in _TMX_TO_12_TYPE.items()}
+#: A TMX value 1.2 has no name for, kept as an `x-` extension value (the value percent-encoded).
+TYPE_EXTENSION = "x-tmkit-type-"
+DATATYPE_EXTENSION = "x-tmkit-datatype-"
+#: The ctype of a `ph` that was a TMX `ut`, and the mtype of a `hi` without a type.
+UT_CTYPE = "x-tmkit-ut"
+HI_MTYPE = "x-tmkit-hi"
+#: The mtype of a marker for any other element (its name, then its attributes as a query): `x-tmkit-el:hi?x=3`.
+MARKER_MTYPE_PREFIX = "x-tmkit-el:"
+#: Ids tmkit makes up for codes without one (TMX ph/it/ut need no `x`), numbered per source and target
+#: so that the n-th such code has the same id in both.
+AUTO_ID_PREFIX = "tmkit-auto-"
+#: A 1.2 context holding a tmkit prop has this context-type, followed by the prop's type (percent-encoded).
+PROP_CONTEXT_PREFIX = "x-tmkit-prop:"
+_EXTENSION_RE = re.compile(r"x-\S+\Z")
+_NMTOKEN_RE = re.compile(r"[\w.:-]+\Z")
+
+
+def _extension_value(value: str, allowed: frozenset[str], prefix: str, renamed: dict[str, str] | None = None) -> str:
+    """``value`` as a valid 1.2 enumerated value that reads back as ``value`` (``renamed``: TMX → 1.2 names)."""
+    renamed = renamed or {}
+    candidate = renamed.get(value, value)
+    back = {v: k for k, v in renamed.items()}.get(candidate, candidate)
+    if (candidate in allowed or _EXTENSION_RE.match(candidate)) and not candidate.startswith(prefix) and back == value:
+        return candidate
+    return prefix + quote(value, safe="")
+
+
+def _tmx_value(value: str, prefix: str, from_12: dict[str, str]) -> str:
+    if value.startswith(prefix):
+        return unquote(value[len(prefix) :])
+    return from_12.get(value, value)
+
+
+def _ctype(tmx_type: str, allowed: frozenset[str]) -> str:
+    return _extension_value(tmx_type, allowed, TYPE_EXTENSION, _TMX_TO_12_TYPE)
+
+
+def _type_of_ctype(ctype: str) -> str:
+    return _tmx_value(ctype, TYPE_EXTENSION, _12_TO_TMX_TYPE)
+
+
+def _auto_id(counter: list[int]) -> str:
+    counter[0] += 1
+    return f"{AUTO_ID_PREFIX}{counter[0]}"
+
+
+def _inline_12(parent: Any, parts: tuple[Content, ...], ns: str, counter: list[int], *, in_code: bool = False) -> None:
+    """TMX inline content as XLIFF 1.2 inline elements (bpt/ept/ph/it keep their names; ut → ph, hi → mrk)."""
     for part in parts:
         if isinstance(part, str):
             _append_text(parent, part)
             continue
-        attrs = dict(part.attrs)
+        tmx_type = part.get("type")
         if part.tag in ("bpt", "ept", "ph", "it", "ut"):
-            tag = "ph" if part.tag == "ut" else part.tag
-            child = etree.SubElement(parent, f"{{{ns}}}{tag}")
-            key = attrs.pop("i", None) or attrs.pop("x", None)
-            if key is None:
-                counter[0] += 1
-                key = f"g{counter[0]}"
-                child.set(f"{{{TMKIT_NS}}}id", "generated")
-            elif part.tag in ("bpt", "ept") and "x" in attrs:
-                child.set(f"{{{TMKIT_NS}}}x", attrs.pop("x"))
-            elif part.tag in ("ph", "it") and "i" in attrs:
-                child.set(f"{{{TMKIT_NS}}}i", attrs.pop("i"))
-            child.set("id", key)
+            child = etree.SubElement(parent, f"{{{ns}}}{'ph' if part.tag == 'ut' else part.tag}")
+            i, x = part.get("i"), part.get("x")
+            if part.tag in ("bpt", "ept"):
+                # The pair is linked by rid (TMX's i); a bpt's TMX x, if any, is its id.
+                child.set("id", f"x{x}" if x is not None and part.tag == "bpt" else (i or _auto_id(counter)))
+                if i is not None:
+                    child.set("rid", i)
+            else:
+                child.set("id", x if x is not None else _auto_id(counter))
+            if part.tag == "it":
+                child.set("pos", _POS_12.get(part.get("pos") or "begin", "open"))
+            if part.tag == "ph" and part.get("assoc") in _ASSOC_12:
+                child.set("assoc", _ASSOC_12[part.get("assoc") or ""])
             if part.tag == "ut":
-                child.set(f"{{{TMKIT_NS}}}tag", "ut")
-            if "pos" in attrs:
-                child.set("pos", _POS_12.get(attrs.pop("pos"), "open"))
-            if "type" in attrs:
-                child.set("ctype", attrs.pop("type"))
-            for key_, value in attrs.items():
-                if ":" not in key_ and "{" not in key_:
-                    child.set(f"{{{TMKIT_NS}}}{key_}", value)
-            _inline_12(child, part.content, ns, counter)
-        elif part.tag == "sub":
+                child.set("ctype", UT_CTYPE)
+            elif tmx_type and part.tag != "ept":
+                child.set("ctype", _ctype(tmx_type, _PLACEHOLDER_CTYPES if part.tag == "ph" else _DELIMITER_CTYPES))
+            _inline_12(child, part.content, ns, counter, in_code=True)
+        elif part.tag == "sub" and in_code:
             child = etree.SubElement(parent, f"{{{ns}}}sub")
-            # TMX's type and datatype of a sub-flow are kept, in their order, as tmkit attributes.
-            for key_, value in attrs.items():
-                if ":" not in key_ and "{" not in key_:
-                    child.set(f"{{{TMKIT_NS}}}{key_}", value)
-            _inline_12(child, part.content, ns, counter)
-        else:  # hi and foreign wrappers: translatable text in a marker
-            child = etree.SubElement(parent, f"{{{ns}}}mrk", mtype=attrs.get("type") or "x-tmkit-hi")
-            _inline_12(child, part.content, ns, counter)
+            datatype = part.get("datatype")
+            if datatype:
+                child.set("datatype", _extension_value(datatype, _DATATYPES, DATATYPE_EXTENSION))
+            if tmx_type:
+                child.set("ctype", _ctype(tmx_type, _DELIMITER_CTYPES))
+            _inline_12(child, part.content, ns, counter, in_code=True)
+        else:  # hi, a sub-flow outside a code and foreign wrappers: translatable text in a marker
+            child = etree.SubElement(parent, f"{{{ns}}}mrk", mtype=_mtype(part))
+            _inline_12(child, part.content, ns, counter, in_code=in_code)
 
 
-def _inline_2(parent: Any, parts: tuple[Content, ...], data: dict[str, str], counter: list[int]) -> None:
+def _mtype(part: Inline) -> str:
+    """The 1.2 mtype of a marker standing for ``part``: a hi's type when 1.2 knows it, else tmkit's own."""
+    if part.tag == "hi" and not part.attrs:
+        return HI_MTYPE
+    if part.tag == "hi" and len(part.attrs) == 1 and part.get("type") in _MTYPES:
+        return part.get("type") or HI_MTYPE
+    # The element and its attributes, in their order, percent-encoded in an x- value.
+    query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in part.attrs)
+    return f"{MARKER_MTYPE_PREFIX}{quote(part.tag, safe='')}" + (f"?{query}" if query else "")
+
+
+def _marker_from_mtype(mtype: str | None) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The TMX element and attributes of a 1.2 marker (an mtype tmkit did not write is a hi's type)."""
+    if mtype is None or mtype == HI_MTYPE:
+        return "hi", ()
+    if not mtype.startswith(MARKER_MTYPE_PREFIX):
+        return "hi", (("type", _tmx_value(mtype, TYPE_EXTENSION, {})),)
+    tag, _, query = mtype[len(MARKER_MTYPE_PREFIX) :].partition("?")
+    attrs = tuple((unquote(k), unquote(v)) for k, _, v in (item.partition("=") for item in query.split("&") if item))
+    return unquote(tag), attrs
+
+
+class _Ids2:
+    """The ids of one XLIFF 2 source or target: a code's TMX i/x when free, else a made-up one."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+        self.generated = 0
+        #: The id each TMX pair's bpt got, for its ept's startRef.
+        self.pairs: dict[str, str] = {}
+
+    def take(self, key: str | None) -> str:
+        if key is not None and _NMTOKEN_RE.match(key) and key not in self.used:
+            self.used.add(key)
+            return key
+        while True:
+            self.generated += 1
+            candidate = f"{AUTO_ID_PREFIX}{self.generated}"
+            if candidate not in self.used:
+                self.used.add(candidate)
+                return candidate
+
+
+def _inline_2(parent: Any, parts: tuple[Content, ...], data: dict[str, str], ids: _Ids2) -> None:
     """TMX inline content as XLIFF 2 sc/ec/ph (native codes go to originalData)."""
     ns = XLIFF2_NS
     for part in parts:
@@ -191,33 +394,52 @@ def _inline_2(parent: Any, parts: tuple[Content, ...], data: dict[str, str], cou
             _append_text(parent, part)
             continue
         if not part.is_code:
-            if part.tag == "sub":  # a sub-flow outside a code (not valid TMX): its text at least is kept
-                _inline_2(parent, part.content, data, counter)
+            if part.tag == "sub":
+                # A sub-flow outside a code (not valid TMX, but read): kept whole as TMX markup on an
+                # empty marker, so its text neither joins the sentence nor is lost.
+                child = etree.SubElement(parent, f"{{{ns}}}mrk", id=ids.take(None), type="tmkit:sub")
+                child.set(CODE_MARKUP_ATTR, segment_to_xml(Segment((part,))))
                 continue
-            child = etree.SubElement(parent, f"{{{ns}}}mrk", id=f"m{len(data) + counter[0] + 1}")
-            counter[0] += 1
-            child.set("type", "tmkit:hi")
-            _inline_2(child, part.content, data, counter)
+            child = etree.SubElement(parent, f"{{{ns}}}mrk", id=ids.take(None), type="tmkit:hi")
+            for name, value in part.attrs:  # hi's own attributes (2.x has no place for them), in their order
+                if _NMTOKEN_RE.match(name) and ":" not in name:
+                    child.set(f"{{{TMKIT_NS}}}{name}", value)
+            if part.tag != "hi":
+                child.set(f"{{{TMKIT_NS}}}tag", part.tag)
+            _inline_2(child, part.content, data, ids)
             continue
         native = _clean(_flat(part.content))
         data_id = f"d{len(data) + 1}"
         data[data_id] = native
-        key = part.get("i") or part.get("x")
-        if key is None:
-            counter[0] += 1
-            key = f"g{counter[0]}"
-        if part.tag == "bpt":
-            child = etree.SubElement(parent, f"{{{ns}}}sc", id=key, dataRef=data_id)
-        elif part.tag == "ept":
-            child = etree.SubElement(parent, f"{{{ns}}}ec", startRef=key, dataRef=data_id)
-        elif part.tag == "it":
-            tag = "ec" if part.get("pos") == "end" else "sc"
-            child = etree.SubElement(parent, f"{{{ns}}}{tag}", id=key, isolated="yes", dataRef=data_id)
+        key = part.get("i") if part.tag in ("bpt", "ept") else part.get("x")
+        if part.tag == "ept":
+            start_ref = ids.pairs.get(key, key) if key is not None else ids.take(None)
+            child = etree.SubElement(parent, f"{{{ns}}}ec", startRef=start_ref, dataRef=data_id)
+            if key is not None and start_ref != key:
+                child.set(f"{{{TMKIT_NS}}}i", key)
         else:
-            child = etree.SubElement(parent, f"{{{ns}}}ph", id=key, dataRef=data_id)
+            ident = ids.take(key)
+            if part.tag == "bpt":
+                child = etree.SubElement(parent, f"{{{ns}}}sc", id=ident, dataRef=data_id)
+                if key is not None:
+                    ids.pairs[key] = ident
+            elif part.tag == "it":
+                tag = "ec" if part.get("pos") == "end" else "sc"
+                child = etree.SubElement(parent, f"{{{ns}}}{tag}", id=ident, isolated="yes", dataRef=data_id)
+            else:
+                child = etree.SubElement(parent, f"{{{ns}}}ph", id=ident, dataRef=data_id)
+            if key is not None and ident != key:
+                child.set(f"{{{TMKIT_NS}}}{'i' if part.tag == 'bpt' else 'x'}", key)
+            if part.tag == "bpt" and part.get("x") is not None:
+                child.set(f"{{{TMKIT_NS}}}x", part.get("x") or "")
+        if part.tag == "ut":
+            child.set(f"{{{TMKIT_NS}}}tag", "ut")
         if part.get("type"):
             child.set("type", "fmt" if part.get("type") in ("bold", "italic", "ulined") else "other")
-            child.set("subType", f"tmkit:{part.get('type')}")
+            # subType is prefix:value with no space or colon in the value: the TMX type percent-encoded.
+            child.set("subType", f"tmkit:{quote(part.get('type') or '', safe='')}")
+        if part.tag == "ph" and part.get("assoc"):
+            child.set(f"{{{TMKIT_NS}}}assoc", part.get("assoc") or "")
         if any(isinstance(inner, Inline) for inner in part.content):
             # XLIFF 2 data is flat text, so a code's sub-flows (translatable text inside it) would be
             # lost: the code's TMX markup goes in an extension attribute for tmkit to read back.
@@ -232,9 +454,18 @@ def _props_of(unit: TranslationUnit) -> list[Prop]:
     return [p for p in unit.props if not p.type.startswith("x-tmkit-status") and p.type != "x-tmkit-rejected"]
 
 
+def _state_12(unit: TranslationUnit) -> tuple[str, bool]:
+    state, approved = status_to_xliff12(unit.status, rejected=unit.rejected)
+    label = unit.status_label
+    if label and not unit.rejected and (label in _STATES_12 or _EXTENSION_RE.match(label)):
+        state = label
+    return state, approved
+
+
 def build_xliff12(memory: Memory, *, source_lang: str, target_lang: str, original: str = "tmkit") -> Any:
+    """An XLIFF 1.2 document (valid against the OASIS strict schema) of the memory's pairs."""
     ns = XLIFF12_NS
-    root = etree.Element(f"{{{ns}}}xliff", nsmap={None: ns, "tmkit": TMKIT_NS}, version="1.2")
+    root = etree.Element(f"{{{ns}}}xliff", nsmap={None: ns}, version="1.2")
     file_el = etree.SubElement(
         root,
         f"{{{ns}}}file",
@@ -243,42 +474,56 @@ def build_xliff12(memory: Memory, *, source_lang: str, target_lang: str, origina
         **{"source-language": source_lang, "target-language": target_lang},
     )
     body = etree.SubElement(file_el, f"{{{ns}}}body")
-    counter = [0]
     for number, unit in enumerate(memory.units, 1):
         src = unit.variant(source_lang, region_fallback=True)
         tgt = unit.variant(target_lang, region_fallback=True)
         tu = etree.SubElement(body, f"{{{ns}}}trans-unit", id=_unit_id(unit, number))
+        # Segments keep their spaces as written; without this a conforming reader may collapse them.
+        # (On each unit: the schema gives trans-unit a default of "default", which would win over the file's.)
+        tu.set(XML_SPACE, "preserve")
         source = etree.SubElement(tu, f"{{{ns}}}source")
-        _inline_12(source, src.segment.content if src else (), ns, counter)
-        state, approved = status_to_xliff12(unit.status, rejected=unit.rejected)
-        if unit.status_label and not unit.rejected:
-            state = unit.status_label
+        _inline_12(source, src.segment.content if src else (), ns, [0])
+        state, approved = _state_12(unit)
         if approved:
             tu.set("approved", "yes")
+        # Every unit has a target: OmegaT translates the text of <target>, and offers only the units that have
+        # one, so an untranslated unit's target is a copy of its source marked new (read back as no translation).
+        target = etree.SubElement(tu, f"{{{ns}}}target")
         if tgt is not None and unit.status is not Status.NEW:
-            target = etree.SubElement(tu, f"{{{ns}}}target", state=state)
-            _inline_12(target, tgt.segment.content, ns, counter)
+            target.set("state", state)
+            _inline_12(target, tgt.segment.content, ns, [0])
             origin = unit_prop(unit, ORIGIN_PROP)
             if unit.status is Status.DRAFT and origin:
                 match = unit_prop(unit, MATCH_PROP)
                 exact = match is not None and match.replace(".", "", 1).isdigit() and float(match) >= 100
                 target.set("state-qualifier", "exact-match" if exact else "leveraged-tm")
+        else:
+            target.set("state", "new")
+            _inline_12(target, src.segment.content if src else (), ns, [0])
         props = _props_of(unit)
         if props:
-            group = etree.SubElement(tu, f"{{{ns}}}prop-group", name="tmkit")
+            # 1.2 strict has no prop-group: the props are contexts, each typed by its prop's type. (The group
+            # has no name: names are unique in a <file>.)
+            group = etree.SubElement(tu, f"{{{ns}}}context-group", purpose="information")
             for prop in props:
-                etree.SubElement(group, f"{{{ns}}}prop", **{"prop-type": prop.type}).text = _clean(prop.value)
+                context_type = PROP_CONTEXT_PREFIX + quote(prop.type, safe=":")
+                context = etree.SubElement(group, f"{{{ns}}}context", **{"context-type": context_type})
+                context.text = _clean(prop.value)
         if unit.rejected:
-            tu.set(STATUS_ATTR, unit.status.value)
-            etree.SubElement(tu, f"{{{ns}}}note", **{"from": "tmkit"}).text = REJECTED_MARK
+            note = etree.SubElement(tu, f"{{{ns}}}note", **{"from": "tmkit"})
+            note.text = f"{REJECTED_MARK} {unit.status.value}"
         for note in unit.notes:
-            etree.SubElement(tu, f"{{{ns}}}note").text = _clean(note.text)
+            note_el = etree.SubElement(tu, f"{{{ns}}}note")
+            if note.lang:
+                note_el.set(XML_LANG, note.lang)
+            note_el.text = _clean(note.text)
     return root
 
 
 def build_xliff2(
     memory: Memory, *, source_lang: str, target_lang: str, version: str = "2.1", original: str = "tmkit"
 ) -> Any:
+    """An XLIFF 2.x document (valid against the OASIS core and metadata schemas) of the memory's pairs."""
     ns = XLIFF2_NS
     root = etree.Element(
         f"{{{ns}}}xliff",
@@ -291,7 +536,12 @@ def build_xliff2(
     for number, unit in enumerate(memory.units, 1):
         src = unit.variant(source_lang, region_fallback=True)
         tgt = unit.variant(target_lang, region_fallback=True)
-        unit_el = etree.Element(f"{{{ns}}}unit", id=_unit_id(unit, number))
+        tuid = _unit_id(unit, number)
+        # A unit's id is an NMTOKEN in 2.x; a tuid that is not one is kept beside a made-up id.
+        unit_el = etree.Element(f"{{{ns}}}unit", id=tuid if _NMTOKEN_RE.match(tuid) else f"u{number}")
+        if unit_el.get("id") != tuid:
+            unit_el.set(TUID_ATTR, tuid)
+        unit_el.set(XML_SPACE, "preserve")
         if unit.rejected:
             unit_el.set(STATUS_ATTR, unit.status.value)
         props = _props_of(unit)
@@ -311,12 +561,11 @@ def build_xliff2(
         segment.set("state", state)
         if sub_state:
             segment.set("subState", sub_state)
-        counter = [0]
         source = etree.SubElement(segment, f"{{{ns}}}source")
-        _inline_2(source, src.segment.content if src else (), data, counter)
+        _inline_2(source, src.segment.content if src else (), data, _Ids2())
         if tgt is not None and unit.status is not Status.NEW:
             target = etree.SubElement(segment, f"{{{ns}}}target")
-            _inline_2(target, tgt.segment.content, data, counter)
+            _inline_2(target, tgt.segment.content, data, _Ids2())
         if data:
             for data_id, native in data.items():
                 etree.SubElement(original_data, f"{{{ns}}}data", id=data_id).text = native
@@ -363,7 +612,69 @@ def _local(elem: Any) -> str:
     return tag[tag.find("}") + 1 :]
 
 
-def _content_12(elem: Any, path: str) -> list[Content]:
+class _PairNumbers:
+    """TMX `i`s for 1.2 `g` pairs: one per (id, occurrence) in a unit, the same in its source and target.
+
+    Trados repeats a `g` id within a segment (`<g id="1">` twice); each TMX pair needs its own `i`.
+    """
+
+    def __init__(self) -> None:
+        self.numbers: dict[tuple[str, int], str] = {}
+        self.used: set[str] = set()
+        self.seen: dict[str, int] = {}
+
+    def start_side(self) -> None:
+        """Count occurrences afresh: the source's second `g id="1"` is the target's second one."""
+        self.seen = {}
+
+    def number(self, ident: str) -> str:
+        occurrence = self.seen.get(ident, 0)
+        self.seen[ident] = occurrence + 1
+        key = (ident, occurrence)
+        if key not in self.numbers:
+            number = ident if ident.isdigit() and ident not in self.used else None
+            if number is None:
+                candidate = 1
+                while str(candidate) in self.used:
+                    candidate += 1
+                number = str(candidate)
+            self.used.add(number)
+            self.numbers[key] = number
+        return self.numbers[key]
+
+
+_ATTR_ORDER = {"i": 0, "x": 1, "pos": 2, "type": 3, "assoc": 4}
+
+
+def _code_attrs_12(child: Any, tag: str) -> tuple[str, list[tuple[str, str]]]:
+    """The TMX tag and attributes of a 1.2 bpt/ept/ph/it, as tmkit writes them and as other tools do."""
+    ident, rid = child.get("id"), child.get("rid")
+    legacy_generated = child.get(f"{{{TMKIT_NS}}}id") == "generated"  # files of tmkit before 1.2 strict
+    tmx_tag = child.get(f"{{{TMKIT_NS}}}tag") or tag
+    ctype = child.get("ctype")
+    attrs: dict[str, str] = {}
+    if tag in ("bpt", "ept"):
+        attrs["i"] = rid or ident or "1"
+        if tag == "bpt" and rid and ident and ident != rid and ident.startswith("x"):
+            attrs["x"] = ident[1:]
+    elif ident and not legacy_generated and not ident.startswith(AUTO_ID_PREFIX):
+        attrs["x"] = ident
+    if tag == "it":
+        attrs["pos"] = _POS_TMX.get(child.get("pos") or "open", "begin")
+    if ctype == UT_CTYPE and tag == "ph":
+        tmx_tag = "ut"
+    elif ctype and tag != "ept":
+        attrs["type"] = _type_of_ctype(ctype)
+    if tag == "ph" and child.get("assoc"):
+        attrs["assoc"] = _ASSOC_TMX.get(child.get("assoc"), child.get("assoc"))
+    for name, value in child.attrib.items():
+        qname = etree.QName(name)
+        if qname.namespace == TMKIT_NS and qname.localname not in ("id", "tag"):
+            attrs[qname.localname] = value
+    return tmx_tag, sorted(attrs.items(), key=lambda kv: _ATTR_ORDER.get(kv[0], 9))
+
+
+def _content_12(elem: Any, path: str, pairs: _PairNumbers) -> list[Content]:
     parts: list[Content] = []
     if elem.text:
         parts.append(elem.text)
@@ -373,50 +684,58 @@ def _content_12(elem: Any, path: str) -> list[Content]:
                 raise InputError(f"entity reference &{child.name}; is not allowed", path=path, line=child.sourceline)
             continue
         tag = _local(child)
-        inner = tuple(_content_12(child, path))
-        attrs: list[tuple[str, str]] = []
-        generated = child.get(f"{{{TMKIT_NS}}}id") == "generated"
-        tmx_tag = child.get(f"{{{TMKIT_NS}}}tag") or tag
-        key = child.get("id") or child.get("rid")
-        if tag in ("bpt", "ept"):
-            attrs.append(("i", child.get("rid") or key or "1"))
-        elif tag in ("ph", "it", "x") and key and not generated:
-            attrs.append(("x", key))
-        if tag in ("g", "bx", "ex", "x"):
-            # Codes without native data: paired g as bpt/ept around its text, the others as codes.
-            ident = key or "1"
-            if tag == "g":
-                parts.append(Inline("bpt", (("i", ident),)))
-                parts.extend(inner)
-                parts.append(Inline("ept", (("i", ident),)))
-            elif tag == "bx":
-                parts.append(Inline("bpt", (("i", child.get("rid") or ident),)))
-            elif tag == "ex":
-                parts.append(Inline("ept", (("i", child.get("rid") or ident),)))
-            else:
-                parts.append(Inline("ph", (("x", ident),)))
-        elif tag in ("bpt", "ept", "ph", "it", "sub"):
-            if child.get("pos"):
-                attrs.append(("pos", _POS_TMX.get(child.get("pos"), "begin")))
-            if child.get("ctype"):
-                attrs.append(("type", child.get("ctype")))
-            for name, value in child.attrib.items():
-                qname = etree.QName(name)
-                if qname.namespace == TMKIT_NS and qname.localname not in ("id", "tag"):
-                    attrs.append((qname.localname, value))
-            if tag != "sub":  # a sub-flow's attributes come back in the order they were written
-                order = {"i": 0, "x": 1, "pos": 2, "type": 3}
-                attrs.sort(key=lambda kv: order.get(kv[0], 9))
+        inner = tuple(_content_12(child, path, pairs))
+        ident = child.get("id") or "1"
+        if tag == "g":  # a paired code without native data: bpt/ept around its text
+            number = pairs.number(ident)
+            parts.append(Inline("bpt", (("i", number),)))
+            parts.extend(inner)
+            parts.append(Inline("ept", (("i", number),)))
+        elif tag == "bx":
+            parts.append(Inline("bpt", (("i", child.get("rid") or ident),)))
+        elif tag == "ex":
+            parts.append(Inline("ept", (("i", child.get("rid") or ident),)))
+        elif tag == "x":
+            parts.append(Inline("ph", (("x", ident),)))
+        elif tag in ("bpt", "ept", "ph", "it"):
+            tmx_tag, attrs = _code_attrs_12(child, tag)
+            if tmx_tag == "bpt":
+                pairs.used.add(dict(attrs)["i"])
             parts.append(Inline(tmx_tag, tuple(attrs), normalize_content(inner)))
+        elif tag == "sub":
+            sub_attrs: list[tuple[str, str]] = []
+            if child.get("ctype"):
+                sub_attrs.append(("type", _type_of_ctype(child.get("ctype"))))
+            if child.get("datatype"):
+                sub_attrs.append(("datatype", _tmx_value(child.get("datatype"), DATATYPE_EXTENSION, {})))
+            for name, value in child.attrib.items():  # tmkit's files before 1.2 strict
+                qname = etree.QName(name)
+                if qname.namespace == TMKIT_NS:
+                    sub_attrs.append((qname.localname, value))
+            parts.append(Inline("sub", tuple(sub_attrs), normalize_content(inner)))
         elif tag == "mrk":
-            mtype = child.get("mtype")
-            hi_attrs = () if mtype in (None, "x-tmkit-hi") else (("type", mtype),)
-            parts.append(Inline("hi", hi_attrs, normalize_content(inner)))
+            marker_tag, marker_attrs = _marker_from_mtype(child.get("mtype"))
+            parts.append(Inline(marker_tag, marker_attrs, normalize_content(inner)))
         else:
             parts.extend(inner)
         if child.tail:
             parts.append(child.tail)
     return parts
+
+
+def _tmkit_attr(elem: Any, name: str) -> str | None:
+    value: str | None = elem.get(f"{{{TMKIT_NS}}}{name}")
+    return value
+
+
+def _code_key(child: Any, name: str, ident: str | None) -> list[tuple[str, str]]:
+    """A 2.x code's TMX i or x: the one tmkit kept beside a changed id, else the id unless tmkit made it up."""
+    kept = _tmkit_attr(child, name)
+    if kept is not None:
+        return [(name, kept)]
+    if ident is None or ident.startswith(AUTO_ID_PREFIX):
+        return []
+    return [(name, ident)]
 
 
 def _content_2(elem: Any, data: dict[str, str], path: str) -> list[Content]:
@@ -430,36 +749,49 @@ def _content_2(elem: Any, data: dict[str, str], path: str) -> list[Content]:
             continue
         tag = _local(child)
         native = data.get(child.get("dataRef") or "", "")
-        type_attr: tuple[tuple[str, str], ...] = ()
+        type_attr: list[tuple[str, str]] = []
         sub_type = child.get("subType") or ""
         if sub_type.startswith("tmkit:"):
-            type_attr = (("type", sub_type[len("tmkit:") :]),)
+            type_attr = [("type", unquote(sub_type[len("tmkit:") :]))]
         code_content: tuple[Content, ...] = (native,) if native else ()
         markup = child.get(CODE_MARKUP_ATTR)
         if markup is not None:
             code_content = _code_markup(markup, path, child.sourceline)
+        ident = child.get("id")
         if tag == "ph":
-            parts.append(Inline("ph", (("x", child.get("id") or "1"), *type_attr), code_content))
+            attrs = [*_code_key(child, "x", ident), *type_attr]
+            if _tmkit_attr(child, "assoc"):
+                attrs.append(("assoc", _tmkit_attr(child, "assoc") or ""))
+            if _tmkit_attr(child, "tag") == "ut":
+                parts.append(Inline("ut", tuple(attrs), code_content))
+            else:
+                parts.append(Inline("ph", tuple(attrs), code_content))
+        elif tag in ("sc", "ec") and child.get("isolated") == "yes":
+            pos = ("pos", "begin" if tag == "sc" else "end")
+            parts.append(Inline("it", (*_code_key(child, "x", ident), pos, *type_attr), code_content))
         elif tag == "sc":
-            if child.get("isolated") == "yes":
-                parts.append(Inline("it", (("x", child.get("id") or "1"), ("pos", "begin"), *type_attr), code_content))
-            else:
-                parts.append(Inline("bpt", (("i", child.get("id") or "1"), *type_attr), code_content))
+            extra = [("x", _tmkit_attr(child, "x") or "")] if _tmkit_attr(child, "x") is not None else []
+            parts.append(Inline("bpt", (*_code_key(child, "i", ident), *extra, *type_attr), code_content))
         elif tag == "ec":
-            if child.get("isolated") == "yes":
-                parts.append(Inline("it", (("x", child.get("id") or "1"), ("pos", "end"), *type_attr), code_content))
-            else:
-                parts.append(Inline("ept", (("i", child.get("startRef") or child.get("id") or "1"),), code_content))
+            key = _tmkit_attr(child, "i") or child.get("startRef") or ident or "1"
+            parts.append(Inline("ept", (("i", key),), code_content))
         elif tag == "pc":
-            ident = child.get("id") or "1"
+            ident = ident or "1"
             start = data.get(child.get("dataRefStart") or "", "")
             end = data.get(child.get("dataRefEnd") or "", "")
             parts.append(Inline("bpt", (("i", ident),), (start,) if start else ()))
             parts.extend(_content_2(child, data, path))
             parts.append(Inline("ept", (("i", ident),), (end,) if end else ()))
+        elif tag == "mrk" and child.get("type") == "tmkit:sub" and markup is not None:
+            parts.extend(code_content)  # a sub-flow tmkit kept whole on an empty marker
         elif tag == "mrk":
             inner = normalize_content(_content_2(child, data, path))
-            parts.append(Inline("hi", (), inner))
+            hi_attrs = [
+                (etree.QName(name).localname, value)
+                for name, value in child.attrib.items()
+                if etree.QName(name).namespace == TMKIT_NS and etree.QName(name).localname not in ("tag", "code")
+            ]
+            parts.append(Inline(_tmkit_attr(child, "tag") or "hi", tuple(hi_attrs), inner))
         else:
             parts.extend(_content_2(child, data, path))
         if child.tail:
@@ -598,12 +930,19 @@ class XliffReader:
         names = _Names(self._namespace or "")
         unit_tag = names.unit if self._is_2 else names.trans_unit
         self.units_read = 0
+        seen_ids: set[str] = set()
+        files_seen: list[int | None] = []
         with self._open() as handle:
             etree.clear_error_log()
             context = etree.iterparse(handle, events=("end",), tag=unit_tag, **SAFE_XML_OPTIONS)
             try:
                 for _event, elem in context:
                     unit = read_unit(elem, names, source_lang, target_lang, self.path)
+                    if unit.tuid is not None:
+                        # Unit ids are unique only within their <file>: one seen before is qualified by its file.
+                        if unit.tuid in seen_ids:
+                            unit.tuid = f"{_file_key(elem, names, files_seen)}/{unit.tuid}"
+                        seen_ids.add(unit.tuid)
                     _free(elem)
                     self.units_read += 1
                     yield unit
@@ -611,13 +950,34 @@ class XliffReader:
                 raise self._reading_error(exc) from None
 
 
+def _file_key(unit_el: Any, names: _Names, files_seen: list[int | None]) -> str:
+    """The name of a unit's `<file>`: its id (2.x), else its `original` (1.2), else its number."""
+    file_el = next(unit_el.iterancestors(names.q("file")), None)
+    if file_el is None:
+        return "file"
+    line = file_el.sourceline
+    if line not in files_seen:
+        files_seen.append(line)
+    return str(file_el.get("id") or file_el.get("original") or f"file{files_seen.index(line) + 1}")
+
+
+#: Elements kept when the units before them are freed: the notes of files and groups, read with each unit.
+_KEPT_LOCAL_NAMES = frozenset({"notes", "note", "header"})
+
+
 def _free(elem: Any) -> None:
-    """Drop a unit just read, and everything before it in the document, so memory stays bounded."""
+    """Drop a unit just read and all before it but file and group notes, so memory stays bounded."""
     elem.clear(keep_tail=False)
     node = elem
     while (parent := node.getparent()) is not None:
-        while node.getprevious() is not None:
-            del parent[0]
+        for sibling in list(node.itersiblings(preceding=True)):
+            if isinstance(sibling.tag, str) and _local(sibling) in _KEPT_LOCAL_NAMES:
+                if _local(sibling) == "header":  # a 1.2 header's skeleton and tools can be large: keep its notes
+                    for child in list(sibling):
+                        if not (isinstance(child.tag, str) and _local(child) == "note"):
+                            sibling.remove(child)
+                continue
+            parent.remove(sibling)
         node = parent
 
 
@@ -651,8 +1011,15 @@ def read_xliff(path: str | os.PathLike[str]) -> tuple[Memory, str, str]:
 def _props_12(tu: Any) -> list[Prop]:
     out: list[Prop] = []
     for group in tu:
-        if isinstance(group.tag, str) and _local(group) == "prop-group":
+        if not isinstance(group.tag, str):
+            continue
+        if _local(group) == "prop-group":  # XLIFF 1.2 transitional (and tmkit's files before strict)
             out.extend(Prop(p.get("prop-type") or "x-unknown", p.text or "") for p in group if isinstance(p.tag, str))
+        elif _local(group) == "context-group":
+            for context in group:
+                context_type = context.get("context-type") or "" if isinstance(context.tag, str) else ""
+                if context_type.startswith(PROP_CONTEXT_PREFIX):
+                    out.append(Prop(unquote(context_type[len(PROP_CONTEXT_PREFIX) :]), context.text or ""))
     return out
 
 
@@ -663,28 +1030,62 @@ def _underlying(elem: Any, default: Status) -> Status:
         return default
 
 
+def _note(elem: Any) -> Note:
+    return Note(elem.text or "", lang=elem.get(XML_LANG))
+
+
+def _inherited_notes(unit_el: Any, names: _Names) -> list[Note]:
+    """The notes of the `<file>`s and `<group>`s around a unit, outermost first."""
+    found: list[Note] = []
+    for ancestor in unit_el.iterancestors(names.q("file"), names.q("group")):
+        holder = ancestor.find(names.q("notes")) if names.ns == XLIFF2_NS else ancestor
+        if names.ns != XLIFF2_NS and ancestor.tag == names.q("file"):
+            holder = ancestor.find(names.q("header"))
+        if holder is not None:
+            found[:0] = [_note(n) for n in holder.iterchildren(names.note)]
+    return found
+
+
+def _rejection(notes: list[Any]) -> tuple[bool, str | None]:
+    """Whether tmkit's rejection note is among a 1.2 unit's notes, and the status it names."""
+    for note in notes:
+        words = (note.text or "").split()
+        if note.get("from") == "tmkit" and words and words[0] == REJECTED_MARK:
+            return True, words[1] if len(words) > 1 else None
+    return False, None
+
+
 def _read_unit_12(tu: Any, names: _Names, source_lang: str, target_lang: str, path: str) -> TranslationUnit:
     source = tu.find(names.source)
     if source is None:
         raise InputError("<trans-unit> without <source>", path=path, line=tu.sourceline)
     target = tu.find(names.target)
-    has_target = target is not None and bool("".join(target.itertext()).strip() or len(target))
-    notes = tu.findall(names.note)
-    rejected = any(n.get("from") == "tmkit" and (n.text or "") == REJECTED_MARK for n in notes)
-    status, label = status_from_xliff12(
-        target.get("state") if target is not None else None,
-        approved=tu.get("approved") == "yes",
-        has_target=has_target,
-    )
-    variants = [Variant(source_lang, _segment(_content_12(source, path)))]
+    state = target.get("state") if target is not None else None
+    pairs = _PairNumbers()
+    variants = [Variant(source_lang, _segment(_content_12(source, path, pairs)))]
     if target is not None:
-        variants.append(Variant(target_lang, _segment(_content_12(target, path))))
+        pairs.start_side()
+        translation = Variant(target_lang, _segment(_content_12(target, path, pairs)))
+        # A new unit's target that is empty or the source copied is a place to translate into, not a translation.
+        untranslated = state in UNTRANSLATED_STATES_12 and translation.segment in (Segment(), variants[0].segment)
+        if not untranslated:
+            variants.append(translation)
+    has_target = len(variants) > 1 and bool(variants[1].segment.plain.strip() or variants[1].segment.has_markup)
+    notes = tu.findall(names.note)
+    rejected, underlying = _rejection(notes)
+    status, label = status_from_xliff12(state, approved=tu.get("approved") == "yes", has_target=has_target)
     unit = TranslationUnit(variants=variants, tuid=tu.get("id"), line=tu.sourceline)
-    unit.status = _underlying(tu, Status.DRAFT) if rejected else status
+    if rejected:
+        unit.status = _underlying(tu, Status.DRAFT)
+        if underlying in {s.value for s in Status}:
+            unit.status = Status(underlying)
+    else:
+        unit.status = status
     unit.rejected = rejected
     unit.status_label = None if rejected else label
     unit.props = _props_12(tu)
-    unit.notes = [Note(n.text or "") for n in notes if not (n.get("from") == "tmkit" and n.text == REJECTED_MARK)]
+    own = [_note(n) for n in notes if not (n.get("from") == "tmkit" and (n.text or "").startswith(REJECTED_MARK))]
+    unit.notes = _inherited_notes(tu, names) + own
     return unit
 
 
@@ -697,13 +1098,13 @@ def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str
         if elem.tag == names.data:
             data[elem.get("id")] = "".join(elem.itertext())
         elif elem.tag == names.note:
-            notes.append(Note(elem.text or ""))
+            notes.append(_note(elem))
         else:
             props.append(Prop(elem.get("type") or "x-unknown", elem.text or ""))
     if unit_el.find(names.segment) is None:
         raise InputError("<unit> without <segment>", path=path, line=unit_el.sourceline)
     source_parts: list[Content] = []
-    target_parts: list[Content] = []
+    targets: list[tuple[list[Content], str | None]] = []
     has_target = False
     states: list[tuple[str | None, str | None]] = []
     for child in unit_el:
@@ -717,11 +1118,14 @@ def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str
         target = child.find(names.target)
         if target is not None:
             has_target = True
-            target_parts.extend(_content_2(target, data, path))
+            targets.append((_content_2(target, data, path), target.get("order")))
         elif not is_segment:  # an ignorable's text (white space between segments) is in both languages
-            target_parts.extend(_content_2(source, data, path))
+            targets.append((_content_2(source, data, path), None))
+        else:
+            targets.append(([], None))
         if is_segment:
             states.append((child.get("state"), child.get("subState")))
+    target_parts = [part for content in _in_target_order(targets) for part in content]
     # A unit of several segments takes its least advanced segment's status.
     decided = [status_from_xliff2(s, sub, has_target=has_target) for s, sub in states]
     status, rejected = min(decided, key=lambda d: d[0].rank)
@@ -729,9 +1133,25 @@ def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str
     variants = [Variant(source_lang, _segment(source_parts))]
     if has_target:
         variants.append(Variant(target_lang, _segment(target_parts)))
-    unit = TranslationUnit(variants=variants, tuid=unit_el.get("id"), line=unit_el.sourceline)
+    unit = TranslationUnit(variants=variants, tuid=unit_el.get(TUID_ATTR) or unit_el.get("id"), line=unit_el.sourceline)
     unit.status = _underlying(unit_el, status) if rejected else status
     unit.rejected = rejected
     unit.props = props
-    unit.notes = notes
+    unit.notes = _inherited_notes(unit_el, names) + notes
     return unit
+
+
+def _in_target_order(targets: list[tuple[list[Content], str | None]]) -> list[list[Content]]:
+    """The targets of a unit's segments and ignorables placed by their `order` (1-based), the rest where they stand."""
+    slots: list[list[Content] | None] = [None] * len(targets)
+    unplaced: list[tuple[int, list[Content]]] = []
+    for index, (content, order) in enumerate(targets):
+        position = int(order) - 1 if order is not None and order.isdigit() and 0 < int(order) <= len(targets) else None
+        if position is not None and slots[position] is None:
+            slots[position] = content
+        else:
+            unplaced.append((index, content))
+    for index, content in unplaced:  # in their own place when free, else in the first free one
+        position = index if slots[index] is None else slots.index(None)
+        slots[position] = content
+    return [slot or [] for slot in slots]
