@@ -129,7 +129,10 @@ def pretranslate(
         source = results[result.repeats] if result.repeats is not None else result
         best = source.best
         if best is not None and best.score >= threshold:
-            unit.variants.append(Variant(target_lang, best.target, creation_date=date, creation_id=user))
+            # A plain-text segment takes the match's text without its codes: codes the source does not have
+            # could not go back into the document, and `tmkit qa` would flag each one.
+            target = best.target if unit.variants[0].segment.has_markup else Segment.from_text(best.target.plain)
+            unit.variants.append(Variant(target_lang, target, creation_date=date, creation_id=user))
             unit.status = Status.DRAFT
             origin = best.memory + (f"#{best.tuid}" if best.tuid else "")
             unit.props = [
