@@ -19,6 +19,7 @@ from tmkit.cli.common import (
     report_reader,
     warn,
 )
+from tmkit.defaults import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS
 from tmkit.errors import InputError
 from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
 from tmkit.memory.merge import DEFAULT_CONFLICT_POLICY, ConflictPolicy
@@ -80,6 +81,12 @@ def register(commands: Any) -> None:
     p.add_argument("--tgt", metavar="LANG", help=f"target language (default: {DEFAULT_TARGET_LANG})")
     p.add_argument(
         "--placeholders", action="store_true", help="in tables, write inline codes as {1} {/1} {2/} placeholders"
+    )
+    p.add_argument(
+        "--xliff-version",
+        choices=XLIFF_VERSIONS,
+        default=DEFAULT_XLIFF_VERSION,
+        help=f"the XLIFF version of an .xlf/.xliff output (default: {DEFAULT_XLIFF_VERSION})",
     )
     add_reader_options(p)
     p.set_defaults(handler=cmd_convert)
@@ -272,7 +279,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
             print(f"tmkit: removed {report.illegal_chars_removed} XML-illegal characters", file=sys.stderr)
         print(f"wrote {report.units:,} units to {output}", file=sys.stderr)
     elif out_kind is FileFormat.XLIFF:
-        count = write_xliff(output, memory, source_lang=source_lang, target_lang=target_lang)
+        count = write_xliff(
+            output, memory, source_lang=source_lang, target_lang=target_lang, version=args.xliff_version
+        )
         print(f"wrote {count:,} units ({source_lang} → {target_lang}) to {output}", file=sys.stderr)
     else:
         rows = write_table(
