@@ -46,7 +46,13 @@ def test_decimals_and_dates_do_not_break(number: str) -> None:
 
 
 def test_arabic_terminators() -> None:
-    assert ar("هل جاء؟ نعم! انتظرنا… ثم رحل۔ وانتهى.") == ["هل جاء؟", "نعم!", "انتظرنا…", "ثم رحل۔", "وانتهى."]
+    assert ar("هل جاء؟ نعم! قال: «انتظرنا…» ثم رحل۔ وانتهى.") == [
+        "هل جاء؟",
+        "نعم!",
+        "قال: «انتظرنا…»",
+        "ثم رحل۔",
+        "وانتهى.",
+    ]
 
 
 def test_closing_quotes_and_brackets_stay_with_their_sentence() -> None:
@@ -66,6 +72,76 @@ def test_english_abbreviations() -> None:
     assert en("Dr. Smith met U.S. President Biden. He left.") == ["Dr. Smith met U.S. President Biden.", "He left."]
     assert en("See No. 5 and p. 7, e.g. the table. It helps.") == ["See No. 5 and p. 7, e.g. the table.", "It helps."]
     assert en("We met at 10 a.m. on Tuesday. Then lunch.") == ["We met at 10 a.m. on Tuesday.", "Then lunch."]
+
+
+# -- errors seen on news (issue 10) -------------------------------------------------------------
+
+
+def test_a_quoted_question_then_a_lower_case_continuation_or_an_attribution() -> None:
+    assert en('Why would anyone go to such a place?" saying it was unsafe. Then he left.') == [
+        'Why would anyone go to such a place?" saying it was unsafe.',
+        "Then he left.",
+    ]
+    assert en('"Enough!" shouted the crowd. It dispersed.') == ['"Enough!" shouted the crowd.', "It dispersed."]
+    assert ar("«هل يعقل أن نكون خصم؟» تساءلت الوزيرة. وغادرت.") == [
+        "«هل يعقل أن نكون خصم؟» تساءلت الوزيرة.",
+        "وغادرت.",
+    ]
+    assert ar('"لن نتراجع!" هتف المتظاهرون أمام المبنى. ثم تفرقوا.') == [
+        '"لن نتراجع!" هتف المتظاهرون أمام المبنى.',
+        "ثم تفرقوا.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The case of Roe v. Wade was cited.",
+        "Sens. Warren and Sanders voted no.",
+        "Det. Sgt. Jones led the inquiry.",
+        "The launch is at 9 a.m. EST on Friday.",
+        "It ended at 11 p.m. Tuesday night.",
+    ],
+)
+def test_abbreviations_before_a_capital_do_not_end_a_sentence(sentence: str) -> None:
+    assert en(f"{sentence} Nothing else happened.") == [sentence, "Nothing else happened."]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "The treaty was signed in the U.S.",
+        "The deadline passed on 1 Oct.",
+        "It was built about 400 A.D.",
+        "He finished sixth in the Super-G.",
+        "They met at 9 a.m.",
+    ],
+)
+def test_an_abbreviation_can_end_a_sentence(first: str) -> None:
+    assert en(f"{first} The rest followed.") == [first, "The rest followed."]
+    # Before a number or a proper name they still do not end one.
+    assert en("Talks resumed on Oct. 5 in the U.S. Congress.") == ["Talks resumed on Oct. 5 in the U.S. Congress."]
+
+
+def test_an_ellipsis_inside_an_arabic_sentence() -> None:
+    assert ar("نعمل منذ أشهر على تدريب الكوادر… والنتائج مشجعة. وسنواصل.") == [
+        "نعمل منذ أشهر على تدريب الكوادر… والنتائج مشجعة.",
+        "وسنواصل.",
+    ]
+    assert ar("وصلت سرعة الرياح إلى 70 كم في الساعة... ثم هطلت الأمطار. وتوقفت.") == [
+        "وصلت سرعة الرياح إلى 70 كم في الساعة... ثم هطلت الأمطار.",
+        "وتوقفت.",
+    ]
+
+
+@pytest.mark.parametrize("abbreviation", ["بي.بي.سي", "سي.إن.إن", "إف.بي.آي", "د.ب.أ", "أ.ف.ب"])
+def test_transliterated_abbreviations_in_arabic(abbreviation: str) -> None:
+    assert ar(f"نقلت وكالة {abbreviation} الخبر. ثم نفته.") == [f"نقلت وكالة {abbreviation} الخبر.", "ثم نفته."]
+
+
+def test_latin_initials_written_in_arabic_letters() -> None:
+    text = "وقال نائب المفتش العام دي. كي. أريا إن خمسة اعتقلوا. ثم غادر."
+    assert ar(text) == ["وقال نائب المفتش العام دي. كي. أريا إن خمسة اعتقلوا.", "ثم غادر."]
 
 
 def test_headlines_and_paragraphs_are_boundaries() -> None:
