@@ -214,3 +214,79 @@ def test_match_says_why_a_segment_in_the_other_script_found_nothing() -> None:
     assert result.code == 0, result.stderr
     assert "no match" in result.stdout
     assert "written in Latin script but --src is ar" in result.stderr
+
+
+# -- convert: the target is the TMX's other language; what a conversion drops is said (issue 10) --
+
+
+def _english_source_memory(path: Path) -> Path:
+    units = [
+        TranslationUnit([Variant("en", Segment.from_text("Hello")), Variant("ar", Segment.from_text("مرحبا"))]),
+        TranslationUnit(
+            [
+                Variant("en", Segment.from_text("Good")),
+                Variant("ar", Segment.from_text("جيد")),
+                Variant("fr", Segment.from_text("bon")),
+            ]
+        ),
+    ]
+    write_tmx(path, header=Header(srclang="en"), units=units)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".tsv", ".xlf"])
+def test_convert_an_english_source_tmx_to_its_arabic(tmp_path: Path, suffix: str) -> None:
+    source = _english_source_memory(tmp_path / "en.tmx")
+    out = tmp_path / f"out{suffix}"
+    result = run_cli("convert", source, "-o", out)
+    assert result.code == 0, result.stderr
+    written = out.read_text(encoding="utf-8")
+    assert "مرحبا" in written and "جيد" in written  # it wrote en → en, the Arabic dropped
+    assert "(en → ar)" in result.stderr
+    assert "fr (1) are not" in result.stderr  # the French variant is dropped, and said to be
+
+
+def test_convert_refuses_a_pair_of_one_language(tmp_path: Path) -> None:
+    source = _english_source_memory(tmp_path / "en.tmx")
+    result = run_cli("convert", source, "-o", tmp_path / "out.tsv", "--tgt", "EN")
+    assert result.code == 2 and "same language" in result.stderr
+    assert not (tmp_path / "out.tsv").exists()
+
+
+def _regional_memory(path: Path) -> Path:
+    units = [
+        TranslationUnit([Variant("en-US", Segment.from_text("color")), Variant("ar", Segment.from_text("لون"))]),
+        TranslationUnit(
+            [
+                Variant("ar", Segment.from_text("سيارة")),
+                Variant("en", Segment.from_text("car")),
+                Variant("en", Segment.from_text("automobile")),
+            ]
+        ),
+    ]
+    write_tmx(path, header=Header(srclang="en-US"), units=units)
+    return path
+
+
+def test_convert_to_xliff_never_offers_a_variant_as_its_own_translation(tmp_path: Path) -> None:
+    from tmkit.formats.xliff import read_xliff
+
+    source = _regional_memory(tmp_path / "r.tmx")
+    result = run_cli("convert", source, "-o", tmp_path / "r.xlf", "--src", "en-US", "--tgt", "en-GB")
+    assert result.code == 0, result.stderr
+    memory, _, _ = read_xliff(tmp_path / "r.xlf")
+    # Neither unit has en-GB: before, the first was marked translated with its own en-US text.
+    assert all(unit.status is Status.NEW for unit in memory) and len(memory.units) == 1
+    assert not any(v.text == "color" for v in memory.units[0].variants[1:])
+    assert "1 units without a en-US variant" in result.stderr
+
+
+def test_convert_keeps_or_names_a_second_translation(tmp_path: Path) -> None:
+    source = _regional_memory(tmp_path / "r.tmx")
+    result = run_cli("convert", source, "-o", tmp_path / "r.tsv", "--src", "ar", "--tgt", "en")
+    assert result.code == 0, result.stderr
+    rows = (tmp_path / "r.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [row.split("\t")[1:3] for row in rows] == [["لون", "color"], ["سيارة", "car"], ["سيارة", "automobile"]]
+    result = run_cli("convert", source, "-o", tmp_path / "r.xlf", "--src", "ar", "--tgt", "en")
+    assert result.code == 0, result.stderr
+    assert "1 units have more than one en translation: only the first" in result.stderr

@@ -21,7 +21,7 @@ from tmkit.cli.common import (
 )
 from tmkit.defaults import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS
 from tmkit.errors import InputError
-from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
+from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG, lang_matches, other_language
 from tmkit.memory.merge import DEFAULT_CONFLICT_POLICY, ConflictPolicy
 
 if TYPE_CHECKING:
@@ -78,7 +78,12 @@ def register(commands: Any) -> None:
     p.add_argument(
         "--src", metavar="LANG", help=f"source language (default: the TMX header's, else {DEFAULT_SOURCE_LANG})"
     )
-    p.add_argument("--tgt", metavar="LANG", help=f"target language (default: {DEFAULT_TARGET_LANG})")
+    p.add_argument(
+        "--tgt",
+        metavar="LANG",
+        help="target language (default: the TMX's most frequent other language; "
+        f"else {DEFAULT_TARGET_LANG}, or {DEFAULT_SOURCE_LANG} for a source not Arabic)",
+    )
     p.add_argument(
         "--placeholders", action="store_true", help="in tables, write inline codes as {1} {/1} {2/} placeholders"
     )
@@ -221,6 +226,7 @@ def _load(path: str, args: argparse.Namespace) -> Memory:
 
 def cmd_convert(args: argparse.Namespace) -> int:
     from tmkit.formats.aligned_text import read_aligned_text
+    from tmkit.formats.conversion import default_target_language, survey_pair
     from tmkit.formats.kinds import TABLE_FORMATS, FileFormat, format_of
     from tmkit.formats.tabular import iter_table, write_table
     from tmkit.formats.tmx_writer import write_tmx
@@ -230,7 +236,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     inputs: list[str] = args.inputs
     streamed: Iterable[TranslationUnit] | None = None  # units read as they are written, not held
     output: str = args.output
-    target_lang = args.tgt or DEFAULT_TARGET_LANG
+    target_lang: str | None = args.tgt
     out_kind = format_of(output)
     if out_kind is FileFormat.TEXT:
         error(f"{output}: cannot tell the output format; name it .tmx, .tsv, .csv or .xlf")
@@ -243,6 +249,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
             error("two line-aligned text files convert to a .tmx output")
             return EXIT_USAGE
         source_lang = args.src or DEFAULT_SOURCE_LANG
+        target_lang = target_lang or other_language(source_lang)
         units = read_aligned_text(inputs[0], inputs[1], source_lang=source_lang, target_lang=target_lang)
         memory = Memory(_new_header(source_lang), units)
     elif len(inputs) == 1:
@@ -253,6 +260,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
             source_lang = args.src or (
                 header_src if header_src and header_src != ALL_LANGUAGES else DEFAULT_SOURCE_LANG
             )
+            # An English-source TMX converted to en → en and dropped its Arabic: the target is the other language.
+            target_lang = target_lang or default_target_language(memory.languages(), source_lang)
+            if out_kind is not FileFormat.TMX:  # a table or XLIFF holds one pair: say what it leaves out
+                survey = survey_pair(memory.units, source_lang=source_lang, target_lang=target_lang)
+                for notice in survey.notices(one_translation_per_unit=out_kind is FileFormat.XLIFF):
+                    warn(notice)
         elif in_kind is FileFormat.XLIFF and out_kind is not FileFormat.XLIFF:
             reader = XliffReader(inputs[0])
             xliff_src, xliff_tgt = reader.languages()
@@ -265,6 +278,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
             target_lang = args.tgt or xliff_tgt
         elif in_kind in TABLE_FORMATS:
             source_lang = args.src or DEFAULT_SOURCE_LANG
+            target_lang = target_lang or other_language(source_lang)
             units = list(iter_table(inputs[0], source_lang=source_lang, target_lang=target_lang))
             memory = Memory(_new_header(source_lang), units)
         else:
@@ -272,6 +286,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     else:
         error("convert takes one input file, or two line-aligned text files")
+        return EXIT_USAGE
+    if out_kind is not FileFormat.TMX and lang_matches(source_lang, target_lang):
+        error(f"--src {source_lang} and --tgt {target_lang} are the same language: nothing would be translated")
         return EXIT_USAGE
     if out_kind is FileFormat.TMX:
         report = write_tmx(output, header=memory.header, units=memory.units if streamed is None else streamed)

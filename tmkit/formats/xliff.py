@@ -475,8 +475,8 @@ def build_xliff12(memory: Memory, *, source_lang: str, target_lang: str, origina
     )
     body = etree.SubElement(file_el, f"{{{ns}}}body")
     for number, unit in enumerate(memory.units, 1):
-        src = unit.variant(source_lang, region_fallback=True)
-        tgt = unit.variant(target_lang, region_fallback=True)
+        src, targets = unit.pair(source_lang, target_lang)  # never a variant as its own translation
+        tgt = targets[0] if targets else None
         tu = etree.SubElement(body, f"{{{ns}}}trans-unit", id=_unit_id(unit, number))
         # Segments keep their spaces as written; without this a conforming reader may collapse them.
         # (On each unit: the schema gives trans-unit a default of "default", which would win over the file's.)
@@ -534,8 +534,8 @@ def build_xliff2(
     )
     file_el = etree.SubElement(root, f"{{{ns}}}file", id="f1", original=original)
     for number, unit in enumerate(memory.units, 1):
-        src = unit.variant(source_lang, region_fallback=True)
-        tgt = unit.variant(target_lang, region_fallback=True)
+        src, targets = unit.pair(source_lang, target_lang)  # never a variant as its own translation
+        tgt = targets[0] if targets else None
         tuid = _unit_id(unit, number)
         # A unit's id is an NMTOKEN in 2.x; a tuid that is not one is kept beside a made-up id.
         unit_el = etree.Element(f"{{{ns}}}unit", id=tuid if _NMTOKEN_RE.match(tuid) else f"u{number}")
