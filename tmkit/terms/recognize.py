@@ -8,7 +8,7 @@ text word in its place:
 - Arabic: the word itself and the word without its proclitics — a conjunction (و ف), then a
   preposition (ب ك ل), then the article (ال), or لل (ل + ال) — each left with at least
   `MIN_ARABIC_STEM` letters; and, for stems of at least `MIN_ARABIC_SUFFIX_STEM` letters, without a
-  dual or sound plural ending (ان ين ون ات, with ت restored to ة: لجنتين → لجنة). A term word is
+  dual or sound plural ending (ان ين ون ات, with ة restored: لجنتين → لجنة, حكومات → حكومة). A term word is
   indexed with and without its own article, so `باللجنة` finds `لجنة` and `اللجنة`. A final ه is
   read as ة (as web texts often write it) only after the article: `الدوره` is `الدورة`, but
   `بدوره` ("in his turn", ب + دور + ه) is not `دورة`.
@@ -87,6 +87,8 @@ def arabic_forms(word: str) -> list[str]:
                 forms.append(stem)
                 if stem.endswith("ت"):
                     forms.append(stem[:-1] + "ة")  # لجنتين → لجنة
+                elif ending == "ات":
+                    forms.append(stem + "ة")  # حكومات → حكومة
     return list(dict.fromkeys(forms))
 
 

@@ -1,0 +1,121 @@
+"""`tmkit term`: lookup, add, import, export, convert and extract, with --json and the usual exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers import SAMPLES, run_cli
+from tmkit.terms.files import load_termbase
+from tmkit.terms.model import TermStatus
+
+TERMS = str(SAMPLES / "terms.tbx")
+
+
+def test_lookup_lists_hits_with_positions_translations_and_status() -> None:
+    text = "وبحث الجانبان التحضيرات لعقد الدورة الـ 13 للجنة السورية الروسية المشتركة"
+    code, out, _ = run_cli("term", "lookup", TERMS, text, "--longest")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "29-35\tالدورة\t→ session [preferred]\t(c35)"
+    assert lines[1] == "43-73\tللجنة السورية الروسية المشتركة\t→ Syrian-Russian Joint Commission [preferred]\t(c33)"
+    assert text[43:73] == "للجنة السورية الروسية المشتركة"
+
+
+def test_lookup_json_english_source_guessed_from_the_script_and_forbidden_terms_flagged() -> None:
+    code, out, _ = run_cli("term", "lookup", TERMS, "The Syrian-Russian joint committee's session", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert (data["source_lang"], data["target_lang"]) == ("en", "ar")
+    hit = data["hits"][0]
+    assert (hit["text"], hit["status"], hit["concept"]) == ("Syrian-Russian joint committee's", "forbidden", "c33")
+    assert hit["translations"] == [{"text": "اللجنة السورية الروسية المشتركة", "lang": "ar", "status": "preferred"}]
+
+
+def test_lookup_without_hits_says_so_and_exits_0() -> None:
+    code, out, err = run_cli("term", "lookup", TERMS, "لا شيء هنا")
+    assert (code, out) == (0, "") and "no term" in err
+
+
+def test_add_creates_the_termbase_then_adds_to_the_concept_of_the_same_source_term(tmp_path: Path) -> None:
+    path = tmp_path / "mine.tbx"
+    code, out, _ = run_cli(
+        "term",
+        "add",
+        str(path),
+        "اللجنة المشتركة",
+        "joint commission",
+        "--pos",
+        "noun",
+        "--forbidden",
+        "joint committee",
+    )
+    assert code == 0 and out.startswith("added concept c1: ")
+    code, out, _ = run_cli(
+        "term", "add", str(path), "اللَّجْنَة المُشْتَرَكة", "Joint Commission", "--status", "admitted", "--json"
+    )
+    assert code == 0 and json.loads(out)["action"] == "added to concept"
+    (concept,) = load_termbase(path).termbase.concepts
+    assert [(t.lang, t.text, t.status) for t in concept.terms] == [
+        ("ar", "اللجنة المشتركة", TermStatus.PREFERRED),
+        ("en", "joint commission", TermStatus.PREFERRED),
+        ("en", "joint committee", TermStatus.FORBIDDEN),
+        ("en", "Joint Commission", TermStatus.ADMITTED),
+    ]
+    code, out, _ = run_cli("term", "lookup", str(path), "the joint committee met")
+    assert "[forbidden]" in out
+
+
+def test_convert_between_every_format_and_back(tmp_path: Path) -> None:
+    original = load_termbase(TERMS).termbase
+    for name in ("t.tbx3", "t.csv", "t.tsv"):
+        out_path = tmp_path / name.replace(".tbx3", ".tbx")
+        extra = ["--format", "tbx3"] if name.endswith("tbx3") else []
+        code, _, err = run_cli("term", "convert", TERMS, "-o", str(out_path), *extra)
+        assert (
+            code == 0 and err == f"{out_path}: {len(original)} concepts, {sum(len(c.terms) for c in original)} terms\n"
+        )
+        back = load_termbase(out_path).termbase
+        assert [[t.text for t in c.terms] for c in back] == [[t.text for t in c.terms] for c in original]
+        assert [[t.status for t in c.terms] for c in back] == [[t.status for t in c.terms] for c in original]
+    glossary = tmp_path / "glossary.txt"
+    code, _, err = run_cli("term", "export", TERMS, "-o", str(glossary), "--src", "ar", "--tgt", "en")
+    assert code == 0 and "forbidden target term(s): the glossary cannot mark them" in err
+    lines = [line for line in glossary.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert "اللجنة المشتركة\tjoint commission" in lines and not any("joint committee" in line for line in lines)
+
+
+def test_import_adds_concepts_with_fresh_ids(tmp_path: Path) -> None:
+    target = tmp_path / "all.tbx"
+    table = tmp_path / "more.csv"
+    table.write_text("id,ar,en\nc1,الوزارة,ministry\n", encoding="utf-8")
+    code, out, _ = run_cli("term", "import", str(target), TERMS, str(table), "--json")
+    assert code == 0
+    concepts = load_termbase(target).termbase.concepts
+    assert json.loads(out)["added"] == len(concepts) >= 41
+    assert len({c.id for c in concepts}) == len(concepts)
+
+
+def test_extract_proposes_pairs_with_counts(tmp_path: Path) -> None:
+    code, out, _ = run_cli("term", "extract", str(SAMPLES / "news-memory.tmx"), "--json", "--limit", "30")
+    assert code == 0
+    candidates = json.loads(out)["candidates"]
+    pairs = {(c["source"], c["target"]) for c in candidates}
+    assert ("التعاون", "cooperation") in pairs and ("دمشق", "Damascus") in pairs
+    first = candidates[0]
+    assert first["together"] <= min(first["source_count"], first["target_count"]) and first["dice"] > 0.3
+    out_path = tmp_path / "candidates.tbx"
+    code, out, _ = run_cli("term", "extract", str(SAMPLES / "earlier-visits.tmx"), "-o", str(out_path))
+    assert code == 0 and "\tالتعاون\tcooperation" in out
+    assert load_termbase(out_path).termbase.concepts[0].note.startswith("extracted: ")
+
+
+def test_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:
+    code, _, err = run_cli("term", "lookup", str(tmp_path / "missing.tbx"), "نص")
+    assert code == 2 and err.startswith("tmkit: error: ") and err.count("\n") == 1
+    code, _, err = run_cli("term", "lookup", str(tmp_path / "terms.json"), "نص")
+    assert code == 2 and "cannot tell the termbase format" in err
+    code, _, err = run_cli("term", "convert", TERMS, "-o", str(tmp_path / "x.csv"), "--format", "yaml")
+    assert code == 2 and "unknown termbase format 'yaml'" in err
+    code, _, err = run_cli("term")
+    assert code == 2 and "lookup" in err

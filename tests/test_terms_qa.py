@@ -1,0 +1,150 @@
+"""The termbase's QA checks: term-missing and term-forbidden, in `tmkit qa --terms` and on confirm."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import SAMPLES, run_cli
+from tmkit.jobs.confirm_checks import check_segment
+from tmkit.quality.defaults import Severity
+from tmkit.quality.qa import CHECKS, check_pair
+from tmkit.terms.model import Concept, Term, Termbase, TermStatus
+
+TERMS = Termbase(
+    concepts=[
+        Concept(
+            "c1",
+            [
+                Term("اللجنة المشتركة", "ar", TermStatus.PREFERRED),
+                Term("joint commission", "en", TermStatus.PREFERRED),
+                Term("joint committee", "en", TermStatus.FORBIDDEN),
+            ],
+        ),
+        Concept(
+            "c2",
+            [
+                Term("الحصار", "ar"),
+                Term("blockade", "en", TermStatus.PREFERRED),
+                Term("siege", "en", TermStatus.FORBIDDEN),
+            ],
+        ),
+        Concept("c3", [Term("الطاقة", "ar"), Term("energy", "en")]),
+    ]
+)
+
+# (check, source, target, source lang, target lang)
+TRIGGERS = [
+    ("term-missing", "ستجتمع اللجنة المشتركة غدا.", "The mixed body will meet tomorrow.", "ar", "en"),
+    (
+        "term-forbidden",
+        "ستجتمع اللجنة المشتركة غدا.",
+        "The joint commission, not a joint committee, meets.",
+        "ar",
+        "en",
+    ),
+    ("term-missing", "The joint commission meets.", "تجتمع الهيئة غدا.", "en", "ar"),
+]
+
+
+@pytest.mark.parametrize(("check", "source", "target", "src", "tgt"), TRIGGERS)
+def test_each_term_check_finds_its_problem_and_only_it(
+    check: str, source: str, target: str, src: str, tgt: str
+) -> None:
+    found = [c for c, _ in check_pair(source, target, source_lang=src, target_lang=tgt, terms=TERMS)]
+    assert check in found
+    others = [c for c in CHECKS if c.id != check]
+    assert check not in {
+        c for c, _ in check_pair(source, target, source_lang=src, target_lang=tgt, checks=others, terms=TERMS)
+    }
+    # Without a termbase, nothing reports it.
+    assert check not in {c for c, _ in check_pair(source, target, source_lang=src, target_lang=tgt)}
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "The Joint Commission will meet tomorrow.",
+        "The joint commission's meeting is tomorrow.",
+        "Both joint commissions will meet tomorrow.",
+    ],
+)
+def test_an_approved_translation_in_any_case_or_form_satisfies_term_missing(target: str) -> None:
+    found = check_pair("ستجتمع اللجنة المشتركة غدا.", target, source_lang="ar", target_lang="en", terms=TERMS)
+    assert not [c for c, _ in found if c.startswith("term-")]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "ستجتمع اللجنة المشتركة غدا.",
+        "ستجتمع اللَّجْنَةُ المُشْتَرَكَةُ غدا.",
+        "قالت إن للجنة المشتركة دورا.",
+        "واللجنتان المشتركتان ستجتمعان.",
+    ],
+)
+def test_arabic_targets_are_matched_with_their_clitics_harakat_and_endings(target: str) -> None:
+    found = check_pair("The joint commission meets.", target, source_lang="en", target_lang="ar", terms=TERMS)
+    assert "term-missing" not in [c for c, _ in found]
+
+
+def test_the_findings_say_which_term_and_what_to_use() -> None:
+    found = dict(
+        check_pair(
+            "وقال إن الحصار يضر بالطاقة.",
+            "He said the siege hurts energy.",
+            source_lang="ar",
+            target_lang="en",
+            terms=TERMS,
+        )
+    )
+    assert found["term-missing"] == "source term 'الحصار' (الحصار, concept c2) is not translated as 'blockade'"
+    assert found["term-forbidden"] == "forbidden term 'siege' (siege, concept c2) in the target; use 'blockade'"
+
+
+def test_confirm_checks_run_the_term_checks_when_given_a_termbase() -> None:
+    source, target = "ستجتمع اللجنة المشتركة غدا.", "The joint committee will meet tomorrow."
+    assert not [f for f in check_segment(source, target) if f.check.startswith("term-")]
+    findings = check_segment(source, target, terms=TERMS)
+    assert [(f.check, f.severity) for f in findings if f.check.startswith("term-")] == [
+        ("term-forbidden", Severity.ERROR),
+        ("term-missing", Severity.WARNING),
+    ]
+
+
+def test_qa_with_terms_on_the_samples(tmp_path: Path) -> None:
+    tmx, terms, mt = SAMPLES / "article.tmx", SAMPLES / "terms.tbx", SAMPLES / "article.mt.en.txt"
+    code, out, _ = run_cli("qa", str(tmx), "--terms", str(terms))
+    assert code == 0 and "checks: 18/18 ok" in out
+    assert out.count("[term-missing]") == 1  # the reference splits "governmental and economic delegation"
+    code, out, _ = run_cli("qa", str(tmx), "--hyp", str(mt), "--terms", str(terms), "--select", "term-*")
+    assert code == 1
+    assert (
+        "error: [term-forbidden] forbidden term 'Yuri Borisov' (Yuri Borisov, concept c05) in the target; use 'Yury Borisov' (unit a1)"
+        in out
+    )
+    assert "checks: 1/2 ok; failing: term-forbidden" in out
+    # A glossary and a CSV termbase serve as well, together.
+    glossary = tmp_path / "glossary.txt"
+    glossary.write_text("# project glossary\nالسفير\tambassador\n", encoding="utf-8")
+    table = tmp_path / "more.csv"
+    table.write_text("ar,en,en:status\nالحصار,siege,forbidden\n", encoding="utf-8")
+    code, out, _ = run_cli(
+        "qa", str(tmx), "--hyp", str(mt), "--terms", str(glossary), "--terms", str(table), "--format", "json"
+    )
+    assert code == 1 and '"check": "term-forbidden"' in out
+
+
+def test_term_checks_without_a_termbase_are_not_run_and_asking_for_them_alone_is_a_usage_error() -> None:
+    code, out, _ = run_cli("qa", str(SAMPLES / "article.tmx"))
+    assert code == 0 and "checks: 16/16 ok" in out
+    code, _, err = run_cli("qa", str(SAMPLES / "article.tmx"), "--select", "term-*")
+    assert code == 2 and err == "tmkit: error: the term checks need a termbase: give --terms\n"
+
+
+def test_a_bad_termbase_stops_qa_with_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tbx"
+    bad.write_text("<martif><text>\n</martif>", encoding="utf-8")
+    code, _, err = run_cli("qa", str(SAMPLES / "article.tmx"), "--terms", str(bad))
+    assert code == 2 and err.startswith(f"tmkit: error: {bad}:2:") and err.count("\n") == 1
