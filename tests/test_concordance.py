@@ -13,7 +13,7 @@ from tmkit.formats.tmx_writer import write_tmx
 from tmkit.matching import Side
 from tmkit.matching.concordance import Query, concordance, find_spans
 from tmkit.matching.memory_index import MemoryIndex, open_memory
-from tmkit.matching.word_index import WordIndex, key_tokens, word_forms
+from tmkit.matching.word_index import WordIndex, filed_under, key_tokens, looked_up_under, word_forms
 from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
 from tmkit.text.normalize import Normalizer
 
@@ -89,6 +89,25 @@ def test_golden_table(phrase: str, options: dict[str, bool], entries: list[int])
     assert [h.entry for h in hits] == entries
 
 
+#: Two-letter stems: found with و ف ب ل before them, never through ك or the article, and two words
+#: that only share a two-letter reading (`بعد` after, `وعد` promise) are not one word.
+SHORT = [
+    ("سأعود بعد الغداء", "I'll be back after lunch"),  # 0
+    ("وعد بالمساعدة", "He promised to help"),  # 1
+    ("لأن الطريق مغلق", "Because the road is closed"),  # 2
+    ("وفي المساء نعود", "And in the evening we return"),  # 3
+    ("كان هنا في الصباح", "He was here in the morning"),  # 4
+]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "entries"), [("بعد", [0]), ("وعد", [1]), ("أن", [2]), ("في", [3, 4]), ("وفي", [3, 4]), ("ان", [2])]
+)
+def test_short_stems(phrase: str, entries: list[int]) -> None:
+    memory = MemoryIndex.build(units(SHORT), source_lang="ar", target_lang="en")
+    assert [h.entry for h in concordance([memory], phrase)] == entries
+
+
 #: (phrase, entry, the texts highlighted in the side searched): whole words, clitics and harakat included.
 HIGHLIGHTS = [
     ("فندق", 2, ["بالفندق"]),
@@ -152,6 +171,8 @@ def test_word_forms_and_tokens() -> None:
     assert set(word_forms("وبالكتاب")) >= {"وبالكتاب", "بالكتاب", "الكتاب", "كتاب"}
     assert "فندق" in word_forms("للفندق")
     assert word_forms("كان") == ("كان",)  # ك + ان would leave a two-letter stem
+    assert filed_under("بعد") == ("بعد", "\x01عد")  # a short stem is filed marked
+    assert looked_up_under("عد") == {"عد", "\x01عد"} and looked_up_under("بعد") == {"بعد", "عد"}
     assert "في" in word_forms("وفي")
     assert word_forms("energy") == ("energy",)
     words = [sorted(t.forms)[0] for t in key_tokens("hotel's check-in: 2,500 £ 10.30. هنا?")]

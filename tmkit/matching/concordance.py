@@ -11,7 +11,7 @@ import numpy.typing as npt
 from tmkit.defaults import CONCORDANCE_LIMIT, Side
 from tmkit.formats.tmx_reader import segment_from_xml
 from tmkit.matching.memory_index import Column, MemoryIndex
-from tmkit.matching.word_index import MIN_STEM, Token, WordIndex, key_tokens
+from tmkit.matching.word_index import Token, WordIndex, key_tokens, query_words
 from tmkit.memory.model import Status
 from tmkit.text.normalize import Normalizer
 from tmkit.text.scripts import has_arabic
@@ -50,12 +50,11 @@ class ConcordanceHit:
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """A phrase read as stored texts are read (`key_tokens`): for each word, the readings it is found by.
+    """A phrase read as stored texts are read: for each word, what it looks for (`looked_up_under`).
 
-    A text word is the query word when they share a reading (`بالفندق` and `الفندق` share `فندق`);
-    with ``prefix``, when one of its readings begins with one of the query word's (`room` finds
-    `rooms`). A prefix is only ever the word as typed or a stem of at least `MIN_STEM` letters, so a
-    conjunction's two-letter reading (`في` from `فيه`) does not make every word beginning `في` a hit.
+    A text word is the query word when what it is `filed_under` includes one of those (`بالفندق`
+    and `الفندق` share `فندق`); with ``prefix``, when one of them begins with one (`room` finds
+    `rooms`).
     """
 
     words: tuple[frozenset[str], ...]
@@ -63,14 +62,7 @@ class Query:
 
     @classmethod
     def parse(cls, phrase: str, normalizer: Normalizer, *, prefix: bool = False) -> Query:
-        words = []
-        for token in key_tokens(normalizer(phrase)):
-            forms = token.forms
-            if prefix:
-                typed = max(forms, key=len)  # every other reading is a part of the word as typed
-                forms = frozenset(f for f in forms if f == typed or len(f) >= MIN_STEM)
-            words.append(forms)
-        return cls(tuple(words), prefix)
+        return cls(tuple(query_words(normalizer(phrase), prefix=prefix)), prefix)
 
     def word_matches(self, wanted: frozenset[str], token: Token) -> bool:
         if not self.prefix:

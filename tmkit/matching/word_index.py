@@ -27,16 +27,19 @@ _SPELLING_FOLDS = (("ة", "ه"), ("ى", "ي"))
 _CONJUNCTIONS = ("و", "ف")
 _PREPOSITIONS = ("ب", "ك", "ل")
 _ARTICLE = "ال"
-#: The shortest stem left after removing a preposition or the article: `كان` is not `ك` + `ان`, nor
-#: `الآن` `ال` + `آن`, so `أن` finds neither.
+#: The shortest stem left after removing `ك` or the article: `كان` is not `ك` + `ان`, nor `الآن`
+#: `ال` + `آن`, so `أن` finds neither.
 MIN_STEM = 3
-#: The shortest stem left after removing a conjunction alone: `وفي` and `ومن` are `في` and `من`.
-MIN_STEM_AFTER_CONJUNCTION = 2
+#: The shortest stem left after removing a conjunction, `ب` or `ل`: `وفي` is `في`, `لأن` is `أن`.
+MIN_SHORT_STEM = 2
+_SHORT_STEM_PROCLITICS = frozenset({*_CONJUNCTIONS, "ب", "ل"})
+#: Marks a short stem a word was read down to (`·عد` for `بعد`), filed apart from the word `عد` itself.
+SHORT_STEM_MARK = "\x01"
 
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """A word of a key: its readings (see `word_forms`) and where it stands in the key."""
+    """A word of a key: what it is filed under (see `filed_under`) and where it stands in the key."""
 
     forms: frozenset[str]
     start: int
@@ -54,22 +57,22 @@ def word_forms(word: str) -> tuple[str, ...]:
     """Every reading of a (folded) word: itself, and each stem left by removing proclitics it may carry.
 
     The same letters can be a proclitic or part of the stem (`فندق` is a word, `ف`+`ندق` is not;
-    `الفندق` is `ال`+`فندق`), so a word is filed under all its readings rather than one guess, and
-    two words are the same word when they share a reading: `فندق`, `الفندق`, `بالفندق` and
-    `والفندق` all share `فندق`. A Latin word or a number has one reading, itself.
+    `الفندق` is `ال`+`فندق`), so a word is read every way rather than by one guess, and two words
+    are the same word when they share a reading: `فندق`, `الفندق`, `بالفندق` and `والفندق` all
+    share `فندق`. A Latin word or a number has one reading, itself.
     """
     forms = [word]
     for conjunction in ("", *_CONJUNCTIONS):
         if not word.startswith(conjunction):
             continue
         after_conjunction = word[len(conjunction) :]
-        if conjunction and len(after_conjunction) >= MIN_STEM_AFTER_CONJUNCTION:
+        if conjunction and len(after_conjunction) >= MIN_SHORT_STEM:
             forms.append(after_conjunction)
         for preposition in ("", *_PREPOSITIONS):
             if not after_conjunction.startswith(preposition):
                 continue
             rest = after_conjunction[len(preposition) :]
-            if preposition and len(rest) >= MIN_STEM:
+            if preposition and len(rest) >= (MIN_SHORT_STEM if preposition in _SHORT_STEM_PROCLITICS else MIN_STEM):
                 forms.append(rest)
             if rest.startswith(_ARTICLE) and len(rest) - len(_ARTICLE) >= MIN_STEM:
                 forms.append(rest[len(_ARTICLE) :])
@@ -78,11 +81,39 @@ def word_forms(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
+def filed_under(word: str) -> tuple[str, ...]:
+    """What a text's (folded) word is filed under: itself, its readings, a short stem marked as such.
+
+    Two words sharing only a two-letter reading are not taken for one word: `بعد` (after) and `وعد`
+    (promise) both read down to `عد`. So a short stem is filed marked (`·عد`), and only the query
+    `عد` itself looks it up; the query `بعد` looks up its `عد` unmarked, finding only the word `عد`.
+    """
+    return tuple(form if form == word or len(form) >= MIN_STEM else SHORT_STEM_MARK + form for form in word_forms(word))
+
+
+def looked_up_under(word: str, *, prefix: bool = False) -> frozenset[str]:
+    """What a query's (folded) word looks for among the words texts are `filed_under`.
+
+    With ``prefix``, what the words filed must begin with: the word as typed, or a reading of at
+    least `MIN_STEM` letters (a two-letter reading would make every word beginning `في` a hit of `فيه`).
+    """
+    readings = word_forms(word)
+    if prefix:
+        return frozenset(form for form in readings if form == word or len(form) >= MIN_STEM)
+    short = {SHORT_STEM_MARK + word} if len(word) < MIN_STEM else set()
+    return frozenset({*readings, *short})
+
+
 def key_tokens(key: str) -> list[Token]:
-    """The words of a normalized key with their readings and positions: what the index files and a query looks for."""
+    """The words of a normalized key with what each is filed under and its position: how the index reads a text."""
     return [
-        Token(frozenset(word_forms(m.group())), m.start(), m.end()) for m in WORD_PATTERN.finditer(fold_spelling(key))
+        Token(frozenset(filed_under(m.group())), m.start(), m.end()) for m in WORD_PATTERN.finditer(fold_spelling(key))
     ]
+
+
+def query_words(key: str, *, prefix: bool = False) -> list[frozenset[str]]:
+    """The words of a normalized query, each as what it looks for (`looked_up_under`)."""
+    return [looked_up_under(word, prefix=prefix) for word in WORD_PATTERN.findall(fold_spelling(key))]
 
 
 @dataclass(slots=True)
@@ -130,7 +161,7 @@ class WordIndex:
         token_numbers, token_entries = token_numbers[~breaks], token_entries[~breaks].astype(np.uint64)
         # The readings of every distinct word, as numbers in the sorted vocabulary.
         # Folding the spelling variants changes no word boundary, so it is done on distinct words only.
-        readings = [word_forms(fold_spelling(word)) if word != _ENTRY_BREAK else () for word in distinct]
+        readings = [filed_under(fold_spelling(word)) if word != _ENTRY_BREAK else () for word in distinct]
         forms = sorted({form for word_readings in readings for form in word_readings})  # code point = UTF-8 order
         row_of = {form: row for row, form in enumerate(forms)}
         reading_rows = np.fromiter((row_of[form] for word_readings in readings for form in word_readings), np.uint64)
