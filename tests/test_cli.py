@@ -276,9 +276,12 @@ def test_convert_to_xliff_never_offers_a_variant_as_its_own_translation(tmp_path
     assert result.code == 0, result.stderr
     memory, _, _ = read_xliff(tmp_path / "r.xlf")
     # Neither unit has en-GB: before, the first was marked translated with its own en-US text.
-    assert all(unit.status is Status.NEW for unit in memory) and len(memory.units) == 1
-    assert not any(v.text == "color" for v in memory.units[0].variants[1:])
-    assert "1 units without a en-US variant" in result.stderr
+    assert [unit.status for unit in memory] == [Status.NEW, Status.NEW]
+    assert "1 units without a en-US variant are written with an empty source" in result.stderr
+    result = run_cli("convert", source, "-o", tmp_path / "r.tsv", "--src", "en-US", "--tgt", "en-GB")
+    assert result.code == 0, result.stderr
+    assert (tmp_path / "r.tsv").read_text(encoding="utf-8").splitlines()[1:] == ["\tcolor\t\ttranslated"]
+    assert "1 units without a en-US variant are not written" in result.stderr
 
 
 def test_convert_keeps_or_names_a_second_translation(tmp_path: Path) -> None:

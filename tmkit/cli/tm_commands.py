@@ -264,7 +264,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
             target_lang = target_lang or default_target_language(memory.languages(), source_lang)
             if out_kind is not FileFormat.TMX:  # a table or XLIFF holds one pair: say what it leaves out
                 survey = survey_pair(memory.units, source_lang=source_lang, target_lang=target_lang)
-                for notice in survey.notices(one_translation_per_unit=out_kind is FileFormat.XLIFF):
+                xliff = out_kind is FileFormat.XLIFF
+                for notice in survey.notices(one_translation_per_unit=xliff, keeps_units_without_source=xliff):
                     warn(notice)
         elif in_kind is FileFormat.XLIFF and out_kind is not FileFormat.XLIFF:
             reader = XliffReader(inputs[0])

@@ -35,8 +35,12 @@ class PairSurvey:
     #: Units with two or more translations (target variants).
     several_translations: int = 0
 
-    def notices(self, *, one_translation_per_unit: bool) -> list[str]:
-        """One line for each thing left out; ``one_translation_per_unit`` when the output keeps only the first."""
+    def notices(self, *, one_translation_per_unit: bool, keeps_units_without_source: bool) -> list[str]:
+        """One line for each thing left out or changed.
+
+        ``one_translation_per_unit``: the output keeps only a unit's first translation (XLIFF);
+        ``keeps_units_without_source``: it still writes a unit lacking the source (XLIFF, with an empty source).
+        """
         out: list[str] = []
         if self.other_languages:
             listed = ", ".join(f"{lang} ({count})" for lang, count in self.other_languages.items())
@@ -45,7 +49,8 @@ class PairSurvey:
                 "(the output holds one language pair: choose it with --src/--tgt)"
             )
         if self.without_source:
-            out.append(f"{self.without_source} units without a {self.source_lang} variant are not written")
+            done = "are written with an empty source" if keeps_units_without_source else "are not written"
+            out.append(f"{self.without_source} units without a {self.source_lang} variant {done}")
         if self.several_translations and one_translation_per_unit:
             out.append(
                 f"{self.several_translations} units have more than one {self.target_lang} translation: "
