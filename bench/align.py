@@ -339,19 +339,12 @@ def calibrate(articles: list[list[tuple[str, str]]]) -> None:
         source_lang, target_lang = direction.split("-")
         for kind in PERTURBATIONS:
             rng = random.Random(f"{SEED}-calibrate-{kind}-{direction}")
-            for k, article in enumerate(articles):
+            for article in articles:
                 document = perturb(article, kind, direction, rng)
                 gold = document.gold()
                 for _link, row, ok in _featured_links(document, source_lang, target_lang, gold):
                     features.append(row)
                     labels.append(float(ok))
-                # Unrelated pairs teach the confidence what no translation looks like.
-                if kind == "clean":
-                    other = perturb(articles[(k + 1) % len(articles)], kind, direction, rng)
-                    unrelated = Document(document.source, other.target, document.source_ids, other.target_ids)
-                    for _link, row, _ok in _featured_links(unrelated, source_lang, target_lang, set()):
-                        features.append(row)
-                        labels.append(0.0)
     x = np.array(features)
     y = np.array(labels)
     w = np.zeros(x.shape[1])

@@ -98,3 +98,163 @@ def test_paragraph_boundaries_hold_when_paragraph_counts_differ(change: str) -> 
     assert all((" ".join(p.source), " ".join(p.target)) in gold for p in linked)
     assert {s for p in pairs if not p.target for s in p.source} == left_out
     assert sum(len(p.source) for p in linked) == sum(len(p) for p in arabic) - len(left_out)
+
+
+# -- issue 10: a length model of the documents themselves, both directions, costs, anchors, confidence --
+
+ALIGNMENT_DATA = Path(__file__).parent / "data" / "alignment"
+
+
+def _clean_news() -> tuple[list[str], list[str]]:
+    rows = [line.split("\t") for line in (ALIGNMENT_DATA / "clean-news.tsv").read_text(encoding="utf-8").splitlines()]
+    return [ar for ar, _ in rows], [en for _, en in rows]
+
+
+def test_length_model_is_fitted_to_the_documents_and_symmetric() -> None:
+    from tmkit.text.alignment import estimate_model
+
+    ar, en = _clean_news()
+    forward = estimate_model(ar, en, source_lang="ar", target_lang="en")
+    backward = estimate_model(en, ar, source_lang="en", target_lang="ar")
+    assert forward.ratio == pytest.approx(1 / backward.ratio)
+    # This article's English is about 1.2 times its Arabic, nowhere near the old fixed 1.377.
+    assert 1.05 < forward.ratio < 1.3
+
+
+@pytest.mark.parametrize("direction", ["ar-en", "en-ar"])
+def test_clean_document_with_headline_is_all_one_to_one(direction: str) -> None:
+    ar, en = _clean_news()
+    source, target = (ar, en) if direction == "ar-en" else (en, ar)
+    source_lang, target_lang = direction.split("-")
+    pairs = align_paragraphs([source], [target], source_lang=source_lang, target_lang=target_lang)
+    assert [(p.source, p.target) for p in pairs] == [((s,), (t,)) for s, t in zip(source, target, strict=True)]
+    assert all(p.confidence >= 0.5 for p in pairs)
+
+
+@pytest.mark.parametrize("direction", ["ar-en", "en-ar"])
+def test_dropped_sentence_is_left_unpaired_and_the_rest_stays_in_step(direction: str) -> None:
+    ar, en = _clean_news()
+    dropped = 4  # "Construction cost 120 million dollars." has no counterpart
+    en_short = en[:dropped] + en[dropped + 1 :]
+    source, target = (ar, en_short) if direction == "ar-en" else (en_short, ar)
+    source_lang, target_lang = direction.split("-")
+    pairs = align_paragraphs([source], [target], source_lang=source_lang, target_lang=target_lang)
+    linked = {
+        (p.source, p.target) if direction == "ar-en" else (p.target, p.source) for p in pairs if p.source and p.target
+    }
+    want = {((a,), (e,)) for k, (a, e) in enumerate(zip(ar, en, strict=True)) if k != dropped}
+    assert linked == want
+    assert [p for p in pairs if not (p.source and p.target)] != []
+
+
+def test_confidence_puts_the_wrong_link_below_the_right_ones() -> None:
+    ar, en = _clean_news()
+    # The translation of one sentence swapped for an unrelated one of the same length: lengths
+    # cannot tell, the number (45,000 against 80) can.
+    en_changed = [*en[:2], "The plant will employ about 80 engineers from the region.", *en[3:]]
+    pairs = align_paragraphs([ar], [en_changed], source_lang="ar", target_lang="en")
+    wrong = [p for p in pairs if p.target == (en_changed[2],)]
+    right = [p for p in pairs if p.source and p.target and p.target != (en_changed[2],)]
+    assert wrong and right
+    assert max(p.confidence for p in wrong) < min(p.confidence for p in right)
+
+
+def test_word_list_learned_from_a_memory() -> None:
+    from tmkit.text.alignment import learn_lexicon
+
+    pairs = [
+        ("وصل الوزير إلى عمان.", "The minister arrived in Amman."),
+        ("غادر الوزير دمشق.", "The minister left Damascus."),
+        ("افتتح المعرض أمس.", "The fair opened yesterday."),
+        ("زار المعرض آلاف الناس.", "Thousands of people visited the fair."),
+    ]
+    lexicon = learn_lexicon(pairs)
+    assert "minister" in lexicon.translations["وزير"]
+    assert "fair" in lexicon.translations["معرض"]
+
+
+def test_word_list_re_synchronises_where_lengths_cannot() -> None:
+    from tmkit.text.alignment import estimate_model
+
+    # Four sentences of one length: with the second English one missing, lengths cannot say
+    # which Arabic sentence lost its partner; the words learned from a memory can.
+    ar = ["زار الوزير المصنع.", "افتتح المعرض أمس.", "غادر الوفد المدينة.", "وصلت السفينة الميناء."]
+    en = ["The minister visited the plant.", "The delegation left the city.", "The ship reached the port."]
+    memory = [
+        ("زار الوزير المدرسة.", "The minister visited the school."),
+        ("التقى الوزير الطلاب.", "The minister met the students."),
+        ("غادر الوفد الفندق.", "The delegation left the hotel."),
+        ("وصل الوفد المطار.", "The delegation reached the airport."),
+        ("دخلت السفينة الميناء.", "The ship entered the port."),
+        ("غادرت السفينة الميناء.", "The ship left the port."),
+        ("زار الرئيس المصنع.", "The president visited the plant."),
+        ("افتتح الرئيس المصنع.", "The president opened the plant."),
+        ("غادر الرئيس المدينة.", "The president left the city."),
+        ("وصل الرئيس المدينة.", "The president reached the city."),
+    ]
+    model = estimate_model(ar, en, source_lang="ar", target_lang="en", memory_pairs=memory)
+    assert model.lexicon is not None and len(model.lexicon) > 0
+    pairs = align_paragraphs([ar], [en], model=model)
+    assert [(p.source, p.target) for p in pairs if p.source and p.target] == [
+        ((ar[0],), (en[0],)),
+        ((ar[2],), (en[1],)),
+        ((ar[3],), (en[2],)),
+    ]
+
+
+def _write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_align_command_segmented_both_directions(tmp_path: Path) -> None:
+    ar, en = _clean_news()
+    ar_file, en_file = _write_lines(tmp_path / "a.ar.txt", ar), _write_lines(tmp_path / "a.en.txt", en)
+    out = tmp_path / "out.tmx"
+    for first, second in ((ar_file, en_file), (en_file, ar_file)):
+        result = run_cli("align", first, second, "-o", out, "--segmented")
+        assert result.code == 0, result.stderr
+        memory = load_tmx(out)
+        got = [(u.variant("ar").text, u.variant("en").text) for u in memory.units]  # type: ignore[union-attr]
+        assert got == list(zip(ar, en, strict=True))
+        assert all(u.status is Status.TRANSLATED for u in memory.units)
+
+
+def test_align_command_unrelated_documents_are_all_draft_and_exit_1(tmp_path: Path) -> None:
+    ar, _ = _clean_news()
+    other_en = [
+        line.split("\t")[1]
+        for line in (ALIGNMENT_DATA / "article2.gold.tsv").read_text(encoding="utf-8").splitlines()
+        if "\t" in line and line.split("\t")[1]
+    ]
+    ar_file, en_file = _write_lines(tmp_path / "a.ar.txt", ar), _write_lines(tmp_path / "b.en.txt", other_en)
+    out = tmp_path / "out.tmx"
+    result = run_cli("align", ar_file, en_file, "-o", out, "--segmented")
+    assert result.code == 1, result.stderr
+    assert "does not look like a translation" in result.stderr
+    memory = load_tmx(out)
+    assert memory.units and all(u.status is Status.DRAFT for u in memory.units)
+
+
+def test_align_command_srx_and_tm(tmp_path: Path) -> None:
+    srx = tmp_path / "mine.srx"
+    srx.write_text(
+        '<?xml version="1.0"?>\n<srx xmlns="http://www.lisa.org/srx20" version="2.0"><header cascade="yes"/>'
+        '<body><languagerules><languagerule languagerulename="semi"><rule break="yes"><beforebreak>;</beforebreak>'
+        "<afterbreak>\\s</afterbreak></rule></languagerule></languagerules><maprules>"
+        '<languagemap languagepattern="en.*" languagerulename="semi"/></maprules></body></srx>',
+        encoding="utf-8",
+    )
+    ar = tmp_path / "a.ar.txt"
+    ar.write_text("وصل الوفد إلى عمان صباح الأحد. ثم بدأت المحادثات.\n", encoding="utf-8")
+    en = tmp_path / "a.en.txt"
+    en.write_text("The delegation arrived in Amman on Sunday morning; then the talks began.\n", encoding="utf-8")
+    out = tmp_path / "out.tmx"
+    assert run_cli("align", ar, en, "-o", out).code == 0
+    assert [len(u.variant("en").text) > 0 for u in load_tmx(out).units] == [True]  # type: ignore[union-attr]
+    result = run_cli("align", ar, en, "-o", out, "--srx", srx, "--tm", SAMPLES / "earlier-visits.tmx")
+    assert result.code == 0, result.stderr
+    english = [u.variant("en").text for u in load_tmx(out).units]  # type: ignore[union-attr]
+    assert english == ["The delegation arrived in Amman on Sunday morning;", "then the talks began."]
+    result = run_cli("align", ar, en, "-o", out, "--segmented", "--srx", srx)
+    assert result.code == 2 and "--segmented" in result.stderr

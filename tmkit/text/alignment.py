@@ -68,7 +68,7 @@ LEXICON_MIN_DICE = 0.3
 # Logistic confidence, fitted on FLORES dev (bench/align.py --calibrate): intercept, then the
 # weights of the link's posterior probability (log), its length misfit |z|, its anchor score, its
 # learned-word overlap, and whether it is not 1-1.
-CONFIDENCE_WEIGHTS = (2.85, 8.78, -0.45, 2.21, 2.0, -1.5)
+CONFIDENCE_WEIGHTS = (4.0, 6.36, -0.39, 1.1, 2.0, -0.88)
 
 _UNCOUNTED_RE = re.compile(f"[\\s{HARAKAT_CLASS}{TATWEEL}]")
 _LATIN_NAME_RE = re.compile(f"\\b[A-Z][{LATIN_LETTER_CLASS}]+\\b|\\b[A-Z]{{2,}}\\b")
