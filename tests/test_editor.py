@@ -16,6 +16,7 @@ from tmkit.jobs.workfile import WorkFile
 from tmkit.memory.model import Status
 from tmkit.tui.app import EditorApp, EditorOptions
 from tmkit.tui.display import BidiMode
+from tmkit.tui.editor_screen import EditorScreen
 from tmkit.tui.messages import MatchesShown, SegmentApproved, SegmentConfirmed
 from tmkit.tui.screens import ChangedOnDiskScreen, QuitScreen, RecoveryScreen, SaveAsScreen
 from tmkit.tui.widgets.panels import StatusBar
@@ -31,13 +32,13 @@ async def test_edit_confirm_approve_and_save_write_the_tmx(work: Path) -> None:
     async with app.run_test(size=(160, 45), message_hook=messages.append) as pilot:
         await settle(app, pilot)
         assert app.document is not None
-        first = app.current
+        first = app.editor_screen.current
         assert first == 24  # the first unconfirmed (draft) segment of the sample
         target(app).load_text("")
         await pilot.press(*"Direct shipping lines matter.")
         await pilot.press("f2")  # confirm → next unconfirmed
         await settle(app, pilot)
-        assert app.current == 26
+        assert app.editor_screen.current == 26
         await pilot.press("alt+a")  # approve the draft segment 27 as it stands
         await settle(app, pilot)
         await pilot.press("ctrl+s")
@@ -59,7 +60,7 @@ async def test_insert_match_reject_and_undo(work: Path) -> None:
     app = make_app(work)
     async with app.run_test(size=(160, 45), message_hook=messages.append) as pilot:
         await settle(app, pilot)
-        app.go_to(13)  # the segment with two 77% matches in the news memory
+        app.editor_screen.go_to(13)  # the segment with two 77% matches in the news memory
         await settle(app, pilot)
         assert any(isinstance(m, MatchesShown) and m.row == 13 and m.count == 2 for m in messages)
         await pilot.press("alt+2")
@@ -141,7 +142,7 @@ async def test_search_ignores_harakat_and_hamza_and_filter_cycles(work: Path) ->
         await settle(app, pilot)
         shown = app.query_one("#segments").rows_shown  # type: ignore[attr-defined]
         assert shown and 0 in shown and 2 not in shown
-        app.query_text = ""
+        app.editor_screen.query_text = ""
         await pilot.press("f6", "f6")  # all → new → draft
         shown = app.query_one("#segments").rows_shown  # type: ignore[attr-defined]
         assert shown == [24, 26, 27]
@@ -167,7 +168,7 @@ def test_help_palette_and_footer_share_one_declaration() -> None:
     ids = [c.id for c in keys.COMMANDS]
     assert len(ids) == len(set(ids)) and set(ids) == set(keys.DEFAULT_KEYS)
     assert all(c.description and c.tooltip for c in keys.COMMANDS)
-    bound = {b.id for b in EditorApp.BINDINGS if isinstance(b, Binding) and b.id}
+    bound = {b.id for b in EditorScreen.BINDINGS if isinstance(b, Binding) and b.id}
     assert bound == set(ids)
     confirm = preset_keymap().keys["confirm_next"]
     assert {"ctrl+enter", "ctrl+j", "f2"} <= set(confirm)
@@ -178,17 +179,17 @@ async def test_matches_are_prefetched_cached_and_dropped_when_the_memories_chang
     app = make_app(work)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        app.go_to(10)
+        app.editor_screen.go_to(10)
         await settle(app, pilot)
         # The next segments' matches are ready before the translator gets there.
-        assert {10, 11, 12, 13} <= set(app.matches)
-        cached = app.matches[11]
-        app.go_to(11)
-        assert app.matches[11] is cached  # shown from the cache, not looked up again
-        app._memories_loaded([], app.matcher.memories[-1], app.references)  # type: ignore[arg-type]  # memories replaced
-        assert 12 not in app.matches  # stale matches are gone
+        assert {10, 11, 12, 13} <= set(app.editor_screen.matches)
+        cached = app.editor_screen.matches[11]
+        app.editor_screen.go_to(11)
+        assert app.editor_screen.matches[11] is cached  # shown from the cache, not looked up again
+        app.editor_screen.memories_loaded([], app.editor_screen.matcher.memories[-1], app.editor_screen.references)  # type: ignore[arg-type]  # memories replaced
+        assert 12 not in app.editor_screen.matches  # stale matches are gone
         await settle(app, pilot)
-        assert 11 in app.matches and app.matches[11] is not cached
+        assert 11 in app.editor_screen.matches and app.editor_screen.matches[11] is not cached
 
 
 @run_async

@@ -36,7 +36,7 @@ async def test_arabic_typed_in_app_mode_is_saved_logical_and_painted_visual(work
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
         editor = app.query_one("#target", BidiTextArea)
-        row = app.current
+        row = app.editor_screen.current
         assert row is not None
         editor.load_text("")
         await pilot.press(*"سلام (1)")
@@ -76,7 +76,7 @@ async def test_terminal_mode_paints_the_target_as_stored(work: Path) -> None:
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
         editor = app.query_one("#target", BidiTextArea)
-        row = app.current
+        row = app.editor_screen.current
         editor.load_text("")
         await pilot.press(*"سلام")
         await pilot.pause()
@@ -85,8 +85,8 @@ async def test_terminal_mode_paints_the_target_as_stored(work: Path) -> None:
         await pilot.press("f9")  # app → … cycles: terminal → off → app
         await pilot.press("f9")
         await pilot.pause()
-        assert app.mode is BidiMode.APP
-        assert app.current == row  # the list refilled for the new mode does not move to its first row
+        assert app.editor_screen.mode is BidiMode.APP
+        assert app.editor_screen.current == row  # the list refilled for the new mode does not move to its first row
         shown = editor.visual_row(0)
         assert shown is not None and shown[0].rstrip().endswith("\ufee1\ufefc\ufeb3")
 
@@ -117,6 +117,6 @@ async def test_keys_typed_before_the_file_is_shown_go_into_the_target(
         typed.set()
         await settle(app, pilot)
         assert app.query_one("#search", Input).value == ""
-        assert app.current is not None and app.document is not None
-        original = app.document.rows[app.current].edit_text
-        assert app.editor.text == "early " + original
+        assert app.document is not None
+        original = app.document.rows[app.editor_screen.current].edit_text
+        assert app.editor_screen.target_view.text == "early " + original

@@ -23,7 +23,7 @@ async def test_edited_target_keeps_its_codes(work: Path) -> None:
     app = make_app(work)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        app.go_to(0)  # the bold headline
+        app.editor_screen.go_to(0)  # the bold headline
         await settle(app, pilot)
         assert target(app).text.startswith("{1}President al-Assad receives") and target(app).text.endswith("{/1}")
         target(app).load_text("")
@@ -43,13 +43,13 @@ async def test_unmappable_placeholders_stay_unconfirmed_and_codes_are_kept(work:
     app = make_app(work)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        app.go_to(0)
+        app.editor_screen.go_to(0)
         await settle(app, pilot)
         target(app).load_text("")
         await pilot.press(*"{1}Assad receives Borisov")  # the closing {/1} is gone
         await pilot.press("f2")
         await settle(app, pilot)
-        assert app.current == 0  # not confirmed: still here
+        assert app.editor_screen.current == 0  # not confirmed: still here
         assert app.document is not None
         assert app.document.rows[0].status is Status.DRAFT and not app.document.rows[0].confirmed
         note = str(app.query_one(StatusBar).render())
@@ -61,7 +61,7 @@ async def test_unmappable_placeholders_stay_unconfirmed_and_codes_are_kept(work:
         target(app).load_text("{1}Assad receives Borisov{/1}")  # fixed: the note goes
         await pilot.press("f2")
         await settle(app, pilot)
-        assert app.status_note == "" and app.document.rows[0].confirmed
+        assert app.editor_screen.status_note == "" and app.document.rows[0].confirmed
     saved = load_tmx(work / "article.tmx").units[0]
     seg = saved.variant("en").segment  # type: ignore[union-attr]
     # Saved while broken: the previous text with both codes, unconfirmed.

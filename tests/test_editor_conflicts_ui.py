@@ -27,7 +27,7 @@ async def test_alt_t_keeps_their_version_and_the_file_saves_valid(work: Path) ->
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
         assert app.document is not None and len(app.document) == 30
-        app.go_to(CHANGED)
+        app.editor_screen.go_to(CHANGED)
         await pilot.pause()
         assert "CONFLICT" in str(app.query_one("#target").border_title)
         await pilot.press("alt+t")
@@ -49,7 +49,7 @@ async def test_a_changed_number_needs_a_second_confirm(work: Path) -> None:
         document = app.document
         assert document is not None
         row = next(i for i, r in enumerate(document.rows) if "2021" in r.target_text)
-        app.go_to(row)
+        app.editor_screen.go_to(row)
         await pilot.pause()
         wrong = document.rows[row].edit_text.replace("2021", "2012")
         target(app).load_text(wrong)
@@ -57,10 +57,16 @@ async def test_a_changed_number_needs_a_second_confirm(work: Path) -> None:
         await pilot.pause()
         # Stopped: not confirmed with that text (the pause may commit it as a draft), the translator still on it.
         r = document.rows[row]
-        assert app.current == row and target(app).text == wrong and not (r.confirmed and r.edit_text == wrong)
+        assert (
+            app.editor_screen.current == row
+            and target(app).text == wrong
+            and not (r.confirmed and r.edit_text == wrong)
+        )
         await pilot.press("f2")
         await pilot.pause()
-        assert document.rows[row].edit_text == wrong and document.rows[row].confirmed and app.current != row
+        assert (
+            document.rows[row].edit_text == wrong and document.rows[row].confirmed and app.editor_screen.current != row
+        )
 
 
 def _painted(widget: Widget) -> str:
@@ -82,10 +88,10 @@ async def test_a_conflict_is_marked_in_the_list_and_both_versions_are_shown(work
         assert re.match(rf"\s*{CHANGED + 1} C ", segments._line(CHANGED).plain)
         assert not re.match(rf"\s*{CHANGED} C ", segments._line(CHANGED - 1).plain)
         box = app.query_one("#conflict-box")
-        app.go_to(0)
+        app.editor_screen.go_to(0)
         await pilot.pause()
         assert not box.display  # no conflict on the first segment
-        app.go_to(CHANGED)
+        app.editor_screen.go_to(CHANGED)
         await pilot.pause()
         assert box.display and box.region.height > 4
         shown = _painted(app.query_one(ConflictPanel))
@@ -105,12 +111,14 @@ async def test_qa_warnings_are_counted_in_the_status_bar_and_listed_by_alt_q(wor
         await settle(app, pilot)
         document = app.document
         assert document is not None
-        row = app.current
+        row = app.editor_screen.current
         assert row is not None
         target(app).load_text("A  doubled space")  # a warning (double-space), not an error
         await pilot.press("f2")
         await pilot.pause()
-        assert document.rows[row].confirmed and app.current != row  # a warning does not stop the confirmation
+        assert (
+            document.rows[row].confirmed and app.editor_screen.current != row
+        )  # a warning does not stop the confirmation
         status = _painted(app.query_one(StatusBar))
         assert "QA 1 (Alt+Q)" in status
         await pilot.press("alt+q")

@@ -69,8 +69,8 @@ async def test_edit_a_text_document_confirm_and_save(work: Path) -> None:
     app = EditorApp(options)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        assert app.current == first_new  # the first unconfirmed segment
-        assert app.references[first_new]  # the reference found by source text, not by tuid
+        assert app.editor_screen.current == first_new  # the first unconfirmed segment
+        assert app.editor_screen.references[first_new]  # the reference found by source text, not by tuid
         target(app).load_text("")
         await pilot.press(*"Translated here.")
         await pilot.press("f2")

@@ -118,14 +118,14 @@ async def test_a_click_chooses_a_match_and_insert_and_replace_use_it(work: Path)
     app = make_app(work)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        app.go_to(13)
+        app.editor_screen.go_to(13)
         await settle(app, pilot)
         panel = app.query_one("#matches")
-        assert app.chosen_match == 1
+        assert app.editor_screen.chosen_match == 1
         second = next(y for y, line in enumerate(shown(panel)) if line.startswith(" 2 77%"))
         await pilot.click("#matches", offset=(10, second + 1))  # on match 2's translation
         await settle(app, pilot)
-        assert app.chosen_match == 2 and any(line.startswith("▶2 77%") for line in shown(panel))
+        assert app.editor_screen.chosen_match == 2 and any(line.startswith("▶2 77%") for line in shown(panel))
         assert app.focused is target(app)  # the click chose; the keyboard stays with the target
         await pilot.press(*"xyz")
         assert target(app).text.startswith("xyz")
@@ -161,17 +161,17 @@ async def test_after_a_click_in_the_list_typing_reaches_the_target_and_enter_ope
         segments = app.query_one("#segments", SegmentList)
         await pilot.click("#segments", offset=(8, 2))  # the third row: segment 3
         await settle(app, pilot)
-        assert app.current == 2
+        assert app.editor_screen.current == 2
         await pilot.press(*"abc")
         assert target(app).text.startswith("abc")  # not lost in the list
         segments.focus()  # Tab or Alt+L: the list has the keys
         await pilot.pause()
         await pilot.press("down", "down")
         await settle(app, pilot)
-        assert app.current == 4 and app.focused is segments  # the arrows open each segment they pass
+        assert app.editor_screen.current == 4 and app.focused is segments  # the arrows open each segment they pass
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.current == 4 and app.focused is target(app)  # Enter: on to translating it
+        assert app.editor_screen.current == 4 and app.focused is target(app)  # Enter: on to translating it
         await pilot.press("a")
         assert target(app).text.startswith("a")
 
@@ -181,9 +181,9 @@ async def test_f3_looks_up_the_word_at_the_source_cursor(work: Path) -> None:
     app = make_app(work)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        app.go_to(0)
+        app.editor_screen.go_to(0)
         await settle(app, pilot)
-        source = app.source_view
+        source = app.editor_screen.source_view
         source.focus()
         await pilot.pause()
         source.move_cursor((0, 2))  # in the first word, الرئيس
@@ -199,11 +199,13 @@ async def test_f3_looks_up_the_word_at_the_source_cursor(work: Path) -> None:
 
 
 @run_async
-async def test_looking_up_until_the_memories_are_open_never_no_match(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_looking_up_until_the_memories_are_open_never_no_match(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On a 10,000-segment file "no match above the threshold" showed for 3 s before 99% matches came."""
     import threading
 
-    from tmkit.tui import app as app_module
+    from tmkit.tui import editor_screen as app_module
 
     opened = threading.Event()
     real_open = app_module.open_memory
@@ -217,7 +219,7 @@ async def test_looking_up_until_the_memories_are_open_never_no_match(work: Path,
     async with app.run_test(size=(160, 45)) as pilot:
         for _ in range(500):
             await pilot.pause(0.02)
-            if app.current is not None:
+            if app.document is not None:
                 break
         await pilot.pause(0.2)
         assert shown(app.query_one("#matches"))[0].startswith("looking up…")
@@ -242,7 +244,9 @@ async def test_the_segment_score_follows_the_typing(work: Path) -> None:
         assert after.startswith("chrF ") and after != before
 
 
-def test_tmkit_edit_refuses_a_bad_keymap_in_one_line(work: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tmkit_edit_refuses_a_bad_keymap_in_one_line(
+    work: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     keys = tmp_path / "config" / "tmkit" / "keys.toml"
     keys.parent.mkdir(parents=True)
     keys.write_text('[keys]\nconfirm_next = "f2"\nsaev = "ctrl+s"\n')

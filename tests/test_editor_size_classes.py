@@ -1,4 +1,4 @@
-"""The editor's layout classes are the terminal size's from the start, not only once the screen takes its Resize."""
+"""The editor's layout classes are the terminal size's from the start, not only once the screen takes a Resize."""
 
 from __future__ import annotations
 
@@ -11,16 +11,22 @@ from tests.helpers import make_app, run_async, settle
 SIZE_CLASSES = {"-narrow", "-wide", "-short", "-tall"}
 
 
-@pytest.mark.parametrize(("width", "height"), [(80, 24), (160, 45), (100, 30)])
+@pytest.mark.parametrize(
+    ("width", "height", "expected"),
+    [(80, 24, {"-narrow", "-short"}), (160, 45, {"-wide", "-tall"}), (100, 30, {"-narrow", "-tall"})],
+)
 @run_async
-async def test_the_app_sets_the_size_classes_textual_sets_on_resize(work: Path, width: int, height: int) -> None:
-    """On a loaded machine the document was shown before the screen's first Resize: at 80x24 in neither layout."""
+async def test_the_editor_screen_has_the_size_classes_from_the_start(
+    work: Path, width: int, height: int, expected: set[str]
+) -> None:
+    """On a loaded machine the document was shown before the screen's first Resize: at 80x24 in neither layout.
+
+    The editor's screen comes up after the loading screen, with no Resize of its own: it sets them on mount."""
     app = make_app(work)
     async with app.run_test(size=(width, height)) as pilot:
         await settle(app, pilot)
-        screen = app.screen_stack[0]
-        textuals = set(screen.classes) & SIZE_CLASSES  # set by Textual's Resize
-        assert len(textuals) == 2
-        screen.remove_class(*SIZE_CLASSES)  # the screen as it is before that Resize
-        app._size_classes()  # what the app does on mount
-        assert set(screen.classes) & SIZE_CLASSES == textuals
+        screen = app.editor_screen
+        assert set(screen.classes) & SIZE_CLASSES == expected
+        await pilot.resize_terminal(170, 50)  # and Textual's Resize keeps them up to date
+        await settle(app, pilot)
+        assert set(screen.classes) & SIZE_CLASSES == {"-wide", "-tall"}

@@ -16,7 +16,9 @@ pytest.importorskip("pytest_textual_snapshot")
 def _app(work: Path, mode: BidiMode) -> EditorApp:
     # Dates written on save and journal files depend on the moment: the snapshots only open and look.
     # The cursor does not blink: a picture taken in the off half of a blink would differ from the stored one.
-    options = EditorOptions(path=work / "article.tmx", memories=[work / "news-memory.tmx"], bidi=mode, cursor_blink=False)
+    options = EditorOptions(
+        path=work / "article.tmx", memories=[work / "news-memory.tmx"], bidi=mode, cursor_blink=False
+    )
     return EditorApp(options)
 
 
@@ -33,10 +35,16 @@ async def _settle(pilot: Any, ready: Any) -> None:
 
 async def _at_segment_14(pilot: Any) -> None:
     app = pilot.app
-    await _settle(pilot, lambda: app.document is not None and app.memories_ready)
-    app.go_to(13)
+    await _settle(pilot, lambda: app.document is not None and app.editor_screen.memories_ready)
+    app.editor_screen.go_to(13)
     # Segment 14's matches shown, and those of the segments prefetched after it (their % fills the list).
-    await _settle(pilot, lambda: app.current == 13 and all(r in app.matches for r in [13, *app._likely_next(13)]))
+    await _settle(
+        pilot,
+        lambda: (
+            app.editor_screen.current == 13
+            and all(r in app.editor_screen.matches for r in [13, *app.editor_screen._likely_next(13)])
+        ),
+    )
 
 
 @pytest.mark.parametrize("mode", [BidiMode.APP, BidiMode.TERMINAL])

@@ -13,7 +13,7 @@ import textual
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from tmkit.tui import app, screens
+from tmkit.tui import app, editor_screen, loading, screens
 from tmkit.tui.widgets import bidi_editor, panels, segment_list
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +52,7 @@ def _tmkit_classes(module: ModuleType) -> list[type]:
 def test_no_tmkit_widget_uses_or_overrides_a_private_name_of_its_textual_base() -> None:
     """`self._driver`, `self._theme` or an override of `_render_line` is Textual's private API under another name."""
     clashes = []
-    for module in (app, screens, bidi_editor, panels, segment_list):
+    for module in (app, editor_screen, loading, screens, bidi_editor, panels, segment_list):
         for cls in _tmkit_classes(module):
             base = next((b for b in cls.__mro__ if b.__module__.startswith("textual.")), None)
             if base is None:

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from tmkit.jobs.journal import PendingJournal
+from tmkit.jobs.workfile import WorkFile
+
 
 @dataclass
 class SegmentChosen(Message):
@@ -54,3 +57,20 @@ class MatchesShown(Message):
 
     row: int
     count: int
+
+
+@dataclass
+class DocumentLoaded(Message):
+    """The working file was read (with a crashed session's journal, if one was found); ``early_text``: what was typed
+    while it was being read."""
+
+    document: WorkFile
+    pending: PendingJournal | None
+    early_text: str = ""
+
+
+@dataclass
+class DocumentFailed(Message):
+    """The working file could not be read: the one line that says why."""
+
+    reason: str

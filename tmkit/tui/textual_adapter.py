@@ -52,6 +52,21 @@ def set_bindings(node: DOMNode, bindings: Sequence[Binding]) -> None:
     node._bindings = BindingsMap([*bindings, *kept])
 
 
+class QueriesFromScreen:
+    """An App whose own queries (`app.query_one("#target")`) search the screen `query_screen` names.
+
+    Textual's App searches its first (default) screen; the editor's comes after the loading screen, in a mode of its
+    own. A plain mixin for an App: the override of Textual's private `_get_dom_base` stays here.
+    """
+
+    def query_screen(self) -> DOMNode | None:
+        """The screen the App's queries search (None: Textual's default screen)."""
+        return None
+
+    def _get_dom_base(self) -> DOMNode:
+        return self.query_screen() or cast(App[Any], super())._get_dom_base()
+
+
 def write_to_terminal(app: App[Any], data: str) -> bool:
     """Write control bytes straight to the terminal (VTE's bidi switch); False when there is none (headless)."""
     driver = app._driver

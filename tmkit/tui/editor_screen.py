@@ -1,0 +1,1140 @@
+"""The editor's screen: a loaded working file, its segments, matches, concordance and scores, and the keys that
+edit it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import var
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static, TextArea
+from textual.worker import get_current_worker
+
+from tmkit.errors import TmkitError
+from tmkit.formats.tmx_reader import load_tmx
+from tmkit.jobs.confirm_checks import SegmentFinding
+from tmkit.jobs.journal import ConflictState, PendingJournal
+from tmkit.jobs.progress import ProgressCounts
+from tmkit.jobs.reference import align_reference
+from tmkit.jobs.workfile import ChangedOnDiskError, ConfirmBlocked, RowFilter, WorkFile, edit_effort
+from tmkit.matching.concordance import ConcordanceHit, concordance
+from tmkit.matching.matcher import Match, Matcher, too_long_to_match
+from tmkit.matching.memory_index import MemoryIndex, open_memory
+from tmkit.memory.langtags import primary_subtag
+from tmkit.memory.model import Status
+from tmkit.quality.defaults import Severity
+from tmkit.quality.scoring import score_corpus, segment_score
+from tmkit.text.placeholders import PlaceholderError, strip_placeholders, to_placeholders
+from tmkit.tui import keys
+from tmkit.tui.display import VTE_EXPLICIT, VTE_IMPLICIT, BidiMode, VisualHighlighter, is_vte, one_line
+from tmkit.tui.keymap import Keymap, preset_keymap
+from tmkit.tui.messages import (
+    DocumentFailed,
+    DocumentSaved,
+    MatchChosen,
+    MatchesShown,
+    MatchInserted,
+    SegmentApproved,
+    SegmentChosen,
+    SegmentConfirmed,
+    SegmentRejected,
+)
+from tmkit.tui.options import EditorOptions
+from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, QaScreen, QuitScreen, SaveAsScreen
+from tmkit.tui.textual_adapter import SearchInput, set_bindings, write_to_terminal
+from tmkit.tui.widgets.bidi_editor import BidiTextArea
+from tmkit.tui.widgets.panels import (
+    ConcordancePanel,
+    ConflictPanel,
+    ConflictVersion,
+    MatchesPanel,
+    ScorePanel,
+    StatusBar,
+)
+from tmkit.tui.widgets.segment_list import SegmentList, header_line
+
+FILTERS: tuple[RowFilter, ...] = tuple(RowFilter)
+#: Escape: back to the target from the search box, the list, the source or a panel (not a command of the keymap).
+BACK_TO_TARGET = (Binding("escape", "back_to_target", "Back", tooltip="Back to the target"),)
+#: Widgets that take no typing: a printable key pressed while one has the focus goes to the target instead.
+NOT_TYPED_INTO = frozenset({"segments", "matches-box", "concordance-box", "source"})
+#: Screen widths (columns) from which the segment list stands beside the editor, and heights (rows) from which
+#: the concordance and scores stand below the matches; smaller screens show them in turns.
+WIDE_FROM = 120
+TALL_FROM = 28
+#: Target languages written right to left (the target editor's paragraph direction).
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
+#: Matches shown per segment (Alt+1…5 use them).
+MATCHES_SHOWN = keys.MATCH_KEYS
+#: Segments after the current one whose matches are prefetched.
+PREFETCH = 3
+#: Seconds of quiet typing after which the target is committed to the document (and its journal).
+COMMIT_DELAY = 0.6
+#: Seconds the indexing worker waits at most for the first screen to be painted.
+FIRST_PAINT_WAIT = 2.0
+#: Seconds of quiet typing after which the segment's score is worked out again (it follows the typing).
+SCORE_DELAY = 0.3
+#: The order F9 cycles the Arabic display through.
+BIDI_CYCLE = (BidiMode.APP, BidiMode.TERMINAL, BidiMode.OFF)
+
+
+class EditorScreen(Screen[None]):
+    """Translate a loaded working file segment by segment with matches, concordance and scores.
+
+    It is given the document (never None here: the loading screen read it) and a matcher (empty until the
+    memories, indexed after the first paint, replace it). The current segment, the list's filter and search, and
+    the Arabic display mode are reactive: their watchers show what depends on them.
+    """
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_FROM, "-wide")]  # noqa: RUF012 (Textual's own declaration)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL_FROM, "-tall")]  # noqa: RUF012
+    #: tmkit's own keys; the keymap in use (preset or file) replaces them by command id for each screen.
+    BINDINGS: ClassVar[list[BindingType]] = [*preset_keymap().bindings(), *BACK_TO_TARGET]
+    #: The target has the keys from the start.
+    AUTO_FOCUS: ClassVar[str | None] = "#target"
+
+    #: The row of the segment being translated (set through `go_to`, which commits the one left first).
+    current: var[int] = var(0, init=False, always_update=True)
+    #: The status the segment list shows.
+    row_filter: var[RowFilter] = var(RowFilter.ALL, init=False)
+    #: The search the segment list shows the hits of ("" for none).
+    query_text: var[str] = var("", init=False, always_update=True)
+    #: How Arabic is displayed (F9 cycles it).
+    mode: var[BidiMode] = var(BidiMode.APP, init=False)
+
+    def __init__(
+        self,
+        document: WorkFile,
+        matcher: Matcher,
+        *,
+        options: EditorOptions,
+        keymap: Keymap,
+        mode: BidiMode,
+        early_text: str = "",
+    ) -> None:
+        super().__init__()
+        self.document = document
+        self.matcher = matcher
+        self.options = options
+        self.keymap = keymap
+        #: What was typed while the file was being read: it goes into the first segment's target.
+        self.early_text = early_text
+        self.set_reactive(EditorScreen.mode, mode)
+        first = document.next_unconfirmed(-1)
+        self.set_reactive(EditorScreen.current, first if first is not None else 0)
+        # The keymap's commands act on this screen: under a dialog they are out of the key chain, so do nothing.
+        set_bindings(self, [*keymap.bindings(), *BACK_TO_TARGET])
+        #: Segments and words by status, kept up to date one edited row at a time (the status bar shows them).
+        self.progress = ProgressCounts(document)
+        #: Matches by row, prefetched or looked up, for the current `matcher` (emptied when it changes).
+        self.matches: dict[int, list[Match]] = {}
+        #: Whether the memories are open: until then a segment's matches are "looking up…", never "no match".
+        self.memories_ready = False
+        #: The match Insert and Replace use (1-based): match 1 on each segment, or the one clicked or chosen.
+        self.chosen_match = 1
+        self._score_timer: Timer | None = None
+        #: The document's score and its per-segment chrF, worked out again only after a segment changed.
+        self._document_score: tuple[Text, list[float]] = (Text(), [])
+        self._document_stale = True
+        #: The row a matching worker is working on (its result will show itself).
+        self._matching: int | None = None
+        self.inserted: dict[int, str] = {}
+        self.references: list[str | None] = []
+        self.loaded_editor_text = ""
+        #: Typed targets whose placeholders do not map to codes, by row (not in the document).
+        self.unmapped: dict[int, str] = {}
+        #: QA's findings left on segments confirmed (or approved) with them, by row: warnings, or errors confirmed
+        #: anyway; the status bar counts them and Alt+Q lists them.
+        self.qa_left: dict[int, list[SegmentFinding]] = {}
+        #: A message the status bar shows until it is settled (e.g. placeholders to fix).
+        self.status_note = ""
+        self._commit_timer: Timer | None = None
+        self._vte_switched = False
+        #: Set once the first screen with the document is painted (the indexing worker waits for it).
+        self.first_paint = threading.Event()
+        #: Whether the screen is mounted and shows the document (its widgets are there).
+        self.shown = False
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """The one place the editor's panels are composed: the list left, the segment and its helpers right."""
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield from self.compose_list()
+            with Vertical(id="right"):
+                yield from self.compose_segment()
+                yield from self.compose_helpers()
+        yield StatusBar(id="status")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def compose_list(self) -> ComposeResult:
+        search = SearchInput(
+            placeholder=f"search source and target ({self.keymap.label('search')})",
+            id="search",
+            highlighter=VisualHighlighter(lambda: self.mode),
+        )
+        search.cursor_blink = self.options.cursor_blink
+        yield search
+        yield Static(id="filter-label")
+        yield Static(header_line(), id="list-header")
+        yield SegmentList(id="segments")
+
+    def compose_segment(self) -> ComposeResult:
+        # Read-only, with a cursor and a selection: F3 looks up a source term from here.
+        source = BidiTextArea(id="source", classes="panel", soft_wrap=True, read_only=True, tab_behavior="focus")
+        source.cursor_blink = False
+        yield source
+        target = BidiTextArea(id="target", classes="panel", soft_wrap=True, tab_behavior="focus")
+        # Set before mounting: Textual caches a line drawn mid-blink under the same key as one drawn unblinking.
+        target.cursor_blink = self.options.cursor_blink
+        yield target
+
+    def compose_helpers(self) -> ComposeResult:
+        """The panels below the target (a new panel goes here), each in a scroller a click does not focus."""
+        with VerticalScroll(id="conflict-box", classes="panel"):
+            yield ConflictPanel(id="conflict")
+        with VerticalScroll(id="matches-box", classes="panel"):
+            yield MatchesPanel(id="matches")
+        with VerticalScroll(id="concordance-box", classes="panel"):
+            yield ConcordancePanel(id="concordance")
+        yield ScorePanel(id="scores", classes="panel")
+
+    # -- typed accessors for the widgets ---------------------------------------------------------
+
+    @property
+    def target_view(self) -> BidiTextArea:
+        """The target editor (kept once mounted: it is needed on every keystroke)."""
+        return self._target
+
+    @property
+    def source_view(self) -> BidiTextArea:
+        return self.query_one("#source", BidiTextArea)
+
+    @property
+    def search_box(self) -> Input:
+        return self.query_one("#search", Input)
+
+    @property
+    def filter_label(self) -> Static:
+        return self.query_one("#filter-label", Static)
+
+    @property
+    def segment_list(self) -> SegmentList:
+        return self.query_one("#segments", SegmentList)
+
+    @property
+    def matches_panel(self) -> MatchesPanel:
+        return self.query_one("#matches", MatchesPanel)
+
+    @property
+    def conflict_panel(self) -> ConflictPanel:
+        return self.query_one("#conflict", ConflictPanel)
+
+    @property
+    def concordance_panel(self) -> ConcordancePanel:
+        return self.query_one("#concordance", ConcordancePanel)
+
+    @property
+    def score_panel(self) -> ScorePanel:
+        return self.query_one("#scores", ScorePanel)
+
+    @property
+    def status_bar(self) -> StatusBar:
+        return self.query_one("#status", StatusBar)
+
+    def on_mount(self) -> None:
+        self.size_classes()
+        self._target = self.query_one("#target", BidiTextArea)
+        self.target_view.set_bidi(self.mode, rtl=primary_subtag(self.options.target_lang) in RTL_LANGUAGES)
+        self.source_view.set_bidi(self.mode, rtl=primary_subtag(self.options.source_lang) in RTL_LANGUAGES)
+        for scroller in self.query(VerticalScroll):
+            # A click there shows or chooses; the keyboard stays with the target.
+            scroller.FOCUS_ON_CLICK = False  # type: ignore[misc]
+        self.source_view.border_title = "source"
+        self.target_view.border_title = "target"
+        self.query_one("#matches-box").border_title = "matches"
+        self.query_one("#conflict-box").border_title = "merge conflict"
+        self.query_one("#concordance-box").border_title = "concordance (F3)"
+        self.score_panel.border_title = "score"
+        self.concordance_panel.show("", [], self.mode)
+        self._switch_vte(explicit=True)
+        self._fill_list()
+        self.watch_current(self.current)
+        if self.early_text:
+            # Typed before the file was shown: kept, not dropped.
+            self.target_view.insert(self.early_text, (0, 0))
+        self.set_focus(self.target_view)
+        self.shown = True
+        self.call_after_refresh(self.first_paint.set)
+        self.open_memories()
+
+    def size_classes(self) -> None:
+        """Give the screen its size classes (`-narrow`/`-wide`, `-short`/`-tall`) now, from the terminal's size.
+
+        Textual sets them when the screen takes its first Resize from its own queue; on a loaded machine the document
+        was shown before that, in neither layout (at 80x24 the list beside the editor, the conflict's keys cut off).
+        The Resize then sets the same classes.
+        """
+        width, height = self.app.size
+        for breakpoints, size in ((self.HORIZONTAL_BREAKPOINTS, width), (self.VERTICAL_BREAKPOINTS, height)):
+            assert breakpoints is not None
+            reached = [name for start, name in sorted(breakpoints) if size >= start]
+            for _, name in breakpoints:
+                self.set_class(bool(reached) and name == reached[-1], name)
+
+    def _switch_vte(self, *, explicit: bool) -> None:
+        """In app mode on VTE, stop the terminal's own reordering (it would reverse our visual order)."""
+        env = self.options.env or None
+        if not is_vte(env):
+            return
+        if explicit and self.mode is BidiMode.APP and not self._vte_switched:
+            self._vte_switched = write_to_terminal(self.app, VTE_EXPLICIT)
+        elif not explicit and self._vte_switched:
+            write_to_terminal(self.app, VTE_IMPLICIT)
+            self._vte_switched = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back_to_target":
+            # In the footer ("Esc Back") whenever the keys are elsewhere than the target.
+            return self.shown and self.focused is not self.target_view
+        return True
+
+    def typing_goes_to_target(self, key: str) -> bool:
+        """Whether a printable ``key`` pressed now belongs in the target: the focus is on a widget that takes no
+        typing (after a click in the list or the matches) and the key is no command's."""
+        focused = self.focused
+        return (
+            focused is not None
+            and focused.id in NOT_TYPED_INTO
+            and not any(key in k for k in self.keymap.keys.values())
+        )
+
+    def action_back_to_target(self) -> None:
+        """Escape: back to the target from the search box, the list, the source or a panel."""
+        self.remove_class("-list")
+        self.set_focus(self.target_view)
+
+    async def action_quit(self) -> None:
+        self._commit_editor()
+        if self.document.dirty:
+            self.app.push_screen(QuitScreen(unsafe=self.document.unsafe_edits), self._quit_answered)
+            return
+        self.leave()
+
+    def _quit_answered(self, answer: str | None) -> None:
+        if answer == "save":
+            if self._save():
+                self.leave()
+        elif answer == "save_as":
+            self.action_save_as()
+        elif answer == "quit":
+            # The translator chose to drop the edits: the next start must not offer them back.
+            self.document.discard_journal()
+            self.leave()
+
+    def leave(self, *, return_code: int = 0) -> None:
+        self._switch_vte(explicit=False)
+        self.document.close_journal()
+        self.app.exit(return_code=return_code)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.keymap))
+
+    def action_command_palette(self) -> None:
+        self.app.action_command_palette()
+
+    # -- the memories (a worker) -----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="memories", exit_on_error=False, description="opening the memories")
+    def open_memories(self) -> None:
+        o = self.options
+        # Indexing holds the GIL for seconds: let the first screen be painted before it starts.
+        self.first_paint.wait(FIRST_PAINT_WAIT)
+        try:
+            indexes = [
+                open_memory(p, source_lang=o.source_lang, target_lang=o.target_lang, on_notice=self._cache_notice)
+                for p in o.memories
+            ]
+            own = MemoryIndex.build(
+                self.document.memory.units, source_lang=o.source_lang, target_lang=o.target_lang, name=o.path.name
+            )
+            references: list[str | None] = []
+            if o.reference is not None:
+                references = align_reference(
+                    self.document.rows,
+                    load_tmx(o.reference),
+                    source_lang=o.source_lang,
+                    target_lang=o.target_lang,
+                )
+        except (TmkitError, OSError) as exc:
+            # A memory that cannot be read ends the editor with tmkit's one-line error and exit code 2.
+            self.app.call_from_thread(self._memories_failed, str(exc))
+            return
+        self.app.call_from_thread(self.memories_loaded, indexes, own, references)
+
+    def _cache_notice(self, line: str) -> None:
+        """A memory's cached index was found damaged and is rebuilt (at load, or later from a lookup's worker).
+
+        `notify` posts a message, so any thread may call this.
+        """
+        self.app.notify(line, severity="warning", timeout=10, markup=False)
+
+    def _memories_failed(self, message: str) -> None:
+        self.post_message(DocumentFailed(message))
+        self.leave(return_code=2)  # tmkit's exit code for unreadable input
+
+    def recover(self, pending: PendingJournal | None, *, recover: bool) -> None:
+        """The translator's answer to the recovery dialog: apply a crashed session's edits, or drop them."""
+        if recover:
+            report = self.document.recover(pending)
+            self.notify(report.describe(), severity="warning" if report.unplaced or report.conflicts else "information")
+            if report.conflicts:
+                self.matches.clear()  # rows moved: units kept twice
+            self.progress.recount()
+            self._fill_list()
+            # The editor still shows the text before recovery.
+            self.go_to(min(self.current, len(self.document) - 1), force=True, commit=False)
+        else:
+            self.document.discard_pending()
+            self.notify("unsaved edits discarded")
+        self.update_status()
+
+    def memories_loaded(self, indexes: list[MemoryIndex], own: MemoryIndex, references: list[str | None]) -> None:
+        self.matcher = Matcher([*indexes, own])
+        self.memories_ready = True
+        self.references = references
+        self.matches.clear()
+        self.lookup(self.current)
+        self.update_scores()
+
+    # -- the list and the current segment --------------------------------------------------------
+
+    def _fill_list(self) -> None:
+        """Show the rows the filter and the search keep, the current one selected, and say how many."""
+        segments = self.segment_list
+        segments.document = self.document
+        segments.mode = self.mode
+        rows = self.document.filtered(self.row_filter, self.query_text)
+        segments.show_rows(rows, self.current)
+        label = Text(f"filter: {self.row_filter} · {len(rows)} of {len(self.document)}", style="dim")
+        if self.query_text:
+            # Shaped and in visual order in app mode, as everywhere Arabic is shown.
+            label.append(" · “", style="dim")
+            label.append_text(one_line(self.query_text, self.mode, style="dim"))
+            label.append("”", style="dim")
+        self.filter_label.update(label)
+        self.update_status()
+
+    def watch_row_filter(self) -> None:
+        self._fill_list()
+
+    def watch_query_text(self) -> None:
+        self._fill_list()
+
+    def watch_mode(self) -> None:
+        self._switch_vte(explicit=self.mode is BidiMode.APP)
+        self.target_view.set_bidi(self.mode, rtl=self.target_view.rtl)
+        self._fill_list()
+        self.go_to(self.current, force=True)
+
+    @on(SegmentChosen)
+    def _chosen(self, event: SegmentChosen) -> None:
+        if event.row != self.current:
+            self.go_to(event.row)
+        if event.opened:
+            self.action_back_to_target()
+
+    def go_to(self, row: int, *, force: bool = False, commit: bool = True) -> None:
+        """Make ``row`` the current segment, committing the one left (``commit``) or dropping its pending commit
+        (the editor is about to show the document's text); ``force``: show it again even if it is the current one."""
+        if row == self.current and not force:
+            return
+        if commit:
+            self._commit_editor()
+        elif self._commit_timer is not None:
+            self._commit_timer.stop()
+        self.current = row  # the watcher shows it
+
+    def watch_current(self, row: int) -> None:
+        """Show the current segment: its source and target, title, conflict, place in the list, matches, score."""
+        self.chosen_match = 1
+        r = self.document.rows[row]
+        self.source_view.load_text(r.source_edit_text)
+        self.loaded_editor_text = r.edit_text
+        # A target whose placeholders did not map is shown as typed, for the translator to fix.
+        self.target_view.load_text(self.unmapped.get(row, r.edit_text))
+        self._show_title(row)
+        self._show_conflict(row)
+        self.segment_list.select(row)
+        self.lookup(row)
+        self.update_scores()
+
+    def lookup(self, row: int) -> None:
+        """Show the row's matches (from the cache when prefetched), and prefetch the segments likely next."""
+        if row in self.matches:
+            self._show_matches(row)
+            wanted = []
+        else:
+            self.matches_panel.show([], "", self.mode, busy=True)
+            if not self.memories_ready:
+                return  # the memories' arrival looks the current segment up
+            wanted = [row] if row != self._matching else []  # one in flight shows itself when done
+        wanted += [r for r in self._likely_next(row) if r not in self.matches and r != self._matching]
+        if wanted:
+            self.find_matches(wanted, self.matcher)
+
+    def _likely_next(self, row: int) -> list[int]:
+        """The segments the translator probably moves to next: the following ones listed, the next unconfirmed."""
+        shown = self.segment_list.rows_shown
+        at = shown.index(row) if row in shown else -1
+        following = shown[at + 1 : at + 1 + PREFETCH] if at >= 0 else list(range(row + 1, row + 1 + PREFETCH))
+        unconfirmed = self.document.next_unconfirmed(row)
+        if unconfirmed is not None and unconfirmed not in following:
+            following.append(unconfirmed)
+        return [r for r in following if 0 <= r < len(self.document)]
+
+    @work(thread=True, exclusive=True, group="matches", exit_on_error=False, description="matching")
+    def find_matches(self, rows: list[int], matcher: Matcher) -> None:
+        """Matches of ``rows`` in order, each cached and shown as it comes; a newer lookup cancels the rest."""
+        worker = get_current_worker()
+        for row in rows:
+            if worker.is_cancelled or matcher is not self.matcher:
+                return
+            if row in self.matches:
+                continue
+            self._matching = row
+            try:
+                found = self._match_row(row, matcher)
+            finally:
+                if self._matching == row:
+                    self._matching = None
+            self.app.call_from_thread(self._matches_found, row, found, matcher)
+
+    def _match_row(self, row: int, matcher: Matcher) -> list[Match]:
+        rows = self.document.rows
+        source = rows[row].source.segment
+        previous = rows[row - 1].source.segment if row > 0 else None
+        following = rows[row + 1].source.segment if row + 1 < len(rows) else None
+        if too_long_to_match(source):
+            return []  # beyond fuzzy matching's bound: no suggestions, rather than an error in the worker
+        found = matcher.match(source, limit=MATCHES_SHOWN + 1, previous=previous, following=following)
+        # The file's own entry for this very segment is not a suggestion for it.
+        own = (rows[row].source_text, rows[row].target_text)
+        found = [m for m in found if (m.source.plain, m.target.plain) != own or m.memory != self.options.path.name]
+        return found[:MATCHES_SHOWN]
+
+    def _matches_found(self, row: int, found: list[Match], matcher: Matcher) -> None:
+        if matcher is not self.matcher:
+            return  # looked up in memories since replaced: the cache was emptied, a newer lookup is on its way
+        self.matches[row] = found
+        segments = self.segment_list
+        if found:
+            segments.best[row] = found[0].score
+            segments.update_segment(row)
+        if row == self.current:
+            self._show_matches(row)
+
+    def _show_matches(self, row: int) -> None:
+        found = self.matches.get(row, [])
+        self.matches_panel.show(found, self.document.rows[row].source_text, self.mode, chosen=self.chosen_match)
+        self.post_message(MatchesShown(row, len(found)))
+
+    @on(MatchChosen)
+    def _match_clicked(self, event: MatchChosen) -> None:
+        self._choose_match(event.number)
+
+    def _choose_match(self, number: int) -> None:
+        found = self.matches.get(self.current, [])
+        if not found:
+            return
+        self.chosen_match = min(max(number, 1), len(found))
+        self._show_matches(self.current)
+
+    # -- committing edits ------------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#target")
+    def _target_changed(self, event: TextArea.Changed) -> None:
+        if self._commit_timer is not None:
+            self._commit_timer.stop()
+        self._commit_timer = self.set_timer(COMMIT_DELAY, self._while_open(self._commit_editor))
+        # The score follows the typing once it pauses (per keystroke it would cost more than the echo).
+        if self._score_timer is not None:
+            self._score_timer.stop()
+        self._score_timer = self.set_timer(SCORE_DELAY, self._while_open(lambda: self.update_scores(document=False)))
+
+    def _while_open(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """The callback, skipped once the editor's screen is gone (a timer can fire while the app shuts down)."""
+
+        def run() -> None:
+            if self.is_attached and self.app.screen_stack:
+                callback()
+
+        return run
+
+    def _editor_text(self) -> str:
+        return self.target_view.text
+
+    def _commit_editor(self) -> None:
+        """Move what is typed into the document (journalled); called on pause, move, confirm and save."""
+        if self._commit_timer is not None:
+            self._commit_timer.stop()
+            self._commit_timer = None
+        row = self.current
+        text = self._editor_text()
+        if text == self.document.rows[row].edit_text:
+            self._placeholders_fixed(row)
+            return
+        try:
+            changed = self.document.set_target(row, text)
+        except PlaceholderError as error:
+            self._placeholders_broken(row, text, error)
+            return
+        self._placeholders_fixed(row)
+        if changed:
+            self._row_changed(row)
+            self.update_scores()  # the document's score follows each committed edit
+
+    def _placeholders_broken(self, row: int, text: str, error: PlaceholderError) -> None:
+        """The typed target would lose codes: keep the codes as they were, the segment unconfirmed, and say so."""
+        self.unmapped[row] = text
+        if self.document.rows[row].confirmed:
+            self.document.apply(row, status=Status.DRAFT)
+        self.status_note = f"segment {row + 1}: {error} (codes kept as they were; fix the placeholders)"
+        self._row_changed(row)
+
+    def _placeholders_fixed(self, row: int) -> None:
+        if self.unmapped.pop(row, None) is not None:
+            self.status_note = ""
+            self.update_status()
+
+    def _row_changed(self, row: int) -> None:
+        self._document_stale = True
+        self.progress.row_changed(row)
+        self.segment_list.update_segment(row)
+        if row == self.current:
+            self._show_title(row)
+        self.update_status()
+
+    def _show_title(self, row: int) -> None:
+        r = self.document.rows[row]
+        rejected = " · rejected" if r.unit.rejected else ""
+        conflict = (
+            f" · CONFLICT: {self.keymap.label('keep_ours')} ours, {self.keymap.label('keep_theirs')} theirs"
+            if r.in_conflict
+            else ""
+        )
+        position = f"{row + 1} of {len(self.document)}"  # where one is, also when the list is not shown
+        self.target_view.border_title = f"target · {position} · {r.status.value}{rejected}{conflict}"
+
+    def _show_conflict(self, row: int) -> None:
+        """While the segment's merge conflict is open, both versions in a panel above (small screens: in place of)
+        the matches, for the translator to keep one (the target shows ours until then)."""
+        r = self.document.rows[row]
+        self.set_class(r.in_conflict, "-conflict")
+        if not r.in_conflict or r.conflict is None:
+            return
+        versions = []
+        for side in (ConflictState.OURS, ConflictState.THEIRS):
+            unit = r.conflict.version(side)
+            versions.append(
+                ConflictVersion(
+                    key=self.keymap.label(f"keep_{side.value}"),
+                    side=side.value,
+                    who=None if unit is None else unit.change_id or unit.creation_id,
+                    when=None if unit is None else unit.change_date or unit.creation_date,
+                    text=r.conflict_text(side),
+                )
+            )
+        self.conflict_panel.show(versions, self.mode)
+
+    def action_keep_ours(self) -> None:
+        self._settle_conflict(ConflictState.OURS)
+
+    def action_keep_theirs(self) -> None:
+        self._settle_conflict(ConflictState.THEIRS)
+
+    def _settle_conflict(self, side: ConflictState) -> None:
+        row = self.current
+        if not self.document.rows[row].in_conflict:
+            self.notify("this segment is not a merge conflict", severity="warning")
+            return
+        self._commit_editor()  # typed text settles it on ours, edited; the pick then decides
+        self.document.resolve_conflict(row, side)
+        self.progress.recount()  # settling may take a unit out of the file or put one back
+        self.matches.pop(row, None)
+        self._row_changed(row)
+        removed = self.document.rows[row].removed
+        self.notify(f"segment {row + 1}: {'deleted, as' if removed else 'kept'} {side.value}")
+        if removed:
+            self._fill_list()
+        self.go_to(row, force=True, commit=False)
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def _qa_warned(self, row: int) -> None:
+        """QA's findings on the segment just confirmed (warnings, or errors confirmed anyway): said at once, kept for
+        the status bar's count and the list (Alt+Q)."""
+        findings = list(self.document.qa_findings)
+        if findings:
+            self.qa_left[row] = findings
+            lines = [finding.describe() for finding in findings]
+            self.notify("\n".join(lines), title="QA", severity="warning", timeout=8)
+        else:
+            self.qa_left.pop(row, None)
+
+    def action_qa_findings(self) -> None:
+        """Alt+Q: QA's findings on the current segment as typed, then those left on confirmed segments."""
+        row = self.current
+        current = Text(f"segment {row + 1} (as typed)\n", style="bold")
+        try:
+            findings = self.document.check(row, self._editor_text())
+        except PlaceholderError as error:
+            current.append(f"  {error}\n", style="red")
+        else:
+            for finding in findings:
+                current.append(f"  {finding.describe()}\n", style=_finding_style(finding))
+            if not findings:
+                current.append("  no finding\n", style="dim")
+        left = Text(f"left on confirmed segments: {self._qa_count()}\n", style="bold")
+        for other in sorted(self.qa_left):
+            for finding in self.qa_left[other]:
+                left.append(f"  {other + 1}: ", style="bold")
+                left.append(f"{finding.describe()}\n", style=_finding_style(finding))
+        self.app.push_screen(QaScreen(current, left))
+
+    def _qa_count(self) -> int:
+        return sum(len(findings) for findings in self.qa_left.values())
+
+    def action_confirm_next(self) -> None:
+        row = self.current
+        try:
+            confirmed = self.document.confirm(row, self._editor_text())
+        except PlaceholderError as error:
+            self._placeholders_broken(row, self._editor_text(), error)
+            self.notify(self.status_note, severity="error")
+            return
+        except ConfirmBlocked as blocked:
+            self.notify(str(blocked), severity="error", timeout=10)  # QA found an error: a second confirm confirms
+            return
+        self._placeholders_fixed(row)
+        self._qa_warned(row)
+        if confirmed is None and not self.document.rows[row].confirmed:
+            self.notify("nothing to confirm: the target is empty", severity="warning")
+            return
+        self.loaded_editor_text = self.document.rows[row].edit_text
+        self._row_changed(row)
+        self.post_message(SegmentConfirmed(row))
+        following = self.document.next_unconfirmed(row)
+        if following is None:
+            self.notify("every segment is confirmed")
+        else:
+            self.go_to(following)
+
+    def action_approve(self) -> None:
+        row = self.current
+        try:
+            self.document.approve(row, self._editor_text())
+        except PlaceholderError as error:
+            self._placeholders_broken(row, self._editor_text(), error)
+            self.notify(self.status_note, severity="error")
+            return
+        except ConfirmBlocked as blocked:
+            self.notify(str(blocked), severity="error", timeout=10)  # QA found an error: a second approve approves
+            return
+        self._placeholders_fixed(row)
+        self._qa_warned(row)
+        self._row_changed(row)
+        self.post_message(SegmentApproved(row))
+        if row + 1 < len(self.document):
+            self.go_to(row + 1)
+
+    def action_reject(self) -> None:
+        row = self.current
+        self._commit_editor()
+        self.document.reject(row)
+        self._row_changed(row)
+        self.post_message(SegmentRejected(row))
+        self.go_to(row, force=True)
+
+    def action_next_segment(self) -> None:
+        self._step(1)
+
+    def action_previous_segment(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        segments = self.segment_list
+        if not segments.rows_shown:
+            return
+        shown = segments.rows_shown
+        position = shown.index(self.current) if self.current in shown else -1
+        target = min(max(position + delta, 0), len(shown) - 1)
+        self.go_to(shown[target])
+
+    def action_next_unconfirmed(self) -> None:
+        row = self.current
+        self._commit_editor()
+        following = self.document.next_unconfirmed(row)
+        if following is None:
+            self.notify("every segment is confirmed")
+        else:
+            self.go_to(following)
+
+    def _match(self, number: int) -> Match | None:
+        found = self.matches.get(self.current, [])
+        if number > len(found):
+            self.notify(f"no match {number}" if found else "no match for this segment", severity="warning")
+            return None
+        return found[number - 1]
+
+    def action_use_match(self, number: int) -> None:
+        """Alt+N: the target becomes match N (as Ctrl+N in memoQ and Trados)."""
+        match = self._match(number)
+        if match is None:
+            return
+        self.chosen_match = number
+        self._replace_target(to_placeholders(match.target))
+        self.post_message(MatchInserted(self.current, number))
+
+    def action_replace_match(self) -> None:
+        self.action_use_match(self.chosen_match)
+
+    def action_insert_match(self) -> None:
+        """Insert the chosen match at the cursor (over the selection): only the part selected in it, if any."""
+        match = self._match(self.chosen_match)
+        if match is None:
+            return
+        whole = to_placeholders(match.target)
+        part = self._selected_part_of(match.target.plain)
+        editor = self.target_view
+        start, end = sorted(editor.selection)
+        self.document.rows[self.current].codes_from_source = True
+        editor.replace(part if part is not None else whole, start, end)
+        self._commit_editor()
+        self.set_focus(editor)
+        self.post_message(MatchInserted(self.current, self.chosen_match))
+
+    def _selected_part_of(self, target: str) -> str | None:
+        """The text selected with the mouse in the matches panel, as it stands in ``target`` (logical order)."""
+        try:
+            selected = self.get_selected_text()
+        except Exception:  # noqa: BLE001 (no selection support: the whole match)
+            return None
+        if not selected or not selected.strip():
+            return None
+        return logical_part(selected, target)
+
+    def action_next_match(self) -> None:
+        self._choose_match(self.chosen_match + 1)
+
+    def action_previous_match(self) -> None:
+        self._choose_match(self.chosen_match - 1)
+
+    def action_copy_source(self) -> None:
+        row = self.current
+        self._replace_target(self.document.rows[row].source_edit_text)
+
+    def _replace_target(self, text: str) -> None:
+        # The inserted text's placeholders are the source's codes (a match's are renumbered alike).
+        self.document.rows[self.current].codes_from_source = True
+        editor = self.target_view
+        # Through the editor's own edit, so Ctrl+Z in the editor takes the insertion back.
+        editor.replace(text, editor.document.start, editor.document.end)
+        self.inserted[self.current] = text
+        self._commit_editor()
+        self.set_focus(editor)
+
+    def action_concordance(self) -> None:
+        """F3: the selection, else the word at the cursor, of the source or the target (whichever has the keys)."""
+        focused = self.focused
+        if focused is not None and focused.id == "search":
+            phrase = self.search_box.value.strip()
+        else:
+            area = self.source_view if focused is self.source_view else self.target_view
+            phrase = area.selected_text.strip() or word_at_cursor(area)
+            if not phrase and area is self.target_view:
+                # Nothing under the target's cursor: the source's selection or word.
+                phrase = self.source_view.selected_text.strip() or word_at_cursor(self.source_view)
+        phrase = " ".join(strip_placeholders(phrase).split())  # the source's codes ({1}…{/1}) are not words
+        if not phrase:
+            self.notify("select words in the source or the target, or put the cursor on one (Tab: to the source)")
+            return
+        self.add_class("-concordance")
+        self.look_up_phrase(phrase)
+
+    @work(thread=True, exclusive=True, group="concordance", exit_on_error=False, description="concordance")
+    def look_up_phrase(self, phrase: str) -> None:
+        hits = concordance(self.matcher.memories, phrase, limit=20)
+        self.app.call_from_thread(self._concordance_found, phrase, hits)
+
+    def _concordance_found(self, phrase: str, hits: list[ConcordanceHit]) -> None:
+        self.concordance_panel.show(phrase, hits, self.mode)
+
+    def action_cycle_filter(self) -> None:
+        self._commit_editor()
+        self.row_filter = FILTERS[(FILTERS.index(self.row_filter) + 1) % len(FILTERS)]
+
+    def action_search(self) -> None:
+        self.add_class("-list")  # on a small screen the list (and its search box) take the editor's place
+        # At once, not after the queued keys (`focus()` waits its turn): what is typed after F5 is the search.
+        self.set_focus(self.search_box)
+
+    def action_toggle_list(self) -> None:
+        self.toggle_class("-list")
+        if self.has_class("-list") and self.has_class("-narrow"):
+            self.set_focus(self.segment_list)
+        else:
+            self.set_focus(self.target_view)
+
+    def action_toggle_panel(self) -> None:
+        self.toggle_class("-concordance")
+
+    @on(Input.Submitted, "#search")
+    def _searched(self, event: Input.Submitted) -> None:
+        # The list shows the hits and the first becomes the current segment; the keys stay in the search box,
+        # as in OmegaT's and memoQ's search fields, to refine it (Esc returns to the target, ↓ to the list).
+        self.query_text = event.value  # the watcher shows the hits
+        segments = self.segment_list
+        if segments.rows_shown:
+            self.go_to(segments.rows_shown[0])
+
+    def action_undo(self) -> None:
+        editor = self.target_view
+        if editor.text != self.document.rows[self.current].edit_text:
+            editor.undo()  # uncommitted typing first: the editor's own history
+            return
+        self._commit_editor()
+        change = self.document.undo()
+        if change is not None:
+            self._row_changed(change.row)
+            self.go_to(change.row, force=True, commit=False)  # the editor shows the text restored, not typed
+
+    def action_redo(self) -> None:
+        editor = self.target_view
+        if editor.history.redo_stack:
+            editor.redo()
+            return
+        self._commit_editor()
+        change = self.document.redo()
+        if change is not None:
+            self._row_changed(change.row)
+            self.go_to(change.row, force=True, commit=False)  # the editor shows the text restored, not typed
+
+    def action_save(self) -> None:
+        self._save()
+
+    def _save(self, *, force: bool = False) -> bool:
+        self._commit_editor()
+        try:
+            self.document.save(force=force)
+        except ChangedOnDiskError:
+            self.app.push_screen(ChangedOnDiskScreen(self.document.path), self._disk_answered)
+            return False
+        except (OSError, TmkitError) as error:
+            self._not_saved(error)
+            return False
+        self._saved(f"saved {self.document.path.name}")
+        return True
+
+    def _not_saved(self, error: OSError | TmkitError) -> None:
+        """A save that failed (a full disk): the edits stay, and the translator is told where else to put them."""
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        self.notify(
+            f"not saved: {reason}. Your edits are kept; free some space, or save as another file "
+            f"({self._save_as_key()}).",
+            severity="error",
+            timeout=15,
+        )
+        self.update_status()
+
+    def _save_as_key(self) -> str:
+        return self.keymap.label("save_as")
+
+    def _saved(self, message: str) -> None:
+        if self.unmapped:
+            rows = ", ".join(str(row + 1) for row in sorted(self.unmapped))
+            message += f"; segment(s) {rows} saved as before their edit: their placeholders do not map to codes"
+        if self.options.save_to is not None:
+            try:
+                count = self.document.export_confirmed(self.options.save_to)
+            except (OSError, TmkitError) as error:
+                message += f"; {self.options.save_to.name} not written ({error})"
+            else:
+                message += f"; {count} confirmed pair(s) in {self.options.save_to.name}"
+        self.notify(message)
+        self.update_status()
+        self.post_message(DocumentSaved(str(self.document.path)))
+
+    def action_save_as(self) -> None:
+        self._commit_editor()
+        why = f"The journal cannot be written ({self.document.journal_error})." if self.document.journal_error else ""
+        suggestion = Path.home() / self.document.path.name
+        self.app.push_screen(SaveAsScreen(suggestion, why), self._save_as_answered)
+
+    def _save_as_answered(self, path: Path | None) -> None:
+        if path is None:
+            return
+        try:
+            self.document.save_as(path)
+        except (OSError, TmkitError) as error:
+            self._not_saved(error)
+            return
+        self._saved(f"saved as {path}; editing goes on there")
+
+    def _disk_answered(self, answer: str | None) -> None:
+        try:
+            self._settle_with_disk(answer)
+        except (OSError, TmkitError) as error:
+            self.notify(f"{self.document.path}: {error}", severity="error", timeout=15)
+
+    def _settle_with_disk(self, answer: str | None) -> None:
+        if answer == "reload":
+            self.document.reload()
+            self.matches.clear()
+            self.progress.recount()
+            self._fill_list()
+            first = self.document.next_unconfirmed(-1)
+            self.go_to(first if first is not None else 0, force=True, commit=False)
+            self.notify("reloaded from disk; your unsaved edits were dropped")
+        elif answer == "merge":
+            conflicts = self.document.merge_with_disk()
+            self.matches.clear()
+            self.progress.recount()
+            self._fill_list()
+            self.go_to(min(self.current, len(self.document) - 1), force=True, commit=False)
+            note = f"; {conflicts} conflict(s) kept twice, marked x-tmkit-conflict" if conflicts else ""
+            self.notify("merged with the version on disk" + note)
+            self._save()
+        elif answer == "overwrite":
+            self._save(force=True)
+
+    def action_toggle_bidi(self) -> None:
+        at = BIDI_CYCLE.index(self.mode) if self.mode in BIDI_CYCLE else -1
+        self.mode = BIDI_CYCLE[(at + 1) % len(BIDI_CYCLE)]  # the watcher shows everything again in it
+        self.notify(f"Arabic display: {self.mode.value}")
+
+    def insert_match_number(self, number: int) -> None:
+        """The palette's "Insert match N at the cursor"."""
+        if self._match(number) is not None:
+            self.chosen_match = number
+            self.action_insert_match()
+
+    # -- status bar and scores -------------------------------------------------------------------
+
+    def update_status(self) -> None:
+        counts = self.progress.counts()
+        total_words = sum(words for key, (_, words) in counts.items() if key is not RowFilter.REJECTED) or 1
+        parts = Text()
+        for key, (segs, words) in counts.items():
+            if segs:
+                parts.append(f"{key} {segs} ({100 * words // total_words}% words)  ")
+        if self.qa_left:
+            parts.append(f"QA {self._qa_count()} ({self.keymap.label('qa_findings')}) ", style="bold yellow")
+        parts.append(f"│ {self.document.path.name} ", style="bold")
+        if self.document.dirty:
+            parts.append("● unsaved ", style="bold yellow")
+        parts.append(f"│ bidi {self.mode.value}", style="dim")
+        if self.document.journal_error:
+            parts.append(
+                f"\n{self.document.journal_error}: {self.document.unsafe_edits} edit(s) only in memory, not yet safe; "
+                f"free some space, or save as another file ({self._save_as_key()})",
+                style="bold red",
+            )
+        if self.status_note:
+            parts.append(f"\n{self.status_note}", style="bold red")
+        self.status_bar.update(parts)
+
+    def update_scores(self, *, document: bool = True) -> None:
+        """The current segment's score as typed (effort, or chrF/BLEU/TER against the reference); ``document``: the
+        document's too, when a segment changed since it was last worked out."""
+        row = self.current
+        text = strip_placeholders(self._editor_text())
+        if not self.references:
+            inserted = self.inserted.get(row, self.loaded_editor_text)
+            effort = edit_effort(strip_placeholders(inserted), text)
+            line = Text(f"edit effort {effort:.0f}%", style="bold")
+            line.append("  characters changed against the inserted suggestion", style="dim")
+            self.score_panel.show(line, [])
+            self.target_view.border_subtitle = f"effort {effort:.0f}%"
+            return
+        corpus = document and self._document_stale
+        self._document_stale = self._document_stale and not corpus
+        self.compute_scores(row, text, corpus)
+
+    @work(thread=True, exclusive=True, group="scores", exit_on_error=False, description="scoring")
+    def compute_scores(self, row: int, text: str, corpus: bool) -> None:
+        lang = self.options.target_lang
+        reference = self.references[row] if row < len(self.references) else None
+        line = Text()
+        subtitle = "no reference"
+        if reference:
+            scores = [segment_score(text, [reference], metric=m, target_lang=lang) for m in ("chrf", "bleu", "ter")]
+            line.append("segment  chrF {:.1f}  BLEU {:.1f}  TER {:.1f}\n".format(*scores), style="bold")
+            subtitle = f"chrF {scores[0]:.1f}"
+        else:
+            line.append("segment  no reference for this segment\n", style="dim")
+        if corpus:
+            self._document_score = self._score_document(lang)
+        document_line, series = self._document_score
+        line.append_text(document_line)
+        self.app.call_from_thread(self._scores_found, row, line, series, subtitle)
+
+    def _score_document(self, lang: str) -> tuple[Text, list[float]]:
+        pairs = [
+            (r.target_text, ref)
+            for r, ref in zip(self.document.rows, self.references, strict=False)
+            if ref is not None and r.target_text.strip()
+        ]
+        if not pairs:
+            return Text(), []
+        corpus = score_corpus(
+            [h for h, _ in pairs], [[ref for _, ref in pairs]], metrics=("chrf", "bleu", "ter"), target_lang=lang
+        )
+        line = Text(
+            f"document chrF {corpus['chrf'].score:.1f}  BLEU {corpus['bleu'].score:.1f}  "
+            f"TER {corpus['ter'].score:.1f}  ({len(pairs)} segments)"
+        )
+        return line, list(corpus["chrf"].segment_scores)
+
+    def _scores_found(self, row: int, line: Text, series: list[float], subtitle: str) -> None:
+        self.score_panel.show(line, series)
+        if row == self.current:
+            self.target_view.border_subtitle = subtitle
+
+
+def _finding_style(finding: SegmentFinding) -> str:
+    return "bold red" if finding.severity is Severity.ERROR else "yellow"
+
+
+def word_at_cursor(area: TextArea) -> str:
+    """The word the cursor of ``area`` is in or just after, without the punctuation around it."""
+    row, column = area.cursor_location
+    line = area.document.get_line(row)
+    start = column
+    while start > 0 and not line[start - 1].isspace():
+        start -= 1
+    end = column
+    while end < len(line) and not line[end].isspace():
+        end += 1
+    return line[start:end].strip(".,;:!?()\"'«»،؛؟“”")
+
+
+def logical_part(selected: str, text: str) -> str | None:
+    """Where ``selected`` (copied off the screen: shaped, and reversed on an RTL line) stands in ``text``."""
+    import unicodedata
+
+    flat = " ".join(unicodedata.normalize("NFKC", selected).split())
+    for candidate in (flat, flat[::-1]):
+        if candidate and candidate in text:
+            return candidate
+    return None

@@ -1,0 +1,36 @@
+"""What `tmkit edit` asks of the editor: the file, the memories, the languages and the translator's settings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tmkit.jobs.config import QaOnConfirm
+from tmkit.tui.display import BidiMode
+
+
+@dataclass
+class EditorOptions:
+    path: Path
+    memories: Sequence[Path] = ()
+    reference: Path | None = None
+    source_lang: str = "ar"
+    target_lang: str = "en"
+    bidi: BidiMode = BidiMode.AUTO
+    save_to: Path | None = None
+    #: Offer to recover a journal found at start (tests and the bench may answer themselves).
+    ask_recovery: bool = True
+    env: dict[str, str] = field(default_factory=dict)
+    #: A line to show once the editor is up (e.g. how a text document became the working TMX).
+    greeting: str | None = None
+    #: Off for snapshots: a cursor caught in the off half of its blink paints a different screen.
+    cursor_blink: bool = True
+    #: A shipped keymap preset (`--keymap`): default, omegat or memoq; None: the keymap file's, else default.
+    keymap: str | None = None
+    #: The keymap file; None: `keys.toml` in the config folder named by ``env`` (none read without ``env``).
+    keymap_file: Path | None = None
+    #: The translator's id, written as changeid/creationid (`tmkit.jobs.config.resolve_user`).
+    user: str | None = None
+    #: What confirming does with QA's findings (the config file's `qa_on_confirm`; off for tests that build options).
+    qa_on_confirm: QaOnConfirm = QaOnConfirm.OFF
