@@ -71,20 +71,19 @@ async def measure(document: Path, memory: Path, moves: int) -> dict[str, float |
     started = time.perf_counter()
     app = EditorApp(EditorOptions(path=document, memories=[memory], bidi=BidiMode.APP, ask_recovery=False))
     async with app.run_test(size=(160, 45), message_hook=hook) as pilot:
-        segments = app.query_one("#segments")
-        while app.document is None or not segments.row_count:  # type: ignore[attr-defined]
+        while app.document is None or not app.editor_screen.segment_list.row_count:
             await asyncio.sleep(0.002)
+        editor = app.editor_screen
         first_screen = time.perf_counter() - started  # list and current segment in the DOM
-        while not app._first_paint.is_set():  # set after the refresh that painted them
+        while not editor.first_paint.is_set():  # set after the refresh that painted them
             await asyncio.sleep(0.002)
         painted = time.perf_counter() - started
-        while app.matcher.memories == [] or app.current not in app.matches:
+        while editor.matcher.memories == [] or editor.current not in editor.matches:
             await asyncio.sleep(0.002)
         first_matches = time.perf_counter() - started
         times: list[float] = []
         for _ in range(moves):
-            before = app.current
-            assert before is not None
+            before = editor.current
             shown.pop(before + 1, None)
             pressed = time.perf_counter()
             await pilot.press("alt+down")
