@@ -167,6 +167,13 @@ def concordance(
             if cut and len(matching) < wanted:  # the first entries held too few hits: read them all
                 entries, _ = query.entries(words)
                 matching = _verified(memory, entries, query, target_norm, source_side=source_side, wanted=wanted)
+            # A hit's other text is searched for spans only if its index says it may hold the phrase.
+            other_query, other_words = (
+                (target_query, memory.target_words) if source_side else (source_query, memory.source_words)
+            )
+            other_may_hold = (
+                set(other_query.entries(other_words)[0].tolist()) if matching and other_query.words else set()
+            )
             for entry, source, target in matching:
                 if entry in already:  # found on both sides
                     continue
@@ -175,8 +182,12 @@ def concordance(
                     ConcordanceHit(
                         source=source,
                         target=target,
-                        source_spans=find_spans(source, source_query, source_norm),
-                        target_spans=find_spans(target, target_query, target_norm),
+                        source_spans=find_spans(source, source_query, source_norm)
+                        if source_side or entry in other_may_hold
+                        else (),
+                        target_spans=find_spans(target, target_query, target_norm)
+                        if not source_side or entry in other_may_hold
+                        else (),
                         memory=memory.name,
                         entry=entry,
                         status=memory.status_of(entry),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
@@ -81,6 +82,7 @@ def word_forms(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # texts repeat their words: each is read once, not at every hit
 def filed_under(word: str) -> tuple[str, ...]:
     """What a text's (folded) word is filed under: itself, its readings, a short stem marked as such.
 
