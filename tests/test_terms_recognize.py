@@ -63,6 +63,7 @@ GOLDEN = [
     # ة written ه after the article (as web copies do); not without it, where ه is a pronoun
     ("الدوره", ["الدورة"]),
     ("بالدوره", ["الدورة"]),
+    ("للجنه المشتركه", ["اللجنة المشتركة", "اللجنة"]),  # لل holds the article
     ("بدوره", []),  # ب + دور + ه: "in his turn"
     # dual and sound plural endings
     ("لجنتين", ["اللجنة"]),

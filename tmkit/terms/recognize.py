@@ -22,7 +22,7 @@ term must follow each other with nothing but spaces, hyphens or slashes between 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -74,6 +74,8 @@ def arabic_forms(word: str) -> list[str]:
             after_preposition.append(base[1:])
         if base.startswith("لل") and len(base) - 2 >= MIN_ARABIC_STEM:
             after_preposition.append(base[2:])
+            if base.endswith("ه"):  # لل holds the article, so a final ه is ة: للجنه is ل + اللجنة
+                after_preposition += [base[1:-1] + "ة", base[2:-1] + "ة"]
     for base in after_preposition:
         forms.append(base)
         if base.startswith(_ARTICLE) and len(base) - 2 >= MIN_ARABIC_STEM:
@@ -192,13 +194,19 @@ class _Entry:
 
 
 class TermRecognizer:
-    """Finds the ``source_lang`` terms of a termbase in texts; built once per termbase (see `Termbase.recognizer`)."""
+    """Finds the ``source_lang`` terms of a termbase in texts; built once per termbase (see `Termbase.recognizer`).
+
+    Terms are indexed by the forms of their first word, and multi-word terms by their first two
+    words, so a text word leads only to the terms that can start there, however common the word.
+    """
 
     def __init__(self, termbase: Termbase | Iterable[Concept], *, source_lang: str, target_lang: str | None = None):
         self.source_lang = source_lang
         self.target_lang = target_lang
         self.normalizer = normalizer_for(source_lang)
-        self._index: dict[str, list[_Entry]] = {}
+        self._size = 0
+        self._single: dict[str, list[_Entry]] = {}
+        self._multi: dict[str, dict[str, list[_Entry]]] = {}
         concepts = termbase.concepts if hasattr(termbase, "concepts") else list(termbase)
         for concept in concepts:
             translations = tuple(concept.translations(target_lang)) if target_lang else ()
@@ -212,7 +220,8 @@ class TermRecognizer:
         return self.normalizer.signature
 
     def __len__(self) -> int:
-        return sum(len(entries) for entries in self._index.values())
+        """How many terms the recognizer looks for."""
+        return self._size
 
     def _add(self, term: Term, concept: Concept, translations: tuple[Term, ...]) -> None:
         keys = tuple(self.normalizer(m.group()) for m in _WORD_RE.finditer(term.text))
@@ -221,8 +230,33 @@ class TermRecognizer:
             return
         words = tuple(term_word_keys(k) for k in keys)
         entry = _Entry(words, keys, term, concept, translations)
+        self._size += 1
         for first in words[0]:
-            self._index.setdefault(first, []).append(entry)
+            if len(words) == 1:
+                self._single.setdefault(first, []).append(entry)
+                continue
+            following = self._multi.setdefault(first, {})
+            for second in words[1]:
+                following.setdefault(second, []).append(entry)
+
+    def _candidates(self, words: list[Word], index: int) -> Iterator[_Entry]:
+        """The terms that may start at word ``index``: single words equal to it, longer terms by two words."""
+        word = words[index]
+        following = words[index + 1] if index + 1 < len(words) else None
+        seen: set[int] = set()
+        for form in word.forms:
+            for entry in self._single.get(form, ()):
+                if id(entry) not in seen:
+                    seen.add(id(entry))
+                    yield entry
+            nested = self._multi.get(form) if following is not None else None
+            if not nested or following is None:
+                continue
+            for second in following.forms:
+                for entry in nested.get(second, ()):
+                    if id(entry) not in seen:
+                        seen.add(id(entry))
+                        yield entry
 
     def recognize(self, text: str, *, overlapping: bool = True) -> list[TermHit]:
         """Every term in ``text``, by position (longer first at one position).
@@ -233,20 +267,13 @@ class TermRecognizer:
         words = split_words(text, self.normalizer)
         hits: list[TermHit] = []
         for index, word in enumerate(words):
-            seen: set[int] = set()
-            for form in word.forms:
-                for entry in self._index.get(form, ()):
-                    if id(entry) in seen:
-                        continue
-                    seen.add(id(entry))
-                    last = index + len(entry.words) - 1
-                    if last >= len(words) or not self._follows(text, words, index, entry):
-                        continue
-                    exact = all(words[index + k].key == key for k, key in enumerate(entry.keys))
-                    start, end = word.start, words[last].end
-                    hits.append(
-                        TermHit(start, end, text[start:end], entry.term, entry.concept, entry.translations, exact)
-                    )
+            for entry in self._candidates(words, index):
+                last = index + len(entry.words) - 1
+                if last >= len(words) or not self._follows(text, words, index, entry):
+                    continue
+                exact = all(words[index + k].key == key for k, key in enumerate(entry.keys))
+                start, end = word.start, words[last].end
+                hits.append(TermHit(start, end, text[start:end], entry.term, entry.concept, entry.translations, exact))
         hits.sort(key=lambda h: (h.start, -(h.end - h.start), not h.exact))
         if overlapping:
             return hits
