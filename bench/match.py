@@ -3,8 +3,18 @@
 For each memory size it measures, each part in a fresh process: building the index from the TMX
 (and caching it), loading it again from the cache, the memory the loaded index takes, lookup
 latency (p50/p95) of `Matcher.match` and of a brute-force `rapidfuzz.process.extract` over every
-key, and recall@5: the share of the brute-force top 5 (character similarity of normalized keys,
-at least the cutoff) that tmkit's index retrieves among its own top 5.
+key, and two recalls:
+
+* recall@5 by characters: the share of the brute-force top 5 (character similarity of normalized
+  keys, at least the cutoff) that tmkit's candidate index retrieves among its own top 5;
+* recall@5 by the formula: the share of the top 5 match percentages at the cutoff or above, as
+  `ExhaustiveMatcher` finds them applying the formula to every stored entry, that `Matcher.match`
+  returns with a score at least as high (ties count), overall and for short queries (required:
+  1.0 for short queries, ≥ 0.999 overall, at every size), with the share of queries whose best
+  match was lost.
+
+`--corpus PREFIX` adds a memory from a line-aligned corpus (every 20th pair held out as a query),
+`--corpus-src en` looks English queries up in it.
 """
 
 from __future__ import annotations
@@ -26,6 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 DATA = Path(__file__).resolve().parent / ".data"
 CUTOFF = 70.0
 LIMIT = 5
+#: Corpus queries this long or shorter count as short (the synthetic ones say their kind).
+SHORT_QUERY = 24
 
 
 def rss_mb() -> float:
@@ -69,8 +81,8 @@ def synthetic_files(size: int, queries: int) -> tuple[Path, Path]:
     return tmx, query_file
 
 
-def corpus_files(prefix: str, queries: int) -> tuple[Path, Path]:
-    """A memory from line-aligned `PREFIX.ar`/`PREFIX.en`; every 20th pair is held out as a query."""
+def corpus_files(prefix: str, queries: int, source: str = "ar") -> tuple[Path, Path]:
+    """A memory from line-aligned `PREFIX.ar`/`PREFIX.en`; every 20th pair is held out as a query (in ``source``)."""
     from tmkit.formats.tmx_writer import write_tmx
     from tmkit.memory.model import Header, Segment, TranslationUnit, Variant
 
@@ -78,7 +90,7 @@ def corpus_files(prefix: str, queries: int) -> tuple[Path, Path]:
     english = Path(prefix + ".en").read_text(encoding="utf-8").splitlines()
     DATA.mkdir(exist_ok=True)
     name = Path(prefix).name
-    tmx, query_file = DATA / f"corpus-{name}.tmx", DATA / f"corpus-{name}.queries.json"
+    tmx, query_file = DATA / f"corpus-{name}.tmx", DATA / f"corpus-{name}.{source}.queries.json"
     held = set(range(0, len(arabic), 20))
     units = [
         TranslationUnit([Variant("ar", Segment.from_text(a)), Variant("en", Segment.from_text(e))], tuid=str(i))
@@ -86,7 +98,8 @@ def corpus_files(prefix: str, queries: int) -> tuple[Path, Path]:
         if i not in held and a.strip() and e.strip()
     ]
     write_tmx(tmx, header=Header(srclang="ar"), units=units)
-    chosen = [[arabic[i], "held-out"] for i in sorted(held)][:queries]
+    held_out = arabic if source == "ar" else english
+    chosen = [[held_out[i], "short" if len(held_out[i]) <= SHORT_QUERY else "held-out"] for i in sorted(held)][:queries]
     query_file.write_text(json.dumps(chosen, ensure_ascii=False), encoding="utf-8")
     return tmx, query_file
 
@@ -94,18 +107,18 @@ def corpus_files(prefix: str, queries: int) -> tuple[Path, Path]:
 # -- children -------------------------------------------------------------------------------------
 
 
-def child_build(tmx: Path) -> dict[str, Any]:
+def child_build(tmx: Path, source: str, target: str) -> dict[str, Any]:
     from tmkit.matching.memory_index import cache_folder, open_memory
 
-    folder = cache_folder(tmx, "ar", "en")
+    folder = cache_folder(tmx, source, target)
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
-    index = open_memory(tmx, source_lang="ar", target_lang="en")
+    index = open_memory(tmx, source_lang=source, target_lang=target)
     disk = sum(f.stat().st_size for f in folder.iterdir())
     return {"build_s": time.perf_counter() - started, "entries": len(index), "disk_mb": disk / 2**20}
 
 
-def child_query(tmx: Path, query_file: Path) -> dict[str, Any]:
+def child_query(tmx: Path, query_file: Path, source: str, target: str) -> dict[str, Any]:
     from rapidfuzz import fuzz, process
 
     from tmkit.matching.matcher import Matcher
@@ -114,15 +127,16 @@ def child_query(tmx: Path, query_file: Path) -> dict[str, Any]:
     queries = [q for q, _kind in json.loads(query_file.read_text(encoding="utf-8"))]
     before = rss_mb()
     started = time.perf_counter()
-    index = open_memory(tmx, source_lang="ar", target_lang="en")
+    index = open_memory(tmx, source_lang=source, target_lang=target)
     load_s = time.perf_counter() - started
     matcher = Matcher([index])
     norm = index.normalizer
-    latencies, retrieved = [], []
+    latencies, retrieved, scores = [], [], []
     for query in queries:
         started = time.perf_counter()
-        matcher.match(query, score_cutoff=CUTOFF, limit=LIMIT)
+        found = matcher.match(query, score_cutoff=CUTOFF, limit=LIMIT)
         latencies.append((time.perf_counter() - started) * 1000)
+        scores.append([m.score for m in found])
     from tmkit.matching.concordance import concordance
 
     concord_ms = []
@@ -143,16 +157,28 @@ def child_query(tmx: Path, query_file: Path) -> dict[str, Any]:
         "latencies_ms": latencies,
         "concord_ms": concord_ms,
         "retrieved": retrieved,
+        "scores": scores,
     }
 
 
-def child_brute(tmx: Path, query_file: Path, count: int) -> dict[str, Any]:
+def child_formula(tmx: Path, query_file: Path, count: int, source: str, target: str) -> dict[str, Any]:
+    """The match percentages of the best matches with the formula applied to every stored entry."""
+    from tmkit.matching.matcher import ExhaustiveMatcher
+    from tmkit.matching.memory_index import open_memory
+
+    queries = [q for q, _kind in json.loads(query_file.read_text(encoding="utf-8"))][:count]
+    matcher = ExhaustiveMatcher([open_memory(tmx, source_lang=source, target_lang=target)])
+    best = [[m.score for m in matcher.match(query, score_cutoff=CUTOFF, limit=LIMIT)] for query in queries]
+    return {"best": best}
+
+
+def child_brute(tmx: Path, query_file: Path, count: int, source: str, target: str) -> dict[str, Any]:
     from rapidfuzz import fuzz, process
 
     from tmkit.matching.memory_index import Column, open_memory
 
     queries = [q for q, _kind in json.loads(query_file.read_text(encoding="utf-8"))][:count]
-    index = open_memory(tmx, source_lang="ar", target_lang="en")
+    index = open_memory(tmx, source_lang=source, target_lang=target)
     norm = index.normalizer
     keys = index.columns[Column.SOURCE_KEY].take(list(range(len(index))))
     latencies, best = [], []
@@ -182,13 +208,25 @@ def recall(tmkit: list[list[float]], brute: list[list[float]]) -> float:
     return hits / total if total else 1.0
 
 
-def measure(label: str, tmx: Path, query_file: Path, brute_queries: int) -> dict[str, Any]:
+def best_lost(tmkit: list[list[float]], reference: list[list[float]]) -> float:
+    """Share of queries whose best match (by the reference) tmkit does not offer at its score."""
+    lost = sum(
+        bool(theirs) and (not mine or mine[0] < theirs[0] - 1e-9) for mine, theirs in zip(tmkit, reference, strict=True)
+    )
+    return lost / len(reference) if reference else 0.0
+
+
+def measure(
+    label: str, tmx: Path, query_file: Path, brute_queries: int, source: str = "ar", target: str = "en"
+) -> dict[str, Any]:
     kinds = [kind for _q, kind in json.loads(query_file.read_text(encoding="utf-8"))]
-    build = run_child("build", str(tmx))
-    query = run_child("query", str(tmx), str(query_file))
-    brute = run_child("brute", str(tmx), str(query_file), str(brute_queries))
+    build = run_child("build", str(tmx), source, target)
+    query = run_child("query", str(tmx), str(query_file), source, target)
+    brute = run_child("brute", str(tmx), str(query_file), str(brute_queries), source, target)
+    formula = run_child("formula", str(tmx), str(query_file), str(brute_queries), source, target)
     n = len(brute["best"])
     short = [i for i in range(n) if kinds[i] == "short"]
+    mine = query["scores"][:n]
     row = {
         "memory": label,
         "entries": build["entries"],
@@ -204,6 +242,10 @@ def measure(label: str, tmx: Path, query_file: Path, brute_queries: int) -> dict
         "concord_p95_ms": percentile(query["concord_ms"], 0.95),
         "recall_at_5": recall(query["retrieved"][:n], brute["best"]),
         "recall_at_5_short": recall([query["retrieved"][i] for i in short], [brute["best"][i] for i in short]),
+        "formula_recall": recall(mine, formula["best"]),
+        "formula_recall_short": recall([mine[i] for i in short], [formula["best"][i] for i in short]),
+        "best_lost": best_lost(mine, formula["best"]),
+        "short_queries": len(short),
         "queries": len(query["latencies_ms"]),
         "brute_queries": n,
     }
@@ -219,17 +261,22 @@ def main() -> None:
     parser.add_argument(
         "--corpus", action="append", default=[], metavar="PREFIX", help="also a memory from PREFIX.ar/PREFIX.en"
     )
+    parser.add_argument(
+        "--corpus-src", choices=["ar", "en"], default="ar", help="the language of the corpus memories' sources"
+    )
     parser.add_argument("--json", metavar="OUT", help="save the results as JSON")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, *rest = args.child
         if kind == "build":
-            out = child_build(Path(rest[0]))
+            out = child_build(Path(rest[0]), *rest[1:3])
         elif kind == "query":
-            out = child_query(Path(rest[0]), Path(rest[1]))
+            out = child_query(Path(rest[0]), Path(rest[1]), *rest[2:4])
+        elif kind == "formula":
+            out = child_formula(Path(rest[0]), Path(rest[1]), int(rest[2]), *rest[3:5])
         else:
-            out = child_brute(Path(rest[0]), Path(rest[1]), int(rest[2]))
+            out = child_brute(Path(rest[0]), Path(rest[1]), int(rest[2]), *rest[3:5])
         print(json.dumps(out))
         return
     rows = []
@@ -238,12 +285,15 @@ def main() -> None:
         rows.append(measure(f"synthetic {size:,}", tmx, query_file, args.brute_queries))
         print(f"# done {size:,}", file=sys.stderr)
     for prefix in args.corpus:
-        tmx, query_file = corpus_files(prefix, args.queries)
-        rows.append(measure(f"corpus {Path(prefix).name}", tmx, query_file, args.brute_queries))
+        source = args.corpus_src
+        target = "en" if source == "ar" else "ar"
+        tmx, query_file = corpus_files(prefix, args.queries, source)
+        label = f"corpus {Path(prefix).name} {source}"
+        rows.append(measure(label, tmx, query_file, args.brute_queries, source, target))
     header = (
         f"{'memory':<26}{'entries':>10}{'build s':>9}{'load s':>8}{'disk MB':>9}{'RSS MB':>8}"
         f"{'tmkit p50/p95 ms':>18}{'brute p50/p95 ms':>18}{'speed-up':>10}{'recall@5':>10}{'short':>7}"
-        f"{'concord p50/p95 ms':>20}"
+        f"{'concord p50/p95 ms':>20}{'formula recall':>16}{'short':>7}{'best lost':>11}"
     )
     print(header)
     for r in rows:
@@ -252,8 +302,15 @@ def main() -> None:
             f"{r['tmkit_p50_ms']:>9.2f}/{r['tmkit_p95_ms']:<8.2f}{r['brute_p50_ms']:>9.1f}/{r['brute_p95_ms']:<8.1f}"
             f"{r['speedup_p50']:>9.0f}×{r['recall_at_5']:>10.3f}{r['recall_at_5_short']:>7.3f}"
             f"{r['concord_p50_ms']:>11.1f}/{r['concord_p95_ms']:<8.1f}"
+            f"{r['formula_recall']:>16.4f}{r['formula_recall_short']:>7.3f}{r['best_lost']:>10.2%}"
         )
     for r in rows:
+        ok = r["formula_recall"] >= 0.999 and r["formula_recall_short"] == 1.0
+        print(
+            f"{'PASS' if ok else 'FAIL'}  {r['memory']}: recall@5 against the formula run exhaustively ≥ 0.999 "
+            f"({r['formula_recall']:.4f} over {r['brute_queries']} queries), 1.0 for short ones "
+            f"({r['formula_recall_short']:.3f} over {r['short_queries']})"
+        )
         if r["entries"] >= 900_000:
             ok = r["tmkit_p50_ms"] <= 5 and r["tmkit_p95_ms"] <= 10 and r["recall_at_5"] >= 0.99
             ok = ok and r["build_s"] <= 60 and r["rss_mb"] <= 400 and r["concord_p95_ms"] <= 50

@@ -17,7 +17,8 @@ from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.matching import memory_index
 from tmkit.matching.candidate_index import SHORT_KEY, CandidateIndex
-from tmkit.matching.matcher import Matcher
+from tmkit.matching.match_percent import match_percent
+from tmkit.matching.matcher import ExhaustiveMatcher, Matcher
 from tmkit.matching.memory_index import Column, MemoryIndex, cache_folder, open_memory
 from tmkit.memory.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
 
@@ -238,3 +239,80 @@ def test_saved_index_keeps_every_column_of_every_entry(tmp_path: Path) -> None:
     for column in Column:
         assert [loaded.text(column, e) for e in range(len(built))] == [built.text(column, e) for e in range(len(built))]
     assert loaded.optional(Column.TUID, 1) is None and loaded.optional(Column.CREATION_ID, 0) == "ahmad"
+
+
+# -- recall against the formula run on every entry (issue 10) ------------------------------------------
+
+
+def test_a_match_its_words_lift_over_the_cutoff_is_found() -> None:
+    # `هل` against `هل ؟`: chars 66.7, words 100, so 80; retrieval asked for chars ≥ 70 and offered nothing.
+    index = index_of(unit("هل ؟", "Is it?"), unit("هذا", "This"))
+    [match] = Matcher([index]).match("هل", score_cutoff=70)
+    assert match.target.plain == "Is it?" and match.score == pytest.approx(80.0)
+
+
+def test_candidates_tied_on_characters_are_all_weighed() -> None:
+    # Many drafts as similar by characters as one confirmed entry, stored first: only the first 20
+    # by characters were rescored, so the confirmed one (5 points above its draft twins) was lost.
+    query = "وصل الوفد الرسمي الى المطار صباح اليوم"
+    drafts = [
+        unit(query.replace("اليوم", f"يوم {'ابتثجحخدذرزسشصضطظعغفقكلمنهوي'[i]}"), f"d{i}", status=Status.DRAFT)
+        for i in range(28)
+    ]
+    confirmed = unit(query.replace("اليوم", "يوم ب"), "confirmed", status=Status.TRANSLATED)
+    matcher = Matcher([index_of(*drafts, confirmed)])
+    [best] = matcher.match(query, limit=1)
+    assert best.target.plain == "confirmed"
+    assert [m.score for m in matcher.match(query, limit=5)] == [
+        m.score for m in ExhaustiveMatcher(matcher.memories).match(query, limit=5)
+    ]
+
+
+def test_the_exhaustive_reference_is_the_formula_on_every_entry() -> None:
+    # What recall is measured against must itself miss nothing: here, every pair scored by hand.
+    rng = random.Random(11)
+    words = ["كتاب", "الكتاب", "بالكتاب", "بنزين", "البنزين", "فندق", "والفندق", "في", "هل", "؟", "جديد", "3", "15"]
+    pairs = [(" ".join(rng.choices(words, k=rng.randrange(1, 5))), f"t{i}") for i in range(300)]
+    reference = ExhaustiveMatcher([index_of(*(unit(a, e) for a, e in pairs))])
+    offered = 0
+    for _ in range(40):
+        query = " ".join(rng.choices(words, k=rng.randrange(1, 5)))
+        every = sorted(
+            (s for s in (match_percent(query, a, target=e).score for a, e in pairs) if s >= 70), reverse=True
+        )
+        found = [m.score for m in reference.match(query, limit=len(pairs))]
+        assert found == pytest.approx(every)
+        offered += len(found)
+    assert offered > 100
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    stored=st.lists(
+        st.lists(
+            st.sampled_from(
+                ["كتاب", "الكتاب", "بكتاب", "وكتاب", "بنزين", "البنزين", "فندق", "هل", "؟", ".", "جديد", "7", "12"]
+            ),
+            min_size=1,
+            max_size=5,
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    query=st.lists(
+        st.sampled_from(["كتاب", "الكتاب", "بنزين", "فندق", "هل", "؟", "جديد", "7", "25"]), min_size=1, max_size=5
+    ),
+    drafts=st.integers(min_value=0, max_value=3),
+)
+def test_lookups_offer_what_the_formula_run_on_every_entry_offers(
+    stored: list[list[str]], query: list[str], drafts: int
+) -> None:
+    units = [
+        unit(" ".join(words), f"t{i}", status=Status.DRAFT if i % 4 < drafts else Status.TRANSLATED)
+        for i, words in enumerate(stored)
+    ]
+    index = index_of(*units)
+    text = " ".join(query)
+    found = [m.score for m in Matcher([index]).match(text, limit=5)]
+    expected = [m.score for m in ExhaustiveMatcher([index]).match(text, limit=5)]
+    assert found == expected

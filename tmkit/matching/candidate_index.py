@@ -8,7 +8,9 @@ Two structures, chosen per lookup by the length of the new segment's key:
   character count). When every key that could qualify is short (≤ `SHORT_KEY`), the lookup
   counts shared characters for all short entries at once (posting lists of "the k-th `ا`", "the
   k-th space"… over entries sorted by length, so the length window is one slice) and returns
-  every entry whose bound reaches s. No entry that reaches s is ever missed.
+  every entry whose bound reaches s. No entry that reaches s is ever missed. A short key whose
+  window reaches past `SHORT_KEY` gets both: every short key that can reach s, exactly, and the
+  best longer keys by estimate (below).
 * **Longer keys, by estimate.** Keys are cut into 3-grams (`GRAM`, with start and end marks). Short keys
   are indexed with all their grams, longer ones with a fixed quarter of the gram space (chosen by
   a hash of the gram, the same for every key), which keeps the index small while near-duplicates
@@ -263,21 +265,28 @@ class CandidateIndex:
 
     def candidates_with_keys(
         self, key: str, *, min_similarity: float, limit: int = CANDIDATE_LIMIT
-    ) -> tuple[IntArray, list[str] | None]:
-        """The candidates, with their keys when the index holds them (exact lookups of short keys)."""
+    ) -> tuple[IntArray, list[str]]:
+        """The candidates, and the keys of the first of them that the index holds (the short ones found exactly).
+
+        The keys list may be shorter than the entries: the keys of the rest are the caller's to read.
+        """
         none = np.empty(0, dtype=np.int64)
         if self.size == 0 or not key:
             return none, []
         first, last = self._window(len(key), min_similarity)
         if last <= first:
             return none, []
-        if self.exact_for(len(key), min_similarity):
-            positions = self._short_candidates(key, min_similarity, first, last)
-            short_keys = self.short_keys
-            keys = [short_keys[p] for p in positions.tolist()] if short_keys else None
-            return self.length_order[positions].astype(np.int64), keys
-        positions = self._gram_candidates(key, limit, first, last)
-        return self.length_order[positions].astype(np.int64), None
+        if len(key) > SHORT_KEY or not self.short_keys:
+            positions = self._gram_candidates(key, limit, first, last)
+            return self.length_order[positions].astype(np.int64), []
+        # A short key: every short key that can qualify, exactly; longer ones (if the window reaches them) by estimate.
+        split = min(max(first, self.short_count), last)
+        exact = self._short_candidates(key, min_similarity, first, split) if split > first else none
+        short_keys = self.short_keys
+        keys = [short_keys[p] for p in exact.tolist()]
+        if split < last:
+            exact = np.concatenate((exact, self._gram_candidates(key, limit, split, last)))
+        return self.length_order[exact].astype(np.int64), keys
 
     @staticmethod
     def _slices(

@@ -51,6 +51,7 @@ The match percentage of a stored segment S for a new segment N (both in the sour
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -127,7 +128,7 @@ def strip_clitics(word: str, lexicon: frozenset[str] | set[str] = frozenset()) -
 
 
 def _article_stem(word: str) -> str:
-    if word.startswith(RADICAL_INITIAL):
+    if not word.startswith(_ARTICLE_PREFIXES) or word.startswith(RADICAL_INITIAL):
         return word
     for prefix in _ARTICLE_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM:
@@ -144,6 +145,11 @@ def _bare_stem(word: str, lexicon: frozenset[str] | set[str]) -> str:
     return word
 
 
+#: Keys whose words are kept: the same stored keys are candidates of lookup after lookup.
+KEY_WORDS_CACHE = 65_536
+
+
+@functools.lru_cache(maxsize=KEY_WORDS_CACHE)
 def key_words(key: str, *, arabic: bool) -> tuple[str, ...]:
     """The words of a normalized key, punctuation left out; Arabic words without their article (guarded).
 
@@ -154,6 +160,25 @@ def key_words(key: str, *, arabic: bool) -> tuple[str, ...]:
     if arabic:
         return tuple(_article_stem(w) for w in words)
     return tuple(words)
+
+
+_EDGE_PUNCTUATION = "\"'.,;:!?()[]{}-"
+_EDGE_PUNCTUATION_RE = re.compile(rf"(?<!\S)[{re.escape(_EDGE_PUNCTUATION)}]+|[{re.escape(_EDGE_PUNCTUATION)}]+(?!\S)")
+# Every run of proclitic letters and articles a word begins with, however the guards would read it.
+_ANY_PROCLITICS_RE = re.compile(r"(?<!\S)(?:[وفبكل]|ال)*(?=\S)")
+
+
+def clitic_blind_words(keys: list[str], *, arabic: bool) -> list[list[str]]:
+    """The words of many keys at once with every leading run of proclitic letters removed (a bound, not a reading).
+
+    Any two words the guarded reading (`key_words`, `paired_stems`) makes equal are equal here,
+    so W over these words is never below W: an upper bound of the match % computed for
+    thousands of candidates in one pass of two regular expressions.
+    """
+    text = _EDGE_PUNCTUATION_RE.sub("", "\n".join(keys))
+    if arabic:
+        text = _ANY_PROCLITICS_RE.sub("\x00", text)  # a word that is all proclitic letters stays a word
+    return [line.split() for line in text.split("\n")]
 
 
 def paired_stems(

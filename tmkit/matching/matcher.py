@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import segment_from_xml
 from tmkit.matching.match_percent import (
     CHAR_WEIGHT,
+    EXACT,
     FUZZY_CAP,
     MATCH_LIMIT,
     MATCH_THRESHOLD,
@@ -23,6 +26,8 @@ from tmkit.matching.match_percent import (
     Breakdown,
     MatchScore,
     PreparedText,
+    clitic_blind_words,
+    formal_key,
     key_words,
     loose_normalizer,
     prepare,
@@ -31,11 +36,8 @@ from tmkit.matching.match_percent import (
 )
 from tmkit.matching.memory_index import Column, MemoryIndex, context_hash
 from tmkit.memory.model import Segment, Status
-from tmkit.text.normalize import Normalizer
+from tmkit.text.normalize import SPELLING_FOLDS, Normalizer
 from tmkit.text.numbers import NUMBER_RE, Substitution, mask_numbers
-
-#: At least this many of the best candidates by character similarity get the full match percentage.
-RESCORE_DEPTH = 20
 
 #: How much of a too long segment an error message quotes, to say which one it was.
 _QUOTED_CHARS = 40
@@ -97,14 +99,15 @@ class Match:
 
 
 def minimum_char_similarity(score_cutoff: float) -> float:
-    """The character similarity a stored key needs so that its match % can reach ``score_cutoff``.
+    """The character similarity C a stored key needs so that its fuzzy match % can reach ``score_cutoff``.
 
-    Retrieval works on characters; a candidate is looked at when its character similarity
-    alone reaches the cutoff (exactly for short segments, by estimate for long ones, see
-    `tmkit.matching.candidate_index`). Entries that reach a cutoff only through word similarity
-    (every word kept but many clitics changed) can be missed.
+    The base is 0.6 × C + 0.4 × W and W is at most 100, so C ≥ (cutoff − 40) / 0.6: 50 at a
+    cutoff of 70. (A two-letter query can score 80 against a key it shares half its
+    characters with; requiring C ≥ 70 hid such matches.) Keys equal but for their form,
+    spelling variants or numbers score 95–99 whatever their C; they are near-equal, and so
+    above this bound, except in segments of a character or two, or numbers of many digits.
     """
-    return max(0.0, min(score_cutoff, 100.0))
+    return max(0.0, min((score_cutoff - WORD_WEIGHT * EXACT) / CHAR_WEIGHT, 100.0))
 
 
 class Matcher:
@@ -190,21 +193,25 @@ class Matcher:
         """The best matches in one memory: retrieve candidates, shortlist them by their keys, score the
         shortlist in full from the stored texts, and make matches of the best."""
         min_char = minimum_char_similarity(score_cutoff + memory.penalty)
-        entries, keys = _retrieve(memory, query.key, min_char)
-        if any(len(key) > MAX_MATCH_CHARS for key in keys):
+        entries, keys = self._retrieve(memory, query, min_char)
+        if keys and max(map(len, keys)) > MAX_MATCH_CHARS:
             matchable = [position for position, key in enumerate(keys) if len(key) <= MAX_MATCH_CHARS]
             self.long_segments_skipped += len(keys) - len(matchable)
             entries, keys = entries[matchable], [keys[position] for position in matchable]
         if len(entries) == 0:
             return []
         numbers_masked = mask_numbers(query.key) if NUMBER_RE.search(query.key) else None
-        shortlist = _shortlist(
-            memory, query, entries, keys, numbers_masked=numbers_masked, min_char=min_char, limit=limit
+        scored = self._best_scored(
+            memory,
+            query,
+            entries,
+            keys,
+            numbers_masked=numbers_masked,
+            context=context,
+            min_char=min_char,
+            score_cutoff=score_cutoff,
+            depth=limit * 2,
         )
-        scored = [
-            _score(memory, query, int(entries[position]), numbers_masked=numbers_masked, context=context)
-            for position in shortlist
-        ]
         passing = sorted(
             (candidate for candidate in scored if candidate.result.score >= score_cutoff), key=_Scored.order
         )
@@ -212,6 +219,153 @@ class Matcher:
         results = [_as_match(memory, candidate) for candidate in passing[: limit * 2]]
         results.sort(key=_rank)
         return results[: limit * 2]
+
+    def _retrieve(
+        self, memory: MemoryIndex, query: PreparedText, min_char: float
+    ) -> tuple[npt.NDArray[np.int64], list[str]]:
+        """Phase 1: the entries the candidate index offers for the query's key, with their keys."""
+        entries, known_keys = memory.candidates.candidates_with_keys(query.key, min_similarity=min_char)
+        if len(known_keys) < len(entries):
+            known_keys = known_keys + memory.columns[Column.SOURCE_KEY].take(entries[len(known_keys) :])
+        return entries, known_keys
+
+    def _best_scored(
+        self,
+        memory: MemoryIndex,
+        query: PreparedText,
+        entries: npt.NDArray[np.int64],
+        keys: list[str],
+        *,
+        numbers_masked: str | None,
+        context: tuple[int, int] | None,
+        min_char: float,
+        score_cutoff: float,
+        depth: int,
+    ) -> list[_Scored]:
+        """Phases 2 and 3: the ``depth`` best candidates by the full match %, and no other scored in full.
+
+        Candidates whose key may score 95+ whatever its characters (equal but for form,
+        spelling or numbers) are scored in full. The others are taken in order of an upper
+        bound of their score, 0.6 × C + 0.4 × W over words with every proclitic removed
+        (`clitic_blind_words`, computed for all at once), capped at 94; each is given a
+        provisional score from the keys (the full one but for inline codes, never below it),
+        and scored in full (which reads the stored texts) only while that can still place it
+        among the best; the walk stops when the bound falls below the ``depth``-th best full
+        score. So candidates tied on characters are all weighed (a confirmed entry is not lost
+        behind its draft twin), and none that only its words lift to the cutoff is left out.
+        """
+        chars = process.cdist([query.key], keys, scorer=fuzz.ratio, dtype=np.float32)[0]
+        always = _near_equal(memory, query, keys, numbers_masked=numbers_masked)
+        scored = [
+            _score(memory, query, int(entries[position]), numbers_masked=numbers_masked, context=context)
+            for position in sorted(always)
+        ]
+        best = [candidate.result.score for candidate in scored]  # a min-heap of the `depth` best full scores
+        heapq.heapify(best)
+        while len(best) > depth:
+            heapq.heappop(best)
+        arabic = memory.normalizer.arabic
+        reachable = np.flatnonzero(chars >= min_char - 1e-4)
+        blind = clitic_blind_words([keys[position] for position in reachable.tolist()], arabic=arabic)
+        query_blind = clitic_blind_words([query.key], arabic=arabic)[0]
+        if query_blind:
+            words = 100.0 * process.cdist([query_blind], blind, scorer=Levenshtein.normalized_similarity)[0]
+        else:
+            words = np.full(len(blind), EXACT)  # no words: W may be 100 (see `word_similarity`)
+        upper = np.minimum(CHAR_WEIGHT * chars[reachable] + WORD_WEIGHT * words, FUZZY_CAP) - memory.penalty
+        by_bound = np.argsort(-upper, kind="stable")
+        for position, bound in zip(reachable[by_bound].tolist(), upper[by_bound].tolist(), strict=True):
+            floor = best[0] if len(best) >= depth else score_cutoff
+            if bound < floor - 1e-4:
+                break  # sorted by the bound: no later candidate can place
+            if position in always:
+                continue
+            key = keys[position]
+            base = CHAR_WEIGHT * float(chars[position]) + WORD_WEIGHT * word_similarity(
+                query.words, key_words(key, arabic=arabic), arabic=arabic
+            )
+            status = memory.status_of(int(entries[position]))
+            unconfirmed = UNCONFIRMED_PENALTY if status in UNCONFIRMED_STATUSES else 0.0
+            provisional = min(base, FUZZY_CAP) - unconfirmed - memory.penalty
+            if provisional < floor - 1e-4:
+                continue
+            candidate = _score(memory, query, int(entries[position]), numbers_masked=numbers_masked, context=context)
+            scored.append(candidate)
+            heapq.heappush(best, candidate.result.score)
+            if len(best) > depth:
+                heapq.heappop(best)
+        return scored
+
+
+class ExhaustiveMatcher(Matcher):
+    """The match percentage applied to every stored entry: the reference `Matcher`'s recall is measured against.
+
+    Slow by design (a pass over every key per lookup; `bench/match.py` and the tests use it).
+    Entries are left out only where the formula itself rules them out: character similarity
+    below `minimum_char_similarity` and not equal to the query but for form, spelling or numbers.
+    """
+
+    def __init__(self, memories: Sequence[MemoryIndex] = ()) -> None:
+        self._keys: dict[int, list[str]] = {}
+        self._near: dict[
+            int, dict[str, list[int]]
+        ] = {}  # a memory's keys filed by their masked, formal and loose forms
+        super().__init__(memories)
+
+    def _retrieve(
+        self, memory: MemoryIndex, query: PreparedText, min_char: float
+    ) -> tuple[npt.NDArray[np.int64], list[str]]:
+        keys = self._keys.get(id(memory))
+        if keys is None:
+            keys = self._keys[id(memory)] = memory.columns[Column.SOURCE_KEY].take(np.arange(len(memory)))
+            filed: dict[str, list[int]] = {}
+            for position, key in enumerate(keys):
+                for form in _near_forms(memory, key):
+                    filed.setdefault(form, []).append(position)
+            self._near[id(memory)] = filed
+        return np.arange(len(keys), dtype=np.int64), keys
+
+    def _best_scored(
+        self,
+        memory: MemoryIndex,
+        query: PreparedText,
+        entries: npt.NDArray[np.int64],
+        keys: list[str],
+        *,
+        numbers_masked: str | None,
+        context: tuple[int, int] | None,
+        min_char: float,
+        score_cutoff: float,
+        depth: int,
+    ) -> list[_Scored]:
+        chars = process.cdist([query.key], keys, scorer=fuzz.ratio, dtype=np.float32)[0]
+        filed = self._near[id(memory)]
+        chosen: set[int] = set()
+        for form in _near_forms(memory, query.key):
+            if not form.startswith("#") or numbers_masked is not None:
+                chosen.update(filed.get(form, ()))
+        arabic = memory.normalizer.arabic
+        for position in np.flatnonzero(chars >= min_char - 1e-4).tolist():
+            # The full score of every entry whose score from its key (never below the full one) reaches the cutoff.
+            base = CHAR_WEIGHT * float(chars[position]) + WORD_WEIGHT * word_similarity(
+                query.words, key_words(keys[position], arabic=arabic), arabic=arabic
+            )
+            if min(base, FUZZY_CAP) - memory.penalty >= score_cutoff - 1e-4:
+                chosen.add(position)
+        return [
+            _score(memory, query, int(entries[position]), numbers_masked=numbers_masked, context=context)
+            for position in sorted(chosen)
+        ]
+
+
+def _near_forms(memory: MemoryIndex, key: str) -> set[str]:
+    """What a key is filed under for `ExhaustiveMatcher`: equal forms may score 95+ (see `_near_equal`)."""
+    forms = {"=" + formal_key(key)}
+    if memory.normalizer.arabic:
+        forms.add("=" + formal_key(loose_normalizer(memory.normalizer)(key)))
+    if NUMBER_RE.search(key):
+        forms.add("#" + mask_numbers(key))
+    return forms
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,54 +383,43 @@ class _Scored:
         return (-self.result.score, -_base(self.result.breakdown))
 
 
-def _retrieve(memory: MemoryIndex, key: str, min_char: float) -> tuple[npt.NDArray[np.int64], list[str]]:
-    """Phase 1: the entries the candidate index offers for ``key``, with their keys."""
-    entries, known_keys = memory.candidates.candidates_with_keys(key, min_similarity=min_char)
-    if len(entries) == 0:
-        return entries, []
-    keys = known_keys if known_keys is not None else memory.columns[Column.SOURCE_KEY].take(entries)
-    return entries, keys
-
-
-def _shortlist(
-    memory: MemoryIndex,
-    query: PreparedText,
-    entries: npt.NDArray[np.int64],
-    keys: list[str],
-    *,
-    numbers_masked: str | None,
-    min_char: float,
-    limit: int,
-) -> set[int]:
-    """Phase 2: positions (in ``entries``) worth scoring in full, chosen from the keys alone.
-
-    The best by characters get a provisional score, which never falls below the full one; only
-    the most promising are scored in full, because that reads the stored texts (perhaps from
-    disk). Keys that differ only in numbers or Arabic spelling are always scored in full, since
-    the full score repairs them to 99 or more whatever their provisional score.
-    """
-    chosen = _best_by_characters(query.key, keys, depth=max(limit * 4, RESCORE_DEPTH), cutoff=min_char)
-    always: set[int] = set()
+def _near_equal(memory: MemoryIndex, query: PreparedText, keys: list[str], *, numbers_masked: str | None) -> set[int]:
+    """Positions of the keys that may score 95+ whatever their characters: equal to the query's but for
+    form (spaces around punctuation, a final stop), Arabic spelling variants, or numbers."""
+    near: set[int] = set()
     if numbers_masked is not None:
-        always.update(i for i, key in enumerate(keys) if mask_numbers(key) == numbers_masked)
-    norm = memory.normalizer
-    loose = loose_normalizer(norm) if norm.arabic else None
-    loose_query = loose(query.key) if loose else query.key
-    provisional: list[tuple[float, int]] = []  # (provisional score, position): sorted as tuples
-    for position in chosen - always:
+        # The longest stretch of the query without numbers must be in such a key: a cheap test first.
+        stretch = max(numbers_masked.split("#"), key=len)
+        near.update(i for i, key in enumerate(keys) if stretch in key and mask_numbers(key) == numbers_masked)
+    fold = SPELLING_FOLDS if memory.normalizer.arabic else None
+    wanted = {formal_key(query.key)}
+    if fold is not None:
+        wanted.add(formal_key(query.key.translate(fold)))
+    # Such a key differs in length by at most the spaces around the query's punctuation and a final
+    # stop, and is the query's key once spaces, a final stop and spelling variants are left out:
+    # cheap tests (in C) before the exact one.
+    slack = 2 * sum(not (c.isalnum() or c.isspace()) for c in query.key) + 2
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    squeezed = _squeezed(query.key, fold)
+    for position in np.flatnonzero(np.abs(lengths - len(query.key)) <= slack).tolist():
         key = keys[position]
-        if key == query.key or (loose is not None and loose(key) == loose_query):
-            always.add(position)
+        if _squeezed(key, fold) != squeezed:
             continue
-        # The full score without what only the stored text can tell (codes): never below it.
-        base = CHAR_WEIGHT * fuzz.ratio(query.key, key) + WORD_WEIGHT * word_similarity(
-            query.words, key_words(key, arabic=norm.arabic)
-        )
-        status = memory.status_of(int(entries[position]))
-        unconfirmed = UNCONFIRMED_PENALTY if status in UNCONFIRMED_STATUSES else 0.0
-        provisional.append((min(base, FUZZY_CAP) - unconfirmed - memory.penalty, position))
-    provisional.sort(reverse=True)
-    return always | {position for _score, position in provisional[: limit * 2]}
+        if (
+            key == query.key
+            or formal_key(key) in wanted
+            or (fold is not None and formal_key(key.translate(fold)) in wanted)
+        ):
+            near.add(position)
+    return near
+
+
+def _squeezed(key: str, fold: dict[int, str] | None) -> str:
+    """A key without its spaces and a final full stop, spelling variants folded."""
+    if fold is not None:
+        for letter, folded in fold.items():  # str.replace, far faster than translate with a table
+            key = key.replace(chr(letter), folded)
+    return key.removesuffix(".").replace(" ", "")
 
 
 def _score(
@@ -329,23 +472,6 @@ def _as_match(memory: MemoryIndex, scored: _Scored) -> Match:
     )
 
 
-def _best_by_characters(query: str, keys: list[str], *, depth: int, cutoff: float) -> set[int]:
-    """Positions of the ``depth`` keys most similar to ``query`` by characters, at ``cutoff`` or above."""
-    if len(keys) <= 512:
-        return {
-            position
-            for _key, _score, position in process.extract(
-                query, keys, scorer=fuzz.ratio, limit=depth, score_cutoff=cutoff
-            )
-        }
-    # Thousands of candidates (short keys): one vectorised pass, then the best of them.
-    scores = process.cdist([query], keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32)[0]
-    passing = np.flatnonzero(scores >= cutoff)
-    if len(passing) > depth:
-        passing = passing[np.argpartition(-scores[passing], depth)[:depth]]
-    return set(passing.tolist())
-
-
 def too_long_to_match(segment: Segment | str) -> bool:
     """Whether `Matcher.match` refuses ``segment`` as longer than `MAX_MATCH_CHARS`."""
     return len(_plain(segment)) > MAX_MATCH_CHARS
@@ -371,4 +497,4 @@ def _invert(text: str) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in text)
 
 
-__all__ = ["MAX_MATCH_CHARS", "Match", "Matcher", "SegmentTooLongError", "too_long_to_match"]
+__all__ = ["MAX_MATCH_CHARS", "ExhaustiveMatcher", "Match", "Matcher", "SegmentTooLongError", "too_long_to_match"]

@@ -70,6 +70,14 @@ _PUNCT_TABLE = str.maketrans(
 )
 
 
+#: The optional spelling folds of step 6, letter for letter (each keeps a text's length).
+YEH_FOLD = {"ى": "ي"}
+TEH_MARBUTA_FOLD = {"ة": "ه"}
+HAMZA_FOLD = {"ؤ": "ء", "ئ": "ء"}
+#: All three at once, for `str.translate` on a key made without them.
+SPELLING_FOLDS = str.maketrans({**YEH_FOLD, **TEH_MARBUTA_FOLD, **HAMZA_FOLD})
+
+
 class Step(StrEnum):
     """A named step of a normalizer, in the order applied; `Normalizer.apply` can leave steps out."""
 
@@ -182,11 +190,11 @@ def _table(
     if Step.LETTERS not in skip:
         table.update(_ALEF_TABLE)
     if arabic and Step.SPELLING not in skip:
-        folds: dict[str, str | None] = {"ى": "ي"} if fold_yeh else {}
+        folds: dict[str, str | None] = {"ى": YEH_FOLD["ى"]} if fold_yeh else {}
         if fold_teh:
-            folds["ة"] = "ه"
+            folds.update(TEH_MARBUTA_FOLD)
         if fold_hamza:
-            folds.update({"ؤ": "ء", "ئ": "ء"})
+            folds.update(HAMZA_FOLD)
         table.update(str.maketrans(folds))
     if Step.DIGITS not in skip:
         table.update(_DIGIT_TABLE)
