@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -254,6 +255,7 @@ def _whole_tree_units(path: Path) -> list[TranslationUnit]:
 
     root = etree.parse(str(path), etree.XMLParser(**SAFE_XML_OPTIONS)).getroot()
     names = xliff._Names(etree.QName(root).namespace or "")
+    read: Callable[..., TranslationUnit]
     if root.get("version", "").startswith("2"):
         source_lang, target_lang = root.get("srcLang"), root.get("trgLang") or "en"
         read, tag = xliff._read_unit_2, names.unit
@@ -261,7 +263,15 @@ def _whole_tree_units(path: Path) -> list[TranslationUnit]:
         first_file = root.find(names.q("file"))
         source_lang, target_lang = first_file.get("source-language"), first_file.get("target-language") or "en"
         read, tag = xliff._read_unit_12, names.trans_unit
-    return [read(elem, names, source_lang, target_lang, str(path)) for elem in root.iter(tag)]
+    units = []
+    first_file = root.find(names.q("file"))
+    for elem in root.iter(tag):
+        unit = read(elem, names, source_lang, target_lang, str(path))
+        file_el = next(elem.iterancestors(names.q("file")))
+        if file_el is not first_file:  # the units of a second and later <file> are named by it
+            unit.tuid = f"{xliff._file_key(file_el)}/{unit.tuid}"
+        units.append(unit)
+    return units
 
 
 def _test_documents(folder: Path) -> list[Path]:
@@ -293,8 +303,8 @@ def test_the_streaming_reader_gives_exactly_the_units_of_the_whole_document(tmp_
         assert list(reader) == expected, "a second iteration reads the file again"
     structured = XliffReader(tmp_path / "structured12.xlf")
     assert structured.languages() == ("ar", "en")
-    assert [u.tuid for u in structured] == ["t1", "t2", "t3", "t4", "t5"]
-    assert [u.tuid for u in XliffReader(tmp_path / "structured2-no-ns.xlf")] == ["u1", "u2", "u3", "u4"]
+    assert [u.tuid for u in structured] == ["t1", "t2", "t3", "t4", "b.txt/t5"]
+    assert [u.tuid for u in XliffReader(tmp_path / "structured2-no-ns.xlf")] == ["u1", "u2", "u3", "f2/u4"]
 
 
 def test_languages_are_known_from_the_start_of_the_file(tmp_path: Path) -> None:
@@ -352,8 +362,14 @@ TRUNCATED = FOREIGN_12.encode()[:-40]  # cut in the second unit
         (b"   \n", r"f.xlf:2:1: not well-formed XML: Start tag expected"),
         (b"just some text\n", r"f.xlf:1:1: not well-formed XML: Start tag expected"),
         (b"\x1f\x8b\x08\x00garbage", r"f.xlf:1:1: not well-formed XML"),
-        (b'<?xml version="1.0"?>\n<tmx version="1.4"><header/><body/></tmx>', r"f.xlf:2: the root element is <tmx>, not <xliff>"),
-        (b'<!DOCTYPE xliff [<!ENTITY e "x">]><xliff version="1.2"><file source-language="en"/></xliff>', r"f.xlf:1: an entity declaration"),
+        (
+            b'<?xml version="1.0"?>\n<tmx version="1.4"><header/><body/></tmx>',
+            r"f.xlf:2: the root element is <tmx>, not <xliff>",
+        ),
+        (
+            b'<!DOCTYPE xliff [<!ENTITY e "x">]><xliff version="1.2"><file source-language="en"/></xliff>',
+            r"f.xlf:1: an entity declaration",
+        ),
         (
             b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><xliff version="2.0" srcLang="en"><file id="f">'
             b'<unit id="1"><segment><source>&e;</source></segment></unit></file></xliff>',
@@ -366,13 +382,23 @@ TRUNCATED = FOREIGN_12.encode()[:-40]  # cut in the second unit
         ),
         (TRUNCATED, r"f.xlf:1:\d+: not well-formed XML"),
         (b'<xliff version="1.2"><file', r"f.xlf:1:\d+: not well-formed XML"),
-        (b'<xliff version="1.2"><file source-language="en"><body><trans-unit id="1"><source>\x01</source>', r"f.xlf:1:\d+: not well-formed XML: .*[Cc]har"),
+        (
+            b'<xliff version="1.2"><file source-language="en"><body><trans-unit id="1"><source>\x01</source>',
+            r"f.xlf:1:\d+: not well-formed XML: .*[Cc]har",
+        ),
         (b'<xliff version="2.0"><file id="f"/></xliff>', r"f.xlf:1: <xliff> has no srcLang"),
         (b'<xliff version="1.2"></xliff>', r"f.xlf:1: no <file> element"),
-        ('<?xml version="1.0" encoding="UTF-8"?><xliff version="1.2"><file source-language="ar"><body><trans-unit id="1"><source>كتاب</source></trans-unit></body></file></xliff>'.encode("cp1256"), r"f.xlf:1:\d+: not well-formed XML"),
+        (
+            '<?xml version="1.0" encoding="UTF-8"?><xliff version="1.2"><file source-language="ar"><body><trans-unit id="1"><source>كتاب</source></trans-unit></body></file></xliff>'.encode(
+                "cp1256"
+            ),
+            r"f.xlf:1:\d+: not well-formed XML",
+        ),
     ],
 )
-def test_hostile_and_broken_input_is_one_line_error_from_the_streaming_reader(tmp_path: Path, data: bytes, message: str) -> None:
+def test_hostile_and_broken_input_is_one_line_error_from_the_streaming_reader(
+    tmp_path: Path, data: bytes, message: str
+) -> None:
     path = tmp_path / "f.xlf"
     path.write_bytes(data)
     for read in (lambda: list(XliffReader(path)), lambda: read_xliff(path)):
@@ -413,4 +439,10 @@ def test_convert_from_xliff_streams_the_same_units(tmp_path: Path) -> None:
     result = run_cli("convert", str(path), "-o", str(tmp_path / "s.tsv"))
     assert result.code == 0, result.stderr
     rows = (tmp_path / "s.tsv").read_text(encoding="utf-8").splitlines()
-    assert rows[0] == "tuid\tar\ten\tstatus" and [r.split("\t")[0] for r in rows[1:]] == ["t1", "t2", "t3", "t4", "t5"]
+    assert rows[0] == "tuid\tar\ten\tstatus" and [r.split("\t")[0] for r in rows[1:]] == [
+        "t1",
+        "t2",
+        "t3",
+        "t4",
+        "b.txt/t5",
+    ]

@@ -238,7 +238,7 @@ def test_file_and_group_notes_are_kept_on_every_unit_they_apply_to(tmp_path: Pat
     ]
 
 
-def test_unit_ids_repeated_in_another_file_are_qualified_by_it(tmp_path: Path) -> None:
+def test_unit_ids_of_a_second_file_are_qualified_by_it_so_none_collide(tmp_path: Path) -> None:
     path = tmp_path / "f.xlf"
     path.write_text(XLIFF2_ORDERED, encoding="utf-8")
     assert [u.tuid for u in read_xliff(path)[0].units] == ["1", "2", "3", "f2/1"]

@@ -930,19 +930,21 @@ class XliffReader:
         names = _Names(self._namespace or "")
         unit_tag = names.unit if self._is_2 else names.trans_unit
         self.units_read = 0
-        seen_ids: set[str] = set()
-        files_seen: list[int | None] = []
+        seen_a_file = False
         with self._open() as handle:
             etree.clear_error_log()
             context = etree.iterparse(handle, events=("end",), tag=unit_tag, **SAFE_XML_OPTIONS)
             try:
                 for _event, elem in context:
                     unit = read_unit(elem, names, source_lang, target_lang, self.path)
-                    if unit.tuid is not None:
-                        # Unit ids are unique only within their <file>: one seen before is qualified by its file.
-                        if unit.tuid in seen_ids:
-                            unit.tuid = f"{_file_key(elem, names, files_seen)}/{unit.tuid}"
-                        seen_ids.add(unit.tuid)
+                    # Unit ids are unique only within their <file>: those of a second and later file are
+                    # qualified by it (remembering no ids keeps the memory bounded).
+                    file_el = next(elem.iterancestors(names.q("file")), None)
+                    if file_el is not None and not seen_a_file:
+                        file_el.set(_FIRST_FILE_MARK, "")  # in memory only: the parsed tree is never written
+                        seen_a_file = True
+                    if unit.tuid is not None and file_el is not None and file_el.get(_FIRST_FILE_MARK) is None:
+                        unit.tuid = f"{_file_key(file_el)}/{unit.tuid}"
                     _free(elem)
                     self.units_read += 1
                     yield unit
@@ -950,15 +952,13 @@ class XliffReader:
                 raise self._reading_error(exc) from None
 
 
-def _file_key(unit_el: Any, names: _Names, files_seen: list[int | None]) -> str:
-    """The name of a unit's `<file>`: its id (2.x), else its `original` (1.2), else its number."""
-    file_el = next(unit_el.iterancestors(names.q("file")), None)
-    if file_el is None:
-        return "file"
-    line = file_el.sourceline
-    if line not in files_seen:
-        files_seen.append(line)
-    return str(file_el.get("id") or file_el.get("original") or f"file{files_seen.index(line) + 1}")
+#: Marks, in the parsed tree only, the first `<file>` of a document, whose unit ids are taken as they are.
+_FIRST_FILE_MARK = "{urn:tmkit:reading}first-file"
+
+
+def _file_key(file_el: Any) -> str:
+    """The name of a `<file>`: its id (2.x), else its `original` (1.2), else its line."""
+    return str(file_el.get("id") or file_el.get("original") or f"file@{file_el.sourceline}")
 
 
 #: Elements kept when the units before them are freed: the notes of files and groups, read with each unit.
@@ -984,7 +984,20 @@ def _free(elem: Any) -> None:
 class _Names:
     """The qualified element names of one document's namespace, computed once per file."""
 
-    __slots__ = ("data", "ignorable", "note", "ns", "segment", "source", "target", "trans_unit", "unit")
+    __slots__ = (
+        "context",
+        "context_group",
+        "data",
+        "ignorable",
+        "note",
+        "ns",
+        "prop_group",
+        "segment",
+        "source",
+        "target",
+        "trans_unit",
+        "unit",
+    )
 
     def __init__(self, ns: str) -> None:
         self.ns = ns
@@ -992,6 +1005,11 @@ class _Names:
         self.segment, self.ignorable = self.q("segment"), self.q("ignorable")
         self.source, self.target = self.q("source"), self.q("target")
         self.note, self.data = self.q("note"), self.q("data")
+        self.context_group, self.context, self.prop_group = (
+            self.q("context-group"),
+            self.q("context"),
+            self.q("prop-group"),
+        )
 
     def q(self, name: str) -> str:
         return f"{{{self.ns}}}{name}" if self.ns else name
@@ -1008,18 +1026,16 @@ def read_xliff(path: str | os.PathLike[str]) -> tuple[Memory, str, str]:
     return Memory(Header(srclang=source_lang), units), source_lang, target_lang
 
 
-def _props_12(tu: Any) -> list[Prop]:
+def _props_12(tu: Any, names: _Names) -> list[Prop]:
     out: list[Prop] = []
-    for group in tu:
-        if not isinstance(group.tag, str):
-            continue
-        if _local(group) == "prop-group":  # XLIFF 1.2 transitional (and tmkit's files before strict)
+    for group in tu.iterchildren(names.context_group, names.prop_group):
+        if group.tag == names.prop_group:  # XLIFF 1.2 transitional (and tmkit's files before strict)
             out.extend(Prop(p.get("prop-type") or "x-unknown", p.text or "") for p in group if isinstance(p.tag, str))
-        elif _local(group) == "context-group":
-            for context in group:
-                context_type = context.get("context-type") or "" if isinstance(context.tag, str) else ""
-                if context_type.startswith(PROP_CONTEXT_PREFIX):
-                    out.append(Prop(unquote(context_type[len(PROP_CONTEXT_PREFIX) :]), context.text or ""))
+            continue
+        for context in group.iterchildren(names.context):
+            context_type = context.get("context-type") or ""
+            if context_type.startswith(PROP_CONTEXT_PREFIX):
+                out.append(Prop(unquote(context_type[len(PROP_CONTEXT_PREFIX) :]), context.text or ""))
     return out
 
 
@@ -1083,7 +1099,7 @@ def _read_unit_12(tu: Any, names: _Names, source_lang: str, target_lang: str, pa
         unit.status = status
     unit.rejected = rejected
     unit.status_label = None if rejected else label
-    unit.props = _props_12(tu)
+    unit.props = _props_12(tu, names)
     own = [_note(n) for n in notes if not (n.get("from") == "tmkit" and (n.text or "").startswith(REJECTED_MARK))]
     unit.notes = _inherited_notes(tu, names) + own
     return unit
