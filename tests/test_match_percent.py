@@ -162,7 +162,9 @@ def test_clitic_change_scores_above_a_changed_word() -> None:
         ("فندق", "فندق"),
         ("وزير", "وزير"),
         ("لبنان", "لبنان"),
-        ("الان", "الان"),  # الآن: the article leaves too little
+        ("الان", "الان"),  # الآن (now) is not ال + ان
+        ("الاب", "اب"),
+        ("الف", "الف"),  # ألف (thousand): the article would leave one letter
         ("والد", "والد"),  # a root's letters, not و + ال
         ("بالغ", "بالغ"),
     ],

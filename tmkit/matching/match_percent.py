@@ -12,7 +12,8 @@ The match percentage of a stored segment S for a new segment N (both in the sour
    ``الكتاب`` count as the same word; punctuation is not a word. Clitics are set aside with a
    guard, because the same letters begin many words (``بنزين``, ``كتاب``, ``فندق``, ``وزير``):
    the article with what may precede it (ال, وال فال, بال كال, لل, وبال…) only when at least
-   `MIN_STEM` letters remain and the word is not one of `RADICAL_INITIAL` (``والد``, ``بالغ``…);
+   `MIN_STEM` letters remain, the word does not begin as one of `RADICAL_INITIAL` (``والد``,
+   ``بالغ``…) and is not one of `ARTICLE_LOOKALIKES` (``الآن``, ``الله``);
    a lone و ف ب ك ل (or و/ف then ب ك ل) only when what remains is a word of either segment
    (``بكتاب`` beside ``الكتاب``, never ``كتاب`` beside ``تاب``). The breakdown names the clitics
    set aside that one segment has and the other lacks.
@@ -103,8 +104,11 @@ OTHER_FORMAL_DIFFERENCES = "other formal differences"
 PUNCTUATION_SPACING = "spacing around punctuation differs"
 FINAL_STOP = "final full stop missing or extra"
 
-#: Letters a word must keep when its article (and what precedes it) is set aside: `الان` stays whole.
-MIN_STEM = 3
+#: Letters a word must keep when its article (and what precedes it) is set aside (`الاب` → `اب`, `الف` stays whole).
+MIN_STEM = 2
+#: Words that begin like the article but are whole words whose rest would read as another word
+#: (`الان` now is not ال + `ان` that; `الله` is not ال + `له`), as normalized keys write them.
+ARTICLE_LOOKALIKES = frozenset({"الان", "الله", "الذي", "التي", "اليس", "الست", "الهم", "اللهم"})
 #: The article with the clitics that may precede it, longest first (لل is ل + ال, its alef dropped).
 _ARTICLE_PREFIXES = ("وبال", "فبال", "وكال", "فكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال")
 #: Word beginnings that look like a clitic and the article but are a root's letters (normalized keys).
@@ -128,7 +132,7 @@ def strip_clitics(word: str, lexicon: frozenset[str] | set[str] = frozenset()) -
 
 
 def _article_stem(word: str) -> str:
-    if not word.startswith(_ARTICLE_PREFIXES) or word.startswith(RADICAL_INITIAL):
+    if not word.startswith(_ARTICLE_PREFIXES) or word.startswith(RADICAL_INITIAL) or word in ARTICLE_LOOKALIKES:
         return word
     for prefix in _ARTICLE_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM:
