@@ -280,3 +280,4 @@ def test_the_docstring_states_the_constants_the_code_uses() -> None:
     assert f"| {mp.UNCONFIRMED_PENALTY:g} |" in doc
     assert f"at most {mp.FORMAL_PENALTY_CAP:g}" in doc
     assert f"| {mp.SPELLING_VARIANT_PENALTY:g} |" in doc
+    assert f"| {mp.NUMBER_AGREEMENT_PENALTY:g} more, |" in doc

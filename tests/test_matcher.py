@@ -316,3 +316,11 @@ def test_lookups_offer_what_the_formula_run_on_every_entry_offers(
     found = [m.score for m in Matcher([index]).match(text, limit=5)]
     expected = [m.score for m in ExhaustiveMatcher([index]).match(text, limit=5)]
     assert found == expected
+
+
+def test_clitics_set_aside_are_in_the_json_breakdown() -> None:
+    index = index_of(unit("اشتريت بنزين اليوم", "I bought petrol today"))
+    [match] = Matcher([index]).match("اشتريت البنزين اليوم")
+    breakdown = match.as_dict()["breakdown"]
+    assert isinstance(breakdown, dict) and breakdown["clitics"] == ["ال+بنزين"]
+    assert match.breakdown.word_similarity == 100.0

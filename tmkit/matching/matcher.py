@@ -94,6 +94,8 @@ class Match:
                 "penalties": [{"reason": p.reason, "points": round(p.points, 2)} for p in self.breakdown.penalties],
                 "in_context": self.breakdown.in_context,
                 "normalization": self.breakdown.normalization,
+                "clitics": list(self.breakdown.clitics),
+                "numbers_masked": self.breakdown.numbers_masked,
             },
         }
 
