@@ -304,7 +304,9 @@ class ExhaustiveMatcher(Matcher):
 
     Slow by design (a pass over every key per lookup; `bench/match.py` and the tests use it).
     Entries are left out only where the formula itself rules them out: character similarity
-    below `minimum_char_similarity` and not equal to the query but for form, spelling or numbers.
+    below `minimum_char_similarity` and not equal to the query but for form, spelling or numbers,
+    or a score from the key (the full score but for inline codes, never below it) under the
+    cutoff. No ordering, depth or early stop: every other entry is scored in full.
     """
 
     def __init__(self, memories: Sequence[MemoryIndex] = ()) -> None:
