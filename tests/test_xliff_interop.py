@@ -46,6 +46,10 @@ def _everything() -> Memory:
     units.append(_unit("odd id #1", Segment.from_text("  مسافتان  هنا "), Segment.from_text("  two  spaces ")))
     units.append(_unit("new", Segment.from_text("لم يترجم"), None, Status.NEW))
     units.append(_unit("draft", Segment.from_text("مسودة"), Segment.from_text("draft"), Status.DRAFT))
+    # A tuid the memory repeats (kept and reported by the TMX reader), and a unit without one whose number is taken.
+    units.append(_unit("draft", Segment.from_text("مسودة أخرى"), Segment.from_text("another draft")))
+    units.append(_unit("12", Segment.from_text("اثنا عشر"), Segment.from_text("twelve")))
+    units.append(_unit("", Segment.from_text("بلا"), None, Status.NEW))
     return Memory(Header(), units)
 
 
@@ -56,8 +60,8 @@ def test_what_tmkit_writes_is_valid_against_the_oasis_schema_and_reads_back(tmp_
     write_xliff(path, memory, source_lang="ar", target_lang="en", version=version)
     assert schema_problems(path) == []
     back, _, _ = read_xliff(path)
-    for before, after in zip(memory.units, back.units, strict=True):
-        assert after.tuid == before.tuid
+    for number, (before, after) in enumerate(zip(memory.units, back.units, strict=True), 1):
+        assert after.tuid == (before.tuid or str(number))
         assert after.variant("ar").segment == before.variant("ar").segment  # type: ignore[union-attr]
         assert (after.variant("en") is None) == (before.variant("en") is None)
         if before.variant("en") is not None:

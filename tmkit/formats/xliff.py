@@ -450,6 +450,22 @@ def _unit_id(unit: TranslationUnit, number: int) -> str:
     return unit.tuid or str(number)
 
 
+class _UnitIds:
+    """Unit ids unique in a `<file>` (1.2's schema keys them; 2.x requires it): a repeated tuid gets `#N` (2.x `_N`)."""
+
+    def __init__(self, separator: str) -> None:
+        self.used: set[str] = set()
+        self.separator = separator
+
+    def take(self, wanted: str) -> str:
+        ident, repeat = wanted, 1
+        while ident in self.used:
+            repeat += 1
+            ident = f"{wanted}{self.separator}{repeat}"
+        self.used.add(ident)
+        return ident
+
+
 def _props_of(unit: TranslationUnit) -> list[Prop]:
     return [p for p in unit.props if not p.type.startswith("x-tmkit-status") and p.type != "x-tmkit-rejected"]
 
@@ -474,10 +490,14 @@ def build_xliff12(memory: Memory, *, source_lang: str, target_lang: str, origina
         **{"source-language": source_lang, "target-language": target_lang},
     )
     body = etree.SubElement(file_el, f"{{{ns}}}body")
+    unit_ids = _UnitIds("#")
     for number, unit in enumerate(memory.units, 1):
         src, targets = unit.pair(source_lang, target_lang)  # never a variant as its own translation
         tgt = targets[0] if targets else None
-        tu = etree.SubElement(body, f"{{{ns}}}trans-unit", id=_unit_id(unit, number))
+        tuid = _unit_id(unit, number)
+        tu = etree.SubElement(body, f"{{{ns}}}trans-unit", id=unit_ids.take(tuid))
+        if tu.get("id") != tuid:  # a repeated tuid: the id has #N, the tuid itself is the resource name
+            tu.set("resname", tuid)
         # Segments keep their spaces as written; without this a conforming reader may collapse them.
         # (On each unit: the schema gives trans-unit a default of "default", which would win over the file's.)
         tu.set(XML_SPACE, "preserve")
@@ -533,12 +553,13 @@ def build_xliff2(
         trgLang=target_lang,
     )
     file_el = etree.SubElement(root, f"{{{ns}}}file", id="f1", original=original)
+    unit_ids = _UnitIds("_")  # an NMTOKEN: the tuid itself goes in tmkit:tuid
     for number, unit in enumerate(memory.units, 1):
         src, targets = unit.pair(source_lang, target_lang)  # never a variant as its own translation
         tgt = targets[0] if targets else None
         tuid = _unit_id(unit, number)
         # A unit's id is an NMTOKEN in 2.x; a tuid that is not one is kept beside a made-up id.
-        unit_el = etree.Element(f"{{{ns}}}unit", id=tuid if _NMTOKEN_RE.match(tuid) else f"u{number}")
+        unit_el = etree.Element(f"{{{ns}}}unit", id=unit_ids.take(tuid if _NMTOKEN_RE.match(tuid) else f"u{number}"))
         if unit_el.get("id") != tuid:
             unit_el.set(TUID_ATTR, tuid)
         unit_el.set(XML_SPACE, "preserve")
@@ -1090,7 +1111,10 @@ def _read_unit_12(tu: Any, names: _Names, source_lang: str, target_lang: str, pa
     notes = tu.findall(names.note)
     rejected, underlying = _rejection(notes)
     status, label = status_from_xliff12(state, approved=tu.get("approved") == "yes", has_target=has_target)
-    unit = TranslationUnit(variants=variants, tuid=tu.get("id"), line=tu.sourceline)
+    tuid, resname = tu.get("id"), tu.get("resname")
+    if resname and tuid and tuid.startswith(f"{resname}#") and tuid[len(resname) + 1 :].isdigit():
+        tuid = resname  # a tuid the memory repeats, written with #N to keep ids unique
+    unit = TranslationUnit(variants=variants, tuid=tuid, line=tu.sourceline)
     if rejected:
         unit.status = _underlying(tu, Status.DRAFT)
         if underlying in {s.value for s in Status}:
