@@ -61,12 +61,14 @@ def test_each_check_finds_its_problem_and_only_it_reports_it(
 
 
 def test_every_check_has_a_trigger_test() -> None:
-    # The term checks need a termbase: their trigger tests are in tests/test_terms_qa.py.
+    # The term checks need a termbase: their trigger tests are in tests/test_terms_qa.py; spelling
+    # needs a checker and Hunspell's dictionaries: tests/test_spelling.py.
     covered = {t[0] for t in TRIGGERS} | {
         "inconsistent-target",
         "inconsistent-source",
         "term-missing",
         "term-forbidden",
+        "spelling",
     }
     assert covered == set(CHECK_IDS)
 

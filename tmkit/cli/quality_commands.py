@@ -182,6 +182,13 @@ def register(commands: Any) -> None:
         metavar="TERMBASE",
         help="a termbase (TBX, CSV/TSV, OmegaT glossary) for the term-missing and term-forbidden checks (repeatable)",
     )
+    p.add_argument(
+        "--tm",
+        action="append",
+        default=[],
+        metavar="MEMORY",
+        help="a TMX memory whose target-side words the spelling check accepts (repeatable)",
+    )
     p.add_argument("--list-checks", action="store_true", help="list the checks with their ids and severities")
     _add_report_options(p)
     p.set_defaults(handler=cmd_qa)
@@ -445,6 +452,8 @@ def cmd_qa(args: argparse.Namespace) -> int:
         ignore=args.ignore,
         fail_on=args.fail_on,
         terms=args.terms,
+        memories=args.tm,
+        on_notice=warn,
     )
     run = qa_report.QaRun.of(outcome)
     _emit(lambda kind, room: qa_report.render(run, kind, summary_limit=room), _stdout_format(args), reports)

@@ -18,6 +18,7 @@ from tmkit.text.numbers import NumberReading, compare_numbers
 from tmkit.text.scripts import ARABIC_DIGIT_CLASS, ARABIC_LETTER_CLASS, HARAKAT_CLASS, TATWEEL, has_arabic
 
 if TYPE_CHECKING:
+    from tmkit.quality.spelling import SpellChecker
     from tmkit.terms.model import Termbase
 
 
@@ -76,6 +77,12 @@ CHECKS: tuple[Check, ...] = (
         "(Arabic matched with its clitics, harakat and hamza forms)",
     ),
     Check("term-forbidden", Severity.ERROR, "the target uses a term the termbase (--terms) forbids"),
+    Check(
+        "spelling",
+        Severity.WARNING,
+        "words of the target not in the Hunspell dictionary of its language (Debian's hunspell-ar, hunspell-en-us), "
+        "Arabic also without its proclitics; the words of the termbase and of --tm memories' targets are allowed",
+    ),
 )
 CHECK_IDS = tuple(c.id for c in CHECKS)
 _CHECKS_BY_ID = {c.id: c for c in CHECKS}
@@ -567,9 +574,10 @@ def check_pair(
     source_segment: Segment | None = None,
     target_segment: Segment | None = None,
     terms: Termbase | None = None,
+    spelling: SpellChecker | None = None,
 ) -> list[tuple[str, str]]:
     """The problems of one translation, as (check id, message), for the per-segment checks among ``checks``;
-    the term checks run when a termbase is given as ``terms``."""
+    the term checks run when a termbase is given as ``terms``, the spelling check with a ``spelling`` checker."""
     wanted = {c.id for c in checks}
     found: list[tuple[str, str]] = []
 
@@ -613,7 +621,17 @@ def check_pair(
 
         for check, message in term_problems(terms, source, target, source_lang=source_lang, target_lang=target_lang):
             add(check, message)
+    if spelling is not None and "spelling" in wanted:
+        add("spelling", _check_spelling(target, spelling))
     return found
+
+
+def _check_spelling(target: str, spelling: SpellChecker) -> str | None:
+    words = list(dict.fromkeys(m.word for m in spelling.check(target)))
+    if not words:
+        return None
+    dictionary = spelling.dictionary.stem if spelling.dictionary is not None else spelling.lang
+    return f"not in the {dictionary} dictionary: " + ", ".join(repr(w) for w in words)
 
 
 def _consistency(
@@ -673,14 +691,19 @@ def check_pairs(
     target_lang: str = "en",
     checks: Sequence[Check] | None = None,
     terms: Termbase | None = None,
+    spelling: SpellChecker | None = None,
 ) -> QaResult:
     """Run ``checks`` (all by default; see `select_checks`) over translation pairs; findings in input order.
 
-    The term checks need a termbase, ``terms``; without one they find nothing."""
+    The term checks need a termbase, ``terms``, and the spelling check a checker, ``spelling``
+    (`tmkit.quality.spelling.spell_checker_for`; it learns the names the targets capitalize inside
+    sentences); without them they find nothing."""
     chosen = tuple(checks) if checks is not None else CHECKS
     wanted = {c.id for c in chosen}
     items = list(pairs)
     per_pair: dict[int, list[Finding]] = defaultdict(list)
+    if spelling is not None and "spelling" in wanted:
+        spelling.allow_names(pair.target for pair in items if pair.target)
     for index, pair in enumerate(items):
         for check, message in check_pair(
             pair.source,
@@ -691,6 +714,7 @@ def check_pairs(
             source_segment=pair.source_segment,
             target_segment=pair.target_segment,
             terms=terms,
+            spelling=spelling,
         ):
             per_pair[index].append(_finding(check, message, pair))
     if wanted & {"inconsistent-target", "inconsistent-source"}:

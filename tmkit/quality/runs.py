@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from tmkit.errors import ParameterError
@@ -329,6 +329,8 @@ def run_qa(
     ignore: Sequence[str] | None = None,
     fail_on: Severity | str = DEFAULT_FAIL_ON,
     terms: Sequence[str] = (),
+    memories: Sequence[str] = (),
+    on_notice: Callable[[str], None] | None = None,
 ) -> QaOutcome:
     """Run the QA checks over the translations of a test set.
 
@@ -337,7 +339,9 @@ def run_qa(
     or ``hypothesis_prop`` (a prop of the input TMX) checks a system's output instead of the
     targets. ``select`` and ``ignore`` choose the checks (ids or patterns, see `select_checks`);
     findings at ``fail_on`` or worse fail the job. ``terms`` are termbase files (TBX, CSV/TSV, OmegaT
-    glossaries) for the `term-missing` and `term-forbidden` checks.
+    glossaries) for the `term-missing` and `term-forbidden` checks. The `spelling` check allows the
+    termbase's words and those of the target side of ``memories`` (TMX); without a dictionary it is
+    left out and ``on_notice`` is told so once.
     """
     started = time.perf_counter()
     checks = select_checks(select, ignore)
@@ -371,13 +375,26 @@ def run_qa(
         from tmkit.terms.files import load_termbases
 
         termbase = load_termbases(list(terms), source_lang=evalset.source_lang, target_lang=evalset.target_lang)
-    result = check_pairs(
-        qa_pairs(evalset),
-        source_lang=evalset.source_lang,
-        target_lang=evalset.target_lang,
-        checks=checks,
-        terms=termbase,
-    )
+    spelling = None
+    if any(c.id == "spelling" for c in checks):
+        from tmkit.quality.spelling import spell_checker_for
+
+        allowed = [t.text for c in termbase or () for t in c.terms_in(evalset.target_lang) if not t.avoid]
+        spelling = spell_checker_for(evalset.target_lang, memories=memories, allowed=allowed, on_notice=on_notice)
+        if not spelling.enabled:  # off, not failed: run the other checks (or none, if it was the only one)
+            checks = tuple(c for c in checks if c.id != "spelling") or checks
+    try:
+        result = check_pairs(
+            qa_pairs(evalset),
+            source_lang=evalset.source_lang,
+            target_lang=evalset.target_lang,
+            checks=checks,
+            terms=termbase,
+            spelling=spelling,
+        )
+    finally:
+        if spelling is not None:
+            spelling.close()
     return QaOutcome(
         result=result,
         target_path=evalset.hypothesis_path or (evalset.reference_paths[0] if evalset.reference_paths else None),
