@@ -30,6 +30,8 @@ __all__ = ["EditorApp", "EditorOptions", "logical_part", "word_at_cursor"]
 #: Commands the App itself runs, whatever screen is up: quitting (the editor's screen asks about unsaved edits
 #: first; the loading screen just stops) and the command palette.
 APP_COMMANDS = frozenset({"quit", "command_palette"})
+#: The keys that move the focus on the editor's screen (both text areas pass Tab on: `tab_behavior="focus"`).
+FOCUS_KEYS = frozenset({"tab", "shift+tab"})
 #: The app mode whose screen stack holds the editor's screen once the document is loaded.
 EDITOR_MODE = "editor"
 #: Actions that read or change the target: they wait until the target has taken every key typed before them
@@ -179,9 +181,14 @@ class EditorApp(QueriesFromScreen, App[None]):
         await super().run_action(action, namespace)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and event.is_printable and not event.is_forwarded:
-            editor = self.screen
-            if isinstance(editor, EditorScreen) and editor.is_mounted and editor.typing_goes_to_target(event.key):
+        editor = self.screen_stack[-1] if self.screen_stack else None  # none yet while the app starts
+        if isinstance(event, events.Key) and not event.is_forwarded and isinstance(editor, EditorScreen):
+            if event.key in FOCUS_KEYS and editor.shown:
+                # Moved here, in the order the keys came: Textual moves the focus only once Tab has gone down to the
+                # focused widget and back up, and the letters typed right after it had already gone elsewhere.
+                editor.focus_next() if event.key == "tab" else editor.focus_previous()
+                return
+            if event.is_printable and editor.shown and editor.typing_goes_to_target(event.key):
                 # Typing after a click in the list or the matches is for the target, not lost.
                 editor.set_focus(editor.target_view)
         await super().on_event(event)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.style import Style
-from rich.styled import Styled
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
 from tmkit.matching.concordance import ConcordanceHit
@@ -30,12 +30,12 @@ def _date(when: str | None) -> str:
     return f"{when[:4]}-{when[4:6]}-{when[6:8]}" if len(when) >= 8 and when[:8].isdigit() else when
 
 
-def _diff_for_display(stored: str, new: str, mode: BidiMode) -> RenderableType:
-    """The word diff of a match's source; in app mode each wrapped line is reordered with its styles."""
+def _diff_lines(stored: str, new: str, mode: BidiMode, width: int, console: Console) -> list[Text]:
+    """The word diff of a match's source wrapped to ``width``; in app mode each line is reordered with its styles."""
     diff = diff_text(stored, new, color=True)
     if mode is not BidiMode.APP:
-        return diff
-    return _StyledBidi(diff)
+        return list(diff.wrap(console, width))
+    return _StyledBidi(diff).lines(console, width)
 
 
 class _StyledBidi:
@@ -44,11 +44,10 @@ class _StyledBidi:
     def __init__(self, text: Text) -> None:
         self.text = text
 
-    def __rich_console__(self, console: object, options: object) -> list[Text]:
+    def lines(self, console: Console, width: int) -> list[Text]:
         from tmkit.text.bidi import needs_bidi, visual_line
         from tmkit.tui.display import wrap_logical
 
-        width = getattr(options, "max_width", 80)
         out: list[Text] = []
         plain = self.text.plain
         start = 0
@@ -63,43 +62,73 @@ class _StyledBidi:
             shown = visual_line(line, rtl=True)
             styled = Text()
             for glyph, index in zip(shown.text, shown.v2l, strict=True):
-                styled.append(glyph, style=piece.get_style_at_offset(console, index))  # type: ignore[arg-type]
+                styled.append(glyph, style=piece.get_style_at_offset(console, index))
             styled.pad_left(max(width - styled.cell_len, 0))
             out.append(styled)
         return out
 
 
-class MatchesPanel(Static):
-    """The top matches of the current segment: %, diff against the current source, breakdown, provenance.
+@dataclass(frozen=True, slots=True)
+class _Listing:
+    """What the matches panel shows: the matches of one segment (or that they are being looked up)."""
 
-    A click on a match chooses it (what Insert and Replace use); the chosen one is marked ▶.
-    """
+    matches: Sequence[Match] = ()
+    source: str = ""
+    mode: BidiMode = BidiMode.APP
+    busy: bool = True
+    chosen: int = 1
 
-    def show(
-        self, matches: Sequence[Match], source: str, mode: BidiMode, *, busy: bool = False, chosen: int = 1
-    ) -> None:
-        if busy:
-            self.update(Text("looking up…", style="dim"))
-            return
-        if not matches:
-            self.update(Text("no match above the threshold", style="dim"))
-            return
-        parts: list[RenderableType] = []
-        for number, match in enumerate(matches, 1):
+    def text(self, width: int, console: Console) -> Text:
+        """The whole panel as one Text of lines no wider than ``width``: one text, so the mouse can select a part
+        of a match (a group of renderables can only be selected whole)."""
+        if self.busy:
+            return Text("looking up…", style="dim")
+        if not self.matches:
+            return Text("no match above the threshold", style="dim")
+        lines: list[Text] = []
+        for number, match in enumerate(self.matches, 1):
             pick = Style(meta={"match": number})
-            head = Text("▶" if number == chosen else " ", style="bold")
+            head = Text("▶" if number == self.chosen else " ", style="bold")
             head.append(f"{number} ", style="bold")
             head.append(f"{int(match.score)}%", style="bold green" if match.score >= 95 else "bold yellow")
             who = " ".join(x for x in (match.change_id or match.creation_id, _when(match)) if x)
             head.append(f"  {match.memory}  {match.status.value}  {who}", style="dim")
-            parts.append(Styled(head, pick))
-            parts.append(Styled(_diff_for_display(match.source.plain, source, mode), pick))
-            parts.append(Styled(BidiText(match.target.plain, mode, style="bold"), pick))
             why = match.breakdown.describe()
             if match.substitutions:
                 why += "  numbers: " + ", ".join(f"{s.old}→{s.new}" for s in match.substitutions)
-            parts.append(Styled(Text(why, style="dim italic"), pick))
-        self.update(Group(*parts))
+            for part in (
+                list(head.wrap(console, width)),
+                _diff_lines(match.source.plain, self.source, self.mode, width, console),
+                BidiText(match.target.plain, self.mode, style="bold").lines(width),
+                list(Text(why, style="dim italic").wrap(console, width)),
+            ):
+                for line in part:
+                    line.stylize(pick)  # a click anywhere on the match chooses it
+                    lines.append(line)
+        return Text("\n").join(lines)
+
+
+class MatchesPanel(Widget):
+    """The top matches of the current segment: %, diff against the current source, breakdown, provenance.
+
+    A click on a match chooses it (what Insert and Replace use); the chosen one is marked ▶. Painted as one text
+    wrapped to the panel's width, so a part of a match can be selected with the mouse (F7 inserts it).
+    """
+
+    DEFAULT_CSS = "MatchesPanel { height: auto; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.listing = _Listing()
+
+    def show(
+        self, matches: Sequence[Match], source: str, mode: BidiMode, *, busy: bool = False, chosen: int = 1
+    ) -> None:
+        self.listing = _Listing(list(matches), source, mode, busy, chosen)
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        return self.listing.text(max(self.content_size.width, 1), self.app.console)
 
     def on_click(self, event: events.Click) -> None:
         number = event.style.meta.get("match") if event.style else None
