@@ -105,6 +105,15 @@ class Terminal:
         """Send exact bytes (e.g. ESC `1`, what most terminals send for Alt+1), as hex so nothing reinterprets them."""
         self._tmux("send-keys", "-t", "main", "-H", *(f"{byte:02x}" for byte in data))
 
+    def drag(self, row: int, start: int, end: int) -> None:
+        """Drag the mouse with the left button over cells ``start``…``end`` of screen row ``row`` (0-based), sending
+        the SGR mouse reports (press, motion with the button held, release) a terminal sends to an app that asked
+        for them."""
+        y = row + 1  # the reports count from 1
+        self.raw(f"\x1b[<0;{start + 1};{y}M".encode())
+        self.raw(f"\x1b[<32;{end + 1};{y}M".encode())
+        self.raw(f"\x1b[<0;{end + 1};{y}m".encode())
+
     # -- reading --------------------------------------------------------------------------------
 
     def screen(self) -> str:

@@ -101,6 +101,28 @@ def test_alt_digits_insert_matches_as_terminals_send_them(work: Path, width: int
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
+def test_f7_inserts_the_words_dragged_over_in_a_match(work: Path, width: int, height: int) -> None:
+    """The mouse selects two words of match 1 in the matches panel; F7 inserts those words, not the whole match."""
+    before = load_tmx(work / "article.tmx").units[13].variant("en")
+    assert before is not None
+    with _article(work, width, height) as terminal:
+        _to_segment_14(terminal)
+        terminal.type("Both ")  # at the start of the target, where its cursor is
+        screen = terminal.wait_for("Both ")
+        row, line = next((y, line) for y, line in enumerate(screen.splitlines()) if MATCH_1 in line)
+        start = line.index(MATCH_1) + MATCH_1.index("sides exchanged")
+        terminal.drag(row, start, start + len("sides exchanged") - 1)
+        terminal.keys("F7")
+        terminal.wait_for("Both sides exchanged")
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen and "saved article.tmx" in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    saved = load_tmx(work / "article.tmx").units[13].variant("en")
+    assert saved is not None and saved.text == "Both sides exchanged" + before.text  # the two words, at the cursor
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
 def test_keys_typed_right_after_f5_go_to_the_search_box(work: Path, width: int, height: int) -> None:
     """Seen on a 10,000-segment file: letters typed just after F5 went into the target (a confirmed segment)."""
     before = (work / "article.tmx").read_bytes()
