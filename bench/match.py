@@ -65,6 +65,10 @@ def synthetic_files(size: int, queries: int) -> tuple[Path, Path]:
 
     DATA.mkdir(exist_ok=True)
     tmx, query_file = DATA / f"match-{size}.tmx", DATA / f"match-{size}.queries.json"
+    if tmx.exists() and query_file.exists() and len(json.loads(query_file.read_text(encoding="utf-8"))) < queries:
+        # Fewer queries than asked for (an earlier run asked for fewer): make them again, same seeds.
+        wanted = make_queries(memory_pairs(size), queries)
+        query_file.write_text(json.dumps([[q.text, q.kind] for q in wanted], ensure_ascii=False), encoding="utf-8")
     if not tmx.exists() or not query_file.exists():
         started = time.perf_counter()
         pairs = memory_pairs(size)
