@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from tmkit.defaults import CONCORDANCE_LIMIT, Side  # noqa: E402
 from tmkit.matching.concordance import Query, concordance  # noqa: E402
 from tmkit.matching.memory_index import Column, MemoryIndex  # noqa: E402
-from tmkit.matching.word_index import Token, key_tokens  # noqa: E402
+from tmkit.matching.word_index import key_word_forms  # noqa: E402
 from tmkit.memory.model import Segment, TranslationUnit, Variant  # noqa: E402
 from tmkit.text.normalize import Normalizer  # noqa: E402
 
@@ -106,7 +106,7 @@ def side_keys(memory: MemoryIndex, lang: str) -> list[str]:
     return [norm(segment_from_xml(memory.text(Column.TARGET_XML, entry)).plain) for entry in range(len(memory))]
 
 
-def exhaustive(tokens: list[list[Token]], query: Query) -> set[int]:
+def exhaustive(tokens: list[list[frozenset[str]]], query: Query) -> set[int]:
     """The reference: every entry whose words hold the phrase, found by reading every entry."""
     return {entry for entry, words in enumerate(tokens) if query.occurrences(words)}
 
@@ -148,7 +148,7 @@ def measure(memory: MemoryIndex, queries: dict[str, list[str]], lang: str) -> di
     norm = memory.normalizer if lang == "ar" else Normalizer("en")
     side = Side.SOURCE if lang == "ar" else Side.TARGET
     keys = side_keys(memory, lang)
-    tokens = [key_tokens(key) for key in keys]
+    tokens = [key_word_forms(key) for key in keys]
     everything = len(memory)
     rows: dict[str, object] = {}
     times_default: list[float] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,7 +12,14 @@ import numpy.typing as npt
 from tmkit.defaults import CONCORDANCE_LIMIT, Side
 from tmkit.formats.tmx_reader import segment_from_xml
 from tmkit.matching.memory_index import Column, MemoryIndex
-from tmkit.matching.word_index import Token, WordIndex, key_tokens, query_words
+from tmkit.matching.word_index import (
+    SHORT_STEM_MARK,
+    WordIndex,
+    fold_spelling,
+    key_tokens,
+    key_word_forms,
+    query_words,
+)
 from tmkit.memory.model import Status
 from tmkit.text.normalize import Normalizer
 from tmkit.text.scripts import has_arabic
@@ -59,31 +67,47 @@ class Query:
 
     words: tuple[frozenset[str], ...]
     prefix: bool = False
+    #: A quick test every text holding the phrase passes (and a few others): checked before reading the words.
+    sketch: re.Pattern[str] | None = None
 
     @classmethod
     def parse(cls, phrase: str, normalizer: Normalizer, *, prefix: bool = False) -> Query:
-        return cls(tuple(query_words(normalizer(phrase), prefix=prefix)), prefix)
+        words = tuple(query_words(normalizer(phrase), prefix=prefix))
+        return cls(words, prefix, _sketch(words, prefix=prefix) if words else None)
 
-    def word_matches(self, wanted: frozenset[str], token: Token) -> bool:
+    def word_matches(self, wanted: frozenset[str], forms: frozenset[str]) -> bool:
+        """Whether a text word filed under ``forms`` is the query word that looks for ``wanted``."""
         if not self.prefix:
-            return not wanted.isdisjoint(token.forms)
-        return any(form.startswith(start) for form in token.forms for start in wanted)
+            return not wanted.isdisjoint(forms)
+        return any(form.startswith(start) for form in forms for start in wanted)
 
-    def occurrences(self, tokens: Sequence[Token]) -> list[tuple[int, int]]:
-        """Where the phrase stands in a text's tokens: (first, last) token numbers, not overlapping."""
-        found: list[tuple[int, int]] = []
+    def occurrences(self, words: Sequence[frozenset[str]], *, first_only: bool = False) -> list[tuple[int, int]]:
+        """Where the phrase stands among a text's words (what each is filed under): (first, last) word numbers."""
         size = len(self.words)
-        at = 0
-        while size and at + size <= len(tokens):
-            if all(self.word_matches(wanted, tokens[at + i]) for i, wanted in enumerate(self.words)):
+        if not size or len(words) < size:
+            return []
+        head, *rest = self.words
+        last_start = len(words) - size
+        # Where the first word stands, found in one pass (the hot loop of every check), then the rest checked there.
+        if self.prefix:
+            starts = [at for at, forms in enumerate(words) if at <= last_start and self.word_matches(head, forms)]
+        else:
+            starts = [at for at, forms in enumerate(words) if at <= last_start and not head.isdisjoint(forms)]
+        found: list[tuple[int, int]] = []
+        free = 0  # occurrences do not overlap
+        for at in starts:
+            if at >= free and all(self.word_matches(wanted, words[at + 1 + i]) for i, wanted in enumerate(rest)):
                 found.append((at, at + size - 1))
-                at += size
-            else:
-                at += 1
+                if first_only:
+                    break
+                free = at + size
         return found
 
     def found_in(self, key: str) -> bool:
-        return bool(self.occurrences(key_tokens(key)))
+        folded = fold_spelling(key)
+        if self.sketch is not None and not self.sketch.search(folded):
+            return False
+        return bool(self.occurrences(key_word_forms(folded), first_only=True))
 
     def entries(self, words: WordIndex, *, cap: int | None = None) -> tuple[npt.NDArray[np.uint32], bool]:
         """Entries holding every word of the phrase (in any order), sorted; and whether ``cap`` cut them.
@@ -113,6 +137,18 @@ class Query:
         return found, cut
 
 
+def _sketch(words: Sequence[frozenset[str]], *, prefix: bool) -> re.Pattern[str]:
+    """A regular expression every (folded) key holding the phrase matches: each word any of its stems with any
+    proclitics before it, the words apart by anything but letters and digits. Looser than the words' rules
+    (it lets through `كان` for `أن`), never stricter, so it only saves reading the words of most keys."""
+    pieces = []
+    for forms in words:
+        stems = sorted({form.removeprefix(SHORT_STEM_MARK) for form in forms}, key=len, reverse=True)
+        end = r"[^\W_]*" if prefix else r"(?![^\W_])"
+        pieces.append(r"(?<![^\W_])[وف]?[بكل]?(?:ال|ل)?(?:" + "|".join(map(re.escape, stems)) + ")" + end)
+    return re.compile(r"[\W_]+".join(pieces))
+
+
 def find_spans(text: str, query: Query, normalizer: Normalizer) -> tuple[Span, ...]:
     """Where ``query`` stands in ``text``, as spans of ``text`` that begin and end on word boundaries.
 
@@ -122,7 +158,7 @@ def find_spans(text: str, query: Query, normalizer: Normalizer) -> tuple[Span, .
     key, offsets = normalizer.with_offsets(text)
     tokens = key_tokens(key)
     spans: list[Span] = []
-    for first, last in query.occurrences(tokens):
+    for first, last in query.occurrences([token.forms for token in tokens]):
         end = tokens[last].end
         stop = offsets[end] if end < len(offsets) else len(text)
         while stop > offsets[end - 1] + 1 and text[stop - 1].isspace():

@@ -106,11 +106,19 @@ def looked_up_under(word: str, *, prefix: bool = False) -> frozenset[str]:
     return frozenset({*readings, *short})
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _filed_set(word: str) -> frozenset[str]:
+    return frozenset(filed_under(word))
+
+
 def key_tokens(key: str) -> list[Token]:
     """The words of a normalized key with what each is filed under and its position: how the index reads a text."""
-    return [
-        Token(frozenset(filed_under(m.group())), m.start(), m.end()) for m in WORD_PATTERN.finditer(fold_spelling(key))
-    ]
+    return [Token(_filed_set(m.group()), m.start(), m.end()) for m in WORD_PATTERN.finditer(fold_spelling(key))]
+
+
+def key_word_forms(key: str) -> list[frozenset[str]]:
+    """What each word of a normalized key is filed under, in order: `key_tokens` without positions, faster."""
+    return [_filed_set(word) for word in WORD_PATTERN.findall(fold_spelling(key))]
 
 
 def query_words(key: str, *, prefix: bool = False) -> list[frozenset[str]]:
