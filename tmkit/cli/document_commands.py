@@ -26,6 +26,7 @@ from tmkit.text.alignment import CONFIDENCE_THRESHOLD
 
 if TYPE_CHECKING:
     from tmkit.jobs.pretranslate import SegmentMatch
+    from tmkit.jobs.source_text import SourceDocument
     from tmkit.text.segmentation import SrxRules
 
 # Segmentation (regex, lxml for SRX), matching (numpy, rapidfuzz) and the writers are imported by the
@@ -40,7 +41,7 @@ def register(commands: Any) -> None:
         "between paragraphs. Paragraphs are separated by blank lines; a line break ends a sentence "
         "(headlines, list items) unless --join-lines.",
     )
-    p.add_argument("file", help="UTF-8 text document")
+    p.add_argument("file", help="the document: UTF-8 text, or .docx, .html, .md or .po")
     p.add_argument("--lang", help="language of the document (default: guessed from the script)")
     p.add_argument("--srx", metavar="RULES.srx", help="SRX 2.0 rules tried before tmkit's own")
     p.add_argument("--srx-only", action="store_true", help="use only the --srx rules, not tmkit's")
@@ -159,7 +160,7 @@ def register(commands: Any) -> None:
             )
             p.add_argument("--xliff-version", choices=XLIFF_VERSIONS, default=DEFAULT_XLIFF_VERSION)
             p.set_defaults(handler=cmd_pretranslate)
-        p.add_argument("document", help="UTF-8 text document")
+        p.add_argument("document", help="the document: UTF-8 text, or .docx, .html, .md or .po")
         p.add_argument("--tm", nargs="+", required=True, metavar="MEMORY", help="TMX memories to match against")
         p.add_argument("--lang", help="document language (default: guessed from the script)")
         p.add_argument("--to", help="target language (default: en for an Arabic document, else ar)")
@@ -183,14 +184,19 @@ def rules_from_args(args: argparse.Namespace) -> SrxRules:
 
 def cmd_segment(args: argparse.Namespace) -> int:
     from tmkit.atomic import write_text_atomic
-    from tmkit.jobs.source_text import read_text_document
+    from tmkit.jobs.source_text import document_paragraphs, is_plain_text, read_source_document, read_text_document
     from tmkit.text.scripts import guess_language
     from tmkit.text.segmentation import split_sentences
 
     rules = rules_from_args(args)
-    text = read_text_document(args.file)
-    lang = args.lang or guess_language(text)
-    paragraphs = split_sentences(text, lang=lang, rules=rules, join_lines=args.join_lines)
+    if is_plain_text(args.file):
+        text = read_text_document(args.file)
+        lang = args.lang or guess_language(text)
+        paragraphs = split_sentences(text, lang=lang, rules=rules, join_lines=args.join_lines)
+    else:  # DOCX, HTML, Markdown, PO: each paragraph's segments, formatting as {1}…{/1} placeholders
+        document = read_source_document(args.file)
+        lang = args.lang or guess_language(document.text())
+        paragraphs = document_paragraphs(document, lang=lang, rules=rules)
     if args.json:
         import json
 
@@ -206,29 +212,31 @@ def cmd_segment(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _match_document(args: argparse.Namespace) -> tuple[list[SegmentMatch], str, str]:
+def _match_document(
+    args: argparse.Namespace,
+) -> tuple[list[SegmentMatch], str, str, SourceDocument, SrxRules]:
     from tmkit.jobs.pretranslate import match_segments
-    from tmkit.jobs.source_text import read_text_document, segment_document
+    from tmkit.jobs.source_text import read_source_document
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_index import open_memory
     from tmkit.text.scripts import guess_language
 
     rules = rules_from_args(args)
-    text = read_text_document(args.document)
-    lang = args.lang or guess_language(text)
+    document = read_source_document(args.document, join_lines=args.join_lines)
+    lang = args.lang or guess_language(document.text())
     target = args.to or ("en" if lang.lower().startswith("ar") else "ar")
-    segments = [s.text for s in segment_document(text, lang=lang, rules=rules, join_lines=args.join_lines)]
+    segments = [s.plain for s in document.segments(lang=lang, rules=rules)]
     memories = [
         open_memory(path, source_lang=lang, target_lang=target, cache=not args.no_cache, on_notice=warn)
         for path in args.tm
     ]
-    return match_segments(segments, Matcher(memories)), lang, target
+    return match_segments(segments, Matcher(memories)), lang, target, document, rules
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from tmkit.jobs.pretranslate import analyze
 
-    results, lang, target = _match_document(args)
+    results, lang, target, _document, _rules = _match_document(args)
     rows = analyze(results)
     if args.json:
         print_json(
@@ -268,12 +276,15 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
     from tmkit.formats.tmx_writer import write_tmx
     from tmkit.formats.xliff import write_xliff
     from tmkit.jobs.pretranslate import pretranslate
+    from tmkit.jobs.source_text import with_document_sources
 
     out_format = format_of(args.output)
     if out_format not in (FileFormat.TMX, FileFormat.XLIFF):
         raise InputError(f"{args.output}: name the job file .tmx, .xlf or .xliff")
-    results, lang, target = _match_document(args)
+    results, lang, target, document, rules = _match_document(args)
     memory = pretranslate(results, source_lang=lang, target_lang=target, threshold=args.threshold)
+    # The document's formatting as inline codes, and what it already holds (a PO msgstr) as targets.
+    memory = with_document_sources(memory, document, lang=lang, rules=rules)
     if out_format is FileFormat.TMX:
         write_tmx(args.output, memory)
     else:

@@ -1090,18 +1090,18 @@ def prepare_job(
     """
     from tmkit.defaults import PRETRANSLATE_THRESHOLD
     from tmkit.jobs.pretranslate import match_segments, pretranslate
-    from tmkit.jobs.source_text import read_text_document, segment_document
+    from tmkit.jobs.source_text import read_source_document, with_document_sources
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_index import open_memory
     from tmkit.text.scripts import guess_language
 
-    text = read_text_document(document)
-    source = source_lang or guess_language(text)
+    document_read = read_source_document(document)  # plain text, DOCX, HTML, Markdown or PO by its name
+    source = source_lang or guess_language(document_read.text())
     target = target_lang or ("en" if source.lower().startswith("ar") else "ar")
     path = Path(output) if output is not None else job_path(document)
     if path.exists():
         return Job(path, False, source, target)
-    segments = [s.text for s in segment_document(text, lang=source)]
+    segments = [s.plain for s in document_read.segments(lang=source)]
     matcher = Matcher([open_memory(m, source_lang=source, target_lang=target, on_notice=on_notice) for m in memories])
     results = match_segments(segments, matcher)
     memory = pretranslate(
@@ -1111,6 +1111,7 @@ def prepare_job(
         threshold=PRETRANSLATE_THRESHOLD if threshold is None else threshold,
         user=user,
     )
+    memory = with_document_sources(memory, document_read, lang=source)  # the formatting, as inline codes
     write_tmx(path, memory)
     drafts = sum(1 for u in memory.units if u.status is Status.DRAFT)
     return Job(path, True, source, target, len(memory.units), drafts)

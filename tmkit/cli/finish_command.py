@@ -1,0 +1,86 @@
+"""`tmkit finish`: the translated document from its working TMX (or a pseudo-translation to test the round trip)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tmkit.cli.common import EXIT_CHECK_FAILED, EXIT_OK, error, warn
+from tmkit.errors import InputError
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser(
+        "finish",
+        help="write the translated document (DOCX, HTML, Markdown, PO, text) from its working TMX",
+        description="Put the working TMX's translations into DOCUMENT and write it as TARGET, formatting, "
+        "links, footnotes and tables in place; an Arabic target is set right to left (DOCX paragraphs, runs and "
+        "tables; HTML dir/lang), an English one left to right. Segments without a translation keep their source "
+        "text (or fail with --require-all). --pseudo writes a pseudo-translation without a working file, to test "
+        "a document's round trip before translation starts.",
+    )
+    p.add_argument("document", help="the source document: .docx, .html, .md, .po or plain text")
+    p.add_argument("--work", metavar="WORK.tmx", help="the working TMX (default: beside the document, DOCUMENT.tmx)")
+    p.add_argument("-o", "--output", required=True, metavar="TARGET", help="the translated document to write")
+    p.add_argument(
+        "--require-all",
+        action="store_true",
+        help="fail (exit 1, nothing written) unless every segment is translated and confirmed",
+    )
+    p.add_argument("--pseudo", action="store_true", help="write a pseudo-translation (no working TMX needed)")
+    p.add_argument("--src", help="with --pseudo: the document's language (default: guessed from its script)")
+    p.add_argument("--tgt", help="with --pseudo: the target language (default: en for Arabic, else ar)")
+    p.add_argument("--srx", metavar="RULES.srx", help="the SRX rules the working file was segmented with")
+    p.add_argument("--srx-only", action="store_true", help="use only the --srx rules")
+    p.set_defaults(handler=run_finish)
+
+
+def run_finish(args: argparse.Namespace) -> int:
+    from tmkit.cli.document_commands import rules_from_args
+    from tmkit.jobs.finish import UnfinishedError, default_work_path, finish_document, pseudo_document
+    from tmkit.jobs.source_text import read_source_document
+    from tmkit.text.scripts import guess_language
+
+    rules = rules_from_args(args)
+    source = read_source_document(args.document)
+    if args.pseudo:
+        if args.work:
+            raise InputError("--pseudo needs no working file: leave out --work")
+        source_lang = args.src or guess_language(source.text())
+        target_lang = args.tgt or ("en" if source_lang.lower().startswith("ar") else "ar")
+        count = pseudo_document(
+            args.document, args.output, source_lang=source_lang, target_lang=target_lang, rules=rules, source=source
+        )
+        print(
+            f"wrote {args.output}: {count} segment(s) pseudo-translated ({source_lang} → {target_lang})",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+    from tmkit.formats.tmx_reader import load_tmx
+
+    work_path = Path(args.work) if args.work else default_work_path(args.document)
+    if not work_path.is_file():
+        raise InputError(
+            "no working file: make it with 'tmkit edit' or 'tmkit pretranslate', or name it with --work",
+            path=work_path,
+        )
+    work = load_tmx(work_path)
+    try:
+        report = finish_document(
+            args.document,
+            work,
+            args.output,
+            work_path=work_path,
+            rules=rules,
+            require_all=args.require_all,
+            source=source,
+        )
+    except UnfinishedError as exc:
+        error(str(exc))
+        return EXIT_CHECK_FAILED
+    for notice in report.code_notices():
+        warn(notice)
+    print(report.describe(args.output), file=sys.stderr)
+    return EXIT_OK

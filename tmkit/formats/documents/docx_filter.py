@@ -1,0 +1,530 @@
+"""Word documents (DOCX): paragraphs of every text part as segments, run formatting as codes, written back in place.
+
+lxml on the package parts rather than python-docx: python-docx has no API for footnotes, endnotes,
+comments or text boxes, and rewriting a paragraph through it drops hyperlinks, fields and bookmarks
+between runs. Here every part is parsed once, each `w:p` becomes a paragraph of text and codes, and
+writing rebuilds only the runs of translated paragraphs; every other byte of the package is copied.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from tmkit.errors import InputError
+from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece
+from tmkit.text.scripts import has_arabic
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = "{" + W_NS + "}"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+#: The parts that hold translatable text, in the order their segments come.
+TEXT_PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
+#: Paragraph-level elements holding runs that stay in the text flow (their start and end become a code pair).
+WRAPPERS = frozenset({W + "hyperlink", W + "fldSimple", W + "smartTag", W + "ins"})
+#: Elements that are spell-check or layout state only; dropped when a translated paragraph is rebuilt.
+NOISE = frozenset({W + "proofErr", W + "lastRenderedPageBreak"})
+#: The default complex-script language of Arabic runs when the target tag has no region.
+DEFAULT_ARABIC_TAG = "ar-SA"
+
+# Child order the schema requires (Word refuses a file whose properties are out of order).
+_PPR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+]
+_RPR_ORDER = [
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+]
+_TBLPR_ORDER = [
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+    "tblCaption",
+    "tblDescription",
+]
+
+_PARSER_OPTIONS: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": True,  # a long document's part is one big tree, not one big text node
+    "remove_blank_text": False,
+}
+
+
+@dataclass(slots=True)
+class _Payload:
+    """What a code stands for in the part: formatting (an `rPr` or None), a wrapper, or an element kept whole."""
+
+    role: str  # "format", "wrap", "run" (a run child with its run's rPr) or "element"
+    element: Any = None
+    rpr: Any = None
+
+
+@dataclass(slots=True)
+class _ParagraphSource:
+    part: str
+    index: int  # position among the part's `w:p` in document order
+    payloads: dict[int, _Payload] = field(default_factory=dict)
+    base_rpr: Any = None
+
+
+def _local(tag: object) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _rpr_key(rpr: Any) -> bytes:
+    return b"" if rpr is None else etree.tostring(rpr, method="c14n")
+
+
+def _parse_part(data: bytes, part: str, path: str) -> Any:
+    try:
+        return etree.fromstring(data, etree.XMLParser(**_PARSER_OPTIONS))
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"{part}: not well-formed XML: {exc.msg}", path=path, line=exc.lineno) from None
+
+
+def _read_package(path: str) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
+    try:
+        with zipfile.ZipFile(path) as package:
+            infos = package.infolist()
+            data = {info.filename: package.read(info) for info in infos}
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"not a DOCX (ZIP) package: {exc}", path=path) from None
+    if "word/document.xml" not in data:
+        raise InputError("not a Word document: word/document.xml is missing", path=path)
+    return infos, data
+
+
+class _Extractor:
+    """Turns one `w:p` into pieces, numbering codes and keeping what each stands for."""
+
+    def __init__(self, source: _ParagraphSource) -> None:
+        self.source = source
+        self.pieces: list[Piece] = []
+        self.items: list[tuple[str, Any, Any]] = []
+
+    def _code(self, kind: CodeKind, ident: int, native: str) -> None:
+        self.pieces.append(Code(kind, ident, native))
+
+    def _new_ident(self, payload: _Payload) -> int:
+        ident = len(self.source.payloads) + 1
+        self.source.payloads[ident] = payload
+        return ident
+
+    def collect(self, container: Any) -> None:
+        """Flatten a paragraph (or wrapper) into items: ("text", rPr, str), ("run", rPr, child), wrappers, elements."""
+        for child in container:
+            tag = child.tag
+            if tag == W + "pPr" or tag in NOISE:
+                continue
+            if tag == W + "r":
+                rpr = child.find(W + "rPr")
+                for part in child:
+                    ptag = part.tag
+                    if ptag == W + "rPr" or ptag in NOISE:
+                        continue
+                    if ptag == W + "t":
+                        if part.text:
+                            self.items.append(("text", rpr, part.text))
+                    else:
+                        self.items.append(("run", rpr, part))
+            elif tag in WRAPPERS:
+                self.items.append(("open", None, child))
+                self.collect(child)
+                self.items.append(("close", None, child))
+            else:
+                self.items.append(("element", None, child))
+
+    def pieces_of(self, paragraph: Any) -> list[Piece]:
+        self.collect(paragraph)
+        weights: dict[bytes, int] = {}
+        rprs: dict[bytes, Any] = {}
+        for kind, rpr, value in self.items:
+            if kind == "text":
+                key = _rpr_key(rpr)
+                weights[key] = weights.get(key, 0) + len(value)
+                rprs.setdefault(key, rpr)
+        # The formatting of most of the text is the paragraph's own: text in it needs no code.
+        base = max(weights, key=lambda k: weights[k]) if weights else b""
+        self.source.base_rpr = rprs.get(base)
+        span: tuple[bytes, int] | None = None  # the formatting span open now (its key and code number)
+        wrappers: list[int] = []
+
+        def close_span() -> None:
+            nonlocal span
+            if span is not None:
+                self._code(CodeKind.CLOSE, span[1], "</run>")
+                span = None
+
+        for kind, rpr, value in self.items:
+            if kind in ("text", "run"):
+                key = _rpr_key(rpr)
+                if span is not None and span[0] != key:
+                    close_span()
+                if kind == "text":
+                    if span is None and key != base:
+                        ident = self._new_ident(_Payload("format", rpr=rpr))
+                        self._code(CodeKind.OPEN, ident, "<run " + " ".join(_local(c.tag) for c in rpr) + ">")
+                        span = (key, ident)
+                    self.pieces.append(value)
+                else:
+                    ident = self._new_ident(_Payload("run", element=value, rpr=rpr))
+                    self._code(CodeKind.ALONE, ident, "<" + _local(value.tag) + "/>")
+            elif kind == "open":
+                close_span()
+                ident = self._new_ident(_Payload("wrap", element=value))
+                wrappers.append(ident)
+                self._code(CodeKind.OPEN, ident, "<" + _local(value.tag) + ">")
+            elif kind == "close":
+                close_span()
+                ident = wrappers.pop()
+                self._code(CodeKind.CLOSE, ident, "</" + _local(value.tag) + ">")
+            else:
+                close_span()
+                ident = self._new_ident(_Payload("element", element=value))
+                self._code(CodeKind.ALONE, ident, "<" + _local(value.tag) + "/>")
+        close_span()
+        return self._fold_wrapper_formatting(self.pieces)
+
+    def _fold_wrapper_formatting(self, pieces: list[Piece]) -> list[Piece]:
+        """A wrapper whose whole text has one formatting (a link in the Hyperlink style) is one code pair, not two."""
+        out = list(pieces)
+        index = 0
+        while index + 3 < len(out):
+            first, second = out[index], out[index + 1]
+            payloads = self.source.payloads
+            if (
+                isinstance(first, Code)
+                and isinstance(second, Code)
+                and first.kind is CodeKind.OPEN
+                and second.kind is CodeKind.OPEN
+                and payloads[first.ident].role == "wrap"
+                and payloads[second.ident].role == "format"
+            ):
+                end = next(
+                    (i for i, p in enumerate(out) if i > index + 1 and isinstance(p, Code) and p.ident == first.ident),
+                    -1,
+                )
+                inner = out[index + 2 : end - 1] if end > 0 else []
+                if (
+                    end > 0
+                    and out[end - 1] == Code(CodeKind.CLOSE, second.ident, "</run>")
+                    and not any(isinstance(p, Code) and p.ident == second.ident for p in inner)
+                ):
+                    payloads[first.ident].rpr = payloads[second.ident].rpr
+                    del payloads[second.ident]
+                    del out[end - 1]
+                    del out[index + 1]
+            index += 1
+        return out
+
+
+@dataclass(slots=True)
+class _Parsed:
+    roots: dict[str, Any]
+    sources: list[_ParagraphSource]
+    paragraphs: list[Paragraph]
+    elements: list[Any]
+
+
+def _parse(data: dict[str, bytes], path: str) -> _Parsed:
+    roots: dict[str, Any] = {}
+    sources: list[_ParagraphSource] = []
+    paragraphs: list[Paragraph] = []
+    elements: list[Any] = []
+    names = sorted((n for n in data if TEXT_PART_RE.match(n)), key=lambda n: (n != "word/document.xml", n))
+    for name in names:
+        root = roots[name] = _parse_part(data[name], name, path)
+        for index, element in enumerate(root.iter(W + "p")):
+            source = _ParagraphSource(name, index)
+            pieces = _Extractor(source).pieces_of(element)
+            sources.append(source)
+            paragraphs.append(Paragraph(pieces))
+            elements.append(element)
+    return _Parsed(roots, sources, paragraphs, elements)
+
+
+def _insert_ordered(parent: Any, name: str, order: Sequence[str]) -> Any:
+    """The child ``w:name`` of ``parent``, created where the schema's order puts it if missing."""
+    found = parent.find(W + name)
+    if found is not None:
+        return found
+    element = etree.Element(W + name)
+    rank = order.index(name)
+    for position, child in enumerate(parent):
+        local = _local(child.tag)
+        if local in order and order.index(local) > rank:
+            parent.insert(position, element)
+            return element
+    parent.append(element)
+    return element
+
+
+def _remove(parent: Any, name: str) -> None:
+    for child in parent.findall(W + name):
+        parent.remove(child)
+
+
+def _text_run(text: str, rpr: Any) -> Any:
+    run = etree.Element(W + "r")
+    if rpr is not None:
+        run.append(_copy(rpr))
+    # A translator's tab or line break is Word's `w:tab`/`w:br`, not a character in `w:t`.
+    for index, chunk in enumerate(re.split(r"(\t|\n)", text)):
+        if index % 2:
+            etree.SubElement(run, W + ("tab" if chunk == "\t" else "br"))
+        elif chunk:
+            t = etree.SubElement(run, W + "t")
+            t.text = chunk
+            if chunk != chunk.strip():
+                t.set(XML_SPACE, "preserve")
+    return run
+
+
+def _copy(element: Any) -> Any:
+    from copy import deepcopy
+
+    return deepcopy(element)
+
+
+def _rebuild(paragraph: Any, source: _ParagraphSource, pieces: Sequence[Piece]) -> list[Any]:
+    """Replace the paragraph's content by ``pieces``; the runs made (to set their direction)."""
+    ppr = paragraph.find(W + "pPr")
+    for child in list(paragraph):
+        if child is not ppr:
+            paragraph.remove(child)
+    runs: list[Any] = []
+    stack: list[tuple[int, _Payload, Any]] = []  # open codes: number, payload, element made for a wrapper
+
+    def container() -> Any:
+        for _, payload, made in reversed(stack):
+            if payload.role == "wrap":
+                return made
+        return paragraph
+
+    def current_rpr() -> Any:
+        for _, payload, _made in reversed(stack):
+            if payload.role == "format" or (payload.role == "wrap" and payload.rpr is not None):
+                return payload.rpr
+        return source.base_rpr
+
+    for piece in pieces:
+        if isinstance(piece, str):
+            if piece:
+                run = _text_run(piece, current_rpr())
+                container().append(run)
+                runs.append(run)
+            continue
+        payload = source.payloads.get(piece.ident)
+        if payload is None:
+            continue
+        if piece.kind is CodeKind.OPEN:
+            made = None
+            if payload.role == "wrap":
+                made = etree.SubElement(container(), payload.element.tag, attrib=dict(payload.element.attrib))
+            stack.append((piece.ident, payload, made))
+        elif piece.kind is CodeKind.CLOSE:
+            stack[:] = [entry for entry in stack if entry[0] != piece.ident]
+        elif payload.role == "run":
+            run = etree.SubElement(container(), W + "r")
+            if payload.rpr is not None:
+                run.append(_copy(payload.rpr))
+            run.append(payload.element)
+            runs.append(run)
+        else:
+            container().append(payload.element)
+    return runs
+
+
+def _set_direction(paragraph: Any, runs: Sequence[Any], *, rtl: bool, lang_tag: str) -> None:
+    """Paragraph direction, run direction and complex-script properties for the target.
+
+    Alignment mirrors with the direction by itself: in a `w:bidi` paragraph `w:jc` left and right
+    name the start and the end (LibreOffice 7.4 shows `left` at the right margin, as Word does), so
+    a left-aligned English paragraph becomes a right-aligned Arabic one with its `w:jc` unchanged.
+    """
+    ppr = paragraph.find(W + "pPr")
+    had_bidi = (
+        ppr is not None
+        and ppr.find(W + "bidi") is not None
+        and ppr.find(W + "bidi").get(W + "val")
+        not in (
+            "0",
+            "false",
+            "off",
+        )
+    )
+    if rtl != had_bidi:
+        if ppr is None:
+            ppr = etree.Element(W + "pPr")
+            paragraph.insert(0, ppr)
+        if rtl:
+            _insert_ordered(ppr, "bidi", _PPR_ORDER).attrib.clear()
+        else:
+            _remove(ppr, "bidi")
+    for run in runs:
+        text = "".join(t.text or "" for t in run.iter(W + "t"))
+        rpr = run.find(W + "rPr")
+        if rtl and has_arabic(text):
+            if rpr is None:
+                rpr = etree.Element(W + "rPr")
+                run.insert(0, rpr)
+            _insert_ordered(rpr, "rtl", _RPR_ORDER)
+            lang = _insert_ordered(rpr, "lang", _RPR_ORDER)
+            lang.set(W + "bidi", lang_tag)
+            # Arabic is set in the complex-script size, bold and italic: copy the Latin ones over.
+            for latin, complex_script in (("sz", "szCs"), ("b", "bCs"), ("i", "iCs")):
+                given = rpr.find(W + latin)
+                if given is not None and rpr.find(W + complex_script) is None:
+                    made = _insert_ordered(rpr, complex_script, _RPR_ORDER)
+                    for key, value in given.attrib.items():
+                        made.set(key, value)
+        elif not rtl and rpr is not None:
+            _remove(rpr, "rtl")
+            lang = rpr.find(W + "lang")
+            if lang is not None and lang.get(W + "bidi"):
+                del lang.attrib[W + "bidi"]
+                if not lang.attrib:
+                    rpr.remove(lang)
+
+
+class DocxDocument:
+    """A DOCX package: paragraphs of the body, headers, footers, footnotes, endnotes and comments."""
+
+    def __init__(self, path: str, infos: list[zipfile.ZipInfo], data: dict[str, bytes]) -> None:
+        self.path = path
+        self._infos = infos
+        self._data = data
+        self.paragraphs = _parse(data, path).paragraphs
+
+    def render(
+        self, contents: Sequence[list[Piece]], *, target_lang: str, statuses: Sequence[str | None] | None = None
+    ) -> bytes:
+        """The package with translated paragraphs rebuilt and their direction set for ``target_lang``."""
+        parsed = _parse(self._data, self.path)  # a fresh tree: rendering changes it
+        rtl = target_lang.lower().startswith("ar")
+        lang_tag = target_lang if rtl and "-" in target_lang else DEFAULT_ARABIC_TAG
+        changed: set[str] = set()
+        for source, paragraph, element, pieces in zip(
+            parsed.sources, parsed.paragraphs, parsed.elements, contents, strict=True
+        ):
+            if pieces == paragraph.pieces:
+                continue  # not translated (or nothing to translate): the paragraph's XML stays as it is
+            runs = _rebuild(element, source, pieces)
+            _set_direction(element, runs, rtl=rtl, lang_tag=lang_tag)
+            changed.add(source.part)
+        for name in changed:
+            for table_properties in parsed.roots[name].iter(W + "tblPr"):
+                if rtl:
+                    _insert_ordered(table_properties, "bidiVisual", _TBLPR_ORDER)
+                else:
+                    _remove(table_properties, "bidiVisual")
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as package:
+            for info in self._infos:
+                data = self._data[info.filename]
+                if info.filename in changed:
+                    data = etree.tostring(
+                        parsed.roots[info.filename], xml_declaration=True, encoding="UTF-8", standalone=True
+                    )
+                package.writestr(info, data, compress_type=info.compress_type)
+        return out.getvalue()
+
+
+def read_document(path: str | os.PathLike[str]) -> DocxDocument:
+    """Read a DOCX package (parts parsed without entities, DTDs or network)."""
+    given = os.fspath(path)
+    infos, data = _read_package(given)
+    return DocxDocument(given, infos, data)

@@ -1,0 +1,271 @@
+"""HTML documents: block elements as paragraphs, inline elements as codes, `alt`/`title` as segments of their own."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import lxml.html
+from lxml import etree
+
+from tmkit.errors import InputError
+from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, plain_text
+
+#: Elements whose content is never translated (program text, styles, preformatted code).
+SKIPPED = frozenset({"script", "style", "template", "pre", "noscript", "svg", "math"})
+#: Inline elements whose text is translated inside its sentence; their tags become a code pair.
+INLINE = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "del",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "ins",
+        "mark",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "label",
+    ]
+)
+#: Inline elements kept whole as one standalone code (no text, or text that is code or data).
+ATOMIC = frozenset(
+    [
+        "br",
+        "img",
+        "wbr",
+        "input",
+        "code",
+        "kbd",
+        "samp",
+        "var",
+        "button",
+        "select",
+        "textarea",
+        "object",
+        "embed",
+        "iframe",
+    ]
+)
+#: Attributes whose values are text a reader sees.
+TEXT_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
+#: No network; a huge page is still one document, so lxml's tree-size limit is lifted.
+_PARSER: dict[str, Any] = dict(no_network=True, remove_comments=False, remove_pis=False, huge_tree=True)
+
+
+def _tag(element: Any) -> str:
+    return element.tag.lower() if isinstance(element.tag, str) else ""
+
+
+def _untranslatable(element: Any) -> bool:
+    return _tag(element) in SKIPPED or (element.get("translate") or "").lower() == "no"
+
+
+@dataclass(slots=True)
+class _Source:
+    element: Any
+    attribute: str | None = None
+    payloads: dict[int, Any] = field(default_factory=dict)
+
+
+class _Flow:
+    """A block element's own text and inline markup as pieces; nested blocks and skipped elements as codes."""
+
+    def __init__(self, source: _Source) -> None:
+        self.source = source
+        self.pieces: list[Piece] = []
+
+    def _ident(self, element: Any) -> int:
+        ident = len(self.source.payloads) + 1
+        self.source.payloads[ident] = element
+        return ident
+
+    def walk(self, element: Any) -> None:
+        if element.text:
+            self.pieces.append(element.text)
+        for child in element:
+            tag = _tag(child)
+            if tag in INLINE and not _untranslatable(child):
+                ident = self._ident(child)
+                self.pieces.append(Code(CodeKind.OPEN, ident, f"<{tag}>"))
+                self.walk(child)
+                self.pieces.append(Code(CodeKind.CLOSE, ident, f"</{tag}>"))
+            else:
+                # A nested block (a paragraph of its own), a skipped or atomic element, a comment.
+                name = tag or "!--"
+                self.pieces.append(Code(CodeKind.ALONE, self._ident(child), f"<{name}/>"))
+            if child.tail:
+                self.pieces.append(child.tail)
+
+
+def _blocks(root: Any) -> Iterator[Any]:
+    """Elements whose own flow is a paragraph, in document order, skipping untranslatable subtrees."""
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str) or _untranslatable(element):
+            continue
+        tag = _tag(element)
+        if tag not in INLINE and tag not in ATOMIC:
+            yield element
+        stack.extend(reversed(list(element)))
+
+
+def _attribute_holders(element: Any) -> Iterator[Any]:
+    """The element and its inline descendants (attributes of nested blocks are theirs to give)."""
+    yield element
+    for child in element:
+        if isinstance(child.tag, str) and not _untranslatable(child):
+            tag = _tag(child)
+            if tag in INLINE or tag in ATOMIC:
+                yield from _attribute_holders(child)
+
+
+_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._-]+)""", re.IGNORECASE)
+
+
+def _encoding(data: bytes) -> str:
+    """The page's encoding: its BOM, else its `<meta charset>`, else UTF-8 (libxml2 would guess Latin-1)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    found = _CHARSET_RE.search(data[:4096])
+    if found:
+        name = found.group(1).decode("ascii")
+        try:
+            return codecs.lookup(name).name
+        except LookupError:
+            pass
+    return "utf-8"
+
+
+def _parse(data: bytes, path: str) -> tuple[Any, list[_Source], list[Paragraph]]:
+    try:
+        parser = lxml.html.HTMLParser(encoding=_encoding(data), **_PARSER)
+        root = lxml.html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"not readable HTML: {exc}", path=path) from None
+    sources: list[_Source] = []
+    paragraphs: list[Paragraph] = []
+    for block in _blocks(root):
+        flow_source = _Source(block)
+        flow = _Flow(flow_source)
+        flow.walk(block)
+        sources.append(flow_source)
+        paragraphs.append(Paragraph(flow.pieces))
+        for holder in _attribute_holders(block):
+            names = list(TEXT_ATTRIBUTES)
+            if _tag(holder) == "meta" and (holder.get("name") or "").lower() in ("description", "keywords"):
+                names.append("content")
+            for name in names:
+                value = holder.get(name)
+                if value and value.strip():
+                    sources.append(_Source(holder, name))
+                    paragraphs.append(Paragraph([value], notes=(f"the {name} attribute of <{_tag(holder)}>",)))
+    return root, sources, paragraphs
+
+
+def _rebuild(source: _Source, pieces: Sequence[Piece]) -> None:
+    element = source.element
+    for child in list(element):
+        element.remove(child)
+    element.text = None
+    stack: list[tuple[int, Any]] = [(0, element)]
+    last: dict[int, Any] = {}  # per container: its last child, whose tail takes following text
+
+    def add_text(text: str) -> None:
+        container = stack[-1][1]
+        child = last.get(id(container))
+        if child is None:
+            container.text = (container.text or "") + text
+        else:
+            child.tail = (child.tail or "") + text
+
+    def add_child(child: Any) -> None:
+        container = stack[-1][1]
+        child.tail = None
+        container.append(child)
+        last[id(container)] = child
+
+    for piece in pieces:
+        if isinstance(piece, str):
+            add_text(piece)
+            continue
+        original = source.payloads.get(piece.ident)
+        if original is None:
+            continue
+        if piece.kind is CodeKind.OPEN:
+            made = etree.Element(original.tag, attrib=dict(original.attrib))
+            add_child(made)
+            stack.append((piece.ident, made))
+        elif piece.kind is CodeKind.CLOSE:
+            if len(stack) > 1 and any(ident == piece.ident for ident, _ in stack[1:]):
+                while stack[-1][0] != piece.ident:
+                    stack.pop()
+                stack.pop()
+        else:
+            add_child(original)
+
+
+class HtmlDocument:
+    """An HTML page read with lxml.html (no network; character references are text, never entities)."""
+
+    def __init__(self, path: str, data: bytes) -> None:
+        self.path = path
+        self._data = data
+        self.paragraphs = _parse(data, path)[2]
+
+    def render(
+        self, contents: Sequence[list[Piece]], *, target_lang: str, statuses: Sequence[str | None] | None = None
+    ) -> bytes:
+        """The page with translations in place; `dir`/`lang` on the root and on translated elements that had them."""
+        root, sources, paragraphs = _parse(self._data, self.path)
+        rtl = target_lang.lower().startswith("ar")
+        for source, paragraph, pieces in zip(sources, paragraphs, contents, strict=True):
+            if pieces == paragraph.pieces:
+                continue
+            if source.attribute is not None:
+                source.element.set(source.attribute, plain_text(pieces))
+                continue
+            _rebuild(source, pieces)
+            element = source.element
+            if element.get("dir") is not None or element.get("lang") is not None:
+                _set_direction(element, rtl=rtl, target_lang=target_lang)
+        _set_direction(root, rtl=rtl, target_lang=target_lang)
+        tree = root.getroottree()
+        text: str = lxml.html.tostring(tree, encoding="unicode", method="html", doctype=tree.docinfo.doctype or None)
+        return text.encode("utf-8")
+
+
+def _set_direction(element: Any, *, rtl: bool, target_lang: str) -> None:
+    element.set("lang", target_lang)
+    if rtl:
+        element.set("dir", "rtl")
+    elif element.get("dir") == "rtl":
+        del element.attrib["dir"]
+
+
+def read_document(path: str | os.PathLike[str]) -> HtmlDocument:
+    """Read an HTML file (its encoding from its BOM or `<meta charset>`, else UTF-8)."""
+    given = os.fspath(path)
+    with open(given, "rb") as handle:
+        data = handle.read()
+    return HtmlDocument(given, data)

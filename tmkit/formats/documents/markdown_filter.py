@@ -1,0 +1,248 @@
+"""Markdown (CommonMark and tables, via markdown-it-py): each block's inline text a paragraph, its markup as codes.
+
+The file is never re-rendered from tokens: a translated block's inline text replaces its lines
+in the original, so code blocks, front matter, link reference definitions, HTML blocks, list
+markers and every untranslated line stay byte for byte. Inside a block, the source between the
+text tokens (emphasis marks, link brackets and URLs, inline code, autolinks, inline HTML) becomes
+codes; soft line breaks become spaces, so a translated paragraph is written on one line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tmkit.errors import InputError
+from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, normalize_pieces, plain_text
+from tmkit.formats.text_files import read_text
+
+#: Inline tokens that open or close a span of translatable text.
+OPENERS = frozenset({"em_open", "strong_open", "s_open", "link_open"})
+CLOSERS = frozenset({"em_close", "strong_close", "s_close", "link_close"})
+_PREFIX_RE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:#{1,6}[ \t]+)?")
+_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+_LINE_START_RE = re.compile(r"^(\s*)([-+*#>=]|\d+[.)])")
+
+
+def parser() -> Any:
+    """The CommonMark parser with GFM tables and strikethrough, and front matter set aside."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+
+
+def _text_pattern(text: str) -> re.Pattern[str]:
+    """The source of a text token: each punctuation mark maybe backslash-escaped, any character maybe an entity."""
+    parts = []
+    for char in text:
+        escaped = re.escape(char)
+        if char in " \n":
+            parts.append(r"[ \t]*\n?[ \t]*" if char == "\n" else escaped)
+        elif char.isascii() and not char.isalnum():
+            parts.append(f"(?:\\\\?{escaped}|{_ENTITY})")
+        else:
+            parts.append(f"(?:{escaped}|{_ENTITY})")
+    return re.compile("".join(parts))
+
+
+@dataclass(slots=True)
+class _Block:
+    """Where an inline token's text stands in the file: its lines and the columns of its content."""
+
+    first_line: int
+    last_line: int
+    start: int  # column where the content begins on the first line
+    end: int  # column where it ends on the last line
+    continuation: str  # what begins a further line of the block (`> ` in a quote, spaces in a list item)
+    in_table: bool
+
+
+def _gap_kind(tokens: Sequence[Any]) -> CodeKind:
+    if tokens and all(t.type in OPENERS for t in tokens):
+        return CodeKind.OPEN
+    if tokens and all(t.type in CLOSERS for t in tokens):
+        return CodeKind.CLOSE
+    return CodeKind.ALONE
+
+
+def _pieces(inline: Any) -> list[Piece]:
+    """The inline content as text and codes: the source between text tokens is one code per gap."""
+    raw: str = inline.content
+    pieces: list[str | int] = []  # text, or the number of a code in `codes`
+    cursor = 0
+    gap_tokens: list[Any] = []
+    opened: list[tuple[int, int]] = []  # open gaps waiting for their close: code number, tokens in the gap
+    codes: list[list[Any]] = []  # [kind, ident, raw] of each code, paired afterwards
+    in_autolink = False
+    search_from = 0
+
+    def flush_gap(until: int) -> None:
+        nonlocal gap_tokens
+        text = raw[cursor:until]
+        if gap_tokens or text:
+            kind = _gap_kind(gap_tokens)
+            ident = len(codes) + 1
+            if kind is CodeKind.OPEN:
+                opened.append((ident, len(gap_tokens)))
+            elif kind is CodeKind.CLOSE:
+                if opened and opened[-1][1] == len(gap_tokens):
+                    ident = opened.pop()[0]
+                else:
+                    kind = CodeKind.ALONE
+            codes.append([kind, ident, text])
+            pieces.append(len(codes) - 1)
+        gap_tokens = []
+
+    for token in inline.children or []:
+        if token.type == "link_open" and token.markup in ("autolink", "linkify"):
+            in_autolink = True
+        if token.type == "text" and not in_autolink and token.content:
+            found = _text_pattern(token.content).search(raw, max(cursor, search_from))
+            if found is None:
+                raise ValueError(f"text {token.content!r} not found in the block's source")
+            flush_gap(found.start())
+            pieces.append(token.content)
+            cursor = found.end()
+            continue
+        if token.type == "softbreak" and not in_autolink:
+            # A soft line break is a space in the sentence (the line's end and the next line's indent).
+            at = raw.find("\n", max(cursor, search_from))
+            if at >= 0:
+                end = at
+                while end > cursor and raw[end - 1] in " \t":
+                    end -= 1
+                if end > cursor or gap_tokens:
+                    flush_gap(end)
+                pieces.append(" ")
+                cursor = search_from = at + 1
+                continue
+        if token.type == "link_close" and in_autolink:
+            in_autolink = False
+        gap_tokens.append(token)
+        # Search past literal content, so text inside it is not taken for the next text token.
+        if token.type in ("code_inline", "html_inline") and token.content:
+            at = raw.find(token.content, search_from)
+            if at >= 0:
+                search_from = at + len(token.content)
+                if token.type == "code_inline":
+                    closing = raw.find(token.markup, search_from)
+                    search_from = closing + len(token.markup) if closing >= 0 else search_from
+    flush_gap(len(raw))
+    # A pair left open (its close was not a clean gap) is no pair: both halves stand alone.
+    for ident, _count in opened:
+        for entry in codes:
+            if entry[1] == ident:
+                entry[0] = CodeKind.ALONE
+    out: list[Piece] = []
+    for piece in pieces:
+        if isinstance(piece, int):
+            kind, ident, text = codes[piece]
+            out.append(Code(kind, ident, text))
+        else:
+            out.append(piece)
+    return normalize_pieces(out)
+
+
+def _escape(text: str, *, at_start: bool, in_table: bool) -> str:
+    """Text as Markdown source that reads back as this text (marks escaped, a line-start marker too)."""
+    out = re.sub(r"([\\`*_\[\]<])", r"\\\1", text)
+    out = re.sub(_ENTITY, lambda m: "\\" + m.group(0), out)
+    if in_table:
+        out = out.replace("|", "\\|")
+    if at_start:
+        out = _LINE_START_RE.sub(lambda m: m.group(1) + "\\" + m.group(2), out, count=1)
+    return out
+
+
+class MarkdownDocument:
+    """A Markdown file: inline text of headings, paragraphs and table cells as paragraphs."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self._lines = text.split("\n")
+        self.paragraphs: list[Paragraph] = []
+        self._blocks: list[_Block] = []
+        cursors: dict[int, int] = {}
+        in_table = False
+        for token in parser().parse(text):
+            if token.type == "table_open":
+                in_table = True
+            elif token.type == "table_close":
+                in_table = False
+            if token.type != "inline" or token.map is None or not token.content.strip():
+                continue
+            block = self._locate(token, cursors, in_table)
+            if block is None:
+                raise InputError("a block's text could not be found in its lines", path=path, line=token.map[0] + 1)
+            try:
+                pieces = _pieces(token)
+            except ValueError as exc:
+                raise InputError(str(exc), path=path, line=token.map[0] + 1) from None
+            self._blocks.append(block)
+            self.paragraphs.append(Paragraph(pieces))
+
+    def _locate(self, token: Any, cursors: dict[int, int], in_table: bool) -> _Block | None:
+        content_lines = token.content.split("\n")
+        first = token.map[0]
+        columns: list[tuple[int, int]] = []
+        for offset, content_line in enumerate(content_lines):
+            number = first + offset
+            if number >= len(self._lines):
+                return None
+            line = self._lines[number]
+            start_from = cursors.get(number) or len(_PREFIX_RE.match(line).group(0))  # type: ignore[union-attr]
+            at = line.find(content_line, start_from) if content_line else start_from
+            if at < 0:
+                at = line.find(content_line)
+                if at < 0:
+                    return None
+            columns.append((at, at + len(content_line)))
+            cursors[number] = at + len(content_line)
+        if len(content_lines) > 1:
+            continuation = self._lines[first + 1][: columns[1][0]]
+        else:
+            prefix = self._lines[first][: columns[0][0]]
+            continuation = re.sub(r"[^>\s]", " ", prefix)
+        return _Block(first, first + len(content_lines) - 1, columns[0][0], columns[-1][1], continuation, in_table)
+
+    def render(
+        self, contents: Sequence[list[Piece]], *, target_lang: str, statuses: Sequence[str | None] | None = None
+    ) -> bytes:
+        """The file with each translated block's lines replaced by its text on one line (Markdown has no direction)."""
+        lines = list(self._lines)
+        deleted: set[int] = set()
+        # Right to left within a line (table cells), bottom to top through the file: columns stay valid.
+        order = sorted(range(len(self._blocks)), key=lambda i: (self._blocks[i].first_line, self._blocks[i].start))
+        for index in reversed(order):
+            block, pieces = self._blocks[index], contents[index]
+            if pieces == self.paragraphs[index].pieces:
+                continue
+            source_lines = self._lines[block.first_line : block.last_line + 1]
+            head = source_lines[0][: block.start]
+            tail = source_lines[-1][block.end :]
+            body: list[str] = []
+            for piece in pieces:
+                if isinstance(piece, Code):
+                    body.append(piece.native.replace("\n", "\n" + block.continuation))
+                else:
+                    body.append(_escape(piece, at_start=not body, in_table=block.in_table))
+            text = "".join(body)
+            if not plain_text(pieces).strip():
+                text = text.strip()
+            current = lines[block.first_line]
+            if block.first_line == block.last_line:
+                # Another cell on this line may have been replaced already, to the right: keep what is there.
+                lines[block.first_line] = current[: block.start] + text + current[block.end :]
+            else:
+                lines[block.first_line] = head + text + tail
+                deleted.update(range(block.first_line + 1, block.last_line + 1))
+        return "\n".join(line for number, line in enumerate(lines) if number not in deleted).encode("utf-8")
+
+
+def read_document(path: str | os.PathLike[str]) -> MarkdownDocument:
+    """Read a Markdown file as every text file is read (UTF-8 or UTF-16 with BOM)."""
+    return MarkdownDocument(os.fspath(path), read_text(path))

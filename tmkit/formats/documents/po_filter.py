@@ -1,0 +1,121 @@
+"""gettext catalogues (PO, via polib): each msgid (and msgid_plural) one segment, msgstr written back, fuzzy ↔ draft."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from tmkit.errors import InputError
+from tmkit.formats.documents.core import Paragraph, Piece, plain_text
+
+#: gettext's plural rule for Arabic (six forms), set when an Arabic catalogue has none.
+ARABIC_PLURAL_FORMS = (
+    "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5;"
+)
+ENGLISH_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
+DRAFT = "draft"
+TRANSLATED = "translated"
+
+
+def _load(path: str) -> Any:
+    import polib  # type: ignore[import-untyped]
+
+    try:
+        return polib.pofile(path, wrapwidth=0)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"not a readable PO file: {exc}", path=path) from None
+
+
+def _entries(catalogue: Any) -> list[Any]:
+    return [entry for entry in catalogue if not entry.obsolete and entry.msgid]
+
+
+def _nplurals(catalogue: Any, target_lang: str) -> int:
+    forms = catalogue.metadata.get("Plural-Forms", "")
+    for part in forms.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name.strip() == "nplurals" and value.strip().isdigit():
+            return int(value.strip())
+    return 6 if target_lang.lower().startswith("ar") else 2
+
+
+class PoDocument:
+    """A PO catalogue: messages in file order, with their contexts and comments as notes."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.paragraphs: list[Paragraph] = []
+        for entry in _entries(_load(path)):
+            notes = tuple(
+                note
+                for note in (
+                    f"context: {entry.msgctxt}" if entry.msgctxt else "",
+                    entry.tcomment or "",
+                    entry.comment or "",
+                )
+                if note
+            )
+            status = DRAFT if "fuzzy" in entry.flags else TRANSLATED
+            if entry.msgid_plural:
+                forms = entry.msgstr_plural
+                singular, plural = forms.get(0, ""), forms.get(1, forms.get(0, ""))
+                self.paragraphs.append(
+                    Paragraph([entry.msgid], whole=True, notes=notes, existing=_existing(singular, status))
+                )
+                self.paragraphs.append(
+                    Paragraph(
+                        [entry.msgid_plural],
+                        whole=True,
+                        notes=(*notes, "plural form"),
+                        existing=_existing(plural, status),
+                    )
+                )
+            else:
+                self.paragraphs.append(
+                    Paragraph([entry.msgid], whole=True, notes=notes, existing=_existing(entry.msgstr, status))
+                )
+
+    def render(
+        self, contents: Sequence[list[Piece]], *, target_lang: str, statuses: Sequence[str | None] | None = None
+    ) -> bytes:
+        """The catalogue with msgstr filled; a draft translation is marked fuzzy, a confirmed one is not."""
+        catalogue = _load(self.path)
+        catalogue.metadata["Language"] = target_lang
+        if "Plural-Forms" not in catalogue.metadata or (
+            target_lang.lower().startswith("ar") and "nplurals=6" not in catalogue.metadata["Plural-Forms"]
+        ):
+            catalogue.metadata["Plural-Forms"] = (
+                ARABIC_PLURAL_FORMS if target_lang.lower().startswith("ar") else ENGLISH_PLURAL_FORMS
+            )
+        nplurals = _nplurals(catalogue, target_lang)
+        position = 0
+        for entry in _entries(catalogue):
+            count = 2 if entry.msgid_plural else 1
+            texts = contents[position : position + count]
+            originals = self.paragraphs[position : position + count]
+            states = (statuses or [None] * len(contents))[position : position + count]
+            position += count
+            if all(t == o.pieces for t, o in zip(texts, originals, strict=True)):
+                continue  # not translated: the entry stays as it was
+            translated = [plain_text(t) for t in texts]
+            if entry.msgid_plural:
+                entry.msgstr_plural = {0: translated[0], **{n: translated[1] for n in range(1, nplurals)}}
+            else:
+                entry.msgstr = translated[0]
+            draft = any(state in (None, DRAFT, "new") for state in states) if statuses is not None else False
+            if draft and "fuzzy" not in entry.flags:
+                entry.flags.append("fuzzy")
+            elif not draft and "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        text: str = catalogue.__unicode__()
+        return text.encode("utf-8")
+
+
+def _existing(text: str, status: str) -> tuple[list[Piece], str] | None:
+    return ([text], status) if text else None
+
+
+def read_document(path: str | os.PathLike[str]) -> PoDocument:
+    """Read a PO or POT file."""
+    return PoDocument(os.fspath(path))

@@ -1,0 +1,182 @@
+"""The translated document: a working TMX's targets put back into the document it was made from."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tmkit.atomic import atomic_write
+from tmkit.errors import InputError
+from tmkit.formats.documents import DocumentFormat, document_format
+from tmkit.formats.documents.core import Placement
+from tmkit.jobs.source_text import SourceDocument, read_source_document
+from tmkit.memory.langtags import lang_key
+from tmkit.memory.model import Memory, Segment, Status, TranslationUnit
+from tmkit.text.segmentation import SrxRules
+
+#: How many unfinished segments a `require_all` refusal names before "and N more".
+NAMED_UNFINISHED = 5
+
+
+@dataclass(slots=True)
+class FinishReport:
+    """What went into the translated document."""
+
+    segments: int = 0
+    translated: int = 0
+    #: Of the translated: pre-translated or edited but not confirmed (`draft`).
+    drafts: int = 0
+    #: Numbers (from 1) of segments written in the source language, having no translation.
+    untranslated: list[int] = field(default_factory=list)
+    placement: Placement = field(default_factory=Placement)
+
+    def describe(self, target: str | os.PathLike[str]) -> str:
+        """One line for the translator."""
+        line = f"wrote {os.fspath(target)}: {self.translated} of {self.segments} segment(s) translated"
+        if self.drafts:
+            line += f" ({self.drafts} unconfirmed draft(s))"
+        if self.untranslated:
+            line += f", {len(self.untranslated)} kept in the source language"
+        return line
+
+    def code_notices(self) -> list[str]:
+        """Warnings about formatting a translation left out or lacked."""
+        out = []
+        if self.placement.dropped:
+            out.append(f"{self.placement.dropped} inline code(s) of the translations had no place and were left out")
+        if self.placement.appended:
+            out.append(
+                f"{self.placement.appended} standalone code(s) missing from their translations (footnote "
+                "references, images) were put at the end of their segments"
+            )
+        return out
+
+
+class UnfinishedError(InputError):
+    """`require_all` and a segment without a confirmed translation: no document is written."""
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def _target(unit: TranslationUnit, source_lang: str, target_lang: str) -> Segment | None:
+    if unit.rejected:
+        return None
+    _src, targets = unit.pair(source_lang, target_lang)
+    for variant in targets:
+        if not variant.segment.is_empty:
+            return variant.segment
+    return None
+
+
+def target_language(memory: Memory, source_lang: str) -> str:
+    """The job's target language: the most frequent language other than the source."""
+    for lang in memory.languages():
+        if lang != lang_key(source_lang):
+            return next(v.lang for unit in memory.units for v in unit.variants if lang_key(v.lang) == lang)
+    return "en" if source_lang.lower().startswith("ar") else "ar"
+
+
+def finish_document(
+    document: str | os.PathLike[str],
+    work: Memory,
+    output: str | os.PathLike[str],
+    *,
+    work_path: str | os.PathLike[str] = "the working file",
+    rules: SrxRules | None = None,
+    require_all: bool = False,
+    source: SourceDocument | None = None,
+) -> FinishReport:
+    """Write ``output``, the document with the working TMX's translations in place, atomically.
+
+    The working file's units are the document's segments in order (as `tmkit edit` and
+    `tmkit pretranslate` made them, segmented by the same ``rules``); a unit whose source no
+    longer matches its segment stops the run naming both, as the document changed since. A
+    segment without a translation keeps its source text; with ``require_all`` any segment not
+    translated or still a draft stops the run (`UnfinishedError`) and nothing is written.
+    """
+    _check_output(document, output)
+    source_lang = work.header.srclang
+    target_lang = target_language(work, source_lang)
+    source = source or read_source_document(document)
+    cut = source.extract(lang=source_lang, rules=rules)
+    segments = cut.segments
+    units = work.units
+    if len(units) != len(segments):
+        raise InputError(
+            f"has {len(units)} segment(s) and {os.fspath(document)} has {len(segments)}: it was made from "
+            "another version of the document (or with other --srx rules)",
+            path=work_path,
+        )
+    report = FinishReport(segments=len(segments))
+    translations: list[Segment | None] = []
+    statuses: list[str | None] = []
+    unconfirmed: list[int] = []
+    for number, (unit, segment) in enumerate(zip(units, segments, strict=True), 1):
+        src, _targets = unit.pair(source_lang, target_lang)
+        if src is None or not _same_text(src.segment.plain, segment.plain):
+            raise InputError(
+                f"segment {number} is {segment.plain[:60]!r} in {os.fspath(document)} but "
+                f"{(src.segment.plain if src else '')[:60]!r} here: it was made from another version of the document",
+                path=work_path,
+                line=unit.line,
+            )
+        target = _target(unit, source_lang, target_lang)
+        translations.append(target)
+        if target is None:
+            report.untranslated.append(number)
+            statuses.append(None)
+            unconfirmed.append(number)
+            continue
+        report.translated += 1
+        statuses.append(unit.status.value)
+        if unit.status is Status.DRAFT or unit.status is Status.NEW:
+            report.drafts += 1
+            unconfirmed.append(number)
+    if require_all and unconfirmed:
+        named = ", ".join(str(n) for n in unconfirmed[:NAMED_UNFINISHED])
+        more = f" and {len(unconfirmed) - NAMED_UNFINISHED} more" if len(unconfirmed) > NAMED_UNFINISHED else ""
+        raise UnfinishedError(
+            f"{len(unconfirmed)} segment(s) not translated or not confirmed (segment {named}{more}): nothing written",
+            path=work_path,
+        )
+    data = cut.render(translations, target_lang=target_lang, statuses=statuses, placement=report.placement)
+    with atomic_write(output, binary=True) as handle:
+        handle.write(data)
+    return report
+
+
+def pseudo_document(
+    document: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    source_lang: str,
+    target_lang: str,
+    rules: SrxRules | None = None,
+    source: SourceDocument | None = None,
+) -> int:
+    """Write ``output``, the document with every segment pseudo-translated; the number of segments."""
+    _check_output(document, output)
+    source = source or read_source_document(document)
+    cut = source.extract(lang=source_lang, rules=rules)
+    data = cut.render_pseudo(target_lang=target_lang)
+    with atomic_write(output, binary=True) as handle:
+        handle.write(data)
+    return len(cut.pieces)
+
+
+def _check_output(document: str | os.PathLike[str], output: str | os.PathLike[str]) -> None:
+    if Path(output).exists() and Path(output).resolve() == Path(document).resolve():
+        raise InputError("the translated document would overwrite its source: name another file", path=output)
+    given, wanted = document_format(output), document_format(document)
+    if given is not wanted:
+        suffix = Path(document).suffix or ".txt"
+        what = "plain text" if wanted is DocumentFormat.TEXT else wanted.value.upper()
+        raise InputError(f"the translation of {what} is {what} too: name it {suffix}", path=output)
+
+
+def default_work_path(document: str | os.PathLike[str]) -> Path:
+    """The working TMX `tmkit edit` makes beside a document: `report.docx` → `report.tmx`."""
+    return Path(document).with_suffix(".tmx")
