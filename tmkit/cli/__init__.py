@@ -7,7 +7,15 @@ import sys
 from collections.abc import Sequence
 
 from tmkit import __version__
-from tmkit.cli import document_commands, edit_command, match_commands, quality_commands, term_commands, tm_commands
+from tmkit.cli import (
+    document_commands,
+    edit_command,
+    finish_command,
+    match_commands,
+    quality_commands,
+    term_commands,
+    tm_commands,
+)
 from tmkit.cli.common import EXIT_USAGE, error, run_handler
 
 
@@ -56,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     match_commands.register(commands)
     quality_commands.register(commands)
     edit_command.register(commands)
+    finish_command.register(commands)
     document_commands.register(commands)
     term_commands.register(commands)
     return parser
