@@ -234,3 +234,18 @@ def test_common_words_give_the_first_hits_in_memory_order(monkeypatch: pytest.Mo
     assert [h.entry for h in hits] == [290, 291, 292]
     everything = concordance([memory], "في", limit=400)
     assert [h.entry for h in everything] == list(range(10, 300))
+
+
+def test_every_text_holds_its_own_words_and_phrases() -> None:
+    # The quick regular expression checked before a key's words are read must never turn away a key
+    # that holds the phrase: every text is found by each of its words, pairs of words and prefixes.
+    norm = Normalizer("ar")
+    for text, _ in [*TRAVEL, *SHORT, ("وللمسافرين بالقطار، والحقائب؟", "")]:
+        key = norm(text)
+        words = text.split()
+        asked = [*words, *(" ".join(words[i : i + 2]) for i in range(len(words) - 1))]
+        for phrase in asked:
+            assert Query.parse(phrase, norm).found_in(key), phrase
+        for word in words:
+            if len(word) > 3:
+                assert Query.parse(word[:3], norm, prefix=True).found_in(key), word[:3]
