@@ -84,9 +84,11 @@ class EditorApp(QueriesFromScreen, App[None]):
         self.load_error: str | None = None
         #: A previous session's unsaved edits, until the translator says what becomes of them.
         self.pending: PendingJournal | None = None
+        #: The first screen: "opening…" while the file is read.
+        self.loading = LoadingScreen(options)
 
     def get_default_screen(self) -> Screen[Any]:
-        return LoadingScreen(self.options)
+        return self.loading
 
     def _editor_if_loaded(self) -> EditorScreen | None:
         """The editor's screen once it shows the document (mounted), else None."""
@@ -124,7 +126,7 @@ class EditorApp(QueriesFromScreen, App[None]):
             options=self.options,
             keymap=self.keymap,
             mode=self.mode,
-            early_text=event.early_text,
+            early_text="".join(self.loading.typed),
         )
         # A mode of its own: the editor's screen is the bottom of its stack (dialogs go on top of it), and the
         # loading screen, done, stays behind in the default mode.
@@ -191,6 +193,11 @@ class EditorApp(QueriesFromScreen, App[None]):
             if event.is_printable and editor.shown and editor.typing_goes_to_target(event.key):
                 # Typing after a click in the list or the matches is for the target, not lost.
                 editor.set_focus(editor.target_view)
+        elif isinstance(event, events.Key) and editor is self.loading and event.character and event.is_printable:
+            # Typed before the file is shown: kept here, in the App's order, so that the letters that came before
+            # DocumentLoaded are all in the target and those after it follow them.
+            self.loading.typed.append(event.character)
+            return
         await super().on_event(event)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

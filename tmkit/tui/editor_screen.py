@@ -110,6 +110,10 @@ class EditorScreen(Screen[None]):
     query_text: var[str] = var("", init=False, always_update=True)
     #: How Arabic is displayed (F9 cycles it).
     mode: var[BidiMode] = var(BidiMode.APP, init=False)
+    #: The match Insert and Replace use (1-based): match 1 on each segment, or the one clicked, chosen or used.
+    chosen_match: var[int] = var(1, init=False)
+    #: A problem the status bar shows until it is settled (e.g. placeholders to fix); "" for none.
+    status_note: var[str] = var("", init=False)
 
     def __init__(
         self,
@@ -139,8 +143,6 @@ class EditorScreen(Screen[None]):
         self.matches: dict[int, list[Match]] = {}
         #: Whether the memories are open: until then a segment's matches are "looking up…", never "no match".
         self.memories_ready = False
-        #: The match Insert and Replace use (1-based): match 1 on each segment, or the one clicked or chosen.
-        self.chosen_match = 1
         self._score_timer: Timer | None = None
         #: The document's score and its per-segment chrF, worked out again only after a segment changed.
         self._document_score: tuple[Text, list[float]] = (Text(), [])
@@ -155,8 +157,6 @@ class EditorScreen(Screen[None]):
         #: QA's findings left on segments confirmed (or approved) with them, by row: warnings, or errors confirmed
         #: anyway; the status bar counts them and Alt+Q lists them.
         self.qa_left: dict[int, list[SegmentFinding]] = {}
-        #: A message the status bar shows until it is settled (e.g. placeholders to fix).
-        self.status_note = ""
         self._commit_timer: Timer | None = None
         self._vte_switched = False
         #: Set once the first screen with the document is painted (the indexing worker waits for it).
@@ -467,7 +467,7 @@ class EditorScreen(Screen[None]):
 
     def watch_current(self, row: int) -> None:
         """Show the current segment: its source and target, title, conflict, place in the list, matches, score."""
-        self.chosen_match = 1
+        self.set_reactive(EditorScreen.chosen_match, 1)  # shown with the matches below
         r = self.document.rows[row]
         self.source_view.load_text(r.source_edit_text)
         self.loaded_editor_text = r.edit_text
@@ -557,8 +557,14 @@ class EditorScreen(Screen[None]):
         found = self.matches.get(self.current, [])
         if not found:
             return
-        self.chosen_match = min(max(number, 1), len(found))
-        self._show_matches(self.current)
+        self.chosen_match = min(max(number, 1), len(found))  # the watcher marks it
+
+    def watch_chosen_match(self) -> None:
+        if self.current in self.matches:
+            self._show_matches(self.current)
+
+    def watch_status_note(self) -> None:
+        self.update_status()
 
     # -- committing edits ------------------------------------------------------------------------
 
@@ -615,7 +621,6 @@ class EditorScreen(Screen[None]):
     def _placeholders_fixed(self, row: int) -> None:
         if self.unmapped.pop(row, None) is not None:
             self.status_note = ""
-            self.update_status()
 
     def _row_changed(self, row: int) -> None:
         self._document_stale = True

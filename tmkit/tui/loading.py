@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
 from tmkit.errors import TmkitError
-from tmkit.jobs.journal import PendingJournal
 from tmkit.jobs.workfile import WorkFile
 from tmkit.tui.messages import DocumentFailed, DocumentLoaded
 from tmkit.tui.options import EditorOptions
 
 
 class LoadingScreen(Screen[None]):
-    """ "opening FILE…" while a worker reads the working file and its journal; keys typed meanwhile are kept for the
-    target (the editor has the keys from the start)."""
+    """Says "opening FILE…" while a worker reads the working file and its journal. The App keeps the letters typed
+    meanwhile in `typed`, in the order they came, for the target (the editor has the keys from the start)."""
 
     CSS_PATH = "loading.tcss"
     AUTO_FOCUS: ClassVar[str | None] = None
@@ -35,11 +34,6 @@ class LoadingScreen(Screen[None]):
     def on_mount(self) -> None:
         self.load_document()
 
-    def on_key(self, event: events.Key) -> None:
-        if event.is_printable and event.character is not None:
-            self.typed.append(event.character)
-            event.stop()
-
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="reading the file")
     def load_document(self) -> None:
         o = self.options
@@ -53,11 +47,4 @@ class LoadingScreen(Screen[None]):
             # A file that cannot be read ends the editor with tmkit's one-line error and exit code 2.
             self.app.call_from_thread(self.post_message, DocumentFailed(str(exc)))
             return
-        # Posted from the screen's own thread, after the keys already queued: none typed before it is lost.
-        self.app.call_from_thread(self._loaded, document, pending)
-
-    def _loaded(self, document: WorkFile, pending: PendingJournal | None) -> None:
-        self.call_later(self._announce, document, pending)
-
-    def _announce(self, document: WorkFile, pending: PendingJournal | None) -> None:
-        self.post_message(DocumentLoaded(document, pending, "".join(self.typed)))
+        self.post_message(DocumentLoaded(document, pending))  # posting is thread-safe

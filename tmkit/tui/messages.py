@@ -61,12 +61,10 @@ class MatchesShown(Message):
 
 @dataclass
 class DocumentLoaded(Message):
-    """The working file was read (with a crashed session's journal, if one was found); ``early_text``: what was typed
-    while it was being read."""
+    """The working file was read (with a crashed session's journal, if one was found)."""
 
     document: WorkFile
     pending: PendingJournal | None
-    early_text: str = ""
 
 
 @dataclass
