@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from tmkit import __version__
 from tmkit.cli import (
+    db_commands,
     document_commands,
     edit_command,
     finish_command,
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     finish_command.register(commands)
     document_commands.register(commands)
     term_commands.register(commands)
+    db_commands.register(commands)
     return parser
 
 

@@ -1,0 +1,133 @@
+"""`tmkit db`: prepare a shared memory in PostgreSQL and move memories in and out of it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from tmkit.cli.common import EXIT_OK, add_reader_options, make_reader, progress_for, report_reader
+from tmkit.errors import InputError
+
+if TYPE_CHECKING:
+    from tmkit.memory.model import TranslationUnit
+
+_URL_HELP = (
+    "the database, as a libpq URL (postgresql://USER@HOST:PORT/DATABASE; PGHOST, PGUSER, PGPASSWORD… "
+    "and ~/.pgpass fill in what it leaves out, so no password need be typed)"
+)
+
+
+def register(commands: Any) -> None:
+    db = commands.add_parser(
+        "db",
+        help="a memory shared in PostgreSQL: init, import, export",
+        description="A translation memory shared by a team in a PostgreSQL database. Any command that takes a "
+        "memory file also takes its postgresql:// URL.",
+    )
+    sub = db.add_subparsers(dest="db_command", metavar="COMMAND", parser_class=type(db))
+
+    p = sub.add_parser(
+        "init",
+        help="create or upgrade tmkit's tables in a database",
+        description="Create tmkit's schema in the database (or bring it to this tmkit's version), with the pg_trgm "
+        "extension. The only step that needs the right to create (a schema, and the extension the first time). A "
+        "database whose locale would give Arabic no trigrams is refused.",
+    )
+    p.add_argument("url", metavar="URL", help=_URL_HELP)
+    p.add_argument(
+        "--roles",
+        action="store_true",
+        help="also create the roles tmkit_reader (SELECT) and tmkit_writer (SELECT, INSERT, UPDATE, DELETE) and "
+        "grant them on the schema",
+    )
+    p.set_defaults(handler=cmd_db_init)
+
+    p = sub.add_parser(
+        "import",
+        help="add TMX memories to a shared memory",
+        description="Add every unit of the TMX files to the shared memory (streamed with COPY, one transaction a "
+        "file), losslessly: variants, props, notes, inline markup, statuses, ids and dates.",
+    )
+    p.add_argument("url", metavar="URL", help=_URL_HELP)
+    p.add_argument("files", nargs="+", metavar="FILE", help="TMX files (.tmx or .tmx.gz)")
+    add_reader_options(p)
+    p.set_defaults(handler=cmd_db_import)
+
+    p = sub.add_parser(
+        "export",
+        help="write a shared memory as TMX",
+        description="Write every unit of the shared memory, in its order, to a TMX file (atomically).",
+    )
+    p.add_argument("url", metavar="URL", help=_URL_HELP)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the TMX file to write")
+    p.set_defaults(handler=cmd_db_export)
+    db.set_defaults(handler=_needs_subcommand(db))
+
+
+def _needs_subcommand(parser: argparse.ArgumentParser) -> Any:
+    def handler(args: argparse.Namespace) -> int:
+        parser.error("give a db command: init, import or export")
+        return 2  # parser.error exits
+
+    return handler
+
+
+def _database_url(url: str) -> str:
+    from tmkit.shared.urls import is_database_url
+
+    if not is_database_url(url):
+        raise InputError("not a database URL (postgresql://…)", path=url)
+    return url
+
+
+def cmd_db_init(args: argparse.Namespace) -> int:
+    from tmkit.shared.schema import SCHEMA_VERSION, migrate
+    from tmkit.shared.urls import connect, redacted
+
+    url = _database_url(args.url)
+    with connect(url) as conn:
+        applied = migrate(conn, create_roles=args.roles)
+    name = redacted(url)
+    if applied:
+        steps = ", ".join(str(m.version) for m in applied)
+        print(f"{name}: tmkit schema at version {SCHEMA_VERSION} (applied {steps})", file=sys.stderr)
+    else:
+        print(f"{name}: tmkit schema already at version {SCHEMA_VERSION}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_db_import(args: argparse.Namespace) -> int:
+    from tmkit.shared.store import SharedMemory
+
+    url = _database_url(args.url)
+    with SharedMemory(url) as memory:
+        for path in args.files:
+            with progress_for(path, f"importing {path}") as on_progress:
+                reader = make_reader(path, args, on_progress)
+                units = iter(reader)
+                first = next(units, None)  # the header is read before the first unit
+                rest = () if first is None else _chained(first, units)
+                count = memory.import_units(rest, header=reader.header)
+            report_reader(reader)
+            print(f"{path}: {count:,} units imported into {memory.name}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _chained(first: TranslationUnit, rest: Iterator[TranslationUnit]) -> Iterator[TranslationUnit]:
+    yield first
+    yield from rest
+
+
+def cmd_db_export(args: argparse.Namespace) -> int:
+    from tmkit.formats.tmx_writer import write_tmx
+    from tmkit.shared.store import SharedMemory
+
+    url = _database_url(args.url)
+    with SharedMemory(url) as memory:
+        report = write_tmx(args.output, header=memory.header(), units=memory.units())
+    print(f"{args.output}: {report.units:,} units written from {memory.name}", file=sys.stderr)
+    if report.illegal_chars_removed:
+        print(f"tmkit: warning: {report.illegal_chars_removed} XML-illegal characters removed", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,439 @@
+"""A translation memory shared in PostgreSQL: import and export, fuzzy lookups, versioned writes and live updates."""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tmkit.errors import TmkitError
+from tmkit.matching.match_percent import MATCH_LIMIT, MATCH_THRESHOLD, Breakdown, prepare, score_match
+from tmkit.matching.matcher import Match, SegmentTooLongError, minimum_char_similarity, too_long_to_match
+from tmkit.memory.langtags import primary_subtag
+from tmkit.memory.merge import CONFLICT_PROP
+from tmkit.memory.model import Header, Prop, Segment, TranslationUnit
+from tmkit.shared.codec import header_from_json, header_to_json, unit_from_json, unit_to_json
+from tmkit.shared.schema import NOTIFY_CHANNEL, SCHEMA, require_current
+from tmkit.shared.urls import connect, redacted
+from tmkit.text.normalize import Normalizer
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from tmkit.matching.memory_index import MemoryIndex
+
+#: Units sent to the server per COPY round (ids reserved for them at once).
+IMPORT_BATCH_UNITS = 5000
+#: Rows fetched at a time when a memory is read out of the database.
+EXPORT_FETCH_ROWS = 2000
+#: Most candidates the trigram index hands to tmkit's scoring per lookup, most similar first.
+CANDIDATE_LIMIT = 200
+#: The lowest trigram similarity ever asked for: lower, the GIN index offers nearly every row.
+MIN_TRIGRAM_SIMILARITY = 0.1
+#: Trigram similarity asked for, as a share of the character similarity a match needs (see `trigram_threshold`).
+TRIGRAM_SHARE = 0.45
+
+
+class StaleUnitError(TmkitError):
+    """A write that named a version of a unit another writer has since replaced: nothing was overwritten.
+
+    ``ours`` is the unit as this writer meant to store it, ``theirs`` the one stored now (with its
+    ``version``, who wrote it and when); `conflict_units` gives the two as the editor shows a merge
+    conflict (marked ``x-tmkit-conflict`` ours and theirs).
+    """
+
+    def __init__(self, unit_id: int, *, expected: int, stored: StoredUnit | None, ours: TranslationUnit) -> None:
+        self.unit_id = unit_id
+        self.expected = expected
+        self.stored = stored
+        self.ours = ours
+        if stored is None:
+            message = f"unit {unit_id} was deleted by another writer since version {expected} was read"
+        else:
+            message = (
+                f"unit {unit_id} was changed by {stored.changed_by} (version {stored.version}) since version "
+                f"{expected} was read: not overwritten"
+            )
+        super().__init__(message)
+
+    def conflict_units(self) -> tuple[TranslationUnit, TranslationUnit | None]:
+        """Ours and theirs, each a copy marked as a side of a merge conflict (theirs None when it was deleted)."""
+        ours = copy.deepcopy(self.ours)
+        ours.props.insert(0, Prop(CONFLICT_PROP, "ours"))
+        if self.stored is None:
+            return ours, None
+        theirs = copy.deepcopy(self.stored.unit)
+        theirs.props.insert(0, Prop(CONFLICT_PROP, "theirs"))
+        return ours, theirs
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUnit:
+    """A unit as the database holds it: its id, the version a write must name, who wrote it last and when."""
+
+    id: int
+    version: int
+    unit: TranslationUnit
+    changed_by: str = ""
+    changed_at: str = ""
+
+
+def trigram_threshold(score_cutoff: float) -> float:
+    """The pg_trgm similarity below which no stored source is offered for a lookup at ``score_cutoff``.
+
+    A match needs character similarity C ≥ `minimum_char_similarity` (50 at a cutoff of 70).
+    Trigram similarity (shared over all distinct word trigrams) falls faster than C, since one
+    changed letter breaks up to three trigrams; no threshold above 0 is a proof, so the share is
+    set from measurement: `TRIGRAM_SHARE` × C keeps recall@5 against the file index at 1.0 on
+    the samples and the MADAR-derived memory (tests/test_shared_memory_match.py), and never
+    under `MIN_TRIGRAM_SIMILARITY`. Candidates are then rescored by tmkit's own formula.
+    """
+    return max(MIN_TRIGRAM_SIMILARITY, TRIGRAM_SHARE * minimum_char_similarity(score_cutoff) / 100.0)
+
+
+class SharedMemory:
+    """One memory in a PostgreSQL database that `tmkit db init` prepared; a connection of its own.
+
+    Every statement is parameterized. Use as a context manager (or call `close`).
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.name = redacted(url)
+        self.conn: psycopg.Connection[tuple[Any, ...]] = connect(url, autocommit=True)
+        try:
+            require_current(self.conn, self.name)
+        except BaseException:
+            self.conn.close()
+            raise
+        self._normalizers: dict[str, Normalizer] = {}
+
+    def __enter__(self) -> SharedMemory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _normalizer(self, language: str) -> Normalizer:
+        norm = self._normalizers.get(language)
+        if norm is None:
+            norm = self._normalizers[language] = Normalizer(language)
+        return norm
+
+    def _segment_rows(self, unit_id: int, unit: TranslationUnit) -> Iterator[tuple[int, int, str, str]]:
+        """The rows of `segments` for a unit: every variant's language and normalized text."""
+        for number, variant in enumerate(unit.variants):
+            language = primary_subtag(variant.lang)
+            yield unit_id, number, language, self._normalizer(language)(variant.text)
+
+    # -- moving memories in and out -------------------------------------------------------------
+
+    def import_units(
+        self,
+        units: Iterable[TranslationUnit],
+        *,
+        header: Header | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Add units at the end of the memory with COPY, all in one transaction; the number added.
+
+        Into an empty memory the trigram index is dropped and built once at the end (far faster
+        than keeping it up to date row by row). ``header`` is kept when the memory has none yet.
+        """
+        added = 0
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            cur.execute(f"LOCK TABLE {SCHEMA}.units IN SHARE ROW EXCLUSIVE MODE")
+            empty = cur.execute(f"SELECT NOT EXISTS (SELECT FROM {SCHEMA}.units)").fetchone()
+            rebuild_index = bool(empty and empty[0])
+            if rebuild_index:
+                cur.execute(f"DROP INDEX IF EXISTS {SCHEMA}.segments_key_trgm")
+            if header is not None:
+                cur.execute(
+                    f"INSERT INTO {SCHEMA}.header (body) VALUES (%s) ON CONFLICT DO NOTHING", [header_to_json(header)]
+                )
+            batch: list[TranslationUnit] = []
+            for unit in units:
+                batch.append(unit)
+                if len(batch) == IMPORT_BATCH_UNITS:
+                    added += self._copy_batch(cur, batch)
+                    batch.clear()
+                    if on_progress is not None:
+                        on_progress(added)
+            if batch:
+                added += self._copy_batch(cur, batch)
+                if on_progress is not None:
+                    on_progress(added)
+            if rebuild_index:
+                cur.execute(f"CREATE INDEX segments_key_trgm ON {SCHEMA}.segments USING gin (key gin_trgm_ops)")
+        self.conn.execute(f"ANALYZE {SCHEMA}.units")
+        self.conn.execute(f"ANALYZE {SCHEMA}.segments")
+        return added
+
+    def _copy_batch(self, cur: psycopg.Cursor[tuple[Any, ...]], batch: list[TranslationUnit]) -> int:
+        ids = [
+            int(row[0])
+            for row in cur.execute(
+                f"SELECT nextval(pg_get_serial_sequence('{SCHEMA}.units', 'id')) FROM generate_series(1, %s)",
+                [len(batch)],
+            ).fetchall()
+        ]
+        with cur.copy(f"COPY {SCHEMA}.units (id, tuid, status, rejected, body) FROM STDIN") as units_copy:
+            for unit_id, unit in zip(ids, batch, strict=True):
+                units_copy.write_row((unit_id, unit.tuid, unit.status.value, unit.rejected, unit_to_json(unit)))
+        with cur.copy(f"COPY {SCHEMA}.segments (unit_id, variant, language, key) FROM STDIN") as segments_copy:
+            for unit_id, unit in zip(ids, batch, strict=True):
+                for row in self._segment_rows(unit_id, unit):
+                    segments_copy.write_row(row)
+        return len(batch)
+
+    def header(self) -> Header:
+        """The header stored with the memory (tmkit's default when none was imported)."""
+        row = self.conn.execute(f"SELECT body FROM {SCHEMA}.header").fetchone()
+        return header_from_json(row[0]) if row else Header()
+
+    def __len__(self) -> int:
+        row = self.conn.execute(f"SELECT count(*) FROM {SCHEMA}.units").fetchone()
+        return int(row[0]) if row else 0
+
+    def stored_units(self) -> Iterator[StoredUnit]:
+        """Every unit in the memory's order (import order, new units last), streamed from a server-side cursor."""
+        with self.conn.transaction(), self.conn.cursor(name="tmkit_units_out") as cur:
+            cur.itersize = EXPORT_FETCH_ROWS
+            cur.execute(f"SELECT id, version, changed_by, changed_at::text, body FROM {SCHEMA}.units ORDER BY id")
+            for unit_id, version, changed_by, changed_at, body in cur:
+                yield StoredUnit(int(unit_id), int(version), unit_from_json(body), changed_by, changed_at)
+
+    def units(self) -> Iterator[TranslationUnit]:
+        """Every unit in the memory's order, as `stored_units` streams them."""
+        for stored in self.stored_units():
+            yield stored.unit
+
+    def index(self, *, source_lang: str, target_lang: str, normalizer: Normalizer | None = None) -> MemoryIndex:
+        """The whole memory as a file memory's index in memory, for the commands that take a `MemoryIndex`.
+
+        A snapshot: the same entries and percentages as the memory exported to TMX and opened.
+        """
+        from tmkit.matching.memory_index import MemoryIndex
+
+        return MemoryIndex.build(
+            self.units(), source_lang=source_lang, target_lang=target_lang, name=self.name, normalizer=normalizer
+        )
+
+    # -- lookups --------------------------------------------------------------------------------
+
+    def candidates(
+        self, key: str, *, language: str, threshold: float, limit: int = CANDIDATE_LIMIT
+    ) -> list[StoredUnit]:
+        """The units holding a segment in ``language`` whose key is trigram-similar to ``key``, most similar first."""
+        with self.conn.transaction():
+            # SET LOCAL takes no parameters; set_config(…, true) is its parameterized form.
+            self.conn.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)])
+            rows = self.conn.execute(
+                f"""
+                SELECT u.id, u.version, u.changed_by, u.changed_at::text, u.body
+                FROM (
+                    SELECT unit_id, max(similarity(key, %(key)s)) AS near
+                    FROM {SCHEMA}.segments
+                    WHERE key %% %(key)s AND language = %(language)s
+                    GROUP BY unit_id
+                    ORDER BY near DESC
+                    LIMIT %(limit)s
+                ) AS found JOIN {SCHEMA}.units AS u ON u.id = found.unit_id
+                ORDER BY found.near DESC, u.id
+                """,
+                {"key": key, "language": language, "limit": limit},
+            ).fetchall()
+        return [StoredUnit(int(r[0]), int(r[1]), unit_from_json(r[4]), r[2], r[3]) for r in rows]
+
+    def match(
+        self,
+        segment: Segment | str,
+        *,
+        source_lang: str,
+        target_lang: str,
+        score_cutoff: float = MATCH_THRESHOLD,
+        limit: int = MATCH_LIMIT,
+    ) -> list[Match]:
+        """The best ``limit`` matches scoring at least ``score_cutoff``, best first, as `Matcher.match` scores them.
+
+        Candidates come from the trigram index (`trigram_threshold`), and each (source, target)
+        pair they hold is scored by `score_match`, the formula of file memories, on the client.
+        A unit's ``entry`` in a match is its database id. (Context matches, 101%, need the
+        neighbours of a document and are not offered here.)
+        """
+        if limit <= 0:
+            return []
+        if too_long_to_match(segment):
+            raise SegmentTooLongError(segment if isinstance(segment, str) else segment.plain)
+        norm = self._normalizer(primary_subtag(source_lang))
+        query = prepare(segment, norm)
+        if not query.key:
+            return []
+        found: list[tuple[tuple[float, float, int], Match]] = []
+        for stored in self.candidates(
+            query.key, language=primary_subtag(source_lang), threshold=trigram_threshold(score_cutoff)
+        ):
+            unit = stored.unit
+            if unit.rejected:
+                continue
+            source, targets = unit.pair(source_lang, target_lang)
+            if source is None:
+                continue
+            prepared = prepare(source.segment, norm)
+            for target in targets:
+                if target.segment.is_empty:
+                    continue
+                result = score_match(query, prepared, norm, target=target.segment, status=unit.status)
+                if result.score < score_cutoff:
+                    continue
+                match = Match(
+                    score=result.score,
+                    source=source.segment,
+                    target=result.target or target.segment,
+                    breakdown=result.breakdown,
+                    memory=self.name,
+                    entry=stored.id,
+                    status=unit.status,
+                    tuid=unit.tuid,
+                    creation_id=target.creation_id or unit.creation_id,
+                    creation_date=target.creation_date or unit.creation_date,
+                    change_id=target.change_id or unit.change_id,
+                    change_date=target.change_date or unit.change_date,
+                    substitutions=result.substitutions,
+                    stored_target=target.segment if result.substitutions else None,
+                )
+                found.append(((-result.score, -_base(result.breakdown), stored.id), match))
+        found.sort(key=lambda pair: pair[0])
+        unique: list[Match] = []
+        seen: set[tuple[str, str]] = set()
+        for _, match in found:
+            identity = (match.source.plain, match.target.plain)
+            if identity not in seen:
+                seen.add(identity)
+                unique.append(match)
+                if len(unique) == limit:
+                    break
+        return unique
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def add(self, unit: TranslationUnit) -> StoredUnit:
+        """Store a new unit at the end of the memory (version 1) and announce it."""
+        with self.conn.transaction():
+            row = self.conn.execute(
+                f"INSERT INTO {SCHEMA}.units (tuid, status, rejected, body) VALUES (%s, %s, %s, %s) "
+                "RETURNING id, version, changed_by, changed_at::text",
+                [unit.tuid, unit.status.value, unit.rejected, unit_to_json(unit)],
+            ).fetchone()
+            assert row is not None  # RETURNING of a one-row INSERT
+            unit_id = int(row[0])
+            self._write_segments(unit_id, unit)
+            self._announce(unit_id, int(row[1]))
+        return StoredUnit(unit_id, int(row[1]), unit, row[2], row[3])
+
+    def update(self, unit_id: int, unit: TranslationUnit, *, expected_version: int) -> StoredUnit:
+        """Replace unit ``unit_id`` if it is still at ``expected_version``; the stored unit with its new version.
+
+        Raises `StaleUnitError` (carrying both versions) when another writer got there first:
+        a stale write never overwrites.
+        """
+        with self.conn.transaction():
+            row = self.conn.execute(
+                f"UPDATE {SCHEMA}.units SET tuid = %s, status = %s, rejected = %s, body = %s, version = version + 1, "
+                "changed_at = now(), changed_by = current_user WHERE id = %s AND version = %s "
+                "RETURNING version, changed_by, changed_at::text",
+                [unit.tuid, unit.status.value, unit.rejected, unit_to_json(unit), unit_id, expected_version],
+            ).fetchone()
+            if row is None:
+                raise StaleUnitError(unit_id, expected=expected_version, stored=self.get(unit_id), ours=unit)
+            self.conn.execute(f"DELETE FROM {SCHEMA}.segments WHERE unit_id = %s", [unit_id])
+            self._write_segments(unit_id, unit)
+            self._announce(unit_id, int(row[0]))
+        return StoredUnit(unit_id, int(row[0]), unit, row[1], row[2])
+
+    def get(self, unit_id: int) -> StoredUnit | None:
+        row = self.conn.execute(
+            f"SELECT id, version, changed_by, changed_at::text, body FROM {SCHEMA}.units WHERE id = %s", [unit_id]
+        ).fetchone()
+        return StoredUnit(int(row[0]), int(row[1]), unit_from_json(row[4]), row[2], row[3]) if row else None
+
+    def _write_segments(self, unit_id: int, unit: TranslationUnit) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO {SCHEMA}.segments (unit_id, variant, language, key) VALUES (%s, %s, %s, %s)",
+                list(self._segment_rows(unit_id, unit)),
+            )
+
+    def _announce(self, unit_id: int, version: int) -> None:
+        # Delivered at commit, only if the transaction commits, in commit order.
+        self.conn.execute("SELECT pg_notify(%s, %s)", [NOTIFY_CHANNEL, f"{unit_id},{version}"])
+
+
+class UnitListener:
+    """Units written by others as they are committed, through LISTEN/NOTIFY on a connection of its own.
+
+    Listening starts when the listener is made: writes committed before that are not reported.
+    The writes of ``own`` (the editor's own connection) are left out: they are not news to it.
+    """
+
+    def __init__(self, url: str, *, own: SharedMemory | None = None) -> None:
+        self.url = url
+        self.conn: psycopg.Connection[tuple[Any, ...]] = connect(url, autocommit=True)  # LISTEN needs autocommit
+        self._own_pid = own.conn.info.backend_pid if own is not None else None
+        self.conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+
+    def __enter__(self) -> UnitListener:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def changes(self, *, timeout: float) -> Iterator[StoredUnit]:
+        """The units others wrote, each read at the version announced or later, for up to ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            announced: list[int] = []
+            for notice in self.conn.notifies(timeout=left, stop_after=1):
+                if notice.pid == self._own_pid:
+                    continue
+                announced.append(int(notice.payload.partition(",")[0]))
+            for unit_id in announced:
+                row = self.conn.execute(
+                    f"SELECT id, version, changed_by, changed_at::text, body FROM {SCHEMA}.units WHERE id = %s",
+                    [unit_id],
+                ).fetchone()
+                if row is not None:
+                    yield StoredUnit(int(row[0]), int(row[1]), unit_from_json(row[4]), row[2], row[3])
+
+
+def _base(breakdown: Breakdown) -> float:
+    return breakdown.base
+
+
+def open_shared_index(
+    url: str, *, source_lang: str, target_lang: str, penalty: float = 0.0, normalizer: Normalizer | None = None
+) -> MemoryIndex:
+    """A shared memory's units as a `MemoryIndex` (what `open_memory` returns for a ``postgresql://`` URL)."""
+    with SharedMemory(url) as memory:
+        index = memory.index(source_lang=source_lang, target_lang=target_lang, normalizer=normalizer)
+    index.penalty = penalty
+    return index
+
+
+__all__ = [
+    "CANDIDATE_LIMIT",
+    "SharedMemory",
+    "StaleUnitError",
+    "StoredUnit",
+    "UnitListener",
+    "open_shared_index",
+    "trigram_threshold",
+]
