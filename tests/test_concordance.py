@@ -243,7 +243,9 @@ def test_every_text_holds_its_own_words_and_phrases() -> None:
     for text, _ in [*TRAVEL, *SHORT, ("وللمسافرين بالقطار، والحقائب؟", "")]:
         key = norm(text)
         words = text.split()
-        asked = [*words, *(" ".join(words[i : i + 2]) for i in range(len(words) - 1))]
+        readings = [form for word in key_tokens(key) for form in word.forms if not form.startswith("\x01")]
+        # Its words, every reading of them (`فندق` for `بالفندق`), and pairs of words.
+        asked = [*words, *readings, *(" ".join(words[i : i + 2]) for i in range(len(words) - 1))]
         for phrase in asked:
             assert Query.parse(phrase, norm).found_in(key), phrase
         for word in words:
