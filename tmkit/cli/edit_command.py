@@ -13,7 +13,7 @@ from tmkit.errors import InputError
 from tmkit.memory.langtags import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
 
 if TYPE_CHECKING:
-    from tmkit.tui.app import EditorOptions
+    from tmkit.tui.options import EditorOptions
 
 BIDI_MODES = ("auto", "app", "terminal", "off")
 
@@ -84,8 +84,8 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
     """The editor's options; a text document is segmented and pre-translated into its working TMX first."""
     from tmkit.jobs.config import load_config, resolve_user
     from tmkit.jobs.workfile import prepare_job
-    from tmkit.tui.app import EditorOptions
     from tmkit.tui.display import BidiMode
+    from tmkit.tui.options import EditorOptions
 
     path = Path(args.file)
     if not path.is_file():

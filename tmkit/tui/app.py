@@ -17,7 +17,7 @@ from tmkit.jobs.workfile import WorkFile
 from tmkit.matching.matcher import Matcher
 from tmkit.tui import keys
 from tmkit.tui.display import BidiMode, detect_mode
-from tmkit.tui.editor_screen import MATCHES_SHOWN, EditorScreen, logical_part, word_at_cursor
+from tmkit.tui.editor_screen import MATCHES_SHOWN, EditorScreen
 from tmkit.tui.keymap import Keymap, keymap_path, load_keymap
 from tmkit.tui.loading import LoadingScreen
 from tmkit.tui.messages import DocumentFailed, DocumentLoaded
@@ -25,7 +25,7 @@ from tmkit.tui.options import EditorOptions
 from tmkit.tui.screens import RecoveryScreen
 from tmkit.tui.textual_adapter import QueriesFromScreen, alt_digits_as_keys, set_bindings
 
-__all__ = ["EditorApp", "EditorOptions", "logical_part", "word_at_cursor"]
+__all__ = ["EditorApp", "EditorOptions"]
 
 #: Commands the App itself runs, whatever screen is up: quitting (the editor's screen asks about unsaved edits
 #: first; the loading screen just stops) and the command palette.
