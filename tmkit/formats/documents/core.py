@@ -118,6 +118,32 @@ def segment_paragraph(
     pieces = paragraph.pieces
     if not _has_text(pieces):
         return Layout([list(pieces)]), []
+    # Standalone codes before the first letter and after the last (bookmarks, an image, a footnote's own
+    # mark) stay where they are: the translation cannot move them, so the translator need not see them.
+    start, end = 0, len(pieces)
+    while start < end and _edge(pieces[start]):
+        start += 1
+    while end > start and _edge(pieces[end - 1]):
+        end -= 1
+    head, pieces, tail = list(pieces[:start]), list(pieces[start:end]), list(pieces[end:])
+    if paragraph.whole and (head or tail):
+        # A whole message keeps its white space in the segment, as the program shows it.
+        pieces, head, tail = list(paragraph.pieces), [], []
+    layout, segments = _cut(pieces, paragraph, lang=lang, rules=rules, first_segment=first_segment)
+    if head:
+        layout.parts.insert(0, head)
+    if tail:
+        layout.parts.append(tail)
+    return layout, segments
+
+
+def _edge(piece: Piece) -> bool:
+    return (isinstance(piece, Code) and piece.kind is CodeKind.ALONE) or (isinstance(piece, str) and not piece.strip())
+
+
+def _cut(
+    pieces: list[Piece], paragraph: Paragraph, *, lang: str, rules: SrxRules | None, first_segment: int
+) -> tuple[Layout, list[list[Piece]]]:
     text = plain_text(pieces)
     cuts = [] if paragraph.whole else break_positions(text, lang=lang, rules=rules)
     chunks = _split_text_at(pieces, cuts)

@@ -169,6 +169,9 @@ def _rpr_key(rpr: Any) -> bytes:
 
 
 def _parse_part(data: bytes, part: str, path: str) -> Any:
+    # Word never writes a DOCTYPE; one in a part can only declare entities (a billion laughs, a file read).
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+        raise InputError(f"{part}: declares a DOCTYPE or entities, which a Word document never has", path=path)
     try:
         return etree.fromstring(data, etree.XMLParser(**_PARSER_OPTIONS))
     except etree.XMLSyntaxError as exc:
@@ -227,12 +230,25 @@ class _Extractor:
             else:
                 self.items.append(("element", None, child))
 
+    def _outside_wrappers(self) -> list[tuple[str, Any, Any]]:
+        depth = 0
+        out = []
+        for item in self.items:
+            depth += 1 if item[0] == "open" else -1 if item[0] == "close" else 0
+            if depth == 0:
+                out.append(item)
+        return out
+
     def pieces_of(self, paragraph: Any) -> list[Piece]:
         self.collect(paragraph)
         weights: dict[bytes, int] = {}
         rprs: dict[bytes, Any] = {}
+        depth = 0
+        outside = any(kind == "text" for kind, _, _ in self._outside_wrappers())
         for kind, rpr, value in self.items:
-            if kind == "text":
+            depth += 1 if kind == "open" else -1 if kind == "close" else 0
+            # Text inside links has the link's style: the paragraph's own is that of the text outside them.
+            if kind == "text" and (depth == 0 or not outside):
                 key = _rpr_key(rpr)
                 weights[key] = weights.get(key, 0) + len(value)
                 rprs.setdefault(key, rpr)
@@ -256,7 +272,8 @@ class _Extractor:
                 if kind == "text":
                     if span is None and key != base:
                         ident = self._new_ident(_Payload("format", rpr=rpr))
-                        self._code(CodeKind.OPEN, ident, "<run " + " ".join(_local(c.tag) for c in rpr) + ">")
+                        names = " ".join(_local(c.tag) for c in (rpr if rpr is not None else ()))
+                        self._code(CodeKind.OPEN, ident, f"<run {names}>")
                         span = (key, ident)
                     self.pieces.append(value)
                 else:

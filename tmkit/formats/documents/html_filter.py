@@ -213,9 +213,12 @@ def _rebuild(source: _Source, pieces: Sequence[Piece]) -> None:
         if original is None:
             continue
         if piece.kind is CodeKind.OPEN:
-            made = etree.Element(original.tag, attrib=dict(original.attrib))
-            add_child(made)
-            stack.append((piece.ident, made))
+            # The element itself, emptied: its attributes (a title translated as a segment of its own) stay its.
+            original.text = None
+            for child in list(original):
+                original.remove(child)
+            add_child(original)
+            stack.append((piece.ident, original))
         elif piece.kind is CodeKind.CLOSE:
             if len(stack) > 1 and any(ident == piece.ident for ident, _ in stack[1:]):
                 while stack[-1][0] != piece.ident:

@@ -1,0 +1,608 @@
+"""Document filters (text, DOCX, HTML, Markdown, PO): extraction with codes, write-back, direction, and `tmkit finish`."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+import shutil
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polib
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from tests.helpers import SAMPLES, run_cli
+from tmkit.formats.documents import ExtractedDocument, extract, open_document
+from tmkit.formats.documents.core import Code, plain_text
+from tmkit.formats.tmx_reader import load_tmx
+from tmkit.jobs.source_text import read_text_document, segment_document
+from tmkit.memory.model import Inline, Segment, Status
+
+DATA = Path(__file__).parent / "data" / "documents"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: Direction properties a translation adds or removes; structure comparisons leave them out.
+DIRECTION_TAGS = {W + name for name in ("bidi", "rtl", "lang", "bidiVisual", "szCs", "bCs", "iCs")}
+
+
+def _load_samples_builder() -> Any:
+    spec = importlib.util.spec_from_file_location("make_documents", SAMPLES / "make_documents.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_documents"] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+make_documents = _load_samples_builder()
+
+
+def english_docx(tmp_path: Path) -> Path:
+    """The sample article's English DOCX, built as samples/article.docx is built from the Arabic."""
+    path = tmp_path / "article.en.docx"
+    path.write_bytes(
+        make_documents.build_docx(make_documents.paragraphs_of(SAMPLES / "article.en.txt"), make_documents.ENGLISH)
+    )
+    return path
+
+
+def english_html(tmp_path: Path) -> Path:
+    path = tmp_path / "article.en.html"
+    path.write_text(
+        make_documents.build_html(make_documents.paragraphs_of(SAMPLES / "article.en.txt"), make_documents.ENGLISH),
+        encoding="utf-8",
+    )
+    return path
+
+
+def reference_pairs(source_lang: str) -> dict[str, str]:
+    """The sample article's sentences (plain, spaces normalised) → their translation, from samples/article.tmx."""
+    target_lang = "ar" if source_lang == "en" else "en"
+    out = {}
+    for _unit, src, tgt in load_tmx(SAMPLES / "article.tmx").pairs(source_lang, target_lang):
+        out[" ".join(src.text.split())] = tgt.text
+    return out
+
+
+def translate_with(cut: ExtractedDocument, change: Callable[[str], str]) -> list[Segment]:
+    """Each segment with its texts changed by ``change`` and its codes kept in place."""
+    out = []
+    for segment in cut.segments:
+        out.append(Segment(tuple(change(p) if isinstance(p, str) else p for p in segment.content)))
+    return out
+
+
+def code_sequence(cut: ExtractedDocument) -> list[list[tuple[str, str]]]:
+    """Per paragraph, the codes (kind and native markup) in order: what formatting a document has where."""
+    out = []
+    for paragraph in cut.document.paragraphs:
+        out.append([(p.kind.value, p.native) for p in paragraph.pieces if isinstance(p, Code)])
+    return out
+
+
+def paragraph_texts(cut: ExtractedDocument) -> list[str]:
+    return [" ".join(plain_text(p.pieces).split()) for p in cut.document.paragraphs]
+
+
+def docx_part(data: bytes, name: str) -> Any:
+    return etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read(name))
+
+
+def docx_structure(data: bytes) -> dict[str, list[tuple[int, str]]]:
+    """Each XML part as (depth, tag) of its elements, direction properties and text runs' insides left out."""
+    out = {}
+    package = zipfile.ZipFile(io.BytesIO(data))
+    for name in package.namelist():
+        if not name.endswith(".xml") and not name.endswith(".rels"):
+            continue
+        out[name] = _element_tags(etree.fromstring(package.read(name)), 0)
+    return out
+
+
+def _element_tags(element: Any, depth: int) -> list[tuple[int, str]]:
+    tags: list[tuple[int, str]] = []
+    for child in element:
+        if not isinstance(child.tag, str) or child.tag in DIRECTION_TAGS:
+            continue
+        if child.tag in (W + "rPr", W + "pPr") and all(c.tag in DIRECTION_TAGS for c in child):
+            continue  # properties that only said the direction
+        tags.append((depth, child.tag))
+        tags.extend(_element_tags(child, depth + 1))
+    return tags
+
+
+# -- extraction -----------------------------------------------------------------------------------
+
+
+def test_plain_text_segments_as_before() -> None:
+    """The text filter cuts a text file into the very segments `tmkit edit` made before documents came."""
+    path = SAMPLES / "article.ar.txt"
+    before = [s.text for s in segment_document(read_text_document(path), lang="ar")]
+    cut = extract(open_document(path), lang="ar")
+    assert [s.plain for s in cut.segments] == before
+    assert len(before) == 30
+
+
+def test_docx_sample_segments_carry_formatting_as_codes() -> None:
+    cut = extract(open_document(SAMPLES / "article.docx"), lang="ar")
+    texts = [s.placeholder_text() for s in cut.segments]
+    headline = "الرئيس الأسد يستقبل نائب رئيس الوزراء الروسي يوري بوريسوف والوفد الحكومي والاقتصادي المرافق له"
+    assert texts[0] == headline  # bold over the whole headline is the paragraph's own, not a code
+    linked = next(t for t in texts if "للجنة السورية الروسية المشتركة" in t)
+    # The footnote reference after "الدورة الـ 13" and the link around the commission's name, one code pair.
+    assert "الدورة الـ 13{1/} {2}للجنة السورية الروسية المشتركة{/2} للتعاون" in linked
+    assert "المجال" in texts and "إعادة تأهيل محطات توليد الكهرباء" in texts  # the table's cells
+    assert "نشرة الأخبار الاقتصادية" in texts  # the header part
+    assert "عُقدت الدورة الـ 12 للجنة في دمشق عام 2019." in texts  # the footnote, its own mark left outside
+
+
+def test_docx_merges_runs_of_equal_formatting(tmp_path: Path) -> None:
+    """Word's split runs (spell-check marks, revision ids) read as one text, not a code per run."""
+    body = (
+        '<w:p><w:r w:rsidR="1"><w:t xml:space="preserve">Hello </w:t></w:r><w:proofErr w:type="spellStart"/>'
+        '<w:r w:rsidR="2"><w:t>wrold</w:t></w:r><w:proofErr w:type="spellEnd"/>'
+        '<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve"> bold</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t> too</w:t></w:r>'
+        "<w:r><w:t>.</w:t></w:r></w:p>"
+    )
+    path = _docx_with_body(tmp_path, body)
+    cut = extract(open_document(path), lang="en")
+    # The body's one paragraph first (the template's header and footnote follow).
+    assert cut.segments[0].placeholder_text() == "Hello wrold{1} bold too{/1}."
+
+
+def _docx_with_body(tmp_path: Path, body: str, name: str = "doc.docx") -> Path:
+    source = zipfile.ZipFile(SAMPLES / "article.docx")
+    out = tmp_path / name
+    with zipfile.ZipFile(out, "w") as package:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = re.sub(rb"<w:body>.*<w:sectPr>", b"<w:body>" + body.encode() + b"<w:sectPr>", data, flags=re.S)
+            package.writestr(info, data)
+    return out
+
+
+def test_html_blocks_inline_codes_attributes_and_skipped_parts() -> None:
+    cut = extract(open_document(SAMPLES / "article.html"), lang="ar")
+    texts = [s.placeholder_text() for s in cut.segments]
+    assert "صورة من اللقاء في دمشق" in texts  # img alt, a segment of its own
+    assert "الاتفاقيات الموقعة بين البلدين" in texts  # the link's title and the table caption
+    assert not any("dataLayer" in t or "border-collapse" in t for t in texts)  # script, style
+    assert not any("tmkit samples" in t for t in texts)  # translate="no"
+    linked = next(t for t in texts if "للجنة السورية الروسية المشتركة" in t)
+    assert "الدورة الـ 13{1}{2}1{/2}{/1} {3}للجنة السورية الروسية المشتركة{/3} للتعاون" in linked
+
+
+MARKDOWN = """---
+title: Notes
+---
+# The *first* heading
+
+Text with **bold**, a [link](https://example.org "Example") and `code()`
+on two lines. Second sentence here.
+
+> Quoted *text*.
+
+- item one
+- item <https://example.org/auto>
+
+| Field | Agreement |
+|---|---|
+| Energy | *Power* plants |
+
+```python
+print("never translated")
+```
+"""
+
+
+def test_markdown_codes_and_untouched_blocks(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text(MARKDOWN, encoding="utf-8")
+    cut = extract(open_document(path), lang="en")
+    texts = [s.placeholder_text() for s in cut.segments]
+    assert texts == [
+        "The {1}first{/1} heading",
+        "Text with {1}bold{/1}, a {3}link{/3} and {5/} on two lines.",
+        "Second sentence here.",
+        "Quoted {1}text{/1}.",
+        "item one",
+        "item",  # the autolink ends the item: it stays in place, outside the segment
+        "Field",
+        "Agreement",
+        "Energy",
+        "{1}Power{/1} plants",
+    ]
+    natives = [c.content for s in cut.segments for c in s.codes()]
+    assert ('](https://example.org "Example")',) in natives and ("`code()`",) in natives
+    # Nothing translated: the file comes back byte for byte.
+    assert cut.render([None] * len(cut.pieces), target_lang="ar") == MARKDOWN.encode()
+
+
+PO = """# Translator's file.
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: en\\n"
+
+# Shown on the start screen.
+#. The app's name is Nabd.
+msgctxt "menu"
+msgid "Open file"
+msgstr ""
+
+#, fuzzy
+msgid "Save"
+msgstr "احفظ"
+
+msgid "Close"
+msgstr "أغلق"
+
+msgid "%d file"
+msgid_plural "%d files"
+msgstr[0] ""
+msgstr[1] ""
+"""
+
+
+def test_po_messages_contexts_notes_plurals_and_existing_translations(tmp_path: Path) -> None:
+    path = tmp_path / "app.po"
+    path.write_text(PO, encoding="utf-8")
+    document = open_document(path)
+    assert [plain_text(p.pieces) for p in document.paragraphs] == ["Open file", "Save", "Close", "%d file", "%d files"]
+    first = document.paragraphs[0]
+    assert first.notes == ("context: menu", "Shown on the start screen.", "The app's name is Nabd.")
+    assert document.paragraphs[1].existing == (["احفظ"], "draft")  # fuzzy is a draft
+    assert document.paragraphs[2].existing == (["أغلق"], "translated")
+    # A message is one segment, whatever its sentences.
+    assert len(extract(document, lang="en").pieces) == 5
+
+
+def test_po_written_back_with_plurals_and_fuzzy_from_status(tmp_path: Path) -> None:
+    path = tmp_path / "app.po"
+    path.write_text(PO, encoding="utf-8")
+    cut = extract(open_document(path), lang="en")
+    translations = [Segment.from_text(t) for t in ("افتح ملفا", "احفظ", "أغلق النافذة")] + [
+        Segment.from_text("%d ملف"),
+        Segment.from_text("%d ملفات"),
+    ]
+    statuses = ["translated", "translated", "draft", "reviewed", "reviewed"]
+    out = tmp_path / "app.ar.po"
+    out.write_bytes(cut.render(translations, target_lang="ar", statuses=statuses))
+    catalogue = polib.pofile(str(out))
+    entries = {e.msgid: e for e in catalogue}
+    assert entries["Open file"].msgstr == "افتح ملفا" and entries["Open file"].msgctxt == "menu"
+    assert "fuzzy" not in entries["Save"].flags  # confirmed: no longer fuzzy
+    assert "fuzzy" in entries["Close"].flags  # a draft is fuzzy
+    plural = entries["%d file"]
+    assert plural.msgstr_plural[0] == "%d ملف"
+    assert [plural.msgstr_plural[n] for n in range(1, 6)] == ["%d ملفات"] * 5  # Arabic's six forms
+    assert catalogue.metadata["Language"] == "ar" and "nplurals=6" in catalogue.metadata["Plural-Forms"]
+    assert entries["Open file"].tcomment == "Shown on the start screen."
+
+
+# -- round trips ----------------------------------------------------------------------------------
+
+
+def _roundtrip(path: Path, lang: str, target_lang: str, tmp_path: Path) -> None:
+    """Translated (letters changed, codes kept) → written → read: the same paragraphs' text and codes."""
+    cut = extract(open_document(path), lang=lang)
+    change = str.swapcase if lang == "en" else (lambda text: text.replace("ا", "آ"))
+    out = tmp_path / ("translated" + path.suffix)
+    out.write_bytes(cut.render(translate_with(cut, change), target_lang=target_lang))
+    again = extract(open_document(out), lang=lang)
+    expected_texts = [" ".join(change(t).split()) if t else t for t in paragraph_texts(cut)]
+    assert paragraph_texts(again) == expected_texts
+    assert code_sequence(again) == code_sequence(cut)
+
+
+@pytest.mark.parametrize("name", ["article.docx", "article.html"])
+def test_sample_round_trip(name: str, tmp_path: Path) -> None:
+    _roundtrip(SAMPLES / name, "ar", "en", tmp_path)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.docx")))
+def test_real_docx_round_trip(name: str, tmp_path: Path) -> None:
+    """python-docx's test documents (hyperlinks, comments, headers, images, page-break marks) survive."""
+    _roundtrip(DATA / name, "en", "ar", tmp_path)
+
+
+def test_markdown_and_html_round_trip(tmp_path: Path) -> None:
+    md = tmp_path / "notes.md"
+    md.write_text(MARKDOWN, encoding="utf-8")
+    _roundtrip(md, "en", "ar", tmp_path)
+    _roundtrip(english_html(tmp_path), "en", "ar", tmp_path)
+
+
+def test_untranslated_docx_parts_stay_byte_for_byte(tmp_path: Path) -> None:
+    cut = extract(open_document(SAMPLES / "article.docx"), lang="ar")
+    data = cut.render([None] * len(cut.pieces), target_lang="en")
+    original = zipfile.ZipFile(SAMPLES / "article.docx")
+    written = zipfile.ZipFile(io.BytesIO(data))
+    assert [i.filename for i in written.infolist()] == [i.filename for i in original.infolist()]
+    for name in original.namelist():
+        assert written.read(name) == original.read(name), name
+
+
+WORDS = st.sampled_from(["alpha", "beta", "gamma", "delta", "Omega", "42", "x-ray", "naïve", "café"])
+
+
+@st.composite
+def formatted_paragraphs(draw: Any) -> list[list[tuple[str, str]]]:
+    """Paragraphs as runs of (formatting, text): plain, bold, italic or link, sentences ending in full stops."""
+    paragraphs = []
+    for _ in range(draw(st.integers(1, 3))):
+        runs: list[tuple[str, str]] = []
+        for _sentence in range(draw(st.integers(1, 3))):
+            words = draw(st.lists(WORDS, min_size=1, max_size=6))
+            styles = draw(st.lists(st.sampled_from(["", "", "b", "i", "a"]), min_size=len(words), max_size=len(words)))
+            for index, (word, style) in enumerate(zip(words, styles, strict=True)):
+                text = word.capitalize() if index == 0 else word
+                if runs and runs[-1][0] == style:
+                    runs[-1] = (style, runs[-1][1] + " " + text)
+                else:
+                    runs.append((style, (" " if runs else "") + text if style == "" else text))
+                    if style and len(runs) > 1:
+                        runs.insert(len(runs) - 1, ("", " "))
+            runs.append(("", "."))
+        paragraphs.append(runs)
+    return paragraphs
+
+
+def _html_of(paragraphs: list[list[tuple[str, str]]]) -> str:
+    tags = {"b": ("<b>", "</b>"), "i": ("<i>", "</i>"), "a": ('<a href="https://example.org/x">', "</a>")}
+    body = []
+    for runs in paragraphs:
+        parts = [(tags[s][0] + t + tags[s][1]) if s else t for s, t in runs]
+        body.append("<p>" + "".join(parts) + "</p>")
+    return "<!DOCTYPE html><html lang='en'><head><title>T</title></head><body>" + "".join(body) + "</body></html>"
+
+
+def _markdown_of(paragraphs: list[list[tuple[str, str]]]) -> str:
+    marks = {"b": ("**", "**"), "i": ("*", "*"), "a": ("[", "](https://example.org/x)")}
+    return (
+        "\n\n".join("".join((marks[s][0] + t + marks[s][1]) if s else t for s, t in runs) for runs in paragraphs) + "\n"
+    )
+
+
+def _docx_body_of(paragraphs: list[list[tuple[str, str]]]) -> str:
+    props = {"b": "<w:rPr><w:b/></w:rPr>", "i": "<w:rPr><w:i/></w:rPr>", "a": ""}
+    body = []
+    for runs in paragraphs:
+        parts = []
+        for style, text in runs:
+            run = f'<w:r>{props.get(style, "")}<w:t xml:space="preserve">{text}</w:t></w:r>'
+            parts.append(f'<w:hyperlink r:id="rIdLink">{run}</w:hyperlink>' if style == "a" else run)
+        body.append("<w:p>" + "".join(parts) + "</w:p>")
+    return "".join(body)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(paragraphs=formatted_paragraphs())
+def test_property_text_with_codes_survives_each_filter(paragraphs: list[list[tuple[str, str]]], tmp_path: Path) -> None:
+    """Extract → translate (letters swapped, codes where they were) → write → extract gives the translation back."""
+    (tmp_path / "p.html").write_text(_html_of(paragraphs), encoding="utf-8")
+    (tmp_path / "p.md").write_text(_markdown_of(paragraphs), encoding="utf-8")
+    _docx_with_body(tmp_path, _docx_body_of(paragraphs), "p.docx")
+    for name in ("p.html", "p.md", "p.docx"):
+        sub = tmp_path / name.replace(".", "-")
+        sub.mkdir(exist_ok=True)
+        _roundtrip(tmp_path / name, "en", "ar", sub)
+
+
+def test_pseudo_translation_keeps_every_sample_documents_structure(tmp_path: Path) -> None:
+    """XML parts for DOCX, the DOM for HTML, the token stream for Markdown: equal before and after."""
+    from tmkit.formats.documents.markdown_filter import parser
+
+    docx = extract(open_document(SAMPLES / "article.docx"), lang="ar").render_pseudo(target_lang="en")
+    assert docx_structure(docx) == docx_structure((SAMPLES / "article.docx").read_bytes())
+    assert "⟦" in "".join(t.text or "" for t in docx_part(docx, "word/document.xml").iter(W + "t"))
+
+    html = extract(open_document(SAMPLES / "article.html"), lang="ar").render_pseudo(target_lang="en")
+    assert _dom(html) == _dom((SAMPLES / "article.html").read_bytes())
+
+    md = tmp_path / "notes.md"
+    md.write_text(MARKDOWN, encoding="utf-8")
+    written = extract(open_document(md), lang="en").render_pseudo(target_lang="ar").decode()
+    assert "⟦" in written
+    assert _tokens(parser().parse(written)) == _tokens(parser().parse(MARKDOWN))
+
+
+def _dom(data: bytes) -> list[tuple[int, str, tuple[tuple[str, str], ...]]]:
+    import lxml.html
+
+    root = lxml.html.document_fromstring(data)
+    out = []
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            attrs = tuple(sorted((k, v) for k, v in element.attrib.items() if k not in ("dir", "lang", "alt", "title")))
+            out.append((len(list(element.iterancestors())), element.tag, attrs))
+    return out
+
+
+def _tokens(tokens: list[Any]) -> list[tuple[str, str, tuple[Any, ...]]]:
+    out = []
+    for token in tokens:
+        out.append((token.type, token.markup, tuple(sorted((token.attrs or {}).items()))))
+        for child in token.children or []:
+            if child.type not in ("text", "softbreak"):
+                out.append((child.type, child.markup, tuple(sorted((child.attrs or {}).items()))))
+    return out
+
+
+# -- right to left --------------------------------------------------------------------------------
+
+
+def _translate_to_arabic(tmp_path: Path) -> tuple[ExtractedDocument, bytes, int]:
+    pairs = reference_pairs("en")
+    cut = extract(open_document(english_docx(tmp_path)), lang="en")
+    translations: list[Segment | None] = [
+        Segment.from_text(pairs[" ".join(s.plain.split())]) if " ".join(s.plain.split()) in pairs else None
+        for s in cut.segments
+    ]
+    return cut, cut.render(translations, target_lang="ar"), sum(t is not None for t in translations)
+
+
+def test_english_docx_into_arabic_is_right_to_left(tmp_path: Path) -> None:
+    _cut, data, filled = _translate_to_arabic(tmp_path)
+    # Every sentence has its reference translation but two the TMX aligned as one unit (the SRX rules split them).
+    assert filled == 29
+    root = docx_part(data, "word/document.xml")
+    arabic = [
+        p for p in root.iter(W + "p") if re.search("[\u0600-\u06ff]", "".join(t.text or "" for t in p.iter(W + "t")))
+    ]
+    assert arabic
+    for paragraph in arabic:
+        assert paragraph.find(f"{W}pPr/{W}bidi") is not None
+        for run in paragraph.iter(W + "r"):
+            text = "".join(t.text or "" for t in run.iter(W + "t"))
+            if re.search("[\u0600-\u06ff]", text):
+                assert run.find(f"{W}rPr/{W}rtl") is not None
+                assert run.find(f"{W}rPr/{W}lang").get(W + "bidi") == "ar-SA"
+    headline_run = arabic[0].find(W + "r")
+    assert headline_run.find(f"{W}rPr/{W}bCs") is not None  # bold carried to the complex script
+    assert all(t.find(f"{W}tblPr/{W}bidiVisual") is not None for t in root.iter(W + "tbl"))
+    # No bidi control characters were added to the text.
+    assert not re.search("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "".join(t.text or "" for t in root.iter(W + "t")))
+
+
+def test_arabic_docx_into_english_drops_right_to_left(tmp_path: Path) -> None:
+    pairs = reference_pairs("ar")
+    cut = extract(open_document(SAMPLES / "article.docx"), lang="ar")
+    translations = [Segment.from_text(pairs.get(" ".join(s.plain.split()), "Translated.")) for s in cut.segments]
+    root = docx_part(cut.render(translations, target_lang="en"), "word/document.xml")
+    assert root.find(f".//{W}bidi") is None
+    assert root.find(f".//{W}rtl") is None
+    assert root.find(f".//{W}bidiVisual") is None
+    assert all(lang.get(W + "bidi") is None for lang in root.iter(W + "lang"))
+
+
+def test_html_direction_follows_the_target(tmp_path: Path) -> None:
+    import lxml.html
+
+    cut = extract(open_document(english_html(tmp_path)), lang="en")
+    into_arabic = cut.render(translate_with(cut, lambda t: "نص"), target_lang="ar")
+    root = lxml.html.document_fromstring(into_arabic)
+    assert (root.get("dir"), root.get("lang")) == ("rtl", "ar")
+    back = extract(open_document(SAMPLES / "article.html"), lang="ar")
+    root = lxml.html.document_fromstring(back.render(translate_with(back, lambda t: "text"), target_lang="en"))
+    assert root.get("dir") is None and root.get("lang") == "en"
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def job(tmp_path: Path) -> Path:
+    for name in ("article.docx", "article.html", "earlier-visits.tmx"):
+        shutil.copy(SAMPLES / name, tmp_path / name)
+    return tmp_path
+
+
+def _pretranslate(job: Path, name: str) -> None:
+    result = run_cli("pretranslate", job / name, "--tm", job / "earlier-visits.tmx", "-o", job / "article.tmx")
+    assert result.code == 0, result.stderr
+
+
+def test_pretranslate_then_finish_docx(job: Path) -> None:
+    _pretranslate(job, "article.docx")
+    work = load_tmx(job / "article.tmx")
+    assert any(u.variants[0].segment.has_markup for u in work.units)  # the link and footnote as codes
+    # Confirm every segment with a made-up translation keeping its codes, as a translator would.
+    for unit in work.units:
+        source = unit.variants[0].segment
+        target = Segment(tuple("EN" if isinstance(p, str) else p for p in source.content))
+        if len(unit.variants) > 1:
+            unit.variants[1].segment = target
+        else:
+            from tmkit.memory.model import Variant
+
+            unit.variants.append(Variant("en", target))
+        unit.set_status(Status.TRANSLATED)
+    from tmkit.formats.tmx_writer import write_tmx
+
+    write_tmx(job / "article.tmx", work)
+    result = run_cli("finish", job / "article.docx", "-o", job / "article.en.docx", "--require-all")
+    assert result.code == 0, result.stderr
+    assert f"{len(work.units)} of {len(work.units)} segment(s) translated" in result.stderr
+    written = extract(open_document(job / "article.en.docx"), lang="en")
+    assert {s.plain.replace("EN", "").strip() for s in written.segments} == {""}
+    root = docx_part((job / "article.en.docx").read_bytes(), "word/document.xml")
+    assert root.find(f".//{W}hyperlink") is not None and root.find(f".//{W}footnoteReference") is not None
+
+
+def test_finish_keeps_source_for_untranslated_and_require_all_refuses(job: Path) -> None:
+    _pretranslate(job, "article.html")
+    result = run_cli("finish", job / "article.html", "-o", job / "out.html", "--require-all")
+    assert result.code == 1
+    assert "not translated or not confirmed" in result.stderr and not (job / "out.html").exists()
+    result = run_cli("finish", job / "article.html", "-o", job / "out.html")
+    assert result.code == 0, result.stderr
+    assert "kept in the source language" in result.stderr
+    text = (job / "out.html").read_text(encoding="utf-8")
+    assert "President" in text  # drafts from the memory are in
+    assert "صورة من اللقاء في دمشق" in text  # an untranslated segment keeps its source
+
+
+def test_finish_refuses_a_working_file_of_another_document(job: Path) -> None:
+    _pretranslate(job, "article.html")
+    result = run_cli("finish", job / "article.docx", "-o", job / "out.docx")
+    assert result.code == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "article.tmx" in result.stderr
+    assert "another version of the document" in result.stderr
+    assert not (job / "out.docx").exists()
+
+
+def test_finish_usage_errors(job: Path) -> None:
+    result = run_cli("finish", job / "article.docx", "-o", job / "out.html", "--pseudo")
+    assert result.code == 2 and "DOCX" in result.stderr
+    result = run_cli("finish", job / "article.docx", "-o", job / "out.docx")
+    assert result.code == 2 and "no working file" in result.stderr
+    result = run_cli("finish", job / "article.docx", "-o", job / "article.docx", "--pseudo")
+    assert result.code == 2 and "overwrite" in result.stderr
+
+
+def test_finish_pseudo_and_segment_accept_documents(job: Path) -> None:
+    result = run_cli("finish", job / "article.docx", "--pseudo", "-o", job / "pseudo.docx")
+    assert result.code == 0, result.stderr
+    assert "41 segment(s) pseudo-translated (ar → en)" in result.stderr
+    result = run_cli("segment", job / "article.html")
+    assert result.code == 0
+    assert "{3}للجنة السورية الروسية المشتركة{/3}" in result.stdout
+
+
+def test_docx_declaring_entities_is_refused(tmp_path: Path) -> None:
+    source = zipfile.ZipFile(SAMPLES / "article.docx")
+    bad = tmp_path / "bad.docx"
+    with zipfile.ZipFile(bad, "w") as package:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE w:document [<!ENTITY boom "boom">]>', 1)
+            package.writestr(info, data)
+    result = run_cli("segment", bad)
+    assert result.code == 2 and "entities" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_edit_prepares_a_docx_job_with_codes(tmp_path: Path) -> None:
+    """`tmkit edit report.docx` goes through the job core: the working TMX holds the codes finish needs."""
+    from tmkit.jobs.workfile import prepare_job
+
+    shutil.copy(SAMPLES / "article.docx", tmp_path / "article.docx")
+    job = prepare_job(tmp_path / "article.docx", [SAMPLES / "earlier-visits.tmx"])
+    assert job.path == tmp_path / "article.tmx" and job.segments == 41 and job.drafts > 0
+    work = load_tmx(job.path)
+    codes = [c for u in work.units for c in u.variants[0].segment.codes()]
+    assert any(isinstance(c, Inline) and c.tag == "bpt" for c in codes)
+
+
+def test_docx_text_in_readme_of_test_data() -> None:
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    for path in DATA.glob("*.docx"):
+        assert path.name in readme
