@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from tmkit.formats.tmx_reader import load_tmx  # noqa: E402
 from tmkit.text import alignment  # noqa: E402
-from tmkit.text.alignment import AlignedPair, align_paragraphs, align_sentences, looks_unrelated  # noqa: E402
+from tmkit.text.alignment import AlignedPair, align_paragraphs, looks_unrelated  # noqa: E402
 from tmkit.text.segmentation import split_sentences  # noqa: E402
 
 DEFAULT_CORPORA = ROOT.parent / "shared" / "corpora"
@@ -324,7 +324,7 @@ def written_scores() -> dict[str, dict[str, float]]:
 # -- calibration (dev only) -------------------------------------------------------------------------
 
 
-def calibrate(articles: list[list[tuple[str, str]]]) -> None:
+def calibrate(articles: list[list[tuple[str, str]]]) -> tuple[float, ...]:
     """Print the length statistics and fit the confidence weights on these (dev) articles."""
     lengths = [(alignment.text_length(ar), alignment.text_length(en)) for a in articles for ar, en in a]
     ratio = sum(en for _, en in lengths) / sum(ar for ar, _ in lengths)
@@ -354,29 +354,30 @@ def calibrate(articles: list[list[tuple[str, str]]]) -> None:
         hessian = (x.T * (p * (1 - p))) @ x + 0.01 * np.eye(x.shape[1])
         w -= np.linalg.solve(hessian, gradient)
     print(f"{len(labels)} links, {int(sum(labels))} right; CONFIDENCE_WEIGHTS = ({', '.join(f'{v:.3f}' for v in w)})")
+    return tuple(float(v) for v in w)
 
 
 def _featured_links(
     document: Document, source_lang: str, target_lang: str, gold: set[Link]
 ) -> list[tuple[Link, tuple[float, ...], bool]]:
-    captured: list[tuple[float, alignment._Step, tuple[int, int]]] = []
+    captured: list[alignment.LinkEvidence] = []
     original = alignment._confidence
 
-    def capture(log_posterior: float, step: alignment._Step, kind: tuple[int, int]) -> float:
-        captured.append((log_posterior, step, kind))
-        return original(log_posterior, step, kind)
+    def capture(evidence: alignment.LinkEvidence) -> float:
+        captured.append(evidence)
+        return original(evidence)
 
     alignment._confidence = capture
     try:
-        pairs = align_sentences(document.source, document.target, source_lang=source_lang, target_lang=target_lang)
+        pairs = align_paragraphs([document.source], [document.target], source_lang=source_lang, target_lang=target_lang)
     finally:
         alignment._confidence = original
-    captured.reverse()  # links are built from the end
     linked = [r for r in _ranges(pairs) if len(r[0]) and len(r[1])]
     out = []
-    for (src, tgt, _), (log_posterior, step, kind) in zip(linked, captured, strict=True):
+    # A refitted model aligns twice; the last alignment's links are the ones returned.
+    for (src, tgt, _), evidence in zip(linked, captured[-len(linked) :], strict=True):
         link = (frozenset(src), frozenset(tgt))
-        out.append((link, alignment.confidence_features(log_posterior, step, kind), link in gold))
+        out.append((link, alignment.confidence_features(evidence), link in gold))
     return out
 
 
