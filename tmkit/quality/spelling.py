@@ -33,7 +33,7 @@ MAX_SUGGESTIONS = 5
 #: previous batch already read) stay far below a pipe's 64 KiB buffer, so neither side can block.
 BATCH_WORDS = 200
 #: Whether a capitalized English word inside a sentence is checked: such words are mostly names
-#: (the sample article's eleven flagged words were all names), which no dictionary holds.
+#: (all 8 distinct words flagged in the sample article's English were), which no dictionary holds.
 CHECK_NAMES = False
 #: What ends a sentence or opens a quotation: a capitalized word after it is checked as an ordinary word.
 _SENTENCE_START = ".!?:;\"'«“‘(\u061f"
@@ -46,7 +46,7 @@ _MARKUP_RE = re.compile(r"</?[A-Za-z][^<>]*>|\{\{?/?[^{}\s]*\}?\}|%(?:\d+\$)?[sd
 # Then text that is not language: URLs, e-mail addresses, paths and identifiers, anything with a digit.
 _CODE_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S*[/\\_=#@]\S*|\S*\d\S*")
 _ARABIC_WORD_RE = re.compile(f"[{ARABIC_LETTER_CLASS}][{ARABIC_LETTER_CLASS}{HARAKAT_CLASS}{TATWEEL}]*")
-# A Latin word with its inner apostrophes and hyphens (don't, well-known), checked as hunspell does.
+# A Latin word with its inner apostrophes (don't, Borisov's), as hunspell reads one; a hyphen splits words.
 _LATIN_WORD_RE = re.compile(f"[{LATIN_LETTER_CLASS}]+(?:['’][{LATIN_LETTER_CLASS}]+)*")
 _WORD_RE = re.compile(f"{_ARABIC_WORD_RE.pattern}|{_LATIN_WORD_RE.pattern}")
 _HARAKAT_TATWEEL_RE = re.compile(f"[{HARAKAT_CLASS}{TATWEEL}]")
