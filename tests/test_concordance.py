@@ -251,3 +251,18 @@ def test_every_text_holds_its_own_words_and_phrases() -> None:
         for word in words:
             if len(word) > 3:
                 assert Query.parse(word[:3], norm, prefix=True).found_in(key), word[:3]
+
+
+def test_index_files_each_word_as_key_tokens_reads_it() -> None:
+    # The index is built in bulk; a query's words are read one text at a time: both must agree.
+    norm = Normalizer("ar")
+    keys = [norm(text) for pair in [*TRAVEL, *SHORT] for text in pair]
+    keys += ["x\x00y", "", "a_b 2,500. c\u00a0d", "للفندق؟والفندق"]
+    words = WordIndex.build(keys)
+    expected: dict[str, set[int]] = {}
+    for entry, key in enumerate(keys):
+        for token in key_tokens(key):
+            for form in token.forms:
+                expected.setdefault(form, set()).add(entry)
+    filed = {words.word(row): set(words.entries(words.word(row)).tolist()) for row in range(len(words))}
+    assert filed == expected
