@@ -951,7 +951,9 @@ class XliffReader:
         names = _Names(self._namespace or "")
         unit_tag = names.unit if self._is_2 else names.trans_unit
         self.units_read = 0
-        seen_a_file = False
+        first_file: Any = None
+        file_el: Any = None
+        last_parent: Any = None
         with self._open() as handle:
             etree.clear_error_log()
             context = etree.iterparse(handle, events=("end",), tag=unit_tag, **SAFE_XML_OPTIONS)
@@ -960,21 +962,18 @@ class XliffReader:
                     unit = read_unit(elem, names, source_lang, target_lang, self.path)
                     # Unit ids are unique only within their <file>: those of a second and later file are
                     # qualified by it (remembering no ids keeps the memory bounded).
-                    file_el = next(elem.iterancestors(names.q("file")), None)
-                    if file_el is not None and not seen_a_file:
-                        file_el.set(_FIRST_FILE_MARK, "")  # in memory only: the parsed tree is never written
-                        seen_a_file = True
-                    if unit.tuid is not None and file_el is not None and file_el.get(_FIRST_FILE_MARK) is None:
+                    parent = elem.getparent()
+                    if parent is not last_parent:  # a unit's file is its parent's whenever the parent is too
+                        last_parent, file_el = parent, next(elem.iterancestors(names.file), None)
+                        if first_file is None:
+                            first_file = file_el  # held: lxml gives this same object for it while it is
+                    if unit.tuid is not None and file_el is not None and file_el is not first_file:
                         unit.tuid = f"{_file_key(file_el)}/{unit.tuid}"
                     _free(elem)
                     self.units_read += 1
                     yield unit
             except (etree.XMLSyntaxError, UnicodeDecodeError, LookupError, OSError) as exc:
                 raise self._reading_error(exc) from None
-
-
-#: Marks, in the parsed tree only, the first `<file>` of a document, whose unit ids are taken as they are.
-_FIRST_FILE_MARK = "{urn:tmkit:reading}first-file"
 
 
 def _file_key(file_el: Any) -> str:
@@ -987,18 +986,21 @@ _KEPT_LOCAL_NAMES = frozenset({"notes", "note", "header"})
 
 
 def _free(elem: Any) -> None:
-    """Drop a unit just read and all before it but file and group notes, so memory stays bounded."""
+    """Drop a unit just read and all before it but file and group notes, so memory stays bounded.
+
+    Notes come before the units of their file or group, so freeing stops at the first one kept.
+    """
     elem.clear(keep_tail=False)
     node = elem
     while (parent := node.getparent()) is not None:
-        for sibling in list(node.itersiblings(preceding=True)):
-            if isinstance(sibling.tag, str) and _local(sibling) in _KEPT_LOCAL_NAMES:
-                if _local(sibling) == "header":  # a 1.2 header's skeleton and tools can be large: keep its notes
-                    for child in list(sibling):
+        while (previous := node.getprevious()) is not None:
+            if isinstance(previous.tag, str) and _local(previous) in _KEPT_LOCAL_NAMES:
+                if _local(previous) == "header" and len(previous):  # a 1.2 header's skeleton can be large
+                    for child in list(previous):
                         if not (isinstance(child.tag, str) and _local(child) == "note"):
-                            sibling.remove(child)
-                continue
-            parent.remove(sibling)
+                            previous.remove(child)
+                break
+            parent.remove(previous)
         node = parent
 
 
@@ -1009,8 +1011,13 @@ class _Names:
         "context",
         "context_group",
         "data",
+        "file",
+        "group",
+        "header",
         "ignorable",
         "note",
+        "notes",
+        "notes_cache",
         "ns",
         "prop_group",
         "segment",
@@ -1031,6 +1038,14 @@ class _Names:
             self.q("context"),
             self.q("prop-group"),
         )
+        self.file, self.group, self.header, self.notes = (
+            self.q("file"),
+            self.q("group"),
+            self.q("header"),
+            self.q("notes"),
+        )
+        #: The parent of the last unit read and the notes around it: the units of one group share them.
+        self.notes_cache: tuple[Any, tuple[Note, ...]] = (None, ())
 
     def q(self, name: str) -> str:
         return f"{{{self.ns}}}{name}" if self.ns else name
@@ -1073,13 +1088,17 @@ def _note(elem: Any) -> Note:
 
 def _inherited_notes(unit_el: Any, names: _Names) -> list[Note]:
     """The notes of the `<file>`s and `<group>`s around a unit, outermost first."""
+    parent = unit_el.getparent()
+    if parent is not None and parent is names.notes_cache[0]:  # lxml gives the same object while it is held
+        return list(names.notes_cache[1])
     found: list[Note] = []
-    for ancestor in unit_el.iterancestors(names.q("file"), names.q("group")):
-        holder = ancestor.find(names.q("notes")) if names.ns == XLIFF2_NS else ancestor
-        if names.ns != XLIFF2_NS and ancestor.tag == names.q("file"):
-            holder = ancestor.find(names.q("header"))
+    for ancestor in unit_el.iterancestors(names.file, names.group):
+        holder = ancestor.find(names.notes) if names.ns == XLIFF2_NS else ancestor
+        if names.ns != XLIFF2_NS and ancestor.tag == names.file:
+            holder = ancestor.find(names.header)
         if holder is not None:
             found[:0] = [_note(n) for n in holder.iterchildren(names.note)]
+    names.notes_cache = (parent, tuple(found))
     return found
 
 
