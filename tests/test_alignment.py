@@ -258,3 +258,37 @@ def test_align_command_srx_and_tm(tmp_path: Path) -> None:
     assert english == ["The delegation arrived in Amman on Sunday morning;", "then the talks began."]
     result = run_cli("align", ar, en, "-o", out, "--segmented", "--srx", srx)
     assert result.code == 2 and "--segmented" in result.stderr
+
+
+def test_names_are_found_across_scripts() -> None:
+    from tmkit.text.alignment import _describe, _names_matched
+
+    arabic = _describe("أعلن علماء من جامعة ستانفورد أن الباحثين في دمشق وبرشلونة توصلوا إلى النتيجة.")
+    english = _describe("Scientists from Stanford University said researchers in Damascus and Barcelona reached it.")
+    # Stanford, Damascus and Barcelona are found; University is not (the Arabic says جامعة).
+    assert _names_matched(arabic, english) == (3, 1)
+    assert _names_matched(english, arabic) == (3, 1)
+    assert _names_matched(_describe("وصل الوفد إلى المدينة صباحا."), english)[0] == 0
+
+
+@pytest.mark.parametrize("dropped", [0, 1, 2, 3])
+def test_names_re_synchronise_sentences_of_one_length(dropped: int) -> None:
+    # Four sentences of like length and no numbers; the English leaves one out. Only the names
+    # (Madrid, Barcelona, Valencia, Granada) say which: without them three of the four go wrong.
+    ar = [
+        "وصل الوفد صباح اليوم إلى مدريد في زيارة رسمية.",
+        "ثم انتقل الوفد بعد الظهر إلى برشلونة بالقطار.",
+        "وفي المساء زار الوفد مدينة فالنسيا الساحلية.",
+        "واختتم الوفد جولته في اليوم التالي في غرناطة.",
+    ]
+    en = [
+        "The delegation arrived in Madrid this morning on an official visit.",
+        "In the afternoon the delegation moved on to Barcelona by train.",
+        "In the evening the delegation visited the coastal city of Valencia.",
+        "The delegation ended its tour in Granada the next day.",
+    ]
+    shorter = en[:dropped] + en[dropped + 1 :]
+    pairs = align_paragraphs([ar], [shorter], source_lang="ar", target_lang="en")
+    assert [(p.source, p.target) for p in pairs] == [
+        ((a,), (e,)) if k != dropped else ((a,), ()) for k, (a, e) in enumerate(zip(ar, en, strict=True))
+    ]
