@@ -606,3 +606,37 @@ def test_docx_text_in_readme_of_test_data() -> None:
     readme = (DATA / "README.md").read_text(encoding="utf-8")
     for path in DATA.glob("*.docx"):
         assert path.name in readme
+
+
+def test_html_in_a_legacy_charset_is_read_and_written_as_utf8(tmp_path: Path) -> None:
+    page = tmp_path / "old.html"
+    page.write_bytes(
+        '<html><head><meta charset="windows-1256"></head><body><p>مرحبا café</p></body></html>'.encode("cp1256")
+    )
+    cut = extract(open_document(page), lang="ar")
+    assert [s.plain for s in cut.segments] == ["مرحبا café"]
+    out = cut.render(translate_with(cut, lambda text: "Hello café"), target_lang="en").decode("utf-8")
+    assert 'charset="utf-8"' in out and "Hello café" in out
+    assert "<!DOCTYPE" not in out  # none was there; libxml2's default HTML 4.0 one is not written
+    undeclared = tmp_path / "undeclared.html"
+    undeclared.write_bytes("<p>café</p>".encode("latin-1"))
+    result = run_cli("segment", undeclared)
+    assert result.code == 2 and "undeclared.html:1: not valid utf-8" in result.stderr
+
+
+def test_docx_text_box_paragraphs_are_translated_inside_their_paragraph(tmp_path: Path) -> None:
+    """A text box's paragraphs nest inside a run of another paragraph: both are translated, neither lost."""
+    body = (
+        '<w:p><w:r><w:t xml:space="preserve">Outside the box. </w:t></w:r>'
+        '<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent>'
+        "<w:p><w:r><w:t>Inside the box.</w:t></w:r></w:p>"
+        "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+        '<w:r><w:t xml:space="preserve"> After it.</w:t></w:r></w:p>'
+    )
+    path = _docx_with_body(tmp_path, body)
+    cut = extract(open_document(path), lang="en")
+    assert [s.placeholder_text() for s in cut.segments][:3] == ["Outside the box.", "{1/} After it.", "Inside the box."]
+    out = tmp_path / "out.docx"
+    out.write_bytes(cut.render(translate_with(cut, str.upper), target_lang="en"))
+    texts = [t.text for t in docx_part(out.read_bytes(), "word/document.xml").iter(W + "t")]
+    assert texts == ["OUTSIDE THE BOX. ", "INSIDE THE BOX.", " AFTER IT."]

@@ -138,6 +138,7 @@ def _attribute_holders(element: Any) -> Iterator[Any]:
                 yield from _attribute_holders(child)
 
 
+_DOCTYPE_RE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<!doctype", re.IGNORECASE | re.DOTALL)
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._-]+)""", re.IGNORECASE)
 
 
@@ -158,8 +159,18 @@ def _encoding(data: bytes) -> str:
 
 
 def _parse(data: bytes, path: str) -> tuple[Any, list[_Source], list[Paragraph]]:
+    encoding = _encoding(data)
     try:
-        parser = lxml.html.HTMLParser(encoding=_encoding(data), **_PARSER)
+        data.decode(encoding)  # libxml2 would put U+FFFD for bytes the encoding lacks: say where they are
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"not valid {encoding} (byte 0x{data[exc.start]:02X}); say the encoding in <meta charset>",
+            path=path,
+            line=line,
+        ) from None
+    try:
+        parser = lxml.html.HTMLParser(encoding=encoding, **_PARSER)
         root = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"not readable HTML: {exc}", path=path) from None
@@ -253,8 +264,16 @@ class HtmlDocument:
             if element.get("dir") is not None or element.get("lang") is not None:
                 _set_direction(element, rtl=rtl, target_lang=target_lang)
         _set_direction(root, rtl=rtl, target_lang=target_lang)
-        tree = root.getroottree()
-        text: str = lxml.html.tostring(tree, encoding="unicode", method="html", doctype=tree.docinfo.doctype or None)
+        # The page is written in UTF-8 (Arabic and English alike): a declared legacy charset would now lie.
+        for meta in root.iter("meta"):
+            if meta.get("charset") is not None:
+                meta.set("charset", "utf-8")
+            elif (meta.get("http-equiv") or "").lower() == "content-type":
+                meta.set("content", "text/html; charset=utf-8")
+        # The root, not the tree: libxml2 gives a page without a DOCTYPE an HTML 4.0 one, never written back.
+        text: str = lxml.html.tostring(root, encoding="unicode", method="html")
+        if _DOCTYPE_RE.match(self._data):
+            text = root.getroottree().docinfo.doctype + "\n" + text
         return text.encode("utf-8")
 
 
