@@ -109,6 +109,7 @@ class SharedMemory:
             self.conn.close()
             raise
         self._normalizers: dict[str, Normalizer] = {}
+        self._threshold: float | None = None  # pg_trgm.similarity_threshold as this session last set it
 
     def __enter__(self) -> SharedMemory:
         return self
@@ -230,24 +231,25 @@ class SharedMemory:
         self, key: str, *, language: str, threshold: float, limit: int = CANDIDATE_LIMIT
     ) -> list[StoredUnit]:
         """The units holding a segment in ``language`` whose key is trigram-similar to ``key``, most similar first."""
-        with self.conn.transaction():
-            # SET LOCAL takes no parameters; set_config(…, true) is its parameterized form.
-            self.conn.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)])
-            rows = self.conn.execute(
-                f"""
-                SELECT u.id, u.version, u.changed_by, u.changed_at::text, u.body
-                FROM (
-                    SELECT unit_id, max(similarity(key, %(key)s)) AS near
-                    FROM {SCHEMA}.segments
-                    WHERE key %% %(key)s AND language = %(language)s
-                    GROUP BY unit_id
-                    ORDER BY near DESC
-                    LIMIT %(limit)s
-                ) AS found JOIN {SCHEMA}.units AS u ON u.id = found.unit_id
-                ORDER BY found.near DESC, u.id
-                """,
-                {"key": key, "language": language, "limit": limit},
-            ).fetchall()
+        if threshold != self._threshold:
+            # For this session (a lookup is then one round trip); set_config is SET's parameterized form.
+            self.conn.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)", [str(threshold)])
+            self._threshold = threshold
+        rows = self.conn.execute(
+            f"""
+            SELECT u.id, u.version, u.changed_by, u.changed_at::text, u.body
+            FROM (
+                SELECT unit_id, max(similarity(key, %(key)s)) AS near
+                FROM {SCHEMA}.segments
+                WHERE key %% %(key)s AND language = %(language)s
+                GROUP BY unit_id
+                ORDER BY near DESC
+                LIMIT %(limit)s
+            ) AS found JOIN {SCHEMA}.units AS u ON u.id = found.unit_id
+            ORDER BY found.near DESC, u.id
+            """,
+            {"key": key, "language": language, "limit": limit},
+        ).fetchall()
         return [StoredUnit(int(r[0]), int(r[1]), unit_from_json(r[4]), r[2], r[3]) for r in rows]
 
     def match(
