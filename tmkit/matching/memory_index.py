@@ -14,7 +14,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,7 +36,6 @@ from tmkit.matching.columns import (
     StringColumn,
     block_checksums,
 )
-from tmkit.matching.layered import LayeredCandidates, LayeredColumn, LayeredWords
 from tmkit.matching.word_index import WordIndex
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import Status, TranslationUnit, Variant
@@ -46,8 +45,7 @@ from tmkit.text.normalize import Normalizer
 #: 7: every file's size and CRC-32 in the metadata, the metadata's own checksum, the whole memory hashed.
 #: 8: files read by parts checked per 4 KiB block as read (CRC-32s in side files), the memory hashed with SHA-256.
 #: 9: concordance words filed by every clitic reading in a sorted vocabulary (prefix search), not by hash.
-#: 10: each entry's unit number and where each unit's bytes lie in the memory, for updates by a delta.
-INDEX_FORMAT = "tmkit-index-10"
+INDEX_FORMAT = "tmkit-index-9"
 #: What every cache folder's format is called, whatever its version: another version is out of date, not damaged.
 _INDEX_FORMAT_FAMILY = "tmkit-index-"
 #: The cache folder's description of itself: format, fingerprint of the memory, files and their checksums.
@@ -100,8 +98,6 @@ class _Saved(StrEnum):
     COLUMN = "column"
     SOURCE_WORDS = "source_words"
     TARGET_WORDS = "target_words"
-    UNIT_OF_ENTRY = "unit_of_entry"
-    LAYER = "layer"  # what an update by a delta needs of the memory file (`tmkit.matching.memory_delta`)
 
 
 def _saved_name(part: _Saved, *names: str) -> str:
@@ -121,8 +117,6 @@ _WHOLE_ARRAYS = (
     _saved_name(_Saved.STATUS),
     _saved_name(_Saved.CONTEXT_PREV),
     _saved_name(_Saved.CONTEXT_NEXT),
-    _saved_name(_Saved.UNIT_OF_ENTRY),
-    _saved_name(_Saved.LAYER, ""),
     _saved_name(_Saved.CANDIDATES, ""),
     *(_saved_name(_Saved.COLUMN, column, "") for column in sorted(_HOT_COLUMNS)),
     *(
@@ -167,8 +161,6 @@ class CacheMeta:
     fingerprint: dict[str, object]
     arrays: list[str]
     files: dict[str, FileCheck]
-    unit_count: int = 0
-    layer: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -183,21 +175,14 @@ class MemoryIndex:
     source_lang: str
     target_lang: str
     normalizer: Normalizer
-    columns: dict[Column, StringColumn | FileStringColumn | LayeredColumn]
+    columns: dict[Column, StringColumn | FileStringColumn]
     status: npt.NDArray[np.uint8]
     context_prev: npt.NDArray[np.uint64]
     context_next: npt.NDArray[np.uint64]
-    candidates: CandidateIndex | LayeredCandidates
-    source_words: WordIndex | LayeredWords
-    target_words: WordIndex | LayeredWords
+    candidates: CandidateIndex
+    source_words: WordIndex
+    target_words: WordIndex
     penalty: float = 0.0
-    #: The number, in the units indexed, of each entry's unit (units without the source language count too).
-    unit_of_entry: npt.NDArray[np.uint32] = field(default_factory=lambda: np.empty(0, dtype=np.uint32))
-    #: How many units were indexed, entries or not.
-    unit_count: int = 0
-    #: Saved with the index and loaded with it: what updating it by a delta needs (`tmkit.matching.memory_delta`).
-    layer: dict[str, npt.NDArray[Any]] = field(default_factory=dict)
-    layer_meta: dict[str, object] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.status)
@@ -224,15 +209,8 @@ class MemoryIndex:
         name: str = "memory",
         normalizer: Normalizer | None = None,
         target_normalizer: Normalizer | None = None,
-        context_only: frozenset[int] = frozenset(),
-        breaks_after: frozenset[int] = frozenset(),
     ) -> MemoryIndex:
-        """Index units (a `Memory` or a streaming `TmxReader`) for lookups from ``source_lang``.
-
-        For a delta, units are given with their neighbours: the units numbered in ``context_only``
-        are read for their neighbours' context and give no entries, and a unit numbered in
-        ``breaks_after`` is no neighbour of the unit after it (the stream skips units there).
-        """
+        """Index units (a `Memory` or a streaming `TmxReader`) for lookups from ``source_lang``."""
         source_norm = normalizer or Normalizer(source_lang)
         target_norm = target_normalizer or Normalizer(target_lang)
         columns: dict[Column, list[str]] = {column: [] for column in Column}
@@ -254,8 +232,7 @@ class MemoryIndex:
         explicit_context: dict[int, tuple[str | None, str | None]] = {}
         wanted_source = _LanguagePicker(source_lang)
         wanted_target = _LanguagePicker(target_lang)
-        unit_number = -1
-        for unit_number, unit in enumerate(units):  # noqa: B007 (the count after the loop is the number of units)
+        for unit_number, unit in enumerate(units):
             source = wanted_source.first(unit)
             if source is None:
                 unit_keys.append(None)
@@ -270,7 +247,7 @@ class MemoryIndex:
                         source_norm(prev) if prev is not None else None,
                         source_norm(following) if following is not None else None,
                     )
-            if unit.rejected or unit_number in context_only:
+            if unit.rejected:
                 continue
             source_markup = None
             for target in wanted_target.all(unit):
@@ -289,7 +266,7 @@ class MemoryIndex:
                 creation_dates.append(target.creation_date or unit.creation_date or "")
                 change_ids.append(target.change_id or unit.change_id or "")
                 change_dates.append(target.change_date or unit.change_date or "")
-        prev_hashes, next_hashes = _context_hashes(unit_of_entry, unit_keys, explicit_context, breaks_after)
+        prev_hashes, next_hashes = _context_hashes(unit_of_entry, unit_keys, explicit_context)
         return cls(
             name=name,
             source_lang=source_lang,
@@ -305,8 +282,6 @@ class MemoryIndex:
             candidates=CandidateIndex.build(keys),
             source_words=WordIndex.build(keys),
             target_words=WordIndex.build(target_keys),
-            unit_of_entry=np.array(unit_of_entry, dtype=np.uint32),
-            unit_count=unit_number + 1,
         )
 
     # -- the cache on disk ----------------------------------------------------------------------
@@ -326,16 +301,6 @@ class MemoryIndex:
                 _saved_name(_Saved.STATUS): self.status,
                 _saved_name(_Saved.CONTEXT_PREV): self.context_prev,
                 _saved_name(_Saved.CONTEXT_NEXT): self.context_next,
-                _saved_name(_Saved.UNIT_OF_ENTRY): self.unit_of_entry,
-                **_prefixed(_Saved.LAYER, self.layer),
-            }
-            if not (
-                isinstance(self.candidates, CandidateIndex)
-                and isinstance(self.source_words, WordIndex)
-                and isinstance(self.target_words, WordIndex)
-            ):
-                raise ValueError("only a freshly built index can be saved")
-            arrays |= {
                 **_prefixed(_Saved.CANDIDATES, self.candidates.arrays()),
                 **_prefixed(_Saved.SOURCE_WORDS, self.source_words.arrays()),
                 **_prefixed(_Saved.TARGET_WORDS, self.target_words.arrays()),
@@ -361,8 +326,6 @@ class MemoryIndex:
                 "fingerprint": fingerprint,
                 "arrays": sorted(arrays),
                 "files": files,
-                "unit_count": self.unit_count,
-                "layer": self.layer_meta,
             }
             meta = {**body, _META_CHECKSUM: _meta_checksum(body)}
             text = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
@@ -485,15 +448,9 @@ class MemoryIndex:
                 candidates=candidates,
                 source_words=WordIndex.from_arrays(_unprefixed(_Saved.SOURCE_WORDS, arrays)),
                 target_words=WordIndex.from_arrays(_unprefixed(_Saved.TARGET_WORDS, arrays)),
-                unit_of_entry=arrays[_saved_name(_Saved.UNIT_OF_ENTRY)],
-                unit_count=meta.unit_count,
-                layer=_unprefixed(_Saved.LAYER, arrays),
-                layer_meta=meta.layer,
             )
-            if any(len(strings) != len(index) for strings in columns.values()) or len(index.unit_of_entry) != len(index):
+            if any(len(strings) != len(index) for strings in columns.values()):
                 raise ValueError("columns of different lengths")
-            if len(index) and int(index.unit_of_entry.max()) >= index.unit_count:
-                raise ValueError("an entry's unit is past the last unit")
             return index
         except UnusableCache:
             raise
@@ -633,7 +590,6 @@ def _context_hashes(
     unit_of_entry: list[int],
     unit_keys: list[str | None],
     explicit: dict[int, tuple[str | None, str | None]],
-    breaks_after: frozenset[int] = frozenset(),
 ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
     """For each entry, fingerprints of the source segments before and after its unit.
 
@@ -647,8 +603,8 @@ def _context_hashes(
         if unit in explicit:
             before, after = explicit[unit]
         else:
-            before = unit_keys[unit - 1] if unit > 0 and unit - 1 not in breaks_after else None
-            after = unit_keys[unit + 1] if unit < last and unit not in breaks_after else None
+            before = unit_keys[unit - 1] if unit > 0 else None
+            after = unit_keys[unit + 1] if unit < last else None
         prev[entry] = context_hash(before)
         following[entry] = context_hash(after)
     return prev, following
@@ -755,8 +711,6 @@ def read_cache_meta(folder: str | os.PathLike[str], *, normalizer: Normalizer) -
             fingerprint=dict(meta["fingerprint"]),
             arrays=[str(name) for name in meta["arrays"]],
             files=files,
-            unit_count=int(meta["unit_count"]),
-            layer=dict(meta["layer"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         raise UnusableCache(f"{META_FILE}: fields missing or of the wrong type", damaged=True) from None
