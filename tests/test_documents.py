@@ -506,13 +506,14 @@ def job(tmp_path: Path) -> Path:
 
 
 def _pretranslate(job: Path, name: str) -> None:
-    result = run_cli("pretranslate", job / name, "--tm", job / "earlier-visits.tmx", "-o", job / "article.tmx")
+    # Into the working file `tmkit edit` would make beside it (article.docx → article.docx.tmx).
+    result = run_cli("pretranslate", job / name, "--tm", job / "earlier-visits.tmx", "-o", job / (name + ".tmx"))
     assert result.code == 0, result.stderr
 
 
 def test_pretranslate_then_finish_docx(job: Path) -> None:
     _pretranslate(job, "article.docx")
-    work = load_tmx(job / "article.tmx")
+    work = load_tmx(job / "article.docx.tmx")
     assert any(u.variants[0].segment.has_markup for u in work.units)  # the link and footnote as codes
     # Confirm every segment with a made-up translation keeping its codes, as a translator would.
     for unit in work.units:
@@ -527,7 +528,7 @@ def test_pretranslate_then_finish_docx(job: Path) -> None:
         unit.set_status(Status.TRANSLATED)
     from tmkit.formats.tmx_writer import write_tmx
 
-    write_tmx(job / "article.tmx", work)
+    write_tmx(job / "article.docx.tmx", work)
     result = run_cli("finish", job / "article.docx", "-o", job / "article.en.docx", "--require-all")
     assert result.code == 0, result.stderr
     assert f"{len(work.units)} of {len(work.units)} segment(s) translated" in result.stderr
@@ -552,9 +553,9 @@ def test_finish_keeps_source_for_untranslated_and_require_all_refuses(job: Path)
 
 def test_finish_refuses_a_working_file_of_another_document(job: Path) -> None:
     _pretranslate(job, "article.html")
-    result = run_cli("finish", job / "article.docx", "-o", job / "out.docx")
+    result = run_cli("finish", job / "article.docx", "--work", job / "article.html.tmx", "-o", job / "out.docx")
     assert result.code == 2
-    assert len(result.stderr.strip().splitlines()) == 1 and "article.tmx" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "article.html.tmx" in result.stderr
     assert "another version of the document" in result.stderr
     assert not (job / "out.docx").exists()
 
@@ -595,8 +596,10 @@ def test_edit_prepares_a_docx_job_with_codes(tmp_path: Path) -> None:
     from tmkit.jobs.workfile import prepare_job
 
     shutil.copy(SAMPLES / "article.docx", tmp_path / "article.docx")
+    shutil.copy(SAMPLES / "article.tmx", tmp_path / "article.tmx")  # as in samples/: a memory named like it
     job = prepare_job(tmp_path / "article.docx", [SAMPLES / "earlier-visits.tmx"])
-    assert job.path == tmp_path / "article.tmx" and job.segments == 41 and job.drafts > 0
+    # Named with the document's suffix: samples/article.tmx, the reference memory beside it, is not taken for it.
+    assert job.path == tmp_path / "article.docx.tmx" and job.segments == 41 and job.drafts > 0
     work = load_tmx(job.path)
     codes = [c for u in work.units for c in u.variants[0].segment.codes()]
     assert any(isinstance(c, Inline) and c.tag == "bpt" for c in codes)

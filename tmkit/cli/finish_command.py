@@ -22,7 +22,11 @@ def register(commands: Any) -> None:
         "a document's round trip before translation starts.",
     )
     p.add_argument("document", help="the source document: .docx, .html, .md, .po or plain text")
-    p.add_argument("--work", metavar="WORK.tmx", help="the working TMX (default: beside the document, DOCUMENT.tmx)")
+    p.add_argument(
+        "--work",
+        metavar="WORK.tmx",
+        help="the working TMX (default: the one tmkit edit makes beside it, report.docx → report.docx.tmx)",
+    )
     p.add_argument("-o", "--output", required=True, metavar="TARGET", help="the translated document to write")
     p.add_argument(
         "--require-all",

@@ -178,5 +178,7 @@ def _check_output(document: str | os.PathLike[str], output: str | os.PathLike[st
 
 
 def default_work_path(document: str | os.PathLike[str]) -> Path:
-    """The working TMX `tmkit edit` makes beside a document: `report.docx` → `report.tmx`."""
-    return Path(document).with_suffix(".tmx")
+    """The working TMX `tmkit edit` makes beside a document (`report.docx` → `report.docx.tmx`)."""
+    from tmkit.jobs.workfile import job_path
+
+    return job_path(document)

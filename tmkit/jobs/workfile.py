@@ -1065,8 +1065,15 @@ class Job:
 
 
 def job_path(document: str | os.PathLike[str]) -> Path:
-    """The working TMX beside a text document: `article.ar.txt` → `article.ar.tmx`."""
-    return Path(document).with_suffix(".tmx")
+    """The working TMX beside a document: `article.ar.txt` → `article.ar.tmx`, `report.docx` → `report.docx.tmx`.
+
+    Other formats keep their suffix in the name, so a report's DOCX and HTML, or a memory named like
+    the document (`samples/article.tmx` beside `samples/article.docx`), never share one file.
+    """
+    from tmkit.jobs.source_text import is_plain_text
+
+    path = Path(document)
+    return path.with_suffix(".tmx") if is_plain_text(path) else path.with_name(path.name + ".tmx")
 
 
 def prepare_job(
