@@ -643,3 +643,28 @@ def test_docx_text_box_paragraphs_are_translated_inside_their_paragraph(tmp_path
     out.write_bytes(cut.render(translate_with(cut, str.upper), target_lang="en"))
     texts = [t.text for t in docx_part(out.read_bytes(), "word/document.xml").iter(W + "t")]
     assert texts == ["OUTSIDE THE BOX. ", "INSIDE THE BOX.", " AFTER IT."]
+
+
+TRICKY_MARKDOWN = """A `tmkit
+segment` of a page, and then `tmkit segment --srx` again.
+
+| command | what |
+|---|---|
+| `edit FILE.tmx\\|DOC.txt` | opens a \\| b |
+"""
+
+
+def test_markdown_code_across_lines_and_escaped_table_pipes(tmp_path: Path) -> None:
+    """A code span broken over two lines before the same words, and `\\|` in table cells (as the README has)."""
+    from tmkit.formats.documents.markdown_filter import parser
+
+    path = tmp_path / "tricky.md"
+    path.write_text(TRICKY_MARKDOWN, encoding="utf-8")
+    cut = extract(open_document(path), lang="en")
+    texts = [s.placeholder_text() for s in cut.segments]
+    assert texts[0] == "A {1/} of a page, and then {2/} again."
+    assert "opens a | b" in texts
+    assert cut.render([None] * len(cut.pieces), target_lang="ar").decode() == TRICKY_MARKDOWN
+    written = cut.render(translate_with(cut, str.upper), target_lang="ar").decode()
+    assert "`edit FILE.tmx\\|DOC.txt`" in written and "OPENS A \\| B" in written
+    assert _tokens(parser().parse(written)) == _tokens(parser().parse(TRICKY_MARKDOWN))

@@ -61,6 +61,22 @@ class _Block:
     in_table: bool
 
 
+def _find_content(line: str, content: str, start: int, in_table: bool) -> tuple[int, int] | None:
+    """Where a block's content stands on its line; in a table a cell's `|` is written `\\|`."""
+    if not content:
+        return start, start
+    at = line.find(content, start)
+    if at >= 0:
+        return at, at + len(content)
+    if in_table and "|" in content:
+        found = re.compile("".join(r"\\?\|" if char == "|" else re.escape(char) for char in content)).search(
+            line, start
+        )
+        if found:
+            return found.start(), found.end()
+    return None
+
+
 def _gap_kind(tokens: Sequence[Any]) -> CodeKind:
     if tokens and all(t.type in OPENERS for t in tokens):
         return CodeKind.OPEN
@@ -124,13 +140,17 @@ def _pieces(inline: Any) -> list[Piece]:
             in_autolink = False
         gap_tokens.append(token)
         # Search past literal content, so text inside it is not taken for the next text token.
-        if token.type in ("code_inline", "html_inline") and token.content:
-            at = raw.find(token.content, search_from)
+        if token.type == "code_inline":
+            # The span runs from its backticks to the next run of as many: its content may differ from the
+            # source (line breaks read as spaces), so it is found by its delimiters, not by its text.
+            opening = raw.find(token.markup, max(cursor, search_from))
+            closing = raw.find(token.markup, opening + len(token.markup)) if opening >= 0 else -1
+            if closing >= 0:
+                search_from = closing + len(token.markup)
+        elif token.type == "html_inline" and token.content:
+            at = raw.find(token.content, max(cursor, search_from))
             if at >= 0:
                 search_from = at + len(token.content)
-                if token.type == "code_inline":
-                    closing = raw.find(token.markup, search_from)
-                    search_from = closing + len(token.markup) if closing >= 0 else search_from
     flush_gap(len(raw))
     # A pair left open (its close was not a clean gap) is no pair: both halves stand alone.
     for ident, _count in opened:
@@ -195,13 +215,13 @@ class MarkdownDocument:
                 return None
             line = self._lines[number]
             start_from = cursors.get(number) or len(_PREFIX_RE.match(line).group(0))  # type: ignore[union-attr]
-            at = line.find(content_line, start_from) if content_line else start_from
-            if at < 0:
-                at = line.find(content_line)
-                if at < 0:
-                    return None
-            columns.append((at, at + len(content_line)))
-            cursors[number] = at + len(content_line)
+            span = _find_content(line, content_line, start_from, in_table) or _find_content(
+                line, content_line, 0, in_table
+            )
+            if span is None:
+                return None
+            columns.append(span)
+            cursors[number] = span[1]
         if len(content_lines) > 1:
             continuation = self._lines[first + 1][: columns[1][0]]
         else:
@@ -227,7 +247,9 @@ class MarkdownDocument:
             body: list[str] = []
             for piece in pieces:
                 if isinstance(piece, Code):
-                    body.append(piece.native.replace("\n", "\n" + block.continuation))
+                    native = piece.native.replace("\n", "\n" + block.continuation)
+                    # A table cell's pipes are escaped even inside code spans (GFM), or the cell ends there.
+                    body.append(re.sub(r"(?<!\\)\|", r"\\|", native) if block.in_table else native)
                 else:
                     body.append(_escape(piece, at_start=not body, in_table=block.in_table))
             text = "".join(body)
