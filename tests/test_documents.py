@@ -668,3 +668,26 @@ def test_markdown_code_across_lines_and_escaped_table_pipes(tmp_path: Path) -> N
     written = cut.render(translate_with(cut, str.upper), target_lang="ar").decode()
     assert "`edit FILE.tmx\\|DOC.txt`" in written and "OPENS A \\| B" in written
     assert _tokens(parser().parse(written)) == _tokens(parser().parse(TRICKY_MARKDOWN))
+
+
+def test_pretranslate_a_po_keeps_its_translations_and_notes(tmp_path: Path) -> None:
+    """A catalogue's msgstr is the job's target (fuzzy: draft), in the target language even when nothing matched."""
+    path = tmp_path / "app.po"
+    path.write_text(PO, encoding="utf-8")
+    memory = tmp_path / "empty.tmx"
+    memory.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" creationtoolversion="1" '
+        'segtype="sentence" o-tmf="t" adminlang="en" srclang="en" datatype="plaintext"/><body/></tmx>\n',
+        encoding="utf-8",
+    )
+    result = run_cli("pretranslate", path, "--tm", memory, "--lang", "en", "-o", tmp_path / "job.tmx")
+    assert result.code == 0, result.stderr
+    units = load_tmx(tmp_path / "job.tmx").units
+    assert [u.status for u in units] == [Status.NEW, Status.DRAFT, Status.TRANSLATED, Status.NEW, Status.NEW]
+    assert [v.lang for v in units[1].variants] == ["en", "ar"] and units[1].variants[1].text == "احفظ"
+    assert [n.text for n in units[0].notes] == [
+        "context: menu",
+        "Shown on the start screen.",
+        "The app's name is Nabd.",
+    ]
+    assert [n.text for n in units[4].notes][-1] == "plural form"

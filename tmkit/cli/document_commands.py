@@ -284,7 +284,7 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
     results, lang, target, document, rules = _match_document(args)
     memory = pretranslate(results, source_lang=lang, target_lang=target, threshold=args.threshold)
     # The document's formatting as inline codes, and what it already holds (a PO msgstr) as targets.
-    memory = with_document_sources(memory, document, lang=lang, rules=rules)
+    memory = with_document_sources(memory, document, lang=lang, target_lang=target, rules=rules)
     if out_format is FileFormat.TMX:
         write_tmx(args.output, memory)
     else:

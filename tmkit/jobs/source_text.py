@@ -93,7 +93,12 @@ def document_paragraphs(source: SourceDocument, *, lang: str, rules: SrxRules | 
 
 
 def with_document_sources(
-    memory: Memory, source: SourceDocument, *, lang: str, rules: SrxRules | None = None
+    memory: Memory,
+    source: SourceDocument,
+    *,
+    lang: str,
+    target_lang: str | None = None,
+    rules: SrxRules | None = None,
 ) -> Memory:
     """A job made from the segments' plain text, given back the document's formatting and what it already holds.
 
@@ -107,7 +112,9 @@ def with_document_sources(
     cut = source.extract(lang=lang, rules=rules)
     if len(cut.pieces) != len(memory.units):
         raise ValueError(f"{len(memory.units)} units for {len(cut.pieces)} segments")
-    target_lang = next((v.lang for unit in memory.units for v in unit.variants[1:]), None)
+    if target_lang is None:  # the job's: its first target, else the other of Arabic and English
+        default = "en" if lang.lower().startswith("ar") else "ar"
+        target_lang = next((v.lang for unit in memory.units for v in unit.variants[1:]), default)
     for unit, segment, paragraph_number in zip(memory.units, cut.segments, cut.paragraph_of, strict=True):
         unit.variants[0].segment = segment
         paragraph = source.document.paragraphs[paragraph_number]
@@ -115,8 +122,7 @@ def with_document_sources(
         if paragraph.existing is not None and paragraph.whole:
             pieces, status = paragraph.existing
             text = plain_text(pieces)
-            lang_of_target = target_lang or memory.header.srclang
-            variant = Variant(lang_of_target, Segment.from_text(text), creation_date=unit.creation_date)
+            variant = Variant(target_lang, Segment.from_text(text), creation_date=unit.creation_date)
             unit.variants[1:] = [variant]
             unit.props = [p for p in unit.props if p.type not in (MATCH_PROP, ORIGIN_PROP)]
             unit.props.append(Prop(ORIGIN_PROP, DOCUMENT_ORIGIN))
