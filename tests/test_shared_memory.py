@@ -238,3 +238,48 @@ def test_a_unit_confirmed_in_one_connection_reaches_a_listener_within_a_second(p
         # …and the editor's next lookup offers it.
         matches = editor.match("وصل الوفد إلى الرياض", source_lang="ar", target_lang="en")
         assert matches and matches[0].target.plain == "The delegation arrived in Riyadh"
+
+
+# -- roles --------------------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_the_writer_role_imports_and_confirms_and_the_reader_role_only_reads(postgres_url: str) -> None:
+    """After `db init --roles` (the only step that needs the right to create), a login granted tmkit_writer
+    imports and confirms, and one granted tmkit_reader looks up but cannot write."""
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    from tmkit.shared.store import SharedMemory
+
+    assert run_cli("db", "init", "--roles", postgres_url).code == 0
+    suffix = uuid.uuid4().hex[:8]
+    writer, reader = f"ann_{suffix}", f"ben_{suffix}"
+
+    def as_user(user: str) -> str:
+        parts = urlsplit(postgres_url)
+        return urlunsplit((parts.scheme, f"{user}@{parts.netloc.rpartition('@')[2]}", parts.path, parts.query, ""))
+
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {writer} LOGIN IN ROLE tmkit_writer")
+        admin.execute(f"CREATE ROLE {reader} LOGIN IN ROLE tmkit_reader")
+        try:
+            result = run_cli("db", "import", as_user(writer), str(SAMPLES / "earlier-visits.tmx"))
+            assert result.code == 0, result.stderr
+            with SharedMemory(as_user(writer)) as memory:
+                first = next(memory.stored_units())
+                memory.update(first.id, first.unit, expected_version=first.version)
+            with SharedMemory(as_user(reader)) as memory:
+                assert len(memory) == 54
+                assert memory.match(first.unit.variants[0].text, source_lang="ar", target_lang="en")
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    memory.add(_unit("نص", "text"))
+            refused = run_cli("db", "import", as_user(reader), str(SAMPLES / "earlier-visits.tmx"))
+            assert refused.code == 2
+            assert refused.stderr.startswith("tmkit: error: ") and "cannot import: permission denied" in refused.stderr
+        finally:
+            for role in (writer, reader):
+                admin.execute(f"DROP OWNED BY {role}")
+                admin.execute(f"DROP ROLE {role}")

@@ -84,10 +84,10 @@ def _database_url(url: str) -> str:
 
 def cmd_db_init(args: argparse.Namespace) -> int:
     from tmkit.shared.schema import SCHEMA_VERSION, migrate
-    from tmkit.shared.urls import connect, redacted
+    from tmkit.shared.urls import connect, database_errors, redacted
 
     url = _database_url(args.url)
-    with connect(url) as conn:
+    with connect(url) as conn, database_errors(url, doing="cannot prepare the schema"):
         applied = migrate(conn, create_roles=args.roles)
     name = redacted(url)
     if applied:
@@ -100,9 +100,10 @@ def cmd_db_init(args: argparse.Namespace) -> int:
 
 def cmd_db_import(args: argparse.Namespace) -> int:
     from tmkit.shared.store import SharedMemory
+    from tmkit.shared.urls import database_errors
 
     url = _database_url(args.url)
-    with SharedMemory(url) as memory:
+    with SharedMemory(url) as memory, database_errors(url, doing="cannot import"):
         for path in args.files:
             with progress_for(path, f"importing {path}") as on_progress:
                 reader = make_reader(path, args, on_progress)
@@ -123,9 +124,10 @@ def _chained(first: TranslationUnit, rest: Iterator[TranslationUnit]) -> Iterato
 def cmd_db_export(args: argparse.Namespace) -> int:
     from tmkit.formats.tmx_writer import write_tmx
     from tmkit.shared.store import SharedMemory
+    from tmkit.shared.urls import database_errors
 
     url = _database_url(args.url)
-    with SharedMemory(url) as memory:
+    with SharedMemory(url) as memory, database_errors(url, doing="cannot export"):
         report = write_tmx(args.output, header=memory.header(), units=memory.units())
     print(f"{args.output}: {report.units:,} units written from {memory.name}", file=sys.stderr)
     if report.illegal_chars_removed:

@@ -16,7 +16,7 @@ from tmkit.memory.merge import CONFLICT_PROP
 from tmkit.memory.model import Header, Prop, Segment, TranslationUnit
 from tmkit.shared.codec import header_from_json, header_to_json, unit_from_json, unit_to_json
 from tmkit.shared.schema import NOTIFY_CHANNEL, SCHEMA, require_current
-from tmkit.shared.urls import connect, redacted
+from tmkit.shared.urls import connect, database_errors, redacted
 from tmkit.text.normalize import Normalizer
 
 if TYPE_CHECKING:
@@ -144,13 +144,19 @@ class SharedMemory:
         """Add units at the end of the memory with COPY, all in one transaction; the number added.
 
         Into an empty memory the trigram index is dropped and built once at the end (far faster
-        than keeping it up to date row by row). ``header`` is kept when the memory has none yet.
+        than keeping it up to date row by row), when the tables are this role's to change.
+        ``header`` is kept when the memory has none yet.
         """
         added = 0
         with self.conn.transaction(), self.conn.cursor() as cur:
             cur.execute(f"LOCK TABLE {SCHEMA}.units IN SHARE ROW EXCLUSIVE MODE")
-            empty = cur.execute(f"SELECT NOT EXISTS (SELECT FROM {SCHEMA}.units)").fetchone()
-            rebuild_index = bool(empty and empty[0])
+            # Only the tables' owner (whoever ran `db init`) may drop an index; a writer role keeps it.
+            empty_and_owned = cur.execute(
+                f"SELECT NOT EXISTS (SELECT FROM {SCHEMA}.units) AND pg_has_role(current_user, tableowner, 'USAGE') "
+                "FROM pg_tables WHERE schemaname = %s AND tablename = 'segments'",
+                [SCHEMA],
+            ).fetchone()
+            rebuild_index = bool(empty_and_owned and empty_and_owned[0])
             if rebuild_index:
                 cur.execute(f"DROP INDEX IF EXISTS {SCHEMA}.segments_key_trgm")
             if header is not None:
@@ -424,7 +430,7 @@ def open_shared_index(
     url: str, *, source_lang: str, target_lang: str, penalty: float = 0.0, normalizer: Normalizer | None = None
 ) -> MemoryIndex:
     """A shared memory's units as a `MemoryIndex` (what `open_memory` returns for a ``postgresql://`` URL)."""
-    with SharedMemory(url) as memory:
+    with SharedMemory(url) as memory, database_errors(url, doing="cannot read the memory"):
         index = memory.index(source_lang=source_lang, target_lang=target_lang, normalizer=normalizer)
     index.penalty = penalty
     return index

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -80,3 +82,14 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection[tuple[o
         return psycopg.connect(url, autocommit=autocommit, connect_timeout=CONNECT_TIMEOUT_SECONDS)
     except psycopg.Error as problem:
         raise connection_error(url, problem, doing="cannot connect") from None
+
+
+@contextmanager
+def database_errors(url: str, *, doing: str) -> Iterator[None]:
+    """Turn what the server refuses (no permission, a lost connection…) into one `InputError` line."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.Error as problem:
+        raise connection_error(url, problem, doing=doing) from None
