@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import random
@@ -160,6 +161,32 @@ def tmkit_aligner(document: Document, direction: str) -> list[tuple[Link, float]
     return _links_of(document, _ranges(pairs))
 
 
+def word_list_aligner(memory_pairs: list[tuple[str, str]]) -> Aligner:
+    """tmkit with a word list learned once from a memory of (Arabic, English) pairs, as `--tm` does."""
+    lexicons = {
+        "ar-en": alignment.learn_lexicon(memory_pairs),
+        "en-ar": alignment.learn_lexicon([(en, ar) for ar, en in memory_pairs]),
+    }
+
+    def aligner(document: Document, direction: str) -> list[tuple[Link, float]]:
+        source_lang, target_lang = direction.split("-")
+        model = alignment.estimate_model(
+            document.source, document.target, source_lang=source_lang, target_lang=target_lang
+        )
+        model = dataclasses.replace(model, lexicon=lexicons[direction])
+        return _links_of(document, _ranges(align_paragraphs([document.source], [document.target], model=model)))
+
+    return aligner
+
+
+def read_memory(corpora: Path, split: str) -> list[tuple[str, str]]:
+    """A memory for the word list: the other FLORES split and the MADAR travel sentences (never the evaluated split)."""
+    pairs = [pair for document in read_flores(corpora, split) for pair in document]
+    ar = (corpora / "madar-travel-dev.ar").read_text(encoding="utf-8").split("\n")[:-1]
+    en = (corpora / "madar-travel-dev.en").read_text(encoding="utf-8").split("\n")[:-1]
+    return pairs + list(zip(ar, en, strict=True))
+
+
 def _ranges(pairs: Sequence[AlignedPair]) -> list[tuple[range, range, float]]:
     out, i, j = [], 0, 0
     for p in pairs:
@@ -235,10 +262,11 @@ def evaluate(articles: list[list[tuple[str, str]]], systems: dict[str, Aligner])
                     marks += tally.add(document.gold(), aligner(document, direction))
                 row[f"{name}_f1"] = round(tally.f1(), 4)
                 row[f"{name}_s"] = round(time.perf_counter() - started, 2)
-                if name == "tmkit":
+                if name.startswith("tmkit"):
                     auc = roc_auc(marks)
-                    row["tmkit_auc"] = None if auc is None else round(auc, 4)
-                    row["tmkit_wrong"] = sum(1 for _, ok in marks if not ok)
+                    row[f"{name}_auc"] = None if auc is None else round(auc, 4)
+                    row[f"{name}_wrong"] = sum(1 for _, ok in marks if not ok)
+                if name == "tmkit":
                     all_marks += marks
             rows[f"{direction} {kind}"] = row
     overall = roc_auc(all_marks)
@@ -391,6 +419,11 @@ def main() -> None:
     parser.add_argument(
         "--calibrate", action="store_true", help="print the length figures and confidence weights of dev"
     )
+    parser.add_argument(
+        "--word-list",
+        action="store_true",
+        help="also run tmkit with a word list learned from the other FLORES split and MADAR (as --tm)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     rng = random.Random(SEED)
@@ -398,11 +431,15 @@ def main() -> None:
         calibrate(build_articles(read_flores(args.corpora, "dev"), rng))
         return
     articles = build_articles(read_flores(args.corpora, args.split), rng)
+    systems: dict[str, Aligner] = {"tmkit": tmkit_aligner, "galechurch": galechurch_aligner}
+    if args.word_list:
+        other = "dev" if args.split == "devtest" else "devtest"
+        systems["tmkit_tm"] = word_list_aligner(read_memory(args.corpora, other))
     results = {
         "split": args.split,
         "articles": len(articles),
         "lines": sum(len(a) for a in articles),
-        "flores": evaluate(articles, {"tmkit": tmkit_aligner, "galechurch": galechurch_aligner}),
+        "flores": evaluate(articles, systems),
         "unrelated": unrelated_check(articles),
         "written": written_scores(),
     }
@@ -410,8 +447,10 @@ def main() -> None:
         print(json.dumps(results, indent=2))
         return
     print(f"FLORES {args.split}: {results['articles']} articles, {results['lines']} line pairs")
+    with_tm = "tmkit_tm" in systems
     print(
-        f"{'direction perturbation':<22}{'gold':>6}{'tmkit F1':>10}{'galechurch F1':>15}{'tmkit AUC':>11}{'wrong':>7}{'tmkit s':>9}{'gc s':>7}"
+        f"{'direction perturbation':<22}{'gold':>6}{'tmkit F1':>10}{'galechurch F1':>15}{'tmkit AUC':>11}"
+        f"{'wrong':>7}{'tmkit s':>9}{'gc s':>7}" + (f"{'+tm F1':>9}{'+tm AUC':>9}" if with_tm else "")
     )
     flores = results["flores"]
     assert isinstance(flores, dict)
@@ -419,9 +458,13 @@ def main() -> None:
         if not isinstance(row, dict):
             continue
         auc = "-" if row["tmkit_auc"] is None else f"{row['tmkit_auc']:.3f}"
+        extra = ""
+        if with_tm:
+            tm_auc = "-" if row["tmkit_tm_auc"] is None else f"{row['tmkit_tm_auc']:.3f}"
+            extra = f"{row['tmkit_tm_f1']:>9.4f}{tm_auc:>9}"
         print(
             f"{name:<22}{row['gold']:>6}{row['tmkit_f1']:>10.4f}{row['galechurch_f1']:>15.4f}{auc:>11}"
-            f"{row['tmkit_wrong']:>7}{row['tmkit_s']:>9.2f}{row['galechurch_s']:>7.2f}"
+            f"{row['tmkit_wrong']:>7}{row['tmkit_s']:>9.2f}{row['galechurch_s']:>7.2f}{extra}"
         )
     print(f"tmkit confidence AUC over all links: {flores['tmkit_auc_all']}")
     print(f"unrelated pairs: {results['unrelated']}")
