@@ -21,7 +21,7 @@ from tmkit.shared.urls import redacted
 # -- without a server ---------------------------------------------------------------------------
 
 
-@settings(max_examples=200)
+@settings(max_examples=100)
 @given(unit=units())
 def test_a_unit_survives_its_json_row(unit: TranslationUnit) -> None:
     assert unit_from_json(unit_to_json(unit)) == unit
@@ -124,6 +124,7 @@ def test_import_then_export_gives_the_same_tmx(postgres_url: str, tmp_path: Path
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(memory=memories)
 def test_tmx_to_database_to_tmx_is_lossless(memory: Memory, postgres_url: str, tmp_path: Path) -> None:
