@@ -61,6 +61,19 @@ def register(commands: Any) -> None:
         "`user` in $XDG_CONFIG_HOME/tmkit/config.toml, else git's user.name, else the login name)",
     )
     p.add_argument(
+        "--terms",
+        action="append",
+        default=[],
+        metavar="TERMBASE",
+        help="a termbase (TBX, CSV/TSV, OmegaT glossary; repeatable): terms shown and inserted by number, checked "
+        "on confirm, never flagged by spelling; terms added in the editor go into the first",
+    )
+    p.add_argument(
+        "--no-spelling",
+        action="store_true",
+        help="do not mark misspelled words in the target (spelling is off anyway without a Hunspell dictionary)",
+    )
+    p.add_argument(
         "--keymap",
         choices=("default", "omegat", "memoq"),
         help="keys close to OmegaT's or memoQ/Trados's (default: `preset` in $XDG_CONFIG_HOME/tmkit/keys.toml, "
@@ -90,7 +103,7 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
     path = Path(args.file)
     if not path.is_file():
         raise InputError("no such file" if not path.exists() else "not a file", path=path)
-    for memory in [*args.tm, *([args.ref] if args.ref else [])]:
+    for memory in [*args.tm, *([args.ref] if args.ref else []), *args.terms]:
         if not Path(memory).is_file():
             raise InputError("no such file", path=memory)
     source_lang = args.src or DEFAULT_SOURCE_LANG
@@ -129,4 +142,6 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
         user=user,
         qa_on_confirm=config.qa_on_confirm,
         keymap=args.keymap,
+        terms=[Path(t) for t in args.terms],
+        spelling=not args.no_spelling,
     )

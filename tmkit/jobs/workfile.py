@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
 
@@ -48,6 +48,9 @@ from tmkit.memory.model import Header, Memory, Prop, Segment, Status, Translatio
 from tmkit.text.normalize import Normalizer
 from tmkit.text.placeholders import CodePool, PlaceholderError, to_placeholders
 from tmkit.text.wordcount import count_words
+
+if TYPE_CHECKING:
+    from tmkit.terms.model import Termbase
 
 #: The statuses a segment is "confirmed" at: what Ctrl+U and confirm-and-next skip.
 CONFIRMED = frozenset({Status.TRANSLATED, Status.REVIEWED, Status.FINAL})
@@ -243,6 +246,10 @@ class RowFilter(StrEnum):
 
 class WorkFile:
     """A working TMX open for translation from ``source_lang`` into ``target_lang``: what the editor edits."""
+
+    #: The termbase QA's term checks use on confirm (the editor's `--terms`, set once loaded); None: no term checks.
+    #: A class default, not set in `__init__`, so that `reload` keeps it.
+    terms: Termbase | None = None
 
     def __init__(
         self,
@@ -483,6 +490,7 @@ class WorkFile:
             target_lang=self.target_lang,
             source_segment=r.source.segment,
             target_segment=target,
+            terms=self.terms,
         )
 
     def _check_before_confirming(self, row: int, text: str) -> None:

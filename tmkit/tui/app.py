@@ -17,7 +17,7 @@ from tmkit.jobs.workfile import WorkFile
 from tmkit.matching.matcher import Matcher
 from tmkit.tui import keys
 from tmkit.tui.display import BidiMode, detect_mode
-from tmkit.tui.editor_screen import MATCHES_SHOWN, EditorScreen
+from tmkit.tui.editor_screen import MATCHES_SHOWN, TERM_DIGITS, TERMS_SHOWN, EditorScreen
 from tmkit.tui.keymap import Keymap, keymap_path, load_keymap
 from tmkit.tui.loading import LoadingScreen
 from tmkit.tui.messages import DocumentFailed, DocumentLoaded
@@ -49,6 +49,8 @@ AFTER_TYPING = frozenset(
         "replace_match",
         "copy_source",
         "concordance",
+        "add_term",
+        "spelling",
         "qa_findings",
         "cycle_filter",
         "undo",
@@ -185,6 +187,16 @@ class EditorApp(QueriesFromScreen, App[None]):
     async def on_event(self, event: events.Event) -> None:
         editor = self.screen_stack[-1] if self.screen_stack else None  # none yet while the app starts
         if isinstance(event, events.Key) and not event.is_forwarded and isinstance(editor, EditorScreen):
+            if editor.term_key_armed:
+                # The key after the term key: a digit inserts that term, in its turn after the keys typed before it;
+                # Esc just disarms; any other key does what it does.
+                editor.term_key_armed = False
+                number = TERM_DIGITS.get(event.key)
+                if number is not None:
+                    editor.target_view.call_later(editor.insert_term_number, number)
+                    return
+                if event.key == "escape":
+                    return
             if event.key in FOCUS_KEYS and editor.shown:
                 # Moved here, in the order the keys came: Textual moves the focus only once Tab has gone down to the
                 # focused widget and back up, and the letters typed right after it had already gone elsewhere.
@@ -221,3 +233,10 @@ class EditorApp(QueriesFromScreen, App[None]):
                 f"Insert match {n}'s translation where the cursor is in the target",
                 lambda n=n: self.call_later(editor.insert_match_number, n),
             )
+        if editor.options.terms:
+            for n in range(1, TERMS_SHOWN + 1):
+                yield SystemCommand(
+                    f"Insert term {n} at the cursor",
+                    f"Insert the preferred translation of term {n} of the terms panel where the cursor is",
+                    lambda n=n: self.call_later(editor.insert_term_number, n),
+                )

@@ -33,6 +33,9 @@ from tmkit.memory.langtags import primary_subtag
 from tmkit.memory.model import Status
 from tmkit.quality.defaults import Severity
 from tmkit.quality.scoring import score_corpus, segment_score
+from tmkit.quality.spelling import Misspelling, SpellChecker, spell_checker_for
+from tmkit.terms.model import Term, TermStatus
+from tmkit.terms.recognize import TermHit
 from tmkit.text.placeholders import PlaceholderError, strip_placeholders, to_placeholders
 from tmkit.tui import keys
 from tmkit.tui.display import VTE_EXPLICIT, VTE_IMPLICIT, BidiMode, VisualHighlighter, is_vte, one_line
@@ -50,8 +53,17 @@ from tmkit.tui.messages import (
 )
 from tmkit.tui.options import EditorOptions
 from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, QaScreen, QuitScreen, SaveAsScreen
+from tmkit.tui.terms import (
+    AddTermScreen,
+    LoadedTerms,
+    NewTerm,
+    ShownTerm,
+    SuggestionsScreen,
+    numbered_terms,
+    terms_text,
+)
 from tmkit.tui.textual_adapter import SearchInput, set_bindings, write_to_terminal
-from tmkit.tui.widgets.bidi_editor import BidiTextArea
+from tmkit.tui.widgets.bidi_editor import FORBIDDEN_MARK, MISSPELLED_MARK, BidiTextArea
 from tmkit.tui.widgets.panels import (
     ConcordancePanel,
     ConflictPanel,
@@ -59,6 +71,7 @@ from tmkit.tui.widgets.panels import (
     MatchesPanel,
     ScorePanel,
     StatusBar,
+    TermsPanel,
 )
 from tmkit.tui.widgets.segment_list import SegmentList, header_line
 
@@ -85,6 +98,12 @@ FIRST_PAINT_WAIT = 2.0
 SCORE_DELAY = 0.3
 #: The order F9 cycles the Arabic display through.
 BIDI_CYCLE = (BidiMode.APP, BidiMode.TERMINAL, BidiMode.OFF)
+#: Seconds of quiet typing after which the target is checked for forbidden terms and misspellings.
+TARGET_CHECK_DELAY = SCORE_DELAY
+#: Terms of the source with a number in the terms panel (the term key, then 1…9).
+TERMS_SHOWN = keys.TERM_KEYS
+#: The digits that follow the term key.
+TERM_DIGITS = {str(n): n for n in range(1, TERMS_SHOWN + 1)}
 
 
 class EditorScreen(Screen[None]):
@@ -163,6 +182,17 @@ class EditorScreen(Screen[None]):
         self.first_paint = threading.Event()
         #: Whether the screen is mounted and shows the document (its widgets are there).
         self.shown = False
+        #: The termbases of `--terms` once read (a worker reads them and builds their recognizers).
+        self.terms: LoadedTerms | None = None
+        #: The numbered terms of the current source (row, lines), once recognized.
+        self.shown_terms: tuple[int, list[ShownTerm]] = (-1, [])
+        #: The forbidden terms and misspelled words of the target as last checked, with the text checked.
+        self.target_findings: tuple[str, list[TermHit], list[Misspelling]] = ("", [], [])
+        #: Whether the term key was pressed: the next digit inserts that term (`EditorApp` routes it).
+        self.term_key_armed = False
+        #: The target's spell checker (off without a dictionary or hunspell, or without `options.spelling`).
+        self.spelling: SpellChecker | None = None
+        self._target_check_timer: Timer | None = None
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -203,6 +233,8 @@ class EditorScreen(Screen[None]):
         """The panels below the target (a new panel goes here), each in a scroller a click does not focus."""
         with VerticalScroll(id="conflict-box", classes="panel"):
             yield ConflictPanel(id="conflict")
+        with VerticalScroll(id="terms-box", classes="panel"):
+            yield TermsPanel(id="terms")
         with VerticalScroll(id="matches-box", classes="panel"):
             yield MatchesPanel(id="matches")
         with VerticalScroll(id="concordance-box", classes="panel"):
@@ -245,6 +277,10 @@ class EditorScreen(Screen[None]):
         return self.query_one("#concordance", ConcordancePanel)
 
     @property
+    def terms_panel(self) -> TermsPanel:
+        return self.query_one("#terms", TermsPanel)
+
+    @property
     def score_panel(self) -> ScorePanel:
         return self.query_one("#scores", ScorePanel)
 
@@ -265,6 +301,8 @@ class EditorScreen(Screen[None]):
         self.query_one("#matches-box").border_title = "matches"
         self.query_one("#conflict-box").border_title = "merge conflict"
         self.query_one("#concordance-box").border_title = "concordance (F3)"
+        self.query_one("#terms-box").border_title = "terms"
+        self.set_class(bool(self.options.terms), "-terms")  # the panel is there only with --terms
         self.score_panel.border_title = "score"
         self.concordance_panel.show("", [], self.mode)
         self._switch_vte(explicit=True)
@@ -277,6 +315,10 @@ class EditorScreen(Screen[None]):
         self.shown = True
         self.call_after_refresh(self.first_paint.set)
         self.open_memories()
+        if self.options.terms:
+            self.terms_panel.show(Text("reading the termbases…", style="dim"))
+        if self.options.terms or self.options.spelling:
+            self.open_terms()
 
     def size_classes(self) -> None:
         """Give the screen its size classes (`-narrow`/`-wide`, `-short`/`-tall`) now, from the terminal's size.
@@ -344,6 +386,8 @@ class EditorScreen(Screen[None]):
 
     def leave(self, *, return_code: int = 0) -> None:
         self._switch_vte(explicit=False)
+        if self.spelling is not None:
+            self.spelling.close()  # its hunspell processes
         self.document.close_journal()
         self.app.exit(return_code=return_code)
 
@@ -392,6 +436,228 @@ class EditorScreen(Screen[None]):
     def _memories_failed(self, message: str) -> None:
         self.post_message(DocumentFailed(message))
         self.leave(return_code=2)  # tmkit's exit code for unreadable input
+
+    # -- terms and spelling (workers) ------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="terms", exit_on_error=False, description="reading the termbases")
+    def open_terms(self) -> None:
+        """Read the termbases and build their recognizers, then start the spell checker (terms and the memories'
+        target side allowed); neither holds up the keys."""
+        o = self.options
+        self.first_paint.wait(FIRST_PAINT_WAIT)
+        terms = None
+        if o.terms:
+            try:
+                terms = LoadedTerms.load(o.terms, source_lang=o.source_lang, target_lang=o.target_lang)
+            except (TmkitError, OSError) as exc:
+                # A termbase that cannot be read ends the editor with tmkit's one-line error, as a memory does.
+                self.app.call_from_thread(self._memories_failed, str(exc))
+                return
+            for note in terms.notes:
+                self._cache_notice(note)
+            self.app.call_from_thread(self._terms_loaded, terms)
+        if o.spelling:
+            checker = spell_checker_for(
+                o.target_lang,
+                memories=[str(m) for m in o.memories],
+                allowed=terms.words(o.target_lang) if terms is not None else (),
+                dictionary_dirs=[str(d) for d in o.dictionary_dirs],
+                on_notice=self._cache_notice,  # "spelling is off: …", once
+            )
+            self.app.call_from_thread(self._spelling_ready, checker)
+
+    def _terms_loaded(self, terms: LoadedTerms) -> None:
+        self.terms = terms
+        self.document.terms = terms.merged  # term-missing and term-forbidden on confirm
+        self.find_terms(self.current)
+        self.check_target_later(at_once=True)
+
+    def _spelling_ready(self, checker: SpellChecker) -> None:
+        if not self.is_attached:
+            checker.close()
+            return
+        self.spelling = checker if checker.enabled else None
+        if not checker.enabled:
+            checker.close()
+        self.check_target_later(at_once=True)
+
+    def find_terms(self, row: int) -> None:
+        """Show the terms of ``row``'s source (recognized in a worker: 50,000 terms take a few ms a segment)."""
+        if self.terms is not None:
+            self._recognize_source(row, self.terms)
+
+    @work(thread=True, exclusive=True, group="source-terms", exit_on_error=False, description="finding terms")
+    def _recognize_source(self, row: int, terms: LoadedTerms) -> None:
+        o = self.options
+        recognizer = terms.merged.recognizer(o.source_lang, o.target_lang)
+        hits = recognizer.recognize(self.document.rows[row].source_text, overlapping=False)
+        self.app.call_from_thread(self._source_terms_found, row, numbered_terms(hits, TERMS_SHOWN))
+
+    def _source_terms_found(self, row: int, shown: list[ShownTerm]) -> None:
+        if row != self.current:
+            return
+        self.shown_terms = (row, shown)
+        self._show_terms()
+
+    def _show_terms(self) -> None:
+        if self.terms is None:
+            return
+        row, shown = self.shown_terms
+        text, forbidden, _ = self.target_findings
+        typed = forbidden if text == self._editor_text() else []
+        self.terms_panel.show(
+            terms_text(
+                shown if row == self.current else [],
+                typed,
+                self.mode,
+                target_lang=self.options.target_lang,
+                key=self.keymap.label("insert_term"),
+            )
+        )
+
+    def check_target_later(self, *, at_once: bool = False) -> None:
+        """Check the target for forbidden terms and misspellings once the typing pauses (as the score follows it)."""
+        if self._target_check_timer is not None:
+            self._target_check_timer.stop()
+            self._target_check_timer = None
+        if self.terms is None and self.spelling is None:
+            return
+        if at_once:
+            self._check_target(self.current, self._editor_text())
+            return
+        self._target_check_timer = self.set_timer(TARGET_CHECK_DELAY, self._while_open(self._check_target_now))
+
+    def _check_target_now(self) -> None:
+        self._check_target(self.current, self._editor_text())
+
+    @work(thread=True, exclusive=True, group="target-check", exit_on_error=False, description="checking the target")
+    def _check_target(self, row: int, text: str) -> None:
+        o = self.options
+        terms, spelling = self.terms, self.spelling
+        forbidden: list[TermHit] = []
+        if terms is not None:
+            recognizer = terms.merged.recognizer(o.target_lang, o.source_lang)
+            forbidden = [hit for hit in recognizer.recognize(text, overlapping=False) if hit.forbidden]
+        misspelled = spelling.check(text) if spelling is not None else []
+        self.app.call_from_thread(self._target_checked, row, text, forbidden, misspelled)
+
+    def _target_checked(self, row: int, text: str, forbidden: list[TermHit], misspelled: list[Misspelling]) -> None:
+        if row != self.current or text != self._editor_text():
+            return  # typed on since: the next check is on its way
+        self.target_findings = (text, forbidden, misspelled)
+        marks = [(m.start, m.end, MISSPELLED_MARK) for m in misspelled]
+        marks += [(hit.start, hit.end, FORBIDDEN_MARK) for hit in forbidden]
+        self.target_view.set_marks(marks)
+        self._show_terms()
+
+    def action_insert_term(self) -> None:
+        """The term key: the next digit (1…9) inserts that term of the terms panel (`EditorApp` routes it)."""
+        if self.terms is None:
+            why = "the termbases are being read" if self.options.terms else "no termbase: start with --terms TERMBASE"
+            self.notify(why, severity="warning")
+            return
+        row, shown = self.shown_terms
+        if row != self.current or not shown:
+            self.notify("no term of the termbases in this source", severity="warning")
+            return
+        self.term_key_armed = True
+        self.notify(f"term: press 1…{len(shown)} (another key: none)", timeout=3)
+
+    def insert_term_number(self, number: int) -> None:
+        """Insert term ``number``'s preferred translation at the cursor (over the selection)."""
+        row, shown = self.shown_terms
+        line = next((t for t in shown if t.number == number), None) if row == self.current else None
+        if line is None:
+            self.notify(f"no term {number} in this source", severity="warning")
+            return
+        text = line.preferred
+        if text is None:
+            self.notify(f"term {number} has no translation to use", severity="warning")
+            return
+        editor = self.target_view
+        start, end = sorted(editor.selection)
+        editor.replace(text, start, end)
+        self.set_focus(editor)
+
+    def action_add_term(self) -> None:
+        """Add a term pair: the source's selection (or word at the cursor) and the target's, in a dialog to edit."""
+        if self.terms is None:
+            why = "the termbases are being read" if self.options.terms else "no termbase: start with --terms TERMBASE"
+            self.notify(why, severity="warning")
+            return
+        source = self.source_view.selected_text.strip() or word_at_cursor(self.source_view)
+        target = self.target_view.selected_text.strip() or word_at_cursor(self.target_view)
+        path = self.terms.files[0][0]
+        self.app.push_screen(
+            AddTermScreen(
+                " ".join(strip_placeholders(source).split()),
+                " ".join(strip_placeholders(target).split()),
+                termbase=path.name,
+                source_lang=self.options.source_lang,
+                target_lang=self.options.target_lang,
+            ),
+            self._term_answered,
+        )
+
+    def _term_answered(self, answer: NewTerm | None) -> None:
+        if answer is None or self.terms is None:
+            return
+        o = self.options
+        try:
+            path, dropped = self.terms.add(
+                Term(answer.source, o.source_lang, TermStatus.PREFERRED),
+                Term(answer.target, o.target_lang, TermStatus.PREFERRED),
+            )
+        except (OSError, TmkitError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            self.notify(f"term not added: {reason}", severity="error", timeout=10)
+            return
+        note = f" ({'; '.join(dropped)})" if dropped else ""
+        self.notify(f"added {answer.source} → {answer.target} to {path.name}{note}")
+        if self.spelling is not None:
+            self.spelling.allow_words([answer.target])
+        self._rebuild_terms(self.terms)
+
+    @work(thread=True, exclusive=True, group="terms", exit_on_error=False, description="indexing the terms")
+    def _rebuild_terms(self, terms: LoadedTerms) -> None:
+        terms.prepare(source_lang=self.options.source_lang, target_lang=self.options.target_lang)
+        self.app.call_from_thread(self._terms_loaded, terms)
+
+    def action_spelling(self) -> None:
+        """Suggestions for the misspelled word at the cursor of the target, to replace it with one."""
+        if self.spelling is None:
+            why = f": no dictionary for {self.options.target_lang}" if self.options.spelling else ""
+            self.notify(f"spelling is off{why}", severity="warning")
+            return
+        span = word_span_at_cursor(self.target_view)
+        if span is None:
+            self.notify("put the cursor on a word of the target", severity="warning")
+            return
+        self._suggest(self.spelling, self._editor_text(), *span)
+
+    @work(thread=True, exclusive=True, group="spelling", exit_on_error=False, description="spelling suggestions")
+    def _suggest(self, checker: SpellChecker, text: str, start: int, end: int) -> None:
+        wrong = next((m for m in checker.check(text) if m.start <= start and end <= m.end), None)
+        if wrong is not None:
+            wrong = Misspelling(wrong.start, wrong.end, wrong.word, checker.suggest(wrong.word))
+        self.app.call_from_thread(self._suggestions_found, text, text[start:end], wrong)
+
+    def _suggestions_found(self, text: str, word: str, wrong: Misspelling | None) -> None:
+        if text != self._editor_text():
+            return  # typed on since: the span is no longer the word's
+        if wrong is None:
+            self.notify(f"{word!r} is spelled right")
+        elif not wrong.suggestions:
+            self.notify(f"{wrong.word!r}: no suggestion", severity="warning")
+        else:
+            self.app.push_screen(SuggestionsScreen(wrong), lambda chosen: self._replace_word(text, wrong, chosen))
+
+    def _replace_word(self, text: str, wrong: Misspelling, chosen: str | None) -> None:
+        if chosen is None or text != self._editor_text():
+            return
+        editor = self.target_view
+        editor.replace(chosen, location_of(text, wrong.start), location_of(text, wrong.end))
+        self.set_focus(editor)
 
     def recover(self, pending: PendingJournal | None, *, recover: bool) -> None:
         """The translator's answer to the recovery dialog: apply a crashed session's edits, or drop them."""
@@ -478,6 +744,9 @@ class EditorScreen(Screen[None]):
         self.segment_list.select(row)
         self.lookup(row)
         self.update_scores()
+        self.term_key_armed = False
+        self.find_terms(row)
+        self.check_target_later(at_once=True)
 
     def lookup(self, row: int) -> None:
         """Show the row's matches (from the cache when prefetched), and prefetch the segments likely next."""
@@ -577,6 +846,7 @@ class EditorScreen(Screen[None]):
         if self._score_timer is not None:
             self._score_timer.stop()
         self._score_timer = self.set_timer(SCORE_DELAY, self._while_open(lambda: self.update_scores(document=False)))
+        self.check_target_later()  # forbidden terms and misspellings, once the typing pauses
 
     def _while_open(self, callback: Callable[[], None]) -> Callable[[], None]:
         """The callback, skipped once the editor's screen is gone (a timer can fire while the app shuts down)."""
@@ -1132,6 +1402,34 @@ def word_at_cursor(area: TextArea) -> str:
     while end < len(line) and not line[end].isspace():
         end += 1
     return line[start:end].strip(".,;:!?()\"'«»،؛؟“”")
+
+
+def word_span_at_cursor(area: TextArea) -> tuple[int, int] | None:
+    """(start, end) offsets into the text of the word of letters the cursor of ``area`` is in or just after."""
+    row, column = area.cursor_location
+    line = area.document.get_line(row)
+    start = column
+    while start > 0 and (line[start - 1].isalpha() or line[start - 1] in "'’\u0640" or _is_mark(line[start - 1])):
+        start -= 1
+    end = column
+    while end < len(line) and (line[end].isalpha() or line[end] in "'’\u0640" or _is_mark(line[end])):
+        end += 1
+    if start == end:
+        return None
+    offset = sum(len(area.document.get_line(r)) + 1 for r in range(row))
+    return offset + start, offset + end
+
+
+def location_of(text: str, index: int) -> tuple[int, int]:
+    """The (line, column) of offset ``index`` in ``text``."""
+    before = text[:index]
+    return before.count("\n"), index - (before.rfind("\n") + 1)
+
+
+def _is_mark(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(char) == "Mn"  # harakat belong to their word
 
 
 def logical_part(selected: str, text: str) -> str | None:

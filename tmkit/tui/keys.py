@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 #: How many matches have a key of their own (Alt+1…5).
 MATCH_KEYS = 5
+#: How many terms of the terms panel have a number (the term key, then 1…9).
+TERM_KEYS = 9
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,14 @@ COMMANDS: tuple[Command, ...] = (
         "Concord",
         "Look up the selected words, or the word at the cursor, in the source or the target",
     ),
+    _c(
+        "insert_term",
+        "Term",
+        f"Insert a term's preferred translation at the cursor: this key, then the term's number 1…{TERM_KEYS} "
+        "in the terms panel",
+    ),
+    _c("add_term", "Add term", "Add a term from the selected source and target words to the first termbase"),
+    _c("spelling", "Spelling", "Suggestions for the misspelled word at the cursor: choose one to replace it"),
     _c("toggle_panel", "Panel", "Show matches or concordance (on small screens they take turns)"),
     _c("toggle_list", "List", "Show or hide the segment list (on small screens it takes the editor's place)"),
     _c("cycle_filter", "Filter", "Show only segments of the next status (all, new, draft, …, rejected)"),
@@ -103,6 +113,11 @@ DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
     "previous_match": ("alt+pageup", "ctrl+up"),
     "copy_source": ("f4", "alt+s", "ctrl+insert"),
     "concordance": ("f3", "ctrl+k"),
+    # Ctrl+G (glossary) is one byte in every terminal, and Alt+G is ESC g; the term's digit follows, so Alt+digit
+    # stays the matches'.
+    "insert_term": ("ctrl+g", "alt+g"),
+    "add_term": ("alt+e",),
+    "spelling": ("alt+c",),
     "toggle_panel": ("alt+m",),
     "toggle_list": ("alt+l",),
     "cycle_filter": ("f6",),
@@ -139,6 +154,8 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "previous_match": ("ctrl+up", "alt+pageup"),
         "concordance": ("ctrl+k", "f3"),
         "copy_source": ("ctrl+insert", "f4", "alt+s"),
+        # memoQ adds a term with Ctrl+E (Textual's TextArea would move to the line's end).
+        "add_term": ("ctrl+e", "alt+e"),
         "next_segment": ("alt+down", "ctrl+n"),
         "previous_segment": ("alt+up", "ctrl+p"),
         **{f"use_match_{n}": (f"ctrl+{n}", f"alt+{n}") for n in range(1, MATCH_KEYS + 1)},

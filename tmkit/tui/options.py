@@ -34,3 +34,10 @@ class EditorOptions:
     user: str | None = None
     #: What confirming does with QA's findings (the config file's `qa_on_confirm`; off for tests that build options).
     qa_on_confirm: QaOnConfirm = QaOnConfirm.OFF
+    #: Termbases (`--terms`): their terms are shown for each source, inserted by number, checked on confirm and
+    #: never flagged by spelling; a term added in the editor goes into the first.
+    terms: Sequence[Path] = ()
+    #: Spell checking of the target (off for tests that build options, and when no dictionary is found).
+    spelling: bool = False
+    #: Folders searched first for Hunspell dictionaries (tests; `$TMKIT_HUNSPELL_PATH` for translators).
+    dictionary_dirs: Sequence[Path] = ()

@@ -9,10 +9,12 @@ ESC-prefixed character already arrives as `alt+letter`.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
+from rich.style import Style
 from textual import _ansi_sequences, events
 from textual.app import App
 from textual.binding import Binding, BindingsMap
@@ -110,6 +112,12 @@ class PaintedTextArea(BindingsInTypingOrder, TextArea):
     theme and its cursor-blink state are private, and are read here only.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        #: Marks by document line (start column, end column, name), valid while `text` is `_marked_text`.
+        self._marks: dict[int, list[tuple[int, int, str]]] = {}
+        self._marked_text: str | None = None
+        super().__init__(*args, **kwargs)
+
     def paint_row(self, y: int) -> Strip | None:
         """The strip for row ``y`` of the widget (not of the document), or None to let Textual paint it."""
         return None
@@ -140,3 +148,45 @@ class PaintedTextArea(BindingsInTypingOrder, TextArea):
     def forget_painted_rows(self) -> None:
         """Drop the rows Textual cached (the painting rules changed)."""
         self._line_cache.clear()
+
+    # -- marks: words styled over the text (a forbidden term, a misspelled word) -----------------------------
+
+    #: The style of each mark name.
+    MARK_STYLES: ClassVar[dict[str, Style]] = {}
+
+    def set_marks(self, marks: Sequence[tuple[int, int, str]]) -> None:
+        """Style the spans (``start``, ``end`` offsets into `text`, a `MARK_STYLES` name) until the text changes."""
+        text = self.text
+        by_line: dict[int, list[tuple[int, int, str]]] = {}
+        line_starts = [0]
+        for line in text.split("\n")[:-1]:
+            line_starts.append(line_starts[-1] + len(line) + 1)
+        for start, end, name in marks:
+            row = bisect.bisect_right(line_starts, start) - 1
+            column = start - line_starts[row]
+            by_line.setdefault(row, []).append((column, column + (end - start), name))
+        self._marks = by_line
+        self._marked_text = text
+        self._build_highlight_map()
+        self.refresh()
+
+    def marks_on(self, row: int) -> list[tuple[int, int, str]]:
+        """The marks of document line ``row`` as (start column, end column, name); none once the text changed."""
+        if self._marked_text != self.text:
+            return []
+        return self._marks.get(row, [])
+
+    def _build_highlight_map(self) -> None:
+        # Textual rebuilds its highlights (none without a language) after each edit; the marks join them as long as
+        # the text is the one they were found in, in Textual's units (UTF-8 byte offsets) and its theme's names.
+        super()._build_highlight_map()
+        if self._marked_text is None or self._marked_text != self.text:
+            return
+        theme = self._theme
+        for row, marks in self._marks.items():
+            line = self.document.get_line(row)
+            for start, end, name in marks:
+                if theme is not None and name in self.MARK_STYLES:
+                    theme.syntax_styles.setdefault(f"tmkit-{name}", self.MARK_STYLES[name])
+                to_bytes = len(line[:start].encode()), len(line[:end].encode())
+                self._highlights[row].append((*to_bytes, f"tmkit-{name}"))

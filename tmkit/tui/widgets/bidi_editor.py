@@ -11,6 +11,9 @@ a plain TextArea.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from rich.style import Style
 from rich.text import Text
 from textual.events import MouseEvent
 from textual.geometry import Offset
@@ -22,12 +25,22 @@ from tmkit.tui.display import BidiMode
 from tmkit.tui.editor_line import EditorLine, editor_line
 from tmkit.tui.textual_adapter import PaintedTextArea
 
+#: Mark names (`set_marks`): a forbidden term typed in the target, a word the spell checker does not know.
+FORBIDDEN_MARK = "forbidden"
+MISSPELLED_MARK = "misspelled"
+
 
 class BidiTextArea(PaintedTextArea):
     """A TextArea that paints RTL lines itself in ``app`` mode (see the module docstring)."""
 
+    # Underlined, as word processors mark words: red for a forbidden term, yellow for a misspelling.
+    MARK_STYLES: ClassVar[dict[str, Style]] = {
+        FORBIDDEN_MARK: Style(color="red", bold=True, underline=True),
+        MISSPELLED_MARK: Style(color="yellow", underline=True),
+    }
+
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.bidi_mode = BidiMode.OFF
         #: The paragraph direction of the target language (fixed, not guessed per line).
         self.rtl = False
@@ -107,6 +120,12 @@ class BidiTextArea(PaintedTextArea):
         cursor_line_style = theme.cursor_line_style if theme and self.highlight_cursor_line else None
         if has_cursor_row and cursor_line_style:
             text.stylize(cursor_line_style)
+        marks = self.marks_on(line_index)
+        for position, index in enumerate(v2l) if marks else ():
+            for low, high, name in marks:
+                if low <= start + index < high:
+                    cell = line.offset + line.cells[position]
+                    text.stylize(self.MARK_STYLES[name], cell, cell + 1)
         top, bottom = sorted(selection)
         if selection.start != selection.end and top[0] <= line_index <= bottom[0] and theme and theme.selection_style:
             low = top[1] if top[0] == line_index else 0

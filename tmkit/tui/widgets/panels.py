@@ -1,4 +1,4 @@
-"""The read-only panels beside the editor: matches, concordance, scores, and the status bar."""
+"""The read-only panels beside the editor: matches, concordance, terms, scores, and the status bar."""
 
 from __future__ import annotations
 
@@ -193,6 +193,19 @@ class ConcordancePanel(Static):
                     parts.append(shown)
             parts.append(Text(f"  {hit.memory} {hit.status.value}", style="dim"))
         self.update(Group(*parts))
+
+
+class TermsPanel(Static):
+    """The terms of the current source, numbered for the term key, with their translations (`tmkit.tui.terms`)."""
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        #: What the panel shows, as text (for tests and screen readers of the widget tree).
+        self.shown = Text()
+
+    def show(self, text: Text) -> None:
+        self.shown = text
+        self.update(text)
 
 
 class ScorePanel(Vertical):

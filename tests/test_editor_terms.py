@@ -1,0 +1,232 @@
+"""Terms and spelling in the editor, driven through Textual's Pilot: the terms panel, term insertion (the term key then
+a digit) into English and Arabic targets, adding a term, forbidden terms flagged as typed, term checks on confirm,
+misspellings marked and replaced from suggestions."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList
+from textual.widgets.text_area import Selection
+
+from tests.helpers import SAMPLES, make_app, run_async, settle, target
+from tmkit.jobs.config import QaOnConfirm
+from tmkit.quality.spelling import HUNSPELL_COMMAND, find_dictionary
+from tmkit.terms.files import load_termbase
+from tmkit.terms.model import TermStatus
+from tmkit.tui.app import EditorApp
+from tmkit.tui.terms import AddTermScreen, SuggestionsScreen
+from tmkit.tui.widgets.bidi_editor import FORBIDDEN_MARK, MISSPELLED_MARK
+
+# Editing sessions through Pilot, a few seconds each.
+pytestmark = pytest.mark.slow
+
+#: Segment 25 of the sample article (row 24), the first unconfirmed one: "… direct shipping lines between Syrian and
+#: Russian ports …", with four concepts of samples/terms.tbx in its source.
+FIRST_ROW = 24
+FIRST_ROW_TERMS = ["maritime shipping", "ports", "freight costs", "volume of trade"]
+
+needs_en_spelling = pytest.mark.skipif(
+    shutil.which(HUNSPELL_COMMAND) is None or find_dictionary("en") is None,
+    reason="hunspell and Debian's hunspell-en-us are not installed (.ci/run installs them)",
+)
+
+
+def _app(work: Path, **options: Any) -> EditorApp:
+    shutil.copy2(SAMPLES / "terms.tbx", work / "terms.tbx")
+    return make_app(work, terms=[work / "terms.tbx"], **options)
+
+
+async def _until(app: EditorApp, pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Wait for ``condition`` (the target is checked once the typing pauses); the bound only catches a hang."""
+    for _ in range(1500):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the condition never held")
+
+
+def _marks(app: EditorApp) -> list[tuple[int, int, str]]:
+    return target(app).marks_on(0)  # type: ignore[attr-defined, no-any-return]
+
+
+def _panel(app: EditorApp) -> str:
+    return app.editor_screen.terms_panel.shown.plain
+
+
+@run_async
+async def test_the_terms_panel_lists_the_sources_terms_with_translations_and_forbidden_ones(work: Path) -> None:
+    app = _app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        row, shown = app.editor_screen.shown_terms
+        assert row == FIRST_ROW
+        assert [line.preferred for line in shown] == FIRST_ROW_TERMS
+        panel = _panel(app)
+        assert "1 " in panel and "→ maritime shipping · maritime transport · shipping" in panel
+        assert "Ctrl+G then 1…4" in panel
+        app.editor_screen.go_to(0)  # "President al-Assad …": its concept forbids "President Assad"
+        await settle(app, pilot)
+        assert "→ President al-Assad · ✗ President Assad" in _panel(app)
+
+
+@run_async
+async def test_ctrl_g_then_a_digit_inserts_the_terms_translation_at_the_cursor(work: Path) -> None:
+    app = _app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        target(app).load_text("")
+        await pilot.press(*"cut ", "ctrl+g", "3", *" and ", "alt+g", "4")
+        await settle(app, pilot)
+        assert target(app).text == "cut freight costs and volume of trade"
+        # A key other than a digit after the term key does what it always does: here it is typed.
+        await pilot.press("ctrl+g", "x")
+        await settle(app, pilot)
+        assert target(app).text.endswith("tradex")
+        # No term 9 in this source: nothing is typed, the translator is told.
+        await pilot.press("ctrl+g", "9")
+        await settle(app, pilot)
+        assert target(app).text.endswith("tradex")
+
+
+@run_async
+async def test_an_arabic_target_takes_the_arabic_term_at_the_cursor(work: Path) -> None:
+    app = _app(work, source_lang="en", target_lang="ar")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        screen = app.editor_screen
+        screen.go_to(FIRST_ROW)
+        await settle(app, pilot)
+        _, shown = screen.shown_terms
+        assert [line.preferred for line in shown] == ["النقل البحري", "الموانئ", "تكاليف الشحن", "حجم التبادل التجاري"]
+        target(app).load_text("خفض  وزيادة")
+        target(app).move_cursor((0, 4))  # between the two spaces
+        await pilot.press("ctrl+g", "3")
+        await settle(app, pilot)
+        assert target(app).text == "خفض تكاليف الشحن وزيادة"
+
+
+@run_async
+async def test_a_term_added_from_the_selected_words_is_written_to_the_termbase(work: Path) -> None:
+    app = _app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        screen = app.editor_screen
+        source = screen.source_view
+        start = source.text.index("خطوط")
+        source.selection = Selection((0, start), (0, start + len("خطوط")))
+        target(app).load_text("direct shipping lines")
+        target(app).move_cursor((0, len("direct shipping lines")))  # the word at the cursor: "lines"
+        await pilot.press("alt+e")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AddTermScreen)
+        assert dialog.query_one("#term-source", Input).value == "خطوط"
+        assert dialog.query_one("#term-target", Input).value == "lines"
+        dialog.query_one("#term-target", Input).value = "shipping lines"
+        await pilot.press("enter", "enter")  # to the target field, then add
+        await settle(app, pilot)
+        assert not isinstance(app.screen, AddTermScreen)
+        written = load_termbase(work / "terms.tbx").termbase
+        added = [c for c in written if any(t.text == "shipping lines" for t in c.terms)]
+        assert len(added) == 1 and len(written) == 58
+        assert {(t.lang, t.text, t.status) for t in added[0].terms} == {
+            ("ar", "خطوط", TermStatus.PREFERRED),
+            ("en", "shipping lines", TermStatus.PREFERRED),
+        }
+        # Recognized at once in the source (as a word of "خطوط الشحن"), numbered in the panel.
+        assert any(line.preferred == "shipping lines" for line in screen.shown_terms[1])
+
+
+@run_async
+async def test_a_forbidden_term_typed_in_the_target_is_flagged(work: Path) -> None:
+    app = _app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        target(app).load_text("")
+        await pilot.press(*"Borisov met Yuri Borisov")
+        text = "Borisov met Yuri Borisov"
+        flagged = (text.index("Yuri"), len(text), FORBIDDEN_MARK)
+        await _until(app, pilot, lambda: bool(_marks(app)))
+        assert _marks(app) == [flagged]  # the first Borisov alone is no term to avoid
+        assert "✗ Yuri Borisov in the target is forbidden: use Yury Borisov" in _panel(app)
+        await pilot.press("backspace")  # the flag goes with the text it was found in
+        assert _marks(app) == []
+        await pilot.press("v")  # back as it was: flagged again once the typing pauses
+        await _until(app, pilot, lambda: bool(_marks(app)))
+        assert _marks(app) == [flagged]
+
+
+@run_async
+async def test_confirming_runs_the_term_checks(work: Path) -> None:
+    app = _app(work, qa_on_confirm=QaOnConfirm.ERROR)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        screen = app.editor_screen
+        assert app.document is not None and app.document.terms is not None
+        # A forbidden term is an error: the first F2 stops, the second confirms.
+        target(app).load_text(
+            "The importance of direct maritime shipping lines between Syrian and Russian siege ports."
+        )
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert screen.current == FIRST_ROW and not app.document.rows[FIRST_ROW].confirmed
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert app.document.rows[FIRST_ROW].confirmed
+        left = [finding.check for finding in screen.qa_left[FIRST_ROW]]
+        # Errors confirmed anyway are kept with the warnings: siege is forbidden, freight costs and trade missing.
+        assert left.count("term-forbidden") == 1
+        assert left.count("term-missing") == 2
+
+
+@needs_en_spelling
+@run_async
+async def test_a_misspelled_word_is_marked_and_replaced_from_the_suggestions(work: Path) -> None:
+    app = _app(work, spelling=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        target(app).load_text("")
+        await pilot.press(*"ports and teh Borisov delegation")
+        start = "ports and teh".index("teh")
+        await _until(app, pilot, lambda: bool(_marks(app)))
+        assert _marks(app) == [(start, start + 3, MISSPELLED_MARK)]
+        target(app).move_cursor((0, start + 1))
+        await pilot.press("alt+c")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SuggestionsScreen)
+        assert dialog.query_one(OptionList).get_option_at_index(0).prompt == "the"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert target(app).text == "ports and the Borisov delegation"
+        assert _marks(app) == []
+
+
+@run_async
+async def test_without_a_dictionary_spelling_says_so_once_and_stays_off(work: Path) -> None:
+    notices: list[str] = []
+    app = make_app(work, spelling=True, target_lang="zz")
+    async with app.run_test(size=(160, 45)) as pilot:
+        original = app.notify
+
+        def keep(message: str, **kwargs: Any) -> None:
+            notices.append(message)
+            original(message, **kwargs)
+
+        app.notify = keep  # type: ignore[method-assign]
+        await settle(app, pilot)
+        await pilot.press(*"qwzx")
+        await settle(app, pilot)
+        await pilot.press("alt+c")
+        await settle(app, pilot)
+        assert app.editor_screen.spelling is None
+        assert _marks(app) == []
+    off = [n for n in notices if n.startswith("spelling is off: no Hunspell dictionary for 'zz'")]
+    assert len(off) == 1
+    assert "spelling is off: no dictionary for zz" in notices
