@@ -81,11 +81,11 @@ def register(commands: Any) -> None:
     p.add_argument("--srx-only", action="store_true", help="use only the --srx rules, not tmkit's")
     p.add_argument(
         "--tm",
-        nargs="+",
+        action="append",
         default=[],
-        metavar="MEMORY",
-        help="TMX memories of the same language pair: their length ratio and a word list learned from them "
-        "guide the alignment",
+        metavar="MEMORY.tmx",
+        help="a memory of the same language pair (repeatable): its length ratio and a word list learned "
+        "from it guide the alignment",
     )
     p.set_defaults(handler=cmd_align)
 
