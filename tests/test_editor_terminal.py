@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli
+from tests.helpers import SAMPLES, run_cli
 from tests.terminal import Terminal, tmux_available
 from tests.test_workfile_conflicts import CHANGED, _merged
 from tmkit.formats.tmx_reader import load_tmx
@@ -296,3 +297,30 @@ def test_a_merge_conflict_is_shown_and_settled_with_alt_t(work: Path, width: int
     assert CONFLICT_PROP not in path.read_text(encoding="utf-8")
     assert _unit_target(units, CHANGED) == "Their translation."
     assert run_cli("validate", "--strict", path).code == 0
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_terms_are_inserted_by_the_bytes_terminals_send(work: Path, width: int, height: int) -> None:
+    """The term key is Ctrl+G (one byte, 0x07) or Alt+G (ESC g), then the term's digit: the digit is not typed and
+    Alt+digit stays the matches'."""
+    shutil.copy2(SAMPLES / "terms.tbx", work / "terms.tbx")
+    with _editor(work, width, height, "--terms", "terms.tbx") as terminal:
+        terminal.wait_for("of 30")
+        terminal.wait_for("→ President al-Assad")  # the terms panel, once the termbase is read
+        terminal.type("Talks with ")
+        terminal.raw(b"\x07")  # Ctrl+G
+        terminal.type("3 and the ")  # term 3 of the first segment: يوري بوريسوف → Yury Borisov
+        terminal.raw(b"\x1bg")  # Alt+G
+        terminal.type("2.")  # term 2: نائب رئيس الوزراء → Deputy Prime Minister
+        terminal.wait_for("and the Deputy Prime Minister.")
+        terminal.type(" Yuri Borisov")  # a forbidden variant: flagged in the terms panel once the typing pauses
+        terminal.wait_for("✗ Yuri Borisov in the target")
+        for _ in " Yuri Borisov":
+            terminal.keys("BSpace")
+        terminal.wait_until_gone("✗ Yuri Borisov in the target")
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen and "saved article.ar.tmx" in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    saved = load_tmx(work / "article.ar.tmx").units[0].variant("en")
+    assert saved is not None and saved.text == "Talks with Yury Borisov and the Deputy Prime Minister."

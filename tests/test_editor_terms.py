@@ -69,7 +69,7 @@ async def test_the_terms_panel_lists_the_sources_terms_with_translations_and_for
         assert [line.preferred for line in shown] == FIRST_ROW_TERMS
         panel = _panel(app)
         assert "1 " in panel and "→ maritime shipping · maritime transport · shipping" in panel
-        assert "Ctrl+G then 1…4" in panel
+        assert "Ctrl+G then 1…4" in str(app.query_one("#terms-box").border_title)
         app.editor_screen.go_to(0)  # "President al-Assad …": its concept forbids "President Assad"
         await settle(app, pilot)
         assert "→ President al-Assad · ✗ President Assad" in _panel(app)

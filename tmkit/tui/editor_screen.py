@@ -505,15 +505,13 @@ class EditorScreen(Screen[None]):
         row, shown = self.shown_terms
         text, forbidden, _ = self.target_findings
         typed = forbidden if text == self._editor_text() else []
-        self.terms_panel.show(
-            terms_text(
-                shown if row == self.current else [],
-                typed,
-                self.mode,
-                target_lang=self.options.target_lang,
-                key=self.keymap.label("insert_term"),
-            )
+        shown = shown if row == self.current else []
+        self.terms_panel.show(terms_text(shown, typed, self.mode, target_lang=self.options.target_lang))
+        # The keys in the border: seen on a short screen too, where the panel has room for two terms.
+        keys_hint = (
+            f" · {self.keymap.label('insert_term')} then 1…{len(shown)} inserts the one in bold" if shown else ""
         )
+        self.query_one("#terms-box").border_title = f"terms{keys_hint}"
 
     def check_target_later(self, *, at_once: bool = False) -> None:
         """Check the target for forbidden terms and misspellings once the typing pauses (as the score follows it)."""

@@ -118,7 +118,6 @@ def terms_text(
     mode: BidiMode,
     *,
     target_lang: str,
-    key: str,
 ) -> Text:
     """The terms panel: the forbidden terms typed in the target, then `1 source term → preferred · admitted ·
     ✗ forbidden` for each concept of the source."""
@@ -151,7 +150,7 @@ def terms_text(
         if not targets:
             out.append("(no translation)", style="dim")
         out.append("\n")
-    out.append(f"{key} then 1…{len(shown)}: insert the translation in bold", style="dim")
+    out.rstrip()
     return out
 
 
