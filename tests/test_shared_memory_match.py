@@ -145,3 +145,29 @@ def test_a_url_is_a_memory_for_match_concord_and_analyze(postgres_url: str, tmp_
     assert matched_database.stdout.replace(postgres_url, "M") == matched_file.stdout.replace(str(memory_file.name), "M")
     concord = run_cli("concord", postgres_url, "بوريسوف", "--src", "ar", "--tgt", "en")
     assert concord.code == 0 and "Borisov" in concord.stdout
+
+
+def test_a_url_is_a_memory_for_stats_export_and_merge(postgres_url: str, tmp_path: Path) -> None:
+    memory_file = SAMPLES / "earlier-visits.tmx"
+    assert run_cli("db", "init", postgres_url).code == 0
+    assert run_cli("db", "import", postgres_url, str(memory_file)).code == 0
+    from_file, from_database = run_cli("stats", "--json", str(memory_file)), run_cli("stats", "--json", postgres_url)
+    assert from_database.code == 0, from_database.stderr
+    assert from_database.stdout.replace(postgres_url, "M") == from_file.stdout.replace(str(memory_file), "M")
+    exported_file, exported_database = tmp_path / "file.tmx", tmp_path / "database.tmx"
+    assert run_cli("export", str(memory_file), "-o", str(exported_file)).code == 0
+    assert run_cli("export", postgres_url, "-o", str(exported_database)).code == 0
+    assert load_tmx(exported_database).units == load_tmx(exported_file).units
+    merged, merged_files = tmp_path / "merged.tmx", tmp_path / "merged-files.tmx"
+    assert run_cli("merge", postgres_url, str(memory_file), "-o", str(merged)).code == 0
+    assert run_cli("merge", str(memory_file), str(memory_file), "-o", str(merged_files)).code == 0
+    assert load_tmx(merged).units == load_tmx(merged_files).units  # as the file merged with itself
+
+
+def test_commands_that_print_the_memory_name_refuse_a_url_with_a_password(postgres_url: str) -> None:
+    with_password = postgres_url.replace("postgresql://tmkit@", "postgresql://tmkit:s3cret@")
+    assert with_password != postgres_url
+    result = run_cli("stats", with_password)
+    assert result.code == 2
+    assert "s3cret" not in result.stderr + result.stdout
+    assert "PGPASSWORD or ~/.pgpass" in result.stderr

@@ -16,6 +16,7 @@ from tmkit.errors import InputError, ParameterError, TmkitError
 if TYPE_CHECKING:
     # Only for annotations: the reader (and lxml) is imported by the commands that read TMX, when they run.
     from tmkit.formats.tmx_reader import ProgressCallback, TmxReader
+    from tmkit.shared.store import SharedMemoryReader
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -129,8 +130,16 @@ def add_reader_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def make_reader(path: str, args: argparse.Namespace, on_progress: ProgressCallback | None = None) -> TmxReader:
+def make_reader(
+    path: str, args: argparse.Namespace, on_progress: ProgressCallback | None = None
+) -> TmxReader | SharedMemoryReader:
     from tmkit.formats.tmx_reader import TmxReader
+    from tmkit.shared.urls import is_database_url
+
+    if is_database_url(path):  # a memory shared in PostgreSQL, read like a file
+        from tmkit.shared.store import SharedMemoryReader
+
+        return SharedMemoryReader(path)
 
     return TmxReader(
         path,
@@ -140,7 +149,7 @@ def make_reader(path: str, args: argparse.Namespace, on_progress: ProgressCallba
     )
 
 
-def report_reader(reader: TmxReader, *, quiet: bool = False) -> None:
+def report_reader(reader: TmxReader | SharedMemoryReader, *, quiet: bool = False) -> None:
     """Tell the user on stderr what the reader skipped, repaired or found odd."""
     for issue in reader.skipped:
         print(f"tmkit: skipped: {issue.format(reader.path)}", file=sys.stderr)

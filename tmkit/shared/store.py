@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tmkit.errors import TmkitError
+from tmkit.errors import InputError, TmkitError
 from tmkit.matching.match_percent import MATCH_LIMIT, MATCH_THRESHOLD, Breakdown, prepare, score_match
 from tmkit.matching.matcher import Match, SegmentTooLongError, minimum_char_similarity, too_long_to_match
 from tmkit.memory.langtags import primary_subtag
@@ -22,6 +22,7 @@ from tmkit.text.normalize import Normalizer
 if TYPE_CHECKING:
     import psycopg
 
+    from tmkit.formats.tmx_reader import ReadIssue
     from tmkit.matching.memory_index import MemoryIndex
 
 #: Units sent to the server per COPY round (ids reserved for them at once).
@@ -439,9 +440,38 @@ def open_shared_index(
 __all__ = [
     "CANDIDATE_LIMIT",
     "SharedMemory",
+    "SharedMemoryReader",
     "StaleUnitError",
     "StoredUnit",
     "UnitListener",
     "open_shared_index",
     "trigram_threshold",
 ]
+
+
+class SharedMemoryReader:
+    """A shared memory read like a TMX file (`TmxReader`'s interface), for the commands that stream a memory.
+
+    Those commands print the name they were given, so a URL carrying a password is refused here:
+    libpq finds the password in ``PGPASSWORD`` or ``~/.pgpass`` instead.
+    """
+
+    def __init__(self, url: str) -> None:
+        from tmkit.shared.urls import has_password
+
+        if has_password(url):
+            raise InputError(
+                "this command prints the memory's name: give the password in PGPASSWORD or ~/.pgpass, not in the URL",
+                path=redacted(url),
+            )
+        self.url = url
+        self.path = url
+        self.header: Header | None = None
+        #: What a file reader reports (units skipped, issues found): a database holds none.
+        self.skipped: list[ReadIssue] = []
+        self.issue_counts: dict[str, int] = {}
+
+    def __iter__(self) -> Iterator[TranslationUnit]:
+        with SharedMemory(self.url) as memory, database_errors(self.url, doing="cannot read the memory"):
+            self.header = memory.header()
+            yield from memory.units()

@@ -57,6 +57,11 @@ def _password_of(url: str) -> str | None:
     return None
 
 
+def has_password(url: str) -> bool:
+    """Whether ``url`` carries a password (``user:secret@`` or ``?password=``)."""
+    return _password_of(url) is not None
+
+
 def connection_error(url: str, problem: BaseException, *, doing: str) -> InputError:
     """One line for a failed database step, naming the database without its password."""
     first = (str(problem).strip().splitlines() or [type(problem).__name__])[0]
