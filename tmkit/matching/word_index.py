@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import ClassVar
@@ -127,19 +128,31 @@ def query_words(key: str, *, prefix: bool = False) -> list[frozenset[str]]:
 
 @dataclass(slots=True)
 class WordIndex:
-    """Every reading of every word of the keys, sorted (as UTF-8, so prefixes are ranges), with its entries.
+    """The words of the keys with their entries, and every reading they are filed under (sorted as UTF-8,
+    so the readings beginning with a prefix are one range of rows) with the words filed under it.
 
-    Row ``r`` is the word ``vocab_blob[vocab_starts[r]:vocab_starts[r + 1]]``, held by the entries
-    ``word_postings[word_starts[r]:word_starts[r + 1]]`` (sorted, each once).
+    Reading row ``r`` is ``vocab_blob[vocab_starts[r]:vocab_starts[r + 1]]``, under which are filed the
+    words ``reading_words[reading_word_starts[r]:reading_word_starts[r + 1]]``; word ``w`` stands in the
+    entries ``word_postings[word_starts[w]:word_starts[w + 1]]`` (sorted, each once). Postings are kept
+    per word, not per reading: an Arabic word has two or three readings, and filing its entries under
+    each took two to three times the postings and the build time.
     """
 
     vocab_blob: npt.NDArray[np.uint8]
     vocab_starts: npt.NDArray[np.int64]
+    reading_word_starts: npt.NDArray[np.int64]
+    reading_words: npt.NDArray[np.uint32]
     word_starts: npt.NDArray[np.int64]
     word_postings: npt.NDArray[np.uint32]
 
     #: The arrays a lookup binary-searches, which the index cache loads whole; the postings are read by parts.
-    LOADED_WHOLE: ClassVar[tuple[str, ...]] = ("vocab_blob", "vocab_starts", "word_starts")
+    LOADED_WHOLE: ClassVar[tuple[str, ...]] = (
+        "vocab_blob",
+        "vocab_starts",
+        "reading_word_starts",
+        "reading_words",
+        "word_starts",
+    )
 
     def arrays(self) -> dict[str, npt.NDArray[np.generic]]:
         """The arrays by field name, as the index cache saves them."""
@@ -154,8 +167,8 @@ class WordIndex:
         """The index of normalized keys, entry ``i`` being ``keys[i]``; each word read as `key_tokens` reads it.
 
         Done in bulk: the keys split at white space in one pass (no word spans it), each distinct
-        piece read into words (`WORD_PATTERN`) and readings once, the rest in numpy. Word by word in
-        Python it took three times as long, and one regular-expression pass over all keys twice.
+        piece read into words (`WORD_PATTERN`) once, the rest in numpy. Word by word in Python it
+        took three times as long, and one regular-expression pass over all keys twice.
         """
         keys = list(keys)
         separator = f" {_ENTRY_BREAK} "
@@ -169,34 +182,40 @@ class WordIndex:
         # Which entry each piece is in: the count of entry breaks before it.
         breaks = piece_numbers == number_of.get(_ENTRY_BREAK, -1)
         piece_entries = np.cumsum(breaks) - breaks
-        token_numbers, token_entries = piece_numbers[~breaks], piece_entries[~breaks].astype(np.uint64)
-        # The readings of every distinct piece's words, as numbers in the sorted vocabulary.
-        # Folding the spelling variants changes no word boundary, so it is done on distinct pieces only.
-        readings = [
-            tuple(form for word in WORD_PATTERN.findall(fold_spelling(piece)) for form in filed_under(word))
+        piece_numbers, piece_entries = piece_numbers[~breaks], piece_entries[~breaks].astype(np.uint64)
+        # The words of every distinct piece, as word numbers. Folding the spelling variants changes no
+        # word boundary, so it is done on distinct pieces only.
+        word_number: dict[str, int] = {}
+        words_of_piece = [
+            tuple(word_number.setdefault(word, len(word_number)) for word in WORD_PATTERN.findall(fold_spelling(piece)))
             if piece != _ENTRY_BREAK
             else ()
             for piece in distinct
         ]
-        forms = sorted({form for word_readings in readings for form in word_readings})  # code point = UTF-8 order
-        row_of = {form: row for row, form in enumerate(forms)}
-        reading_rows = np.fromiter((row_of[form] for word_readings in readings for form in word_readings), np.uint64)
-        reading_counts = np.fromiter(map(len, readings), dtype=np.int64, count=len(readings))
-        reading_starts = np.cumsum(reading_counts) - reading_counts
-        # Every token expanded into its readings.
-        counts = reading_counts[token_numbers]
-        firsts = np.repeat(reading_starts[token_numbers], counts)
+        piece_words = np.fromiter((w for words in words_of_piece for w in words), dtype=np.uint64)
+        word_counts = np.fromiter(map(len, words_of_piece), dtype=np.int64, count=len(words_of_piece))
+        piece_firsts = np.cumsum(word_counts) - word_counts
+        # Every piece expanded into its words.
+        counts = word_counts[piece_numbers]
+        firsts = np.repeat(piece_firsts[piece_numbers], counts)
         within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-        rows = reading_rows[firsts + within]
-        pairs = sorted_unique((rows << np.uint64(ENTRY_BITS)) | np.repeat(token_entries, counts))
+        words = piece_words[firsts + within]
+        pairs = sorted_unique((words << np.uint64(ENTRY_BITS)) | np.repeat(piece_entries, counts))
         postings = (pairs & np.uint64(2**ENTRY_BITS - 1)).astype(np.uint32)
-        per_form = np.bincount((pairs >> np.uint64(ENTRY_BITS)).astype(np.int64), minlength=len(forms))
+        per_word = np.bincount((pairs >> np.uint64(ENTRY_BITS)).astype(np.int64), minlength=len(word_number))
+        # The readings, sorted, each with the words filed under it.
+        filed = [(form, number) for word, number in word_number.items() for form in filed_under(word)]
+        filed.sort()  # code point order = UTF-8 byte order
+        forms = list(dict.fromkeys(form for form, _ in filed))
+        words_per_form = np.fromiter(Counter(form for form, _ in filed).values(), dtype=np.int64, count=len(forms))
         encoded = [form.encode("utf-8") for form in forms]
         lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
         return cls(
             vocab_blob=np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(),
             vocab_starts=np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
-            word_starts=np.concatenate(([0], np.cumsum(per_form))).astype(np.int64),
+            reading_word_starts=np.concatenate(([0], np.cumsum(words_per_form))).astype(np.int64),
+            reading_words=np.fromiter((number for _, number in filed), dtype=np.uint32, count=len(filed)),
+            word_starts=np.concatenate(([0], np.cumsum(per_word))).astype(np.int64),
             word_postings=postings,
         )
 
@@ -205,10 +224,11 @@ class WordIndex:
         return len(self.vocab_starts) - 1
 
     def word(self, row: int) -> str:
+        """The reading in row ``row``."""
         return self.vocab_blob[int(self.vocab_starts[row]) : int(self.vocab_starts[row + 1])].tobytes().decode("utf-8")
 
     def _first_row_not_below(self, target: bytes) -> int:
-        """Binary search: the first row whose word is not below ``target`` (as UTF-8 bytes)."""
+        """Binary search: the first row whose reading is not below ``target`` (as UTF-8 bytes)."""
         low, high = 0, len(self)
         blob, starts = self.vocab_blob, self.vocab_starts
         while low < high:
@@ -220,11 +240,11 @@ class WordIndex:
         return low
 
     def rows(self, word: str, *, prefix: bool = False) -> range:
-        """The rows of ``word`` (none or one), or with ``prefix`` of every filed word that begins with it."""
+        """The row of the reading ``word`` (none or one), or with ``prefix`` of every reading that begins with it."""
         encoded = word.encode("utf-8")
         first = self._first_row_not_below(encoded)
         if prefix:
-            # No UTF-8 byte is 0xFF, so every word beginning with ``encoded`` sorts below this.
+            # No UTF-8 byte is 0xFF, so every reading beginning with ``encoded`` sorts below this.
             return range(first, self._first_row_not_below(encoded + b"\xff"))
         if first < len(self) and self.word(first) == word:
             return range(first, first + 1)
@@ -235,7 +255,10 @@ class WordIndex:
         found = self.rows(word, prefix=prefix)
         if not found:
             return np.empty(0, np.uint32)
-        # The rows are adjacent, so their postings are one contiguous read.
-        first, stop = int(self.word_starts[found.start]), int(self.word_starts[found.stop])
-        postings = np.asarray(self.word_postings[first:stop])
-        return postings if len(found) == 1 else np.unique(postings)
+        first, stop = int(self.reading_word_starts[found.start]), int(self.reading_word_starts[found.stop])
+        filed = np.unique(self.reading_words[first:stop])
+        postings = [
+            np.asarray(self.word_postings[int(self.word_starts[w]) : int(self.word_starts[w + 1])])
+            for w in filed.tolist()
+        ]
+        return postings[0] if len(postings) == 1 else np.unique(np.concatenate(postings))
