@@ -344,6 +344,8 @@ def formatted_paragraphs(draw: Any) -> list[list[tuple[str, str]]]:
             styles = draw(st.lists(st.sampled_from(["", "", "b", "i", "a"]), min_size=len(words), max_size=len(words)))
             for index, (word, style) in enumerate(zip(words, styles, strict=True)):
                 text = word.capitalize() if index == 0 else word
+                if index == 0 and not text[0].isalpha():
+                    text = "Item " + text  # "42." alone would be a Markdown list marker, not text
                 if runs and runs[-1][0] == style:
                     runs[-1] = (style, runs[-1][1] + " " + text)
                 else:
@@ -691,3 +693,35 @@ def test_pretranslate_a_po_keeps_its_translations_and_notes(tmp_path: Path) -> N
         "The app's name is Nabd.",
     ]
     assert [n.text for n in units[4].notes][-1] == "plural form"
+
+
+MESSAGES = st.text(alphabet=st.sampled_from('abcdefgh ijkl%sd{}.\\"\nمرحبا'), min_size=1, max_size=30).filter(
+    lambda text: text.strip() != ""
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(messages=st.lists(MESSAGES, min_size=1, max_size=5, unique=True))
+def test_property_po_messages_survive(messages: list[str], tmp_path: Path) -> None:
+    """Extract → translate → write → read: each msgstr is its msgid's translation, quotes, escapes and line breaks kept."""
+    catalogue = polib.POFile()
+    catalogue.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for message in messages:
+        catalogue.append(polib.POEntry(msgid=message, msgstr=""))
+    path = tmp_path / "p.po"
+    catalogue.save(str(path))
+    cut = extract(open_document(path), lang="en")
+    # A message is one segment; the white space around it stays outside, and the translation gets it too
+    # (gettext wants a msgstr to end in a line break when its msgid does).
+    assert [s.plain for s in cut.segments] == [m.strip() for m in messages]
+    out = tmp_path / "out.po"
+    out.write_bytes(
+        cut.render(translate_with(cut, str.swapcase), target_lang="ar", statuses=["translated"] * len(messages))
+    )
+
+    def expected(message: str) -> str:
+        core = message.strip()
+        at = message.index(core)
+        return message[:at] + core.swapcase() + message[at + len(core) :]
+
+    assert {e.msgid: e.msgstr for e in polib.pofile(str(out))} == {m: expected(m) for m in messages}

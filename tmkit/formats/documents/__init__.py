@@ -115,7 +115,8 @@ class ExtractedDocument:
     ) -> bytes:
         """The translated document: segment ``n`` replaced by ``translations[n]`` (None keeps the source).
 
-        ``statuses`` are the segments' status names (`draft`, `translated`…), for formats that record them.
+        ``statuses`` are the segments' status names (`draft`, `translated`…), for formats that record them;
+        without them a segment with a translation counts as `translated`.
         """
         if len(translations) != len(self.pieces):
             raise ValueError(f"{len(translations)} translations for {len(self.pieces)} segments")
@@ -124,9 +125,10 @@ class ExtractedDocument:
             for target, pieces in zip(translations, self.pieces, strict=True)
         ]
         contents = [assemble(layout, filled) for layout in self.layouts]
-        paragraph_statuses: list[str | None] | None = None
-        if statuses is not None:
-            paragraph_statuses = [None] * len(self.layouts)
+        if statuses is None:
+            statuses = [None if target is None else "translated" for target in translations]
+        paragraph_statuses: list[str | None] = [None] * len(self.layouts)
+        if statuses:
             seen: set[int] = set()
             for segment, status in enumerate(statuses):
                 paragraph = self.paragraph_of[segment]
@@ -140,7 +142,9 @@ class ExtractedDocument:
         """The document with every segment pseudo-translated (codes in place), to test a file's round trip."""
         filled = [map_text(pieces, pseudo_translate) for pieces in self.pieces]
         contents = [assemble(layout, filled) for layout in self.layouts]
-        return self.document.render(contents, target_lang=target_lang)
+        with_segments = set(self.paragraph_of)
+        statuses = ["draft" if number in with_segments else None for number in range(len(self.layouts))]
+        return self.document.render(contents, target_lang=target_lang, statuses=statuses)
 
 
 _STATUS_ORDER = ("new", "draft", "translated", "reviewed", "final")

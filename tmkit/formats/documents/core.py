@@ -111,9 +111,10 @@ def segment_paragraph(
     """The paragraph's layout and its segments (pieces), numbered from ``first_segment``.
 
     Sentences follow the SRX rules on the paragraph's plain text; the white space between them and
-    codes that enclose a whole sentence stay in the skeleton, so segments hold only what a
-    translator must place. A closing or standalone code right after a sentence end (a footnote
-    reference after the full stop) stays with the sentence before it.
+    around them (a PO message's final line break, which its translation must end with too) and codes
+    that enclose a whole sentence stay in the skeleton, so segments hold only what a translator must
+    place. A closing or standalone code right after a sentence end (a footnote reference after the
+    full stop) stays with the sentence before it.
     """
     pieces = paragraph.pieces
     if not _has_text(pieces):
@@ -126,9 +127,6 @@ def segment_paragraph(
     while end > start and _edge(pieces[end - 1]):
         end -= 1
     head, pieces, tail = list(pieces[:start]), list(pieces[start:end]), list(pieces[end:])
-    if paragraph.whole and (head or tail):
-        # A whole message keeps its white space in the segment, as the program shows it.
-        pieces, head, tail = list(paragraph.pieces), [], []
     layout, segments = _cut(pieces, paragraph, lang=lang, rules=rules, first_segment=first_segment)
     if head:
         layout.parts.insert(0, head)

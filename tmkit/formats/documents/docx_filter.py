@@ -515,10 +515,10 @@ class DocxDocument:
         rtl = target_lang.lower().startswith("ar")
         lang_tag = target_lang if rtl and "-" in target_lang else DEFAULT_ARABIC_TAG
         changed: set[str] = set()
-        for source, paragraph, element, pieces in zip(
-            parsed.sources, parsed.paragraphs, parsed.elements, contents, strict=True
+        for number, (source, paragraph, element, pieces) in enumerate(
+            zip(parsed.sources, parsed.paragraphs, parsed.elements, contents, strict=True)
         ):
-            if pieces == paragraph.pieces:
+            if pieces == paragraph.pieces and (statuses is None or statuses[number] is None):
                 continue  # not translated (or nothing to translate): the paragraph's XML stays as it is
             runs = _rebuild(element, source, pieces)
             _set_direction(element, runs, rtl=rtl, lang_tag=lang_tag)

@@ -253,9 +253,9 @@ class HtmlDocument:
         """The page with translations in place; `dir`/`lang` on the root and on translated elements that had them."""
         root, sources, paragraphs = _parse(self._data, self.path)
         rtl = target_lang.lower().startswith("ar")
-        for source, paragraph, pieces in zip(sources, paragraphs, contents, strict=True):
-            if pieces == paragraph.pieces:
-                continue
+        for number, (source, paragraph, pieces) in enumerate(zip(sources, paragraphs, contents, strict=True)):
+            if pieces == paragraph.pieces and (statuses is None or statuses[number] is None):
+                continue  # not translated: left as it was (a translation equal to its source still sets lang and dir)
             if source.attribute is not None:
                 source.element.set(source.attribute, plain_text(pieces))
                 continue

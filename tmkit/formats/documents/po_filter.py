@@ -94,16 +94,19 @@ class PoDocument:
             count = 2 if entry.msgid_plural else 1
             texts = contents[position : position + count]
             originals = self.paragraphs[position : position + count]
-            states = (statuses or [None] * len(contents))[position : position + count]
+            states = statuses[position : position + count] if statuses is not None else None
             position += count
-            if all(t == o.pieces for t, o in zip(texts, originals, strict=True)):
-                continue  # not translated: the entry stays as it was
+            # Not translated, the entry stays as it was; a translation equal to its source ("OK") is one.
+            if states is None and all(t == o.pieces for t, o in zip(texts, originals, strict=True)):
+                continue
+            if states is not None and all(state is None for state in states):
+                continue
             translated = [plain_text(t) for t in texts]
             if entry.msgid_plural:
                 entry.msgstr_plural = {0: translated[0], **{n: translated[1] for n in range(1, nplurals)}}
             else:
                 entry.msgstr = translated[0]
-            draft = any(state in (None, DRAFT, "new") for state in states) if statuses is not None else False
+            draft = states is not None and any(state in (None, DRAFT, "new") for state in states)
             if draft and "fuzzy" not in entry.flags:
                 entry.flags.append("fuzzy")
             elif not draft and "fuzzy" in entry.flags:
