@@ -230,3 +230,56 @@ async def test_without_a_dictionary_spelling_says_so_once_and_stays_off(work: Pa
     off = [n for n in notices if n.startswith("spelling is off: no Hunspell dictionary for 'zz'")]
     assert len(off) == 1
     assert "spelling is off: no dictionary for zz" in notices
+
+
+needs_ar_spelling = pytest.mark.skipif(
+    shutil.which(HUNSPELL_COMMAND) is None or find_dictionary("ar") is None,
+    reason="hunspell and Debian's hunspell-ar are not installed (.ci/run installs them)",
+)
+
+
+@needs_ar_spelling
+@run_async
+async def test_an_arabic_targets_misspelling_is_marked_on_its_painted_cells(work: Path) -> None:
+    app = _app(work, source_lang="en", target_lang="ar", spelling=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        target(app).load_text("")
+        await pilot.press(*"الموانئ والساعه")
+        start = "الموانئ و".index("و", len("الموانئ "))
+        await _until(app, pilot, lambda: bool(_marks(app)))
+        assert _marks(app) == [(start, start + len("والساعه"), MISSPELLED_MARK)]
+        # In app mode the line is painted shaped and reordered by tmkit: the marked cells carry the mark's style.
+        strip = target(app).paint_row(0)  # type: ignore[attr-defined]
+        assert strip is not None
+        underlined = "".join(segment.text for segment in strip if segment.style and segment.style.underline)
+        assert len(underlined.strip()) == len("والساعه")
+        target(app).move_cursor((0, start + 2))
+        await pilot.press("alt+c")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SuggestionsScreen)
+        assert "والساعة" in dialog.word.suggestions
+        dialog.query_one(OptionList).highlighted = dialog.word.suggestions.index("والساعة")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert target(app).text == "الموانئ والساعة"
+
+
+def test_the_term_keys_are_in_the_keymaps_help_and_palette_lists() -> None:
+    from tmkit.tui.keymap import preset_keymap
+
+    assert preset_keymap().labels("insert_term") == "Ctrl+G  Alt+G"
+    assert preset_keymap().label("add_term") == "Alt+E" and preset_keymap("memoq").label("add_term") == "Ctrl+E"
+    assert preset_keymap().label("spelling") == "Alt+C"
+
+
+@run_async
+async def test_the_palette_offers_each_term_by_number(work: Path) -> None:
+    app = _app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Insert term 9 at the cursor" in titles
+        assert "Add a term from the selected source and target words to the first termbase (Alt+E)" in titles
+        assert "Insert a term's preferred translation at the cursor (Ctrl+G)" in titles
