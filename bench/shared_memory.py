@@ -1,0 +1,299 @@
+"""Benchmark of a shared memory on PostgreSQL against the file index on the same memory, in one run.
+
+Import time and database size; lookup p50/p95 for one client and for several client processes while
+others confirm units; write throughput; units lost or duplicated after the run (counted); recall@5
+of the database's lookups against the file index's. Needs a PostgreSQL server the user may create
+databases on: run it through the throwaway one, `.ci/postgres python bench/shared_memory.py`, or
+give `--url`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/synthetic.py
+
+from synthetic import Pair, memory_pairs
+from synthetic import queries as make_queries
+
+from tmkit.formats.tmx_writer import write_tmx
+from tmkit.memory.model import Header, Note, Segment, Status, TranslationUnit, Variant
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def with_database(url: str, database: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, parts.fragment))
+
+
+def _units(pairs: list[Pair]) -> list[TranslationUnit]:
+    return [
+        TranslationUnit(
+            [Variant("ar", Segment.from_text(p.ar)), Variant("en", Segment.from_text(p.en))],
+            tuid=f"u{i}",
+            status=Status.DRAFT if i % 9 == 0 else Status.TRANSLATED,
+        )
+        for i, p in enumerate(pairs)
+    ]
+
+
+# -- workers (separate processes) ---------------------------------------------------------------
+
+
+def _ready(go: Any, out: Any, seconds: float) -> float:
+    """Say this process is ready, wait until all are, and give the time to stop at."""
+    out.put(("ready",))
+    go.wait()
+    return time.time() + seconds
+
+
+def db_lookups(url: str, queries: list[str], seconds: float, go: Any, out: Any) -> None:
+    from tmkit.shared.store import SharedMemory
+
+    times: list[float] = []
+    with SharedMemory(url) as memory:
+        stop_at = _ready(go, out, seconds)
+        position = random.Random(os.getpid()).randrange(len(queries))
+        while time.time() < stop_at:
+            query = queries[position % len(queries)]
+            position += 1
+            started = time.perf_counter()
+            memory.match(query, source_lang="ar", target_lang="en")
+            times.append(time.perf_counter() - started)
+    out.put(("lookups", times))
+
+
+def file_lookups(tmx: str, queries: list[str], seconds: float, go: Any, out: Any) -> None:
+    from tmkit.matching.matcher import Matcher
+    from tmkit.matching.memory_index import open_memory
+
+    matcher = Matcher([open_memory(tmx, source_lang="ar", target_lang="en")])
+    times: list[float] = []
+    position = random.Random(os.getpid()).randrange(len(queries))
+    stop_at = _ready(go, out, seconds)
+    while time.time() < stop_at:
+        query = queries[position % len(queries)]
+        position += 1
+        started = time.perf_counter()
+        matcher.match(query)
+        times.append(time.perf_counter() - started)
+    out.put(("lookups", times))
+
+
+def db_writer(url: str, writer: int, seconds: float, go: Any, out: Any) -> None:
+    """Confirms units as an editor does: read one, add a note naming this write, write it back at the version read
+    (again on a conflict); every third write is a new unit. Reports every write that succeeded."""
+    from tmkit.shared.store import SharedMemory, StaleUnitError
+
+    rng = random.Random(writer)
+    confirmed: list[tuple[int, str]] = []
+    added: list[str] = []
+    conflicts = 0
+    with SharedMemory(url) as memory:
+        count = 0
+        ids = [row[0] for row in memory.conn.execute("SELECT id FROM tmkit.units ORDER BY id LIMIT 2000").fetchall()]
+        stop_at = _ready(go, out, seconds)
+        while time.time() < stop_at:
+            count += 1
+            if count % 3 == 0:
+                tuid = f"new-{writer}-{count}"
+                memory.add(
+                    TranslationUnit(
+                        [
+                            Variant("ar", Segment.from_text(f"جملة جديدة رقم {count} من المحرر {writer}")),
+                            Variant("en", Segment.from_text(f"New sentence {count} from editor {writer}")),
+                        ],
+                        tuid=tuid,
+                    )
+                )
+                added.append(tuid)
+                continue
+            unit_id = rng.choice(ids)  # a small hot set: the two writers meet often
+            mark = f"w{writer}-{count}"
+            while True:
+                stored = memory.get(unit_id)
+                assert stored is not None
+                unit = stored.unit
+                unit.notes = [*unit.notes, Note(mark)]
+                unit.set_status(Status.REVIEWED)
+                try:
+                    memory.update(unit_id, unit, expected_version=stored.version)
+                    break
+                except StaleUnitError:
+                    conflicts += 1
+            confirmed.append((unit_id, mark))
+    out.put(("writes", confirmed, added, conflicts))
+
+
+def run_processes(targets: list[tuple[Any, tuple[Any, ...]]]) -> list[Any]:
+    context = mp.get_context("spawn")
+    out = context.Queue()
+    go = context.Event()
+    processes = [context.Process(target=target, args=(*args, go, out)) for target, args in targets]
+    for process in processes:
+        process.start()
+    for _ in processes:
+        assert out.get()[0] == "ready"
+    go.set()
+    results = [out.get() for _ in processes]
+    for process in processes:
+        process.join()
+    return results
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=100_000, help="units in the memory (the issue's figure: 1000000)")
+    parser.add_argument("--queries", type=int, default=300, help="distinct lookups")
+    parser.add_argument("--clients", type=int, default=8, help="client processes doing lookups at once")
+    parser.add_argument("--writers", type=int, default=2, help="processes confirming units meanwhile")
+    parser.add_argument("--seconds", type=float, default=20.0, help="length of each concurrent phase")
+    parser.add_argument("--url", default=os.environ.get("TMKIT_TEST_POSTGRES"), help="a server to create a database on")
+    args = parser.parse_args()
+    if not args.url:
+        sys.exit("give --url, or run through .ci/postgres (it sets TMKIT_TEST_POSTGRES)")
+
+    import psycopg
+
+    from tmkit.matching.matcher import Matcher
+    from tmkit.matching.memory_index import open_memory
+    from tmkit.shared.schema import migrate
+    from tmkit.shared.store import SharedMemory
+
+    rows: list[tuple[str, str, str]] = []
+    name = f"tmkit_bench_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(args.url, autocommit=True)
+    admin.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8'")
+    url = with_database(args.url, name)
+    folder = Path(tempfile.mkdtemp(prefix="tmkit-bench-shared-"))
+    try:
+        started = time.perf_counter()
+        pairs = memory_pairs(args.units)
+        units = _units(pairs)
+        queries = [q.text for q in make_queries(pairs, args.queries)]
+        tmx = folder / "memory.tmx"
+        write_tmx(tmx, header=Header(srclang="ar"), units=units)
+        print(f"# generated {args.units:,} units in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            migrate(conn)
+        started = time.perf_counter()
+        with SharedMemory(url) as memory:
+            memory.import_units(units)
+        import_s = time.perf_counter() - started
+        size = admin.execute("SELECT pg_database_size(%s)", [name]).fetchone()[0]
+        rows.append(("import (COPY, index built after)", f"{import_s:.1f} s ({args.units / import_s:,.0f} units/s)", ""))
+        rows.append(("database size", f"{size / 2**20:,.0f} MiB", f"TMX file {tmx.stat().st_size / 2**20:,.0f} MiB"))
+
+        started = time.perf_counter()
+        index = open_memory(tmx, source_lang="ar", target_lang="en")
+        rows.append(("file index build (baseline)", f"{time.perf_counter() - started:.1f} s", ""))
+        matcher = Matcher([index])
+
+        # One client: the same queries in both, and recall@5 of the database against the file index.
+        db_times, file_times = [], []
+        wanted = found = 0
+        with SharedMemory(url) as memory:
+            for query in queries:
+                started = time.perf_counter()
+                got = memory.match(query, source_lang="ar", target_lang="en")
+                db_times.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                want = matcher.match(query)
+                file_times.append(time.perf_counter() - started)
+                want_set = {(m.source.plain, m.target.plain, round(m.score, 2)) for m in want}
+                wanted += len(want_set)
+                found += len(want_set & {(m.source.plain, m.target.plain, round(m.score, 2)) for m in got})
+
+        def ms(values: list[float]) -> str:
+            return f"p50 {1000 * statistics.median(values):.1f} ms, p95 {1000 * percentile(values, 0.95):.1f} ms"
+
+        rows.append(("lookup, 1 client: database", ms(db_times), f"{len(queries)} queries"))
+        rows.append(("lookup, 1 client: file index", ms(file_times), "same queries"))
+        rows.append(("recall@5 database vs file index", f"{found / max(wanted, 1):.4f}", f"{wanted} matches"))
+
+        before = len(SharedMemory(url))
+        results = run_processes(
+            [(db_lookups, (url, queries, args.seconds)) for _ in range(args.clients)]
+            + [(db_writer, (url, n, args.seconds)) for n in range(args.writers)]
+        )
+        lookups = [t for r in results if r[0] == "lookups" for t in r[1]]
+        writes = [r for r in results if r[0] == "writes"]
+        rows.append(
+            (
+                f"lookup, {args.clients} clients + {args.writers} writers: database",
+                ms(lookups),
+                f"{len(lookups) / args.seconds:,.0f} lookups/s",
+            )
+        )
+        confirmed = [c for r in writes for c in r[1]]
+        added = [a for r in writes for a in r[2]]
+        conflicts = sum(r[3] for r in writes)
+        rows.append(
+            (
+                "writes meanwhile",
+                f"{(len(confirmed) + len(added)) / args.seconds:,.0f} writes/s",
+                f"{len(confirmed):,} confirmations, {len(added):,} new units, {conflicts:,} stale-version retries",
+            )
+        )
+        # Lost or duplicated: every confirmation's note once in its unit, every new unit once, nothing else new.
+        with SharedMemory(url) as memory:
+            notes: dict[str, int] = {}
+            touched = sorted({unit_id for unit_id, _ in confirmed})
+            for unit_id in touched:
+                stored = memory.get(unit_id)
+                assert stored is not None
+                for note in stored.unit.notes:
+                    notes[note.text] = notes.get(note.text, 0) + 1
+            tuids = [
+                row[0]
+                for row in memory.conn.execute("SELECT tuid FROM tmkit.units WHERE tuid LIKE 'new-%'").fetchall()
+            ]
+            after = len(memory)
+        lost = sum(1 for _, mark in confirmed if notes.get(mark, 0) == 0) + len(set(added) - set(tuids))
+        duplicated = sum(max(0, count - 1) for count in notes.values()) + (len(tuids) - len(set(tuids)))
+        unexpected = after - before - len(added)
+        rows.append(("lost / duplicated units after the run", f"{lost} / {duplicated}", f"{unexpected} unexpected rows"))
+
+        results = run_processes([(file_lookups, (str(tmx), queries, args.seconds)) for _ in range(args.clients)])
+        lookups = [t for r in results for t in r[1]]
+        rows.append(
+            (
+                f"lookup, {args.clients} clients: file index (baseline)",
+                ms(lookups),
+                f"{len(lookups) / args.seconds:,.0f} lookups/s",
+            )
+        )
+    finally:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    print(f"\n{args.units:,} units, {os.cpu_count()} cores, {args.clients} lookup clients, {args.writers} writers\n")
+    print("| what | figure | note |\n|---|---|---|")
+    for what, figure, note in rows:
+        print(f"| {what} | {figure} | {note} |")
+
+
+if __name__ == "__main__":
+    main()
