@@ -21,6 +21,7 @@ from tmkit.matching.columns import CHECK_BLOCK_BYTES, DamagedFileError
 from tmkit.matching.concordance import concordance
 from tmkit.matching.matcher import Matcher
 from tmkit.matching.memory_index import META_FILE, Column, MemoryIndex, UnusableCache, cache_folder, open_memory
+from tmkit.matching.word_index import WordIndex
 from tmkit.memory.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
 from tmkit.text.normalize import Normalizer
 
@@ -73,6 +74,7 @@ def _everything(index: MemoryIndex) -> dict[str, list[object]]:
         column.value: [index.text(column, e) for e in range(len(index))] for column in Column
     }
     for side, words in (("source", index.source_words), ("target", index.target_words)):
+        assert isinstance(words, WordIndex), "a built or loaded index, no delta"
         starts = words.word_starts
         found[side] = [list(words.word_postings[starts[row] : starts[row + 1]]) for row in range(len(starts) - 1)]
     return found
@@ -422,11 +424,13 @@ def test_a_save_removes_what_killed_saves_left_and_nothing_else(
     for made in (*leftovers, alive, unrelated):
         made.mkdir()
         (made / "column.source_xml.bin").write_bytes(b"x" * 100)
-    path.write_bytes(path.read_bytes() + b"\n")  # a changed memory: the cache is rebuilt and saved
+    path.write_bytes(path.read_bytes() + b"\n")  # a changed memory: the cache is updated by a delta, saved beside it
     open_memory(path, source_lang="ar", target_lang="en")
     assert not any(p.exists() for p in leftovers)
     assert alive.is_dir() and unrelated.is_dir()
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, folder.name, alive.name, unrelated.name])
+    delta = f"{folder.name}-delta"
+    expected = [path.name, folder.name, delta, alive.name, unrelated.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)
 
 
 _BUILD_AND_MATCH = """

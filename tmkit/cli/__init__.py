@@ -12,6 +12,7 @@ from tmkit.cli import (
     document_commands,
     edit_command,
     finish_command,
+    index_commands,
     match_commands,
     quality_commands,
     term_commands,
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     document_commands.register(commands)
     term_commands.register(commands)
     db_commands.register(commands)
+    index_commands.register(commands)
     return parser
 
 

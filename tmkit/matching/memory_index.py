@@ -14,7 +14,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,6 +36,7 @@ from tmkit.matching.columns import (
     StringColumn,
     block_checksums,
 )
+from tmkit.matching.layered import LayeredCandidates, LayeredColumn, LayeredWords, alive_entries
 from tmkit.matching.word_index import WordIndex
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import Status, TranslationUnit, Variant
@@ -45,7 +46,8 @@ from tmkit.text.normalize import Normalizer
 #: 7: every file's size and CRC-32 in the metadata, the metadata's own checksum, the whole memory hashed.
 #: 8: files read by parts checked per 4 KiB block as read (CRC-32s in side files), the memory hashed with SHA-256.
 #: 9: concordance words filed by every clitic reading in a sorted vocabulary (prefix search), not by hash.
-INDEX_FORMAT = "tmkit-index-9"
+#: 10: each entry's unit number and where each unit's bytes lie in the memory, for updates by a delta.
+INDEX_FORMAT = "tmkit-index-10"
 #: What every cache folder's format is called, whatever its version: another version is out of date, not damaged.
 _INDEX_FORMAT_FAMILY = "tmkit-index-"
 #: The cache folder's description of itself: format, fingerprint of the memory, files and their checksums.
@@ -98,6 +100,8 @@ class _Saved(StrEnum):
     COLUMN = "column"
     SOURCE_WORDS = "source_words"
     TARGET_WORDS = "target_words"
+    UNIT_OF_ENTRY = "unit_of_entry"
+    LAYER = "layer"  # what an update by a delta needs of the memory file (`tmkit.matching.memory_delta`)
 
 
 def _saved_name(part: _Saved, *names: str) -> str:
@@ -117,6 +121,8 @@ _WHOLE_ARRAYS = (
     _saved_name(_Saved.STATUS),
     _saved_name(_Saved.CONTEXT_PREV),
     _saved_name(_Saved.CONTEXT_NEXT),
+    _saved_name(_Saved.UNIT_OF_ENTRY),
+    _saved_name(_Saved.LAYER, ""),
     _saved_name(_Saved.CANDIDATES, ""),
     *(_saved_name(_Saved.COLUMN, column, "") for column in sorted(_HOT_COLUMNS)),
     *(
@@ -161,6 +167,8 @@ class CacheMeta:
     fingerprint: dict[str, object]
     arrays: list[str]
     files: dict[str, FileCheck]
+    unit_count: int = 0
+    layer: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -175,14 +183,24 @@ class MemoryIndex:
     source_lang: str
     target_lang: str
     normalizer: Normalizer
-    columns: dict[Column, StringColumn | FileStringColumn]
+    columns: dict[Column, StringColumn | FileStringColumn | LayeredColumn]
     status: npt.NDArray[np.uint8]
     context_prev: npt.NDArray[np.uint64]
     context_next: npt.NDArray[np.uint64]
-    candidates: CandidateIndex
-    source_words: WordIndex
-    target_words: WordIndex
+    candidates: CandidateIndex | LayeredCandidates
+    source_words: WordIndex | LayeredWords
+    target_words: WordIndex | LayeredWords
     penalty: float = 0.0
+    #: The number, in the units indexed, of each entry's unit (units without the source language count too).
+    unit_of_entry: npt.NDArray[np.uint32] = field(default_factory=lambda: np.empty(0, dtype=np.uint32))
+    #: How many units were indexed, entries or not.
+    unit_count: int = 0
+    #: Saved with the index and loaded with it: what updating it by a delta needs (`tmkit.matching.memory_delta`).
+    layer: dict[str, npt.NDArray[Any]] = field(default_factory=dict)
+    layer_meta: dict[str, object] = field(default_factory=dict)
+    #: For an index with a delta on top: the main index, and the unit numbers the delta holds (the main's numbering).
+    base: MemoryIndex | None = None
+    delta_units: tuple[int, ...] = ()
 
     def __len__(self) -> int:
         return len(self.status)
@@ -209,8 +227,15 @@ class MemoryIndex:
         name: str = "memory",
         normalizer: Normalizer | None = None,
         target_normalizer: Normalizer | None = None,
+        context_only: frozenset[int] = frozenset(),
+        breaks_after: frozenset[int] = frozenset(),
     ) -> MemoryIndex:
-        """Index units (a `Memory` or a streaming `TmxReader`) for lookups from ``source_lang``."""
+        """Index units (a `Memory` or a streaming `TmxReader`) for lookups from ``source_lang``.
+
+        For a delta, units are given with their neighbours: the units numbered in ``context_only``
+        are read for their neighbours' context and give no entries, and a unit numbered in
+        ``breaks_after`` is no neighbour of the unit after it (the stream skips units there).
+        """
         source_norm = normalizer or Normalizer(source_lang)
         target_norm = target_normalizer or Normalizer(target_lang)
         columns: dict[Column, list[str]] = {column: [] for column in Column}
@@ -232,7 +257,8 @@ class MemoryIndex:
         explicit_context: dict[int, tuple[str | None, str | None]] = {}
         wanted_source = _LanguagePicker(source_lang)
         wanted_target = _LanguagePicker(target_lang)
-        for unit_number, unit in enumerate(units):
+        unit_number = -1
+        for unit_number, unit in enumerate(units):  # the number after the loop counts the units
             source = wanted_source.first(unit)
             if source is None:
                 unit_keys.append(None)
@@ -247,7 +273,7 @@ class MemoryIndex:
                         source_norm(prev) if prev is not None else None,
                         source_norm(following) if following is not None else None,
                     )
-            if unit.rejected:
+            if unit.rejected or unit_number in context_only:
                 continue
             source_markup = None
             for target in wanted_target.all(unit):
@@ -266,7 +292,7 @@ class MemoryIndex:
                 creation_dates.append(target.creation_date or unit.creation_date or "")
                 change_ids.append(target.change_id or unit.change_id or "")
                 change_dates.append(target.change_date or unit.change_date or "")
-        prev_hashes, next_hashes = _context_hashes(unit_of_entry, unit_keys, explicit_context)
+        prev_hashes, next_hashes = _context_hashes(unit_of_entry, unit_keys, explicit_context, breaks_after)
         return cls(
             name=name,
             source_lang=source_lang,
@@ -282,6 +308,81 @@ class MemoryIndex:
             candidates=CandidateIndex.build(keys),
             source_words=WordIndex.build(keys),
             target_words=WordIndex.build(target_keys),
+            unit_of_entry=np.array(unit_of_entry, dtype=np.uint32),
+            unit_count=unit_number + 1,
+        )
+
+    # -- updates by a delta ---------------------------------------------------------------------
+
+    def with_delta(self, delta: MemoryIndex, *, dead_units: npt.NDArray[np.int64] | Sequence[int]) -> MemoryIndex:
+        """This index with ``delta`` on top, as one: the entries of the units numbered ``dead_units`` hidden
+        (changed or deleted), the delta's entries numbered after this index's. Lookups see no difference
+        from an index built afresh but for entry numbers (and a lookup's candidates, found per layer)."""
+        main = self.base or self
+        alive = alive_entries(main.unit_of_entry, dead_units)
+        return MemoryIndex(
+            name=main.name,
+            source_lang=main.source_lang,
+            target_lang=main.target_lang,
+            normalizer=main.normalizer,
+            columns={column: LayeredColumn(main.columns[column], delta.columns[column]) for column in Column},
+            status=np.concatenate((main.status, delta.status)),
+            context_prev=np.concatenate((main.context_prev, delta.context_prev)),
+            context_next=np.concatenate((main.context_next, delta.context_next)),
+            candidates=LayeredCandidates(main.candidates, delta.candidates, alive=alive),
+            source_words=LayeredWords(main.source_words, delta.source_words, alive=alive),
+            target_words=LayeredWords(main.target_words, delta.target_words, alive=alive),
+            penalty=main.penalty,
+            unit_of_entry=np.concatenate((main.unit_of_entry, delta.unit_of_entry)),
+            unit_count=main.unit_count,
+            layer=delta.layer,
+            layer_meta=delta.layer_meta,
+            base=main,
+        )
+
+    def with_units(self, numbers: Iterable[int], *, unit_at: Callable[[int], TranslationUnit | None]) -> MemoryIndex:
+        """This index once the units numbered ``numbers`` changed, were added (numbers from `unit_count` on) or
+        were deleted, without rebuilding it: ``unit_at(n)`` is unit ``n`` as it is now (None when there is none).
+
+        What the editor calls when a segment is confirmed (its own document's index, numbered by row),
+        so the next segments match it at once. Repeated calls keep one delta over the first index.
+        """
+        main = self.base or self
+        changed = set(self.delta_units) | set(numbers)
+        # A unit's neighbours are its context: they are indexed again with it.
+        wanted = sorted({n + step for n in changed for step in (-1, 0, 1)} - {-1})
+        delta = main.build_delta(wanted, unit_at=unit_at)
+        dead = np.array([n for n in wanted if n < main.unit_count], dtype=np.int64)
+        layered = main.with_delta(delta, dead_units=dead)
+        layered.delta_units = tuple(n for n in wanted if unit_at(n) is not None or n < main.unit_count)
+        return layered
+
+    def build_delta(self, numbers: Sequence[int], *, unit_at: Callable[[int], TranslationUnit | None]) -> MemoryIndex:
+        """An index of the units numbered ``numbers`` (sorted), read with their neighbours for context."""
+        stream: list[TranslationUnit] = []
+        context_only: set[int] = set()
+        breaks_after: set[int] = set()
+        wanted = set(numbers)
+        for number in numbers:
+            unit = unit_at(number)
+            if number - 1 not in wanted and number > 0 and (before := unit_at(number - 1)) is not None:
+                context_only.add(len(stream))
+                stream.append(before)
+            if unit is not None:
+                stream.append(unit)
+            if number + 1 not in wanted and stream:
+                if (after := unit_at(number + 1)) is not None:
+                    context_only.add(len(stream))
+                    stream.append(after)
+                breaks_after.add(len(stream) - 1)
+        return MemoryIndex.build(
+            stream,
+            source_lang=self.source_lang,
+            target_lang=self.target_lang,
+            name=self.name,
+            normalizer=self.normalizer,
+            context_only=frozenset(context_only),
+            breaks_after=frozenset(breaks_after),
         )
 
     # -- the cache on disk ----------------------------------------------------------------------
@@ -301,6 +402,16 @@ class MemoryIndex:
                 _saved_name(_Saved.STATUS): self.status,
                 _saved_name(_Saved.CONTEXT_PREV): self.context_prev,
                 _saved_name(_Saved.CONTEXT_NEXT): self.context_next,
+                _saved_name(_Saved.UNIT_OF_ENTRY): self.unit_of_entry,
+                **_prefixed(_Saved.LAYER, self.layer),
+            }
+            if not (
+                isinstance(self.candidates, CandidateIndex)
+                and isinstance(self.source_words, WordIndex)
+                and isinstance(self.target_words, WordIndex)
+            ):
+                raise ValueError("only a freshly built index can be saved")
+            arrays |= {
                 **_prefixed(_Saved.CANDIDATES, self.candidates.arrays()),
                 **_prefixed(_Saved.SOURCE_WORDS, self.source_words.arrays()),
                 **_prefixed(_Saved.TARGET_WORDS, self.target_words.arrays()),
@@ -326,6 +437,8 @@ class MemoryIndex:
                 "fingerprint": fingerprint,
                 "arrays": sorted(arrays),
                 "files": files,
+                "unit_count": self.unit_count,
+                "layer": self.layer_meta,
             }
             meta = {**body, _META_CHECKSUM: _meta_checksum(body)}
             text = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
@@ -399,11 +512,14 @@ class MemoryIndex:
 
                 def postings(problem: DamagedFileError) -> npt.NDArray[np.generic]:
                     index = make(problem)
-                    return (index.source_words if part is _Saved.SOURCE_WORDS else index.target_words).word_postings
+                    words = index.source_words if part is _Saved.SOURCE_WORDS else index.target_words
+                    if not isinstance(words, WordIndex):
+                        raise TypeError("a rebuilt index has no delta")
+                    return words.word_postings
 
                 return postings
 
-            columns: dict[Column, StringColumn | FileStringColumn] = {}
+            columns: dict[Column, StringColumn | FileStringColumn | LayeredColumn] = {}
             for column in Column:
                 starts_name = _saved_name(_Saved.COLUMN, column, "starts")
                 if column in _HOT_COLUMNS:
@@ -448,9 +564,16 @@ class MemoryIndex:
                 candidates=candidates,
                 source_words=WordIndex.from_arrays(_unprefixed(_Saved.SOURCE_WORDS, arrays)),
                 target_words=WordIndex.from_arrays(_unprefixed(_Saved.TARGET_WORDS, arrays)),
+                unit_of_entry=arrays[_saved_name(_Saved.UNIT_OF_ENTRY)],
+                unit_count=meta.unit_count,
+                layer=_unprefixed(_Saved.LAYER, arrays),
+                layer_meta=meta.layer,
             )
-            if any(len(strings) != len(index) for strings in columns.values()):
+            lengths = {len(strings) for strings in columns.values()} | {len(index.unit_of_entry)}
+            if lengths != {len(index)}:
                 raise ValueError("columns of different lengths")
+            if len(index) and int(index.unit_of_entry.max()) >= index.unit_count:
+                raise ValueError("an entry's unit is past the last unit")
             return index
         except UnusableCache:
             raise
@@ -463,7 +586,7 @@ class MemoryIndex:
             raise UnusableCache(f"inconsistent files ({exc})", damaged=True) from None
 
 
-def _in_memory(column: StringColumn | FileStringColumn) -> StringColumn:
+def _in_memory(column: StringColumn | FileStringColumn | LayeredColumn) -> StringColumn:
     if not isinstance(column, StringColumn):
         raise TypeError("a rebuilt index keeps its columns in memory")
     return column
@@ -483,7 +606,7 @@ def _unprefixed(part: _Saved, arrays: dict[str, Any]) -> dict[str, Any]:
 class _LazyColumnKeys(Sequence[str]):
     """A string column seen as a sequence, so only the keys asked for are decoded."""
 
-    def __init__(self, column: StringColumn | FileStringColumn) -> None:
+    def __init__(self, column: StringColumn | FileStringColumn | LayeredColumn) -> None:
         self._column = column
 
     def __len__(self) -> int:
@@ -590,6 +713,7 @@ def _context_hashes(
     unit_of_entry: list[int],
     unit_keys: list[str | None],
     explicit: dict[int, tuple[str | None, str | None]],
+    breaks_after: frozenset[int] = frozenset(),
 ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
     """For each entry, fingerprints of the source segments before and after its unit.
 
@@ -603,8 +727,8 @@ def _context_hashes(
         if unit in explicit:
             before, after = explicit[unit]
         else:
-            before = unit_keys[unit - 1] if unit > 0 else None
-            after = unit_keys[unit + 1] if unit < last else None
+            before = unit_keys[unit - 1] if unit > 0 and unit - 1 not in breaks_after else None
+            after = unit_keys[unit + 1] if unit < last and unit not in breaks_after else None
         prev[entry] = context_hash(before)
         following[entry] = context_hash(after)
     return prev, following
@@ -711,6 +835,8 @@ def read_cache_meta(folder: str | os.PathLike[str], *, normalizer: Normalizer) -
             fingerprint=dict(meta["fingerprint"]),
             arrays=[str(name) for name in meta["arrays"]],
             files=files,
+            unit_count=int(meta["unit_count"]),
+            layer=dict(meta["layer"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         raise UnusableCache(f"{META_FILE}: fields missing or of the wrong type", damaged=True) from None
@@ -798,7 +924,22 @@ def _replace_folder(staging: Path, target: Path) -> None:
 
 def cache_folder(path: Path, source_lang: str, target_lang: str) -> Path:
     """Where the index of a memory file is kept: a hidden folder beside it."""
-    return path.parent / f".{path.name}.{lang_key(source_lang)}-{lang_key(target_lang)}.tmkit-index"
+    return path.parent / f".{path.name}.{lang_key(source_lang)}-{lang_key(target_lang)}{_CACHE_SUFFIX}"
+
+
+_CACHE_SUFFIX = ".tmkit-index"
+
+
+def cached_directions(path: Path) -> list[tuple[str, str]]:
+    """The language directions a memory file has a cached index for (as their metadata says), sorted."""
+    found = set()
+    for folder in path.parent.glob(f".{glob.escape(path.name)}.*{_CACHE_SUFFIX}"):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            meta = json.loads((folder / META_FILE).read_bytes().decode("utf-8"))
+            direction = (str(meta["source_lang"]), str(meta["target_lang"]))
+            if folder == cache_folder(path, *direction):
+                found.add(direction)
+    return sorted(found)
 
 
 def open_memory(
@@ -812,6 +953,7 @@ def open_memory(
     skip_invalid: bool = False,
     on_progress: Callable[[int, int | None], None] | None = None,
     on_notice: Callable[[str], None] | None = None,
+    rebuild: bool = False,
 ) -> MemoryIndex:
     """A memory file ready for lookups: from its cached index if that is current and sound, else built and cached.
 
@@ -822,6 +964,10 @@ def open_memory(
     thread whose read found it, when that is after loading: the index then answers from the
     rebuilt one); an out-of-date one is rebuilt silently. When the folder cannot be written (a
     read-only location), the index is used without being cached.
+
+    A memory changed since its index was built (units appended, changed or deleted, the header as it
+    was) is served from that index with a delta on top (`tmkit.matching.memory_delta`), saved beside
+    it, until the delta grows enough to be folded in by a build; ``rebuild`` builds it anew now.
 
     A ``postgresql://`` URL names a shared memory (`tmkit.shared`): its units are read into an index
     in memory, which scores as the same units in a file would.
@@ -847,13 +993,23 @@ def open_memory(
         )
         index.penalty = penalty
         if cache:
+            from tmkit.matching.memory_delta import attach_layout, remove_delta
+
+            attach_layout(index, file, fingerprint=fingerprint)
             with contextlib.suppress(OSError):
                 index.save(folder, fingerprint=fingerprint)
+                remove_delta(folder)
         return index
 
     fingerprint: dict[str, object] | None = None
-    if cache and os.path.lexists(folder):
-        loaded, fingerprint = _load_cached(file, folder, norm, build=build, on_notice=on_notice)
+    if cache and not rebuild and os.path.lexists(folder):
+        loaded, fingerprint, stale = _load_cached(file, folder, norm, build=build, on_notice=on_notice)
+        if loaded is None and stale is not None:
+            # The memory changed since its index was built: a delta over that index, unless a build is due.
+            from tmkit.matching.memory_delta import updated_index
+
+            fingerprint = fingerprint if fingerprint is not None else _fingerprint_or_input_error(file)
+            loaded = updated_index(stale, file, folder, fingerprint=fingerprint)
         if loaded is not None:
             loaded.penalty = penalty
             loaded.name = file.name
@@ -868,8 +1024,9 @@ def _load_cached(
     *,
     build: Callable[[dict[str, object]], MemoryIndex],
     on_notice: Callable[[str], None] | None,
-) -> tuple[MemoryIndex | None, dict[str, object] | None]:
-    """The cached index of ``file`` if it is current and sound (else None), and the file's fingerprint if it was hashed.
+) -> tuple[MemoryIndex | None, dict[str, object] | None, MemoryIndex | None]:
+    """The cached index of ``file`` if it is current and sound (else None), the file's fingerprint if it was hashed,
+    and the index if it is sound but of an earlier content of the memory and can be updated by a delta.
 
     A load that finds the cache damaged while another process was replacing it (its metadata is
     another file afterwards) is tried once more before it counts as damaged.
@@ -879,9 +1036,13 @@ def _load_cached(
         before = _identity(folder / META_FILE)
         try:
             meta = read_cache_meta(folder, normalizer=norm)
-            if meta.fingerprint.get("size") != _size_of(file):
-                return None, None
             recovery = _Recovery(file, meta.fingerprint, build=build, on_notice=on_notice)
+            if meta.fingerprint.get("size") != _size_of(file):
+                if not meta.layer:
+                    return None, None, None
+                stale = MemoryIndex._load_checked(folder, meta, normalizer=norm, rebuilt=recovery.rebuilt)
+                recovery.loaded = stale
+                return None, None, stale
             # Hash the memory while the cache is checked and read: both release the GIL, so on two
             # cores the hash costs little wall time. A loaded index whose fingerprint differs is dropped.
             hashing = _in_background(_fingerprint_or_input_error, file)
@@ -889,19 +1050,19 @@ def _load_cached(
                 index = MemoryIndex._load_checked(folder, meta, normalizer=norm, rebuilt=recovery.rebuilt)
             finally:
                 fingerprint = hashing()
-            if meta.fingerprint != fingerprint:
-                return None, fingerprint
             recovery.loaded = index
-            return index, fingerprint
+            if meta.fingerprint != fingerprint:
+                return None, fingerprint, index if meta.layer else None
+            return index, fingerprint, None
         except UnusableCache as problem:
             if not problem.damaged:
-                return None, fingerprint
+                return None, fingerprint, None
             if not last_try and _identity(folder / META_FILE) != before:
                 continue  # replaced by another process while it was read: the new one may well be sound
             if on_notice is not None:
                 on_notice(_damaged_notice(file, problem))
-            return None, fingerprint
-    return None, fingerprint
+            return None, fingerprint, None
+    return None, fingerprint, None
 
 
 def _damaged_notice(file: Path, problem: Exception) -> str:
