@@ -725,3 +725,14 @@ def test_property_po_messages_survive(messages: list[str], tmp_path: Path) -> No
         return message[:at] + core.swapcase() + message[at + len(core) :]
 
     assert {e.msgid: e.msgstr for e in polib.pofile(str(out))} == {m: expected(m) for m in messages}
+
+
+def test_html_buttons_and_options_are_text_code_is_not(tmp_path: Path) -> None:
+    page = tmp_path / "form.html"
+    page.write_text(
+        "<html><body><form><p>Pick one: <select><option>Red</option><option>Blue</option></select> "
+        "then <button>Send it</button>.</p><p>Run <code><b>make</b> <div>all</div></code> first.</p></form></body></html>",
+        encoding="utf-8",
+    )
+    texts = [s.placeholder_text() for s in extract(open_document(page), lang="en").segments]
+    assert texts == ["Pick one: {1/} then {2}Send it{/2}.", "Red", "Blue", "Run {1/} first."]

@@ -19,51 +19,14 @@ from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, plain
 SKIPPED = frozenset({"script", "style", "template", "pre", "noscript", "svg", "math"})
 #: Inline elements whose text is translated inside its sentence; their tags become a code pair.
 INLINE = frozenset(
-    [
-        "a",
-        "abbr",
-        "b",
-        "bdi",
-        "bdo",
-        "cite",
-        "del",
-        "dfn",
-        "em",
-        "font",
-        "i",
-        "ins",
-        "mark",
-        "q",
-        "s",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "sup",
-        "time",
-        "u",
-        "label",
-    ]
+    "a abbr b bdi bdo button cite del dfn em font i ins label mark q s small span strong sub sup time u".split()  # noqa: SIM905
 )
 #: Inline elements kept whole as one standalone code (no text, or text that is code or data).
 ATOMIC = frozenset(
-    [
-        "br",
-        "img",
-        "wbr",
-        "input",
-        "code",
-        "kbd",
-        "samp",
-        "var",
-        "button",
-        "select",
-        "textarea",
-        "object",
-        "embed",
-        "iframe",
-    ]
+    "br img wbr input code kbd samp var select textarea object embed iframe".split()  # noqa: SIM905
 )
+#: Atomic elements whose children still hold text to translate (a list's options).
+ATOMIC_WITH_TEXT = frozenset({"select"})
 #: Attributes whose values are text a reader sees.
 TEXT_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
 #: No network; a huge page is still one document, so lxml's tree-size limit is lifted.
@@ -125,7 +88,8 @@ def _blocks(root: Any) -> Iterator[Any]:
         tag = _tag(element)
         if tag not in INLINE and tag not in ATOMIC:
             yield element
-        stack.extend(reversed(list(element)))
+        if tag not in ATOMIC or tag in ATOMIC_WITH_TEXT:  # code, kbd, samp, var and the rest stay whole
+            stack.extend(reversed(list(element)))
 
 
 def _attribute_holders(element: Any) -> Iterator[Any]:
