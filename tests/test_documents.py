@@ -551,6 +551,10 @@ def test_finish_keeps_source_for_untranslated_and_require_all_refuses(job: Path)
     text = (job / "out.html").read_text(encoding="utf-8")
     assert "President" in text  # drafts from the memory are in
     assert "صورة من اللقاء في دمشق" in text  # an untranslated segment keeps its source
+    # Fuzzy matches pretranslate put in are drafts: --confirmed-only leaves them out too.
+    result = run_cli("finish", job / "article.html", "-o", job / "confirmed.html", "--confirmed-only")
+    assert result.code == 0 and "0 of 44 segment(s) translated" in result.stderr
+    assert "President" not in (job / "confirmed.html").read_text(encoding="utf-8")
 
 
 def test_finish_refuses_a_working_file_of_another_document(job: Path) -> None:

@@ -33,6 +33,11 @@ def register(commands: Any) -> None:
         action="store_true",
         help="fail (exit 1, nothing written) unless every segment is translated and confirmed",
     )
+    p.add_argument(
+        "--confirmed-only",
+        action="store_true",
+        help="unconfirmed drafts (matches pretranslate put in) keep their source text too",
+    )
     p.add_argument("--pseudo", action="store_true", help="write a pseudo-translation (no working TMX needed)")
     p.add_argument("--src", help="with --pseudo: the document's language (default: guessed from its script)")
     p.add_argument("--tgt", help="with --pseudo: the target language (default: en for Arabic, else ar)")
@@ -79,6 +84,7 @@ def run_finish(args: argparse.Namespace) -> int:
             work_path=work_path,
             rules=rules,
             require_all=args.require_all,
+            confirmed_only=args.confirmed_only,
             source=source,
         )
     except UnfinishedError as exc:

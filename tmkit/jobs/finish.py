@@ -87,6 +87,7 @@ def finish_document(
     work_path: str | os.PathLike[str] = "the working file",
     rules: SrxRules | None = None,
     require_all: bool = False,
+    confirmed_only: bool = False,
     source: SourceDocument | None = None,
 ) -> FinishReport:
     """Write ``output``, the document with the working TMX's translations in place, atomically.
@@ -94,7 +95,8 @@ def finish_document(
     The working file's units are the document's segments in order (as `tmkit edit` and
     `tmkit pretranslate` made them, segmented by the same ``rules``); a unit whose source no
     longer matches its segment stops the run naming both, as the document changed since. A
-    segment without a translation keeps its source text; with ``require_all`` any segment not
+    segment without a translation keeps its source text, and so does an unconfirmed draft (a fuzzy
+    match pretranslate put in) with ``confirmed_only``; with ``require_all`` any segment not
     translated or still a draft stops the run (`UnfinishedError`) and nothing is written.
     """
     _check_output(document, output)
@@ -124,6 +126,8 @@ def finish_document(
                 line=unit.line,
             )
         target = _target(unit, source_lang, target_lang)
+        if confirmed_only and unit.status in (Status.NEW, Status.DRAFT):
+            target = None
         translations.append(target)
         if target is None:
             report.untranslated.append(number)
