@@ -283,3 +283,17 @@ async def test_the_palette_offers_each_term_by_number(work: Path) -> None:
         assert "Insert term 9 at the cursor" in titles
         assert "Add a term from the selected source and target words to the first termbase (Alt+E)" in titles
         assert "Insert a term's preferred translation at the cursor (Ctrl+G)" in titles
+
+
+@run_async
+async def test_a_termbase_that_cannot_be_read_ends_the_editor_with_its_line(work: Path) -> None:
+    broken = work / "broken.tbx"
+    broken.write_text('<?xml version="1.0"?>\n<martif type="TBX">\n<text><body><termEntry>', encoding="utf-8")
+    app = make_app(work, terms=[broken])
+    async with app.run_test() as pilot:
+        for _ in range(1500):
+            await pilot.pause(0.02)
+            if app.load_error is not None:
+                break
+    assert app.load_error is not None and app.load_error.startswith(f"{broken}:")
+    assert app.return_code == 2

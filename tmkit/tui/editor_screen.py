@@ -434,8 +434,16 @@ class EditorScreen(Screen[None]):
         self.app.notify(line, severity="warning", timeout=10, markup=False)
 
     def _memories_failed(self, message: str) -> None:
+        """A memory, the reference or a termbase cannot be read: the App exits with the line and code 2.
+
+        The App exits when it handles the message, not here: exiting first lost the message, and the
+        editor ended with code 2 and no word of why.
+        """
+        self._switch_vte(explicit=False)
+        if self.spelling is not None:
+            self.spelling.close()
+        self.document.close_journal()
         self.post_message(DocumentFailed(message))
-        self.leave(return_code=2)  # tmkit's exit code for unreadable input
 
     # -- terms and spelling (workers) ------------------------------------------------------------
 
