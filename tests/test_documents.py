@@ -740,3 +740,18 @@ def test_html_buttons_and_options_are_text_code_is_not(tmp_path: Path) -> None:
     )
     texts = [s.placeholder_text() for s in extract(open_document(page), lang="en").segments]
     assert texts == ["Pick one: {1/} then {2}Send it{/2}.", "Red", "Blue", "Run {1/} first."]
+
+
+def test_docx_inline_content_control_text_is_translated(tmp_path: Path) -> None:
+    body = (
+        '<w:p><w:r><w:t xml:space="preserve">Report date: </w:t></w:r>'
+        '<w:sdt><w:sdtPr><w:alias w:val="Date"/><w:date/></w:sdtPr><w:sdtContent>'
+        "<w:r><w:t>June 2021</w:t></w:r></w:sdtContent></w:sdt><w:r><w:t>.</w:t></w:r></w:p>"
+    )
+    cut = extract(open_document(_docx_with_body(tmp_path, body)), lang="en")
+    assert cut.segments[0].placeholder_text() == "Report date: {1}June 2021{/1}."
+    out = cut.render(translate_with(cut, str.upper), target_lang="en")
+    root = docx_part(out, "word/document.xml")
+    control = root.find(f".//{W}sdt")
+    assert control.find(f"{W}sdtPr/{W}alias").get(W + "val") == "Date"
+    assert [t.text for t in control.iter(W + "t")] == ["JUNE 2021"]

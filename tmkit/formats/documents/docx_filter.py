@@ -228,6 +228,11 @@ class _Extractor:
                 self.items.append(("open", None, child))
                 self.collect(child)
                 self.items.append(("close", None, child))
+            elif tag == W + "sdt" and child.find(W + "sdtContent") is not None:
+                # An inline content control (a title, a date picker): its text flows in the sentence.
+                self.items.append(("open", None, child))
+                self.collect(child.find(W + "sdtContent"))
+                self.items.append(("close", None, child))
             else:
                 self.items.append(("element", None, child))
 
@@ -430,7 +435,13 @@ def _rebuild(paragraph: Any, source: _ParagraphSource, pieces: Sequence[Piece]) 
             continue
         if piece.kind is CodeKind.OPEN:
             made = None
-            if payload.role == "wrap":
+            if payload.role == "wrap" and payload.element.tag == W + "sdt":
+                control = etree.SubElement(container(), W + "sdt", attrib=dict(payload.element.attrib))
+                for part in payload.element:
+                    if part.tag != W + "sdtContent":
+                        control.append(_copy(part))  # its properties; the content is the translation's
+                made = etree.SubElement(control, W + "sdtContent")
+            elif payload.role == "wrap":
                 made = etree.SubElement(container(), payload.element.tag, attrib=dict(payload.element.attrib))
             stack.append((piece.ident, payload, made))
         elif piece.kind is CodeKind.CLOSE:
