@@ -15,6 +15,13 @@ key, and two recalls:
 
 `--corpus PREFIX` adds a memory from a line-aligned corpus (every 20th pair held out as a query),
 `--corpus-src en` looks English queries up in it.
+
+`--grow` (on by default for the synthetic memories) measures memories that grow, on a copy of each
+memory and its cache built above: 1,000 units appended to the file, then the update of the loaded
+index by a delta and one lookup (what an editor or a long-running process pays), and a fresh
+process's load of the memory with its delta; then 10,000 more units, and the lookups' p95 with that
+delta against the same memory's index built anew (compacted), the two alternating query by query in
+one process so that both meet the same load.
 """
 
 from __future__ import annotations
@@ -195,6 +202,149 @@ def child_brute(tmx: Path, query_file: Path, count: int, source: str, target: st
     return {"latencies_ms": latencies, "best": best}
 
 
+# -- memories that grow (issue 13) -----------------------------------------------------------------
+
+#: Units appended for the update timed, and then for the lookups timed with a delta.
+GROW_UNITS = 1_000
+DELTA_UNITS = 10_000
+
+
+def _new_units(size: int, first: int, count: int) -> bytes:
+    """``count`` new units as TMX markup (from a memory of another seed), to append to a memory of ``size``."""
+    from synthetic import memory_pairs
+
+    from tmkit.formats.tmx_writer import write_tmx
+    from tmkit.matching.memory_delta import file_layout
+    from tmkit.memory.model import Header, Segment, TranslationUnit, Variant
+
+    pairs = memory_pairs(first + count, seed=size + 1)[first:]
+    scratch = DATA / "grow" / "new-units.tmx"
+    units = [
+        TranslationUnit([Variant("ar", Segment.from_text(p.ar)), Variant("en", Segment.from_text(p.en))], tuid=f"new{i}")
+        for i, p in enumerate(pairs, start=first)
+    ]
+    write_tmx(scratch, header=Header(srclang="ar"), units=units)
+    spans = file_layout(scratch).spans
+    assert spans is not None
+    data = scratch.read_bytes()
+    return b"".join(b"    " + data[start:end] + b"\n" for start, end in spans.tolist())
+
+
+def _append_units(tmx: Path, markup: bytes) -> None:
+    """Add units at the end of a memory's body, written atomically as tmkit writes."""
+    from tmkit.atomic import atomic_write
+
+    data = tmx.read_bytes()
+    at = data.rindex(b"</body>")
+    with atomic_write(tmx, binary=True) as out:
+        out.write(data[:at] + markup + data[at:])
+
+
+def grow_copy(tmx: Path, source: str, target: str) -> Path:
+    """A copy of a memory and its cached index, to grow."""
+    from tmkit.matching.memory_index import cache_folder
+
+    folder = DATA / "grow"
+    folder.mkdir(exist_ok=True)
+    copy = folder / tmx.name
+    for old in folder.glob(f".{tmx.name}.*"):
+        shutil.rmtree(old, ignore_errors=True)
+    shutil.copyfile(tmx, copy)
+    shutil.copytree(cache_folder(tmx, source, target), cache_folder(copy, source, target))
+    return copy
+
+
+def child_grow(tmx: Path, query_file: Path, size: int, source: str, target: str) -> dict[str, Any]:
+    """Append `GROW_UNITS` to a memory whose index is loaded; time the update by a delta and one lookup."""
+    from tmkit.matching.matcher import Matcher
+    from tmkit.matching.memory_delta import updated_index
+    from tmkit.matching.memory_index import cache_folder, file_fingerprint, open_memory
+
+    query = json.loads(query_file.read_text(encoding="utf-8"))[0][0]
+    main = open_memory(tmx, source_lang=source, target_lang=target)
+    markup = _new_units(size, 0, GROW_UNITS)
+    _append_units(tmx, markup)
+    started = time.perf_counter()
+    index = updated_index(main, tmx, cache_folder(tmx, source, target), fingerprint=file_fingerprint(tmx))
+    update_s = time.perf_counter() - started
+    if index is None:
+        raise SystemExit("the memory was not updated by a delta")
+    Matcher([index]).match(query, score_cutoff=CUTOFF, limit=LIMIT)
+    return {"update_s": update_s, "update_lookup_s": time.perf_counter() - started}
+
+
+def child_reload(tmx: Path, source: str, target: str) -> dict[str, Any]:
+    """A fresh process opening a memory (with its delta, if it has one)."""
+    from tmkit.matching.memory_index import open_memory
+
+    started = time.perf_counter()
+    open_memory(tmx, source_lang=source, target_lang=target)
+    return {"load_s": time.perf_counter() - started}
+
+
+def child_delta_lookups(tmx: Path, query_file: Path, size: int, source: str, target: str) -> dict[str, Any]:
+    """Append `DELTA_UNITS` more; lookups with the delta against the index built anew, alternating."""
+    from tmkit.matching.layered import LayeredCandidates
+    from tmkit.matching.matcher import Matcher
+    from tmkit.matching.memory_index import open_memory
+
+    queries = [q for q, _kind in json.loads(query_file.read_text(encoding="utf-8"))]
+    _append_units(tmx, _new_units(size, GROW_UNITS, DELTA_UNITS))
+    started = time.perf_counter()
+    layered = open_memory(tmx, source_lang=source, target_lang=target)
+    update_s = time.perf_counter() - started
+    if not isinstance(layered.candidates, LayeredCandidates):
+        raise SystemExit("the memory was rebuilt, not updated by a delta")
+    started = time.perf_counter()
+    compacted = open_memory(tmx, source_lang=source, target_lang=target, rebuild=True)
+    compact_s = time.perf_counter() - started
+    with_delta, rebuilt = Matcher([layered]), Matcher([compacted])
+    delta_ms: list[float] = []
+    compact_ms: list[float] = []
+    answers: list[list[list[tuple[float, str, str]]]] = [[], []]
+    for query in queries:
+        for side, (matcher, times) in enumerate(((with_delta, delta_ms), (rebuilt, compact_ms))):
+            started = time.perf_counter()
+            found = matcher.match(query, score_cutoff=CUTOFF, limit=LIMIT)
+            times.append((time.perf_counter() - started) * 1000)
+            answers[side].append([(m.score, m.source.plain, m.target.plain) for m in found])
+    # Matches of equal rank may come in another order (the delta's entries are numbered after the main's).
+    same = sum(sorted(a) == sorted(b) for a, b in zip(*answers, strict=True))
+    same_scores = sum([m[0] for m in a] == [m[0] for m in b] for a, b in zip(*answers, strict=True))
+    return {
+        "delta_units": DELTA_UNITS + GROW_UNITS,
+        "update_10k_s": update_s,
+        "compact_s": compact_s,
+        "delta_ms": delta_ms,
+        "compact_ms": compact_ms,
+        "same_answers": same,
+        "same_scores": same_scores,
+    }
+
+
+def measure_growth(tmx: Path, query_file: Path, size: int, source: str = "ar", target: str = "en") -> dict[str, Any]:
+    copy = grow_copy(tmx, source, target)
+    load = run_child("reload", str(copy), source, target)
+    grow = run_child("grow", str(copy), str(query_file), str(size), source, target)
+    reload = run_child("reload", str(copy), source, target)
+    lookups = run_child("delta-lookups", str(copy), str(query_file), str(size), source, target)
+    return {
+        "load_s": load["load_s"],
+        "update_s": grow["update_s"],
+        "update_lookup_s": grow["update_lookup_s"],
+        "reload_with_delta_s": reload["load_s"],
+        "update_10k_s": lookups["update_10k_s"],
+        "compact_s": lookups["compact_s"],
+        "delta_p50_ms": statistics.median(lookups["delta_ms"]),
+        "delta_p95_ms": percentile(lookups["delta_ms"], 0.95),
+        "compact_p50_ms": statistics.median(lookups["compact_ms"]),
+        "compact_p95_ms": percentile(lookups["compact_ms"], 0.95),
+        "same_answers": lookups["same_answers"],
+        "same_scores": lookups["same_scores"],
+        "queries": len(lookups["delta_ms"]),
+    }
+
+
 def run_child(*args: str) -> dict[str, Any]:
     result = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -268,6 +418,9 @@ def main() -> None:
     parser.add_argument(
         "--corpus-src", choices=["ar", "en"], default="ar", help="the language of the corpus memories' sources"
     )
+    parser.add_argument(
+        "--no-grow", dest="grow", action="store_false", help="leave out the memories that grow (see above)"
+    )
     parser.add_argument("--json", metavar="OUT", help="save the results as JSON")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -279,14 +432,23 @@ def main() -> None:
             out = child_query(Path(rest[0]), Path(rest[1]), *rest[2:4])
         elif kind == "formula":
             out = child_formula(Path(rest[0]), Path(rest[1]), int(rest[2]), *rest[3:5])
+        elif kind == "grow":
+            out = child_grow(Path(rest[0]), Path(rest[1]), int(rest[2]), *rest[3:5])
+        elif kind == "reload":
+            out = child_reload(Path(rest[0]), *rest[1:3])
+        elif kind == "delta-lookups":
+            out = child_delta_lookups(Path(rest[0]), Path(rest[1]), int(rest[2]), *rest[3:5])
         else:
             out = child_brute(Path(rest[0]), Path(rest[1]), int(rest[2]), *rest[3:5])
         print(json.dumps(out))
         return
     rows = []
+    growth: list[tuple[str, int, dict[str, Any]]] = []
     for size in [int(s) for s in args.sizes.split(",") if s]:
         tmx, query_file = synthetic_files(size, args.queries)
         rows.append(measure(f"synthetic {size:,}", tmx, query_file, args.brute_queries))
+        if args.grow:
+            growth.append((f"synthetic {size:,}", size, measure_growth(tmx, query_file, size)))
         print(f"# done {size:,}", file=sys.stderr)
     for prefix in args.corpus:
         source = args.corpus_src
@@ -324,8 +486,39 @@ def main() -> None:
             )
         elif 90_000 <= r["entries"] <= 110_000:
             print(f"{'PASS' if r['tmkit_p95_ms'] <= 2 else 'FAIL'}  {r['memory']}: p95 ≤ 2 ms")
+    if growth:
+        print_growth(growth, {r["memory"]: r for r in rows})
     if args.json:
-        Path(args.json).write_text(json.dumps({"cpu_count": os.cpu_count(), "rows": rows}, indent=1), encoding="utf-8")
+        data = {"cpu_count": os.cpu_count(), "rows": rows, "growth": {label: g for label, _size, g in growth}}
+        Path(args.json).write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+def print_growth(growth: list[tuple[str, int, dict[str, Any]]], rows: dict[str, dict[str, Any]]) -> None:
+    print()
+    print(
+        f"{'memory that grows':<26}{'build s':>9}{'load s':>8}{'+1k: update s':>15}{'+lookup s':>11}"
+        f"{'reload s':>10}{'+10k: update s':>16}{'compact s':>11}{'delta p50/p95 ms':>18}{'compacted p50/p95':>19}"
+        f"{'same matches/scores':>22}"
+    )
+    for label, _size, g in growth:
+        print(
+            f"{label:<26}{rows[label]['build_s']:>9.1f}{g['load_s']:>8.2f}{g['update_s']:>15.2f}"
+            f"{g['update_lookup_s']:>11.2f}{g['reload_with_delta_s']:>10.2f}{g['update_10k_s']:>16.2f}"
+            f"{g['compact_s']:>11.1f}{g['delta_p50_ms']:>9.2f}/{g['delta_p95_ms']:<8.2f}"
+            f"{g['compact_p50_ms']:>10.2f}/{g['compact_p95_ms']:<8.2f}"
+            f"{g['same_answers']:>10}/{g['same_scores']}/{g['queries']}"
+        )
+    for label, _size, g in growth:
+        ok = g["update_lookup_s"] < 2
+        print(
+            f"{'PASS' if ok else 'FAIL'}  {label}: {GROW_UNITS:,} units appended, update by a delta and a lookup "
+            f"< 2 s ({g['update_lookup_s']:.2f} s; a full build took {rows[label]['build_s']:.1f} s)"
+        )
+        ratio = g["delta_p95_ms"] / g["compact_p95_ms"]
+        print(
+            f"{'PASS' if ratio <= 1.2 else 'FAIL'}  {label}: lookup p95 with a {DELTA_UNITS + GROW_UNITS:,}-unit delta "
+            f"within 1.2× of the compacted index ({ratio:.2f}×)"
+        )
 
 
 if __name__ == "__main__":

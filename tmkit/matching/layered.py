@@ -52,10 +52,21 @@ class LayeredColumn:
         return self.main[index] if index < self.offset else self.delta[index - self.offset]
 
     def take(self, indexes: npt.NDArray[np.int64] | list[int]) -> list[str]:
+        """The strings of many entries, each layer's read in one call (as a lookup reads its candidates' keys)."""
         wanted = np.asarray(indexes, dtype=np.int64)
-        if len(wanted) == 0 or int(wanted.max()) < self.offset:
+        in_delta = wanted >= self.offset
+        if not in_delta.any():
             return self.main.take(wanted)
-        return [self[int(i)] for i in wanted.tolist()]
+        if in_delta.all():
+            return self.delta.take(wanted - self.offset)
+        strings: list[str] = [""] * len(wanted)
+        for positions, strings_taken in (
+            (np.flatnonzero(~in_delta), self.main.take(wanted[~in_delta])),
+            (np.flatnonzero(in_delta), self.delta.take(wanted[in_delta] - self.offset)),
+        ):
+            for position, string in zip(positions.tolist(), strings_taken, strict=True):
+                strings[position] = string
+        return strings
 
 
 class LayeredCandidates:
@@ -76,10 +87,18 @@ class LayeredCandidates:
             main_keys = [k for k, kept in zip(main_keys, keep[: len(main_keys)].tolist(), strict=True) if kept]
             main_entries = main_entries[keep]
         delta_entries, delta_keys = self.delta.candidates_with_keys(key, min_similarity=min_similarity, limit=limit)
-        entries = np.concatenate((main_entries, delta_entries + self.offset))
-        # The keys known must be those of the first entries: the delta's follow only when the main's are all known.
-        keys = main_keys + delta_keys if len(main_keys) == len(main_entries) else main_keys
-        return entries, keys
+        delta_entries = delta_entries + self.offset
+        # The keys given are those of the first entries: both layers' entries with known keys come first.
+        known_main, known_delta = len(main_keys), len(delta_keys)
+        entries = np.concatenate(
+            (
+                main_entries[:known_main],
+                delta_entries[:known_delta],
+                main_entries[known_main:],
+                delta_entries[known_delta:],
+            )
+        )
+        return entries, main_keys + delta_keys
 
 
 class LayeredWords:
