@@ -755,3 +755,20 @@ def test_docx_inline_content_control_text_is_translated(tmp_path: Path) -> None:
     control = root.find(f".//{W}sdt")
     assert control.find(f"{W}sdtPr/{W}alias").get(W + "val") == "Date"
     assert [t.text for t in control.iter(W + "t")] == ["JUNE 2021"]
+
+
+def test_docx_text_box_fallback_is_written_from_its_translated_twin(tmp_path: Path) -> None:
+    """Word's text box comes twice (DrawingML and a VML fallback): one set of segments, both translated."""
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    box = "<w:txbxContent><w:p><w:r><w:t>In the box.</w:t></w:r></w:p></w:txbxContent>"
+    body = (
+        f'<w:p><w:r><w:t xml:space="preserve">Before. </w:t></w:r><w:r><mc:AlternateContent {mc}>'
+        f'<mc:Choice Requires="wps"><w:drawing><wps:txbx xmlns:wps="urn:wps">{box}</wps:txbx></w:drawing></mc:Choice>'
+        f'<mc:Fallback><w:pict><v:textbox xmlns:v="urn:schemas-microsoft-com:vml">{box}</v:textbox></w:pict></mc:Fallback>'
+        "</mc:AlternateContent></w:r></w:p>"
+    )
+    cut = extract(open_document(_docx_with_body(tmp_path, body)), lang="en")
+    texts = [s.placeholder_text() for s in cut.segments]
+    assert texts.count("In the box.") == 1
+    root = docx_part(cut.render(translate_with(cut, str.upper), target_lang="en"), "word/document.xml")
+    assert [t.text for t in root.iter(W + "t")] == ["BEFORE. ", "IN THE BOX.", "IN THE BOX."]

@@ -26,6 +26,7 @@ from tmkit.text.scripts import has_arabic
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{" + W_NS + "}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 #: The parts that hold translatable text, in the order their segments come.
 TEXT_PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
 #: Paragraph-level elements holding runs that stay in the text flow (their start and end become a code pair).
@@ -351,6 +352,8 @@ def _parse(data: dict[str, bytes], path: str) -> _Parsed:
     for name in names:
         root = roots[name] = _parse_part(data[name], name, path)
         for index, element in enumerate(root.iter(W + "p")):
+            if next(element.iterancestors(MC + "Fallback"), None) is not None:
+                continue  # a text box's copy for old readers: written from its translated twin (_mirror_fallbacks)
             source = _ParagraphSource(name, index)
             pieces = _Extractor(source).pieces_of(element)
             sources.append(source)
@@ -509,6 +512,25 @@ def _set_direction(paragraph: Any, runs: Sequence[Any], *, rtl: bool, lang_tag: 
                     rpr.remove(lang)
 
 
+def _mirror_fallbacks(root: Any) -> None:
+    """Each `mc:Fallback` paragraph replaced by its `mc:Choice` twin, so old readers see the translation too.
+
+    Word writes a text box twice (a DrawingML shape, and a VML one for readers before 2010); only
+    the first is read as segments, so its translation is copied over when the two match paragraph
+    for paragraph. When they do not, the fallback stays as it was.
+    """
+    for alternate in root.iter(MC + "AlternateContent"):
+        choice, fallback = alternate.find(MC + "Choice"), alternate.find(MC + "Fallback")
+        if choice is None or fallback is None:
+            continue
+        translated, copies = list(choice.iter(W + "p")), list(fallback.iter(W + "p"))
+        if translated and len(translated) == len(copies):
+            for copy, twin in zip(copies, translated, strict=True):
+                parent = copy.getparent()
+                if parent is not None:
+                    parent.replace(copy, _copy(twin))
+
+
 class DocxDocument:
     """A DOCX package: paragraphs of the body, headers, footers, footnotes, endnotes and comments."""
 
@@ -535,6 +557,7 @@ class DocxDocument:
             _set_direction(element, runs, rtl=rtl, lang_tag=lang_tag)
             changed.add(source.part)
         for name in changed:
+            _mirror_fallbacks(parsed.roots[name])
             for table_properties in parsed.roots[name].iter(W + "tblPr"):
                 if rtl:
                     _insert_ordered(table_properties, "bidiVisual", _TBLPR_ORDER)
