@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.helpers import SAMPLES
 from tmkit.tui.app import EditorApp, EditorOptions
 from tmkit.tui.display import BidiMode
 
@@ -56,3 +58,18 @@ def test_main_screen(snap_compare: Any, work: Path, mode: BidiMode) -> None:
 @pytest.mark.parametrize("size", [(100, 30), (80, 24)])
 def test_main_screen_on_small_terminals(snap_compare: Any, work: Path, size: tuple[int, int]) -> None:
     assert snap_compare(_app(work, BidiMode.APP), terminal_size=size, run_before=_at_segment_14)
+
+
+async def _terms_at_segment_14(pilot: Any) -> None:
+    await _at_segment_14(pilot)
+    app = pilot.app
+    await _settle(pilot, lambda: app.editor_screen.shown_terms[0] == 13)
+
+
+#: With --terms: the terms panel below the target (two terms and its keys in the border on a short screen).
+@pytest.mark.parametrize("size", [(160, 45), (80, 24)])
+def test_main_screen_with_terms(snap_compare: Any, work: Path, size: tuple[int, int]) -> None:
+    shutil.copy2(SAMPLES / "terms.tbx", work / "terms.tbx")
+    app = _app(work, BidiMode.APP)
+    app.options.terms = [work / "terms.tbx"]
+    assert snap_compare(app, terminal_size=size, run_before=_terms_at_segment_14)

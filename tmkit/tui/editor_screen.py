@@ -516,9 +516,8 @@ class EditorScreen(Screen[None]):
         shown = shown if row == self.current else []
         self.terms_panel.show(terms_text(shown, typed, self.mode, target_lang=self.options.target_lang))
         # The keys in the border: seen on a short screen too, where the panel has room for two terms.
-        keys_hint = (
-            f" · {self.keymap.label('insert_term')} then 1…{len(shown)} inserts the one in bold" if shown else ""
-        )
+        numbers = "1" if len(shown) == 1 else f"1…{len(shown)}"
+        keys_hint = f" · {self.keymap.label('insert_term')} then {numbers} inserts the one in bold" if shown else ""
         self.query_one("#terms-box").border_title = f"terms{keys_hint}"
 
     def check_target_later(self, *, at_once: bool = False) -> None:
