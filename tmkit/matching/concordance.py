@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from tmkit.defaults import CONCORDANCE_LIMIT, Side
 from tmkit.formats.tmx_reader import segment_from_xml
-from tmkit.matching.layered import LayeredWords
 from tmkit.matching.memory_index import Column, MemoryIndex
 from tmkit.matching.word_index import (
     SHORT_STEM_MARK,
@@ -110,16 +110,17 @@ class Query:
             return False
         return bool(self.occurrences(key_word_forms(folded), first_only=True))
 
-    def entries(
-        self, words: WordIndex | LayeredWords, *, cap: int | None = None
-    ) -> tuple[npt.NDArray[np.uint32], bool]:
+    def entries(self, words: WordIndex, *, cap: int | None = None) -> tuple[npt.NDArray[np.uint32], bool]:
         """Entries holding every word of the phrase (in any order), sorted; and whether ``cap`` cut them.
 
         The rarest word is read first and the others only checked against its entries, so a phrase
         with a very common word (`في`) costs little. With ``cap``, only the first ``cap`` entries of
         each posting list of the rarest word are read: enough when the first few hits are wanted.
         """
-        lists = [[words.entries(form, prefix=self.prefix) for form in sorted(forms)] for forms in set(self.words)]
+        lists = [
+            [p for form in sorted(forms) for p in _posting_lists(words, form, prefix=self.prefix)]
+            for forms in set(self.words)
+        ]
         lists = [[p for p in postings if len(p)] for postings in lists]
         if not lists or any(not postings for postings in lists):
             return np.empty(0, np.uint32), False
@@ -138,6 +139,20 @@ class Query:
             if len(found) == 0:
                 break
         return found, cut
+
+
+class _Entries(Protocol):
+    """A word index as concordance asks it: the entries of a word (or of the words beginning with it)."""
+
+    def entries(self, word: str, *, prefix: bool = False) -> npt.NDArray[np.uint32]: ...
+
+
+def _posting_lists(words: WordIndex | _Entries, form: str, *, prefix: bool) -> list[npt.NDArray[np.uint32]]:
+    """The sorted entry lists whose union holds ``form``: one per word filed under it, so no union is made
+    of a common word's lists (`في` at 1M entries) only to be checked against or cut short."""
+    if isinstance(words, WordIndex):
+        return words.posting_lists(form, prefix=prefix)
+    return [words.entries(form, prefix=prefix)]
 
 
 def _sketch(words: Sequence[frozenset[str]], *, prefix: bool) -> re.Pattern[str]:

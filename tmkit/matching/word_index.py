@@ -250,15 +250,21 @@ class WordIndex:
             return range(first, first + 1)
         return range(first, first)
 
-    def entries(self, word: str, *, prefix: bool = False) -> npt.NDArray[np.uint32]:
-        """The entries with a word read as ``word`` (with ``prefix``, read as anything beginning with it), sorted."""
+    def posting_lists(self, word: str, *, prefix: bool = False) -> list[npt.NDArray[np.uint32]]:
+        """The entries of each word read as ``word`` (with ``prefix``, as anything beginning with it), each sorted."""
         found = self.rows(word, prefix=prefix)
         if not found:
-            return np.empty(0, np.uint32)
+            return []
         first, stop = int(self.reading_word_starts[found.start]), int(self.reading_word_starts[found.stop])
-        filed = np.unique(self.reading_words[first:stop])
-        postings = [
+        filed = np.unique(self.reading_words[first:stop]) if len(found) > 1 else self.reading_words[first:stop]
+        return [
             np.asarray(self.word_postings[int(self.word_starts[w]) : int(self.word_starts[w + 1])])
             for w in filed.tolist()
         ]
+
+    def entries(self, word: str, *, prefix: bool = False) -> npt.NDArray[np.uint32]:
+        """The entries with a word read as ``word`` (with ``prefix``, read as anything beginning with it), sorted."""
+        postings = self.posting_lists(word, prefix=prefix)
+        if not postings:
+            return np.empty(0, np.uint32)
         return postings[0] if len(postings) == 1 else np.unique(np.concatenate(postings))
