@@ -297,3 +297,29 @@ async def test_a_termbase_that_cannot_be_read_ends_the_editor_with_its_line(work
                 break
     assert app.load_error is not None and app.load_error.startswith(f"{broken}:")
     assert app.return_code == 2
+
+
+@run_async
+async def test_a_term_that_cannot_be_written_is_not_added(work: Path) -> None:
+    folder = work / "termbases"
+    folder.mkdir()
+    shutil.copy2(SAMPLES / "terms.tbx", folder / "terms.tbx")
+    app = make_app(work, terms=[folder / "terms.tbx"])
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        screen = app.editor_screen
+        assert screen.terms is not None
+        before = len(screen.terms.merged)
+        shutil.rmtree(folder)  # gone since it was read: the atomic write has nowhere to go
+        await pilot.press("alt+e")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AddTermScreen)
+        dialog.query_one("#term-source", Input).value = "خطوط"
+        dialog.query_one("#term-target", Input).value = "shipping lines"
+        await pilot.press("enter", "enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, AddTermScreen)
+        assert len(screen.terms.merged) == before  # not added in the editor either
+        assert not any(t.text == "shipping lines" for c in screen.terms.merged for t in c.terms)
+        assert not folder.exists()
