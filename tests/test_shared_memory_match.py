@@ -171,3 +171,28 @@ def test_commands_that_print_the_memory_name_refuse_a_url_with_a_password(postgr
     assert result.code == 2
     assert "s3cret" not in result.stderr + result.stdout
     assert "PGPASSWORD or ~/.pgpass" in result.stderr
+
+
+def test_edit_prefills_a_document_from_a_shared_memory_as_from_the_file(postgres_url: str, tmp_path: Path) -> None:
+    """`tmkit edit DOC.txt --tm postgresql://…` makes the same working TMX as with the memory's file."""
+    from tmkit.cli import build_parser
+    from tmkit.cli.edit_command import options_from_args
+
+    memory_file = SAMPLES / "earlier-visits.tmx"
+    assert run_cli("db", "init", postgres_url).code == 0
+    assert run_cli("db", "import", postgres_url, str(memory_file)).code == 0
+    document = tmp_path / "article.ar.txt"
+    document.write_text((SAMPLES / "article.ar.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    parser = build_parser()
+    from_database = options_from_args(
+        parser.parse_args(["edit", str(document), "--tm", postgres_url, "-o", str(tmp_path / "db.tmx"), "--user", "t"])
+    )
+    from_file = options_from_args(
+        parser.parse_args(["edit", str(document), "--tm", str(memory_file), "-o", str(tmp_path / "f.tmx"), "--user", "t"])
+    )
+    assert list(from_database.memories) == [postgres_url]
+    drafts = [u for u in load_tmx(from_database.path).units if u.status is Status.DRAFT]
+    assert drafts  # pre-filled from the database
+    expected = load_tmx(from_file.path).units
+    got = load_tmx(from_database.path).units
+    assert [[v.text for v in u.variants] for u in got] == [[v.text for v in u.variants] for u in expected]

@@ -103,8 +103,11 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
     path = Path(args.file)
     if not path.is_file():
         raise InputError("no such file" if not path.exists() else "not a file", path=path)
+    from tmkit.shared.urls import is_database_url
+
     for memory in [*args.tm, *([args.ref] if args.ref else []), *args.terms]:
-        if not Path(memory).is_file():
+        shared = memory in args.tm and is_database_url(memory)  # a postgresql:// memory is checked on opening
+        if not shared and not Path(memory).is_file():
             raise InputError("no such file", path=memory)
     source_lang = args.src or DEFAULT_SOURCE_LANG
     target_lang = args.tgt or DEFAULT_TARGET_LANG
@@ -131,7 +134,7 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
         raise InputError("--output is for text documents: a TMX file is edited in place", path=args.output)
     return EditorOptions(
         path=path,
-        memories=[Path(m) for m in args.tm],
+        memories=[m if is_database_url(m) else Path(m) for m in args.tm],
         reference=Path(args.ref) if args.ref else None,
         source_lang=source_lang,
         target_lang=target_lang,

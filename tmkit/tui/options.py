@@ -13,7 +13,7 @@ from tmkit.tui.display import BidiMode
 @dataclass
 class EditorOptions:
     path: Path
-    memories: Sequence[Path] = ()
+    memories: Sequence[Path | str] = ()  # a str is a postgresql:// URL
     reference: Path | None = None
     source_lang: str = "ar"
     target_lang: str = "en"
