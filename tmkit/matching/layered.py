@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from tmkit.matching.candidate_index import CANDIDATE_LIMIT
+from tmkit.matching.candidate_index import CANDIDATE_LIMIT, CandidateIndex
 
 IntArray = npt.NDArray[np.int64]
 
@@ -21,14 +21,6 @@ class Strings(Protocol):
     def __getitem__(self, index: int) -> str: ...
 
     def take(self, indexes: npt.NDArray[np.int64] | list[int]) -> list[str]: ...
-
-
-class Candidates(Protocol):
-    """What lookups ask of a candidate index (`CandidateIndex`, `LayeredCandidates`)."""
-
-    def candidates_with_keys(
-        self, key: str, *, min_similarity: float, limit: int = CANDIDATE_LIMIT
-    ) -> tuple[IntArray, list[str]]: ...
 
 
 class Words(Protocol):
@@ -74,19 +66,28 @@ class LayeredCandidates:
 
     __slots__ = ("alive", "delta", "main", "offset")
 
-    def __init__(self, main: Candidates, delta: Candidates, *, alive: npt.NDArray[np.bool_]) -> None:
+    def __init__(self, main: CandidateIndex, delta: CandidateIndex, *, alive: npt.NDArray[np.bool_]) -> None:
         self.main, self.delta, self.alive, self.offset = main, delta, alive, len(alive)
 
     def candidates_with_keys(
-        self, key: str, *, min_similarity: float, limit: int = CANDIDATE_LIMIT
+        self,
+        key: str,
+        *,
+        min_similarity: float,
+        limit: int = CANDIDATE_LIMIT,
+        budget: int | None = None,
+        fallback_similarity: float | None = None,
     ) -> tuple[IntArray, list[str]]:
-        """As `CandidateIndex.candidates_with_keys`: the keys given are those of the first entries."""
-        main_entries, main_keys = self.main.candidates_with_keys(key, min_similarity=min_similarity, limit=limit)
+        """As `CandidateIndex.candidates_with_keys`, per layer: the keys given are those of the first entries."""
+        options: dict[str, Any] = {"min_similarity": min_similarity, "limit": limit}
+        if budget is not None:
+            options |= {"budget": budget, "fallback_similarity": fallback_similarity}
+        main_entries, main_keys = self.main.candidates_with_keys(key, **options)
         keep = self.alive[main_entries]
         if not keep.all():
             main_keys = [k for k, kept in zip(main_keys, keep[: len(main_keys)].tolist(), strict=True) if kept]
             main_entries = main_entries[keep]
-        delta_entries, delta_keys = self.delta.candidates_with_keys(key, min_similarity=min_similarity, limit=limit)
+        delta_entries, delta_keys = self.delta.candidates_with_keys(key, **options)
         delta_entries = delta_entries + self.offset
         # The keys given are those of the first entries: both layers' entries with known keys come first.
         known_main, known_delta = len(main_keys), len(delta_keys)
@@ -128,4 +129,4 @@ def alive_entries(
     return ~dead[unit_of_entry]
 
 
-__all__ = ["Candidates", "LayeredCandidates", "LayeredColumn", "LayeredWords", "Strings", "Words", "alive_entries"]
+__all__ = ["LayeredCandidates", "LayeredColumn", "LayeredWords", "Strings", "Words", "alive_entries"]

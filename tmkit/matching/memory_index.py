@@ -318,8 +318,10 @@ class MemoryIndex:
         """This index with ``delta`` on top, as one: the entries of the units numbered ``dead_units`` hidden
         (changed or deleted), the delta's entries numbered after this index's. Lookups see no difference
         from an index built afresh but for entry numbers (and a lookup's candidates, found per layer)."""
-        main = self.base or self
+        main = self.base if self.base is not None else self
         alive = alive_entries(main.unit_of_entry, dead_units)
+        if not isinstance(main.candidates, CandidateIndex) or not isinstance(delta.candidates, CandidateIndex):
+            raise TypeError("a delta goes over a built or loaded index, itself built")
         return MemoryIndex(
             name=main.name,
             source_lang=main.source_lang,
@@ -347,7 +349,7 @@ class MemoryIndex:
         What the editor calls when a segment is confirmed (its own document's index, numbered by row),
         so the next segments match it at once. Repeated calls keep one delta over the first index.
         """
-        main = self.base or self
+        main = self.base if self.base is not None else self
         changed = set(self.delta_units) | set(numbers)
         # A unit's neighbours are its context: they are indexed again with it.
         wanted = sorted({n + step for n in changed for step in (-1, 0, 1)} - {-1})

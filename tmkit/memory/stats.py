@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import Status, TranslationUnit
-from tmkit.text.wordcount import count_chars, count_words
+from tmkit.text.wordcount import count_words
+
+#: A memory has a handful of language tags, written the same way unit after unit: each is read once.
+_lang_key = lru_cache(maxsize=256)(lang_key)
 
 
 @dataclass(slots=True)
@@ -31,14 +35,23 @@ class MemoryStats:
         self.rejected += unit.rejected
         self.statuses[unit.status.value] += 1
         markup = False
+        languages = self.languages
         for variant in unit.variants:
-            counts = self.languages.setdefault(lang_key(variant.lang), LanguageCounts())
-            text = variant.segment.plain
+            lang = _lang_key(variant.lang)
+            counts = languages.get(lang)
+            if counts is None:
+                counts = languages[lang] = LanguageCounts()
+            segment = variant.segment
+            text = segment.plain
+            # One split gives emptiness and the characters (`count_chars`: all but white space).
+            pieces = text.split()
             counts.segments += 1
-            counts.empty_segments += not text.strip()
-            counts.words += count_words(text)
-            counts.characters += count_chars(text)
-            markup = markup or variant.segment.has_markup
+            if pieces:
+                counts.words += count_words(text)
+                counts.characters += sum(map(len, pieces))
+            else:
+                counts.empty_segments += 1
+            markup = markup or segment.has_markup
         self.units_with_markup += markup
 
     def as_dict(self) -> dict[str, object]:
