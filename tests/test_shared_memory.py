@@ -284,3 +284,41 @@ def test_the_writer_role_imports_and_confirms_and_the_reader_role_only_reads(pos
             for role in (writer, reader):
                 admin.execute(f"DROP OWNED BY {role}")
                 admin.execute(f"DROP ROLE {role}")
+
+
+# -- editors saving into a shared memory --------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_two_editors_saving_into_one_shared_memory_lose_nothing(postgres_url: str, tmp_path: Path) -> None:
+    """`edit --save-to postgresql://…`: each editor's confirmed pairs are stored, a pair confirmed again
+    replaces its unit (a new version), and the other editor's lookups offer them."""
+    from tmkit.jobs.workfile import WorkFile
+    from tmkit.shared.store import SharedMemory
+
+    _init(postgres_url)
+    memory = Memory(
+        units=[
+            TranslationUnit(
+                [Variant("ar", Segment.from_text(arabic)), Variant("en", Segment())], tuid=tuid, status=Status.NEW
+            )
+            for tuid, arabic in (("s1", "وصل الرئيس إلى القاهرة اليوم"), ("s2", "بحث الجانبان سبل التعاون"))
+        ]
+    )
+    ann_file, ben_file = tmp_path / "ann.tmx", tmp_path / "ben.tmx"
+    write_tmx(ann_file, memory)
+    write_tmx(ben_file, memory)
+    ann, ben = WorkFile(ann_file, user="ann"), WorkFile(ben_file, user="ben")
+    ann.confirm(0, "The president arrived in Cairo today")
+    assert ann.export_confirmed(postgres_url) == 1
+    ben.confirm(1, "The two sides discussed ways of cooperation")
+    assert ben.export_confirmed(postgres_url) == 1
+    ann.confirm(0, "The President arrived in Cairo today")  # confirmed again: replaces its unit
+    assert ann.export_confirmed(postgres_url) == 1
+    with SharedMemory(postgres_url) as shared:
+        stored = {s.unit.tuid: s for s in shared.stored_units()}
+        [match] = shared.match("وصل الرئيس إلى القاهرة اليوم", source_lang="ar", target_lang="en", limit=1)
+    assert sorted(stored) == ["s1", "s2"]
+    assert stored["s1"].version == 2 and stored["s1"].unit.variants[1].text == "The President arrived in Cairo today"
+    assert stored["s2"].version == 1 and stored["s2"].unit.variants[1].text == "The two sides discussed ways of cooperation"
+    assert match.score == 100 and match.target.plain == "The President arrived in Cairo today"

@@ -139,7 +139,7 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
         source_lang=source_lang,
         target_lang=target_lang,
         bidi=BidiMode(args.bidi),
-        save_to=Path(args.save_to) if args.save_to else None,
+        save_to=(args.save_to if is_database_url(args.save_to) else Path(args.save_to)) if args.save_to else None,
         env=dict(os.environ),
         greeting=greeting,
         user=user,

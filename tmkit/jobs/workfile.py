@@ -983,6 +983,8 @@ class WorkFile:
 
     def export_confirmed(self, memory_path: str | os.PathLike[str]) -> int:
         """Add the confirmed and approved pairs to a memory file (created if missing); returns how many."""
+        from tmkit.shared.urls import is_database_url
+
         target = Path(memory_path)
         units = []
         for r in self.rows:
@@ -999,6 +1001,10 @@ class WorkFile:
                 change_id=r.unit.change_id,
             )
             units.append(unit)
+        if is_database_url(memory_path):  # a memory shared in PostgreSQL: each pair written at its unit's version
+            from tmkit.shared.store import confirm_units
+
+            return confirm_units(os.fspath(memory_path), units)
         existing = load_tmx(target) if target.exists() else Memory(Header(srclang=lang_key(self.source_lang)), [])
         # The newest translation of a source wins: the translator just confirmed it.
         merged = merge_memories([existing, Memory(existing.header, units)], policy=ConflictPolicy.LAST)

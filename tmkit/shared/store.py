@@ -365,6 +365,34 @@ class SharedMemory:
             self._announce(unit_id, int(row[0]))
         return StoredUnit(unit_id, int(row[0]), unit, row[1], row[2])
 
+    def confirm(self, unit: TranslationUnit) -> StoredUnit:
+        """Store a pair an editor confirmed: it replaces the unit with the same tuid (else the same source
+        text), at the version just read, or is added as a new unit.
+
+        Raises `StaleUnitError` if another writer changes that unit between the read and the write.
+        """
+        source = unit.variants[0] if unit.variants else None
+        found: StoredUnit | None = None
+        if unit.tuid:
+            row = self.conn.execute(
+                f"SELECT id FROM {SCHEMA}.units WHERE tuid = %s ORDER BY id LIMIT 1", [unit.tuid]
+            ).fetchone()
+            found = self.get(int(row[0])) if row else None
+        elif source is not None:
+            language = primary_subtag(source.lang)
+            rows = self.conn.execute(
+                f"SELECT unit_id FROM {SCHEMA}.segments WHERE key = %s AND language = %s ORDER BY unit_id",
+                [self._normalizer(language)(source.text), language],
+            ).fetchall()
+            for (unit_id,) in rows:
+                candidate = self.get(int(unit_id))
+                if candidate is not None and any(v.text == source.text for v in candidate.unit.variants):
+                    found = candidate
+                    break
+        if found is None:
+            return self.add(unit)
+        return self.update(found.id, unit, expected_version=found.version)
+
     def get(self, unit_id: int) -> StoredUnit | None:
         row = self.conn.execute(
             f"SELECT id, version, changed_by, changed_at::text, body FROM {SCHEMA}.units WHERE id = %s", [unit_id]
@@ -427,6 +455,16 @@ def _base(breakdown: Breakdown) -> float:
     return breakdown.base
 
 
+def confirm_units(url: str, units: Iterable[TranslationUnit]) -> int:
+    """`SharedMemory.confirm` for each unit (what `edit --save-to postgresql://…` does on save); how many."""
+    count = 0
+    with SharedMemory(url) as memory, database_errors(url, doing="cannot store the confirmed pairs"):
+        for unit in units:
+            memory.confirm(unit)
+            count += 1
+    return count
+
+
 def open_shared_index(
     url: str, *, source_lang: str, target_lang: str, penalty: float = 0.0, normalizer: Normalizer | None = None
 ) -> MemoryIndex:
@@ -444,6 +482,7 @@ __all__ = [
     "StaleUnitError",
     "StoredUnit",
     "UnitListener",
+    "confirm_units",
     "open_shared_index",
     "trigram_threshold",
 ]

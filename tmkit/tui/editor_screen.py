@@ -1248,9 +1248,9 @@ class EditorScreen(Screen[None]):
             try:
                 count = self.document.export_confirmed(self.options.save_to)
             except (OSError, TmkitError) as error:
-                message += f"; {self.options.save_to.name} not written ({error})"
+                message += f"; {_memory_name(self.options.save_to)} not written ({error})"
             else:
-                message += f"; {count} confirmed pair(s) in {self.options.save_to.name}"
+                message += f"; {count} confirmed pair(s) in {_memory_name(self.options.save_to)}"
         self.notify(message)
         self.update_status()
         self.post_message(DocumentSaved(str(self.document.path)))
@@ -1446,3 +1446,10 @@ def logical_part(selected: str, text: str) -> str | None:
         if candidate and candidate in text:
             return candidate
     return None
+
+
+def _memory_name(memory: Path | str) -> str:
+    """How a memory is named on screen: a file by its name, a shared memory by its URL without a password."""
+    from tmkit.shared.urls import redacted
+
+    return redacted(memory) if isinstance(memory, str) else memory.name

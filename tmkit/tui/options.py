@@ -18,7 +18,7 @@ class EditorOptions:
     source_lang: str = "ar"
     target_lang: str = "en"
     bidi: BidiMode = BidiMode.AUTO
-    save_to: Path | None = None
+    save_to: Path | str | None = None  # a str is a postgresql:// URL
     #: Offer to recover a journal found at start (tests and the bench may answer themselves).
     ask_recovery: bool = True
     env: dict[str, str] = field(default_factory=dict)
