@@ -23,11 +23,22 @@ def register(commands: Any) -> None:
         "edit",
         help="translate a TMX file in the terminal: matches, concordance, scores",
         description="Open FILE.tmx in the translator's editor: confirm, approve and reject segments, insert "
-        "matches from the memories, look words up, score against a reference. A plain-text DOCUMENT.txt is "
-        "first segmented into a working TMX beside it (DOCUMENT.tmx, or --output), pre-filled with the "
-        "memories' matches as draft; if that file exists it is opened instead. Press F1 in the editor for the keys.",
+        "matches from the memories, look words up, score against a reference. A document (DOCX, HTML, Markdown, PO "
+        "or plain text) is first segmented into a working TMX beside it (report.docx → report.docx.tmx, "
+        "article.txt → article.tmx, or --output), pre-filled with the memories' matches as draft; if that file "
+        "exists it is opened instead. Alt+D writes the translated document. Press F1 in the editor for the keys.",
     )
-    p.add_argument("file", help="the TMX file to translate (its targets are edited), or a plain-text document")
+    p.add_argument(
+        "file",
+        help="the TMX file to translate (its targets are edited), or a document: .docx, .html, .md, .po or text; "
+        "or a project folder (tmkit init)",
+    )
+    p.add_argument(
+        "project_file",
+        nargs="?",
+        metavar="DOCUMENT",
+        help="in a project: the document to open (its path under source/ or its number); without it, a list to pick",
+    )
     p.add_argument(
         "--tm", action="append", default=[], metavar="MEMORY.tmx", help="a memory to take matches from (repeatable)"
     )
@@ -42,7 +53,7 @@ def register(commands: Any) -> None:
         "-o",
         "--output",
         metavar="WORK.tmx",
-        help="for a text document: the working TMX to write and edit (default: beside it, DOCUMENT.tmx)",
+        help="for a document: the working TMX to write and edit (default: beside it, report.docx.tmx)",
     )
     p.add_argument(
         "--bidi",
@@ -83,6 +94,12 @@ def register(commands: Any) -> None:
 
 
 def run_edit(args: argparse.Namespace) -> int:
+    if Path(args.file).is_dir():  # a project: its documents listed, one opened with the project's memories
+        from tmkit.cli.project_commands import run_project_edit
+
+        return run_project_edit(args)
+    if args.project_file is not None:
+        raise InputError("a second file is for a project folder: tmkit edit PROJECT DOCUMENT", path=args.project_file)
     from tmkit.tui.app import EditorApp
 
     app = EditorApp(options_from_args(args))
@@ -115,7 +132,9 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
     config = load_config(env=dict(os.environ))
     user = resolve_user(args.user, config)
     greeting = None
+    document = None
     if path.suffix.lower() != ".tmx":
+        document = path
         if args.output is not None and Path(args.output).suffix.lower() != ".tmx":
             raise InputError("name the working file .tmx", path=args.output)
         job = prepare_job(
@@ -131,7 +150,7 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
         print(greeting, file=sys.stderr)
         path, source_lang, target_lang = job.path, job.source_lang, job.target_lang
     elif args.output is not None:
-        raise InputError("--output is for text documents: a TMX file is edited in place", path=args.output)
+        raise InputError("--output is for documents: a TMX file is edited in place", path=args.output)
     return EditorOptions(
         path=path,
         memories=[m if is_database_url(m) else Path(m) for m in args.tm],
@@ -147,4 +166,5 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
         keymap=args.keymap,
         terms=[Path(t) for t in args.terms],
         spelling=not args.no_spelling,
+        document=document,
     )

@@ -39,6 +39,13 @@ from tmkit.terms.recognize import TermHit
 from tmkit.text.placeholders import PlaceholderError, strip_placeholders, to_placeholders
 from tmkit.tui import keys
 from tmkit.tui.display import VTE_EXPLICIT, VTE_IMPLICIT, BidiMode, VisualHighlighter, is_vte, one_line
+from tmkit.tui.finishing import (
+    DocumentFinished,
+    FinishRequest,
+    FinishScreen,
+    guess_document,
+    write_translated_document,
+)
 from tmkit.tui.keymap import Keymap, preset_keymap
 from tmkit.tui.messages import (
     DocumentFailed,
@@ -1297,6 +1304,51 @@ class EditorScreen(Screen[None]):
             self._save()
         elif answer == "overwrite":
             self._save(force=True)
+
+    # -- the translated document (a worker) ----------------------------------------------------------
+
+    def action_finish(self) -> None:
+        """Ask where the translated document goes and what drafts become; then save and write it in a worker."""
+        self._commit_editor()
+        counts = self.progress.counts()
+        confirmed = sum(counts[f][0] for f in (RowFilter.TRANSLATED, RowFilter.REVIEWED, RowFilter.FINAL))
+        total = confirmed + counts[RowFilter.DRAFT][0] + counts[RowFilter.NEW][0]
+        summary = (
+            f"{confirmed} of {total} segment(s) confirmed, {counts[RowFilter.DRAFT][0]} draft(s), "
+            f"{counts[RowFilter.NEW][0]} not translated."
+        )
+        document = self.options.document or guess_document(self.document.path)
+        screen = FinishScreen(document, target_lang=self.options.target_lang, summary=summary)
+        self.app.push_screen(screen, self._finish_answered)
+
+    def _finish_answered(self, request: FinishRequest | None) -> None:
+        if request is None:
+            return
+        if not self._save():
+            # Saving failed (and said why) or waits on a changed file: the document would not hold the work on screen.
+            self.notify("the translated document was not written: the working file is not saved", severity="error")
+            return
+        self.notify(f"writing {request.output}…")
+        self._write_document(request, self.document.path)
+
+    @work(thread=True, exclusive=True, group="finish", exit_on_error=False, description="writing the document")
+    def _write_document(self, request: FinishRequest, work_path: Path) -> None:
+        try:
+            lines = write_translated_document(request, work_path)
+        except (OSError, TmkitError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            where = f"{error.filename}: " if isinstance(error, OSError) and error.filename else ""
+            self.app.call_from_thread(self._document_written, request, [f"not written: {where}{reason}"], ok=False)
+            return
+        except Exception as error:  # noqa: BLE001 -- a filter's defect: one line, the editor and the saved work stay
+            message = f"not written: internal error ({type(error).__name__}: {error})"
+            self.app.call_from_thread(self._document_written, request, [message], ok=False)
+            return
+        self.app.call_from_thread(self._document_written, request, lines, ok=True)
+
+    def _document_written(self, request: FinishRequest, lines: list[str], *, ok: bool) -> None:
+        self.notify("\n".join(lines), severity="information" if ok else "error", timeout=20, markup=False)
+        self.post_message(DocumentFinished(str(request.output), "\n".join(lines), ok=ok))
 
     def action_toggle_bidi(self) -> None:
         at = BIDI_CYCLE.index(self.mode) if self.mode in BIDI_CYCLE else -1

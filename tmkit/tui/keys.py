@@ -86,6 +86,12 @@ COMMANDS: tuple[Command, ...] = (
     _c("redo", "Redo", "Redo the edit undone"),
     _c("save", "Save", "Save the file (atomically); with --save-to, also the memory", footer=True),
     _c("save_as", "Save as", "Save the file under another name (another disk, when this one is full), go on there"),
+    _c(
+        "finish",
+        "Finish",
+        "Write the translated document beside its source (the working file is saved first): name it, choose what "
+        "drafts and untranslated segments become",
+    ),
     _c("toggle_bidi", "Bidi", "Switch the Arabic display: app, terminal, off"),
     _c("help", "Help", "Show every key", footer=True),
     _c("command_palette", "Palette", "Open the command palette (every command by name)"),
@@ -126,6 +132,9 @@ DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
     "redo": ("ctrl+y", "alt+y"),
     "save": ("ctrl+s",),
     "save_as": ("alt+w", "ctrl+shift+s"),
+    # ESC d in every terminal (F10 opens GNOME Terminal's menu); OmegaT's Ctrl+D (Create Translated Documents) is
+    # the target editor's delete-right, so only its preset takes it.
+    "finish": ("alt+d",),
     "toggle_bidi": ("f9",),
     "help": ("f1",),
     "command_palette": ("f12",),
@@ -145,6 +154,7 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "insert_match": ("alt+i", "f7"),
         "search": ("ctrl+f", "f5"),
         "copy_source": ("alt+s", "f4", "ctrl+insert"),
+        "finish": ("ctrl+d", "alt+d"),
     },
     # memoQ and Trados: Ctrl+Enter confirms, Ctrl+digit takes a hit, Ctrl+Up/Down choose one, Ctrl+K (memoQ) and
     # F3 (Trados) look up, Ctrl+Insert copies the source; the keys every terminal sends stay as alternatives.

@@ -39,5 +39,8 @@ class EditorOptions:
     terms: Sequence[Path] = ()
     #: Spell checking of the target (off for tests that build options, and when no dictionary is found).
     spelling: bool = False
+    #: The document the working file was made from (`tmkit edit report.docx`); the finish key writes its translation.
+    #: None: guessed from the working file's name (`report.docx.tmx`), else asked.
+    document: Path | None = None
     #: Folders searched first for Hunspell dictionaries (tests; `$TMKIT_HUNSPELL_PATH` for translators).
     dictionary_dirs: Sequence[Path] = ()
