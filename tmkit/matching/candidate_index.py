@@ -264,11 +264,19 @@ class CandidateIndex:
         return self.candidates_with_keys(key, min_similarity=min_similarity, limit=limit)[0]
 
     def candidates_with_keys(
-        self, key: str, *, min_similarity: float, limit: int = CANDIDATE_LIMIT
+        self,
+        key: str,
+        *,
+        min_similarity: float,
+        limit: int = CANDIDATE_LIMIT,
+        budget: int | None = None,
+        fallback_similarity: float | None = None,
     ) -> tuple[IntArray, list[str]]:
         """The candidates, and the keys of the first of them that the index holds (the short ones found exactly).
 
         The keys list may be shorter than the entries: the keys of the rest are the caller's to read.
+        When more than ``budget`` short keys reach ``min_similarity``, only those whose bound
+        reaches ``fallback_similarity`` are returned (still exact at that similarity).
         """
         none = np.empty(0, dtype=np.int64)
         if self.size == 0 or not key:
@@ -281,7 +289,11 @@ class CandidateIndex:
             return self.length_order[positions].astype(np.int64), []
         # A short key: every short key that can qualify, exactly; longer ones (if the window reaches them) by estimate.
         split = min(max(first, self.short_count), last)
-        exact = self._short_candidates(key, min_similarity, first, split) if split > first else none
+        exact, bounds = (
+            self._short_candidates(key, min_similarity, first, split) if split > first else (none, np.empty(0))
+        )
+        if budget is not None and fallback_similarity is not None and len(exact) > budget:
+            exact = exact[bounds >= fallback_similarity - 1e-9]
         short_keys = self.short_keys
         keys = [short_keys[p] for p in exact.tolist()]
         if split < last:
@@ -303,7 +315,10 @@ class CandidateIndex:
                 pieces.append(posting)
         return pieces
 
-    def _short_candidates(self, key: str, min_similarity: float, first: int, last: int) -> IntArray:
+    def _short_candidates(
+        self, key: str, min_similarity: float, first: int, last: int
+    ) -> tuple[IntArray, npt.NDArray[np.float64]]:
+        """Internal positions of the short keys in [first, last) reaching ``min_similarity``, and their bounds."""
         wanted = np.array(
             [(ord(ch) << 8) | rank for ch, n in Counter(key).items() for rank in range(1, min(n, _MAX_RANK) + 1)],
             dtype=np.uint64,
@@ -311,7 +326,7 @@ class CandidateIndex:
         rows, found = _gather(self.char_tokens, self.char_starts, wanted)
         pieces = self._slices(self.char_postings, self.char_starts, rows[found], first, last)
         if not pieces:
-            return np.empty(0, dtype=np.int64)
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
         # Leave out the longest posting lists (the commonest letters) while that stays exact: an
         # entry can share at most one character per list left out, so counting the rest and
         # adding `skipped` is still an upper bound; and as long as `skipped` is below the fewest
@@ -326,11 +341,12 @@ class CandidateIndex:
             total -= len(pieces.pop())
             skipped += 1
         if not pieces:
-            return np.empty(0, dtype=np.int64)
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
         shared = np.bincount(np.concatenate(pieces) - first, minlength=last - first)
         hit = np.flatnonzero(shared)
         bound = 200.0 * (shared[hit] + skipped) / (m + self.key_lengths[hit + first])
-        return hit[bound >= min_similarity - 1e-9] + first
+        passing = bound >= min_similarity - 1e-9
+        return hit[passing] + first, bound[passing]
 
     def _gram_candidates(self, key: str, limit: int, first: int, last: int) -> IntArray:
         points = _codepoints(_START + key + _END)
