@@ -127,7 +127,10 @@ async def test_a_target_that_cannot_be_written_is_one_line_and_the_work_is_kept(
         assert "\n" not in errors[0] and "Traceback" not in errors[0]
         assert app.screen is app.editor_screen  # the editor goes on
     assert not (work / "article.en.html").exists()
-    assert any(TRANSLATION in (u.variant("en").text if u.variant("en") else "") for u in load_tmx(work / "article.docx.tmx").units)
+    assert any(
+        TRANSLATION in (u.variant("en").text if u.variant("en") else "")
+        for u in load_tmx(work / "article.docx.tmx").units
+    )
 
 
 @pytest.mark.slow

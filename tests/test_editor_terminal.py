@@ -324,3 +324,44 @@ def test_terms_are_inserted_by_the_bytes_terminals_send(work: Path, width: int, 
         terminal.wait_for("[exited 0]")
     saved = load_tmx(work / "article.ar.tmx").units[0].variant("en")
     assert saved is not None and saved.text == "Talks with Yury Borisov and the Deputy Prime Minister."
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_alt_d_writes_the_translated_docx_from_the_editor(work: Path, width: int, height: int) -> None:
+    """The README's first command on the sample DOCX, then the finish key as a terminal sends it (ESC d): the dialog
+    names article.en.docx, Enter saves and writes it, and the DOCX filter reads the translation back from it."""
+    from tmkit.jobs.source_text import read_source_document
+
+    for name in ("article.docx", "earlier-visits.tmx"):
+        shutil.copy2(SAMPLES / name, work / name)
+    typed = "Checked in a real terminal. "
+    command = [
+        sys.executable,
+        "-m",
+        "tmkit",
+        "edit",
+        "article.docx",
+        "--tm",
+        "earlier-visits.tmx",
+        "--ref",
+        "article.tmx",
+    ]
+    with Terminal(command, width=width, height=height, cwd=work) as terminal:
+        terminal.wait_for("of 41")
+        terminal.wait_for("87%")  # the memory's match for the first segment: the matches still show for a DOCX
+        terminal.type(typed)
+        terminal.raw(b"\x1bd")  # Alt+D, right after the typing
+        terminal.wait_for("article.en.docx")  # the dialog's default target
+        terminal.keys("Enter")
+        terminal.wait_for("segment(s) translated")
+        terminal.keys("C-q")  # saved by the finish key: nothing to ask
+        terminal.wait_for("[exited 0]")
+    work_units = load_tmx(work / "article.docx.tmx").units
+    draft = next(u for u in work_units[1:] if u.status is Status.DRAFT).variant("en")
+    new_source = next(u for u in work_units if u.status is Status.NEW).variant("ar")
+    assert draft is not None and new_source is not None
+    written = read_source_document(work / "article.en.docx").text()
+    assert typed.strip() in written  # typed in the editor, then the key: saved and written
+    assert draft.text in written  # drafts go in by default
+    assert new_source.text in written  # an untranslated segment keeps its source
+    assert typed.strip() in (work_units[0].variant("en").text or "")  # type: ignore[union-attr]
