@@ -152,6 +152,7 @@ OPTION_AFTER_POSITIONAL: dict[str, tuple[list[str], str, object, str, object]] =
     "qa": (["a.tmx", "--fail-on", "warning", "b.tmx"], "fail_on", "warning", "inputs", ["a.tmx", "b.tmx"]),
     "edit": (["doc.txt", "--tm", "m.tmx"], "tm", ["m.tmx"], "file", "doc.txt"),
     "finish": (["doc.docx", "-o", "out.docx"], "output", "out.docx", "document", "doc.docx"),
+    "init": (["proj", "--src", "en", "--tgt", "ar"], "src", "en", "project", "proj"),
     "segment": (["doc.txt", "--lang", "en"], "lang", "en", "file", "doc.txt"),
     "align": (["a.txt", "--src", "en", "b.txt", "-o", "o.tmx"], "src", "en", "target", "b.txt"),
     "export": (["a.tmx", "--src", "ar", "b.tmx", "-o", "o.tmx"], "src", "ar", "memories", ["a.tmx", "b.tmx"]),

@@ -14,6 +14,7 @@ from tmkit.cli import (
     finish_command,
     index_commands,
     match_commands,
+    project_commands,
     quality_commands,
     term_commands,
     tm_commands,
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     quality_commands.register(commands)
     edit_command.register(commands)
     finish_command.register(commands)
+    project_commands.register(commands)
     document_commands.register(commands)
     term_commands.register(commands)
     db_commands.register(commands)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -161,7 +162,13 @@ def register(commands: Any) -> None:
             p.add_argument("--xliff-version", choices=XLIFF_VERSIONS, default=DEFAULT_XLIFF_VERSION)
             p.set_defaults(handler=cmd_pretranslate)
         p.add_argument("document", help="the document: UTF-8 text, or .docx, .html, .md or .po")
-        p.add_argument("--tm", nargs="+", required=True, metavar="MEMORY", help="TMX memories to match against")
+        p.add_argument(
+            "--tm",
+            nargs="+",
+            required=name == "pretranslate",  # a project's analysis has its memories in tm/
+            metavar="MEMORY",
+            help="TMX memories to match against (for a project: besides tm/ and its config's)",
+        )
         p.add_argument("--lang", help="document language (default: guessed from the script)")
         p.add_argument("--to", help="target language (default: en for an Arabic document, else ar)")
         p.add_argument("--srx", metavar="RULES.srx", help="SRX 2.0 rules tried before tmkit's own")
@@ -236,6 +243,12 @@ def _match_document(
 def cmd_analyze(args: argparse.Namespace) -> int:
     from tmkit.jobs.pretranslate import analyze
 
+    if os.path.isdir(args.document):  # a project: each document against the project's memories, and the total
+        from tmkit.cli.project_commands import run_project_analyze
+
+        return run_project_analyze(args)
+    if not args.tm:
+        raise InputError("name the memories to match against: --tm MEMORY")
     results, lang, target, _document, _rules = _match_document(args)
     rows = analyze(results)
     if args.json:

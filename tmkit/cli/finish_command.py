@@ -21,13 +21,16 @@ def register(commands: Any) -> None:
         "text (or fail with --require-all). --pseudo writes a pseudo-translation without a working file, to test "
         "a document's round trip before translation starts.",
     )
-    p.add_argument("document", help="the source document: .docx, .html, .md, .po or plain text")
+    p.add_argument(
+        "document",
+        help="the source document (.docx, .html, .md, .po or plain text), or a project folder: all its targets",
+    )
     p.add_argument(
         "--work",
         metavar="WORK.tmx",
         help="the working TMX (default: the one tmkit edit makes beside it, report.docx → report.docx.tmx)",
     )
-    p.add_argument("-o", "--output", required=True, metavar="TARGET", help="the translated document to write")
+    p.add_argument("-o", "--output", metavar="TARGET", help="the translated document to write (not for a project)")
     p.add_argument(
         "--require-all",
         action="store_true",
@@ -52,6 +55,12 @@ def run_finish(args: argparse.Namespace) -> int:
     from tmkit.jobs.source_text import read_source_document
     from tmkit.text.scripts import guess_language
 
+    if Path(args.document).is_dir():  # a project: every document's target into its target/ folder
+        from tmkit.cli.project_commands import run_project_finish
+
+        return run_project_finish(args)
+    if args.output is None:
+        raise InputError("name the translated document: -o TARGET")
     rules = rules_from_args(args)
     source = read_source_document(args.document)
     if args.pseudo:

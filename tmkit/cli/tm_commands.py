@@ -182,6 +182,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from tmkit.memory.stats import memory_stats
 
+    if os.path.isdir(args.file):  # a project: each document's progress and the total
+        from tmkit.cli.project_commands import run_project_stats
+
+        return run_project_stats(args)
+
     with progress_for(args.file, "reading") as progress:
         reader = make_reader(args.file, args, progress)
         stats = memory_stats(reader)

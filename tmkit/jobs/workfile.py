@@ -51,6 +51,7 @@ from tmkit.text.wordcount import count_words
 
 if TYPE_CHECKING:
     from tmkit.terms.model import Termbase
+    from tmkit.text.segmentation import SrxRules
 
 #: The statuses a segment is "confirmed" at: what Ctrl+U and confirm-and-next skip.
 CONFIRMED = frozenset({Status.TRANSLATED, Status.REVIEWED, Status.FINAL})
@@ -1100,6 +1101,7 @@ def prepare_job(
     threshold: float | None = None,
     user: str | None = None,
     on_notice: Callable[[str], None] | None = None,
+    rules: SrxRules | None = None,
 ) -> Job:
     """Segment a plain-text document into a working TMX pre-filled from ``memories``; an existing one is kept.
 
@@ -1107,7 +1109,7 @@ def prepare_job(
     Arabic document, else Arabic. Matches at ``threshold`` or above become `draft` targets with
     their match % and origin (see `tmkit.jobs.pretranslate`); ``user`` is written as the units' `creationid`.
     The file is written atomically. ``on_notice`` is told in one line when a memory's cached index
-    was damaged and is rebuilt.
+    was damaged and is rebuilt. ``rules`` segment it (tmkit's own by default; `tmkit finish` needs the same).
     """
     from tmkit.defaults import PRETRANSLATE_THRESHOLD
     from tmkit.jobs.pretranslate import match_segments, pretranslate
@@ -1122,7 +1124,7 @@ def prepare_job(
     path = Path(output) if output is not None else job_path(document)
     if path.exists():
         return Job(path, False, source, target)
-    segments = [s.plain for s in document_read.segments(lang=source)]
+    segments = [s.plain for s in document_read.segments(lang=source, rules=rules)]
     matcher = Matcher([open_memory(m, source_lang=source, target_lang=target, on_notice=on_notice) for m in memories])
     results = match_segments(segments, matcher)
     memory = pretranslate(
@@ -1132,7 +1134,7 @@ def prepare_job(
         threshold=PRETRANSLATE_THRESHOLD if threshold is None else threshold,
         user=user,
     )
-    memory = with_document_sources(memory, document_read, lang=source)  # the formatting, as inline codes
+    memory = with_document_sources(memory, document_read, lang=source, rules=rules)  # the formatting, as codes
     write_tmx(path, memory)
     drafts = sum(1 for u in memory.units if u.status is Status.DRAFT)
     return Job(path, True, source, target, len(memory.units), drafts)
