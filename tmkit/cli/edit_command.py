@@ -129,6 +129,8 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
     source_lang = args.src or DEFAULT_SOURCE_LANG
     target_lang = args.tgt or DEFAULT_TARGET_LANG
     # A config file that cannot be used stops here with one line naming file and line.
+    from tmkit.jobs.team_sync import sync_interval_from_config
+
     config = load_config(env=dict(os.environ))
     user = resolve_user(args.user, config)
     greeting = None
@@ -166,5 +168,6 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
         keymap=args.keymap,
         terms=[Path(t) for t in args.terms],
         spelling=not args.no_spelling,
+        team_sync_interval=sync_interval_from_config(env=dict(os.environ)),
         document=document,
     )

@@ -9,13 +9,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tmkit.errors import TmkitError
+from tmkit.errors import InputError, TmkitError
 from tmkit.formats.tmx_reader import load_tmx
+from tmkit.jobs.config import _line_of, config_path
 from tmkit.memory.merge import conflict_side
 from tmkit.memory.model import Memory, TranslationUnit
 
@@ -32,6 +34,10 @@ MERGE_DRIVER_NAME = "tmx"
 MERGE_ATTRIBUTE_LINE = f"*.tmx merge={MERGE_DRIVER_NAME}"
 #: Who changed a unit when its changeid (and creationid) says nothing.
 UNKNOWN_AUTHOR = "someone"
+#: The config file's key (`config.toml`) for the editor's sync timer, in seconds; absent or 0: sync only on demand.
+SYNC_INTERVAL_KEY = "team_sync_interval"
+#: The shortest timer allowed: a sync every few seconds would commit and push more than anyone reads.
+MIN_SYNC_INTERVAL = 10.0
 
 # A credential inside a remote's URL (https://user:token@host/...), never shown in a message.
 _URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)
@@ -334,6 +340,32 @@ def sync_team(
         raise TeamSyncError("nothing to sync: no memory files were named")
     project = TeamProject(Path(memories[0]).resolve().parent, remote=remote, git_timeout=git_timeout)
     return project.sync(memories, author=author)
+
+
+def sync_interval_from_config(
+    path: str | os.PathLike[str] | None = None, *, env: dict[str, str] | None = None
+) -> float | None:
+    """The editor's team sync timer from the config file (``team_sync_interval = 300``, seconds); None: off.
+
+    A value that is not a number of seconds (or under `MIN_SYNC_INTERVAL`) is an `InputError` naming the file and line.
+    """
+    file = Path(path) if path is not None else config_path(env)
+    try:
+        text = file.read_text(encoding="utf-8")
+        values = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None  # missing, or unreadable: `load_config` reads the same file first and says what is wrong
+    value = values.get(SYNC_INTERVAL_KEY)
+    if value is None or value == 0:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < MIN_SYNC_INTERVAL:
+        raise InputError(
+            f"{SYNC_INTERVAL_KEY} must be a number of seconds, at least {MIN_SYNC_INTERVAL:g} (0: no timer), "
+            f"not {value!r}",
+            path=file,
+            line=_line_of(text, SYNC_INTERVAL_KEY),
+        )
+    return float(value)
 
 
 def _unit_keys(memory: Memory) -> list[tuple[Hashable, ...]]:

@@ -57,6 +57,7 @@ AFTER_TYPING = frozenset(
         "redo",
         "save",
         "save_as",
+        "team_sync",
         "finish",
         "toggle_bidi",
         "quit",

@@ -21,10 +21,12 @@ from textual.worker import get_current_worker
 
 from tmkit.errors import TmkitError
 from tmkit.formats.tmx_reader import load_tmx
+from tmkit.jobs.config import UNKNOWN_USER
 from tmkit.jobs.confirm_checks import SegmentFinding
 from tmkit.jobs.journal import ConflictState, PendingJournal
 from tmkit.jobs.progress import ProgressCounts
 from tmkit.jobs.reference import align_reference
+from tmkit.jobs.team_sync import SyncReport, TeamProject
 from tmkit.jobs.workfile import ChangedOnDiskError, ConfirmBlocked, RowFilter, WorkFile, edit_effort
 from tmkit.matching.concordance import ConcordanceHit, concordance
 from tmkit.matching.matcher import Match, Matcher, too_long_to_match
@@ -200,6 +202,8 @@ class EditorScreen(Screen[None]):
         #: The target's spell checker (off without a dictionary or hunspell, or without `options.spelling`).
         self.spelling: SpellChecker | None = None
         self._target_check_timer: Timer | None = None
+        #: The last team sync's line for the status bar ("" before the first; `tmkit.jobs.team_sync`).
+        self.team_status = ""
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -326,6 +330,8 @@ class EditorScreen(Screen[None]):
             self.terms_panel.show(Text("reading the termbases…", style="dim"))
         if self.options.terms or self.options.spelling:
             self.open_terms()
+        if self.options.team_sync_interval:
+            self.set_interval(self.options.team_sync_interval, self.action_team_sync)
 
     def size_classes(self) -> None:
         """Give the screen its size classes (`-narrow`/`-wide`, `-short`/`-tall`) now, from the terminal's size.
@@ -1218,7 +1224,58 @@ class EditorScreen(Screen[None]):
             self.go_to(change.row, force=True, commit=False)  # the editor shows the text restored, not typed
 
     def action_save(self) -> None:
-        self._save()
+        if self._save() and self.options.team_sync_interval:
+            self._start_team_sync()  # a team project: each save goes to the team too
+
+    # -- the team's git project (a worker) -------------------------------------------------------
+
+    def action_team_sync(self) -> None:
+        """Save, then commit, pull (TMX merged unit by unit) and push in a worker; the team's units come in after."""
+        if any(w.group == "team-sync" and not w.is_finished for w in self.workers):
+            return  # the timer fired during a slow push: one sync at a time
+        if self._save():
+            self._start_team_sync()
+
+    def _start_team_sync(self) -> None:
+        self.team_status = "syncing with the team…"
+        self.update_status()
+        memories = [self.document.path]
+        if isinstance(self.options.save_to, Path):
+            memories.append(self.options.save_to)
+        self._sync_with_team(memories, self.options.user or self.document.user or UNKNOWN_USER)
+
+    @work(thread=True, exclusive=True, group="team-sync", exit_on_error=False, description="syncing with the team")
+    def _sync_with_team(self, memories: list[Path], author: str) -> None:
+        try:
+            project = TeamProject(self.document.path.parent)
+            # A --save-to memory outside the project's clone is the translator's own: it stays out of the sync.
+            inside = [m for m in memories if m.resolve().is_relative_to(project.root)]
+            report = project.sync(inside, author=author)
+        except (OSError, TmkitError) as error:
+            self.app.call_from_thread(self._team_sync_failed, str(error))
+            return
+        self.app.call_from_thread(self._team_synced, report)
+
+    def _team_synced(self, report: SyncReport) -> None:
+        """Show the team's units: reloaded, or merged three-way with what was typed during the sync."""
+        self._commit_editor()
+        if self.document.changed_on_disk():
+            if self.document.dirty:
+                self.document.merge_with_disk()
+            else:
+                self.document.reload()
+            self.matches.clear()
+            self.progress.recount()
+            self._fill_list()
+            self.go_to(min(self.current, len(self.document) - 1), force=True, commit=False)
+        self.team_status = report.summary()
+        self.notify(self.team_status, severity="warning" if report.conflicts else "information")
+        self.update_status()
+
+    def _team_sync_failed(self, message: str) -> None:
+        self.team_status = f"team sync failed: {message}"
+        self.notify(self.team_status, severity="error", timeout=15, markup=False)
+        self.update_status()
 
     def _save(self, *, force: bool = False) -> bool:
         self._commit_editor()
@@ -1376,6 +1433,8 @@ class EditorScreen(Screen[None]):
         if self.document.dirty:
             parts.append("● unsaved ", style="bold yellow")
         parts.append(f"│ bidi {self.mode.value}", style="dim")
+        if self.team_status:
+            parts.append(f" │ {self.team_status}", style="bold red" if "failed" in self.team_status else "dim")
         if self.document.journal_error:
             parts.append(
                 f"\n{self.document.journal_error}: {self.document.unsafe_edits} edit(s) only in memory, not yet safe; "

@@ -87,6 +87,11 @@ COMMANDS: tuple[Command, ...] = (
     _c("save", "Save", "Save the file (atomically); with --save-to, also the memory", footer=True),
     _c("save_as", "Save as", "Save the file under another name (another disk, when this one is full), go on there"),
     _c(
+        "team_sync",
+        "Sync with team",
+        "Sync with the team over git: save, commit, pull the team's changes (merged unit by unit), push",
+    ),
+    _c(
         "finish",
         "Finish",
         "Write the translated document beside its source (the working file is saved first): name it, choose what "
@@ -132,6 +137,8 @@ DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
     "redo": ("ctrl+y", "alt+y"),
     "save": ("ctrl+s",),
     "save_as": ("alt+w", "ctrl+shift+s"),
+    # ESC u (update from the team) in every terminal.
+    "team_sync": ("alt+u",),
     # ESC d in every terminal (F10 opens GNOME Terminal's menu); OmegaT's Ctrl+D (Create Translated Documents) is
     # the target editor's delete-right, so only its preset takes it.
     "finish": ("alt+d",),

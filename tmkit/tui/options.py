@@ -37,6 +37,9 @@ class EditorOptions:
     #: Termbases (`--terms`): their terms are shown for each source, inserted by number, checked on confirm and
     #: never flagged by spelling; a term added in the editor goes into the first.
     terms: Sequence[Path] = ()
+    #: Seconds between team syncs over git (the config file's `team_sync_interval`); each save syncs too; None: only
+    #: on demand (`tmkit.jobs.team_sync`).
+    team_sync_interval: float | None = None
     #: Spell checking of the target (off for tests that build options, and when no dictionary is found).
     spelling: bool = False
     #: The document the working file was made from (`tmkit edit report.docx`); the finish key writes its translation.
