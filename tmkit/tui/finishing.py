@@ -80,8 +80,18 @@ class FinishScreen(ModalScreen[FinishRequest | None]):
     """Name the translated document (and its source, when the working file does not say it) and choose what
     untranslated and unconfirmed segments become; Enter writes it."""
 
+    # Its own dialog id: the editor's `#dialog` is 90 columns wide, and cut this one's text at 80.
     DEFAULT_CSS = """
     FinishScreen { align: center middle; }
+    #finish-dialog {
+        width: 100%;
+        max-width: 90;
+        height: auto;
+        max-height: 100%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
     FinishScreen RadioSet { width: 100%; height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
@@ -95,7 +105,7 @@ class FinishScreen(ModalScreen[FinishRequest | None]):
         self.summary = summary
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with Vertical(id="finish-dialog"):
             yield Static(
                 f"Write the translated document (the working file is saved first). {self.summary}", id="question"
             )
