@@ -158,7 +158,7 @@ def child_query(tmx: Path, query_file: Path, source: str, target: str) -> dict[s
         concord_ms.append((time.perf_counter() - started) * 1000)
     for query in queries:  # what the index retrieves, by character similarity (not timed)
         key = norm(query)
-        entries = index.candidates.candidates(key, min_similarity=CUTOFF)
+        entries = index.candidates.candidates_with_keys(key, min_similarity=CUTOFF)[0]
         keys = index.columns[Column.SOURCE_KEY].take(entries)
         best = process.extract(key, keys, scorer=fuzz.ratio, limit=LIMIT, score_cutoff=CUTOFF)
         retrieved.append([score for _k, score, _i in best])
