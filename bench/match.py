@@ -220,7 +220,9 @@ def _new_units(size: int, first: int, count: int) -> bytes:
     pairs = memory_pairs(first + count, seed=size + 1)[first:]
     scratch = DATA / "grow" / "new-units.tmx"
     units = [
-        TranslationUnit([Variant("ar", Segment.from_text(p.ar)), Variant("en", Segment.from_text(p.en))], tuid=f"new{i}")
+        TranslationUnit(
+            [Variant("ar", Segment.from_text(p.ar)), Variant("en", Segment.from_text(p.en))], tuid=f"new{i}"
+        )
         for i, p in enumerate(pairs, start=first)
     ]
     write_tmx(scratch, header=Header(srclang="ar"), units=units)
