@@ -102,7 +102,8 @@ async def test_confirmed_only_keeps_the_drafts_source_and_a_changed_path_is_used
         dialog.query_one("#finish-output", Input).value = str(work / "out" / "mine.docx")
         (work / "out").mkdir()
         dialog.query_one("#confirmed-only", RadioButton).value = True
-        assert dialog.query_one("#write").region.bottom <= 24
+        box = dialog.query_one("#finish-dialog").region
+        assert box.x >= 0 and box.right <= 80 and dialog.query_one("#write").region.bottom <= 24
         await pilot.click("#write")
         await settle(app, pilot)
     written = _docx_text(work / "out" / "mine.docx")
