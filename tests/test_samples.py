@@ -11,7 +11,7 @@ from tests.helpers import REPO, SAMPLES
 from tmkit.defaults import PRETRANSLATE_THRESHOLD
 from tmkit.formats.tmx_reader import read_tmx
 from tmkit.jobs.pretranslate import match_segments
-from tmkit.jobs.source_text import segment_document
+from tmkit.jobs.source_text import read_source_document
 from tmkit.matching.match_percent import EXACT
 from tmkit.matching.matcher import Matcher
 from tmkit.matching.memory_index import open_memory
@@ -47,19 +47,19 @@ def test_news_memory_has_near_duplicates_and_alternatives() -> None:
 
 # -- the README's first command ----------------------------------------------------------------------
 
-#: The fewest of the article's 30 segments each kind of match must hold, so that moving through the first few
+#: The fewest of the article's segments each kind of match must hold, so that moving through the first few
 #: segments of the README's first command shows exact, near-exact and fuzzy matches and something left to translate.
 MIN_SEGMENTS_PER_KIND = 3
 
 
-def readme_first_memories() -> list[Path]:
-    """The memories the README's first command opens the sample article with (`--tm A.tmx [--tm B.tmx …]`)."""
+def readme_first_command() -> tuple[Path, list[Path]]:
+    """The sample article the README's first command opens (text, DOCX or HTML) and its memories (`--tm A.tmx …`)."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    command = re.search(r"tmkit edit samples/article\.ar\.txt .*", readme)
-    assert command, "the README's first command no longer opens samples/article.ar.txt"
+    command = re.search(r"tmkit edit (samples/article\.(?:ar\.txt|docx|html)) .*", readme)
+    assert command, "the README's first command no longer opens the sample article"
     memories = re.findall(r"--tm (\S+)", command.group())
     assert memories, "the README's first command opens the article without a memory"
-    return [REPO / name for name in memories]
+    return REPO / command.group(1), [REPO / name for name in memories]
 
 
 def kind_of_match(score: float | None) -> str:
@@ -78,11 +78,11 @@ def kind_of_match(score: float | None) -> str:
 def test_readme_first_command_shows_every_kind_of_match(tmp_path: Path) -> None:
     # The memory is copied: building its index writes a cache folder beside it, which belongs in no checkout.
     memories = []
-    for path in readme_first_memories():
+    document, paths = readme_first_command()
+    for path in paths:
         shutil.copy2(path, tmp_path / path.name)
         memories.append(open_memory(tmp_path / path.name, source_lang="ar", target_lang="en"))
-    article = (SAMPLES / "article.ar.txt").read_text(encoding="utf-8")
-    segments = [segment.text for segment in segment_document(article, lang="ar")]
+    segments = [segment.plain for segment in read_source_document(document).segments(lang="ar")]
     results = match_segments(segments, Matcher(memories))
     kinds = Counter(kind_of_match(result.best.score if result.best else None) for result in results)
     for kind in ("exact", "95-99", "85-94", "70-84", "left to translate"):
