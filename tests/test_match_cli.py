@@ -74,9 +74,9 @@ def test_concord(memory: str) -> None:
     result = run_cli("concord", memory, "اعادة الاعمار", "--json")
     assert result.code == 0, result.stderr
     hits = json.loads(result.stdout)["hits"]
-    assert hits and all("الإعمار" in h["source"] for h in hits)
+    assert hits and all("إعمار" in h["source"] for h in hits)  # with the article or without
     for hit in hits:
         start, end = hit["source_spans"][0]
-        assert hit["source"][start:end].startswith("إعادة")
+        assert "إعادة" in hit["source"][start:end]  # whole words: a proclitic (لإعادة) is highlighted too
     text = run_cli("concord", memory, "reconstruction", "--color", "never", "--limit", "2")
     assert text.code == 0 and text.stdout.count("[reconstruction]") + text.stdout.count("[Reconstruction]") >= 2
