@@ -93,10 +93,17 @@ def test_a_bad_config_is_one_line_naming_its_file_and_line(tmp_path: Path, text:
         assert words in result.stderr and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+def test_a_config_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    (root / CONFIG_NAME).write_bytes(b'source_lang = "ar"\ntarget_lang = "en"\n# r\xe9sum\xe9\n')
+    result = run_cli("stats", root)
+    assert result.code == 2 and f"{root / CONFIG_NAME}:3: the project config is not UTF-8" in result.stderr
+
+
 def test_a_folder_without_a_config_is_not_taken_for_a_project(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     result = run_cli("finish", tmp_path / "docs")
-    assert result.code == 2 and "not a tmkit project" in result.stderr and "tmkit init" in result.stderr
+    assert result.code == 2 and "not a tmkit project" in result.stderr and "tmkit init makes one" in result.stderr
 
 
 def test_init_copy_pretranslate_confirm_finish_every_target(tmp_path: Path) -> None:

@@ -475,7 +475,7 @@ def open_project(path: str | os.PathLike[str]) -> Project:
     if not root.is_dir():
         raise InputError("no such folder" if not root.exists() else "not a project folder", path=root)
     if not is_project(root):
-        raise InputError(f"not a tmkit project (no {CONFIG_NAME}; make one with tmkit init)", path=root)
+        raise InputError(f"is a directory, not a tmkit project (no {CONFIG_NAME}; tmkit init makes one)", path=root)
     return Project(root, read_config(root / CONFIG_NAME))
 
 
