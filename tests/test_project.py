@@ -32,7 +32,7 @@ def _with_documents(root: Path) -> None:
     (root / "source" / "reports").mkdir()
     shutil.copy(SAMPLES / "article.docx", root / "source" / "reports")
     shutil.copy(SAMPLES / "earlier-visits.tmx", root / "tm")
-    shutil.copy(SAMPLES / "terms.tbx", root / "terms")
+    shutil.copy(SAMPLES / "terms.tbx", root / "terms" / "acme.tbx")  # named before glossary.txt
 
 
 def test_init_makes_the_omegat_like_layout_and_a_config_that_reads_back(tmp_path: Path) -> None:
@@ -41,9 +41,10 @@ def test_init_makes_the_omegat_like_layout_and_a_config_that_reads_back(tmp_path
     config = read_config(root / CONFIG_NAME)
     assert (config.source_lang, config.target_lang) == ("ar", "en-GB")
     assert config.save_to == "tm/project.tmx" and config.srx is None
+    assert open_project(root).terms() == [root / "terms" / "glossary.txt"]  # where the editor adds terms
     # Again on the project: kept as it is (a missing folder made again), the config untouched.
     before = (root / CONFIG_NAME).read_bytes()
-    (root / "terms").rmdir()
+    shutil.rmtree(root / "terms")
     again = run_cli("init", root, "--src", "ar", "--tgt", "en-GB")
     assert again.code == 0 and "already a project" in again.stderr
     assert (root / "terms").is_dir() and (root / CONFIG_NAME).read_bytes() == before
@@ -121,6 +122,8 @@ def test_init_copy_pretranslate_confirm_finish_every_target(tmp_path: Path) -> N
     ]
     assert "scan.pdf: not a format tmkit translates" in listed.stderr
     project = open_project(root)
+    # The glossary init made comes first (the editor adds terms to the first), then the termbases copied in.
+    assert project.terms() == [root / "terms" / "glossary.txt", root / "terms" / "acme.tbx"]
     text, html, docx = project.files()
     assert docx.work == root / "work" / "reports" / "article.docx.tmx"
     assert docx.target == root / "target" / "reports" / "article.docx"

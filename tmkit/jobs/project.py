@@ -35,6 +35,10 @@ TERMS_DIR = "terms"
 #: Each document's working TMX (what `tmkit edit` edits), in the source's subfolders (OmegaT keeps `omegat/`).
 WORK_DIR = "work"
 FOLDERS = (SOURCE_DIR, TARGET_DIR, TM_DIR, TERMS_DIR, WORK_DIR)
+#: The termbase `init` makes in terms/ and the editor adds terms to (Alt+E), as OmegaT's writable glossary/glossary.txt.
+GLOSSARY_NAME = "glossary.txt"
+#: What the new glossary holds: a comment saying its format (an OmegaT glossary: one term a line).
+GLOSSARY_HEADER = "# source<TAB>target<TAB>comment, one term a line (OmegaT glossary); tmkit edit adds terms here\n"
 
 #: Where the editor adds confirmed translations on every save; inside tm/, so every file's matches include them
 #: (OmegaT's project_save.tmx plays this part).
@@ -84,7 +88,7 @@ class ProjectConfig:
             "# Memories besides every .tmx under tm/.",
             f"memories = {_toml_list(self.memories)}",
             "# Termbases (TBX, CSV/TSV, OmegaT glossary) besides those under terms/; terms added in the editor go",
-            "# into the first of terms/ (then these).",
+            f"# into terms/{GLOSSARY_NAME} (else the first termbase).",
             f"terms = {_toml_list(self.terms)}",
             "",
             "# SRX segmentation rules tried before tmkit's own (srx_only = true: only them). Changing them",
@@ -295,11 +299,14 @@ class Project:
         return _unique([*found, *(self._resolve(m) for m in self.config.memories)])
 
     def terms(self) -> list[Path]:
-        """Every termbase under terms/ (TBX, CSV/TSV, OmegaT glossary), then the config's `terms`."""
+        """Every termbase under terms/ (TBX, CSV/TSV, OmegaT glossary), then the config's `terms`; terms/glossary.txt
+        first, as the editor adds terms to the first."""
         from tmkit.terms.files import SUFFIXES
 
         suffixes = tuple(s for group in SUFFIXES.values() for s in group)
+        glossary = self.root / TERMS_DIR / GLOSSARY_NAME
         found = [p for p in _walk(self.root / TERMS_DIR) if p.name.lower().endswith(suffixes)]
+        found.sort(key=lambda p: p != glossary)  # stable: the rest stay in name order
         return _unique([*found, *(self._resolve(t) for t in self.config.terms)])
 
     def save_to(self) -> Path | None:
@@ -515,5 +522,6 @@ def init_project(path: str | os.PathLike[str], *, source_lang: str, target_lang:
     root.mkdir(parents=True, exist_ok=True)
     for folder in FOLDERS:
         (root / folder).mkdir(exist_ok=True)
+    write_text_atomic(root / TERMS_DIR / GLOSSARY_NAME, GLOSSARY_HEADER)
     write_text_atomic(root / CONFIG_NAME, text)
     return open_project(root), True
