@@ -260,14 +260,14 @@ def child_grow(tmx: Path, query_file: Path, size: int, source: str, target: str)
     """Append `GROW_UNITS` to a memory whose index is loaded; time the update by a delta and one lookup."""
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_delta import updated_index
-    from tmkit.matching.memory_index import cache_folder, file_fingerprint, open_memory
+    from tmkit.matching.memory_index import cache_folder, open_memory
 
     query = json.loads(query_file.read_text(encoding="utf-8"))[0][0]
     main = open_memory(tmx, source_lang=source, target_lang=target)
     markup = _new_units(size, 0, GROW_UNITS)
     _append_units(tmx, markup)
     started = time.perf_counter()
-    index = updated_index(main, tmx, cache_folder(tmx, source, target), fingerprint=file_fingerprint(tmx))
+    index = updated_index(main, tmx, cache_folder(tmx, source, target))
     update_s = time.perf_counter() - started
     if index is None:
         raise SystemExit("the memory was not updated by a delta")

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from tmkit.matching.memory_index import (
     MemoryIndex,
     UnusableCache,
     _remove_stale_leftovers,
+    file_fingerprint,
     read_cache_meta,
 )
 from tmkit.matching.word_index import WordIndex
@@ -84,7 +86,10 @@ def _mapped(file: Path) -> tuple[mmap.mmap | bytes, int]:
 
 def _layout_of(data: mmap.mmap | bytes, size: int, *, scan: bool) -> FileLayout:
     view = memoryview(data)
-    digest = hashlib.new(FINGERPRINT_HASH, view).hexdigest()
+    # The hash releases the GIL (the block checksums, of 4 KiB each, do not): on another core it costs no wall time.
+    digests: list[str] = []
+    hashing = threading.Thread(target=lambda: digests.append(hashlib.new(FINGERPRINT_HASH, view).hexdigest()))
+    hashing.start()
     short = size % DIFF_BLOCK_BYTES
     tail = block_checksums(view[short:], block_bytes=DIFF_BLOCK_BYTES)
     if short:
@@ -92,8 +97,9 @@ def _layout_of(data: mmap.mmap | bytes, size: int, *, scan: bool) -> FileLayout:
     head = block_checksums(view, block_bytes=DIFF_BLOCK_BYTES)
     spans = _unit_spans(data, 0, size) if scan else None
     prolog = zlib.crc32(view[: int(spans[0, 0])]) if spans is not None and len(spans) else None
+    hashing.join()
     view.release()
-    return FileLayout({"size": size, FINGERPRINT_HASH: digest}, head, tail, spans, prolog)
+    return FileLayout({"size": size, FINGERPRINT_HASH: digests[0]}, head, tail, spans, prolog)
 
 
 def _unit_spans(data: mmap.mmap | bytes, start: int, end: int) -> npt.NDArray[np.int64] | None:
@@ -171,11 +177,12 @@ def _state_of(main: MemoryIndex, delta: MemoryIndex | None) -> _State | None:
 
 
 def update(
-    main: MemoryIndex, previous: MemoryIndex | None, file: Path, *, fingerprint: dict[str, object]
-) -> tuple[MemoryIndex, npt.NDArray[np.int64]] | None:
+    main: MemoryIndex, previous: MemoryIndex | None, file: Path, *, fingerprint: dict[str, object] | None = None
+) -> tuple[MemoryIndex, npt.NDArray[np.int64], dict[str, object]] | None:
     """The delta over ``main`` for the memory as it is now, and the main units it replaces; None if a build is due.
 
-    ``previous`` is the last delta saved over ``main`` (a smaller diff), or None. The diff: the
+    With the delta comes the fingerprint of the bytes it was made from (``fingerprint``, if given,
+    must be it). ``previous`` is the last delta saved over ``main`` (a smaller diff), or None. The diff: the
     blocks the old and new file share from the start and from the end bound what changed; the units
     that overlap the rest, with a neighbour on each side (their context changed), are read again
     from the new file. None when the memory's prolog changed, its units cannot be found by bytes, the
@@ -190,9 +197,10 @@ def update(
         return None
     try:
         layout = _layout_of(data, size, scan=False)
-        if layout.fingerprint != fingerprint:
+        if fingerprint is not None and layout.fingerprint != fingerprint:
             return None
-        return _diffed(main, state, data, layout)
+        made = _diffed(main, state, data, layout)
+        return None if made is None else (*made, layout.fingerprint)
     finally:
         if isinstance(data, mmap.mmap):
             data.close()
@@ -314,23 +322,38 @@ def _words_in_memory(words: object) -> WordIndex:
 
 
 def updated_index(
-    main: MemoryIndex, file: Path, main_folder: Path, *, fingerprint: dict[str, object], save: bool = True
+    main: MemoryIndex, file: Path, main_folder: Path, *, fingerprint: dict[str, object] | None = None, save: bool = True
 ) -> MemoryIndex | None:
-    """``main`` with the delta that brings it to the memory as it is now: the saved one if it fits, else one made."""
+    """``main`` with the delta that brings it to the memory as it is now: the saved one if it fits, else one made.
+
+    ``fingerprint`` is the memory's if the caller has it; else it is worked out only where needed
+    (a saved delta of the file's size, or the bytes a new delta is made from).
+    """
     folder = delta_folder(main_folder)
     saved = load_delta(folder, main, normalizer=main.normalizer) if os.path.lexists(folder) else None
-    if saved is not None and saved[1] == fingerprint:
-        delta = saved[0]
-        return main.with_delta(delta, dead_units=_dead_units(main, delta))
+    if saved is not None and saved[1].get("size") == _size_or_none(file):
+        if fingerprint is None:
+            with contextlib.suppress(OSError):
+                fingerprint = file_fingerprint(file)
+        if saved[1] == fingerprint:
+            delta = saved[0]
+            return main.with_delta(delta, dead_units=_dead_units(main, delta))
     made = update(main, saved[0] if saved is not None else None, file, fingerprint=fingerprint)
     if made is None:
         return None
-    delta, dead = made
+    delta, dead, fingerprint = made
     if save:
         with contextlib.suppress(OSError):
             _remove_stale_leftovers(main_folder)  # the delta's own are removed by its save
             delta.save(folder, fingerprint=fingerprint)
     return main.with_delta(delta, dead_units=dead)
+
+
+def _size_or_none(file: Path) -> int | None:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return None
 
 
 def _dead_units(main: MemoryIndex, delta: MemoryIndex) -> npt.NDArray[np.int64]:

@@ -1010,7 +1010,6 @@ def open_memory(
             # The memory changed since its index was built: a delta over that index, unless a build is due.
             from tmkit.matching.memory_delta import updated_index
 
-            fingerprint = fingerprint if fingerprint is not None else _fingerprint_or_input_error(file)
             loaded = updated_index(stale, file, folder, fingerprint=fingerprint)
         if loaded is not None:
             loaded.penalty = penalty
