@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from tmkit.defaults import CONCORDANCE_LIMIT, Side
 from tmkit.formats.tmx_reader import segment_from_xml
+from tmkit.matching.layered import LayeredWords
 from tmkit.matching.memory_index import Column, MemoryIndex
 from tmkit.matching.word_index import (
     SHORT_STEM_MARK,
@@ -110,7 +111,9 @@ class Query:
             return False
         return bool(self.occurrences(key_word_forms(folded), first_only=True))
 
-    def entries(self, words: WordIndex, *, cap: int | None = None) -> tuple[npt.NDArray[np.uint32], bool]:
+    def entries(
+        self, words: WordIndex | LayeredWords, *, cap: int | None = None
+    ) -> tuple[npt.NDArray[np.uint32], bool]:
         """Entries holding every word of the phrase (in any order), sorted; and whether ``cap`` cut them.
 
         The rarest word is read first and the others only checked against its entries, so a phrase
