@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -36,6 +36,7 @@ from tmkit.memory.model import Status
 from tmkit.quality.defaults import Severity
 from tmkit.quality.scoring import score_corpus, segment_score
 from tmkit.quality.spelling import Misspelling, SpellChecker, spell_checker_for
+from tmkit.shared.urls import is_database_url
 from tmkit.terms.model import Term, TermStatus
 from tmkit.terms.recognize import TermHit
 from tmkit.text.placeholders import PlaceholderError, strip_placeholders, to_placeholders
@@ -83,6 +84,9 @@ from tmkit.tui.widgets.panels import (
     TermsPanel,
 )
 from tmkit.tui.widgets.segment_list import SegmentList, header_line
+
+if TYPE_CHECKING:
+    from tmkit.shared.live import LiveIndex
 
 FILTERS: tuple[RowFilter, ...] = tuple(RowFilter)
 #: Escape: back to the target from the search box, the list, the source or a panel (not a command of the keymap).
@@ -202,6 +206,8 @@ class EditorScreen(Screen[None]):
         #: The target's spell checker (off without a dictionary or hunspell, or without `options.spelling`).
         self.spelling: SpellChecker | None = None
         self._target_check_timer: Timer | None = None
+        #: The shared memories (postgresql://) whose indexes follow the units the team confirms (`follow_team`).
+        self.live_indexes: list[LiveIndex] = []
         #: The last team sync's line for the status bar ("" before the first; `tmkit.jobs.team_sync`).
         self.team_status = ""
 
@@ -418,10 +424,7 @@ class EditorScreen(Screen[None]):
         # Indexing holds the GIL for seconds: let the first screen be painted before it starts.
         self.first_paint.wait(FIRST_PAINT_WAIT)
         try:
-            indexes = [
-                open_memory(p, source_lang=o.source_lang, target_lang=o.target_lang, on_notice=self._cache_notice)
-                for p in o.memories
-            ]
+            indexes = [self._open_memory(p) for p in o.memories]
             own = MemoryIndex.build(
                 self.document.memory.units, source_lang=o.source_lang, target_lang=o.target_lang, name=o.path.name
             )
@@ -439,6 +442,39 @@ class EditorScreen(Screen[None]):
             return
         self.app.call_from_thread(self.memories_loaded, indexes, own, references)
 
+    def _open_memory(self, memory: Path | str) -> MemoryIndex:
+        """A memory's index (in the memories' worker); a shared one (postgresql://) follows the team's units."""
+        o = self.options
+        if isinstance(memory, str) and is_database_url(memory):
+            from tmkit.shared.live import LiveIndex
+
+            live = LiveIndex(memory, source_lang=o.source_lang, target_lang=o.target_lang)
+            self.live_indexes.append(live)
+            return live.index
+        return open_memory(memory, source_lang=o.source_lang, target_lang=o.target_lang, on_notice=self._cache_notice)
+
+    @work(thread=True, group="team-units", exit_on_error=False, description="following the team's units")
+    def follow_team(self, live: LiveIndex) -> None:
+        """Feed the units the team confirms in a shared memory to the matcher, a moment after each commit."""
+        worker = get_current_worker()
+        try:
+            while not worker.is_cancelled:
+                before = live.index
+                if live.follow():
+                    self.app.call_from_thread(self._team_units_arrived, before, live.index)
+        except TmkitError as error:
+            # Lookups go on in the index as it stands: the translator is told it no longer follows the team.
+            self.notify(f"{error}; its matches stop following the team", severity="warning", timeout=15, markup=False)
+        finally:
+            live.close()
+
+    def _team_units_arrived(self, before: MemoryIndex, after: MemoryIndex) -> None:
+        """A shared memory's index took the team's new units: the matches are looked up again in it."""
+        self.matcher = Matcher([after if memory is before else memory for memory in self.matcher.memories])
+        self.matches.clear()
+        if self.memories_ready:
+            self.lookup(self.current)
+
     def _cache_notice(self, line: str) -> None:
         """A memory's cached index was found damaged and is rebuilt (at load, or later from a lookup's worker).
 
@@ -455,6 +491,8 @@ class EditorScreen(Screen[None]):
         self._switch_vte(explicit=False)
         if self.spelling is not None:
             self.spelling.close()
+        for live in self.live_indexes:
+            live.close()  # their followers never started
         self.document.close_journal()
         self.post_message(DocumentFailed(message))
 
@@ -696,6 +734,8 @@ class EditorScreen(Screen[None]):
     def memories_loaded(self, indexes: list[MemoryIndex], own: MemoryIndex, references: list[str | None]) -> None:
         self.matcher = Matcher([*indexes, own])
         self.memories_ready = True
+        for live in self.live_indexes:
+            self.follow_team(live)
         self.references = references
         self.matches.clear()
         self.lookup(self.current)
