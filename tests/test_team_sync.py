@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tmkit.cli import build_parser
+from tmkit.cli.edit_command import options_from_args
+from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import load_tmx
-from tmkit.jobs.team_sync import TeamSyncError, redact_credentials, sync_team
+from tmkit.jobs.team_sync import TeamSyncError, redact_credentials, sync_interval_from_config, sync_team
 from tmkit.jobs.workfile import WorkFile
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -159,3 +162,25 @@ def test_credentials_in_a_remote_url_are_never_shown() -> None:
     line = "unable to access 'https://sara:s3cret@git.example.org/team.git/': Could not resolve host"
     assert "s3cret" not in redact_credentials(line)
     assert "https://***@git.example.org/team.git/" in redact_credentials(line)
+
+
+def test_the_sync_timer_comes_from_the_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    assert sync_interval_from_config(config) is None  # no file: no timer
+    config.write_text('user = "sara"\nteam_sync_interval = 300\n', encoding="utf-8")
+    assert sync_interval_from_config(config) == 300.0
+    config.write_text("team_sync_interval = 0\n", encoding="utf-8")
+    assert sync_interval_from_config(config) is None
+    config.write_text('user = "sara"\nteam_sync_interval = "often"\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        sync_interval_from_config(config)
+    assert str(caught.value).startswith(f"{config}:2: team_sync_interval must be a number of seconds")
+
+
+def test_the_editor_takes_the_sync_timer_from_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "tmkit").mkdir()
+    (tmp_path / "tmkit" / "config.toml").write_text("team_sync_interval = 120\n", encoding="utf-8")
+    (tmp_path / "job.tmx").write_text(JOB, encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    args = build_parser().parse_args(["edit", str(tmp_path / "job.tmx")])
+    assert options_from_args(args).team_sync_interval == 120.0
