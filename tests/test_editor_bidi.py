@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,12 @@ async def test_keys_typed_before_the_file_is_shown_go_into_the_target(
 
     from tmkit.jobs.workfile import WorkFile
 
+    # The text before typing, read from a copy: the editor may commit the early letters into its own document
+    # (the pause after typing) before the test looks.
+    untouched = work / "untouched"
+    untouched.mkdir()
+    shutil.copy2(work / "article.tmx", untouched / "article.tmx")
+    before = WorkFile(untouched / "article.tmx")
     slow_init = WorkFile.__init__
     typed = threading.Event()
 
@@ -118,5 +125,5 @@ async def test_keys_typed_before_the_file_is_shown_go_into_the_target(
         await settle(app, pilot)
         assert app.query_one("#search", Input).value == ""
         assert app.document is not None
-        original = app.document.rows[app.editor_screen.current].edit_text
+        original = before.rows[app.editor_screen.current].edit_text
         assert app.editor_screen.target_view.text == "early " + original
