@@ -15,8 +15,8 @@ from rapidfuzz import fuzz
 from tests.helpers import SAMPLES
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.matching import memory_index
-from tmkit.matching.candidate_index import SHORT_KEY, CandidateIndex
+from tmkit.matching import candidate_index, memory_index
+from tmkit.matching.candidate_index import CANDIDATE_LIMIT, SHORT_KEY, CandidateIndex
 from tmkit.matching.match_percent import match_percent
 from tmkit.matching.matcher import ExhaustiveMatcher, Matcher
 from tmkit.matching.memory_index import Column, MemoryIndex, cache_folder, open_memory
@@ -158,6 +158,32 @@ def test_long_lookups_find_near_duplicates_among_many() -> None:
         query = " ".join(tokens)
         assert len(query) > SHORT_KEY
         assert target in set(index.candidates(query, min_similarity=70).tolist())
+
+
+def _sampled_grams(key: str) -> set[int]:
+    """The grams of a long key that the index files (a fixed share of the gram space)."""
+    hashed = candidate_index._hash(candidate_index._gram_codes(candidate_index._codepoints(f"\x02{key}\x03")))
+    return set((hashed[hashed < candidate_index._SAMPLE_LIMIT] >> candidate_index._HASH_SHIFT).tolist())
+
+
+def test_entries_tied_at_the_candidate_cut_are_all_kept() -> None:
+    # 300 copies of a sentence and the query itself, one letter apart where no filed gram sees it:
+    # all 301 estimate alike, more than the 128 candidates kept, and the cut left out the exact match.
+    copy = "وصل الوفد الرسمي الى المطار صباح اليوم في زيارة تستغرق ثلاثة ايام"
+    query = next(
+        twin
+        for position in range(len(copy))
+        for letter in "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+        if _sampled_grams(twin := copy[:position] + letter + copy[position + 1 :]) == _sampled_grams(copy)
+        and twin != copy
+    )
+    assert len(query) > SHORT_KEY and CANDIDATE_LIMIT < 301
+    index = index_of(*(unit(copy, f"copy {i}") for i in range(300)), unit(query, "the one"))
+    [best] = Matcher([index]).match(query, limit=1)
+    assert best.target.plain == "the one" and best.score == 100.0
+    assert [m.score for m in Matcher([index]).match(query, limit=5)] == [
+        m.score for m in ExhaustiveMatcher([index]).match(query, limit=5)
+    ]
 
 
 def tmx_file(tmp_path: Path, *units: TranslationUnit) -> Path:

@@ -16,7 +16,8 @@ Two structures, chosen per lookup by the length of the new segment's key:
   a hash of the gram, the same for every key), which keeps the index small while near-duplicates
   of a long sentence still share dozens of sampled grams. A lookup counts shared grams per entry
   (one ``bincount`` over the posting lists of all but the commonest grams), estimates the Dice
-  coefficient, keeps entries inside the length window, and returns the best `limit` by estimate.
+  coefficient, keeps entries inside the length window, and returns the best `limit` by estimate
+  (with every entry tied with the last of them).
   This is not lossless; ``bench/match.py`` measures its recall against an exhaustive scan.
 
 Either way the caller rescores the candidates exactly.
@@ -44,6 +45,8 @@ MIN_DICE = 0.3
 SHORT_POSTINGS_BUDGET = 1_500_000
 #: Candidates the gram path returns by default.
 CANDIDATE_LIMIT = 128
+#: Candidates the gram path returns at most when entries tie with the limit-th by estimate (see `_gram_candidates`).
+TIED_CANDIDATE_LIMIT = 1024
 ENTRY_BITS = 24
 MAX_ENTRIES = 2**ENTRY_BITS - 1
 _START, _END, _SEPARATOR = "\x02", "\x03", "\x01"
@@ -380,6 +383,13 @@ class CandidateIndex:
         query_grams = np.where(self.key_lengths[positions] <= SHORT_KEY, len(rows), sampled_count)
         estimate = 2.0 * counts[hit] / (query_grams + self.gram_counts[positions] + 1e-9)
         if len(hit) > limit:
-            best = np.argpartition(-estimate, limit)[:limit]
+            # Every entry estimated as high as the limit-th is kept: the estimate counts a few
+            # sampled grams, so dozens of entries tie at the cut, and which of them a partition
+            # kept was arbitrary (a near-duplicate at 92% characters was dropped that way at 1M).
+            # (Ties past `TIED_CANDIDATE_LIMIT`, only in memories of many near-copies, are cut by position.)
+            floor = np.partition(estimate, len(estimate) - limit)[len(estimate) - limit]
+            above = np.flatnonzero(estimate > floor + 1e-9)
+            tied = np.flatnonzero(np.abs(estimate - floor) <= 1e-9)
+            best = np.concatenate((above, tied[: max(TIED_CANDIDATE_LIMIT - len(above), limit - len(above))]))
             positions, estimate = positions[best], estimate[best]
         return positions[np.argsort(-estimate, kind="stable")]
