@@ -147,6 +147,19 @@ def test_dropped_sentence_is_left_unpaired_and_the_rest_stays_in_step(direction:
     assert [p for p in pairs if not (p.source and p.target)] != []
 
 
+@pytest.mark.parametrize("direction", ["ar-en", "en-ar"])
+def test_a_clause_moved_across_a_boundary_keeps_two_one_to_one_links(direction: str) -> None:
+    # The translator moved the queues at the gates from the fifth line into the fourth: the
+    # fourth English line is long for its Arabic and the fifth short, so the two lines merged on
+    # both sides (2-2) fit the lengths a little better than the two 1-1 links that are right.
+    rows = [line.split("\t") for line in (ALIGNMENT_DATA / "moved-clause.tsv").read_text(encoding="utf-8").splitlines()]
+    ar, en = [a for a, _ in rows], [e for _, e in rows]
+    source, target = (ar, en) if direction == "ar-en" else (en, ar)
+    source_lang, target_lang = direction.split("-")
+    pairs = align_paragraphs([source], [target], source_lang=source_lang, target_lang=target_lang)
+    assert [(p.source, p.target) for p in pairs] == [((s,), (t,)) for s, t in zip(source, target, strict=True)]
+
+
 def test_confidence_puts_the_wrong_link_below_the_right_ones() -> None:
     ar, en = _clean_news()
     # The translation of one sentence swapped for an unrelated one of the same length: lengths
@@ -292,3 +305,51 @@ def test_names_re_synchronise_sentences_of_one_length(dropped: int) -> None:
     assert [(p.source, p.target) for p in pairs] == [
         ((a,), (e,)) if k != dropped else ((a,), ()) for k, (a, e) in enumerate(zip(ar, en, strict=True))
     ]
+
+
+def test_margin_is_the_cost_of_the_best_alignment_without_the_link() -> None:
+    # Checked against every alignment of a short document and its translation with a sentence
+    # dropped, enumerated one by one: the margin each link's confidence weighs is how much dearer
+    # the best alignment that leaves the link out is than the best one.
+    from tmkit.text import alignment
+
+    ar, en = _clean_news()
+    source, target = ar[:5], en[:2] + en[3:5]
+    model = alignment.estimate_model(source, target, source_lang="ar", target_lang="en")
+    src = [alignment._describe(s) for s in source]
+    tgt = [alignment._describe(t) for t in target]
+
+    def link_cost(i: int, j: int, di: int, dj: int) -> float:
+        if di and dj:
+            return alignment._link_step(src[i : i + di], tgt[j : j + dj], model).cost
+        return alignment.LINK_COSTS[(di, dj)]
+
+    def alignments(i: int, j: int) -> list[tuple[float, frozenset[tuple[int, int, int, int]]]]:
+        if (i, j) == (len(src), len(tgt)):
+            return [(0.0, frozenset())]
+        out = []
+        for di, dj in alignment.LINK_COSTS:
+            if i + di <= len(src) and j + dj <= len(tgt):
+                here = link_cost(i, j, di, dj)
+                out += [(here + rest, links | {(i, j, di, dj)}) for rest, links in alignments(i + di, j + dj)]
+        return out
+
+    every = alignments(0, 0)
+    best = min(cost for cost, _ in every)
+    seen: list[alignment.LinkEvidence] = []
+    original = alignment._confidence
+    alignment._confidence = lambda evidence: seen.append(evidence) or original(evidence)
+    try:
+        pairs = alignment.align_sentences(source, target, model=model)
+    finally:
+        alignment._confidence = original
+    i = j = 0
+    links = []
+    for pair in pairs:
+        if pair.source and pair.target:
+            links.append((i, j, len(pair.source), len(pair.target)))
+        i, j = i + len(pair.source), j + len(pair.target)
+    assert len(links) == len(seen) >= 3
+    for link, evidence in zip(links, seen, strict=True):
+        without = min(cost for cost, used in every if link not in used)
+        assert evidence.margin == pytest.approx(without - best)

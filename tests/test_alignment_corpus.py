@@ -64,6 +64,22 @@ def test_clean_real_articles_align_exactly(direction: str) -> None:
 
 
 @pytest.mark.parametrize("direction", ["ar-en", "en-ar"])
+def test_real_lines_that_each_fit_badly_stay_one_to_one(direction: str) -> None:
+    # Devtest lines 534-549 (lucid dreaming, yoga, the Cold War, Poland): the last yoga line is
+    # long in English for its Arabic (174 against 102 characters) and the first Cold War line short
+    # (157 against 184), so the two merged on both sides fit the lengths better than either 1-1
+    # link; nothing crosses between them, and they are two 1-1 links.
+    def lines(suffix: str) -> list[str]:
+        return (CORPORA / f"flores-devtest.{suffix}").read_text(encoding="utf-8").split("\n")[533:549]
+
+    article = list(zip(lines("ar"), lines("en"), strict=True))
+    assert article[10][1].startswith("The center of Tibetan meditation")
+    source, target = _sides(article, direction)
+    got = {link for link, _ in _align(source, target, direction)}
+    assert got == {(frozenset([k]), frozenset([k])) for k in range(len(article))}
+
+
+@pytest.mark.parametrize("direction", ["ar-en", "en-ar"])
 def test_real_articles_with_dropped_and_merged_sentences(direction: str) -> None:
     rng = random.Random(10)
     right = found = gold_count = 0
