@@ -94,3 +94,20 @@ async def test_a_sync_without_its_remote_says_so_and_keeps_the_work(team: tuple[
         assert document is not None and document.rows[0].target_text == "The minister arrived in London."
     assert targets(alice / "job.tmx")["1"] == "The minister arrived in London."
     assert "The minister arrived in London." in git(alice, "show", "HEAD:job.tmx")
+
+
+@run_async
+async def test_a_sync_with_nothing_unsaved_only_brings_the_teams_units(team: tuple[Path, Path, Path]) -> None:
+    _, alice, bob = team
+    confirm(bob, 2, "He left on Tuesday evening.", user="bob")
+    sync_team([bob / "job.tmx"], author="bob")
+    app = editor(alice, "alice")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("alt+u")
+        await settle(app, pilot)
+        document = app.document
+        assert document is not None and document.rows[2].target_text == "He left on Tuesday evening."
+        assert "synced: 1 from bob; nothing to push" in status_line(app)
+    # No commit of Alice's: she changed nothing.
+    assert git(alice, "log", "-1", "--format=%an").strip() == "bob"

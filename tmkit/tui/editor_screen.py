@@ -1271,9 +1271,13 @@ class EditorScreen(Screen[None]):
 
     def action_team_sync(self) -> None:
         """Save, then commit, pull (TMX merged unit by unit) and push in a worker; the team's units come in after."""
+        if self.app.screen is not self:
+            return  # the timer fired under a dialog (changed on disk, say): the translator's answer comes first
         if any(w.group == "team-sync" and not w.is_finished for w in self.workers):
             return  # the timer fired during a slow push: one sync at a time
-        if self._save():
+        self._commit_editor()
+        # Nothing unsaved (a timer tick while reading): no save and no "saved" notice, only the team's news.
+        if not self.document.dirty or self._save():
             self._start_team_sync()
 
     def _start_team_sync(self) -> None:
