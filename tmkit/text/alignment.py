@@ -596,7 +596,10 @@ def align_sentences(
         for start in (pi - 1, pi):
             if start < 0:
                 continue
-            for j in range(m + 1):
+            # Only the band's points: the forward pass went on from no other.
+            reach = band * max(n, m)
+            lowest = max(0, math.ceil((start * m - reach) / n))
+            for j in range(lowest, min(m, (start * m + reach) // n) + 1):
                 before = cost[start][j]
                 if before == inf or not in_band(start, j):
                     continue
