@@ -98,3 +98,28 @@ async def test_a_segment_confirmed_again_replaces_its_match(postgres_url: str, t
             await until(ann_pilot, lambda text=text: offered(ann, ROW, text))  # type: ignore[misc]
         # The unit's new version took the old one's place: the first translation is no longer offered.
         assert not offered(ann, ROW, CONFIRMED)
+
+
+@pytest.mark.postgres
+@run_async
+async def test_a_lost_connection_stops_following_and_the_editor_goes_on(postgres_url: str, tmp_path: Path) -> None:
+    import psycopg
+    from textual.worker import WorkerState
+
+    assert run_cli("db", "init", postgres_url).code == 0
+    assert run_cli("db", "import", postgres_url, SAMPLES / "news-memory.tmx").code == 0
+    ann = editor(tmp_path / "ann", postgres_url)
+    async with ann.run_test(size=(160, 45)) as pilot:
+        await until(pilot, lambda: ann.document is not None and ann.editor_screen.memories_ready)
+        [follower] = [w for w in ann.workers if w.group == "team-units"]
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%%' AND pid <> "
+                "pg_backend_pid()"
+            )
+        await until(pilot, lambda: follower.is_finished)
+        # Said and ended, not a crash: the editor still looks segments up in the index as it stands.
+        assert follower.state is WorkerState.SUCCESS
+        ann.editor_screen.go_to(ROW)
+        await until(pilot, lambda: ROW in ann.editor_screen.matches)
+        assert ann.is_running
