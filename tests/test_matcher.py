@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -181,6 +182,30 @@ def test_entries_tied_at_the_candidate_cut_are_all_kept() -> None:
     index = index_of(*(unit(copy, f"copy {i}") for i in range(300)), unit(query, "the one"))
     [best] = Matcher([index]).match(query, limit=1)
     assert best.target.plain == "the one" and best.score == 100.0
+    assert [m.score for m in Matcher([index]).match(query, limit=5)] == [
+        m.score for m in ExhaustiveMatcher([index]).match(query, limit=5)
+    ]
+
+
+def test_an_estimate_from_few_grams_offers_more_candidates() -> None:
+    # The query's key has two filed grams; its near-duplicate (one letter changed) shares one of
+    # them, 200 unlike entries share both and file few others, so all 200 estimate higher: the
+    # near-duplicate was 201st, past the 128 candidates kept, and lost.
+    query = " ".join(["تخق"] * 15)
+    twin = "ب" + query[1:]
+    filed = _sampled_grams(query)
+    assert len(filed) == 2 and len(_sampled_grams(twin) & filed) == 1
+    unlike = [
+        text
+        for word in ("".join(letters) for letters in itertools.product("سشصضطظعغ", repeat=3))
+        for repeats in range(10, 30)
+        if filed <= _sampled_grams(text := f"تخق تخق {' '.join([word] * repeats)} تخق تخق")
+        and len(_sampled_grams(text)) <= 3
+    ][:200]
+    assert len(unlike) == 200 > CANDIDATE_LIMIT
+    index = index_of(*(unit(text, f"unlike {i}") for i, text in enumerate(unlike)), unit(twin, "the one"))
+    [best] = Matcher([index]).match(query, limit=1)
+    assert best.target.plain == "the one" and best.score == 94.0
     assert [m.score for m in Matcher([index]).match(query, limit=5)] == [
         m.score for m in ExhaustiveMatcher([index]).match(query, limit=5)
     ]

@@ -17,7 +17,7 @@ Two structures, chosen per lookup by the length of the new segment's key:
   of a long sentence still share dozens of sampled grams. A lookup counts shared grams per entry
   (one ``bincount`` over the posting lists of all but the commonest grams), estimates the Dice
   coefficient, keeps entries inside the length window, and returns the best `limit` by estimate
-  (with every entry tied with the last of them).
+  (with every entry tied with the last of them; more when the estimate counts few grams).
   This is not lossless; ``bench/match.py`` measures its recall against an exhaustive scan.
 
 Either way the caller rescores the candidates exactly.
@@ -47,6 +47,11 @@ SHORT_POSTINGS_BUDGET = 1_500_000
 CANDIDATE_LIMIT = 128
 #: Candidates the gram path returns at most when entries tie with the limit-th by estimate (see `_gram_candidates`).
 TIED_CANDIDATE_LIMIT = 1024
+#: Sampled grams an estimate of long keys must count for `limit` candidates to suffice. An estimate
+#: from fewer takes fewer values and ranks near-duplicates among many more entries (at 1M, a query
+#: left with 4 grams once the common ones are set aside had a top-5 match 125th), so it returns
+#: proportionally more: 256 candidates for 4 grams, 512 for 2 (at most `TIED_CANDIDATE_LIMIT`).
+RESOLUTION_GRAMS = 8
 ENTRY_BITS = 24
 MAX_ENTRIES = 2**ENTRY_BITS - 1
 _START, _END, _SEPARATOR = "\x02", "\x03", "\x01"
@@ -382,6 +387,9 @@ class CandidateIndex:
         positions = hit + first
         query_grams = np.where(self.key_lengths[positions] <= SHORT_KEY, len(rows), sampled_count)
         estimate = 2.0 * counts[hit] / (query_grams + self.gram_counts[positions] + 1e-9)
+        if sampled_count < RESOLUTION_GRAMS and last > self.short_count:
+            wider = int(np.ceil(limit * RESOLUTION_GRAMS / max(sampled_count, 1)))
+            limit = max(limit, min(wider, TIED_CANDIDATE_LIMIT))
         if len(hit) > limit:
             # Every entry estimated as high as the limit-th is kept: the estimate counts a few
             # sampled grams, so dozens of entries tie at the cut, and which of them a partition
