@@ -19,7 +19,7 @@ from tmkit.formats.tmx_writer import write_tmx
 from tmkit.matching import memory_delta
 from tmkit.matching.concordance import concordance
 from tmkit.matching.layered import LayeredCandidates
-from tmkit.matching.matcher import Matcher
+from tmkit.matching.matcher import ExhaustiveMatcher, Matcher
 from tmkit.matching.memory_index import META_FILE, MemoryIndex, cache_folder, open_memory
 from tmkit.memory.model import Header, Memory, Segment, TranslationUnit, Variant
 
@@ -84,7 +84,12 @@ def _meta_identity(path: Path) -> tuple[int, int]:
 
 def _assert_as_fresh(path: Path, index: MemoryIndex, queries: list[str]) -> None:
     fresh = open_memory(path, source_lang="ar", target_lang="en", cache=False)
+    assert len(index) == len(fresh), "entries of changed or deleted units are gone, not only hidden"
     assert _answers(index, queries) == _answers(fresh, queries)
+    exhaustive = ExhaustiveMatcher([index]), ExhaustiveMatcher([fresh])
+    assert [[m.as_dict() for m in matcher.match(queries[1], score_cutoff=50)] for matcher in exhaustive] == [
+        [m.as_dict() for m in exhaustive[1].match(queries[1], score_cutoff=50)]
+    ] * 2
     assert _concordances(index) == _concordances(fresh)
 
 

@@ -29,32 +29,54 @@ class Words(Protocol):
     def entries(self, word: str, *, prefix: bool = False) -> npt.NDArray[np.uint32]: ...
 
 
+class Layers:
+    """How a layered index numbers its entries: the main index's live entries first (in their order), then the delta's.
+
+    ``live`` are the main entries in use, ``rank`` numbers each main entry among them (where it is alive).
+    """
+
+    __slots__ = ("alive", "live", "offset", "rank")
+
+    def __init__(self, alive: npt.NDArray[np.bool_]) -> None:
+        self.alive = alive
+        self.live = np.flatnonzero(alive).astype(np.int64)
+        self.rank = np.cumsum(alive, dtype=np.int64) - 1
+        self.offset = len(self.live)
+
+    def from_main(self, entries: npt.NDArray[np.integer[Any]]) -> IntArray:
+        """Main entry numbers (sorted or not) as this numbering has them; those not alive left out."""
+        kept: IntArray = self.rank[entries[self.alive[entries]]]
+        return kept
+
+
 class LayeredColumn:
-    """The main column's strings, then the delta's: entry ``offset + i`` is the delta's entry ``i``."""
+    """The main column's strings of live entries, then the delta's: entry ``offset + i`` is the delta's entry ``i``."""
 
-    __slots__ = ("delta", "main", "offset")
+    __slots__ = ("delta", "layers", "main")
 
-    def __init__(self, main: Strings, delta: Strings) -> None:
-        self.main, self.delta, self.offset = main, delta, len(main)
+    def __init__(self, main: Strings, delta: Strings, layers: Layers) -> None:
+        self.main, self.delta, self.layers = main, delta, layers
 
     def __len__(self) -> int:
-        return self.offset + len(self.delta)
+        return self.layers.offset + len(self.delta)
 
     def __getitem__(self, index: int) -> str:
-        return self.main[index] if index < self.offset else self.delta[index - self.offset]
+        offset = self.layers.offset
+        return self.main[int(self.layers.live[index])] if index < offset else self.delta[index - offset]
 
     def take(self, indexes: npt.NDArray[np.int64] | list[int]) -> list[str]:
         """The strings of many entries, each layer's read in one call (as a lookup reads its candidates' keys)."""
         wanted = np.asarray(indexes, dtype=np.int64)
-        in_delta = wanted >= self.offset
+        offset, live = self.layers.offset, self.layers.live
+        in_delta = wanted >= offset
         if not in_delta.any():
-            return self.main.take(wanted)
+            return self.main.take(live[wanted])
         if in_delta.all():
-            return self.delta.take(wanted - self.offset)
+            return self.delta.take(wanted - offset)
         strings: list[str] = [""] * len(wanted)
         for positions, strings_taken in (
-            (np.flatnonzero(~in_delta), self.main.take(wanted[~in_delta])),
-            (np.flatnonzero(in_delta), self.delta.take(wanted[in_delta] - self.offset)),
+            (np.flatnonzero(~in_delta), self.main.take(live[wanted[~in_delta]])),
+            (np.flatnonzero(in_delta), self.delta.take(wanted[in_delta] - offset)),
         ):
             for position, string in zip(positions.tolist(), strings_taken, strict=True):
                 strings[position] = string
@@ -64,10 +86,10 @@ class LayeredColumn:
 class LayeredCandidates:
     """Candidates from the main index (its live entries only) and from the delta (numbered after the main's)."""
 
-    __slots__ = ("alive", "delta", "main", "offset")
+    __slots__ = ("delta", "layers", "main")
 
-    def __init__(self, main: CandidateIndex, delta: CandidateIndex, *, alive: npt.NDArray[np.bool_]) -> None:
-        self.main, self.delta, self.alive, self.offset = main, delta, alive, len(alive)
+    def __init__(self, main: CandidateIndex, delta: CandidateIndex, layers: Layers) -> None:
+        self.main, self.delta, self.layers = main, delta, layers
 
     def candidates_with_keys(
         self,
@@ -83,12 +105,12 @@ class LayeredCandidates:
         if budget is not None:
             options |= {"budget": budget, "fallback_similarity": fallback_similarity}
         main_entries, main_keys = self.main.candidates_with_keys(key, **options)
-        keep = self.alive[main_entries]
+        keep = self.layers.alive[main_entries]
         if not keep.all():
             main_keys = [k for k, kept in zip(main_keys, keep[: len(main_keys)].tolist(), strict=True) if kept]
-            main_entries = main_entries[keep]
+        main_entries = self.layers.from_main(main_entries)
         delta_entries, delta_keys = self.delta.candidates_with_keys(key, **options)
-        delta_entries = delta_entries + self.offset
+        delta_entries = delta_entries + self.layers.offset
         # The keys given are those of the first entries: both layers' entries with known keys come first.
         known_main, known_delta = len(main_keys), len(delta_keys)
         entries = np.concatenate(
@@ -105,15 +127,14 @@ class LayeredCandidates:
 class LayeredWords:
     """Concordance postings of the main index's live entries, then the delta's."""
 
-    __slots__ = ("alive", "delta", "main", "offset")
+    __slots__ = ("delta", "layers", "main")
 
-    def __init__(self, main: Words, delta: Words, *, alive: npt.NDArray[np.bool_]) -> None:
-        self.main, self.delta, self.alive, self.offset = main, delta, alive, len(alive)
+    def __init__(self, main: Words, delta: Words, layers: Layers) -> None:
+        self.main, self.delta, self.layers = main, delta, layers
 
     def entries(self, word: str, *, prefix: bool = False) -> npt.NDArray[np.uint32]:
-        main = self.main.entries(word, prefix=prefix)
-        main = main[self.alive[main]]
-        delta = self.delta.entries(word, prefix=prefix).astype(np.uint32) + np.uint32(self.offset)
+        main = self.layers.from_main(self.main.entries(word, prefix=prefix))
+        delta = self.delta.entries(word, prefix=prefix).astype(np.int64) + self.layers.offset
         return np.concatenate((main, delta)).astype(np.uint32)
 
 
@@ -129,4 +150,4 @@ def alive_entries(
     return ~dead[unit_of_entry]
 
 
-__all__ = ["LayeredCandidates", "LayeredColumn", "LayeredWords", "Strings", "Words", "alive_entries"]
+__all__ = ["LayeredCandidates", "LayeredColumn", "LayeredWords", "Layers", "Strings", "Words", "alive_entries"]
