@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from tmkit.formats.tmx_reader import load_tmx
+from tmkit.jobs.reference import align_reference
 from tmkit.jobs.workfile import RowFilter, WorkFile
 from tmkit.memory.model import Status
 
@@ -44,3 +46,35 @@ def test_progress_counts_segments_and_words_per_status_and_rejected(work: Path) 
     assert sum(words for key, (_, words) in progress.items() if key is not RowFilter.REJECTED) == sum(
         row.source_words for row in document.rows
     )
+
+
+_REGIONS_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en"
+ srclang="en-US" datatype="plaintext"/><body>
+<tu tuid="1"><tuv xml:lang="en-US"><seg>The color of the sky.</seg></tuv></tu>
+<tu tuid="2"><tuv xml:lang="en-US"><seg>A favor.</seg></tuv><tuv xml:lang="en-GB"><seg>A favour.</seg></tuv></tu>
+</body></tmx>
+"""
+
+
+def test_a_unit_without_the_target_region_has_no_target_and_its_source_survives_an_edit(tmp_path: Path) -> None:
+    """en-US -> en-GB: the region fallback took the en-US variant as the target, so a translation typed
+    for unit 1 overwrote its source text."""
+    path = tmp_path / "regions.tmx"
+    path.write_text(_REGIONS_TMX, encoding="utf-8")
+    document = WorkFile(path, source_lang="en-US", target_lang="en-GB")
+    assert document.rows[0].target is None and document.rows[0].target_text == ""
+    assert document.rows[1].target is not None and document.rows[1].target_text == "A favour."
+    document.confirm(0, "The colour of the sky.")
+    document.save()
+    saved = {v.lang: v.text for v in load_tmx(path).units[0].variants}
+    assert saved == {"en-US": "The color of the sky.", "en-GB": "The colour of the sky."}
+
+
+def test_a_reference_unit_without_the_target_region_gives_no_reference(tmp_path: Path) -> None:
+    """A reference holding only en-US for en-US -> en-GB: the region fallback made its source the reference."""
+    path = tmp_path / "regions.tmx"
+    path.write_text(_REGIONS_TMX, encoding="utf-8")
+    document = WorkFile(path, source_lang="en-US", target_lang="en-GB")
+    references = align_reference(document.rows, load_tmx(path), source_lang="en-US", target_lang="en-GB")
+    assert [text or None for text in references] == [None, "A favour."]  # "" and None: no reference

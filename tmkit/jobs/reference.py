@@ -25,12 +25,11 @@ def align_reference(rows: Sequence[Row], reference: Memory, *, source_lang: str,
     by_source: dict[str, str] = {}
     in_order: list[str] = []
     for unit in reference.units:
-        variant = unit.variant(target_lang, region_fallback=True)
-        text = variant.text if variant is not None else ""
+        source, targets = unit.pair(source_lang, target_lang)  # never a variant as its own reference
+        text = targets[0].text if targets else ""
         in_order.append(text)
         if unit.tuid:
             by_tuid[unit.tuid] = text
-        source = unit.variant(source_lang, region_fallback=True)
         if source is not None and text:
             by_source.setdefault(_key(source.text), text)
     keys = [_key(row.source_text) for row in rows]

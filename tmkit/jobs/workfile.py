@@ -326,10 +326,9 @@ class WorkFile:
                     for s in (ConflictState.OURS, ConflictState.THEIRS)
                     if (u := conflict.version(s)) is not None
                 }
-            source = unit.variant(self.source_lang, region_fallback=True)
+            source, target = self._sides(unit)
             if source is None:
                 continue  # a unit without the source language is not ours to translate
-            target = unit.variant(self.target_lang, region_fallback=True)
             original = target.segment if target is not None else None
             inserted = target.text if target is not None else None
             rows.append(Row(unit, source, target, inserted, original, conflict=conflict))
@@ -422,10 +421,16 @@ class WorkFile:
         self.redo_stack.clear()
         return change
 
+    def _sides(self, unit: TranslationUnit) -> tuple[Variant | None, Variant | None]:
+        """The unit's source variant and its best target variant, never one variant for both (with
+        `en-US` → `en-GB` a unit holding only `en-US` has no target yet: editing it must not overwrite the source)."""
+        source, targets = unit.pair(self.source_lang, self.target_lang)
+        return source, targets[0] if targets else None
+
     def _row_for(self, unit: TranslationUnit, like: Row) -> Row:
         """A row for another version of ``like``'s conflict (to map placeholders to that version's codes)."""
-        source = unit.variant(self.source_lang, region_fallback=True) or like.source
-        target = unit.variant(self.target_lang, region_fallback=True)
+        found, target = self._sides(unit)
+        source = found or like.source
         return Row(unit, source, target, None, target.segment if target is not None else None)
 
     def _new_stamps(self, target: Variant | None) -> Stamps:
@@ -579,8 +584,8 @@ class WorkFile:
         assert shown is not None
         if shown is not r.unit:
             r.unit = shown
-            r.source = shown.variant(self.source_lang, region_fallback=True) or r.source
-            r.target = shown.variant(self.target_lang, region_fallback=True)
+            found, r.target = self._sides(shown)
+            r.source = found or r.source
             r.original = r.target.segment if r.target is not None else None
             r._words = None
 
