@@ -125,6 +125,23 @@ def test_line_aligned_text_to_tmx(tmp_path: Path) -> None:
     assert result.code == 2 and "not line-aligned" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "flag"),
+    [
+        (["convert", str(SAMPLES / "article.ar.txt"), str(SAMPLES / "article.en.txt"), "-o", "p.tmx"], "--src"),
+        (["align", str(SAMPLES / "article.ar.txt"), str(SAMPLES / "article.en.txt"), "-o", "p.tmx"], "--tgt"),
+        (["term", "add", "t.tbx", "اللجنة", "committee"], "--src"),
+        (["segment", str(SAMPLES / "article.ar.txt")], "--lang"),
+    ],
+)
+def test_a_language_option_that_is_not_a_tag_is_refused(tmp_path: Path, command: list[str], flag: str) -> None:
+    # convert and align wrote xml:lang="e n" into a TMX that tmkit validate then rejected, exit 0.
+    result = run_cli(*command, flag, "e n", cwd=tmp_path)
+    assert result.code == 2, result.stderr
+    assert result.stderr.strip() == f"tmkit: error: {flag} must be a language tag such as ar or en-GB, not 'e n'"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_convert_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
     write_tmx(tmp_path / "m.tmx", memory_with_markup())
     result = run_cli("convert", str(tmp_path / "m.tmx"), "-o", str(tmp_path / "m.tmx"))

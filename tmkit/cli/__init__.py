@@ -20,6 +20,11 @@ from tmkit.cli import (
     tm_commands,
 )
 from tmkit.cli.common import EXIT_USAGE, error, run_handler
+from tmkit.memory.langtags import is_valid_tag
+
+#: The options that name a language, by their destination: each must be a language tag, or a command
+#: would write it into a file (`xml:lang="e n"`) that `tmkit validate` then rejects.
+_LANGUAGE_OPTIONS = {"src": "--src", "tgt": "--tgt", "lang": "--lang", "to": "--to"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -86,6 +91,15 @@ def _not_utf8(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _bad_language(args: argparse.Namespace) -> str | None:
+    """The message for the first language option that is not a language tag, if any."""
+    for dest, flag in _LANGUAGE_OPTIONS.items():
+        value = getattr(args, dest, None)
+        if isinstance(value, str) and not is_valid_tag(value):
+            return f"{flag} must be a language tag such as ar or en-GB, not {value!r}"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # Undecodable bytes would reach the commands as lone surrogates and fail wherever text is written.
     undecodable = _not_utf8(sys.argv[1:] if argv is None else argv)
@@ -97,5 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    bad_language = _bad_language(args)
+    if bad_language is not None:
+        error(bad_language)
         return EXIT_USAGE
     return run_handler(handler, args)
