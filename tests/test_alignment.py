@@ -68,6 +68,22 @@ def test_align_command(tmp_path: Path) -> None:
     assert result.code == 2 and "empty.txt: the document is empty" in result.stderr
 
 
+@pytest.mark.parametrize("document", ["article.docx", "article.html"])
+def test_align_reads_a_document_as_its_text(tmp_path: Path, document: str) -> None:
+    # align read DOCX and HTML as plain text: the DOCX was "not UTF-8 text … iconv -f CP1256", the HTML's
+    # markup aligned against the English text gave a TMX of 0 units, exit 0.
+    out = tmp_path / "mem.tmx"
+    result = run_cli("align", str(SAMPLES / document), str(SAMPLES / "article.en.txt"), "-o", str(out))
+    assert result.code == 0, result.stderr
+    memory = load_tmx(out)
+    assert len(memory.units) == 30
+    assert sum(u.status is Status.TRANSLATED for u in memory.units) >= 28
+    first, second = memory.units[0], memory.units[1]
+    assert first.variant("ar").text.startswith("الرئيس الأسد يستقبل")  # type: ignore[union-attr]
+    assert second.variant("en").text.startswith("Damascus – President Bashar al-Assad")  # type: ignore[union-attr]
+    assert not any("<" in (u.variant("ar").text or "") for u in memory.units)  # type: ignore[union-attr]
+
+
 def test_numbers_with_arabic_scale_words_are_anchors() -> None:
     from tmkit.text.alignment import _anchor_score
 

@@ -61,8 +61,8 @@ def register(commands: Any) -> None:
         "threshold are draft. Documents that do not look like translations of each other are written all "
         "draft, with a warning, and exit 1.",
     )
-    p.add_argument("source", help="UTF-8 source document")
-    p.add_argument("target", help="UTF-8 target document (its translation)")
+    p.add_argument("source", help="source document: UTF-8 text, DOCX, HTML, Markdown or PO")
+    p.add_argument("target", help="target document (its translation), in any of those formats")
     p.add_argument("-o", "--output", required=True, help="TMX memory to write")
     p.add_argument("--src", help="source language (default: guessed)")
     p.add_argument("--tgt", help="target language (default: guessed)")
@@ -323,7 +323,6 @@ def _segmented_paragraphs(text: str) -> list[list[str]]:
 def cmd_align(args: argparse.Namespace) -> int:
     from tmkit.formats.tmx_reader import load_tmx
     from tmkit.formats.tmx_writer import write_tmx
-    from tmkit.jobs.source_text import read_text_document
     from tmkit.text.alignment import align_paragraphs, estimate_model, looks_unrelated, pairs_to_memory
     from tmkit.text.scripts import guess_language
     from tmkit.text.segmentation import split_sentences
@@ -331,8 +330,8 @@ def cmd_align(args: argparse.Namespace) -> int:
     if args.segmented and (args.srx or args.srx_only):
         raise InputError("--segmented input is not segmented again; leave out --srx")
     rules = None if args.segmented else rules_from_args(args)
-    source_text = read_text_document(args.source)
-    target_text = read_text_document(args.target)
+    source_text = _aligned_text(args.source)
+    target_text = _aligned_text(args.target)
     source_lang = args.src or guess_language(source_text)
     target_lang = args.tgt or guess_language(target_text)
     if source_lang == target_lang:
@@ -380,6 +379,19 @@ def cmd_align(args: argparse.Namespace) -> int:
         )
         return EXIT_CHECK_FAILED
     return EXIT_OK
+
+
+def _aligned_text(path: str) -> str:
+    """The text `align` segments: a plain-text file as it is; a DOCX, HTML, Markdown or PO document's
+    paragraphs (its text, not its markup), a blank line between them."""
+    from tmkit.formats.documents import DocumentFormat, document_format, open_document
+    from tmkit.formats.documents.core import plain_text
+    from tmkit.jobs.source_text import read_text_document
+
+    if document_format(path) is DocumentFormat.TEXT:
+        return read_text_document(path)
+    paragraphs = (plain_text(p.pieces).strip() for p in open_document(path).paragraphs)
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
