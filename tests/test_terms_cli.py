@@ -119,3 +119,11 @@ def test_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:
     assert code == 2 and "unknown termbase format 'yaml'" in err
     code, _, err = run_cli("term")
     assert code == 2 and "lookup" in err
+
+
+def test_a_folder_given_as_the_termbase_is_named_a_folder(tmp_path: Path) -> None:
+    # A folder without a termbase suffix was "cannot tell the termbase format from the name: use .tbx …".
+    (tmp_path / "glossary").mkdir()
+    for command in (["lookup", str(tmp_path / "glossary"), "نص"], ["add", str(tmp_path / "glossary"), "أ", "a"]):
+        code, _, err = run_cli("term", *command)
+        assert (code, err) == (2, f"tmkit: error: {tmp_path / 'glossary'}: is a folder, not a termbase file\n")

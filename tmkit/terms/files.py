@@ -45,6 +45,8 @@ def term_format_of(path: str | os.PathLike[str], given: TermFormat | str | None 
     for term_format, suffixes in SUFFIXES.items():
         if lower.endswith(suffixes):
             return term_format
+    if os.path.isdir(path):
+        raise InputError("is a folder, not a termbase file", path=os.fspath(path))
     raise InputError(
         "cannot tell the termbase format from the name: use .tbx, .csv, .tsv, or .txt/.utf8/.tab for an OmegaT "
         "glossary (or give the format)",
