@@ -142,6 +142,28 @@ def test_a_language_option_that_is_not_a_tag_is_refused(tmp_path: Path, command:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["segment", "doc.txt", "-o", "doc.txt"],
+        ["pretranslate", "doc.txt", "--tm", "m.tmx", "-o", "m.tmx"],
+        ["align", "doc.txt", "en.txt", "--tm", "m.tmx", "-o", "m.tmx"],
+        ["export", "m.tmx", "-o", "./m.tmx"],
+    ],
+)
+def test_an_output_that_is_an_input_is_refused(tmp_path: Path, command: list[str]) -> None:
+    # Each replaced its input: segment wrote the sentences over the document, pretranslate the job over
+    # the memory it matched against, export the memory less its drafts over itself.
+    (tmp_path / "doc.txt").write_bytes((SAMPLES / "article.ar.txt").read_bytes())
+    (tmp_path / "en.txt").write_bytes((SAMPLES / "article.en.txt").read_bytes())
+    (tmp_path / "m.tmx").write_bytes((SAMPLES / "earlier-visits.tmx").read_bytes())
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    result = run_cli(*command, cwd=tmp_path)
+    assert result.code == 2, result.stderr
+    assert "the output would overwrite the input" in result.stderr and result.stderr.count("\n") == 1
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
 def test_convert_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
     write_tmx(tmp_path / "m.tmx", memory_with_markup())
     result = run_cli("convert", str(tmp_path / "m.tmx"), "-o", str(tmp_path / "m.tmx"))

@@ -7,7 +7,7 @@ import errno
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +72,17 @@ PARAMETER_FLAGS = {
     "repair": "--repair",
     "terms": "--terms",
 }
+
+
+def refuse_overwriting_inputs(output: str | None, inputs: Iterable[str]) -> None:
+    """Refuse an output file that is one of the command's inputs (a memory, a document): writing it would
+    replace what was read with something else, the input lost."""
+    if output is None:
+        return
+    target = os.path.realpath(output)
+    for name in inputs:
+        if os.path.realpath(name) == target:
+            raise InputError(f"the output would overwrite the input {name}: name another file", path=output)
 
 
 def error(message: str) -> None:

@@ -16,6 +16,7 @@ from tmkit.cli.common import (
     error,
     make_reader,
     print_json,
+    refuse_overwriting_inputs,
     report_reader,
     warn,
 )
@@ -195,6 +196,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
     from tmkit.text.scripts import guess_language
     from tmkit.text.segmentation import split_sentences
 
+    refuse_overwriting_inputs(args.output, [args.file])
     rules = rules_from_args(args)
     if is_plain_text(args.file):
         text = read_text_document(args.file)
@@ -294,6 +296,7 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
     out_format = format_of(args.output)
     if out_format not in (FileFormat.TMX, FileFormat.XLIFF):
         raise InputError(f"{args.output}: name the job file .tmx, .xlf or .xliff")
+    refuse_overwriting_inputs(args.output, [args.document, *args.tm])
     results, lang, target, document, rules = _match_document(args)
     memory = pretranslate(results, source_lang=lang, target_lang=target, threshold=args.threshold)
     # The document's formatting as inline codes, and what it already holds (a PO msgstr) as targets.
@@ -329,6 +332,7 @@ def cmd_align(args: argparse.Namespace) -> int:
 
     if args.segmented and (args.srx or args.srx_only):
         raise InputError("--segmented input is not segmented again; leave out --srx")
+    refuse_overwriting_inputs(args.output, [args.source, args.target, *args.tm])
     rules = None if args.segmented else rules_from_args(args)
     source_text = _aligned_text(args.source)
     target_text = _aligned_text(args.target)
@@ -400,6 +404,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from tmkit.memory.merge import count_conflict_units
     from tmkit.memory.model import Memory
 
+    refuse_overwriting_inputs(args.output, args.memories)
     since = parse_date_bound(args.since, parameter="since") if args.since else None
     until = parse_date_bound(args.until, end=True, parameter="until") if args.until else None
     memories: list[Memory] = []
