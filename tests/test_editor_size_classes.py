@@ -30,3 +30,20 @@ async def test_the_editor_screen_has_the_size_classes_from_the_start(
         await pilot.resize_terminal(170, 50)  # and Textual's Resize keeps them up to date
         await settle(app, pilot)
         assert set(screen.classes) & SIZE_CLASSES == {"-wide", "-tall"}
+
+
+@run_async
+async def test_a_dialog_fits_an_80_column_terminal(work: Path) -> None:
+    """The dialogs were 90 columns wide: at 80x24 the quit dialog lost its right border and the end of its text."""
+    from tmkit.tui.screens import ChangedOnDiskScreen, QuitScreen
+
+    app = make_app(work)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for screen in (QuitScreen(), ChangedOnDiskScreen(work / "article.tmx")):
+            app.push_screen(screen)
+            await settle(app, pilot)
+            dialog = app.screen.query_one("#dialog").region
+            assert dialog.x >= 0 and dialog.right <= 80, dialog
+            app.pop_screen()
+            await settle(app, pilot)
