@@ -127,3 +127,19 @@ async def test_keys_typed_before_the_file_is_shown_go_into_the_target(
         assert app.document is not None
         original = before.rows[app.editor_screen.current].edit_text
         assert app.editor_screen.target_view.text == "early " + original
+
+
+@run_async
+async def test_notifications_show_arabic_shaped_and_in_display_order(work: Path) -> None:
+    """A QA finding quoting the source was shown in a toast unjoined and in logical order, unlike every panel."""
+    from tmkit.tui.display import one_line
+
+    app = EditorApp(EditorOptions(path=work / "article.tmx", memories=[], bidi=BidiMode.APP))
+    message = "number-mismatch: 1944 not in 'الرئيس الأسد'\nsecond line"
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        app.editor_screen.notify(message, severity="warning")
+        await pilot.pause()
+        shown = [n.message for n in app._notifications][-1]
+    assert shown == one_line("number-mismatch: 1944 not in 'الرئيس الأسد'", BidiMode.APP).plain + "\nsecond line"
+    assert "الرئيس" not in shown  # shaped: presentation forms, not the stored letters

@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
@@ -41,6 +42,7 @@ from tmkit.shared.urls import is_database_url
 from tmkit.terms.model import Term, TermStatus
 from tmkit.terms.recognize import TermHit
 from tmkit.text.placeholders import PlaceholderError, strip_placeholders, to_placeholders
+from tmkit.text.scripts import has_arabic
 from tmkit.tui import keys
 from tmkit.tui.display import VTE_EXPLICIT, VTE_IMPLICIT, BidiMode, VisualHighlighter, is_vte, one_line
 from tmkit.tui.finishing import (
@@ -233,6 +235,22 @@ class EditorScreen(Screen[None]):
         self._own_anew = False
 
     # -- layout ----------------------------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notification with its Arabic shaped and in display order, line by line, as every panel shows it (a
+        QA finding quoting the source showed its Arabic unjoined and backwards)."""
+        if self.mode is BidiMode.APP and has_arabic(message):
+            message = "\n".join(one_line(line, self.mode).plain for line in message.split("\n"))
+            markup = False  # reordered text: brackets may now read as markup
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def compose(self) -> ComposeResult:
         """The one place the editor's panels are composed: the list left, the segment and its helpers right."""
@@ -578,7 +596,7 @@ class EditorScreen(Screen[None]):
 
         `notify` posts a message, so any thread may call this.
         """
-        self.app.notify(line, severity="warning", timeout=10, markup=False)
+        self.notify(line, severity="warning", timeout=10, markup=False)
 
     def _memories_failed(self, message: str) -> None:
         """A memory, the reference or a termbase cannot be read: the App exits with the line and code 2.
