@@ -180,6 +180,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from tmkit.formats.tmx_counts import TmxCounter
+    from tmkit.formats.tmx_reader import TmxReader
     from tmkit.memory.stats import memory_stats
 
     if os.path.isdir(args.file):  # a project: each document's progress and the total
@@ -189,7 +191,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     with progress_for(args.file, "reading") as progress:
         reader = make_reader(args.file, args, progress)
-        stats = memory_stats(reader)
+        if isinstance(reader, TmxReader):
+            # A file is counted from lxml's elements, without a unit object each (issue 13: 2× faster).
+            reader = TmxCounter(args.file, skip_invalid=reader.skip_invalid, repair=reader.repair, on_progress=progress)
+            stats = reader.count()
+        else:
+            stats = memory_stats(reader)
     report_reader(reader)
     header = reader.header
     data = {"file": args.file, "srclang": header.srclang if header else None, **stats.as_dict()}

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import Status, TranslationUnit
-from tmkit.text.wordcount import count_words
+from tmkit.text.wordcount import count_words_and_chars
 
 #: A memory has a handful of language tags, written the same way unit after unit: each is read once.
 _lang_key = lru_cache(maxsize=256)(lang_key)
@@ -35,24 +35,30 @@ class MemoryStats:
         self.rejected += unit.rejected
         self.statuses[unit.status.value] += 1
         markup = False
-        languages = self.languages
         for variant in unit.variants:
-            lang = _lang_key(variant.lang)
-            counts = languages.get(lang)
-            if counts is None:
-                counts = languages[lang] = LanguageCounts()
             segment = variant.segment
-            text = segment.plain
-            # One split gives emptiness and the characters (`count_chars`: all but white space).
-            pieces = text.split()
-            counts.segments += 1
-            if pieces:
-                counts.words += count_words(text)
-                counts.characters += sum(map(len, pieces))
-            else:
-                counts.empty_segments += 1
+            self.add_segment(variant.lang, segment.plain)
             markup = markup or segment.has_markup
         self.units_with_markup += markup
+
+    def language(self, lang: str) -> LanguageCounts:
+        """The counts of a language, under its comparison key (`lang_key`), made the first time."""
+        key = _lang_key(lang)
+        counts = self.languages.get(key)
+        if counts is None:
+            counts = self.languages[key] = LanguageCounts()
+        return counts
+
+    def add_segment(self, lang: str, text: str) -> None:
+        """Count one segment's plain text under its language (the unit itself is counted by the caller)."""
+        counts = self.language(lang)
+        words, characters = count_words_and_chars(text)
+        counts.segments += 1
+        if characters:
+            counts.words += words
+            counts.characters += characters
+        else:  # nothing but white space
+            counts.empty_segments += 1
 
     def as_dict(self) -> dict[str, object]:
         return {

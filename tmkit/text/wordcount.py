@@ -8,6 +8,16 @@ import re
 #: one match per white-space-separated token that holds a letter or digit, found by the regular
 #: expression engine rather than a Python loop over characters (3–4× faster on a memory's segments).
 _WORD_FROM_FIRST_ALNUM = re.compile(r"[^\W_]\S*")
+#: A space and a character other than a letter or digit (``[\W_]``); see `count_words_and_chars`.
+_SPACE_THEN_NOT_ALNUM = re.compile(r" [\W_]")
+
+#: ASCII text is counted with byte translations, no regular expression: deleting every character
+#: that is neither a letter, a digit nor white space leaves one token a word (a token of
+#: punctuation alone vanishes), and deleting the white space leaves the characters.
+_ASCII_SPACES = bytes(b for b in range(128) if chr(b).isspace())
+_ASCII_NEITHER_ALNUM_NOR_SPACE = bytes(b for b in range(128) if not chr(b).isalnum() and not chr(b).isspace())
+#: `bytes.split` does not split at the separators U+001C–U+001F, which `str.split` does: made spaces first.
+_ASCII_SPACES_AS_SPACE = bytes(32 if chr(b).isspace() else b for b in range(256))
 
 
 def count_words(text: str) -> int:
@@ -16,7 +26,32 @@ def count_words(text: str) -> int:
     Harakat, tatweel and punctuation stay inside their word and do not split it; a free-standing
     punctuation mark (`؟` after a space, as some corpora write it) is not a word.
     """
-    return len(_WORD_FROM_FIRST_ALNUM.findall(text))
+    return count_words_and_chars(text)[0]
+
+
+def count_words_and_chars(text: str) -> tuple[int, int]:
+    """`count_words` and `count_chars` of a text at once (how `tmkit stats` counts every segment).
+
+    No Python loop over characters or tokens: C string methods and, for text beyond ASCII, one
+    search for a literal space; a match object a word only when a token starts with something
+    other than a letter or digit (~2% of segments).
+    """
+    if text.isascii():
+        data = text.encode("ascii")
+        words = len(data.translate(_ASCII_SPACES_AS_SPACE, _ASCII_NEITHER_ALNUM_NOR_SPACE).split())
+        return words, len(data.translate(None, _ASCII_SPACES))
+    tokens = text.split()
+    if not tokens:
+        return 0, 0
+    # The tokens one space apart: its length gives the characters, and after each space stands a
+    # token's first character, which a search for a literal space finds fast (the regex engine
+    # scans for a literal faster than for a class such as \s: 2.5× faster than a search for `\s[\W_]`).
+    joined = " ".join(tokens)
+    if _SPACE_THEN_NOT_ALNUM.search(" " + joined) is None:
+        words = len(tokens)  # every token starts with a letter or digit: each is a word
+    else:
+        words = len(_WORD_FROM_FIRST_ALNUM.findall(text))
+    return words, len(joined) - len(tokens) + 1
 
 
 def count_chars(text: str) -> int:
