@@ -62,13 +62,13 @@ def test_init_creates_a_versioned_schema_once(postgres_url: str) -> None:
 
     first = run_cli("db", "init", postgres_url)
     again = run_cli("db", "init", postgres_url)
-    assert first.code == 0 and "applied 1" in first.stderr
-    assert again.code == 0 and "already at version 1" in again.stderr
+    assert first.code == 0 and "at version 2 (applied 1, 2)" in first.stderr
+    assert again.code == 0 and "already at version 2" in again.stderr
     with psycopg.connect(postgres_url) as conn:
-        assert conn.execute("SELECT version FROM tmkit.migrations").fetchall() == [(1,)]
+        assert conn.execute("SELECT version FROM tmkit.migrations ORDER BY version").fetchall() == [(1,), (2,)]
         assert conn.execute("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'").fetchone() == ("pg_trgm",)
-        index = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'segments_key_trgm'").fetchone()
-        assert index is not None and "gin_trgm_ops" in index[0]
+        index = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'segments_key_grams'").fetchone()
+        assert index is not None and "show_trgm(key)" in index[0]
 
 
 @pytest.mark.postgres

@@ -196,3 +196,35 @@ def test_edit_prefills_a_document_from_a_shared_memory_as_from_the_file(postgres
     expected = load_tmx(from_file.path).units
     got = load_tmx(from_database.path).units
     assert [[v.text for v in u.variants] for u in got] == [[v.text for v in u.variants] for u in expected]
+
+
+@pytest.mark.parametrize(
+    ("query", "stored", "cutoff"),
+    [
+        # 91%: every word stored with the conjunction و, trigram similarity 0.207 (the old bound asked 0.225).
+        ("هو في من عن ما لا", "وهو وفي ومن وعن وما ولا", 70),
+        # 91%: the same at a cutoff of 85, similarity 0.229 (the old bound asked 0.3375).
+        ("هل لك أن تعد لي ما في", "وهل ولك وأن وتعد ولي وما وفي", 85),
+    ],
+)
+def test_a_match_of_short_words_with_clitics_is_not_lost_by_the_candidate_bound(
+    postgres_url: str, query: str, stored: str, cutoff: float
+) -> None:
+    """Short words carrying a clitic share few trigrams with the bare words, yet the formula sees the same words."""
+    from tmkit.shared.store import SharedMemory
+
+    unit = TranslationUnit([Variant("ar", Segment.from_text(stored)), Variant("en", Segment.from_text("Some text"))])
+    filler = [
+        TranslationUnit(
+            [Variant("ar", Segment.from_text(f"جملة أخرى رقم {n} عن الوفد")), Variant("en", Segment.from_text("Other"))]
+        )
+        for n in range(50)
+    ]
+    _fill(postgres_url, [*filler, unit])
+    [expected] = Matcher([MemoryIndex.build([unit], source_lang="ar", target_lang="en")]).match(
+        query, score_cutoff=cutoff
+    )
+    assert expected.score >= cutoff
+    with SharedMemory(postgres_url) as memory:
+        found = memory.match(query, source_lang="ar", target_lang="en", score_cutoff=cutoff)
+    assert [(m.source.plain, m.score) for m in found] == [(stored, expected.score)]

@@ -64,6 +64,28 @@ MIGRATIONS = (
         CREATE INDEX segments_key_trgm ON {SCHEMA}.segments USING gin (key gin_trgm_ops);
         """,
     ),
+    Migration(
+        2,
+        "lookups read the postings of a key's rarest trigrams: a GIN index on show_trgm(key), trigram counts",
+        f"""
+        -- The similarity operator's GIN index offered every row sharing a few common trigrams with a
+        -- short query (35,000 of 100,000) and rechecked each; an array index answers && exactly.
+        DROP INDEX IF EXISTS {SCHEMA}.segments_key_trgm;
+        CREATE INDEX segments_key_grams ON {SCHEMA}.segments USING gin (show_trgm(key));
+        -- How many segments hold each trigram: a lookup reads the rarest first (see store.GRAM_BUDGET).
+        CREATE TABLE {SCHEMA}.gram_counts (gram text PRIMARY KEY, segments bigint NOT NULL);
+        INSERT INTO {SCHEMA}.gram_counts
+            SELECT gram, count(*) FROM {SCHEMA}.segments, unnest(show_trgm(key)) AS grams(gram) GROUP BY gram;
+        DO $$ BEGIN
+          IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{READER_ROLE}') THEN
+            GRANT SELECT ON {SCHEMA}.gram_counts TO {READER_ROLE};
+          END IF;
+          IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{WRITER_ROLE}') THEN
+            GRANT SELECT, INSERT, UPDATE, DELETE ON {SCHEMA}.gram_counts TO {WRITER_ROLE};
+          END IF;
+        END $$;
+        """,
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

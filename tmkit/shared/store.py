@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from tmkit.errors import InputError, TmkitError
 from tmkit.matching.match_percent import MATCH_LIMIT, MATCH_THRESHOLD, Breakdown, prepare, score_match
-from tmkit.matching.matcher import Match, SegmentTooLongError, minimum_char_similarity, too_long_to_match
+from tmkit.matching.matcher import Match, SegmentTooLongError, too_long_to_match
 from tmkit.memory.langtags import primary_subtag
 from tmkit.memory.merge import CONFLICT_PROP
 from tmkit.memory.model import Header, Prop, Segment, TranslationUnit
@@ -31,10 +31,8 @@ IMPORT_BATCH_UNITS = 5000
 EXPORT_FETCH_ROWS = 2000
 #: Most candidates the trigram index hands to tmkit's scoring per lookup, most similar first.
 CANDIDATE_LIMIT = 200
-#: The lowest trigram similarity ever asked for: lower, the GIN index offers nearly every row.
-MIN_TRIGRAM_SIMILARITY = 0.1
-#: Trigram similarity asked for, as a share of the character similarity a match needs (see `trigram_threshold`).
-TRIGRAM_SHARE = 0.45
+#: Segments a lookup may read through its trigrams' postings, rarest trigram first (the rarest is always read).
+GRAM_BUDGET = 4000
 
 
 class StaleUnitError(TmkitError):
@@ -81,19 +79,6 @@ class StoredUnit:
     changed_at: str = ""
 
 
-def trigram_threshold(score_cutoff: float) -> float:
-    """The pg_trgm similarity below which no stored source is offered for a lookup at ``score_cutoff``.
-
-    A match needs character similarity C ≥ `minimum_char_similarity` (50 at a cutoff of 70).
-    Trigram similarity (shared over all distinct word trigrams) falls faster than C, since one
-    changed letter breaks up to three trigrams; no threshold above 0 is a proof, so the share is
-    set from measurement: `TRIGRAM_SHARE` × C keeps recall@5 against the file index at 1.0 on
-    the samples and the MADAR-derived memory (tests/test_shared_memory_match.py), and never
-    under `MIN_TRIGRAM_SIMILARITY`. Candidates are then rescored by tmkit's own formula.
-    """
-    return max(MIN_TRIGRAM_SIMILARITY, TRIGRAM_SHARE * minimum_char_similarity(score_cutoff) / 100.0)
-
-
 class SharedMemory:
     """One memory in a PostgreSQL database that `tmkit db init` prepared; a connection of its own.
 
@@ -110,7 +95,6 @@ class SharedMemory:
             self.conn.close()
             raise
         self._normalizers: dict[str, Normalizer] = {}
-        self._threshold: float | None = None  # pg_trgm.similarity_threshold as this session last set it
 
     def __enter__(self) -> SharedMemory:
         return self
@@ -159,7 +143,8 @@ class SharedMemory:
             ).fetchone()
             rebuild_index = bool(empty_and_owned and empty_and_owned[0])
             if rebuild_index:
-                cur.execute(f"DROP INDEX IF EXISTS {SCHEMA}.segments_key_trgm")
+                cur.execute(f"DROP INDEX IF EXISTS {SCHEMA}.segments_key_grams")
+            first_id = cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {SCHEMA}.units").fetchone()
             if header is not None:
                 cur.execute(
                     f"INSERT INTO {SCHEMA}.header (body) VALUES (%s) ON CONFLICT DO NOTHING", [header_to_json(header)]
@@ -177,7 +162,14 @@ class SharedMemory:
                 if on_progress is not None:
                     on_progress(added)
             if rebuild_index:
-                cur.execute(f"CREATE INDEX segments_key_trgm ON {SCHEMA}.segments USING gin (key gin_trgm_ops)")
+                cur.execute(f"CREATE INDEX segments_key_grams ON {SCHEMA}.segments USING gin (show_trgm(key))")
+            # The new segments' trigrams counted in (ids only grow, and the table lock keeps others out).
+            cur.execute(
+                f"INSERT INTO {SCHEMA}.gram_counts AS c SELECT gram, count(*) FROM {SCHEMA}.segments, "
+                "unnest(show_trgm(key)) AS grams(gram) WHERE unit_id >= %s GROUP BY gram "
+                "ON CONFLICT (gram) DO UPDATE SET segments = c.segments + excluded.segments",
+                [first_id[0] if first_id else 1],
+            )
         self.conn.execute(f"ANALYZE {SCHEMA}.units")
         self.conn.execute(f"ANALYZE {SCHEMA}.segments")
         return added
@@ -235,27 +227,43 @@ class SharedMemory:
     # -- lookups --------------------------------------------------------------------------------
 
     def candidates(
-        self, key: str, *, language: str, threshold: float, limit: int = CANDIDATE_LIMIT
+        self, key: str, *, language: str, limit: int = CANDIDATE_LIMIT, budget: int | None = None
     ) -> list[StoredUnit]:
-        """The units holding a segment in ``language`` whose key is trigram-similar to ``key``, most similar first."""
-        if threshold != self._threshold:
-            # For this session (a lookup is then one round trip); set_config is SET's parameterized form.
-            self.conn.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)", [str(threshold)])
-            self._threshold = threshold
+        """The ``limit`` units holding a segment in ``language`` most trigram-similar to ``key``, most similar first,
+        among those sharing one of the key's rarest trigrams.
+
+        The key's trigrams are taken rarest first (`gram_counts`) while the segments holding them
+        add up to at most ``budget`` (the rarest always), as the file index leaves out its commonest
+        grams: the article's and short words' trigrams are in most segments and say little. Read
+        through the && index, those segments are ranked by pg_trgm similarity. Not a proof (a
+        match sharing only common trigrams with the query is missed); recall@5 against the file
+        index is measured (tests/test_shared_memory_match.py, bench/shared_memory.py).
+        """
         rows = self.conn.execute(
             f"""
+            WITH grams AS (
+                SELECT gram, coalesce(c.segments, 0) AS segments
+                FROM unnest(show_trgm(%(key)s)) AS query(gram) LEFT JOIN {SCHEMA}.gram_counts AS c USING (gram)
+            ), picked AS (
+                SELECT array_agg(gram) AS grams FROM (
+                    SELECT gram, sum(segments) OVER (ORDER BY segments, gram) AS running,
+                        row_number() OVER (ORDER BY segments, gram) AS rank
+                    FROM grams
+                ) AS ranked
+                WHERE rank = 1 OR running <= %(budget)s
+            )
             SELECT u.id, u.version, u.changed_by, u.changed_at::text, u.body
             FROM (
                 SELECT unit_id, max(similarity(key, %(key)s)) AS near
-                FROM {SCHEMA}.segments
-                WHERE key %% %(key)s AND language = %(language)s
+                FROM {SCHEMA}.segments, picked
+                WHERE show_trgm(key) && picked.grams AND language = %(language)s
                 GROUP BY unit_id
                 ORDER BY near DESC
                 LIMIT %(limit)s
             ) AS found JOIN {SCHEMA}.units AS u ON u.id = found.unit_id
             ORDER BY found.near DESC, u.id
             """,
-            {"key": key, "language": language, "limit": limit},
+            {"key": key, "language": language, "limit": limit, "budget": GRAM_BUDGET if budget is None else budget},
         ).fetchall()
         return [StoredUnit(int(r[0]), int(r[1]), unit_from_json(r[4]), r[2], r[3]) for r in rows]
 
@@ -270,7 +278,7 @@ class SharedMemory:
     ) -> list[Match]:
         """The best ``limit`` matches scoring at least ``score_cutoff``, best first, as `Matcher.match` scores them.
 
-        Candidates come from the trigram index (`trigram_threshold`), and each (source, target)
+        Candidates come from the trigram index (`candidates`), and each (source, target)
         pair they hold is scored by `score_match`, the formula of file memories, on the client.
         A unit's ``entry`` in a match is its database id. (Context matches, 101%, need the
         neighbours of a document and are not offered here.)
@@ -284,9 +292,7 @@ class SharedMemory:
         if not query.key:
             return []
         found: list[tuple[tuple[float, float, int], Match]] = []
-        for stored in self.candidates(
-            query.key, language=primary_subtag(source_lang), threshold=trigram_threshold(score_cutoff)
-        ):
+        for stored in self.candidates(query.key, language=primary_subtag(source_lang)):
             unit = stored.unit
             if unit.rejected:
                 continue
@@ -484,7 +490,6 @@ __all__ = [
     "UnitListener",
     "confirm_units",
     "open_shared_index",
-    "trigram_threshold",
 ]
 
 
