@@ -227,7 +227,7 @@ class SharedMemory:
     # -- lookups --------------------------------------------------------------------------------
 
     def candidates(
-        self, key: str, *, language: str, limit: int = CANDIDATE_LIMIT, budget: int | None = None
+        self, key: str, *, language: str, limit: int = CANDIDATE_LIMIT, budget: int = GRAM_BUDGET
     ) -> list[StoredUnit]:
         """The ``limit`` units holding a segment in ``language`` most trigram-similar to ``key``, most similar first,
         among those sharing one of the key's rarest trigrams.
@@ -263,7 +263,7 @@ class SharedMemory:
             ) AS found JOIN {SCHEMA}.units AS u ON u.id = found.unit_id
             ORDER BY found.near DESC, u.id
             """,
-            {"key": key, "language": language, "limit": limit, "budget": GRAM_BUDGET if budget is None else budget},
+            {"key": key, "language": language, "limit": limit, "budget": budget},
         ).fetchall()
         return [StoredUnit(int(r[0]), int(r[1]), unit_from_json(r[4]), r[2], r[3]) for r in rows]
 
