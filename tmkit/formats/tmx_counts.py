@@ -112,20 +112,7 @@ class TmxCounter(TmxReader):
                     raise self._error("more than one <header>", elem.sourceline)
                 self.header = self._parse_header(elem)
                 self._header_srclang = self.header.srclang or None
-        self._report_repeated_tuids()
-        root = context.root
-        if first:
-            if root is None:
-                raise self._error("empty document: no TMX content")
-            self._check_document(root)
-        if self.header is None:
-            raise self._error("no <header>: not a complete TMX document", getattr(root, "sourceline", None))
-
-    def _report_repeated_tuids(self) -> None:
-        # Most memories repeat no tuid, which a set of the hashes tells without numpy (70 ms to import).
-        if len(set(self._tuid_hashes)) == len(self._tuid_hashes):
-            return
-        super()._report_repeated_tuids()
+        self._finish_document(context.root, empty=first)
 
     def _count_parsed_unit(self, elem: Any) -> None:
         """A unit out of the ordinary, read by the reader itself (errors and skips as it has them)."""
