@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 from urllib.parse import quote, unquote
 
@@ -478,8 +478,23 @@ def _state_12(unit: TranslationUnit) -> tuple[str, bool]:
     return state, approved
 
 
-def build_xliff12(memory: Memory, *, source_lang: str, target_lang: str, original: str = "tmkit") -> Any:
+#: The `original` a written XLIFF file names (the memory has no document of its own).
+DEFAULT_ORIGINAL = "tmkit"
+#: A comment standing where the units go while the document around them is serialised.
+_UNITS_MARKER = "tmkit-units"
+
+
+def build_xliff12(memory: Memory, *, source_lang: str, target_lang: str, original: str = DEFAULT_ORIGINAL) -> Any:
     """An XLIFF 1.2 document (valid against the OASIS strict schema) of the memory's pairs."""
+    root, body = _skeleton_12(source_lang=source_lang, target_lang=target_lang, original=original)
+    unit_ids = _UnitIds("#")
+    for number, unit in enumerate(memory.units, 1):
+        _trans_unit_12(body, unit, number, unit_ids, source_lang=source_lang, target_lang=target_lang)
+    return root
+
+
+def _skeleton_12(*, source_lang: str, target_lang: str, original: str) -> tuple[Any, Any]:
+    """An XLIFF 1.2 document without units, and the element its units go into."""
     ns = XLIFF12_NS
     root = etree.Element(f"{{{ns}}}xliff", nsmap={None: ns}, version="1.2")
     file_el = etree.SubElement(
@@ -489,61 +504,75 @@ def build_xliff12(memory: Memory, *, source_lang: str, target_lang: str, origina
         datatype="plaintext",
         **{"source-language": source_lang, "target-language": target_lang},
     )
-    body = etree.SubElement(file_el, f"{{{ns}}}body")
-    unit_ids = _UnitIds("#")
-    for number, unit in enumerate(memory.units, 1):
-        src, targets = unit.pair(source_lang, target_lang)  # never a variant as its own translation
-        tgt = targets[0] if targets else None
-        tuid = _unit_id(unit, number)
-        tu = etree.SubElement(body, f"{{{ns}}}trans-unit", id=unit_ids.take(tuid))
-        if tu.get("id") != tuid:  # a repeated tuid: the id has #N, the tuid itself is the resource name
-            tu.set("resname", tuid)
-        # Segments keep their spaces as written; without this a conforming reader may collapse them.
-        # (On each unit: the schema gives trans-unit a default of "default", which would win over the file's.)
-        tu.set(XML_SPACE, "preserve")
-        source = etree.SubElement(tu, f"{{{ns}}}source")
-        _inline_12(source, src.segment.content if src else (), ns, [0])
-        state, approved = _state_12(unit)
-        if approved:
-            tu.set("approved", "yes")
-        # Every unit has a target: OmegaT translates the text of <target>, and offers only the units that have
-        # one, so an untranslated unit's target is a copy of its source marked new (read back as no translation).
-        target = etree.SubElement(tu, f"{{{ns}}}target")
-        if tgt is not None and unit.status is not Status.NEW:
-            target.set("state", state)
-            _inline_12(target, tgt.segment.content, ns, [0])
-            origin = unit_prop(unit, ORIGIN_PROP)
-            if unit.status is Status.DRAFT and origin:
-                match = unit_prop(unit, MATCH_PROP)
-                exact = match is not None and match.replace(".", "", 1).isdigit() and float(match) >= 100
-                target.set("state-qualifier", "exact-match" if exact else "leveraged-tm")
-        else:
-            target.set("state", "new")
-            _inline_12(target, src.segment.content if src else (), ns, [0])
-        props = _props_of(unit)
-        if props:
-            # 1.2 strict has no prop-group: the props are contexts, each typed by its prop's type. (The group
-            # has no name: names are unique in a <file>.)
-            group = etree.SubElement(tu, f"{{{ns}}}context-group", purpose="information")
-            for prop in props:
-                context_type = PROP_CONTEXT_PREFIX + quote(prop.type, safe=":")
-                context = etree.SubElement(group, f"{{{ns}}}context", **{"context-type": context_type})
-                context.text = _clean(prop.value)
-        if unit.rejected:
-            note = etree.SubElement(tu, f"{{{ns}}}note", **{"from": "tmkit"})
-            note.text = f"{REJECTED_MARK} {unit.status.value}"
-        for note in unit.notes:
-            note_el = etree.SubElement(tu, f"{{{ns}}}note")
-            if note.lang:
-                note_el.set(XML_LANG, note.lang)
-            note_el.text = _clean(note.text)
-    return root
+    return root, etree.SubElement(file_el, f"{{{ns}}}body")
+
+
+def _trans_unit_12(
+    parent: Any, unit: TranslationUnit, number: int, unit_ids: _UnitIds, *, source_lang: str, target_lang: str
+) -> Any:
+    """The `<trans-unit>` of the ``number``th unit, added to ``parent`` (the `<body>`)."""
+    ns = XLIFF12_NS
+    src, targets = unit.pair(source_lang, target_lang)  # never a variant as its own translation
+    tgt = targets[0] if targets else None
+    tuid = _unit_id(unit, number)
+    tu = etree.SubElement(parent, f"{{{ns}}}trans-unit", id=unit_ids.take(tuid))
+    if tu.get("id") != tuid:  # a repeated tuid: the id has #N, the tuid itself is the resource name
+        tu.set("resname", tuid)
+    # Segments keep their spaces as written; without this a conforming reader may collapse them.
+    # (On each unit: the schema gives trans-unit a default of "default", which would win over the file's.)
+    tu.set(XML_SPACE, "preserve")
+    source = etree.SubElement(tu, f"{{{ns}}}source")
+    _inline_12(source, src.segment.content if src else (), ns, [0])
+    state, approved = _state_12(unit)
+    if approved:
+        tu.set("approved", "yes")
+    # Every unit has a target: OmegaT translates the text of <target>, and offers only the units that have
+    # one, so an untranslated unit's target is a copy of its source marked new (read back as no translation).
+    target = etree.SubElement(tu, f"{{{ns}}}target")
+    if tgt is not None and unit.status is not Status.NEW:
+        target.set("state", state)
+        _inline_12(target, tgt.segment.content, ns, [0])
+        origin = unit_prop(unit, ORIGIN_PROP)
+        if unit.status is Status.DRAFT and origin:
+            match = unit_prop(unit, MATCH_PROP)
+            exact = match is not None and match.replace(".", "", 1).isdigit() and float(match) >= 100
+            target.set("state-qualifier", "exact-match" if exact else "leveraged-tm")
+    else:
+        target.set("state", "new")
+        _inline_12(target, src.segment.content if src else (), ns, [0])
+    props = _props_of(unit)
+    if props:
+        # 1.2 strict has no prop-group: the props are contexts, each typed by its prop's type. (The group
+        # has no name: names are unique in a <file>.)
+        group = etree.SubElement(tu, f"{{{ns}}}context-group", purpose="information")
+        for prop in props:
+            context_type = PROP_CONTEXT_PREFIX + quote(prop.type, safe=":")
+            context = etree.SubElement(group, f"{{{ns}}}context", **{"context-type": context_type})
+            context.text = _clean(prop.value)
+    if unit.rejected:
+        note = etree.SubElement(tu, f"{{{ns}}}note", **{"from": "tmkit"})
+        note.text = f"{REJECTED_MARK} {unit.status.value}"
+    for note in unit.notes:
+        note_el = etree.SubElement(tu, f"{{{ns}}}note")
+        if note.lang:
+            note_el.set(XML_LANG, note.lang)
+        note_el.text = _clean(note.text)
+    return tu
 
 
 def build_xliff2(
-    memory: Memory, *, source_lang: str, target_lang: str, version: str = "2.1", original: str = "tmkit"
+    memory: Memory, *, source_lang: str, target_lang: str, version: str = "2.1", original: str = DEFAULT_ORIGINAL
 ) -> Any:
     """An XLIFF 2.x document (valid against the OASIS core and metadata schemas) of the memory's pairs."""
+    root, file_el = _skeleton_2(source_lang=source_lang, target_lang=target_lang, version=version, original=original)
+    unit_ids = _UnitIds("_")  # an NMTOKEN: the tuid itself goes in tmkit:tuid
+    for number, unit in enumerate(memory.units, 1):
+        _unit_2(file_el, unit, number, unit_ids, source_lang=source_lang, target_lang=target_lang)
+    return root
+
+
+def _skeleton_2(*, source_lang: str, target_lang: str, version: str, original: str) -> tuple[Any, Any]:
+    """An XLIFF 2.x document without units, and the element its units go into."""
     ns = XLIFF2_NS
     root = etree.Element(
         f"{{{ns}}}xliff",
@@ -552,69 +581,128 @@ def build_xliff2(
         srcLang=source_lang,
         trgLang=target_lang,
     )
-    file_el = etree.SubElement(root, f"{{{ns}}}file", id="f1", original=original)
-    unit_ids = _UnitIds("_")  # an NMTOKEN: the tuid itself goes in tmkit:tuid
-    for number, unit in enumerate(memory.units, 1):
-        src, targets = unit.pair(source_lang, target_lang)  # never a variant as its own translation
-        tgt = targets[0] if targets else None
-        tuid = _unit_id(unit, number)
-        # A unit's id is an NMTOKEN in 2.x; a tuid that is not one is kept beside a made-up id.
-        unit_el = etree.Element(f"{{{ns}}}unit", id=unit_ids.take(tuid if _NMTOKEN_RE.match(tuid) else f"u{number}"))
-        if unit_el.get("id") != tuid:
-            unit_el.set(TUID_ATTR, tuid)
-        unit_el.set(XML_SPACE, "preserve")
-        if unit.rejected:
-            unit_el.set(STATUS_ATTR, unit.status.value)
-        props = _props_of(unit)
-        if props:
-            meta = etree.SubElement(unit_el, f"{{{MDA_NS}}}metadata")
-            group = etree.SubElement(meta, f"{{{MDA_NS}}}metaGroup", category="tmkit")
-            for prop in props:
-                etree.SubElement(group, f"{{{MDA_NS}}}meta", type=prop.type).text = _clean(prop.value)
-        if unit.notes:
-            notes = etree.SubElement(unit_el, f"{{{ns}}}notes")
-            for note in unit.notes:
-                etree.SubElement(notes, f"{{{ns}}}note").text = _clean(note.text)
-        data: dict[str, str] = {}
-        original_data = etree.SubElement(unit_el, f"{{{ns}}}originalData")
-        segment = etree.SubElement(unit_el, f"{{{ns}}}segment")
-        state, sub_state = status_to_xliff2(unit.status, rejected=unit.rejected)
-        segment.set("state", state)
-        if sub_state:
-            segment.set("subState", sub_state)
-        source = etree.SubElement(segment, f"{{{ns}}}source")
-        _inline_2(source, src.segment.content if src else (), data, _Ids2())
-        if tgt is not None and unit.status is not Status.NEW:
-            target = etree.SubElement(segment, f"{{{ns}}}target")
-            _inline_2(target, tgt.segment.content, data, _Ids2())
-        if data:
-            for data_id, native in data.items():
-                etree.SubElement(original_data, f"{{{ns}}}data", id=data_id).text = native
-        else:
-            unit_el.remove(original_data)
-        file_el.append(unit_el)
-    return root
+    return root, etree.SubElement(root, f"{{{ns}}}file", id="f1", original=original)
+
+
+def _unit_2(
+    parent: Any, unit: TranslationUnit, number: int, unit_ids: _UnitIds, *, source_lang: str, target_lang: str
+) -> Any:
+    """The `<unit>` of the ``number``th unit, added to ``parent`` (the `<file>`)."""
+    ns = XLIFF2_NS
+    src, targets = unit.pair(source_lang, target_lang)  # never a variant as its own translation
+    tgt = targets[0] if targets else None
+    tuid = _unit_id(unit, number)
+    # A unit's id is an NMTOKEN in 2.x; a tuid that is not one is kept beside a made-up id.
+    unit_el = etree.Element(f"{{{ns}}}unit", id=unit_ids.take(tuid if _NMTOKEN_RE.match(tuid) else f"u{number}"))
+    if unit_el.get("id") != tuid:
+        unit_el.set(TUID_ATTR, tuid)
+    unit_el.set(XML_SPACE, "preserve")
+    if unit.rejected:
+        unit_el.set(STATUS_ATTR, unit.status.value)
+    props = _props_of(unit)
+    if props:
+        meta = etree.SubElement(unit_el, f"{{{MDA_NS}}}metadata")
+        group = etree.SubElement(meta, f"{{{MDA_NS}}}metaGroup", category="tmkit")
+        for prop in props:
+            etree.SubElement(group, f"{{{MDA_NS}}}meta", type=prop.type).text = _clean(prop.value)
+    if unit.notes:
+        notes = etree.SubElement(unit_el, f"{{{ns}}}notes")
+        for note in unit.notes:
+            etree.SubElement(notes, f"{{{ns}}}note").text = _clean(note.text)
+    data: dict[str, str] = {}
+    original_data = etree.SubElement(unit_el, f"{{{ns}}}originalData")
+    segment = etree.SubElement(unit_el, f"{{{ns}}}segment")
+    state, sub_state = status_to_xliff2(unit.status, rejected=unit.rejected)
+    segment.set("state", state)
+    if sub_state:
+        segment.set("subState", sub_state)
+    source = etree.SubElement(segment, f"{{{ns}}}source")
+    _inline_2(source, src.segment.content if src else (), data, _Ids2())
+    if tgt is not None and unit.status is not Status.NEW:
+        target = etree.SubElement(segment, f"{{{ns}}}target")
+        _inline_2(target, tgt.segment.content, data, _Ids2())
+    if data:
+        for data_id, native in data.items():
+            etree.SubElement(original_data, f"{{{ns}}}data", id=data_id).text = native
+    else:
+        unit_el.remove(original_data)
+    parent.append(unit_el)
+    return unit_el
 
 
 def write_xliff(
     path: str | os.PathLike[str],
-    memory: Memory,
+    memory: Memory | None = None,
     *,
+    units: Iterable[TranslationUnit] | None = None,
     source_lang: str,
     target_lang: str,
     version: str = DEFAULT_XLIFF_VERSION,
 ) -> int:
-    """Write ``memory``'s ``source_lang``→``target_lang`` pairs as XLIFF (atomically); returns units written."""
+    """Write the ``source_lang``→``target_lang`` pairs of ``memory`` (or of a stream of ``units``) as XLIFF.
+
+    Written atomically, a unit at a time as it comes (a streamed input is never held whole: issue 13),
+    the same bytes as serialising the whole document `build_xliff12`/`build_xliff2` makes. What is kept
+    from unit to unit is the set of ids given, as an id must be unique in its file. Returns the units written.
+    """
     if version not in XLIFF_VERSIONS:
         raise InputError(f"XLIFF version {version!r} is not one of {', '.join(XLIFF_VERSIONS)}")
+    if memory is not None:
+        units = memory.units
+    if units is None:
+        raise TypeError("write_xliff needs a memory or units")
     if version == "1.2":
-        root = build_xliff12(memory, source_lang=source_lang, target_lang=target_lang)
+        root, container = _skeleton_12(source_lang=source_lang, target_lang=target_lang, original=DEFAULT_ORIGINAL)
+        add_unit, unit_ids = _trans_unit_12, _UnitIds("#")
     else:
-        root = build_xliff2(memory, source_lang=source_lang, target_lang=target_lang, version=version)
+        root, container = _skeleton_2(
+            source_lang=source_lang, target_lang=target_lang, version=version, original=DEFAULT_ORIGINAL
+        )
+        add_unit, unit_ids = _unit_2, _UnitIds("_")
+    # The document around the units, split where they go.
+    marker = etree.Comment(_UNITS_MARKER)
+    container.append(marker)
+    head, tail = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=False).split(
+        f"<!--{_UNITS_MARKER}-->".encode()
+    )
+    container.remove(marker)
+    inherited = _namespace_declarations(root)
+    written = 0
     with atomic_write(path, binary=True) as handle:
-        handle.write(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=False))
+        handle.write(head)
+        for number, unit in enumerate(units, 1):
+            element = add_unit(container, unit, number, unit_ids, source_lang=source_lang, target_lang=target_lang)
+            handle.write(_without_declarations(etree.tostring(element, encoding="UTF-8"), inherited))
+            container.remove(element)  # the tree stays one unit deep
+            written = number
+        handle.write(tail)
         handle.write(b"\n")
-    return len(memory.units)
+    return written
+
+
+_DECLARATIONS_RE = re.compile(rb"^<[^\s/>]+((?: xmlns(?::[^\s=]+)?=\"[^\"]*\")+)")
+_DECLARATION_RE = re.compile(rb' xmlns(?::[^\s=]+)?="[^"]*"')
+
+
+def _namespace_declarations(root: Any) -> frozenset[bytes]:
+    """The namespace declarations on ``root`` as lxml spells them, in scope for every unit."""
+    return frozenset(
+        (f' xmlns="{uri}"' if prefix is None else f' xmlns:{prefix}="{uri}"').encode()
+        for prefix, uri in root.nsmap.items()
+    )
+
+
+def _without_declarations(xml: bytes, inherited: frozenset[bytes]) -> bytes:
+    """A unit serialised on its own, less the declarations it inherits in the document.
+
+    lxml repeats on an element serialised alone the in-scope declarations it uses, right after its
+    name; in the whole document they are the root's, so they go (its own declarations stay).
+    """
+    found = _DECLARATIONS_RE.match(xml)
+    if found is None:
+        return xml
+    kept = b"".join(d for d in _DECLARATION_RE.findall(found.group(1)) if d not in inherited)
+    return xml[: found.start(1)] + kept + xml[found.end(1) :]
 
 
 def unit_prop(unit: TranslationUnit, prop_type: str) -> str | None:
