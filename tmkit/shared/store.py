@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tmkit.errors import InputError, TmkitError
-from tmkit.matching.match_percent import MATCH_LIMIT, MATCH_THRESHOLD, Breakdown, prepare, score_match
+from tmkit.matching.match_percent import (
+    EXACT,
+    MATCH_LIMIT,
+    MATCH_THRESHOLD,
+    Breakdown,
+    MatchScore,
+    PreparedText,
+    prepare,
+    score_match,
+)
 from tmkit.matching.matcher import Match, SegmentTooLongError, too_long_to_match
+
+# The file index's own rules for a unit's context, so that a database memory gives the same 101%.
+from tmkit.matching.memory_index import CONTEXT_NEXT_PROPS, CONTEXT_PREV_PROPS, _LanguagePicker, context_hash
 from tmkit.memory.langtags import primary_subtag
 from tmkit.memory.merge import CONFLICT_PROP
-from tmkit.memory.model import Header, Prop, Segment, TranslationUnit
+from tmkit.memory.model import Header, Prop, Segment, TranslationUnit, Variant
 from tmkit.shared.codec import header_from_json, header_to_json, unit_from_json, unit_to_json
 from tmkit.shared.schema import NOTIFY_CHANNEL, SCHEMA, require_current
 from tmkit.shared.urls import connect, database_errors, redacted
@@ -31,6 +43,8 @@ IMPORT_BATCH_UNITS = 5000
 EXPORT_FETCH_ROWS = 2000
 #: Most candidates the trigram index hands to tmkit's scoring per lookup, most similar first.
 CANDIDATE_LIMIT = 200
+#: The ``expected_version`` of a unit a writer looked for and did not find (stored versions start at 1).
+NOT_STORED = 0
 #: Segments a lookup may read through its trigrams' postings, rarest trigram first (the rarest is always read).
 GRAM_BUDGET = 4000
 
@@ -275,13 +289,17 @@ class SharedMemory:
         target_lang: str,
         score_cutoff: float = MATCH_THRESHOLD,
         limit: int = MATCH_LIMIT,
+        previous: Segment | str | None = None,
+        following: Segment | str | None = None,
     ) -> list[Match]:
         """The best ``limit`` matches scoring at least ``score_cutoff``, best first, as `Matcher.match` scores them.
 
         Candidates come from the trigram index (`candidates`), and each (source, target)
         pair they hold is scored by `score_match`, the formula of file memories, on the client.
-        A unit's ``entry`` in a match is its database id. (Context matches, 101%, need the
-        neighbours of a document and are not offered here.)
+        A unit's ``entry`` in a match is its database id. ``previous`` and ``following`` are the
+        segment's neighbours in its document: when both equal a stored unit's context (its context
+        props, else the sources of the units before and after it in id order, as in the memory
+        exported to TMX), an exact match scores 101, as in a file memory.
         """
         if limit <= 0:
             return []
@@ -291,7 +309,7 @@ class SharedMemory:
         query = prepare(segment, norm)
         if not query.key:
             return []
-        found: list[tuple[tuple[float, float, int], Match]] = []
+        scored: list[tuple[StoredUnit, Variant, Variant, PreparedText, MatchScore]] = []
         for stored in self.candidates(query.key, language=primary_subtag(source_lang)):
             unit = stored.unit
             if unit.rejected:
@@ -304,25 +322,40 @@ class SharedMemory:
                 if target.segment.is_empty:
                     continue
                 result = score_match(query, prepared, norm, target=target.segment, status=unit.status)
-                if result.score < score_cutoff:
-                    continue
-                match = Match(
-                    score=result.score,
-                    source=source.segment,
-                    target=result.target or target.segment,
-                    breakdown=result.breakdown,
-                    memory=self.name,
-                    entry=stored.id,
-                    status=unit.status,
-                    tuid=unit.tuid,
-                    creation_id=target.creation_id or unit.creation_id,
-                    creation_date=target.creation_date or unit.creation_date,
-                    change_id=target.change_id or unit.change_id,
-                    change_date=target.change_date or unit.change_date,
-                    substitutions=result.substitutions,
-                    stored_target=target.segment if result.substitutions else None,
-                )
-                found.append(((-result.score, -_base(result.breakdown), stored.id), match))
+                scored.append((stored, source, target, prepared, result))
+        if previous is not None and following is not None:
+            # Only an exact match can be in context: the neighbours of those units alone are read.
+            wanted = (context_hash(norm(_plain(previous))), context_hash(norm(_plain(following))))
+            exact = {stored.id: stored for stored, *_, result in scored if result.score == EXACT}
+            contexts = self._contexts(list(exact.values()), source_lang=source_lang, normalizer=norm)
+            for number, (stored, source, target, prepared, result) in enumerate(scored):
+                if result.score == EXACT and contexts.get(stored.id) == wanted:
+                    in_context = score_match(
+                        query, prepared, norm, target=target.segment, status=stored.unit.status, same_context=True
+                    )
+                    scored[number] = (stored, source, target, prepared, in_context)
+        found: list[tuple[tuple[float, float, int], Match]] = []
+        for stored, source, target, _, result in scored:
+            if result.score < score_cutoff:
+                continue
+            unit = stored.unit
+            match = Match(
+                score=result.score,
+                source=source.segment,
+                target=result.target or target.segment,
+                breakdown=result.breakdown,
+                memory=self.name,
+                entry=stored.id,
+                status=unit.status,
+                tuid=unit.tuid,
+                creation_id=target.creation_id or unit.creation_id,
+                creation_date=target.creation_date or unit.creation_date,
+                change_id=target.change_id or unit.change_id,
+                change_date=target.change_date or unit.change_date,
+                substitutions=result.substitutions,
+                stored_target=target.segment if result.substitutions else None,
+            )
+            found.append(((-result.score, -_base(result.breakdown), stored.id), match))
         found.sort(key=lambda pair: pair[0])
         unique: list[Match] = []
         seen: set[tuple[str, str]] = set()
@@ -334,6 +367,53 @@ class SharedMemory:
                 if len(unique) == limit:
                     break
         return unique
+
+    def _contexts(
+        self, units: Sequence[StoredUnit], *, source_lang: str, normalizer: Normalizer
+    ) -> dict[int, tuple[int, int]]:
+        """The context fingerprints of each unit, as a file index of the memory exported to TMX has them.
+
+        A unit's context props (`x-context-prev`/`x-context-next`, OmegaT's `prev`/`next`) win; otherwise
+        the source segments of the units before and after it in id order (the memory's order) are its
+        context, read here in one statement (a neighbour without the source language is no context).
+        """
+        picker = _LanguagePicker(source_lang)
+
+        def key_of(unit: TranslationUnit | None) -> str | None:
+            source = picker.first(unit) if unit is not None else None
+            return normalizer(source.text) if source is not None else None
+
+        contexts: dict[int, tuple[int, int]] = {}
+        by_neighbours: list[int] = []
+        for stored in units:
+            before = next((p.value for p in stored.unit.props if p.type in CONTEXT_PREV_PROPS), None)
+            after = next((p.value for p in stored.unit.props if p.type in CONTEXT_NEXT_PROPS), None)
+            if before is None and after is None:
+                by_neighbours.append(stored.id)
+                continue
+            contexts[stored.id] = (
+                context_hash(normalizer(before) if before is not None else None),
+                context_hash(normalizer(after) if after is not None else None),
+            )
+        if by_neighbours:
+            rows = self.conn.execute(
+                f"""
+                SELECT wanted.id, before.body, after.body
+                FROM unnest(%s::bigint[]) AS wanted(id)
+                LEFT JOIN LATERAL (
+                    SELECT body FROM {SCHEMA}.units WHERE id < wanted.id ORDER BY id DESC LIMIT 1
+                ) AS before ON true
+                LEFT JOIN LATERAL (
+                    SELECT body FROM {SCHEMA}.units WHERE id > wanted.id ORDER BY id LIMIT 1
+                ) AS after ON true
+                """,
+                [by_neighbours],
+            ).fetchall()
+            for unit_id, before_body, after_body in rows:
+                before_unit = unit_from_json(before_body) if before_body is not None else None
+                after_unit = unit_from_json(after_body) if after_body is not None else None
+                contexts[int(unit_id)] = (context_hash(key_of(before_unit)), context_hash(key_of(after_unit)))
+        return contexts
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -371,33 +451,46 @@ class SharedMemory:
             self._announce(unit_id, int(row[0]))
         return StoredUnit(unit_id, int(row[0]), unit, row[1], row[2])
 
-    def confirm(self, unit: TranslationUnit) -> StoredUnit:
-        """Store a pair an editor confirmed: it replaces the unit with the same tuid (else the same source
-        text), at the version just read, or is added as a new unit.
+    def confirm(self, unit: TranslationUnit, *, expected_version: int | None = None) -> StoredUnit:
+        """Store a pair an editor confirmed: it replaces the unit `find` gives, or is added as a new unit.
 
-        Raises `StaleUnitError` if another writer changes that unit between the read and the write.
+        ``expected_version`` is the version of that unit the writer read (`NOT_STORED`: it read none);
+        when another writer has written it since, `StaleUnitError` says so and nothing is written (a
+        unit deleted since is added again: nothing is lost). None: the version found now.
         """
-        source = unit.variants[0] if unit.variants else None
-        found: StoredUnit | None = None
-        if unit.tuid:
-            row = self.conn.execute(
-                f"SELECT id FROM {SCHEMA}.units WHERE tuid = %s ORDER BY id LIMIT 1", [unit.tuid]
-            ).fetchone()
-            found = self.get(int(row[0])) if row else None
-        elif source is not None:
-            language = primary_subtag(source.lang)
-            rows = self.conn.execute(
-                f"SELECT unit_id FROM {SCHEMA}.segments WHERE key = %s AND language = %s ORDER BY unit_id",
-                [self._normalizer(language)(source.text), language],
-            ).fetchall()
-            for (unit_id,) in rows:
-                candidate = self.get(int(unit_id))
-                if candidate is not None and any(v.text == source.text for v in candidate.unit.variants):
-                    found = candidate
-                    break
+        found = self.find(unit)
         if found is None:
             return self.add(unit)
-        return self.update(found.id, unit, expected_version=found.version)
+        if expected_version == NOT_STORED:
+            # Another writer stored this pair's unit after this writer found none.
+            raise StaleUnitError(found.id, expected=NOT_STORED, stored=found, ours=unit)
+        return self.update(
+            found.id, unit, expected_version=found.version if expected_version is None else expected_version
+        )
+
+    def find(self, unit: TranslationUnit) -> StoredUnit | None:
+        """The stored unit a confirmed pair replaces: the first with its tuid and its source text, else the first
+        with its source text. (A tuid alone is no identity: each working file numbers its segments from 1.)"""
+        source = unit.variants[0] if unit.variants else None
+        if source is None:
+            return None
+        if unit.tuid:
+            for (unit_id,) in self.conn.execute(
+                f"SELECT id FROM {SCHEMA}.units WHERE tuid = %s ORDER BY id", [unit.tuid]
+            ).fetchall():
+                candidate = self.get(int(unit_id))
+                if candidate is not None and _holds_source(candidate.unit, source):
+                    return candidate
+        language = primary_subtag(source.lang)
+        rows = self.conn.execute(
+            f"SELECT unit_id FROM {SCHEMA}.segments WHERE key = %s AND language = %s ORDER BY unit_id",
+            [self._normalizer(language)(source.text), language],
+        ).fetchall()
+        for (unit_id,) in rows:
+            candidate = self.get(int(unit_id))
+            if candidate is not None and _holds_source(candidate.unit, source):
+                return candidate
+        return None
 
     def get(self, unit_id: int) -> StoredUnit | None:
         row = self.conn.execute(
@@ -461,6 +554,16 @@ def _base(breakdown: Breakdown) -> float:
     return breakdown.base
 
 
+def _holds_source(unit: TranslationUnit, source: Variant) -> bool:
+    """Whether ``unit`` holds ``source``'s text in its language (the pair's unit, whatever else it holds)."""
+    language = primary_subtag(source.lang)
+    return any(v.text == source.text and primary_subtag(v.lang) == language for v in unit.variants)
+
+
+def _plain(segment: Segment | str) -> str:
+    return segment if isinstance(segment, str) else segment.plain
+
+
 def confirm_units(url: str, units: Iterable[TranslationUnit]) -> int:
     """`SharedMemory.confirm` for each unit (what `edit --save-to postgresql://…` does on save); how many."""
     count = 0
@@ -483,6 +586,7 @@ def open_shared_index(
 
 __all__ = [
     "CANDIDATE_LIMIT",
+    "NOT_STORED",
     "SharedMemory",
     "SharedMemoryReader",
     "StaleUnitError",
