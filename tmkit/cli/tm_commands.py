@@ -27,8 +27,10 @@ from tmkit.memory.merge import DEFAULT_CONFLICT_POLICY, ConflictPolicy
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from tmkit.formats.tmx_reader import TmxReader
     from tmkit.memory.merge import MergeResult
     from tmkit.memory.model import Header, Memory
+    from tmkit.shared.store import SharedMemoryReader
 
 # The readers and writers (lxml) are imported by the handlers that use them, so that the parser and
 # --help start fast (tests/test_startup.py).
@@ -237,16 +239,17 @@ def _load(path: str, args: argparse.Namespace) -> Memory:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    from contextlib import ExitStack
+
     from tmkit.formats.aligned_text import read_aligned_text
-    from tmkit.formats.conversion import default_target_language, survey_pair
+    from tmkit.formats.conversion import PairSurvey, default_target_language, header_and_units, tmx_languages
     from tmkit.formats.kinds import TABLE_FORMATS, FileFormat, format_of
     from tmkit.formats.tabular import iter_table, write_table
     from tmkit.formats.tmx_writer import write_tmx
-    from tmkit.formats.xliff import XliffReader, read_xliff, write_xliff
-    from tmkit.memory.model import Header, Memory, TranslationUnit
+    from tmkit.formats.xliff import XliffReader, write_xliff
+    from tmkit.memory.model import Header, TranslationUnit
 
     inputs: list[str] = args.inputs
-    streamed: Iterable[TranslationUnit] | None = None  # units read as they are written, not held
     output: str = args.output
     target_lang: str | None = args.tgt
     out_kind = format_of(output)
@@ -256,72 +259,82 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if any(os.path.abspath(i) == os.path.abspath(output) for i in inputs):
         error(f"{output}: the output would overwrite an input")
         return EXIT_USAGE
-    if len(inputs) == 2:
-        if out_kind is not FileFormat.TMX:
-            error("two line-aligned text files convert to a .tmx output")
-            return EXIT_USAGE
-        source_lang = args.src or DEFAULT_SOURCE_LANG
-        target_lang = target_lang or other_language(source_lang)
-        units = read_aligned_text(inputs[0], inputs[1], source_lang=source_lang, target_lang=target_lang)
-        memory = Memory(_new_header(source_lang), units)
-    elif len(inputs) == 1:
-        in_kind = format_of(inputs[0])
-        if in_kind is FileFormat.TMX:
-            memory = _load(inputs[0], args)
-            header_src = memory.header.srclang
-            source_lang = args.src or (
-                header_src if header_src and header_src != ALL_LANGUAGES else DEFAULT_SOURCE_LANG
-            )
-            # An English-source TMX converted to en → en and dropped its Arabic: the target is the other language.
-            target_lang = target_lang or default_target_language(memory.languages(), source_lang)
-            if out_kind is not FileFormat.TMX:  # a table or XLIFF holds one pair: say what it leaves out
-                survey = survey_pair(memory.units, source_lang=source_lang, target_lang=target_lang)
-                xliff = out_kind is FileFormat.XLIFF
-                for notice in survey.notices(one_translation_per_unit=xliff, keeps_units_without_source=xliff):
-                    warn(notice)
-        elif in_kind is FileFormat.XLIFF and out_kind is not FileFormat.XLIFF:
-            reader = XliffReader(inputs[0])
-            xliff_src, xliff_tgt = reader.languages()
-            source_lang = args.src or xliff_src
-            target_lang = args.tgt or xliff_tgt
-            memory, streamed = Memory(Header(srclang=xliff_src)), reader
-        elif in_kind is FileFormat.XLIFF:
-            memory, xliff_src, xliff_tgt = read_xliff(inputs[0])
-            source_lang = args.src or xliff_src
-            target_lang = args.tgt or xliff_tgt
-        elif in_kind in TABLE_FORMATS:
+    # Units go from the reader to the writer one at a time (issue 13: the memory is never held whole).
+    units: Iterable[TranslationUnit]
+    tmx_reader: TmxReader | SharedMemoryReader | None = None
+    survey: PairSurvey | None = None
+    with ExitStack() as stack:
+        if len(inputs) == 2:
+            if out_kind is not FileFormat.TMX:
+                error("two line-aligned text files convert to a .tmx output")
+                return EXIT_USAGE
             source_lang = args.src or DEFAULT_SOURCE_LANG
             target_lang = target_lang or other_language(source_lang)
-            units = list(iter_table(inputs[0], source_lang=source_lang, target_lang=target_lang))
-            memory = Memory(_new_header(source_lang), units)
+            units = read_aligned_text(inputs[0], inputs[1], source_lang=source_lang, target_lang=target_lang)
+            header = _new_header(source_lang)
+        elif len(inputs) == 1:
+            in_kind = format_of(inputs[0])
+            if in_kind is FileFormat.TMX:
+                progress = stack.enter_context(progress_for(inputs[0], "converting"))
+                tmx_reader = make_reader(inputs[0], args, progress)
+                header, units = header_and_units(tmx_reader)
+                header_src = header.srclang
+                source_lang = args.src or (
+                    header_src if header_src and header_src != ALL_LANGUAGES else DEFAULT_SOURCE_LANG
+                )
+                if out_kind is not FileFormat.TMX:  # a table or XLIFF holds one pair: say what it leaves out
+                    # An English-source TMX converted to en → en and dropped its Arabic: the target is the
+                    # memory's most frequent other language, found by a counting pass before the writing one.
+                    target_lang = target_lang or default_target_language(
+                        tmx_languages(inputs[0], skip_invalid=args.skip_invalid, repair=args.repair), source_lang
+                    )
+                    survey = PairSurvey(source_lang, target_lang)
+                    units = survey.passing(units)
+            elif in_kind is FileFormat.XLIFF:
+                xliff_reader = XliffReader(inputs[0])
+                xliff_src, xliff_tgt = xliff_reader.languages()
+                source_lang = args.src or xliff_src
+                target_lang = args.tgt or xliff_tgt
+                header, units = Header(srclang=xliff_src), xliff_reader
+            elif in_kind in TABLE_FORMATS:
+                source_lang = args.src or DEFAULT_SOURCE_LANG
+                target_lang = target_lang or other_language(source_lang)
+                units = iter_table(inputs[0], source_lang=source_lang, target_lang=target_lang)
+                header = _new_header(source_lang)
+            else:
+                error(f"{inputs[0]}: a single input must be .tmx, .tsv, .csv or .xlf (two text files make a TMX)")
+                return EXIT_USAGE
         else:
-            error(f"{inputs[0]}: a single input must be .tmx, .tsv, .csv or .xlf (two text files make a TMX)")
+            error("convert takes one input file, or two line-aligned text files")
             return EXIT_USAGE
-    else:
-        error("convert takes one input file, or two line-aligned text files")
-        return EXIT_USAGE
-    if out_kind is not FileFormat.TMX and lang_matches(source_lang, target_lang):
-        error(f"--src {source_lang} and --tgt {target_lang} are the same language: nothing would be translated")
-        return EXIT_USAGE
-    if out_kind is FileFormat.TMX:
-        report = write_tmx(output, header=memory.header, units=memory.units if streamed is None else streamed)
-        if report.illegal_chars_removed:
-            print(f"tmkit: removed {report.illegal_chars_removed} XML-illegal characters", file=sys.stderr)
-        print(f"wrote {report.units:,} units to {output}", file=sys.stderr)
-    elif out_kind is FileFormat.XLIFF:
-        count = write_xliff(
-            output, memory, source_lang=source_lang, target_lang=target_lang, version=args.xliff_version
-        )
-        print(f"wrote {count:,} units ({source_lang} → {target_lang}) to {output}", file=sys.stderr)
-    else:
-        rows = write_table(
-            output,
-            memory.units if streamed is None else streamed,
-            source_lang=source_lang,
-            target_lang=target_lang,
-            placeholders=args.placeholders,
-        )
-        print(f"wrote {rows:,} rows ({source_lang} → {target_lang}) to {output}", file=sys.stderr)
+        if out_kind is FileFormat.TMX:
+            report = write_tmx(output, header=header, units=units)
+            written = f"wrote {report.units:,} units to {output}"
+        elif target_lang is None:  # every input without a target language writes a TMX
+            raise AssertionError("no target language for a table or XLIFF")
+        elif lang_matches(source_lang, target_lang):
+            error(f"--src {source_lang} and --tgt {target_lang} are the same language: nothing would be translated")
+            return EXIT_USAGE
+        elif out_kind is FileFormat.XLIFF:
+            count = write_xliff(
+                output, units=units, source_lang=source_lang, target_lang=target_lang, version=args.xliff_version
+            )
+            written = f"wrote {count:,} units ({source_lang} → {target_lang}) to {output}"
+        else:
+            rows = write_table(
+                output, units, source_lang=source_lang, target_lang=target_lang, placeholders=args.placeholders
+            )
+            written = f"wrote {rows:,} rows ({source_lang} → {target_lang}) to {output}"
+    # What was skipped and left out is known once the units are written; said in the order it was before.
+    if tmx_reader is not None:
+        report_reader(tmx_reader)
+    if survey is not None:
+        xliff = out_kind is FileFormat.XLIFF
+        for notice in survey.notices(one_translation_per_unit=xliff, keeps_units_without_source=xliff):
+            warn(notice)
+    if out_kind is FileFormat.TMX and report.illegal_chars_removed:
+        print(f"tmkit: removed {report.illegal_chars_removed} XML-illegal characters", file=sys.stderr)
+    print(written, file=sys.stderr)
     return EXIT_OK
 
 

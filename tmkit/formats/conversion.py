@@ -1,12 +1,50 @@
-"""The language pair a memory converts to (a table or XLIFF holds one) and what the conversion leaves out."""
+"""A memory converted as a stream: its header first, the language pair a table or XLIFF holds, what that leaves out."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from tmkit.memory.langtags import lang_key, lang_matches, other_language, primary_subtag
-from tmkit.memory.model import TranslationUnit
+from tmkit.memory.model import Header, TranslationUnit
+
+
+class UnitSource(Protocol):
+    """A reader of units whose header is known once the first unit is read (`TmxReader`, a database's)."""
+
+    header: Header | None
+
+    def __iter__(self) -> Iterator[TranslationUnit]: ...
+
+
+def header_and_units(reader: UnitSource) -> tuple[Header, Iterator[TranslationUnit]]:
+    """The header of ``reader`` and its units, still to be read: a writer can start before the body is read.
+
+    The first unit is read to get there (the header precedes it), then handed back first.
+    """
+    units = iter(reader)
+    first = next(units, None)
+    if reader.header is None:  # a reader fills it in before its first unit, or at the end of an empty memory
+        raise ValueError("the reader gave no header")
+    return reader.header, units if first is None else itertools.chain((first,), units)
+
+
+def tmx_languages(path: str | os.PathLike[str], *, skip_invalid: bool = False, repair: bool = False) -> dict[str, int]:
+    """Variants per language (comparison key) of a TMX file, most frequent first: `Memory.languages` of it.
+
+    A counting pass (`TmxCounter`, no unit objects), so that a conversion can choose its target
+    language without holding the memory; it reads the units that the reader with the same
+    options would give.
+    """
+    from tmkit.formats.tmx_counts import TmxCounter
+
+    counter = TmxCounter(path, skip_invalid=skip_invalid, repair=repair)
+    stats = counter.count()
+    counts = ((key, counts.segments) for key, counts in stats.languages.items())
+    return dict(sorted(counts, key=lambda item: (-item[1], item[0])))
 
 
 def default_target_language(languages: dict[str, int], source_lang: str) -> str:
@@ -34,6 +72,27 @@ class PairSurvey:
     without_source: int = 0
     #: Units with two or more translations (target variants).
     several_translations: int = 0
+
+    def add(self, unit: TranslationUnit) -> None:
+        """Count what writing ``unit``'s pair leaves out of it."""
+        src, targets = unit.pair(self.source_lang, self.target_lang)
+        if src is None:
+            self.without_source += 1
+        if len(targets) > 1:
+            self.several_translations += 1
+        for variant in unit.variants:
+            if not (
+                lang_matches(variant.lang, self.source_lang, region_fallback=True)
+                or lang_matches(variant.lang, self.target_lang, region_fallback=True)
+            ):
+                key = lang_key(variant.lang)
+                self.other_languages[key] = self.other_languages.get(key, 0) + 1
+
+    def passing(self, units: Iterable[TranslationUnit]) -> Iterator[TranslationUnit]:
+        """``units`` as they come, each counted on its way to the writer (nothing kept)."""
+        for unit in units:
+            self.add(unit)
+            yield unit
 
     def notices(self, *, one_translation_per_unit: bool, keeps_units_without_source: bool) -> list[str]:
         """One line for each thing left out or changed.
@@ -63,16 +122,5 @@ def survey_pair(units: Iterable[TranslationUnit], *, source_lang: str, target_la
     """What a conversion writing ``source_lang`` → ``target_lang`` of ``units`` leaves out."""
     survey = PairSurvey(source_lang, target_lang)
     for unit in units:
-        src, targets = unit.pair(source_lang, target_lang)
-        if src is None:
-            survey.without_source += 1
-        if len(targets) > 1:
-            survey.several_translations += 1
-        for variant in unit.variants:
-            if not (
-                lang_matches(variant.lang, source_lang, region_fallback=True)
-                or lang_matches(variant.lang, target_lang, region_fallback=True)
-            ):
-                key = lang_key(variant.lang)
-                survey.other_languages[key] = survey.other_languages.get(key, 0) + 1
+        survey.add(unit)
     return survey
