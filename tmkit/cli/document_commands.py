@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING, Any
 from tmkit.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
-    EXIT_USAGE,
     add_reader_options,
-    error,
     make_reader,
     print_json,
     refuse_overwriting_inputs,
@@ -399,32 +397,18 @@ def _aligned_text(path: str) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from collections.abc import Iterator
+
+    from tmkit.formats.conversion import header_and_units
     from tmkit.formats.tmx_writer import write_tmx
-    from tmkit.memory.export import export_memories, parse_date_bound
-    from tmkit.memory.merge import count_conflict_units
-    from tmkit.memory.model import Memory
+    from tmkit.memory.export import MemoryExport, parse_date_bound
+    from tmkit.memory.merge import conflict_side
+    from tmkit.memory.model import TranslationUnit
 
     refuse_overwriting_inputs(args.output, args.memories)
     since = parse_date_bound(args.since, parameter="since") if args.since else None
     until = parse_date_bound(args.until, end=True, parameter="until") if args.until else None
-    memories: list[Memory] = []
-    for path in args.memories:
-        reader = make_reader(path, args)
-        units = list(reader)
-        report_reader(reader)
-        assert reader.header is not None
-        memories.append(Memory(reader.header, units))
-    if not args.skip_conflicts:
-        for path, memory in zip(args.memories, memories, strict=True):
-            count = count_conflict_units(memory)
-            if count:
-                error(
-                    f"{path}: {count:,} units are versions of unsettled merge conflicts (x-tmkit-conflict); "
-                    "settle them (tmkit validate lists them) or pass --skip-conflicts to leave them out"
-                )
-                return EXIT_USAGE
-    result = export_memories(
-        memories,
+    export = MemoryExport(
         min_status=Status(args.min_status),
         since=since,
         until=until,
@@ -434,7 +418,29 @@ def cmd_export(args: argparse.Namespace) -> int:
         level=args.level,
         skip_conflicts=args.skip_conflicts,
     )
-    write_tmx(args.output, result.memory)
+    # The memories stream through the filter into the writer (issue 13); each header is read first.
+    readers = [make_reader(path, args) for path in args.memories]
+    opened = [header_and_units(reader) for reader in readers]
+
+    def exported() -> Iterator[TranslationUnit]:
+        for path, (_, units) in zip(args.memories, opened, strict=True):
+            for unit in units:
+                if not args.skip_conflicts and conflict_side(unit) is not None:
+                    # Refused whole: the rest is counted for the message, and the atomic write leaves nothing.
+                    count = 1 + sum(conflict_side(rest) is not None for rest in units)
+                    raise InputError(
+                        f"{count:,} units are versions of unsettled merge conflicts (x-tmkit-conflict); "
+                        "settle them (tmkit validate lists them) or pass --skip-conflicts to leave them out",
+                        path=path,
+                    )
+                kept = export.take(unit)
+                if kept is not None:
+                    yield kept
+
+    write_tmx(args.output, header=export.header([header for header, _ in opened]), units=exported())
+    for reader in readers:
+        report_reader(reader)
+    result = export.result
     left_out = [
         (result.below_status, f"below {args.min_status}"),
         (result.rejected, "rejected"),
@@ -446,7 +452,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     why = ", ".join(f"{count:,} {reason}" for count, reason in left_out if count)
     stripped = f"; inline codes stripped from {result.codes_stripped:,} segments" if result.codes_stripped else ""
     print(
-        f"exported {result.exported:,} of {result.read:,} units to {args.output} (TMX level {args.level})"
+        f"exported {export.exported:,} of {result.read:,} units to {args.output} (TMX level {args.level})"
         + (f"; left out: {why}" if why else "")
         + stripped,
         file=sys.stderr,

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from tmkit.errors import ParameterError
 from tmkit.memory.dates import parse_tmx_date
+from tmkit.memory.digests import DigestSet, digest
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, lang_matches
 from tmkit.memory.merge import conflict_side, count_conflict_units
 from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
@@ -131,75 +132,137 @@ def export_memories(
     A memory holding units left marked `x-tmkit-conflict` by a three-way merge is refused (a
     `ParameterError`): a CAT tool would offer both versions as equally good translations and the
     unsettled choice would be made without anyone knowing. With ``skip_conflicts`` both versions
-    of such a unit are left out, as an unconfirmed translation is.
+    of such a unit are left out, as an unconfirmed translation is. `MemoryExport` does the same a
+    unit at a time, for memories that are streamed.
     """
-    if level not in TMX_LEVELS:
-        raise ParameterError("{level} must be 1 or 2, not {value}", values={"value": level})
-    if (source_lang is None) != (target_lang is None):
-        raise ParameterError("give both {source_lang} and {target_lang} for a language pair, or neither")
-    if source_lang is not None and target_lang is not None and lang_matches(source_lang, target_lang):
-        raise ParameterError("{source_lang} and {target_lang} are both {lang}", values={"lang": source_lang})
-    if since is not None and until is not None and since > until:
-        raise ParameterError("{since} is later than {until}: no unit could be exported")
+    export = MemoryExport(
+        min_status=min_status,
+        since=since,
+        until=until,
+        date_field=date_field,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        level=level,
+        skip_conflicts=skip_conflicts,
+    )
     if not skip_conflicts:
         for position, memory in enumerate(memories, start=1):
             count = count_conflict_units(memory)
             if count:
-                raise ParameterError(
-                    "memory {position} holds {count} units marked x-tmkit-conflict (unsettled merge "
-                    "conflicts): settle them or pass {skip_conflicts}",
-                    values={"position": position, "count": count},
-                )
-    header = _export_header(memories, source_lang=source_lang, level=level)
-    result = ExportResult(Memory(header, []))
-    seen: set[Hashable] = set()
+                raise conflicts_error(position, count)
+    result = export.result
+    result.memory.header = export.header([m.header for m in memories])
     for memory in memories:
         for original in memory.units:
-            result.read += 1
-            if conflict_side(original) is not None:
-                result.conflicts += 1
-                continue
-            if original.rejected:
-                result.rejected += 1
-                continue
-            if original.status.rank < min_status.rank:
-                result.below_status += 1
-                continue
-            if since is not None or until is not None:
-                when = unit_date(original, date_field)
-                if when is None or (since is not None and when < since) or (until is not None and when > until):
-                    result.outside_dates += 1
-                    continue
-            if source_lang is not None and target_lang is not None:
-                variants = _pair_variants(original, source_lang, target_lang)
-            else:
-                variants = [v for v in original.variants if not v.segment.is_empty]
-                if len({lang_key(v.lang) for v in variants}) < 2:
-                    variants = None
-            if variants is None:
-                result.missing_language += 1
-                continue
-            unit = copy.copy(original)
-            unit.variants = [copy.copy(v) for v in variants]
-            if source_lang is not None:
-                unit.srclang = variants[0].lang if unit.srclang else None
-            stripped = sum(_strip_codes(v) for v in unit.variants) if level == 1 else 0
-            identity = _identity(unit)
-            if identity in seen:
-                result.duplicates += 1
-                continue
-            seen.add(identity)
-            result.codes_stripped += stripped
-            result.memory.units.append(unit)
+            unit = export.take(original)
+            if unit is not None:
+                result.memory.units.append(unit)
     return result
 
 
-def _export_header(memories: Sequence[Memory], *, source_lang: str | None, level: int) -> Header:
-    first = memories[0].header if memories else Header()
+def conflicts_error(position: int, count: int) -> ParameterError:
+    """The refusal of memory number ``position`` (from 1), which holds ``count`` units marked by a merge conflict."""
+    return ParameterError(
+        "memory {position} holds {count} units marked x-tmkit-conflict (unsettled merge "
+        "conflicts): settle them or pass {skip_conflicts}",
+        values={"position": position, "count": count},
+    )
+
+
+class MemoryExport:
+    """`export_memories` a unit at a time: ``take`` each unit of the memories in order, write what it returns.
+
+    What is kept from unit to unit is a digest of each unit exported (`DigestSet`: repeats are
+    written once), so memories of any size stream through in bounded memory. Units marked by a
+    merge conflict raise `ParameterError` unless ``skip_conflicts``; a caller that must refuse
+    before writing anything counts them first (`count_conflict_units`), or writes atomically.
+    """
+
+    def __init__(
+        self,
+        *,
+        min_status: Status = DEFAULT_MIN_STATUS,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        date_field: DateField = DEFAULT_DATE_FIELD,
+        source_lang: str | None = None,
+        target_lang: str | None = None,
+        level: int = DEFAULT_LEVEL,
+        skip_conflicts: bool = False,
+    ) -> None:
+        if level not in TMX_LEVELS:
+            raise ParameterError("{level} must be 1 or 2, not {value}", values={"value": level})
+        if (source_lang is None) != (target_lang is None):
+            raise ParameterError("give both {source_lang} and {target_lang} for a language pair, or neither")
+        if source_lang is not None and target_lang is not None and lang_matches(source_lang, target_lang):
+            raise ParameterError("{source_lang} and {target_lang} are both {lang}", values={"lang": source_lang})
+        if since is not None and until is not None and since > until:
+            raise ParameterError("{since} is later than {until}: no unit could be exported")
+        self.min_status, self.since, self.until, self.date_field = min_status, since, until, date_field
+        self.source_lang, self.target_lang, self.level = source_lang, target_lang, level
+        self.skip_conflicts = skip_conflicts
+        #: The counts so far (its memory stays empty: the units are the caller's to write).
+        self.result = ExportResult(Memory(Header(), []))
+        self.exported = 0
+        self._seen = DigestSet()
+
+    def header(self, headers: Sequence[Header]) -> Header:
+        """The header of the export of memories with these ``headers``."""
+        return _export_header(headers, source_lang=self.source_lang, level=self.level)
+
+    def take(self, original: TranslationUnit) -> TranslationUnit | None:
+        """The unit to export for ``original`` (a copy: the original is not changed), or None, counted why."""
+        result = self.result
+        result.read += 1
+        if conflict_side(original) is not None:
+            if not self.skip_conflicts:
+                raise ParameterError(
+                    "a unit marked x-tmkit-conflict (an unsettled merge conflict): settle it or pass {skip_conflicts}",
+                    line=original.line,
+                )
+            result.conflicts += 1
+            return None
+        if original.rejected:
+            result.rejected += 1
+            return None
+        if original.status.rank < self.min_status.rank:
+            result.below_status += 1
+            return None
+        since, until = self.since, self.until
+        if since is not None or until is not None:
+            when = unit_date(original, self.date_field)
+            if when is None or (since is not None and when < since) or (until is not None and when > until):
+                result.outside_dates += 1
+                return None
+        source_lang, target_lang = self.source_lang, self.target_lang
+        if source_lang is not None and target_lang is not None:
+            variants = _pair_variants(original, source_lang, target_lang)
+        else:
+            variants = [v for v in original.variants if not v.segment.is_empty]
+            if len({lang_key(v.lang) for v in variants}) < 2:
+                variants = None
+        if variants is None:
+            result.missing_language += 1
+            return None
+        unit = copy.copy(original)
+        unit.variants = [copy.copy(v) for v in variants]
+        if source_lang is not None:
+            unit.srclang = variants[0].lang if unit.srclang else None
+        stripped = sum(_strip_codes(v) for v in unit.variants) if self.level == 1 else 0
+        if not self._seen.add(digest(_identity(unit))):
+            result.duplicates += 1
+            return None
+        result.codes_stripped += stripped
+        self.exported += 1
+        return unit
+
+
+def _export_header(headers: Sequence[Header], *, source_lang: str | None, level: int) -> Header:
+    first = headers[0] if headers else Header()
     if source_lang is not None:
         srclang = source_lang
     else:
-        declared = {lang_key(m.header.srclang or ALL_LANGUAGES) for m in memories}
+        declared = {lang_key(h.srclang or ALL_LANGUAGES) for h in headers}
         srclang = first.srclang if len(declared) == 1 and first.srclang else ALL_LANGUAGES
     return Header(
         srclang=srclang,
