@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from tmkit.matching.columns import StringColumn
+
 #: Characters per gram of the estimating path.
 GRAM = 3
 SHORT_KEY = 48
@@ -52,12 +54,24 @@ TIED_CANDIDATE_LIMIT = 1024
 #: left with 4 grams once the common ones are set aside had a top-5 match 125th), so it returns
 #: proportionally more: 256 candidates for 4 grams, 512 for 2 (at most `TIED_CANDIDATE_LIMIT`).
 RESOLUTION_GRAMS = 8
-ENTRY_BITS = 24
-MAX_ENTRIES = 2**ENTRY_BITS - 1
+#: Entries a build indexes at a time: each chunk's grams and characters are cut, packed and sorted on
+#: their own, so a build holds one chunk's intermediate arrays (a few MB) beside the packed postings,
+#: not arrays of every gram of the memory at once (at 1M entries those took 2 GB).
+BUILD_CHUNK_ENTRIES = 16_384
+#: Bits of the entry number, counted from its chunk's first entry, packed below a gram's hash (or a
+#: character's token, or a word's number) to sort postings: so a chunk holds at most 2**24 entries.
+LOCAL_BITS = 24
+MAX_CHUNK_ENTRIES = 2**LOCAL_BITS
+#: Entries one index holds at most: postings and the length order are 32-bit (the entry number is
+#: never packed beside a hash whole, only its offset in a chunk).
+MAX_ENTRIES = 2**32 - 1
 _START, _END, _SEPARATOR = "\x02", "\x03", "\x01"
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _SAMPLE_LIMIT = np.uint64(int(SAMPLE_SHARE * 2**64))
-_HASH_SHIFT = np.uint64(24)  # 40 bits of gram hash, leaving 24 bits for the entry number
+_HASH_SHIFT = np.uint64(24)  # 40 bits of gram hash are kept (packed above `LOCAL_BITS` while building)
+#: Tokens packed above `LOCAL_BITS` must fit the 40 bits left: gram hashes, character tokens, word numbers.
+MAX_TOKEN = 2 ** (64 - LOCAL_BITS) - 1
+_LOCAL_MASK = np.uint64(2**LOCAL_BITS - 1)
 _MAX_RANK = 255  # the 255th and later copies of one character in a key count as the 255th
 # Bits per code point in a gram's code: 21 for 3-grams, all of Unicode, so distinct grams get distinct codes.
 _CODE_BITS = np.uint64(64 // GRAM)
@@ -122,12 +136,71 @@ def length_window(length: int, min_similarity: float) -> tuple[float, float]:
     return length * share / (2 - share), length * (2 - share) / share
 
 
-def _csr(tokens: npt.NDArray[np.uint64], entries: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.uint64], IntArray]:
-    """Distinct tokens of a token-sorted array and where each one's run starts (plus the end)."""
-    if len(tokens) == 0:
-        return np.empty(0, dtype=np.uint64), np.zeros(1, dtype=np.int64)
-    boundaries = np.flatnonzero(np.concatenate(([True], tokens[1:] != tokens[:-1])))
-    return tokens[boundaries], np.append(boundaries, len(tokens)).astype(np.int64)
+def packed_run(tokens: npt.NDArray[np.uint64], local: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """One chunk's postings as sorted, distinct ``token << LOCAL_BITS | local`` values (``local``: the
+    entry's offset in its chunk), the form `merge_runs` takes; tokens must not exceed `MAX_TOKEN`."""
+    if len(tokens) and int(tokens.max()) > MAX_TOKEN:
+        raise ValueError(f"a token above {MAX_TOKEN:,} cannot be packed")
+    return sorted_unique((tokens << np.uint64(LOCAL_BITS)) | local)
+
+
+def merge_runs(
+    runs: list[tuple[int, npt.NDArray[np.uint64]]], *, token_count: int | None = None
+) -> tuple[npt.NDArray[np.uint64], IntArray, npt.NDArray[np.uint32]]:
+    """Posting lists from the `packed_run` of every chunk, given as (first entry, run) in entry order.
+
+    Returns the distinct tokens (sorted; with ``token_count``, all of ``0 … token_count - 1``), where
+    each one's postings start (plus the end), and the postings: absolute entry numbers, ascending per
+    token, exactly what sorting every (token, entry) pair of all chunks at once gives. Each run is
+    counted, then scattered into the one postings array, and dropped from ``runs`` (which is emptied)
+    as soon as it is in, so the merge holds the postings and what is left of the runs, no more.
+    """
+    if token_count is not None:
+        tokens = np.arange(token_count, dtype=np.uint64)
+    elif runs:
+        tokens = sorted_unique(np.concatenate([_run_tokens(run)[0] for _, run in runs]))
+    else:
+        tokens = np.empty(0, dtype=np.uint64)
+    totals = np.zeros(len(tokens), dtype=np.int64)
+    for _, run in runs:
+        rows, counts = _run_rows(tokens, run, dense=token_count is not None)
+        totals[rows] += counts
+    starts = np.zeros(len(tokens) + 1, dtype=np.int64)
+    np.cumsum(totals, out=starts[1:])
+    del totals
+    postings = np.empty(int(starts[-1]), dtype=np.uint32)
+    cursor = starts[:-1].copy()
+    while runs:
+        first, run = runs.pop(0)
+        rows, counts = _run_rows(tokens, run, dense=token_count is not None)
+        # Posting i of the run goes to its token's cursor plus its rank among that token's postings in the run.
+        within = np.arange(len(run), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        postings[np.repeat(cursor[rows], counts) + within] = (run & _LOCAL_MASK) + np.uint64(first)
+        cursor[rows] += counts
+    return tokens, starts, postings
+
+
+def _run_tokens(run: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.uint64], IntArray]:
+    """A run's distinct tokens (sorted) and how many postings each has in the run."""
+    run_tokens = run >> np.uint64(LOCAL_BITS)
+    if len(run) == 0:
+        return run_tokens, np.empty(0, dtype=np.int64)
+    boundaries = np.flatnonzero(np.concatenate(([True], run_tokens[1:] != run_tokens[:-1])))
+    return run_tokens[boundaries], np.diff(np.append(boundaries, len(run))).astype(np.int64)
+
+
+def _run_rows(tokens: npt.NDArray[np.uint64], run: npt.NDArray[np.uint64], *, dense: bool) -> tuple[IntArray, IntArray]:
+    """The rows in ``tokens`` of a run's distinct tokens, and how many postings each has in the run."""
+    distinct, counts = _run_tokens(run)
+    rows = distinct.astype(np.int64) if dense else np.searchsorted(tokens, distinct).astype(np.int64)
+    return rows, counts
+
+
+def _take(keys: Sequence[str] | StringColumn, entries: npt.NDArray[np.uint32]) -> list[str]:
+    """The keys of these entries, in this order."""
+    if isinstance(keys, StringColumn):
+        return keys.take(entries.astype(np.int64))
+    return [keys[i] for i in entries.tolist()]
 
 
 def _gather(
@@ -189,19 +262,53 @@ class CandidateIndex:
     # -- building -------------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, keys: list[str]) -> CandidateIndex:
+    def build(
+        cls,
+        keys: Sequence[str] | StringColumn,
+        *,
+        key_lengths: npt.NDArray[np.int32] | None = None,
+        chunk_entries: int = BUILD_CHUNK_ENTRIES,
+    ) -> CandidateIndex:
+        """The index of ``keys`` (a list, or a column of them read a chunk at a time).
+
+        ``key_lengths``, when the caller knows them, spares reading every key for its length. Keys
+        are taken ``chunk_entries`` at a time in length order, and the result is the same whatever
+        the chunk size.
+        """
         count = len(keys)
         if count > MAX_ENTRIES:
             raise ValueError(f"one index holds at most {MAX_ENTRIES:,} entries")
-        lengths = np.fromiter((len(k) for k in keys), dtype=np.int32, count=count)
-        order = np.argsort(lengths, kind="stable").astype(np.uint32)
-        ordered_keys = [keys[i] for i in order.tolist()]
-        ordered_lengths = lengths[order]
+        if not 0 < chunk_entries <= MAX_CHUNK_ENTRIES:
+            raise ValueError(f"chunk_entries must be 1 … {MAX_CHUNK_ENTRIES:,}")
+        if key_lengths is None:
+            every = np.arange(count, dtype=np.uint32)
+            key_lengths = np.fromiter(map(len, _take(keys, every)), dtype=np.int32, count=count)
+        elif len(key_lengths) != count:
+            raise ValueError(f"{len(key_lengths):,} key lengths for {count:,} keys")
+        order = np.argsort(key_lengths, kind="stable").astype(np.uint32)
+        ordered_lengths = key_lengths[order].astype(np.int32)
         longest = int(ordered_lengths[-1]) if count else 0
         length_starts = np.searchsorted(ordered_lengths, np.arange(longest + 2)).astype(np.int64)
-        gram_hashes, gram_starts, gram_postings, gram_counts = cls._build_grams(ordered_keys, ordered_lengths)
         short = int(length_starts[min(SHORT_KEY + 1, longest + 1)])
-        char_tokens, char_starts, char_postings = cls._build_chars(ordered_keys[:short], ordered_lengths[:short])
+        gram_runs: list[tuple[int, npt.NDArray[np.uint64]]] = []
+        char_runs: list[tuple[int, npt.NDArray[np.uint64]]] = []
+        gram_counts: list[npt.NDArray[np.int32]] = []
+        short_keys: list[str] = []
+        for first in range(0, count, chunk_entries):
+            last = min(first + chunk_entries, count)
+            chunk = _take(keys, order[first:last])
+            lengths = ordered_lengths[first:last]
+            run = cls._gram_run(chunk, lengths)
+            offsets = (run & _LOCAL_MASK).astype(np.intp)
+            gram_counts.append(np.bincount(offsets, minlength=last - first).astype(np.int32))
+            gram_runs.append((first, run))
+            if first < short:
+                within = min(last, short) - first
+                short_keys.extend(chunk[:within])
+                char_runs.append((first, cls._char_run(chunk[:within], lengths[:within])))
+            del chunk
+        gram_hashes, gram_starts, gram_postings = merge_runs(gram_runs)
+        char_tokens, char_starts, char_postings = merge_runs(char_runs)
         return cls(
             ordered_lengths,
             order,
@@ -209,44 +316,35 @@ class CandidateIndex:
             gram_hashes,
             gram_starts,
             gram_postings,
-            gram_counts,
+            np.concatenate(gram_counts) if gram_counts else np.empty(0, np.int32),
             char_tokens,
             char_starts,
             char_postings,
-            _objects(ordered_keys[:short]),
+            _objects(short_keys),
         )
 
     @staticmethod
-    def _build_grams(
-        keys: list[str], lengths: npt.NDArray[np.int32]
-    ) -> tuple[npt.NDArray[np.uint64], IntArray, npt.NDArray[np.uint32], npt.NDArray[np.int32]]:
-        count = len(keys)
-        if count == 0:
-            return np.empty(0, np.uint64), np.zeros(1, np.int64), np.empty(0, np.uint32), np.empty(0, np.int32)
+    def _gram_run(keys: list[str], lengths: npt.NDArray[np.int32]) -> npt.NDArray[np.uint64]:
+        """The `packed_run` of (gram hash, offset) of a chunk of keys (a short key's grams, a longer one's sampled)."""
+        if not keys:
+            return np.empty(0, np.uint64)
         points = _codepoints(_SEPARATOR.join(_START + k + _END for k in keys))
         hashed = _hash(_gram_codes(points))
         grams = len(hashed)
-        entry = np.repeat(np.arange(count, dtype=np.int64), lengths.astype(np.int64) + _FRAMING)[:grams]
+        entry = np.repeat(np.arange(len(keys), dtype=np.int64), lengths.astype(np.int64) + _FRAMING)[:grams]
         separator = np.uint64(ord(_SEPARATOR))
         keep = np.ones(grams, dtype=np.bool_)  # grams that do not cross from one key into the next
         for offset in range(GRAM):
             keep &= points[offset : offset + grams] != separator
         del points
         keep &= (lengths <= SHORT_KEY)[entry] | (hashed < _SAMPLE_LIMIT)
-        pairs = ((hashed[keep] >> _HASH_SHIFT) << np.uint64(ENTRY_BITS)) | entry[keep].astype(np.uint64)
-        del hashed, entry, keep
-        pairs = sorted_unique(pairs)  # by gram, then position; one pair per gram and position
-        postings = (pairs & np.uint64(2**ENTRY_BITS - 1)).astype(np.uint32)
-        gram_hashes, gram_starts = _csr(pairs >> np.uint64(ENTRY_BITS), postings)
-        gram_counts = np.bincount(postings, minlength=count).astype(np.int32)
-        return gram_hashes, gram_starts, postings, gram_counts
+        return packed_run(hashed[keep] >> _HASH_SHIFT, entry[keep].astype(np.uint64))
 
     @staticmethod
-    def _build_chars(
-        keys: list[str], lengths: npt.NDArray[np.int32]
-    ) -> tuple[npt.NDArray[np.uint64], IntArray, npt.NDArray[np.uint32]]:
+    def _char_run(keys: list[str], lengths: npt.NDArray[np.int32]) -> npt.NDArray[np.uint64]:
+        """The `packed_run` of ((character, rank) token, offset) of a chunk of short keys."""
         if len(keys) == 0 or int(lengths.sum()) == 0:
-            return np.empty(0, np.uint64), np.zeros(1, np.int64), np.empty(0, np.uint32)
+            return np.empty(0, np.uint64)
         points = _codepoints("".join(keys))
         position = np.repeat(np.arange(len(keys), dtype=np.int64), lengths.astype(np.int64))
         by_char = np.lexsort((points, position))  # group each key's copies of a character
@@ -256,10 +354,7 @@ class CandidateIndex:
         new_run[1:] = (points[1:] != points[:-1]) | (position[1:] != position[:-1])
         rank = index - np.maximum.accumulate(np.where(new_run, index, 0)) + 1
         tokens = (points << np.uint64(8)) | np.minimum(rank, _MAX_RANK).astype(np.uint64)
-        by_token = np.argsort(tokens, kind="stable")  # stable: positions stay ascending per token
-        tokens, postings = tokens[by_token], position[by_token].astype(np.uint32)
-        char_tokens, char_starts = _csr(tokens, postings)
-        return char_tokens, char_starts, postings
+        return packed_run(tokens, position.astype(np.uint64))
 
     # -- lookup ---------------------------------------------------------------------------------
 

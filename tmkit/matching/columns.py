@@ -62,17 +62,9 @@ class StringColumn:
     @classmethod
     def from_strings(cls, values: list[str], *, compact: bool = False) -> StringColumn:
         """Pack strings (which must not hold NUL) with one encode call (UTF-8), not one per string."""
-        if not values:
-            return cls(np.empty(0, dtype=np.uint8), np.zeros(1, dtype=np.int64), compact=compact)
-        if compact:
-            data = b"\x00".join(map(compact_encode, values)) + b"\x00"
-        else:
-            data = (SEPARATOR.join(values) + SEPARATOR).encode("utf-8")
-        blob = np.frombuffer(data, dtype=np.uint8)
-        ends = np.flatnonzero(blob == 0) + 1
-        if len(ends) != len(values):
-            raise ValueError("a string to pack holds a NUL character")
-        return cls(blob, np.concatenate(([0], ends)).astype(np.int64), compact=compact)
+        builder = StringColumnBuilder(compact=compact)
+        builder.extend(values)
+        return builder.finish()
 
     def __len__(self) -> int:
         return len(self.starts) - 1
@@ -88,6 +80,46 @@ class StringColumn:
         if self.compact:
             return [compact_decode(p) for p in pieces]
         return [p.decode("utf-8") for p in pieces]
+
+
+class StringColumnBuilder:
+    """A `StringColumn` packed chunk by chunk as strings arrive, so a build holds their bytes, not the strings.
+
+    The bytes are those `StringColumn.from_strings` would pack from all the strings at once: each
+    chunk is encoded with one call and appended to one growing buffer (a ``bytearray``, which grows
+    in place), with where each string ends.
+    """
+
+    __slots__ = ("_blob", "_ends", "compact")
+
+    def __init__(self, *, compact: bool = False) -> None:
+        self.compact = compact
+        self._blob = bytearray()
+        self._ends: list[npt.NDArray[np.int64]] = [np.zeros(1, dtype=np.int64)]
+
+    def __len__(self) -> int:
+        return sum(map(len, self._ends)) - 1
+
+    def extend(self, values: list[str]) -> None:
+        """Append strings (which must not hold NUL) with one encode call, not one per string."""
+        if not values:
+            return
+        if self.compact:
+            data = b"\x00".join(map(compact_encode, values)) + b"\x00"
+        else:
+            data = (SEPARATOR.join(values) + SEPARATOR).encode("utf-8")
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0) + 1
+        if len(ends) != len(values):
+            raise ValueError("a string to pack holds a NUL character")
+        self._ends.append(ends.astype(np.int64) + len(self._blob))
+        self._blob += data
+
+    def finish(self) -> StringColumn:
+        """The column of every string appended (the builder is emptied)."""
+        blob = np.frombuffer(self._blob, dtype=np.uint8) if self._blob else np.empty(0, dtype=np.uint8)
+        starts = np.concatenate(self._ends) if len(self._ends) > 1 else self._ends[0]
+        self._blob, self._ends = bytearray(), [np.zeros(1, dtype=np.int64)]
+        return StringColumn(blob, starts, compact=self.compact)
 
 
 #: Bytes covered by each CRC-32 of a file checked block by block: a read checks the few blocks it

@@ -25,7 +25,7 @@ import numpy.typing as npt
 from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import TmxReader
 from tmkit.formats.tmx_writer import segment_to_xml
-from tmkit.matching.candidate_index import CandidateIndex
+from tmkit.matching.candidate_index import BUILD_CHUNK_ENTRIES, MAX_CHUNK_ENTRIES, CandidateIndex
 from tmkit.matching.columns import (
     CHECK_BLOCK_BYTES,
     NPY_HEADER_BYTES,
@@ -34,10 +34,11 @@ from tmkit.matching.columns import (
     FileArray,
     FileStringColumn,
     StringColumn,
+    StringColumnBuilder,
     block_checksums,
 )
 from tmkit.matching.layered import LayeredCandidates, LayeredColumn, LayeredWords, Layers, alive_entries
-from tmkit.matching.word_index import WordIndex
+from tmkit.matching.word_index import WordIndex, WordIndexBuilder
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import Status, TranslationUnit, Variant
 from tmkit.text.normalize import Normalizer
@@ -229,16 +230,24 @@ class MemoryIndex:
         target_normalizer: Normalizer | None = None,
         context_only: frozenset[int] = frozenset(),
         breaks_after: frozenset[int] = frozenset(),
+        chunk_entries: int = BUILD_CHUNK_ENTRIES,
     ) -> MemoryIndex:
         """Index units (a `Memory` or a streaming `TmxReader`) for lookups from ``source_lang``.
 
         For a delta, units are given with their neighbours: the units numbered in ``context_only``
         are read for their neighbours' context and give no entries, and a unit numbered in
         ``breaks_after`` is no neighbour of the unit after it (the stream skips units there).
+        Units are read and packed ``chunk_entries`` entries at a time; any chunk size gives the same index.
         """
+        if not 0 < chunk_entries <= MAX_CHUNK_ENTRIES:
+            raise ValueError(f"chunk_entries must be 1 … {MAX_CHUNK_ENTRIES:,}")
         source_norm = normalizer or Normalizer(source_lang)
         target_norm = target_normalizer or Normalizer(target_lang)
+        # Entries are gathered a chunk at a time, then packed (strings into their columns' bytes,
+        # keys into the word indexes' postings, numbers into arrays) and the chunk's objects
+        # dropped: at 1M entries, holding every string to the end took 1 GB before any index.
         columns: dict[Column, list[str]] = {column: [] for column in Column}
+        builders = {column: StringColumnBuilder(compact=column in _COMPACT_COLUMNS) for column in Column}
         keys, source_xml, target_xml = (
             columns[Column.SOURCE_KEY],
             columns[Column.SOURCE_XML],
@@ -253,25 +262,46 @@ class MemoryIndex:
         target_keys: list[str] = []
         statuses: list[int] = []
         unit_of_entry: list[int] = []
-        unit_keys: list[str | None] = []  # the source key of every unit, for context
-        explicit_context: dict[int, tuple[str | None, str | None]] = {}
+        source_words, target_words = WordIndexBuilder(), WordIndexBuilder()
+        packed: dict[str, list[npt.NDArray[Any]]] = {"status": [], "unit": [], "length": []}
+        # Each unit's source key as its context fingerprint (0 for none): what a neighbour's entry stores.
+        unit_hashes: list[npt.NDArray[np.uint64]] = []
+        chunk_hashes: list[int] = []
+        explicit_context: dict[int, tuple[int, int]] = {}
+
+        def pack_entries() -> None:
+            source_words.add(keys)
+            target_words.add(target_keys)
+            packed["length"].append(np.fromiter(map(len, keys), dtype=np.int32, count=len(keys)))
+            packed["status"].append(np.array(statuses, dtype=np.uint8))
+            packed["unit"].append(np.array(unit_of_entry, dtype=np.uint32))
+            for column, values in columns.items():
+                builders[column].extend(values)
+                values.clear()
+            target_keys.clear()
+            statuses.clear()
+            unit_of_entry.clear()
+
         wanted_source = _LanguagePicker(source_lang)
         wanted_target = _LanguagePicker(target_lang)
         unit_number = -1
         for unit_number, unit in enumerate(units):  # the number after the loop counts the units
+            if len(chunk_hashes) == chunk_entries:
+                unit_hashes.append(np.array(chunk_hashes, dtype=np.uint64))
+                chunk_hashes.clear()
             source = wanted_source.first(unit)
             if source is None:
-                unit_keys.append(None)
+                chunk_hashes.append(0)
                 continue
             key = source_norm(source.text)
-            unit_keys.append(key)
+            chunk_hashes.append(context_hash(key))
             if unit.props:
                 prev = next(_prop_values(unit, CONTEXT_PREV_PROPS), None)
                 following = next(_prop_values(unit, CONTEXT_NEXT_PROPS), None)
                 if prev is not None or following is not None:
                     explicit_context[unit_number] = (
-                        source_norm(prev) if prev is not None else None,
-                        source_norm(following) if following is not None else None,
+                        context_hash(source_norm(prev) if prev is not None else None),
+                        context_hash(source_norm(following) if following is not None else None),
                     )
             if unit.rejected or unit_number in context_only:
                 continue
@@ -292,23 +322,30 @@ class MemoryIndex:
                 creation_dates.append(target.creation_date or unit.creation_date or "")
                 change_ids.append(target.change_id or unit.change_id or "")
                 change_dates.append(target.change_date or unit.change_date or "")
-        prev_hashes, next_hashes = _context_hashes(unit_of_entry, unit_keys, explicit_context, breaks_after)
+                if len(keys) == chunk_entries:
+                    pack_entries()
+        pack_entries()
+        unit_hashes.append(np.array(chunk_hashes, dtype=np.uint64))
+        built = {column: builder.finish() for column, builder in builders.items()}
+        entry_units = np.concatenate(packed["unit"])
+        prev_hashes, next_hashes = _neighbour_hashes(
+            entry_units, np.concatenate(unit_hashes), explicit_context, breaks_after
+        )
         return cls(
             name=name,
             source_lang=source_lang,
             target_lang=target_lang,
             normalizer=source_norm,
-            columns={
-                column: StringColumn.from_strings(values, compact=column in _COMPACT_COLUMNS)
-                for column, values in columns.items()
-            },
-            status=np.array(statuses, dtype=np.uint8),
+            columns=dict(built),
+            status=np.concatenate(packed["status"]),
             context_prev=prev_hashes,
             context_next=next_hashes,
-            candidates=CandidateIndex.build(keys),
-            source_words=WordIndex.build(keys),
-            target_words=WordIndex.build(target_keys),
-            unit_of_entry=np.array(unit_of_entry, dtype=np.uint32),
+            candidates=CandidateIndex.build(
+                built[Column.SOURCE_KEY], key_lengths=np.concatenate(packed["length"]), chunk_entries=chunk_entries
+            ),
+            source_words=source_words.finish(),
+            target_words=target_words.finish(),
+            unit_of_entry=entry_units,
             unit_count=unit_number + 1,
         )
 
@@ -712,28 +749,30 @@ def _prop_values(unit: TranslationUnit, types: tuple[str, ...]) -> Iterator[str]
     return (p.value for p in unit.props if p.type in types)
 
 
-def _context_hashes(
-    unit_of_entry: list[int],
-    unit_keys: list[str | None],
-    explicit: dict[int, tuple[str | None, str | None]],
+def _neighbour_hashes(
+    entry_units: npt.NDArray[np.uint32],
+    unit_hashes: npt.NDArray[np.uint64],
+    explicit: dict[int, tuple[int, int]],
     breaks_after: frozenset[int] = frozenset(),
 ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
     """For each entry, fingerprints of the source segments before and after its unit.
 
-    Context props (`x-context-prev`/`x-context-next`, OmegaT's `prev`/`next`) win; otherwise the
-    neighbouring units in the file are the context, as in a memory aligned from a document.
+    Context props (`x-context-prev`/`x-context-next`, OmegaT's `prev`/`next`; ``explicit``, by
+    unit, as fingerprints) win; otherwise the neighbouring units in the file are the context, as in
+    a memory aligned from a document (``unit_hashes``: every unit's source key's `context_hash`).
     """
-    prev = np.zeros(len(unit_of_entry), dtype=np.uint64)
-    following = np.zeros(len(unit_of_entry), dtype=np.uint64)
-    last = len(unit_keys) - 1
-    for entry, unit in enumerate(unit_of_entry):
-        if unit in explicit:
-            before, after = explicit[unit]
-        else:
-            before = unit_keys[unit - 1] if unit > 0 and unit - 1 not in breaks_after else None
-            after = unit_keys[unit + 1] if unit < last and unit not in breaks_after else None
-        prev[entry] = context_hash(before)
-        following[entry] = context_hash(after)
+    units = entry_units.astype(np.int64)
+    prev = np.zeros(len(units), dtype=np.uint64)
+    following = np.zeros(len(units), dtype=np.uint64)
+    breaks = np.fromiter(breaks_after, dtype=np.int64, count=len(breaks_after))
+    has_prev = (units > 0) & ~np.isin(units - 1, breaks)
+    prev[has_prev] = unit_hashes[units[has_prev] - 1]
+    has_next = (units < len(unit_hashes) - 1) & ~np.isin(units, breaks)
+    following[has_next] = unit_hashes[units[has_next] + 1]
+    if explicit:
+        numbers = np.fromiter(explicit, dtype=np.int64, count=len(explicit))
+        for entry in np.flatnonzero(np.isin(units, numbers)).tolist():
+            prev[entry], following[entry] = explicit[int(units[entry])]
     return prev, following
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -12,7 +13,7 @@ from typing import ClassVar
 import numpy as np
 import numpy.typing as npt
 
-from tmkit.matching.candidate_index import ENTRY_BITS, sorted_unique
+from tmkit.matching.candidate_index import BUILD_CHUNK_ENTRIES, MAX_CHUNK_ENTRIES, merge_runs, packed_run
 
 #: A word of a normalized key: letters and digits, so punctuation in either script (`room?`, `هنا؟`,
 #: `ticket.`, `«`) is never part of one; digits joined by `.` or `,` stay one number (`2,500`, `10.30`),
@@ -163,61 +164,18 @@ class WordIndex:
         return cls(**{field.name: arrays[field.name] for field in fields(cls)})  # type: ignore[arg-type]
 
     @classmethod
-    def build(cls, keys: Iterable[str]) -> WordIndex:
+    def build(cls, keys: Iterable[str], *, chunk_entries: int = BUILD_CHUNK_ENTRIES) -> WordIndex:
         """The index of normalized keys, entry ``i`` being ``keys[i]``; each word read as `key_tokens` reads it.
 
-        Done in bulk: the keys split at white space in one pass (no word spans it), each distinct
-        piece read into words (`WORD_PATTERN`) once, the rest in numpy. Word by word in Python it
-        took three times as long, and one regular-expression pass over all keys twice.
+        Keys are read ``chunk_entries`` at a time (see `WordIndexBuilder`); any chunk size gives the same index.
         """
-        keys = list(keys)
-        separator = f" {_ENTRY_BREAK} "
-        text = separator.join(keys)
-        if text.count(_ENTRY_BREAK) != max(len(keys) - 1, 0):  # a key held the break itself: make it a space
-            text = separator.join(key.replace(_ENTRY_BREAK, " ") for key in keys)
-        pieces = text.split()
-        distinct = list(dict.fromkeys(pieces))
-        number_of = {piece: number for number, piece in enumerate(distinct)}
-        piece_numbers = np.fromiter(map(number_of.__getitem__, pieces), dtype=np.int64, count=len(pieces))
-        # Which entry each piece is in: the count of entry breaks before it.
-        breaks = piece_numbers == number_of.get(_ENTRY_BREAK, -1)
-        piece_entries = np.cumsum(breaks) - breaks
-        piece_numbers, piece_entries = piece_numbers[~breaks], piece_entries[~breaks].astype(np.uint64)
-        # The words of every distinct piece, as word numbers. Folding the spelling variants changes no
-        # word boundary, so it is done on distinct pieces only.
-        word_number: dict[str, int] = {}
-        words_of_piece = [
-            tuple(word_number.setdefault(word, len(word_number)) for word in WORD_PATTERN.findall(fold_spelling(piece)))
-            if piece != _ENTRY_BREAK
-            else ()
-            for piece in distinct
-        ]
-        piece_words = np.fromiter((w for words in words_of_piece for w in words), dtype=np.uint64)
-        word_counts = np.fromiter(map(len, words_of_piece), dtype=np.int64, count=len(words_of_piece))
-        piece_firsts = np.cumsum(word_counts) - word_counts
-        # Every piece expanded into its words.
-        counts = word_counts[piece_numbers]
-        firsts = np.repeat(piece_firsts[piece_numbers], counts)
-        within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-        words = piece_words[firsts + within]
-        pairs = sorted_unique((words << np.uint64(ENTRY_BITS)) | np.repeat(piece_entries, counts))
-        postings = (pairs & np.uint64(2**ENTRY_BITS - 1)).astype(np.uint32)
-        per_word = np.bincount((pairs >> np.uint64(ENTRY_BITS)).astype(np.int64), minlength=len(word_number))
-        # The readings, sorted, each with the words filed under it.
-        filed = [(form, number) for word, number in word_number.items() for form in filed_under(word)]
-        filed.sort()  # code point order = UTF-8 byte order
-        forms = list(dict.fromkeys(form for form, _ in filed))
-        words_per_form = np.fromiter(Counter(form for form, _ in filed).values(), dtype=np.int64, count=len(forms))
-        encoded = [form.encode("utf-8") for form in forms]
-        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-        return cls(
-            vocab_blob=np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(),
-            vocab_starts=np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
-            reading_word_starts=np.concatenate(([0], np.cumsum(words_per_form))).astype(np.int64),
-            reading_words=np.fromiter((number for _, number in filed), dtype=np.uint32, count=len(filed)),
-            word_starts=np.concatenate(([0], np.cumsum(per_word))).astype(np.int64),
-            word_postings=postings,
-        )
+        if not 0 < chunk_entries <= MAX_CHUNK_ENTRIES:
+            raise ValueError(f"chunk_entries must be 1 … {MAX_CHUNK_ENTRIES:,}")
+        builder = WordIndexBuilder()
+        stream = iter(keys)
+        while chunk := list(itertools.islice(stream, chunk_entries)):
+            builder.add(chunk)
+        return builder.finish()
 
     def __len__(self) -> int:
         """How many distinct readings are filed."""
@@ -268,3 +226,82 @@ class WordIndex:
         if not postings:
             return np.empty(0, np.uint32)
         return postings[0] if len(postings) == 1 else np.unique(np.concatenate(postings))
+
+
+class WordIndexBuilder:
+    """A `WordIndex` built from keys given a chunk at a time (as a memory is read), holding only packed postings.
+
+    Done in bulk per chunk: the chunk's keys split at white space in one pass (no word spans it),
+    each distinct piece read into words (`WORD_PATTERN`) once for the whole build, the rest in
+    numpy. Word by word in Python it took three times as long, and one regular-expression pass over
+    all keys twice; all keys at once held a string object for every word of the memory (at 1M
+    entries, about 700 MB). Words are numbered in order of first appearance, as one pass over all
+    keys would number them, so the index is the same whatever the chunks.
+    """
+
+    __slots__ = ("_entries", "_piece_words", "_runs", "_word_number")
+
+    def __init__(self) -> None:
+        self._word_number: dict[str, int] = {}
+        self._piece_words: dict[str, tuple[int, ...]] = {}  # every distinct piece met so far, as word numbers
+        self._runs: list[tuple[int, npt.NDArray[np.uint64]]] = []
+        self._entries = 0
+
+    def _words_of(self, piece: str) -> tuple[int, ...]:
+        words = self._piece_words.get(piece)
+        if words is None:
+            word_number = self._word_number
+            found = WORD_PATTERN.findall(fold_spelling(piece)) if piece != _ENTRY_BREAK else ()
+            words = tuple(word_number.setdefault(word, len(word_number)) for word in found)
+            self._piece_words[piece] = words
+        return words
+
+    def add(self, keys: list[str]) -> None:
+        """Index the next entries' keys."""
+        if len(keys) > MAX_CHUNK_ENTRIES:
+            raise ValueError(f"at most {MAX_CHUNK_ENTRIES:,} keys at a time")
+        separator = f" {_ENTRY_BREAK} "
+        text = separator.join(keys)
+        if text.count(_ENTRY_BREAK) != max(len(keys) - 1, 0):  # a key held the break itself: make it a space
+            text = separator.join(key.replace(_ENTRY_BREAK, " ") for key in keys)
+        pieces = text.split()
+        del text
+        distinct = list(dict.fromkeys(pieces))
+        number_of = {piece: number for number, piece in enumerate(distinct)}
+        piece_numbers = np.fromiter(map(number_of.__getitem__, pieces), dtype=np.int64, count=len(pieces))
+        del pieces
+        # Which entry each piece is in: the count of entry breaks before it.
+        breaks = piece_numbers == number_of.get(_ENTRY_BREAK, -1)
+        piece_entries = np.cumsum(breaks) - breaks
+        piece_numbers, piece_entries = piece_numbers[~breaks], piece_entries[~breaks].astype(np.uint64)
+        words_of_piece = [self._words_of(piece) for piece in distinct]
+        piece_words = np.fromiter((w for words in words_of_piece for w in words), dtype=np.uint64)
+        word_counts = np.fromiter(map(len, words_of_piece), dtype=np.int64, count=len(words_of_piece))
+        piece_firsts = np.cumsum(word_counts) - word_counts
+        # Every piece expanded into its words.
+        counts = word_counts[piece_numbers]
+        firsts = np.repeat(piece_firsts[piece_numbers], counts)
+        within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        self._runs.append((self._entries, packed_run(piece_words[firsts + within], np.repeat(piece_entries, counts))))
+        self._entries += len(keys)
+
+    def finish(self) -> WordIndex:
+        """The index of every key added (the builder is emptied)."""
+        word_number = self._word_number
+        _, word_starts, postings = merge_runs(self._runs, token_count=len(word_number))
+        # The readings, sorted, each with the words filed under it.
+        filed = [(form, number) for word, number in word_number.items() for form in filed_under(word)]
+        filed.sort()  # code point order = UTF-8 byte order
+        forms = list(dict.fromkeys(form for form, _ in filed))
+        words_per_form = np.fromiter(Counter(form for form, _ in filed).values(), dtype=np.int64, count=len(forms))
+        encoded = [form.encode("utf-8") for form in forms]
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+        self._word_number, self._piece_words, self._entries = {}, {}, 0
+        return WordIndex(
+            vocab_blob=np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(),
+            vocab_starts=np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
+            reading_word_starts=np.concatenate(([0], np.cumsum(words_per_form))).astype(np.int64),
+            reading_words=np.fromiter((number for _, number in filed), dtype=np.uint32, count=len(filed)),
+            word_starts=word_starts,
+            word_postings=postings,
+        )
