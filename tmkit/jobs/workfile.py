@@ -50,6 +50,7 @@ from tmkit.text.placeholders import CodePool, PlaceholderError, to_placeholders
 from tmkit.text.wordcount import count_words
 
 if TYPE_CHECKING:
+    from tmkit.jobs.shared_save import SharedSave
     from tmkit.terms.model import Termbase
     from tmkit.text.segmentation import SrxRules
 
@@ -251,6 +252,9 @@ class WorkFile:
     #: The termbase QA's term checks use on confirm (the editor's `--terms`, set once loaded); None: no term checks.
     #: A class default, not set in `__init__`, so that `reload` keeps it.
     terms: Termbase | None = None
+    #: What the document knows of the shared (postgresql://) memories it saves into, by URL (`shared_save`).
+    #: Not set in `__init__`, so that `reload` keeps the versions read.
+    _shared_saves: dict[str, SharedSave] | None = None
 
     def __init__(
         self,
@@ -864,6 +868,10 @@ class WorkFile:
         self._flush_journal()
         return report
 
+    def keep_conflicts(self, conflicts: Sequence[tuple[TranslationUnit, TranslationUnit]]) -> None:
+        """Units of the document (ours) another writer changed too (theirs): both kept, as conflict rows to settle."""
+        self._keep_conflicts(conflicts)
+
     def _keep_conflicts(self, conflicts: Sequence[tuple[TranslationUnit, TranslationUnit]]) -> None:
         """Units changed on both sides: ours marked, theirs (as on disk) after it, marked too."""
         if not conflicts:
@@ -987,10 +995,27 @@ class WorkFile:
         self.dirty = True
         return len(result.conflicts)
 
+    def shared_save(self, url: str) -> SharedSave:
+        """What this document knows of the shared memory at ``url`` (the versions read), to save into it."""
+        from tmkit.jobs.shared_save import SharedSave
+
+        if self._shared_saves is None:
+            self._shared_saves = {}
+        found = self._shared_saves.get(url)
+        if found is None:
+            found = self._shared_saves[url] = SharedSave(url)
+        return found
+
     def export_confirmed(self, memory_path: str | os.PathLike[str]) -> int:
-        """Add the confirmed and approved pairs to a memory file (created if missing); returns how many."""
+        """Add the confirmed and approved pairs to a memory file (created if missing); returns how many.
+
+        Into a shared memory (a postgresql:// URL) see `SharedSave.save`: pairs another writer changed since
+        they were read become conflict rows.
+        """
         from tmkit.shared.urls import is_database_url
 
+        if is_database_url(memory_path):  # a memory shared in PostgreSQL: each pair written at the version read
+            return self.shared_save(os.fspath(memory_path)).save(self).written
         target = Path(memory_path)
         units = []
         for r in self.rows:
@@ -1007,10 +1032,6 @@ class WorkFile:
                 change_id=r.unit.change_id,
             )
             units.append(unit)
-        if is_database_url(memory_path):  # a memory shared in PostgreSQL: each pair written at its unit's version
-            from tmkit.shared.store import confirm_units
-
-            return confirm_units(os.fspath(memory_path), units)
         existing = load_tmx(target) if target.exists() else Memory(Header(srclang=lang_key(self.source_lang)), [])
         # The newest translation of a source wins: the translator just confirmed it.
         merged = merge_memories([existing, Memory(existing.header, units)], policy=ConflictPolicy.LAST)

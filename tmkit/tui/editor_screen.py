@@ -464,6 +464,7 @@ class EditorScreen(Screen[None]):
         self.first_paint.wait(FIRST_PAINT_WAIT)
         try:
             indexes = [self._open_memory(p) for p in o.memories]
+            self._read_shared_versions()
             self._own_units = list(self.document.memory.units)
             own = self._build_own(self._own_units)
             references: list[str | None] = []
@@ -479,6 +480,19 @@ class EditorScreen(Screen[None]):
             self.app.call_from_thread(self._memories_failed, str(exc))
             return
         self.app.call_from_thread(self.memories_loaded, indexes, own, references)
+
+    def _read_shared_versions(self) -> None:
+        """The versions a shared --save-to memory holds now of the document's pairs (in the memories' worker): a
+        save writes each pair at the version read, and one someone else changed since becomes a conflict row."""
+        save_to = self.options.save_to
+        if not (isinstance(save_to, str) and is_database_url(save_to)):
+            return
+        try:
+            self.document.shared_save(save_to).read(self.document)
+        except TmkitError as error:
+            # Saving still works: each pair is then written at the version found when it is saved.
+            warning = f"{error}; a save may write over what others changed"
+            self.notify(warning, severity="warning", timeout=15, markup=False)
 
     def _open_memory(self, memory: Path | str) -> MemoryIndex:
         """A memory's index (in the memories' worker); a shared one (postgresql://) follows the team's units."""
@@ -1479,17 +1493,34 @@ class EditorScreen(Screen[None]):
         if self.unmapped:
             rows = ", ".join(str(row + 1) for row in sorted(self.unmapped))
             message += f"; segment(s) {rows} saved as before their edit: their placeholders do not map to codes"
+        conflicts: list[int] = []
         if self.options.save_to is not None:
             try:
-                count = self.document.export_confirmed(self.options.save_to)
+                if isinstance(self.options.save_to, str) and is_database_url(self.options.save_to):
+                    shared = self.document.shared_save(self.options.save_to).save(self.document)
+                    conflicts = shared.conflicts
+                    message += f"; {shared.describe(_memory_name(self.options.save_to))}"
+                else:
+                    count = self.document.export_confirmed(self.options.save_to)
+                    message += f"; {count} confirmed pair(s) in {_memory_name(self.options.save_to)}"
             except (OSError, TmkitError) as error:
                 message += f"; {_memory_name(self.options.save_to)} not written ({error})"
-            else:
-                message += f"; {count} confirmed pair(s) in {_memory_name(self.options.save_to)}"
+        if conflicts:
+            self._shared_conflicts(conflicts)
+            message += f" ({self.keymap.label('keep_ours')} ours, {self.keymap.label('keep_theirs')} theirs)"
         self._reopen_memories(self.document.path, *self._save_to_file())
-        self.notify(message)
+        self.notify(message, severity="warning" if conflicts else "information")
         self.update_status()
         self.post_message(DocumentSaved(str(self.document.path)))
+
+    def _shared_conflicts(self, rows: list[int]) -> None:
+        """Segments another translator changed in the shared memory since this editor read them are conflict rows
+        now, as a team sync's are: the list shows them, and the current one (or the first) is shown with both."""
+        self.matches.clear()  # rows hold two units now
+        self.progress.recount()
+        self._fill_list()
+        self._index_own(anew=True)
+        self.go_to(self.current if self.current in rows else rows[0], force=True, commit=False)
 
     def action_save_as(self) -> None:
         self._commit_editor()
