@@ -60,12 +60,16 @@ def _init(url: str) -> None:
 def test_init_creates_a_versioned_schema_once(postgres_url: str) -> None:
     import psycopg
 
+    from tmkit.shared.schema import MIGRATIONS, SCHEMA_VERSION
+
     first = run_cli("db", "init", postgres_url)
     again = run_cli("db", "init", postgres_url)
-    assert first.code == 0 and "at version 2 (applied 1, 2)" in first.stderr
-    assert again.code == 0 and "already at version 2" in again.stderr
+    every = ", ".join(str(m.version) for m in MIGRATIONS)
+    assert first.code == 0 and f"at version {SCHEMA_VERSION} (applied {every})" in first.stderr
+    assert again.code == 0 and f"already at version {SCHEMA_VERSION}" in again.stderr
     with psycopg.connect(postgres_url) as conn:
-        assert conn.execute("SELECT version FROM tmkit.migrations ORDER BY version").fetchall() == [(1,), (2,)]
+        versions = conn.execute("SELECT version FROM tmkit.migrations ORDER BY version").fetchall()
+        assert versions == [(m.version,) for m in MIGRATIONS]
         assert conn.execute("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'").fetchone() == ("pg_trgm",)
         index = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'segments_key_grams'").fetchone()
         assert index is not None and "show_trgm(key)" in index[0]

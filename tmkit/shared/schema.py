@@ -86,6 +86,72 @@ MIGRATIONS = (
         END $$;
         """,
     ),
+    Migration(
+        3,
+        "the memory's identity, and every unit's change numbered (a row trigger) with deletions kept as tombstones",
+        f"""
+        -- Which memory this is, whatever URL reaches it: a machine's cached index of it is filed under the id.
+        -- generation is bumped by TRUNCATE, which fires no row trigger: a cache of another generation is rebuilt.
+        CREATE TABLE {SCHEMA}.memory (
+            only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+            id uuid NOT NULL DEFAULT gen_random_uuid(),
+            generation bigint NOT NULL DEFAULT 1
+        );
+        INSERT INTO {SCHEMA}.memory DEFAULT VALUES;
+        -- change_seq numbers the changes; change_xid is the writing transaction's id, which is what a cache
+        -- reads by: a sequence number is taken before commit, so a transaction still open when a cache was
+        -- brought up to date can commit a lower number than the cache has seen, never an id below the
+        -- oldest transaction that was still open then (pg_snapshot_xmin).
+        CREATE SEQUENCE {SCHEMA}.change_seq;
+        ALTER TABLE {SCHEMA}.units ADD COLUMN change_seq bigint, ADD COLUMN change_xid xid8;
+        UPDATE {SCHEMA}.units SET change_seq = nextval('{SCHEMA}.change_seq'), change_xid = pg_current_xact_id();
+        ALTER TABLE {SCHEMA}.units ALTER COLUMN change_seq SET NOT NULL, ALTER COLUMN change_xid SET NOT NULL;
+        CREATE INDEX units_change_seq ON {SCHEMA}.units (change_seq);
+        CREATE INDEX units_change_xid ON {SCHEMA}.units (change_xid);
+        -- Units deleted (tmkit deletes none; hand-written SQL may): a cache learns of them here.
+        CREATE TABLE {SCHEMA}.deleted_units (
+            id bigint NOT NULL,
+            change_seq bigint NOT NULL,
+            change_xid xid8 NOT NULL
+        );
+        CREATE INDEX deleted_units_change_xid ON {SCHEMA}.deleted_units (change_xid);
+        -- A row trigger, not column defaults: COPY and hand-written SQL are numbered too, whatever they set.
+        CREATE FUNCTION {SCHEMA}.number_unit_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND NEW.id IS DISTINCT FROM OLD.id) THEN
+            INSERT INTO {SCHEMA}.deleted_units (id, change_seq, change_xid)
+              VALUES (OLD.id, nextval('{SCHEMA}.change_seq'), pg_current_xact_id());
+          END IF;
+          IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
+          END IF;
+          NEW.change_seq := nextval('{SCHEMA}.change_seq');
+          NEW.change_xid := pg_current_xact_id();
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER units_numbered BEFORE INSERT OR UPDATE ON {SCHEMA}.units
+          FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.number_unit_change();
+        CREATE TRIGGER units_deleted AFTER DELETE ON {SCHEMA}.units
+          FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.number_unit_change();
+        CREATE FUNCTION {SCHEMA}.new_generation() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          UPDATE {SCHEMA}.memory SET generation = generation + 1;
+          RETURN NULL;
+        END $$;
+        CREATE TRIGGER units_truncated BEFORE TRUNCATE ON {SCHEMA}.units
+          FOR EACH STATEMENT EXECUTE FUNCTION {SCHEMA}.new_generation();
+        DO $$ BEGIN
+          IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{READER_ROLE}') THEN
+            GRANT SELECT ON {SCHEMA}.memory, {SCHEMA}.deleted_units TO {READER_ROLE};
+          END IF;
+          IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{WRITER_ROLE}') THEN
+            GRANT SELECT ON {SCHEMA}.memory TO {WRITER_ROLE};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON {SCHEMA}.deleted_units TO {WRITER_ROLE};
+            GRANT USAGE ON SEQUENCE {SCHEMA}.change_seq TO {WRITER_ROLE};
+          END IF;
+        END $$;
+        """,
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
