@@ -22,14 +22,14 @@ from tmkit.cli.common import (
 from tmkit.defaults import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS
 from tmkit.errors import InputError
 from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG, lang_matches, other_language
-from tmkit.memory.merge import DEFAULT_CONFLICT_POLICY, ConflictPolicy
+from tmkit.memory.merge import CONFLICTS_DESCRIBED, DEFAULT_CONFLICT_POLICY, ConflictPolicy
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from tmkit.formats.tmx_reader import TmxReader
-    from tmkit.memory.merge import MergeResult
-    from tmkit.memory.model import Header, Memory
+    from tmkit.memory.merge import Conflict
+    from tmkit.memory.model import Header, TranslationUnit
     from tmkit.shared.store import SharedMemoryReader
 
 # The readers and writers (lxml) are imported by the handlers that use them, so that the parser and
@@ -227,17 +227,6 @@ def _new_header(source: str) -> Header:
     return Header(srclang=source, creation_date=now_tmx_date())
 
 
-def _load(path: str, args: argparse.Namespace) -> Memory:
-    from tmkit.memory.model import Memory
-
-    with progress_for(path, "reading") as progress:
-        reader = make_reader(path, args, progress)
-        units = list(reader)
-    report_reader(reader)
-    assert reader.header is not None
-    return Memory(reader.header, units)
-
-
 def cmd_convert(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
@@ -247,7 +236,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from tmkit.formats.tabular import iter_table, write_table
     from tmkit.formats.tmx_writer import write_tmx
     from tmkit.formats.xliff import XliffReader, write_xliff
-    from tmkit.memory.model import Header, TranslationUnit
+    from tmkit.memory.model import Header
 
     inputs: list[str] = args.inputs
     output: str = args.output
@@ -341,43 +330,47 @@ def cmd_convert(args: argparse.Namespace) -> int:
 # -- merge -----------------------------------------------------------------------------------
 
 
-def _print_conflicts(result: MergeResult, limit: int = 20) -> None:
-    for conflict in result.conflicts[:limit]:
+def _print_conflicts(conflicts: list[Conflict], count: int, limit: int = CONFLICTS_DESCRIBED) -> None:
+    for conflict in conflicts[:limit]:
         lines = ", ".join(str(u.line) for u in conflict.units if u.line)
         print(f"tmkit: conflict: {conflict.description}" + (f" (lines {lines})" if lines else ""), file=sys.stderr)
-    if len(result.conflicts) > limit:
-        print(f"tmkit: ... and {len(result.conflicts) - limit} more conflicts", file=sys.stderr)
-
-
-def _report_conflict_units(path: str, memory: Memory) -> None:
-    from tmkit.memory.merge import count_conflict_units
-
-    count = count_conflict_units(memory)
-    if count:
-        warn(
-            f"{path}: {count:,} units are versions of unsettled merge conflicts (x-tmkit-conflict); "
-            "merged as they are, still marked (tmkit validate lists them)"
-        )
+    if count > limit:
+        print(f"tmkit: ... and {count - limit} more conflicts", file=sys.stderr)
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from tmkit.formats.tmx_writer import write_tmx
-    from tmkit.memory.merge import merge_memories
+    from tmkit.formats.conversion import header_and_units
+    from tmkit.memory.merge import OpenMemory, merge_streams
 
-    memories = [_load(path, args) for path in args.files]
-    for path, memory in zip(args.files, memories, strict=True):
-        _report_conflict_units(path, memory)
+    # Two passes over each memory (issue 13: never held whole); what the first pass's readers skipped is reported.
+    first_readers: list[TmxReader | SharedMemoryReader] = []
+
+    def opener(path: str) -> OpenMemory:
+        def open_memory() -> tuple[Header, Iterable[TranslationUnit]]:
+            reader = make_reader(path, args)
+            if len(first_readers) < len(args.files):
+                first_readers.append(reader)
+            return header_and_units(reader)
+
+        return open_memory
+
     policy = ConflictPolicy(args.policy)
-    result = merge_memories(memories, policy=policy)
-    if policy is ConflictPolicy.FAIL and result.conflicts:
-        _print_conflicts(result)
-        error(f"{len(result.conflicts)} conflicting translations; nothing written (choose another --policy)")
+    summary = merge_streams([opener(path) for path in args.files], args.output, policy=policy)
+    for reader in first_readers:
+        report_reader(reader)
+    for path, count in zip(args.files, summary.conflict_units, strict=True):
+        if count:
+            warn(
+                f"{path}: {count:,} units are versions of unsettled merge conflicts (x-tmkit-conflict); "
+                "merged as they are, still marked (tmkit validate lists them)"
+            )
+    if policy is ConflictPolicy.FAIL and summary.conflict_count:
+        _print_conflicts(summary.conflicts, summary.conflict_count)
+        error(f"{summary.conflict_count} conflicting translations; nothing written (choose another --policy)")
         return EXIT_CHECK_FAILED
-    write_tmx(args.output, result.memory)
-    total = sum(len(m) for m in memories)
     print(
-        f"merged {total:,} units from {len(memories)} memories into {len(result.memory):,}: "
-        f"{result.duplicates_dropped:,} duplicates dropped, {len(result.conflicts):,} conflicts ({policy.value})",
+        f"merged {summary.read:,} units from {len(args.files)} memories into {summary.written:,}: "
+        f"{summary.duplicates_dropped:,} duplicates dropped, {summary.conflict_count:,} conflicts ({policy.value})",
         file=sys.stderr,
     )
     return EXIT_OK
@@ -399,7 +392,7 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
     for line in result.header_conflicts:
         warn(line)
     if result.conflicts:
-        _print_conflicts(result)
+        _print_conflicts(result.conflicts, len(result.conflicts))
     if result.conflicts or result.header_conflicts:
         parts = []
         if result.conflicts:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
-from collections.abc import Callable, Hashable, Sequence
+import io
+import os
+import tempfile
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TypeVar
+from typing import IO, Any, TypeVar
 
+from tmkit.atomic import atomic_write
+from tmkit.errors import InputError
 from tmkit.memory.dates import canonical_tmx_date
+from tmkit.memory.digests import DIGEST_BYTES, digest
 from tmkit.memory.model import Header, Memory, Prop, TranslationUnit, Variant
 
 #: The prop that marks each version of a unit a three-way merge could not settle; its value is the side.
@@ -150,6 +157,263 @@ def merge_memories(memories: Sequence[Memory], *, policy: ConflictPolicy = DEFAU
     if policy is ConflictPolicy.FAIL and result.conflicts:
         result.memory.units = []
     return result
+
+
+#: A memory a streamed merge reads twice: called once a pass, it opens the memory afresh (header and units).
+OpenMemory = Callable[[], tuple[Header, Iterable[TranslationUnit]]]
+#: Conflicts a streamed merge describes in full (their units); the rest are counted.
+CONFLICTS_DESCRIBED = 20
+#: Bytes of a change date a streamed merge compares (a TMX date has 16; longer odd forms by their start).
+DATE_BYTES = 20
+_NO_KEY = bytes(DIGEST_BYTES)
+
+
+@dataclass(slots=True)
+class StreamedMerge:
+    """What `merge_streams` did."""
+
+    read: int = 0
+    written: int = 0
+    duplicates_dropped: int = 0
+    #: Sources given different translations (each settled by the policy).
+    conflict_count: int = 0
+    #: The first `CONFLICTS_DESCRIBED` conflicts, in the order of the output, with their units.
+    conflicts: list[Conflict] = field(default_factory=list)
+    #: Units marked `x-tmkit-conflict` in each memory, in the order given.
+    conflict_units: list[int] = field(default_factory=list)
+
+
+class _Plan:
+    """What a merge keeps and in which order, worked out from each unit's digests and date (pass one)."""
+
+    def __init__(self, has_source: bytearray, sources: bytearray, translations: bytearray, dates: bytearray) -> None:
+        import numpy as np
+
+        self.total = len(has_source)
+        digests = f"S{DIGEST_BYTES}"
+        keyed = np.flatnonzero(np.frombuffer(has_source, dtype=np.uint8))
+        source = np.frombuffer(sources, dtype=digests)[keyed]
+        translation = np.frombuffer(translations, dtype=digests)[keyed]
+        date = np.frombuffer(dates, dtype=f"S{DATE_BYTES}")
+        # Same source and translations: one run, in which the unit kept is the newest, the first of equals.
+        order = keyed[np.lexsort((-keyed, date[keyed], translation, source))]
+        del translation
+        sorted_source = np.frombuffer(sources, dtype=digests)[order]
+        sorted_translation = np.frombuffer(translations, dtype=digests)[order]
+        new_run = np.ones(len(order), dtype=bool)
+        new_run[1:] = (sorted_source[1:] != sorted_source[:-1]) | (sorted_translation[1:] != sorted_translation[:-1])
+        del sorted_translation
+        run_starts = np.flatnonzero(new_run)
+        self.duplicates = len(order) - len(run_starts)
+        chosen = order[np.r_[run_starts[1:], len(order)] - 1] if len(order) else order
+        first_seen = np.minimum.reduceat(order, run_starts) if len(order) else order
+        run_source = sorted_source[run_starts]
+        del order, sorted_source, new_run
+        # Runs of one source are one group: a conflict when it has more than one.
+        new_group = np.ones(len(run_starts), dtype=bool)
+        new_group[1:] = run_source[1:] != run_source[:-1]
+        group_starts = np.flatnonzero(new_group)
+        group_of_run = np.cumsum(new_group) - 1
+        group_first = np.minimum.reduceat(first_seen, group_starts) if len(group_starts) else first_seen
+        group_size = np.diff(np.r_[group_starts, len(run_starts)])
+        self.conflicts = int(np.count_nonzero(group_size > 1))
+        #: Per run: its group's first occurrence, its own, the unit kept, whether its group is a conflict.
+        self.run_group_first = group_first[group_of_run]
+        self.run_first_seen = first_seen
+        self.run_chosen = chosen
+        self.run_group = group_of_run
+        self.group_starts, self.group_size = group_starts, group_size
+        self.run_date = date[chosen]
+        self.unkeyed = np.flatnonzero(np.frombuffer(has_source, dtype=np.uint8) == 0)
+
+    def order(self, policy: ConflictPolicy) -> Any:
+        """The units kept, by position, in the order they are written."""
+        import numpy as np
+
+        keep = np.ones(len(self.run_chosen), dtype=bool)
+        conflicted = self.group_size[self.run_group] > 1
+        if policy is ConflictPolicy.FIRST:
+            keep = self.run_first_seen == self.run_group_first
+        elif policy is ConflictPolicy.LAST:
+            last = np.maximum.reduceat(self.run_first_seen, self.group_starts) if len(self.group_starts) else keep
+            keep = self.run_first_seen == last[self.run_group]
+        elif policy is ConflictPolicy.NEWEST:
+            # In each group the newest kept unit, the first of equals: last by (date, earlier first).
+            by = np.lexsort((-self.run_first_seen, self.run_date, self.run_group))
+            ends = np.r_[np.flatnonzero(np.diff(self.run_group[by])), len(by) - 1] if len(by) else by
+            keep = np.zeros(len(self.run_chosen), dtype=bool)
+            keep[by[ends]] = True
+        keep |= ~conflicted
+        primary = np.concatenate((self.run_group_first[keep], self.unkeyed))
+        secondary = np.concatenate((self.run_first_seen[keep], self.unkeyed))
+        positions = np.concatenate((self.run_chosen[keep], self.unkeyed))
+        return positions[np.lexsort((secondary, primary))]
+
+    def described_conflicts(self, limit: int) -> tuple[dict[int, int], list[list[int]]]:
+        """The first ``limit`` conflicts in output order: each candidate's position -> conflict, and the candidates."""
+        import numpy as np
+
+        conflicted_runs = np.flatnonzero(self.group_size[self.run_group] > 1)
+        by = conflicted_runs[np.lexsort((self.run_first_seen[conflicted_runs], self.run_group_first[conflicted_runs]))]
+        groups: list[list[int]] = []
+        last_group = -1
+        for run in by.tolist():
+            group = int(self.run_group[run])
+            if group != last_group:
+                if len(groups) == limit:
+                    break
+                groups.append([])
+                last_group = group
+            groups[-1].append(int(self.run_chosen[run]))
+        where = {position: n for n, candidates in enumerate(groups) for position in candidates}
+        return where, groups
+
+
+def merge_streams(
+    memories: Sequence[OpenMemory],
+    path: str | os.PathLike[str],
+    *,
+    policy: ConflictPolicy = DEFAULT_CONFLICT_POLICY,
+) -> StreamedMerge:
+    """`merge_memories` of memories too large to hold, written to ``path`` as TMX (atomically).
+
+    The same units in the same order as `merge_memories` (and so the same bytes from `write_tmx`),
+    in two passes over each memory: the first keeps a digest of each unit's source and
+    translations and its change date (about 50 bytes a unit, with numpy's sorting), the second
+    writes the units kept. A unit that comes before its turn (a source met again later pulls the
+    later unit up to its first place) waits in a temporary file beside ``path``, not in memory.
+    With `ConflictPolicy.FAIL` and a conflict nothing is written. A memory that reads differently
+    the second time raises `InputError`.
+    """
+    import numpy as np
+
+    from tmkit.formats.tmx_writer import TextTooLongError, TmxWriter
+
+    if not memories:
+        raise ValueError("merge needs at least one memory")
+    summary = StreamedMerge()
+    has_source, sources, translations, dates = bytearray(), bytearray(), bytearray(), bytearray()
+    header: Header | None = None
+    per_memory: list[int] = []
+    for opener in memories:
+        memory_header, units = opener()
+        header = header or copy.deepcopy(memory_header)
+        count = marked = 0
+        for unit in units:
+            key = _source_key(unit, memory_header.srclang)
+            if key is None:
+                has_source.append(0)
+                sources += _NO_KEY
+                translations += _NO_KEY
+            else:
+                has_source.append(1)
+                sources += digest(key)
+                translations += digest(_translation_key(unit, key[0]))
+            dates += _change_date(unit).encode("utf-8", "surrogatepass")[:DATE_BYTES].ljust(DATE_BYTES, b"\0")
+            marked += conflict_side(unit) is not None
+            count += 1
+        per_memory.append(count)
+        summary.conflict_units.append(marked)
+    assert header is not None
+    plan = _Plan(has_source, sources, translations, dates)
+    del has_source, sources, translations, dates
+    summary.read, summary.duplicates_dropped, summary.conflict_count = plan.total, plan.duplicates, plan.conflicts
+    sequence = plan.order(policy)
+    rank = np.full(plan.total, -1, dtype=np.int64)
+    rank[sequence] = np.arange(len(sequence))
+    described, candidates = plan.described_conflicts(CONFLICTS_DESCRIBED)
+    del plan, sequence
+    # The units of each conflict described, with the language of their source.
+    conflict_units: list[list[tuple[TranslationUnit, str] | None]] = [[None] * len(c) for c in candidates]
+    writing = not (policy is ConflictPolicy.FAIL and summary.conflict_count)
+    total = int(np.count_nonzero(rank >= 0)) if writing else 0
+    scratch = io.StringIO()  # one unit's TMX at a time
+    serializer = TmxWriter(scratch, header)
+    try:
+        with contextlib.ExitStack() as stack:
+            out = stack.enter_context(atomic_write(path)) if writing else None
+            writer = TmxWriter(out, header) if out is not None else None
+            waiting = stack.enter_context(_WaitingUnits(path, total)) if writing else None
+            next_rank = position = 0
+            for opener, expected in zip(memories, per_memory, strict=True):
+                memory_header, units = opener()
+                count = 0
+                for unit in units:
+                    count += 1
+                    at, position = position, position + 1
+                    if count > expected:
+                        break
+                    conflict = described.get(at)
+                    if conflict is not None:
+                        key = _source_key(unit, memory_header.srclang)
+                        conflict_units[conflict][candidates[conflict].index(at)] = (unit, key[0] if key else "")
+                    unit_rank = int(rank[at])
+                    if out is None or waiting is None or unit_rank < 0:
+                        continue
+                    scratch.seek(0)
+                    scratch.truncate()
+                    serializer.write(unit)
+                    if unit_rank == next_rank:
+                        out.write(scratch.getvalue())
+                        next_rank = waiting.write_ready(out, next_rank + 1)
+                    else:
+                        waiting.hold(unit_rank, scratch.getvalue())
+                if count != expected:
+                    raise InputError(f"read {count:,} units, {expected:,} a moment before: changed while merged")
+            if writer is not None:
+                if next_rank != total:
+                    raise InputError("a memory changed while merged")
+                writer.close()
+    except TextTooLongError as exc:
+        raise TextTooLongError(f"{exc.message}; nothing written", path=path) from None
+    summary.written = total
+    for units_of_conflict in conflict_units:
+        found = [pair for pair in units_of_conflict if pair is not None]
+        source = found[0][0].variant(found[0][1], region_fallback=True) if found else None
+        text = source.text if source else ""
+        kept = [unit for unit, _ in found]
+        summary.conflicts.append(Conflict(text, kept, f"{len(kept)} different translations of {text!r}"))
+    return summary
+
+
+class _WaitingUnits:
+    """Units written before their turn, kept in a temporary file beside the output until it comes."""
+
+    def __init__(self, path: str | os.PathLike[str], total: int) -> None:
+        import numpy as np
+
+        self._folder = os.path.dirname(os.path.realpath(os.fspath(path))) or "."
+        self._offsets = np.full(total, -1, dtype=np.int64)
+        self._lengths = np.zeros(total, dtype=np.int64)
+        self._file: IO[bytes] | None = None
+
+    def __enter__(self) -> _WaitingUnits:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._file is not None:
+            self._file.close()
+
+    def hold(self, rank: int, text: str) -> None:
+        if self._file is None:
+            # Closed by __exit__; beside the output, on its disk, not in a /tmp that may be memory.
+            self._file = tempfile.TemporaryFile(dir=self._folder, prefix=".tmkit-merge-")  # noqa: SIM115
+        data = text.encode("utf-8", "surrogatepass")
+        self._file.seek(0, os.SEEK_END)
+        self._offsets[rank] = self._file.tell()
+        self._lengths[rank] = len(data)
+        self._file.write(data)
+
+    def write_ready(self, out: IO[str], rank: int) -> int:
+        """Write the waiting units from ``rank`` on whose turn has come; the next rank still to write."""
+        offsets = self._offsets
+        while rank < len(offsets) and offsets[rank] >= 0:
+            assert self._file is not None
+            self._file.seek(int(offsets[rank]))
+            out.write(self._file.read(int(self._lengths[rank])).decode("utf-8", "surrogatepass"))
+            offsets[rank] = -1
+            rank += 1
+        return rank
 
 
 def _identity_keys(memory: Memory) -> list[tuple[Hashable, int]]:
