@@ -1011,8 +1011,9 @@ def open_memory(
     was) is served from that index with a delta on top (`tmkit.matching.memory_delta`), saved beside
     it, until the delta grows enough to be folded in by a build; ``rebuild`` builds it anew now.
 
-    A ``postgresql://`` URL names a shared memory (`tmkit.shared`): its units are read into an index
-    in memory, which scores as the same units in a file would.
+    A ``postgresql://`` URL names a shared memory (`tmkit.shared`): its index is cached on this
+    machine and brought up to date by the units changed since (`tmkit.shared.mirror`), and scores
+    as the same units in a file would.
     """
     from tmkit.shared.urls import is_database_url
 
@@ -1020,7 +1021,15 @@ def open_memory(
         from tmkit.shared.store import open_shared_index
 
         return open_shared_index(
-            os.fspath(path), source_lang=source_lang, target_lang=target_lang, penalty=penalty, normalizer=normalizer
+            os.fspath(path),
+            source_lang=source_lang,
+            target_lang=target_lang,
+            penalty=penalty,
+            normalizer=normalizer,
+            cache=cache,
+            on_progress=on_progress,
+            on_notice=on_notice,
+            rebuild=rebuild,
         )
     file = Path(path)
     if not file.is_file():

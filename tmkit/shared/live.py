@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tmkit.matching.memory_index import MemoryIndex
-from tmkit.memory.model import TranslationUnit
+from tmkit.shared.codec import unit_from_json
+from tmkit.shared.mirror import Mirror, sync_mirror
+from tmkit.shared.schema import SCHEMA
 from tmkit.shared.store import SharedMemory, StoredUnit, UnitListener
-from tmkit.shared.urls import database_errors, redacted
+from tmkit.shared.urls import database_errors
 from tmkit.text.normalize import Normalizer
 
 #: Seconds one `LiveIndex.follow` call waits for announcements: how long a stop request may wait for its answer.
@@ -19,11 +21,14 @@ BURST_WAIT = 0.05
 class LiveIndex:
     """A `MemoryIndex` of a shared memory that follows the units written to it (LISTEN/NOTIFY).
 
-    Listening starts before the memory is read, so a unit written during the read is announced and
-    applied after it (reading it again is harmless). The index is numbered in the memory's order
-    (its unit ids ascending), a unit confirmed again replaces its old version in place, and a new one
-    is added at the end: the same entries and percentages as the memory exported and opened anew.
-    Use as a context manager (or call `close`), from one thread.
+    It starts from this machine's cache of the memory brought up to date (`tmkit.shared.mirror`).
+    Listening starts before that, so a unit written meanwhile is announced and applied after it
+    (reading it again is harmless). The index is numbered in the memory's order (its unit ids
+    ascending), a unit confirmed again replaces its old version in place, and a new one is added at
+    the end: the same entries and percentages as the memory exported and opened anew. No unit is held
+    but the changed ones and their neighbours, which the delta over the cached index is made of
+    (the neighbours are read from the database by id when they are first needed). Use as a context
+    manager (or call `close`), from one thread.
     """
 
     def __init__(
@@ -36,20 +41,25 @@ class LiveIndex:
         normalizer: Normalizer | None = None,
     ) -> None:
         self.url = url
+        self.source_lang, self.target_lang, self.normalizer = source_lang, target_lang, normalizer
         self.listener = self._open_listener(url)
         try:
-            with SharedMemory(url) as memory, database_errors(url, doing="cannot read the memory"):
-                stored = list(memory.stored_units())
+            # Its own connection reads units by id for a delta's context, on the thread that follows.
+            with database_errors(url, doing="cannot read the memory"):
+                self.memory = SharedMemory(url)
+                self.mirror: Mirror = self._synced()
         except BaseException:
             self.listener.close()
+            if hasattr(self, "memory"):
+                self.memory.close()
             raise
-        #: The index number of each unit id, and the units by number (what `MemoryIndex.with_units` reads).
-        self._numbers = {s.id: number for number, s in enumerate(stored)}
-        self._units: list[TranslationUnit] = [s.unit for s in stored]
-        self.index = MemoryIndex.build(
-            self._units, source_lang=source_lang, target_lang=target_lang, name=redacted(url), normalizer=normalizer
-        )
+        self.index: MemoryIndex = self.mirror.current
         self.index.penalty = penalty
+
+    def _synced(self) -> Mirror:
+        return sync_mirror(
+            self.memory, source_lang=self.source_lang, target_lang=self.target_lang, normalizer=self.normalizer
+        )
 
     @staticmethod
     def _open_listener(url: str) -> UnitListener:
@@ -64,6 +74,7 @@ class LiveIndex:
 
     def close(self) -> None:
         self.listener.close()
+        self.memory.close()
 
     def follow(self, *, timeout: float = FOLLOW_WAIT) -> list[StoredUnit]:
         """Wait up to ``timeout`` seconds for units written by others and apply them to `index`; those applied.
@@ -71,28 +82,51 @@ class LiveIndex:
         Returns as soon as a batch arrives, so a confirmed unit is in the index a moment after its commit.
         """
         with database_errors(self.url, doing="lost the connection that follows the team's units"):
-            changes = self.listener.changes(timeout=timeout)
-            first = next(changes, None)
-            # The rest of the announcements wait in the connection: gathered now, they come as one batch.
-            arrived = [] if first is None else [first, *self.listener.changes(timeout=BURST_WAIT)]
+            announced = self._announced(timeout=timeout, stop_after=1)
+            if not announced:
+                return []
+            # The rest of a burst waits in the connection: gathered now, it comes as one batch.
+            announced |= self._announced(timeout=BURST_WAIT, stop_after=None)
+            arrived = self._read(sorted(announced))
         if arrived:
             self.apply(arrived)
         return arrived
 
+    def _announced(self, *, timeout: float, stop_after: int | None) -> set[int]:
+        """The ids announced within ``timeout`` seconds (all of those that came in one packet with the first)."""
+        own = self.memory.conn.info.backend_pid
+        return {
+            int(notice.payload.partition(",")[0])
+            for notice in self.listener.conn.notifies(timeout=timeout, stop_after=stop_after)
+            if notice.pid != own
+        }
+
+    def _read(self, ids: list[int]) -> list[StoredUnit]:
+        """The units announced, as they are now (a unit deleted since is left out)."""
+        rows = self.memory.conn.execute(
+            f"SELECT id, version, changed_by, changed_at::text, body FROM {SCHEMA}.units WHERE id = ANY(%s::bigint[]) "
+            "ORDER BY id",
+            [ids],
+        ).fetchall()
+        return [StoredUnit(int(r[0]), int(r[1]), unit_from_json(r[4]), r[2], r[3]) for r in rows]
+
     def apply(self, arrived: Sequence[StoredUnit]) -> None:
         """Put units read from the memory into the index: in place of their old version, or at the end."""
-        numbers = []
+        mirror = self.mirror
         for stored in arrived:
-            number = self._numbers.get(stored.id)
+            number = mirror.number_of(stored.id)
             if number is None:
-                number = self._numbers[stored.id] = len(self._units)
-                self._units.append(stored.unit)
-            else:
-                self._units[number] = stored.unit
-            numbers.append(number)
+                number = mirror.append(stored.id)
+            # Its change number is not announced: the mirror is not saved from here, so none is needed.
+            mirror.changed.setdefault(number, 0)
+            mirror.held[number] = stored.unit
         penalty = self.index.penalty
-        self.index = self.index.with_units(numbers, unit_at=self._unit_at)
+        with database_errors(self.url, doing="cannot read the memory"):
+            if mirror.delta_due():
+                # Past what a delta is worth: the cache is brought up to date and becomes the index again.
+                self.mirror = mirror = self._synced()
+            else:
+                mirror.fetch(self.memory.conn, mirror.needed())
+                mirror.rebuild_delta()
+        self.index = mirror.current
         self.index.penalty = penalty
-
-    def _unit_at(self, number: int) -> TranslationUnit | None:
-        return self._units[number] if 0 <= number < len(self._units) else None

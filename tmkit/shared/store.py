@@ -575,9 +575,35 @@ def confirm_units(url: str, units: Iterable[TranslationUnit]) -> int:
 
 
 def open_shared_index(
-    url: str, *, source_lang: str, target_lang: str, penalty: float = 0.0, normalizer: Normalizer | None = None
+    url: str,
+    *,
+    source_lang: str,
+    target_lang: str,
+    penalty: float = 0.0,
+    normalizer: Normalizer | None = None,
+    cache: bool = True,
+    on_progress: Callable[[int, int | None], None] | None = None,
+    on_notice: Callable[[str], None] | None = None,
+    rebuild: bool = False,
 ) -> MemoryIndex:
-    """A shared memory's units as a `MemoryIndex` (what `open_memory` returns for a ``postgresql://`` URL)."""
+    """A shared memory's units as a `MemoryIndex` (what `open_memory` returns for a ``postgresql://`` URL).
+
+    From this machine's cache of it brought up to date by the units changed since (`tmkit.shared.mirror`);
+    without ``cache``, every unit is read and indexed in memory.
+    """
+    if cache:
+        from tmkit.shared.mirror import open_mirror
+
+        return open_mirror(
+            url,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            penalty=penalty,
+            normalizer=normalizer,
+            on_progress=on_progress,
+            on_notice=on_notice,
+            rebuild=rebuild,
+        )
     with SharedMemory(url) as memory, database_errors(url, doing="cannot read the memory"):
         index = memory.index(source_lang=source_lang, target_lang=target_lang, normalizer=normalizer)
     index.penalty = penalty
