@@ -211,6 +211,29 @@ def test_a_damaged_cache_is_rebuilt_with_a_notice(postgres_url: str, damage: str
     assert again == []  # the rebuilt cache is sound
 
 
+def test_a_block_found_damaged_by_a_lookup_is_one_line_and_the_next_open_builds_anew(postgres_url: str) -> None:
+    """The texts are read entry by entry, each read checked: a damaged block fails the lookup with one line
+    (its entry numbers belong to the cache as loaded), and the cache is gone for the next open to build."""
+    from tmkit.errors import InputError
+
+    _init_with(postgres_url)
+    queries = _queries()
+    _mirror(postgres_url)
+    main, _ = _folders(postgres_url)
+    victim = main / "column.target_xml.bin"  # the first unit's translation, which the first query finds
+    data = bytearray(victim.read_bytes())
+    data[10] ^= 0x01
+    victim.write_bytes(bytes(data))
+    notices: list[str] = []
+    index = _mirror(postgres_url, notices)
+    assert notices == []  # read by parts: not checked whole at load
+    with pytest.raises(InputError, match=r"cached index is damaged .*run again"):
+        _lookups(index, queries)
+    assert not main.exists()
+    _assert_same_as_fresh(postgres_url, _mirror(postgres_url, notices), queries)
+    assert notices == []
+
+
 def _open_and_look_up(url: str, cache_home: str) -> list[list[Result]]:
     """In a process of its own: open the mirror (with the test's cache folder) and look every query up."""
     import os

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tmkit.matching.memory_index import MemoryIndex
 from tmkit.shared.codec import unit_from_json
@@ -39,9 +39,11 @@ class LiveIndex:
         target_lang: str,
         penalty: float = 0.0,
         normalizer: Normalizer | None = None,
+        on_notice: Callable[[str], None] | None = None,
     ) -> None:
         self.url = url
         self.source_lang, self.target_lang, self.normalizer = source_lang, target_lang, normalizer
+        self.on_notice = on_notice  # told when the cache was found damaged and is rebuilt
         self.listener = self._open_listener(url)
         try:
             # Its own connection reads units by id for a delta's context, on the thread that follows.
@@ -58,7 +60,11 @@ class LiveIndex:
 
     def _synced(self) -> Mirror:
         return sync_mirror(
-            self.memory, source_lang=self.source_lang, target_lang=self.target_lang, normalizer=self.normalizer
+            self.memory,
+            source_lang=self.source_lang,
+            target_lang=self.target_lang,
+            normalizer=self.normalizer,
+            on_notice=self.on_notice,
         )
 
     @staticmethod
