@@ -188,7 +188,7 @@ def test_a_damaged_delta_is_never_served_and_is_made_again(corruption: str, tmp_
     names = sorted(os.listdir(sound))
     if corruption != "flip a byte in the middle":
         # Every file of a delta is read and checked alike (whole, at load): one of each kind is enough here.
-        kinds = (META_FILE, "status.npy", "column.tuid.bin", "column.tuid.bin.crc32", "layer.unit_spans.npy")
+        kinds = (META_FILE, "status.npy", "column.tuid.bin", "column.tuid.bin.crc32", "layer.unit_runs.npy")
         names = [name for name in kinds if name in names]
         assert len(names) == len(kinds)
     for name in names:

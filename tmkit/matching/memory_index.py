@@ -37,7 +37,7 @@ from tmkit.matching.columns import (
     StringColumnBuilder,
     block_checksums,
 )
-from tmkit.matching.layered import LayeredCandidates, LayeredColumn, LayeredWords, Layers, alive_entries
+from tmkit.matching.layered import LayeredCandidates, LayeredColumn, LayeredWords, Layers, dead_entries
 from tmkit.matching.word_index import WordIndex, WordIndexBuilder
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import Status, TranslationUnit, Variant
@@ -356,24 +356,23 @@ class MemoryIndex:
         (changed or deleted), the others numbered in order, then the delta's. Lookups see no difference
         from an index built afresh but for entry numbers (and a lookup's candidates, found per layer)."""
         main = self.base if self.base is not None else self
-        layers = Layers(alive_entries(main.unit_of_entry, dead_units))
+        layers = Layers(dead_entries(main.unit_of_entry, dead_units), len(main))
         if not isinstance(main.candidates, CandidateIndex) or not isinstance(delta.candidates, CandidateIndex):
             raise TypeError("a delta goes over a built or loaded index, itself built")
-        live = layers.live
         return MemoryIndex(
             name=main.name,
             source_lang=main.source_lang,
             target_lang=main.target_lang,
             normalizer=main.normalizer,
             columns={column: LayeredColumn(main.columns[column], delta.columns[column], layers) for column in Column},
-            status=np.concatenate((main.status[live], delta.status)),
-            context_prev=np.concatenate((main.context_prev[live], delta.context_prev)),
-            context_next=np.concatenate((main.context_next[live], delta.context_next)),
+            status=layers.stacked(main.status, delta.status),
+            context_prev=layers.stacked(main.context_prev, delta.context_prev),
+            context_next=layers.stacked(main.context_next, delta.context_next),
             candidates=LayeredCandidates(main.candidates, delta.candidates, layers),
             source_words=LayeredWords(main.source_words, delta.source_words, layers),
             target_words=LayeredWords(main.target_words, delta.target_words, layers),
             penalty=main.penalty,
-            unit_of_entry=np.concatenate((main.unit_of_entry[live], delta.unit_of_entry)),
+            unit_of_entry=layers.stacked(main.unit_of_entry, delta.unit_of_entry),
             unit_count=main.unit_count,
             layer=delta.layer,
             layer_meta=delta.layer_meta,
