@@ -71,8 +71,8 @@ def test_init_creates_a_versioned_schema_once(postgres_url: str) -> None:
         versions = conn.execute("SELECT version FROM tmkit.migrations ORDER BY version").fetchall()
         assert versions == [(m.version,) for m in MIGRATIONS]
         assert conn.execute("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'").fetchone() == ("pg_trgm",)
-        index = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'segments_key_grams'").fetchone()
-        assert index is not None and "show_trgm(key)" in index[0]
+        index = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'segments_grams'").fetchone()
+        assert index is not None and "gin__int_ops" in index[0]
 
 
 @pytest.mark.postgres

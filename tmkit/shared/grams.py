@@ -22,19 +22,26 @@ def key_grams(key: str) -> GramArray:
     return key_grams_many([key])[0]
 
 
+def word_grams(key: str) -> list[GramArray]:
+    """The trigram hashes of each space-separated word of a key: together, `key_grams` of the key."""
+    return key_grams_many(key.split(" "))
+
+
 def key_grams_many(keys: list[str]) -> list[GramArray]:
     """Each key's distinct trigram hashes, ascending, computed for the whole batch at once.
 
-    A key is padded with one space at each end (so a word's first and last letters make grams of
-    their own, as in pg_trgm) and every three consecutive code points a, b, c give the gram
-    ``((a << 42) | (b << 21) | c) mod GRAM_MODULUS``. SQL computes the same with ``ascii()`` and
-    int8 arithmetic (`sql_function`), so rows written by hand or by an older tmkit are numbered alike.
-    Spaces and punctuation are kept: a gram across two words says something about their order.
+    The trigrams of a key are those of each of its words padded with a space at each end (so a
+    word's first and last letters make grams of their own, as in pg_trgm; no gram runs across two
+    words, so a word's grams are the same wherever it stands). Three code points a, b, c give the
+    gram ``((a << 42) | (b << 21) | c) mod GRAM_MODULUS``. SQL computes the same with ``ascii()``
+    and int8 arithmetic (`sql_function`), so rows written by hand or migrated are numbered alike.
     """
     if not keys:
         return []
-    lengths = np.fromiter((len(key) + 2 for key in keys), dtype=np.int64, count=len(keys))
-    text = "".join(f" {key} " for key in keys)
+    # Each space doubled: every word is then padded on its own; the grams holding two spaces are left out.
+    padded_keys = [key.replace(" ", "  ") for key in keys]
+    lengths = np.fromiter((len(key) + 2 for key in padded_keys), dtype=np.int64, count=len(keys))
+    text = "".join(f" {key} " for key in padded_keys)
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
     if len(points) < 3:
         return [np.zeros(0, dtype=np.int32) for _ in keys]
@@ -45,6 +52,8 @@ def key_grams_many(keys: list[str]) -> list[GramArray]:
     owner = np.repeat(np.arange(len(keys), dtype=np.int64), lengths)[: len(codes)]
     # A gram starting in the last two places of a padded key would run into the next key.
     inside = np.arange(len(codes), dtype=np.int64) - starts[owner] <= lengths[owner] - 3
+    space = np.uint64(ord(" "))
+    inside &= ~(((points[:-2] == space) & (points[1:-1] == space)) | ((points[1:-1] == space) & (points[2:] == space)))
     combined = np.sort((owner[inside].astype(np.uint64) << np.uint64(_GRAM_BITS)) | codes[inside])
     # Sorted, then each value unlike the one before it: np.unique hashes first, which took 5x longer here.
     unique = combined[np.concatenate(([True], combined[1:] != combined[:-1]))] if len(combined) else combined
@@ -75,12 +84,24 @@ def sql_function(schema: str) -> str:
         CREATE OR REPLACE FUNCTION {schema}.{SQL_FUNCTION}(key text) RETURNS int4[]
         LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
             SELECT coalesce(array_agg(DISTINCT gram ORDER BY gram), '{{}}') FROM (
-                SELECT ((ascii(substr(padded, i, 1))::int8 << 42 | ascii(substr(padded, i + 1, 1))::int8 << 21
+                -- Parenthesized: SQL gives << and | one precedence, left to right.
+                SELECT (((ascii(substr(padded, i, 1))::int8 << 42) | (ascii(substr(padded, i + 1, 1))::int8 << 21)
                          | ascii(substr(padded, i + 2, 1))::int8) % {GRAM_MODULUS})::int4 AS gram
-                FROM (SELECT ' ' || key || ' ' AS padded) AS p, generate_series(1, length(padded) - 2) AS i
+                FROM (SELECT ' ' || replace(key, ' ', '  ') || ' ' AS padded) AS p,
+                    generate_series(1, length(padded) - 2) AS i
+                WHERE substr(padded, i, 2) <> '  ' AND substr(padded, i + 1, 2) <> '  '
             ) AS grams
         $$;
     """
 
 
-__all__ = ["GRAM_MODULUS", "GramArray", "array_literal", "count_grams", "key_grams", "key_grams_many", "sql_function"]
+__all__ = [
+    "GRAM_MODULUS",
+    "GramArray",
+    "array_literal",
+    "count_grams",
+    "key_grams",
+    "key_grams_many",
+    "sql_function",
+    "word_grams",
+]

@@ -167,17 +167,27 @@ class CandidateWalk(Generic[T]):
 
 class _NearEqual:
     """Whether a key may score 95+ whatever its characters: equal to the query's but for form (spaces
-    around punctuation, a final stop), Arabic spelling variants, or numbers (as `Matcher` decides it)."""
+    around punctuation, a final stop), Arabic spelling variants, or numbers (as `Matcher` decides it).
+
+    Cheap tests first, as `Matcher` does: a key equal but for form or spelling differs in length by
+    at most the spaces around the query's punctuation and a final stop; one equal but for numbers
+    holds the query's longest stretch without numbers.
+    """
 
     def __init__(self, query_key: str, *, arabic: bool) -> None:
         self.arabic = arabic
         self.masked = mask_numbers(query_key) if NUMBER_RE.search(query_key) else None
+        self.stretch = max(self.masked.split("#"), key=len) if self.masked is not None else ""
+        self.length = len(query_key)
+        self.slack = 2 * sum(not (c.isalnum() or c.isspace()) for c in query_key) + 2
         self.formal = formal_key(query_key)
         self.loose = formal_key(query_key.translate(SPELLING_FOLDS)) if arabic else None
 
     def __call__(self, key: str) -> bool:
-        if self.masked is not None and mask_numbers(key) == self.masked:
+        if self.masked is not None and self.stretch in key and mask_numbers(key) == self.masked:
             return True
+        if abs(len(key) - self.length) > self.slack:
+            return False
         if formal_key(key) == self.formal:
             return True
         return self.loose is not None and formal_key(key.translate(SPELLING_FOLDS)) == self.loose

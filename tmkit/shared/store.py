@@ -8,6 +8,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
+
 from tmkit.errors import InputError, TmkitError
 from tmkit.matching.match_percent import (
     EXACT,
@@ -25,9 +28,11 @@ from tmkit.matching.matcher import Match, SegmentTooLongError, too_long_to_match
 from tmkit.matching.memory_index import CONTEXT_NEXT_PROPS, CONTEXT_PREV_PROPS, _LanguagePicker, context_hash
 from tmkit.memory.langtags import primary_subtag
 from tmkit.memory.merge import CONFLICT_PROP
-from tmkit.memory.model import Header, Prop, Segment, TranslationUnit, Variant
+from tmkit.memory.model import Header, Prop, Segment, Status, TranslationUnit, Variant
 from tmkit.shared.codec import header_from_json, header_to_json, unit_from_json, unit_to_json
+from tmkit.shared.grams import GramArray, array_literal, count_grams, key_grams, key_grams_many, word_grams
 from tmkit.shared.schema import NOTIFY_CHANNEL, SCHEMA, require_current
+from tmkit.shared.shortlist import CandidateKey, CandidateWalk
 from tmkit.shared.urls import connect, database_errors, redacted
 from tmkit.text.normalize import Normalizer
 
@@ -125,11 +130,13 @@ class SharedMemory:
             norm = self._normalizers[language] = Normalizer(language)
         return norm
 
-    def _segment_rows(self, unit_id: int, unit: TranslationUnit) -> Iterator[tuple[int, int, str, str]]:
+    def _segment_rows(self, unit_id: int, unit: TranslationUnit) -> list[tuple[int, int, str, str]]:
         """The rows of `segments` for a unit: every variant's language and normalized text."""
+        rows = []
         for number, variant in enumerate(unit.variants):
             language = primary_subtag(variant.lang)
-            yield unit_id, number, language, self._normalizer(language)(variant.text)
+            rows.append((unit_id, number, language, self._normalizer(language)(variant.text)))
+        return rows
 
     # -- moving memories in and out -------------------------------------------------------------
 
@@ -142,11 +149,14 @@ class SharedMemory:
     ) -> int:
         """Add units at the end of the memory with COPY, all in one transaction; the number added.
 
+        Each segment's trigram hashes are computed here (`tmkit.shared.grams`, a batch at a time) and
+        sent in the COPY, and counted here too: the server only adds the counts in at the end.
         Into an empty memory the trigram index is dropped and built once at the end (far faster
         than keeping it up to date row by row), when the tables are this role's to change.
         ``header`` is kept when the memory has none yet.
         """
         added = 0
+        counted: list[tuple[GramArray, npt.NDArray[np.int64]]] = []
         with self.conn.transaction(), self.conn.cursor() as cur:
             cur.execute(f"LOCK TABLE {SCHEMA}.units IN SHARE ROW EXCLUSIVE MODE")
             # Only the tables' owner (whoever ran `db init`) may drop an index; a writer role keeps it.
@@ -157,8 +167,7 @@ class SharedMemory:
             ).fetchone()
             rebuild_index = bool(empty_and_owned and empty_and_owned[0])
             if rebuild_index:
-                cur.execute(f"DROP INDEX IF EXISTS {SCHEMA}.segments_key_grams")
-            first_id = cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {SCHEMA}.units").fetchone()
+                cur.execute(f"DROP INDEX IF EXISTS {SCHEMA}.segments_grams")
             if header is not None:
                 cur.execute(
                     f"INSERT INTO {SCHEMA}.header (body) VALUES (%s) ON CONFLICT DO NOTHING", [header_to_json(header)]
@@ -167,28 +176,29 @@ class SharedMemory:
             for unit in units:
                 batch.append(unit)
                 if len(batch) == IMPORT_BATCH_UNITS:
-                    added += self._copy_batch(cur, batch)
+                    added += self._copy_batch(cur, batch, counted)
                     batch.clear()
                     if on_progress is not None:
                         on_progress(added)
             if batch:
-                added += self._copy_batch(cur, batch)
+                added += self._copy_batch(cur, batch, counted)
                 if on_progress is not None:
                     on_progress(added)
             if rebuild_index:
-                cur.execute(f"CREATE INDEX segments_key_grams ON {SCHEMA}.segments USING gin (show_trgm(key))")
-            # The new segments' trigrams counted in (ids only grow, and the table lock keeps others out).
-            cur.execute(
-                f"INSERT INTO {SCHEMA}.gram_counts AS c SELECT gram, count(*) FROM {SCHEMA}.segments, "
-                "unnest(show_trgm(key)) AS grams(gram) WHERE unit_id >= %s GROUP BY gram "
-                "ON CONFLICT (gram) DO UPDATE SET segments = c.segments + excluded.segments",
-                [first_id[0] if first_id else 1],
-            )
+                cur.execute(f"CREATE INDEX segments_grams ON {SCHEMA}.segments USING gin (grams {SCHEMA}.gin__int_ops)")
+            grams, counts = count_grams(counted)
+            self._count_grams(grams, counts)
         self.conn.execute(f"ANALYZE {SCHEMA}.units")
         self.conn.execute(f"ANALYZE {SCHEMA}.segments")
         return added
 
-    def _copy_batch(self, cur: psycopg.Cursor[tuple[Any, ...]], batch: list[TranslationUnit]) -> int:
+    def _copy_batch(
+        self,
+        cur: psycopg.Cursor[tuple[Any, ...]],
+        batch: list[TranslationUnit],
+        counted: list[tuple[GramArray, npt.NDArray[np.int64]]],
+    ) -> int:
+        """COPY one batch of units and their segments (with their grams); the batch's gram counts go to ``counted``."""
         ids = [
             int(row[0])
             for row in cur.execute(
@@ -199,11 +209,33 @@ class SharedMemory:
         with cur.copy(f"COPY {SCHEMA}.units (id, tuid, status, rejected, body) FROM STDIN") as units_copy:
             for unit_id, unit in zip(ids, batch, strict=True):
                 units_copy.write_row((unit_id, unit.tuid, unit.status.value, unit.rejected, unit_to_json(unit)))
-        with cur.copy(f"COPY {SCHEMA}.segments (unit_id, variant, language, key) FROM STDIN") as segments_copy:
-            for unit_id, unit in zip(ids, batch, strict=True):
-                for row in self._segment_rows(unit_id, unit):
-                    segments_copy.write_row(row)
+        rows = [row for unit_id, unit in zip(ids, batch, strict=True) for row in self._segment_rows(unit_id, unit)]
+        grams = key_grams_many([row[3] for row in rows])
+        with cur.copy(f"COPY {SCHEMA}.segments (unit_id, variant, language, key, grams) FROM STDIN") as segments_copy:
+            for row, row_grams in zip(rows, grams, strict=True):
+                segments_copy.write_row((*row, array_literal(row_grams)))
+        if grams:
+            distinct, counts = np.unique(np.concatenate(grams), return_counts=True)
+            counted.append((distinct.astype(np.int32), counts.astype(np.int64)))
         return len(batch)
+
+    def _count_grams(self, grams: GramArray, changes: npt.NDArray[np.int64]) -> None:
+        """Add ``changes`` to the counts of ``grams``, in ascending gram order.
+
+        The counts only rank a query's trigrams by rarity (`candidates`), so they need only be
+        roughly current. Every writer takes the rows' locks in the same (gram) order, so two
+        writers counting the same grams wait for each other and never deadlock.
+        """
+        changed = changes != 0
+        if not changed.any():
+            return
+        self.conn.execute(
+            f"INSERT INTO {SCHEMA}.gram_counts AS c (gram, segments) "
+            "SELECT gram, change FROM unnest(%s::int4[], %s::int8[]) AS d(gram, change) ORDER BY gram "
+            "ON CONFLICT (gram) DO UPDATE SET segments = c.segments + excluded.segments",
+            [grams[changed].tolist(), changes[changed].tolist()],
+            prepare=False,
+        )
 
     def header(self) -> Header:
         """The header stored with the memory (tmkit's default when none was imported)."""
@@ -242,44 +274,62 @@ class SharedMemory:
 
     def candidates(
         self, key: str, *, language: str, limit: int = CANDIDATE_LIMIT, budget: int = GRAM_BUDGET
-    ) -> list[StoredUnit]:
-        """The ``limit`` units holding a segment in ``language`` most trigram-similar to ``key``, most similar first,
-        among those sharing one of the key's rarest trigrams.
+    ) -> list[CandidateKey]:
+        """The ``limit`` segments in ``language`` sharing the largest share of their trigrams with ``key``, among
+        those holding one of the key's rarest trigrams: their unit ids, keys and statuses, not the units.
 
-        The key's trigrams are taken rarest first (`gram_counts`) while the segments holding them
-        add up to at most ``budget`` (the rarest always), as the file index leaves out its commonest
-        grams: the article's and short words' trigrams are in most segments and say little. Read
-        through the && index, those segments are ranked by pg_trgm similarity. Not a proof (a
-        match sharing only common trigrams with the query is missed); recall@5 against the file
-        index is measured (tests/test_shared_memory_match.py, bench/shared_memory.py).
+        The key's trigram hashes (`tmkit.shared.grams`) are taken rarest first (`gram_counts`) while
+        the segments holding them add up to at most ``budget`` (the rarest always), as the file
+        index leaves out its commonest grams: the article's and short words' trigrams are in most
+        segments and say little. The segments holding any of them are read through the intarray
+        GIN index and ranked on the server by the share of trigrams they hold in common with the key
+        (counted on the stored hashes: nothing is recomputed per row). No similarity threshold is
+        applied, because none is safe: the formula lets a key reach the cutoff with C ≥ 50 and W
+        counted on words without their clitics, so a match of short words that each carry a clitic
+        shares few trigrams with the query (`هو في من` against `وهو وفي ومن`: 91%, similarity
+        0.2). Not a proof either (a match sharing only common trigrams with the query is missed);
+        recall@5 against the file index is measured (tests/test_shared_memory_match.py,
+        bench/shared_memory.py).
         """
+        grams = key_grams(key)
+        if len(grams) == 0:
+            return []
+        counts = dict(
+            self.conn.execute(
+                f"SELECT gram, segments FROM {SCHEMA}.gram_counts WHERE gram = ANY(%s::int4[])",
+                [grams.tolist()],
+                prepare=False,
+            ).fetchall()
+        )
+        picked = _rarest([g.tolist() for g in word_grams(key)], counts, budget)
+        # Not prepared: a generic plan would not see how few rows the picked grams hold.
         rows = self.conn.execute(
             f"""
-            WITH grams AS (
-                SELECT gram, coalesce(c.segments, 0) AS segments
-                FROM unnest(show_trgm(%(key)s)) AS query(gram) LEFT JOIN {SCHEMA}.gram_counts AS c USING (gram)
-            ), picked AS (
-                SELECT array_agg(gram) AS grams FROM (
-                    SELECT gram, sum(segments) OVER (ORDER BY segments, gram) AS running,
-                        row_number() OVER (ORDER BY segments, gram) AS rank
-                    FROM grams
-                ) AS ranked
-                WHERE rank = 1 OR running <= %(budget)s
-            )
-            SELECT u.id, u.version, u.changed_by, u.changed_at::text, u.body
+            SELECT hits.unit_id, hits.key, u.status, u.rejected
             FROM (
-                SELECT unit_id, max(similarity(key, %(key)s)) AS near
-                FROM {SCHEMA}.segments, picked
-                WHERE show_trgm(key) && picked.grams AND language = %(language)s
-                GROUP BY unit_id
-                ORDER BY near DESC
+                SELECT unit_id, key, shared::float4 / (held + %(size)s - shared) AS near
+                FROM (
+                    SELECT unit_id, key, {SCHEMA}.icount(grams OPERATOR({SCHEMA}.&) %(grams)s::int4[]) AS shared,
+                        {SCHEMA}.icount(grams) AS held
+                    FROM {SCHEMA}.segments
+                    WHERE grams OPERATOR({SCHEMA}.&&) %(picked)s::int4[] AND language = %(language)s
+                ) AS sharing
+                ORDER BY near DESC, unit_id
                 LIMIT %(limit)s
-            ) AS found JOIN {SCHEMA}.units AS u ON u.id = found.unit_id
-            ORDER BY found.near DESC, u.id
+            ) AS hits JOIN {SCHEMA}.units AS u ON u.id = hits.unit_id
+            ORDER BY hits.near DESC, hits.unit_id
             """,
-            {"key": key, "language": language, "limit": limit, "budget": budget},
+            {"grams": grams.tolist(), "picked": picked, "size": len(grams), "language": language, "limit": limit},
+            prepare=False,
         ).fetchall()
-        return [StoredUnit(int(r[0]), int(r[1]), unit_from_json(r[4]), r[2], r[3]) for r in rows]
+        return [CandidateKey(int(r[0]), r[1], Status(r[2]), bool(r[3])) for r in rows]
+
+    def _read_units(self, ids: list[int]) -> dict[int, StoredUnit]:
+        """The stored units with these ids (those still there), by id."""
+        rows = self.conn.execute(
+            f"SELECT id, version, changed_by, changed_at::text, body FROM {SCHEMA}.units WHERE id = ANY(%s)", [ids]
+        ).fetchall()
+        return {int(r[0]): StoredUnit(int(r[0]), int(r[1]), unit_from_json(r[4]), r[2], r[3]) for r in rows}
 
     def match(
         self,
@@ -310,7 +360,15 @@ class SharedMemory:
         if not query.key:
             return []
         scored: list[tuple[StoredUnit, Variant, Variant, PreparedText, MatchScore]] = []
-        for stored in self.candidates(query.key, language=primary_subtag(source_lang)):
+        walk = CandidateWalk(
+            query,
+            self.candidates(query.key, language=primary_subtag(source_lang)),
+            arabic=norm.arabic,
+            score_cutoff=score_cutoff,
+            depth=2 * limit,  # as `Matcher`: pairs stored twice are offered once, which may leave fewer
+            read=self._read_units,
+        )
+        for stored in walk.units(lambda: (result.score for *_, result in scored)):
             unit = stored.unit
             if unit.rejected:
                 continue
@@ -446,8 +504,10 @@ class SharedMemory:
             ).fetchone()
             if row is None:
                 raise StaleUnitError(unit_id, expected=expected_version, stored=self.get(unit_id), ours=unit)
-            self.conn.execute(f"DELETE FROM {SCHEMA}.segments WHERE unit_id = %s", [unit_id])
-            self._write_segments(unit_id, unit)
+            old = self.conn.execute(
+                f"DELETE FROM {SCHEMA}.segments WHERE unit_id = %s RETURNING grams", [unit_id]
+            ).fetchall()
+            self._write_segments(unit_id, unit, replaced=[np.array(row[0], dtype=np.int32) for row in old])
             self._announce(unit_id, int(row[0]))
         return StoredUnit(unit_id, int(row[0]), unit, row[1], row[2])
 
@@ -498,12 +558,18 @@ class SharedMemory:
         ).fetchone()
         return StoredUnit(int(row[0]), int(row[1]), unit_from_json(row[4]), row[2], row[3]) if row else None
 
-    def _write_segments(self, unit_id: int, unit: TranslationUnit) -> None:
+    def _write_segments(self, unit_id: int, unit: TranslationUnit, *, replaced: Sequence[GramArray] = ()) -> None:
+        """Insert a unit's segments with their trigram hashes, and count those in (``replaced``'s counted out)."""
+        rows = self._segment_rows(unit_id, unit)
+        grams = key_grams_many([row[3] for row in rows])
         with self.conn.cursor() as cur:
             cur.executemany(
-                f"INSERT INTO {SCHEMA}.segments (unit_id, variant, language, key) VALUES (%s, %s, %s, %s)",
-                list(self._segment_rows(unit_id, unit)),
+                f"INSERT INTO {SCHEMA}.segments (unit_id, variant, language, key, grams) VALUES (%s, %s, %s, %s, %s)",
+                [(*row, row_grams.tolist()) for row, row_grams in zip(rows, grams, strict=True)],
             )
+        added = [np.ones(len(g), dtype=np.int64) for g in grams]
+        removed = [np.full(len(g), -1, dtype=np.int64) for g in replaced]
+        self._count_grams(*count_grams(list(zip([*grams, *replaced], [*added, *removed], strict=True))))
 
     def _announce(self, unit_id: int, version: int) -> None:
         # Delivered at commit, only if the transaction commits, in commit order.
@@ -548,6 +614,33 @@ class UnitListener:
                 ).fetchone()
                 if row is not None:
                     yield StoredUnit(int(row[0]), int(row[1]), unit_from_json(row[4]), row[2], row[3])
+
+
+def _rarest(word_grams: list[list[int]], counts: dict[int, int], budget: int) -> list[int]:
+    """The grams whose postings a lookup reads: each word's rarest gram, rarest words first, then each word's
+    second rarest, and so on, as long as the segments they hold add up to ``budget`` (the rarest gram always).
+
+    Spread over the words so that a match differing from the query in its rarest word (a name, a
+    number) is still found through another word it shares: the rarest grams overall would all
+    come from that one word.
+    """
+    ranked = [sorted(set(grams), key=lambda gram: (counts.get(gram, 0), gram)) for grams in word_grams]
+    ordered: list[int] = []
+    for rank in range(max(map(len, ranked), default=0)):
+        ordered += sorted((grams[rank] for grams in ranked if rank < len(grams)), key=lambda g: (counts.get(g, 0), g))
+    picked: list[int] = []
+    seen: set[int] = set()
+    running = 0
+    for gram in ordered:  # the first is the rarest of all: always read
+        if gram in seen:
+            continue
+        held = counts.get(gram, 0)
+        if picked and running + held > budget:
+            continue  # a later, rarer gram may still fit
+        seen.add(gram)
+        picked.append(gram)
+        running += held
+    return picked
 
 
 def _base(breakdown: Breakdown) -> float:
@@ -612,6 +705,7 @@ def open_shared_index(
 
 __all__ = [
     "CANDIDATE_LIMIT",
+    "GRAM_BUDGET",
     "NOT_STORED",
     "SharedMemory",
     "SharedMemoryReader",
