@@ -1,8 +1,11 @@
 """Benchmark of a shared memory on PostgreSQL against the file index on the same memory, in one run.
 
 Import time and database size; lookup p50/p95 for one client and for several client processes while
-others confirm units; write throughput; units lost or duplicated after the run (counted); recall@5
-of the database's lookups against the file index's. Needs a PostgreSQL server the user may create
+others confirm units, back to back and at a pace (``--pace`` lookups a second per client), with the
+file index under the same load (the same writers writing meanwhile); write throughput; units lost or
+duplicated after the run (counted); recall@5 of the database's lookups against the file index's.
+Lookup times are wall clock from when a lookup was due (a paced client that falls behind counts its
+wait) and CPU time of the client process beside. Needs a PostgreSQL server the user may create
 databases on: run it through the throwaway one, `.ci/postgres python bench/shared_memory.py`, or
 give `--url`.
 """
@@ -29,6 +32,11 @@ from synthetic import queries as make_queries
 
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.memory.model import Header, Note, Segment, Status, TranslationUnit, Variant
+
+#: Lookups a second per client in the paced phases: a translator's editor asks for the segment in hand and
+#: prefetches the next few (a lookup every few seconds each), a pre-translation or analysis run asks in
+#: bursts; 4 a second from each of 8 clients (32 a second) is far more than 8 people at work offer.
+DEFAULT_PACE = 4.0
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -64,37 +72,43 @@ def _ready(go: Any, out: Any, seconds: float) -> float:
     return time.time() + seconds
 
 
-def db_lookups(url: str, queries: list[str], seconds: float, go: Any, out: Any) -> None:
+def _timed_lookups(lookup: Any, queries: list[str], seconds: float, pace: float, go: Any, out: Any) -> None:
+    """Runs ``lookup`` over the queries for ``seconds``: back to back (``pace`` 0) or ``pace`` a second, each
+    timed from when it was due; reports wall and CPU times."""
+    rng = random.Random(os.getpid())
+    position = rng.randrange(len(queries))
+    times: list[float] = []
+    cpu: list[float] = []
+    stop_at = _ready(go, out, seconds)
+    due = time.perf_counter() + (rng.random() / pace if pace else 0.0)  # clients out of step with each other
+    while time.time() < stop_at:
+        if pace:
+            time.sleep(max(0.0, due - time.perf_counter()))
+        started = time.perf_counter() if not pace else due
+        cpu_started = time.process_time()
+        lookup(queries[position % len(queries)])
+        cpu.append(time.process_time() - cpu_started)
+        times.append(time.perf_counter() - started)
+        position += 1
+        due += 1 / pace if pace else 0.0  # open loop: a client that falls behind stays behind, and counts it
+    out.put(("lookups", times, cpu))
+
+
+def db_lookups(url: str, queries: list[str], seconds: float, pace: float, go: Any, out: Any) -> None:
     from tmkit.shared.store import SharedMemory
 
-    times: list[float] = []
     with SharedMemory(url) as memory:
-        stop_at = _ready(go, out, seconds)
-        position = random.Random(os.getpid()).randrange(len(queries))
-        while time.time() < stop_at:
-            query = queries[position % len(queries)]
-            position += 1
-            started = time.perf_counter()
-            memory.match(query, source_lang="ar", target_lang="en")
-            times.append(time.perf_counter() - started)
-    out.put(("lookups", times))
+        _timed_lookups(
+            lambda query: memory.match(query, source_lang="ar", target_lang="en"), queries, seconds, pace, go, out
+        )
 
 
-def file_lookups(tmx: str, queries: list[str], seconds: float, go: Any, out: Any) -> None:
+def file_lookups(tmx: str, queries: list[str], seconds: float, pace: float, go: Any, out: Any) -> None:
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_index import open_memory
 
     matcher = Matcher([open_memory(tmx, source_lang="ar", target_lang="en")])
-    times: list[float] = []
-    position = random.Random(os.getpid()).randrange(len(queries))
-    stop_at = _ready(go, out, seconds)
-    while time.time() < stop_at:
-        query = queries[position % len(queries)]
-        position += 1
-        started = time.perf_counter()
-        matcher.match(query)
-        times.append(time.perf_counter() - started)
-    out.put(("lookups", times))
+    _timed_lookups(matcher.match, queries, seconds, pace, go, out)
 
 
 def db_writer(url: str, writer: int, seconds: float, go: Any, out: Any) -> None:
@@ -168,6 +182,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8, help="client processes doing lookups at once")
     parser.add_argument("--writers", type=int, default=2, help="processes confirming units meanwhile")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each concurrent phase")
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=DEFAULT_PACE,
+        help="lookups a second each client offers in the paced phases (0: back to back only)",
+    )
     parser.add_argument("--url", default=os.environ.get("TMKIT_TEST_POSTGRES"), help="a server to create a database on")
     args = parser.parse_args()
     if not args.url:
@@ -197,12 +217,13 @@ def main() -> None:
 
         with psycopg.connect(url, autocommit=True) as conn:
             migrate(conn)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         with SharedMemory(url) as memory:
             memory.import_units(units)
-        import_s = time.perf_counter() - started
-        size = admin.execute("SELECT pg_database_size(%s)", [name]).fetchone()[0]
-        rows.append(("import (COPY, index built after)", f"{import_s:.1f} s ({args.units / import_s:,.0f} units/s)", ""))
+        import_s, import_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        size_row = admin.execute("SELECT pg_database_size(%s)", [name]).fetchone()
+        size = size_row[0] if size_row else 0
+        rows.append(("import (COPY, index built after)", f"{import_s:.1f} s ({args.units / import_s:,.0f} units/s)", f"client CPU {import_cpu:.1f} s"))
         rows.append(("database size", f"{size / 2**20:,.0f} MiB", f"TMX file {tmx.stat().st_size / 2**20:,.0f} MiB"))
 
         started = time.perf_counter()
@@ -211,16 +232,18 @@ def main() -> None:
         matcher = Matcher([index])
 
         # One client: the same queries in both, and recall@5 of the database against the file index.
-        db_times, file_times = [], []
+        db_times, file_times, db_cpu, file_cpu = [], [], [], []
         wanted = found = 0
         with SharedMemory(url) as memory:
             for query in queries:
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 got = memory.match(query, source_lang="ar", target_lang="en")
                 db_times.append(time.perf_counter() - started)
-                started = time.perf_counter()
+                db_cpu.append(time.process_time() - cpu_started)
+                started, cpu_started = time.perf_counter(), time.process_time()
                 want = matcher.match(query)
                 file_times.append(time.perf_counter() - started)
+                file_cpu.append(time.process_time() - cpu_started)
                 want_set = {(m.source.plain, m.target.plain, round(m.score, 2)) for m in want}
                 wanted += len(want_set)
                 found += len(want_set & {(m.source.plain, m.target.plain, round(m.score, 2)) for m in got})
@@ -228,31 +251,46 @@ def main() -> None:
         def ms(values: list[float]) -> str:
             return f"p50 {1000 * statistics.median(values):.1f} ms, p95 {1000 * percentile(values, 0.95):.1f} ms"
 
-        rows.append(("lookup, 1 client: database", ms(db_times), f"{len(queries)} queries"))
-        rows.append(("lookup, 1 client: file index", ms(file_times), "same queries"))
+        rows.append(("lookup, 1 client: database", ms(db_times), f"{len(queries)} queries; client CPU {ms(db_cpu)}"))
+        rows.append(("lookup, 1 client: file index", ms(file_times), f"same queries; CPU {ms(file_cpu)}"))
         rows.append(("recall@5 database vs file index", f"{found / max(wanted, 1):.4f}", f"{wanted} matches"))
 
         before = len(SharedMemory(url))
-        results = run_processes(
-            [(db_lookups, (url, queries, args.seconds)) for _ in range(args.clients)]
-            + [(db_writer, (url, n, args.seconds)) for n in range(args.writers)]
-        )
-        lookups = [t for r in results if r[0] == "lookups" for t in r[1]]
-        writes = [r for r in results if r[0] == "writes"]
+        confirmed: list[tuple[int, str]] = []
+        added: list[str] = []
+        conflicts = 0
+        paces = [0.0] + ([args.pace] if args.pace else [])
+        # The same load for both: the writers confirm into the database while the file index is looked up too.
+        phase = 0
+        loads = [os.getloadavg()[0]]
+        for what, lookup, memory_arg in (("database", db_lookups, url), ("file index", file_lookups, str(tmx))):
+            for pace in paces:
+                phase += 1  # each phase's writers are new writers: their marks and tuids never repeat
+                phase_writers = [(db_writer, (url, 100 * phase + n, args.seconds)) for n in range(args.writers)]
+                results = run_processes(
+                    [(lookup, (memory_arg, queries, args.seconds, pace)) for _ in range(args.clients)] + phase_writers
+                )
+                lookups = [t for r in results if r[0] == "lookups" for t in r[1]]
+                cpu = [t for r in results if r[0] == "lookups" for t in r[2]]
+                writes = [r for r in results if r[0] == "writes"]
+                written = sum(len(r[1]) + len(r[2]) for r in writes)
+                confirmed += [c for r in writes for c in r[1]]
+                added += [a for r in writes for a in r[2]]
+                conflicts += sum(r[3] for r in writes)
+                offered = f"{pace:g}/s each" if pace else "back to back"
+                rows.append(
+                    (
+                        f"lookup, {args.clients} clients ({offered}) + {args.writers} writers: {what}",
+                        ms(lookups),
+                        f"{len(lookups) / args.seconds:,.0f} lookups/s; CPU {ms(cpu)}; "
+                        f"{written / args.seconds:,.0f} writes/s",
+                    )
+                )
+                loads.append(os.getloadavg()[0])
         rows.append(
             (
-                f"lookup, {args.clients} clients + {args.writers} writers: database",
-                ms(lookups),
-                f"{len(lookups) / args.seconds:,.0f} lookups/s",
-            )
-        )
-        confirmed = [c for r in writes for c in r[1]]
-        added = [a for r in writes for a in r[2]]
-        conflicts = sum(r[3] for r in writes)
-        rows.append(
-            (
-                "writes meanwhile",
-                f"{(len(confirmed) + len(added)) / args.seconds:,.0f} writes/s",
+                "writes, all phases",
+                f"{(len(confirmed) + len(added)) / (args.seconds * 2 * len(paces)):,.0f} writes/s",
                 f"{len(confirmed):,} confirmations, {len(added):,} new units, {conflicts:,} stale-version retries",
             )
         )
@@ -274,25 +312,18 @@ def main() -> None:
         duplicated = sum(max(0, count - 1) for count in notes.values()) + (len(tuids) - len(set(tuids)))
         unexpected = after - before - len(added)
         rows.append(("lost / duplicated units after the run", f"{lost} / {duplicated}", f"{unexpected} unexpected rows"))
-
-        results = run_processes([(file_lookups, (str(tmx), queries, args.seconds)) for _ in range(args.clients)])
-        lookups = [t for r in results for t in r[1]]
-        rows.append(
-            (
-                f"lookup, {args.clients} clients: file index (baseline)",
-                ms(lookups),
-                f"{len(lookups) / args.seconds:,.0f} lookups/s",
-            )
-        )
     finally:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.close()
         shutil.rmtree(folder, ignore_errors=True)
 
-    print(f"\n{args.units:,} units, {os.cpu_count()} cores, {args.clients} lookup clients, {args.writers} writers\n")
+    print(
+        f"\n{args.units:,} units, {os.cpu_count()} cores, {args.clients} lookup clients, {args.writers} writers; "
+        f"load average (1 min) {', '.join(f'{load:.1f}' for load in loads)} before and after each phase\n"
+    )
     print("| what | figure | note |\n|---|---|---|")
-    for what, figure, note in rows:
-        print(f"| {what} | {figure} | {note} |")
+    for what, figure, remark in rows:
+        print(f"| {what} | {figure} | {remark} |")
 
 
 if __name__ == "__main__":
