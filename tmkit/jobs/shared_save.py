@@ -194,7 +194,7 @@ def _their_version(r: Row, theirs: StoredUnit, document: WorkFile) -> Translatio
     their_target = copy.deepcopy(targets[0]) if targets else None
     _, our_targets = unit.pair(document.source_lang, document.target_lang)
     if our_targets:
-        unit.variants.remove(our_targets[0])
+        unit.variants = [v for v in unit.variants if v is not our_targets[0]]  # that one, not an equal one
     if their_target is not None:
         unit.variants.append(their_target)
     unit.status = theirs.unit.status
