@@ -23,7 +23,7 @@ from tmkit.matching.memory_delta import (
     load_delta,
     remove_delta,
 )
-from tmkit.matching.memory_index import MemoryIndex, UnusableCache, read_cache_meta
+from tmkit.matching.memory_index import META_FILE, MemoryIndex, UnusableCache, _identity, read_cache_meta
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import TranslationUnit
 from tmkit.shared.codec import unit_from_json
@@ -297,24 +297,36 @@ def _load(
     """The cached mirror if it is sound and of this memory's history, with the transaction its changes are read from."""
     if not os.path.lexists(folder):
         return None
-    try:
-        meta = read_cache_meta(folder, normalizer=norm)
-        fingerprint = meta.fingerprint
-        if {k: fingerprint.get(k) for k in server.identity()} != server.identity():
-            return None  # another memory's history (truncated, restored elsewhere): built anew
-        since = fingerprint.get("xmin")
-        if not isinstance(since, int) or since > server.xmax:
-            return None  # a transaction the server has not reached: a cache of another cluster's history
-        main = MemoryIndex._load_checked(folder, meta, normalizer=norm, rebuilt=_damaged_later(folder, name))
-        ids, seqs = main.layer.get(UNIT_IDS), main.layer.get(UNIT_SEQS)
-        if ids is None or seqs is None or len(ids) != main.unit_count or len(seqs) != main.unit_count:
-            raise UnusableCache("the unit ids are missing or of the wrong length", damaged=True)
-        main.name = name
-        mirror = Mirror(main, ids.astype(np.int64), seqs.astype(np.int64))
-    except UnusableCache as problem:
-        if problem.damaged and on_notice is not None:
-            on_notice(f"{redacted(url)}: its cached index is damaged ({problem}); rebuilding it")
-        return None
+    for last_try in (False, True):
+        before = _identity(folder / META_FILE)
+        try:
+            return _load_main(folder, server, norm, name=name)
+        except UnusableCache as problem:
+            if not problem.damaged:
+                return None
+            if not last_try and _identity(folder / META_FILE) != before:
+                continue  # replaced by another process while it was read: the new one may well be sound
+            if on_notice is not None:
+                on_notice(f"{redacted(url)}: its cached index is damaged ({problem}); rebuilding it")
+            return None
+    return None
+
+
+def _load_main(folder: Path, server: _Server, norm: Normalizer, *, name: str) -> tuple[Mirror, int] | None:
+    """`_load` once: raises `UnusableCache` when the main index is damaged (a damaged delta is made again)."""
+    meta = read_cache_meta(folder, normalizer=norm)
+    fingerprint = meta.fingerprint
+    if {k: fingerprint.get(k) for k in server.identity()} != server.identity():
+        return None  # another memory's history (truncated, restored elsewhere): built anew
+    since = fingerprint.get("xmin")
+    if not isinstance(since, int) or since > server.xmax:
+        return None  # a transaction the server has not reached: a cache of another cluster's history
+    main = MemoryIndex._load_checked(folder, meta, normalizer=norm, rebuilt=_damaged_later(folder, name))
+    ids, seqs = main.layer.get(UNIT_IDS), main.layer.get(UNIT_SEQS)
+    if ids is None or seqs is None or len(ids) != main.unit_count or len(seqs) != main.unit_count:
+        raise UnusableCache("the unit ids are missing or of the wrong length", damaged=True)
+    main.name = name
+    mirror = Mirror(main, ids.astype(np.int64), seqs.astype(np.int64))
     delta_dir = delta_folder(folder)
     saved = load_delta(delta_dir, main, normalizer=norm) if os.path.lexists(delta_dir) else None
     if saved is None:
