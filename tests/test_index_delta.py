@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.helpers import run_cli
@@ -131,12 +133,68 @@ def test_successive_updates_keep_one_delta_over_the_first_index(tmp_path: Path) 
     units = _built(path)
     main_before = _meta_identity(path)
     for step in range(4):
-        units = [*units[: 5 + step], _retranslated(5 + step, f"Step {step}"), *units[6 + step :], _pair_unit(400 + step)]
+        units = [
+            *units[: 5 + step],
+            _retranslated(5 + step, f"Step {step}"),
+            *units[6 + step :],
+            _pair_unit(400 + step),
+        ]
         _write(path, units)
         index = open_memory(path, source_lang="ar", target_lang="en")
         assert isinstance(index.candidates, LayeredCandidates)
         _assert_as_fresh(path, index, [*_queries(units), units[5 + step].variants[0].text])
     assert _meta_identity(path) == main_before
+
+
+def _best_matches(index: MemoryIndex, query: str) -> tuple[list[float], list[tuple[float, str, str]]]:
+    """The scores of a query's best 5 matches, and those of them above the 5th's score, in one order whatever the ties."""
+    found = Matcher([index]).match(query, score_cutoff=50, limit=5)
+    scores = [match.score for match in found]
+    above = [(m.score, m.tuid or "", m.target.plain) for m in found if len(found) < 5 or m.score > scores[-1]]
+    return scores, sorted(above, key=lambda m: (-m[0], m[1]))
+
+
+def test_edits_far_apart_over_successive_updates_answer_as_a_fresh_build(tmp_path: Path) -> None:
+    """Inserts, deletions and new translations scattered through a memory, each round a delta over the
+    last: the units are then many runs of main units, each moved by its own number of bytes, between
+    runs of the delta's own (a round's edits in two places make one changed stretch between them)."""
+    filler = " " + "x" * 600  # units of about 1 KB: edits far apart leave whole unchanged blocks between them
+    rng = random.Random(13)
+    path = tmp_path / "tm.tmx"
+    units = [_pair_unit(n, filler=filler) for n in range(300)]
+    _write(path, units)
+    open_memory(path, source_lang="ar", target_lang="en")
+    main_before = _meta_identity(path)
+    new_number = 1000
+    for round_number in range(8):
+        touched = []
+        for _ in range(1 + round_number % 2):
+            at = rng.randrange(len(units))
+            kind = rng.choice(("insert", "delete", "retranslate"))
+            if kind == "insert":
+                units.insert(at, _pair_unit(new_number, filler=filler))
+                new_number += 1
+            elif kind == "delete":
+                del units[at]
+            else:
+                units[at] = _pair_unit(int(str(units[at].tuid).removeprefix("u")), filler=filler)
+                units[at].variants[1] = Variant("en", Segment.from_text(f"Round {round_number} text{filler}"))
+            touched.append(units[min(at, len(units) - 1)].variants[0].text)
+        _write(path, units)
+        index = open_memory(path, source_lang="ar", target_lang="en")
+        assert isinstance(index.candidates, LayeredCandidates), "updated by a delta, not rebuilt"
+        fresh = open_memory(path, source_lang="ar", target_lang="en", cache=False)
+        assert len(index) == len(fresh)
+        # Every unit's words recur every 60 units (only its number differs), so matches tie by the
+        # dozen, and which of them make the best 5 depends on entry numbers: the scores are compared,
+        # and the matches above the last score, in any order among equals.
+        for query in [*_queries(units), *touched]:
+            found = [_best_matches(memory, query) for memory in (index, fresh)]
+            assert found[0] == found[1], query
+        assert _concordances(index) == _concordances(fresh)
+    assert _meta_identity(path) == main_before, "every round a delta over the first main index"
+    runs = np.load(memory_delta.delta_folder(cache_folder(path, "ar", "en")) / "layer.unit_runs.npy")
+    assert len(runs) > 6, "the edits left the memory's units in many runs"
 
 
 def test_a_changed_header_is_a_full_build(tmp_path: Path) -> None:
