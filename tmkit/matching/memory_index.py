@@ -1089,9 +1089,15 @@ def _load_cached(
             if meta.fingerprint.get("size") != _size_of(file):
                 if not meta.layer:
                     return None, None, None
-                stale = MemoryIndex._load_checked(folder, meta, normalizer=norm, rebuilt=recovery.rebuilt)
+                # A delta saved for a memory of this size is served if the memory's hash is the one it
+                # was made for: hashed while the index loads, as below.
+                hashing = _in_background(_fingerprint_or_input_error, file) if _delta_of_size(file, folder) else None
+                try:
+                    stale = MemoryIndex._load_checked(folder, meta, normalizer=norm, rebuilt=recovery.rebuilt)
+                finally:
+                    fingerprint = hashing() if hashing is not None else None
                 recovery.loaded = stale
-                return None, None, stale
+                return None, fingerprint, stale
             # Hash the memory while the cache is checked and read: both release the GIL, so on two
             # cores the hash costs little wall time. A loaded index whose fingerprint differs is dropped.
             hashing = _in_background(_fingerprint_or_input_error, file)
@@ -1112,6 +1118,17 @@ def _load_cached(
                 on_notice(_damaged_notice(file, problem))
             return None, fingerprint, None
     return None, fingerprint, None
+
+
+def _delta_of_size(file: Path, folder: Path) -> bool:
+    """Whether the delta saved beside a cache folder says it was made for a memory of the file's size now."""
+    from tmkit.matching.memory_delta import delta_folder
+
+    try:
+        meta = json.loads((delta_folder(folder) / META_FILE).read_bytes().decode("utf-8"))
+        return bool(meta["fingerprint"]["size"] == file.stat().st_size)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def _damaged_notice(file: Path, problem: Exception) -> str:
