@@ -15,15 +15,16 @@ from tmkit.matching.candidate_index import (
     _HASH_SHIFT,
     _SAMPLE_LIMIT,
     _START,
+    MAX_CHUNK_ENTRIES,
     MAX_ENTRIES,
     MAX_TOKEN,
     SHORT_KEY,
     CandidateIndex,
+    PostingRun,
     _codepoints,
     _gram_codes,
     _hash,
     merge_runs,
-    packed_run,
 )
 from tmkit.matching.columns import StringColumn, StringColumnBuilder
 from tmkit.matching.memory_index import Column, MemoryIndex, context_hash
@@ -109,34 +110,36 @@ def test_word_index_built_in_chunks_is_the_index_by_definition(keys: list[str], 
         assert np.array_equal(chunked.arrays()[name], array), name
 
 
+def _run(tokens: list[int], offsets: list[int], *, first: int) -> PostingRun:
+    return PostingRun.of(np.array(tokens, dtype=np.uint64), np.array(offsets, dtype=np.uint64), first=first)
+
+
 def test_entry_numbers_past_24_bits_survive_packing() -> None:
     # Postings of two chunks whose first entries are past 2**24 (and near 2**32): a 24-bit entry
     # number packed beside the token, as the index once did, would wrap them round to small numbers.
-    firsts = (2**24 + 5, MAX_ENTRIES - 4)
+    firsts = (2**24 + 5, MAX_ENTRIES - 70_000)
     runs = [
-        (
-            firsts[0],
-            packed_run(np.array([7, 3, 7, MAX_TOKEN], dtype=np.uint64), np.array([0, 2, 4, 1], dtype=np.uint64)),
-        ),
-        (firsts[1], packed_run(np.array([3, MAX_TOKEN], dtype=np.uint64), np.array([4, 0], dtype=np.uint64))),
+        _run([7, 3, 7, MAX_TOKEN, 3], [0, 2, 4, 1, 2], first=firsts[0]),  # a repeated pair counts once
+        _run([3, MAX_TOKEN], [69_999, 0], first=firsts[1]),  # an offset past 16 bits
     ]
     tokens, starts, postings = merge_runs(runs)
     assert tokens.tolist() == [3, 7, MAX_TOKEN]
     by_token = {int(t): postings[starts[i] : starts[i + 1]].tolist() for i, t in enumerate(tokens)}
     assert by_token == {
-        3: [firsts[0] + 2, firsts[1] + 4],
+        3: [firsts[0] + 2, firsts[1] + 69_999],
         7: [firsts[0], firsts[0] + 4],
         MAX_TOKEN: [firsts[0] + 1, firsts[1]],
     }
     assert runs == []  # each run is let go once merged
     with pytest.raises(ValueError, match="cannot be packed"):
-        packed_run(np.array([MAX_TOKEN + 1], dtype=np.uint64), np.array([0], dtype=np.uint64))
+        _run([MAX_TOKEN + 1], [0], first=0)
+    with pytest.raises(ValueError, match="at most"):
+        _run([1], [MAX_CHUNK_ENTRIES], first=0)
 
 
 def test_word_postings_past_24_bits_survive_packing() -> None:
     # Word numbers are dense: the dense merge places a run past 2**24 by its word numbers.
-    runs = [(2**24 - 1, packed_run(np.array([1, 0], dtype=np.uint64), np.array([1, 0], dtype=np.uint64)))]
-    runs.append((2**25, packed_run(np.array([0], dtype=np.uint64), np.array([3], dtype=np.uint64))))
+    runs = [_run([1, 0], [1, 0], first=2**24 - 1), _run([0], [3], first=2**25)]
     tokens, starts, postings = merge_runs(runs, token_count=3)
     assert tokens.tolist() == [0, 1, 2]
     assert starts.tolist() == [0, 2, 3, 3]

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -136,18 +137,45 @@ def length_window(length: int, min_similarity: float) -> tuple[float, float]:
     return length * share / (2 - share), length * (2 - share) / share
 
 
-def packed_run(tokens: npt.NDArray[np.uint64], local: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """One chunk's postings as sorted, distinct ``token << LOCAL_BITS | local`` values (``local``: the
-    entry's offset in its chunk), the form `merge_runs` takes; tokens must not exceed `MAX_TOKEN`."""
-    if len(tokens) and int(tokens.max()) > MAX_TOKEN:
-        raise ValueError(f"a token above {MAX_TOKEN:,} cannot be packed")
-    return sorted_unique((tokens << np.uint64(LOCAL_BITS)) | local)
+@dataclass(frozen=True, slots=True)
+class PostingRun:
+    """The postings of one chunk of entries, kept until every chunk is done: its distinct tokens (sorted),
+    how many entries each has, and those entries as offsets in the chunk (ascending per token).
+
+    Two bytes a posting (four in chunks past 65,536 entries) and twelve a distinct token, where the
+    packed ``token << LOCAL_BITS | offset`` values it is made from take eight a posting.
+    """
+
+    first: int
+    tokens: npt.NDArray[np.uint64]
+    counts: npt.NDArray[np.uint32]
+    offsets: npt.NDArray[np.unsignedinteger[Any]]  # uint16, or uint32 in chunks past 65,536 entries
+
+    @classmethod
+    def of(cls, tokens: npt.NDArray[np.uint64], offsets: npt.NDArray[np.uint64], *, first: int) -> PostingRun:
+        """The run of (token, offset) pairs (repeats count once) of the chunk whose first entry is ``first``;
+        tokens must not exceed `MAX_TOKEN`, offsets must be below `MAX_CHUNK_ENTRIES`."""
+        if len(tokens) and int(tokens.max()) > MAX_TOKEN:
+            raise ValueError(f"a token above {MAX_TOKEN:,} cannot be packed")
+        if len(offsets) and int(offsets.max()) >= MAX_CHUNK_ENTRIES:
+            raise ValueError(f"a chunk holds at most {MAX_CHUNK_ENTRIES:,} entries")
+        packed = sorted_unique((tokens << np.uint64(LOCAL_BITS)) | offsets)
+        small = not len(packed) or int(offsets.max()) <= np.iinfo(np.uint16).max
+        run_offsets: npt.NDArray[np.unsignedinteger[Any]] = (packed & _LOCAL_MASK).astype(
+            np.uint16 if small else np.uint32
+        )
+        packed >>= np.uint64(LOCAL_BITS)
+        if len(packed) == 0:
+            return cls(first, packed, np.empty(0, dtype=np.uint32), run_offsets)
+        boundaries = np.flatnonzero(np.concatenate(([True], packed[1:] != packed[:-1])))
+        counts = np.diff(np.append(boundaries, len(packed))).astype(np.uint32)
+        return cls(first, packed[boundaries], counts, run_offsets)
 
 
 def merge_runs(
-    runs: list[tuple[int, npt.NDArray[np.uint64]]], *, token_count: int | None = None
+    runs: list[PostingRun], *, token_count: int | None = None
 ) -> tuple[npt.NDArray[np.uint64], IntArray, npt.NDArray[np.uint32]]:
-    """Posting lists from the `packed_run` of every chunk, given as (first entry, run) in entry order.
+    """Posting lists from the runs of every chunk, in entry order.
 
     Returns the distinct tokens (sorted; with ``token_count``, all of ``0 … token_count - 1``), where
     each one's postings start (plus the end), and the postings: absolute entry numbers, ascending per
@@ -158,42 +186,29 @@ def merge_runs(
     if token_count is not None:
         tokens = np.arange(token_count, dtype=np.uint64)
     elif runs:
-        tokens = sorted_unique(np.concatenate([_run_tokens(run)[0] for _, run in runs]))
+        tokens = sorted_unique(np.concatenate([run.tokens for run in runs]))
     else:
         tokens = np.empty(0, dtype=np.uint64)
+
+    def rows_of(run: PostingRun) -> IntArray:
+        return run.tokens.astype(np.int64) if token_count is not None else np.searchsorted(tokens, run.tokens)
+
     totals = np.zeros(len(tokens), dtype=np.int64)
-    for _, run in runs:
-        rows, counts = _run_rows(tokens, run, dense=token_count is not None)
-        totals[rows] += counts
+    for run in runs:
+        totals[rows_of(run)] += run.counts
     starts = np.zeros(len(tokens) + 1, dtype=np.int64)
     np.cumsum(totals, out=starts[1:])
     del totals
     postings = np.empty(int(starts[-1]), dtype=np.uint32)
     cursor = starts[:-1].copy()
     while runs:
-        first, run = runs.pop(0)
-        rows, counts = _run_rows(tokens, run, dense=token_count is not None)
+        run = runs.pop(0)
+        rows, counts = rows_of(run), run.counts.astype(np.int64)
         # Posting i of the run goes to its token's cursor plus its rank among that token's postings in the run.
-        within = np.arange(len(run), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-        postings[np.repeat(cursor[rows], counts) + within] = (run & _LOCAL_MASK) + np.uint64(first)
+        within = np.arange(len(run.offsets), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        postings[np.repeat(cursor[rows], counts) + within] = run.offsets.astype(np.uint32) + np.uint32(run.first)
         cursor[rows] += counts
     return tokens, starts, postings
-
-
-def _run_tokens(run: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.uint64], IntArray]:
-    """A run's distinct tokens (sorted) and how many postings each has in the run."""
-    run_tokens = run >> np.uint64(LOCAL_BITS)
-    if len(run) == 0:
-        return run_tokens, np.empty(0, dtype=np.int64)
-    boundaries = np.flatnonzero(np.concatenate(([True], run_tokens[1:] != run_tokens[:-1])))
-    return run_tokens[boundaries], np.diff(np.append(boundaries, len(run))).astype(np.int64)
-
-
-def _run_rows(tokens: npt.NDArray[np.uint64], run: npt.NDArray[np.uint64], *, dense: bool) -> tuple[IntArray, IntArray]:
-    """The rows in ``tokens`` of a run's distinct tokens, and how many postings each has in the run."""
-    distinct, counts = _run_tokens(run)
-    rows = distinct.astype(np.int64) if dense else np.searchsorted(tokens, distinct).astype(np.int64)
-    return rows, counts
 
 
 def _take(keys: Sequence[str] | StringColumn, entries: npt.NDArray[np.uint32]) -> list[str]:
@@ -290,22 +305,21 @@ class CandidateIndex:
         longest = int(ordered_lengths[-1]) if count else 0
         length_starts = np.searchsorted(ordered_lengths, np.arange(longest + 2)).astype(np.int64)
         short = int(length_starts[min(SHORT_KEY + 1, longest + 1)])
-        gram_runs: list[tuple[int, npt.NDArray[np.uint64]]] = []
-        char_runs: list[tuple[int, npt.NDArray[np.uint64]]] = []
+        gram_runs: list[PostingRun] = []
+        char_runs: list[PostingRun] = []
         gram_counts: list[npt.NDArray[np.int32]] = []
         short_keys: list[str] = []
         for first in range(0, count, chunk_entries):
             last = min(first + chunk_entries, count)
             chunk = _take(keys, order[first:last])
             lengths = ordered_lengths[first:last]
-            run = cls._gram_run(chunk, lengths)
-            offsets = (run & _LOCAL_MASK).astype(np.intp)
-            gram_counts.append(np.bincount(offsets, minlength=last - first).astype(np.int32))
-            gram_runs.append((first, run))
+            run = cls._gram_run(chunk, lengths, first=first)
+            gram_counts.append(np.bincount(run.offsets, minlength=last - first).astype(np.int32))
+            gram_runs.append(run)
             if first < short:
                 within = min(last, short) - first
                 short_keys.extend(chunk[:within])
-                char_runs.append((first, cls._char_run(chunk[:within], lengths[:within])))
+                char_runs.append(cls._char_run(chunk[:within], lengths[:within], first=first))
             del chunk
         gram_hashes, gram_starts, gram_postings = merge_runs(gram_runs)
         char_tokens, char_starts, char_postings = merge_runs(char_runs)
@@ -324,10 +338,10 @@ class CandidateIndex:
         )
 
     @staticmethod
-    def _gram_run(keys: list[str], lengths: npt.NDArray[np.int32]) -> npt.NDArray[np.uint64]:
-        """The `packed_run` of (gram hash, offset) of a chunk of keys (a short key's grams, a longer one's sampled)."""
+    def _gram_run(keys: list[str], lengths: npt.NDArray[np.int32], *, first: int) -> PostingRun:
+        """The run of (gram hash, offset) of a chunk of keys (a short key's grams, a longer one's sampled)."""
         if not keys:
-            return np.empty(0, np.uint64)
+            return PostingRun.of(np.empty(0, np.uint64), np.empty(0, np.uint64), first=first)
         points = _codepoints(_SEPARATOR.join(_START + k + _END for k in keys))
         hashed = _hash(_gram_codes(points))
         grams = len(hashed)
@@ -338,13 +352,13 @@ class CandidateIndex:
             keep &= points[offset : offset + grams] != separator
         del points
         keep &= (lengths <= SHORT_KEY)[entry] | (hashed < _SAMPLE_LIMIT)
-        return packed_run(hashed[keep] >> _HASH_SHIFT, entry[keep].astype(np.uint64))
+        return PostingRun.of(hashed[keep] >> _HASH_SHIFT, entry[keep].astype(np.uint64), first=first)
 
     @staticmethod
-    def _char_run(keys: list[str], lengths: npt.NDArray[np.int32]) -> npt.NDArray[np.uint64]:
-        """The `packed_run` of ((character, rank) token, offset) of a chunk of short keys."""
+    def _char_run(keys: list[str], lengths: npt.NDArray[np.int32], *, first: int) -> PostingRun:
+        """The run of ((character, rank) token, offset) of a chunk of short keys."""
         if len(keys) == 0 or int(lengths.sum()) == 0:
-            return np.empty(0, np.uint64)
+            return PostingRun.of(np.empty(0, np.uint64), np.empty(0, np.uint64), first=first)
         points = _codepoints("".join(keys))
         position = np.repeat(np.arange(len(keys), dtype=np.int64), lengths.astype(np.int64))
         by_char = np.lexsort((points, position))  # group each key's copies of a character
@@ -354,7 +368,7 @@ class CandidateIndex:
         new_run[1:] = (points[1:] != points[:-1]) | (position[1:] != position[:-1])
         rank = index - np.maximum.accumulate(np.where(new_run, index, 0)) + 1
         tokens = (points << np.uint64(8)) | np.minimum(rank, _MAX_RANK).astype(np.uint64)
-        return packed_run(tokens, position.astype(np.uint64))
+        return PostingRun.of(tokens, position.astype(np.uint64), first=first)
 
     # -- lookup ---------------------------------------------------------------------------------
 

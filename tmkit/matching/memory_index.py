@@ -327,6 +327,9 @@ class MemoryIndex:
         pack_entries()
         unit_hashes.append(np.array(chunk_hashes, dtype=np.uint64))
         built = {column: builder.finish() for column, builder in builders.items()}
+        # The word indexes finished first: that lets go of their dictionaries of every distinct word
+        # and piece (big in a real memory's vocabulary) before the candidate index is built.
+        source_index, target_index = source_words.finish(), target_words.finish()
         entry_units = np.concatenate(packed["unit"])
         prev_hashes, next_hashes = _neighbour_hashes(
             entry_units, np.concatenate(unit_hashes), explicit_context, breaks_after
@@ -343,8 +346,8 @@ class MemoryIndex:
             candidates=CandidateIndex.build(
                 built[Column.SOURCE_KEY], key_lengths=np.concatenate(packed["length"]), chunk_entries=chunk_entries
             ),
-            source_words=source_words.finish(),
-            target_words=target_words.finish(),
+            source_words=source_index,
+            target_words=target_index,
             unit_of_entry=entry_units,
             unit_count=unit_number + 1,
         )

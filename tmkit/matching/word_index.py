@@ -13,7 +13,7 @@ from typing import ClassVar
 import numpy as np
 import numpy.typing as npt
 
-from tmkit.matching.candidate_index import BUILD_CHUNK_ENTRIES, MAX_CHUNK_ENTRIES, merge_runs, packed_run
+from tmkit.matching.candidate_index import BUILD_CHUNK_ENTRIES, MAX_CHUNK_ENTRIES, PostingRun, merge_runs
 
 #: A word of a normalized key: letters and digits, so punctuation in either script (`room?`, `هنا؟`,
 #: `ticket.`, `«`) is never part of one; digits joined by `.` or `,` stay one number (`2,500`, `10.30`),
@@ -244,7 +244,7 @@ class WordIndexBuilder:
     def __init__(self) -> None:
         self._word_number: dict[str, int] = {}
         self._piece_words: dict[str, tuple[int, ...]] = {}  # every distinct piece met so far, as word numbers
-        self._runs: list[tuple[int, npt.NDArray[np.uint64]]] = []
+        self._runs: list[PostingRun] = []
         self._entries = 0
 
     def _words_of(self, piece: str) -> tuple[int, ...]:
@@ -282,7 +282,8 @@ class WordIndexBuilder:
         counts = word_counts[piece_numbers]
         firsts = np.repeat(piece_firsts[piece_numbers], counts)
         within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-        self._runs.append((self._entries, packed_run(piece_words[firsts + within], np.repeat(piece_entries, counts))))
+        words, entries = piece_words[firsts + within], np.repeat(piece_entries, counts)
+        self._runs.append(PostingRun.of(words, entries, first=self._entries))
         self._entries += len(keys)
 
     def finish(self) -> WordIndex:
