@@ -87,7 +87,12 @@ def test_keeping_theirs_leaves_their_version_as_it_is(postgres_url: str, tmp_pat
     ben.shared_save(postgres_url).save(ben)
     ann.confirm(ROW, OURS)
     assert ann.shared_save(postgres_url).save(ann).conflicts == [ROW]
-    assert ann.dirty  # it was not saved before: the conflict waits for the translator's save
+    # Ann's edit was not saved yet: the save into the memory writes the working file with the conflict all the
+    # same, so that a crash now loses neither version.
+    assert not ann.dirty and not ann.journal_file.exists()
+    on_disk = WorkFile(ann.path, user="ann").rows[ROW]
+    assert on_disk.in_conflict
+    assert (on_disk.conflict_text(ConflictState.OURS), on_disk.conflict_text(ConflictState.THEIRS)) == (OURS, THEIRS)
     ann.resolve_conflict(ROW, ConflictState.THEIRS)
     assert ann.rows[ROW].target_text == THEIRS and ann.rows[ROW].confirmed
     report = ann.shared_save(postgres_url).save(ann)

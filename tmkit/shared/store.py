@@ -69,6 +69,11 @@ class StaleUnitError(TmkitError):
         self.ours = ours
         if stored is None:
             message = f"unit {unit_id} was deleted by another writer since version {expected} was read"
+        elif expected == NOT_STORED:
+            message = (
+                f"unit {unit_id} was added by {stored.changed_by} (version {stored.version}) after this writer found "
+                "no unit for the pair: not overwritten"
+            )
         else:
             message = (
                 f"unit {unit_id} was changed by {stored.changed_by} (version {stored.version}) since version "
@@ -528,6 +533,173 @@ class SharedMemory:
             found.id, unit, expected_version=found.version if expected_version is None else expected_version
         )
 
+    def confirm_all(
+        self, pairs: Sequence[tuple[TranslationUnit, tuple[int, int] | None]]
+    ) -> list[StoredUnit | StaleUnitError]:
+        """`confirm` for many pairs in one transaction (one commit, a few statements for all): for each pair, the
+        unit stored, or the `StaleUnitError` that says another writer got there first (nothing written for it;
+        the others are written all the same).
+
+        Each pair comes with the unit id and version its writer read: (`NOT_STORED`, `NOT_STORED`) when it
+        found no unit (then one `find` gives now is another writer's: stale), None to write at the version
+        found now. A unit read and deleted since is added again (nothing is lost). Units are locked in id
+        order and the trigram counts changed once, in gram order, as `update` does: two writers never deadlock.
+        Each unit written is announced as `add` and `update` announce it (``id,version``), at commit.
+        """
+        results: list[StoredUnit | StaleUnitError | None] = [None] * len(pairs)
+        with self.conn.transaction():
+            by_id = self._read_units(
+                sorted({read[0] for _, read in pairs if read is not None and read[0] != NOT_STORED})
+            )
+            unread = [i for i, (_, read) in enumerate(pairs) if read is None or read[0] == NOT_STORED]
+            updates: list[tuple[int, int, int]] = []  # (unit id, version expected, pair)
+            adds: list[int] = []
+            for i, found in zip(unread, self.find_all([pairs[i][0] for i in unread]), strict=True):
+                unit, read = pairs[i]
+                if found is None:
+                    adds.append(i)
+                elif read is not None:  # another writer stored the pair's unit after this writer found none
+                    results[i] = StaleUnitError(found.id, expected=NOT_STORED, stored=found, ours=unit)
+                else:
+                    updates.append((found.id, found.version, i))
+            for i, (unit, read) in enumerate(pairs):
+                if read is None or read[0] == NOT_STORED:
+                    continue
+                stored = by_id.get(read[0])
+                if stored is None:
+                    adds.append(i)  # deleted since: added again
+                elif stored.version != read[1]:  # versions only grow: stale without trying
+                    results[i] = StaleUnitError(stored.id, expected=read[1], stored=stored, ours=unit)
+                else:
+                    updates.append((stored.id, read[1], i))
+            written: list[tuple[int, TranslationUnit]] = []
+            for unit_id, expected, i in sorted(updates):
+                unit = pairs[i][0]
+                row = self.conn.execute(
+                    f"UPDATE {SCHEMA}.units SET tuid = %s, status = %s, rejected = %s, body = %s, "
+                    "version = version + 1, changed_at = now(), changed_by = current_user "
+                    "WHERE id = %s AND version = %s RETURNING version, changed_by, changed_at::text",
+                    [unit.tuid, unit.status.value, unit.rejected, unit_to_json(unit), unit_id, expected],
+                ).fetchone()
+                if row is None:  # written since it was read above
+                    results[i] = StaleUnitError(unit_id, expected=expected, stored=self.get(unit_id), ours=unit)
+                    continue
+                results[i] = StoredUnit(unit_id, int(row[0]), unit, row[1], row[2])
+                written.append((unit_id, unit))
+            replaced = []
+            if written:
+                replaced = [
+                    np.array(row[0], dtype=np.int32)
+                    for row in self.conn.execute(
+                        f"DELETE FROM {SCHEMA}.segments WHERE unit_id = ANY(%s::bigint[]) RETURNING grams",
+                        [[unit_id for unit_id, _ in written]],
+                    ).fetchall()
+                ]
+            if adds:
+                ids = [
+                    int(row[0])
+                    for row in self.conn.execute(
+                        f"SELECT nextval(pg_get_serial_sequence('{SCHEMA}.units', 'id')) FROM generate_series(1, %s)",
+                        [len(adds)],
+                    ).fetchall()
+                ]
+                with self.conn.cursor() as cur:
+                    cur.executemany(
+                        f"INSERT INTO {SCHEMA}.units (id, tuid, status, rejected, body) VALUES (%s, %s, %s, %s, %s)",
+                        [
+                            (unit_id, unit.tuid, unit.status.value, unit.rejected, unit_to_json(unit))
+                            for unit_id, unit in zip(ids, (pairs[i][0] for i in adds), strict=True)
+                        ],
+                    )
+                stamps = {
+                    int(row[0]): (int(row[1]), row[2], row[3])
+                    for row in self.conn.execute(
+                        f"SELECT id, version, changed_by, changed_at::text FROM {SCHEMA}.units "
+                        "WHERE id = ANY(%s::bigint[])",
+                        [ids],
+                    ).fetchall()
+                }
+                for unit_id, i in zip(ids, adds, strict=True):
+                    version, changed_by, changed_at = stamps[unit_id]
+                    results[i] = StoredUnit(unit_id, version, pairs[i][0], changed_by, changed_at)
+                    written.append((unit_id, pairs[i][0]))
+            if written:
+                self._write_all_segments(written, replaced=replaced)
+                self.conn.execute(
+                    "SELECT pg_notify(%s, payload) FROM unnest(%s::text[]) WITH ORDINALITY AS n(payload, at) "
+                    "ORDER BY at",
+                    [NOTIFY_CHANNEL, [f"{r.id},{r.version}" for r in results if isinstance(r, StoredUnit)]],
+                )
+        assert all(r is not None for r in results)  # every pair was written or found stale
+        return [r for r in results if r is not None]
+
+    def _write_all_segments(
+        self, written: Sequence[tuple[int, TranslationUnit]], *, replaced: Sequence[GramArray]
+    ) -> None:
+        """`_write_segments` for many units: their segments in one batch, the trigram counts changed once."""
+        rows = [row for unit_id, unit in written for row in self._segment_rows(unit_id, unit)]
+        grams = key_grams_many([row[3] for row in rows])
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO {SCHEMA}.segments (unit_id, variant, language, key, grams) VALUES (%s, %s, %s, %s, %s)",
+                [(*row, row_grams.tolist()) for row, row_grams in zip(rows, grams, strict=True)],
+            )
+        added = [np.ones(len(g), dtype=np.int64) for g in grams]
+        removed = [np.full(len(g), -1, dtype=np.int64) for g in replaced]
+        self._count_grams(*count_grams(list(zip([*grams, *replaced], [*added, *removed], strict=True))))
+
+    def find_all(self, units: Sequence[TranslationUnit]) -> list[StoredUnit | None]:
+        """`find` for many pairs in two statements: for each, the stored unit it replaces (None: none)."""
+        sources = [unit.variants[0] if unit.variants else None for unit in units]
+        tuids = sorted({unit.tuid for unit in units if unit.tuid})
+        by_tuid: dict[str, list[StoredUnit]] = {}
+        if tuids:
+            for row in self.conn.execute(
+                f"SELECT id, version, changed_by, changed_at::text, body, tuid FROM {SCHEMA}.units "
+                "WHERE tuid = ANY(%s::text[]) ORDER BY id",
+                [tuids],
+            ).fetchall():
+                by_tuid.setdefault(row[5], []).append(
+                    StoredUnit(int(row[0]), int(row[1]), unit_from_json(row[4]), row[2], row[3])
+                )
+        wanted = sorted(
+            {
+                (self._normalizer(primary_subtag(s.lang))(s.text), primary_subtag(s.lang))
+                for s in sources
+                if s is not None
+            }
+        )
+        by_key: dict[tuple[str, str], list[StoredUnit]] = {}
+        if wanted:
+            # A join per key (not `key = ANY(…)`): each key is looked up through the segments' index.
+            for row in self.conn.execute(
+                f"""
+                SELECT w.key, w.language, u.id, u.version, u.changed_by, u.changed_at::text, u.body
+                FROM unnest(%s::text[], %s::text[]) AS w(key, language)
+                JOIN LATERAL (
+                    SELECT DISTINCT unit_id FROM {SCHEMA}.segments AS s WHERE s.key = w.key AND s.language = w.language
+                ) AS hit ON true
+                JOIN {SCHEMA}.units AS u ON u.id = hit.unit_id
+                ORDER BY u.id
+                """,
+                [[key for key, _ in wanted], [language for _, language in wanted]],
+            ).fetchall():
+                by_key.setdefault((row[0], row[1]), []).append(
+                    StoredUnit(int(row[2]), int(row[3]), unit_from_json(row[6]), row[4], row[5])
+                )
+        found: list[StoredUnit | None] = []
+        for unit, source in zip(units, sources, strict=True):
+            if source is None:
+                found.append(None)
+                continue
+            language = primary_subtag(source.lang)
+            candidates = [
+                *by_tuid.get(unit.tuid or "", []),
+                *by_key.get((self._normalizer(language)(source.text), language), []),
+            ]
+            found.append(next((c for c in candidates if _holds_source(c.unit, source)), None))
+        return found
+
     def find(self, unit: TranslationUnit) -> StoredUnit | None:
         """The stored unit a confirmed pair replaces: the first with its tuid and its source text, else the first
         with its source text. (A tuid alone is no identity: each working file numbers its segments from 1.)"""
@@ -657,16 +829,6 @@ def _plain(segment: Segment | str) -> str:
     return segment if isinstance(segment, str) else segment.plain
 
 
-def confirm_units(url: str, units: Iterable[TranslationUnit]) -> int:
-    """`SharedMemory.confirm` for each unit (what `edit --save-to postgresql://…` does on save); how many."""
-    count = 0
-    with SharedMemory(url) as memory, database_errors(url, doing="cannot store the confirmed pairs"):
-        for unit in units:
-            memory.confirm(unit)
-            count += 1
-    return count
-
-
 def open_shared_index(
     url: str,
     *,
@@ -712,7 +874,6 @@ __all__ = [
     "StaleUnitError",
     "StoredUnit",
     "UnitListener",
-    "confirm_units",
     "open_shared_index",
 ]
 
