@@ -2,8 +2,9 @@
 
 Each command runs as a real `tmkit` process on a synthetic memory of N units (`bench/synthetic.py`,
 the memory `bench/match.py` makes, reused when it is there) and is charged the peak resident set
-size (``ru_maxrss`` from ``os.wait4`` of that one child), its CPU time (user + system) and its wall
-time. The baseline, in the same run, reads the file with ``lxml.etree.iterparse`` clearing each
+size of its own program (``VmHWM`` of /proc/self/status as it exits: ``ru_maxrss`` would also count
+the pages of this process that the fork copied before the exec), its CPU time (user + system, from
+``os.wait4`` of that one child) and its wall time. The baseline, in the same run, reads the file with ``lxml.etree.iterparse`` clearing each
 unit as it goes: near-constant memory, as little as a streaming reader of TMX can hold. The goal
 (issue 13): every memory command peaks under 300 MB at any size, so the peak must not grow with N.
 
@@ -45,6 +46,35 @@ print(units, characters)
 """
 
 
+#: Runs a module (``-m NAME``) or code (``-c CODE``) with the rest of the arguments, and writes the
+#: peak resident set of this program (not of the process it was forked from) on stderr as it exits.
+PEAK_WRAPPER = """
+import atexit, runpy, sys
+def _peak():
+    with open("/proc/self/status") as status:
+        kb = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    sys.stderr.write(f"\\nPEAK-KB {kb}\\n")
+atexit.register(_peak)
+how, what = sys.argv[1], sys.argv[2]
+sys.argv = [what, *sys.argv[3:]]
+if how == "-m":
+    runpy.run_module(what, run_name="__main__", alter_sys=True)
+else:
+    exec(compile(what, "<bench>", "exec"), {"__name__": "__main__"})
+"""
+
+
+def peak_command(how: str, what: str, *args: str) -> list[str]:
+    """A command running module or code ``what`` (``how`` is ``-m`` or ``-c``) that reports its own peak."""
+    return [sys.executable, "-c", PEAK_WRAPPER, how, what, *args]
+
+
+def reported_peak_mb(stderr: bytes) -> float:
+    """The peak `PEAK_WRAPPER` wrote, in MB."""
+    lines = [line for line in stderr.decode("utf-8", "replace").splitlines() if line.startswith("PEAK-KB ")]
+    return int(lines[-1].split()[1]) / 1024
+
+
 @dataclass(frozen=True, slots=True)
 class Run:
     name: str
@@ -66,7 +96,7 @@ def run(name: str, command: list[str]) -> Run:
     if child.returncode not in (0, 1):  # 1 is a check that failed (a merge-driver conflict): still a run
         sys.stderr.write(stderr.decode("utf-8", "replace"))
         raise SystemExit(f"{name}: exit {child.returncode}")
-    return Run(name, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, wall, child.returncode)
+    return Run(name, reported_peak_mb(stderr), usage.ru_utime + usage.ru_stime, wall, child.returncode)
 
 
 def memory_file(size: int) -> Path:
@@ -81,7 +111,9 @@ def memory_file(size: int) -> Path:
     tmx = DATA / f"match-{size}.tmx"
     if not tmx.exists():
         units = (
-            TranslationUnit([Variant("ar", Segment.from_text(p.ar)), Variant("en", Segment.from_text(p.en))], tuid=str(i))
+            TranslationUnit(
+                [Variant("ar", Segment.from_text(p.ar)), Variant("en", Segment.from_text(p.en))], tuid=str(i)
+            )
             for i, p in enumerate(memory_pairs(size))
         )
         write_tmx(tmx, header=Header(srclang="ar"), units=units)
@@ -90,13 +122,13 @@ def memory_file(size: int) -> Path:
 
 def commands(tmx: Path, scratch: Path, *, index: bool) -> list[tuple[str, list[str]]]:
     """The memory commands, in an order where each input is made before it is read."""
-    tmkit = [sys.executable, "-m", "tmkit"]
+    tmkit = peak_command("-m", "tmkit")
     out = {kind: str(scratch / f"out.{kind}") for kind in ("tmx", "tsv", "csv")}
     xlf21, xlf12 = str(scratch / "out21.xlf"), str(scratch / "out12.xlf")
     back = str(scratch / "back-from-tsv.tmx")
     src = str(tmx)
     rows = [
-        ("lxml iterparse (baseline)", [sys.executable, "-c", _LXML_READ, src]),
+        ("lxml iterparse (baseline)", peak_command("-c", _LXML_READ, src)),
         ("stats", [*tmkit, "stats", src]),
         ("validate", [*tmkit, "validate", src]),
         ("convert tmx -> tmx", [*tmkit, "convert", src, "-o", out["tmx"]]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -16,6 +17,7 @@ from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import _syntax_error_details, segment_from_xml
 from tmkit.formats.tmx_writer import segment_to_xml
 from tmkit.formats.xml_safety import ILLEGAL_CHAR_RE, SAFE_XML_OPTIONS
+from tmkit.memory.digests import DigestSet, digest
 from tmkit.memory.model import (
     Content,
     Header,
@@ -451,18 +453,21 @@ def _unit_id(unit: TranslationUnit, number: int) -> str:
 
 
 class _UnitIds:
-    """Unit ids unique in a `<file>` (1.2's schema keys them; 2.x requires it): a repeated tuid gets `#N` (2.x `_N`)."""
+    """Unit ids unique in a `<file>` (1.2's schema keys them; 2.x requires it): a repeated tuid gets `#N` (2.x `_N`).
+
+    The ids given are remembered by digest (`DigestSet`, 12 bytes an id), so a file of any size is written
+    in bounded memory.
+    """
 
     def __init__(self, separator: str) -> None:
-        self.used: set[str] = set()
+        self.used = DigestSet()
         self.separator = separator
 
     def take(self, wanted: str) -> str:
         ident, repeat = wanted, 1
-        while ident in self.used:
+        while not self.used.add(digest(ident)):
             repeat += 1
             ident = f"{wanted}{self.separator}{repeat}"
-        self.used.add(ident)
         return ident
 
 
@@ -666,11 +671,17 @@ def write_xliff(
         f"<!--{_UNITS_MARKER}-->".encode()
     )
     container.remove(marker)
+    stream = iter(units)
+    first = next(stream, None)
+    if first is None:  # no units: lxml writes their parent empty (`<body/>`), as the whole tree has it
+        head, tail = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=False), b""
+    else:
+        stream = itertools.chain((first,), stream)
     inherited = _namespace_declarations(root)
     written = 0
     with atomic_write(path, binary=True) as handle:
         handle.write(head)
-        for number, unit in enumerate(units, 1):
+        for number, unit in enumerate(stream, 1):
             element = add_unit(container, unit, number, unit_ids, source_lang=source_lang, target_lang=target_lang)
             handle.write(_without_declarations(etree.tostring(element, encoding="UTF-8"), inherited))
             container.remove(element)  # the tree stays one unit deep
