@@ -89,6 +89,7 @@ from tmkit.tui.widgets.panels import (
 from tmkit.tui.widgets.segment_list import SegmentList, header_line
 
 if TYPE_CHECKING:
+    from tmkit.jobs.shared_save import SharedSave
     from tmkit.shared.live import LiveIndex
 
 FILTERS: tuple[RowFilter, ...] = tuple(RowFilter)
@@ -463,8 +464,9 @@ class EditorScreen(Screen[None]):
         # Indexing holds the GIL for seconds: let the first screen be painted before it starts.
         self.first_paint.wait(FIRST_PAINT_WAIT)
         try:
-            indexes = [self._open_memory(p) for p in o.memories]
+            # First: a save waits for this read, and a version read later may already hold someone else's change.
             self._read_shared_versions()
+            indexes = [self._open_memory(p) for p in o.memories]
             self._own_units = list(self.document.memory.units)
             own = self._build_own(self._own_units)
             references: list[str | None] = []
@@ -482,17 +484,26 @@ class EditorScreen(Screen[None]):
         self.app.call_from_thread(self.memories_loaded, indexes, own, references)
 
     def _read_shared_versions(self) -> None:
-        """The versions a shared --save-to memory holds now of the document's pairs (in the memories' worker): a
-        save writes each pair at the version read, and one someone else changed since becomes a conflict row."""
+        """The versions a shared --save-to memory holds now of the document's pairs (in the memories' worker), or
+        those the working file kept: a save writes each pair at its version, and one someone else changed since
+        becomes a conflict row. The working file keeps them (on the screen's thread: it edits the document)."""
         save_to = self.options.save_to
         if not (isinstance(save_to, str) and is_database_url(save_to)):
             return
+        shared = self.document.shared_save(save_to)
         try:
-            self.document.shared_save(save_to).read(self.document)
+            shared.read(self.document, persist=False)
         except TmkitError as error:
-            # Saving still works: each pair is then written at the version found when it is saved.
-            warning = f"{error}; a save may write over what others changed"
-            self.notify(warning, severity="warning", timeout=15, markup=False)
+            # Saving still works: a save reads the versions it lacks first.
+            self.notify(f"{error}; a save reads them again", severity="warning", timeout=15, markup=False)
+            return
+        self.app.call_from_thread(self._keep_shared_versions, shared)
+
+    def _keep_shared_versions(self, shared: SharedSave) -> None:
+        """Write the versions read into the working file while it holds no unsaved edits (else its next save does)."""
+        why = shared.persist(self.document)
+        if why is not None:
+            self.notify(f"{self.document.path.name} not saved with the versions read: {why}", severity="warning")
 
     def _open_memory(self, memory: Path | str) -> MemoryIndex:
         """A memory's index (in the memories' worker); a shared one (postgresql://) follows the team's units."""
