@@ -3,6 +3,7 @@ theirs, who and when), as a git team sync's conflict is, and settling it writes 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -175,3 +176,52 @@ async def test_the_editor_shows_a_stale_save_as_a_conflict_row_and_alt_o_writes_
         await ann_pilot.pause()
         assert not document.rows[ROW].in_conflict and not document.dirty
         assert _stored(postgres_url)["2"] == (2, OURS, "ann")
+
+
+@run_async
+async def test_an_edit_recovered_after_a_crash_meets_a_change_made_meanwhile_as_a_conflict_row(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """The editor reads the versions when it opens and keeps them in the working file: after a crash, the recovered
+    edit is saved at the version read before it, so Ben's change in between is a conflict row, not overwritten."""
+    from tmkit.tui.app import EditorApp
+    from tmkit.tui.screens import RecoveryScreen
+
+    assert run_cli("db", "init", postgres_url).code == 0
+    ann = editor(tmp_path / "ann", postgres_url)
+    async with ann.run_test(size=(160, 45)) as pilot:
+        await until(pilot, lambda: ann.document is not None and ann.editor_screen.memories_ready)
+        ann.editor_screen.go_to(ROW)
+        await pilot.pause()
+        target(ann).load_text(OURS)
+        await pilot.press("f2")
+        await pilot.pause()
+        # no save: leaving the app is the crash (the journal holds the edit, the working file the versions read)
+    path = tmp_path / "ann" / "job.tmx"
+    assert WorkFile(path).journal_file.exists()
+    ben = WorkFile(_copy_of_job(tmp_path / "ben.tmx"), user="ben")
+    ben.shared_save(postgres_url).read(ben)
+    ben.confirm(ROW, THEIRS)
+    assert ben.shared_save(postgres_url).save(ben).written == 1
+
+    again = EditorApp(dataclasses.replace(ann.options, ask_recovery=True))
+    async with again.run_test(size=(160, 45)) as pilot:
+        await until(pilot, lambda: isinstance(again.screen, RecoveryScreen))
+        # The versions read while the question waits must not write the file (that would drop the journal).
+        await until(pilot, lambda: again.editor_screen.memories_ready)
+        assert WorkFile(path).journal_file.exists()
+        await pilot.click("#recover")
+        await pilot.pause()
+        document = again.document
+        assert document is not None and document.rows[ROW].target_text == OURS
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert document.rows[ROW].in_conflict and not document.dirty
+    assert _stored(postgres_url)["2"] == (1, THEIRS, "ben")
+    on_disk = WorkFile(path).rows[ROW]
+    assert (on_disk.conflict_text(ConflictState.OURS), on_disk.conflict_text(ConflictState.THEIRS)) == (OURS, THEIRS)
+
+
+def _copy_of_job(path: Path) -> Path:
+    path.write_text(JOB, encoding="utf-8")
+    return path
