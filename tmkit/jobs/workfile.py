@@ -869,7 +869,11 @@ class WorkFile:
         return report
 
     def keep_conflicts(self, conflicts: Sequence[tuple[TranslationUnit, TranslationUnit]]) -> None:
-        """Units of the document (ours) another writer changed too (theirs): both kept, as conflict rows to settle."""
+        """Units of the document (ours) another writer changed too (theirs): both kept, as conflict rows to settle.
+
+        Not journalled (theirs is no edit of the translator's): the caller saves the document right after, as
+        `SharedSave.save` does, so that a crash loses neither version.
+        """
         self._keep_conflicts(conflicts)
 
     def _keep_conflicts(self, conflicts: Sequence[tuple[TranslationUnit, TranslationUnit]]) -> None:
@@ -1010,7 +1014,7 @@ class WorkFile:
         """Add the confirmed and approved pairs to a memory file (created if missing); returns how many.
 
         Into a shared memory (a postgresql:// URL) see `SharedSave.save`: pairs another writer changed since
-        they were read become conflict rows.
+        they were read become conflict rows, and the document is saved with them and the versions written.
         """
         from tmkit.shared.urls import is_database_url
 
