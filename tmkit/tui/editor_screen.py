@@ -511,7 +511,7 @@ class EditorScreen(Screen[None]):
         if isinstance(memory, str) and is_database_url(memory):
             from tmkit.shared.live import LiveIndex
 
-            live = LiveIndex(memory, source_lang=o.source_lang, target_lang=o.target_lang)
+            live = LiveIndex(memory, source_lang=o.source_lang, target_lang=o.target_lang, on_notice=self._cache_notice)
             self.live_indexes.append(live)
             return live.index
         return open_memory(memory, source_lang=o.source_lang, target_lang=o.target_lang, on_notice=self._cache_notice)
