@@ -1,0 +1,77 @@
+"""Candidate lookups count what they read: the same candidates whether postings are counted by sorting or over the window."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
+
+from tmkit.matching import candidate_index
+from tmkit.matching.candidate_index import SHORT_KEY, CandidateIndex, count_postings
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lists=st.lists(st.sets(st.integers(min_value=0, max_value=199), max_size=60), min_size=1, max_size=8),
+    first=st.integers(min_value=0, max_value=100),
+    at_least=st.integers(min_value=1, max_value=4),
+    spread=st.sampled_from([1, 10_000]),
+)
+def test_counting_by_sorting_or_over_the_window_agrees_with_counting_by_hand(
+    lists: list[set[int]], first: int, at_least: int, spread: int
+) -> None:
+    """Both ways of counting (a window far larger than the postings read is counted by sorting)."""
+    last = first + 200 * spread
+    pieces = [np.array(sorted(first + value * spread for value in chosen), dtype=np.uint32) for chosen in lists]
+    for piece in pieces:
+        piece.setflags(write=False)  # slices of postings a loaded cache maps read-only
+    hit, counts = count_postings(pieces, first, last, at_least=at_least)
+    by_hand = Counter(value for piece in pieces for value in piece.tolist())
+    expected = sorted((value - first, count) for value, count in by_hand.items() if count >= at_least)
+    assert list(zip(hit.tolist(), counts.tolist(), strict=True)) == expected
+
+
+def _memory(rng: random.Random, size: int) -> list[str]:
+    words = [f"{rng.choice('ابتثجحخدذرزسشصضطظعغفقكلمنهوي')}{rng.choice('ابتسملنوي')}{i % 97}" for i in range(400)]
+    return [" ".join(rng.choices(words, k=rng.randrange(1, 16))) for _ in range(size)]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_candidates_are_the_same_however_the_postings_are_counted(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short and long keys, windows wide and narrow: counting by sorting changes no candidate, no key, no order."""
+    rng = random.Random(seed)
+    keys = _memory(rng, 6000)
+    index = CandidateIndex.build(keys)
+    queries = [keys[rng.randrange(len(keys))] for _ in range(60)] + _memory(rng, 60)
+    answers = {}
+    for ratio in (0, 10**9):  # every count by sorting, then every count over the window
+        monkeypatch.setattr(candidate_index, "SPARSE_COUNT_RATIO", ratio)
+        answers[ratio] = [
+            (entries.tolist(), found)
+            for query in queries
+            for similarity in (50.0, 70.0)
+            for entries, found in [
+                index.candidates_with_keys(query, min_similarity=similarity, budget=200, fallback_similarity=70.0)
+            ]
+        ]
+    assert answers[0] == answers[10**9]
+    assert any(len(query) > SHORT_KEY for query in queries) and any(len(query) <= SHORT_KEY for query in queries)
+
+
+def test_short_lookups_miss_no_key_reaching_the_similarity_in_a_memory_of_many_short_keys() -> None:
+    """The short path counts only entries sharing enough characters for the window's shortest key: none that
+    reaches the similarity is left out (each count one lower than it needs would lose some)."""
+    rng = random.Random(5)
+    keys = _memory(rng, 5000)
+    short = [key for key in keys if len(key) <= 20]
+    index = CandidateIndex.build(short)
+    for query in rng.sample(short, 40):
+        for similarity in (50.0, 70.0):
+            found = set(index.candidates(query, min_similarity=similarity).tolist())
+            expected = {i for i, key in enumerate(short) if fuzz.ratio(query, key) >= similarity}
+            assert expected <= found
