@@ -269,7 +269,7 @@ class Matcher:
         behind its draft twin), and none that only its words lift to the cutoff is left out.
         """
         chars = process.cdist([query.key], keys, scorer=fuzz.ratio, dtype=np.float32)[0]
-        always = _near_equal(memory, query, keys, numbers_masked=numbers_masked)
+        always = _near_equal(memory, query, keys, numbers_masked=numbers_masked, chars=chars)
         scored = [
             _score(memory, query, int(entries[position]), numbers_masked=numbers_masked, context=context)
             for position in sorted(always)
@@ -399,9 +399,20 @@ class _Scored:
         return (-self.result.score, -_base(self.result.breakdown))
 
 
-def _near_equal(memory: MemoryIndex, query: PreparedText, keys: list[str], *, numbers_masked: str | None) -> set[int]:
+def _near_equal(
+    memory: MemoryIndex,
+    query: PreparedText,
+    keys: list[str],
+    *,
+    numbers_masked: str | None,
+    chars: npt.NDArray[np.float32] | None = None,
+) -> set[int]:
     """Positions of the keys that may score 95+ whatever their characters: equal to the query's but for
-    form (spaces around punctuation, a final stop), Arabic spelling variants, or numbers."""
+    form (spaces around punctuation, a final stop), Arabic spelling variants, or numbers.
+
+    ``chars``, the keys' character similarity to the query when the caller has it, spares looking
+    at keys too unlike the query to be equal to it but for form or spelling.
+    """
     near: set[int] = set()
     if numbers_masked is not None:
         # The longest stretch of the query without numbers must be in such a key: a cheap test first.
@@ -415,9 +426,20 @@ def _near_equal(memory: MemoryIndex, query: PreparedText, keys: list[str], *, nu
     # stop, and is the query's key once spaces, a final stop and spelling variants are left out:
     # cheap tests (in C) before the exact one.
     slack = 2 * sum(not (c.isalnum() or c.isspace()) for c in query.key) + 2
-    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    if chars is not None:
+        # Characters such a key can differ by (as insertions or deletions): the spaces and stop
+        # above, and two for each letter a spelling variant may replace. Its similarity is at least
+        # 1 - that / (m + n), and n is at least m - slack; the others need no look.
+        changed = slack + 2 + 2 * sum(c in _FOLDED_LETTERS for c in query.key) if fold is not None else slack + 2
+        least = 100.0 * (1.0 - changed / max(2 * len(query.key) - slack, 1))
+        close = np.flatnonzero(chars >= least - 1e-3)
+    else:
+        close = np.arange(len(keys))
+    if len(close) == 0:
+        return near
+    lengths = np.fromiter((len(keys[position]) for position in close.tolist()), dtype=np.int64, count=len(close))
     squeezed = _squeezed(query.key, fold)
-    for position in np.flatnonzero(np.abs(lengths - len(query.key)) <= slack).tolist():
+    for position in close[np.abs(lengths - len(query.key)) <= slack].tolist():
         key = keys[position]
         # The length squeezing leaves (the folds are letter for letter) first: a short query in a
         # million entries meets some 5,000 keys of about its length, and folding each took 35% of its lookup.
@@ -430,6 +452,12 @@ def _near_equal(memory: MemoryIndex, query: PreparedText, keys: list[str], *, nu
         ):
             near.add(position)
     return near
+
+
+#: Letters a spelling fold replaces or puts in their place: a key equal but for spelling differs from the query there.
+_FOLDED_LETTERS = frozenset(chr(letter) for letter in SPELLING_FOLDS) | frozenset(
+    str(folded) for folded in SPELLING_FOLDS.values()
+)
 
 
 def _squeezed(key: str, fold: dict[int, str] | None) -> str:
