@@ -191,13 +191,26 @@ class _Plan:
 
         self.total = len(has_source)
         digests = f"S{DIGEST_BYTES}"
-        keyed = np.flatnonzero(np.frombuffer(has_source, dtype=np.uint8))
-        source = np.frombuffer(sources, dtype=digests)[keyed]
-        translation = np.frombuffer(translations, dtype=digests)[keyed]
+        has = np.frombuffer(has_source, dtype=np.uint8)
+        every_unit_keyed = bool(has.all())
+        keyed = np.arange(self.total) if every_unit_keyed else np.flatnonzero(has)
+
+        def of_keyed(values: Any) -> Any:
+            # Most memories give every unit a source: then the pass-one buffers are sorted as they are, not copied.
+            return values if every_unit_keyed else values[keyed]
+
         date = np.frombuffer(dates, dtype=f"S{DATE_BYTES}")
         # Same source and translations: one run, in which the unit kept is the newest, the first of equals.
-        order = keyed[np.lexsort((-keyed, date[keyed], translation, source))]
-        del translation
+        order = np.lexsort(
+            (
+                -keyed,
+                of_keyed(date),
+                of_keyed(np.frombuffer(translations, dtype=digests)),
+                of_keyed(np.frombuffer(sources, dtype=digests)),
+            )
+        )
+        if not every_unit_keyed:
+            order = keyed[order]
         sorted_source = np.frombuffer(sources, dtype=digests)[order]
         sorted_translation = np.frombuffer(translations, dtype=digests)[order]
         new_run = np.ones(len(order), dtype=bool)
