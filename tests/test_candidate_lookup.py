@@ -75,3 +75,17 @@ def test_short_lookups_miss_no_key_reaching_the_similarity_in_a_memory_of_many_s
             found = set(index.candidates(query, min_similarity=similarity).tolist())
             expected = {i for i, key in enumerate(short) if fuzz.ratio(query, key) >= similarity}
             assert expected <= found
+
+
+def test_a_window_of_more_short_keys_than_the_budget_keeps_to_the_fallback_similarity() -> None:
+    """Past ``budget`` short keys in the window, every key reaching the fallback similarity and no key outside
+    that similarity's window; within the budget, every key reaching the lower similarity."""
+    query = "ابتث"
+    keys = ["qwer"] * 100 + ["اب", "بت", "تث", "ابتث", "ابتثج", "ابتثجحخ"]
+    index = CandidateIndex.build(keys)
+    low, high = candidate_index.length_window(len(query), 70.0)
+    kept, _keys = index.candidates_with_keys(query, min_similarity=50.0, budget=50, fallback_similarity=70.0)
+    assert {i for i, key in enumerate(keys) if fuzz.ratio(query, key) >= 70} <= set(kept.tolist())
+    assert all(low <= len(keys[i]) <= high for i in kept.tolist())
+    wide, _keys = index.candidates_with_keys(query, min_similarity=50.0, budget=1000, fallback_similarity=70.0)
+    assert {i for i, key in enumerate(keys) if fuzz.ratio(query, key) >= 50} <= set(wide.tolist())
