@@ -87,17 +87,31 @@ class StringColumnBuilder:
 
     The bytes are those `StringColumn.from_strings` would pack from all the strings at once: each
     chunk is encoded with one call and appended to one growing buffer (a ``bytearray``, which grows
-    in place), with where each string ends.
+    in place), with where each string ends. With ``spill_to`` (a pair of paths: the buffer's file
+    and the ``.npy`` file of where strings start), both are appended to those files as they come
+    instead, their block checksums worked out as written, and `finish` gives a `FileStringColumn`
+    read back from them: a build for the cache holds none of the column's bytes.
     """
 
-    __slots__ = ("_blob", "_ends", "compact")
+    __slots__ = ("_blob", "_blob_file", "_ends", "_length", "_starts_file", "compact")
 
-    def __init__(self, *, compact: bool = False) -> None:
+    def __init__(self, *, compact: bool = False, spill_to: tuple[str, str] | None = None) -> None:
         self.compact = compact
         self._blob = bytearray()
         self._ends: list[npt.NDArray[np.int64]] = [np.zeros(1, dtype=np.int64)]
+        self._length = 0  # bytes packed so far, in memory or in the file
+        self._blob_file: BlockWriter | None = None
+        self._starts_file: BlockWriter | None = None
+        if spill_to is not None:
+            if compact:
+                raise ValueError("a compact column is kept in memory")  # FileStringColumn reads UTF-8
+            self._blob_file = BlockWriter(spill_to[0])
+            self._starts_file = BlockWriter(spill_to[1], header_bytes=npy_header_bytes(np.dtype(np.int64)))
+            self._starts_file.write(self._ends.pop().tobytes())
 
     def __len__(self) -> int:
+        if self._starts_file is not None:
+            return self._starts_file.data_bytes // 8 - 1
         return sum(map(len, self._ends)) - 1
 
     def extend(self, values: list[str]) -> None:
@@ -111,15 +125,44 @@ class StringColumnBuilder:
         ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0) + 1
         if len(ends) != len(values):
             raise ValueError("a string to pack holds a NUL character")
-        self._ends.append(ends.astype(np.int64) + len(self._blob))
+        ends = ends.astype(np.int64) + self._length
+        self._length += len(data)
+        if self._blob_file is not None and self._starts_file is not None:
+            self._blob_file.write(data)
+            self._starts_file.write(ends.astype("<i8").tobytes())
+            return
+        self._ends.append(ends)
         self._blob += data
+
+    @property
+    def spilled(self) -> bool:
+        """Whether the strings go to files (``spill_to``): then `finish_in_files` gives the column."""
+        return self._blob_file is not None
 
     def finish(self) -> StringColumn:
         """The column of every string appended (the builder is emptied)."""
+        if self.spilled:
+            raise ValueError("a column written to files is finished by finish_in_files")
         blob = np.frombuffer(self._blob, dtype=np.uint8) if self._blob else np.empty(0, dtype=np.uint8)
         starts = np.concatenate(self._ends) if len(self._ends) > 1 else self._ends[0]
-        self._blob, self._ends = bytearray(), [np.zeros(1, dtype=np.int64)]
+        self._blob, self._ends, self._length = bytearray(), [np.zeros(1, dtype=np.int64)], 0
         return StringColumn(blob, starts, compact=self.compact)
+
+    def finish_in_files(self) -> tuple[FileStringColumn, FileChecks, FileChecks]:
+        """The column of every string appended, read from the files it was written to (closed now), with
+        the size and block checksums of the buffer's file and of the starts' file."""
+        if self._blob_file is not None and self._starts_file is not None:
+            blob_file, starts_file = self._blob_file, self._starts_file
+            self._blob_file = self._starts_file = None
+            count = starts_file.data_bytes // 8
+            blob_size, blob_checks = blob_file.finish()
+            starts_size, starts_checks = starts_file.finish(header=npy_header(np.dtype(np.int64), count))
+            starts = FileArray(
+                BlockFile(starts_file.path, checksums=starts_checks, size=starts_size), dtype=np.dtype(np.int64)
+            )
+            column = FileStringColumn(blob_file.path, starts, checksums=blob_checks, size=blob_size)
+            return column, (blob_size, blob_checks), (starts_size, starts_checks)
+        raise ValueError("a column packed in memory is finished by finish")
 
 
 #: Bytes covered by each CRC-32 of a file checked block by block: a read checks the few blocks it
@@ -128,6 +171,8 @@ CHECK_BLOCK_BYTES = 4096
 #: Enough of a ``.npy`` file for its header (np.save writes 1-D arrays with a header of 128 bytes).
 NPY_HEADER_BYTES = 4096
 _Replacement = TypeVar("_Replacement")
+#: A file's size and the CRC-32 of each of its blocks.
+FileChecks = tuple[int, npt.NDArray[np.uint32]]
 
 
 class DamagedFileError(ValueError):
@@ -144,6 +189,76 @@ def block_checksums(data: bytes | memoryview, *, block_bytes: int = CHECK_BLOCK_
     count = -(-len(view) // block_bytes)
     crcs = (zlib.crc32(view[at : at + block_bytes]) for at in range(0, len(view), block_bytes))
     return np.fromiter(crcs, dtype=np.uint32, count=count)
+
+
+def npy_header(dtype: np.dtype[np.generic], length: int) -> bytes:
+    """The header `np.save` writes before a 1-D array of ``length`` items of ``dtype``.
+
+    numpy pads it with room for the largest shape, so its size does not depend on ``length``: a
+    file can be written with it reserved and the header put in when the length is known.
+    """
+    header = io.BytesIO()
+    description = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": (length,)}
+    np.lib.format.write_array_header_1_0(header, description)
+    return header.getvalue()
+
+
+def npy_header_bytes(dtype: np.dtype[np.generic]) -> int:
+    return len(npy_header(dtype, 0))
+
+
+class BlockWriter:
+    """A file written by appending, the CRC-32 of every `CHECK_BLOCK_BYTES` worked out as the bytes go by.
+
+    ``header_bytes`` are reserved at the start and written by `finish` (a ``.npy`` header, which
+    says the length); the first block's checksum is then taken again from the file. Nothing but
+    the block being filled is held.
+    """
+
+    __slots__ = ("_checksums", "_handle", "_header_bytes", "_pending", "block_bytes", "data_bytes", "path")
+
+    def __init__(self, path: str, *, header_bytes: int = 0, block_bytes: int = CHECK_BLOCK_BYTES) -> None:
+        self.path = path
+        self.block_bytes = block_bytes
+        self.data_bytes = 0  # written after the header
+        self._header_bytes = header_bytes
+        self._handle = open(path, "xb+")  # noqa: SIM115 (closed by finish, or when the build fails and the folder goes)
+        self._checksums: list[npt.NDArray[np.uint32]] = []
+        self._pending = bytearray(header_bytes)  # the block being filled, from its start
+        self._handle.write(self._pending)
+
+    def write(self, data: bytes) -> None:
+        self._handle.write(data)
+        self.data_bytes += len(data)
+        pending = self._pending
+        pending += data
+        whole = len(pending) - len(pending) % self.block_bytes
+        if whole:
+            with memoryview(pending) as view:
+                self._checksums.append(block_checksums(view[:whole], block_bytes=self.block_bytes))
+            del pending[:whole]
+
+    def finish(self, *, header: bytes = b"") -> FileChecks:
+        """Close the file, with ``header`` put in the bytes reserved for it; its size and block checksums."""
+        if len(header) != self._header_bytes:
+            raise ValueError(f"a header of {len(header)} bytes for {self._header_bytes} reserved")
+        handle = self._handle
+        try:
+            if self._pending:
+                self._checksums.append(block_checksums(memoryview(self._pending), block_bytes=self.block_bytes))
+            if header:
+                handle.seek(0)
+                handle.write(header)
+            handle.flush()
+            size = os.fstat(handle.fileno()).st_size
+            checksums = np.concatenate(self._checksums) if self._checksums else np.empty(0, dtype=np.uint32)
+            if header:  # the first block as it now is on disk
+                checksums[0] = zlib.crc32(os.pread(handle.fileno(), min(self.block_bytes, size), 0))
+        finally:
+            handle.close()
+            self._pending = bytearray()
+            self._checksums = []
+        return size, checksums
 
 
 class BlockFile:
@@ -238,10 +353,10 @@ class FileArray:
         file: BlockFile,
         *,
         dtype: np.dtype[np.generic],
-        on_damage: Callable[[DamagedFileError], npt.NDArray[np.generic]] | None = None,
+        on_damage: Callable[[DamagedFileError], npt.NDArray[np.generic] | FileArray] | None = None,
     ) -> None:
         self._file = file
-        self._fallback: _Fallback[npt.NDArray[np.generic]] = _Fallback(on_damage)
+        self._fallback: _Fallback[npt.NDArray[np.generic] | FileArray] = _Fallback(on_damage)
         header = io.BytesIO(file.read(0, min(file.size, NPY_HEADER_BYTES)))
         try:
             version = np.lib.format.read_magic(header)
@@ -319,12 +434,12 @@ class FileStringColumn:
         *,
         checksums: npt.NDArray[np.uint32] | None = None,
         size: int | None = None,
-        on_damage: Callable[[DamagedFileError], StringColumn] | None = None,
+        on_damage: Callable[[DamagedFileError], StringColumn | FileStringColumn] | None = None,
     ) -> None:
         self.path = path
         self.starts = starts
         self._file = BlockFile(path, checksums=checksums, size=size)
-        self._fallback: _Fallback[StringColumn] = _Fallback(on_damage)
+        self._fallback: _Fallback[StringColumn | FileStringColumn] = _Fallback(on_damage)
 
     def __len__(self) -> int:
         return len(self.starts) - 1

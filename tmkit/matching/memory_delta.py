@@ -48,6 +48,10 @@ DIFF_BLOCK_BYTES = CHECK_BLOCK_BYTES
 #: Where units begin and end in a TMX file's bytes (``<tuv`` is not ``<tu``).
 _UNIT_START = re.compile(rb"<tu[\s>]")
 _UNIT_END = re.compile(rb"</tu\s*>")
+#: Bytes of a memory file read at a time to find its layout.
+LAYOUT_CHUNK_BYTES = 4 << 20
+#: What the end of a chunk may hold of a unit's start or end or of `_OPAQUE_MARKUP` cut off by the next chunk.
+_MARKER_PREFIX = re.compile(rb"<(?:t|tu|/|/t|/tu\s*|!|!-|!\[|!\[C|!\[CD|!\[CDA|!\[CDAT|!\[CDATA)?")
 #: Markup a scan of bytes cannot see through (a ``<tu`` inside a comment or CDATA is no unit): a
 #: memory holding any after its first unit is always rebuilt whole.
 _OPAQUE_MARKUP = (b"<!--", b"<![CDATA[", b"<?")
@@ -124,19 +128,6 @@ def _hashing(view: memoryview) -> Callable[[], str]:
     return digest
 
 
-def _layout_of(data: mmap.mmap | bytes, size: int) -> FileLayout:
-    view = memoryview(data)
-    digest = _hashing(view)
-    try:
-        head = block_checksums(view, block_bytes=DIFF_BLOCK_BYTES)
-        spans = _unit_spans(data, 0, size)
-        prolog = zlib.crc32(view[: int(spans[0, 0])]) if spans is not None and len(spans) else None
-    finally:
-        hashed = digest()
-        view.release()
-    return FileLayout({"size": size, FINGERPRINT_HASH: hashed}, head, spans, prolog)
-
-
 def _unit_spans(data: mmap.mmap | bytes, start: int, end: int) -> npt.NDArray[np.int64] | None:
     """Where the units between ``start`` and ``end`` lie; None when bytes cannot tell (see `_OPAQUE_MARKUP`)."""
     first = _UNIT_START.search(data, start, end)
@@ -151,14 +142,64 @@ def _unit_spans(data: mmap.mmap | bytes, start: int, end: int) -> npt.NDArray[np
     return np.stack((starts, ends), axis=1)
 
 
-def file_layout(file: Path) -> FileLayout:
-    """The layout of a memory file as it is now (read once: hash, checksums and units all of the same bytes)."""
-    data, size = _mapped(file)
-    try:
-        return _layout_of(data, size)
-    finally:
-        if isinstance(data, mmap.mmap):
-            data.close()
+def file_layout(file: Path, *, chunk_bytes: int = LAYOUT_CHUNK_BYTES) -> FileLayout:
+    """The layout of a memory file as it is now, read once ``chunk_bytes`` at a time: hash, checksums and units
+    all of the same bytes, and no more of them held at once (a map of the whole file made the process as
+    large as the file: 435 MB more at 1M units)."""
+    if chunk_bytes <= 0 or chunk_bytes % DIFF_BLOCK_BYTES:
+        raise ValueError(f"chunk_bytes must be a positive multiple of {DIFF_BLOCK_BYTES}")
+    digest = hashlib.new(FINGERPRINT_HASH)
+    head: list[npt.NDArray[np.uint32]] = []
+    starts: list[npt.NDArray[np.int64]] = []
+    ends: list[npt.NDArray[np.int64]] = []
+    size = 0
+    first_unit: int | None = None
+    opaque = False
+    carry = b""  # the end of the last chunk that may begin a marker finished in the next
+    with open(file, "rb", buffering=0) as handle:
+        while chunk := handle.read(chunk_bytes):
+            digest.update(chunk)
+            head.append(block_checksums(chunk, block_bytes=DIFF_BLOCK_BYTES))
+            at = size - len(carry)  # where the bytes scanned begin in the file
+            size += len(chunk)
+            data = carry + chunk
+            del chunk
+            # Every marker begins with "<" and holds no other, so one that begins before the last "<"
+            # ends before it: only what follows the last "<" may be the start of one cut off here.
+            last = data.rfind(b"<")
+            cut = last if last >= 0 and _MARKER_PREFIX.fullmatch(data, last) else len(data)
+            found_starts = [m.start() for m in _UNIT_START.finditer(data, 0, cut)]
+            if first_unit is None and found_starts:
+                first_unit = at + found_starts[0]
+            if first_unit is not None and not opaque:
+                scan_from = max(first_unit - at, 0)
+                opaque = any(data.find(marker, scan_from, cut) >= 0 for marker in _OPAQUE_MARKUP)
+            starts.append(np.array(found_starts, dtype=np.int64) + at)
+            ends.append(np.fromiter((m.end() for m in _UNIT_END.finditer(data, 0, cut)), dtype=np.int64) + at)
+            carry = data[cut:]
+        prolog = None
+        spans: npt.NDArray[np.int64] | None = np.empty((0, 2), dtype=np.int64)
+        if first_unit is not None:
+            spans = None if opaque else _checked_spans(np.concatenate(starts), np.concatenate(ends))
+            if spans is not None:
+                prolog = _crc32_of_range(handle.fileno(), 0, first_unit)
+    checksums = np.concatenate(head) if head else np.empty(0, dtype=np.uint32)
+    return FileLayout({"size": size, FINGERPRINT_HASH: digest.hexdigest()}, checksums, spans, prolog)
+
+
+def _checked_spans(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> npt.NDArray[np.int64] | None:
+    """Units from where they start and end, or None when those do not pair up one after the other."""
+    if len(starts) != len(ends) or np.any(ends <= starts) or np.any(starts[1:] < ends[:-1]):
+        return None
+    return np.stack((starts, ends), axis=1)
+
+
+def _crc32_of_range(fd: int, start: int, stop: int) -> int:
+    crc = 0
+    while start < stop and (data := os.pread(fd, min(stop - start, LAYOUT_CHUNK_BYTES), start)):
+        crc = zlib.crc32(data, crc)
+        start += len(data)
+    return crc
 
 
 def attach_layout(index: MemoryIndex, file: Path, *, fingerprint: dict[str, object]) -> None:

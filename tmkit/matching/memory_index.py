@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import glob
 import hashlib
 import io
@@ -30,13 +31,17 @@ from tmkit.matching.columns import (
     CHECK_BLOCK_BYTES,
     NPY_HEADER_BYTES,
     BlockFile,
+    BlockWriter,
     DamagedFileError,
     FileArray,
+    FileChecks,
     FileStringColumn,
     StringColumn,
     StringColumnBuilder,
     block_checksums,
+    npy_header,
 )
+from tmkit.matching.heap import release_free_memory
 from tmkit.matching.layered import LayeredCandidates, LayeredColumn, LayeredWords, Layers, dead_entries
 from tmkit.matching.word_index import WordIndex, WordIndexBuilder
 from tmkit.memory.langtags import lang_key
@@ -172,6 +177,82 @@ class CacheMeta:
     layer: dict[str, object] = field(default_factory=dict)
 
 
+class CacheStaging:
+    """A cache folder being filled while its index is built, then renamed into place by `MemoryIndex.save`.
+
+    The texts read by parts and the concordance postings go into it as they are made (their block
+    checksums worked out as written) and the index reads them back from it, so a build never holds
+    them: at 1M entries, about 400 MB. The files written are listed with their metadata entries.
+    """
+
+    __slots__ = ("_entries", "_staged_arrays", "path")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._entries: dict[str, dict[str, dict[str, object]]] = {}  # by file: its entry and its side file's
+        self._staged_arrays: dict[str, FileArray] = {}
+
+    @classmethod
+    def beside(cls, target: Path) -> CacheStaging:
+        """A new, empty staging folder beside the cache folder ``target`` (named so leftovers can be told)."""
+        return cls(Path(tempfile.mkdtemp(prefix=_leftover_prefix(target, _STAGING), dir=target.parent)))
+
+    def remove(self) -> None:
+        """Remove the folder (files still open stay readable until closed)."""
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def holds(self, name: str) -> bool:
+        return name in self._entries
+
+    def entries(self, name: str) -> dict[str, dict[str, object]]:
+        """The metadata entries of a file written here and of its side file of block checksums."""
+        return self._entries[name]
+
+    def staged_array(self, name: str) -> FileArray:
+        return self._staged_arrays[name]
+
+    def _record(self, name: str, checks: FileChecks) -> None:
+        size, checksums = checks
+        side = f"{name}{_BLOCK_CHECKSUMS_SUFFIX}"
+        self._entries[name] = {
+            name: {"size": size, "block_checksums": side},
+            **_write_checked(self.path, side, checksums.astype("<u4").tobytes(), by_blocks=False),
+        }
+
+    def column_builder(self, column: Column) -> StringColumnBuilder:
+        """A builder that writes a column's texts and starts here as they come."""
+        texts = self.path / _saved_name(_Saved.COLUMN, column, "bin")
+        starts = self.path / f"{_saved_name(_Saved.COLUMN, column, 'starts')}.npy"
+        return StringColumnBuilder(spill_to=(str(texts), str(starts)))
+
+    def finish_column(self, column: Column, builder: StringColumnBuilder) -> FileStringColumn:
+        strings, text_checks, starts_checks = builder.finish_in_files()
+        self._record(_saved_name(_Saved.COLUMN, column, "bin"), text_checks)
+        starts_name = f"{_saved_name(_Saved.COLUMN, column, 'starts')}.npy"
+        self._record(starts_name, starts_checks)
+        if not isinstance(strings.starts, FileArray):
+            raise TypeError("a column written to files reads its starts from its file")
+        self._staged_arrays[starts_name] = strings.starts
+        return strings
+
+    def postings_in_file(self, part: _Saved, words: WordIndex) -> WordIndex:
+        """The word index with its postings written here and read back from here (the array let go)."""
+        name = f"{_saved_name(part, 'word_postings')}.npy"
+        postings = np.ascontiguousarray(words.word_postings, dtype=np.uint32)
+        writer = BlockWriter(str(self.path / name))
+        writer.write(npy_header(postings.dtype, len(postings)))
+        step = HASH_BUFFER_BYTES // postings.itemsize
+        for at in range(0, len(postings), step):
+            writer.write(postings[at : at + step].tobytes())
+        checks = writer.finish()
+        self._record(name, checks)
+        array = FileArray(
+            BlockFile(str(self.path / name), checksums=checks[1], size=checks[0]), dtype=np.dtype(np.uint32)
+        )
+        self._staged_arrays[name] = array
+        return dataclasses.replace(words, word_postings=array)  # type: ignore[arg-type]
+
+
 @dataclass(slots=True)
 class MemoryIndex:
     """The entries of one memory for one language direction, ready for fuzzy lookup and concordance.
@@ -231,6 +312,7 @@ class MemoryIndex:
         context_only: frozenset[int] = frozenset(),
         breaks_after: frozenset[int] = frozenset(),
         chunk_entries: int = BUILD_CHUNK_ENTRIES,
+        staging: CacheStaging | None = None,
     ) -> MemoryIndex:
         """Index units (a `Memory` or a streaming `TmxReader`) for lookups from ``source_lang``.
 
@@ -238,6 +320,8 @@ class MemoryIndex:
         are read for their neighbours' context and give no entries, and a unit numbered in
         ``breaks_after`` is no neighbour of the unit after it (the stream skips units there).
         Units are read and packed ``chunk_entries`` entries at a time; any chunk size gives the same index.
+        With ``staging`` (an index built to be saved), the texts a lookup reads by parts and the
+        concordance postings are written into that folder as they are made and read back from it.
         """
         if not 0 < chunk_entries <= MAX_CHUNK_ENTRIES:
             raise ValueError(f"chunk_entries must be 1 … {MAX_CHUNK_ENTRIES:,}")
@@ -247,7 +331,12 @@ class MemoryIndex:
         # keys into the word indexes' postings, numbers into arrays) and the chunk's objects
         # dropped: at 1M entries, holding every string to the end took 1 GB before any index.
         columns: dict[Column, list[str]] = {column: [] for column in Column}
-        builders = {column: StringColumnBuilder(compact=column in _COMPACT_COLUMNS) for column in Column}
+        builders = {
+            column: staging.column_builder(column)
+            if staging is not None and column not in _HOT_COLUMNS
+            else StringColumnBuilder(compact=column in _COMPACT_COLUMNS)
+            for column in Column
+        }
         keys, source_xml, target_xml = (
             columns[Column.SOURCE_KEY],
             columns[Column.SOURCE_XML],
@@ -326,10 +415,19 @@ class MemoryIndex:
                     pack_entries()
         pack_entries()
         unit_hashes.append(np.array(chunk_hashes, dtype=np.uint64))
-        built = {column: builder.finish() for column, builder in builders.items()}
+        built: dict[Column, StringColumn | FileStringColumn | LayeredColumn] = {
+            column: staging.finish_column(column, builder) if builder.spilled and staging else builder.finish()
+            for column, builder in builders.items()
+        }
         # The word indexes finished first: that lets go of their dictionaries of every distinct word
         # and piece (big in a real memory's vocabulary) before the candidate index is built.
         source_index, target_index = source_words.finish(), target_words.finish()
+        if staging is not None:
+            source_index = staging.postings_in_file(_Saved.SOURCE_WORDS, source_index)
+            target_index = staging.postings_in_file(_Saved.TARGET_WORDS, target_index)
+        key_column = built[Column.SOURCE_KEY]
+        if not isinstance(key_column, StringColumn):
+            raise TypeError("the source keys are kept in memory")
         entry_units = np.concatenate(packed["unit"])
         prev_hashes, next_hashes = _neighbour_hashes(
             entry_units, np.concatenate(unit_hashes), explicit_context, breaks_after
@@ -339,12 +437,12 @@ class MemoryIndex:
             source_lang=source_lang,
             target_lang=target_lang,
             normalizer=source_norm,
-            columns=dict(built),
+            columns=built,
             status=np.concatenate(packed["status"]),
             context_prev=prev_hashes,
             context_next=next_hashes,
             candidates=CandidateIndex.build(
-                built[Column.SOURCE_KEY], key_lengths=np.concatenate(packed["length"]), chunk_entries=chunk_entries
+                key_column, key_lengths=np.concatenate(packed["length"]), chunk_entries=chunk_entries
             ),
             source_words=source_index,
             target_words=target_index,
@@ -429,18 +527,23 @@ class MemoryIndex:
 
     # -- the cache on disk ----------------------------------------------------------------------
 
-    def save(self, folder: str | os.PathLike[str], *, fingerprint: dict[str, object]) -> None:
+    def save(
+        self, folder: str | os.PathLike[str], *, fingerprint: dict[str, object], staging: CacheStaging | None = None
+    ) -> None:
         """Write the index into ``folder`` as one step (a staging folder renamed into place).
 
         The metadata records the size of every file, and the CRC-32 of the arrays read whole or
         the CRC-32s of every 4 KiB block of the files read by parts (in side files), and a checksum
         of itself, so that `load` and every read after it can tell a damaged cache from a sound one.
+        ``staging`` is the folder the index was built into (``MemoryIndex.build(staging=…)``): the
+        files written there as it was built are kept as they are, and the rest written beside them.
         """
         target = Path(folder)
         _remove_stale_leftovers(target)
-        staging = Path(tempfile.mkdtemp(prefix=_leftover_prefix(target, _STAGING), dir=target.parent))
+        if staging is None:
+            staging = CacheStaging.beside(target)
         try:
-            arrays: dict[str, npt.NDArray[np.generic]] = {
+            arrays: dict[str, npt.NDArray[np.generic] | FileArray] = {
                 _saved_name(_Saved.STATUS): self.status,
                 _saved_name(_Saved.CONTEXT_PREV): self.context_prev,
                 _saved_name(_Saved.CONTEXT_NEXT): self.context_next,
@@ -458,18 +561,28 @@ class MemoryIndex:
                 **_prefixed(_Saved.SOURCE_WORDS, self.source_words.arrays()),
                 **_prefixed(_Saved.TARGET_WORDS, self.target_words.arrays()),
             }
+            # The files in the order the metadata has always listed them (its bytes stay the same).
             files: dict[str, dict[str, object]] = {}
             for column, strings in self.columns.items():
-                if not isinstance(strings, StringColumn):
-                    raise ValueError("only a freshly built index can be saved")
-                arrays[_saved_name(_Saved.COLUMN, column, "starts")] = strings.starts
-                if column in _HOT_COLUMNS:
-                    arrays[_saved_name(_Saved.COLUMN, column, "blob")] = strings.blob
+                starts_name = _saved_name(_Saved.COLUMN, column, "starts")
+                if isinstance(strings, StringColumn):
+                    arrays[starts_name] = strings.starts
+                    if column in _HOT_COLUMNS:
+                        arrays[_saved_name(_Saved.COLUMN, column, "blob")] = strings.blob
+                    else:
+                        name = _saved_name(_Saved.COLUMN, column, "bin")
+                        files |= _write_checked(staging.path, name, strings.blob.tobytes(), by_blocks=True)
+                elif column not in _HOT_COLUMNS and staging.holds(_saved_name(_Saved.COLUMN, column, "bin")):
+                    arrays[starts_name] = staging.staged_array(f"{starts_name}.npy")
+                    files |= staging.entries(_saved_name(_Saved.COLUMN, column, "bin"))
                 else:
-                    name = _saved_name(_Saved.COLUMN, column, "bin")
-                    files |= _write_checked(staging, name, strings.blob.tobytes(), by_blocks=True)
+                    raise ValueError("only a freshly built index can be saved")
             for name, array in arrays.items():
-                files |= _write_checked(staging, f"{name}.npy", array, by_blocks=not name.startswith(_WHOLE_ARRAYS))
+                if isinstance(array, FileArray):
+                    files |= staging.entries(f"{name}.npy")
+                else:
+                    by_blocks = not name.startswith(_WHOLE_ARRAYS)
+                    files |= _write_checked(staging.path, f"{name}.npy", array, by_blocks=by_blocks)
             body = {
                 "format": INDEX_FORMAT,
                 "name": self.name,
@@ -484,11 +597,11 @@ class MemoryIndex:
             }
             meta = {**body, _META_CHECKSUM: _meta_checksum(body)}
             text = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
-            _write_checked(staging, META_FILE, text, by_blocks=False)
-            os.chmod(staging, 0o777 & ~_umask())
-            _replace_folder(staging, target)
+            _write_checked(staging.path, META_FILE, text, by_blocks=False)
+            os.chmod(staging.path, 0o777 & ~_umask())
+            _replace_folder(staging.path, target)
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            staging.remove()
             raise
 
     @classmethod
@@ -541,18 +654,20 @@ class MemoryIndex:
             if not side_files <= meta.files.keys():
                 raise ValueError("a side file of block checksums is not listed")
 
-            def rebuilt_column(column: Column) -> Callable[[DamagedFileError], StringColumn] | None:
+            def rebuilt_column(column: Column) -> Callable[[DamagedFileError], StringColumn | FileStringColumn] | None:
                 if rebuilt is None:
                     return None
                 make = rebuilt
                 return lambda problem: _in_memory(make(problem).columns[column])
 
-            def rebuilt_postings(part: _Saved) -> Callable[[DamagedFileError], npt.NDArray[np.generic]] | None:
+            def rebuilt_postings(
+                part: _Saved,
+            ) -> Callable[[DamagedFileError], npt.NDArray[np.generic] | FileArray] | None:
                 if rebuilt is None:
                     return None
                 make = rebuilt
 
-                def postings(problem: DamagedFileError) -> npt.NDArray[np.generic]:
+                def postings(problem: DamagedFileError) -> npt.NDArray[np.generic] | FileArray:
                     index = make(problem)
                     words = index.source_words if part is _Saved.SOURCE_WORDS else index.target_words
                     if not isinstance(words, WordIndex):
@@ -628,9 +743,10 @@ class MemoryIndex:
             raise UnusableCache(f"inconsistent files ({exc})", damaged=True) from None
 
 
-def _in_memory(column: StringColumn | FileStringColumn | LayeredColumn) -> StringColumn:
-    if not isinstance(column, StringColumn):
-        raise TypeError("a rebuilt index keeps its columns in memory")
+def _in_memory(column: StringColumn | FileStringColumn | LayeredColumn) -> StringColumn | FileStringColumn:
+    """A rebuilt index's column (in memory, or in the files it was built into), which has no delta."""
+    if isinstance(column, LayeredColumn):
+        raise TypeError("a rebuilt index has no delta")
     return column
 
 
@@ -1039,19 +1155,43 @@ def open_memory(
     norm = normalizer or Normalizer(source_lang)
     folder = cache_folder(file, source_lang, target_lang)
 
-    def build(fingerprint: dict[str, object]) -> MemoryIndex:
+    def build_into(staging: CacheStaging | None) -> MemoryIndex:
         reader = TmxReader(file, skip_invalid=skip_invalid, on_progress=on_progress)
-        index = MemoryIndex.build(
-            reader, source_lang=source_lang, target_lang=target_lang, name=file.name, normalizer=norm
+        return MemoryIndex.build(
+            reader, source_lang=source_lang, target_lang=target_lang, name=file.name, normalizer=norm, staging=staging
         )
-        index.penalty = penalty
-        if cache:
-            from tmkit.matching.memory_delta import attach_layout, remove_delta
 
-            attach_layout(index, file, fingerprint=fingerprint)
-            with contextlib.suppress(OSError):
-                index.save(folder, fingerprint=fingerprint)
-                remove_delta(folder)
+    def build(fingerprint: dict[str, object]) -> MemoryIndex:
+        if not cache:
+            index = build_into(None)
+            index.penalty = penalty
+            return index
+        from tmkit.matching.memory_delta import attach_layout, remove_delta
+
+        # Built into the cache's staging folder, so the texts and postings go to disk as they are
+        # made; where it cannot be written (a read-only location, a full disk), built in memory.
+        staging: CacheStaging | None = None
+        with contextlib.suppress(OSError):
+            _remove_stale_leftovers(folder)
+            staging = CacheStaging.beside(folder)
+        try:
+            index = build_into(staging)
+        except OSError:
+            if staging is None:
+                raise
+            staging.remove()
+            staging = None
+            index = build_into(None)
+        except BaseException:
+            if staging is not None:
+                staging.remove()
+            raise
+        index.penalty = penalty
+        attach_layout(index, file, fingerprint=fingerprint)
+        release_free_memory()
+        with contextlib.suppress(OSError):
+            index.save(folder, fingerprint=fingerprint, staging=staging)
+            remove_delta(folder)
         return index
 
     fingerprint: dict[str, object] | None = None
