@@ -284,3 +284,20 @@ def test_a_larger_memory_does_not_raise_the_build_peak_by_its_index(tmp_path: Pa
         peaks[size] = _build_peak_kb(memory)
     per_unit = (peaks[_LARGE] - peaks[_SMALL]) * 1024 / (_LARGE - _SMALL)
     assert per_unit <= _PEAK_BYTES_PER_UNIT, (peaks, per_unit)
+
+
+# -- reload: the short keys decoded in bulk -----------------------------------------------------------
+
+_KEY_LETTERS = [chr(code) for code in range(0x0621, 0x064B)] + [" ", "a", "1", "\x80", "é", "😀", "\x01", "ﻻ"]
+
+
+@pytest.mark.parametrize("compact", [True, False])
+def test_strings_taken_in_bulk_are_those_taken_one_by_one(compact: bool) -> None:
+    pick = random.Random(11)
+    values = ["".join(pick.choices(_KEY_LETTERS, k=pick.randint(0, 30))) for _ in range(3000)]
+    values += ["\x01abc", "\x01", "", "é", "\x80", "ﻻ"]  # keys stored as UTF-8 behind the mark
+    column = StringColumn.from_strings(values, compact=compact)
+    wanted = [pick.randrange(len(values)) for _ in range(2000)] + list(range(len(values) - 6, len(values)))
+    assert column.take(np.array(wanted, dtype=np.int64)) == [values[i] for i in wanted]
+    assert column.take(wanted[:5]) == [values[i] for i in wanted[:5]]
+    assert column.take(np.empty(0, dtype=np.int64)) == []

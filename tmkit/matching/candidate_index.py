@@ -294,10 +294,12 @@ class CandidateIndex:
         return {name: getattr(self, name) for name in _ARRAY_FIELDS}
 
     @classmethod
-    def from_arrays(cls, arrays: dict[str, npt.NDArray[np.generic]], keys: Sequence[str]) -> CandidateIndex:
+    def from_arrays(
+        cls, arrays: dict[str, npt.NDArray[np.generic]], keys: Sequence[str] | StringColumn
+    ) -> CandidateIndex:
         """An index from saved arrays and the keys it was built from (entry order)."""
         index = cls(**{name: arrays[name] for name in _ARRAY_FIELDS})  # type: ignore[arg-type]
-        index.short_keys = _objects([keys[i] for i in index.length_order[: index.short_count].tolist()])
+        index.short_keys = _objects(_take(keys, index.length_order[: index.short_count]))  # a column's in bulk
         return index
 
     @property

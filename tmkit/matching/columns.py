@@ -28,6 +28,13 @@ _UTF8_MARK = b"\x01"
 _NOT_COMPACT = re.compile("^\x01|[\x80-\xa9]")
 
 
+#: The code point each byte of a compact key stands for (as UTF-16 code units), for decoding many at once.
+_COMPACT_CODE_POINTS = np.arange(256, dtype="<u2")
+_COMPACT_CODE_POINTS[list(_BYTE_TO_ARABIC)] = [ord(letter) for letter in _BYTE_TO_ARABIC.values()]
+#: From how many strings `StringColumn.take` gathers and decodes them in one go.
+BULK_TAKE = 64
+
+
 def compact_encode(value: str) -> bytes:
     """A normalized key in the one-byte-per-letter form; lossless for any string UTF-8 can encode."""
     if not _NOT_COMPACT.search(value):
@@ -75,11 +82,42 @@ class StringColumn:
         return compact_decode(data) if self.compact else data.decode("utf-8")
 
     def take(self, indexes: npt.NDArray[np.int64] | list[int]) -> list[str]:
+        """The strings at these indexes, in this order: many decoded in one call, not one call each."""
+        if len(indexes) >= BULK_TAKE:
+            return self._take_in_bulk(np.asarray(indexes, dtype=np.int64))
         blob, starts = self.blob, self.starts
         pieces = [blob[starts[i] : starts[i + 1] - 1].tobytes() for i in indexes]
         if self.compact:
             return [compact_decode(p) for p in pieces]
         return [p.decode("utf-8") for p in pieces]
+
+    def _take_in_bulk(self, indexes: npt.NDArray[np.int64]) -> list[str]:
+        """The strings gathered with their NULs into one buffer, decoded at once and split at the NULs.
+
+        A 1M-entry index's short keys (140,000) took 0.4 s of CPU decoded one by one at every load.
+        """
+        if len(indexes) == 0:
+            return []
+        first, after = self.starts[indexes], self.starts[indexes + 1]  # each string's NUL included
+        lengths = after - first
+        gathered_before = np.cumsum(lengths) - lengths
+        positions = np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(first - gathered_before, lengths)
+        data = self.blob[positions]
+        del positions
+        text: str
+        if self.compact:
+            text = _COMPACT_CODE_POINTS[data].tobytes().decode("utf-16-le")
+        else:
+            text = data.tobytes().decode("utf-8")
+        strings = text.split(SEPARATOR)
+        strings.pop()  # after the last NUL
+        if self.compact:
+            # The few keys kept as UTF-8 behind their mark (see `compact_encode`) are decoded one by one.
+            marked = np.flatnonzero((data[gathered_before] == _UTF8_MARK[0]) & (lengths > 1))
+            for number in marked.tolist():
+                at = int(gathered_before[number])
+                strings[number] = compact_decode(data[at : at + int(lengths[number]) - 1].tobytes())
+        return strings
 
 
 class StringColumnBuilder:

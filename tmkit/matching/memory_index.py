@@ -706,8 +706,11 @@ class MemoryIndex:
             missing = set(meta.arrays) - arrays.keys() - {_saved_name(_Saved.COLUMN, c, "starts") for c in Column}
             if missing:
                 raise KeyError(sorted(missing)[0])
+            source_keys = columns[Column.SOURCE_KEY]
             candidates = CandidateIndex.from_arrays(
-                _unprefixed(_Saved.CANDIDATES, arrays), _LazyColumnKeys(columns[Column.SOURCE_KEY])
+                _unprefixed(_Saved.CANDIDATES, arrays),
+                # The short keys decoded in bulk from the column in memory (one by one they cost 0.4 s at 1M).
+                source_keys if isinstance(source_keys, StringColumn) else _LazyColumnKeys(source_keys),
             )
             index = cls(
                 name=meta.name,
