@@ -144,6 +144,7 @@ def child_build(tmx: Path, source: str, target: str) -> dict[str, Any]:
         "build_s": time.perf_counter() - started,
         "build_cpu_s": time.process_time(),
         "build_peak_mb": peak_rss_mb(),
+        "rss_after_build_mb": rss_mb(),  # what the process keeps to serve lookups (freed heap given back)
         "entries": len(index),
         "disk_mb": disk / 2**20,
     }
@@ -308,7 +309,11 @@ def child_reload(tmx: Path, source: str, target: str) -> dict[str, Any]:
 
     started, cpu_started = time.perf_counter(), time.process_time()
     open_memory(tmx, source_lang=source, target_lang=target)
-    return {"load_s": time.perf_counter() - started, "load_cpu_s": time.process_time() - cpu_started}
+    return {
+        "load_s": time.perf_counter() - started,
+        "load_cpu_s": time.process_time() - cpu_started,
+        "load_peak_mb": peak_rss_mb(),
+    }
 
 
 def child_delta_lookups(tmx: Path, query_file: Path, size: int, source: str, target: str) -> dict[str, Any]:
