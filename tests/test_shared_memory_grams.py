@@ -169,3 +169,13 @@ def test_only_units_that_can_still_place_are_read(postgres_url: str) -> None:
     assert [m.score for m in got] == [m.score for m in want]  # ties (88.5 thrice here) may be other units
     assert got[0].source.plain == want[0].source.plain
     assert len(read) <= 40, len(read)
+
+
+def test_a_lookup_picks_grams_a_proclitic_does_not_change() -> None:
+    """`وتفعيل` and `تفعيل` differ only in their first grams: the grams picked from one are all the other's."""
+    from tmkit.shared.grams import inner_word_grams, word_grams
+
+    for with_clitic, bare in (("وتفعيل", "تفعيل"), ("بالمدينة", "المدينة"), ("والاتفاق", "الاتفاق")):
+        inner = set(inner_word_grams(with_clitic)[0].tolist())
+        assert inner and inner <= set(word_grams(bare)[0].tolist()), with_clitic
+    assert [len(g) for g in inner_word_grams("في من المدينة")] == [2, 2, 5]  # short words keep every gram

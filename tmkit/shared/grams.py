@@ -27,6 +27,31 @@ def word_grams(key: str) -> list[GramArray]:
     return key_grams_many(key.split(" "))
 
 
+#: Grams a word keeps for picking when it has more than this many: the two holding its first letter go.
+_MIN_INNER_GRAMS = 2
+
+
+def inner_word_grams(key: str) -> list[GramArray]:
+    """Each word's trigram hashes less the two that hold its first letter, when it has more than two others.
+
+    Arabic proclitics (و ف ب ك ل, the article) change only a word's first grams: `وتفعيل` and
+    `تفعيل` share every other one, so a lookup picks among those (a rare first gram is often
+    rare only for its clitic).
+    """
+    out = []
+    for word, grams in zip(key.split(" "), word_grams(key), strict=True):
+        if len(grams) > _MIN_INNER_GRAMS + 2:  # a word of 5 letters or more (as many grams as letters)
+            opening = np.array([_gram(" ", word[0], word[1]), _gram(word[0], word[1], word[2])], dtype=np.int32)
+            out.append(grams[~np.isin(grams, opening)])
+        else:
+            out.append(grams)
+    return out
+
+
+def _gram(a: str, b: str, c: str) -> int:
+    return ((ord(a) << (2 * _POINT_BITS)) | (ord(b) << _POINT_BITS) | ord(c)) % GRAM_MODULUS
+
+
 def key_grams_many(keys: list[str]) -> list[GramArray]:
     """Each key's distinct trigram hashes, ascending, computed for the whole batch at once.
 
@@ -100,6 +125,7 @@ __all__ = [
     "GramArray",
     "array_literal",
     "count_grams",
+    "inner_word_grams",
     "key_grams",
     "key_grams_many",
     "sql_function",

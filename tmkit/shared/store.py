@@ -30,7 +30,7 @@ from tmkit.memory.langtags import primary_subtag
 from tmkit.memory.merge import CONFLICT_PROP
 from tmkit.memory.model import Header, Prop, Segment, Status, TranslationUnit, Variant
 from tmkit.shared.codec import header_from_json, header_to_json, unit_from_json, unit_to_json
-from tmkit.shared.grams import GramArray, array_literal, count_grams, key_grams, key_grams_many, word_grams
+from tmkit.shared.grams import GramArray, array_literal, count_grams, inner_word_grams, key_grams, key_grams_many
 from tmkit.shared.schema import NOTIFY_CHANNEL, SCHEMA, require_current
 from tmkit.shared.shortlist import CandidateKey, CandidateWalk
 from tmkit.shared.urls import connect, database_errors, redacted
@@ -306,7 +306,7 @@ class SharedMemory:
                 prepare=False,
             ).fetchall()
         )
-        picked = _rarest([g.tolist() for g in word_grams(key)], counts, budget)
+        picked = _rarest([g.tolist() for g in inner_word_grams(key)], counts, budget)
         # Not prepared: a generic plan would not see how few rows the picked grams hold.
         rows = self.conn.execute(
             f"""
