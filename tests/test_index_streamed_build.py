@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -137,6 +138,33 @@ def test_a_build_that_cannot_write_its_staging_folder_is_used_uncached(tmp_path:
         folder.chmod(0o755)
     assert isinstance(index.columns[Column.TARGET_XML], StringColumn)
     assert len(index) > 50
+
+
+def test_a_disk_full_while_building_into_the_cache_gives_the_index_built_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory = tmp_path / "m.tmx"
+    write_tmx(memory, header=Header(srclang="ar"), units=iter(_units(300, seed=5)))
+    reference = open_memory(memory, source_lang="ar", target_lang="en", cache=False)
+    real_write = BlockWriter.write
+    writes = []
+
+    def write_until_full(self: BlockWriter, data: bytes) -> None:
+        writes.append(len(data))
+        if len(writes) > 5:
+            raise OSError(errno.ENOSPC, "No space left on device", self.path)
+        real_write(self, data)
+
+    monkeypatch.setattr(BlockWriter, "write", write_until_full)
+    index = open_memory(memory, source_lang="ar", target_lang="en")
+    assert len(writes) > 5  # the build did write into its staging folder until the disk was full
+    assert isinstance(index.columns[Column.TARGET_XML], StringColumn)
+    assert [index.text(c, e) for c in Column for e in range(len(index))] == [
+        reference.text(c, e) for c in Column for e in range(len(reference))
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "m.tmx") == [
+        cache_folder(memory, "ar", "en").name
+    ]  # saved by the usual save once the build is done; no staging folder left
 
 
 def test_a_block_written_as_built_is_checked_when_read(tmp_path: Path) -> None:
