@@ -277,6 +277,22 @@ def test_an_editor_confirmation_is_a_match_for_the_next_segment_at_once() -> Non
     assert Matcher([own]).match(query)[0].target.plain == units[7].variants[1].text
 
 
+def test_repeated_confirmations_keep_the_delta_to_the_changed_units_and_their_neighbours() -> None:
+    """A long editing session confirms many segments one by one: each update indexes again the units changed so
+    far and their neighbours, never neighbours of neighbours (else the delta grows by two units a call)."""
+    units = [_pair_unit(n) for n in range(60)]
+    own = MemoryIndex.build(units, source_lang="ar", target_lang="en")
+    document = list(units)
+    for _ in range(10):
+        document[30] = _retranslated(30, "the same segment confirmed again")
+        own = own.with_units([30], unit_at=lambda n: document[n] if 0 <= n < len(document) else None)
+    assert own.delta_units == (30,)
+    assert len(own) == len(MemoryIndex.build(document, source_lang="ar", target_lang="en"))
+    fresh = MemoryIndex.build(document, source_lang="ar", target_lang="en")
+    queries = [document[n].variants[0].text for n in (29, 30, 31, 5)]
+    assert _answers(own, queries) == _answers(fresh, queries)
+
+
 def test_two_processes_updating_at_once_both_answer_right(tmp_path: Path) -> None:
     path = tmp_path / "tm.tmx"
     units = _built(path)

@@ -494,7 +494,8 @@ class MemoryIndex:
         delta = main.build_delta(wanted, unit_at=unit_at)
         dead = np.array([n for n in wanted if n < main.unit_count], dtype=np.int64)
         layered = main.with_delta(delta, dead_units=dead)
-        layered.delta_units = tuple(n for n in wanted if unit_at(n) is not None or n < main.unit_count)
+        # The changed units only: their neighbours are widened again from them next time, not from themselves.
+        layered.delta_units = tuple(sorted(n for n in changed if unit_at(n) is not None or n < main.unit_count))
         return layered
 
     def build_delta(self, numbers: Sequence[int], *, unit_at: Callable[[int], TranslationUnit | None]) -> MemoryIndex:
