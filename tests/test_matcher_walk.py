@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
+from tests.helpers import CORPORA
+from tmkit.matching import matcher
 from tmkit.matching.match_percent import prepare
-from tmkit.matching.matcher import _near_equal
+from tmkit.matching.matcher import ExhaustiveMatcher, Matcher, _near_equal
 from tmkit.matching.memory_index import MemoryIndex
 from tmkit.memory.model import Segment, TranslationUnit, Variant
 
@@ -67,3 +70,37 @@ def test_keys_equal_but_for_form_or_spelling_are_found_with_the_character_prefil
     without = _near_equal(memory, query, keys, numbers_masked=None)
     assert 0 in without  # built equal but for form and spelling
     assert _near_equal(memory, query, keys, numbers_masked=None, chars=chars) == without
+
+
+@pytest.fixture(scope="module")
+def madar() -> tuple[MemoryIndex, list[str]]:
+    """The MADAR travel phrasebook (short, repetitive real Arabic) as a memory, every 20th pair held out as a query."""
+    arabic = (CORPORA / "madar-travel-dev.ar").read_text(encoding="utf-8").splitlines()
+    english = (CORPORA / "madar-travel-dev.en").read_text(encoding="utf-8").splitlines()
+    units = [
+        TranslationUnit([Variant("ar", Segment.from_text(a)), Variant("en", Segment.from_text(e))])
+        for i, (a, e) in enumerate(zip(arabic, english, strict=True))
+        if i % 20 and a.strip() and e.strip()
+    ]
+    queries = [a for i, a in enumerate(arabic) if i % 20 == 0 and a.strip()]
+    return MemoryIndex.build(units, source_lang="ar", target_lang="en", name="madar"), queries
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (CORPORA / "madar-travel-dev.ar").exists(), reason="../shared/corpora is absent")
+@pytest.mark.parametrize("budget", [matcher.WORD_LIFTED_BUDGET, 64])
+def test_lookups_in_a_real_phrasebook_offer_what_the_formula_on_every_entry_offers(
+    madar: tuple[MemoryIndex, list[str]], budget: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Held-out MADAR sentences (mostly short): the best five scores as `ExhaustiveMatcher` finds them, whether a
+    short query's window is within the budget or past it (then counted for the cutoff alone), near-equal keys
+    found through the character prefilter."""
+    memory, queries = madar
+    monkeypatch.setattr(matcher, "WORD_LIFTED_BUDGET", budget)
+    indexed, exhaustive = Matcher([memory]), ExhaustiveMatcher([memory])
+    offered = 0
+    for query in queries:
+        expected = [m.score for m in exhaustive.match(query, limit=5)]
+        assert [m.score for m in indexed.match(query, limit=5)] == expected, query
+        offered += len(expected)
+    assert offered > 50  # 74 scores of 70 or more among the held-out sentences
