@@ -1,9 +1,13 @@
 """Benchmark of a shared memory on PostgreSQL against the file index on the same memory, in one run.
 
 Import time and database size; lookup p50/p95 for one client and for several client processes while
-others confirm units, back to back and at a pace (``--pace`` lookups a second per client), with the
-file index under the same load (the same writers writing meanwhile); write throughput; units lost or
-duplicated after the run (counted); recall@5 of the database's lookups against the file index's.
+others confirm units, back to back and at a pace (``--pace`` lookups a second per client), three ways:
+in the database (`SharedMemory.match`, candidates picked by the server), in the machine's index of the
+shared memory as the editor keeps it (`tmkit.shared.live.LiveIndex`: the cached index of
+`tmkit.shared.mirror`, following the writers' units between lookups), and in the file index of the
+same memory exported to TMX (the baseline), all under the same load (the same writers writing
+meanwhile); write throughput; units lost or duplicated after the run (counted); recall@5 of the
+database's and the machine index's lookups against the file index's.
 Lookup times are wall clock from when a lookup was due (a paced client that falls behind counts its
 wait) and CPU time of the client process beside. Needs a PostgreSQL server the user may create
 databases on: run it through the throwaway one, `.ci/postgres python bench/shared_memory.py`, or
@@ -37,6 +41,9 @@ from tmkit.memory.model import Header, Note, Segment, Status, TranslationUnit, V
 #: prefetches the next few (a lookup every few seconds each), a pre-translation or analysis run asks in
 #: bursts; 4 a second from each of 8 clients (32 a second) is far more than 8 people at work offer.
 DEFAULT_PACE = 4.0
+#: Writes a second per writer in the paced phases: a translator confirms a segment every half minute or so;
+#: 5 a second from each of 2 writers is the confirmations of some 300 people.
+DEFAULT_WRITE_PACE = 5.0
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -103,6 +110,39 @@ def db_lookups(url: str, queries: list[str], seconds: float, pace: float, go: An
         )
 
 
+def live_lookups(url: str, queries: list[str], seconds: float, pace: float, go: Any, out: Any) -> None:
+    """Lookups in the machine's index of the shared memory, as the editor does them: a thread follows the team's
+    units (`LiveIndex.follow`) and each lookup goes to the index as it stands (its CPU time counts the follower's)."""
+    import threading
+
+    from tmkit.matching.matcher import Matcher
+    from tmkit.shared.live import LiveIndex
+
+    live = LiveIndex(url, source_lang="ar", target_lang="en")
+    stop = threading.Event()
+
+    def follow() -> None:
+        while not stop.is_set():
+            live.follow()
+
+    follower = threading.Thread(target=follow, daemon=True)
+    follower.start()
+    state: dict[str, Any] = {"index": live.index, "matcher": Matcher([live.index])}
+
+    def lookup(query: str) -> None:
+        index = live.index
+        if index is not state["index"]:
+            state["index"], state["matcher"] = index, Matcher([index])
+        state["matcher"].match(query)
+
+    try:
+        _timed_lookups(lookup, queries, seconds, pace, go, out)
+    finally:
+        stop.set()
+        follower.join()
+        live.close()
+
+
 def file_lookups(tmx: str, queries: list[str], seconds: float, pace: float, go: Any, out: Any) -> None:
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_index import open_memory
@@ -111,9 +151,10 @@ def file_lookups(tmx: str, queries: list[str], seconds: float, pace: float, go: 
     _timed_lookups(matcher.match, queries, seconds, pace, go, out)
 
 
-def db_writer(url: str, writer: int, seconds: float, go: Any, out: Any) -> None:
+def db_writer(url: str, writer: int, seconds: float, pace: float, go: Any, out: Any) -> None:
     """Confirms units as an editor does: read one, add a note naming this write, write it back at the version read
-    (again on a conflict); every third write is a new unit. Reports every write that succeeded."""
+    (again on a conflict); every third write is a new unit; back to back (``pace`` 0) or ``pace`` writes a second.
+    Reports every write that succeeded."""
     from tmkit.shared.store import SharedMemory, StaleUnitError
 
     rng = random.Random(writer)
@@ -124,7 +165,11 @@ def db_writer(url: str, writer: int, seconds: float, go: Any, out: Any) -> None:
         count = 0
         ids = [row[0] for row in memory.conn.execute("SELECT id FROM tmkit.units ORDER BY id LIMIT 2000").fetchall()]
         stop_at = _ready(go, out, seconds)
+        due = time.perf_counter()
         while time.time() < stop_at:
+            if pace:
+                time.sleep(max(0.0, due - time.perf_counter()))
+                due += 1 / pace
             count += 1
             if count % 3 == 0:
                 tuid = f"new-{writer}-{count}"
@@ -188,6 +233,17 @@ def main() -> None:
         default=DEFAULT_PACE,
         help="lookups a second each client offers in the paced phases (0: back to back only)",
     )
+    parser.add_argument(
+        "--write-pace",
+        type=float,
+        default=DEFAULT_WRITE_PACE,
+        help="writes a second each writer makes in the paced phases (the back-to-back phases write back to back too)",
+    )
+    parser.add_argument(
+        "--ways",
+        default="database,machine,file",
+        help="which lookups the concurrent phases run (database, machine, file; comma-separated)",
+    )
     parser.add_argument("--url", default=os.environ.get("TMKIT_TEST_POSTGRES"), help="a server to create a database on")
     args = parser.parse_args()
     if not args.url:
@@ -206,6 +262,8 @@ def main() -> None:
     admin.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8'")
     url = with_database(args.url, name)
     folder = Path(tempfile.mkdtemp(prefix="tmkit-bench-shared-"))
+    # The machine's index of the shared memory is cached under the bench's folder (the clients inherit it), not ~/.cache.
+    os.environ["XDG_CACHE_HOME"] = str(folder / "cache")
     try:
         started = time.perf_counter()
         pairs = memory_pairs(args.units)
@@ -223,7 +281,13 @@ def main() -> None:
         import_s, import_cpu = time.perf_counter() - started, time.process_time() - cpu_started
         size_row = admin.execute("SELECT pg_database_size(%s)", [name]).fetchone()
         size = size_row[0] if size_row else 0
-        rows.append(("import (COPY, index built after)", f"{import_s:.1f} s ({args.units / import_s:,.0f} units/s)", f"client CPU {import_cpu:.1f} s"))
+        rows.append(
+            (
+                "import (COPY, index built after)",
+                f"{import_s:.1f} s ({args.units / import_s:,.0f} units/s)",
+                f"client CPU {import_cpu:.1f} s",
+            )
+        )
         rows.append(("database size", f"{size / 2**20:,.0f} MiB", f"TMX file {tmx.stat().st_size / 2**20:,.0f} MiB"))
 
         started = time.perf_counter()
@@ -231,9 +295,33 @@ def main() -> None:
         rows.append(("file index build (baseline)", f"{time.perf_counter() - started:.1f} s", ""))
         matcher = Matcher([index])
 
+        # The machine's index of the shared memory, built once and cached (what the first open on a machine does).
+        from tmkit.shared.live import LiveIndex
+
+        started, cpu_started = time.perf_counter(), time.process_time()
+        with LiveIndex(url, source_lang="ar", target_lang="en") as live:
+            live_matcher = Matcher([live.index])
+        rows.append(
+            (
+                "machine's index of the database: first open (build + cache)",
+                f"{time.perf_counter() - started:.1f} s",
+                f"CPU {time.process_time() - cpu_started:.1f} s",
+            )
+        )
+        started, cpu_started = time.perf_counter(), time.process_time()
+        with LiveIndex(url, source_lang="ar", target_lang="en") as live:
+            live_matcher = Matcher([live.index])
+        rows.append(
+            (
+                "machine's index of the database: cached open",
+                f"{time.perf_counter() - started:.2f} s",
+                f"CPU {time.process_time() - cpu_started:.2f} s",
+            )
+        )
+
         # One client: the same queries in both, and recall@5 of the database against the file index.
-        db_times, file_times, db_cpu, file_cpu = [], [], [], []
-        wanted = found = 0
+        db_times, file_times, db_cpu, file_cpu, live_times, live_cpu = [], [], [], [], [], []
+        wanted = found = live_found = 0
         with SharedMemory(url) as memory:
             for query in queries:
                 started, cpu_started = time.perf_counter(), time.process_time()
@@ -244,16 +332,25 @@ def main() -> None:
                 want = matcher.match(query)
                 file_times.append(time.perf_counter() - started)
                 file_cpu.append(time.process_time() - cpu_started)
+                started, cpu_started = time.perf_counter(), time.process_time()
+                live_got = live_matcher.match(query)
+                live_times.append(time.perf_counter() - started)
+                live_cpu.append(time.process_time() - cpu_started)
                 want_set = {(m.source.plain, m.target.plain, round(m.score, 2)) for m in want}
                 wanted += len(want_set)
                 found += len(want_set & {(m.source.plain, m.target.plain, round(m.score, 2)) for m in got})
+                live_found += len(want_set & {(m.source.plain, m.target.plain, round(m.score, 2)) for m in live_got})
 
         def ms(values: list[float]) -> str:
             return f"p50 {1000 * statistics.median(values):.1f} ms, p95 {1000 * percentile(values, 0.95):.1f} ms"
 
         rows.append(("lookup, 1 client: database", ms(db_times), f"{len(queries)} queries; client CPU {ms(db_cpu)}"))
+        rows.append(("lookup, 1 client: machine's index", ms(live_times), f"same queries; CPU {ms(live_cpu)}"))
         rows.append(("lookup, 1 client: file index", ms(file_times), f"same queries; CPU {ms(file_cpu)}"))
         rows.append(("recall@5 database vs file index", f"{found / max(wanted, 1):.4f}", f"{wanted} matches"))
+        rows.append(
+            ("recall@5 machine's index vs file index", f"{live_found / max(wanted, 1):.4f}", f"{wanted} matches")
+        )
 
         before = len(SharedMemory(url))
         confirmed: list[tuple[int, str]] = []
@@ -263,10 +360,19 @@ def main() -> None:
         # The same load for both: the writers confirm into the database while the file index is looked up too.
         phase = 0
         loads = [os.getloadavg()[0]]
-        for what, lookup, memory_arg in (("database", db_lookups, url), ("file index", file_lookups, str(tmx))):
+        ways = {
+            "database": ("database", db_lookups, url),
+            "machine": ("machine's index", live_lookups, url),
+            "file": ("file index", file_lookups, str(tmx)),
+        }
+        chosen = [ways[way.strip()] for way in args.ways.split(",") if way.strip()]
+        for what, lookup, memory_arg in chosen:
             for pace in paces:
                 phase += 1  # each phase's writers are new writers: their marks and tuids never repeat
-                phase_writers = [(db_writer, (url, 100 * phase + n, args.seconds)) for n in range(args.writers)]
+                write_pace = args.write_pace if pace else 0.0
+                phase_writers = [
+                    (db_writer, (url, 100 * phase + n, args.seconds, write_pace)) for n in range(args.writers)
+                ]
                 results = run_processes(
                     [(lookup, (memory_arg, queries, args.seconds, pace)) for _ in range(args.clients)] + phase_writers
                 )
@@ -278,9 +384,10 @@ def main() -> None:
                 added += [a for r in writes for a in r[2]]
                 conflicts += sum(r[3] for r in writes)
                 offered = f"{pace:g}/s each" if pace else "back to back"
+                writing = f"{write_pace:g}/s each" if write_pace else "back to back"
                 rows.append(
                     (
-                        f"lookup, {args.clients} clients ({offered}) + {args.writers} writers: {what}",
+                        f"lookup, {args.clients} clients ({offered}) + {args.writers} writers ({writing}): {what}",
                         ms(lookups),
                         f"{len(lookups) / args.seconds:,.0f} lookups/s; CPU {ms(cpu)}; "
                         f"{written / args.seconds:,.0f} writes/s",
@@ -290,7 +397,7 @@ def main() -> None:
         rows.append(
             (
                 "writes, all phases",
-                f"{(len(confirmed) + len(added)) / (args.seconds * 2 * len(paces)):,.0f} writes/s",
+                f"{(len(confirmed) + len(added)) / (args.seconds * len(chosen) * len(paces)):,.0f} writes/s",
                 f"{len(confirmed):,} confirmations, {len(added):,} new units, {conflicts:,} stale-version retries",
             )
         )
@@ -304,14 +411,15 @@ def main() -> None:
                 for note in stored.unit.notes:
                     notes[note.text] = notes.get(note.text, 0) + 1
             tuids = [
-                row[0]
-                for row in memory.conn.execute("SELECT tuid FROM tmkit.units WHERE tuid LIKE 'new-%'").fetchall()
+                row[0] for row in memory.conn.execute("SELECT tuid FROM tmkit.units WHERE tuid LIKE 'new-%'").fetchall()
             ]
             after = len(memory)
         lost = sum(1 for _, mark in confirmed if notes.get(mark, 0) == 0) + len(set(added) - set(tuids))
         duplicated = sum(max(0, count - 1) for count in notes.values()) + (len(tuids) - len(set(tuids)))
         unexpected = after - before - len(added)
-        rows.append(("lost / duplicated units after the run", f"{lost} / {duplicated}", f"{unexpected} unexpected rows"))
+        rows.append(
+            ("lost / duplicated units after the run", f"{lost} / {duplicated}", f"{unexpected} unexpected rows")
+        )
     finally:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.close()
