@@ -15,14 +15,16 @@ from tmkit.text.normalize import Normalizer
 
 #: Seconds one `LiveIndex.follow` call waits for announcements: how long a stop request may wait for its answer.
 FOLLOW_WAIT = 0.25
-#: Seconds more to gather the rest of a burst once a unit arrived (one save confirms many, each its own commit).
-BURST_WAIT = 0.05
-#: A batch is gathered for this many times as long as the last one took to apply: applying rebuilds the delta
-#: of every unit changed since the cache was saved, so under a stream of writes the follower would otherwise take
-#: a core from the lookups; this way it takes at most about a quarter of one.
+#: Seconds a batch is gathered at least once a unit arrived (the rest of a save's burst comes in it). Applying
+#: costs a delta build and a pass over the index's per-entry arrays (about 25 ms at 1,000,000 units, whatever
+#: the batch), so under a stream of team writes the follower applies a few batches a second, not one a write.
+MIN_GATHER = 0.4
+#: ...and for this many times as long as the last batch took to apply, when that is longer: the delta holds
+#: every unit changed since the cache was saved, so a long day's batches cost more; the follower then takes
+#: at most about a quarter of a core.
 APPLY_DUTY = 3.0
-#: ...but never longer than this, so a unit the team confirms is still offered within a second.
-MAX_GATHER = 0.5
+#: ...but never longer than this, so a unit the team confirms is offered within a second.
+MAX_GATHER = 0.75
 
 
 class LiveIndex:
@@ -100,7 +102,7 @@ class LiveIndex:
             if not announced:
                 return []
             # The rest of a burst waits in the connection: gathered now, it comes as one batch.
-            gather = max(BURST_WAIT, min(MAX_GATHER, APPLY_DUTY * self._last_apply))
+            gather = min(MAX_GATHER, max(MIN_GATHER, APPLY_DUTY * self._last_apply))
             announced |= self._announced(timeout=gather, stop_after=None)
             arrived = self._read(sorted(announced))
         if arrived:
