@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from typing import TYPE_CHECKING, Any
@@ -344,10 +345,17 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
     # Two passes over each memory (issue 13: never held whole); what the first pass's readers skipped is reported.
     first_readers: list[TmxReader | SharedMemoryReader] = []
+    # One progress bar at a time (big files at a terminal): a memory's bar ends when the next memory is opened.
+    bar = [contextlib.ExitStack()]
+    passes = {path: 0 for path in args.files}
 
     def opener(path: str) -> OpenMemory:
         def open_memory() -> tuple[Header, Iterable[TranslationUnit]]:
-            reader = make_reader(path, args)
+            bar[0].close()
+            bar[0] = contextlib.ExitStack()
+            passes[path] += 1
+            label = f"{'reading' if passes[path] == 1 else 'writing'} {os.path.basename(path)} ({passes[path]} of 2)"
+            reader = make_reader(path, args, bar[0].enter_context(progress_for(path, label)))
             if len(first_readers) < len(args.files):
                 first_readers.append(reader)
             return header_and_units(reader)
@@ -355,7 +363,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
         return open_memory
 
     policy = ConflictPolicy(args.policy)
-    summary = merge_streams([opener(path) for path in args.files], args.output, policy=policy)
+    try:
+        summary = merge_streams([opener(path) for path in args.files], args.output, policy=policy)
+    finally:
+        bar[0].close()
     for reader in first_readers:
         report_reader(reader)
     for path, count in zip(args.files, summary.conflict_units, strict=True):
