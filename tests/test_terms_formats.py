@@ -207,7 +207,7 @@ def test_a_bad_or_hostile_tbx_is_one_error_naming_file_and_line(
     ("name", "text", "line", "says"),
     [
         ("g.txt", "# mine\nلجنة\tcommittee\nonly-one-field\n", 3, "needs a source term, a TAB and a target term"),
-        ("t.csv", "ar,English\nلجنة,committee\n", 1, "column 'English' is neither a language tag"),
+        ("t.csv", "ar,Elvish\nلجنة,committee\n", 1, "column 'Elvish' is neither a language tag"),
         ("t.csv", "id,note\nc1,x\n", 1, "names no language column"),
         ("t.tsv", "ar\ten\tar:status\nلجنة\tcommittee\tgood\n", 2, "status 'good'"),
         ("t.csv", "ar,en\nلجنة,committee,extra\n", 2, "3 fields where the header has 2"),
@@ -221,6 +221,25 @@ def test_a_bad_table_is_one_error_naming_file_and_line(
     with pytest.raises(InputError) as caught:
         load_termbase(path)
     assert str(caught.value).startswith(f"{path}:{line}: ") and says in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("header", "delimiter", "languages"),
+    [
+        ("Arabic\tEnglish", "\t", ["ar", "en"]),
+        ("Arabic (Saudi Arabia),English (United States),note", ",", ["ar-SA", "en-US"]),
+        ("English (UK),Arabic (U.A.E.)", ",", ["en-GB", "ar-AE"]),
+        ("ARABIC ( Egypt ),english", ",", ["ar-EG", "en"]),
+        ("Arabic (Narnia),en", ",", ["ar", "en"]),  # a region it does not know: the language alone
+    ],
+)
+def test_a_table_header_may_name_its_languages_in_english(header: str, delimiter: str, languages: list[str]) -> None:
+    """Spreadsheet glossaries and CAT tools' Excel exports name their columns "Arabic", "English (United States)"."""
+    cells = ["لجنة", "committee"] if header.lower().startswith("arabic") else ["committee", "لجنة"]
+    row = delimiter.join([*cells, "x"][: header.count(delimiter) + 1])
+    termbase = parse_table(f"{header}\n{row}\n", delimiter=delimiter).termbase
+    [concept] = termbase.concepts
+    assert [(term.lang, term.text) for term in concept.terms] == list(zip(languages, cells, strict=True))
 
 
 def test_formats_come_from_the_file_name_and_an_unknown_name_is_refused() -> None:

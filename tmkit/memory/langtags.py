@@ -81,3 +81,85 @@ def other_language(lang: str) -> str:
 def is_valid_tag(raw: str) -> bool:
     """Whether `raw` has the syntax of a BCP 47 language tag (underscores tolerated)."""
     return bool(_TAG_RE.match(raw.strip())) and raw == raw.strip()
+
+
+# Column headers of glossaries exported from spreadsheets and CAT tools name languages in English,
+# often with a region ("Arabic (Saudi Arabia)", "English (United States)"): the languages and regions
+# such files use for this pair and its neighbours.
+_LANGUAGE_NAMES = {
+    "arabic": "ar",
+    "english": "en",
+    "french": "fr",
+    "german": "de",
+    "spanish": "es",
+    "italian": "it",
+    "portuguese": "pt",
+    "russian": "ru",
+    "chinese": "zh",
+    "japanese": "ja",
+    "korean": "ko",
+    "turkish": "tr",
+    "persian": "fa",
+    "farsi": "fa",
+    "urdu": "ur",
+    "hebrew": "he",
+    "dutch": "nl",
+    "hindi": "hi",
+    "indonesian": "id",
+    "malay": "ms",
+}
+_REGION_NAMES = {
+    "algeria": "DZ",
+    "bahrain": "BH",
+    "egypt": "EG",
+    "iraq": "IQ",
+    "jordan": "JO",
+    "kuwait": "KW",
+    "lebanon": "LB",
+    "libya": "LY",
+    "morocco": "MA",
+    "oman": "OM",
+    "qatar": "QA",
+    "saudi arabia": "SA",
+    "sudan": "SD",
+    "syria": "SY",
+    "tunisia": "TN",
+    "u.a.e.": "AE",
+    "uae": "AE",
+    "united arab emirates": "AE",
+    "yemen": "YE",
+    "australia": "AU",
+    "canada": "CA",
+    "india": "IN",
+    "ireland": "IE",
+    "new zealand": "NZ",
+    "south africa": "ZA",
+    "uk": "GB",
+    "u.k.": "GB",
+    "united kingdom": "GB",
+    "great britain": "GB",
+    "us": "US",
+    "u.s.": "US",
+    "usa": "US",
+    "united states": "US",
+    "france": "FR",
+    "germany": "DE",
+    "spain": "ES",
+    "mexico": "MX",
+    "brazil": "BR",
+    "portugal": "PT",
+}
+_NAMED_LANGUAGE_RE = re.compile(r"^\s*([A-Za-z]+)\s*(?:\(\s*([A-Za-z. ]+?)\s*\))?\s*$")
+
+
+def tag_of_language_name(name: str) -> str | None:
+    """The tag an English language name stands for (`Arabic` → `ar`, `Arabic (Saudi Arabia)` → `ar-SA`); None
+    for a name this table does not hold (a region it does not know leaves the language alone: `ar`)."""
+    found = _NAMED_LANGUAGE_RE.match(name)
+    if not found:
+        return None
+    language = _LANGUAGE_NAMES.get(found.group(1).lower())
+    if language is None:
+        return None
+    region = _REGION_NAMES.get((found.group(2) or "").lower())
+    return f"{language}-{region}" if region else language

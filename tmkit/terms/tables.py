@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tmkit.atomic import write_text_atomic
 from tmkit.errors import InputError
-from tmkit.memory.langtags import is_valid_tag, lang_matches
+from tmkit.memory.langtags import is_valid_tag, lang_matches, tag_of_language_name
 from tmkit.terms.model import Concept, Term, Termbase, TermStatus
 
 #: Characters an OmegaT glossary field cannot hold (they end the field or the line).
@@ -166,10 +166,12 @@ def parse_table(text: str, *, delimiter: str = ",", path: str = "<table>") -> Ta
             columns.append(("", name.lower()))
         elif _LANGUAGE_COLUMN_RE.fullmatch(lang) and is_valid_tag(lang) and (not part or part.lower() in _TERM_FIELDS):
             columns.append((lang, part.lower() or None))
+        elif (named := tag_of_language_name(name)) is not None:
+            columns.append((named, None))  # "Arabic", "English (United States)": a spreadsheet's header
         else:
             raise InputError(
-                f"column {name!r} is neither a language tag (ar, en-GB), LANG:FIELD ({', '.join(_TERM_FIELDS)}) "
-                f"nor a concept field ({', '.join(_CONCEPT_FIELDS)})",
+                f"column {name!r} is neither a language tag (ar, en-GB) or name (Arabic, English (United States)), "
+                f"LANG:FIELD ({', '.join(_TERM_FIELDS)}) nor a concept field ({', '.join(_CONCEPT_FIELDS)})",
                 path=path,
                 line=1,
             )
