@@ -45,6 +45,22 @@ def test_external_entity_is_refused_and_no_file_is_read(tmp_path: Path) -> None:
     assert_one_line_error(tmp_path, path, "declares entities")
 
 
+def test_an_entity_declaration_is_refused_at_its_own_line(tmp_path: Path) -> None:
+    """The refusal names the line of the declaration, as every other error names where it is (not line 1)."""
+    declared = '<?xml version="1.0"?>\n<!DOCTYPE tmx [\n\n<!ENTITY x "boom">\n]>\n'
+    doc = declared + TMX_HEAD.split("\n", 1)[1] + GOOD_TU + "</body></tmx>\n"
+    assert TMX_HEAD.startswith("<?xml")
+    path = write(tmp_path, doc)
+    assert f"{path}:4: " in assert_one_line_error(tmp_path, path, "declares entities")
+    tbx = write(
+        tmp_path,
+        declared.replace("tmx", "martif") + '<martif type="TBX"><text><body/></text></martif>\n',
+        "terms.tbx",
+    )
+    result = run_cli("term", "lookup", str(tbx), "x", cwd=tmp_path)
+    assert result.code == 2 and f"{tbx}:4: " in result.stderr and "declares entities" in result.stderr
+
+
 def test_billion_laughs_is_refused(tmp_path: Path) -> None:
     entities = '<!ENTITY lol0 "lol">' + "".join(
         f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10)

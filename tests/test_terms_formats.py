@@ -175,7 +175,7 @@ def test_tbx_v3_dct_style_is_read() -> None:
 @pytest.mark.parametrize(
     ("data", "line", "says"),
     [
-        (b'<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY x "boom">]>\n<martif><text/></martif>', 1, "entities"),
+        (b'<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY x "boom">]>\n<martif><text/></martif>', 2, "entities"),
         (b"<martif>\n<text><body>\n<termEntry>&x;</termEntry></body></text></martif>", 3, "Entity 'x' not defined"),
         (b"<martif>\n<text>\n</martif>", 3, "mismatch"),
         (b"<tmx version='1.4'/>", 1, "not a TBX document"),

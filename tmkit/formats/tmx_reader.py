@@ -16,7 +16,12 @@ from typing import Any, BinaryIO
 from lxml import etree
 
 from tmkit.errors import InputError, ParameterError
-from tmkit.formats.xml_safety import SAFE_XML_OPTIONS, IllegalCharRepairStream
+from tmkit.formats.xml_safety import (
+    ENTITY_SEARCH_BYTES,
+    SAFE_XML_OPTIONS,
+    IllegalCharRepairStream,
+    entity_declaration_line,
+)
 from tmkit.memory.dates import canonical_tmx_date
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_matches
 from tmkit.memory.model import (
@@ -329,11 +334,22 @@ class TmxReader:
         for line, first in found:
             self._note(line, "duplicate-tuid", f"same tuid as the unit at line {first} (legal in TMX; kept)")
 
+    def _entity_line(self) -> int:
+        """The line of the document's first entity declaration (read again from its start: the DTD is there)."""
+        try:
+            opener = gzip.open if self.path.endswith(".gz") else open
+            with opener(self.path, "rb") as head:
+                return entity_declaration_line(head.read(ENTITY_SEARCH_BYTES))
+        except OSError:
+            return 1
+
     def _check_document(self, elem: Any) -> None:
         tree = elem.getroottree()
         dtd = tree.docinfo.internalDTD
         if dtd is not None and list(dtd.entities()):
-            raise self._error("the document declares entities, which TMX does not allow; refused for safety", 1)
+            raise self._error(
+                "the document declares entities, which TMX does not allow; refused for safety", self._entity_line()
+            )
         root = tree.getroot()
         tag = root.tag if isinstance(root.tag, str) else ""
         if tag == f"{{{TMX_NAMESPACE}}}tmx":

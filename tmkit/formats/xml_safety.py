@@ -23,6 +23,17 @@ SAFE_XML_OPTIONS: dict[str, Any] = {
     "remove_pis": True,
 }
 
+#: How far into a document its entity declarations are looked for, to name their line in the refusal.
+ENTITY_SEARCH_BYTES = 1 << 20
+_ENTITY_DECLARATION_RE = re.compile(rb"<!ENTITY\b")
+
+
+def entity_declaration_line(head: bytes) -> int:
+    """The line of the first entity declaration in a document's first bytes (1 when none is found there)."""
+    found = _ENTITY_DECLARATION_RE.search(head)
+    return head.count(b"\n", 0, found.start()) + 1 if found else 1
+
+
 # C0 controls other than TAB, LF and CR, and the two non-characters, are illegal in XML 1.0,
 # even written as character references.
 _ILLEGAL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"

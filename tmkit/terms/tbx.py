@@ -75,7 +75,7 @@ def _format_date(value: datetime) -> str:
 
 def parse_tbx(data: bytes, *, path: str = "<tbx>") -> TbxRead:
     """Read TBX v2 or v3 from bytes (see `read_tbx`)."""
-    from tmkit.formats.xml_safety import SAFE_XML_OPTIONS
+    from tmkit.formats.xml_safety import ENTITY_SEARCH_BYTES, SAFE_XML_OPTIONS, entity_declaration_line
 
     parser = etree.XMLParser(**SAFE_XML_OPTIONS)
     try:
@@ -90,7 +90,8 @@ def parse_tbx(data: bytes, *, path: str = "<tbx>") -> TbxRead:
         raise InputError(f"cannot read: {exc}", path=path) from None
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and list(dtd.entities()):
-        raise InputError("the document declares entities; refused for safety", path=path, line=1)
+        line = entity_declaration_line(data[:ENTITY_SEARCH_BYTES])
+        raise InputError("the document declares entities; refused for safety", path=path, line=line)
     name = _local(root)
     if name not in ("martif", "tbx"):
         raise InputError(f"not a TBX document: the root element is <{name}>, not <martif> or <tbx>", path=path, line=1)
