@@ -59,6 +59,16 @@ def test_an_entity_declaration_is_refused_at_its_own_line(tmp_path: Path) -> Non
     )
     result = run_cli("term", "lookup", str(tbx), "x", cwd=tmp_path)
     assert result.code == 2 and f"{tbx}:4: " in result.stderr and "declares entities" in result.stderr
+    xliff = write(
+        tmp_path,
+        declared.replace("tmx", "xliff")
+        + '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" '
+        'source-language="ar" target-language="en" datatype="plaintext"><body/></file></xliff>\n',
+        "job.xlf",
+    )
+    result = run_cli("convert", str(xliff), "-o", str(tmp_path / "job.tmx"), cwd=tmp_path)
+    assert result.code == 2 and f"{xliff}:4: " in result.stderr and "entity declaration" in result.stderr
+    assert not (tmp_path / "job.tmx").exists()
 
 
 def test_billion_laughs_is_refused(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from tmkit.defaults import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS
 from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import _syntax_error_details, segment_from_xml
 from tmkit.formats.tmx_writer import segment_to_xml
-from tmkit.formats.xml_safety import ILLEGAL_CHAR_RE, SAFE_XML_OPTIONS
+from tmkit.formats.xml_safety import ENTITY_SEARCH_BYTES, ILLEGAL_CHAR_RE, SAFE_XML_OPTIONS, entity_declaration_line
 from tmkit.memory.digests import DigestSet, digest
 from tmkit.memory.model import (
     Content,
@@ -962,6 +962,14 @@ class XliffReader:
         except OSError as exc:
             raise self._error(f"cannot read: {exc.strerror}") from None
 
+    def _entity_line(self) -> int:
+        """The line of the document's first entity declaration (read again from its start: the DTD is there)."""
+        try:
+            with open(self.path, "rb") as head:
+                return entity_declaration_line(head.read(ENTITY_SEARCH_BYTES))
+        except OSError:
+            return 1
+
     def _reading_error(self, exc: Exception) -> InputError:
         """The one-line error for a failure of the parser or of the file under it."""
         if not isinstance(exc, etree.XMLSyntaxError):
@@ -1002,7 +1010,9 @@ class XliffReader:
                 root = elem
                 dtd = elem.getroottree().docinfo.internalDTD
                 if dtd is not None and list(dtd.entities()):
-                    raise self._error("an entity declaration (XLIFF needs none): refused for safety", 1)
+                    raise self._error(
+                        "an entity declaration (XLIFF needs none): refused for safety", self._entity_line()
+                    )
                 problem = self._check_root(root)
                 if problem is None and self._is_2:
                     return
