@@ -116,11 +116,3 @@ class PairSurvey:
                 "only the first (the best-fitting tag) is written"
             )
         return out
-
-
-def survey_pair(units: Iterable[TranslationUnit], *, source_lang: str, target_lang: str) -> PairSurvey:
-    """What a conversion writing ``source_lang`` → ``target_lang`` of ``units`` leaves out."""
-    survey = PairSurvey(source_lang, target_lang)
-    for unit in units:
-        survey.add(unit)
-    return survey

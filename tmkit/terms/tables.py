@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tmkit.atomic import write_text_atomic
 from tmkit.errors import InputError
-from tmkit.memory.langtags import is_valid_tag, lang_matches, tag_of_language_name
+from tmkit.memory.langtags import is_valid_tag, tag_of_language_name
 from tmkit.terms.model import Concept, Term, Termbase, TermStatus
 
 #: Characters an OmegaT glossary field cannot hold (they end the field or the line).
@@ -312,8 +312,3 @@ def write_table(path: str | os.PathLike[str], termbase: Termbase, *, delimiter: 
     text, report = dumps_table(termbase, delimiter=delimiter)
     write_text_atomic(path, text)
     return report
-
-
-def terms_for(termbase: Termbase, lang: str) -> list[Term]:
-    """Every term of ``lang`` in the termbase (`ar` takes `ar-SA`)."""
-    return [t for c in termbase for t in c.terms if lang_matches(t.lang, lang, region_fallback=True)]
