@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.test_index_cache import _WORDS
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.matching.columns import (
     BlockWriter,
@@ -37,22 +38,6 @@ from tmkit.matching.memory_index import (
 )
 from tmkit.matching.word_index import WordIndex
 from tmkit.memory.model import Header, Segment, Status, TranslationUnit, Variant
-
-_WORDS = [
-    "الحكومة",
-    "الجديدة",
-    "أعلنت",
-    "اليوم",
-    "عن",
-    "خطة",
-    "لدعم",
-    "المزارعين",
-    "في",
-    "المناطق",
-    "الريفية",
-    "والمدن",
-    "الكبرى",
-]
 
 
 def _units(count: int, *, seed: int = 7) -> list[TranslationUnit]:
