@@ -168,8 +168,11 @@ async def test_the_editor_shows_a_stale_save_as_a_conflict_row_and_alt_o_writes_
         line = ann.query_one(SegmentList)._line(ROW).plain
         assert re.match(rf"\s*{ROW + 1} C ", line), line
         assert ann.editor_screen.current == ROW
-        shown = _painted(ann.query_one(ConflictPanel))
-        assert "Alt+O ours" in shown and OURS in shown
+        # The panel is shown by a class that takes effect at the next layout: wait for what it paints.
+        panel = ann.query_one(ConflictPanel)
+        await until(ann_pilot, lambda: "Alt+O ours" in _painted(panel))
+        shown = _painted(panel)
+        assert OURS in shown
         assert "Alt+T theirs" in shown and THEIRS in shown and "ben" in shown
         await ann_pilot.press("alt+o")
         await ann_pilot.press("ctrl+s")
