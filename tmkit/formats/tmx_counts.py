@@ -13,7 +13,6 @@ from tmkit.formats.tmx_reader import (
     _STATUS_VALUES,
     _TRUE_VALUES,
     TMX_NAMESPACE,
-    TUID_CHECK_LIMIT,
     XML_LANG,
     ProgressCallback,
     ReadIssue,
@@ -227,15 +226,8 @@ class TmxCounter(TmxReader):
             status = found
         for pending in notes:
             self._note(*pending)
-        if tuid is not None and len(self._tuid_hashes) < TUID_CHECK_LIMIT:
-            self._tuid_hashes.append(hash(tuid))
-            self._tuid_lines.append(line or 0)
-            if len(self._tuid_hashes) == TUID_CHECK_LIMIT:
-                self._note(
-                    line,
-                    "tuid-check-limit",
-                    f"repeated tuids are looked for in the first {TUID_CHECK_LIMIT:,} units only",
-                )
+        if tuid is not None:
+            self._remember_tuid(tuid, line)
         source = srclang or self._header_srclang
         checks_key = (source, *langs)
         checked = self._language_checks.get(checks_key)

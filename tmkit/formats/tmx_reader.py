@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import heapq
 import io
 import os
 import re
@@ -23,6 +24,7 @@ from tmkit.formats.xml_safety import (
     entity_declaration_line,
 )
 from tmkit.memory.dates import canonical_tmx_date
+from tmkit.memory.digests import RecordSort
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_matches
 from tmkit.memory.model import (
     REJECTED_PROP,
@@ -45,8 +47,11 @@ TMX_NAMESPACE = "http://www.lisa.org/tmx14"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 KNOWN_VERSIONS = frozenset({"1.1", "1.2", "1.3", "1.4", "1.4a", "1.4b"})
 _STATUS_VALUES = {s.value: s for s in Status}
-#: Units whose tuids are checked for repeats (16 bytes each); past this the check stops, with a note.
-TUID_CHECK_LIMIT = 10_000_000
+#: Tuids held in memory (a hash and a line, 16 bytes each: 4 MB) before they are sorted into a run on
+#: disk, so that repeated tuids are found at any size in bounded memory.
+TUID_SPILL_UNITS = 1 << 18
+#: Bytes of a tuid's record in the sort that finds repeats: its hash, its place among the units, its line.
+_TUID_RECORD_BYTES = 24
 _TRUE_VALUES = frozenset({"1", "true", "yes"})
 
 #: Attributes the model holds in named fields; every other attribute goes to ``extra_attrs``.
@@ -188,9 +193,11 @@ class TmxReader:
         self._ns = ""
         self._tags = _tag_names("")
         # Hashes and lines of tuids, checked for repeats at the end: 16 bytes a unit instead of a
-        # set of strings, and no more than TUID_CHECK_LIMIT of them, so memory stays bounded.
+        # set of strings, and past TUID_SPILL_UNITS sorted into runs on disk, so memory stays bounded.
         self._tuid_hashes = array("q")
         self._tuid_lines = array("q")
+        self._tuid_sort: RecordSort | None = None
+        self._tuids_sorted = 0
 
     # -- reporting --------------------------------------------------------------------------
 
@@ -257,6 +264,7 @@ class TmxReader:
         except (gzip.BadGzipFile, EOFError, UnicodeDecodeError, LookupError, OSError) as exc:
             raise self._error(f"cannot read: {exc}") from None
         finally:
+            self._forget_tuids()
             for f in reversed(opened):
                 f.close()
             if self.repair and hasattr(self, "_repairer"):
@@ -314,25 +322,51 @@ class TmxReader:
         if self.header is None:
             raise self._error("no <header>: not a complete TMX document", getattr(root, "sourceline", None))
 
+    def _remember_tuid(self, tuid: str, line: int | None) -> None:
+        """Keep what finds a repeat of ``tuid`` at the end (shared with the counting pass of `tmkit stats`)."""
+        self._tuid_hashes.append(hash(tuid))
+        self._tuid_lines.append(line or 0)
+        if len(self._tuid_hashes) >= TUID_SPILL_UNITS:
+            self._sort_tuids()
+
+    def _sort_tuids(self) -> None:
+        """Move the tuids held in memory into the external sort (which writes them out as a sorted run)."""
+        import numpy as np  # here, not at the top: 70 ms to import, which most small files do without
+
+        if self._tuid_sort is None:
+            self._tuid_sort = RecordSort(_TUID_RECORD_BYTES)
+        count = len(self._tuid_hashes)
+        records = np.empty((count, 3), dtype=">u8")
+        # The sign bit flipped, so that the big-endian bytes sort as the signed hashes do.
+        records[:, 0] = np.frombuffer(self._tuid_hashes, dtype=np.int64).view(np.uint64) ^ np.uint64(1 << 63)
+        records[:, 1] = np.arange(self._tuids_sorted, self._tuids_sorted + count, dtype=np.uint64)
+        records[:, 2] = np.frombuffer(self._tuid_lines, dtype=np.int64)
+        self._tuid_sort.add_many(records.tobytes())
+        self._tuids_sorted += count
+        self._tuid_hashes = array("q")
+        self._tuid_lines = array("q")
+
+    def _forget_tuids(self) -> None:
+        if self._tuid_sort is not None:
+            self._tuid_sort.close()
+            self._tuid_sort = None
+
     def _report_repeated_tuids(self) -> None:
         # Most memories repeat no tuid, which a set of the hashes tells without numpy (70 ms to import).
-        if len(set(self._tuid_hashes)) == len(self._tuid_hashes):
+        if self._tuid_sort is None and len(set(self._tuid_hashes)) == len(self._tuid_hashes):
             return
-        import numpy as np  # here, not at the top: 70 ms to import, which `tmkit stats` mostly does without
-
-        hashes = np.frombuffer(self._tuid_hashes, dtype=np.int64)
-        lines = np.frombuffer(self._tuid_lines, dtype=np.int64)
-        order = np.argsort(hashes, kind="stable")
-        ordered = hashes[order]
-        repeat = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
-        if len(repeat) == 0:
-            return
-        group_start = np.maximum.accumulate(
-            np.where(np.concatenate(([True], ordered[1:] != ordered[:-1])), np.arange(len(ordered)), 0)
-        )
-        found = sorted((int(lines[order[i]]), int(lines[order[group_start[i]]])) for i in repeat)
-        for line, first in found:
+        self._sort_tuids()
+        assert self._tuid_sort is not None
+        try:
+            # Only the notes that fit are kept (the rest are counted), so only the first of them by line are held.
+            room = max(0, self.MAX_ISSUES - len(self.issues))
+            repeats = _Counted(_repeated_tuids(self._tuid_sort))
+            kept = heapq.nsmallest(room, repeats)
+        finally:
+            self._forget_tuids()
+        for line, first in kept:
             self._note(line, "duplicate-tuid", f"same tuid as the unit at line {first} (legal in TMX; kept)")
+        self.issue_counts["duplicate-tuid"] += repeats.count - len(kept)
 
     def _entity_line(self) -> int:
         """The line of the document's first entity declaration (read again from its start: the DTD is there)."""
@@ -471,15 +505,8 @@ class TmxReader:
 
     def _check_unit(self, unit: TranslationUnit) -> None:
         line = unit.line
-        if unit.tuid is not None and len(self._tuid_hashes) < TUID_CHECK_LIMIT:
-            self._tuid_hashes.append(hash(unit.tuid))
-            self._tuid_lines.append(line or 0)
-            if len(self._tuid_hashes) == TUID_CHECK_LIMIT:
-                self._note(
-                    line,
-                    "tuid-check-limit",
-                    f"repeated tuids are looked for in the first {TUID_CHECK_LIMIT:,} units only",
-                )
+        if unit.tuid is not None:
+            self._remember_tuid(unit.tuid, line)
         assert self.header is not None
         keys = [v.lang.lower().replace("_", "-") for v in unit.variants]
         if len(keys) > 1 and len(set(keys)) != len(keys):
@@ -533,6 +560,42 @@ class TmxReader:
             return _read_segment(seg, self._ns)
         except ValueError as exc:
             raise _UnitError(str(exc), seg.sourceline) from None
+
+
+class _Counted:
+    """Passes the pairs of an iterator through and counts them."""
+
+    def __init__(self, pairs: Iterator[tuple[int, int]]) -> None:
+        self._pairs, self.count = pairs, 0
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        for pair in self._pairs:
+            self.count += 1
+            yield pair
+
+
+def _repeated_tuids(tuids: RecordSort) -> Iterator[tuple[int, int]]:
+    """For each unit whose tuid an earlier unit had: its line and the first such unit's line.
+
+    The records come sorted by hash, then by place in the file, so a repeat follows the unit it
+    repeats; the first of a run of one hash is carried from one block to the next.
+    """
+    import numpy as np
+
+    carried_hash: int | None = None
+    carried_first = 0
+    for block in tuids.sorted_blocks():
+        fields = np.frombuffer(block.tobytes(), dtype=">u8").reshape(-1, 3)
+        hashes, lines = fields[:, 0], fields[:, 2].astype(np.int64)
+        starts = np.ones(len(hashes), dtype=bool)
+        starts[1:] = hashes[1:] != hashes[:-1]
+        if carried_hash is not None and int(hashes[0]) == carried_hash:
+            starts[0] = False
+        start_at = np.maximum.accumulate(np.where(starts, np.arange(len(hashes)), -1))
+        first = np.where(start_at >= 0, lines[np.maximum(start_at, 0)], carried_first)
+        repeats = np.flatnonzero(~starts)
+        yield from zip(lines[repeats].tolist(), first[repeats].tolist(), strict=True)
+        carried_hash, carried_first = int(hashes[-1]), int(first[-1])
 
 
 def _read_segment(seg: Any, ns: str = "") -> Segment:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+import os
+import tempfile
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -69,3 +72,165 @@ class DigestSet:
             del last
             merged.sort()
             self._runs.append(merged)
+
+
+#: Records a `RecordSort` holds before it sorts them into a run on disk: 2^18 of 52 bytes (a merge's) is 13 MB.
+SPILL_RECORDS = 1 << 18
+#: Records read from each run at a time while the runs are merged.
+MERGE_BLOCK = 1 << 13
+#: Runs merged at once; past this many, runs are first merged into longer ones, so the memory the
+#: merge takes (runs × `MERGE_BLOCK` records) stays bounded at any size.
+MERGE_FAN_IN = 64
+
+
+class RecordSort:
+    """An external sort of fixed-width byte records, compared by their bytes, in bounded memory.
+
+    Records gather in memory; every `SPILL_RECORDS` they are sorted into a run written to an
+    unnamed temporary file (in ``folder``, else the system's), which the system removes when it
+    is closed or the process ends, however it ends. `sorted_blocks` merges the runs. Use it as a
+    context manager (or call `close`) so the file goes as soon as it is done with.
+    """
+
+    def __init__(self, width: int, *, folder: str | None = None, spill_records: int | None = None) -> None:
+        self.width = width
+        self._dtype = f"S{width}"
+        self._folder = folder
+        self._spill_bytes = (spill_records or SPILL_RECORDS) * width
+        self._pending = bytearray()
+        self._file: IO[bytes] | None = None
+        #: Each run on disk: its first record's index in the file and its length in records.
+        self._runs: list[tuple[int, int]] = []
+        self._size = 0
+
+    def __enter__(self) -> RecordSort:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def spilled(self) -> bool:
+        """Whether any run went to disk."""
+        return bool(self._runs)
+
+    def close(self) -> None:
+        """Remove the temporary file (closing it is enough: it has no name)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._runs = []
+        self._pending = bytearray()
+
+    def add(self, record: bytes) -> None:
+        """Add one record of exactly ``width`` bytes."""
+        self._pending += record
+        self._size += 1
+        if len(self._pending) >= self._spill_bytes:
+            self._spill()
+
+    def add_many(self, records: bytes | bytearray | memoryview) -> None:
+        """Add records given as their bytes, one after another (a multiple of ``width``)."""
+        view = memoryview(records).cast("B")
+        for start in range(0, len(view), self._spill_bytes):
+            part = view[start : start + self._spill_bytes]
+            self._pending += part
+            self._size += len(part) // self.width
+            if len(self._pending) >= self._spill_bytes:
+                self._spill()
+
+    def _spill(self) -> None:
+        import numpy as np
+
+        run = np.frombuffer(self._pending, dtype=self._dtype).copy()
+        self._pending = bytearray()
+        run.sort()
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(dir=self._folder, prefix=".tmkit-sort-")  # noqa: SIM115 - closed by close()
+        self._file.seek(0, os.SEEK_END)
+        self._runs.append((self._file.tell() // self.width, len(run)))
+        self._file.write(run.tobytes())
+
+    def sorted_blocks(self) -> Iterator[np.ndarray[Any, Any]]:
+        """Every record added, in order, as arrays of ``S{width}`` (blocks of any length, none empty)."""
+        import numpy as np
+
+        if not self._runs:
+            whole = np.frombuffer(self._pending, dtype=self._dtype).copy()
+            whole.sort()
+            if len(whole):
+                yield whole
+            return
+        if self._pending:
+            self._spill()
+        while len(self._runs) > MERGE_FAN_IN:
+            self._merge_runs_once()
+        assert self._file is not None
+        yield from _merged(self._file, self._runs, self._dtype, self.width)
+
+    def _merge_runs_once(self) -> None:
+        """Merge the runs `MERGE_FAN_IN` at a time into a new file of fewer, longer runs."""
+        assert self._file is not None
+        merged_file = tempfile.TemporaryFile(dir=self._folder, prefix=".tmkit-sort-")  # noqa: SIM115
+        try:
+            merged_runs: list[tuple[int, int]] = []
+            for start in range(0, len(self._runs), MERGE_FAN_IN):
+                group = self._runs[start : start + MERGE_FAN_IN]
+                first = merged_file.tell() // self.width
+                for block in _merged(self._file, group, self._dtype, self.width):
+                    merged_file.write(block.tobytes())
+                merged_runs.append((first, sum(length for _, length in group)))
+        except BaseException:
+            merged_file.close()
+            raise
+        self._file.close()
+        self._file, self._runs = merged_file, merged_runs
+
+
+class _RunCursor:
+    """Reads one sorted run of a file a block at a time."""
+
+    def __init__(self, file: IO[bytes], first: int, length: int, dtype: str, width: int) -> None:
+        self._file, self._next, self._left, self._dtype, self._width = file, first, length, dtype, width
+        self.block: np.ndarray[Any, Any] | None = None
+        self.refill()
+
+    def refill(self) -> None:
+        import numpy as np
+
+        if self._left == 0:
+            self.block = None
+            return
+        count = min(self._left, MERGE_BLOCK)
+        self._file.seek(self._next * self._width)
+        self.block = np.frombuffer(self._file.read(count * self._width), dtype=self._dtype)
+        self._next += count
+        self._left -= count
+
+
+def _merged(file: IO[bytes], runs: list[tuple[int, int]], dtype: str, width: int) -> Iterator[np.ndarray[Any, Any]]:
+    """The records of sorted ``runs`` in order: each round takes from every run what is no greater
+    than the smallest of their blocks' last records (so at least one block is used up) and sorts that."""
+    import numpy as np
+
+    cursors = [_RunCursor(file, first, length, dtype, width) for first, length in runs if length]
+    while cursors:
+        lasts = np.sort(np.concatenate([c.block[-1:] for c in cursors if c.block is not None]))
+        bound = lasts[:1]
+        parts = []
+        for cursor in cursors:
+            block = cursor.block
+            assert block is not None
+            taken = int(block.searchsorted(bound, side="right")[0])
+            parts.append(block[:taken])
+            if taken == len(block):
+                cursor.refill()
+            else:
+                cursor.block = block[taken:]
+        cursors = [c for c in cursors if c.block is not None]
+        out = np.concatenate(parts) if len(parts) > 1 else parts[0].copy()
+        out.sort()
+        yield out
