@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import glob
 import hashlib
 import io
 import json
+import mmap
 import os
 import shutil
 import tempfile
@@ -633,11 +635,14 @@ class MemoryIndex:
         and postings then serve from it. Without it, such a read raises `DamagedFileError`.
         """
         try:
-            whole = {
-                name: _read_checked_array(path / name, check)
-                for name, check in meta.files.items()
-                if check.crc32 is not None and name.removesuffix(".npy") in meta.arrays
-            }
+            whole = _mapped_checked_arrays(
+                {
+                    name: check
+                    for name, check in meta.files.items()
+                    if check.crc32 is not None and name.removesuffix(".npy") in meta.arrays
+                },
+                path,
+            )
             side_files = {check.block_checksums for check in meta.files.values() if check.block_checksums}
 
             def checks_of(name: str) -> tuple[npt.NDArray[np.uint32], int]:
@@ -821,12 +826,12 @@ class _LanguagePicker:
         return [v for v in unit.variants if self._fit(v.lang) is not _LanguageFit.OTHER]
 
 
-def _read_checked_bytes(path: Path, check: FileCheck, *, into: npt.NDArray[np.uint8] | None = None) -> memoryview:
-    """A cache file read whole, its bytes checked against the size and CRC-32 it was written with.
+def _read_checked_bytes(path: Path, check: FileCheck) -> memoryview:
+    """A small cache file read whole, its bytes checked against the size and CRC-32 it was written with.
 
     Checked from the very read that gives them, so the bytes used are the bytes checked.
     """
-    data = np.empty(check.size, dtype=np.uint8) if into is None else into  # not zero-filled: every byte is read into it
+    data = np.empty(check.size, dtype=np.uint8)  # not zero-filled: every byte is read into it
     view = data.data
     done = 0
     try:
@@ -843,11 +848,49 @@ def _read_checked_bytes(path: Path, check: FileCheck, *, into: npt.NDArray[np.ui
     return view
 
 
-def _read_checked_array(path: Path, check: FileCheck) -> Any:
-    """A saved array read into memory and checked whole (typed Any: its dtype is whatever was saved)."""
-    data = np.empty(check.size, dtype=np.uint8)
-    view = _read_checked_bytes(path, check, into=data)
-    header = io.BytesIO(view[:NPY_HEADER_BYTES].tobytes())
+#: Threads that check the arrays a load maps whole: `zlib.crc32` lets go of the GIL, so on two cores
+#: the checks of a 10M-unit index (2 GB) take half the time.
+LOAD_CHECK_THREADS = 2
+
+
+def _mapped_checked_arrays(files: dict[str, FileCheck], folder: Path) -> dict[str, Any]:
+    """The arrays read whole by a load, mapped and checked (largest first, over `LOAD_CHECK_THREADS` threads)."""
+    names = sorted(files, key=lambda name: files[name].size, reverse=True)
+    if sum(check.size for check in files.values()) < _THREADED_CHECK_BYTES:
+        return {name: _mapped_checked_array(folder / name, files[name]) for name in names}
+    with concurrent.futures.ThreadPoolExecutor(LOAD_CHECK_THREADS, thread_name_prefix="tmkit-check") as pool:
+        arrays = pool.map(lambda name: _mapped_checked_array(folder / name, files[name]), names)
+        return dict(zip(names, arrays, strict=True))
+
+
+#: Below this many bytes, threads cost more than they save.
+_THREADED_CHECK_BYTES = 16 << 20
+
+
+def _mapped_checked_array(path: Path, check: FileCheck) -> Any:
+    """A saved array mapped into memory and checked whole (typed Any: its dtype is whatever was saved).
+
+    Mapped, not read: read into fresh memory, the 2 GB a 10M-unit index keeps for lookups cost a
+    copy and a page fault per 4 KiB at every load; mapped, the pages are the file system's cache's
+    (shared by every process that loads the index) and checking them is the only pass. The map is
+    private and writable (copy on write), so the array behaves as one read would. tmkit never
+    writes a cache file in place (a cache is replaced by renaming folders, which leaves a mapped
+    file whole), so the bytes checked are the bytes used.
+    """
+    try:
+        with open(path, "rb") as handle:
+            actual_size = os.fstat(handle.fileno()).st_size
+            if actual_size != check.size or actual_size == 0:
+                raise UnusableCache(f"{path.name}: {actual_size} bytes, written with {check.size}", damaged=True)
+            mapped = mmap.mmap(
+                handle.fileno(), actual_size, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ | mmap.PROT_WRITE
+            )
+    except OSError as exc:
+        raise UnusableCache(f"{path.name}: {exc.strerror or exc}", damaged=True) from None
+    if zlib.crc32(mapped) != check.crc32:
+        raise UnusableCache(f"{path.name}: checksum mismatch", damaged=True)
+    data = np.frombuffer(mapped, dtype=np.uint8)
+    header = io.BytesIO(data[:NPY_HEADER_BYTES].tobytes())
     version = np.lib.format.read_magic(header)
     read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
     shape, fortran_order, dtype = read_header(header)
@@ -904,16 +947,142 @@ def file_fingerprint(path: Path) -> dict[str, object]:
     Not the modification time: `cp -p`, `touch -r` or a restored backup keep it while the content
     changes, and a memory served from the index of its old content gives matches it no longer holds.
     """
+    return _hashed_with_signature(path)[0]
+
+
+def _hashed_with_signature(path: Path) -> tuple[dict[str, object], StatSignature | None]:
+    """The file's fingerprint, and its stat signature if that can vouch for this content later (else None).
+
+    None when the file changed while it was hashed, or when it is racy: changed so shortly before
+    the hash began that a change after it could leave every field of the signature as it was.
+    """
     digest = hashlib.new(FINGERPRINT_HASH)
     size = 0
+    began = time.time_ns()
     with open(path, "rb", buffering=0) as handle:
+        before = os.fstat(handle.fileno())
         # Not zero-filled (a bytearray would be): every byte used is read into it first.
-        buffer = np.empty(max(1, min(os.fstat(handle.fileno()).st_size, FINGERPRINT_CHUNK_BYTES)), dtype=np.uint8)
+        buffer = np.empty(max(1, min(before.st_size, FINGERPRINT_CHUNK_BYTES)), dtype=np.uint8)
         view = buffer.data
         while read := handle.readinto(view):
             digest.update(view[:read])
             size += read
-    return {"size": size, FINGERPRINT_HASH: digest.hexdigest()}
+        after = os.fstat(handle.fileno())
+    fingerprint: dict[str, object] = {"size": size, FINGERPRINT_HASH: digest.hexdigest()}
+    signature = StatSignature.of(before)
+    if signature != StatSignature.of(after) or signature.size != size or signature.racy(began):
+        return fingerprint, None
+    return fingerprint, signature
+
+
+#: The extended attribute of a cache's metadata file that remembers a memory file's stat signature
+#: and the fingerprint the file had with it, so a memory that has not changed is not read whole to
+#: know it (4.4 GB at 10M units: about 2 s of hashing at every load).
+SIGNATURE_XATTR = "user.tmkit.memory-signature"
+#: How close to the moment a hash began a file's change must be for its signature to be racy,
+#: on file systems with sub-second timestamps: file times come from a clock that may lag the
+#: system's by a scheduler tick (at most 10 ms), so a change made after the hash began can still
+#: be stamped slightly before it.
+RACY_FINE_NS = 100_000_000
+#: The same on file systems whose timestamps are whole seconds (FAT keeps two-second ones).
+RACY_COARSE_NS = 3_000_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class StatSignature:
+    """What `stat` says of a file that changes whenever its content is written (git's "stat data").
+
+    A write changes the modification and status-change times (``ctime``, which no program can set
+    back, unlike the modification time that `touch -r` and `cp -p` restore); a file put in its
+    place by a rename (as every atomic write does) has another inode.
+    """
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    device: int
+
+    @classmethod
+    def of(cls, found: os.stat_result) -> StatSignature:
+        return cls(found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
+
+    def racy(self, hash_began_ns: int) -> bool:
+        """Whether the file changed too near the time its hash began for this signature to tell a later change.
+
+        A change after the hash began stamps the file with that time (less the clock's lag), so it
+        shows in the signature unless the times recorded were already that late.
+        """
+        coarse = self.mtime_ns % 1_000_000_000 == 0 and self.ctime_ns % 1_000_000_000 == 0
+        margin = RACY_COARSE_NS if coarse else RACY_FINE_NS
+        return max(self.mtime_ns, self.ctime_ns) >= hash_began_ns - margin
+
+    def as_list(self) -> list[int]:
+        return [self.size, self.mtime_ns, self.ctime_ns, self.inode, self.device]
+
+
+class MemoryFingerprint:
+    """The fingerprint of one memory file as it stands, read whole only when its cache cannot vouch for it.
+
+    The cache's metadata file remembers (in `SIGNATURE_XATTR`) the stat signature a memory had when
+    it was last hashed, if that signature was not racy, and the fingerprint it had then: a file whose
+    signature is still that one has that content, and is not read. Where extended attributes cannot
+    be kept (another file system, a read-only cache), every load hashes the memory, as before.
+    """
+
+    __slots__ = ("file", "folder", "hashed", "signature")
+
+    def __init__(self, file: Path, folder: Path) -> None:
+        self.file = file
+        self.folder = folder
+        self.signature: StatSignature | None = None  # of the file when it was last hashed here, if not racy
+        self.hashed: dict[str, object] | None = None
+
+    def current(self) -> dict[str, object]:
+        """The file's fingerprint now: the one remembered for its signature, else hashed (and remembered)."""
+        try:
+            signature = StatSignature.of(self.file.stat())
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", path=self.file) from None
+        remembered = _remembered_fingerprint(self.folder / META_FILE, signature)
+        if remembered is not None:
+            self.hashed, self.signature = remembered, signature  # as true as when it was hashed
+            return remembered
+        try:
+            self.hashed, self.signature = _hashed_with_signature(self.file)
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", path=self.file) from None
+        self.remember()
+        return self.hashed
+
+    def remember(self) -> None:
+        """Remember the last hash's signature and fingerprint in the cache folder's metadata, where it can be kept.
+
+        True of the file whenever it is written down: a later change gives the file another signature.
+        """
+        if self.signature is None or self.hashed is None:
+            return
+        body = {"signature": self.signature.as_list(), "fingerprint": self.hashed}
+        value = json.dumps({**body, _META_CHECKSUM: _meta_checksum(body)}, sort_keys=True).encode("utf-8")
+        with contextlib.suppress(OSError, AttributeError):  # no such file yet, read-only, or no xattrs here
+            os.setxattr(self.folder / META_FILE, SIGNATURE_XATTR, value, follow_symlinks=False)
+
+
+def _remembered_fingerprint(meta_file: Path, signature: StatSignature) -> dict[str, object] | None:
+    """The fingerprint a cache's metadata remembers for a memory with this signature; None when it remembers none."""
+    try:
+        remembered = json.loads(os.getxattr(meta_file, SIGNATURE_XATTR, follow_symlinks=False))
+    except (OSError, AttributeError, ValueError):  # none, unreadable, or garbage (then it is hashed anew)
+        return None
+    if not isinstance(remembered, dict):
+        return None
+    body = {key: value for key, value in remembered.items() if key != _META_CHECKSUM}
+    if remembered.get(_META_CHECKSUM) != _meta_checksum(body) or body.get("signature") != signature.as_list():
+        return None
+    fingerprint = body.get("fingerprint")
+    if not isinstance(fingerprint, dict) or fingerprint.get("size") != signature.size:
+        return None
+    return fingerprint
 
 
 def _write_checked(
@@ -1158,6 +1327,7 @@ def open_memory(
         raise InputError("no such file" if not file.exists() else "not a file", path=file)
     norm = normalizer or Normalizer(source_lang)
     folder = cache_folder(file, source_lang, target_lang)
+    fingerprints = MemoryFingerprint(file, folder)
 
     def build_into(staging: CacheStaging | None) -> MemoryIndex:
         reader = TmxReader(file, skip_invalid=skip_invalid, on_progress=on_progress)
@@ -1196,11 +1366,15 @@ def open_memory(
         with contextlib.suppress(OSError):
             index.save(folder, fingerprint=fingerprint, staging=staging)
             remove_delta(folder)
+            if fingerprints.hashed == fingerprint:
+                fingerprints.remember()  # in the new metadata, so the next load need not hash the memory
         return index
 
     fingerprint: dict[str, object] | None = None
     if cache and not rebuild and os.path.lexists(folder):
-        loaded, fingerprint, stale = _load_cached(file, folder, norm, build=build, on_notice=on_notice)
+        loaded, fingerprint, stale = _load_cached(
+            file, folder, norm, build=build, on_notice=on_notice, fingerprints=fingerprints
+        )
         if loaded is None and stale is not None:
             # The memory changed since its index was built: a delta over that index, unless a build is due.
             from tmkit.matching.memory_delta import updated_index
@@ -1210,7 +1384,7 @@ def open_memory(
             loaded.penalty = penalty
             loaded.name = file.name
             return loaded
-    return build(fingerprint if fingerprint is not None else _fingerprint_or_input_error(file))
+    return build(fingerprint if fingerprint is not None else fingerprints.current())
 
 
 def _load_cached(
@@ -1220,14 +1394,21 @@ def _load_cached(
     *,
     build: Callable[[dict[str, object]], MemoryIndex],
     on_notice: Callable[[str], None] | None,
+    fingerprints: MemoryFingerprint | None = None,
 ) -> tuple[MemoryIndex | None, dict[str, object] | None, MemoryIndex | None]:
     """The cached index of ``file`` if it is current and sound (else None), the file's fingerprint if it was hashed,
     and the index if it is sound but of an earlier content of the memory and can be updated by a delta.
 
     A load that finds the cache damaged while another process was replacing it (its metadata is
-    another file afterwards) is tried once more before it counts as damaged.
+    another file afterwards) is tried once more before it counts as damaged. The memory is hashed
+    only when the cache does not remember its fingerprint for the file as it stands (`MemoryFingerprint`).
     """
     fingerprint: dict[str, object] | None = None
+    memory = fingerprints or MemoryFingerprint(file, folder)
+
+    def current(_file: Path) -> dict[str, object]:
+        return memory.current()
+
     for last_try in (False, True):
         before = _identity(folder / META_FILE)
         try:
@@ -1238,16 +1419,16 @@ def _load_cached(
                     return None, None, None
                 # A delta saved for a memory of this size is served if the memory's hash is the one it
                 # was made for: hashed while the index loads, as below.
-                hashing = _in_background(_fingerprint_or_input_error, file) if _delta_of_size(file, folder) else None
+                hashing = _in_background(current, file) if _delta_of_size(file, folder) else None
                 try:
                     stale = MemoryIndex._load_checked(folder, meta, normalizer=norm, rebuilt=recovery.rebuilt)
                 finally:
                     fingerprint = hashing() if hashing is not None else None
                 recovery.loaded = stale
                 return None, fingerprint, stale
-            # Hash the memory while the cache is checked and read: both release the GIL, so on two
-            # cores the hash costs little wall time. A loaded index whose fingerprint differs is dropped.
-            hashing = _in_background(_fingerprint_or_input_error, file)
+            # Hash the memory (if it must be) while the cache is checked and read: both release the GIL,
+            # so on two cores the hash costs little wall time. A loaded index whose fingerprint differs is dropped.
+            hashing = _in_background(current, file)
             try:
                 index = MemoryIndex._load_checked(folder, meta, normalizer=norm, rebuilt=recovery.rebuilt)
             finally:
