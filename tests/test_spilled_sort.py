@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,29 +17,48 @@ from tmkit.errors import InputError
 from tmkit.formats import tmx_reader
 from tmkit.formats.tmx_counts import TmxCounter
 from tmkit.formats.tmx_reader import TmxReader
-from tmkit.memory import digests
+from tmkit.formats.tmx_writer import write_tmx
+from tmkit.memory import digests, merge
 from tmkit.memory.digests import RecordSort
+from tmkit.memory.merge import ConflictPolicy, OpenMemory, merge_memories, merge_streams
+from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
 
 
 @contextlib.contextmanager
 def spilling_early(records: int = 3) -> Iterator[None]:
     """Runs of ``records`` records, merged a few at a time from small blocks: every path of the sort on small inputs."""
-    saved = (digests.SPILL_RECORDS, digests.MERGE_BLOCK, digests.MERGE_FAN_IN, tmx_reader.TUID_SPILL_UNITS)
+    saved = (
+        digests.SPILL_RECORDS,
+        digests.MERGE_BLOCK,
+        digests.MERGE_FAN_IN,
+        tmx_reader.TUID_SPILL_UNITS,
+        merge.WAITING_HELD,
+        merge._WAITING_BLOCK,
+    )
     digests.SPILL_RECORDS, digests.MERGE_BLOCK, digests.MERGE_FAN_IN = records, 2, 3
-    tmx_reader.TUID_SPILL_UNITS = records
+    tmx_reader.TUID_SPILL_UNITS = merge.WAITING_HELD = records
+    merge._WAITING_BLOCK = 2
     try:
         yield
     finally:
-        digests.SPILL_RECORDS, digests.MERGE_BLOCK, digests.MERGE_FAN_IN, tmx_reader.TUID_SPILL_UNITS = saved
+        (
+            digests.SPILL_RECORDS,
+            digests.MERGE_BLOCK,
+            digests.MERGE_FAN_IN,
+            tmx_reader.TUID_SPILL_UNITS,
+            merge.WAITING_HELD,
+            merge._WAITING_BLOCK,
+        ) = saved
 
 
-def _open_sort_files() -> list[str]:
-    """The temporary files of an external sort this process still has open."""
+def _open_sort_files(folder: Path | str) -> list[str]:
+    """The temporary files in ``folder`` (unnamed, or named by tmkit) this process still has open."""
     found = []
     for fd in os.listdir("/proc/self/fd"):
         with contextlib.suppress(OSError):
             target = os.readlink(f"/proc/self/fd/{fd}")
-            if ".tmkit-sort-" in target or (target.startswith("/tmp/#") and "(deleted)" in target):
+            # Unnamed temporary files show as FOLDER/#INODE (deleted).
+            if target.startswith(f"{folder}/#") or target.startswith(f"{folder}/.tmkit-"):
                 found.append(target)
     return found
 
@@ -112,9 +132,86 @@ def test_a_memory_broken_after_a_spill_leaves_no_sort_file_open(tmp_path: Path) 
     path = _memory_with_tuids(list(range(30)), tmp_path)
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("</body>", "<tu></body>"), encoding="utf-8")
-    before = _open_sort_files()
+    before = _open_sort_files(tempfile.gettempdir())
     with spilling_early(4):
         reader = TmxReader(path)
         with pytest.raises(InputError):
             list(reader)
-    assert _open_sort_files() == before
+    assert _open_sort_files(tempfile.gettempdir()) == before
+
+
+# -- merge: which units are kept, and in which order, worked out by external sorts -------------------
+
+_SOURCES = ["نعم", "لا", "شكرا", "مرحبا"]
+_TARGETS = ["yes", "no", "thanks"]
+_DATES = [None, "20200101T000000Z", "20240101T000000Z"]
+
+
+@st.composite
+def _merge_units(draw: st.DrawFn) -> TranslationUnit:
+    """Units that often repeat one another: few sources, translations and dates (None: no Arabic, no source)."""
+    source = draw(st.sampled_from([None, *_SOURCES]))
+    target = Variant("en", Segment.from_text(draw(st.sampled_from(_TARGETS))))
+    variants = [target] if source is None else [Variant("ar", Segment.from_text(source)), target]
+    return TranslationUnit(variants, change_date=draw(st.sampled_from(_DATES)), status=Status.TRANSLATED)
+
+
+def _opener(memory: Memory) -> OpenMemory:
+    return lambda: (memory.header, iter(memory.units))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    units=st.lists(st.lists(_merge_units(), max_size=14), min_size=1, max_size=3),
+    policy=st.sampled_from(list(ConflictPolicy)),
+    spill=st.integers(min_value=1, max_value=4),
+    described=st.integers(min_value=1, max_value=3),
+)
+def test_a_spilled_merge_writes_and_reports_what_the_whole_memories_gave(
+    units: list[list[TranslationUnit]], policy: ConflictPolicy, spill: int, described: int, tmp_path: Path
+) -> None:
+    memories = [Memory(Header(srclang="ar"), listed) for listed in units]
+    whole = merge_memories(memories, policy=policy)
+    streamed, expected = tmp_path / "streamed.tmx", tmp_path / "whole.tmx"
+    streamed.unlink(missing_ok=True)
+    saved = merge.CONFLICTS_DESCRIBED, merge.CONFLICT_UNITS_DESCRIBED
+    merge.CONFLICTS_DESCRIBED = merge.CONFLICT_UNITS_DESCRIBED = described
+    try:
+        with spilling_early(spill):
+            summary = merge_streams([_opener(m) for m in memories], streamed, policy=policy)
+    finally:
+        merge.CONFLICTS_DESCRIBED, merge.CONFLICT_UNITS_DESCRIBED = saved
+    assert summary.conflict_count == len(whole.conflicts)
+    assert summary.duplicates_dropped == whole.duplicates_dropped
+    assert [(c.description, c.units) for c in summary.conflicts] == [
+        (c.description, c.units[:described]) for c in whole.conflicts[:described]
+    ]
+    if policy is ConflictPolicy.FAIL and whole.conflicts:
+        assert not streamed.exists()
+        return
+    write_tmx(expected, whole.memory)
+    assert streamed.read_bytes() == expected.read_bytes()
+    assert _open_sort_files(tmp_path) == []
+
+
+def test_a_merge_broken_after_a_spill_writes_nothing_and_leaves_no_file_open(tmp_path: Path) -> None:
+    good = Memory(Header(srclang="ar"), [_pair(n) for n in range(40)])
+
+    def broken() -> tuple[Header, Iterator[TranslationUnit]]:
+        def units() -> Iterator[TranslationUnit]:
+            yield from good.units
+            raise InputError("broken near its end", path="b.tmx", line=99)
+
+        return good.header, units()
+
+    with spilling_early(4), pytest.raises(InputError):
+        merge_streams([_opener(good), broken], tmp_path / "m.tmx")
+    assert _open_sort_files(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def _pair(n: int) -> TranslationUnit:
+    return TranslationUnit(
+        [Variant("ar", Segment.from_text(f"جملة {n}")), Variant("en", Segment.from_text(f"sentence {n}"))],
+        status=Status.TRANSLATED,
+    )

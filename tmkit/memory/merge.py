@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import heapq
 import io
 import os
 import tempfile
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import IO, Any, TypeVar
@@ -16,7 +17,7 @@ from typing import IO, Any, TypeVar
 from tmkit.atomic import atomic_write
 from tmkit.errors import InputError
 from tmkit.memory.dates import canonical_tmx_date
-from tmkit.memory.digests import DIGEST_BYTES, digest
+from tmkit.memory.digests import DIGEST_BYTES, RecordSort, digest
 from tmkit.memory.model import Header, Memory, Prop, TranslationUnit, Variant
 
 #: The prop that marks each version of a unit a three-way merge could not settle; its value is the side.
@@ -163,9 +164,27 @@ def merge_memories(memories: Sequence[Memory], *, policy: ConflictPolicy = DEFAU
 OpenMemory = Callable[[], tuple[Header, Iterable[TranslationUnit]]]
 #: Conflicts a streamed merge describes in full (their units); the rest are counted.
 CONFLICTS_DESCRIBED = 20
+#: Units a described conflict lists at most (its description still counts them all): one source given a
+#: million translations must not be held whole to be described.
+CONFLICT_UNITS_DESCRIBED = 1000
 #: Bytes of a change date a streamed merge compares (a TMX date has 16; longer odd forms by their start).
 DATE_BYTES = 20
-_NO_KEY = bytes(DIGEST_BYTES)
+#: Units that wait for their turn (their place in the temporary file) held in a dict before they are
+#: sorted into a run on disk: some 6 MB.
+WAITING_HELD = 1 << 15
+#: Entries read from each run of waiting units at a time.
+_WAITING_BLOCK = 128
+_LAST_POSITION = (1 << 64) - 1
+#: A unit with a source, as the first sort has it: source digest, translations digest, change date,
+#: and its place inverted (so that of equal dates the first comes last, where the kept unit is taken).
+_UNIT_RECORD = 2 * DIGEST_BYTES + DATE_BYTES + 8
+#: A run of units with one source and the same translations: source digest, the run's first place,
+#: the change date and place of the unit kept.
+_RUN_RECORD = DIGEST_BYTES + 8 + DATE_BYTES + 8
+#: A unit to write: its group's first place, its run's first place (which order the output), its place.
+_KEPT_RECORD = 24
+#: A unit to write by place: its place and its rank in the output.
+_RANK_RECORD = 16
 
 
 @dataclass(slots=True)
@@ -183,103 +202,140 @@ class StreamedMerge:
     conflict_units: list[int] = field(default_factory=list)
 
 
-class _Plan:
-    """What a merge keeps and in which order, worked out from each unit's digests and date (pass one)."""
+def _fields(block: Any, width: int) -> Any:
+    """The records of a sorted block as a (records, bytes) array of uint8, to slice fields from."""
+    import numpy as np
 
-    def __init__(self, has_source: bytearray, sources: bytearray, translations: bytearray, dates: bytearray) -> None:
-        import numpy as np
+    return np.frombuffer(block.tobytes(), dtype=np.uint8).reshape(-1, width)
 
-        self.total = len(has_source)
-        digests = f"S{DIGEST_BYTES}"
-        has = np.frombuffer(has_source, dtype=np.uint8)
-        every_unit_keyed = bool(has.all())
-        keyed = np.arange(self.total) if every_unit_keyed else np.flatnonzero(has)
 
-        def of_keyed(values: Any) -> Any:
-            # Most memories give every unit a source: then the pass-one buffers are sorted as they are, not copied.
-            return values if every_unit_keyed else values[keyed]
+def _numbers(fields: Any, start: int) -> Any:
+    """The big-endian 8-byte numbers at ``start`` of each record."""
+    import numpy as np
 
-        date = np.frombuffer(dates, dtype=f"S{DATE_BYTES}")
-        # Same source and translations: one run, in which the unit kept is the newest, the first of equals.
-        order = np.lexsort(
-            (
-                -keyed,
-                of_keyed(date),
-                of_keyed(np.frombuffer(translations, dtype=digests)),
-                of_keyed(np.frombuffer(sources, dtype=digests)),
+    return np.ascontiguousarray(fields[:, start : start + 8]).view(">u8").ravel().astype(np.int64)
+
+
+def _runs_of(units: RecordSort, runs: RecordSort) -> int:
+    """Reduce the sorted units to runs (same source and translations) into ``runs``; how many runs.
+
+    In a run the unit kept is the newest, the first of equals (the last record: dates ascend, places
+    descend), and the run takes the place of its first unit. A run that goes on past the end of a
+    block is carried into the next.
+    """
+    import numpy as np
+
+    count = 0
+    carried: tuple[bytes, int, bytes, int] | None = None  # source and translations, first place, date, place kept
+    for block in units.sorted_blocks():
+        fields = _fields(block, _UNIT_RECORD)
+        keys = np.ascontiguousarray(fields[:, : 2 * DIGEST_BYTES]).view(f"V{2 * DIGEST_BYTES}").ravel()
+        places = _LAST_POSITION - np.ascontiguousarray(fields[:, -8:]).view(">u8").ravel()
+        places = places.astype(np.int64)
+        starts = np.ones(len(keys), dtype=bool)
+        starts[1:] = keys[1:] != keys[:-1]
+        if carried is not None and keys[0].tobytes() == carried[0]:
+            starts[0] = False
+        # Pieces: the runs met in this block, the first perhaps the end of the carried one.
+        piece_starts = np.flatnonzero(starts) if starts[0] else np.r_[0, np.flatnonzero(starts)]
+        piece_ends = np.r_[piece_starts[1:], len(keys)] - 1
+        firsts = np.minimum.reduceat(places, piece_starts)
+        if not starts[0]:
+            assert carried is not None
+            last = int(piece_ends[0])
+            carried = (
+                carried[0],
+                min(carried[1], int(firsts[0])),
+                fields[last, 2 * DIGEST_BYTES : -8].tobytes(),
+                int(places[last]),
             )
+            if len(piece_starts) == 1:
+                continue
+            piece_starts, piece_ends, firsts = piece_starts[1:], piece_ends[1:], firsts[1:]
+        if carried is not None:
+            key, first, date, kept = carried
+            runs.add(key[:DIGEST_BYTES] + first.to_bytes(8, "big") + date + kept.to_bytes(8, "big"))
+            count += 1
+        complete = piece_ends[:-1]
+        if len(complete):
+            records = np.empty((len(complete), _RUN_RECORD), dtype=np.uint8)
+            records[:, :DIGEST_BYTES] = fields[complete, :DIGEST_BYTES]
+            records[:, DIGEST_BYTES : DIGEST_BYTES + 8] = firsts[:-1].astype(">u8").view(np.uint8).reshape(-1, 8)
+            records[:, DIGEST_BYTES + 8 : -8] = fields[complete, 2 * DIGEST_BYTES : -8]
+            records[:, -8:] = places[complete].astype(">u8").view(np.uint8).reshape(-1, 8)
+            runs.add_many(records.tobytes())
+            count += len(complete)
+        last = int(piece_ends[-1])
+        carried = (
+            fields[last, : 2 * DIGEST_BYTES].tobytes(),
+            int(firsts[-1]),
+            fields[last, 2 * DIGEST_BYTES : -8].tobytes(),
+            int(places[last]),
         )
-        if not every_unit_keyed:
-            order = keyed[order]
-        sorted_source = np.frombuffer(sources, dtype=digests)[order]
-        sorted_translation = np.frombuffer(translations, dtype=digests)[order]
-        new_run = np.ones(len(order), dtype=bool)
-        new_run[1:] = (sorted_source[1:] != sorted_source[:-1]) | (sorted_translation[1:] != sorted_translation[:-1])
-        del sorted_translation
-        run_starts = np.flatnonzero(new_run)
-        self.duplicates = len(order) - len(run_starts)
-        chosen = order[np.r_[run_starts[1:], len(order)] - 1] if len(order) else order
-        first_seen = np.minimum.reduceat(order, run_starts) if len(order) else order
-        run_source = sorted_source[run_starts]
-        del order, sorted_source, new_run
-        # Runs of one source are one group: a conflict when it has more than one.
-        new_group = np.ones(len(run_starts), dtype=bool)
-        new_group[1:] = run_source[1:] != run_source[:-1]
-        group_starts = np.flatnonzero(new_group)
-        group_of_run = np.cumsum(new_group) - 1
-        group_first = np.minimum.reduceat(first_seen, group_starts) if len(group_starts) else first_seen
-        group_size = np.diff(np.r_[group_starts, len(run_starts)])
-        self.conflicts = int(np.count_nonzero(group_size > 1))
-        #: Per run: its group's first occurrence, its own, the unit kept, whether its group is a conflict.
-        self.run_group_first = group_first[group_of_run]
-        self.run_first_seen = first_seen
-        self.run_chosen = chosen
-        self.run_group = group_of_run
-        self.group_starts, self.group_size = group_starts, group_size
-        self.run_date = date[chosen]
-        self.unkeyed = np.flatnonzero(np.frombuffer(has_source, dtype=np.uint8) == 0)
+    if carried is not None:
+        key, first, date, kept = carried
+        runs.add(key[:DIGEST_BYTES] + first.to_bytes(8, "big") + date + kept.to_bytes(8, "big"))
+        count += 1
+    return count
 
-    def order(self, policy: ConflictPolicy) -> Any:
-        """The units kept, by position, in the order they are written."""
-        import numpy as np
 
-        keep = np.ones(len(self.run_chosen), dtype=bool)
-        conflicted = self.group_size[self.run_group] > 1
-        if policy is ConflictPolicy.FIRST:
-            keep = self.run_first_seen == self.run_group_first
+def _kept_record(group_first: int, first: int, place: int) -> bytes:
+    return group_first.to_bytes(8, "big") + first.to_bytes(8, "big") + place.to_bytes(8, "big")
+
+
+class _Groups:
+    """Settles each source's runs (sorted by source, then by first place) by the policy, a group at a time.
+
+    The units kept go to ``kept`` by their place in the output; the first `CONFLICTS_DESCRIBED`
+    conflicts in output order keep the places of their units (at most `CONFLICT_UNITS_DESCRIBED` each).
+    """
+
+    def __init__(self, policy: ConflictPolicy, kept: RecordSort) -> None:
+        self.policy, self.kept = policy, kept
+        self.conflicts = 0
+        #: The conflicts described so far, as a heap on their first place negated (the latest on top).
+        self.described: list[tuple[int, int, list[int]]] = []
+        self._source: bytes | None = None
+        self._group_first = self._runs = 0
+        self._candidate: tuple[int, int] | None = None  # first place and place kept, for LAST and NEWEST
+        self._candidate_date = b""
+        self._places: list[int] | None = None
+
+    def run(self, source: bytes, first: int, date: bytes, place: int) -> None:
+        if source != self._source:
+            self.finish()
+            self._source, self._group_first, self._runs, self._candidate = source, first, 0, None
+            full = len(self.described) == CONFLICTS_DESCRIBED
+            # A group is described only if it comes before the latest described so far.
+            self._places = [] if not full or first < -self.described[0][0] else None
+        self._runs += 1
+        policy = self.policy
+        keeps_all = policy is ConflictPolicy.KEEP_ALL or policy is ConflictPolicy.FAIL  # FAIL writes only if none
+        if keeps_all or (policy is ConflictPolicy.FIRST and self._runs == 1):
+            self.kept.add(_kept_record(self._group_first, first, place))
         elif policy is ConflictPolicy.LAST:
-            last = np.maximum.reduceat(self.run_first_seen, self.group_starts) if len(self.group_starts) else keep
-            keep = self.run_first_seen == last[self.run_group]
-        elif policy is ConflictPolicy.NEWEST:
-            # In each group the newest kept unit, the first of equals: last by (date, earlier first).
-            by = np.lexsort((-self.run_first_seen, self.run_date, self.run_group))
-            ends = np.r_[np.flatnonzero(np.diff(self.run_group[by])), len(by) - 1] if len(by) else by
-            keep = np.zeros(len(self.run_chosen), dtype=bool)
-            keep[by[ends]] = True
-        keep |= ~conflicted
-        primary = np.concatenate((self.run_group_first[keep], self.unkeyed))
-        secondary = np.concatenate((self.run_first_seen[keep], self.unkeyed))
-        positions = np.concatenate((self.run_chosen[keep], self.unkeyed))
-        return positions[np.lexsort((secondary, primary))]
+            self._candidate = (first, place)
+        elif policy is ConflictPolicy.NEWEST and (self._candidate is None or date > self._candidate_date):
+            # The newest, the first of equals (runs come by first place).
+            self._candidate, self._candidate_date = (first, place), date
+        if self._places is not None and len(self._places) < CONFLICT_UNITS_DESCRIBED:
+            self._places.append(place)
 
-    def described_conflicts(self, limit: int) -> tuple[dict[int, int], list[list[int]]]:
-        """The first ``limit`` conflicts in output order: each candidate's position -> conflict, and the candidates."""
-        import numpy as np
-
-        conflicted_runs = np.flatnonzero(self.group_size[self.run_group] > 1)
-        by = conflicted_runs[np.lexsort((self.run_first_seen[conflicted_runs], self.run_group_first[conflicted_runs]))]
-        groups: list[list[int]] = []
-        last_group = -1
-        for run in by.tolist():
-            group = int(self.run_group[run])
-            if group != last_group:
-                if len(groups) == limit:
-                    break
-                groups.append([])
-                last_group = group
-            groups[-1].append(int(self.run_chosen[run]))
-        where = {position: n for n, candidates in enumerate(groups) for position in candidates}
-        return where, groups
+    def finish(self) -> None:
+        """Close the group in hand."""
+        if self._source is None:
+            return
+        if self._candidate is not None:
+            self.kept.add(_kept_record(self._group_first, *self._candidate))
+        if self._runs > 1:
+            self.conflicts += 1
+            if self._places is not None:
+                entry = (-self._group_first, self._runs, self._places)
+                if len(self.described) < CONFLICTS_DESCRIBED:
+                    heapq.heappush(self.described, entry)
+                else:
+                    heapq.heapreplace(self.described, entry)
+        self._source = None
 
 
 def merge_streams(
@@ -291,12 +347,13 @@ def merge_streams(
     """`merge_memories` of memories too large to hold, written to ``path`` as TMX (atomically).
 
     The same units in the same order as `merge_memories` (and so the same bytes from `write_tmx`),
-    in two passes over each memory: the first keeps a digest of each unit's source and
-    translations and its change date (about 50 bytes a unit, with numpy's sorting), the second
-    writes the units kept. A unit that comes before its turn (a source met again later pulls the
-    later unit up to its first place) waits in a temporary file beside ``path``, not in memory.
-    With `ConflictPolicy.FAIL` and a conflict nothing is written. A memory that reads differently
-    the second time raises `InputError`.
+    in two passes over each memory, in bounded memory at any size: the first pass records a digest
+    of each unit's source and translations, its change date and its place (52 bytes), and external
+    sorts (`RecordSort`, runs in temporary files beside ``path``) work out which units are kept and
+    in which order; the second pass writes them. A unit that comes before its turn (a source met
+    again later pulls the later unit up to its first place) waits in a temporary file beside
+    ``path``, not in memory. With `ConflictPolicy.FAIL` and a conflict nothing is written. A memory
+    that reads differently the second time raises `InputError`.
     """
     import numpy as np
 
@@ -304,129 +361,230 @@ def merge_streams(
 
     if not memories:
         raise ValueError("merge needs at least one memory")
+    folder = os.path.dirname(os.path.realpath(os.fspath(path))) or "."
     summary = StreamedMerge()
-    has_source, sources, translations, dates = bytearray(), bytearray(), bytearray(), bytearray()
-    header: Header | None = None
-    per_memory: list[int] = []
-    for opener in memories:
-        memory_header, units = opener()
-        header = header or copy.deepcopy(memory_header)
-        count = marked = 0
-        for unit in units:
-            key = _source_key(unit, memory_header.srclang)
-            if key is None:
-                has_source.append(0)
-                sources += _NO_KEY
-                translations += _NO_KEY
-            else:
-                has_source.append(1)
-                sources += digest(key)
-                translations += digest(_translation_key(unit, key[0]))
-            dates += _change_date(unit).encode("utf-8", "surrogatepass")[:DATE_BYTES].ljust(DATE_BYTES, b"\0")
-            marked += conflict_side(unit) is not None
-            count += 1
-        per_memory.append(count)
-        summary.conflict_units.append(marked)
-    assert header is not None
-    plan = _Plan(has_source, sources, translations, dates)
-    del has_source, sources, translations, dates
-    summary.read, summary.duplicates_dropped, summary.conflict_count = plan.total, plan.duplicates, plan.conflicts
-    sequence = plan.order(policy)
-    rank = np.full(plan.total, -1, dtype=np.int64)
-    rank[sequence] = np.arange(len(sequence))
-    described, candidates = plan.described_conflicts(CONFLICTS_DESCRIBED)
-    del plan, sequence
-    # The units of each conflict described, with the language of their source.
-    conflict_units: list[list[tuple[TranslationUnit, str] | None]] = [[None] * len(c) for c in candidates]
-    writing = not (policy is ConflictPolicy.FAIL and summary.conflict_count)
-    total = int(np.count_nonzero(rank >= 0)) if writing else 0
-    scratch = io.StringIO()  # one unit's TMX at a time
-    serializer = TmxWriter(scratch, header)
-    try:
-        with contextlib.ExitStack() as stack:
-            out = stack.enter_context(atomic_write(path)) if writing else None
-            writer = TmxWriter(out, header) if out is not None else None
-            waiting = stack.enter_context(_WaitingUnits(path, total)) if writing else None
-            next_rank = position = 0
-            for opener, expected in zip(memories, per_memory, strict=True):
-                memory_header, units = opener()
-                count = 0
-                for unit in units:
-                    count += 1
-                    at, position = position, position + 1
-                    if count > expected:
-                        break
-                    conflict = described.get(at)
-                    if conflict is not None:
-                        key = _source_key(unit, memory_header.srclang)
-                        conflict_units[conflict][candidates[conflict].index(at)] = (unit, key[0] if key else "")
-                    unit_rank = int(rank[at])
-                    if out is None or waiting is None or unit_rank < 0:
-                        continue
-                    scratch.seek(0)
-                    scratch.truncate()
-                    serializer.write(unit)
-                    if unit_rank == next_rank:
-                        out.write(scratch.getvalue())
-                        next_rank = waiting.write_ready(out, next_rank + 1)
-                    else:
-                        waiting.hold(unit_rank, scratch.getvalue())
-                if count != expected:
-                    raise InputError(f"read {count:,} units, {expected:,} a moment before: changed while merged")
-            if writer is not None:
-                if next_rank != total:
-                    raise InputError("a memory changed while merged")
-                writer.close()
-    except TextTooLongError as exc:
-        raise TextTooLongError(f"{exc.message}; nothing written", path=path) from None
+    with contextlib.ExitStack() as sorts:
+        units = sorts.enter_context(RecordSort(_UNIT_RECORD, folder=folder))
+        kept = sorts.enter_context(RecordSort(_KEPT_RECORD, folder=folder))
+        header: Header | None = None
+        per_memory: list[int] = []
+        position = 0
+        for opener in memories:
+            memory_header, memory_units = opener()
+            header = header or copy.deepcopy(memory_header)
+            count = marked = 0
+            for unit in memory_units:
+                key = _source_key(unit, memory_header.srclang)
+                if key is None:  # kept as it is, in its place
+                    kept.add(_kept_record(position, position, position))
+                else:
+                    date = _change_date(unit).encode("utf-8", "surrogatepass")[:DATE_BYTES].ljust(DATE_BYTES, b"\0")
+                    units.add(
+                        digest(key)
+                        + digest(_translation_key(unit, key[0]))
+                        + date
+                        + (_LAST_POSITION - position).to_bytes(8, "big")
+                    )
+                marked += conflict_side(unit) is not None
+                count += 1
+                position += 1
+            per_memory.append(count)
+            summary.conflict_units.append(marked)
+        assert header is not None
+        summary.read = position
+        with RecordSort(_RUN_RECORD, folder=folder) as runs:
+            summary.duplicates_dropped = len(units) - _runs_of(units, runs)
+            units.close()
+            groups = _Groups(policy, kept)
+            for block in runs.sorted_blocks():
+                fields = _fields(block, _RUN_RECORD)
+                # As numpy's bytes, which drop trailing NULs: digests end in another byte, and dates padded
+                # with NULs compare the same without them.
+                sources = np.ascontiguousarray(fields[:, :DIGEST_BYTES]).view(f"S{DIGEST_BYTES}").ravel().tolist()
+                firsts = _numbers(fields, DIGEST_BYTES).tolist()
+                dates = np.ascontiguousarray(fields[:, DIGEST_BYTES + 8 : -8]).view(f"S{DATE_BYTES}").ravel().tolist()
+                places = _numbers(fields, _RUN_RECORD - 8).tolist()
+                for run in zip(sources, firsts, dates, places, strict=True):
+                    groups.run(*run)
+            groups.finish()
+        summary.conflict_count = groups.conflicts
+        writing = not (policy is ConflictPolicy.FAIL and summary.conflict_count)
+        # The conflicts described, in output order, and for each unit of theirs: which conflict, which candidate.
+        candidates = [places for _, _, places in sorted(groups.described, reverse=True)]
+        sizes = [size for _, size, _ in sorted(groups.described, reverse=True)]
+        described = {place: (n, i) for n, places in enumerate(candidates) for i, place in enumerate(places)}
+        ranks = sorts.enter_context(RecordSort(_RANK_RECORD, folder=folder))
+        total = 0
+        if writing:
+            for block in kept.sorted_blocks():
+                places = _numbers(_fields(block, _KEPT_RECORD), 16)
+                records = np.empty((len(places), 2), dtype=">u8")
+                records[:, 0] = places
+                records[:, 1] = np.arange(total, total + len(places))
+                ranks.add_many(records.tobytes())
+                total += len(places)
+        kept.close()
+        conflict_units: list[list[tuple[TranslationUnit, str] | None]] = [[None] * len(c) for c in candidates]
+        scratch = io.StringIO()  # one unit's TMX at a time
+        serializer = TmxWriter(scratch, header)
+        try:
+            with contextlib.ExitStack() as stack:
+                out = stack.enter_context(atomic_write(path)) if writing else None
+                writer = TmxWriter(out, header) if out is not None else None
+                waiting = stack.enter_context(_WaitingUnits(folder)) if writing else None
+                rank_of = _ranks_by_place(ranks)
+                next_place, next_rank_of_place = next(rank_of, (-1, -1))
+                next_rank = position = 0
+                for opener, expected in zip(memories, per_memory, strict=True):
+                    memory_header, memory_units = opener()
+                    count = 0
+                    for unit in memory_units:
+                        count += 1
+                        at, position = position, position + 1
+                        if count > expected:
+                            break
+                        conflict = described.get(at)
+                        if conflict is not None:
+                            key = _source_key(unit, memory_header.srclang)
+                            conflict_units[conflict[0]][conflict[1]] = (unit, key[0] if key else "")
+                        if at != next_place:
+                            continue
+                        unit_rank = next_rank_of_place
+                        next_place, next_rank_of_place = next(rank_of, (-1, -1))
+                        if out is None or waiting is None:
+                            continue
+                        scratch.seek(0)
+                        scratch.truncate()
+                        serializer.write(unit)
+                        if unit_rank == next_rank:
+                            out.write(scratch.getvalue())
+                            next_rank = waiting.write_ready(out, next_rank + 1)
+                        else:
+                            waiting.hold(unit_rank, scratch.getvalue())
+                    if count != expected:
+                        raise InputError(f"read {count:,} units, {expected:,} a moment before: changed while merged")
+                if writer is not None:
+                    if next_rank != total:
+                        raise InputError("a memory changed while merged")
+                    writer.close()
+        except TextTooLongError as exc:
+            raise TextTooLongError(f"{exc.message}; nothing written", path=path) from None
     summary.written = total
-    for units_of_conflict in conflict_units:
+    for units_of_conflict, size in zip(conflict_units, sizes, strict=True):
         found = [pair for pair in units_of_conflict if pair is not None]
         source = found[0][0].variant(found[0][1], region_fallback=True) if found else None
         text = source.text if source else ""
-        kept = [unit for unit, _ in found]
-        summary.conflicts.append(Conflict(text, kept, f"{len(kept)} different translations of {text!r}"))
+        summary.conflicts.append(
+            Conflict(text, [unit for unit, _ in found], f"{size} different translations of {text!r}")
+        )
     return summary
 
 
+def _ranks_by_place(ranks: RecordSort) -> Iterator[tuple[int, int]]:
+    """Each unit to write, by place: its place and its rank in the output."""
+    for block in ranks.sorted_blocks():
+        fields = _fields(block, _RANK_RECORD)
+        yield from zip(_numbers(fields, 0).tolist(), _numbers(fields, 8).tolist(), strict=True)
+
+
 class _WaitingUnits:
-    """Units written before their turn, kept in a temporary file beside the output until it comes."""
+    """Units written before their turn, kept in a temporary file until it comes.
 
-    def __init__(self, path: str | os.PathLike[str], total: int) -> None:
-        import numpy as np
+    Where each one is (its rank, offset and length) is held in a dict up to `WAITING_HELD`
+    entries, then sorted by rank into a run in a second temporary file; the ranks written go up
+    one at a time, so each run is read forwards, a block at a time, from a heap of their heads.
+    """
 
-        self._folder = os.path.dirname(os.path.realpath(os.fspath(path))) or "."
-        self._offsets = np.full(total, -1, dtype=np.int64)
-        self._lengths = np.zeros(total, dtype=np.int64)
+    def __init__(self, folder: str) -> None:
+        self._folder = folder
         self._file: IO[bytes] | None = None
+        self._index: IO[bytes] | None = None
+        self._held: dict[int, tuple[int, int]] = {}
+        self._runs: list[_WaitingRun] = []
+        self._heads: list[tuple[int, int]] = []  # (rank, run) of each run's next entry
 
     def __enter__(self) -> _WaitingUnits:
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        if self._file is not None:
-            self._file.close()
+        for file in (self._file, self._index):
+            if file is not None:
+                file.close()
+
+    def _temporary(self) -> IO[bytes]:
+        # Closed by __exit__; beside the output, on its disk, not in a /tmp that may be memory.
+        return tempfile.TemporaryFile(dir=self._folder, prefix=".tmkit-merge-")
 
     def hold(self, rank: int, text: str) -> None:
         if self._file is None:
-            # Closed by __exit__; beside the output, on its disk, not in a /tmp that may be memory.
-            self._file = tempfile.TemporaryFile(dir=self._folder, prefix=".tmkit-merge-")  # noqa: SIM115
+            self._file = self._temporary()
         data = text.encode("utf-8", "surrogatepass")
         self._file.seek(0, os.SEEK_END)
-        self._offsets[rank] = self._file.tell()
-        self._lengths[rank] = len(data)
+        self._held[rank] = (self._file.tell(), len(data))
         self._file.write(data)
+        if len(self._held) >= WAITING_HELD:
+            self._spill()
+
+    def _spill(self) -> None:
+        import numpy as np
+
+        if self._index is None:
+            self._index = self._temporary()
+        entries = np.array(sorted((r, o, n) for r, (o, n) in self._held.items()), dtype=">u8")
+        self._held = {}
+        self._index.seek(0, os.SEEK_END)
+        run = _WaitingRun(self._index, self._index.tell(), len(entries))
+        self._index.write(entries.tobytes())
+        self._runs.append(run)
+        heapq.heappush(self._heads, (run.head(), len(self._runs) - 1))
+
+    def _write(self, out: IO[str], offset: int, length: int) -> None:
+        assert self._file is not None
+        self._file.seek(offset)
+        out.write(self._file.read(length).decode("utf-8", "surrogatepass"))
 
     def write_ready(self, out: IO[str], rank: int) -> int:
         """Write the waiting units from ``rank`` on whose turn has come; the next rank still to write."""
-        offsets = self._offsets
-        while rank < len(offsets) and offsets[rank] >= 0:
-            assert self._file is not None
-            self._file.seek(int(offsets[rank]))
-            out.write(self._file.read(int(self._lengths[rank])).decode("utf-8", "surrogatepass"))
-            offsets[rank] = -1
+        while True:
+            held = self._held.pop(rank, None)
+            if held is not None:
+                self._write(out, *held)
+            elif self._heads and self._heads[0][0] == rank:
+                run = self._runs[self._heads[0][1]]
+                self._write(out, *run.take())
+                if run.left:
+                    heapq.heapreplace(self._heads, (run.head(), self._heads[0][1]))
+                else:
+                    heapq.heappop(self._heads)
+            else:
+                return rank
             rank += 1
-        return rank
+
+
+class _WaitingRun:
+    """One run of waiting units' entries (rank, offset, length) sorted by rank, read forwards."""
+
+    def __init__(self, file: IO[bytes], start: int, length: int) -> None:
+        self._file, self._next, self.left = file, start, length
+        self._block: list[list[int]] = []
+
+    def head(self) -> int:
+        if not self._block:
+            import numpy as np
+
+            count = min(self.left, _WAITING_BLOCK)
+            self._file.seek(self._next)
+            data = self._file.read(count * 24)
+            self._next += len(data)
+            self._block = np.frombuffer(data, dtype=">u8").reshape(-1, 3)[::-1].tolist()
+        return self._block[-1][0]
+
+    def take(self) -> tuple[int, int]:
+        """The offset and length of the head entry, which is removed."""
+        self.head()
+        _, offset, length = self._block.pop()
+        self.left -= 1
+        return offset, length
 
 
 def _identity_keys(memory: Memory) -> list[tuple[Hashable, int]]:
