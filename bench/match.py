@@ -48,6 +48,8 @@ LIMIT = 5
 BUILD_PEAK_MB = 1536
 #: How much slower short queries may be at 1M entries than at 100k and still count as flat in the memory's size.
 SHORT_FLAT_RATIO = 1.5
+#: From this size on, a memory is held to the issue-13 goals for ten million units.
+TEN_MILLION = 9_000_000
 #: Corpus queries this long or shorter count as short (the synthetic ones say their kind).
 SHORT_QUERY = 24
 
@@ -103,6 +105,53 @@ def synthetic_files(size: int, queries: int) -> tuple[Path, Path]:
         wanted = make_queries(pairs, queries)
         query_file.write_text(json.dumps([[q.text, q.kind] for q in wanted], ensure_ascii=False), encoding="utf-8")
         print(f"# generated {size:,} pairs in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return tmx, query_file
+
+
+#: Bytes of a memory copied at a time by `copied_files`.
+COPY_CHUNK_BYTES = 64 << 20
+
+
+def copied_files(size: int, base: int, queries: int) -> tuple[Path, Path]:
+    """A memory of ``size`` units made of copies of the synthetic memory of ``base`` units, and that one's queries.
+
+    Generating 10M pairs takes an hour of one core and 4 GB; copying takes a minute. Each copy's
+    tuids are its own (``3-17``), and every copy after the first puts a name before each of its
+    segments (another of `synthetic.NAMES_AR`/`NAMES_EN` per copy), so a query finds its sentence
+    once at its score and the copies' variants a little lower, as near-duplicates, not ten ties.
+    """
+    from synthetic import NAMES_AR, NAMES_EN
+
+    if size % base or size // base > len(NAMES_AR):
+        raise SystemExit(f"--copies-of: {size:,} is not 1 to {len(NAMES_AR)} copies of {base:,}")
+    source, query_file = synthetic_files(base, queries)
+    tmx = DATA / f"match-{size}-copies-of-{base}.tmx"
+    if tmx.exists():
+        return tmx, query_file
+    started = time.perf_counter()
+    data = source.read_bytes()
+    body_start = data.index(b"<body>") + len(b"<body>")
+    body_end = data.rindex(b"</body>")
+    body = data[body_start:body_end]
+    partial = tmx.with_name(tmx.name + ".partial")
+    with open(partial, "wb") as out:
+        out.write(data[:body_start])
+        for copy in range(size // base):
+            at = 0
+            while at < len(body):
+                # Cut after a unit's end, so no pattern replaced is split between chunks.
+                end = body.find(b"</tu>", at + COPY_CHUNK_BYTES)
+                end = len(body) if end < 0 else end + len(b"</tu>")
+                chunk, at = body[at:end], end
+                chunk = chunk.replace(b'<tu tuid="', f'<tu tuid="{copy}-'.encode())
+                if copy:
+                    for lang, name in (("ar", NAMES_AR[copy]), ("en", NAMES_EN[copy])):
+                        tag = f'<tuv xml:lang="{lang}">\n        <seg>'.encode()
+                        chunk = chunk.replace(tag, tag + f"{name} ".encode())
+                out.write(chunk)
+        out.write(data[body_end:])
+    partial.rename(tmx)
+    print(f"# copied {size // base} x {base:,} units in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return tmx, query_file
 
 
@@ -407,14 +456,25 @@ def best_lost(tmkit: list[list[float]], reference: list[list[float]]) -> float:
 
 
 def measure(
-    label: str, tmx: Path, query_file: Path, brute_queries: int, source: str = "ar", target: str = "en"
+    label: str,
+    tmx: Path,
+    query_file: Path,
+    brute_queries: int,
+    source: str = "ar",
+    target: str = "en",
+    *,
+    formula_queries: int | None = None,
 ) -> dict[str, Any]:
     kinds = [kind for _q, kind in json.loads(query_file.read_text(encoding="utf-8"))]
     build = run_child("build", str(tmx), source, target)
+    # A fresh process opening the index the build cached: what a one-shot `tmkit match` pays first.
+    reload = run_child("reload", str(tmx), source, target)
     query = run_child("query", str(tmx), str(query_file), source, target)
     brute = run_child("brute", str(tmx), str(query_file), str(brute_queries), source, target)
-    formula = run_child("formula", str(tmx), str(query_file), str(brute_queries), source, target)
+    formula_count = brute_queries if formula_queries is None else formula_queries
+    formula = run_child("formula", str(tmx), str(query_file), str(formula_count), source, target)
     n = len(brute["best"])
+    nf = len(formula["best"])
     short = [i for i in range(n) if kinds[i] == "short"]
     all_short = [i for i in range(len(query["cpu_ms"])) if kinds[i] == "short"]
     mine = query["scores"][:n]
@@ -425,6 +485,9 @@ def measure(
         "build_cpu_s": build["build_cpu_s"],
         "build_peak_mb": build["build_peak_mb"],
         "load_s": query["load_s"],
+        "reload_s": reload["load_s"],
+        "reload_cpu_s": reload["load_cpu_s"],
+        "reload_peak_mb": reload["load_peak_mb"],
         "disk_mb": build["disk_mb"],
         "rss_mb": query["rss_mb"],
         "tmkit_p50_ms": statistics.median(query["latencies_ms"]),
@@ -441,9 +504,12 @@ def measure(
         "concord_p95_ms": percentile(query["concord_ms"], 0.95),
         "recall_at_5": recall(query["retrieved"][:n], brute["best"]),
         "recall_at_5_short": recall([query["retrieved"][i] for i in short], [brute["best"][i] for i in short]),
-        "formula_recall": recall(mine, formula["best"]),
-        "formula_recall_short": recall([mine[i] for i in short], [formula["best"][i] for i in short]),
-        "best_lost": best_lost(mine, formula["best"]),
+        "formula_recall": recall(mine[:nf], formula["best"]),
+        "formula_recall_short": recall(
+            [mine[i] for i in short if i < nf], [formula["best"][i] for i in short if i < nf]
+        ),
+        "best_lost": best_lost(mine[:nf], formula["best"]),
+        "formula_queries": nf,
         "short_queries": len(short),
         "queries": len(query["latencies_ms"]),
         "brute_queries": n,
@@ -457,6 +523,17 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000", help="synthetic memory sizes, comma-separated")
     parser.add_argument("--queries", type=int, default=300, help="lookups timed per memory")
     parser.add_argument("--brute-queries", type=int, default=100, help="lookups also run by brute force (slow)")
+    parser.add_argument(
+        "--formula-queries",
+        type=int,
+        help="lookups also scored by the formula on every entry (slower still; default: --brute-queries)",
+    )
+    parser.add_argument(
+        "--copies-of",
+        type=int,
+        metavar="BASE",
+        help="make the sizes above BASE of copies of the BASE memory (see copied_files), not generated",
+    )
     parser.add_argument(
         "--corpus", action="append", default=[], metavar="PREFIX", help="also a memory from PREFIX.ar/PREFIX.en"
     )
@@ -490,8 +567,14 @@ def main() -> None:
     rows = []
     growth: list[tuple[str, int, dict[str, Any]]] = []
     for size in [int(s) for s in args.sizes.split(",") if s]:
-        tmx, query_file = synthetic_files(size, args.queries)
-        rows.append(measure(f"synthetic {size:,}", tmx, query_file, args.brute_queries))
+        if args.copies_of and size > args.copies_of:
+            tmx, query_file = copied_files(size, args.copies_of, args.queries)
+        else:
+            tmx, query_file = synthetic_files(size, args.queries)
+        formula_queries = args.brute_queries if args.formula_queries is None else args.formula_queries
+        rows.append(
+            measure(f"synthetic {size:,}", tmx, query_file, args.brute_queries, formula_queries=formula_queries)
+        )
         if args.grow:
             growth.append((f"synthetic {size:,}", size, measure_growth(tmx, query_file, size)))
         print(f"# done {size:,}", file=sys.stderr)
@@ -526,10 +609,21 @@ def main() -> None:
         ok = r["formula_recall"] >= 0.999 and r["formula_recall_short"] == 1.0
         print(
             f"{'PASS' if ok else 'FAIL'}  {r['memory']}: recall@5 against the formula run exhaustively ≥ 0.999 "
-            f"({r['formula_recall']:.4f} over {r['brute_queries']} queries), 1.0 for short ones "
+            f"({r['formula_recall']:.4f} over {r['formula_queries']} queries), 1.0 for short ones "
             f"({r['formula_recall_short']:.3f} over {r['short_queries']})"
         )
-        if r["entries"] >= 900_000:
+        print(
+            f"      {r['memory']}: a fresh process opens the cached index in {r['reload_s']:.2f} s "
+            f"({r['reload_cpu_s']:.2f} CPU s, peak RSS {r['reload_peak_mb']:,.0f} MB)"
+        )
+        if r["entries"] >= TEN_MILLION:
+            ok = r["reload_s"] < 2 and r["tmkit_cpu_p95_ms"] <= 15 and r["recall_at_5"] >= 0.99
+            print(
+                f"{'PASS' if ok else 'FAIL'}  {r['memory']}: reloaded in < 2 s ({r['reload_s']:.2f} s, "
+                f"{r['reload_cpu_s']:.2f} CPU s), lookup CPU p95 ≤ 15 ms ({r['tmkit_cpu_p95_ms']:.2f} ms), "
+                f"recall@5 ≥ 0.99 ({r['recall_at_5']:.3f} over {r['brute_queries']} queries)"
+            )
+        elif r["entries"] >= 900_000:
             ok = r["tmkit_p50_ms"] <= 5 and r["tmkit_p95_ms"] <= 10 and r["recall_at_5"] >= 0.99
             ok = ok and r["build_s"] <= 60 and r["rss_mb"] <= 400 and r["concord_p95_ms"] <= 50
             print(
