@@ -121,8 +121,8 @@ def _saved_name(part: _Saved, *names: str) -> str:
 _HOT_COLUMNS = frozenset({Column.SOURCE_KEY})
 #: Columns of normalized keys, stored one byte per Arabic letter.
 _COMPACT_COLUMNS = frozenset({Column.SOURCE_KEY})
-#: Arrays every lookup touches, by name prefix: loaded into memory (and checked whole as they are
-#: read), so no lookup waits on the disk. So are the word lists of concordance, which are small and
+#: Arrays every lookup touches, by name prefix: mapped into memory and checked whole at load, so no
+#: lookup waits on the disk. So are the word lists of concordance, which are small and
 #: binary-searched. The rest (where the cold columns' strings start, the concordance postings) is
 #: read entry by entry, each read checked block by block, and nothing of it is read at load.
 _WHOLE_ARRAYS = (
@@ -612,7 +612,7 @@ class MemoryIndex:
         """Open a saved index, checked against the checksums written with it.
 
         What every lookup reads (the candidate index, the source keys, statuses, contexts) is
-        loaded into memory and checked as it is read; the rest (texts, provenance, concordance
+        mapped into memory and checked whole before it is used; the rest (texts, provenance, concordance
         postings) stays on disk, and each read of it is checked block by block: a damaged block
         raises `DamagedFileError` when it is read, never gives wrong text. Raises `UnusableCache`
         when the folder is damaged, incomplete or made by another version.
@@ -1291,12 +1291,13 @@ def open_memory(
     """A memory file ready for lookups: from its cached index if that is current and sound, else built and cached.
 
     The cache is a hidden folder beside the file, used only when the file's content hash is the
-    one it was built from (a changed size alone is enough to know it is not) and its files pass
-    their checksums: at load for what is read whole, and at every read for the texts and postings
-    read by parts. A damaged cache is rebuilt, and ``on_notice`` is told in one line (from the
-    thread whose read found it, when that is after loading: the index then answers from the
-    rebuilt one); an out-of-date one is rebuilt silently. When the folder cannot be written (a
-    read-only location), the index is used without being cached.
+    one it was built from (a changed size alone is enough to know it is not; a file whose stat
+    signature is the one the cache remembers from the last hash is not read again, see
+    `MemoryFingerprint`) and its files pass their checksums: at load for what is mapped whole, and
+    at every read for the texts and postings read by parts. A damaged cache is rebuilt, and
+    ``on_notice`` is told in one line (from the thread whose read found it, when that is after
+    loading: the index then answers from the rebuilt one); an out-of-date one is rebuilt silently.
+    When the folder cannot be written (a read-only location), the index is used without being cached.
 
     A memory changed since its index was built (units appended, changed or deleted, the header as it
     was) is served from that index with a delta on top (`tmkit.matching.memory_delta`), saved beside
