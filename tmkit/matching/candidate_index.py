@@ -19,12 +19,24 @@ Two structures, chosen per lookup by the length of the new segment's key:
   coefficient, keeps entries inside the length window, and returns the best `limit` by estimate
   (with every entry tied with the last of them; more when the estimate counts few grams).
   This is not lossless; ``bench/match.py`` measures its recall against an exhaustive scan.
+* **Short keys by their words, exactly.** When the caller says how much shared words can add to a
+  key's character similarity (``word_lift``: a key sharing s of the max(query's, key's) words can
+  reach the cutoff with C ≥ min_similarity + word_lift·(1 − s/max)), and that is more than a key
+  sharing no word can reach, a short query reads only the posting lists of its own words (each
+  word without its proclitics, as the matcher's bound reads them, numbered by its occurrence so
+  counts are multisets) among the short keys of its window, and of its near-equal forms (the key
+  with its spaces, final stop and spelling variants left out, and with its numbers masked: such
+  keys score 95–99 whatever their words). The words' lists hold a few postings a key where the
+  characters' hold one a letter, and most short keys share no word with a given query: at 1M a
+  short query reads ~10,000 postings where the characters' bound read ~1.4M, and keeps a few
+  hundred keys where it kept thousands. No key that the bound lets reach the cutoff is missed.
 
 Either way the caller rescores the candidates exactly.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,8 +44,12 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz import fuzz, process
 
 from tmkit.matching.columns import StringColumn
+from tmkit.matching.match_percent import clitic_blind_words
+from tmkit.text.normalize import SPELLING_FOLDS
+from tmkit.text.numbers import NUMBER_RE, mask_numbers
 
 #: Characters per gram of the estimating path.
 GRAM = 3
@@ -94,7 +110,20 @@ _ARRAY_FIELDS = (
     "char_tokens",
     "char_starts",
     "char_postings",
+    "term_hashes",
+    "term_starts",
+    "term_postings",
+    "term_word_counts",
 )
+#: Bytes of a term's hash (40 bits: what `PostingRun` packs above an entry's offset). Two terms sharing
+#: a hash only make a key look as if it shared one more word: more candidates, never fewer.
+_TERM_HASH_BYTES = 5
+#: What marks a term that is a near-equal form, not a word (words begin with the ``"\x00"`` that
+#: `clitic_blind_words` puts in place of their proclitics), so the two never meet.
+_SQUEEZED_MARK, _MASKED_MARK = "\x1e", "\x1d"
+#: Similarity (0–100) a word bound may be short by: the caller compares float32 similarities with a
+#: margin of 1e-4 points of the score, which is 1.7e-4 of C; a candidate too many costs nothing.
+_BOUND_SLACK = 1e-3
 
 
 def _codepoints(text: str) -> npt.NDArray[np.uint64]:
@@ -132,6 +161,47 @@ def sorted_unique(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     keep[0] = True
     np.not_equal(values[1:], values[:-1], out=keep[1:])
     return values[keep]
+
+
+def squeezed_key(key: str) -> str:
+    """A key without its spaces and a final full stop, Arabic spelling variants folded: equal for every
+    key equal to it but for form or spelling (what the matcher's near-equal test looks at first)."""
+    for letter, folded in SPELLING_FOLDS.items():  # str.replace, far faster than translate with a table
+        key = key.replace(chr(letter), str(folded))
+    return key.removesuffix(".").replace(" ", "")
+
+
+def _ranked(words: list[str]) -> list[str]:
+    """Each word as a term numbered by its occurrence (the second `في` is another term than the first),
+    so the terms two keys share count their words' common multiset."""
+    seen: dict[str, int] = {}
+    terms = []
+    for word in words:
+        rank = seen[word] = seen.get(word, 0) + 1
+        terms.append(word if rank == 1 else f"{word}\x1f{rank}")
+    return terms
+
+
+def _near_forms(key: str) -> list[str]:
+    """The terms of a key's near-equal forms: squeezed, and with its numbers masked when it has any."""
+    forms = [_SQUEEZED_MARK + squeezed_key(key)]
+    if NUMBER_RE.search(key):
+        forms.append(_MASKED_MARK + mask_numbers(key))
+    return forms
+
+
+def _term_hashes(terms: list[str], known: dict[str, int] | None = None) -> npt.NDArray[np.uint64]:
+    """The 40-bit hashes of terms (``known`` keeps those of terms met before: a memory's words recur)."""
+    hashes = np.empty(len(terms), dtype=np.uint64)
+    for position, term in enumerate(terms):
+        value = known.get(term) if known is not None else None
+        if value is None:
+            digest = hashlib.blake2b(term.encode("utf-8", "surrogatepass"), digest_size=_TERM_HASH_BYTES).digest()
+            value = int.from_bytes(digest, "little")
+            if known is not None and not term.startswith((_SQUEEZED_MARK, _MASKED_MARK)):
+                known[term] = value
+        hashes[position] = value
+    return hashes
 
 
 def length_window(length: int, min_similarity: float) -> tuple[float, float]:
@@ -282,6 +352,12 @@ class CandidateIndex:
     char_tokens: npt.NDArray[np.uint64]
     char_starts: IntArray
     char_postings: npt.NDArray[np.uint32]
+    # Terms of short keys (their words numbered by occurrence, their near-equal forms): sorted 40-bit
+    # hashes, run starts, internal positions; and each short key's word count, by internal position.
+    term_hashes: npt.NDArray[np.uint64]
+    term_starts: IntArray
+    term_postings: npt.NDArray[np.uint32]
+    term_word_counts: npt.NDArray[np.uint16]
     #: The short keys themselves, by internal position: exact lookups return thousands of
     #: candidates, and reading them from here is far cheaper than decoding them one by one (an
     #: array of objects: a short query in 1M entries takes ~20,000 of them, 4x faster than a list).
@@ -341,7 +417,10 @@ class CandidateIndex:
         short = int(length_starts[min(SHORT_KEY + 1, longest + 1)])
         gram_runs: list[PostingRun] = []
         char_runs: list[PostingRun] = []
+        term_runs: list[PostingRun] = []
         gram_counts: list[npt.NDArray[np.int32]] = []
+        word_counts: list[npt.NDArray[np.uint16]] = []
+        known_words: dict[str, int] = {}
         short_keys: list[str] = []
         for first in range(0, count, chunk_entries):
             last = min(first + chunk_entries, count)
@@ -354,9 +433,14 @@ class CandidateIndex:
                 within = min(last, short) - first
                 short_keys.extend(chunk[:within])
                 char_runs.append(cls._char_run(chunk[:within], lengths[:within], first=first))
+                term_run, counts = cls._term_run(chunk[:within], first=first, known_words=known_words)
+                term_runs.append(term_run)
+                word_counts.append(counts)
             del chunk
+        known_words.clear()
         gram_hashes, gram_starts, gram_postings = merge_runs(gram_runs)
         char_tokens, char_starts, char_postings = merge_runs(char_runs)
+        term_hashes, term_starts, term_postings = merge_runs(term_runs)
         return cls(
             ordered_lengths,
             order,
@@ -368,6 +452,10 @@ class CandidateIndex:
             char_tokens,
             char_starts,
             char_postings,
+            term_hashes,
+            term_starts,
+            term_postings,
+            np.concatenate(word_counts) if word_counts else np.empty(0, np.uint16),
             _objects(short_keys),
         )
 
@@ -404,6 +492,28 @@ class CandidateIndex:
         tokens = (points << np.uint64(8)) | np.minimum(rank, _MAX_RANK).astype(np.uint64)
         return PostingRun.of(tokens, position.astype(np.uint64), first=first)
 
+    @staticmethod
+    def _term_run(
+        keys: list[str], *, first: int, known_words: dict[str, int]
+    ) -> tuple[PostingRun, npt.NDArray[np.uint16]]:
+        """The run of (term hash, offset) of a chunk of short keys, and each key's word count.
+
+        Words are read as the matcher's bound reads them (`clitic_blind_words`), Arabic proclitics
+        always set aside: in another language that only makes more words equal, so more candidates.
+        """
+        blind = clitic_blind_words(keys, arabic=True) if keys else []
+        terms: list[str] = []
+        offsets: list[int] = []
+        for offset, (key, words) in enumerate(zip(keys, blind, strict=True)):
+            key_terms = _ranked(words) + _near_forms(key)
+            terms.extend(key_terms)
+            offsets.extend([offset] * len(key_terms))
+        counts = np.fromiter(map(len, blind), dtype=np.int64, count=len(blind))
+        if len(counts) and int(counts.max()) > np.iinfo(np.uint16).max:
+            raise ValueError("a short key of more words than a count holds")
+        run = PostingRun.of(_term_hashes(terms, known_words), np.array(offsets, dtype=np.uint64), first=first)
+        return run, counts.astype(np.uint16)
+
     # -- lookup ---------------------------------------------------------------------------------
 
     def exact_for(self, length: int, min_similarity: float) -> bool:
@@ -418,9 +528,11 @@ class CandidateIndex:
         last = int(self.length_starts[min(int(np.floor(high)) + 1, top)])
         return first, last
 
-    def candidates(self, key: str, *, min_similarity: float, limit: int = CANDIDATE_LIMIT) -> IntArray:
+    def candidates(
+        self, key: str, *, min_similarity: float, limit: int = CANDIDATE_LIMIT, word_lift: float | None = None
+    ) -> IntArray:
         """Entry numbers worth scoring for ``key`` at character similarity ``min_similarity`` (0–100)."""
-        return self.candidates_with_keys(key, min_similarity=min_similarity, limit=limit)[0]
+        return self.candidates_with_keys(key, min_similarity=min_similarity, limit=limit, word_lift=word_lift)[0]
 
     def candidates_with_keys(
         self,
@@ -430,11 +542,16 @@ class CandidateIndex:
         limit: int = CANDIDATE_LIMIT,
         budget: int | None = None,
         fallback_similarity: float | None = None,
+        word_lift: float | None = None,
     ) -> tuple[IntArray, list[str]]:
         """The candidates, and the keys of the first of them that the index holds (the short ones found exactly).
 
         The keys list may be shorter than the entries: the keys of the rest are the caller's to read.
-        When the length window of ``min_similarity`` holds more than ``budget`` short keys, only
+        With ``word_lift``, the similarity points that shared words can add (see the module
+        docstring), a short query whose keys need a shared word to reach ``min_similarity`` gets
+        the short keys that reach it by their words and characters, and those equal to it but for
+        form, spelling or numbers, whatever the memory's size (the budget is not needed then).
+        Otherwise, when the length window of ``min_similarity`` holds more than ``budget`` short keys, only
         those whose bound reaches ``fallback_similarity`` are returned (still exact at that
         similarity), counted in that similarity's narrower window: in a big memory most keys of the
         window reach the lower similarity (at 1M some 79,000 of a short query's 135,000), so the
@@ -452,13 +569,20 @@ class CandidateIndex:
             return self.length_order[positions].astype(np.int64), []
         # A short key: every short key that can qualify, exactly; longer ones (if the window reaches them) by estimate.
         split = min(max(first, self.short_count), last)
+        words = clitic_blind_words([key], arabic=True)[0] if word_lift is not None else []
+        if word_lift is not None and words and min_similarity + word_lift > 100.0 + _BOUND_SLACK:
+            exact = self._worded_candidates(key, words, min_similarity, word_lift, first, split)
+            keys: list[str] = self.short_keys[exact].tolist()
+            if split < last:
+                exact = np.concatenate((exact, self._gram_candidates(key, limit, split, last)))
+            return self.length_order[exact].astype(np.int64), keys
         exact_first, exact_split, similarity = first, split, min_similarity
         if budget is not None and fallback_similarity is not None and split - first > budget:
             similarity = max(min_similarity, fallback_similarity)
             exact_first, exact_last = self._window(len(key), similarity)
             exact_split = min(max(exact_first, self.short_count), exact_last)
         exact = self._short_candidates(key, similarity, exact_first, exact_split) if exact_split > exact_first else none
-        keys: list[str] = self.short_keys[exact].tolist()
+        keys = self.short_keys[exact].tolist()
         if split < last:
             exact = np.concatenate((exact, self._gram_candidates(key, limit, split, last)))
         return self.length_order[exact].astype(np.int64), keys
@@ -477,6 +601,50 @@ class CandidateIndex:
             if len(posting):
                 pieces.append(posting)
         return pieces
+
+    def _worded_candidates(
+        self, key: str, words: list[str], min_similarity: float, word_lift: float, first: int, last: int
+    ) -> IntArray:
+        """Internal positions (ascending) of the short keys in [first, last) that share s of ``words`` (the
+        query's, as `clitic_blind_words` reads them) with C ≥ min_similarity + word_lift·(1 − s/max(words,
+        theirs)), and of every short key equal to the query but for form, spelling or numbers.
+
+        Keys sharing no word are never read: the caller asks only when they cannot reach the bound.
+        """
+        none = np.empty(0, dtype=np.int64)
+        forms = self._term_rows(_near_forms(key))
+        near = (
+            np.unique(np.concatenate([self.term_postings[start:end] for start, end in forms]).astype(np.int64))
+            if forms
+            else none
+        )
+        pieces = self._slices(self.term_postings, self.term_starts, self._term_rows_array(_ranked(words)), first, last)
+        if not pieces:
+            return near
+        hit, shared = count_postings(pieces, first, last)
+        positions = hit + first
+        lengths = self.key_lengths[positions].astype(np.float64)
+        most = np.maximum(len(words), self.term_word_counts[positions]).astype(np.float64)
+        needed = min_similarity + word_lift * (1.0 - shared / most)
+        # The most C a key can have with the query is set by the two lengths: most keys sharing a word
+        # are ruled out by that before their characters are compared.
+        m = len(key)
+        reachable = 200.0 * np.minimum(m, lengths) / (m + lengths) >= needed - _BOUND_SLACK
+        positions, needed = positions[reachable], needed[reachable]
+        if len(positions):
+            chars = process.cdist([key], self.short_keys[positions].tolist(), scorer=fuzz.ratio, dtype=np.float32)[0]
+            positions = positions[chars >= needed - _BOUND_SLACK]
+        return np.union1d(positions, near) if len(near) else positions
+
+    def _term_rows_array(self, terms: list[str]) -> IntArray:
+        """Rows of the terms the index holds (of ``terms``) in its term table."""
+        rows, found = _gather(self.term_hashes, self.term_starts, _term_hashes(terms))
+        return rows[found]
+
+    def _term_rows(self, terms: list[str]) -> list[tuple[int, int]]:
+        """Where the postings of each of ``terms`` that the index holds start and end."""
+        rows = self._term_rows_array(terms)
+        return list(zip(self.term_starts[rows].tolist(), self.term_starts[rows + 1].tolist(), strict=True))
 
     def _short_candidates(self, key: str, min_similarity: float, first: int, last: int) -> IntArray:
         """Internal positions of the short keys in [first, last) whose bound reaches ``min_similarity``."""

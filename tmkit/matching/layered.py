@@ -151,9 +151,10 @@ class LayeredCandidates:
         limit: int = CANDIDATE_LIMIT,
         budget: int | None = None,
         fallback_similarity: float | None = None,
+        word_lift: float | None = None,
     ) -> tuple[IntArray, list[str]]:
         """As `CandidateIndex.candidates_with_keys`, per layer: the keys given are those of the first entries."""
-        options: dict[str, Any] = {"min_similarity": min_similarity, "limit": limit}
+        options: dict[str, Any] = {"min_similarity": min_similarity, "limit": limit, "word_lift": word_lift}
         if budget is not None:
             options |= {"budget": budget, "fallback_similarity": fallback_similarity}
         main_entries, main_keys = self.main.candidates_with_keys(key, **options)

@@ -39,10 +39,17 @@ from tmkit.memory.model import Segment, Status
 from tmkit.text.normalize import SPELLING_FOLDS, Normalizer
 from tmkit.text.numbers import NUMBER_RE, Substitution, mask_numbers
 
+#: Points of character similarity C that a stored key's words can add towards the cutoff: the base is
+#: 0.6 × C + 0.4 × W, so W at 100 is worth C at 66.7, and a key sharing s of the more numerous
+#: words of the two (s/max of them) has W ≤ 100 × s/max over words without their proclitics. A
+#: short query then looks only at keys sharing its words (and at those equal to it but for form,
+#: spelling or numbers): at a cutoff of 70 a key sharing no word would need C ≥ 116.7.
+WORD_LIFT = EXACT * WORD_WEIGHT / CHAR_WEIGHT
 #: Short keys of the query's length window past which a lookup keeps to the cutoff rather than the
-#: formula's bound on characters (below the cutoff, only their words can lift keys to it): a short
-#: query in a million entries has a window of ~135,000 keys, ~79,000 of them within the bound, and
-#: scoring those took 150 ms; 100,000 entries have a window of ~13,500 (`CandidateIndex.candidates_with_keys`).
+#: formula's bound on characters, where words cannot be relied on (a cutoff of 60 or less, a query
+#: without words): a short query in a million entries has a window of ~135,000 keys, ~79,000 of
+#: them within the bound, and scoring those took 150 ms; 100,000 entries have a window of ~13,500
+#: (`CandidateIndex.candidates_with_keys`).
 WORD_LIFTED_BUDGET = 16_384
 
 #: How much of a too long segment an error message quotes, to say which one it was.
@@ -233,12 +240,14 @@ class Matcher:
     ) -> tuple[npt.NDArray[np.int64], list[str]]:
         """Phase 1: the entries the candidate index offers for the query's key, with their keys."""
         # Where thousands of short keys reach the formula's bound but not the cutoff (short queries
-        # in a million entries), scoring them all costs far more than the lookup: keep those at the cutoff.
+        # in a million entries) and words cannot narrow them, scoring them all costs far more than the
+        # lookup: keep those at the cutoff.
         entries, known_keys = memory.candidates.candidates_with_keys(
             query.key,
             min_similarity=min_char,
             budget=WORD_LIFTED_BUDGET,
             fallback_similarity=max(min_char, cutoff),
+            word_lift=WORD_LIFT,
         )
         if len(known_keys) < len(entries):
             known_keys = known_keys + memory.columns[Column.SOURCE_KEY].take(entries[len(known_keys) :])

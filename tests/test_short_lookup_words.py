@@ -1,0 +1,257 @@
+"""Short lookups through the words of short keys: every key the matcher's bound lets reach the cutoff is offered,
+matches are those of the formula run on every entry, and the terms survive save, load, damage and deltas."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from tests.helpers import CORPORA
+from tmkit.formats.tmx_writer import write_tmx
+from tmkit.matching import memory_index
+from tmkit.matching.candidate_index import SHORT_KEY, CandidateIndex, squeezed_key
+from tmkit.matching.match_percent import CHAR_WEIGHT, WORD_WEIGHT, clitic_blind_words, formal_key
+from tmkit.matching.matcher import WORD_LIFT, ExhaustiveMatcher, Matcher, minimum_char_similarity
+from tmkit.matching.memory_index import META_FILE, MemoryIndex, UnusableCache, cache_folder, open_memory
+from tmkit.memory.model import Header, Segment, TranslationUnit, Variant
+from tmkit.text.normalize import SPELLING_FOLDS, Normalizer
+from tmkit.text.numbers import mask_numbers
+
+_STEMS = ["كتاب", "مدينة", "وزارة", "مشفى", "طريق", "سيارة", "مدرسة", "جامعة", "في", "من", "على", "عن", "الى"]
+_PROCLITICS = ["", "", "", "و", "ب", "ال", "وال", "بال", "ف", "لل"]
+_VARIANTS = {"ة": "ه", "ى": "ي", "ي": "ى", "ه": "ة"}
+_TERM_FILES = (
+    "candidates.term_hashes.npy",
+    "candidates.term_starts.npy",
+    "candidates.term_postings.npy",
+    "candidates.term_word_counts.npy",
+)
+
+
+def _word(rng: random.Random) -> str:
+    """A word with or without proclitics, now and then a letter changed or a spelling variant."""
+    word = rng.choice(_PROCLITICS) + rng.choice(_STEMS)
+    roll = rng.random()
+    if roll < 0.15:
+        at = rng.randrange(len(word))
+        word = word[:at] + rng.choice("بتسملن") + word[at + 1 :]
+    elif roll < 0.3:
+        word = "".join(_VARIANTS.get(letter, letter) for letter in word)
+    return word
+
+
+def _key(rng: random.Random) -> str:
+    """A short key: one to five words (repeats included), sometimes a number, a final stop or a spaced comma."""
+    words = [_word(rng) for _ in range(rng.randrange(1, 6))]
+    if rng.random() < 0.3:
+        words.insert(rng.randrange(len(words) + 1), str(rng.choice([3, 12, 2024, 2025])))
+    if rng.random() < 0.2:
+        words.append(words[0])  # a word twice: shared words are counted as multisets
+    text = " ".join(words)
+    if rng.random() < 0.2:
+        text = text.replace(" ", " ، ", 1)
+    return text + rng.choice(["", "", "."])
+
+
+def _near_forms(key: str) -> set[str]:
+    """What makes keys equal but for form, spelling or numbers (they score 95+ whatever their words)."""
+    return {"=" + formal_key(key.translate(SPELLING_FOLDS)), "#" + mask_numbers(key)}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_short_key_the_bound_lets_reach_the_cutoff_is_a_candidate(seed: int) -> None:
+    """By brute force over every key: each one whose 0.6 × C + 0.4 × W over words without proclitics (the
+    matcher's bound) reaches the cutoff, and each one equal but for form, spelling or numbers, is offered."""
+    rng = random.Random(seed)
+    keys = [_key(rng) for _ in range(2000)]
+    index = CandidateIndex.build(keys)
+    blind = clitic_blind_words(keys, arabic=True)
+    forms = [_near_forms(key) for key in keys]
+    queries = [rng.choice(keys) for _ in range(25)] + [_key(rng) for _ in range(25)] + ["في في", "مدينه", "2024"]
+    offered = needed = 0
+    for query in queries:
+        chars = process.cdist([query], keys, scorer=fuzz.ratio)[0]
+        query_words = clitic_blind_words([query], arabic=True)[0]
+        words = 100 * process.cdist([query_words], blind, scorer=Levenshtein.normalized_similarity)[0]
+        near = {entry for entry, key_forms in enumerate(forms) if key_forms & _near_forms(query)}
+        for cutoff in (70.0, 64.0, 85.0):
+            min_char = minimum_char_similarity(cutoff)
+            found = set(index.candidates(query, min_similarity=min_char, word_lift=WORD_LIFT).tolist())
+            reach = (chars >= min_char - 1e-4) & (CHAR_WEIGHT * chars + WORD_WEIGHT * words >= cutoff - 1e-4)
+            expected = near | set(np.flatnonzero(reach).tolist())
+            assert expected <= found, (query, cutoff, [keys[i] for i in sorted(expected - found)])
+            offered += len(found)
+            needed += len(expected)
+    # Not every key of the window: most of those sharing a word cannot reach the cutoff.
+    assert needed <= offered < 3 * needed
+
+
+def test_keys_found_only_through_their_near_equal_forms() -> None:
+    """A one-word query whose spelling variant shares no word with it, and a number against another number."""
+    keys = ["مدينه", "مدينة الكبيرة", "2025", "كتاب", "سيارة في", "عام 2024"]
+    index = CandidateIndex.build(keys)
+    assert squeezed_key("مدينة .") == squeezed_key("مدينه")
+    for query, expected in (("مدينة", 0), ("2024", 2), ("عام 1999", 5)):
+        found = index.candidates(query, min_similarity=minimum_char_similarity(70.0), word_lift=WORD_LIFT).tolist()
+        assert expected in found, query
+
+
+def test_words_are_counted_as_multisets() -> None:
+    """`في في` shares two words with `في في` and one with `في`: a key is ruled in or out by how many it shares."""
+    keys = ["في في", "في", "من في"]
+    index = CandidateIndex.build(keys)
+    found = set(index.candidates("في في", min_similarity=minimum_char_similarity(90.0), word_lift=WORD_LIFT).tolist())
+    # At 90, `في` (C 67, one word of two) cannot reach; `في في` can. Counting words as a set would drop it.
+    assert found == {0}
+
+
+def _units(keys: list[str]) -> list[TranslationUnit]:
+    return [
+        TranslationUnit([Variant("ar", Segment.from_text(key)), Variant("en", Segment.from_text(f"pair {n}"))])
+        for n, key in enumerate(keys)
+    ]
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_short_queries_get_the_formula_s_best_five_from_a_random_memory(seed: int) -> None:
+    """`Matcher` against `ExhaustiveMatcher` (the formula on every entry) at cutoffs where words decide and at 60,
+    where they cannot and the characters' bound serves."""
+    rng = random.Random(seed)
+    keys = [_key(rng) for _ in range(2500)]
+    memory = MemoryIndex.build(_units(keys), source_lang="ar", target_lang="en", name="tm")
+    indexed, exhaustive = Matcher([memory]), ExhaustiveMatcher([memory])
+    queries = [rng.choice(keys) for _ in range(25)] + [_key(rng) for _ in range(25)]
+    offered = 0
+    for query in queries:
+        for cutoff in (70.0, 60.0):
+            expected = [m.score for m in exhaustive.match(query, score_cutoff=cutoff, limit=5)]
+            assert [m.score for m in indexed.match(query, score_cutoff=cutoff, limit=5)] == expected, (query, cutoff)
+            offered += len(expected)
+    assert offered > 200
+
+
+@pytest.fixture(scope="module")
+def madar_english() -> tuple[MemoryIndex, list[str]]:
+    """The MADAR phrasebook looked up from English (words without Arabic proclitics), every 20th pair held out."""
+    arabic = (CORPORA / "madar-travel-dev.ar").read_text(encoding="utf-8").splitlines()
+    english = (CORPORA / "madar-travel-dev.en").read_text(encoding="utf-8").splitlines()
+    units = [
+        TranslationUnit([Variant("en", Segment.from_text(e)), Variant("ar", Segment.from_text(a))])
+        for i, (a, e) in enumerate(zip(arabic, english, strict=True))
+        if i % 20 and a.strip() and e.strip()
+    ]
+    queries = [e for i, e in enumerate(english) if i % 20 == 0 and e.strip()]
+    return MemoryIndex.build(units, source_lang="en", target_lang="ar", name="madar"), queries
+
+
+@pytest.mark.skipif(not (CORPORA / "madar-travel-dev.en").exists(), reason="../shared/corpora is absent")
+def test_short_english_queries_in_a_real_phrasebook_get_what_the_formula_on_every_entry_offers(
+    madar_english: tuple[MemoryIndex, list[str]],
+) -> None:
+    memory, queries = madar_english
+    short = [query for query in queries if len(memory.normalizer(query)) <= SHORT_KEY][:150]
+    indexed, exhaustive = Matcher([memory]), ExhaustiveMatcher([memory])
+    offered = 0
+    for query in short:
+        expected = [m.score for m in exhaustive.match(query, limit=5)]
+        assert [m.score for m in indexed.match(query, limit=5)] == expected, query
+        offered += len(expected)
+    assert len(short) > 100 and offered > 50
+
+
+def _saved_memory(tmp_path: Path) -> tuple[Path, list[str]]:
+    rng = random.Random(9)
+    keys = [_key(rng) for _ in range(400)]
+    path = tmp_path / "tm.tmx"
+    write_tmx(path, header=Header(srclang="ar"), units=_units(keys))
+    open_memory(path, source_lang="ar", target_lang="en")
+    return path, keys[:30]
+
+
+def _answers(index: MemoryIndex, queries: list[str]) -> list[list[tuple[float, str]]]:
+    return [[(m.score, m.target.plain) for m in Matcher([index]).match(query)] for query in queries]
+
+
+def test_the_terms_survive_save_and_load(tmp_path: Path) -> None:
+    path, queries = _saved_memory(tmp_path)
+    folder = cache_folder(path, "ar", "en")
+    loaded, _fingerprint = MemoryIndex.load(folder, normalizer=Normalizer("ar"))
+    built = MemoryIndex.build(_units_of(path), source_lang="ar", target_lang="en", name=path.name)
+    assert isinstance(loaded.candidates, CandidateIndex) and isinstance(built.candidates, CandidateIndex)
+    for name in ("term_hashes", "term_starts", "term_postings", "term_word_counts"):
+        assert np.array_equal(getattr(loaded.candidates, name), getattr(built.candidates, name)), name
+    assert len(loaded.candidates.term_postings) > 400
+    assert _answers(loaded, queries) == _answers(built, queries)
+
+
+def _units_of(path: Path) -> list[TranslationUnit]:
+    from tmkit.formats.tmx_reader import load_tmx
+
+    return list(load_tmx(path).units)
+
+
+@pytest.mark.parametrize("name", _TERM_FILES)
+def test_a_damaged_term_file_is_detected_and_rebuilt(name: str, tmp_path: Path) -> None:
+    path, queries = _saved_memory(tmp_path)
+    expected = _answers(open_memory(path, source_lang="ar", target_lang="en"), queries)
+    file = cache_folder(path, "ar", "en") / name
+    data = bytearray(file.read_bytes())
+    data[len(data) - 1] ^= 0x01  # the last byte: an array's data, past its header
+    file.write_bytes(bytes(data))
+    with pytest.raises(UnusableCache, match=rf"{name}: checksum mismatch") as raised:
+        MemoryIndex.load(cache_folder(path, "ar", "en"), normalizer=Normalizer("ar"))
+    assert raised.value.damaged
+    notices: list[str] = []
+    index = open_memory(path, source_lang="ar", target_lang="en", on_notice=notices.append)
+    assert len(notices) == 1 and "damaged" in notices[0] and name in notices[0]
+    assert _answers(index, queries) == expected
+
+
+def test_a_cache_made_before_the_terms_is_rebuilt_with_them(tmp_path: Path) -> None:
+    """A sound cache of the previous format (the same files but the terms, its metadata sealed as it was made)
+    is out of date: rebuilt without a notice, with its terms, answering as a fresh build."""
+    path, queries = _saved_memory(tmp_path)
+    folder = cache_folder(path, "ar", "en")
+    expected = _answers(open_memory(path, source_lang="ar", target_lang="en"), queries)
+    meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    body = {key: value for key, value in meta.items() if key != "checksum"}
+    body["format"] = "tmkit-index-10"
+    body["arrays"] = [name for name in body["arrays"] if not name.startswith("candidates.term_")]
+    body["files"] = {name: check for name, check in body["files"].items() if name not in _TERM_FILES}
+    for name in _TERM_FILES:
+        (folder / name).unlink()
+    (folder / META_FILE).write_text(
+        json.dumps({**body, "checksum": memory_index._meta_checksum(body)}), encoding="utf-8"
+    )
+    notices: list[str] = []
+    assert (
+        _answers(open_memory(path, source_lang="ar", target_lang="en", on_notice=notices.append), queries) == expected
+    )
+    assert notices == []
+    assert json.loads((folder / META_FILE).read_text(encoding="utf-8"))["format"] == memory_index.INDEX_FORMAT
+    assert all((folder / name).exists() for name in _TERM_FILES)
+
+
+def test_a_short_unit_added_by_a_delta_is_found_by_its_words() -> None:
+    """The delta's own terms: a confirmed short segment matches the next short query at once, and a changed
+    unit's old words no longer lead to it."""
+    rng = random.Random(11)
+    keys = [_key(rng) for _ in range(300)]
+    units = _units(keys)
+    main = MemoryIndex.build(units, source_lang="ar", target_lang="en", name="tm")
+    added = TranslationUnit([Variant("ar", Segment.from_text("وزارة النقل")), Variant("en", Segment.from_text("new"))])
+    changed = TranslationUnit([Variant("ar", Segment.from_text("طريق سريع")), Variant("en", Segment.from_text("road"))])
+    current = [*units[:5], changed, *units[6:], added]
+    layered = main.with_units([5, len(units)], unit_at=lambda n: current[n] if n < len(current) else None)
+    found = Matcher([layered]).match("بوزارة النقل", limit=5)
+    assert [(m.source.plain, m.target.plain) for m in found[:1]] == [("وزارة النقل", "new")]
+    exhaustive = ExhaustiveMatcher([layered])
+    for query in ("طريق سريع", keys[5], "وزارة النقل", *keys[:20]):
+        assert [m.score for m in Matcher([layered]).match(query)] == [m.score for m in exhaustive.match(query)], query
+    assert all(m.target.plain != "pair 5" for m in Matcher([layered]).match(keys[5], score_cutoff=95))
