@@ -54,3 +54,43 @@ async def test_editing_keys_in_the_search_box_act_where_they_were_typed(work: Pa
         _burst(app, ["a", "b", "x", "backspace", "c", "home", "Z", "end", "left", "Y"])
         await settle(app, pilot)
         assert search.value == "ZabYc"
+
+
+def _search_box(app: EditorApp) -> Input:
+    return app.query_one("#search", Input)
+
+
+@run_async
+async def test_letters_typed_right_after_escape_go_to_the_target_not_the_search_box(work: Path) -> None:
+    """Esc from the search box then letters, in one read: Esc's binding ran only once it had bubbled back up to the
+    App, and the letters, sent on meanwhile to the search box, were a new search instead of the translation."""
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f5", *"exchanged", "enter")  # the first hit, segment 14, is the current segment
+        await settle(app, pilot)
+        editor = target(app)
+        before = editor.text
+        assert app.editor_screen.current == 13 and app.focused is _search_box(app)
+        _burst(app, ["escape", "B", "o", "t", "h", " "])
+        await settle(app, pilot)
+        assert _search_box(app).value == "exchanged"
+        assert app.focused is editor and editor.text == "Both " + before
+
+
+@run_async
+async def test_search_enter_escape_and_letters_in_one_burst_translate_the_first_hit(work: Path) -> None:
+    """F5, a search, Enter, Esc and letters in one read: the letters are in the target of the segment Enter opened,
+    not in the search box (nor in the segment before it)."""
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        first = app.editor_screen.current
+        first_text = target(app).text
+        hit_text = app.editor_screen.document.rows[13].edit_text
+        _burst(app, ["f5", *"exchanged", "enter", "escape", "B", "o", "t", "h", " "])
+        await settle(app, pilot)
+        assert _search_box(app).value == "exchanged"
+        assert app.editor_screen.current == 13 and app.focused is target(app)
+        assert target(app).text == "Both " + hit_text
+        assert app.editor_screen.document.rows[first].edit_text == first_text  # the segment left is as it was

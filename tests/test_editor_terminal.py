@@ -64,7 +64,13 @@ def _article(work: Path, width: int, height: int, *extra: str) -> Terminal:
 
 
 def _back_to_target(terminal: Terminal) -> None:
-    """Escape, and wait until it is taken: letters typed within Textual's escape delay would make it Alt+letter."""
+    """Escape, and wait until it is taken: letters typed within Textual's escape delay would make it Alt+letter.
+
+    The footer says "Esc Back" while the keys are elsewhere than the target, but only two refreshes after the focus
+    moved there (the screen's bindings, then the footer, each wait for one): it is seen first, else its absence
+    would say nothing and the letters could follow Escape within its delay.
+    """
+    terminal.wait_for("Esc Back")
     terminal.keys("Escape")
     terminal.wait_until_gone("Esc Back")
 

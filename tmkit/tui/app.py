@@ -17,7 +17,7 @@ from tmkit.jobs.workfile import WorkFile
 from tmkit.matching.matcher import Matcher
 from tmkit.tui import keys
 from tmkit.tui.display import BidiMode, detect_mode
-from tmkit.tui.editor_screen import MATCHES_SHOWN, TERM_DIGITS, TERMS_SHOWN, EditorScreen
+from tmkit.tui.editor_screen import BACK_KEY, MATCHES_SHOWN, TERM_DIGITS, TERMS_SHOWN, EditorScreen
 from tmkit.tui.keymap import Keymap, keymap_path, load_keymap
 from tmkit.tui.loading import LoadingScreen
 from tmkit.tui.messages import DocumentFailed, DocumentLoaded
@@ -199,6 +199,10 @@ class EditorApp(QueriesFromScreen, App[None]):
                     return
                 if event.key == "escape":
                     return
+            if event.key == BACK_KEY and editor.shown and editor.back_key_is_back():
+                # In the order the keys came, like Tab: the letters typed right after Escape are the target's.
+                editor.back_to_target_in_order()
+                return
             if event.key in FOCUS_KEYS and editor.shown:
                 # Moved here, in the order the keys came: Textual moves the focus only once Tab has gone down to the
                 # focused widget and back up, and the letters typed right after it had already gone elsewhere.

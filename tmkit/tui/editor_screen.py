@@ -3,6 +3,7 @@ edit it."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,7 +108,9 @@ class OwnPending:
 
 
 #: Escape: back to the target from the search box, the list, the source or a panel (not a command of the keymap).
-BACK_TO_TARGET = (Binding("escape", "back_to_target", "Back", tooltip="Back to the target"),)
+#: The App takes it in the order the keys came (`back_to_target_in_order`); the binding names it in the footer.
+BACK_KEY = "escape"
+BACK_TO_TARGET = (Binding(BACK_KEY, "back_to_target", "Back", tooltip="Back to the target"),)
 #: Widgets that take no typing: a printable key pressed while one has the focus goes to the target instead.
 NOT_TYPED_INTO = frozenset({"segments", "matches-box", "concordance-box", "source"})
 #: Screen widths (columns) from which the segment list stands beside the editor, and heights (rows) from which
@@ -266,6 +269,7 @@ class EditorScreen(Screen[None]):
 
     def compose_list(self) -> ComposeResult:
         search = SearchInput(
+            on_submit=self.search,
             placeholder=f"search source and target ({self.keymap.label('search')})",
             id="search",
             highlighter=VisualHighlighter(lambda: self.mode),
@@ -410,6 +414,13 @@ class EditorScreen(Screen[None]):
             return self.shown and self.focused is not self.target_view
         return True
 
+    def back_key_is_back(self) -> bool:
+        """Whether Escape pressed now means "back to the target": the keys are elsewhere, and no command of the
+        keymap has Escape."""
+        return self.check_action("back_to_target", ()) is True and not any(
+            BACK_KEY in k for k in self.keymap.keys.values()
+        )
+
     def typing_goes_to_target(self, key: str) -> bool:
         """Whether a printable ``key`` pressed now belongs in the target: the focus is on a widget that takes no
         typing (after a click in the list or the matches) and the key is no command's."""
@@ -424,6 +435,25 @@ class EditorScreen(Screen[None]):
         """Escape: back to the target from the search box, the list, the source or a panel."""
         self.remove_class("-list")
         self.set_focus(self.target_view)
+
+    def back_to_target_in_order(self) -> None:
+        """Escape as the App takes it, in the order the keys came: what is typed next goes to the target, which takes
+        it only once the widget left has handled every key typed before Escape.
+
+        As a binding, Escape ran only once it had gone down to the search box and bubbled back up to the App, and
+        the letters typed right after it had been sent to the search box meanwhile. Moved at once, the target could
+        take them before the search box had handled an Enter typed before Escape (the search opens its first hit,
+        which would have left the letters in the segment before).
+        """
+        left = self.focused
+        self.clear_selection()  # what Escape does on its way up (Textual's `Screen._key_escape`)
+        self.action_back_to_target()
+        if left is None or left is self.target_view:
+            return
+        handled = asyncio.Event()
+        if not left.call_later(handled.set):
+            return  # it takes no more messages: nothing of it to wait for
+        self.target_view.call_later(handled.wait)
 
     async def action_quit(self) -> None:
         self._commit_editor()
@@ -1380,11 +1410,11 @@ class EditorScreen(Screen[None]):
     def action_toggle_panel(self) -> None:
         self.toggle_class("-concordance")
 
-    @on(Input.Submitted, "#search")
-    def _searched(self, event: Input.Submitted) -> None:
-        # The list shows the hits and the first becomes the current segment; the keys stay in the search box,
-        # as in OmegaT's and memoQ's search fields, to refine it (Esc returns to the target, ↓ to the list).
-        self.query_text = event.value  # the watcher shows the hits
+    def search(self, text: str) -> None:
+        """Enter in the search box (in the box's own turn, among its keys): the list shows the hits of ``text`` and
+        the first becomes the current segment. The keys stay in the search box, as in OmegaT's and memoQ's search
+        fields, to refine it (Esc returns to the target, ↓ to the list)."""
+        self.query_text = text  # the watcher shows the hits
         segments = self.segment_list
         if segments.rows_shown:
             self.go_to(segments.rows_shown[0])

@@ -10,7 +10,7 @@ ESC-prefixed character already arrives as `alt+letter`.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
@@ -100,7 +100,20 @@ class BindingsInTypingOrder:
 
 
 class SearchInput(BindingsInTypingOrder, Input):
-    """The search box: an Input whose editing keys keep their place among the letters typed around them."""
+    """The search box: an Input whose editing keys keep their place among the letters typed around them, and whose
+    Enter runs ``on_submit`` with the text in that same turn.
+
+    Textual's Enter posts `Input.Submitted`, which bubbles up to the screen behind the keys typed after it: Enter,
+    Esc and letters in one burst put the letters into the target before the search had opened its first hit (they
+    were committed to the segment left).
+    """
+
+    def __init__(self, *, on_submit: Callable[[str], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._on_submit = on_submit
+
+    async def action_submit(self) -> None:
+        self._on_submit(self.value)
 
 
 class PaintedTextArea(BindingsInTypingOrder, TextArea):
