@@ -1,7 +1,8 @@
-"""A memory's index with a small delta on top: the main index's superseded entries hidden, the delta's after them."""
+"""A memory's index with deltas stacked on it: superseded entries hidden, each layer's live ones numbered in turn."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -11,9 +12,9 @@ import numpy.typing as npt
 from tmkit.matching.candidate_index import CANDIDATE_LIMIT, CandidateIndex
 
 IntArray = npt.NDArray[np.int64]
-#: Gone entries up to which `Layers.stacked` copies the runs between them one slice at a time (past
-#: it, one pass through a mask of every main entry is cheaper than as many Python-level copies).
-_RUNS_COPIED_ONE_BY_ONE = 256
+_NONE: IntArray = np.empty(0, dtype=np.int64)
+#: Main indexes whose entries' units are kept sorted for `EntryUnits.of` (one per memory a process follows).
+_UNITS_KEPT = 4
 
 
 class Strings(Protocol):
@@ -32,116 +33,241 @@ class Words(Protocol):
     def entries(self, word: str, *, prefix: bool = False) -> npt.NDArray[np.uint32]: ...
 
 
-class Layers:
-    """How a layered index numbers its entries: the main index's live entries first (in their order), then the delta's.
+class EntryUnits:
+    """Each entry's unit number in one layer, sorted: the entries of given units are found by binary search."""
 
-    Kept as the main entries that are gone (changed or deleted units'; few for a small delta), not
-    as arrays over every main entry: laying a delta over a million entries then allocates nothing
-    of that size, and each lookup maps its few hundred candidates by binary search.
+    __slots__ = ("order", "units")
+    _kept: dict[int, tuple[npt.NDArray[Any], EntryUnits]] = {}  # noqa: RUF012 (a cache shared by the class)
+
+    def __init__(self, units: npt.NDArray[np.integer[Any]] | Sequence[int]) -> None:
+        numbers = np.asarray(units, dtype=np.int64)
+        # As an index is built, a unit's entries are consecutive and in unit order: no permutation is needed.
+        if _nondecreasing(numbers):
+            self.order: IntArray | None = None
+            self.units: IntArray = numbers
+        else:
+            self.order = np.argsort(numbers, kind="stable").astype(np.int64)
+            self.units = numbers[self.order]
+
+    @classmethod
+    def of(cls, units: npt.NDArray[Any]) -> EntryUnits:
+        """Those of a main index's array, made once per array (the check that it is sorted reads every entry)."""
+        kept = cls._kept.get(id(units))
+        if kept is not None and kept[0] is units:
+            return kept[1]
+        made = cls(units)
+        if len(cls._kept) >= _UNITS_KEPT:
+            cls._kept.pop(next(iter(cls._kept)))
+        cls._kept[id(units)] = (units, made)  # the array is held, so its id is not another's while kept
+        return made
+
+    def entries(self, numbers: npt.NDArray[np.integer[Any]] | Sequence[int]) -> IntArray:
+        """The entries of the units numbered ``numbers``, sorted."""
+        wanted = np.unique(np.asarray(numbers, dtype=np.int64))
+        if not len(wanted) or not len(self.units):
+            return _NONE
+        first = np.searchsorted(self.units, wanted, side="left")
+        counts = np.searchsorted(self.units, wanted, side="right") - first
+        run_starts = np.cumsum(counts) - counts
+        found: IntArray = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(first - run_starts, counts)
+        if self.order is None:
+            return found
+        ordered: IntArray = np.sort(self.order[found])
+        return ordered
+
+
+class Layers:
+    """How a layered index numbers its entries: each layer's live entries in order, the main index's first.
+
+    Kept as each layer's gone entries (changed or deleted units', and their neighbours'), not as
+    arrays over every entry: stacking a layer over a million entries allocates nothing of that size,
+    and a lookup maps its few hundred candidates by binary search. A layer stacked on costs the
+    entries it supersedes: its units' entries are found in each layer below by their units.
     """
 
-    __slots__ = ("_gone_before", "dead", "main_count", "offset")
+    __slots__ = ("_gone_before", "_starts", "counts", "dead", "starts", "units")
 
-    def __init__(self, dead: npt.NDArray[np.integer[Any]], main_count: int) -> None:
-        self.dead: IntArray = np.unique(np.asarray(dead, dtype=np.int64))  # sorted, once each
-        self.main_count = main_count
-        self.offset = main_count - len(self.dead)
-        # The number the k-th gone entry would have among the live ones: a live number at or past it is one more.
-        self._gone_before: IntArray = self.dead - np.arange(len(self.dead), dtype=np.int64)
+    def __init__(self, counts: Sequence[int], dead: Sequence[IntArray], units: Sequence[EntryUnits | None]) -> None:
+        self.counts = tuple(counts)
+        self.dead = tuple(dead)  # sorted, once each
+        self.units = tuple(units)  # None: a layer nothing can be stacked on (its entries' units are not known)
+        live = [count - len(gone) for count, gone in zip(self.counts, self.dead, strict=True)]
+        self.starts: IntArray = np.concatenate(([0], np.cumsum(live))).astype(np.int64)
+        self._starts = self.starts.tolist()
+        # The number the k-th gone entry of a layer would have among its live ones: one at or past it is one more.
+        self._gone_before = tuple(gone - np.arange(len(gone), dtype=np.int64) for gone in self.dead)
 
-    def alive(self, entries: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.bool_]:
-        """Which of these main entries are in use."""
+    @classmethod
+    def over(cls, count: int, units: EntryUnits | None) -> Layers:
+        """One layer, all alive: a main index before anything is stacked on it."""
+        return cls([count], [_NONE], [units])
+
+    def __len__(self) -> int:
+        return int(self._starts[-1])
+
+    def stacked(
+        self, count: int, units: EntryUnits | None, superseded: npt.NDArray[np.int64] | Sequence[int]
+    ) -> Layers:
+        """These layers with one of ``count`` entries on top, the entries of the units ``superseded`` gone below."""
+        dead: list[IntArray] = []
+        for gone, of in zip(self.dead, self.units, strict=True):
+            if of is None:
+                raise ValueError("a layer whose entries' units are not known has nothing stacked on it")
+            dead.append(_joined(gone, of.entries(superseded)))
+        return Layers([*self.counts, count], [*dead, _NONE], [*self.units, units])
+
+    def alive(self, layer: int, entries: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.bool_]:
+        """Which of these entries of a layer are in use."""
         wanted = np.asarray(entries, dtype=np.int64)
-        if not len(self.dead):
+        dead = self.dead[layer]
+        if not len(dead):
             return np.ones(len(wanted), dtype=np.bool_)
-        at = np.minimum(np.searchsorted(self.dead, wanted), len(self.dead) - 1)
-        alive: npt.NDArray[np.bool_] = self.dead[at] != wanted
+        at = np.minimum(np.searchsorted(dead, wanted), len(dead) - 1)
+        alive: npt.NDArray[np.bool_] = dead[at] != wanted
         return alive
 
-    def from_main(self, entries: npt.NDArray[np.integer[Any]]) -> IntArray:
-        """Main entry numbers (sorted or not) as this numbering has them; those not alive left out."""
+    def from_layer(self, layer: int, entries: npt.NDArray[np.integer[Any]]) -> IntArray:
+        """A layer's entry numbers (sorted or not) as this numbering has them; those not alive left out."""
         wanted = np.asarray(entries, dtype=np.int64)
-        if not len(self.dead):
-            return wanted
-        kept = wanted[self.alive(wanted)]
-        numbered: IntArray = kept - np.searchsorted(self.dead, kept)
+        dead = self.dead[layer]
+        if len(dead):
+            wanted = wanted[self.alive(layer, wanted)]
+            wanted = wanted - np.searchsorted(dead, wanted)
+        numbered: IntArray = wanted + self._starts[layer]
         return numbered
 
-    def to_main(self, numbers: npt.NDArray[np.integer[Any]]) -> IntArray:
-        """The main entry numbers of live entries numbered so here (each below `offset`)."""
-        wanted = np.asarray(numbers, dtype=np.int64)
-        if not len(self.dead):
+    def to_layer(self, layer: int, numbers: npt.NDArray[np.integer[Any]]) -> IntArray:
+        """The entries in ``layer`` of numbers that fall in it."""
+        wanted: IntArray = np.asarray(numbers, dtype=np.int64) - self._starts[layer]
+        gone = self._gone_before[layer]
+        if not len(gone):
             return wanted
-        main: IntArray = wanted + np.searchsorted(self._gone_before, wanted, side="right")
-        return main
+        local: IntArray = wanted + np.searchsorted(gone, wanted, side="right")
+        return local
 
-    def stacked(self, main: npt.NDArray[Any], delta: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        """One value per entry of this numbering: the main array's live entries', then the delta array's.
+    def layer_of(self, numbers: npt.NDArray[np.integer[Any]]) -> IntArray:
+        """The layer each number falls in."""
+        layer: IntArray = np.searchsorted(self.starts, np.asarray(numbers, dtype=np.int64), side="right") - 1
+        return layer
 
-        Allocated once and copied run by run between the gone entries (through one mask when they
-        are many): a million-entry index is laid over afresh at every update.
-        """
-        if len(main) != self.main_count:
-            raise ValueError("an array of another number of main entries")
-        out = np.empty(self.offset + len(delta), dtype=np.result_type(main, delta))
-        if len(self.dead) > _RUNS_COPIED_ONE_BY_ONE:
-            keep = np.ones(self.main_count, dtype=np.bool_)
-            keep[self.dead] = False
-            np.compress(keep, main, out=out[: self.offset])
-        else:
-            at = previous = 0
-            for gone in self.dead.tolist():
-                out[at : at + gone - previous] = main[previous:gone]
-                at += gone - previous
-                previous = gone + 1
-            out[at : self.offset] = main[previous:]
-        out[self.offset :] = delta
-        return out
+    def locate(self, number: int) -> tuple[int, int]:
+        """The layer and entry of one number (as `status_of` asks, one candidate at a time)."""
+        if number < 0:
+            number += len(self)
+        if not 0 <= number < len(self):
+            raise IndexError(f"entry {number} of {len(self)}")
+        layer = bisect.bisect_right(self._starts, number) - 1
+        local = number - self._starts[layer]
+        gone = self._gone_before[layer]
+        if len(gone) and local >= gone[0]:
+            local += int(np.searchsorted(gone, local, side="right"))
+        return layer, local
+
+    def split(self, numbers: npt.NDArray[np.int64]) -> list[tuple[int, IntArray, IntArray]]:
+        """Numbers grouped by layer: (layer, their positions in ``numbers``, their entries there) for each layer met."""
+        if len(self.counts) == 1 or not len(numbers):
+            return [(0, np.arange(len(numbers), dtype=np.int64), self.to_layer(0, numbers))]
+        layers = self.layer_of(numbers)
+        groups = []
+        for layer in np.unique(layers).tolist():
+            positions = np.flatnonzero(layers == layer).astype(np.int64)
+            groups.append((layer, positions, self.to_layer(layer, numbers[positions])))
+        return groups
+
+
+def _joined(gone: IntArray, more: IntArray) -> IntArray:
+    """Two sorted sets of entries as one, sorted (the new ones put in place, not the whole sorted again)."""
+    if not len(more):
+        return gone
+    if len(gone):
+        at = np.minimum(np.searchsorted(gone, more), len(gone) - 1)
+        more = more[gone[at] != more]
+    return np.insert(gone, np.searchsorted(gone, more), more)
+
+
+class LayeredValues:
+    """One value an entry (status, context, unit) of a layered index, read through its numbering from each layer's
+    array: nothing of the main index's size is copied when a layer is stacked on."""
+
+    __slots__ = ("dtype", "layers", "parts")
+
+    def __init__(self, parts: Sequence[npt.NDArray[Any]], layers: Layers) -> None:
+        self.parts, self.layers = tuple(parts), layers
+        self.dtype = np.result_type(*parts)
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __getitem__(self, number: int) -> Any:
+        layer, entry = self.layers.locate(int(number))
+        return self.parts[layer][entry]
+
+    def __array__(self, dtype: npt.DTypeLike | None = None, copy: bool | None = None) -> npt.NDArray[Any]:
+        """Every entry's value in order (a copy of the size of the index: for tests and tools, not lookups)."""
+        pieces = [
+            np.delete(np.asarray(part), dead) if len(dead) else np.asarray(part)
+            for part, dead in zip(self.parts, self.layers.dead, strict=True)
+        ]
+        whole: npt.NDArray[Any] = np.concatenate(pieces).astype(self.dtype if dtype is None else dtype, copy=False)
+        return whole
+
+    def max(self) -> Any:
+        """The largest value, as an array's (what a check of a loaded index asks)."""
+        return np.asarray(self).max()
+
+
+def layered_parts(values: npt.NDArray[Any] | LayeredValues) -> tuple[npt.NDArray[Any], ...]:
+    """Each layer's array behind a layered index's values (the one array of an index with no layers)."""
+    return values.parts if isinstance(values, LayeredValues) else (values,)
 
 
 class LayeredColumn:
-    """The main column's strings of live entries, then the delta's: entry ``offset + i`` is the delta's entry ``i``."""
+    """Each layer's strings of live entries in turn: a column of a layered index."""
 
-    __slots__ = ("delta", "layers", "main")
+    __slots__ = ("layers", "parts")
 
-    def __init__(self, main: Strings, delta: Strings, layers: Layers) -> None:
-        self.main, self.delta, self.layers = main, delta, layers
+    def __init__(self, parts: Sequence[Strings], layers: Layers) -> None:
+        self.parts, self.layers = tuple(parts), layers
+
+    @classmethod
+    def on(cls, below: Strings, top: Strings, layers: Layers) -> LayeredColumn:
+        """``below`` (a layered column or one layer's) with ``top`` stacked on it."""
+        parts = below.parts if isinstance(below, LayeredColumn) else (below,)
+        return cls((*parts, top), layers)
 
     def __len__(self) -> int:
-        return self.layers.offset + len(self.delta)
+        return len(self.layers)
 
     def __getitem__(self, index: int) -> str:
-        offset = self.layers.offset
-        if index >= offset:
-            return self.delta[index - offset]
-        return self.main[int(self.layers.to_main(np.array([index], dtype=np.int64))[0])]
+        layer, entry = self.layers.locate(index)
+        return self.parts[layer][entry]
 
     def take(self, indexes: npt.NDArray[np.int64] | list[int]) -> list[str]:
         """The strings of many entries, each layer's read in one call (as a lookup reads its candidates' keys)."""
         wanted = np.asarray(indexes, dtype=np.int64)
-        offset, to_main = self.layers.offset, self.layers.to_main
-        in_delta = wanted >= offset
-        if not in_delta.any():
-            return self.main.take(to_main(wanted))
-        if in_delta.all():
-            return self.delta.take(wanted - offset)
+        groups = self.layers.split(wanted)
+        if len(groups) == 1:
+            layer, _positions, entries = groups[0]
+            return self.parts[layer].take(entries)
         strings: list[str] = [""] * len(wanted)
-        for positions, strings_taken in (
-            (np.flatnonzero(~in_delta), self.main.take(to_main(wanted[~in_delta]))),
-            (np.flatnonzero(in_delta), self.delta.take(wanted[in_delta] - offset)),
-        ):
-            for position, string in zip(positions.tolist(), strings_taken, strict=True):
+        for layer, positions, entries in groups:
+            for position, string in zip(positions.tolist(), self.parts[layer].take(entries), strict=True):
                 strings[position] = string
         return strings
 
 
 class LayeredCandidates:
-    """Candidates from the main index (its live entries only) and from the delta (numbered after the main's)."""
+    """Candidates from each layer's index (its live entries only), numbered as the layered index numbers them."""
 
-    __slots__ = ("delta", "layers", "main")
+    __slots__ = ("layers", "parts")
 
-    def __init__(self, main: CandidateIndex, delta: CandidateIndex, layers: Layers) -> None:
-        self.main, self.delta, self.layers = main, delta, layers
+    def __init__(self, parts: Sequence[CandidateIndex], layers: Layers) -> None:
+        self.parts, self.layers = tuple(parts), layers
+
+    @classmethod
+    def on(cls, below: CandidateIndex | LayeredCandidates, top: CandidateIndex, layers: Layers) -> LayeredCandidates:
+        parts = below.parts if isinstance(below, LayeredCandidates) else (below,)
+        return cls((*parts, top), layers)
 
     def candidates_with_keys(
         self,
@@ -154,63 +280,65 @@ class LayeredCandidates:
         word_lift: float | None = None,
     ) -> tuple[IntArray, list[str]]:
         """As `CandidateIndex.candidates_with_keys`, per layer: the keys given are those of the first entries."""
-        options: dict[str, Any] = {"min_similarity": min_similarity, "limit": limit, "word_lift": word_lift}
+        options: dict[str, Any] = {"min_similarity": min_similarity, "limit": limit}
         if budget is not None:
             options |= {"budget": budget, "fallback_similarity": fallback_similarity}
-        main_entries, main_keys = self.main.candidates_with_keys(key, **options)
-        keep = self.layers.alive(main_entries)
-        if not keep.all():
-            main_keys = [k for k, kept in zip(main_keys, keep[: len(main_keys)].tolist(), strict=True) if kept]
-        main_entries = self.layers.from_main(main_entries)
-        delta_entries, delta_keys = self.delta.candidates_with_keys(key, **options)
-        delta_entries = delta_entries + self.layers.offset
-        # The keys given are those of the first entries: both layers' entries with known keys come first.
-        known_main, known_delta = len(main_keys), len(delta_keys)
-        entries = np.concatenate(
-            (
-                main_entries[:known_main],
-                delta_entries[:known_delta],
-                main_entries[known_main:],
-                delta_entries[known_delta:],
-            )
-        )
-        return entries, main_keys + delta_keys
+        if word_lift is not None:
+            options["word_lift"] = word_lift
+        known_entries: list[IntArray] = []
+        other_entries: list[IntArray] = []
+        keys: list[str] = []
+        for layer, index in enumerate(self.parts):
+            entries, layer_keys = index.candidates_with_keys(key, **options)
+            keep = self.layers.alive(layer, entries)
+            if not keep.all():
+                layer_keys = [k for k, kept in zip(layer_keys, keep[: len(layer_keys)].tolist(), strict=True) if kept]
+            numbered = self.layers.from_layer(layer, entries)
+            # The keys given are those of the first entries: every layer's entries with known keys come first.
+            known_entries.append(numbered[: len(layer_keys)])
+            other_entries.append(numbered[len(layer_keys) :])
+            keys += layer_keys
+        return np.concatenate((*known_entries, *other_entries)), keys
 
 
 class LayeredWords:
-    """Concordance postings of the main index's live entries, then the delta's."""
+    """Concordance postings of each layer's live entries, numbered as the layered index numbers them."""
 
-    __slots__ = ("delta", "layers", "main")
+    __slots__ = ("layers", "parts")
 
-    def __init__(self, main: Words, delta: Words, layers: Layers) -> None:
-        self.main, self.delta, self.layers = main, delta, layers
+    def __init__(self, parts: Sequence[Words], layers: Layers) -> None:
+        self.parts, self.layers = tuple(parts), layers
+
+    @classmethod
+    def on(cls, below: Words, top: Words, layers: Layers) -> LayeredWords:
+        parts = below.parts if isinstance(below, LayeredWords) else (below,)
+        return cls((*parts, top), layers)
 
     def entries(self, word: str, *, prefix: bool = False) -> npt.NDArray[np.uint32]:
-        main = self.layers.from_main(self.main.entries(word, prefix=prefix))
-        delta = self.delta.entries(word, prefix=prefix).astype(np.int64) + self.layers.offset
-        return np.concatenate((main, delta)).astype(np.uint32)
+        found = [
+            self.layers.from_layer(layer, words.entries(word, prefix=prefix)) for layer, words in enumerate(self.parts)
+        ]
+        return np.concatenate(found).astype(np.uint32)
 
 
 def dead_entries(unit_of_entry: npt.NDArray[np.uint32], dead_units: Sequence[int] | npt.NDArray[np.int64]) -> IntArray:
     """The entries of an index that are gone when the units numbered ``dead_units`` are (changed or deleted), sorted."""
-    numbers = np.unique(np.asarray(dead_units, dtype=np.int64))
-    if not len(numbers) or not len(unit_of_entry):
-        return np.empty(0, dtype=np.int64)
-    # Entries are in unit order (a unit's entries are consecutive): each dead unit's are one slice.
-    units = np.asarray(unit_of_entry)
-    if _nondecreasing(units):  # as built: each unit's entries in one run, so no array over every entry is made
-        first = np.searchsorted(units, numbers, side="left")
-        counts = np.searchsorted(units, numbers, side="right") - first
-        run_starts = np.cumsum(counts) - counts
-        entries: IntArray = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(first - run_starts, counts)
-        return entries
-    dead = np.zeros(int(units.max()) + 2, dtype=np.bool_)
-    dead[numbers[(numbers >= 0) & (numbers < len(dead) - 1)]] = True
-    return np.flatnonzero(dead[units]).astype(np.int64)
+    return EntryUnits(unit_of_entry).entries(dead_units)
 
 
 def _nondecreasing(values: npt.NDArray[Any]) -> bool:
     return bool(len(values) < 2 or np.all(values[1:] >= values[:-1]))
 
 
-__all__ = ["LayeredCandidates", "LayeredColumn", "LayeredWords", "Layers", "Strings", "Words", "dead_entries"]
+__all__ = [
+    "EntryUnits",
+    "LayeredCandidates",
+    "LayeredColumn",
+    "LayeredValues",
+    "LayeredWords",
+    "Layers",
+    "Strings",
+    "Words",
+    "dead_entries",
+    "layered_parts",
+]

@@ -44,7 +44,15 @@ from tmkit.matching.columns import (
     npy_header,
 )
 from tmkit.matching.heap import release_free_memory
-from tmkit.matching.layered import LayeredCandidates, LayeredColumn, LayeredWords, Layers, dead_entries
+from tmkit.matching.layered import (
+    EntryUnits,
+    LayeredCandidates,
+    LayeredColumn,
+    LayeredValues,
+    LayeredWords,
+    Layers,
+    layered_parts,
+)
 from tmkit.matching.word_index import WordIndex, WordIndexBuilder
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import Status, TranslationUnit, Variant
@@ -269,15 +277,15 @@ class MemoryIndex:
     target_lang: str
     normalizer: Normalizer
     columns: dict[Column, StringColumn | FileStringColumn | LayeredColumn]
-    status: npt.NDArray[np.uint8]
-    context_prev: npt.NDArray[np.uint64]
-    context_next: npt.NDArray[np.uint64]
+    status: npt.NDArray[np.uint8] | LayeredValues
+    context_prev: npt.NDArray[np.uint64] | LayeredValues
+    context_next: npt.NDArray[np.uint64] | LayeredValues
     candidates: CandidateIndex | LayeredCandidates
     source_words: WordIndex | LayeredWords
     target_words: WordIndex | LayeredWords
     penalty: float = 0.0
     #: The number, in the units indexed, of each entry's unit (units without the source language count too).
-    unit_of_entry: npt.NDArray[np.uint32] = field(default_factory=lambda: np.empty(0, dtype=np.uint32))
+    unit_of_entry: npt.NDArray[np.uint32] | LayeredValues = field(default_factory=lambda: np.empty(0, dtype=np.uint32))
     #: How many units were indexed, entries or not.
     unit_count: int = 0
     #: Saved with the index and loaded with it: what updating it by a delta needs (`tmkit.matching.memory_delta`).
@@ -458,28 +466,58 @@ class MemoryIndex:
     def with_delta(self, delta: MemoryIndex, *, dead_units: npt.NDArray[np.int64] | Sequence[int]) -> MemoryIndex:
         """This index with ``delta`` on top, as one: the entries of the units numbered ``dead_units`` gone
         (changed or deleted), the others numbered in order, then the delta's. Lookups see no difference
-        from an index built afresh but for entry numbers (and a lookup's candidates, found per layer)."""
+        from an index built afresh but for entry numbers (and a lookup's candidates, found per layer).
+        A delta laid on an index that has one replaces it; nothing can be stacked on this one (`with_layer`)."""
         main = self.base if self.base is not None else self
-        layers = Layers(dead_entries(main.unit_of_entry, dead_units), len(main))
-        if not isinstance(main.candidates, CandidateIndex) or not isinstance(delta.candidates, CandidateIndex):
+        return main.with_layer(delta, superseded=dead_units, layer_units=None)
+
+    def with_layer(
+        self,
+        layer: MemoryIndex,
+        *,
+        superseded: npt.NDArray[np.int64] | Sequence[int],
+        layer_units: npt.NDArray[np.int64] | None,
+    ) -> MemoryIndex:
+        """This index (the main one or layered) with one more layer on top: the entries of the units numbered
+        ``superseded`` (the main's numbering: those ``layer`` indexes again) gone from every layer below.
+
+        ``layer_units`` is the unit number of each of ``layer``'s entries (`delta_entry_units`), so that a layer
+        can be stacked on it in turn; None when nothing will be. It costs the entries superseded, not the
+        size of the index: each layer's arrays are read through the numbering, never copied.
+        """
+        main = self.base if self.base is not None else self
+        if not isinstance(main.candidates, CandidateIndex) or not isinstance(layer.candidates, CandidateIndex):
             raise TypeError("a delta goes over a built or loaded index, itself built")
+        if isinstance(self.candidates, LayeredCandidates):
+            below = self.candidates.layers
+        elif isinstance(main.unit_of_entry, LayeredValues):
+            raise TypeError("a main index is no layered one")
+        else:
+            below = Layers.over(len(main), EntryUnits.of(main.unit_of_entry))
+        layers = below.stacked(len(layer), None if layer_units is None else EntryUnits(layer_units), superseded)
+
+        def values(name: str) -> LayeredValues:
+            return LayeredValues((*layered_parts(getattr(self, name)), *layered_parts(getattr(layer, name))), layers)
+
         return MemoryIndex(
             name=main.name,
             source_lang=main.source_lang,
             target_lang=main.target_lang,
             normalizer=main.normalizer,
-            columns={column: LayeredColumn(main.columns[column], delta.columns[column], layers) for column in Column},
-            status=layers.stacked(main.status, delta.status),
-            context_prev=layers.stacked(main.context_prev, delta.context_prev),
-            context_next=layers.stacked(main.context_next, delta.context_next),
-            candidates=LayeredCandidates(main.candidates, delta.candidates, layers),
-            source_words=LayeredWords(main.source_words, delta.source_words, layers),
-            target_words=LayeredWords(main.target_words, delta.target_words, layers),
+            columns={
+                column: LayeredColumn.on(self.columns[column], layer.columns[column], layers) for column in Column
+            },
+            status=values("status"),
+            context_prev=values("context_prev"),
+            context_next=values("context_next"),
+            candidates=LayeredCandidates.on(self.candidates, layer.candidates, layers),
+            source_words=LayeredWords.on(self.source_words, layer.source_words, layers),
+            target_words=LayeredWords.on(self.target_words, layer.target_words, layers),
             penalty=main.penalty,
-            unit_of_entry=layers.stacked(main.unit_of_entry, delta.unit_of_entry),
+            unit_of_entry=values("unit_of_entry"),
             unit_count=main.unit_count,
-            layer=delta.layer,
-            layer_meta=delta.layer_meta,
+            layer=layer.layer,
+            layer_meta=layer.layer_meta,
             base=main,
         )
 
@@ -503,24 +541,9 @@ class MemoryIndex:
 
     def build_delta(self, numbers: Sequence[int], *, unit_at: Callable[[int], TranslationUnit | None]) -> MemoryIndex:
         """An index of the units numbered ``numbers`` (sorted), read with their neighbours for context."""
-        stream: list[TranslationUnit] = []
-        context_only: set[int] = set()
-        breaks_after: set[int] = set()
-        wanted = set(numbers)
-        for number in numbers:
-            unit = unit_at(number)
-            if number - 1 not in wanted and number > 0 and (before := unit_at(number - 1)) is not None:
-                context_only.add(len(stream))
-                stream.append(before)
-            if unit is not None:
-                stream.append(unit)
-            if number + 1 not in wanted and stream:
-                if (after := unit_at(number + 1)) is not None:
-                    context_only.add(len(stream))
-                    stream.append(after)
-                breaks_after.add(len(stream) - 1)
+        stream, context_only, breaks_after = _delta_stream(numbers, unit_at)
         return MemoryIndex.build(
-            stream,
+            [unit for _number, unit in stream],
             source_lang=self.source_lang,
             target_lang=self.target_lang,
             name=self.name,
@@ -548,10 +571,10 @@ class MemoryIndex:
             staging = CacheStaging.beside(target)
         try:
             arrays: dict[str, npt.NDArray[np.generic] | FileArray] = {
-                _saved_name(_Saved.STATUS): self.status,
-                _saved_name(_Saved.CONTEXT_PREV): self.context_prev,
-                _saved_name(_Saved.CONTEXT_NEXT): self.context_next,
-                _saved_name(_Saved.UNIT_OF_ENTRY): self.unit_of_entry,
+                _saved_name(_Saved.STATUS): np.asarray(self.status),
+                _saved_name(_Saved.CONTEXT_PREV): np.asarray(self.context_prev),
+                _saved_name(_Saved.CONTEXT_NEXT): np.asarray(self.context_next),
+                _saved_name(_Saved.UNIT_OF_ENTRY): np.asarray(self.unit_of_entry),
                 **_prefixed(_Saved.LAYER, self.layer),
             }
             if not (
@@ -940,6 +963,45 @@ def _neighbour_hashes(
         for entry in np.flatnonzero(np.isin(units, numbers)).tolist():
             prev[entry], following[entry] = explicit[int(units[entry])]
     return prev, following
+
+
+_Unit = TypeVar("_Unit")
+
+
+def _delta_stream(
+    numbers: Sequence[int], unit_at: Callable[[int], _Unit | None]
+) -> tuple[list[tuple[int, _Unit]], set[int], set[int]]:
+    """What `MemoryIndex.build_delta` indexes: the units numbered ``numbers`` (sorted) with each run's neighbours,
+    as (number, unit) in order, the positions of the neighbours read for context only, and the positions
+    after which the stream skips units."""
+    stream: list[tuple[int, _Unit]] = []
+    context_only: set[int] = set()
+    breaks_after: set[int] = set()
+    wanted = set(numbers)
+    for number in numbers:
+        unit = unit_at(number)
+        if number - 1 not in wanted and number > 0 and (before := unit_at(number - 1)) is not None:
+            context_only.add(len(stream))
+            stream.append((number - 1, before))
+        if unit is not None:
+            stream.append((number, unit))
+        if number + 1 not in wanted and stream:
+            if (after := unit_at(number + 1)) is not None:
+                context_only.add(len(stream))
+                stream.append((number + 1, after))
+            breaks_after.add(len(stream) - 1)
+    return stream, context_only, breaks_after
+
+
+def delta_entry_units(
+    delta: MemoryIndex, numbers: Sequence[int], *, exists: Callable[[int], bool]
+) -> npt.NDArray[np.int64]:
+    """The unit number (the main index's numbering) of each entry of a delta built of ``numbers`` by `build_delta`
+    while the units ``exists`` says there were: what `MemoryIndex.with_layer` needs to stack on it."""
+    stream, _context_only, _breaks = _delta_stream(numbers, lambda n: True if exists(n) else None)
+    numbered = np.array([number for number, _unit in stream], dtype=np.int64)
+    units: npt.NDArray[np.int64] = numbered[np.asarray(delta.unit_of_entry, dtype=np.int64)]
+    return units
 
 
 def file_fingerprint(path: Path) -> dict[str, object]:

@@ -1,0 +1,82 @@
+"""Layers stacked on a memory's index one batch at a time (MemoryIndex.with_layer): each costs its own units, and
+the index answers as one built afresh after every batch."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tests.test_index_cache import _answers, _pair_unit
+from tests.test_index_delta import _concordances, _retranslated
+from tmkit.matching.layered import EntryUnits, LayeredColumn, LayeredValues, Layers
+from tmkit.matching.matcher import ExhaustiveMatcher
+from tmkit.matching.memory_index import Column, MemoryIndex, delta_entry_units
+from tmkit.memory.model import TranslationUnit
+
+#: Batches of unit numbers confirmed in turn over a 60-unit memory: one confirmed twice, neighbours of each
+#: other, new units (60, 61) added and confirmed again, the first and the last.
+BATCHES = [[30], [31], [30], [60], [59, 60], [5, 45], [0], [61], [30, 61]]
+
+
+def _entries(index: MemoryIndex) -> list[tuple[object, ...]]:
+    """Every entry's texts, status and context, in no particular order (a layered index numbers them otherwise)."""
+    columns = [[index.text(column, entry) for entry in range(len(index))] for column in Column]
+    values = [np.asarray(values).tolist() for values in (index.status, index.context_prev, index.context_next)]
+    return sorted(zip(*columns, *values, strict=True))
+
+
+def _layer(index: MemoryIndex, main: MemoryIndex, units: list[TranslationUnit], changed: list[int]) -> MemoryIndex:
+    """``index`` with a layer of the ``changed`` units and their neighbours on top, as the shared mirror stacks one."""
+    wanted = sorted({n + step for n in changed for step in (-1, 0, 1)} - {-1})
+
+    def unit_at(number: int) -> TranslationUnit | None:
+        return units[number] if number < len(units) else None
+
+    layer = main.build_delta(wanted, unit_at=unit_at)
+    entry_units = delta_entry_units(layer, wanted, exists=lambda n: n < len(units))
+    return index.with_layer(layer, superseded=np.array(wanted, dtype=np.int64), layer_units=entry_units)
+
+
+def test_layers_stacked_batch_by_batch_answer_as_a_fresh_build_and_hold_only_their_batch() -> None:
+    units = [_pair_unit(n) for n in range(60)]
+    main = MemoryIndex.build(units, source_lang="ar", target_lang="en")
+    index = main
+    for number, batch in enumerate(BATCHES, start=1):
+        for changed in batch:
+            retranslated = _retranslated(changed, f"Confirmed in batch {number}")
+            if changed < len(units):
+                units[changed] = retranslated
+            else:
+                units.append(retranslated)
+        index = _layer(index, main, units, batch)
+        fresh = MemoryIndex.build(units, source_lang="ar", target_lang="en")
+        # The same entries with the same texts, status and context; the old versions gone at once.
+        assert len(index) == len(fresh)
+        assert _entries(index) == _entries(fresh)
+        queries = [units[n].variants[0].text for n in (*batch, 29, 31, 1)]
+        assert _answers(index, queries) == _answers(fresh, queries)
+        assert _concordances(index) == _concordances(fresh)
+        # One layer a batch, holding the batch's units and their neighbours only (not every unit changed so far).
+        tuids = index.columns[Column.TUID]
+        assert isinstance(tuids, LayeredColumn) and len(tuids.parts) == number + 1
+        top = tuids.parts[-1]
+        wanted = {n + step for n in batch for step in (-1, 0, 1)} & set(range(len(units)))
+        assert sorted(top.take(list(range(len(top))))) == sorted(f"u{n}" for n in wanted)
+    exhaustive = ExhaustiveMatcher([index]), ExhaustiveMatcher([fresh])
+    query = units[30].variants[0].text
+    found = [[m.as_dict() for m in matcher.match(query, score_cutoff=50)] for matcher in exhaustive]
+    assert found[0] == found[1] and found[0][0]["target"] == "Confirmed in batch 9"
+
+
+def test_a_layer_finds_the_entries_it_supersedes_in_each_layer_below() -> None:
+    # Main: units 0-4 with one entry each but unit 2 (none) and unit 3 (two); a layer over units 3 and 4.
+    layers = Layers.over(5, EntryUnits([0, 1, 3, 3, 4])).stacked(2, EntryUnits([3, 4]), [3, 4])
+    assert len(layers) == 4 and layers.dead[0].tolist() == [2, 3, 4]
+    # Another over unit 4 alone: gone from the layer below it too, not again from the main.
+    layers = layers.stacked(1, EntryUnits([4]), [4])
+    assert [gone.tolist() for gone in layers.dead] == [[2, 3, 4], [1], []]
+    values = LayeredValues([np.array([10, 11, 13, 13, 14]), np.array([23, 24]), np.array([34])], layers)
+    assert np.asarray(values).tolist() == [10, 11, 23, 34] and [values[n] for n in range(4)] == [10, 11, 23, 34]
+    assert layers.from_layer(1, np.array([0, 1])).tolist() == [2]
+    assert [layers.locate(n) for n in range(4)] == [(0, 0), (0, 1), (1, 0), (2, 0)]
+    # Units given out of order are found all the same.
+    assert EntryUnits([5, 1, 5, 0]).entries([5]).tolist() == [0, 2]
