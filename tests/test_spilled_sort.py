@@ -215,3 +215,54 @@ def _pair(n: int) -> TranslationUnit:
         [Variant("ar", Segment.from_text(f"جملة {n}")), Variant("en", Segment.from_text(f"sentence {n}"))],
         status=Status.TRANSLATED,
     )
+
+
+# -- the merge driver: three versions lined up by identity through external sorts ----------------------
+
+
+@st.composite
+def _three_way_units(draw: st.DrawFn) -> TranslationUnit:
+    """Units that often share a tuid or a source, and differ in translation, status or dates alone."""
+    unit = draw(_merge_units())
+    unit.tuid = draw(st.sampled_from([None, None, "1", "2"]))
+    unit.status = draw(st.sampled_from([Status.TRANSLATED, Status.DRAFT]))
+    return unit
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    base=st.none() | st.lists(_three_way_units(), max_size=10),
+    ours=st.lists(_three_way_units(), max_size=10),
+    theirs=st.lists(_three_way_units(), max_size=10),
+    spill=st.integers(min_value=1, max_value=4),
+    described=st.integers(min_value=1, max_value=3),
+)
+def test_a_spilled_three_way_merge_writes_and_reports_what_the_whole_memories_gave(
+    base: list[TranslationUnit] | None,
+    ours: list[TranslationUnit],
+    theirs: list[TranslationUnit],
+    spill: int,
+    described: int,
+    tmp_path: Path,
+) -> None:
+    header = Header(srclang="ar")
+    memories = [None if base is None else Memory(header, base), Memory(header, ours), Memory(header, theirs)]
+    whole = merge.merge_three_way(memories[0], memories[1], memories[2])  # type: ignore[arg-type]
+    streamed, expected = tmp_path / "streamed.tmx", tmp_path / "whole.tmx"
+    saved = merge.CONFLICTS_DESCRIBED
+    merge.CONFLICTS_DESCRIBED = described
+    try:
+        with spilling_early(spill):
+            openers = [None if m is None else _opener(m) for m in memories]
+            summary = merge.merge_three_way_streams(openers[0], openers[1], openers[2], streamed)  # type: ignore[arg-type]
+    finally:
+        merge.CONFLICTS_DESCRIBED = saved
+    write_tmx(expected, whole.memory)
+    assert streamed.read_bytes() == expected.read_bytes()
+    assert summary.written == len(whole.memory.units)
+    assert summary.conflict_count == len(whole.conflicts)
+    assert summary.header_conflicts == whole.header_conflicts
+    assert [(c.description, c.units) for c in summary.conflicts] == [
+        (c.description, c.units) for c in whole.conflicts[:described]
+    ]
+    assert _open_sort_files(tmp_path) == []

@@ -388,26 +388,27 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_merge_driver(args: argparse.Namespace) -> int:
-    from tmkit.formats.tmx_reader import read_tmx
-    from tmkit.formats.tmx_writer import write_tmx
-    from tmkit.memory.merge import merge_three_way
+    from tmkit.formats.conversion import header_and_units
+    from tmkit.formats.tmx_reader import TmxReader
+    from tmkit.memory.merge import OpenMemory, merge_three_way_streams
+
+    def opener(path: str) -> OpenMemory:
+        return lambda: header_and_units(TmxReader(path))
 
     # Git passes an empty base when both branches added the file (add/add): no common ancestor,
     # so the merge is of two additions rather than an unreadable base (which would leave ours as
     # the result and lose their units on `git add`).
-    base = None if os.path.isfile(args.base) and os.path.getsize(args.base) == 0 else read_tmx(args.base)[0]
-    ours, _ = read_tmx(args.ours)
-    theirs, _ = read_tmx(args.theirs)
-    result = merge_three_way(base, ours, theirs)
-    write_tmx(args.ours, result.memory)
+    base = None if os.path.isfile(args.base) and os.path.getsize(args.base) == 0 else opener(args.base)
+    # Streamed (issue 13): the three memories are read, never held, and ours is replaced atomically.
+    result = merge_three_way_streams(base, opener(args.ours), opener(args.theirs), args.ours)
     for line in result.header_conflicts:
         warn(line)
-    if result.conflicts:
-        _print_conflicts(result.conflicts, len(result.conflicts))
-    if result.conflicts or result.header_conflicts:
+    if result.conflict_count:
+        _print_conflicts(result.conflicts, result.conflict_count)
+    if result.conflict_count or result.header_conflicts:
         parts = []
-        if result.conflicts:
-            parts.append(f"{len(result.conflicts)} units conflict; both versions kept, marked x-tmkit-conflict")
+        if result.conflict_count:
+            parts.append(f"{result.conflict_count} units conflict; both versions kept, marked x-tmkit-conflict")
         if result.header_conflicts:
             parts.append(f"{len(result.header_conflicts)} header changes conflict; ours kept")
         error("; ".join(parts))

@@ -9,7 +9,7 @@ import heapq
 import io
 import os
 import tempfile
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import IO, Any, TypeVar
@@ -357,8 +357,6 @@ def merge_streams(
     """
     import numpy as np
 
-    from tmkit.formats.tmx_writer import TextTooLongError, TmxWriter
-
     if not memories:
         raise ValueError("merge needs at least one memory")
     folder = os.path.dirname(os.path.realpath(os.fspath(path))) or "."
@@ -420,55 +418,28 @@ def merge_streams(
                 places = _numbers(_fields(block, _KEPT_RECORD), 16)
                 records = np.empty((len(places), 2), dtype=">u8")
                 records[:, 0] = places
-                records[:, 1] = np.arange(total, total + len(places))
+                records[:, 1] = np.arange(total, total + len(places)) * _MARK_SPAN
                 ranks.add_many(records.tobytes())
                 total += len(places)
         kept.close()
         conflict_units: list[list[tuple[TranslationUnit, str] | None]] = [[None] * len(c) for c in candidates]
-        scratch = io.StringIO()  # one unit's TMX at a time
-        serializer = TmxWriter(scratch, header)
-        try:
-            with contextlib.ExitStack() as stack:
-                out = stack.enter_context(atomic_write(path)) if writing else None
-                writer = TmxWriter(out, header) if out is not None else None
-                waiting = stack.enter_context(_WaitingUnits(folder)) if writing else None
-                rank_of = _ranks_by_place(ranks)
-                next_place, next_rank_of_place = next(rank_of, (-1, -1))
-                next_rank = position = 0
-                for opener, expected in zip(memories, per_memory, strict=True):
-                    memory_header, memory_units = opener()
-                    count = 0
-                    for unit in memory_units:
-                        count += 1
-                        at, position = position, position + 1
-                        if count > expected:
-                            break
-                        conflict = described.get(at)
-                        if conflict is not None:
-                            key = _source_key(unit, memory_header.srclang)
-                            conflict_units[conflict[0]][conflict[1]] = (unit, key[0] if key else "")
-                        if at != next_place:
-                            continue
-                        unit_rank = next_rank_of_place
-                        next_place, next_rank_of_place = next(rank_of, (-1, -1))
-                        if out is None or waiting is None:
-                            continue
-                        scratch.seek(0)
-                        scratch.truncate()
-                        serializer.write(unit)
-                        if unit_rank == next_rank:
-                            out.write(scratch.getvalue())
-                            next_rank = waiting.write_ready(out, next_rank + 1)
-                        else:
-                            waiting.hold(unit_rank, scratch.getvalue())
-                    if count != expected:
-                        raise InputError(f"read {count:,} units, {expected:,} a moment before: changed while merged")
-                if writer is not None:
-                    if next_rank != total:
-                        raise InputError("a memory changed while merged")
-                    writer.close()
-        except TextTooLongError as exc:
-            raise TextTooLongError(f"{exc.message}; nothing written", path=path) from None
+
+        def watch(at: int, unit: TranslationUnit, memory_header: Header) -> None:
+            conflict, candidate = described[at]
+            key = _source_key(unit, memory_header.srclang)
+            conflict_units[conflict][candidate] = (unit, key[0] if key else "")
+
+        _write_by_rank(
+            memories,
+            per_memory,
+            _ranks_by_place(ranks),
+            path,
+            header=header if writing else None,
+            total=total,
+            folder=folder,
+            watched=described,
+            watch=watch,
+        )
     summary.written = total
     for units_of_conflict, size in zip(conflict_units, sizes, strict=True):
         found = [pair for pair in units_of_conflict if pair is not None]
@@ -481,10 +452,81 @@ def merge_streams(
 
 
 def _ranks_by_place(ranks: RecordSort) -> Iterator[tuple[int, int]]:
-    """Each unit to write, by place: its place and its rank in the output."""
+    """Each unit to write, by place: its place, and its rank times `_MARK_SPAN` plus its `_MARKS` index."""
     for block in ranks.sorted_blocks():
         fields = _fields(block, _RANK_RECORD)
         yield from zip(_numbers(fields, 0).tolist(), _numbers(fields, 8).tolist(), strict=True)
+
+
+#: How a unit is written, by the low bits of its rank record: as it is, or marked as our or their version.
+_MARKS = (None, OURS, THEIRS)
+#: A rank record holds the rank times this, plus the mark.
+_MARK_SPAN = 4
+
+
+def _write_by_rank(
+    memories: Sequence[OpenMemory],
+    per_memory: Sequence[int],
+    ranked: Iterator[tuple[int, int]],
+    path: str | os.PathLike[str],
+    *,
+    header: Header | None,
+    total: int,
+    folder: str,
+    watched: Container[int],
+    watch: Callable[[int, TranslationUnit, Header], None],
+) -> None:
+    """Pass two of a streamed merge: read the memories again and write the units ``ranked`` gives in rank order.
+
+    ``ranked`` gives (place, rank × `_MARK_SPAN` + mark) by place, places counted across the memories in
+    order; ``header`` None writes nothing (the pass only watches). Units at a place in ``watched``
+    go to ``watch``. A unit read before its turn waits in a temporary file in ``folder``. A memory
+    that reads differently from the first pass (``per_memory`` units each) raises `InputError`.
+    """
+    from tmkit.formats.tmx_writer import TextTooLongError, TmxWriter
+
+    scratch = io.StringIO()  # one unit's TMX at a time
+    serializer = TmxWriter(scratch, header or Header())
+    try:
+        with contextlib.ExitStack() as stack:
+            out = stack.enter_context(atomic_write(path)) if header is not None else None
+            writer = TmxWriter(out, header) if out is not None and header is not None else None
+            waiting = stack.enter_context(_WaitingUnits(folder)) if out is not None else None
+            next_place, next_ranked = next(ranked, (-1, -1))
+            next_rank = position = 0
+            for opener, expected in zip(memories, per_memory, strict=True):
+                memory_header, memory_units = opener()
+                count = 0
+                for unit in memory_units:
+                    count += 1
+                    at, position = position, position + 1
+                    if count > expected:
+                        break
+                    if at in watched:
+                        watch(at, unit, memory_header)
+                    if at != next_place:
+                        continue
+                    unit_rank, mark = divmod(next_ranked, _MARK_SPAN)
+                    next_place, next_ranked = next(ranked, (-1, -1))
+                    if out is None or waiting is None:
+                        continue
+                    scratch.seek(0)
+                    scratch.truncate()
+                    side = _MARKS[mark]
+                    serializer.write(unit if side is None else _mark(unit, side))
+                    if unit_rank == next_rank:
+                        out.write(scratch.getvalue())
+                        next_rank = waiting.write_ready(out, next_rank + 1)
+                    else:
+                        waiting.hold(unit_rank, scratch.getvalue())
+                if count != expected:
+                    raise InputError(f"read {count:,} units, {expected:,} a moment before: changed while merged")
+            if writer is not None:
+                if next_rank != total:
+                    raise InputError("a memory changed while merged")
+                writer.close()
+    except TextTooLongError as exc:
+        raise TextTooLongError(f"{exc.message}; nothing written", path=path) from None
 
 
 class _WaitingUnits:
@@ -715,6 +757,250 @@ def merge_three_way(base: Memory | None, ours: Memory, theirs: Memory) -> MergeR
         if key not in ours_set:
             settle(key, None)
     return result
+
+
+#: Fields of a unit and of a variant that say who changed it and when (a change of them alone is no conflict).
+_DATED_FIELDS = ("creation_date", "creation_id", "change_date", "change_id", "usage_count", "last_usage_date")
+
+
+def _variant_form(variant: Variant, *, dated: bool) -> tuple[object, ...]:
+    dates = tuple(getattr(variant, name) for name in _DATED_FIELDS) if dated else ()
+    return (variant.lang, variant.segment, variant.props, variant.notes, dates, sorted(variant.extra_attrs.items()))
+
+
+def _unit_digest(unit: TranslationUnit, *, dated: bool) -> bytes:
+    """A digest equal for units that are equal (`==`, so not their line) or, not ``dated``, equal apart from dates."""
+    dates = tuple(getattr(unit, name) for name in _DATED_FIELDS) if dated else ()
+    form = (
+        [_variant_form(v, dated=dated) for v in unit.variants],
+        unit.tuid,
+        unit.status,
+        unit.rejected,
+        unit.status_label,
+        unit.srclang,
+        unit.props,
+        unit.notes,
+        dates,
+        sorted(unit.extra_attrs.items()),  # a dict is equal whatever the order of its keys; its repr is not
+    )
+    return digest(form)
+
+
+def _identity_digest(unit: TranslationUnit, srclang: str | None) -> bytes:
+    """The digest of what `_identity_keys` says a unit is, before the count that tells repeats apart."""
+    base: Hashable
+    if unit.tuid:
+        base = ("tuid", unit.tuid)
+    else:
+        source = _source_key(unit, srclang)
+        base = ("source", source) if source is not None else ("unit", repr(unit.variants))
+    return digest(base)
+
+
+#: A unit of one side of a three-way merge: identity digest, place, digests of it with and without dates, change date.
+_SIDE_RECORD = DIGEST_BYTES + 8 + 2 * DIGEST_BYTES + DATE_BYTES
+#: A unit of the three-way merge's output: the place it is written at (ours first, by place, then theirs
+#: only, by place; then which of a conflict's two versions), and the unit's place with its mark.
+_PLACED_RECORD = 1 + 8 + 1 + 8 + 1
+
+
+@dataclass(slots=True)
+class _SideUnit:
+    place: int
+    dated: bytes
+    undated: bytes
+    date: bytes
+
+
+def _side_units(records: RecordSort) -> Iterator[tuple[bytes, int, _SideUnit]]:
+    """Each unit of one side by identity: its identity digest, its count among units of that digest, and the unit."""
+    import numpy as np
+
+    def column(fields: Any, start: int, width: int) -> list[bytes]:
+        # As numpy's bytes, which drop trailing NULs: digests end in another byte, and dates padded
+        # with NULs compare the same without them.
+        return list(np.ascontiguousarray(fields[:, start : start + width]).view(f"S{width}").ravel().tolist())
+
+    last: bytes | None = None
+    count = 0
+    dated_at = DIGEST_BYTES + 8
+    for block in records.sorted_blocks():
+        fields = _fields(block, _SIDE_RECORD)
+        for identity, place, dated, undated, date in zip(
+            column(fields, 0, DIGEST_BYTES),
+            _numbers(fields, DIGEST_BYTES).tolist(),
+            column(fields, dated_at, DIGEST_BYTES),
+            column(fields, dated_at + DIGEST_BYTES, DIGEST_BYTES),
+            column(fields, dated_at + 2 * DIGEST_BYTES, DATE_BYTES),
+            strict=True,
+        ):
+            count = count + 1 if identity == last else 0
+            last = identity
+            yield identity, count, _SideUnit(place, dated, undated, date)
+
+
+def _same(a: _SideUnit | None, b: _SideUnit | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.dated == b.dated
+
+
+@dataclass(slots=True)
+class StreamedThreeWay:
+    """What `merge_three_way_streams` did."""
+
+    written: int = 0
+    #: Units changed differently on both sides (both versions written, marked).
+    conflict_count: int = 0
+    #: The first `CONFLICTS_DESCRIBED` of them, in the order of the output, with their units.
+    conflicts: list[Conflict] = field(default_factory=list)
+    #: Header attributes, props or `ude`s changed differently on both sides (ours kept), one line each.
+    header_conflicts: list[str] = field(default_factory=list)
+
+
+def merge_three_way_streams(
+    base: OpenMemory | None, ours: OpenMemory, theirs: OpenMemory, path: str | os.PathLike[str]
+) -> StreamedThreeWay:
+    """`merge_three_way` of memories too large to hold, written to ``path`` as TMX (atomically; it may be ours).
+
+    The same units in the same order (and so the same bytes from `write_tmx`), in bounded memory
+    at any size: a first pass over each memory records each unit's identity (tuid or source) and
+    digests of it with and without its dates, external sorts (`RecordSort`, runs in temporary files
+    beside ``path``) line the three versions of each unit up and settle it, and a second pass over
+    ours and theirs writes the units kept in their order, a unit read before its turn waiting in a
+    temporary file. ``base`` None: no common ancestor (both branches added the file).
+    """
+    import numpy as np
+
+    folder = os.path.dirname(os.path.realpath(os.fspath(path))) or "."
+    summary = StreamedThreeWay()
+    with contextlib.ExitStack() as sorts:
+        headers: list[Header | None] = []
+        sides: list[RecordSort | None] = []
+        counts: list[int] = []
+        for opener in (base, ours, theirs):
+            if opener is None:
+                headers.append(None)
+                sides.append(None)
+                counts.append(0)
+                continue
+            side_header, side_units = opener()
+            records = sorts.enter_context(RecordSort(_SIDE_RECORD, folder=folder))
+            count = 0
+            for unit in side_units:
+                date = _change_date(unit).encode("utf-8", "surrogatepass")[:DATE_BYTES].ljust(DATE_BYTES, b"\0")
+                records.add(
+                    _identity_digest(unit, side_header.srclang)
+                    + count.to_bytes(8, "big")
+                    + _unit_digest(unit, dated=True)
+                    + _unit_digest(unit, dated=False)
+                    + date
+                )
+                count += 1
+            headers.append(side_header)
+            sides.append(records)
+            counts.append(count)
+        base_header, ours_header, theirs_header = headers
+        assert ours_header is not None and theirs_header is not None
+        header, summary.header_conflicts = merge_headers(base_header, ours_header, theirs_header)
+        ours_count = counts[1]
+        placed = sorts.enter_context(RecordSort(_PLACED_RECORD, folder=folder))
+
+        def place(after_ours: bool, at: int, second: bool, unit_place: int, mark: int) -> None:
+            placed.add(
+                bytes((after_ours,))
+                + at.to_bytes(8, "big")
+                + bytes((second,))
+                + unit_place.to_bytes(8, "big")
+                + bytes((mark,))
+            )
+
+        first_conflicts: list[tuple[tuple[int, int], str, int | None, int | None]] = []
+        streams = [_side_units(records) if records is not None else iter(()) for records in sides]
+        heads = [next(stream, None) for stream in streams]
+        while heads[1] is not None or heads[2] is not None:
+            identity = min((head[0], head[1]) for head in heads[1:] if head is not None)
+            # The base's units no side has any more are passed by.
+            while heads[0] is not None and (heads[0][0], heads[0][1]) < identity:
+                heads[0] = next(streams[0], None)
+            b, a, t = (head[2] if head is not None and (head[0], head[1]) == identity else None for head in heads)
+            for n, version in enumerate((b, a, t)):
+                if version is not None:
+                    heads[n] = next(streams[n], None)
+            theirs_place = None if t is None else ours_count + t.place
+            after_ours, at = (False, a.place) if a is not None else (True, t.place if t is not None else 0)
+            if _same(a, t) or _same(t, b):
+                chosen = None if a is None else a.place
+            elif _same(a, b):
+                chosen = theirs_place
+            elif a is not None and t is not None and a.undated == t.undated:
+                chosen = theirs_place if t.date > a.date else a.place
+            else:
+                # The first conflicts in output order are described: a heap of them, the latest on top.
+                order = (-after_ours, -at)
+                if len(first_conflicts) < CONFLICTS_DESCRIBED or order > first_conflicts[0][0]:
+                    if a is None or t is None:
+                        kind = "changed on one side and deleted on the other"
+                    elif b is None:
+                        kind = "added differently on both sides"
+                    else:
+                        kind = "changed on both sides"
+                    entry = (order, kind, None if a is None else a.place, theirs_place)
+                    if len(first_conflicts) < CONFLICTS_DESCRIBED:
+                        heapq.heappush(first_conflicts, entry)
+                    else:
+                        heapq.heapreplace(first_conflicts, entry)
+                summary.conflict_count += 1
+                if a is not None:
+                    place(after_ours, at, False, a.place, _MARKS.index(OURS))
+                if theirs_place is not None:
+                    place(after_ours, at, True, theirs_place, _MARKS.index(THEIRS))
+                continue
+            if chosen is not None:
+                place(after_ours, at, False, chosen, 0)
+        for side in sides:
+            if side is not None:
+                side.close()
+        ranks = sorts.enter_context(RecordSort(_RANK_RECORD, folder=folder))
+        total = 0
+        for block in placed.sorted_blocks():
+            fields = _fields(block, _PLACED_RECORD)
+            records_out = np.empty((len(fields), 2), dtype=">u8")
+            records_out[:, 0] = _numbers(fields, 10)
+            records_out[:, 1] = np.arange(total, total + len(fields)) * _MARK_SPAN + fields[:, -1]
+            ranks.add_many(records_out.tobytes())
+            total += len(fields)
+        placed.close()
+        kinds: list[str] = []
+        described: dict[int, tuple[int, int]] = {}
+        for _, kind, ours_place, theirs_place in sorted(first_conflicts, reverse=True):
+            for which, at_place in enumerate((ours_place, theirs_place)):
+                if at_place is not None:
+                    described[at_place] = (len(kinds), which)
+            kinds.append(kind)
+        found: list[list[TranslationUnit | None]] = [[None, None] for _ in kinds]
+
+        def watch(at: int, unit: TranslationUnit, _header: Header) -> None:
+            conflict, version = described[at]
+            found[conflict][version] = unit
+
+        _write_by_rank(
+            (ours, theirs),
+            counts[1:],
+            _ranks_by_place(ranks),
+            path,
+            header=header,
+            total=total,
+            folder=folder,
+            watched=described,
+            watch=watch,
+        )
+    summary.written = total
+    for kind, versions in zip(kinds, found, strict=True):
+        both = [unit for unit in versions if unit is not None]
+        label = _describe(both[0]) if both else ""
+        summary.conflicts.append(Conflict(label, both, f"{label} {kind}"))
+    return summary
 
 
 #: Header attributes merged three-way; a change on both sides that differs keeps ours and is reported.
