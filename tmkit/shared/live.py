@@ -132,8 +132,13 @@ class LiveIndex:
         return [StoredUnit(int(r[0]), int(r[1]), unit_from_json(r[4]), r[2], r[3]) for r in rows]
 
     def apply(self, arrived: Sequence[StoredUnit]) -> None:
-        """Put units read from the memory into the index: in place of their old version, or at the end."""
+        """Put units read from the memory into the index: in place of their old version, or at the end.
+
+        The batch is indexed as a layer of its own on the index as it stands (`Mirror.stack_batch`): the
+        cost is the batch's units and their neighbours', not every unit changed since the cache was saved.
+        """
         mirror = self.mirror
+        numbers: list[int] = []
         for stored in arrived:
             number = mirror.number_of(stored.id)
             if number is None:
@@ -141,13 +146,15 @@ class LiveIndex:
             # Its change number is not announced: the mirror is not saved from here, so none is needed.
             mirror.changed.setdefault(number, 0)
             mirror.held[number] = stored.unit
+            numbers.append(number)
         penalty = self.index.penalty
         with database_errors(self.url, doing="cannot read the memory"):
             if mirror.delta_due():
                 # Past what a delta is worth: the cache is brought up to date and becomes the index again.
                 self.mirror = mirror = self._synced()
             else:
-                mirror.fetch(self.memory.conn, mirror.needed())
-                mirror.rebuild_delta()
+                wanted = mirror.batch_wanted(numbers)
+                mirror.fetch(self.memory.conn, mirror.around(wanted))
+                mirror.stack_batch(wanted)
         self.index = mirror.current
         self.index.penalty = penalty

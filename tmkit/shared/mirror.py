@@ -23,7 +23,14 @@ from tmkit.matching.memory_delta import (
     load_delta,
     remove_delta,
 )
-from tmkit.matching.memory_index import META_FILE, MemoryIndex, UnusableCache, _identity, read_cache_meta
+from tmkit.matching.memory_index import (
+    META_FILE,
+    MemoryIndex,
+    UnusableCache,
+    _identity,
+    delta_entry_units,
+    read_cache_meta,
+)
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import TranslationUnit
 from tmkit.shared.codec import unit_from_json
@@ -46,6 +53,12 @@ UNIT_IDS, UNIT_SEQS = "unit_ids", "unit_seqs"
 #: Arrays saved with the delta: the ids of the units numbered after the main's, and the unit numbers changed
 #: since the main was built with their change numbers now (`DELETED` when gone).
 ADDED_IDS, CHANGED_UNITS, CHANGED_SEQS = "added_ids", "changed_units", "changed_seqs"
+#: A layer of units changed since is merged with the layer under it once it indexes at least this share as
+#: many units: each unit is then indexed again about log2(changes / batch) times in all, and the layers over
+#: the main index stay about as many (a layer costs a lookup one more small candidate search).
+MERGE_SHARE = 1.0
+#: ...and however small they are, no more layers than this over the main index.
+MAX_LAYERS = 8
 
 
 def mirror_root() -> Path:
@@ -123,6 +136,9 @@ class Mirror:
     delta: MemoryIndex | None = None
     #: Units read for the delta (the changed ones and their neighbours): a delta built again reads these, not all.
     held: dict[int, TranslationUnit | None] = field(default_factory=dict)
+    #: The layers over the main index, oldest first: each the index as it stands with that layer on top, and the
+    #: unit numbers that layer indexes (`index` is the last one's; the first is `delta`'s).
+    layers: list[_Layer] = field(default_factory=list)
     _added_numbers: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -190,15 +206,69 @@ class Mirror:
         """The main index with a delta of the changed units (read from `held`): `index`, and the delta to save."""
         wanted = self.wanted()
         delta = self.main.build_delta(wanted, unit_at=self.held.get)
-        dead = np.array([n for n in wanted if n < len(self.main_ids)], dtype=np.int64)
-        layered = self.main.with_delta(delta, dead_units=dead)
+        layered = self._stacked(self.main, delta, wanted)
         layered.delta_units = tuple(n for n in wanted if self.held.get(n) is not None or n < len(self.main_ids))
-        layered.penalty = self.main.penalty
         self.index, self.delta = layered, delta
+        self.layers = [_Layer(layered, frozenset(wanted))]
         # Only what the next delta build reads is kept: the held units stay as many as the delta's.
         keep = set(self.needed())
         self.held = {n: unit for n, unit in self.held.items() if n in keep}
         return delta
+
+    def _stacked(self, below: MemoryIndex, layer: MemoryIndex, numbers: list[int]) -> MemoryIndex:
+        """``below`` with ``layer`` (built of the units ``numbers`` as `held` has them) on top."""
+        units = delta_entry_units(layer, numbers, exists=lambda n: self.held.get(n) is not None)
+        layered = below.with_layer(layer, superseded=np.array(numbers, dtype=np.int64), layer_units=units)
+        layered.penalty = self.main.penalty
+        return layered
+
+    def _deleted(self, number: int) -> bool:
+        return number < self.unit_count and self.seq_of(number) == DELETED
+
+    def batch_wanted(self, numbers: Iterable[int]) -> list[int]:
+        """The units a layer of the changed units ``numbers`` indexes again: them and their neighbours, reaching
+        over deleted units to the nearest ones there are (a deleted unit's neighbours are each other's context),
+        so that no unit outside is read as context in place of a deleted one."""
+        wanted = {n + step for n in numbers for step in (-1, 0, 1)} - {-1}
+        todo = list(wanted)
+        while todo:
+            number = todo.pop()
+            for side in (number - 1, number + 1):
+                if side >= 0 and side not in wanted and (self._deleted(number) or self._deleted(side)):
+                    wanted.add(side)
+                    todo.append(side)
+        return sorted(wanted)
+
+    def around(self, numbers: Iterable[int]) -> list[int]:
+        """The units a build of ``numbers`` reads: them and one more on each side."""
+        return sorted({n + step for n in numbers for step in (-1, 0, 1)} & set(range(self.unit_count)))
+
+    def stack_batch(self, wanted: list[int]) -> MemoryIndex:
+        """`index` with a layer of the units ``wanted`` (`batch_wanted`, read into `held`) on top: it costs the
+        batch, not every unit changed since the main index. Layers are merged as they grow (`MERGE_SHARE`)."""
+        below = self.layers[-1].index if self.layers else self.main
+        layer = self.main.build_delta(wanted, unit_at=self.held.get)
+        self.layers.append(_Layer(self._stacked(below, layer, wanted), frozenset(wanted)))
+        while len(self.layers) > 1 and (
+            len(self.layers) > MAX_LAYERS or len(self.layers[-1].units) >= MERGE_SHARE * len(self.layers[-2].units)
+        ):
+            top, under = self.layers.pop(), self.layers.pop()
+            if not self.layers:
+                self.rebuild_delta()  # all of them: the one delta over the main index, as an open makes it
+                break
+            merged = sorted(top.units | under.units)
+            layer = self.main.build_delta(merged, unit_at=self.held.get)
+            self.layers.append(_Layer(self._stacked(self.layers[-1].index, layer, merged), frozenset(merged)))
+        self.index = self.layers[-1].index
+        return self.index
+
+
+@dataclass(frozen=True, slots=True)
+class _Layer:
+    """One layer over a mirror's main index: the index with it on top, and the unit numbers it indexes."""
+
+    index: MemoryIndex
+    units: frozenset[int]
 
 
 def _units_by_id(conn: psycopg.Connection[tuple[Any, ...]], ids: list[int]) -> Iterator[tuple[int, TranslationUnit]]:
@@ -345,9 +415,13 @@ def _load_main(folder: Path, server: _Server, norm: Normalizer, *, name: str) ->
         mirror.append(int(unit_id))
     mirror.changed = dict(zip(layer[CHANGED_UNITS].tolist(), layer[CHANGED_SEQS].tolist(), strict=True))
     wanted = mirror.wanted()
-    dead = np.array([n for n in wanted if n < len(mirror.main_ids)], dtype=np.int64)
-    mirror.index = main.with_delta(delta, dead_units=dead)
+    try:
+        units = delta_entry_units(delta, wanted, exists=lambda n: n < mirror.unit_count and mirror.seq_of(n) != DELETED)
+    except IndexError:
+        return Mirror(main, mirror.main_ids, mirror.main_seqs), since  # not the delta of these changes: made anew
+    mirror.index = main.with_layer(delta, superseded=np.array(wanted, dtype=np.int64), layer_units=units)
     mirror.index.delta_units = tuple(n for n in wanted if mirror.seq_of(n) != DELETED or n < len(mirror.main_ids))
+    mirror.layers = [_Layer(mirror.index, frozenset(wanted))]
     return mirror, delta_since
 
 

@@ -1,0 +1,101 @@
+"""A shared memory's live index applies each batch of the team's units as a layer of its own (tmkit.shared.live):
+batch after batch it answers as the memory exported and opened anew, and no batch indexes again what the cache's
+delta already holds."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from tests.test_shared_mirror import _assert_same_as_fresh, _init_with, _mirror, _queries, _unit
+from tmkit.memory.model import Segment, Variant
+
+pytestmark = pytest.mark.postgres
+
+#: The source a unit next to a deleted one is given: the context of the unit on the deleted one's other side.
+NEW_SOURCE = "وافق المجلس على الميزانية الجديدة بعد نقاش طويل."
+
+
+def test_batches_applied_one_after_another_answer_as_a_fresh_build_each_costing_its_own_units(
+    postgres_url: str,
+) -> None:
+    from tmkit.shared.live import LiveIndex
+    from tmkit.shared.store import SharedMemory, StoredUnit
+
+    _init_with(postgres_url)
+    _mirror(postgres_url)  # the cache the editor starts from
+    with SharedMemory(postgres_url) as other:
+        stored = list(other.stored_units())
+    # Changes made before the editor opens: the delta over the cache that the live index starts from, with a
+    # deleted unit in it (the units either side of it are each other's context from then on).
+    with SharedMemory(postgres_url) as other, psycopg.connect(postgres_url, autocommit=True) as by_hand:
+        for changed in stored[20:140:4]:
+            _confirm(other, changed, "Changed before the editor opened.")
+        by_hand.execute("DELETE FROM tmkit.units WHERE id = %s", [stored[200].id])
+    queries = _queries()
+
+    def confirm(other: SharedMemory, *units: StoredUnit, text: str, source: str | None = None) -> None:
+        for unit in units:
+            now = other.get(unit.id)
+            assert now is not None
+            if source is not None:
+                now.unit.variants[0] = Variant("ar", Segment.from_text(source))
+            _confirm(other, now, text)
+
+    with LiveIndex(postgres_url, source_lang="ar", target_lang="en") as live, SharedMemory(postgres_url) as other:
+        opened = live.mirror.layers[0]
+        assert len(opened.units) == 93  # the 30 changed units and their neighbours, the deleted one and its
+        added = other.add(_unit("افتتح الوزير معرضا جديدا للكتاب في العاصمة.", "The minister opened a book fair."))
+        _followed(live, 1)
+        batches: list[tuple[StoredUnit, ...]] = [
+            (stored[201],),  # next to the deleted unit
+            (stored[199],),  # on its other side
+            (stored[50],),
+            (stored[50],),  # confirmed again: its old version must be gone at once
+            (added,),  # the new unit confirmed again
+            (stored[0], stored[-1]),
+        ]
+        for number, batch in enumerate(batches, start=1):
+            # The first batch's unit gets a new source too: the unit before the deleted one has it as its context.
+            confirm(other, *batch, text=f"Confirmed in batch {number}.", source=NEW_SOURCE if number == 1 else None)
+            if number == 1:
+                before_deleted = [unit.unit.variants[0].text for unit in stored[198:200]]
+                queries.append((before_deleted[1], before_deleted[0], NEW_SOURCE))
+            _followed(live, len(batch))
+            _assert_same_as_fresh(postgres_url, live.index, queries)
+            # The cache's delta is not indexed again: each batch is a layer of its own units and their neighbours,
+            # merged with the layers of other batches only.
+            layers = live.mirror.layers
+            assert layers[0] is opened and len(layers) >= 2
+            assert all(len(layer.units) <= 3 * 8 for layer in layers[1:])
+        assert [m.target.plain for m in _lookup(live, stored[50])][:1] == ["Confirmed in batch 4."]
+
+
+def _confirm(memory: object, stored: object, text: str) -> None:
+    from tmkit.shared.store import SharedMemory, StoredUnit
+
+    assert isinstance(memory, SharedMemory) and isinstance(stored, StoredUnit)
+    stored.unit.variants[1] = Variant("en", Segment.from_text(text))
+    memory.update(stored.id, stored.unit, expected_version=stored.version)
+
+
+def _followed(live: object, count: int) -> None:
+    from tmkit.shared.live import LiveIndex
+
+    assert isinstance(live, LiveIndex)
+    applied: list[object] = []
+    for _ in range(40):
+        applied += live.follow(timeout=0.25)
+        if len(applied) >= count:
+            return
+    raise AssertionError(f"{len(applied)} of {count} units applied")
+
+
+def _lookup(live: object, stored: object) -> list[object]:
+    from tmkit.matching.matcher import Match, Matcher
+    from tmkit.shared.live import LiveIndex
+    from tmkit.shared.store import StoredUnit
+
+    assert isinstance(live, LiveIndex) and isinstance(stored, StoredUnit)
+    found: list[Match] = Matcher([live.index]).match(stored.unit.variants[0].text)
+    return list(found)
