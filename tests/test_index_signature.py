@@ -15,7 +15,7 @@ from tmkit.formats.tmx_writer import write_tmx
 from tmkit.matching import memory_index
 from tmkit.matching.matcher import Matcher
 from tmkit.matching.memory_index import META_FILE, SIGNATURE_XATTR, cache_folder, open_memory
-from tmkit.memory.model import Header, Memory
+from tmkit.memory.model import Header, Memory, Segment, Variant
 
 #: Long targets: the memory is many times the size of what loading its cache reads.
 _FILLER = " " + "and the ministry will report on it every month " * 40
@@ -145,3 +145,21 @@ def test_a_garbled_remembered_signature_is_ignored(memory: Path, garbage: bytes)
     _edit_keeping_size_and_mtime(memory)
     read, target = _read_while_opening(memory)
     assert read >= memory.stat().st_size and target.startswith("Government PLAN number 200 ")
+
+
+def test_a_load_maps_the_arrays_it_checks_whole_and_does_not_read_them(memory: Path, tmp_path: Path) -> None:
+    # Long sources: the keys (an array every lookup reads, checked whole at load) are most of the cache.
+    words = " ".join(_pair_unit(n).variants[0].text for n in range(40))
+    units = [_pair_unit(n) for n in range(300)]
+    for number, unit in enumerate(units):
+        unit.variants[0] = Variant("ar", Segment.from_text(f"{words} رقم {number}"))
+    path = tmp_path / "long.tmx"
+    write_tmx(path, Memory(Header(srclang="ar"), units))
+    _past_racy(path)
+    open_memory(path, source_lang="ar", target_lang="en")
+    keys = (cache_folder(path, "ar", "en") / "column.source_key.blob.npy").stat().st_size
+    assert keys > 1 << 19
+    before = _bytes_read()
+    index = open_memory(path, source_lang="ar", target_lang="en")
+    assert _bytes_read() - before < keys // 4
+    assert Matcher([index]).match(units[123].variants[0].text)[0].target.plain.startswith("Government plan number 123")
