@@ -94,3 +94,42 @@ async def test_search_enter_escape_and_letters_in_one_burst_translate_the_first_
         assert app.editor_screen.current == 13 and app.focused is target(app)
         assert target(app).text == "Both " + hit_text
         assert app.editor_screen.document.rows[first].edit_text == first_text  # the segment left is as it was
+
+
+@run_async
+async def test_a_letter_typed_right_after_an_arrow_in_the_list_is_the_next_segments(work: Path) -> None:
+    """↓ in the list then a letter, in one read: the letter moved the keys to the target at once, ↓ then reached the
+    target as a line down, and the letter was in the segment the translator had just left."""
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        screen = app.editor_screen
+        screen.set_focus(screen.segment_list)
+        await settle(app, pilot)
+        left = screen.current
+        left_text = target(app).text
+        following = screen.segment_list.rows_shown[screen.segment_list.rows_shown.index(left) + 1]
+        following_text = screen.document.rows[following].edit_text
+        _burst(app, ["down", "X"])
+        await settle(app, pilot)
+        assert screen.current == following and app.focused is target(app)
+        assert target(app).text == "X" + following_text
+        assert screen.document.rows[left].edit_text == left_text  # the segment left is as it was
+
+
+@run_async
+async def test_enter_in_the_list_then_letters_type_into_the_segment_opened(work: Path) -> None:
+    """↓↓ and Enter in the list, then letters, in one read: the letters are the opened segment's."""
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        screen = app.editor_screen
+        screen.set_focus(screen.segment_list)
+        await settle(app, pilot)
+        shown = screen.segment_list.rows_shown
+        opened = shown[shown.index(screen.current) + 2]
+        opened_text = screen.document.rows[opened].edit_text
+        _burst(app, ["down", "down", "enter", "O", "k"])
+        await settle(app, pilot)
+        assert screen.current == opened and app.focused is target(app)
+        assert target(app).text == "Ok" + opened_text

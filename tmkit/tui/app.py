@@ -210,7 +210,7 @@ class EditorApp(QueriesFromScreen, App[None]):
                 return
             if event.is_printable and editor.shown and editor.typing_goes_to_target(event.key):
                 # Typing after a click in the list or the matches is for the target, not lost.
-                editor.set_focus(editor.target_view)
+                editor.focus_target_in_order()
         elif isinstance(event, events.Key) and editor is self.loading and event.character and event.is_printable:
             # Typed before the file is shown: kept here, in the App's order, so that the letters that came before
             # DocumentLoaded are all in the target and those after it follow them.

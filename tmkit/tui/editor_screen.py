@@ -61,7 +61,6 @@ from tmkit.tui.messages import (
     MatchesShown,
     MatchInserted,
     SegmentApproved,
-    SegmentChosen,
     SegmentConfirmed,
     SegmentRejected,
 )
@@ -90,6 +89,8 @@ from tmkit.tui.widgets.panels import (
 from tmkit.tui.widgets.segment_list import SegmentList, header_line
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from tmkit.jobs.shared_save import SharedSave
     from tmkit.shared.live import LiveIndex
 
@@ -278,7 +279,7 @@ class EditorScreen(Screen[None]):
         yield search
         yield Static(id="filter-label")
         yield Static(header_line(), id="list-header")
-        yield SegmentList(id="segments")
+        yield SegmentList(on_choose=self.chosen, id="segments")
 
     def compose_segment(self) -> ComposeResult:
         # Read-only, with a cursor and a selection: F3 looks up a source term from here.
@@ -448,6 +449,19 @@ class EditorScreen(Screen[None]):
         left = self.focused
         self.clear_selection()  # what Escape does on its way up (Textual's `Screen._key_escape`)
         self.action_back_to_target()
+        self._target_waits_for(left)
+
+    def focus_target_in_order(self) -> None:
+        """A letter typed while the list or a panel has the keys (`typing_goes_to_target`), as the App takes it: the
+        target takes it once the widget left has handled the keys typed before it (↓ in the list opens a segment)."""
+        left = self.focused
+        self.set_focus(self.target_view)
+        self._target_waits_for(left)
+
+    def _target_waits_for(self, left: Widget | None) -> None:
+        """The target takes what is sent to it from now on only once ``left`` has handled what was sent to it before
+        (each widget takes its keys in its own queue, in the order they came: the order between two queues is
+        the event loop's)."""
         if left is None or left is self.target_view:
             return
         handled = asyncio.Event()
@@ -945,11 +959,11 @@ class EditorScreen(Screen[None]):
         self._fill_list()
         self.go_to(self.current, force=True)
 
-    @on(SegmentChosen)
-    def _chosen(self, event: SegmentChosen) -> None:
-        if event.row != self.current:
-            self.go_to(event.row)
-        if event.opened:
+    def chosen(self, row: int, opened: bool) -> None:
+        """The translator moved to ``row`` in the list (in the list's own turn); ``opened``: by Enter, to translate."""
+        if row != self.current:
+            self.go_to(row)
+        if opened:
             self.action_back_to_target()
 
     def go_to(self, row: int, *, force: bool = False, commit: bool = True) -> None:

@@ -11,14 +11,6 @@ from tmkit.jobs.workfile import WorkFile
 
 
 @dataclass
-class SegmentChosen(Message):
-    """The translator moved to another segment in the list (``opened``: with Enter, to translate it)."""
-
-    row: int
-    opened: bool = False
-
-
-@dataclass
 class MatchChosen(Message):
     """The translator clicked a match: Insert and Replace now use it."""
 

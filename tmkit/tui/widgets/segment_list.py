@@ -8,6 +8,7 @@ draws the lines on screen from the document when they are painted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -21,7 +22,7 @@ from textual.strip import Strip
 
 from tmkit.jobs.workfile import WorkFile
 from tmkit.tui.display import BidiMode, one_line
-from tmkit.tui.messages import SegmentChosen
+from tmkit.tui.textual_adapter import BindingsInTypingOrder
 
 #: One letter per status, different in shape and not only in colour (✓ and ✔ were told apart by weight alone):
 #: new, draft, translated, reviewed (R), final (F); a rejected segment shows ✗.
@@ -52,11 +53,14 @@ def header_line() -> Text:
     )
 
 
-class SegmentList(ScrollView, can_focus=True):
+class SegmentList(BindingsInTypingOrder, ScrollView, can_focus=True):
     """The rows shown (document row numbers, filtered), a cursor on one of them, and the current segment.
 
     A click opens the segment and leaves the keyboard with the target; in the list (Alt+L, Tab) the
-    arrows open each segment they pass and Enter goes on to its target.
+    arrows open each segment they pass and Enter goes on to its target. Each calls ``on_choose`` (the row, and
+    whether it was opened with Enter) in the list's own turn, between the keys typed before and after it: as a
+    binding run once the key had bubbled up to the App, and a message bubbling up to the screen, ↓ then a letter
+    put the letter into the segment left and the ↓ into the target (a line down).
     """
 
     FOCUS_ON_CLICK = False
@@ -76,8 +80,9 @@ class SegmentList(ScrollView, can_focus=True):
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"segment-list--cursor"}
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, on_choose: Callable[[int, bool], None], id: str | None = None) -> None:
         super().__init__(id=id)
+        self._on_choose = on_choose
         self.document: WorkFile | None = None
         self.mode = BidiMode.APP
         self.best: dict[int, float] = {}
@@ -189,7 +194,7 @@ class SegmentList(ScrollView, can_focus=True):
             return
         index = min(max(index, 0), len(self.rows_shown) - 1)
         self._set_cursor(index)
-        self.post_message(SegmentChosen(self.rows_shown[index], opened=opened))
+        self._on_choose(self.rows_shown[index], opened)
 
     def action_move(self, delta: int) -> None:
         self._choose(self.cursor + delta)
