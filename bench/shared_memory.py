@@ -11,12 +11,15 @@ database's and the machine index's lookups against the file index's.
 Lookup times are wall clock from when a lookup was due (a paced client that falls behind counts its
 wait) and CPU time of the client process beside. Needs a PostgreSQL server the user may create
 databases on: run it through the throwaway one, `.ci/postgres python bench/shared_memory.py`, or
-give `--url`.
+give `--url`. With ``--keep DIR`` the memory, its database and the indexes are kept in between runs on the
+same server (several runs in one `.ci/postgres bash -c '…'`), so a second run skips generating, importing and
+building (the first 1M run takes some ten minutes before its first lookup).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing as mp
 import os
 import random
@@ -151,7 +154,7 @@ def file_lookups(tmx: str, queries: list[str], seconds: float, pace: float, go: 
     _timed_lookups(matcher.match, queries, seconds, pace, go, out)
 
 
-def db_writer(url: str, writer: int, seconds: float, pace: float, go: Any, out: Any) -> None:
+def db_writer(url: str, run: str, writer: int, seconds: float, pace: float, go: Any, out: Any) -> None:
     """Confirms units as an editor does: read one, add a note naming this write, write it back at the version read
     (again on a conflict); every third write is a new unit; back to back (``pace`` 0) or ``pace`` writes a second.
     Reports every write that succeeded."""
@@ -172,7 +175,7 @@ def db_writer(url: str, writer: int, seconds: float, pace: float, go: Any, out: 
                 due += 1 / pace
             count += 1
             if count % 3 == 0:
-                tuid = f"new-{writer}-{count}"
+                tuid = f"new-{run}-{writer}-{count}"
                 memory.add(
                     TranslationUnit(
                         [
@@ -185,7 +188,7 @@ def db_writer(url: str, writer: int, seconds: float, pace: float, go: Any, out: 
                 added.append(tuid)
                 continue
             unit_id = rng.choice(ids)  # a small hot set: the two writers meet often
-            mark = f"w{writer}-{count}"
+            mark = f"w{run}-{writer}-{count}"
             while True:
                 stored = memory.get(unit_id)
                 assert stored is not None
@@ -219,6 +222,51 @@ def run_processes(targets: list[tuple[Any, tuple[Any, ...]]]) -> list[Any]:
 
 # -- the run ------------------------------------------------------------------------------------
 
+#: What `--keep` records in its folder: the database's name, the memory's size and the queries.
+STATE_FILE = "state.json"
+
+
+def _kept(folder: Path | None, units: int, admin: Any) -> dict[str, Any] | None:
+    """What an earlier run kept in ``folder`` for a memory of ``units`` units, if its database is still there."""
+    if folder is None or not (folder / STATE_FILE).is_file():
+        return None
+    state: dict[str, Any] = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+    there = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [state["database"]]).fetchone()
+    return state if there and state["units"] == units and (folder / "memory.tmx").is_file() else None
+
+
+def _new_memory(args: Any, url: str, tmx: Path, admin: Any, name: str, rows: list[tuple[str, str, str]]) -> list[str]:
+    """Generate the memory, write it to ``tmx`` and import it into the database: the queries."""
+    import psycopg
+
+    from tmkit.shared.schema import migrate
+    from tmkit.shared.store import SharedMemory
+
+    started = time.perf_counter()
+    pairs = memory_pairs(args.units)
+    units = _units(pairs)
+    queries = [q.text for q in make_queries(pairs, args.queries)]
+    write_tmx(tmx, header=Header(srclang="ar"), units=units)
+    print(f"# generated {args.units:,} units in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        migrate(conn)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    with SharedMemory(url) as memory:
+        memory.import_units(units)
+    import_s, import_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    size_row = admin.execute("SELECT pg_database_size(%s)", [name]).fetchone()
+    size = size_row[0] if size_row else 0
+    rows.append(
+        (
+            "import (COPY, index built after)",
+            f"{import_s:.1f} s ({args.units / import_s:,.0f} units/s)",
+            f"client CPU {import_cpu:.1f} s",
+        )
+    )
+    rows.append(("database size", f"{size / 2**20:,.0f} MiB", f"TMX file {tmx.stat().st_size / 2**20:,.0f} MiB"))
+    return queries
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -245,6 +293,12 @@ def main() -> None:
         help="which lookups the concurrent phases run (database, machine, file; comma-separated)",
     )
     parser.add_argument("--url", default=os.environ.get("TMKIT_TEST_POSTGRES"), help="a server to create a database on")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="a folder to keep the memory, its database and the indexes in between runs on the same server: "
+        "a run that finds them there (of as many units) starts from them",
+    )
     args = parser.parse_args()
     if not args.url:
         sys.exit("give --url, or run through .ci/postgres (it sets TMKIT_TEST_POSTGRES)")
@@ -253,46 +307,35 @@ def main() -> None:
 
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_index import open_memory
-    from tmkit.shared.schema import migrate
     from tmkit.shared.store import SharedMemory
 
     rows: list[tuple[str, str, str]] = []
-    name = f"tmkit_bench_{uuid.uuid4().hex[:8]}"
     admin = psycopg.connect(args.url, autocommit=True)
-    admin.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8'")
+    kept = _kept(args.keep, args.units, admin)
+    name = kept["database"] if kept else f"tmkit_bench_{uuid.uuid4().hex[:8]}"
+    if not kept:
+        admin.execute(
+            f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8'"
+        )
     url = with_database(args.url, name)
-    folder = Path(tempfile.mkdtemp(prefix="tmkit-bench-shared-"))
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="tmkit-bench-shared-"))
     # The machine's index of the shared memory is cached under the bench's folder (the clients inherit it), not ~/.cache.
     os.environ["XDG_CACHE_HOME"] = str(folder / "cache")
+    tmx = folder / "memory.tmx"
     try:
-        started = time.perf_counter()
-        pairs = memory_pairs(args.units)
-        units = _units(pairs)
-        queries = [q.text for q in make_queries(pairs, args.queries)]
-        tmx = folder / "memory.tmx"
-        write_tmx(tmx, header=Header(srclang="ar"), units=units)
-        print(f"# generated {args.units:,} units in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-
-        with psycopg.connect(url, autocommit=True) as conn:
-            migrate(conn)
-        started, cpu_started = time.perf_counter(), time.process_time()
-        with SharedMemory(url) as memory:
-            memory.import_units(units)
-        import_s, import_cpu = time.perf_counter() - started, time.process_time() - cpu_started
-        size_row = admin.execute("SELECT pg_database_size(%s)", [name]).fetchone()
-        size = size_row[0] if size_row else 0
-        rows.append(
-            (
-                "import (COPY, index built after)",
-                f"{import_s:.1f} s ({args.units / import_s:,.0f} units/s)",
-                f"client CPU {import_cpu:.1f} s",
-            )
-        )
-        rows.append(("database size", f"{size / 2**20:,.0f} MiB", f"TMX file {tmx.stat().st_size / 2**20:,.0f} MiB"))
+        if kept:
+            queries = kept["queries"]
+            rows.append(("memory, database and indexes", f"kept from an earlier run in {folder}", ""))
+        else:
+            queries = _new_memory(args, url, tmx, admin, name, rows)
 
         started = time.perf_counter()
         index = open_memory(tmx, source_lang="ar", target_lang="en")
-        rows.append(("file index build (baseline)", f"{time.perf_counter() - started:.1f} s", ""))
+        rows.append(
+            (f"file index {'open' if kept else 'build'} (baseline)", f"{time.perf_counter() - started:.1f} s", "")
+        )
         matcher = Matcher([index])
 
         # The machine's index of the shared memory, built once and cached (what the first open on a machine does).
@@ -303,7 +346,8 @@ def main() -> None:
             live_matcher = Matcher([live.index])
         rows.append(
             (
-                "machine's index of the database: first open (build + cache)",
+                "machine's index of the database: "
+                + ("open (cached, the last run's writes)" if kept else "first open (build + cache)"),
                 f"{time.perf_counter() - started:.1f} s",
                 f"CPU {time.process_time() - cpu_started:.1f} s",
             )
@@ -311,11 +355,12 @@ def main() -> None:
         started, cpu_started = time.perf_counter(), time.process_time()
         with LiveIndex(url, source_lang="ar", target_lang="en") as live:
             live_matcher = Matcher([live.index])
+            changed = len(live.mirror.changed)
         rows.append(
             (
                 "machine's index of the database: cached open",
                 f"{time.perf_counter() - started:.2f} s",
-                f"CPU {time.process_time() - cpu_started:.2f} s",
+                f"CPU {time.process_time() - cpu_started:.2f} s; {changed:,} units changed since the cache was built",
             )
         )
 
@@ -353,6 +398,7 @@ def main() -> None:
         )
 
         before = len(SharedMemory(url))
+        run = uuid.uuid4().hex[:6]  # this run's marks and new units' tuids: a kept memory has an earlier run's too
         confirmed: list[tuple[int, str]] = []
         added: list[str] = []
         conflicts = 0
@@ -371,7 +417,7 @@ def main() -> None:
                 phase += 1  # each phase's writers are new writers: their marks and tuids never repeat
                 write_pace = args.write_pace if pace else 0.0
                 phase_writers = [
-                    (db_writer, (url, 100 * phase + n, args.seconds, write_pace)) for n in range(args.writers)
+                    (db_writer, (url, run, 100 * phase + n, args.seconds, write_pace)) for n in range(args.writers)
                 ]
                 results = run_processes(
                     [(lookup, (memory_arg, queries, args.seconds, pace)) for _ in range(args.clients)] + phase_writers
@@ -411,7 +457,10 @@ def main() -> None:
                 for note in stored.unit.notes:
                     notes[note.text] = notes.get(note.text, 0) + 1
             tuids = [
-                row[0] for row in memory.conn.execute("SELECT tuid FROM tmkit.units WHERE tuid LIKE 'new-%'").fetchall()
+                row[0]
+                for row in memory.conn.execute(
+                    "SELECT tuid FROM tmkit.units WHERE tuid LIKE %s", [f"new-{run}-%"]
+                ).fetchall()
             ]
             after = len(memory)
         lost = sum(1 for _, mark in confirmed if notes.get(mark, 0) == 0) + len(set(added) - set(tuids))
@@ -420,10 +469,15 @@ def main() -> None:
         rows.append(
             ("lost / duplicated units after the run", f"{lost} / {duplicated}", f"{unexpected} unexpected rows")
         )
+        if args.keep:
+            (args.keep / STATE_FILE).write_text(
+                json.dumps({"database": name, "units": args.units, "queries": queries}), encoding="utf-8"
+            )
     finally:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if not args.keep:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            shutil.rmtree(folder, ignore_errors=True)
         admin.close()
-        shutil.rmtree(folder, ignore_errors=True)
 
     print(
         f"\n{args.units:,} units, {os.cpu_count()} cores, {args.clients} lookup clients, {args.writers} writers; "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import threading
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -38,6 +39,7 @@ class EntryUnits:
 
     __slots__ = ("order", "units")
     _kept: dict[int, tuple[npt.NDArray[Any], EntryUnits]] = {}  # noqa: RUF012 (a cache shared by the class)
+    _keeping = threading.Lock()  # a follower's thread and an editor's workers stack layers at once
 
     def __init__(self, units: npt.NDArray[np.integer[Any]] | Sequence[int]) -> None:
         numbers = np.asarray(units, dtype=np.int64)
@@ -52,13 +54,15 @@ class EntryUnits:
     @classmethod
     def of(cls, units: npt.NDArray[Any]) -> EntryUnits:
         """Those of a main index's array, made once per array (the check that it is sorted reads every entry)."""
-        kept = cls._kept.get(id(units))
-        if kept is not None and kept[0] is units:
-            return kept[1]
+        with cls._keeping:
+            kept = cls._kept.get(id(units))
+            if kept is not None and kept[0] is units:
+                return kept[1]
         made = cls(units)
-        if len(cls._kept) >= _UNITS_KEPT:
-            cls._kept.pop(next(iter(cls._kept)))
-        cls._kept[id(units)] = (units, made)  # the array is held, so its id is not another's while kept
+        with cls._keeping:
+            if len(cls._kept) >= _UNITS_KEPT:
+                cls._kept.pop(next(iter(cls._kept)))
+            cls._kept[id(units)] = (units, made)  # the array is held, so its id is not another's while kept
         return made
 
     def entries(self, numbers: npt.NDArray[np.integer[Any]] | Sequence[int]) -> IntArray:

@@ -35,10 +35,11 @@ class LiveIndex:
     Listening starts before that, so a unit written meanwhile is announced and applied after it
     (reading it again is harmless). The index is numbered in the memory's order (its unit ids
     ascending), a unit confirmed again replaces its old version in place, and a new one is added at
-    the end: the same entries and percentages as the memory exported and opened anew. No unit is held
-    but the changed ones and their neighbours, which the delta over the cached index is made of
-    (the neighbours are read from the database by id when they are first needed). Use as a context
-    manager (or call `close`), from one thread.
+    the end: the same entries and percentages as the memory exported and opened anew. Each batch is a
+    layer of its own over the index as it stands, merged with the others as they grow (`Mirror.stack_batch`).
+    No unit is held but the changed ones and their neighbours, which the layers over the cached index
+    are made of (the neighbours are read from the database by id when they are first needed). Use as a
+    context manager (or call `close`), from one thread.
     """
 
     def __init__(
