@@ -255,3 +255,45 @@ def test_a_short_unit_added_by_a_delta_is_found_by_its_words() -> None:
     for query in ("طريق سريع", keys[5], "وزارة النقل", *keys[:20]):
         assert [m.score for m in Matcher([layered]).match(query)] == [m.score for m in exhaustive.match(query)], query
     assert all(m.target.plain != "pair 5" for m in Matcher([layered]).match(keys[5], score_cutoff=95))
+
+
+def test_longer_keys_of_a_short_query_are_ruled_out_only_by_their_lengths_words() -> None:
+    """Keys past `SHORT_KEY` in a short query's window are read only at lengths where a key could still reach the
+    cutoff with the fewest words of that length: every longer key whose bound reaches it is still offered (by the
+    estimate, whose limit here holds them all), and lengths of many-worded keys only are not read."""
+    rng = random.Random(12)
+    long_words = ["المستشفيات", "والاستثمارات", "الاستراتيجية", "بالمستشفيات", "والمحافظات"]
+    keys = [_key(rng) for _ in range(600)]
+    for _ in range(300):  # few long words, or many short ones: the fewest words differ from length to length
+        words = rng.choices(long_words, k=rng.randrange(4, 8)) if rng.random() < 0.5 else rng.choices(_STEMS, k=20)
+        keys.append(" ".join(words))
+    queries = [
+        "المستشفيات الاستراتيجية والمحافظات بالمستشفيات",
+        "المستشفيات الاستراتيجية والمحافظات",
+        "في من على عن الى",
+        "والاستثمارات المستشفيات",
+    ]
+    keys += [f"{queries[0]} {word}" for word in long_words] + [f"{queries[0]} {word} في" for word in long_words]
+    index = CandidateIndex.build(keys)
+    blind = clitic_blind_words(keys, arabic=True)
+    longer = [entry for entry, key in enumerate(keys) if len(key) > SHORT_KEY]
+    reaching = 0
+    for query in queries:
+        assert len(query) <= SHORT_KEY
+        query_words = clitic_blind_words([query], arabic=True)[0]
+        min_char = minimum_char_similarity(70.0)
+        found = set(index.candidates(query, min_similarity=min_char, word_lift=WORD_LIFT, limit=10_000).tolist())
+        chars = process.cdist([query], [keys[entry] for entry in longer], scorer=fuzz.ratio)[0]
+        words = (
+            100
+            * process.cdist(
+                [query_words], [blind[entry] for entry in longer], scorer=Levenshtein.normalized_similarity
+            )[0]
+        )
+        reach = (chars >= min_char - 1e-4) & (CHAR_WEIGHT * chars + WORD_WEIGHT * words >= 70.0 - 1e-4)
+        expected = {longer[position] for position in np.flatnonzero(reach).tolist()}
+        assert expected <= found, (query, [keys[entry] for entry in sorted(expected - found)])
+        # Twenty short words to a key: no length of those can reach, so none of them is offered.
+        assert not any(len(blind[entry]) == 20 for entry in found & set(longer)), query
+        reaching += len(expected)
+    assert reaching > 10

@@ -47,7 +47,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from tmkit.matching.columns import StringColumn
-from tmkit.matching.match_percent import clitic_blind_words
+from tmkit.matching.match_percent import _EDGE_PUNCTUATION, clitic_blind_words
 from tmkit.text.normalize import SPELLING_FOLDS
 from tmkit.text.numbers import NUMBER_RE, mask_numbers
 
@@ -114,6 +114,7 @@ _ARRAY_FIELDS = (
     "term_starts",
     "term_postings",
     "term_word_counts",
+    "fewest_words",
 )
 #: Bytes of a term's hash (40 bits: what `PostingRun` packs above an entry's offset). Two terms sharing
 #: a hash only make a key look as if it shared one more word: more candidates, never fewer.
@@ -124,6 +125,12 @@ _SQUEEZED_MARK, _MASKED_MARK = "\x1e", "\x1d"
 #: Similarity (0–100) a word bound may be short by: the caller compares float32 similarities with a
 #: margin of 1e-4 points of the score, which is 1.7e-4 of C; a candidate too many costs nothing.
 _BOUND_SLACK = 1e-3
+#: The fewest words of a key length no key has (`CandidateIndex.fewest_words`).
+_NO_KEYS = np.iinfo(np.int32).max
+#: Code points that split words (``str.split``'s whitespace: none lies past U+3000) and those
+#: `clitic_blind_words` strips from a word's edges (a word of nothing else is no word).
+_SPACE_POINTS = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint64)
+_EDGE_POINTS = np.array(sorted(map(ord, _EDGE_PUNCTUATION)), dtype=np.uint64)
 
 
 def _codepoints(text: str) -> npt.NDArray[np.uint64]:
@@ -202,6 +209,21 @@ def _term_hashes(terms: list[str], known: dict[str, int] | None = None) -> npt.N
                 known[term] = value
         hashes[position] = value
     return hashes
+
+
+def blind_word_counts(keys: list[str], lengths: npt.NDArray[np.int32]) -> IntArray:
+    """How many words `clitic_blind_words` reads in each key (``lengths``: theirs), for many keys at once:
+    whitespace-separated pieces holding a character that is not edge punctuation."""
+    if not keys:
+        return np.empty(0, dtype=np.int64)
+    points = _codepoints(" ".join(keys))
+    space = np.isin(points, _SPACE_POINTS)
+    word = np.flatnonzero(~space & ~np.isin(points, _EDGE_POINTS))
+    piece = np.cumsum(space)[word]
+    first_of_piece = np.ones(len(word), dtype=np.bool_)
+    first_of_piece[1:] = piece[1:] != piece[:-1]
+    key_of = np.repeat(np.arange(len(keys), dtype=np.int64), lengths.astype(np.int64) + 1)[: len(points)]
+    return np.bincount(key_of[word[first_of_piece]], minlength=len(keys)).astype(np.int64)
 
 
 def length_window(length: int, min_similarity: float) -> tuple[float, float]:
@@ -358,6 +380,10 @@ class CandidateIndex:
     term_starts: IntArray
     term_postings: npt.NDArray[np.uint32]
     term_word_counts: npt.NDArray[np.uint16]
+    #: The fewest words (as `clitic_blind_words` reads them) of the keys of each length (0 … longest + 1;
+    #: `_NO_KEYS` where there are none): a short query's longer keys need words it has to reach the
+    #: cutoff, and a length whose keys all have many more words than the query cannot.
+    fewest_words: npt.NDArray[np.int32]
     #: The short keys themselves, by internal position: exact lookups return thousands of
     #: candidates, and reading them from here is far cheaper than decoding them one by one (an
     #: array of objects: a short query in 1M entries takes ~20,000 of them, 4x faster than a list).
@@ -421,6 +447,7 @@ class CandidateIndex:
         gram_counts: list[npt.NDArray[np.int32]] = []
         word_counts: list[npt.NDArray[np.uint16]] = []
         known_words: dict[str, int] = {}
+        fewest_words = np.full(longest + 2, _NO_KEYS, dtype=np.int32)
         short_keys: list[str] = []
         for first in range(0, count, chunk_entries):
             last = min(first + chunk_entries, count)
@@ -429,6 +456,7 @@ class CandidateIndex:
             run = cls._gram_run(chunk, lengths, first=first)
             gram_counts.append(np.bincount(run.offsets, minlength=last - first).astype(np.int32))
             gram_runs.append(run)
+            np.minimum.at(fewest_words, lengths, blind_word_counts(chunk, lengths).astype(np.int32))
             if first < short:
                 within = min(last, short) - first
                 short_keys.extend(chunk[:within])
@@ -456,6 +484,7 @@ class CandidateIndex:
             term_starts,
             term_postings,
             np.concatenate(word_counts) if word_counts else np.empty(0, np.uint16),
+            fewest_words,
             _objects(short_keys),
         )
 
@@ -565,7 +594,7 @@ class CandidateIndex:
         if last <= first:
             return none, []
         if len(key) > SHORT_KEY or len(self.short_keys) == 0:
-            positions = self._gram_candidates(key, limit, first, last)
+            positions = self._gram_candidates(key, limit, [(first, last)])
             return self.length_order[positions].astype(np.int64), []
         # A short key: every short key that can qualify, exactly; longer ones (if the window reaches them) by estimate.
         split = min(max(first, self.short_count), last)
@@ -573,8 +602,9 @@ class CandidateIndex:
         if word_lift is not None and words and min_similarity + word_lift > 100.0 + _BOUND_SLACK:
             exact = self._worded_candidates(key, words, min_similarity, word_lift, first, split)
             keys: list[str] = self.short_keys[exact].tolist()
-            if split < last:
-                exact = np.concatenate((exact, self._gram_candidates(key, limit, split, last)))
+            ranges = self._worded_ranges(len(key), len(words), min_similarity, word_lift, split, last)
+            if ranges:
+                exact = np.concatenate((exact, self._gram_candidates(key, limit, ranges)))
             return self.length_order[exact].astype(np.int64), keys
         exact_first, exact_split, similarity = first, split, min_similarity
         if budget is not None and fallback_similarity is not None and split - first > budget:
@@ -584,7 +614,7 @@ class CandidateIndex:
         exact = self._short_candidates(key, similarity, exact_first, exact_split) if exact_split > exact_first else none
         keys = self.short_keys[exact].tolist()
         if split < last:
-            exact = np.concatenate((exact, self._gram_candidates(key, limit, split, last)))
+            exact = np.concatenate((exact, self._gram_candidates(key, limit, [(split, last)])))
         return self.length_order[exact].astype(np.int64), keys
 
     @staticmethod
@@ -618,6 +648,7 @@ class CandidateIndex:
             if forms
             else none
         )
+        m = len(key)
         pieces = self._slices(self.term_postings, self.term_starts, self._term_rows_array(_ranked(words)), first, last)
         if not pieces:
             return near
@@ -628,13 +659,39 @@ class CandidateIndex:
         needed = min_similarity + word_lift * (1.0 - shared / most)
         # The most C a key can have with the query is set by the two lengths: most keys sharing a word
         # are ruled out by that before their characters are compared.
-        m = len(key)
         reachable = 200.0 * np.minimum(m, lengths) / (m + lengths) >= needed - _BOUND_SLACK
         positions, needed = positions[reachable], needed[reachable]
         if len(positions):
             chars = process.cdist([key], self.short_keys[positions].tolist(), scorer=fuzz.ratio, dtype=np.float32)[0]
             positions = positions[chars >= needed - _BOUND_SLACK]
         return np.union1d(positions, near) if len(near) else positions
+
+    def _worded_ranges(
+        self, length: int, words: int, min_similarity: float, word_lift: float, first: int, last: int
+    ) -> list[tuple[int, int]]:
+        """The internal positions, as ranges within [first, last), of the keys whose length can reach
+        ``min_similarity`` with a query of ``length`` and ``words`` words, given the fewest words of
+        keys of that length: sharing at most the query's words of their max(words, theirs), they need
+        C ≥ min_similarity + word_lift·(1 − words/max), and C ≤ 200·min(m, n)/(m + n). At 1M a short
+        query's keys longer than `SHORT_KEY` go from 100,000–850,000 to 0–160,000."""
+        if last <= first:
+            return []
+        lengths = np.arange(int(self.key_lengths[first]), int(self.key_lengths[last - 1]) + 1)
+        most = np.maximum(words, self.fewest_words[lengths]).astype(np.float64)
+        needed = min_similarity + word_lift * (1.0 - words / most)
+        reach = 200.0 * np.minimum(length, lengths) / (length + lengths) >= needed - _BOUND_SLACK
+        reach |= self.fewest_words[lengths] == _NO_KEYS  # no keys: nothing to read, and the ranges stay whole
+        if not reach.any():
+            return []
+        # Runs of lengths that can reach, as runs of internal positions (keys are in length order).
+        edges = np.flatnonzero(np.diff(np.concatenate(([False], reach, [False])).astype(np.int8)))
+        ranges = []
+        for start, end in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+            low = max(int(self.length_starts[lengths[start]]), first)
+            high = min(int(self.length_starts[lengths[end - 1] + 1]), last)
+            if high > low:
+                ranges.append((low, high))
+        return ranges
 
     def _term_rows_array(self, terms: list[str]) -> IntArray:
         """Rows of the terms the index holds (of ``terms``) in its term table."""
@@ -678,7 +735,9 @@ class CandidateIndex:
         bound = 200.0 * (shared + skipped) / (m + self.key_lengths[hit + first])
         return hit[bound >= min_similarity - 1e-9] + first
 
-    def _gram_candidates(self, key: str, limit: int, first: int, last: int) -> IntArray:
+    def _gram_candidates(self, key: str, limit: int, ranges: list[tuple[int, int]]) -> IntArray:
+        """The best ``limit`` entries by estimate among the internal positions in ``ranges`` (ascending, disjoint)."""
+        first, last = ranges[0][0], ranges[-1][1]
         points = _codepoints(_START + key + _END)
         hashed = np.unique(_hash(_gram_codes(points)))
         grams, sampled = hashed >> _HASH_SHIFT, hashed < _SAMPLE_LIMIT
@@ -695,7 +754,11 @@ class CandidateIndex:
         if common.all():
             common[np.argmin(frequency)] = False  # look up at least the rarest gram
         rows, sampled = rows[~common], sampled[~common]
-        pieces = self._slices(self.gram_postings, self.gram_starts, rows, first, last)
+        pieces = [
+            piece
+            for low, high in ranges
+            for piece in self._slices(self.gram_postings, self.gram_starts, rows, low, high)
+        ]
         if not pieces:
             return np.empty(0, dtype=np.int64)
         # An entry whose estimated Dice coefficient could reach MIN_DICE shares at least this many

@@ -64,7 +64,8 @@ from tmkit.text.normalize import Normalizer
 #: 9: concordance words filed by every clitic reading in a sorted vocabulary (prefix search), not by hash.
 #: 10: each entry's unit number and where each unit's bytes lie in the memory, for updates by a delta.
 #: 11: short keys' words and near-equal forms filed as terms (`CandidateIndex`), for short lookups.
-INDEX_FORMAT = "tmkit-index-11"
+#: 12: the fewest words of the keys of each length (`CandidateIndex.fewest_words`), for short lookups.
+INDEX_FORMAT = "tmkit-index-12"
 #: What every cache folder's format is called, whatever its version: another version is out of date, not damaged.
 _INDEX_FORMAT_FAMILY = "tmkit-index-"
 #: The cache folder's description of itself: format, fingerprint of the memory, files and their checksums.
