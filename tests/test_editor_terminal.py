@@ -80,7 +80,7 @@ def _to_segment_14(terminal: Terminal) -> None:
     terminal.keys("F5")
     terminal.type("exchanged views")
     terminal.keys("Enter")  # the first hit, segment 14, becomes the current segment
-    terminal.wait_for("1 of 30")
+    terminal.wait_for("all · 1 of 30")  # the list's filter line: one hit
     # Its row: number, status as a letter (T translated, R reviewed: ✓ and ✔ looked alike), the whole % (was `7`),
     # once its matches are looked up.
     terminal.wait_for(lambda screen: re.search(r"^\s*14 T\s+77 ", screen, re.MULTILINE) is not None)
@@ -138,7 +138,7 @@ def test_keys_typed_right_after_f5_go_to_the_search_box(work: Path, width: int, 
         terminal.keys("F5", "zzqx")  # one burst: F5 and the letters arrive together
         terminal.wait_for("zzqx")
         terminal.keys("Enter")  # Enter searches; the keys stay in the search box
-        terminal.wait_for("0 of 30")
+        terminal.wait_for("all · 0 of 30")  # no hit (`0 of 30` alone was already on screen: `30 of 30`)
         terminal.type("yy")
         screen = terminal.wait_for("zzqxyy")
         assert "unsaved" not in screen  # nothing went into the target
