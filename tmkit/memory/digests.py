@@ -155,14 +155,19 @@ class RecordSort:
         self._file.write(run.tobytes())
 
     def sorted_blocks(self) -> Iterator[np.ndarray[Any, Any]]:
-        """Every record added, in order, as arrays of ``S{width}`` (blocks of any length, none empty)."""
+        """Every record added, in order, as arrays of ``S{width}`` (blocks of any length, none empty).
+
+        Once: the records are handed over, not kept.
+        """
         import numpy as np
 
         if not self._runs:
             whole = np.frombuffer(self._pending, dtype=self._dtype).copy()
+            self._pending = bytearray()  # one copy of the records at a time
             whole.sort()
-            if len(whole):
-                yield whole
+            # In blocks as a merge gives them, so that what a reader makes of each block stays small.
+            for start in range(0, len(whole), MERGE_BLOCK):
+                yield whole[start : start + MERGE_BLOCK]
             return
         if self._pending:
             self._spill()
