@@ -103,9 +103,9 @@ class SearchInput(BindingsInTypingOrder, Input):
     """The search box: an Input whose editing keys keep their place among the letters typed around them, and whose
     Enter runs ``on_submit`` with the text in that same turn.
 
-    Textual's Enter posts `Input.Submitted`, which bubbles up to the screen behind the keys typed after it: Enter,
-    Esc and letters in one burst put the letters into the target before the search had opened its first hit (they
-    were committed to the segment left).
+    Textual's Enter posts `Input.Submitted`, which reaches the screen only after bubbling up through the containers,
+    while the letters typed after Enter and Esc go straight to the target: they could be there before the search
+    had opened its first hit, and be committed to the segment left.
     """
 
     def __init__(self, *, on_submit: Callable[[str], None], **kwargs: Any) -> None:
