@@ -30,6 +30,10 @@ Two structures, chosen per lookup by the length of the new segment's key:
   characters' hold one a letter, and most short keys share no word with a given query: at 1M a
   short query reads ~10,000 postings where the characters' bound read ~1.4M, and keeps a few
   hundred keys where it kept thousands. No key that the bound lets reach the cutoff is missed.
+  The commonest words' lists are counted only near the query's length (a key sharing only them
+  needs a C that only such lengths allow) and looked up for the keys found elsewhere; the keys
+  longer than `SHORT_KEY` in its window are estimated by grams only at lengths where a key with
+  the fewest words of that length could still reach the cutoff.
 
 Either way the caller rescores the candidates exactly.
 """
@@ -652,8 +656,34 @@ class CandidateIndex:
         pieces = self._slices(self.term_postings, self.term_starts, self._term_rows_array(_ranked(words)), first, last)
         if not pieces:
             return near
-        hit, shared = count_postings(pieces, first, last)
+        # The commonest words (`في`, `من`) hold most of the postings, and a key sharing only them needs a C
+        # that only keys of about the query's length can have (with 1 of 3 words, 94.4 at a cutoff of 70):
+        # those lists are counted in that narrower window, and looked up for the keys found outside it.
+        pieces.sort(key=len, reverse=True)
+        skipped, narrow_first, narrow_last = self._commonest_skipped(
+            pieces, len(key), len(words), min_similarity, word_lift
+        )
+        read = [
+            piece[np.searchsorted(piece, narrow_first) : np.searchsorted(piece, narrow_last)]
+            for piece in pieces[:skipped]
+        ]
+        read = [piece for piece in read if len(piece)] + pieces[skipped:]
+        if not read:
+            return near
+        hit, shared = count_postings(read, first, last)
         positions = hit + first
+        if skipped:
+            outside = np.flatnonzero((positions < narrow_first) | (positions >= narrow_last))
+            wanted = positions[outside]
+            for piece in pieces[:skipped]:
+                at = np.minimum(np.searchsorted(piece, wanted), len(piece) - 1)
+                shared[outside] += piece[at] == wanted
+        # A key sharing s words needs a length whose C can reach min_similarity + word_lift·(1 − s/words) at
+        # least: one window of positions for each s, compared as integers before any bound is worked out.
+        lowest, highest = self._windows_by_shared(len(key), len(words), min_similarity, word_lift)
+        shared = np.minimum(shared, len(words))
+        keep = (positions >= lowest[shared]) & (positions < highest[shared])
+        positions, shared = positions[keep], shared[keep]
         lengths = self.key_lengths[positions].astype(np.float64)
         most = np.maximum(len(words), self.term_word_counts[positions]).astype(np.float64)
         needed = min_similarity + word_lift * (1.0 - shared / most)
@@ -665,6 +695,44 @@ class CandidateIndex:
             chars = process.cdist([key], self.short_keys[positions].tolist(), scorer=fuzz.ratio, dtype=np.float32)[0]
             positions = positions[chars >= needed - _BOUND_SLACK]
         return np.union1d(positions, near) if len(near) else positions
+
+    def _windows_by_shared(
+        self, length: int, words: int, min_similarity: float, word_lift: float
+    ) -> tuple[IntArray, IntArray]:
+        """For each count s of shared words (0 … ``words``), the first and past-the-last internal positions of
+        the keys whose length lets C reach min_similarity + word_lift·(1 − s/words)."""
+        top = len(self.length_starts) - 1
+        lowest, highest = np.zeros(words + 1, dtype=np.int64), np.zeros(words + 1, dtype=np.int64)
+        for shared in range(1, words + 1):
+            needed = min(min_similarity + word_lift * (1.0 - shared / words) - _BOUND_SLACK, 100.0)
+            low, high = length_window(length, needed)
+            lowest[shared] = self.length_starts[min(max(int(np.ceil(low)), 0), top)]
+            highest[shared] = self.length_starts[min(int(np.floor(high)) + 1, top)]
+        return lowest, highest
+
+    def _commonest_skipped(
+        self, pieces: list[npt.NDArray[np.uint32]], length: int, words: int, min_similarity: float, word_lift: float
+    ) -> tuple[int, int, int]:
+        """How many of the longest posting lists (``pieces``, longest first) to count only in a narrower window,
+        and that window's internal positions [first, last): the choice that counts the fewest postings.
+
+        Keys sharing no more than ``skipped`` of the query's ``words`` need C ≥ min_similarity +
+        word_lift·(1 − skipped/words), which only lengths near the query's allow.
+        """
+        best = (sum(map(len, pieces)), 0, 0, 0)
+        top = len(self.length_starts) - 1
+        for skipped in range(1, min(len(pieces), words)):
+            needed = min(min_similarity + word_lift * (1.0 - skipped / words) - _BOUND_SLACK, 100.0)
+            low, high = length_window(length, needed)
+            narrow_first = int(self.length_starts[min(max(int(np.ceil(low)), 0), top)])
+            narrow_last = int(self.length_starts[min(int(np.floor(high)) + 1, top)])
+            cost = sum(map(len, pieces[skipped:])) + sum(
+                int(np.searchsorted(piece, narrow_last) - np.searchsorted(piece, narrow_first))
+                for piece in pieces[:skipped]
+            )
+            if cost < best[0]:
+                best = (cost, skipped, narrow_first, narrow_last)
+        return best[1], best[2], best[3]
 
     def _worded_ranges(
         self, length: int, words: int, min_similarity: float, word_lift: float, first: int, last: int
