@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import tmx_doc
+from tests.helpers import run_cli, tmx_doc
 from tmkit.errors import InputError
 from tmkit.formats import tmx_reader
 from tmkit.formats.tmx_counts import TmxCounter
@@ -266,3 +266,16 @@ def test_a_spilled_three_way_merge_writes_and_reports_what_the_whole_memories_ga
         (c.description, c.units) for c in whole.conflicts[:described]
     ]
     assert _open_sort_files(tmp_path) == []
+
+
+def test_a_merge_into_a_folder_that_does_not_exist_is_one_line_after_a_spill(tmp_path: Path) -> None:
+    memory = tmp_path / "m.tmx"
+    write_tmx(memory, Memory(Header(srclang="ar"), [_pair(n) for n in range(40)]))
+    output = tmp_path / "missing" / "out.tmx"
+    with spilling_early(4):
+        result = run_cli("merge", memory, memory, "-o", output)
+        driven = run_cli("merge-driver", memory, output, memory)
+    assert result.code == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "out.tmx" in result.stderr
+    assert driven.code == 2 and "out.tmx" in driven.stderr
+    assert not output.parent.exists()

@@ -149,7 +149,7 @@ class RecordSort:
         self._pending = bytearray()
         run.sort()
         if self._file is None:
-            self._file = tempfile.TemporaryFile(dir=self._folder, prefix=".tmkit-sort-")  # noqa: SIM115 - closed by close()
+            self._file = self._temporary()
         self._file.seek(0, os.SEEK_END)
         self._runs.append((self._file.tell() // self.width, len(run)))
         self._file.write(run.tobytes())
@@ -176,10 +176,20 @@ class RecordSort:
         assert self._file is not None
         yield from _merged(self._file, self._runs, self._dtype, self.width)
 
+    def _temporary(self) -> IO[bytes]:
+        """A new unnamed temporary file (closed by `close`): in ``folder``, or the system's when it cannot be
+        written there, so that a folder that cannot be written is reported by the write that needs it."""
+        try:
+            return tempfile.TemporaryFile(dir=self._folder, prefix=".tmkit-sort-")
+        except OSError:
+            if self._folder is None:
+                raise
+            return tempfile.TemporaryFile(prefix=".tmkit-sort-")
+
     def _merge_runs_once(self) -> None:
         """Merge the runs `MERGE_FAN_IN` at a time into a new file of fewer, longer runs."""
         assert self._file is not None
-        merged_file = tempfile.TemporaryFile(dir=self._folder, prefix=".tmkit-sort-")  # noqa: SIM115
+        merged_file = self._temporary()
         try:
             merged_runs: list[tuple[int, int]] = []
             for start in range(0, len(self._runs), MERGE_FAN_IN):
