@@ -190,8 +190,7 @@ class Mirror:
 
     def needed(self) -> list[int]:
         """The numbers whose units a delta build reads: the wanted ones and one more on each side."""
-        wanted = self.wanted()
-        return sorted({n + step for n in wanted for step in (-1, 0, 1)} & set(range(self.unit_count)))
+        return self.around(self.wanted())
 
     def fetch(self, conn: psycopg.Connection[tuple[Any, ...]], numbers: Iterable[int]) -> None:
         """Read the units numbered ``numbers`` that are not held yet from the database, in batches, by id."""
@@ -241,7 +240,8 @@ class Mirror:
 
     def around(self, numbers: Iterable[int]) -> list[int]:
         """The units a build of ``numbers`` reads: them and one more on each side."""
-        return sorted({n + step for n in numbers for step in (-1, 0, 1)} & set(range(self.unit_count)))
+        # Bounded by comparison, not by a set of every unit number (a million of them: 40 ms a batch at 1M).
+        return sorted(n for n in {n + step for n in numbers for step in (-1, 0, 1)} if 0 <= n < self.unit_count)
 
     def stack_batch(self, wanted: list[int]) -> MemoryIndex:
         """`index` with a layer of the units ``wanted`` (`batch_wanted`, read into `held`) on top: it costs the
