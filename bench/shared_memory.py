@@ -82,9 +82,19 @@ def _ready(go: Any, out: Any, seconds: float) -> float:
     return time.time() + seconds
 
 
-def _timed_lookups(lookup: Any, queries: list[str], seconds: float, pace: float, go: Any, out: Any) -> None:
+def _timed_lookups(
+    lookup: Any,
+    queries: list[str],
+    seconds: float,
+    pace: float,
+    go: Any,
+    out: Any,
+    *,
+    applies: list[float] | None = None,
+) -> None:
     """Runs ``lookup`` over the queries for ``seconds``: back to back (``pace`` 0) or ``pace`` a second, each
-    timed from when it was due; reports wall and CPU times."""
+    timed from when it was due; reports wall and CPU times (and ``applies``, the follower's CPU a batch, as
+    it stands when the lookups end)."""
     rng = random.Random(os.getpid())
     position = rng.randrange(len(queries))
     times: list[float] = []
@@ -101,7 +111,7 @@ def _timed_lookups(lookup: Any, queries: list[str], seconds: float, pace: float,
         times.append(time.perf_counter() - started)
         position += 1
         due += 1 / pace if pace else 0.0  # open loop: a client that falls behind stays behind, and counts it
-    out.put(("lookups", times, cpu))
+    out.put(("lookups", times, cpu, list(applies or [])))
 
 
 def db_lookups(url: str, queries: list[str], seconds: float, pace: float, go: Any, out: Any) -> None:
@@ -123,10 +133,13 @@ def live_lookups(url: str, queries: list[str], seconds: float, pace: float, go: 
 
     live = LiveIndex(url, source_lang="ar", target_lang="en")
     stop = threading.Event()
+    applies: list[float] = []  # the follower thread's CPU for each batch it applied (reading it included)
 
     def follow() -> None:
         while not stop.is_set():
-            live.follow()
+            started = time.thread_time()
+            if live.follow():
+                applies.append(time.thread_time() - started)
 
     follower = threading.Thread(target=follow, daemon=True)
     follower.start()
@@ -139,7 +152,7 @@ def live_lookups(url: str, queries: list[str], seconds: float, pace: float, go: 
         state["matcher"].match(query)
 
     try:
-        _timed_lookups(lookup, queries, seconds, pace, go, out)
+        _timed_lookups(lookup, queries, seconds, pace, go, out, applies=applies)
     finally:
         stop.set()
         follower.join()
@@ -424,6 +437,7 @@ def main() -> None:
                 )
                 lookups = [t for r in results if r[0] == "lookups" for t in r[1]]
                 cpu = [t for r in results if r[0] == "lookups" for t in r[2]]
+                applied = [t for r in results if r[0] == "lookups" for t in r[3]]
                 writes = [r for r in results if r[0] == "writes"]
                 written = sum(len(r[1]) + len(r[2]) for r in writes)
                 confirmed += [c for r in writes for c in r[1]]
@@ -436,7 +450,8 @@ def main() -> None:
                         f"lookup, {args.clients} clients ({offered}) + {args.writers} writers ({writing}): {what}",
                         ms(lookups),
                         f"{len(lookups) / args.seconds:,.0f} lookups/s; CPU {ms(cpu)}; "
-                        f"{written / args.seconds:,.0f} writes/s",
+                        f"{written / args.seconds:,.0f} writes/s"
+                        + (f"; follower CPU a batch {ms(applied)} ({len(applied)} batches)" if applied else ""),
                     )
                 )
                 loads.append(os.getloadavg()[0])
