@@ -361,12 +361,12 @@ _SPILL_RECORDS = 4096
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("command", "memories_read"),
+    # Both read memories with tuids, so the reader's sort of them spills too.
     [
-        (["convert", "{m}", "-o", "{out}.tmx"], 1),
         (["merge", "{m}", "{table_tmx}", "{m}", "-o", "{out}.tmx"], 3),
         (["merge-driver", "{m}", "{ours}", "{table_tmx}"], 3),
     ],
-    ids=["tmx-tmx", "merge", "merge-driver"],
+    ids=["merge", "merge-driver"],
 )
 def test_what_is_kept_of_each_unit_goes_to_disk_once_the_sorts_spill(
     command: list[str], memories_read: int, sized_memories: dict[int, dict[str, Path]]
