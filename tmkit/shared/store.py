@@ -62,6 +62,8 @@ GUARANTEED_WORDS = 2
 #: of a short query of common words (~100,000 segments at 1M units) turned lossy and every row of half its pages was
 #: rechecked (a one-off run: 0.96-1.19 s against 0.69-0.79 s with this).
 LOOKUP_WORK_MEM = "64MB"
+#: The units holding a segment of this normalized key and language (through the key's hash index, migration 5).
+UNITS_BY_KEY_SQL = f"SELECT unit_id FROM {SCHEMA}.segments WHERE key = %s AND language = %s ORDER BY unit_id"
 
 
 class StaleUnitError(TmkitError):
@@ -683,7 +685,7 @@ class SharedMemory:
         )
         by_key: dict[tuple[str, str], list[StoredUnit]] = {}
         if wanted:
-            # A join per key (not `key = ANY(…)`): each key is looked up through the segments' index.
+            # A join per key (not `key = ANY(…)`): each key is looked up through the keys' hash index (migration 5).
             for row in self.conn.execute(
                 f"""
                 SELECT w.key, w.language, u.id, u.version, u.changed_by, u.changed_at::text, u.body
@@ -726,10 +728,7 @@ class SharedMemory:
                 if candidate is not None and _holds_source(candidate.unit, source):
                     return candidate
         language = primary_subtag(source.lang)
-        rows = self.conn.execute(
-            f"SELECT unit_id FROM {SCHEMA}.segments WHERE key = %s AND language = %s ORDER BY unit_id",
-            [self._normalizer(language)(source.text), language],
-        ).fetchall()
+        rows = self.conn.execute(UNITS_BY_KEY_SQL, [self._normalizer(language)(source.text), language]).fetchall()
         for (unit_id,) in rows:
             candidate = self.get(int(unit_id))
             if candidate is not None and _holds_source(candidate.unit, source):
