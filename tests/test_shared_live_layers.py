@@ -99,3 +99,27 @@ def _lookup(live: object, stored: object) -> list[object]:
     assert isinstance(live, LiveIndex) and isinstance(stored, StoredUnit)
     found: list[Match] = Matcher([live.index]).match(stored.unit.variants[0].text)
     return list(found)
+
+
+def test_a_batch_merged_with_a_cached_delta_opened_unchanged_keeps_the_units_changed_before(
+    postgres_url: str,
+) -> None:
+    from tmkit.shared.live import LiveIndex
+    from tmkit.shared.store import SharedMemory
+
+    _init_with(postgres_url)
+    _mirror(postgres_url)
+    with SharedMemory(postgres_url) as other:
+        stored = list(other.stored_units())
+        _confirm(other, stored[10], "Changed before the editor opened.")
+    _mirror(postgres_url)  # the delta saved: the live index opens it with nothing changed since
+    with LiveIndex(postgres_url, source_lang="ar", target_lang="en") as live, SharedMemory(postgres_url) as other:
+        assert len(live.mirror.layers) == 1 and len(live.mirror.layers[0].units) == 3
+        now = other.get(stored[40].id)
+        assert now is not None
+        # A batch as large as the cached delta merges with it: the two are indexed again as one delta.
+        _confirm(other, now, "Confirmed while the editor was open.")
+        _followed(live, 1)
+        assert len(live.mirror.layers) == 1 and len(live.mirror.layers[0].units) == 6
+        _assert_same_as_fresh(postgres_url, live.index, _queries())
+        assert [m.target.plain for m in _lookup(live, stored[10])][:1] == ["Changed before the editor opened."]

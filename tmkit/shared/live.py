@@ -73,13 +73,18 @@ class LiveIndex:
         self.index.penalty = penalty
 
     def _synced(self) -> Mirror:
-        return sync_mirror(
+        mirror = sync_mirror(
             self.memory,
             source_lang=self.source_lang,
             target_lang=self.target_lang,
             normalizer=self.normalizer,
             on_notice=self.on_notice,
         )
+        # A cached delta opened with nothing changed since holds none of its units, and a batch's layer merged
+        # down into it rebuilds the whole delta from `held` (`Mirror.stack_batch`): a unit not held would be
+        # read as deleted, and the units changed before the editor opened would vanish from its matches.
+        mirror.fetch(self.memory.conn, mirror.needed())
+        return mirror
 
     @staticmethod
     def _open_listener(url: str) -> UnitListener:
