@@ -201,6 +201,14 @@ def _near_forms(key: str) -> list[str]:
     return forms
 
 
+def _near_form_lengths(key: str) -> tuple[int, int]:
+    """The shortest and longest a key equal to ``key`` but for form or spelling can be: the same letters and
+    punctuation (spelling folds are letter for letter), with a space or none on each side of each punctuation
+    mark and a final full stop (and its space) or none. (Numbers masked change lengths: the window rules those.)"""
+    marks = sum(1 for ch in key if not ch.isalnum() and not ch.isspace())
+    return len(squeezed_key(key)), len(key) + 2 * marks + 2
+
+
 def _term_hashes(terms: list[str], known: dict[str, int] | None = None) -> npt.NDArray[np.uint64]:
     """The 40-bit hashes of terms (``known`` keeps those of terms met before: a memory's words recur)."""
     hashes = np.empty(len(terms), dtype=np.uint64)
@@ -606,7 +614,9 @@ class CandidateIndex:
         if word_lift is not None and words and min_similarity + word_lift > 100.0 + _BOUND_SLACK:
             exact = self._worded_candidates(key, words, min_similarity, word_lift, first, split)
             keys: list[str] = self.short_keys[exact].tolist()
-            ranges = self._worded_ranges(len(key), len(words), min_similarity, word_lift, split, last)
+            ranges = self._worded_ranges(
+                len(key), len(words), min_similarity, word_lift, split, last, near=_near_form_lengths(key)
+            )
             if ranges:
                 exact = np.concatenate((exact, self._gram_candidates(key, limit, ranges)))
             return self.length_order[exact].astype(np.int64), keys
@@ -735,7 +745,15 @@ class CandidateIndex:
         return best[1], best[2], best[3]
 
     def _worded_ranges(
-        self, length: int, words: int, min_similarity: float, word_lift: float, first: int, last: int
+        self,
+        length: int,
+        words: int,
+        min_similarity: float,
+        word_lift: float,
+        first: int,
+        last: int,
+        *,
+        near: tuple[int, int] = (1, 0),
     ) -> list[tuple[int, int]]:
         """The internal positions, as ranges within [first, last), of the keys whose length can reach
         ``min_similarity`` with a query of ``length`` and ``words`` words, given the fewest words of
@@ -749,6 +767,9 @@ class CandidateIndex:
         needed = min_similarity + word_lift * (1.0 - words / most)
         reach = 200.0 * np.minimum(length, lengths) / (length + lengths) >= needed - _BOUND_SLACK
         reach |= self.fewest_words[lengths] == _NO_KEYS  # no keys: nothing to read, and the ranges stay whole
+        # Keys equal to the query but for form score 95-99 whatever their words: spaces around punctuation
+        # join or split words (`a،b` is one word, `a ، b` two), so their lengths (``near``) are kept whole.
+        reach |= (lengths >= near[0]) & (lengths <= near[1])
         if not reach.any():
             return []
         # Runs of lengths that can reach, as runs of internal positions (keys are in length order).
