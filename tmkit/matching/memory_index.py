@@ -1136,7 +1136,8 @@ def _remembered_fingerprint(meta_file: Path, signature: StatSignature) -> dict[s
     """The fingerprint a cache's metadata remembers for a memory with this signature; None when it remembers none."""
     try:
         remembered = json.loads(os.getxattr(meta_file, SIGNATURE_XATTR, follow_symlinks=False))
-    except (OSError, AttributeError, ValueError):  # none, unreadable, or garbage (then it is hashed anew)
+    # None, unreadable, or garbage (then it is hashed anew); JSON nested too deep raises RecursionError.
+    except (OSError, AttributeError, ValueError, RecursionError):
         return None
     if not isinstance(remembered, dict):
         return None
