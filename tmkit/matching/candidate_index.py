@@ -563,7 +563,9 @@ class CandidateIndex:
 
     def _window(self, length: int, min_similarity: float) -> tuple[int, int]:
         """Internal positions [first, last) of the keys whose length fits the window."""
-        low, high = length_window(length, min_similarity)
+        # With the bounds' slack: at a C of exactly 2·min(m, n)/(m + n) (`a??` and `a` at a cutoff of 70, C 50 and
+        # W 100) the window's edge is a float a hair past its integer, and the key on it was left out.
+        low, high = length_window(length, min_similarity - _BOUND_SLACK)
         top = len(self.length_starts) - 1
         first = int(self.length_starts[min(max(int(np.ceil(low)), 0), top)])
         last = int(self.length_starts[min(int(np.floor(high)) + 1, top)])

@@ -1,0 +1,25 @@
+"""A key whose length puts it exactly on the edge of a query's length window is still looked up."""
+
+from __future__ import annotations
+
+import pytest
+
+from tmkit.matching.matcher import ExhaustiveMatcher, Matcher
+from tmkit.matching.memory_index import MemoryIndex
+from tmkit.memory.model import Segment, TranslationUnit, Variant
+
+
+@pytest.mark.parametrize(("query", "cutoff"), [("a?", 80.0), ("ok?!", 80.0), ("a??", 70.0), ("3?", 80.0)])
+def test_a_key_at_the_edge_of_the_length_window_is_found(query: str, cutoff: float) -> None:
+    """The stored key has the query's words (W 100) and the most C its length allows (2·n/(m + n)), so it scores
+    exactly the cutoff: the window's edge, worked out in floats, fell a hair past its length and left it out."""
+    stored = query.rstrip("?!")
+    texts = [stored, *(f"filler text {number}" for number in range(30))]
+    units = [
+        TranslationUnit([Variant("en", Segment.from_text(text)), Variant("ar", Segment.from_text(f"ت {number}"))])
+        for number, text in enumerate(texts)
+    ]
+    memory = MemoryIndex.build(units, source_lang="en", target_lang="ar", name="tm")
+    expected = [(m.score, m.target.plain) for m in ExhaustiveMatcher([memory]).match(query, score_cutoff=cutoff)]
+    assert expected == [(cutoff, "ت 0")]
+    assert [(m.score, m.target.plain) for m in Matcher([memory]).match(query, score_cutoff=cutoff)] == expected
