@@ -1105,7 +1105,10 @@ class MemoryFingerprint:
     def current(self) -> dict[str, object]:
         """The file's fingerprint now: the one remembered for its signature, else hashed (and remembered)."""
         try:
-            signature = StatSignature.of(self.file.stat())
+            # Of the file opened, not of its path: opening makes a network file system (NFS's close-to-open
+            # rule) ask the server, where a path's stat may be answered from attributes cached for up to a minute.
+            with self.file.open("rb") as opened:
+                signature = StatSignature.of(os.fstat(opened.fileno()))
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", path=self.file) from None
         remembered = _remembered_fingerprint(self.folder / META_FILE, signature)
