@@ -13,7 +13,8 @@ from tmkit.shared.store import SharedMemory, StoredUnit, UnitListener
 from tmkit.shared.urls import database_errors
 from tmkit.text.normalize import Normalizer
 
-#: Seconds one `LiveIndex.follow` call waits for announcements: how long a stop request may wait for its answer.
+#: Seconds one `LiveIndex.follow` call waits for announcements: how long a stop request may wait for its answer
+#: when none comes (one that comes adds its gathering, `MAX_GATHER` at most, and applying the batch).
 FOLLOW_WAIT = 0.25
 #: Seconds a batch is gathered at least once a unit arrived (the rest of a save's burst comes in it). A batch
 #: is indexed as a layer of its own, its units and their neighbours, and now and then merged with the layers
