@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/synthetic.py
 from synthetic import Pair, memory_pairs
 from synthetic import queries as make_queries
 
+from tmkit.atomic import write_text_atomic
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.memory.model import Header, Note, Segment, Status, TranslationUnit, Variant
 
@@ -491,8 +492,9 @@ def main() -> None:
             ("lost / duplicated units after the run", f"{lost} / {duplicated}", f"{unexpected} unexpected rows")
         )
         if args.keep:
-            (args.keep / STATE_FILE).write_text(
-                json.dumps({"database": name, "units": args.units, "queries": queries}), encoding="utf-8"
+            # Atomic: a run stopped while writing it must not leave a half file the next run cannot read.
+            write_text_atomic(
+                args.keep / STATE_FILE, json.dumps({"database": name, "units": args.units, "queries": queries})
             )
     finally:
         if not args.keep:
