@@ -209,6 +209,19 @@ def _fields(block: Any, width: int) -> Any:
     return np.frombuffer(block.tobytes(), dtype=np.uint8).reshape(-1, width)
 
 
+def _date_bytes(unit: TranslationUnit) -> bytes:
+    """A unit's change date as the `DATE_BYTES` a streamed merge's records hold (cut, or padded with NULs)."""
+    return _change_date(unit).encode("utf-8", "surrogatepass")[:DATE_BYTES].ljust(DATE_BYTES, b"\0")
+
+
+def _column(fields: Any, start: int, width: int) -> list[bytes]:
+    """The ``width`` bytes at ``start`` of each record, as numpy's bytes, which drop trailing NULs: digests
+    end in another byte, and dates padded with NULs compare the same without them."""
+    import numpy as np
+
+    return list(np.ascontiguousarray(fields[:, start : start + width]).view(f"S{width}").ravel().tolist())
+
+
 def _numbers(fields: Any, start: int) -> Any:
     """The big-endian 8-byte numbers at ``start`` of each record."""
     import numpy as np
@@ -376,11 +389,10 @@ def merge_streams(
                 if key is None:  # kept as it is, in its place
                     kept.add(_kept_record(position, position, position))
                 else:
-                    date = _change_date(unit).encode("utf-8", "surrogatepass")[:DATE_BYTES].ljust(DATE_BYTES, b"\0")
                     units.add(
                         digest(key)
                         + digest(_translation_key(unit, key[0]))
-                        + date
+                        + _date_bytes(unit)
                         + (_LAST_POSITION - position).to_bytes(8, "big")
                     )
                 marked += conflict_side(unit) is not None
@@ -396,11 +408,9 @@ def merge_streams(
             groups = _Groups(policy, kept)
             for block in runs.sorted_blocks():
                 fields = _fields(block, _RUN_RECORD)
-                # As numpy's bytes, which drop trailing NULs: digests end in another byte, and dates padded
-                # with NULs compare the same without them.
-                sources = np.ascontiguousarray(fields[:, :DIGEST_BYTES]).view(f"S{DIGEST_BYTES}").ravel().tolist()
+                sources = _column(fields, 0, DIGEST_BYTES)
                 firsts = _numbers(fields, DIGEST_BYTES).tolist()
-                dates = np.ascontiguousarray(fields[:, DIGEST_BYTES + 8 : -8]).view(f"S{DATE_BYTES}").ravel().tolist()
+                dates = _column(fields, DIGEST_BYTES + 8, DATE_BYTES)
                 places = _numbers(fields, _RUN_RECORD - 8).tolist()
                 for run in zip(sources, firsts, dates, places, strict=True):
                     groups.run(*run)
@@ -638,16 +648,19 @@ def _identity_keys(memory: Memory) -> list[tuple[Hashable, int]]:
     seen: dict[Hashable, int] = {}
     keys: list[tuple[Hashable, int]] = []
     for unit in memory.units:
-        base: Hashable
-        if unit.tuid:
-            base = ("tuid", unit.tuid)
-        else:
-            source = _source_key(unit, memory.header.srclang)
-            base = ("source", source) if source is not None else ("unit", repr(unit.variants))
+        base = _identity(unit, memory.header.srclang)
         n = seen.get(base, 0)
         seen[base] = n + 1
         keys.append((base, n))
     return keys
+
+
+def _identity(unit: TranslationUnit, srclang: str | None) -> Hashable:
+    """Which unit this is across versions of one file: its tuid, else its source, else its variants."""
+    if unit.tuid:
+        return ("tuid", unit.tuid)
+    source = _source_key(unit, srclang)
+    return ("source", source) if source is not None else ("unit", repr(unit.variants))
 
 
 def _describe(unit: TranslationUnit) -> str:
@@ -788,13 +801,7 @@ def _unit_digest(unit: TranslationUnit, *, dated: bool) -> bytes:
 
 def _identity_digest(unit: TranslationUnit, srclang: str | None) -> bytes:
     """The digest of what `_identity_keys` says a unit is, before the count that tells repeats apart."""
-    base: Hashable
-    if unit.tuid:
-        base = ("tuid", unit.tuid)
-    else:
-        source = _source_key(unit, srclang)
-        base = ("source", source) if source is not None else ("unit", repr(unit.variants))
-    return digest(base)
+    return digest(_identity(unit, srclang))
 
 
 #: A unit of one side of a three-way merge: identity digest, place, digests of it with and without dates, change date.
@@ -814,24 +821,17 @@ class _SideUnit:
 
 def _side_units(records: RecordSort) -> Iterator[tuple[bytes, int, _SideUnit]]:
     """Each unit of one side by identity: its identity digest, its count among units of that digest, and the unit."""
-    import numpy as np
-
-    def column(fields: Any, start: int, width: int) -> list[bytes]:
-        # As numpy's bytes, which drop trailing NULs: digests end in another byte, and dates padded
-        # with NULs compare the same without them.
-        return list(np.ascontiguousarray(fields[:, start : start + width]).view(f"S{width}").ravel().tolist())
-
     last: bytes | None = None
     count = 0
     dated_at = DIGEST_BYTES + 8
     for block in records.sorted_blocks():
         fields = _fields(block, _SIDE_RECORD)
         for identity, place, dated, undated, date in zip(
-            column(fields, 0, DIGEST_BYTES),
+            _column(fields, 0, DIGEST_BYTES),
             _numbers(fields, DIGEST_BYTES).tolist(),
-            column(fields, dated_at, DIGEST_BYTES),
-            column(fields, dated_at + DIGEST_BYTES, DIGEST_BYTES),
-            column(fields, dated_at + 2 * DIGEST_BYTES, DATE_BYTES),
+            _column(fields, dated_at, DIGEST_BYTES),
+            _column(fields, dated_at + DIGEST_BYTES, DIGEST_BYTES),
+            _column(fields, dated_at + 2 * DIGEST_BYTES, DATE_BYTES),
             strict=True,
         ):
             count = count + 1 if identity == last else 0
@@ -888,13 +888,12 @@ def merge_three_way_streams(
             records = sorts.enter_context(RecordSort(_SIDE_RECORD, folder=folder))
             count = 0
             for unit in side_units:
-                date = _change_date(unit).encode("utf-8", "surrogatepass")[:DATE_BYTES].ljust(DATE_BYTES, b"\0")
                 records.add(
                     _identity_digest(unit, side_header.srclang)
                     + count.to_bytes(8, "big")
                     + _unit_digest(unit, dated=True)
                     + _unit_digest(unit, dated=False)
-                    + date
+                    + _date_bytes(unit)
                 )
                 count += 1
             headers.append(side_header)
