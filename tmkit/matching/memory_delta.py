@@ -137,9 +137,7 @@ def _unit_spans(data: mmap.mmap | bytes, start: int, end: int) -> npt.NDArray[np
         return None
     starts = np.fromiter((m.start() for m in _UNIT_START.finditer(data, start, end)), dtype=np.int64)
     ends = np.fromiter((m.end() for m in _UNIT_END.finditer(data, start, end)), dtype=np.int64)
-    if len(starts) != len(ends) or np.any(ends <= starts) or np.any(starts[1:] < ends[:-1]):
-        return None
-    return np.stack((starts, ends), axis=1)
+    return _checked_spans(starts, ends)
 
 
 def file_layout(file: Path, *, chunk_bytes: int = LAYOUT_CHUNK_BYTES) -> FileLayout:
