@@ -713,13 +713,9 @@ class CandidateIndex:
     ) -> tuple[IntArray, IntArray]:
         """For each count s of shared words (0 … ``words``), the first and past-the-last internal positions of
         the keys whose length lets C reach min_similarity + word_lift·(1 − s/words)."""
-        top = len(self.length_starts) - 1
         lowest, highest = np.zeros(words + 1, dtype=np.int64), np.zeros(words + 1, dtype=np.int64)
         for shared in range(1, words + 1):
-            needed = min(min_similarity + word_lift * (1.0 - shared / words) - _BOUND_SLACK, 100.0)
-            low, high = length_window(length, needed)
-            lowest[shared] = self.length_starts[min(max(int(np.ceil(low)), 0), top)]
-            highest[shared] = self.length_starts[min(int(np.floor(high)) + 1, top)]
+            lowest[shared], highest[shared] = self._window(length, min_similarity + word_lift * (1.0 - shared / words))
         return lowest, highest
 
     def _commonest_skipped(
@@ -732,12 +728,8 @@ class CandidateIndex:
         word_lift·(1 − skipped/words), which only lengths near the query's allow.
         """
         best = (sum(map(len, pieces)), 0, 0, 0)
-        top = len(self.length_starts) - 1
         for skipped in range(1, min(len(pieces), words)):
-            needed = min(min_similarity + word_lift * (1.0 - skipped / words) - _BOUND_SLACK, 100.0)
-            low, high = length_window(length, needed)
-            narrow_first = int(self.length_starts[min(max(int(np.ceil(low)), 0), top)])
-            narrow_last = int(self.length_starts[min(int(np.floor(high)) + 1, top)])
+            narrow_first, narrow_last = self._window(length, min_similarity + word_lift * (1.0 - skipped / words))
             cost = sum(map(len, pieces[skipped:])) + sum(
                 int(np.searchsorted(piece, narrow_last) - np.searchsorted(piece, narrow_first))
                 for piece in pieces[:skipped]
