@@ -266,8 +266,7 @@ def _runs_of(units: RecordSort, runs: RecordSort) -> int:
                 continue
             piece_starts, piece_ends, firsts = piece_starts[1:], piece_ends[1:], firsts[1:]
         if carried is not None:
-            key, first, date, kept = carried
-            runs.add(key[:DIGEST_BYTES] + first.to_bytes(8, "big") + date + kept.to_bytes(8, "big"))
+            runs.add(_run_record(*carried))
             count += 1
         complete = piece_ends[:-1]
         if len(complete):
@@ -286,10 +285,14 @@ def _runs_of(units: RecordSort, runs: RecordSort) -> int:
             int(places[last]),
         )
     if carried is not None:
-        key, first, date, kept = carried
-        runs.add(key[:DIGEST_BYTES] + first.to_bytes(8, "big") + date + kept.to_bytes(8, "big"))
+        runs.add(_run_record(*carried))
         count += 1
     return count
+
+
+def _run_record(key: bytes, first: int, date: bytes, kept: int) -> bytes:
+    """A `_RUN_RECORD` from a run's source and translations digests, first place, date and place kept."""
+    return key[:DIGEST_BYTES] + first.to_bytes(8, "big") + date + kept.to_bytes(8, "big")
 
 
 def _kept_record(group_first: int, first: int, place: int) -> bytes:
@@ -305,6 +308,8 @@ class _Groups:
 
     def __init__(self, policy: ConflictPolicy, kept: RecordSort) -> None:
         self.policy, self.kept = policy, kept
+        # FAIL keeps all too: it writes only if there is no conflict.
+        self._keeps_all = policy is ConflictPolicy.KEEP_ALL or policy is ConflictPolicy.FAIL
         self.conflicts = 0
         #: The conflicts described so far, as a heap on their first place negated (the latest on top).
         self.described: list[tuple[int, int, list[int]]] = []
@@ -323,8 +328,7 @@ class _Groups:
             self._places = [] if not full or first < -self.described[0][0] else None
         self._runs += 1
         policy = self.policy
-        keeps_all = policy is ConflictPolicy.KEEP_ALL or policy is ConflictPolicy.FAIL  # FAIL writes only if none
-        if keeps_all or (policy is ConflictPolicy.FIRST and self._runs == 1):
+        if self._keeps_all or (policy is ConflictPolicy.FIRST and self._runs == 1):
             self.kept.add(_kept_record(self._group_first, first, place))
         elif policy is ConflictPolicy.LAST:
             self._candidate = (first, place)
