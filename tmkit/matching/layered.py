@@ -325,11 +325,6 @@ class LayeredWords:
         return np.concatenate(found).astype(np.uint32)
 
 
-def dead_entries(unit_of_entry: npt.NDArray[np.uint32], dead_units: Sequence[int] | npt.NDArray[np.int64]) -> IntArray:
-    """The entries of an index that are gone when the units numbered ``dead_units`` are (changed or deleted), sorted."""
-    return EntryUnits(unit_of_entry).entries(dead_units)
-
-
 def _nondecreasing(values: npt.NDArray[Any]) -> bool:
     return bool(len(values) < 2 or np.all(values[1:] >= values[:-1]))
 
@@ -343,6 +338,5 @@ __all__ = [
     "Layers",
     "Strings",
     "Words",
-    "dead_entries",
     "layered_parts",
 ]
