@@ -284,16 +284,18 @@ class LayeredCandidates:
         word_lift: float | None = None,
     ) -> tuple[IntArray, list[str]]:
         """As `CandidateIndex.candidates_with_keys`, per layer: the keys given are those of the first entries."""
-        options: dict[str, Any] = {"min_similarity": min_similarity, "limit": limit}
-        if budget is not None:
-            options |= {"budget": budget, "fallback_similarity": fallback_similarity}
-        if word_lift is not None:
-            options["word_lift"] = word_lift
         known_entries: list[IntArray] = []
         other_entries: list[IntArray] = []
         keys: list[str] = []
         for layer, index in enumerate(self.parts):
-            entries, layer_keys = index.candidates_with_keys(key, **options)
+            entries, layer_keys = index.candidates_with_keys(
+                key,
+                min_similarity=min_similarity,
+                limit=limit,
+                budget=budget,
+                fallback_similarity=fallback_similarity,
+                word_lift=word_lift,
+            )
             keep = self.layers.alive(layer, entries)
             if not keep.all():
                 layer_keys = [k for k, kept in zip(layer_keys, keep[: len(layer_keys)].tolist(), strict=True) if kept]
