@@ -1463,7 +1463,7 @@ def _load_cached(
     *,
     build: Callable[[dict[str, object]], MemoryIndex],
     on_notice: Callable[[str], None] | None,
-    fingerprints: MemoryFingerprint | None = None,
+    fingerprints: MemoryFingerprint,
 ) -> tuple[MemoryIndex | None, dict[str, object] | None, MemoryIndex | None]:
     """The cached index of ``file`` if it is current and sound (else None), the file's fingerprint if it was hashed,
     and the index if it is sound but of an earlier content of the memory and can be updated by a delta.
@@ -1473,7 +1473,7 @@ def _load_cached(
     only when the cache does not remember its fingerprint for the file as it stands (`MemoryFingerprint`).
     """
     fingerprint: dict[str, object] | None = None
-    memory = fingerprints or MemoryFingerprint(file, folder)
+    memory = fingerprints
 
     def current(_file: Path) -> dict[str, object]:
         return memory.current()
