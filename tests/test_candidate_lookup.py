@@ -89,3 +89,38 @@ def test_a_window_of_more_short_keys_than_the_budget_keeps_to_the_fallback_simil
     assert all(low <= len(keys[i]) <= high for i in kept.tolist())
     wide, _keys = index.candidates_with_keys(query, min_similarity=50.0, budget=1000, fallback_similarity=70.0)
     assert {i for i, key in enumerate(keys) if fuzz.ratio(query, key) >= 50} <= set(wide.tolist())
+
+
+def test_long_lookups_read_the_rarest_grams_within_the_budget_and_still_find_near_duplicates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A long query reads no more postings than `GRAM_POSTINGS_BUDGET` allows (the rarest grams first), and its
+    near-duplicates, short keys and long ones alike, are still among the candidates."""
+    rng = random.Random(5)
+    words = [f"{rng.choice('ابتثجحخدذرزسشصضطظعغفقكلمنهوي')}{rng.choice('ابتسملنوي')}{i}" for i in range(2000)]
+    keys = [" ".join(rng.choices(words, k=rng.randrange(6, 20))) for _ in range(20_000)]
+    index = CandidateIndex.build(keys)
+    counted: list[int] = []
+    count_every = candidate_index.count_postings
+
+    def count_and_note(
+        pieces: list[np.ndarray], first: int, last: int, *, at_least: int = 1
+    ) -> tuple[np.ndarray, np.ndarray]:
+        counted.append(sum(map(len, pieces)))
+        return count_every(pieces, first, last, at_least=at_least)
+
+    monkeypatch.setattr(candidate_index, "count_postings", count_and_note)
+    targets = [i for i in rng.sample(range(len(keys)), 400) if len(keys[i]) > SHORT_KEY + 10][:60]
+    reads: dict[int, list[int]] = {}
+    for budget in (10**9, 3_000):
+        monkeypatch.setattr(candidate_index, "GRAM_POSTINGS_BUDGET", budget)
+        pick = random.Random(budget)
+        reads[budget] = []
+        for target in targets:
+            tokens = keys[target].split()
+            tokens[pick.randrange(len(tokens))] = pick.choice(words)  # one word changed
+            counted.clear()
+            found = index.candidates(" ".join(tokens), min_similarity=50.0)
+            assert target in set(found.tolist()), (budget, keys[target])
+            reads[budget].append(sum(counted))
+    assert max(reads[3_000]) <= 3_000 < min(reads[10**9])  # the budget held, and it was needed

@@ -63,6 +63,10 @@ MAX_POSTING_SHARE = 0.08
 #: ...but a posting list this short is always read, so small memories use every gram.
 COMMON_POSTINGS_FLOOR = 4096
 MIN_DICE = 0.3
+#: Postings the estimating path reads at most, the rarest grams' first (but always the rarest gram's): a
+#: long query in a window of 900,000 entries at 1M reads ~400,000 postings of 70 grams, and the same
+#: grams' lists grow with the memory, where their rarest dozens already tell near-duplicates apart.
+GRAM_POSTINGS_BUDGET = 300_000
 #: Postings the exact path reads before it starts leaving out the commonest characters (each one
 #: left out loosens the bound, so more candidates reach the exact check: keep this generous).
 SHORT_POSTINGS_BUDGET = 1_500_000
@@ -837,26 +841,44 @@ class CandidateIndex:
         if common.all():
             common[np.argmin(frequency)] = False  # look up at least the rarest gram
         rows, sampled = rows[~common], sampled[~common]
-        pieces = [
-            piece
-            for low, high in ranges
-            for piece in self._slices(self.gram_postings, self.gram_starts, rows, low, high)
+        # Every gram's postings would be read in full, but for `GRAM_POSTINGS_BUDGET`: the rarest grams are
+        # read first, while the postings read stay within it. What the estimate counts is then a share of
+        # the query's grams (the same share for every entry of a kind), which it scales back to the whole.
+        per_row = [
+            [
+                piece
+                for low, high in ranges
+                for piece in self._slices(self.gram_postings, self.gram_starts, row, low, high)
+            ]
+            for row in rows.reshape(-1, 1)
         ]
+        sizes = np.fromiter((sum(map(len, pieces)) for pieces in per_row), dtype=np.int64, count=len(per_row))
+        # Sampled grams first, which every entry is indexed with; then those only short entries have.
+        by_rarity = np.lexsort((sizes, ~sampled))
+        within = np.cumsum(sizes[by_rarity]) <= GRAM_POSTINGS_BUDGET
+        within[0] = True
+        read = np.sort(by_rarity[within])
+        pieces = [piece for i in read.tolist() for piece in per_row[i]]
         if not pieces:
             return np.empty(0, dtype=np.int64)
+        # The grams each kind of entry is indexed with: all of a short entry's, the sampled ones of a longer one's.
+        sampled_count, read_sampled = int(sampled.sum()), int(sampled[read].sum())
+        read_rows = len(read)
         # An entry whose estimated Dice coefficient could reach MIN_DICE shares at least this many
         # of the grams looked up (all of them for short entries, the sampled ones for long ones).
-        sampled_count = int(sampled.sum())
-        looked_up = min(len(rows), sampled_count) if sampled_count else len(rows)
+        looked_up = min(read_rows, read_sampled) if read_sampled else read_rows
         needed = max(1, int(np.ceil(MIN_DICE * looked_up / (2 - MIN_DICE))))
         hit, counts = count_postings(pieces, first, last, at_least=needed)
         if len(hit) == 0:
             return np.empty(0, dtype=np.int64)
         positions = hit + first
-        query_grams = np.where(self.key_lengths[positions] <= SHORT_KEY, len(rows), sampled_count)
-        estimate = 2.0 * counts / (query_grams + self.gram_counts[positions] + 1e-9)
-        if sampled_count < RESOLUTION_GRAMS and last > self.short_count:
-            wider = int(np.ceil(limit * RESOLUTION_GRAMS / max(sampled_count, 1)))
+        short = self.key_lengths[positions] <= SHORT_KEY
+        query_grams = np.where(short, len(rows), sampled_count)
+        # Shared grams counted among those read, scaled to all the query's grams of the entry's kind.
+        share = np.where(short, len(rows) / read_rows, sampled_count / max(read_sampled, 1))
+        estimate = 2.0 * counts * share / (query_grams + self.gram_counts[positions] + 1e-9)
+        if read_sampled < RESOLUTION_GRAMS and last > self.short_count:
+            wider = int(np.ceil(limit * RESOLUTION_GRAMS / max(read_sampled, 1)))
             limit = max(limit, min(wider, TIED_CANDIDATE_LIMIT))
         if len(hit) > limit:
             # Every entry estimated as high as the limit-th is kept: the estimate counts a few
