@@ -124,3 +124,19 @@ def test_long_lookups_read_the_rarest_grams_within_the_budget_and_still_find_nea
             assert target in set(found.tolist()), (budget, keys[target])
             reads[budget].append(sum(counted))
     assert max(reads[3_000]) <= 3_000 < min(reads[10**9])  # the budget held, and it was needed
+
+
+def test_a_long_query_of_common_words_finds_its_twin_that_shares_only_common_grams() -> None:
+    """Grams in many entries are read too (within the budget): a query of common words with a number put
+    before it shares nothing else with its twin, and leaving out grams in over 8% of the entries lost it."""
+    rng = random.Random(11)
+    common = ["الجانبان", "الوزير", "التعاون", "والكهرباء", "خلال", "الفنية.", "السوري", "وفدا", "منح", "في"]
+    keys = [" ".join(rng.choices(common, k=rng.randrange(8, 14))) for _ in range(16_000)]
+    twin = len(keys)
+    keys.append(" ".join(rng.choices(common, k=13)))
+    query = "3430 " + keys[twin]
+    assert len(query) > SHORT_KEY
+    index = CandidateIndex.build(keys)
+    grams = index.gram_starts[1:] - index.gram_starts[:-1]
+    assert (grams > 0.08 * len(keys)).sum() > 20  # most of the query's grams are that common
+    assert twin in set(index.candidates(query, min_similarity=50.0).tolist())

@@ -15,9 +15,11 @@ Two structures, chosen per lookup by the length of the new segment's key:
   are indexed with all their grams, longer ones with a fixed quarter of the gram space (chosen by
   a hash of the gram, the same for every key), which keeps the index small while near-duplicates
   of a long sentence still share dozens of sampled grams. A lookup counts shared grams per entry
-  (one ``bincount`` over the posting lists of all but the commonest grams), estimates the Dice
-  coefficient, keeps entries inside the length window, and returns the best `limit` by estimate
-  (with every entry tied with the last of them; more when the estimate counts few grams).
+  (over the posting lists of the query's grams, the rarest first, as many as `GRAM_POSTINGS_BUDGET`
+  allows), estimates the Dice coefficient, keeps entries inside the length window, and returns the
+  best `limit` by estimate (with every entry tied with the last of them; more when the estimate
+  counts few grams). The cost of a lookup is the budget's, not the memory's: at 10M a long query's
+  grams hold some 4M postings, and near-duplicates share enough of the rarest.
   This is not lossless; ``bench/match.py`` measures its recall against an exhaustive scan.
 * **Short keys by their words, exactly.** When the caller says how much shared words can add to a
   key's character similarity (``word_lift``: a key sharing s of the max(query's, key's) words can
@@ -59,13 +61,12 @@ from tmkit.text.numbers import NUMBER_RE, mask_numbers
 GRAM = 3
 SHORT_KEY = 48
 SAMPLE_SHARE = 0.25
-MAX_POSTING_SHARE = 0.08
-#: ...but a posting list this short is always read, so small memories use every gram.
-COMMON_POSTINGS_FLOOR = 4096
 MIN_DICE = 0.3
 #: Postings the estimating path reads at most, the rarest grams' first (but always the rarest gram's): a
-#: long query in a window of 900,000 entries at 1M reads ~400,000 postings of 70 grams, and the same
+#: long query in a window of 900,000 entries at 1M has ~500,000 postings in 70 grams, and the same
 #: grams' lists grow with the memory, where their rarest dozens already tell near-duplicates apart.
+#: (Grams were once left out above 8% of the entries instead: a query made of common words then kept
+#: 3 of its 16 sampled grams, none of them in its 97%-similar twin, which was lost.)
 GRAM_POSTINGS_BUDGET = 300_000
 #: Postings the exact path reads before it starts leaving out the commonest characters (each one
 #: left out loosens the bound, so more candidates reach the exact check: keep this generous).
@@ -836,11 +837,6 @@ class CandidateIndex:
             rows, sampled = rows[sampled], sampled[sampled]  # no short key in the window: sampled grams only
             if len(rows) == 0:
                 return np.empty(0, dtype=np.int64)
-        frequency = self.gram_starts[rows + 1] - self.gram_starts[rows]
-        common = frequency > max(MAX_POSTING_SHARE * self.size, COMMON_POSTINGS_FLOOR)
-        if common.all():
-            common[np.argmin(frequency)] = False  # look up at least the rarest gram
-        rows, sampled = rows[~common], sampled[~common]
         # Every gram's postings would be read in full, but for `GRAM_POSTINGS_BUDGET`: the rarest grams are
         # read first, while the postings read stay within it. What the estimate counts is then a share of
         # the query's grams (the same share for every entry of a kind), which it scales back to the whole.
