@@ -140,3 +140,20 @@ def test_a_long_query_of_common_words_finds_its_twin_that_shares_only_common_gra
     grams = index.gram_starts[1:] - index.gram_starts[:-1]
     assert (grams > 0.08 * len(keys)).sum() > 20  # most of the query's grams are that common
     assert twin in set(index.candidates(query, min_similarity=50.0).tolist())
+
+
+def test_searching_postings_does_not_convert_them() -> None:
+    """Positions are searched for in the postings' own dtype: numpy given Python ints (int64) converts the
+    whole uint32 list first, which made each search of a common word's or gram's list cost its length."""
+    import tracemalloc
+
+    postings = np.arange(0, 8_000_000, 4, dtype=np.uint32)  # 2M postings, 8 MB
+    tracemalloc.start()
+    try:
+        low, high = candidate_index._searched(postings, (1_000, 4_000_000)).tolist()
+        at = candidate_index._searched(postings, np.array([8, 12, 7_999_996], dtype=np.int64))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (low, high, at.tolist()) == (250, 1_000_000, [2, 3, 1_999_999])
+    assert peak < 1 << 20  # numpy's own conversion would take 16 MB
