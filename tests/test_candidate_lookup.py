@@ -91,10 +91,10 @@ def test_a_window_of_more_short_keys_than_the_budget_keeps_to_the_fallback_simil
     assert {i for i, key in enumerate(keys) if fuzz.ratio(query, key) >= 50} <= set(wide.tolist())
 
 
-def test_long_lookups_read_the_rarest_grams_within_the_budget_and_still_find_near_duplicates(
+def test_long_lookups_read_the_rarest_grams_within_the_budgets_and_still_find_near_duplicates(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A long query reads no more postings than `GRAM_POSTINGS_BUDGET` allows (the rarest grams first), and its
+    """A long query reads no more postings than the budgets allow (the rarest grams first), and its
     near-duplicates, short keys and long ones alike, are still among the candidates."""
     rng = random.Random(5)
     words = [f"{rng.choice('ابتثجحخدذرزسشصضطظعغفقكلمنهوي')}{rng.choice('ابتسملنوي')}{i}" for i in range(2000)]
@@ -112,8 +112,9 @@ def test_long_lookups_read_the_rarest_grams_within_the_budget_and_still_find_nea
     monkeypatch.setattr(candidate_index, "count_postings", count_and_note)
     targets = [i for i in rng.sample(range(len(keys)), 400) if len(keys[i]) > SHORT_KEY + 10][:60]
     reads: dict[int, list[int]] = {}
-    for budget in (10**9, 3_000):
-        monkeypatch.setattr(candidate_index, "GRAM_POSTINGS_BUDGET", budget)
+    for budget in (10**9, 2_000):
+        for name in ("SAMPLED_POSTINGS_BUDGET", "RESOLVING_POSTINGS_CAP", "UNSAMPLED_POSTINGS_BUDGET"):
+            monkeypatch.setattr(candidate_index, name, budget)
         pick = random.Random(budget)
         reads[budget] = []
         for target in targets:
@@ -123,7 +124,48 @@ def test_long_lookups_read_the_rarest_grams_within_the_budget_and_still_find_nea
             found = index.candidates(" ".join(tokens), min_similarity=50.0)
             assert target in set(found.tolist()), (budget, keys[target])
             reads[budget].append(sum(counted))
-    assert max(reads[3_000]) <= 3_000 < min(reads[10**9])  # the budget held, and it was needed
+    assert max(reads[2_000]) <= 2 * 2_000 < min(reads[10**9])  # the budgets held, and they were needed
+
+
+@pytest.mark.parametrize(
+    ("sizes", "sampled", "expected"),
+    [
+        # Sampled grams rarest first within their budget (300,000): six of 10k, not the one of 400k.
+        ([10_000, 10_000, 400_000, 10_000, 10_000, 10_000, 10_000], [True] * 7, [0, 1, 3, 4, 5, 6]),
+        # At least four sampled ones while within the cap (800,000), past the budget: 200k x 4.
+        ([200_000] * 5, [True] * 5, [0, 1, 2, 3]),
+        # ...but not past the cap: only the rarest, the one always read.
+        ([900_000, 950_000, 2_000_000], [True] * 3, [0]),
+        # Grams only short entries have, within their own budget (100,000), whatever the sampled ones read.
+        ([60_000, 50, 40_000, 70_000, 30_000], [True, False, False, False, False], [0, 1, 2, 4]),
+        # No gram within any budget: the rarest of all.
+        ([500_000, 400_000], [False, False], [1]),
+    ],
+)
+def test_grams_to_read(sizes: list[int], sampled: list[bool], expected: list[int]) -> None:
+    read = candidate_index.grams_to_read(np.array(sizes, dtype=np.int64), np.array(sampled, dtype=np.bool_))
+    assert read.tolist() == expected
+
+
+@pytest.mark.parametrize("seed", [21, 23])
+def test_a_query_whose_sampled_grams_are_all_common_still_finds_every_near_copy(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When even the rarest sampled gram's list fills the budget, more are read (up to the cap): estimated from
+    one gram, every entry holding it ties, and at 10M an exact copy's near-copies were lost among them."""
+    rng = random.Random(seed)
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    words = [f"{rng.choice(letters)}{rng.choice(letters)}{rng.choice('ابتسملنوي')}" for _ in range(150)]
+    keys = [" ".join(rng.choices(words, k=rng.randrange(12, 20))) for _ in range(12_000)]
+    query = keys[0]
+    names = ["دمشق", "موسكو", "طهران", "بكين", "القاهرة", "بغداد", "عمان", "تونس", "بيروت"]
+    copies = list(range(len(keys), len(keys) + len(names)))
+    keys += [f"{name} {query}" for name in names]
+    index = CandidateIndex.build(keys)
+    # Scaled down from 10M: a budget below any sampled gram's list, and fewer ties kept than share one gram.
+    monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_BUDGET", 300)
+    monkeypatch.setattr(candidate_index, "TIED_CANDIDATE_LIMIT", 130)
+    assert {0, *copies} <= set(index.candidates(query, min_similarity=50.0).tolist())
 
 
 def test_a_long_query_of_common_words_finds_its_twin_that_shares_only_common_grams() -> None:
@@ -157,3 +199,37 @@ def test_searching_postings_does_not_convert_them() -> None:
         tracemalloc.stop()
     assert (low, high, at.tolist()) == (250, 1_000_000, [2, 3, 1_999_999])
     assert peak < 1 << 20  # numpy's own conversion would take 16 MB
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_estimating_only_the_entries_that_can_place_changes_no_candidate(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`_sharing_most` leaves out entries sharing too few grams to place before they are estimated: the candidates,
+    their order and the entries tied at the cut are those of estimating every entry counted."""
+    rng = random.Random(seed)
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    words = [f"{rng.choice(letters)}{rng.choice(letters)}{rng.choice('ابتسملنوي')}" for _ in range(300)]
+    keys = [" ".join(rng.choices(words, k=rng.randrange(2, 20))) for _ in range(8_000)]
+    index = CandidateIndex.build(keys)
+    queries = [keys[rng.randrange(len(keys))] for _ in range(40)] + [
+        " ".join(rng.choices(words, k=rng.randrange(10, 20))) for _ in range(40)
+    ]
+    queries = [query for query in queries if len(query) > SHORT_KEY]
+    monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_BUDGET", 1_500)  # few grams read: many entries tie
+    answers = []
+    for prune in (True, False):
+        if not prune:
+            monkeypatch.setattr(
+                CandidateIndex, "_sharing_most", staticmethod(lambda positions, counts, *_: (positions, counts))
+            )
+        answers.append(
+            [
+                index.candidates(query, min_similarity=similarity, limit=limit).tolist()
+                for query in queries
+                for similarity in (50.0, 70.0)
+                for limit in (5, 128)
+            ]
+        )
+    assert answers[0] == answers[1]
+    assert len(queries) > 40

@@ -15,11 +15,12 @@ Two structures, chosen per lookup by the length of the new segment's key:
   are indexed with all their grams, longer ones with a fixed quarter of the gram space (chosen by
   a hash of the gram, the same for every key), which keeps the index small while near-duplicates
   of a long sentence still share dozens of sampled grams. A lookup counts shared grams per entry
-  (over the posting lists of the query's grams, the rarest first, as many as `GRAM_POSTINGS_BUDGET`
-  allows), estimates the Dice coefficient, keeps entries inside the length window, and returns the
-  best `limit` by estimate (with every entry tied with the last of them; more when the estimate
-  counts few grams). The cost of a lookup is the budget's, not the memory's: at 10M a long query's
-  grams hold some 4M postings, and near-duplicates share enough of the rarest.
+  (over the posting lists of the query's grams, the rarest first, as many as the budgets of
+  `grams_to_read` allow), estimates the Dice coefficient, keeps entries inside the length window,
+  and returns the best `limit` by estimate (with every entry tied with the last of them; more when
+  the estimate counts few grams), estimating only the entries that can place (`_sharing_most`). The
+  cost of a lookup is the budgets', not the memory's: at 10M a long query's grams hold some 4M
+  postings, and near-duplicates share enough of the rarest.
   This is not lossless; ``bench/match.py`` measures its recall against an exhaustive scan.
 * **Short keys by their words, exactly.** When the caller says how much shared words can add to a
   key's character similarity (``word_lift``: a key sharing s of the max(query's, key's) words can
@@ -44,7 +45,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,12 +63,20 @@ GRAM = 3
 SHORT_KEY = 48
 SAMPLE_SHARE = 0.25
 MIN_DICE = 0.3
-#: Postings the estimating path reads at most, the rarest grams' first (but always the rarest gram's): a
-#: long query in a window of 900,000 entries at 1M has ~500,000 postings in 70 grams, and the same
-#: grams' lists grow with the memory, where their rarest dozens already tell near-duplicates apart.
-#: (Grams were once left out above 8% of the entries instead: a query made of common words then kept
-#: 3 of its 16 sampled grams, none of them in its 97%-similar twin, which was lost.)
-GRAM_POSTINGS_BUDGET = 300_000
+#: Postings a long lookup reads at most from the grams every entry is indexed with (the sampled ones),
+#: the rarest first: a long query at 1M has ~500,000 postings in ~70 grams, and the same grams' lists
+#: grow with the memory (at 10M a 72-character query's 11 sampled grams hold 126,000 to 3.5M postings
+#: each), where the rarest few already tell near-duplicates apart. (Grams were once left out above 8% of
+#: the entries instead: a query of common words then kept 3 of its 16 sampled grams, none of them in its
+#: 97%-similar twin, which was lost.)
+SAMPLED_POSTINGS_BUDGET = 300_000
+#: ...but at least this many sampled grams are read, as long as their postings stay within
+#: `RESOLVING_POSTINGS_CAP`: an estimate from one gram ties every entry holding it (at 10M an exact
+#: copy's near-copies at 94% were lost among the 1,024 entries kept of the 126,000 sharing its one gram read).
+RESOLVING_SAMPLED_GRAMS = 4
+RESOLVING_POSTINGS_CAP = 800_000
+#: Postings read at most from the grams only short entries are indexed with (all of theirs), the rarest first.
+UNSAMPLED_POSTINGS_BUDGET = 100_000
 #: Postings the exact path reads before it starts leaving out the commonest characters (each one
 #: left out loosens the bound, so more candidates reach the exact check: keep this generous).
 SHORT_POSTINGS_BUDGET = 1_500_000
@@ -368,6 +377,28 @@ def _gather(
     where = np.searchsorted(table, wanted)
     where[where >= len(table)] = 0
     return where.astype(np.int64), table[where] == wanted
+
+
+def grams_to_read(sizes: IntArray, sampled: npt.NDArray[np.bool_]) -> IntArray:
+    """Which of a query's grams a long lookup reads (positions in ``sizes``, each gram's postings in the
+    window; ascending): of each kind, sampled or not, the rarest first while their postings stay within
+    that kind's budget, with at least `RESOLVING_SAMPLED_GRAMS` sampled ones within `RESOLVING_POSTINGS_CAP`,
+    and at least one gram. The kinds have budgets of their own because only short entries have the grams
+    left out of the sample, rare ones too, which would otherwise leave longer entries nothing to be found by.
+    """
+    chosen = []
+    for kind, budget, resolving in (
+        (sampled, SAMPLED_POSTINGS_BUDGET, RESOLVING_SAMPLED_GRAMS),
+        (~sampled, UNSAMPLED_POSTINGS_BUDGET, 0),
+    ):
+        of_kind = np.flatnonzero(kind)
+        of_kind = of_kind[np.argsort(sizes[of_kind], kind="stable")]
+        total = np.cumsum(sizes[of_kind])
+        within = total <= budget
+        within[:resolving] |= total[:resolving] <= RESOLVING_POSTINGS_CAP
+        chosen.append(of_kind[within])
+    read = np.sort(np.concatenate(chosen))
+    return read if len(read) else np.argsort(sizes, kind="stable")[:1]
 
 
 def _searched(postings: npt.NDArray[np.uint32], values: Any) -> Any:
@@ -743,8 +774,7 @@ class CandidateIndex:
         for skipped in range(1, min(len(pieces), words)):
             narrow_first, narrow_last = self._window(length, min_similarity + word_lift * (1.0 - skipped / words))
             cost = sum(map(len, pieces[skipped:])) + sum(
-                int(_searched(piece, narrow_last)) - int(_searched(piece, narrow_first))
-                for piece in pieces[:skipped]
+                int(_searched(piece, narrow_last)) - int(_searched(piece, narrow_first)) for piece in pieces[:skipped]
             )
             if cost < best[0]:
                 best = (cost, skipped, narrow_first, narrow_last)
@@ -830,6 +860,36 @@ class CandidateIndex:
         bound = 200.0 * (shared + skipped) / (m + self.key_lengths[hit + first])
         return hit[bound >= min_similarity - 1e-9] + first
 
+    @staticmethod
+    def _sharing_most(
+        positions: IntArray,
+        counts: IntArray,
+        limit: int,
+        estimates: Callable[[IntArray, IntArray], npt.NDArray[np.float64]],
+        scales: list[tuple[float, int]],
+    ) -> tuple[IntArray, IntArray]:
+        """The hits that can still be among the best ``limit`` by estimate (and every entry tied with the
+        last of them), found without estimating the others: most hits share one or two of the grams read
+        (at 10M, ~600,000 of them), and estimating each cost more than counting them.
+
+        An entry sharing c grams read, scaled by s to a count x = c·s against a query of Q grams, has an
+        estimate of at most 2·x/(Q + x) (reached when it has x grams itself), which grows with c. So once
+        the ``limit``-th best estimate among the entries sharing at least c0 is above what c0 − 1 allows
+        for either kind of entry (``scales``: (s, Q) of each), no entry sharing fewer can place or tie.
+        """
+        if len(positions) <= limit:
+            return positions, counts
+        sharing = np.cumsum(np.bincount(counts)[::-1])[::-1]  # sharing[c]: hits sharing c or more
+        fewest = int(np.flatnonzero(sharing >= limit)[-1])
+        for least in range(fewest, 1, -1):
+            kept = counts >= least
+            estimate = estimates(positions[kept], counts[kept])
+            floor = float(np.partition(estimate, len(estimate) - limit)[len(estimate) - limit])
+            reach = max(2.0 * (least - 1) * scale / (grams + (least - 1) * scale + 1e-9) for scale, grams in scales)
+            if reach < floor - 1e-9:
+                return positions[kept], counts[kept]
+        return positions, counts
+
     def _gram_candidates(self, key: str, limit: int, ranges: list[tuple[int, int]]) -> IntArray:
         """The best ``limit`` entries by estimate among the internal positions in ``ranges`` (ascending, disjoint)."""
         first, last = ranges[0][0], ranges[-1][1]
@@ -844,8 +904,7 @@ class CandidateIndex:
             rows, sampled = rows[sampled], sampled[sampled]  # no short key in the window: sampled grams only
             if len(rows) == 0:
                 return np.empty(0, dtype=np.int64)
-        # Every gram's postings would be read in full, but for `GRAM_POSTINGS_BUDGET`: the rarest grams are
-        # read first, while the postings read stay within it. What the estimate counts is then a share of
+        # Not every gram's postings are read (`grams_to_read`): what the estimate counts is then a share of
         # the query's grams (the same share for every entry of a kind), which it scales back to the whole.
         per_row = [
             [
@@ -856,11 +915,7 @@ class CandidateIndex:
             for row in rows.reshape(-1, 1)
         ]
         sizes = np.fromiter((sum(map(len, pieces)) for pieces in per_row), dtype=np.int64, count=len(per_row))
-        # Sampled grams first, which every entry is indexed with; then those only short entries have.
-        by_rarity = np.lexsort((sizes, ~sampled))
-        within = np.cumsum(sizes[by_rarity]) <= GRAM_POSTINGS_BUDGET
-        within[0] = True
-        read = np.sort(by_rarity[within])
+        read = grams_to_read(sizes, sampled)
         pieces = [piece for i in read.tolist() for piece in per_row[i]]
         if not pieces:
             return np.empty(0, dtype=np.int64)
@@ -874,15 +929,25 @@ class CandidateIndex:
         hit, counts = count_postings(pieces, first, last, at_least=needed)
         if len(hit) == 0:
             return np.empty(0, dtype=np.int64)
-        positions = hit + first
-        short = self.key_lengths[positions] <= SHORT_KEY
-        query_grams = np.where(short, len(rows), sampled_count)
-        # Shared grams counted among those read, scaled to all the query's grams of the entry's kind.
-        share = np.where(short, len(rows) / read_rows, sampled_count / max(read_sampled, 1))
-        estimate = 2.0 * counts * share / (query_grams + self.gram_counts[positions] + 1e-9)
+        # Shared grams counted among those read, scaled to all the query's grams of the entry's kind, and no
+        # more than either key has: at 10M a short entry holding the few rare grams read was otherwise
+        # scaled past an exact copy of the query (an estimate of 1.3 against 1.0), and the copy was lost.
+        scale_short, scale_long = len(rows) / read_rows, sampled_count / max(read_sampled, 1)
+
+        def estimates(positions: IntArray, counts: IntArray) -> npt.NDArray[np.float64]:
+            short = self.key_lengths[positions] <= SHORT_KEY
+            query_grams = np.where(short, len(rows), sampled_count)
+            entry_grams = self.gram_counts[positions]
+            shared = np.minimum(counts * np.where(short, scale_short, scale_long), np.minimum(query_grams, entry_grams))
+            return 2.0 * shared / (query_grams + entry_grams + 1e-9)
+
         if read_sampled < RESOLUTION_GRAMS and last > self.short_count:
             wider = int(np.ceil(limit * RESOLUTION_GRAMS / max(read_sampled, 1)))
             limit = max(limit, min(wider, TIED_CANDIDATE_LIMIT))
+        hit, counts = self._sharing_most(
+            hit + first, counts, limit, estimates, [(scale_short, len(rows)), (scale_long, sampled_count)]
+        )
+        positions, estimate = hit, estimates(hit, counts)
         if len(hit) > limit:
             # Every entry estimated as high as the limit-th is kept: the estimate counts a few
             # sampled grams, so dozens of entries tie at the cut, and which of them a partition
