@@ -233,3 +233,18 @@ def test_estimating_only_the_entries_that_can_place_changes_no_candidate(
         )
     assert answers[0] == answers[1]
     assert len(queries) > 40
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    chosen=st.sets(st.integers(min_value=0, max_value=499), min_size=1, max_size=300),
+    wanted=st.sets(st.integers(min_value=0, max_value=499), max_size=300),
+    first=st.integers(min_value=0, max_value=1_000),
+)
+def test_positions_held_by_a_posting_list_searched_or_marked(chosen: set[int], wanted: set[int], first: int) -> None:
+    """`_held` answers as membership by hand, whether it searches for few positions or marks the list for many."""
+    postings = np.array(sorted(first + value for value in chosen), dtype=np.uint32)
+    postings.setflags(write=False)
+    looked_up = np.array(sorted(first + value for value in wanted), dtype=np.int64)
+    held = candidate_index._held(postings, looked_up, first, first + 500)
+    assert held.tolist() == [value - first in chosen for value in looked_up.tolist()]

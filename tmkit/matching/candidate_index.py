@@ -379,6 +379,21 @@ def _gather(
     return where.astype(np.int64), table[where] == wanted
 
 
+def _held(postings: npt.NDArray[np.uint32], wanted: IntArray, first: int, last: int) -> npt.NDArray[np.bool_]:
+    """Which of the positions ``wanted`` (sorted, in [first, last)) a posting list of that range holds.
+
+    Few positions are searched for one by one; many are looked up in a mark of the list's positions,
+    which costs the list's length once: at 10M a short query's common word (190,000 postings) was
+    searched for 100,000 positions, 2 ms a lookup, where marking it takes a sixth of that (3.4 ms a query, was 7.5).
+    """
+    if len(wanted) * 16 < len(postings):
+        at = np.minimum(_searched(postings, wanted), len(postings) - 1)
+        return postings[at] == wanted  # type: ignore[no-any-return]
+    marked = np.zeros(last - first, dtype=np.bool_)
+    marked[postings - np.uint32(first)] = True
+    return marked[wanted - first]
+
+
 def grams_to_read(sizes: IntArray, sampled: npt.NDArray[np.bool_]) -> IntArray:
     """Which of a query's grams a long lookup reads (positions in ``sizes``, each gram's postings in the
     window; ascending): of each kind, sampled or not, the rarest first while their postings stay within
@@ -731,8 +746,7 @@ class CandidateIndex:
             outside = np.flatnonzero((positions < narrow_first) | (positions >= narrow_last))
             wanted = positions[outside]
             for piece in pieces[:skipped]:
-                at = np.minimum(_searched(piece, wanted), len(piece) - 1)
-                shared[outside] += piece[at] == wanted
+                shared[outside] += _held(piece, wanted, first, last)
         # A key sharing s words needs a length whose C can reach min_similarity + word_lift·(1 − s/words) at
         # least: one window of positions for each s, compared as integers before any bound is worked out.
         lowest, highest = self._windows_by_shared(len(key), len(words), min_similarity, word_lift)
