@@ -417,27 +417,44 @@ def cmd_export(args: argparse.Namespace) -> int:
         target_lang=args.tgt,
         level=args.level,
         skip_conflicts=args.skip_conflicts,
+        # The survey's sort spills beside the output (issue 13), as a merge's does: /tmp may be memory.
+        folder=os.path.dirname(os.path.realpath(args.output)) or ".",
     )
-    # The memories stream through the filter into the writer (issue 13); each header is read first.
-    readers = [make_reader(path, args) for path in args.memories]
-    opened = [header_and_units(reader) for reader in readers]
 
-    def exported() -> Iterator[TranslationUnit]:
-        for path, (_, units) in zip(args.memories, opened, strict=True):
+    def refused(path: str, unit: TranslationUnit, units: Iterator[TranslationUnit]) -> None:
+        if not args.skip_conflicts and conflict_side(unit) is not None:
+            # Refused whole: the rest is counted for the message, and nothing is written.
+            count = 1 + sum(conflict_side(rest) is not None for rest in units)
+            raise InputError(
+                f"{count:,} units are versions of unsettled merge conflicts (x-tmkit-conflict); "
+                "settle them (tmkit validate lists them) or pass --skip-conflicts to leave them out",
+                path=path,
+            )
+
+    # Two passes over the memories (issue 13: bounded at any size): the first finds the repeats, the
+    # second streams the units through the filter into the writer; each header is read first.
+    try:
+        for path in args.memories:
+            _, units = header_and_units(make_reader(path, args))
             for unit in units:
-                if not args.skip_conflicts and conflict_side(unit) is not None:
-                    # Refused whole: the rest is counted for the message, and the atomic write leaves nothing.
-                    count = 1 + sum(conflict_side(rest) is not None for rest in units)
-                    raise InputError(
-                        f"{count:,} units are versions of unsettled merge conflicts (x-tmkit-conflict); "
-                        "settle them (tmkit validate lists them) or pass --skip-conflicts to leave them out",
-                        path=path,
-                    )
-                kept = export.take(unit)
-                if kept is not None:
-                    yield kept
+                refused(path, unit, units)
+                export.survey(unit)
+        export.settle()
+        readers = [make_reader(path, args) for path in args.memories]
+        opened = [header_and_units(reader) for reader in readers]
 
-    write_tmx(args.output, header=export.header([header for header, _ in opened]), units=exported())
+        def exported() -> Iterator[TranslationUnit]:
+            for path, (_, units) in zip(args.memories, opened, strict=True):
+                for unit in units:
+                    refused(path, unit, units)
+                    kept = export.take(unit)
+                    if kept is not None:
+                        yield kept
+            export.check_second_pass()  # in the atomic write: a memory that changed leaves nothing
+
+        write_tmx(args.output, header=export.header([header for header, _ in opened]), units=exported())
+    finally:
+        export.close()
     for reader in readers:
         report_reader(reader)
     result = export.result

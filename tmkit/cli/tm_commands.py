@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import sys
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TA
 from tmkit.memory.merge import CONFLICTS_DESCRIBED, DEFAULT_CONFLICT_POLICY, ConflictPolicy
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from tmkit.formats.tmx_reader import TmxReader
     from tmkit.memory.merge import Conflict
@@ -228,6 +229,13 @@ def _new_header(source: str) -> Header:
     return Header(srclang=source, creation_date=now_tmx_date())
 
 
+def _tmx_units(path: str, args: argparse.Namespace) -> Iterable[TranslationUnit]:
+    """The units of the memory at ``path`` read afresh, as `convert` reads them (a second pass)."""
+    from tmkit.formats.conversion import header_and_units
+
+    return header_and_units(make_reader(path, args))[1]
+
+
 def cmd_convert(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
@@ -253,6 +261,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     units: Iterable[TranslationUnit]
     tmx_reader: TmxReader | SharedMemoryReader | None = None
     survey: PairSurvey | None = None
+    # The units again, for XLIFF's first pass over the ids (issue 13: bounded at any size); every input reads twice.
+    units_again: Callable[[], Iterable[TranslationUnit]] | None = None
     with ExitStack() as stack:
         if len(inputs) == 2:
             if out_kind is not FileFormat.TMX:
@@ -268,6 +278,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 progress = stack.enter_context(progress_for(inputs[0], "converting"))
                 tmx_reader = make_reader(inputs[0], args, progress)
                 header, units = header_and_units(tmx_reader)
+                units_again = functools.partial(_tmx_units, inputs[0], args)
                 header_src = header.srclang
                 source_lang = args.src or (
                     header_src if header_src and header_src != ALL_LANGUAGES else DEFAULT_SOURCE_LANG
@@ -286,10 +297,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 source_lang = args.src or xliff_src
                 target_lang = args.tgt or xliff_tgt
                 header, units = Header(srclang=xliff_src), xliff_reader
+                units_again = functools.partial(XliffReader, inputs[0])
             elif in_kind in TABLE_FORMATS:
                 source_lang = args.src or DEFAULT_SOURCE_LANG
                 target_lang = target_lang or other_language(source_lang)
                 units = iter_table(inputs[0], source_lang=source_lang, target_lang=target_lang)
+                units_again = functools.partial(iter_table, inputs[0], source_lang=source_lang, target_lang=target_lang)
                 header = _new_header(source_lang)
             else:
                 error(f"{inputs[0]}: a single input must be .tmx, .tsv, .csv or .xlf (two text files make a TMX)")
@@ -307,7 +320,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         elif out_kind is FileFormat.XLIFF:
             count = write_xliff(
-                output, units=units, source_lang=source_lang, target_lang=target_lang, version=args.xliff_version
+                output,
+                units=units,
+                units_for_ids=units_again() if units_again is not None else None,
+                source_lang=source_lang,
+                target_lang=target_lang,
+                version=args.xliff_version,
             )
             written = f"wrote {count:,} units ({source_lang} → {target_lang}) to {output}"
         else:

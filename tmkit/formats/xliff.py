@@ -17,7 +17,7 @@ from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import _syntax_error_details, segment_from_xml
 from tmkit.formats.tmx_writer import segment_to_xml
 from tmkit.formats.xml_safety import ENTITY_SEARCH_BYTES, ILLEGAL_CHAR_RE, SAFE_XML_OPTIONS, entity_declaration_line
-from tmkit.memory.digests import DigestSet, digest
+from tmkit.memory.digests import DIGEST_BYTES, DigestSet, RecordSort, digest, repeat_places, sorted_numbers
 from tmkit.memory.model import (
     Content,
     Header,
@@ -452,11 +452,16 @@ def _unit_id(unit: TranslationUnit, number: int) -> str:
     return unit.tuid or str(number)
 
 
+def _wanted_id_2(tuid: str, number: int) -> str:
+    """The id a 2.x unit wants: an NMTOKEN, so a tuid that is not one is kept beside a made-up id."""
+    return tuid if _NMTOKEN_RE.match(tuid) else f"u{number}"
+
+
 class _UnitIds:
     """Unit ids unique in a `<file>` (1.2's schema keys them; 2.x requires it): a repeated tuid gets `#N` (2.x `_N`).
 
-    The ids given are remembered by digest (`DigestSet`, 12 bytes an id), so a file of any size is written
-    in bounded memory.
+    The ids given are remembered by digest (`DigestSet`, 12 bytes an id): for units that can be read only
+    once. `_PlannedIds` gives the same ids from a first pass, in bounded memory.
     """
 
     def __init__(self, separator: str) -> None:
@@ -469,6 +474,131 @@ class _UnitIds:
             repeat += 1
             ident = f"{wanted}{self.separator}{repeat}"
         return ident
+
+
+#: What the id plan's first sort records of each unit: a digest of the id it wants and its number.
+_WANTED_RECORD = DIGEST_BYTES + 8
+#: What its second sort records: a key digest, a kind (`_REPEATED` or `_CHILD`), and a root digest (or padding).
+_FAMILY_RECORD = 2 * DIGEST_BYTES + 1
+_REPEATED, _CHILD = b"\x00", b"\x01"
+#: A repeat's number and which repeat it is (2 for the second unit wanting an id).
+_RENAMED_RECORD = 16
+
+
+def _parent_id(ident: str, separator: str) -> str | None:
+    """The id ``ident`` would be made from as its Nth repeat (`x` for `x#3`), or None: N ≥ 2, written as `str` does."""
+    parent, found, number = ident.rpartition(separator)
+    if found and number.isascii() and number.isdigit() and number[0] != "0" and number != "1":
+        return parent
+    return None
+
+
+def _root_id(ident: str, separator: str) -> str:
+    """``ident`` without every repeat suffix (`x` for `x#2#3`): ids with different roots never meet."""
+    while (parent := _parent_id(ident, separator)) is not None:
+        ident = parent
+    return ident
+
+
+class _PlannedIds:
+    """`_UnitIds`' ids, worked out from a first pass over the ids wanted, in bounded memory.
+
+    `_UnitIds` gives a unit the id it wants unless taken, else the first of `x#2`, `x#3` … not
+    taken. Such a made-up id `x#N` can only be taken by a unit that wants `x` or one that wants
+    `x#N` itself, so ids of different roots (`_root_id`) never meet. The plan sorts (digest of the
+    id wanted, number) of every unit (`RecordSort`, runs in a temporary file in ``folder``): the
+    Nth unit to want an id (N ≥ 2) gets `x#N` — unless some unit wants an id `x#M` made from a
+    repeated `x`, when `x#N` may be taken. A second sort of (repeated id; parent of each id wanted,
+    its root) finds those roots ("tangled"); the units of a tangled root are given ids as
+    `_UnitIds` does, by a `DigestSet` of theirs alone (tangles are rare: a memory whose tuids
+    include `x`, `x` and `x#2`). Everything else is decided by the sorted stream of repeats read
+    beside the second pass, so the memory taken does not grow with the units.
+    """
+
+    def __init__(self, wanted_ids: Iterable[str], separator: str, *, folder: str | None) -> None:
+        self.separator = separator
+        self._tangled_roots: set[bytes] = set()
+        self._tangled_ids = _UnitIds(separator)
+        self.planned = 0
+        self.taken = 0
+        with (
+            RecordSort(_WANTED_RECORD, folder=folder) as wanted,
+            RecordSort(_FAMILY_RECORD, folder=folder) as families,
+        ):
+            padding = bytes(DIGEST_BYTES)
+            for number, ident in enumerate(wanted_ids, 1):
+                wanted.add(digest(ident) + number.to_bytes(8, "big"))
+                parent = _parent_id(ident, separator)
+                if parent is not None:
+                    families.add(digest(parent) + _CHILD + digest(_root_id(parent, separator)))
+                self.planned = number
+            self._renamed = RecordSort(_RENAMED_RECORD, folder=folder)
+            try:
+                self._plan_repeats(wanted, families, padding)
+                self._find_tangles(families)
+            except BaseException:
+                self._renamed.close()
+                raise
+        self._renames = sorted_numbers(self._renamed)
+        self._next_rename = self._following_rename()
+
+    def _plan_repeats(self, wanted: RecordSort, families: RecordSort, padding: bytes) -> None:
+        """Each repeat's number and rank into ``_renamed``; each id wanted more than once into ``families``."""
+        import numpy as np
+
+        for numbers, ranks, keys in repeat_places(wanted, DIGEST_BYTES):
+            repeats = ranks > 1
+            if not repeats.any():
+                continue
+            records = np.empty((int(repeats.sum()), 2), dtype=">u8")
+            records[:, 0] = numbers[repeats]
+            records[:, 1] = ranks[repeats]
+            self._renamed.add_many(records.tobytes())
+            # A key's second record marks it repeated (once, even when its records span blocks).
+            for key in keys[ranks == 2].tolist():
+                families.add(bytes(key) + _REPEATED + padding)
+
+    def _find_tangles(self, families: RecordSort) -> None:
+        """The roots of ids wanted whose parent is an id wanted more than once (sorted together: the repeated
+        record of a key comes before its children's)."""
+        import numpy as np
+
+        carried: tuple[bytes, bool] | None = None  # the last key of the block before, and whether it is repeated
+        for block in families.sorted_blocks():
+            fields = np.frombuffer(block.tobytes(), dtype=np.uint8).reshape(-1, _FAMILY_RECORD)
+            keys = np.ascontiguousarray(fields[:, :DIGEST_BYTES]).view(f"V{DIGEST_BYTES}").ravel()
+            children = fields[:, DIGEST_BYTES] == _CHILD[0]
+            starts = np.ones(len(keys), dtype=bool)
+            starts[1:] = keys[1:] != keys[:-1]
+            index = np.arange(len(keys))
+            first_of_key = np.maximum.accumulate(np.where(starts, index, 0))
+            repeated = ~children[first_of_key]
+            if carried is not None and keys[0].tobytes() == carried[0]:
+                repeated[first_of_key == 0] = carried[1]
+            carried = (keys[-1].tobytes(), bool(repeated[-1]))
+            roots = np.ascontiguousarray(fields[children & repeated, DIGEST_BYTES + 1 :])
+            self._tangled_roots.update(bytes(root) for root in roots)
+
+    def close(self) -> None:
+        """Remove the plan's temporary file."""
+        self._renamed.close()
+
+    def _following_rename(self) -> tuple[int, int]:
+        found = next(self._renames, None)
+        return (-1, 0) if found is None else (found[0], found[1])
+
+    def take(self, wanted: str) -> str:
+        """The id of the next unit, which wants ``wanted`` (the units come in the order the plan read them)."""
+        self.taken = number = self.taken + 1
+        while 0 <= self._next_rename[0] < number:  # a tangled unit's (it is given its id below)
+            self._next_rename = self._following_rename()
+        if self._tangled_roots and digest(_root_id(wanted, self.separator)) in self._tangled_roots:
+            return self._tangled_ids.take(wanted)
+        if self._next_rename[0] == number:
+            repeat = self._next_rename[1]
+            self._next_rename = self._following_rename()
+            return f"{wanted}{self.separator}{repeat}"
+        return wanted
 
 
 def _props_of(unit: TranslationUnit) -> list[Prop]:
@@ -513,7 +643,13 @@ def _skeleton_12(*, source_lang: str, target_lang: str, original: str) -> tuple[
 
 
 def _trans_unit_12(
-    parent: Any, unit: TranslationUnit, number: int, unit_ids: _UnitIds, *, source_lang: str, target_lang: str
+    parent: Any,
+    unit: TranslationUnit,
+    number: int,
+    unit_ids: _UnitIds | _PlannedIds,
+    *,
+    source_lang: str,
+    target_lang: str,
 ) -> Any:
     """The `<trans-unit>` of the ``number``th unit, added to ``parent`` (the `<body>`)."""
     ns = XLIFF12_NS
@@ -590,15 +726,20 @@ def _skeleton_2(*, source_lang: str, target_lang: str, version: str, original: s
 
 
 def _unit_2(
-    parent: Any, unit: TranslationUnit, number: int, unit_ids: _UnitIds, *, source_lang: str, target_lang: str
+    parent: Any,
+    unit: TranslationUnit,
+    number: int,
+    unit_ids: _UnitIds | _PlannedIds,
+    *,
+    source_lang: str,
+    target_lang: str,
 ) -> Any:
     """The `<unit>` of the ``number``th unit, added to ``parent`` (the `<file>`)."""
     ns = XLIFF2_NS
     src, targets = unit.pair(source_lang, target_lang)  # never a variant as its own translation
     tgt = targets[0] if targets else None
     tuid = _unit_id(unit, number)
-    # A unit's id is an NMTOKEN in 2.x; a tuid that is not one is kept beside a made-up id.
-    unit_el = etree.Element(f"{{{ns}}}unit", id=unit_ids.take(tuid if _NMTOKEN_RE.match(tuid) else f"u{number}"))
+    unit_el = etree.Element(f"{{{ns}}}unit", id=unit_ids.take(_wanted_id_2(tuid, number)))
     if unit_el.get("id") != tuid:
         unit_el.set(TUID_ATTR, tuid)
     unit_el.set(XML_SPACE, "preserve")
@@ -640,6 +781,7 @@ def write_xliff(
     memory: Memory | None = None,
     *,
     units: Iterable[TranslationUnit] | None = None,
+    units_for_ids: Iterable[TranslationUnit] | None = None,
     source_lang: str,
     target_lang: str,
     version: str = DEFAULT_XLIFF_VERSION,
@@ -647,8 +789,11 @@ def write_xliff(
     """Write the ``source_lang``→``target_lang`` pairs of ``memory`` (or of a stream of ``units``) as XLIFF.
 
     Written atomically, a unit at a time as it comes (a streamed input is never held whole: issue 13),
-    the same bytes as serialising the whole document `build_xliff12`/`build_xliff2` makes. What is kept
-    from unit to unit is the set of ids given, as an id must be unique in its file. Returns the units written.
+    the same bytes as serialising the whole document `build_xliff12`/`build_xliff2` makes. An id must be
+    unique in its file: given ``units_for_ids``, the same units again (a second reading of the file),
+    a first pass over them plans the ids in bounded memory (`_PlannedIds`, its sort spilling beside
+    ``path``), and units that differ in number from it raise `InputError` (nothing is written);
+    without, the ids given are remembered (`_UnitIds`, 12 bytes a unit). Returns the units written.
     """
     if version not in XLIFF_VERSIONS:
         raise InputError(f"XLIFF version {version!r} is not one of {', '.join(XLIFF_VERSIONS)}")
@@ -656,14 +801,38 @@ def write_xliff(
         units = memory.units
     if units is None:
         raise TypeError("write_xliff needs a memory or units")
+    separator = "#" if version == "1.2" else "_"
+    unit_ids: _UnitIds | _PlannedIds = _UnitIds(separator)
+    if units_for_ids is not None:
+        wanted = (_unit_id(unit, number) for number, unit in enumerate(units_for_ids, 1))
+        if version != "1.2":
+            wanted = (_wanted_id_2(tuid, number) for number, tuid in enumerate(wanted, 1))
+        unit_ids = _PlannedIds(wanted, separator, folder=os.path.dirname(os.path.realpath(os.fspath(path))) or ".")
+    try:
+        return _write_units(path, units, unit_ids, source_lang=source_lang, target_lang=target_lang, version=version)
+    finally:
+        if isinstance(unit_ids, _PlannedIds):
+            unit_ids.close()
+
+
+def _write_units(
+    path: str | os.PathLike[str],
+    units: Iterable[TranslationUnit],
+    unit_ids: _UnitIds | _PlannedIds,
+    *,
+    source_lang: str,
+    target_lang: str,
+    version: str,
+) -> int:
+    """`write_xliff`'s writing pass, its ids given by ``unit_ids``."""
     if version == "1.2":
         root, container = _skeleton_12(source_lang=source_lang, target_lang=target_lang, original=DEFAULT_ORIGINAL)
-        add_unit, unit_ids = _trans_unit_12, _UnitIds("#")
+        add_unit = _trans_unit_12
     else:
         root, container = _skeleton_2(
             source_lang=source_lang, target_lang=target_lang, version=version, original=DEFAULT_ORIGINAL
         )
-        add_unit, unit_ids = _unit_2, _UnitIds("_")
+        add_unit = _unit_2
     # The document around the units, split where they go.
     marker = etree.Comment(_UNITS_MARKER)
     container.append(marker)
@@ -686,6 +855,8 @@ def write_xliff(
             handle.write(_without_declarations(etree.tostring(element, encoding="UTF-8"), inherited))
             container.remove(element)  # the tree stays one unit deep
             written = number
+        if isinstance(unit_ids, _PlannedIds) and written != unit_ids.planned:
+            raise InputError(f"read {written:,} units, {unit_ids.planned:,} a moment before: changed while written")
         handle.write(tail)
         handle.write(b"\n")
     return written

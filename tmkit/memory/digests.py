@@ -249,3 +249,44 @@ def _merged(file: IO[bytes], runs: list[tuple[int, int]], dtype: str, width: int
         out = np.concatenate(parts) if len(parts) > 1 else parts[0].copy()
         out.sort()
         yield out
+
+
+def sorted_numbers(records: RecordSort) -> Iterator[tuple[int, ...]]:
+    """The records of ``records`` in order, each read as big-endian 8-byte numbers (its width a multiple of 8).
+
+    Once, like `RecordSort.sorted_blocks`: for a second pass that walks the numbers beside its input.
+    """
+    import numpy as np
+
+    per_record = records.width // 8
+    for block in records.sorted_blocks():
+        numbers = np.frombuffer(block.tobytes(), dtype=">u8").reshape(-1, per_record)
+        yield from map(tuple, numbers.tolist())
+
+
+def repeat_places(keyed: RecordSort, key_width: int) -> Iterator[tuple[Any, Any, Any]]:
+    """Each block of ``keyed`` (records of a key and a big-endian 8-byte place, sorted) as its places, the rank of
+    each record among those of its key (1 for the first place of a key, 2 for the next …), and its keys.
+
+    Ranks carry on from one block to the next, so a key's records may span blocks.
+    """
+    import numpy as np
+
+    width = keyed.width
+    carried_key: bytes | None = None
+    carried_rank = 0
+    for block in keyed.sorted_blocks():
+        fields = np.frombuffer(block.tobytes(), dtype=np.uint8).reshape(-1, width)
+        keys = np.ascontiguousarray(fields[:, :key_width]).view(f"V{key_width}").ravel()
+        places = np.ascontiguousarray(fields[:, width - 8 :]).view(">u8").ravel()
+        starts = np.ones(len(keys), dtype=bool)
+        starts[1:] = keys[1:] != keys[:-1]
+        index = np.arange(len(keys))
+        group_start = np.maximum.accumulate(np.where(starts, index, 0))
+        ranks = index - group_start + 1
+        if carried_key is not None and keys[0].tobytes() == carried_key:
+            # The first key of this block went on from the last block: its ranks go on from there.
+            first_group = group_start == 0
+            ranks[first_group] += carried_rank
+        carried_key, carried_rank = keys[-1].tobytes(), int(ranks[-1])
+        yield places, ranks, keys

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from tmkit.errors import ParameterError
+from tmkit.errors import InputError, ParameterError
 from tmkit.memory.dates import parse_tmx_date
-from tmkit.memory.digests import DigestSet, digest
+from tmkit.memory.digests import DIGEST_BYTES, DigestSet, RecordSort, digest, repeat_places, sorted_numbers
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, lang_matches
 from tmkit.memory.merge import conflict_side, count_conflict_units
 from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
@@ -31,6 +31,10 @@ DEFAULT_MIN_STATUS = Status.TRANSLATED
 DEFAULT_LEVEL = 2
 TMX_LEVELS = (1, 2)
 DEFAULT_DATE_FIELD = DateField.CHANGED
+#: What a survey records of a unit that passes the filters: a digest of its identity and its place among them.
+_SURVEY_RECORD = DIGEST_BYTES + 8
+#: The place of a repeat.
+_PLACE_RECORD = 8
 
 
 @dataclass(slots=True)
@@ -172,10 +176,15 @@ def conflicts_error(position: int, count: int) -> ParameterError:
 class MemoryExport:
     """`export_memories` a unit at a time: ``take`` each unit of the memories in order, write what it returns.
 
-    What is kept from unit to unit is a digest of each unit exported (`DigestSet`: repeats are
-    written once), so memories of any size stream through in bounded memory. Units marked by a
-    merge conflict raise `ParameterError` unless ``skip_conflicts``; a caller that must refuse
-    before writing anything counts them first (`count_conflict_units`), or writes atomically.
+    Repeats are written once, the first kept. With memories that can be read twice (files, a
+    database), ``survey`` each unit first, then `settle`, then ``take`` each unit again in the same
+    order: the survey records a digest and the place of each unit that passes the filters (20
+    bytes) in an external sort (`RecordSort`, runs in a temporary file in ``folder``), which finds
+    the places of the repeats, so memories of any size stream through in bounded memory. Without a
+    survey (a one-shot stream), ``take`` remembers a digest of each unit exported (`DigestSet`, 12
+    bytes a unit). Units marked by a merge conflict raise `ParameterError` unless
+    ``skip_conflicts``; a caller that must refuse before writing anything counts them first
+    (`count_conflict_units`), or writes atomically.
     """
 
     def __init__(
@@ -189,6 +198,7 @@ class MemoryExport:
         target_lang: str | None = None,
         level: int = DEFAULT_LEVEL,
         skip_conflicts: bool = False,
+        folder: str | None = None,
     ) -> None:
         if level not in TMX_LEVELS:
             raise ParameterError("{level} must be 1 or 2, not {value}", values={"value": level})
@@ -205,15 +215,100 @@ class MemoryExport:
         self.result = ExportResult(Memory(Header(), []))
         self.exported = 0
         self._seen = DigestSet()
+        self._folder = folder
+        #: The survey's (digest, place) of each unit that passed the filters, until `settle`.
+        self._surveyed: RecordSort | None = None
+        self._candidates_surveyed = 0
+        #: After `settle`: the places of the repeats, in order, and the next one.
+        self._repeats: RecordSort | None = None
+        self._repeat_places: Iterator[tuple[int, ...]] | None = None
+        self._next_repeat = -1
+        self._candidates_taken = 0
 
     def header(self, headers: Sequence[Header]) -> Header:
         """The header of the export of memories with these ``headers``."""
         return _export_header(headers, source_lang=self.source_lang, level=self.level)
 
+    def survey(self, original: TranslationUnit) -> None:
+        """Pass one: note ``original`` if it passes the filters (nothing is counted; `take` counts in pass two)."""
+        if self._repeat_places is not None:
+            raise RuntimeError("survey after settle")
+        candidate = self._candidate(original, ExportResult(Memory(Header(), [])))
+        if candidate is None:
+            return
+        if self._surveyed is None:
+            self._surveyed = RecordSort(_SURVEY_RECORD, folder=self._folder)
+        self._surveyed.add(digest(_identity(candidate[0])) + self._candidates_surveyed.to_bytes(8, "big"))
+        self._candidates_surveyed += 1
+
+    def settle(self) -> None:
+        """End pass one: find the places of the repeats (every unit with an earlier one of the same identity)."""
+        import numpy as np
+
+        repeats = RecordSort(_PLACE_RECORD, folder=self._folder)
+        if self._surveyed is not None:
+            with self._surveyed as surveyed:
+                for places, ranks, _ in repeat_places(surveyed, DIGEST_BYTES):
+                    repeated = places[ranks > 1]
+                    if len(repeated):
+                        repeats.add_many(np.ascontiguousarray(repeated, dtype=">u8").tobytes())
+            self._surveyed = None
+        self._repeats = repeats
+        self._repeat_places = sorted_numbers(repeats)
+        self._next_repeat = self._following_repeat()
+
+    def close(self) -> None:
+        """Remove the temporary files of a survey (done by itself when the second pass is complete)."""
+        for sort in (self._surveyed, self._repeats):
+            if sort is not None:
+                sort.close()
+        self._surveyed = self._repeats = None
+
+    def check_second_pass(self) -> None:
+        """After pass two: an `InputError` if it met other units than pass one (the memories changed meanwhile)."""
+        if self._repeat_places is None:
+            return
+        taken, surveyed = self._candidates_taken, self._candidates_surveyed
+        self.close()
+        if taken != surveyed:
+            raise InputError(
+                f"{taken:,} units to export, {surveyed:,} a moment before: a memory changed while exported"
+            )
+
+    def _following_repeat(self) -> int:
+        assert self._repeat_places is not None
+        place = next(self._repeat_places, None)
+        return -1 if place is None else place[0]
+
+    def _is_repeat(self, unit: TranslationUnit) -> bool:
+        """Whether ``unit`` (one that passed the filters) is a repeat of one exported before."""
+        if self._repeat_places is None:
+            return not self._seen.add(digest(_identity(unit)))
+        place = self._candidates_taken
+        self._candidates_taken += 1
+        if place != self._next_repeat:
+            return False
+        self._next_repeat = self._following_repeat()
+        return True
+
     def take(self, original: TranslationUnit) -> TranslationUnit | None:
         """The unit to export for ``original`` (a copy: the original is not changed), or None, counted why."""
         result = self.result
         result.read += 1
+        candidate = self._candidate(original, result)
+        if candidate is None:
+            return None
+        unit, stripped = candidate
+        if self._is_repeat(unit):
+            result.duplicates += 1
+            return None
+        result.codes_stripped += stripped
+        self.exported += 1
+        return unit
+
+    def _candidate(self, original: TranslationUnit, result: ExportResult) -> tuple[TranslationUnit, int] | None:
+        """The copy of ``original`` to export and how many of its segments lost their codes, unless a filter
+        leaves it out (counted in ``result``); repeats are not looked for here."""
         if conflict_side(original) is not None:
             if not self.skip_conflicts:
                 raise ParameterError(
@@ -249,12 +344,7 @@ class MemoryExport:
         if source_lang is not None:
             unit.srclang = variants[0].lang if unit.srclang else None
         stripped = sum(_strip_codes(v) for v in unit.variants) if self.level == 1 else 0
-        if not self._seen.add(digest(_identity(unit))):
-            result.duplicates += 1
-            return None
-        result.codes_stripped += stripped
-        self.exported += 1
-        return unit
+        return unit, stripped
 
 
 def _export_header(headers: Sequence[Header], *, source_lang: str | None, level: int) -> Header:
