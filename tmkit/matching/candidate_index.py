@@ -890,18 +890,24 @@ class CandidateIndex:
         estimate of at most 2·x/(Q + x) (reached when it has x grams itself), which grows with c. So once
         the ``limit``-th best estimate among the entries sharing at least c0 is above what c0 − 1 allows
         for either kind of entry (``scales``: (s, Q) of each), no entry sharing fewer can place or tie.
+        The entries sharing the most are tried first, then more, one count at a time, among those sharing
+        two or more (most hits share one: they are set aside in one pass, not in each).
         """
         if len(positions) <= limit:
             return positions, counts
         sharing = np.cumsum(np.bincount(counts)[::-1])[::-1]  # sharing[c]: hits sharing c or more
         fewest = int(np.flatnonzero(sharing >= limit)[-1])
+        if fewest < 2:
+            return positions, counts
+        several = np.flatnonzero(counts >= 2)
+        near, shares = positions[several], counts[several]
         for least in range(fewest, 1, -1):
-            kept = counts >= least
-            estimate = estimates(positions[kept], counts[kept])
+            kept = np.flatnonzero(shares >= least) if least > 2 else np.arange(len(shares))
+            estimate = estimates(near[kept], shares[kept])
             floor = float(np.partition(estimate, len(estimate) - limit)[len(estimate) - limit])
             reach = max(2.0 * (least - 1) * scale / (grams + (least - 1) * scale + 1e-9) for scale, grams in scales)
             if reach < floor - 1e-9:
-                return positions[kept], counts[kept]
+                return near[kept], shares[kept]
         return positions, counts
 
     def _gram_candidates(self, key: str, limit: int, ranges: list[tuple[int, int]]) -> IntArray:
