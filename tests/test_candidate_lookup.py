@@ -140,6 +140,10 @@ def test_long_lookups_read_the_rarest_grams_within_the_budgets_and_still_find_ne
         ([60_000, 50, 40_000, 70_000, 30_000], [True, False, False, False, False], [0, 1, 2, 4]),
         # No gram within any budget: the rarest of all.
         ([500_000, 400_000], [False, False], [1]),
+        # Grams with no postings in the window are never read, and never take the place of the one always read.
+        ([0, 0, 900_000, 950_000], [True] * 4, [2]),
+        ([0, 0, 0, 50_000, 60_000], [True] * 5, [3, 4]),
+        ([0, 0], [True, False], []),
     ],
 )
 def test_grams_to_read(sizes: list[int], sampled: list[bool], expected: list[int]) -> None:
@@ -248,3 +252,31 @@ def test_positions_held_by_a_posting_list_searched_or_marked(chosen: set[int], w
     looked_up = np.array(sorted(first + value for value in wanted), dtype=np.int64)
     held = candidate_index._held(postings, looked_up, first, first + 500)
     assert held.tolist() == [value - first in chosen for value in looked_up.tolist()]
+
+
+def test_a_gram_found_only_outside_the_window_is_not_the_one_gram_a_tight_budget_reads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A long query of common words ending in a word that only a three-letter key holds: that word's grams have no
+    posting among the long keys of the window, so they came first by rarity and filled the grams read; with the
+    budgets below every other gram's postings, the lookup read no posting and offered nothing."""
+    rng = random.Random(1)
+    common = ["الجانبان", "الوزير", "التعاون", "والكهرباء", "خلال", "الفنية", "السوري", "وفدا", "منح", "في"]
+    keys = [" ".join(rng.choices(common, k=rng.randrange(12, 15))) for _ in range(3000)]  # all long
+    word = next(
+        word
+        for word in ("قطر", "زيد", "نمر", "حبل", "ضوء", "سقف", "ثلج", "كعك", "غزل", "ذهب")
+        if (
+            candidate_index._hash(candidate_index._gram_codes(candidate_index._codepoints(f" {word} ")))
+            < candidate_index._SAMPLE_LIMIT
+        ).any()
+    )  # a word with a sampled gram (between spaces, as in a sentence)
+    keys.append(word)  # a key far shorter than the window: its grams are in the index, none in the window
+    query = " ".join(rng.choices(common, k=10)) + " " + word
+    index = CandidateIndex.build(keys)
+    first, last = index._window(len(query), 50.0)
+    position = int(np.flatnonzero(index.length_order == len(keys) - 1)[0])
+    assert not first <= position < last and first >= index.short_count  # only long keys, the word's outside
+    monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_BUDGET", 100)  # below every common gram's postings
+    monkeypatch.setattr(candidate_index, "RESOLVING_POSTINGS_CAP", 100)
+    assert len(index.candidates(query, min_similarity=50.0)) > 0  # the rarest gram with postings is read

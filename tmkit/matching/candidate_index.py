@@ -400,20 +400,24 @@ def grams_to_read(sizes: IntArray, sampled: npt.NDArray[np.bool_]) -> IntArray:
     that kind's budget, with at least `RESOLVING_SAMPLED_GRAMS` sampled ones within `RESOLVING_POSTINGS_CAP`,
     and at least one gram. The kinds have budgets of their own because only short entries have the grams
     left out of the sample, rare ones too, which would otherwise leave longer entries nothing to be found by.
+    Grams with no postings in the window are never read: they would come first by rarity and take the
+    place of the gram always read, leaving a lookup with nothing counted.
     """
     chosen = []
     for kind, budget, resolving in (
         (sampled, SAMPLED_POSTINGS_BUDGET, RESOLVING_SAMPLED_GRAMS),
         (~sampled, UNSAMPLED_POSTINGS_BUDGET, 0),
     ):
-        of_kind = np.flatnonzero(kind)
+        of_kind = np.flatnonzero(kind & (sizes > 0))
         of_kind = of_kind[np.argsort(sizes[of_kind], kind="stable")]
         total = np.cumsum(sizes[of_kind])
         within = total <= budget
         within[:resolving] |= total[:resolving] <= RESOLVING_POSTINGS_CAP
         chosen.append(of_kind[within])
     read = np.sort(np.concatenate(chosen))
-    return read if len(read) else np.argsort(sizes, kind="stable")[:1]
+    if len(read) or not (sizes > 0).any():
+        return read
+    return np.array([np.flatnonzero(sizes > 0)[np.argmin(sizes[sizes > 0])]], dtype=np.int64)
 
 
 def _searched(postings: npt.NDArray[np.uint32], values: Any) -> Any:
@@ -942,6 +946,9 @@ class CandidateIndex:
         # The grams each kind of entry is indexed with: all of a short entry's, the sampled ones of a longer one's.
         sampled_count, read_sampled = int(sampled.sum()), int(sampled[read].sum())
         read_rows = len(read)
+        # Those with postings in the window, which the grams read stand for (no entry has the others).
+        present = sizes > 0
+        present_rows, present_sampled = int(present.sum()), int((present & sampled).sum())
         # An entry whose estimated Dice coefficient could reach MIN_DICE shares at least this many
         # of the grams looked up (all of them for short entries, the sampled ones for long ones).
         looked_up = min(read_rows, read_sampled) if read_sampled else read_rows
@@ -952,7 +959,7 @@ class CandidateIndex:
         # Shared grams counted among those read, scaled to all the query's grams of the entry's kind, and no
         # more than either key has: at 10M a short entry holding the few rare grams read was otherwise
         # scaled past an exact copy of the query (an estimate of 1.3 against 1.0), and the copy was lost.
-        scale_short, scale_long = len(rows) / read_rows, sampled_count / max(read_sampled, 1)
+        scale_short, scale_long = present_rows / read_rows, present_sampled / max(read_sampled, 1)
 
         def estimates(positions: IntArray, counts: IntArray) -> npt.NDArray[np.float64]:
             short = self.key_lengths[positions] <= SHORT_KEY
