@@ -130,7 +130,7 @@ def test_long_lookups_read_the_rarest_grams_within_the_budgets_and_still_find_ne
 @pytest.mark.parametrize(
     ("sizes", "sampled", "expected"),
     [
-        # Sampled grams rarest first within their budget (300,000): six of 10k, not the one of 400k.
+        # Sampled grams rarest first within their budget (300,000 here): six of 10k, not the one of 400k.
         ([10_000, 10_000, 400_000, 10_000, 10_000, 10_000, 10_000], [True] * 7, [0, 1, 3, 4, 5, 6]),
         # At least four sampled ones while within the cap (800,000), past the budget: 200k x 4.
         ([200_000] * 5, [True] * 5, [0, 1, 2, 3]),
@@ -146,7 +146,16 @@ def test_long_lookups_read_the_rarest_grams_within_the_budgets_and_still_find_ne
         ([0, 0], [True, False], []),
     ],
 )
-def test_grams_to_read(sizes: list[int], sampled: list[bool], expected: list[int]) -> None:
+def test_grams_to_read(
+    sizes: list[int], sampled: list[bool], expected: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, budget in (
+        ("SAMPLED_POSTINGS_BUDGET", 300_000),
+        ("RESOLVING_SAMPLED_GRAMS", 4),
+        ("RESOLVING_POSTINGS_CAP", 800_000),
+        ("UNSAMPLED_POSTINGS_BUDGET", 100_000),
+    ):
+        monkeypatch.setattr(candidate_index, name, budget)
     read = candidate_index.grams_to_read(np.array(sizes, dtype=np.int64), np.array(sampled, dtype=np.bool_))
     assert read.tolist() == expected
 

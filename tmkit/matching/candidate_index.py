@@ -66,10 +66,14 @@ MIN_DICE = 0.3
 #: Postings a long lookup reads at most from the grams every entry is indexed with (the sampled ones),
 #: the rarest first: a long query at 1M has ~500,000 postings in ~70 grams, and the same grams' lists
 #: grow with the memory (at 10M a 72-character query's 11 sampled grams hold 126,000 to 3.5M postings
-#: each), where the rarest few already tell near-duplicates apart. (Grams were once left out above 8% of
-#: the entries instead: a query of common words then kept 3 of its 16 sampled grams, none of them in its
+#: each). At 1M it seldom binds; at 10M copies of a 1M memory (100 queries against `ExhaustiveMatcher`,
+#: CPU on a loaded machine) 300,000 gave recall@5 0.955 at p95 13 ms, 1.5M 0.985 at 26 ms, 2.5M 1.000
+#: at 45 ms: a query's rarest grams are often where it differs from its near-duplicates (a replaced
+#: word makes new neighbours), so a few of them tell a 94% twin from unlike entries poorly, and losing
+#: that match costs a translator more than the milliseconds. (Grams were once left out above 8% of the
+#: entries instead: a query of common words then kept 3 of its 16 sampled grams, none of them in its
 #: 97%-similar twin, which was lost.)
-SAMPLED_POSTINGS_BUDGET = 300_000
+SAMPLED_POSTINGS_BUDGET = 2_500_000
 #: ...but at least this many sampled grams are read, as long as their postings stay within
 #: `RESOLVING_POSTINGS_CAP`: an estimate from one gram ties every entry holding it (at 10M an exact
 #: copy's near-copies at 94% were lost among the 1,024 entries kept of the 126,000 sharing its one gram read).
