@@ -112,6 +112,7 @@ def test_long_lookups_read_the_rarest_grams_within_the_budgets_and_still_find_ne
     monkeypatch.setattr(candidate_index, "count_postings", count_and_note)
     targets = [i for i in rng.sample(range(len(keys)), 400) if len(keys[i]) > SHORT_KEY + 10][:60]
     reads: dict[int, list[int]] = {}
+    monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_PER_ENTRY", 0.0)  # the budgets alone
     for budget in (10**9, 2_000):
         for name in ("SAMPLED_POSTINGS_BUDGET", "RESOLVING_POSTINGS_CAP", "UNSAMPLED_POSTINGS_BUDGET"):
             monkeypatch.setattr(candidate_index, name, budget)
@@ -151,13 +152,26 @@ def test_grams_to_read(
 ) -> None:
     for name, budget in (
         ("SAMPLED_POSTINGS_BUDGET", 300_000),
+        ("SAMPLED_POSTINGS_PER_ENTRY", 0.25),
         ("RESOLVING_SAMPLED_GRAMS", 4),
         ("RESOLVING_POSTINGS_CAP", 800_000),
         ("UNSAMPLED_POSTINGS_BUDGET", 100_000),
     ):
         monkeypatch.setattr(candidate_index, name, budget)
-    read = candidate_index.grams_to_read(np.array(sizes, dtype=np.int64), np.array(sampled, dtype=np.bool_))
+    read = candidate_index.grams_to_read(
+        np.array(sizes, dtype=np.int64), np.array(sampled, dtype=np.bool_), window=1_000
+    )
     assert read.tolist() == expected
+
+
+def test_the_sampled_grams_budget_grows_with_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """300,000 postings, or a quarter of one for each entry of the window: at 10M the same grams hold ten times
+    the postings they hold at 1M, and a budget fixed at what 1M needs read too few of them."""
+    monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_BUDGET", 300_000)
+    monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_PER_ENTRY", 0.25)
+    sizes, sampled = np.full(8, 300_000, dtype=np.int64), np.ones(8, dtype=np.bool_)
+    assert candidate_index.grams_to_read(sizes, sampled, window=1_000_000).tolist() == [0, 1]  # 300,000; 2 to resolve
+    assert candidate_index.grams_to_read(sizes, sampled, window=8_000_000).tolist() == [0, 1, 2, 3, 4, 5]  # 2M
 
 
 @pytest.mark.parametrize("seed", [21, 23])
@@ -177,6 +191,7 @@ def test_a_query_whose_sampled_grams_are_all_common_still_finds_every_near_copy(
     index = CandidateIndex.build(keys)
     # Scaled down from 10M: a budget below any sampled gram's list, and fewer ties kept than share one gram.
     monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_BUDGET", 300)
+    monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_PER_ENTRY", 0.0)
     monkeypatch.setattr(candidate_index, "TIED_CANDIDATE_LIMIT", 130)
     assert {0, *copies} <= set(index.candidates(query, min_similarity=50.0).tolist())
 
@@ -230,6 +245,7 @@ def test_estimating_only_the_entries_that_can_place_changes_no_candidate(
     ]
     queries = [query for query in queries if len(query) > SHORT_KEY]
     monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_BUDGET", 1_500)  # few grams read: many entries tie
+    monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_PER_ENTRY", 0.0)
     answers = []
     for prune in (True, False):
         if not prune:
@@ -287,5 +303,6 @@ def test_a_gram_found_only_outside_the_window_is_not_the_one_gram_a_tight_budget
     position = int(np.flatnonzero(index.length_order == len(keys) - 1)[0])
     assert not first <= position < last and first >= index.short_count  # only long keys, the word's outside
     monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_BUDGET", 100)  # below every common gram's postings
+    monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_PER_ENTRY", 0.0)
     monkeypatch.setattr(candidate_index, "RESOLVING_POSTINGS_CAP", 100)
     assert len(index.candidates(query, min_similarity=50.0)) > 0  # the rarest gram with postings is read

@@ -64,16 +64,18 @@ SHORT_KEY = 48
 SAMPLE_SHARE = 0.25
 MIN_DICE = 0.3
 #: Postings a long lookup reads at most from the grams every entry is indexed with (the sampled ones),
-#: the rarest first: a long query at 1M has ~500,000 postings in ~70 grams, and the same grams' lists
-#: grow with the memory (at 10M a 72-character query's 11 sampled grams hold 126,000 to 3.5M postings
-#: each). At 1M it seldom binds; at 10M copies of a 1M memory (100 queries against `ExhaustiveMatcher`,
-#: CPU on a loaded machine) 300,000 gave recall@5 0.955 at p95 13 ms, 1.5M 0.985 at 26 ms, 2.5M 1.000
-#: at 45 ms: a query's rarest grams are often where it differs from its near-duplicates (a replaced
-#: word makes new neighbours), so a few of them tell a 94% twin from unlike entries poorly, and losing
-#: that match costs a translator more than the milliseconds. (Grams were once left out above 8% of the
-#: entries instead: a query of common words then kept 3 of its 16 sampled grams, none of them in its
-#: 97%-similar twin, which was lost.)
-SAMPLED_POSTINGS_BUDGET = 2_500_000
+#: the rarest first: this many, or `SAMPLED_POSTINGS_PER_ENTRY` for each entry of the length window if
+#: that is more. A long query at 1M has ~500,000 postings in ~70 grams, and the same grams' lists grow
+#: with the memory (at 10M a 72-character query's 11 sampled grams hold 126,000 to 3.5M postings each).
+#: At 10M copies of a 1M memory (100 queries against `ExhaustiveMatcher`, CPU on a loaded machine) a
+#: budget of 300,000 gave recall@5 0.955 at p95 13 ms, 1.5M 0.985 at 26 ms, 2.5M 1.000 at 45 ms, where
+#: at 1M 300,000 already gave 1.000 (198/198) and 2.5M only cost 2.8 times as much: a query's rarest grams
+#: are often where it differs from its near-duplicates (a replaced word makes new neighbours), so the
+#: few rarest tell a 94% twin from unlike entries poorly, and losing that match costs a translator more
+#: than the milliseconds. (Grams were once left out above 8% of the entries instead: a query of common
+#: words then kept 3 of its 16 sampled grams, none of them in its 97%-similar twin, which was lost.)
+SAMPLED_POSTINGS_BUDGET = 300_000
+SAMPLED_POSTINGS_PER_ENTRY = 0.25
 #: ...but at least this many sampled grams are read, as long as their postings stay within
 #: `RESOLVING_POSTINGS_CAP`: an estimate from one gram ties every entry holding it (at 10M an exact
 #: copy's near-copies at 94% were lost among the 1,024 entries kept of the 126,000 sharing its one gram read).
@@ -398,18 +400,19 @@ def _held(postings: npt.NDArray[np.uint32], wanted: IntArray, first: int, last: 
     return marked[wanted - first]
 
 
-def grams_to_read(sizes: IntArray, sampled: npt.NDArray[np.bool_]) -> IntArray:
+def grams_to_read(sizes: IntArray, sampled: npt.NDArray[np.bool_], *, window: int) -> IntArray:
     """Which of a query's grams a long lookup reads (positions in ``sizes``, each gram's postings in the
-    window; ascending): of each kind, sampled or not, the rarest first while their postings stay within
-    that kind's budget, with at least `RESOLVING_SAMPLED_GRAMS` sampled ones within `RESOLVING_POSTINGS_CAP`,
-    and at least one gram. The kinds have budgets of their own because only short entries have the grams
-    left out of the sample, rare ones too, which would otherwise leave longer entries nothing to be found by.
-    Grams with no postings in the window are never read: they would come first by rarity and take the
-    place of the gram always read, leaving a lookup with nothing counted.
+    window of ``window`` entries; ascending): of each kind, sampled or not, the rarest first while their
+    postings stay within that kind's budget (for sampled grams, one that grows with the window), with at
+    least `RESOLVING_SAMPLED_GRAMS` sampled ones within `RESOLVING_POSTINGS_CAP`, and at least one gram.
+    The kinds have budgets of their own because only short entries have the grams left out of the sample,
+    rare ones too, which would otherwise leave longer entries nothing to be found by. Grams with no
+    postings in the window are never read: they would come first by rarity and take the place of the
+    gram always read, leaving a lookup with nothing counted.
     """
     chosen = []
     for kind, budget, resolving in (
-        (sampled, SAMPLED_POSTINGS_BUDGET, RESOLVING_SAMPLED_GRAMS),
+        (sampled, max(SAMPLED_POSTINGS_BUDGET, int(SAMPLED_POSTINGS_PER_ENTRY * window)), RESOLVING_SAMPLED_GRAMS),
         (~sampled, UNSAMPLED_POSTINGS_BUDGET, 0),
     ):
         of_kind = np.flatnonzero(kind & (sizes > 0))
@@ -943,7 +946,7 @@ class CandidateIndex:
             for row in rows.reshape(-1, 1)
         ]
         sizes = np.fromiter((sum(map(len, pieces)) for pieces in per_row), dtype=np.int64, count=len(per_row))
-        read = grams_to_read(sizes, sampled)
+        read = grams_to_read(sizes, sampled, window=sum(high - low for low, high in ranges))
         pieces = [piece for i in read.tolist() for piece in per_row[i]]
         if not pieces:
             return np.empty(0, dtype=np.int64)
