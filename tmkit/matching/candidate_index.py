@@ -44,7 +44,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +54,9 @@ from tmkit.matching.columns import StringColumn
 from tmkit.matching.match_percent import _EDGE_PUNCTUATION, clitic_blind_words
 from tmkit.text.normalize import SPELLING_FOLDS
 from tmkit.text.numbers import NUMBER_RE, mask_numbers
+
+if TYPE_CHECKING:  # the spill module builds on this one
+    from tmkit.matching.spill import BuildSpill, RunSpill
 
 #: Characters per gram of the estimating path.
 GRAM = 3
@@ -318,6 +321,18 @@ def merge_runs(
     return tokens, starts, postings
 
 
+def _merged(
+    runs: list[PostingRun] | RunSpill, spill: BuildSpill | None, name: str
+) -> tuple[npt.NDArray[np.uint64], IntArray, npt.NDArray[np.uint32]]:
+    """`merge_runs` of runs held, or of runs spilled (``spill``'s, its postings saved as ``name`` and read back)."""
+    if isinstance(runs, list):
+        return merge_runs(runs)
+    if spill is None:
+        raise ValueError("spilled runs are merged by their spill")
+    tokens, starts, postings = spill.merged(name, runs)
+    return tokens, starts, postings
+
+
 def _take(keys: Sequence[str] | StringColumn, entries: npt.NDArray[np.uint32]) -> list[str]:
     """The keys of these entries, in this order."""
     if isinstance(keys, StringColumn):
@@ -431,12 +446,15 @@ class CandidateIndex:
         *,
         key_lengths: npt.NDArray[np.int32] | None = None,
         chunk_entries: int = BUILD_CHUNK_ENTRIES,
+        spill: BuildSpill | None = None,
     ) -> CandidateIndex:
         """The index of ``keys`` (a list, or a column of them read a chunk at a time).
 
         ``key_lengths``, when the caller knows them, spares reading every key for its length. Keys
         are taken ``chunk_entries`` at a time in length order, and the result is the same whatever
-        the chunk size.
+        the chunk size. With ``spill`` (a build for the cache), each chunk's postings go to disk as
+        they are made and the posting lists are merged from there into the files ``spill`` saves
+        them to, read back from those: the same index, without holding its postings.
         """
         count = len(keys)
         if count > MAX_ENTRIES:
@@ -453,9 +471,9 @@ class CandidateIndex:
         longest = int(ordered_lengths[-1]) if count else 0
         length_starts = np.searchsorted(ordered_lengths, np.arange(longest + 2)).astype(np.int64)
         short = int(length_starts[min(SHORT_KEY + 1, longest + 1)])
-        gram_runs: list[PostingRun] = []
-        char_runs: list[PostingRun] = []
-        term_runs: list[PostingRun] = []
+        gram_runs: list[PostingRun] | RunSpill = spill.runs() if spill is not None else []
+        char_runs: list[PostingRun] | RunSpill = spill.runs() if spill is not None else []
+        term_runs: list[PostingRun] | RunSpill = spill.runs() if spill is not None else []
         gram_counts: list[npt.NDArray[np.int32]] = []
         word_counts: list[npt.NDArray[np.uint16]] = []
         known_words: dict[str, int] = {}
@@ -471,16 +489,19 @@ class CandidateIndex:
             np.minimum.at(fewest_words, lengths, blind_word_counts(chunk, lengths).astype(np.int32))
             if first < short:
                 within = min(last, short) - first
-                short_keys.extend(chunk[:within])
+                if spill is None:  # else read again at the end, not held while the postings are merged
+                    short_keys.extend(chunk[:within])
                 char_runs.append(cls._char_run(chunk[:within], lengths[:within], first=first))
                 term_run, counts = cls._term_run(chunk[:within], first=first, known_words=known_words)
                 term_runs.append(term_run)
                 word_counts.append(counts)
             del chunk
         known_words.clear()
-        gram_hashes, gram_starts, gram_postings = merge_runs(gram_runs)
-        char_tokens, char_starts, char_postings = merge_runs(char_runs)
-        term_hashes, term_starts, term_postings = merge_runs(term_runs)
+        gram_hashes, gram_starts, gram_postings = _merged(gram_runs, spill, "gram_postings")
+        char_tokens, char_starts, char_postings = _merged(char_runs, spill, "char_postings")
+        term_hashes, term_starts, term_postings = _merged(term_runs, spill, "term_postings")
+        if spill is not None:
+            short_keys = _take(keys, order[:short])
         return cls(
             ordered_lengths,
             order,
