@@ -468,6 +468,7 @@ class CandidateIndex:
             raise ValueError(f"{len(key_lengths):,} key lengths for {count:,} keys")
         order = np.argsort(key_lengths, kind="stable").astype(np.uint32)
         ordered_lengths = key_lengths[order].astype(np.int32)
+        del key_lengths  # (the caller may have let go of it too: a build for the cache does)
         longest = int(ordered_lengths[-1]) if count else 0
         length_starts = np.searchsorted(ordered_lengths, np.arange(longest + 2)).astype(np.int64)
         short = int(length_starts[min(SHORT_KEY + 1, longest + 1)])
@@ -500,8 +501,12 @@ class CandidateIndex:
         gram_hashes, gram_starts, gram_postings = _merged(gram_runs, spill, "gram_postings")
         char_tokens, char_starts, char_postings = _merged(char_runs, spill, "char_postings")
         term_hashes, term_starts, term_postings = _merged(term_runs, spill, "term_postings")
-        if spill is not None:
-            short_keys = _take(keys, order[:short])
+        if spill is not None:  # a chunk at a time, so a paged column can give back the pages read between takes
+            short_keys = [
+                key
+                for at in range(0, short, chunk_entries)
+                for key in _take(keys, order[at : min(at + chunk_entries, short)])
+            ]
         return cls(
             ordered_lengths,
             order,

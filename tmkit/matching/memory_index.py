@@ -507,14 +507,15 @@ class MemoryIndex:
         key_column = built[Column.SOURCE_KEY]
         if not isinstance(key_column, StringColumn):
             raise TypeError("the source keys are kept in memory")
-        key_lengths = np.concatenate(packed.pop("length"))
         if staging is None:
+            key_lengths = np.concatenate(packed.pop("length"))
             entry_units = np.concatenate(packed["unit"])
             prev_hashes, next_hashes = _neighbour_hashes(
                 entry_units, np.concatenate(unit_hashes), explicit_context, breaks_after
             )
             status = np.concatenate(packed["status"])
             candidates = CandidateIndex.build(key_column, key_lengths=key_lengths, chunk_entries=chunk_entries)
+            del key_lengths
         else:
             # Each per-entry array written here a slice at a time and read back mapped, as a load maps it.
             all_hashes = np.concatenate(unit_hashes)
@@ -536,13 +537,12 @@ class MemoryIndex:
             try:
                 candidates = CandidateIndex.build(
                     paged_keys,
-                    key_lengths=key_lengths,
+                    key_lengths=np.concatenate(packed.pop("length")),  # held by the build alone, which lets go of it
                     chunk_entries=chunk_entries,
                     spill=staging.spill(_Saved.CANDIDATES),
                 )
             finally:
                 paged_keys.close()
-        del key_lengths
         return cls(
             name=name,
             source_lang=source_lang,
