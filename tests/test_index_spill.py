@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import mmap
 import zlib
@@ -13,11 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.test_index_streamed_build import _units
+from tmkit.formats.tmx_writer import write_tmx
 from tmkit.matching import spill as spill_module
 from tmkit.matching.candidate_index import PostingRun, merge_runs
 from tmkit.matching.columns import StringColumn
-from tmkit.matching.memory_index import CacheStaging, Column, MemoryIndex
+from tmkit.matching.memory_index import CacheStaging, Column, MemoryIndex, cache_folder, open_memory
 from tmkit.matching.spill import PagedStringColumn, RunSpill, WholeCheckedWriter, crc32_combine, mapped_array
+from tmkit.memory.model import Header
 
 _RUNS = st.lists(
     st.tuples(
@@ -147,7 +150,13 @@ def test_a_build_whose_bulk_went_to_disk_saves_the_bytes_of_one_built_in_memory(
     assert isinstance(keys, StringColumn)
     assert staging.staged("column.source_key.blob.npy", keys.blob)
     assert streamed.candidates.short_keys.tolist() == in_memory.candidates.short_keys.tolist()
+    written = {file.name: (file.stat().st_ino, file.stat().st_mtime_ns) for file in staging.path.iterdir()}
     streamed.save(tmp_path / "staged", fingerprint={"test": 2}, staging=staging)
+    # What was built into the folder was kept as it was, not written again.
+    assert {
+        name: (file.stat().st_ino, file.stat().st_mtime_ns) for name in written if (file := tmp_path / "staged" / name)
+    } == written
+    assert {"candidates.gram_postings.npy", "column.source_key.blob.npy", "status.npy"} <= written.keys()
     saved = _folder_bytes(tmp_path / "staged")
     assert saved == _folder_bytes(tmp_path / "memory")
     assert len(saved) > 40
@@ -156,3 +165,30 @@ def test_a_build_whose_bulk_went_to_disk_saves_the_bytes_of_one_built_in_memory(
         for similarity in (50.0, 80.0):
             found = streamed.candidates.candidates(key, min_similarity=similarity)
             assert found.tolist() == in_memory.candidates.candidates(key, min_similarity=similarity).tolist()
+
+
+def test_a_disk_full_while_spilling_runs_gives_the_index_built_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory = tmp_path / "m.tmx"
+    write_tmx(memory, header=Header(srclang="ar"), units=iter(_units(300, seed=5)))
+    reference = open_memory(memory, source_lang="ar", target_lang="en", cache=False)
+    real_append = RunSpill._append
+    appended = []
+
+    def append_until_full(self: RunSpill, array: np.ndarray) -> int:
+        appended.append(len(array))
+        if len(appended) > 4:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_append(self, array)
+
+    monkeypatch.setattr(RunSpill, "_append", append_until_full)
+    index = open_memory(memory, source_lang="ar", target_lang="en")
+    assert len(appended) > 4  # the build did spill runs until the disk was full
+    assert [index.text(c, e) for c in Column for e in range(len(index))] == [
+        reference.text(c, e) for c in Column for e in range(len(reference))
+    ]
+    assert index.candidates.arrays().keys() == reference.candidates.arrays().keys()
+    for name, array in index.candidates.arrays().items():
+        assert np.array_equal(array, reference.candidates.arrays()[name]), name
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "m.tmx") == [cache_folder(memory, "ar", "en").name]

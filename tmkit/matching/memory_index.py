@@ -705,6 +705,8 @@ class MemoryIndex:
             for name, array in arrays.items():
                 if isinstance(array, FileArray) or staging.staged(f"{name}.npy", array):
                     files |= staging.entries(f"{name}.npy")
+                elif staging.holds(f"{name}.npy"):  # written over, its file would pull the map under its array
+                    raise ValueError(f"{name} was built into the staging folder and replaced since")
                 else:
                     by_blocks = not name.startswith(_WHOLE_ARRAYS)
                     files |= _write_checked(staging.path, f"{name}.npy", array, by_blocks=by_blocks)
