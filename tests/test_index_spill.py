@@ -141,6 +141,8 @@ def test_a_build_whose_bulk_went_to_disk_saves_the_bytes_of_one_built_in_memory(
         streamed.candidates.gram_postings,
         streamed.candidates.char_postings,
         streamed.candidates.term_postings,
+        streamed.candidates.length_order,
+        streamed.candidates.gram_counts,
         streamed.status,
         streamed.context_prev,
         streamed.unit_of_entry,

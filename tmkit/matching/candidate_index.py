@@ -123,6 +123,8 @@ _ARRAY_FIELDS = (
     "term_word_counts",
     "fewest_words",
 )
+#: The arrays a build for the cache merges from its runs on disk straight into their files.
+_MERGED_POSTINGS = frozenset({"gram_postings", "char_postings", "term_postings"})
 #: Bytes of a term's hash (40 bits: what `PostingRun` packs above an entry's offset). Two terms sharing
 #: a hash only make a key look as if it shared one more word: more candidates, never fewer.
 _TERM_HASH_BYTES = 5
@@ -507,7 +509,7 @@ class CandidateIndex:
                 for at in range(0, short, chunk_entries)
                 for key in _take(keys, order[at : min(at + chunk_entries, short)])
             ]
-        return cls(
+        index = cls(
             ordered_lengths,
             order,
             length_starts,
@@ -525,6 +527,13 @@ class CandidateIndex:
             fewest_words,
             _objects(short_keys),
         )
+        if spill is not None:  # the rest of the arrays saved too, and read back mapped: none held by the build
+            del ordered_lengths, order, gram_counts, word_counts
+            for name in _ARRAY_FIELDS:
+                if name not in _MERGED_POSTINGS:  # (those went from their runs to their files)
+                    array = getattr(index, name)
+                    setattr(index, name, spill.save_array(name, array.dtype, [array]))
+        return index
 
     @staticmethod
     def _gram_run(keys: list[str], lengths: npt.NDArray[np.int32], *, first: int) -> PostingRun:

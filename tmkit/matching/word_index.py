@@ -295,6 +295,7 @@ class WordIndexBuilder:
     def finish(self) -> WordIndex:
         """The index of every key added (the builder is emptied)."""
         word_number = self._word_number
+        self._piece_words = {}  # not needed past the last chunk: let go of before the merge
         runs, self._runs = self._runs, []
         if isinstance(runs, list):
             _, word_starts, postings = merge_runs(runs, token_count=len(word_number))
@@ -309,8 +310,8 @@ class WordIndexBuilder:
         words_per_form = np.fromiter(Counter(form for form, _ in filed).values(), dtype=np.int64, count=len(forms))
         encoded = [form.encode("utf-8") for form in forms]
         lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-        self._word_number, self._piece_words, self._entries = {}, {}, 0
-        return WordIndex(
+        self._word_number, self._entries = {}, 0
+        index = WordIndex(
             vocab_blob=np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(),
             vocab_starts=np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
             reading_word_starts=np.concatenate(([0], np.cumsum(words_per_form))).astype(np.int64),
@@ -318,3 +319,8 @@ class WordIndexBuilder:
             word_starts=word_starts,
             word_postings=postings,
         )
+        if self._spill is not None:  # the other arrays saved too, and read back from their files
+            for name in WordIndex.LOADED_WHOLE:
+                array = getattr(index, name)
+                setattr(index, name, self._spill.save_array(name, array.dtype, [array]))
+        return index
