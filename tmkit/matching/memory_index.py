@@ -399,8 +399,13 @@ class MemoryIndex:
         are read for their neighbours' context and give no entries, and a unit numbered in
         ``breaks_after`` is no neighbour of the unit after it (the stream skips units there).
         Units are read and packed ``chunk_entries`` entries at a time; any chunk size gives the same index.
-        With ``staging`` (an index built to be saved), the texts a lookup reads by parts and the
-        concordance postings are written into that folder as they are made and read back from it.
+        With ``staging`` (an index built to be saved), whatever grows with the memory is written into
+        that folder as it is made and read back from it (`CacheStaging`): the texts, the keys, the
+        postings (each chunk's spilled, then merged from disk), the per-entry arrays. The build then
+        holds, in proportion to the memory, 17 bytes an entry while reading (status, unit number,
+        key length, each unit's context hash), about 16 while the candidate index is built (the
+        length order, and the count of each key's grams), and the short keys as strings, which a
+        lookup needs (a loaded index holds them too).
         """
         if not 0 < chunk_entries <= MAX_CHUNK_ENTRIES:
             raise ValueError(f"chunk_entries must be 1 … {MAX_CHUNK_ENTRIES:,}")
