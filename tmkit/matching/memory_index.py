@@ -402,10 +402,10 @@ class MemoryIndex:
         With ``staging`` (an index built to be saved), whatever grows with the memory is written into
         that folder as it is made and read back from it (`CacheStaging`): the texts, the keys, the
         postings (each chunk's spilled, then merged from disk), the per-entry arrays. The build then
-        holds, in proportion to the memory, 17 bytes an entry while reading (status, unit number,
-        key length, each unit's context hash), about 16 while the candidate index is built (the
-        length order, and the count of each key's grams), and the short keys as strings, which a
-        lookup needs (a loaded index holds them too).
+        holds, in proportion to the memory, 9 bytes an entry and 8 a unit while reading (status, unit
+        number and key length; each unit's context hash), 12 an entry while the candidate index is
+        built (the length order, the lengths in it, each key's gram count), and the short keys as
+        strings, which a lookup needs (a loaded index holds them too).
         """
         if not 0 < chunk_entries <= MAX_CHUNK_ENTRIES:
             raise ValueError(f"chunk_entries must be 1 … {MAX_CHUNK_ENTRIES:,}")
