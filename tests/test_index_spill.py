@@ -13,14 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.test_index_build import _units as _units_with_props
 from tests.test_index_streamed_build import _units
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.matching import spill as spill_module
 from tmkit.matching.candidate_index import PostingRun, merge_runs
 from tmkit.matching.columns import StringColumn
-from tmkit.matching.memory_index import CacheStaging, Column, MemoryIndex, cache_folder, open_memory
+from tmkit.matching.memory_index import CacheStaging, Column, MemoryIndex, cache_folder, context_hash, open_memory
 from tmkit.matching.spill import PagedStringColumn, RunSpill, WholeCheckedWriter, crc32_combine, mapped_array
 from tmkit.memory.model import Header
+from tmkit.text.normalize import Normalizer
 
 _RUNS = st.lists(
     st.tuples(
@@ -194,3 +196,28 @@ def test_a_disk_full_while_spilling_runs_gives_the_index_built_in_memory(
     for name, array in index.candidates.arrays().items():
         assert np.array_equal(array, reference.candidates.arrays()[name]), name
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "m.tmx") == [cache_folder(memory, "ar", "en").name]
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1000])
+def test_neighbours_and_context_props_staged_a_slice_at_a_time_are_those_built_in_memory(
+    tmp_path: Path, chunk: int
+) -> None:
+    """Units with context props, without a source, rejected, with several targets, and breaks in the stream."""
+    units = _units_with_props()
+    breaks = frozenset({20, 21})
+    whole = MemoryIndex.build(units, source_lang="ar", target_lang="en", breaks_after=breaks)
+    staging = CacheStaging.beside(tmp_path / "staged", merge_range_postings=3)
+    staged = MemoryIndex.build(
+        units, source_lang="ar", target_lang="en", breaks_after=breaks, chunk_entries=chunk, staging=staging
+    )
+    assert any(unit.props for unit in units)
+    assert staged.context_prev.tolist() == whole.context_prev.tolist()
+    assert staged.context_next.tolist() == whole.context_next.tolist()
+    norm = Normalizer("ar")
+    for entry, unit in enumerate(staged.unit_of_entry.tolist()):
+        if units[unit].props:  # its own context props win over its neighbours
+            assert int(staged.context_prev[entry]) == context_hash(norm(units[unit].props[0].value))
+            assert int(staged.context_next[entry]) == context_hash(None)
+    whole.save(tmp_path / "whole", fingerprint={"test": 3})
+    staged.save(tmp_path / "staged", fingerprint={"test": 3}, staging=staging)
+    assert _folder_bytes(tmp_path / "staged") == _folder_bytes(tmp_path / "whole")
