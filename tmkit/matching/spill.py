@@ -28,6 +28,7 @@ MAPPED_PAGES_BUDGET = 128 << 20
 #: Pages of a mapped column one key read may touch: its bytes (which may straddle two pages) and its start.
 _PAGES_PER_KEY = 3
 _PAGE_BYTES = mmap.PAGESIZE
+_DONT_NEED: int | None = getattr(mmap, "MADV_DONTNEED", None)
 
 IntArray = npt.NDArray[np.int64]
 
@@ -164,9 +165,11 @@ class PagedStringColumn(StringColumn):
         return strings
 
     def give_back(self) -> None:
-        """Drop the pages touched so far from the process (they stay in the file system's cache)."""
-        for mapped in self._maps:
-            mapped.madvise(mmap.MADV_DONTNEED)
+        """Drop the pages touched so far from the process (they stay in the file system's cache); where the
+        system has no ``madvise``, they stay, and the build is as large as the column."""
+        if _DONT_NEED is not None:
+            for mapped in self._maps:
+                mapped.madvise(_DONT_NEED)
         self._keys_since = 0
 
     def close(self) -> None:
