@@ -47,7 +47,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -57,6 +57,9 @@ from tmkit.matching.columns import StringColumn
 from tmkit.matching.match_percent import _EDGE_PUNCTUATION, clitic_blind_words
 from tmkit.text.normalize import SPELLING_FOLDS
 from tmkit.text.numbers import NUMBER_RE, mask_numbers
+
+if TYPE_CHECKING:  # the spill module builds on this one
+    from tmkit.matching.spill import BuildSpill, RunSpill
 
 #: Characters per gram of the estimating path.
 GRAM = 3
@@ -140,6 +143,8 @@ _ARRAY_FIELDS = (
     "term_word_counts",
     "fewest_words",
 )
+#: The arrays a build for the cache merges from its runs on disk straight into their files.
+_MERGED_POSTINGS = frozenset({"gram_postings", "char_postings", "term_postings"})
 #: Bytes of a term's hash (40 bits: what `PostingRun` packs above an entry's offset). Two terms sharing
 #: a hash only make a key look as if it shared one more word: more candidates, never fewer.
 _TERM_HASH_BYTES = 5
@@ -338,6 +343,18 @@ def merge_runs(
     return tokens, starts, postings
 
 
+def _merged(
+    runs: list[PostingRun] | RunSpill, spill: BuildSpill | None, name: str
+) -> tuple[npt.NDArray[np.uint64], IntArray, npt.NDArray[np.uint32]]:
+    """`merge_runs` of runs held, or of runs spilled (``spill``'s, its postings saved as ``name`` and read back)."""
+    if isinstance(runs, list):
+        return merge_runs(runs)
+    if spill is None:
+        raise ValueError("spilled runs are merged by their spill")
+    tokens, starts, postings = spill.merged(name, runs)
+    return tokens, starts, postings
+
+
 def _take(keys: Sequence[str] | StringColumn, entries: npt.NDArray[np.uint32]) -> list[str]:
     """The keys of these entries, in this order."""
     if isinstance(keys, StringColumn):
@@ -500,12 +517,15 @@ class CandidateIndex:
         *,
         key_lengths: npt.NDArray[np.int32] | None = None,
         chunk_entries: int = BUILD_CHUNK_ENTRIES,
+        spill: BuildSpill | None = None,
     ) -> CandidateIndex:
         """The index of ``keys`` (a list, or a column of them read a chunk at a time).
 
         ``key_lengths``, when the caller knows them, spares reading every key for its length. Keys
         are taken ``chunk_entries`` at a time in length order, and the result is the same whatever
-        the chunk size.
+        the chunk size. With ``spill`` (a build for the cache), each chunk's postings go to disk as
+        they are made and the posting lists are merged from there into the files ``spill`` saves
+        them to, read back from those: the same index, without holding its postings.
         """
         count = len(keys)
         if count > MAX_ENTRIES:
@@ -519,12 +539,13 @@ class CandidateIndex:
             raise ValueError(f"{len(key_lengths):,} key lengths for {count:,} keys")
         order = np.argsort(key_lengths, kind="stable").astype(np.uint32)
         ordered_lengths = key_lengths[order].astype(np.int32)
+        del key_lengths  # (the caller may have let go of it too: a build for the cache does)
         longest = int(ordered_lengths[-1]) if count else 0
         length_starts = np.searchsorted(ordered_lengths, np.arange(longest + 2)).astype(np.int64)
         short = int(length_starts[min(SHORT_KEY + 1, longest + 1)])
-        gram_runs: list[PostingRun] = []
-        char_runs: list[PostingRun] = []
-        term_runs: list[PostingRun] = []
+        gram_runs: list[PostingRun] | RunSpill = spill.runs() if spill is not None else []
+        char_runs: list[PostingRun] | RunSpill = spill.runs() if spill is not None else []
+        term_runs: list[PostingRun] | RunSpill = spill.runs() if spill is not None else []
         gram_counts: list[npt.NDArray[np.int32]] = []
         word_counts: list[npt.NDArray[np.uint16]] = []
         known_words: dict[str, int] = {}
@@ -540,17 +561,24 @@ class CandidateIndex:
             np.minimum.at(fewest_words, lengths, blind_word_counts(chunk, lengths).astype(np.int32))
             if first < short:
                 within = min(last, short) - first
-                short_keys.extend(chunk[:within])
+                if spill is None:  # else read again at the end, not held while the postings are merged
+                    short_keys.extend(chunk[:within])
                 char_runs.append(cls._char_run(chunk[:within], lengths[:within], first=first))
                 term_run, counts = cls._term_run(chunk[:within], first=first, known_words=known_words)
                 term_runs.append(term_run)
                 word_counts.append(counts)
             del chunk
         known_words.clear()
-        gram_hashes, gram_starts, gram_postings = merge_runs(gram_runs)
-        char_tokens, char_starts, char_postings = merge_runs(char_runs)
-        term_hashes, term_starts, term_postings = merge_runs(term_runs)
-        return cls(
+        gram_hashes, gram_starts, gram_postings = _merged(gram_runs, spill, "gram_postings")
+        char_tokens, char_starts, char_postings = _merged(char_runs, spill, "char_postings")
+        term_hashes, term_starts, term_postings = _merged(term_runs, spill, "term_postings")
+        if spill is not None:  # a chunk at a time, so a paged column can give back the pages read between takes
+            short_keys = [
+                key
+                for at in range(0, short, chunk_entries)
+                for key in _take(keys, order[at : min(at + chunk_entries, short)])
+            ]
+        index = cls(
             ordered_lengths,
             order,
             length_starts,
@@ -568,6 +596,13 @@ class CandidateIndex:
             fewest_words,
             _objects(short_keys),
         )
+        if spill is not None:  # the rest of the arrays saved too, and read back mapped: none held by the build
+            del ordered_lengths, order, gram_counts, word_counts
+            for name in _ARRAY_FIELDS:
+                if name not in _MERGED_POSTINGS:  # (those went from their runs to their files)
+                    array = getattr(index, name)
+                    setattr(index, name, spill.save_array(name, array.dtype, [array]))
+        return index
 
     @staticmethod
     def _gram_run(keys: list[str], lengths: npt.NDArray[np.int32], *, first: int) -> PostingRun:

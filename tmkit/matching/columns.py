@@ -9,7 +9,7 @@ import re
 import threading
 import zlib
 from collections.abc import Callable
-from typing import Generic, TypeVar, overload
+from typing import Generic, Protocol, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -128,6 +128,12 @@ class StringColumn:
         return strings
 
 
+class ByteSink(Protocol):
+    """Where a builder appends bytes (a file writer working out checksums as they pass)."""
+
+    def write(self, data: bytes) -> None: ...
+
+
 class StringColumnBuilder:
     """A `StringColumn` packed chunk by chunk as strings arrive, so a build holds their bytes, not the strings.
 
@@ -139,15 +145,29 @@ class StringColumnBuilder:
     read back from them: a build for the cache holds none of the column's bytes.
     """
 
-    __slots__ = ("_blob", "_blob_file", "_ends", "_length", "_starts_file", "compact")
+    __slots__ = ("_blob", "_blob_file", "_ends", "_length", "_sinks", "_starts_file", "_sunk", "compact")
 
-    def __init__(self, *, compact: bool = False, spill_to: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        compact: bool = False,
+        spill_to: tuple[str, str] | None = None,
+        sinks: tuple[ByteSink, ByteSink] | None = None,
+    ) -> None:
+        """``sinks``: writers the buffer's bytes and the starts (``<i8``, from the first 0) are appended to
+        instead, finished by their owner (a compact column can go there: its reader is the owner's)."""
         self.compact = compact
         self._blob = bytearray()
         self._ends: list[npt.NDArray[np.int64]] = [np.zeros(1, dtype=np.int64)]
         self._length = 0  # bytes packed so far, in memory or in the file
         self._blob_file: BlockWriter | None = None
         self._starts_file: BlockWriter | None = None
+        self._sinks = sinks
+        self._sunk = 0  # strings given to the sinks
+        if sinks is not None:
+            if spill_to is not None:
+                raise ValueError("strings go to files or to sinks, not both")
+            sinks[1].write(self._ends[0].astype("<i8").tobytes())
         if spill_to is not None:
             if compact:
                 raise ValueError("a compact column is kept in memory")  # FileStringColumn reads UTF-8
@@ -158,7 +178,7 @@ class StringColumnBuilder:
     def __len__(self) -> int:
         if self._starts_file is not None:
             return self._starts_file.data_bytes // 8 - 1
-        return sum(map(len, self._ends)) - 1
+        return sum(map(len, self._ends)) - 1 + self._sunk
 
     def extend(self, values: list[str]) -> None:
         """Append strings (which must not hold NUL) with one encode call, not one per string."""
@@ -177,6 +197,11 @@ class StringColumnBuilder:
             self._blob_file.write(data)
             self._starts_file.write(ends.astype("<i8").tobytes())
             return
+        if self._sinks is not None:
+            self._sinks[0].write(data)
+            self._sinks[1].write(ends.astype("<i8").tobytes())
+            self._sunk += len(values)
+            return
         self._ends.append(ends)
         self._blob += data
 
@@ -185,10 +210,15 @@ class StringColumnBuilder:
         """Whether the strings go to files (``spill_to``): then `finish_in_files` gives the column."""
         return self._blob_file is not None
 
+    @property
+    def sunk(self) -> bool:
+        """Whether the strings go to ``sinks``: then their owner gives the column."""
+        return self._sinks is not None
+
     def finish(self) -> StringColumn:
         """The column of every string appended (the builder is emptied)."""
-        if self.spilled:
-            raise ValueError("a column written to files is finished by finish_in_files")
+        if self.spilled or self.sunk:
+            raise ValueError("a column written to files is finished by finish_in_files, or by its sinks' owner")
         blob = np.frombuffer(self._blob, dtype=np.uint8) if self._blob else np.empty(0, dtype=np.uint8)
         starts = np.concatenate(self._ends) if len(self._ends) > 1 else self._ends[0]
         self._blob, self._ends, self._length = bytearray(), [np.zeros(1, dtype=np.int64)], 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import dataclasses
 import glob
 import hashlib
 import io
@@ -42,6 +41,7 @@ from tmkit.matching.columns import (
     StringColumnBuilder,
     block_checksums,
     npy_header,
+    npy_header_bytes,
 )
 from tmkit.matching.heap import release_free_memory
 from tmkit.matching.layered import (
@@ -52,6 +52,13 @@ from tmkit.matching.layered import (
     LayeredWords,
     Layers,
     layered_parts,
+)
+from tmkit.matching.spill import (
+    MERGE_RANGE_POSTINGS,
+    BuildSpill,
+    PagedStringColumn,
+    WholeCheckedWriter,
+    mapped_array,
 )
 from tmkit.matching.word_index import WordIndex, WordIndexBuilder
 from tmkit.memory.langtags import lang_key
@@ -192,22 +199,28 @@ class CacheMeta:
 class CacheStaging:
     """A cache folder being filled while its index is built, then renamed into place by `MemoryIndex.save`.
 
-    The texts read by parts and the concordance postings go into it as they are made (their block
-    checksums worked out as written) and the index reads them back from it, so a build never holds
-    them: at 1M entries, about 400 MB. The files written are listed with their metadata entries.
+    Everything a build would hold in proportion to the memory goes into it as it is made: the texts
+    read by parts and the source keys (their checksums worked out as written), each chunk's postings
+    (into unnamed files, merged from there into the cache's files a token range at a time), the
+    per-entry arrays. The index reads them back from here: what a lookup reads whole mapped, as
+    the cache's loader maps it, the rest by checked reads. The files written are listed with their
+    metadata entries, which `MemoryIndex.save` writes as it would for arrays it wrote itself.
     """
 
-    __slots__ = ("_entries", "_staged_arrays", "path")
+    __slots__ = ("_entries", "_sinks", "_staged_arrays", "merge_range_postings", "path")
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, merge_range_postings: int = MERGE_RANGE_POSTINGS) -> None:
         self.path = path
+        self.merge_range_postings = merge_range_postings
         self._entries: dict[str, dict[str, dict[str, object]]] = {}  # by file: its entry and its side file's
-        self._staged_arrays: dict[str, FileArray] = {}
+        self._staged_arrays: dict[str, FileArray | npt.NDArray[Any]] = {}
+        self._sinks: dict[Column, tuple[WholeCheckedWriter, WholeCheckedWriter]] = {}
 
     @classmethod
-    def beside(cls, target: Path) -> CacheStaging:
+    def beside(cls, target: Path, *, merge_range_postings: int = MERGE_RANGE_POSTINGS) -> CacheStaging:
         """A new, empty staging folder beside the cache folder ``target`` (named so leftovers can be told)."""
-        return cls(Path(tempfile.mkdtemp(prefix=_leftover_prefix(target, _STAGING), dir=target.parent)))
+        folder = Path(tempfile.mkdtemp(prefix=_leftover_prefix(target, _STAGING), dir=target.parent))
+        return cls(folder, merge_range_postings=merge_range_postings)
 
     def remove(self) -> None:
         """Remove the folder (files still open stay readable until closed)."""
@@ -220,8 +233,12 @@ class CacheStaging:
         """The metadata entries of a file written here and of its side file of block checksums."""
         return self._entries[name]
 
-    def staged_array(self, name: str) -> FileArray:
+    def staged_array(self, name: str) -> FileArray | npt.NDArray[Any]:
         return self._staged_arrays[name]
+
+    def staged(self, name: str, array: object) -> bool:
+        """Whether ``array`` is the one read back from the file ``name`` written here (so it need not be written)."""
+        return self._staged_arrays.get(name) is array
 
     def _record(self, name: str, checks: FileChecks) -> None:
         size, checksums = checks
@@ -231,13 +248,36 @@ class CacheStaging:
             **_write_checked(self.path, side, checksums.astype("<u4").tobytes(), by_blocks=False),
         }
 
+    def _whole_file(self, name: str, dtype: np.dtype[Any]) -> WholeCheckedWriter:
+        return WholeCheckedWriter(self.path / name, dtype)
+
+    def _finish_whole(self, writer: WholeCheckedWriter) -> npt.NDArray[Any]:
+        """Close a file checked whole, record it, and give its array mapped as the loader maps it."""
+        size, crc = writer.finish()
+        name = writer.path.name
+        self._entries[name] = {name: {"size": size, "crc32": crc}}
+        array, _map = mapped_array(writer.path)
+        self._staged_arrays[name] = array
+        return array
+
     def column_builder(self, column: Column) -> StringColumnBuilder:
         """A builder that writes a column's texts and starts here as they come."""
-        texts = self.path / _saved_name(_Saved.COLUMN, column, "bin")
         starts = self.path / f"{_saved_name(_Saved.COLUMN, column, 'starts')}.npy"
+        if column in _HOT_COLUMNS:  # saved as arrays checked whole, mapped by a lookup
+            sinks = (
+                self._whole_file(f"{_saved_name(_Saved.COLUMN, column, 'blob')}.npy", np.dtype(np.uint8)),
+                self._whole_file(starts.name, np.dtype(np.int64)),
+            )
+            self._sinks[column] = sinks
+            return StringColumnBuilder(compact=column in _COMPACT_COLUMNS, sinks=sinks)
+        texts = self.path / _saved_name(_Saved.COLUMN, column, "bin")
         return StringColumnBuilder(spill_to=(str(texts), str(starts)))
 
-    def finish_column(self, column: Column, builder: StringColumnBuilder) -> FileStringColumn:
+    def finish_column(self, column: Column, builder: StringColumnBuilder) -> FileStringColumn | StringColumn:
+        if column in self._sinks:
+            blob_file, starts_file = self._sinks.pop(column)
+            blob = self._finish_whole(blob_file)
+            return StringColumn(blob, self._finish_whole(starts_file), compact=builder.compact)
         strings, text_checks, starts_checks = builder.finish_in_files()
         self._record(_saved_name(_Saved.COLUMN, column, "bin"), text_checks)
         starts_name = f"{_saved_name(_Saved.COLUMN, column, 'starts')}.npy"
@@ -247,22 +287,49 @@ class CacheStaging:
         self._staged_arrays[starts_name] = strings.starts
         return strings
 
-    def postings_in_file(self, part: _Saved, words: WordIndex) -> WordIndex:
-        """The word index with its postings written here and read back from here (the array let go)."""
-        name = f"{_saved_name(part, 'word_postings')}.npy"
-        postings = np.ascontiguousarray(words.word_postings, dtype=np.uint32)
-        writer = BlockWriter(str(self.path / name))
-        writer.write(npy_header(postings.dtype, len(postings)))
-        step = HASH_BUFFER_BYTES // postings.itemsize
-        for at in range(0, len(postings), step):
-            writer.write(postings[at : at + step].tobytes())
-        checks = writer.finish()
-        self._record(name, checks)
-        array = FileArray(
-            BlockFile(str(self.path / name), checksums=checks[1], size=checks[0]), dtype=np.dtype(np.uint32)
+    def paged_column(self, column: Column) -> PagedStringColumn:
+        """A hot column written here, mapped again for one pass over it that gives its pages back as it goes."""
+        blob, blob_map = mapped_array(self.path / f"{_saved_name(_Saved.COLUMN, column, 'blob')}.npy", shared=True)
+        starts, starts_map = mapped_array(
+            self.path / f"{_saved_name(_Saved.COLUMN, column, 'starts')}.npy", shared=True
         )
-        self._staged_arrays[name] = array
-        return dataclasses.replace(words, word_postings=array)  # type: ignore[arg-type]
+        return PagedStringColumn(blob, starts, [blob_map, starts_map], compact=column in _COMPACT_COLUMNS)
+
+    def stage_array(
+        self, name: str, dtype: np.dtype[Any], pieces: Iterable[npt.NDArray[Any]]
+    ) -> FileArray | npt.NDArray[Any]:
+        """The array saved as ``name`` written here from its consecutive pieces, as `MemoryIndex.save` would
+        write it, and read back from here: mapped if a lookup reads it whole, else by checked reads."""
+        file = f"{name}.npy"
+        if name.startswith(_WHOLE_ARRAYS):
+            return self.stage_whole(name, dtype, pieces)
+        blocks = BlockWriter(str(self.path / file), header_bytes=npy_header_bytes(dtype))
+        count = 0
+        for piece in pieces:
+            blocks.write(np.ascontiguousarray(piece, dtype=dtype).tobytes())
+            count += len(piece)
+        checks = blocks.finish(header=npy_header(dtype, count))
+        self._record(file, checks)
+        array = FileArray(BlockFile(str(self.path / file), checksums=checks[1], size=checks[0]), dtype=dtype)
+        self._staged_arrays[file] = array
+        return array
+
+    def stage_whole(self, name: str, dtype: np.dtype[Any], pieces: Iterable[npt.NDArray[Any]]) -> npt.NDArray[Any]:
+        """`stage_array` for an array a lookup reads whole: checked whole, mapped."""
+        if not name.startswith(_WHOLE_ARRAYS):
+            raise ValueError(f"{name} is read by parts")
+        writer = self._whole_file(f"{name}.npy", dtype)
+        for piece in pieces:
+            writer.write(piece)
+        return self._finish_whole(writer)
+
+    def spill(self, part: _Saved) -> BuildSpill:
+        """Where a structure's build puts its runs, and saves its arrays here under ``part``'s names."""
+
+        def save_array(name: str, dtype: np.dtype[Any], pieces: Iterable[npt.NDArray[Any]]) -> Any:
+            return self.stage_array(_saved_name(part, name), dtype, pieces)
+
+        return BuildSpill(self.path, save_array, range_postings=self.merge_range_postings)
 
 
 @dataclass(slots=True)
@@ -332,8 +399,13 @@ class MemoryIndex:
         are read for their neighbours' context and give no entries, and a unit numbered in
         ``breaks_after`` is no neighbour of the unit after it (the stream skips units there).
         Units are read and packed ``chunk_entries`` entries at a time; any chunk size gives the same index.
-        With ``staging`` (an index built to be saved), the texts a lookup reads by parts and the
-        concordance postings are written into that folder as they are made and read back from it.
+        With ``staging`` (an index built to be saved), whatever grows with the memory is written into
+        that folder as it is made and read back from it (`CacheStaging`): the texts, the keys, the
+        postings (each chunk's spilled, then merged from disk), the per-entry arrays. The build then
+        holds, in proportion to the memory, 9 bytes an entry and 8 a unit while reading (status, unit
+        number and key length; each unit's context hash), 12 an entry while the candidate index is
+        built (the length order, the lengths in it, each key's gram count), and the short keys as
+        strings, which a lookup needs (a loaded index holds them too).
         """
         if not 0 < chunk_entries <= MAX_CHUNK_ENTRIES:
             raise ValueError(f"chunk_entries must be 1 … {MAX_CHUNK_ENTRIES:,}")
@@ -345,7 +417,7 @@ class MemoryIndex:
         columns: dict[Column, list[str]] = {column: [] for column in Column}
         builders = {
             column: staging.column_builder(column)
-            if staging is not None and column not in _HOT_COLUMNS
+            if staging is not None
             else StringColumnBuilder(compact=column in _COMPACT_COLUMNS)
             for column in Column
         }
@@ -363,12 +435,13 @@ class MemoryIndex:
         target_keys: list[str] = []
         statuses: list[int] = []
         unit_of_entry: list[int] = []
-        source_words, target_words = WordIndexBuilder(), WordIndexBuilder()
+        source_words = WordIndexBuilder(spill=staging.spill(_Saved.SOURCE_WORDS) if staging is not None else None)
+        target_words = WordIndexBuilder(spill=staging.spill(_Saved.TARGET_WORDS) if staging is not None else None)
         packed: dict[str, list[npt.NDArray[Any]]] = {"status": [], "unit": [], "length": []}
         # Each unit's source key as its context fingerprint (0 for none): what a neighbour's entry stores.
         unit_hashes: list[npt.NDArray[np.uint64]] = []
         chunk_hashes: list[int] = []
-        explicit_context: dict[int, tuple[int, int]] = {}
+        explicit_context = _ExplicitContexts()
 
         def pack_entries() -> None:
             source_words.add(keys)
@@ -400,7 +473,8 @@ class MemoryIndex:
                 prev = next(_prop_values(unit, CONTEXT_PREV_PROPS), None)
                 following = next(_prop_values(unit, CONTEXT_NEXT_PROPS), None)
                 if prev is not None or following is not None:
-                    explicit_context[unit_number] = (
+                    explicit_context.add(
+                        unit_number,
                         context_hash(source_norm(prev) if prev is not None else None),
                         context_hash(source_norm(following) if following is not None else None),
                     )
@@ -427,35 +501,65 @@ class MemoryIndex:
                     pack_entries()
         pack_entries()
         unit_hashes.append(np.array(chunk_hashes, dtype=np.uint64))
+        explicit_context.pack()
         built: dict[Column, StringColumn | FileStringColumn | LayeredColumn] = {
-            column: staging.finish_column(column, builder) if builder.spilled and staging else builder.finish()
+            column: staging.finish_column(column, builder)
+            if (builder.spilled or builder.sunk) and staging
+            else builder.finish()
             for column, builder in builders.items()
         }
         # The word indexes finished first: that lets go of their dictionaries of every distinct word
         # and piece (big in a real memory's vocabulary) before the candidate index is built.
         source_index, target_index = source_words.finish(), target_words.finish()
-        if staging is not None:
-            source_index = staging.postings_in_file(_Saved.SOURCE_WORDS, source_index)
-            target_index = staging.postings_in_file(_Saved.TARGET_WORDS, target_index)
         key_column = built[Column.SOURCE_KEY]
         if not isinstance(key_column, StringColumn):
             raise TypeError("the source keys are kept in memory")
-        entry_units = np.concatenate(packed["unit"])
-        prev_hashes, next_hashes = _neighbour_hashes(
-            entry_units, np.concatenate(unit_hashes), explicit_context, breaks_after
-        )
+        if staging is None:
+            key_lengths = np.concatenate(packed.pop("length"))
+            entry_units = np.concatenate(packed["unit"])
+            prev_hashes, next_hashes = _neighbour_hashes(
+                entry_units, np.concatenate(unit_hashes), explicit_context, breaks_after
+            )
+            status = np.concatenate(packed["status"])
+            candidates = CandidateIndex.build(key_column, key_lengths=key_lengths, chunk_entries=chunk_entries)
+            del key_lengths
+        else:
+            # Each per-entry array written here a slice at a time and read back mapped, as a load maps it.
+            all_hashes = np.concatenate(unit_hashes)
+            unit_hashes.clear()
+
+            def neighbours(side: int) -> Iterator[npt.NDArray[np.uint64]]:
+                for entries in packed["unit"]:
+                    yield _neighbour_hashes(entries, all_hashes, explicit_context, breaks_after)[side]
+
+            prev_hashes = staging.stage_whole(_saved_name(_Saved.CONTEXT_PREV), np.dtype(np.uint64), neighbours(0))
+            next_hashes = staging.stage_whole(_saved_name(_Saved.CONTEXT_NEXT), np.dtype(np.uint64), neighbours(1))
+            del all_hashes
+            status = staging.stage_whole(_saved_name(_Saved.STATUS), np.dtype(np.uint8), packed.pop("status"))
+            entry_units = staging.stage_whole(
+                _saved_name(_Saved.UNIT_OF_ENTRY), np.dtype(np.uint32), packed.pop("unit")
+            )
+            # The keys read in length order from a map of their own, whose pages are given back as it goes.
+            paged_keys = staging.paged_column(Column.SOURCE_KEY)
+            try:
+                candidates = CandidateIndex.build(
+                    paged_keys,
+                    key_lengths=np.concatenate(packed.pop("length")),  # held by the build alone, which lets go of it
+                    chunk_entries=chunk_entries,
+                    spill=staging.spill(_Saved.CANDIDATES),
+                )
+            finally:
+                paged_keys.close()
         return cls(
             name=name,
             source_lang=source_lang,
             target_lang=target_lang,
             normalizer=source_norm,
             columns=built,
-            status=np.concatenate(packed["status"]),
+            status=status,
             context_prev=prev_hashes,
             context_next=next_hashes,
-            candidates=CandidateIndex.build(
-                key_column, key_lengths=np.concatenate(packed["length"]), chunk_entries=chunk_entries
-            ),
+            candidates=candidates,
             source_words=source_index,
             target_words=target_index,
             unit_of_entry=entry_units,
@@ -606,8 +710,10 @@ class MemoryIndex:
                 else:
                     raise ValueError("only a freshly built index can be saved")
             for name, array in arrays.items():
-                if isinstance(array, FileArray):
+                if isinstance(array, FileArray) or staging.staged(f"{name}.npy", array):
                     files |= staging.entries(f"{name}.npy")
+                elif staging.holds(f"{name}.npy"):  # written over, its file would pull the map under its array
+                    raise ValueError(f"{name} was built into the staging folder and replaced since")
                 else:
                     by_blocks = not name.startswith(_WHOLE_ARRAYS)
                     files |= _write_checked(staging.path, f"{name}.npy", array, by_blocks=by_blocks)
@@ -939,10 +1045,45 @@ def _prop_values(unit: TranslationUnit, types: tuple[str, ...]) -> Iterator[str]
     return (p.value for p in unit.props if p.type in types)
 
 
+class _ExplicitContexts:
+    """The fingerprints of the context props of the units that have them, by unit number, packed into arrays
+    a chunk at a time: 24 bytes a unit with props (a dictionary took some 180), found by binary search."""
+
+    __slots__ = ("_parts", "_pending", "following", "prev", "units")
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[int, int, int]] = []
+        self._parts: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]] = []
+        self.units = np.empty(0, dtype=np.int64)  # ascending: units are added in order
+        self.prev = np.empty(0, dtype=np.uint64)
+        self.following = np.empty(0, dtype=np.uint64)
+
+    def add(self, unit: int, prev: int, following: int) -> None:
+        self._pending.append((unit, prev, following))
+        if len(self._pending) >= BUILD_CHUNK_ENTRIES:
+            self._pack_pending()
+
+    def _pack_pending(self) -> None:
+        if self._pending:
+            units, prev, following = zip(*self._pending, strict=True)
+            self._parts.append(
+                (np.array(units, dtype=np.int64), np.array(prev, dtype=np.uint64), np.array(following, dtype=np.uint64))
+            )
+            self._pending.clear()
+
+    def pack(self) -> None:
+        """Gather every unit added into the arrays (once all are added, before they are read)."""
+        self._pack_pending()
+        if self._parts:
+            parts = [(self.units, self.prev, self.following), *self._parts]
+            self._parts = []
+            self.units, self.prev, self.following = (np.concatenate(column) for column in zip(*parts, strict=True))
+
+
 def _neighbour_hashes(
     entry_units: npt.NDArray[np.uint32],
     unit_hashes: npt.NDArray[np.uint64],
-    explicit: dict[int, tuple[int, int]],
+    explicit: _ExplicitContexts,
     breaks_after: frozenset[int] = frozenset(),
 ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
     """For each entry, fingerprints of the source segments before and after its unit.
@@ -950,6 +1091,7 @@ def _neighbour_hashes(
     Context props (`x-context-prev`/`x-context-next`, OmegaT's `prev`/`next`; ``explicit``, by
     unit, as fingerprints) win; otherwise the neighbouring units in the file are the context, as in
     a memory aligned from a document (``unit_hashes``: every unit's source key's `context_hash`).
+    Costs the entries given, not the units with props: a build for the cache asks a chunk at a time.
     """
     units = entry_units.astype(np.int64)
     prev = np.zeros(len(units), dtype=np.uint64)
@@ -959,10 +1101,15 @@ def _neighbour_hashes(
     prev[has_prev] = unit_hashes[units[has_prev] - 1]
     has_next = (units < len(unit_hashes) - 1) & ~np.isin(units, breaks)
     following[has_next] = unit_hashes[units[has_next] + 1]
-    if explicit:
-        numbers = np.fromiter(explicit, dtype=np.int64, count=len(explicit))
-        for entry in np.flatnonzero(np.isin(units, numbers)).tolist():
-            prev[entry], following[entry] = explicit[int(units[entry])]
+    if len(explicit.units) and len(units):
+        # Only the units with props between this slice's first and last unit are searched.
+        low, high = np.searchsorted(explicit.units, (units.min(), units.max() + 1))
+        numbers = explicit.units[low:high]
+        if len(numbers):
+            at = np.minimum(np.searchsorted(numbers, units), len(numbers) - 1)
+            found = numbers[at] == units
+            prev[found] = explicit.prev[low:high][at[found]]
+            following[found] = explicit.following[low:high][at[found]]
     return prev, following
 
 

@@ -8,12 +8,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import numpy.typing as npt
 
 from tmkit.matching.candidate_index import BUILD_CHUNK_ENTRIES, MAX_CHUNK_ENTRIES, PostingRun, merge_runs
+
+if TYPE_CHECKING:  # the spill module builds on the candidate index
+    from tmkit.matching.spill import BuildSpill, RunSpill
 
 #: A word of a normalized key: letters and digits, so punctuation in either script (`room?`, `هنا؟`,
 #: `ticket.`, `«`) is never part of one; digits joined by `.` or `,` stay one number (`2,500`, `10.30`),
@@ -239,12 +242,15 @@ class WordIndexBuilder:
     keys would number them, so the index is the same whatever the chunks.
     """
 
-    __slots__ = ("_entries", "_piece_words", "_runs", "_word_number")
+    __slots__ = ("_entries", "_piece_words", "_runs", "_spill", "_word_number")
 
-    def __init__(self) -> None:
+    def __init__(self, *, spill: BuildSpill | None = None) -> None:
+        """With ``spill`` (a build for the cache), each chunk's postings go to disk as they are made, and
+        `finish` merges them from there into the file ``spill`` saves them to (see `CandidateIndex.build`)."""
         self._word_number: dict[str, int] = {}
         self._piece_words: dict[str, tuple[int, ...]] = {}  # every distinct piece met so far, as word numbers
-        self._runs: list[PostingRun] = []
+        self._spill = spill
+        self._runs: list[PostingRun] | RunSpill = spill.runs() if spill is not None else []
         self._entries = 0
 
     def _words_of(self, piece: str) -> tuple[int, ...]:
@@ -289,7 +295,14 @@ class WordIndexBuilder:
     def finish(self) -> WordIndex:
         """The index of every key added (the builder is emptied)."""
         word_number = self._word_number
-        _, word_starts, postings = merge_runs(self._runs, token_count=len(word_number))
+        self._piece_words = {}  # not needed past the last chunk: let go of before the merge
+        runs, self._runs = self._runs, []
+        if isinstance(runs, list):
+            _, word_starts, postings = merge_runs(runs, token_count=len(word_number))
+        elif self._spill is not None:
+            _, word_starts, postings = self._spill.merged("word_postings", runs, token_count=len(word_number))
+        else:
+            raise ValueError("spilled runs are merged by their spill")
         # The readings, sorted, each with the words filed under it.
         filed = [(form, number) for word, number in word_number.items() for form in filed_under(word)]
         filed.sort()  # code point order = UTF-8 byte order
@@ -297,8 +310,8 @@ class WordIndexBuilder:
         words_per_form = np.fromiter(Counter(form for form, _ in filed).values(), dtype=np.int64, count=len(forms))
         encoded = [form.encode("utf-8") for form in forms]
         lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-        self._word_number, self._piece_words, self._entries = {}, {}, 0
-        return WordIndex(
+        self._word_number, self._entries = {}, 0
+        index = WordIndex(
             vocab_blob=np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(),
             vocab_starts=np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
             reading_word_starts=np.concatenate(([0], np.cumsum(words_per_form))).astype(np.int64),
@@ -306,3 +319,8 @@ class WordIndexBuilder:
             word_starts=word_starts,
             word_postings=postings,
         )
+        if self._spill is not None:  # the other arrays saved too, and read back from their files
+            for name in WordIndex.LOADED_WHOLE:
+                array = getattr(index, name)
+                setattr(index, name, self._spill.save_array(name, array.dtype, [array]))
+        return index
