@@ -111,6 +111,15 @@ def test_repeated_tuids_are_found_alike_in_memory_and_spilled(tuids: list[int], 
     assert held.issue_counts["duplicate-tuid"] == len(tuids) - len(set(tuids))
 
 
+def test_a_spilled_memory_without_repeated_tuids_reports_none(tmp_path: Path) -> None:
+    """Once the tuids spilled, a memory repeating none was reported with "0 duplicate-tuid" (every command at 10M)."""
+    path = _memory_with_tuids(list(range(12)), tmp_path)
+    with spilling_early(3):
+        reader = TmxReader(path)
+        list(reader)
+    assert "duplicate-tuid" not in reader.issue_counts and not reader.issues
+
+
 def test_repeats_past_the_notes_kept_are_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(TmxReader, "MAX_ISSUES", 5)
     path = _memory_with_tuids([1, 2, 1, 2, 1, 3, 3, 3, 2, 1, 4, 4], tmp_path)

@@ -366,7 +366,8 @@ class TmxReader:
             self._forget_tuids()
         for line, first in kept:
             self._note(line, "duplicate-tuid", f"same tuid as the unit at line {first} (legal in TMX; kept)")
-        self.issue_counts["duplicate-tuid"] += repeats.count - len(kept)
+        if repeats.count > len(kept):  # a count of 0 would still be reported, as "0 duplicate-tuid"
+            self.issue_counts["duplicate-tuid"] += repeats.count - len(kept)
 
     def _entity_line(self) -> int:
         """The line of the document's first entity declaration (read again from its start: the DTD is there)."""
