@@ -260,7 +260,7 @@ assert _SMALL > RECENT_LIMIT
 #: Bytes the peak may grow by for each unit more read. Both sizes are past the fixed costs: the text
 #: reader's 1 MB chunks, and numpy (some 15 MB), imported when a `DigestSet` first sorts its digests.
 #: Holding the units in the model takes some 1,600-3,700 bytes a unit (measured before issue 13); the
-#: digests and order a merge keeps about 120, an export's or XLIFF's ids 12.
+#: digests and order a merge keeps about 120, an export's repeats or XLIFF's ids 20-24 (in their sorts).
 _PEAK_BYTES_PER_UNIT = 300
 
 
