@@ -502,7 +502,8 @@ def measure(
     nf = len(formula["best"])
     short = [i for i in range(n) if kinds[i] == "short"]
     all_short = [i for i in range(len(query["cpu_ms"])) if kinds[i] == "short"]
-    mine = query["scores"][:n]
+    # Each recall over the queries its reference ran on: the formula may run on more queries than brute force.
+    mine = query["scores"]
     row = {
         "memory": label,
         "entries": build["entries"],
@@ -531,7 +532,7 @@ def measure(
         "recall_at_5_short": recall([query["retrieved"][i] for i in short], [brute["best"][i] for i in short]),
         "formula_recall": recall(mine[:nf], formula["best"]),
         "formula_recall_short": recall(
-            [mine[i] for i in short if i < nf], [formula["best"][i] for i in short if i < nf]
+            [mine[i] for i in all_short if i < nf], [formula["best"][i] for i in all_short if i < nf]
         ),
         "best_lost": best_lost(mine[:nf], formula["best"]),
         "formula_queries": nf,
