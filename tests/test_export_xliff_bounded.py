@@ -250,10 +250,10 @@ _SPILL_RECORDS = 4096
     ("command", "memories_read"),
     [
         (["export", "{m}", "{table_tmx}", "{m}", "-o", "{out}.tmx"], 3),
-        (["convert", "{m}", "-o", "{out}.xlf", "--xliff-version", "1.2"], 1),
+        # XLIFF 1.2 plans its ids with the same code (only the separator differs; its bytes are tested above).
         (["convert", "{m}", "-o", "{out}.xlf"], 1),
     ],
-    ids=["export", "xliff-1.2", "xliff-2"],
+    ids=["export", "xliff-2"],
 )
 def test_export_and_xliff_ids_keep_nothing_per_unit_once_the_sorts_spill(
     command: list[str],
