@@ -55,23 +55,15 @@ def crc32_combine(first: int, second: int, second_length: int) -> int:
 
     if second_length <= 0:
         return first
-    odd = [0xEDB88320] + [1 << n for n in range(31)]  # the operator for one zero bit
-    even = square(odd)  # two zero bits
-    odd = square(even)  # four zero bits
+    one_bit = [0xEDB88320] + [1 << n for n in range(31)]  # the operator that appends one zero bit
+    operator = square(square(square(one_bit)))  # one zero byte
     crc = first
-    while True:  # apply len(second) zero bytes to the first CRC, a bit of the length at a time
-        even = square(odd)
+    while second_length:  # append len(second) zero bytes to the first CRC, a bit of the length at a time
         if second_length & 1:
-            crc = times(even, crc)
+            crc = times(operator, crc)
         second_length >>= 1
-        if not second_length:
-            break
-        odd = square(even)
-        if second_length & 1:
-            crc = times(odd, crc)
-        second_length >>= 1
-        if not second_length:
-            break
+        if second_length:
+            operator = square(operator)
     return crc ^ second
 
 
