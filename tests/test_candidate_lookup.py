@@ -250,7 +250,11 @@ def test_estimating_only_the_entries_that_can_place_changes_no_candidate(
     for prune in (True, False):
         if not prune:
             monkeypatch.setattr(
-                CandidateIndex, "_sharing_most", staticmethod(lambda positions, counts, *_: (positions, counts))
+                CandidateIndex,
+                "_sharing_most",
+                staticmethod(
+                    lambda positions, counts, _limit, estimates, _scales: (positions, estimates(positions, counts))
+                ),
             )
         answers.append(
             [

@@ -928,10 +928,10 @@ class CandidateIndex:
         limit: int,
         estimates: Callable[[IntArray, IntArray], npt.NDArray[np.float64]],
         scales: list[tuple[float, int]],
-    ) -> tuple[IntArray, IntArray]:
+    ) -> tuple[IntArray, npt.NDArray[np.float64]]:
         """The hits that can still be among the best ``limit`` by estimate (and every entry tied with the
-        last of them), found without estimating the others: most hits share one or two of the grams read
-        (at 10M, ~600,000 of them), and estimating each cost more than counting them.
+        last of them), with their estimates, found without estimating the others: most hits share one or
+        two of the grams read (at 10M, ~600,000 of them), and estimating each cost more than counting them.
 
         An entry sharing c grams read, scaled by s to a count x = c·s against a query of Q grams, has an
         estimate of at most 2·x/(Q + x) (reached when it has x grams itself), which grows with c. So once
@@ -941,11 +941,11 @@ class CandidateIndex:
         two or more (most hits share one: they are set aside in one pass, not in each).
         """
         if len(positions) <= limit:
-            return positions, counts
+            return positions, estimates(positions, counts)
         sharing = np.cumsum(np.bincount(counts)[::-1])[::-1]  # sharing[c]: hits sharing c or more
         fewest = int(np.flatnonzero(sharing >= limit)[-1])
         if fewest < 2:
-            return positions, counts
+            return positions, estimates(positions, counts)
         several = np.flatnonzero(counts >= 2)
         near, shares = positions[several], counts[several]
         for least in range(fewest, 1, -1):
@@ -954,8 +954,8 @@ class CandidateIndex:
             floor = float(np.partition(estimate, len(estimate) - limit)[len(estimate) - limit])
             reach = max(2.0 * (least - 1) * scale / (grams + (least - 1) * scale + 1e-9) for scale, grams in scales)
             if reach < floor - 1e-9:
-                return near[kept], shares[kept]
-        return positions, counts
+                return near[kept], estimate
+        return positions, estimates(positions, counts)
 
     def _gram_candidates(self, key: str, limit: int, ranges: list[tuple[int, int]]) -> IntArray:
         """The best ``limit`` entries by estimate among the internal positions in ``ranges`` (ascending, disjoint)."""
@@ -1014,11 +1014,10 @@ class CandidateIndex:
         if read_sampled < RESOLUTION_GRAMS and last > self.short_count:
             wider = int(np.ceil(limit * RESOLUTION_GRAMS / max(read_sampled, 1)))
             limit = max(limit, min(wider, TIED_CANDIDATE_LIMIT))
-        hit, counts = self._sharing_most(
+        positions, estimate = self._sharing_most(
             hit + first, counts, limit, estimates, [(scale_short, len(rows)), (scale_long, sampled_count)]
         )
-        positions, estimate = hit, estimates(hit, counts)
-        if len(hit) > limit:
+        if len(positions) > limit:
             # Every entry estimated as high as the limit-th is kept: the estimate counts a few
             # sampled grams, so dozens of entries tie at the cut, and which of them a partition
             # kept was arbitrary (a near-duplicate at 92% characters was dropped that way at 1M).
