@@ -21,16 +21,23 @@ from tmkit.matching.candidate_index import SHORT_KEY, CandidateIndex, count_post
     first=st.integers(min_value=0, max_value=100),
     at_least=st.integers(min_value=1, max_value=4),
     spread=st.sampled_from([1, 10_000]),
+    byte_window=st.sampled_from([0, 1 << 20]),
 )
 def test_counting_by_sorting_or_over_the_window_agrees_with_counting_by_hand(
-    lists: list[set[int]], first: int, at_least: int, spread: int
+    lists: list[set[int]], first: int, at_least: int, spread: int, byte_window: int
 ) -> None:
-    """Both ways of counting (a window far larger than the postings read is counted by sorting)."""
+    """Every way of counting (a window far larger than the postings read is counted by sorting; others in
+    bytes list by list, or all lists at once when the window is small)."""
     last = first + 200 * spread
     pieces = [np.array(sorted(first + value * spread for value in chosen), dtype=np.uint32) for chosen in lists]
     for piece in pieces:
         piece.setflags(write=False)  # slices of postings a loaded cache maps read-only
-    hit, counts = count_postings(pieces, first, last, at_least=at_least)
+    kept_window = candidate_index.BYTE_COUNT_WINDOW
+    candidate_index.BYTE_COUNT_WINDOW = byte_window  # not monkeypatch: hypothesis runs this many times
+    try:
+        hit, counts = count_postings(pieces, first, last, at_least=at_least)
+    finally:
+        candidate_index.BYTE_COUNT_WINDOW = kept_window
     by_hand = Counter(value for piece in pieces for value in piece.tolist())
     expected = sorted((value - first, count) for value, count in by_hand.items() if count >= at_least)
     assert list(zip(hit.tolist(), counts.tolist(), strict=True)) == expected
@@ -49,9 +56,10 @@ def test_candidates_are_the_same_however_the_postings_are_counted(seed: int, mon
     index = CandidateIndex.build(keys)
     queries = [keys[rng.randrange(len(keys))] for _ in range(60)] + _memory(rng, 60)
     answers = {}
-    for ratio in (0, 10**9):  # every count by sorting, then every count over the window
+    for ratio, byte_window in ((0, 0), (10**9, 0), (10**9, 10**9)):  # by sorting, over the window in 1 or 8 bytes
         monkeypatch.setattr(candidate_index, "SPARSE_COUNT_RATIO", ratio)
-        answers[ratio] = [
+        monkeypatch.setattr(candidate_index, "BYTE_COUNT_WINDOW", byte_window)
+        answers[ratio, byte_window] = [
             (entries.tolist(), found)
             for query in queries
             for similarity in (50.0, 70.0)
@@ -59,7 +67,7 @@ def test_candidates_are_the_same_however_the_postings_are_counted(seed: int, mon
                 index.candidates_with_keys(query, min_similarity=similarity, budget=200, fallback_similarity=70.0)
             ]
         ]
-    assert answers[0] == answers[10**9]
+    assert answers[0, 0] == answers[10**9, 0] == answers[10**9, 10**9]
     assert any(len(query) > SHORT_KEY for query in queries) and any(len(query) <= SHORT_KEY for query in queries)
 
 
@@ -124,7 +132,7 @@ def test_long_lookups_read_the_rarest_grams_within_the_budgets_and_still_find_ne
             counted.clear()
             found = index.candidates(" ".join(tokens), min_similarity=50.0)
             assert target in set(found.tolist()), (budget, keys[target])
-            reads[budget].append(sum(counted))
+            reads[budget].append(max(counted))  # a count may be made again, of the same postings, for more hits
     assert max(reads[2_000]) <= 2 * 2_000 < min(reads[10**9])  # the budgets held, and they were needed
 
 
@@ -246,14 +254,18 @@ def test_estimating_only_the_entries_that_can_place_changes_no_candidate(
     queries = [query for query in queries if len(query) > SHORT_KEY]
     monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_BUDGET", 1_500)  # few grams read: many entries tie
     monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_PER_ENTRY", 0.0)
+    # Two grams read: entries sharing one of them place when few share both, and are counted then.
+    monkeypatch.setattr(candidate_index, "RESOLVING_SAMPLED_GRAMS", 2)
     answers = []
     for prune in (True, False):
         if not prune:
             monkeypatch.setattr(
                 CandidateIndex,
                 "_sharing_most",
-                staticmethod(
-                    lambda positions, counts, _limit, estimates, _scales: (positions, estimates(positions, counts))
+                staticmethod(  # every hit counted and estimated
+                    lambda positions, counts, _limit, estimates, _scales, complete=True: (
+                        (positions, estimates(positions, counts)) if complete else None
+                    )
                 ),
             )
         answers.append(
@@ -310,3 +322,39 @@ def test_a_gram_found_only_outside_the_window_is_not_the_one_gram_a_tight_budget
     monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_PER_ENTRY", 0.0)
     monkeypatch.setattr(candidate_index, "RESOLVING_POSTINGS_CAP", 100)
     assert len(index.candidates(query, min_similarity=50.0)) > 0  # the rarest gram with postings is read
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    counts=st.lists(st.integers(min_value=1, max_value=6), min_size=1, max_size=300),
+    sizes=st.lists(st.integers(min_value=1, max_value=40), min_size=300, max_size=300),
+    limit=st.integers(min_value=1, max_value=40),
+    scale=st.sampled_from([1.0, 1.5, 3.0]),
+    query_grams=st.integers(min_value=4, max_value=30),
+)
+def test_the_entries_left_unestimated_could_not_place(
+    counts: list[int], sizes: list[int], limit: int, scale: float, query_grams: int
+) -> None:
+    """`_sharing_most` keeps every entry estimated as high as the limit-th best of all, with its estimate, in
+    ascending order; given only the entries sharing two or more, it says None or gives the same answer."""
+    positions = np.arange(len(counts), dtype=np.int64) * 3
+    shared = np.array(counts, dtype=np.int64)
+    entry_grams = np.array(sizes, dtype=np.int64)
+
+    def estimates(at: np.ndarray, held: np.ndarray) -> np.ndarray:
+        grams = entry_grams[at // 3]
+        return 2.0 * np.minimum(held * scale, np.minimum(query_grams, grams)) / (query_grams + grams + 1e-9)
+
+    everything = estimates(positions, shared)
+    floor = np.sort(everything)[-limit] if len(everything) > limit else -1.0
+    settled = CandidateIndex._sharing_most(positions, shared, limit, estimates, [(scale, query_grams)])
+    assert settled is not None
+    kept, kept_estimates = settled
+    assert set(positions[everything >= floor - 1e-9].tolist()) <= set(kept.tolist())
+    assert np.array_equal(kept_estimates, everything[kept // 3]) and np.all(np.diff(kept) > 0)
+    several = shared >= 2
+    partial = CandidateIndex._sharing_most(
+        positions[several], shared[several], limit, estimates, [(scale, query_grams)], complete=False
+    )
+    if partial is not None:
+        assert np.array_equal(partial[0], kept) and np.array_equal(partial[1], kept_estimates)

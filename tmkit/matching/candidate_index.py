@@ -92,7 +92,13 @@ UNSAMPLED_POSTINGS_BUDGET = 100_000
 SHORT_POSTINGS_BUDGET = 1_500_000
 #: A lookup counts the postings it read by sorting them when the length window holds more than this
 #: many entries per posting read, and through an array over the window otherwise (`count_postings`).
-SPARSE_COUNT_RATIO = 4
+SPARSE_COUNT_RATIO = 8
+#: ...and through an array of a byte an entry (as many as the lists need), list by list, when the window holds more
+#: than this many entries; of 8 bytes, all lists at once (``bincount``), otherwise. At 10M a long query's window
+#: holds ~9.3M entries, which took 72 MB to clear and scan in 8 bytes: its 2.3M postings took 20-27 ms to count
+#: that way, 7-9 ms a byte an entry. At 100k a query reads ~60 lists of ~1,500 postings, and the byte array's
+#: cost of a step a list (0.26 ms a count, against 0.17) is more than the 8 bytes' for 90,000 entries.
+BYTE_COUNT_WINDOW = 1 << 20
 #: Candidates the gram path returns by default.
 CANDIDATE_LIMIT = 128
 #: Candidates the gram path returns at most when entries tie with the limit-th by estimate (see `_gram_candidates`).
@@ -370,25 +376,40 @@ def count_postings(
     (ascending, relative to ``first``), and how many of the lists hold each.
 
     A lookup's cost should be what it reads, not the size of the memory: counting through an array
-    over the whole length window (``bincount``, then finding the entries counted enough) touches
+    over the whole length window (then finding the entries counted enough) touches
     every entry of the window, some 900,000 at 1M where a short query's longer keys are estimated
     from 15,000-200,000 postings; sorting those costs 0.1-0.7 ms against ~2 ms. Where the postings
-    read are more than a quarter of the window (long queries read ~400,000 of 900,000; the short
-    keys' character lists outnumber their window's entries), the array is the cheaper of the two.
+    read are more than an eighth of the window (a long query at 10M reads ~2.3M postings in a window
+    of ~9.3M entries), the array is the cheaper of the two: 7-9 ms against 10-16 ms for sorting them.
     """
-    gathered = np.concatenate(pieces) if len(pieces) != 1 else pieces[0].copy()
-    if len(gathered) == 0:
+    total = sum(len(piece) for piece in pieces)
+    if total == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    if len(gathered) * SPARSE_COUNT_RATIO < last - first:
+    if total * SPARSE_COUNT_RATIO < last - first:
+        gathered = np.concatenate(pieces) if len(pieces) != 1 else pieces[0].copy()
         gathered.sort()
-        starts = np.flatnonzero(np.concatenate(([True], gathered[1:] != gathered[:-1])))
-        counts = np.diff(np.append(starts, len(gathered)))
-        if at_least > 1:
-            starts, counts = starts[counts >= at_least], counts[counts >= at_least]
-        return gathered[starts].astype(np.int64) - first, counts.astype(np.int64)
-    gathered -= np.uint32(first)  # in place: at 1M a short query's character postings are ~1.4M
-    every = np.bincount(gathered, minlength=last - first)
-    hit = np.flatnonzero(every >= at_least) if at_least > 1 else np.flatnonzero(every)
+        if at_least == 1:
+            starts = np.flatnonzero(np.concatenate(([True], gathered[1:] != gathered[:-1])))
+            counts = np.diff(np.append(starts, len(gathered)))
+            return gathered[starts].astype(np.int64) - first, counts.astype(np.int64)
+        # Most entries are read once: only the places where a value repeats are listed (i where the
+        # i-th equals the next), a run of r consecutive places being one entry read r + 1 times.
+        repeats = np.flatnonzero(gathered[1:] == gathered[:-1])
+        runs = np.flatnonzero(np.concatenate(([True], np.diff(repeats) != 1))) if len(repeats) else repeats
+        counts = np.diff(np.append(runs, len(repeats))) + 1
+        kept = runs[counts >= at_least]
+        return gathered[repeats[kept]].astype(np.int64) - first, counts[counts >= at_least].astype(np.int64)
+    if last - first <= BYTE_COUNT_WINDOW:
+        gathered = np.concatenate(pieces) if len(pieces) != 1 else pieces[0].copy()
+        gathered -= np.uint32(first)  # in place: at 1M a short query's character postings are ~1.4M
+        every = np.bincount(gathered, minlength=last - first)
+    else:
+        every = np.zeros(last - first, dtype=np.min_scalar_type(len(pieces)))
+        offset = np.uint32(first)
+        for piece in pieces:
+            at = (piece - offset).astype(np.intp)
+            every[at] += 1  # one list holds an entry once, so no increment is lost to a repeated index
+    hit = np.flatnonzero(every >= at_least)
     return hit, every[hit].astype(np.int64)
 
 
@@ -928,7 +949,9 @@ class CandidateIndex:
         limit: int,
         estimates: Callable[[IntArray, IntArray], npt.NDArray[np.float64]],
         scales: list[tuple[float, int]],
-    ) -> tuple[IntArray, npt.NDArray[np.float64]]:
+        *,
+        complete: bool = True,
+    ) -> tuple[IntArray, npt.NDArray[np.float64]] | None:
         """The hits that can still be among the best ``limit`` by estimate (and every entry tied with the
         last of them), with their estimates, found without estimating the others: most hits share one or
         two of the grams read (at 10M, ~600,000 of them), and estimating each cost more than counting them.
@@ -937,25 +960,31 @@ class CandidateIndex:
         estimate of at most 2·x/(Q + x) (reached when it has x grams itself), which grows with c. So once
         the ``limit``-th best estimate among the entries sharing at least c0 is above what c0 − 1 allows
         for either kind of entry (``scales``: (s, Q) of each), no entry sharing fewer can place or tie.
-        The entries sharing the most are tried first, then more, one count at a time, among those sharing
-        two or more (most hits share one: they are set aside in one pass, not in each).
+        The entries sharing the most are tried first, then more, one count at a time, each entry estimated
+        once, among those sharing two or more (most hits share one: they are set aside in one pass).
+        Hits are ascending, and so are those returned. Without ``complete`` the hits are only those sharing
+        two or more: None then says that the entries sharing fewer could place, and must be counted too.
         """
         if len(positions) <= limit:
-            return positions, estimates(positions, counts)
+            return (positions, estimates(positions, counts)) if complete else None
         sharing = np.cumsum(np.bincount(counts)[::-1])[::-1]  # sharing[c]: hits sharing c or more
         fewest = int(np.flatnonzero(sharing >= limit)[-1])
         if fewest < 2:
-            return positions, estimates(positions, counts)
-        several = np.flatnonzero(counts >= 2)
+            return (positions, estimates(positions, counts)) if complete else None
+        several = np.flatnonzero(counts >= 2) if complete else np.arange(len(counts))
         near, shares = positions[several], counts[several]
+        estimate = np.empty(len(near), dtype=np.float64)
+        best = np.empty(0, dtype=np.float64)  # the best `limit` estimates so far
         for least in range(fewest, 1, -1):
-            kept = np.flatnonzero(shares >= least) if least > 2 else np.arange(len(shares))
-            estimate = estimates(near[kept], shares[kept])
-            floor = float(np.partition(estimate, len(estimate) - limit)[len(estimate) - limit])
+            group = np.flatnonzero(shares >= least) if least == fewest else np.flatnonzero(shares == least)
+            estimate[group] = estimates(near[group], shares[group])
+            best = np.concatenate((best, estimate[group]))
+            best = np.partition(best, len(best) - limit)[len(best) - limit :]
             reach = max(2.0 * (least - 1) * scale / (grams + (least - 1) * scale + 1e-9) for scale, grams in scales)
-            if reach < floor - 1e-9:
-                return near[kept], estimate
-        return positions, estimates(positions, counts)
+            if reach < float(best[0]) - 1e-9:
+                kept = np.flatnonzero(shares >= least) if least > 2 else np.arange(len(shares))
+                return near[kept], estimate[kept]
+        return (positions, estimates(positions, counts)) if complete else None
 
     def _gram_candidates(self, key: str, limit: int, ranges: list[tuple[int, int]]) -> IntArray:
         """The best ``limit`` entries by estimate among the internal positions in ``ranges`` (ascending, disjoint)."""
@@ -996,8 +1025,10 @@ class CandidateIndex:
         # of the grams looked up (all of them for short entries, the sampled ones for long ones).
         looked_up = min(read_rows, read_sampled) if read_sampled else read_rows
         needed = max(1, int(np.ceil(MIN_DICE * looked_up / (2 - MIN_DICE))))
-        hit, counts = count_postings(pieces, first, last, at_least=needed)
-        if len(hit) == 0:
+        # Entries sharing one gram read rarely place (at 10M a few grams read are shared once by 2M entries,
+        # which cost more to list than to count): they are counted only when those sharing more do not settle it.
+        hit, counts = count_postings(pieces, first, last, at_least=max(needed, 2))
+        if len(hit) == 0 and needed > 1:
             return np.empty(0, dtype=np.int64)
         # Shared grams counted among those read, scaled to all the query's grams of the entry's kind, and no
         # more than either key has: at 10M a short entry holding the few rare grams read was otherwise
@@ -1014,9 +1045,13 @@ class CandidateIndex:
         if read_sampled < RESOLUTION_GRAMS and last > self.short_count:
             wider = int(np.ceil(limit * RESOLUTION_GRAMS / max(read_sampled, 1)))
             limit = max(limit, min(wider, TIED_CANDIDATE_LIMIT))
-        positions, estimate = self._sharing_most(
-            hit + first, counts, limit, estimates, [(scale_short, len(rows)), (scale_long, sampled_count)]
-        )
+        scales = [(scale_short, len(rows)), (scale_long, sampled_count)]
+        settled = self._sharing_most(hit + first, counts, limit, estimates, scales, complete=needed > 1)
+        if settled is None:
+            hit, counts = count_postings(pieces, first, last, at_least=needed)
+            settled = self._sharing_most(hit + first, counts, limit, estimates, scales)
+            assert settled is not None  # every hit counted: settled
+        positions, estimate = settled
         if len(positions) > limit:
             # Every entry estimated as high as the limit-th is kept: the estimate counts a few
             # sampled grams, so dozens of entries tie at the cut, and which of them a partition
