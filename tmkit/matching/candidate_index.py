@@ -971,8 +971,11 @@ class CandidateIndex:
         fewest = int(np.flatnonzero(sharing >= limit)[-1])
         if fewest < 2:
             return (positions, estimates(positions, counts)) if complete else None
-        several = np.flatnonzero(counts >= 2) if complete else np.arange(len(counts))
-        near, shares = positions[several], counts[several]
+        if complete:
+            several = np.flatnonzero(counts >= 2)
+            near, shares = positions[several], counts[several]
+        else:
+            near, shares = positions, counts
         estimate = np.empty(len(near), dtype=np.float64)
         best = np.empty(0, dtype=np.float64)  # the best `limit` estimates so far
         for least in range(fewest, 1, -1):
