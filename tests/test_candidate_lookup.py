@@ -121,6 +121,7 @@ def test_long_lookups_read_the_rarest_grams_within_the_budgets_and_still_find_ne
     targets = [i for i in rng.sample(range(len(keys)), 400) if len(keys[i]) > SHORT_KEY + 10][:60]
     reads: dict[int, list[int]] = {}
     monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_PER_ENTRY", 0.0)  # the budgets alone
+    monkeypatch.setattr(candidate_index, "RESOLVING_POSTINGS_PER_ENTRY", 0.0)
     for budget in (10**9, 2_000):
         for name in ("SAMPLED_POSTINGS_BUDGET", "RESOLVING_POSTINGS_CAP", "UNSAMPLED_POSTINGS_BUDGET"):
             monkeypatch.setattr(candidate_index, name, budget)
@@ -358,3 +359,49 @@ def test_the_entries_left_unestimated_could_not_place(
     )
     if partial is not None:
         assert np.array_equal(partial[0], kept) and np.array_equal(partial[1], kept_estimates)
+
+
+def test_each_words_rarest_gram_is_read_before_a_words_second() -> None:
+    """Within the budget, one gram of each word first (rarest of those first), then the rest rarest first."""
+    sizes = np.array([10, 20, 30, 400, 500], dtype=np.int64)
+    sampled = np.ones(5, dtype=np.bool_)
+    words = np.array([0, 0, 0, 1, 2], dtype=np.int64)
+    # 10, 400 and 500 (one a word) are 910; then 20 fits the 950 of a budget of 950, 30 does not.
+    kept = candidate_index.SAMPLED_POSTINGS_BUDGET, candidate_index.RESOLVING_SAMPLED_GRAMS
+    try:
+        candidate_index.SAMPLED_POSTINGS_BUDGET, candidate_index.RESOLVING_SAMPLED_GRAMS = 950, 0
+        read = candidate_index.grams_to_read(sizes, sampled, words, window=1_000)
+        rarest_first = candidate_index.grams_to_read(sizes, sampled, window=1_000)  # all one word
+    finally:
+        candidate_index.SAMPLED_POSTINGS_BUDGET, candidate_index.RESOLVING_SAMPLED_GRAMS = kept
+    assert read.tolist() == [0, 1, 3, 4]
+    assert rarest_first.tolist() == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5, 7])
+def test_a_twin_without_the_querys_rare_word_is_found_within_a_tight_budget(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query differs from its twin by one word, a rare one that a hundred unlike entries hold beside the same
+    neighbours: its grams are the query's rarest, and read first they took the budget, leaving the twin (which
+    holds every other gram) behind those entries. Read one a word first, the twin is found."""
+    rng = random.Random(seed)
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    vocabulary = ["".join(rng.choices(letters, k=rng.randrange(4, 7))) for _ in range(1000)]
+    keys = [" ".join(rng.choices(vocabulary, k=rng.randrange(12, 18))) for _ in range(20_000)]
+    rare = "والمستشفياتوالمدارسالحكومية"
+    twin = keys[0].split()
+    query = " ".join([*twin[:6], rare, *twin[7:]])
+    keys += [
+        " ".join([*rng.choices(vocabulary, k=5), twin[5], rare, twin[7], *rng.choices(vocabulary, k=6)])
+        for _ in range(100)
+    ]
+    index = CandidateIndex.build(keys)
+    for name, value in (
+        ("SAMPLED_POSTINGS_PER_ENTRY", 0.0),
+        ("RESOLVING_POSTINGS_PER_ENTRY", 0.0),
+        ("RESOLVING_SAMPLED_GRAMS", 0),
+        ("SAMPLED_POSTINGS_BUDGET", 1_000),  # the rare word's grams hold 100 postings, the others ~300
+    ):
+        monkeypatch.setattr(candidate_index, name, value)
+    assert 0 in index.candidates(query, min_similarity=50.0, limit=8).tolist()

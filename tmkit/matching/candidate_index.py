@@ -15,12 +15,12 @@ Two structures, chosen per lookup by the length of the new segment's key:
   are indexed with all their grams, longer ones with a fixed quarter of the gram space (chosen by
   a hash of the gram, the same for every key), which keeps the index small while near-duplicates
   of a long sentence still share dozens of sampled grams. A lookup counts shared grams per entry
-  (over the posting lists of the query's grams, the rarest first, as many as the budgets of
-  `grams_to_read` allow), estimates the Dice coefficient, keeps entries inside the length window,
+  (over the posting lists of the query's grams, each word's rarest first, as many as the budgets
+  of `grams_to_read` allow), estimates the Dice coefficient, keeps entries inside the length window,
   and returns the best `limit` by estimate (with every entry tied with the last of them; more when
   the estimate counts few grams), estimating only the entries that can place (`_sharing_most`). The
   cost of a lookup is the budgets', not the memory's: at 10M a long query's grams hold some 4M
-  postings, and near-duplicates share enough of the rarest.
+  postings, and it reads ~1.4M of them.
   This is not lossless; ``bench/match.py`` measures its recall against an exhaustive scan.
 * **Short keys by their words, exactly.** When the caller says how much shared words can add to a
   key's character similarity (``word_lift``: a key sharing s of the max(query's, key's) words can
@@ -66,25 +66,29 @@ GRAM = 3
 SHORT_KEY = 48
 SAMPLE_SHARE = 0.25
 MIN_DICE = 0.3
-#: Postings a long lookup reads at most from the grams every entry is indexed with (the sampled ones),
-#: the rarest first: this many, or `SAMPLED_POSTINGS_PER_ENTRY` for each entry of the length window if
-#: that is more. A long query at 1M has ~500,000 postings in ~70 grams, and the same grams' lists grow
-#: with the memory (at 10M a 72-character query's 11 sampled grams hold 126,000 to 3.5M postings each).
-#: At 10M copies of a 1M memory (100 queries against `ExhaustiveMatcher`, CPU on a loaded machine) a
-#: budget of 300,000 gave recall@5 0.955 at p95 13 ms, 1.5M 0.985 at 26 ms, 2.5M 1.000 at 45 ms, where
-#: at 1M 300,000 already gave 1.000 (198/198) and 2.5M only cost 2.8 times as much: a query's rarest grams
-#: are often where it differs from its near-duplicates (a replaced word makes new neighbours), so the
-#: few rarest tell a 94% twin from unlike entries poorly, and losing that match costs a translator more
-#: than the milliseconds. At 100k, 100,000 rather than 300,000 cost 1.33/2.10 ms (p50/p95) for 2.11/3.31,
-#: recall@5 372/372 both. (Grams were once left out above 8% of the entries instead: a query of common
+#: Postings a long lookup reads at most from the grams every entry is indexed with (the sampled ones), in
+#: the order of `grams_to_read`: this many, or `SAMPLED_POSTINGS_PER_ENTRY` for each entry of the length
+#: window if that is more. A long query at 1M has ~500,000 postings in ~70 grams, and the same grams' lists
+#: grow with the memory (at 10M a 72-character query's 11 sampled grams hold 126,000 to 3.5M postings each).
+#: Read rarest first, 10M copies of a 1M memory needed 0.25 a window entry (~2.3M postings) for recall@5
+#: 1.000 over 100 queries against `ExhaustiveMatcher` (300,000 gave 0.955, 1.5M 0.985), at CPU p95 18.7 ms
+#: over the bench's 300 queries: the rarest grams are those of the word a near-duplicate lacks. Read a word
+#: at a time, 0.15 with 5 grams to resolve kept 1,004 of 1,004 (queries 0-99 against `ExhaustiveMatcher`,
+#: 100-299 against 0.25 read rarest first) at p95 12.3 ms, where 4 to resolve, or 0.15 rarest first, lost
+#: a query's 5 matches. At 1M the budget is then 135,000 (recall@5 198/198 either way); at 100k it is the
+#: 100,000 floor (372/372). (Grams were once left out above 8% of the entries instead: a query of common
 #: words then kept 3 of its 16 sampled grams, none of them in its 97%-similar twin, which was lost.)
 SAMPLED_POSTINGS_BUDGET = 100_000
-SAMPLED_POSTINGS_PER_ENTRY = 0.25
+SAMPLED_POSTINGS_PER_ENTRY = 0.15
 #: ...but at least this many sampled grams are read, as long as their postings stay within
-#: `RESOLVING_POSTINGS_CAP`: an estimate from one gram ties every entry holding it (at 10M an exact
-#: copy's near-copies at 94% were lost among the 1,024 entries kept of the 126,000 sharing its one gram read).
-RESOLVING_SAMPLED_GRAMS = 4
+#: `RESOLVING_POSTINGS_CAP`, or `RESOLVING_POSTINGS_PER_ENTRY` for each entry of the window if that is more:
+#: an estimate from one gram ties every entry holding it (at 10M an exact copy's near-copies at 94% were
+#: lost among the 1,024 entries kept of the 126,000 sharing its one gram read), and a query of common words
+#: (its rarest sampled gram held by 76,000 entries at 10M) could afford only 4 grams, 2 of them the ones its
+#: twin lacks.
+RESOLVING_SAMPLED_GRAMS = 5
 RESOLVING_POSTINGS_CAP = 800_000
+RESOLVING_POSTINGS_PER_ENTRY = 0.25
 #: Postings read at most from the grams only short entries are indexed with (all of theirs), the rarest first.
 UNSAMPLED_POSTINGS_BUDGET = 100_000
 #: Postings the exact path reads before it starts leaving out the commonest characters (each one
@@ -439,30 +443,43 @@ def _held(postings: npt.NDArray[np.uint32], wanted: IntArray, first: int, last: 
     return marked[wanted - first]
 
 
-def grams_to_read(sizes: IntArray, sampled: npt.NDArray[np.bool_], *, window: int) -> IntArray:
+def grams_to_read(
+    sizes: IntArray, sampled: npt.NDArray[np.bool_], words: IntArray | None = None, *, window: int
+) -> IntArray:
     """Which of a query's grams a long lookup reads (positions in ``sizes``, each gram's postings in the
-    window of ``window`` entries; ascending): of each kind, sampled or not, the rarest first while their
-    postings stay within that kind's budget (for sampled grams, one that grows with the window), with at
-    least `RESOLVING_SAMPLED_GRAMS` sampled ones within `RESOLVING_POSTINGS_CAP`, and at least one gram.
-    The kinds have budgets of their own because only short entries have the grams left out of the sample,
-    rare ones too, which would otherwise leave longer entries nothing to be found by. Grams with no
-    postings in the window are never read: they would come first by rarity and take the place of the
-    gram always read, leaving a lookup with nothing counted.
+    window of ``window`` entries, and ``words``, the word of the query each gram is in; ascending).
+
+    Of each kind, sampled or not, each word's rarest gram comes first (the rarest of those first), then
+    the others, rarest first; a gram is read while its kind's postings stay within that kind's budget (for
+    sampled grams, one that grows with the window), with at least `RESOLVING_SAMPLED_GRAMS` sampled ones
+    within the resolving cap, and at least one gram. A near-duplicate differs from the query in a word or
+    two, and the grams of a replaced or inserted word (and of its new neighbours) are the rarest of the
+    query: read rarest first, they took the budget, and at 10M a twin at 94% that held 17 of the query's
+    22 sampled grams held none of the 4 read (`bench/match.py`). The kinds have budgets of their own
+    because only short entries have the grams left out of the sample, rare ones too, which would
+    otherwise leave longer entries nothing to be found by. Grams with no postings in the window are never
+    read: they would come first by rarity and take the place of the gram always read, leaving a lookup
+    with nothing counted.
     """
-    chosen = []
+    in_words = np.zeros(len(sizes), dtype=np.int64) if words is None else words
+    chosen: list[int] = []
     for kind, budget, resolving in (
         (sampled, max(SAMPLED_POSTINGS_BUDGET, int(SAMPLED_POSTINGS_PER_ENTRY * window)), RESOLVING_SAMPLED_GRAMS),
         (~sampled, UNSAMPLED_POSTINGS_BUDGET, 0),
     ):
         of_kind = np.flatnonzero(kind & (sizes > 0))
         of_kind = of_kind[np.argsort(sizes[of_kind], kind="stable")]
-        total = np.cumsum(sizes[of_kind])
-        within = total <= budget
-        within[:resolving] |= total[:resolving] <= RESOLVING_POSTINGS_CAP
-        chosen.append(of_kind[within])
-    read = np.sort(np.concatenate(chosen))
-    if len(read) or not (sizes > 0).any():
-        return read
+        leading = np.zeros(len(of_kind), dtype=np.bool_)
+        leading[np.unique(in_words[of_kind], return_index=True)[1]] = True
+        cap = max(RESOLVING_POSTINGS_CAP, int(RESOLVING_POSTINGS_PER_ENTRY * window))
+        total, picked = 0, 0
+        for gram in np.concatenate((of_kind[leading], of_kind[~leading])).tolist():
+            size = int(sizes[gram])
+            if total + size <= budget or (picked < resolving and total + size <= cap):
+                chosen.append(gram)
+                total, picked = total + size, picked + 1
+    if chosen or not (sizes > 0).any():
+        return np.sort(np.array(chosen, dtype=np.int64))
     return np.array([np.flatnonzero(sizes > 0)[np.argmin(sizes[sizes > 0])]], dtype=np.int64)
 
 
@@ -993,14 +1010,15 @@ class CandidateIndex:
         """The best ``limit`` entries by estimate among the internal positions in ``ranges`` (ascending, disjoint)."""
         first, last = ranges[0][0], ranges[-1][1]
         points = _codepoints(_START + key + _END)
-        hashed = np.unique(_hash(_gram_codes(points)))
+        hashed, at = np.unique(_hash(_gram_codes(points)), return_index=True)
+        words = np.cumsum(np.isin(points, _SPACE_POINTS), dtype=np.int64)[at + 1]  # the word of each gram's middle
         grams, sampled = hashed >> _HASH_SHIFT, hashed < _SAMPLE_LIMIT
         rows, found = _gather(self.gram_hashes, self.gram_starts, grams)
-        rows, sampled = rows[found], sampled[found]
+        rows, sampled, words = rows[found], sampled[found], words[found]
         if len(rows) == 0:
             return np.empty(0, dtype=np.int64)
         if first >= self.length_starts[min(SHORT_KEY + 1, len(self.length_starts) - 1)]:
-            rows, sampled = rows[sampled], sampled[sampled]  # no short key in the window: sampled grams only
+            rows, sampled, words = rows[sampled], sampled[sampled], words[sampled]  # no short key: sampled grams only
             if len(rows) == 0:
                 return np.empty(0, dtype=np.int64)
         # Not every gram's postings are read (`grams_to_read`): what the estimate counts is then a share of
@@ -1014,7 +1032,7 @@ class CandidateIndex:
             for row in rows.reshape(-1, 1)
         ]
         sizes = np.fromiter((sum(map(len, pieces)) for pieces in per_row), dtype=np.int64, count=len(per_row))
-        read = grams_to_read(sizes, sampled, window=sum(high - low for low, high in ranges))
+        read = grams_to_read(sizes, sampled, words, window=sum(high - low for low, high in ranges))
         pieces = [piece for i in read.tolist() for piece in per_row[i]]
         if not pieces:
             return np.empty(0, dtype=np.int64)
@@ -1039,11 +1057,18 @@ class CandidateIndex:
         scale_short, scale_long = present_rows / read_rows, present_sampled / max(read_sampled, 1)
 
         def estimates(positions: IntArray, counts: IntArray) -> npt.NDArray[np.float64]:
-            short = self.key_lengths[positions] <= SHORT_KEY
-            query_grams = np.where(short, len(rows), sampled_count)
-            entry_grams = self.gram_counts[positions]
-            shared = np.minimum(counts * np.where(short, scale_short, scale_long), np.minimum(query_grams, entry_grams))
-            return 2.0 * shared / (query_grams + entry_grams + 1e-9)
+            # Positions are ascending, and short entries come first: each kind is one slice, its figures scalars
+            # (at 10M up to 800,000 entries are estimated, and arrays of per-entry kinds took half the time).
+            split = int(np.searchsorted(positions, self.short_count))
+            parts = []
+            for kind, query_grams, scale in (
+                (slice(0, split), len(rows), scale_short),
+                (slice(split, None), sampled_count, scale_long),
+            ):
+                entry_grams = self.gram_counts[positions[kind]].astype(np.float64)
+                shared = np.minimum(counts[kind] * scale, np.minimum(query_grams, entry_grams))
+                parts.append(2.0 * shared / (query_grams + entry_grams + 1e-9))
+            return np.concatenate(parts)
 
         if read_sampled < RESOLUTION_GRAMS and last > self.short_count:
             wider = int(np.ceil(limit * RESOLUTION_GRAMS / max(read_sampled, 1)))
