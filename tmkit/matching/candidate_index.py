@@ -20,7 +20,7 @@ Two structures, chosen per lookup by the length of the new segment's key:
   and returns the best `limit` by estimate (with every entry tied with the last of them; more when
   the estimate counts few grams), estimating only the entries that can place (`_sharing_most`). The
   cost of a lookup is the budgets', not the memory's: at 10M a long query's grams hold some 4M
-  postings, and it reads ~1.4M of them.
+  postings, and it reads ~1M of them.
   This is not lossless; ``bench/match.py`` measures its recall against an exhaustive scan.
 * **Short keys by their words, exactly.** When the caller says how much shared words can add to a
   key's character similarity (``word_lift``: a key sharing s of the max(query's, key's) words can
@@ -73,13 +73,14 @@ MIN_DICE = 0.3
 #: Read rarest first, 10M copies of a 1M memory needed 0.25 a window entry (~2.3M postings) for recall@5
 #: 1.000 over 100 queries against `ExhaustiveMatcher` (300,000 gave 0.955, 1.5M 0.985), at CPU p95 18.7 ms
 #: over the bench's 300 queries: the rarest grams are those of the word a near-duplicate lacks. Read a word
-#: at a time, 0.15 with 5 grams to resolve kept 1,004 of 1,004 (queries 0-99 against `ExhaustiveMatcher`,
-#: 100-299 against 0.25 read rarest first) at p95 12.3 ms, where 4 to resolve, or 0.15 rarest first, lost
-#: a query's 5 matches. At 1M the budget is then 135,000 (recall@5 198/198 either way); at 100k it is the
-#: 100,000 floor (372/372). (Grams were once left out above 8% of the entries instead: a query of common
-#: words then kept 3 of its 16 sampled grams, none of them in its 97%-similar twin, which was lost.)
+#: at a time, 0.1 with 5 grams to resolve kept 1,004 of 1,004 (queries 0-99 against `ExhaustiveMatcher`,
+#: 100-299 against 0.25 read rarest first) and 702 of 702 over 200 other queries (`synthetic.queries`,
+#: seed 11, against the same) at p95 11.1 ms (0.15: 12.8), where 4 grams to resolve, or 0.15 read rarest
+#: first, lost a query's 5 matches. At 1M and 100k the budget is the 100,000 floor (recall@5 198/198 and
+#: 372/372). (Grams were once left out above 8% of the entries instead: a query of common words then kept
+#: 3 of its 16 sampled grams, none of them in its 97%-similar twin, which was lost.)
 SAMPLED_POSTINGS_BUDGET = 100_000
-SAMPLED_POSTINGS_PER_ENTRY = 0.15
+SAMPLED_POSTINGS_PER_ENTRY = 0.1
 #: ...but at least this many sampled grams are read, as long as their postings stay within
 #: `RESOLVING_POSTINGS_CAP`, or `RESOLVING_POSTINGS_PER_ENTRY` for each entry of the window if that is more:
 #: an estimate from one gram ties every entry holding it (at 10M an exact copy's near-copies at 94% were
