@@ -792,6 +792,25 @@ class CandidateIndex:
                 pieces.append(posting)
         return pieces
 
+    def _all_in_window(
+        self, begin: IntArray, end: IntArray, ranges: list[tuple[int, int]]
+    ) -> tuple[IntArray, list[npt.NDArray[np.uint32]]]:
+        """How many postings of each gram's list (rows from ``begin`` to ``end``) lie in the position ranges, and
+        those postings, all lists' in one array (counted together: at most one of a list is an entry's)."""
+        lengths = end - begin
+        total = int(lengths.sum())
+        offsets = np.cumsum(lengths) - lengths
+        gathered = self.gram_postings[np.arange(total, dtype=np.int64) + np.repeat(begin - offsets, lengths)]
+        inside = np.zeros(total, dtype=np.bool_)
+        for low, high in ranges:
+            inside |= (gathered >= low) & (gathered < high)
+        counted = np.concatenate(([0], np.cumsum(inside)))
+        sizes: IntArray = counted[offsets + lengths] - counted[offsets]
+        kept = gathered[inside]
+        if ranges[-1][1] - ranges[0][0] > BYTE_COUNT_WINDOW:  # counted list by list there (`count_postings`)
+            return sizes, [piece for piece in np.split(kept, np.cumsum(sizes)[:-1].tolist()) if len(piece)]
+        return sizes, [kept] if len(kept) else []
+
     def _worded_candidates(
         self, key: str, words: list[str], min_similarity: float, word_lift: float, first: int, last: int
     ) -> IntArray:
@@ -1024,17 +1043,24 @@ class CandidateIndex:
                 return np.empty(0, dtype=np.int64)
         # Not every gram's postings are read (`grams_to_read`): what the estimate counts is then a share of
         # the query's grams (the same share for every entry of a kind), which it scales back to the whole.
-        per_row = [
-            [
-                piece
-                for low, high in ranges
-                for piece in self._slices(self.gram_postings, self.gram_starts, row, low, high)
+        begin, end = self.gram_starts[rows], self.gram_starts[rows + 1]
+        if int((end - begin).sum()) <= min(SAMPLED_POSTINGS_BUDGET, UNSAMPLED_POSTINGS_BUDGET):
+            # Every posting of every gram fits every budget (a small index, such as a memory's delta): all are
+            # read, so the window is cut out of them all at once, not list by list (~5 µs a gram, 70 grams).
+            sizes, pieces = self._all_in_window(begin, end, ranges)
+            read = np.flatnonzero(sizes > 0)
+        else:
+            per_row = [
+                [
+                    piece
+                    for low, high in ranges
+                    for piece in self._slices(self.gram_postings, self.gram_starts, row, low, high)
+                ]
+                for row in rows.reshape(-1, 1)
             ]
-            for row in rows.reshape(-1, 1)
-        ]
-        sizes = np.fromiter((sum(map(len, pieces)) for pieces in per_row), dtype=np.int64, count=len(per_row))
-        read = grams_to_read(sizes, sampled, words, window=sum(high - low for low, high in ranges))
-        pieces = [piece for i in read.tolist() for piece in per_row[i]]
+            sizes = np.fromiter((sum(map(len, pieces)) for pieces in per_row), dtype=np.int64, count=len(per_row))
+            read = grams_to_read(sizes, sampled, words, window=sum(high - low for low, high in ranges))
+            pieces = [piece for i in read.tolist() for piece in per_row[i]]
         if not pieces:
             return np.empty(0, dtype=np.int64)
         # The grams each kind of entry is indexed with: all of a short entry's, the sampled ones of a longer one's.
