@@ -254,6 +254,7 @@ def test_estimating_only_the_entries_that_can_place_changes_no_candidate(
     ]
     queries = [query for query in queries if len(query) > SHORT_KEY]
     monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_BUDGET", 1_500)  # few grams read: many entries tie
+    monkeypatch.setattr(candidate_index, "ESTIMATED_AT_ONCE", 0)  # the search for those that can place, always
     monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_PER_ENTRY", 0.0)
     # Two grams read: entries sharing one of them place when few share both, and are counted then.
     monkeypatch.setattr(candidate_index, "RESOLVING_SAMPLED_GRAMS", 2)
@@ -348,15 +349,22 @@ def test_the_entries_left_unestimated_could_not_place(
 
     everything = estimates(positions, shared)
     floor = np.sort(everything)[-limit] if len(everything) > limit else -1.0
-    settled = CandidateIndex._sharing_most(positions, shared, limit, estimates, [(scale, query_grams)])
+    at_once = CandidateIndex._sharing_most(positions, shared, limit, estimates, [(scale, query_grams)])
+    assert at_once is not None and np.array_equal(at_once[0], positions)  # few hits: all estimated
+    kept_at_once = candidate_index.ESTIMATED_AT_ONCE
+    candidate_index.ESTIMATED_AT_ONCE = 0  # not monkeypatch: hypothesis runs this many times
+    try:
+        settled = CandidateIndex._sharing_most(positions, shared, limit, estimates, [(scale, query_grams)])
+        several = shared >= 2
+        partial = CandidateIndex._sharing_most(
+            positions[several], shared[several], limit, estimates, [(scale, query_grams)], complete=False
+        )
+    finally:
+        candidate_index.ESTIMATED_AT_ONCE = kept_at_once
     assert settled is not None
     kept, kept_estimates = settled
     assert set(positions[everything >= floor - 1e-9].tolist()) <= set(kept.tolist())
     assert np.array_equal(kept_estimates, everything[kept // 3]) and np.all(np.diff(kept) > 0)
-    several = shared >= 2
-    partial = CandidateIndex._sharing_most(
-        positions[several], shared[several], limit, estimates, [(scale, query_grams)], complete=False
-    )
     if partial is not None:
         assert np.array_equal(partial[0], kept) and np.array_equal(partial[1], kept_estimates)
 
