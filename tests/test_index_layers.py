@@ -7,15 +7,7 @@ import numpy as np
 
 from tests.test_index_cache import _answers, _pair_unit
 from tests.test_index_delta import _concordances, _retranslated
-from tmkit.matching.layered import (
-    LAYER_CANDIDATE_LIMIT,
-    EntryUnits,
-    LayeredCandidates,
-    LayeredColumn,
-    LayeredValues,
-    Layers,
-    layer_limit,
-)
+from tmkit.matching.layered import EntryUnits, LayeredColumn, LayeredValues, Layers
 from tmkit.matching.matcher import ExhaustiveMatcher
 from tmkit.matching.memory_index import Column, MemoryIndex, delta_entry_units
 from tmkit.memory.model import TranslationUnit
@@ -88,23 +80,3 @@ def test_a_layer_finds_the_entries_it_supersedes_in_each_layer_below() -> None:
     assert [layers.locate(n) for n in range(4)] == [(0, 0), (0, 1), (1, 0), (2, 0)]
     # Units given out of order are found all the same.
     assert EntryUnits([5, 1, 5, 0]).entries([5]).tolist() == [0, 2]
-
-
-def test_a_small_layer_gives_its_share_of_the_candidates_and_still_the_best_matches() -> None:
-    """A layer gives the share of a lookup's candidates its entries are of the whole (at least
-    `LAYER_CANDIDATE_LIMIT`), and the layered index answers as a fresh build of the same units does."""
-    assert [layer_limit(128, size, 1_011_000) for size in (1_000_000, 11_000)] == [127, LAYER_CANDIDATE_LIMIT]
-    assert layer_limit(128, 500, 500) == 128 and layer_limit(5, 10, 1_000) == 5 and layer_limit(128, 0, 0) == 128
-    units = [_pair_unit(n) for n in range(3_000)]
-    main = MemoryIndex.build(units, source_lang="ar", target_lang="en")
-    changed = list(range(7, 3_000, 60))  # 50 units, their neighbours too: ~150 entries
-    for number in changed:
-        units[number] = _retranslated(number, f"Confirmed {number}")
-    index = _layer(main, main, units, changed)
-    assert isinstance(index.candidates, LayeredCandidates)
-    top = index.candidates.parts[-1]
-    assert layer_limit(128, top.size, len(index)) == LAYER_CANDIDATE_LIMIT < top.size
-    fresh = MemoryIndex.build(units, source_lang="ar", target_lang="en")
-    queries = [units[n].variants[0].text for n in (*changed[::5], 8, 1_499, 100)]
-    assert _answers(index, queries) == _answers(fresh, queries)
-    assert [found[0]["target"] for found in _answers(index, queries[:10])] == [f"Confirmed {n}" for n in changed[::5]]

@@ -260,20 +260,6 @@ class LayeredColumn:
         return strings
 
 
-#: Candidates a layer's estimate gives at least, however small its share of the entries (see `layer_limit`).
-LAYER_CANDIDATE_LIMIT = 16
-
-
-def layer_limit(limit: int, size: int, total: int) -> int:
-    """How many candidates by estimate a layer of ``size`` entries, of ``total`` in all, gives for ``limit``: its
-    share of them, at least `LAYER_CANDIDATE_LIMIT`. A lookup takes the best ``limit`` of each layer by estimate,
-    and a small layer has few entries to rank its best among: at 1M an 11,000-unit delta gave ~107 candidates
-    a lookup, mostly far from the query, now ~13 (the same answers as the compacted index for 300 queries)."""
-    if total <= 0 or size >= total:
-        return limit
-    return min(limit, max(LAYER_CANDIDATE_LIMIT, -(-limit * size // total)))
-
-
 class LayeredCandidates:
     """Candidates from each layer's index (its live entries only), numbered as the layered index numbers them."""
 
@@ -301,12 +287,11 @@ class LayeredCandidates:
         known_entries: list[IntArray] = []
         other_entries: list[IntArray] = []
         keys: list[str] = []
-        total = sum(index.size for index in self.parts)
         for layer, index in enumerate(self.parts):
             entries, layer_keys = index.candidates_with_keys(
                 key,
                 min_similarity=min_similarity,
-                limit=layer_limit(limit, index.size, total),
+                limit=limit,
                 budget=budget,
                 fallback_similarity=fallback_similarity,
                 word_lift=word_lift,
