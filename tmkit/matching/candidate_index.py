@@ -104,6 +104,9 @@ SPARSE_COUNT_RATIO = 8
 #: that way, 7-9 ms a byte an entry. At 100k a query reads ~60 lists of ~1,500 postings, and the byte array's
 #: cost of a step a list (0.26 ms a count, against 0.17) is more than the 8 bytes' for 90,000 entries.
 BYTE_COUNT_WINDOW = 1 << 20
+#: A long lookup cuts the window out of all its grams' lists at once (`_all_in_window`) when they hold no more
+#: postings than this, and than every budget (so every gram is read): a memory's delta, a small memory.
+CUT_AT_ONCE_POSTINGS = 100_000
 #: Hits `_sharing_most` estimates all at once, without looking for those that cannot place: in a memory's delta
 #: of 11,000 entries a long query has ~3,700, and the search by shared grams cost more than estimating them.
 ESTIMATED_AT_ONCE = 8_192
@@ -387,8 +390,9 @@ def count_postings(
     over the whole length window (then finding the entries counted enough) touches
     every entry of the window, some 900,000 at 1M where a short query's longer keys are estimated
     from 15,000-200,000 postings; sorting those costs 0.1-0.7 ms against ~2 ms. Where the postings
-    read are more than an eighth of the window (a long query at 10M reads ~2.3M postings in a window
-    of ~9.3M entries), the array is the cheaper of the two: 7-9 ms against 10-16 ms for sorting them.
+    read are more than an eighth of the window, the array is the cheaper of the two: over a 10M run's
+    recorded counts (windows of ~9.3M entries), 4.8 against 5.4 ms at 4-8 window entries a posting,
+    3.6 against 3.2 ms at 8-12.
     """
     total = sum(len(piece) for piece in pieces)
     if total == 0:
@@ -799,7 +803,8 @@ class CandidateIndex:
         self, begin: IntArray, end: IntArray, ranges: list[tuple[int, int]]
     ) -> tuple[IntArray, list[npt.NDArray[np.uint32]]]:
         """How many postings of each gram's list (rows from ``begin`` to ``end``) lie in the position ranges, and
-        those postings, all lists' in one array (counted together: at most one of a list is an entry's)."""
+        those postings: all lists' in one array, which `count_postings` counts by sorting or in 8 bytes an entry
+        (an entry is in many lists), or one array a list where the ranges span more than `BYTE_COUNT_WINDOW`."""
         lengths = end - begin
         total = int(lengths.sum())
         offsets = np.cumsum(lengths) - lengths
@@ -1001,7 +1006,8 @@ class CandidateIndex:
         the ``limit``-th best estimate among the entries sharing at least c0 is above what c0 − 1 allows
         for either kind of entry (``scales``: (s, Q) of each), no entry sharing fewer can place or tie.
         The entries sharing the most are tried first, then more, one count at a time, each entry estimated
-        once, among those sharing two or more (most hits share one: they are set aside in one pass).
+        once, among those sharing two or more (most hits share one: they are set aside in one pass). Up to
+        `ESTIMATED_AT_ONCE` hits, every hit is estimated: the search would cost more than it saves.
         Hits are ascending, and so are those returned. Without ``complete`` the hits are only those sharing
         two or more: None then says that the entries sharing fewer could place, and must be counted too.
         """
@@ -1049,7 +1055,7 @@ class CandidateIndex:
         # Not every gram's postings are read (`grams_to_read`): what the estimate counts is then a share of
         # the query's grams (the same share for every entry of a kind), which it scales back to the whole.
         begin, end = self.gram_starts[rows], self.gram_starts[rows + 1]
-        if int((end - begin).sum()) <= min(SAMPLED_POSTINGS_BUDGET, UNSAMPLED_POSTINGS_BUDGET):
+        if int((end - begin).sum()) <= min(CUT_AT_ONCE_POSTINGS, SAMPLED_POSTINGS_BUDGET, UNSAMPLED_POSTINGS_BUDGET):
             # Every posting of every gram fits every budget (a small index, such as a memory's delta): all are
             # read, so the window is cut out of them all at once, not list by list (~5 µs a gram, 70 grams).
             sizes, pieces = self._all_in_window(begin, end, ranges)
