@@ -1041,15 +1041,14 @@ class CandidateIndex:
         """The best ``limit`` entries by estimate among the internal positions in ``ranges`` (ascending, disjoint)."""
         first, last = ranges[0][0], ranges[-1][1]
         points = _codepoints(_START + key + _END)
-        hashed, at = np.unique(_hash(_gram_codes(points)), return_index=True)
-        words = np.cumsum(np.isin(points, _SPACE_POINTS), dtype=np.int64)[at + 1]  # the word of each gram's middle
+        hashed, at = np.unique(_hash(_gram_codes(points)), return_index=True)  # at: where each gram first starts
         grams, sampled = hashed >> _HASH_SHIFT, hashed < _SAMPLE_LIMIT
         rows, found = _gather(self.gram_hashes, self.gram_starts, grams)
-        rows, sampled, words = rows[found], sampled[found], words[found]
+        rows, sampled, at = rows[found], sampled[found], at[found]
         if len(rows) == 0:
             return np.empty(0, dtype=np.int64)
         if first >= self.length_starts[min(SHORT_KEY + 1, len(self.length_starts) - 1)]:
-            rows, sampled, words = rows[sampled], sampled[sampled], words[sampled]  # no short key: sampled grams only
+            rows, sampled, at = rows[sampled], sampled[sampled], at[sampled]  # no short key: sampled grams only
             if len(rows) == 0:
                 return np.empty(0, dtype=np.int64)
         # Not every gram's postings are read (`grams_to_read`): what the estimate counts is then a share of
@@ -1070,6 +1069,7 @@ class CandidateIndex:
                 for row in rows.reshape(-1, 1)
             ]
             sizes = np.fromiter((sum(map(len, pieces)) for pieces in per_row), dtype=np.int64, count=len(per_row))
+            words = np.cumsum(np.isin(points, _SPACE_POINTS, kind="table"), dtype=np.int64)[at + 1]  # of the middle
             read = grams_to_read(sizes, sampled, words, window=sum(high - low for low, high in ranges))
             pieces = [piece for i in read.tolist() for piece in per_row[i]]
         if not pieces:
