@@ -422,10 +422,15 @@ def test_a_twin_without_the_querys_rare_word_is_found_within_a_tight_budget(
     lists=st.lists(st.sets(st.integers(min_value=0, max_value=299), max_size=40), min_size=1, max_size=12),
     cuts=st.sets(st.integers(min_value=0, max_value=300), min_size=2, max_size=6),
     byte_window=st.sampled_from([0, 1 << 20]),
+    left_out=st.sets(st.integers(min_value=0, max_value=11)),
 )
-def test_cutting_all_lists_at_once_gives_each_lists_pieces(lists: list[set[int]], cuts: set[int], byte_window: int) -> None:
+def test_cutting_all_lists_at_once_gives_each_lists_pieces(
+    lists: list[set[int]], cuts: set[int], byte_window: int, left_out: set[int]
+) -> None:
     """`_all_in_window` (a small index's lists cut together) gives each list's postings in the ranges as
-    `_slices` gives them list by list: the same sizes, the same postings in the same order."""
+    `_slices` gives them list by list: the same sizes; and `GramsInWindow.pieces` gives those of the grams
+    chosen (all, or some left out, as when a delta reads the grams its main index reads), the same postings
+    in the same order, in one piece a list where they are counted list by list."""
     postings = np.array([value for chosen in lists for value in sorted(chosen)], dtype=np.uint32)
     starts = np.concatenate(([0], np.cumsum([len(chosen) for chosen in lists]))).astype(np.int64)
     bounds = sorted(cuts)
@@ -435,18 +440,24 @@ def test_cutting_all_lists_at_once_gives_each_lists_pieces(lists: list[set[int]]
     index = CandidateIndex.build(["مثال"])
     index.gram_postings, index.gram_starts = postings, starts
     rows = np.arange(len(lists), dtype=np.int64)
-    kept_window = candidate_index.BYTE_COUNT_WINDOW
-    candidate_index.BYTE_COUNT_WINDOW = byte_window  # not monkeypatch: hypothesis runs this many times
-    try:
-        sizes, pieces = index._all_in_window(starts[rows], starts[rows + 1], ranges)
-    finally:
-        candidate_index.BYTE_COUNT_WINDOW = kept_window
+    sizes, kept = index._all_in_window(starts[rows], starts[rows + 1], ranges)
     one_by_one = [
         [piece for low, high in ranges for piece in index._slices(postings, starts, np.array([row]), low, high)]
         for row in rows.tolist()
     ]
     assert sizes.tolist() == [sum(map(len, row_pieces)) for row_pieces in one_by_one]
+    # The query's grams held are numbered apart from the rows: the index holds every other one.
+    held = candidate_index.GramsInWindow(index, ranges, rows * 2 + 1, sizes, None, kept)
+    chosen = np.zeros(2 * len(lists) + 1, dtype=np.bool_)
+    chosen[[row * 2 + 1 for row in rows.tolist() if row not in left_out]] = True
+    wanted = [row_pieces for row, row_pieces in enumerate(one_by_one) if row not in left_out]
+    kept_window = candidate_index.BYTE_COUNT_WINDOW
+    candidate_index.BYTE_COUNT_WINDOW = byte_window  # not monkeypatch: hypothesis runs this many times
+    try:
+        pieces = held.pieces(chosen)
+    finally:
+        candidate_index.BYTE_COUNT_WINDOW = kept_window
     joined = [value for piece in pieces for value in piece.tolist()]
-    assert joined == [value for row_pieces in one_by_one for piece in row_pieces for value in piece.tolist()]
+    assert joined == [value for row_pieces in wanted for piece in row_pieces for value in piece.tolist()]
     if byte_window == 0:  # counted list by list: one piece a list that has postings in the ranges
-        assert len(pieces) == sum(1 for row_pieces in one_by_one if row_pieces)
+        assert len(pieces) == sum(1 for row_pieces in wanted if row_pieces)

@@ -3,14 +3,16 @@ the index answers as one built afresh after every batch."""
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 
 from tests.test_index_cache import _answers, _pair_unit
 from tests.test_index_delta import _concordances, _retranslated
-from tmkit.matching.layered import EntryUnits, LayeredColumn, LayeredValues, Layers
+from tmkit.matching.layered import EntryUnits, LayeredCandidates, LayeredColumn, LayeredValues, Layers
 from tmkit.matching.matcher import ExhaustiveMatcher
 from tmkit.matching.memory_index import Column, MemoryIndex, delta_entry_units
-from tmkit.memory.model import TranslationUnit
+from tmkit.memory.model import Segment, TranslationUnit, Variant
 
 #: Batches of unit numbers confirmed in turn over a 60-unit memory: one confirmed twice, neighbours of each
 #: other, new units (60, 61) added and confirmed again, the first and the last.
@@ -80,3 +82,36 @@ def test_a_layer_finds_the_entries_it_supersedes_in_each_layer_below() -> None:
     assert [layers.locate(n) for n in range(4)] == [(0, 0), (0, 1), (1, 0), (2, 0)]
     # Units given out of order are found all the same.
     assert EntryUnits([5, 1, 5, 0]).entries([5]).tolist() == [0, 2]
+
+
+def test_layers_merged_by_estimate_answer_as_a_fresh_build_where_one_layer_holds_many_near_copies() -> None:
+    """A lookup keeps the best candidates of all layers by one estimate, not a share of each layer: a layer of
+    edits holding dozens of word-shuffled copies of a query (which outrank every other entry by grams), a copy
+    with typos and a translation of the query with two words changed answers as a fresh build of the same
+    units, with the near ones found."""
+    units = [_pair_unit(n) for n in range(3_000)]
+    main = MemoryIndex.build(units, source_lang="ar", target_lang="en")
+    query = "أعلنت وزارة الزراعة اليوم عن خطة جديدة لدعم صغار المزارعين في المحافظات الشمالية خلال الموسم المقبل"
+    words = query.split()
+    rng = random.Random(5)
+    changed = list(range(100, 3_000, 12))[:250]
+    for i, number in enumerate(changed):
+        if i < 60:
+            text = " ".join(rng.sample(words, len(words)))
+        elif i == 60:
+            text = query.replace("الزراعة", "الزراعه").replace("المقبل", "المقبلل")
+        elif i == 61:
+            text = query.replace("صغار", "كبار").replace("الشمالية", "الجنوبية")
+        else:
+            text = units[(number * 7) % 3_000].variants[0].text
+        units[number] = TranslationUnit(
+            [Variant("ar", Segment.from_text(text)), Variant("en", Segment.from_text(f"Edited {number}"))],
+            tuid=f"u{number}",
+        )
+    index = _layer(main, main, units, changed)
+    assert isinstance(index.candidates, LayeredCandidates)
+    fresh = MemoryIndex.build(units, source_lang="ar", target_lang="en")
+    queries = [query, query.replace("اليوم", "أمس"), units[changed[70]].variants[0].text, units[8].variants[0].text]
+    found = _answers(index, queries)
+    assert found == _answers(fresh, queries)
+    assert {"Edited " + str(changed[60]), "Edited " + str(changed[61])} <= {m["target"] for m in found[0]}

@@ -43,6 +43,7 @@ Either way the caller rescores the candidates exactly.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -112,7 +113,7 @@ CUT_AT_ONCE_POSTINGS = 100_000
 ESTIMATED_AT_ONCE = 8_192
 #: Candidates the gram path returns by default.
 CANDIDATE_LIMIT = 128
-#: Candidates the gram path returns at most when entries tie with the limit-th by estimate (see `_gram_candidates`).
+#: Candidates the gram path returns at most when entries tie with the limit-th by estimate (see `best_estimated`).
 TIED_CANDIDATE_LIMIT = 1024
 #: Sampled grams an estimate of long keys must count for `limit` candidates to suffice. An estimate
 #: from fewer takes fewer values and ranks near-duplicates among many more entries (at 1M, a query
@@ -192,6 +193,17 @@ def _gram_codes(points: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         codes <<= _CODE_BITS
         codes |= points[offset : offset + count]
     return codes
+
+
+@functools.lru_cache(maxsize=16)
+def _query_grams(key: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], IntArray]:
+    """A query key's code points (framed), its distinct gram hashes, and where each first starts: kept for the
+    few last keys, which each layer of a layered index looks up in turn. Read-only."""
+    points = _codepoints(_START + key + _END)
+    hashed, at = np.unique(_hash(_gram_codes(points)), return_index=True)
+    for array in (points, hashed, at):
+        array.flags.writeable = False
+    return points, hashed, at
 
 
 def _objects(strings: list[str]) -> npt.NDArray[np.object_]:
@@ -491,6 +503,35 @@ def grams_to_read(
     return np.array([np.flatnonzero(sizes > 0)[np.argmin(sizes[sizes > 0])]], dtype=np.int64)
 
 
+def best_estimated(estimates: npt.NDArray[np.float64], limit: int) -> IntArray:
+    """Which of these estimates are the best ``limit``, and every one tied with the last of them, best first.
+
+    Ties are kept because an estimate counts a few sampled grams: dozens of entries tie at the cut, and
+    which of them a partition kept was arbitrary (a near-duplicate at 92% characters was dropped that
+    way at 1M). Ties past `TIED_CANDIDATE_LIMIT`, only in memories of many near-copies, are cut by position.
+    """
+    best = np.arange(len(estimates))
+    if len(estimates) > limit:
+        floor = np.partition(estimates, len(estimates) - limit)[len(estimates) - limit]
+        above = np.flatnonzero(estimates > floor + 1e-9)
+        tied = np.flatnonzero(np.abs(estimates - floor) <= 1e-9)
+        best = np.concatenate((above, tied[: max(TIED_CANDIDATE_LIMIT - len(above), limit - len(above))]))
+    ordered: IntArray = best[np.argsort(-estimates[best], kind="stable")]
+    return ordered
+
+
+@dataclass(frozen=True)
+class RankedCandidates:
+    """A lookup's candidates in two parts: entries found exactly, with their keys, and entries found by estimate,
+    best first, with their estimates and the limit they were cut at."""
+
+    exact: IntArray
+    keys: list[str]
+    estimated: IntArray
+    estimates: npt.NDArray[np.float64]
+    limit: int
+
+
 def _searched(postings: npt.NDArray[np.uint32], values: Any) -> Any:
     """``np.searchsorted(postings, values)`` for internal positions (0 … `MAX_ENTRIES`), cast to the postings'
     dtype first: given values of another dtype (Python ints are int64), numpy converts the whole sorted
@@ -752,37 +793,80 @@ class CandidateIndex:
         lookup would keep to the fallback anyway, and counting for it alone costs ~15% less (and
         leaves fewer candidates, the bounds being tighter) than counting for both and filtering.
         """
+        found = self.ranked_candidates(
+            key,
+            min_similarity=min_similarity,
+            limit=limit,
+            budget=budget,
+            fallback_similarity=fallback_similarity,
+            word_lift=word_lift,
+        )
+        return np.concatenate((found.exact, found.estimated)), found.keys
+
+    def ranked_candidates(
+        self,
+        key: str,
+        *,
+        min_similarity: float,
+        limit: int = CANDIDATE_LIMIT,
+        budget: int | None = None,
+        fallback_similarity: float | None = None,
+        word_lift: float | None = None,
+    ) -> RankedCandidates:
+        """`candidates_with_keys`' answer in its two parts: the entries found exactly (with their keys), and
+        those found by estimate, best first, with their estimates."""
+        plan = self.lookup_plan(
+            key,
+            min_similarity=min_similarity,
+            budget=budget,
+            fallback_similarity=fallback_similarity,
+            word_lift=word_lift,
+        )
+        positions, estimates = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+        held = self.grams_in_window(key, plan.ranges) if plan.ranges else None
+        if held is not None:
+            (settled,), limit = estimated_together([held], key, limit)
+            best = best_estimated(settled[1], limit)
+            positions, estimates = settled[0][best], settled[1][best]
+        return RankedCandidates(plan.exact, plan.keys, self.length_order[positions].astype(np.int64), estimates, limit)
+
+    def lookup_plan(
+        self,
+        key: str,
+        *,
+        min_similarity: float,
+        budget: int | None = None,
+        fallback_similarity: float | None = None,
+        word_lift: float | None = None,
+    ) -> LookupPlan:
+        """The entries a lookup finds exactly, with their keys, and the internal positions where it estimates."""
         none = np.empty(0, dtype=np.int64)
         if self.size == 0 or not key:
-            return none, []
+            return LookupPlan(none, [], [])
         first, last = self._window(len(key), min_similarity)
         if last <= first:
-            return none, []
+            return LookupPlan(none, [], [])
         if len(key) > SHORT_KEY or len(self.short_keys) == 0:
-            positions = self._gram_candidates(key, limit, [(first, last)])
-            return self.length_order[positions].astype(np.int64), []
+            return LookupPlan(none, [], [(first, last)])
         # A short key: every short key that can qualify, exactly; longer ones (if the window reaches them) by estimate.
         split = min(max(first, self.short_count), last)
         words = clitic_blind_words([key], arabic=True)[0] if word_lift is not None else []
         if word_lift is not None and words and min_similarity + word_lift > 100.0 + _BOUND_SLACK:
             exact = self._worded_candidates(key, words, min_similarity, word_lift, first, split)
-            keys: list[str] = self.short_keys[exact].tolist()
             ranges = self._worded_ranges(
                 len(key), len(words), min_similarity, word_lift, split, last, near=_near_form_lengths(key)
             )
-            if ranges:
-                exact = np.concatenate((exact, self._gram_candidates(key, limit, ranges)))
-            return self.length_order[exact].astype(np.int64), keys
-        exact_first, exact_split, similarity = first, split, min_similarity
-        if budget is not None and fallback_similarity is not None and split - first > budget:
-            similarity = max(min_similarity, fallback_similarity)
-            exact_first, exact_last = self._window(len(key), similarity)
-            exact_split = min(max(exact_first, self.short_count), exact_last)
-        exact = self._short_candidates(key, similarity, exact_first, exact_split) if exact_split > exact_first else none
-        keys = self.short_keys[exact].tolist()
-        if split < last:
-            exact = np.concatenate((exact, self._gram_candidates(key, limit, [(split, last)])))
-        return self.length_order[exact].astype(np.int64), keys
+        else:
+            exact_first, exact_split, similarity = first, split, min_similarity
+            if budget is not None and fallback_similarity is not None and split - first > budget:
+                similarity = max(min_similarity, fallback_similarity)
+                exact_first, exact_last = self._window(len(key), similarity)
+                exact_split = min(max(exact_first, self.short_count), exact_last)
+            exact = (
+                self._short_candidates(key, similarity, exact_first, exact_split) if exact_split > exact_first else none
+            )
+            ranges = [(split, last)] if split < last else []
+        return LookupPlan(self.length_order[exact].astype(np.int64), self.short_keys[exact].tolist(), ranges)
 
     @staticmethod
     def _slices(
@@ -801,23 +885,22 @@ class CandidateIndex:
 
     def _all_in_window(
         self, begin: IntArray, end: IntArray, ranges: list[tuple[int, int]]
-    ) -> tuple[IntArray, list[npt.NDArray[np.uint32]]]:
+    ) -> tuple[IntArray, npt.NDArray[np.uint32]]:
         """How many postings of each gram's list (rows from ``begin`` to ``end``) lie in the position ranges, and
-        those postings: all lists' in one array, which `count_postings` counts by sorting or in 8 bytes an entry
-        (an entry is in many lists), or one array a list where the ranges span more than `BYTE_COUNT_WINDOW`."""
+        those postings, all lists' in one array, list after list (`GramsInWindow.pieces` cuts it for counting)."""
         lengths = end - begin
-        total = int(lengths.sum())
-        offsets = np.cumsum(lengths) - lengths
-        gathered = self.gram_postings[np.arange(total, dtype=np.int64) + np.repeat(begin - offsets, lengths)]
-        inside = np.zeros(total, dtype=np.bool_)
-        for low, high in ranges:
+        gathered = np.concatenate(
+            [self.gram_postings[low:high] for low, high in zip(begin.tolist(), end.tolist(), strict=True)]
+        )
+        inside = (gathered >= ranges[0][0]) & (gathered < ranges[0][1])
+        for low, high in ranges[1:]:
             inside |= (gathered >= low) & (gathered < high)
-        counted = np.concatenate(([0], np.cumsum(inside)))
-        sizes: IntArray = counted[offsets + lengths] - counted[offsets]
-        kept = gathered[inside]
-        if ranges[-1][1] - ranges[0][0] > BYTE_COUNT_WINDOW:  # counted list by list there (`count_postings`)
-            return sizes, [piece for piece in np.split(kept, np.cumsum(sizes)[:-1].tolist()) if len(piece)]
-        return sizes, [kept] if len(kept) else []
+        sizes: IntArray = np.zeros(len(lengths), dtype=np.int64)
+        held = lengths > 0  # (every gram the index holds has postings; the check costs little)
+        if held.any():
+            sizes[held] = np.add.reduceat(inside, (np.cumsum(lengths) - lengths)[held], dtype=np.int64)
+        kept: npt.NDArray[np.uint32] = gathered[inside]
+        return sizes, kept
 
     def _worded_candidates(
         self, key: str, words: list[str], min_similarity: float, word_lift: float, first: int, last: int
@@ -1037,62 +1120,46 @@ class CandidateIndex:
                 return near[kept], estimate[kept]
         return (positions, estimates(positions, counts)) if complete else None
 
-    def _gram_candidates(self, key: str, limit: int, ranges: list[tuple[int, int]]) -> IntArray:
-        """The best ``limit`` entries by estimate among the internal positions in ``ranges`` (ascending, disjoint)."""
-        first, last = ranges[0][0], ranges[-1][1]
-        points = _codepoints(_START + key + _END)
-        hashed, at = np.unique(_hash(_gram_codes(points)), return_index=True)  # at: where each gram first starts
-        grams, sampled = hashed >> _HASH_SHIFT, hashed < _SAMPLE_LIMIT
-        rows, found = _gather(self.gram_hashes, self.gram_starts, grams)
-        rows, sampled, at = rows[found], sampled[found], at[found]
-        if len(rows) == 0:
-            return np.empty(0, dtype=np.int64)
+    def grams_in_window(self, key: str, ranges: list[tuple[int, int]]) -> GramsInWindow | None:
+        """Which of ``key``'s grams this index holds, and their postings in the internal positions ``ranges``
+        (ascending, disjoint): what `estimated_together` chooses the grams to read from. None: it holds none."""
+        first = ranges[0][0]
+        _points, hashed, _at = _query_grams(key)
+        rows, found = _gather(self.gram_hashes, self.gram_starts, hashed >> _HASH_SHIFT)
+        grams = np.flatnonzero(found)
+        rows = rows[grams]
         if first >= self.length_starts[min(SHORT_KEY + 1, len(self.length_starts) - 1)]:
-            rows, sampled, at = rows[sampled], sampled[sampled], at[sampled]  # no short key: sampled grams only
-            if len(rows) == 0:
-                return np.empty(0, dtype=np.int64)
-        # Not every gram's postings are read (`grams_to_read`): what the estimate counts is then a share of
-        # the query's grams (the same share for every entry of a kind), which it scales back to the whole.
+            sampled = hashed[grams] < _SAMPLE_LIMIT  # no short key: sampled grams only
+            rows, grams = rows[sampled], grams[sampled]
+        if len(rows) == 0:
+            return None
         begin, end = self.gram_starts[rows], self.gram_starts[rows + 1]
         if int((end - begin).sum()) <= min(CUT_AT_ONCE_POSTINGS, SAMPLED_POSTINGS_BUDGET, UNSAMPLED_POSTINGS_BUDGET):
-            # Every posting of every gram fits every budget (a small index, such as a memory's delta): all are
-            # read, so the window is cut out of them all at once, not list by list (~5 µs a gram, 70 grams).
-            sizes, pieces = self._all_in_window(begin, end, ranges)
-            read = np.flatnonzero(sizes > 0)
-        else:
-            per_row = [
-                [
-                    piece
-                    for low, high in ranges
-                    for piece in self._slices(self.gram_postings, self.gram_starts, row, low, high)
-                ]
-                for row in rows.reshape(-1, 1)
+            # Every posting of every gram fits every budget (a small index, such as a memory's delta): the window
+            # is cut out of them all at once, not list by list (~5 µs a gram, 70 grams).
+            sizes, kept = self._all_in_window(begin, end, ranges)
+            return GramsInWindow(self, ranges, grams, sizes, None, kept)
+        per_gram = [
+            [
+                piece
+                for low, high in ranges
+                for piece in self._slices(self.gram_postings, self.gram_starts, row, low, high)
             ]
-            sizes = np.fromiter((sum(map(len, pieces)) for pieces in per_row), dtype=np.int64, count=len(per_row))
-            words = np.cumsum(np.isin(points, _SPACE_POINTS, kind="table"), dtype=np.int64)[at + 1]  # of the middle
-            read = grams_to_read(sizes, sampled, words, window=sum(high - low for low, high in ranges))
-            pieces = [piece for i in read.tolist() for piece in per_row[i]]
-        if not pieces:
-            return np.empty(0, dtype=np.int64)
-        # The grams each kind of entry is indexed with: all of a short entry's, the sampled ones of a longer one's.
-        sampled_count, read_sampled = int(sampled.sum()), int(sampled[read].sum())
-        read_rows = len(read)
-        # Those with postings in the window, which the grams read stand for (no entry has the others).
-        present = sizes > 0
-        present_rows, present_sampled = int(present.sum()), int((present & sampled).sum())
-        # An entry whose estimated Dice coefficient could reach MIN_DICE shares at least this many
-        # of the grams looked up (all of them for short entries, the sampled ones for long ones).
-        looked_up = min(read_rows, read_sampled) if read_sampled else read_rows
-        needed = max(1, int(np.ceil(MIN_DICE * looked_up / (2 - MIN_DICE))))
-        # Entries sharing one gram read rarely place (at 10M a few grams read are shared once by 2M entries,
-        # which cost more to list than to count): they are counted only when those sharing more do not settle it.
-        hit, counts = count_postings(pieces, first, last, at_least=max(needed, 2))
-        if len(hit) == 0 and needed > 1:
-            return np.empty(0, dtype=np.int64)
-        # Shared grams counted among those read, scaled to all the query's grams of the entry's kind, and no
-        # more than either key has: at 10M a short entry holding the few rare grams read was otherwise
-        # scaled past an exact copy of the query (an estimate of 1.3 against 1.0), and the copy was lost.
-        scale_short, scale_long = present_rows / read_rows, present_sampled / max(read_sampled, 1)
+            for row in rows.reshape(-1, 1)
+        ]
+        sizes = np.fromiter((sum(map(len, pieces)) for pieces in per_gram), dtype=np.int64, count=len(per_gram))
+        return GramsInWindow(self, ranges, grams, sizes, per_gram, None)
+
+    def estimator(
+        self, scale_short: float, scale_long: float, query_short: int, query_long: int
+    ) -> Callable[[IntArray, IntArray], npt.NDArray[np.float64]]:
+        """Each entry's estimated Dice coefficient with the query, from the grams it shares among those read.
+
+        Shared grams counted among those read are scaled to all the query's grams of the entry's kind
+        (``query_short`` for short entries, ``query_long`` sampled ones for longer ones), and no more than
+        either key has: at 10M a short entry holding the few rare grams read was otherwise scaled past an
+        exact copy of the query (an estimate of 1.3 against 1.0), and the copy was lost.
+        """
 
         def estimates(positions: IntArray, counts: IntArray) -> npt.NDArray[np.float64]:
             # Positions are ascending, and short entries come first: each kind is one slice, its figures scalars
@@ -1100,32 +1167,119 @@ class CandidateIndex:
             split = int(np.searchsorted(positions, self.short_count))
             parts = []
             for kind, query_grams, scale in (
-                (slice(0, split), len(rows), scale_short),
-                (slice(split, None), sampled_count, scale_long),
+                (slice(0, split), query_short, scale_short),
+                (slice(split, None), query_long, scale_long),
             ):
                 entry_grams = self.gram_counts[positions[kind]].astype(np.float64)
                 shared = np.minimum(counts[kind] * scale, np.minimum(query_grams, entry_grams))
                 parts.append(2.0 * shared / (query_grams + entry_grams + 1e-9))
             return np.concatenate(parts)
 
-        if read_sampled < RESOLUTION_GRAMS and last > self.short_count:
-            wider = int(np.ceil(limit * RESOLUTION_GRAMS / max(read_sampled, 1)))
-            limit = max(limit, min(wider, TIED_CANDIDATE_LIMIT))
-        scales = [(scale_short, len(rows)), (scale_long, sampled_count)]
-        settled = self._sharing_most(hit + first, counts, limit, estimates, scales, complete=needed > 1)
+        return estimates
+
+
+@dataclass(frozen=True)
+class LookupPlan:
+    """What a lookup in one index finds exactly (entry numbers, with their keys) and where it estimates (internal
+    positions, as ranges: none when no longer key can qualify)."""
+
+    exact: IntArray
+    keys: list[str]
+    ranges: list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class GramsInWindow:
+    """What one index holds of a query's grams within a lookup's ranges: ``grams`` (numbers among the query's
+    distinct grams, ascending), each one's postings there (``sizes``), and those postings, list by list
+    (``per_gram``) or, for a small index, all in one array, list after list (``kept``)."""
+
+    index: CandidateIndex
+    ranges: list[tuple[int, int]]
+    grams: IntArray
+    sizes: IntArray
+    per_gram: list[list[npt.NDArray[np.uint32]]] | None
+    kept: npt.NDArray[np.uint32] | None
+
+    def pieces(self, chosen: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.uint32]]:
+        """The postings of the grams ``chosen`` (a mask over the query's grams), as `count_postings` counts them:
+        one array, or one a list where the ranges span more than `BYTE_COUNT_WINDOW` (an entry is in many lists,
+        and counted in bytes there a list at a time)."""
+        take = chosen[self.grams]
+        if self.per_gram is not None:
+            return [piece for i in np.flatnonzero(take).tolist() for piece in self.per_gram[i]]
+        assert self.kept is not None
+        kept, sizes = self.kept, self.sizes
+        if not take[sizes > 0].all():
+            kept, sizes = kept[np.repeat(take, sizes)], sizes[take]
+        if self.ranges[-1][1] - self.ranges[0][0] > BYTE_COUNT_WINDOW:
+            return [piece for piece in np.split(kept, np.cumsum(sizes)[:-1].tolist()) if len(piece)]
+        return [kept] if len(kept) else []
+
+
+def estimated_together(
+    parts: list[GramsInWindow], key: str, limit: int
+) -> tuple[list[tuple[IntArray, npt.NDArray[np.float64]]], int]:
+    """A gram lookup over one index or several (a memory's layers) as over one index holding them all: for each,
+    the internal positions (ascending) that can be among the best ``limit`` by estimate of them all, and every
+    one tied with the last of them, with their estimates; and the limit, wider when few grams were read.
+
+    Not every gram's postings are read (`grams_to_read`, from the postings all the indexes hold): what the
+    estimate counts is then a share of the query's grams (the same share for every entry of a kind), which
+    it scales back to the whole. Each index reads the same grams and scales by the same shares, so the
+    estimates compare across indexes: a memory's 11,000-entry delta reads the ~1,000 postings of the grams
+    its 1M-entry main index reads, not the ~33,000 of all the query's grams.
+    """
+    points, hashed, at = _query_grams(key)
+    sampled = hashed < _SAMPLE_LIMIT
+    sizes = np.zeros(len(hashed), dtype=np.int64)
+    held = np.zeros(len(hashed), dtype=np.bool_)
+    for part in parts:
+        sizes[part.grams] += part.sizes
+        held[part.grams] = True
+    present = sizes > 0
+    if int(sizes.sum()) <= min(SAMPLED_POSTINGS_BUDGET, UNSAMPLED_POSTINGS_BUDGET):
+        read = np.flatnonzero(present)  # what `grams_to_read` reads when every gram fits every budget
+    else:
+        words = np.cumsum(np.isin(points, _SPACE_POINTS, kind="table"), dtype=np.int64)[at + 1]  # of the middle
+        window = sum(high - low for part in parts for low, high in part.ranges)
+        read = grams_to_read(sizes[held], sampled[held], words[held], window=window)
+        read = np.flatnonzero(held)[read]
+    chosen = np.zeros(len(hashed), dtype=np.bool_)
+    chosen[read] = True
+    # The grams each kind of entry is indexed with: all of a short entry's, the sampled ones of a longer one's.
+    query_short, query_long = int(held.sum()), int((held & sampled).sum())
+    read_rows, read_sampled = len(read), int(sampled[read].sum())
+    # Those with postings in the windows, which the grams read stand for (no entry has the others).
+    present_rows, present_sampled = int(present.sum()), int((present & sampled).sum())
+    # An entry whose estimated Dice coefficient could reach MIN_DICE shares at least this many
+    # of the grams looked up (all of them for short entries, the sampled ones for long ones).
+    looked_up = min(read_rows, read_sampled) if read_sampled else read_rows
+    needed = max(1, int(np.ceil(MIN_DICE * looked_up / (2 - MIN_DICE))))
+    scale_short, scale_long = present_rows / max(read_rows, 1), present_sampled / max(read_sampled, 1)
+    scales = [(scale_short, query_short), (scale_long, query_long)]
+    if read_sampled < RESOLUTION_GRAMS and any(part.ranges[-1][1] > part.index.short_count for part in parts):
+        wider = int(np.ceil(limit * RESOLUTION_GRAMS / max(read_sampled, 1)))
+        limit = max(limit, min(wider, TIED_CANDIDATE_LIMIT))
+    found = []
+    for part in parts:
+        none = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
+        pieces = part.pieces(chosen)
+        if not pieces:
+            found.append(none)
+            continue
+        first, last = part.ranges[0][0], part.ranges[-1][1]
+        # Entries sharing one gram read rarely place (at 10M a few grams read are shared once by 2M entries,
+        # which cost more to list than to count): they are counted only when those sharing more do not settle it.
+        hit, counts = count_postings(pieces, first, last, at_least=max(needed, 2))
+        if len(hit) == 0 and needed > 1:
+            found.append(none)
+            continue
+        estimates = part.index.estimator(scale_short, scale_long, query_short, query_long)
+        settled = CandidateIndex._sharing_most(hit + first, counts, limit, estimates, scales, complete=needed > 1)
         if settled is None:
             hit, counts = count_postings(pieces, first, last, at_least=needed)
-            settled = self._sharing_most(hit + first, counts, limit, estimates, scales)
+            settled = CandidateIndex._sharing_most(hit + first, counts, limit, estimates, scales)
             assert settled is not None  # every hit counted: settled
-        positions, estimate = settled
-        if len(positions) > limit:
-            # Every entry estimated as high as the limit-th is kept: the estimate counts a few
-            # sampled grams, so dozens of entries tie at the cut, and which of them a partition
-            # kept was arbitrary (a near-duplicate at 92% characters was dropped that way at 1M).
-            # (Ties past `TIED_CANDIDATE_LIMIT`, only in memories of many near-copies, are cut by position.)
-            floor = np.partition(estimate, len(estimate) - limit)[len(estimate) - limit]
-            above = np.flatnonzero(estimate > floor + 1e-9)
-            tied = np.flatnonzero(np.abs(estimate - floor) <= 1e-9)
-            best = np.concatenate((above, tied[: max(TIED_CANDIDATE_LIMIT - len(above), limit - len(above))]))
-            positions, estimate = positions[best], estimate[best]
-        return positions[np.argsort(-estimate, kind="stable")]
+        found.append(settled)
+    return found, limit
