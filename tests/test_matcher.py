@@ -375,3 +375,36 @@ def test_clitics_set_aside_are_in_the_json_breakdown() -> None:
     breakdown = match.as_dict()["breakdown"]
     assert isinstance(breakdown, dict) and breakdown["clitics"] == ["ال+بنزين"]
     assert match.breakdown.word_similarity == 100.0
+
+
+def test_among_matches_tied_past_the_limit_status_and_date_choose_not_the_candidates_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Twelve stored pairs score the same for a query, more than twice the limit: the matches returned are those
+    `match` ranks first among them (reviewed, then newest), whatever order the candidate index gives them in (a
+    memory's layers give them in another order than one index built afresh)."""
+    source = "أعلنت الحكومة اليوم عن خطة جديدة لدعم المزارعين"
+    units = []
+    for n in range(12):
+        unit = TranslationUnit(
+            [Variant("ar", Segment.from_text(source + " الصغار")), Variant("en", Segment.from_text(f"Plan {n}"))],
+            status=Status.REVIEWED if n in (3, 9) else Status.TRANSLATED,
+            tuid=f"t{n}",
+        )
+        unit.change_date = f"202401{n + 10:02d}T120000Z"
+        units.append(unit)
+    index = MemoryIndex.build(units, source_lang="ar", target_lang="en")
+    found = [m.target.plain for m in Matcher([index]).match(source, limit=2)]
+    assert found == ["Plan 9", "Plan 3"]  # reviewed first, newest first
+    retrieve = Matcher._retrieve
+    for seed in range(5):
+        order = random.Random(seed).sample(range(12), 12)
+
+        def shuffled(self, memory, query, min_char, cutoff, order=order):  # type: ignore[no-untyped-def]
+            entries, keys = retrieve(self, memory, query, min_char, cutoff)
+            at = [order.index(n) for n in range(len(entries))] if len(entries) == 12 else list(range(len(entries)))
+            return entries[at], [keys[n] for n in at]
+
+        monkeypatch.setattr(Matcher, "_retrieve", shuffled)
+        assert [m.target.plain for m in Matcher([index]).match(source, limit=2)] == found
+        assert [m.target.plain for m in Matcher([index]).match(source, limit=5)][:2] == found

@@ -231,9 +231,12 @@ class Matcher:
             (candidate for candidate in scored if candidate.result.score >= score_cutoff), key=_Scored.order
         )
         # Twice the limit: `match` drops pairs that several memories hold, which may leave fewer.
-        results = [_as_match(memory, candidate) for candidate in passing[: limit * 2]]
+        depth = limit * 2
+        if len(passing) > depth and passing[depth].order() == passing[depth - 1].order():
+            passing = _ties_ranked(memory, passing, depth)
+        results = [_as_match(memory, candidate) for candidate in passing[:depth]]
         results.sort(key=_rank)
-        return results[: limit * 2]
+        return results[:depth]
 
     def _retrieve(
         self, memory: MemoryIndex, query: PreparedText, min_char: float, cutoff: float
@@ -506,6 +509,27 @@ def _score(
     return _Scored(entry, stored, status, result, target)
 
 
+def _ties_ranked(memory: MemoryIndex, passing: list[_Scored], depth: int) -> list[_Scored]:
+    """``passing`` (by score and similarity) with the entries tied with the ``depth``-th put in `_rank`'s order
+    (status, newest date, unit id, source): which of them make the cut is then the matches' own, not the order
+    in which the candidate index gave them (a memory's layers give them in another order than one index)."""
+    edge = passing[depth - 1].order()
+    start, end = depth - 1, depth
+    while start > 0 and passing[start - 1].order() == edge:
+        start -= 1
+    while end < len(passing) and passing[end].order() == edge:
+        end += 1
+
+    def rank(scored: _Scored) -> tuple[int, str, str, str]:
+        newest = (
+            memory.optional(Column.CHANGE_DATE, scored.entry) or memory.optional(Column.CREATION_DATE, scored.entry)
+        )
+        tuid = memory.optional(Column.TUID, scored.entry)
+        return (-scored.status.rank, _invert(newest or ""), tuid or "", scored.stored.segment.plain)
+
+    return [*passing[:start], *sorted(passing[start:end], key=rank), *passing[end:]]
+
+
 def _as_match(memory: MemoryIndex, scored: _Scored) -> Match:
     """Phase 4: a scored entry as the suggestion shown, with its target and provenance."""
     entry, result = scored.entry, scored.result
@@ -541,11 +565,12 @@ def _base(breakdown: Breakdown) -> float:
     return CHAR_WEIGHT * breakdown.char_similarity + WORD_WEIGHT * breakdown.word_similarity
 
 
-def _rank(match: Match) -> tuple[float, float, int, str]:
-    """Best first: score, then the similarity before the fuzzy cap, workflow status, newest change."""
+def _rank(match: Match) -> tuple[float, float, int, str, str, str]:
+    """Best first: score, then the similarity before the fuzzy cap, workflow status, newest change; then the
+    unit's id and the translation, so that equal matches come in one order however the index is laid out."""
     base = _base(match.breakdown)
     newest = match.change_date or match.creation_date or ""
-    return (-match.score, -base, -match.status.rank, _invert(newest))
+    return (-match.score, -base, -match.status.rank, _invert(newest), match.tuid or "", match.target.plain)
 
 
 def _invert(text: str) -> str:
