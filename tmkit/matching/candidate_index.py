@@ -1120,9 +1120,16 @@ class CandidateIndex:
                 return near[kept], estimate[kept]
         return (positions, estimates(positions, counts)) if complete else None
 
-    def grams_in_window(self, key: str, ranges: list[tuple[int, int]]) -> GramsInWindow | None:
+    def grams_in_window(
+        self, key: str, ranges: list[tuple[int, int]], *, stacked: bool = False
+    ) -> GramsInWindow | None:
         """Which of ``key``'s grams this index holds, and their postings in the internal positions ``ranges``
-        (ascending, disjoint): what `estimated_together` chooses the grams to read from. None: it holds none."""
+        (ascending, disjoint): what `estimated_together` chooses the grams to read from. None: it holds none.
+
+        A small index ``stacked`` on a larger one (a memory's delta) gives its lists' whole lengths instead,
+        and cuts the window out of those chosen only: beside the main index's, its few postings outside the
+        window change nothing of the choice, and cutting every list cost as much as the rest of its lookup.
+        """
         first = ranges[0][0]
         _points, hashed, _at = _query_grams(key)
         rows, found = _gather(self.gram_hashes, self.gram_starts, hashed >> _HASH_SHIFT)
@@ -1137,6 +1144,8 @@ class CandidateIndex:
         if int((end - begin).sum()) <= min(CUT_AT_ONCE_POSTINGS, SAMPLED_POSTINGS_BUDGET, UNSAMPLED_POSTINGS_BUDGET):
             # Every posting of every gram fits every budget (a small index, such as a memory's delta): the window
             # is cut out of them all at once, not list by list (~5 µs a gram, 70 grams).
+            if stacked:
+                return GramsInWindow(self, ranges, grams, end - begin, None, None, (begin, end))
             sizes, kept = self._all_in_window(begin, end, ranges)
             return GramsInWindow(self, ranges, grams, sizes, None, kept)
         per_gram = [
@@ -1192,7 +1201,8 @@ class LookupPlan:
 class GramsInWindow:
     """What one index holds of a query's grams within a lookup's ranges: ``grams`` (numbers among the query's
     distinct grams, ascending), each one's postings there (``sizes``), and those postings, list by list
-    (``per_gram``) or, for a small index, all in one array, list after list (``kept``)."""
+    (``per_gram``) or, for a small index, all in one array, list after list (``kept``), or, for a small index
+    stacked on another, its whole lists' lengths and bounds (``lists``), cut when read."""
 
     index: CandidateIndex
     ranges: list[tuple[int, int]]
@@ -1200,6 +1210,7 @@ class GramsInWindow:
     sizes: IntArray
     per_gram: list[list[npt.NDArray[np.uint32]]] | None
     kept: npt.NDArray[np.uint32] | None
+    lists: tuple[IntArray, IntArray] | None = None  # where each gram's list begins and ends, not yet cut
 
     def pieces(self, chosen: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.uint32]]:
         """The postings of the grams ``chosen`` (a mask over the query's grams), as `count_postings` counts them:
@@ -1208,10 +1219,15 @@ class GramsInWindow:
         take = chosen[self.grams]
         if self.per_gram is not None:
             return [piece for i in np.flatnonzero(take).tolist() for piece in self.per_gram[i]]
-        assert self.kept is not None
-        kept, sizes = self.kept, self.sizes
-        if not take[sizes > 0].all():
-            kept, sizes = kept[np.repeat(take, sizes)], sizes[take]
+        if self.lists is not None:
+            if not take.any():
+                return []
+            sizes, kept = self.index._all_in_window(self.lists[0][take], self.lists[1][take], self.ranges)
+        else:
+            assert self.kept is not None
+            kept, sizes = self.kept, self.sizes
+            if not take[sizes > 0].all():
+                kept, sizes = kept[np.repeat(take, sizes)], sizes[take]
         if self.ranges[-1][1] - self.ranges[0][0] > BYTE_COUNT_WINDOW:
             return [piece for piece in np.split(kept, np.cumsum(sizes)[:-1].tolist()) if len(piece)]
         return [kept] if len(kept) else []

@@ -325,7 +325,7 @@ class LayeredCandidates:
         # The longer keys by estimate, as one index holding every layer's would find them: the same grams read in
         # each layer (those a compacted index would read), scaled alike, and the best `limit` of all kept.
         held = [
-            (layer, index.grams_in_window(key, plan.ranges))
+            (layer, index.grams_in_window(key, plan.ranges, stacked=layer > 0))
             for layer, (index, plan) in enumerate(zip(self.parts, plans, strict=True))
             if plan.ranges
         ]
@@ -334,20 +334,18 @@ class LayeredCandidates:
         estimates: list[npt.NDArray[np.float64]] = []
         if parts:
             found, limit = estimated_together([grams for _layer, grams in parts], key, limit)
-            for (layer, grams), (positions, estimate) in zip(parts, found, strict=True):
-                if not len(positions):
-                    continue
-                # Each layer's best first: the best of all are among them (and thousands may be settled at 1M).
-                kept = best_estimated(estimate, limit)
-                entries = grams.index.length_order[positions[kept]].astype(np.int64)
+            for (layer, grams), (settled, estimate) in zip(parts, found, strict=True):
+                # The best of all are among each layer's best (and thousands may be settled at 1M).
+                kept = best_estimated(estimate, limit) if len(settled) > limit else slice(None)
+                entries = grams.index.length_order[settled[kept]].astype(np.int64)
                 numbers.append(self.layers.from_layer(layer, entries))
                 estimates.append(estimate[kept][self.layers.alive(layer, entries)])
-        if len(numbers) > 1:
-            everyone = np.concatenate(numbers)
-            best = everyone[best_estimated(np.concatenate(estimates), limit)]
-            # Layer by layer (best first within each), as `LayeredColumn.take` reads their keys in one run a layer.
-            numbers = [best[np.argsort(self.layers.layer_of(best), kind="stable")]]
-        return np.concatenate((*exact, *numbers, _NONE)), keys
+        everyone = np.concatenate((_NONE, *numbers))
+        if len(everyone) > limit:
+            everyone = everyone[best_estimated(np.concatenate(estimates), limit)]
+        # In the layered numbering's order, layer by layer, as `LayeredColumn.take` reads their keys in one run a layer.
+        everyone.sort()
+        return np.concatenate((*exact, everyone)), keys
 
 
 class LayeredWords:
