@@ -1247,24 +1247,26 @@ def estimated_together(
     its 1M-entry main index reads, not the ~33,000 of all the query's grams.
     """
     points, hashed, at = _query_grams(key)
-    sampled = hashed < _SAMPLE_LIMIT
-    sizes = np.zeros(len(hashed), dtype=np.int64)
-    held = np.zeros(len(hashed), dtype=np.bool_)
-    for part in parts:
-        sizes[part.grams] += part.sizes
-        held[part.grams] = True
+    if len(parts) == 1:
+        grams, sizes = parts[0].grams, parts[0].sizes
+    else:  # the grams any index holds, with all their postings
+        grams = np.unique(np.concatenate([part.grams for part in parts]))
+        sizes = np.zeros(len(grams), dtype=np.int64)
+        for part in parts:
+            sizes[np.searchsorted(grams, part.grams)] += part.sizes
+    sampled = hashed[grams] < _SAMPLE_LIMIT
     present = sizes > 0
     if int(sizes.sum()) <= min(SAMPLED_POSTINGS_BUDGET, UNSAMPLED_POSTINGS_BUDGET):
         read = np.flatnonzero(present)  # what `grams_to_read` reads when every gram fits every budget
     else:
-        words = np.cumsum(np.isin(points, _SPACE_POINTS, kind="table"), dtype=np.int64)[at + 1]  # of the middle
-        window = sum(high - low for part in parts for low, high in part.ranges)
-        read = grams_to_read(sizes[held], sampled[held], words[held], window=window)
-        read = np.flatnonzero(held)[read]
+        words = np.cumsum(np.isin(points, _SPACE_POINTS, kind="table"), dtype=np.int64)[at[grams] + 1]  # of the middle
+        read = grams_to_read(
+            sizes, sampled, words, window=sum(high - low for part in parts for low, high in part.ranges)
+        )
     chosen = np.zeros(len(hashed), dtype=np.bool_)
-    chosen[read] = True
+    chosen[grams[read]] = True
     # The grams each kind of entry is indexed with: all of a short entry's, the sampled ones of a longer one's.
-    query_short, query_long = int(held.sum()), int((held & sampled).sum())
+    query_short, query_long = len(grams), int(sampled.sum())
     read_rows, read_sampled = len(read), int(sampled[read].sum())
     # Those with postings in the windows, which the grams read stand for (no entry has the others).
     present_rows, present_sampled = int(present.sum()), int((present & sampled).sum())
