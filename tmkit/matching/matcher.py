@@ -511,8 +511,9 @@ def _score(
 
 def _ties_ranked(memory: MemoryIndex, passing: list[_Scored], depth: int) -> list[_Scored]:
     """``passing`` (by score and similarity) with the entries tied with the ``depth``-th put in `_rank`'s order
-    (status, newest date, unit id, source): which of them make the cut is then the matches' own, not the order
-    in which the candidate index gave them (a memory's layers give them in another order than one index)."""
+    (status, newest date), then by unit id and source: which of them make the cut is then the matches' own, not
+    the order in which the candidate index gave them (a memory's layers give them in another order than one
+    index). Matches that `_rank` finds equal keep the order they were found in, as a shared memory's do."""
     edge = passing[depth - 1].order()
     start, end = depth - 1, depth
     while start > 0 and passing[start - 1].order() == edge:
@@ -565,12 +566,11 @@ def _base(breakdown: Breakdown) -> float:
     return CHAR_WEIGHT * breakdown.char_similarity + WORD_WEIGHT * breakdown.word_similarity
 
 
-def _rank(match: Match) -> tuple[float, float, int, str, str, str]:
-    """Best first: score, then the similarity before the fuzzy cap, workflow status, newest change; then the
-    unit's id and the translation, so that equal matches come in one order however the index is laid out."""
+def _rank(match: Match) -> tuple[float, float, int, str]:
+    """Best first: score, then the similarity before the fuzzy cap, workflow status, newest change."""
     base = _base(match.breakdown)
     newest = match.change_date or match.creation_date or ""
-    return (-match.score, -base, -match.status.rank, _invert(newest), match.tuid or "", match.target.plain)
+    return (-match.score, -base, -match.status.rank, _invert(newest))
 
 
 def _invert(text: str) -> str:
