@@ -461,3 +461,18 @@ def test_cutting_all_lists_at_once_gives_each_lists_pieces(
     assert joined == [value for row_pieces in wanted for piece in row_pieces for value in piece.tolist()]
     if byte_window == 0:  # counted list by list: one piece a list that has postings in the ranges
         assert len(pieces) == sum(1 for row_pieces in wanted if row_pieces)
+
+
+def test_a_query_with_words_the_memory_never_holds_still_finds_its_near_matches() -> None:
+    """The grams read are chosen among those the index holds: a query two of whose words no stored segment has
+    (their grams absent from the index) still finds the unit it was made from, first, at its percentage."""
+    from tests.test_index_cache import _pair_unit
+    from tmkit.matching.matcher import Matcher
+    from tmkit.matching.memory_index import MemoryIndex
+
+    units = [_pair_unit(n) for n in range(3_000)]
+    index = MemoryIndex.build(units, source_lang="ar", target_lang="en")
+    for number in (17, 450, 2_222):
+        query = units[number].variants[0].text.replace(" رقم ", " مستشفى الطاقة رقم ")
+        found = Matcher([index]).match(query, score_cutoff=50)
+        assert found and found[0].target.plain == f"Government plan number {number}" and found[0].score > 80

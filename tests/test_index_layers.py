@@ -10,7 +10,7 @@ import numpy as np
 from tests.test_index_cache import _answers, _pair_unit
 from tests.test_index_delta import _concordances, _retranslated
 from tmkit.matching.layered import EntryUnits, LayeredCandidates, LayeredColumn, LayeredValues, Layers
-from tmkit.matching.matcher import ExhaustiveMatcher
+from tmkit.matching.matcher import ExhaustiveMatcher, Matcher
 from tmkit.matching.memory_index import Column, MemoryIndex, delta_entry_units
 from tmkit.memory.model import Segment, TranslationUnit, Variant
 
@@ -115,3 +115,47 @@ def test_layers_merged_by_estimate_answer_as_a_fresh_build_where_one_layer_holds
     found = _answers(index, queries)
     assert found == _answers(fresh, queries)
     assert {"Edited " + str(changed[60]), "Edited " + str(changed[61])} <= {m["target"] for m in found[0]}
+
+
+def test_superseded_entries_take_no_place_among_a_lookups_best() -> None:
+    """128 stored copies of a query (as many as a lookup keeps by estimate), all since edited away, and one live
+    near match: the layered index finds it as a fresh build does (the copies, still in the main index, were
+    the best 128 by grams there and hid it)."""
+    query = "أعلنت وزارة الزراعة اليوم عن خطة جديدة لدعم صغار المزارعين في المحافظات الشمالية خلال الموسم المقبل"
+
+    def unit(number: int, source: str, target: str) -> TranslationUnit:
+        return TranslationUnit(
+            [Variant("ar", Segment.from_text(source)), Variant("en", Segment.from_text(target))], tuid=f"u{number}"
+        )
+
+    units = [unit(n, query, f"Copy {n}") for n in range(128)]
+    units += [_pair_unit(n) for n in range(128, 133)]
+    units.append(unit(133, query.replace("الشمالية", "الجنوبية"), "The near one"))
+    units += [_pair_unit(n) for n in range(134, 148)]
+    main = MemoryIndex.build(units, source_lang="ar", target_lang="en")
+    changed = list(range(128))
+    for number in changed:
+        units[number] = _pair_unit(number)
+    index = _layer(main, main, units, changed)
+    fresh = MemoryIndex.build(units, source_lang="ar", target_lang="en")
+    found = _answers(index, [query])
+    assert found == _answers(fresh, [query]) and found[0][0]["target"] == "The near one"
+
+
+def test_translations_tied_on_everything_else_are_chosen_alike_with_layers_or_without() -> None:
+    """One source with five translations, no unit ids, no dates: the one a lookup keeps at limit 1 is the same
+    whether a layer holds some of them or the memory is built afresh."""
+    source = "أعلنت الحكومة اليوم عن خطة جديدة"
+
+    def unit(target: str) -> TranslationUnit:
+        return TranslationUnit([Variant("ar", Segment.from_text(source)), Variant("en", Segment.from_text(target))])
+
+    units = [unit(f"Plan {letter}") for letter in "cabed"]
+    main = MemoryIndex.build(units, source_lang="ar", target_lang="en")
+    units[0] = unit("Plan c")  # saved again unchanged: a layer over it and its neighbour
+    index = _layer(main, main, units, [0])
+    fresh = MemoryIndex.build(units, source_lang="ar", target_lang="en")
+    for limit in (1, 2, 3):
+        kept = [m.target.plain for m in Matcher([index]).match(source, limit=limit)]
+        assert sorted(kept) == sorted(m.target.plain for m in Matcher([fresh]).match(source, limit=limit))
+    assert [m.target.plain for m in Matcher([fresh]).match(source, limit=1)] == ["Plan a"]

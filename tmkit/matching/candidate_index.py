@@ -1160,14 +1160,16 @@ class CandidateIndex:
         return GramsInWindow(self, ranges, grams, sizes, per_gram, None)
 
     def estimator(
-        self, scale_short: float, scale_long: float, query_short: int, query_long: int
+        self, scale_short: float, scale_long: float, query_short: int, query_long: int, *, gone: IntArray | None = None
     ) -> Callable[[IntArray, IntArray], npt.NDArray[np.float64]]:
         """Each entry's estimated Dice coefficient with the query, from the grams it shares among those read.
 
         Shared grams counted among those read are scaled to all the query's grams of the entry's kind
         (``query_short`` for short entries, ``query_long`` sampled ones for longer ones), and no more than
         either key has: at 10M a short entry holding the few rare grams read was otherwise scaled past an
-        exact copy of the query (an estimate of 1.3 against 1.0), and the copy was lost.
+        exact copy of the query (an estimate of 1.3 against 1.0), and the copy was lost. Entries ``gone`` (sorted
+        entry numbers, superseded by a layer above) are estimated at -1, below any live one: they take no place
+        among the best (128 superseded copies of a query hid the one live near match behind them).
         """
 
         def estimates(positions: IntArray, counts: IntArray) -> npt.NDArray[np.float64]:
@@ -1182,7 +1184,12 @@ class CandidateIndex:
                 entry_grams = self.gram_counts[positions[kind]].astype(np.float64)
                 shared = np.minimum(counts[kind] * scale, np.minimum(query_grams, entry_grams))
                 parts.append(2.0 * shared / (query_grams + entry_grams + 1e-9))
-            return np.concatenate(parts)
+            found = np.concatenate(parts)
+            if gone is not None and len(gone):
+                entries = self.length_order[positions]
+                at = np.minimum(np.searchsorted(gone, entries), len(gone) - 1)
+                found[gone[at] == entries] = -1.0
+            return found
 
         return estimates
 
@@ -1211,6 +1218,7 @@ class GramsInWindow:
     per_gram: list[list[npt.NDArray[np.uint32]]] | None
     kept: npt.NDArray[np.uint32] | None
     lists: tuple[IntArray, IntArray] | None = None  # where each gram's list begins and ends, not yet cut
+    gone: IntArray | None = None  # the index's entries (sorted) that a layer above supersedes: never candidates
 
     def pieces(self, chosen: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.uint32]]:
         """The postings of the grams ``chosen`` (a mask over the query's grams), as `count_postings` counts them:
@@ -1293,7 +1301,7 @@ def estimated_together(
         if len(hit) == 0 and needed > 1:
             found.append(none)
             continue
-        estimates = part.index.estimator(scale_short, scale_long, query_short, query_long)
+        estimates = part.index.estimator(scale_short, scale_long, query_short, query_long, gone=part.gone)
         settled = CandidateIndex._sharing_most(hit + first, counts, limit, estimates, scales, complete=needed > 1)
         if settled is None:
             hit, counts = count_postings(pieces, first, last, at_least=needed)

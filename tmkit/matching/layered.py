@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -329,17 +330,24 @@ class LayeredCandidates:
             for layer, (index, plan) in enumerate(zip(self.parts, plans, strict=True))
             if plan.ranges
         ]
-        parts = [(layer, grams) for layer, grams in held if grams is not None]
+        # Superseded entries are estimated below every live one: they take none of the best places.
+        parts = [
+            (layer, replace(grams, gone=self.layers.dead[layer]) if len(self.layers.dead[layer]) else grams)
+            for layer, grams in held
+            if grams is not None
+        ]
         numbers: list[IntArray] = []
         estimates: list[npt.NDArray[np.float64]] = []
         if parts:
             found, limit = estimated_together([grams for _layer, grams in parts], key, limit)
-            for (layer, grams), (settled, estimate) in zip(parts, found, strict=True):
+            for (layer, grams), (settled, estimated) in zip(parts, found, strict=True):
+                live = estimated >= 0.0
+                positions, estimate = settled[live], estimated[live]
                 # The best of all are among each layer's best (and thousands may be settled at 1M).
-                kept = best_estimated(estimate, limit) if len(settled) > limit else slice(None)
-                entries = grams.index.length_order[settled[kept]].astype(np.int64)
+                kept = best_estimated(estimate, limit) if len(positions) > limit else slice(None)
+                entries = grams.index.length_order[positions[kept]].astype(np.int64)
                 numbers.append(self.layers.from_layer(layer, entries))
-                estimates.append(estimate[kept][self.layers.alive(layer, entries)])
+                estimates.append(estimate[kept])
         everyone = np.concatenate((_NONE, *numbers))
         if len(everyone) > limit:
             everyone = everyone[best_estimated(np.concatenate(estimates), limit)]

@@ -193,9 +193,15 @@ class Matcher:
                 continue
             seen.add(identity)
             unique.append(match)
-            if len(unique) == limit:
-                break
-        return unique
+        if len(unique) > limit and _rank(unique[limit - 1]) == _rank(unique[limit]):
+            # Matches equal on every rank straddle the limit: the unit id and the texts choose which are shown,
+            # not the order the memories' indexes found them in (a memory with layers finds them in another).
+            edge = _rank(unique[limit])
+            tied = [number for number, match in enumerate(unique) if _rank(match) == edge]
+            ordered = sorted((unique[number] for number in tied), key=_tie_break)
+            for number, match in zip(tied, ordered, strict=True):
+                unique[number] = match
+        return unique[:limit]
 
     def _match_in(
         self,
@@ -511,7 +517,8 @@ def _score(
 
 def _ties_ranked(memory: MemoryIndex, passing: list[_Scored], depth: int) -> list[_Scored]:
     """``passing`` (by score and similarity) with the entries tied with the ``depth``-th put in `_rank`'s order
-    (status, newest date), then by unit id and source: which of them make the cut is then the matches' own, not
+    (status, newest date), then by unit id and source, and where those too are equal across the cut, by the
+    stored translation (read for those entries only): which of them make the cut is then the matches' own, not
     the order in which the candidate index gave them (a memory's layers give them in another order than one
     index). Matches that `_rank` finds equal keep the order they were found in, as a shared memory's do."""
     edge = passing[depth - 1].order()
@@ -522,13 +529,22 @@ def _ties_ranked(memory: MemoryIndex, passing: list[_Scored], depth: int) -> lis
         end += 1
 
     def rank(scored: _Scored) -> tuple[int, str, str, str]:
-        newest = (
-            memory.optional(Column.CHANGE_DATE, scored.entry) or memory.optional(Column.CREATION_DATE, scored.entry)
+        newest = memory.optional(Column.CHANGE_DATE, scored.entry) or memory.optional(
+            Column.CREATION_DATE, scored.entry
         )
         tuid = memory.optional(Column.TUID, scored.entry)
         return (-scored.status.rank, _invert(newest or ""), tuid or "", scored.stored.segment.plain)
 
-    return [*passing[:start], *sorted(passing[start:end], key=rank), *passing[end:]]
+    ranked = sorted(((rank(scored), scored) for scored in passing[start:end]), key=lambda pair: pair[0])
+    cut = depth - start
+    if ranked[cut - 1][0] == ranked[cut][0]:  # one source, one status and date, no unit id: the translations decide
+        same = [number for number, (key, _scored) in enumerate(ranked) if key == ranked[cut][0]]
+        group = sorted(
+            (ranked[number] for number in same), key=lambda pair: memory.text(Column.TARGET_XML, pair[1].entry)
+        )
+        for number, pair in zip(same, group, strict=True):
+            ranked[number] = pair
+    return [*passing[:start], *(scored for _key, scored in ranked), *passing[end:]]
 
 
 def _as_match(memory: MemoryIndex, scored: _Scored) -> Match:
@@ -571,6 +587,11 @@ def _rank(match: Match) -> tuple[float, float, int, str]:
     base = _base(match.breakdown)
     newest = match.change_date or match.creation_date or ""
     return (-match.score, -base, -match.status.rank, _invert(newest))
+
+
+def _tie_break(match: Match) -> tuple[str, str, str]:
+    """Among matches `_rank` finds equal: the unit id, then the texts."""
+    return (match.tuid or "", match.target.plain, match.source.plain)
 
 
 def _invert(text: str) -> str:
