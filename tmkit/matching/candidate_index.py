@@ -1167,9 +1167,9 @@ class CandidateIndex:
         Shared grams counted among those read are scaled to all the query's grams of the entry's kind
         (``query_short`` for short entries, ``query_long`` sampled ones for longer ones), and no more than
         either key has: at 10M a short entry holding the few rare grams read was otherwise scaled past an
-        exact copy of the query (an estimate of 1.3 against 1.0), and the copy was lost. Entries ``gone`` (sorted
-        entry numbers, superseded by a layer above) are estimated at -1, below any live one: they take no place
-        among the best (128 superseded copies of a query hid the one live near match behind them).
+        exact copy of the query (an estimate of 1.3 against 1.0), and the copy was lost. Entries ``gone`` (internal
+        positions, ascending: superseded by a layer above) are estimated at -1, below any live one, and take no
+        place among the best (128 superseded copies of a query hid the one live near match behind them).
         """
 
         def estimates(positions: IntArray, counts: IntArray) -> npt.NDArray[np.float64]:
@@ -1185,10 +1185,9 @@ class CandidateIndex:
                 shared = np.minimum(counts[kind] * scale, np.minimum(query_grams, entry_grams))
                 parts.append(2.0 * shared / (query_grams + entry_grams + 1e-9))
             found = np.concatenate(parts)
-            if gone is not None and len(gone):
-                entries = self.length_order[positions]
-                at = np.minimum(np.searchsorted(gone, entries), len(gone) - 1)
-                found[gone[at] == entries] = -1.0
+            if gone is not None and len(gone) and len(positions):
+                at = np.minimum(np.searchsorted(positions, gone), len(positions) - 1)  # a few gone among many
+                found[at[positions[at] == gone]] = -1.0
             return found
 
         return estimates
@@ -1218,7 +1217,7 @@ class GramsInWindow:
     per_gram: list[list[npt.NDArray[np.uint32]]] | None
     kept: npt.NDArray[np.uint32] | None
     lists: tuple[IntArray, IntArray] | None = None  # where each gram's list begins and ends, not yet cut
-    gone: IntArray | None = None  # the index's entries (sorted) that a layer above supersedes: never candidates
+    gone: IntArray | None = None  # internal positions (ascending) a layer above supersedes: never candidates
 
     def pieces(self, chosen: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.uint32]]:
         """The postings of the grams ``chosen`` (a mask over the query's grams), as `count_postings` counts them:

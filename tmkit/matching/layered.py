@@ -277,10 +277,21 @@ class LayeredColumn:
 class LayeredCandidates:
     """Candidates from each layer's index (its live entries only), numbered as the layered index numbers them."""
 
-    __slots__ = ("layers", "parts")
+    __slots__ = ("_gone", "layers", "parts")
 
     def __init__(self, parts: Sequence[CandidateIndex], layers: Layers) -> None:
         self.parts, self.layers = tuple(parts), layers
+        self._gone: list[IntArray | None] = [None] * len(self.parts)
+
+    def gone_positions(self, layer: int) -> IntArray:
+        """A layer's superseded entries as its candidate index's internal positions (ascending), found once."""
+        found = self._gone[layer]
+        if found is None:
+            dead = self.layers.dead[layer]
+            order = self.parts[layer].length_order
+            found = np.flatnonzero(np.isin(order, dead)) if len(dead) else _NONE
+            self._gone[layer] = found  # the same answer whichever thread finds it first
+        return found
 
     @classmethod
     def on(cls, below: CandidateIndex | LayeredCandidates, top: CandidateIndex, layers: Layers) -> LayeredCandidates:
@@ -332,7 +343,7 @@ class LayeredCandidates:
         ]
         # Superseded entries are estimated below every live one: they take none of the best places.
         parts = [
-            (layer, replace(grams, gone=self.layers.dead[layer]) if len(self.layers.dead[layer]) else grams)
+            (layer, replace(grams, gone=self.gone_positions(layer)) if len(self.layers.dead[layer]) else grams)
             for layer, grams in held
             if grams is not None
         ]
