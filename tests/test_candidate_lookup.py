@@ -57,7 +57,13 @@ def test_candidates_are_the_same_however_the_postings_are_counted(seed: int, mon
     queries = [keys[rng.randrange(len(keys))] for _ in range(60)] + _memory(rng, 60)
     answers = {}
     # By sorting, over the window in 1 or 8 bytes; the lists cut one by one or all at once.
-    for ratio, byte_window, at_once in ((0, 0, 0), (10**9, 0, 0), (10**9, 10**9, 0), (0, 0, 10**9), (10**9, 10**9, 10**9)):
+    for ratio, byte_window, at_once in (
+        (0, 0, 0),
+        (10**9, 0, 0),
+        (10**9, 10**9, 0),
+        (0, 0, 10**9),
+        (10**9, 10**9, 10**9),
+    ):
         monkeypatch.setattr(candidate_index, "SPARSE_COUNT_RATIO", ratio)
         monkeypatch.setattr(candidate_index, "BYTE_COUNT_WINDOW", byte_window)
         monkeypatch.setattr(candidate_index, "CUT_AT_ONCE_POSTINGS", at_once)
@@ -447,20 +453,27 @@ def test_cutting_all_lists_at_once_gives_each_lists_pieces(
     ]
     assert sizes.tolist() == [sum(map(len, row_pieces)) for row_pieces in one_by_one]
     # The query's grams held are numbered apart from the rows: the index holds every other one.
-    held = candidate_index.GramsInWindow(index, ranges, rows * 2 + 1, sizes, None, kept)
+    bounds_of_lists = (starts[rows], starts[rows + 1])
     chosen = np.zeros(2 * len(lists) + 1, dtype=np.bool_)
     chosen[[row * 2 + 1 for row in rows.tolist() if row not in left_out]] = True
     wanted = [row_pieces for row, row_pieces in enumerate(one_by_one) if row not in left_out]
-    kept_window = candidate_index.BYTE_COUNT_WINDOW
-    candidate_index.BYTE_COUNT_WINDOW = byte_window  # not monkeypatch: hypothesis runs this many times
-    try:
-        pieces = held.pieces(chosen)
-    finally:
-        candidate_index.BYTE_COUNT_WINDOW = kept_window
-    joined = [value for piece in pieces for value in piece.tolist()]
-    assert joined == [value for row_pieces in wanted for piece in row_pieces for value in piece.tolist()]
-    if byte_window == 0:  # counted list by list: one piece a list that has postings in the ranges
-        assert len(pieces) == sum(1 for row_pieces in wanted if row_pieces)
+    # Cut already (a lone index), or cut when read (one stacked on another, its sizes whole lengths).
+    for held in (
+        candidate_index.GramsInWindow(index, ranges, rows * 2 + 1, sizes, None, kept, bounds_of_lists),
+        candidate_index.GramsInWindow(
+            index, ranges, rows * 2 + 1, starts[rows + 1] - starts[rows], None, None, bounds_of_lists
+        ),
+    ):
+        kept_window = candidate_index.BYTE_COUNT_WINDOW
+        candidate_index.BYTE_COUNT_WINDOW = byte_window  # not monkeypatch: hypothesis runs this many times
+        try:
+            pieces = held.pieces(chosen)
+        finally:
+            candidate_index.BYTE_COUNT_WINDOW = kept_window
+        joined = [value for piece in pieces for value in piece.tolist()]
+        assert joined == [value for row_pieces in wanted for piece in row_pieces for value in piece.tolist()]
+        if byte_window == 0:  # counted list by list: one piece a list that has postings in the ranges
+            assert len(pieces) == sum(1 for row_pieces in wanted if row_pieces)
 
 
 def test_a_query_with_words_the_memory_never_holds_still_finds_its_near_matches() -> None:

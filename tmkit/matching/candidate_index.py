@@ -520,18 +520,6 @@ def best_estimated(estimates: npt.NDArray[np.float64], limit: int) -> IntArray:
     return ordered
 
 
-@dataclass(frozen=True)
-class RankedCandidates:
-    """A lookup's candidates in two parts: entries found exactly, with their keys, and entries found by estimate,
-    best first, with their estimates and the limit they were cut at."""
-
-    exact: IntArray
-    keys: list[str]
-    estimated: IntArray
-    estimates: npt.NDArray[np.float64]
-    limit: int
-
-
 def _searched(postings: npt.NDArray[np.uint32], values: Any) -> Any:
     """``np.searchsorted(postings, values)`` for internal positions (0 … `MAX_ENTRIES`), cast to the postings'
     dtype first: given values of another dtype (Python ints are int64), numpy converts the whole sorted
@@ -793,28 +781,6 @@ class CandidateIndex:
         lookup would keep to the fallback anyway, and counting for it alone costs ~15% less (and
         leaves fewer candidates, the bounds being tighter) than counting for both and filtering.
         """
-        found = self.ranked_candidates(
-            key,
-            min_similarity=min_similarity,
-            limit=limit,
-            budget=budget,
-            fallback_similarity=fallback_similarity,
-            word_lift=word_lift,
-        )
-        return np.concatenate((found.exact, found.estimated)), found.keys
-
-    def ranked_candidates(
-        self,
-        key: str,
-        *,
-        min_similarity: float,
-        limit: int = CANDIDATE_LIMIT,
-        budget: int | None = None,
-        fallback_similarity: float | None = None,
-        word_lift: float | None = None,
-    ) -> RankedCandidates:
-        """`candidates_with_keys`' answer in its two parts: the entries found exactly (with their keys), and
-        those found by estimate, best first, with their estimates."""
         plan = self.lookup_plan(
             key,
             min_similarity=min_similarity,
@@ -822,13 +788,12 @@ class CandidateIndex:
             fallback_similarity=fallback_similarity,
             word_lift=word_lift,
         )
-        positions, estimates = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
         held = self.grams_in_window(key, plan.ranges) if plan.ranges else None
-        if held is not None:
-            (settled,), limit = estimated_together([held], key, limit)
-            best = best_estimated(settled[1], limit)
-            positions, estimates = settled[0][best], settled[1][best]
-        return RankedCandidates(plan.exact, plan.keys, self.length_order[positions].astype(np.int64), estimates, limit)
+        if held is None:
+            return plan.exact, plan.keys
+        ((positions, estimates),), limit = estimated_together([held], key, limit)
+        estimated = self.length_order[positions[best_estimated(estimates, limit)]].astype(np.int64)
+        return np.concatenate((plan.exact, estimated)), plan.keys
 
     def lookup_plan(
         self,
@@ -1147,7 +1112,7 @@ class CandidateIndex:
             if stacked:
                 return GramsInWindow(self, ranges, grams, end - begin, None, None, (begin, end))
             sizes, kept = self._all_in_window(begin, end, ranges)
-            return GramsInWindow(self, ranges, grams, sizes, None, kept)
+            return GramsInWindow(self, ranges, grams, sizes, None, kept, (begin, end))
         per_gram = [
             [
                 piece
@@ -1207,8 +1172,8 @@ class LookupPlan:
 class GramsInWindow:
     """What one index holds of a query's grams within a lookup's ranges: ``grams`` (numbers among the query's
     distinct grams, ascending), each one's postings there (``sizes``), and those postings, list by list
-    (``per_gram``) or, for a small index, all in one array, list after list (``kept``), or, for a small index
-    stacked on another, its whole lists' lengths and bounds (``lists``), cut when read."""
+    (``per_gram``); a small index gives its lists' bounds (``lists``), cut when read, and all their postings in
+    the window, list after list (``kept``), unless it is stacked on another (then ``sizes`` are whole lengths)."""
 
     index: CandidateIndex
     ranges: list[tuple[int, int]]
@@ -1216,7 +1181,7 @@ class GramsInWindow:
     sizes: IntArray
     per_gram: list[list[npt.NDArray[np.uint32]]] | None
     kept: npt.NDArray[np.uint32] | None
-    lists: tuple[IntArray, IntArray] | None = None  # where each gram's list begins and ends, not yet cut
+    lists: tuple[IntArray, IntArray] | None = None  # where each gram's list begins and ends
     gone: IntArray | None = None  # internal positions (ascending) a layer above supersedes: never candidates
 
     def pieces(self, chosen: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.uint32]]:
@@ -1226,15 +1191,13 @@ class GramsInWindow:
         take = chosen[self.grams]
         if self.per_gram is not None:
             return [piece for i in np.flatnonzero(take).tolist() for piece in self.per_gram[i]]
-        if self.lists is not None:
+        if self.kept is not None and take[self.sizes > 0].all():
+            kept, sizes = self.kept, self.sizes  # every gram with postings in the window: all cut already
+        else:
+            assert self.lists is not None
             if not take.any():
                 return []
             sizes, kept = self.index._all_in_window(self.lists[0][take], self.lists[1][take], self.ranges)
-        else:
-            assert self.kept is not None
-            kept, sizes = self.kept, self.sizes
-            if not take[sizes > 0].all():
-                kept, sizes = kept[np.repeat(take, sizes)], sizes[take]
         if self.ranges[-1][1] - self.ranges[0][0] > BYTE_COUNT_WINDOW:
             return [piece for piece in np.split(kept, np.cumsum(sizes)[:-1].tolist()) if len(piece)]
         return [kept] if len(kept) else []

@@ -342,11 +342,7 @@ class LayeredCandidates:
             if plan.ranges
         ]
         # Superseded entries are estimated below every live one: they take none of the best places.
-        parts = [
-            (layer, replace(grams, gone=self.gone_positions(layer)) if len(self.layers.dead[layer]) else grams)
-            for layer, grams in held
-            if grams is not None
-        ]
+        parts = [(layer, replace(grams, gone=self.gone_positions(layer))) for layer, grams in held if grams is not None]
         numbers: list[IntArray] = []
         estimates: list[npt.NDArray[np.float64]] = []
         if parts:

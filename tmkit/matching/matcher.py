@@ -590,8 +590,8 @@ def _rank(match: Match) -> tuple[float, float, int, str]:
 
 
 def _tie_break(match: Match) -> tuple[str, str, str]:
-    """Among matches `_rank` finds equal: the unit id, then the texts."""
-    return (match.tuid or "", match.target.plain, match.source.plain)
+    """Among matches `_rank` finds equal: the unit id, the source, the translation (as `_ties_ranked` orders)."""
+    return (match.tuid or "", match.source.plain, match.target.plain)
 
 
 def _invert(text: str) -> str:
