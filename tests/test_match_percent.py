@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
@@ -281,3 +285,25 @@ def test_the_docstring_states_the_constants_the_code_uses() -> None:
     assert f"at most {mp.FORMAL_PENALTY_CAP:g}" in doc
     assert f"| {mp.SPELLING_VARIANT_PENALTY:g} |" in doc
     assert f"| {mp.NUMBER_AGREEMENT_PENALTY:g} more, |" in doc
+
+
+_EDGE = re.escape(mp._EDGE_PUNCTUATION)
+
+
+def _blind_by_whole_text(keys: list[str], *, arabic: bool) -> list[list[str]]:
+    """`clitic_blind_words` as two regular expressions over the whole text read it: the reference."""
+    text = re.sub(rf"(?<!\S)[{_EDGE}]+|[{_EDGE}]+(?!\S)", "", "\n".join(keys))
+    if arabic:
+        text = re.sub(r"(?<!\S)(?:[وفبكل]|ال)*(?=\S)", "\x00", text)
+    return [line.split() for line in text.split("\n")]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.text(alphabet=st.sampled_from([*"وفبكلامنت xa\t\xa0", *mp._EDGE_PUNCTUATION])), min_size=1),
+    st.booleans(),
+)
+def test_blind_words_read_word_by_word_are_those_of_the_whole_text(keys: list[str], arabic: bool) -> None:
+    """Edge punctuation and proclitic runs stripped a word at a time (each distinct word once): a word of
+    punctuation only is dropped, a word of proclitics only keeps its last, every Arabic word is marked."""
+    assert mp.clitic_blind_words(keys, arabic=arabic) == _blind_by_whole_text(keys, arabic=arabic)

@@ -26,8 +26,11 @@ def primary_subtag(raw: str) -> str:
     return lang_key(raw).split("-", 1)[0]
 
 
+@functools.lru_cache(maxsize=256)
 def is_arabic_language(raw: str) -> bool:
-    """Whether a language tag names Arabic or one of its varieties (`ar`, `ar-SA`, `AR_eg`, `arb`, `arz`…)."""
+    """Whether a language tag names Arabic or one of its varieties (`ar`, `ar-SA`, `AR_eg`, `arb`, `arz`…).
+
+    Kept for the few tags a process meets: every normalizer asks it at every key it makes."""
     primary = primary_subtag(raw)
     # ISO 639-3 codes of Arabic varieties start with "ar"; these three are other languages.
     return primary == "ar" or (len(primary) == 3 and primary.startswith("ar") and primary not in ("arn", "arp", "arw"))
