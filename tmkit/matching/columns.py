@@ -77,6 +77,11 @@ class StringColumn:
     def __len__(self) -> int:
         return len(self.starts) - 1
 
+    @property
+    def holds_nothing(self) -> bool:
+        """Whether every string is empty (each one only its NUL): a provenance field no unit of the memory has."""
+        return len(self.blob) == len(self)
+
     def __getitem__(self, index: int) -> str:
         start, end = int(self.starts[index]), int(self.starts[index + 1]) - 1
         data = self.blob[start:end].tobytes()
@@ -519,6 +524,14 @@ class FileStringColumn:
 
     def __len__(self) -> int:
         return len(self.starts) - 1
+
+    @property
+    def holds_nothing(self) -> bool:
+        """Whether every string is empty: the file (its size checked against the cache's record as it was opened)
+        holds one NUL a string, and no string need be read to know it."""
+        if (replacement := self._fallback.value) is not None:
+            return replacement.holds_nothing
+        return self._file.size == len(self)
 
     def __getitem__(self, index: int) -> str:
         if (replacement := self._fallback.value) is not None:

@@ -28,6 +28,9 @@ class Strings(Protocol):
 
     def take(self, indexes: npt.NDArray[np.int64] | list[int]) -> list[str]: ...
 
+    @property
+    def holds_nothing(self) -> bool: ...
+
 
 class Words(Protocol):
     """What concordance asks of a word index (`WordIndex`, `LayeredWords`)."""
@@ -242,6 +245,10 @@ class LayeredColumn:
 
     def __len__(self) -> int:
         return len(self.layers)
+
+    @property
+    def holds_nothing(self) -> bool:
+        return all(part.holds_nothing for part in self.parts)
 
     def __getitem__(self, index: int) -> str:
         layer, entry = self.layers.locate(index)

@@ -181,23 +181,29 @@ class Matcher:
                 context_hash(norm(_plain(previous))),
                 context_hash(norm(_plain(following))),
             )
-        found: list[Match] = []
+        found: list[_Placed] = []
         for memory in self.memories:
             found.extend(self._match_in(memory, query, score_cutoff, limit, context))
-        found.sort(key=_rank)
+        found.sort(key=_Placed.rank)
+        # Matches are made (their translation and provenance read) in rank order, only as far as the limit needs:
+        # up to ``limit`` distinct pairs, and every one of the last one's rank.
         unique: list[Match] = []
+        ranks: list[tuple[float, float, int, str]] = []
         seen: set[tuple[str, str]] = set()
-        for match in found:
+        for placed in found:
+            if len(unique) >= limit and placed.rank() != ranks[limit - 1]:
+                break
+            match = _as_match(placed.memory, placed.scored)
             identity = (match.source.plain, match.target.plain)
             if identity in seen:
                 continue
             seen.add(identity)
             unique.append(match)
-        if len(unique) > limit and _rank(unique[limit - 1]) == _rank(unique[limit]):
+            ranks.append(placed.rank())
+        if len(unique) > limit:
             # Matches equal on every rank straddle the limit: the unit id and the texts choose which are shown,
             # not the order the memories' indexes found them in (a memory with layers finds them in another).
-            edge = _rank(unique[limit])
-            tied = [number for number, match in enumerate(unique) if _rank(match) == edge]
+            tied = [number for number, rank in enumerate(ranks) if rank == ranks[limit]]
             ordered = sorted((unique[number] for number in tied), key=_tie_break)
             for number, match in zip(tied, ordered, strict=True):
                 unique[number] = match
@@ -210,9 +216,9 @@ class Matcher:
         score_cutoff: float,
         limit: int,
         context: tuple[int, int] | None,
-    ) -> list[Match]:
-        """The best matches in one memory: retrieve candidates, shortlist them by their keys, score the
-        shortlist in full from the stored texts, and make matches of the best."""
+    ) -> list[_Placed]:
+        """The best matches in one memory, in rank order: retrieve candidates, shortlist them by their keys, and
+        score the shortlist in full from the stored texts."""
         min_char = minimum_char_similarity(score_cutoff + memory.penalty)
         entries, keys = self._retrieve(memory, query, min_char, min(score_cutoff + memory.penalty, 100.0))
         if keys and max(map(len, keys)) > MAX_MATCH_CHARS:
@@ -240,9 +246,9 @@ class Matcher:
         depth = limit * 2
         if len(passing) > depth and passing[depth].order() == passing[depth - 1].order():
             passing = _ties_ranked(memory, passing, depth)
-        results = [_as_match(memory, candidate) for candidate in passing[:depth]]
-        results.sort(key=_rank)
-        return results[:depth]
+        placed = [_Placed(memory, candidate, _newest(memory, candidate.entry)) for candidate in passing[:depth]]
+        placed.sort(key=_Placed.rank)
+        return placed
 
     def _retrieve(
         self, memory: MemoryIndex, query: PreparedText, min_char: float, cutoff: float
@@ -289,8 +295,9 @@ class Matcher:
         """
         chars = process.cdist([query.key], keys, scorer=fuzz.ratio, dtype=np.float32)[0]
         always = _near_equal(memory, query, keys, numbers_masked=numbers_masked, chars=chars)
+        memo: _ScoreMemo = {}
         scored = [
-            _score(memory, query, int(entries[position]), numbers_masked=numbers_masked, context=context)
+            _score(memory, query, int(entries[position]), numbers_masked=numbers_masked, context=context, memo=memo)
             for position in sorted(always)
         ]
         best = [candidate.result.score for candidate in scored]  # a min-heap of the `depth` best full scores
@@ -322,7 +329,9 @@ class Matcher:
             provisional = min(base, FUZZY_CAP) - unconfirmed - memory.penalty
             if provisional < floor - 1e-4:
                 continue
-            candidate = _score(memory, query, int(entries[position]), numbers_masked=numbers_masked, context=context)
+            candidate = _score(
+                memory, query, int(entries[position]), numbers_masked=numbers_masked, context=context, memo=memo
+            )
             scored.append(candidate)
             heapq.heappush(best, candidate.result.score)
             if len(best) > depth:
@@ -487,6 +496,12 @@ def _squeezed(key: str, fold: dict[int, str] | None) -> str:
     return key.removesuffix(".").replace(" ", "")
 
 
+#: Full scores already worked out in one lookup, by what they depend on: the stored source's markup, the stored
+#: translation's when only numbers differ, the status and whether the context is the same. A memory holds many
+#: copies of a short segment (at 1M a two-word query met 50), and each was parsed and scored anew.
+_ScoreMemo = dict[tuple[str, str | None, Status, bool], tuple[PreparedText, MatchScore, Segment | None]]
+
+
 def _score(
     memory: MemoryIndex,
     query: PreparedText,
@@ -494,14 +509,25 @@ def _score(
     *,
     numbers_masked: str | None,
     context: tuple[int, int] | None,
+    memo: _ScoreMemo | None = None,
 ) -> _Scored:
-    """Phase 3: one entry's full match percentage, from its stored texts."""
+    """Phase 3: one entry's full match percentage, from its stored texts (``memo``: those of this lookup so far)."""
     norm = memory.normalizer
-    stored = prepare(segment_from_xml(memory.text(Column.SOURCE_XML, entry)), norm)
-    numbers_only = numbers_masked is not None and mask_numbers(stored.key) == numbers_masked
-    target = segment_from_xml(memory.text(Column.TARGET_XML, entry)) if numbers_only else None
+    source_xml = memory.text(Column.SOURCE_XML, entry)
     status = memory.status_of(entry)
     same_context = context is not None and (int(memory.context_prev[entry]), int(memory.context_next[entry])) == context
+    stored: PreparedText | None = None
+    target_xml: str | None = None
+    if numbers_masked is not None or memo is None:
+        stored = prepare(segment_from_xml(source_xml), norm)
+        if numbers_masked is not None and mask_numbers(stored.key) == numbers_masked:
+            target_xml = memory.text(Column.TARGET_XML, entry)
+    known = memo.get((source_xml, target_xml, status, same_context)) if memo is not None else None
+    if known is not None:
+        return _Scored(entry, known[0], status, known[1], known[2])
+    if stored is None:
+        stored = prepare(segment_from_xml(source_xml), norm)
+    target = segment_from_xml(target_xml) if target_xml is not None else None
     result = score_match(
         query,
         stored,
@@ -512,15 +538,17 @@ def _score(
         memory_name=memory.name,
         same_context=same_context,
     )
+    if memo is not None:
+        memo[source_xml, target_xml, status, same_context] = (stored, result, target)
     return _Scored(entry, stored, status, result, target)
 
 
 def _ties_ranked(memory: MemoryIndex, passing: list[_Scored], depth: int) -> list[_Scored]:
-    """``passing`` (by score and similarity) with the entries tied with the ``depth``-th put in `_rank`'s order
+    """``passing`` (by score and similarity) with the entries tied with the ``depth``-th put in `_Placed.rank`'s order
     (status, newest date), then by unit id and source, and where those too are equal across the cut, by the
     stored translation (read for those entries only): which of them make the cut is then the matches' own, not
     the order in which the candidate index gave them (a memory's layers give them in another order than one
-    index). Matches that `_rank` finds equal keep the order they were found in, as a shared memory's do."""
+    index). Matches that `_Placed.rank` finds equal keep the order they were found in, as a shared memory's do."""
     edge = passing[depth - 1].order()
     start, end = depth - 1, depth
     while start > 0 and passing[start - 1].order() == edge:
@@ -529,11 +557,8 @@ def _ties_ranked(memory: MemoryIndex, passing: list[_Scored], depth: int) -> lis
         end += 1
 
     def rank(scored: _Scored) -> tuple[int, str, str, str]:
-        newest = memory.optional(Column.CHANGE_DATE, scored.entry) or memory.optional(
-            Column.CREATION_DATE, scored.entry
-        )
         tuid = memory.optional(Column.TUID, scored.entry)
-        return (-scored.status.rank, _invert(newest or ""), tuid or "", scored.stored.segment.plain)
+        return (-scored.status.rank, _invert(_newest(memory, scored.entry)), tuid or "", scored.stored.segment.plain)
 
     ranked = sorted(((rank(scored), scored) for scored in passing[start:end]), key=lambda pair: pair[0])
     cut = depth - start
@@ -545,6 +570,24 @@ def _ties_ranked(memory: MemoryIndex, passing: list[_Scored], depth: int) -> lis
         for number, pair in zip(same, group, strict=True):
             ranked[number] = pair
     return [*passing[:start], *(scored for _key, scored in ranked), *passing[end:]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A scored entry of one memory among a lookup's best, with what ranks it: made a `Match` only if shown."""
+
+    memory: MemoryIndex
+    scored: _Scored
+    newest: str  # the entry's change date, else its creation date, else ""
+
+    def rank(self) -> tuple[float, float, int, str]:
+        """Best first: score, then the similarity before the fuzzy cap, workflow status, newest change."""
+        result = self.scored.result
+        return (-result.score, -_base(result.breakdown), -self.scored.status.rank, _invert(self.newest))
+
+
+def _newest(memory: MemoryIndex, entry: int) -> str:
+    return memory.optional(Column.CHANGE_DATE, entry) or memory.optional(Column.CREATION_DATE, entry) or ""
 
 
 def _as_match(memory: MemoryIndex, scored: _Scored) -> Match:
@@ -582,15 +625,8 @@ def _base(breakdown: Breakdown) -> float:
     return CHAR_WEIGHT * breakdown.char_similarity + WORD_WEIGHT * breakdown.word_similarity
 
 
-def _rank(match: Match) -> tuple[float, float, int, str]:
-    """Best first: score, then the similarity before the fuzzy cap, workflow status, newest change."""
-    base = _base(match.breakdown)
-    newest = match.change_date or match.creation_date or ""
-    return (-match.score, -base, -match.status.rank, _invert(newest))
-
-
 def _tie_break(match: Match) -> tuple[str, str, str]:
-    """Among matches `_rank` finds equal: the unit id, the source, the translation (as `_ties_ranked` orders)."""
+    """Among matches `_Placed.rank` finds equal: the unit id, the source, the translation (as `_ties_ranked` orders)."""
     return (match.tuid or "", match.source.plain, match.target.plain)
 
 

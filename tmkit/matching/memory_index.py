@@ -374,7 +374,10 @@ class MemoryIndex:
 
     def optional(self, column: Column, entry: int) -> str | None:
         """An entry's value in a column whose empty string means "none" (provenance)."""
-        return self.columns[column][entry] or None
+        strings = self.columns[column]
+        if strings.holds_nothing:  # a field no unit has (many memories carry no dates or ids): nothing to read
+            return None
+        return strings[entry] or None
 
     # -- building -------------------------------------------------------------------------------
 
