@@ -52,6 +52,7 @@ def test_columns_give_back_what_was_packed(values: list[str]) -> None:
         assert len(column) == len(values)
         assert [column[i] for i in range(len(values))] == values
         assert column.take(list(range(len(values)))) == values
+        assert column.holds_nothing == (not any(values))
 
 
 def test_file_column_reads_strings_from_its_file(tmp_path: Path) -> None:
@@ -61,6 +62,10 @@ def test_file_column_reads_strings_from_its_file(tmp_path: Path) -> None:
     column = FileStringColumn(str(tmp_path / "column.bin"), packed.starts)
     assert [column[i] for i in range(len(values))] == values
     assert column.take([3, 0]) == [values[3], values[0]]
+    assert not column.holds_nothing
+    empty = StringColumn.from_strings(["", "", ""])
+    (tmp_path / "empty.bin").write_bytes(empty.blob.tobytes())
+    assert FileStringColumn(str(tmp_path / "empty.bin"), empty.starts).holds_nothing
 
 
 def test_compact_keys_take_one_byte_per_arabic_letter() -> None:
