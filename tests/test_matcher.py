@@ -408,3 +408,21 @@ def test_among_matches_tied_past_the_limit_status_and_date_choose_not_the_candid
         monkeypatch.setattr(Matcher, "_retrieve", shuffled)
         assert [m.target.plain for m in Matcher([index]).match(source, limit=2)] == found
         assert [m.target.plain for m in Matcher([index]).match(source, limit=5)][:2] == found
+
+
+def test_copies_of_one_source_keep_their_own_status_translation_and_substituted_numbers() -> None:
+    """Scores worked out once for copies of one stored segment are told apart by what they depend on: a draft
+    copy is penalized where a reviewed one is not, and copies differing from the query only in numbers each get
+    their own translation with the number substituted."""
+    index = index_of(
+        unit("زار الوفد المدينة عام 2023", "The delegation visited the city in 2023"),
+        unit("زار الوفد المدينة عام 2023", "In 2023 the delegation visited the city"),
+        unit("زار الوفد المدينة", "The delegation visited the city", status=Status.DRAFT),
+        unit("زار الوفد المدينة", "The delegation toured the city", status=Status.REVIEWED),
+    )
+    matcher = Matcher([index])
+    numbered = {m.target.plain for m in matcher.match("زار الوفد المدينة عام 2024", limit=5, score_cutoff=90)}
+    assert numbered == {"The delegation visited the city in 2024", "In 2024 the delegation visited the city"}
+    plain = {m.target.plain: (m.score, m.status) for m in matcher.match("زار الوفد المدينة", limit=5)}
+    draft, reviewed = plain["The delegation visited the city"], plain["The delegation toured the city"]
+    assert (draft[1], reviewed[1]) == (Status.DRAFT, Status.REVIEWED) and draft[0] < reviewed[0] == 100.0
