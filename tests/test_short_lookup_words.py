@@ -5,17 +5,28 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from tests.helpers import CORPORA
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.matching import memory_index
-from tmkit.matching.candidate_index import SHORT_KEY, CandidateIndex, squeezed_key
+from tmkit.matching import candidate_index, memory_index
+from tmkit.matching.candidate_index import (
+    SHORT_KEY,
+    WORDED_KEY,
+    CandidateIndex,
+    char_bucket_counts,
+    packed_char_buckets,
+    shared_char_bound,
+    squeezed_key,
+)
 from tmkit.matching.match_percent import CHAR_WEIGHT, WORD_WEIGHT, clitic_blind_words, formal_key
 from tmkit.matching.matcher import WORD_LIFT, ExhaustiveMatcher, Matcher, minimum_char_similarity
 from tmkit.matching.memory_index import META_FILE, MemoryIndex, UnusableCache, cache_folder, open_memory
@@ -65,9 +76,14 @@ def _near_forms(key: str) -> set[str]:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_every_short_key_the_bound_lets_reach_the_cutoff_is_a_candidate(seed: int) -> None:
+@pytest.mark.parametrize("whole", [True, False], ids=["lists-whole", "lists-narrowed"])
+def test_every_short_key_the_bound_lets_reach_the_cutoff_is_a_candidate(
+    seed: int, whole: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """By brute force over every key: each one whose 0.6 × C + 0.4 × W over words without proclitics (the
     matcher's bound) reaches the cutoff, and each one equal but for form, spelling or numbers, is offered."""
+    # Counted whole (as in a small memory) or narrowed to each list's lengths and looked up (as at 1M).
+    monkeypatch.setattr(candidate_index, "WORDED_WHOLE_POSTINGS", 1 << 30 if whole else 0)
     rng = random.Random(seed)
     keys = [_key(rng) for _ in range(2000)]
     index = CandidateIndex.build(keys)
@@ -90,6 +106,71 @@ def test_every_short_key_the_bound_lets_reach_the_cutoff_is_a_candidate(seed: in
             needed += len(expected)
     # Not every key of the window: most of those sharing a word cannot reach the cutoff.
     assert needed <= offered < 3 * needed
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+@pytest.mark.parametrize("whole", [True, False], ids=["lists-whole", "lists-narrowed"])
+def test_every_longer_key_a_short_query_can_match_is_found_by_its_words_whatever_the_limit(
+    seed: int, whole: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys past `SHORT_KEY` up to `WORDED_KEY` long are found by their words as the short ones are: by brute force,
+    each one the bound lets reach the cutoff is offered, with a limit of one candidate by estimate (which the
+    estimate of grams would cut to the one it ranks best)."""
+    # Counted whole (as in a small memory) or narrowed to each list's lengths and looked up (as at 1M).
+    monkeypatch.setattr(candidate_index, "WORDED_WHOLE_POSTINGS", 1 << 30 if whole else 0)
+    rng = random.Random(seed)
+    keys = [_key(rng) for _ in range(800)]
+    queries: list[str] = []
+    while len(queries) < 40:  # five to eight words, as long as a short key gets
+        query = " ".join(_word(rng) for _ in range(rng.randrange(5, 9)))
+        if 30 <= len(query) <= SHORT_KEY:
+            queries.append(query)
+    for query in queries[:30]:  # the query with a word or a few more, or one of its words changed and more added
+        for extra in (1, 1, 2, 3, 5):
+            words = query.split()
+            if rng.random() < 0.5:
+                words[rng.randrange(len(words))] = _word(rng)
+            for _ in range(extra):
+                words.insert(rng.randrange(len(words) + 1), _word(rng))
+            keys.append(" ".join(words))
+    keys += [" ".join(_word(rng) for _ in range(rng.randrange(6, 30))) for _ in range(600)]
+    index = CandidateIndex.build(keys)
+    blind = clitic_blind_words(keys, arabic=True)
+    longer = [entry for entry, key in enumerate(keys) if SHORT_KEY < len(key) <= WORDED_KEY]
+    reaching = 0
+    for query in queries:
+        chars = process.cdist([query], [keys[entry] for entry in longer], scorer=fuzz.ratio)[0]
+        query_words = clitic_blind_words([query], arabic=True)[0]
+        words = (
+            100 * process.cdist([query_words], [blind[e] for e in longer], scorer=Levenshtein.normalized_similarity)[0]
+        )
+        for cutoff in (70.0, 80.0):
+            min_char = minimum_char_similarity(cutoff)
+            found = set(index.candidates(query, min_similarity=min_char, word_lift=WORD_LIFT, limit=1).tolist())
+            reach = (chars >= min_char - 1e-4) & (CHAR_WEIGHT * chars + WORD_WEIGHT * words >= cutoff - 1e-4)
+            expected = {longer[position] for position in np.flatnonzero(reach).tolist()}
+            assert expected <= found, (query, cutoff, [keys[entry] for entry in sorted(expected - found)])
+            reaching += len(expected)
+    assert reaching > 50
+
+
+def test_longer_keys_equal_to_a_short_query_but_for_form_are_found() -> None:
+    """Spaced punctuation, a spelling variant, or a longer number can take a key equal to a short query past
+    `SHORT_KEY`: its near-equal forms are filed, so it is found (it scores 95+ whatever its words)."""
+    query = "مدينة،كتاب،وزارة،طريق،سيارة،مدرسة،جامعة،مشفى"
+    assert len(query) <= SHORT_KEY
+    spaced = query.replace("،", " ، ")
+    varied = spaced.replace("ة", "ه")
+    numbered = "وزارة النقل في المدينة الكبيرة عام 2024"
+    longer_number = numbered.replace("2024", "2024202420242024")
+    rng = random.Random(8)
+    filler = [" ".join(_word(rng) for _ in range(rng.randrange(2, 20))) for _ in range(300)]
+    keys = [*filler, spaced, varied, longer_number]
+    assert all(len(key) > SHORT_KEY for key in (spaced, varied, longer_number))
+    index = CandidateIndex.build(keys)
+    for text, expected in ((query, {len(filler), len(filler) + 1}), (numbered, {len(filler) + 2})):
+        found = set(index.candidates(text, min_similarity=minimum_char_similarity(70.0), word_lift=WORD_LIFT).tolist())
+        assert expected <= found, text
 
 
 def test_keys_found_only_through_their_near_equal_forms() -> None:
@@ -119,9 +200,14 @@ def _units(keys: list[str]) -> list[TranslationUnit]:
 
 
 @pytest.mark.parametrize("seed", [4, 5])
-def test_short_queries_get_the_formula_s_best_five_from_a_random_memory(seed: int) -> None:
+@pytest.mark.parametrize("whole", [True, False], ids=["lists-whole", "lists-narrowed"])
+def test_short_queries_get_the_formula_s_best_five_from_a_random_memory(
+    seed: int, whole: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`Matcher` against `ExhaustiveMatcher` (the formula on every entry) at cutoffs where words decide and at 60,
     where they cannot and the characters' bound serves."""
+    # Counted whole (as in a small memory) or narrowed to each list's lengths and looked up (as at 1M).
+    monkeypatch.setattr(candidate_index, "WORDED_WHOLE_POSTINGS", 1 << 30 if whole else 0)
     rng = random.Random(seed)
     keys = [_key(rng) for _ in range(2500)]
     memory = MemoryIndex.build(_units(keys), source_lang="ar", target_lang="en", name="tm")
@@ -297,3 +383,21 @@ def test_longer_keys_of_a_short_query_are_ruled_out_only_by_their_lengths_words(
         assert not any(len(blind[entry]) == 20 for entry in found & set(longer)), query
         reaching += len(expected)
     assert reaching > 10
+
+
+_LETTERS = st.text(alphabet=st.sampled_from([*"ابتثجحخدذرزسشصضطظعغفقكلمنهوي ةىءأ", *"etaoin 0123"]), max_size=160)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LETTERS, st.lists(_LETTERS, min_size=1, max_size=5))
+@example("الاسلام والسلام " * 4, ["السلام الاسلامي " * 5, ""])  # buckets past 15 on both sides, and an empty key
+def test_the_bucket_bound_never_falls_below_the_characters_two_keys_share(query: str, keys: list[str]) -> None:
+    """The bucket counts (capped at 15, a capped bucket read as the query's count) bound the characters two keys
+    share as multisets, hence their C: a key the bound rules out could never reach the cutoff."""
+    lengths = np.array([len(key) for key in keys], dtype=np.int32)
+    bound = shared_char_bound(char_bucket_counts(query), packed_char_buckets(keys, lengths))
+    for key, most in zip(keys, bound.tolist(), strict=True):
+        shared = sum((Counter(query) & Counter(key)).values())
+        assert most >= shared
+        if query or key:
+            assert 200.0 * most / (len(query) + len(key)) >= fuzz.ratio(query, key) - 1e-6

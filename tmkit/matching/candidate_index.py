@@ -22,21 +22,22 @@ Two structures, chosen per lookup by the length of the new segment's key:
   cost of a lookup is the budgets', not the memory's: at 10M a long query's grams hold some 4M
   postings, and it reads ~1M of them.
   This is not lossless; ``bench/match.py`` measures its recall against an exhaustive scan.
-* **Short keys by their words, exactly.** When the caller says how much shared words can add to a
-  key's character similarity (``word_lift``: a key sharing s of the max(query's, key's) words can
-  reach the cutoff with C ≥ min_similarity + word_lift·(1 − s/max)), and that is more than a key
-  sharing no word can reach, a short query reads only the posting lists of its own words (each
-  word without its proclitics, as the matcher's bound reads them, numbered by its occurrence so
-  counts are multisets) among the short keys of its window, and of its near-equal forms (the key
-  with its spaces, final stop and spelling variants left out, and with its numbers masked: such
-  keys score 95–99 whatever their words). The words' lists hold a few postings a key where the
-  characters' hold one a letter, and most short keys share no word with a given query: at 1M a
-  short query reads ~10,000 postings where the characters' bound read ~1.4M, and keeps a few
-  hundred keys where it kept thousands. No key that the bound lets reach the cutoff is missed.
-  The commonest words' lists are counted only near the query's length (a key sharing only them
-  needs a C that only such lengths allow) and looked up for the keys found elsewhere; the keys
-  longer than `SHORT_KEY` in its window are estimated by grams only at lengths where a key with
-  the fewest words of that length could still reach the cutoff.
+* **Keys a short query can match, by their words, exactly.** When the caller says how much shared
+  words can add to a key's character similarity (``word_lift``: a key sharing s of the max(query's,
+  key's) words can reach the cutoff with C ≥ min_similarity + word_lift·(1 − s/max)), and that is
+  more than a key sharing no word can reach, a short query reads only the posting lists of its own
+  words (each word without its proclitics, as the matcher's bound reads them, numbered by its
+  occurrence so counts are multisets) among the keys of its window up to `WORDED_KEY` long (all of
+  it at a cutoff of 70), and of its near-equal forms (the key with its spaces, final stop and
+  spelling variants left out, and with its numbers masked: such keys score 95–99 whatever their
+  words). The words' lists hold a few postings a key where the characters' hold one a letter, and
+  most keys share no word with a given query. Each key needs a number of shared words its length
+  and word count set; the j-th commonest word's list is counted only over the lengths whose keys
+  need at most j (near the query's), and looked up for the keys found elsewhere. The keys left are
+  then held to their characters, first as counted in buckets (`CHAR_BUCKETS`), then compared. No
+  key that the bound lets reach the cutoff is missed. Keys past `WORDED_KEY` in the window (at
+  lower cutoffs) are estimated by grams only at lengths where a key with the fewest words of that
+  length could still reach the cutoff.
 
 Either way the caller rescores the candidates exactly.
 """
@@ -45,6 +46,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -62,9 +64,24 @@ from tmkit.text.numbers import NUMBER_RE, mask_numbers
 if TYPE_CHECKING:  # the spill module builds on this one
     from tmkit.matching.spill import BuildSpill, RunSpill
 
+#: A worded key's characters are counted in this many buckets (by a hash of the code point), 4 bits a bucket (15
+#: meaning 15 or more), one 64-bit word a key: two keys share at most the sum over buckets of the smaller count, so
+#: 200 × that / (m + n) bounds their C (`fuzz.ratio`). A short query's keys found by common words (`في`, `على`) need
+#: a C of 83–95 that their lengths allow but their letters do not: at 1M the bound keeps 720 of the 23,557 keys the
+#: words left for 60 short queries (134 reach), and in the MADAR phrasebook 290 of 6,531 from Arabic, 577 of 7,326
+#: from English: the characters of the rest are never compared.
+CHAR_BUCKETS = 16
+_BUCKET_BITS = 4
+_BUCKET_FULL = (1 << _BUCKET_BITS) - 1
+_BUCKET_SHIFTS = np.arange(CHAR_BUCKETS, dtype=np.uint64) * np.uint64(_BUCKET_BITS)
 #: Characters per gram of the estimating path.
 GRAM = 3
 SHORT_KEY = 48
+#: Keys up to this long have their words filed as terms (short ones also their characters). At a cutoff of 70 a
+#: key needs C ≥ 50 (`matcher.minimum_char_similarity`), so a short query's length window ends at 3 × its length:
+#: every key a short query can match is then found by its words, exactly, and none by estimate. Read by grams, a
+#: short query's longer keys cost what their lists hold in the window, ten times as much at 1M as at 100k.
+WORDED_KEY = 3 * SHORT_KEY
 SAMPLE_SHARE = 0.25
 MIN_DICE = 0.3
 #: Postings a long lookup reads at most from the grams every entry is indexed with (the sampled ones), in
@@ -93,6 +110,10 @@ RESOLVING_POSTINGS_CAP = 800_000
 RESOLVING_POSTINGS_PER_ENTRY = 0.25
 #: Postings read at most from the grams only short entries are indexed with (all of theirs), the rarest first.
 UNSAMPLED_POSTINGS_BUDGET = 100_000
+#: Postings of a short query's words counted whole, every list over the whole window, when they are no more: in a
+#: memory's 11,000-unit delta the bench's 60 short queries have 332 (median; 5,267 at most), and counting them whole
+#: took 0.08 ms a query where narrowing them first took 0.13.
+WORDED_WHOLE_POSTINGS = 4096
 #: Postings the exact path reads before it starts leaving out the commonest characters (each one
 #: left out loosens the bound, so more candidates reach the exact check: keep this generous).
 SHORT_POSTINGS_BUDGET = 1_500_000
@@ -161,6 +182,7 @@ _ARRAY_FIELDS = (
     "term_postings",
     "term_word_counts",
     "fewest_words",
+    "char_buckets",
 )
 #: The arrays a build for the cache merges from its runs on disk straight into their files.
 _MERGED_POSTINGS = frozenset({"gram_postings", "char_postings", "term_postings"})
@@ -193,6 +215,39 @@ def _gram_codes(points: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
         codes <<= _CODE_BITS
         codes |= points[offset : offset + count]
     return codes
+
+
+def _char_bucket(points: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """The bucket each code point is counted in (a multiplicative hash: fixed, whatever the memory)."""
+    with np.errstate(over="ignore"):
+        return ((points * np.uint64(0x9E3779B1)) >> np.uint64(16)) & np.uint64(CHAR_BUCKETS - 1)
+
+
+def char_bucket_counts(key: str) -> IntArray:
+    """How many of a key's characters fall in each bucket (exact, not capped)."""
+    return np.bincount(_char_bucket(_codepoints(key)).astype(np.int64), minlength=CHAR_BUCKETS)
+
+
+def packed_char_buckets(keys: list[str], lengths: npt.NDArray[np.int32]) -> npt.NDArray[np.uint64]:
+    """Each key's bucket counts, capped at 15, packed 4 bits a bucket into one word."""
+    if not keys:
+        return np.empty(0, dtype=np.uint64)
+    points = _codepoints("".join(keys))
+    owner = np.repeat(np.arange(len(keys), dtype=np.int64), lengths.astype(np.int64))
+    slots = owner * CHAR_BUCKETS + _char_bucket(points).astype(np.int64)
+    counts = np.bincount(slots, minlength=len(keys) * CHAR_BUCKETS)
+    capped = np.minimum(counts, _BUCKET_FULL).astype(np.uint64).reshape(len(keys), CHAR_BUCKETS)
+    packed: npt.NDArray[np.uint64] = np.bitwise_or.reduce(capped << _BUCKET_SHIFTS, axis=1)
+    return packed
+
+
+def shared_char_bound(query_counts: IntArray, packed: npt.NDArray[np.uint64]) -> IntArray:
+    """The most characters (as multisets) a key can share with the query, from its packed bucket counts: the
+    smaller count in each bucket, the query's where the key's is capped (it may hold more)."""
+    counts = ((packed[:, None] >> _BUCKET_SHIFTS) & np.uint64(_BUCKET_FULL)).astype(np.int64)
+    shared = np.where(counts == _BUCKET_FULL, query_counts, np.minimum(counts, query_counts))
+    bound: IntArray = shared.sum(axis=1)
+    return bound
 
 
 @functools.lru_cache(maxsize=16)
@@ -240,6 +295,8 @@ def squeezed_key(key: str) -> str:
 def _ranked(words: list[str]) -> list[str]:
     """Each word as a term numbered by its occurrence (the second `في` is another term than the first),
     so the terms two keys share count their words' common multiset."""
+    if len(set(words)) == len(words):  # most keys repeat no word
+        return words
     seen: dict[str, int] = {}
     terms = []
     for word in words:
@@ -248,11 +305,17 @@ def _ranked(words: list[str]) -> list[str]:
     return terms
 
 
-def _near_forms(key: str) -> list[str]:
-    """The terms of a key's near-equal forms: squeezed, and with its numbers masked when it has any."""
-    forms = [_SQUEEZED_MARK + squeezed_key(key)]
+def _near_forms(key: str, *, longest: int | None = None) -> list[str]:
+    """The terms of a key's near-equal forms: squeezed, and with its numbers masked when it has any; with
+    ``longest``, only forms that long or shorter (a key is near-equal to a query only if their forms are equal)."""
+    forms = []
+    # (The folds are letter for letter: the squeezed key is the key less its spaces and a final stop.)
+    if longest is None or len(key) - key.count(" ") - key.endswith(".") <= longest:
+        forms.append(_SQUEEZED_MARK + squeezed_key(key))
     if NUMBER_RE.search(key):
-        forms.append(_MASKED_MARK + mask_numbers(key))
+        masked = mask_numbers(key)
+        if longest is None or len(masked) <= longest:
+            forms.append(_MASKED_MARK + masked)
     return forms
 
 
@@ -266,16 +329,16 @@ def _near_form_lengths(key: str) -> tuple[int, int]:
 
 def _term_hashes(terms: list[str], known: dict[str, int] | None = None) -> npt.NDArray[np.uint64]:
     """The 40-bit hashes of terms (``known`` keeps those of terms met before: a memory's words recur)."""
-    hashes = np.empty(len(terms), dtype=np.uint64)
-    for position, term in enumerate(terms):
+    distinct: dict[str, int] = dict.fromkeys(terms, 0)  # each term hashed once (a chunk's words recur)
+    for term in distinct:
         value = known.get(term) if known is not None else None
         if value is None:
             digest = hashlib.blake2b(term.encode("utf-8", "surrogatepass"), digest_size=_TERM_HASH_BYTES).digest()
             value = int.from_bytes(digest, "little")
             if known is not None and not term.startswith((_SQUEEZED_MARK, _MASKED_MARK)):
                 known[term] = value
-        hashes[position] = value
-    return hashes
+        distinct[term] = value
+    return np.fromiter(map(distinct.__getitem__, terms), dtype=np.uint64, count=len(terms))
 
 
 def blind_word_counts(keys: list[str], lengths: npt.NDArray[np.int32]) -> IntArray:
@@ -558,10 +621,14 @@ class CandidateIndex:
     #: `_NO_KEYS` where there are none): a short query's longer keys need words it has to reach the
     #: cutoff, and a length whose keys all have many more words than the query cannot.
     fewest_words: npt.NDArray[np.int32]
+    #: Each worded key's characters counted in `CHAR_BUCKETS` buckets, packed (`packed_char_buckets`), by position.
+    char_buckets: npt.NDArray[np.uint64]
     #: The short keys themselves, by internal position: exact lookups return thousands of
     #: candidates, and reading them from here is far cheaper than decoding them one by one (an
     #: array of objects: a short query in 1M entries takes ~20,000 of them, 4x faster than a list).
     short_keys: npt.NDArray[np.object_] = field(default_factory=lambda: _objects([]))
+    #: Every key, in entry order: a worded lookup checks the characters of the longer keys it finds from here.
+    keys: Sequence[str] | StringColumn = ()
 
     @property
     def size(self) -> int:
@@ -577,12 +644,18 @@ class CandidateIndex:
         """An index from saved arrays and the keys it was built from (entry order)."""
         index = cls(**{name: arrays[name] for name in _ARRAY_FIELDS})  # type: ignore[arg-type]
         index.short_keys = _objects(_take(keys, index.length_order[: index.short_count]))  # a column's in bulk
+        index.keys = keys
         return index
 
     @property
     def short_count(self) -> int:
         """How many keys are short (they come first in internal order)."""
         return int(self.length_starts[min(SHORT_KEY + 1, len(self.length_starts) - 1)])
+
+    @property
+    def worded_count(self) -> int:
+        """How many keys have their words filed (up to `WORDED_KEY` long; they come first in internal order)."""
+        return int(self.length_starts[min(WORDED_KEY + 1, len(self.length_starts) - 1)])
 
     # -- building -------------------------------------------------------------------------------
 
@@ -594,6 +667,7 @@ class CandidateIndex:
         key_lengths: npt.NDArray[np.int32] | None = None,
         chunk_entries: int = BUILD_CHUNK_ENTRIES,
         spill: BuildSpill | None = None,
+        lookup_keys: Sequence[str] | StringColumn | None = None,
     ) -> CandidateIndex:
         """The index of ``keys`` (a list, or a column of them read a chunk at a time).
 
@@ -601,7 +675,8 @@ class CandidateIndex:
         are taken ``chunk_entries`` at a time in length order, and the result is the same whatever
         the chunk size. With ``spill`` (a build for the cache), each chunk's postings go to disk as
         they are made and the posting lists are merged from there into the files ``spill`` saves
-        them to, read back from those: the same index, without holding its postings.
+        them to, read back from those: the same index, without holding its postings. ``lookup_keys`` are the
+        keys lookups read (by default ``keys``: a build from a paged column gives the column that stays).
         """
         count = len(keys)
         if count > MAX_ENTRIES:
@@ -619,11 +694,13 @@ class CandidateIndex:
         longest = int(ordered_lengths[-1]) if count else 0
         length_starts = np.searchsorted(ordered_lengths, np.arange(longest + 2)).astype(np.int64)
         short = int(length_starts[min(SHORT_KEY + 1, longest + 1)])
+        worded = int(length_starts[min(WORDED_KEY + 1, longest + 1)])
         gram_runs: list[PostingRun] | RunSpill = spill.runs() if spill is not None else []
         char_runs: list[PostingRun] | RunSpill = spill.runs() if spill is not None else []
         term_runs: list[PostingRun] | RunSpill = spill.runs() if spill is not None else []
         gram_counts: list[npt.NDArray[np.int32]] = []
         word_counts: list[npt.NDArray[np.uint16]] = []
+        char_buckets: list[npt.NDArray[np.uint64]] = []
         known_words: dict[str, int] = {}
         fewest_words = np.full(longest + 2, _NO_KEYS, dtype=np.int32)
         short_keys: list[str] = []
@@ -640,9 +717,12 @@ class CandidateIndex:
                 if spill is None:  # else read again at the end, not held while the postings are merged
                     short_keys.extend(chunk[:within])
                 char_runs.append(cls._char_run(chunk[:within], lengths[:within], first=first))
-                term_run, counts = cls._term_run(chunk[:within], first=first, known_words=known_words)
+            if first < worded:
+                worded_chunk = chunk[: min(last, worded) - first]
+                term_run, counts = cls._term_run(worded_chunk, first=first, known_words=known_words)
                 term_runs.append(term_run)
                 word_counts.append(counts)
+                char_buckets.append(packed_char_buckets(worded_chunk, lengths[: len(worded_chunk)]))
             del chunk
         known_words.clear()
         gram_hashes, gram_starts, gram_postings = _merged(gram_runs, spill, "gram_postings")
@@ -670,10 +750,12 @@ class CandidateIndex:
             term_postings,
             np.concatenate(word_counts) if word_counts else np.empty(0, np.uint16),
             fewest_words,
+            np.concatenate(char_buckets) if char_buckets else np.empty(0, np.uint64),
             _objects(short_keys),
+            keys if lookup_keys is None else lookup_keys,
         )
         if spill is not None:  # the rest of the arrays saved too, and read back mapped: none held by the build
-            del ordered_lengths, order, gram_counts, word_counts
+            del ordered_lengths, order, gram_counts, word_counts, char_buckets
             for name in _ARRAY_FIELDS:
                 if name not in _MERGED_POSTINGS:  # (those went from their runs to their files)
                     array = getattr(index, name)
@@ -717,22 +799,20 @@ class CandidateIndex:
     def _term_run(
         keys: list[str], *, first: int, known_words: dict[str, int]
     ) -> tuple[PostingRun, npt.NDArray[np.uint16]]:
-        """The run of (term hash, offset) of a chunk of short keys, and each key's word count.
+        """The run of (term hash, offset) of a chunk of keys (up to `WORDED_KEY` long), and each key's word count.
 
         Words are read as the matcher's bound reads them (`clitic_blind_words`), Arabic proclitics
         always set aside: in another language that only makes more words equal, so more candidates.
         """
         blind = clitic_blind_words(keys, arabic=True) if keys else []
-        terms: list[str] = []
-        offsets: list[int] = []
-        for offset, (key, words) in enumerate(zip(keys, blind, strict=True)):
-            key_terms = _ranked(words) + _near_forms(key)
-            terms.extend(key_terms)
-            offsets.extend([offset] * len(key_terms))
+        # Only a short query's forms can equal a key's: longer keys' forms are never looked up.
+        per_key = [_ranked(words) + _near_forms(key, longest=SHORT_KEY) for key, words in zip(keys, blind, strict=True)]
+        terms = list(itertools.chain.from_iterable(per_key))
+        offsets = np.repeat(np.arange(len(keys), dtype=np.uint64), np.fromiter(map(len, per_key), dtype=np.int64))
         counts = np.fromiter(map(len, blind), dtype=np.int64, count=len(blind))
         if len(counts) and int(counts.max()) > np.iinfo(np.uint16).max:
-            raise ValueError("a short key of more words than a count holds")
-        run = PostingRun.of(_term_hashes(terms, known_words), np.array(offsets, dtype=np.uint64), first=first)
+            raise ValueError("a key of more words than a count holds")
+        run = PostingRun.of(_term_hashes(terms, known_words), offsets, first=first)
         return run, counts.astype(np.uint16)
 
     # -- lookup ---------------------------------------------------------------------------------
@@ -811,17 +891,19 @@ class CandidateIndex:
         first, last = self._window(len(key), min_similarity)
         if last <= first:
             return LookupPlan(none, [], [])
-        if len(key) > SHORT_KEY or len(self.short_keys) == 0:
+        if len(key) > SHORT_KEY:
             return LookupPlan(none, [], [(first, last)])
-        # A short key: every short key that can qualify, exactly; longer ones (if the window reaches them) by estimate.
-        split = min(max(first, self.short_count), last)
+        # A short key: every key whose words are filed that can qualify, exactly; longer ones (if the window
+        # reaches them) by estimate.
         words = clitic_blind_words([key], arabic=True)[0] if word_lift is not None else []
         if word_lift is not None and words and min_similarity + word_lift > 100.0 + _BOUND_SLACK:
+            split = min(max(first, self.worded_count), last)
             exact = self._worded_candidates(key, words, min_similarity, word_lift, first, split)
             ranges = self._worded_ranges(
                 len(key), len(words), min_similarity, word_lift, split, last, near=_near_form_lengths(key)
             )
         else:
+            split = min(max(first, self.short_count), last)
             exact_first, exact_split, similarity = first, split, min_similarity
             if budget is not None and fallback_similarity is not None and split - first > budget:
                 similarity = max(min_similarity, fallback_similarity)
@@ -831,7 +913,15 @@ class CandidateIndex:
                 self._short_candidates(key, similarity, exact_first, exact_split) if exact_split > exact_first else none
             )
             ranges = [(split, last)] if split < last else []
-        return LookupPlan(self.length_order[exact].astype(np.int64), self.short_keys[exact].tolist(), ranges)
+        return LookupPlan(self.length_order[exact].astype(np.int64), self._keys_at(exact), ranges)
+
+    def _keys_at(self, positions: IntArray) -> list[str]:
+        """The keys at these internal positions (ascending): the short ones held, the rest read from `keys`."""
+        split = int(np.searchsorted(positions, self.short_count))
+        held: list[str] = self.short_keys[positions[:split]].tolist()
+        if split == len(positions):
+            return held
+        return held + _take(self.keys, self.length_order[positions[split:]])
 
     @staticmethod
     def _slices(
@@ -870,9 +960,9 @@ class CandidateIndex:
     def _worded_candidates(
         self, key: str, words: list[str], min_similarity: float, word_lift: float, first: int, last: int
     ) -> IntArray:
-        """Internal positions (ascending) of the short keys in [first, last) that share s of ``words`` (the
-        query's, as `clitic_blind_words` reads them) with C ≥ min_similarity + word_lift·(1 − s/max(words,
-        theirs)), and of every short key equal to the query but for form, spelling or numbers.
+        """Internal positions (ascending) of the keys in [first, last) (all up to `WORDED_KEY` long) that share s of
+        ``words`` (the query's, as `clitic_blind_words` reads them) with C ≥ min_similarity + word_lift·(1 −
+        s/max(words, theirs)), and of every key equal to the query but for form, spelling or numbers.
 
         Keys sharing no word are never read: the caller asks only when they cannot reach the bound.
         """
@@ -887,73 +977,90 @@ class CandidateIndex:
         pieces = self._slices(self.term_postings, self.term_starts, self._term_rows_array(_ranked(words)), first, last)
         if not pieces:
             return near
-        # The commonest words (`في`, `من`) hold most of the postings, and a key sharing only them needs a C
-        # that only keys of about the query's length can have (with 1 of 3 words, 94.4 at a cutoff of 70):
-        # those lists are counted in that narrower window, and looked up for the keys found outside it.
+        # The j-th commonest list is counted only over the lengths whose keys need at most j shared words (near the
+        # query's), and looked up for the keys the others found elsewhere (`_hulls`).
         pieces.sort(key=len, reverse=True)
-        skipped, narrow_first, narrow_last = self._commonest_skipped(
-            pieces, len(key), len(words), min_similarity, word_lift
-        )
+        hulls = self._hulls(pieces, m, len(words), min_similarity, word_lift, first, last)
         read = [
-            piece[int(_searched(piece, narrow_first)) : int(_searched(piece, narrow_last))]
-            for piece in pieces[:skipped]
+            piece[int(_searched(piece, low)) : int(_searched(piece, high))] if (low, high) != (first, last) else piece
+            for piece, (low, high) in zip(pieces, hulls, strict=True)
         ]
-        read = [piece for piece in read if len(piece)] + pieces[skipped:]
+        read = [piece for piece in read if len(piece)]
         if not read:
             return near
         hit, shared = count_postings(read, first, last)
         positions = hit + first
-        if skipped:
-            outside = np.flatnonzero((positions < narrow_first) | (positions >= narrow_last))
-            wanted = positions[outside]
-            for piece in pieces[:skipped]:
-                shared[outside] += _held(piece, wanted, first, last)
-        # A key sharing s words needs a length whose C can reach min_similarity + word_lift·(1 − s/words) at
-        # least: one window of positions for each s, compared as integers before any bound is worked out.
-        lowest, highest = self._windows_by_shared(len(key), len(words), min_similarity, word_lift)
-        shared = np.minimum(shared, len(words))
-        keep = (positions >= lowest[shared]) & (positions < highest[shared])
-        positions, shared = positions[keep], shared[keep]
+        # A key sharing s words needs C ≥ min_similarity + word_lift·(1 − s/max(words, its words)), and its length
+        # caps C at 200·min(m, n)/(m + n): the fewest shared words each key needs, from its own word count.
         lengths = self.key_lengths[positions].astype(np.float64)
         most = np.maximum(len(words), self.term_word_counts[positions]).astype(np.float64)
+        reach = 200.0 * np.minimum(m, lengths) / (m + lengths)
+        need = np.maximum(np.ceil(most * (1.0 - (reach - min_similarity + _BOUND_SLACK) / word_lift) - 1e-9), 1.0)
+        hopeful = shared >= need
+        outside = [(positions < low) | (positions >= high) for low, high in hulls if (low, high) != (first, last)]
+        if outside:
+            # Keys that cannot reach the words they need even holding every list not read are dropped unlooked; the
+            # rarest lists are looked up first, so the commonest (the costliest to search) are searched for the fewest.
+            unread = np.sum(outside, axis=0)
+            hopeful = shared + unread >= need
+            for piece, out in zip(reversed(pieces[: len(outside)]), reversed(outside), strict=True):
+                look = np.flatnonzero(out & hopeful)
+                if len(look):
+                    shared[look] += _held(piece, positions[look], first, last)
+                unread -= out
+                hopeful &= shared + unread >= need
+        positions, shared, most = positions[hopeful], np.minimum(shared[hopeful], len(words)), most[hopeful]
         needed = min_similarity + word_lift * (1.0 - shared / most)
-        # The most C a key can have with the query is set by the two lengths: most keys sharing a word
-        # are ruled out by that before their characters are compared.
-        reachable = 200.0 * np.minimum(m, lengths) / (m + lengths) >= needed - _BOUND_SLACK
-        positions, needed = positions[reachable], needed[reachable]
+        # The characters a key can share by its bucket counts bound its C: most keys found by common words fall short.
+        common = shared_char_bound(char_bucket_counts(key), self.char_buckets[positions])
+        lettered = 200.0 * common / (m + lengths[hopeful]) >= needed - _BOUND_SLACK
+        positions, needed = positions[lettered], needed[lettered]
         if len(positions):
-            chars = process.cdist([key], self.short_keys[positions].tolist(), scorer=fuzz.ratio, dtype=np.float32)[0]
+            chars = process.cdist([key], self._keys_at(positions), scorer=fuzz.ratio, dtype=np.float32)[0]
             positions = positions[chars >= needed - _BOUND_SLACK]
         return np.union1d(positions, near) if len(near) else positions
 
-    def _windows_by_shared(
-        self, length: int, words: int, min_similarity: float, word_lift: float
-    ) -> tuple[IntArray, IntArray]:
-        """For each count s of shared words (0 … ``words``), the first and past-the-last internal positions of
-        the keys whose length lets C reach min_similarity + word_lift·(1 − s/words)."""
-        lowest, highest = np.zeros(words + 1, dtype=np.int64), np.zeros(words + 1, dtype=np.int64)
-        for shared in range(1, words + 1):
-            lowest[shared], highest[shared] = self._window(length, min_similarity + word_lift * (1.0 - shared / words))
-        return lowest, highest
+    def _hulls(
+        self,
+        pieces: list[npt.NDArray[np.uint32]],
+        length: int,
+        words: int,
+        min_similarity: float,
+        word_lift: float,
+        first: int,
+        last: int,
+    ) -> list[tuple[int, int]]:
+        """Where each posting list (``pieces``, commonest first) is counted: the j-th commonest over the positions
+        of the lengths whose keys need at most j shared words (j ≥ 1), [first, last) for all when they are short.
 
-    def _commonest_skipped(
-        self, pieces: list[npt.NDArray[np.uint32]], length: int, words: int, min_similarity: float, word_lift: float
-    ) -> tuple[int, int, int]:
-        """How many of the longest posting lists (``pieces``, longest first) to count only in a narrower window,
-        and that window's internal positions [first, last): the choice that counts the fewest postings.
+        A key sharing s of the lists' words misses at most L - s of them, so it holds one of any L - s + 1: where
+        keys need s shared words, the s - 1 commonest lists (`في`, `من`: most of the postings) find nothing the
+        others miss. Only the commonest lists are ever narrowed, so the narrowed ones come first."""
+        if sum(map(len, pieces)) <= WORDED_WHOLE_POSTINGS:
+            return [(first, last)] * len(pieces)
+        needs = self._shared_needed(length, words, min_similarity, word_lift)
+        hulls = []
+        for rank in range(1, len(pieces) + 1):
+            fit = np.flatnonzero(needs <= rank)
+            if len(fit) == 0:
+                hulls.append((first, first))
+                continue
+            low = max(int(self.length_starts[fit[0]]), first)
+            high = min(int(self.length_starts[fit[-1] + 1]), last)
+            hulls.append((low, max(low, high)) if (low, high) != (first, last) else (first, last))
+        return hulls
 
-        Keys sharing no more than ``skipped`` of the query's ``words`` need C ≥ min_similarity +
-        word_lift·(1 − skipped/words), which only lengths near the query's allow.
-        """
-        best = (sum(map(len, pieces)), 0, 0, 0)
-        for skipped in range(1, min(len(pieces), words)):
-            narrow_first, narrow_last = self._window(length, min_similarity + word_lift * (1.0 - skipped / words))
-            cost = sum(map(len, pieces[skipped:])) + sum(
-                int(_searched(piece, narrow_last)) - int(_searched(piece, narrow_first)) for piece in pieces[:skipped]
-            )
-            if cost < best[0]:
-                best = (cost, skipped, narrow_first, narrow_last)
-        return best[1], best[2], best[3]
+    def _shared_needed(self, length: int, words: int, min_similarity: float, word_lift: float) -> IntArray:
+        """For each key length (0 … the longest key), the fewest of a query's ``words`` a key of that length must
+        share to reach the bound (``words + 1`` where none can): C ≥ min_similarity + word_lift·(1 − s/max(words,
+        theirs)), C ≤ 200·min(m, n)/(m + n), and a key has at least the fewest words of its length."""
+        lengths = np.arange(len(self.fewest_words), dtype=np.float64)
+        most = np.maximum(words, self.fewest_words).astype(np.float64)
+        reach = 200.0 * np.minimum(length, lengths) / (length + lengths)
+        needed = np.ceil(most * (1.0 - (reach - min_similarity + _BOUND_SLACK) / word_lift) - 1e-9)
+        needed = np.maximum(needed, 1.0)
+        needed[(needed > words) | (self.fewest_words == _NO_KEYS)] = words + 1
+        return needed.astype(np.int64)
 
     def _worded_ranges(
         self,

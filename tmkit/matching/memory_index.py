@@ -72,7 +72,8 @@ from tmkit.text.normalize import Normalizer
 #: 10: each entry's unit number and where each unit's bytes lie in the memory, for updates by a delta.
 #: 11: short keys' words and near-equal forms filed as terms (`CandidateIndex`), for short lookups.
 #: 12: the fewest words of the keys of each length (`CandidateIndex.fewest_words`), for short lookups.
-INDEX_FORMAT = "tmkit-index-12"
+#: 13: the words of keys up to `candidate_index.WORDED_KEY` filed as terms, not only the short keys'.
+INDEX_FORMAT = "tmkit-index-13"
 #: What every cache folder's format is called, whatever its version: another version is out of date, not damaged.
 _INDEX_FORMAT_FAMILY = "tmkit-index-"
 #: The cache folder's description of itself: format, fingerprint of the memory, files and their checksums.
@@ -550,6 +551,7 @@ class MemoryIndex:
                     key_lengths=np.concatenate(packed.pop("length")),  # held by the build alone, which lets go of it
                     chunk_entries=chunk_entries,
                     spill=staging.spill(_Saved.CANDIDATES),
+                    lookup_keys=key_column,
                 )
             finally:
                 paged_keys.close()
