@@ -67,8 +67,8 @@ if TYPE_CHECKING:  # the spill module builds on this one
 #: A worded key's characters are counted in this many buckets (by a hash of the code point), 4 bits a bucket (15
 #: meaning 15 or more), one 64-bit word a key: two keys share at most the sum over buckets of the smaller count, so
 #: 200 × that / (m + n) bounds their C (`fuzz.ratio`). A short query's keys found by common words (`في`, `على`) need
-#: a C of 83–95 that their lengths allow but their letters do not: at 1M the bound keeps 720 of the 23,557 keys the
-#: words left for 60 short queries (134 reach), and in the MADAR phrasebook 290 of 6,531 from Arabic, 577 of 7,326
+#: a C of 83–95 that their lengths allow but their letters do not: at 1M the bound keeps 696 of the 23,557 keys the
+#: words left for 60 short queries (134 reach), and in the MADAR phrasebook 298 of 6,531 from Arabic, 596 of 7,326
 #: from English: the characters of the rest are never compared.
 CHAR_BUCKETS = 16
 _BUCKET_BITS = 4
