@@ -173,6 +173,21 @@ def test_longer_keys_equal_to_a_short_query_but_for_form_are_found() -> None:
         assert expected <= found, text
 
 
+def test_a_key_equal_but_for_form_is_found_when_no_key_has_a_length_in_the_window() -> None:
+    """`نعم.` scores 99 for `نعم` whatever its length: it is found at a cutoff of 95 even where no key of the index
+    (or of a memory's delta, whose few units are often all of other lengths) has a length the query's window holds."""
+    assert CandidateIndex.build(["to."]).candidates(
+        "to", min_similarity=minimum_char_similarity(95.0), word_lift=WORD_LIFT
+    ).tolist() == [0]
+    keys = ["باب", "كتاب كبير", "مدينة"]
+    main = MemoryIndex.build(_units(keys), source_lang="ar", target_lang="en", name="tm")
+    added = TranslationUnit([Variant("ar", Segment.from_text("نعم.")), Variant("en", Segment.from_text("Yes."))])
+    layered = main.with_units([len(keys)], unit_at=lambda n: added if n == len(keys) else None)
+    found = Matcher([layered]).match("نعم", score_cutoff=95.0)
+    assert [(m.score, m.target.plain) for m in found] == [(99.0, "Yes.")]
+    assert [m.score for m in ExhaustiveMatcher([layered]).match("نعم", score_cutoff=95.0)] == [99.0]
+
+
 def test_keys_found_only_through_their_near_equal_forms() -> None:
     """A one-word query whose spelling variant shares no word with it, and a number against another number."""
     keys = ["مدينه", "مدينة الكبيرة", "2025", "كتاب", "سيارة في", "عام 2024"]

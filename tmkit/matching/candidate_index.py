@@ -2,7 +2,8 @@
 
 Two structures, chosen per lookup by the length of the new segment's key:
 
-* **Short keys, exactly.** A key of length m can reach character similarity s (fuzz.ratio, in
+* **Short keys by their characters, exactly** (where words cannot decide: no ``word_lift``, a cutoff
+  of 60 or less, a query without words). A key of length m can reach character similarity s (fuzz.ratio, in
   0–1) only with keys of length n where 2·min(m, n)/(m + n) ≥ s, and only if the two share at
   least s·(m + n)/2 characters counted as multisets (every insertion or deletion changes one
   character count). When every key that could qualify is short (≤ `SHORT_KEY`), the lookup
@@ -611,8 +612,9 @@ class CandidateIndex:
     char_tokens: npt.NDArray[np.uint64]
     char_starts: IntArray
     char_postings: npt.NDArray[np.uint32]
-    # Terms of short keys (their words numbered by occurrence, their near-equal forms): sorted 40-bit
-    # hashes, run starts, internal positions; and each short key's word count, by internal position.
+    # Terms of the keys up to `WORDED_KEY` long (their words numbered by occurrence; their near-equal forms where
+    # no longer than `SHORT_KEY`): sorted 40-bit hashes, run starts, internal positions; and each such key's word
+    # count, by internal position.
     term_hashes: npt.NDArray[np.uint64]
     term_starts: IntArray
     term_postings: npt.NDArray[np.uint32]
@@ -852,8 +854,8 @@ class CandidateIndex:
         The keys list may be shorter than the entries: the keys of the rest are the caller's to read.
         With ``word_lift``, the similarity points that shared words can add (see the module
         docstring), a short query whose keys need a shared word to reach ``min_similarity`` gets
-        the short keys that reach it by their words and characters, and those equal to it but for
-        form, spelling or numbers, whatever the memory's size (the budget is not needed then).
+        the keys up to `WORDED_KEY` long that reach it by their words and characters, and those equal to
+        it but for form, spelling or numbers, whatever the memory's size (the budget is not needed then).
         Otherwise, when the length window of ``min_similarity`` holds more than ``budget`` short keys, only
         those whose bound reaches ``fallback_similarity`` are returned (still exact at that
         similarity), counted in that similarity's narrower window: in a big memory most keys of the
@@ -889,14 +891,18 @@ class CandidateIndex:
         if self.size == 0 or not key:
             return LookupPlan(none, [], [])
         first, last = self._window(len(key), min_similarity)
-        if last <= first:
-            return LookupPlan(none, [], [])
         if len(key) > SHORT_KEY:
-            return LookupPlan(none, [], [(first, last)])
+            return LookupPlan(none, [], [(first, last)] if last > first else [])
         # A short key: every key whose words are filed that can qualify, exactly; longer ones (if the window
         # reaches them) by estimate.
         words = clitic_blind_words([key], arabic=True)[0] if word_lift is not None else []
-        if word_lift is not None and words and min_similarity + word_lift > 100.0 + _BOUND_SLACK:
+        worded = word_lift is not None and bool(words) and min_similarity + word_lift > 100.0 + _BOUND_SLACK
+        if last <= first and not worded:
+            return LookupPlan(none, [], [])
+        if word_lift is not None and worded:
+            # (Keys equal to it but for form score 95-99 whatever their length: they are found even when no key of
+            # the index has a length in the window, as `نعم.` for `نعم` at a cutoff of 95 in a delta of a few units.)
+            last = max(first, last)
             split = min(max(first, self.worded_count), last)
             exact = self._worded_candidates(key, words, min_similarity, word_lift, first, split)
             ranges = self._worded_ranges(
@@ -1076,8 +1082,9 @@ class CandidateIndex:
         """The internal positions, as ranges within [first, last), of the keys whose length can reach
         ``min_similarity`` with a query of ``length`` and ``words`` words, given the fewest words of
         keys of that length: sharing at most the query's words of their max(words, theirs), they need
-        C ≥ min_similarity + word_lift·(1 − words/max), and C ≤ 200·min(m, n)/(m + n). At 1M a short
-        query's keys longer than `SHORT_KEY` go from 100,000–850,000 to 0–160,000."""
+        C ≥ min_similarity + word_lift·(1 − words/max), and C ≤ 200·min(m, n)/(m + n). (Measured when these were
+        the keys past `SHORT_KEY`: at 1M a short query's went from 100,000–850,000 to 0–160,000; past
+        `WORDED_KEY` there are none at a cutoff of 70.)"""
         if last <= first:
             return []
         lengths = np.arange(int(self.key_lengths[first]), int(self.key_lengths[last - 1]) + 1)
