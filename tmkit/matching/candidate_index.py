@@ -1057,15 +1057,18 @@ class CandidateIndex:
         return hulls
 
     def _shared_needed(self, length: int, words: int, min_similarity: float, word_lift: float) -> IntArray:
-        """For each key length (0 … the longest key), the fewest of a query's ``words`` a key of that length must
-        share to reach the bound (``words + 1`` where none can): C ≥ min_similarity + word_lift·(1 − s/max(words,
-        theirs)), C ≤ 200·min(m, n)/(m + n), and a key has at least the fewest words of its length."""
-        lengths = np.arange(len(self.fewest_words), dtype=np.float64)
-        most = np.maximum(words, self.fewest_words).astype(np.float64)
+        """For each key length whose words are filed (0 … `WORDED_KEY`, or the longest key), the fewest of a query's
+        ``words`` a key of that length must share to reach the bound (``words + 1`` where none can): C ≥
+        min_similarity + word_lift·(1 − s/max(words, theirs)), C ≤ 200·min(m, n)/(m + n), and a key has at least
+        the fewest words of its length. (Not every length: a memory holding one segment of 100,000 characters
+        would make every short lookup work through 100,000 lengths.)"""
+        fewest = self.fewest_words[: WORDED_KEY + 2]
+        lengths = np.arange(len(fewest), dtype=np.float64)
+        most = np.maximum(words, fewest).astype(np.float64)
         reach = 200.0 * np.minimum(length, lengths) / (length + lengths)
         needed = np.ceil(most * (1.0 - (reach - min_similarity + _BOUND_SLACK) / word_lift) - 1e-9)
         needed = np.maximum(needed, 1.0)
-        needed[(needed > words) | (self.fewest_words == _NO_KEYS)] = words + 1
+        needed[(needed > words) | (fewest == _NO_KEYS)] = words + 1
         return needed.astype(np.int64)
 
     def _worded_ranges(
