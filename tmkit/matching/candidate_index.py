@@ -251,6 +251,26 @@ def shared_char_bound(query_counts: IntArray, packed: npt.NDArray[np.uint64]) ->
     return bound
 
 
+def _words_needed(
+    length: int,
+    lengths: npt.NDArray[Any],
+    words: int,
+    key_words: npt.NDArray[Any],
+    min_similarity: float,
+    word_lift: float,
+) -> npt.NDArray[np.float64]:
+    """The fewest of a query's ``words`` (its key ``length`` long) that keys of ``lengths`` with ``key_words`` words
+    must share to reach the matcher's bound (at least 1; more than ``words`` where none can): a key sharing s words
+    needs C ≥ min_similarity + word_lift·(1 − s/max(words, its words)), and the two lengths cap C at
+    200·min(m, n)/(m + n). Worked out with `_BOUND_SLACK` in the key's favour."""
+    cap = 200.0 * np.minimum(length, lengths) / (length + lengths)
+    most = np.maximum(words, key_words).astype(np.float64)
+    needed: npt.NDArray[np.float64] = np.maximum(
+        np.ceil(most * (1.0 - (cap - min_similarity + _BOUND_SLACK) / word_lift) - 1e-9), 1.0
+    )
+    return needed
+
+
 @functools.lru_cache(maxsize=16)
 def _query_grams(key: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], IntArray]:
     """A query key's code points (framed), its distinct gram hashes, and where each first starts: kept for the
@@ -996,12 +1016,11 @@ class CandidateIndex:
             return near
         hit, shared = count_postings(read, first, last)
         positions = hit + first
-        # A key sharing s words needs C ≥ min_similarity + word_lift·(1 − s/max(words, its words)), and its length
-        # caps C at 200·min(m, n)/(m + n): the fewest shared words each key needs, from its own word count.
+        # The fewest shared words each key needs, from its length and its own word count.
         lengths = self.key_lengths[positions].astype(np.float64)
-        most = np.maximum(len(words), self.term_word_counts[positions]).astype(np.float64)
-        reach = 200.0 * np.minimum(m, lengths) / (m + lengths)
-        need = np.maximum(np.ceil(most * (1.0 - (reach - min_similarity + _BOUND_SLACK) / word_lift) - 1e-9), 1.0)
+        key_words = self.term_word_counts[positions]
+        need = _words_needed(m, lengths, len(words), key_words, min_similarity, word_lift)
+        most = np.maximum(len(words), key_words).astype(np.float64)
         hopeful = shared >= need
         outside = [(positions < low) | (positions >= high) for low, high in hulls if (low, high) != (first, last)]
         if outside:
@@ -1044,7 +1063,10 @@ class CandidateIndex:
         others miss. Only the commonest lists are ever narrowed, so the narrowed ones come first."""
         if sum(map(len, pieces)) <= WORDED_WHOLE_POSTINGS:
             return [(first, last)] * len(pieces)
-        needs = self._shared_needed(length, words, min_similarity, word_lift)
+        # Up to `WORDED_KEY` (+ 1: the range's end), not every length: a memory holding one segment of 100,000
+        # characters would make every short lookup work through 100,000 lengths.
+        lengths = np.arange(min(len(self.fewest_words), WORDED_KEY + 2))
+        needs = self._shared_needed(length, words, min_similarity, word_lift, lengths)
         hulls = []
         for rank in range(1, len(pieces) + 1):
             fit = np.flatnonzero(needs <= rank)
@@ -1056,18 +1078,14 @@ class CandidateIndex:
             hulls.append((low, max(low, high)) if (low, high) != (first, last) else (first, last))
         return hulls
 
-    def _shared_needed(self, length: int, words: int, min_similarity: float, word_lift: float) -> IntArray:
-        """For each key length whose words are filed (0 … `WORDED_KEY`, or the longest key), the fewest of a query's
-        ``words`` a key of that length must share to reach the bound (``words + 1`` where none can): C ≥
-        min_similarity + word_lift·(1 − s/max(words, theirs)), C ≤ 200·min(m, n)/(m + n), and a key has at least
-        the fewest words of its length. (Not every length: a memory holding one segment of 100,000 characters
-        would make every short lookup work through 100,000 lengths.)"""
-        fewest = self.fewest_words[: WORDED_KEY + 2]
-        lengths = np.arange(len(fewest), dtype=np.float64)
-        most = np.maximum(words, fewest).astype(np.float64)
-        reach = 200.0 * np.minimum(length, lengths) / (length + lengths)
-        needed = np.ceil(most * (1.0 - (reach - min_similarity + _BOUND_SLACK) / word_lift) - 1e-9)
-        needed = np.maximum(needed, 1.0)
+    def _shared_needed(
+        self, length: int, words: int, min_similarity: float, word_lift: float, lengths: IntArray
+    ) -> IntArray:
+        """For each of ``lengths``, the fewest of a query's ``words`` a key of that length must share to reach the
+        bound (`_words_needed`, given the fewest words of the keys of that length), ``words + 1`` where none can or
+        there are no keys."""
+        fewest = self.fewest_words[lengths]
+        needed = _words_needed(length, lengths, words, fewest, min_similarity, word_lift)
         needed[(needed > words) | (fewest == _NO_KEYS)] = words + 1
         return needed.astype(np.int64)
 
@@ -1091,9 +1109,7 @@ class CandidateIndex:
         if last <= first:
             return []
         lengths = np.arange(int(self.key_lengths[first]), int(self.key_lengths[last - 1]) + 1)
-        most = np.maximum(words, self.fewest_words[lengths]).astype(np.float64)
-        needed = min_similarity + word_lift * (1.0 - words / most)
-        reach = 200.0 * np.minimum(length, lengths) / (length + lengths) >= needed - _BOUND_SLACK
+        reach = self._shared_needed(length, words, min_similarity, word_lift, lengths) <= words
         reach |= self.fewest_words[lengths] == _NO_KEYS  # no keys: nothing to read, and the ranges stay whole
         # Keys equal to the query but for form score 95-99 whatever their words: spaces around punctuation
         # join or split words (`a،b` is one word, `a ، b` two), so their lengths (``near``) are kept whole.

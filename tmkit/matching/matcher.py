@@ -191,7 +191,8 @@ class Matcher:
         ranks: list[tuple[float, float, int, str]] = []
         seen: set[tuple[str, str]] = set()
         for placed in found:
-            if len(unique) >= limit and placed.rank() != ranks[limit - 1]:
+            rank = placed.rank()
+            if len(unique) >= limit and rank != ranks[limit - 1]:
                 break
             match = _as_match(placed.memory, placed.scored)
             identity = (match.source.plain, match.target.plain)
@@ -199,7 +200,7 @@ class Matcher:
                 continue
             seen.add(identity)
             unique.append(match)
-            ranks.append(placed.rank())
+            ranks.append(rank)
         if len(unique) > limit:
             # Matches equal on every rank straddle the limit: the unit id and the texts choose which are shown,
             # not the order the memories' indexes found them in (a memory with layers finds them in another).
