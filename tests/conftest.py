@@ -25,7 +25,14 @@ settings.load_profile("tmkit")
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "tmkit-tests-hypothesis")
 
 #: The samples the tests read (not what else is in samples/: the README's first command writes a job there).
-SAMPLE_FILES = ("article.ar.txt", "article.en.txt", "article.mt.en.txt", "article.ref.en.txt", "article.tmx", "news-memory.tmx")
+SAMPLE_FILES = (
+    "article.ar.txt",
+    "article.en.txt",
+    "article.mt.en.txt",
+    "article.ref.en.txt",
+    "article.tmx",
+    "news-memory.tmx",
+)
 
 #: Variables of the user's shell that change what tmkit prints (CI annotations, colour, tracebacks).
 _OUTSIDE_VARIABLES = (
@@ -75,7 +82,11 @@ def indexed_samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("indexed-samples")
     for name in SAMPLE_FILES:
         shutil.copy2(SAMPLES / name, folder / name)
-    for name, source, target in (("news-memory.tmx", "ar", "en"), ("news-memory.tmx", "en", "ar"), ("article.tmx", "ar", "en")):
+    for name, source, target in (
+        ("news-memory.tmx", "ar", "en"),
+        ("news-memory.tmx", "en", "ar"),
+        ("article.tmx", "ar", "en"),
+    ):
         open_memory(folder / name, source_lang=source, target_lang=target)
     return folder
 

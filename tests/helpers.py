@@ -134,7 +134,9 @@ def make_app(work: Path, **options: Any) -> EditorApp:
     from tmkit.tui.display import BidiMode
 
     return EditorApp(
-        EditorOptions(path=work / "article.tmx", memories=[work / "news-memory.tmx"], **{"bidi": BidiMode.APP, **options})
+        EditorOptions(
+            path=work / "article.tmx", memories=[work / "news-memory.tmx"], **{"bidi": BidiMode.APP, **options}
+        )
     )
 
 

@@ -138,9 +138,7 @@ class Terminal:
     # -- lifetime -------------------------------------------------------------------------------
 
     def close(self) -> None:
-        subprocess.run(
-            ["tmux", "-S", str(self.socket), "kill-server"], env=self._env, capture_output=True, check=False
-        )
+        subprocess.run(["tmux", "-S", str(self.socket), "kill-server"], env=self._env, capture_output=True, check=False)
         self.socket.unlink(missing_ok=True)
 
     def __enter__(self) -> Terminal:

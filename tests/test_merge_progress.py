@@ -68,4 +68,3 @@ def main_quietly(args: list[str]) -> int:
 
     with open(os.devnull, "w", encoding="utf-8") as devnull, contextlib.redirect_stderr(devnull):
         return main(args)
-

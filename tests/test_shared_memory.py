@@ -324,7 +324,10 @@ def test_two_editors_saving_into_one_shared_memory_lose_nothing(postgres_url: st
         [match] = shared.match("وصل الرئيس إلى القاهرة اليوم", source_lang="ar", target_lang="en", limit=1)
     assert sorted(stored) == ["s1", "s2"]
     assert stored["s1"].version == 2 and stored["s1"].unit.variants[1].text == "The President arrived in Cairo today"
-    assert stored["s2"].version == 1 and stored["s2"].unit.variants[1].text == "The two sides discussed ways of cooperation"
+    assert (
+        stored["s2"].version == 1
+        and stored["s2"].unit.variants[1].text == "The two sides discussed ways of cooperation"
+    )
     assert match.score == 100 and match.target.plain == "The President arrived in Cairo today"
 
 

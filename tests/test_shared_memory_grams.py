@@ -106,9 +106,7 @@ def test_import_counts_every_segments_grams_as_the_server_would(postgres_url: st
         counted = dict(
             conn.execute("SELECT gram, count(*) FROM tmkit.segments, unnest(grams) AS g(gram) GROUP BY gram").fetchall()
         )
-        mismatched = conn.execute(
-            "SELECT count(*) FROM tmkit.segments WHERE grams <> tmkit.key_grams(key)"
-        ).fetchone()
+        mismatched = conn.execute("SELECT count(*) FROM tmkit.segments WHERE grams <> tmkit.key_grams(key)").fetchone()
     assert mismatched == (0,)
     assert _counts(postgres_url) == counted
 

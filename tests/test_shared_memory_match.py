@@ -32,7 +32,9 @@ def _recall_at_5(url: str, units: list[TranslationUnit], queries: list[str], *, 
     wanted = found = 0
     with SharedMemory(url) as memory:
         for query in queries:
-            want = {(m.source.plain, m.target.plain, round(m.score, 2)) for m in matcher.match(query, score_cutoff=cutoff)}
+            want = {
+                (m.source.plain, m.target.plain, round(m.score, 2)) for m in matcher.match(query, score_cutoff=cutoff)
+            }
             got = {
                 (m.source.plain, m.target.plain, round(m.score, 2))
                 for m in memory.match(query, source_lang="ar", target_lang="en", score_cutoff=cutoff)
@@ -188,7 +190,9 @@ def test_edit_prefills_a_document_from_a_shared_memory_as_from_the_file(postgres
         parser.parse_args(["edit", str(document), "--tm", postgres_url, "-o", str(tmp_path / "db.tmx"), "--user", "t"])
     )
     from_file = options_from_args(
-        parser.parse_args(["edit", str(document), "--tm", str(memory_file), "-o", str(tmp_path / "f.tmx"), "--user", "t"])
+        parser.parse_args(
+            ["edit", str(document), "--tm", str(memory_file), "-o", str(tmp_path / "f.tmx"), "--user", "t"]
+        )
     )
     assert list(from_database.memories) == [postgres_url]
     drafts = [u for u in load_tmx(from_database.path).units if u.status is Status.DRAFT]

@@ -241,9 +241,7 @@ def cmd_concord(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     hits = concordance(_open(memories, args), phrase, side=Side(args.side), limit=args.limit, prefix=args.prefix)
     if args.json:
-        print_json(
-            {"tmkit": __version__, "phrase": phrase, "prefix": args.prefix, "hits": [h.as_dict() for h in hits]}
-        )
+        print_json({"tmkit": __version__, "phrase": phrase, "prefix": args.prefix, "hits": [h.as_dict() for h in hits]})
         return EXIT_OK
     from rich.text import Text
 

@@ -13,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 
 from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import segment_from_xml
+from tmkit.matching.candidate_index import SHORT_KEY
 from tmkit.matching.match_percent import (
     CHAR_WEIGHT,
     EXACT,
@@ -38,6 +39,9 @@ from tmkit.matching.memory_index import Column, MemoryIndex, context_hash
 from tmkit.memory.model import Segment, Status
 from tmkit.text.normalize import SPELLING_FOLDS, Normalizer
 from tmkit.text.numbers import NUMBER_RE, Substitution, mask_numbers
+
+#: The score a short query's lookup first looks up at when it has stored copies, to raise its cutoff.
+PROBE_CUTOFF = 90.0
 
 #: Points of character similarity C that a stored key's words can add towards the cutoff: the base is
 #: 0.6 × C + 0.4 × W, so W at 100 is worth C at 66.7, and a key sharing s of the more numerous
@@ -219,7 +223,40 @@ class Matcher:
         context: tuple[int, int] | None,
     ) -> list[_Placed]:
         """The best matches in one memory, in rank order: retrieve candidates, shortlist them by their keys, and
-        score the shortlist in full from the stored texts."""
+        score the shortlist in full from the stored texts.
+
+        A short query with stored copies is first looked up at `PROBE_CUTOFF`: a short segment recurs in a big memory
+        (50 copies of `التعاون في` at 1M), and the keys sharing a word or two with it, which a lookup at a cutoff of 70
+        must weigh, grow with the memory. When that finds ``depth`` matches, nothing scoring less can place, and they
+        are the answer; else the lookup is made at the cutoff asked for (reusing the entries scored)."""
+        # Twice the limit: `match` drops pairs that several memories hold, which may leave fewer.
+        depth = limit * 2
+        memo = _ScoreMemo()
+        if score_cutoff < PROBE_CUTOFF and self._worth_probing(memory, query, depth):
+            placed = self._placed(memory, query, PROBE_CUTOFF, depth, context, memo)
+            if len(placed) >= depth:
+                return placed
+        return self._placed(memory, query, score_cutoff, depth, context, memo)
+
+    def _worth_probing(self, memory: MemoryIndex, query: PreparedText, depth: int) -> bool:
+        """Whether a lookup is first made at `PROBE_CUTOFF`: a short query that stored keys equal but for form fill
+        half the ``depth`` with. (With fewer the probe seldom finds enough and its lookup is lost: in the bench's
+        memories of 100k and 1M, short queries with 1-3 such copies reached the depth in 0 of 26 probes, with 9 and
+        12 in 2 of 2.)"""
+        if len(query.key) > SHORT_KEY:
+            return False
+        return 2 * len(memory.candidates.near_equal_with_keys(query.key)[0]) >= depth
+
+    def _placed(
+        self,
+        memory: MemoryIndex,
+        query: PreparedText,
+        score_cutoff: float,
+        depth: int,
+        context: tuple[int, int] | None,
+        memo: _ScoreMemo,
+    ) -> list[_Placed]:
+        """The ``depth`` best matches scoring at least ``score_cutoff`` (and all tied with the last), in rank order."""
         min_char = minimum_char_similarity(score_cutoff + memory.penalty)
         entries, keys = self._retrieve(memory, query, min_char, min(score_cutoff + memory.penalty, 100.0))
         if keys and max(map(len, keys)) > MAX_MATCH_CHARS:
@@ -228,23 +265,21 @@ class Matcher:
             entries, keys = entries[matchable], [keys[position] for position in matchable]
         if len(entries) == 0:
             return []
-        numbers_masked = mask_numbers(query.key) if NUMBER_RE.search(query.key) else None
         scored = self._best_scored(
             memory,
             query,
             entries,
             keys,
-            numbers_masked=numbers_masked,
+            numbers_masked=mask_numbers(query.key) if NUMBER_RE.search(query.key) else None,
             context=context,
             min_char=min_char,
             score_cutoff=score_cutoff,
-            depth=limit * 2,
+            depth=depth,
+            memo=memo,
         )
         passing = sorted(
             (candidate for candidate in scored if candidate.result.score >= score_cutoff), key=_Scored.order
         )
-        # Twice the limit: `match` drops pairs that several memories hold, which may leave fewer.
-        depth = limit * 2
         if len(passing) > depth and passing[depth].order() == passing[depth - 1].order():
             passing = _ties_ranked(memory, passing, depth)
         placed = [_Placed(memory, candidate, _newest(memory, candidate.entry)) for candidate in passing[:depth]]
@@ -281,6 +316,7 @@ class Matcher:
         min_char: float,
         score_cutoff: float,
         depth: int,
+        memo: _ScoreMemo | None = None,
     ) -> list[_Scored]:
         """Phases 2 and 3: the ``depth`` best candidates by the full match %, and no other scored in full.
 
@@ -296,7 +332,7 @@ class Matcher:
         """
         chars = process.cdist([query.key], keys, scorer=fuzz.ratio, dtype=np.float32)[0]
         always = _near_equal(memory, query, keys, numbers_masked=numbers_masked, chars=chars)
-        memo: _ScoreMemo = {}
+        memo = _ScoreMemo() if memo is None else memo
         scored = [
             _score(memory, query, int(entries[position]), numbers_masked=numbers_masked, context=context, memo=memo)
             for position in sorted(always)
@@ -357,6 +393,9 @@ class ExhaustiveMatcher(Matcher):
         ] = {}  # a memory's keys filed by their masked, formal and loose forms
         super().__init__(memories)
 
+    def _worth_probing(self, memory: MemoryIndex, query: PreparedText, depth: int) -> bool:
+        return False  # every entry is weighed at the cutoff asked for
+
     def _retrieve(
         self, memory: MemoryIndex, query: PreparedText, min_char: float, cutoff: float
     ) -> tuple[npt.NDArray[np.int64], list[str]]:
@@ -382,6 +421,7 @@ class ExhaustiveMatcher(Matcher):
         min_char: float,
         score_cutoff: float,
         depth: int,
+        memo: _ScoreMemo | None = None,
     ) -> list[_Scored]:
         chars = process.cdist([query.key], keys, scorer=fuzz.ratio, dtype=np.float32)[0]
         filed = self._near[id(memory)]
@@ -500,7 +540,17 @@ def _squeezed(key: str, fold: dict[int, str] | None) -> str:
 #: Full scores already worked out in one lookup, by what they depend on: the stored source's markup, the stored
 #: translation's when only numbers differ, the status and whether the context is the same. A memory holds many
 #: copies of a short segment (at 1M a two-word query met 50), and each was parsed and scored anew.
-_ScoreMemo = dict[tuple[str, str | None, Status, bool], tuple[PreparedText, MatchScore, Segment | None]]
+class _ScoreMemo:
+    """Full scores already worked out in one lookup: by entry, and by what they depend on (the stored source's
+    markup, the stored translation's when only numbers differ, the status and whether the context is the same).
+    A memory holds many copies of a short segment (at 1M a two-word query met 50), and each was parsed and scored
+    anew; a lookup made at two cutoffs scores the same entries twice."""
+
+    __slots__ = ("by_entry", "by_text")
+
+    def __init__(self) -> None:
+        self.by_entry: dict[int, _Scored] = {}
+        self.by_text: dict[tuple[str, str | None, Status, bool], tuple[PreparedText, MatchScore, Segment | None]] = {}
 
 
 def _score(
@@ -513,6 +563,9 @@ def _score(
     memo: _ScoreMemo | None = None,
 ) -> _Scored:
     """Phase 3: one entry's full match percentage, from its stored texts (``memo``: those of this lookup so far)."""
+    done = memo.by_entry.get(entry) if memo is not None else None
+    if done is not None:
+        return done
     norm = memory.normalizer
     source_xml = memory.text(Column.SOURCE_XML, entry)
     status = memory.status_of(entry)
@@ -523,9 +576,10 @@ def _score(
         stored = prepare(segment_from_xml(source_xml), norm)
         if numbers_masked is not None and mask_numbers(stored.key) == numbers_masked:
             target_xml = memory.text(Column.TARGET_XML, entry)
-    known = memo.get((source_xml, target_xml, status, same_context)) if memo is not None else None
-    if known is not None:
-        return _Scored(entry, known[0], status, known[1], known[2])
+    known = memo.by_text.get((source_xml, target_xml, status, same_context)) if memo is not None else None
+    if memo is not None and known is not None:
+        copied = memo.by_entry[entry] = _Scored(entry, known[0], status, known[1], known[2])
+        return copied
     if stored is None:
         stored = prepare(segment_from_xml(source_xml), norm)
     target = segment_from_xml(target_xml) if target_xml is not None else None
@@ -539,9 +593,11 @@ def _score(
         memory_name=memory.name,
         same_context=same_context,
     )
+    scored = _Scored(entry, stored, status, result, target)
     if memo is not None:
-        memo[source_xml, target_xml, status, same_context] = (stored, result, target)
-    return _Scored(entry, stored, status, result, target)
+        memo.by_text[source_xml, target_xml, status, same_context] = (stored, result, target)
+        memo.by_entry[entry] = scored
+    return scored
 
 
 def _ties_ranked(memory: MemoryIndex, passing: list[_Scored], depth: int) -> list[_Scored]:

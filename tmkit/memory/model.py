@@ -245,9 +245,7 @@ class TranslationUnit:
         found = self.variants_in(lang, region_fallback=True)
         return found[0] if found else None
 
-    def pair(
-        self, source: str, target: str, *, region_fallback: bool = True
-    ) -> tuple[Variant | None, list[Variant]]:
+    def pair(self, source: str, target: str, *, region_fallback: bool = True) -> tuple[Variant | None, list[Variant]]:
         """The source variant and every target variant (best fit first) for the pair ``source`` → ``target``.
 
         A variant is never its own translation: with `en-US` → `en-GB` on a unit holding only `en-US`
