@@ -548,7 +548,7 @@ def _gather(
 ) -> tuple[IntArray, npt.NDArray[np.bool_]]:
     """Rows of ``wanted`` tokens in a sorted token table, and which were found."""
     if len(table) == 0:
-        return np.empty(0, dtype=np.int64), np.zeros(len(wanted), dtype=np.bool_)
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=np.bool_)
     where = np.searchsorted(table, wanted)
     where[where >= len(table)] = 0
     return where.astype(np.int64), table[where] == wanted

@@ -1,0 +1,172 @@
+"""A short query with stored copies is looked up at `PROBE_CUTOFF` first: its answer is the lookup's at the cutoff."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+import pytest
+
+from tests.test_index_layers import _layer
+from tmkit.matching.matcher import PROBE_CUTOFF, ExhaustiveMatcher, Matcher, _Placed
+from tmkit.matching.memory_index import MemoryIndex
+from tmkit.memory.model import Prop, Segment, Status, TranslationUnit, Variant
+
+QUERY = "التعاون في"
+#: Copies of the query (one pair stored twice, the others with translations of their own: `Matcher` looks twice the
+#: limit deep, so a pair stored more often than that may hide others), equal but for form or spelling, with a
+#: proclitic, and sharing its words: enough to fill the depth at 90 for limits up to 6.
+NEAR = [
+    *[(QUERY, "cooperation in")] * 2,
+    (QUERY, "the cooperation in"),
+    (QUERY, "cooperating in"),
+    (QUERY, "cooperation within"),
+    (QUERY, "collaboration in"),
+    ("التعاون في.", "cooperation in."),
+    ("ألتعاون في", "cooperation, in"),
+    ("بالتعاون في", "with cooperation in"),
+    ("بالتعاون في", "by cooperating in"),
+    ("والتعاون في", "and cooperation in"),
+    ("في التعاون في", "in cooperation in"),
+    ("التعاون بين في", "cooperation between in"),
+    ("التعاون في الزراعة", "cooperation in farming"),
+]
+FILLER = [
+    "الوزير",
+    "أعلن",
+    "اليوم",
+    "عن",
+    "خطة",
+    "جديدة",
+    "لدعم",
+    "المزارعين",
+    "في",
+    "المحافظات",
+    "خلال",
+    "الموسم",
+    "التعاون",
+    "بين",
+    "البلدين",
+]
+
+
+def _units(seed: int) -> list[TranslationUnit]:
+    """The near entries with statuses, dates and ids drawn by ``seed``, among 400 filler units sharing words."""
+    rng = random.Random(seed)
+    units = []
+    for number, (ar, en) in enumerate(NEAR):
+        status = rng.choice([Status.TRANSLATED, Status.FINAL, Status.DRAFT, Status.REVIEWED])
+        props = [Prop("x-note", str(number))]
+        units.append(
+            TranslationUnit(
+                [Variant("ar", Segment.from_text(ar)), Variant("en", Segment.from_text(en))],
+                status=status,
+                tuid=rng.choice([None, f"t{rng.randrange(4)}"]),
+                change_date=rng.choice([None, f"2026{rng.randrange(1, 13):02d}01T000000Z"]),
+                props=props,
+            )
+        )
+    for number in range(400):
+        words = rng.sample(FILLER, rng.randint(1, 5))
+        units.append(
+            TranslationUnit(
+                [
+                    Variant("ar", Segment.from_text(" ".join(words))),
+                    Variant("en", Segment.from_text(f"filler {number}")),
+                ]
+            )
+        )
+    rng.shuffle(units)
+    return units
+
+
+def _probes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[float, bool]]:
+    """Each lookup `Matcher._placed` makes, as (cutoff, whether it filled its depth)."""
+    made: list[tuple[float, bool]] = []
+    placed = Matcher._placed
+
+    def spy(self: Matcher, *args: Any) -> list[_Placed]:
+        found = placed(self, *args)
+        made.append((args[2], len(found) >= args[3]))
+        return found
+
+    monkeypatch.setattr(Matcher, "_placed", spy)
+    return made
+
+
+def _shown(matcher: Matcher, query: str, cutoff: float, limit: int) -> list[dict[str, object]]:
+    return [match.as_dict() for match in matcher.match(query, score_cutoff=cutoff, limit=limit)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_probe_answers_as_the_lookup_at_the_cutoff(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every match shown (score, source, translation, status, provenance, in order) is the one a lookup made at
+    the cutoff alone shows, at cutoffs below the probe's and limits from 1 to 7, and the scores are those of the
+    formula on every entry; the probe answered some of the lookups itself."""
+    index = MemoryIndex.build(_units(seed), source_lang="ar", target_lang="en")
+    made = _probes(monkeypatch)
+    probed = {
+        (query, cutoff, limit): _shown(Matcher([index]), query, cutoff, limit)
+        for query in (QUERY, "بالتعاون في", "التعاون")
+        for cutoff in (50.0, 70.0, 85.0, PROBE_CUTOFF - 0.5)
+        for limit in range(1, 8)
+    }
+    answered = sum(1 for cutoff, filled in made if cutoff == PROBE_CUTOFF and filled)
+    monkeypatch.setattr(Matcher, "_worth_probing", lambda self, memory, query, depth: False)
+    for query in (QUERY, "بالتعاون في", "التعاون"):
+        for cutoff in (50.0, 70.0, 85.0, PROBE_CUTOFF - 0.5):
+            exhaustive = [m.score for m in ExhaustiveMatcher([index]).match(query, score_cutoff=cutoff, limit=7)]
+            for limit in range(1, 8):
+                shown = _shown(Matcher([index]), query, cutoff, limit)
+                assert probed[query, cutoff, limit] == shown, (query, cutoff, limit)
+                scores = [match.score for match in Matcher([index]).match(query, score_cutoff=cutoff, limit=limit)]
+                assert scores == exhaustive[:limit], (query, cutoff, limit)
+    assert answered > 0
+
+
+def test_a_probe_that_cannot_fill_the_depth_falls_back_to_the_cutoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Six copies of the query fill half the depth of five, so a probe is made; holding only those six at 90, it
+    gives way to the lookup at 70, which finds the keys sharing its words too."""
+    units = [
+        TranslationUnit([Variant("ar", Segment.from_text(QUERY)), Variant("en", Segment.from_text(f"cooperation {n}"))])
+        for n in range(6)
+    ] + [
+        TranslationUnit([Variant("ar", Segment.from_text(ar)), Variant("en", Segment.from_text(en))])
+        for ar, en in [("التعاون بين في", "cooperation between in"), ("في التعاون في", "in cooperation in")]
+    ]
+    made = _probes(monkeypatch)
+    matcher = Matcher([MemoryIndex.build(units, source_lang="ar", target_lang="en")])
+    assert [m.score for m in matcher.match(QUERY, limit=5, score_cutoff=70)] == [100.0] * 5
+    assert made == [(PROBE_CUTOFF, False), (70.0, False)]
+    # Eight shown: the six copies and the two sharing its words, found at 70 (a depth of 16: no probe).
+    found = matcher.match(QUERY, limit=8, score_cutoff=70)
+    assert len(found) == 8 and all(70.0 <= m.score < 90.0 for m in found[6:])
+    assert made[2:] == [(70.0, False)]
+
+
+def test_copies_superseded_in_a_layer_are_not_counted_towards_a_probe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layered memory whose newer layer retranslates the copies of a query: only live entries are offered, and
+    they count towards a probe, the superseded never."""
+    units = _units(0)
+    main = MemoryIndex.build(units, source_lang="ar", target_lang="en")
+    copies = [n for n, unit in enumerate(units) if unit.variants[0].text == QUERY]
+    for n in copies:
+        units[n] = TranslationUnit(
+            [Variant("ar", Segment.from_text(f"نص آخر {n}")), Variant("en", Segment.from_text(f"other text {n}"))]
+        )
+    layered = _layer(main, main, units, copies)
+    fresh = MemoryIndex.build(units, source_lang="ar", target_lang="en")
+    entries, keys = layered.candidates.near_equal_with_keys(QUERY)
+    live = fresh.candidates.near_equal_with_keys(QUERY)[1]
+    assert len(entries) == len(keys) == len(live) < len(main.candidates.near_equal_with_keys(QUERY)[1])
+    assert sorted(keys) == sorted(live)
+    for limit in range(1, 8):
+        assert _shown(Matcher([layered]), QUERY, 70.0, limit) == _shown(Matcher([fresh]), QUERY, 70.0, limit)
+
+
+def test_an_empty_memory_answers_a_short_query_with_nothing() -> None:
+    empty = MemoryIndex.build([], source_lang="ar", target_lang="en")
+    assert empty.candidates.near_equal_with_keys(QUERY)[0].tolist() == []
+    assert Matcher([empty]).match(QUERY) == []
+    assert np.asarray(empty.candidates.near_equal_with_keys("")[0]).size == 0
