@@ -1066,7 +1066,7 @@ class CandidateIndex:
         # query's), and looked up for the keys the others found elsewhere (`_hulls`).
         marked.sort(key=lambda pair: len(pair[0]), reverse=True)
         pieces = [piece for piece, _mark in marked]
-        hulls = self._hulls(pieces, m, len(words), min_similarity, word_lift, first, last)
+        hulls, needs = self._hulls(pieces, m, len(words), min_similarity, word_lift, first, last)
         read = [
             piece[int(_searched(piece, low)) : int(_searched(piece, high))] if (low, high) != (first, last) else piece
             for piece, (low, high) in zip(pieces, hulls, strict=True)
@@ -1076,24 +1076,30 @@ class CandidateIndex:
             return near
         hit, shared = count_postings(read, first, last)
         positions = hit + first
+        narrowed = [(low, high) for low, high in hulls if (low, high) != (first, last)]
+        maybe: list[npt.NDArray[np.bool_]] = []
+        if narrowed and needs is not None:
+            # A key may hold a list not read for it only if its mark for that word is set. Keys that cannot reach
+            # their length's fewest needed words even holding every such list go first, before anything else is
+            # worked out for them: at 1M ~90% of a five-word query's (11,500 of 12,500).
+            key_marks = self.term_marks[positions]
+            for (low, high), (_piece, mark) in zip(narrowed, marked[: len(narrowed)], strict=True):
+                may = (key_marks & np.uint64(mark)) != 0
+                may[int(np.searchsorted(positions, low)) : int(np.searchsorted(positions, high))] = False  # (read)
+                maybe.append(may)
+            unread = np.sum(maybe, axis=0)
+            kept = np.flatnonzero(shared + unread >= needs[self.key_lengths[positions]])
+            positions, shared, unread = positions[kept], shared[kept], unread[kept]
+            maybe = [may[kept] for may in maybe]
         # The fewest shared words each key needs, from its length and its own word count.
         lengths = self.key_lengths[positions].astype(np.float64)
         key_words = self.term_word_counts[positions]
         need = _words_needed(m, lengths, len(words), key_words, min_similarity, word_lift)
         most = np.maximum(len(words), key_words).astype(np.float64)
         hopeful = shared >= need
-        narrowed = [(low, high) for low, high in hulls if (low, high) != (first, last)]
-        if narrowed:
-            # A key may hold a list not read only if its mark for that word is set: those that cannot reach the words
-            # they need even holding all such lists are dropped unlooked; the rarest lists are looked up first, so the
-            # commonest (the costliest to search) are searched for the fewest. (At 1M marks left a short query's
-            # five-word lookups ~1,000 searches where there were ~7,000.)
-            key_marks = self.term_marks[positions]
-            maybe = [
-                ((positions < low) | (positions >= high)) & ((key_marks & np.uint64(mark)) != 0)
-                for (low, high), (_piece, mark) in zip(narrowed, marked[: len(narrowed)], strict=True)
-            ]
-            unread = np.sum(maybe, axis=0)
+        if maybe:
+            # The rarest lists are looked up first, so the commonest (the costliest to search) are searched for the
+            # fewest. (At 1M marks left a short query's five-word lookups ~1,000 searches where there were ~7,000.)
             hopeful = shared + unread >= need
             for piece, may in zip(reversed(pieces[: len(maybe)]), reversed(maybe), strict=True):
                 look = np.flatnonzero(may & hopeful)
@@ -1121,15 +1127,16 @@ class CandidateIndex:
         word_lift: float,
         first: int,
         last: int,
-    ) -> list[tuple[int, int]]:
+    ) -> tuple[list[tuple[int, int]], IntArray | None]:
         """Where each posting list (``pieces``, commonest first) is counted: the j-th commonest over the positions
-        of the lengths whose keys need at most j shared words (j ≥ 1), [first, last) for all when they are short.
+        of the lengths whose keys need at most j shared words (j ≥ 1), [first, last) for all when they are short;
+        and the words each length's keys need at least (`_shared_needed`, by length), when worked out.
 
         A key sharing s of the lists' words misses at most L - s of them, so it holds one of any L - s + 1: where
         keys need s shared words, the s - 1 commonest lists (`في`, `من`: most of the postings) find nothing the
         others miss. Only the commonest lists are ever narrowed, so the narrowed ones come first."""
         if sum(map(len, pieces)) <= WORDED_WHOLE_POSTINGS:
-            return [(first, last)] * len(pieces)
+            return [(first, last)] * len(pieces), None
         # Up to `WORDED_KEY` (+ 1: the range's end), not every length: a memory holding one segment of 100,000
         # characters would make every short lookup work through 100,000 lengths.
         lengths = np.arange(min(len(self.fewest_words), WORDED_KEY + 2))
@@ -1143,7 +1150,7 @@ class CandidateIndex:
             low = max(int(self.length_starts[fit[0]]), first)
             high = min(int(self.length_starts[fit[-1] + 1]), last)
             hulls.append((low, max(low, high)) if (low, high) != (first, last) else (first, last))
-        return hulls
+        return hulls, needs
 
     def _shared_needed(
         self, length: int, words: int, min_similarity: float, word_lift: float, lengths: IntArray
