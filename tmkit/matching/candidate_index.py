@@ -121,6 +121,10 @@ UNSAMPLED_POSTINGS_BUDGET = 100_000
 #: memory's 11,000-unit delta the bench's 60 short queries have 332 (median; 5,267 at most), and counting them whole
 #: took 0.08 ms a query where narrowing them first took 0.13.
 WORDED_WHOLE_POSTINGS = 4096
+#: From how many keys found by a short query's words its lookup first drops those their marks and letters rule out,
+#: before searching the lists not read for them; with fewer, the cut costs more than it spares. (A cost threshold:
+#: the answers are the same either side of it.)
+CUT_FIRST_KEYS = 1024
 #: Postings the exact path reads before it starts leaving out the commonest characters (each one
 #: left out loosens the bound, so more candidates reach the exact check: keep this generous).
 SHORT_POSTINGS_BUDGET = 1_500_000
@@ -1078,7 +1082,7 @@ class CandidateIndex:
         positions = hit + first
         narrowed = [(low, high) for low, high in hulls if (low, high) != (first, last)]
         maybe: list[npt.NDArray[np.bool_]] = []
-        if narrowed and needs is not None:
+        if narrowed and needs is not None and len(positions) >= CUT_FIRST_KEYS:
             # A key may hold a list not read for it only if its mark for that word is set. Keys that cannot reach
             # their length's fewest needed words even holding every such list go first, before anything else is
             # worked out for them: at 1M ~90% of a five-word query's (11,500 of 12,500).
@@ -1096,10 +1100,28 @@ class CandidateIndex:
         key_words = self.term_word_counts[positions]
         need = _words_needed(m, lengths, len(words), key_words, min_similarity, word_lift)
         most = np.maximum(len(words), key_words).astype(np.float64)
+        letters = char_bucket_counts(key)
         hopeful = shared >= need
-        if maybe:
-            # The rarest lists are looked up first, so the commonest (the costliest to search) are searched for the
-            # fewest. (At 1M marks left a short query's five-word lookups ~1,000 searches where there were ~7,000.)
+        if narrowed and not maybe:  # (few keys: each list not read for a key is searched whatever its marks)
+            outside = [(positions < low) | (positions >= high) for low, high in narrowed]
+            unread = np.sum(outside, axis=0)
+            hopeful = shared + unread >= need
+            for piece, out in zip(reversed(pieces[: len(outside)]), reversed(outside), strict=True):
+                look = np.flatnonzero(out & hopeful)
+                if len(look):
+                    shared[look] += _held(piece, positions[look], first, last)
+                unread -= out
+                hopeful &= shared + unread >= need
+        elif maybe:
+            # The characters a key can share by its bucket counts bound its C: keys that fall short even holding every
+            # word their marks allow go before any search (at 1M ~97% of a five-word query's ~1,000 left). The rest
+            # are searched for, the rarest lists first, so the commonest (the costliest to search) for the fewest.
+            possible = np.minimum(shared + unread, len(words))
+            reach = self._letters_reach(letters, positions, lengths, min_similarity + word_lift * (1 - possible / most))
+            kept = np.flatnonzero((shared + unread >= need) & reach)
+            positions, shared, unread = positions[kept], shared[kept], unread[kept]
+            lengths, need, most = lengths[kept], need[kept], most[kept]
+            maybe = [may[kept] for may in maybe]
             hopeful = shared + unread >= need
             for piece, may in zip(reversed(pieces[: len(maybe)]), reversed(maybe), strict=True):
                 look = np.flatnonzero(may & hopeful)
@@ -1109,14 +1131,22 @@ class CandidateIndex:
                 hopeful &= shared + unread >= need
         positions, shared, most = positions[hopeful], np.minimum(shared[hopeful], len(words)), most[hopeful]
         needed = min_similarity + word_lift * (1.0 - shared / most)
-        # The characters a key can share by its bucket counts bound its C: most keys found by common words fall short.
-        common = shared_char_bound(char_bucket_counts(key), self.char_buckets[positions])
-        lettered = 200.0 * common / (m + lengths[hopeful]) >= needed - _BOUND_SLACK
+        # The letters' bound with the words each key holds: most keys found by common words fall short.
+        lettered = self._letters_reach(letters, positions, lengths[hopeful], needed)
         positions, needed = positions[lettered], needed[lettered]
         if len(positions):
             chars = process.cdist([key], self._keys_at(positions), scorer=fuzz.ratio, dtype=np.float32)[0]
             positions = positions[chars >= needed - _BOUND_SLACK]
         return np.union1d(positions, near) if len(near) else positions
+
+    def _letters_reach(
+        self, letters: IntArray, positions: IntArray, lengths: npt.NDArray[np.float64], needed: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.bool_]:
+        """Which keys (at these internal positions, of these lengths) the characters they can share with the query
+        (its ``letters``, `char_bucket_counts`) let reach the C they need: 200·shared/(m + n) bounds C."""
+        common = shared_char_bound(letters, self.char_buckets[positions])
+        reach: npt.NDArray[np.bool_] = 200.0 * common / (int(letters.sum()) + lengths) >= needed - _BOUND_SLACK
+        return reach
 
     def _hulls(
         self,
