@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from typing import Any
 
-import numpy as np
 import pytest
 
 from tests.test_index_layers import _layer
@@ -145,28 +144,31 @@ def test_a_probe_that_cannot_fill_the_depth_falls_back_to_the_cutoff(monkeypatch
     assert made[2:] == [(70.0, False)]
 
 
-def test_copies_superseded_in_a_layer_are_not_counted_towards_a_probe(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A layered memory whose newer layer retranslates the copies of a query: only live entries are offered, and
-    they count towards a probe, the superseded never."""
+def test_a_layered_memory_whose_copies_were_retranslated_answers_as_a_fresh_build(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A layer that retranslates the copies of a query: its superseded copies still count towards probing (their
+    postings stay in the layer below), but only live entries are found and shown, as in a fresh build."""
     units = _units(0)
     main = MemoryIndex.build(units, source_lang="ar", target_lang="en")
     copies = [n for n, unit in enumerate(units) if unit.variants[0].text == QUERY]
     for n in copies:
         units[n] = TranslationUnit(
-            [Variant("ar", Segment.from_text(f"نص آخر {n}")), Variant("en", Segment.from_text(f"other text {n}"))]
+            [Variant("ar", Segment.from_text(QUERY)), Variant("en", Segment.from_text(f"retranslated {n}"))],
+            status=Status.FINAL,
         )
     layered = _layer(main, main, units, copies)
     fresh = MemoryIndex.build(units, source_lang="ar", target_lang="en")
-    entries, keys = layered.candidates.near_equal_with_keys(QUERY)
-    live = fresh.candidates.near_equal_with_keys(QUERY)[1]
-    assert len(entries) == len(keys) == len(live) < len(main.candidates.near_equal_with_keys(QUERY)[1])
-    assert sorted(keys) == sorted(live)
+    assert layered.candidates.near_equal_count(QUERY) > fresh.candidates.near_equal_count(QUERY)
+    made = _probes(monkeypatch)
     for limit in range(1, 8):
-        assert _shown(Matcher([layered]), QUERY, 70.0, limit) == _shown(Matcher([fresh]), QUERY, 70.0, limit)
+        shown = _shown(Matcher([layered]), QUERY, 70.0, limit)
+        assert shown == _shown(Matcher([fresh]), QUERY, 70.0, limit)
+        assert all(match["target"].startswith("retranslated") for match in shown[: min(limit, len(copies))])
+    assert any(cutoff == PROBE_CUTOFF and filled for cutoff, filled in made)
 
 
 def test_an_empty_memory_answers_a_short_query_with_nothing() -> None:
     empty = MemoryIndex.build([], source_lang="ar", target_lang="en")
-    assert empty.candidates.near_equal_with_keys(QUERY)[0].tolist() == []
+    assert empty.candidates.near_equal_count(QUERY) == 0
     assert Matcher([empty]).match(QUERY) == []
-    assert np.asarray(empty.candidates.near_equal_with_keys("")[0]).size == 0

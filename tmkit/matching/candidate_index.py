@@ -680,6 +680,9 @@ class CandidateIndex:
     short_keys: npt.NDArray[np.object_] = field(default_factory=lambda: _objects([]))
     #: Every key, in entry order: a worded lookup checks the characters of the longer keys it finds from here.
     keys: Sequence[str] | StringColumn = ()
+    #: The last key whose near-equal forms were looked up, with their rows' postings (a lookup weighs whether to probe
+    #: by them, then finds them): replaced whole, so threads sharing the index see one or the other.
+    _near_memo: tuple[str, list[tuple[int, int]]] = field(default=("", []), repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -981,15 +984,23 @@ class CandidateIndex:
             ranges = [(split, last)] if split < last else []
         return LookupPlan(self.length_order[exact].astype(np.int64), self._keys_at(exact), ranges)
 
-    def near_equal_with_keys(self, key: str) -> tuple[IntArray, list[str]]:
-        """The entries filed as equal to ``key`` but for form, spelling or numbers, with their keys: those whose forms
-        are no longer than `SHORT_KEY` (longer ones are not filed), and now and then another (hashes may collide)."""
-        positions = self._near_positions(key)
-        return self.length_order[positions].astype(np.int64), self._keys_at(positions)
+    def near_equal_count(self, key: str) -> int:
+        """How many postings ``key``'s near-equal forms have (as filed: forms no longer than `SHORT_KEY`): the entries
+        equal to it but for form, spelling or numbers, one filed under two forms counted twice, and now and then
+        another (hashes may collide). What a lookup weighs whether to probe by, without reading a key."""
+        return sum(end - start for start, end in self._near_rows(key))
+
+    def _near_rows(self, key: str) -> list[tuple[int, int]]:
+        """Where the postings of ``key``'s near-equal forms start and end."""
+        known, rows = self._near_memo
+        if known != key or not key:
+            rows = self._term_rows(_near_forms(key))
+            self._near_memo = (key, rows)
+        return rows
 
     def _near_positions(self, key: str) -> IntArray:
         """Internal positions (ascending) of the keys filed under one of ``key``'s near-equal forms."""
-        forms = self._term_rows(_near_forms(key))
+        forms = self._near_rows(key)
         if not forms:
             return np.empty(0, dtype=np.int64)
         return np.unique(np.concatenate([self.term_postings[start:end] for start, end in forms]).astype(np.int64))

@@ -305,17 +305,9 @@ class LayeredCandidates:
         parts = below.parts if isinstance(below, LayeredCandidates) else (below,)
         return cls((*parts, top), layers)
 
-    def near_equal_with_keys(self, key: str) -> tuple[IntArray, list[str]]:
-        """As `CandidateIndex.near_equal_with_keys`, over every layer's live entries."""
-        numbers: list[IntArray] = []
-        keys: list[str] = []
-        for layer, index in enumerate(self.parts):
-            entries, found = index.near_equal_with_keys(key)
-            if len(entries):
-                alive = self.layers.alive(layer, entries)
-                numbers.append(self.layers.from_layer(layer, entries))
-                keys += found if alive.all() else [k for k, kept in zip(found, alive.tolist(), strict=True) if kept]
-        return np.concatenate((_NONE, *numbers)), keys
+    def near_equal_count(self, key: str) -> int:
+        """As `CandidateIndex.near_equal_count`, over every layer (superseded entries counted too)."""
+        return sum(index.near_equal_count(key) for index in self.parts)
 
     def candidates_with_keys(
         self,

@@ -240,12 +240,12 @@ class Matcher:
 
     def _worth_probing(self, memory: MemoryIndex, query: PreparedText, depth: int) -> bool:
         """Whether a lookup is first made at `PROBE_CUTOFF`: a short query that stored keys equal but for form fill
-        half the ``depth`` with. (With fewer the probe seldom finds enough and its lookup is lost: in the bench's
-        memories of 100k and 1M, short queries with 1-3 such copies reached the depth in 0 of 26 probes, with 9 and
-        12 in 2 of 2.)"""
+        half the ``depth`` with, as their postings count them (superseded and twice-filed ones too). With fewer the
+        probe seldom finds enough and its lookup is lost: in the bench's memories of 100k and 1M, short queries with
+        1-3 such copies reached the depth in 0 of 26 probes, with 9 and 12 in 2 of 2."""
         if len(query.key) > SHORT_KEY:
             return False
-        return 2 * len(memory.candidates.near_equal_with_keys(query.key)[0]) >= depth
+        return 2 * memory.candidates.near_equal_count(query.key) >= depth
 
     def _placed(
         self,
