@@ -76,15 +76,21 @@ def _near_forms(key: str) -> set[str]:
     return {"=" + formal_key(key.translate(SPELLING_FOLDS)), "#" + mask_numbers(key)}
 
 
+def _read_lists(reading: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted whole (as in a small memory), or narrowed to each list's lengths and searched (as at 100k), first
+    cutting the keys found by marks and letters (as at 1M)."""
+    monkeypatch.setattr(candidate_index, "WORDED_WHOLE_POSTINGS", 1 << 30 if reading == "lists-whole" else 0)
+    monkeypatch.setattr(candidate_index, "CUT_FIRST_KEYS", 0 if reading == "narrowed-cut-first" else 1 << 30)
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize("whole", [True, False], ids=["lists-whole", "lists-narrowed"])
+@pytest.mark.parametrize("reading", ["lists-whole", "lists-narrowed", "narrowed-cut-first"])
 def test_every_short_key_the_bound_lets_reach_the_cutoff_is_a_candidate(
-    seed: int, whole: bool, monkeypatch: pytest.MonkeyPatch
+    seed: int, reading: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """By brute force over every key: each one whose 0.6 × C + 0.4 × W over words without proclitics (the
     matcher's bound) reaches the cutoff, and each one equal but for form, spelling or numbers, is offered."""
-    # Counted whole (as in a small memory) or narrowed to each list's lengths and looked up (as at 1M).
-    monkeypatch.setattr(candidate_index, "WORDED_WHOLE_POSTINGS", 1 << 30 if whole else 0)
+    _read_lists(reading, monkeypatch)
     rng = random.Random(seed)
     keys = [_key(rng) for _ in range(2000)]
     index = CandidateIndex.build(keys)
@@ -110,15 +116,14 @@ def test_every_short_key_the_bound_lets_reach_the_cutoff_is_a_candidate(
 
 
 @pytest.mark.parametrize("seed", [6, 7])
-@pytest.mark.parametrize("whole", [True, False], ids=["lists-whole", "lists-narrowed"])
+@pytest.mark.parametrize("reading", ["lists-whole", "lists-narrowed", "narrowed-cut-first"])
 def test_every_longer_key_a_short_query_can_match_is_found_by_its_words_whatever_the_limit(
-    seed: int, whole: bool, monkeypatch: pytest.MonkeyPatch
+    seed: int, reading: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Keys past `SHORT_KEY` up to `WORDED_KEY` long are found by their words as the short ones are: by brute force,
     each one the bound lets reach the cutoff is offered, with a limit of one candidate by estimate (which the
     estimate of grams would cut to the one it ranks best)."""
-    # Counted whole (as in a small memory) or narrowed to each list's lengths and looked up (as at 1M).
-    monkeypatch.setattr(candidate_index, "WORDED_WHOLE_POSTINGS", 1 << 30 if whole else 0)
+    _read_lists(reading, monkeypatch)
     rng = random.Random(seed)
     keys = [_key(rng) for _ in range(800)]
     queries: list[str] = []
@@ -216,14 +221,13 @@ def _units(keys: list[str]) -> list[TranslationUnit]:
 
 
 @pytest.mark.parametrize("seed", [4, 5])
-@pytest.mark.parametrize("whole", [True, False], ids=["lists-whole", "lists-narrowed"])
+@pytest.mark.parametrize("reading", ["lists-whole", "lists-narrowed", "narrowed-cut-first"])
 def test_short_queries_get_the_formula_s_best_five_from_a_random_memory(
-    seed: int, whole: bool, monkeypatch: pytest.MonkeyPatch
+    seed: int, reading: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`Matcher` against `ExhaustiveMatcher` (the formula on every entry) at cutoffs where words decide and at 60,
     where they cannot and the characters' bound serves."""
-    # Counted whole (as in a small memory) or narrowed to each list's lengths and looked up (as at 1M).
-    monkeypatch.setattr(candidate_index, "WORDED_WHOLE_POSTINGS", 1 << 30 if whole else 0)
+    _read_lists(reading, monkeypatch)
     rng = random.Random(seed)
     keys = [_key(rng) for _ in range(2500)]
     memory = MemoryIndex.build(_units(keys), source_lang="ar", target_lang="en", name="tm")
