@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from tests.test_index_layers import _layer
+from tmkit.formats.tmx_reader import segment_from_xml
+from tmkit.matching import matcher
 from tmkit.matching.matcher import PROBE_CUTOFF, ExhaustiveMatcher, Matcher, _Placed
 from tmkit.matching.memory_index import MemoryIndex
 from tmkit.memory.model import Prop, Segment, Status, TranslationUnit, Variant
@@ -85,8 +87,8 @@ def _probes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[float, bool]]:
     made: list[tuple[float, bool]] = []
     placed = Matcher._placed
 
-    def spy(self: Matcher, *args: Any) -> list[_Placed]:
-        found = placed(self, *args)
+    def spy(self: Matcher, *args: Any, **asked: float) -> list[_Placed]:
+        found = placed(self, *args, **asked)
         made.append((args[2], len(found) >= args[3]))
         return found
 
@@ -172,3 +174,50 @@ def test_an_empty_memory_answers_a_short_query_with_nothing() -> None:
     empty = MemoryIndex.build([], source_lang="ar", target_lang="en")
     assert empty.candidates.near_equal_count(QUERY) == 0
     assert Matcher([empty]).match(QUERY) == []
+
+
+def test_a_probe_counts_the_depth_as_the_lookup_at_the_cutoff_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three copies of one pair fill half a depth of four, so a limit of 2 probes; the probe holds three, not the
+    depth, so the lookup at 60 is made and its other translation shown (a probe taken with one fewer than the
+    depth would show the one pair alone)."""
+    units = [
+        TranslationUnit([Variant("ar", Segment.from_text(QUERY)), Variant("en", Segment.from_text("x"))])
+        for _ in range(3)
+    ]
+    units.append(
+        TranslationUnit([Variant("ar", Segment.from_text(QUERY + " الزراعة")), Variant("en", Segment.from_text("y"))])
+    )
+    made = _probes(monkeypatch)
+    found = Matcher([MemoryIndex.build(units, source_lang="ar", target_lang="en")]).match(
+        QUERY, score_cutoff=60, limit=2
+    )
+    assert [m.target.plain for m in found] == ["x", "y"]
+    assert found[0].score == 100.0 and 60.0 <= found[1].score < 90.0
+    assert made == [(PROBE_CUTOFF, False), (60.0, True)]
+
+
+def test_a_probe_of_punctuation_alone_keeps_what_the_lookup_at_the_cutoff_keeps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A query of punctuation alone has no words: where its window holds more short keys than the budget, a lookup
+    keeps those with C at the cutoff asked for. The probe at 90 keeps as much (C ≥ 83.3), not C ≥ 90, so a key
+    of C 89 that scores 93.68 (two keys of punctuation: W 100) is found as at 70, before copies with codes (93)."""
+    monkeypatch.setattr(matcher, "WORD_LIFTED_BUDGET", 0)  # every window over budget, as with 17,000 keys this long
+    query = "-" * 17
+    codes = "".join(f'<ph x="{n}">{{{n}}}</ph>' for n in range(1, 8))
+
+    def unit(source: Segment, target: str) -> TranslationUnit:
+        return TranslationUnit([Variant("en", source), Variant("fr", Segment.from_text(target))])
+
+    units = [
+        unit(Segment.from_text("-" * 21), "fuzzy"),
+        unit(segment_from_xml(codes + query), "codes before"),
+        unit(segment_from_xml(query + codes), "codes after"),
+    ]
+    index = MemoryIndex.build(units, source_lang="en", target_lang="fr")
+    made = _probes(monkeypatch)
+    found = Matcher([index]).match(query, score_cutoff=70, limit=1)
+    assert made[0] == (PROBE_CUTOFF, True)  # the probe answered
+    best = ExhaustiveMatcher([index]).match(query, score_cutoff=70, limit=1)
+    assert [(m.score, m.target.plain) for m in found] == [(m.score, m.target.plain) for m in best]
+    assert found[0].target.plain == "fuzzy" and 93.0 < found[0].score < 94.0

@@ -682,7 +682,7 @@ class CandidateIndex:
     keys: Sequence[str] | StringColumn = ()
     #: The last key whose near-equal forms were looked up, with their rows' postings (a lookup weighs whether to probe
     #: by them, then finds them): replaced whole, so threads sharing the index see one or the other.
-    _near_memo: tuple[str, list[tuple[int, int]]] = field(default=("", []), repr=False, compare=False)
+    _near_memo: tuple[str, list[tuple[int, int]]] = field(default=("", []), init=False, repr=False, compare=False)
 
     @property
     def size(self) -> int:

@@ -233,10 +233,10 @@ class Matcher:
         depth = limit * 2
         memo = _ScoreMemo()
         if score_cutoff < PROBE_CUTOFF and self._worth_probing(memory, query, depth):
-            placed = self._placed(memory, query, PROBE_CUTOFF, depth, context, memo)
+            placed = self._placed(memory, query, PROBE_CUTOFF, depth, context, memo, asked=score_cutoff)
             if len(placed) >= depth:
                 return placed
-        return self._placed(memory, query, score_cutoff, depth, context, memo)
+        return self._placed(memory, query, score_cutoff, depth, context, memo, asked=score_cutoff)
 
     def _worth_probing(self, memory: MemoryIndex, query: PreparedText, depth: int) -> bool:
         """Whether a lookup is first made at `PROBE_CUTOFF`: a short query that stored keys equal but for form fill
@@ -255,10 +255,16 @@ class Matcher:
         depth: int,
         context: tuple[int, int] | None,
         memo: _ScoreMemo,
+        *,
+        asked: float,
     ) -> list[_Placed]:
-        """The ``depth`` best matches scoring at least ``score_cutoff`` (and all tied with the last), in rank order."""
+        """The ``depth`` best matches scoring at least ``score_cutoff``, in rank order (those tied at the depth put
+        in order by `_ties_ranked`), looked up as a lookup at the cutoff ``asked`` would find them: where a short
+        query's window holds too many keys, the lookup keeps those with C ≥ ``asked`` (see `_retrieve`), and a
+        probe at 90 keeping only C ≥ 90 would miss keys of C 83-90 that score 90+ (two keys of punctuation alone,
+        W 100)."""
         min_char = minimum_char_similarity(score_cutoff + memory.penalty)
-        entries, keys = self._retrieve(memory, query, min_char, min(score_cutoff + memory.penalty, 100.0))
+        entries, keys = self._retrieve(memory, query, min_char, min(asked + memory.penalty, 100.0))
         if keys and max(map(len, keys)) > MAX_MATCH_CHARS:
             matchable = [position for position, key in enumerate(keys) if len(key) <= MAX_MATCH_CHARS]
             self.long_segments_skipped += len(keys) - len(matchable)
@@ -537,9 +543,6 @@ def _squeezed(key: str, fold: dict[int, str] | None) -> str:
     return key.removesuffix(".").replace(" ", "")
 
 
-#: Full scores already worked out in one lookup, by what they depend on: the stored source's markup, the stored
-#: translation's when only numbers differ, the status and whether the context is the same. A memory holds many
-#: copies of a short segment (at 1M a two-word query met 50), and each was parsed and scored anew.
 class _ScoreMemo:
     """Full scores already worked out in one lookup: by entry, and by what they depend on (the stored source's
     markup, the stored translation's when only numbers differ, the status and whether the context is the same).
