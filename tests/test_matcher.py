@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from tests.helpers import SAMPLES
-from tmkit.formats.tmx_reader import load_tmx
+from tmkit.formats.tmx_reader import load_tmx, segment_from_xml
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.matching import candidate_index, memory_index
 from tmkit.matching.candidate_index import CANDIDATE_LIMIT, SHORT_KEY, CandidateIndex
@@ -426,3 +426,41 @@ def test_copies_of_one_source_keep_their_own_status_translation_and_substituted_
     plain = {m.target.plain: (m.score, m.status) for m in matcher.match("زار الوفد المدينة", limit=5)}
     draft, reviewed = plain["The delegation visited the city"], plain["The delegation toured the city"]
     assert (draft[1], reviewed[1]) == (Status.DRAFT, Status.REVIEWED) and draft[0] < reviewed[0] == 100.0
+
+
+@pytest.mark.parametrize("copies", [3, 5, 12, 25])
+def test_a_pair_stored_many_times_hides_no_other_translation(copies: int) -> None:
+    """A pair stored more often than the depth a memory is looked up to (twice the limit) filled it, and `match`
+    showed it once: its other translations, and the pairs below it, were lost. Every limit shows as many distinct
+    pairs as there are, in the order of the formula on every entry, from one memory or two."""
+    source = "التعاون في"
+    units = [unit(source, "cooperation in") for _ in range(copies)]
+    units += [unit(source, "collaboration in"), unit(source + " الزراعة", "cooperation in farming")]
+    units += [unit(source, "cooperation in", status=Status.DRAFT) for _ in range(copies)]
+    units += [unit("التعاون", "cooperation"), unit("في التعاون في", "in cooperation in")]
+    rng = random.Random(copies)
+    rng.shuffle(units)
+    one = index_of(*units)
+    two = (index_of(*units[::2], name="a"), index_of(*units[1::2], name="b"))
+    for memories in ([one], list(two)):
+        for limit in range(1, 7):
+            shown = Matcher(memories).match(source, score_cutoff=60, limit=limit)
+            expected = ExhaustiveMatcher(memories).match(source, score_cutoff=60, limit=limit)
+            assert [(m.score, m.target.plain) for m in shown] == [(m.score, m.target.plain) for m in expected]
+            pairs = {(m.source.plain, m.target.plain) for m in shown}
+            assert len(pairs) == len(shown) == min(limit, 5), (limit, [m.target.plain for m in shown])
+            if limit >= 2:
+                assert "collaboration in" in {m.target.plain for m in shown}
+
+
+def test_tied_copies_cut_at_the_depth_leave_the_translation_ties_are_broken_for() -> None:
+    """Three entries of one source, status and date score alike: a limit of 1 looks two deep. Ties are broken by
+    the translation's text, so `a` is shown; the cut at the depth must keep it, not the two copies of a translation
+    whose markup sorts first (`<ph …>` before `a`) though its text (`z`) sorts after."""
+    coded = segment_from_xml('<ph x="1">{1}</ph>z')
+    units = [TranslationUnit([Variant("ar", Segment.from_text("التعاون في")), Variant("en", coded)]) for _ in range(2)]
+    units.append(unit("التعاون في", "a"))
+    for order in (units, units[::-1]):
+        shown = Matcher([index_of(*order)]).match("التعاون في", limit=1)
+        assert [m.target.plain for m in shown] == ["a"]
+        assert {m.target.plain for m in Matcher([index_of(*order)]).match("التعاون في", limit=2)} == {"a", "z"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -185,26 +186,26 @@ class Matcher:
                 context_hash(norm(_plain(previous))),
                 context_hash(norm(_plain(following))),
             )
-        found: list[_Placed] = []
-        for memory in self.memories:
-            found.extend(self._match_in(memory, query, score_cutoff, limit, context))
-        found.sort(key=_Placed.rank)
-        # Matches are made (their translation and provenance read) in rank order, only as far as the limit needs:
-        # up to ``limit`` distinct pairs, and every one of the last one's rank.
-        unique: list[Match] = []
-        ranks: list[tuple[float, float, int, str]] = []
-        seen: set[tuple[str, str]] = set()
-        for placed in found:
-            rank = placed.rank()
-            if len(unique) >= limit and rank != ranks[limit - 1]:
+        # Twice the limit from each memory: `match` drops pairs that several memories hold, which may leave fewer.
+        depths = [limit * 2] * len(self.memories)
+        placed = [
+            self._match_in(memory, query, score_cutoff, depth, context)
+            for memory, depth in zip(self.memories, depths, strict=True)
+        ]
+        while True:
+            unique, ranks = _shown(sorted(itertools.chain.from_iterable(placed), key=_Placed.rank), limit)
+            # A memory's depth filled by copies of one pair (a pair stored ten times, at a limit of 5) may hide other
+            # translations below it that outrank what is shown: that memory is looked up again, twice as deep.
+            deeper = [
+                number
+                for number, found in enumerate(placed)
+                if len(found) >= depths[number] and _may_hide(found, ranks, limit)
+            ]
+            if not deeper:
                 break
-            match = _as_match(placed.memory, placed.scored)
-            identity = (match.source.plain, match.target.plain)
-            if identity in seen:
-                continue
-            seen.add(identity)
-            unique.append(match)
-            ranks.append(rank)
+            for number in deeper:
+                depths[number] *= 2
+                placed[number] = self._match_in(self.memories[number], query, score_cutoff, depths[number], context)
         if len(unique) > limit:
             # Matches equal on every rank straddle the limit: the unit id and the texts choose which are shown,
             # not the order the memories' indexes found them in (a memory with layers finds them in another).
@@ -219,7 +220,7 @@ class Matcher:
         memory: MemoryIndex,
         query: PreparedText,
         score_cutoff: float,
-        limit: int,
+        depth: int,
         context: tuple[int, int] | None,
     ) -> list[_Placed]:
         """The best matches in one memory, in rank order: retrieve candidates, shortlist them by their keys, and
@@ -229,8 +230,6 @@ class Matcher:
         (50 copies of `التعاون في` at 1M), and the keys sharing a word or two with it, which a lookup at a cutoff of 70
         must weigh, grow with the memory. When that finds ``depth`` matches, nothing scoring less can place, and they
         are the answer; else the lookup is made at the cutoff asked for (reusing the entries scored)."""
-        # Twice the limit: `match` drops pairs that several memories hold, which may leave fewer.
-        depth = limit * 2
         memo = _ScoreMemo()
         if score_cutoff < PROBE_CUTOFF and self._worth_probing(memory, query, depth):
             placed = self._placed(memory, query, PROBE_CUTOFF, depth, context, memo, asked=score_cutoff)
@@ -624,9 +623,13 @@ def _ties_ranked(memory: MemoryIndex, passing: list[_Scored], depth: int) -> lis
     cut = depth - start
     if ranked[cut - 1][0] == ranked[cut][0]:  # one source, one status and date, no unit id: the translations decide
         same = [number for number, (key, _scored) in enumerate(ranked) if key == ranked[cut][0]]
-        group = sorted(
-            (ranked[number] for number in same), key=lambda pair: memory.text(Column.TARGET_XML, pair[1].entry)
-        )
+
+        def translation(pair: tuple[tuple[int, str, str, str], _Scored]) -> tuple[str, str]:
+            # Its plain text first, as `match` breaks ties (`_tie_break`): what is cut here never outranks what is kept.
+            stored = memory.text(Column.TARGET_XML, pair[1].entry)
+            return segment_from_xml(stored).plain, stored
+
+        group = sorted((ranked[number] for number in same), key=translation)
         for number, pair in zip(same, group, strict=True):
             ranked[number] = pair
     return [*passing[:start], *(scored for _key, scored in ranked), *passing[end:]]
@@ -644,6 +647,45 @@ class _Placed:
         """Best first: score, then the similarity before the fuzzy cap, workflow status, newest change."""
         result = self.scored.result
         return (-result.score, -_base(result.breakdown), -self.scored.status.rank, _invert(self.newest))
+
+
+def _shown(found: list[_Placed], limit: int) -> tuple[list[Match], list[tuple[float, float, int, str]]]:
+    """The distinct pairs of ``found`` (in rank order) as matches, up to ``limit`` and every one of the last one's
+    rank, with their ranks: made (their translation and provenance read) only as far as the limit needs."""
+    unique: list[Match] = []
+    ranks: list[tuple[float, float, int, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for placed in found:
+        rank = placed.rank()
+        if len(unique) >= limit and rank != ranks[limit - 1]:
+            break
+        match = _as_match(placed.memory, placed.scored)
+        identity = (match.source.plain, match.target.plain)
+        if identity in seen:
+            continue
+        seen.add(identity)
+        unique.append(match)
+        ranks.append(rank)
+    return unique, ranks
+
+
+def _may_hide(found: list[_Placed], ranks: list[tuple[float, float, int, str]], limit: int) -> bool:
+    """Whether a memory whose lookup filled its depth with ``found`` may hold, below it, a pair that belongs among
+    the ``limit`` shown (of ``ranks``): only when ``found`` holds one pair twice (else its distinct pairs alone
+    fill the limit, and what it hides ranks below them) and fewer than ``limit`` are shown or its last ranks above
+    the last shown. (What it hides ranks no higher than its last; tied with the last shown, it was cut after those
+    kept by `_ties_ranked` in the order `match` breaks ties by, so it would not be shown.)"""
+    if len(ranks) >= limit and found[-1].rank() >= ranks[limit - 1]:
+        return False
+    by_source: dict[str, list[_Placed]] = {}
+    for placed in found:
+        by_source.setdefault(placed.scored.stored.segment.plain, []).append(placed)
+    for copies in by_source.values():  # a pair stored twice has one source: only those groups' translations are read
+        if len(copies) > 1:
+            targets = [_as_match(placed.memory, placed.scored).target.plain for placed in copies]
+            if len(set(targets)) < len(targets):
+                return True
+    return False
 
 
 def _newest(memory: MemoryIndex, entry: int) -> str:
