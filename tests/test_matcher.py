@@ -464,3 +464,34 @@ def test_tied_copies_cut_at_the_depth_leave_the_translation_ties_are_broken_for(
         shown = Matcher([index_of(*order)]).match("التعاون في", limit=1)
         assert [m.target.plain for m in shown] == ["a"]
         assert {m.target.plain for m in Matcher([index_of(*order)]).match("التعاون في", limit=2)} == {"a", "z"}
+
+
+def test_copies_filling_one_memory_s_depth_do_not_give_another_memory_their_place() -> None:
+    """Four copies of one pair fill the first memory's depth at a limit of 2, its other translation below them, tied
+    with the second memory's: the tie-break puts `b` before `c`, as scoring every entry shows."""
+    source = "التعاون في"
+    first = index_of(*[unit(source, "a") for _ in range(4)], unit(source, "b"), name="first")
+    second = index_of(unit(source, "c"), name="second")
+    for memories in ([first, second], [second, first]):
+        assert [m.target.plain for m in Matcher(memories).match(source, limit=2)] == ["a", "b"]
+
+
+def test_ties_at_the_depth_are_cut_by_the_translation_shown_numbers_substituted() -> None:
+    """Two copies of `in 2019` and one `in 3 2019`, looked up with 5000: shown as `in 5000` and `in 3 5000`, tied,
+    and the tie-break's order is that of the texts shown (`in 3 5000` first), not of the stored ones."""
+    stored, query = "التعاون في 2019", "التعاون في 5000"
+    units = [unit(stored, "in 2019"), unit(stored, "in 2019"), unit(stored, "in 3 2019")]
+    for order in (units, units[::-1]):
+        shown = Matcher([index_of(*order)]).match(query, limit=1)
+        assert [(m.score, m.target.plain) for m in shown] == [(99.0, "in 3 5000")]
+
+
+def test_the_copy_standing_for_a_pair_is_the_one_ties_are_broken_for_whatever_the_order_stored() -> None:
+    """Copies of `a` equal on every rank, one with a unit id: the one without (first in the tie-break) stands for the
+    pair, so `a` and `b` are shown at a limit of 2 in either order stored (the copy with the id, found first, put
+    `a` after `c`)."""
+    source = "التعاون في"
+    units = [unit(source, "a", tuid="t2"), unit(source, "a"), unit(source, "b"), unit(source, "c")]
+    for order in (units, units[::-1]):
+        shown = Matcher([index_of(*order)]).match(source, limit=2)
+        assert [(m.target.plain, m.tuid) for m in shown] == [("a", None), ("b", None)]

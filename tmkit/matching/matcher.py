@@ -188,9 +188,10 @@ class Matcher:
             )
         # Twice the limit from each memory: `match` drops pairs that several memories hold, which may leave fewer.
         depths = [limit * 2] * len(self.memories)
+        memos = [_ScoreMemo() for _memory in self.memories]  # kept when a memory is looked up deeper
         placed = [
-            self._match_in(memory, query, score_cutoff, depth, context)
-            for memory, depth in zip(self.memories, depths, strict=True)
+            self._match_in(memory, query, score_cutoff, depth, context, memo)
+            for memory, depth, memo in zip(self.memories, depths, memos, strict=True)
         ]
         while True:
             unique, ranks = _shown(sorted(itertools.chain.from_iterable(placed), key=_Placed.rank), limit)
@@ -199,13 +200,15 @@ class Matcher:
             deeper = [
                 number
                 for number, found in enumerate(placed)
-                if len(found) >= depths[number] and _may_hide(found, ranks, limit)
+                if len(found) >= depths[number] and _may_hide(found, ranks, limit, alone=len(self.memories) == 1)
             ]
             if not deeper:
                 break
             for number in deeper:
                 depths[number] *= 2
-                placed[number] = self._match_in(self.memories[number], query, score_cutoff, depths[number], context)
+                placed[number] = self._match_in(
+                    self.memories[number], query, score_cutoff, depths[number], context, memos[number]
+                )
         if len(unique) > limit:
             # Matches equal on every rank straddle the limit: the unit id and the texts choose which are shown,
             # not the order the memories' indexes found them in (a memory with layers finds them in another).
@@ -222,15 +225,15 @@ class Matcher:
         score_cutoff: float,
         depth: int,
         context: tuple[int, int] | None,
+        memo: _ScoreMemo,
     ) -> list[_Placed]:
         """The best matches in one memory, in rank order: retrieve candidates, shortlist them by their keys, and
-        score the shortlist in full from the stored texts.
+        score the shortlist in full from the stored texts (into ``memo``, the lookup's for this memory).
 
         A short query with stored copies is first looked up at `PROBE_CUTOFF`: a short segment recurs in a big memory
         (50 copies of `التعاون في` at 1M), and the keys sharing a word or two with it, which a lookup at a cutoff of 70
         must weigh, grow with the memory. When that finds ``depth`` matches, nothing scoring less can place, and they
         are the answer; else the lookup is made at the cutoff asked for (reusing the entries scored)."""
-        memo = _ScoreMemo()
         if score_cutoff < PROBE_CUTOFF and self._worth_probing(memory, query, depth):
             placed = self._placed(memory, query, PROBE_CUTOFF, depth, context, memo, asked=score_cutoff)
             if len(placed) >= depth:
@@ -625,9 +628,11 @@ def _ties_ranked(memory: MemoryIndex, passing: list[_Scored], depth: int) -> lis
         same = [number for number, (key, _scored) in enumerate(ranked) if key == ranked[cut][0]]
 
         def translation(pair: tuple[tuple[int, str, str, str], _Scored]) -> tuple[str, str]:
-            # Its plain text first, as `match` breaks ties (`_tie_break`): what is cut here never outranks what is kept.
+            # The text shown first (numbers substituted), as `match` breaks ties (`_tie_break`): what is cut here
+            # never outranks what is kept.
             stored = memory.text(Column.TARGET_XML, pair[1].entry)
-            return segment_from_xml(stored).plain, stored
+            shown = pair[1].result.target or segment_from_xml(stored)
+            return shown.plain, stored
 
         group = sorted((ranked[number] for number in same), key=translation)
         for number, pair in zip(same, group, strict=True):
@@ -654,28 +659,36 @@ def _shown(found: list[_Placed], limit: int) -> tuple[list[Match], list[tuple[fl
     rank, with their ranks: made (their translation and provenance read) only as far as the limit needs."""
     unique: list[Match] = []
     ranks: list[tuple[float, float, int, str]] = []
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], int] = {}
     for placed in found:
         rank = placed.rank()
         if len(unique) >= limit and rank != ranks[limit - 1]:
             break
         match = _as_match(placed.memory, placed.scored)
         identity = (match.source.plain, match.target.plain)
-        if identity in seen:
-            continue
-        seen.add(identity)
-        unique.append(match)
-        ranks.append(rank)
+        shown = seen.get(identity)
+        if shown is None:
+            seen[identity] = len(unique)
+            unique.append(match)
+            ranks.append(rank)
+        elif ranks[shown] == rank and _tie_break(match) < _tie_break(unique[shown]):
+            # Copies equal on every rank: the one the tie-break puts first stands for the pair, whichever was found
+            # first (a copy's unit id decides whether its pair makes the limit).
+            unique[shown] = match
     return unique, ranks
 
 
-def _may_hide(found: list[_Placed], ranks: list[tuple[float, float, int, str]], limit: int) -> bool:
+def _may_hide(found: list[_Placed], ranks: list[tuple[float, float, int, str]], limit: int, *, alone: bool) -> bool:
     """Whether a memory whose lookup filled its depth with ``found`` may hold, below it, a pair that belongs among
     the ``limit`` shown (of ``ranks``): only when ``found`` holds one pair twice (else its distinct pairs alone
     fill the limit, and what it hides ranks below them) and fewer than ``limit`` are shown or its last ranks above
-    the last shown. (What it hides ranks no higher than its last; tied with the last shown, it was cut after those
-    kept by `_ties_ranked` in the order `match` breaks ties by, so it would not be shown.)"""
-    if len(ranks) >= limit and found[-1].rank() >= ranks[limit - 1]:
+    the last shown, or ties with it when the memory is not ``alone``. (What it hides ranks no higher than its last;
+    tied with the last shown, it was cut after those kept by `_ties_ranked` in the order `match` breaks ties by, so
+    it would not be shown before them; but where the kept are copies of one pair, another memory's tied match takes
+    the place it would have.)"""
+    if len(ranks) >= limit and (
+        found[-1].rank() > ranks[limit - 1] or (alone and found[-1].rank() == ranks[limit - 1])
+    ):
         return False
     by_source: dict[str, list[_Placed]] = {}
     for placed in found:
