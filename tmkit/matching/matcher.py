@@ -695,7 +695,7 @@ def _may_hide(found: list[_Placed], ranks: list[tuple[float, float, int, str]], 
         by_source.setdefault(placed.scored.stored.segment.plain, []).append(placed)
     for copies in by_source.values():  # a pair stored twice has one source: only those groups' translations are read
         if len(copies) > 1:
-            targets = [_as_match(placed.memory, placed.scored).target.plain for placed in copies]
+            targets = [_shown_target(placed.memory, placed.scored).plain for placed in copies]
             if len(set(targets)) < len(targets):
                 return True
     return False
@@ -705,10 +705,20 @@ def _newest(memory: MemoryIndex, entry: int) -> str:
     return memory.optional(Column.CHANGE_DATE, entry) or memory.optional(Column.CREATION_DATE, entry) or ""
 
 
+def _stored_target(memory: MemoryIndex, scored: _Scored) -> Segment:
+    """A scored entry's stored translation (read now unless it was read to substitute numbers)."""
+    return scored.target or segment_from_xml(memory.text(Column.TARGET_XML, scored.entry))
+
+
+def _shown_target(memory: MemoryIndex, scored: _Scored) -> Segment:
+    """The translation a match shows: with the query's numbers substituted, else as stored."""
+    return scored.result.target or _stored_target(memory, scored)
+
+
 def _as_match(memory: MemoryIndex, scored: _Scored) -> Match:
     """Phase 4: a scored entry as the suggestion shown, with its target and provenance."""
     entry, result = scored.entry, scored.result
-    stored_target = scored.target or segment_from_xml(memory.text(Column.TARGET_XML, entry))
+    stored_target = _stored_target(memory, scored)
     return Match(
         score=result.score,
         source=scored.stored.segment,
