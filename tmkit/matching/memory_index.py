@@ -73,6 +73,7 @@ from tmkit.text.normalize import Normalizer
 #: 11: short keys' words and near-equal forms filed as terms (`CandidateIndex`), for short lookups.
 #: 12: the fewest words of the keys of each length (`CandidateIndex.fewest_words`), for short lookups.
 #: 13: the words of keys up to `candidate_index.WORDED_KEY` filed as terms, not only the short keys'.
+#: 14: each such key's words marked, a bit a word, in one 64-bit word (`CandidateIndex.term_marks`).
 INDEX_FORMAT = "tmkit-index-14"
 #: What every cache folder's format is called, whatever its version: another version is out of date, not damaged.
 _INDEX_FORMAT_FAMILY = "tmkit-index-"
