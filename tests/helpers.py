@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import functools
 import io
 import os
@@ -11,7 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 # The CLI and the editor are imported where they are used: a module broken there fails its own tests,
 # not the collection of the whole suite.
@@ -150,6 +151,44 @@ async def settle(app: EditorApp, pilot: Pilot[None]) -> None:
         if app.document is not None and all(w.is_finished for w in app.workers):
             return
     raise AssertionError("workers did not finish")
+
+
+T = TypeVar("T")
+
+
+class InApp:
+    """Steps for one of two apps a test runs at once, each made in that app's own context.
+
+    `App.run_test` makes its app the active app of the test's own steps, so with two open, the one entered last
+    is what `self.app` means in every step, also in those meant for the other. A call on the other's screen then
+    registered its workers and style updates with the wrong app, and `Pilot.pause` (which lays out the active
+    app's screen) paused the other screen's update timer without laying it out: a panel shown by a class change
+    stayed unpainted for good (seen once in CI, and in 1 of ~60 runs in the full suite). The context is taken
+    from a callback the app itself runs.
+    """
+
+    def __init__(self, pilot: Pilot[None], context: contextvars.Context) -> None:
+        self.pilot = pilot
+        self.context = context
+
+    @classmethod
+    async def of(cls, pilot: Pilot[None]) -> InApp:
+        taken: asyncio.Future[contextvars.Context] = asyncio.get_running_loop().create_future()
+        pilot.app.call_later(lambda: taken.set_result(contextvars.copy_context()))
+        return cls(pilot, await taken)
+
+    async def _step(self, step: Coroutine[Any, Any, T]) -> T:
+        return await asyncio.create_task(step, context=self.context.copy())
+
+    async def pause(self, delay: float | None = None) -> None:
+        await self._step(self.pilot.pause(delay))
+
+    async def press(self, *keys: str) -> None:
+        await self._step(self.pilot.press(*keys))
+
+    def call(self, function: Callable[..., T], *args: Any) -> T:
+        """``function(*args)`` run now, in the app's context."""
+        return self.context.copy().run(function, *args)
 
 
 def target(app: EditorApp) -> TextArea:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.helpers import SAMPLES, run_async, run_cli, target
+from tests.helpers import SAMPLES, InApp, run_async, run_cli, target
 from tests.test_team_sync import JOB
 from tmkit.tui.app import EditorApp, EditorOptions
 from tmkit.tui.display import BidiMode
@@ -37,12 +37,14 @@ def editor(folder: Path, url: str) -> EditorApp:
     )
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> float:
-    """Seconds until ``condition`` held (polling); a hang fails the test."""
+async def until(
+    pilot: Pilot[None] | InApp, condition: Callable[[], bool], *, state: Callable[[], str] | None = None
+) -> float:
+    """Seconds until ``condition`` held (polling); a hang fails the test, with the ``state`` it ended in."""
     start = time.monotonic()
     while not condition():
         if time.monotonic() - start > HANG:
-            raise AssertionError("the condition never held")
+            raise AssertionError("the condition never held" + (f": {state()}" if state is not None else ""))
         await pilot.pause(0.01)
     return time.monotonic() - start
 
@@ -58,18 +60,19 @@ async def test_a_segment_confirmed_in_one_editor_is_a_match_in_the_other(postgre
     assert run_cli("db", "import", postgres_url, SAMPLES / "news-memory.tmx").code == 0
     ann, ben = editor(tmp_path / "ann", postgres_url), editor(tmp_path / "ben", postgres_url)
     async with ann.run_test(size=(160, 45)) as ann_pilot, ben.run_test(size=(160, 45)) as ben_pilot:
-        for app, pilot in ((ann, ann_pilot), (ben, ben_pilot)):
-            await until(pilot, lambda app=app: app.document is not None and app.editor_screen.memories_ready)  # type: ignore[misc]
-            app.editor_screen.go_to(ROW)
+        in_ann, in_ben = await InApp.of(ann_pilot), await InApp.of(ben_pilot)
+        for app, steps in ((ann, in_ann), (ben, in_ben)):
+            await until(steps, lambda app=app: app.document is not None and app.editor_screen.memories_ready)  # type: ignore[misc]
+            steps.call(app.editor_screen.go_to, ROW)
         # Ann is on the segment and has looked it up: nothing for it yet.
-        await until(ann_pilot, lambda: ROW in ann.editor_screen.matches)
+        await until(in_ann, lambda: ROW in ann.editor_screen.matches)
         assert not offered(ann, ROW, CONFIRMED)
 
-        target(ben).load_text(CONFIRMED)
-        await ben_pilot.press("f2")
+        in_ben.call(target(ben).load_text, CONFIRMED)
+        await in_ben.press("f2")
         saving = time.monotonic()
-        await ben_pilot.press("ctrl+s")
-        await until(ann_pilot, lambda: offered(ann, ROW, CONFIRMED))
+        await in_ben.press("ctrl+s")
+        await until(in_ann, lambda: offered(ann, ROW, CONFIRMED))
         # A figure for the report, not a timed assertion (the goal is 1 s; a loaded machine may be slower).
         print(f"\nthe match was in the other editor {(time.monotonic() - saving) * 1000:.0f} ms after Ctrl+S")
         assert ben.document is not None and not ben.document.dirty
@@ -86,16 +89,17 @@ async def test_a_segment_confirmed_again_replaces_its_match(postgres_url: str, t
     assert run_cli("db", "import", postgres_url, SAMPLES / "news-memory.tmx").code == 0
     ann, ben = editor(tmp_path / "ann", postgres_url), editor(tmp_path / "ben", postgres_url)
     async with ann.run_test(size=(160, 45)) as ann_pilot, ben.run_test(size=(160, 45)) as ben_pilot:
-        for app, pilot in ((ann, ann_pilot), (ben, ben_pilot)):
-            await until(pilot, lambda app=app: app.document is not None and app.editor_screen.memories_ready)  # type: ignore[misc]
-            app.editor_screen.go_to(ROW)
+        in_ann, in_ben = await InApp.of(ann_pilot), await InApp.of(ben_pilot)
+        for app, steps in ((ann, in_ann), (ben, in_ben)):
+            await until(steps, lambda app=app: app.document is not None and app.editor_screen.memories_ready)  # type: ignore[misc]
+            steps.call(app.editor_screen.go_to, ROW)
         for text in (CONFIRMED, "He gave a press conference."):
-            ben.editor_screen.go_to(ROW)
-            await ben_pilot.pause()
-            target(ben).load_text(text)
-            await ben_pilot.press("f2")
-            await ben_pilot.press("ctrl+s")
-            await until(ann_pilot, lambda text=text: offered(ann, ROW, text))  # type: ignore[misc]
+            in_ben.call(ben.editor_screen.go_to, ROW)
+            await in_ben.pause()
+            in_ben.call(target(ben).load_text, text)
+            await in_ben.press("f2")
+            await in_ben.press("ctrl+s")
+            await until(in_ann, lambda text=text: offered(ann, ROW, text))  # type: ignore[misc]
         # The unit's new version took the old one's place: the first translation is no longer offered.
         assert not offered(ann, ROW, CONFIRMED)
 

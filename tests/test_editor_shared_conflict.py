@@ -4,18 +4,21 @@ theirs, who and when), as a git team sync's conflict is, and settling it writes 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from pathlib import Path
 
 import pytest
+from textual.widget import Widget
 
-from tests.helpers import run_async, run_cli, target
+from tests.helpers import InApp, run_async, run_cli, target
 from tests.test_editor_conflicts_ui import _painted
 from tests.test_editor_shared import editor, until
 from tests.test_team_sync import JOB
 from tmkit.jobs.journal import ConflictState
 from tmkit.jobs.workfile import WorkFile
 from tmkit.memory.model import Status
+from tmkit.tui.app import EditorApp
 
 pytestmark = pytest.mark.postgres
 
@@ -137,6 +140,20 @@ def test_a_pair_not_changed_since_its_last_save_leaves_a_newer_version_alone(pos
     assert _stored(postgres_url)["2"] == (2, THEIRS, "ben")
 
 
+def _panel_state(app: EditorApp, panel: Widget) -> str:
+    """What stands between the conflict panel and the screen, for a failure's message."""
+    screen = app.editor_screen
+    document = app.document
+    box = screen.query_one("#conflict-box", Widget)
+    return (
+        f"screens {[type(s).__name__ for s in app.screen_stack]}, classes {sorted(screen.classes)}, "
+        f"current {screen.current}, in conflict {document is not None and document.rows[ROW].in_conflict}, "
+        f"panel size {panel.size}, its box {box.size} (display {box.styles.display}), "
+        f"workers {[(w.description, w.state.name) for w in app.workers]}, painted {_painted(panel)!r}, "
+        f"return code {app.return_code}"
+    )
+
+
 @run_async
 async def test_the_editor_shows_a_stale_save_as_a_conflict_row_and_alt_o_writes_ours(
     postgres_url: str, tmp_path: Path
@@ -147,20 +164,21 @@ async def test_the_editor_shows_a_stale_save_as_a_conflict_row_and_alt_o_writes_
     assert run_cli("db", "init", postgres_url).code == 0
     ann, ben = editor(tmp_path / "ann", postgres_url), editor(tmp_path / "ben", postgres_url)
     async with ann.run_test(size=(160, 45)) as ann_pilot, ben.run_test(size=(160, 45)) as ben_pilot:
-        for app, pilot in ((ann, ann_pilot), (ben, ben_pilot)):
-            await until(pilot, lambda app=app: app.document is not None and app.editor_screen.memories_ready)  # type: ignore[misc]
-            app.editor_screen.go_to(ROW)
-            await pilot.pause()
-        target(ben).load_text(THEIRS)
-        await ben_pilot.press("f2")
-        await ben_pilot.press("ctrl+s")
+        in_ann, in_ben = await InApp.of(ann_pilot), await InApp.of(ben_pilot)
+        for app, steps in ((ann, in_ann), (ben, in_ben)):
+            await until(steps, lambda app=app: app.document is not None and app.editor_screen.memories_ready)  # type: ignore[misc]
+            steps.call(app.editor_screen.go_to, ROW)
+            await steps.pause()
+        in_ben.call(target(ben).load_text, THEIRS)
+        await in_ben.press("f2")
+        await in_ben.press("ctrl+s")
         assert _stored(postgres_url)["2"][1] == THEIRS
-        target(ann).load_text(OURS)
-        await ann_pilot.press("f2")
-        ann.editor_screen.go_to(ROW)
-        await ann_pilot.pause()
-        await ann_pilot.press("ctrl+s")
-        await ann_pilot.pause()
+        in_ann.call(target(ann).load_text, OURS)
+        await in_ann.press("f2")
+        in_ann.call(ann.editor_screen.go_to, ROW)
+        await in_ann.pause()
+        await in_ann.press("ctrl+s")
+        await in_ann.pause()
         document = ann.document
         assert document is not None and document.rows[ROW].in_conflict
         assert _stored(postgres_url)["2"] == (1, THEIRS, "ben")
@@ -170,13 +188,14 @@ async def test_the_editor_shows_a_stale_save_as_a_conflict_row_and_alt_o_writes_
         assert ann.editor_screen.current == ROW
         # The panel is shown by a class that takes effect at the next layout: wait for what it paints.
         panel = ann.query_one(ConflictPanel)
-        await until(ann_pilot, lambda: "Alt+O ours" in _painted(panel))
-        shown = _painted(panel)
+        painted = functools.partial(in_ann.call, _painted, panel)
+        await until(in_ann, lambda: "Alt+O ours" in painted(), state=lambda: in_ann.call(_panel_state, ann, panel))
+        shown = painted()
         assert OURS in shown
         assert "Alt+T theirs" in shown and THEIRS in shown and "ben" in shown
-        await ann_pilot.press("alt+o")
-        await ann_pilot.press("ctrl+s")
-        await ann_pilot.pause()
+        await in_ann.press("alt+o")
+        await in_ann.press("ctrl+s")
+        await in_ann.pause()
         assert not document.rows[ROW].in_conflict and not document.dirty
         assert _stored(postgres_url)["2"] == (2, OURS, "ann")
 
