@@ -1040,16 +1040,17 @@ class CandidateIndex:
         """How many postings of each gram's list (rows from ``begin`` to ``end``) lie in the position ranges, and
         those postings, all lists' in one array, list after list (`GramsInWindow.pieces` cuts it for counting)."""
         lengths = end - begin
-        gathered = np.concatenate(
-            [self.gram_postings[low:high] for low, high in zip(begin.tolist(), end.tolist(), strict=True)]
-        )
+        # Every list's rows in one gather (a slice a list cost ~0.5 µs each, 70 lists a long query's delta layer).
+        offsets = np.cumsum(lengths) - lengths
+        rows = np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(begin - offsets, lengths)
+        gathered = self.gram_postings[rows]
         inside = (gathered >= ranges[0][0]) & (gathered < ranges[0][1])
         for low, high in ranges[1:]:
             inside |= (gathered >= low) & (gathered < high)
         sizes: IntArray = np.zeros(len(lengths), dtype=np.int64)
         held = lengths > 0  # (every gram the index holds has postings; the check costs little)
         if held.any():
-            sizes[held] = np.add.reduceat(inside, (np.cumsum(lengths) - lengths)[held], dtype=np.int64)
+            sizes[held] = np.add.reduceat(inside, offsets[held], dtype=np.int64)
         kept: npt.NDArray[np.uint32] = gathered[inside]
         return sizes, kept
 
