@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tmkit.matching.columns import FileStringColumn, StringColumn, compact_decode, compact_encode
+from tmkit.matching.columns import (
+    CHECK_BLOCK_BYTES,
+    RECENT_STRINGS,
+    BlockFile,
+    DamagedFileError,
+    FileArray,
+    FileStringColumn,
+    StringColumn,
+    compact_decode,
+    compact_encode,
+)
 
 # What makes the compact form tricky, drawn often: its UTF-8 mark (U+0001) and other control
 # characters at either end, Arabic letters (one byte each), the Latin-1 characters whose bytes
@@ -76,3 +88,52 @@ def test_compact_keys_take_one_byte_per_arabic_letter() -> None:
 def test_a_nul_cannot_be_packed() -> None:
     with pytest.raises(ValueError, match="NUL"):
         StringColumn.from_strings(["a\x00b"])
+
+
+@pytest.mark.parametrize("dtype", ["<i4", "<u4", "<i8", "<u8", ">i8", ">u4", "<i2"])
+def test_a_file_array_pair_reads_the_two_items_as_stored(dtype: str, tmp_path: Path) -> None:
+    """`FileArray.pair` unpacks two items without numpy for the integer dtypes it knows (either byte order), and
+    with numpy for the others: the same items either way, at the file's ends and across a block boundary."""
+    info = np.iinfo(np.dtype(dtype))
+    values = np.array([info.min, info.max, 0, 1, *range(2, 3000)], dtype=dtype)
+    np.save(tmp_path / "array.npy", values)
+    array = FileArray(BlockFile(str(tmp_path / "array.npy"), block_bytes=64), dtype=np.dtype(dtype))
+    for index in (0, 1, 2, 500, len(values) - 2):
+        assert array.pair(index) == (int(values[index]), int(values[index + 1]))
+
+
+def test_a_string_in_one_block_is_checked_and_a_damaged_block_is_refused(tmp_path: Path) -> None:
+    """A read within one checksum block (most are) is checked as one spanning several is."""
+    values = [f"string {n} " * (n % 7) for n in range(400)]
+    packed = StringColumn.from_strings(values)
+    blob = bytearray(packed.blob.tobytes())
+    checksums = np.array(
+        [zlib.crc32(blob[at : at + CHECK_BLOCK_BYTES]) for at in range(0, len(blob), CHECK_BLOCK_BYTES)],
+        dtype=np.uint32,
+    )
+    target = 250
+    start = int(packed.starts[target])
+    assert start // CHECK_BLOCK_BYTES == (int(packed.starts[target + 1]) - 2) // CHECK_BLOCK_BYTES  # one block
+    blob[start] ^= 0x20
+    (tmp_path / "column.bin").write_bytes(bytes(blob))
+    column = FileStringColumn(str(tmp_path / "column.bin"), packed.starts, checksums=checksums, size=len(blob))
+    assert column[0] == values[0]
+    with pytest.raises(DamagedFileError, match="checksum mismatch in block"):
+        _ = column[target]
+
+
+def test_a_file_column_serves_strings_read_lately_and_keeps_a_bounded_number(tmp_path: Path) -> None:
+    """A string read again is the one read first, with the file changed under the column since (a cache is never
+    rewritten in place: what was checked stays right); the strings kept never outgrow `RECENT_STRINGS`."""
+    values = [f"unit {n}" for n in range(RECENT_STRINGS * 3)]
+    packed = StringColumn.from_strings(values)
+    path = tmp_path / "column.bin"
+    path.write_bytes(packed.blob.tobytes())
+    column = FileStringColumn(str(path), packed.starts)
+    assert column[5] == "unit 5"
+    path.write_bytes(packed.blob.tobytes().replace(b"unit 5\x00", b"UNIT 5\x00"))
+    assert column[5] == "unit 5"  # kept from the first read
+    for n in range(len(values)):
+        assert column[n] == (values[n] if n != 5 else column[5])
+        assert len(column._recent) <= RECENT_STRINGS
+    assert column.take([7, 700]) == ["unit 7", "unit 700"]
