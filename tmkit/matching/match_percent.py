@@ -209,6 +209,12 @@ def paired_stems(
     )
 
 
+#: Pairs of keys (and keys) whose comparison's parts are kept: a lookup compares one query with many candidates,
+#: among them copies of one segment differing only in form (the same keys).
+PAIR_CACHE = 4096
+
+
+@functools.lru_cache(maxsize=PAIR_CACHE)
 def clitics_set_aside(query_key: str, stored_key: str) -> tuple[str, ...]:
     """The clitics the comparison set aside that one segment has and the other lacks, as `و+اكل`."""
     query_surface = [w.strip("\"'.,;:!?()[]{}-") for w in query_key.split()]
@@ -241,6 +247,7 @@ def _without_final_stop(key: str) -> str:
     return key[:-1].rstrip() if key.endswith(".") else key
 
 
+@functools.lru_cache(maxsize=PAIR_CACHE)
 def formal_key(key: str) -> str:
     """A key without what only the breakdown names: spaces around punctuation and a final full stop."""
     return _tight(_without_final_stop(key))
@@ -364,6 +371,7 @@ def char_similarity(query_key: str, stored_key: str) -> float:
     return float(fuzz.ratio(query_key, stored_key))
 
 
+@functools.lru_cache(maxsize=PAIR_CACHE)
 def word_similarity(query_words: tuple[str, ...], stored_words: tuple[str, ...], *, arabic: bool = False) -> float:
     """W of point 3 over `key_words`; for Arabic, lone proclitics are first set aside (`paired_stems`)."""
     if not query_words and not stored_words:
@@ -447,7 +455,11 @@ def score_match(
                     penalties.append(
                         Penalty(f"the counted noun must change form ({'; '.join(agreement)})", NUMBER_AGREEMENT_PENALTY)
                     )
-    tag_difference = sum(((query.codes - stored.codes) + (stored.codes - query.codes)).values())
+    tag_difference = (
+        sum(((query.codes - stored.codes) + (stored.codes - query.codes)).values())
+        if query.codes or stored.codes
+        else 0  # (most segments hold no code: four Counters made for nothing cost more than the rest of this line)
+    )
     if tag_difference:
         penalties.append(
             Penalty(f"{tag_difference} inline code(s) differ", min(TAG_PENALTY * tag_difference, TAG_PENALTY_CAP))
