@@ -384,11 +384,13 @@ def child_delta_lookups(tmx: Path, query_file: Path, size: int, source: str, tar
     with_delta, rebuilt = Matcher([layered]), Matcher([compacted])
     delta_ms: list[float] = []
     compact_ms: list[float] = []
+    cpu_ms: tuple[list[float], list[float]] = ([], [])
     answers: list[list[list[tuple[float, str, str]]]] = [[], []]
     for query in queries:
         for side, (matcher, times) in enumerate(((with_delta, delta_ms), (rebuilt, compact_ms))):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             found = matcher.match(query, score_cutoff=CUTOFF, limit=LIMIT)
+            cpu_ms[side].append((time.process_time() - cpu_started) * 1000)
             times.append((time.perf_counter() - started) * 1000)
             answers[side].append([(m.score, m.source.plain, m.target.plain) for m in found])
     # Matches of equal rank may come in another order (the delta's entries are numbered after the main's).
@@ -400,6 +402,8 @@ def child_delta_lookups(tmx: Path, query_file: Path, size: int, source: str, tar
         "compact_s": compact_s,
         "delta_ms": delta_ms,
         "compact_ms": compact_ms,
+        "delta_cpu_ms": cpu_ms[0],
+        "compact_cpu_ms": cpu_ms[1],
         "same_answers": same,
         "same_scores": same_scores,
     }
@@ -424,6 +428,8 @@ def measure_growth(tmx: Path, query_file: Path, size: int, source: str = "ar", t
         "delta_p95_ms": percentile(lookups["delta_ms"], 0.95),
         "compact_p50_ms": statistics.median(lookups["compact_ms"]),
         "compact_p95_ms": percentile(lookups["compact_ms"], 0.95),
+        "delta_cpu_p95_ms": percentile(lookups["delta_cpu_ms"], 0.95),
+        "compact_cpu_p95_ms": percentile(lookups["compact_cpu_ms"], 0.95),
         "same_answers": lookups["same_answers"],
         "same_scores": lookups["same_scores"],
         "queries": len(lookups["delta_ms"]),
@@ -720,10 +726,13 @@ def print_growth(growth: list[tuple[str, int, dict[str, Any]]], rows: dict[str, 
             f"< 2 s ({g['update_lookup_s']:.2f} s, {g['update_lookup_cpu_s']:.2f} CPU s; a full build took "
             f"{rows[label]['build_s']:.1f} s)"
         )
-        ratio = g["delta_p95_ms"] / g["compact_p95_ms"]
+        # In CPU time, as the short queries' and the 10M goals are: the two indexes alternate query by query, but a
+        # wall-clock p95 of one pass on a loaded 2-core machine moved by ±0.03× from run to run.
+        ratio = g["delta_cpu_p95_ms"] / g["compact_cpu_p95_ms"]
         print(
-            f"{'PASS' if ratio <= 1.2 else 'FAIL'}  {label}: lookup p95 with a {DELTA_UNITS + GROW_UNITS:,}-unit delta "
-            f"within 1.2× of the compacted index ({ratio:.2f}×)"
+            f"{'PASS' if ratio <= 1.2 else 'FAIL'}  {label}: lookup CPU p95 with a {DELTA_UNITS + GROW_UNITS:,}-unit "
+            f"delta within 1.2× of the compacted index ({ratio:.3f}×: {g['delta_cpu_p95_ms']:.2f} against "
+            f"{g['compact_cpu_p95_ms']:.2f} ms; wall-clock {g['delta_p95_ms'] / g['compact_p95_ms']:.3f}×)"
         )
 
 
