@@ -7,6 +7,7 @@ import json
 import os
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -451,6 +452,35 @@ def test_a_pair_stored_many_times_hides_no_other_translation(copies: int) -> Non
             assert len(pairs) == len(shown) == min(limit, 5), (limit, [m.target.plain for m in shown])
             if limit >= 2:
                 assert "collaboration in" in {m.target.plain for m in shown}
+
+
+def test_a_memory_looked_up_deeper_retrieves_and_reads_each_copy_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deeper lookups for a pair stored many times walk what the first one retrieved and read: 400 copies at a
+    limit of 5 took six lookups, each retrieving and reading every copy's unit id and translation again."""
+    source = "التعاون في"
+    units = [unit(source, "cooperation in", tuid=f"c{n}") for n in range(400)]
+    units += [unit(source, "collaboration in"), unit(source + " الزراعة", "cooperation in farming")]
+    random.Random(4).shuffle(units)
+    memory = index_of(*units)
+    retrieved: list[float] = []
+    read: list[tuple[Column, int]] = []
+    retrieve, optional = Matcher._retrieve, type(memory).optional
+
+    def counted_retrieve(self: Matcher, *args: Any) -> Any:
+        retrieved.append(args[2])
+        return retrieve(self, *args)
+
+    def counted_optional(self: MemoryIndex, column: Column, entry: int) -> str | None:
+        read.append((column, entry))
+        return optional(self, column, entry)
+
+    monkeypatch.setattr(Matcher, "_retrieve", counted_retrieve)
+    monkeypatch.setattr(type(memory), "optional", counted_optional)
+    shown = Matcher([memory]).match(source, score_cutoff=60, limit=5)
+    assert {m.target.plain for m in shown} == {"cooperation in", "collaboration in", "cooperation in farming"}
+    assert len(retrieved) == len(set(retrieved))  # once a character bound (a probe's at 90, the cutoff's)
+    tuids = [entry for column, entry in read if column is Column.TUID]
+    assert len(tuids) > 400 and len(tuids) <= 2 * len(set(tuids))  # ranked once, made a match once
 
 
 def test_tied_copies_cut_at_the_depth_leave_the_translation_ties_are_broken_for() -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -193,14 +194,16 @@ class Matcher:
             self._match_in(memory, query, score_cutoff, depth, context, memo)
             for memory, depth, memo in zip(self.memories, depths, memos, strict=True)
         ]
+        made: dict[tuple[int, int], Match] = {}  # each entry made a match once, however deep its memory is looked up
         while True:
-            unique, ranks = _shown(sorted(itertools.chain.from_iterable(placed), key=_Placed.rank), limit)
+            unique, ranks = _shown(sorted(itertools.chain.from_iterable(placed), key=_Placed.rank), limit, made)
             # A memory's depth filled by copies of one pair (a pair stored ten times, at a limit of 5) may hide other
             # translations below it that outrank what is shown: that memory is looked up again, twice as deep.
             deeper = [
                 number
                 for number, found in enumerate(placed)
-                if len(found) >= depths[number] and _may_hide(found, ranks, limit, alone=len(self.memories) == 1)
+                if len(found) >= depths[number]
+                and _may_hide(found, ranks, limit, alone=len(self.memories) == 1, memo=memos[number])
             ]
             if not deeper:
                 break
@@ -266,11 +269,17 @@ class Matcher:
         probe at 90 keeping only C ≥ 90 would miss keys of C 83-90 that score 90+ (two keys of punctuation alone,
         W 100)."""
         min_char = minimum_char_similarity(score_cutoff + memory.penalty)
-        entries, keys = self._retrieve(memory, query, min_char, min(asked + memory.penalty, 100.0))
-        if keys and max(map(len, keys)) > MAX_MATCH_CHARS:
-            matchable = [position for position, key in enumerate(keys) if len(key) <= MAX_MATCH_CHARS]
-            self.long_segments_skipped += len(keys) - len(matchable)
-            entries, keys = entries[matchable], [keys[position] for position in matchable]
+        # A memory looked up again deeper, within one lookup, retrieves what it retrieved (the cutoff asked is the
+        # same: the character bound alone tells a probe's retrieval from the cutoff's).
+        retrieved = memo.retrieved.get(min_char)
+        if retrieved is None:
+            entries, keys = self._retrieve(memory, query, min_char, min(asked + memory.penalty, 100.0))
+            if keys and max(map(len, keys)) > MAX_MATCH_CHARS:
+                matchable = [position for position, key in enumerate(keys) if len(key) <= MAX_MATCH_CHARS]
+                self.long_segments_skipped += len(keys) - len(matchable)
+                entries, keys = entries[matchable], [keys[position] for position in matchable]
+            retrieved = memo.retrieved[min_char] = (entries, keys)
+        entries, keys = retrieved
         if len(entries) == 0:
             return []
         scored = self._best_scored(
@@ -289,8 +298,8 @@ class Matcher:
             (candidate for candidate in scored if candidate.result.score >= score_cutoff), key=_Scored.order
         )
         if len(passing) > depth and passing[depth].order() == passing[depth - 1].order():
-            passing = _ties_ranked(memory, passing, depth)
-        placed = [_Placed(memory, candidate, _newest(memory, candidate.entry)) for candidate in passing[:depth]]
+            passing = _ties_ranked(memory, passing, depth, memo)
+        placed = [_Placed(memory, candidate, memo.newest_of(memory, candidate.entry)) for candidate in passing[:depth]]
         placed.sort(key=_Placed.rank)
         return placed
 
@@ -338,9 +347,11 @@ class Matcher:
         score. So candidates tied on characters are all weighed (a confirmed entry is not lost
         behind its draft twin), and none that only its words lift to the cutoff is left out.
         """
-        chars = process.cdist([query.key], keys, scorer=fuzz.ratio, dtype=np.float32)[0]
-        always = _near_equal(memory, query, keys, numbers_masked=numbers_masked, chars=chars)
         memo = _ScoreMemo() if memo is None else memo
+        shortlist = memo.shortlists.get(min_char)
+        if shortlist is None:  # (a memory looked up again deeper walks the same shortlist further)
+            shortlist = memo.shortlists[min_char] = _shortlist(memory, query, keys, numbers_masked, min_char)
+        chars, always, walk = shortlist
         scored = [
             _score(memory, query, int(entries[position]), numbers_masked=numbers_masked, context=context, memo=memo)
             for position in sorted(always)
@@ -350,16 +361,7 @@ class Matcher:
         while len(best) > depth:
             heapq.heappop(best)
         arabic = memory.normalizer.arabic
-        reachable = np.flatnonzero(chars >= min_char - 1e-4)
-        blind = clitic_blind_words([keys[position] for position in reachable.tolist()], arabic=arabic)
-        query_blind = clitic_blind_words([query.key], arabic=arabic)[0]
-        if query_blind:
-            words = 100.0 * process.cdist([query_blind], blind, scorer=Levenshtein.normalized_similarity)[0]
-        else:
-            words = np.full(len(blind), EXACT)  # no words: W may be 100 (see `word_similarity`)
-        upper = np.minimum(CHAR_WEIGHT * chars[reachable] + WORD_WEIGHT * words, FUZZY_CAP) - memory.penalty
-        by_bound = np.argsort(-upper, kind="stable")
-        for position, bound in zip(reachable[by_bound].tolist(), upper[by_bound].tolist(), strict=True):
+        for position, bound in walk:
             floor = best[0] if len(best) >= depth else score_cutoff
             if bound < floor - 1e-4:
                 break  # sorted by the bound: no later candidate can place
@@ -382,6 +384,26 @@ class Matcher:
             if len(best) > depth:
                 heapq.heappop(best)
         return scored
+
+
+def _shortlist(
+    memory: MemoryIndex, query: PreparedText, keys: list[str], numbers_masked: str | None, min_char: float
+) -> tuple[npt.NDArray[np.float32], set[int], list[tuple[int, float]]]:
+    """Phase 2's reading of the keys (`Matcher._best_scored`): each key's C, the positions always scored in full
+    (equal but for form, spelling or numbers), and the others that reach ``min_char`` with their bound, best first."""
+    chars = process.cdist([query.key], keys, scorer=fuzz.ratio, dtype=np.float32)[0]
+    always = _near_equal(memory, query, keys, numbers_masked=numbers_masked, chars=chars)
+    arabic = memory.normalizer.arabic
+    reachable = np.flatnonzero(chars >= min_char - 1e-4)
+    blind = clitic_blind_words([keys[position] for position in reachable.tolist()], arabic=arabic)
+    query_blind = clitic_blind_words([query.key], arabic=arabic)[0]
+    if query_blind:
+        words = 100.0 * process.cdist([query_blind], blind, scorer=Levenshtein.normalized_similarity)[0]
+    else:
+        words = np.full(len(blind), EXACT)  # no words: W may be 100 (see `word_similarity`)
+    upper = np.minimum(CHAR_WEIGHT * chars[reachable] + WORD_WEIGHT * words, FUZZY_CAP) - memory.penalty
+    by_bound = np.argsort(-upper, kind="stable")
+    return chars, always, list(zip(reachable[by_bound].tolist(), upper[by_bound].tolist(), strict=True))
 
 
 class ExhaustiveMatcher(Matcher):
@@ -470,10 +492,15 @@ class _Scored:
     status: Status
     result: MatchScore
     target: Segment | None  # the stored target, when it was read to substitute numbers
+    # Worked out once: a lookup sorts its scored entries by it, again at each depth (5,000 copies of one pair).
+    order_key: tuple[float, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "order_key", (-self.result.score, -_base(self.result.breakdown)))
 
     def order(self) -> tuple[float, float]:
         """Best first: the score, then the similarity before the fuzzy cap."""
-        return (-self.result.score, -_base(self.result.breakdown))
+        return self.order_key
 
 
 def _near_equal(
@@ -551,11 +578,33 @@ class _ScoreMemo:
     A memory holds many copies of a short segment (at 1M a two-word query met 50), and each was parsed and scored
     anew; a lookup made at two cutoffs scores the same entries twice."""
 
-    __slots__ = ("by_entry", "by_text")
+    __slots__ = ("by_entry", "by_text", "newest", "retrieved", "shortlists", "shown_targets", "ties", "translations")
 
     def __init__(self) -> None:
         self.by_entry: dict[int, _Scored] = {}
         self.by_text: dict[tuple[str, str | None, Status, bool], tuple[PreparedText, MatchScore, Segment | None]] = {}
+        # What ranks an entry among its ties (`_ties_ranked`), read once a lookup: a memory looked up deeper and
+        # deeper for a pair stored 5,000 times ranked every copy again at each depth (the lookup took ~470 ms).
+        self.newest: dict[int, str] = {}
+        # A lookup's retrieval and shortlist by its character bound (`_placed`, `_best_scored`).
+        self.retrieved: dict[float, tuple[npt.NDArray[np.int64], list[str]]] = {}
+        self.shortlists: dict[float, tuple[npt.NDArray[np.float32], set[int], list[tuple[int, float]]]] = {}
+        self.ties: dict[int, tuple[int, str, str, str]] = {}
+        self.translations: dict[int, tuple[str, str]] = {}
+        self.shown_targets: dict[int, str] = {}
+
+    def shown_target(self, memory: MemoryIndex, scored: _Scored) -> str:
+        """The translation a scored entry shows, as text (`_shown_target`), read once a lookup."""
+        found = self.shown_targets.get(scored.entry)
+        if found is None:
+            found = self.shown_targets[scored.entry] = _shown_target(memory, scored).plain
+        return found
+
+    def newest_of(self, memory: MemoryIndex, entry: int) -> str:
+        found = self.newest.get(entry)
+        if found is None:
+            found = self.newest[entry] = _newest(memory, entry)
+        return found
 
 
 def _score(
@@ -605,7 +654,7 @@ def _score(
     return scored
 
 
-def _ties_ranked(memory: MemoryIndex, passing: list[_Scored], depth: int) -> list[_Scored]:
+def _ties_ranked(memory: MemoryIndex, passing: list[_Scored], depth: int, memo: _ScoreMemo) -> list[_Scored]:
     """``passing`` (by score and similarity) with the entries tied with the ``depth``-th put in `_Placed.rank`'s order
     (status, newest date), then by unit id and source, and where those too are equal across the cut, by the
     stored translation (read for those entries only): which of them make the cut is then the matches' own, not
@@ -619,8 +668,12 @@ def _ties_ranked(memory: MemoryIndex, passing: list[_Scored], depth: int) -> lis
         end += 1
 
     def rank(scored: _Scored) -> tuple[int, str, str, str]:
-        tuid = memory.optional(Column.TUID, scored.entry)
-        return (-scored.status.rank, _invert(_newest(memory, scored.entry)), tuid or "", scored.stored.segment.plain)
+        key = memo.ties.get(scored.entry)
+        if key is None:
+            tuid = memory.optional(Column.TUID, scored.entry)
+            newest = _invert(memo.newest_of(memory, scored.entry))
+            key = memo.ties[scored.entry] = (-scored.status.rank, newest, tuid or "", scored.stored.segment.plain)
+        return key
 
     ranked = sorted(((rank(scored), scored) for scored in passing[start:end]), key=lambda pair: pair[0])
     cut = depth - start
@@ -630,9 +683,13 @@ def _ties_ranked(memory: MemoryIndex, passing: list[_Scored], depth: int) -> lis
         def translation(pair: tuple[tuple[int, str, str, str], _Scored]) -> tuple[str, str]:
             # The text shown first (numbers substituted), as `match` breaks ties (`_tie_break`): what is cut here
             # never outranks what is kept.
-            stored = memory.text(Column.TARGET_XML, pair[1].entry)
-            shown = pair[1].result.target or segment_from_xml(stored)
-            return shown.plain, stored
+            entry = pair[1].entry
+            key = memo.translations.get(entry)
+            if key is None:
+                stored = memory.text(Column.TARGET_XML, entry)
+                shown = pair[1].result.target or segment_from_xml(stored)
+                key = memo.translations[entry] = (shown.plain, stored)
+            return key
 
         group = sorted((ranked[number] for number in same), key=translation)
         for number, pair in zip(same, group, strict=True):
@@ -647,16 +704,24 @@ class _Placed:
     memory: MemoryIndex
     scored: _Scored
     newest: str  # the entry's change date, else its creation date, else ""
+    rank_key: tuple[float, float, int, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        score, base = self.scored.order_key
+        object.__setattr__(self, "rank_key", (score, base, -self.scored.status.rank, _invert(self.newest)))
 
     def rank(self) -> tuple[float, float, int, str]:
         """Best first: score, then the similarity before the fuzzy cap, workflow status, newest change."""
-        result = self.scored.result
-        return (-result.score, -_base(result.breakdown), -self.scored.status.rank, _invert(self.newest))
+        return self.rank_key
 
 
-def _shown(found: list[_Placed], limit: int) -> tuple[list[Match], list[tuple[float, float, int, str]]]:
+def _shown(
+    found: list[_Placed], limit: int, made: dict[tuple[int, int], Match] | None = None
+) -> tuple[list[Match], list[tuple[float, float, int, str]]]:
     """The distinct pairs of ``found`` (in rank order) as matches, up to ``limit`` and every one of the last one's
-    rank, with their ranks: made (their translation and provenance read) only as far as the limit needs."""
+    rank, with their ranks: made (their translation and provenance read) only as far as the limit needs, and kept
+    in ``made`` by memory and entry."""
+    made = {} if made is None else made
     unique: list[Match] = []
     ranks: list[tuple[float, float, int, str]] = []
     seen: dict[tuple[str, str], int] = {}
@@ -664,7 +729,10 @@ def _shown(found: list[_Placed], limit: int) -> tuple[list[Match], list[tuple[fl
         rank = placed.rank()
         if len(unique) >= limit and rank != ranks[limit - 1]:
             break
-        match = _as_match(placed.memory, placed.scored)
+        made_as = (id(placed.memory), placed.scored.entry)
+        match = made.get(made_as)
+        if match is None:
+            match = made[made_as] = _as_match(placed.memory, placed.scored)
         identity = (match.source.plain, match.target.plain)
         shown = seen.get(identity)
         if shown is None:
@@ -678,7 +746,9 @@ def _shown(found: list[_Placed], limit: int) -> tuple[list[Match], list[tuple[fl
     return unique, ranks
 
 
-def _may_hide(found: list[_Placed], ranks: list[tuple[float, float, int, str]], limit: int, *, alone: bool) -> bool:
+def _may_hide(
+    found: list[_Placed], ranks: list[tuple[float, float, int, str]], limit: int, *, alone: bool, memo: _ScoreMemo
+) -> bool:
     """Whether a memory whose lookup filled its depth with ``found`` may hold, below it, a pair that belongs among
     the ``limit`` shown (of ``ranks``): only when ``found`` holds one pair twice (else its distinct pairs alone
     fill the limit, and what it hides ranks below them) and fewer than ``limit`` are shown or its last ranks above
@@ -695,7 +765,7 @@ def _may_hide(found: list[_Placed], ranks: list[tuple[float, float, int, str]], 
         by_source.setdefault(placed.scored.stored.segment.plain, []).append(placed)
     for copies in by_source.values():  # a pair stored twice has one source: only those groups' translations are read
         if len(copies) > 1:
-            targets = [_shown_target(placed.memory, placed.scored).plain for placed in copies]
+            targets = [memo.shown_target(placed.memory, placed.scored) for placed in copies]
             if len(set(targets)) < len(targets):
                 return True
     return False
@@ -755,6 +825,7 @@ def _tie_break(match: Match) -> tuple[str, str, str]:
     return (match.tuid or "", match.source.plain, match.target.plain)
 
 
+@functools.lru_cache(maxsize=4096)
 def _invert(text: str) -> str:
     # Sorting ascending on the inverted characters puts the newest date first.
     return "".join(chr(0x10FFFF - ord(c)) for c in text)
