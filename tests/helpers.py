@@ -156,6 +156,10 @@ async def settle(app: EditorApp, pilot: Pilot[None]) -> None:
 T = TypeVar("T")
 
 
+#: Seconds an app may take to run a test's callback before the test calls it dead (a loaded machine is slow).
+APP_ANSWER_SECONDS = 30.0
+
+
 class InApp:
     """Steps for one of two apps a test runs at once, each made in that app's own context.
 
@@ -175,7 +179,8 @@ class InApp:
     async def of(cls, pilot: Pilot[None]) -> InApp:
         taken: asyncio.Future[contextvars.Context] = asyncio.get_running_loop().create_future()
         pilot.app.call_later(lambda: taken.set_result(contextvars.copy_context()))
-        return cls(pilot, await taken)
+        # An app that died never runs it: the test fails instead of hanging.
+        return cls(pilot, await asyncio.wait_for(taken, timeout=APP_ANSWER_SECONDS))
 
     async def _step(self, step: Coroutine[Any, Any, T]) -> T:
         return await asyncio.create_task(step, context=self.context.copy())
