@@ -683,12 +683,11 @@ def _ties_ranked(memory: MemoryIndex, passing: list[_Scored], depth: int, memo: 
         def translation(pair: tuple[tuple[int, str, str, str], _Scored]) -> tuple[str, str]:
             # The text shown first (numbers substituted), as `match` breaks ties (`_tie_break`): what is cut here
             # never outranks what is kept.
-            entry = pair[1].entry
-            key = memo.translations.get(entry)
+            scored = pair[1]
+            key = memo.translations.get(scored.entry)
             if key is None:
-                stored = memory.text(Column.TARGET_XML, entry)
-                shown = pair[1].result.target or segment_from_xml(stored)
-                key = memo.translations[entry] = (shown.plain, stored)
+                stored = memory.text(Column.TARGET_XML, scored.entry)
+                key = memo.translations[scored.entry] = (memo.shown_target(memory, scored), stored)
             return key
 
         group = sorted((ranked[number] for number in same), key=translation)
