@@ -240,8 +240,11 @@ def test_a_memory_that_changes_between_the_passes_is_refused() -> None:
 # -- bounded memory ---------------------------------------------------------------------------------------
 
 #: Bytes the peak may grow by for each unit more read once the sorts spill past a few thousand records
-#: (an export's survey keeps 20 bytes a unit, XLIFF's plan 20-45; a `DigestSet` kept 12 in memory).
-_SPILLED_PEAK_BYTES_PER_UNIT = 8
+#: (an export's survey keeps 20 bytes a unit, XLIFF's plan 20-45; a `DigestSet` kept 12 in memory). What a sound
+#: export measures here is not 0 but 4-6 (XLIFF's -3 to -6), least of three runs 1-3 more or less: the allocator,
+#: and a spilled sort's runs, more at 70,000 units than at 20,000 with runs of 4,096. At 8 it failed now and then
+#: under a loaded suite. An export whose sorts do not spill measures 56-59.
+_SPILLED_PEAK_BYTES_PER_UNIT = 11
 _SPILL_RECORDS = 4096
 
 

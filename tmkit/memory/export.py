@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -91,11 +92,11 @@ def unit_date(unit: TranslationUnit, which: DateField = DEFAULT_DATE_FIELD) -> d
     return min(created) if created else None
 
 
-def _strip_codes(variant: Variant) -> bool:
+def _without_codes(variant: Variant) -> Variant:
+    """``variant`` with its inline codes left out (a new variant; itself when it holds none)."""
     if not variant.segment.has_markup:
-        return False
-    variant.segment = Segment.from_text(variant.segment.plain)
-    return True
+        return variant
+    return dataclasses.replace(variant, segment=Segment.from_text(variant.segment.plain))
 
 
 def _pair_variants(unit: TranslationUnit, source: str, target: str) -> list[Variant] | None:
@@ -107,8 +108,9 @@ def _pair_variants(unit: TranslationUnit, source: str, target: str) -> list[Vari
     return [src, *targets]
 
 
-def _identity(unit: TranslationUnit) -> Hashable:
-    return tuple((lang_key(v.lang), v.segment) for v in unit.variants)
+def _identity(variants: Sequence[Variant]) -> Hashable:
+    """What makes an exported unit a repeat of another: its variants' languages and segments, as exported."""
+    return tuple((lang_key(v.lang), v.segment) for v in variants)
 
 
 def export_memories(
@@ -238,7 +240,7 @@ class MemoryExport:
             return
         if self._surveyed is None:
             self._surveyed = RecordSort(_SURVEY_RECORD, folder=self._folder)
-        self._surveyed.add(digest(_identity(candidate[0])) + self._candidates_surveyed.to_bytes(8, "big"))
+        self._surveyed.add(digest(_identity(candidate)) + self._candidates_surveyed.to_bytes(8, "big"))
         self._candidates_surveyed += 1
 
     def settle(self) -> None:
@@ -280,10 +282,10 @@ class MemoryExport:
         place = next(self._repeat_places, None)
         return -1 if place is None else place[0]
 
-    def _is_repeat(self, unit: TranslationUnit) -> bool:
-        """Whether ``unit`` (one that passed the filters) is a repeat of one exported before."""
+    def _is_repeat(self, variants: list[Variant]) -> bool:
+        """Whether the unit of these ``variants`` (one that passed the filters) repeats one exported before."""
         if self._repeat_places is None:
-            return not self._seen.add(digest(_identity(unit)))
+            return not self._seen.add(digest(_identity(variants)))
         place = self._candidates_taken
         self._candidates_taken += 1
         if place != self._next_repeat:
@@ -295,20 +297,25 @@ class MemoryExport:
         """The unit to export for ``original`` (a copy: the original is not changed), or None, counted why."""
         result = self.result
         result.read += 1
-        candidate = self._candidate(original, result)
-        if candidate is None:
+        variants = self._candidate(original, result)
+        if variants is None:
             return None
-        unit, stripped = candidate
-        if self._is_repeat(unit):
+        if self._is_repeat(variants):
             result.duplicates += 1
             return None
-        result.codes_stripped += stripped
+        if self.level == 1:  # a variant that lost its codes is a new one
+            result.codes_stripped += sum(all(v is not kept for kept in original.variants) for v in variants)
         self.exported += 1
+        unit = copy.copy(original)
+        unit.variants = variants
+        if self.source_lang is not None:
+            unit.srclang = variants[0].lang if unit.srclang else None
         return unit
 
-    def _candidate(self, original: TranslationUnit, result: ExportResult) -> tuple[TranslationUnit, int] | None:
-        """The copy of ``original`` to export and how many of its segments lost their codes, unless a filter
-        leaves it out (counted in ``result``); repeats are not looked for here."""
+    def _candidate(self, original: TranslationUnit, result: ExportResult) -> list[Variant] | None:
+        """The variants of ``original`` to export (without their codes at level 1: new variants, the original's
+        are not changed), unless a filter leaves it out (counted in ``result``); repeats are not looked for here.
+        Nothing is copied: the survey only reads them."""
         if conflict_side(original) is not None:
             if not self.skip_conflicts:
                 raise ParameterError(
@@ -339,12 +346,7 @@ class MemoryExport:
         if variants is None:
             result.missing_language += 1
             return None
-        unit = copy.copy(original)
-        unit.variants = [copy.copy(v) for v in variants]
-        if source_lang is not None:
-            unit.srclang = variants[0].lang if unit.srclang else None
-        stripped = sum(_strip_codes(v) for v in unit.variants) if self.level == 1 else 0
-        return unit, stripped
+        return [_without_codes(v) for v in variants] if self.level == 1 else variants
 
 
 def _export_header(headers: Sequence[Header], *, source_lang: str | None, level: int) -> Header:
