@@ -255,7 +255,8 @@ def test_digest_set_finds_every_member_across_its_runs() -> None:
 
 # -- bounded memory: a larger memory does not raise the peak by what its units would take -------------
 
-_SMALL, _LARGE = 20_000, 70_000
+#: Units of the two memories compared. 25,000 more units at 300 bytes is 7 MB, where runs vary by ~0.3 MB.
+_SMALL, _LARGE = 20_000, 45_000
 assert _SMALL > RECENT_LIMIT
 #: Bytes the peak may grow by for each unit more read. Both sizes are past the fixed costs: the text
 #: reader's 1 MB chunks, and numpy (some 15 MB), imported when a `DigestSet` first sorts its digests.
@@ -273,26 +274,29 @@ def _memory_of(size: int, path: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def sized_memories(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[str, Path]]:
-    """For each size: the memory, the same as a TSV table, and the table's TMX (a second memory to merge)."""
+def memories_of_sizes(
+    tmp_path_factory: pytest.TempPathFactory, sizes: tuple[int, int], *, tables: bool = True
+) -> dict[int, dict[str, Path]]:
+    """For each size: the memory and, with ``tables``, the same as a TSV table and the table's TMX (a second memory
+    to merge)."""
     made: dict[int, dict[str, Path]] = {}
-    for size in (_SMALL, _LARGE):
+    for size in sizes:
         folder = tmp_path_factory.mktemp(f"memory-{size}")
         memory = _memory_of(size, folder / "m.tmx")
-        table = folder / "m.tsv"
-        write_table(table, TmxReader(memory), source_lang="ar", target_lang="en")
-        table_tmx = folder / "t.tmx"
-        write_tmx(table_tmx, header=Header(srclang="ar"), units=iter_table(table, source_lang="ar", target_lang="en"))
         # The merge driver writes over ours: a copy of the memory made before each run.
-        made[size] = {
-            "m": memory,
-            "table": table,
-            "table_tmx": table_tmx,
-            "out": folder / "out",
-            "ours": folder / "ours",
-        }
+        made[size] = {"m": memory, "out": folder / "out", "ours": folder / "ours"}
+        if tables:
+            table = made[size]["table"] = folder / "m.tsv"
+            write_table(table, TmxReader(memory), source_lang="ar", target_lang="en")
+            table_tmx = made[size]["table_tmx"] = folder / "t.tmx"
+            units = iter_table(table, source_lang="ar", target_lang="en")
+            write_tmx(table_tmx, header=Header(srclang="ar"), units=units)
     return made
+
+
+@pytest.fixture(scope="module")
+def sized_memories(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[str, Path]]:
+    return memories_of_sizes(tmp_path_factory, (_SMALL, _LARGE))
 
 
 #: Runs `tmkit ARGS` and writes its peak resident set on stderr as it exits: its own (VmHWM of its
@@ -383,11 +387,13 @@ def _peak_growth(
     spill_records: int | None = None,
     runs: int = 1,
 ) -> tuple[float, str]:
-    """Bytes the peak of ``command`` grew by for each unit more read, from the small memory to the large, and a line
-    saying so. With ``runs``, each size's peak is the least of that many runs: a run's peak varies by up to ~0.8 MB
-    (allocator, collection timing), 15 bytes a unit between these sizes, where a tight bound allows 8."""
+    """Bytes the peak of ``command`` grew by for each unit more read, from the smaller memory to the larger (of
+    ``sized_memories``), and a line saying so. With ``runs``, each size's peak is the least of that many runs: a
+    run's peak varies by up to ~0.3-0.8 MB (allocator, collection timing), 6-15 bytes a unit between 20,000 and
+    70,000 units, where a tight bound allows 11."""
     peaks = []
-    for size in (_SMALL, _LARGE):
+    smaller, larger = sorted(sized_memories)
+    for size in (smaller, larger):
         paths = sized_memories[size]
         measured = []
         for _run in range(runs):
@@ -395,8 +401,8 @@ def _peak_growth(
             measured.append(_peak_mb(*(part.format(**paths) for part in command), spill_records=spill_records))
         peaks.append(min(measured))
     small, large = peaks
-    per_unit = (large - small) * 2**20 / ((_LARGE - _SMALL) * memories_read)
+    per_unit = (large - small) * 2**20 / ((larger - smaller) * memories_read)
     return (
         per_unit,
-        f"peak {small:.0f} MB at {_SMALL:,} units, {large:.0f} MB at {_LARGE:,}: {per_unit:.0f} bytes a unit",
+        f"peak {small:.0f} MB at {smaller:,} units, {large:.0f} MB at {larger:,}: {per_unit:.0f} bytes a unit",
     )
