@@ -19,6 +19,7 @@ from tests.helpers import CORPORA
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.matching import candidate_index, memory_index
 from tmkit.matching.candidate_index import (
+    GATHERED_LENGTHS,
     SHORT_KEY,
     WORDED_KEY,
     CandidateIndex,
@@ -438,3 +439,25 @@ def test_many_keys_bucket_bound_is_the_same_looked_up_by_byte(query: list[int], 
     packed = np.random.default_rng(seed).integers(0, 2**64, size=keys, dtype=np.uint64)
     by_bucket = np.concatenate([shared_char_bound(counts, packed[at : at + 100]) for at in range(0, len(packed), 100)])
     assert shared_char_bound(counts, packed).tolist() == by_bucket.tolist()
+
+
+@pytest.fixture(scope="module")
+def keys_of_every_length() -> CandidateIndex:
+    """An index of 12,000 keys of 1 to 200 characters (some lengths held by no key)."""
+    rng = np.random.default_rng(7)
+    lengths = [int(n) for n in rng.integers(1, 200, size=12_000) if n % 37]
+    return CandidateIndex.build(["ب" * n for n in lengths])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 12_000), st.integers(0, 2**32 - 1))
+@example(GATHERED_LENGTHS - 1, 3)
+@example(GATHERED_LENGTHS, 4)
+def test_the_lengths_cut_from_where_each_starts_are_the_keys_lengths(
+    keys_of_every_length: CandidateIndex, count: int, seed: int
+) -> None:
+    """Past `GATHERED_LENGTHS` keys a lookup cuts their lengths from where each length starts: they must be the lengths
+    the index holds, whichever keys (ascending) are asked for, at lengths no key has too."""
+    index = keys_of_every_length
+    positions = np.unique(np.random.default_rng(seed).integers(0, index.size, size=count)).astype(np.int64)
+    assert index._lengths_at(positions).tolist() == index.key_lengths[positions].tolist()
