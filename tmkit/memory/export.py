@@ -240,7 +240,7 @@ class MemoryExport:
             return
         if self._surveyed is None:
             self._surveyed = RecordSort(_SURVEY_RECORD, folder=self._folder)
-        self._surveyed.add(digest(_identity(candidate)) + self._candidates_surveyed.to_bytes(8, "big"))
+        self._surveyed.add(digest(_identity(self._exported(candidate))) + self._candidates_surveyed.to_bytes(8, "big"))
         self._candidates_surveyed += 1
 
     def settle(self) -> None:
@@ -294,17 +294,19 @@ class MemoryExport:
         return True
 
     def take(self, original: TranslationUnit) -> TranslationUnit | None:
-        """The unit to export for ``original`` (a copy: the original is not changed), or None, counted why."""
+        """The unit to export for ``original``, or None, counted why: a new unit, the original not changed. Its
+        variants are the original's own, but for those level 1 made anew without their codes."""
         result = self.result
         result.read += 1
-        variants = self._candidate(original, result)
-        if variants is None:
+        chosen = self._candidate(original, result)
+        if chosen is None:
             return None
+        variants = self._exported(chosen)
         if self._is_repeat(variants):
             result.duplicates += 1
             return None
-        if self.level == 1:  # a variant that lost its codes is a new one
-            result.codes_stripped += sum(all(v is not kept for kept in original.variants) for v in variants)
+        if self.level == 1:
+            result.codes_stripped += sum(v.segment.has_markup for v in chosen)
         self.exported += 1
         unit = copy.copy(original)
         unit.variants = variants
@@ -312,10 +314,13 @@ class MemoryExport:
             unit.srclang = variants[0].lang if unit.srclang else None
         return unit
 
+    def _exported(self, variants: list[Variant]) -> list[Variant]:
+        """``variants`` as exported: at level 1 without their codes (new variants where they held some)."""
+        return [_without_codes(v) for v in variants] if self.level == 1 else variants
+
     def _candidate(self, original: TranslationUnit, result: ExportResult) -> list[Variant] | None:
-        """The variants of ``original`` to export (without their codes at level 1: new variants, the original's
-        are not changed), unless a filter leaves it out (counted in ``result``); repeats are not looked for here.
-        Nothing is copied: the survey only reads them."""
+        """The variants of ``original`` to export (before `_exported`), unless a filter leaves it out (counted in
+        ``result``); repeats are not looked for here. Nothing is copied: the survey only reads them."""
         if conflict_side(original) is not None:
             if not self.skip_conflicts:
                 raise ParameterError(
@@ -346,7 +351,7 @@ class MemoryExport:
         if variants is None:
             result.missing_language += 1
             return None
-        return [_without_codes(v) for v in variants] if self.level == 1 else variants
+        return variants
 
 
 def _export_header(headers: Sequence[Header], *, source_lang: str | None, level: int) -> Header:
