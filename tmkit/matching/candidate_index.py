@@ -1117,14 +1117,15 @@ class CandidateIndex:
                 may[int(np.searchsorted(positions, low)) : int(np.searchsorted(positions, high))] = False  # (read)
                 maybe.append(may)
             unread = np.sum(maybe, axis=0)
+        key_lengths = self._lengths_at(positions)
         if cut_first and needs is not None:
             # Keys that cannot reach their length's fewest needed words even holding every such list: at 1M ~90% of a
             # five-word query's (11,500 of 12,500).
-            kept = np.flatnonzero(shared + unread >= needs[self._lengths_at(positions)])
-            positions, shared, unread = positions[kept], shared[kept], unread[kept]
+            kept = np.flatnonzero(shared + unread >= needs[key_lengths])
+            positions, shared, unread, key_lengths = positions[kept], shared[kept], unread[kept], key_lengths[kept]
             maybe = [may[kept] for may in maybe]
         # The fewest shared words each key needs, from its length and its own word count.
-        lengths = self._lengths_at(positions).astype(np.float64)
+        lengths = key_lengths.astype(np.float64)
         key_words = self.term_word_counts[positions]
         need = _words_needed(m, lengths, len(words), key_words, min_similarity, word_lift)
         most = np.maximum(len(words), key_words).astype(np.float64)
