@@ -227,9 +227,11 @@ async def test_without_a_dictionary_spelling_says_so_once_and_stays_off(work: Pa
         await settle(app, pilot)
         assert app.editor_screen.spelling is None
         assert _marks(app) == []
-    off = [n for n in notices if n.startswith("spelling is off: no Hunspell dictionary for 'zz'")]
-    assert len(off) == 1
-    assert "spelling is off: no dictionary for zz" in notices
+    # At the start a few words, once, saying which key tells why; that key gives where it looked, what to install.
+    off = [n for n in notices if n.startswith("spelling is off")]
+    assert off[0] == "spelling is off: no Hunspell dictionary for 'zz' (Alt+C says why)"
+    assert len(off) == 2 and off[1].startswith("spelling is off: no Hunspell dictionary for 'zz' in ")
+    assert "install Debian's hunspell-zz" in off[1] and "TMKIT_HUNSPELL_PATH" in off[1]
 
 
 needs_ar_spelling = pytest.mark.skipif(

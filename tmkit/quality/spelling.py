@@ -258,7 +258,8 @@ class SpellChecker:
     """Checks texts in one language against its Hunspell dictionary, with an allow-list of words.
 
     Without a dictionary for the language, or without the hunspell program, ``enabled`` is False,
-    ``notice`` says why in one line (also given once to ``on_notice``), and every text is correct:
+    ``notice`` says why in one line, with where it looked and what to install (also given once to ``on_notice``),
+    ``summary`` says why in a few words, and every text is correct:
     spelling is an aid and never fails a job; so does a hunspell that stops working. Arabic words are
     also checked without their proclitics (و ف ب ك ل س and the article) before they are flagged.
     Numbers, URLs, e-mail addresses, paths, placeholders and markup are skipped, and so are Latin words
@@ -285,6 +286,7 @@ class SpellChecker:
         self.check_names = check_names
         self.dictionary = find_dictionary(lang, dirs=dictionary_dirs, environ=environ)
         self.notice: str | None = None
+        self.summary: str | None = None
         self._allowed: set[str] = set()
         self._verdicts: dict[str, bool] = {}
         self._suggestions: dict[str, tuple[str, ...]] = {}
@@ -296,12 +298,14 @@ class SpellChecker:
         if self.dictionary is None:
             searched = ", ".join(str(d) for d in search_dirs(dictionary_dirs, environ=environ))
             package = "hunspell-en-us" if primary == "en" else f"hunspell-{primary}"
+            self.summary = f"spelling is off: no Hunspell dictionary for {lang!r}"
             self.notice = (
-                f"spelling is off: no Hunspell dictionary for {lang!r} in {searched} "
+                f"{self.summary} in {searched} "
                 f"(install Debian's {package}, or name a folder of NAME.dic and NAME.aff in ${DICTIONARY_PATH_ENV})"
             )
         elif shutil.which(HUNSPELL_COMMAND) is None:
-            self.notice = "spelling is off: the hunspell program is not installed (Debian's hunspell package)"
+            self.summary = "spelling is off: the hunspell program is not installed"
+            self.notice = f"{self.summary} (Debian's hunspell package)"
         else:
             self._start()
         if self.notice is not None and on_notice is not None:
@@ -441,6 +445,7 @@ class SpellChecker:
         return True
 
     def _off(self, problem: Exception) -> None:
+        self.summary = "spelling is off: hunspell failed"
         self.notice = f"spelling is off: hunspell failed on {self.dictionary} ({problem})"
         self.close()
 

@@ -226,6 +226,8 @@ class EditorScreen(Screen[None]):
         self.term_key_armed = False
         #: The target's spell checker (off without a dictionary or hunspell, or without `options.spelling`).
         self.spelling: SpellChecker | None = None
+        #: Why spelling is off, with where a dictionary was looked for and what to install (when it was asked for).
+        self.spelling_off: str | None = None
         self._target_check_timer: Timer | None = None
         #: The shared memories (postgresql://) whose indexes follow the units the team confirms (`follow_team`).
         self.live_indexes: list[LiveIndex] = []
@@ -706,7 +708,6 @@ class EditorScreen(Screen[None]):
                 memories=[str(m) for m in o.memories],
                 allowed=terms.words(o.target_lang) if terms is not None else (),
                 dictionary_dirs=[str(d) for d in o.dictionary_dirs],
-                on_notice=self._cache_notice,  # "spelling is off: …", once
             )
             self.app.call_from_thread(self._spelling_ready, checker)
 
@@ -723,6 +724,11 @@ class EditorScreen(Screen[None]):
         self.spelling = checker if checker.enabled else None
         if not checker.enabled:
             checker.close()
+            # A few words, for a few seconds: where it looked and what to install filled twelve rows at 80x24 and
+            # hid the matches for ten seconds at every start. The spelling key gives the whole line.
+            self.spelling_off = checker.notice
+            key = self.keymap.label("spelling")
+            self.notify(f"{checker.summary}{f' ({key} says why)' if key else ''}", severity="warning", markup=False)
         self.check_target_later(at_once=True)
 
     def find_terms(self, row: int) -> None:
@@ -867,8 +873,10 @@ class EditorScreen(Screen[None]):
     def action_spelling(self) -> None:
         """Suggestions for the misspelled word at the cursor of the target, to replace it with one."""
         if self.spelling is None:
-            why = f": no dictionary for {self.options.target_lang}" if self.options.spelling else ""
-            self.notify(f"spelling is off{why}", severity="warning")
+            if self.spelling_off is not None:
+                self.notify(self.spelling_off, severity="warning", timeout=15, markup=False)
+            else:
+                self.notify("spelling is off" if not self.options.spelling else "spelling is not ready yet")
             return
         span = word_span_at_cursor(self.target_view)
         if span is None:
