@@ -12,7 +12,13 @@ from lxml import etree
 
 from tests.helpers import SAMPLES, run_cli
 from tests.test_spilled_sort import _open_sort_files, spilling_early
-from tests.test_streaming_commands import _peak_growth, memories_of_sizes
+from tests.test_streaming_commands import (
+    SPILL_RECORDS,
+    SPILLED_TRACED_BYTES_PER_UNIT,
+    SPILLING_SIZES,
+    _peak_growth,
+    memories_of_sizes,
+)
 from tests.test_tmx_roundtrip import memories
 from tmkit.defaults import XLIFF_VERSIONS
 from tmkit.errors import InputError
@@ -239,19 +245,10 @@ def test_a_memory_that_changes_between_the_passes_is_refused() -> None:
 
 # -- bounded memory ---------------------------------------------------------------------------------------
 
-#: Bytes the peak may grow by for each unit more read once the sorts spill past a few thousand records
-#: (an export's survey keeps 20 bytes a unit, XLIFF's plan 20-45; a `DigestSet` kept 12 in memory). What a sound
-#: export measures here is not 0 but 4-6 (XLIFF's -3 to -6), least of three runs 1-3 more or less: the allocator,
-#: and a spilled sort's runs, more at 70,000 units than at 20,000 with runs of 4,096. At 8 it failed now and then
-#: under a loaded suite. An export whose sorts do not spill measures 56-59.
-_SPILLED_PEAK_BYTES_PER_UNIT = 11
-_SPILL_RECORDS = 4096
-
 
 @pytest.fixture(scope="module")
 def spilling_memories(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[str, Path]]:
-    """Memories of 20,000 and 70,000 units: 50,000 more at 11 bytes is 0.5 MB, past what runs vary by."""
-    return memories_of_sizes(tmp_path_factory, (20_000, 70_000), tables=False)
+    return memories_of_sizes(tmp_path_factory, SPILLING_SIZES, tables=False)
 
 
 @pytest.mark.slow
@@ -269,5 +266,6 @@ def test_export_and_xliff_ids_keep_nothing_per_unit_once_the_sorts_spill(
     memories_read: int,
     spilling_memories: dict[int, dict[str, Path]],
 ) -> None:
-    per_unit, report = _peak_growth(command, memories_read, spilling_memories, spill_records=_SPILL_RECORDS, runs=3)
-    assert per_unit <= _SPILLED_PEAK_BYTES_PER_UNIT, report
+    # An export's survey keeps 20 bytes a unit in its sorts, XLIFF's plan of ids 20-45 (`SPILLED_TRACED_BYTES_PER_UNIT`).
+    per_unit, report = _peak_growth(command, memories_read, spilling_memories, spill_records=SPILL_RECORDS, traced=True)
+    assert per_unit <= SPILLED_TRACED_BYTES_PER_UNIT, report
