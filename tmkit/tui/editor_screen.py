@@ -728,7 +728,8 @@ class EditorScreen(Screen[None]):
             # hid the matches for ten seconds at every start. The spelling key gives the whole line.
             self.spelling_off = checker.notice
             key = self.keymap.label("spelling")
-            self.notify(f"{checker.summary}{f' ({key} says why)' if key else ''}", severity="warning", markup=False)
+            summary = checker.summary or "spelling is off"
+            self.notify(f"{summary}{f' ({key} says why)' if key else ''}", severity="warning", markup=False)
         self.check_target_later(at_once=True)
 
     def find_terms(self, row: int) -> None:
