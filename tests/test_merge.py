@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.helpers import run_cli
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
+from tmkit.memory.digests import DIGEST_BYTES
 from tmkit.memory.merge import (
+    _DATED_FIELDS,
     CONFLICT_PROP,
     ConflictPolicy,
+    _unit_digests,
     conflict_side,
     merge_headers,
     merge_memories,
     merge_three_way,
 )
-from tmkit.memory.model import Header, Memory, Prop, Segment, TranslationUnit, Variant
+from tmkit.memory.model import Header, Memory, Note, Prop, Segment, Status, TranslationUnit, Variant
 
 
 def tu(ar: str, en: str, *, tuid: str | None = None, changed: str | None = None) -> TranslationUnit:
@@ -317,3 +322,52 @@ def test_two_way_merge_reports_conflict_units_in_its_inputs(tmp_path: Path) -> N
     assert done.code == 0, done.stderr
     assert f"{tmp_path / 'marked.tmx'}: 2 units are versions of unsettled merge conflicts" in done.stderr
     assert "other.tmx:" not in done.stderr
+
+
+# -- the three-way merge's digests -----------------------------------------------------------------------
+
+#: A value other than `_digested_unit`'s for each field of the model that `==` compares.
+_OTHER_VALUES: dict[str, object] = {
+    "tuid": "other",
+    "status": Status.REVIEWED,
+    "rejected": True,
+    "status_label": "needs-review",
+    "srclang": "en",
+    "props": [Prop("x-domain", "law")],
+    "notes": [Note("checked")],
+    "creation_date": "20200101T000000Z",
+    "creation_id": "sami",
+    "change_date": "20240101T000000Z",
+    "change_id": "lina",
+    "usage_count": "3",
+    "last_usage_date": "20240202T000000Z",
+    "extra_attrs": {"o-tmf": "x"},
+    "lang": "fr",
+    "segment": Segment.from_text("autre"),
+}
+
+
+def _digested_unit(**changes: dict[str, Any]) -> TranslationUnit:
+    """A pair whose unit (``changes["unit"]``) or English variant (``changes["variant"]``) has fields changed."""
+    english = dataclasses.replace(Variant("en", Segment.from_text("yes")), **changes.get("variant", {}))
+    unit = TranslationUnit([Variant("ar", Segment.from_text("نعم")), english], status=Status.TRANSLATED)
+    return dataclasses.replace(unit, **changes.get("unit", {}))
+
+
+@pytest.mark.parametrize("kind", ["unit", "variant"])
+def test_a_three_way_merge_tells_units_apart_by_every_field_and_dates_apart_from_the_rest(kind: str) -> None:
+    """Its digests (with dates, without) differ for units differing in any field `==` compares; without dates,
+    they are equal for units differing only in dates (a change of dates alone is no conflict). A field added to the
+    model fails here until it is given a value above (and digested)."""
+    model = TranslationUnit if kind == "unit" else Variant
+    compared = {f.name for f in dataclasses.fields(model) if f.compare} - {"variants"}
+    assert compared <= set(_OTHER_VALUES), (
+        f"{model.__name__} fields without a value here: {compared - set(_OTHER_VALUES)}"
+    )
+    same = _unit_digests(_digested_unit())
+    assert _unit_digests(_digested_unit()) == same
+    for name in sorted(compared):
+        changed = _unit_digests(_digested_unit(**{kind: {name: _OTHER_VALUES[name]}}))
+        dated, undated = changed[:DIGEST_BYTES], changed[DIGEST_BYTES:]
+        assert dated != same[:DIGEST_BYTES], name
+        assert (undated == same[DIGEST_BYTES:]) == (name in _DATED_FIELDS), name

@@ -780,27 +780,32 @@ def merge_three_way(base: Memory | None, ours: Memory, theirs: Memory) -> MergeR
 _DATED_FIELDS = ("creation_date", "creation_id", "change_date", "change_id", "usage_count", "last_usage_date")
 
 
-def _variant_form(variant: Variant, *, dated: bool) -> tuple[object, ...]:
-    dates = tuple(getattr(variant, name) for name in _DATED_FIELDS) if dated else ()
-    return (variant.lang, variant.segment, variant.props, variant.notes, dates, sorted(variant.extra_attrs.items()))
+def _undated_form(variant: Variant) -> tuple[object, ...]:
+    return (variant.lang, variant.segment, variant.props, variant.notes, sorted(variant.extra_attrs.items()))
 
 
-def _unit_digest(unit: TranslationUnit, *, dated: bool) -> bytes:
-    """A digest equal for units that are equal (`==`, so not their line) or, not ``dated``, equal apart from dates."""
-    dates = tuple(getattr(unit, name) for name in _DATED_FIELDS) if dated else ()
-    form = (
-        [_variant_form(v, dated=dated) for v in unit.variants],
-        unit.tuid,
-        unit.status,
-        unit.rejected,
-        unit.status_label,
-        unit.srclang,
-        unit.props,
-        unit.notes,
-        dates,
-        sorted(unit.extra_attrs.items()),  # a dict is equal whatever the order of its keys; its repr is not
+def _unit_digests(unit: TranslationUnit) -> bytes:
+    """A unit's digest with its dates, then without: equal for units that are equal (`==`, so not their line), and
+    for units equal apart from dates. The one with dates digests the one without and the dates of the unit and its
+    variants, so the unit's texts are written out (`repr`, the most of a merge driver's digests) once, not twice."""
+    undated = digest(
+        (
+            [_undated_form(variant) for variant in unit.variants],
+            unit.tuid,
+            unit.status,
+            unit.rejected,
+            unit.status_label,
+            unit.srclang,
+            unit.props,
+            unit.notes,
+            sorted(unit.extra_attrs.items()),  # a dict is equal whatever the order of its keys; its repr is not
+        )
     )
-    return digest(form)
+    dates = (
+        tuple(getattr(unit, name) for name in _DATED_FIELDS),
+        [tuple(getattr(variant, name) for name in _DATED_FIELDS) for variant in unit.variants],
+    )
+    return digest((undated, dates)) + undated
 
 
 def _identity_digest(unit: TranslationUnit, srclang: str | None) -> bytes:
@@ -895,8 +900,7 @@ def merge_three_way_streams(
                 records.add(
                     _identity_digest(unit, side_header.srclang)
                     + count.to_bytes(8, "big")
-                    + _unit_digest(unit, dated=True)
-                    + _unit_digest(unit, dated=False)
+                    + _unit_digests(unit)
                     + _date_bytes(unit)
                 )
                 count += 1
