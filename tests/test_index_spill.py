@@ -73,6 +73,13 @@ def test_crc32_combined_is_the_crc32_of_both(first: bytes, second: bytes) -> Non
     assert crc32_combine(zlib.crc32(first), zlib.crc32(second), len(second)) == zlib.crc32(first + second)
 
 
+@pytest.mark.parametrize("length", [1 << 20, 5_000_017, 64 << 20])
+def test_crc32_combined_past_megabytes_is_the_crc32_of_both(length: int) -> None:
+    """A cache file's body runs to gigabytes: lengths with high bits set use the operators of large powers of two."""
+    first, second = b"\x93NUMPY header", bytes(range(256)) * (length // 256) + b"x" * (length % 256)
+    assert crc32_combine(zlib.crc32(first), zlib.crc32(second), len(second)) == zlib.crc32(first + second)
+
+
 @pytest.mark.parametrize("dtype", [np.uint8, np.uint32, np.int64])
 @pytest.mark.parametrize("sizes", [[], [0], [1], [5, 0, 3000], [100_000, 7]])
 def test_a_file_checked_whole_is_what_np_save_writes(tmp_path: Path, dtype: type, sizes: list[int]) -> None:
