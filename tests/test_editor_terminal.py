@@ -206,6 +206,45 @@ def test_small_screens_show_source_target_and_the_best_match(work: Path, width: 
         terminal.wait_for("[exited 0]")
 
 
+def _without_hunspell(folder: Path) -> dict[str, str]:
+    """An environment whose PATH holds no hunspell (only tmux, and what the pane's shell runs after the editor), so
+    spelling is off as on a machine without Debian's hunspell, whatever this one has."""
+    folder.mkdir()
+    for program in ("tmux", "sleep"):
+        found = shutil.which(program)
+        assert found is not None
+        (folder / program).symlink_to(found)
+    return {"PATH": str(folder)}
+
+
+def _notices(screen: str) -> str:
+    """The text of the notices shown (Textual's toasts, at the right, each row opening with ▌), rows joined."""
+    rows = [line.rsplit("▌", 1)[1] for line in screen.splitlines() if "▌" in line]
+    return " ".join(" ".join(rows).replace("│", " ").replace("╯", " ").replace("─", " ").split())
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_without_hunspell_spelling_says_so_briefly_and_alt_c_says_why(
+    work: Path, width: int, height: int, tmp_path: Path
+) -> None:
+    """Where it looked and what to install took twelve rows at 80x24 for ten seconds at every start and hid the best
+    match: at the start the editor says spelling is off in a few words, and Alt+C (ESC c) gives the whole line."""
+    command = [sys.executable, "-m", "tmkit", "edit", "article.tmx", "--tm", "news-memory.tmx"]
+    with Terminal(command, width=width, height=height, cwd=work, env=_without_hunspell(tmp_path / "bin")) as terminal:
+        shown = terminal.wait_for(lambda screen: "Alt+C says why" in _notices(screen))
+        assert "Debian's" not in _notices(shown)  # a few words, not what to install
+        _to_segment_14(terminal)
+        assert MATCH_1 in terminal.screen()  # the best match in full, the notice showing or gone
+        terminal.wait_for(lambda screen: "says why" not in _notices(screen))
+        terminal.keys("M-c")
+        shown = terminal.wait_for(
+            lambda screen: "Debian's hunspell" in _notices(screen)
+        )  # the program, or a dictionary
+        assert "spelling is off" in _notices(shown)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+
+
 USER = "tester-9"
 
 
