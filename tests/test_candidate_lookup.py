@@ -22,22 +22,26 @@ from tmkit.matching.candidate_index import SHORT_KEY, CandidateIndex, count_post
     at_least=st.integers(min_value=1, max_value=4),
     spread=st.sampled_from([1, 10_000]),
     byte_window=st.sampled_from([0, 1 << 20]),
+    wide_ratio=st.sampled_from([10**9, candidate_index.WIDE_SPARSE_COUNT_RATIO]),
 )
 def test_counting_by_sorting_or_over_the_window_agrees_with_counting_by_hand(
-    lists: list[set[int]], first: int, at_least: int, spread: int, byte_window: int
+    lists: list[set[int]], first: int, at_least: int, spread: int, byte_window: int, wide_ratio: int
 ) -> None:
     """Every way of counting (a window far larger than the postings read is counted by sorting; others in
-    bytes list by list, or all lists at once when the window is small)."""
+    bytes list by list, the entries noted as they are counted enough or the window scanned, or all lists at
+    once when the window is small). A wide window never sorted (``wide_ratio`` 10**9) is counted in bytes even
+    where the postings are few, so entries are noted as they get there."""
     last = first + 200 * spread
     pieces = [np.array(sorted(first + value * spread for value in chosen), dtype=np.uint32) for chosen in lists]
     for piece in pieces:
         piece.setflags(write=False)  # slices of postings a loaded cache maps read-only
-    kept_window = candidate_index.BYTE_COUNT_WINDOW
-    candidate_index.BYTE_COUNT_WINDOW = byte_window  # not monkeypatch: hypothesis runs this many times
+    kept = candidate_index.BYTE_COUNT_WINDOW, candidate_index.WIDE_SPARSE_COUNT_RATIO
+    # Not monkeypatch: hypothesis runs this many times.
+    candidate_index.BYTE_COUNT_WINDOW, candidate_index.WIDE_SPARSE_COUNT_RATIO = byte_window, wide_ratio
     try:
         hit, counts = count_postings(pieces, first, last, at_least=at_least)
     finally:
-        candidate_index.BYTE_COUNT_WINDOW = kept_window
+        candidate_index.BYTE_COUNT_WINDOW, candidate_index.WIDE_SPARSE_COUNT_RATIO = kept
     by_hand = Counter(value for piece in pieces for value in piece.tolist())
     expected = sorted((value - first, count) for value, count in by_hand.items() if count >= at_least)
     assert list(zip(hit.tolist(), counts.tolist(), strict=True)) == expected
@@ -57,14 +61,17 @@ def test_candidates_are_the_same_however_the_postings_are_counted(seed: int, mon
     queries = [keys[rng.randrange(len(keys))] for _ in range(60)] + _memory(rng, 60)
     answers = {}
     # By sorting, over the window in 1 or 8 bytes; the lists cut one by one or all at once.
+    # With the sparse ratio 8 and wide windows never sorted, a wide window's few postings are noted as counted.
     for ratio, byte_window, at_once in (
         (0, 0, 0),
         (10**9, 0, 0),
+        (8, 0, 0),
         (10**9, 10**9, 0),
         (0, 0, 10**9),
         (10**9, 10**9, 10**9),
     ):
         monkeypatch.setattr(candidate_index, "SPARSE_COUNT_RATIO", ratio)
+        monkeypatch.setattr(candidate_index, "WIDE_SPARSE_COUNT_RATIO", 10**9 if ratio == 8 else ratio)
         monkeypatch.setattr(candidate_index, "BYTE_COUNT_WINDOW", byte_window)
         monkeypatch.setattr(candidate_index, "CUT_AT_ONCE_POSTINGS", at_once)
         answers[ratio, byte_window, at_once] = [

@@ -135,6 +135,11 @@ SHORT_POSTINGS_BUDGET = 1_500_000
 #: A lookup counts the postings it read by sorting them when the length window holds more than this
 #: many entries per posting read, and through an array over the window otherwise (`count_postings`).
 SPARSE_COUNT_RATIO = 8
+#: ...where the window holds more than `BYTE_COUNT_WINDOW` entries, more than this many. Over the 300 calls of
+#: the 1M query set at 10M (`bench/count_postings.py`), sorting 1/16-1/8 of the window took 1.2-1.4x the byte
+#: array's time, which notes each entry as its count reaches what is needed: a sort of ~1M uint32 costs ~6 ns a
+#: posting on a processor without AVX-512, a byte gathered and scattered ~3.
+WIDE_SPARSE_COUNT_RATIO = 16
 #: ...and through an array of a byte an entry (as many as the lists need), list by list, when the window holds more
 #: than this many entries; of 8 bytes, all lists at once (``bincount``), otherwise. At 10M a long query's window
 #: holds ~9.3M entries, which took 72 MB to clear and scan in 8 bytes: its 2.3M postings took 20-27 ms to count
@@ -524,14 +529,18 @@ def count_postings(
     over the whole length window (then finding the entries counted enough) touches
     every entry of the window, some 900,000 at 1M where a short query's longer keys are estimated
     from 15,000-200,000 postings; sorting those costs 0.1-0.7 ms against ~2 ms. Where the postings
-    read are more than an eighth of the window, the array is the cheaper of the two: over a 10M run's
-    recorded counts (windows of ~9.3M entries), 4.8 against 5.4 ms at 4-8 window entries a posting,
-    3.6 against 3.2 ms at 8-12.
+    read are more than an eighth of the window (a sixteenth of a window past `BYTE_COUNT_WINDOW`), an
+    array is the cheaper: of 8 bytes an entry for all lists at once in a small window, of a byte list by
+    list in a wide one. Between a sixteenth and an eighth, where entries need two lists or more, each is
+    noted as the list that brings its count to ``at_least`` is added, and only those noted are sorted, not
+    the window scanned: at 10M a long query's ~1M postings hit ~60,000-150,000 entries twice in ~9.3M.
     """
     total = sum(len(piece) for piece in pieces)
     if total == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    if total * SPARSE_COUNT_RATIO < last - first:
+    window = last - first
+    wide = window > BYTE_COUNT_WINDOW
+    if total * (WIDE_SPARSE_COUNT_RATIO if wide else SPARSE_COUNT_RATIO) < window:
         gathered = np.concatenate(pieces) if len(pieces) != 1 else pieces[0].copy()
         gathered.sort()
         if at_least == 1:
@@ -545,18 +554,31 @@ def count_postings(
         counts = np.diff(np.append(runs, len(repeats))) + 1
         kept = runs[counts >= at_least]
         return gathered[repeats[kept]].astype(np.int64) - first, counts[counts >= at_least].astype(np.int64)
-    if last - first <= BYTE_COUNT_WINDOW:
+    if not wide:
         gathered = np.concatenate(pieces) if len(pieces) != 1 else pieces[0].copy()
         gathered -= np.uint32(first)  # in place: at 1M a short query's character postings are ~1.4M
-        every = np.bincount(gathered, minlength=last - first)
+        every = np.bincount(gathered, minlength=window)
+        hit = np.flatnonzero(every >= at_least)
+        return hit, every[hit].astype(np.int64)
+    every = np.zeros(window, dtype=np.min_scalar_type(len(pieces)))
+    # Where the postings are few for the window and entries need two lists or more, the entries counted enough
+    # are few: noted as they get there, they cost less to sort than the window to scan.
+    noted = at_least > 1 and total * SPARSE_COUNT_RATIO < window
+    reached: list[IntArray] = []
+    for piece in pieces:
+        at = piece.astype(np.intp)  # scattering by intp costs a third of scattering by uint32
+        at -= first
+        counted = every[at]
+        counted += 1  # one list holds an entry once, so no increment is lost to a repeated index
+        every[at] = counted
+        if noted:
+            reached.append(at[counted == at_least])
+    if noted:
+        hit = np.concatenate(reached)
+        hit.sort()
     else:
-        every = np.zeros(last - first, dtype=np.min_scalar_type(len(pieces)))
-        offset = np.uint32(first)
-        for piece in pieces:
-            at = (piece - offset).astype(np.intp)
-            every[at] += 1  # one list holds an entry once, so no increment is lost to a repeated index
-    hit = np.flatnonzero(every >= at_least)
-    return hit, every[hit].astype(np.int64)
+        hit = np.flatnonzero(every >= at_least)
+    return hit.astype(np.int64), every[hit].astype(np.int64)
 
 
 def _gather(
