@@ -234,6 +234,47 @@ async def test_without_a_dictionary_spelling_says_so_once_and_stays_off(work: Pa
     assert "install Debian's hunspell-zz" in off[1] and "TMKIT_HUNSPELL_PATH" in off[1]
 
 
+@needs_en_spelling
+@run_async
+async def test_a_hunspell_that_dies_mid_session_turns_spelling_off_and_says_so(work: Path) -> None:
+    """A hunspell killed while the editor is open: its marks go, a few words say so, and Alt+C says why instead
+    of calling a word spelled right (it said nothing, kept the checker and its stale marks)."""
+    notices: list[str] = []
+    app = _app(work, spelling=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        original = app.notify
+
+        def keep(message: str, **kwargs: Any) -> None:
+            notices.append(message)
+            original(message, **kwargs)
+
+        app.notify = keep  # type: ignore[method-assign]
+        await settle(app, pilot)
+        target(app).load_text("")
+        await pilot.press(*"ports and teh")
+        start = "ports and teh".index("teh")
+        await _until(app, pilot, lambda: bool(_marks(app)))
+        assert _marks(app) == [(start, start + 3, MISSPELLED_MARK)]
+        checker = app.editor_screen.spelling
+        assert checker is not None
+        for pipe in (checker._lister, checker._asker):
+            if pipe is not None:
+                pipe.process.kill()
+                pipe.process.wait()
+        await pilot.press(*" delegatoin")  # new words: hunspell is asked, and found gone
+        await _until(app, pilot, lambda: app.editor_screen.spelling is None)
+        await settle(app, pilot)
+        assert _marks(app) == []
+        target(app).move_cursor((0, start + 1))
+        await pilot.press("alt+c")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, SuggestionsScreen)
+    off = [n for n in notices if n.startswith("spelling is off")]
+    assert off[0] == "spelling is off: hunspell failed (Alt+C says why)"
+    assert len(off) == 2 and off[1].startswith("spelling is off: hunspell failed on ")
+    assert not any("spelled right" in n for n in notices)
+
+
 needs_ar_spelling = pytest.mark.skipif(
     shutil.which(HUNSPELL_COMMAND) is None or find_dictionary("ar") is None,
     reason="hunspell and Debian's hunspell-ar are not installed (.ci/run installs them)",

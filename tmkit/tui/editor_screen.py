@@ -721,16 +721,30 @@ class EditorScreen(Screen[None]):
         if not self.is_attached:
             checker.close()
             return
-        self.spelling = checker if checker.enabled else None
-        if not checker.enabled:
-            checker.close()
-            # A few words, for a few seconds: where it looked and what to install filled twelve rows at 80x24 and
-            # hid the matches for ten seconds at every start. The spelling key gives the whole line.
-            self.spelling_off = checker.notice
-            key = self.keymap.label("spelling")
-            summary = checker.summary or "spelling is off"
-            self.notify(f"{summary}{f' ({key} says why)' if key else ''}", severity="warning", markup=False)
-        self.check_target_later(at_once=True)
+        self.spelling = checker
+        if not self._spelling_went_off(checker):
+            self.check_target_later(at_once=True)
+
+    def _spelling_went_off(self, checker: SpellChecker) -> bool:
+        """Whether this checker is off (none found at start, or a hunspell that failed since). The target's is then
+        dropped, the marks it made cleared, and the translator told in a few words, once."""
+        if checker.enabled:
+            return False
+        if checker is not self.spelling:
+            return True  # dropped already
+        checker.close()
+        self.spelling = None
+        # A few words, for a few seconds: where it looked and what to install filled twelve rows at 80x24 and
+        # hid the matches for ten seconds at every start. The spelling key gives the whole line.
+        self.spelling_off = checker.notice
+        key = self.keymap.label("spelling")
+        summary = checker.summary or "spelling is off"
+        self.notify(f"{summary}{f' ({key} says why)' if key else ''}", severity="warning", markup=False)
+        if self.terms is None:
+            self.target_findings = ("", [], [])
+            self.target_view.set_marks([])
+        self.check_target_later(at_once=True)  # the forbidden terms alone
+        return True
 
     def find_terms(self, row: int) -> None:
         """Show the terms of ``row``'s source (recognized in a worker: 50,000 terms take a few ms a segment)."""
@@ -787,9 +801,18 @@ class EditorScreen(Screen[None]):
             recognizer = terms.merged.recognizer(o.target_lang, o.source_lang)
             forbidden = [hit for hit in recognizer.recognize(text, overlapping=False) if hit.forbidden]
         misspelled = spelling.check(text) if spelling is not None else []
-        self.app.call_from_thread(self._target_checked, row, text, forbidden, misspelled)
+        self.app.call_from_thread(self._target_checked, row, text, forbidden, misspelled, spelling)
 
-    def _target_checked(self, row: int, text: str, forbidden: list[TermHit], misspelled: list[Misspelling]) -> None:
+    def _target_checked(
+        self,
+        row: int,
+        text: str,
+        forbidden: list[TermHit],
+        misspelled: list[Misspelling],
+        spelling: SpellChecker | None,
+    ) -> None:
+        if spelling is not None and self._spelling_went_off(spelling):
+            return  # checked again without it
         if row != self.current or text != self._editor_text():
             return  # typed on since: the next check is on its way
         self.target_findings = (text, forbidden, misspelled)
@@ -890,9 +913,11 @@ class EditorScreen(Screen[None]):
         wrong = next((m for m in checker.check(text) if m.start <= start and end <= m.end), None)
         if wrong is not None:
             wrong = Misspelling(wrong.start, wrong.end, wrong.word, checker.suggest(wrong.word))
-        self.app.call_from_thread(self._suggestions_found, text, text[start:end], wrong)
+        self.app.call_from_thread(self._suggestions_found, text, text[start:end], wrong, checker)
 
-    def _suggestions_found(self, text: str, word: str, wrong: Misspelling | None) -> None:
+    def _suggestions_found(self, text: str, word: str, wrong: Misspelling | None, checker: SpellChecker) -> None:
+        if self._spelling_went_off(checker):
+            return  # not "spelled right": hunspell failed while it looked
         if text != self._editor_text():
             return  # typed on since: the span is no longer the word's
         if wrong is None:
