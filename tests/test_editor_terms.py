@@ -55,6 +55,19 @@ def _marks(app: EditorApp) -> list[tuple[int, int, str]]:
     return target(app).marks_on(0)  # type: ignore[attr-defined, no-any-return]
 
 
+def _kept_notices(app: EditorApp) -> list[str]:
+    """Every notice the app shows from now on, those gone from the screen since too."""
+    notices: list[str] = []
+    shown = app.notify
+
+    def keep(message: str, **kwargs: Any) -> None:
+        notices.append(message)
+        shown(message, **kwargs)
+
+    app.notify = keep  # type: ignore[method-assign]
+    return notices
+
+
 def _panel(app: EditorApp) -> str:
     return app.editor_screen.terms_panel.shown.plain
 
@@ -210,16 +223,9 @@ async def test_a_misspelled_word_is_marked_and_replaced_from_the_suggestions(wor
 
 @run_async
 async def test_without_a_dictionary_spelling_says_so_once_and_stays_off(work: Path) -> None:
-    notices: list[str] = []
     app = make_app(work, spelling=True, target_lang="zz")
     async with app.run_test(size=(160, 45)) as pilot:
-        original = app.notify
-
-        def keep(message: str, **kwargs: Any) -> None:
-            notices.append(message)
-            original(message, **kwargs)
-
-        app.notify = keep  # type: ignore[method-assign]
+        notices = _kept_notices(app)
         await settle(app, pilot)
         await pilot.press(*"qwzx")
         await settle(app, pilot)
@@ -239,16 +245,9 @@ async def test_without_a_dictionary_spelling_says_so_once_and_stays_off(work: Pa
 async def test_a_hunspell_that_dies_mid_session_turns_spelling_off_and_says_so(work: Path) -> None:
     """A hunspell killed while the editor is open: its marks go, a few words say so, and Alt+C says why instead
     of calling a word spelled right (it said nothing, kept the checker and its stale marks)."""
-    notices: list[str] = []
     app = _app(work, spelling=True)
     async with app.run_test(size=(160, 45)) as pilot:
-        original = app.notify
-
-        def keep(message: str, **kwargs: Any) -> None:
-            notices.append(message)
-            original(message, **kwargs)
-
-        app.notify = keep  # type: ignore[method-assign]
+        notices = _kept_notices(app)
         await settle(app, pilot)
         target(app).load_text("")
         await pilot.press(*"ports and teh")

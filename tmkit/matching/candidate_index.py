@@ -136,9 +136,9 @@ SHORT_POSTINGS_BUDGET = 1_500_000
 #: many entries per posting read, and through an array over the window otherwise (`count_postings`).
 SPARSE_COUNT_RATIO = 8
 #: ...where the window holds more than `BYTE_COUNT_WINDOW` entries, more than this many. Over the 300 calls of
-#: the 1M query set at 10M (`bench/count_postings.py`), sorting 1/16-1/8 of the window took 1.2-1.4x the byte
-#: array's time, which notes each entry as its count reaches what is needed: a sort of ~1M uint32 costs ~6 ns a
-#: posting on a processor without AVX-512, a byte gathered and scattered ~3.
+#: the 1M query set at 10M (`bench/count_postings.py`), sorting 1/16-1/8 of the window took 1.10-1.22x the byte
+#: array's time (four runs), which notes each entry as its count reaches what is needed: a sort of ~1M uint32 costs
+#: ~6 ns a posting on a processor without AVX-512, a byte gathered and scattered ~3.
 WIDE_SPARSE_COUNT_RATIO = 16
 #: ...and through an array of a byte an entry (as many as the lists need), list by list, when the window holds more
 #: than this many entries; of 8 bytes, all lists at once (``bincount``), otherwise. At 10M a long query's window
@@ -578,7 +578,7 @@ def count_postings(
         hit.sort()
     else:
         hit = np.flatnonzero(every >= at_least)
-    return hit.astype(np.int64), every[hit].astype(np.int64)
+    return hit.astype(np.int64, copy=False), every[hit].astype(np.int64)
 
 
 def _gather(

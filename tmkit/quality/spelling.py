@@ -446,7 +446,7 @@ class SpellChecker:
 
     def _off(self, problem: Exception) -> None:
         self.summary = "spelling is off: hunspell failed"
-        self.notice = f"spelling is off: hunspell failed on {self.dictionary} ({problem})"
+        self.notice = f"{self.summary} on {self.dictionary} ({problem})"
         self.close()
 
     def close(self) -> None:
