@@ -5,7 +5,8 @@ sorted what it read where the window held more than 8 entries a posting, and oth
 byte an entry, then scanned the whole window for the entries counted enough. Now, in windows of more than
 `BYTE_COUNT_WINDOW` entries, it sorts only below a sixteenth (`WIDE_SPARSE_COUNT_RATIO`), and where entries need
 two lists or more, up to an eighth, it notes each as its count reaches that, sorting those noted instead of
-scanning the window.
+scanning the window. The way before is the same function with `WIDE_SPARSE_COUNT_RATIO` set to
+`SPARSE_COUNT_RATIO`: wide windows then sort below an eighth, and scan above it.
 
 Part one looks up every query of the memory's query set (`bench/match.py` makes the memories, their caches and
 the queries) and records each call; then times each call both ways, in turns, least of ``--runs`` (wall clock in
@@ -35,39 +36,18 @@ DATA = Path(__file__).resolve().parent / ".data"
 CUTOFF = 70.0
 LIMIT = 5
 Counted = tuple[np.ndarray, np.ndarray]
+COUNT_NOW = candidate_index.count_postings
 
 
 def count_before(pieces: list[np.ndarray], first: int, last: int, *, at_least: int = 1) -> Counted:
-    """`count_postings` as it was before (c. d23d019): sorted below an eighth, else the whole window scanned."""
-    total = sum(len(piece) for piece in pieces)
-    if total == 0:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    if total * 8 < last - first:
-        gathered = np.concatenate(pieces) if len(pieces) != 1 else pieces[0].copy()
-        gathered.sort()
-        if at_least == 1:
-            starts = np.flatnonzero(np.concatenate(([True], gathered[1:] != gathered[:-1])))
-            counts = np.diff(np.append(starts, len(gathered)))
-            return gathered[starts].astype(np.int64) - first, counts.astype(np.int64)
-        repeats = np.flatnonzero(gathered[1:] == gathered[:-1])
-        runs = np.flatnonzero(np.concatenate(([True], np.diff(repeats) != 1))) if len(repeats) else repeats
-        counts = np.diff(np.append(runs, len(repeats))) + 1
-        kept = runs[counts >= at_least]
-        return gathered[repeats[kept]].astype(np.int64) - first, counts[counts >= at_least].astype(np.int64)
-    if last - first <= candidate_index.BYTE_COUNT_WINDOW:
-        gathered = np.concatenate(pieces) if len(pieces) != 1 else pieces[0].copy()
-        gathered -= np.uint32(first)
-        every = np.bincount(gathered, minlength=last - first)
-    else:
-        every = np.zeros(last - first, dtype=np.min_scalar_type(len(pieces)))
-        offset = np.uint32(first)
-        for piece in pieces:
-            every[(piece - offset).astype(np.intp)] += 1
-    hit = np.flatnonzero(every >= at_least)
-    return hit, every[hit].astype(np.int64)
-
-
-COUNT_NOW = candidate_index.count_postings
+    """`count_postings` as it was before (c. d23d019): wide windows sorted below an eighth, as narrow ones are, and
+    the window scanned above it (with the two ratios equal, none takes the way that notes entries)."""
+    wide_ratio = candidate_index.WIDE_SPARSE_COUNT_RATIO
+    candidate_index.WIDE_SPARSE_COUNT_RATIO = candidate_index.SPARSE_COUNT_RATIO
+    try:
+        return COUNT_NOW(pieces, first, last, at_least=at_least)
+    finally:
+        candidate_index.WIDE_SPARSE_COUNT_RATIO = wide_ratio
 
 
 def way_now(pieces: list[np.ndarray], first: int, last: int, at_least: int) -> str:
