@@ -198,6 +198,7 @@ class TmxReader:
         self._tuid_lines = array("q")
         self._tuid_sort: RecordSort | None = None
         self._tuids_sorted = 0
+        self._language_checks: dict[tuple[str | None, tuple[str, ...]], tuple[list[str], bool]] = {}
 
     # -- reporting --------------------------------------------------------------------------
 
@@ -420,7 +421,7 @@ class TmxReader:
         self, elem: Any, target: object, fields: dict[str, str], extra: dict[str, str], skip: tuple[str, ...] = ()
     ) -> None:
         """Attributes into the model's named fields (dates made canonical), the rest kept in order in ``extra``."""
-        for key, value in elem.attrib.items():
+        for key, value in elem.items():
             name = fields.get(key)
             if name is None:
                 if key not in skip:
@@ -509,20 +510,22 @@ class TmxReader:
         if unit.tuid is not None:
             self._remember_tuid(unit.tuid, line)
         assert self.header is not None
-        keys = [v.lang.lower().replace("_", "-") for v in unit.variants]
-        if len(keys) > 1 and len(set(keys)) != len(keys):
-            repeated = sorted({k for k in keys if keys.count(k) > 1})
-            self._note(line, "repeated-language", f"two variants in {', '.join(repeated)} (both kept)")
-        if len(unit.variants) == 1:
-            self._note(line, "single-variant", f"only one variant ({unit.variants[0].lang}): no translation pair")
+        variants = unit.variants
         source = unit.source_lang(self.header.srclang or None)
-        if (
-            source is not None
-            and source.lower() not in keys
-            and not any(lang_matches(k, source, region_fallback=True) for k in keys)
-        ):
+        tags = tuple(v.lang for v in variants)
+        found = self._language_checks.get((source, tags))
+        if found is None:
+            found = _language_checks(source, tags)
+            if len(self._language_checks) < _LANGUAGE_CHECKS_KEPT:
+                self._language_checks[(source, tags)] = found
+        repeated, source_missing = found
+        if repeated:
+            self._note(line, "repeated-language", f"two variants in {', '.join(repeated)} (both kept)")
+        if len(variants) == 1:
+            self._note(line, "single-variant", f"only one variant ({variants[0].lang}): no translation pair")
+        if source_missing:
             self._note(line, "missing-source", f"no variant in the source language {source}")
-        for v in unit.variants:
+        for v in variants:
             if not v.segment.content:
                 self._note(line, "empty-segment", f"empty segment in {v.lang}")
 
@@ -535,9 +538,11 @@ class TmxReader:
                 raise _UnitError("<tuv> without xml:lang", line)
         variant = Variant(lang)
         segs = 0
-        self._attributes(elem, variant, _VARIANT_FIELDS, variant.extra_attrs, skip=(XML_LANG, "lang"))
-        if XML_LANG in elem.attrib and "lang" in elem.attrib:
-            variant.extra_attrs["lang"] = elem.get("lang")
+        attrib = elem.attrib
+        if len(attrib) > 1:  # most variants have their language and nothing else
+            self._attributes(elem, variant, _VARIANT_FIELDS, variant.extra_attrs, skip=(XML_LANG, "lang"))
+            if XML_LANG in attrib and "lang" in attrib:
+                variant.extra_attrs["lang"] = attrib["lang"]
         tags = self._tags
         for child in elem:
             tag = child.tag
@@ -561,6 +566,24 @@ class TmxReader:
             return _read_segment(seg, self._ns)
         except ValueError as exc:
             raise _UnitError(str(exc), seg.sourceline) from None
+
+
+#: Language checks kept by a reader, one per source and tuple of variant tags met (units of a memory repeat a few).
+_LANGUAGE_CHECKS_KEPT = 256
+
+
+def _language_checks(source: str | None, tags: tuple[str, ...]) -> tuple[list[str], bool]:
+    """What `TmxReader._check_unit` reports of a unit's languages: the tags two variants share (compared
+    case-blind, ``_`` as ``-``), and whether no variant is in the source language (a region matching its bare
+    language, as OmegaT does)."""
+    keys = [tag.lower().replace("_", "-") for tag in tags]
+    repeated = sorted({k for k in keys if keys.count(k) > 1}) if len(set(keys)) != len(keys) else []
+    missing = (
+        source is not None
+        and source.lower() not in keys
+        and not any(lang_matches(k, source, region_fallback=True) for k in keys)
+    )
+    return repeated, missing
 
 
 class _Counted:
