@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
 
 from tmkit.atomic import atomic_write
 from tmkit.errors import InputError
-from tmkit.formats.xml_safety import ILLEGAL_CHAR_RE
+from tmkit.formats.xml_safety import ILLEGAL_CHAR_CLASS, ILLEGAL_CHAR_RE
 from tmkit.memory.model import (
     REJECTED_PROP,
     STATUS_PROP,
@@ -30,6 +31,10 @@ _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#
 _ATTR_ESCAPES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
 )
+# Whether a text or an attribute value needs anything done to it (an escape, or a character left out): most need
+# nothing, and one search says so where `str.translate` looked up each character of an Arabic text in its table.
+_TEXT_ATTENTION_RE = re.compile(f"[&<>\r{ILLEGAL_CHAR_CLASS}]")
+_ATTR_ATTENTION_RE = re.compile(f'[&<>"\t\n\r{ILLEGAL_CHAR_CLASS}]')
 
 #: The longest text (or attribute value) a TMX reader accepts in one piece, in UTF-8 bytes once its
 #: references are resolved: libxml2's limit without XML_PARSE_HUGE ("Text node too long"), which tmkit's
@@ -64,22 +69,30 @@ class _Escaper:
         self.removed = 0
         self.max_bytes = max_bytes
 
-    def _legal(self, value: str) -> str:
+    def _check_size(self, value: str) -> None:
         if self.max_bytes is not None and len(value) * _MAX_UTF8_BYTES_PER_CHAR > self.max_bytes:
             size = len(value.encode("utf-8", "surrogatepass"))
             if size > self.max_bytes:
                 raise TextTooLongError(
                     f"a text of {size:,} bytes, over the {self.max_bytes:,} a TMX reader accepts in one piece"
                 )
+
+    def _legal(self, value: str) -> str:
         if ILLEGAL_CHAR_RE.search(value):
             value, count = ILLEGAL_CHAR_RE.subn("", value)
             self.removed += count
         return value
 
     def text(self, value: str) -> str:
+        self._check_size(value)
+        if _TEXT_ATTENTION_RE.search(value) is None:
+            return value
         return self._legal(value).translate(_TEXT_ESCAPES)
 
     def attr(self, value: str) -> str:
+        self._check_size(value)
+        if _ATTR_ATTENTION_RE.search(value) is None:
+            return value
         return self._legal(value).translate(_ATTR_ESCAPES)
 
 
@@ -110,10 +123,19 @@ class _MarkupWriter:
         self._esc = _Escaper(max_bytes=max_text_bytes)
 
     def _attrs(self, pairs: Iterable[tuple[str, str | None]]) -> str:
-        scope = _NameScope()
         esc = self._esc
-        out = [f' {scope.name(k)}="{esc.attr(v)}"' for k, v in pairs if v is not None]
-        out.extend(f' xmlns:{prefix}="{esc.attr(uri)}"' for prefix, uri in scope.declarations)
+        out: list[str] = []
+        scope: _NameScope | None = None  # only for names in Clark notation, which few attributes have
+        for key, value in pairs:
+            if value is None:
+                continue
+            name = key
+            if key.startswith("{"):
+                scope = scope or _NameScope()
+                name = scope.name(key)
+            out.append(f' {name}="{esc.attr(value)}"')
+        if scope is not None:
+            out.extend(f' xmlns:{prefix}="{esc.attr(uri)}"' for prefix, uri in scope.declarations)
         return "".join(out)
 
     def _content(self, parts: Iterable[Content]) -> str:

@@ -37,7 +37,9 @@ def entity_declaration_line(head: bytes) -> int:
 # C0 controls other than TAB, LF and CR, and the two non-characters, are illegal in XML 1.0,
 # even written as character references.
 _ILLEGAL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
-ILLEGAL_CHAR_RE = re.compile(f"[{_ILLEGAL_CHARS}\ud800-\udfff]")
+#: The characters a text written as XML cannot hold (lone surrogates too), as a regular expression's class body.
+ILLEGAL_CHAR_CLASS = f"{_ILLEGAL_CHARS}\ud800-\udfff"
+ILLEGAL_CHAR_RE = re.compile(f"[{ILLEGAL_CHAR_CLASS}]")
 _ILLEGAL_RAW_OR_REF_RE = re.compile(
     f"[{_ILLEGAL_CHARS}]"
     r"|&#(?:[xX]0*(?:[0-8bcefBCEF]|1[0-9a-fA-F])|0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]));"
