@@ -302,3 +302,30 @@ async def test_a_full_disk_is_shown_and_save_as_goes_on_elsewhere(
         assert app.document.path == elsewhere and not app.document.dirty
         assert "not yet safe" not in str(app.query_one(StatusBar).render())
     assert load_tmx(elsewhere).units[24].variant("en").text == "Typed on a full disk"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ("", "no units: nothing to translate"),
+        (
+            '<tu><tuv xml:lang="en"><seg>Hello</seg></tuv><tuv xml:lang="fr"><seg>Bonjour</seg></tuv></tu>',
+            "no unit has a text in ar to translate (the file holds en, fr); --src and --tgt name the languages",
+        ),
+    ],
+    ids=["no units", "another language pair"],
+)
+def test_a_file_with_nothing_to_translate_is_one_line_not_a_traceback(tmp_path: Path, body: str, said: str) -> None:
+    # A process of its own, as the user runs it: the editor opened and then failed on its first segment (IndexError).
+    work = tmp_path / "nothing.tmx"
+    work.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" creationtoolversion="1" '
+        'segtype="sentence" o-tmf="t" adminlang="en" srclang="en" datatype="plaintext"/>\n'
+        f"<body>{body}</body></tmx>\n",
+        encoding="utf-8",
+    )
+    before = work.read_bytes()
+    result = run_cli_process("edit", str(work))
+    assert result.code == 2, result.stderr
+    assert f"tmkit: error: {work}: {said}" in result.stderr and "Traceback" not in result.stderr
+    assert work.read_bytes() == before

@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING
 from rapidfuzz.distance import Levenshtein
 
 from tmkit.atomic import atomic_write
-from tmkit.errors import TmkitError
+from tmkit.errors import InputError, TmkitError
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.config import QaOnConfirm
@@ -280,6 +280,8 @@ class WorkFile:
         self._base_bytes = self.path.read_bytes()
         self.memory = load_tmx(self.path)
         self.rows = self._rows(self.memory)
+        if not self.rows:
+            raise InputError(_nothing_to_translate(self.memory, source_lang), path=self.path)
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
         self.dirty = False
@@ -1168,3 +1170,14 @@ def prepare_job(
     write_tmx(path, memory)
     drafts = sum(1 for u in memory.units if u.status is Status.DRAFT)
     return Job(path, True, source, target, len(memory.units), drafts)
+
+
+def _nothing_to_translate(memory: Memory, source_lang: str) -> str:
+    """Why a working file gives the editor no segment: no unit at all, or none with the source language."""
+    if not memory.units:
+        return "no units: nothing to translate"
+    held = sorted({lang_key(variant.lang) for unit in memory.units for variant in unit.variants})
+    return (
+        f"no unit has a text in {source_lang} to translate (the file holds {', '.join(held)}); "
+        "--src and --tgt name the languages"
+    )
