@@ -410,3 +410,35 @@ def test_alt_d_writes_the_translated_docx_from_the_editor(work: Path, width: int
     assert draft.text in written  # drafts go in by default
     assert new_source.text in written  # an untranslated segment keeps its source
     assert typed.strip() in (work_units[0].variant("en").text or "")  # type: ignore[union-attr]
+
+
+def _source_panel(screen: str) -> str:
+    """The text inside the source panel's box, line by line: between the first two `│` of each line below its top (the
+    list beside it has none), up to its bottom edge. (Not by column: harakat in the list take a character, no cell.)"""
+    lines = screen.splitlines()
+    top = next(number for number, line in enumerate(lines) if "─ source " in line)
+    inside = []
+    for line in lines[top + 1 :]:
+        cells = line.split("│")
+        if len(cells) < 3:  # the box's bottom edge
+            break
+        inside.append(cells[1].strip())
+    return "\n".join(inside)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_f9_shows_the_source_in_the_new_bidi_mode(work: Path, width: int, height: int) -> None:
+    """Seen by a translator in tmux: F9 changed the status bar and the list, but the source stayed shaped and reordered
+    (presentation forms, last letter first) in terminal and off modes, even on other segments."""
+    stored = "كما جرى التأكيد"  # segment 25's source begins so, the first unconfirmed: where the editor opens
+    with _article(work, width, height, "--bidi", "app") as terminal:
+        terminal.wait_for("target · 25 of 30")
+        screen = terminal.wait_for(lambda shown: "ﻯﺮﺟ ﺎﻤﻛ" in _source_panel(shown))  # shaped, last letter first
+        assert stored not in _source_panel(screen)
+        terminal.keys("F9")  # app → terminal: the terminal reorders, tmkit sends the text as stored
+        screen = terminal.wait_for(lambda shown: stored in _source_panel(shown))
+        assert "ﻯﺮﺟ" not in _source_panel(screen)
+        terminal.keys("F9", "F9")  # → off → app again
+        terminal.wait_for(lambda shown: "ﻯﺮﺟ ﺎﻤﻛ" in _source_panel(shown))
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")

@@ -989,6 +989,7 @@ class EditorScreen(Screen[None]):
 
     def watch_mode(self) -> None:
         self._switch_vte(explicit=self.mode is BidiMode.APP)
+        self.source_view.set_bidi(self.mode, rtl=self.source_view.rtl)
         self.target_view.set_bidi(self.mode, rtl=self.target_view.rtl)
         self._fill_list()
         self.go_to(self.current, force=True)
