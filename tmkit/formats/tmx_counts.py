@@ -22,7 +22,7 @@ from tmkit.formats.tmx_reader import (
 )
 from tmkit.formats.xml_safety import SAFE_XML_OPTIONS
 from tmkit.memory.dates import canonical_tmx_date
-from tmkit.memory.langtags import ALL_LANGUAGES, lang_matches
+from tmkit.memory.langtags import ALL_LANGUAGES
 from tmkit.memory.model import REJECTED_PROP, STATUS_PROP, Header, Status, TranslationUnit
 from tmkit.memory.stats import LanguageCounts, MemoryStats
 from tmkit.text.wordcount import count_words_and_chars
@@ -54,8 +54,6 @@ class TmxCounter(TmxReader):
         super().__init__(path, skip_invalid=skip_invalid, repair=repair, on_progress=on_progress)
         self.stats = MemoryStats()
         self._languages: dict[str, LanguageCounts] = {}  # by the tag as written, looked up without lang_key
-        #: The language notes of a unit by its source language and variants' languages.
-        self._language_checks: dict[tuple[str | None, ...], tuple[tuple[str, str], ...]] = {}
         self._header_srclang: str | None = None
         self._tuv_tag = self._prop_tag = self._note_tag = self._seg_tag = ""
 
@@ -229,11 +227,7 @@ class TmxCounter(TmxReader):
         if tuid is not None:
             self._remember_tuid(tuid, line)
         source = srclang or self._header_srclang
-        checks_key = (source, *langs)
-        checked = self._language_checks.get(checks_key)
-        if checked is None:
-            checked = self._language_checks[checks_key] = _language_notes(source, langs)
-        for code, message in checked:
+        for code, message in self._language_notes_of(source, langs):
             self._note(line, code, message)
         for lang in empty_langs:
             self._note(line, "empty-segment", f"empty segment in {lang}")
@@ -258,26 +252,6 @@ class TmxCounter(TmxReader):
             else:  # nothing but white space
                 counts.empty_segments += 1
         return True
-
-
-def _language_notes(source: str | None, langs: list[str]) -> tuple[tuple[str, str], ...]:
-    """The notes `TmxReader._check_unit` makes of a unit's languages (worked out once a combination)."""
-    notes: list[tuple[str, str]] = []
-    keys = [lang.lower().replace("_", "-") for lang in langs]
-    if len(keys) > 1 and len(set(keys)) != len(keys):
-        repeated = sorted({k for k in keys if keys.count(k) > 1})
-        notes.append(("repeated-language", f"two variants in {', '.join(repeated)} (both kept)"))
-    if len(langs) == 1:
-        notes.append(("single-variant", f"only one variant ({langs[0]}): no translation pair"))
-    if source == ALL_LANGUAGES:
-        source = None
-    if (
-        source is not None
-        and source.lower() not in keys
-        and not any(lang_matches(k, source, region_fallback=True) for k in keys)
-    ):
-        notes.append(("missing-source", f"no variant in the source language {source}"))
-    return tuple(notes)
 
 
 def _check_date(raw: str, name: str, line: int | None, notes: list[_PendingNote]) -> None:

@@ -198,7 +198,8 @@ class TmxReader:
         self._tuid_lines = array("q")
         self._tuid_sort: RecordSort | None = None
         self._tuids_sorted = 0
-        self._language_checks: dict[tuple[str | None, tuple[str, ...]], tuple[list[str], bool]] = {}
+        #: The language notes of a unit, by its source language and its variants' languages (`_language_notes_of`).
+        self._language_checks: dict[tuple[str | None, ...], tuple[tuple[str, str], ...]] = {}
 
     # -- reporting --------------------------------------------------------------------------
 
@@ -512,22 +513,21 @@ class TmxReader:
         assert self.header is not None
         variants = unit.variants
         source = unit.source_lang(self.header.srclang or None)
-        tags = tuple(v.lang for v in variants)
-        found = self._language_checks.get((source, tags))
-        if found is None:
-            found = _language_checks(source, tags)
-            if len(self._language_checks) < _LANGUAGE_CHECKS_KEPT:
-                self._language_checks[(source, tags)] = found
-        repeated, source_missing = found
-        if repeated:
-            self._note(line, "repeated-language", f"two variants in {', '.join(repeated)} (both kept)")
-        if len(variants) == 1:
-            self._note(line, "single-variant", f"only one variant ({variants[0].lang}): no translation pair")
-        if source_missing:
-            self._note(line, "missing-source", f"no variant in the source language {source}")
+        for code, message in self._language_notes_of(source, [v.lang for v in variants]):
+            self._note(line, code, message)
         for v in variants:
             if not v.segment.content:
                 self._note(line, "empty-segment", f"empty segment in {v.lang}")
+
+    def _language_notes_of(self, source: str | None, langs: list[str]) -> tuple[tuple[str, str], ...]:
+        """The notes a unit's languages get (`_language_notes`), worked out once per combination met."""
+        key = (source, *langs)
+        found = self._language_checks.get(key)
+        if found is None:
+            found = _language_notes(source, langs)
+            if len(self._language_checks) < _LANGUAGE_CHECKS_KEPT:
+                self._language_checks[key] = found
+        return found
 
     def _parse_variant(self, elem: Any) -> Variant:
         line = elem.sourceline
@@ -568,22 +568,29 @@ class TmxReader:
             raise _UnitError(str(exc), seg.sourceline) from None
 
 
-#: Language checks kept by a reader, one per source and tuple of variant tags met (units of a memory repeat a few).
+#: Language combinations whose notes a reader keeps (a memory's units repeat a few; a file of many keeps the first).
 _LANGUAGE_CHECKS_KEPT = 256
 
 
-def _language_checks(source: str | None, tags: tuple[str, ...]) -> tuple[list[str], bool]:
-    """What `TmxReader._check_unit` reports of a unit's languages: the tags two variants share (compared
-    case-blind, ``_`` as ``-``), and whether no variant is in the source language (a region matching its bare
-    language, as OmegaT does)."""
-    keys = [tag.lower().replace("_", "-") for tag in tags]
-    repeated = sorted({k for k in keys if keys.count(k) > 1}) if len(set(keys)) != len(keys) else []
-    missing = (
+def _language_notes(source: str | None, langs: list[str]) -> tuple[tuple[str, str], ...]:
+    """The notes a unit's languages get, in order: two variants of one tag (compared case-blind, ``_`` as ``-``),
+    a single variant, and no variant in the source language (a region matching its bare language, as OmegaT does)."""
+    notes: list[tuple[str, str]] = []
+    keys = [lang.lower().replace("_", "-") for lang in langs]
+    if len(keys) > 1 and len(set(keys)) != len(keys):
+        repeated = sorted({k for k in keys if keys.count(k) > 1})
+        notes.append(("repeated-language", f"two variants in {', '.join(repeated)} (both kept)"))
+    if len(langs) == 1:
+        notes.append(("single-variant", f"only one variant ({langs[0]}): no translation pair"))
+    if source == ALL_LANGUAGES:
+        source = None
+    if (
         source is not None
         and source.lower() not in keys
         and not any(lang_matches(k, source, region_fallback=True) for k in keys)
-    )
-    return repeated, missing
+    ):
+        notes.append(("missing-source", f"no variant in the source language {source}"))
+    return tuple(notes)
 
 
 class _Counted:
