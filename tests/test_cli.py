@@ -22,11 +22,36 @@ def test_version() -> None:
     assert result.code == 0 and result.stdout.strip() == f"tmkit {__version__}"
 
 
-@pytest.mark.parametrize("command", SUBCOMMANDS)
+def _every_command() -> list[str]:
+    """Every command and subcommand of the parser, as typed (``term convert``), found by walking its subparsers."""
+    import argparse
+
+    from tmkit.cli import build_parser
+
+    found: list[str] = []
+
+    def walk(parser: argparse.ArgumentParser, prefix: str) -> None:
+        for action in parser._actions:  # argparse has no public way to list subparsers
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    found.append(f"{prefix}{name}")
+                    walk(sub, f"{prefix}{name} ")
+
+    walk(build_parser(), "")
+    return found
+
+
+def test_the_commands_walked_include_the_documented_ones() -> None:
+    assert set(SUBCOMMANDS) <= set(_every_command()) and len(_every_command()) > len(SUBCOMMANDS)
+
+
+@pytest.mark.parametrize("command", _every_command())
 def test_every_subcommand_has_help(command: str) -> None:
-    result = run_cli(command, "--help")
+    result = run_cli(*command.split(), "--help")
     assert result.code == 0
     assert f"usage: tmkit {command}" in result.stdout
+    # A description is printed as written: "%%" meant for argparse's help strings showed as "%%" (pretranslate).
+    assert "%%" not in result.stdout
 
 
 def test_no_command_and_bad_option_are_usage_errors() -> None:
@@ -108,6 +133,59 @@ def test_headerless_tsv_and_bad_rows(tmp_path: Path) -> None:
     (tmp_path / "c.tsv").write_text("مرحبا\tHello\tdone\n", encoding="utf-8")
     result = run_cli("convert", str(tmp_path / "c.tsv"), "-o", str(tmp_path / "c.tmx"))
     assert result.code == 2 and "c.tsv:1:" in result.stderr and "unknown status" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        (
+            "extra.tsv",
+            "tuid\tar\ten\tstatus\n1\tمرحبا\tHello\ttranslated\n2\tشكرا\tThanks\ttranslated\tmore words\n",
+            "extra.tsv:3: 5 columns where its header names 4",
+        ),
+        (
+            "four.tsv",
+            "مرحبا\tHello\ttranslated\tmore words\n",
+            "four.tsv:1: 4 columns where a table without a header row has 3: source, target and an optional status",
+        ),
+        (
+            "quotes.csv",
+            'tuid,ar,en,status\n1,مرحبا,Hello,translated\n2,"شكرا "yes" ok,Thanks,translated\n',
+            "quotes.csv:3: malformed CSV",
+        ),
+        (
+            "unclosed.csv",
+            'tuid,ar,en,status\n1,مرحبا,Hello,translated\n2,"شكرا,Thanks,translated\n3,نعم,Yes,translated\n',
+            "(a quoted cell from line 3 is never closed)",
+        ),
+        (
+            "french.tsv",
+            "tuid\tfr\tde\tstatus\n1\tbonjour\thallo\ttranslated\n",
+            "french.tsv:1: the header names tuid, fr, de, status: no column for ar (source) or en (target)",
+        ),
+    ],
+    ids=["extra column", "extra column, no header", "stray quote", "unclosed quote", "other languages"],
+)
+def test_a_table_that_does_not_read_cleanly_is_refused_at_its_line(
+    tmp_path: Path, name: str, content: str, said: str
+) -> None:
+    """Found trying tables as a new user: these were read (a cell dropped, quotes joined into the text, a header taken
+    for data) or refused at the wrong line."""
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    result = run_cli("convert", str(tmp_path / name), "-o", str(tmp_path / "out.tmx"))
+    assert result.code == 2 and said in result.stderr, result.stderr
+    assert not (tmp_path / "out.tmx").exists()
+
+
+def test_empty_trailing_cells_are_not_extra_columns(tmp_path: Path) -> None:
+    # Spreadsheets write them: a row of three cells and two empty ones, a header of four and two empty names.
+    (tmp_path / "a.tsv").write_text("مرحبا\tHello\ttranslated\t\t\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("tuid,ar,en,status,,\n1,شكرا,Thanks,final,,\n", encoding="utf-8")
+    for name in ("a.tsv", "b.csv"):
+        result = run_cli("convert", str(tmp_path / name), "-o", str(tmp_path / f"{name}.tmx"))
+        assert result.code == 0, result.stderr
+    assert [u.status for u in load_tmx(tmp_path / "a.tsv.tmx").units] == [Status.TRANSLATED]
+    assert [(u.tuid, u.status) for u in load_tmx(tmp_path / "b.csv.tmx").units] == [("1", Status.FINAL)]
 
 
 def test_line_aligned_text_to_tmx(tmp_path: Path) -> None:

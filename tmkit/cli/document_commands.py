@@ -139,7 +139,7 @@ def register(commands: Any) -> None:
                 "analyze",
                 help="match analysis of a document against memories (bands, segments, words)",
                 description="Segment a document and count segments and words per match band: repetitions, "
-                "context 101%%, 100%%, 95-99%%, 85-94%%, 75-84%%, 50-74%%, no match.",
+                "context 101%, 100%, 95-99%, 85-94%, 75-84%, 50-74%, no match.",
             )
             p.add_argument("--json", action="store_true", help="print the analysis as JSON")
             p.set_defaults(handler=cmd_analyze)
@@ -148,7 +148,7 @@ def register(commands: Any) -> None:
                 "pretranslate",
                 help="fill a document's segments with their best memory matches (as draft) into TMX or XLIFF",
                 description="Segment a document and fill each segment with its best match at the threshold "
-                "or above, as draft, recording the match %% and its origin; repetitions take the first "
+                "or above, as draft, recording the match % and its origin; repetitions take the first "
                 "occurrence's translation. The output format follows the name: .tmx, .xlf or .xliff.",
             )
             p.add_argument("-o", "--output", required=True, help="job file to write: .tmx, .xlf or .xliff")

@@ -71,14 +71,18 @@ def register(commands: Any) -> None:
         "convert",
         help="TMX to TSV/CSV/XLIFF and back, two line-aligned text files to TMX",
         description="Convert between TMX and tables, or pair two line-aligned text files into a TMX. "
-        "The formats follow the file names: .tmx, .tsv, .csv; two inputs are source and target text. "
-        "Tables have the columns tuid, source, target, status (a header row naming the columns, or "
-        "the languages, is recognised). TSV escapes backslash, TAB and newlines as \\\\, \\t, \\n.",
+        "The formats follow the file names: .tmx, .tsv, .csv, .xlf/.xliff; two inputs are source and target "
+        "text. Tables are written with a header row: tuid, the two languages, status. A header row naming "
+        "the columns (tuid or id, source or src or the source language, target or tgt or the target "
+        "language, status, note) is recognised in any order; without one, the columns are source, target "
+        "and an optional status. TSV escapes backslash, TAB and newlines as \\\\, \\t, \\n.",
     )
     p.add_argument(
-        "inputs", nargs="+", metavar="INPUT", help="a .tmx, .tsv or .csv file; or source and target text files"
+        "inputs", nargs="+", metavar="INPUT", help="a .tmx, .tsv, .csv or .xlf file; or source and target text files"
     )
-    p.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="the file to write (.tmx, .tsv or .csv)")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="OUTPUT", help="the file to write (.tmx, .tsv, .csv or .xlf)"
+    )
     p.add_argument(
         "--src", metavar="LANG", help=f"source language (default: the TMX header's, else {DEFAULT_SOURCE_LANG})"
     )
@@ -128,7 +132,7 @@ def register(commands: Any) -> None:
         "An empty BASE (both branches added the file) merges the two additions: units added alike are kept "
         "once, a unit added with different translations is a conflict. The header is merged the same way; "
         "a header change made differently on both sides keeps ours, says so, and exits 1. Set up with:  "
-        "git config merge.tmx.driver 'tmkit merge-driver %%O %%A %%B'  and the .gitattributes line  "
+        "git config merge.tmx.driver 'tmkit merge-driver %O %A %B'  and the .gitattributes line  "
         "*.tmx merge=tmx",
     )
     p.add_argument("base", metavar="BASE", help="the common ancestor (git's %%O)")

@@ -50,9 +50,15 @@ class _Columns:
     status: int | None
     note: int | None
     has_header: bool
+    #: How many cells a row may have (more, not empty, are refused: a column out of place would be lost).
+    width: int
 
 
-def _columns(first: list[str], source_lang: str, target_lang: str) -> _Columns:
+#: The columns of a table without a header row.
+_HEADERLESS = "source, target and an optional status"
+
+
+def _columns(first: list[str], source_lang: str, target_lang: str, path: str) -> _Columns:
     names = [cell.strip().lower() for cell in first]
 
     def find(options: set[str]) -> int | None:
@@ -61,9 +67,22 @@ def _columns(first: list[str], source_lang: str, target_lang: str) -> _Columns:
     source = find(_SOURCE_NAMES | {lang_key(source_lang)})
     target = find(_TARGET_NAMES | {lang_key(target_lang)})
     if source is not None and target is not None:
-        return _Columns(find(_ID_NAMES), source, target, find({"status"}), find({"note", "comment"}), True)
-    # No header: source, target, then an optional status.
-    return _Columns(None, 0, 1, 2, None, False)
+        columns = (find(_ID_NAMES), source, target, find({"status"}), find({"note", "comment"}))
+        return _Columns(*columns, has_header=True, width=len(first))
+    if find(_ID_NAMES | {"status"}) is not None:
+        # A header, but not for these languages: read as data, its names were taken for text and a status.
+        missing = " or ".join(
+            f"{lang_key(lang)} ({side})"
+            for lang, side, found in ((source_lang, "source", source), (target_lang, "target", target))
+            if found is None
+        )
+        raise InputError(
+            f"the header names {', '.join(cell.strip() for cell in first)}: no column for {missing}; "
+            "--src and --tgt name the languages",
+            path=path,
+            line=1,
+        )
+    return _Columns(None, 0, 1, 2, None, has_header=False, width=3)
 
 
 def iter_table(path: str | os.PathLike[str], *, source_lang: str, target_lang: str) -> Iterator[TranslationUnit]:
@@ -71,7 +90,9 @@ def iter_table(path: str | os.PathLike[str], *, source_lang: str, target_lang: s
 
     A first row naming its columns (`tuid`/`id`, `source`/`src` or the source language code,
     `target`/`tgt` or the target language code, `status`, `note`) is a header; otherwise the
-    columns are source, target and an optional status. Empty rows are skipped.
+    columns are source, target and an optional status. Empty rows are skipped. A row with more
+    cells than that (not empty) is refused, as is CSV quoting that is not RFC 4180's, each naming
+    its line: read on, a cell out of place would be lost or joined to its neighbour's text.
     """
     name = os.fspath(path)
     dialect = table_dialect(name)
@@ -79,22 +100,27 @@ def iter_table(path: str | os.PathLike[str], *, source_lang: str, target_lang: s
     # its lines with their breaks, so that it can find the breaks inside quoted cells itself.
     lines = iter_lines(name, keep_ends=dialect == "csv")
     if dialect == "csv":
-        rows: Iterable[list[str]] = csv.reader(lines)
+        rows: Iterable[list[str]] = csv.reader(lines, strict=True)
     else:
         rows = ([unescape_tsv(c) for c in line.split("\t")] for line in lines)
+    read_to = 0  # the line the last row read ended on: a CSV row that fails began on the next
     try:
         columns: _Columns | None = None
         for number, row in enumerate(rows, start=1):
             line = number if dialect == "tsv" else getattr(rows, "line_num", number)
+            read_to = line
             if not any(cell.strip() for cell in row):
                 continue
             if columns is None:
-                columns = _columns(row, source_lang, target_lang)
+                columns = _columns(row, source_lang, target_lang, name)
                 if columns.has_header:
                     continue
             yield _row_unit(row, columns, source_lang, target_lang, name, line)
     except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", path=name, line=getattr(rows, "line_num", None)) from None
+        message = f"malformed CSV: {exc}"
+        if "unexpected end of data" in str(exc):
+            message += f" (a quoted cell from line {read_to + 1} is never closed)"
+        raise InputError(message, path=name, line=getattr(rows, "line_num", None)) from None
 
 
 def _row_unit(
@@ -103,6 +129,13 @@ def _row_unit(
     needed = max(c for c in (columns.source, columns.target, columns.tuid) if c is not None)
     if len(row) <= needed:
         raise InputError(f"expected at least {needed + 1} columns, found {len(row)}", path=path, line=line)
+    if len(row) > columns.width and any(cell.strip() for cell in row[columns.width :]):
+        expected = (
+            f"its header names {columns.width}"
+            if columns.has_header
+            else f"a table without a header row has {columns.width}: {_HEADERLESS}"
+        )
+        raise InputError(f"{len(row)} columns where {expected}", path=path, line=line)
     source, target = row[columns.source], row[columns.target]
     unit = TranslationUnit(
         [Variant(source_lang, Segment.from_text(source)), Variant(target_lang, Segment.from_text(target))],
