@@ -118,3 +118,12 @@ def test_unsettled_merge_conflicts_warn_and_fail_with_strict(tmp_path: Path) -> 
     assert strict.code == 1
     assert f"{path}:5: error: unsettled merge conflict in tuid 7" in strict.stdout
     assert f"{path}: invalid (2 errors" in strict.stdout
+
+
+def test_strict_says_invalid_when_warnings_fail_it(tmp_path: Path) -> None:
+    # It printed "valid (0 errors, 2 warnings)" and exited 1: the verdict now says what the exit code does.
+    path = tmp_path / "t.tmx"
+    path.write_text(tmx_doc(unit("", "empty")), encoding="utf-8")  # an empty segment: a warning
+    lenient, strict = run_cli("validate", str(path)), run_cli("validate", "--strict", str(path))
+    assert lenient.code == 0 and f"{path}: valid (0 errors, 1 warning)" in lenient.stdout
+    assert strict.code == 1 and f"{path}: invalid with --strict (0 errors, 1 warning)" in strict.stdout

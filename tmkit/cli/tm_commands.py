@@ -16,6 +16,7 @@ from tmkit.cli.common import (
     add_reader_options,
     error,
     make_reader,
+    plural,
     print_json,
     progress_for,
     report_reader,
@@ -175,8 +176,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         else:
             for problem in problems:
                 print(problem.format())
-            verdict = "valid" if errors == 0 else "invalid"
-            print(f"{path}: {verdict} ({errors} errors, {warnings} warnings)")
+            verdict = "invalid" if errors else "invalid with --strict" if args.strict and warnings else "valid"
+            print(f"{path}: {verdict} ({plural(errors, 'error')}, {plural(warnings, 'warning')})")
         if (errors or (args.strict and warnings)) and exit_code == EXIT_OK:
             exit_code = EXIT_CHECK_FAILED
     if args.json:
@@ -316,7 +317,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         if out_kind is FileFormat.TMX:
             report = write_tmx(output, header=header, units=units)
-            written = f"wrote {report.units:,} units to {output}"
+            written = f"wrote {plural(report.units, 'unit')} to {output}"
         elif target_lang is None:  # every input without a target language writes a TMX
             raise AssertionError("no target language for a table or XLIFF")
         elif lang_matches(source_lang, target_lang):
@@ -331,12 +332,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 target_lang=target_lang,
                 version=args.xliff_version,
             )
-            written = f"wrote {count:,} units ({source_lang} → {target_lang}) to {output}"
+            written = f"wrote {plural(count, 'unit')} ({source_lang} → {target_lang}) to {output}"
         else:
             rows = write_table(
                 output, units, source_lang=source_lang, target_lang=target_lang, placeholders=args.placeholders
             )
-            written = f"wrote {rows:,} rows ({source_lang} → {target_lang}) to {output}"
+            written = f"wrote {plural(rows, 'row')} ({source_lang} → {target_lang}) to {output}"
     # What was skipped and left out is known once the units are written; said in the order it was before.
     if tmx_reader is not None:
         report_reader(tmx_reader)
@@ -430,7 +431,9 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
     if result.conflict_count or result.header_conflicts:
         parts = []
         if result.conflict_count:
-            parts.append(f"{result.conflict_count} units conflict; both versions kept, marked x-tmkit-conflict")
+            parts.append(
+                f"{plural(result.conflict_count, 'unit')} in conflict; both versions kept, marked x-tmkit-conflict"
+            )
         if result.header_conflicts:
             parts.append(f"{len(result.header_conflicts)} header changes conflict; ours kept")
         error("; ".join(parts))
