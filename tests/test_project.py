@@ -256,3 +256,13 @@ def test_a_document_is_found_by_number_path_or_unique_name(tmp_path: Path) -> No
 
     with pytest.raises(InputError, match="no such document"):
         project.file("9")
+
+
+def test_finish_with_no_document_started_fails(tmp_path: Path) -> None:
+    # It exited 0 with "finished 0 of 2": a script delivering the target folder went on with nothing in it.
+    root = _project(tmp_path)
+    _with_documents(root)
+    result = run_cli("finish", root)
+    assert result.code == 1, result.stderr
+    assert "not started" in result.stderr and "finished 0 of 3 document(s)" in result.stderr
+    assert not any(path.is_file() for path in (root / "target").rglob("*"))

@@ -212,6 +212,9 @@ def run_project_finish(args: argparse.Namespace) -> int:
             error(str(result.problem))
             code = EXIT_USAGE
     print(f"finished {written} of {len(results)} document(s) into {project.root / 'target'}", file=sys.stderr)
+    if written == 0:
+        # Nothing delivered is a failure for a script too, not a success with warnings.
+        code = max(code, EXIT_CHECK_FAILED)
     return code
 
 
