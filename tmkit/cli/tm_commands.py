@@ -334,10 +334,15 @@ def cmd_convert(args: argparse.Namespace) -> int:
             )
             written = f"wrote {plural(count, 'unit')} ({source_lang} → {target_lang}) to {output}"
         else:
-            rows = write_table(
+            table = write_table(
                 output, units, source_lang=source_lang, target_lang=target_lang, placeholders=args.placeholders
             )
-            written = f"wrote {plural(rows, 'row')} ({source_lang} → {target_lang}) to {output}"
+            written = f"wrote {plural(table.rows, 'row')} ({source_lang} → {target_lang}) to {output}"
+            if table.rows_without_codes:
+                warn(
+                    f"{plural(table.rows_without_codes, 'row')} written without the inline codes of their segments "
+                    "(--placeholders writes them as {1} {/1} {2/})"
+                )
     # What was skipped and left out is known once the units are written; said in the order it was before.
     if tmx_reader is not None:
         report_reader(tmx_reader)

@@ -158,6 +158,14 @@ def _row_unit(
     return unit
 
 
+@dataclass(slots=True)
+class TableReport:
+    """What `write_table` wrote: rows, and how many of them lost inline codes (written as plain text)."""
+
+    rows: int = 0
+    rows_without_codes: int = 0
+
+
 def write_table(
     path: str | os.PathLike[str] | Path,
     units: Iterable[TranslationUnit],
@@ -165,16 +173,17 @@ def write_table(
     source_lang: str,
     target_lang: str,
     placeholders: bool = False,
-) -> int:
+) -> TableReport:
     """Write one row per translation of each unit that has the source language: tuid, source, target, status.
 
     A unit with two translations (two target variants) gives two rows with the same tuid and source,
     so no translation is lost; a unit without one gives a row with an empty target. A variant is
     never written as its own translation (`TranslationUnit.pair`). The segments are written as plain
-    text (codes dropped), or with `{1}`-style placeholders for codes. Returns the number of rows written.
+    text (codes dropped: the report counts the rows that had some), or with `{1}`-style placeholders
+    for codes.
     """
     dialect = table_dialect(path)
-    rows = 0
+    report = TableReport()
 
     def text(v: Variant | None) -> str:
         if v is None:
@@ -198,5 +207,7 @@ def write_table(
             translations: list[Variant | None] = [*targets] if targets else [None]
             for tgt in translations:
                 write_row([unit.tuid or "", text(src), text(tgt), unit.status.value])
-                rows += 1
-    return rows
+                report.rows += 1
+                if not placeholders and (src.segment.has_markup or (tgt is not None and tgt.segment.has_markup)):
+                    report.rows_without_codes += 1
+    return report
