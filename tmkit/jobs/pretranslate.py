@@ -9,7 +9,17 @@ from tmkit.defaults import PRETRANSLATE_THRESHOLD
 from tmkit.matching.match_percent import EXACT, IN_CONTEXT
 from tmkit.matching.matcher import Match, Matcher, too_long_to_match
 from tmkit.memory.dates import now_tmx_date
-from tmkit.memory.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
+from tmkit.memory.model import (
+    MATCH_PROP,
+    ORIGIN_PROP,
+    Header,
+    Memory,
+    Prop,
+    Segment,
+    Status,
+    TranslationUnit,
+    Variant,
+)
 from tmkit.text.wordcount import count_words
 
 #: The bands of a match analysis, in the order CAT tools print them: (name, lowest score, highest).
@@ -25,8 +35,6 @@ BANDS: tuple[tuple[str, float, float], ...] = (
 )
 #: The lowest score an analysis looks for (the bottom of its lowest fuzzy band).
 ANALYSIS_CUTOFF = 50.0
-MATCH_PROP = "x-tmkit-match"
-ORIGIN_PROP = "x-tmkit-origin"
 REPETITION_ORIGIN = "repetition"
 
 

@@ -9,7 +9,7 @@ from tmkit.errors import InputError
 from tmkit.formats.documents import Document, ExtractedDocument, extract
 from tmkit.formats.documents.core import plain_text
 from tmkit.formats.text_files import read_text
-from tmkit.memory.model import Memory, Note, Prop, Segment, Status, Variant
+from tmkit.memory.model import ORIGIN_PROP, PROVENANCE_PROPS, Memory, Note, Prop, Segment, Status, Variant
 from tmkit.text.segmentation import SrxRules, split_sentences
 
 #: The origin prop of a target a document already held (a PO msgstr), rather than a memory's match.
@@ -107,8 +107,6 @@ def with_document_sources(
     unit notes; a translation the document already holds (a PO msgstr) is the unit's target, with
     its status (a fuzzy entry is a draft), in place of a memory's match.
     """
-    from tmkit.jobs.pretranslate import MATCH_PROP, ORIGIN_PROP  # the matcher's weight, only when a job is made
-
     cut = source.extract(lang=lang, rules=rules)
     if len(cut.pieces) != len(memory.units):
         raise ValueError(f"{len(memory.units)} units for {len(cut.pieces)} segments")
@@ -124,7 +122,7 @@ def with_document_sources(
             text = plain_text(pieces)
             variant = Variant(target_lang, Segment.from_text(text), creation_date=unit.creation_date)
             unit.variants[1:] = [variant]
-            unit.props = [p for p in unit.props if p.type not in (MATCH_PROP, ORIGIN_PROP)]
+            unit.props = [p for p in unit.props if p.type not in PROVENANCE_PROPS]
             unit.props.append(Prop(ORIGIN_PROP, DOCUMENT_ORIGIN))
             unit.set_status(Status(status))
     return memory

@@ -44,7 +44,7 @@ from tmkit.jobs.journal import (
 from tmkit.memory.dates import now_tmx_date as now_tmx
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.merge import CONFLICT_PROP, ConflictPolicy, conflict_side, merge_memories, merge_three_way
-from tmkit.memory.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
+from tmkit.memory.model import PROVENANCE_PROPS, Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
 from tmkit.text.normalize import Normalizer
 from tmkit.text.placeholders import CodePool, PlaceholderError, to_placeholders
 from tmkit.text.wordcount import count_words
@@ -151,6 +151,10 @@ class Row:
     codes_from_source: bool = False
     #: Both versions of a merge conflict (None: the segment is no conflict).
     conflict: RowConflict | None = None
+    #: The unit's props as opened, when they say where its pre-translated target came from (`PROVENANCE_PROPS`),
+    #: and that target: they hold while the target is that one (`WorkFile._keep_provenance`).
+    props_at_open: tuple[Prop, ...] = ()
+    provenance_of: Segment | None = None
     _keys: tuple[str, str] | None = field(default=None, repr=False)
     _words: int | None = field(default=None, repr=False)
 
@@ -337,7 +341,10 @@ class WorkFile:
                 continue  # a unit without the source language is not ours to translate
             original = target.segment if target is not None else None
             inserted = target.text if target is not None else None
-            rows.append(Row(unit, source, target, inserted, original, conflict=conflict))
+            row = Row(unit, source, target, inserted, original, conflict=conflict)
+            if conflict is None and any(p.type in PROVENANCE_PROPS for p in unit.props):
+                row.props_at_open, row.provenance_of = tuple(unit.props), original
+            rows.append(row)
         return rows
 
     def _same_unit(self, ours: TranslationUnit, theirs: TranslationUnit) -> bool:
@@ -558,9 +565,26 @@ class WorkFile:
         if changed:
             r.unit.set_status(state.status)  # (a version kept as it is keeps a status label of another tool)
             r.unit.rejected = state.rejected
+        self._keep_provenance(r)
         if stamps is None:  # a journal of a tmkit that did not record who and when
             stamps = self._new_stamps(r.target)
         _put_stamps(r.unit, r.target, stamps)
+
+    @staticmethod
+    def _keep_provenance(r: Row) -> None:
+        """Keep the props saying where a pre-translated target came from while it is that target, and drop them once
+        it is another (a match inserted in its place, an edit): a translation confirmed from match 2 was saved as
+        match 1's, at match 1's %. A target back to the one opened (undone, retyped) has them back, where they were.
+        Worked out from the target alone, so a journal's replay and an undo leave them as the edit did."""
+        if not r.props_at_open or r.conflict is not None:
+            return
+        others = [p for p in r.unit.props if p.type not in PROVENANCE_PROPS]
+        if r.target is not None and r.target.segment == r.provenance_of:
+            opened_others = [p for p in r.props_at_open if p.type not in PROVENANCE_PROPS]
+            restored = [p for p in r.props_at_open if p.type in PROVENANCE_PROPS]
+            r.unit.props = list(r.props_at_open) if others == opened_others else others + restored
+        else:
+            r.unit.props = others
 
     def _settle(self, r: Row, side: ConflictState) -> None:
         """Put the units of a conflict in the file as ``side`` says: both marked (OPEN), or one unmarked, or none."""

@@ -12,6 +12,11 @@ from tmkit.memory.langtags import ALL_LANGUAGES, LanguageFit, lang_key, lang_mat
 #: TMX has no segment status; tmkit carries it in these TU-level props.
 STATUS_PROP = "x-tmkit-status"
 REJECTED_PROP = "x-tmkit-rejected"
+#: Where a pre-translated target came from: the match % and the memory entry (or `repetition:N`, `document`). They
+#: describe that draft only: once the target is changed, they no longer hold, and the working file drops them.
+MATCH_PROP = "x-tmkit-match"
+ORIGIN_PROP = "x-tmkit-origin"
+PROVENANCE_PROPS = frozenset({MATCH_PROP, ORIGIN_PROP})
 
 #: Tags of inline elements that stand for native codes (formatting, placeholders) in TMX 1.4b.
 CODE_TAGS = frozenset({"bpt", "ept", "it", "ph", "ut"})
