@@ -442,3 +442,18 @@ def test_f9_shows_the_source_in_the_new_bidi_mode(work: Path, width: int, height
         terminal.wait_for(lambda shown: "ﻯﺮﺟ ﺎﻤﻛ" in _source_panel(shown))
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), [*SIZES, (120, 35)])
+def test_the_status_line_keeps_the_file_and_unsaved_together(work: Path, width: int, height: int) -> None:
+    """Seen by a translator at 120 and 80 columns: the counts with their word shares wrapped the status bar, splitting
+    "● unsaved" from its file and pushing the panels up a line. Where they do not fit, the shares are left out."""
+    with _article(work, width, height) as terminal:
+        terminal.wait_for("target · 25 of 30")
+        terminal.type(" x")
+        screen = terminal.wait_for("● unsaved")
+        line = next(line for line in screen.splitlines() if "● unsaved" in line)
+        assert "article.tmx ● unsaved │ bidi" in line and "final" in line, screen
+        assert ("% words)" in line) is (width >= 160)
+        terminal.keys("C-q")
+        terminal.wait_for("Quit")

@@ -386,6 +386,9 @@ class EditorScreen(Screen[None]):
         if self.options.team_sync_interval:
             self.set_interval(self.options.team_sync_interval, self.action_team_sync)
 
+    def on_resize(self) -> None:
+        self.update_status()  # the counts are written to fit the width
+
     def size_classes(self) -> None:
         """Give the screen its size classes (`-narrow`/`-wide`, `-short`/`-tall`) now, from the terminal's size.
 
@@ -1718,16 +1721,21 @@ class EditorScreen(Screen[None]):
     def update_status(self) -> None:
         counts = self.progress.counts()
         total_words = sum(words for key, (_, words) in counts.items() if key is not RowFilter.REJECTED) or 1
-        parts = Text()
-        for key, (segs, words) in counts.items():
-            if segs:
-                parts.append(f"{key} {segs} ({100 * words // total_words}% words)  ")
+        rest = Text()
         if self.qa_left:
-            parts.append(f"QA {self._qa_count()} ({self.keymap.label('qa_findings')}) ", style="bold yellow")
-        parts.append(f"│ {self.document.path.name} ", style="bold")
+            rest.append(f"QA {self._qa_count()} ({self.keymap.label('qa_findings')}) ", style="bold yellow")
+        rest.append(f"│ {self.document.path.name} ", style="bold")
         if self.document.dirty:
-            parts.append("● unsaved ", style="bold yellow")
-        parts.append(f"│ bidi {self.mode.value}", style="dim")
+            rest.append("● unsaved ", style="bold yellow")
+        rest.append(f"│ bidi {self.mode.value}", style="dim")
+        # The counts with their share of the words, or without it where the line would wrap (at 80 and 120 columns
+        # it did, splitting "● unsaved" from its file and pushing the panels up a line).
+        room = (self.status_bar.size.width or self.app.size.width) - 2
+        shown = [(key, segs, words) for key, (segs, words) in counts.items() if segs]
+        full = "".join(f"{key} {segs} ({100 * words // total_words}% words)  " for key, segs, words in shown)
+        short = "".join(f"{key} {segs}  " for key, segs, _words in shown)
+        parts = Text(full if len(full) + rest.cell_len <= room else short)
+        parts.append_text(rest)
         if self.team_status:
             parts.append(f" │ {self.team_status}", style="bold red" if "failed" in self.team_status else "dim")
         if self.document.journal_error:
