@@ -457,3 +457,16 @@ def test_the_status_line_keeps_the_file_and_unsaved_together(work: Path, width: 
         assert ("% words)" in line) is (width >= 160)
         terminal.keys("C-q")
         terminal.wait_for("Quit")
+
+
+@pytest.mark.parametrize(("width", "height"), [(120, 35), (160, 45)])
+def test_an_arabic_target_in_the_list_shows_its_beginning(work: Path, width: int, height: int) -> None:
+    """Seen by a translator in an English to Arabic job: the list's edge cut the target cell, and an Arabic target shown
+    right to left begins at its right end, so a fragment from the middle of the sentence was all it showed."""
+    command = [sys.executable, "-m", "tmkit", "edit", "article.tmx", "--src", "en", "--tgt", "ar", "--bidi", "app"]
+    with Terminal(command, width=width, height=height, cwd=work) as terminal:
+        screen = terminal.wait_for("target · 25 of 30")
+        row = next(line for line in screen.splitlines() if line.startswith("    2 F "))
+        assert "ﻖﺸﻣﺩ" in row, row  # دمشق, the first word of segment 2's Arabic, shaped: its end is cut off instead
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")

@@ -137,14 +137,15 @@ class SegmentList(BindingsInTypingOrder, ScrollView, can_focus=True):
         if strip is None or strip.cell_length != width:
             if len(self._lines) > _CACHED_LINES:
                 self._lines.clear()
-            text = self._line(row)
+            text = self._line(row, width)
             style = self.get_component_rich_style("segment-list--cursor") if on_cursor else Style()
             segments = [Segment(s.text, style + s.style if s.style else style) for s in text.render(self.app.console)]
             strip = Strip(segments).crop_extend(0, width, style if on_cursor else None)
             self._lines[key] = strip
         return strip.apply_style(self.rich_style)
 
-    def _line(self, row: int) -> Text:
+    def _line(self, row: int, width: int = TARGET_COLUMN + SOURCE_WIDTH) -> Text:
+        """The row's line in a list ``width`` cells wide."""
         assert self.document is not None
         r = self.document.rows[row]
         status = r.status.value
@@ -161,7 +162,11 @@ class SegmentList(BindingsInTypingOrder, ScrollView, can_focus=True):
         line.append(f"  {shown:>{PERCENT_WIDTH}} ", style="green" if (best or 0) >= 95 else "")
         line.append_text(one_line(_clip(r.source_text, SOURCE_WIDTH), self.mode))
         line.append(" " * max(TARGET_COLUMN - line.cell_len, 1))
-        line.append_text(one_line(_clip(r.target_text, SOURCE_WIDTH), self.mode))
+        # Clipped to the cells left, not cut by the list's edge: an Arabic target shown right to left begins at its
+        # right end, which the edge took (a fragment from the middle of the sentence was all a translator saw).
+        room = min(width - line.cell_len, SOURCE_WIDTH)
+        if room > 1:
+            line.append_text(one_line(_clip(r.target_text, room), self.mode))
         return line
 
     def on_resize(self, event: events.Resize) -> None:
