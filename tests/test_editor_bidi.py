@@ -143,3 +143,28 @@ async def test_notifications_show_arabic_shaped_and_in_display_order(work: Path)
         shown = [n.message for n in app._notifications][-1]
     assert shown == one_line("number-mismatch: 1944 not in 'الرئيس الأسد'", BidiMode.APP).plain + "\nsecond line"
     assert "الرئيس" not in shown  # shaped: presentation forms, not the stored letters
+
+
+@pytest.mark.parametrize("width", [40, 66, 80])
+@run_async
+async def test_a_mark_on_the_first_letter_of_a_right_to_left_line_is_drawn(width: int) -> None:
+    """Seen by a translator: `عُقدت` lost its damma in the source panel (the list showed it). A right-aligned line
+    ends at the panel's edge, and the space drawn after it crossed the edge: cut there, it took the mark with it."""
+    from textual.app import App, ComposeResult
+
+    text = "عُقدت الدورة الـ 12 للجنة في دمشق عام 2019."
+
+    class OneArea(App[None]):
+        def compose(self) -> ComposeResult:
+            yield BidiTextArea(text, soft_wrap=True, read_only=True)
+
+    app = OneArea()
+    async with app.run_test(size=(width, 6)) as pilot:
+        area = app.query_one(BidiTextArea)
+        area.set_bidi(BidiMode.APP, rtl=True)
+        await pilot.pause()
+        first = area.paint_row(0)
+        assert first is not None
+        drawn = "".join(segment.text for segment in first)
+        assert drawn.rstrip().endswith("\ufecb\u064f")  # ع initial, then its damma: the first letter, at the right
+        assert first.cell_length == area.scrollable_content_region.width - area.gutter_width

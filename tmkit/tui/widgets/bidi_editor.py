@@ -112,7 +112,11 @@ class BidiTextArea(PaintedTextArea):
         line, start, end = found
         theme = self.painting_theme
         base_style = theme.base_style if theme and theme.base_style is not None else self.rich_style
-        text = Text(" " * line.offset + line.visual.text + " ", end="", no_wrap=True)
+        # An LTR line's end cell (the cursor after its last character) is right of it. An RTL line is right-aligned and
+        # its end cell is left of it: a space after it would cross the edge, and the crop there took the mark on its
+        # last cell with it (the damma of عُقدت's first letter, drawn at the right edge).
+        trailing = "" if line.visual.rtl else " "
+        text = Text(" " * line.offset + line.visual.text + trailing, end="", no_wrap=True)
         v2l = line.visual.v2l
         selection = self.selection
         cursor_row, cursor_column = selection.end
