@@ -278,3 +278,19 @@ def test_the_sample_termbase_has_forty_concepts_arabic_english_some_forbidden() 
     assert sum(1 for c in concepts if any(t.avoid for t in c.terms_in("en"))) >= 10
     # TBX v3 and the tables hold the sample as it is.
     assert parse_tbx(dumps_tbx(read.termbase, version=3)).termbase == read.termbase
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+@pytest.mark.parametrize("name", ["terms.csv", "terms.tsv", "glossary.txt"])
+def test_tables_and_glossaries_are_read_in_the_encodings_every_command_reads(
+    tmp_path: Path, encoding: str, name: str
+) -> None:
+    """A UTF-16 table with its byte order mark (what Excel saves as "Unicode text") was refused as not UTF-8, where
+    every other reader of tmkit takes it."""
+    separator = "," if name.endswith(".csv") else "\t"
+    lines = ([] if name == "glossary.txt" else [f"ar{separator}en"]) + [f"مرحبا{separator}hello"]
+    path = tmp_path / name
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    loaded = load_termbase(path, source_lang="ar", target_lang="en")
+    [concept] = loaded.termbase.concepts
+    assert [(term.lang, term.text) for term in concept.terms] == [("ar", "مرحبا"), ("en", "hello")]

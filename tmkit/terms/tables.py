@@ -19,10 +19,10 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from tmkit.atomic import write_text_atomic
 from tmkit.errors import InputError
+from tmkit.formats.text_files import read_text
 from tmkit.memory.langtags import is_valid_tag, tag_of_language_name
 from tmkit.terms.model import Concept, Term, Termbase, TermStatus
 
@@ -47,18 +47,6 @@ class TableWrite:
     """What writing a table left out because the format cannot hold it (concept id, why)."""
 
     dropped: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _read_text(path: str | os.PathLike[str]) -> str:
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=os.fspath(path)) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError("not UTF-8 text", path=os.fspath(path), line=line) from None
 
 
 # -- OmegaT glossaries --------------------------------------------------------------------------
@@ -93,7 +81,7 @@ def parse_glossary(text: str, *, source_lang: str, target_lang: str, path: str =
 
 
 def read_glossary(path: str | os.PathLike[str], *, source_lang: str, target_lang: str) -> TableRead:
-    return parse_glossary(_read_text(path), source_lang=source_lang, target_lang=target_lang, path=os.fspath(path))
+    return parse_glossary(read_text(path), source_lang=source_lang, target_lang=target_lang, path=os.fspath(path))
 
 
 def dumps_glossary(termbase: Termbase, *, source_lang: str, target_lang: str) -> tuple[str, TableWrite]:
@@ -237,7 +225,7 @@ def parse_table(text: str, *, delimiter: str = ",", path: str = "<table>") -> Ta
 
 
 def read_table(path: str | os.PathLike[str], *, delimiter: str = ",") -> TableRead:
-    return parse_table(_read_text(path), delimiter=delimiter, path=os.fspath(path))
+    return parse_table(read_text(path), delimiter=delimiter, path=os.fspath(path))
 
 
 def dumps_table(termbase: Termbase, *, delimiter: str = ",") -> tuple[str, TableWrite]:
