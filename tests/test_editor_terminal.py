@@ -306,6 +306,9 @@ def test_a_wrong_number_needs_a_second_f2(work: Path, width: int, height: int) -
         terminal.wait_until_gone("QA findings")
         terminal.keys("F2")  # the same text confirmed again: confirmed anyway
         terminal.wait_for("target · 3 of 30")
+        # The notice of the refusal goes with the confirmation (it stays half a minute otherwise; it stayed up over
+        # the next segment, no longer true, as a translator found).
+        terminal.wait_until_gone("not confirmed", deadline_s=5)
         terminal.keys("C-s")
         terminal.wait_for(lambda screen: "unsaved" not in screen and "saved article.ar.tmx" in screen)
         terminal.keys("C-q")

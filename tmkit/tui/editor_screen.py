@@ -124,6 +124,8 @@ RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug
 MATCHES_SHOWN = keys.MATCH_KEYS
 #: Segments after the current one whose matches are prefetched.
 PREFETCH = 3
+#: Seconds a notice of why a segment was not confirmed stays up, unless the segment is confirmed first.
+REFUSAL_SHOWN_S = 30.0
 #: Seconds of quiet typing after which the target is committed to the document (and its journal).
 COMMIT_DELAY = 0.6
 #: Seconds the indexing worker waits at most for the first screen to be painted.
@@ -240,6 +242,8 @@ class EditorScreen(Screen[None]):
         self._own_rows: set[int] = set()
         #: Whether the document was read again (reload, merge, recovery) since: the own index is to be built anew.
         self._own_anew = False
+        #: Whether a notice says why a segment was not confirmed (`_refused`).
+        self._refusal_shown = False
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -1272,6 +1276,17 @@ class EditorScreen(Screen[None]):
                 left.append(f"{finding.describe()}\n", style=_finding_style(finding))
         self.app.push_screen(QaScreen(current, left))
 
+    def _refused(self, why: str) -> None:
+        """Say why a segment was not confirmed, until it is (or half a minute: a translator reads it, then fixes)."""
+        self.notify(why, severity="error", timeout=REFUSAL_SHOWN_S)
+        self._refusal_shown = True
+
+    def _refusal_settled(self) -> None:
+        """A segment confirmed: the notice of a refusal goes (it stayed up over the next segment, no longer true)."""
+        if self._refusal_shown:
+            self.app.clear_notifications()
+            self._refusal_shown = False
+
     def _qa_count(self) -> int:
         return sum(len(findings) for findings in self.qa_left.values())
 
@@ -1281,11 +1296,12 @@ class EditorScreen(Screen[None]):
             confirmed = self.document.confirm(row, self._editor_text())
         except PlaceholderError as error:
             self._placeholders_broken(row, self._editor_text(), error)
-            self.notify(self.status_note, severity="error")
+            self._refused(self.status_note)
             return
         except ConfirmBlocked as blocked:
-            self.notify(str(blocked), severity="error", timeout=10)  # QA found an error: a second confirm confirms
+            self._refused(str(blocked))  # QA found an error: a second confirm confirms
             return
+        self._refusal_settled()
         self._placeholders_fixed(row)
         self._qa_warned(row)
         if confirmed is None and not self.document.rows[row].confirmed:
@@ -1310,8 +1326,9 @@ class EditorScreen(Screen[None]):
             self.notify(self.status_note, severity="error")
             return
         except ConfirmBlocked as blocked:
-            self.notify(str(blocked), severity="error", timeout=10)  # QA found an error: a second approve approves
+            self._refused(str(blocked))  # QA found an error: a second approve approves
             return
+        self._refusal_settled()
         self._placeholders_fixed(row)
         self._qa_warned(row)
         self._row_changed(row)
