@@ -87,3 +87,15 @@ def test_killed_mid_save_leaves_old_file_intact(tmp_path: Path) -> None:
     os.utime(temps[0], (past, past))
     write_tmx(path, small_memory("التالي"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.tmx"]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="no /proc (Linux only)")
+def test_a_folder_that_takes_no_new_file_is_not_said_missing() -> None:
+    # /proc exists but refuses new files (ENOENT): "no such folder: /proc" was the message.
+    from tmkit.atomic import WriteError
+
+    with pytest.raises(WriteError, match=r"cannot write: no file can be made in /proc$"), atomic_write("/proc/x.tsv"):
+        pass
+    missing = pytest.raises(WriteError, match=r"cannot write: no such folder: /no-such-folder-here$")
+    with missing, atomic_write("/no-such-folder-here/x.tsv"):
+        pass

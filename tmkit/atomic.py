@@ -60,7 +60,9 @@ def _write_error(exc: OSError, given: str, folder: Path) -> WriteError:
     # The folder as the user named it, unless a link led elsewhere (then the real one is the one missing).
     shown = folder if os.path.islink(given) else (os.path.dirname(given) or ".")
     code = exc.errno
-    if code == errno.ENOENT:
+    if code == errno.ENOENT and os.path.isdir(shown):
+        message = f"no file can be made in {shown}"  # a folder that refuses new files (/proc, a special file system)
+    elif code == errno.ENOENT:
         message = f"no such folder: {shown}"
     elif code == errno.ENOTDIR:
         message = f"not a folder: {shown}"
