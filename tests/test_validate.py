@@ -127,3 +127,12 @@ def test_strict_says_invalid_when_warnings_fail_it(tmp_path: Path) -> None:
     lenient, strict = run_cli("validate", str(path)), run_cli("validate", "--strict", str(path))
     assert lenient.code == 0 and f"{path}: valid (0 errors, 1 warning)" in lenient.stdout
     assert strict.code == 1 and f"{path}: invalid with --strict (0 errors, 1 warning)" in strict.stdout
+
+
+def test_a_dtd_that_is_not_there_is_said_before_the_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "t.tmx"
+    path.write_text(tmx_doc(unit("نص")), encoding="utf-8")
+    missing = run_cli("validate", "--dtd", str(tmp_path / "none.dtd"), str(path))
+    assert missing.code == 2 and f"tmkit: error: {tmp_path / 'none.dtd'}: no such file" in missing.stderr
+    folder = run_cli("validate", "--dtd", str(tmp_path), str(path))
+    assert folder.code == 2 and f"tmkit: error: {tmp_path}: not a file" in folder.stderr

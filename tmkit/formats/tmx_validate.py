@@ -149,6 +149,9 @@ def validate_tmx(
     `x-tmkit-conflict` by a three-way merge are reported with ``conflict_severity``.
     """
     name = os.fspath(path)
+    if dtd is not None and not Path(dtd).is_file():
+        # Said before the file is read (it was read whole first, then "cannot read DTD: error parsing DTD").
+        raise InputError("no such file" if not Path(dtd).exists() else "not a file", path=os.fspath(dtd))
     problems: list[Problem] = []
     reader = TmxReader(path, skip_invalid=True, repair=repair, on_progress=on_progress)
     for unit in reader:
