@@ -122,6 +122,7 @@ def test_ter_refuses_a_segment_past_its_maximum_naming_it() -> None:
         score_corpus(["a short one", long], [["a short one", long]], metrics=["chrf", "ter"])
     assert str(caught.value).startswith("segment 2: the hypothesis has")
     assert "TER" in str(caught.value)
+    assert (caught.value.role, caught.value.stream, caught.value.segment) == ("hypothesis", 0, 2)
     # chrF and BLEU, linear in the length, still score it.
     score = score_corpus(["a short one", long], [["a short one", long]], metrics=["chrf", "bleu"])
     assert score["chrf"].score == pytest.approx(100.0)
@@ -134,7 +135,9 @@ def test_segment_score_and_the_command_refuse_an_overlong_segment(tmp_path: Path
     (tmp_path / "hyp.txt").write_text("one\ntwo\n", encoding="utf-8")
     result = run_cli("score", "--ref", tmp_path / "ref.txt", "--hyp", tmp_path / "hyp.txt")
     assert result.code == 2
-    assert "segment 2: the reference has" in result.stderr and result.stderr.count("\n") == 1
+    # Named by file and line, as the command read it (it said "segment 2", which file left to guess).
+    assert f"tmkit: error: {tmp_path / 'ref.txt'}:2: the reference has" in result.stderr
+    assert result.stderr.count("\n") == 1
 
 
 # -- the --repair hint -----------------------------------------------------------------------------

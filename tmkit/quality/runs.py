@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from tmkit.errors import ParameterError
+from tmkit.errors import InputError, ParameterError, TmkitError
 from tmkit.formats.kinds import FileFormat, format_of
 from tmkit.quality.defaults import (
     DEFAULT_ALPHA,
@@ -32,7 +32,7 @@ from tmkit.quality.gates import (
     parse_gates,
 )
 from tmkit.quality.qa import QaPair, QaResult, check_pairs, select_checks
-from tmkit.quality.scoring import Comparison, CorpusScore, compare_systems, metric_key, score_corpus
+from tmkit.quality.scoring import Comparison, CorpusScore, ScoringError, compare_systems, metric_key, score_corpus
 from tmkit.quality.testsets import EvalSet, load_eval_set, read_system_output
 from tmkit.text.normalize import Normalizer
 
@@ -185,19 +185,22 @@ def run_score(
     hypotheses, reference_streams = evalset.hypotheses(), evalset.reference_streams()
     scored_files = [*evalset.reference_paths, *(p for p in (evalset.hypothesis_path,) if p)]
     stripped_bom = _any_text_file_with_bom(scored_files)
-    scores = score_corpus(
-        hypotheses,
-        reference_streams,
-        metrics=wanted,
-        primary=parsed.primary,
-        target_lang=evalset.target_lang,
-        tokenize=tokenize,
-        normalizer=parsed.normalizer,
-        confidence=confidence,
-        alignment=evalset.alignment,
-        options=options,
-        stripped_bom=stripped_bom,
-    )
+    try:
+        scores = score_corpus(
+            hypotheses,
+            reference_streams,
+            metrics=wanted,
+            primary=parsed.primary,
+            target_lang=evalset.target_lang,
+            tokenize=tokenize,
+            normalizer=parsed.normalizer,
+            confidence=confidence,
+            alignment=evalset.alignment,
+            options=options,
+            stripped_bom=stripped_bom,
+        )
+    except ScoringError as exc:
+        raise _located(exc, evalset) from None
     warnings: list[str] = []
     if stored is not None:
         warnings += check_baseline(stored, scores, [g.metric for g in parsed.gates if g.kind is GateKind.MAX_DROP])
@@ -457,3 +460,20 @@ def qa_pairs(evalset: EvalSet) -> list[QaPair]:
             )
         )
     return pairs
+
+
+def _located(error: ScoringError, evalset: EvalSet) -> TmkitError:
+    """A segment too long to score, named by the file and line it was read from (the library counts segments)."""
+    if error.segment is None or not 0 < error.segment <= len(evalset.items):
+        return error
+    item = evalset.items[error.segment - 1]
+    read = (
+        item.hypothesis
+        if error.role == "hypothesis"
+        else item.references[error.stream]
+        if error.role == "reference" and error.stream < len(item.references)
+        else None
+    )
+    if read is None:
+        return error
+    return InputError(str(error).split(": ", 1)[1], path=read.path, line=read.line)

@@ -71,7 +71,15 @@ _ALIASES = {
 
 
 class ScoringError(TmkitError, ValueError):
-    """Scoring was asked something impossible: unknown metric, misaligned streams, no segments."""
+    """Scoring was asked something impossible: unknown metric, misaligned streams, no segments, a segment too long.
+
+    For a segment too long, ``role`` (`hypothesis`, `reference`, `baseline`), ``stream`` (which of that role's streams,
+    from 0) and ``segment`` (from 1) say which, so that a caller that read them from files can name file and line.
+    """
+
+    role: str | None = None
+    stream: int = 0
+    segment: int | None = None
 
 
 def metric_key(name: str) -> str:
@@ -358,7 +366,9 @@ def _check_streams(hypotheses: Sequence[str], references: Sequence[Sequence[str]
 def _check_lengths(keys: Sequence[str], systems: Sequence[tuple[str, Sequence[str]]]) -> None:
     """Refuse a segment too long for one of the metrics asked for (see `MAX_TER_SEGMENT_CHARS`)."""
     limit = MAX_TER_SEGMENT_CHARS if "ter" in keys else MAX_SEGMENT_CHARS
+    seen: dict[str, int] = {}
     for role, stream in systems:
+        index = seen[role] = seen.get(role, -1) + 1
         for number, text in enumerate(stream, start=1):
             if len(text) > limit:
                 cause = (
@@ -367,9 +377,11 @@ def _check_lengths(keys: Sequence[str], systems: Sequence[tuple[str, Sequence[st
                     if limit == MAX_TER_SEGMENT_CHARS and len(text) <= MAX_SEGMENT_CHARS
                     else f"tmkit scores segments of up to {limit:,}"
                 )
-                raise ScoringError(
+                error = ScoringError(
                     f"segment {number:,}: the {role} has {len(text):,} characters; {cause}: split it into sentences"
                 )
+                error.role, error.stream, error.segment = role, index, number
+                raise error
 
 
 def _normalized(
