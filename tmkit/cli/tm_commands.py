@@ -28,7 +28,7 @@ from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TA
 from tmkit.memory.merge import CONFLICTS_DESCRIBED, DEFAULT_CONFLICT_POLICY, ConflictPolicy
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Sequence
 
     from tmkit.formats.tmx_reader import TmxReader
     from tmkit.memory.merge import Conflict
@@ -359,10 +359,20 @@ def cmd_convert(args: argparse.Namespace) -> int:
 # -- merge -----------------------------------------------------------------------------------
 
 
-def _print_conflicts(conflicts: list[Conflict], count: int, limit: int = CONFLICTS_DESCRIBED) -> None:
+def _print_conflicts(
+    conflicts: list[Conflict], count: int, sources: Sequence[str], limit: int = CONFLICTS_DESCRIBED
+) -> None:
+    """The first conflicts, each with where its units are: `file:line` (``sources``: the names of the memories, in
+    the order merged; a three-way merge's are ours and theirs)."""
     for conflict in conflicts[:limit]:
-        lines = ", ".join(str(u.line) for u in conflict.units if u.line)
-        print(f"tmkit: conflict: {conflict.description}" + (f" (lines {lines})" if lines else ""), file=sys.stderr)
+        named = len(conflict.sources) == len(conflict.units)
+        of_unit = conflict.sources if named else (len(sources),) * len(conflict.units)  # (past the names: unknown)
+        places = ", ".join(
+            f"{sources[source]}:{unit.line}" if source < len(sources) else f"line {unit.line}"
+            for unit, source in zip(conflict.units, of_unit, strict=True)
+            if unit.line
+        )
+        print(f"tmkit: conflict: {conflict.description}" + (f" ({places})" if places else ""), file=sys.stderr)
     if count > limit:
         print(f"tmkit: ... and {count - limit} more conflicts", file=sys.stderr)
 
@@ -404,8 +414,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
                 "merged as they are, still marked (tmkit validate lists them)"
             )
     if policy is ConflictPolicy.FAIL and summary.conflict_count:
-        _print_conflicts(summary.conflicts, summary.conflict_count)
-        error(f"{summary.conflict_count} conflicting translations; nothing written (choose another --policy)")
+        _print_conflicts(summary.conflicts, summary.conflict_count, args.files)
+        error(
+            f"{plural(summary.conflict_count, 'conflicting translation')}; nothing written (choose another --policy)"
+        )
         return EXIT_CHECK_FAILED
     print(
         f"merged {summary.read:,} units from {len(args.files)} memories into {summary.written:,}: "
@@ -432,7 +444,7 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
     for line in result.header_conflicts:
         warn(line)
     if result.conflict_count:
-        _print_conflicts(result.conflicts, result.conflict_count)
+        _print_conflicts(result.conflicts, result.conflict_count, ("ours", "theirs"))
     if result.conflict_count or result.header_conflicts:
         parts = []
         if result.conflict_count:

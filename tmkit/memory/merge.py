@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import copy
 import dataclasses
 import heapq
 import io
+import itertools
 import os
 import tempfile
 from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Sequence
@@ -49,6 +51,9 @@ class Conflict:
     key: str
     units: list[TranslationUnit]
     description: str
+    #: Which memory each unit came from, when known: its place among the memories merged (a three-way merge's ours
+    #: 0, theirs 1), so that a report can name the file of each line.
+    sources: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
@@ -436,12 +441,13 @@ def merge_streams(
                 ranks.add_many(records.tobytes())
                 total += len(places)
         kept.close()
-        conflict_units: list[list[tuple[TranslationUnit, str] | None]] = [[None] * len(c) for c in candidates]
+        conflict_units: list[list[tuple[TranslationUnit, str, int] | None]] = [[None] * len(c) for c in candidates]
+        ends = list(itertools.accumulate(per_memory))  # the places past each memory's units
 
         def watch(at: int, unit: TranslationUnit, memory_header: Header) -> None:
             conflict, candidate = described[at]
             key = _source_key(unit, memory_header.srclang)
-            conflict_units[conflict][candidate] = (unit, key[0] if key else "")
+            conflict_units[conflict][candidate] = (unit, key[0] if key else "", bisect.bisect_right(ends, at))
 
         _write_by_rank(
             memories,
@@ -460,7 +466,12 @@ def merge_streams(
         source = found[0][0].variant(found[0][1], region_fallback=True) if found else None
         text = source.text if source else ""
         summary.conflicts.append(
-            Conflict(text, [unit for unit, _ in found], f"{size} different translations of {text!r}")
+            Conflict(
+                text,
+                [unit for unit, _, _ in found],
+                f"{size} different translations of {text!r}",
+                tuple(memory for _, _, memory in found),
+            )
         )
     return summary
 
@@ -759,7 +770,8 @@ def merge_three_way(base: Memory | None, ours: Memory, theirs: Memory) -> MergeR
                 what = "added differently on both sides"
             else:
                 what = "changed on both sides"
-            result.conflicts.append(Conflict(label, both, f"{label} {what}"))
+            sides = tuple(side for side, unit in enumerate((a, t)) if unit is not None)
+            result.conflicts.append(Conflict(label, both, f"{label} {what}", sides))
             if a is not None:
                 out.append(_mark(a, OURS))
             if t is not None:
@@ -1006,7 +1018,8 @@ def merge_three_way_streams(
     for kind, versions in zip(kinds, found, strict=True):
         both = [unit for unit in versions if unit is not None]
         label = _describe(both[0]) if both else ""
-        summary.conflicts.append(Conflict(label, both, f"{label} {kind}"))
+        present = tuple(side for side, unit in enumerate(versions) if unit is not None)
+        summary.conflicts.append(Conflict(label, both, f"{label} {kind}", present))
     return summary
 
 
