@@ -54,6 +54,9 @@ def test_match_errors_are_one_line(memory: str, tmp_path: Path) -> None:
         ((str(tmp_path / "missing.tmx"), "نص"), "no such file"),
         ((memory, memory), "is a memory"),
         ((memory, "نص", "--limit", "0"), "--limit"),
+        ((memory, "نص", "--min", "150"), "--min is a match %, from 0 to 101"),  # accepted, and nothing ever shown
+        ((memory, "نص", "--min", "-5"), "--min is a match %"),
+        ((memory, "  "), "the segment to look up is empty"),  # it said "no match" and exited 0
         ((memory, "نص", "--penalty", "other.tmx=5"), "--penalty"),
         ((memory, "--file", str(tmp_path / "none.txt")), "none.txt: no such file"),
     ]:

@@ -175,15 +175,20 @@ def _open(paths: list[str], args: argparse.Namespace, penalties: dict[str, float
 
 
 def cmd_match(args: argparse.Namespace) -> int:
+    from tmkit.matching.match_percent import IN_CONTEXT
     from tmkit.matching.matcher import Matcher, SegmentTooLongError
 
     if args.limit < 1:
         raise InputError("--limit must be at least 1")
+    if not 0 <= args.min <= IN_CONTEXT:
+        raise InputError(f"--min is a match %, from 0 to {IN_CONTEXT:g} (in-context matches score {IN_CONTEXT:g})")
     memories, query = _split_memories(args.args, has_query=args.file is None, what="segment")
     if args.file is not None:
         queries = read_lines(args.file)
     else:
         assert query is not None
+        if not query.strip():
+            raise InputError("the segment to look up is empty")
         queries = [query]
     guessed = resolve_direction(args, queries)
     matcher = Matcher(_open(memories, args, _penalties(args.penalty)))
