@@ -772,3 +772,18 @@ def test_docx_text_box_fallback_is_written_from_its_translated_twin(tmp_path: Pa
     assert texts.count("In the box.") == 1
     root = docx_part(cut.render(translate_with(cut, str.upper), target_lang="en"), "word/document.xml")
     assert [t.text for t in root.iter(W + "t")] == ["BEFORE. ", "IN THE BOX.", "IN THE BOX."]
+
+
+def test_finish_counts_a_rejected_translation_with_the_segments_kept_in_the_source(job: Path) -> None:
+    """A rejected draft is never written: the result says so, as the editor's finish dialog does (a translator saw
+    19 drafts in the dialog and 18 in the result, and one segment left in Arabic without a word)."""
+    _pretranslate(job, "article.html")
+    work = load_tmx(job / "article.html.tmx")
+    drafted = next(u for u in work.units if u.status is Status.DRAFT)
+    drafted.rejected = True
+    from tmkit.formats.tmx_writer import write_tmx
+
+    write_tmx(job / "article.html.tmx", work)
+    result = run_cli("finish", job / "article.html", "-o", job / "out.html")
+    assert result.code == 0, result.stderr
+    assert re.search(r"\d+ kept in the source language \(1 rejected\)", result.stderr), result.stderr

@@ -155,3 +155,21 @@ async def test_a_working_tmx_without_its_document_asks_for_it(work: Path) -> Non
         await settle(app, pilot)
     written = (work / "elsewhere.en.txt").read_text(encoding="utf-8")
     assert "President al-Assad" in written  # the sample TMX's translations, in the text's lines
+
+
+@run_async
+async def test_the_finish_dialog_counts_a_rejected_draft_apart(work: Path) -> None:
+    """The dialog counted a rejected draft among the drafts (19), the result among the segments kept in the source
+    language (18 drafts): both now say it apart, as what it is, a translation not written into the document."""
+    app = _options(work, "article.docx")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        document = app.editor_screen.document
+        drafts = sum(row.status is Status.DRAFT and not row.unit.rejected for row in document.rows)
+        app.editor_screen.go_to(next(i for i, row in enumerate(document.rows) if row.status is Status.DRAFT))
+        await settle(app, pilot)
+        app.editor_screen.action_reject()  # as its key does (the reviewer's)
+        await settle(app, pilot)
+        dialog = await _finish_dialog(app, pilot)
+        assert f"{drafts - 1} draft(s), 1 rejected (left in the source language)," in dialog.summary, dialog.summary
+        await pilot.press("escape")

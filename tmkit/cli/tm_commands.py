@@ -415,9 +415,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
             )
     if policy is ConflictPolicy.FAIL and summary.conflict_count:
         _print_conflicts(summary.conflicts, summary.conflict_count, args.files)
-        error(
-            f"{plural(summary.conflict_count, 'conflicting translation')}; nothing written (choose another --policy)"
-        )
+        error(f"{plural(summary.conflict_count, 'conflicting translation')}; nothing written (choose another --policy)")
         return EXIT_CHECK_FAILED
     print(
         f"merged {summary.read:,} units from {len(args.files)} memories into {summary.written:,}: "

@@ -29,6 +29,8 @@ class FinishReport:
     drafts: int = 0
     #: Numbers (from 1) of segments written in the source language, having no translation.
     untranslated: list[int] = field(default_factory=list)
+    #: Of those: translations a reviewer rejected (never written into a document).
+    rejected: int = 0
     placement: Placement = field(default_factory=Placement)
 
     def describe(self, target: str | os.PathLike[str]) -> str:
@@ -38,6 +40,8 @@ class FinishReport:
             line += f" ({self.drafts} unconfirmed draft(s))"
         if self.untranslated:
             line += f", {len(self.untranslated)} kept in the source language"
+            if self.rejected:
+                line += f" ({self.rejected} rejected)"
         return line
 
     def code_notices(self) -> list[str]:
@@ -131,6 +135,7 @@ def finish_document(
         translations.append(target)
         if target is None:
             report.untranslated.append(number)
+            report.rejected += unit.rejected
             statuses.append(None)
             unconfirmed.append(number)
             continue

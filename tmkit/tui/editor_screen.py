@@ -1685,9 +1685,14 @@ class EditorScreen(Screen[None]):
         counts = self.progress.counts()
         confirmed = sum(counts[f][0] for f in (RowFilter.TRANSLATED, RowFilter.REVIEWED, RowFilter.FINAL))
         total = confirmed + counts[RowFilter.DRAFT][0] + counts[RowFilter.NEW][0]
+        # A rejected translation is a draft that is not written into the document: said apart, as the result says it
+        # (the two once counted it differently, 19 drafts before and 18 after).
+        rejected = counts[RowFilter.REJECTED][0]
+        drafts = max(counts[RowFilter.DRAFT][0] - rejected, 0)
         summary = (
-            f"{confirmed} of {total} segment(s) confirmed, {counts[RowFilter.DRAFT][0]} draft(s), "
-            f"{counts[RowFilter.NEW][0]} not translated."
+            f"{confirmed} of {total} segment(s) confirmed, {drafts} draft(s), "
+            + (f"{rejected} rejected (left in the source language), " if rejected else "")
+            + f"{counts[RowFilter.NEW][0]} not translated."
         )
         document = self.options.document or guess_document(self.document.path)
         screen = FinishScreen(document, target_lang=self.options.target_lang, summary=summary)
