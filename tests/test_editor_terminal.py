@@ -473,3 +473,29 @@ def test_an_arabic_target_in_the_list_shows_its_beginning(work: Path, width: int
         assert "ﻖﺸﻣﺩ" in row, row  # دمشق, the first word of segment 2's Arabic, shaped: its end is cut off instead
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_ctrl_a_selects_the_target_and_ctrl_home_end_go_to_its_ends(work: Path, width: int, height: int) -> None:
+    """A translator's Ctrl+A moved to the start of the line (Textual's Emacs key), so the new text went in front of
+    the old one; Ctrl+Home and Ctrl+End did nothing."""
+    with _editor(work, width, height) as terminal:
+        terminal.wait_for("of 30")
+        terminal.type("an old translation, to be typed over in full")
+        terminal.wait_for("typed over in full")
+        terminal.keys("C-a")
+        terminal.type("Assad receives")
+        terminal.wait_until_gone("typed over in full")
+        terminal.keys("C-Home")
+        terminal.type("President ")
+        terminal.keys("C-End")
+        terminal.type(" the Russian minister.")
+        terminal.wait_for("the Russian minister.")
+        terminal.keys("F2")
+        terminal.wait_for("target · 2 of 30")
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    first = load_tmx(work / "article.ar.tmx").units[0]
+    assert _unit_target([first], 0) == "President Assad receives the Russian minister."

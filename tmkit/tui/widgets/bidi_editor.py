@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.events import MouseEvent
 from textual.geometry import Offset
 from textual.strip import Strip
@@ -33,6 +34,17 @@ MISSPELLED_MARK = "misspelled"
 class BidiTextArea(PaintedTextArea):
     """A TextArea that paints RTL lines itself in ``app`` mode (see the module docstring)."""
 
+    # The segment's text keys of CAT tools and word processors: Ctrl+A is Textual's line start (Emacs), where a
+    # translator selects the whole target to type over it (a paste went in front of the old text); Ctrl+Home and
+    # Ctrl+End went nowhere, and End ends a wrapped line, not the text.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+a", "select_all", "Select all", show=False),
+        Binding("ctrl+home", "cursor_text_start", "Start of the text", show=False),
+        Binding("ctrl+end", "cursor_text_end", "End of the text", show=False),
+        Binding("ctrl+shift+home", "cursor_text_start(True)", "Select to the start", show=False),
+        Binding("ctrl+shift+end", "cursor_text_end(True)", "Select to the end", show=False),
+    ]
+
     # Underlined, as word processors mark words: red for a forbidden term, yellow for a misspelling.
     MARK_STYLES: ClassVar[dict[str, Style]] = {
         FORBIDDEN_MARK: Style(color="red", bold=True, underline=True),
@@ -44,6 +56,12 @@ class BidiTextArea(PaintedTextArea):
         self.bidi_mode = BidiMode.OFF
         #: The paragraph direction of the target language (fixed, not guessed per line).
         self.rtl = False
+
+    def action_cursor_text_start(self, select: bool = False) -> None:
+        self.move_cursor((0, 0), select=select)
+
+    def action_cursor_text_end(self, select: bool = False) -> None:
+        self.move_cursor(self.document.end, select=select)
 
     def set_bidi(self, mode: BidiMode, *, rtl: bool) -> None:
         """Paint in ``mode``; ``rtl`` for an Arabic (or other RTL) target."""
