@@ -416,3 +416,17 @@ def test_convert_keeps_or_names_a_second_translation(tmp_path: Path) -> None:
     result = run_cli("convert", source, "-o", tmp_path / "r.xlf", "--src", "ar", "--tgt", "en")
     assert result.code == 0, result.stderr
     assert "1 units have more than one en translation: only the first" in result.stderr
+
+
+def test_a_first_row_with_one_column_name_is_data_and_a_regional_header_is_read(tmp_path: Path) -> None:
+    # An interface-string table may begin with the word Status: one name is not a header (it was refused as one).
+    (tmp_path / "ui.csv").write_text("Status,الحالة\nCancel,إلغاء\n", encoding="utf-8")
+    result = run_cli("convert", str(tmp_path / "ui.csv"), "-o", str(tmp_path / "ui.tmx"), "--src", "en", "--tgt", "ar")
+    assert result.code == 0, result.stderr
+    assert [u.variant("en").text for u in load_tmx(tmp_path / "ui.tmx").units] == ["Status", "Cancel"]  # type: ignore[union-attr]
+    # A header naming a region of the language asked for (as tmkit writes a regional memory's table) is its column.
+    (tmp_path / "sa.tsv").write_text("tuid\tar-SA\ten\tstatus\nx1\tمرحبا\tHello\tfinal\n", encoding="utf-8")
+    result = run_cli("convert", str(tmp_path / "sa.tsv"), "-o", str(tmp_path / "sa.tmx"), "--src", "ar")
+    assert result.code == 0, result.stderr
+    [unit] = load_tmx(tmp_path / "sa.tmx").units
+    assert (unit.tuid, unit.variant("ar").text, unit.status) == ("x1", "مرحبا", Status.FINAL)  # type: ignore[union-attr]

@@ -13,7 +13,7 @@ from tmkit.atomic import atomic_write
 from tmkit.errors import InputError
 from tmkit.formats.kinds import FileFormat, format_of
 from tmkit.formats.text_files import iter_lines
-from tmkit.memory.langtags import lang_key
+from tmkit.memory.langtags import lang_key, lang_matches
 from tmkit.memory.model import Note, Segment, Status, TranslationUnit, Variant
 
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -58,27 +58,49 @@ class _Columns:
 _HEADERLESS = "source, target and an optional status"
 
 
+#: What else a header row may name (beside the source and target columns).
+_OTHER_NAMES = _ID_NAMES | {"status", "note", "comment"}
+_LANGUAGE_TAG_RE = re.compile(r"[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*")
+
+
 def _columns(first: list[str], source_lang: str, target_lang: str, path: str) -> _Columns:
     names = [cell.strip().lower() for cell in first]
 
     def find(options: set[str]) -> int | None:
         return next((i for i, n in enumerate(names) if n in options), None)
 
-    source = find(_SOURCE_NAMES | {lang_key(source_lang)})
-    target = find(_TARGET_NAMES | {lang_key(target_lang)})
+    def side(options: set[str], lang: str, taken: int | None) -> int | None:
+        # By its name, else by its language (a region of it too: `ar-SA` for ar, as tmkit writes a regional memory).
+        found = find(options)
+        if found is None:
+            found = next(
+                (
+                    i
+                    for i, n in enumerate(names)
+                    if i != taken and _LANGUAGE_TAG_RE.fullmatch(n) and lang_matches(n, lang, region_fallback=True)
+                ),
+                None,
+            )
+        return found
+
+    source = side(_SOURCE_NAMES, source_lang, None)
+    target = side(_TARGET_NAMES, target_lang, source)
     if source is not None and target is not None:
         columns = (find(_ID_NAMES), source, target, find({"status"}), find({"note", "comment"}))
         return _Columns(*columns, has_header=True, width=len(first))
-    if find(_ID_NAMES | {"status"}) is not None:
-        # A header, but not for these languages: read as data, its names were taken for text and a status.
+    named = sum(n in _OTHER_NAMES | _SOURCE_NAMES | _TARGET_NAMES or bool(_LANGUAGE_TAG_RE.fullmatch(n)) for n in names)
+    if named >= 2:
+        # A header, but not for these languages: read as data, its names were taken for text and a status. (One name
+        # alone is data: a table of interface strings may begin `Status,الحالة`.)
         missing = " or ".join(
-            f"{lang_key(lang)} ({side})"
-            for lang, side, found in ((source_lang, "source", source), (target_lang, "target", target))
+            f"{lang_key(lang)} ({role})"
+            for lang, role, found in ((source_lang, "source", source), (target_lang, "target", target))
             if found is None
         )
         raise InputError(
-            f"the header names {', '.join(cell.strip() for cell in first)}: no column for {missing}; "
-            "--src and --tgt name the languages",
+            f"the header names {', '.join(cell.strip() for cell in first)}: no column for {missing} (a header names "
+            "tuid or id, source or src or the source language, target or tgt or the target language, status, note; "
+            "--src and --tgt give the languages)",
             path=path,
             line=1,
         )
