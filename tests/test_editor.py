@@ -329,3 +329,25 @@ def test_a_file_with_nothing_to_translate_is_one_line_not_a_traceback(tmp_path: 
     assert result.code == 2, result.stderr
     assert f"tmkit: error: {work}: {said}" in result.stderr and "Traceback" not in result.stderr
     assert work.read_bytes() == before
+
+
+@run_async
+async def test_a_refusal_notice_goes_when_the_segment_is_confirmed_and_no_other_notice_with_it(work: Path) -> None:
+    """The notice of why a segment was not confirmed goes once it is; a notice of something else (a failed save)
+    stays: the first fix cleared every notice."""
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        app.notify("the disk is full: saved nothing", severity="error", timeout=60)
+        await pilot.pause()
+        before = {n.message for n in app._notifications}
+        target(app).load_text("A placeholder that maps to nothing {9}")
+        await pilot.press("f2")
+        await settle(app, pilot)
+        refusals = {n.message for n in app._notifications} - before
+        assert len(refusals) == 1, refusals  # the refusal, up
+        target(app).load_text("Translated in the end.")
+        await pilot.press("f2")
+        await settle(app, pilot)
+        shown = {n.message for n in app._notifications}
+        assert not refusals & shown and "the disk is full: saved nothing" in shown

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
@@ -75,7 +75,13 @@ from tmkit.tui.terms import (
     numbered_terms,
     terms_text,
 )
-from tmkit.tui.textual_adapter import SearchInput, set_bindings, write_to_terminal
+from tmkit.tui.textual_adapter import (
+    SearchInput,
+    set_bindings,
+    withdraw_notice,
+    withdrawable_notice,
+    write_to_terminal,
+)
 from tmkit.tui.widgets.bidi_editor import FORBIDDEN_MARK, MISSPELLED_MARK, BidiTextArea
 from tmkit.tui.widgets.panels import (
     ConcordancePanel,
@@ -242,8 +248,8 @@ class EditorScreen(Screen[None]):
         self._own_rows: set[int] = set()
         #: Whether the document was read again (reload, merge, recovery) since: the own index is to be built anew.
         self._own_anew = False
-        #: Whether a notice says why a segment was not confirmed (`_refused`).
-        self._refusal_shown = False
+        #: The notice saying why a segment was not confirmed (`_refused`), while it is up.
+        self._refusal: Notification | None = None
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -1021,6 +1027,7 @@ class EditorScreen(Screen[None]):
 
     def watch_current(self, row: int) -> None:
         """Show the current segment: its source and target, title, conflict, place in the list, matches, score."""
+        self._refusal_settled()  # a refusal is of the segment left
         self.set_reactive(EditorScreen.chosen_match, 1)  # shown with the matches below
         r = self.document.rows[row]
         self.source_view.load_text(r.source_edit_text)
@@ -1277,15 +1284,18 @@ class EditorScreen(Screen[None]):
         self.app.push_screen(QaScreen(current, left))
 
     def _refused(self, why: str) -> None:
-        """Say why a segment was not confirmed, until it is (or half a minute: a translator reads it, then fixes)."""
-        self.notify(why, severity="error", timeout=REFUSAL_SHOWN_S)
-        self._refusal_shown = True
+        """Say why a segment was not confirmed, until it is or the translator moves on (or half a minute)."""
+        self._refusal_settled()
+        if self.mode is BidiMode.APP and has_arabic(why):  # as `notify` shows Arabic
+            why = "\n".join(one_line(line, self.mode).plain for line in why.split("\n"))
+        self._refusal = withdrawable_notice(self.app, why, severity="error", timeout=REFUSAL_SHOWN_S, markup=False)
 
     def _refusal_settled(self) -> None:
-        """A segment confirmed: the notice of a refusal goes (it stayed up over the next segment, no longer true)."""
-        if self._refusal_shown:
-            self.app.clear_notifications()
-            self._refusal_shown = False
+        """The segment refused was confirmed, or left: the notice of the refusal goes (it stayed up over the next
+        segment, no longer true). Only that notice: a failed save or sync says on."""
+        if self._refusal is not None:
+            withdraw_notice(self.app, self._refusal)
+            self._refusal = None
 
     def _qa_count(self) -> int:
         return sum(len(findings) for findings in self.qa_left.values())
@@ -1323,7 +1333,7 @@ class EditorScreen(Screen[None]):
             self.document.approve(row, self._editor_text())
         except PlaceholderError as error:
             self._placeholders_broken(row, self._editor_text(), error)
-            self.notify(self.status_note, severity="error")
+            self._refused(self.status_note)
             return
         except ConfirmBlocked as blocked:
             self._refused(str(blocked))  # QA found an error: a second approve approves
@@ -1553,10 +1563,14 @@ class EditorScreen(Screen[None]):
         """Show the team's units: reloaded, or merged three-way with what was typed during the sync."""
         self._commit_editor()
         if self.document.changed_on_disk():
-            if self.document.dirty:
-                self.document.merge_with_disk()
-            else:
-                self.document.reload()
+            try:
+                if self.document.dirty:
+                    self.document.merge_with_disk()
+                else:
+                    self.document.reload()
+            except (TmkitError, OSError) as error:  # the team's version cannot be read: the document stays as it is
+                self._team_sync_failed(str(error))
+                return
             self.matches.clear()
             self.progress.recount()
             self._fill_list()
@@ -1682,17 +1696,18 @@ class EditorScreen(Screen[None]):
     def action_finish(self) -> None:
         """Ask where the translated document goes and what drafts become; then save and write it in a worker."""
         self._commit_editor()
-        counts = self.progress.counts()
-        confirmed = sum(counts[f][0] for f in (RowFilter.TRANSLATED, RowFilter.REVIEWED, RowFilter.FINAL))
-        total = confirmed + counts[RowFilter.DRAFT][0] + counts[RowFilter.NEW][0]
-        # A rejected translation is a draft that is not written into the document: said apart, as the result says it
-        # (the two once counted it differently, 19 drafts before and 18 after).
-        rejected = counts[RowFilter.REJECTED][0]
-        drafts = max(counts[RowFilter.DRAFT][0] - rejected, 0)
+        # What the document will hold, as finishing counts it: a rejected translation is never written (whatever its
+        # status: a TMX may mark a translated unit rejected), so it is said apart (the dialog once counted it among
+        # 19 drafts where the result wrote 18 and left it in the source language).
+        rows = self.document.rows
+        rejected = sum(row.unit.rejected for row in rows)
+        confirmed = sum(row.confirmed for row in rows)
+        drafts = sum(row.status is Status.DRAFT and not row.unit.rejected for row in rows)
+        untranslated = sum(row.status is Status.NEW and not row.unit.rejected for row in rows)
         summary = (
-            f"{confirmed} of {total} segment(s) confirmed, {drafts} draft(s), "
+            f"{confirmed} of {len(rows)} segment(s) confirmed, {drafts} draft(s), "
             + (f"{rejected} rejected (left in the source language), " if rejected else "")
-            + f"{counts[RowFilter.NEW][0]} not translated."
+            + f"{untranslated} not translated."
         )
         document = self.options.document or guess_document(self.document.path)
         screen = FinishScreen(document, target_lang=self.options.target_lang, summary=summary)
@@ -1750,6 +1765,8 @@ class EditorScreen(Screen[None]):
         if self.document.dirty:
             rest.append("● unsaved ", style="bold yellow")
         rest.append(f"│ bidi {self.mode.value}", style="dim")
+        if self.team_status:
+            rest.append(f" │ {self.team_status}", style="bold red" if "failed" in self.team_status else "dim")
         # The counts with their share of the words, or without it where the line would wrap (at 80 and 120 columns
         # it did, splitting "● unsaved" from its file and pushing the panels up a line).
         room = (self.status_bar.size.width or self.app.size.width) - 2
@@ -1758,8 +1775,6 @@ class EditorScreen(Screen[None]):
         short = "".join(f"{key} {segs}  " for key, segs, _words in shown)
         parts = Text(full if len(full) + rest.cell_len <= room else short)
         parts.append_text(rest)
-        if self.team_status:
-            parts.append(f" │ {self.team_status}", style="bold red" if "failed" in self.team_status else "dim")
         if self.document.journal_error:
             parts.append(
                 f"\n{self.document.journal_error}: {self.document.unsafe_edits} edit(s) only in memory, not yet safe; "

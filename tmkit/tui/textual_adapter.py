@@ -19,6 +19,7 @@ from textual import _ansi_sequences, events
 from textual.app import App
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
@@ -52,6 +53,22 @@ def set_bindings(node: DOMNode, bindings: Sequence[Binding]) -> None:
     # Textual's own (Ctrl+C: "how to quit") stay unless the keymap took their key or their action.
     kept = [b for _, b in node._bindings if b.action not in actions and b.key not in mine.key_to_bindings]
     node._bindings = BindingsMap([*bindings, *kept])
+
+
+def withdrawable_notice(
+    app: App[Any], message: str, *, severity: SeverityLevel, timeout: float, markup: bool = True
+) -> Notification:
+    """Show a notification and return it, so that `withdraw_notice` can take it down before its time (Textual's
+    `notify` gives no handle; its `clear_notifications` takes every other notice down with it)."""
+    notification = Notification(message, "", severity, timeout, markup=markup)
+    app.post_message(Notify(notification))
+    return notification
+
+
+def withdraw_notice(app: App[Any], notification: Notification) -> None:
+    """Take a notification of `withdrawable_notice` down, if it is still up."""
+    if notification in app._notifications:
+        app._unnotify(notification)
 
 
 class QueriesFromScreen:
