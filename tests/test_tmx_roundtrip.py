@@ -243,3 +243,27 @@ def test_segment_markup_round_trip(segment: Segment) -> None:
     from tmkit.formats.tmx_writer import segment_to_xml
 
     assert segment_from_xml(segment_to_xml(segment)) == segment
+
+
+def test_every_character_is_escaped_or_dropped_as_the_tables_say() -> None:
+    """The writer leaves a text as it is when one search finds nothing to escape or drop in it: for every code point of
+    the Basic Multilingual Plane (where every escaped or illegal character is) and two beyond, after a letter, text and
+    attribute values come out as escaping and dropping characters one by one gives."""
+    from tmkit.formats import tmx_writer
+    from tmkit.formats.xml_safety import ILLEGAL_CHAR_RE
+
+    def by_hand(value: str, table: dict[int, str]) -> str:
+        return ILLEGAL_CHAR_RE.sub("", value).translate(table)
+
+    escaper = tmx_writer._Escaper()
+    text_wrong = [
+        p
+        for p in (*range(0x10000), 0x1F600, 0x10FFFF)
+        if escaper.text(f"ب{chr(p)}") != by_hand(f"ب{chr(p)}", tmx_writer._TEXT_ESCAPES)
+    ]
+    attr_wrong = [
+        p
+        for p in (*range(0x10000), 0x1F600, 0x10FFFF)
+        if escaper.attr(f"ب{chr(p)}") != by_hand(f"ب{chr(p)}", tmx_writer._ATTR_ESCAPES)
+    ]
+    assert text_wrong == [] and attr_wrong == []

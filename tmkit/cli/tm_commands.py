@@ -410,7 +410,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
     for path, count in zip(args.files, summary.conflict_units, strict=True):
         if count:
             warn(
-                f"{path}: {count:,} units are versions of unsettled merge conflicts (x-tmkit-conflict); "
+                f"{path}: {plural(count, 'unit')} {'is a version' if count == 1 else 'are versions'} of unsettled "
+                "merge conflicts (x-tmkit-conflict); "
                 "merged as they are, still marked (tmkit validate lists them)"
             )
     if policy is ConflictPolicy.FAIL and summary.conflict_count:

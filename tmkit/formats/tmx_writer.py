@@ -33,8 +33,8 @@ _ATTR_ESCAPES = str.maketrans(
 )
 # Whether a text or an attribute value needs anything done to it (an escape, or a character left out): most need
 # nothing, and one search says so where `str.translate` looked up each character of an Arabic text in its table.
-_TEXT_ATTENTION_RE = re.compile(f"[&<>\r{ILLEGAL_CHAR_CLASS}]")
-_ATTR_ATTENTION_RE = re.compile(f'[&<>"\t\n\r{ILLEGAL_CHAR_CLASS}]')
+_TEXT_ATTENTION_RE = re.compile(f"[{''.join(re.escape(chr(c)) for c in _TEXT_ESCAPES)}{ILLEGAL_CHAR_CLASS}]")
+_ATTR_ATTENTION_RE = re.compile(f"[{''.join(re.escape(chr(c)) for c in _ATTR_ESCAPES)}{ILLEGAL_CHAR_CLASS}]")
 
 #: The longest text (or attribute value) a TMX reader accepts in one piece, in UTF-8 bytes once its
 #: references are resolved: libxml2's limit without XML_PARSE_HUGE ("Text node too long"), which tmkit's

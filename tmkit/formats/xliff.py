@@ -19,6 +19,8 @@ from tmkit.formats.tmx_writer import segment_to_xml
 from tmkit.formats.xml_safety import ENTITY_SEARCH_BYTES, ILLEGAL_CHAR_RE, SAFE_XML_OPTIONS, entity_declaration_line
 from tmkit.memory.digests import DIGEST_BYTES, DigestSet, RecordSort, digest, repeat_places, sorted_numbers
 from tmkit.memory.model import (
+    MATCH_PROP,
+    ORIGIN_PROP,
     Content,
     Header,
     Inline,
@@ -49,9 +51,6 @@ CODE_MARKUP_ATTR = f"{{{TMKIT_NS}}}code"
 #: Marks a rejected unit: a 1.2 note, a 2.x subState.
 REJECTED_MARK = "tmkit:rejected"
 DRAFT_SUBSTATE = "tmkit:draft"
-#: TU props carrying the match % and origin a pre-translation took.
-MATCH_PROP = "x-tmkit-match"
-ORIGIN_PROP = "x-tmkit-origin"
 
 # -- statuses ---------------------------------------------------------------------------------
 
