@@ -78,3 +78,23 @@ def test_a_reference_unit_without_the_target_region_gives_no_reference(tmp_path:
     document = WorkFile(path, source_lang="en-US", target_lang="en-GB")
     references = align_reference(document.rows, load_tmx(path), source_lang="en-US", target_lang="en-GB")
     assert [text or None for text in references] == [None, "A favour."]  # "" and None: no reference
+
+
+def test_a_version_on_disk_that_cannot_be_read_leaves_the_document_as_it_was(work: Path) -> None:
+    """Reload read the file into the open document: a file left with nothing to translate (or malformed) raised half
+    way, with the journal discarded and the rows gone."""
+    import pytest
+
+    from tmkit.errors import InputError
+
+    path = work / "article.tmx"
+    document = WorkFile(path)
+    rows, first = len(document.rows), document.rows[0].target_text
+    document.set_target(1, "An edit kept in the journal.")
+    assert document.journal_file.exists()
+    path.write_text(path.read_text(encoding="utf-8").split("<body>")[0] + "<body></body></tmx>\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no units: nothing to translate"):
+        document.reload()
+    assert len(document.rows) == rows and document.rows[0].target_text == first
+    assert document.rows[1].target_text == "An edit kept in the journal." and document.dirty
+    assert document.journal_file.exists()  # the unsaved edit is still safe

@@ -991,15 +991,17 @@ class WorkFile:
         self.dirty = False
 
     def reload(self) -> None:
-        """Take the version on disk and drop the unsaved edits (the journal goes too)."""
-        self.discard_journal()
-        self.__init__(  # type: ignore[misc]
+        """Take the version on disk and drop the unsaved edits (the journal goes too). A version on disk that cannot
+        be read (malformed, or with nothing left to translate) raises, and leaves this one as it was, journal too."""
+        fresh = WorkFile(
             self.path,
             source_lang=self.source_lang,
             target_lang=self.target_lang,
             user=self.user,
             qa_on_confirm=self.qa_on_confirm,
         )
+        self.discard_journal()
+        self.__dict__.update(fresh.__dict__)
 
     def merge_with_disk(self) -> int:
         """Three-way merge of our edits with the version on disk (the file as opened is the base).
