@@ -191,3 +191,17 @@ def test_editor_save_writes_through_a_link(tmp_path: Path) -> None:
     work.close_journal()
     assert link.is_symlink()
     assert load_tmx(real).units[0].variants[1].text == "Edited through a link."
+
+
+def test_an_overlong_segment_of_the_output_compared_is_named_by_its_file(tmp_path: Path) -> None:
+    # It said "segment 2: the baseline has …": which file, and what a baseline was, were left to guess.
+    long = "word " * (MAX_TER_SEGMENT_CHARS // 5 + 1)
+    (tmp_path / "ref.txt").write_text("one\ntwo\n", encoding="utf-8")
+    (tmp_path / "hyp.txt").write_text("one\ntwo\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text(f"one\n{long}\n", encoding="utf-8")
+    result = run_cli(
+        "score", "--ref", tmp_path / "ref.txt", "--hyp", tmp_path / "hyp.txt", "--compare", tmp_path / "other.txt",
+        "--metrics", "chrf,ter",
+    )  # fmt: skip
+    assert result.code == 2
+    assert f"tmkit: error: {tmp_path / 'other.txt'}: segment 2: this output has" in result.stderr

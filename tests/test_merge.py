@@ -70,6 +70,7 @@ def test_two_way_policies(policy: ConflictPolicy, expected: list[tuple[str, str]
     assert targets(result.memory) == expected
     assert result.duplicates_dropped == 1
     assert len(result.conflicts) == 1
+    assert result.conflicts[0].sources == (0, 1)  # "Thanks" from A, "Thank you" from B
     if policy is not ConflictPolicy.FAIL:
         # The duplicate kept is the most recently changed copy.
         assert result.memory.units[0].change_date == "20210101T000000Z"

@@ -124,8 +124,10 @@ def merge_memories(memories: Sequence[Memory], *, policy: ConflictPolicy = DEFAU
     groups: dict[SourceKey, dict[Hashable, TranslationUnit]] = {}
     order: list[SourceKey | TranslationUnit] = []
     dropped = 0
-    for memory in memories:
+    source_of: dict[int, int] = {}  # which memory each unit came from, by the unit's id
+    for number, memory in enumerate(memories):
         for unit in memory.units:
+            source_of[id(unit)] = number
             key = _source_key(unit, memory.header.srclang)
             if key is None:
                 order.append(unit)
@@ -151,7 +153,9 @@ def merge_memories(memories: Sequence[Memory], *, policy: ConflictPolicy = DEFAU
         if len(candidates) > 1:
             source = candidates[0].variant(item[0], region_fallback=True)
             text = source.text if source else ""
-            result.conflicts.append(Conflict(text, candidates, f"{len(candidates)} different translations of {text!r}"))
+            sources = tuple(source_of[id(unit)] for unit in candidates)
+            description = f"{len(candidates)} different translations of {text!r}"
+            result.conflicts.append(Conflict(text, candidates, description, sources))
             if policy is ConflictPolicy.FIRST:
                 candidates = candidates[:1]
             elif policy is ConflictPolicy.LAST:

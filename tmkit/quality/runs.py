@@ -206,20 +206,26 @@ def run_score(
         warnings += check_baseline(stored, scores, [g.metric for g in parsed.gates if g.kind is GateKind.MAX_DROP])
     comparison = None
     if other is not None:
-        comparison = compare_systems(
-            hypotheses,
-            [other[item.id] for item in evalset.items],
-            reference_streams,
-            metrics=parsed.metrics,
-            target_lang=evalset.target_lang,
-            tokenize=tokenize,
-            normalizer=parsed.normalizer,
-            samples=samples,
-            alpha=alpha,
-            alignment=evalset.alignment,
-            options=options,
-            stripped_bom=stripped_bom or _any_text_file_with_bom([compare_with] if compare_with else []),
-        )
+        try:
+            comparison = compare_systems(
+                hypotheses,
+                [other[item.id] for item in evalset.items],
+                reference_streams,
+                metrics=parsed.metrics,
+                target_lang=evalset.target_lang,
+                tokenize=tokenize,
+                normalizer=parsed.normalizer,
+                samples=samples,
+                alpha=alpha,
+                alignment=evalset.alignment,
+                options=options,
+                stripped_bom=stripped_bom or _any_text_file_with_bom([compare_with] if compare_with else []),
+            )
+        except ScoringError as exc:
+            if exc.role != "baseline" or compare_with is None:
+                raise
+            # The output compared (sacrebleu's baseline) is read by id or position, without lines: named by its file.
+            raise InputError(str(exc).replace("the baseline has", "this output has", 1), path=compare_with) from None
     verdicts = evaluate_gates(
         parsed.gates, scores, baseline=stored, comparison=comparison, compared_with=compare_with or ""
     )
