@@ -262,12 +262,16 @@ class EditorScreen(Screen[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """A notification with its Arabic shaped and in display order, line by line, as every panel shows it (a
-        QA finding quoting the source showed its Arabic unjoined and backwards)."""
-        if self.mode is BidiMode.APP and has_arabic(message):
-            message = "\n".join(one_line(line, self.mode).plain for line in message.split("\n"))
-            markup = False  # reordered text: brackets may now read as markup
+        """A notification with its Arabic shaped and in display order (`_as_shown`)."""
+        message, markup = self._as_shown(message, markup=markup)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def _as_shown(self, message: str, *, markup: bool) -> tuple[str, bool]:
+        """A notice's text with its Arabic shaped and in display order, line by line, as every panel shows it (a QA
+        finding quoting the source showed its Arabic unjoined and backwards); reordered, it is no markup."""
+        if self.mode is BidiMode.APP and has_arabic(message):
+            return "\n".join(one_line(line, self.mode).plain for line in message.split("\n")), False
+        return message, markup
 
     def compose(self) -> ComposeResult:
         """The one place the editor's panels are composed: the list left, the segment and its helpers right."""
@@ -1286,9 +1290,8 @@ class EditorScreen(Screen[None]):
     def _refused(self, why: str) -> None:
         """Say why a segment was not confirmed, until it is or the translator moves on (or half a minute)."""
         self._refusal_settled()
-        if self.mode is BidiMode.APP and has_arabic(why):  # as `notify` shows Arabic
-            why = "\n".join(one_line(line, self.mode).plain for line in why.split("\n"))
-        self._refusal = withdrawable_notice(self.app, why, severity="error", timeout=REFUSAL_SHOWN_S, markup=False)
+        shown, _markup = self._as_shown(why, markup=False)  # a finding's text is no markup (`[number-mismatch]`)
+        self._refusal = withdrawable_notice(self.app, shown, severity="error", timeout=REFUSAL_SHOWN_S, markup=False)
 
     def _refusal_settled(self) -> None:
         """The segment refused was confirmed, or left: the notice of the refusal goes (it stayed up over the next
