@@ -13,7 +13,7 @@ from tmkit.atomic import atomic_write
 from tmkit.errors import InputError
 from tmkit.formats.kinds import FileFormat, format_of
 from tmkit.formats.text_files import iter_lines
-from tmkit.memory.langtags import lang_key, lang_matches
+from tmkit.memory.langtags import is_language_code, lang_key, lang_matches
 from tmkit.memory.model import Note, Segment, Status, TranslationUnit, Variant
 
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -60,7 +60,6 @@ _HEADERLESS = "source, target and an optional status"
 
 #: What else a header row may name (beside the source and target columns).
 _OTHER_NAMES = _ID_NAMES | {"status", "note", "comment"}
-_LANGUAGE_TAG_RE = re.compile(r"[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*")
 
 
 def _columns(first: list[str], source_lang: str, target_lang: str, path: str) -> _Columns:
@@ -77,7 +76,7 @@ def _columns(first: list[str], source_lang: str, target_lang: str, path: str) ->
                 (
                     i
                     for i, n in enumerate(names)
-                    if i != taken and _LANGUAGE_TAG_RE.fullmatch(n) and lang_matches(n, lang, region_fallback=True)
+                    if i != taken and is_language_code(n) and lang_matches(n, lang, region_fallback=True)
                 ),
                 None,
             )
@@ -88,7 +87,7 @@ def _columns(first: list[str], source_lang: str, target_lang: str, path: str) ->
     if source is not None and target is not None:
         columns = (find(_ID_NAMES), source, target, find({"status"}), find({"note", "comment"}))
         return _Columns(*columns, has_header=True, width=len(first))
-    named = sum(n in _OTHER_NAMES | _SOURCE_NAMES | _TARGET_NAMES or bool(_LANGUAGE_TAG_RE.fullmatch(n)) for n in names)
+    named = sum(n in _OTHER_NAMES | _SOURCE_NAMES | _TARGET_NAMES or is_language_code(n) for n in names)
     if named >= 2:
         # A header, but not for these languages: read as data, its names were taken for text and a status. (One name
         # alone is data: a table of interface strings may begin `Status,الحالة`.)

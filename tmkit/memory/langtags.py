@@ -86,6 +86,16 @@ def is_valid_tag(raw: str) -> bool:
     return bool(_TAG_RE.match(raw.strip())) and raw == raw.strip()
 
 
+_LANGUAGE_CODE_RE = re.compile(r"[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*", re.IGNORECASE)
+
+
+def is_language_code(raw: str) -> bool:
+    """Whether `raw` reads as a language code a file names a column or a variant with: a 2- or 3-letter language
+    and optional subtags (`ar`, `ar-SA`, `en_GB`). Stricter than `is_valid_tag`, which takes any word of 5-8
+    letters (`Cancel`, `Status`) for a tag: a table's first row of words is data, not a header."""
+    return _LANGUAGE_CODE_RE.fullmatch(raw) is not None
+
+
 # Column headers of glossaries exported from spreadsheets and CAT tools name languages in English,
 # often with a region ("Arabic (Saudi Arabia)", "English (United States)"): the languages and regions
 # such files use for this pair and its neighbours.
