@@ -85,11 +85,6 @@ def refuse_overwriting_inputs(output: str | None, inputs: Iterable[str]) -> None
             raise InputError(f"the output would overwrite the input {name}: name another file", path=output)
 
 
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    """``count`` and its noun as a reader says them: `1 unit`, `2 units`, `1,500 entries` (``many``: the plural)."""
-    return f"{count:,} {noun if count == 1 else many or noun + 's'}"
-
-
 def error(message: str) -> None:
     """Print one error line on stderr."""
     print(f"tmkit: error: {message}", file=sys.stderr)

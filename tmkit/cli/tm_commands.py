@@ -16,7 +16,6 @@ from tmkit.cli.common import (
     add_reader_options,
     error,
     make_reader,
-    plural,
     print_json,
     progress_for,
     report_reader,
@@ -26,6 +25,7 @@ from tmkit.defaults import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS
 from tmkit.errors import InputError
 from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG, lang_matches, other_language
 from tmkit.memory.merge import CONFLICTS_DESCRIBED, DEFAULT_CONFLICT_POLICY, ConflictPolicy
+from tmkit.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence

@@ -16,6 +16,7 @@ from tmkit.quality.defaults import DEFAULT_FAIL_ON, Severity
 from tmkit.text.normalize import Normalizer
 from tmkit.text.numbers import NumberReading, compare_numbers
 from tmkit.text.scripts import ARABIC_DIGIT_CLASS, ARABIC_LETTER_CLASS, HARAKAT_CLASS, TATWEEL, has_arabic
+from tmkit.wording import plural
 
 if TYPE_CHECKING:
     from tmkit.quality.spelling import SpellChecker
@@ -185,16 +186,15 @@ def _check_numbers(source: str, target: str, *, source_arabic: bool, target_arab
         parts = []
         if comparison.missing:
             parts.append(
-                f"{_plural(len(comparison.missing), 'number')} of the source not in the target: "
+                f"{plural(len(comparison.missing), 'number')} of the source not in the target: "
                 f"{_shown(comparison.missing)}"
             )
         if comparison.extra:
             parts.append(
-                f"{_plural(len(comparison.extra), 'number')} in the target not in the source: "
-                f"{_shown(comparison.extra)}"
+                f"{plural(len(comparison.extra), 'number')} in the target not in the source: {_shown(comparison.extra)}"
             )
         compared = (
-            f"compared by value: {_plural(len(comparison.source), 'number')} in the source "
+            f"compared by value: {plural(len(comparison.source), 'number')} in the source "
             f"({_shown(comparison.source) or 'none in digits'}), {len(comparison.target)} in the target"
             f" ({_shown(comparison.target) or 'none in digits'}), numbers in words counted"
         )
@@ -209,10 +209,6 @@ def _check_numbers(source: str, target: str, *, source_arabic: bool, target_arab
             )
         )
     return found
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 # -- untranslated text --------------------------------------------------------------------------
@@ -406,7 +402,7 @@ def _check_double_space(source: str, target: str) -> str | None:
     if len(found) <= len(_DOUBLE_SPACE_RE.findall(source)):
         return None
     columns = ", ".join(str(m.start() + 1) for m in found[:5])
-    return f"{_plural(len(found), 'doubled space')} in the target (column {columns})"
+    return f"{plural(len(found), 'doubled space')} in the target (column {columns})"
 
 
 def _check_edge_whitespace(source: str, target: str) -> str | None:
@@ -553,7 +549,7 @@ def _check_tatweel(target: str) -> str | None:
     if not runs:
         return None
     count = sum(len(r) for r in runs)
-    return f"{_plural(count, 'tatweel')} (ـ) inside words: kashida is a display effect, not text; remove it"
+    return f"{plural(count, 'tatweel')} (ـ) inside words: kashida is a display effect, not text; remove it"
 
 
 # -- running ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT,
 from tmkit.quality.reports.github import Annotation, fit_markdown, markdown_cell, render_annotations
 from tmkit.quality.reports.junit import TestCase, render_junit
 from tmkit.quality.runs import QaOutcome
+from tmkit.wording import plural
 
 #: Findings a JUnit failure lists before it says how many more there are.
 JUNIT_FINDINGS_PER_CASE = 200
@@ -46,19 +47,15 @@ class QaRun:
         return self.result.passed(self.fail_on)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def summary_lines(run: QaRun) -> list[str]:
     """`qa: 30 units · 2 errors · 1 warning` and `checks: 14/15 ok; failing: number-mismatch (2 errors)`."""
     result = run.result
     errors, warnings = result.count(severity=Severity.ERROR), result.count(severity=Severity.WARNING)
-    first = f"qa: {_plural(result.n_pairs, 'unit')} · {_plural(errors, 'error')} · {_plural(warnings, 'warning')}"
+    first = f"qa: {plural(result.n_pairs, 'unit')} · {plural(errors, 'error')} · {plural(warnings, 'warning')}"
     failing = result.failing_checks(run.fail_on)
     second = f"checks: {len(result.checks) - len(failing)}/{len(result.checks)} ok"
     if failing:
-        second += "; failing: " + ", ".join(f"{c.id} ({_plural(result.count(c.id), 'finding')})" for c in failing)
+        second += "; failing: " + ", ".join(f"{c.id} ({plural(result.count(c.id), 'finding')})" for c in failing)
     return [first, second]
 
 
@@ -121,7 +118,7 @@ def _case(run: QaRun, check: Check, failing: bool) -> TestCase:
         listed += f"\n… and {len(findings) - JUNIT_FINDINGS_PER_CASE} more"
     name = f"{check.id}: {check.description}"
     if failing:
-        message = f"{_plural(len(findings), 'finding')} of {check.id} ({check.severity.value})"
+        message = f"{plural(len(findings), 'finding')} of {check.id} ({check.severity.value})"
         return TestCase(name, "tmkit.qa", failure=message, details=listed, failure_type="qa-check")
     return TestCase(name, "tmkit.qa", output=listed)
 
@@ -158,7 +155,7 @@ def _markdown(run: QaRun, rows: int | None) -> str:
         out.append(f"| `{check.id}` | {check.severity.value} | {result.count(check.id)} | {status} |")
     findings = result.findings if rows is None else result.findings[:rows]
     if result.findings:
-        out += ["", f"<details><summary>{_plural(len(result.findings), 'finding')}</summary>", ""]
+        out += ["", f"<details><summary>{plural(len(result.findings), 'finding')}</summary>", ""]
         out += ["| where | unit | check | message |", "|---|---|---|---|"]
         for f in findings:
             where = f"{f.path}:{f.line}" if f.line is not None else (f.path or "")

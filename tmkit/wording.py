@@ -1,0 +1,8 @@
+"""How tmkit words what it tells people: counts with their nouns."""
+
+from __future__ import annotations
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``count`` and its noun as a reader says them: `1 unit`, `2 units`, `1,500 entries` (``many``: the plural)."""
+    return f"{count:,} {noun if count == 1 else many or noun + 's'}"
