@@ -106,6 +106,16 @@ def test_language_pair_keeps_two_variants_with_region_fallback(memory: Memory) -
     assert len(memory.units[2].variants) == 3  # the input is not changed
 
 
+def test_a_pair_no_unit_holds_is_named_not_exported_empty(memory: Memory) -> None:
+    """A pair held only by units the filters leave out exports nothing, as asked; a pair no unit holds at all (with
+    text on both sides) is a mistake, named with the languages there are."""
+    assert export_memories([memory], source_lang="fr", target_lang="en", min_status=Status.FINAL).memory.units == []
+    with pytest.raises(
+        InputError, match=r"no unit holds both fr and de \(the memories hold ar, ar-SA, en, en-GB, fr\)"
+    ):
+        export_memories([memory], source_lang="fr", target_lang="de")
+
+
 def test_level_1_strips_inline_codes_level_2_keeps_them(memory: Memory) -> None:
     level2 = export_memories([memory])
     reviewed2 = level2.memory.units[1]
@@ -198,6 +208,7 @@ def test_cli_filters(memory_file: Path, tmp_path: Path) -> None:
     [
         (["--since", "yesterday"], "--since: 'yesterday' is not a date"),
         (["--src", "ar"], "give both --src and --tgt"),
+        (["--src", "de", "--tgt", "en"], "no unit holds both de and en (the memories hold ar, ar-SA, en, en-GB, fr)"),
     ],
 )
 def test_cli_bad_input_is_one_line_exit_2(memory_file: Path, tmp_path: Path, args: list[str], message: str) -> None:

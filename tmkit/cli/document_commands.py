@@ -440,6 +440,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 refused(path, unit, units)
                 export.survey(unit)
         export.settle()
+        export.check_pair_held()  # before anything is written
         readers = [make_reader(path, args) for path in args.memories]
         opened = [header_and_units(reader) for reader in readers]
 

@@ -133,7 +133,8 @@ def export_memories(
     fallback: `ar` takes `ar-SA`, the exact tag preferred; a variant is never its own translation),
     units lacking either dropped. Units need two languages with text. Exact repeats (same languages
     and segments) are written once, the first kept. Level 1 replaces every segment by its plain
-    text; level 2 keeps inline codes. The input memories are not changed.
+    text; level 2 keeps inline codes. The input memories are not changed. A pair no unit holds is an
+    `InputError` naming the languages they hold (a mistaken pair, not an empty export).
 
     A memory holding units left marked `x-tmkit-conflict` by a three-way merge is refused (a
     `ParameterError`): a CAT tool would offer both versions as equally good translations and the
@@ -163,6 +164,7 @@ def export_memories(
             unit = export.take(original)
             if unit is not None:
                 result.memory.units.append(unit)
+    export.check_pair_held()
     return result
 
 
@@ -226,6 +228,10 @@ class MemoryExport:
         self._repeat_places: Iterator[tuple[int, ...]] | None = None
         self._next_repeat = -1
         self._candidates_taken = 0
+        #: Whether a unit read so far holds the language pair asked for (any status or date), and else the languages
+        #: the units hold: a pair no unit holds is a mistake to name, not an empty export (`check_pair_held`).
+        self._pair_held = source_lang is None
+        self._languages: set[str] = set()
 
     def header(self, headers: Sequence[Header]) -> Header:
         """The header of the export of memories with these ``headers``."""
@@ -235,6 +241,7 @@ class MemoryExport:
         """Pass one: note ``original`` if it passes the filters (nothing is counted; `take` counts in pass two)."""
         if self._repeat_places is not None:
             raise RuntimeError("survey after settle")
+        self._note_pair(original)
         candidate = self._candidate(original, ExportResult(Memory(Header(), [])))
         if candidate is None:
             return
@@ -298,6 +305,8 @@ class MemoryExport:
         variants are the original's own, but for those level 1 made anew without their codes."""
         result = self.result
         result.read += 1
+        if self._repeat_places is None:
+            self._note_pair(original)
         chosen = self._candidate(original, result)
         if chosen is None:
             return None
@@ -313,6 +322,26 @@ class MemoryExport:
         if self.source_lang is not None:
             unit.srclang = variants[0].lang if unit.srclang else None
         return unit
+
+    def check_pair_held(self) -> None:
+        """An `InputError` if a language pair was asked for and no unit read (in `survey`, else in `take`) holds it
+        with text on both sides, naming the languages the units hold."""
+        if self._pair_held:
+            return
+        held = ", ".join(sorted(self._languages)[:8]) + (", …" if len(self._languages) > 8 else "")
+        raise InputError(
+            f"no unit holds both {self.source_lang} and {self.target_lang}"
+            + (f" (the memories hold {held}); --src and --tgt name the pair to export" if held else "")
+        )
+
+    def _note_pair(self, original: TranslationUnit) -> None:
+        if self._pair_held:
+            return
+        assert self.source_lang is not None and self.target_lang is not None
+        if _pair_variants(original, self.source_lang, self.target_lang) is not None:
+            self._pair_held = True
+        else:
+            self._languages.update(v.lang for v in original.variants if not v.segment.is_empty)
 
     def _exported(self, variants: list[Variant]) -> list[Variant]:
         """``variants`` as exported: at level 1 without their codes (new variants where they held some)."""
