@@ -61,6 +61,29 @@ FORMAL = [
     ("final stop missing", "I'd like a table for two", "I'd like a table for two.", "en", 99.0, [mp.FINAL_STOP]),
     ("final stop extra", "وصل الوفد .", "وصل الوفد", "ar", 99.0, [mp.FINAL_STOP]),
     ("spaced comma, stop missing", "نعم ، شكرا", "نعم، شكرا.", "ar", 98.0, [mp.PUNCTUATION_SPACING, mp.FINAL_STOP]),
+    # Punctuation marks are form, not wording: these were capped at 94 with a "words 100" breakdown.
+    ("quotes added", "«الاجتماع» انتهى", "الاجتماع انتهى", "ar", 99.0, [mp.PUNCTUATION_MARKS]),
+    ("exclamation for a stop", "We are open!", "We are open.", "en", 99.0, [mp.PUNCTUATION_MARKS]),
+    ("question mark missing", "هل وصل الوفد؟", "هل وصل الوفد", "ar", 99.0, [mp.PUNCTUATION_MARKS]),
+    ("comma for a space", "Yes,please come", "Yes please come", "en", 99.0, [mp.PUNCTUATION_MARKS]),
+    (
+        "brackets and a dash",
+        "the plan (final) - approved",
+        "the plan final approved",
+        "en",
+        99.0,
+        [mp.PUNCTUATION_MARKS],
+    ),
+    ("marks changed", "نعم، شكرا!", "نعم؛ شكرا.", "ar", 99.0, [mp.PUNCTUATION_MARKS]),
+    ("stop after a number", "in 2020.", "in 2020", "en", 99.0, [mp.FINAL_STOP]),
+    (
+        "ؤ for ئ and quotes",
+        "«مسئول» الوفد",
+        "مسؤول الوفد",
+        "ar",
+        96.0,
+        [mp.PUNCTUATION_MARKS, "spelling variants (ى/ي, ة/ه, ؤ/ئ/ء)"],
+    ),
     (
         "spaced ؟ written ?",
         "هل تقومون بعمل تعديلات ?",
@@ -90,6 +113,24 @@ def test_formal_differences(
     if reasons is not None:
         shown = [r for p in result.breakdown.penalties for r in p.reason.split("; ")]
         assert shown == reasons
+
+
+@pytest.mark.parametrize(
+    ("query", "stored"),
+    [
+        ("the rate is 3.5 now", "the rate is 35 now"),  # a decimal point is part of the number
+        ("it was -5 degrees", "it was 5 degrees"),  # so is a minus sign
+        ("a rise of 10 %", "a rise of 10"),  # a symbol is wording
+        ("send an e-mail", "send an email"),  # a dash inside a word joins it: one word against two
+        ("ارتفع بنسبة ٪٥", "ارتفع بنسبة ٥"),
+    ],
+)
+def test_marks_that_are_wording_keep_a_fuzzy_score(query: str, stored: str) -> None:
+    """Marks of a number, symbols, and a mark whose removal joins two words are wording: such keys are not equal but
+    for form, and score as fuzzy matches (at most 94)."""
+    result = match_percent(query, stored, lang="ar" if mp.has_arabic(query) else "en")
+    assert result.score <= 94.0
+    assert not any(mp.PUNCTUATION_MARKS in p.reason for p in result.breakdown.penalties)
 
 
 def documented_base(query_key: str, stored_key: str, query_words: list[str], stored_words: list[str]) -> float:

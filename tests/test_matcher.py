@@ -297,8 +297,9 @@ def test_saved_index_keeps_every_column_of_every_entry(tmp_path: Path) -> None:
 
 
 def test_a_match_its_words_lift_over_the_cutoff_is_found() -> None:
-    # `هل` against `هل ؟`: chars 66.7, words 100, so 80; retrieval asked for chars ≥ 70 and offered nothing.
-    index = index_of(unit("هل ؟", "Is it?"), unit("هذا", "This"))
+    # `هل` against `وبهل`: chars 66.7, words 100 (the proclitics set aside), so 80; retrieval asked for chars ≥ 70 and
+    # offered nothing. (`هل ؟` made the case once: a punctuation mark is form now, and scores 99.)
+    index = index_of(unit("وبهل", "Is it?"), unit("هذا", "This"))
     [match] = Matcher([index]).match("هل", score_cutoff=70)
     assert match.target.plain == "Is it?" and match.score == pytest.approx(80.0)
 

@@ -26,9 +26,8 @@ from tmkit.matching.candidate_index import (
     char_bucket_counts,
     packed_char_buckets,
     shared_char_bound,
-    squeezed_key,
 )
-from tmkit.matching.match_percent import CHAR_WEIGHT, WORD_WEIGHT, clitic_blind_words, formal_key
+from tmkit.matching.match_percent import CHAR_WEIGHT, WORD_WEIGHT, clitic_blind_words, formal_key, squeezed_key
 from tmkit.matching.matcher import WORD_LIFT, ExhaustiveMatcher, Matcher, minimum_char_similarity
 from tmkit.matching.memory_index import META_FILE, MemoryIndex, UnusableCache, cache_folder, open_memory
 from tmkit.memory.model import Header, Segment, TranslationUnit, Variant

@@ -58,8 +58,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from tmkit.matching.columns import StringColumn
-from tmkit.matching.match_percent import _EDGE_PUNCTUATION, clitic_blind_words
-from tmkit.text.normalize import SPELLING_FOLDS
+from tmkit.matching.match_percent import _EDGE_PUNCTUATION, clitic_blind_words, squeezed_key, squeezed_length_bounds
 from tmkit.text.numbers import NUMBER_RE, mask_numbers
 
 if TYPE_CHECKING:  # the spill module builds on this one
@@ -348,14 +347,6 @@ def sorted_unique(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     return values[keep]
 
 
-def squeezed_key(key: str) -> str:
-    """A key without its spaces and a final full stop, Arabic spelling variants folded: equal for every
-    key equal to it but for form or spelling (what the matcher's near-equal test looks at first)."""
-    for letter, folded in SPELLING_FOLDS.items():  # str.replace, far faster than translate with a table
-        key = key.replace(chr(letter), str(folded))
-    return key.removesuffix(".").replace(" ", "")
-
-
 def _ranked(words: list[str]) -> list[str]:
     """Each word as a term numbered by its occurrence (the second `في` is another term than the first),
     so the terms two keys share count their words' common multiset."""
@@ -373,9 +364,10 @@ def _near_forms(key: str, *, longest: int | None = None) -> list[str]:
     """The terms of a key's near-equal forms: squeezed, and with its numbers masked when it has any; with
     ``longest``, only forms that long or shorter (a key is near-equal to a query only if their forms are equal)."""
     forms = []
-    # (The folds are letter for letter: the squeezed key is the key less its spaces and a final stop.)
-    if longest is None or len(key) - key.count(" ") - key.endswith(".") <= longest:
-        forms.append(_SQUEEZED_MARK + squeezed_key(key))
+    if longest is None or squeezed_length_bounds(key)[0] <= longest:  # (most keys past it need not be squeezed)
+        squeezed = squeezed_key(key)
+        if longest is None or len(squeezed) <= longest:
+            forms.append(_SQUEEZED_MARK + squeezed)
     if NUMBER_RE.search(key):
         masked = mask_numbers(key)
         if longest is None or len(masked) <= longest:
@@ -384,11 +376,10 @@ def _near_forms(key: str, *, longest: int | None = None) -> list[str]:
 
 
 def _near_form_lengths(key: str) -> tuple[int, int]:
-    """The shortest and longest a key equal to ``key`` but for form or spelling can be: the same letters and
-    punctuation (spelling folds are letter for letter), with a space or none on each side of each punctuation
-    mark and a final full stop (and its space) or none. (Numbers masked change lengths: the window rules those.)"""
-    marks = sum(1 for ch in key if not ch.isalnum() and not ch.isspace())
-    return len(squeezed_key(key)), len(key) + 2 * marks + 2
+    """The shortest and longest a key equal to ``key`` but for form or spelling can be: its squeezed key, and any
+    length past it (form marks may be added, each with its spaces). (Numbers masked change lengths: the window rules
+    those.)"""
+    return len(squeezed_key(key)), _NO_KEYS
 
 
 def _term_hashes(terms: list[str], known: dict[str, int] | None = None) -> npt.NDArray[np.uint64]:

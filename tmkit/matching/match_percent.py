@@ -21,8 +21,11 @@ The match percentage of a stored segment S for a new segment N (both in the sour
    changed word costs a lot (both drop). Any difference in wording caps the score at **94**:
    95–99 are kept for matches worded like the new segment. B = 100 when the keys are equal, and
    also when they differ only in Arabic spelling variants (``ى``/``ي``, ``ة``/``ه``, ``ؤ``/``ئ``/``ء``),
-   in the spaces around punctuation (``تعديلات ؟`` / ``تعديلات؟``, ``a , b`` / ``a, b``) or in a
-   final full stop, each of which then costs a penalty of its own. When the keys differ only in
+   in their punctuation marks (sentence and clause marks, quotes, brackets and dashes: `FORM_MARKS`)
+   added, removed or changed (``«نعم»`` / ``نعم``, ``Yes!`` / ``Yes.``), in the spaces around them
+   (``تعديلات ؟`` / ``تعديلات؟``, ``a , b`` / ``a, b``) or in a final full stop, each of which then
+   costs a penalty of its own. A mark between two digits (``3.5``, ``1,000``) or a minus sign before
+   one is part of a number, and wording; ``%`` and other symbols are wording too. When the keys differ only in
    their numbers and the numbers are substituted, C and W are taken with the numbers masked
    (both 100), so that the breakdown adds up.
 5. **Penalties**, each shown in the breakdown, are subtracted from B:
@@ -31,7 +34,8 @@ The match percentage of a stored segment S for a new segment N (both in the sour
    |---|---|
    | same key, but diacritics, letter forms (hamza/alef), digits (٣/3), punctuation (؟/?), | 1 per kind |
    | case, spacing, presentation forms or invisible characters (bidi marks, tatweel) differ, | |
-   | or spaces around punctuation, or a final full stop missing or extra | |
+   | or spaces around punctuation, punctuation marks added, removed or changed, | |
+   | or a final full stop missing or extra | |
    | spelling variants only (``ى``/``ي``, ``ة``/``ه``, hamza carriers), which can change meaning (على/علي) | 3 |
    | (the two rows above together) | at most 5, so such matches score 95–99 |
    | inline codes differ (missing, extra or of another kind) | 1 per code, at most 10 |
@@ -63,7 +67,7 @@ from rapidfuzz.distance import Levenshtein
 from tmkit.defaults import MATCH_LIMIT, MATCH_THRESHOLD
 from tmkit.memory.langtags import is_arabic_language
 from tmkit.memory.model import Segment, Status
-from tmkit.text.normalize import Normalizer, Step
+from tmkit.text.normalize import SPELLING_FOLDS, Normalizer, Step
 from tmkit.text.numbers import Substitution, counted_noun_class, mask_numbers, number_value, substitute_numbers
 from tmkit.text.scripts import HARAKAT_CLASS, TATWEEL, has_arabic
 
@@ -102,6 +106,7 @@ SPELLING_VARIANTS = "spelling variants (ى/ي, ة/ه, ؤ/ئ/ء)"
 #: Shown when texts with equal keys differ in a way that no one step explains.
 OTHER_FORMAL_DIFFERENCES = "other formal differences"
 PUNCTUATION_SPACING = "spacing around punctuation differs"
+PUNCTUATION_MARKS = "punctuation marks differ"
 FINAL_STOP = "final full stop missing or extra"
 
 #: Letters a word must keep when its article (and what precedes it) is set aside (`الاب` → `اب`, `الف` stays whole).
@@ -247,20 +252,82 @@ def _without_final_stop(key: str) -> str:
     return key[:-1].rstrip() if key.endswith(".") else key
 
 
+#: Punctuation marks that are form, not wording (point 4): sentence and clause marks, quotes, brackets and dashes,
+#: as keys hold them and as texts hold them before the normalizer unifies their variants (`Step.PUNCTUATION`). The
+#: marks stripped from a word's edges before words are compared (`key_words`) are among them.
+FORM_MARKS = _EDGE_PUNCTUATION + "…؟،؛«»“”„‘’‚–—‐‑−۔"
+_MARK_CLASS = re.escape(FORM_MARKS)
+# A mark between two digits (3.5, 1,000, 10:30) or a minus sign before one (-5, after a space or at the start) is
+# part of a number: wording. Every other form mark is matched in group 1.
+_FORM_MARK_RE = re.compile(rf"(?<=\d)[{_MARK_CLASS}](?=\d)|(?<![^\s])[-−](?=\d)|([{_MARK_CLASS}])")
+# What stands for a form mark while a formal key is made: XML cannot hold it, so no text holds it.
+_MARK = "\x00"
+# Runs of form marks with the spaces around them: at either end of a key they go, within it they are one space.
+_EDGE_MARKS_RE = re.compile(rf"^\s*{_MARK}[\s{_MARK}]*|\s*{_MARK}[\s{_MARK}]*$")
+_INNER_MARKS_RE = re.compile(rf"\s*{_MARK}[\s{_MARK}]*")
+# What a key's squeezed form never holds: its spaces and form marks (those of numbers aside).
+_SPACES_AND_MARKS = str.maketrans("", "", " " + FORM_MARKS)
+
+
+def _marked(match: re.Match[str]) -> str:
+    return match.group(0) if match.group(1) is None else _MARK
+
+
 @functools.lru_cache(maxsize=PAIR_CACHE)
 def formal_key(key: str) -> str:
-    """A key without what only the breakdown names: spaces around punctuation and a final full stop."""
-    return _tight(_without_final_stop(key))
+    """A key without what only the breakdown names: its form marks (`FORM_MARKS`, not those of a number) and the
+    spaces around them, and the spaces around other punctuation, so that keys worded alike are equal whatever their
+    punctuation. (Other spaces are kept: a doubled space is another kind of formal difference.) A key of marks alone
+    (`-----`, `...`) keeps them, but for the spaces around them and a final full stop: they are what it says."""
+    marked = _FORM_MARK_RE.sub(_marked, key)
+    if _MARK not in marked:
+        return _tight(key)
+    worded = _tight(_INNER_MARKS_RE.sub(" ", _EDGE_MARKS_RE.sub("", marked)))
+    return worded if worded else _tight(_without_final_stop(key))
+
+
+def squeezed_key(key: str, *, fold: bool = True) -> str:
+    """A key's formal key without spaces, Arabic spelling variants folded (unless not ``fold``): equal for every key
+    equal to it but for form or spelling (the folds are letter for letter), and what a lookup files such keys by."""
+    if fold:
+        for letter, folded in SPELLING_FOLDS.items():  # str.replace, far faster than translate with a table
+            key = key.replace(chr(letter), folded)
+    if len(key.translate(_SPACES_AND_MARKS)) == len(key) - key.count(" "):
+        return key.replace(" ", "")  # no form mark: the formal key differs only in spaces (as a build meets most keys)
+    return formal_key(key).replace(" ", "")
+
+
+def squeezed_length_bounds(key: str) -> tuple[int, int]:
+    """The shortest and longest ``key``'s `squeezed_key` can be, without making it: it keeps the key's letters and
+    digits, and at most its form marks too (those of numbers)."""
+    return len(key.translate(_SPACES_AND_MARKS)), len(key) - key.count(" ")
+
+
+def _form_marks(key: str) -> list[str]:
+    """The form marks `formal_key` leaves out of a key, in order."""
+    return [m.group(1) for m in _FORM_MARK_RE.finditer(key) if m.group(1) is not None]
+
+
+def _marks_apart(first: str, second: str) -> int:
+    """How many form marks one text has that the other lacks, both ways (a changed mark counts twice)."""
+    ours, theirs = Counter(_form_marks(first)), Counter(_form_marks(second))
+    return sum(((ours - theirs) + (theirs - ours)).values())
 
 
 def _punctuation_kinds(query_key: str, stored_key: str) -> list[str]:
-    """Which of the two punctuation-level differences separate keys whose `formal_key`s are equal."""
-    kinds = []
-    if _without_final_stop(query_key) != _without_final_stop(stored_key):
-        kinds.append(PUNCTUATION_SPACING)
-    if _tight(query_key) != _tight(stored_key):
-        kinds.append(FINAL_STOP)
-    return kinds
+    """Which punctuation-level differences separate keys whose `formal_key`s are equal: the same marks with other
+    spaces around them; a final full stop missing or extra (and perhaps those spaces); or other marks."""
+    ours, theirs = _form_marks(query_key), _form_marks(stored_key)
+    if ours == theirs:
+        return [PUNCTUATION_SPACING] if query_key != stored_key else []
+    if query_key.rstrip().endswith("."):
+        ours = ours[:-1]
+    if stored_key.rstrip().endswith("."):
+        theirs = theirs[:-1]
+    if ours != theirs:
+        return [PUNCTUATION_MARKS]
+    spacing = _without_final_stop(query_key) != _without_final_stop(stored_key)
+    return [PUNCTUATION_SPACING, FINAL_STOP] if spacing else [FINAL_STOP]
 
 
 def code_signature(segment: Segment) -> Counter[str]:
@@ -358,13 +425,16 @@ def _spelling_blind(normalizer: Normalizer, plain: str) -> str:
 
 
 def _formal_kinds(query: str, stored: str, normalizer: Normalizer) -> list[Step]:
-    """Which kinds of formal difference separate two texts whose formal keys are equal (each one a step explains)."""
-    return [
-        kind
-        for kind in FORMAL_KINDS
-        if formal_key(normalizer.apply(query, skip=frozenset({kind})))
-        != formal_key(normalizer.apply(stored, skip=frozenset({kind})))
-    ]
+    """Which kinds of formal difference separate two texts whose formal keys are equal (each one a step explains):
+    those whose step, left out, leaves the formal keys unequal, or more form marks apart (`؟` against `?`, which
+    the formal keys leave out)."""
+    apart = _marks_apart(normalizer(query), normalizer(stored))
+    kinds = []
+    for kind in FORMAL_KINDS:
+        ours, theirs = normalizer.apply(query, skip=frozenset({kind})), normalizer.apply(stored, skip=frozenset({kind}))
+        if formal_key(ours) != formal_key(theirs) or _marks_apart(ours, theirs) > apart:
+            kinds.append(kind)
+    return kinds
 
 
 def char_similarity(query_key: str, stored_key: str) -> float:

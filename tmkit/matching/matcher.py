@@ -35,6 +35,8 @@ from tmkit.matching.match_percent import (
     loose_normalizer,
     prepare,
     score_match,
+    squeezed_key,
+    squeezed_length_bounds,
     word_similarity,
 )
 from tmkit.matching.memory_index import Column, MemoryIndex, context_hash
@@ -522,37 +524,32 @@ def _near_equal(
         # The longest stretch of the query without numbers must be in such a key: a cheap test first.
         stretch = max(numbers_masked.split("#"), key=len)
         near.update(i for i, key in enumerate(keys) if stretch in key and mask_numbers(key) == numbers_masked)
-    fold = SPELLING_FOLDS if memory.normalizer.arabic else None
+    fold = memory.normalizer.arabic
     wanted = {formal_key(query.key)}
-    if fold is not None:
-        wanted.add(formal_key(query.key.translate(fold)))
-    # Such a key differs in length by at most the spaces around the query's punctuation and a final
-    # stop, and is the query's key once spaces, a final stop and spelling variants are left out:
-    # cheap tests (in C) before the exact one.
-    slack = 2 * sum(not (c.isalnum() or c.isspace()) for c in query.key) + 2
-    if chars is not None:
-        # Characters such a key can differ by (as insertions or deletions): the spaces and stop
-        # above, and two for each letter a spelling variant may replace. Its similarity is at least
-        # 1 - that / (m + n), and n is at least m - slack; the others need no look.
-        changed = slack + 2 + 2 * sum(c in _FOLDED_LETTERS for c in query.key) if fold is not None else slack + 2
-        least = 100.0 * (1.0 - changed / max(2 * len(query.key) - slack, 1))
-        close = np.flatnonzero(chars >= least - 1e-3)
-    else:
-        close = np.arange(len(keys))
-    if len(close) == 0:
-        return near
-    lengths = np.fromiter((len(keys[position]) for position in close.tolist()), dtype=np.int64, count=len(close))
-    squeezed = _squeezed(query.key, fold)
-    for position in close[np.abs(lengths - len(query.key)) <= slack].tolist():
+    if fold:
+        wanted.add(formal_key(query.key.translate(SPELLING_FOLDS)))
+    # Such a key has the query's squeezed key (its letters, digits and the marks of its numbers, spelling variants
+    # folded), whatever form marks and spaces it adds: cheap tests (in C) before the exact one.
+    squeezed = squeezed_key(query.key, fold=fold)
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    close = np.flatnonzero(lengths >= len(squeezed))
+    if chars is not None and len(close):
+        # They share the squeezed key's characters but where a spelling variant differs (a letter the folds
+        # touch, in the query), so their similarity is at least 2·(that many) / (m + n); the others need no look.
+        same = len(squeezed) - (sum(c in _FOLDED_LETTERS for c in query.key) if fold else 0)
+        least = 200.0 * same / (len(query.key) + lengths[close])
+        close = close[chars[close] >= least - 1e-3]
+    for position in close.tolist():
         key = keys[position]
-        # The length squeezing leaves (the folds are letter for letter) first: a short query in a
-        # million entries meets some 5,000 keys of about its length, and folding each took 35% of its lookup.
-        if len(key) - key.count(" ") - key.endswith(".") != len(squeezed) or _squeezed(key, fold) != squeezed:
+        # The length squeezing leaves first: a short query in a million entries meets some 5,000 keys of about its
+        # length, and folding each took 35% of its lookup.
+        shortest, longest = squeezed_length_bounds(key)
+        if not shortest <= len(squeezed) <= longest or squeezed_key(key, fold=fold) != squeezed:
             continue
         if (
             key == query.key
             or formal_key(key) in wanted
-            or (fold is not None and formal_key(key.translate(fold)) in wanted)
+            or (fold and formal_key(key.translate(SPELLING_FOLDS)) in wanted)
         ):
             near.add(position)
     return near
@@ -562,14 +559,6 @@ def _near_equal(
 _FOLDED_LETTERS = frozenset(chr(letter) for letter in SPELLING_FOLDS) | frozenset(
     str(folded) for folded in SPELLING_FOLDS.values()
 )
-
-
-def _squeezed(key: str, fold: dict[int, str] | None) -> str:
-    """A key without its spaces and a final full stop, spelling variants folded."""
-    if fold is not None:
-        for letter, folded in fold.items():  # str.replace, far faster than translate with a table
-            key = key.replace(chr(letter), folded)
-    return key.removesuffix(".").replace(" ", "")
 
 
 class _ScoreMemo:

@@ -74,7 +74,8 @@ from tmkit.text.normalize import Normalizer
 #: 12: the fewest words of the keys of each length (`CandidateIndex.fewest_words`), for short lookups.
 #: 13: the words of keys up to `candidate_index.WORDED_KEY` filed as terms, not only the short keys'.
 #: 14: each such key's words marked, a bit a word, in one 64-bit word (`CandidateIndex.term_marks`).
-INDEX_FORMAT = "tmkit-index-14"
+#: 15: near-equal forms without any form mark (`match_percent.FORM_MARKS`): punctuation marks are form, not wording.
+INDEX_FORMAT = "tmkit-index-15"
 #: What every cache folder's format is called, whatever its version: another version is out of date, not damaged.
 _INDEX_FORMAT_FAMILY = "tmkit-index-"
 #: The cache folder's description of itself: format, fingerprint of the memory, files and their checksums.

@@ -23,6 +23,8 @@ from tmkit.matching.match_percent import (
     clitic_blind_words,
     formal_key,
     key_words,
+    squeezed_key,
+    squeezed_length_bounds,
     word_similarity,
 )
 from tmkit.matching.matcher import minimum_char_similarity
@@ -166,27 +168,27 @@ class CandidateWalk(Generic[T]):
 
 
 class _NearEqual:
-    """Whether a key may score 95+ whatever its characters: equal to the query's but for form (spaces
-    around punctuation, a final stop), Arabic spelling variants, or numbers (as `Matcher` decides it).
+    """Whether a key may score 95+ whatever its characters: equal to the query's but for form (punctuation
+    marks and the spaces around them), Arabic spelling variants, or numbers (as `Matcher` decides it).
 
-    Cheap tests first, as `Matcher` does: a key equal but for form or spelling differs in length by
-    at most the spaces around the query's punctuation and a final stop; one equal but for numbers
-    holds the query's longest stretch without numbers.
+    Cheap tests first, as `Matcher` does: a key equal but for form or spelling can be squeezed to the
+    query's squeezed length (`squeezed_length_bounds`); one equal but for numbers holds the query's longest
+    stretch without numbers.
     """
 
     def __init__(self, query_key: str, *, arabic: bool) -> None:
         self.arabic = arabic
         self.masked = mask_numbers(query_key) if NUMBER_RE.search(query_key) else None
         self.stretch = max(self.masked.split("#"), key=len) if self.masked is not None else ""
-        self.length = len(query_key)
-        self.slack = 2 * sum(not (c.isalnum() or c.isspace()) for c in query_key) + 2
+        self.squeezed = len(squeezed_key(query_key, fold=arabic))
         self.formal = formal_key(query_key)
         self.loose = formal_key(query_key.translate(SPELLING_FOLDS)) if arabic else None
 
     def __call__(self, key: str) -> bool:
         if self.masked is not None and self.stretch in key and mask_numbers(key) == self.masked:
             return True
-        if abs(len(key) - self.length) > self.slack:
+        shortest, longest = squeezed_length_bounds(key)
+        if not shortest <= self.squeezed <= longest:
             return False
         if formal_key(key) == self.formal:
             return True
