@@ -25,9 +25,10 @@ The match percentage of a stored segment S for a new segment N (both in the sour
    added, removed or changed (``«نعم»`` / ``نعم``, ``Yes!`` / ``Yes.``), in the spaces around them
    (``تعديلات ؟`` / ``تعديلات؟``, ``a , b`` / ``a, b``) or in a final full stop, each of which then
    costs a penalty of its own. A mark between two digits (``3.5``, ``1,000``) or a minus sign before
-   one is part of a number, and wording; ``%`` and other symbols are wording too. When the keys differ only in
-   their numbers and the numbers are substituted, C and W are taken with the numbers masked
-   (both 100), so that the breakdown adds up.
+   one is part of a number, and wording; ``%`` and other symbols are wording too, and so is a dash
+   whose removal would join two words (``e-mail`` / ``email``). When the keys differ only in their
+   numbers and the numbers are substituted, C and W are taken with the numbers masked (both 100), so
+   that the breakdown adds up.
 5. **Penalties**, each shown in the breakdown, are subtracted from B:
 
    | penalty | points |
