@@ -208,6 +208,58 @@ def test_line_aligned_text_to_tmx(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("order", "flags", "pair", "warning"),
+    [
+        (("en", "ar"), [], ("en", "ar"), ""),  # no longer labelled ar -> en whatever the files held
+        (("ar", "en"), [], ("ar", "en"), ""),
+        (("en", "ar"), ["--src", "en"], ("en", "ar"), ""),
+        (("ar", "en"), ["--tgt", "en-GB"], ("ar", "en-GB"), ""),
+        (
+            ("en", "ar"),
+            ["--src", "ar", "--tgt", "en"],
+            ("ar", "en"),
+            "its text is in Latin script, but it is labelled ar",
+        ),
+    ],
+)
+def test_line_aligned_text_is_labelled_by_its_script(
+    tmp_path: Path, order: tuple[str, str], flags: list[str], pair: tuple[str, str], warning: str
+) -> None:
+    """Each file's language is what its letters say unless given; a label its letters contradict is kept, with a
+    warning naming the file."""
+    inputs = [str(SAMPLES / f"article.{lang}.txt") for lang in order]
+    result = run_cli("convert", *inputs, *flags, "-o", str(tmp_path / "p.tmx"))
+    assert result.code == 0, result.stderr
+    memory = load_tmx(tmp_path / "p.tmx")
+    assert [v.lang for v in memory.units[0].variants] == list(pair)
+    assert f"({pair[0]} → {pair[1]})" in result.stderr
+    assert (warning in result.stderr) if warning else "warning" not in result.stderr
+
+
+def test_two_text_files_in_one_script_need_their_languages_named(tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_bytes((SAMPLES / "article.en.txt").read_bytes())
+    result = run_cli("convert", str(SAMPLES / "article.en.txt"), str(tmp_path / "b.txt"), "-o", str(tmp_path / "p.tmx"))
+    assert result.code == 2
+    assert result.stderr.count("\n") == 1 and "both in Latin script: name their languages with --src and --tgt" in (
+        result.stderr
+    )
+    assert not (tmp_path / "p.tmx").exists()
+    named = run_cli(
+        "convert",
+        str(SAMPLES / "article.en.txt"),
+        str(tmp_path / "b.txt"),
+        "--src",
+        "en",
+        "--tgt",
+        "fr",
+        "-o",
+        str(tmp_path / "p.tmx"),
+    )
+    assert named.code == 0, named.stderr
+    assert [v.lang for v in load_tmx(tmp_path / "p.tmx").units[0].variants] == ["en", "fr"]
+
+
+@pytest.mark.parametrize(
     ("command", "flag"),
     [
         (["convert", str(SAMPLES / "article.ar.txt"), str(SAMPLES / "article.en.txt"), "-o", "p.tmx"], "--src"),

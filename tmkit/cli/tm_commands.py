@@ -85,13 +85,16 @@ def register(commands: Any) -> None:
         "-o", "--output", required=True, metavar="OUTPUT", help="the file to write (.tmx, .tsv, .csv or .xlf)"
     )
     p.add_argument(
-        "--src", metavar="LANG", help=f"source language (default: the TMX header's, else {DEFAULT_SOURCE_LANG})"
+        "--src",
+        metavar="LANG",
+        help=f"source language (default: the TMX header's; for text files, what its script says; else "
+        f"{DEFAULT_SOURCE_LANG})",
     )
     p.add_argument(
         "--tgt",
         metavar="LANG",
-        help="target language (default: the TMX's most frequent other language; "
-        f"else {DEFAULT_TARGET_LANG}, or {DEFAULT_SOURCE_LANG} for a source not Arabic)",
+        help="target language (default: the TMX's most frequent other language; for text files, what its "
+        f"script says; else {DEFAULT_TARGET_LANG}, or {DEFAULT_SOURCE_LANG} for a source not Arabic)",
     )
     p.add_argument(
         "--placeholders", action="store_true", help="in tables, write inline codes as {1} {/1} {2/} placeholders"
@@ -244,7 +247,7 @@ def _tmx_units(path: str, args: argparse.Namespace) -> Iterable[TranslationUnit]
 def cmd_convert(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
-    from tmkit.formats.aligned_text import read_aligned_text
+    from tmkit.formats.aligned_text import aligned_languages, read_aligned_text
     from tmkit.formats.conversion import PairSurvey, default_target_language, header_and_units, tmx_languages
     from tmkit.formats.kinds import TABLE_FORMATS, FileFormat, format_of
     from tmkit.formats.tabular import iter_table, write_table
@@ -273,8 +276,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
             if out_kind is not FileFormat.TMX:
                 error("two line-aligned text files convert to a .tmx output")
                 return EXIT_USAGE
-            source_lang = args.src or DEFAULT_SOURCE_LANG
-            target_lang = target_lang or other_language(source_lang)
+            languages = aligned_languages(inputs[0], inputs[1], source_lang=args.src, target_lang=target_lang)
+            for mismatch in languages.mismatches:
+                warn(mismatch)
+            source_lang, target_lang = languages.source_lang, languages.target_lang
             units = read_aligned_text(inputs[0], inputs[1], source_lang=source_lang, target_lang=target_lang)
             header = _new_header(source_lang)
         elif len(inputs) == 1:
@@ -315,14 +320,15 @@ def cmd_convert(args: argparse.Namespace) -> int:
         else:
             error("convert takes one input file, or two line-aligned text files")
             return EXIT_USAGE
-        if out_kind is FileFormat.TMX:
-            report = write_tmx(output, header=header, units=units)
-            written = f"wrote {plural(report.units, 'unit')} to {output}"
-        elif target_lang is None:  # every input without a target language writes a TMX
-            raise AssertionError("no target language for a table or XLIFF")
-        elif lang_matches(source_lang, target_lang):
+        if target_lang is not None and lang_matches(source_lang, target_lang):
             error(f"--src {source_lang} and --tgt {target_lang} are the same language: nothing would be translated")
             return EXIT_USAGE
+        if out_kind is FileFormat.TMX:
+            report = write_tmx(output, header=header, units=units)
+            pair = f" ({source_lang} → {target_lang})" if len(inputs) == 2 else ""  # (guessed from the scripts)
+            written = f"wrote {plural(report.units, 'unit')}{pair} to {output}"
+        elif target_lang is None:  # every input without a target language writes a TMX
+            raise AssertionError("no target language for a table or XLIFF")
         elif out_kind is FileFormat.XLIFF:
             count = write_xliff(
                 output,

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+from contextlib import closing
+from dataclasses import dataclass
 
 from tmkit.errors import InputError
-from tmkit.formats.text_files import read_lines
+from tmkit.formats.text_files import iter_lines, read_lines
+from tmkit.memory.langtags import DEFAULT_SOURCE_LANG, is_arabic_language, other_language
 from tmkit.memory.model import Segment, Status, TranslationUnit, Variant
+from tmkit.text.scripts import guess_language
 
 
 def read_aligned_text(
@@ -42,3 +46,56 @@ def read_aligned_text(
             )
         )
     return units
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedLanguages:
+    """The languages two line-aligned text files are labelled with, and what their scripts say against the labels
+    given (one line each, naming the file)."""
+
+    source_lang: str
+    target_lang: str
+    mismatches: tuple[str, ...] = ()
+
+
+def aligned_languages(
+    source_path: str | os.PathLike[str],
+    target_path: str | os.PathLike[str],
+    *,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+) -> AlignedLanguages:
+    """The languages of two line-aligned text files: those given, else what each file's script says (`ar` for
+    Arabic, `en` for Latin), else the other language of tmkit's pair.
+
+    A file's name says nothing (`a.en` may hold Arabic): its letters are read (`guess_language`). Two files in one
+    script, neither labelled, are an `InputError`: which is which cannot be told, and a memory labelled the wrong
+    way round would be offered as matches in the wrong direction. A label its file's script contradicts (an Arabic
+    label on Latin text, or the other way round) is kept, and named in ``mismatches``.
+    """
+    paths = (os.fspath(source_path), os.fspath(target_path))
+    scripts = []
+    for path in paths:
+        with closing(iter_lines(path)) as lines:  # (a sample is read: the file is closed when it is enough)
+            scripts.append(guess_language(lines, default=""))
+    if source_lang is None and target_lang is None and scripts[0] and scripts[0] == scripts[1]:
+        raise InputError(
+            f"{paths[0]} and {paths[1]} are both in {_SCRIPT_NAMES[scripts[0]]} script: "
+            "name their languages with --src and --tgt",
+        )
+    source = source_lang or scripts[0] or (other_language(target_lang) if target_lang else DEFAULT_SOURCE_LANG)
+    if target_lang is None:
+        guessed = scripts[1]
+        target = guessed if guessed and is_arabic_language(guessed) != is_arabic_language(source) else ""
+        target = target or other_language(source)
+    else:
+        target = target_lang
+    mismatches = tuple(
+        f"{path}: its text is in {_SCRIPT_NAMES[script]} script, but it is labelled {label}"
+        for path, script, label, given in zip(paths, scripts, (source, target), (source_lang, target_lang), strict=True)
+        if given is not None and script and is_arabic_language(label) != (script == "ar")
+    )
+    return AlignedLanguages(source, target, mismatches)
+
+
+_SCRIPT_NAMES = {"ar": "Arabic", "en": "Latin"}

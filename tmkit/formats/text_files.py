@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -62,7 +62,7 @@ def count_line_breaks(text: str) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
-def iter_lines(path: str | os.PathLike[str], *, keep_ends: bool = False) -> Iterator[str]:
+def iter_lines(path: str | os.PathLike[str], *, keep_ends: bool = False) -> Generator[str, None, None]:
     """The lines of a text file, read a chunk at a time; line N is the Nth item.
 
     UTF-8 with or without a byte order mark, and UTF-16 (LE or BE) with one, are read; lines
