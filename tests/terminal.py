@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -116,21 +117,29 @@ class Terminal:
 
     # -- reading --------------------------------------------------------------------------------
 
-    def screen(self) -> str:
-        """The visible screen as text, one line per row."""
-        return self._tmux("capture-pane", "-p", "-t", "main")
+    def screen(self, *, styled: bool = False) -> str:
+        """The visible screen as text, one line per row; ``styled``: with the SGR sequences of its colours and text
+        styles (what shows which button has the focus)."""
+        return self._tmux("capture-pane", "-p", *(("-e",) if styled else ()), "-t", "main")
 
-    def wait_for(self, wanted: str | Callable[[str], bool], *, deadline_s: float = SCREEN_DEADLINE_S) -> str:
-        """The first screen that shows ``wanted`` (a text, or a test on the whole screen)."""
+    def wait_for(
+        self, wanted: str | Callable[[str], bool], *, deadline_s: float = SCREEN_DEADLINE_S, styled: bool = False
+    ) -> str:
+        """The first screen that shows ``wanted`` (a text, or a test on the whole screen, styled if asked)."""
         check = (lambda screen: wanted in screen) if isinstance(wanted, str) else wanted
         end = time.monotonic() + deadline_s
-        screen = self.screen()
+        screen = self.screen(styled=styled)
         while not check(screen):
             if time.monotonic() > end:
                 raise ScreenTimeout(f"the screen never showed {wanted!r}; last screen:\n{screen}")
             time.sleep(_POLL_S)
-            screen = self.screen()
+            screen = self.screen(styled=styled)
         return screen
+
+    def wait_for_focus(self, label: str, *, deadline_s: float = SCREEN_DEADLINE_S) -> str:
+        """The first screen where the button ``label`` has the focus: Textual draws it bold and reversed."""
+        focused = re.compile(r"\x1b\[1;7m(?:\x1b\[[0-9;]*m)* " + re.escape(label) + " ")
+        return self.wait_for(lambda screen: focused.search(screen) is not None, deadline_s=deadline_s, styled=True)
 
     def wait_until_gone(self, text: str, *, deadline_s: float = SCREEN_DEADLINE_S) -> str:
         return self.wait_for(lambda screen: text not in screen, deadline_s=deadline_s)

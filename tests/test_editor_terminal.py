@@ -503,3 +503,26 @@ def test_ctrl_a_selects_the_target_and_ctrl_home_end_go_to_its_ends(work: Path, 
         terminal.wait_for("[exited 0]")
     first = load_tmx(work / "article.ar.tmx").units[0]
     assert _unit_target([first], 0) == "President Assad receives the Russian minister."
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24)])
+def test_arrow_keys_move_between_a_dialogs_buttons(work: Path, width: int, height: int) -> None:
+    """The quit dialog opens on "Save and quit"; → then Enter quits without saving (the typed draft is not in the
+    file: Enter on the first button would have saved it), where the arrows did nothing and only Tab moved. ← comes
+    back, and stops at the first button."""
+    with _editor(work, width, height) as terminal:
+        terminal.wait_for("of 30")
+        terminal.type("a draft never to be saved")
+        terminal.wait_for("unsaved")
+        terminal.keys("C-q")
+        terminal.wait_for_focus("Save and quit")
+        terminal.keys("Right", "Right")
+        terminal.wait_for_focus("Cancel")
+        terminal.keys("Left", "Left", "Left")  # the last one stops at the first button
+        terminal.wait_for_focus("Save and quit")
+        terminal.keys("Right")
+        terminal.wait_for_focus("Quit without saving")
+        terminal.keys("Enter")
+        terminal.wait_for("[exited 0]")
+    working = work / "article.ar.tmx"
+    assert not working.exists() or "a draft never to be saved" not in working.read_text(encoding="utf-8")

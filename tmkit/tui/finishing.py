@@ -8,12 +8,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from tmkit.memory.langtags import primary_subtag
+from tmkit.tui.widgets.button_row import ButtonRow
 
 #: The suffix a document without one is read as (plain text), and the translated document keeps.
 PLAIN_SUFFIX = ".txt"
@@ -116,7 +117,7 @@ class FinishScreen(ModalScreen[FinishRequest | None]):
             with RadioSet(id="finish-choice"):
                 yield RadioButton("Untranslated segments keep their source; drafts go in", value=True, id="keep-source")
                 yield RadioButton("Confirmed only: unconfirmed drafts keep their source too", id="confirmed-only")
-            with Horizontal(id="buttons"):
+            with ButtonRow(id="buttons"):
                 yield Button("Write", id="write", variant="primary")
                 yield Button("Cancel", id="cancel")
 

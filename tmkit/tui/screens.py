@@ -10,13 +10,14 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from tmkit.jobs.journal import PendingJournal
 from tmkit.tui.keymap import Keymap, keymap_path
 from tmkit.tui.keys import COMMANDS
+from tmkit.tui.widgets.button_row import ButtonRow
 
 #: How the cursor moves in the target editor (the help screen says it; bidi_editor does it).
 CURSOR_RULE = (
@@ -25,6 +26,8 @@ CURSOR_RULE = (
     "Backspace deletes the character before the cursor in reading order, Delete the one under it. "
     "The text is stored, copied and saved in logical order."
 )
+#: How a dialog is answered from the keyboard (the help screen says it; `ButtonRow` does it).
+DIALOG_RULE = "Dialogs: ←/→ (or Tab) move between the buttons, Enter presses the one shown reversed, Esc cancels."
 
 
 class HelpScreen(ModalScreen[None]):
@@ -51,6 +54,7 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 yield Static(table)
                 yield Static(CURSOR_RULE, classes="hint")
+                yield Static(DIALOG_RULE, classes="hint")
                 yield Static(
                     f'{where}Change them in {keymap_path(os.environ)} (preset = "omegat" or "memoq", '
                     'then [keys] command = "keys"), or start with --keymap omegat|memoq.',
@@ -108,7 +112,7 @@ class _Choice(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(self.question, id="question")
-            with Horizontal(id="buttons"):
+            with ButtonRow(id="buttons"):
                 for ident, label in self.choices:
                     yield Button(label, id=ident, classes=DEFAULT_BUTTON if ident == self.default else "")
 
@@ -150,7 +154,7 @@ class RecoveryScreen(ModalScreen[bool]):
         label = "Recover" if self.pending.base_matches else "Recover and merge"
         with Vertical(id="dialog"):
             yield Static(self.question, id="question")
-            with Horizontal(id="buttons"):
+            with ButtonRow(id="buttons"):
                 yield Button(label, id="recover", variant="primary")
                 yield Button("Discard", id="discard", variant="error")
 
@@ -210,7 +214,7 @@ class SaveAsScreen(ModalScreen[Path | None]):
             yield Static((self.why + "\n" if self.why else "") + "Save the working file as:", id="question")
             yield Input(str(self.suggestion), id="save-as-path")
             yield Static("A new file (an existing one is never overwritten); editing goes on there.", classes="hint")
-            with Horizontal(id="buttons"):
+            with ButtonRow(id="buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
 

@@ -11,7 +11,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 
@@ -20,6 +20,7 @@ from tmkit.terms.files import load_termbase, save_termbase
 from tmkit.terms.model import Concept, Term, Termbase, TermStatus
 from tmkit.terms.recognize import TermHit
 from tmkit.tui.display import BidiMode, one_line
+from tmkit.tui.widgets.button_row import ButtonRow
 
 
 @dataclass(slots=True)
@@ -183,7 +184,7 @@ class AddTermScreen(ModalScreen[NewTerm | None]):
             yield Input(self.source, id="term-source")
             yield Static(f"target term ({self.langs[1]})", classes="hint")
             yield Input(self.target, id="term-target")
-            with Horizontal(id="buttons"):
+            with ButtonRow(id="buttons"):
                 yield Button("Add", id="add", variant="primary")
                 yield Button("Cancel", id="cancel")
 
