@@ -74,3 +74,24 @@ def test_a_segment_without_them_is_left_as_it_was(tmp_path: Path) -> None:
     document.save()
     assert [p.type for p in load_tmx(path).units[1].props] == []
     assert _props(path) == PROPS
+
+
+def test_the_list_shows_a_drafts_pretranslated_match_until_its_target_changes(tmp_path: Path) -> None:
+    """The segment list's % column was empty for pre-translated drafts until each was visited and looked up: it
+    shows the % the draft came from while the target is that draft, and nothing once it is another."""
+    from tmkit.tui.display import BidiMode
+    from tmkit.tui.widgets.segment_list import SegmentList
+
+    document = WorkFile(_job(tmp_path))
+    assert document.rows[0].pretranslated_match == 77.4703
+    assert document.rows[1].pretranslated_match is None
+    segments = SegmentList(on_choose=lambda row, opened: None)
+    segments.document, segments.mode = document, BidiMode.TERMINAL
+    assert segments._line(0).plain.split()[2] == "77"
+    document.set_target(0, MATCH_2)
+    assert document.rows[0].pretranslated_match is None
+    assert segments._line(0).plain.split()[2] != "77"
+    document.undo()
+    assert segments._line(0).plain.split()[2] == "77"
+    segments.best[0] = 91.2  # looked up: the memories' best now
+    assert segments._line(0).plain.split()[2] == "91"

@@ -44,7 +44,17 @@ from tmkit.jobs.journal import (
 from tmkit.memory.dates import now_tmx_date as now_tmx
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.merge import CONFLICT_PROP, ConflictPolicy, conflict_side, merge_memories, merge_three_way
-from tmkit.memory.model import PROVENANCE_PROPS, Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
+from tmkit.memory.model import (
+    MATCH_PROP,
+    PROVENANCE_PROPS,
+    Header,
+    Memory,
+    Prop,
+    Segment,
+    Status,
+    TranslationUnit,
+    Variant,
+)
 from tmkit.text.normalize import Normalizer
 from tmkit.text.placeholders import CodePool, PlaceholderError, to_placeholders
 from tmkit.text.wordcount import count_words
@@ -164,6 +174,16 @@ class Row:
         if self._words is None:
             self._words = count_words(self.source_text)
         return self._words
+
+    @property
+    def pretranslated_match(self) -> float | None:
+        """The match % its target was pre-translated from (`MATCH_PROP`), while the target is still that draft (the
+        prop goes when the target changes): what the list shows before the segment's matches are looked up."""
+        value = next((p.value for p in self.unit.props if p.type == MATCH_PROP), None)
+        try:
+            return float(value) if value is not None else None
+        except ValueError:
+            return None  # a prop another tool wrote otherwise: nothing to show
 
     @property
     def source_text(self) -> str:

@@ -158,6 +158,8 @@ class SegmentList(BindingsInTypingOrder, ScrollView, can_focus=True):
         else:
             line.append(STATUS_MARK[status], style=STATUS_STYLE[status])
         best = self.best.get(row)
+        if best is None:
+            best = r.pretranslated_match  # until the segment's matches are looked up
         shown = "" if best is None else str(int(best))
         line.append(f"  {shown:>{PERCENT_WIDTH}} ", style="green" if (best or 0) >= 95 else "")
         line.append_text(one_line(_clip(r.source_text, SOURCE_WIDTH), self.mode))
