@@ -13,6 +13,7 @@ from tests.helpers import SAMPLES, run_cli
 from tests.terminal import Terminal, tmux_available
 from tests.test_workfile_conflicts import CHANGED, _merged
 from tmkit.formats.tmx_reader import load_tmx
+from tmkit.jobs.journal import journal_path
 from tmkit.memory.merge import CONFLICT_PROP
 from tmkit.memory.model import Status, TranslationUnit
 
@@ -526,3 +527,21 @@ def test_arrow_keys_move_between_a_dialogs_buttons(work: Path, width: int, heigh
         terminal.wait_for("[exited 0]")
     working = work / "article.ar.tmx"
     assert not working.exists() or "a draft never to be saved" not in working.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("width", "height"), [(120, 35)])
+def test_typing_undone_leaves_nothing_unsaved(work: Path, width: int, height: int) -> None:
+    """Typing then Ctrl+Z still said "● unsaved", and Ctrl+Q asked to save a file that had not changed: now the
+    document is as saved again, Ctrl+Q quits at once, the file is as it was and no journal is left to recover."""
+    before = (work / "article.tmx").read_bytes()
+    with _article(work, width, height) as terminal:
+        terminal.wait_for("of 30")
+        terminal.type("xy")
+        terminal.wait_for("unsaved")
+        terminal.keys("C-z")
+        terminal.wait_until_gone("unsaved")
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+        assert "Quit without saving" not in terminal.screen()
+    assert (work / "article.tmx").read_bytes() == before
+    assert not journal_path(work / "article.tmx").exists()

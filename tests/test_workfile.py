@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from tests.helpers import SAMPLES
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.jobs.reference import align_reference
 from tmkit.jobs.workfile import RowFilter, WorkFile
@@ -98,3 +99,58 @@ def test_a_version_on_disk_that_cannot_be_read_leaves_the_document_as_it_was(wor
     assert len(document.rows) == rows and document.rows[0].target_text == first
     assert document.rows[1].target_text == "An edit kept in the journal." and document.dirty
     assert document.journal_file.exists()  # the unsaved edit is still safe
+
+
+def test_edits_undone_or_typed_back_leave_nothing_unsaved_and_no_journal(tmp_path: Path) -> None:
+    """A translator who undid every edit, or typed a segment back to its saved text, was still told "unsaved" and
+    asked to save an unchanged file, and offered its journal back after a crash: the document is as saved again,
+    status and who-and-when included, and nothing is left to recover."""
+    path = tmp_path / "job.tmx"
+    path.write_bytes((SAMPLES / "article.tmx").read_bytes())
+    document = WorkFile(path)
+    row = next(n for n, r in enumerate(document.rows) if r.unit.status is Status.FINAL)
+    saved_text, saved_bytes = document.rows[row].edit_text, path.read_bytes()
+    document.set_target(row, saved_text + " more")
+    document.set_target(row, saved_text + " more words")
+    assert document.dirty and document.journal_file.exists()
+    document.set_target(row, saved_text)  # typed back: a new edit, not an undo
+    assert not document.dirty and not document.journal_file.exists()
+    assert document.rows[row].unit.status is Status.FINAL
+    document.save()
+    assert path.read_bytes() == saved_bytes  # who and when as saved: the file did not change
+    document.confirm(row + 1 if row + 1 < len(document.rows) else row - 1, "a confirmed translation")
+    assert document.dirty
+    document.undo()
+    assert not document.dirty and not document.journal_file.exists()
+    document.redo()
+    assert document.dirty and document.journal_file.exists()
+
+
+def test_undone_below_the_save_is_unsaved_and_a_new_edit_there_stays_so(tmp_path: Path) -> None:
+    path = tmp_path / "job.tmx"
+    path.write_bytes((SAMPLES / "article.tmx").read_bytes())
+    document = WorkFile(path)
+    document.set_target(0, "first")
+    document.save()
+    document.undo()  # before the save: the file holds "first", the document not
+    assert document.dirty
+    document.redo()
+    assert not document.dirty
+    document.undo()
+    document.set_target(1, "another")  # the redo step back to the save is gone
+    document.undo()
+    assert document.dirty  # the saved "first" is no longer reachable by undo, and still differs
+
+
+def test_an_earlier_sessions_journal_is_kept_though_this_sessions_edits_are_undone(tmp_path: Path) -> None:
+    path = tmp_path / "job.tmx"
+    path.write_bytes((SAMPLES / "article.tmx").read_bytes())
+    crashed = WorkFile(path)
+    crashed.set_target(0, "typed before a crash")
+    earlier = crashed.journal_file.read_bytes()
+    crashed.close_journal()
+    document = WorkFile(path)  # the translator has not answered the recovery question yet
+    document.set_target(1, "this session")
+    document.undo()
+    assert not document.dirty
+    assert document.journal_file.read_bytes().startswith(earlier)  # the crash's edit is still there to recover

@@ -308,7 +308,12 @@ class WorkFile:
             raise InputError(_nothing_to_translate(self.memory, source_lang), path=self.path)
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
-        self.dirty = False
+        #: Each row changed since the document was opened or saved, as it was then (its state and stamps): a row
+        #: edited back to that state (undone, or retyped) is as saved, and keeps its stamps.
+        self._as_saved: dict[int, tuple[SegmentState, Stamps]] = {}
+        #: The rows that differ from it now, and whether anything else does (a merge, a conflict kept twice).
+        self._unsaved_rows: set[int] = set()
+        self._unsaved_other = False
         self._journal: IO[bytes] | None = None
         #: This session's journal records since the journal began (or the last save), in order: what a
         #: rewrite of the journal writes after its header (or after the journal found and appended to).
@@ -382,6 +387,38 @@ class WorkFile:
 
     # -- editing ---------------------------------------------------------------------------------
 
+    @property
+    def dirty(self) -> bool:
+        """Whether the document differs from the file as opened or last saved: edits undone or typed back to the
+        text saved leave it as it was (the translator was asked to save an unchanged file)."""
+        return bool(self._unsaved_rows) or self._unsaved_other
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        # Either way what is known of each row goes: saved, or the rows were made anew (a merge with the disk).
+        self._as_saved.clear()
+        self._unsaved_rows.clear()
+        self._unsaved_other = value
+
+    def _note_saved_state(self, row: int, before: SegmentState, stamps: Stamps) -> None:
+        """Keep how ``row`` was when saved (its state before its first change since)."""
+        self._as_saved.setdefault(row, (before, stamps))
+
+    def _stamps(self, row: int) -> Stamps:
+        r = self.rows[row]
+        return _stamps_of(r.unit, r.target)
+
+    def _compare_with_saved(self, row: int) -> None:
+        """Count ``row`` unsaved unless it is as saved again, and drop the journal once nothing is (its records now
+        add up to nothing: a recovery would offer back edits that change nothing), unless it holds an earlier
+        session's edits too, not yet recovered or discarded (those stay until the translator answers)."""
+        if self._as_saved.get(row) == (self.state(row), self._stamps(row)):
+            self._unsaved_rows.discard(row)
+            if not self.dirty and self._journal_prefix is None:
+                self.discard_journal()
+        else:
+            self._unsaved_rows.add(row)
+
     def state(self, row: int) -> SegmentState:
         """The segment as it stands: target (placeholders for codes), status, rejected flag, conflict state."""
         r = self.rows[row]
@@ -431,6 +468,9 @@ class WorkFile:
         if new_text != base_text:
             (r if base_unit is r.unit else self._row_for(base_unit, r)).segment_for(new_text)  # raises first
         edited = (new_text, new_status, new_rejected) != (base_text, base_unit.status, base_unit.rejected)
+        saved = self._as_saved.get(row)
+        if stamps is None and saved is not None and saved[0] == after:
+            stamps = saved[1]  # back to the segment as saved: who and when as saved too (nothing was changed)
         if stamps is None:
             stamps = self._new_stamps(base_target) if edited else _stamps_of(base_unit, base_target)
         change = Change(
@@ -449,9 +489,11 @@ class WorkFile:
         # Journalled first; a journal that cannot be written (a full disk) does not stop the edit, which
         # stays in memory until a save (`journal_error` says so).
         self._journal_write(self._record(row, change.after, change.before, stamps))
+        self._note_saved_state(row, before, old_stamps)
         self._set(change.row, change.after, stamps)
         self.undo_stack.append(change)
         self.redo_stack.clear()
+        self._compare_with_saved(row)
         return change
 
     def _sides(self, unit: TranslationUnit) -> tuple[Variant | None, Variant | None]:
@@ -491,6 +533,11 @@ class WorkFile:
         r = self.rows[row]
         if text == r.edit_text:
             return None
+        saved = self._as_saved.get(row)
+        if saved is not None and saved[0].text == text and saved[0].conflict is None and r.conflict is None:
+            # Typed back to the text saved (deleted what was typed, Ctrl+Z in the target): the segment as saved,
+            # status and stamps too, as an undo would leave it.
+            return self.apply(row, text=text, status=saved[0].status, rejected=saved[0].rejected)
         # Changed text is unconfirmed again until the translator confirms it (as in Trados and memoQ).
         return self.apply(row, text=text, status=Status.DRAFT)
 
@@ -554,8 +601,10 @@ class WorkFile:
             return None
         change = self.undo_stack.pop()
         self._journal_write(self._record(change.row, change.before, change.after, change.old_stamps))
+        self._note_saved_state(change.row, self.state(change.row), self._stamps(change.row))
         self._set(change.row, change.before, change.old_stamps)
         self.redo_stack.append(change)
+        self._compare_with_saved(change.row)
         return change
 
     def redo(self) -> Change | None:
@@ -563,15 +612,16 @@ class WorkFile:
             return None
         change = self.redo_stack.pop()
         self._journal_write(self._record(change.row, change.after, change.before, change.new_stamps))
+        self._note_saved_state(change.row, self.state(change.row), self._stamps(change.row))
         self._set(change.row, change.after, change.new_stamps)
         self.undo_stack.append(change)
+        self._compare_with_saved(change.row)
         return change
 
     def _set(self, row: int, state: SegmentState, stamps: Stamps | None) -> None:
         r = self.rows[row]
         if r.conflict is not None and state.conflict is not None:
             self._settle(r, state.conflict)
-        self.dirty = True
         r._keys = None
         if r.removed:
             return
