@@ -470,6 +470,28 @@ def test_convert_keeps_or_names_a_second_translation(tmp_path: Path) -> None:
     assert "1 units have more than one en translation: only the first" in result.stderr
 
 
+@pytest.mark.parametrize("table", ["r.tsv", "r.csv"])
+def test_a_regional_memory_keeps_its_regions_through_a_table(tmp_path: Path, table: str) -> None:
+    """ar-SA / en-GB went to a table headed ar-SA, en-gb and came back as ar / en: the header's tags are the
+    languages of its columns (written in BCP 47's case), so the round trip keeps them."""
+    memory = tmp_path / "sa.tmx"
+    units = [
+        TranslationUnit([Variant("ar-SA", Segment.from_text("مرحبا")), Variant("en-GB", Segment.from_text("Hello"))]),
+        TranslationUnit([Variant("ar-SA", Segment.from_text("لون")), Variant("en-GB", Segment.from_text("colour"))]),
+    ]
+    write_tmx(memory, header=Header(srclang="ar-SA"), units=units)
+    there = run_cli("convert", memory, "-o", tmp_path / table)
+    assert there.code == 0, there.stderr
+    assert "(ar-SA → en-GB)" in there.stderr
+    back = run_cli("convert", tmp_path / table, "-o", tmp_path / "back.tmx")
+    assert back.code == 0, back.stderr
+    returned = load_tmx(tmp_path / "back.tmx")
+    assert returned.header.srclang == "ar-SA"
+    assert [[(v.lang, v.text) for v in unit.variants] for unit in returned.units] == [
+        [(v.lang, v.text) for v in unit.variants] for unit in units
+    ]
+
+
 def test_a_first_row_with_one_column_name_is_data_and_a_regional_header_is_read(tmp_path: Path) -> None:
     # An interface-string table may begin with the word Status: one name is not a header (it was refused as one).
     (tmp_path / "ui.csv").write_text("Status,الحالة\nCancel,إلغاء\n", encoding="utf-8")
@@ -480,5 +502,5 @@ def test_a_first_row_with_one_column_name_is_data_and_a_regional_header_is_read(
     (tmp_path / "sa.tsv").write_text("tuid\tar-SA\ten\tstatus\nx1\tمرحبا\tHello\tfinal\n", encoding="utf-8")
     result = run_cli("convert", str(tmp_path / "sa.tsv"), "-o", str(tmp_path / "sa.tmx"), "--src", "ar")
     assert result.code == 0, result.stderr
-    [unit] = load_tmx(tmp_path / "sa.tmx").units
-    assert (unit.tuid, unit.variant("ar").text, unit.status) == ("x1", "مرحبا", Status.FINAL)  # type: ignore[union-attr]
+    [unit] = load_tmx(tmp_path / "sa.tmx").units  # labelled as the header says: the region kept
+    assert (unit.tuid, unit.variant("ar-SA").text, unit.status) == ("x1", "مرحبا", Status.FINAL)  # type: ignore[union-attr]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tmkit.memory.dates import canonical_tmx_date, format_tmx_date, parse_tmx_date
-from tmkit.memory.langtags import is_valid_tag, lang_key, lang_matches
+from tmkit.memory.langtags import canonical_tag, is_valid_tag, lang_key, lang_matches
 from tmkit.text.wordcount import count_chars, count_words
 
 
@@ -89,3 +89,19 @@ def test_date_round_trip() -> None:
 def test_counts(text: str, words: int, chars: int) -> None:
     assert count_words(text) == words
     assert count_chars(text) == chars
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("en-gb", "en-GB"),
+        ("AR_sa", "ar-SA"),
+        ("zh-hant-tw", "zh-Hant-TW"),
+        ("sr-latn-rs", "sr-Latn-RS"),
+        ("es-419", "es-419"),
+        ("ar", "ar"),
+        ("en-GB-x-abcd-ab", "en-GB-x-abcd-ab"),  # private use kept as it is (lower case, as compared)
+    ],
+)
+def test_canonical_tag(raw: str, canonical: str) -> None:
+    assert canonical_tag(raw) == canonical

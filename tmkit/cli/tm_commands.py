@@ -250,7 +250,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from tmkit.formats.aligned_text import aligned_languages, read_aligned_text
     from tmkit.formats.conversion import PairSurvey, default_target_language, header_and_units, tmx_languages
     from tmkit.formats.kinds import TABLE_FORMATS, FileFormat, format_of
-    from tmkit.formats.tabular import iter_table, write_table
+    from tmkit.formats.tabular import iter_table, table_languages, write_table
     from tmkit.formats.tmx_writer import write_tmx
     from tmkit.formats.xliff import XliffReader, write_xliff
     from tmkit.memory.model import Header
@@ -311,6 +311,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
             elif in_kind in TABLE_FORMATS:
                 source_lang = args.src or DEFAULT_SOURCE_LANG
                 target_lang = target_lang or other_language(source_lang)
+                source_lang, target_lang = table_languages(inputs[0], source_lang=source_lang, target_lang=target_lang)
                 units = iter_table(inputs[0], source_lang=source_lang, target_lang=target_lang)
                 units_again = functools.partial(iter_table, inputs[0], source_lang=source_lang, target_lang=target_lang)
                 header = _new_header(source_lang)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from tmkit.memory.langtags import lang_key, lang_matches, other_language, primary_subtag
+from tmkit.memory.langtags import canonical_tag, lang_key, lang_matches, other_language, primary_subtag
 from tmkit.memory.model import Header, TranslationUnit
 
 
@@ -56,7 +56,7 @@ def default_target_language(languages: dict[str, int], source_lang: str) -> str:
     source_primary = primary_subtag(source_lang)
     for lang in sorted(languages, key=lambda key: -languages[key]):  # stable: ties keep file order
         if primary_subtag(lang) != source_primary:
-            return lang
+            return canonical_tag(lang)  # (counted by comparison key: `en-gb` is written en-GB)
     return other_language(source_lang)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from tmkit.atomic import atomic_write
 from tmkit.errors import InputError
 from tmkit.formats.kinds import FileFormat, format_of
 from tmkit.formats.text_files import iter_lines
-from tmkit.memory.langtags import is_language_code, lang_key, lang_matches
+from tmkit.memory.langtags import canonical_tag, is_language_code, lang_key, lang_matches
 from tmkit.memory.model import Note, Segment, Status, TranslationUnit, Variant
 
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -106,6 +107,51 @@ def _columns(first: list[str], source_lang: str, target_lang: str, path: str) ->
     return _Columns(None, 0, 1, 2, None, has_header=False, width=3)
 
 
+def table_languages(path: str | os.PathLike[str], *, source_lang: str, target_lang: str) -> tuple[str, str]:
+    """The languages a table's rows are in: where its header names a column by a regional tag of the language asked
+    for (`ar-SA` for ar, as tmkit writes a regional memory's table), that tag, so that a memory converted to a table
+    and back keeps its regions; else the languages asked for."""
+    name = os.fspath(path)
+    with closing(_rows_of(name)) as rows:
+        first = next((row for _line, row in rows if any(cell.strip() for cell in row)), None)
+    if first is None:
+        return source_lang, target_lang
+    columns = _columns(first, source_lang, target_lang, name)
+    if not columns.has_header:
+        return source_lang, target_lang
+    found = []
+    for column, lang in ((columns.source, source_lang), (columns.target, target_lang)):
+        cell = first[column].strip()
+        regional = is_language_code(cell) and lang_matches(cell, lang, region_fallback=True)
+        found.append(canonical_tag(cell) if regional and len(lang_key(cell)) > len(lang_key(lang)) else lang)
+    return found[0], found[1]
+
+
+def _rows_of(name: str) -> Generator[tuple[int, list[str]], None, None]:
+    """A table's rows as cells, each with the line it ends on (TSV unescaped, CSV unquoted); CSV quoting that is not
+    RFC 4180's is an `InputError` naming its line."""
+    dialect = table_dialect(name)
+    # The one text reader: encodings, BOMs and line breaks as every command reads them. CSV gets
+    # its lines with their breaks, so that it can find the breaks inside quoted cells itself.
+    lines = iter_lines(name, keep_ends=dialect == "csv")
+    with closing(lines):
+        if dialect == "tsv":
+            for number, line in enumerate(lines, start=1):
+                yield number, [unescape_tsv(c) for c in line.split("\t")]
+            return
+        reader = csv.reader(lines, strict=True)
+        read_to = 0  # the line the last row read ended on: a row that fails began on the next
+        try:
+            for row in reader:
+                read_to = reader.line_num
+                yield read_to, row
+        except csv.Error as exc:
+            message = f"malformed CSV: {exc}"
+            if "unexpected end of data" in str(exc):
+                message += f" (a quoted cell from line {read_to + 1} is never closed)"
+            raise InputError(message, path=name, line=reader.line_num) from None
+
+
 def iter_table(path: str | os.PathLike[str], *, source_lang: str, target_lang: str) -> Iterator[TranslationUnit]:
     """Read a TSV (backslash escapes) or CSV (RFC 4180 quoting) file of translations.
 
@@ -116,20 +162,9 @@ def iter_table(path: str | os.PathLike[str], *, source_lang: str, target_lang: s
     its line: read on, a cell out of place would be lost or joined to its neighbour's text.
     """
     name = os.fspath(path)
-    dialect = table_dialect(name)
-    # The one text reader: encodings, BOMs and line breaks as every command reads them. CSV gets
-    # its lines with their breaks, so that it can find the breaks inside quoted cells itself.
-    lines = iter_lines(name, keep_ends=dialect == "csv")
-    if dialect == "csv":
-        rows: Iterable[list[str]] = csv.reader(lines, strict=True)
-    else:
-        rows = ([unescape_tsv(c) for c in line.split("\t")] for line in lines)
-    read_to = 0  # the line the last row read ended on: a CSV row that fails began on the next
-    try:
+    with closing(_rows_of(name)) as rows:
         columns: _Columns | None = None
-        for number, row in enumerate(rows, start=1):
-            line = number if dialect == "tsv" else getattr(rows, "line_num", number)
-            read_to = line
+        for line, row in rows:
             if not any(cell.strip() for cell in row):
                 continue
             if columns is None:
@@ -137,11 +172,6 @@ def iter_table(path: str | os.PathLike[str], *, source_lang: str, target_lang: s
                 if columns.has_header:
                     continue
             yield _row_unit(row, columns, source_lang, target_lang, name, line)
-    except csv.Error as exc:
-        message = f"malformed CSV: {exc}"
-        if "unexpected end of data" in str(exc):
-            message += f" (a quoted cell from line {read_to + 1} is never closed)"
-        raise InputError(message, path=name, line=getattr(rows, "line_num", None)) from None
 
 
 def _row_unit(
@@ -220,7 +250,7 @@ def write_table(
             else:
                 handle.write("\t".join(escape_tsv(c) for c in cells) + "\n")
 
-        write_row(["tuid", source_lang, target_lang, "status"])
+        write_row(["tuid", canonical_tag(source_lang), canonical_tag(target_lang), "status"])
         for unit in units:  # as they come: a streamed input is never held whole
             src, targets = unit.pair(source_lang, target_lang)
             if src is None:

@@ -21,6 +21,18 @@ def lang_key(raw: str) -> str:
     return raw.strip().replace("_", "-").lower()
 
 
+def canonical_tag(raw: str) -> str:
+    """A tag in the case BCP 47 recommends: `ar-SA`, `en-GB`, `zh-Hant-TW`, `es-419` (`en-gb` and `AR_sa` read alike,
+    and tools that compare tags case-sensitively see them as written)."""
+    parts = lang_key(raw).split("-")
+    private = False
+    for at, part in enumerate(parts[1:], start=1):
+        private = private or part == "x"  # private use: kept as it is from there
+        if not private and part.isalpha() and len(part) in (2, 4):
+            parts[at] = part.upper() if len(part) == 2 else part.title()  # a region, a script
+    return "-".join(parts)
+
+
 def primary_subtag(raw: str) -> str:
     """The language part of a tag: `ar` for `AR-SA`."""
     return lang_key(raw).split("-", 1)[0]
