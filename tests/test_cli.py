@@ -492,6 +492,38 @@ def test_a_regional_memory_keeps_its_regions_through_a_table(tmp_path: Path, tab
     ]
 
 
+@pytest.mark.parametrize("table", ["two.tsv", "two.csv"])
+def test_a_unit_with_two_translations_comes_back_as_one_from_a_table(tmp_path: Path, table: str) -> None:
+    """Its two rows (same tuid and source) came back as two units with one tuid; rows of other units that happen to
+    share a source, and a unit without a tuid, stay apart."""
+    units = [
+        TranslationUnit(
+            [
+                Variant("ar", Segment.from_text("سيارة")),
+                Variant("en", Segment.from_text("car")),
+                Variant("en", Segment.from_text("automobile")),
+            ],
+            tuid="c1",
+        ),
+        TranslationUnit(
+            [Variant("ar", Segment.from_text("سيارة")), Variant("en", Segment.from_text("a car"))], tuid="c2"
+        ),
+        TranslationUnit([Variant("ar", Segment.from_text("لون")), Variant("en", Segment.from_text("colour"))]),
+        TranslationUnit([Variant("ar", Segment.from_text("لون")), Variant("en", Segment.from_text("color"))]),
+    ]
+    write_tmx(tmp_path / "two.tmx", header=Header(srclang="ar"), units=units)
+    assert run_cli("convert", tmp_path / "two.tmx", "-o", tmp_path / table).code == 0
+    back = run_cli("convert", tmp_path / table, "-o", tmp_path / "back.tmx")
+    assert back.code == 0, back.stderr
+    returned = load_tmx(tmp_path / "back.tmx").units
+    assert [(u.tuid, [v.text for v in u.variants]) for u in returned] == [
+        ("c1", ["سيارة", "car", "automobile"]),
+        ("c2", ["سيارة", "a car"]),
+        (None, ["لون", "colour"]),
+        (None, ["لون", "color"]),
+    ]
+
+
 def test_a_first_row_with_one_column_name_is_data_and_a_regional_header_is_read(tmp_path: Path) -> None:
     # An interface-string table may begin with the word Status: one name is not a header (it was refused as one).
     (tmp_path / "ui.csv").write_text("Status,الحالة\nCancel,إلغاء\n", encoding="utf-8")

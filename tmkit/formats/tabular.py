@@ -157,11 +157,13 @@ def iter_table(path: str | os.PathLike[str], *, source_lang: str, target_lang: s
 
     A first row naming its columns (`tuid`/`id`, `source`/`src` or the source language code,
     `target`/`tgt` or the target language code, `status`, `note`) is a header; otherwise the
-    columns are source, target and an optional status. Empty rows are skipped. A row with more
+    columns are source, target and an optional status. Consecutive rows with the same tuid, source and status are
+    one unit's translations (as `write_table` writes a unit with two). Empty rows are skipped. A row with more
     cells than that (not empty) is refused, as is CSV quoting that is not RFC 4180's, each naming
     its line: read on, a cell out of place would be lost or joined to its neighbour's text.
     """
     name = os.fspath(path)
+    pending: TranslationUnit | None = None  # the last unit read, until the next row says whether it goes on
     with closing(_rows_of(name)) as rows:
         columns: _Columns | None = None
         for line, row in rows:
@@ -171,7 +173,29 @@ def iter_table(path: str | os.PathLike[str], *, source_lang: str, target_lang: s
                 columns = _columns(row, source_lang, target_lang, name)
                 if columns.has_header:
                     continue
-            yield _row_unit(row, columns, source_lang, target_lang, name, line)
+            unit = _row_unit(row, columns, source_lang, target_lang, name, line)
+            if pending is not None and _another_translation(pending, unit):
+                pending.variants.append(unit.variants[1])
+                pending.notes += [note for note in unit.notes if note not in pending.notes]
+                continue
+            if pending is not None:
+                yield pending
+            pending = unit
+    if pending is not None:
+        yield pending
+
+
+def _another_translation(unit: TranslationUnit, following: TranslationUnit) -> bool:
+    """Whether the row after ``unit``'s is another translation of it, as `write_table` writes a unit with two: the
+    same tuid (one there is), source and status, and a translation of its own."""
+    return (
+        bool(unit.tuid)
+        and following.tuid == unit.tuid
+        and following.status is unit.status
+        and following.variants[0].segment == unit.variants[0].segment
+        and not following.variants[1].segment.is_empty
+        and all(v.segment != following.variants[1].segment for v in unit.variants[1:])
+    )
 
 
 def _row_unit(
@@ -228,7 +252,8 @@ def write_table(
     """Write one row per translation of each unit that has the source language: tuid, source, target, status.
 
     A unit with two translations (two target variants) gives two rows with the same tuid and source,
-    so no translation is lost; a unit without one gives a row with an empty target. A variant is
+    so no translation is lost (`iter_table` reads them back as one unit); a unit without one gives a row with an
+    empty target. A variant is
     never written as its own translation (`TranslationUnit.pair`). The segments are written as plain
     text (codes dropped: the report counts the rows that had some), or with `{1}`-style placeholders
     for codes.
