@@ -236,6 +236,34 @@ def test_line_aligned_text_is_labelled_by_its_script(
     assert (warning in result.stderr) if warning else "warning" not in result.stderr
 
 
+def test_labels_that_follow_from_a_given_one_or_a_file_without_letters_are_checked(tmp_path: Path) -> None:
+    """A first file of digits only took ar and made the Arabic second file en; `--src ar` on English text made the
+    Arabic file en without a word about it."""
+    (tmp_path / "nums.txt").write_text("123\n456\n", encoding="utf-8")
+    (tmp_path / "arabic.txt").write_text("مرحبا\nشكرا\n", encoding="utf-8")
+    result = run_cli("convert", tmp_path / "nums.txt", tmp_path / "arabic.txt", "-o", tmp_path / "o.tmx")
+    assert result.code == 0, result.stderr
+    assert [v.lang for v in load_tmx(tmp_path / "o.tmx").units[0].variants] == ["en", "ar"]
+    given = run_cli(
+        "convert", SAMPLES / "article.en.txt", SAMPLES / "article.ar.txt", "--src", "ar", "-o", tmp_path / "p.tmx"
+    )
+    assert given.code == 0, given.stderr
+    assert "article.en.txt: its text is in Latin script, but it is labelled ar" in given.stderr
+    assert "article.ar.txt: its text is in Arabic script, but it is labelled en" in given.stderr
+
+
+def test_a_language_and_a_region_of_it_are_not_a_pair(tmp_path: Path) -> None:
+    result = run_cli(
+        "convert", SAMPLES / "article.ar.txt", SAMPLES / "article.en.txt", "--tgt", "ar-SA", "-o", tmp_path / "p.tmx"
+    )
+    assert result.code == 2 and "--src ar and --tgt ar-SA are the same language" in result.stderr
+    assert not (tmp_path / "p.tmx").exists()
+    regions = run_cli(
+        "convert", _regional_memory(tmp_path / "r.tmx"), "-o", tmp_path / "r.tsv", "--src", "en-US", "--tgt", "en-GB"
+    )
+    assert regions.code == 0, regions.stderr  # two regions of one language are a pair
+
+
 def test_two_text_files_in_one_script_need_their_languages_named(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_bytes((SAMPLES / "article.en.txt").read_bytes())
     result = run_cli("convert", str(SAMPLES / "article.en.txt"), str(tmp_path / "b.txt"), "-o", str(tmp_path / "p.tmx"))
@@ -522,6 +550,16 @@ def test_a_unit_with_two_translations_comes_back_as_one_from_a_table(tmp_path: P
         (None, ["لون", "colour"]),
         (None, ["لون", "color"]),
     ]
+
+
+def test_a_table_to_xliff_says_a_units_second_translation_is_left_out(tmp_path: Path) -> None:
+    """A unit's two rows read as one unit; XLIFF holds one translation a unit: the second went without a word."""
+    (tmp_path / "two.csv").write_text(
+        "tuid,ar,en,status\n1,نعم,Yes,translated\n1,نعم,Yeah,translated\n", encoding="utf-8"
+    )
+    result = run_cli("convert", tmp_path / "two.csv", "-o", tmp_path / "two.xlf")
+    assert result.code == 0, result.stderr
+    assert "1 units have more than one en translation: only the first" in result.stderr
 
 
 def test_a_first_row_with_one_column_name_is_data_and_a_regional_header_is_read(tmp_path: Path) -> None:

@@ -123,6 +123,11 @@ def test_formal_differences(
         ("a rise of 10 %", "a rise of 10"),  # a symbol is wording
         ("send an e-mail", "send an email"),  # a dash inside a word joins it: one word against two
         ("ارتفع بنسبة ٪٥", "ارتفع بنسبة ٥"),
+        ("الحرارة (-5) درجات", "الحرارة (5) درجات"),  # a sign after a bracket, a quote or = is a sign too
+        ('Set the offset to "-5"', 'Set the offset to "5"'),
+        ("x=-5", "x=5"),
+        ("version .5", "version 5"),  # a decimal point before a digit
+        ("-.5 degrees", ".5 degrees"),
     ],
 )
 def test_marks_that_are_wording_keep_a_fuzzy_score(query: str, stored: str) -> None:

@@ -101,6 +101,8 @@ def test_counts(text: str, words: int, chars: int) -> None:
         ("es-419", "es-419"),
         ("ar", "ar"),
         ("en-GB-x-abcd-ab", "en-GB-x-abcd-ab"),  # private use kept as it is (lower case, as compared)
+        ("en-us-u-ca-gregory", "en-US-u-ca-gregory"),  # so are extensions
+        ("en-t-ja", "en-t-ja"),
     ],
 )
 def test_canonical_tag(raw: str, canonical: str) -> None:

@@ -95,3 +95,18 @@ def test_the_list_shows_a_drafts_pretranslated_match_until_its_target_changes(tm
     assert segments._line(0).plain.split()[2] == "77"
     segments.best[0] = 91.2  # looked up: the memories' best now
     assert segments._line(0).plain.split()[2] == "91"
+
+
+def test_a_match_prop_that_is_no_percentage_shows_nothing(tmp_path: Path) -> None:
+    """Another tool's x-tmkit-match of NaN, inf or 1e999 crashed the list (`int(nan)`): such a value shows no %."""
+    from tmkit.tui.display import BidiMode
+    from tmkit.tui.widgets.segment_list import SegmentList
+
+    for odd in ("NaN", "inf", "1e999", "-3", "fast"):
+        path = _job(tmp_path)
+        path.write_text(path.read_text(encoding="utf-8").replace(">77.4703<", f">{odd}<"), encoding="utf-8")
+        document = WorkFile(path)
+        assert document.rows[0].pretranslated_match is None, odd
+        segments = SegmentList(on_choose=lambda row, opened: None)
+        segments.document, segments.mode = document, BidiMode.TERMINAL
+        assert segments._line(0).plain.split()[2] != "77"

@@ -83,17 +83,24 @@ def aligned_languages(
             f"{paths[0]} and {paths[1]} are both in {_SCRIPT_NAMES[scripts[0]]} script: "
             "name their languages with --src and --tgt",
         )
-    source = source_lang or scripts[0] or (other_language(target_lang) if target_lang else DEFAULT_SOURCE_LANG)
+    # A file whose script says nothing (digits, codes) is the other language of the one whose script does.
+    source = (
+        source_lang
+        or scripts[0]
+        or (other_language(target_lang) if target_lang else other_language(scripts[1]) if scripts[1] else "")
+        or DEFAULT_SOURCE_LANG
+    )
     if target_lang is None:
         guessed = scripts[1]
         target = guessed if guessed and is_arabic_language(guessed) != is_arabic_language(source) else ""
         target = target or other_language(source)
     else:
         target = target_lang
+    # Every label is checked, those given and those that follow from them (`--src ar` makes the other file en).
     mismatches = tuple(
         f"{path}: its text is in {_SCRIPT_NAMES[script]} script, but it is labelled {label}"
-        for path, script, label, given in zip(paths, scripts, (source, target), (source_lang, target_lang), strict=True)
-        if given is not None and script and is_arabic_language(label) != (script == "ar")
+        for path, script, label in zip(paths, scripts, (source, target), strict=True)
+        if script and is_arabic_language(label) != (script == "ar")
     )
     return AlignedLanguages(source, target, mismatches)
 

@@ -165,7 +165,10 @@ class SharedSave:
         """Put the bases recorded into the working file's units (`BASE_PROP`) and write the file when it holds no
         unsaved edits (nor an earlier session's journal still to recover): why it could not be written, if so.
         With unsaved edits they go into the file with the translator's next save. On the document's thread."""
-        if not self._mark(document) or document.dirty or document.journal_file.exists():
+        if not self._mark(document):
+            return None
+        if document.dirty or document.journal_file.exists():
+            document.keep_unsaved()  # the marks wait for that save: edits undone since must not make quitting drop them
             return None
         return _save_document(document)
 

@@ -12,6 +12,7 @@ import contextlib
 import copy
 import errno
 import hashlib
+import math
 import os
 import stat
 from collections.abc import Callable, Sequence
@@ -181,9 +182,10 @@ class Row:
         prop goes when the target changes): what the list shows before the segment's matches are looked up."""
         value = next((p.value for p in self.unit.props if p.type == MATCH_PROP), None)
         try:
-            return float(value) if value is not None else None
+            found = float(value) if value is not None else None
         except ValueError:
             return None  # a prop another tool wrote otherwise: nothing to show
+        return found if found is not None and math.isfinite(found) and 0 <= found <= 101 else None
 
     @property
     def source_text(self) -> str:
@@ -399,6 +401,11 @@ class WorkFile:
         self._as_saved.clear()
         self._unsaved_rows.clear()
         self._unsaved_other = value
+
+    def keep_unsaved(self) -> None:
+        """Something the rows do not show was changed (marks the shared memory put in the units' props): the document
+        is unsaved until the next save, whatever is undone."""
+        self._unsaved_other = True
 
     def _note_saved_state(self, row: int, before: SegmentState, stamps: Stamps) -> None:
         """Keep how ``row`` was when saved (its state before its first change since)."""

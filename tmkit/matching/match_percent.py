@@ -24,11 +24,11 @@ The match percentage of a stored segment S for a new segment N (both in the sour
    in their punctuation marks (sentence and clause marks, quotes, brackets and dashes: `FORM_MARKS`)
    added, removed or changed (``«نعم»`` / ``نعم``, ``Yes!`` / ``Yes.``), in the spaces around them
    (``تعديلات ؟`` / ``تعديلات؟``, ``a , b`` / ``a, b``) or in a final full stop, each of which then
-   costs a penalty of its own. A mark between two digits (``3.5``, ``1,000``) or a minus sign before
-   one is part of a number, and wording; ``%`` and other symbols are wording too, and so is a dash
-   whose removal would join two words (``e-mail`` / ``email``). When the keys differ only in their
-   numbers and the numbers are substituted, C and W are taken with the numbers masked (both 100), so
-   that the breakdown adds up.
+   costs a penalty of its own. A mark between two digits (``3.5``, ``1,000``), or a minus sign or a
+   decimal point before one (``(-5)``, ``.5``), is part of a number, and wording; ``%`` and other
+   symbols are wording too, and so is a dash whose removal would join two words (``e-mail`` /
+   ``email``). When the keys differ only in their numbers and the numbers are substituted, C and W
+   are taken with the numbers masked (both 100), so that the breakdown adds up.
 5. **Penalties**, each shown in the breakdown, are subtracted from B:
 
    | penalty | points |
@@ -258,9 +258,12 @@ def _without_final_stop(key: str) -> str:
 #: marks stripped from a word's edges before words are compared (`key_words`) are among them.
 FORM_MARKS = _EDGE_PUNCTUATION + "…؟،؛«»“”„‘’‚–—‐‑−۔"
 _MARK_CLASS = re.escape(FORM_MARKS)
-# A mark between two digits (3.5, 1,000, 10:30) or a minus sign before one (-5, after a space or at the start) is
-# part of a number: wording. Every other form mark is matched in group 1.
-_FORM_MARK_RE = re.compile(rf"(?<=\d)[{_MARK_CLASS}](?=\d)|(?<![^\s])[-−](?=\d)|([{_MARK_CLASS}])")
+# A mark between two digits (3.5, 1,000, 10:30), a minus sign before one or before its decimal point (-5, (-5),
+# x=-5, -.5) and a decimal point before one (.5), neither after a letter or digit, are parts of numbers: wording.
+# Every other form mark is matched in group 1.
+_FORM_MARK_RE = re.compile(
+    rf"(?<=\d)[{_MARK_CLASS}](?=\d)|(?<![^\W_])[-−](?=[.,]?\d)|(?<![^\W_])[.,](?=\d)|([{_MARK_CLASS}])"
+)
 # What stands for a form mark while a formal key is made: XML cannot hold it, so no text holds it.
 _MARK = "\x00"
 # Runs of form marks with the spaces around them: at either end of a key they go, within it they are one space.

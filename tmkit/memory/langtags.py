@@ -27,7 +27,7 @@ def canonical_tag(raw: str) -> str:
     parts = lang_key(raw).split("-")
     private = False
     for at, part in enumerate(parts[1:], start=1):
-        private = private or part == "x"  # private use: kept as it is from there
+        private = private or len(part) == 1  # an extension or private use (`u-ca-gregory`, `x-…`): kept as it is
         if not private and part.isalpha() and len(part) in (2, 4):
             parts[at] = part.upper() if len(part) == 2 else part.title()  # a region, a script
     return "-".join(parts)
