@@ -562,6 +562,23 @@ def test_a_table_to_xliff_says_a_units_second_translation_is_left_out(tmp_path: 
     assert "1 units have more than one en translation: only the first" in result.stderr
 
 
+@pytest.mark.parametrize("version", ["1.2", "2.0", "2.1"])
+def test_a_tmx_through_xliff_and_back_invents_no_tuid(tmp_path: Path, version: str) -> None:
+    """XLIFF needs an id on every unit: a unit without a tuid came back from the round trip with its made-up id as
+    a tuid (`1`), so merging it back into its memory found another unit."""
+    units = [
+        TranslationUnit([Variant("ar", Segment.from_text("مرحبا")), Variant("en", Segment.from_text("Hello"))]),
+        TranslationUnit(
+            [Variant("ar", Segment.from_text("شكرا")), Variant("en", Segment.from_text("Thanks"))], tuid="t2"
+        ),
+    ]
+    write_tmx(tmp_path / "m.tmx", header=Header(srclang="ar"), units=units)
+    assert run_cli("convert", tmp_path / "m.tmx", "-o", tmp_path / "m.xlf", "--xliff-version", version).code == 0
+    back = run_cli("convert", tmp_path / "m.xlf", "-o", tmp_path / "back.tmx")
+    assert back.code == 0, back.stderr
+    assert [u.tuid for u in load_tmx(tmp_path / "back.tmx").units] == [None, "t2"]
+
+
 def test_a_first_row_with_one_column_name_is_data_and_a_regional_header_is_read(tmp_path: Path) -> None:
     # An interface-string table may begin with the word Status: one name is not a header (it was refused as one).
     (tmp_path / "ui.csv").write_text("Status,الحالة\nCancel,إلغاء\n", encoding="utf-8")

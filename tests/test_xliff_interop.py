@@ -60,8 +60,8 @@ def test_what_tmkit_writes_is_valid_against_the_oasis_schema_and_reads_back(tmp_
     write_xliff(path, memory, source_lang="ar", target_lang="en", version=version)
     assert schema_problems(path) == []
     back, _, _ = read_xliff(path)
-    for number, (before, after) in enumerate(zip(memory.units, back.units, strict=True), 1):
-        assert after.tuid == (before.tuid or str(number))
+    for before, after in zip(memory.units, back.units, strict=True):
+        assert after.tuid == (before.tuid or None)  # a unit without a tuid is given an id, and comes back without
         assert after.variant("ar").segment == before.variant("ar").segment  # type: ignore[union-attr]
         assert (after.variant("en") is None) == (before.variant("en") is None)
         if before.variant("en") is not None:

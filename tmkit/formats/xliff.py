@@ -272,6 +272,8 @@ MARKER_MTYPE_PREFIX = "x-tmkit-el:"
 AUTO_ID_PREFIX = "tmkit-auto-"
 #: A 1.2 context holding a tmkit prop has this context-type, followed by the prop's type (percent-encoded).
 PROP_CONTEXT_PREFIX = "x-tmkit-prop:"
+#: The context of a 1.2 unit whose id was made up (the memory's unit has no tuid): read back, it has none again.
+NO_TUID_CONTEXT = "x-tmkit-no-tuid"
 _EXTENSION_RE = re.compile(r"x-\S+\Z")
 _NMTOKEN_RE = re.compile(r"[\w.:-]+\Z")
 
@@ -681,7 +683,7 @@ def _trans_unit_12(
         target.set("state", "new")
         _inline_12(target, src.segment.content if src else (), ns, [0])
     props = _props_of(unit)
-    if props:
+    if props or not unit.tuid:
         # 1.2 strict has no prop-group: the props are contexts, each typed by its prop's type. (The group
         # has no name: names are unique in a <file>.)
         group = etree.SubElement(tu, f"{{{ns}}}context-group", purpose="information")
@@ -689,6 +691,8 @@ def _trans_unit_12(
             context_type = PROP_CONTEXT_PREFIX + quote(prop.type, safe=":")
             context = etree.SubElement(group, f"{{{ns}}}context", **{"context-type": context_type})
             context.text = _clean(prop.value)
+        if not unit.tuid:  # the id is made up: said so, as the strict schema takes no attribute of tmkit's here
+            etree.SubElement(group, f"{{{ns}}}context", **{"context-type": NO_TUID_CONTEXT})
     if unit.rejected:
         note = etree.SubElement(tu, f"{{{ns}}}note", **{"from": "tmkit"})
         note.text = f"{REJECTED_MARK} {unit.status.value}"
@@ -739,7 +743,9 @@ def _unit_2(
     tgt = targets[0] if targets else None
     tuid = _unit_id(unit, number)
     unit_el = etree.Element(f"{{{ns}}}unit", id=unit_ids.take(_wanted_id_2(tuid, number)))
-    if unit_el.get("id") != tuid:
+    if not unit.tuid:
+        unit_el.set(TUID_ATTR, "")  # the id is made up: read back, the unit has no tuid, as in the memory
+    elif unit_el.get("id") != tuid:
         unit_el.set(TUID_ATTR, tuid)
     unit_el.set(XML_SPACE, "preserve")
     if unit.rejected:
@@ -1412,6 +1418,12 @@ def _read_unit_12(tu: Any, names: _Names, source_lang: str, target_lang: str, pa
     tuid, resname = tu.get("id"), tu.get("resname")
     if resname and tuid and tuid.startswith(f"{resname}#") and tuid[len(resname) + 1 :].isdigit():
         tuid = resname  # a tuid the memory repeats, written with #N to keep ids unique
+    if any(
+        context.get("context-type") == NO_TUID_CONTEXT
+        for group in tu.iterchildren(names.context_group)
+        for context in group.iterchildren(names.context)
+    ):
+        tuid = None  # a unit without a tuid, given an id to be XLIFF
     unit = TranslationUnit(variants=variants, tuid=tuid, line=tu.sourceline)
     if rejected:
         unit.status = _underlying(tu, Status.DRAFT)
@@ -1471,7 +1483,9 @@ def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str
     variants = [Variant(source_lang, _segment(source_parts))]
     if has_target:
         variants.append(Variant(target_lang, _segment(target_parts)))
-    unit = TranslationUnit(variants=variants, tuid=unit_el.get(TUID_ATTR) or unit_el.get("id"), line=unit_el.sourceline)
+    written = unit_el.get(TUID_ATTR)  # "": a unit without a tuid, given an id to be XLIFF
+    tuid = unit_el.get("id") if written is None else written or None
+    unit = TranslationUnit(variants=variants, tuid=tuid, line=unit_el.sourceline)
     unit.status = _underlying(unit_el, status) if rejected else status
     unit.rejected = rejected
     unit.props = props
