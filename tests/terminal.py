@@ -136,6 +136,16 @@ class Terminal:
             screen = self.screen(styled=styled)
         return screen
 
+    def cursor(self) -> tuple[int, int]:
+        """Where the terminal's own cursor is (column, row, from 0): where input methods and screen readers look."""
+        x, y = self._tmux("display-message", "-p", "-t", "main", "#{cursor_x},#{cursor_y}").strip().split(",")
+        return int(x), int(y)
+
+    def resize(self, width: int, height: int) -> None:
+        """Resize the window, as a translator's terminal window is."""
+        self._tmux("resize-window", "-t", "main", "-x", str(width), "-y", str(height))
+        self.width, self.height = width, height
+
     def wait_for_focus(self, label: str, *, deadline_s: float = SCREEN_DEADLINE_S) -> str:
         """The first screen where the button ``label`` has the focus: Textual draws it bold and reversed."""
         focused = re.compile(r"\x1b\[1;7m(?:\x1b\[[0-9;]*m)* " + re.escape(label) + " ")

@@ -544,3 +544,32 @@ def test_typing_undone_leaves_nothing_unsaved(work: Path, width: int, height: in
         assert "Quit without saving" not in terminal.screen()
     assert (work / "article.tmx").read_bytes() == before
     assert not journal_path(work / "article.tmx").exists()
+
+
+def _in_the_target(terminal: Terminal) -> bool:
+    """Whether the terminal's cursor is inside the target's box: below its title, right of its left border."""
+    x, y = terminal.cursor()
+    rows = terminal.screen().split("\n")
+    title = next((n for n, row in enumerate(rows) if "target ·" in row), None)
+    if title is None:
+        return False
+    left = rows[title].index("╭")
+    bottom = next((n for n in range(title + 1, len(rows)) if rows[n][left : left + 1] == "╰"), len(rows))
+    return title < y < bottom and x > left
+
+
+def test_the_terminals_cursor_is_where_typing_goes(work: Path) -> None:
+    """The terminal's own cursor sat over the search box (the top left corner) until the first key, while typing went
+    to the target: an input method opened its window there, a screen reader read there. It is in the target from
+    the start, after a resize, and back from the search box."""
+    with _article(work, 120, 35) as terminal:
+        terminal.wait_for("of 30")
+        terminal.wait_for(lambda screen: _in_the_target(terminal))
+        terminal.resize(160, 45)
+        terminal.wait_for(lambda screen: _in_the_target(terminal))
+        terminal.keys("F5")
+        terminal.wait_for(lambda screen: terminal.cursor()[1] <= 2)  # in the search box
+        terminal.keys("Escape")
+        terminal.wait_for(lambda screen: _in_the_target(terminal))
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")

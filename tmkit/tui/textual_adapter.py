@@ -153,6 +153,10 @@ class PaintedTextArea(BindingsInTypingOrder, TextArea):
         return None
 
     def _render_line(self, y: int) -> Strip:
+        if y == 0 and self.has_focus:
+            # The terminal's own cursor where this one is, now that the layout is done: TextArea placed it when the
+            # focus came, before it had its place on screen, and input methods and screen readers follow it.
+            self.app.cursor_position = self.cursor_screen_offset
         return self.paint_row(y) or super()._render_line(y)
 
     def wrapped_row(self, y: int) -> tuple[int, int] | None:
