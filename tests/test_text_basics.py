@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tmkit.memory.dates import canonical_tmx_date, format_tmx_date, parse_tmx_date
-from tmkit.memory.langtags import canonical_tag, is_valid_tag, lang_key, lang_matches
+from tmkit.memory.langtags import canonical_tag, is_valid_tag, lang_key, lang_matches, same_language
 from tmkit.text.wordcount import count_chars, count_words
 
 
@@ -107,3 +107,12 @@ def test_counts(text: str, words: int, chars: int) -> None:
 )
 def test_canonical_tag(raw: str, canonical: str) -> None:
     assert canonical_tag(raw) == canonical
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "same"),
+    [("ar", "ar", True), ("ar", "AR_sa", True), ("ar-SA", "ar", True), ("en-US", "en-GB", False), ("ar", "en", False)],
+)
+def test_same_language(source: str, target: str, same: bool) -> None:
+    """One rule for convert, export and match: a language and a region of it are no pair; two regions are one."""
+    assert same_language(source, target) is same

@@ -108,7 +108,7 @@ def resolve_direction(args: argparse.Namespace, queries: list[str]) -> bool:
     guessing from the script looks it up in the direction it is written in. Returns whether the
     source language was guessed (so a "no match" can say so).
     """
-    from tmkit.memory.langtags import is_arabic_language, lang_matches
+    from tmkit.memory.langtags import is_arabic_language, same_language
     from tmkit.text.scripts import guess_language
 
     guessed = args.src is None
@@ -116,7 +116,7 @@ def resolve_direction(args: argparse.Namespace, queries: list[str]) -> bool:
         args.src = guess_language(queries, default=DEFAULT_SOURCE_LANG)
     if args.tgt is None:
         args.tgt = DEFAULT_TARGET_LANG if is_arabic_language(args.src) else DEFAULT_SOURCE_LANG
-    if lang_matches(args.src, args.tgt, region_fallback=True):
+    if same_language(args.src, args.tgt):
         raise InputError(f"--src {args.src} and --tgt {args.tgt} are the same language: give the other one")
     return guessed
 

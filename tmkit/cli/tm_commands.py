@@ -27,9 +27,8 @@ from tmkit.memory.langtags import (
     ALL_LANGUAGES,
     DEFAULT_SOURCE_LANG,
     DEFAULT_TARGET_LANG,
-    lang_key,
-    lang_matches,
     other_language,
+    same_language,
 )
 from tmkit.memory.merge import CONFLICTS_DESCRIBED, DEFAULT_CONFLICT_POLICY, ConflictPolicy
 from tmkit.wording import plural
@@ -251,16 +250,6 @@ def _tmx_units(path: str, args: argparse.Namespace) -> Iterable[TranslationUnit]
     return header_and_units(make_reader(path, args))[1]
 
 
-def _same_language(source_lang: str, target_lang: str) -> bool:
-    """Whether a pair would translate a language into itself: the same tag, or a language and a region of it (`ar` and
-    `ar-SA`); two regions of one language (`en-US` and `en-GB`) are a pair."""
-    return lang_matches(source_lang, target_lang) or any(
-        lang_matches(regional, bare, region_fallback=True)
-        for regional, bare in ((source_lang, target_lang), (target_lang, source_lang))
-        if "-" not in lang_key(bare)
-    )
-
-
 def cmd_convert(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
@@ -341,7 +330,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
         else:
             error("convert takes one input file, or two line-aligned text files")
             return EXIT_USAGE
-        if target_lang is not None and _same_language(source_lang, target_lang):
+        if target_lang is not None and same_language(source_lang, target_lang):
             error(f"--src {source_lang} and --tgt {target_lang} are the same language: nothing would be translated")
             return EXIT_USAGE
         if out_kind is FileFormat.TMX:

@@ -307,6 +307,40 @@ def squeezed_length_bounds(key: str) -> tuple[int, int]:
     return len(key.translate(_SPACES_AND_MARKS)), len(key) - key.count(" ")
 
 
+class FormalTwins:
+    """Whether a key equals ``query_key`` but for form (punctuation marks and the spaces around them) or, with
+    ``fold``, Arabic spelling variants: what scores 95-99 whatever its characters (numbers aside). The matcher's and
+    the shared memory's shortlists ask it; cheap tests first (lengths, then the squeezed key), the formal keys last."""
+
+    __slots__ = ("fold", "query_key", "same", "squeezed", "wanted")
+
+    def __init__(self, query_key: str, *, fold: bool) -> None:
+        self.query_key, self.fold = query_key, fold
+        self.squeezed = squeezed_key(query_key, fold=fold)
+        self.wanted = {formal_key(query_key)}
+        if fold:
+            self.wanted.add(formal_key(query_key.translate(SPELLING_FOLDS)))
+        #: Characters a twin shares with the query in order: the squeezed key's, but where a spelling variant
+        #: differs (a letter the folds touch). A twin n long has C ≥ 200 · same / (len(query) + n).
+        self.same = len(self.squeezed) - (sum(c in _FOLDED_LETTERS for c in query_key) if fold else 0)
+
+    def __call__(self, key: str) -> bool:
+        shortest, longest = squeezed_length_bounds(key)
+        if not shortest <= len(self.squeezed) <= longest or squeezed_key(key, fold=self.fold) != self.squeezed:
+            return False
+        return (
+            key == self.query_key
+            or formal_key(key) in self.wanted
+            or (self.fold and formal_key(key.translate(SPELLING_FOLDS)) in self.wanted)
+        )
+
+
+#: Letters a spelling fold replaces or puts in their place: a key equal but for spelling differs from the query there.
+_FOLDED_LETTERS = frozenset(chr(letter) for letter in SPELLING_FOLDS) | frozenset(
+    str(folded) for folded in SPELLING_FOLDS.values()
+)
+
+
 def _form_marks(key: str) -> list[str]:
     """The form marks `formal_key` leaves out of a key, in order."""
     return [m.group(1) for m in _FORM_MARK_RE.finditer(key) if m.group(1) is not None]

@@ -27,6 +27,7 @@ from tmkit.matching.match_percent import (
     UNCONFIRMED_STATUSES,
     WORD_WEIGHT,
     Breakdown,
+    FormalTwins,
     MatchScore,
     PreparedText,
     clitic_blind_words,
@@ -35,13 +36,11 @@ from tmkit.matching.match_percent import (
     loose_normalizer,
     prepare,
     score_match,
-    squeezed_key,
-    squeezed_length_bounds,
     word_similarity,
 )
 from tmkit.matching.memory_index import Column, MemoryIndex, context_hash
 from tmkit.memory.model import Segment, Status
-from tmkit.text.normalize import SPELLING_FOLDS, Normalizer
+from tmkit.text.normalize import Normalizer
 from tmkit.text.numbers import NUMBER_RE, Substitution, mask_numbers
 
 #: The score a short query's lookup first looks up at when it has stored copies, to raise its cutoff.
@@ -514,7 +513,7 @@ def _near_equal(
     chars: npt.NDArray[np.float32] | None = None,
 ) -> set[int]:
     """Positions of the keys that may score 95+ whatever their characters: equal to the query's but for
-    form (spaces around punctuation, a final stop), Arabic spelling variants, or numbers.
+    form (punctuation marks and the spaces around them), Arabic spelling variants (`FormalTwins`), or numbers.
 
     ``chars``, the keys' character similarity to the query when the caller has it, spares looking
     at keys too unlike the query to be equal to it but for form or spelling.
@@ -524,41 +523,14 @@ def _near_equal(
         # The longest stretch of the query without numbers must be in such a key: a cheap test first.
         stretch = max(numbers_masked.split("#"), key=len)
         near.update(i for i, key in enumerate(keys) if stretch in key and mask_numbers(key) == numbers_masked)
-    fold = memory.normalizer.arabic
-    wanted = {formal_key(query.key)}
-    if fold:
-        wanted.add(formal_key(query.key.translate(SPELLING_FOLDS)))
-    # Such a key has the query's squeezed key (its letters, digits and the marks of its numbers, spelling variants
-    # folded), whatever form marks and spaces it adds: cheap tests (in C) before the exact one.
-    squeezed = squeezed_key(query.key, fold=fold)
+    twins = FormalTwins(query.key, fold=memory.normalizer.arabic)
     lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-    close = np.flatnonzero(lengths >= len(squeezed))
+    close = np.flatnonzero(lengths >= len(twins.squeezed))
     if chars is not None and len(close):
-        # They share the squeezed key's characters but where a spelling variant differs (a letter the folds
-        # touch, in the query), so their similarity is at least 2·(that many) / (m + n); the others need no look.
-        same = len(squeezed) - (sum(c in _FOLDED_LETTERS for c in query.key) if fold else 0)
-        least = 200.0 * same / (len(query.key) + lengths[close])
-        close = close[chars[close] >= least - 1e-3]
-    for position in close.tolist():
-        key = keys[position]
-        # The length squeezing leaves first: a short query in a million entries meets some 5,000 keys of about its
-        # length, and folding each took 35% of its lookup.
-        shortest, longest = squeezed_length_bounds(key)
-        if not shortest <= len(squeezed) <= longest or squeezed_key(key, fold=fold) != squeezed:
-            continue
-        if (
-            key == query.key
-            or formal_key(key) in wanted
-            or (fold and formal_key(key.translate(SPELLING_FOLDS)) in wanted)
-        ):
-            near.add(position)
+        # A twin shares the query's squeezed characters: the keys less similar need no look (in C, before the test).
+        close = close[chars[close] >= 200.0 * twins.same / (len(query.key) + lengths[close]) - 1e-3]
+    near.update(position for position in close.tolist() if twins(keys[position]))
     return near
-
-
-#: Letters a spelling fold replaces or puts in their place: a key equal but for spelling differs from the query there.
-_FOLDED_LETTERS = frozenset(chr(letter) for letter in SPELLING_FOLDS) | frozenset(
-    str(folded) for folded in SPELLING_FOLDS.values()
-)
 
 
 class _ScoreMemo:

@@ -12,7 +12,7 @@ from enum import StrEnum
 from tmkit.errors import InputError, ParameterError
 from tmkit.memory.dates import parse_tmx_date
 from tmkit.memory.digests import DIGEST_BYTES, DigestSet, RecordSort, digest, repeat_places, sorted_numbers
-from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, lang_matches
+from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, same_language
 from tmkit.memory.merge import conflict_side, count_conflict_units
 from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
 
@@ -208,7 +208,7 @@ class MemoryExport:
             raise ParameterError("{level} must be 1 or 2, not {value}", values={"value": level})
         if (source_lang is None) != (target_lang is None):
             raise ParameterError("give both {source_lang} and {target_lang} for a language pair, or neither")
-        if source_lang is not None and target_lang is not None and lang_matches(source_lang, target_lang):
+        if source_lang is not None and target_lang is not None and same_language(source_lang, target_lang):
             raise ParameterError("{source_lang} and {target_lang} are both {lang}", values={"lang": source_lang})
         if since is not None and until is not None and since > until:
             raise ParameterError("{since} is later than {until}: no unit could be exported")

@@ -88,6 +88,16 @@ def language_fit(raw: str, wanted: str) -> LanguageFit:
     return LanguageFit.SIBLING_REGION
 
 
+def same_language(source_lang: str, target_lang: str) -> bool:
+    """Whether a pair would translate a language into itself: the same tag, or a language and a region of it (`ar`
+    and `ar-SA`); two regions of one language (`en-US` and `en-GB`) are a pair (localization)."""
+    return lang_matches(source_lang, target_lang) or any(
+        lang_matches(regional, bare, region_fallback=True)
+        for regional, bare in ((source_lang, target_lang), (target_lang, source_lang))
+        if "-" not in lang_key(bare)
+    )
+
+
 def other_language(lang: str) -> str:
     """The other language of tmkit's pair: `en` for Arabic (any variety), `ar` for anything else."""
     return DEFAULT_TARGET_LANG if is_arabic_language(lang) else DEFAULT_SOURCE_LANG

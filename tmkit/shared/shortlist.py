@@ -19,17 +19,14 @@ from tmkit.matching.match_percent import (
     UNCONFIRMED_PENALTY,
     UNCONFIRMED_STATUSES,
     WORD_WEIGHT,
+    FormalTwins,
     PreparedText,
     clitic_blind_words,
-    formal_key,
     key_words,
-    squeezed_key,
-    squeezed_length_bounds,
     word_similarity,
 )
 from tmkit.matching.matcher import minimum_char_similarity
 from tmkit.memory.model import Status
-from tmkit.text.normalize import SPELLING_FOLDS
 from tmkit.text.numbers import NUMBER_RE, mask_numbers
 
 #: Stored units read in one round trip while the walk goes on (besides those that may score 95+, read first).
@@ -171,28 +168,19 @@ class _NearEqual:
     """Whether a key may score 95+ whatever its characters: equal to the query's but for form (punctuation
     marks and the spaces around them), Arabic spelling variants, or numbers (as `Matcher` decides it).
 
-    Cheap tests first, as `Matcher` does: a key equal but for form or spelling can be squeezed to the
-    query's squeezed length (`squeezed_length_bounds`); one equal but for numbers holds the query's longest
-    stretch without numbers.
+    Cheap tests first, as `Matcher` does: one equal but for numbers holds the query's longest stretch without
+    numbers; form and spelling are `FormalTwins`'.
     """
 
     def __init__(self, query_key: str, *, arabic: bool) -> None:
-        self.arabic = arabic
         self.masked = mask_numbers(query_key) if NUMBER_RE.search(query_key) else None
         self.stretch = max(self.masked.split("#"), key=len) if self.masked is not None else ""
-        self.squeezed = len(squeezed_key(query_key, fold=arabic))
-        self.formal = formal_key(query_key)
-        self.loose = formal_key(query_key.translate(SPELLING_FOLDS)) if arabic else None
+        self.twins = FormalTwins(query_key, fold=arabic)
 
     def __call__(self, key: str) -> bool:
         if self.masked is not None and self.stretch in key and mask_numbers(key) == self.masked:
             return True
-        shortest, longest = squeezed_length_bounds(key)
-        if not shortest <= self.squeezed <= longest:
-            return False
-        if formal_key(key) == self.formal:
-            return True
-        return self.loose is not None and formal_key(key.translate(SPELLING_FOLDS)) == self.loose
+        return self.twins(key)
 
 
 __all__ = ["READ_BATCH", "CandidateKey", "CandidateWalk"]
