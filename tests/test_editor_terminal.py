@@ -506,7 +506,7 @@ def test_ctrl_a_selects_the_target_and_ctrl_home_end_go_to_its_ends(work: Path, 
     assert _unit_target([first], 0) == "President Assad receives the Russian minister."
 
 
-@pytest.mark.parametrize(("width", "height"), [(80, 24)])
+@pytest.mark.parametrize(("width", "height"), SIZES)
 def test_arrow_keys_move_between_a_dialogs_buttons(work: Path, width: int, height: int) -> None:
     """The quit dialog opens on "Save and quit"; → then Enter quits without saving (the typed draft is not in the
     file: Enter on the first button would have saved it), where the arrows did nothing and only Tab moved. ← comes
@@ -528,7 +528,7 @@ def test_arrow_keys_move_between_a_dialogs_buttons(work: Path, width: int, heigh
     assert "a draft never to be saved" not in (work / "article.tmx").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("width", "height"), [(120, 35)])
+@pytest.mark.parametrize(("width", "height"), SIZES)
 def test_typing_undone_leaves_nothing_unsaved(work: Path, width: int, height: int) -> None:
     """Typing then Ctrl+Z still said "● unsaved", and Ctrl+Q asked to save a file that had not changed: now the
     document is as saved again, Ctrl+Q quits at once, the file is as it was and no journal is left to recover."""
@@ -558,14 +558,17 @@ def _in_the_target(terminal: Terminal) -> bool:
     return title < y < bottom and x > left
 
 
-def test_the_terminals_cursor_is_where_typing_goes(work: Path) -> None:
+@pytest.mark.parametrize(("width", "height", "resized"), [(80, 24, (160, 45)), (160, 45, (80, 24))])
+def test_the_terminals_cursor_is_where_typing_goes(
+    work: Path, width: int, height: int, resized: tuple[int, int]
+) -> None:
     """The terminal's own cursor sat over the search box (the top left corner) until the first key, while typing went
     to the target: an input method opened its window there, a screen reader read there. It is in the target from
-    the start, after a resize, and back from the search box."""
-    with _article(work, 120, 35) as terminal:
+    the start, after a resize (to the small size and from it), and back from the search box."""
+    with _article(work, width, height) as terminal:
         terminal.wait_for("of 30")
         terminal.wait_for(lambda screen: _in_the_target(terminal))
-        terminal.resize(160, 45)
+        terminal.resize(*resized)
         terminal.wait_for(lambda screen: _in_the_target(terminal))
         terminal.keys("F5")
         terminal.wait_for(lambda screen: terminal.cursor()[1] <= 2)  # in the search box
