@@ -311,12 +311,22 @@ def test_a_language_option_that_is_not_a_tag_is_refused(tmp_path: Path, command:
         ["pretranslate", "doc.txt", "--tm", "m.tmx", "-o", "m.tmx"],
         ["align", "doc.txt", "en.txt", "--tm", "m.tmx", "-o", "m.tmx"],
         ["export", "m.tmx", "-o", "./m.tmx"],
+        ["score", "--ref", "en.txt", "--hyp", "doc.txt", "--report", "json:doc.txt"],
+        ["score", "--ref", "en.txt", "--hyp", "doc.txt", "--report", "markdown:./en.txt"],
+        ["qa", "doc.txt", "en.txt", "--report", "junit:en.txt"],
+        ["qa", "m.tmx", "--report", "github:m.tmx"],
+        ["term", "convert", "t.tbx", "-o", "t.tbx"],
+        ["term", "export", "t.tbx", "-o", "./t.tbx", "--src", "ar", "--tgt", "en"],
+        ["term", "extract", "m.tmx", "-o", "m.tmx"],
     ],
 )
 def test_an_output_that_is_an_input_is_refused(tmp_path: Path, command: list[str]) -> None:
     # Each replaced its input: segment wrote the sentences over the document, pretranslate the job over
-    # the memory it matched against, export the memory less its drafts over itself.
+    # the memory it matched against, export the memory less its drafts over itself; score and qa their report
+    # over the references or the system output (a test set lost in CI), term export a termbase less its other
+    # languages over itself.
     (tmp_path / "doc.txt").write_bytes((SAMPLES / "article.ar.txt").read_bytes())
+    (tmp_path / "t.tbx").write_bytes((SAMPLES / "terms.tbx").read_bytes())
     (tmp_path / "en.txt").write_bytes((SAMPLES / "article.en.txt").read_bytes())
     (tmp_path / "m.tmx").write_bytes((SAMPLES / "earlier-visits.tmx").read_bytes())
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}

@@ -96,6 +96,31 @@ def test_import_adds_concepts_with_fresh_ids(tmp_path: Path) -> None:
     assert len({c.id for c in concepts}) == len(concepts)
 
 
+def test_importing_the_same_concepts_again_adds_none_and_keeps_their_ids(tmp_path: Path) -> None:
+    # A second import of a termbase, or of one sharing concepts, listed every shared term twice in lookups, the
+    # copies under new ids (c42 for the file's own id).
+    target = tmp_path / "all.tbx"
+    assert run_cli("term", "import", str(target), TERMS).code == 0
+    first = load_termbase(target).termbase.concepts
+    table = tmp_path / "more.csv"
+    table.write_text("id,ar,en\nx9,الوزارة,ministry\n", encoding="utf-8")
+    code, out, _ = run_cli("term", "import", str(target), TERMS, str(table), "--json")
+    assert code == 0, out
+    assert json.loads(out) == {
+        "termbase": str(target),
+        "added": 1,
+        "already_held": len(first),
+        "concepts": len(first) + 1,
+    }
+    again = load_termbase(target).termbase.concepts
+    assert [c.id for c in again] == [c.id for c in first] + ["x9"]
+    code, text, _ = run_cli("term", "import", str(target), str(table))
+    assert code == 0 and text.strip() == f"{target}: 0 concepts added, 1 already held, {len(first) + 1} in all"
+    hits = run_cli("term", "lookup", str(target), "قرار الوزارة", "--json")
+    assert hits.code == 0
+    assert [hit["concept"] for hit in json.loads(hits.stdout)["hits"]].count("x9") == 1
+
+
 def test_extract_proposes_pairs_with_counts(tmp_path: Path) -> None:
     code, out, _ = run_cli("term", "extract", str(SAMPLES / "news-memory.tmx"), "--json", "--limit", "30")
     assert code == 0

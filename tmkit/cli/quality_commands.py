@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tmkit.cli.common import EXIT_CHECK_FAILED, EXIT_OK, warn
+from tmkit.cli.common import EXIT_CHECK_FAILED, EXIT_OK, refuse_overwriting_inputs, warn
 from tmkit.errors import InputError
 from tmkit.quality.defaults import (
     DEFAULT_ALPHA,
@@ -343,6 +343,14 @@ def _stdout_format(args: argparse.Namespace) -> ReportKind:
     return ReportKind.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else ReportKind.TEXT
 
 
+def _refuse_reports_onto_inputs(reports: list[ReportSpec], inputs: list[str | None]) -> None:
+    """A report written over a file the run reads (the references, the system output) would destroy a test set in
+    CI: refused before anything is read."""
+    for report in reports:
+        if report.path != "-":
+            refuse_overwriting_inputs(report.path, [name for name in inputs if name])
+
+
 def _emit(render: Callable[[ReportKind, int], str], stdout_format: ReportKind, reports: list[ReportSpec]) -> None:
     """Write stdout in its format, then each report; GitHub's job summary is appended, never replaced."""
     from tmkit.quality.reports import GITHUB_SUMMARY_LIMIT, append_summary, summary_room, write_report
@@ -379,6 +387,9 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     # Report paths are checked before the scoring, which may take minutes.
     reports = parse_report_specs(args.report)
+    _refuse_reports_onto_inputs(
+        reports, [args.input, *args.ref, args.hyp, args.sources, args.baseline, args.compare]
+    )
     if args.worst < 0:
         raise InputError("--worst must be at least 0")
     options = _metric_options(args)
@@ -436,6 +447,7 @@ def cmd_qa(args: argparse.Namespace) -> int:
 
     reports = parse_report_specs(args.report)
     inputs: list[str] = args.inputs
+    _refuse_reports_onto_inputs(reports, [*inputs, args.hyp, *args.terms, *args.tm])
     if len(inputs) > 2:
         raise InputError("qa takes one TMX, XLIFF or TSV file, or two text files (SOURCE TARGET)")
     pair = len(inputs) == 2

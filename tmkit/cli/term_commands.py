@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Any
 
-from tmkit.cli.common import EXIT_OK, print_json, warn
+from tmkit.cli.common import EXIT_OK, print_json, refuse_overwriting_inputs, warn
 from tmkit.errors import InputError
 
 TERM_EXAMPLES = """examples:
@@ -206,20 +206,23 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     source, target = _pair(args)
     termbase = _load(args.termbase, args, source, target, missing_ok=True)
-    before = len(termbase)
+    added = held = 0
     for path in args.inputs:
-        termbase.extend(_load(path, argparse.Namespace(in_format=None), source, target))
+        imported = _load(path, argparse.Namespace(in_format=None), source, target)
+        added_now = termbase.extend(imported)
+        added, held = added + added_now, held + len(imported) - added_now
     _save(args.termbase, termbase, source, target)
-    added = len(termbase) - before
     if args.json:
-        print_json({"termbase": args.termbase, "added": added, "concepts": len(termbase)})
+        print_json({"termbase": args.termbase, "added": added, "already_held": held, "concepts": len(termbase)})
     else:
-        print(f"{args.termbase}: {added} concepts added, {len(termbase)} in all")
+        already = f", {held} already held" if held else ""
+        print(f"{args.termbase}: {added} concepts added{already}, {len(termbase)} in all")
     return EXIT_OK
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
     source, target = _pair(args)
+    refuse_overwriting_inputs(args.output, [args.input])
     termbase = _load(args.input, args, source, target)
     _save(args.output, termbase, source, target, args.out_format)
     return _written(args, termbase)
@@ -229,6 +232,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from tmkit.memory.langtags import lang_matches
 
     source, target = _pair(args)
+    refuse_overwriting_inputs(args.output, [args.input])
     termbase = _load(args.input, args, source, target)
     for concept in termbase:
         concept.terms = [
@@ -262,6 +266,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from tmkit.terms.model import Concept, Term, Termbase
 
     source, target = _pair(args)
+    refuse_overwriting_inputs(args.output, [args.memory])
     memory = load_tmx(args.memory)
     options: dict[str, int] = {}
     if args.min_count is not None:

@@ -90,6 +90,11 @@ class Concept:
     def languages(self) -> list[str]:
         return list(dict.fromkeys(t.lang for t in self.terms))
 
+    def content(self) -> tuple[object, ...]:
+        """What the concept says, without its id: two concepts with the same content are one concept twice."""
+        definitions = tuple(sorted(self.language_definitions.items()))
+        return (tuple(self.terms), self.subject, self.definition, self.note, definitions, self.extras)
+
 
 @dataclass(eq=False, slots=True)
 class Termbase:
@@ -132,9 +137,17 @@ class Termbase:
             number += 1
         return f"c{number}"
 
-    def extend(self, other: Termbase) -> None:
-        """Add every concept of ``other`` (ids made unique)."""
+    def extend(self, other: Termbase) -> int:
+        """Add every concept of ``other`` this termbase does not hold already (the same terms, in order, and the same
+        concept fields, whatever its id), ids made unique; return how many were added. Importing a termbase twice,
+        or two that share concepts, would otherwise list each term twice in every lookup."""
+        held = {concept.content() for concept in self.concepts}
+        added = 0
         for concept in other.concepts:
+            content = concept.content()
+            if content in held:
+                continue
+            held.add(content)
             self.add(
                 Concept(
                     concept.id,
@@ -146,6 +159,8 @@ class Termbase:
                     concept.extras,
                 )
             )
+            added += 1
+        return added
 
     def changed(self) -> None:
         """Tell the termbase its concepts changed (done by `add`; call it after editing a concept in place)."""
