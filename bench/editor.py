@@ -123,7 +123,9 @@ def _shows(text: str, screen: str) -> bool:
 def _percentiles(values: list[float]) -> str:
     ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return f"median {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms"
+    return (
+        f"median {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms"
+    )
 
 
 def measure_terminal(document: Path, memory: Path, moves: int, keys: int) -> dict[str, Any]:

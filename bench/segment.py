@@ -132,7 +132,9 @@ def main() -> None:
         json.dump(results, sys.stdout, indent=2)
         print()
         return
-    print(f"{'set':<8}{'lang':<5}{'splitter':<9}{'gold':>6}{'found':>7}{'right':>7}{'inside':>8}{'R':>8}{'P strict':>10}")
+    print(
+        f"{'set':<8}{'lang':<5}{'splitter':<9}{'gold':>6}{'found':>7}{'right':>7}{'inside':>8}{'R':>8}{'P strict':>10}"
+    )
     for name, by_lang in results.items():
         for lang, rows in by_lang.items():
             for splitter, r in rows.items():

@@ -344,7 +344,9 @@ def main() -> None:
             from tmkit.shared.schema import migrate
 
             with psycopg.connect(url, autocommit=True) as conn:
-                migrated = migrate(conn)  # a database kept by an older tmkit is brought up to its schema, as db init does
+                migrated = migrate(
+                    conn
+                )  # a database kept by an older tmkit is brought up to its schema, as db init does
             if migrated:
                 print(f"# kept database migrated: {', '.join(str(m.version) for m in migrated)}", file=sys.stderr)
             rows.append(("memory, database and indexes", f"kept from an earlier run in {folder}", ""))
