@@ -264,6 +264,27 @@ def test_a_language_and_a_region_of_it_are_not_a_pair(tmp_path: Path) -> None:
     assert regions.code == 0, regions.stderr  # two regions of one language are a pair
 
 
+def test_a_memory_of_two_regions_converts_to_its_other_region_by_default(tmp_path: Path) -> None:
+    # An en-US memory of en-GB translations defaulted to Arabic: every translation dropped, exit 0, no word said.
+    units = [
+        TranslationUnit([Variant("en-US", Segment.from_text(us)), Variant("en-GB", Segment.from_text(gb))])
+        for us, gb in (("color", "colour"), ("center", "centre"))
+    ]
+    write_tmx(tmp_path / "usgb.tmx", header=Header(srclang="en-US"), units=units)
+    table = run_cli("convert", tmp_path / "usgb.tmx", "-o", tmp_path / "usgb.tsv")
+    assert table.code == 0, table.stderr
+    assert (tmp_path / "usgb.tsv").read_text(encoding="utf-8").splitlines() == [
+        "tuid\ten-US\ten-GB\tstatus",
+        "\tcolor\tcolour\ttranslated",
+        "\tcenter\tcentre\ttranslated",
+    ]
+    xliff = run_cli("convert", tmp_path / "usgb.tmx", "-o", tmp_path / "usgb.xlf")
+    assert xliff.code == 0 and "(en-US → en-GB)" in xliff.stderr
+    back = run_cli("convert", tmp_path / "usgb.xlf", "-o", tmp_path / "back.tmx")
+    assert back.code == 0, back.stderr
+    assert [u.variant("en-GB").segment.plain for u in load_tmx(tmp_path / "back.tmx")] == ["colour", "centre"]  # type: ignore[union-attr]
+
+
 def test_two_text_files_in_one_script_need_their_languages_named(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_bytes((SAMPLES / "article.en.txt").read_bytes())
     result = run_cli("convert", str(SAMPLES / "article.en.txt"), str(tmp_path / "b.txt"), "-o", str(tmp_path / "p.tmx"))

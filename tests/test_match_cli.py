@@ -83,3 +83,30 @@ def test_concord(memory: str) -> None:
         assert "إعادة" in hit["source"][start:end]  # whole words: a proclitic (لإعادة) is highlighted too
     text = run_cli("concord", memory, "reconstruction", "--color", "never", "--limit", "2")
     assert text.code == 0 and text.stdout.count("[reconstruction]") + text.stdout.count("[Reconstruction]") >= 2
+
+
+def test_a_memory_without_the_pair_is_named_not_passed_over(memory: str, tmp_path: Path) -> None:
+    # A pipeline pointed at a memory of other languages got "no match", "0 pre-translated" and exit 0, not a word
+    # that the memory could never match.
+    from tmkit.formats.tmx_writer import write_tmx
+    from tmkit.memory.model import Header, Segment, TranslationUnit, Variant
+
+    other = tmp_path / "en-fr.tmx"
+    units = [TranslationUnit([Variant("en", Segment.from_text("colour")), Variant("fr", Segment.from_text("couleur"))])]
+    write_tmx(other, header=Header(srclang="en"), units=units)
+    notice = f"{other}: none of its one unit holds both ar and en, so it gives no matches"
+    alone = run_cli("match", str(other), "مرحبا بكم", "--src", "ar", "--tgt", "en")
+    assert alone.code == 2 and alone.stdout == ""
+    assert alone.stderr.splitlines() == [
+        f"tmkit: warning: {notice} (tmkit stats names its languages)",
+        "tmkit: error: no unit of the memories holds both ar and en",
+    ]
+    source = load_tmx(memory).units[10].variant("ar").text  # type: ignore[union-attr]
+    beside = run_cli("match", str(other), memory, source, "--src", "ar", "--tgt", "en", "--json")
+    assert beside.code == 0 and notice in beside.stderr
+    assert json.loads(beside.stdout)["results"][0]["matches"][0]["score"] == 100.0
+    (tmp_path / "d.txt").write_text(source + "\n", encoding="utf-8")
+    job = run_cli("pretranslate", str(tmp_path / "d.txt"), "--tm", str(other), "-o", str(tmp_path / "job.tmx"))
+    assert job.code == 0 and notice in job.stderr and (tmp_path / "job.tmx").is_file()
+    compact = run_cli("index", "compact", str(other), "--src", "ar", "--tgt", "en")
+    assert compact.code == 0 and notice in compact.stderr and "0 entries" in compact.stdout

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from tmkit.cli.common import EXIT_OK, progress_for
+from tmkit.cli.common import EXIT_OK, progress_for, warn
 from tmkit.errors import InputError
 
 
@@ -56,7 +56,12 @@ def cmd_index_compact(args: argparse.Namespace) -> int:
         for source_lang, target_lang in directions:
             with progress_for(name, f"indexing {source_lang}-{target_lang}") as on_progress:
                 index = open_memory(
-                    path, source_lang=source_lang, target_lang=target_lang, rebuild=True, on_progress=on_progress
+                    path,
+                    source_lang=source_lang,
+                    target_lang=target_lang,
+                    rebuild=True,
+                    on_progress=on_progress,
+                    on_notice=warn,
                 )
             print(f"{path} {source_lang}-{target_lang}: {len(index):,} entries, index built anew")
     return EXIT_OK

@@ -161,7 +161,7 @@ def _open(paths: list[str], args: argparse.Namespace, penalties: dict[str, float
     unknown = set(penalties) - {os.path.abspath(p) for p in paths}
     if unknown:
         raise InputError(f"--penalty names a memory not given: {sorted(unknown)[0]}")
-    return [
+    indexes = [
         open_memory(
             path,
             source_lang=args.src,
@@ -172,6 +172,10 @@ def _open(paths: list[str], args: argparse.Namespace, penalties: dict[str, float
         )
         for path in paths
     ]
+    if not any(len(index) for index in indexes) and any(index.unit_count for index in indexes):
+        # (each memory named by its notice): nothing to look up in, which "no match" would hide
+        raise InputError(f"no unit of the memories holds both {args.src} and {args.tgt}")
+    return indexes
 
 
 def cmd_match(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from tmkit.memory.langtags import canonical_tag, lang_key, lang_matches, other_language, primary_subtag
+from tmkit.memory.langtags import canonical_tag, lang_key, lang_matches, other_language, primary_subtag, same_language
 from tmkit.memory.model import Header, TranslationUnit
 
 
@@ -51,12 +51,18 @@ def default_target_language(languages: dict[str, int], source_lang: str) -> str:
     """The target a conversion of a memory with ``languages`` (variants per language) defaults to.
 
     The memory's most frequent language other than the source's (an English-source memory converts
-    to its Arabic, not to English again), else tmkit's other language (`other_language`).
+    to its Arabic, not to English again), else its most frequent other region of the source's language (an
+    en-US memory of en-GB translations converts to en-GB: it had defaulted to Arabic, and every translation was
+    dropped), else tmkit's other language (`other_language`).
     """
     source_primary = primary_subtag(source_lang)
-    for lang in sorted(languages, key=lambda key: -languages[key]):  # stable: ties keep file order
+    by_count = sorted(languages, key=lambda key: -languages[key])  # stable: ties keep file order
+    for lang in by_count:
         if primary_subtag(lang) != source_primary:
             return canonical_tag(lang)  # (counted by comparison key: `en-gb` is written en-GB)
+    for lang in by_count:
+        if not same_language(source_lang, lang):
+            return canonical_tag(lang)
     return other_language(source_lang)
 
 

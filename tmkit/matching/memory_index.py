@@ -1606,8 +1606,25 @@ def open_memory(
         if loaded is not None:
             loaded.penalty = penalty
             loaded.name = file.name
-            return loaded
-    return build(fingerprint if fingerprint is not None else fingerprints.current())
+            return _pair_checked(loaded, file, on_notice)
+    return _pair_checked(build(fingerprint if fingerprint is not None else fingerprints.current()), file, on_notice)
+
+
+def _pair_checked(index: MemoryIndex, file: Path, on_notice: Callable[[str], None] | None) -> MemoryIndex:
+    """``index``, ``on_notice`` told first when the memory has units but none in its pair: a pipeline pointed at a
+    memory of other languages otherwise matched nothing, pre-translated nothing, and passed without a word."""
+    if on_notice is not None and len(index) == 0 and index.unit_count > 0:
+        on_notice(pair_missing_notice(file, index))
+    return index
+
+
+def pair_missing_notice(file: Path | str, index: MemoryIndex) -> str:
+    """The line that says ``index`` (of ``file``) holds units but none of its language pair."""
+    units = f"{index.unit_count:,} units" if index.unit_count != 1 else "one unit"
+    return (
+        f"{file}: none of its {units} holds both {index.source_lang} and {index.target_lang}, so it gives no matches"
+        " (tmkit stats names its languages)"
+    )
 
 
 def _load_cached(
