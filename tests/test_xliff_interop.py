@@ -308,3 +308,27 @@ def test_convert_writes_xliff2(tmp_path: Path) -> None:
     original = load_tmx(SAMPLES / "article.tmx")
     back = read_xliff(out)[0]
     assert [u.variant("en").segment for u in back.units] == [u.variant("en").segment for u in original.units]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("written", "read"), [("open", "begin"), ("close", "end"), ("begin", "begin"), ("end", "end")])
+def test_an_isolated_codes_position_is_kept_as_either_standard_spells_it(
+    tmp_path: Path, written: str, read: str
+) -> None:
+    # 1.2 spells it open/close; OmegaT's XLIFF filter tests write TMX's begin/end, and `end` was read as `begin`.
+    path = tmp_path / "it.xlf"
+    path.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="x" datatype="plaintext"'
+        ' source-language="en" target-language="ar"><body><trans-unit id="1"><source>bold<it id="1" pos="'
+        + written
+        + '">&lt;/b&gt;</it> text</source></trans-unit></body></file></xliff>',
+        encoding="utf-8",
+    )
+    (unit,) = read_xliff(path)[0].units
+    (code,) = unit.variants[0].segment.codes()
+    assert (code.tag, code.get("pos")) == ("it", read)
+    back = tmp_path / "back.xlf"
+    write_xliff(back, read_xliff(path)[0], source_lang="en", target_lang="ar")
+    assert f'pos="{_POS_OF[read]}"' in back.read_text(encoding="utf-8")
+
+
+_POS_OF = {"begin": "open", "end": "close"}

@@ -144,7 +144,9 @@ def _flat(content: tuple[Content, ...]) -> str:
 
 
 _POS_12 = {"begin": "open", "end": "close"}
-_POS_TMX = {"open": "begin", "close": "end"}
+#: 1.2 says `open` or `close`; some tools write TMX's `begin` and `end` (OmegaT's XLIFF filter tests hold `<it
+#: pos="end">`), which were read as the default, `begin`: a closing code turned into an opening one.
+_POS_TMX = {"open": "begin", "close": "end", "begin": "begin", "end": "end"}
 _ASSOC_12 = {"p": "preceding", "f": "following", "b": "both"}
 _ASSOC_TMX = {value: key for key, value in _ASSOC_12.items()}
 
