@@ -787,3 +787,33 @@ def test_finish_counts_a_rejected_translation_with_the_segments_kept_in_the_sour
     result = run_cli("finish", job / "article.html", "-o", job / "out.html")
     assert result.code == 0, result.stderr
     assert re.search(r"\d+ kept in the source language \(1 rejected\)", result.stderr), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec", "newline"),
+    [
+        (b"\xef\xbb\xbf", "utf-8", "\r\n"),  # Notepad's UTF-8
+        (b"\xff\xfe", "utf-16-le", "\r\n"),  # Notepad's "Unicode"
+        (b"", "utf-8", "\r"),
+        (b"", "utf-8", "\n"),
+    ],
+)
+def test_a_translated_text_file_keeps_the_encoding_mark_and_line_breaks_of_its_source(
+    tmp_path: Path, bom: bytes, codec: str, newline: str
+) -> None:
+    # A Windows file (CRLF, with a byte order mark) came back LF without its mark.
+    lines = ["وصل الوفد إلى دمشق صباح اليوم.", "وعقد اجتماعا مع الوزير.", "", "وانتهت الزيارة مساء."]
+    source = tmp_path / "doc.txt"
+    source.write_bytes(bom + newline.join(lines).encode(codec) + newline.encode(codec))
+    job = run_cli("pretranslate", source, "--tm", SAMPLES / "news-memory.tmx", "-o", tmp_path / "doc.tmx")
+    assert job.code == 0, job.stderr
+    for extra in ([], ["--pseudo"]):
+        out = tmp_path / f"out{len(extra)}.txt"
+        done = run_cli("finish", source, "-o", out, *extra)
+        assert done.code == 0, done.stderr
+        data = out.read_bytes()
+        assert data.startswith(bom) and not (bom and data[len(bom) :].startswith(bom))
+        text = data[len(bom) :].decode(codec)
+        assert text.endswith(newline) and len(text.split(newline)) == len(lines) + 1
+        assert text.replace(newline, "").count("\n") + text.replace(newline, "").count("\r") == 0
+    assert (tmp_path / "out0.txt").read_bytes() == source.read_bytes()  # nothing translated: the source as it was

@@ -83,6 +83,39 @@ def iter_lines(path: str | os.PathLike[str], *, keep_ends: bool = False) -> Gene
         yield from _lines_of(raw, name, keep_ends=keep_ends)
 
 
+@dataclass(frozen=True, slots=True)
+class TextForm:
+    """How a text file is written: its encoding, its byte order mark, and its line break (what a translated copy of
+    it keeps: a Windows file stays CRLF with its mark)."""
+
+    codec: str = "utf-8"
+    bom: bytes = b""
+    newline: str = "\n"
+
+    def encode(self, text: str) -> bytes:
+        """``text`` (lines broken at LF) as a file of this form."""
+        if self.newline != "\n":
+            text = text.replace("\n", self.newline)
+        return self.bom + text.encode(self.codec)
+
+
+def text_form(path: str | os.PathLike[str], text: str) -> TextForm:
+    """The form of the text file at ``path`` whose text (as `read_text` gives it) is ``text``: its line break is CRLF
+    or CR when every break is one, else LF."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as raw:
+            encoding = _encoding(_read(raw, 4, name), name)
+    except FileNotFoundError:
+        raise InputError("no such file", path=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=name) from None
+    breaks = count_line_breaks(text)
+    crlf = text.count("\r\n")
+    newline = "\r\n" if breaks and crlf == breaks else "\r" if breaks and text.count("\r") == breaks else "\n"
+    return TextForm(encoding.codec, encoding.bom, newline)
+
+
 def read_lines(path: str | os.PathLike[str]) -> list[str]:
     """Every line of a text file (see `iter_lines`), without its line break."""
     return list(iter_lines(path))

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from tmkit.formats.documents.core import Paragraph, Piece, plain_text
-from tmkit.formats.text_files import read_text
+from tmkit.formats.text_files import TextForm, read_text, text_form
 
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 
@@ -15,7 +15,9 @@ _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 class TextDocument:
     """A text file as tmkit segments it: every line ends a sentence, unless ``join_lines`` joins a block's lines."""
 
-    def __init__(self, text: str, *, join_lines: bool = False) -> None:
+    def __init__(self, text: str, *, join_lines: bool = False, form: TextForm | None = None) -> None:
+        #: How the translated file is written: as the source was (encoding, byte order mark, line breaks).
+        self.form = form or TextForm()
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         # The file as alternating separators and paragraphs: the separators are written back as they were.
         self._skeleton: list[str] = []
@@ -50,9 +52,10 @@ class TextDocument:
             out.append(separator)
             out.append(plain_text(pieces))
         out.append(self._tail)
-        return "".join(out).encode("utf-8")
+        return self.form.encode("".join(out))
 
 
 def read_document(path: str | os.PathLike[str], *, join_lines: bool = False) -> TextDocument:
     """Read a text file as `tmkit.formats.text_files` reads every text file."""
-    return TextDocument(read_text(path), join_lines=join_lines)
+    text = read_text(path)
+    return TextDocument(text, join_lines=join_lines, form=text_form(path, text))
