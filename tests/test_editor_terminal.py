@@ -576,3 +576,30 @@ def test_the_terminals_cursor_is_where_typing_goes(
         terminal.wait_for(lambda screen: _in_the_target(terminal))
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_next_and_previous_keep_to_the_search_and_the_status_bar_says_so(work: Path, width: int, height: int) -> None:
+    """A translator's trial: after a search, Ctrl+N from a segment the search had not found went to the search's first
+    hit (back to segment 2 from segment 5), and nothing on the editor's side said the list was narrowed."""
+    with _article(work, width, height) as terminal:
+        _to_segment_14(terminal)  # the search's one hit
+        screen = terminal.wait_for("▼ 1 of 30")  # in the status bar, beside the editor, at every size
+        status, footer = screen.splitlines()[-2:]
+        assert "▼ 1 of 30 · “exchanged views” │" in status and footer.startswith("F2 Confirm")  # one line, not wrapped
+        terminal.keys("C-n")
+        terminal.wait_for("no later segment")  # (the rest of the notice wraps at 80 columns)
+        assert "target · 14 of 30" in terminal.screen()
+        terminal.wait_until_gone("no later segment")
+        terminal.keys("F2")  # confirmed; on to the next unconfirmed segment, which the search did not find
+        terminal.wait_for("target · 25 of 30")
+        terminal.keys("C-n")  # was: to 14, backwards
+        terminal.wait_for("no later segment")
+        assert "target · 25 of 30" in terminal.screen()
+        terminal.keys("C-p")  # the nearest shown segment before it
+        terminal.wait_for("target · 14 of 30")
+        terminal.keys("F5", "C-a", "BSpace", "Enter")  # Ctrl+A selects the search (it went to its start), to clear it
+        terminal.wait_for("all · 30 of 30")
+        terminal.wait_until_gone("▼ ")
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")

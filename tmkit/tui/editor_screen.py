@@ -4,6 +4,7 @@ edit it."""
 from __future__ import annotations
 
 import asyncio
+import bisect
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -128,6 +129,8 @@ TALL_FROM = 28
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
 #: Matches shown per segment (Alt+1…5 use them).
 MATCHES_SHOWN = keys.MATCH_KEYS
+#: The status bar shows this many characters of the list's search at most.
+STATUS_QUERY_CHARS = 16
 #: Segments after the current one whose matches are prefetched.
 PREFETCH = 3
 #: Seconds a notice of why a segment was not confirmed stays up, unless the segment is confirmed first.
@@ -1366,13 +1369,34 @@ class EditorScreen(Screen[None]):
         self._step(-1)
 
     def _step(self, delta: int) -> None:
-        segments = self.segment_list
-        if not segments.rows_shown:
+        """Ctrl+N / Ctrl+P: the next or previous segment of those the list shows, in the document's order.
+
+        From a segment the list does not show (a search found others), the nearest shown one that way: it went to the
+        first shown, so Next could go back to segment 2 from segment 5, or skip every segment up to the search's hit.
+        """
+        shown = self.segment_list.rows_shown
+        if not shown:
             return
-        shown = segments.rows_shown
-        position = shown.index(self.current) if self.current in shown else -1
-        target = min(max(position + delta, 0), len(shown) - 1)
-        self.go_to(shown[target])
+        if self.current in shown:
+            position = shown.index(self.current) + delta
+        else:
+            position = bisect.bisect_left(shown, self.current) - (1 if delta < 0 else 0)
+        if 0 <= position < len(shown):
+            self.go_to(shown[position])
+        elif len(shown) < len(self.document):
+            way = "later" if delta > 0 else "earlier"
+            self.notify(
+                f"no {way} segment among the {len(shown)} the list shows ({self._shown_by()}); "
+                f"{self.keymap.label('search')} to change the search",
+                markup=False,
+            )
+
+    def _shown_by(self) -> str:
+        """What narrows the list: its filter, its search, or both ("" when it shows every segment)."""
+        parts = [f"filter {self.row_filter}"] if self.row_filter is not RowFilter.ALL else []
+        if self.query_text.strip():
+            parts.append(f"search “{self.query_text.strip()}”")
+        return ", ".join(parts)
 
     def action_next_unconfirmed(self) -> None:
         row = self.current
@@ -1762,6 +1786,19 @@ class EditorScreen(Screen[None]):
         counts = self.progress.counts()
         total_words = sum(words for key, (_, words) in counts.items() if key is not RowFilter.REJECTED) or 1
         rest = Text()
+        shown_by = self._shown_by()
+        if shown_by:
+            # The list's filter and search also steer Ctrl+N/Ctrl+P: said here, where the translator looks, not only
+            # above the list (hidden on a small screen).
+            rest.append(f"▼ {len(self.segment_list.rows_shown)} of {len(self.document)} · ", style="bold cyan")
+            if self.row_filter is not RowFilter.ALL:
+                rest.append(f"{self.row_filter} ", style="bold cyan")
+            if self.query_text.strip():
+                query = self.query_text.strip()
+                query = query if len(query) <= STATUS_QUERY_CHARS else query[: STATUS_QUERY_CHARS - 1] + "…"
+                rest.append("“", style="bold cyan")
+                rest.append_text(one_line(query, self.mode, style="bold cyan"))
+                rest.append("” ", style="bold cyan")
         if self.qa_left:
             rest.append(f"QA {self._qa_count()} ({self.keymap.label('qa_findings')}) ", style="bold yellow")
         rest.append(f"│ {self.document.path.name} ", style="bold")
@@ -1776,7 +1813,8 @@ class EditorScreen(Screen[None]):
         shown = [(key, segs, words) for key, (segs, words) in counts.items() if segs]
         full = "".join(f"{key} {segs} ({100 * words // total_words}% words)  " for key, segs, words in shown)
         short = "".join(f"{key} {segs}  " for key, segs, _words in shown)
-        parts = Text(full if len(full) + rest.cell_len <= room else short)
+        # (Without the counts when even the short ones would wrap: a narrowed list's line says more.)
+        parts = Text(full if len(full) + rest.cell_len <= room else short if len(short) + rest.cell_len <= room else "")
         parts.append_text(rest)
         if self.document.journal_error:
             parts.append(

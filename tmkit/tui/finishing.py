@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from tmkit.memory.langtags import primary_subtag
 from tmkit.tui.widgets.button_row import ButtonRow
+from tmkit.tui.widgets.text_field import TextField
 
 #: The suffix a document without one is read as (plain text), and the translated document keeps.
 PLAIN_SUFFIX = ".txt"
@@ -111,9 +112,9 @@ class FinishScreen(ModalScreen[FinishRequest | None]):
                 f"Write the translated document (the working file is saved first). {self.summary}", id="question"
             )
             yield Static("source document", classes="hint")
-            yield Input(str(self.document or ""), id="finish-document", placeholder="the document you translate")
+            yield TextField(str(self.document or ""), id="finish-document", placeholder="the document you translate")
             yield Static("translated document (an existing file is replaced)", classes="hint")
-            yield Input(str(self.output or ""), id="finish-output")
+            yield TextField(str(self.output or ""), id="finish-output")
             with RadioSet(id="finish-choice"):
                 yield RadioButton("Untranslated segments keep their source; drafts go in", value=True, id="keep-source")
                 yield RadioButton("Confirmed only: unconfirmed drafts keep their source too", id="confirmed-only")

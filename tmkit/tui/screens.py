@@ -18,6 +18,7 @@ from tmkit.jobs.journal import PendingJournal
 from tmkit.tui.keymap import Keymap, keymap_path
 from tmkit.tui.keys import COMMANDS
 from tmkit.tui.widgets.button_row import ButtonRow
+from tmkit.tui.widgets.text_field import TextField
 
 #: How the cursor moves in the target editor (the help screen says it; bidi_editor does it).
 CURSOR_RULE = (
@@ -212,7 +213,7 @@ class SaveAsScreen(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static((self.why + "\n" if self.why else "") + "Save the working file as:", id="question")
-            yield Input(str(self.suggestion), id="save-as-path")
+            yield TextField(str(self.suggestion), id="save-as-path")
             yield Static("A new file (an existing one is never overwritten); editing goes on there.", classes="hint")
             with ButtonRow(id="buttons"):
                 yield Button("Save", id="save", variant="primary")

@@ -21,6 +21,7 @@ from tmkit.terms.model import Concept, Term, Termbase, TermStatus
 from tmkit.terms.recognize import TermHit
 from tmkit.tui.display import BidiMode, one_line
 from tmkit.tui.widgets.button_row import ButtonRow
+from tmkit.tui.widgets.text_field import TextField
 
 
 @dataclass(slots=True)
@@ -181,9 +182,9 @@ class AddTermScreen(ModalScreen[NewTerm | None]):
         with Vertical(id="dialog"):
             yield Static(f"Add a term to {self.termbase}", id="question")
             yield Static(f"source term ({self.langs[0]})", classes="hint")
-            yield Input(self.source, id="term-source")
+            yield TextField(self.source, id="term-source")
             yield Static(f"target term ({self.langs[1]})", classes="hint")
-            yield Input(self.target, id="term-target")
+            yield TextField(self.target, id="term-target")
             with ButtonRow(id="buttons"):
                 yield Button("Add", id="add", variant="primary")
                 yield Button("Cancel", id="cancel")

@@ -22,8 +22,10 @@ from textual.dom import DOMNode
 from textual.notifications import Notification, Notify, SeverityLevel
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import TextArea
 from textual.widgets.text_area import TextAreaTheme
+
+from tmkit.tui.widgets.text_field import TextField
 
 _DIGITS = "1234567890"
 
@@ -116,7 +118,7 @@ class BindingsInTypingOrder:
                 return
 
 
-class SearchInput(BindingsInTypingOrder, Input):
+class SearchInput(BindingsInTypingOrder, TextField):
     """The search box: an Input whose editing keys keep their place among the letters typed around them, and whose
     Enter runs ``on_submit`` with the text in that same turn.
 
