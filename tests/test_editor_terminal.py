@@ -400,7 +400,9 @@ def test_alt_d_writes_the_translated_docx_from_the_editor(work: Path, width: int
         terminal.wait_for("87%")  # the memory's match for the first segment: the matches still show for a DOCX
         terminal.type(typed)
         terminal.raw(b"\x1bd")  # Alt+D, right after the typing
-        terminal.wait_for("article.en.docx")  # the dialog's default target
+        screen = terminal.wait_for("article.en.docx")  # the dialog's default target
+        # Which choice is set shows in the button's shape, not only its colour (both were ▐●▌).
+        assert "▐●▌ Untranslated segments keep" in screen and "▐ ▌ Confirmed only" in screen, screen
         terminal.keys("Enter")
         terminal.wait_for("segment(s) translated")
         terminal.keys("C-q")  # saved by the finish key: nothing to ask

@@ -11,10 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, RadioSet, Static
 
 from tmkit.memory.langtags import primary_subtag
 from tmkit.tui.widgets.button_row import ButtonRow
+from tmkit.tui.widgets.choice_button import ChoiceButton
 from tmkit.tui.widgets.text_field import TextField
 
 #: The suffix a document without one is read as (plain text), and the translated document keeps.
@@ -116,8 +117,10 @@ class FinishScreen(ModalScreen[FinishRequest | None]):
             yield Static("translated document (an existing file is replaced)", classes="hint")
             yield TextField(str(self.output or ""), id="finish-output")
             with RadioSet(id="finish-choice"):
-                yield RadioButton("Untranslated segments keep their source; drafts go in", value=True, id="keep-source")
-                yield RadioButton("Confirmed only: unconfirmed drafts keep their source too", id="confirmed-only")
+                yield ChoiceButton(
+                    "Untranslated segments keep their source; drafts go in", value=True, id="keep-source"
+                )
+                yield ChoiceButton("Confirmed only: unconfirmed drafts keep their source too", id="confirmed-only")
             with ButtonRow(id="buttons"):
                 yield Button("Write", id="write", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -145,7 +148,7 @@ class FinishScreen(ModalScreen[FinishRequest | None]):
         if not document or not output:
             self.notify("name the source document and the translated document", severity="warning")
             return
-        confirmed_only = self.query_one("#confirmed-only", RadioButton).value
+        confirmed_only = self.query_one("#confirmed-only", ChoiceButton).value
         self.dismiss(FinishRequest(Path(document).expanduser(), Path(output).expanduser(), confirmed_only))
 
     def action_cancel(self) -> None:
