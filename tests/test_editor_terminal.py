@@ -316,6 +316,16 @@ def test_a_wrong_number_needs_a_second_f2(work: Path, width: int, height: int) -
         terminal.wait_for("[exited 0]")
     units = load_tmx(work / "article.ar.tmx").units
     assert _unit_target(units, 1) == wrong and units[1].status is Status.TRANSLATED
+    # Reopened, the finding is still counted and listed: it was forgotten with the session ("QA 0" over it).
+    with _editor(work, width, height) as terminal:
+        terminal.wait_for("QA 1")
+        terminal.keys("M-q")
+        terminal.wait_for("left on confirmed segments: 1")
+        assert "2: error [number-mismatch]" in terminal.screen()
+        terminal.keys("Escape")
+        terminal.wait_until_gone("QA findings")
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)

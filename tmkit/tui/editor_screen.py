@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 
 from tmkit.errors import TmkitError
 from tmkit.formats.tmx_reader import load_tmx
-from tmkit.jobs.config import UNKNOWN_USER
+from tmkit.jobs.config import UNKNOWN_USER, QaOnConfirm
 from tmkit.jobs.confirm_checks import SegmentFinding
 from tmkit.jobs.journal import ConflictState, PendingJournal
 from tmkit.jobs.progress import ProgressCounts
@@ -396,6 +396,8 @@ class EditorScreen(Screen[None]):
         self.shown = True
         self.call_after_refresh(self.first_paint.set)
         self.open_memories()
+        if not self.options.terms:
+            self.review_confirmed()  # (with termbases, once they are read)
         if self.options.terms:
             self.terms_panel.show(Text("reading the termbases…", style="dim"))
         if self.options.terms or self.options.spelling:
@@ -736,6 +738,40 @@ class EditorScreen(Screen[None]):
         self.document.terms = terms.merged  # term-missing and term-forbidden on confirm
         self.find_terms(self.current)
         self.check_target_later(at_once=True)
+        self.review_confirmed()  # with the terms: term-missing among them
+
+    @work(thread=True, exclusive=True, group="qa", exit_on_error=False, description="checking the confirmed segments")
+    def review_confirmed(self) -> None:
+        """QA's findings on the segments confirmed in an earlier session, for the status bar's count and Alt+Q: they
+        were kept only for the segments confirmed since the editor opened, so a reopened file said "QA 0" over
+        warnings `tmkit qa` still found."""
+        if self.document.qa_on_confirm is QaOnConfirm.OFF:
+            return
+        self.first_paint.wait(FIRST_PAINT_WAIT)
+        worker = get_current_worker()
+        found: list[tuple[int, str, list[SegmentFinding]]] = []
+        for row, r in enumerate(list(self.document.rows)):
+            if worker.is_cancelled:
+                return
+            if r.removed or not r.confirmed:
+                continue
+            text = r.edit_text
+            try:
+                findings = self.document.check(row, text)
+            except PlaceholderError:
+                continue  # (as saved, a target's codes are its source's: not met in a file tmkit wrote)
+            if findings:
+                found.append((row, text, findings))
+        self.app.call_from_thread(self._confirmed_reviewed, found)
+
+    def _confirmed_reviewed(self, found: list[tuple[int, str, list[SegmentFinding]]]) -> None:
+        """Keep the findings of the confirmed segments the translator has not changed or confirmed meanwhile."""
+        for row, text, findings in found:
+            r = self.document.rows[row]
+            if row not in self.qa_left and r.confirmed and r.edit_text == text:
+                self.qa_left[row] = findings
+        if found:
+            self.update_status()
 
     def _spelling_ready(self, checker: SpellChecker) -> None:
         if not self.is_attached:
@@ -1804,17 +1840,31 @@ class EditorScreen(Screen[None]):
         rest.append(f"│ {self.document.path.name} ", style="bold")
         if self.document.dirty:
             rest.append("● unsaved ", style="bold yellow")
-        rest.append(f"│ bidi {self.mode.value}", style="dim")
+        before_bidi = rest.copy()
+        bidi = Text(f"│ bidi {self.mode.value}", style="dim")
+        team = Text()
         if self.team_status:
-            rest.append(f" │ {self.team_status}", style="bold red" if "failed" in self.team_status else "dim")
+            team.append(f" │ {self.team_status}", style="bold red" if "failed" in self.team_status else "dim")
         # The counts with their share of the words, or without it where the line would wrap (at 80 and 120 columns
-        # it did, splitting "● unsaved" from its file and pushing the panels up a line).
+        # it did, splitting "● unsaved" from its file and pushing the panels up a line); then one space apart, then
+        # without the bidi mode. A list narrowed by a search says so before the counts; else the line wraps.
         room = (self.status_bar.size.width or self.app.size.width) - 2
         shown = [(key, segs, words) for key, (segs, words) in counts.items() if segs]
         full = "".join(f"{key} {segs} ({100 * words // total_words}% words)  " for key, segs, words in shown)
         short = "".join(f"{key} {segs}  " for key, segs, _words in shown)
-        # (Without the counts when even the short ones would wrap: a narrowed list's line says more.)
-        parts = Text(full if len(full) + rest.cell_len <= room else short if len(short) + rest.cell_len <= room else "")
+        tight = "".join(f"{key} {segs} " for key, segs, _words in shown)
+        with_bidi = Text.assemble(before_bidi, bidi, team)
+        without_bidi = Text.assemble(before_bidi, team)
+        fitting = [
+            (Text(text), tail)
+            for tail in (with_bidi, without_bidi)
+            for text in (full, short, tight)
+            if len(text) + tail.cell_len <= room
+        ]
+        if fitting:
+            parts, rest = fitting[0]
+        else:
+            parts, rest = (Text(), without_bidi) if shown_by else (Text(tight), with_bidi)
         parts.append_text(rest)
         if self.document.journal_error:
             parts.append(
