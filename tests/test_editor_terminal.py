@@ -615,3 +615,26 @@ def test_next_and_previous_keep_to_the_search_and_the_status_bar_says_so(work: P
         terminal.wait_until_gone("▼ ")
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_a_first_undo_after_confirming_leaves_the_text_typed(work: Path, width: int, height: int) -> None:
+    """A translator's trial: a sentence typed, F2 at once, then Ctrl+Z: the sentence went with the confirmation."""
+    english = "President al-Assad receives the Russian Deputy Prime Minister."
+    with _editor(work, width, height) as terminal:
+        terminal.wait_for("target · 1 of 30")
+        terminal.keys(english, "F2")  # one burst: confirmed before a pause could put the typing in
+        terminal.wait_for("target · 2 of 30")
+        terminal.keys("C-z")  # the confirmation only
+        screen = terminal.wait_for("target · 1 of 30 · draft")
+        assert "Prime Minister." in screen
+        terminal.keys("C-z")  # then the typing
+        terminal.wait_until_gone("Prime Minister.")
+        terminal.keys("C-y", "C-y")  # both back
+        terminal.wait_for(lambda screen: "Prime Minister." in screen and "· draft" not in screen.split("target")[1])
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    first = load_tmx(work / "article.ar.tmx").units[0]
+    assert first.status is Status.TRANSLATED and first.variant("en").text == english  # type: ignore[union-attr]

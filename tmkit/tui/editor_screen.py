@@ -1344,6 +1344,9 @@ class EditorScreen(Screen[None]):
 
     def action_confirm_next(self) -> None:
         row = self.current
+        # What was typed goes in first, as a pause puts it in: its own step, so that a first undo takes back the
+        # confirmation and leaves the translation (F2 right after typing, then Ctrl+Z, lost the sentence typed).
+        self._commit_editor()
         try:
             confirmed = self.document.confirm(row, self._editor_text())
         except PlaceholderError as error:
@@ -1371,6 +1374,7 @@ class EditorScreen(Screen[None]):
 
     def action_approve(self) -> None:
         row = self.current
+        self._commit_editor()  # (as confirming does)
         try:
             self.document.approve(row, self._editor_text())
         except PlaceholderError as error:
