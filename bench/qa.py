@@ -144,7 +144,7 @@ PLANTS = (
     Plant("removed tag", frozenset({"tag-missing", "tag-extra"}), _remove_tag),
     Plant(
         "untranslated sentence",
-        frozenset({"same-as-source", "untranslated-latin", "untranslated-arabic"}),
+        frozenset({"untranslated", "same-as-source", "untranslated-latin", "untranslated-arabic"}),
         _untranslated,
     ),
     Plant("wrong end mark", frozenset({"end-punctuation"}), _wrong_end),

@@ -35,7 +35,8 @@ def messages(source: str, target: str, *, src: str = "en", tgt: str = "ar") -> d
 TRIGGERS = [
     ("number-mismatch", "The visit lasted 3 days.", "استمرت الزيارة ٤ أيام.", "en", "ar"),
     ("empty-target", "The meeting ended.", "   ", "en", "ar"),
-    ("same-as-source", "Press Enter to continue.", "Press Enter to continue.", "en", "ar"),
+    ("same-as-source", "Visual Studio Code", "Visual Studio Code", "en", "ar"),
+    ("untranslated", "Press Enter to continue.", "Press Enter to continue.", "en", "ar"),
     ("untranslated-latin", "The committee met.", "اجتمعت the committee أمس.", "en", "ar"),
     ("untranslated-arabic", "استقبل الرئيس منصور عزام.", "The president received منصور عزام.", "ar", "en"),
     ("number-ambiguous", "Growth was 2.5 percent.", "بلغ النمو 2.500 بالمئة.", "en", "ar"),

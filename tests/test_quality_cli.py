@@ -189,6 +189,20 @@ def test_qa_checks_an_xliff(tmp_path: Path) -> None:
     assert code == 1 and f"{MT}:2: error: [number-mismatch]" in out  # the hypothesis is checked, not the targets
 
 
+def test_an_untranslated_file_fails_qa_at_its_default_level(tmp_path: Path) -> None:
+    # Every target the source copied gave 2,228 warnings and exit 0 on the MADAR phrasebook: a CI gate passed it.
+    arabic = SAMPLES / "article.ar.txt"
+    code, out, _ = run_cli("qa", str(arabic), str(arabic), "--src", "ar", "--tgt", "en")
+    lines = [line for line in out.splitlines() if line.strip()]
+    copied = sum(1 for line in arabic.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert code == 1
+    assert sum("error: [untranslated]" in line for line in lines) == copied
+    assert not any("[same-as-source]" in line for line in lines)
+    english = SAMPLES / "article.en.txt"
+    code, out, _ = run_cli("qa", str(english), str(english), "--src", "en", "--tgt", "ar", "--select", "untranslated")
+    assert code == 1 and "Latin words, not translated" in out
+
+
 def test_several_references() -> None:
     data = _score_json("--ref", REF, "--ref", MT, "--hyp", MT)
     assert data["n_references"] == 2

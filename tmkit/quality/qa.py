@@ -36,6 +36,10 @@ class Check:
     description: str
 
 
+#: An Arabic target that is its English source copied holds this many Latin words or more: a sentence left untranslated,
+#: not a name or a product kept in Latin letters (`Visual Studio Code`), which stays a warning (same-as-source).
+UNTRANSLATED_LATIN_WORDS = 4
+
 CHECKS: tuple[Check, ...] = (
     Check(
         "number-mismatch",
@@ -49,7 +53,13 @@ CHECKS: tuple[Check, ...] = (
         "a number agrees only under its less likely reading (2.5 against an Arabic 2.500, which is usually 2,500)",
     ),
     Check("empty-target", Severity.ERROR, "the source has text and the target has none"),
-    Check("same-as-source", Severity.WARNING, "the target is the source copied unchanged"),
+    Check(
+        "untranslated",
+        Severity.ERROR,
+        f"the target is the source copied in a script its language does not use: Arabic in a target in another "
+        f"language, or {UNTRANSLATED_LATIN_WORDS} or more Latin words without Arabic in an Arabic target",
+    ),
+    Check("same-as-source", Severity.WARNING, "the target is the source copied unchanged (a name, a code, a number)"),
     Check(
         "untranslated-latin",
         Severity.WARNING,
@@ -594,7 +604,11 @@ def check_pair(
         ):
             add(check, message)
     if any(ch.isalpha() for ch in source) and _AR_NORMALIZER(source) == _AR_NORMALIZER(target):
-        add("same-as-source", "the target is identical to the source")
+        copied = _copied_in_another_script(target, target_arabic=target_arabic)
+        if copied:
+            add("untranslated", copied)
+        else:
+            add("same-as-source", "the target is identical to the source")
     elif target_arabic:
         add("untranslated-latin", _check_untranslated_latin(source, target))
     elif has_arabic(source) or is_arabic_language(source_lang):
@@ -620,6 +634,17 @@ def check_pair(
     if spelling is not None and "spelling" in wanted:
         add("spelling", _check_spelling(target, spelling))
     return found
+
+
+def _copied_in_another_script(target: str, *, target_arabic: bool) -> str | None:
+    """Why a target equal to its source is untranslated, not a name kept as it is: it is in the source's script."""
+    if not target_arabic and has_arabic(target):
+        return "the target is the source copied: Arabic, not translated"
+    if target_arabic and not has_arabic(target):
+        words = len(_LATIN_WORD_RE.findall(target))
+        if words >= UNTRANSLATED_LATIN_WORDS:
+            return f"the target is the source copied: {words} Latin words, not translated"
+    return None
 
 
 def _check_spelling(target: str, spelling: SpellChecker) -> str | None:
