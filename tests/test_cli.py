@@ -58,6 +58,11 @@ def test_no_command_and_bad_option_are_usage_errors() -> None:
     assert run_cli().code == 2
     result = run_cli("stats", "--nope", "x.tmx")
     assert result.code == 2 and "unrecognized arguments" in result.stderr
+    # One line, usage block left to --help (it buried the error in CI logs).
+    for command in (["stats", "--nope", "x.tmx"], ["convert", "a.tmx"], ["export", "a.tmx", "--min-status", "bogus"]):
+        result = run_cli(*command)
+        assert result.code == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith(f"tmkit {command[0]}: error: ") and "--help shows the usage" in result.stderr
 
 
 def test_stats_on_the_sample_memory() -> None:

@@ -31,8 +31,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse that exits with tmkit's usage code (2) and a one-line message."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        # One line, as every other error of tmkit's (a CI log read by a person or a pattern): the usage block
+        # argparse prints first buried it; --help has the usage.
+        print(f"{self.prog}: error: {message} ({self.prog} --help shows the usage)", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
 
@@ -81,6 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_parser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:
+    """The parser of ``command`` (a subcommand's name), else ``parser`` itself."""
+    for action in parser._subparsers._group_actions if parser._subparsers is not None else ():
+        choices = getattr(action, "choices", None)
+        if isinstance(choices, dict) and command in choices:
+            found: argparse.ArgumentParser = choices[command]
+            return found
+    return parser
+
+
 def _not_utf8(argv: Sequence[str]) -> str | None:
     """The first argument Python could not decode (its bytes kept as lone surrogates), shown with escapes."""
     for argument in argv:
@@ -107,7 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         error(f"argument '{undecodable}' is not UTF-8: give file names and text in UTF-8")
         return EXIT_USAGE
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # Said by the command's parser, which names the command and its --help (argparse leaves it to the top one).
+        _command_parser(parser, getattr(args, "command", None)).error(f"unrecognized arguments: {' '.join(unknown)}")
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
