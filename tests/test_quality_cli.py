@@ -516,7 +516,7 @@ def test_inside_github_actions_the_summary_is_appended(tmp_path: Path, monkeypat
     assert text.startswith("## Earlier step\n### ✅ tmkit score — gates: 1/1 ok")
     code, _, _ = run_cli("qa", TMX, "--hyp", MT, "--ignore", "spelling")  # its count varies with the dictionaries
     assert code == 1
-    assert "### ❌ tmkit qa — checks: 15/16 ok" in summary.read_text(encoding="utf-8")
+    assert "### ❌ tmkit qa — checks: 16/17 ok" in summary.read_text(encoding="utf-8")
 
 
 def test_markdown_summary_stays_under_the_limit() -> None:
@@ -542,7 +542,7 @@ def test_markdown_summary_stays_under_the_limit() -> None:
 def test_qa_on_the_samples() -> None:
     code, out, _ = run_cli("qa", TMX, "--ignore", "spelling")  # spelling's own tests: tests/test_spelling.py
     assert code == 0
-    assert out == "qa: 30 units · 0 errors · 0 warnings\nchecks: 16/16 ok\n"
+    assert out == "qa: 30 units · 0 errors · 0 warnings\nchecks: 17/17 ok\n"
     code, out, _ = run_cli("qa", TMX, "--hyp", MT, "--ignore", "spelling")
     assert code == 1
     lines = out.splitlines()
@@ -552,7 +552,7 @@ def test_qa_on_the_samples() -> None:
         "2 in the target (23, 2021), numbers in words counted) (unit a2)"
     )
     assert any("[untranslated-arabic]" in line and "(unit a15)" in line for line in lines)
-    assert lines[-1] == "checks: 15/16 ok; failing: number-mismatch (2 findings)"
+    assert lines[-1] == "checks: 16/17 ok; failing: number-mismatch (2 findings)"
     code, _, _ = run_cli("qa", TMX, "--hyp", MT, "--ignore", "number-mismatch")
     assert code == 0
     code, _, _ = run_cli("qa", TMX, "--hyp", MT, "--ignore", "number-mismatch", "--fail-on", "warning")
@@ -588,7 +588,7 @@ def test_qa_reports(tmp_path: Path) -> None:
     assert code == 1
     suite = etree.parse(str(junit)).getroot().find("testsuite")
     assert suite is not None
-    assert len(suite.findall("testcase")) == 16 and suite.get("failures") == "1"
+    assert len(suite.findall("testcase")) == 17 and suite.get("failures") == "1"
     report = json.loads(data.read_text(encoding="utf-8"))
     assert report["command"] == "qa" and report["counts"] == {"error": 2, "warning": 1}
     assert [f["id"] for f in report["findings"]] == ["a2", "a4", "a15"]
