@@ -638,3 +638,24 @@ def test_a_first_undo_after_confirming_leaves_the_text_typed(work: Path, width: 
         terminal.wait_for("[exited 0]")
     first = load_tmx(work / "article.ar.tmx").units[0]
     assert first.status is Status.TRANSLATED and first.variant("en").text == english  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_qa_dialog_shows_the_arabic_it_quotes_shaped(work: Path, width: int, height: int) -> None:
+    """A translator's trial: Alt+Q quoted Arabic in logical order, reversed and unjoined where the terminal does no
+    bidi, while the target and the panels showed it shaped."""
+    from tmkit.text.bidi import visual_line
+
+    with _editor(work, width, height) as terminal:
+        terminal.wait_for("target · 1 of 30")
+        terminal.type("The president received منصور عزام.")
+        terminal.wait_for("The president received")
+        terminal.keys("M-q")
+        screen = terminal.wait_for("untranslated-arabic")
+        assert visual_line("منصور عزام").text in screen and "منصور عزام" not in screen, screen
+        terminal.keys("Escape")
+        terminal.wait_until_gone("QA findings")
+        terminal.keys("C-q")
+        terminal.wait_for("Quit without saving")
+        terminal.keys("Tab", "Enter")
+        terminal.wait_for("[exited 0]")

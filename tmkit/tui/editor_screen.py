@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -46,7 +47,7 @@ from tmkit.terms.recognize import TermHit
 from tmkit.text.placeholders import PlaceholderError, strip_placeholders, to_placeholders
 from tmkit.text.scripts import has_arabic
 from tmkit.tui import keys
-from tmkit.tui.display import VTE_EXPLICIT, VTE_IMPLICIT, BidiMode, VisualHighlighter, is_vte, one_line
+from tmkit.tui.display import VTE_EXPLICIT, VTE_IMPLICIT, BidiMode, BidiText, VisualHighlighter, is_vte, one_line
 from tmkit.tui.finishing import (
     DocumentFinished,
     FinishRequest,
@@ -922,6 +923,7 @@ class EditorScreen(Screen[None]):
                 termbase=path.name,
                 source_lang=self.options.source_lang,
                 target_lang=self.options.target_lang,
+                mode=lambda: self.mode,
             ),
             self._term_answered,
         )
@@ -1307,24 +1309,25 @@ class EditorScreen(Screen[None]):
             self.qa_left.pop(row, None)
 
     def action_qa_findings(self) -> None:
-        """Alt+Q: QA's findings on the current segment as typed, then those left on confirmed segments."""
+        """Alt+Q: QA's findings on the current segment as typed, then those left on confirmed segments; the Arabic they
+        quote shaped and in visual order in app mode, as everywhere Arabic is shown (it was left in logical order)."""
         row = self.current
-        current = Text(f"segment {row + 1} (as typed)\n", style="bold")
+        current: list[RenderableType] = [Text(f"segment {row + 1} (as typed)", style="bold")]
         try:
             findings = self.document.check(row, self._editor_text())
         except PlaceholderError as error:
-            current.append(f"  {error}\n", style="red")
+            current.append(BidiText(f"  {error}", self.mode, style="red", rtl=False))
         else:
             for finding in findings:
-                current.append(f"  {finding.describe()}\n", style=_finding_style(finding))
+                current.append(BidiText(f"  {finding.describe()}", self.mode, style=_finding_style(finding), rtl=False))
             if not findings:
-                current.append("  no finding\n", style="dim")
-        left = Text(f"left on confirmed segments: {self._qa_count()}\n", style="bold")
+                current.append(Text("  no finding", style="dim"))
+        left: list[RenderableType] = [Text(f"left on confirmed segments: {self._qa_count()}", style="bold")]
         for other in sorted(self.qa_left):
             for finding in self.qa_left[other]:
-                left.append(f"  {other + 1}: ", style="bold")
-                left.append(f"{finding.describe()}\n", style=_finding_style(finding))
-        self.app.push_screen(QaScreen(current, left))
+                shown = f"  {other + 1}: {finding.describe()}"
+                left.append(BidiText(shown, self.mode, style=_finding_style(finding), rtl=False))
+        self.app.push_screen(QaScreen(Group(*current, Text()), Group(*left)))
 
     def _refused(self, why: str) -> None:
         """Say why a segment was not confirmed, until it is or the translator moves on (or half a minute)."""

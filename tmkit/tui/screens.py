@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import ClassVar
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -78,7 +79,7 @@ class QaScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,enter", "dismiss", "Close")]
     AUTO_FOCUS: ClassVar[str | None] = "#qa-body"
 
-    def __init__(self, current: Text, document: Text) -> None:
+    def __init__(self, current: RenderableType, document: RenderableType) -> None:
         super().__init__()
         self.current = current
         self.document = document
