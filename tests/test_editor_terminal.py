@@ -659,3 +659,19 @@ def test_the_qa_dialog_shows_the_arabic_it_quotes_shaped(work: Path, width: int,
         terminal.wait_for("Quit without saving")
         terminal.keys("Tab", "Enter")
         terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), [(100, 30), (160, 45)])
+def test_after_f3_the_concordance_has_the_matches_room(work: Path, width: int, height: int) -> None:
+    """A translator's trial at 100x30: F3 showed one hit, without its origin or a second hit, under an empty matches
+    panel of seven rows; Alt+M did nothing there."""
+    with _article(work, width, height) as terminal:
+        terminal.wait_for("target · 25 of 30")
+        terminal.wait_for("no match above the threshold")
+        terminal.keys("F3")  # the word at the cursor, "The"
+        screen = terminal.wait_for("“The”: 20 found")
+        assert screen.count("news-memory.tmx") >= 2, screen  # two hits at least, each with where it comes from
+        terminal.keys("M-m")  # the matches first again
+        terminal.wait_for(lambda screen: screen.count("news-memory.tmx") < 2)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")

@@ -78,7 +78,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     _c("add_term", "Add term", "Add a term from the selected source and target words to the first termbase"),
     _c("spelling", "Spelling", "Suggestions for the misspelled word at the cursor: choose one to replace it"),
-    _c("toggle_panel", "Panel", "Show matches or concordance (on small screens they take turns)"),
+    _c("toggle_panel", "Panel", "Matches or concordance first (on small screens they take turns)"),
     _c("toggle_list", "List", "Show or hide the segment list (on small screens it takes the editor's place)"),
     _c("cycle_filter", "Filter", "Show only segments of the next status (all, new, draft, …, rejected)"),
     _c("search", "Search", "Search source and target (ignores harakat, hamza); Esc returns", footer=True),
