@@ -121,6 +121,41 @@ def test_importing_the_same_concepts_again_adds_none_and_keeps_their_ids(tmp_pat
     assert [hit["concept"] for hit in json.loads(hits.stdout)["hits"]].count("x9") == 1
 
 
+def test_remove_takes_out_a_mistyped_term_or_a_whole_concept(tmp_path: Path) -> None:
+    # A translator added "internet cafeve an interne" from the editor and had no way to take it out again.
+    target = tmp_path / "t.tbx"
+    target.write_bytes(Path(TERMS).read_bytes())
+    before = load_termbase(target).termbase
+    assert run_cli("term", "add", str(target), "مقهى إنترنت", "internet cafeve an interne").code == 0
+    code, out, _ = run_cli("term", "remove", str(target), "internet cafeve an interne", "--lang", "en", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    added = data["removed"][0]["concept"]
+    assert data["removed"] == [{"concept": added, "lang": "en", "text": "internet cafeve an interne"}]
+    assert data["concepts_removed"] == [] and data["concepts"] == len(before) + 1
+    after = load_termbase(target).termbase
+    (kept,) = [c for c in after if c.id == added]
+    assert [(t.lang, t.text) for t in kept.terms] == [("ar", "مقهى إنترنت")]
+    code, out, _ = run_cli("term", "remove", str(target), "مقهى إنترنت")
+    assert code == 0 and f"removed concept(s) left without terms: {added}" in out
+    assert [c.content() for c in load_termbase(target).termbase] == [c.content() for c in before]
+    first = before.concepts[0]
+    code, out, _ = run_cli("term", "remove", str(target), "--concept", first.id)
+    lines = out.splitlines()
+    assert code == 0 and lines[-1] == f"removed concept {first.id}"
+    assert len(lines) == len(first.terms) + 1 and all(f"({first.id})" in line for line in lines[:-1])
+    assert [c.id for c in load_termbase(target).termbase] == [c.id for c in before.concepts[1:]]
+    for wrong, message in (
+        ([str(target), "no such term"], "no term written 'no such term'"),
+        ([str(target), "--concept", first.id], f"no concept {first.id!r}"),
+        ([str(target)], "name a TERM to remove, or a concept with --concept ID"),
+    ):
+        unchanged = target.read_bytes()
+        result = run_cli("term", "remove", *wrong)
+        assert result.code == 2 and message in result.stderr and result.stderr.count("\n") == 1
+        assert target.read_bytes() == unchanged
+
+
 def test_extract_proposes_pairs_with_counts(tmp_path: Path) -> None:
     code, out, _ = run_cli("term", "extract", str(SAMPLES / "news-memory.tmx"), "--json", "--limit", "30")
     assert code == 0

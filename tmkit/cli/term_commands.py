@@ -16,6 +16,7 @@ TERM_EXAMPLES = """examples:
   tmkit term add my.tbx "اللجنة المشتركة" "Joint Commission" --pos noun --forbidden "joint committee"
   tmkit term convert glossary.txt -o terms.tbx --src ar --tgt en
   tmkit term import terms.tbx more.csv
+  tmkit term remove my.tbx "internet cafeve" --lang en
   tmkit term export terms.tbx -o omegat/glossary/glossary.txt --src ar --tgt en
   tmkit term extract samples/news-memory.tmx --min-count 4 -o candidates.tbx
 """
@@ -61,6 +62,20 @@ def register(commands: Any) -> None:
     )
     p.add_argument("--json", action="store_true", help="print the concept as JSON")
     p.set_defaults(handler=cmd_add)
+
+    p = sub.add_parser(
+        "remove",
+        help="take a term (every term so written) or a whole concept (--concept ID) out of a termbase",
+        description="Take out of TERMBASE every term written TERM exactly (in --lang only, if given), and the "
+        "concepts left without a term; or, with --concept, the concept of that id. Nothing found is an error.",
+    )
+    p.add_argument("termbase", metavar="TERMBASE")
+    p.add_argument("term", metavar="TERM", nargs="?", help="the term, written as in the termbase")
+    p.add_argument("--concept", metavar="ID", help="the id of a concept to take out whole (term lookup shows ids)")
+    p.add_argument("--lang", help="only the terms of this language (ar takes ar-SA)")
+    _languages(p)
+    p.add_argument("--json", action="store_true", help="print what was removed as JSON")
+    p.set_defaults(handler=cmd_remove)
 
     p = sub.add_parser("import", help="add the concepts of other termbases to a termbase (created if missing)")
     p.add_argument("termbase", metavar="TERMBASE")
@@ -200,6 +215,44 @@ def cmd_add(args: argparse.Namespace) -> int:
         print_json({"concept": concept.id, "action": what, "terms": [[t.lang, t.text] for t in concept.terms]})
     else:
         print(f"{what} {concept.id}: " + " | ".join(f"{t.lang}: {t.text}" for t in concept.terms))
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    if (args.term is None) == (args.concept is None):
+        raise InputError("name a TERM to remove, or a concept with --concept ID (not both)")
+    if args.concept is not None and args.lang is not None:
+        raise InputError("--lang chooses terms: a concept (--concept) is removed with all its languages")
+    source, target = _pair(args, args.term or "")
+    termbase = _load(args.termbase, args, source, target)
+    if args.concept is not None:
+        concept = termbase.remove_concept(args.concept)
+        if concept is None:
+            raise InputError(f"no concept {args.concept!r}", path=args.termbase)
+        removed = [(concept, term) for term in concept.terms]
+    else:
+        removed = termbase.remove_term(args.term, args.lang)
+        if not removed:
+            where = f" in {args.lang}" if args.lang else ""
+            raise InputError(f"no term written {args.term!r}{where}", path=args.termbase)
+    _save(args.termbase, termbase, source, target)
+    gone_concepts = sorted({c.id for c, _ in removed if c not in termbase.concepts})
+    if args.json:
+        print_json(
+            {
+                "termbase": args.termbase,
+                "removed": [{"concept": c.id, "lang": t.lang, "text": t.text} for c, t in removed],
+                "concepts_removed": gone_concepts,
+                "concepts": len(termbase),
+            }
+        )
+    else:
+        for concept, term in removed:
+            print(f"removed {term.lang}: {term.text} ({concept.id})")
+        if args.concept is not None:
+            print(f"removed concept {args.concept}")
+        elif gone_concepts:
+            print(f"removed concept(s) left without terms: {', '.join(gone_concepts)}")
     return EXIT_OK
 
 

@@ -162,6 +162,34 @@ class Termbase:
             added += 1
         return added
 
+    def remove_concept(self, concept_id: str) -> Concept | None:
+        """Take the concept ``concept_id`` out; None when there is none."""
+        found = next((c for c in self.concepts if c.id == concept_id), None)
+        if found is not None:
+            self.concepts.remove(found)
+            self.changed()
+        return found
+
+    def remove_term(self, text: str, lang: str | None = None) -> list[tuple[Concept, Term]]:
+        """Take out every term written ``text`` (in ``lang``, `ar` taking `ar-SA`, or in any language), and the
+        concepts left without a term; return what was taken out, each term with its concept."""
+        removed: list[tuple[Concept, Term]] = []
+        for concept in list(self.concepts):
+            gone = [
+                t
+                for t in concept.terms
+                if t.text == text and (lang is None or lang_matches(t.lang, lang, region_fallback=True))
+            ]
+            if not gone:
+                continue
+            concept.terms = [t for t in concept.terms if t not in gone]
+            removed.extend((concept, t) for t in gone)
+            if not concept.terms:
+                self.concepts.remove(concept)
+        if removed:
+            self.changed()
+        return removed
+
     def changed(self) -> None:
         """Tell the termbase its concepts changed (done by `add`; call it after editing a concept in place)."""
         self._version += 1
