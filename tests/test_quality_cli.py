@@ -203,6 +203,20 @@ def test_an_untranslated_file_fails_qa_at_its_default_level(tmp_path: Path) -> N
     assert code == 1 and "Latin words, not translated" in out
 
 
+def test_a_hypothesis_in_the_other_script_is_named(tmp_path: Path) -> None:
+    # The Arabic source given as --hyp against English references scored 0.41 chrF without a word.
+    source = tmp_path / "source.ar.txt"
+    source.write_text("".join(u.variant("ar").text + "\n" for u in load_tmx(TMX).units), encoding="utf-8")  # type: ignore[union-attr]
+    result = run_cli("score", "--ref", str(SAMPLES / "article.ref.en.txt"), "--hyp", str(source))
+    assert result.code == 0
+    assert (
+        "tmkit: warning: the hypotheses are in Arabic script and the references in Latin: is --hyp the source, or "
+        "are the sides swapped?"
+    ) in result.stderr
+    same = run_cli("score", "--ref", str(SAMPLES / "article.ref.en.txt"), "--hyp", MT)
+    assert same.code == 0 and "warning" not in same.stderr
+
+
 def test_several_references() -> None:
     data = _score_json("--ref", REF, "--ref", MT, "--hyp", MT)
     assert data["n_references"] == 2

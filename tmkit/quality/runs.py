@@ -113,6 +113,22 @@ def _score_options(
     return _ScoreOptions(keys, primary_key, gates, Normalizer(normalize) if normalize else None)
 
 
+def _script_mismatch(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> list[str]:
+    """A warning when the hypotheses are in one script and the references in the other: a source given as --hyp (or
+    the sides swapped) scores near 0 without a word otherwise, and a gate then fails for the wrong reason."""
+    from tmkit.text.scripts import guess_language
+
+    hypothesis = guess_language(hypotheses, default="")
+    reference = guess_language(references[0], default="") if references else ""
+    if hypothesis and reference and hypothesis != reference:
+        scripts = {"ar": "Arabic", "en": "Latin"}
+        return [
+            f"the hypotheses are in {scripts[hypothesis]} script and the references in {scripts[reference]}: "
+            "is --hyp the source, or are the sides swapped?"
+        ]
+    return []
+
+
 def run_score(
     *,
     input_path: str | None = None,
@@ -201,7 +217,7 @@ def run_score(
         )
     except ScoringError as exc:
         raise _located(exc, evalset) from None
-    warnings: list[str] = []
+    warnings: list[str] = _script_mismatch(hypotheses, reference_streams)
     if stored is not None:
         warnings += check_baseline(stored, scores, [g.metric for g in parsed.gates if g.kind is GateKind.MAX_DROP])
     comparison = None
