@@ -549,7 +549,8 @@ def test_finish_keeps_source_for_untranslated_and_require_all_refuses(job: Path)
     assert result.code == 0, result.stderr
     assert "kept in the source language" in result.stderr
     text = (job / "out.html").read_text(encoding="utf-8")
-    assert "President" in text  # drafts from the memory are in
+    assert "President" in text  # drafts from the memory are in, and named with the way to leave them out
+    assert "(22 unconfirmed draft(s) written: segment 1, 2, 3, 4, 5 and 17 more; --confirmed-only" in result.stderr
     assert "صورة من اللقاء في دمشق" in text  # an untranslated segment keeps its source
     # Fuzzy matches pretranslate put in are drafts: --confirmed-only leaves them out too.
     result = run_cli("finish", job / "article.html", "-o", job / "confirmed.html", "--confirmed-only")

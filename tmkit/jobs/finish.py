@@ -27,17 +27,22 @@ class FinishReport:
     translated: int = 0
     #: Of the translated: pre-translated or edited but not confirmed (`draft`).
     drafts: int = 0
+    #: Their numbers (from 1).
+    draft_segments: list[int] = field(default_factory=list)
     #: Numbers (from 1) of segments written in the source language, having no translation.
     untranslated: list[int] = field(default_factory=list)
     #: Of those: translations a reviewer rejected (never written into a document).
     rejected: int = 0
     placement: Placement = field(default_factory=Placement)
 
-    def describe(self, target: str | os.PathLike[str]) -> str:
-        """One line for the translator."""
+    def describe(self, target: str | os.PathLike[str], *, leave_out: str = "--confirmed-only") -> str:
+        """One line for the translator (``leave_out``: what leaves the drafts out where the line is read)."""
         line = f"wrote {os.fspath(target)}: {self.translated} of {self.segments} segment(s) translated"
         if self.drafts:
-            line += f" ({self.drafts} unconfirmed draft(s))"
+            # Named, with the way to leave them out: a translator delivered a pre-translation never reviewed.
+            named = ", ".join(str(n) for n in self.draft_segments[:NAMED_UNFINISHED])
+            more = f" and {self.drafts - NAMED_UNFINISHED} more" if self.drafts > NAMED_UNFINISHED else ""
+            line += f" ({self.drafts} unconfirmed draft(s) written: segment {named}{more}; {leave_out} leaves them out)"
         if self.untranslated:
             line += f", {len(self.untranslated)} kept in the source language"
             if self.rejected:
@@ -143,6 +148,7 @@ def finish_document(
         statuses.append(unit.status.value)
         if unit.status is Status.DRAFT or unit.status is Status.NEW:
             report.drafts += 1
+            report.draft_segments.append(number)
             unconfirmed.append(number)
     if require_all and unconfirmed:
         named = ", ".join(str(n) for n in unconfirmed[:NAMED_UNFINISHED])

@@ -76,7 +76,7 @@ def write_translated_document(request: FinishRequest, work_path: Path) -> list[s
         work_path=work_path,
         confirmed_only=request.confirmed_only,
     )
-    return [report.describe(request.output), *report.code_notices()]
+    return [report.describe(request.output, leave_out="“Confirmed only” in the finish dialog"), *report.code_notices()]
 
 
 class FinishScreen(ModalScreen[FinishRequest | None]):
