@@ -63,6 +63,9 @@ def test_no_command_and_bad_option_are_usage_errors() -> None:
         result = run_cli(*command)
         assert result.code == 2 and result.stderr.count("\n") == 1, result.stderr
         assert result.stderr.startswith(f"tmkit {command[0]}: error: ") and "--help shows the usage" in result.stderr
+    nested = run_cli("term", "remove", "t.tbx", "x", "--bogus")  # blamed on the action, not on the group
+    assert nested.code == 2 and nested.stderr.startswith("tmkit term remove: error: unrecognized arguments: --bogus")
+    assert "(tmkit term remove --help shows the usage)" in nested.stderr
 
 
 def test_stats_on_the_sample_memory() -> None:

@@ -110,3 +110,10 @@ def test_a_memory_without_the_pair_is_named_not_passed_over(memory: str, tmp_pat
     assert job.code == 0 and notice in job.stderr and (tmp_path / "job.tmx").is_file()
     compact = run_cli("index", "compact", str(other), "--src", "ar", "--tgt", "en")
     assert compact.code == 0 and notice in compact.stderr and "0 entries" in compact.stdout
+    # A memory of the pair whose translations are all empty (an untranslated job as --tm) gives no entries either,
+    # but holds the pair: no notice, no error.
+    job = tmp_path / "untranslated.tmx"
+    units = [TranslationUnit([Variant("ar", Segment.from_text("مرحبا بكم")), Variant("en", Segment.from_text(""))])]
+    write_tmx(job, header=Header(srclang="ar"), units=units)
+    empty = run_cli("match", str(job), "مرحبا بكم", "--src", "ar", "--tgt", "en")
+    assert empty.code == 0 and empty.stderr == "" and "no match at 70% or above" in empty.stdout

@@ -156,6 +156,16 @@ def test_remove_takes_out_a_mistyped_term_or_a_whole_concept(tmp_path: Path) -> 
         assert target.read_bytes() == unchanged
 
 
+def test_remove_reads_a_glossary_in_its_languages_whichever_side_the_term_is_on(tmp_path: Path) -> None:
+    # An English term made English the source: the glossary's columns were read swapped, and --lang en found nothing.
+    glossary = tmp_path / "glossary.txt"
+    glossary.write_text("الوزارة\tministry\nاللجنة\tcommittee\n", encoding="utf-8")
+    code, out, err = run_cli("term", "remove", str(glossary), "ministry", "--lang", "en")
+    assert code == 0, err
+    assert out.strip().splitlines()[0].startswith("removed en: ministry")
+    assert glossary.read_text(encoding="utf-8").splitlines()[-1] == "اللجنة\tcommittee"
+
+
 def test_extract_proposes_pairs_with_counts(tmp_path: Path) -> None:
     code, out, _ = run_cli("term", "extract", str(SAMPLES / "news-memory.tmx"), "--json", "--limit", "30")
     assert code == 0

@@ -82,13 +82,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command_parser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:
-    """The parser of ``command`` (a subcommand's name), else ``parser`` itself."""
-    for action in parser._subparsers._group_actions if parser._subparsers is not None else ():
-        choices = getattr(action, "choices", None)
-        if isinstance(choices, dict) and command in choices:
-            found: argparse.ArgumentParser = choices[command]
-            return found
+def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the (sub)command ``args`` were parsed for (`tmkit term remove`'s, not `tmkit term`'s)."""
+    while parser._subparsers is not None:
+        chosen = None
+        for action in parser._subparsers._group_actions:
+            choices = getattr(action, "choices", None)
+            name = getattr(args, action.dest, None)
+            if isinstance(choices, dict) and name in choices:
+                chosen = choices[name]
+        if chosen is None:
+            break
+        parser = chosen
     return parser
 
 
@@ -121,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, unknown = parser.parse_known_args(argv)
     if unknown:
         # Said by the command's parser, which names the command and its --help (argparse leaves it to the top one).
-        _command_parser(parser, getattr(args, "command", None)).error(f"unrecognized arguments: {' '.join(unknown)}")
+        _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)

@@ -172,7 +172,7 @@ def _open(paths: list[str], args: argparse.Namespace, penalties: dict[str, float
         )
         for path in paths
     ]
-    if not any(len(index) for index in indexes) and any(index.unit_count for index in indexes):
+    if indexes and all(index.pair_missing for index in indexes):
         # (each memory named by its notice): nothing to look up in, which "no match" would hide
         raise InputError(f"no unit of the memories holds both {args.src} and {args.tgt}")
     return indexes

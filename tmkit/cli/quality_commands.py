@@ -387,7 +387,8 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     # Report paths are checked before the scoring, which may take minutes.
     reports = parse_report_specs(args.report)
-    _refuse_reports_onto_inputs(reports, [args.input, *args.ref, args.hyp, args.sources, args.baseline, args.compare])
+    # (Not the baseline: read whole first, it may be replaced by this run's report, the ratchet some CI keeps.)
+    _refuse_reports_onto_inputs(reports, [args.input, *args.ref, args.hyp, args.sources, args.compare])
     if args.worst < 0:
         raise InputError("--worst must be at least 0")
     options = _metric_options(args)

@@ -223,7 +223,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         raise InputError("name a TERM to remove, or a concept with --concept ID (not both)")
     if args.concept is not None and args.lang is not None:
         raise InputError("--lang chooses terms: a concept (--concept) is removed with all its languages")
-    source, target = _pair(args, args.term or "")
+    source, target = _pair(args)  # (not guessed from the term: it may be on either side)
     termbase = _load(args.termbase, args, source, target)
     if args.concept is not None:
         concept = termbase.remove_concept(args.concept)

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from tmkit.errors import InputError
+from tmkit.errors import InputError, TmkitError
 from tmkit.formats.tmx_reader import TmxReader
 from tmkit.formats.tmx_writer import segment_to_xml
 from tmkit.matching.candidate_index import BUILD_CHUNK_ENTRIES, MAX_CHUNK_ENTRIES, CandidateIndex
@@ -359,6 +359,8 @@ class MemoryIndex:
     unit_of_entry: npt.NDArray[np.uint32] | LayeredValues = field(default_factory=lambda: np.empty(0, dtype=np.uint32))
     #: How many units were indexed, entries or not.
     unit_count: int = 0
+    #: Set by `open_memory`: the memory has units, but none holds both languages (it can never give a match).
+    pair_missing: bool = False
     #: Saved with the index and loaded with it: what updating it by a delta needs (`tmkit.matching.memory_delta`).
     layer: dict[str, npt.NDArray[Any]] = field(default_factory=dict)
     layer_meta: dict[str, object] = field(default_factory=dict)
@@ -1611,11 +1613,27 @@ def open_memory(
 
 
 def _pair_checked(index: MemoryIndex, file: Path, on_notice: Callable[[str], None] | None) -> MemoryIndex:
-    """``index``, ``on_notice`` told first when the memory has units but none in its pair: a pipeline pointed at a
-    memory of other languages otherwise matched nothing, pre-translated nothing, and passed without a word."""
-    if on_notice is not None and len(index) == 0 and index.unit_count > 0:
-        on_notice(pair_missing_notice(file, index))
+    """``index``, marked `pair_missing` (and ``on_notice`` told) when the memory has units but none that holds both
+    its languages: a pipeline pointed at a memory of other languages otherwise matched nothing, pre-translated
+    nothing, and passed without a word. (Units of the pair with empty or rejected translations give no entries either:
+    the file is read again, until such a unit, only for an index without entries.)"""
+    if len(index) == 0 and index.unit_count > 0 and not _holds_pair(file, index.source_lang, index.target_lang):
+        index.pair_missing = True
+        if on_notice is not None:
+            on_notice(pair_missing_notice(file, index))
     return index
+
+
+def _holds_pair(file: Path, source_lang: str, target_lang: str) -> bool:
+    """Whether some unit of ``file`` has a variant in each language, translated or not."""
+    try:
+        for unit in TmxReader(file, skip_invalid=True):
+            source, targets = unit.pair(source_lang, target_lang)
+            if source is not None and targets:
+                return True
+    except TmkitError:
+        return True  # (unreadable now: not this notice's to say)
+    return False
 
 
 def pair_missing_notice(file: Path | str, index: MemoryIndex) -> str:

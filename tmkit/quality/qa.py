@@ -36,9 +36,12 @@ class Check:
     description: str
 
 
-#: An Arabic target that is its English source copied holds this many Latin words or more: a sentence left untranslated,
-#: not a name or a product kept in Latin letters (`Visual Studio Code`), which stays a warning (same-as-source).
+#: An Arabic target that is its English source copied is a sentence left untranslated, not a name, a product, a path or
+#: a line of code kept as it is (`Visual Studio Code`, `import numpy as np`: a warning, same-as-source), when it holds
+#: this many Latin words or more outside URLs, paths and file names, two of them or more in lower case (a name's words
+#: are capitalized), and ends as a sentence or holds `UNTRANSLATED_SENTENCE_WORDS` of them.
 UNTRANSLATED_LATIN_WORDS = 4
+UNTRANSLATED_SENTENCE_WORDS = 6
 
 CHECKS: tuple[Check, ...] = (
     Check(
@@ -56,8 +59,8 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "untranslated",
         Severity.ERROR,
-        f"the target is the source copied in a script its language does not use: Arabic in a target in another "
-        f"language, or {UNTRANSLATED_LATIN_WORDS} or more Latin words without Arabic in an Arabic target",
+        "the target is the source copied in a script its language does not use: Arabic in a target in another "
+        "language, or an English sentence (not a name, a path or code) in an Arabic target",
     ),
     Check("same-as-source", Severity.WARNING, "the target is the source copied unchanged (a name, a code, a number)"),
     Check(
@@ -605,9 +608,9 @@ def check_pair(
             add(check, message)
     if any(ch.isalpha() for ch in source) and _AR_NORMALIZER(source) == _AR_NORMALIZER(target):
         copied = _copied_in_another_script(target, target_arabic=target_arabic)
-        if copied:
+        if copied and "untranslated" in wanted:
             add("untranslated", copied)
-        else:
+        else:  # (also when untranslated is left out: a copy is never passed over without a word)
             add("same-as-source", "the target is identical to the source")
     elif target_arabic:
         add("untranslated-latin", _check_untranslated_latin(source, target))
@@ -641,9 +644,11 @@ def _copied_in_another_script(target: str, *, target_arabic: bool) -> str | None
     if not target_arabic and has_arabic(target):
         return "the target is the source copied: Arabic, not translated"
     if target_arabic and not has_arabic(target):
-        words = len(_LATIN_WORD_RE.findall(target))
-        if words >= UNTRANSLATED_LATIN_WORDS:
-            return f"the target is the source copied: {words} Latin words, not translated"
+        words = _LATIN_WORD_RE.findall(_CODE_RE.sub(" ", target))
+        lower = sum(word.islower() for word in words)
+        sentence = target.rstrip().endswith((".", "!", "?", ":")) or len(words) >= UNTRANSLATED_SENTENCE_WORDS
+        if len(words) >= UNTRANSLATED_LATIN_WORDS and lower >= 2 and sentence:
+            return f"the target is the source copied: an English sentence of {len(words)} words, not translated"
     return None
 
 

@@ -923,7 +923,6 @@ class EditorScreen(Screen[None]):
                 termbase=path.name,
                 source_lang=self.options.source_lang,
                 target_lang=self.options.target_lang,
-                mode=lambda: self.mode,
             ),
             self._term_answered,
         )
@@ -1426,12 +1425,15 @@ class EditorScreen(Screen[None]):
             position = bisect.bisect_left(shown, self.current) - (1 if delta < 0 else 0)
         if 0 <= position < len(shown):
             self.go_to(shown[position])
-        elif len(shown) < len(self.document):
+        elif self._shown_by():
             way = "later" if delta > 0 else "earlier"
+            change = (
+                f"{self.keymap.label('search')} to change the search"
+                if self.query_text.strip()
+                else f"{self.keymap.label('cycle_filter')} to change the filter"
+            )
             self.notify(
-                f"no {way} segment among the {len(shown)} the list shows ({self._shown_by()}); "
-                f"{self.keymap.label('search')} to change the search",
-                markup=False,
+                f"no {way} segment among the {len(shown)} the list shows ({self._shown_by()}); {change}", markup=False
             )
 
     def _shown_by(self) -> str:

@@ -3,7 +3,7 @@ dialogs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -179,22 +179,20 @@ class AddTermScreen(ModalScreen[NewTerm | None]):
         termbase: str,
         source_lang: str,
         target_lang: str,
-        mode: Callable[[], BidiMode] | None = None,
     ) -> None:
         super().__init__()
         self.source = source
         self.target = target
         self.termbase = termbase
         self.langs = (source_lang, target_lang)
-        self.mode = mode  # the editor's bidi mode: Arabic in the fields shaped as in the target
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(f"Add a term to {self.termbase}", id="question")
             yield Static(f"source term ({self.langs[0]})", classes="hint")
-            yield TextField(self.source, id="term-source", mode=self.mode)
+            yield TextField(self.source, id="term-source")
             yield Static(f"target term ({self.langs[1]})", classes="hint")
-            yield TextField(self.target, id="term-target", mode=self.mode)
+            yield TextField(self.target, id="term-target")
             with ButtonRow(id="buttons"):
                 yield Button("Add", id="add", variant="primary")
                 yield Button("Cancel", id="cancel")
