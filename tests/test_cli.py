@@ -272,6 +272,17 @@ def test_a_language_and_a_region_of_it_are_not_a_pair(tmp_path: Path) -> None:
     assert regions.code == 0, regions.stderr  # two regions of one language are a pair
 
 
+def test_an_empty_input_converts_with_a_warning(tmp_path: Path) -> None:
+    # An empty export upstream became an empty memory with exit 0 and nothing in the log but "wrote 0 units".
+    for name, content in (("e.tsv", "source\ttarget\n"), ("z.csv", "")):
+        (tmp_path / name).write_text(content, encoding="utf-8")
+        result = run_cli("convert", tmp_path / name, "-o", tmp_path / f"{name}.tmx", "--src", "ar", "--tgt", "en")
+        assert result.code == 0 and (tmp_path / f"{name}.tmx").is_file()
+        assert (
+            f"tmkit: warning: {tmp_path / name}: no unit converted, {tmp_path / name}.tmx holds none" in result.stderr
+        )
+
+
 def test_a_memory_of_two_regions_converts_to_its_other_region_by_default(tmp_path: Path) -> None:
     # An en-US memory of en-GB translations defaulted to Arabic: every translation dropped, exit 0, no word said.
     units = [

@@ -337,6 +337,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
             report = write_tmx(output, header=header, units=units)
             pair = f" ({source_lang} → {target_lang})" if len(inputs) == 2 else ""  # (guessed from the scripts)
             written = f"wrote {plural(report.units, 'unit')}{pair} to {output}"
+            written_count = report.units
         elif target_lang is None:  # every input without a target language writes a TMX
             raise AssertionError("no target language for a table or XLIFF")
         elif out_kind is FileFormat.XLIFF:
@@ -349,11 +350,13 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 version=args.xliff_version,
             )
             written = f"wrote {plural(count, 'unit')} ({source_lang} → {target_lang}) to {output}"
+            written_count = count
         else:
             table = write_table(
                 output, units, source_lang=source_lang, target_lang=target_lang, placeholders=args.placeholders
             )
             written = f"wrote {plural(table.rows, 'row')} ({source_lang} → {target_lang}) to {output}"
+            written_count = table.rows
             if table.rows_without_codes:
                 warn(
                     f"{plural(table.rows_without_codes, 'row')} written without the inline codes of their segments "
@@ -368,6 +371,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
             warn(notice)
     if out_kind is FileFormat.TMX and report.illegal_chars_removed:
         print(f"tmkit: removed {report.illegal_chars_removed} XML-illegal characters", file=sys.stderr)
+    if written_count == 0:
+        # An empty export upstream converted to an empty memory, exit 0: said, for the log a pipeline keeps.
+        warn(f"{' and '.join(inputs)}: no unit converted, {output} holds none")
     print(written, file=sys.stderr)
     return EXIT_OK
 
