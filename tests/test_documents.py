@@ -225,6 +225,35 @@ def test_markdown_codes_and_untouched_blocks(tmp_path: Path) -> None:
     assert cut.render([None] * len(cut.pieces), target_lang="ar") == MARKDOWN.encode()
 
 
+def test_markdown_link_and_image_destinations_stay_whole_codes(tmp_path: Path) -> None:
+    # A full stop after a link was found inside its URL (`en.wikibooks`): the sentence cut there, and the translation
+    # written into the URL.
+    source = (
+        "See [the book](https://en.wikibooks.org/wiki/Lion).\n\n"
+        "| cell |\n|---|\n| Go to [site](http://a.b.com/x_(y)). |\n\n"
+        "The map: ![map](img/a.png).\n\n"
+        "Read [ref][r1].\n\n"
+        'And [t](<u.v w> "A title. With dots").\n\n'
+        "[r1]: http://x.y.z\n"
+    )
+    path = tmp_path / "links.md"
+    path.write_text(source, encoding="utf-8")
+    cut = extract(open_document(path), lang="en")
+    texts = [s.placeholder_text() for s in cut.segments]
+    assert texts == [
+        "See {1}the book{/1}.",
+        "cell",
+        "Go to {1}site{/1}.",
+        "The map: {1/}.",
+        "Read {1}ref{/1}.",
+        "And {1}t{/1}.",
+    ]
+    natives = {c.content[0] for s in cut.segments for c in s.codes() if c.content}
+    assert {"](https://en.wikibooks.org/wiki/Lion)", "](http://a.b.com/x_(y))", "![map](img/a.png)", "][r1]"} <= natives
+    assert '](<u.v w> "A title. With dots")' in natives
+    assert cut.render([None] * len(cut.pieces), target_lang="ar") == source.encode()
+
+
 PO = """# Translator's file.
 msgid ""
 msgstr ""

@@ -138,6 +138,18 @@ def _pieces(inline: Any) -> list[Piece]:
                 continue
         if token.type == "link_close" and in_autolink:
             in_autolink = False
+        elif token.type == "link_close":
+            # Past the link's destination: a text after the link (its sentence's full stop) was found inside the URL
+            # (`[the book](https://en.wikibooks.org).` cut at `en.`, the translation written into the URL).
+            bracket = raw.find("]", max(cursor, search_from))
+            if bracket >= 0:
+                search_from = _destination_end(raw, bracket + 1)
+        elif token.type == "image":
+            # (An image's source likewise: `![map](a.png).`)
+            opening = raw.find("![", max(cursor, search_from))
+            bracket = _bracket_end(raw, opening + 1) if opening >= 0 else -1
+            if bracket >= 0:
+                search_from = _destination_end(raw, bracket + 1)
         gap_tokens.append(token)
         # Search past literal content, so text inside it is not taken for the next text token.
         if token.type == "code_inline":
@@ -165,6 +177,60 @@ def _pieces(inline: Any) -> list[Piece]:
         else:
             out.append(piece)
     return normalize_pieces(out)
+
+
+def _bracket_end(raw: str, at: int) -> int:
+    """Where the bracket opened at ``raw[at]`` (`[`) closes (the index of its `]`), nested and escaped ones passed
+    over; -1 if it never does."""
+    depth = 0
+    index = at
+    while index < len(raw):
+        char = raw[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1
+
+
+def _destination_end(raw: str, at: int) -> int:
+    """The index just past a link's or image's destination starting at ``raw[at]`` (after its text's `]`): an inline
+    `(url "title")` (parentheses nested, `<…>` and quoted titles passed over), a reference `[label]`, or nothing."""
+    if raw.startswith("[", at):
+        close = _bracket_end(raw, at)
+        return close + 1 if close >= 0 else at
+    if not raw.startswith("(", at):
+        return at
+    depth = 0
+    index = at
+    quote = ""
+    while index < len(raw):
+        char = raw[index]
+        if char == "\\":
+            index += 2
+            continue
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'" and raw[index - 1] in " \t\n":  # a title (an apostrophe in a URL is no quote)
+            quote = char
+        elif char == "<":
+            closing = raw.find(">", index)
+            index = closing if closing >= 0 else index
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return at
 
 
 def _escape(text: str, *, at_start: bool, in_table: bool) -> str:
