@@ -171,16 +171,45 @@ def load_count(document: Path) -> list[None]:
     return [None] * len(load_tmx(document))
 
 
+def confirmed_copy(document: Path, memory: Path) -> Path:
+    """The document with every segment translated (the memory's targets, in order) and confirmed: a reopened job,
+    whose confirmed segments the editor checks in a worker while the translator types."""
+    from tmkit.formats.tmx_reader import TmxReader, load_tmx
+    from tmkit.formats.tmx_writer import write_tmx
+    from tmkit.memory.model import Segment, Status, Variant
+
+    confirmed = document.with_name(document.stem + "-confirmed.tmx")
+    if not confirmed.exists():
+        job = load_tmx(document)
+        targets = (unit.variant("en") for unit in TmxReader(memory))
+        for unit, target in zip(job.units, targets, strict=False):
+            unit.variants.append(Variant("en", Segment.from_text(target.text if target else "")))
+            unit.set_status(Status.TRANSLATED)
+        write_tmx(confirmed, job)
+    return confirmed
+
+
 def terminal_main(args: argparse.Namespace) -> None:
     for segments in (args.segments, BASELINE_SEGMENTS):
         document, memory = files(segments, args.memory)
-        result = measure_terminal(document, memory, min(args.moves, segments - 1), args.keys)
-        print(
-            f"tmux 160x45  {segments:,} segments, {args.memory:,}-pair memory:  "
-            f"first screen {result['first_screen'] * 1000:.0f} ms · first matches {result['first_matches'] * 1000:.0f} ms"
+        documents = (
+            [document, confirmed_copy(document, memory)]
+            if args.confirmed and segments > BASELINE_SEGMENTS
+            else [document]
         )
-        print(f"    next segment with its matches: {_percentiles(result['moves'])} ({len(result['moves'])} moves)")
-        print(f"    keystroke echo:                {_percentiles(result['echoes'])} ({len(result['echoes'])} keys)")
+        for document in documents:
+            _measure_and_print(document, memory, segments, args)
+
+
+def _measure_and_print(document: Path, memory: Path, segments: int, args: argparse.Namespace) -> None:
+    result = measure_terminal(document, memory, min(args.moves, segments - 1), args.keys)
+    print(
+        f"tmux 160x45  {segments:,} segments{' (all confirmed)' if 'confirmed' in document.name else ''}, "
+        f"{args.memory:,}-pair memory:  "
+        f"first screen {result['first_screen'] * 1000:.0f} ms · first matches {result['first_matches'] * 1000:.0f} ms"
+    )
+    print(f"    next segment with its matches: {_percentiles(result['moves'])} ({len(result['moves'])} moves)")
+    print(f"    keystroke echo:                {_percentiles(result['echoes'])} ({len(result['echoes'])} keys)")
 
 
 def main() -> None:
@@ -190,6 +219,11 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=30)
     parser.add_argument("--keys", type=int, default=30, help="letters typed, one at a time (--terminal)")
     parser.add_argument("--terminal", action="store_true", help="measure in tmux, as a translator sees it")
+    parser.add_argument(
+        "--confirmed",
+        action="store_true",
+        help="also the document with every segment confirmed (--terminal: QA checks them in a worker at start)",
+    )
     args = parser.parse_args()
     if args.terminal:
         terminal_main(args)
