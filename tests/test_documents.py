@@ -225,6 +225,19 @@ def test_markdown_codes_and_untouched_blocks(tmp_path: Path) -> None:
     assert cut.render([None] * len(cut.pieces), target_lang="ar") == MARKDOWN.encode()
 
 
+def test_html_content_after_the_closing_html_tag_is_translated_and_kept(tmp_path: Path) -> None:
+    # libxml2 2.14 dropped what follows </html>: a paragraph browsers show was neither offered nor written back.
+    path = tmp_path / "t.html"
+    path.write_text(
+        "<html><body><p>Hello world.</p></body></html>\n<p>Trailing paragraph.</p>\n<!-- by hand -->\n",
+        encoding="utf-8",
+    )
+    cut = extract(open_document(path), lang="en")
+    assert [s.plain for s in cut.segments] == ["Hello world.", "Trailing paragraph."]
+    written = cut.render([None] * len(cut.pieces), target_lang="ar").decode("utf-8")
+    assert "<p>Trailing paragraph.</p>" in written and "<!-- by hand -->" in written
+
+
 def test_markdown_link_and_image_destinations_stay_whole_codes(tmp_path: Path) -> None:
     # A full stop after a link was found inside its URL (`en.wikibooks`): the sentence cut there, and the translation
     # written into the URL.

@@ -122,6 +122,21 @@ def _encoding(data: bytes) -> str:
     return "utf-8"
 
 
+_END_TAGS_RE = re.compile(rb"</(?:body|html)\s*>", re.IGNORECASE)
+
+
+def _trailing_content_in_body(data: bytes, encoding: str) -> bytes:
+    """The page with its `</body>` and `</html>` left out when content follows them: browsers show that content, in
+    the body, and libxml2 2.14 dropped it (a paragraph after `</html>` was neither translated nor written back; a
+    comment there was lost too)."""
+    if encoding.startswith("utf-16"):
+        return data  # (not ASCII-compatible: the end tags are not these bytes)
+    ends = list(_END_TAGS_RE.finditer(data))
+    if not ends or not data[ends[-1].end() :].strip():
+        return data
+    return _END_TAGS_RE.sub(b"", data)
+
+
 def _parse(data: bytes, path: str) -> tuple[Any, list[_Source], list[Paragraph]]:
     encoding = _encoding(data)
     try:
@@ -135,7 +150,7 @@ def _parse(data: bytes, path: str) -> tuple[Any, list[_Source], list[Paragraph]]
         ) from None
     try:
         parser = lxml.html.HTMLParser(encoding=encoding, **_PARSER)
-        root = lxml.html.document_fromstring(data, parser=parser)
+        root = lxml.html.document_fromstring(_trailing_content_in_body(data, encoding), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"not readable HTML: {exc}", path=path) from None
     sources: list[_Source] = []
