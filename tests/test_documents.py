@@ -582,6 +582,28 @@ def test_pretranslate_then_finish_docx(job: Path) -> None:
     assert root.find(f".//{W}hyperlink") is not None and root.find(f".//{W}footnoteReference") is not None
 
 
+def test_finish_says_when_translations_leave_out_a_sources_links(job: Path) -> None:
+    # A hyperlink vanished from the DOCX, exit 0, not a word (only missing standalone codes were said).
+    from tmkit.formats.tmx_writer import write_tmx
+    from tmkit.memory.model import Variant
+
+    _pretranslate(job, "article.docx")
+    work = load_tmx(job / "article.docx.tmx")
+    paired = [u for u in work.units if any(c.tag == "bpt" for c in u.variants[0].segment.codes())]
+    assert paired, "the sample has a segment with a paired code (a link, bold)"
+    for unit in work.units:
+        plain = Segment.from_text("Translated without its codes.")
+        unit.variants[1:] = [Variant("en", plain)]
+        unit.set_status(Status.TRANSLATED)
+    write_tmx(job / "article.docx.tmx", work)
+    result = run_cli("finish", job / "article.docx", "-o", job / "out.docx")
+    assert result.code == 0, result.stderr
+    pairs = sum(sum(c.tag == "bpt" for c in u.variants[0].segment.codes()) for u in work.units)
+    assert (
+        f"{pairs} paired code(s) of the sources (links, bold, italics) missing from their translations" in result.stderr
+    )
+
+
 def test_finish_keeps_source_for_untranslated_and_require_all_refuses(job: Path) -> None:
     _pretranslate(job, "article.html")
     result = run_cli("finish", job / "article.html", "-o", job / "out.html", "--require-all")

@@ -248,6 +248,8 @@ class Placement:
 
     dropped: int = 0
     appended: int = 0
+    #: Pairs of the source (a link, bold, italics) its translation did not keep: their text went in without them.
+    lost_pairs: int = 0
 
 
 def from_segment(target: Segment, source: Sequence[Piece], placement: Placement | None = None) -> list[Piece]:
@@ -294,6 +296,11 @@ def from_segment(target: Segment, source: Sequence[Piece], placement: Placement 
             out.append(piece)
             if placement is not None:
                 placement.appended += 1
+    if placement is not None:
+        kept = {p.ident for p in out if isinstance(p, Code) and p.kind is CodeKind.OPEN}
+        placement.lost_pairs += sum(
+            1 for p in source if isinstance(p, Code) and p.kind is CodeKind.OPEN and p.ident not in kept
+        )
     return out
 
 
