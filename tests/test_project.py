@@ -182,6 +182,23 @@ def test_analyze_a_project_per_document_and_in_total(tmp_path: Path) -> None:
     assert "project total" in printed.stdout and "reports/article.docx" in printed.stdout
 
 
+def test_a_broken_document_is_named_and_the_others_still_counted(tmp_path: Path) -> None:
+    # One truncated DOCX stopped the whole project's stats and analyze, exit 2 and no output at all.
+    root = _project(tmp_path)
+    _with_documents(root)
+    broken = root / "source" / "zz-broken.docx"
+    broken.write_bytes((SAMPLES / "article.docx").read_bytes()[:2000])
+    for command in (["analyze", root, "--json", "--no-cache"], ["stats", root, "--json"]):
+        result = run_cli(*command)
+        assert result.code == 2
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"tmkit: error: {broken}"), result.stderr
+        data = json.loads(result.stdout)
+        assert [f["document"] for f in data["files"]] == ["article.ar.txt", "article.html", "reports/article.docx"]
+    printed = run_cli("analyze", root, "--no-cache")
+    assert printed.code == 2 and "project total" in printed.stdout
+
+
 ENGLISH_SRX = """<?xml version="1.0"?>
 <srx xmlns="http://www.lisa.org/srx20" version="2.0">
 <header cascade="yes"/>

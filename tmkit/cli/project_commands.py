@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tmkit.cli.common import EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, error, print_json, warn
-from tmkit.errors import InputError
+from tmkit.errors import InputError, TmkitError
 from tmkit.memory.langtags import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
 
 if TYPE_CHECKING:
@@ -85,7 +85,9 @@ def _progress_table(progress: list[FileProgress]) -> list[str]:
     return lines
 
 
-def _list_documents(project: Project) -> list[FileProgress]:
+def _list_documents(project: Project, unreadable: list[str] | None = None) -> list[FileProgress]:
+    """Each readable document's progress; the others named in an error line each (and added to ``unreadable``)."""
+    unreadable = [] if unreadable is None else unreadable
     files = project.files()
     if not files:
         from tmkit.jobs.project import SOURCE_DIR
@@ -93,7 +95,16 @@ def _list_documents(project: Project) -> list[FileProgress]:
         raise InputError(f"no documents to translate in {project.root / SOURCE_DIR}: copy them there first")
     for path in project.ignored():
         warn(f"{path}: not a format tmkit translates (DOCX, HTML, Markdown, PO, .txt): left out")
-    return [project.progress(f) for f in files]
+    progress = []
+    for file in files:
+        try:
+            progress.append(project.progress(file))
+        except TmkitError as exc:
+            # One broken document is named, and the others are still listed: it stopped the whole project's
+            # stats and analyze, without output.
+            error(str(exc))
+            unreadable.append(file.name)
+    return progress
 
 
 def _pick(project: Project) -> ProjectFile | None:
@@ -226,7 +237,8 @@ def run_project_stats(args: argparse.Namespace) -> int:
     from tmkit.memory.model import Status
 
     project = _open(args.file)
-    progress = _list_documents(project)
+    unreadable: list[str] = []
+    progress = _list_documents(project, unreadable)
     statuses = list(Status)
     totals = {s: [0, 0] for s in statuses}
     for item in progress:
@@ -262,7 +274,7 @@ def run_project_stats(args: argparse.Namespace) -> int:
                 },
             }
         )
-        return EXIT_OK
+        return EXIT_USAGE if unreadable else EXIT_OK
     print(f"project:   {project.root} ({project.source_lang} → {project.target_lang}), {len(progress)} document(s)")
     print("source words by status; done: the share translated, reviewed or final")
     header = "".join(f"{s.value:>11}" for s in statuses)
@@ -274,7 +286,7 @@ def run_project_stats(args: argparse.Namespace) -> int:
     cells = "".join(f"{totals[s][1]:>11,}" for s in statuses)
     segments = sum(n for n, _ in totals.values())
     print(f"{segments:>9,}{total_words:>9,}{cells}{total_percent:6.0f}%  total")
-    return EXIT_OK
+    return EXIT_USAGE if unreadable else EXIT_OK
 
 
 def run_project_analyze(args: argparse.Namespace) -> int:
@@ -309,8 +321,14 @@ def run_project_analyze(args: argparse.Namespace) -> int:
     )
     rules = project.rules()
     per_file = []
+    unreadable = []
     for file in files:
-        segments = [s.plain for s in read_source_document(file.source).segments(lang=source_lang, rules=rules)]
+        try:
+            segments = [s.plain for s in read_source_document(file.source).segments(lang=source_lang, rules=rules)]
+        except TmkitError as exc:
+            error(str(exc))  # named, and the other documents analyzed (one stopped the whole project's)
+            unreadable.append(file.name)
+            continue
         per_file.append((file, analyze(match_segments(segments, matcher))))
     total = {name: [0, 0, 0] for name, _, _ in BANDS}
     for _file, rows in per_file:
@@ -342,9 +360,10 @@ def run_project_analyze(args: argparse.Namespace) -> int:
                     for file, rows in per_file
                 ],
                 "total": bands_json(total_rows),
+                "unreadable": unreadable,
             }
         )
-        return EXIT_OK
+        return EXIT_USAGE if unreadable else EXIT_OK
     print(f"{project.root}: {source_lang} → {target_lang}, against {', '.join(os.fspath(m) for m in memories)}")
     print("(repetitions are counted within each document)")
     for file, rows in per_file:
@@ -352,7 +371,7 @@ def run_project_analyze(args: argparse.Namespace) -> int:
             file.name, [(r.band, r.segments, r.source_words, r.target_words) for r in rows], source_lang, target_lang
         )
     _print_bands("project total", total_rows, source_lang, target_lang)
-    return EXIT_OK
+    return EXIT_USAGE if unreadable else EXIT_OK
 
 
 def _print_bands(title: str, rows: list[tuple[str, int, int, int]], source_lang: str, target_lang: str) -> None:
