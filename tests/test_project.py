@@ -13,7 +13,7 @@ from tmkit.formats.tmx_reader import load_tmx
 from tmkit.jobs.project import CONFIG_NAME, open_project, read_config
 from tmkit.jobs.source_text import read_source_document
 from tmkit.jobs.workfile import WorkFile
-from tmkit.memory.model import Status
+from tmkit.memory.model import MATCH_PROP, Status
 
 HEADLINE_EN = "President al-Assad receives Russian Deputy Prime Minister Yuri Borisov and the accompanying delegation"
 
@@ -180,6 +180,32 @@ def test_analyze_a_project_per_document_and_in_total(tmp_path: Path) -> None:
         )
     printed = run_cli("analyze", root, "--no-cache")
     assert "project total" in printed.stdout and "reports/article.docx" in printed.stdout
+
+
+def test_pretranslate_a_project_makes_each_documents_working_file_as_the_editor_would(tmp_path: Path) -> None:
+    # A manager without the editor had to pretranslate each document and guess its working file's name (a misnamed
+    # one was ignored: stats said new, finish not started); `pretranslate PROJECT` said "is a folder".
+    root = _project(tmp_path)
+    _with_documents(root)
+    result = run_cli("pretranslate", root, "--threshold", "80")
+    assert result.code == 0, result.stderr
+    project = open_project(root)
+    for file in project.files():
+        assert file.work.is_file() and f"{file.name}: " in result.stdout
+        units = load_tmx(file.work).units
+        assert len(units) == len(read_source_document(file.source).segments(lang="ar", rules=project.rules()))
+        matches = [float(p.value) for u in units for p in u.props if p.type == MATCH_PROP]
+        assert matches and min(matches) >= 80  # the threshold given, not the default 70
+    stats = json.loads(run_cli("stats", root, "--json").stdout)
+    assert all(f["started"] for f in stats["files"])
+    first = project.files()[0].work
+    before = first.read_bytes()
+    again = run_cli("pretranslate", root)
+    assert again.code == 0 and "started already, left as it is" in again.stdout and first.read_bytes() == before
+    refused = run_cli("pretranslate", root, "-o", tmp_path / "x.tmx")
+    assert refused.code == 2 and "-o is not for a project" in refused.stderr
+    done = run_cli("finish", root)
+    assert done.code == 0, done.stderr
 
 
 def test_a_broken_document_is_named_and_the_others_still_counted(tmp_path: Path) -> None:

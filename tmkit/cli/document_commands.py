@@ -149,9 +149,15 @@ def register(commands: Any) -> None:
                 help="fill a document's segments with their best memory matches (as draft) into TMX or XLIFF",
                 description="Segment a document and fill each segment with its best match at the threshold "
                 "or above, as draft, recording the match % and its origin; repetitions take the first "
-                "occurrence's translation. The output format follows the name: .tmx, .xlf or .xliff.",
+                "occurrence's translation. The output format follows the name: .tmx, .xlf or .xliff. Given a "
+                "project folder, each document not started yet gets its working file in work/, as the editor "
+                "would make it (those started are left as they are).",
             )
-            p.add_argument("-o", "--output", required=True, help="job file to write: .tmx, .xlf or .xliff")
+            p.add_argument(
+                "-o",
+                "--output",
+                help="job file to write: .tmx, .xlf or .xliff (not for a project: each document's goes to work/)",
+            )
             p.add_argument(
                 "--threshold",
                 type=float,
@@ -164,7 +170,7 @@ def register(commands: Any) -> None:
         p.add_argument(
             "--tm",
             nargs="+",
-            required=name == "pretranslate",  # a project's analysis has its memories in tm/
+            # (a project has its memories in tm/)
             metavar="MEMORY",
             help="TMX memories to match against (for a project: besides tm/ and its config's)",
         )
@@ -291,6 +297,14 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
     from tmkit.jobs.pretranslate import pretranslate
     from tmkit.jobs.source_text import with_document_sources
 
+    if os.path.isdir(args.document):  # a project: each document's working file, as the editor makes it
+        from tmkit.cli.project_commands import run_project_pretranslate
+
+        return run_project_pretranslate(args)
+    if not args.output:
+        raise InputError("name the job file to write with -o (.tmx, .xlf or .xliff)")
+    if not args.tm:
+        raise InputError("name the memories to match against with --tm")
     out_format = format_of(args.output)
     if out_format not in (FileFormat.TMX, FileFormat.XLIFF):
         raise InputError(f"{args.output}: name the job file .tmx, .xlf or .xliff")

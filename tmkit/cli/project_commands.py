@@ -289,6 +289,41 @@ def run_project_stats(args: argparse.Namespace) -> int:
     return EXIT_USAGE if unreadable else EXIT_OK
 
 
+def run_project_pretranslate(args: argparse.Namespace) -> int:
+    """`tmkit pretranslate PROJECT`: each document not started gets its working file in work/, pre-translated from
+    the project's memories (and --tm), as `tmkit edit` would make it; those started are left as they are."""
+    project = _open(args.document)
+    _refuse(
+        args,
+        "each document's working file goes to work/, in the project's languages and rules",
+        ("output", "-o"),
+        ("lang", "--lang"),
+        ("to", "--to"),
+        ("srx", "--srx"),
+        ("srx_only", "--srx-only"),
+        ("join_lines", "--join-lines"),
+    )
+    files = project.files()
+    if not files:
+        raise InputError("no documents to translate in source/: copy them there first", path=project.root)
+    memories = [*project.memories(), *(Path(m) for m in args.tm or ())]
+    if not memories:
+        raise InputError("no memories: put TMX files in tm/, list them in the config, or give --tm", path=project.root)
+    failed = 0
+    for file in files:
+        try:
+            job = project.prepare(file, memories=memories, on_notice=warn, threshold=args.threshold)
+        except TmkitError as exc:
+            error(str(exc))  # named, and the other documents done
+            failed += 1
+            continue
+        if job.created:
+            print(f"{file.name}: {job.segments:,} segments ({job.drafts:,} pre-translated as draft) to {job.path}")
+        else:
+            print(f"{file.name}: started already, left as it is ({job.path})")
+    return EXIT_USAGE if failed else EXIT_OK
+
+
 def run_project_analyze(args: argparse.Namespace) -> int:
     """`tmkit analyze PROJECT`: match bands of each document against the project's memories, and the total."""
     from tmkit.jobs.pretranslate import BANDS, analyze, match_segments

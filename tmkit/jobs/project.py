@@ -343,9 +343,10 @@ class Project:
         memories: Sequence[str | os.PathLike[str]] | None = None,
         user: str | None = None,
         on_notice: Callable[[str], None] | None = None,
+        threshold: float | None = None,
     ) -> Job:
         """The document's working TMX, made (segmented by the project's rules, pre-translated from ``memories``, the
-        project's by default) unless it exists."""
+        project's by default, at ``threshold``) unless it exists."""
         from tmkit.jobs.workfile import prepare_job
 
         file.work.parent.mkdir(parents=True, exist_ok=True)
@@ -355,6 +356,7 @@ class Project:
             source_lang=self.source_lang,
             target_lang=self.target_lang,
             output=file.work,
+            threshold=threshold,
             user=user,
             on_notice=on_notice,
             rules=self.rules(),
