@@ -332,3 +332,22 @@ def test_an_isolated_codes_position_is_kept_as_either_standard_spells_it(
 
 
 _POS_OF = {"begin": "open", "end": "close"}
+
+
+def test_a_pretranslated_job_names_its_document_as_the_files_original(tmp_path: Path) -> None:
+    # Every job said original="tmkit": a file returned by a translator could not be tied to its document.
+    for version in ("1.2", "2.1"):
+        job = tmp_path / f"job-{version}.xlf"
+        result = run_cli(
+            "pretranslate",
+            str(SAMPLES / "article.html"),
+            "--tm",
+            str(SAMPLES / "news-memory.tmx"),
+            "-o",
+            str(job),
+            "--xliff-version",
+            version,
+        )
+        assert result.code == 0, result.stderr
+        files = etree.parse(str(job)).getroot().findall("{*}file")
+        assert [f.get("original") for f in files] == ["article.html"]

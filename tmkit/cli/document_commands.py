@@ -316,7 +316,14 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
     if out_format is FileFormat.TMX:
         write_tmx(args.output, memory)
     else:
-        write_xliff(args.output, memory, source_lang=lang, target_lang=target, version=args.xliff_version)
+        write_xliff(
+            args.output,
+            memory,
+            source_lang=lang,
+            target_lang=target,
+            version=args.xliff_version,
+            original=os.path.basename(args.document),  # (it said "tmkit": a returned file could not be tied to it)
+        )
     filled = sum(1 for u in memory.units if u.status is Status.DRAFT)
     print(
         f"wrote {len(memory.units):,} segments ({filled:,} pre-translated as draft) to {args.output}", file=sys.stderr

@@ -792,8 +792,10 @@ def write_xliff(
     source_lang: str,
     target_lang: str,
     version: str = DEFAULT_XLIFF_VERSION,
+    original: str = DEFAULT_ORIGINAL,
 ) -> int:
-    """Write the ``source_lang``→``target_lang`` pairs of ``memory`` (or of a stream of ``units``) as XLIFF.
+    """Write the ``source_lang``→``target_lang`` pairs of ``memory`` (or of a stream of ``units``) as XLIFF, its
+    `<file>` named ``original`` (the document a job was made from, so the file returned can be tied to it).
 
     Written atomically, a unit at a time as it comes (a streamed input is never held whole: issue 13),
     the same bytes as serialising the whole document `build_xliff12`/`build_xliff2` makes. An id must be
@@ -816,7 +818,9 @@ def write_xliff(
             wanted = (_wanted_id_2(tuid, number) for number, tuid in enumerate(wanted, 1))
         unit_ids = _PlannedIds(wanted, separator, folder=os.path.dirname(os.path.realpath(os.fspath(path))) or ".")
     try:
-        return _write_units(path, units, unit_ids, source_lang=source_lang, target_lang=target_lang, version=version)
+        return _write_units(
+            path, units, unit_ids, source_lang=source_lang, target_lang=target_lang, version=version, original=original
+        )
     finally:
         if isinstance(unit_ids, _PlannedIds):
             unit_ids.close()
@@ -830,14 +834,15 @@ def _write_units(
     source_lang: str,
     target_lang: str,
     version: str,
+    original: str,
 ) -> int:
     """`write_xliff`'s writing pass, its ids given by ``unit_ids``."""
     if version == "1.2":
-        root, container = _skeleton_12(source_lang=source_lang, target_lang=target_lang, original=DEFAULT_ORIGINAL)
+        root, container = _skeleton_12(source_lang=source_lang, target_lang=target_lang, original=original)
         add_unit = _trans_unit_12
     else:
         root, container = _skeleton_2(
-            source_lang=source_lang, target_lang=target_lang, version=version, original=DEFAULT_ORIGINAL
+            source_lang=source_lang, target_lang=target_lang, version=version, original=original
         )
         add_unit = _unit_2
     # The document around the units, split where they go.
