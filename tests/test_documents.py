@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import importlib.util
 import io
 import re
@@ -323,9 +324,24 @@ def test_po_written_back_with_plurals_and_fuzzy_from_status(tmp_path: Path) -> N
     assert "fuzzy" not in entries["Save"].flags  # confirmed: no longer fuzzy
     assert "fuzzy" in entries["Close"].flags  # a draft is fuzzy
     plural = entries["%d file"]
-    assert plural.msgstr_plural[0] == "%d ملف"
-    assert [plural.msgstr_plural[n] for n in range(1, 6)] == ["%d ملفات"] * 5  # Arabic's six forms
+    # Arabic's six forms: the singular where a count of one reads (msgstr[1]; msgstr[0] is for zero), as gettext
+    # itself picks them. The singular went to msgstr[0]: "1 files" for one, the singular for zero.
+    assert [plural.msgstr_plural[n] for n in range(6)] == ["%d ملفات", "%d ملف"] + ["%d ملفات"] * 4
     assert catalogue.metadata["Language"] == "ar" and "nplurals=6" in catalogue.metadata["Plural-Forms"]
+    catalogue.save_as_mofile(str(tmp_path / "app.mo"))
+    with (tmp_path / "app.mo").open("rb") as compiled:
+        shown = gettext.GNUTranslations(compiled)
+    assert [shown.ngettext("%d file", "%d files", n) for n in (0, 1, 2, 5, 11, 100)] == [
+        "%d ملفات",
+        "%d ملف",
+        "%d ملفات",
+        "%d ملفات",
+        "%d ملفات",
+        "%d ملفات",
+    ]
+    # Read back, the singular and the plural are where they were written.
+    again = open_document(out)
+    assert [p.existing[0] for p in again.paragraphs[3:5] if p.existing] == [["%d ملف"], ["%d ملفات"]]
     assert entries["Open file"].tcomment == "Shown on the start screen."
 
 

@@ -40,13 +40,38 @@ def _nplurals(catalogue: Any, target_lang: str) -> int:
     return 6 if target_lang.lower().startswith("ar") else 2
 
 
+def _plural_index(catalogue: Any, count: int, target_lang: str) -> int:
+    """Which msgstr[i] a count of ``count`` reads, by the catalogue's Plural-Forms (gettext's own evaluation, which
+    takes C expressions only): in Arabic the singular is msgstr[1], msgstr[0] being the form for zero."""
+    import gettext
+
+    forms = catalogue.metadata.get("Plural-Forms", "") or (
+        ARABIC_PLURAL_FORMS if target_lang.lower().startswith("ar") else ENGLISH_PLURAL_FORMS
+    )
+    expression = next(
+        (part.partition("=")[2] for part in forms.split(";") if part.strip().startswith("plural")), "n != 1"
+    )
+    try:
+        return int(gettext.c2py(expression.strip())(count))
+    except (ValueError, SyntaxError, RecursionError):
+        return 0 if count == 1 else 1
+
+
+#: The count whose form stands for "the plural" when a catalogue's existing plural translation is read (Arabic's 3-10
+#: form; English's plural).
+PLURAL_SAMPLE = 5
+
+
 class PoDocument:
     """A PO catalogue: messages in file order, with their contexts and comments as notes."""
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.paragraphs: list[Paragraph] = []
-        for entry in _entries(_load(path)):
+        catalogue = _load(path)
+        language = catalogue.metadata.get("Language", "")
+        one, many = _plural_index(catalogue, 1, language), _plural_index(catalogue, PLURAL_SAMPLE, language)
+        for entry in _entries(catalogue):
             notes = tuple(
                 note
                 for note in (
@@ -59,7 +84,7 @@ class PoDocument:
             status = DRAFT if "fuzzy" in entry.flags else TRANSLATED
             if entry.msgid_plural:
                 forms = entry.msgstr_plural
-                singular, plural = forms.get(0, ""), forms.get(1, forms.get(0, ""))
+                singular, plural = forms.get(one, ""), forms.get(many, forms.get(one, ""))
                 self.paragraphs.append(
                     Paragraph([entry.msgid], whole=True, notes=notes, existing=_existing(singular, status))
                 )
@@ -89,6 +114,7 @@ class PoDocument:
                 ARABIC_PLURAL_FORMS if target_lang.lower().startswith("ar") else ENGLISH_PLURAL_FORMS
             )
         nplurals = _nplurals(catalogue, target_lang)
+        one = _plural_index(catalogue, 1, target_lang)
         position = 0
         for entry in _entries(catalogue):
             count = 2 if entry.msgid_plural else 1
@@ -103,7 +129,9 @@ class PoDocument:
                 continue
             translated = [plain_text(t) for t in texts]
             if entry.msgid_plural:
-                entry.msgstr_plural = {0: translated[0], **{n: translated[1] for n in range(1, nplurals)}}
+                # The singular where a count of one reads, the plural in every other form (Arabic's singular is
+                # msgstr[1]: written to msgstr[0], "1 roads" showed for one and the singular for zero).
+                entry.msgstr_plural = {n: translated[0] if n == one else translated[1] for n in range(nplurals)}
             else:
                 entry.msgstr = translated[0]
             draft = states is not None and any(state in (None, DRAFT, "new") for state in states)
