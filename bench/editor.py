@@ -225,6 +225,8 @@ def main() -> None:
         help="also the document with every segment confirmed (--terminal: QA checks them in a worker at start)",
     )
     args = parser.parse_args()
+    if args.confirmed and not args.terminal:
+        parser.error("--confirmed is measured in a terminal: add --terminal")
     if args.terminal:
         terminal_main(args)
         return

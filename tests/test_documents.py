@@ -237,6 +237,15 @@ def test_html_content_after_the_closing_html_tag_is_translated_and_kept(tmp_path
     assert [s.plain for s in cut.segments] == ["Hello world.", "Trailing paragraph."]
     written = cut.render([None] * len(cut.pieces), target_lang="ar").decode("utf-8")
     assert "<p>Trailing paragraph.</p>" in written and "<!-- by hand -->" in written
+    # Only the page's own end tags: the same bytes in a script or an attribute are left as they are.
+    path.write_text(
+        "<html><body><script>var s='</body>';</script><p title='a </html> b'>Text.</p></body></html>\n<!-- gen -->\n",
+        encoding="utf-8",
+    )
+    cut = extract(open_document(path), lang="en")
+    assert [s.plain for s in cut.segments] == ["Text.", "a </html> b"]
+    written = cut.render([None] * len(cut.pieces), target_lang="ar").decode("utf-8")
+    assert "var s='</body>';" in written and "<!-- gen -->" in written
 
 
 def test_markdown_link_and_image_destinations_stay_whole_codes(tmp_path: Path) -> None:
@@ -265,6 +274,24 @@ def test_markdown_link_and_image_destinations_stay_whole_codes(tmp_path: Path) -
     natives = {c.content[0] for s in cut.segments for c in s.codes() if c.content}
     assert {"](https://en.wikibooks.org/wiki/Lion)", "](http://a.b.com/x_(y))", "![map](img/a.png)", "][r1]"} <= natives
     assert '](<u.v w> "A title. With dots")' in natives
+    assert cut.render([None] * len(cut.pieces), target_lang="ar") == source.encode()
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Install [Python](3.12 or later) first.\n\n[Python]: https://python.org\n",
+        'A [foo](/u "t" x) b.\n\n[foo]: /f\n',
+        "Use ![logo](a b) here.\n\n[logo]: x.png\n",
+        "Read [x][] and [y][z] (see [x]).\n\n[x]: /a\n[z]: /b\n",
+    ],
+)
+def test_markdown_text_in_parentheses_after_a_reference_link_is_text(tmp_path: Path, source: str) -> None:
+    # A review: a `(…)` after a shortcut reference was taken for its destination, and the file no longer opened.
+    path = tmp_path / "refs.md"
+    path.write_text(source, encoding="utf-8")
+    cut = extract(open_document(path), lang="en")
+    assert "(" in "".join(s.plain for s in cut.segments)  # the parenthesis is text to translate
     assert cut.render([None] * len(cut.pieces), target_lang="ar") == source.encode()
 
 
@@ -339,6 +366,16 @@ def test_po_written_back_with_plurals_and_fuzzy_from_status(tmp_path: Path) -> N
         "%d ملفات",
         "%d ملفات",
     ]
+    # A catalogue of one form for every count (Japanese) gets the plural, which holds the count; a Plural-Forms that
+    # divides by zero is read as English's (it was an internal error).
+    for forms, expected in (("nplurals=1; plural=0;", {0: "%d ملفات"}), ("nplurals=2; plural=n%0;", None)):
+        odd = tmp_path / "odd.po"
+        odd.write_text(
+            PO.replace('"Language: en\\n"', f'"Language: en\\n"\n"Plural-Forms: {forms}\\n"'), encoding="utf-8"
+        )
+        rendered = extract(open_document(odd), lang="en").render(translations, target_lang="ja", statuses=statuses)
+        written_forms = {e.msgid: e for e in polib.pofile(rendered.decode("utf-8"))}["%d file"].msgstr_plural
+        assert written_forms == (expected or {0: "%d ملف", 1: "%d ملفات"})
     # Read back, the singular and the plural are where they were written.
     again = open_document(out)
     assert [p.existing[0] for p in again.paragraphs[3:5] if p.existing] == [["%d ملف"], ["%d ملفات"]]

@@ -223,6 +223,13 @@ def test_a_broken_document_is_named_and_the_others_still_counted(tmp_path: Path)
         assert [f["document"] for f in data["files"]] == ["article.ar.txt", "article.html", "reports/article.docx"]
     printed = run_cli("analyze", root, "--no-cache")
     assert printed.code == 2 and "project total" in printed.stdout
+    # The list keeps each document's number as `tmkit edit PROJECT N` takes it, the unreadable one's left out.
+    (root / "source" / "a-broken.docx").write_bytes(broken.read_bytes())
+    listed = run_cli("edit", root)  # (not a terminal: the list, then how to open one)
+    numbers = {line.split()[-1]: line.split()[0] for line in listed.stdout.splitlines()[1:]}
+    files = open_project(root).files()
+    assert numbers == {f.name: str(n) for n, f in enumerate(files, 1) if "broken" not in f.name}
+    assert numbers["article.ar.txt"] == "2"
 
 
 ENGLISH_SRX = """<?xml version="1.0"?>

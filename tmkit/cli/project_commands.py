@@ -76,10 +76,12 @@ def _open(path: str) -> Project:
 # -- the list of documents ----------------------------------------------------------------------
 
 
-def _progress_table(progress: list[FileProgress]) -> list[str]:
-    """The documents numbered, with their words, segments and how far they are (confirmed words in %)."""
+def _progress_table(progress: list[FileProgress], files: list[ProjectFile]) -> list[str]:
+    """The documents numbered as `tmkit edit PROJECT N` takes them (their place among ``files``: an unreadable one
+    left out of ``progress`` keeps its number), with their words, segments and how far they are."""
     lines = [f"{'#':>3}  {'done':>5}  {'words':>7}  {'segments':>8}  document"]
-    for number, item in enumerate(progress, 1):
+    for item in progress:
+        number = files.index(item.file) + 1
         done = f"{item.percent:4.0f}%" if item.started else "  new"
         lines.append(f"{number:>3}  {done:>5}  {item.words:>7,}  {item.segments:>8,}  {item.file.name}")
     return lines
@@ -111,7 +113,7 @@ def _pick(project: Project) -> ProjectFile | None:
     """The document the translator picks from the numbered list at the terminal (None: they quit)."""
     progress = _list_documents(project)
     print(f"{project.root}: {project.source_lang} → {project.target_lang}, {len(progress)} document(s)")
-    for line in _progress_table(progress):
+    for line in _progress_table(progress, project.files()):
         print(line)
     while True:
         try:
@@ -146,7 +148,7 @@ def run_project_edit(args: argparse.Namespace) -> int:
             return EXIT_OK
         file = picked
     else:
-        for line in _progress_table(_list_documents(project)):
+        for line in _progress_table(_list_documents(project), project.files()):
             print(line)
         print(f"tmkit: open one with: tmkit edit {args.file} DOCUMENT (its number or name)", file=sys.stderr)
         return EXIT_OK
@@ -272,6 +274,7 @@ def run_project_stats(args: argparse.Namespace) -> int:
                     "statuses": {s.value: {"segments": n, "words": w} for s, (n, w) in totals.items()},
                     "percent_done": round(total_percent, 1),
                 },
+                "unreadable": unreadable,
             }
         )
         return EXIT_USAGE if unreadable else EXIT_OK

@@ -134,7 +134,14 @@ def _trailing_content_in_body(data: bytes, encoding: str) -> bytes:
     ends = list(_END_TAGS_RE.finditer(data))
     if not ends or not data[ends[-1].end() :].strip():
         return data
-    return _END_TAGS_RE.sub(b"", data)
+    # Only the last `</body>` and the last `</html>`: the same bytes in a script, a comment or an attribute are theirs.
+    last: dict[bytes, re.Match[bytes]] = {}
+    for end in ends:
+        last[end.group(0).lower().split(b"/")[1][:4]] = end
+    out = data
+    for end in sorted(last.values(), key=lambda match: match.start(), reverse=True):
+        out = out[: end.start()] + out[end.end() :]
+    return out
 
 
 def _parse(data: bytes, path: str) -> tuple[Any, list[_Source], list[Paragraph]]:

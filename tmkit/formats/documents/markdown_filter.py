@@ -95,6 +95,7 @@ def _pieces(inline: Any) -> list[Piece]:
     codes: list[list[Any]] = []  # [kind, ident, raw] of each code, paired afterwards
     in_autolink = False
     search_from = 0
+    skipped_from: int | None = None  # where the last link's destination began, passed over (`search_from` past it)
 
     def flush_gap(until: int) -> None:
         nonlocal gap_tokens
@@ -118,8 +119,12 @@ def _pieces(inline: Any) -> list[Piece]:
             in_autolink = True
         if token.type == "text" and not in_autolink and token.content:
             found = _text_pattern(token.content).search(raw, max(cursor, search_from))
+            if found is None and skipped_from is not None:
+                # (What a link's destination was taken to be is text after all: looked for from the link's end.)
+                found = _text_pattern(token.content).search(raw, max(cursor, skipped_from))
             if found is None:
                 raise ValueError(f"text {token.content!r} not found in the block's source")
+            skipped_from = None
             flush_gap(found.start())
             pieces.append(token.content)
             cursor = found.end()
@@ -143,13 +148,13 @@ def _pieces(inline: Any) -> list[Piece]:
             # (`[the book](https://en.wikibooks.org).` cut at `en.`, the translation written into the URL).
             bracket = raw.find("]", max(cursor, search_from))
             if bracket >= 0:
-                search_from = _destination_end(raw, bracket + 1)
+                skipped_from, search_from = bracket + 1, _destination_end(raw, bracket + 1)
         elif token.type == "image":
             # (An image's source likewise: `![map](a.png).`)
             opening = raw.find("![", max(cursor, search_from))
             bracket = _bracket_end(raw, opening + 1) if opening >= 0 else -1
             if bracket >= 0:
-                search_from = _destination_end(raw, bracket + 1)
+                skipped_from, search_from = bracket + 1, _destination_end(raw, bracket + 1)
         gap_tokens.append(token)
         # Search past literal content, so text inside it is not taken for the next text token.
         if token.type == "code_inline":
@@ -201,36 +206,45 @@ def _bracket_end(raw: str, at: int) -> int:
 
 def _destination_end(raw: str, at: int) -> int:
     """The index just past a link's or image's destination starting at ``raw[at]`` (after its text's `]`): an inline
-    `(url "title")` (parentheses nested, `<…>` and quoted titles passed over), a reference `[label]`, or nothing."""
+    `(url "title")` when markdown-it reads one there (its own rule, by its own helpers: `(3.12 or later)` after a
+    shortcut reference is text), a reference `[label]`, or nothing."""
     if raw.startswith("[", at):
         close = _bracket_end(raw, at)
         return close + 1 if close >= 0 else at
     if not raw.startswith("(", at):
         return at
-    depth = 0
-    index = at
-    quote = ""
-    while index < len(raw):
-        char = raw[index]
-        if char == "\\":
-            index += 2
-            continue
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in "\"'" and raw[index - 1] in " \t\n":  # a title (an apostrophe in a URL is no quote)
-            quote = char
-        elif char == "<":
-            closing = raw.find(">", index)
-            index = closing if closing >= 0 else index
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index + 1
-        index += 1
-    return at
+    end = _inline_destination_end(raw, at)
+    return at if end is None else end
+
+
+def _inline_destination_end(raw: str, at: int) -> int | None:
+    """Where the inline destination opened at ``raw[at]`` (`(`) ends, as markdown-it's link rule reads it; None where
+    that rule reads none (the link is a reference, and the parenthesis text)."""
+    from markdown_it.common.normalize_url import normalizeLink, validateLink
+    from markdown_it.helpers import parseLinkDestination, parseLinkTitle
+
+    maximum = len(raw)
+
+    def spaces(pos: int) -> int:
+        while pos < maximum and raw[pos] in " \t\n":
+            pos += 1
+        return pos
+
+    pos = spaces(at + 1)
+    if pos >= maximum:
+        return None
+    destination = parseLinkDestination(raw, pos, maximum)
+    if destination.ok:
+        if validateLink(normalizeLink(destination.str)):
+            pos = destination.pos
+        start = pos
+        pos = spaces(pos)
+        title = parseLinkTitle(raw, pos, maximum)
+        if pos < maximum and start != pos and title.ok:
+            pos = spaces(title.pos)
+    if pos >= maximum or raw[pos] != ")":
+        return None
+    return pos + 1
 
 
 def _escape(text: str, *, at_start: bool, in_table: bool) -> str:

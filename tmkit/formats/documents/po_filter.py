@@ -53,7 +53,7 @@ def _plural_index(catalogue: Any, count: int, target_lang: str) -> int:
     )
     try:
         return int(gettext.c2py(expression.strip())(count))
-    except (ValueError, SyntaxError, RecursionError):
+    except (ValueError, SyntaxError, RecursionError, ArithmeticError):  # (`n%0`: a catalogue's own mistake)
         return 0 if count == 1 else 1
 
 
@@ -131,7 +131,9 @@ class PoDocument:
             if entry.msgid_plural:
                 # The singular where a count of one reads, the plural in every other form (Arabic's singular is
                 # msgstr[1]: written to msgstr[0], "1 roads" showed for one and the singular for zero).
-                entry.msgstr_plural = {n: translated[0] if n == one else translated[1] for n in range(nplurals)}
+                entry.msgstr_plural = {
+                    n: translated[0] if n == one and nplurals > 1 else translated[1] for n in range(nplurals)
+                }  # (one form for every count, as in Japanese: the plural, which holds the count)
             else:
                 entry.msgstr = translated[0]
             draft = states is not None and any(state in (None, DRAFT, "new") for state in states)
