@@ -256,6 +256,7 @@ def test_markdown_link_and_image_destinations_stay_whole_codes(tmp_path: Path) -
         "| cell |\n|---|\n| Go to [site](http://a.b.com/x_(y)). |\n\n"
         "The map: ![map](img/a.png).\n\n"
         "Read [ref][r1].\n\n"
+        "Go <https://en.x.org>.\n\n"
         'And [t](<u.v w> "A title. With dots").\n\n'
         "[r1]: http://x.y.z\n"
     )
@@ -269,6 +270,7 @@ def test_markdown_link_and_image_destinations_stay_whole_codes(tmp_path: Path) -
         "Go to {1}site{/1}.",
         "The map: {1/}.",
         "Read {1}ref{/1}.",
+        "Go {1/}.",
         "And {1}t{/1}.",
     ]
     natives = {c.content[0] for s in cut.segments for c in s.codes() if c.content}

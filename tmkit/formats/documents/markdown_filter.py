@@ -143,6 +143,11 @@ def _pieces(inline: Any) -> list[Piece]:
                 continue
         if token.type == "link_close" and in_autolink:
             in_autolink = False
+            # Past the autolink's `>`: a full stop after `<https://en.x.org>` was found inside it, as after a link.
+            opening = raw.find("<", max(cursor, search_from))
+            closing = raw.find(">", opening) if opening >= 0 else -1
+            if closing >= 0:
+                skipped_from, search_from = opening, closing + 1
         elif token.type == "link_close":
             # Past the link's destination: a text after the link (its sentence's full stop) was found inside the URL
             # (`[the book](https://en.wikibooks.org).` cut at `en.`, the translation written into the URL).
