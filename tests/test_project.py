@@ -277,6 +277,13 @@ def test_finish_reports_a_document_changed_since_and_writes_the_others(tmp_path:
     assert f"{text.work}: has 30 segment(s) and" in result.stderr and "another version" in result.stderr
     assert html.target.is_file() and not text.target.exists()
     assert "Traceback" not in result.stderr
+    # A translation an earlier finish wrote, of the document as it was then, is said to be left as it was.
+    text.target.parent.mkdir(parents=True, exist_ok=True)
+    text.target.write_text("an earlier finish's translation\n", encoding="utf-8")
+    again = run_cli("finish", root)
+    assert again.code == 2
+    assert f"tmkit: warning: {text.target}: from an earlier finish, left as it was (not this run's)" in again.stderr
+    assert text.target.read_text(encoding="utf-8") == "an earlier finish's translation\n"
 
 
 def test_edit_names_the_documents_when_the_one_asked_for_is_not_there(tmp_path: Path) -> None:

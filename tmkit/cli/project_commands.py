@@ -224,6 +224,9 @@ def run_project_finish(args: argparse.Namespace) -> int:
         else:
             error(str(result.problem))
             code = EXIT_USAGE
+        if result.written is None and result.file.target.exists():
+            # A translation from an earlier finish, of the document as it was then: said, not taken for this run's.
+            warn(f"{result.file.target}: from an earlier finish, left as it was (not this run's)")
     print(f"finished {written} of {len(results)} document(s) into {project.root / 'target'}", file=sys.stderr)
     if written == 0:
         # Nothing delivered is a failure for a script too, not a success with warnings.
