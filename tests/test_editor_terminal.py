@@ -675,3 +675,68 @@ def test_after_f3_the_concordance_has_the_matches_room(work: Path, width: int, h
         terminal.wait_for(lambda screen: screen.count("news-memory.tmx") < 2)
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_search_boxs_cursor_is_on_the_arabic_letter_it_edits(work: Path, width: int, height: int) -> None:
+    """In app mode the search box shows Arabic shaped and in visual order, but its cursor was put by logical index:
+    on the mirrored letter, so a key edited another place than the cursor showed (and input methods looked there)."""
+    from tmkit.text.bidi import visual_line
+
+    query = "مرحبا بكم"
+    shown = visual_line(query)
+    with _article(work, width, height) as terminal:
+        terminal.wait_for("of 30")
+        terminal.keys("F5")
+        terminal.type(query)
+        screen = terminal.wait_for(shown.text)
+        x, y = terminal.cursor()
+        row = screen.splitlines()[y]
+        start = row.index(shown.text)
+        assert x == start - 1  # after the last letter: the left edge of the RTL line, a cell before its text
+        terminal.keys("Left", "Left")  # to the letter before the last two (ك, logical index 7)
+        terminal.wait_for(lambda _screen: terminal.cursor()[0] == start + shown.l2v(len(query) - 2))
+        terminal.type("x")  # typed where the cursor shows: before ك
+        terminal.wait_for(visual_line("مرحبا بxكم").text)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_add_term_dialog_shows_arabic_shaped_with_its_cursor_on_the_letter(
+    work: Path, width: int, height: int
+) -> None:
+    """The add-term fields showed Arabic in logical order (reversed and unjoined without bidi); shown in visual order,
+    their cursor must still sit on the letter a key edits."""
+    from tmkit.text.bidi import VisualLine as VisualLineType
+    from tmkit.text.bidi import visual_line
+
+    shutil.copy2(SAMPLES / "terms.tbx", work / "terms.tbx")
+    with _editor(work, width, height, "--terms", "terms.tbx") as terminal:
+        terminal.wait_for("→ President al-Assad")
+        terminal.keys("M-e")  # the source's word at its cursor (its first), the target's (none yet)
+        terminal.wait_for("Add a term to terms.tbx")
+        words = [visual_line(word) for word in ("دمشق", "الرئيس")]
+
+        def field(screen: str) -> tuple[int, int, VisualLineType] | None:
+            """The field's row and first column of its word (the list beside the dialog may hold the word too)."""
+            for row, line in enumerate(screen.splitlines()):
+                for shown in words:
+                    hit = re.search("▊ *" + re.escape(shown.text), line)
+                    if hit is not None:
+                        return row, hit.end() - len(shown.text), shown
+            return None
+
+        terminal.wait_for(lambda screen: field(screen) is not None)
+        found = field(terminal.screen())
+        assert found is not None
+        row, start, shown = found
+        # (The terminal's cursor follows the field once its cursor moves: Textual places it on a selection change.)
+        terminal.keys("Home")  # its first letter: the right end of the RTL word
+        terminal.wait_for(lambda _screen: terminal.cursor() == (start + shown.l2v(0), row))
+        terminal.keys("End")  # after its last letter: the field's left edge, a cell before the word
+        terminal.wait_for(lambda _screen: terminal.cursor() == (start - 1, row))
+        terminal.keys("Escape")
+        terminal.wait_until_gone("Add a term to terms.tbx")
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")

@@ -933,6 +933,7 @@ class EditorScreen(Screen[None]):
                 termbase=path.name,
                 source_lang=self.options.source_lang,
                 target_lang=self.options.target_lang,
+                mode=lambda: self.mode,
             ),
             self._term_answered,
         )

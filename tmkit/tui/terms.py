@@ -3,7 +3,7 @@ dialogs."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -20,8 +20,8 @@ from tmkit.terms.files import load_termbase, save_termbase
 from tmkit.terms.model import Concept, Term, Termbase, TermStatus
 from tmkit.terms.recognize import TermHit
 from tmkit.tui.display import BidiMode, one_line
+from tmkit.tui.textual_adapter import PaintedField
 from tmkit.tui.widgets.button_row import ButtonRow
-from tmkit.tui.widgets.text_field import TextField
 
 
 @dataclass(slots=True)
@@ -179,20 +179,22 @@ class AddTermScreen(ModalScreen[NewTerm | None]):
         termbase: str,
         source_lang: str,
         target_lang: str,
+        mode: Callable[[], BidiMode] = lambda: BidiMode.APP,
     ) -> None:
         super().__init__()
         self.source = source
         self.target = target
         self.termbase = termbase
         self.langs = (source_lang, target_lang)
+        self.mode = mode  # the editor's bidi mode: the fields show Arabic as the target does
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(f"Add a term to {self.termbase}", id="question")
             yield Static(f"source term ({self.langs[0]})", classes="hint")
-            yield TextField(self.source, id="term-source")
+            yield PaintedField(self.source, id="term-source", mode=self.mode)
             yield Static(f"target term ({self.langs[1]})", classes="hint")
-            yield TextField(self.target, id="term-target")
+            yield PaintedField(self.target, id="term-target", mode=self.mode)
             with ButtonRow(id="buttons"):
                 yield Button("Add", id="add", variant="primary")
                 yield Button("Cancel", id="cancel")

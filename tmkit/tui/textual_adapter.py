@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
 from rich.style import Style
+from rich.text import Text
 from textual import _ansi_sequences, events
 from textual.app import App
 from textual.binding import Binding, BindingsMap
@@ -22,9 +23,11 @@ from textual.dom import DOMNode
 from textual.notifications import Notification, Notify, SeverityLevel
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import TextArea
+from textual.widgets import Input, TextArea
 from textual.widgets.text_area import TextAreaTheme
 
+from tmkit.text.bidi import VisualLine, needs_bidi, visual_line
+from tmkit.tui.display import BidiMode, VisualHighlighter
 from tmkit.tui.widgets.text_field import TextField
 
 _DIGITS = "1234567890"
@@ -118,7 +121,83 @@ class BindingsInTypingOrder:
                 return
 
 
-class SearchInput(BindingsInTypingOrder, TextField):
+class _PaintedValue(Text):
+    """The search box's text as painted (shaped, in visual order), taking the cursor and the selection that Input puts
+    at logical indexes to the cells where those characters are painted: at the logical index they fell on the mirrored
+    letter, and the next key edited another place than the cursor showed."""
+
+    def __init__(self, line: VisualLine) -> None:
+        super().__init__(line.text, no_wrap=True, overflow="ignore", end="")
+        self.line = line
+        self.logical_length = max(line.v2l, default=-1) + 1
+        # An RTL line's end is its left edge: a cell is kept there for the cursor after its last letter, always (padded
+        # only while the cursor showed, the text moved with each blink).
+        self.shifted = 1 if line.rtl else 0
+        if line.rtl:
+            super().pad_left(1)
+
+    def cell(self, logical: int) -> int:
+        """The cell painting the character at ``logical`` (the end: past the line in reading direction)."""
+        if logical >= self.logical_length and self.line.rtl:
+            return 0
+        return self.line.l2v(logical) + self.shifted
+
+    def pad_right(self, count: int, character: str = " ") -> None:
+        if not self.line.rtl:  # (an RTL line has its cell for the cursor at its end already, on the left)
+            super().pad_right(count, character)
+
+    def stylize(self, style: str | Style, start: int = 0, end: int | None = None) -> None:
+        for cell in self._cells(start, end):
+            super().stylize(style, cell, cell + 1)
+
+    def stylize_before(self, style: str | Style, start: int = 0, end: int | None = None) -> None:
+        for cell in self._cells(start, end):
+            super().stylize_before(style, cell, cell + 1)
+
+    def _cells(self, start: int, end: int | None) -> list[int]:
+        stop = self.logical_length if end is None else end
+        return sorted({self.cell(logical) for logical in range(start, stop)})
+
+
+class PaintedInput(Input):
+    """An Input whose text, shown in visual order by its `VisualHighlighter` in app mode, has its cursor and selection
+    painted where their letters are (Textual puts them by logical index: on the mirrored letter)."""
+
+    def _painted(self) -> _PaintedValue | None:
+        """The value as painted where the highlighter shows it in visual order (app mode, Arabic in it), else None."""
+        highlighter = self.highlighter
+        if isinstance(highlighter, VisualHighlighter) and highlighter.mode() is BidiMode.APP and needs_bidi(self.value):
+            return _PaintedValue(visual_line(self.value))
+        return None
+
+    @property
+    def _value(self) -> Text:
+        # Textual's own property (what render_line stylizes with the cursor and the selection): in visual order, the
+        # cursor and the selection are put where their letters are painted.
+        painted = self._painted()
+        return painted if painted is not None else super()._value
+
+    @property
+    def _cursor_offset(self) -> int:
+        # Textual's own property (the cell of the cursor: the terminal's cursor, for input methods and screen readers,
+        # and the scrolling), taken to where the letter is painted.
+        painted = self._painted()
+        if painted is None:
+            return int(super()._cursor_offset)
+        if self.cursor_at_end and not painted.line.rtl:
+            return len(painted.line.text)
+        return painted.cell(self.cursor_position)
+
+
+class PaintedField(PaintedInput, TextField):
+    """A dialog's one-line field whose Arabic is shown shaped and in visual order in app mode (``mode``: the editor's
+    mode now), its cursor on the letter it edits."""
+
+    def __init__(self, value: str | None = None, *, mode: Callable[[], BidiMode], **kwargs: Any) -> None:
+        super().__init__(value, highlighter=VisualHighlighter(mode), **kwargs)
+
+
+class SearchInput(BindingsInTypingOrder, PaintedInput, TextField):
     """The search box: an Input whose editing keys keep their place among the letters typed around them, and whose
     Enter runs ``on_submit`` with the text in that same turn.
 
