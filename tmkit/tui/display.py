@@ -129,7 +129,8 @@ def diff_text(stored: str, new: str, *, color: bool) -> Text:
 class VisualHighlighter(Highlighter):
     """For a one-line Input: its text shaped and in visual order in ``app`` mode (the value stays logical).
 
-    Input draws what its highlighter returns; the search box and the save-as path show Arabic readable.
+    Input draws what its highlighter returns; the search box and the add-term fields show Arabic readable (their cursor
+    painted where its letter is: `textual_adapter.PaintedInput`).
     """
 
     def __init__(self, mode: Callable[[], BidiMode]) -> None:
