@@ -295,6 +295,17 @@ def run_project_stats(args: argparse.Namespace) -> int:
     return EXIT_USAGE if unreadable else EXIT_OK
 
 
+def _documents_and_memories(project: Project, args: argparse.Namespace) -> tuple[list[ProjectFile], list[Path]]:
+    """The project's documents and its memories with --tm's, each refused when there are none."""
+    files = project.files()
+    if not files:
+        raise InputError("no documents to translate in source/: copy them there first", path=project.root)
+    memories = [*project.memories(), *(Path(m) for m in args.tm or ())]
+    if not memories:
+        raise InputError("no memories: put TMX files in tm/, list them in the config, or give --tm", path=project.root)
+    return files, memories
+
+
 def run_project_pretranslate(args: argparse.Namespace) -> int:
     """`tmkit pretranslate PROJECT`: each document not started gets its working file in work/, pre-translated from
     the project's memories (and --tm), as `tmkit edit` would make it; those started are left as they are."""
@@ -309,12 +320,7 @@ def run_project_pretranslate(args: argparse.Namespace) -> int:
         ("srx_only", "--srx-only"),
         ("join_lines", "--join-lines"),
     )
-    files = project.files()
-    if not files:
-        raise InputError("no documents to translate in source/: copy them there first", path=project.root)
-    memories = [*project.memories(), *(Path(m) for m in args.tm or ())]
-    if not memories:
-        raise InputError("no memories: put TMX files in tm/, list them in the config, or give --tm", path=project.root)
+    files, memories = _documents_and_memories(project, args)
     failed = 0
     for file in files:
         try:
@@ -347,12 +353,7 @@ def run_project_analyze(args: argparse.Namespace) -> int:
         ("srx_only", "--srx-only"),
         ("join_lines", "--join-lines"),
     )
-    files = project.files()
-    if not files:
-        raise InputError("no documents to translate in source/: copy them there first", path=project.root)
-    memories = [*project.memories(), *(Path(m) for m in args.tm or ())]
-    if not memories:
-        raise InputError("no memories: put TMX files in tm/, list them in the config, or give --tm", path=project.root)
+    files, memories = _documents_and_memories(project, args)
     source_lang, target_lang = project.source_lang, project.target_lang
     matcher = Matcher(
         [
