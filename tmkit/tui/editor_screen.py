@@ -1860,7 +1860,6 @@ class EditorScreen(Screen[None]):
         rest.append(f"│ {self.document.path.name} ", style="bold")
         if self.document.dirty:
             rest.append("● unsaved ", style="bold yellow")
-        before_bidi = rest.copy()
         bidi = Text(f"│ bidi {self.mode.value}", style="dim")
         team = Text()
         if self.team_status:
@@ -1873,19 +1872,18 @@ class EditorScreen(Screen[None]):
         full = "".join(f"{key} {segs} ({100 * words // total_words}% words)  " for key, segs, words in shown)
         short = "".join(f"{key} {segs}  " for key, segs, _words in shown)
         tight = "".join(f"{key} {segs} " for key, segs, _words in shown)
-        with_bidi = Text.assemble(before_bidi, bidi, team)
-        without_bidi = Text.assemble(before_bidi, team)
-        fitting = [
-            (Text(text), tail)
-            for tail in (with_bidi, without_bidi)
-            for text in (full, short, tight)
-            if len(text) + tail.cell_len <= room
-        ]
-        if fitting:
-            parts, rest = fitting[0]
-        else:
-            parts, rest = (Text(), without_bidi) if shown_by else (Text(tight), with_bidi)
-        parts.append_text(rest)
+        with_bidi, without_bidi = Text.assemble(rest, bidi, team), Text.assemble(rest, team)
+        counted, tail = next(
+            (
+                (text, tail)
+                for tail in (with_bidi, without_bidi)
+                for text in (full, short, tight)
+                if len(text) + tail.cell_len <= room
+            ),
+            ("", without_bidi) if shown_by else (tight, with_bidi),
+        )
+        parts = Text(counted)
+        parts.append_text(tail)
         if self.document.journal_error:
             parts.append(
                 f"\n{self.document.journal_error}: {self.document.unsafe_edits} edit(s) only in memory, not yet safe; "
