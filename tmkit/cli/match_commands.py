@@ -124,11 +124,11 @@ def resolve_direction(args: argparse.Namespace, queries: list[str]) -> bool:
 def _script_mismatch(queries: list[str], source_lang: str) -> str | None:
     """Why a lookup may have found nothing: the segments are written in the other script than ``source_lang``."""
     from tmkit.memory.langtags import is_arabic_language
-    from tmkit.text.scripts import guess_language
+    from tmkit.text.scripts import SCRIPT_NAMES, guess_language
 
     written = guess_language(queries, default="")
     if written and is_arabic_language(written) != is_arabic_language(source_lang):
-        return f"the segment is written in {'Arabic' if written == 'ar' else 'Latin'} script but --src is {source_lang}"
+        return f"the segment is written in {SCRIPT_NAMES[written]} script but --src is {source_lang}"
     return None
 
 

@@ -10,7 +10,7 @@ from tmkit.errors import InputError
 from tmkit.formats.text_files import iter_lines, read_lines
 from tmkit.memory.langtags import DEFAULT_SOURCE_LANG, is_arabic_language, other_language
 from tmkit.memory.model import Segment, Status, TranslationUnit, Variant
-from tmkit.text.scripts import guess_language
+from tmkit.text.scripts import SCRIPT_NAMES, guess_language
 
 
 def read_aligned_text(
@@ -80,7 +80,7 @@ def aligned_languages(
             scripts.append(guess_language(lines, default=""))
     if source_lang is None and target_lang is None and scripts[0] and scripts[0] == scripts[1]:
         raise InputError(
-            f"{paths[0]} and {paths[1]} are both in {_SCRIPT_NAMES[scripts[0]]} script: "
+            f"{paths[0]} and {paths[1]} are both in {SCRIPT_NAMES[scripts[0]]} script: "
             "name their languages with --src and --tgt",
         )
     # A file whose script says nothing (digits, codes) is the other language of the one whose script does.
@@ -98,11 +98,8 @@ def aligned_languages(
         target = target_lang
     # Every label is checked, those given and those that follow from them (`--src ar` makes the other file en).
     mismatches = tuple(
-        f"{path}: its text is in {_SCRIPT_NAMES[script]} script, but it is labelled {label}"
+        f"{path}: its text is in {SCRIPT_NAMES[script]} script, but it is labelled {label}"
         for path, script, label in zip(paths, scripts, (source, target), strict=True)
         if script and is_arabic_language(label) != (script == "ar")
     )
     return AlignedLanguages(source, target, mismatches)
-
-
-_SCRIPT_NAMES = {"ar": "Arabic", "en": "Latin"}

@@ -116,14 +116,13 @@ def _score_options(
 def _script_mismatch(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> list[str]:
     """A warning when the hypotheses are in one script and the references in the other: a source given as --hyp (or
     the sides swapped) scores near 0 without a word otherwise, and a gate then fails for the wrong reason."""
-    from tmkit.text.scripts import guess_language
+    from tmkit.text.scripts import SCRIPT_NAMES, guess_language
 
     hypothesis = guess_language(hypotheses, default="")
     reference = guess_language(references[0], default="") if references else ""
     if hypothesis and reference and hypothesis != reference:
-        scripts = {"ar": "Arabic", "en": "Latin"}
         return [
-            f"the hypotheses are in {scripts[hypothesis]} script and the references in {scripts[reference]}: "
+            f"the hypotheses are in {SCRIPT_NAMES[hypothesis]} script and the references in {SCRIPT_NAMES[reference]}: "
             "is --hyp the source, or are the sides swapped?"
         ]
     return []

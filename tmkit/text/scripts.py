@@ -43,6 +43,10 @@ def is_arabic_char(char: str) -> bool:
     return _ARABIC_RE.match(char) is not None
 
 
+#: The script each language `guess_language` gives is written in, as messages name it.
+SCRIPT_NAMES = {"ar": "Arabic", "en": "Latin"}
+
+
 def guess_language(texts: str | Iterable[str], *, default: str = "en") -> str:
     """`ar` when Arabic letters outnumber Latin ones, `en` when Latin ones do, ``default`` on a tie.
 
