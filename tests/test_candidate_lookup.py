@@ -315,9 +315,9 @@ def test_positions_held_by_a_posting_list_searched_or_marked(chosen: set[int], w
 def test_a_gram_found_only_outside_the_window_is_not_the_one_gram_a_tight_budget_reads(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A long query of common words ending in a word that only a three-letter key holds: that word's grams have no
-    posting among the long keys of the window, so they came first by rarity and filled the grams read; with the
-    budgets below every other gram's postings, the lookup read no posting and offered nothing."""
+    """A long query of common words around a word that only a key far longer than the window holds: that word's
+    grams have no posting among the keys of the window, so they came first by rarity and filled the grams read; with
+    the budgets below every other gram's postings, the lookup read no posting and offered nothing."""
     rng = random.Random(1)
     common = ["الجانبان", "الوزير", "التعاون", "والكهرباء", "خلال", "الفنية", "السوري", "وفدا", "منح", "في"]
     keys = [" ".join(rng.choices(common, k=rng.randrange(12, 15))) for _ in range(3000)]  # all long
@@ -325,19 +325,20 @@ def test_a_gram_found_only_outside_the_window_is_not_the_one_gram_a_tight_budget
         word
         for word in ("قطر", "زيد", "نمر", "حبل", "ضوء", "سقف", "ثلج", "كعك", "غزل", "ذهب")
         if (
-            candidate_index._hash(candidate_index._gram_codes(candidate_index._codepoints(f" {word} ")))
-            < candidate_index._SAMPLE_LIMIT
+            candidate_index._long_gram_hashes(candidate_index._codepoints(f" {word} ")) < candidate_index._SAMPLE_LIMIT
         ).any()
-    )  # a word with a sampled gram (between spaces, as in a sentence)
-    keys.append(word)  # a key far shorter than the window: its grams are in the index, none in the window
-    query = " ".join(rng.choices(common, k=10)) + " " + word
+    )  # a word whose gram between spaces (a long key's 5-gram, as in a sentence) is sampled
+    # A key far longer than the window: the word's grams are in the index, none in the window.
+    keys.append(" ".join(rng.choices(common, k=60)) + f" {word} " + " ".join(rng.choices(common, k=5)))
+    query = " ".join(rng.choices(common, k=5)) + f" {word} " + " ".join(rng.choices(common, k=5))
     index = CandidateIndex.build(keys)
     first, last = index._window(len(query), 50.0)
     position = int(np.flatnonzero(index.length_order == len(keys) - 1)[0])
     assert not first <= position < last and first >= index.short_count  # only long keys, the word's outside
-    monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_BUDGET", 100)  # below every common gram's postings
+    monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_BUDGET", 0)  # below every gram's postings
     monkeypatch.setattr(candidate_index, "SAMPLED_POSTINGS_PER_ENTRY", 0.0)
     monkeypatch.setattr(candidate_index, "RESOLVING_POSTINGS_CAP", 100)
+    monkeypatch.setattr(candidate_index, "RESOLVING_POSTINGS_PER_ENTRY", 0.0)
     assert len(index.candidates(query, min_similarity=50.0)) > 0  # the rarest gram with postings is read
 
 

@@ -13,17 +13,17 @@ from hypothesis import strategies as st
 from tmkit.matching.candidate_index import (
     _END,
     _HASH_SHIFT,
+    _MULTIPLIER,
     _SAMPLE_LIMIT,
     _START,
+    GRAM,
+    LONG_GRAM,
     MAX_CHUNK_ENTRIES,
     MAX_ENTRIES,
     MAX_TOKEN,
     SHORT_KEY,
     CandidateIndex,
     PostingRun,
-    _codepoints,
-    _gram_codes,
-    _hash,
     merge_runs,
 )
 from tmkit.matching.columns import StringColumn, StringColumnBuilder
@@ -41,6 +41,23 @@ KEYS = st.lists(
 )
 
 
+def _grams_by_definition(key: str) -> list[int]:
+    """The 64-bit hashes a key is indexed with, one gram at a time: a short key's 3-grams (its code points side by
+    side, 21 bits each, times the multiplier), a longer key's 5-grams (a 3-gram's hash, each next code point xored in
+    and multiplied again) whose hash falls in the sampled quarter."""
+    points = [ord(c) for c in _START + key + _END]
+    size = GRAM if len(key) <= SHORT_KEY else LONG_GRAM
+    hashes = []
+    for at in range(len(points) - size + 1):
+        code = (points[at] << 42) | (points[at + 1] << 21) | points[at + 2]
+        hashed = (code * int(_MULTIPLIER)) % 2**64
+        for point in points[at + GRAM : at + size]:
+            hashed = ((hashed ^ point) * int(_MULTIPLIER)) % 2**64
+        if size == GRAM or hashed < int(_SAMPLE_LIMIT):
+            hashes.append(hashed)
+    return hashes
+
+
 def _reference_candidates(keys: list[str]) -> dict[str, np.ndarray]:
     """The candidate index's arrays by their definition, key by key: no chunks, no packing."""
     lengths = np.array([len(k) for k in keys], dtype=np.int32)
@@ -50,8 +67,7 @@ def _reference_candidates(keys: list[str]) -> dict[str, np.ndarray]:
     gram_counts = []
     for position, entry in enumerate(order.tolist()):
         key = keys[entry]
-        hashed = _hash(_gram_codes(_codepoints(_START + key + _END)))
-        kept = {int(h >> _HASH_SHIFT) for h in hashed if len(key) <= SHORT_KEY or h < _SAMPLE_LIMIT}
+        kept = {int(h) >> int(_HASH_SHIFT) for h in _grams_by_definition(key)}
         gram_counts.append(len(kept))
         for gram in kept:
             grams.setdefault(gram, []).append(position)

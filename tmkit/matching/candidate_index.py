@@ -12,16 +12,19 @@ Two structures, chosen per lookup by the length of the new segment's key:
   every entry whose bound reaches s. No entry that reaches s is ever missed. A short key whose
   window reaches past `SHORT_KEY` gets both: every short key that can reach s, exactly, and the
   best longer keys by estimate (below).
-* **Longer keys, by estimate.** Keys are cut into 3-grams (`GRAM`, with start and end marks). Short keys
-  are indexed with all their grams, longer ones with a fixed quarter of the gram space (chosen by
-  a hash of the gram, the same for every key), which keeps the index small while near-duplicates
-  of a long sentence still share dozens of sampled grams. A lookup counts shared grams per entry
+* **Longer keys, by estimate.** Keys are cut into grams (with start and end marks): short keys into 3-grams
+  (`GRAM`), all of them indexed; longer ones into 5-grams (`LONG_GRAM`), of which a fixed quarter of the gram
+  space is indexed (chosen by a hash of the gram, the same for every key). That keeps the index small while
+  near-duplicates of a long sentence still share dozens of sampled grams, and a 5-gram's list holds a
+  fifteenth of the entries a 3-gram's does, so a lookup's postings count more of them. A query is cut both
+  ways, and each kind of entry is estimated from its own kind of gram. A lookup counts shared grams per entry
   (over the posting lists of the query's grams, each word's rarest first, as many as the budgets
   of `grams_to_read` allow), estimates the Dice coefficient, keeps entries inside the length window,
   and returns the best `limit` by estimate (with every entry tied with the last of them; more when
   the estimate counts few grams), estimating only the entries that can place (`_sharing_most`). The
-  cost of a lookup is the budgets', not the memory's: at 10M a long query's grams hold some 4M
-  postings, and it reads ~1M of them.
+  cost of a lookup is the budgets', not the memory's: at 10M a long query's sampled 5-grams hold some 4M
+  postings in its window (its 3-grams 2.6M more among the short entries), and it reads ~330,000 of them
+  (median; by 3-grams it read ~1M).
   This is not lossless; ``bench/match.py`` measures its recall against an exhaustive scan.
 * **Keys a short query can match, by their words, exactly.** When the caller says how much shared
   words can add to a key's character similarity (``word_lift``: a key sharing s of the max(query's,
@@ -84,8 +87,13 @@ _NIBBLES = np.arange(_BUCKET_FULL + 1, dtype=np.int64)
 _LOW_NIBBLE = np.arange(256) & _BUCKET_FULL
 _HIGH_NIBBLE = np.arange(256) >> _BUCKET_BITS
 _BYTE_ROWS = np.arange(8, dtype=np.intp) * 256
-#: Characters per gram of the estimating path.
+#: Characters per gram of short keys (all of them indexed).
 GRAM = 3
+#: Characters per gram of longer keys (a quarter of them indexed): in the bench's memory of 1M (a sample of 172,000
+#: keys past `SHORT_KEY`) a long query's sampled 3-grams hold 1.29M postings (median), its sampled 4-grams 298,000, its
+#: 5-grams 82,000, so the same postings read count three times as many of its grams, and those rarer, which rank a
+#: near-duplicate among far fewer entries; a word replaced takes 2 more 5-grams than 3-grams out of a twin.
+LONG_GRAM = 5
 SHORT_KEY = 48
 #: Keys up to this long have their words filed as terms (short ones also their characters). At a cutoff of 70 a
 #: key needs C ≥ 50 (`matcher.minimum_char_similarity`), so a short query's length window ends at 3 × its length:
@@ -94,31 +102,29 @@ SHORT_KEY = 48
 WORDED_KEY = 3 * SHORT_KEY
 SAMPLE_SHARE = 0.25
 MIN_DICE = 0.3
-#: Postings a long lookup reads at most from the grams every entry is indexed with (the sampled ones), in
-#: the order of `grams_to_read`: this many, or `SAMPLED_POSTINGS_PER_ENTRY` for each entry of the length
-#: window if that is more. A long query at 1M has ~500,000 postings in ~70 grams, and the same grams' lists
-#: grow with the memory (at 10M a 72-character query's 11 sampled grams hold 126,000 to 3.5M postings each).
-#: Read rarest first, 10M copies of a 1M memory needed 0.25 a window entry (~2.3M postings) for recall@5
-#: 1.000 over 100 queries against `ExhaustiveMatcher` (300,000 gave 0.955, 1.5M 0.985), at CPU p95 18.7 ms
-#: over the bench's 300 queries: the rarest grams are those of the word a near-duplicate lacks. Read a word
-#: at a time, 0.1 with 5 grams to resolve kept 1,004 of 1,004 (queries 0-99 against `ExhaustiveMatcher`,
-#: 100-299 against 0.25 read rarest first) and 702 of 702 over 200 other queries (`synthetic.queries`,
-#: seed 11, against the same) at p95 11.1 ms (0.15: 12.8), where 4 grams to resolve, or 0.15 read rarest
-#: first, lost a query's 5 matches. At 1M and 100k the budget is the 100,000 floor (recall@5 198/198 and
-#: 372/372). (Grams were once left out above 8% of the entries instead: a query of common words then kept
-#: 3 of its 16 sampled grams, none of them in its 97%-similar twin, which was lost.)
+#: Postings a long lookup reads at most from the grams longer entries are indexed with (their sampled 5-grams), in
+#: the order of `grams_to_read`: this many, or `SAMPLED_POSTINGS_PER_ENTRY` for each longer entry of the length
+#: window if that is more (and as much again, by the same rule, from short entries' 3-grams). The same grams' lists
+#: grow with the memory. Indexed by 3-grams, 10M copies of a 1M memory needed 0.1 a window entry, with 5 grams to
+#: resolve at 0.25, for recall@5 1.000 (p95 17.5 ms on this machine), reading ~1M postings a long lookup. By
+#: 5-grams (index format 16), 0.03 with 5 grams to resolve at 0.1 gave the same top five as the 3-gram
+#: index for the bench's 300 queries, and as 0.3 / 0.5 for 200 other queries (`synthetic.queries`, seed 11), at
+#: p95 10.7 and 9.1 ms (0.1 / 0.25: 14.2 and 12.5; 0.02 lost nothing either). Each word's rarest gram is read
+#: first: read rarest first, the grams of the word a near-duplicate lacks took the budget. At 1M and 100k the
+#: budget is the 100,000 floor. (Grams were once left out above 8% of the entries instead: a query of common words
+#: then kept 3 of its 16 sampled grams, none of them in its 97%-similar twin, which was lost.)
 SAMPLED_POSTINGS_BUDGET = 100_000
-SAMPLED_POSTINGS_PER_ENTRY = 0.1
-#: ...but at least this many sampled grams are read, as long as their postings stay within
-#: `RESOLVING_POSTINGS_CAP`, or `RESOLVING_POSTINGS_PER_ENTRY` for each entry of the window if that is more:
-#: an estimate from one gram ties every entry holding it (at 10M an exact copy's near-copies at 94% were
-#: lost among the 1,024 entries kept of the 126,000 sharing its one gram read), and a query of common words
-#: (its rarest sampled gram held by 76,000 entries at 10M) could afford only 4 grams, 2 of them the ones its
-#: twin lacks.
+SAMPLED_POSTINGS_PER_ENTRY = 0.03
+#: ...but at least this many grams of a kind are read, as long as their postings stay within
+#: `RESOLVING_POSTINGS_CAP`, or `RESOLVING_POSTINGS_PER_ENTRY` for each entry of the kind in the window if that is
+#: more: an estimate from one gram ties every entry holding it (at 10M an exact copy's near-copies at 94% were lost
+#: among the 1,024 entries kept of the 126,000 sharing its one 3-gram read), and a query of common words (its
+#: rarest sampled 3-gram held by 76,000 entries at 10M) could afford only 4 grams, 2 of them the ones its twin lacks.
 RESOLVING_SAMPLED_GRAMS = 5
 RESOLVING_POSTINGS_CAP = 800_000
-RESOLVING_POSTINGS_PER_ENTRY = 0.25
-#: Postings read at most from the grams only short entries are indexed with (all of theirs), the rarest first.
+RESOLVING_POSTINGS_PER_ENTRY = 0.1
+#: Postings read at most from the grams short entries are indexed with (their 3-grams), the rarest first: this
+#: many, or `SAMPLED_POSTINGS_PER_ENTRY` for each short entry of the window if that is more.
 UNSAMPLED_POSTINGS_BUDGET = 100_000
 #: Postings of a short query's words counted whole, every list over the whole window, when they are no more: in a
 #: memory's 11,000-unit delta the bench's 60 short queries have 332 (median; 5,267 at most), and counting them whole
@@ -313,15 +319,43 @@ def _words_needed(
     return needed
 
 
+def _long_gram_hashes(points: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """The hash of every run of `LONG_GRAM` code points: a 3-gram's hash with the next code points mixed in."""
+    count = max(len(points) - LONG_GRAM + 1, 0)
+    hashed = _hash(_gram_codes(points[: count + GRAM - 1])) if count else np.empty(0, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(GRAM, LONG_GRAM):
+            hashed ^= points[offset : offset + count]
+            hashed *= _MULTIPLIER
+    return hashed
+
+
+@dataclass(frozen=True)
+class QueryGrams:
+    """A query key's grams as both kinds of entry are indexed: its 3-grams (all of them, as short keys have them) and
+    its sampled 5-grams (as longer keys have them), distinct, ascending by hash; each gram's kind (``long``) and the
+    code point in its middle (``middle``, among ``points``, the key's framed code points)."""
+
+    points: npt.NDArray[np.uint64]
+    hashed: npt.NDArray[np.uint64]
+    long: npt.NDArray[np.bool_]
+    middle: IntArray
+
+
 @functools.lru_cache(maxsize=16)
-def _query_grams(key: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], IntArray]:
-    """A query key's code points (framed), its distinct gram hashes, and where each first starts: kept for the
-    few last keys, which each layer of a layered index looks up in turn. Read-only."""
+def _query_grams(key: str) -> QueryGrams:
+    """A query key's grams (`QueryGrams`): kept for the few last keys, which each layer of a layered index looks up
+    in turn. Read-only."""
     points = _codepoints(_START + key + _END)
-    hashed, at = np.unique(_hash(_gram_codes(points)), return_index=True)
-    for array in (points, hashed, at):
+    short = _hash(_gram_codes(points))
+    long = _long_gram_hashes(points)
+    sampled = np.flatnonzero(long < _SAMPLE_LIMIT)
+    hashed, at = np.unique(np.concatenate((short, long[sampled])), return_index=True)
+    middle = np.concatenate((np.arange(len(short)) + GRAM // 2, sampled + LONG_GRAM // 2))[at]
+    kinds = at >= len(short)
+    for array in (points, hashed, kinds, middle):
         array.flags.writeable = False
-    return points, hashed, at
+    return QueryGrams(points, hashed, kinds, middle)
 
 
 def _objects(strings: list[str]) -> npt.NDArray[np.object_]:
@@ -601,34 +635,49 @@ def _held(postings: npt.NDArray[np.uint32], wanted: IntArray, first: int, last: 
 
 
 def grams_to_read(
-    sizes: IntArray, sampled: npt.NDArray[np.bool_], words: IntArray | None = None, *, window: int
+    sizes: IntArray,
+    sampled: npt.NDArray[np.bool_],
+    words: IntArray | None = None,
+    *,
+    window: int,
+    short_window: int = 0,
 ) -> IntArray:
     """Which of a query's grams a long lookup reads (positions in ``sizes``, each gram's postings in the
-    window of ``window`` entries, and ``words``, the word of the query each gram is in; ascending).
+    windows; ``sampled``, the grams of longer entries, the sampled 5-grams, the others the 3-grams of short
+    entries; ``words``, the word of the query each gram is in; ascending), for a window of ``window`` longer
+    entries and ``short_window`` short ones.
 
-    Of each kind, sampled or not, each word's rarest gram comes first (the rarest of those first), then
-    the others, rarest first; a gram is read while its kind's postings stay within that kind's budget (for
-    sampled grams, one that grows with the window), with at least `RESOLVING_SAMPLED_GRAMS` sampled ones
-    within the resolving cap, and at least one gram. A near-duplicate differs from the query in a word or
-    two, and the grams of a replaced or inserted word (and of its new neighbours) are the rarest of the
-    query: read rarest first, they took the budget, and at 10M a twin at 94% that held 17 of the query's
-    22 sampled grams held none of the 4 read (`bench/match.py`). The kinds have budgets of their own
-    because only short entries have the grams left out of the sample, rare ones too, which would
-    otherwise leave longer entries nothing to be found by. Grams with no postings in the window are never
-    read: they would come first by rarity and take the place of the gram always read, leaving a lookup
-    with nothing counted.
+    Of each kind, each word's rarest gram comes first (the rarest of those first), then the others, rarest
+    first; a gram is read while its kind's postings stay within that kind's budget (one that grows with the
+    kind's entries in the window), with at least `RESOLVING_SAMPLED_GRAMS` of the kind within its resolving
+    cap, and at least one gram. A near-duplicate differs from the query in a word or two, and the grams of a
+    replaced or inserted word (and of its new neighbours) are the rarest of the query: read rarest first,
+    they took the budget, and at 10M a twin at 94% that held 17 of the query's 22 sampled grams held none
+    of the 4 read (`bench/match.py`). Each kind of entry is indexed with its own grams, so each kind has a
+    budget of its own: a short entry holds no 5-gram, a longer one no 3-gram. Grams with no postings in the
+    window are never read: they would come first by rarity and take the place of the gram always read,
+    leaving a lookup with nothing counted.
     """
     in_words = np.zeros(len(sizes), dtype=np.int64) if words is None else words
     chosen: list[int] = []
-    for kind, budget, resolving in (
-        (sampled, max(SAMPLED_POSTINGS_BUDGET, int(SAMPLED_POSTINGS_PER_ENTRY * window)), RESOLVING_SAMPLED_GRAMS),
-        (~sampled, UNSAMPLED_POSTINGS_BUDGET, 0),
+    for kind, budget, resolving, cap in (
+        (
+            sampled,
+            max(SAMPLED_POSTINGS_BUDGET, int(SAMPLED_POSTINGS_PER_ENTRY * window)),
+            RESOLVING_SAMPLED_GRAMS,
+            max(RESOLVING_POSTINGS_CAP, int(RESOLVING_POSTINGS_PER_ENTRY * window)),
+        ),
+        (
+            ~sampled,
+            max(UNSAMPLED_POSTINGS_BUDGET, int(SAMPLED_POSTINGS_PER_ENTRY * short_window)),
+            RESOLVING_SAMPLED_GRAMS,
+            max(UNSAMPLED_POSTINGS_BUDGET, int(RESOLVING_POSTINGS_PER_ENTRY * short_window)),
+        ),
     ):
         of_kind = np.flatnonzero(kind & (sizes > 0))
         of_kind = of_kind[np.argsort(sizes[of_kind], kind="stable")]
         leading = np.zeros(len(of_kind), dtype=np.bool_)
         leading[np.unique(in_words[of_kind], return_index=True)[1]] = True
-        cap = max(RESOLVING_POSTINGS_CAP, int(RESOLVING_POSTINGS_PER_ENTRY * window))
         total, picked = 0, 0
         for gram in np.concatenate((of_kind[leading], of_kind[~leading])).tolist():
             size = int(sizes[gram])
@@ -848,20 +897,28 @@ class CandidateIndex:
 
     @staticmethod
     def _gram_run(keys: list[str], lengths: npt.NDArray[np.int32], *, first: int) -> PostingRun:
-        """The run of (gram hash, offset) of a chunk of keys (a short key's grams, a longer one's sampled)."""
+        """The run of (gram hash, offset) of a chunk of keys (a short key's 3-grams, a longer one's sampled 5-grams)."""
         if not keys:
             return PostingRun.of(np.empty(0, np.uint64), np.empty(0, np.uint64), first=first)
-        points = _codepoints(_SEPARATOR.join(_START + k + _END for k in keys))
-        hashed = _hash(_gram_codes(points))
-        grams = len(hashed)
-        entry = np.repeat(np.arange(len(keys), dtype=np.int64), lengths.astype(np.int64) + _FRAMING)[:grams]
+        short = lengths <= SHORT_KEY
         separator = np.uint64(ord(_SEPARATOR))
-        keep = np.ones(grams, dtype=np.bool_)  # grams that do not cross from one key into the next
-        for offset in range(GRAM):
-            keep &= points[offset : offset + grams] != separator
-        del points
-        keep &= (lengths <= SHORT_KEY)[entry] | (hashed < _SAMPLE_LIMIT)
-        return PostingRun.of(hashed[keep] >> _HASH_SHIFT, entry[keep].astype(np.uint64), first=first)
+        tokens, offsets = [np.empty(0, np.uint64)], [np.empty(0, np.uint64)]
+        for size, members in ((GRAM, np.flatnonzero(short)), (LONG_GRAM, np.flatnonzero(~short))):
+            if len(members) == 0:
+                continue
+            part = keys if len(members) == len(keys) else [keys[member] for member in members.tolist()]
+            points = _codepoints(_SEPARATOR.join(_START + k + _END for k in part))
+            hashed = _hash(_gram_codes(points)) if size == GRAM else _long_gram_hashes(points)
+            grams = len(hashed)
+            owner = np.repeat(members, lengths[members].astype(np.int64) + _FRAMING)[:grams]
+            keep = np.ones(grams, dtype=np.bool_)  # grams that do not cross from one key into the next
+            for offset in range(size):
+                keep &= points[offset : offset + grams] != separator
+            if size == LONG_GRAM:
+                keep &= hashed < _SAMPLE_LIMIT
+            tokens.append(hashed[keep] >> _HASH_SHIFT)
+            offsets.append(owner[keep].astype(np.uint64))
+        return PostingRun.of(np.concatenate(tokens), np.concatenate(offsets), first=first)
 
     @staticmethod
     def _char_run(keys: list[str], lengths: npt.NDArray[np.int32], *, first: int) -> PostingRun:
@@ -1382,14 +1439,14 @@ class CandidateIndex:
         and cuts the window out of those chosen only: beside the main index's, its few postings outside the
         window change nothing of the choice, and cutting every list cost as much as the rest of its lookup.
         """
-        first = ranges[0][0]
-        _points, hashed, _at = _query_grams(key)
-        rows, found = _gather(self.gram_hashes, self.gram_starts, hashed >> _HASH_SHIFT)
+        first, last = ranges[0][0], ranges[-1][1]
+        query = _query_grams(key)
+        rows, found = _gather(self.gram_hashes, self.gram_starts, query.hashed >> _HASH_SHIFT)
         grams = np.flatnonzero(found)
         rows = rows[grams]
-        if first >= self.length_starts[min(SHORT_KEY + 1, len(self.length_starts) - 1)]:
-            sampled = hashed[grams] < _SAMPLE_LIMIT  # no short key: sampled grams only
-            rows, grams = rows[sampled], grams[sampled]
+        if first >= self.short_count or last <= self.short_count:
+            kind = query.long[grams] == (first >= self.short_count)  # one kind of entry: its kind of gram only
+            rows, grams = rows[kind], grams[kind]
         if len(rows) == 0:
             return None
         begin, end = self.gram_starts[rows], self.gram_starts[rows + 1]
@@ -1503,7 +1560,7 @@ def estimated_together(
     estimates compare across indexes: a memory's 11,000-entry delta reads the ~1,000 postings of the grams
     its 1M-entry main index reads, not the ~33,000 of all the query's grams.
     """
-    points, hashed, at = _query_grams(key)
+    query = _query_grams(key)
     if len(parts) == 1:
         grams, sizes = parts[0].grams, parts[0].sizes
     else:  # the grams any index holds, with all their postings
@@ -1511,27 +1568,31 @@ def estimated_together(
         sizes = np.zeros(len(grams), dtype=np.int64)
         for part in parts:
             sizes[np.searchsorted(grams, part.grams)] += part.sizes
-    sampled = hashed[grams] < _SAMPLE_LIMIT
+    sampled = query.long[grams]  # the grams of longer entries
     present = sizes > 0
     if int(sizes.sum()) <= min(SAMPLED_POSTINGS_BUDGET, UNSAMPLED_POSTINGS_BUDGET):
         read = np.flatnonzero(present)  # what `grams_to_read` reads when every gram fits every budget
     else:
-        words = np.cumsum(np.isin(points, _SPACE_POINTS, kind="table"), dtype=np.int64)[at[grams] + 1]  # of the middle
-        read = grams_to_read(
-            sizes, sampled, words, window=sum(high - low for part in parts for low, high in part.ranges)
+        spaces = np.cumsum(np.isin(query.points, _SPACE_POINTS, kind="table"), dtype=np.int64)
+        short_window = sum(
+            max(min(high, part.index.short_count) - low, 0) for part in parts for low, high in part.ranges
         )
-    chosen = np.zeros(len(hashed), dtype=np.bool_)
+        window = sum(high - low for part in parts for low, high in part.ranges)
+        read = grams_to_read(
+            sizes, sampled, spaces[query.middle[grams]], window=window - short_window, short_window=short_window
+        )
+    chosen = np.zeros(len(query.hashed), dtype=np.bool_)
     chosen[grams[read]] = True
-    # The grams each kind of entry is indexed with: all of a short entry's, the sampled ones of a longer one's.
-    query_short, query_long = len(grams), int(sampled.sum())
-    read_rows, read_sampled = len(read), int(sampled[read].sum())
+    # The grams each kind of entry is indexed with: a short entry's 3-grams, a longer one's sampled 5-grams.
+    query_short, query_long = int((~sampled).sum()), int(sampled.sum())
+    read_short, read_sampled = int((~sampled[read]).sum()), int(sampled[read].sum())
     # Those with postings in the windows, which the grams read stand for (no entry has the others).
-    present_rows, present_sampled = int(present.sum()), int((present & sampled).sum())
+    present_short, present_sampled = int((present & ~sampled).sum()), int((present & sampled).sum())
     # An entry whose estimated Dice coefficient could reach MIN_DICE shares at least this many
-    # of the grams looked up (all of them for short entries, the sampled ones for long ones).
-    looked_up = min(read_rows, read_sampled) if read_sampled else read_rows
+    # of the grams looked up of its kind (the fewer of the two kinds').
+    looked_up = min((count for count in (read_short, read_sampled) if count), default=0)
     needed = max(1, int(np.ceil(MIN_DICE * looked_up / (2 - MIN_DICE))))
-    scale_short, scale_long = present_rows / max(read_rows, 1), present_sampled / max(read_sampled, 1)
+    scale_short, scale_long = present_short / max(read_short, 1), present_sampled / max(read_sampled, 1)
     scales = [(scale_short, query_short), (scale_long, query_long)]
     if read_sampled < RESOLUTION_GRAMS and any(part.ranges[-1][1] > part.index.short_count for part in parts):
         wider = int(np.ceil(limit * RESOLUTION_GRAMS / max(read_sampled, 1)))

@@ -75,7 +75,7 @@ from tmkit.text.normalize import Normalizer
 #: 13: the words of keys up to `candidate_index.WORDED_KEY` filed as terms, not only the short keys'.
 #: 14: each such key's words marked, a bit a word, in one 64-bit word (`CandidateIndex.term_marks`).
 #: 15: near-equal forms without any form mark (`match_percent.FORM_MARKS`): punctuation marks are form, not wording.
-INDEX_FORMAT = "tmkit-index-15"
+INDEX_FORMAT = "tmkit-index-16"
 #: What every cache folder's format is called, whatever its version: another version is out of date, not damaged.
 _INDEX_FORMAT_FAMILY = "tmkit-index-"
 #: The cache folder's description of itself: format, fingerprint of the memory, files and their checksums.
