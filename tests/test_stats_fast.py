@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from tests.helpers import SAMPLES, run_cli
 from tmkit.errors import TmkitError
+from tmkit.formats import tmx_counts
 from tmkit.formats.tmx_counts import TmxCounter
 from tmkit.formats.tmx_reader import TmxReader
 from tmkit.memory.stats import memory_stats
@@ -133,11 +134,20 @@ def _document(draw: st.DrawFn) -> str:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(document=_document(), skip_invalid=st.booleans())
-def test_counting_pass_gives_what_the_reader_gives(tmp_path: Path, document: str, skip_invalid: bool) -> None:
+@given(document=_document(), skip_invalid=st.booleans(), batch=st.sampled_from([1, 2, 1024]))
+def test_counting_pass_gives_what_the_reader_gives(
+    tmp_path: Path, document: str, skip_invalid: bool, batch: int
+) -> None:
+    """Whatever the file, and however many segments of a language are counted together."""
     path = tmp_path / "random.tmx"
     path.write_text(document, encoding="utf-8")
-    assert _by_counter(path, skip_invalid=skip_invalid) == _by_reader(path, skip_invalid=skip_invalid)
+    kept = tmx_counts._SEGMENTS_COUNTED_TOGETHER
+    tmx_counts._SEGMENTS_COUNTED_TOGETHER = batch  # not monkeypatch: hypothesis runs this many times
+    try:
+        counted = _by_counter(path, skip_invalid=skip_invalid)
+    finally:
+        tmx_counts._SEGMENTS_COUNTED_TOGETHER = kept
+    assert counted == _by_reader(path, skip_invalid=skip_invalid)
 
 
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.tmx")), ids=lambda p: p.name)

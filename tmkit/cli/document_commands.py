@@ -18,11 +18,19 @@ from tmkit.cli.common import (
     report_reader,
     warn,
 )
-from tmkit.defaults import DEFAULT_XLIFF_VERSION, PRETRANSLATE_THRESHOLD, XLIFF_VERSIONS
+from tmkit.defaults import (
+    CONFIDENCE_THRESHOLD,
+    DEFAULT_DATE_FIELD,
+    DEFAULT_LEVEL,
+    DEFAULT_XLIFF_VERSION,
+    EXPORT_MIN_STATUS,
+    PRETRANSLATE_THRESHOLD,
+    TMX_LEVELS,
+    XLIFF_VERSIONS,
+    DateField,
+)
 from tmkit.errors import InputError
-from tmkit.memory.export import DEFAULT_DATE_FIELD, DEFAULT_LEVEL, DEFAULT_MIN_STATUS, TMX_LEVELS, DateField
 from tmkit.memory.model import Status
-from tmkit.text.alignment import CONFIDENCE_THRESHOLD
 
 if TYPE_CHECKING:
     from tmkit.jobs.pretranslate import SegmentMatch
@@ -103,8 +111,8 @@ def register(commands: Any) -> None:
     p.add_argument(
         "--min-status",
         choices=[s.value for s in Status],
-        default=DEFAULT_MIN_STATUS.value,
-        help=f"leave out units less advanced than this (default {DEFAULT_MIN_STATUS.value})",
+        default=EXPORT_MIN_STATUS,
+        help=f"leave out units less advanced than this (default {EXPORT_MIN_STATUS})",
     )
     p.add_argument("--since", metavar="DATE", help="only units dated on or after DATE (YYYY-MM-DD or TMX date)")
     p.add_argument("--until", metavar="DATE", help="only units dated on or before DATE (a bare day is included)")

@@ -21,7 +21,13 @@ from tmkit.cli.common import (
     report_reader,
     warn,
 )
-from tmkit.defaults import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS
+from tmkit.defaults import (
+    CONFLICTS_DESCRIBED,
+    DEFAULT_CONFLICT_POLICY,
+    DEFAULT_XLIFF_VERSION,
+    XLIFF_VERSIONS,
+    ConflictPolicy,
+)
 from tmkit.errors import InputError
 from tmkit.memory.langtags import (
     ALL_LANGUAGES,
@@ -30,7 +36,6 @@ from tmkit.memory.langtags import (
     other_language,
     same_language,
 )
-from tmkit.memory.merge import CONFLICTS_DESCRIBED, DEFAULT_CONFLICT_POLICY, ConflictPolicy
 from tmkit.wording import plural
 
 if TYPE_CHECKING:

@@ -24,6 +24,7 @@ from typing import IO, TYPE_CHECKING
 from rapidfuzz.distance import Levenshtein
 
 from tmkit.atomic import atomic_write
+from tmkit.defaults import ConflictPolicy
 from tmkit.errors import InputError, TmkitError
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
@@ -44,7 +45,7 @@ from tmkit.jobs.journal import (
 )
 from tmkit.memory.dates import now_tmx_date as now_tmx
 from tmkit.memory.langtags import lang_key
-from tmkit.memory.merge import CONFLICT_PROP, ConflictPolicy, conflict_side, merge_memories, merge_three_way
+from tmkit.memory.merge import CONFLICT_PROP, conflict_side, merge_memories, merge_three_way
 from tmkit.memory.model import (
     MATCH_PROP,
     PROVENANCE_PROPS,

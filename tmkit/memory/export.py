@@ -7,8 +7,9 @@ import dataclasses
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
+# Defined in tmkit.defaults, where the CLI reads them without importing this module.
+from tmkit.defaults import DEFAULT_DATE_FIELD, DEFAULT_LEVEL, EXPORT_MIN_STATUS, TMX_LEVELS, DateField
 from tmkit.errors import InputError, ParameterError
 from tmkit.memory.dates import parse_tmx_date
 from tmkit.memory.digests import DIGEST_BYTES, DigestSet, RecordSort, digest, repeat_places, sorted_numbers
@@ -16,22 +17,8 @@ from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, same_language
 from tmkit.memory.merge import conflict_side, count_conflict_units
 from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
 
-
-class DateField(StrEnum):
-    """Which date of a unit `since`/`until` look at."""
-
-    #: The last change (unit or any variant), or the creation date when nothing records a change.
-    CHANGED = "changed"
-    #: The creation date (unit, else the earliest variant).
-    CREATED = "created"
-
-
 #: Units less advanced than this are left out; rejected units are never exported.
-DEFAULT_MIN_STATUS = Status.TRANSLATED
-#: TMX level 2 keeps inline codes; level 1 is plain text.
-DEFAULT_LEVEL = 2
-TMX_LEVELS = (1, 2)
-DEFAULT_DATE_FIELD = DateField.CHANGED
+DEFAULT_MIN_STATUS = Status(EXPORT_MIN_STATUS)
 #: What a survey records of a unit that passes the filters: a digest of its identity and its place among them.
 _SURVEY_RECORD = DIGEST_BYTES + 8
 #: The place of a repeat.

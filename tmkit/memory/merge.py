@@ -13,10 +13,12 @@ import os
 import tempfile
 from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import IO, Any, TypeVar
 
 from tmkit.atomic import atomic_write
+
+# Defined in tmkit.defaults, where the CLI reads them without importing this module.
+from tmkit.defaults import CONFLICTS_DESCRIBED, DEFAULT_CONFLICT_POLICY, ConflictPolicy
 from tmkit.errors import InputError
 from tmkit.memory.dates import canonical_tmx_date
 from tmkit.memory.digests import DIGEST_BYTES, RecordSort, digest
@@ -29,19 +31,6 @@ THEIRS = "theirs"
 
 _Item = TypeVar("_Item")
 _Key = TypeVar("_Key", bound=Hashable)
-
-
-class ConflictPolicy(StrEnum):
-    """What to do when two memories give the same source different translations."""
-
-    KEEP_ALL = "keep-all"  # keep every translation as an alternative (nothing is lost)
-    FIRST = "first"  # keep the one from the memory named first
-    LAST = "last"  # keep the one from the memory named last
-    NEWEST = "newest"  # keep the one changed most recently (then the first)
-    FAIL = "fail"  # refuse to merge and list the conflicts
-
-
-DEFAULT_CONFLICT_POLICY = ConflictPolicy.KEEP_ALL
 
 
 @dataclass(slots=True)
@@ -171,8 +160,6 @@ def merge_memories(memories: Sequence[Memory], *, policy: ConflictPolicy = DEFAU
 
 #: A memory a streamed merge reads twice: called once a pass, it opens the memory afresh (header and units).
 OpenMemory = Callable[[], tuple[Header, Iterable[TranslationUnit]]]
-#: Conflicts a streamed merge describes in full (their units); the rest are counted.
-CONFLICTS_DESCRIBED = 20
 #: Units a described conflict lists at most (its description still counts them all): one source given a
 #: million translations must not be held whole to be described.
 CONFLICT_UNITS_DESCRIBED = 1000

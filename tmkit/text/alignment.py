@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+# Defined in tmkit.defaults, where the CLI reads them without importing this module.
+from tmkit.defaults import CONFIDENCE_THRESHOLD
 from tmkit.memory.dates import now_tmx_date
 from tmkit.memory.langtags import is_arabic_language
 from tmkit.memory.model import Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
@@ -71,8 +73,6 @@ MAX_MARGIN_COUNTED = LINK_COSTS[(1, 0)]
 MAX_RIVAL_COUNTED = 3.0
 #: Anchors found on one side of a link only count up to this many.
 MAX_ANCHORS_MISSED_COUNTED = 3
-#: Pairs whose confidence is below this are marked `draft` for review.
-CONFIDENCE_THRESHOLD = 0.5
 CONFIDENCE_PROP = "x-tmkit-align-confidence"
 #: Two documents whose own order aligns better than shuffled orders by less than this cost per
 #: sentence are judged unrelated (`relatedness`; FLORES dev: translations 0.6 and up with

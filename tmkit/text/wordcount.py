@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 
-#: A word from its first letter or digit to the white space after it (``[^\W_]`` is `str.isalnum`):
-#: one match per white-space-separated token that holds a letter or digit, found by the regular
-#: expression engine rather than a Python loop over characters (3–4× faster on a memory's segments).
-_WORD_FROM_FIRST_ALNUM = re.compile(r"[^\W_]\S*")
 #: A space and a character other than a letter or digit (``[\W_]``); see `count_words_and_chars`.
 _SPACE_THEN_NOT_ALNUM = re.compile(r" [\W_]")
+#: A letter or digit.
+_ALNUM = re.compile(r"[^\W_]")
 
 #: ASCII text is counted with byte translations, no regular expression: deleting every character
 #: that is neither a letter, a digit nor white space leaves one token a word (a token of
@@ -33,8 +31,9 @@ def count_words_and_chars(text: str) -> tuple[int, int]:
     """`count_words` and `count_chars` of a text at once (how `tmkit stats` counts every segment).
 
     No Python loop over characters or tokens: C string methods and, for text beyond ASCII, one
-    search for a literal space; a match object a word only when a token starts with something
-    other than a letter or digit (~2% of segments).
+    search for a literal space; a token is looked at only when it starts with something other than a
+    letter or digit (~2% of segments), so counting many segments joined by spaces costs no more a
+    segment than counting each (the counts add up over white space: `tmkit stats` counts 1,024 at once).
     """
     if text.isascii():
         data = text.encode("ascii")
@@ -47,10 +46,11 @@ def count_words_and_chars(text: str) -> tuple[int, int]:
     # token's first character, which a search for a literal space finds fast (the regex engine
     # scans for a literal faster than for a class such as \s: 2.5× faster than a search for `\s[\W_]`).
     joined = " ".join(tokens)
-    if _SPACE_THEN_NOT_ALNUM.search(" " + joined) is None:
-        words = len(tokens)  # every token starts with a letter or digit: each is a word
-    else:
-        words = len(_WORD_FROM_FIRST_ALNUM.findall(text))
+    words = len(tokens)  # every token that starts with a letter or digit is a word; the few others are looked at
+    for found in _SPACE_THEN_NOT_ALNUM.finditer(" " + joined):
+        end = joined.find(" ", found.start())
+        if _ALNUM.search(joined, found.start(), len(joined) if end < 0 else end) is None:
+            words -= 1
     return words, len(joined) - len(tokens) + 1
 
 
