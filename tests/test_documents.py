@@ -268,15 +268,62 @@ def test_markdown_link_and_image_destinations_stay_whole_codes(tmp_path: Path) -
         "See {1}the book{/1}.",
         "cell",
         "Go to {1}site{/1}.",
-        "The map: {1/}.",
+        "The map: {1}map{/1}.",
         "Read {1}ref{/1}.",
         "Go {1/}.",
         "And {1}t{/1}.",
     ]
     natives = {c.content[0] for s in cut.segments for c in s.codes() if c.content}
-    assert {"](https://en.wikibooks.org/wiki/Lion)", "](http://a.b.com/x_(y))", "![map](img/a.png)", "][r1]"} <= natives
+    assert {
+        "](https://en.wikibooks.org/wiki/Lion)",
+        "](http://a.b.com/x_(y))",
+        "![",
+        "](img/a.png)",
+        "][r1]",
+    } <= natives
     assert '](<u.v w> "A title. With dots")' in natives
     assert cut.render([None] * len(cut.pieces), target_lang="ar") == source.encode()
+
+
+def test_markdown_image_alt_text_is_translated_and_its_source_kept(tmp_path: Path) -> None:
+    # An image's alt text (what a reader who cannot see it is told) was part of one code, so it stayed in the
+    # source language in the translated document.
+    source = (
+        '![Map of *old* Damascus](img/map.png "The map")\n\n'
+        "See the chart ![sales [2024]](c.svg) below.\n\n"
+        "An icon: ![](i.png).\n\n"
+        "![logo][l]\n\n"
+        "[l]: logo.png\n"
+    )
+    path = tmp_path / "images.md"
+    path.write_text(source, encoding="utf-8")
+    cut = extract(open_document(path), lang="en")
+    assert [s.placeholder_text() for s in cut.segments] == [
+        "Map of {2}old{/2} Damascus",  # (an image alone: its edges stay outside the segment, as a link's do)
+        "See the chart {1}sales [2024]{/1} below.",
+        "An icon: {1/}.",
+        "logo",
+    ]
+    assert cut.render([None] * len(cut.pieces), target_lang="ar") == source.encode()
+    arabic = {
+        "Map of ": "خريطة ",
+        "old": "دمشق",
+        " Damascus": " القديمة",
+        "See the chart ": "انظر المخطط ",
+        "sales [2024]": "المبيعات [2024]",
+        " below.": " أدناه.",
+        "logo": "الشعار",
+        "An icon: ": "أيقونة: ",
+        ".": ".",
+    }
+    written = cut.render(translate_with(cut, arabic.__getitem__), target_lang="ar").decode("utf-8")
+    assert written == (
+        '![خريطة *دمشق* القديمة](img/map.png "The map")\n\n'
+        "انظر المخطط ![المبيعات \\[2024\\]](c.svg) أدناه.\n\n"  # (brackets in a translation escaped)
+        "أيقونة: ![](i.png).\n\n"
+        "![الشعار][l]\n\n"
+        "[l]: logo.png\n"
+    )
 
 
 @pytest.mark.parametrize(

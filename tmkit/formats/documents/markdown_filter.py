@@ -3,8 +3,9 @@
 The file is never re-rendered from tokens: a translated block's inline text replaces its lines
 in the original, so code blocks, front matter, link reference definitions, HTML blocks, list
 markers and every untranslated line stay byte for byte. Inside a block, the source between the
-text tokens (emphasis marks, link brackets and URLs, inline code, autolinks, inline HTML) becomes
-codes; soft line breaks become spaces, so a translated paragraph is written on one line.
+text tokens (emphasis marks, link and image brackets and URLs, inline code, autolinks, inline HTML)
+becomes codes (an image's alt text is text, between its `![` and its `](…)`); soft line breaks
+become spaces, so a translated paragraph is written on one line.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from tmkit.errors import InputError
 from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, normalize_pieces, plain_text
 from tmkit.formats.text_files import read_text
 
-#: Inline tokens that open or close a span of translatable text.
-OPENERS = frozenset({"em_open", "strong_open", "s_open", "link_open"})
-CLOSERS = frozenset({"em_close", "strong_close", "s_close", "link_close"})
+#: Inline tokens that open or close a span of translatable text (an image's alt text is one: see `_ImageEdge`).
+OPENERS = frozenset({"em_open", "strong_open", "s_open", "link_open", "image_open"})
+CLOSERS = frozenset({"em_close", "strong_close", "s_close", "link_close", "image_close"})
 _PREFIX_RE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:#{1,6}[ \t]+)?")
 _ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 _LINE_START_RE = re.compile(r"^(\s*)([-+*#>=]|\d+[.)])")
@@ -77,6 +78,28 @@ def _find_content(line: str, content: str, start: int, in_table: bool) -> tuple[
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _ImageEdge:
+    """Where an image's alt text begins (`image_open`, its `![`) or ends (`image_close`, its `]` and destination):
+    markdown-it gives an image as one token with its alt text as children, and the alt text (what a reader who
+    cannot see the image is told, shown where the image fails) is translated as a link's text is."""
+
+    type: str
+    content: str = ""
+    markup: str = ""
+
+
+def _inline_tokens(inline: Any) -> list[Any]:
+    """The inline tokens, each image's alt text among them between its two edges."""
+    tokens: list[Any] = []
+    for token in inline.children or []:
+        if token.type == "image":
+            tokens += [_ImageEdge("image_open"), *(token.children or []), _ImageEdge("image_close")]
+        else:
+            tokens.append(token)
+    return tokens
+
+
 def _gap_kind(tokens: Sequence[Any]) -> CodeKind:
     if tokens and all(t.type in OPENERS for t in tokens):
         return CodeKind.OPEN
@@ -114,7 +137,7 @@ def _pieces(inline: Any) -> list[Piece]:
             pieces.append(len(codes) - 1)
         gap_tokens = []
 
-    for token in inline.children or []:
+    for token in _inline_tokens(inline):
         if token.type == "link_open" and token.markup in ("autolink", "linkify"):
             in_autolink = True
         if token.type == "text" and not in_autolink and token.content:
@@ -148,18 +171,17 @@ def _pieces(inline: Any) -> list[Piece]:
             closing = raw.find(">", opening) if opening >= 0 else -1
             if closing >= 0:
                 skipped_from, search_from = opening, closing + 1
-        elif token.type == "link_close":
-            # Past the link's destination: a text after the link (its sentence's full stop) was found inside the URL
-            # (`[the book](https://en.wikibooks.org).` cut at `en.`, the translation written into the URL).
+        elif token.type in ("link_close", "image_close"):
+            # Past the link's or image's destination: a text after the link (its sentence's full stop) was found
+            # inside the URL (`[the book](https://en.wikibooks.org).` cut at `en.`, the translation written into it).
             bracket = raw.find("]", max(cursor, search_from))
             if bracket >= 0:
                 skipped_from, search_from = bracket + 1, _destination_end(raw, bracket + 1)
-        elif token.type == "image":
-            # (An image's source likewise: `![map](a.png).`)
+        elif token.type == "image_open":
+            # Its alt text is looked for past its `![`; its end, past its `]` (its own brackets nested).
             opening = raw.find("![", max(cursor, search_from))
-            bracket = _bracket_end(raw, opening + 1) if opening >= 0 else -1
-            if bracket >= 0:
-                skipped_from, search_from = bracket + 1, _destination_end(raw, bracket + 1)
+            if opening >= 0:
+                search_from = opening + 2
         gap_tokens.append(token)
         # Search past literal content, so text inside it is not taken for the next text token.
         if token.type == "code_inline":
