@@ -226,6 +226,42 @@ def test_markdown_codes_and_untouched_blocks(tmp_path: Path) -> None:
     assert cut.render([None] * len(cut.pieces), target_lang="ar") == MARKDOWN.encode()
 
 
+def test_html_page_description_and_link_preview_metas_are_translated(tmp_path: Path) -> None:
+    # A page's description was a segment, the title and description its link shows when shared (Open Graph, Twitter
+    # cards) were not: they stayed in the source language in the translated page.
+    page = (
+        '<html><head><meta name="description" content="Talks in Damascus.">'
+        '<meta property="og:title" content="The visit"><meta property="og:description" content="Two days of talks.">'
+        '<meta property="og:image" content="https://x.org/a.png"><meta property="og:image:alt" content="The delegation">'
+        '<meta name="twitter:title" content="The visit"><meta name="viewport" content="width=device-width">'
+        "</head><body><p>Text.</p></body></html>"
+    )
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    cut = extract(open_document(path), lang="en")
+    texts = [s.plain for s in cut.segments]
+    for text in ("Talks in Damascus.", "The visit", "Two days of talks.", "The delegation", "Text."):
+        assert text in texts
+    assert not any("png" in text or "device-width" in text for text in texts)  # an image's address, a layout rule
+    arabic = {
+        "Talks in Damascus.": "محادثات في دمشق.",
+        "The visit": "الزيارة",
+        "Two days of talks.": "يومان من المحادثات.",
+        "The delegation": "الوفد",
+        "Text.": "نص.",
+    }
+    written = cut.render(translate_with(cut, arabic.__getitem__), target_lang="ar").decode("utf-8")
+    for tag in (
+        '<meta property="og:title" content="الزيارة">',
+        '<meta property="og:description" content="يومان من المحادثات.">',
+        '<meta property="og:image:alt" content="الوفد">',
+        '<meta name="twitter:title" content="الزيارة">',
+        '<meta property="og:image" content="https://x.org/a.png">',
+        '<meta name="viewport" content="width=device-width">',
+    ):
+        assert tag in written
+
+
 def test_html_content_after_the_closing_html_tag_is_translated_and_kept(tmp_path: Path) -> None:
     # libxml2 2.14 dropped what follows </html>: a paragraph browsers show was neither offered nor written back.
     path = tmp_path / "t.html"

@@ -29,6 +29,20 @@ ATOMIC = frozenset(
 ATOMIC_WITH_TEXT = frozenset({"select"})
 #: Attributes whose values are text a reader sees.
 TEXT_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
+#: The `<meta>` elements whose content readers see, by their `name` (or `property`, as Open Graph writes it): a search
+#: result's description and keywords, and the title, description and image text of a link's preview card.
+TEXT_METAS = frozenset(
+    {
+        "description",
+        "keywords",
+        "og:title",
+        "og:description",
+        "og:image:alt",
+        "twitter:title",
+        "twitter:description",
+        "twitter:image:alt",
+    }
+)
 #: No network; a huge page is still one document, so lxml's tree-size limit is lifted.
 _PARSER: dict[str, Any] = dict(no_network=True, remove_comments=False, remove_pis=False, huge_tree=True)
 
@@ -170,7 +184,7 @@ def _parse(data: bytes, path: str) -> tuple[Any, list[_Source], list[Paragraph]]
         paragraphs.append(Paragraph(flow.pieces))
         for holder in _attribute_holders(block):
             names = list(TEXT_ATTRIBUTES)
-            if _tag(holder) == "meta" and (holder.get("name") or "").lower() in ("description", "keywords"):
+            if _tag(holder) == "meta" and (holder.get("name") or holder.get("property") or "").lower() in TEXT_METAS:
                 names.append("content")
             for name in names:
                 value = holder.get(name)
