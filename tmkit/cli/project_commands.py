@@ -58,6 +58,16 @@ def run_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: The options of reading a document (attribute, flag) that a project's config decides: its languages and segmentation.
+_CONFIG_READING_OPTIONS = (
+    ("lang", "--lang"),
+    ("to", "--to"),
+    ("srx", "--srx"),
+    ("srx_only", "--srx-only"),
+    ("join_lines", "--join-lines"),
+)
+
+
 def _refuse(args: argparse.Namespace, why: str, *options: tuple[str, str]) -> None:
     """One error for the first of ``options`` (attribute, flag) given with a project."""
     for attribute, flag in options:
@@ -314,11 +324,7 @@ def run_project_pretranslate(args: argparse.Namespace) -> int:
         args,
         "each document's working file goes to work/, in the project's languages and rules",
         ("output", "-o"),
-        ("lang", "--lang"),
-        ("to", "--to"),
-        ("srx", "--srx"),
-        ("srx_only", "--srx-only"),
-        ("join_lines", "--join-lines"),
+        *_CONFIG_READING_OPTIONS,
     )
     files, memories = _documents_and_memories(project, args)
     failed = 0
@@ -347,11 +353,7 @@ def run_project_analyze(args: argparse.Namespace) -> int:
     _refuse(
         args,
         "its languages and rules are in its config",
-        ("lang", "--lang"),
-        ("to", "--to"),
-        ("srx", "--srx"),
-        ("srx_only", "--srx-only"),
-        ("join_lines", "--join-lines"),
+        *_CONFIG_READING_OPTIONS,
     )
     files, memories = _documents_and_memories(project, args)
     source_lang, target_lang = project.source_lang, project.target_lang
