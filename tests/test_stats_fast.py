@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -233,8 +234,18 @@ _PIECES = st.sampled_from(
 )
 @example("مرحبا _ و _- \u00a0_")  # tokens of underscores and punctuation beyond ASCII text
 @example("a _ b\x1c_\x1fc")
+@example(" « مرحبا » يا - صديقي ")  # single spaces and nothing unprintable: the tokens are counted, not made
+@example("« مرحبا\u200f» - ")  # a right-to-left mark is not printable: the tokens are made
+@example(" ")
+@example("... !!")
 def test_words_and_chars_at_once_follow_their_definitions(text: str) -> None:
     words = sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
     characters = sum(1 for ch in text if not ch.isspace())
     assert count_words_and_chars(text) == (words, characters)
     assert (count_words(text), count_chars(text)) == (words, characters)
+
+
+def test_the_only_printable_white_space_is_the_space() -> None:
+    # What lets `count_words_and_chars` count the tokens of printable text by its spaces alone.
+    printable_spaces = [ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isspace() and ch.isprintable()]
+    assert printable_spaces == [" "]

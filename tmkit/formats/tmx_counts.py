@@ -165,7 +165,7 @@ class TmxCounter(TmxReader):
         texts: list[str] = []
         empty_langs: list[str] = []  # variants whose segment has no content at all
         markup = False
-        for child in tu:
+        for child in tu[:]:  # a slice: an element's iterator costs more to make than the list
             tag = child.tag
             if tag == tuv_tag:
                 lang: str | None = None
@@ -182,7 +182,7 @@ class TmxCounter(TmxReader):
                     if lang is None:
                         return False
                 text: str | None = None
-                for part in child:
+                for part in child[:]:
                     part_tag = part.tag
                     if part_tag == seg_tag:
                         if text is not None:

@@ -14,8 +14,9 @@ _ALNUM = re.compile(r"[^\W_]")
 #: punctuation alone vanishes), and deleting the white space leaves the characters.
 _ASCII_SPACES = bytes(b for b in range(128) if chr(b).isspace())
 _ASCII_NEITHER_ALNUM_NOR_SPACE = bytes(b for b in range(128) if not chr(b).isalnum() and not chr(b).isspace())
-#: `bytes.split` does not split at the separators U+001C–U+001F, which `str.split` does: made spaces first.
-_ASCII_SPACES_AS_SPACE = bytes(32 if chr(b).isspace() else b for b in range(256))
+#: White space made a space and every other byte an ``a``: a word then starts at each ``" a"`` (and at an ``a``
+#: first), counted in C without making the words.
+_ASCII_SPACE_OR_A = bytes(32 if chr(b).isspace() else 97 for b in range(256))
 
 
 def count_words(text: str) -> int:
@@ -37,21 +38,28 @@ def count_words_and_chars(text: str) -> tuple[int, int]:
     """
     if text.isascii():
         data = text.encode("ascii")
-        words = len(data.translate(_ASCII_SPACES_AS_SPACE, _ASCII_NEITHER_ALNUM_NOR_SPACE).split())
-        return words, len(data.translate(None, _ASCII_SPACES))
-    tokens = text.split()
+        marks = data.translate(_ASCII_SPACE_OR_A, _ASCII_NEITHER_ALNUM_NOR_SPACE)
+        return marks.count(b" a") + marks.startswith(b"a"), len(data.translate(None, _ASCII_SPACES))
+    if text.isprintable() and "  " not in text:
+        # Its only white space is single ASCII spaces (every other character `str.isspace` calls one is
+        # a separator or a control, which `isprintable` refuses): the tokens need not be made.
+        joined = text.strip(" ")
+        tokens = joined.count(" ") + 1 if joined else 0
+    else:
+        split = text.split()
+        tokens = len(split)
+        # The tokens one space apart: its length gives the characters, and after each space stands a
+        # token's first character, which a search for a literal space finds fast (the regex engine
+        # scans for a literal faster than for a class such as \s: 2.5× faster than a search for `\s[\W_]`).
+        joined = " ".join(split)
     if not tokens:
         return 0, 0
-    # The tokens one space apart: its length gives the characters, and after each space stands a
-    # token's first character, which a search for a literal space finds fast (the regex engine
-    # scans for a literal faster than for a class such as \s: 2.5× faster than a search for `\s[\W_]`).
-    joined = " ".join(tokens)
-    words = len(tokens)  # every token that starts with a letter or digit is a word; the few others are looked at
+    words = tokens  # every token that starts with a letter or digit is a word; the few others are looked at
     for found in _SPACE_THEN_NOT_ALNUM.finditer(" " + joined):
         end = joined.find(" ", found.start())
         if _ALNUM.search(joined, found.start(), len(joined) if end < 0 else end) is None:
             words -= 1
-    return words, len(joined) - len(tokens) + 1
+    return words, len(joined) - tokens + 1
 
 
 def count_chars(text: str) -> int:
