@@ -136,6 +136,22 @@ def _document(draw: st.DrawFn) -> str:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(document=_document(), skip_invalid=st.booleans(), batch=st.sampled_from([1, 2, 1024]))
+@example(  # segments empty, of white space alone and of text, in one batch and in several
+    document='<tmx version="1.4"><header creationtool="t" srclang="ar"/><body>\n'
+    + "".join(
+        f'<tu><tuv xml:lang="ar"><seg>{ar}</seg></tuv><tuv xml:lang="en"><seg>{en}</seg></tuv></tu>\n'
+        for ar, en in [(" ", "a b"), ("", "\t\n"), ("نص", " "), ("\u00a0", ""), ("نص آخر", "more text")]
+    )
+    + "</body></tmx>",
+    skip_invalid=False,
+    batch=1024,
+).via("white space alone is an empty segment")
+@example(
+    document='<tmx version="1.4"><header creationtool="t" srclang="ar"/><body>\n'
+    '<tu><tuv xml:lang="ar"><seg> </seg></tuv><tuv xml:lang="en"><seg>a</seg></tuv></tu>\n</body></tmx>',
+    skip_invalid=False,
+    batch=2,
+).via("white space alone is an empty segment")
 def test_counting_pass_gives_what_the_reader_gives(
     tmp_path: Path, document: str, skip_invalid: bool, batch: int
 ) -> None:

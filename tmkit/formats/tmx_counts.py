@@ -78,7 +78,7 @@ class TmxCounter(TmxReader):
         context = etree.iterparse(stream, events=("end",), tag=tags, **SAFE_XML_OPTIONS)
         first = True
         tu_tag = header_tag = ""
-        read = 0
+        read = counted = 0  # units read since the last freeing; ordinary units counted
         for _event, elem in context:
             if first:
                 self._check_document(elem)
@@ -99,12 +99,15 @@ class TmxCounter(TmxReader):
                     self._note(elem.sourceline, "missing-header", "no <header> before the first <tu>")
                     self.header = Header(srclang=ALL_LANGUAGES, creationtool="", o_tmf="")
                     self._header_srclang = None
-                if not self._count_unit(elem):
+                if self._count_unit(elem):
+                    counted += 1
+                else:
                     self._count_parsed_unit(elem)
                 # Free what has been read so memory stays bounded on huge files.
                 read += 1
                 if read == _UNITS_FREED_TOGETHER:
                     read = 0
+                    self._spill_tuids_if_full()
                     parent = elem.getparent()
                     if parent is not None:
                         del parent[: parent.index(elem) + 1]
@@ -115,13 +118,18 @@ class TmxCounter(TmxReader):
                 self._header_srclang = self.header.srclang or None
         for lang in self._uncounted:
             self._count_segments(lang)
+        self.stats.units += counted
+        self.units_read += counted
         self._finish_document(context.root, empty=first)
 
     def _count_segments(self, lang: str) -> None:
-        """Add the words and characters of the segments of ``lang`` not yet counted to its counts."""
+        """Add the segments of ``lang`` not yet counted to its counts (`MemoryStats.add_segment`, many at once)."""
         texts = self._uncounted[lang]
         if texts:
             counts = self._languages[lang]
+            counts.segments += len(texts)
+            # Empty: no character that counts (`count_chars` splits at just what `isspace` calls white space).
+            counts.empty_segments += texts.count("") + sum(map(str.isspace, texts))
             words, characters = count_words_and_chars(" ".join(texts))
             counts.words += words
             counts.characters += characters
@@ -241,34 +249,35 @@ class TmxCounter(TmxReader):
         for pending in notes:
             self._note(*pending)
         if tuid is not None:
-            self._remember_tuid(tuid, line)
+            # `_remember_tuid` inline; `_count` moves the tuids to the external sort when enough are held.
+            self._tuid_hashes.append(hash(tuid))
+            self._tuid_lines.append(line or 0)
         source = srclang or self._header_srclang
-        for code, message in self._language_notes_of(source, langs):
+        language_notes = self._language_checks.get((source, *langs))
+        if language_notes is None:
+            language_notes = self._language_notes_of(source, langs)
+        for code, message in language_notes:
             self._note(line, code, message)
         for lang in empty_langs:
             self._note(line, "empty-segment", f"empty segment in {lang}")
 
-        self.units_read += 1
+        # The unit itself is counted by `_count`; here what it holds.
         stats = self.stats
-        stats.units += 1
-        stats.rejected += rejected
         stats.statuses[status] += 1
-        stats.units_with_markup += markup
-        languages = self._languages
+        if rejected:
+            stats.rejected += 1
+        if markup:
+            stats.units_with_markup += 1
+        uncounted_by_lang = self._uncounted
         for lang, text in zip(langs, texts, strict=True):
-            counts = languages.get(lang)
-            if counts is None:
-                counts = languages[lang] = stats.language(lang)
-                self._uncounted[lang] = []
-            # `MemoryStats.add_segment`, inline and a batch at a time: it runs for every segment of the file.
-            counts.segments += 1
-            if not text or text.isspace():  # no character that counts (`count_chars` splits at what isspace calls one)
-                counts.empty_segments += 1
-            else:
-                uncounted = self._uncounted[lang]
-                uncounted.append(text)
-                if len(uncounted) == _SEGMENTS_COUNTED_TOGETHER:
-                    self._count_segments(lang)
+            # `MemoryStats.add_segment`, a batch at a time (`_count_segments`): this runs for every segment of the file.
+            uncounted = uncounted_by_lang.get(lang)
+            if uncounted is None:
+                self._languages[lang] = stats.language(lang)
+                uncounted = uncounted_by_lang[lang] = []
+            uncounted.append(text)
+            if len(uncounted) == _SEGMENTS_COUNTED_TOGETHER:
+                self._count_segments(lang)
         return True
 
 
