@@ -152,18 +152,26 @@ def _document(draw: st.DrawFn) -> str:
     skip_invalid=False,
     batch=2,
 ).via("white space alone is an empty segment")
+@example(  # a unit the reader reads between ordinary ones, with a language of its own
+    document='<tmx version="1.4"><header creationtool="t" srclang="ar"/><body>\n'
+    '<tu><tuv xml:lang="ar"><seg>نص</seg></tuv><tuv xml:lang="en"><seg>text</seg></tuv></tu>\n'
+    '<tu><note>a<b/></note><tuv xml:lang="ar"><seg>نص</seg></tuv><tuv xml:lang="fr"><seg>texte</seg></tuv></tu>\n'
+    '<tu><tuv xml:lang="de"><seg>Text</seg></tuv><tuv xml:lang="en"><seg>text</seg></tuv></tu>\n</body></tmx>',
+    skip_invalid=False,
+    batch=1024,
+).via("a unit out of the ordinary among counted ones")
 def test_counting_pass_gives_what_the_reader_gives(
     tmp_path: Path, document: str, skip_invalid: bool, batch: int
 ) -> None:
-    """Whatever the file, and however many segments of a language are counted together."""
+    """Whatever the file, and however many units are freed and their segments counted together."""
     path = tmp_path / "random.tmx"
     path.write_text(document, encoding="utf-8")
-    kept = tmx_counts._SEGMENTS_COUNTED_TOGETHER
-    tmx_counts._SEGMENTS_COUNTED_TOGETHER = batch  # not monkeypatch: hypothesis runs this many times
+    kept = tmx_counts._UNITS_FREED_TOGETHER
+    tmx_counts._UNITS_FREED_TOGETHER = batch  # not monkeypatch: hypothesis runs this many times
     try:
         counted = _by_counter(path, skip_invalid=skip_invalid)
     finally:
-        tmx_counts._SEGMENTS_COUNTED_TOGETHER = kept
+        tmx_counts._UNITS_FREED_TOGETHER = kept
     assert counted == _by_reader(path, skip_invalid=skip_invalid)
 
 

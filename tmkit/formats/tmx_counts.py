@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from itertools import compress
 from typing import Any, BinaryIO
 
 from lxml import etree
@@ -29,11 +30,12 @@ from tmkit.text.wordcount import count_words_and_chars
 
 #: A note found in a unit before it is known that the unit is counted here: (line, code, message).
 _PendingNote = tuple[int | None, str, str]
-#: Units read are deleted from the tree this many at a time (fewer lxml calls than one by one).
+#: Units read are deleted from the tree this many at a time (fewer lxml calls than one by one), and their
+#: segments counted then, those of a language joined by spaces: the counts add up over white space
+#: (`count_words_and_chars`), and one call a segment cost ~4 µs of the ~19 a unit at 100k.
 _UNITS_FREED_TOGETHER = 1024
-#: Segments of one language whose words and characters are counted together, joined by spaces: the counts add up
-#: over white space (`count_words_and_chars`), and one call a segment cost ~4 µs of the ~19 a unit at 100k.
-_SEGMENTS_COUNTED_TOGETHER = 1024
+#: Spellings of tmkit's statuses remembered (a file writes each status one way, or a few: ``Reviewed``, ``reviewed``).
+_STATUS_SPELLINGS_KEPT = 64
 
 
 class TmxCounter(TmxReader):
@@ -57,7 +59,10 @@ class TmxCounter(TmxReader):
         super().__init__(path, skip_invalid=skip_invalid, repair=repair, on_progress=on_progress)
         self.stats = MemoryStats()
         self._languages: dict[str, LanguageCounts] = {}  # by the tag as written, looked up without lang_key
-        self._uncounted: dict[str, list[str]] = {}  # segments not yet counted, by the tag as written
+        # The segments of the ordinary units not yet counted, and their languages as written.
+        self._uncounted_texts: list[str] = []
+        self._uncounted_langs: list[str] = []
+        self._statuses_read: dict[str, Status] = {}  # tmkit's statuses, by the text of their <prop>
         self._header_srclang: str | None = None
         self._tuv_tag = self._prop_tag = self._note_tag = self._seg_tag = ""
 
@@ -99,14 +104,17 @@ class TmxCounter(TmxReader):
                     self._note(elem.sourceline, "missing-header", "no <header> before the first <tu>")
                     self.header = Header(srclang=ALL_LANGUAGES, creationtool="", o_tmf="")
                     self._header_srclang = None
+                first_text = len(self._uncounted_texts)
                 if self._count_unit(elem):
                     counted += 1
                 else:
+                    del self._uncounted_texts[first_text:]  # the segments of a unit found not to be ordinary
                     self._count_parsed_unit(elem)
                 # Free what has been read so memory stays bounded on huge files.
                 read += 1
                 if read == _UNITS_FREED_TOGETHER:
                     read = 0
+                    self._count_segments()
                     self._spill_tuids_if_full()
                     parent = elem.getparent()
                     if parent is not None:
@@ -116,24 +124,29 @@ class TmxCounter(TmxReader):
                     raise self._error("more than one <header>", elem.sourceline)
                 self.header = self._parse_header(elem)
                 self._header_srclang = self.header.srclang or None
-        for lang in self._uncounted:
-            self._count_segments(lang)
+        self._count_segments()
         self.stats.units += counted
         self.units_read += counted
         self._finish_document(context.root, empty=first)
 
-    def _count_segments(self, lang: str) -> None:
-        """Add the segments of ``lang`` not yet counted to its counts (`MemoryStats.add_segment`, many at once)."""
-        texts = self._uncounted[lang]
-        if texts:
-            counts = self._languages[lang]
-            counts.segments += len(texts)
+    def _count_segments(self) -> None:
+        """Add the segments not yet counted to their languages' counts (`MemoryStats.add_segment`, many at once)."""
+        texts, langs = self._uncounted_texts, self._uncounted_langs
+        if not texts:
+            return
+        for lang in dict.fromkeys(langs):  # each language met, its segments picked out in C
+            counts = self._languages.get(lang)
+            if counts is None:
+                counts = self._languages[lang] = self.stats.language(lang)
+            of_lang = texts if langs.count(lang) == len(langs) else list(compress(texts, map(lang.__eq__, langs)))
+            counts.segments += len(of_lang)
             # Empty: no character that counts (`count_chars` splits at just what `isspace` calls white space).
-            counts.empty_segments += texts.count("") + sum(map(str.isspace, texts))
-            words, characters = count_words_and_chars(" ".join(texts))
+            counts.empty_segments += of_lang.count("") + sum(map(str.isspace, of_lang))
+            words, characters = count_words_and_chars(" ".join(of_lang))
             counts.words += words
             counts.characters += characters
-            texts.clear()
+        texts.clear()
+        langs.clear()
 
     def _count_parsed_unit(self, elem: Any) -> None:
         """A unit out of the ordinary, read by the reader itself (errors and skips as it has them)."""
@@ -156,6 +169,7 @@ class TmxCounter(TmxReader):
         ``items()`` an element, a variant is two lists).
         """
         tuv_tag, prop_tag, note_tag, seg_tag = self._tuv_tag, self._prop_tag, self._note_tag, self._seg_tag
+        uncounted_texts = self._uncounted_texts  # `_count` takes the unit's back if it turns out not to be ordinary
         line = tu.sourceline
         notes: list[_PendingNote] = []
         tuid: str | None = None
@@ -170,7 +184,6 @@ class TmxCounter(TmxReader):
         status_raw: str | None = None
         rejected = False
         langs: list[str] = []
-        texts: list[str] = []
         empty_langs: list[str] = []  # variants whose segment has no content at all
         markup = False
         for child in tu[:]:  # a slice: an element's iterator costs more to make than the list
@@ -219,7 +232,7 @@ class TmxCounter(TmxReader):
                 if text is None:
                     return False
                 langs.append(lang)
-                texts.append(text)
+                uncounted_texts.append(text)
             elif tag == prop_tag:
                 ptype = child.get("type")
                 if ptype is None or len(child):
@@ -241,10 +254,16 @@ class TmxCounter(TmxReader):
             # A unit a tool stored without a status is a confirmed translation, if it has two texts.
             status = Status.TRANSLATED if len(langs) - len(empty_langs) >= 2 else Status.NEW
         else:
-            found = _STATUS_VALUES.get(status_raw.strip().lower())
+            found = self._statuses_read.get(status_raw)
             if found is None:
-                notes.append((line, "foreign-status", f"status {status_raw!r} is not tmkit's; read as draft and kept"))
-                found = Status.DRAFT
+                found = _STATUS_VALUES.get(status_raw.strip().lower())
+                if found is None:
+                    notes.append(
+                        (line, "foreign-status", f"status {status_raw!r} is not tmkit's; read as draft and kept")
+                    )
+                    found = Status.DRAFT
+                elif len(self._statuses_read) < _STATUS_SPELLINGS_KEPT:
+                    self._statuses_read[status_raw] = found
             status = found
         for pending in notes:
             self._note(*pending)
@@ -268,16 +287,8 @@ class TmxCounter(TmxReader):
             stats.rejected += 1
         if markup:
             stats.units_with_markup += 1
-        uncounted_by_lang = self._uncounted
-        for lang, text in zip(langs, texts, strict=True):
-            # `MemoryStats.add_segment`, a batch at a time (`_count_segments`): this runs for every segment of the file.
-            uncounted = uncounted_by_lang.get(lang)
-            if uncounted is None:
-                self._languages[lang] = stats.language(lang)
-                uncounted = uncounted_by_lang[lang] = []
-            uncounted.append(text)
-            if len(uncounted) == _SEGMENTS_COUNTED_TOGETHER:
-                self._count_segments(lang)
+        # Its segments, already among the uncounted texts, are counted by `_count_segments` a batch at a time.
+        self._uncounted_langs += langs
         return True
 
 
