@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tmkit.memory.dates import canonical_tmx_date, format_tmx_date, parse_tmx_date
 from tmkit.memory.langtags import canonical_tag, is_valid_tag, lang_key, lang_matches, same_language
@@ -25,6 +27,17 @@ from tmkit.text.wordcount import count_chars, count_words
     ],
 )
 def test_lang_matches(raw: str, wanted: str, fallback: bool, expected: bool) -> None:
+    assert lang_matches(raw, wanted, region_fallback=fallback) is expected
+
+
+_TAGS = st.sampled_from(["ar", "AR", " ar ", "ar-SA", "ar_sa", "ar-EG", "arz", "en", "en-GB", "EN_us", "en-gb-x-a", ""])
+
+
+@given(_TAGS, _TAGS, st.booleans())
+def test_lang_matches_follows_its_definition(raw: str, wanted: str, fallback: bool) -> None:
+    # The same comparison key; or, with the fallback, the same language (the part before the first `-`).
+    key, want = lang_key(raw), lang_key(wanted)
+    expected = key == want or (fallback and key.split("-")[0] == want.split("-")[0])
     assert lang_matches(raw, wanted, region_fallback=fallback) is expected
 
 

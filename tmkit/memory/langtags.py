@@ -16,6 +16,7 @@ DEFAULT_SOURCE_LANG = "ar"
 DEFAULT_TARGET_LANG = "en"
 
 
+@functools.lru_cache(maxsize=4096)  # a memory has few distinct tags, and this runs for every variant read
 def lang_key(raw: str) -> str:
     """Comparison key of a language code: lower case, `_` read as `-`, surrounding space dropped."""
     return raw.strip().replace("_", "-").lower()
@@ -55,12 +56,8 @@ def lang_matches(raw: str, wanted: str, *, region_fallback: bool = False) -> boo
     (such as `ar`) also matches any regional variant (`ar-SA`, `AR_EG`), and a regional
     `wanted` matches the bare language, as OmegaT's lookup does.
     """
-    key, want = lang_key(raw), lang_key(wanted)
-    if key == want:
-        return True
-    if not region_fallback:
-        return False
-    return primary_subtag(key) == primary_subtag(want)
+    fit = language_fit(raw, wanted)  # (remembered: this runs for every variant a conversion or a lookup looks at)
+    return fit is LanguageFit.EXACT or (region_fallback and fit is not LanguageFit.OTHER)
 
 
 class LanguageFit(IntEnum):
