@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,20 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
     assert result.code == 2 and "no such file" in result.stderr and "Traceback" not in result.stderr
     result = run_cli("stats", str(tmp_path))
     assert result.code == 2 and "directory" in result.stderr
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_a_memory_whole_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path, enabled: bool) -> None:
+    # `read_tmx` pauses it while it reads: a file refused halfway must not leave it off for the rest of the process.
+    good = write(tmp_path, tmx_doc(GOOD_TU * 3), "good.tmx")
+    broken = write(tmp_path, tmx_doc(GOOD_TU * 3).replace("</body>", "<tu><tuv></body>"), "broken.tmx")
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert len(read_tmx(good)[0].units) == 3
+        assert gc.isenabled() is enabled
+        with pytest.raises(InputError):
+            read_tmx(broken)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
