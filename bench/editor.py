@@ -27,6 +27,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 DATA = Path(__file__).parent / ".data"
+#: Letters of each word typed with --words.
+WORD_LETTERS = 5
 
 
 def files(segments: int, memory: int) -> tuple[Path, Path]:
@@ -128,8 +130,10 @@ def _percentiles(values: list[float]) -> str:
     )
 
 
-def measure_terminal(document: Path, memory: Path, moves: int, keys: int) -> dict[str, Any]:
-    """First screen, next segment with its matches, and a letter's echo, as tmux shows them (160x45)."""
+def measure_terminal(document: Path, memory: Path, moves: int, keys: int, *, words: bool = False) -> dict[str, Any]:
+    """First screen, next segment with its matches, and a letter's echo, as tmux shows them (160x45); with ``words``
+    the letters make words of five, and a word's first letter is typed with the space before it (the editor commits
+    the word before as that space is typed)."""
     import shutil
     import tempfile
 
@@ -153,10 +157,11 @@ def measure_terminal(document: Path, memory: Path, moves: int, keys: int) -> dic
                 move_times.append(_poll(terminal, partial(_moved_to, title)) - pressed)
             echoes: list[float] = []
             typed = ""
-            for letter in ("qwertyuiopasdfghjklzxcvbnm" * 4)[:keys]:
-                typed += letter
+            for number, letter in enumerate(("qwertyuiopasdfghjklzxcvbnm" * 4)[:keys]):
+                keyed = " " + letter if words and number and number % WORD_LETTERS == 0 else letter
+                typed += keyed
                 pressed = time.perf_counter()
-                terminal.type(letter)
+                terminal.type(keyed)
                 echoes.append(_poll(terminal, partial(_shows, typed)) - pressed)
             terminal.keys("C-q")
             _poll(terminal, lambda screen: "Quit without saving" in screen)
@@ -202,14 +207,15 @@ def terminal_main(args: argparse.Namespace) -> None:
 
 
 def _measure_and_print(document: Path, memory: Path, segments: int, args: argparse.Namespace) -> None:
-    result = measure_terminal(document, memory, min(args.moves, segments - 1), args.keys)
+    result = measure_terminal(document, memory, min(args.moves, segments - 1), args.keys, words=args.words)
     print(
         f"tmux 160x45  {segments:,} segments{' (all confirmed)' if 'confirmed' in document.name else ''}, "
         f"{args.memory:,}-pair memory:  "
         f"first screen {result['first_screen'] * 1000:.0f} ms · first matches {result['first_matches'] * 1000:.0f} ms"
     )
     print(f"    next segment with its matches: {_percentiles(result['moves'])} ({len(result['moves'])} moves)")
-    print(f"    keystroke echo:                {_percentiles(result['echoes'])} ({len(result['echoes'])} keys)")
+    keys = f"{len(result['echoes'])} keys{', in words of ' + str(WORD_LETTERS) if args.words else ''}"
+    print(f"    keystroke echo:                {_percentiles(result['echoes'])} ({keys})")
 
 
 def main() -> None:
@@ -219,6 +225,9 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=30)
     parser.add_argument("--keys", type=int, default=30, help="letters typed, one at a time (--terminal)")
     parser.add_argument("--terminal", action="store_true", help="measure in tmux, as a translator sees it")
+    parser.add_argument(
+        "--words", action="store_true", help=f"type words of {WORD_LETTERS} letters, not one word (--terminal)"
+    )
     parser.add_argument(
         "--confirmed",
         action="store_true",

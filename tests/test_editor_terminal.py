@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -556,6 +558,47 @@ def test_typing_undone_leaves_nothing_unsaved(work: Path, width: int, height: in
         assert "Quit without saving" not in terminal.screen()
     assert (work / "article.tmx").read_bytes() == before
     assert not journal_path(work / "article.tmx").exists()
+
+
+def _target_text(screen: str) -> str:
+    """The first line of the target's box, inside its borders, without the blanks around it."""
+    rows = screen.split("\n")
+    title = next(n for n, row in enumerate(rows) if "target ·" in row)
+    left = rows[title].index("╭")
+    return rows[title + 1][left + 1 :].split("│")[0].strip()
+
+
+def _journalled(work: Path, name: str, text: str) -> Callable[[str], bool]:
+    """Whether the editor's journal of ``name`` holds a record of ``text`` (it is written as typing is committed)."""
+    journal = journal_path(work / name)
+    return lambda _screen: journal.exists() and f'"text": {json.dumps(text)}' in journal.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_each_word_typed_is_an_undo_step(work: Path, width: int, height: int) -> None:
+    """A translator's trial: Ctrl+Z took back up to 100 characters typed at once, and after a pause (when the editor
+    commits what is typed) the words committed before it with those typed after, the segment left empty."""
+    with _editor(work, width, height) as terminal:
+        terminal.wait_for("target · 1 of 30")
+        terminal.keys("Syria")
+        terminal.wait_for(_journalled(work, "article.ar.tmx", "Syria"))  # a pause: committed
+        terminal.keys(" and Russia sign")  # one burst, faster than any pause
+        terminal.wait_for("Russia sign")
+        for left in ("Syria and Russia", "Syria and", "Syria", ""):  # a word each time
+            terminal.keys("C-z")
+            terminal.wait_for(lambda screen, left=left: _target_text(screen) == left)
+        terminal.keys("C-y", "C-y", "C-y")
+        terminal.wait_for(lambda screen: _target_text(screen) == "Syria and Russia")
+        terminal.keys("C-End", " signed ")  # (a segment shown again has its cursor at the start)
+        terminal.wait_for("Russia signed")
+        terminal.keys("C-z")  # the word with the space after it (a step that showed nothing took the space alone)
+        terminal.wait_for(lambda screen: _target_text(screen) == "Syria and Russia")
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    first = load_tmx(work / "article.ar.tmx").units[0].variant("en")
+    assert first is not None and first.text == "Syria and Russia"
 
 
 def _in_the_target(terminal: Terminal) -> bool:

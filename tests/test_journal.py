@@ -288,3 +288,23 @@ def test_save_as_never_overwrites_a_file(work: Path) -> None:
     with pytest.raises(TmkitError, match="exists"):
         document.save_as(other)
     assert other.read_bytes() == before and document.path == work / "article.tmx"
+
+
+def test_edits_journalled_later_reach_the_journal_in_order_at_the_next_flush(work: Path) -> None:
+    # The editor commits each word typed without an fsync and journals them at the pause: until then the journal
+    # holds none of them, then all, in the order typed, and a crash after the pause recovers the last.
+    path = work / "article.tmx"
+    document = WorkFile(path)
+    for text in ("Syria", "Syria and", "Syria and Russia"):
+        document.set_target(0, text, journal_now=False)
+    journal = journal_path(path)
+    assert not journal.exists() or "Syria" not in journal.read_text(encoding="utf-8")
+    assert document.unsafe_edits == 3  # (in memory only, until the flush)
+    document.flush_journal()
+    records = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()[1:]]
+    assert [record["text"] for record in records] == ["Syria", "Syria and", "Syria and Russia"]
+    assert document.unsafe_edits == 0
+    document.close_journal()
+    recovered = WorkFile(path)
+    assert recovered.recover().changed == 1
+    assert recovered.rows[0].edit_text == "Syria and Russia"

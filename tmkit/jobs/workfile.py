@@ -443,9 +443,10 @@ class WorkFile:
         rejected: bool | None = None,
         conflict: ConflictState | None = None,
         stamps: Stamps | None = None,
+        journal_now: bool = True,
     ) -> Change | None:
         """Change a segment's target text, status or rejected flag, or settle its merge conflict; journalled and
-        undoable.
+        undoable (``journal_now=False``: its record waits for the next flush, as `set_target` says).
 
         ``text`` is the edited text with placeholders for the codes (`Row.edit_text`); placeholders
         that do not map back to codes raise `PlaceholderError` and change nothing. ``conflict``
@@ -496,7 +497,7 @@ class WorkFile:
         )
         # Journalled first; a journal that cannot be written (a full disk) does not stop the edit, which
         # stays in memory until a save (`journal_error` says so).
-        self._journal_write(self._record(row, change.after, change.before, stamps))
+        self._journal_write(self._record(row, change.after, change.before, stamps), now=journal_now)
         self._note_saved_state(row, before, old_stamps)
         self._set(change.row, change.after, stamps)
         self.undo_stack.append(change)
@@ -536,8 +537,11 @@ class WorkFile:
         """The rows whose merge conflict is still to settle."""
         return [i for i, r in enumerate(self.rows) if r.in_conflict]
 
-    def set_target(self, row: int, text: str) -> Change | None:
-        """New target text: the segment becomes a draft until it is confirmed."""
+    def set_target(self, row: int, text: str, *, journal_now: bool = True) -> Change | None:
+        """New target text: the segment becomes a draft until it is confirmed.
+
+        ``journal_now=False`` leaves its journal record for the next edit journalled now or `flush_journal` (the
+        editor's commit of each word typed, whose fsync would slow the key: the pause after it writes it)."""
         r = self.rows[row]
         if text == r.edit_text:
             return None
@@ -545,9 +549,11 @@ class WorkFile:
         if saved is not None and saved[0].text == text and saved[0].conflict is None and r.conflict is None:
             # Typed back to the text saved (deleted what was typed, Ctrl+Z in the target): the segment as saved,
             # status and stamps too, as an undo would leave it.
-            return self.apply(row, text=text, status=saved[0].status, rejected=saved[0].rejected)
+            return self.apply(
+                row, text=text, status=saved[0].status, rejected=saved[0].rejected, journal_now=journal_now
+            )
         # Changed text is unconfirmed again until the translator confirms it (as in Trados and memoQ).
-        return self.apply(row, text=text, status=Status.DRAFT)
+        return self.apply(row, text=text, status=Status.DRAFT, journal_now=journal_now)
 
     def confirm(self, row: int, text: str | None = None) -> Change | None:
         """The translator confirms the segment: translated (an approved segment stays approved).
@@ -753,6 +759,10 @@ class WorkFile:
 
     # -- identity of units ---------------------------------------------------------------------------
 
+    def prepare_journal(self) -> None:
+        """Work out now how the journal names each unit (`identity`), which its first record would otherwise do."""
+        self._index_identities()
+
     def identity(self, row: int) -> UnitIdentity:
         """Which unit ``row`` is, in a way that survives units added or removed elsewhere in the file."""
         self._index_identities()
@@ -804,11 +814,15 @@ class WorkFile:
     def _record(self, row: int, state: SegmentState, was: SegmentState, stamps: Stamps | None) -> JournalRecord:
         return JournalRecord(row, state, self.identity(row), was, stamps)
 
-    def _journal_write(self, record: JournalRecord) -> None:
+    def _journal_write(self, record: JournalRecord, *, now: bool = True) -> None:
         self._session_records.append(record)
         self._unwritten += 1
-        if not self._journal_held:
+        if now and not self._journal_held:
             self._flush_journal()
+
+    def flush_journal(self) -> None:
+        """Put the records not yet on disk there (fsynced); on failure keep them for the next try, and say why."""
+        self._flush_journal()
 
     def _flush_journal(self) -> None:
         """Put the records not yet on disk there (fsynced); on failure keep them for the next try, and say why."""

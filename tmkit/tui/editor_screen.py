@@ -227,6 +227,8 @@ class EditorScreen(Screen[None]):
         #: anyway; the status bar counts them and Alt+Q lists them.
         self.qa_left: dict[int, list[SegmentFinding]] = {}
         self._commit_timer: Timer | None = None
+        #: A row a word was committed to whose list row, title, status bar and scores wait for the pause to show it.
+        self._unshown_commit: int | None = None
         self._vte_switched = False
         #: Set once the first screen with the document is painted (the indexing worker waits for it).
         self.first_paint = threading.Event()
@@ -313,6 +315,7 @@ class EditorScreen(Screen[None]):
         target = BidiTextArea(id="target", classes="panel", soft_wrap=True, tab_behavior="focus")
         # Set before mounting: Textual caches a line drawn mid-blink under the same key as one drawn unblinking.
         target.cursor_blink = self.options.cursor_blink
+        target.on_word_ended = self._commit_word  # each word typed is an undo step of the document's
         yield target
 
     def compose_helpers(self) -> ComposeResult:
@@ -1191,7 +1194,7 @@ class EditorScreen(Screen[None]):
     def _target_changed(self, event: TextArea.Changed) -> None:
         if self._commit_timer is not None:
             self._commit_timer.stop()
-        self._commit_timer = self.set_timer(COMMIT_DELAY, self._while_open(self._commit_editor))
+        self._commit_timer = self.set_timer(COMMIT_DELAY, self._while_open(self._commit_after_pause))
         # The score follows the typing once it pauses (per keystroke it would cost more than the echo).
         if self._score_timer is not None:
             self._score_timer.stop()
@@ -1210,25 +1213,66 @@ class EditorScreen(Screen[None]):
     def _editor_text(self) -> str:
         return self.target_view.text
 
+    def _commit_word(self) -> None:
+        """Put the target in the document as a word ends (an undo step). Its journal record and what shows it wait for
+        the pause (`_commit_editor`), which journals what is typed as it always did: an fsync and a repaint at each
+        space took the echo of the next letter from ~19 to 23-36 ms (median) in a 10,000-segment job."""
+        row = self.current
+        text = self._editor_text()
+        if row in self.unmapped or text == self.document.rows[row].edit_text:
+            return  # (codes broken: the pause's commit says what to fix, as before)
+        try:
+            changed = self.document.set_target(row, text, journal_now=False)
+        except PlaceholderError:
+            return
+        if changed:
+            self._show_commit_later(row)
+
+    def _show_commit_later(self, row: int) -> None:
+        """Note that ``row`` changed, to show at the next `_show_commit` (another row noted before is shown now)."""
+        if self._unshown_commit not in (None, row):
+            self._show_commit()
+        self._unshown_commit = row
+
+    def _show_commit(self) -> None:
+        """Show the word commits not shown yet: the row's place in the list, title and status bar, and the scores."""
+        row, self._unshown_commit = self._unshown_commit, None
+        if row is not None:
+            self._row_changed(row)
+            self.update_scores()
+
+    def _commit_after_pause(self) -> None:
+        """Commit what is typed, unless it differs from the document by white space at its end alone: that goes in with
+        the next word (or on a move, a confirmation, a save). Committed, it would be an undo step that shows nothing."""
+        if self._editor_text().rstrip() != self.document.rows[self.current].edit_text.rstrip():
+            self._commit_editor()
+
     def _commit_editor(self) -> None:
-        """Move what is typed into the document (journalled); called on pause, move, confirm and save."""
+        """Move what is typed into the document (journalled); called as a word is begun, on pause, move, confirm and
+        save."""
         if self._commit_timer is not None:
             self._commit_timer.stop()
             self._commit_timer = None
+        # The target's own history starts a new step here: an undo of what is typed next stops at what is committed
+        # (one step took back typing on both sides of a pause, the committed words with it).
+        self.target_view.history.checkpoint()
         row = self.current
         text = self._editor_text()
         if text == self.document.rows[row].edit_text:
+            self.document.flush_journal()  # the words committed as they were typed
             self._placeholders_fixed(row)
+            self._show_commit()
             return
         try:
-            changed = self.document.set_target(row, text)
+            changed = self.document.set_target(row, text)  # (its journal record goes with any words' before it)
         except PlaceholderError as error:
+            self.document.flush_journal()
             self._placeholders_broken(row, text, error)
             return
         self._placeholders_fixed(row)
         if changed:
-            self._row_changed(row)
-            self.update_scores()  # the document's score follows each committed edit
+            self._show_commit_later(row)
+        self._show_commit()  # the document's score follows each committed edit
 
     def _placeholders_broken(self, row: int, text: str, error: PlaceholderError) -> None:
         """The typed target would lose codes: keep the codes as they were, the segment unconfirmed, and say so."""
@@ -1583,9 +1627,17 @@ class EditorScreen(Screen[None]):
 
     def action_undo(self) -> None:
         editor = self.target_view
-        if editor.text != self.document.rows[self.current].edit_text:
+        committed = self.document.rows[self.current].edit_text
+        if editor.text.rstrip() != committed.rstrip():
             editor.undo()  # uncommitted typing first: the editor's own history
             return
+        if editor.text != committed:
+            # Only white space typed at the end since the last commit, which shows nothing to undo: it goes with the
+            # step undone (the segment is shown again as that leaves it), not committed as a step of its own.
+            if self._commit_timer is not None:
+                self._commit_timer.stop()
+                self._commit_timer = None
+            editor.load_text(committed)
         self._commit_editor()
         change = self.document.undo()
         if change is not None:

@@ -11,6 +11,7 @@ a plain TextArea.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.style import Style
@@ -19,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.events import MouseEvent
 from textual.geometry import Offset
 from textual.strip import Strip
-from textual.widgets.text_area import Location
+from textual.widgets.text_area import Edit, EditResult, Location
 
 from tmkit.text.bidi import needs_bidi
 from tmkit.tui.display import BidiMode
@@ -56,6 +57,25 @@ class BidiTextArea(PaintedTextArea):
         self.bidi_mode = BidiMode.OFF
         #: The paragraph direction of the target language (fixed, not guessed per line).
         self.rtl = False
+        #: Called as white space is typed right after a word, before it goes in (the text then ends with the word): the
+        #: editor commits there, so that each word typed is an undo step of its own.
+        self.on_word_ended: Callable[[], None] | None = None
+
+    def edit(self, edit: Edit) -> EditResult:
+        if self._ends_a_word(edit):
+            # Each word its own undo step, here and in the document: a batch of Textual's history took back up to 100
+            # characters of typing at once (all typed within 2 s of each other).
+            if self.on_word_ended is not None:
+                self.on_word_ended()
+            self.history.checkpoint()
+        return super().edit(edit)
+
+    def _ends_a_word(self, edit: Edit) -> bool:
+        """Whether ``edit`` types one white space character, with nothing selected, right after one that is not."""
+        if len(edit.text) != 1 or not edit.text.isspace() or edit.from_location != edit.to_location:
+            return False
+        row, column = edit.from_location
+        return column > 0 and not self.document.get_line(row)[column - 1].isspace()
 
     def action_cursor_text_start(self, select: bool = False) -> None:
         self.move_cursor((0, 0), select=select)
