@@ -3,6 +3,7 @@ with the loaded document, and asks what becomes of a crashed session's journal."
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -136,6 +137,10 @@ class EditorApp(QueriesFromScreen, App[None]):
         # loading screen, done, stays behind in the default mode.
         self.add_mode(EDITOR_MODE, lambda: editor)
         await self.switch_mode(EDITOR_MODE)  # mounted: the dialogs below go on top of a whole editor
+        # The job read and the editor made live as long as the session: out of the cycle collector's full passes,
+        # which took ~100 ms over a 10,000-segment job, a hitch in the typing every few dozen keys
+        # (`python bench/editor.py --terminal --words`). Given back to it as the app ends (`on_unmount`).
+        gc.freeze()
         if self.options.greeting:
             self.notify(self.options.greeting, timeout=8)
         pending = event.pending
@@ -144,6 +149,9 @@ class EditorApp(QueriesFromScreen, App[None]):
         if pending and self.options.ask_recovery:
             self.pending = pending
             self.push_screen(RecoveryScreen(pending, event.document.path.name), self._recovery_answered)
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # a process that goes on (a test's) collects the session's objects again
 
     def _recovery_answered(self, recover: bool | None) -> None:
         pending, self.pending = self.pending, None
