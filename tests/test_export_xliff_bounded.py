@@ -123,7 +123,12 @@ def test_xliff_written_in_two_passes_is_the_whole_documents_bytes(
     out = tmp_path / "two-passes.xlf"
     with spilling_early(spill):
         written = write_xliff(
-            out, units=iter(units), units_for_ids=iter(units), source_lang="ar", target_lang="en", version=version
+            out,
+            units=iter(units),
+            tuids_for_ids=(unit.tuid for unit in units),
+            source_lang="ar",
+            target_lang="en",
+            version=version,
         )
     assert written == len(units)
     assert out.read_bytes() == whole
@@ -157,12 +162,49 @@ def test_convert_to_xliff_spilled_gives_the_whole_documents_bytes(version: str, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["again.xlf", "m.tmx", "out.xlf"]
 
 
+@pytest.mark.parametrize("version", ["1.2", "2.1"])
+def test_units_skipped_as_invalid_take_no_number_in_the_ids(version: str, tmp_path: Path) -> None:
+    # The ids are planned from the pass that counts the languages: a unit it skips must be skipped by the writing pass
+    # too, or the units after it would get the numbers (ids) of the ones before.
+    good = '<tu{}><tuv xml:lang="ar"><seg>جملة {}</seg></tuv><tuv xml:lang="en"><seg>sentence {}</seg></tuv></tu>\n'
+    body = (
+        good.format("", 1, 1)
+        + '<tu tuid="2"><tuv><seg>no language</seg></tuv></tu>\n'  # skipped with --skip-invalid
+        + good.format("", 3, 3)
+        + good.format(' tuid="4"', 4, 4)
+        + good.format(' tuid="4"', 5, 5)
+        + '<tu><tuv xml:lang="ar"><seg>نص</seg><seg>آخر</seg></tuv></tu>\n'  # two segments: skipped too
+        + good.format("", 7, 7)
+    )
+    (tmp_path / "m.tmx").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" creationtoolversion="1" '
+        'segtype="sentence" o-tmf="t" adminlang="en" srclang="ar" datatype="plaintext"/><body>\n'
+        f"{body}</body></tmx>\n",
+        encoding="utf-8",
+    )
+    result = run_cli(
+        "convert", tmp_path / "m.tmx", "-o", tmp_path / "out.xlf", "--skip-invalid", "--xliff-version", version
+    )
+    assert result.code == 0, result.stderr
+    from tmkit.formats.tmx_reader import read_tmx
+
+    loaded = read_tmx(tmp_path / "m.tmx", skip_invalid=True)[0]
+    assert len(loaded.units) == 5
+    if version == "1.2":
+        root = build_xliff12(loaded, source_lang="ar", target_lang="en")
+    else:
+        root = build_xliff2(loaded, source_lang="ar", target_lang="en", version=version)
+    assert (tmp_path / "out.xlf").read_bytes() == etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
 def test_units_that_differ_from_the_first_pass_write_nothing(tmp_path: Path) -> None:
     units = [_pair(f"جملة {n}", f"sentence {n}", tuid="x") for n in range(10)]
     out = tmp_path / "out.xlf"
     out.write_text("the old file\n", encoding="utf-8")
     with pytest.raises(InputError, match="read 9 units, 10 a moment before"):
-        write_xliff(out, units=iter(units[:-1]), units_for_ids=iter(units), source_lang="ar", target_lang="en")
+        write_xliff(
+            out, units=iter(units[:-1]), tuids_for_ids=(unit.tuid for unit in units), source_lang="ar", target_lang="en"
+        )
     assert out.read_text(encoding="utf-8") == "the old file\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlf"]
 

@@ -39,7 +39,7 @@ from tmkit.memory.langtags import (
 from tmkit.wording import plural
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from tmkit.formats.tmx_reader import TmxReader
     from tmkit.memory.merge import Conflict
@@ -248,18 +248,22 @@ def _new_header(source: str) -> Header:
     return Header(srclang=source, creation_date=now_tmx_date())
 
 
-def _tmx_units(path: str, args: argparse.Namespace) -> Iterable[TranslationUnit]:
-    """The units of the memory at ``path`` read afresh, as `convert` reads them (a second pass)."""
-    from tmkit.formats.conversion import header_and_units
-
-    return header_and_units(make_reader(path, args))[1]
+def _tuids(read_units: Callable[[], Iterable[TranslationUnit]]) -> Iterator[str | None]:
+    """The tuid of each unit of a reading of the input (a first pass, for XLIFF's ids)."""
+    return (unit.tuid for unit in read_units())
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
     from tmkit.formats.aligned_text import aligned_languages, read_aligned_text
-    from tmkit.formats.conversion import PairSurvey, default_target_language, header_and_units, tmx_languages
+    from tmkit.formats.conversion import (
+        PairSurvey,
+        TuidSpill,
+        default_target_language,
+        header_and_units,
+        tmx_languages,
+    )
     from tmkit.formats.kinds import TABLE_FORMATS, FileFormat, format_of
     from tmkit.formats.tabular import iter_table, table_languages, write_table
     from tmkit.formats.tmx_writer import write_tmx
@@ -280,8 +284,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
     units: Iterable[TranslationUnit]
     tmx_reader: TmxReader | SharedMemoryReader | None = None
     survey: PairSurvey | None = None
-    # The units again, for XLIFF's first pass over the ids (issue 13: bounded at any size); every input reads twice.
-    units_again: Callable[[], Iterable[TranslationUnit]] | None = None
+    # The tuid of each unit, for XLIFF's plan of the ids (issue 13: bounded at any size): a first pass over the input
+    # (for a TMX the one that counts its languages), before the writing one.
+    tuids_again: Callable[[], Iterable[str | None]] | None = None
     with ExitStack() as stack:
         if len(inputs) == 2:
             if out_kind is not FileFormat.TMX:
@@ -299,17 +304,26 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 progress = stack.enter_context(progress_for(inputs[0], "converting"))
                 tmx_reader = make_reader(inputs[0], args, progress)
                 header, units = header_and_units(tmx_reader)
-                units_again = functools.partial(_tmx_units, inputs[0], args)
                 header_src = header.srclang
                 source_lang = args.src or (
                     header_src if header_src and header_src != ALL_LANGUAGES else DEFAULT_SOURCE_LANG
                 )
                 if out_kind is not FileFormat.TMX:  # a table or XLIFF holds one pair: say what it leaves out
                     # An English-source TMX converted to en → en and dropped its Arabic: the target is the
-                    # memory's most frequent other language, found by a counting pass before the writing one.
-                    target_lang = target_lang or default_target_language(
-                        tmx_languages(inputs[0], skip_invalid=args.skip_invalid, repair=args.repair), source_lang
-                    )
+                    # memory's most frequent other language, found by a counting pass before the writing one,
+                    # which also keeps the units' tuids for XLIFF's ids.
+                    tuids = None
+                    if out_kind is FileFormat.XLIFF:
+                        tuids = stack.enter_context(TuidSpill(folder=os.path.dirname(os.path.abspath(output))))
+                        tuids_again = functools.partial(iter, tuids)
+                    if tuids is not None or target_lang is None:
+                        memory_languages = tmx_languages(
+                            inputs[0],
+                            skip_invalid=args.skip_invalid,
+                            repair=args.repair,
+                            on_unit=tuids.add if tuids is not None else None,
+                        )
+                        target_lang = target_lang or default_target_language(memory_languages, source_lang)
                     survey = PairSurvey(source_lang, target_lang)
                     units = survey.passing(units)
             elif in_kind is FileFormat.XLIFF:
@@ -318,7 +332,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 source_lang = args.src or xliff_src
                 target_lang = args.tgt or xliff_tgt
                 header, units = Header(srclang=xliff_src), xliff_reader
-                units_again = functools.partial(XliffReader, inputs[0])
+                tuids_again = functools.partial(_tuids, functools.partial(XliffReader, inputs[0]))
             elif in_kind in TABLE_FORMATS:
                 source_lang = args.src or DEFAULT_SOURCE_LANG
                 target_lang = target_lang or other_language(source_lang)
@@ -327,7 +341,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 if out_kind is FileFormat.XLIFF:  # a unit's rows joined into one: XLIFF holds its first translation
                     survey = PairSurvey(source_lang, target_lang)
                     units = survey.passing(units)
-                units_again = functools.partial(iter_table, inputs[0], source_lang=source_lang, target_lang=target_lang)
+                tuids_again = functools.partial(
+                    _tuids, functools.partial(iter_table, inputs[0], source_lang=source_lang, target_lang=target_lang)
+                )
                 header = _new_header(source_lang)
             else:
                 error(f"{inputs[0]}: a single input must be .tmx, .tsv, .csv or .xlf (two text files make a TMX)")
@@ -349,7 +365,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
             count = write_xliff(
                 output,
                 units=units,
-                units_for_ids=units_again() if units_again is not None else None,
+                tuids_for_ids=tuids_again() if tuids_again is not None else None,
                 source_lang=source_lang,
                 target_lang=target_lang,
                 version=args.xliff_version,

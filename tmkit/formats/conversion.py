@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -32,19 +33,59 @@ def header_and_units(reader: UnitSource) -> tuple[Header, Iterator[TranslationUn
     return reader.header, units if first is None else itertools.chain((first,), units)
 
 
-def tmx_languages(path: str | os.PathLike[str], *, skip_invalid: bool = False, repair: bool = False) -> dict[str, int]:
+def tmx_languages(
+    path: str | os.PathLike[str],
+    *,
+    skip_invalid: bool = False,
+    repair: bool = False,
+    on_unit: Callable[[str | None], None] | None = None,
+) -> dict[str, int]:
     """Variants per language (comparison key) of a TMX file, most frequent first: `Memory.languages` of it.
 
     A counting pass (`TmxCounter`, no unit objects), so that a conversion can choose its target
     language without holding the memory; it reads the units that the reader with the same
-    options would give.
+    options would give (``on_unit`` is called with the tuid of each, in order: `TuidSpill.add`).
     """
     from tmkit.formats.tmx_counts import TmxCounter
 
-    counter = TmxCounter(path, skip_invalid=skip_invalid, repair=repair)
+    counter = TmxCounter(path, skip_invalid=skip_invalid, repair=repair, on_unit=on_unit)
     stats = counter.count()
     counts = ((key, counts.segments) for key, counts in stats.languages.items())
     return dict(sorted(counts, key=lambda item: (-item[1], item[0])))
+
+
+class TuidSpill:
+    """The tuids of a memory's units in order (None for a unit without one), kept in an unnamed temporary file beside
+    the output (bounded memory at any size) until read back, as a first pass hands them to XLIFF's id plan."""
+
+    _NONE = 0xFFFFFFFF  # the length that says "no tuid"
+
+    def __init__(self, *, folder: str | None = None) -> None:
+        # Each tuid as its length (4 bytes) and its UTF-8; `_NONE` for none.
+        self._file = tempfile.TemporaryFile(dir=folder, buffering=1 << 16)  # noqa: SIM115 (closed by close)
+
+    def add(self, tuid: str | None) -> None:
+        if tuid is None:
+            self._file.write(self._NONE.to_bytes(4, "big"))
+        else:
+            data = tuid.encode("utf-8", "surrogatepass")
+            self._file.write(len(data).to_bytes(4, "big") + data)
+
+    def __iter__(self) -> Iterator[str | None]:
+        """The tuids added, from the first (one reading at a time; nothing may be added after)."""
+        self._file.seek(0)
+        while head := self._file.read(4):
+            size = int.from_bytes(head, "big")
+            yield None if size == self._NONE else self._file.read(size).decode("utf-8", "surrogatepass")
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> TuidSpill:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def default_target_language(languages: dict[str, int], source_lang: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import compress
 from typing import Any, BinaryIO
 
@@ -55,9 +55,12 @@ class TmxCounter(TmxReader):
         skip_invalid: bool = False,
         repair: bool = False,
         on_progress: ProgressCallback | None = None,
+        on_unit: Callable[[str | None], None] | None = None,
     ) -> None:
+        """``on_unit``: called with each unit's tuid (None without one) as it is counted, in the reader's order."""
         super().__init__(path, skip_invalid=skip_invalid, repair=repair, on_progress=on_progress)
         self.stats = MemoryStats()
+        self._on_unit = on_unit
         self._languages: dict[str, LanguageCounts] = {}  # by the tag as written, looked up without lang_key
         # The segments of the ordinary units not yet counted, and their languages as written.
         self._uncounted_texts: list[str] = []
@@ -159,6 +162,8 @@ class TmxCounter(TmxReader):
             return
         self.units_read += 1
         self.stats.add(unit)
+        if self._on_unit is not None:
+            self._on_unit(unit.tuid)
 
     def _count_unit(self, tu: Any) -> bool:
         """Count an ordinary unit as `_parse_unit` and `MemoryStats.add` would; False (nothing done) if it is not one.
@@ -289,6 +294,8 @@ class TmxCounter(TmxReader):
             stats.units_with_markup += 1
         # Its segments, already among the uncounted texts, are counted by `_count_segments` a batch at a time.
         self._uncounted_langs += langs
+        if self._on_unit is not None:
+            self._on_unit(tuid)
         return True
 
 

@@ -788,7 +788,7 @@ def write_xliff(
     memory: Memory | None = None,
     *,
     units: Iterable[TranslationUnit] | None = None,
-    units_for_ids: Iterable[TranslationUnit] | None = None,
+    tuids_for_ids: Iterable[str | None] | None = None,
     source_lang: str,
     target_lang: str,
     version: str = DEFAULT_XLIFF_VERSION,
@@ -799,9 +799,9 @@ def write_xliff(
 
     Written atomically, a unit at a time as it comes (a streamed input is never held whole: issue 13),
     the same bytes as serialising the whole document `build_xliff12`/`build_xliff2` makes. An id must be
-    unique in its file: given ``units_for_ids``, the same units again (a second reading of the file),
-    a first pass over them plans the ids in bounded memory (`_PlannedIds`, its sort spilling beside
-    ``path``), and units that differ in number from it raise `InputError` (nothing is written);
+    unique in its file: given ``tuids_for_ids``, the tuid of each of the units in order (None for none; from a first
+    reading of the file), the ids are planned from them in bounded memory (`_PlannedIds`, its sort spilling beside
+    ``path``), and units that differ in number from them raise `InputError` (nothing is written);
     without, the ids given are remembered (`_UnitIds`, 12 bytes a unit). Returns the units written.
     """
     if version not in XLIFF_VERSIONS:
@@ -812,8 +812,8 @@ def write_xliff(
         raise TypeError("write_xliff needs a memory or units")
     separator = "#" if version == "1.2" else "_"
     unit_ids: _UnitIds | _PlannedIds = _UnitIds(separator)
-    if units_for_ids is not None:
-        wanted = (_unit_id(unit, number) for number, unit in enumerate(units_for_ids, 1))
+    if tuids_for_ids is not None:
+        wanted = (tuid or str(number) for number, tuid in enumerate(tuids_for_ids, 1))  # as `_unit_id` gives them
         if version != "1.2":
             wanted = (_wanted_id_2(tuid, number) for number, tuid in enumerate(wanted, 1))
         unit_ids = _PlannedIds(wanted, separator, folder=os.path.dirname(os.path.realpath(os.fspath(path))) or ".")
