@@ -601,6 +601,35 @@ def test_each_word_typed_is_an_undo_step(work: Path, width: int, height: int) ->
     assert first is not None and first.text == "Syria and Russia"
 
 
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_white_space_typed_last_is_journalled_and_undone_in_its_own_segment(
+    work: Path, width: int, height: int
+) -> None:
+    """A review's findings: words typed before a pause that followed a space never reached the journal (nor the status
+    bar); Ctrl+Z after a space typed in an untouched segment undid the edit of the segment before instead; a space
+    typed in front of a word made the two words glued together an undo step."""
+    with _editor(work, width, height) as terminal:
+        terminal.wait_for("target · 1 of 30")
+        terminal.keys("Syria and ")
+        terminal.wait_for(_journalled(work, "article.ar.tmx", "Syria and"))  # the pause after the space
+        terminal.wait_for("unsaved")
+        terminal.keys("M-Down")
+        terminal.wait_for("target · 2 of 30")
+        terminal.keys(" ", "C-z", "ok")  # the space undone, here
+        screen = terminal.wait_for(lambda screen: _target_text(screen) == "ok")
+        assert "target · 2 of 30" in screen
+        terminal.keys("Home", "well ")  # a word typed in front of another: no step of them glued (`wellok`)
+        terminal.wait_for(lambda screen: _target_text(screen) == "well ok")
+        terminal.keys("C-z")
+        terminal.wait_for(lambda screen: _target_text(screen) == "ok")
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    units = load_tmx(work / "article.ar.tmx").units
+    assert [_unit_target(units, 0), _unit_target(units, 1)] == ["Syria and ", "ok"]
+
+
 def _in_the_target(terminal: Terminal) -> bool:
     """Whether the terminal's cursor is inside the target's box: below its title, right of its left border."""
     x, y = terminal.cursor()

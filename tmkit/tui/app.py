@@ -87,6 +87,8 @@ class EditorApp(QueriesFromScreen, App[None]):
         self.mode: BidiMode = options.bidi if options.bidi is not BidiMode.AUTO else detect_mode(options.env or None)
         #: Why the file (or a memory, or the reference) could not be opened; the editor then exits with code 2.
         self.load_error: str | None = None
+        #: Whether this app froze the objects alive once its editor was up (`gc.freeze`), to give back as it ends.
+        self._froze = False
         #: A previous session's unsaved edits, until the translator says what becomes of them.
         self.pending: PendingJournal | None = None
         #: The first screen: "opening…" while the file is read.
@@ -139,8 +141,10 @@ class EditorApp(QueriesFromScreen, App[None]):
         await self.switch_mode(EDITOR_MODE)  # mounted: the dialogs below go on top of a whole editor
         # The job read and the editor made live as long as the session: out of the cycle collector's full passes,
         # which took ~100 ms over a 10,000-segment job, a hitch in the typing every few dozen keys
-        # (`python bench/editor.py --terminal --words`). Given back to it as the app ends (`on_unmount`).
+        # (`python bench/editor.py --terminal --words`). Given back to it as the app ends (`on_unmount`). (The garbage
+        # of the loading frozen with them, ~2,000 objects, is not worth a full pass here, before the first paint.)
         gc.freeze()
+        self._froze = True
         if self.options.greeting:
             self.notify(self.options.greeting, timeout=8)
         pending = event.pending
@@ -151,7 +155,8 @@ class EditorApp(QueriesFromScreen, App[None]):
             self.push_screen(RecoveryScreen(pending, event.document.path.name), self._recovery_answered)
 
     def on_unmount(self) -> None:
-        gc.unfreeze()  # a process that goes on (a test's) collects the session's objects again
+        if self._froze:
+            gc.unfreeze()  # a process that goes on (a test's) collects the session's objects again
 
     def _recovery_answered(self, recover: bool | None) -> None:
         pending, self.pending = self.pending, None

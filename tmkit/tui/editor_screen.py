@@ -710,6 +710,7 @@ class EditorScreen(Screen[None]):
             self.spelling.close()
         for live in self.live_indexes:
             live.close()  # their followers never started
+        self._commit_editor()  # what was typed while they were read goes to the journal, to recover next time
         self.document.close_journal()
         self.post_message(DocumentFailed(message))
 
@@ -1242,10 +1243,19 @@ class EditorScreen(Screen[None]):
             self.update_scores()
 
     def _commit_after_pause(self) -> None:
-        """Commit what is typed, unless it differs from the document by white space at its end alone: that goes in with
-        the next word (or on a move, a confirmation, a save). Committed, it would be an undo step that shows nothing."""
-        if self._editor_text().rstrip() != self.document.rows[self.current].edit_text.rstrip():
+        """Commit what is typed, unless it is what the document has with white space typed after it: that goes in
+        with the next word (or on a move, a confirmation, a save), as an undo step alone it would show nothing. The
+        words committed as they were typed are journalled and shown either way."""
+        if self._white_space_typed_after_commit():
+            self.document.flush_journal()
+            self._show_commit()
+        else:
             self._commit_editor()
+
+    def _white_space_typed_after_commit(self) -> bool:
+        """Whether the target is the document's text with white space typed after it, and nothing else."""
+        text, committed = self._editor_text(), self.document.rows[self.current].edit_text
+        return len(text) > len(committed) and text.startswith(committed) and text[len(committed) :].isspace()
 
     def _commit_editor(self) -> None:
         """Move what is typed into the document (journalled); called as a word is begun, on pause, move, confirm and
@@ -1628,16 +1638,17 @@ class EditorScreen(Screen[None]):
     def action_undo(self) -> None:
         editor = self.target_view
         committed = self.document.rows[self.current].edit_text
-        if editor.text.rstrip() != committed.rstrip():
-            editor.undo()  # uncommitted typing first: the editor's own history
-            return
-        if editor.text != committed:
-            # Only white space typed at the end since the last commit, which shows nothing to undo: it goes with the
-            # step undone (the segment is shown again as that leaves it), not committed as a step of its own.
+        undoes_this_segment = bool(self.document.undo_stack) and self.document.undo_stack[-1].row == self.current
+        if self._white_space_typed_after_commit() and undoes_this_segment:
+            # Only white space typed after this segment's last step, which shows nothing to undo: it goes with that
+            # step (the segment is shown again as undoing it leaves it), not committed as a step of its own.
             if self._commit_timer is not None:
                 self._commit_timer.stop()
                 self._commit_timer = None
             editor.load_text(committed)
+        elif editor.text != committed:
+            editor.undo()  # uncommitted typing first: the editor's own history
+            return
         self._commit_editor()
         change = self.document.undo()
         if change is not None:

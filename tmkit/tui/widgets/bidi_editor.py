@@ -71,11 +71,14 @@ class BidiTextArea(PaintedTextArea):
         return super().edit(edit)
 
     def _ends_a_word(self, edit: Edit) -> bool:
-        """Whether ``edit`` types one white space character, with nothing selected, right after one that is not."""
+        """Whether ``edit`` types one white space character, with nothing selected, at the end of a word (after a
+        character that is not white space, before one that is or the line's end: not inside a word, where the text
+        before it would be a word glued to the next, `EgyptRussia`)."""
         if len(edit.text) != 1 or not edit.text.isspace() or edit.from_location != edit.to_location:
             return False
         row, column = edit.from_location
-        return column > 0 and not self.document.get_line(row)[column - 1].isspace()
+        line = self.document.get_line(row)
+        return column > 0 and not line[column - 1].isspace() and (column == len(line) or line[column].isspace())
 
     def action_cursor_text_start(self, select: bool = False) -> None:
         self.move_cursor((0, 0), select=select)
