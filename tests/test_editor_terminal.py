@@ -803,7 +803,9 @@ def test_the_add_term_dialog_shows_arabic_shaped_with_its_cursor_on_the_letter(
         found = field(terminal.screen())
         assert found is not None
         row, start, shown = found
-        # (The terminal's cursor follows the field once its cursor moves: Textual places it on a selection change.)
+        # The terminal's cursor (where input methods open) is in the field from the start, after its word (the field's
+        # left edge): it stayed where the target's had been until the field's cursor first moved.
+        terminal.wait_for(lambda _screen: terminal.cursor() == (start - 1, row))
         terminal.keys("Home")  # its first letter: the right end of the RTL word
         terminal.wait_for(lambda _screen: terminal.cursor() == (start + shown.l2v(0), row))
         terminal.keys("End")  # after its last letter: the field's left edge, a cell before the word

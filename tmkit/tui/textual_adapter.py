@@ -177,6 +177,13 @@ class PaintedInput(Input):
         painted = self._painted()
         return painted if painted is not None else super()._value
 
+    def render_line(self, y: int) -> Strip:
+        if self.has_focus:
+            # The terminal's own cursor where this one is, now that the layout is done: Input placed it when the focus
+            # came, before a dialog opening with it had its place on screen (it stayed where the target's was).
+            self.app.cursor_position = self.cursor_screen_offset
+        return super().render_line(y)
+
     @property
     def _cursor_offset(self) -> int:
         # Textual's own property (the cell of the cursor: the terminal's cursor, for input methods and screen readers,
