@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.binding import Binding
 from textual.widgets import Input
 
@@ -16,7 +18,7 @@ from tmkit.jobs.workfile import WorkFile
 from tmkit.memory.model import Status
 from tmkit.tui.app import EditorApp, EditorOptions
 from tmkit.tui.display import BidiMode
-from tmkit.tui.editor_screen import EditorScreen
+from tmkit.tui.editor_screen import EditorScreen, _changed_span_end
 from tmkit.tui.messages import MatchesShown, SegmentApproved, SegmentConfirmed
 from tmkit.tui.screens import ChangedOnDiskScreen, QuitScreen, RecoveryScreen, SaveAsScreen
 from tmkit.tui.widgets.panels import StatusBar
@@ -351,3 +353,16 @@ async def test_a_refusal_notice_goes_when_the_segment_is_confirmed_and_no_other_
         await settle(app, pilot)
         shown = {n.message for n in app._notifications}
         assert not refusals & shown and "the disk is full: saved nothing" in shown
+
+
+@given(st.text(alphabet="ab مر\n", max_size=12), st.text(alphabet="ab مر\n", max_size=12))
+def test_the_cursor_after_an_undo_ends_what_changed(before: str, after: str) -> None:
+    # Where an undo or a redo leaves the cursor, by definition: past the start the texts share, the end they share
+    # (as long as it can be without reaching into that start) follows the cursor.
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    shared_end = 0
+    while shared_end < min(len(before), len(after)) - start and before[-1 - shared_end] == after[-1 - shared_end]:
+        shared_end += 1
+    assert _changed_span_end(before, after) == len(after) - shared_end

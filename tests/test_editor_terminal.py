@@ -587,9 +587,12 @@ def test_each_word_typed_is_an_undo_step(work: Path, width: int, height: int) ->
         for left in ("Syria and Russia", "Syria and", "Syria", ""):  # a word each time
             terminal.keys("C-z")
             terminal.wait_for(lambda screen, left=left: _target_text(screen) == left)
+            if left == "Syria and":  # the cursor where the word undone was: the typing goes on there
+                x, y = terminal.cursor()
+                assert terminal.screen().splitlines()[y][x - len("Syria and") : x] == "Syria and"
         terminal.keys("C-y", "C-y", "C-y")
         terminal.wait_for(lambda screen: _target_text(screen) == "Syria and Russia")
-        terminal.keys("C-End", " signed ")  # (a segment shown again has its cursor at the start)
+        terminal.keys(" signed ")  # where the redo left the cursor: at the end of the word it put back
         terminal.wait_for("Russia signed")
         terminal.keys("C-z")  # the word with the space after it (a step that showed nothing took the space alone)
         terminal.wait_for(lambda screen: _target_text(screen) == "Syria and Russia")

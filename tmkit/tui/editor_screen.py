@@ -1652,9 +1652,7 @@ class EditorScreen(Screen[None]):
         self._commit_editor()
         change = self.document.undo()
         if change is not None:
-            self._row_changed(change.row)
-            self._index_own(change.row)
-            self.go_to(change.row, force=True, commit=False)  # the editor shows the text restored, not typed
+            self._show_undone(change.row, change.new_text, change.old_text)
 
     def action_redo(self) -> None:
         editor = self.target_view
@@ -1664,9 +1662,20 @@ class EditorScreen(Screen[None]):
         self._commit_editor()
         change = self.document.redo()
         if change is not None:
-            self._row_changed(change.row)
-            self._index_own(change.row)
-            self.go_to(change.row, force=True, commit=False)  # the editor shows the text restored, not typed
+            self._show_undone(change.row, change.old_text, change.new_text)
+
+    def _show_undone(self, row: int, text_before: str, text_now: str) -> None:
+        """Show the segment an undo or a redo changed from ``text_before`` to ``text_now``, its cursor at the end of
+        what changed (where the translator goes on typing: at the text's start, each word undone had to be followed
+        by Ctrl+End)."""
+        self._row_changed(row)
+        self._index_own(row)
+        self.go_to(row, force=True, commit=False)  # the editor shows the text restored, not typed
+        if row in self.unmapped or self.target_view.text != text_now:
+            return
+        end = _changed_span_end(text_before, text_now)
+        line = text_now.count("\n", 0, end)
+        self.target_view.move_cursor((line, end - (text_now.rfind("\n", 0, end) + 1)))
 
     def action_save(self) -> None:
         if self._save() and self.options.team_sync_interval:
@@ -2076,3 +2085,15 @@ def _memory_name(memory: Path | str) -> str:
     from tmkit.shared.urls import redacted
 
     return redacted(memory) if isinstance(memory, str) else memory.name
+
+
+def _changed_span_end(before: str, after: str) -> int:
+    """Where, in ``after``, the part that differs from ``before`` ends (their common start and end left out)."""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end_before, end_after = len(before), len(after)
+    while end_before > start and end_after > start and before[end_before - 1] == after[end_after - 1]:
+        end_before -= 1
+        end_after -= 1
+    return end_after
