@@ -87,7 +87,7 @@ def main() -> None:
     }
     for checkout in args.also:
         for command in ("stats", "validate"):
-            commands[f"{checkout.name} {command}"] = [
+            commands[f"{checkout} {command}"] = [
                 sys.executable,
                 "-c",
                 _FROM_CHECKOUT,

@@ -197,6 +197,47 @@ def test_units_skipped_as_invalid_take_no_number_in_the_ids(version: str, tmp_pa
     assert (tmp_path / "out.xlf").read_bytes() == etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
 
 
+def _memory_with_a_unit_in_a_unit(path: Path, before: int) -> None:
+    """``before`` units, then one holding another (malformed: the reader skips the outer one), then one more."""
+    good = '<tu><tuv xml:lang="ar"><seg>جملة {0}</seg></tuv><tuv xml:lang="en"><seg>sentence {0}</seg></tuv></tu>\n'
+    nested = (
+        '<tu tuid="outer"><tu tuid="inner"><tuv xml:lang="ar"><seg>أ</seg></tuv><tuv xml:lang="en"><seg>b</seg></tuv>'
+        '</tu><tuv xml:lang="ar"><seg>ج</seg></tuv><tuv xml:lang="en"><seg>d</seg></tuv></tu>\n'
+    )
+    body = "".join(good.format(n) for n in range(before)) + nested + good.format(before + 1)
+    path.write_text(
+        '<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" '
+        f'adminlang="en" srclang="ar" datatype="plaintext"/><body>\n{body}</body></tmx>\n',
+        encoding="utf-8",
+    )
+
+
+def test_a_unit_inside_a_unit_as_units_are_freed_is_skipped_by_both_passes(tmp_path: Path) -> None:
+    # A review's finding: the counting pass freed the inner unit (the 1,024th) out of the outer one, which then looked
+    # whole and was counted, where the reader skips it; the XLIFF's id plan, made from that pass, refused the file.
+    _memory_with_a_unit_in_a_unit(tmp_path / "m.tmx", 1023)
+    result = run_cli("convert", tmp_path / "m.tmx", "-o", tmp_path / "out.xlf", "--skip-invalid")
+    assert result.code == 0, result.stderr
+    assert "wrote 1,025 units" in result.stderr
+    assert "unexpected <tu> in <tu>" in result.stderr
+
+
+def test_a_folder_that_is_not_there_and_a_pair_of_one_language_are_said_as_before(tmp_path: Path) -> None:
+    # (The tuids kept for XLIFF's ids go beside the output: its folder missing was told as a temporary file's.)
+    write_tmx(tmp_path / "m.tmx", Memory(Header(srclang="ar"), [_pair("جملة", "sentence")]))
+    missing = run_cli("convert", tmp_path / "m.tmx", "-o", tmp_path / "nowhere" / "out.xlf")
+    assert missing.code == 2
+    assert (
+        missing.stderr.strip()
+        == f"tmkit: error: {tmp_path / 'nowhere' / 'out.xlf'}: cannot write: no such folder: {tmp_path / 'nowhere'}"
+    )
+    # The pair is refused before the memory is read for the ids (a broken one says nothing of its break).
+    (tmp_path / "broken.tmx").write_text((tmp_path / "m.tmx").read_text(encoding="utf-8").replace("</body>", "<tu>"))
+    same = run_cli("convert", tmp_path / "broken.tmx", "-o", tmp_path / "out.xlf", "--src", "en", "--tgt", "en")
+    assert same.code != 0
+    assert "are the same language" in same.stderr and "out.xlf" not in {p.name for p in tmp_path.iterdir()}
+
+
 def test_units_that_differ_from_the_first_pass_write_nothing(tmp_path: Path) -> None:
     units = [_pair(f"جملة {n}", f"sentence {n}", tuid="x") for n in range(10)]
     out = tmp_path / "out.xlf"

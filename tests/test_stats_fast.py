@@ -273,3 +273,13 @@ def test_the_only_printable_white_space_is_the_space() -> None:
     # What lets `count_words_and_chars` count the tokens of printable text by its spaces alone.
     printable_spaces = [ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isspace() and ch.isprintable()]
     assert printable_spaces == [" "]
+
+
+def test_a_unit_inside_a_unit_as_units_are_freed_is_skipped_as_the_reader_skips_it(tmp_path: Path) -> None:
+    # The 1,024th unit inside another (malformed): freeing it took it out of the outer one, which then looked whole.
+    from tests.test_export_xliff_bounded import _memory_with_a_unit_in_a_unit
+
+    _memory_with_a_unit_in_a_unit(tmp_path / "m.tmx", 1023)
+    counted = _by_counter(tmp_path / "m.tmx", skip_invalid=True)
+    assert counted == _by_reader(tmp_path / "m.tmx", skip_invalid=True)
+    assert counted[4] == 1025  # units read: the outer one skipped

@@ -287,6 +287,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     # The tuid of each unit, for XLIFF's plan of the ids (issue 13: bounded at any size): a first pass over the input
     # (for a TMX the one that counts its languages), before the writing one.
     tuids_again: Callable[[], Iterable[str | None]] | None = None
+    tuids: TuidSpill | None = None
+    tuids_pass: Callable[[], object] | None = None  # the counting pass run only for the tuids (the target given)
     with ExitStack() as stack:
         if len(inputs) == 2:
             if out_kind is not FileFormat.TMX:
@@ -311,19 +313,23 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 if out_kind is not FileFormat.TMX:  # a table or XLIFF holds one pair: say what it leaves out
                     # An English-source TMX converted to en → en and dropped its Arabic: the target is the
                     # memory's most frequent other language, found by a counting pass before the writing one,
-                    # which also keeps the units' tuids for XLIFF's ids.
-                    tuids = None
-                    if out_kind is FileFormat.XLIFF:
-                        tuids = stack.enter_context(TuidSpill(folder=os.path.dirname(os.path.abspath(output))))
+                    # which also keeps the units' tuids for XLIFF's ids (beside the output; into a folder that is
+                    # not there, the writer says so, as before).
+                    folder = os.path.dirname(os.path.abspath(output))
+                    if out_kind is FileFormat.XLIFF and os.path.isdir(folder):
+                        tuids = stack.enter_context(TuidSpill(folder=folder))
                         tuids_again = functools.partial(iter, tuids)
-                    if tuids is not None or target_lang is None:
-                        memory_languages = tmx_languages(
-                            inputs[0],
-                            skip_invalid=args.skip_invalid,
-                            repair=args.repair,
-                            on_unit=tuids.add if tuids is not None else None,
-                        )
-                        target_lang = target_lang or default_target_language(memory_languages, source_lang)
+                    count_tmx = functools.partial(
+                        tmx_languages,
+                        inputs[0],
+                        skip_invalid=args.skip_invalid,
+                        repair=args.repair,
+                        on_unit=tuids.add if tuids is not None else None,
+                    )
+                    if target_lang is None:
+                        target_lang = default_target_language(count_tmx(), source_lang)
+                    elif tuids is not None:
+                        tuids_pass = count_tmx  # (once the pair is known to be one: a usage error comes first)
                     survey = PairSurvey(source_lang, target_lang)
                     units = survey.passing(units)
             elif in_kind is FileFormat.XLIFF:
@@ -354,6 +360,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
         if target_lang is not None and same_language(source_lang, target_lang):
             error(f"--src {source_lang} and --tgt {target_lang} are the same language: nothing would be translated")
             return EXIT_USAGE
+        if tuids_pass is not None:
+            tuids_pass()
         if out_kind is FileFormat.TMX:
             report = write_tmx(output, header=header, units=units)
             pair = f" ({source_lang} → {target_lang})" if len(inputs) == 2 else ""  # (guessed from the scripts)

@@ -120,7 +120,8 @@ class TmxCounter(TmxReader):
                     self._count_segments()
                     self._spill_tuids_if_full()
                     parent = elem.getparent()
-                    if parent is not None:
+                    # Not inside another unit (malformed): the reader finds it there when it reads that unit.
+                    if parent is not None and parent.tag != tu_tag:
                         del parent[: parent.index(elem) + 1]
             elif tag == header_tag:
                 if self.header is not None:
