@@ -118,7 +118,6 @@ class TmxCounter(TmxReader):
                 if read == _UNITS_FREED_TOGETHER:
                     read = 0
                     self._count_segments()
-                    self._spill_tuids_if_full()
                     parent = elem.getparent()
                     # Not inside another unit (malformed): the reader finds it there when it reads that unit.
                     if parent is not None and parent.tag != tu_tag:
@@ -274,14 +273,9 @@ class TmxCounter(TmxReader):
         for pending in notes:
             self._note(*pending)
         if tuid is not None:
-            # `_remember_tuid` inline; `_count` moves the tuids to the external sort when enough are held.
-            self._tuid_hashes.append(hash(tuid))
-            self._tuid_lines.append(line or 0)
+            self._remember_tuid(tuid, line)
         source = srclang or self._header_srclang
-        language_notes = self._language_checks.get((source, *langs))
-        if language_notes is None:
-            language_notes = self._language_notes_of(source, langs)
-        for code, message in language_notes:
+        for code, message in self._language_notes_of(source, langs):
             self._note(line, code, message)
         for lang in empty_langs:
             self._note(line, "empty-segment", f"empty segment in {lang}")

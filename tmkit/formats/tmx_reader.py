@@ -330,10 +330,6 @@ class TmxReader:
         """Keep what finds a repeat of ``tuid`` at the end (shared with the counting pass of `tmkit stats`)."""
         self._tuid_hashes.append(hash(tuid))
         self._tuid_lines.append(line or 0)
-        self._spill_tuids_if_full()
-
-    def _spill_tuids_if_full(self) -> None:
-        """Sort the tuids held in memory out to disk once there are TUID_SPILL_UNITS or more."""
         if len(self._tuid_hashes) >= TUID_SPILL_UNITS:
             self._sort_tuids()
 

@@ -451,8 +451,9 @@ def _inline_2(parent: Any, parts: tuple[Content, ...], data: dict[str, str], ids
             child.set(CODE_MARKUP_ATTR, segment_to_xml(Segment(part.content)))
 
 
-def _unit_id(unit: TranslationUnit, number: int) -> str:
-    return unit.tuid or str(number)
+def _unit_id(tuid: str | None, number: int) -> str:
+    """The id a unit wants: its tuid, else its number among the units."""
+    return tuid or str(number)
 
 
 def _wanted_id_2(tuid: str, number: int) -> str:
@@ -658,7 +659,7 @@ def _trans_unit_12(
     ns = XLIFF12_NS
     src, targets = unit.pair(source_lang, target_lang)  # never a variant as its own translation
     tgt = targets[0] if targets else None
-    tuid = _unit_id(unit, number)
+    tuid = _unit_id(unit.tuid, number)
     tu = etree.SubElement(parent, f"{{{ns}}}trans-unit", id=unit_ids.take(tuid))
     if tu.get("id") != tuid:  # a repeated tuid: the id has #N, the tuid itself is the resource name
         tu.set("resname", tuid)
@@ -743,7 +744,7 @@ def _unit_2(
     ns = XLIFF2_NS
     src, targets = unit.pair(source_lang, target_lang)  # never a variant as its own translation
     tgt = targets[0] if targets else None
-    tuid = _unit_id(unit, number)
+    tuid = _unit_id(unit.tuid, number)
     unit_el = etree.Element(f"{{{ns}}}unit", id=unit_ids.take(_wanted_id_2(tuid, number)))
     if not unit.tuid:
         unit_el.set(TUID_ATTR, "")  # the id is made up: read back, the unit has no tuid, as in the memory
@@ -813,7 +814,7 @@ def write_xliff(
     separator = "#" if version == "1.2" else "_"
     unit_ids: _UnitIds | _PlannedIds = _UnitIds(separator)
     if tuids_for_ids is not None:
-        wanted = (tuid or str(number) for number, tuid in enumerate(tuids_for_ids, 1))  # as `_unit_id` gives them
+        wanted = (_unit_id(tuid, number) for number, tuid in enumerate(tuids_for_ids, 1))
         if version != "1.2":
             wanted = (_wanted_id_2(tuid, number) for number, tuid in enumerate(wanted, 1))
         unit_ids = _PlannedIds(wanted, separator, folder=os.path.dirname(os.path.realpath(os.fspath(path))) or ".")

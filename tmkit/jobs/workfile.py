@@ -818,13 +818,9 @@ class WorkFile:
         self._session_records.append(record)
         self._unwritten += 1
         if now and not self._journal_held:
-            self._flush_journal()
+            self.flush_journal()
 
     def flush_journal(self) -> None:
-        """Put the records not yet on disk there (fsynced); on failure keep them for the next try, and say why."""
-        self._flush_journal()
-
-    def _flush_journal(self) -> None:
         """Put the records not yet on disk there (fsynced); on failure keep them for the next try, and say why."""
         if not self._unwritten and not self._journal_rewrite:
             return
@@ -978,12 +974,12 @@ class WorkFile:
             except (OSError, TmkitError) as error:
                 # The old journal stays as it was (this session's edits follow it): nothing is dropped.
                 report.unplaced_error = _write_failure(error)
-                self._flush_journal()
+                self.flush_journal()
                 return report
         self._journal_prefix = None  # superseded: placed edits are this session's now, the others set aside
         self._journal_started = True
         self._journal_rewrite = True
-        self._flush_journal()
+        self.flush_journal()
         return report
 
     def keep_conflicts(self, conflicts: Sequence[tuple[TranslationUnit, TranslationUnit]]) -> None:
@@ -1020,7 +1016,7 @@ class WorkFile:
         self._journal_prefix = None
         self._journal_started = True
         self._journal_rewrite = True
-        self._flush_journal()
+        self.flush_journal()
 
     def discard_journal(self) -> None:
         """The journal is done with (the file was saved, or reloaded): gone, and the next edit begins a new one."""

@@ -1258,8 +1258,8 @@ class EditorScreen(Screen[None]):
         return len(text) > len(committed) and text.startswith(committed) and text[len(committed) :].isspace()
 
     def _commit_editor(self) -> None:
-        """Move what is typed into the document (journalled); called as a word is begun, on pause, move, confirm and
-        save."""
+        """Move what is typed into the document (journalled, with the words committed as they were typed); called on
+        pause, move, confirm and save."""
         if self._commit_timer is not None:
             self._commit_timer.stop()
             self._commit_timer = None
@@ -1642,9 +1642,6 @@ class EditorScreen(Screen[None]):
         if self._white_space_typed_after_commit() and undoes_this_segment:
             # Only white space typed after this segment's last step, which shows nothing to undo: it goes with that
             # step (the segment is shown again as undoing it leaves it), not committed as a step of its own.
-            if self._commit_timer is not None:
-                self._commit_timer.stop()
-                self._commit_timer = None
             editor.load_text(committed)
         elif editor.text != committed:
             editor.undo()  # uncommitted typing first: the editor's own history
