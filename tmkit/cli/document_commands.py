@@ -173,6 +173,13 @@ def register(commands: Any) -> None:
                 help=f"lowest match %% inserted (default {PRETRANSLATE_THRESHOLD:g})",
             )
             p.add_argument("--xliff-version", choices=XLIFF_VERSIONS, default=DEFAULT_XLIFF_VERSION)
+            p.add_argument(
+                "--update",
+                action="store_true",
+                help="the document changed since its working TMX (-o, or a project's in work/) was made: keep the "
+                "translations of the segments that did not change, pre-translate the others, and keep the previous "
+                "file beside it",
+            )
             p.set_defaults(handler=cmd_pretranslate)
         p.add_argument("document", help="the document: UTF-8 text, or .docx, .html, .md or .po")
         p.add_argument(
@@ -311,6 +318,8 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
         return run_project_pretranslate(args)
     if not args.output:
         raise InputError("name the job file to write with -o (.tmx, .xlf or .xliff)")
+    if args.update:
+        return _update_job(args)
     if not args.tm:
         raise InputError("name the memories to match against with --tm")
     out_format = format_of(args.output)
@@ -336,6 +345,39 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
     print(
         f"wrote {len(memory.units):,} segments ({filled:,} pre-translated as draft) to {args.output}", file=sys.stderr
     )
+    return EXIT_OK
+
+
+def _update_job(args: argparse.Namespace) -> int:
+    """`tmkit pretranslate DOCUMENT -o WORK.tmx --update`: the working TMX carried over to the document as it is now
+    (`update_job`), in the languages it holds unless --lang and --to say otherwise."""
+    from tmkit.formats.kinds import FileFormat, format_of
+    from tmkit.formats.tmx_reader import load_tmx
+    from tmkit.jobs.finish import target_language
+    from tmkit.jobs.update import update_job
+    from tmkit.memory.langtags import ALL_LANGUAGES
+
+    if format_of(args.output) is not FileFormat.TMX or not os.path.isfile(args.output):
+        raise InputError("--update carries a working TMX over: name an existing .tmx with -o", path=args.output)
+    refuse_overwriting_inputs(args.output, [args.document, *(args.tm or ())])
+    work = load_tmx(args.output)
+    lang = args.lang or (work.header.srclang if work.header.srclang not in ("", ALL_LANGUAGES) else None)
+    if lang is None:
+        raise InputError("its header names no source language: give --lang", path=args.output)
+    target = args.to or target_language(work, lang)
+    done = update_job(
+        args.document,
+        args.output,
+        args.tm or [],
+        source_lang=lang,
+        target_lang=target,
+        threshold=args.threshold,
+        rules=rules_from_args(args),
+        on_notice=warn,
+        cache=not args.no_cache,
+        join_lines=args.join_lines,
+    )
+    print(done.describe(), file=sys.stderr)
     return EXIT_OK
 
 

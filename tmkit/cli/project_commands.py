@@ -318,7 +318,10 @@ def _documents_and_memories(project: Project, args: argparse.Namespace) -> tuple
 
 def run_project_pretranslate(args: argparse.Namespace) -> int:
     """`tmkit pretranslate PROJECT`: each document not started gets its working file in work/, pre-translated from
-    the project's memories (and --tm), as `tmkit edit` would make it; those started are left as they are."""
+    the project's memories (and --tm), as `tmkit edit` would make it; those started are left as they are, and those
+    whose document changed since are said so, or with --update carried over to it (`Project.update`)."""
+    from tmkit.jobs.update import UPDATE_HINT
+
     project = _open(args.document)
     _refuse(
         args,
@@ -330,15 +333,23 @@ def run_project_pretranslate(args: argparse.Namespace) -> int:
     failed = 0
     for file in files:
         try:
+            if file.work.is_file():
+                if args.update:
+                    print(project.update(file, memories=memories, on_notice=warn, threshold=args.threshold).describe())
+                elif (number := project.changed_since_started(file)) is not None:
+                    print(
+                        f"{file.name}: started, and the document changed since (segment {number:,} on): "
+                        f"{UPDATE_HINT} ({file.work})"
+                    )
+                else:
+                    print(f"{file.name}: started already, left as it is ({file.work})")
+                continue
             job = project.prepare(file, memories=memories, on_notice=warn, threshold=args.threshold)
         except TmkitError as exc:
             error(str(exc))  # named, and the other documents done
             failed += 1
             continue
-        if job.created:
-            print(f"{file.name}: {job.segments:,} segments ({job.drafts:,} pre-translated as draft) to {job.path}")
-        else:
-            print(f"{file.name}: started already, left as it is ({job.path})")
+        print(f"{file.name}: {job.segments:,} segments ({job.drafts:,} pre-translated as draft) to {job.path}")
     return EXIT_USAGE if failed else EXIT_OK
 
 

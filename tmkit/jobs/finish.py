@@ -11,6 +11,7 @@ from tmkit.errors import InputError
 from tmkit.formats.documents import DocumentFormat, document_format
 from tmkit.formats.documents.core import Placement
 from tmkit.jobs.source_text import SourceDocument, read_source_document
+from tmkit.jobs.update import UPDATE_HINT, same_source
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import Memory, Segment, Status, TranslationUnit
 from tmkit.text.segmentation import SrxRules
@@ -72,10 +73,6 @@ class UnfinishedError(InputError):
     """`require_all` and a segment without a confirmed translation: no document is written."""
 
 
-def _same_text(a: str, b: str) -> bool:
-    return " ".join(a.split()) == " ".join(b.split())
-
-
 def _target(unit: TranslationUnit, source_lang: str, target_lang: str) -> Segment | None:
     if unit.rejected:
         return None
@@ -124,7 +121,7 @@ def finish_document(
     if len(units) != len(segments):
         raise InputError(
             f"has {len(units)} segment(s) and {os.fspath(document)} has {len(segments)}: it was made from "
-            "another version of the document (or with other --srx rules)",
+            "another version of the document (or with other --srx rules); " + UPDATE_HINT,
             path=work_path,
         )
     report = FinishReport(segments=len(segments))
@@ -133,10 +130,11 @@ def finish_document(
     unconfirmed: list[int] = []
     for number, (unit, segment) in enumerate(zip(units, segments, strict=True), 1):
         src, _targets = unit.pair(source_lang, target_lang)
-        if src is None or not _same_text(src.segment.plain, segment.plain):
+        if src is None or not same_source(src.segment.plain, segment.plain):
             raise InputError(
                 f"segment {number} is {segment.plain[:60]!r} in {os.fspath(document)} but "
-                f"{(src.segment.plain if src else '')[:60]!r} here: it was made from another version of the document",
+                f"{(src.segment.plain if src else '')[:60]!r} here: it was made from another version of the document; "
+                + UPDATE_HINT,
                 path=work_path,
                 line=unit.line,
             )

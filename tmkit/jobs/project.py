@@ -17,6 +17,7 @@ from tmkit.memory.model import Status
 from tmkit.text.segmentation import SrxRules
 
 if TYPE_CHECKING:
+    from tmkit.jobs.update import JobUpdate
     from tmkit.jobs.workfile import Job
 
 # The layout follows OmegaT's (omegat.project, source/, target/, tm/, glossary/, omegat/project_save.tmx), so a
@@ -361,6 +362,41 @@ class Project:
             on_notice=on_notice,
             rules=self.rules(),
         )
+
+    def update(
+        self,
+        file: ProjectFile,
+        *,
+        memories: Sequence[str | os.PathLike[str]] | None = None,
+        user: str | None = None,
+        on_notice: Callable[[str], None] | None = None,
+        threshold: float | None = None,
+    ) -> JobUpdate:
+        """The document's working TMX carried over to the document as it is now (`update_job`), when it was made from
+        another version; left as it is otherwise."""
+        from tmkit.jobs.update import update_job
+
+        return update_job(
+            file.source,
+            file.work,
+            self.memories() if memories is None else memories,
+            source_lang=self.source_lang,
+            target_lang=self.target_lang,
+            threshold=threshold,
+            user=user,
+            rules=self.rules(),
+            on_notice=on_notice,
+        )
+
+    def changed_since_started(self, file: ProjectFile) -> int | None:
+        """The first segment where the document's working TMX and the document as it is now part (None: it was made
+        from this version). For a document started only."""
+        from tmkit.formats.tmx_reader import load_tmx
+        from tmkit.jobs.source_text import read_source_document
+        from tmkit.jobs.update import first_difference
+
+        segments = read_source_document(file.source).segments(lang=self.source_lang, rules=self.rules())
+        return first_difference(load_tmx(file.work), [s.plain for s in segments], self.source_lang, self.target_lang)
 
     def progress(self, file: ProjectFile) -> FileProgress:
         """Segments and words per status from the working TMX; a document not started counts all its segments new."""

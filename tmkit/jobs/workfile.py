@@ -1214,13 +1214,23 @@ class Job:
     target_lang: str
     segments: int = 0
     drafts: int = 0
+    #: For a job that existed: the first segment where it and the document as it is now part (None: made from it).
+    changed_from: int | None = None
 
     def describe(self, document: str | os.PathLike[str]) -> str:
-        """One line for the translator: what was made, or that an existing job was opened."""
+        """One line for the translator: what was made, or that an existing job was opened (and made from another
+        version of the document, when it was)."""
+        from tmkit.jobs.update import UPDATE_HINT
+
         if self.created:
             return (
                 f"segmented {Path(document).name} into {self.segments} segment(s), {self.drafts} pre-translated "
                 f"as draft, in {self.path}"
+            )
+        if self.changed_from is not None:
+            return (
+                f"opened the existing {self.path}, made from another version of {Path(document).name} (they part at "
+                f"segment {self.changed_from}): {UPDATE_HINT}"
             )
         return f"opened the existing {self.path} (delete it to start again from {Path(document).name})"
 
@@ -1268,9 +1278,9 @@ def prepare_job(
     source = source_lang or guess_language(document_read.text())
     target = target_lang or ("en" if source.lower().startswith("ar") else "ar")
     path = Path(output) if output is not None else job_path(document)
-    if path.exists():
-        return Job(path, False, source, target)
     segments = [s.plain for s in document_read.segments(lang=source, rules=rules)]
+    if path.exists():
+        return Job(path, False, source, target, changed_from=_changed_from(path, segments, source, target))
     matcher = Matcher([open_memory(m, source_lang=source, target_lang=target, on_notice=on_notice) for m in memories])
     results = match_segments(segments, matcher)
     memory = pretranslate(
@@ -1284,6 +1294,17 @@ def prepare_job(
     write_tmx(path, memory)
     drafts = sum(1 for u in memory.units if u.status is Status.DRAFT)
     return Job(path, True, source, target, len(memory.units), drafts)
+
+
+def _changed_from(path: Path, segments: Sequence[str], source_lang: str, target_lang: str) -> int | None:
+    """Where an existing job and its document's ``segments`` part (None: made from them, or a file the editor will
+    refuse or recover itself, with its own message)."""
+    from tmkit.jobs.update import first_difference
+
+    try:
+        return first_difference(load_tmx(path), segments, source_lang, target_lang)
+    except TmkitError:
+        return None
 
 
 def _nothing_to_translate(memory: Memory, source_lang: str) -> str:
