@@ -305,13 +305,16 @@ def run_project_stats(args: argparse.Namespace) -> int:
     return EXIT_USAGE if unreadable else EXIT_OK
 
 
-def _documents_and_memories(project: Project, args: argparse.Namespace) -> tuple[list[ProjectFile], list[Path]]:
-    """The project's documents and its memories with --tm's, each refused when there are none."""
+def _documents_and_memories(
+    project: Project, args: argparse.Namespace, *, required: bool = True
+) -> tuple[list[ProjectFile], list[Path]]:
+    """The project's documents and its memories with --tm's, each refused when there are none (memories only when
+    ``required``)."""
     files = project.files()
     if not files:
         raise InputError("no documents to translate in source/: copy them there first", path=project.root)
     memories = [*project.memories(), *(Path(m) for m in args.tm or ())]
-    if not memories:
+    if not memories and required:
         raise InputError("no memories: put TMX files in tm/, list them in the config, or give --tm", path=project.root)
     return files, memories
 
@@ -320,8 +323,6 @@ def run_project_pretranslate(args: argparse.Namespace) -> int:
     """`tmkit pretranslate PROJECT`: each document not started gets its working file in work/, pre-translated from
     the project's memories (and --tm), as `tmkit edit` would make it; those started are left as they are, and those
     whose document changed since are said so, or with --update carried over to it (`Project.update`)."""
-    from tmkit.jobs.update import UPDATE_HINT
-
     project = _open(args.document)
     _refuse(
         args,
@@ -329,7 +330,8 @@ def run_project_pretranslate(args: argparse.Namespace) -> int:
         ("output", "-o"),
         *_CONFIG_READING_OPTIONS,
     )
-    files, memories = _documents_and_memories(project, args)
+    # (An update needs no memory: its earlier versions are one.)
+    files, memories = _documents_and_memories(project, args, required=not args.update)
     failed = 0
     for file in files:
         try:
@@ -339,7 +341,7 @@ def run_project_pretranslate(args: argparse.Namespace) -> int:
                 elif (number := project.changed_since_started(file)) is not None:
                     print(
                         f"{file.name}: started, and the document changed since (segment {number:,} on): "
-                        f"{UPDATE_HINT} ({file.work})"
+                        f"tmkit pretranslate {project.root} --update carries its translations over ({file.work})"
                     )
                 else:
                     print(f"{file.name}: started already, left as it is ({file.work})")

@@ -396,7 +396,7 @@ class Project:
         from tmkit.jobs.update import first_difference
 
         segments = read_source_document(file.source).segments(lang=self.source_lang, rules=self.rules())
-        return first_difference(load_tmx(file.work), [s.plain for s in segments], self.source_lang, self.target_lang)
+        return first_difference(load_tmx(file.work), segments, self.source_lang, self.target_lang)
 
     def progress(self, file: ProjectFile) -> FileProgress:
         """Segments and words per status from the working TMX; a document not started counts all its segments new."""

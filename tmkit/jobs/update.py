@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import os
+import re
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,10 +20,14 @@ from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.journal import journal_path
 from tmkit.jobs.project import CONFIRMED_STATUSES
-from tmkit.memory.model import Memory, Status, TranslationUnit
+from tmkit.jobs.source_text import DOCUMENT_ORIGIN
+from tmkit.memory.langtags import lang_key
+from tmkit.memory.merge import CONFLICT_PROP
+from tmkit.memory.model import MATCH_PROP, ORIGIN_PROP, Inline, Memory, Segment, Status, TranslationUnit, Variant
 from tmkit.wording import plural
 
 if TYPE_CHECKING:
+    from tmkit.matching.memory_index import MemoryIndex
     from tmkit.text.segmentation import SrxRules
 
 #: How the previous working file kept beside the new one is stamped: `article.ar.tmx` →
@@ -33,6 +39,9 @@ UPDATE_HINT = (
     "tmkit pretranslate PROJECT --update (or DOCUMENT -o WORKING.tmx --update) carries its translations over to it"
 )
 
+#: The attributes that number a code within its segment (`i` pairs `bpt` and `ept`, `x` names the code).
+_CODE_NUMBERS = frozenset({"i", "x"})
+
 
 def same_source(a: str, b: str) -> bool:
     """Whether a unit's source and a document's segment are one text (white space aside): how a working file is known
@@ -40,21 +49,21 @@ def same_source(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
-def first_difference(work: Memory, segments: Sequence[str], source_lang: str, target_lang: str) -> int | None:
-    """The first segment (from 1) where the working file ``work`` and the document's ``segments`` (plain text, in
-    order) part, None where it was made from this version. A unit without a source text parts there too."""
+def first_difference(
+    work: Memory, segments: Sequence[Segment], source_lang: str, target_lang: str, *, codes: bool = True
+) -> int | None:
+    """The first segment (from 1) where the working file ``work`` and the document's ``segments`` (in order) part:
+    in their text (`same_source`), or with ``codes`` in their inline codes (the formatting). None where it was made
+    from this version. A unit without a source text parts there too."""
     for number, (unit, segment) in enumerate(zip(work.units, segments, strict=False), 1):
-        source = _source_text(unit, source_lang, target_lang)
-        if source is None or not same_source(source, segment):
+        source, _targets = unit.pair(source_lang, target_lang)
+        if source is None or not same_source(source.segment.plain, segment.plain):
+            return number
+        if codes and source.segment.codes() != segment.codes():
             return number
     if len(work.units) != len(segments):
         return min(len(work.units), len(segments)) + 1
     return None
-
-
-def _source_text(unit: TranslationUnit, source_lang: str, target_lang: str) -> str | None:
-    variant, _targets = unit.pair(source_lang, target_lang)
-    return variant.segment.plain if variant is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,15 +77,18 @@ class JobUpdate:
     backup: Path | None = None
     #: Translated segments found unchanged, whose unit (translation, status, notes, match % and origin) was kept.
     kept: int = 0
+    #: Of those, the ones found at another place in the document (moved).
+    moved: int = 0
     #: Of the others (new, changed, or not translated yet), those pre-translated as draft from the memories (the
-    #: previous working file among them).
+    #: earlier versions of the working file among them).
     filled: int = 0
+    #: Of the others, those the document itself translates (a PO msgstr).
+    from_document: int = 0
     #: Of the others, those left without a translation.
     empty: int = 0
     #: Units of the previous version whose source is no longer in the document.
     dropped: int = 0
-    #: Of those, the ones a translator had confirmed (their translations are in the backup, and in the project's memory
-    #: when the editor saved them there).
+    #: Of those, the ones a translator had confirmed (kept in the backup, and offered as matches by later updates).
     dropped_confirmed: int = 0
     #: Translations kept whose source's formatting (inline codes) changed: drafts again, to place the codes.
     recoded: int = 0
@@ -85,31 +97,47 @@ class JobUpdate:
         """One line for the translator."""
         if not self.changed:
             return f"{self.path}: made from this version of its document already, left as it is"
+        kept = plural(self.kept, "translation") + " kept" + (f" ({self.moved:,} moved)" if self.moved else "")
+        parts = [kept, f"{plural(self.filled, 'segment')} pre-translated as draft"]
+        if self.from_document:
+            parts.append(f"{self.from_document:,} translated by the document")
+        parts.append(f"{self.empty:,} untranslated")
         dropped = f"{plural(self.dropped, 'segment')} of the previous version dropped"
         if self.dropped_confirmed:
             dropped += f" ({self.dropped_confirmed:,} confirmed)"
-        recoded = (
-            f"; {plural(self.recoded, 'kept translation')} made draft, its formatting changed" if self.recoded else ""
-        )
-        return (
-            f"{self.path}: {plural(self.kept, 'translation')} kept, {plural(self.filled, 'segment')} pre-translated "
-            f"as draft, {self.empty:,} untranslated, {dropped}{recoded}; the previous version is {self.backup}"
-        )
+        parts.append(dropped)
+        if self.recoded:
+            parts.append(f"{plural(self.recoded, 'kept translation')} made draft again (formatting changed)")
+        return f"{self.path}: {', '.join(parts)}; the previous version is {self.backup}"
 
 
-def carried_over(old_sources: Sequence[str], new_sources: Sequence[str]) -> dict[int, int]:
-    """Which unit of the previous version (its index) each segment of the new one keeps (its index → the unit's): a
-    longest common subsequence of the two lists of texts, so the most segments keep their units, each in order (a
-    sentence repeated in the document keeps the translation of its own place; one moved elsewhere is matched, not
-    kept). RapidFuzz's bit-parallel Indel alignment finds one exactly (`difflib` does not: it keeps 2 of `a a a` in
-    `a x a a`), 5,000 segments against 5,000 in ~6 ms."""
+def carried_over(old_sources: Sequence[str], new_sources: Sequence[str]) -> tuple[dict[int, int], set[int]]:
+    """Which unit of the previous version (its index) each segment of the new one keeps (its index → the unit's), and
+    which of those segments were moved.
+
+    First a longest common subsequence of the two lists of texts, so the most segments keep their units in order (a
+    sentence repeated in the document keeps the translation of its own place); RapidFuzz's bit-parallel Indel
+    alignment finds one exactly (`difflib` does not: it keeps 2 of `a a a` in `a x a a`), 5,000 segments against
+    5,000 in ~6 ms. Then each segment left takes a unit left of the same text, in order: a sentence moved elsewhere
+    keeps its unit too.
+    """
     old = [" ".join(text.split()) for text in old_sources]
     new = [" ".join(text.split()) for text in new_sources]
     kept: dict[int, int] = {}
     for block in Indel.editops(old, new).as_matching_blocks():
         for offset in range(block.size):
             kept[block.b + offset] = block.a + offset
-    return kept
+    taken = set(kept.values())
+    left: dict[str, list[int]] = defaultdict(list)
+    for number in reversed(range(len(old))):
+        if number not in taken:
+            left[old[number]].append(number)  # (reversed: popped from the end, the first comes first)
+    moved: set[int] = set()
+    for number, text in enumerate(new):
+        if number not in kept and left.get(text):
+            kept[number] = left[text].pop()
+            moved.add(number)
+    return kept, moved
 
 
 def update_job(
@@ -126,15 +154,22 @@ def update_job(
     cache: bool = True,
     join_lines: bool = False,
 ) -> JobUpdate:
-    """Carry the working file ``work_path`` over to the document as it is now, when it was made from another version.
+    """Carry the working file ``work_path`` over to the document as it is now, when it was made from another version
+    (its text or its formatting: `first_difference`).
 
-    Each translated segment found unchanged, in order, keeps its unit whole: translation, status, notes, match % and
-    origin. The others are pre-translated as a new job is (`prepare_job`), from ``memories`` and from the previous
-    working file, so an edited sentence gets its old translation as a fuzzy match. The previous file is kept beside
-    the new one (`BACKUP_STAMP`), and both are written atomically. A kept segment whose inline codes changed keeps its
-    translation as a draft: its formatting has to be placed again. A file with edits not saved yet (its
-    journal) is refused: the editor replays a journal onto the file it was made on. ``rules`` and ``join_lines`` must
-    be those the file was made with, as for `tmkit finish`.
+    Each translated segment found unchanged (in order, or moved) keeps its unit whole: tuid, translation, status,
+    notes, match % and origin. The others are pre-translated as a new job is (`prepare_job`), from ``memories`` and
+    from what translators confirmed in the earlier versions of the working file (this one and the copies earlier
+    updates kept), so an edited sentence gets its old translation as a fuzzy draft, and a sentence taken out and put
+    back its own. So are the translations the translator never touched: a pre-translated draft (a better match may
+    have come) and the document's own (a new PO msgstr). The previous file is kept beside the new one
+    (`BACKUP_STAMP`), both written atomically. A kept translation whose source's codes changed is a draft again (its
+    formatting has to be placed), but codes only renumbered are renumbered in it too.
+
+    Refused: a file with edits not saved yet (its journal: the editor replays it onto the file it was made on), one
+    with merge conflicts not settled, and one without a translation in ``target_lang`` while it holds others (a wrong
+    target language would leave every translation behind). ``rules`` and ``join_lines`` must be those the file was
+    made with, as for `tmkit finish`.
     """
     from tmkit.defaults import PRETRANSLATE_THRESHOLD
     from tmkit.jobs.pretranslate import match_segments, pretranslate
@@ -150,26 +185,31 @@ def update_job(
             path=path,
         )
     old = load_tmx(path)
+    _refuse_unsettled(old, path, source_lang=source_lang, target_lang=target_lang)
     document_read = read_source_document(document, join_lines=join_lines)
     segments = document_read.segments(lang=source_lang, rules=rules)
-    plain = [segment.plain for segment in segments]
-    if first_difference(old, plain, source_lang, target_lang) is None:
+    if first_difference(old, segments, source_lang, target_lang) is None:
         return JobUpdate(path)
-    old_sources = [_source_text(unit, source_lang, target_lang) or "" for unit in old.units]
-    kept = carried_over(old_sources, plain)
+    plain = [segment.plain for segment in segments]
+    old_sources = [
+        (unit.pair(source_lang, target_lang)[0] or Variant("", Segment())).segment.plain for unit in old.units
+    ]
+    kept, moved = carried_over(old_sources, plain)
     opened = [
         open_memory(m, source_lang=source_lang, target_lang=target_lang, on_notice=on_notice, cache=cache)
         for m in memories
     ]
+    earlier = sorted(_earlier_versions(path))
     backup = _backup_path(path)
     with atomic_write(backup, binary=True) as handle:
         handle.write(path.read_bytes())
     try:
-        # The previous version as a memory too, never cached (its index would outlive it beside the working files).
-        opened.append(open_memory(backup, source_lang=source_lang, target_lang=target_lang, cache=False))
-        results = match_segments(plain, Matcher(opened))
+        opened += [
+            _confirmed_index(version, memory, source_lang=source_lang, target_lang=target_lang)
+            for version, memory in [(backup, old), *((p, load_tmx(p)) for p in earlier)]
+        ]
         fresh = pretranslate(
-            results,
+            match_segments(plain, Matcher(opened)),
             source_lang=source_lang,
             target_lang=target_lang,
             threshold=PRETRANSLATE_THRESHOLD if threshold is None else threshold,
@@ -177,6 +217,7 @@ def update_job(
         )
         fresh = with_document_sources(fresh, document_read, lang=source_lang, target_lang=target_lang, rules=rules)
         carried, recoded = _carry_kept(old, fresh, kept, source_lang=source_lang, target_lang=target_lang)
+        _number_new_units(fresh, set(kept))
         fresh.header = old.header
         write_tmx(path, fresh)
     except BaseException:
@@ -184,16 +225,56 @@ def update_job(
         raise
     dropped = [old.units[number] for number in sorted(set(range(len(old.units))) - set(kept.values()))]
     others = [unit for number, unit in enumerate(fresh.units) if number not in carried]
+    translated = [unit for unit in others if _has_translation(unit, source_lang, target_lang)]
+    by_document = [unit for unit in translated if _origin(unit) == DOCUMENT_ORIGIN]
     return JobUpdate(
         path,
         changed=True,
         backup=backup,
         kept=len(carried),
-        filled=sum(1 for unit in others if unit.status is Status.DRAFT),
-        empty=sum(1 for unit in others if unit.status is not Status.DRAFT),
+        moved=len(moved & carried),
+        filled=len(translated) - len(by_document),
+        from_document=len(by_document),
+        empty=len(others) - len(translated),
         dropped=len(dropped),
         dropped_confirmed=sum(1 for unit in dropped if unit.status in CONFIRMED_STATUSES),
         recoded=recoded,
+    )
+
+
+def _refuse_unsettled(old: Memory, path: Path, *, source_lang: str, target_lang: str) -> None:
+    """Refuse a working file an update would do wrong by: merge conflicts not settled (two units of one segment, which
+    an update would take for two segments and keep one of), or no translation in ``target_lang`` among others."""
+    conflicts = sum(1 for unit in old.units if any(prop.type == CONFLICT_PROP for prop in unit.props))
+    if conflicts:
+        raise InputError(
+            f"holds {plural(conflicts, 'unit')} of merge conflicts not settled: settle them in tmkit edit "
+            "(Alt+O ours, Alt+T theirs), save, and update it then",
+            path=path,
+        )
+    wanted, source = lang_key(target_lang), lang_key(source_lang)
+    held = {lang_key(v.lang) for unit in old.units for v in unit.variants if v.segment.plain.strip()} - {source}
+    if held and not any(lang.split("-")[0] == wanted.split("-")[0] for lang in held):
+        raise InputError(
+            f"holds no {target_lang} translation (it holds {', '.join(sorted(held))}): the target language is one "
+            "of those",
+            path=path,
+        )
+
+
+def _has_translation(unit: TranslationUnit, source_lang: str, target_lang: str) -> bool:
+    return any(variant.segment.plain.strip() for variant in unit.pair(source_lang, target_lang)[1])
+
+
+def _origin(unit: TranslationUnit) -> str | None:
+    return next((prop.value for prop in unit.props if prop.type == ORIGIN_PROP), None)
+
+
+def _untouched(unit: TranslationUnit) -> bool:
+    """A translation the translator never touched: a pre-translated draft (the editor drops its match % once the
+    target is another) or the document's own (its origin prop goes the same way)."""
+    return (unit.status is Status.DRAFT and any(prop.type == MATCH_PROP for prop in unit.props)) or (
+        _origin(unit) == DOCUMENT_ORIGIN
     )
 
 
@@ -202,34 +283,108 @@ def _carry_kept(
 ) -> tuple[set[int], int]:
     """Put the translated units of ``old`` that ``kept`` keeps in ``fresh`` (the new version, pre-translated), with
     the new source segments (their codes): which segments took one, and how many of those are drafts again because
-    their formatting changed."""
+    their formatting changed. Untranslated and untouched ones (`_untouched`) give way to what ``fresh`` has for them
+    when it has a translation; their notes, and any the document gives now, are kept either way."""
     carried: set[int] = set()
     recoded = 0
     for number, previous in kept.items():
         unit = copy.deepcopy(old.units[previous])
+        made = fresh.units[number]
+        if not _has_translation(unit, source_lang, target_lang) or (
+            _untouched(unit) and _has_translation(made, source_lang, target_lang)
+        ):
+            made.notes.extend(note for note in unit.notes if note not in made.notes)
+            made.tuid = unit.tuid  # (still this segment's unit to a merge)
+            continue
+        unit.notes.extend(note for note in made.notes if note not in unit.notes)  # (a PO entry's new comments)
         source_variant, targets = unit.pair(source_lang, target_lang)
         assert source_variant is not None  # (kept: its source text equals the segment's)
-        made = fresh.units[number]
-        if not any(variant.segment.plain.strip() for variant in targets):
-            # Not translated yet: pre-translated as the others are (the memories may hold it now), its notes kept.
-            made.notes.extend(note for note in unit.notes if note not in made.notes)
-            continue
-        if source_variant.segment != made.variants[0].segment:
-            # The same text, its formatting changed (codes added, removed or other): the translation's codes named
-            # the old formatting, so it is a draft again, for the translator to place them (the QA check on
-            # confirming compares the codes).
-            source_variant.segment = made.variants[0].segment
-            unit.set_status(Status.DRAFT)
-            recoded += 1
-        unit.tuid = made.tuid
+        new_source = made.variants[0].segment
+        if source_variant.segment.codes() != new_source.codes():
+            renumbered = _renumbering(source_variant.segment, new_source)
+            if renumbered is None:
+                # Codes added, taken out or changed: the translation's named the old formatting, so it is a draft
+                # again, for the translator to place them (the QA check on confirming compares the codes).
+                unit.set_status(Status.DRAFT)
+                recoded += 1
+            else:
+                for variant in targets:
+                    variant.segment = _renumbered(variant.segment, renumbered)
+        source_variant.segment = new_source
         fresh.units[number] = unit
         carried.add(number)
     return carried, recoded
 
 
+def _code_shape(code: Inline) -> Inline:
+    """A code without the attributes that number it in its segment."""
+    return Inline(code.tag, tuple(pair for pair in code.attrs if pair[0] not in _CODE_NUMBERS), code.content)
+
+
+def _renumbering(old: Segment, new: Segment) -> dict[str, str] | None:
+    """How the codes of ``old`` are numbered in ``new`` when they are the same codes in the same order, only numbered
+    otherwise (a sentence after one whose formatting changed, in one paragraph): each old number → its new one. None
+    where they differ otherwise."""
+    before, after = old.codes(), new.codes()
+    if len(before) != len(after) or any(_code_shape(a) != _code_shape(b) for a, b in zip(before, after, strict=True)):
+        return None
+    numbers: dict[str, str] = {}
+    for a, b in zip(before, after, strict=True):
+        for name in _CODE_NUMBERS:
+            was, now = a.get(name), b.get(name)
+            if was is not None and now is not None and numbers.setdefault(was, now) != now:
+                return None
+    return numbers
+
+
+def _renumbered(segment: Segment, numbers: dict[str, str]) -> Segment:
+    """``segment`` with its codes' `i` and `x` numbered as ``numbers`` says (all at once: 1 → 2 and 2 → 3 at once)."""
+
+    def part(content: str | Inline) -> str | Inline:
+        if isinstance(content, str):
+            return content
+        attrs = tuple((k, numbers.get(v, v) if k in _CODE_NUMBERS else v) for k, v in content.attrs)
+        return Inline(content.tag, attrs, tuple(part(inner) for inner in content.content))
+
+    return Segment(tuple(part(content) for content in segment.content))
+
+
+def _number_new_units(fresh: Memory, kept: set[int]) -> None:
+    """The segments that kept a unit keep its tuid (a git merge and the editor's merge with the disk pair units by
+    them); the others are numbered after the highest number among those, so none takes a kept unit's."""
+    used = {unit.tuid for number, unit in enumerate(fresh.units) if number in kept and unit.tuid}
+    numbers = [int(tuid) for tuid in used if re.fullmatch(r"\d+", tuid)]
+    following = max(numbers, default=0) + 1
+    for number, unit in enumerate(fresh.units):
+        if number in kept and unit.tuid:
+            continue
+        while str(following) in used:
+            following += 1
+        unit.tuid = str(following)
+        following += 1
+
+
+def _confirmed_index(path: Path, memory: Memory, *, source_lang: str, target_lang: str) -> MemoryIndex:
+    """What translators confirmed in an earlier version of a working file, as a memory named by ``path``: its drafts
+    are left out (a pre-translation matched again would pass for the earlier version's, at a score it never had)."""
+    from tmkit.matching.memory_index import MemoryIndex
+
+    confirmed = [unit for unit in memory.units if unit.status in CONFIRMED_STATUSES and not unit.rejected]
+    return MemoryIndex.build(confirmed, source_lang=source_lang, target_lang=target_lang, name=path.name)
+
+
+def _earlier_versions(path: Path) -> list[Path]:
+    """The copies earlier updates kept of the working file ``path`` (`_backup_path`)."""
+    return [p for p in path.parent.glob(f"{_stem(path)}.before-*.tmx") if p.is_file()]
+
+
+def _stem(path: Path) -> str:
+    return path.name[: -len(".tmx")] if path.name.lower().endswith(".tmx") else path.name
+
+
 def _backup_path(path: Path) -> Path:
     """A free name beside ``path`` for its previous version, stamped with the time."""
-    stem = path.name.removesuffix(".tmx") + f".before-{datetime.now().strftime(BACKUP_STAMP)}"
+    stem = f"{_stem(path)}.before-{datetime.now().strftime(BACKUP_STAMP)}"
     candidate = path.with_name(stem + ".tmx")
     number = 2
     while candidate.exists():

@@ -1278,9 +1278,10 @@ def prepare_job(
     source = source_lang or guess_language(document_read.text())
     target = target_lang or ("en" if source.lower().startswith("ar") else "ar")
     path = Path(output) if output is not None else job_path(document)
-    segments = [s.plain for s in document_read.segments(lang=source, rules=rules)]
+    cut = document_read.segments(lang=source, rules=rules)
     if path.exists():
-        return Job(path, False, source, target, changed_from=_changed_from(path, segments, source, target))
+        return Job(path, False, source, target, changed_from=_changed_from(path, cut, source, target))
+    segments = [s.plain for s in cut]
     matcher = Matcher([open_memory(m, source_lang=source, target_lang=target, on_notice=on_notice) for m in memories])
     results = match_segments(segments, matcher)
     memory = pretranslate(
@@ -1296,7 +1297,7 @@ def prepare_job(
     return Job(path, True, source, target, len(memory.units), drafts)
 
 
-def _changed_from(path: Path, segments: Sequence[str], source_lang: str, target_lang: str) -> int | None:
+def _changed_from(path: Path, segments: Sequence[Segment], source_lang: str, target_lang: str) -> int | None:
     """Where an existing job and its document's ``segments`` part (None: made from them, or a file the editor will
     refuse or recover itself, with its own message)."""
     from tmkit.jobs.update import first_difference
