@@ -6,17 +6,20 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import SAMPLES, run_cli
+from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import load_tmx
+from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.journal import journal_path
 from tmkit.jobs.project import open_project
 from tmkit.jobs.source_text import read_source_document
 from tmkit.jobs.update import carried_over
 from tmkit.jobs.workfile import WorkFile, prepare_job
-from tmkit.memory.model import MATCH_PROP, ORIGIN_PROP, Status
+from tmkit.memory.model import MATCH_PROP, ORIGIN_PROP, Header, Memory, Segment, Status, TranslationUnit, Variant
 
 #: The client's second version of the sample article: a heading line added before the title, the date of the first
 #: paragraph's first sentence changed by a word, and the second paragraph's last sentence taken out.
@@ -75,7 +78,7 @@ def test_update_keeps_every_unchanged_translation_and_offers_the_old_one_for_the
     told = run_cli("pretranslate", root)  # without --update: said, and nothing changed
     assert told.code == 0, told.stderr
     assert "article.ar.txt: started, and the document changed since (segment 1 on)" in told.stdout
-    assert "--update" in told.stdout and file.work.read_bytes() == before
+    assert f"tmkit pretranslate {root} --update" in told.stdout and file.work.read_bytes() == before
     refused = run_cli("finish", root)
     assert refused.code != 0 and "--update" in refused.stderr
 
@@ -328,3 +331,129 @@ def test_codes_only_renumbered_are_renumbered_in_the_kept_translation(tmp_path: 
     assert not [line for line in (qa.stdout + qa.stderr).splitlines() if "tag-" in line and "unit 2" in line]
     finished = run_cli("finish", document, "--work", job, "-o", tmp_path / "out.html")
     assert finished.code == 0 and "<b>bold</b>" in (tmp_path / "out.html").read_text(encoding="utf-8")
+
+
+PO_HEAD = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: ar\\n"\n\n'
+
+
+def _catalogue(path: Path, entries: list[tuple[str | None, str, str]]) -> None:
+    """A PO catalogue of (msgctxt, msgid, msgstr) entries."""
+    body = "".join(
+        (f'msgctxt "{context}"\n' if context else "") + f'msgid "{text}"\nmsgstr "{translation}"\n\n'
+        for context, text, translation in entries
+    )
+    path.write_text(PO_HEAD + body, encoding="utf-8")
+
+
+def test_po_messages_of_one_text_in_two_contexts_keep_their_own_translations(tmp_path: Path) -> None:
+    catalogue, job = tmp_path / "app.po", tmp_path / "app.po.tmx"
+    _catalogue(catalogue, [("menu", "Open", ""), ("status", "Open", ""), (None, "Save the file.", "احفظ الملف.")])
+    made = run_cli("pretranslate", catalogue, "-o", job, "--tm", SAMPLES / "news-memory.tmx", "--lang", "en")
+    assert made.code == 0, made.stderr
+    work = WorkFile(job, source_lang="en", target_lang="ar")
+    work.confirm(0, "فتح")
+    work.confirm(1, "مفتوح")
+    work.approve(2)  # the catalogue's own translation, approved as it was
+    work.save()
+    # The menu entry taken out, the status one moved last, the saved one's comment new.
+    _catalogue(catalogue, [(None, "Save the file.", "احفظ الملف."), ("status", "Open", "")])
+    result = run_cli("pretranslate", catalogue, "-o", job, "--update")
+    assert result.code == 0, result.stderr
+    units = load_tmx(job).units
+    assert [(u.variant("ar").segment.plain, u.status) for u in units] == [  # type: ignore[union-attr]
+        ("احفظ الملف.", Status.REVIEWED),  # approved: kept so, not taken again from the catalogue
+        ("مفتوح", Status.TRANSLATED),
+    ]
+    assert "(1 confirmed)" in result.stderr  # the menu's, dropped
+
+
+def test_rejected_and_better_drafts_are_kept_as_they_were(tmp_path: Path) -> None:
+    expanded = "عقد الجانبان جلسة مباحثات موسعة بحضور أعضاء الوفدين."
+    plain = "عقد الجانبان جلسة مباحثات بحضور أعضاء الوفدين."
+    visit = "زار الوفد الروسي دمشق يوم الثلاثاء الماضي."
+    memory = tmp_path / "memory.tmx"
+    write_tmx(
+        memory,
+        Memory(
+            Header(srclang="ar"),
+            [
+                TranslationUnit([Variant("ar", Segment.from_text(arabic)), Variant("en", Segment.from_text(english))])
+                for arabic, english in (
+                    (expanded, "The two sides held an expanded round of talks attended by both delegations."),
+                    (visit.replace("الثلاثاء", "الأربعاء"), "The Russian delegation visited Damascus last Wednesday."),
+                )
+            ],
+        ),
+    )
+    document, job = tmp_path / "doc.ar.txt", tmp_path / "doc.ar.tmx"
+    document.write_text(f"{expanded}\n\n{plain}\n\n{visit}\n", encoding="utf-8")
+    assert run_cli("pretranslate", document, "-o", job, "--tm", memory).code == 0
+    work = WorkFile(job, source_lang="ar", target_lang="en")
+    work.confirm(1, "The two sides held talks attended by both delegations.")
+    work.reject(2)  # the fuzzy match says Wednesday
+    work.save()
+    before = load_tmx(job).units
+    assert before[0].status is Status.DRAFT and before[2].rejected
+    document.write_text(f"{expanded}\n\n{plain}\n\n{visit}\n\nجملة جديدة.\n", encoding="utf-8")
+    # Without the memory: the earlier version's confirmed translation of the other sentence matches the first at 91%.
+    assert run_cli("pretranslate", document, "-o", job, "--update").code == 0
+    after = load_tmx(job).units
+    assert after[0].variant("en") == before[0].variant("en") and after[0].props == before[0].props  # its 100% draft
+    # With the memory, which offers the rejected match again: it stays rejected.
+    document.write_text(f"{expanded}\n\n{plain}\n\n{visit}\n", encoding="utf-8")
+    assert run_cli("pretranslate", document, "-o", job, "--update", "--tm", memory).code == 0
+    after = load_tmx(job).units
+    assert after[2].rejected and after[2].variant("en") == before[2].variant("en")
+
+
+def test_new_units_never_take_a_dropped_units_tuid_and_a_wrong_source_language_is_refused(tmp_path: Path) -> None:
+    document, job = _job(tmp_path, SENTENCES[:3], {0: "First.", 1: "Second.", 2: "Third."})
+    wrong = run_cli("pretranslate", document, "-o", job, "--update", "--lang", "en", "--to", "ar")
+    assert wrong.code != 0 and "its source language is ar" in wrong.stderr
+    document.write_text(f"{SENTENCES[0]}\n\n{SENTENCES[1]}\n\nخاتمة جديدة.\n", encoding="utf-8")  # the third replaced
+    assert run_cli("pretranslate", document, "-o", job, "--update").code == 0
+    units = load_tmx(job).units
+    assert [unit.tuid for unit in units][:2] == ["1", "2"] and units[2].tuid not in ("1", "2", "3")
+
+
+def test_formatting_added_or_moved_is_a_new_version_and_the_kept_codes_follow_theirs(tmp_path: Path) -> None:
+    document = tmp_path / "visit.html"
+    document.write_text("<p>زار الوفد <b>دمشق</b> أمس.</p>\n", encoding="utf-8")
+    job = tmp_path / "visit.html.tmx"
+    assert run_cli("pretranslate", document, "-o", job, "--tm", SAMPLES / "news-memory.tmx").code == 0
+    work = WorkFile(job, source_lang="ar", target_lang="en")
+    work.confirm(0, "The delegation visited {1}Damascus{/1} yesterday.")
+    work.save()
+    # Bold moved to another word, the text as it was: a new version, its translation a draft again.
+    document.write_text("<p>زار <b>الوفد</b> دمشق أمس.</p>\n", encoding="utf-8")
+    moved = run_cli("pretranslate", document, "-o", job, "--update")
+    assert moved.code == 0 and "1 kept translation made draft again" in moved.stderr
+    assert load_tmx(job).units[0].status is Status.DRAFT
+    # Italics added before the bold: the bold is code 2 now, and so it is in the translation (not italics).
+    document.write_text("<p>زار الوفد <b>دمشق</b> أمس.</p>\n", encoding="utf-8")
+    assert run_cli("pretranslate", document, "-o", job, "--update").code == 0
+    work = WorkFile(job, source_lang="ar", target_lang="en")
+    work.confirm(0, "The delegation visited {1}Damascus{/1} yesterday.")
+    work.save()
+    document.write_text("<p>زار <i>الوفد</i> <b>دمشق</b> أمس.</p>\n", encoding="utf-8")
+    assert run_cli("pretranslate", document, "-o", job, "--update").code == 0
+    assert run_cli("finish", document, "--work", job, "-o", tmp_path / "out.html").code == 0
+    assert "<b>Damascus</b>" in (tmp_path / "out.html").read_text(encoding="utf-8")
+
+
+def test_a_write_that_fails_leaves_the_working_file_and_no_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tmkit.jobs import update
+
+    document, job = _job(tmp_path, SENTENCES[:2], {0: "First.", 1: "Second."})
+    before = job.read_bytes()
+    document.write_text(f"{SENTENCES[0]}\n\n{SENTENCES[2]}\n", encoding="utf-8")
+
+    def full_disk(*_args: object, **_kwargs: object) -> None:
+        raise InputError("no space left on the disk", path=job)
+
+    monkeypatch.setattr(update, "write_tmx", full_disk)
+    with pytest.raises(InputError, match="no space left"):
+        update.update_job(document, job, [], source_lang="ar", target_lang="en")
+    assert job.read_bytes() == before and not list(tmp_path.glob("*.before-*"))

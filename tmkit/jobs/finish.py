@@ -11,9 +11,8 @@ from tmkit.errors import InputError
 from tmkit.formats.documents import DocumentFormat, document_format
 from tmkit.formats.documents.core import Placement
 from tmkit.jobs.source_text import SourceDocument, read_source_document
-from tmkit.jobs.update import UPDATE_HINT, same_source
+from tmkit.jobs.update import UPDATE_HINT, same_source, unsettled_conflicts
 from tmkit.memory.langtags import lang_key
-from tmkit.memory.merge import CONFLICT_PROP
 from tmkit.memory.model import Memory, Segment, Status, TranslationUnit
 from tmkit.text.segmentation import SrxRules
 from tmkit.wording import plural
@@ -120,7 +119,7 @@ def finish_document(
     cut = source.extract(lang=source_lang, rules=rules)
     segments = cut.segments
     units = work.units
-    conflicts = [unit for unit in units if any(prop.type == CONFLICT_PROP for prop in unit.props)]
+    conflicts = unsettled_conflicts(work)
     if conflicts:
         # (Two units of one segment: told as such, not as a working file of another version.)
         raise InputError(

@@ -393,10 +393,15 @@ class Project:
         from this version). For a document started only."""
         from tmkit.formats.tmx_reader import load_tmx
         from tmkit.jobs.source_text import read_source_document
-        from tmkit.jobs.update import first_difference
+        from tmkit.jobs.update import first_difference, unsettled_conflicts
 
         segments = read_source_document(file.source).segments(lang=self.source_lang, rules=self.rules())
-        return first_difference(load_tmx(file.work), segments, self.source_lang, self.target_lang)
+        work = load_tmx(file.work)
+        if unsettled_conflicts(work):
+            raise InputError(
+                f"holds merge conflicts not settled: settle them in tmkit edit {self.root}", path=file.work
+            )
+        return first_difference(work, segments, self.source_lang, self.target_lang)
 
     def progress(self, file: ProjectFile) -> FileProgress:
         """Segments and words per status from the working TMX; a document not started counts all its segments new."""

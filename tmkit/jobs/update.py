@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import copy
+import glob
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,12 +17,13 @@ from rapidfuzz.distance import Indel
 
 from tmkit.atomic import atomic_write
 from tmkit.errors import InputError
+from tmkit.formats.documents.po_filter import CONTEXT_NOTE
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.journal import journal_path
 from tmkit.jobs.project import CONFIRMED_STATUSES
 from tmkit.jobs.source_text import DOCUMENT_ORIGIN
-from tmkit.memory.langtags import lang_key
+from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, primary_subtag
 from tmkit.memory.merge import CONFLICT_PROP
 from tmkit.memory.model import MATCH_PROP, ORIGIN_PROP, Inline, Memory, Segment, Status, TranslationUnit, Variant
 from tmkit.wording import plural
@@ -53,13 +55,13 @@ def first_difference(
     work: Memory, segments: Sequence[Segment], source_lang: str, target_lang: str, *, codes: bool = True
 ) -> int | None:
     """The first segment (from 1) where the working file ``work`` and the document's ``segments`` (in order) part:
-    in their text (`same_source`), or with ``codes`` in their inline codes (the formatting). None where it was made
-    from this version. A unit without a source text parts there too."""
+    in their text (`same_source`), or with ``codes`` in their inline codes or where they stand (the formatting). None
+    where it was made from this version. A unit without a source text parts there too."""
     for number, (unit, segment) in enumerate(zip(work.units, segments, strict=False), 1):
         source, _targets = unit.pair(source_lang, target_lang)
         if source is None or not same_source(source.segment.plain, segment.plain):
             return number
-        if codes and source.segment.codes() != segment.codes():
+        if codes and not _same_formatting(source.segment, segment):
             return number
     if len(work.units) != len(segments):
         return min(len(work.units), len(segments)) + 1
@@ -191,10 +193,16 @@ def update_job(
     if first_difference(old, segments, source_lang, target_lang) is None:
         return JobUpdate(path)
     plain = [segment.plain for segment in segments]
+    # A text and its context (a PO msgctxt) name a segment: "Open" in a menu is another than "Open" in a status line.
+    paragraphs = document_read.document.paragraphs
+    cut = document_read.extract(lang=source_lang, rules=rules)
+    contexts = [_context(paragraphs[paragraph].notes) for paragraph in cut.paragraph_of]
     old_sources = [
-        (unit.pair(source_lang, target_lang)[0] or Variant("", Segment())).segment.plain for unit in old.units
+        (unit.pair(source_lang, target_lang)[0] or Variant("", Segment())).segment.plain
+        + _context(note.text for note in unit.notes)
+        for unit in old.units
     ]
-    kept, moved = carried_over(old_sources, plain)
+    kept, moved = carried_over(old_sources, [text + context for text, context in zip(plain, contexts, strict=True)])
     opened = [
         open_memory(m, source_lang=source_lang, target_lang=target_lang, on_notice=on_notice, cache=cache)
         for m in memories
@@ -204,9 +212,10 @@ def update_job(
     with atomic_write(backup, binary=True) as handle:
         handle.write(path.read_bytes())
     try:
+        versions = [(p, load_tmx(p)) for p in earlier]
         opened += [
             _confirmed_index(version, memory, source_lang=source_lang, target_lang=target_lang)
-            for version, memory in [(backup, old), *((p, load_tmx(p)) for p in earlier)]
+            for version, memory in [(backup, old), *versions]
         ]
         fresh = pretranslate(
             match_segments(plain, Matcher(opened)),
@@ -217,7 +226,7 @@ def update_job(
         )
         fresh = with_document_sources(fresh, document_read, lang=source_lang, target_lang=target_lang, rules=rules)
         carried, recoded = _carry_kept(old, fresh, kept, source_lang=source_lang, target_lang=target_lang)
-        _number_new_units(fresh, set(kept))
+        _number_new_units(fresh, set(kept), taken=[old, *(memory for _path, memory in versions)])
         fresh.header = old.header
         write_tmx(path, fresh)
     except BaseException:
@@ -242,16 +251,26 @@ def update_job(
     )
 
 
+def unsettled_conflicts(work: Memory) -> list[TranslationUnit]:
+    """The units of merge conflicts not settled in a working file (two units of one segment, marked ours and theirs):
+    such a file is no version of its document until the translator keeps one of each."""
+    return [unit for unit in work.units if any(prop.type == CONFLICT_PROP for prop in unit.props)]
+
+
 def _refuse_unsettled(old: Memory, path: Path, *, source_lang: str, target_lang: str) -> None:
     """Refuse a working file an update would do wrong by: merge conflicts not settled (two units of one segment, which
-    an update would take for two segments and keep one of), or no translation in ``target_lang`` among others."""
-    conflicts = sum(1 for unit in old.units if any(prop.type == CONFLICT_PROP for prop in unit.props))
+    an update would take for two segments and keep one of), another source language than ``source_lang`` (its
+    header's), or no translation in ``target_lang`` among others."""
+    conflicts = len(unsettled_conflicts(old))
     if conflicts:
         raise InputError(
             f"holds {plural(conflicts, 'unit')} of merge conflicts not settled: settle them in tmkit edit "
             "(Alt+O ours, Alt+T theirs), save, and update it then",
             path=path,
         )
+    stated = old.header.srclang
+    if stated and stated != ALL_LANGUAGES and primary_subtag(stated) != primary_subtag(source_lang):
+        raise InputError(f"its source language is {stated} (its header), not {source_lang}", path=path)
     wanted, source = lang_key(target_lang), lang_key(source_lang)
     held = {lang_key(v.lang) for unit in old.units for v in unit.variants if v.segment.plain.strip()} - {source}
     if held and not any(lang.split("-")[0] == wanted.split("-")[0] for lang in held):
@@ -262,6 +281,12 @@ def _refuse_unsettled(old: Memory, path: Path, *, source_lang: str, target_lang:
         )
 
 
+def _context(notes: Iterable[str]) -> str:
+    """What tells a segment from another of the same text in its document (a PO message's msgctxt), as a suffix of its
+    text when units are matched to segments (after a line break: white space to the matching, as to `same_source`)."""
+    return "".join(f"\n{note}" for note in notes if note.startswith(CONTEXT_NOTE))
+
+
 def _has_translation(unit: TranslationUnit, source_lang: str, target_lang: str) -> bool:
     return any(variant.segment.plain.strip() for variant in unit.pair(source_lang, target_lang)[1])
 
@@ -270,12 +295,27 @@ def _origin(unit: TranslationUnit) -> str | None:
     return next((prop.value for prop in unit.props if prop.type == ORIGIN_PROP), None)
 
 
-def _untouched(unit: TranslationUnit) -> bool:
-    """A translation the translator never touched: a pre-translated draft (the editor drops its match % once the
-    target is another) or the document's own (its origin prop goes the same way)."""
-    return (unit.status is Status.DRAFT and any(prop.type == MATCH_PROP for prop in unit.props)) or (
-        _origin(unit) == DOCUMENT_ORIGIN
-    )
+def _match_of(unit: TranslationUnit) -> float | None:
+    value = next((prop.value for prop in unit.props if prop.type == MATCH_PROP), None)
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _replaced(unit: TranslationUnit, made: TranslationUnit, *, source_lang: str, target_lang: str) -> bool:
+    """Whether a kept segment takes what the new version's pre-translation gave it (``made``) instead of its unit: when
+    the unit has no translation, or one nobody confirmed, rejected or approved that ``made`` does as well as: a
+    pre-translated draft (the editor drops its match % once the target is another) by a match scoring as much, the
+    document's own draft (a PO fuzzy msgstr) by the document's new translation."""
+    if not _has_translation(unit, source_lang, target_lang):
+        return True
+    if unit.rejected or unit.status is not Status.DRAFT or not _has_translation(made, source_lang, target_lang):
+        return False
+    if _origin(unit) == DOCUMENT_ORIGIN:
+        return _origin(made) == DOCUMENT_ORIGIN
+    was, now = _match_of(unit), _match_of(made)
+    return was is not None and now is not None and now >= was
 
 
 def _carry_kept(
@@ -283,16 +323,14 @@ def _carry_kept(
 ) -> tuple[set[int], int]:
     """Put the translated units of ``old`` that ``kept`` keeps in ``fresh`` (the new version, pre-translated), with
     the new source segments (their codes): which segments took one, and how many of those are drafts again because
-    their formatting changed. Untranslated and untouched ones (`_untouched`) give way to what ``fresh`` has for them
-    when it has a translation; their notes, and any the document gives now, are kept either way."""
+    their formatting changed. Untranslated and untouched ones give way to what ``fresh`` has for them,
+    as `_replaced` says; their notes, and any the document gives now, are kept either way."""
     carried: set[int] = set()
     recoded = 0
     for number, previous in kept.items():
         unit = copy.deepcopy(old.units[previous])
         made = fresh.units[number]
-        if not _has_translation(unit, source_lang, target_lang) or (
-            _untouched(unit) and _has_translation(made, source_lang, target_lang)
-        ):
+        if _replaced(unit, made, source_lang=source_lang, target_lang=target_lang):
             made.notes.extend(note for note in unit.notes if note not in made.notes)
             made.tuid = unit.tuid  # (still this segment's unit to a merge)
             continue
@@ -300,16 +338,15 @@ def _carry_kept(
         source_variant, targets = unit.pair(source_lang, target_lang)
         assert source_variant is not None  # (kept: its source text equals the segment's)
         new_source = made.variants[0].segment
-        if source_variant.segment.codes() != new_source.codes():
-            renumbered = _renumbering(source_variant.segment, new_source)
-            if renumbered is None:
-                # Codes added, taken out or changed: the translation's named the old formatting, so it is a draft
-                # again, for the translator to place them (the QA check on confirming compares the codes).
+        if not _same_formatting(source_variant.segment, new_source):
+            numbers = _renumbering(source_variant.segment, new_source)
+            for variant in targets:
+                variant.segment = _renumbered(variant.segment, numbers)
+            if not _same_formatting(_renumbered(source_variant.segment, numbers), new_source):
+                # Codes added, taken out, changed or moved: the translation's place the old formatting, so it is a
+                # draft again, for the translator to place them (the QA check on confirming compares the codes).
                 unit.set_status(Status.DRAFT)
                 recoded += 1
-            else:
-                for variant in targets:
-                    variant.segment = _renumbered(variant.segment, renumbered)
         source_variant.segment = new_source
         fresh.units[number] = unit
         carried.add(number)
@@ -321,19 +358,35 @@ def _code_shape(code: Inline) -> Inline:
     return Inline(code.tag, tuple(pair for pair in code.attrs if pair[0] not in _CODE_NUMBERS), code.content)
 
 
-def _renumbering(old: Segment, new: Segment) -> dict[str, str] | None:
-    """How the codes of ``old`` are numbered in ``new`` when they are the same codes in the same order, only numbered
-    otherwise (a sentence after one whose formatting changed, in one paragraph): each old number → its new one. None
-    where they differ otherwise."""
+def _same_formatting(a: Segment, b: Segment) -> bool:
+    """Whether two segments of one text have the same codes at the same places (white space aside)."""
+    return a.codes() == b.codes() and " ".join(a.placeholder_text().split()) == " ".join(b.placeholder_text().split())
+
+
+def _renumbering(old: Segment, new: Segment) -> dict[str, str]:
+    """How the codes of ``old`` are numbered in ``new``: the codes the two have alike (tag, attributes and native code
+    but their numbers), matched in order, each old number → its new one (a sentence after one whose formatting
+    changed, in one paragraph, has its codes numbered otherwise); an old code ``new`` lacks gets a number ``new``
+    does not use, so a translation's placeholder never names another code."""
     before, after = old.codes(), new.codes()
-    if len(before) != len(after) or any(_code_shape(a) != _code_shape(b) for a, b in zip(before, after, strict=True)):
-        return None
     numbers: dict[str, str] = {}
-    for a, b in zip(before, after, strict=True):
+    shapes = [repr(_code_shape(code)) for code in before], [repr(_code_shape(code)) for code in after]
+    for block in Indel.editops(*shapes).as_matching_blocks():
+        for offset in range(block.size):
+            was, now = before[block.a + offset], after[block.b + offset]
+            for name in _CODE_NUMBERS:
+                if was.get(name) is not None and now.get(name) is not None:
+                    numbers.setdefault(was.get(name) or "", now.get(name) or "")
+    used = {code.get(name) for code in after for name in _CODE_NUMBERS} - {None}
+    spare = max((int(number) for number in used if number and number.isdigit()), default=0) + 1
+    for code in before:
         for name in _CODE_NUMBERS:
-            was, now = a.get(name), b.get(name)
-            if was is not None and now is not None and numbers.setdefault(was, now) != now:
-                return None
+            number = code.get(name)
+            if number is not None and number not in numbers:
+                while str(spare) in used:
+                    spare += 1
+                numbers[number] = str(spare)
+                used.add(str(spare))
     return numbers
 
 
@@ -349,10 +402,12 @@ def _renumbered(segment: Segment, numbers: dict[str, str]) -> Segment:
     return Segment(tuple(part(content) for content in segment.content))
 
 
-def _number_new_units(fresh: Memory, kept: set[int]) -> None:
+def _number_new_units(fresh: Memory, kept: set[int], *, taken: Sequence[Memory]) -> None:
     """The segments that kept a unit keep its tuid (a git merge and the editor's merge with the disk pair units by
-    them); the others are numbered after the highest number among those, so none takes a kept unit's."""
+    them); the others are numbered after the highest number any version (``taken``) gave, so none takes the tuid of a
+    unit kept or dropped (a teammate's copy may still hold that one)."""
     used = {unit.tuid for number, unit in enumerate(fresh.units) if number in kept and unit.tuid}
+    used |= {unit.tuid for memory in taken for unit in memory.units if unit.tuid}
     numbers = [int(tuid) for tuid in used if re.fullmatch(r"\d+", tuid)]
     following = max(numbers, default=0) + 1
     for number, unit in enumerate(fresh.units):
@@ -375,7 +430,7 @@ def _confirmed_index(path: Path, memory: Memory, *, source_lang: str, target_lan
 
 def _earlier_versions(path: Path) -> list[Path]:
     """The copies earlier updates kept of the working file ``path`` (`_backup_path`)."""
-    return [p for p in path.parent.glob(f"{_stem(path)}.before-*.tmx") if p.is_file()]
+    return [p for p in path.parent.glob(f"{glob.escape(_stem(path))}.before-*.tmx") if p.is_file()]
 
 
 def _stem(path: Path) -> str:

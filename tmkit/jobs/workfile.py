@@ -1299,13 +1299,16 @@ def prepare_job(
 
 def _changed_from(path: Path, segments: Sequence[Segment], source_lang: str, target_lang: str) -> int | None:
     """Where an existing job and its document's ``segments`` part (None: made from them, or a file the editor will
-    refuse or recover itself, with its own message)."""
-    from tmkit.jobs.update import first_difference
+    refuse, recover or show conflicts in itself, with its own message)."""
+    from tmkit.jobs.update import first_difference, unsettled_conflicts
 
     try:
-        return first_difference(load_tmx(path), segments, source_lang, target_lang)
+        work = load_tmx(path)
     except TmkitError:
         return None
+    if unsettled_conflicts(work):  # (the editor shows them; settled, the file is a version of its document again)
+        return None
+    return first_difference(work, segments, source_lang, target_lang)
 
 
 def _nothing_to_translate(memory: Memory, source_lang: str) -> str:

@@ -62,6 +62,10 @@ def _plural_index(catalogue: Any, count: int, target_lang: str) -> int:
 PLURAL_SAMPLE = 5
 
 
+#: How a message's context (msgctxt) is noted: two messages of one text in two contexts are two segments.
+CONTEXT_NOTE = "context: "
+
+
 class PoDocument:
     """A PO catalogue: messages in file order, with their contexts and comments as notes."""
 
@@ -75,7 +79,7 @@ class PoDocument:
             notes = tuple(
                 note
                 for note in (
-                    f"context: {entry.msgctxt}" if entry.msgctxt else "",
+                    f"{CONTEXT_NOTE}{entry.msgctxt}" if entry.msgctxt else "",
                     entry.tcomment or "",
                     entry.comment or "",
                 )
