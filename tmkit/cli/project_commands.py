@@ -166,7 +166,7 @@ def run_project_edit(args: argparse.Namespace) -> int:
     user = resolve_user(args.user, config)
     memories = [*project.memories(), *(Path(m) for m in args.tm)]
     job = project.prepare(file, memories=memories, user=user, on_notice=warn)
-    greeting = job.describe(file.source)
+    greeting = job.describe(file.source, update=f"tmkit pretranslate {project.root} --update")
     print(greeting, file=sys.stderr)
     from tmkit.tui.app import EditorApp
     from tmkit.tui.display import BidiMode

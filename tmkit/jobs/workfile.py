@@ -1217,10 +1217,10 @@ class Job:
     #: For a job that existed: the first segment where it and the document as it is now part (None: made from it).
     changed_from: int | None = None
 
-    def describe(self, document: str | os.PathLike[str]) -> str:
+    def describe(self, document: str | os.PathLike[str], *, update: str | None = None) -> str:
         """One line for the translator: what was made, or that an existing job was opened (and made from another
-        version of the document, when it was)."""
-        from tmkit.jobs.update import UPDATE_HINT
+        version of the document, when it was, with the command that carries it over: ``update``, else
+        `tmkit pretranslate DOCUMENT -o JOB --update`)."""
 
         if self.created:
             return (
@@ -1230,7 +1230,9 @@ class Job:
         if self.changed_from is not None:
             return (
                 f"opened the existing {self.path}, made from another version of {Path(document).name} (they part at "
-                f"segment {self.changed_from}): {UPDATE_HINT}"
+                f"segment {self.changed_from}): "
+                + (update or f"tmkit pretranslate {document} -o {self.path} --update")
+                + " carries its translations over"
             )
         return f"opened the existing {self.path} (delete it to start again from {Path(document).name})"
 
