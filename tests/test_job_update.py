@@ -457,3 +457,73 @@ def test_a_write_that_fails_leaves_the_working_file_and_no_copy(
     with pytest.raises(InputError, match="no space left"):
         update.update_job(document, job, [], source_lang="ar", target_lang="en")
     assert job.read_bytes() == before and not list(tmp_path.glob("*.before-*"))
+
+
+def test_a_sentence_now_written_once_keeps_its_confirmed_translation_not_the_rejected_one(tmp_path: Path) -> None:
+    repeated, other = SENTENCES[0], SENTENCES[1]
+    document, job = _job(tmp_path, [repeated, repeated, other], {1: "Confirmed.", 2: "Other."})
+    work = WorkFile(job, source_lang="ar", target_lang="en")
+    work.set_target(0, "Wrong.")
+    work.reject(0)
+    work.save()
+    document.write_text(f"{repeated}\n\n{other}\n", encoding="utf-8")
+    result = run_cli("pretranslate", document, "-o", job, "--update")
+    assert result.code == 0, result.stderr
+    first = load_tmx(job).units[0]
+    assert first.variant("en").segment.plain == "Confirmed." and first.status is Status.TRANSLATED  # type: ignore[union-attr]
+    assert "(1 confirmed)" not in result.stderr  # the rejected one is the one dropped
+
+
+def test_a_sentence_keeps_its_unit_over_a_copy_of_it_with_other_formatting(tmp_path: Path) -> None:
+    document = tmp_path / "cat.html"
+    document.write_text("<p>The cat sat on the mat.</p><p>It slept.</p>\n", encoding="utf-8")
+    job = tmp_path / "cat.html.tmx"
+    made = run_cli("pretranslate", document, "-o", job, "--tm", SAMPLES / "news-memory.tmx", "--lang", "en")
+    assert made.code == 0, made.stderr
+    work = WorkFile(job, source_lang="en", target_lang="ar")
+    work.confirm(0, "جلست القطة على الحصيرة.")
+    work.confirm(1, "ونامت.")
+    work.save()
+    document.write_text(
+        "<p>The <b>cat</b> sat on the mat.</p><p>The cat sat on the mat.</p><p>It slept.</p>\n", encoding="utf-8"
+    )
+    assert run_cli("pretranslate", document, "-o", job, "--update").code == 0
+    bold, plain, _slept = load_tmx(job).units
+    assert plain.status is Status.TRANSLATED and not plain.variant("ar").segment.has_markup  # type: ignore[union-attr]
+    assert bold.status is not Status.TRANSLATED  # the copy with bold: a draft of the same sentence, at most
+
+
+def test_po_messages_swapped_by_context_alone_are_a_new_version(tmp_path: Path) -> None:
+    catalogue, job = tmp_path / "app.po", tmp_path / "app.po.tmx"
+    _catalogue(catalogue, [("menu", "Open", ""), ("status", "Open", ""), (None, "Quit", "")])
+    assert run_cli("pretranslate", catalogue, "-o", job, "--tm", SAMPLES / "news-memory.tmx", "--lang", "en").code == 0
+    work = WorkFile(job, source_lang="en", target_lang="ar")
+    work.confirm(0, "افتح")
+    work.confirm(1, "مفتوح")
+    work.confirm(2, "خروج")
+    work.save()
+    # Swapped, nothing else changed: finish refuses it, an update puts each translation back on its own message.
+    _catalogue(catalogue, [("status", "Open", ""), ("menu", "Open", ""), (None, "Quit", "")])
+    refused = run_cli("finish", catalogue, "--work", job, "-o", tmp_path / "out.po")
+    assert refused.code != 0 and "context 'status'" in refused.stderr
+    assert run_cli("pretranslate", catalogue, "-o", job, "--update").code == 0
+    assert [u.variant("ar").segment.plain for u in load_tmx(job).units] == ["مفتوح", "افتح", "خروج"]  # type: ignore[union-attr]
+    assert run_cli("finish", catalogue, "--work", job, "-o", tmp_path / "out.po").code == 0
+    written = (tmp_path / "out.po").read_text(encoding="utf-8")
+    assert written.index('msgctxt "status"') < written.index("مفتوح") < written.index('msgctxt "menu"')
+
+
+def test_a_po_comment_that_reads_like_a_context_is_no_context(tmp_path: Path) -> None:
+    catalogue, job = tmp_path / "app.po", tmp_path / "app.po.tmx"
+    catalogue.write_text(PO_HEAD + '#. context: toolbar button\nmsgid "Open"\nmsgstr ""\n', encoding="utf-8")
+    assert run_cli("pretranslate", catalogue, "-o", job, "--tm", SAMPLES / "news-memory.tmx", "--lang", "en").code == 0
+    work = WorkFile(job, source_lang="en", target_lang="ar")
+    work.confirm(0, "افتح")
+    work.save()
+    catalogue.write_text(
+        PO_HEAD + '#. context: the toolbar\'s button\nmsgid "Open"\nmsgstr ""\n\nmsgid "Quit"\nmsgstr ""\n',
+        encoding="utf-8",
+    )
+    result = run_cli("pretranslate", catalogue, "-o", job, "--update")
+    assert result.code == 0 and "1 translation kept" in result.stderr, result.stderr
+    assert load_tmx(job).units[0].status is Status.TRANSLATED

@@ -11,7 +11,7 @@ from tmkit.errors import InputError
 from tmkit.formats.documents import DocumentFormat, document_format
 from tmkit.formats.documents.core import Placement
 from tmkit.jobs.source_text import SourceDocument, read_source_document
-from tmkit.jobs.update import UPDATE_HINT, same_source, unsettled_conflicts
+from tmkit.jobs.update import UPDATE_HINT, same_source, segment_contexts, unit_context, unsettled_conflicts
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import Memory, Segment, Status, TranslationUnit
 from tmkit.text.segmentation import SrxRules
@@ -138,6 +138,7 @@ def finish_document(
     translations: list[Segment | None] = []
     statuses: list[str | None] = []
     unconfirmed: list[int] = []
+    contexts = segment_contexts(source, lang=source_lang, rules=rules)
     for number, (unit, segment) in enumerate(zip(units, segments, strict=True), 1):
         src, _targets = unit.pair(source_lang, target_lang)
         if src is None or not same_source(src.segment.plain, segment.plain):
@@ -145,6 +146,15 @@ def finish_document(
                 f"segment {number} is {segment.plain[:60]!r} in {os.fspath(document)} but "
                 f"{(src.segment.plain if src else '')[:60]!r} here: it was made from another version of the document; "
                 + UPDATE_HINT,
+                path=work_path,
+                line=unit.line,
+            )
+        if unit_context(unit) != contexts[number - 1]:
+            # (Two messages of one text, in two contexts: moved, the translation of one would go to the other.)
+            raise InputError(
+                f"segment {number} is {segment.plain[:60]!r} in the context {contexts[number - 1]!r} in "
+                f"{os.fspath(document)} but in {unit_context(unit)!r} here: it was made from another version of the "
+                "document; " + UPDATE_HINT,
                 path=work_path,
                 line=unit.line,
             )

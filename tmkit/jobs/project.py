@@ -393,15 +393,18 @@ class Project:
         from this version). For a document started only."""
         from tmkit.formats.tmx_reader import load_tmx
         from tmkit.jobs.source_text import read_source_document
-        from tmkit.jobs.update import first_difference, unsettled_conflicts
+        from tmkit.jobs.update import first_difference, segment_contexts, unsettled_conflicts
 
-        segments = read_source_document(file.source).segments(lang=self.source_lang, rules=self.rules())
+        document = read_source_document(file.source)
+        rules = self.rules()
+        segments = document.segments(lang=self.source_lang, rules=rules)
+        contexts = segment_contexts(document, lang=self.source_lang, rules=rules)
         work = load_tmx(file.work)
         if unsettled_conflicts(work):
             raise InputError(
                 f"holds merge conflicts not settled: settle them in tmkit edit {self.root}", path=file.work
             )
-        return first_difference(work, segments, self.source_lang, self.target_lang)
+        return first_difference(work, segments, self.source_lang, self.target_lang, contexts=contexts)
 
     def progress(self, file: ProjectFile) -> FileProgress:
         """Segments and words per status from the working TMX; a document not started counts all its segments new."""

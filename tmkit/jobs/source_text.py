@@ -14,6 +14,9 @@ from tmkit.text.segmentation import SrxRules, split_sentences
 
 #: The origin prop of a target a document already held (a PO msgstr), rather than a memory's match.
 DOCUMENT_ORIGIN = "document"
+#: The prop a unit keeps its segment's context in (a PO msgctxt: `Open` in a menu is another message than `Open` in a
+#: status line), besides the note the translator reads; empty for a message without one.
+CONTEXT_PROP = "x-tmkit-context"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,8 @@ def with_document_sources(
         unit.variants[0].segment = segment
         paragraph = source.document.paragraphs[paragraph_number]
         unit.notes.extend(Note(note) for note in paragraph.notes)
+        if paragraph.context is not None:
+            unit.props.append(Prop(CONTEXT_PROP, paragraph.context))
         if paragraph.existing is not None and paragraph.whole:
             pieces, status = paragraph.existing
             text = plain_text(pieces)

@@ -7,7 +7,7 @@ import glob
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.journal import journal_path
 from tmkit.jobs.project import CONFIRMED_STATUSES
-from tmkit.jobs.source_text import DOCUMENT_ORIGIN
+from tmkit.jobs.source_text import CONTEXT_PROP, DOCUMENT_ORIGIN, SourceDocument
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, primary_subtag
 from tmkit.memory.merge import CONFLICT_PROP
 from tmkit.memory.model import MATCH_PROP, ORIGIN_PROP, Inline, Memory, Segment, Status, TranslationUnit, Variant
@@ -43,6 +43,8 @@ UPDATE_HINT = (
 
 #: The attributes that number a code within its segment (`i` pairs `bpt` and `ept`, `x` names the code).
 _CODE_NUMBERS = frozenset({"i", "x"})
+#: A placeholder in `Segment.placeholder_text` (`{1}`, `{/1}`, `{2/}`), its number between its marks.
+_NUMBERED = re.compile(r"\{(/?)[^{}/\s]+(/?)\}")
 
 
 def same_source(a: str, b: str) -> bool:
@@ -52,19 +54,45 @@ def same_source(a: str, b: str) -> bool:
 
 
 def first_difference(
-    work: Memory, segments: Sequence[Segment], source_lang: str, target_lang: str, *, codes: bool = True
+    work: Memory,
+    segments: Sequence[Segment],
+    source_lang: str,
+    target_lang: str,
+    *,
+    contexts: Sequence[str | None] | None = None,
+    codes: bool = True,
 ) -> int | None:
     """The first segment (from 1) where the working file ``work`` and the document's ``segments`` (in order) part:
-    in their text (`same_source`), or with ``codes`` in their inline codes or where they stand (the formatting). None
-    where it was made from this version. A unit without a source text parts there too."""
+    in their text (`same_source`), their ``contexts`` when given (`segment_contexts`: a PO msgctxt), or with ``codes``
+    in their inline codes or where they stand (the formatting). None where it was made from this version. A unit
+    without a source text parts there too."""
     for number, (unit, segment) in enumerate(zip(work.units, segments, strict=False), 1):
         source, _targets = unit.pair(source_lang, target_lang)
         if source is None or not same_source(source.segment.plain, segment.plain):
+            return number
+        if contexts is not None and unit_context(unit) != contexts[number - 1]:
             return number
         if codes and not _same_formatting(source.segment, segment):
             return number
     if len(work.units) != len(segments):
         return min(len(work.units), len(segments)) + 1
+    return None
+
+
+def segment_contexts(document: SourceDocument, *, lang: str, rules: SrxRules | None = None) -> list[str | None]:
+    """Each segment's context in its document (its paragraph's: a PO msgctxt), None for most."""
+    cut = document.extract(lang=lang, rules=rules)
+    return [document.document.paragraphs[paragraph].context or None for paragraph in cut.paragraph_of]
+
+
+def unit_context(unit: TranslationUnit) -> str | None:
+    """A unit's segment's context (`CONTEXT_PROP`, empty for a message without one); in a working file made before
+    units kept it, the msgctxt its first note gives (`context: menu`: the PO filter notes it first)."""
+    stated = next((prop.value for prop in unit.props if prop.type == CONTEXT_PROP), None)
+    if stated is not None:
+        return stated or None
+    if unit.notes and unit.notes[0].text.startswith(CONTEXT_NOTE):
+        return unit.notes[0].text[len(CONTEXT_NOTE) :]
     return None
 
 
@@ -113,32 +141,72 @@ class JobUpdate:
         return f"{self.path}: {', '.join(parts)}; the previous version is {self.backup}"
 
 
-def carried_over(old_sources: Sequence[str], new_sources: Sequence[str]) -> tuple[dict[int, int], set[int]]:
+def carried_over(
+    old_keys: Sequence[str],
+    new_keys: Sequence[str],
+    *,
+    old_texts: Sequence[str] | None = None,
+    new_texts: Sequence[str] | None = None,
+    preference: Sequence[int] | None = None,
+) -> tuple[dict[int, int], set[int]]:
     """Which unit of the previous version (its index) each segment of the new one keeps (its index → the unit's), and
-    which of those segments were moved.
+    which of those segments were moved. Keys name a segment whole (`segment_key`: text, formatting, context); texts,
+    when given, without its formatting.
 
-    First a longest common subsequence of the two lists of texts, so the most segments keep their units in order (a
+    First a longest common subsequence of the two lists of keys, so the most segments keep their units in order (a
     sentence repeated in the document keeps the translation of its own place); RapidFuzz's bit-parallel Indel
     alignment finds one exactly (`difflib` does not: it keeps 2 of `a a a` in `a x a a`). Then each segment left
-    takes a unit left of the same text, in order: a sentence moved elsewhere keeps its unit too.
+    takes a unit left of the same key, in order: a sentence moved elsewhere keeps its unit too (moved). Of the units
+    of one key, the segments keeping one take the ones ``preference`` ranks highest (a confirmed translation of a
+    sentence now written once rather than the rejected one of its other place). Last, each segment still left takes
+    a unit left of the same text, in order: its formatting changed.
     """
-    old = [" ".join(text.split()) for text in old_sources]
-    new = [" ".join(text.split()) for text in new_sources]
+    old = [" ".join(key.split()) for key in old_keys]
+    new = [" ".join(key.split()) for key in new_keys]
     kept: dict[int, int] = {}
     for block in Indel.editops(old, new).as_matching_blocks():
         for offset in range(block.size):
             kept[block.b + offset] = block.a + offset
+    moved = _pair_left(old, new, kept)
+    if preference is not None:
+        _prefer(old, kept, preference)
+    if old_texts is not None and new_texts is not None:
+        _pair_left([" ".join(t.split()) for t in old_texts], [" ".join(t.split()) for t in new_texts], kept)
+    return kept, moved
+
+
+def _pair_left(old: Sequence[str], new: Sequence[str], kept: dict[int, int]) -> set[int]:
+    """Pair each segment ``kept`` has no unit for with the first unit left of the same key; which were paired."""
     taken = set(kept.values())
     left: dict[str, list[int]] = defaultdict(list)
     for number in reversed(range(len(old))):
         if number not in taken:
             left[old[number]].append(number)  # (reversed: popped from the end, the first comes first)
-    moved: set[int] = set()
-    for number, text in enumerate(new):
-        if number not in kept and left.get(text):
-            kept[number] = left[text].pop()
-            moved.add(number)
-    return kept, moved
+    paired: set[int] = set()
+    for number, key in enumerate(new):
+        if number not in kept and left.get(key):
+            kept[number] = left[key].pop()
+            paired.add(number)
+    return paired
+
+
+def _prefer(old: Sequence[str], kept: dict[int, int], preference: Sequence[int]) -> None:
+    """Give the segments of each key the units of that key ``preference`` ranks highest (ties: the ones they have),
+    in the order of the units."""
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for number, key in enumerate(old):
+        by_key[key].append(number)
+    holders: dict[str, list[int]] = defaultdict(list)
+    for segment, unit in kept.items():
+        holders[old[unit]].append(segment)
+    for key, segments in holders.items():
+        units = by_key[key]
+        if len(units) == len(segments):
+            continue
+        held = set(kept[segment] for segment in segments)
+        best = sorted(units, key=lambda unit: (-preference[unit], unit not in held, unit))[: len(segments)]
+        for segment, unit in zip(sorted(segments), sorted(best), strict=True):
+            kept[segment] = unit
 
 
 def update_job(
@@ -189,19 +257,19 @@ def update_job(
     _refuse_unsettled(old, path, source_lang=source_lang, target_lang=target_lang)
     document_read = read_source_document(document, join_lines=join_lines)
     segments = document_read.segments(lang=source_lang, rules=rules)
-    if first_difference(old, segments, source_lang, target_lang) is None:
+    contexts = segment_contexts(document_read, lang=source_lang, rules=rules)
+    if first_difference(old, segments, source_lang, target_lang, contexts=contexts) is None:
         return JobUpdate(path)
     plain = [segment.plain for segment in segments]
-    # A text and its context (a PO msgctxt) name a segment: "Open" in a menu is another than "Open" in a status line.
-    paragraphs = document_read.document.paragraphs
-    cut = document_read.extract(lang=source_lang, rules=rules)
-    contexts = [_context(paragraphs[paragraph].notes) for paragraph in cut.paragraph_of]
-    old_sources = [
-        (unit.pair(source_lang, target_lang)[0] or Variant("", Segment())).segment.plain
-        + _context(note.text for note in unit.notes)
-        for unit in old.units
-    ]
-    kept, moved = carried_over(old_sources, [text + context for text, context in zip(plain, contexts, strict=True)])
+    old_sources = [(unit.pair(source_lang, target_lang)[0] or Variant("", Segment())).segment for unit in old.units]
+    old_contexts = [unit_context(unit) for unit in old.units]
+    kept, moved = carried_over(
+        [segment_key(segment, context) for segment, context in zip(old_sources, old_contexts, strict=True)],
+        [segment_key(segment, context) for segment, context in zip(segments, contexts, strict=True)],
+        old_texts=[segment_key(Segment.from_text(s.plain), c) for s, c in zip(old_sources, old_contexts, strict=True)],
+        new_texts=[segment_key(Segment.from_text(s.plain), c) for s, c in zip(segments, contexts, strict=True)],
+        preference=[_worth(unit, source_lang, target_lang) for unit in old.units],
+    )
     opened = [
         open_memory(m, source_lang=source_lang, target_lang=target_lang, on_notice=on_notice, cache=cache)
         for m in memories
@@ -280,10 +348,26 @@ def _refuse_unsettled(old: Memory, path: Path, *, source_lang: str, target_lang:
         )
 
 
-def _context(notes: Iterable[str]) -> str:
-    """What tells a segment from another of the same text in its document (a PO message's msgctxt), as a suffix of its
-    text when units are matched to segments (after a line break: white space to the matching, as to `same_source`)."""
-    return "".join(f"\n{note}" for note in notes if note.startswith(CONTEXT_NOTE))
+def segment_key(segment: Segment, context: str | None) -> str:
+    """What names a segment when units are matched to a new version's: its text with its codes where they stand (each
+    code by kind and native code, not by its number), and its context, after a character no text holds."""
+    placeholders = _NUMBERED.sub(lambda found: found.group(1) + "#" + found.group(2), segment.placeholder_text())
+    shapes = "".join(repr(_code_shape(code)) for code in segment.codes())
+    return f"{placeholders}\x00{shapes}" + (f"\x00{context}" if context is not None else "")
+
+
+#: How a unit is worth keeping, when a document holds its text fewer times than before: confirmed by rank, a
+#: translator's draft, an untouched one, none, rejected.
+_STATUS_WORTH = {Status.FINAL: 5, Status.REVIEWED: 4, Status.TRANSLATED: 3, Status.DRAFT: 2, Status.NEW: 0}
+
+
+def _worth(unit: TranslationUnit, source_lang: str, target_lang: str) -> int:
+    if unit.rejected:
+        return -1
+    if not _has_translation(unit, source_lang, target_lang):
+        return 0
+    worth = _STATUS_WORTH.get(unit.status, 0)
+    return worth - 1 if worth == 2 and _match_of(unit) is not None else worth
 
 
 def _has_translation(unit: TranslationUnit, source_lang: str, target_lang: str) -> bool:

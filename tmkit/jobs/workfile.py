@@ -1272,6 +1272,7 @@ def prepare_job(
     from tmkit.defaults import PRETRANSLATE_THRESHOLD
     from tmkit.jobs.pretranslate import match_segments, pretranslate
     from tmkit.jobs.source_text import read_source_document, with_document_sources
+    from tmkit.jobs.update import segment_contexts
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_index import open_memory
     from tmkit.text.scripts import guess_language
@@ -1282,7 +1283,8 @@ def prepare_job(
     path = Path(output) if output is not None else job_path(document)
     cut = document_read.segments(lang=source, rules=rules)
     if path.exists():
-        return Job(path, False, source, target, changed_from=_changed_from(path, cut, source, target))
+        contexts = segment_contexts(document_read, lang=source, rules=rules)
+        return Job(path, False, source, target, changed_from=_changed_from(path, cut, contexts, source, target))
     segments = [s.plain for s in cut]
     matcher = Matcher([open_memory(m, source_lang=source, target_lang=target, on_notice=on_notice) for m in memories])
     results = match_segments(segments, matcher)
@@ -1299,7 +1301,9 @@ def prepare_job(
     return Job(path, True, source, target, len(memory.units), drafts)
 
 
-def _changed_from(path: Path, segments: Sequence[Segment], source_lang: str, target_lang: str) -> int | None:
+def _changed_from(
+    path: Path, segments: Sequence[Segment], contexts: Sequence[str | None], source_lang: str, target_lang: str
+) -> int | None:
     """Where an existing job and its document's ``segments`` part (None: made from them, or a file the editor will
     refuse, recover or show conflicts in itself, with its own message)."""
     from tmkit.jobs.update import first_difference, unsettled_conflicts
@@ -1310,7 +1314,7 @@ def _changed_from(path: Path, segments: Sequence[Segment], source_lang: str, tar
         return None
     if unsettled_conflicts(work):  # (the editor shows them; settled, the file is a version of its document again)
         return None
-    return first_difference(work, segments, source_lang, target_lang)
+    return first_difference(work, segments, source_lang, target_lang, contexts=contexts)
 
 
 def _nothing_to_translate(memory: Memory, source_lang: str) -> str:

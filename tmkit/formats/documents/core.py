@@ -43,6 +43,9 @@ class Paragraph:
     notes: tuple[str, ...] = ()
     #: A translation the file already holds (a PO msgstr), with its status name (`draft`, `translated`).
     existing: tuple[list[Piece], str] | None = None
+    #: What tells it from another paragraph of the same text in its document (a PO msgctxt): another message. ""
+    #: in a format that has contexts, for one without (so a unit made from it says so); None in the others.
+    context: str | None = None
 
     def __post_init__(self) -> None:
         self.pieces = normalize_pieces(self.pieces)

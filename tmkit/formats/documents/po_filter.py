@@ -90,7 +90,13 @@ class PoDocument:
                 forms = entry.msgstr_plural
                 singular, plural = forms.get(one, ""), forms.get(many, forms.get(one, ""))
                 self.paragraphs.append(
-                    Paragraph([entry.msgid], whole=True, notes=notes, existing=_existing(singular, status))
+                    Paragraph(
+                        [entry.msgid],
+                        whole=True,
+                        notes=notes,
+                        existing=_existing(singular, status),
+                        context=entry.msgctxt or "",
+                    )
                 )
                 self.paragraphs.append(
                     Paragraph(
@@ -98,11 +104,18 @@ class PoDocument:
                         whole=True,
                         notes=(*notes, "plural form"),
                         existing=_existing(plural, status),
+                        context=entry.msgctxt or "",
                     )
                 )
             else:
                 self.paragraphs.append(
-                    Paragraph([entry.msgid], whole=True, notes=notes, existing=_existing(entry.msgstr, status))
+                    Paragraph(
+                        [entry.msgid],
+                        whole=True,
+                        notes=notes,
+                        existing=_existing(entry.msgstr, status),
+                        context=entry.msgctxt or "",
+                    )
                 )
 
     def render(
