@@ -156,10 +156,10 @@ def carried_over(
     First a longest common subsequence of the two lists of keys, so the most segments keep their units in order (a
     sentence repeated in the document keeps the translation of its own place); RapidFuzz's bit-parallel Indel
     alignment finds one exactly (`difflib` does not: it keeps 2 of `a a a` in `a x a a`). Then each segment left
-    takes a unit left of the same key, in order: a sentence moved elsewhere keeps its unit too (moved). Of the units
+    takes the best ranked unit left of the same key: a sentence moved elsewhere keeps its unit too (moved). Of the units
     of one key, the segments keeping one take the ones ``preference`` ranks highest (a confirmed translation of a
     sentence now written once rather than the rejected one of its other place). Last, each segment still left takes
-    a unit left of the same text, in order: its formatting changed.
+    a unit left of the same text, the best ranked: its formatting changed.
     """
     old = [" ".join(key.split()) for key in old_keys]
     new = [" ".join(key.split()) for key in new_keys]
@@ -167,21 +167,27 @@ def carried_over(
     for block in Indel.editops(old, new).as_matching_blocks():
         for offset in range(block.size):
             kept[block.b + offset] = block.a + offset
-    moved = _pair_left(old, new, kept)
+    moved = _pair_left(old, new, kept, preference)
     if preference is not None:
         _prefer(old, kept, preference)
     if old_texts is not None and new_texts is not None:
-        _pair_left([" ".join(t.split()) for t in old_texts], [" ".join(t.split()) for t in new_texts], kept)
+        texts = [" ".join(t.split()) for t in old_texts], [" ".join(t.split()) for t in new_texts]
+        _pair_left(*texts, kept, preference)
     return kept, moved
 
 
-def _pair_left(old: Sequence[str], new: Sequence[str], kept: dict[int, int]) -> set[int]:
-    """Pair each segment ``kept`` has no unit for with the first unit left of the same key; which were paired."""
+def _pair_left(
+    old: Sequence[str], new: Sequence[str], kept: dict[int, int], preference: Sequence[int] | None = None
+) -> set[int]:
+    """Pair each segment ``kept`` has no unit for with a unit left of the same key: the one ``preference`` ranks
+    highest, the first of those; which segments were paired."""
     taken = set(kept.values())
     left: dict[str, list[int]] = defaultdict(list)
-    for number in reversed(range(len(old))):
+    for number in range(len(old)):
         if number not in taken:
-            left[old[number]].append(number)  # (reversed: popped from the end, the first comes first)
+            left[old[number]].append(number)
+    for units in left.values():  # popped from the end: the best, and of the best the first, come last
+        units.sort(key=lambda unit: ((preference[unit] if preference is not None else 0), -unit))
     paired: set[int] = set()
     for number, key in enumerate(new):
         if number not in kept and left.get(key):
