@@ -527,3 +527,19 @@ def test_a_po_comment_that_reads_like_a_context_is_no_context(tmp_path: Path) ->
     result = run_cli("pretranslate", catalogue, "-o", job, "--update")
     assert result.code == 0 and "1 translation kept" in result.stderr, result.stderr
     assert load_tmx(job).units[0].status is Status.TRANSLATED
+
+
+def test_a_sentence_whose_formatting_changed_takes_the_best_unit_of_its_text(tmp_path: Path) -> None:
+    document = tmp_path / "cat.html"
+    document.write_text("<p>The <b>cat</b> sat.</p><p>The <i>cat</i> sat.</p>\n", encoding="utf-8")
+    job = tmp_path / "cat.html.tmx"
+    assert run_cli("pretranslate", document, "-o", job, "--tm", SAMPLES / "news-memory.tmx", "--lang", "en").code == 0
+    work = WorkFile(job, source_lang="en", target_lang="ar")
+    work.set_target(0, "خطأ {1}القطة{/1}.")
+    work.reject(0)
+    work.confirm(1, "جلست {1}القطة{/1}.")
+    work.save()
+    document.write_text("<p>The cat sat.</p>\n", encoding="utf-8")  # formatting gone from the one left
+    assert run_cli("pretranslate", document, "-o", job, "--update").code == 0
+    (unit,) = load_tmx(job).units
+    assert unit.variant("ar").segment.plain == "جلست القطة." and not unit.rejected  # type: ignore[union-attr]
