@@ -1020,3 +1020,16 @@ def test_a_translated_text_file_keeps_the_encoding_mark_and_line_breaks_of_its_s
         assert text.endswith(newline) and len(text.split(newline)) == len(lines) + 1
         assert text.replace(newline, "").count("\n") + text.replace(newline, "").count("\r") == 0
     assert (tmp_path / "out0.txt").read_bytes() == source.read_bytes()  # nothing translated: the source as it was
+
+
+def test_finish_reads_the_document_as_pretranslate_join_lines_did(tmp_path: Path) -> None:
+    """A job made with --join-lines could not be finished: finish cut the document at every line break."""
+    document, job, out = tmp_path / "d.ar.txt", tmp_path / "d.tmx", tmp_path / "out.txt"
+    document.write_text("الرئيس الأسد يستقبل\nنائب رئيس الوزراء.\n\nفقرة ثانية هنا.\n", encoding="utf-8")
+    made = run_cli("pretranslate", document, "-o", job, "--tm", SAMPLES / "news-memory.tmx", "--join-lines")
+    assert made.code == 0, made.stderr
+    cut = run_cli("finish", document, "--work", job, "-o", out)
+    assert cut.code != 0 and "--join-lines" in cut.stderr and not out.exists()
+    joined = run_cli("finish", document, "--work", job, "-o", out, "--join-lines")
+    assert joined.code == 0, joined.stderr
+    assert out.read_text(encoding="utf-8").split("\n\n")[0] == "الرئيس الأسد يستقبل نائب رئيس الوزراء."

@@ -46,6 +46,11 @@ def register(commands: Any) -> None:
     p.add_argument("--tgt", help="with --pseudo: the target language (default: en for Arabic, else ar)")
     p.add_argument("--srx", metavar="RULES.srx", help="the SRX rules the working file was segmented with")
     p.add_argument("--srx-only", action="store_true", help="use only the --srx rules")
+    p.add_argument(
+        "--join-lines",
+        action="store_true",
+        help="single line breaks were spaces when the working file was made (pretranslate --join-lines)",
+    )
     p.set_defaults(handler=run_finish)
 
 
@@ -62,7 +67,7 @@ def run_finish(args: argparse.Namespace) -> int:
     if args.output is None:
         raise InputError("name the translated document: -o TARGET")
     rules = rules_from_args(args)
-    source = read_source_document(args.document)
+    source = read_source_document(args.document, join_lines=args.join_lines)
     if args.pseudo:
         if args.work:
             raise InputError("--pseudo needs no working file: leave out --work")

@@ -213,6 +213,7 @@ def run_project_finish(args: argparse.Namespace) -> int:
         ("tgt", "--tgt"),
         ("srx", "--srx"),
         ("srx_only", "--srx-only"),
+        ("join_lines", "--join-lines"),
     )
     if not project.files():
         raise InputError("no documents to translate in source/: copy them there first", path=project.root)

@@ -131,7 +131,7 @@ def finish_document(
     if len(units) != len(segments):
         raise InputError(
             f"has {len(units)} segment(s) and {os.fspath(document)} has {len(segments)}: it was made from "
-            "another version of the document (or with other --srx rules); " + UPDATE_HINT,
+            "another version of the document (or with other --srx rules or --join-lines); " + UPDATE_HINT,
             path=work_path,
         )
     report = FinishReport(segments=len(segments))
