@@ -147,13 +147,11 @@ def test_a_file_with_edits_not_saved_yet_is_not_updated(tmp_path: Path) -> None:
 
 def test_a_kept_translation_whose_formatting_changed_is_a_draft_again(tmp_path: Path) -> None:
     document = tmp_path / "visit.html"
-    document.write_text("<p>زار الوفد <b>دمشق</b> أمس.</p><p>وعاد الوفد إلى بلاده.</p>\n", encoding="utf-8")
-    job = tmp_path / "visit.html.tmx"
-    assert run_cli("pretranslate", document, "-o", job, "--tm", SAMPLES / "news-memory.tmx").code == 0
-    work = WorkFile(job, source_lang="ar", target_lang="en")
-    work.confirm(0, "The delegation visited {1}Damascus{/1} yesterday.")
-    work.confirm(1, "The delegation went home.")
-    work.save()
+    job = _confirmed_job(
+        document,
+        "<p>زار الوفد <b>دمشق</b> أمس.</p><p>وعاد الوفد إلى بلاده.</p>\n",
+        {0: "The delegation visited {1}Damascus{/1} yesterday.", 1: "The delegation went home."},
+    )
     # A second version: the first sentence's text as it was, with italics added; the second sentence longer.
     document.write_text(
         "<p>زار <i>الوفد</i> <b>دمشق</b> أمس.</p><p>وعاد الوفد إلى بلاده سالما.</p>\n", encoding="utf-8"
@@ -234,15 +232,22 @@ def test_an_update_that_fails_leaves_the_working_file_as_it_was_and_no_copy(tmp_
 
 def _job(tmp_path: Path, sentences: list[str], translations: dict[int, str]) -> tuple[Path, Path]:
     """A text document of ``sentences`` (one paragraph each) and its working file with ``translations`` confirmed."""
-    document, job = tmp_path / "doc.ar.txt", tmp_path / "doc.ar.tmx"
-    document.write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
-    made = run_cli("pretranslate", document, "-o", job, "--tm", SAMPLES / "news-memory.tmx")
+    document = tmp_path / "doc.ar.txt"
+    return document, _confirmed_job(document, "\n\n".join(sentences) + "\n", translations)
+
+
+def _confirmed_job(document: Path, text: str, translations: dict[int, str], *, lang: str = "ar") -> Path:
+    """``document`` written with ``text``, pre-translated into its working file (`NAME.tmx` beside it, or the text
+    document's own), and ``translations`` (row → text with placeholders) confirmed in it as the editor does."""
+    document.write_text(text, encoding="utf-8")
+    job = document.with_suffix(".tmx") if document.suffix == ".txt" else document.with_name(document.name + ".tmx")
+    made = run_cli("pretranslate", document, "-o", job, "--tm", SAMPLES / "news-memory.tmx", "--lang", lang)
     assert made.code == 0, made.stderr
-    work = WorkFile(job, source_lang="ar", target_lang="en")
-    for row, english in translations.items():
-        work.confirm(row, english)
+    work = WorkFile(job, source_lang=lang, target_lang="en" if lang == "ar" else "ar")
+    for row, translation in translations.items():
+        work.confirm(row, translation)
     work.save()
-    return document, job
+    return job
 
 
 SENTENCES = ["جملة أولى في الوثيقة.", "جملة ثانية في الوثيقة.", "جملة ثالثة في الوثيقة.", "جملة رابعة في الوثيقة."]
@@ -308,14 +313,11 @@ def test_a_file_with_merge_conflicts_not_settled_is_refused_by_update_and_finish
 
 def test_codes_only_renumbered_are_renumbered_in_the_kept_translation(tmp_path: Path) -> None:
     document = tmp_path / "note.html"
-    document.write_text("<p>جملة أولى هنا. جملة <b>ثانية</b> هنا.</p><p>فقرة أخرى.</p>\n", encoding="utf-8")
-    job = tmp_path / "note.html.tmx"
-    assert run_cli("pretranslate", document, "-o", job, "--tm", SAMPLES / "news-memory.tmx").code == 0
-    work = WorkFile(job, source_lang="ar", target_lang="en")
-    work.confirm(0, "First sentence here.")
-    work.confirm(1, "Second {1}bold{/1} sentence here.")
-    work.confirm(2, "Another paragraph.")
-    work.save()
+    job = _confirmed_job(
+        document,
+        "<p>جملة أولى هنا. جملة <b>ثانية</b> هنا.</p><p>فقرة أخرى.</p>\n",
+        {0: "First sentence here.", 1: "Second {1}bold{/1} sentence here.", 2: "Another paragraph."},
+    )
     # Italics before it in the paragraph: the second sentence's bold is code 2 now; the other paragraph edited.
     document.write_text(
         "<p>جملة <i>أولى</i> هنا. جملة <b>ثانية</b> هنا.</p><p>فقرة أخرى جديدة.</p>\n", encoding="utf-8"
@@ -418,12 +420,9 @@ def test_new_units_never_take_a_dropped_units_tuid_and_a_wrong_source_language_i
 
 def test_formatting_added_or_moved_is_a_new_version_and_the_kept_codes_follow_theirs(tmp_path: Path) -> None:
     document = tmp_path / "visit.html"
-    document.write_text("<p>زار الوفد <b>دمشق</b> أمس.</p>\n", encoding="utf-8")
-    job = tmp_path / "visit.html.tmx"
-    assert run_cli("pretranslate", document, "-o", job, "--tm", SAMPLES / "news-memory.tmx").code == 0
-    work = WorkFile(job, source_lang="ar", target_lang="en")
-    work.confirm(0, "The delegation visited {1}Damascus{/1} yesterday.")
-    work.save()
+    job = _confirmed_job(
+        document, "<p>زار الوفد <b>دمشق</b> أمس.</p>\n", {0: "The delegation visited {1}Damascus{/1} yesterday."}
+    )
     # Bold moved to another word, the text as it was: a new version, its translation a draft again.
     document.write_text("<p>زار <b>الوفد</b> دمشق أمس.</p>\n", encoding="utf-8")
     moved = run_cli("pretranslate", document, "-o", job, "--update")
@@ -476,14 +475,8 @@ def test_a_sentence_now_written_once_keeps_its_confirmed_translation_not_the_rej
 
 def test_a_sentence_keeps_its_unit_over_a_copy_of_it_with_other_formatting(tmp_path: Path) -> None:
     document = tmp_path / "cat.html"
-    document.write_text("<p>The cat sat on the mat.</p><p>It slept.</p>\n", encoding="utf-8")
-    job = tmp_path / "cat.html.tmx"
-    made = run_cli("pretranslate", document, "-o", job, "--tm", SAMPLES / "news-memory.tmx", "--lang", "en")
-    assert made.code == 0, made.stderr
-    work = WorkFile(job, source_lang="en", target_lang="ar")
-    work.confirm(0, "جلست القطة على الحصيرة.")
-    work.confirm(1, "ونامت.")
-    work.save()
+    text = "<p>The cat sat on the mat.</p><p>It slept.</p>\n"
+    job = _confirmed_job(document, text, {0: "جلست القطة على الحصيرة.", 1: "ونامت."}, lang="en")
     document.write_text(
         "<p>The <b>cat</b> sat on the mat.</p><p>The cat sat on the mat.</p><p>It slept.</p>\n", encoding="utf-8"
     )
@@ -531,9 +524,7 @@ def test_a_po_comment_that_reads_like_a_context_is_no_context(tmp_path: Path) ->
 
 def test_a_sentence_whose_formatting_changed_takes_the_best_unit_of_its_text(tmp_path: Path) -> None:
     document = tmp_path / "cat.html"
-    document.write_text("<p>The <b>cat</b> sat.</p><p>The <i>cat</i> sat.</p>\n", encoding="utf-8")
-    job = tmp_path / "cat.html.tmx"
-    assert run_cli("pretranslate", document, "-o", job, "--tm", SAMPLES / "news-memory.tmx", "--lang", "en").code == 0
+    job = _confirmed_job(document, "<p>The <b>cat</b> sat.</p><p>The <i>cat</i> sat.</p>\n", {}, lang="en")
     work = WorkFile(job, source_lang="en", target_lang="ar")
     work.set_target(0, "خطأ {1}القطة{/1}.")
     work.reject(0)
