@@ -81,6 +81,9 @@ def test_update_keeps_every_unchanged_translation_and_offers_the_old_one_for_the
     assert f"tmkit pretranslate {root} --update" in told.stdout and file.work.read_bytes() == before
     refused = run_cli("finish", root)
     assert refused.code != 0 and "--update" in refused.stderr
+    listed = run_cli("stats", root)
+    assert "article.ar.txt (changed since it was started)" in listed.stdout
+    assert f"tmkit pretranslate {root} --update carries their translations over" in listed.stderr
 
     done = run_cli("pretranslate", root, "--update")
     assert done.code == 0, done.stderr
@@ -112,6 +115,8 @@ def test_update_keeps_every_unchanged_translation_and_offers_the_old_one_for_the
 
     finished = run_cli("finish", root)
     assert finished.code == 0, finished.stderr
+    stats = run_cli("stats", root, "--json")
+    assert '"changed_from": null' in stats.stdout and "changed since" not in stats.stderr
     translated = file.target.read_text(encoding="utf-8")
     assert all(english in translated for row, english in mine.items() if first[row] != removed)
     again = run_cli("pretranslate", root, "--update")  # made from this version now: left alone, no second backup

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from tmkit.cli.common import EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, error, print_json, warn
 from tmkit.errors import InputError, TmkitError
 from tmkit.memory.langtags import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
+from tmkit.wording import plural
 
 if TYPE_CHECKING:
     from tmkit.jobs.project import FileProgress, Project, ProjectFile
@@ -93,8 +94,26 @@ def _progress_table(progress: list[FileProgress], files: list[ProjectFile]) -> l
     for item in progress:
         number = files.index(item.file) + 1
         done = f"{item.percent:4.0f}%" if item.started else "  new"
-        lines.append(f"{number:>3}  {done:>5}  {item.words:>7,}  {item.segments:>8,}  {item.file.name}")
+        lines.append(f"{number:>3}  {done:>5}  {item.words:>7,}  {item.segments:>8,}  {_named(item)}")
     return lines
+
+
+#: What follows the name of a document changed since it was started, in the project's listings.
+CHANGED_MARK = " (changed since it was started)"
+
+
+def _named(item: FileProgress) -> str:
+    return item.file.name + (CHANGED_MARK if item.changed_from is not None else "")
+
+
+def _say_changed(project: Project, progress: list[FileProgress]) -> None:
+    """One line naming the documents changed since they were started, and the command that carries them over."""
+    changed = [item.file.name for item in progress if item.changed_from is not None]
+    if changed:
+        warn(
+            f"{plural(len(changed), 'document')} changed since started ({', '.join(changed)}): "
+            f"tmkit pretranslate {project.root} --update carries their translations over"
+        )
 
 
 def _list_documents(project: Project, unreadable: list[str] | None = None) -> list[FileProgress]:
@@ -125,6 +144,7 @@ def _pick(project: Project) -> ProjectFile | None:
     print(f"{project.root}: {project.source_lang} → {project.target_lang}, {len(progress)} document(s)")
     for line in _progress_table(progress, project.files()):
         print(line)
+    _say_changed(project, progress)
     while True:
         try:
             answer = input(PICK_PROMPT).strip()
@@ -158,8 +178,10 @@ def run_project_edit(args: argparse.Namespace) -> int:
             return EXIT_OK
         file = picked
     else:
-        for line in _progress_table(_list_documents(project), project.files()):
+        progress = _list_documents(project)
+        for line in _progress_table(progress, project.files()):
             print(line)
+        _say_changed(project, progress)
         print(f"tmkit: open one with: tmkit edit {args.file} DOCUMENT (its number or name)", file=sys.stderr)
         return EXIT_OK
     config = load_config(env=dict(os.environ))
@@ -279,6 +301,7 @@ def run_project_stats(args: argparse.Namespace) -> int:
                         "statuses": {s.value: {"segments": n, "words": w} for s, (n, w) in item.by_status.items()},
                         "rejected": {"segments": item.rejected[0], "words": item.rejected[1]},
                         "percent_done": round(item.percent, 1),
+                        "changed_from": item.changed_from,
                     }
                     for item in progress
                 ],
@@ -299,10 +322,11 @@ def run_project_stats(args: argparse.Namespace) -> int:
     for item in progress:
         cells = "".join(f"{item.by_status[s][1]:>11,}" for s in statuses)
         done = f"{item.percent:6.0f}%" if item.started else "    new"
-        print(f"{item.segments:>9,}{item.words:>9,}{cells}{done}  {item.file.name}")
+        print(f"{item.segments:>9,}{item.words:>9,}{cells}{done}  {_named(item)}")
     cells = "".join(f"{totals[s][1]:>11,}" for s in statuses)
     segments = sum(n for n, _ in totals.values())
     print(f"{segments:>9,}{total_words:>9,}{cells}{total_percent:6.0f}%  total")
+    _say_changed(project, progress)
     return EXIT_USAGE if unreadable else EXIT_OK
 
 

@@ -10,10 +10,10 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from tmkit.atomic import TEMP_MARKER, write_text_atomic
-from tmkit.errors import InputError, ParameterError
+from tmkit.errors import InputError, ParameterError, TmkitError
 from tmkit.jobs.config import _TOML_WHERE, _line_of
 from tmkit.memory.langtags import is_valid_tag, lang_key, primary_subtag
-from tmkit.memory.model import Status
+from tmkit.memory.model import Memory, Status
 from tmkit.text.segmentation import SrxRules
 
 if TYPE_CHECKING:
@@ -199,6 +199,9 @@ class FileProgress:
     #: Segments and words per status (every status present, in workflow order).
     by_status: dict[Status, tuple[int, int]] = field(default_factory=dict)
     rejected: tuple[int, int] = (0, 0)
+    #: For a document started: the first segment where its working TMX and the document as it is now part (None:
+    #: made from this version, or merge conflicts to settle first): `tmkit pretranslate PROJECT --update` is due.
+    changed_from: int | None = None
 
     @property
     def confirmed_words(self) -> int:
@@ -421,6 +424,7 @@ class Project:
             by_status[Status.NEW] = [len(segments), words]
             return FileProgress(file, False, len(segments), words, {s: (n, w) for s, (n, w) in by_status.items()})
         memory = load_tmx(file.work)
+        changed_from = self._changed_from(file, memory)
         for unit in memory.units:
             source, targets = unit.pair(self.source_lang, self.target_lang)
             words = count_words(source.segment.plain) if source is not None else 0
@@ -438,7 +442,25 @@ class Project:
             sum(w for _, w in by_status.values()),
             {s: (n, w) for s, (n, w) in by_status.items()},
             (rejected[0], rejected[1]),
+            changed_from,
         )
+
+    def _changed_from(self, file: ProjectFile, work: Memory) -> int | None:
+        """Where a started document's working TMX ``work`` and the document part (`FileProgress.changed_from`); None
+        too where the document cannot be read now (its working file still tells how far it is)."""
+        from tmkit.jobs.source_text import read_source_document
+        from tmkit.jobs.update import first_difference, segment_contexts, unsettled_conflicts
+
+        if unsettled_conflicts(work):
+            return None
+        try:
+            document = read_source_document(file.source)
+            rules = self.rules()
+            segments = document.segments(lang=self.source_lang, rules=rules)
+            contexts = segment_contexts(document, lang=self.source_lang, rules=rules)
+        except TmkitError:
+            return None
+        return first_difference(work, segments, self.source_lang, self.target_lang, contexts=contexts)
 
     def finish(
         self,
