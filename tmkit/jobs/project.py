@@ -396,18 +396,17 @@ class Project:
         from this version). For a document started only."""
         from tmkit.formats.tmx_reader import load_tmx
         from tmkit.jobs.source_text import read_source_document
-        from tmkit.jobs.update import first_difference, segment_contexts, unsettled_conflicts
+        from tmkit.jobs.update import unsettled_conflicts, where_changed
 
-        document = read_source_document(file.source)
-        rules = self.rules()
-        segments = document.segments(lang=self.source_lang, rules=rules)
-        contexts = segment_contexts(document, lang=self.source_lang, rules=rules)
         work = load_tmx(file.work)
         if unsettled_conflicts(work):
             raise InputError(
                 f"holds merge conflicts not settled: settle them in tmkit edit {self.root}", path=file.work
             )
-        return first_difference(work, segments, self.source_lang, self.target_lang, contexts=contexts)
+        document = read_source_document(file.source)
+        return where_changed(
+            work, document, source_lang=self.source_lang, target_lang=self.target_lang, rules=self.rules()
+        )
 
     def progress(self, file: ProjectFile) -> FileProgress:
         """Segments and words per status from the working TMX; a document not started counts all its segments new."""
@@ -449,18 +448,15 @@ class Project:
         """Where a started document's working TMX ``work`` and the document part (`FileProgress.changed_from`); None
         too where the document cannot be read now (its working file still tells how far it is)."""
         from tmkit.jobs.source_text import read_source_document
-        from tmkit.jobs.update import first_difference, segment_contexts, unsettled_conflicts
+        from tmkit.jobs.update import where_changed
 
-        if unsettled_conflicts(work):
-            return None
         try:
             document = read_source_document(file.source)
-            rules = self.rules()
-            segments = document.segments(lang=self.source_lang, rules=rules)
-            contexts = segment_contexts(document, lang=self.source_lang, rules=rules)
+            return where_changed(
+                work, document, source_lang=self.source_lang, target_lang=self.target_lang, rules=self.rules()
+            )
         except TmkitError:
             return None
-        return first_difference(work, segments, self.source_lang, self.target_lang, contexts=contexts)
 
     def finish(
         self,

@@ -79,6 +79,19 @@ def first_difference(
     return None
 
 
+def where_changed(
+    work: Memory, document: SourceDocument, *, source_lang: str, target_lang: str, rules: SrxRules | None = None
+) -> int | None:
+    """Where a working file ``work`` and its ``document`` as it is now part (`first_difference`, contexts and codes
+    too): None where it was made from this version, and where it holds merge conflicts not settled (no version of its
+    document until the translator keeps one side of each: the editor shows them)."""
+    if unsettled_conflicts(work):
+        return None
+    segments = document.segments(lang=source_lang, rules=rules)
+    contexts = segment_contexts(document, lang=source_lang, rules=rules)
+    return first_difference(work, segments, source_lang, target_lang, contexts=contexts)
+
+
 def segment_contexts(document: SourceDocument, *, lang: str, rules: SrxRules | None = None) -> list[str | None]:
     """Each segment's context in its document (its paragraph's: a PO msgctxt), None for most."""
     cut = document.extract(lang=lang, rules=rules)
@@ -262,10 +275,10 @@ def update_job(
     old = load_tmx(path)
     _refuse_unsettled(old, path, source_lang=source_lang, target_lang=target_lang)
     document_read = read_source_document(document, join_lines=join_lines)
-    segments = document_read.segments(lang=source_lang, rules=rules)
-    contexts = segment_contexts(document_read, lang=source_lang, rules=rules)
-    if first_difference(old, segments, source_lang, target_lang, contexts=contexts) is None:
+    if where_changed(old, document_read, source_lang=source_lang, target_lang=target_lang, rules=rules) is None:
         return JobUpdate(path)
+    segments = document_read.segments(lang=source_lang, rules=rules)  # (cut once: the document keeps its cut)
+    contexts = segment_contexts(document_read, lang=source_lang, rules=rules)
     plain = [segment.plain for segment in segments]
     old_sources = [(unit.pair(source_lang, target_lang)[0] or Variant("", Segment())).segment for unit in old.units]
     old_contexts = [unit_context(unit) for unit in old.units]

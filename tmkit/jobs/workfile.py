@@ -63,6 +63,7 @@ from tmkit.text.wordcount import count_words
 
 if TYPE_CHECKING:
     from tmkit.jobs.shared_save import SharedSave
+    from tmkit.jobs.source_text import SourceDocument
     from tmkit.terms.model import Termbase
     from tmkit.text.segmentation import SrxRules
 
@@ -1221,7 +1222,6 @@ class Job:
         """One line for the translator: what was made, or that an existing job was opened (and made from another
         version of the document, when it was, with the command that carries it over: ``update``, else
         `tmkit pretranslate DOCUMENT -o JOB --update`)."""
-
         if self.created:
             return (
                 f"segmented {Path(document).name} into {self.segments} segment(s), {self.drafts} pre-translated "
@@ -1272,7 +1272,6 @@ def prepare_job(
     from tmkit.defaults import PRETRANSLATE_THRESHOLD
     from tmkit.jobs.pretranslate import match_segments, pretranslate
     from tmkit.jobs.source_text import read_source_document, with_document_sources
-    from tmkit.jobs.update import segment_contexts
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_index import open_memory
     from tmkit.text.scripts import guess_language
@@ -1281,11 +1280,10 @@ def prepare_job(
     source = source_lang or guess_language(document_read.text())
     target = target_lang or ("en" if source.lower().startswith("ar") else "ar")
     path = Path(output) if output is not None else job_path(document)
-    cut = document_read.segments(lang=source, rules=rules)
     if path.exists():
-        contexts = segment_contexts(document_read, lang=source, rules=rules)
-        return Job(path, False, source, target, changed_from=_changed_from(path, cut, contexts, source, target))
-    segments = [s.plain for s in cut]
+        changed_from = _changed_from(path, document_read, source_lang=source, target_lang=target, rules=rules)
+        return Job(path, False, source, target, changed_from=changed_from)
+    segments = [s.plain for s in document_read.segments(lang=source, rules=rules)]
     matcher = Matcher([open_memory(m, source_lang=source, target_lang=target, on_notice=on_notice) for m in memories])
     results = match_segments(segments, matcher)
     memory = pretranslate(
@@ -1302,19 +1300,17 @@ def prepare_job(
 
 
 def _changed_from(
-    path: Path, segments: Sequence[Segment], contexts: Sequence[str | None], source_lang: str, target_lang: str
+    path: Path, document: SourceDocument, *, source_lang: str, target_lang: str, rules: SrxRules | None
 ) -> int | None:
-    """Where an existing job and its document's ``segments`` part (None: made from them, or a file the editor will
-    refuse, recover or show conflicts in itself, with its own message)."""
-    from tmkit.jobs.update import first_difference, unsettled_conflicts
+    """Where an existing job and its ``document`` part (`where_changed`; None too for a file the editor will refuse or
+    recover itself, with its own message)."""
+    from tmkit.jobs.update import where_changed
 
     try:
         work = load_tmx(path)
     except TmkitError:
         return None
-    if unsettled_conflicts(work):  # (the editor shows them; settled, the file is a version of its document again)
-        return None
-    return first_difference(work, segments, source_lang, target_lang, contexts=contexts)
+    return where_changed(work, document, source_lang=source_lang, target_lang=target_lang, rules=rules)
 
 
 def _nothing_to_translate(memory: Memory, source_lang: str) -> str:
