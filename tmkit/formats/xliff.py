@@ -677,9 +677,9 @@ def _trans_unit_12(
     if tgt is not None and unit.status is not Status.NEW:
         target.set("state", state)
         _inline_12(target, tgt.segment.content, ns, [0])
-        origin = unit_prop(unit, ORIGIN_PROP)
+        origin = unit.prop_value(ORIGIN_PROP)
         if unit.status is Status.DRAFT and origin:
-            match = unit_prop(unit, MATCH_PROP)
+            match = unit.prop_value(MATCH_PROP)
             exact = match is not None and match.replace(".", "", 1).isdigit() and float(match) >= 100
             target.set("state-qualifier", "exact-match" if exact else "leveraged-tm")
     else:
@@ -898,14 +898,6 @@ def _without_declarations(xml: bytes, inherited: frozenset[bytes]) -> bytes:
         return xml
     kept = b"".join(d for d in _DECLARATION_RE.findall(found.group(1)) if d not in inherited)
     return xml[: found.start(1)] + kept + xml[found.end(1) :]
-
-
-def unit_prop(unit: TranslationUnit, prop_type: str) -> str | None:
-    """The value of the unit's first prop of type ``prop_type``."""
-    for prop in unit.props:
-        if prop.type == prop_type:
-            return prop.value
-    return None
 
 
 # -- reading ----------------------------------------------------------------------------------

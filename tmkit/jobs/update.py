@@ -25,7 +25,16 @@ from tmkit.jobs.project import CONFIRMED_STATUSES
 from tmkit.jobs.source_text import CONTEXT_PROP, DOCUMENT_ORIGIN, SourceDocument
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, primary_subtag
 from tmkit.memory.merge import CONFLICT_PROP
-from tmkit.memory.model import MATCH_PROP, ORIGIN_PROP, Inline, Memory, Segment, Status, TranslationUnit, Variant
+from tmkit.memory.model import (
+    ORIGIN_PROP,
+    Inline,
+    Memory,
+    Segment,
+    Status,
+    TranslationUnit,
+    Variant,
+    pretranslated_match,
+)
 from tmkit.wording import plural
 
 if TYPE_CHECKING:
@@ -101,7 +110,7 @@ def segment_contexts(document: SourceDocument, *, lang: str, rules: SrxRules | N
 def unit_context(unit: TranslationUnit) -> str | None:
     """A unit's segment's context (`CONTEXT_PROP`, empty for a message without one); in a working file made before
     units kept it, the msgctxt its first note gives (`context: menu`: the PO filter notes it first)."""
-    stated = next((prop.value for prop in unit.props if prop.type == CONTEXT_PROP), None)
+    stated = unit.prop_value(CONTEXT_PROP)
     if stated is not None:
         return stated or None
     if unit.notes and unit.notes[0].text.startswith(CONTEXT_NOTE):
@@ -321,7 +330,7 @@ def update_job(
     dropped = [old.units[number] for number in sorted(set(range(len(old.units))) - set(kept.values()))]
     others = [unit for number, unit in enumerate(fresh.units) if number not in carried]
     translated = [unit for unit in others if _has_translation(unit, source_lang, target_lang)]
-    by_document = [unit for unit in translated if _origin(unit) == DOCUMENT_ORIGIN]
+    by_document = [unit for unit in translated if unit.prop_value(ORIGIN_PROP) == DOCUMENT_ORIGIN]
     return JobUpdate(
         path,
         changed=True,
@@ -359,7 +368,7 @@ def _refuse_unsettled(old: Memory, path: Path, *, source_lang: str, target_lang:
         raise InputError(f"its source language is {stated} (its header), not {source_lang}", path=path)
     wanted, source = lang_key(target_lang), lang_key(source_lang)
     held = {lang_key(v.lang) for unit in old.units for v in unit.variants if v.segment.plain.strip()} - {source}
-    if held and not any(lang.split("-")[0] == wanted.split("-")[0] for lang in held):
+    if held and not any(primary_subtag(lang) == primary_subtag(wanted) for lang in held):
         raise InputError(
             f"holds no {target_lang} translation (it holds {', '.join(sorted(held))}): the target language is one "
             "of those",
@@ -386,23 +395,11 @@ def _worth(unit: TranslationUnit, source_lang: str, target_lang: str) -> int:
     if not _has_translation(unit, source_lang, target_lang):
         return 0
     worth = _STATUS_WORTH.get(unit.status, 0)
-    return worth - 1 if worth == 2 and _match_of(unit) is not None else worth
+    return worth - 1 if worth == 2 and pretranslated_match(unit) is not None else worth
 
 
 def _has_translation(unit: TranslationUnit, source_lang: str, target_lang: str) -> bool:
     return any(variant.segment.plain.strip() for variant in unit.pair(source_lang, target_lang)[1])
-
-
-def _origin(unit: TranslationUnit) -> str | None:
-    return next((prop.value for prop in unit.props if prop.type == ORIGIN_PROP), None)
-
-
-def _match_of(unit: TranslationUnit) -> float | None:
-    value = next((prop.value for prop in unit.props if prop.type == MATCH_PROP), None)
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _replaced(unit: TranslationUnit, made: TranslationUnit, *, source_lang: str, target_lang: str) -> bool:
@@ -414,9 +411,9 @@ def _replaced(unit: TranslationUnit, made: TranslationUnit, *, source_lang: str,
         return True
     if unit.rejected or unit.status is not Status.DRAFT or not _has_translation(made, source_lang, target_lang):
         return False
-    if _origin(unit) == DOCUMENT_ORIGIN:
-        return _origin(made) == DOCUMENT_ORIGIN
-    was, now = _match_of(unit), _match_of(made)
+    if unit.prop_value(ORIGIN_PROP) == DOCUMENT_ORIGIN:
+        return made.prop_value(ORIGIN_PROP) == DOCUMENT_ORIGIN
+    was, now = pretranslated_match(unit), pretranslated_match(made)
     return was is not None and now is not None and now >= was
 
 
@@ -430,12 +427,12 @@ def _carry_kept(
     carried: set[int] = set()
     recoded = 0
     for number, previous in kept.items():
-        unit = copy.deepcopy(old.units[previous])
         made = fresh.units[number]
-        if _replaced(unit, made, source_lang=source_lang, target_lang=target_lang):
-            made.notes.extend(note for note in unit.notes if note not in made.notes)
-            made.tuid = unit.tuid  # (still this segment's unit to a merge)
+        if _replaced(old.units[previous], made, source_lang=source_lang, target_lang=target_lang):
+            made.notes.extend(note for note in old.units[previous].notes if note not in made.notes)
+            made.tuid = old.units[previous].tuid  # (still this segment's unit to a merge)
             continue
+        unit = copy.deepcopy(old.units[previous])  # (``old`` stays the previous version: the counts read it)
         unit.notes.extend(note for note in made.notes if note not in unit.notes)  # (a PO entry's new comments)
         source_variant, targets = unit.pair(source_lang, target_lang)
         assert source_variant is not None  # (kept: its source text equals the segment's)

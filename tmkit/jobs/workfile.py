@@ -12,7 +12,6 @@ import contextlib
 import copy
 import errno
 import hashlib
-import math
 import os
 import stat
 from collections.abc import Callable, Sequence
@@ -47,7 +46,6 @@ from tmkit.memory.dates import now_tmx_date as now_tmx
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.merge import CONFLICT_PROP, conflict_side, merge_memories, merge_three_way
 from tmkit.memory.model import (
-    MATCH_PROP,
     PROVENANCE_PROPS,
     Header,
     Memory,
@@ -56,6 +54,7 @@ from tmkit.memory.model import (
     Status,
     TranslationUnit,
     Variant,
+    pretranslated_match,
 )
 from tmkit.text.normalize import Normalizer
 from tmkit.text.placeholders import CodePool, PlaceholderError, to_placeholders
@@ -182,12 +181,7 @@ class Row:
     def pretranslated_match(self) -> float | None:
         """The match % its target was pre-translated from (`MATCH_PROP`), while the target is still that draft (the
         prop goes when the target changes): what the list shows before the segment's matches are looked up."""
-        value = next((p.value for p in self.unit.props if p.type == MATCH_PROP), None)
-        try:
-            found = float(value) if value is not None else None
-        except ValueError:
-            return None  # a prop another tool wrote otherwise: nothing to show
-        return found if found is not None and math.isfinite(found) and 0 <= found <= 101 else None
+        return pretranslated_match(self.unit)
 
     @property
     def source_text(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -279,6 +280,13 @@ class TranslationUnit:
         lang = self.srclang or header_srclang
         return None if lang is None or lang == ALL_LANGUAGES else lang
 
+    def prop_value(self, prop_type: str) -> str | None:
+        """The value of the unit's first prop of type ``prop_type`` (None: it has none)."""
+        for prop in self.props:
+            if prop.type == prop_type:
+                return prop.value
+        return None
+
     def set_status(self, status: Status) -> None:
         """Move the unit to ``status``, forgetting any foreign status label."""
         self.status = status
@@ -287,6 +295,17 @@ class TranslationUnit:
     def languages(self) -> list[str]:
         """Comparison keys of the languages present, in order, without repeats."""
         return list(dict.fromkeys(lang_key(v.lang) for v in self.variants))
+
+
+def pretranslated_match(unit: TranslationUnit) -> float | None:
+    """The match % a unit's target was pre-translated from (`MATCH_PROP`), while the target is still that draft (the
+    working file drops the prop when the target changes); None without one, or one another tool wrote otherwise."""
+    value = unit.prop_value(MATCH_PROP)
+    try:
+        found = float(value) if value is not None else None
+    except ValueError:
+        return None
+    return found if found is not None and math.isfinite(found) and 0 <= found <= 101 else None
 
 
 @dataclass(frozen=True, slots=True)
