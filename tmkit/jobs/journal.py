@@ -14,7 +14,8 @@ from tmkit.memory.model import Status
 JOURNAL_FORMAT = "tmkit-journal-2"
 #: Journals of tmkit before 2 name a unit by its row only: placeable only in the very file they were made on.
 OLD_JOURNAL_FORMATS = frozenset({"tmkit-journal-1"})
-#: What an aside copy of a journal is called after the journal's name: `.a.tmx.tmkit-journal.damaged-20250101T120000`.
+#: How a copy kept aside is stamped: a journal's after its name (`.a.tmx.tmkit-journal.damaged-20250101T120000`), a
+#: working file's before an update (`a.before-20250101T120000.tmx`, `tmkit.jobs.update`).
 ASIDE_STAMP = "%Y%m%dT%H%M%S"
 
 
@@ -25,11 +26,16 @@ def journal_path(path: Path) -> Path:
 
 def aside_path(journal: Path, kind: str) -> Path:
     """A free name beside ``journal`` for a copy set aside (``kind``: damaged, unplaced), stamped with the time."""
-    stem = f"{journal.name}.{kind}-{datetime.now().strftime(ASIDE_STAMP)}"
-    candidate = journal.with_name(stem)
+    return stamped_path(journal, f"{journal.name}.{kind}-")
+
+
+def stamped_path(beside: Path, prefix: str, suffix: str = "") -> Path:
+    """A free name beside ``beside``: ``prefix``, the time (`ASIDE_STAMP`), ``-2``, ``-3``… if taken, ``suffix``."""
+    stem = prefix + datetime.now().strftime(ASIDE_STAMP)
+    candidate = beside.with_name(stem + suffix)
     number = 2
     while candidate.exists():
-        candidate = journal.with_name(f"{stem}-{number}")
+        candidate = beside.with_name(f"{stem}-{number}{suffix}")
         number += 1
     return candidate
 

@@ -9,7 +9,6 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +19,7 @@ from tmkit.errors import InputError
 from tmkit.formats.documents.po_filter import CONTEXT_NOTE
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.jobs.journal import journal_path
+from tmkit.jobs.journal import journal_path, stamped_path
 from tmkit.jobs.project import CONFIRMED_STATUSES
 from tmkit.jobs.source_text import CONTEXT_PROP, DOCUMENT_ORIGIN, SourceDocument
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, primary_subtag
@@ -40,10 +39,6 @@ from tmkit.wording import plural
 if TYPE_CHECKING:
     from tmkit.matching.memory_index import MemoryIndex
     from tmkit.text.segmentation import SrxRules
-
-#: How the previous working file kept beside the new one is stamped: `article.ar.tmx` →
-#: `article.ar.before-20261130T124500.tmx` (a TMX still, so a CAT tool or `tmkit edit` opens it).
-BACKUP_STAMP = "%Y%m%dT%H%M%S"
 
 #: What a command that finds a working file made from another version of its document says to do.
 UPDATE_HINT = (
@@ -260,8 +255,9 @@ def update_job(
     updates kept), so an edited sentence gets its old translation as a fuzzy draft, and a sentence taken out and put
     back its own. So are the translations the translator never touched: a pre-translated draft (a better match may
     have come) and the document's own (a new PO msgstr). The previous file is kept beside the new one
-    (`BACKUP_STAMP`), both written atomically. A kept translation whose source's codes changed is a draft again (its
-    formatting has to be placed), but codes only renumbered are renumbered in it too.
+    (`NAME.before-STAMP.tmx`: a TMX still, so a CAT tool or `tmkit edit` opens it), both written atomically. A kept
+    translation whose source's codes changed is a draft again (its formatting has to be placed), but codes only
+    renumbered are renumbered in it too.
 
     Refused: a file with edits not saved yet (its journal: the editor replays it onto the file it was made on), one
     with merge conflicts not settled, and one without a translation in ``target_lang`` while it holds others (a wrong
@@ -538,10 +534,4 @@ def _stem(path: Path) -> str:
 
 def _backup_path(path: Path) -> Path:
     """A free name beside ``path`` for its previous version, stamped with the time."""
-    stem = f"{_stem(path)}.before-{datetime.now().strftime(BACKUP_STAMP)}"
-    candidate = path.with_name(stem + ".tmx")
-    number = 2
-    while candidate.exists():
-        candidate = path.with_name(f"{stem}-{number}.tmx")
-        number += 1
-    return candidate
+    return stamped_path(path, f"{_stem(path)}.before-", ".tmx")
