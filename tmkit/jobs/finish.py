@@ -11,11 +11,10 @@ from tmkit.errors import InputError
 from tmkit.formats.documents import DocumentFormat, document_format
 from tmkit.formats.documents.core import Placement
 from tmkit.jobs.source_text import SourceDocument, read_source_document
-from tmkit.jobs.update import UPDATE_HINT, same_source, segment_contexts, unit_context, unsettled_conflicts
+from tmkit.jobs.update import UPDATE_HINT, refuse_unsettled_conflicts, same_source, segment_contexts, unit_context
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.model import Memory, Segment, Status, TranslationUnit
 from tmkit.text.segmentation import SrxRules
-from tmkit.wording import plural
 
 #: How many unfinished segments a `require_all` refusal names before "and N more".
 NAMED_UNFINISHED = 5
@@ -119,15 +118,7 @@ def finish_document(
     cut = source.extract(lang=source_lang, rules=rules)
     segments = cut.segments
     units = work.units
-    conflicts = unsettled_conflicts(work)
-    if conflicts:
-        # (Two units of one segment: told as such, not as a working file of another version.)
-        raise InputError(
-            f"holds merge conflicts not settled ({plural(len(conflicts), 'unit')}): settle them in tmkit edit "
-            "(Alt+O ours, Alt+T theirs) and save",
-            path=work_path,
-            line=conflicts[0].line,
-        )
+    refuse_unsettled_conflicts(work, work_path)  # (two units of one segment: not a working file of another version)
     if len(units) != len(segments):
         raise InputError(
             f"has {len(units)} segment(s) and {os.fspath(document)} has {len(segments)}: it was made from "

@@ -393,16 +393,13 @@ class Project:
 
     def changed_since_started(self, file: ProjectFile) -> int | None:
         """The first segment where the document's working TMX and the document as it is now part (None: it was made
-        from this version). For a document started only."""
+        from this version). For a document started only; one line refuses a working TMX with merge conflicts."""
         from tmkit.formats.tmx_reader import load_tmx
         from tmkit.jobs.source_text import read_source_document
-        from tmkit.jobs.update import unsettled_conflicts, where_changed
+        from tmkit.jobs.update import refuse_unsettled_conflicts, where_changed
 
         work = load_tmx(file.work)
-        if unsettled_conflicts(work):
-            raise InputError(
-                f"holds merge conflicts not settled: settle them in tmkit edit {self.root}", path=file.work
-            )
+        refuse_unsettled_conflicts(work, file.work)
         document = read_source_document(file.source)
         return where_changed(
             work, document, source_lang=self.source_lang, target_lang=self.target_lang, rules=self.rules()

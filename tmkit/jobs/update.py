@@ -348,17 +348,24 @@ def unsettled_conflicts(work: Memory) -> list[TranslationUnit]:
     return [unit for unit in work.units if any(prop.type == CONFLICT_PROP for prop in unit.props)]
 
 
+def refuse_unsettled_conflicts(work: Memory, path: str | os.PathLike[str], *, then: str = "") -> None:
+    """One line naming the working file at ``path`` when it holds merge conflicts not settled, and what to do (and
+    ``then``): finish, an update and the project's pretranslate refuse such a file alike."""
+    conflicts = unsettled_conflicts(work)
+    if conflicts:
+        raise InputError(
+            f"holds merge conflicts not settled ({plural(len(conflicts), 'unit')}): settle them in tmkit edit "
+            f"(Alt+O ours, Alt+T theirs) and save{then}",
+            path=path,
+            line=conflicts[0].line,
+        )
+
+
 def _refuse_unsettled(old: Memory, path: Path, *, source_lang: str, target_lang: str) -> None:
     """Refuse a working file an update would do wrong by: merge conflicts not settled (two units of one segment, which
     an update would take for two segments and keep one of), another source language than ``source_lang`` (its
     header's), or no translation in ``target_lang`` among others."""
-    conflicts = len(unsettled_conflicts(old))
-    if conflicts:
-        raise InputError(
-            f"holds {plural(conflicts, 'unit')} of merge conflicts not settled: settle them in tmkit edit "
-            "(Alt+O ours, Alt+T theirs), save, and update it then",
-            path=path,
-        )
+    refuse_unsettled_conflicts(old, path, then=", then update it")
     stated = old.header.srclang
     if stated and stated != ALL_LANGUAGES and primary_subtag(stated) != primary_subtag(source_lang):
         raise InputError(f"its source language is {stated} (its header), not {source_lang}", path=path)
