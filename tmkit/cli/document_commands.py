@@ -6,6 +6,7 @@ import argparse
 import math
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tmkit.cli.common import (
@@ -34,7 +35,7 @@ from tmkit.memory.model import Status
 
 if TYPE_CHECKING:
     from tmkit.jobs.pretranslate import SegmentMatch
-    from tmkit.jobs.source_text import SourceDocument
+    from tmkit.jobs.source_text import Segmentation, SourceDocument
     from tmkit.text.segmentation import SrxRules
 
 # Segmentation (regex, lxml for SRX), matching (numpy, rapidfuzz) and the writers are imported by the
@@ -197,16 +198,22 @@ def register(commands: Any) -> None:
         p.add_argument("--no-cache", action="store_true", help="do not read or write index caches")
 
 
+def segmentation_from_args(args: argparse.Namespace) -> Segmentation | None:
+    """The segmentation --srx, --srx-only and --join-lines ask for (None: none of them given)."""
+    from tmkit.jobs.source_text import Segmentation
+
+    srx, srx_only = getattr(args, "srx", None), getattr(args, "srx_only", False)
+    join_lines = getattr(args, "join_lines", False)
+    if not (srx or srx_only or join_lines):
+        return None
+    return Segmentation(Path(srx) if srx else None, srx_only=srx_only, join_lines=join_lines)
+
+
 def rules_from_args(args: argparse.Namespace) -> SrxRules:
     """tmkit's rules, extended or replaced by the user's --srx file."""
-    from tmkit.text.segmentation import default_rules, load_srx
+    from tmkit.jobs.source_text import Segmentation
 
-    if not getattr(args, "srx", None):
-        if getattr(args, "srx_only", False):
-            raise InputError("--srx-only needs --srx RULES.srx")
-        return default_rules()
-    user = load_srx(args.srx)
-    return user if args.srx_only else default_rules().extended_by(user)
+    return (segmentation_from_args(args) or Segmentation()).rules()
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
@@ -310,7 +317,7 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
     from tmkit.formats.tmx_writer import write_tmx
     from tmkit.formats.xliff import write_xliff
     from tmkit.jobs.pretranslate import pretranslate
-    from tmkit.jobs.source_text import with_document_sources
+    from tmkit.jobs.source_text import Segmentation, with_document_sources
 
     if os.path.isdir(args.document):  # a project: each document's working file, as the editor makes it
         from tmkit.cli.project_commands import run_project_pretranslate
@@ -331,6 +338,8 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
     # The document's formatting as inline codes, and what it already holds (a PO msgstr) as targets.
     memory = with_document_sources(memory, document, lang=lang, target_lang=target, rules=rules)
     if out_format is FileFormat.TMX:
+        # (`finish` and `--update` then cut the document as it was cut here, without being told.)
+        (segmentation_from_args(args) or Segmentation()).record_in(memory, args.output)
         write_tmx(args.output, memory)
     else:
         write_xliff(
@@ -372,10 +381,9 @@ def _update_job(args: argparse.Namespace) -> int:
         source_lang=lang,
         target_lang=target,
         threshold=args.threshold,
-        rules=rules_from_args(args),
+        segmentation=segmentation_from_args(args),
         on_notice=warn,
         cache=not args.no_cache,
-        join_lines=args.join_lines,
     )
     print(done.describe(), file=sys.stderr)
     return EXIT_OK

@@ -55,9 +55,9 @@ def register(commands: Any) -> None:
 
 
 def run_finish(args: argparse.Namespace) -> int:
-    from tmkit.cli.document_commands import rules_from_args
+    from tmkit.cli.document_commands import segmentation_from_args
     from tmkit.jobs.finish import UnfinishedError, default_work_path, finish_document, pseudo_document
-    from tmkit.jobs.source_text import read_source_document
+    from tmkit.jobs.source_text import Segmentation
     from tmkit.text.scripts import guess_language
 
     if Path(args.document).is_dir():  # a project: every document's target into its target/ folder
@@ -66,15 +66,21 @@ def run_finish(args: argparse.Namespace) -> int:
         return run_project_finish(args)
     if args.output is None:
         raise InputError("name the translated document: -o TARGET")
-    rules = rules_from_args(args)
-    source = read_source_document(args.document, join_lines=args.join_lines)
+    given = segmentation_from_args(args)
+    asked = given or Segmentation()
+    source = asked.read(args.document)
     if args.pseudo:
         if args.work:
             raise InputError("--pseudo needs no working file: leave out --work")
         source_lang = args.src or guess_language(source.text())
         target_lang = args.tgt or ("en" if source_lang.lower().startswith("ar") else "ar")
         count = pseudo_document(
-            args.document, args.output, source_lang=source_lang, target_lang=target_lang, rules=rules, source=source
+            args.document,
+            args.output,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            rules=asked.rules(),
+            source=source,
         )
         print(
             f"wrote {args.output}: {count} segment(s) pseudo-translated ({source_lang} → {target_lang})",
@@ -90,13 +96,17 @@ def run_finish(args: argparse.Namespace) -> int:
             path=work_path,
         )
     work = load_tmx(work_path)
+    # As the working file records the document was cut (the options given, if any, must say the same).
+    cutting = Segmentation.for_file(work, work_path, given)
+    if cutting.join_lines != asked.join_lines:
+        source = cutting.read(args.document)
     try:
         report = finish_document(
             args.document,
             work,
             args.output,
             work_path=work_path,
-            rules=rules,
+            rules=cutting.rules(),
             require_all=args.require_all,
             confirmed_only=args.confirmed_only,
             source=source,

@@ -17,6 +17,7 @@ from tmkit.memory.model import Memory, Status
 from tmkit.text.segmentation import SrxRules
 
 if TYPE_CHECKING:
+    from tmkit.jobs.source_text import Segmentation
     from tmkit.jobs.update import JobUpdate
     from tmkit.jobs.workfile import Job
 
@@ -317,14 +318,17 @@ class Project:
         """The memory the editor adds confirmed translations to (None: the config says none)."""
         return self._resolve(self.config.save_to) if self.config.save_to else None
 
-    def rules(self) -> SrxRules:
-        """tmkit's segmentation rules, extended (or, with `srx_only`, replaced) by the config's SRX file."""
-        from tmkit.text.segmentation import default_rules, load_srx
+    def segmentation(self) -> Segmentation:
+        """How the project's documents are cut: tmkit's rules, extended (or, with `srx_only`, replaced) by the config's
+        SRX file."""
+        from tmkit.jobs.source_text import Segmentation
 
-        if self.config.srx is None:
-            return default_rules()
-        user = load_srx(self._resolve(self.config.srx))
-        return user if self.config.srx_only else default_rules().extended_by(user)
+        srx = self._resolve(self.config.srx) if self.config.srx is not None else None
+        return Segmentation(srx, srx_only=self.config.srx_only)
+
+    def rules(self) -> SrxRules:
+        """The SRX rules of the project's `segmentation`."""
+        return self.segmentation().rules()
 
     def check_paths(self) -> None:
         """Every memory and termbase the config names exists: one `InputError` naming the config line otherwise."""
@@ -363,7 +367,7 @@ class Project:
             threshold=threshold,
             user=user,
             on_notice=on_notice,
-            rules=self.rules(),
+            segmentation=self.segmentation(),
         )
 
     def update(
@@ -387,8 +391,9 @@ class Project:
             target_lang=self.target_lang,
             threshold=threshold,
             user=user,
-            rules=self.rules(),
+            segmentation=self.segmentation(),
             on_notice=on_notice,
+            remedy=f"put srx and srx_only in {CONFIG_NAME} back as they were when the work started",
         )
 
     def changed_since_started(self, file: ProjectFile) -> int | None:

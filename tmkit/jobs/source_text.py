@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tmkit.errors import InputError
 from tmkit.formats.documents import Document, ExtractedDocument, extract
@@ -14,6 +17,9 @@ from tmkit.text.segmentation import SrxRules, split_sentences
 
 #: The origin prop of a target a document already held (a PO msgstr), rather than a memory's match.
 DOCUMENT_ORIGIN = "document"
+#: The header prop a working TMX records how its document was cut in (`Segmentation.recorded`, JSON): `tmkit finish`,
+#: the editor's finish key and `pretranslate --update` cut the document the same way, whatever options they are given.
+SEGMENTATION_PROP = "x-tmkit-segmentation"
 #: The prop a unit keeps its segment's context in (a PO msgctxt: `Open` in a menu is another message than `Open` in a
 #: status line), besides the note the translator reads; empty for a message without one.
 CONTEXT_PROP = "x-tmkit-context"
@@ -131,3 +137,137 @@ def with_document_sources(
             unit.props.append(Prop(ORIGIN_PROP, DOCUMENT_ORIGIN))
             unit.set_status(Status(status))
     return memory
+
+
+@dataclass(frozen=True, slots=True)
+class Segmentation:
+    """How a document is cut into segments: tmkit's SRX rules, extended by the rules of ``srx`` (or, with ``srx_only``,
+    replaced by them), single line breaks read as spaces with ``join_lines`` (hard-wrapped text).
+
+    A working file made with one segmentation can be finished or updated only with the same: with another, every
+    segment boundary moves, and the file is taken for a working file of another version of the document."""
+
+    srx: Path | None = None
+    srx_only: bool = False
+    join_lines: bool = False
+    #: The SHA-256 of the SRX file's bytes (worked out from ``srx`` when not given).
+    srx_sha256: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.srx_only and self.srx is None:
+            raise InputError("--srx-only needs --srx RULES.srx")
+
+    def rules(self) -> SrxRules:
+        """The SRX rules that cut the document's paragraphs into sentences."""
+        from tmkit.text.segmentation import default_rules, load_srx
+
+        if self.srx is None:
+            return default_rules()
+        user = load_srx(self.srx)
+        return user if self.srx_only else default_rules().extended_by(user)
+
+    def read(self, document: str | os.PathLike[str]) -> SourceDocument:
+        """The document read as this segmentation reads it (`read_source_document`)."""
+        return read_source_document(document, join_lines=self.join_lines)
+
+    def digest(self) -> str | None:
+        """The SRX file's SHA-256 (None: tmkit's rules alone)."""
+        if self.srx is None:
+            return None
+        if self.srx_sha256 is not None:
+            return self.srx_sha256
+        try:
+            return hashlib.sha256(self.srx.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise InputError(f"cannot read the SRX rules: {exc.strerror or exc}", path=self.srx) from None
+
+    def same_as(self, other: Segmentation) -> bool:
+        """Whether the two cut every document alike: the same options, and SRX files of the same bytes."""
+        return (self.srx_only, self.join_lines, self.digest()) == (other.srx_only, other.join_lines, other.digest())
+
+    def options(self) -> str:
+        """The options that ask for it, as `tmkit pretranslate` and `tmkit finish` take them ("" for none)."""
+        flags = [f"--srx {self.srx}"] if self.srx is not None else []
+        flags += ["--srx-only"] * self.srx_only + ["--join-lines"] * self.join_lines
+        return " ".join(flags)
+
+    def described(self) -> str:
+        return self.options() or "tmkit's own rules (no --srx, no --join-lines)"
+
+    def recorded(self, work_path: str | os.PathLike[str]) -> Prop:
+        """The header prop that records it in the working file at ``work_path`` (an SRX file named from the working
+        file's folder, so a project moved or cloned elsewhere still finds it, and its SHA-256)."""
+        value: dict[str, object] = {"join_lines": self.join_lines}
+        if self.srx is not None:
+            folder = Path(work_path).resolve().parent
+            try:
+                named = Path(os.path.relpath(self.srx.resolve(), folder)).as_posix()
+            except ValueError:  # another drive (Windows): the whole path
+                named = str(self.srx.resolve())
+            value.update(srx=named, srx_only=self.srx_only, srx_sha256=self.digest())
+        return Prop(SEGMENTATION_PROP, json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+    def record_in(self, memory: Memory, work_path: str | os.PathLike[str]) -> None:
+        """Record it in the header of ``memory``, the working file to be written at ``work_path`` (`recorded`)."""
+        props = [prop for prop in memory.header.props if prop.type != SEGMENTATION_PROP]
+        memory.header.props = [*props, self.recorded(work_path)]
+
+    @classmethod
+    def of_file(cls, work: Memory, work_path: str | os.PathLike[str]) -> Segmentation | None:
+        """The segmentation a working file records (None: made before tmkit recorded it). Its SRX file must be where
+        it was (from the working file's folder) and hold the same bytes; one line says which it is not."""
+        value = next((prop.value for prop in work.header.props if prop.type == SEGMENTATION_PROP), None)
+        if value is None:
+            return None
+        try:
+            fields = json.loads(value)
+            if not isinstance(fields, dict):
+                raise TypeError
+            srx, digest = fields.get("srx"), fields.get("srx_sha256")
+            if srx is not None and not (isinstance(srx, str) and isinstance(digest, str)):
+                raise TypeError
+            join_lines, srx_only = fields.get("join_lines", False), fields.get("srx_only", False)
+            if not (isinstance(join_lines, bool) and isinstance(srx_only, bool)):
+                raise TypeError
+        except (ValueError, TypeError):
+            raise InputError(
+                f"its header's {SEGMENTATION_PROP} prop is not tmkit's record of how the document was cut: "
+                f"{value[:80]!r}",
+                path=work_path,
+            ) from None
+        if srx is None:
+            return cls(join_lines=join_lines)
+        rules = Path(work_path).resolve().parent / srx
+        made = cls(rules, srx_only=srx_only, join_lines=join_lines)
+        if not rules.is_file():
+            raise InputError(
+                f"was made with the SRX rules {srx} (from its folder), which are not there now: put them back to cut "
+                "the document as it was cut",
+                path=work_path,
+            )
+        if made.digest() != digest:
+            raise InputError(
+                f"was made with the SRX rules {srx} as they were then; they changed since, and would cut the document "
+                "otherwise: put the rules back as they were",
+                path=work_path,
+            )
+        return made
+
+    @classmethod
+    def for_file(
+        cls,
+        work: Memory,
+        work_path: str | os.PathLike[str],
+        given: Segmentation | None = None,
+        *,
+        remedy: str = "leave the options out to cut the document as the file was cut",
+    ) -> Segmentation:
+        """How to cut a working file's document: as the file records (options ``given`` must be the same: else one
+        line ending in ``remedy``), else as ``given`` (a file made before tmkit recorded it), else by tmkit's own
+        rules."""
+        made = cls.of_file(work, work_path)
+        if made is None:
+            return given or cls()
+        if given is not None and not given.same_as(made):
+            raise InputError(f"was made with {made.described()}, not {given.described()}: {remedy}", path=work_path)
+        return made

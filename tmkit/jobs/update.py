@@ -21,7 +21,7 @@ from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.journal import journal_path, stamped_path
 from tmkit.jobs.project import CONFIRMED_STATUSES
-from tmkit.jobs.source_text import CONTEXT_PROP, DOCUMENT_ORIGIN, SourceDocument
+from tmkit.jobs.source_text import CONTEXT_PROP, DOCUMENT_ORIGIN, Segmentation, SourceDocument
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, primary_subtag
 from tmkit.memory.merge import CONFLICT_PROP
 from tmkit.memory.model import (
@@ -241,10 +241,10 @@ def update_job(
     target_lang: str,
     threshold: float | None = None,
     user: str | None = None,
-    rules: SrxRules | None = None,
+    segmentation: Segmentation | None = None,
     on_notice: Callable[[str], None] | None = None,
     cache: bool = True,
-    join_lines: bool = False,
+    remedy: str | None = None,
 ) -> JobUpdate:
     """Carry the working file ``work_path`` over to the document as it is now, when it was made from another version
     (its text or its formatting: `first_difference`).
@@ -261,12 +261,14 @@ def update_job(
 
     Refused: a file with edits not saved yet (its journal: the editor replays it onto the file it was made on), one
     with merge conflicts not settled, and one without a translation in ``target_lang`` while it holds others (a wrong
-    target language would leave every translation behind). ``rules`` and ``join_lines`` must be those the file was
-    made with, as for `tmkit finish`.
+    target language would leave every translation behind). The document is cut as the file records it was cut
+    (`Segmentation.for_file`: ``segmentation``, when given, must be the same), or, in a file made before tmkit recorded
+    it, by ``segmentation`` (tmkit's own rules by default); the new file records it. ``remedy`` ends the refusal of
+    another segmentation than the file's.
     """
     from tmkit.defaults import PRETRANSLATE_THRESHOLD
     from tmkit.jobs.pretranslate import match_segments, pretranslate
-    from tmkit.jobs.source_text import read_source_document, with_document_sources
+    from tmkit.jobs.source_text import with_document_sources
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_index import open_memory
 
@@ -279,7 +281,13 @@ def update_job(
         )
     old = load_tmx(path)
     _refuse_unsettled(old, path, source_lang=source_lang, target_lang=target_lang)
-    document_read = read_source_document(document, join_lines=join_lines)
+    cutting = (
+        Segmentation.for_file(old, path, segmentation, remedy=remedy)
+        if remedy
+        else Segmentation.for_file(old, path, segmentation)
+    )
+    rules = cutting.rules()
+    document_read = cutting.read(document)
     if where_changed(old, document_read, source_lang=source_lang, target_lang=target_lang, rules=rules) is None:
         return JobUpdate(path)
     segments = document_read.segments(lang=source_lang, rules=rules)  # (cut once: the document keeps its cut)
@@ -319,6 +327,7 @@ def update_job(
         carried, recoded = _carry_kept(old, fresh, kept, source_lang=source_lang, target_lang=target_lang)
         _number_new_units(fresh, set(kept), taken=[old, *(memory for _path, memory in versions)])
         fresh.header = old.header
+        cutting.record_in(fresh, path)
         write_tmx(path, fresh)
     except BaseException:
         backup.unlink(missing_ok=True)  # the working file is as it was: its copy is not needed

@@ -62,9 +62,8 @@ from tmkit.text.wordcount import count_words
 
 if TYPE_CHECKING:
     from tmkit.jobs.shared_save import SharedSave
-    from tmkit.jobs.source_text import SourceDocument
+    from tmkit.jobs.source_text import Segmentation, SourceDocument
     from tmkit.terms.model import Termbase
-    from tmkit.text.segmentation import SrxRules
 
 #: The statuses a segment is "confirmed" at: what Ctrl+U and confirm-and-next skip.
 CONFIRMED = frozenset({Status.TRANSLATED, Status.REVIEWED, Status.FINAL})
@@ -1253,7 +1252,7 @@ def prepare_job(
     threshold: float | None = None,
     user: str | None = None,
     on_notice: Callable[[str], None] | None = None,
-    rules: SrxRules | None = None,
+    segmentation: Segmentation | None = None,
 ) -> Job:
     """Segment a plain-text document into a working TMX pre-filled from ``memories``; an existing one is kept.
 
@@ -1261,21 +1260,26 @@ def prepare_job(
     Arabic document, else Arabic. Matches at ``threshold`` or above become `draft` targets with
     their match % and origin (see `tmkit.jobs.pretranslate`); ``user`` is written as the units' `creationid`.
     The file is written atomically. ``on_notice`` is told in one line when a memory's cached index
-    was damaged and is rebuilt. ``rules`` segment it (tmkit's own by default; `tmkit finish` needs the same).
+    was damaged and is rebuilt. ``segmentation`` cuts it into segments (tmkit's own rules by default), and the file
+    records it, so `tmkit finish`, the editor's finish key and `pretranslate --update` cut the document the same way.
     """
     from tmkit.defaults import PRETRANSLATE_THRESHOLD
     from tmkit.jobs.pretranslate import match_segments, pretranslate
-    from tmkit.jobs.source_text import read_source_document, with_document_sources
+    from tmkit.jobs.source_text import Segmentation, with_document_sources
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_index import open_memory
     from tmkit.text.scripts import guess_language
 
-    document_read = read_source_document(document)  # plain text, DOCX, HTML, Markdown or PO by its name
+    cutting = segmentation or Segmentation()
+    rules = cutting.rules()
+    document_read = cutting.read(document)  # plain text, DOCX, HTML, Markdown or PO by its name
     source = source_lang or guess_language(document_read.text())
     target = target_lang or ("en" if source.lower().startswith("ar") else "ar")
     path = Path(output) if output is not None else job_path(document)
     if path.exists():
-        changed_from = _changed_from(path, document_read, source_lang=source, target_lang=target, rules=rules)
+        changed_from = _changed_from(
+            path, document_read, source_lang=source, target_lang=target, given=segmentation, read_as=cutting
+        )
         return Job(path, False, source, target, changed_from=changed_from)
     segments = [s.plain for s in document_read.segments(lang=source, rules=rules)]
     matcher = Matcher([open_memory(m, source_lang=source, target_lang=target, on_notice=on_notice) for m in memories])
@@ -1288,23 +1292,35 @@ def prepare_job(
         user=user,
     )
     memory = with_document_sources(memory, document_read, lang=source, rules=rules)  # the formatting, as codes
+    cutting.record_in(memory, path)
     write_tmx(path, memory)
     drafts = sum(1 for u in memory.units if u.status is Status.DRAFT)
     return Job(path, True, source, target, len(memory.units), drafts)
 
 
 def _changed_from(
-    path: Path, document: SourceDocument, *, source_lang: str, target_lang: str, rules: SrxRules | None
+    path: Path,
+    document: SourceDocument,
+    *,
+    source_lang: str,
+    target_lang: str,
+    given: Segmentation | None,
+    read_as: Segmentation,
 ) -> int | None:
-    """Where an existing job and its ``document`` part (`where_changed`; None too for a file the editor will refuse or
-    recover itself, with its own message)."""
+    """Where an existing job and its ``document`` (``read_as`` read it; read again if the job records another way)
+    part, cut as the job records (`where_changed`; None too for a file the editor will refuse or recover itself, with
+    its own message)."""
+    from tmkit.jobs.source_text import Segmentation
     from tmkit.jobs.update import where_changed
 
     try:
         work = load_tmx(path)
+        cutting = Segmentation.for_file(work, path, given)
+        if cutting.join_lines != read_as.join_lines:
+            document = cutting.read(document.path)
+        return where_changed(work, document, source_lang=source_lang, target_lang=target_lang, rules=cutting.rules())
     except TmkitError:
         return None
-    return where_changed(work, document, source_lang=source_lang, target_lang=target_lang, rules=rules)
 
 
 def _nothing_to_translate(memory: Memory, source_lang: str) -> str:
