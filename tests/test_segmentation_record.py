@@ -173,21 +173,74 @@ def test_alt_d_finishes_a_job_made_with_srx_rules_in_a_real_terminal(tmp_path: P
     assert [u.status for u in load_tmx(job).units] == [Status.TRANSLATED] * 3
 
 
-def test_a_projects_rules_changed_since_the_work_started_stop_its_update_in_one_line(tmp_path: Path) -> None:
+def test_a_projects_rules_changed_since_the_work_started_are_named_by_every_command(tmp_path: Path) -> None:
+    """Not "the document changed since, update it" from three commands and "put the config back" from the update:
+    each says the config's rules are not those the work started with."""
     root = _project(tmp_path, "--src", "en", "--tgt", "ar")
     (root / "source" / "label.txt").write_text(LABEL, encoding="utf-8")
     project = open_project(root)
     (file,) = project.files()
     job = project.prepare(file)
     assert _recorded(job.path) == {"join_lines": False}
+    work = WorkFile(job.path, source_lang="en", target_lang="ar")
+    for row in range(len(work.rows)):
+        work.confirm(row, ARABIC[row])
+    work.save()
     (root / "rules.srx").write_text(ENGLISH_SRX, encoding="utf-8")
     config = (root / CONFIG_NAME).read_text(encoding="utf-8").replace('# srx = "rules.srx"', 'srx = "rules.srx"')
     (root / CONFIG_NAME).write_text(config, encoding="utf-8")
     before = job.path.read_bytes()
-    refused = run_cli("pretranslate", root, "--update")
-    assert refused.code == 2 and "Traceback" not in refused.stderr
-    assert (
-        "was made with tmkit's own rules" in refused.stderr
-        and f"put srx and srx_only in {CONFIG_NAME}" in refused.stderr
-    )
-    assert job.path.read_bytes() == before
+    remedy = f"put srx and srx_only in {CONFIG_NAME} back as they were when its work started"
+    memory = ["--tm", SAMPLES / "news-memory.tmx"]
+    for command in (["pretranslate", root, "--update"], ["pretranslate", root, *memory], ["finish", root]):
+        refused = run_cli(*command)
+        assert refused.code == 2 and "Traceback" not in refused.stderr, refused.stderr
+        assert "was made with tmkit's own rules" in refused.stderr and remedy in refused.stderr, command
+        assert "--update carries" not in refused.stdout + refused.stderr
+    assert job.path.read_bytes() == before and not file.target.exists()
+    stats = run_cli("stats", root)
+    assert stats.code == 0 and "changed since" not in stats.stdout + stats.stderr
+    # The config put back: finished as the work was cut.
+    (root / CONFIG_NAME).write_text(config.replace('srx = "rules.srx"', '# srx = "rules.srx"'), encoding="utf-8")
+    assert run_cli("finish", root, "--require-all").code == 0
+
+
+def test_rules_moved_with_the_file_are_named_where_they_are_and_save_as_renames_them(tmp_path: Path) -> None:
+    from tmkit.tui.finishing import FinishRequest, write_translated_document
+
+    document, job = _label_job(tmp_path)
+    moved = tmp_path / "elsewhere" / "label.en.tmx"
+    moved.parent.mkdir()
+    moved.write_bytes(job.read_bytes())
+    out = tmp_path / "label.ar.txt"
+    lost = run_cli("finish", document, "--work", moved, "-o", out)
+    assert lost.code == 2 and "which are not there now" in lost.stderr and "with --srx" in lost.stderr
+    # Named where they are (the same bytes), they cut the document as the file was cut.
+    found = run_cli("finish", document, "--work", moved, "-o", out, "--srx", tmp_path / "rules/label.srx")
+    assert found.code == 0, found.stderr
+    assert out.read_text(encoding="utf-8").split() == " ".join(ARABIC).split()
+    # The editor's Save As into another folder names the rules from there, so its finish key still finds them.
+    work = WorkFile(job, source_lang="en", target_lang="ar")
+    saved_as = tmp_path / "deeper" / "down" / "label.en.tmx"
+    saved_as.parent.mkdir(parents=True)
+    work.save_as(saved_as)
+    assert _recorded(saved_as)["srx"] == "../../rules/label.srx"
+    lines = write_translated_document(FinishRequest(document, tmp_path / "again.txt", False), saved_as)
+    assert lines[0].startswith(f"wrote {tmp_path / 'again.txt'}: 3 of 3"), lines
+
+
+@pytest.mark.parametrize(
+    "record",
+    ["[" * 20000, '{"srx": null, "srx_only": true, "join_lines": false}', '{"srx": "", "srx_sha256": "ab"}', "[]"],
+)
+def test_a_record_that_is_not_tmkits_is_one_line(tmp_path: Path, record: str) -> None:
+    from tmkit.memory.model import Prop
+
+    document, job = _label_job(tmp_path)
+    memory = load_tmx(job)
+    memory.header.props = [p for p in memory.header.props if p.type != SEGMENTATION_PROP]
+    memory.header.props.append(Prop(SEGMENTATION_PROP, record))
+    write_tmx(job, memory)
+    bad = run_cli("finish", document, "-o", tmp_path / "out.txt")
+    assert bad.code == 2 and bad.stderr.count("\n") == 1, bad.stderr
+    assert f"{job}: its header's {SEGMENTATION_PROP} prop is not tmkit's record" in bad.stderr

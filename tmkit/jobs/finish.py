@@ -101,23 +101,21 @@ def finish_document(
     require_all: bool = False,
     confirmed_only: bool = False,
     source: SourceDocument | None = None,
-    segmentation: Segmentation | None = None,
 ) -> FinishReport:
     """Write ``output``, the document with the working TMX's translations in place, atomically.
 
     The working file's units are the document's segments in order (as `tmkit edit` and
     `tmkit pretranslate` made them, segmented by the same ``rules``; without ``rules`` and ``source``, the document
-    is cut as the file records it was cut, `Segmentation.for_file`, ``segmentation`` the same if given); a unit whose
-    source no longer matches its segment stops the run naming both, as the document changed since. A
-    segment without a translation keeps its source text, and so does an unconfirmed draft (a fuzzy
-    match pretranslate put in) with ``confirmed_only``; with ``require_all`` any segment not
-    translated or still a draft stops the run (`UnfinishedError`) and nothing is written.
+    is cut as the file records it was cut, `Segmentation.for_file`); a unit whose source no longer matches its
+    segment stops the run naming both, as the document changed since. A segment without a translation keeps its
+    source text, and so does an unconfirmed draft (a fuzzy match pretranslate put in) with ``confirmed_only``; with
+    ``require_all`` any segment not translated or still a draft stops the run (`UnfinishedError`) (nothing written).
     """
     _check_output(document, output)
     source_lang = work.header.srclang
     target_lang = target_language(work, source_lang)
     if rules is None and source is None:
-        cutting = Segmentation.for_file(work, work_path, segmentation)
+        cutting = Segmentation.for_file(work, work_path)
         rules, source = cutting.rules(), cutting.read(document)
     source = source or read_source_document(document)
     cut = source.extract(lang=source_lang, rules=rules)

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 #: The project's config at its root, as OmegaT's `omegat.project`.
 CONFIG_NAME = "tmkit-project.toml"
+#: What a working file cut otherwise than the config says now is told to do.
+SEGMENTATION_REMEDY = f"put srx and srx_only in {CONFIG_NAME} back as they were when its work started"
 #: The documents to translate, in any subfolders.
 SOURCE_DIR = "source"
 #: The translated documents, in the same subfolders as their sources.
@@ -330,6 +332,13 @@ class Project:
         """The SRX rules of the project's `segmentation`."""
         return self.segmentation().rules()
 
+    def cutting(self, file: ProjectFile, work: Memory) -> Segmentation:
+        """How a started document is cut: as its working TMX ``work`` records (`Segmentation.for_file`), which must be
+        the project's `segmentation`; one line says to put the config back otherwise."""
+        from tmkit.jobs.source_text import Segmentation
+
+        return Segmentation.for_file(work, file.work, self.segmentation(), remedy=SEGMENTATION_REMEDY)
+
     def check_paths(self) -> None:
         """Every memory and termbase the config names exists: one `InputError` naming the config line otherwise."""
         text = self.config_path.read_text(encoding="utf-8")
@@ -393,21 +402,24 @@ class Project:
             user=user,
             segmentation=self.segmentation(),
             on_notice=on_notice,
-            remedy=f"put srx and srx_only in {CONFIG_NAME} back as they were when the work started",
+            remedy=SEGMENTATION_REMEDY,
         )
 
     def changed_since_started(self, file: ProjectFile) -> int | None:
         """The first segment where the document's working TMX and the document as it is now part (None: it was made
         from this version). For a document started only; one line refuses a working TMX with merge conflicts."""
         from tmkit.formats.tmx_reader import load_tmx
-        from tmkit.jobs.source_text import read_source_document
         from tmkit.jobs.update import refuse_unsettled_conflicts, where_changed
 
         work = load_tmx(file.work)
         refuse_unsettled_conflicts(work, file.work)
-        document = read_source_document(file.source)
+        cutting = self.cutting(file, work)
         return where_changed(
-            work, document, source_lang=self.source_lang, target_lang=self.target_lang, rules=self.rules()
+            work,
+            cutting.read(file.source),
+            source_lang=self.source_lang,
+            target_lang=self.target_lang,
+            rules=cutting.rules(),
         )
 
     def progress(self, file: ProjectFile) -> FileProgress:
@@ -448,14 +460,18 @@ class Project:
 
     def _changed_from(self, file: ProjectFile, work: Memory) -> int | None:
         """Where a started document's working TMX ``work`` and the document part (`FileProgress.changed_from`); None
-        too where the document cannot be read now (its working file still tells how far it is)."""
-        from tmkit.jobs.source_text import read_source_document
+        too where the document cannot be read now, or the working file was cut otherwise than the config says now
+        (its working file still tells how far it is; `tmkit finish` and the update say what is wrong)."""
         from tmkit.jobs.update import where_changed
 
         try:
-            document = read_source_document(file.source)
+            cutting = self.cutting(file, work)
             return where_changed(
-                work, document, source_lang=self.source_lang, target_lang=self.target_lang, rules=self.rules()
+                work,
+                cutting.read(file.source),
+                source_lang=self.source_lang,
+                target_lang=self.target_lang,
+                rules=cutting.rules(),
             )
         except TmkitError:
             return None
@@ -476,7 +492,6 @@ class Project:
         from tmkit.formats.tmx_reader import load_tmx
         from tmkit.jobs.finish import UnfinishedError, finish_document
 
-        rules = self.rules()
         out: list[FileFinish] = []
         for file in self.files() if files is None else files:
             result = FileFinish(file)
@@ -487,12 +502,13 @@ class Project:
                 continue
             try:
                 file.target.parent.mkdir(parents=True, exist_ok=True)
+                work = load_tmx(file.work)
                 report = finish_document(
                     file.source,
-                    load_tmx(file.work),
+                    work,
                     file.target,
                     work_path=file.work,
-                    rules=rules,
+                    rules=self.cutting(file, work).rules(),
                     require_all=require_all,
                     confirmed_only=confirmed_only,
                 )

@@ -199,12 +199,7 @@ class Segmentation:
         file's folder, so a project moved or cloned elsewhere still finds it, and its SHA-256)."""
         value: dict[str, object] = {"join_lines": self.join_lines}
         if self.srx is not None:
-            folder = Path(work_path).resolve().parent
-            try:
-                named = Path(os.path.relpath(self.srx.resolve(), folder)).as_posix()
-            except ValueError:  # another drive (Windows): the whole path
-                named = str(self.srx.resolve())
-            value.update(srx=named, srx_only=self.srx_only, srx_sha256=self.digest())
+            value.update(srx=_named_from(self.srx, work_path), srx_only=self.srx_only, srx_sha256=self.digest())
         return Prop(SEGMENTATION_PROP, json.dumps(value, ensure_ascii=False, sort_keys=True))
 
     def record_in(self, memory: Memory, work_path: str | os.PathLike[str]) -> None:
@@ -213,9 +208,9 @@ class Segmentation:
         memory.header.props = [*props, self.recorded(work_path)]
 
     @classmethod
-    def of_file(cls, work: Memory, work_path: str | os.PathLike[str]) -> Segmentation | None:
-        """The segmentation a working file records (None: made before tmkit recorded it). Its SRX file must be where
-        it was (from the working file's folder) and hold the same bytes; one line says which it is not."""
+    def recorded_in(cls, work: Memory, work_path: str | os.PathLike[str]) -> Segmentation | None:
+        """The segmentation a working file records, its SRX file found from the working file's folder, as recorded
+        (not read: `for_file` checks it); None for a file made before tmkit recorded it."""
         value = next((prop.value for prop in work.header.props if prop.type == SEGMENTATION_PROP), None)
         if value is None:
             return None
@@ -224,12 +219,14 @@ class Segmentation:
             if not isinstance(fields, dict):
                 raise TypeError
             srx, digest = fields.get("srx"), fields.get("srx_sha256")
-            if srx is not None and not (isinstance(srx, str) and isinstance(digest, str)):
-                raise TypeError
             join_lines, srx_only = fields.get("join_lines", False), fields.get("srx_only", False)
             if not (isinstance(join_lines, bool) and isinstance(srx_only, bool)):
                 raise TypeError
-        except (ValueError, TypeError):
+            if srx is None and (digest is not None or srx_only):
+                raise TypeError
+            if srx is not None and not (isinstance(srx, str) and srx and isinstance(digest, str) and digest):
+                raise TypeError
+        except (ValueError, TypeError, RecursionError):
             raise InputError(
                 f"its header's {SEGMENTATION_PROP} prop is not tmkit's record of how the document was cut: "
                 f"{value[:80]!r}",
@@ -237,21 +234,8 @@ class Segmentation:
             ) from None
         if srx is None:
             return cls(join_lines=join_lines)
-        rules = Path(work_path).resolve().parent / srx
-        made = cls(rules, srx_only=srx_only, join_lines=join_lines)
-        if not rules.is_file():
-            raise InputError(
-                f"was made with the SRX rules {srx} (from its folder), which are not there now: put them back to cut "
-                "the document as it was cut",
-                path=work_path,
-            )
-        if made.digest() != digest:
-            raise InputError(
-                f"was made with the SRX rules {srx} as they were then; they changed since, and would cut the document "
-                "otherwise: put the rules back as they were",
-                path=work_path,
-            )
-        return made
+        rules = Path(os.path.normpath(Path(os.path.abspath(work_path)).parent / srx))
+        return cls(rules, srx_only=srx_only, join_lines=join_lines, srx_sha256=digest)
 
     @classmethod
     def for_file(
@@ -260,14 +244,54 @@ class Segmentation:
         work_path: str | os.PathLike[str],
         given: Segmentation | None = None,
         *,
-        remedy: str = "leave the options out to cut the document as the file was cut",
+        remedy: str | None = None,
     ) -> Segmentation:
-        """How to cut a working file's document: as the file records (options ``given`` must be the same: else one
-        line ending in ``remedy``), else as ``given`` (a file made before tmkit recorded it), else by tmkit's own
-        rules."""
-        made = cls.of_file(work, work_path)
+        """How to cut a working file's document: as the file records, by its SRX rules as they were (options
+        ``given`` must be the same, and are used: rules of the same bytes elsewhere will do); else as ``given`` (a
+        file made before tmkit recorded it), else by tmkit's own rules. Other options are refused in one line ending
+        in ``remedy`` (by default: leave them out), and so are recorded rules moved or changed since."""
+        made = cls.recorded_in(work, work_path)
         if made is None:
             return given or cls()
-        if given is not None and not given.same_as(made):
+        if given is not None:
+            if given.same_as(made):
+                return given
+            remedy = remedy or "leave the options out to cut the document as the file was cut"
             raise InputError(f"was made with {made.described()}, not {given.described()}: {remedy}", path=work_path)
+        if made.srx is None:
+            return made
+        named = _named_from(made.srx, work_path)
+        if not made.srx.is_file():
+            raise InputError(
+                f"was made with the SRX rules {named} (from its folder), which are not there now: put them back, or "
+                "name them where they are with --srx",
+                path=work_path,
+            )
+        read = Segmentation(made.srx, srx_only=made.srx_only, join_lines=made.join_lines)
+        if read.digest() != made.srx_sha256:
+            raise InputError(
+                f"was made with the SRX rules {named} as they were then; they changed since, and would cut the "
+                "document otherwise: put them back as they were (or name a copy of them with --srx)",
+                path=work_path,
+            )
         return made
+
+    @staticmethod
+    def moved(memory: Memory, old_path: str | os.PathLike[str], new_path: str | os.PathLike[str]) -> None:
+        """A working file saved under another name: its record names its SRX rules from the new file's folder."""
+        try:
+            made = Segmentation.recorded_in(memory, old_path)
+        except InputError:
+            return  # (not tmkit's record: kept as it is, and refused where it is read)
+        if made is not None and made.srx is not None:
+            made.record_in(memory, new_path)
+
+
+def _named_from(path: Path, work_path: str | os.PathLike[str]) -> str:
+    """``path`` as named from the folder of the working file at ``work_path`` (the whole path on another drive).
+    Not resolved: a link keeps the name the user gave it."""
+    folder = Path(os.path.abspath(work_path)).parent
+    try:
+        return Path(os.path.relpath(os.path.abspath(path), folder)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return os.path.abspath(path)

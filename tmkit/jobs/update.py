@@ -281,11 +281,7 @@ def update_job(
         )
     old = load_tmx(path)
     _refuse_unsettled(old, path, source_lang=source_lang, target_lang=target_lang)
-    cutting = (
-        Segmentation.for_file(old, path, segmentation, remedy=remedy)
-        if remedy
-        else Segmentation.for_file(old, path, segmentation)
-    )
+    cutting = Segmentation.for_file(old, path, segmentation, remedy=remedy)
     rules = cutting.rules()
     document_read = cutting.read(document)
     if where_changed(old, document_read, source_lang=source_lang, target_lang=target_lang, rules=rules) is None:

@@ -1059,6 +1059,9 @@ class WorkFile:
             raise TmkitError(f"{target} exists: choose a new file name")
         if journal_path(target).exists():
             raise TmkitError(f"{journal_path(target)} holds unsaved edits of another session: choose another name")
+        from tmkit.jobs.source_text import Segmentation
+
+        Segmentation.moved(self.memory, self.path, target)  # (its SRX rules named from the new folder)
         write_tmx(target, self.memory)
         written = target.read_bytes()
         self.discard_journal()
