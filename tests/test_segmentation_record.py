@@ -81,8 +81,8 @@ def test_other_options_than_the_file_records_are_refused_in_one_line(tmp_path: P
         "pretranslate", document, "-o", job, "--tm", SAMPLES / "news-memory.tmx", "--update", "--join-lines"
     )
     assert refused.code == 2 and "leave the options out" in refused.stderr and job.read_bytes() == before
-    # The same rules given again, from another folder: the same bytes, so the same cut.
-    (tmp_path / "copy.srx").write_text(ENGLISH_SRX, encoding="utf-8")
+    # The same rules given again, from another folder, with Windows line ends: the same rules, so the same cut.
+    (tmp_path / "copy.srx").write_bytes(ENGLISH_SRX.replace("\n", "\r\n").encode("utf-8"))
     assert run_cli("finish", document, "-o", out, "--srx", tmp_path / "copy.srx").code == 0
 
 

@@ -150,7 +150,7 @@ class Segmentation:
     srx: Path | None = None
     srx_only: bool = False
     join_lines: bool = False
-    #: The SHA-256 of the SRX file's bytes (worked out from ``srx`` when not given).
+    #: The SHA-256 of the SRX file's bytes, line ends made LF (worked out from ``srx`` when not given).
     srx_sha256: str | None = None
 
     def __post_init__(self) -> None:
@@ -177,7 +177,9 @@ class Segmentation:
         if self.srx_sha256 is not None:
             return self.srx_sha256
         try:
-            return hashlib.sha256(self.srx.read_bytes()).hexdigest()
+            # Line ends as an XML parser reads them (git's autocrlf on Windows rewrites them; the rules are the same).
+            data = self.srx.read_bytes().replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            return hashlib.sha256(data).hexdigest()
         except OSError as exc:
             raise InputError(f"cannot read the SRX rules: {exc.strerror or exc}", path=self.srx) from None
 
