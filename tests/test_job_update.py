@@ -539,3 +539,32 @@ def test_a_sentence_whose_formatting_changed_takes_the_best_unit_of_its_text(tmp
     assert run_cli("pretranslate", document, "-o", job, "--update").code == 0
     (unit,) = load_tmx(job).units
     assert unit.variant("ar").segment.plain == "جلست القطة." and not unit.rejected  # type: ignore[union-attr]
+
+
+def test_an_editor_open_while_its_file_is_updated_merges_into_the_new_versions_order(tmp_path: Path) -> None:
+    """The editor saved over a file the update had carried over: the merge kept the old version's order and put the
+    new segments at the end, so `finish` refused the file as another version and asked for a second update."""
+    root = _project(tmp_path)
+    assert run_cli("pretranslate", root).code == 0
+    file = open_project(root).files()[0]
+    work = WorkFile(file.work, source_lang="ar", target_lang="en")
+    work.confirm(0, "Translation 1, confirmed.")
+    work.save()  # (no journal left: the update is not refused)
+    removed = _second_version(file.source)
+    assert run_cli("pretranslate", root, "--update").code == 0
+    second = _segments(file.source)
+    # Still open on the first version: the translator confirms the third segment, then saves and merges.
+    third = work.rows[2].source_text
+    work.confirm(2, "Translation 3, confirmed after the update.")
+    assert work.changed_on_disk()
+    assert work.merge_with_disk() == 0
+    work.save()
+    units = load_tmx(file.work).units
+    assert [u.pair("ar", "en")[0].segment.plain for u in units] == second  # type: ignore[union-attr]
+    assert removed not in second
+    by_source = {u.pair("ar", "en")[0].segment.plain: u for u in units}  # type: ignore[union-attr]
+    assert by_source[third].variant("en").text == "Translation 3, confirmed after the update."  # type: ignore[union-attr]
+    assert by_source[third].status is Status.TRANSLATED
+    finished = run_cli("finish", root)
+    assert finished.code == 0, finished.stderr
+    assert "Translation 3, confirmed after the update." in file.target.read_text(encoding="utf-8")

@@ -26,6 +26,7 @@ from tmkit.memory.merge import (
     merge_headers,
     merge_memories,
     merge_three_way,
+    put_in_their_order,
 )
 from tmkit.memory.model import Header, Memory, Note, Prop, Segment, Status, TranslationUnit, Variant
 
@@ -380,3 +381,21 @@ def test_a_three_way_merge_tells_units_apart_by_every_field_and_dates_apart_from
         dated, undated = changed[:DIGEST_BYTES], changed[DIGEST_BYTES:]
         assert dated != same[:DIGEST_BYTES], name
         assert (undated == same[DIGEST_BYTES:]) == (name in _DATED_FIELDS), name
+
+
+def test_a_merge_put_in_their_order_keeps_a_conflicts_two_copies_and_our_own_units_where_they_were() -> None:
+    def unit(tuid: str, english: str) -> TranslationUnit:
+        return TranslationUnit(
+            [Variant("ar", Segment.from_text(f"جملة {tuid}")), Variant("en", Segment.from_text(english))], tuid=tuid
+        )
+
+    base = Memory(Header(srclang="ar"), [unit("1", "one"), unit("2", "two"), unit("3", "three")])
+    # Ours: 2 changed, a unit of our own after 3. Theirs (a new version of the document): 3 moved first, 2 changed
+    # otherwise, a new unit 4 between them, 1 as it was.
+    ours = Memory(Header(srclang="ar"), [unit("1", "one"), unit("2", "two!"), unit("3", "three"), unit("9", "ours")])
+    theirs = Memory(Header(srclang="ar"), [unit("3", "three"), unit("4", "four"), unit("2", "two?"), unit("1", "one")])
+    merged = merge_three_way(base, ours, theirs)
+    assert [u.tuid for u in merged.memory.units] == ["1", "2", "2", "3", "9", "4"]  # ours, then theirs' additions
+    put_in_their_order(merged.memory, theirs)
+    assert [u.tuid for u in merged.memory.units] == ["3", "9", "4", "2", "2", "1"]
+    assert [u.variant("en").text for u in merged.memory.units if u.tuid == "2"] == ["two!", "two?"]  # type: ignore[union-attr]

@@ -44,7 +44,13 @@ from tmkit.jobs.journal import (
 )
 from tmkit.memory.dates import now_tmx_date as now_tmx
 from tmkit.memory.langtags import lang_key
-from tmkit.memory.merge import CONFLICT_PROP, conflict_side, merge_memories, merge_three_way
+from tmkit.memory.merge import (
+    CONFLICT_PROP,
+    conflict_side,
+    merge_memories,
+    merge_three_way,
+    put_in_their_order,
+)
 from tmkit.memory.model import (
     PROVENANCE_PROPS,
     Header,
@@ -1092,8 +1098,10 @@ class WorkFile:
         """Three-way merge of our edits with the version on disk (the file as opened is the base).
 
         Units changed on one side take that change; units changed on both sides are kept twice,
-        marked as conflicts for a person to settle. The merged memory becomes the document,
-        still unsaved. Returns the number of conflicts.
+        marked as conflicts for a person to settle. The units are in the order of the version on disk
+        (`put_in_their_order`: one carried over to a new version of its document has that version's order,
+        its new segments in place). The merged memory becomes the document, still unsaved. Returns the
+        number of conflicts.
         """
         import tempfile
 
@@ -1104,6 +1112,7 @@ class WorkFile:
         disk_bytes = self.path.read_bytes()
         theirs = load_tmx(self.path)
         result = merge_three_way(base, self.memory, theirs)
+        put_in_their_order(result.memory, theirs)
         self.memory = result.memory
         self.rows = self._rows(self.memory)
         self._base_bytes = disk_bytes

@@ -779,6 +779,24 @@ def merge_three_way(base: Memory | None, ours: Memory, theirs: Memory) -> MergeR
     return result
 
 
+def put_in_their_order(merged: Memory, theirs: Memory) -> None:
+    """Put the units of a three-way merge (`merge_three_way`) in the order ``theirs`` has them, each unit they do not
+    hold (a conflict's second copy, a unit only ours has) right after the unit it follows in the merge.
+
+    For an editor merging with a working file changed on disk: a file carried over to a new version of its document
+    (`tmkit pretranslate --update`) has its units in the document's new order, with new segments in place, where
+    the merge's own order (ours, then theirs' additions at the end) is the old version's."""
+    where = dict(zip(_identity_keys(theirs), itertools.count(), strict=False))
+    order: list[tuple[int, int, int]] = []
+    last = -1
+    for number, key in enumerate(_identity_keys(merged)):
+        at = where.get(key)
+        if at is not None:
+            last = at
+        order.append((last, 0 if at is not None else 1, number))
+    merged.units = [merged.units[number] for _at, _after, number in sorted(order)]
+
+
 #: Fields of a unit and of a variant that say who changed it and when (a change of them alone is no conflict).
 _DATED_FIELDS = ("creation_date", "creation_id", "change_date", "change_id", "usage_count", "last_usage_date")
 
