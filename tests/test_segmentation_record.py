@@ -3,6 +3,7 @@ and --update cut it the same way without being told."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -244,3 +245,31 @@ def test_a_record_that_is_not_tmkits_is_one_line(tmp_path: Path, record: str) ->
     bad = run_cli("finish", document, "-o", tmp_path / "out.txt")
     assert bad.code == 2 and bad.stderr.count("\n") == 1, bad.stderr
     assert f"{job}: its header's {SEGMENTATION_PROP} prop is not tmkit's record" in bad.stderr
+
+
+def test_a_working_file_records_its_documents_version_and_the_check_on_opening_trusts_only_that(tmp_path: Path) -> None:
+    from tmkit.jobs.source_text import DOCUMENT_PROP, document_fingerprint
+    from tmkit.jobs.workfile import prepare_job
+
+    document = tmp_path / "article.ar.txt"
+    document.write_text((SAMPLES / "article.ar.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    job = prepare_job(document, [SAMPLES / "news-memory.tmx"])
+    header = load_tmx(job.path).header
+    assert [p.value for p in header.props if p.type == DOCUMENT_PROP] == [document_fingerprint(document)]
+    assert prepare_job(document, []).changed_from is None
+    with document.open("a", encoding="utf-8") as handle:
+        handle.write("\nجملة أضيفت بعد بدء العمل.\n")
+    assert prepare_job(document, []).changed_from == job.segments + 1
+    updated = run_cli("pretranslate", document, "-o", job.path, "--tm", SAMPLES / "news-memory.tmx", "--update")
+    assert updated.code == 0, updated.stderr
+    after = load_tmx(job.path)
+    assert [p.value for p in after.header.props if p.type == DOCUMENT_PROP] == [document_fingerprint(document)]
+    assert prepare_job(document, []).changed_from is None
+    # Recorded by another version of tmkit (which may cut the same bytes otherwise): the document is cut and compared.
+    after.header.props = [
+        dataclasses.replace(p, value=p.value.rsplit(" ", 1)[0] + " tmkit:0.0.1") if p.type == DOCUMENT_PROP else p
+        for p in after.header.props
+    ]
+    del after.units[3]
+    write_tmx(job.path, after)
+    assert prepare_job(document, []).changed_from == 4

@@ -317,7 +317,7 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
     from tmkit.formats.tmx_writer import write_tmx
     from tmkit.formats.xliff import write_xliff
     from tmkit.jobs.pretranslate import pretranslate
-    from tmkit.jobs.source_text import Segmentation, with_document_sources
+    from tmkit.jobs.source_text import Segmentation, record_document, with_document_sources
 
     if os.path.isdir(args.document):  # a project: each document's working file, as the editor makes it
         from tmkit.cli.project_commands import run_project_pretranslate
@@ -340,6 +340,7 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
     if out_format is FileFormat.TMX:
         # (`finish` and `--update` then cut the document as it was cut here, without being told.)
         (segmentation_from_args(args) or Segmentation()).record_in(memory, args.output)
+        record_document(memory, args.document)
         write_tmx(args.output, memory)
     else:
         write_xliff(

@@ -409,11 +409,14 @@ class Project:
         """The first segment where the document's working TMX and the document as it is now part (None: it was made
         from this version). For a document started only; one line refuses a working TMX with merge conflicts."""
         from tmkit.formats.tmx_reader import load_tmx
+        from tmkit.jobs.source_text import made_from
         from tmkit.jobs.update import refuse_unsettled_conflicts, where_changed
 
         work = load_tmx(file.work)
         refuse_unsettled_conflicts(work, file.work)
         cutting = self.cutting(file, work)
+        if made_from(work.header, file.source):  # the document as the file records it: nothing to cut or compare
+            return None
         return where_changed(
             work,
             cutting.read(file.source),
@@ -462,10 +465,13 @@ class Project:
         """Where a started document's working TMX ``work`` and the document part (`FileProgress.changed_from`); None
         too where the document cannot be read now, or the working file was cut otherwise than the config says now
         (its working file still tells how far it is; `tmkit finish` and the update say what is wrong)."""
+        from tmkit.jobs.source_text import made_from
         from tmkit.jobs.update import where_changed
 
         try:
             cutting = self.cutting(file, work)
+            if made_from(work.header, file.source):
+                return None
             return where_changed(
                 work,
                 cutting.read(file.source),

@@ -12,7 +12,7 @@ from tmkit.errors import InputError
 from tmkit.formats.documents import Document, ExtractedDocument, extract
 from tmkit.formats.documents.core import plain_text
 from tmkit.formats.text_files import read_text
-from tmkit.memory.model import ORIGIN_PROP, PROVENANCE_PROPS, Memory, Note, Prop, Segment, Status, Variant
+from tmkit.memory.model import ORIGIN_PROP, PROVENANCE_PROPS, Header, Memory, Note, Prop, Segment, Status, Variant
 from tmkit.text.segmentation import SrxRules, split_sentences
 
 #: The origin prop of a target a document already held (a PO msgstr), rather than a memory's match.
@@ -20,6 +20,9 @@ DOCUMENT_ORIGIN = "document"
 #: The header prop a working TMX records how its document was cut in (`Segmentation.recorded`, JSON): `tmkit finish`,
 #: the editor's finish key and `pretranslate --update` cut the document the same way, whatever options they are given.
 SEGMENTATION_PROP = "x-tmkit-segmentation"
+#: The header prop a working TMX records the document it was made from in (`document_fingerprint`): while the document
+#: and tmkit are as they were, the file is of that version without cutting the document again to compare.
+DOCUMENT_PROP = "x-tmkit-document"
 #: The prop a unit keeps its segment's context in (a PO msgctxt: `Open` in a menu is another message than `Open` in a
 #: status line), besides the note the translator reads; empty for a message without one.
 CONTEXT_PROP = "x-tmkit-context"
@@ -297,3 +300,51 @@ def _named_from(path: Path, work_path: str | os.PathLike[str]) -> str:
         return Path(os.path.relpath(os.path.abspath(path), folder)).as_posix()
     except ValueError:  # another drive (Windows)
         return os.path.abspath(path)
+
+
+def document_fingerprint(document: str | os.PathLike[str]) -> str | None:
+    """What a working file records of the document it was made from: the SHA-256 of its bytes and tmkit's version
+    (another version may cut the same bytes otherwise). None for a document that cannot be read."""
+    from tmkit import __version__
+
+    digest = hashlib.sha256()
+    try:
+        with open(document, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return f"sha256:{digest.hexdigest()} tmkit:{__version__}"
+
+
+def record_document(memory: Memory, document: str | os.PathLike[str]) -> None:
+    """Record in ``memory``'s header the document its units were cut from, as it is now (`document_fingerprint`)."""
+    props = [prop for prop in memory.header.props if prop.type != DOCUMENT_PROP]
+    fingerprint = document_fingerprint(document)
+    memory.header.props = props + ([Prop(DOCUMENT_PROP, fingerprint)] if fingerprint is not None else [])
+
+
+def made_from(header: Header, document: str | os.PathLike[str]) -> bool:
+    """Whether a working file whose header is ``header`` records that it was made from ``document`` as it is now (by
+    this tmkit, cut as it records): then nothing has changed since, and the document need not be cut to tell."""
+    recorded = next((prop.value for prop in header.props if prop.type == DOCUMENT_PROP), None)
+    has_cut = any(prop.type == SEGMENTATION_PROP for prop in header.props)
+    return recorded is not None and has_cut and recorded == document_fingerprint(document)
+
+
+def header_of(path: str | os.PathLike[str]) -> Header | None:
+    """A TMX file's header, read without its units (None: a file whose header cannot be read)."""
+    from tmkit.errors import TmkitError
+    from tmkit.formats.tmx_reader import TmxReader
+
+    reader = TmxReader(path)
+    units = iter(reader)
+    try:
+        next(units, None)
+    except TmkitError:
+        return None
+    finally:
+        close = getattr(units, "close", None)
+        if close is not None:
+            close()
+    return reader.header

@@ -21,7 +21,7 @@ from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.journal import journal_path, stamped_path
 from tmkit.jobs.project import CONFIRMED_STATUSES
-from tmkit.jobs.source_text import CONTEXT_PROP, DOCUMENT_ORIGIN, Segmentation, SourceDocument
+from tmkit.jobs.source_text import CONTEXT_PROP, DOCUMENT_ORIGIN, Segmentation, SourceDocument, record_document
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, primary_subtag
 from tmkit.memory.merge import CONFLICT_PROP
 from tmkit.memory.model import (
@@ -324,6 +324,7 @@ def update_job(
         _number_new_units(fresh, set(kept), taken=[old, *(memory for _path, memory in versions)])
         fresh.header = old.header
         cutting.record_in(fresh, path)
+        record_document(fresh, document)
         write_tmx(path, fresh)
     except BaseException:
         backup.unlink(missing_ok=True)  # the working file is as it was: its copy is not needed

@@ -1277,7 +1277,7 @@ def prepare_job(
     """
     from tmkit.defaults import PRETRANSLATE_THRESHOLD
     from tmkit.jobs.pretranslate import match_segments, pretranslate
-    from tmkit.jobs.source_text import Segmentation, with_document_sources
+    from tmkit.jobs.source_text import Segmentation, record_document, with_document_sources
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_index import open_memory
     from tmkit.text.scripts import guess_language
@@ -1305,6 +1305,7 @@ def prepare_job(
     )
     memory = with_document_sources(memory, document_read, lang=source, rules=rules)  # the formatting, as codes
     cutting.record_in(memory, path)
+    record_document(memory, document)
     write_tmx(path, memory)
     drafts = sum(1 for u in memory.units if u.status is Status.DRAFT)
     return Job(path, True, source, target, len(memory.units), drafts)
@@ -1322,10 +1323,15 @@ def _changed_from(
     """Where an existing job and its ``document`` (``read_as`` read it; read again if the job records another way)
     part, cut as the job records (`where_changed`; None too for a file the editor will refuse or recover itself, with
     its own message)."""
-    from tmkit.jobs.source_text import Segmentation
+    from tmkit.jobs.source_text import Segmentation, header_of, made_from
     from tmkit.jobs.update import where_changed
 
     try:
+        header = header_of(path)
+        if header is not None:
+            Segmentation.for_file(Memory(header, []), path, given)  # (cut otherwise than asked: the full check)
+            if made_from(header, document.path):  # the document as the file records it: nothing to cut or compare
+                return None
         work = load_tmx(path)
         cutting = Segmentation.for_file(work, path, given)
         if cutting.join_lines != read_as.join_lines:
