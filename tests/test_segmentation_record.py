@@ -273,3 +273,27 @@ def test_a_working_file_records_its_documents_version_and_the_check_on_opening_t
     del after.units[3]
     write_tmx(job.path, after)
     assert prepare_job(document, []).changed_from == 4
+
+
+def test_edit_cuts_a_new_document_by_the_options_given_and_refuses_others_for_a_job_cut_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tmkit.cli import build_parser
+    from tmkit.cli.edit_command import options_from_args
+
+    monkeypatch.chdir(tmp_path)
+    document = tmp_path / "d.ar.txt"
+    document.write_text(WRAPPED, encoding="utf-8")
+    options = options_from_args(build_parser().parse_args(["edit", str(document), "--join-lines"]))
+    job = load_tmx(options.path)
+    assert [u.variant("ar").text for u in job.units] == ["الرئيس الأسد يستقبل نائب رئيس الوزراء.", "فقرة ثانية هنا."]  # type: ignore[union-attr]
+    assert _recorded(options.path) == {"join_lines": True}
+    again = options_from_args(build_parser().parse_args(["edit", str(document)]))  # the job as it was cut
+    assert again.path == options.path
+    (tmp_path / "rules.srx").write_text(ENGLISH_SRX, encoding="utf-8")
+    refused = run_cli("edit", document, "--srx", tmp_path / "rules.srx")
+    assert refused.code == 2 and "was made with --join-lines" in refused.stderr, refused.stderr
+    assert run_cli("edit", options.path, "--join-lines").code == 2  # a TMX is cut already
+    project = _project(tmp_path)
+    told = run_cli("edit", project, "--join-lines")
+    assert told.code == 2 and "--join-lines is not for a project: its segmentation is in its config" in told.stderr

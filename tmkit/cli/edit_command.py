@@ -55,6 +55,11 @@ def register(commands: Any) -> None:
         metavar="WORK.tmx",
         help="for a document: the working TMX to write and edit (default: beside it, report.docx.tmx)",
     )
+    p.add_argument("--srx", metavar="RULES.srx", help="for a document: SRX 2.0 rules tried before tmkit's own")
+    p.add_argument("--srx-only", action="store_true", help="for a document: use only the --srx rules")
+    p.add_argument(
+        "--join-lines", action="store_true", help="for a document: single line breaks are spaces (hard-wrapped text)"
+    )
     p.add_argument(
         "--bidi",
         choices=BIDI_MODES,
@@ -112,6 +117,7 @@ def run_edit(args: argparse.Namespace) -> int:
 
 def options_from_args(args: argparse.Namespace) -> EditorOptions:
     """The editor's options; a text document is segmented and pre-translated into its working TMX first."""
+    from tmkit.cli.document_commands import segmentation_from_args
     from tmkit.jobs.config import load_config, resolve_user
     from tmkit.jobs.workfile import prepare_job
     from tmkit.tui.display import BidiMode
@@ -147,12 +153,15 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
             output=args.output,
             user=user,
             on_notice=warn,
+            segmentation=segmentation_from_args(args),
         )
         greeting = job.describe(path)
         print(greeting, file=sys.stderr)
         path, source_lang, target_lang = job.path, job.source_lang, job.target_lang
     elif args.output is not None:
         raise InputError("--output is for documents: a TMX file is edited in place", path=args.output)
+    elif segmentation_from_args(args) is not None:
+        raise InputError("--srx, --srx-only and --join-lines are for documents: a TMX file is cut already", path=path)
     return EditorOptions(
         path=path,
         memories=[m if is_database_url(m) else Path(m) for m in args.tm],

@@ -167,6 +167,7 @@ def run_project_edit(args: argparse.Namespace) -> int:
     project = _open(args.file)
     _refuse(args, "its languages are in its config", ("src", "--src"), ("tgt", "--tgt"))
     _refuse(args, "each document's working TMX is in work/", ("output", "-o"))
+    _refuse(args, "its segmentation is in its config", *_CONFIG_READING_OPTIONS[2:])
     for path in [*args.tm, *([args.ref] if args.ref else []), *args.terms]:
         if not Path(path).is_file():
             raise InputError("no such file", path=path)

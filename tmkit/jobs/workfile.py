@@ -1277,7 +1277,7 @@ def prepare_job(
     """
     from tmkit.defaults import PRETRANSLATE_THRESHOLD
     from tmkit.jobs.pretranslate import match_segments, pretranslate
-    from tmkit.jobs.source_text import Segmentation, record_document, with_document_sources
+    from tmkit.jobs.source_text import Segmentation, header_of, record_document, with_document_sources
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_index import open_memory
     from tmkit.text.scripts import guess_language
@@ -1289,6 +1289,9 @@ def prepare_job(
     target = target_lang or ("en" if source.lower().startswith("ar") else "ar")
     path = Path(output) if output is not None else job_path(document)
     if path.exists():
+        header = header_of(path) if segmentation is not None else None
+        if header is not None:  # options other than those the job was cut with: one line, not the job opened
+            Segmentation.for_file(Memory(header, []), path, segmentation)
         changed_from = _changed_from(
             path, document_read, source_lang=source, target_lang=target, given=segmentation, read_as=cutting
         )
