@@ -547,6 +547,12 @@ def test_an_editor_open_while_its_file_is_updated_merges_into_the_new_versions_o
     root = _project(tmp_path)
     assert run_cli("pretranslate", root).code == 0
     file = open_project(root).files()[0]
+    # Made a while ago: the update's units are of another second (in the same second, a unit the update made again
+    # without a translation equalled the old one by chance, and the test passed where it failed a second later).
+    made = load_tmx(file.work)
+    for unit in made.units:
+        unit.creation_date = "20260101T090000Z"
+    write_tmx(file.work, made)
     work = WorkFile(file.work, source_lang="ar", target_lang="en")
     work.confirm(0, "Translation 1, confirmed.")
     work.save()  # (no journal left: the update is not refused)
@@ -557,7 +563,10 @@ def test_an_editor_open_while_its_file_is_updated_merges_into_the_new_versions_o
     third = work.rows[2].source_text
     work.confirm(2, "Translation 3, confirmed after the update.")
     assert work.changed_on_disk()
+    was_on = work.rows[2]
     assert work.merge_with_disk() == 0
+    # The editor's cursor stays on the segment it was on: a row further down now (a heading came before it).
+    assert work.rows[work.row_of_segment(was_on)].source_text == third == second[3]
     work.save()
     units = load_tmx(file.work).units
     assert [u.pair("ar", "en")[0].segment.plain for u in units] == second  # type: ignore[union-attr]

@@ -399,3 +399,39 @@ def test_a_merge_put_in_their_order_keeps_a_conflicts_two_copies_and_our_own_uni
     put_in_their_order(merged.memory, theirs)
     assert [u.tuid for u in merged.memory.units] == ["3", "9", "4", "2", "2", "1"]
     assert [u.variant("en").text for u in merged.memory.units if u.tuid == "2"] == ["two!", "two?"]  # type: ignore[union-attr]
+
+
+def test_a_conflicts_two_copies_stay_together_where_a_source_without_tuid_repeats() -> None:
+    def unit(arabic: str, english: str) -> TranslationUnit:
+        return TranslationUnit([Variant("ar", Segment.from_text(arabic)), Variant("en", Segment.from_text(english))])
+
+    base = Memory(Header(srclang="ar"), [unit("مقدمة", ""), unit("نعم", ""), unit("خاتمة", ""), unit("نعم", "")])
+    ours = Memory(
+        Header(srclang="ar"), [unit("مقدمة", ""), unit("نعم", "Yes (mine)"), unit("خاتمة", ""), unit("نعم", "")]
+    )
+    theirs = Memory(
+        Header(srclang="ar"), [unit("مقدمة", ""), unit("نعم", "Yes (colleague)"), unit("خاتمة", ""), unit("نعم", "")]
+    )
+    merged = merge_three_way(base, ours, theirs)
+    put_in_their_order(merged.memory, theirs)
+    assert [(u.variant("ar").text, u.variant("en").text) for u in merged.memory.units] == [  # type: ignore[union-attr]
+        ("مقدمة", ""),
+        ("نعم", "Yes (mine)"),
+        ("نعم", "Yes (colleague)"),
+        ("خاتمة", ""),
+        ("نعم", ""),
+    ]
+
+
+@pytest.mark.parametrize("theirs_record", ["sha256:ab format:text cut:1", "sha256:cd format:text cut:1", None])
+def test_a_working_files_record_of_its_document_survives_a_merge_only_where_both_sides_hold_it(
+    theirs_record: str | None,
+) -> None:
+    from tmkit.memory.model import DOCUMENT_PROP
+
+    ours = Header(srclang="ar", props=[Prop(DOCUMENT_PROP, "sha256:ab format:text cut:1")])
+    theirs = Header(srclang="ar", props=[Prop(DOCUMENT_PROP, theirs_record)] if theirs_record else [])
+    merged, clashes = merge_headers(ours, ours, theirs)
+    kept = [p.value for p in merged.props if p.type == DOCUMENT_PROP]
+    assert kept == (["sha256:ab format:text cut:1"] if theirs_record == "sha256:ab format:text cut:1" else [])
+    assert clashes == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -12,7 +13,18 @@ from tmkit.errors import InputError
 from tmkit.formats.documents import Document, ExtractedDocument, extract
 from tmkit.formats.documents.core import plain_text
 from tmkit.formats.text_files import read_text
-from tmkit.memory.model import ORIGIN_PROP, PROVENANCE_PROPS, Header, Memory, Note, Prop, Segment, Status, Variant
+from tmkit.memory.model import (
+    DOCUMENT_PROP,
+    ORIGIN_PROP,
+    PROVENANCE_PROPS,
+    Header,
+    Memory,
+    Note,
+    Prop,
+    Segment,
+    Status,
+    Variant,
+)
 from tmkit.text.segmentation import SrxRules, split_sentences
 
 #: The origin prop of a target a document already held (a PO msgstr), rather than a memory's match.
@@ -20,9 +32,6 @@ DOCUMENT_ORIGIN = "document"
 #: The header prop a working TMX records how its document was cut in (`Segmentation.recorded`, JSON): `tmkit finish`,
 #: the editor's finish key and `pretranslate --update` cut the document the same way, whatever options they are given.
 SEGMENTATION_PROP = "x-tmkit-segmentation"
-#: The header prop a working TMX records the document it was made from in (`document_fingerprint`): while the document
-#: and tmkit are as they were, the file is of that version without cutting the document again to compare.
-DOCUMENT_PROP = "x-tmkit-document"
 #: The prop a unit keeps its segment's context in (a PO msgctxt: `Open` in a menu is another message than `Open` in a
 #: status line), besides the note the translator reads; empty for a message without one.
 CONTEXT_PROP = "x-tmkit-context"
@@ -303,10 +312,12 @@ def _named_from(path: Path, work_path: str | os.PathLike[str]) -> str:
 
 
 def document_fingerprint(document: str | os.PathLike[str]) -> str | None:
-    """What a working file records of the document it was made from: the SHA-256 of its bytes and tmkit's version
-    (another version may cut the same bytes otherwise). None for a document that cannot be read."""
-    from tmkit import __version__
+    """What a working file records of the document it was made from: the SHA-256 of its bytes, the format its name
+    says (the filter that reads it), and a digest of tmkit's code and rules that cut documents (`_cutting_code`:
+    another tmkit may cut the same bytes otherwise). None for a document or code that cannot be read."""
+    from tmkit.formats.documents import document_format
 
+    code = _cutting_code()
     digest = hashlib.sha256()
     try:
         with open(document, "rb") as handle:
@@ -314,7 +325,34 @@ def document_fingerprint(document: str | os.PathLike[str]) -> str | None:
                 digest.update(block)
     except OSError:
         return None
-    return f"sha256:{digest.hexdigest()} tmkit:{__version__}"
+    if code is None:
+        return None
+    return f"sha256:{digest.hexdigest()} format:{document_format(document).value} cut:{code}"
+
+
+@functools.cache
+def _cutting_code() -> str | None:
+    """A digest of the files that decide how tmkit cuts a document into segments: the document filters, the
+    segmenter and its SRX rules (its version number alone would not do: it stays while they change)."""
+    import tmkit
+
+    package = Path(tmkit.__file__).parent
+    files = sorted(
+        [
+            *(package / "formats" / "documents").glob("*.py"),
+            *(package / "data").glob("*.srx"),
+            package / "text" / "segmentation.py",
+            package / "jobs" / "source_text.py",
+            package / "formats" / "text_files.py",
+        ]
+    )
+    digest = hashlib.sha256()
+    try:
+        for path in files:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()[:16]
 
 
 def record_document(memory: Memory, document: str | os.PathLike[str]) -> None:

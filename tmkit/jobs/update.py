@@ -23,7 +23,7 @@ from tmkit.jobs.journal import journal_path, stamped_path
 from tmkit.jobs.project import CONFIRMED_STATUSES
 from tmkit.jobs.source_text import CONTEXT_PROP, DOCUMENT_ORIGIN, Segmentation, SourceDocument, record_document
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, primary_subtag
-from tmkit.memory.merge import CONFLICT_PROP
+from tmkit.memory.merge import CONFLICT_PROP, same_apart_from_dates
 from tmkit.memory.model import (
     ORIGIN_PROP,
     Inline,
@@ -440,6 +440,10 @@ def _carry_kept(
         if _replaced(old.units[previous], made, source_lang=source_lang, target_lang=target_lang):
             made.notes.extend(note for note in old.units[previous].notes if note not in made.notes)
             made.tuid = old.units[previous].tuid  # (still this segment's unit to a merge)
+            if same_apart_from_dates(old.units[previous], made):
+                # Nothing new for it (no match, the same source): the unit as it was, dates too, so that a merge with
+                # an editor that was open on the previous version sees no change on this side.
+                fresh.units[number] = copy.deepcopy(old.units[previous])
             continue
         unit = copy.deepcopy(old.units[previous])  # (``old`` stays the previous version: the counts read it)
         unit.notes.extend(note for note in made.notes if note not in unit.notes)  # (a PO entry's new comments)

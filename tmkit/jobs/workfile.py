@@ -1121,6 +1121,17 @@ class WorkFile:
         self.dirty = True
         return len(result.conflicts)
 
+    def row_of_segment(self, row: Row) -> int:
+        """Where the segment of ``row`` (a row of this document before its rows were made again: a merge with the
+        disk may reorder them) is now: the row of its unit's tuid, else of its source text; 0 if it is gone."""
+        for number, candidate in enumerate(self.rows):
+            if row.unit.tuid and candidate.unit.tuid == row.unit.tuid:
+                return number
+        for number, candidate in enumerate(self.rows):
+            if not row.unit.tuid and candidate.source_text == row.source_text:
+                return number
+        return 0
+
     def shared_save(self, url: str) -> SharedSave:
         """What this document knows of the shared memory at ``url`` (the versions read), to save into it."""
         from tmkit.jobs.shared_save import SharedSave

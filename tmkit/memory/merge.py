@@ -22,7 +22,7 @@ from tmkit.defaults import CONFLICTS_DESCRIBED, DEFAULT_CONFLICT_POLICY, Conflic
 from tmkit.errors import InputError
 from tmkit.memory.dates import canonical_tmx_date
 from tmkit.memory.digests import DIGEST_BYTES, RecordSort, digest
-from tmkit.memory.model import Header, Memory, Prop, TranslationUnit, Variant
+from tmkit.memory.model import DOCUMENT_PROP, Header, Memory, Prop, TranslationUnit, Variant
 
 #: The prop that marks each version of a unit a three-way merge could not settle; its value is the side.
 CONFLICT_PROP = "x-tmkit-conflict"
@@ -707,7 +707,7 @@ def _undated(unit: TranslationUnit) -> TranslationUnit:
     )
 
 
-def _same_apart_from_dates(a: TranslationUnit, b: TranslationUnit) -> bool:
+def same_apart_from_dates(a: TranslationUnit, b: TranslationUnit) -> bool:
     """Whether two units say the same (text, status, props, notes) and differ at most in who/when/usage.
 
     Two branches that make the same translation (or both add the unit, as two runs of `align`
@@ -750,7 +750,7 @@ def merge_three_way(base: Memory | None, ours: Memory, theirs: Memory) -> MergeR
             chosen = a
         elif a == b:
             chosen = t
-        elif a is not None and t is not None and _same_apart_from_dates(a, t):
+        elif a is not None and t is not None and same_apart_from_dates(a, t):
             chosen = _newest(a, t)
         else:
             both = [u for u in (a, t) if u is not None]
@@ -781,19 +781,30 @@ def merge_three_way(base: Memory | None, ours: Memory, theirs: Memory) -> MergeR
 
 def put_in_their_order(merged: Memory, theirs: Memory) -> None:
     """Put the units of a three-way merge (`merge_three_way`) in the order ``theirs`` has them, each unit they do not
-    hold (a conflict's second copy, a unit only ours has) right after the unit it follows in the merge.
+    hold (a unit only ours has) right after the unit it follows in the merge, and a conflict's second copy right after
+    its first.
 
     For an editor merging with a working file changed on disk: a file carried over to a new version of its document
     (`tmkit pretranslate --update`) has its units in the document's new order, with new segments in place, where
     the merge's own order (ours, then theirs' additions at the end) is the old version's."""
     where = dict(zip(_identity_keys(theirs), itertools.count(), strict=False))
+    seen: dict[Hashable, int] = {}
     order: list[tuple[int, int, int]] = []
-    last = -1
-    for number, key in enumerate(_identity_keys(merged)):
-        at = where.get(key)
+    last, previous = -1, None
+    for number, unit in enumerate(merged.units):
+        identity = _identity(unit, merged.header.srclang)
+        if conflict_side(unit) == THEIRS and previous is not None and previous == (identity, OURS):
+            # (Numbered as a unit of its own, theirs of a repeated source would go to the next of its repeats.)
+            order.append((last, 1, number))
+            previous = None
+            continue
+        occurrence = seen.get(identity, 0)
+        seen[identity] = occurrence + 1
+        at = where.get((identity, occurrence))
         if at is not None:
             last = at
         order.append((last, 0 if at is not None else 1, number))
+        previous = (identity, conflict_side(unit))
     merged.units = [merged.units[number] for _at, _after, number in sorted(order)]
 
 
@@ -1081,6 +1092,10 @@ def _date_order(raw: str | None) -> str:
     return (canonical_tmx_date(raw) or raw) if raw else ""
 
 
+def _values_of(header: Header, prop_type: str) -> list[str]:
+    return [prop.value for prop in header.props if prop.type == prop_type]
+
+
 def merge_headers(base: Header | None, ours: Header, theirs: Header) -> tuple[Header, list[str]]:
     """Three-way merge of a TMX header, with a line for each change both sides made differently.
 
@@ -1089,7 +1104,8 @@ def merge_headers(base: Header | None, ours: Header, theirs: Header) -> tuple[He
     changed differently on both sides, ours is kept and a line says what theirs was. Dates are not
     conflicts: the creation date is the earlier of the two, the change date the later (each with
     its id). The creating tool is ours (tmkit names itself when it writes). ``base`` None: no
-    common ancestor, so every difference is a change on both sides.
+    common ancestor, so every difference is a change on both sides. A working file's record of its document version
+    (`DOCUMENT_PROP`) is kept only where both sides hold the same.
     """
     merged = copy.deepcopy(ours)
     clashes: list[str] = []
@@ -1121,6 +1137,11 @@ def merge_headers(base: Header | None, ours: Header, theirs: Header) -> tuple[He
         merged.change_date, merged.change_id = theirs.change_date, theirs.change_id
     ancestor = base if base is not None else Header()  # no props, udes or notes
     merged.props, prop_clashes = _merge_keyed(ancestor.props, ours.props, theirs.props, lambda p: (p.type, p.lang))
+    if _values_of(ours, DOCUMENT_PROP) != _values_of(theirs, DOCUMENT_PROP):
+        # The units are both sides' now, of two document versions or one: which, only cutting the document tells
+        # (the working file then checks it in full, not by the record of either side).
+        merged.props = [prop for prop in merged.props if prop.type != DOCUMENT_PROP]
+        prop_clashes = [clashed for clashed in prop_clashes if clashed[0][0] != DOCUMENT_PROP]
     for (prop_type, _), a_prop, t_prop in prop_clashes:
         clash(f"prop {prop_type}", a_prop.value if a_prop else None, t_prop.value if t_prop else None)
     merged.udes, ude_clashes = _merge_keyed(ancestor.udes, ours.udes, theirs.udes, lambda u: dict(u.attrs).get("name"))

@@ -18,6 +18,9 @@ REJECTED_PROP = "x-tmkit-rejected"
 MATCH_PROP = "x-tmkit-match"
 ORIGIN_PROP = "x-tmkit-origin"
 PROVENANCE_PROPS = frozenset({MATCH_PROP, ORIGIN_PROP})
+#: The header prop of a working file that records the document version its units were cut from
+#: (`tmkit.jobs.source_text.document_fingerprint`); a merge of two files that record different ones drops it.
+DOCUMENT_PROP = "x-tmkit-document"
 
 #: Tags of inline elements that stand for native codes (formatting, placeholders) in TMX 1.4b.
 CODE_TAGS = frozenset({"bpt", "ept", "it", "ph", "ut"})

@@ -1716,6 +1716,7 @@ class EditorScreen(Screen[None]):
         self._commit_editor()
         if self.document.changed_on_disk():
             try:
+                was_on = self.document.rows[self.current]
                 if self.document.dirty:
                     self.document.merge_with_disk()
                 else:
@@ -1726,7 +1727,8 @@ class EditorScreen(Screen[None]):
             self.matches.clear()
             self.progress.recount()
             self._fill_list()
-            self.go_to(min(self.current, len(self.document) - 1), force=True, commit=False)
+            # (The segment it was on, wherever it is now: the disk's order may be another.)
+            self.go_to(self.document.row_of_segment(was_on), force=True, commit=False)
             self._index_own(anew=True)  # the team's units: the own index is built again
         self._reopen_memories(self.document.path, *self._save_to_file())
         self.team_status = report.summary()
@@ -1831,11 +1833,12 @@ class EditorScreen(Screen[None]):
             self._index_own(anew=True)
             self.notify("reloaded from disk; your unsaved edits were dropped")
         elif answer == "merge":
+            was_on = self.document.rows[self.current]
             conflicts = self.document.merge_with_disk()
             self.matches.clear()
             self.progress.recount()
             self._fill_list()
-            self.go_to(min(self.current, len(self.document) - 1), force=True, commit=False)
+            self.go_to(self.document.row_of_segment(was_on), force=True, commit=False)
             self._index_own(anew=True)
             note = f"; {conflicts} conflict(s) kept twice, marked x-tmkit-conflict" if conflicts else ""
             self.notify("merged with the version on disk" + note)
