@@ -141,3 +141,19 @@ def test_commands_reject_bad_input(tmp_path: Path) -> None:
         str(tmp_path / "j.doc"),
     )
     assert result.code == 2 and "j.doc" in result.stderr
+
+
+def test_repeated_tm_options_each_add_a_memory(tmp_path: Path) -> None:
+    """`--tm A --tm B` kept only B (argparse's nargs="+" replaces): the README says to repeat --tm for more memories."""
+    document = SAMPLES / "article.ar.txt"
+    memories = (SAMPLES / "earlier-visits.tmx", SAMPLES / "news-memory.tmx")
+    listed = run_cli("pretranslate", document, "-o", tmp_path / "listed.tmx", "--tm", *memories)
+    repeated = run_cli(
+        "pretranslate", document, "-o", tmp_path / "repeated.tmx", "--tm", memories[0], "--tm", memories[1]
+    )
+    assert listed.code == repeated.code == 0, repeated.stderr
+    assert listed.stderr.replace("listed", "repeated") == repeated.stderr
+    alone = run_cli("pretranslate", document, "-o", tmp_path / "alone.tmx", "--tm", memories[1])
+    assert alone.stderr.replace("alone", "repeated") != repeated.stderr  # (the first memory adds drafts)
+    analyzed = run_cli("analyze", document, "--tm", memories[0], "--tm", memories[1])
+    assert analyzed.code == 0 and analyzed.stdout == run_cli("analyze", document, "--tm", *memories).stdout

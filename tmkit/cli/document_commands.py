@@ -186,6 +186,7 @@ def register(commands: Any) -> None:
         p.add_argument(
             "--tm",
             nargs="+",
+            action="extend",  # (`--tm A --tm B` is both: as appended, the last alone was kept)
             # (a project has its memories in tm/)
             metavar="MEMORY",
             help="TMX memories to match against (for a project: besides tm/ and its config's)",
