@@ -323,3 +323,35 @@ def test_finish_with_no_document_started_fails(tmp_path: Path) -> None:
     assert result.code == 1, result.stderr
     assert "not started" in result.stderr and "finished 0 of 3 document(s)" in result.stderr
     assert not any(path.is_file() for path in (root / "target").rglob("*"))
+
+
+def test_a_projects_memory_fed_by_several_documents_has_no_tuid_twice(tmp_path: Path) -> None:
+    """Each working file numbers its units from 1: the project memory got a tuid 1 from every document, and
+    `tmkit validate --strict` (the README's CI step) refused it."""
+    root = _project(tmp_path)
+    _with_documents(root)
+    project = open_project(root)
+    text, html, _docx = project.files()
+    memory = project.save_to()
+    assert memory is not None
+    in_text = {row.source_text for row in WorkFile(project.prepare(text).path, source_lang="ar", target_lang="en").rows}
+    page = WorkFile(project.prepare(html).path, source_lang="ar", target_lang="en")
+    row = next(n for n, r in enumerate(page.rows) if r.source_text not in in_text)  # (another sentence, same tuid)
+    for file, english in ((text, "From the text."), (html, "From the page.")):
+        work = WorkFile(file.work, source_lang="ar", target_lang="en")
+        assert work.rows[row].unit.tuid == str(row + 1)
+        work.confirm(row, english)
+        work.save()
+        assert work.export_confirmed(memory) == 1
+    units = load_tmx(memory).units
+    tuids = [unit.tuid for unit in units]
+    assert len(units) == 2 and len(set(tuids)) == 2, tuids
+    assert run_cli("validate", memory, "--strict").code == 0
+    # The same segment saved again keeps its tuid, with the newest translation.
+    work = WorkFile(html.work, source_lang="ar", target_lang="en")
+    work.confirm(next(n for n, r in enumerate(work.rows) if r.confirmed), "From the page, revised.")
+    work.save()
+    work.export_confirmed(memory)
+    again = load_tmx(memory).units
+    assert [unit.tuid for unit in again] == tuids
+    assert again[1].variant("en").text == "From the page, revised."  # type: ignore[union-attr]

@@ -47,6 +47,7 @@ from tmkit.memory.langtags import lang_key
 from tmkit.memory.merge import (
     CONFLICT_PROP,
     conflict_side,
+    give_free_tuids,
     merge_memories,
     merge_three_way,
     put_in_their_order,
@@ -1170,6 +1171,7 @@ class WorkFile:
             )
             units.append(unit)
         existing = load_tmx(target) if target.exists() else Memory(Header(srclang=lang_key(self.source_lang)), [])
+        give_free_tuids(existing, units)  # (each document numbers its units from 1)
         # The newest translation of a source wins: the translator just confirmed it.
         merged = merge_memories([existing, Memory(existing.header, units)], policy=ConflictPolicy.LAST)
         write_tmx(target, merged.memory)

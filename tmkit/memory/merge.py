@@ -81,6 +81,35 @@ def _source_key(unit: TranslationUnit, srclang: str | None) -> SourceKey | None:
     return (lang.lower().split("-")[0], variant.segment.content)
 
 
+def give_free_tuids(memory: Memory, added: Sequence[TranslationUnit]) -> None:
+    """Give units about to be merged into ``memory`` tuids that do not collide: a unit whose source the memory holds
+    takes that unit's tuid (the same segment saved again keeps its id), one whose tuid another source has takes the
+    next free number. Working files number their units from 1 each, so a project's memory fed by several documents
+    held units of one tuid and different sources (`tmkit validate --strict` refuses it)."""
+    by_source: dict[SourceKey, str] = {}
+    used: set[str] = set()
+    for unit in memory.units:
+        if unit.tuid:
+            used.add(unit.tuid)
+            key = _source_key(unit, memory.header.srclang)
+            if key is not None:
+                by_source.setdefault(key, unit.tuid)
+    following = max((int(tuid) for tuid in used if tuid.isdigit()), default=0) + 1
+    for unit in added:
+        key = _source_key(unit, memory.header.srclang)
+        known = by_source.get(key) if key is not None else None
+        if known is not None:
+            unit.tuid = known
+            continue
+        if unit.tuid is None or unit.tuid in used:
+            while str(following) in used:
+                following += 1
+            unit.tuid = str(following)
+        used.add(unit.tuid)
+        if key is not None:
+            by_source[key] = unit.tuid
+
+
 def _translation_key(unit: TranslationUnit, source_lang_key: str) -> Hashable:
     """The translations of a unit (all variants but the source), as comparable data."""
     return tuple(
