@@ -300,3 +300,35 @@ def test_edit_cuts_a_new_document_by_the_options_given_and_refuses_others_for_a_
     project = _project(tmp_path)
     told = run_cli("edit", project, "--join-lines")
     assert told.code == 2 and "--join-lines is not for a project: its segmentation is in its config" in told.stderr
+
+
+def test_a_projects_rules_edited_since_are_named_as_changed_and_resegment_cuts_the_work_anew(tmp_path: Path) -> None:
+    """The config unchanged, its SRX file edited: it said the file 'was made with --srx X, not --srx X'; and no command
+    would cut the work anew by the new rules."""
+    root = _project(tmp_path, "--src", "en", "--tgt", "ar")
+    (root / "rules.srx").write_text(ENGLISH_SRX, encoding="utf-8")
+    config = (root / CONFIG_NAME).read_text(encoding="utf-8").replace('# srx = "rules.srx"', 'srx = "rules.srx"')
+    (root / CONFIG_NAME).write_text(config, encoding="utf-8")
+    (root / "source" / "label.txt").write_text(LABEL, encoding="utf-8")
+    project = open_project(root)
+    (file,) = project.files()
+    work = WorkFile(project.prepare(file).path, source_lang="en", target_lang="ar")
+    for row, arabic in enumerate(ARABIC):
+        work.confirm(row, arabic)
+    work.save()
+    # The rules no longer break after a colon: "Net wt. 5 kg: fine." is one segment now.
+    (root / "rules.srx").write_text(
+        ENGLISH_SRX.replace('<rule break="yes"><beforebreak>:', '<rule break="no"><beforebreak>:')
+    )
+    refused = run_cli("pretranslate", root, "--update")
+    assert refused.code == 2 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "rules.srx as they were then; they changed since" in refused.stderr and "--resegment" in refused.stderr
+    assert "not --srx" not in refused.stderr
+    assert run_cli("pretranslate", root, "--resegment").code == 2  # (only with --update)
+    cut = run_cli("pretranslate", root, "--update", "--resegment")
+    assert cut.code == 0, cut.stderr
+    units = load_tmx(file.work).units
+    assert [u.variant("en").text for u in units] == ["Net wt. 5 kg: fine.", "Dr. No."]  # type: ignore[union-attr]
+    assert units[1].status is Status.TRANSLATED and units[1].variant("ar").text == ARABIC[2]  # type: ignore[union-attr]
+    assert units[0].status is not Status.TRANSLATED  # cut otherwise: the translator's to confirm again
+    assert run_cli("finish", root).code == 0  # cut as the file now records

@@ -181,6 +181,12 @@ def register(commands: Any) -> None:
                 "translations of the segments that did not change, pre-translate the others, and keep the previous "
                 "file beside it",
             )
+            p.add_argument(
+                "--resegment",
+                action="store_true",
+                help="with --update: cut the document by the --srx/--join-lines given now (a project's: its config's), "
+                "not as the working file records; translations of segments cut otherwise come back as drafts",
+            )
             p.set_defaults(handler=cmd_pretranslate)
         p.add_argument("document", help="the document: UTF-8 text, or .docx, .html, .md or .po")
         p.add_argument(
@@ -320,6 +326,8 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
     from tmkit.jobs.pretranslate import pretranslate
     from tmkit.jobs.source_text import Segmentation, record_document, with_document_sources
 
+    if args.resegment and not args.update:
+        raise InputError("--resegment is for --update: it cuts a working file's document anew")
     if os.path.isdir(args.document):  # a project: each document's working file, as the editor makes it
         from tmkit.cli.project_commands import run_project_pretranslate
 
@@ -386,6 +394,7 @@ def _update_job(args: argparse.Namespace) -> int:
         segmentation=segmentation_from_args(args),
         on_notice=warn,
         cache=not args.no_cache,
+        resegment=args.resegment,
     )
     print(done.describe(), file=sys.stderr)
     return EXIT_OK

@@ -363,7 +363,10 @@ def run_project_pretranslate(args: argparse.Namespace) -> int:
         try:
             if file.work.is_file():
                 if args.update:
-                    print(project.update(file, memories=memories, on_notice=warn, threshold=args.threshold).describe())
+                    updated = project.update(
+                        file, memories=memories, on_notice=warn, threshold=args.threshold, resegment=args.resegment
+                    )
+                    print(updated.describe())
                 elif (number := project.changed_since_started(file)) is not None:
                     print(
                         f"{file.name}: started, and the document changed since (segment {number:,} on): "

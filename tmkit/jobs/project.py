@@ -387,9 +387,11 @@ class Project:
         user: str | None = None,
         on_notice: Callable[[str], None] | None = None,
         threshold: float | None = None,
+        resegment: bool = False,
     ) -> JobUpdate:
         """The document's working TMX carried over to the document as it is now (`update_job`), when it was made from
-        another version; left as it is otherwise."""
+        another version (or, with ``resegment``, cut otherwise than the project's rules cut it now); left as it is
+        otherwise."""
         from tmkit.jobs.update import update_job
 
         return update_job(
@@ -403,6 +405,7 @@ class Project:
             segmentation=self.segmentation(),
             on_notice=on_notice,
             remedy=SEGMENTATION_REMEDY,
+            resegment=resegment,
         )
 
     def changed_since_started(self, file: ProjectFile) -> int | None:

@@ -32,6 +32,10 @@ DOCUMENT_ORIGIN = "document"
 #: The header prop a working TMX records how its document was cut in (`Segmentation.recorded`, JSON): `tmkit finish`,
 #: the editor's finish key and `pretranslate --update` cut the document the same way, whatever options they are given.
 SEGMENTATION_PROP = "x-tmkit-segmentation"
+#: How a working file is cut anew by other rules than it records, keeping what still matches.
+RESEGMENT_HINT = (
+    "cut it anew with pretranslate --update --resegment (translations of segments cut otherwise come back as drafts)"
+)
 #: The prop a unit keeps its segment's context in (a PO msgctxt: `Open` in a menu is another message than `Open` in a
 #: status line), besides the note the translator reads; empty for a message without one.
 CONTEXT_PROP = "x-tmkit-context"
@@ -270,8 +274,22 @@ class Segmentation:
         if given is not None:
             if given.same_as(made):
                 return given
+            if (
+                given.srx is not None
+                and made.srx is not None
+                and os.path.abspath(given.srx) == os.path.abspath(made.srx)
+                and (given.srx_only, given.join_lines) == (made.srx_only, made.join_lines)
+            ):  # (the same options and file: the file's rules changed, not what was asked)
+                raise InputError(
+                    f"was made with the SRX rules {_named_from(made.srx, work_path)} as they were then; they changed "
+                    f"since, and would cut the document otherwise: put them back as they were, or {RESEGMENT_HINT}",
+                    path=work_path,
+                )
             remedy = remedy or "leave the options out to cut the document as the file was cut"
-            raise InputError(f"was made with {made.described()}, not {given.described()}: {remedy}", path=work_path)
+            raise InputError(
+                f"was made with {made.described()}, not {given.described()}: {remedy} (or {RESEGMENT_HINT})",
+                path=work_path,
+            )
         if made.srx is None:
             return made
         named = _named_from(made.srx, work_path)
@@ -285,7 +303,8 @@ class Segmentation:
         if read.digest() != made.srx_sha256:
             raise InputError(
                 f"was made with the SRX rules {named} as they were then; they changed since, and would cut the "
-                "document otherwise: put them back as they were (or name a copy of them with --srx)",
+                "document otherwise: put them back as they were (or name a copy of them with --srx), or "
+                + RESEGMENT_HINT,
                 path=work_path,
             )
         return made

@@ -245,6 +245,7 @@ def update_job(
     on_notice: Callable[[str], None] | None = None,
     cache: bool = True,
     remedy: str | None = None,
+    resegment: bool = False,
 ) -> JobUpdate:
     """Carry the working file ``work_path`` over to the document as it is now, when it was made from another version
     (its text or its formatting: `first_difference`).
@@ -264,7 +265,9 @@ def update_job(
     target language would leave every translation behind). The document is cut as the file records it was cut
     (`Segmentation.for_file`: ``segmentation``, when given, must be the same), or, in a file made before tmkit recorded
     it, by ``segmentation`` (tmkit's own rules by default); the new file records it. ``remedy`` ends the refusal of
-    another segmentation than the file's.
+    another segmentation than the file's; with ``resegment`` the document is cut by ``segmentation`` (tmkit's own rules
+    by default) whatever the file records: segments cut as before keep their units, the others are pre-translated (a
+    confirmed translation of a segment now cut otherwise comes back as a fuzzy draft, from the previous version).
     """
     from tmkit.defaults import PRETRANSLATE_THRESHOLD
     from tmkit.jobs.pretranslate import match_segments, pretranslate
@@ -281,7 +284,10 @@ def update_job(
         )
     old = load_tmx(path)
     _refuse_unsettled(old, path, source_lang=source_lang, target_lang=target_lang)
-    cutting = Segmentation.for_file(old, path, segmentation, remedy=remedy)
+    # (``resegment``: cut by the rules asked for now, whatever the file records; what they cut otherwise is matched.)
+    cutting = (
+        (segmentation or Segmentation()) if resegment else Segmentation.for_file(old, path, segmentation, remedy=remedy)
+    )
     rules = cutting.rules()
     document_read = cutting.read(document)
     if where_changed(old, document_read, source_lang=source_lang, target_lang=target_lang, rules=rules) is None:
