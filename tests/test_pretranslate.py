@@ -157,3 +157,26 @@ def test_repeated_tm_options_each_add_a_memory(tmp_path: Path) -> None:
     assert alone.stderr.replace("alone", "repeated") != repeated.stderr  # (the first memory adds drafts)
     analyzed = run_cli("analyze", document, "--tm", memories[0], "--tm", memories[1])
     assert analyzed.code == 0 and analyzed.stdout == run_cli("analyze", document, "--tm", *memories).stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value"),
+    [("pretranslate", "--threshold", "150"), ("pretranslate", "--threshold", "-1"), ("match", "--min", "101.5")],
+)
+def test_a_match_percent_past_0_to_101_is_refused(tmp_path: Path, command: str, option: str, value: str) -> None:
+    """`--threshold 150` was taken, and nothing was pre-translated, not even exact matches, with no word of why."""
+    if command == "pretranslate":
+        args = [
+            "pretranslate",
+            SAMPLES / "article.ar.txt",
+            "--tm",
+            SAMPLES / "news-memory.tmx",
+            "-o",
+            tmp_path / "x.tmx",
+        ]
+    else:
+        args = ["match", SAMPLES / "news-memory.tmx", "نعم"]
+    refused = run_cli(*args, option, value)
+    assert refused.code == 2 and refused.stderr.count("\n") == 1
+    assert f"{option} is a match %, from 0 to 101 (in-context matches score 101)" in refused.stderr
+    assert not (tmp_path / "x.tmx").exists()

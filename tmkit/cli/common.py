@@ -85,6 +85,15 @@ def refuse_overwriting_inputs(output: str | None, inputs: Iterable[str]) -> None
             raise InputError(f"the output would overwrite the input {name}: name another file", path=output)
 
 
+def check_match_percent(option: str, value: float) -> None:
+    """One line for a match % option past 0 to 101 (101: an exact match in the same context): a threshold past it
+    would insert or show nothing at all, not even exact matches, and say nothing of why."""
+    from tmkit.matching.match_percent import IN_CONTEXT
+
+    if not 0 <= value <= IN_CONTEXT:
+        raise InputError(f"{option} is a match %, from 0 to {IN_CONTEXT:g} (in-context matches score {IN_CONTEXT:g})")
+
+
 def error(message: str) -> None:
     """Print one error line on stderr."""
     print(f"tmkit: error: {message}", file=sys.stderr)

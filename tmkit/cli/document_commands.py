@@ -13,6 +13,7 @@ from tmkit.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
     add_reader_options,
+    check_match_percent,
     make_reader,
     print_json,
     refuse_overwriting_inputs,
@@ -326,6 +327,7 @@ def cmd_pretranslate(args: argparse.Namespace) -> int:
     from tmkit.jobs.pretranslate import pretranslate
     from tmkit.jobs.source_text import Segmentation, record_document, with_document_sources
 
+    check_match_percent("--threshold", args.threshold)
     if args.resegment and not args.update:
         raise InputError("--resegment is for --update: it cuts a working file's document anew")
     if os.path.isdir(args.document):  # a project: each document's working file, as the editor makes it

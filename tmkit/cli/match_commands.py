@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tmkit import __version__
-from tmkit.cli.common import EXIT_OK, EXIT_USAGE, error, print_json, warn
+from tmkit.cli.common import EXIT_OK, EXIT_USAGE, check_match_percent, error, print_json, warn
 from tmkit.defaults import CONCORDANCE_LIMIT, MATCH_LIMIT, MATCH_THRESHOLD, Side
 from tmkit.errors import InputError
 from tmkit.formats.kinds import FileFormat, format_of
@@ -36,7 +36,10 @@ def register(commands: Any) -> None:
         "--file", metavar="FILE", help="look up every line of this text file (UTF-8, or UTF-16 with a BOM) instead"
     )
     p.add_argument(
-        "--min", type=float, default=MATCH_THRESHOLD, help=f"lowest match %% shown (default {MATCH_THRESHOLD:g})"
+        "--min",
+        type=float,
+        default=MATCH_THRESHOLD,
+        help=f"lowest match %% shown (default {MATCH_THRESHOLD:g})",
     )
     p.add_argument("--limit", type=int, default=MATCH_LIMIT, help=f"matches per segment (default {MATCH_LIMIT})")
     add_direction_options(p, guess_from_query=True)
@@ -179,13 +182,11 @@ def _open(paths: list[str], args: argparse.Namespace, penalties: dict[str, float
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    from tmkit.matching.match_percent import IN_CONTEXT
     from tmkit.matching.matcher import Matcher, SegmentTooLongError
 
     if args.limit < 1:
         raise InputError("--limit must be at least 1")
-    if not 0 <= args.min <= IN_CONTEXT:
-        raise InputError(f"--min is a match %, from 0 to {IN_CONTEXT:g} (in-context matches score {IN_CONTEXT:g})")
+    check_match_percent("--min", args.min)
     memories, query = _split_memories(args.args, has_query=args.file is None, what="segment")
     if args.file is not None:
         queries = read_lines(args.file)
