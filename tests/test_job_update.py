@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import SAMPLES, run_cli
+from tests.terminal import Terminal, tmux_available
 from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
@@ -577,3 +579,34 @@ def test_an_editor_open_while_its_file_is_updated_merges_into_the_new_versions_o
     finished = run_cli("finish", root)
     assert finished.code == 0, finished.stderr
     assert "Translation 3, confirmed after the update." in file.target.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not tmux_available(), reason="tmux is not installed (Debian: apt-get install tmux)")
+def test_saving_in_an_editor_open_while_the_update_ran_says_so_and_merges_into_the_new_version(tmp_path: Path) -> None:
+    """In a real terminal: the save after an update says the file was carried over to a new version (it said only
+    "changed on disk"), and Merge (Enter) puts the typed text into the new version, in its order."""
+    root = _project(tmp_path)
+    assert run_cli("pretranslate", root).code == 0
+    file = open_project(root).files()[0]
+    first = load_tmx(file.work).units[0].pair("ar", "en")[0].segment.plain  # type: ignore[union-attr]
+    command = [sys.executable, "-m", "tmkit", "edit", str(root), "article.ar.txt"]
+    with Terminal(command, width=120, height=35, cwd=tmp_path) as terminal:
+        terminal.wait_for("of 30")
+        _second_version(file.source)
+        updated = run_cli("pretranslate", root, "--update")  # (another terminal's, while the editor is open)
+        assert updated.code == 0, updated.stderr
+        terminal.keys("C-a")
+        terminal.type("Typed while the client's new version came in.")
+        terminal.wait_for("came in.")
+        terminal.keys("C-s")
+        terminal.wait_for("carried over to a new version of its document")
+        terminal.keys("Enter")  # Merge, the default
+        terminal.wait_for(lambda screen: "merged with the version on disk" in screen and "unsaved" not in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    second = _segments(file.source)
+    units = load_tmx(file.work).units
+    assert [u.pair("ar", "en")[0].segment.plain for u in units] == second  # type: ignore[union-attr]
+    typed = next(u for u in units if u.pair("ar", "en")[0].segment.plain == first)  # type: ignore[union-attr]
+    assert typed.variant("en").text == "Typed while the client's new version came in."  # type: ignore[union-attr]

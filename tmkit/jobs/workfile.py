@@ -53,6 +53,7 @@ from tmkit.memory.merge import (
     put_in_their_order,
 )
 from tmkit.memory.model import (
+    DOCUMENT_PROP,
     PROVENANCE_PROPS,
     Header,
     Memory,
@@ -1094,6 +1095,18 @@ class WorkFile:
         )
         self.discard_journal()
         self.__dict__.update(fresh.__dict__)
+
+    def disk_is_another_version(self) -> bool:
+        """Whether the file on disk records another version of the document than the one opened (`pretranslate
+        --update` carried it over since): its record of the document differs from the one this document holds."""
+        from tmkit.jobs.source_text import header_of
+
+        header = header_of(self.path)
+        if header is None:
+            return False
+        on_disk = [prop.value for prop in header.props if prop.type == DOCUMENT_PROP]
+        opened = [prop.value for prop in self.memory.header.props if prop.type == DOCUMENT_PROP]
+        return bool(on_disk) and on_disk != opened
 
     def merge_with_disk(self) -> int:
         """Three-way merge of our edits with the version on disk (the file as opened is the base).

@@ -1745,7 +1745,8 @@ class EditorScreen(Screen[None]):
         try:
             self.document.save(force=force)
         except ChangedOnDiskError:
-            self.app.push_screen(ChangedOnDiskScreen(self.document.path), self._disk_answered)
+            updated = self.document.disk_is_another_version()
+            self.app.push_screen(ChangedOnDiskScreen(self.document.path, updated=updated), self._disk_answered)
             return False
         except (OSError, TmkitError) as error:
             self._not_saved(error)

@@ -168,13 +168,24 @@ class RecoveryScreen(ModalScreen[bool]):
 
 
 class ChangedOnDiskScreen(_Choice):
-    def __init__(self, path: Path) -> None:
+    """The working file changed on disk since it was opened: merge, reload or overwrite. ``updated``: it was carried
+    over to a new version of its document (`tmkit pretranslate --update`), and the choices say what that means."""
+
+    def __init__(self, path: Path, *, updated: bool = False) -> None:
         super().__init__()
-        self.question = (
-            f"{path.name} changed on disk since you opened it. Saving now would overwrite those changes.\n"
-            "Merge: keep both sides' edits (conflicts are kept twice and marked). Reload: take the file on "
-            "disk and drop your unsaved edits. Overwrite: keep only yours."
-        )
+        if updated:
+            self.question = (
+                f"{path.name} was carried over to a new version of its document (pretranslate --update) since you "
+                "opened it.\nMerge: put your unsaved edits into the new version (a segment the client took out that "
+                "you edited is kept twice, marked, for you to settle). Reload: take the new version and drop your "
+                "unsaved edits. Overwrite: keep yours and undo the update (finish then says the document changed)."
+            )
+        else:
+            self.question = (
+                f"{path.name} changed on disk since you opened it. Saving now would overwrite those changes.\n"
+                "Merge: keep both sides' edits (conflicts are kept twice and marked). Reload: take the file on "
+                "disk and drop your unsaved edits. Overwrite: keep only yours."
+            )
         self.choices = (("merge", "Merge"), ("reload", "Reload"), ("overwrite", "Overwrite"), ("cancel", "Cancel"))
         self.default = "merge"
 
