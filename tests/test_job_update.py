@@ -610,3 +610,24 @@ def test_saving_in_an_editor_open_while_the_update_ran_says_so_and_merges_into_t
     assert [u.pair("ar", "en")[0].segment.plain for u in units] == second  # type: ignore[union-attr]
     typed = next(u for u in units if u.pair("ar", "en")[0].segment.plain == first)  # type: ignore[union-attr]
     assert typed.variant("en").text == "Typed while the client's new version came in."  # type: ignore[union-attr]
+
+
+def test_the_update_edit_names_takes_the_memories_it_was_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The greeting named `pretranslate DOC -o JOB --update` without --tm: run as named, new segments got no matches."""
+    from tmkit.cli import build_parser
+    from tmkit.cli.edit_command import options_from_args
+
+    document = tmp_path / "article.ar.txt"
+    shutil.copy(SAMPLES / "article.ar.txt", document)
+    memory = SAMPLES / "news-memory.tmx"
+    options_from_args(build_parser().parse_args(["edit", str(document), "--tm", str(memory)]))
+    _second_version(document)
+    capsys.readouterr()
+    options = options_from_args(build_parser().parse_args(["edit", str(document), "--tm", str(memory)]))
+    greeting = capsys.readouterr().err
+    named = f"tmkit pretranslate {document} -o {options.path} --update --tm {memory} carries its translations over"
+    assert named in greeting, greeting
+    result = run_cli(*named.split()[1:-4])
+    assert result.code == 0 and "pre-translated as draft" in result.stderr, result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,7 +156,12 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
             on_notice=warn,
             segmentation=segmentation_from_args(args),
         )
-        greeting = job.describe(path)
+        # (The command it names takes the memories this one was given: new segments get their matches.)
+        memories = "".join(f" --tm {shlex.quote(m)}" for m in args.tm)
+        greeting = job.describe(
+            path,
+            update=f"tmkit pretranslate {shlex.quote(str(path))} -o {shlex.quote(str(job.path))} --update{memories}",
+        )
         print(greeting, file=sys.stderr)
         path, source_lang, target_lang = job.path, job.source_lang, job.target_lang
     elif args.output is not None:
