@@ -125,6 +125,8 @@ def test_a_join_lines_job_finishes_and_files_made_before_keep_the_options_given(
     out.unlink()
     cut = run_cli("finish", document, "--work", job, "-o", out)
     assert cut.code == 2 and "--join-lines" in cut.stderr and not out.exists()
+    # The command named is this document's and working file's, not a placeholder's.
+    assert f"tmkit pretranslate {document} -o {job} --update carries it over" in cut.stderr, cut.stderr
     assert run_cli("finish", document, "--work", job, "-o", out, "--join-lines").code == 0
 
 

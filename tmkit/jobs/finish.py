@@ -91,16 +91,21 @@ def target_language(memory: Memory, source_lang: str) -> str:
     return "en" if source_lang.lower().startswith("ar") else "ar"
 
 
+#: What a working file not named by its path is called in messages.
+UNNAMED_WORK = "the working file"
+
+
 def finish_document(
     document: str | os.PathLike[str],
     work: Memory,
     output: str | os.PathLike[str],
     *,
-    work_path: str | os.PathLike[str] = "the working file",
+    work_path: str | os.PathLike[str] = UNNAMED_WORK,
     rules: SrxRules | None = None,
     require_all: bool = False,
     confirmed_only: bool = False,
     source: SourceDocument | None = None,
+    update_hint: str | None = None,
 ) -> FinishReport:
     """Write ``output``, the document with the working TMX's translations in place, atomically.
 
@@ -110,8 +115,16 @@ def finish_document(
     segment stops the run naming both, as the document changed since. A segment without a translation keeps its
     source text, and so does an unconfirmed draft (a fuzzy match pretranslate put in) with ``confirmed_only``; with
     ``require_all`` any segment not translated or still a draft stops the run (`UnfinishedError`) (nothing written).
+    A file of another version is refused naming the command that carries it over: ``update_hint``, else
+    `tmkit pretranslate DOCUMENT -o WORK --update` for this document and working file.
     """
     _check_output(document, output)
+    # (The command that carries the file over: a project's is the caller's to name; a document's is this one.)
+    hint = update_hint or (
+        UPDATE_HINT
+        if work_path == UNNAMED_WORK
+        else f"tmkit pretranslate {os.fspath(document)} -o {os.fspath(work_path)} --update carries it over"
+    )
     source_lang = work.header.srclang
     target_lang = target_language(work, source_lang)
     if rules is None and source is None:
@@ -125,7 +138,7 @@ def finish_document(
     if len(units) != len(segments):
         raise InputError(
             f"has {len(units)} segment(s) and {os.fspath(document)} has {len(segments)}: it was made from "
-            "another version of the document (or with other --srx rules or --join-lines); " + UPDATE_HINT,
+            "another version of the document (or with other --srx rules or --join-lines); " + hint,
             path=work_path,
         )
     report = FinishReport(segments=len(segments))
@@ -139,7 +152,7 @@ def finish_document(
             raise InputError(
                 f"segment {number} is {segment.plain[:60]!r} in {os.fspath(document)} but "
                 f"{(src.segment.plain if src else '')[:60]!r} here: it was made from another version of the document; "
-                + UPDATE_HINT,
+                + hint,
                 path=work_path,
                 line=unit.line,
             )
@@ -148,7 +161,7 @@ def finish_document(
             raise InputError(
                 f"segment {number} is {segment.plain[:60]!r} in the context {contexts[number - 1]!r} in "
                 f"{os.fspath(document)} but in {unit_context(unit)!r} here: it was made from another version of the "
-                "document; " + UPDATE_HINT,
+                "document; " + hint,
                 path=work_path,
                 line=unit.line,
             )

@@ -518,6 +518,7 @@ class Project:
                     file.target,
                     work_path=file.work,
                     rules=self.cutting(file, work).rules(),
+                    update_hint=f"tmkit pretranslate {self.root} --update carries its translations over to it",
                     require_all=require_all,
                     confirmed_only=confirmed_only,
                 )
