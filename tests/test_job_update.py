@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import SAMPLES, run_cli
+from tests.helpers import SAMPLES, run_async, run_cli, settle
 from tests.terminal import Terminal, tmux_available
 from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import load_tmx
@@ -631,3 +631,25 @@ def test_the_update_edit_names_takes_the_memories_it_was_given(
     assert named in greeting, greeting
     result = run_cli(*named.split()[1:-4])
     assert result.code == 0 and "pre-translated as draft" in result.stderr, result.stderr
+
+
+@run_async
+async def test_opening_a_job_of_another_version_warns_until_read(tmp_path: Path) -> None:
+    """The greeting that says the document changed went by in 8 s, as a plain notice."""
+    from tmkit.cli import build_parser
+    from tmkit.cli.edit_command import options_from_args
+    from tmkit.tui.app import GREETING_WARNING_S, EditorApp
+
+    document = tmp_path / "article.ar.txt"
+    shutil.copy(SAMPLES / "article.ar.txt", document)
+    fresh = options_from_args(build_parser().parse_args(["edit", str(document)]))
+    assert not fresh.greeting_warns
+    _second_version(document)
+    options = options_from_args(build_parser().parse_args(["edit", str(document)]))
+    assert options.greeting_warns and options.greeting and "made from another version" in options.greeting
+    options.ask_recovery = False
+    app = EditorApp(options)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        (shown,) = [n for n in app._notifications if "made from another version" in n.message]
+        assert shown.severity == "warning" and shown.timeout == GREETING_WARNING_S

@@ -141,6 +141,7 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
     config = load_config(env=dict(os.environ))
     user = resolve_user(args.user, config)
     greeting = None
+    changed = False  # (a job made from another version of its document: the greeting warns)
     document = None
     if path.suffix.lower() != ".tmx":
         document = path
@@ -164,6 +165,7 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
         )
         print(greeting, file=sys.stderr)
         path, source_lang, target_lang = job.path, job.source_lang, job.target_lang
+        changed = job.changed_from is not None
     elif args.output is not None:
         raise InputError("--output is for documents: a TMX file is edited in place", path=args.output)
     elif segmentation_from_args(args) is not None:
@@ -178,6 +180,7 @@ def options_from_args(args: argparse.Namespace) -> EditorOptions:
         save_to=(args.save_to if is_database_url(args.save_to) else Path(args.save_to)) if args.save_to else None,
         env=dict(os.environ),
         greeting=greeting,
+        greeting_warns=changed,
         user=user,
         qa_on_confirm=config.qa_on_confirm,
         keymap=args.keymap,

@@ -206,6 +206,7 @@ def run_project_edit(args: argparse.Namespace) -> int:
         save_to=save_to,
         env=dict(os.environ),
         greeting=greeting,
+        greeting_warns=job.changed_from is not None,
         user=user,
         qa_on_confirm=config.qa_on_confirm,
         keymap=args.keymap,

@@ -66,6 +66,10 @@ AFTER_TYPING = frozenset(
 )
 
 
+#: How long a greeting that warns (a working file of another version of its document) stays up: read, not glimpsed.
+GREETING_WARNING_S = 120.0
+
+
 class EditorApp(QueriesFromScreen, App[None]):
     """Translate a TMX file segment by segment with matches, concordance and scores."""
 
@@ -146,7 +150,10 @@ class EditorApp(QueriesFromScreen, App[None]):
         gc.freeze()
         self._froze = True
         if self.options.greeting:
-            self.notify(self.options.greeting, timeout=8)
+            if self.options.greeting_warns:  # (8 s went by before a translator looked up from the keyboard)
+                self.notify(self.options.greeting, severity="warning", timeout=GREETING_WARNING_S)
+            else:
+                self.notify(self.options.greeting, timeout=8)
         pending = event.pending
         if pending is not None and pending.notice:
             self.notify(pending.notice, severity="warning", timeout=12)

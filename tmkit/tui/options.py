@@ -24,6 +24,8 @@ class EditorOptions:
     env: dict[str, str] = field(default_factory=dict)
     #: A line to show once the editor is up (e.g. how a text document became the working TMX).
     greeting: str | None = None
+    #: The greeting warns (the working file was made from another version of its document): it stays up until read.
+    greeting_warns: bool = False
     #: Off for snapshots: a cursor caught in the off half of its blink paints a different screen.
     cursor_blink: bool = True
     #: A shipped keymap preset (`--keymap`): default, omegat or memoq; None: the keymap file's, else default.
