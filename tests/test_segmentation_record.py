@@ -15,7 +15,7 @@ from tests.terminal import Terminal, tmux_available
 from tests.test_project import ENGLISH_SRX, _project
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
-from tmkit.jobs.project import CONFIG_NAME, open_project
+from tmkit.jobs.project import CONFIG_NAME, Project, ProjectFile, open_project
 from tmkit.jobs.source_text import SEGMENTATION_PROP
 from tmkit.jobs.workfile import WorkFile
 from tmkit.memory.model import Status
@@ -47,6 +47,18 @@ def _label_job(tmp_path: Path) -> tuple[Path, Path]:
         work.confirm(row, arabic)
     work.save()
     return document, job
+
+
+def _srx_project(tmp_path: Path) -> tuple[Path, Project, ProjectFile]:
+    """An English-Arabic project whose config names ENGLISH_SRX, with label.txt to translate."""
+    root = _project(tmp_path, "--src", "en", "--tgt", "ar")
+    (root / "rules.srx").write_text(ENGLISH_SRX, encoding="utf-8")
+    config = (root / CONFIG_NAME).read_text(encoding="utf-8").replace('# srx = "rules.srx"', 'srx = "rules.srx"')
+    (root / CONFIG_NAME).write_text(config, encoding="utf-8")
+    (root / "source" / "label.txt").write_text(LABEL, encoding="utf-8")
+    project = open_project(root)
+    (file,) = project.files()
+    return root, project, file
 
 
 def test_finish_and_update_cut_the_document_as_the_file_records(tmp_path: Path) -> None:
@@ -135,13 +147,7 @@ def test_a_projects_rules_cut_its_documents_for_the_editors_finish_key(tmp_path:
     said the document had changed since, and told the translator to update it."""
     from tmkit.tui.finishing import FinishRequest, write_translated_document
 
-    root = _project(tmp_path, "--src", "en", "--tgt", "ar")
-    (root / "rules.srx").write_text(ENGLISH_SRX, encoding="utf-8")
-    config = (root / CONFIG_NAME).read_text(encoding="utf-8").replace('# srx = "rules.srx"', 'srx = "rules.srx"')
-    (root / CONFIG_NAME).write_text(config, encoding="utf-8")
-    (root / "source" / "label.txt").write_text(LABEL, encoding="utf-8")
-    project = open_project(root)
-    (file,) = project.files()
+    _root, project, file = _srx_project(tmp_path)
     job = project.prepare(file)
     assert _recorded(job.path)["srx"] == "../rules.srx"
     work = WorkFile(job.path, source_lang="en", target_lang="ar")
@@ -307,13 +313,7 @@ def test_edit_cuts_a_new_document_by_the_options_given_and_refuses_others_for_a_
 def test_a_projects_rules_edited_since_are_named_as_changed_and_resegment_cuts_the_work_anew(tmp_path: Path) -> None:
     """The config unchanged, its SRX file edited: it said the file 'was made with --srx X, not --srx X'; and no command
     would cut the work anew by the new rules."""
-    root = _project(tmp_path, "--src", "en", "--tgt", "ar")
-    (root / "rules.srx").write_text(ENGLISH_SRX, encoding="utf-8")
-    config = (root / CONFIG_NAME).read_text(encoding="utf-8").replace('# srx = "rules.srx"', 'srx = "rules.srx"')
-    (root / CONFIG_NAME).write_text(config, encoding="utf-8")
-    (root / "source" / "label.txt").write_text(LABEL, encoding="utf-8")
-    project = open_project(root)
-    (file,) = project.files()
+    root, project, file = _srx_project(tmp_path)
     work = WorkFile(project.prepare(file).path, source_lang="en", target_lang="ar")
     for row, arabic in enumerate(ARABIC):
         work.confirm(row, arabic)
