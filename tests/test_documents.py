@@ -1032,3 +1032,24 @@ def test_finish_reads_the_document_as_pretranslate_join_lines_did(tmp_path: Path
     joined = run_cli("finish", document, "--work", job, "-o", out, "--join-lines")
     assert joined.code == 0, joined.stderr
     assert out.read_text(encoding="utf-8").split("\n\n")[0] == "الرئيس الأسد يستقبل نائب رئيس الوزراء."
+
+
+def test_finish_without_o_writes_beside_the_source_as_the_editors_dialog_offers(tmp_path: Path) -> None:
+    """`finish DOC` without -o was an error, where the editor's finish key offers a name beside the source."""
+    from tmkit.jobs.finish import default_output
+
+    document = tmp_path / "article.docx"
+    shutil.copy(SAMPLES / "article.docx", document)
+    assert (
+        run_cli(
+            "pretranslate", document, "-o", tmp_path / "article.docx.tmx", "--tm", SAMPLES / "earlier-visits.tmx"
+        ).code
+        == 0
+    )
+    done = run_cli("finish", document)
+    assert done.code == 0, done.stderr
+    assert default_output(document, "en") == tmp_path / "article.en.docx"
+    assert f"wrote {tmp_path / 'article.en.docx'}" in done.stderr and (tmp_path / "article.en.docx").is_file()
+    pseudo = run_cli("finish", document, "--pseudo", "--tgt", "fr")
+    assert pseudo.code == 0 and f"wrote {tmp_path / 'article.fr.docx'}" in pseudo.stderr
+    assert (tmp_path / "article.fr.docx").is_file()

@@ -13,10 +13,11 @@ from tests.helpers import SAMPLES, run_async, settle, target
 from tmkit.cli import build_parser
 from tmkit.cli.edit_command import options_from_args
 from tmkit.formats.tmx_reader import load_tmx
+from tmkit.jobs.finish import default_output
 from tmkit.jobs.source_text import read_source_document
 from tmkit.memory.model import Status
 from tmkit.tui.app import EditorApp
-from tmkit.tui.finishing import FinishScreen, default_output, guess_document
+from tmkit.tui.finishing import FinishScreen, guess_document
 from tmkit.tui.keymap import preset_keymap
 
 TRANSLATION = "Typed in the editor and confirmed."

@@ -30,7 +30,13 @@ def register(commands: Any) -> None:
         metavar="WORK.tmx",
         help="the working TMX (default: the one tmkit edit makes beside it, report.docx → report.docx.tmx)",
     )
-    p.add_argument("-o", "--output", metavar="TARGET", help="the translated document to write (not for a project)")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="TARGET",
+        help="the translated document to write (default: beside the source, the target language before its suffix: "
+        "report.docx -> report.en.docx; not for a project)",
+    )
     p.add_argument(
         "--require-all",
         action="store_true",
@@ -56,7 +62,14 @@ def register(commands: Any) -> None:
 
 def run_finish(args: argparse.Namespace) -> int:
     from tmkit.cli.document_commands import segmentation_from_args
-    from tmkit.jobs.finish import UnfinishedError, default_work_path, finish_document, pseudo_document
+    from tmkit.jobs.finish import (
+        UnfinishedError,
+        default_output,
+        default_work_path,
+        finish_document,
+        pseudo_document,
+        target_language,
+    )
     from tmkit.jobs.source_text import Segmentation
     from tmkit.text.scripts import guess_language
 
@@ -64,8 +77,6 @@ def run_finish(args: argparse.Namespace) -> int:
         from tmkit.cli.project_commands import run_project_finish
 
         return run_project_finish(args)
-    if args.output is None:
-        raise InputError("name the translated document: -o TARGET")
     given = segmentation_from_args(args)
     asked = given or Segmentation()
     source = asked.read(args.document)
@@ -74,16 +85,17 @@ def run_finish(args: argparse.Namespace) -> int:
             raise InputError("--pseudo needs no working file: leave out --work")
         source_lang = args.src or guess_language(source.text())
         target_lang = args.tgt or ("en" if source_lang.lower().startswith("ar") else "ar")
+        output = args.output or default_output(Path(args.document), target_lang)
         count = pseudo_document(
             args.document,
-            args.output,
+            output,
             source_lang=source_lang,
             target_lang=target_lang,
             rules=asked.rules(),
             source=source,
         )
         print(
-            f"wrote {args.output}: {count} segment(s) pseudo-translated ({source_lang} → {target_lang})",
+            f"wrote {output}: {count} segment(s) pseudo-translated ({source_lang} → {target_lang})",
             file=sys.stderr,
         )
         return EXIT_OK
@@ -96,6 +108,7 @@ def run_finish(args: argparse.Namespace) -> int:
             path=work_path,
         )
     work = load_tmx(work_path)
+    output = args.output or default_output(Path(args.document), target_language(work, work.header.srclang))
     # As the working file records the document was cut (the options given, if any, must say the same).
     cutting = Segmentation.for_file(work, work_path, given)
     if cutting.join_lines != asked.join_lines:
@@ -104,7 +117,7 @@ def run_finish(args: argparse.Namespace) -> int:
         report = finish_document(
             args.document,
             work,
-            args.output,
+            output,
             work_path=work_path,
             rules=cutting.rules(),
             require_all=args.require_all,
@@ -116,5 +129,5 @@ def run_finish(args: argparse.Namespace) -> int:
         return EXIT_CHECK_FAILED
     for notice in report.code_notices():
         warn(notice)
-    print(report.describe(args.output), file=sys.stderr)
+    print(report.describe(output), file=sys.stderr)
     return EXIT_OK

@@ -12,7 +12,7 @@ from tmkit.formats.documents import DocumentFormat, document_format
 from tmkit.formats.documents.core import Placement
 from tmkit.jobs.source_text import Segmentation, SourceDocument, read_source_document
 from tmkit.jobs.update import UPDATE_HINT, refuse_unsettled_conflicts, same_source, segment_contexts, unit_context
-from tmkit.memory.langtags import lang_key
+from tmkit.memory.langtags import lang_key, primary_subtag
 from tmkit.memory.model import Memory, Segment, Status, TranslationUnit
 from tmkit.text.segmentation import SrxRules
 
@@ -221,6 +221,19 @@ def _check_output(document: str | os.PathLike[str], output: str | os.PathLike[st
         suffix = Path(document).suffix or ".txt"
         what = "plain text" if wanted is DocumentFormat.TEXT else wanted.value.upper()
         raise InputError(f"the translation of {what} is {what} too: name it {suffix}", path=output)
+
+
+#: The suffix a document without one is read as (plain text), and the translated document keeps.
+PLAIN_SUFFIX = ".txt"
+
+
+def default_output(document: Path, target_lang: str) -> Path:
+    """The translated document beside its source, the target language before the suffix: `article.docx` →
+    `article.en.docx`, `article.ar.txt` → `article.ar.en.txt` (never over the source, nor a sample's other file).
+    The editor's finish dialog offers it, and `tmkit finish DOCUMENT` writes it when not told where."""
+    suffix = document.suffix or PLAIN_SUFFIX
+    stem = document.name[: -len(document.suffix)] if document.suffix else document.name
+    return document.with_name(f"{stem}.{primary_subtag(target_lang)}{suffix}")
 
 
 def default_work_path(document: str | os.PathLike[str]) -> Path:

@@ -13,13 +13,10 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioSet, Static
 
-from tmkit.memory.langtags import primary_subtag
+from tmkit.jobs.finish import PLAIN_SUFFIX, default_output
 from tmkit.tui.widgets.button_row import ButtonRow
 from tmkit.tui.widgets.choice_button import ChoiceButton
 from tmkit.tui.widgets.text_field import TextField
-
-#: The suffix a document without one is read as (plain text), and the translated document keeps.
-PLAIN_SUFFIX = ".txt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +48,6 @@ def guess_document(work_path: Path) -> Path | None:
         if candidate.suffix and candidate.is_file() and job_path(candidate) == work_path:
             return candidate
     return None
-
-
-def default_output(document: Path, target_lang: str) -> Path:
-    """The translated document beside its source, the target language before the suffix: `article.docx` →
-    `article.en.docx`, `article.ar.txt` → `article.ar.en.txt` (never over the source, nor a sample's other file)."""
-    suffix = document.suffix or PLAIN_SUFFIX
-    stem = document.name[: -len(document.suffix)] if document.suffix else document.name
-    return document.with_name(f"{stem}.{primary_subtag(target_lang)}{suffix}")
 
 
 def write_translated_document(request: FinishRequest, work_path: Path) -> list[str]:
