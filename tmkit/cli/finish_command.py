@@ -110,7 +110,7 @@ def run_finish(args: argparse.Namespace) -> int:
     work = load_tmx(work_path)
     output = args.output or default_output(Path(args.document), target_language(work, work.header.srclang))
     # As the working file records the document was cut (the options given, if any, must say the same).
-    cutting = Segmentation.for_file(work, work_path, given)
+    cutting = Segmentation.for_file(work.header, work_path, given)
     if cutting.join_lines != asked.join_lines:
         source = cutting.read(args.document)
     try:

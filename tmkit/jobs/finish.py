@@ -128,7 +128,7 @@ def finish_document(
     source_lang = work.header.srclang
     target_lang = target_language(work, source_lang)
     if rules is None and source is None:
-        cutting = Segmentation.for_file(work, work_path)
+        cutting = Segmentation.for_file(work.header, work_path)
         rules, source = cutting.rules(), cutting.read(document)
     source = source or read_source_document(document)
     cut = source.extract(lang=source_lang, rules=rules)

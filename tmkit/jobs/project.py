@@ -337,7 +337,7 @@ class Project:
         the project's `segmentation`; one line says to put the config back otherwise."""
         from tmkit.jobs.source_text import Segmentation
 
-        return Segmentation.for_file(work, file.work, self.segmentation(), remedy=SEGMENTATION_REMEDY)
+        return Segmentation.for_file(work.header, file.work, self.segmentation(), remedy=SEGMENTATION_REMEDY)
 
     def check_paths(self) -> None:
         """Every memory and termbase the config names exists: one `InputError` naming the config line otherwise."""
@@ -412,21 +412,11 @@ class Project:
         """The first segment where the document's working TMX and the document as it is now part (None: it was made
         from this version). For a document started only; one line refuses a working TMX with merge conflicts."""
         from tmkit.formats.tmx_reader import load_tmx
-        from tmkit.jobs.source_text import made_from
-        from tmkit.jobs.update import refuse_unsettled_conflicts, where_changed
+        from tmkit.jobs.update import refuse_unsettled_conflicts
 
         work = load_tmx(file.work)
         refuse_unsettled_conflicts(work, file.work)
-        cutting = self.cutting(file, work)
-        if made_from(work.header, file.source):  # the document as the file records it: nothing to cut or compare
-            return None
-        return where_changed(
-            work,
-            cutting.read(file.source),
-            source_lang=self.source_lang,
-            target_lang=self.target_lang,
-            rules=cutting.rules(),
-        )
+        return self._where_changed(file, work)
 
     def progress(self, file: ProjectFile) -> FileProgress:
         """Segments and words per status from the working TMX; a document not started counts all its segments new."""
@@ -468,22 +458,24 @@ class Project:
         """Where a started document's working TMX ``work`` and the document part (`FileProgress.changed_from`); None
         too where the document cannot be read now, or the working file was cut otherwise than the config says now
         (its working file still tells how far it is; `tmkit finish` and the update say what is wrong)."""
-        from tmkit.jobs.source_text import made_from
-        from tmkit.jobs.update import where_changed
-
         try:
-            cutting = self.cutting(file, work)
-            if made_from(work.header, file.source):
-                return None
-            return where_changed(
-                work,
-                cutting.read(file.source),
-                source_lang=self.source_lang,
-                target_lang=self.target_lang,
-                rules=cutting.rules(),
-            )
+            return self._where_changed(file, work)
         except TmkitError:
             return None
+
+    def _where_changed(self, file: ProjectFile, work: Memory) -> int | None:
+        """`where_changed_since` for a started document, cut by the project's rules as its working file records."""
+        from tmkit.jobs.update import where_changed_since
+
+        return where_changed_since(
+            file.work,
+            file.source,
+            source_lang=self.source_lang,
+            target_lang=self.target_lang,
+            given=self.segmentation(),
+            remedy=SEGMENTATION_REMEDY,
+            work=work,
+        )
 
     def finish(
         self,

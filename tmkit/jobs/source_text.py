@@ -226,10 +226,10 @@ class Segmentation:
         memory.header.props = [*props, self.recorded(work_path)]
 
     @classmethod
-    def recorded_in(cls, work: Memory, work_path: str | os.PathLike[str]) -> Segmentation | None:
-        """The segmentation a working file records, its SRX file found from the working file's folder, as recorded
-        (not read: `for_file` checks it); None for a file made before tmkit recorded it."""
-        value = next((prop.value for prop in work.header.props if prop.type == SEGMENTATION_PROP), None)
+    def recorded_in(cls, header: Header, work_path: str | os.PathLike[str]) -> Segmentation | None:
+        """The segmentation a working file (its ``header``) records, its SRX file found from the working file's
+        folder, as recorded (not read: `for_file` checks it); None for a file made before tmkit recorded it."""
+        value = next((prop.value for prop in header.props if prop.type == SEGMENTATION_PROP), None)
         if value is None:
             return None
         try:
@@ -258,17 +258,17 @@ class Segmentation:
     @classmethod
     def for_file(
         cls,
-        work: Memory,
+        header: Header,
         work_path: str | os.PathLike[str],
         given: Segmentation | None = None,
         *,
         remedy: str | None = None,
     ) -> Segmentation:
-        """How to cut a working file's document: as the file records, by its SRX rules as they were (options
-        ``given`` must be the same, and are used: rules of the same bytes elsewhere will do); else as ``given`` (a
-        file made before tmkit recorded it), else by tmkit's own rules. Other options are refused in one line ending
-        in ``remedy`` (by default: leave them out), and so are recorded rules moved or changed since."""
-        made = cls.recorded_in(work, work_path)
+        """How to cut a working file's document: as the file (its ``header``) records, by its SRX rules as they were
+        (options ``given`` must be the same, and are used: rules of the same bytes elsewhere will do); else as
+        ``given`` (a file made before tmkit recorded it), else by tmkit's own rules. Other options are refused in one
+        line ending in ``remedy`` (by default: leave them out), and so are recorded rules moved or changed since."""
+        made = cls.recorded_in(header, work_path)
         if made is None:
             return given or cls()
         if given is not None:
@@ -313,7 +313,7 @@ class Segmentation:
     def moved(memory: Memory, old_path: str | os.PathLike[str], new_path: str | os.PathLike[str]) -> None:
         """A working file saved under another name: its record names its SRX rules from the new file's folder."""
         try:
-            made = Segmentation.recorded_in(memory, old_path)
+            made = Segmentation.recorded_in(memory.header, old_path)
         except InputError:
             return  # (not tmkit's record: kept as it is, and refused where it is read)
         if made is not None and made.srx is not None:

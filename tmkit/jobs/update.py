@@ -21,7 +21,15 @@ from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.journal import journal_path, stamped_path
 from tmkit.jobs.project import CONFIRMED_STATUSES
-from tmkit.jobs.source_text import CONTEXT_PROP, DOCUMENT_ORIGIN, Segmentation, SourceDocument, record_document
+from tmkit.jobs.source_text import (
+    CONTEXT_PROP,
+    DOCUMENT_ORIGIN,
+    Segmentation,
+    SourceDocument,
+    header_of,
+    made_from,
+    record_document,
+)
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, primary_subtag
 from tmkit.memory.merge import CONFLICT_PROP, same_apart_from_dates
 from tmkit.memory.model import (
@@ -94,6 +102,33 @@ def where_changed(
     segments = document.segments(lang=source_lang, rules=rules)
     contexts = segment_contexts(document, lang=source_lang, rules=rules)
     return first_difference(work, segments, source_lang, target_lang, contexts=contexts)
+
+
+def where_changed_since(
+    work_path: str | os.PathLike[str],
+    document: str | os.PathLike[str],
+    *,
+    source_lang: str,
+    target_lang: str,
+    given: Segmentation | None = None,
+    remedy: str | None = None,
+    work: Memory | None = None,
+) -> int | None:
+    """Where the working file at ``work_path`` (``work``, when read already) and ``document`` as it is now part
+    (`where_changed`), the document cut as the file records (`Segmentation.for_file`: ``given`` options must be the
+    same, else one line ending in ``remedy``). While the document is the version the file records it was made from
+    (`made_from`), nothing is read past the file's header, cut or compared."""
+    header = work.header if work is not None else header_of(work_path)
+    if header is None:  # (not readable as TMX: the whole read says where and why)
+        work = load_tmx(work_path)
+        header = work.header
+    cutting = Segmentation.for_file(header, work_path, given, remedy=remedy)
+    if made_from(header, document):
+        return None
+    work = work if work is not None else load_tmx(work_path)
+    return where_changed(
+        work, cutting.read(document), source_lang=source_lang, target_lang=target_lang, rules=cutting.rules()
+    )
 
 
 def segment_contexts(document: SourceDocument, *, lang: str, rules: SrxRules | None = None) -> list[str | None]:
@@ -286,7 +321,9 @@ def update_job(
     _refuse_unsettled(old, path, source_lang=source_lang, target_lang=target_lang)
     # (``resegment``: cut by the rules asked for now, whatever the file records; what they cut otherwise is matched.)
     cutting = (
-        (segmentation or Segmentation()) if resegment else Segmentation.for_file(old, path, segmentation, remedy=remedy)
+        (segmentation or Segmentation())
+        if resegment
+        else Segmentation.for_file(old.header, path, segmentation, remedy=remedy)
     )
     rules = cutting.rules()
     document_read = cutting.read(document)

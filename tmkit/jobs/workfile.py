@@ -70,7 +70,7 @@ from tmkit.text.wordcount import count_words
 
 if TYPE_CHECKING:
     from tmkit.jobs.shared_save import SharedSave
-    from tmkit.jobs.source_text import Segmentation, SourceDocument
+    from tmkit.jobs.source_text import Segmentation
     from tmkit.terms.model import Termbase
 
 #: The statuses a segment is "confirmed" at: what Ctrl+U and confirm-and-next skip.
@@ -1303,25 +1303,19 @@ def prepare_job(
     """
     from tmkit.defaults import PRETRANSLATE_THRESHOLD
     from tmkit.jobs.pretranslate import match_segments, pretranslate
-    from tmkit.jobs.source_text import Segmentation, header_of, record_document, with_document_sources
+    from tmkit.jobs.source_text import Segmentation, record_document, with_document_sources
     from tmkit.matching.matcher import Matcher
     from tmkit.matching.memory_index import open_memory
     from tmkit.text.scripts import guess_language
 
+    path = Path(output) if output is not None else job_path(document)
+    if path.exists():
+        return _existing_job(path, document, source_lang=source_lang, target_lang=target_lang, given=segmentation)
     cutting = segmentation or Segmentation()
     rules = cutting.rules()
     document_read = cutting.read(document)  # plain text, DOCX, HTML, Markdown or PO by its name
     source = source_lang or guess_language(document_read.text())
-    target = target_lang or ("en" if source.lower().startswith("ar") else "ar")
-    path = Path(output) if output is not None else job_path(document)
-    if path.exists():
-        header = header_of(path) if segmentation is not None else None
-        if header is not None:  # options other than those the job was cut with: one line, not the job opened
-            Segmentation.for_file(Memory(header, []), path, segmentation)
-        changed_from = _changed_from(
-            path, document_read, source_lang=source, target_lang=target, given=segmentation, read_as=cutting
-        )
-        return Job(path, False, source, target, changed_from=changed_from)
+    target = target_lang or _other_language(source)
     segments = [s.plain for s in document_read.segments(lang=source, rules=rules)]
     matcher = Matcher([open_memory(m, source_lang=source, target_lang=target, on_notice=on_notice) for m in memories])
     results = match_segments(segments, matcher)
@@ -1340,34 +1334,38 @@ def prepare_job(
     return Job(path, True, source, target, len(memory.units), drafts)
 
 
-def _changed_from(
+def _existing_job(
     path: Path,
-    document: SourceDocument,
+    document: str | os.PathLike[str],
     *,
-    source_lang: str,
-    target_lang: str,
+    source_lang: str | None,
+    target_lang: str | None,
     given: Segmentation | None,
-    read_as: Segmentation,
-) -> int | None:
-    """Where an existing job and its ``document`` (``read_as`` read it; read again if the job records another way)
-    part, cut as the job records (`where_changed`; None too for a file the editor will refuse or recover itself, with
-    its own message)."""
-    from tmkit.jobs.source_text import Segmentation, header_of, made_from
-    from tmkit.jobs.update import where_changed
+) -> Job:
+    """A working file that exists, kept as it is: its languages (its header's source language, else guessed from the
+    document's script) and where it and the document as it is now part. Options ``given`` other than those it
+    records are one line; anything else wrong with it is the editor's to say when it opens the file."""
+    from tmkit.jobs.source_text import Segmentation, header_of
+    from tmkit.jobs.update import where_changed_since
+    from tmkit.memory.langtags import ALL_LANGUAGES
+    from tmkit.text.scripts import guess_language
 
+    header = header_of(path)
+    if header is not None and given is not None:
+        Segmentation.for_file(header, path, given)  # (options other than those the job was cut with)
+    recorded = header.srclang if header is not None and header.srclang not in ("", ALL_LANGUAGES) else None
+    source = source_lang or recorded or guess_language((given or Segmentation()).read(document).text())
+    target = target_lang or _other_language(source)
     try:
-        header = header_of(path)
-        if header is not None:
-            Segmentation.for_file(Memory(header, []), path, given)  # (cut otherwise than asked: the full check)
-            if made_from(header, document.path):  # the document as the file records it: nothing to cut or compare
-                return None
-        work = load_tmx(path)
-        cutting = Segmentation.for_file(work, path, given)
-        if cutting.join_lines != read_as.join_lines:
-            document = cutting.read(document.path)
-        return where_changed(work, document, source_lang=source_lang, target_lang=target_lang, rules=cutting.rules())
+        changed_from = where_changed_since(path, document, source_lang=source, target_lang=target, given=given)
     except TmkitError:
-        return None
+        changed_from = None
+    return Job(path, False, source, target, changed_from=changed_from)
+
+
+def _other_language(source: str) -> str:
+    """The target of a job whose target is not given: English for Arabic, else Arabic."""
+    return "en" if source.lower().startswith("ar") else "ar"
 
 
 def _nothing_to_translate(memory: Memory, source_lang: str) -> str:
