@@ -272,7 +272,8 @@ def test_html_content_after_the_closing_html_tag_is_translated_and_kept(tmp_path
     cut = extract(open_document(path), lang="en")
     assert [s.plain for s in cut.segments] == ["Hello world.", "Trailing paragraph."]
     written = cut.render([None] * len(cut.pieces), target_lang="ar").decode("utf-8")
-    assert "<p>Trailing paragraph.</p>" in written and "<!-- by hand -->" in written
+    # (Left in English on a page now Arabic: it keeps the direction it had, and says its language is not known.)
+    assert '<p lang="" dir="ltr">Trailing paragraph.</p>' in written and "<!-- by hand -->" in written
     # Only the page's own end tags: the same bytes in a script or an attribute are left as they are.
     path.write_text(
         "<html><body><script>var s='</body>';</script><p title='a </html> b'>Text.</p></body></html>\n<!-- gen -->\n",
@@ -1053,3 +1054,38 @@ def test_finish_without_o_writes_beside_the_source_as_the_editors_dialog_offers(
     pseudo = run_cli("finish", document, "--pseudo", "--tgt", "fr")
     assert pseudo.code == 0 and f"wrote {tmp_path / 'article.fr.docx'}" in pseudo.stderr
     assert (tmp_path / "article.fr.docx").is_file()
+
+
+def test_html_paragraphs_left_untranslated_keep_the_pages_former_language_and_direction(tmp_path: Path) -> None:
+    import lxml.html
+
+    # An Arabic page finished into English with a paragraph untranslated: the root says English, left to right, so
+    # the Arabic paragraph said so too (read out as English, its punctuation laid out on the wrong side).
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html lang='ar' dir='rtl'><body><p>الفقرة الأولى.</p><p>الفقرة الثانية.</p>"
+        "<ul><li>بند أول<ul><li>بند داخلي.</li></ul></li></ul><p lang='ar'>لها لغتها.</p></body></html>",
+        encoding="utf-8",
+    )
+    cut = extract(open_document(path), lang="ar")
+    english = {"الفقرة الأولى.": "The first paragraph.", "بند داخلي.": "An inner item."}
+    translations = [Segment.from_text(english[s.plain]) if s.plain in english else None for s in cut.segments]
+    root = lxml.html.document_fromstring(cut.render(translations, target_lang="en"))
+    assert (root.get("lang"), root.get("dir")) == ("en", None)
+    first, second, own = root.findall(".//body/p")
+    outer = root.find(".//body/ul/li")
+    inner = outer.find("ul/li")
+    assert (first.get("lang"), first.get("dir")) == (None, None)  # translated: the page's English
+    assert (second.get("lang"), second.get("dir")) == ("ar", "rtl")
+    assert (outer.get("lang"), outer.get("dir")) == ("ar", "rtl")
+    assert (inner.get("lang"), inner.get("dir")) == ("en", None)  # translated, inside an Arabic item
+    assert (own.get("lang"), own.get("dir")) == ("ar", None)  # said its own language already
+    # An English page without lang into Arabic: the untranslated paragraph's language was unknown and its direction
+    # left to right, and stays so.
+    path.write_text("<html><body><p>One.</p><p>Two.</p></body></html>", encoding="utf-8")
+    cut = extract(open_document(path), lang="en")
+    root = lxml.html.document_fromstring(cut.render([Segment.from_text("واحد."), None], target_lang="ar"))
+    translated, untranslated = root.findall(".//body/p")
+    assert (root.get("lang"), root.get("dir")) == ("ar", "rtl")
+    assert (translated.get("lang"), translated.get("dir")) == (None, None)
+    assert (untranslated.get("lang"), untranslated.get("dir")) == ("", "ltr")

@@ -253,17 +253,28 @@ class HtmlDocument:
         """The page with translations in place; `dir`/`lang` on the root and on translated elements that had them."""
         root, sources, paragraphs = _parse(self._data, self.path)
         rtl = target_lang.lower().startswith("ar")
+        # What a paragraph left in the source language inherited from the page before it became the target's: it keeps
+        # that, or an Arabic paragraph of an English page would be read as English, laid out left to right.
+        inherited = {"lang": root.get("lang") or "", "dir": root.get("dir") or "ltr"}
+        kept_as_source: set[Any] = set()
+        translated: list[Any] = []
         for number, (source, paragraph, pieces) in enumerate(zip(sources, paragraphs, contents, strict=True)):
             if pieces == paragraph.pieces and (statuses is None or statuses[number] is None):
-                continue  # not translated: left as it was (a translation equal to its source still sets lang and dir)
+                # Not translated: left as it was (a translation equal to its source still sets lang and dir).
+                if source.attribute is None and plain_text(pieces).strip():
+                    kept_as_source.add(source.element)
+                continue
             if source.attribute is not None:
                 source.element.set(source.attribute, plain_text(pieces))
                 continue
             _rebuild(source, pieces)
-            element = source.element
-            if element.get("dir") is not None or element.get("lang") is not None:
-                _set_direction(element, rtl=rtl, target_lang=target_lang)
+            translated.append(source.element)
         _set_direction(root, rtl=rtl, target_lang=target_lang)
+        marked = {element for element in kept_as_source if _keep_inherited(element, root, inherited)}
+        for element in translated:
+            # Its own lang or dir, or inside a paragraph that keeps the source's: the target's set on it.
+            if element.get("dir") is not None or element.get("lang") is not None or _inside(element, marked):
+                _set_direction(element, rtl=rtl, target_lang=target_lang)
         # The page is written in UTF-8 (Arabic and English alike): a declared legacy charset would now lie.
         for meta in root.iter("meta"):
             if meta.get("charset") is not None:
@@ -275,6 +286,31 @@ class HtmlDocument:
         if _DOCTYPE_RE.match(self._data):
             text = root.getroottree().docinfo.doctype + "\n" + text
         return text.encode("utf-8")
+
+
+def _keep_inherited(element: Any, root: Any, inherited: dict[str, str]) -> bool:
+    """Give an untranslated paragraph the page's former ``lang`` and ``dir`` where the root's new ones would reach it
+    (neither it nor an element between it and the root says its own); whether it was given any."""
+    holder = element
+    while holder is not None and holder is not root:
+        if holder.get("lang") is not None or holder.get("dir") is not None:
+            return False
+        holder = holder.getparent()
+    given = False
+    for name, value in inherited.items():
+        if (root.get(name) or ("ltr" if name == "dir" else "")) != value:
+            element.set(name, value)
+            given = True
+    return given
+
+
+def _inside(element: Any, ancestors: set[Any]) -> bool:
+    holder = element.getparent()
+    while holder is not None:
+        if holder in ancestors:
+            return True
+        holder = holder.getparent()
+    return False
 
 
 def _set_direction(element: Any, *, rtl: bool, target_lang: str) -> None:
