@@ -323,7 +323,7 @@ def test_skip_missing_leaves_out_ids_with_a_warning(tmp_path: Path) -> None:
     write_tmx(tmp_path / "partial.tmx", partial)
     code, out, err = run_cli("score", "--ref", TMX, "--hyp", str(tmp_path / "partial.tmx"), "--skip-missing")
     assert code == 0
-    assert "left out 1 segments" in err
+    assert "left out 1 segment without hypothesis or reference" in err
     assert "tmkit score: 29 segments" in out
 
 
@@ -551,6 +551,36 @@ def test_markdown_summary_stays_under_the_limit() -> None:
 
 
 # -- qa -----------------------------------------------------------------------------------------
+
+
+def test_qa_refuses_a_hypothesis_that_lacks_units_rather_than_check_the_reference_in_their_place(
+    tmp_path: Path,
+) -> None:
+    # A system that dropped a segment passed the gate: QA checked the reference's translation of it instead.
+    reference = load_tmx(TMX)
+    wrong = next(u for u in reference.units if u.tuid == "a3")
+    english = next(v for v in wrong.variants if v.lang.startswith("en"))
+    english.segment = Segment.from_text("Nothing of the source's 999 numbers.")  # a reference QA would flag
+    write_tmx(tmp_path / "ref.tmx", reference)
+    hypothesis = load_tmx(TMX)
+    hypothesis.units = [u for u in hypothesis.units if u.tuid != "a3"]
+    write_tmx(tmp_path / "hyp.tmx", hypothesis)
+    ref, hyp = str(tmp_path / "ref.tmx"), str(tmp_path / "hyp.tmx")
+    code, out, err = run_cli("qa", ref, "--hyp", hyp, "--ignore", "spelling")
+    assert out == ""
+    assert_usage_error(code, err, f"no hypothesis in {hyp} for id a3", "--skip-missing")
+    code, out, err = run_cli("qa", ref, "--hyp", hyp, "--ignore", "spelling", "--skip-missing")
+    assert code == 0, out
+    assert out.startswith("qa: 29 units · 0 errors")
+    assert "left out 1 segment the hypothesis lacks (--skip-missing)" in err
+    # A prop holding the hypothesis is held to it alike.
+    reference.units = [u for u in reference.units if u.tuid in ("a1", "a3")]
+    for unit in reference.units:
+        if unit.tuid == "a1":
+            next(v for v in unit.variants if v.lang.startswith("en")).props.append(Prop("x-mt", "A translation."))
+    write_tmx(tmp_path / "props.tmx", reference)
+    code, _, err = run_cli("qa", str(tmp_path / "props.tmx"), "--hyp-prop", "x-mt", "--ignore", "spelling")
+    assert_usage_error(code, err, "for id a3")
 
 
 def test_qa_on_the_samples() -> None:

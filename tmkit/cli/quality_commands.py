@@ -34,6 +34,7 @@ from tmkit.quality.defaults import (
     ReportKind,
     Severity,
 )
+from tmkit.wording import plural
 
 if TYPE_CHECKING:
     from tmkit.quality.reports import ReportSpec
@@ -314,10 +315,13 @@ def _add_input_options(p: argparse.ArgumentParser, *, score: bool) -> None:
         default=PairBy.AUTO.value,
         help="pair files by tuid/id or by position (default: by id when every file has ids)",
     )
-    if score:
-        p.add_argument(
-            "--skip-missing", action="store_true", help="leave out ids without a hypothesis or reference, not fail"
-        )
+    p.add_argument(
+        "--skip-missing",
+        action="store_true",
+        help="leave out ids without a hypothesis or reference, not fail"
+        if score
+        else "leave out ids the hypothesis lacks, not fail",
+    )
 
 
 def _add_report_options(p: Any) -> None:
@@ -418,7 +422,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         options=options,
     )
     if outcome.evalset.skipped:
-        warn(f"left out {len(outcome.evalset.skipped)} segments without hypothesis or reference (--skip-missing)")
+        left = plural(len(outcome.evalset.skipped), "segment")
+        warn(f"left out {left} without hypothesis or reference (--skip-missing)")
     for message in outcome.warnings:
         warn(message)
     run = score_report.ScoreRun.of(outcome, worst=args.worst, all_segments=args.all_segments)
@@ -464,8 +469,11 @@ def cmd_qa(args: argparse.Namespace) -> int:
         fail_on=args.fail_on,
         terms=args.terms,
         memories=args.tm,
+        skip_missing=args.skip_missing,
         on_notice=warn,
     )
+    if outcome.skipped:
+        warn(f"left out {plural(len(outcome.skipped), 'segment')} the hypothesis lacks (--skip-missing)")
     run = qa_report.QaRun.of(outcome)
     _emit(lambda kind, room: qa_report.render(run, kind, summary_limit=room), _stdout_format(args), reports)
     return EXIT_OK if outcome.passed else EXIT_CHECK_FAILED

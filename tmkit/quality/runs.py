@@ -332,6 +332,8 @@ class QaOutcome:
     #: Every file the job read, in the order given.
     inputs: tuple[str, ...]
     elapsed: float = 0.0
+    #: Ids left out for want of a hypothesis (``skip_missing``).
+    skipped: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -354,6 +356,7 @@ def run_qa(
     fail_on: Severity | str = DEFAULT_FAIL_ON,
     terms: Sequence[str] = (),
     memories: Sequence[str] = (),
+    skip_missing: bool = False,
     on_notice: Callable[[str], None] | None = None,
 ) -> QaOutcome:
     """Run the QA checks over the translations of a test set.
@@ -365,7 +368,8 @@ def run_qa(
     findings at ``fail_on`` or worse fail the job. ``terms`` are termbase files (TBX, CSV/TSV, OmegaT
     glossaries) for the `term-missing` and `term-forbidden` checks. The `spelling` check allows the
     termbase's words and those of the target side of ``memories`` (TMX); without a dictionary it is
-    left out and ``on_notice`` is told so once.
+    left out and ``on_notice`` is told so once. With a hypothesis, an id it lacks is refused as `score` refuses it
+    (``skip_missing`` leaves such ids out, and the outcome names them): the reference is not checked in its place.
     """
     started = time.perf_counter()
     checks = select_checks(select, ignore)
@@ -388,6 +392,8 @@ def run_qa(
         target_lang=target_lang,
         align=align,
     )
+    if evalset.has_hypothesis:
+        evalset = evalset.complete(skip_missing=skip_missing, references=False)
     if all(item.source is None for item in evalset.items):
         raise ParameterError(
             "no source text to check the translations against: give a TMX, an XLIFF or a TSV with a source "
@@ -426,6 +432,7 @@ def run_qa(
         fail_on=severity,
         inputs=inputs + tuple(p for p in (hypothesis,) if p),
         elapsed=time.perf_counter() - started,
+        skipped=evalset.skipped,
     )
 
 

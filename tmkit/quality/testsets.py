@@ -107,9 +107,16 @@ class EvalSet:
             streams.append(texts)
         return streams
 
-    def complete(self, *, skip_missing: bool = False) -> EvalSet:
-        """The set with a hypothesis and every reference for each item, else an error naming what is missing."""
-        missing = [item for item in self.items if item.hypothesis is None or any(r is None for r in item.references)]
+    def complete(self, *, skip_missing: bool = False, references: bool = True) -> EvalSet:
+        """The set with a hypothesis and every reference for each item, else an error naming what is missing.
+
+        Without ``references`` only the hypotheses are asked for: QA checks them against their sources, and a
+        reference is what it would check in a missing hypothesis's place (so a system that drops segments passed)."""
+        missing = [
+            item
+            for item in self.items
+            if item.hypothesis is None or (references and any(r is None for r in item.references))
+        ]
         if not missing:
             return self
         if skip_missing:
@@ -118,7 +125,7 @@ class EvalSet:
                 raise InputError("no segment has both a hypothesis and its references")
             return replace(self, items=kept, skipped=self.skipped + tuple(item.id for item in missing))
         no_hyp = [item.id for item in missing if item.hypothesis is None]
-        no_ref = [item.id for item in missing if any(r is None for r in item.references)]
+        no_ref = [item.id for item in missing if references and any(r is None for r in item.references)]
         parts = []
         if no_hyp:
             parts.append(f"no hypothesis in {self.hypothesis_path} for {_named(no_hyp, self.alignment)}")
