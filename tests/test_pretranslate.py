@@ -180,3 +180,22 @@ def test_a_match_percent_past_0_to_101_is_refused(tmp_path: Path, command: str, 
     assert refused.code == 2 and refused.stderr.count("\n") == 1
     assert f"{option} is a match %, from 0 to 101 (in-context matches score 101)" in refused.stderr
     assert not (tmp_path / "x.tmx").exists()
+
+
+def test_a_document_segment_with_codes_the_memory_lacks_is_not_an_exact_match(tmp_path: Path) -> None:
+    # Matched by its plain text, a DOCX sentence holding a footnote reference and a link was a 101% in-context match
+    # of the memory's sentence without them: pre-translated as exact, its link and footnote went missing.
+    job = tmp_path / "article.tmx"
+    code, _out, err = run_cli(
+        "pretranslate", str(SAMPLES / "article.docx"), "--tm", str(SAMPLES / "earlier-visits.tmx"), "-o", str(job)
+    )
+    assert code == 0, err
+    unit = next(u for u in load_tmx(job).units if "التحضيرات الجارية لعقد الدورة" in u.variants[0].segment.plain)
+    assert len(unit.variants[0].segment.codes()) == 3  # a footnote reference, a link's start and end
+    assert unit.prop_value("x-tmkit-match") == "97"  # 100, less a point for each code the stored sentence lacks
+    code, out, _err = run_cli("analyze", str(SAMPLES / "article.docx"), "--tm", str(SAMPLES / "earlier-visits.tmx"))
+    assert code == 0
+    assert [line.split()[:3] for line in out.splitlines() if line.startswith(("context", "95-99"))] == [
+        ["context", "101%", "0"],
+        ["95-99%", "7", "146"],
+    ]

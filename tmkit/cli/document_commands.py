@@ -268,7 +268,7 @@ def _match_document(
     document = read_source_document(args.document, join_lines=args.join_lines)
     lang = args.lang or guess_language(document.text())
     target = args.to or ("en" if lang.lower().startswith("ar") else "ar")
-    segments = [s.plain for s in document.segments(lang=lang, rules=rules)]
+    segments = document.segments(lang=lang, rules=rules)
     memories = [
         open_memory(path, source_lang=lang, target_lang=target, cache=not args.no_cache, on_notice=warn)
         for path in args.tm

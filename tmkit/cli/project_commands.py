@@ -411,7 +411,7 @@ def run_project_analyze(args: argparse.Namespace) -> int:
     unreadable = []
     for file in files:
         try:
-            segments = [s.plain for s in read_source_document(file.source).segments(lang=source_lang, rules=rules)]
+            segments = read_source_document(file.source).segments(lang=source_lang, rules=rules)
         except TmkitError as exc:
             error(str(exc))  # named, and the other documents analyzed (one stopped the whole project's)
             unreadable.append(file.name)

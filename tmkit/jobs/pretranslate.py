@@ -71,23 +71,26 @@ def band_of(score: float | None) -> str:
 
 
 def match_segments(
-    segments: Sequence[str], matcher: Matcher, *, score_cutoff: float = ANALYSIS_CUTOFF
+    segments: Sequence[Segment | str], matcher: Matcher, *, score_cutoff: float = ANALYSIS_CUTOFF
 ) -> list[SegmentMatch]:
     """The best match of each segment (with its neighbours as context), and repetitions marked.
 
+    A document's segments are given with their inline codes (its formatting, links, footnotes): a stored segment
+    without them is not the same segment, and scores as the match % says (a point a code), not 100 or 101.
     A segment whose text appeared earlier in the document is a repetition unless its own match is
     100% or in context; it repeats the first occurrence.
     """
     first_seen: dict[str, int] = {}
     out: list[SegmentMatch] = []
-    for index, text in enumerate(segments):
+    for index, segment in enumerate(segments):
+        text = segment.plain if isinstance(segment, Segment) else segment
         previous = segments[index - 1] if index > 0 else None
         following = segments[index + 1] if index + 1 < len(segments) else None
         # A segment beyond fuzzy matching's bound gets no match, like one the memories lack.
         matches = (
             []
             if too_long_to_match(text)
-            else matcher.match(text, score_cutoff=score_cutoff, limit=1, previous=previous, following=following)
+            else matcher.match(segment, score_cutoff=score_cutoff, limit=1, previous=previous, following=following)
         )
         best = matches[0] if matches else None
         band = band_of(best.score if best else None)

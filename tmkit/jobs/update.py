@@ -331,7 +331,6 @@ def update_job(
         return JobUpdate(path)
     segments = document_read.segments(lang=source_lang, rules=rules)  # (cut once: the document keeps its cut)
     contexts = segment_contexts(document_read, lang=source_lang, rules=rules)
-    plain = [segment.plain for segment in segments]
     old_sources = [(unit.pair(source_lang, target_lang)[0] or Variant("", Segment())).segment for unit in old.units]
     old_contexts = [unit_context(unit) for unit in old.units]
     kept, moved = carried_over(
@@ -356,7 +355,7 @@ def update_job(
             for version, memory in [(backup, old), *versions]
         ]
         fresh = pretranslate(
-            match_segments(plain, Matcher(opened)),
+            match_segments(segments, Matcher(opened)),
             source_lang=source_lang,
             target_lang=target_lang,
             threshold=PRETRANSLATE_THRESHOLD if threshold is None else threshold,

@@ -1316,7 +1316,7 @@ def prepare_job(
     document_read = cutting.read(document)  # plain text, DOCX, HTML, Markdown or PO by its name
     source = source_lang or guess_language(document_read.text())
     target = target_lang or _other_language(source)
-    segments = [s.plain for s in document_read.segments(lang=source, rules=rules)]
+    segments = document_read.segments(lang=source, rules=rules)
     matcher = Matcher([open_memory(m, source_lang=source, target_lang=target, on_notice=on_notice) for m in memories])
     results = match_segments(segments, matcher)
     memory = pretranslate(
