@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 from textual.binding import Binding
 from textual.widgets import Input
 
-from tests.helpers import make_app, run_async, run_cli_process, settle, target
+from tests.helpers import make_app, run_async, run_cli, run_cli_process, settle, target
 from tests.test_journal import fill_the_disk
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.jobs.journal import journal_path
+from tmkit.jobs.project import Project, ProjectFile, open_project
 from tmkit.jobs.workfile import WorkFile
 from tmkit.memory.model import Status
 from tmkit.tui.app import EditorApp, EditorOptions
@@ -21,7 +22,7 @@ from tmkit.tui.display import BidiMode
 from tmkit.tui.editor_screen import EditorScreen, _changed_span_end
 from tmkit.tui.messages import MatchesShown, SegmentApproved, SegmentConfirmed
 from tmkit.tui.screens import ChangedOnDiskScreen, QuitScreen, RecoveryScreen, SaveAsScreen
-from tmkit.tui.widgets.panels import StatusBar
+from tmkit.tui.widgets.panels import MatchesPanel, StatusBar
 
 # Whole editing sessions through Textual's Pilot, a few seconds each: `-m "not slow"` leaves them out.
 pytestmark = pytest.mark.slow
@@ -161,6 +162,61 @@ async def test_save_to_writes_confirmed_pairs_to_a_memory(work: Path) -> None:
     memory = load_tmx(work / "out.tmx")
     assert len(memory) == 28  # 27 confirmed in the sample + the one just confirmed
     assert all(unit.status is not Status.DRAFT for unit in memory)
+
+
+def _project_app(project: Project, file: ProjectFile) -> EditorApp:
+    """The editor on a project's document as `tmkit edit PROJECT DOCUMENT` opens it (its working file made first)."""
+    memories = project.memories()
+    job = project.prepare(file, memories=memories)
+    return EditorApp(
+        EditorOptions(path=job.path, memories=memories, save_to=project.save_to(), bidi=BidiMode.APP, user="tester")
+    )
+
+
+@run_async
+async def test_the_project_memorys_100_the_target_came_from_is_shown_once_the_segment_is_confirmed(
+    tmp_path: Path,
+) -> None:
+    """A translator confirmed a sentence in one document of a project (the save put it in tm/project.tmx), and the
+    next document had it pre-translated from there; once confirmed there too, its matches said "no match above the
+    threshold". The working file's own entry (101%: in its context) stood for the pair, which the project memory
+    holds too, and was then dropped as no suggestion for itself: the project memory's 100% went with it."""
+    root = tmp_path / "proj"
+    assert run_cli("init", root, "--src", "ar", "--tgt", "en").code == 0
+    arrived = "وصل الوفد إلى دمشق صباح اليوم."
+    (root / "source" / "first.txt").write_text(f"{arrived}\n\nعقد الوزير اجتماعا مع السفير.\n", encoding="utf-8")
+    (root / "source" / "second.txt").write_text(
+        f"افتتح الرئيس المعرض الدولي.\n\n{arrived}\n\nتم توقيع اتفاقية جديدة.\n", encoding="utf-8"
+    )
+    english = "The delegation arrived in Damascus this morning."
+    project = open_project(root)
+    first, second = project.files()
+
+    app = _project_app(project, first)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        assert app.editor_screen.current == 0
+        await pilot.press(*english, "f2", "ctrl+s")
+        await settle(app, pilot)
+    assert [unit.variant("en").text for unit in load_tmx(root / "tm" / "project.tmx").units] == [english]  # type: ignore[union-attr]
+
+    app = _project_app(project, second)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        screen = app.editor_screen
+        document = app.document
+        assert document is not None and [row.status for row in document.rows][1] is Status.DRAFT  # pre-translated
+        screen.go_to(1)
+        await settle(app, pilot)
+        assert [(m.memory, m.score) for m in screen.matches[1]] == [("project.tmx", 100.0)]  # the draft's origin
+        await pilot.press("f2")  # confirmed as it stands
+        await settle(app, pilot)
+        screen.go_to(1)
+        await settle(app, pilot)
+        assert document.rows[1].status is Status.TRANSLATED
+        assert [(m.memory, m.score, m.target.plain) for m in screen.matches[1]] == [("project.tmx", 100.0, english)]
+        shown = app.query_one(MatchesPanel).listing.text(80, app.console).plain
+        assert "100%  project.tmx" in shown and "no match" not in shown
 
 
 def test_help_palette_and_footer_share_one_declaration() -> None:

@@ -531,3 +531,24 @@ def test_the_copy_standing_for_a_pair_is_the_one_ties_are_broken_for_whatever_th
     for order in (units, units[::-1]):
         shown = Matcher([index_of(*order)]).match(source, limit=2)
         assert [(m.target.plain, m.tuid) for m in shown] == [("a", None), ("b", None)]
+
+
+def test_an_excluded_copy_ranking_first_leaves_the_pair_to_another_memorys_copy() -> None:
+    """The editor's working file holds a segment's own pair, 101% in its context, and the project memory the same
+    pair at 100%: excluded from the working file, the pair is still offered, from the project memory (it was merged
+    into the excluded copy first, and the translator was told "no match"). The working file's other pairs, and the
+    excluded pair's copies in other memories, stay; a name shared by two memories does not exclude from both."""
+    before, source, after = "الفقرة الأولى", "الفقرة الثانية", "الفقرة الثالثة"
+    project = index_of(unit(source, "Second"), unit(source, "The second"), name="doc.tmx")
+    own = index_of(unit(before, "1st"), unit(source, "Second"), unit(after, "3rd"), unit(source, "2nd"), name="doc.tmx")
+    matcher = Matcher([project, own])
+    found = matcher.match(source, previous=before, following=after, score_cutoff=100)
+    assert (found[0].score, found[0].target.plain) == (101.0, "Second")  # the working file's copy stands for the pair
+    excluded = (own, source, "Second")
+    shown = matcher.match(source, previous=before, following=after, score_cutoff=100, exclude=excluded)
+    assert sorted((m.target.plain, m.score, m.breakdown.in_context) for m in shown) == [
+        ("2nd", 100.0, False),
+        ("Second", 100.0, False),  # the project memory's
+        ("The second", 100.0, False),
+    ]
+    assert [m.target.plain for m in Matcher([own]).match(source, score_cutoff=100, exclude=excluded)] == ["2nd"]

@@ -162,6 +162,7 @@ class Matcher:
         limit: int = MATCH_LIMIT,
         previous: Segment | str | None = None,
         following: Segment | str | None = None,
+        exclude: tuple[MemoryIndex, str, str] | None = None,
     ) -> list[Match]:
         """The best ``limit`` matches scoring at least ``score_cutoff``, best first.
 
@@ -169,6 +170,10 @@ class Matcher:
         both equal a stored unit's neighbours, an exact match scores 101. The same source with
         different translations gives several matches (alternatives); empty and rejected
         translations are never offered; a pair stored twice is offered once.
+
+        ``exclude`` (a memory of this matcher, a source and a target as plain text): that pair is
+        not offered from that memory, but its copies in the others are (the editor's working file,
+        whose own entry for the segment is no suggestion for it, but the project memory's is).
 
         A segment longer than `MAX_MATCH_CHARS` raises `SegmentTooLongError` (callers that want
         no match for it instead check `too_long_to_match` first); stored segments that long are
@@ -197,7 +202,9 @@ class Matcher:
         ]
         made: dict[tuple[int, int], Match] = {}  # each entry made a match once, however deep its memory is looked up
         while True:
-            unique, ranks = _shown(sorted(itertools.chain.from_iterable(placed), key=_Placed.rank), limit, made)
+            unique, ranks = _shown(
+                sorted(itertools.chain.from_iterable(placed), key=_Placed.rank), limit, made, exclude=exclude
+            )
             # A memory's depth filled by copies of one pair (a pair stored ten times, at a limit of 5) may hide other
             # translations below it that outrank what is shown: that memory is looked up again, twice as deep.
             deeper = [
@@ -676,11 +683,15 @@ class _Placed:
 
 
 def _shown(
-    found: list[_Placed], limit: int, made: dict[tuple[int, int], Match] | None = None
+    found: list[_Placed],
+    limit: int,
+    made: dict[tuple[int, int], Match] | None = None,
+    *,
+    exclude: tuple[MemoryIndex, str, str] | None = None,
 ) -> tuple[list[Match], list[tuple[float, float, int, str]]]:
     """The distinct pairs of ``found`` (in rank order) as matches, up to ``limit`` and every one of the last one's
     rank, with their ranks: made (their translation and provenance read) only as far as the limit needs, and kept
-    in ``made`` by memory and entry."""
+    in ``made`` by memory and entry. The ``exclude`` pair's copies in its memory are passed over (`Matcher.match`)."""
     made = {} if made is None else made
     unique: list[Match] = []
     ranks: list[tuple[float, float, int, str]] = []
@@ -694,6 +705,10 @@ def _shown(
         if match is None:
             match = made[made_as] = _as_match(placed.memory, placed.scored)
         identity = (match.source.plain, match.target.plain)
+        if exclude is not None and placed.memory is exclude[0] and identity == exclude[1:]:
+            # Left out before copies of a pair are merged: where the excluded copy ranks first (the working file's
+            # own entry, 101% in its context), a copy in another memory still stands for the pair.
+            continue
         shown = seen.get(identity)
         if shown is None:
             seen[identity] = len(unique)

@@ -1150,11 +1150,12 @@ class EditorScreen(Screen[None]):
         following = rows[row + 1].source.segment if row + 1 < len(rows) else None
         if too_long_to_match(source):
             return []  # beyond fuzzy matching's bound: no suggestions, rather than an error in the worker
-        found = matcher.match(source, limit=MATCHES_SHOWN + 1, previous=previous, following=following)
-        # The file's own entry for this very segment is not a suggestion for it.
-        own = (rows[row].source_text, rows[row].target_text)
-        found = [m for m in found if (m.source.plain, m.target.plain) != own or m.memory != self.options.path.name]
-        return found[:MATCHES_SHOWN]
+        # The file's own entry for this very segment is not a suggestion for it, but the same pair in another memory
+        # is (the project memory's 100% the target came from): the matcher leaves the own copy out before it merges
+        # copies of a pair, as filtering its answer lost the pair whenever the own copy ranked first (101% in its
+        # context, or newer). The own index is the matcher's last memory (`memories_loaded`).
+        own = (matcher.memories[-1], rows[row].source_text, rows[row].target_text) if matcher.memories else None
+        return matcher.match(source, limit=MATCHES_SHOWN, previous=previous, following=following, exclude=own)
 
     def _matches_found(self, row: int, found: list[Match], matcher: Matcher) -> None:
         if matcher is not self.matcher:
