@@ -661,3 +661,32 @@ def test_qa_usage_errors(tmp_path: Path) -> None:
     assert_usage_error(code, err, "no check to run")
     code, out, _ = run_cli("qa", "--list-checks")
     assert code == 0 and len(out.splitlines()) == len(CHECKS) and out.startswith("number-mismatch  ")
+
+
+def test_gate_reports_tell_the_score_from_the_threshold_and_list_worst_segments_by_the_gates_metric(
+    tmp_path: Path,
+) -> None:
+    ref, hyp = tmp_path / "ref.en", tmp_path / "hyp.en"
+    ref.write_text("The delegation arrived in Damascus.\nThe talks ended.\nThey signed two agreements.\n")
+    hyp.write_text("The delegation arrived in Damascus.\nTalks were over.\nThey signed agreements two.\n")
+    # A minimum a hair above the score failed as "86.47 < 86.47": both are shown until they differ.
+    code, out, _ = run_cli("score", "--ref", str(ref), "--hyp", str(hyp), "--format", "json")
+    chrf = next(m["score"] for m in json.loads(out)["metrics"] if m["key"] == "chrf")
+    minimum = float(f"{chrf:.4f}") + 0.00005
+    code, out, _ = run_cli("score", "--ref", str(ref), "--hyp", str(hyp), "--min", f"chrf={minimum}")
+    assert code == 1
+    failed = next(line for line in out.splitlines() if "(minimum)" in line)
+    shown, limit = re.findall(r"= (\S+) < (\S+) \(minimum\)", failed)[0]
+    assert shown != limit and float(shown) == pytest.approx(chrf, abs=1e-5) and float(limit) == minimum
+    # A failed TER gate lists the worst segments by TER, and a perfect segment (line 1) is none of the worst.
+    code, out, _ = run_cli(
+        "score", "--ref", str(ref), "--hyp", str(hyp), "--metrics", "chrf,ter", "--max", "ter=10", "--format", "junit"
+    )
+    assert code == 1
+    failure = etree.fromstring(out.encode()).find(".//testcase/failure")
+    assert failure is not None
+    worst = (failure.text or "").split("worst segments:\n")[1].splitlines()
+    assert [line.split(": ")[1].split()[0] for line in worst] == ["TER", "TER"]
+    assert not any(line.startswith(f"{hyp}:1") for line in worst)
+    code, out, _ = run_cli("score", "--ref", str(ref), "--hyp", str(hyp), "--format", "github")
+    assert "worst segment 3 of 3" not in out and "worst segment 2 of 3" in out

@@ -87,6 +87,17 @@ def _number(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def _apart(score: float, threshold: float, *, passed: bool) -> tuple[str, str]:
+    """A score and the threshold it failed, with two decimals or as many more (up to six) as tell them apart: a
+    chrF2 of 86.46646 under a minimum of 86.4665 read `86.47 < 86.47`."""
+    shown, limit = f"{score:.2f}", _number(threshold)
+    for digits in range(3, 7):
+        if passed or shown != f"{threshold:.{len(shown.partition('.')[2])}f}":
+            break
+        shown, limit = f"{score:.{digits}f}", f"{threshold:.{digits}f}".rstrip("0").rstrip(".")
+    return shown, limit
+
+
 def parse_gate(spec: str, kind: GateKind | str) -> Gate:
     """A gate from `chrf=55` (also `chrF2=55`, `bleu:20`, `ter<=60`); the kind says which comparison."""
     gate_kind = GateKind(kind)
@@ -242,12 +253,14 @@ def evaluate_gates(
         if gate.kind is GateKind.MIN:
             passed = score >= gate.threshold - _EPSILON
             relation = ">=" if passed else "<"
-            message = f"{gate.name} = {score:.2f} {relation} {_number(gate.threshold)} (minimum)"
+            shown, limit = _apart(score, gate.threshold, passed=passed)
+            message = f"{gate.name} = {shown} {relation} {limit} (minimum)"
             results.append(GateResult(gate, passed, score, message))
         elif gate.kind is GateKind.MAX:
             passed = score <= gate.threshold + _EPSILON
             relation = "<=" if passed else ">"
-            message = f"{gate.name} = {score:.2f} {relation} {_number(gate.threshold)} (maximum)"
+            shown, limit = _apart(score, gate.threshold, passed=passed)
+            message = f"{gate.name} = {shown} {relation} {limit} (maximum)"
             results.append(GateResult(gate, passed, score, message))
         else:
             if baseline is None:

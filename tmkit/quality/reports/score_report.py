@@ -56,11 +56,17 @@ class ScoreRun:
     def passed(self) -> bool:
         return all_passed(self.gates)
 
-    def worst_indices(self) -> list[int]:
-        """Indices of the worst segments by the primary metric (lowest first; highest first for TER)."""
-        metric = self.scores.primary_metric
-        sign = 1 if metric.higher_is_better else -1
-        order = sorted(range(len(metric.segment_scores)), key=lambda i: (sign * metric.segment_scores[i], i))
+    def worst_indices(self, metric: str | None = None) -> list[int]:
+        """Indices of the worst segments by ``metric`` (a key of the scores; the primary metric by default), lowest
+        first (highest first for TER). A segment with the best score there is (100, TER 0) is none of the worst: in
+        a test set of three, "worst segment 2 of 3" was put on a perfect translation."""
+        scored = self.scores.primary_metric if metric is None else self.scores[metric]
+        sign = 1 if scored.higher_is_better else -1
+        best = 100.0 if scored.higher_is_better else 0.0
+        order = sorted(
+            (i for i, score in enumerate(scored.segment_scores) if score != best),
+            key=lambda i: (sign * scored.segment_scores[i], i),
+        )
         return order[: max(0, self.worst)]
 
 
@@ -315,12 +321,8 @@ def build_json(run: ScoreRun) -> dict[str, Any]:
 
 
 def render_junit_report(run: ScoreRun) -> str:
-    """One test case per gate; the scores and their signatures as suite properties and output."""
-    worst = "\n".join(
-        f"{_where(run.evalset.items[i])}: {run.scores.primary_metric.name} "
-        f"{run.scores.primary_metric.segment_scores[i]:.1f}"
-        for i in run.worst_indices()
-    )
+    """One test case per gate; the scores and their signatures as suite properties and output. A failed gate lists
+    the worst segments by its own metric (a TER gate's by TER)."""
     cases = []
     for result in run.gates:
         metric = run.scores[result.gate.metric]
@@ -328,6 +330,10 @@ def render_junit_report(run: ScoreRun) -> str:
         if result.passed:
             cases.append(TestCase(result.gate.label, "tmkit.score", output=output))
         else:
+            worst = "\n".join(
+                f"{_where(run.evalset.items[i])}: {metric.name} {metric.segment_scores[i]:.1f}"
+                for i in run.worst_indices(result.gate.metric)
+            )
             details = f"{result.message}\n\nsignature: {metric.signature}"
             if worst:
                 details += f"\n\nworst segments:\n{worst}"
