@@ -573,14 +573,24 @@ def test_qa_refuses_a_hypothesis_that_lacks_units_rather_than_check_the_referenc
     assert code == 0, out
     assert out.startswith("qa: 29 units · 0 errors")
     assert "left out 1 segment the hypothesis lacks (--skip-missing)" in err
-    # A prop holding the hypothesis is held to it alike.
+    # A unit the hypothesis holds without a translation is an empty one: an error of its own, on its line.
+    untranslated = load_tmx(TMX)
+    for unit in untranslated.units:
+        if unit.tuid == "a3":
+            unit.variants = [v for v in unit.variants if not v.lang.startswith("en")]
+    write_tmx(tmp_path / "untranslated.tmx", untranslated)
+    code, out, _ = run_cli("qa", ref, "--hyp", str(tmp_path / "untranslated.tmx"), "--select", "empty-target")
+    assert code == 1
+    assert out.startswith(f"{tmp_path / 'untranslated.tmx'}:") and "[empty-target]" in out and "(unit a3)" in out
+    # A prop holding the hypothesis: a unit without it is untranslated alike, never checked by its target.
     reference.units = [u for u in reference.units if u.tuid in ("a1", "a3")]
     for unit in reference.units:
         if unit.tuid == "a1":
             next(v for v in unit.variants if v.lang.startswith("en")).props.append(Prop("x-mt", "A translation."))
     write_tmx(tmp_path / "props.tmx", reference)
-    code, _, err = run_cli("qa", str(tmp_path / "props.tmx"), "--hyp-prop", "x-mt", "--ignore", "spelling")
-    assert_usage_error(code, err, "for id a3")
+    code, out, _ = run_cli("qa", str(tmp_path / "props.tmx"), "--hyp-prop", "x-mt", "--ignore", "spelling")
+    assert code == 1
+    assert [line.split("[")[1].split("]")[0] for line in out.splitlines() if "(unit a3)" in line] == ["empty-target"]
 
 
 def test_qa_on_the_samples() -> None:

@@ -474,8 +474,10 @@ def qa_pairs(evalset: EvalSet) -> list[QaPair]:
     """What QA checks in each segment: its source and its target (the hypothesis, else the reference)."""
     pairs = []
     for item in evalset.items:
-        source, target = item.source, item.target
-        where = target if target is not None else source
+        # With a hypothesis, only it is checked: never a reference in place of a translation it lacks.
+        source = item.source
+        target = item.hypothesis if evalset.has_hypothesis else item.target
+        where = target or (item.untranslated_at if evalset.has_hypothesis else None) or source
         pairs.append(
             QaPair(
                 id=item.id,

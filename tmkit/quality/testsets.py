@@ -63,6 +63,9 @@ class EvalItem:
     hypothesis: LocatedText | None
     references: tuple[LocatedText | None, ...]
     source: LocatedText | None = None
+    #: Where the hypothesis file holds this id without a translation (a unit without a target): an empty
+    #: translation to QA, where an id the file lacks is no pair at all.
+    untranslated_at: LocatedText | None = None
 
     @property
     def target(self) -> LocatedText | None:
@@ -110,12 +113,13 @@ class EvalSet:
     def complete(self, *, skip_missing: bool = False, references: bool = True) -> EvalSet:
         """The set with a hypothesis and every reference for each item, else an error naming what is missing.
 
-        Without ``references`` only the hypotheses are asked for: QA checks them against their sources, and a
-        reference is what it would check in a missing hypothesis's place (so a system that drops segments passed)."""
+        Without ``references`` (QA, which checks the hypotheses against their sources) only an id the hypothesis
+        lacks is missing: a unit it holds without a translation is an empty one."""
         missing = [
             item
             for item in self.items
-            if item.hypothesis is None or (references and any(r is None for r in item.references))
+            if (item.hypothesis is None and (references or item.untranslated_at is None))
+            or (references and any(r is None for r in item.references))
         ]
         if not missing:
             return self
@@ -540,7 +544,14 @@ def _items(
         if source is None and hyp_entry is not None:
             source = hyp_entry.source
         key = entry.key if entry.key is not None else str(entry.line if entry.line is not None else row + 1)
-        items.append(EvalItem(key, hyp_entry.text if hyp_entry is not None else None, tuple(refs), source))
+        untranslated = (
+            LocatedText("", hypothesis.path, hyp_entry.line)
+            if hypothesis is not None and hyp_entry is not None and hyp_entry.text is None
+            else None
+        )
+        items.append(
+            EvalItem(key, hyp_entry.text if hyp_entry is not None else None, tuple(refs), source, untranslated)
+        )
     return tuple(items)
 
 
