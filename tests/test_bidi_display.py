@@ -114,3 +114,18 @@ def test_editor_line_with_brackets_and_digits_keeps_logical_indices() -> None:
     # Every logical index but the merged alef maps to a distinct cell, and back.
     for logical in (0, 1, 3, 4, 5, 6, 7, 8):
         assert line.logical_at(line.cursor_cell(logical)) == logical
+
+
+def test_a_list_cell_is_clipped_to_its_cells_harakat_taking_none() -> None:
+    """A translator's trial: rows of the segment list whose target had harakat ended a cell short of the column's
+    edge for each mark (clipped by characters)."""
+    from rich.cells import cell_len
+
+    from tmkit.tui.widgets.segment_list import _clip
+
+    plain, marked = "سيارة جديدة وكبيرة جدا في الشارع.", "سيّارةٌ جديدةٌ وكبيرةٌ جدًّا في الشارعِ."
+    for text in (plain, marked, "The delegation arrived in Damascus this morning."):
+        clipped = _clip(text, 16)
+        assert cell_len(clipped) == 16 and clipped.endswith("…"), text
+    assert _clip(marked, 16).replace("…", "") == marked[: len(_clip(marked, 16)) - 1]  # the text's own start
+    assert _clip(marked, 100) == marked

@@ -168,3 +168,38 @@ async def test_a_mark_on_the_first_letter_of_a_right_to_left_line_is_drawn(width
         drawn = "".join(segment.text for segment in first)
         assert drawn.rstrip().endswith("\ufecb\u064f")  # ع initial, then its damma: the first letter, at the right
         assert first.cell_length == area.scrollable_content_region.width - area.gutter_width
+
+
+@run_async
+async def test_the_cursor_is_painted_on_the_letter_it_stands_before_when_marks_come_earlier(work: Path) -> None:
+    """A translator's trial: on `ابتداءً من الآن.` Home lit the beh, not the alef, and ← ← the dal: styles went by
+    cell where the row's text goes by character, and the tanween (no cell of its own) put them one off."""
+    app = english_to_arabic(work)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        editor = app.query_one("#target", BidiTextArea)
+        editor.cursor_blink = False
+        theme = editor.painting_theme
+        assert theme is not None and theme.cursor_style is not None
+        lit_colour = theme.cursor_style.bgcolor
+
+        def lit() -> str:
+            strip = editor.render_line(0)
+            return "".join(s.text for s in strip if s.style is not None and s.style.bgcolor == lit_colour)
+
+        editor.load_text("ابتداءً من الآن.")
+        await pilot.press("home")
+        await pilot.pause()
+        assert editor.cursor_location == (0, 0) and lit() == "\ufe8d"  # the first alef, at the right
+        await pilot.press("left", "left")
+        await pilot.pause()
+        assert editor.cursor_location == (0, 2) and lit() == "\ufe98"  # the teh, where typing goes in
+        await pilot.press("left", "left", "left")  # on the hamza with its tanween: the two are lit
+        await pilot.pause()
+        assert editor.cursor_location == (0, 5) and lit() == "\ufe80\u064b"
+        await pilot.press("left", "left", "left", "left", "left")
+        await pilot.pause()
+        assert editor.cursor_location == (0, 11) and lit() == "\ufe8d"  # the alef of الآن, the mark passed
+        await pilot.press("end")
+        await pilot.pause()
+        assert lit() == " "  # after the full stop: the cell left of the line

@@ -42,6 +42,22 @@ class EditorLine:
             return self.end_cell
         return self.offset + self.cells[self.visual.l2v(max(logical, 0))]
 
+    def chars_of_cell(self, cell: int) -> tuple[int, int]:
+        """The characters (start, end) of the painted row (``offset`` spaces, the visual text, a space after it) that
+        cell ``cell`` shows: a letter with the marks on it. Cells and characters part at the first zero-width mark
+        (a fatha or shadda takes no cell), so styling a cell's character index lit the letter beside it."""
+        if cell < self.offset:
+            return cell, cell + 1
+        glyphs = len(self.visual.text)
+        first = next((p for p in range(glyphs) if self.offset + self.cells[p] == cell), None)
+        if first is None:  # the end cell right of an LTR line (or past it)
+            at = self.offset + glyphs + (cell - self.offset - self.used)
+            return at, at + 1
+        last = first + 1
+        while last < glyphs and self.cells[last] == self.cells[first]:
+            last += 1  # the marks drawn on it
+        return self.offset + first, self.offset + last
+
     def logical_at(self, cell: int) -> int:
         """The logical cursor index a click (or a move) on ``cell`` stands for."""
         stops = self._stops()

@@ -165,25 +165,26 @@ class BidiTextArea(PaintedTextArea):
         cursor_line_style = theme.cursor_line_style if theme and self.highlight_cursor_line else None
         if has_cursor_row and cursor_line_style:
             text.stylize(cursor_line_style)
+        # Styles go by character, not cell: the row's text holds the offset's spaces, then a character a glyph (a mark
+        # among them, taking no cell).
         marks = self.marks_on(line_index)
         for position, index in enumerate(v2l) if marks else ():
             for low, high, name in marks:
                 if low <= start + index < high:
-                    cell = line.offset + line.cells[position]
-                    text.stylize(self.MARK_STYLES[name], cell, cell + 1)
+                    at = line.offset + position
+                    text.stylize(self.MARK_STYLES[name], at, at + 1)
         top, bottom = sorted(selection)
         if selection.start != selection.end and top[0] <= line_index <= bottom[0] and theme and theme.selection_style:
             low = top[1] if top[0] == line_index else 0
             high = bottom[1] if bottom[0] == line_index else end + 1
             for position, index in enumerate(v2l):
                 if low <= start + index < high:
-                    cell = line.offset + line.cells[position]
-                    text.stylize(theme.selection_style, cell, cell + 1)
+                    at = line.offset + position
+                    text.stylize(theme.selection_style, at, at + 1)
         last = section_offset == len(wrapped.get_offsets(line_index))
         on_section = start <= cursor_column < end or (cursor_column == end and last)
         if cursor_row == line_index and on_section and self.cursor_blink_on and theme and theme.cursor_style:
-            cell = line.cursor_cell(cursor_column - start)
-            text.stylize(theme.cursor_style, cell, cell + 1)
+            text.stylize(theme.cursor_style, *line.chars_of_cell(line.cursor_cell(cursor_column - start)))
         target_width = self.scrollable_content_region.width - self.gutter_width
         strip = Strip(text.render(self.app.console), cell_length=text.cell_len)
         line_style = cursor_line_style if has_cursor_row else (theme.base_style if theme else None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -219,6 +220,15 @@ class SegmentList(BindingsInTypingOrder, ScrollView, can_focus=True):
 
 
 def _clip(text: str, width: int) -> str:
-    """The start of the text in logical order (so an RTL cell shows its beginning at the right)."""
+    """The start of the text in logical order (so an RTL cell shows its beginning at the right), ``width`` cells at
+    most: counted in cells, not characters, as a fatha or shadda takes none (a row with harakat ended a cell short of
+    the column's edge for each)."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    if cell_len(flat) <= width:
+        return flat
+    used = 0
+    for end, char in enumerate(flat):
+        used += cell_len(char)
+        if used > width - 1:  # (room for the ellipsis)
+            return flat[:end] + "…"
+    return flat
