@@ -191,6 +191,21 @@ def test_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:
     assert code == 2 and "lookup" in err
 
 
+def test_a_table_with_a_quote_left_open_is_one_error_and_nothing_is_written(tmp_path: Path) -> None:
+    """`term convert` wrote a TBX whose one term was `المطار,airport` with a line break, and `lookup` found nothing,
+    both exiting 0."""
+    table = tmp_path / "quote.csv"
+    table.write_text('ar,en\n"المطار,airport\n', encoding="utf-8")
+    out_path = tmp_path / "q.tbx"
+    code, _, err = run_cli("term", "convert", str(table), "-o", str(out_path))
+    expected = (
+        f"tmkit: error: {table}:2: malformed CSV: unexpected end of data (a quoted cell from line 2 is never closed)\n"
+    )
+    assert (code, err) == (2, expected) and not out_path.exists()
+    code, _, err = run_cli("term", "lookup", str(table), "وصل الوفد إلى المطار")
+    assert (code, err) == (2, expected)
+
+
 def test_a_folder_given_as_the_termbase_is_named_a_folder(tmp_path: Path) -> None:
     # A folder without a termbase suffix was "cannot tell the termbase format from the name: use .tbx …".
     (tmp_path / "glossary").mkdir()

@@ -211,6 +211,9 @@ def test_a_bad_or_hostile_tbx_is_one_error_naming_file_and_line(
         ("t.csv", "id,note\nc1,x\n", 1, "names no language column"),
         ("t.tsv", "ar\ten\tar:status\nلجنة\tcommittee\tgood\n", 2, "status 'good'"),
         ("t.csv", "ar,en\nلجنة,committee,extra\n", 2, "3 fields where the header has 2"),
+        # A quote left open read as one term holding the rest of the file, line breaks and all.
+        ("t.csv", 'ar,en\n"لجنة,committee\nسفير,ambassador\n', 3, "a quoted cell from line 2 is never closed"),
+        ("t.tsv", 'ar\ten\n"لجنة" العليا\tcommittee\n', 2, "malformed TSV"),
     ],
 )
 def test_a_bad_table_is_one_error_naming_file_and_line(

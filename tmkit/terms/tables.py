@@ -22,6 +22,7 @@ from datetime import datetime
 
 from tmkit.atomic import write_text_atomic
 from tmkit.errors import InputError
+from tmkit.formats.tabular import csv_rows
 from tmkit.formats.text_files import read_text
 from tmkit.memory.langtags import is_valid_tag, tag_of_language_name
 from tmkit.terms.model import Concept, Term, Termbase, TermStatus
@@ -139,9 +140,10 @@ def _parse_date(raw: str, path: str, line: int) -> datetime:
 
 def parse_table(text: str, *, delimiter: str = ",", path: str = "<table>") -> TableRead:
     """Read a CSV (or, with a TAB ``delimiter``, TSV) termbase whose header names the languages."""
-    reader = csv.reader(io.StringIO(text, newline=""), **_dialect(delimiter))  # type: ignore[arg-type]
+    # Strict, as `tmkit convert` reads a table: a quote left open would swallow the rows after it into one term.
+    reader = csv_rows(io.StringIO(text, newline=""), path, delimiter=delimiter)
     try:
-        header = next(reader)
+        _, header = next(reader)
     except StopIteration:
         raise InputError(
             "empty file: a termbase table needs a header naming its languages", path=path, line=1
@@ -166,8 +168,7 @@ def parse_table(text: str, *, delimiter: str = ",", path: str = "<table>") -> Ta
     has_languages = any(lang and part is None for lang, part in columns)
     read = TableRead(Termbase())
     by_id: dict[str, Concept] = {}
-    for row in reader:
-        line = reader.line_num
+    for line, row in reader:
         if not any(cell.strip() for cell in row):
             continue
         if not has_languages:
