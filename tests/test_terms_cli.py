@@ -206,6 +206,18 @@ def test_a_table_with_a_quote_left_open_is_one_error_and_nothing_is_written(tmp_
     assert (code, err) == (2, expected)
 
 
+def test_a_table_without_its_header_row_is_one_error_naming_the_cell(tmp_path: Path) -> None:
+    """`foo,bar` over `المطار,airport` was converted to langSets `foo` and `bar`, exit 0, and `lookup` found nothing."""
+    table = tmp_path / "nohdr.csv"
+    table.write_text("foo,bar\nالمطار,airport\n", encoding="utf-8")
+    out_path = tmp_path / "n.tbx"
+    for command in (["convert", str(table), "-o", str(out_path)], ["lookup", str(table), "وصل الوفد إلى المطار"]):
+        code, out, err = run_cli("term", *command)
+        assert code == 2 and out == "" and err.count("\n") == 1
+        assert err.startswith(f"tmkit: error: {table}:1: column 'foo' is neither a language tag")
+    assert not out_path.exists()
+
+
 def test_a_folder_given_as_the_termbase_is_named_a_folder(tmp_path: Path) -> None:
     # A folder without a termbase suffix was "cannot tell the termbase format from the name: use .tbx …".
     (tmp_path / "glossary").mkdir()
