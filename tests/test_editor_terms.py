@@ -342,6 +342,21 @@ async def test_a_termbase_that_cannot_be_read_ends_the_editor_with_its_line(work
 
 
 @run_async
+async def test_a_termbase_without_the_sessions_languages_is_said_at_the_start(work: Path) -> None:
+    """The terms panel stayed empty over an Arabic-French termbase in an Arabic-English session, without a word."""
+    arfr = work / "arfr.csv"
+    arfr.write_text("Arabic,French\nالمطار,aéroport\n", encoding="utf-8")
+    app = make_app(work, terms=[arfr])
+    async with app.run_test(size=(160, 45)) as pilot:
+        notices = _kept_notices(app)
+        await settle(app, pilot)
+        await _until(app, pilot, lambda: app.editor_screen.terms is not None)
+    assert f"{arfr}: no en terms (its terms are in ar, fr): it gives no en translation and no en term to avoid" in (
+        notices
+    )
+
+
+@run_async
 async def test_a_term_that_cannot_be_written_is_not_added(work: Path) -> None:
     folder = work / "termbases"
     folder.mkdir()

@@ -37,6 +37,20 @@ def test_lookup_without_hits_says_so_and_exits_0() -> None:
     assert (code, out) == (0, "") and "no term" in err
 
 
+def test_lookup_in_a_termbase_without_the_pairs_target_language_says_so(tmp_path: Path) -> None:
+    """`(no translation)` read as the termbase's word on the term, when it holds only Arabic and French."""
+    arfr = tmp_path / "arfr.csv"
+    arfr.write_text("Arabic,French\nالمطار,aéroport\n", encoding="utf-8")
+    code, out, err = run_cli("term", "lookup", str(arfr), "وصل الوفد إلى المطار")
+    assert (code, out) == (0, "14-20\tالمطار\t→ (no translation)\t(c1)\n")
+    assert err == (
+        f"tmkit: warning: {arfr}: no en terms (its terms are in ar, fr): it gives no en translation and no en term "
+        "to avoid\n"
+    )
+    code, out, err = run_cli("term", "lookup", str(arfr), "وصل الوفد إلى المطار", "--tgt", "fr")
+    assert (code, out, err) == (0, "14-20\tالمطار\t→ aéroport\t(c1)\n", "")
+
+
 def test_add_creates_the_termbase_then_adds_to_the_concept_of_the_same_source_term(tmp_path: Path) -> None:
     path = tmp_path / "mine.tbx"
     code, out, _ = run_cli(

@@ -160,8 +160,13 @@ def _save(path: str, termbase: Any, source: str, target: str, file_format: str |
 
 
 def cmd_lookup(args: argparse.Namespace) -> int:
+    from tmkit.terms.files import language_gap
+
     source, target = _pair(args, args.text)
     termbase = _load(args.termbase, args, source, target)
+    gap = language_gap(args.termbase, termbase, source_lang=source, target_lang=target)
+    if gap is not None:  # else "no term found" or "(no translation)" reads as the text's doing, not the termbase's
+        warn(gap)
     hits = termbase.recognizer(source, target).recognize(args.text, overlapping=not args.longest)
     if args.json:
         print_json({"source_lang": source, "target_lang": target, "hits": [h.as_dict() for h in hits]})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -197,6 +197,10 @@ class Termbase:
 
     def languages(self) -> list[str]:
         return list(dict.fromkeys(t.lang for c in self.concepts for t in c.terms))
+
+    def without_terms_in(self, languages: Iterable[str]) -> list[str]:
+        """The ``languages`` no concept has a term in (`ar` takes `ar-SA`, `en` takes `en-US`)."""
+        return [lang for lang in languages if not any(concept.terms_in(lang) for concept in self.concepts)]
 
     def recognizer(self, source_lang: str, target_lang: str | None = None) -> TermRecognizer:
         """The recognizer of this termbase's ``source_lang`` terms, built once and kept until the termbase changes."""
