@@ -80,6 +80,14 @@ def test_add_creates_the_termbase_then_adds_to_the_concept_of_the_same_source_te
     assert "[forbidden]" in out
 
 
+def test_lookup_names_a_term_held_under_two_tags_of_the_language_once(tmp_path: Path) -> None:
+    """A termbase an older `term add` left with `police` in `en-US` and in `en`: "→ police [preferred]; police"."""
+    table = tmp_path / "tb.csv"
+    table.write_text("id,ar,en-US,en-US:status,en\nc1,الشرطة,police,preferred,police\n", encoding="utf-8")
+    code, out, _ = run_cli("term", "lookup", str(table), "طلبت الشرطة")
+    assert (code, out) == (0, "5-11\tالشرطة\t→ police [preferred]\t(c1)\n")
+
+
 def test_convert_between_every_format_and_back(tmp_path: Path) -> None:
     original = load_termbase(TERMS).termbase
     for name in ("t.tbx3", "t.csv", "t.tsv"):

@@ -211,3 +211,33 @@ def test_a_list_of_terms_to_avoid_without_source_terms_still_runs_term_forbidden
     assert err == f"tmkit: warning: {avoid}: no ar terms (its terms are in en): term-missing not run\n"
     code, _, err = run_cli("qa", str(source), str(translation), "--terms", str(avoid), "--select", "term-missing")
     assert code == 2 and err.endswith(": term-missing would check nothing\n")
+
+
+def test_a_term_held_under_two_tags_of_the_language_is_named_once() -> None:
+    """`police` in `en-US` (imported from "English (United States)") and in `en` (added later): QA said "use 'police'
+    or 'police'"."""
+    terms = Termbase(
+        concepts=[
+            Concept(
+                "c1",
+                [
+                    Term("الشرطة", "ar", TermStatus.PREFERRED),
+                    Term("police", "en-US", TermStatus.PREFERRED),
+                    Term("police", "en", TermStatus.PREFERRED),
+                    Term("cops", "en", TermStatus.FORBIDDEN),
+                ],
+            )
+        ]
+    )
+    findings = check_pair(
+        "طلبت الشرطة من الناس العودة.",
+        "The cops asked people to go back.",
+        source_lang="ar",
+        target_lang="en",
+        terms=terms,
+    )
+    messages = [message for check, message in findings if check.startswith("term-")]
+    assert messages == [
+        "source term 'الشرطة' (الشرطة, concept c1) is not translated as 'police'",
+        "forbidden term 'cops' (cops, concept c1) in the target; use 'police'",
+    ]

@@ -65,6 +65,18 @@ class Term:
         return self.effective_status.avoid
 
 
+def distinct_texts(terms: Iterable[Term]) -> list[Term]:
+    """The first term of each text, in order: a concept that holds one term under two tags of a language (`police` in
+    `en` and in `en-US`, from two termbases or an older `term add`) names it once, not "use 'police' or 'police'"."""
+    seen: set[str] = set()
+    kept: list[Term] = []
+    for term in terms:
+        if term.text not in seen:
+            seen.add(term.text)
+            kept.append(term)
+    return kept
+
+
 @dataclass(slots=True)
 class Concept:
     """One concept: its terms in every language, with what is said of the concept as a whole."""
@@ -83,9 +95,9 @@ class Concept:
         return [t for t in self.terms if lang_matches(t.lang, lang, region_fallback=True)]
 
     def translations(self, lang: str) -> list[Term]:
-        """The terms of ``lang`` a translator may use, preferred first."""
+        """The terms of ``lang`` a translator may use, preferred first, each text once."""
         usable = [t for t in self.terms_in(lang) if not t.avoid]
-        return sorted(usable, key=lambda t: t.effective_status is not TermStatus.PREFERRED)
+        return distinct_texts(sorted(usable, key=lambda t: t.effective_status is not TermStatus.PREFERRED))
 
     def languages(self) -> list[str]:
         return list(dict.fromkeys(t.lang for t in self.terms))

@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, OptionList, Static
 
 from tmkit.quality.spelling import Misspelling
 from tmkit.terms.files import load_termbases, save_termbase
-from tmkit.terms.model import Concept, Term, Termbase, TermStatus
+from tmkit.terms.model import Concept, Term, Termbase, TermStatus, distinct_texts
 from tmkit.terms.recognize import TermHit
 from tmkit.tui.display import BidiMode, one_line
 from tmkit.tui.textual_adapter import PaintedField
@@ -131,7 +131,7 @@ def terms_text(
         out.append(f"{line.number} ", style="bold")
         out.append_text(one_line(line.hit.text, mode, style="strike red" if line.hit.forbidden else ""))
         out.append(" → ")
-        targets = sorted(line.hit.concept.terms_in(target_lang), key=_order)
+        targets = distinct_texts(sorted(line.hit.concept.terms_in(target_lang), key=_order))
         for index, term in enumerate(targets):
             if index:
                 out.append(" · ", style="dim")
