@@ -18,9 +18,10 @@ from tests.helpers import SAMPLES, make_app, run_async, settle, target
 from tmkit.jobs.config import QaOnConfirm
 from tmkit.quality.spelling import HUNSPELL_COMMAND, find_dictionary
 from tmkit.terms.files import load_termbase
-from tmkit.terms.model import TermStatus
+from tmkit.terms.model import Concept, Term, Termbase, TermStatus
 from tmkit.tui.app import EditorApp
-from tmkit.tui.terms import AddTermScreen, SuggestionsScreen
+from tmkit.tui.display import BidiMode
+from tmkit.tui.terms import AddTermScreen, SuggestionsScreen, numbered_terms, terms_text
 from tmkit.tui.widgets.bidi_editor import FORBIDDEN_MARK, MISSPELLED_MARK
 
 # Editing sessions through Pilot, a few seconds each.
@@ -342,6 +343,21 @@ async def test_a_termbase_that_cannot_be_read_ends_the_editor_with_its_line(work
 
 
 @run_async
+async def test_a_termbase_without_the_sessions_languages_is_said_at_the_start(work: Path) -> None:
+    """The terms panel stayed empty over an Arabic-French termbase in an Arabic-English session, without a word."""
+    arfr = work / "arfr.csv"
+    arfr.write_text("Arabic,French\nالمطار,aéroport\n", encoding="utf-8")
+    app = make_app(work, terms=[arfr])
+    async with app.run_test(size=(160, 45)) as pilot:
+        notices = _kept_notices(app)
+        await settle(app, pilot)
+        await _until(app, pilot, lambda: app.editor_screen.terms is not None)
+    assert f"{arfr}: no en terms (its terms are in ar, fr): it gives no en translation and no en term to avoid" in (
+        notices
+    )
+
+
+@run_async
 async def test_a_term_that_cannot_be_written_is_not_added(work: Path) -> None:
     folder = work / "termbases"
     folder.mkdir()
@@ -365,3 +381,23 @@ async def test_a_term_that_cannot_be_written_is_not_added(work: Path) -> None:
         assert len(screen.terms.merged) == before  # not added in the editor either
         assert not any(t.text == "shipping lines" for c in screen.terms.merged for t in c.terms)
         assert not folder.exists()
+
+
+def test_the_panel_names_a_term_held_under_two_tags_of_the_language_once() -> None:
+    """`police` in `en-US` and in `en`: the panel read "→ police · police · ✗ cops"."""
+    terms = Termbase(
+        concepts=[
+            Concept(
+                "c1",
+                [
+                    Term("الشرطة", "ar"),
+                    Term("police", "en-US", TermStatus.PREFERRED),
+                    Term("police", "en"),
+                    Term("cops", "en", TermStatus.FORBIDDEN),
+                ],
+            )
+        ]
+    )
+    hits = terms.recognizer("ar", "en").recognize("طلبت الشرطة من الناس العودة.")
+    shown = terms_text(numbered_terms(hits, 9), [], BidiMode.OFF, target_lang="en").plain
+    assert shown == "1 الشرطة → police · ✗ cops"

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import SAMPLES, run_cli
 from tmkit.terms.files import load_termbase
-from tmkit.terms.model import TermStatus
+from tmkit.terms.model import Concept, Term, TermStatus
 
 TERMS = str(SAMPLES / "terms.tbx")
 
@@ -37,6 +39,20 @@ def test_lookup_without_hits_says_so_and_exits_0() -> None:
     assert (code, out) == (0, "") and "no term" in err
 
 
+def test_lookup_in_a_termbase_without_the_pairs_target_language_says_so(tmp_path: Path) -> None:
+    """`(no translation)` read as the termbase's word on the term, when it holds only Arabic and French."""
+    arfr = tmp_path / "arfr.csv"
+    arfr.write_text("Arabic,French\nالمطار,aéroport\n", encoding="utf-8")
+    code, out, err = run_cli("term", "lookup", str(arfr), "وصل الوفد إلى المطار")
+    assert (code, out) == (0, "14-20\tالمطار\t→ (no translation)\t(c1)\n")
+    assert err == (
+        f"tmkit: warning: {arfr}: no en terms (its terms are in ar, fr): it gives no en translation and no en term "
+        "to avoid\n"
+    )
+    code, out, err = run_cli("term", "lookup", str(arfr), "وصل الوفد إلى المطار", "--tgt", "fr")
+    assert (code, out, err) == (0, "14-20\tالمطار\t→ aéroport\t(c1)\n", "")
+
+
 def test_add_creates_the_termbase_then_adds_to_the_concept_of_the_same_source_term(tmp_path: Path) -> None:
     path = tmp_path / "mine.tbx"
     code, out, _ = run_cli(
@@ -64,6 +80,68 @@ def test_add_creates_the_termbase_then_adds_to_the_concept_of_the_same_source_te
     ]
     code, out, _ = run_cli("term", "lookup", str(path), "the joint committee met")
     assert "[forbidden]" in out
+
+
+def test_lookup_names_a_term_held_under_two_tags_of_the_language_once(tmp_path: Path) -> None:
+    """A termbase an older `term add` left with `police` in `en-US` and in `en`: "→ police [preferred]; police"."""
+    table = tmp_path / "tb.csv"
+    table.write_text("id,ar,en-US,en-US:status,en\nc1,الشرطة,police,preferred,police\n", encoding="utf-8")
+    code, out, _ = run_cli("term", "lookup", str(table), "طلبت الشرطة")
+    assert (code, out) == (0, "5-11\tالشرطة\t→ police [preferred]\t(c1)\n")
+
+
+def test_add_puts_terms_in_the_concepts_regional_language_and_never_twice(tmp_path: Path) -> None:
+    """Added to a concept imported from "English (United States)", `police` went into a new `en` langSet beside the
+    `en-US` one: `ar: الشرطة | en-US: police | en: police | en: cops`, and QA said "use 'police' or 'police'"."""
+    table, path = tmp_path / "tb.csv", tmp_path / "tb.tbx"
+    table.write_text("Arabic,English (United States)\nالشرطة,police\n", encoding="utf-8")
+    assert run_cli("term", "import", str(path), str(table)).code == 0
+    code, out, _ = run_cli("term", "add", str(path), "الشرطة", "police", "--forbidden", "cops")
+    assert (code, out) == (0, "added to concept c1: ar: الشرطة | en-US: police | en-US: cops [forbidden]\n")
+    code, out, _ = run_cli("term", "add", str(path), "الشرطة", "police", "--forbidden", "cops")
+    assert (code, out) == (0, "already in concept c1: ar: الشرطة | en-US: police | en-US: cops [forbidden]\n")
+    # A status given is set on the term the concept has; the source term's own is left as it is.
+    code, out, _ = run_cli("term", "add", str(path), "الشرطة", "police", "--status", "admitted", "--json")
+    assert code == 0 and json.loads(out) == {
+        "concept": "c1",
+        "action": "updated concept",
+        "terms": [["ar", "الشرطة"], ["en-US", "police"], ["en-US", "cops"]],
+    }
+    (concept,) = load_termbase(path).termbase.concepts
+    assert [(t.lang, t.text, t.status) for t in concept.terms] == [
+        ("ar", "الشرطة", None),
+        ("en-US", "police", TermStatus.ADMITTED),
+        ("en-US", "cops", TermStatus.FORBIDDEN),
+    ]
+    source, translation = tmp_path / "s.ar", tmp_path / "s.en"
+    source.write_text("طلبت الشرطة من الناس العودة.\n", encoding="utf-8")
+    translation.write_text("The cops asked people to go back.\n", encoding="utf-8")
+    code, out, _ = run_cli("qa", str(source), str(translation), "--terms", str(path), "--select", "term-*")
+    assert code == 1 and "in the target; use 'police' (unit 1)" in out and "'police' or" not in out
+    code, _, err = run_cli("term", "add", str(path), "الشرطة", "police", "--forbidden", "police")
+    assert code == 2 and err.count("\n") == 1 and "as the translation and as a term not to use" in err
+
+
+@pytest.mark.parametrize(
+    ("held", "asked", "tag"),
+    [
+        (["ar", "en-US"], "en", "en-US"),  # the concept's one region of the language
+        (["en-US", "ar"], "en", "en-US"),
+        (["ar", "en-US", "en"], "en", "en"),  # the bare language it has
+        (["ar", "en-US", "en-GB"], "en", "en"),  # two regions: none to choose
+        (["ar", "en"], "en-GB", "en-GB"),  # a region asked for is kept
+        (["ar", "EN_gb"], "en-GB", "EN_gb"),  # in the concept's spelling
+        (["ar"], "en", "en"),
+    ],
+)
+def test_a_new_term_goes_under_the_concepts_tag_for_its_language(held: list[str], asked: str, tag: str) -> None:
+    concept = Concept("c1", [Term(f"t{at}", lang) for at, lang in enumerate(held)])
+    assert concept.tag_for(asked) == tag
+    added = concept.merge_term(Term("new", asked))
+    assert added is not None and added.lang == tag
+    # Beside the terms of its tag, as every format groups a concept's terms by language.
+    where = [at for at, term in enumerate(concept.terms) if term.lang == tag]
+    assert where == list(range(where[0], where[-1] + 1)) and concept.terms[where[-1]] is added
 
 
 def test_convert_between_every_format_and_back(tmp_path: Path) -> None:
@@ -189,6 +267,33 @@ def test_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:
     assert code == 2 and "unknown termbase format 'yaml'" in err
     code, _, err = run_cli("term")
     assert code == 2 and "lookup" in err
+
+
+def test_a_table_with_a_quote_left_open_is_one_error_and_nothing_is_written(tmp_path: Path) -> None:
+    """`term convert` wrote a TBX whose one term was `المطار,airport` with a line break, and `lookup` found nothing,
+    both exiting 0."""
+    table = tmp_path / "quote.csv"
+    table.write_text('ar,en\n"المطار,airport\n', encoding="utf-8")
+    out_path = tmp_path / "q.tbx"
+    code, _, err = run_cli("term", "convert", str(table), "-o", str(out_path))
+    expected = (
+        f"tmkit: error: {table}:2: malformed CSV: unexpected end of data (a quoted cell from line 2 is never closed)\n"
+    )
+    assert (code, err) == (2, expected) and not out_path.exists()
+    code, _, err = run_cli("term", "lookup", str(table), "وصل الوفد إلى المطار")
+    assert (code, err) == (2, expected)
+
+
+def test_a_table_without_its_header_row_is_one_error_naming_the_cell(tmp_path: Path) -> None:
+    """`foo,bar` over `المطار,airport` was converted to langSets `foo` and `bar`, exit 0, and `lookup` found nothing."""
+    table = tmp_path / "nohdr.csv"
+    table.write_text("foo,bar\nالمطار,airport\n", encoding="utf-8")
+    out_path = tmp_path / "n.tbx"
+    for command in (["convert", str(table), "-o", str(out_path)], ["lookup", str(table), "وصل الوفد إلى المطار"]):
+        code, out, err = run_cli("term", *command)
+        assert code == 2 and out == "" and err.count("\n") == 1
+        assert err.startswith(f"tmkit: error: {table}:1: column 'foo' is neither a language tag")
+    assert not out_path.exists()
 
 
 def test_a_folder_given_as_the_termbase_is_named_a_folder(tmp_path: Path) -> None:

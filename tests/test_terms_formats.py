@@ -211,6 +211,14 @@ def test_a_bad_or_hostile_tbx_is_one_error_naming_file_and_line(
         ("t.csv", "id,note\nc1,x\n", 1, "names no language column"),
         ("t.tsv", "ar\ten\tar:status\nلجنة\tcommittee\tgood\n", 2, "status 'good'"),
         ("t.csv", "ar,en\nلجنة,committee,extra\n", 2, "3 fields where the header has 2"),
+        # A table without its header row read as languages "foo" and "bar", or "المطار" was a column name.
+        ("t.csv", "foo,bar\nالمطار,airport\n", 1, "column 'foo' is neither a language tag"),
+        ("t.csv", "foo,bar\nالمطار,airport\n", 1, "'foo' is no ISO 639 language code"),
+        ("t.csv", "المطار,airport\nالسفير,ambassador\n", 1, "column 'المطار' is neither"),
+        ("t.tsv", "ar\ten\tfr:status\nلجنة\tcommittee\tpreferred\n", 1, "a field of fr, and no column holds fr"),
+        # A quote left open read as one term holding the rest of the file, line breaks and all.
+        ("t.csv", 'ar,en\n"لجنة,committee\nسفير,ambassador\n', 3, "a quoted cell from line 2 is never closed"),
+        ("t.tsv", 'ar\ten\n"لجنة" العليا\tcommittee\n', 2, "malformed TSV"),
     ],
 )
 def test_a_bad_table_is_one_error_naming_file_and_line(
@@ -240,6 +248,18 @@ def test_a_table_header_may_name_its_languages_in_english(header: str, delimiter
     termbase = parse_table(f"{header}\n{row}\n", delimiter=delimiter).termbase
     [concept] = termbase.concepts
     assert [(term.lang, term.text) for term in concept.terms] == list(zip(languages, cells, strict=True))
+
+
+def test_a_header_names_languages_by_any_iso_639_code_and_their_fields_in_any_spelling() -> None:
+    """Codes with a region in either spelling, three-letter codes; `AR-sa:note` is the note of the `ar_SA` term."""
+    table = "ar_SA,en-US,fil,arz,en-us:status,AR-sa:note\nالمطار,airport,paliparan,المطار,preferred,n\n"
+    [concept] = parse_table(table).termbase.concepts
+    assert [(t.lang, t.text, t.status, t.note) for t in concept.terms] == [
+        ("ar_SA", "المطار", None, "n"),
+        ("en-US", "airport", TermStatus.PREFERRED, None),
+        ("fil", "paliparan", None, None),
+        ("arz", "المطار", None, None),
+    ]
 
 
 def test_formats_come_from_the_file_name_and_an_unknown_name_is_refused() -> None:

@@ -159,3 +159,85 @@ def test_a_bad_termbase_stops_qa_with_one_line(tmp_path: Path) -> None:
     bad.write_text("<martif><text>\n</martif>", encoding="utf-8")
     code, _, err = run_cli("qa", str(SAMPLES / "article.tmx"), "--terms", str(bad))
     assert code == 2 and err.startswith(f"tmkit: error: {bad}:2:") and err.count("\n") == 1
+
+
+def test_a_termbase_without_the_pairs_languages_is_said_and_its_checks_are_not_counted_as_passed(
+    tmp_path: Path,
+) -> None:
+    """An Arabic-French termbase for an Arabic-English job: `qa --terms arfr.csv --select 'term-*'` said
+    "checks: 2/2 ok" and exited 0, having checked nothing."""
+    source, translation = tmp_path / "t.ar", tmp_path / "t.en"
+    source.write_text("وصل الوفد إلى المطار.\n", encoding="utf-8")
+    translation.write_text("The delegation reached the airport.\n", encoding="utf-8")
+    arfr = tmp_path / "arfr.csv"
+    arfr.write_text("Arabic,French\nالمطار,aéroport\n", encoding="utf-8")
+    code, out, err = run_cli("qa", str(source), str(translation), "--terms", str(arfr), "--select", "term-*")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"tmkit: error: {arfr}: no en terms (its terms are in ar, fr): term-missing and term-forbidden would check "
+        "nothing\n"
+    )
+    # With the other checks: a warning, and the term checks left out as without a termbase, not counted as passed.
+    code, out, err = run_cli("qa", str(source), str(translation), "--terms", str(arfr))
+    assert code == 0 and _checks_run(out) == _checks_run(run_cli("qa", str(source), str(translation)).stdout)
+    assert err == (
+        f"tmkit: warning: {arfr}: no en terms (its terms are in ar, fr): term-missing and term-forbidden not run\n"
+    )
+    # Beside a termbase that serves the pair the checks run, and the one of other languages still gets its line.
+    aren = tmp_path / "aren.csv"
+    aren.write_text("ar,en\nالمطار,airport\n", encoding="utf-8")
+    code, out, err = run_cli("qa", str(source), str(translation), "--terms", str(arfr), "--terms", str(aren))
+    assert (
+        code == 0
+        and "checks: 2/2 ok"
+        in run_cli(
+            "qa", str(source), str(translation), "--terms", str(arfr), "--terms", str(aren), "--select", "term-*"
+        ).stdout
+    )
+    assert err == (
+        f"tmkit: warning: {arfr}: no en terms (its terms are in ar, fr): it gives no en translation and no en term "
+        "to avoid\n"
+    )
+
+
+def test_a_list_of_terms_to_avoid_without_source_terms_still_runs_term_forbidden(tmp_path: Path) -> None:
+    source, translation = tmp_path / "t.ar", tmp_path / "t.en"
+    source.write_text("طلبت الشرطة من الناس العودة.\n", encoding="utf-8")
+    translation.write_text("The cops asked people to go back.\n", encoding="utf-8")
+    avoid = tmp_path / "avoid.csv"
+    avoid.write_text("en,en:status\ncops,forbidden\n", encoding="utf-8")
+    code, out, err = run_cli("qa", str(source), str(translation), "--terms", str(avoid), "--select", "term-*")
+    assert code == 1 and "[term-forbidden] forbidden term 'cops'" in out and "checks: 0/1 ok" in out
+    assert err == f"tmkit: warning: {avoid}: no ar terms (its terms are in en): term-missing not run\n"
+    code, _, err = run_cli("qa", str(source), str(translation), "--terms", str(avoid), "--select", "term-missing")
+    assert code == 2 and err.endswith(": term-missing would check nothing\n")
+
+
+def test_a_term_held_under_two_tags_of_the_language_is_named_once() -> None:
+    """`police` in `en-US` (imported from "English (United States)") and in `en` (added later): QA said "use 'police'
+    or 'police'"."""
+    terms = Termbase(
+        concepts=[
+            Concept(
+                "c1",
+                [
+                    Term("الشرطة", "ar", TermStatus.PREFERRED),
+                    Term("police", "en-US", TermStatus.PREFERRED),
+                    Term("police", "en", TermStatus.PREFERRED),
+                    Term("cops", "en", TermStatus.FORBIDDEN),
+                ],
+            )
+        ]
+    )
+    findings = check_pair(
+        "طلبت الشرطة من الناس العودة.",
+        "The cops asked people to go back.",
+        source_lang="ar",
+        target_lang="en",
+        terms=terms,
+    )
+    messages = [message for check, message in findings if check.startswith("term-")]
+    assert messages == [
+        "source term 'الشرطة' (الشرطة, concept c1) is not translated as 'police'",
+        "forbidden term 'cops' (cops, concept c1) in the target; use 'police'",
+    ]

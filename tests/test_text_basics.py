@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tmkit.memory.dates import canonical_tmx_date, format_tmx_date, parse_tmx_date
-from tmkit.memory.langtags import canonical_tag, is_valid_tag, lang_key, lang_matches, same_language
+from tmkit.memory.langtags import (
+    canonical_tag,
+    is_known_language,
+    is_valid_tag,
+    lang_key,
+    lang_matches,
+    same_language,
+)
 from tmkit.text.wordcount import count_chars, count_words
 
 
@@ -58,6 +65,32 @@ def test_lang_matches_follows_its_definition(raw: str, wanted: str, fallback: bo
 )
 def test_tag_syntax(raw: str, valid: bool) -> None:
     assert is_valid_tag(raw) is valid
+
+
+@pytest.mark.parametrize(
+    ("raw", "known"),
+    [
+        ("ar", True),
+        ("EN-us", True),
+        ("ar_SA", True),
+        ("zh-Hant-TW", True),
+        ("ara", True),  # ISO 639-2
+        ("fre", True),  # its bibliographic form
+        ("fil", True),  # a language without a two-letter code
+        ("arz", True),  # an Arabic variety ISO 639-2 does not list
+        ("iw", True),  # withdrawn, and still written by Java
+        ("foo", False),
+        ("bar", False),
+        ("src", False),
+        ("und", False),  # "undetermined": no language
+        ("qaa", False),  # local use
+        ("x-klingon", False),
+        ("english", False),  # a name, not a code (tag_of_language_name reads names)
+    ],
+)
+def test_a_known_language_is_one_iso_639_names(raw: str, known: bool) -> None:
+    """A termbase header `foo,bar` (a table without its header row) was read as languages foo and bar."""
+    assert is_known_language(raw) is known
 
 
 def test_lang_key() -> None:

@@ -52,7 +52,11 @@ def register(commands: Any) -> None:
     p.add_argument("source", metavar="SOURCE_TERM")
     p.add_argument("target", metavar="TARGET_TERM")
     _languages(p)
-    p.add_argument("--status", choices=["preferred", "admitted"], default="preferred", help="of both terms")
+    p.add_argument(
+        "--status",
+        choices=["preferred", "admitted"],
+        help="of both new terms (default preferred); also set on a target term the concept has already",
+    )
     p.add_argument("--pos", help="part of speech (noun, verb, adjective, properNoun…)")
     p.add_argument("--note", help="a note on the concept")
     p.add_argument("--definition", help="the concept's definition")
@@ -160,8 +164,13 @@ def _save(path: str, termbase: Any, source: str, target: str, file_format: str |
 
 
 def cmd_lookup(args: argparse.Namespace) -> int:
+    from tmkit.terms.files import language_gap
+
     source, target = _pair(args, args.text)
     termbase = _load(args.termbase, args, source, target)
+    gap = language_gap(args.termbase, termbase, source_lang=source, target_lang=target)
+    if gap is not None:  # else "no term found" or "(no translation)" reads as the text's doing, not the termbase's
+        warn(gap)
     hits = termbase.recognizer(source, target).recognize(args.text, overlapping=not args.longest)
     if args.json:
         print_json({"source_lang": source, "target_lang": target, "hits": [h.as_dict() for h in hits]})
@@ -184,37 +193,52 @@ def cmd_add(args: argparse.Namespace) -> int:
     source, target = _pair(args, args.source)
     if not args.source.strip() or not args.target.strip():
         raise InputError("a term cannot be empty")
+    if args.target in args.forbidden:
+        raise InputError(f"{args.target!r} is given as the translation and as a term not to use (--forbidden)")
     termbase = _load(args.termbase, args, source, target, missing_ok=True)
-    status = TermStatus(args.status)
+    status = TermStatus(args.status or TermStatus.PREFERRED)
     key = normalizer_for(source)
     concept = next(
         (c for c in termbase if any(key(t.text) == key(args.source) for t in c.terms_in(source))),
         None,
     )
-    new_terms = [Term(args.target, target, status=status, part_of_speech=args.pos)] + [
-        Term(f, target, status=TermStatus.FORBIDDEN, part_of_speech=args.pos) for f in args.forbidden
+    # (term, whether its status is the user's word): a target the concept has keeps its status unless --status says
+    # otherwise; --forbidden always says.
+    new_terms = [(Term(args.target, target, status=status, part_of_speech=args.pos), args.status is not None)] + [
+        (Term(f, target, status=TermStatus.FORBIDDEN, part_of_speech=args.pos), True) for f in args.forbidden
     ]
     if concept is None:
-        concept = termbase.add(
-            Concept(
-                termbase.new_id(),
-                [Term(args.source, source, status=status, part_of_speech=args.pos), *new_terms],
-                subject=args.subject,
-                definition=args.definition,
-                note=args.note,
-            )
+        concept = Concept(
+            termbase.new_id(),
+            [Term(args.source, source, status=status, part_of_speech=args.pos)],
+            subject=args.subject,
+            definition=args.definition,
+            note=args.note,
         )
+        for term, _ in new_terms:
+            concept.merge_term(term)
+        termbase.add(concept)
         what = "added concept"
     else:
-        have = {(t.lang, t.text) for t in concept.terms}
-        concept.terms.extend(t for t in new_terms if (t.lang, t.text) not in have)
-        termbase.changed()
-        what = "added to concept"
-    _save(args.termbase, termbase, source, target)
+        # The concept's own tag for the target (en-US for en) and no term twice: added as en beside en-US, QA and
+        # lookup named 'police' twice.
+        held = len(concept.terms)
+        changed = [concept.merge_term(term, set_status=given) for term, given in new_terms]
+        if len(concept.terms) > held:
+            what = "added to concept"
+        else:
+            what = "updated concept" if any(changed) else "already in concept"
+        if any(changed):
+            termbase.changed()
+    if what != "already in concept":
+        _save(args.termbase, termbase, source, target)
     if args.json:
         print_json({"concept": concept.id, "action": what, "terms": [[t.lang, t.text] for t in concept.terms]})
     else:
-        print(f"{what} {concept.id}: " + " | ".join(f"{t.lang}: {t.text}" for t in concept.terms))
+        print(
+            f"{what} {concept.id}: "
+            + " | ".join(f"{t.lang}: {t.text}" + (f" [{t.status.value}]" if t.status else "") for t in concept.terms)
+        )
     return EXIT_OK
 
 

@@ -139,17 +139,27 @@ def _rows_of(name: str) -> Generator[tuple[int, list[str]], None, None]:
             for number, line in enumerate(lines, start=1):
                 yield number, [unescape_tsv(c) for c in line.split("\t")]
             return
-        reader = csv.reader(lines, strict=True)
-        read_to = 0  # the line the last row read ended on: a row that fails began on the next
-        try:
-            for row in reader:
-                read_to = reader.line_num
-                yield read_to, row
-        except csv.Error as exc:
-            message = f"malformed CSV: {exc}"
-            if "unexpected end of data" in str(exc):
-                message += f" (a quoted cell from line {read_to + 1} is never closed)"
-            raise InputError(message, path=name, line=reader.line_num) from None
+        yield from csv_rows(lines, name)
+
+
+def csv_rows(lines: Iterable[str], path: str, *, delimiter: str = ",") -> Generator[tuple[int, list[str]], None, None]:
+    """The rows of CSV text given a line at a time with its break, each with the line it ends on.
+
+    Quoting that is not RFC 4180's is an `InputError` naming its line: read leniently, a quote left open takes the
+    rest of the file into one cell, and a file that was never a table reads as one. Every CSV reader of tmkit (the
+    translation tables here, the termbase tables) goes through this one.
+    """
+    reader = csv.reader(lines, strict=True, delimiter=delimiter)
+    read_to = 0  # the line the last row read ended on: a row that fails began on the next
+    try:
+        for row in reader:
+            read_to = reader.line_num
+            yield read_to, row
+    except csv.Error as exc:
+        message = f"malformed {'CSV' if delimiter == ',' else 'TSV'}: {exc}"
+        if "unexpected end of data" in str(exc):
+            message += f" (a quoted cell from line {read_to + 1} is never closed)"
+        raise InputError(message, path=path, line=reader.line_num) from None
 
 
 def iter_table(path: str | os.PathLike[str], *, source_lang: str, target_lang: str) -> Iterator[TranslationUnit]:

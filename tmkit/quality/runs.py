@@ -366,7 +366,9 @@ def run_qa(
     or ``hypothesis_prop`` (a prop of the input TMX) checks a system's output instead of the
     targets. ``select`` and ``ignore`` choose the checks (ids or patterns, see `select_checks`);
     findings at ``fail_on`` or worse fail the job. ``terms`` are termbase files (TBX, CSV/TSV, OmegaT
-    glossaries) for the `term-missing` and `term-forbidden` checks. The `spelling` check allows the
+    glossaries) for the `term-missing` and `term-forbidden` checks; a term check they give nothing to check (no term
+    in the target language, or in the source for `term-missing`) is left out and ``on_notice`` told, or, the only
+    checks asked for, an `InputError`. The `spelling` check allows the
     termbase's words and those of the target side of ``memories`` (TMX); without a dictionary it is
     left out and ``on_notice`` is told so once. With a hypothesis, an id it lacks is refused as `score` refuses it
     (``skip_missing`` leaves such ids out, and the outcome names them): the reference is not checked in its place.
@@ -402,9 +404,32 @@ def run_qa(
         )
     termbase = None
     if terms:
+        from tmkit.terms.checks import idle_term_checks
         from tmkit.terms.files import load_termbases
 
-        termbase = load_termbases(list(terms), source_lang=evalset.source_lang, target_lang=evalset.target_lang)
+        read = load_termbases(list(terms), source_lang=evalset.source_lang, target_lang=evalset.target_lang)
+        termbase = read.merged
+        notices = list(read.notes)  # entries left out
+        # A term check that can find nothing with these termbases is left out, as without a termbase, and said so,
+        # not counted as passed; asked for alone, it is an error, as it is without --terms.
+        idle = idle_term_checks(termbase, source_lang=evalset.source_lang, target_lang=evalset.target_lang)
+        if idle:
+            missing = " or ".join(termbase.without_terms_in([evalset.source_lang, evalset.target_lang]))
+            held = ", ".join(termbase.languages()) or "none"
+            where = (
+                f"{terms[0]}: no {missing} terms (its terms are in {held})"
+                if len(terms) == 1
+                else f"no {missing} terms in {', '.join(terms)} (their terms are in {held})"
+            )
+            if checks and all(c.id in idle for c in checks):
+                raise InputError(f"{where}: {' and '.join(c.id for c in checks)} would check nothing")
+            notices.append(f"{where}: {' and '.join(idle)} not run")
+            checks = tuple(c for c in checks if c.id not in idle)
+        else:
+            notices += read.gaps  # a file of other languages beside one that serves: its own line
+        for notice in notices:
+            if on_notice is not None:
+                on_notice(notice)
     spelling = None
     if any(c.id == "spelling" for c in checks):
         from tmkit.quality.spelling import spell_checker_for

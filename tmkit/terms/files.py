@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -91,16 +92,58 @@ def _notes(path: str, skipped: list[tuple[int, str]]) -> list[str]:
     return [f"{path}:{line}: left out {what}" for line, what in skipped]
 
 
+@dataclass(slots=True)
+class LoadedSet:
+    """Termbases read for one language pair: each file's as read, all of them as one, and what to tell the user."""
+
+    files: list[tuple[str, Termbase]]
+    #: Every termbase's concepts (concept ids made unique); the first file's own object when there is one file.
+    merged: Termbase
+    #: Entries left out (`file:line: left out …`).
+    notes: list[str] = field(default_factory=list)
+    #: A line for each file with no term in the pair's source or target language (`language_gap`).
+    gaps: list[str] = field(default_factory=list)
+
+
 def load_termbases(
-    paths: list[str], *, source_lang: str = DEFAULT_SOURCE_LANG, target_lang: str = DEFAULT_TARGET_LANG
-) -> Termbase:
-    """Several termbases read into one (concept ids made unique)."""
-    if len(paths) == 1:
-        return load_termbase(paths[0], source_lang=source_lang, target_lang=target_lang).termbase
-    merged = Termbase()
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    source_lang: str = DEFAULT_SOURCE_LANG,
+    target_lang: str = DEFAULT_TARGET_LANG,
+) -> LoadedSet:
+    """The termbases a job uses for ``source_lang`` into ``target_lang`` (`qa --terms`, the editor's `--terms`)."""
+    read = LoadedSet([], Termbase())
     for path in paths:
-        merged.extend(load_termbase(path, source_lang=source_lang, target_lang=target_lang).termbase)
-    return merged
+        loaded = load_termbase(path, source_lang=source_lang, target_lang=target_lang)
+        read.files.append((os.fspath(path), loaded.termbase))
+        read.notes += loaded.notes
+        gap = language_gap(path, loaded.termbase, source_lang=source_lang, target_lang=target_lang)
+        if gap is not None:
+            read.gaps.append(gap)
+    if len(read.files) == 1:
+        read.merged = read.files[0][1]
+    else:
+        for _, termbase in read.files:
+            read.merged.extend(termbase)
+    return read
+
+
+def language_gap(path: str | os.PathLike[str], termbase: Termbase, *, source_lang: str, target_lang: str) -> str | None:
+    """A line saying that the termbase has no term in the pair's source or target language and what that leaves
+    out; None when it has both. Without it a termbase of other languages (Arabic and French for an Arabic-English
+    job) was used without a word: lookups found nothing and the term checks reported "ok"."""
+    missing = termbase.without_terms_in([source_lang, target_lang])
+    if not missing:
+        return None
+    held = termbase.languages()
+    has = f"its terms are in {', '.join(held)}" if held else "it has no terms"
+    if missing == [source_lang]:
+        effect = f"none of its terms can be found in the {source_lang} source"
+    elif missing == [target_lang]:
+        effect = f"it gives no {target_lang} translation and no {target_lang} term to avoid"
+    else:
+        effect = f"none of it applies to {source_lang} into {target_lang}"
+    return f"{os.fspath(path)}: no {' or '.join(missing)} terms ({has}): {effect}"
 
 
 def save_termbase(

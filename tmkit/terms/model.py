@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from tmkit.memory.langtags import lang_matches
+from tmkit.memory.langtags import lang_key, lang_matches
 
 if TYPE_CHECKING:
     from tmkit.terms.recognize import TermRecognizer
@@ -65,6 +65,18 @@ class Term:
         return self.effective_status.avoid
 
 
+def distinct_texts(terms: Iterable[Term]) -> list[Term]:
+    """The first term of each text, in order: a concept that holds one term under two tags of a language (`police` in
+    `en` and in `en-US`, from two termbases or an older `term add`) names it once, not "use 'police' or 'police'"."""
+    seen: set[str] = set()
+    kept: list[Term] = []
+    for term in terms:
+        if term.text not in seen:
+            seen.add(term.text)
+            kept.append(term)
+    return kept
+
+
 @dataclass(slots=True)
 class Concept:
     """One concept: its terms in every language, with what is said of the concept as a whole."""
@@ -83,12 +95,40 @@ class Concept:
         return [t for t in self.terms if lang_matches(t.lang, lang, region_fallback=True)]
 
     def translations(self, lang: str) -> list[Term]:
-        """The terms of ``lang`` a translator may use, preferred first."""
+        """The terms of ``lang`` a translator may use, preferred first, each text once."""
         usable = [t for t in self.terms_in(lang) if not t.avoid]
-        return sorted(usable, key=lambda t: t.effective_status is not TermStatus.PREFERRED)
+        return distinct_texts(sorted(usable, key=lambda t: t.effective_status is not TermStatus.PREFERRED))
 
     def languages(self) -> list[str]:
         return list(dict.fromkeys(t.lang for t in self.terms))
+
+    def tag_for(self, lang: str) -> str:
+        """The tag a new ``lang`` term of this concept goes under: the concept's own spelling of ``lang`` (`ar_SA`
+        for `ar-SA`); for a bare language (`en`) the concept's one regional tag of it (`en-US`), as `terms_in` takes
+        `ar-SA` for `ar`; else ``lang``. Added as `en` beside `en-US: police`, `police` was a second term."""
+        held = list(dict.fromkeys(t.lang for t in self.terms_in(lang)))
+        same = [tag for tag in held if lang_key(tag) == lang_key(lang)]
+        if same:
+            return same[0]
+        if "-" not in lang_key(lang) and len(held) == 1:
+            return held[0]
+        return lang  # a region asked for is kept; two regions (en-US, en-GB) leave none to choose for `en`
+
+    def merge_term(self, term: Term, *, set_status: bool = True) -> Term | None:
+        """Put ``term`` into the concept: when the concept holds its text in its language already (under any tag of
+        it, `en-US` for `en`), that term stays the one, its status set to ``term``'s if ``set_status``; else ``term``
+        goes in under `tag_for` its language, after the concept's other terms of that tag. Returns the term added or
+        changed, None when the concept already had it so. (The caller tells the termbase it `changed`.)"""
+        for at, held in enumerate(self.terms):
+            if held.text == term.text and lang_matches(held.lang, term.lang, region_fallback=True):
+                if not set_status or held.status is term.status:
+                    return None
+                self.terms[at] = replace(held, status=term.status)
+                return self.terms[at]
+        added = replace(term, lang=self.tag_for(term.lang))
+        same_tag = [at for at, held in enumerate(self.terms) if held.lang == added.lang]
+        self.terms.insert(same_tag[-1] + 1 if same_tag else len(self.terms), added)
+        return added
 
     def content(self) -> tuple[object, ...]:
         """What the concept says, without its id: two concepts with the same content are one concept twice."""
@@ -197,6 +237,10 @@ class Termbase:
 
     def languages(self) -> list[str]:
         return list(dict.fromkeys(t.lang for c in self.concepts for t in c.terms))
+
+    def without_terms_in(self, languages: Iterable[str]) -> list[str]:
+        """The ``languages`` no concept has a term in (`ar` takes `ar-SA`, `en` takes `en-US`)."""
+        return [lang for lang in languages if not any(concept.terms_in(lang) for concept in self.concepts)]
 
     def recognizer(self, source_lang: str, target_lang: str | None = None) -> TermRecognizer:
         """The recognizer of this termbase's ``source_lang`` terms, built once and kept until the termbase changes."""

@@ -4,11 +4,12 @@ OmegaT's glossary has no languages, statuses or ids: its languages are given by 
 line is one concept, `#` lines are comments (kept as the termbase's description). Terms to avoid
 cannot be told apart there, so they are left out on writing and counted.
 
-A CSV or TSV termbase names its columns in a header row: a language tag (`ar`, `en-GB`) for that
-language's term, `LANG:FIELD` for a field of that term (`status`, `pos`, `note`, `definition`,
-`source`, `created`, `modified`, `langdef` for the language's definition), and `id`, `subject`,
-`definition`, `note` for the concept. A row holds at most one term per language; rows with the
-same `id` make one concept (written so when a concept has several terms in a language).
+A CSV or TSV termbase names its columns in a header row: a language tag whose language ISO 639
+names (`ar`, `en-GB`, `ar_SA`; not `foo`) or an English language name (`Arabic`) for that language's
+term, `LANG:FIELD` for a field of that term (`status`, `pos`, `note`, `definition`, `source`,
+`created`, `modified`, `langdef` for the language's definition; LANG spelled as its column or not),
+and `id`, `subject`, `definition`, `note` for the concept. A row holds at most one term per language;
+rows with the same `id` make one concept (written so when a concept has several terms in a language).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from datetime import datetime
 
 from tmkit.atomic import write_text_atomic
 from tmkit.errors import InputError
+from tmkit.formats.tabular import csv_rows
 from tmkit.formats.text_files import read_text
-from tmkit.memory.langtags import is_valid_tag, tag_of_language_name
+from tmkit.memory.langtags import is_known_language, is_valid_tag, lang_key, tag_of_language_name
 from tmkit.terms.model import Concept, Term, Termbase, TermStatus
 
 #: Characters an OmegaT glossary field cannot hold (they end the field or the line).
@@ -139,9 +141,10 @@ def _parse_date(raw: str, path: str, line: int) -> datetime:
 
 def parse_table(text: str, *, delimiter: str = ",", path: str = "<table>") -> TableRead:
     """Read a CSV (or, with a TAB ``delimiter``, TSV) termbase whose header names the languages."""
-    reader = csv.reader(io.StringIO(text, newline=""), **_dialect(delimiter))  # type: ignore[arg-type]
+    # Strict, as `tmkit convert` reads a table: a quote left open would swallow the rows after it into one term.
+    reader = csv_rows(io.StringIO(text, newline=""), path, delimiter=delimiter)
     try:
-        header = next(reader)
+        _, header = next(reader)
     except StopIteration:
         raise InputError(
             "empty file: a termbase table needs a header naming its languages", path=path, line=1
@@ -152,22 +155,44 @@ def parse_table(text: str, *, delimiter: str = ",", path: str = "<table>") -> Ta
         lang, _, part = name.partition(":")
         if name.lower() in _CONCEPT_FIELDS:
             columns.append(("", name.lower()))
-        elif _LANGUAGE_COLUMN_RE.fullmatch(lang) and is_valid_tag(lang) and (not part or part.lower() in _TERM_FIELDS):
+        elif (
+            _LANGUAGE_COLUMN_RE.fullmatch(lang)
+            and is_valid_tag(lang)
+            and is_known_language(lang)
+            and (not part or part.lower() in _TERM_FIELDS)
+        ):
             columns.append((lang, part.lower() or None))
         elif (named := tag_of_language_name(name)) is not None:
             columns.append((named, None))  # "Arabic", "English (United States)": a spreadsheet's header
         else:
+            # A code-like cell that names no language (`foo`) was taken for one: a table without a header row read
+            # as terms in languages `foo` and `bar`, which no lookup or check ever asks for.
+            unknown = _LANGUAGE_COLUMN_RE.fullmatch(lang) is not None and not is_known_language(lang)
             raise InputError(
                 f"column {name!r} is neither a language tag (ar, en-GB) or name (Arabic, English (United States)), "
-                f"LANG:FIELD ({', '.join(_TERM_FIELDS)}) nor a concept field ({', '.join(_CONCEPT_FIELDS)})",
+                f"LANG:FIELD ({', '.join(_TERM_FIELDS)}) nor a concept field ({', '.join(_CONCEPT_FIELDS)})"
+                + (f": {lang!r} is no ISO 639 language code" if unknown else "")
+                + "; the first row of a termbase table is its header",
                 path=path,
                 line=1,
             )
-    has_languages = any(lang and part is None for lang, part in columns)
+    term_columns = {lang_key(tag): tag for tag, field_name in columns if tag and field_name is None}
+    for at, (tag, field_name) in enumerate(columns):
+        if not tag or field_name is None:
+            continue
+        # A field is looked up by its language column's spelling (`ar-SA:note` for `AR_sa`); a field of a language no
+        # column holds was never read, and nothing said so.
+        if lang_key(tag) not in term_columns:
+            raise InputError(
+                f"column {header[at].strip()!r} is a field of {tag}, and no column holds {tag} terms",
+                path=path,
+                line=1,
+            )
+        columns[at] = (term_columns[lang_key(tag)], field_name)
+    has_languages = bool(term_columns)
     read = TableRead(Termbase())
     by_id: dict[str, Concept] = {}
-    for row in reader:
-        line = reader.line_num
+    for line, row in reader:
         if not any(cell.strip() for cell in row):
             continue
         if not has_languages:

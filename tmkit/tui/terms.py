@@ -16,8 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 
 from tmkit.quality.spelling import Misspelling
-from tmkit.terms.files import load_termbase, save_termbase
-from tmkit.terms.model import Concept, Term, Termbase, TermStatus
+from tmkit.terms.files import load_termbases, save_termbase
+from tmkit.terms.model import Concept, Term, Termbase, TermStatus, distinct_texts
 from tmkit.terms.recognize import TermHit
 from tmkit.tui.display import BidiMode, one_line
 from tmkit.tui.textual_adapter import PaintedField
@@ -35,20 +35,12 @@ class LoadedTerms:
 
     @classmethod
     def load(cls, paths: Sequence[Path], *, source_lang: str, target_lang: str) -> LoadedTerms:
-        """Read the termbases (raises `TmkitError`/`OSError` with the file named) and build both recognizers."""
-        files: list[tuple[Path, Termbase]] = []
-        notes: list[str] = []
-        for path in paths:
-            loaded = load_termbase(path, source_lang=source_lang, target_lang=target_lang)
-            files.append((path, loaded.termbase))
-            notes += loaded.notes
-        if len(files) == 1:
-            merged = files[0][1]
-        else:
-            merged = Termbase()
-            for _, termbase in files:
-                merged.extend(termbase)
-        terms = cls(files, merged, notes)
+        """Read the termbases (raises `TmkitError`/`OSError` with the file named) and build both recognizers.
+
+        The notes say what was left out and which termbase has no term in the pair's languages: the panel of one
+        holding Arabic and French stayed empty for an English target without a word of why."""
+        read = load_termbases(paths, source_lang=source_lang, target_lang=target_lang)
+        terms = cls([(Path(name), termbase) for name, termbase in read.files], read.merged, read.notes + read.gaps)
         terms.prepare(source_lang=source_lang, target_lang=target_lang)
         return terms
 
@@ -139,7 +131,7 @@ def terms_text(
         out.append(f"{line.number} ", style="bold")
         out.append_text(one_line(line.hit.text, mode, style="strike red" if line.hit.forbidden else ""))
         out.append(" → ")
-        targets = sorted(line.hit.concept.terms_in(target_lang), key=_order)
+        targets = distinct_texts(sorted(line.hit.concept.terms_in(target_lang), key=_order))
         for index, term in enumerate(targets):
             if index:
                 out.append(" · ", style="dim")
