@@ -641,3 +641,29 @@ def test_a_first_row_with_one_column_name_is_data_and_a_regional_header_is_read(
     assert result.code == 0, result.stderr
     [unit] = load_tmx(tmp_path / "sa.tmx").units  # labelled as the header says: the region kept
     assert (unit.tuid, unit.variant("ar-SA").text, unit.status) == ("x1", "مرحبا", Status.FINAL)  # type: ignore[union-attr]
+
+
+def test_a_table_is_labelled_by_its_header_else_by_its_columns_scripts(tmp_path: Path) -> None:
+    """A translator's trial: an English→Arabic table without a header (or with `source, target`) was converted as
+    Arabic→English, the English labelled ar and the Arabic en, and validate and match took it without a word."""
+    rows = "Hello world.\tمرحبا بالعالم.\nThank you.\tشكرا لك.\n"
+    for name, content in (
+        ("plain.tsv", rows),
+        ("named.tsv", "source\ttarget\n" + rows),
+        ("coded.tsv", "en\tar\n" + rows),
+    ):
+        (tmp_path / name).write_text(content, encoding="utf-8")
+        result = run_cli("convert", str(tmp_path / name), "-o", str(tmp_path / "out.tmx"))
+        assert result.code == 0 and "warning" not in result.stderr, (name, result.stderr)
+        memory = load_tmx(tmp_path / "out.tmx")
+        assert memory.header.srclang == "en", name
+        first = memory.units[0]
+        assert (first.variant("en").text, first.variant("ar").text) == ("Hello world.", "مرحبا بالعالم."), name  # type: ignore[union-attr]
+    # Labels the letters contradict are kept (they were asked for) and named; one script on both sides is refused.
+    result = run_cli("convert", str(tmp_path / "plain.tsv"), "-o", str(tmp_path / "labelled.tmx"), "--src", "ar")
+    assert result.code == 0
+    assert "plain.tsv (its source column): its text is in Latin script, but it is labelled ar" in result.stderr
+    (tmp_path / "latin.tsv").write_text("Hello.\tBonjour.\n", encoding="utf-8")
+    result = run_cli("convert", str(tmp_path / "latin.tsv"), "-o", str(tmp_path / "latin.tmx"))
+    assert result.code == 2 and "its source and target columns are both in Latin script" in result.stderr
+    assert not (tmp_path / "latin.tmx").exists()

@@ -33,7 +33,6 @@ from tmkit.memory.langtags import (
     ALL_LANGUAGES,
     DEFAULT_SOURCE_LANG,
     DEFAULT_TARGET_LANG,
-    other_language,
     same_language,
 )
 from tmkit.wording import plural
@@ -340,9 +339,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 header, units = Header(srclang=xliff_src), xliff_reader
                 tuids_again = functools.partial(_tuids, functools.partial(XliffReader, inputs[0]))
             elif in_kind in TABLE_FORMATS:
-                source_lang = args.src or DEFAULT_SOURCE_LANG
-                target_lang = target_lang or other_language(source_lang)
-                source_lang, target_lang = table_languages(inputs[0], source_lang=source_lang, target_lang=target_lang)
+                found = table_languages(inputs[0], source_lang=args.src, target_lang=target_lang)
+                for mismatch in found.mismatches:
+                    warn(mismatch)
+                source_lang, target_lang = found.source_lang, found.target_lang
                 units = iter_table(inputs[0], source_lang=source_lang, target_lang=target_lang)
                 if out_kind is FileFormat.XLIFF:  # a unit's rows joined into one: XLIFF holds its first translation
                     survey = PairSurvey(source_lang, target_lang)

@@ -78,12 +78,31 @@ def aligned_languages(
     for path in paths:
         with closing(iter_lines(path)) as lines:  # (a sample is read: the file is closed when it is enough)
             scripts.append(guess_language(lines, default=""))
+    return languages_by_script(
+        (scripts[0], scripts[1]),
+        paths,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        both=f"{paths[0]} and {paths[1]} are both",
+    )
+
+
+def languages_by_script(
+    scripts: tuple[str, str],
+    names: tuple[str, str],
+    *,
+    source_lang: str | None,
+    target_lang: str | None,
+    both: str,
+) -> AlignedLanguages:
+    """The languages of the two sides of parallel text (two files, a table's two columns) whose letters say
+    ``scripts`` (`guess_language`: `ar`, `en`, or empty where they say nothing): those given, else what each side's
+    script says, else the other language of tmkit's pair. Two sides in one script, neither labelled, are an
+    `InputError` (``both`` begins it, "a.txt and b.txt are both"); a label a side's script contradicts is kept and
+    named in ``mismatches`` (by ``names``)."""
     if source_lang is None and target_lang is None and scripts[0] and scripts[0] == scripts[1]:
-        raise InputError(
-            f"{paths[0]} and {paths[1]} are both in {SCRIPT_NAMES[scripts[0]]} script: "
-            "name their languages with --src and --tgt",
-        )
-    # A file whose script says nothing (digits, codes) is the other language of the one whose script does.
+        raise InputError(f"{both} in {SCRIPT_NAMES[scripts[0]]} script: name their languages with --src and --tgt")
+    # A side whose script says nothing (digits, codes) is the other language of the one whose script does.
     source = (
         source_lang
         or scripts[0]
@@ -96,10 +115,10 @@ def aligned_languages(
         target = target or other_language(source)
     else:
         target = target_lang
-    # Every label is checked, those given and those that follow from them (`--src ar` makes the other file en).
+    # Every label is checked, those given and those that follow from them (`--src ar` makes the other side en).
     mismatches = tuple(
-        f"{path}: its text is in {SCRIPT_NAMES[script]} script, but it is labelled {label}"
-        for path, script, label in zip(paths, scripts, (source, target), strict=True)
+        f"{name}: its text is in {SCRIPT_NAMES[script]} script, but it is labelled {label}"
+        for name, script, label in zip(names, scripts, (source, target), strict=True)
         if script and is_arabic_language(label) != (script == "ar")
     )
     return AlignedLanguages(source, target, mismatches)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 import re
 from collections.abc import Generator, Iterable, Iterator
@@ -12,10 +13,20 @@ from pathlib import Path
 
 from tmkit.atomic import atomic_write
 from tmkit.errors import InputError
+from tmkit.formats.aligned_text import AlignedLanguages, languages_by_script
 from tmkit.formats.kinds import FileFormat, format_of
 from tmkit.formats.text_files import iter_lines
-from tmkit.memory.langtags import canonical_tag, is_language_code, lang_key, lang_matches
+from tmkit.memory.langtags import (
+    DEFAULT_SOURCE_LANG,
+    canonical_tag,
+    is_arabic_language,
+    is_language_code,
+    lang_key,
+    lang_matches,
+    other_language,
+)
 from tmkit.memory.model import Note, Segment, Status, TranslationUnit, Variant
+from tmkit.text.scripts import guess_language
 
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _TSV_UNESCAPE_RE = re.compile(r"\\(.)")
@@ -107,24 +118,57 @@ def _columns(first: list[str], source_lang: str, target_lang: str, path: str) ->
     return _Columns(None, 0, 1, 2, None, has_header=False, width=3)
 
 
-def table_languages(path: str | os.PathLike[str], *, source_lang: str, target_lang: str) -> tuple[str, str]:
-    """The languages a table's rows are in: where its header names a column by a regional tag of the language asked
-    for (`ar-SA` for ar, as tmkit writes a regional memory's table), that tag, so that a memory converted to a table
-    and back keeps its regions; else the languages asked for."""
+#: Rows a table's columns are read for their script, when no language is given (`table_languages`).
+SCRIPT_SAMPLE_ROWS = 200
+
+
+def table_languages(
+    path: str | os.PathLike[str], *, source_lang: str | None = None, target_lang: str | None = None
+) -> AlignedLanguages:
+    """The languages a table's rows are in, and what its columns' scripts say against them.
+
+    Those given; else those its header names in its first two language columns, in their order (a table is written
+    source first); else what the source and target columns' letters say, as for two text files (`languages_by_script`:
+    an English→Arabic table without a header was labelled Arabic→English, every check passing); else tmkit's pair.
+    Where the header names a column by a regional tag of the language (`ar-SA` for ar, as tmkit writes a regional
+    memory's table), that tag, so that a memory converted to a table and back keeps its regions."""
     name = os.fspath(path)
     with closing(_rows_of(name)) as rows:
         first = next((row for _line, row in rows if any(cell.strip() for cell in row)), None)
     if first is None:
-        return source_lang, target_lang
-    columns = _columns(first, source_lang, target_lang, name)
+        source = source_lang or DEFAULT_SOURCE_LANG
+        return AlignedLanguages(source, target_lang or other_language(source))
+    if source_lang is None and target_lang is None:
+        other_names = _OTHER_NAMES | _SOURCE_NAMES | _TARGET_NAMES
+        named = [c.strip() for c in first if c.strip().lower() not in other_names and is_language_code(c.strip())]
+        # (A pair of tmkit's: a header of two other languages is refused below, naming the languages it lacks.)
+        if len(named) >= 2 and is_arabic_language(named[0]) != is_arabic_language(named[1]):
+            source_lang, target_lang = canonical_tag(named[0]), canonical_tag(named[1])
+    # The columns' letters, against the labels given or named (a header's too: `ar` over English is named).
+    given_source = source_lang or DEFAULT_SOURCE_LANG
+    columns = _columns(first, given_source, target_lang or other_language(given_source), name)
+    samples: tuple[list[str], list[str]] = ([], [])
+    with closing(_rows_of(name)) as rows:
+        for _line, row in itertools.islice(rows, int(columns.has_header), SCRIPT_SAMPLE_ROWS):
+            if max(columns.source, columns.target) < len(row):  # (a short row is refused when the rows are read)
+                samples[0].append(row[columns.source])
+                samples[1].append(row[columns.target])
+    languages = languages_by_script(
+        (guess_language(samples[0], default=""), guess_language(samples[1], default="")),
+        (f"{name} (its source column)", f"{name} (its target column)"),
+        source_lang=source_lang,
+        target_lang=target_lang,
+        both=f"{name}: its source and target columns are both",
+    )
+    columns = _columns(first, languages.source_lang, languages.target_lang, name)
     if not columns.has_header:
-        return source_lang, target_lang
+        return languages
     found = []
-    for column, lang in ((columns.source, source_lang), (columns.target, target_lang)):
+    for column, lang in ((columns.source, languages.source_lang), (columns.target, languages.target_lang)):
         cell = first[column].strip()
         regional = is_language_code(cell) and lang_matches(cell, lang, region_fallback=True)
         found.append(canonical_tag(cell) if regional and len(lang_key(cell)) > len(lang_key(lang)) else lang)
-    return found[0], found[1]
+    return AlignedLanguages(found[0], found[1], languages.mismatches)
 
 
 def _rows_of(name: str) -> Generator[tuple[int, list[str]], None, None]:
