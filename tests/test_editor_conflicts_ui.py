@@ -15,7 +15,8 @@ from tests.helpers import make_app, run_async, settle, target
 from tests.test_workfile_conflicts import CHANGED, _marked, _merged
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.jobs.config import QaOnConfirm
-from tmkit.tui.screens import QaScreen
+from tmkit.jobs.workfile import WorkFile
+from tmkit.tui.screens import QaScreen, RecoveryScreen
 from tmkit.tui.widgets.panels import ConflictPanel, StatusBar
 from tmkit.tui.widgets.segment_list import SegmentList
 
@@ -129,3 +130,25 @@ async def test_qa_warnings_are_counted_in_the_status_bar_and_listed_by_alt_q(wor
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, QaScreen)
+
+
+@run_async
+async def test_qa_findings_of_the_segments_recovered_are_counted_and_listed(work: Path) -> None:
+    """A translator's trial: after a crash, the recovered segments' QA warnings were neither counted in the status bar
+    nor listed by Alt+Q (the confirmed segments were checked as the file was before recovery)."""
+    crashed = WorkFile(work / "article.tmx")
+    crashed.confirm(24, "A  doubled space")
+    crashed.close_journal()  # (ended without saving: the edit is only in the journal)
+    app = make_app(work, qa_on_confirm=QaOnConfirm.ERROR)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecoveryScreen)
+        await pilot.press("enter")  # Recover
+        await settle(app, pilot)
+        screen = app.editor_screen
+        for _ in range(100):  # (the confirmed segments are reviewed by a worker)
+            if 24 in screen.qa_left:
+                break
+            await pilot.pause(0.05)
+        assert "double-space" in [finding.check for finding in screen.qa_left.get(24, [])]
+        assert f"QA {sum(map(len, screen.qa_left.values()))} (Alt+Q)" in _painted(app.query_one(StatusBar))

@@ -1018,6 +1018,10 @@ class EditorScreen(Screen[None]):
             # The editor still shows the text before recovery.
             self.go_to(min(self.current, len(self.document) - 1), force=True, commit=False)
             self._index_own(anew=True)  # the crashed session's edits: the own index is built again
+            # And checked again: the review that began at opening read the segments as the file had them, so the
+            # segments the crashed session confirmed were neither counted nor listed (rows may have moved, too).
+            self.qa_left.clear()
+            self.review_confirmed()
         else:
             self.document.discard_pending()
             self.notify("unsaved edits discarded")
