@@ -1011,17 +1011,8 @@ class EditorScreen(Screen[None]):
         if recover:
             report = self.document.recover(pending)
             self.notify(report.describe(), severity="warning" if report.unplaced or report.conflicts else "information")
-            if report.conflicts:
-                self.matches.clear()  # rows moved: units kept twice
-            self.progress.recount()
-            self._fill_list()
             # The editor still shows the text before recovery.
-            self.go_to(min(self.current, len(self.document) - 1), force=True, commit=False)
-            self._index_own(anew=True)  # the crashed session's edits: the own index is built again
-            # And checked again: the review that began at opening read the segments as the file had them, so the
-            # segments the crashed session confirmed were neither counted nor listed (rows may have moved, too).
-            self.qa_left.clear()
-            self.review_confirmed()
+            self._rows_read_again(min(self.current, len(self.document) - 1))
         else:
             self.document.discard_pending()
             self.notify("unsaved edits discarded")
@@ -1729,12 +1720,8 @@ class EditorScreen(Screen[None]):
             except (TmkitError, OSError) as error:  # the team's version cannot be read: the document stays as it is
                 self._team_sync_failed(str(error))
                 return
-            self.matches.clear()
-            self.progress.recount()
-            self._fill_list()
             # (The segment it was on, wherever it is now: the disk's order may be another.)
-            self.go_to(self.document.row_of_segment(was_on), force=True, commit=False)
-            self._index_own(anew=True)  # the team's units: the own index is built again
+            self._rows_read_again(self.document.row_of_segment(was_on))
         self._reopen_memories(self.document.path, *self._save_to_file())
         self.team_status = report.summary()
         self.notify(self.team_status, severity="warning" if report.conflicts else "information")
@@ -1797,14 +1784,23 @@ class EditorScreen(Screen[None]):
         self.update_status()
         self.post_message(DocumentSaved(str(self.document.path)))
 
+    def _rows_read_again(self, row: int) -> None:
+        """After the document's rows were read again (a recovery, a reload, a merge with the disk or the team, conflict
+        rows made): what was worked out from the rows before goes, and the editor goes to ``row``. Matches, the list,
+        the counts and the own index; and QA's findings on the confirmed segments, reviewed again (a crashed session's
+        confirmed segments were neither counted nor listed after Recover, and rows may have moved)."""
+        self.matches.clear()
+        self.progress.recount()
+        self._fill_list()
+        self.go_to(row, force=True, commit=False)
+        self._index_own(anew=True)
+        self.qa_left.clear()
+        self.review_confirmed()
+
     def _shared_conflicts(self, rows: list[int]) -> None:
         """Segments another translator changed in the shared memory since this editor read them are conflict rows
         now, as a team sync's are: the list shows them, and the current one (or the first) is shown with both."""
-        self.matches.clear()  # rows hold two units now
-        self.progress.recount()
-        self._fill_list()
-        self._index_own(anew=True)
-        self.go_to(self.current if self.current in rows else rows[0], force=True, commit=False)
+        self._rows_read_again(self.current if self.current in rows else rows[0])
 
     def action_save_as(self) -> None:
         self._commit_editor()
@@ -1831,21 +1827,13 @@ class EditorScreen(Screen[None]):
     def _settle_with_disk(self, answer: str | None) -> None:
         if answer == "reload":
             self.document.reload()
-            self.matches.clear()
-            self.progress.recount()
-            self._fill_list()
             first = self.document.next_unconfirmed(-1)
-            self.go_to(first if first is not None else 0, force=True, commit=False)
-            self._index_own(anew=True)
+            self._rows_read_again(first if first is not None else 0)
             self.notify("reloaded from disk; your unsaved edits were dropped")
         elif answer == "merge":
             was_on = self.document.rows[self.current]
             conflicts = self.document.merge_with_disk()
-            self.matches.clear()
-            self.progress.recount()
-            self._fill_list()
-            self.go_to(self.document.row_of_segment(was_on), force=True, commit=False)
-            self._index_own(anew=True)
+            self._rows_read_again(self.document.row_of_segment(was_on))
             note = f"; {conflicts} conflict(s) kept twice, marked x-tmkit-conflict" if conflicts else ""
             self.notify("merged with the version on disk" + note)
             self._save()
