@@ -621,6 +621,37 @@ def _state_12(unit: TranslationUnit) -> tuple[str, bool]:
 DEFAULT_ORIGINAL = "tmkit"
 #: A comment standing where the units go while the document around them is serialised.
 _UNITS_MARKER = "tmkit-units"
+#: One level of the indentation of what tmkit writes.
+_INDENT = "  "
+#: Elements whose content is elements alone (with no text of their own), in either version: each of their children
+#: goes on a line of its own, indented. Every other element holds text (a source or target and the codes in it, a
+#: note, a context, a code's data, a meta's value), where added whitespace would be read as content: those are never
+#: laid out inside, and lxml's pretty_print cannot be used, as it indents before a first child when no text comes
+#: before it (a target beginning with a code).
+_STRUCTURAL = frozenset(
+    f"{{{ns}}}{name}"
+    for ns, names in (
+        (XLIFF12_NS, ("xliff", "file", "header", "body", "group", "trans-unit", "context-group")),
+        (XLIFF2_NS, ("xliff", "file", "group", "unit", "notes", "originalData", "segment", "ignorable")),
+        (MDA_NS, ("metadata", "metaGroup")),
+    )
+    for name in names
+)
+
+
+def _lay_out(elem: Any, depth: int) -> None:
+    """Put each child of ``elem`` (a `_STRUCTURAL` element ``depth`` levels down) on a line of its own, indented,
+    and lay out the structural ones among them the same way: each unit, and so each finding `tmkit qa` reports on
+    one, gets its own line number. Only the text before a structural element's first child and the tails of its
+    children are set: whitespace there is not content (those elements hold no text)."""
+    inner = "\n" + _INDENT * (depth + 1)
+    elem.text = inner if len(elem) else None
+    for child in elem:
+        child.tail = inner
+        if child.tag in _STRUCTURAL:
+            _lay_out(child, depth + 1)
+    if len(elem):
+        elem[-1].tail = "\n" + _INDENT * depth
 
 
 def build_xliff12(memory: Memory, *, source_lang: str, target_lang: str, original: str = DEFAULT_ORIGINAL) -> Any:
@@ -629,6 +660,7 @@ def build_xliff12(memory: Memory, *, source_lang: str, target_lang: str, origina
     unit_ids = _UnitIds("#")
     for number, unit in enumerate(memory.units, 1):
         _trans_unit_12(body, unit, number, unit_ids, source_lang=source_lang, target_lang=target_lang)
+    _lay_out(root, 0)
     return root
 
 
@@ -715,6 +747,7 @@ def build_xliff2(
     unit_ids = _UnitIds("_")  # an NMTOKEN: the tuid itself goes in tmkit:tuid
     for number, unit in enumerate(memory.units, 1):
         _unit_2(file_el, unit, number, unit_ids, source_lang=source_lang, target_lang=target_lang)
+    _lay_out(root, 0)
     return root
 
 
@@ -846,16 +879,21 @@ def _write_units(
             source_lang=source_lang, target_lang=target_lang, version=version, original=original
         )
         add_unit = _unit_2
-    # The document around the units, split where they go.
+    # The document around the units, split where they go, laid out as `_lay_out` lays out the whole document.
     marker = etree.Comment(_UNITS_MARKER)
     container.append(marker)
+    _lay_out(root, 0)
     head, tail = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=False).split(
         f"<!--{_UNITS_MARKER}-->".encode()
     )
+    # What stands between two units in the whole document: a line end and the units' indentation.
+    between = str(container.text).encode()
+    depth = sum(1 for _ in container.iterancestors()) + 1  # the units'
     container.remove(marker)
     stream = iter(units)
     first = next(stream, None)
     if first is None:  # no units: lxml writes their parent empty (`<body/>`), as the whole tree has it
+        _lay_out(root, 0)
         head, tail = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=False), b""
     else:
         stream = itertools.chain((first,), stream)
@@ -865,7 +903,11 @@ def _write_units(
         handle.write(head)
         for number, unit in enumerate(stream, 1):
             element = add_unit(container, unit, number, unit_ids, source_lang=source_lang, target_lang=target_lang)
-            handle.write(_without_declarations(etree.tostring(element, encoding="UTF-8"), inherited))
+            _lay_out(element, depth)
+            if number > 1:
+                handle.write(between)
+            xml = etree.tostring(element, encoding="UTF-8", with_tail=False)
+            handle.write(_without_declarations(xml, inherited))
             container.remove(element)  # the tree stays one unit deep
             written = number
         if isinstance(unit_ids, _PlannedIds) and written != unit_ids.planned:
