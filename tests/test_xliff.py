@@ -173,6 +173,44 @@ def test_broken_and_hostile_files_are_one_line_errors(tmp_path: Path, data: byte
         read_xliff(path)
 
 
+_NOT_READ = "is not supported: tmkit reads XLIFF 1.0, 1.1, 1.2, 2.0 and 2.1"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # Read as 1.2, this one said "<file> has no source-language".
+        (b'<xliff version="3.0" srcLang="en">\n<file id="f"/></xliff>', f"f.xlf:1: XLIFF version 3.0 {_NOT_READ}"),
+        (
+            b'<xliff version="3.0" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n<file source-language="en"/></xliff>',
+            f"f.xlf:1: XLIFF version 3.0 {_NOT_READ}",
+        ),
+        (
+            b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.2" srcLang="en"><file id="f"/></xliff>',
+            f"f.xlf:1: XLIFF version 2.2 \\(namespace urn:oasis:names:tc:xliff:document:2.2\\) {_NOT_READ}",
+        ),
+        (
+            b'<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file source-language="en"/></xliff>',
+            "f.xlf:1: version 2.0 with the namespace of XLIFF 1.2 .*: the two must agree",
+        ),
+    ],
+)
+def test_a_version_tmkit_does_not_read_is_named_with_those_it_reads(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "f.xlf"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=f"/{message}$"):
+        read_xliff(path)
+    result = run_cli("convert", str(path), "-o", str(tmp_path / "f.tmx"))
+    assert (result.code, result.stderr.count("\n")) == (2, 1), result.stderr
+    assert not (tmp_path / "f.tmx").exists()
+
+
+def test_xliff_11_is_read_as_12(tmp_path: Path) -> None:
+    path = tmp_path / "f.xlf"
+    path.write_text(FOREIGN_12.replace("1.2", "1.1"), encoding="utf-8")
+    assert [u.tuid for u in read_xliff(path)[0].units] == ["1", "2"]
+
+
 def test_convert_tmx_to_xliff_and_back(tmp_path: Path) -> None:
     xlf = tmp_path / "a.xlf"
     result = run_cli("convert", str(SAMPLES / "article.tmx"), "-o", str(xlf), "--tgt", "en")

@@ -36,6 +36,18 @@ from tmkit.memory.model import (
 
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
+#: The start of every XLIFF namespace; the version follows it.
+XLIFF_NS_PREFIX = "urn:oasis:names:tc:xliff:document:"
+#: The versions tmkit reads. 1.0 and 1.1 have the elements of 1.2 that tmkit reads, 2.1 the core of 2.0; 2.2 has a
+#: namespace of its own and is not read (nor is any later version, whatever it changes).
+READ_VERSIONS_1 = ("1.0", "1.1", "1.2")
+READ_VERSIONS_2 = ("2.0", "2.1")
+#: The XLIFF namespaces tmkit reads and the versions that use each (1.0 had none).
+_NAMESPACE_VERSIONS = {
+    f"{XLIFF_NS_PREFIX}1.1": READ_VERSIONS_1,
+    XLIFF12_NS: READ_VERSIONS_1,
+    XLIFF2_NS: READ_VERSIONS_2,
+}
 MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
 MDA_META = f"{{{MDA_NS}}}meta"
 TMKIT_NS = "urn:tmkit"
@@ -1260,12 +1272,32 @@ class XliffReader:
             return self._error(f"the root element is <{_local(root)}>, not <xliff>", root.sourceline)
         self._namespace = etree.QName(root).namespace or ""
         self.version = root.get("version", "")
+        unsupported = self._unsupported_version()
+        if unsupported is not None:
+            return self._error(unsupported, root.sourceline)
         if not self._is_2:
             return None
         source_lang = root.get("srcLang")
         if not source_lang:
             return self._error("<xliff> has no srcLang", root.sourceline)
         self.source_lang, self.target_lang = source_lang, root.get("trgLang") or "en"
+        return None
+
+    def _unsupported_version(self) -> str | None:
+        """Why the version of the document (its `version`, its namespace) is not one tmkit reads, if it is not.
+
+        Said first: a document of another version read as 1.2 or 2.x fails on whatever that version changed (a
+        `<file>` without source-language), which hides the cause.
+        """
+        readable = f"tmkit reads XLIFF {', '.join(READ_VERSIONS_1 + READ_VERSIONS_2[:-1])} and {READ_VERSIONS_2[-1]}"
+        namespace, version = self._namespace or "", self.version or ""
+        if version and version not in READ_VERSIONS_1 + READ_VERSIONS_2:
+            return f"XLIFF version {version} is not supported: {readable}"
+        named = namespace[len(XLIFF_NS_PREFIX) :] if namespace.startswith(XLIFF_NS_PREFIX) else None
+        if named is not None and namespace not in _NAMESPACE_VERSIONS:
+            return f"XLIFF version {named} (namespace {namespace}) is not supported: {readable}"
+        if version and version not in _NAMESPACE_VERSIONS.get(namespace, (version,)):
+            return f"version {version} with the namespace of XLIFF {named} ({namespace}): the two must agree"
         return None
 
     @property
