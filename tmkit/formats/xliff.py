@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import os
 import re
+from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 from urllib.parse import quote, unquote
@@ -17,7 +19,17 @@ from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import _syntax_error_details, segment_from_xml
 from tmkit.formats.tmx_writer import segment_to_xml
 from tmkit.formats.xml_safety import ENTITY_SEARCH_BYTES, ILLEGAL_CHAR_RE, SAFE_XML_OPTIONS, entity_declaration_line
-from tmkit.memory.digests import DIGEST_BYTES, DigestSet, RecordSort, digest, repeat_places, sorted_numbers
+from tmkit.memory.digests import (
+    DIGEST_BYTES,
+    HASH_RECORD_BYTES,
+    DigestSet,
+    RecordSort,
+    digest,
+    hash_records,
+    repeat_places,
+    repeated_values,
+    sorted_numbers,
+)
 from tmkit.memory.model import (
     MATCH_PROP,
     ORIGIN_PROP,
@@ -1310,29 +1322,137 @@ class XliffReader:
         names = _Names(self._namespace or "")
         unit_tag = names.unit if self._is_2 else names.trans_unit
         self.units_read = 0
-        first_file: Any = None
-        file_el: Any = None
-        last_parent: Any = None
-        with self._open() as handle:
+        ids = _RepeatedIds()
+        with self._open() as handle, ids:
             etree.clear_error_log()
             context = etree.iterparse(handle, events=("end",), tag=unit_tag, **SAFE_XML_OPTIONS)
             try:
-                for _event, elem in context:
+                for elem, file_el, file_number in _placed_units(context, names.file):
                     unit = read_unit(elem, names, source_lang, target_lang, self.path)
+                    ident = elem.get("id")
+                    if ident is not None:
+                        ids.add(hash((file_number, ident)), self.units_read)
                     # Unit ids are unique only within their <file>: those of a second and later file are
                     # qualified by it (remembering no ids keeps the memory bounded).
-                    parent = elem.getparent()
-                    if parent is not last_parent:  # a unit's file is its parent's whenever the parent is too
-                        last_parent, file_el = parent, next(elem.iterancestors(names.file), None)
-                        if first_file is None:
-                            first_file = file_el  # held: lxml gives this same object for it while it is
-                    if unit.tuid is not None and file_el is not None and file_el is not first_file:
+                    if unit.tuid is not None and file_el is not None and file_number > 1:
                         unit.tuid = f"{_file_key(file_el)}/{unit.tuid}"
                     _free(elem)
                     self.units_read += 1
                     yield unit
             except (etree.XMLSyntaxError, UnicodeDecodeError, LookupError, OSError) as exc:
                 raise self._reading_error(exc) from None
+            candidates = ids.candidates()
+        if candidates:
+            error = self._repeated_id_error(candidates, unit_tag=unit_tag, file_tag=names.file)
+            if error is not None:
+                raise error
+
+    def _repeated_id_error(
+        self, candidates: list[tuple[int, int]], *, unit_tag: str, file_tag: str
+    ) -> InputError | None:
+        """The error for the first unit of ``candidates`` that repeats an id of its `<file>`, or None when none does.
+
+        Each candidate is a unit's place (0 for the first) and the place of the first unit of its (file, id) hash
+        (`_RepeatedIds.candidates`). The first reading kept no id: the file is read again up to the last of them,
+        the ids of each candidate's hash kept from its first unit on, so two ids of one hash are told apart.
+        """
+        repeats = {place for place, _ in candidates}
+        firsts = {first for _, first in candidates}
+        last = max(repeats)
+        hashes: set[int] = set()
+        lines: dict[tuple[int, str], int] = {}  # the line of the first unit of each (file, id) of those hashes
+        with self._open() as handle:
+            etree.clear_error_log()
+            context = etree.iterparse(handle, events=("end",), tag=unit_tag, **SAFE_XML_OPTIONS)
+            try:
+                for place, (elem, _file_el, file_number) in enumerate(_placed_units(context, file_tag)):
+                    ident = elem.get("id")
+                    key = (file_number, ident or "")
+                    if ident is not None and place in firsts:
+                        hashes.add(hash(key))
+                    if ident is not None and hash(key) in hashes:
+                        if place in repeats and key in lines:
+                            return self._error(
+                                f'<{_local(elem)} id="{ident}"> repeats the id of the one at line {lines[key]}: '
+                                "ids must be unique within a <file>",
+                                elem.sourceline,
+                            )
+                        lines.setdefault(key, elem.sourceline or 0)
+                    _free(elem)
+                    if place >= last:
+                        break
+            except (etree.XMLSyntaxError, UnicodeDecodeError, LookupError, OSError) as exc:
+                raise self._reading_error(exc) from None
+        return None
+
+
+def _placed_units(context: Any, file_tag: str) -> Iterator[tuple[Any, Any, int]]:
+    """Each unit element of an iterparse ``context``, with its `<file>` (None outside one) and the number of that
+    file among those read (1 for the first)."""
+    file_el: Any = None
+    last_parent: Any = None
+    number = 0
+    for _event, elem in context:
+        parent = elem.getparent()
+        if parent is not last_parent:  # a unit's file is its parent's whenever the parent is too
+            last_parent = parent
+            found = next(elem.iterancestors(file_tag), None)
+            # Held in file_el: lxml gives this same object for the element while it is held.
+            if found is not file_el or number == 0:
+                file_el, number = found, number + 1
+        yield elem, file_el, number
+
+
+#: Ids `_RepeatedIds` holds (a hash and a place, 16 bytes each: 4 MB) before they are sorted into a run on disk.
+_IDS_HELD = 1 << 18
+#: The repeats of a hash (first in the file first) that `_RepeatedIds.candidates` gives to be read again: unless
+#: as many pairs of ids before the first true repeat share a 64-bit hash, it is among them.
+_CANDIDATES = 64
+
+
+class _RepeatedIds:
+    """Finds the units whose id an earlier unit of their `<file>` has, in bounded memory.
+
+    XLIFF wants unit ids unique in a `<file>`, and what tmkit makes of a unit keys on its id (a TMX tuid, which
+    merges and matches go by): two units of one id would become two units of one tuid. The hash of each unit's
+    (file, id) and its place are held, past `_IDS_HELD` sorted into runs on disk (`RecordSort`), and looked at once
+    the whole file is read; what they find is checked against the ids read again (`XliffReader._repeated_id_error`).
+    """
+
+    def __init__(self) -> None:
+        self._hashes = array("q")
+        self._places = array("q")
+        self._sort: RecordSort | None = None
+
+    def __enter__(self) -> _RepeatedIds:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._sort is not None:
+            self._sort.close()
+
+    def add(self, key_hash: int, place: int) -> None:
+        """Hold the unit at ``place`` (0 for the first), whose (file, id) has the hash ``key_hash``."""
+        self._hashes.append(key_hash)
+        self._places.append(place)
+        if len(self._hashes) >= _IDS_HELD:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self._sort is None:
+            self._sort = RecordSort(HASH_RECORD_BYTES)
+        self._sort.add_many(hash_records(self._hashes, self._places, self._places))
+        self._hashes, self._places = array("q"), array("q")
+
+    def candidates(self) -> list[tuple[int, int]]:
+        """The first units (by place, at most `_CANDIDATES`) whose hash an earlier unit has: each one's place and the
+        place of the first unit of its hash. Empty when no hash repeats."""
+        # Most files repeat no id, which a set of the hashes tells without numpy (70 ms to import).
+        if self._sort is None and len(set(self._hashes)) == len(self._hashes):
+            return []
+        self._spill()
+        assert self._sort is not None
+        return heapq.nsmallest(_CANDIDATES, repeated_values(self._sort))
 
 
 def _file_key(file_el: Any) -> str:
