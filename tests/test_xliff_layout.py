@@ -14,7 +14,7 @@ from lxml import etree
 from tests.helpers import SAMPLES, run_cli
 from tests.xliff_schemas import XLIFF2_NS, XLIFF12_NS, schema_problems
 from tmkit.formats.xliff import read_xliff, write_xliff
-from tmkit.memory.model import Content, Header, Inline, Memory, Segment, Status, TranslationUnit, Variant
+from tmkit.memory.model import Content, Header, Inline, Memory, Prop, Segment, Status, TranslationUnit, Variant
 
 VERSIONS = ["1.2", "2.0", "2.1"]
 
@@ -48,7 +48,7 @@ def test_a_qa_finding_on_a_pretranslated_job_names_the_line_of_its_unit(tmp_path
 # -- what the layout must not touch ---------------------------------------------------------------------
 
 #: Text with white space where a layout would add or lose some: alone, leading, trailing, line ends and tabs.
-_TEXT = st.sampled_from([" ", "  ", "\n", "\t", " \n  ", "نص", " نص ", "text ", " a  b", "&<>\"'", "x\ny"])
+_TEXT = st.sampled_from([" ", "  ", "\n", "\t", " \n  ", "\r\n", "نص", " نص ", "text ", " a  b", "&<>\"'", "x\ny"])
 
 
 def _code(number: int, kind: str, inner: str) -> list[Content]:
@@ -90,10 +90,13 @@ def test_every_source_and_target_reads_back_exactly_as_written(
     for number, (source, target) in enumerate(pairs, 1):
         unit = TranslationUnit([Variant("ar", source), Variant("en", target)], tuid=str(number))
         unit.status = Status.TRANSLATED
+        # Props of a match describe its target, recorded with them: read back as the same, the props stay.
+        unit.props = [Prop("x-tmkit-match", "90"), Prop("x-tmkit-origin", "tm.tmx#1")]
         units.append(unit)
     path = tmp_path / f"spaced{version}.xlf"
     write_xliff(path, Memory(Header(), units), source_lang="ar", target_lang="en", version=version)
     back, _, _ = read_xliff(path)
     assert [(u.variant("ar").segment, u.variant("en").segment) for u in back.units] == pairs  # type: ignore[union-attr]
+    assert [u.props for u in back.units] == [u.props for u in units]
     assert len(set(_unit_lines(path).values())) == len(pairs)
     assert schema_problems(path) == []

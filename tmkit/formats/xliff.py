@@ -33,6 +33,7 @@ from tmkit.memory.digests import (
 from tmkit.memory.model import (
     MATCH_PROP,
     ORIGIN_PROP,
+    PROVENANCE_PROPS,
     Content,
     Header,
     Inline,
@@ -44,6 +45,8 @@ from tmkit.memory.model import (
     TranslationUnit,
     Variant,
     normalize_content,
+    provenance_holds,
+    without_provenance,
 )
 
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -300,6 +303,11 @@ AUTO_ID_PREFIX = "tmkit-auto-"
 PROP_CONTEXT_PREFIX = "x-tmkit-prop:"
 #: The context of a 1.2 unit whose id was made up (the memory's unit has no tuid): read back, it has none again.
 NO_TUID_CONTEXT = "x-tmkit-no-tuid"
+#: The target a unit's `PROVENANCE_PROPS` describe, as TMX markup: a 1.2 context of this type, a 2.x meta of this
+#: type in a metaGroup of the category below. Read back, the props hold while the target is still this one (a CAT
+#: tool's edit, unlike the editor's, leaves them in place), by the editor's rule (`provenance_holds`).
+PRETRANSLATED_TARGET = "x-tmkit-pretranslated-target"
+PRETRANSLATED_CATEGORY = "tmkit:pretranslated"
 _EXTENSION_RE = re.compile(r"x-\S+\Z")
 _NMTOKEN_RE = re.compile(r"[\w.:-]+\Z")
 
@@ -633,6 +641,13 @@ def _props_of(unit: TranslationUnit) -> list[Prop]:
     return [p for p in unit.props if not p.type.startswith("x-tmkit-status") and p.type != "x-tmkit-rejected"]
 
 
+def _described_target(unit: TranslationUnit, target: Variant | None) -> str | None:
+    """The target a unit's provenance props describe, as TMX markup, when it has them and a target is written."""
+    if target is None or unit.status is Status.NEW or not any(p.type in PROVENANCE_PROPS for p in unit.props):
+        return None
+    return segment_to_xml(target.segment)
+
+
 def _state_12(unit: TranslationUnit) -> tuple[str, bool]:
     state, approved = status_to_xliff12(unit.status, rejected=unit.rejected)
     label = unit.status_label
@@ -742,6 +757,7 @@ def _trans_unit_12(
         target.set("state", "new")
         _inline_12(target, src.segment.content if src else (), ns, [0])
     props = _props_of(unit)
+    described = _described_target(unit, tgt)
     if props or not unit.tuid:
         # 1.2 strict has no prop-group: the props are contexts, each typed by its prop's type. (The group
         # has no name: names are unique in a <file>.)
@@ -750,6 +766,9 @@ def _trans_unit_12(
             context_type = PROP_CONTEXT_PREFIX + quote(prop.type, safe=":")
             context = etree.SubElement(group, f"{{{ns}}}context", **{"context-type": context_type})
             context.text = _clean(prop.value)
+        if described is not None:
+            context = etree.SubElement(group, f"{{{ns}}}context", **{"context-type": PRETRANSLATED_TARGET})
+            context.text = described
         if not unit.tuid:  # the id is made up: said so, as the strict schema takes no attribute of tmkit's here
             etree.SubElement(group, f"{{{ns}}}context", **{"context-type": NO_TUID_CONTEXT})
     if unit.rejected:
@@ -816,6 +835,10 @@ def _unit_2(
         group = etree.SubElement(meta, f"{{{MDA_NS}}}metaGroup", category="tmkit")
         for prop in props:
             etree.SubElement(group, f"{{{MDA_NS}}}meta", type=prop.type).text = _clean(prop.value)
+        described = _described_target(unit, tgt)
+        if described is not None:  # (a group of its own: a prop may have any type)
+            group = etree.SubElement(meta, f"{{{MDA_NS}}}metaGroup", category=PRETRANSLATED_CATEGORY)
+            etree.SubElement(group, f"{{{MDA_NS}}}meta", type=PRETRANSLATED_TARGET).text = described
     if unit.notes:
         notes = etree.SubElement(unit_el, f"{{{ns}}}notes")
         for note in unit.notes:
@@ -1554,6 +1577,30 @@ def _props_12(tu: Any, names: _Names) -> list[Prop]:
     return out
 
 
+def _described_12(tu: Any, names: _Names) -> str | None:
+    """The target a 1.2 unit's provenance props describe (`PRETRANSLATED_TARGET`), if tmkit recorded it."""
+    for group in tu.iterchildren(names.context_group):
+        for context in group.iterchildren(names.context):
+            if context.get("context-type") == PRETRANSLATED_TARGET:
+                return str(context.text or "")
+    return None
+
+
+def _holding_provenance(
+    props: list[Prop], target: Segment | None, described: str | None, path: str, line: int | None
+) -> list[Prop]:
+    """A unit's props read back, less the provenance props when its target is no longer the one they describe
+    (``described``, recorded as TMX markup when written; None: not recorded, so nothing to compare, and the props
+    are left as they are)."""
+    if described is None:
+        return props
+    try:
+        segment = segment_from_xml(described)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise InputError(f"unreadable {PRETRANSLATED_TARGET}: {exc}", path=path, line=line) from None
+    return props if provenance_holds(target, segment) else without_provenance(props)
+
+
 def _underlying(elem: Any, default: Status) -> Status:
     try:
         return Status(elem.get(STATUS_ATTR, default.value))
@@ -1627,7 +1674,8 @@ def _read_unit_12(tu: Any, names: _Names, source_lang: str, target_lang: str, pa
         unit.status = status
     unit.rejected = rejected
     unit.status_label = None if rejected else label
-    unit.props = _props_12(tu, names)
+    translated = variants[1].segment if len(variants) > 1 else None
+    unit.props = _holding_provenance(_props_12(tu, names), translated, _described_12(tu, names), path, tu.sourceline)
     own = [_note(n) for n in notes if not (n.get("from") == "tmkit" and (n.text or "").startswith(REJECTED_MARK))]
     unit.notes = _inherited_notes(tu, names) + own
     return unit
@@ -1637,12 +1685,15 @@ def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str
     data: dict[str, str] = {}
     props: list[Prop] = []
     notes: list[Note] = []
+    described: str | None = None
     # One walk for the code data, metadata and notes, wherever they sit in the unit.
     for elem in unit_el.iter(names.data, MDA_META, names.note):
         if elem.tag == names.data:
             data[elem.get("id")] = "".join(elem.itertext())
         elif elem.tag == names.note:
             notes.append(_note(elem))
+        elif elem.get("type") == PRETRANSLATED_TARGET and elem.getparent().get("category") == PRETRANSLATED_CATEGORY:
+            described = elem.text or ""
         else:
             props.append(Prop(elem.get("type") or "x-unknown", elem.text or ""))
     if unit_el.find(names.segment) is None:
@@ -1682,7 +1733,8 @@ def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str
     unit = TranslationUnit(variants=variants, tuid=tuid, line=unit_el.sourceline)
     unit.status = _underlying(unit_el, status) if rejected else status
     unit.rejected = rejected
-    unit.props = props
+    target_segment = variants[1].segment if has_target else None
+    unit.props = _holding_provenance(props, target_segment, described, path, unit_el.sourceline)
     unit.notes = _inherited_notes(unit_el, names) + notes
     return unit
 
