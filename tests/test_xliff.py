@@ -264,10 +264,8 @@ def test_a_unit_id_repeated_in_a_file_is_an_error_at_the_second_one(tmp_path: Pa
 def test_repeated_ids_are_found_once_the_ids_go_to_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The ids are remembered in bounded memory: past a few, sorted in runs on disk (made tiny here)."""
     from tmkit.formats import xliff
-    from tmkit.memory import digests
 
     monkeypatch.setattr(xliff, "_IDS_HELD", 8)
-    monkeypatch.setattr(digests, "SPILL_RECORDS", 64)
     units = [TranslationUnit([Variant("ar", Segment.from_text(f"نص {n}"))], tuid=str(n)) for n in range(1000)]
     memory = Memory(Header(), units)
     path = tmp_path / "many.xlf"
