@@ -173,6 +173,127 @@ def test_broken_and_hostile_files_are_one_line_errors(tmp_path: Path, data: byte
         read_xliff(path)
 
 
+_NOT_READ = "is not supported: tmkit reads XLIFF 1.0, 1.1, 1.2, 2.0 and 2.1"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # Read as 1.2, this one said "<file> has no source-language".
+        (b'<xliff version="3.0" srcLang="en">\n<file id="f"/></xliff>', f"f.xlf:1: XLIFF version 3.0 {_NOT_READ}"),
+        (
+            b'<xliff version="3.0" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n<file source-language="en"/></xliff>',
+            f"f.xlf:1: XLIFF version 3.0 {_NOT_READ}",
+        ),
+        (
+            b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.2" srcLang="en"><file id="f"/></xliff>',
+            f"f.xlf:1: XLIFF version 2.2 \\(namespace urn:oasis:names:tc:xliff:document:2.2\\) {_NOT_READ}",
+        ),
+        (
+            b'<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file source-language="en"/></xliff>',
+            "f.xlf:1: version 2.0 with the namespace of XLIFF 1.2 .*: the two must agree",
+        ),
+    ],
+)
+def test_a_version_tmkit_does_not_read_is_named_with_those_it_reads(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "f.xlf"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=f"/{message}$"):
+        read_xliff(path)
+    result = run_cli("convert", str(path), "-o", str(tmp_path / "f.tmx"))
+    assert (result.code, result.stderr.count("\n")) == (2, 1), result.stderr
+    assert not (tmp_path / "f.tmx").exists()
+
+
+def test_xliff_11_is_read_as_12(tmp_path: Path) -> None:
+    path = tmp_path / "f.xlf"
+    path.write_text(FOREIGN_12.replace("1.2", "1.1"), encoding="utf-8")
+    assert [u.tuid for u in read_xliff(path)[0].units] == ["1", "2"]
+
+
+_REPEATED_12 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">
+  <file original="a.txt" datatype="plaintext" source-language="ar" target-language="en">
+    <body>
+      <trans-unit id="1"><source>مرحبا</source><target state="translated">Hello</target></trans-unit>
+      <trans-unit id="2"><source>نعم</source><target state="translated">Yes</target></trans-unit>
+      <trans-unit id="1"><source>شكرا</source><target state="translated">Thanks</target></trans-unit>
+    </body>
+  </file>
+</xliff>
+"""
+_REPEATED_2 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="ar" trgLang="en">
+  <file id="f1">
+    <unit id="u1"><segment><source>مرحبا</source></segment></unit>
+    <group id="g1">
+      <unit id="u1"><segment><source>شكرا</source></segment></unit>
+    </group>
+  </file>
+  <file id="f2"><unit id="u1"><segment><source>نعم</source></segment></unit></file>
+</xliff>
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (_REPEATED_12, 'f.xlf:7: <trans-unit id="1"> repeats the id of the one at line 5: ids must be unique within a'),
+        (_REPEATED_2, 'f.xlf:6: <unit id="u1"> repeats the id of the one at line 4: ids must be unique within a'),
+    ],
+    ids=["1.2", "2.0"],
+)
+def test_a_unit_id_repeated_in_a_file_is_an_error_at_the_second_one(tmp_path: Path, text: str, message: str) -> None:
+    """It was read silently: two units of one tuid, which tmkit's merges and matches key on."""
+    path = tmp_path / "f.xlf"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=f"/{message} <file>$"):
+        read_xliff(path)
+    for command in (["convert", str(path), "-o", str(tmp_path / "f.tmx")], ["qa", str(path)]):
+        result = run_cli(*command)
+        assert (result.code, result.stderr.count("\n")) == (2, 1), result.stderr
+        assert message in result.stderr
+    assert not (tmp_path / "f.tmx").exists()
+    if text is _REPEATED_2:  # the same id in another <file> is another unit's
+        path.write_text(
+            text.replace('<unit id="u1"><segment><source>شكرا', '<unit id="u2"><segment><source>شكرا'), encoding="utf-8"
+        )
+        assert [u.tuid for u in read_xliff(path)[0].units] == ["u1", "u2", "f2/u1"]
+
+
+def test_repeated_ids_are_found_once_the_ids_go_to_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ids are remembered in bounded memory: past a few, sorted in runs on disk (made tiny here)."""
+    from tmkit.formats import xliff
+
+    monkeypatch.setattr(xliff, "_IDS_HELD", 8)
+    units = [TranslationUnit([Variant("ar", Segment.from_text(f"نص {n}"))], tuid=str(n)) for n in range(1000)]
+    memory = Memory(Header(), units)
+    path = tmp_path / "many.xlf"
+    write_xliff(path, memory, source_lang="ar", target_lang="en", version="1.2")
+    assert len(read_xliff(path)[0].units) == 1000
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    unit_lines = [n for n, line in enumerate(lines, 1) if "<trans-unit " in line]
+    # Unit 900 and then unit 700 take the id of unit 10: the error names the first of them in the file, 700.
+    for repeat in (900, 700):
+        lines[unit_lines[repeat] - 1] = lines[unit_lines[repeat] - 1].replace(f'id="{repeat}"', 'id="10"')
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(InputError, match=f":{unit_lines[700]}: .* the one at line {unit_lines[10]}:"):
+        read_xliff(path)
+
+
+def test_ids_of_one_hash_are_told_apart_by_reading_them_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only hashes of the ids are held: units whose hashes are alike are not taken for repeats unless their ids are."""
+    from tmkit.formats import xliff
+
+    monkeypatch.setattr(xliff, "hash", lambda _key: 7, raising=False)  # every id of one hash
+    path = tmp_path / "f.xlf"
+    path.write_text(_REPEATED_12.replace('<trans-unit id="1"><source>شكرا', '<trans-unit id="3"><source>شكرا'), "utf-8")
+    assert [u.tuid for u in read_xliff(path)[0].units] == ["1", "2", "3"]
+    path.write_text(_REPEATED_12.replace('<trans-unit id="1"><source>شكرا', '<trans-unit id="2"><source>شكرا'), "utf-8")
+    with pytest.raises(InputError, match=r'f\.xlf:7: <trans-unit id="2"> repeats the id of the one at line 6:'):
+        read_xliff(path)
+
+
 def test_convert_tmx_to_xliff_and_back(tmp_path: Path) -> None:
     xlf = tmp_path / "a.xlf"
     result = run_cli("convert", str(SAMPLES / "article.tmx"), "-o", str(xlf), "--tgt", "en")

@@ -145,6 +145,65 @@ def test_pretranslated_jobs_are_schema_valid_in_every_version(tmp_path: Path) ->
         assert drafts and all({p.type for p in u.props} == {"x-tmkit-match", "x-tmkit-origin"} for u in drafts)
 
 
+def _edited_in_a_cat_tool(job: Path, version: str, edits: dict[str, str | None]) -> None:
+    """What a CAT tool does to tmkit's job: each unit named gets the text given as its target (None: kept as it
+    is), marked translated."""
+    tree = etree.parse(str(job))
+    ns = XLIFF12_NS if version == "1.2" else XLIFF2_NS
+    for unit in tree.getroot().iter(f"{{{ns}}}trans-unit", f"{{{ns}}}unit"):
+        if unit.get("id") not in edits:
+            continue
+        target = unit.find(f".//{{{ns}}}target")
+        if edits[unit.get("id")] is not None:
+            target.text = edits[unit.get("id")]
+        if version == "1.2":
+            target.set("state", "translated")
+        else:
+            segment = unit.find(f"{{{ns}}}segment")
+            segment.set("state", "translated")
+            del segment.attrib["subState"]
+    tree.write(str(job), xml_declaration=True, encoding="UTF-8")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_target_a_cat_tool_changed_loses_the_props_of_its_match(tmp_path: Path, version: str) -> None:
+    """They kept saying 94% from ref.tmx#1 of a translation the translator had rewritten."""
+    job = tmp_path / "job.xlf"
+    made = run_cli(
+        "pretranslate", str(SAMPLES / "article.ar.txt"), "--tm", str(SAMPLES / "earlier-visits.tmx"),
+        "-o", str(job), "--xliff-version", version,
+    )  # fmt: skip
+    assert made.code == 0, made.stderr
+    before = {u.tuid: u for u in read_xliff(job)[0].units}
+    assert all(before[tuid].prop_value("x-tmkit-match") for tuid in ("1", "3", "4"))
+    edited = (before["3"].variant("en").text).replace("Belarusian", "Russian")  # type: ignore[union-attr]
+    _edited_in_a_cat_tool(job, version, {"3": edited, "4": None})
+    assert schema_problems(job) == []
+    converted = run_cli("convert", str(job), "-o", str(tmp_path / "job.tmx"))
+    assert converted.code == 0, converted.stderr
+    after = {u.tuid: u for u in load_tmx(tmp_path / "job.tmx").units}
+    assert after["3"].variant("en").text == edited and after["3"].status is Status.TRANSLATED  # type: ignore[union-attr]
+    assert after["3"].props == []  # the same rule as the editor's: another target, no match of its own
+    assert after["4"].status is Status.TRANSLATED  # confirmed as it was: still the match's
+    assert [(p.type, p.value) for p in after["4"].props] == [(p.type, p.value) for p in before["4"].props]
+    assert [(p.type, p.value) for p in after["1"].props] == [(p.type, p.value) for p in before["1"].props]
+
+
+def test_props_of_a_target_not_recorded_are_left_as_they_are(tmp_path: Path) -> None:
+    """An XLIFF that does not record the target its props describe (an older tmkit's, another tool's) cannot tell
+    whether it changed: nothing is guessed."""
+    job = tmp_path / "job.xlf"
+    job.write_text(
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file source-language="ar" '
+        'target-language="en" datatype="plaintext" original="x"><body><trans-unit id="1"><source>درس في ستانفورد</source>'
+        '<target state="translated">He studied at Harvard</target><context-group purpose="information">'
+        '<context context-type="x-tmkit-prop:x-tmkit-match">94</context></context-group></trans-unit></body></file></xliff>',
+        encoding="utf-8",
+    )
+    (unit,) = read_xliff(job)[0].units
+    assert [(p.type, p.value) for p in unit.props] == [("x-tmkit-match", "94")]
+
+
 def test_untranslated_units_get_a_target_holding_the_source_marked_new(tmp_path: Path) -> None:
     """OmegaT translates <target>: a unit without one is not offered at all."""
     path = tmp_path / "job.xlf"

@@ -26,7 +26,7 @@ from tmkit.formats.xml_safety import (
     entity_declaration_line,
 )
 from tmkit.memory.dates import canonical_tmx_date
-from tmkit.memory.digests import RecordSort
+from tmkit.memory.digests import HASH_RECORD_BYTES, RecordSort, hash_records, repeated_values
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_matches
 from tmkit.memory.model import (
     REJECTED_PROP,
@@ -52,8 +52,6 @@ _STATUS_VALUES = {s.value: s for s in Status}
 #: Tuids held in memory (a hash and a line, 16 bytes each: 4 MB) before they are sorted into a run on
 #: disk, so that repeated tuids are found at any size in bounded memory.
 TUID_SPILL_UNITS = 1 << 18
-#: Bytes of a tuid's record in the sort that finds repeats: its hash, its place among the units, its line.
-_TUID_RECORD_BYTES = 24
 _TRUE_VALUES = frozenset({"1", "true", "yes"})
 
 #: Attributes the model holds in named fields; every other attribute goes to ``extra_attrs``.
@@ -338,14 +336,11 @@ class TmxReader:
         import numpy as np  # here, not at the top: 70 ms to import, which most small files do without
 
         if self._tuid_sort is None:
-            self._tuid_sort = RecordSort(_TUID_RECORD_BYTES)
+            self._tuid_sort = RecordSort(HASH_RECORD_BYTES)
         count = len(self._tuid_hashes)
-        records = np.empty((count, 3), dtype=">u8")
-        # The sign bit flipped, so that the big-endian bytes sort as the signed hashes do.
-        records[:, 0] = np.frombuffer(self._tuid_hashes, dtype=np.int64).view(np.uint64) ^ np.uint64(1 << 63)
-        records[:, 1] = np.arange(self._tuids_sorted, self._tuids_sorted + count, dtype=np.uint64)
-        records[:, 2] = np.frombuffer(self._tuid_lines, dtype=np.int64)
-        self._tuid_sort.add_many(records.tobytes())
+        places = np.arange(self._tuids_sorted, self._tuids_sorted + count, dtype=np.uint64)
+        lines = np.frombuffer(self._tuid_lines, dtype=np.int64)
+        self._tuid_sort.add_many(hash_records(np.frombuffer(self._tuid_hashes, dtype=np.int64), places, lines))
         self._tuids_sorted += count
         self._tuid_hashes = array("q")
         self._tuid_lines = array("q")
@@ -364,7 +359,7 @@ class TmxReader:
         try:
             # Only the notes that fit are kept (the rest are counted), so only the first of them by line are held.
             room = max(0, self.MAX_ISSUES - len(self.issues))
-            repeats = _Counted(_repeated_tuids(self._tuid_sort))
+            repeats = _Counted(repeated_values(self._tuid_sort))
             kept = heapq.nsmallest(room, repeats)
         finally:
             self._forget_tuids()
@@ -605,30 +600,6 @@ class _Counted:
         for pair in self._pairs:
             self.count += 1
             yield pair
-
-
-def _repeated_tuids(tuids: RecordSort) -> Iterator[tuple[int, int]]:
-    """For each unit whose tuid an earlier unit had: its line and the first such unit's line.
-
-    The records come sorted by hash, then by place in the file, so a repeat follows the unit it
-    repeats; the first of a run of one hash is carried from one block to the next.
-    """
-    import numpy as np
-
-    carried_hash: int | None = None
-    carried_first = 0
-    for block in tuids.sorted_blocks():
-        fields = np.frombuffer(block.tobytes(), dtype=">u8").reshape(-1, 3)
-        hashes, lines = fields[:, 0], fields[:, 2].astype(np.int64)
-        starts = np.ones(len(hashes), dtype=bool)
-        starts[1:] = hashes[1:] != hashes[:-1]
-        if carried_hash is not None and int(hashes[0]) == carried_hash:
-            starts[0] = False
-        start_at = np.maximum.accumulate(np.where(starts, np.arange(len(hashes)), -1))
-        first = np.where(start_at >= 0, lines[np.maximum(start_at, 0)], carried_first)
-        repeats = np.flatnonzero(~starts)
-        yield from zip(lines[repeats].tolist(), first[repeats].tolist(), strict=True)
-        carried_hash, carried_first = int(hashes[-1]), int(first[-1])
 
 
 def _read_segment(seg: Any, ns: str = "") -> Segment:

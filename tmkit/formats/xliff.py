@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import os
 import re
+from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 from urllib.parse import quote, unquote
@@ -17,10 +19,21 @@ from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import _syntax_error_details, segment_from_xml
 from tmkit.formats.tmx_writer import segment_to_xml
 from tmkit.formats.xml_safety import ENTITY_SEARCH_BYTES, ILLEGAL_CHAR_RE, SAFE_XML_OPTIONS, entity_declaration_line
-from tmkit.memory.digests import DIGEST_BYTES, DigestSet, RecordSort, digest, repeat_places, sorted_numbers
+from tmkit.memory.digests import (
+    DIGEST_BYTES,
+    HASH_RECORD_BYTES,
+    DigestSet,
+    RecordSort,
+    digest,
+    hash_records,
+    repeat_places,
+    repeated_values,
+    sorted_numbers,
+)
 from tmkit.memory.model import (
     MATCH_PROP,
     ORIGIN_PROP,
+    PROVENANCE_PROPS,
     Content,
     Header,
     Inline,
@@ -32,10 +45,24 @@ from tmkit.memory.model import (
     TranslationUnit,
     Variant,
     normalize_content,
+    provenance_holds,
+    without_provenance,
 )
 
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
+#: The start of every XLIFF namespace; the version follows it.
+XLIFF_NS_PREFIX = "urn:oasis:names:tc:xliff:document:"
+#: The versions tmkit reads. 1.0 and 1.1 have the elements of 1.2 that tmkit reads, 2.1 the core of 2.0; 2.2 has a
+#: namespace of its own and is not read (nor is any later version, whatever it changes).
+READ_VERSIONS_1 = ("1.0", "1.1", "1.2")
+READ_VERSIONS_2 = ("2.0", "2.1")
+#: The XLIFF namespaces tmkit reads and the versions that use each (1.0 had none).
+_NAMESPACE_VERSIONS = {
+    f"{XLIFF_NS_PREFIX}1.1": READ_VERSIONS_1,
+    XLIFF12_NS: READ_VERSIONS_1,
+    XLIFF2_NS: READ_VERSIONS_2,
+}
 MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
 MDA_META = f"{{{MDA_NS}}}meta"
 TMKIT_NS = "urn:tmkit"
@@ -276,6 +303,11 @@ AUTO_ID_PREFIX = "tmkit-auto-"
 PROP_CONTEXT_PREFIX = "x-tmkit-prop:"
 #: The context of a 1.2 unit whose id was made up (the memory's unit has no tuid): read back, it has none again.
 NO_TUID_CONTEXT = "x-tmkit-no-tuid"
+#: The target a unit's `PROVENANCE_PROPS` describe, as TMX markup: a 1.2 context of this type, a 2.x meta of this
+#: type in a metaGroup of the category below. Read back, the props hold while the target is still this one (a CAT
+#: tool's edit, unlike the editor's, leaves them in place), by the editor's rule (`provenance_holds`).
+PRETRANSLATED_TARGET = "x-tmkit-pretranslated-target"
+PRETRANSLATED_CATEGORY = "tmkit:pretranslated"
 _EXTENSION_RE = re.compile(r"x-\S+\Z")
 _NMTOKEN_RE = re.compile(r"[\w.:-]+\Z")
 
@@ -609,6 +641,13 @@ def _props_of(unit: TranslationUnit) -> list[Prop]:
     return [p for p in unit.props if not p.type.startswith("x-tmkit-status") and p.type != "x-tmkit-rejected"]
 
 
+def _described_target(unit: TranslationUnit, target: Variant | None) -> str | None:
+    """The target a unit's provenance props describe, as TMX markup, when it has them and a target is written."""
+    if target is None or unit.status is Status.NEW or not any(p.type in PROVENANCE_PROPS for p in unit.props):
+        return None
+    return segment_to_xml(target.segment)
+
+
 def _state_12(unit: TranslationUnit) -> tuple[str, bool]:
     state, approved = status_to_xliff12(unit.status, rejected=unit.rejected)
     label = unit.status_label
@@ -621,6 +660,37 @@ def _state_12(unit: TranslationUnit) -> tuple[str, bool]:
 DEFAULT_ORIGINAL = "tmkit"
 #: A comment standing where the units go while the document around them is serialised.
 _UNITS_MARKER = "tmkit-units"
+#: One level of the indentation of what tmkit writes.
+_INDENT = "  "
+#: Elements whose content is elements alone (with no text of their own), in either version: each of their children
+#: goes on a line of its own, indented. Every other element holds text (a source or target and the codes in it, a
+#: note, a context, a code's data, a meta's value), where added whitespace would be read as content: those are never
+#: laid out inside, and lxml's pretty_print cannot be used, as it indents before a first child when no text comes
+#: before it (a target beginning with a code).
+_STRUCTURAL = frozenset(
+    f"{{{ns}}}{name}"
+    for ns, names in (
+        (XLIFF12_NS, ("xliff", "file", "header", "body", "group", "trans-unit", "context-group")),
+        (XLIFF2_NS, ("xliff", "file", "group", "unit", "notes", "originalData", "segment", "ignorable")),
+        (MDA_NS, ("metadata", "metaGroup")),
+    )
+    for name in names
+)
+
+
+def _lay_out(elem: Any, depth: int) -> None:
+    """Put each child of ``elem`` (a `_STRUCTURAL` element ``depth`` levels down) on a line of its own, indented,
+    and lay out the structural ones among them the same way: each unit, and so each finding `tmkit qa` reports on
+    one, gets its own line number. Only the text before a structural element's first child and the tails of its
+    children are set: whitespace there is not content (those elements hold no text)."""
+    inner = "\n" + _INDENT * (depth + 1)
+    elem.text = inner if len(elem) else None
+    for child in elem:
+        child.tail = inner
+        if child.tag in _STRUCTURAL:
+            _lay_out(child, depth + 1)
+    if len(elem):
+        elem[-1].tail = "\n" + _INDENT * depth
 
 
 def build_xliff12(memory: Memory, *, source_lang: str, target_lang: str, original: str = DEFAULT_ORIGINAL) -> Any:
@@ -629,6 +699,7 @@ def build_xliff12(memory: Memory, *, source_lang: str, target_lang: str, origina
     unit_ids = _UnitIds("#")
     for number, unit in enumerate(memory.units, 1):
         _trans_unit_12(body, unit, number, unit_ids, source_lang=source_lang, target_lang=target_lang)
+    _lay_out(root, 0)
     return root
 
 
@@ -686,6 +757,7 @@ def _trans_unit_12(
         target.set("state", "new")
         _inline_12(target, src.segment.content if src else (), ns, [0])
     props = _props_of(unit)
+    described = _described_target(unit, tgt)
     if props or not unit.tuid:
         # 1.2 strict has no prop-group: the props are contexts, each typed by its prop's type. (The group
         # has no name: names are unique in a <file>.)
@@ -694,6 +766,9 @@ def _trans_unit_12(
             context_type = PROP_CONTEXT_PREFIX + quote(prop.type, safe=":")
             context = etree.SubElement(group, f"{{{ns}}}context", **{"context-type": context_type})
             context.text = _clean(prop.value)
+        if described is not None:
+            context = etree.SubElement(group, f"{{{ns}}}context", **{"context-type": PRETRANSLATED_TARGET})
+            context.text = described
         if not unit.tuid:  # the id is made up: said so, as the strict schema takes no attribute of tmkit's here
             etree.SubElement(group, f"{{{ns}}}context", **{"context-type": NO_TUID_CONTEXT})
     if unit.rejected:
@@ -715,6 +790,7 @@ def build_xliff2(
     unit_ids = _UnitIds("_")  # an NMTOKEN: the tuid itself goes in tmkit:tuid
     for number, unit in enumerate(memory.units, 1):
         _unit_2(file_el, unit, number, unit_ids, source_lang=source_lang, target_lang=target_lang)
+    _lay_out(root, 0)
     return root
 
 
@@ -759,6 +835,10 @@ def _unit_2(
         group = etree.SubElement(meta, f"{{{MDA_NS}}}metaGroup", category="tmkit")
         for prop in props:
             etree.SubElement(group, f"{{{MDA_NS}}}meta", type=prop.type).text = _clean(prop.value)
+        described = _described_target(unit, tgt)
+        if described is not None:  # (a group of its own: a prop may have any type)
+            group = etree.SubElement(meta, f"{{{MDA_NS}}}metaGroup", category=PRETRANSLATED_CATEGORY)
+            etree.SubElement(group, f"{{{MDA_NS}}}meta", type=PRETRANSLATED_TARGET).text = described
     if unit.notes:
         notes = etree.SubElement(unit_el, f"{{{ns}}}notes")
         for note in unit.notes:
@@ -846,16 +926,21 @@ def _write_units(
             source_lang=source_lang, target_lang=target_lang, version=version, original=original
         )
         add_unit = _unit_2
-    # The document around the units, split where they go.
+    # The document around the units, split where they go, laid out as `_lay_out` lays out the whole document.
     marker = etree.Comment(_UNITS_MARKER)
     container.append(marker)
+    _lay_out(root, 0)
     head, tail = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=False).split(
         f"<!--{_UNITS_MARKER}-->".encode()
     )
+    # What stands between two units in the whole document: a line end and the units' indentation.
+    between = str(container.text).encode()
+    depth = sum(1 for _ in container.iterancestors()) + 1  # the units'
     container.remove(marker)
     stream = iter(units)
     first = next(stream, None)
     if first is None:  # no units: lxml writes their parent empty (`<body/>`), as the whole tree has it
+        _lay_out(root, 0)
         head, tail = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=False), b""
     else:
         stream = itertools.chain((first,), stream)
@@ -865,7 +950,11 @@ def _write_units(
         handle.write(head)
         for number, unit in enumerate(stream, 1):
             element = add_unit(container, unit, number, unit_ids, source_lang=source_lang, target_lang=target_lang)
-            handle.write(_without_declarations(etree.tostring(element, encoding="UTF-8"), inherited))
+            _lay_out(element, depth)
+            if number > 1:
+                handle.write(between)
+            xml = etree.tostring(element, encoding="UTF-8", with_tail=False)
+            handle.write(_without_declarations(xml, inherited))
             container.remove(element)  # the tree stays one unit deep
             written = number
         if isinstance(unit_ids, _PlannedIds) and written != unit_ids.planned:
@@ -1218,12 +1307,32 @@ class XliffReader:
             return self._error(f"the root element is <{_local(root)}>, not <xliff>", root.sourceline)
         self._namespace = etree.QName(root).namespace or ""
         self.version = root.get("version", "")
+        unsupported = self._unsupported_version()
+        if unsupported is not None:
+            return self._error(unsupported, root.sourceline)
         if not self._is_2:
             return None
         source_lang = root.get("srcLang")
         if not source_lang:
             return self._error("<xliff> has no srcLang", root.sourceline)
         self.source_lang, self.target_lang = source_lang, root.get("trgLang") or "en"
+        return None
+
+    def _unsupported_version(self) -> str | None:
+        """Why the version of the document (its `version`, its namespace) is not one tmkit reads, if it is not.
+
+        Said first: a document of another version read as 1.2 or 2.x fails on whatever that version changed (a
+        `<file>` without source-language), which hides the cause.
+        """
+        readable = f"tmkit reads XLIFF {', '.join(READ_VERSIONS_1 + READ_VERSIONS_2[:-1])} and {READ_VERSIONS_2[-1]}"
+        namespace, version = self._namespace or "", self.version or ""
+        if version and version not in READ_VERSIONS_1 + READ_VERSIONS_2:
+            return f"XLIFF version {version} is not supported: {readable}"
+        named = namespace[len(XLIFF_NS_PREFIX) :] if namespace.startswith(XLIFF_NS_PREFIX) else None
+        if named is not None and namespace not in _NAMESPACE_VERSIONS:
+            return f"XLIFF version {named} (namespace {namespace}) is not supported: {readable}"
+        if version and version not in _NAMESPACE_VERSIONS.get(namespace, (version,)):
+            return f"version {version} with the namespace of XLIFF {named} ({namespace}): the two must agree"
         return None
 
     @property
@@ -1236,29 +1345,139 @@ class XliffReader:
         names = _Names(self._namespace or "")
         unit_tag = names.unit if self._is_2 else names.trans_unit
         self.units_read = 0
-        first_file: Any = None
-        file_el: Any = None
-        last_parent: Any = None
-        with self._open() as handle:
+        ids = _RepeatedIds()
+        with self._open() as handle, ids:
             etree.clear_error_log()
             context = etree.iterparse(handle, events=("end",), tag=unit_tag, **SAFE_XML_OPTIONS)
             try:
-                for _event, elem in context:
+                for elem, file_el, file_number in _placed_units(context, names.file):
                     unit = read_unit(elem, names, source_lang, target_lang, self.path)
+                    ident = elem.get("id")
+                    if ident is not None:
+                        ids.add(hash((file_number, ident)), self.units_read)
                     # Unit ids are unique only within their <file>: those of a second and later file are
                     # qualified by it (remembering no ids keeps the memory bounded).
-                    parent = elem.getparent()
-                    if parent is not last_parent:  # a unit's file is its parent's whenever the parent is too
-                        last_parent, file_el = parent, next(elem.iterancestors(names.file), None)
-                        if first_file is None:
-                            first_file = file_el  # held: lxml gives this same object for it while it is
-                    if unit.tuid is not None and file_el is not None and file_el is not first_file:
+                    if unit.tuid is not None and file_el is not None and file_number > 1:
                         unit.tuid = f"{_file_key(file_el)}/{unit.tuid}"
                     _free(elem)
                     self.units_read += 1
                     yield unit
             except (etree.XMLSyntaxError, UnicodeDecodeError, LookupError, OSError) as exc:
                 raise self._reading_error(exc) from None
+            candidates = ids.candidates()
+        if candidates:
+            error = self._repeated_id_error(candidates, unit_tag=unit_tag, file_tag=names.file)
+            if error is not None:
+                raise error
+
+    def _repeated_id_error(
+        self, candidates: list[tuple[int, int]], *, unit_tag: str, file_tag: str
+    ) -> InputError | None:
+        """The error for the first unit of ``candidates`` that repeats an id of its `<file>`, or None when none does.
+
+        Each candidate is a unit's place (0 for the first) and the place of the first unit of its (file, id) hash
+        (`_RepeatedIds.candidates`). The first reading kept no id: the file is read again up to the last of them,
+        the ids of each candidate's hash kept from its first unit on, so two ids of one hash are told apart.
+        """
+        repeats = {place for place, _ in candidates}
+        firsts = {first for _, first in candidates}
+        last = max(repeats)
+        hashes: set[int] = set()
+        lines: dict[tuple[int, str], int] = {}  # the line of the first unit of each (file, id) of those hashes
+        with self._open() as handle:
+            etree.clear_error_log()
+            context = etree.iterparse(handle, events=("end",), tag=unit_tag, **SAFE_XML_OPTIONS)
+            try:
+                for place, (elem, _file_el, file_number) in enumerate(_placed_units(context, file_tag)):
+                    ident = elem.get("id")
+                    key = (file_number, ident or "")
+                    if ident is not None and place in firsts:
+                        hashes.add(hash(key))
+                    if ident is not None and hash(key) in hashes:
+                        if place in repeats and key in lines:
+                            return self._error(
+                                f'<{_local(elem)} id="{ident}"> repeats the id of the one at line {lines[key]}: '
+                                "ids must be unique within a <file>",
+                                elem.sourceline,
+                            )
+                        lines.setdefault(key, elem.sourceline or 0)
+                    _free(elem)
+                    if place >= last:
+                        break
+            except (etree.XMLSyntaxError, UnicodeDecodeError, LookupError, OSError) as exc:
+                raise self._reading_error(exc) from None
+        return None
+
+
+def _placed_units(context: Any, file_tag: str) -> Iterator[tuple[Any, Any, int]]:
+    """Each unit element of an iterparse ``context``, with its `<file>` (None outside one) and the number of that
+    file among those read (1 for the first)."""
+    file_el: Any = None
+    last_parent: Any = None
+    number = 0
+    for _event, elem in context:
+        parent = elem.getparent()
+        if parent is not last_parent:  # a unit's file is its parent's whenever the parent is too
+            last_parent = parent
+            found = next(elem.iterancestors(file_tag), None)
+            # Held in file_el: lxml gives this same object for the element while it is held.
+            if found is not file_el or number == 0:
+                file_el, number = found, number + 1
+        yield elem, file_el, number
+
+
+#: Ids `_RepeatedIds` holds (a hash and a place, 16 bytes each: 1 MB) before they are sorted into a run on disk,
+#: and the records its sort holds before writing them: a quarter of `RecordSort`'s default, with which converting a
+#: 300,000-unit XLIFF to TMX peaked at 67 MB, not 47 (28 without the check).
+_IDS_HELD = 1 << 16
+#: The repeats of a hash (first in the file first) that `_RepeatedIds.candidates` gives to be read again: unless
+#: as many pairs of ids before the first true repeat share a 64-bit hash, it is among them.
+_CANDIDATES = 64
+
+
+class _RepeatedIds:
+    """Finds the units whose id an earlier unit of their `<file>` has, in bounded memory.
+
+    XLIFF wants unit ids unique in a `<file>`, and what tmkit makes of a unit keys on its id (a TMX tuid, which
+    merges and matches go by): two units of one id would become two units of one tuid. The hash of each unit's
+    (file, id) and its place are held, past `_IDS_HELD` sorted into runs on disk (`RecordSort`), and looked at once
+    the whole file is read; what they find is checked against the ids read again (`XliffReader._repeated_id_error`).
+    """
+
+    def __init__(self) -> None:
+        self._hashes = array("q")
+        self._places = array("q")
+        self._sort: RecordSort | None = None
+
+    def __enter__(self) -> _RepeatedIds:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._sort is not None:
+            self._sort.close()
+
+    def add(self, key_hash: int, place: int) -> None:
+        """Hold the unit at ``place`` (0 for the first), whose (file, id) has the hash ``key_hash``."""
+        self._hashes.append(key_hash)
+        self._places.append(place)
+        if len(self._hashes) >= _IDS_HELD:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self._sort is None:
+            self._sort = RecordSort(HASH_RECORD_BYTES, spill_records=_IDS_HELD)
+        self._sort.add_many(hash_records(self._hashes, self._places, self._places))
+        self._hashes, self._places = array("q"), array("q")
+
+    def candidates(self) -> list[tuple[int, int]]:
+        """The first units (by place, at most `_CANDIDATES`) whose hash an earlier unit has: each one's place and the
+        place of the first unit of its hash. Empty when no hash repeats."""
+        # Most files repeat no id, which a set of the hashes tells without numpy (70 ms to import).
+        if self._sort is None and len(set(self._hashes)) == len(self._hashes):
+            return []
+        self._spill()
+        assert self._sort is not None
+        return heapq.nsmallest(_CANDIDATES, repeated_values(self._sort))
 
 
 def _file_key(file_el: Any) -> str:
@@ -1347,8 +1566,10 @@ def read_xliff(path: str | os.PathLike[str]) -> tuple[Memory, str, str]:
     return Memory(Header(srclang=source_lang), units), source_lang, target_lang
 
 
-def _props_12(tu: Any, names: _Names) -> list[Prop]:
+def _props_12(tu: Any, names: _Names) -> tuple[list[Prop], str | None]:
+    """A 1.2 unit's props, and the target its provenance props describe (`PRETRANSLATED_TARGET`) if recorded."""
     out: list[Prop] = []
+    described: str | None = None
     for group in tu.iterchildren(names.context_group, names.prop_group):
         if group.tag == names.prop_group:  # XLIFF 1.2 transitional (and tmkit's files before strict)
             out.extend(Prop(p.get("prop-type") or "x-unknown", p.text or "") for p in group if isinstance(p.tag, str))
@@ -1357,7 +1578,24 @@ def _props_12(tu: Any, names: _Names) -> list[Prop]:
             context_type = context.get("context-type") or ""
             if context_type.startswith(PROP_CONTEXT_PREFIX):
                 out.append(Prop(unquote(context_type[len(PROP_CONTEXT_PREFIX) :]), context.text or ""))
-    return out
+            elif context_type == PRETRANSLATED_TARGET:
+                described = context.text or ""
+    return out, described
+
+
+def _holding_provenance(
+    props: list[Prop], target: Segment | None, described: str | None, path: str, line: int | None
+) -> list[Prop]:
+    """A unit's props read back, less the provenance props when its target is no longer the one they describe
+    (``described``, recorded as TMX markup when written; None: not recorded, so nothing to compare, and the props
+    are left as they are)."""
+    if described is None:
+        return props
+    try:
+        segment = segment_from_xml(described)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise InputError(f"unreadable {PRETRANSLATED_TARGET}: {exc}", path=path, line=line) from None
+    return props if provenance_holds(target, segment) else without_provenance(props)
 
 
 def _underlying(elem: Any, default: Status) -> Status:
@@ -1433,7 +1671,9 @@ def _read_unit_12(tu: Any, names: _Names, source_lang: str, target_lang: str, pa
         unit.status = status
     unit.rejected = rejected
     unit.status_label = None if rejected else label
-    unit.props = _props_12(tu, names)
+    translated = variants[1].segment if len(variants) > 1 else None
+    props, described = _props_12(tu, names)
+    unit.props = _holding_provenance(props, translated, described, path, tu.sourceline)
     own = [_note(n) for n in notes if not (n.get("from") == "tmkit" and (n.text or "").startswith(REJECTED_MARK))]
     unit.notes = _inherited_notes(tu, names) + own
     return unit
@@ -1443,12 +1683,15 @@ def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str
     data: dict[str, str] = {}
     props: list[Prop] = []
     notes: list[Note] = []
+    described: str | None = None
     # One walk for the code data, metadata and notes, wherever they sit in the unit.
     for elem in unit_el.iter(names.data, MDA_META, names.note):
         if elem.tag == names.data:
             data[elem.get("id")] = "".join(elem.itertext())
         elif elem.tag == names.note:
             notes.append(_note(elem))
+        elif elem.get("type") == PRETRANSLATED_TARGET and elem.getparent().get("category") == PRETRANSLATED_CATEGORY:
+            described = elem.text or ""
         else:
             props.append(Prop(elem.get("type") or "x-unknown", elem.text or ""))
     if unit_el.find(names.segment) is None:
@@ -1488,7 +1731,8 @@ def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str
     unit = TranslationUnit(variants=variants, tuid=tuid, line=unit_el.sourceline)
     unit.status = _underlying(unit_el, status) if rejected else status
     unit.rejected = rejected
-    unit.props = props
+    target_segment = variants[1].segment if has_target else None
+    unit.props = _holding_provenance(props, target_segment, described, path, unit_el.sourceline)
     unit.notes = _inherited_notes(unit_el, names) + notes
     return unit
 

@@ -63,6 +63,8 @@ from tmkit.memory.model import (
     TranslationUnit,
     Variant,
     pretranslated_match,
+    provenance_holds,
+    without_provenance,
 )
 from tmkit.text.normalize import Normalizer
 from tmkit.text.placeholders import CodePool, PlaceholderError, to_placeholders
@@ -664,9 +666,9 @@ class WorkFile:
         Worked out from the target alone, so a journal's replay and an undo leave them as the edit did."""
         if not r.props_at_open or r.conflict is not None:
             return
-        others = [p for p in r.unit.props if p.type not in PROVENANCE_PROPS]
-        if r.target is not None and r.target.segment == r.provenance_of:
-            opened_others = [p for p in r.props_at_open if p.type not in PROVENANCE_PROPS]
+        others = without_provenance(r.unit.props)
+        if provenance_holds(r.target.segment if r.target is not None else None, r.provenance_of):
+            opened_others = without_provenance(list(r.props_at_open))
             restored = [p for p in r.props_at_open if p.type in PROVENANCE_PROPS]
             r.unit.props = list(r.props_at_open) if others == opened_others else others + restored
         else:

@@ -290,3 +290,46 @@ def repeat_places(keyed: RecordSort, key_width: int) -> Iterator[tuple[Any, Any,
             ranks[first_group] += carried_rank
         carried_key, carried_rank = keys[-1].tobytes(), int(ranks[-1])
         yield places, ranks, keys
+
+
+#: Bytes of a record of `repeated_values`: a hash, a place and a value.
+HASH_RECORD_BYTES = 24
+
+
+def hash_records(hashes: Any, places: Any, values: Any) -> bytes:
+    """Records for `repeated_values`: each of ``hashes`` (Python's, signed 64-bit) with its place and value (arrays of
+    one length, or numbers for all). The sign bit is flipped, so that the big-endian bytes sort as the hashes do."""
+    import numpy as np
+
+    signed = np.asarray(hashes, dtype=np.int64)
+    records = np.empty((len(signed), 3), dtype=">u8")
+    records[:, 0] = signed.view(np.uint64) ^ np.uint64(1 << 63)
+    records[:, 1] = places
+    records[:, 2] = values
+    return records.tobytes()
+
+
+def repeated_values(records: RecordSort) -> Iterator[tuple[int, int]]:
+    """For each record of ``records`` (`hash_records`: a hash, a place, a value) whose hash an earlier record has: its
+    value and the value of the first record of that hash (a repeated tuid's line and the line of the unit it
+    repeats, say).
+
+    The records come sorted by hash, then by place, so a repeat follows the record it repeats; the first of a run of
+    one hash is carried from one block to the next.
+    """
+    import numpy as np
+
+    carried_hash: int | None = None
+    carried_first = 0
+    for block in records.sorted_blocks():
+        fields = np.frombuffer(block.tobytes(), dtype=">u8").reshape(-1, 3)
+        hashes, values = fields[:, 0], fields[:, 2].astype(np.int64)
+        starts = np.ones(len(hashes), dtype=bool)
+        starts[1:] = hashes[1:] != hashes[:-1]
+        if carried_hash is not None and int(hashes[0]) == carried_hash:
+            starts[0] = False
+        start_at = np.maximum.accumulate(np.where(starts, np.arange(len(hashes)), -1))
+        first = np.where(start_at >= 0, values[np.maximum(start_at, 0)], carried_first)
+        repeats = np.flatnonzero(~starts)
+        yield from zip(values[repeats].tolist(), first[repeats].tolist(), strict=True)
+        carried_hash, carried_first = int(hashes[-1]), int(first[-1])

@@ -311,6 +311,18 @@ def pretranslated_match(unit: TranslationUnit) -> float | None:
     return found if found is not None and math.isfinite(found) and 0 <= found <= 101 else None
 
 
+def provenance_holds(target: Segment | None, described: Segment | None) -> bool:
+    """Whether a unit's `PROVENANCE_PROPS` still say where its target came from: they describe one draft
+    (``described``, the target they came with) and hold while the target is that one, not once it is another (an
+    edit, another match put in its place) or gone. The one rule for the editor and for XLIFF read back."""
+    return target is not None and target == described
+
+
+def without_provenance(props: list[Prop]) -> list[Prop]:
+    """``props`` less the `PROVENANCE_PROPS`, for a target they no longer describe."""
+    return [p for p in props if p.type not in PROVENANCE_PROPS]
+
+
 @dataclass(frozen=True, slots=True)
 class RawElement:
     """An element kept only to be written back, such as `<ude>` and its `<map>` children."""
