@@ -31,6 +31,25 @@ def test_a_password_in_a_url_is_never_shown() -> None:
     assert redacted("postgresql://ann:s3cret@db.example:5432/tm") == "postgresql://ann:***@db.example:5432/tm"
     assert redacted("postgresql://ann@/tm?host=/run&password=s3cret") == "postgresql://ann@/tm?host=/run&password=***"
     assert redacted("postgresql:///tm") == "postgresql:///tm"
+    # As libpq reads a URI: `#` and `?` are a password's own characters, and the credentials end at the first `@`
+    # (a team lead's trial: `Ab#12` was printed by every command and written into a working file's origin props).
+    assert redacted("postgresql://secr:Ab#12@127.0.0.1:54330/tm") == "postgresql://secr:***@127.0.0.1:54330/tm"
+    assert redacted("postgres://ann:pa?ss@db/tm") == "postgres://ann:***@db/tm"
+    assert redacted("postgresql://ann:p%2312@db/tm") == "postgresql://ann:***@db/tm"
+    assert redacted("postgresql://ann@db/tm?PassWord=s3cret&x=1") == "postgresql://ann@db/tm?PassWord=***&x=1"
+    # An @ left in a password: libpq takes only its start, and the rest of it is hidden too.
+    assert redacted("postgresql://ann:Zz@9/q?x@db/tm") == "postgresql://ann:***@db/tm"
+    assert redacted("postgresql://ann@db:5432/tm?sslmode=require") == "postgresql://ann@db:5432/tm?sslmode=require"
+
+
+@pytest.mark.parametrize("password", ["s3cret", "Ab#12", "a?b&c", "p%2312"])
+def test_commands_never_show_a_password_whatever_its_characters(tmp_path: Path, password: str) -> None:
+    url = f"postgresql://ann:{password}@/tm?host={tmp_path}&port=1"
+    for command in (["db", "init", url], ["match", url, "نص"], ["stats", url]):
+        result = run_cli(*command)
+        assert result.code == 2, command
+        shown = result.stdout + result.stderr
+        assert password not in shown and "#12" not in shown and "s3cret" not in shown, (command, shown)
 
 
 def test_a_server_that_does_not_answer_is_one_line_without_the_password(tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ from tmkit.defaults import (
 )
 from tmkit.errors import InputError
 from tmkit.memory.model import Status
+from tmkit.wording import plural
 
 if TYPE_CHECKING:
     from tmkit.jobs.pretranslate import SegmentMatch
@@ -518,7 +519,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             # Refused whole: the rest is counted for the message, and nothing is written.
             count = 1 + sum(conflict_side(rest) is not None for rest in units)
             raise InputError(
-                f"{count:,} units are versions of unsettled merge conflicts (x-tmkit-conflict); "
+                f"{plural(count, 'unit')} {'is a version' if count == 1 else 'are versions'} of unsettled merge "
+                "conflicts (x-tmkit-conflict); "
                 "settle them (tmkit validate lists them) or pass --skip-conflicts to leave them out",
                 path=path,
             )
