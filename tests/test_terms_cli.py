@@ -39,6 +39,16 @@ def test_lookup_without_hits_says_so_and_exits_0() -> None:
     assert (code, out) == (0, "") and "no term" in err
 
 
+def test_lookup_finds_a_two_letter_arabic_term_after_the_article(tmp_path: Path) -> None:
+    table = tmp_path / "tb.csv"
+    table.write_text("en,ar\npump station,محطة ضخ\nblood,دم\npipeline,خط أنابيب\n", encoding="utf-8")
+    for text, found in (("نقل الدم", "4-8\tالدم\t→ blood"), ("نقل دم", "4-6\tدم\t→ blood")):
+        code, out, _ = run_cli("term", "lookup", str(table), text, "--src", "ar")
+        assert code == 0 and found in out, (text, out)
+    code, out, err = run_cli("term", "lookup", str(table), "زار دمشق", "--src", "ar")
+    assert code == 0 and "blood" not in out and "no term" in err
+
+
 def test_lookup_in_a_termbase_without_the_pairs_target_language_says_so(tmp_path: Path) -> None:
     """`(no translation)` read as the termbase's word on the term, when it holds only Arabic and French."""
     arfr = tmp_path / "arfr.csv"

@@ -7,9 +7,11 @@ text word in its place:
 
 - Arabic: the word itself and the word without its proclitics — a conjunction (و ف), then a
   preposition (ب ك ل), then the article (ال), or لل (ل + ال) — each left with at least
-  `MIN_ARABIC_STEM` letters; and, for stems of at least `MIN_ARABIC_SUFFIX_STEM` letters, without a
-  dual or sound plural ending (ان ين ون ات, with ة restored: لجنتين → لجنة, حكومات → حكومة). A term word is
-  indexed with and without its own article, so `باللجنة` finds `لجنة` and `اللجنة`. A final ه is
+  `MIN_ARABIC_STEM` letters, or with two where the article was among them (`الدم`, `للدم` and
+  `بالدم` hold the term `دم`; see `short_article_stem`); and, for stems of at least
+  `MIN_ARABIC_SUFFIX_STEM` letters, without a dual or sound plural ending (ان ين ون ات, with ة
+  restored: لجنتين → لجنة, حكومات → حكومة). A term word is indexed with and without its own
+  article, so `باللجنة` finds `لجنة` and `اللجنة`. A final ه is
   read as ة (as web texts often write it) only after the article: `الدوره` is `الدورة`, but
   `بدوره` ("in his turn", ب + دور + ه) is not `دورة`.
 - English: the word case-folded, without a possessive `'s`, and with a plural ending folded
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from tmkit.memory.langtags import is_arabic_language, lang_matches
 from tmkit.terms.model import Concept, Term, TermStatus
+from tmkit.text.arabic import article_stem, hamza_on_article_alef
 from tmkit.text.normalize import Normalizer
 
 if TYPE_CHECKING:
@@ -62,8 +65,11 @@ def normalizer_for(lang: str) -> Normalizer:
     return arabic_normalizer() if is_arabic_language(lang) else Normalizer(lang)
 
 
-def arabic_forms(word: str) -> list[str]:
-    """A normalized Arabic word and the forms it may stand for without its proclitics and ending."""
+def arabic_forms(word: str, *, written: str | None = None) -> list[str]:
+    """A normalized Arabic word and the forms it may stand for without its proclitics and ending.
+
+    ``written`` is the word as the text writes it, whose hamza the key has lost (see `short_article_stem`).
+    """
     forms = [word]
     after_conjunction = [word]
     if word[:1] in _CONJUNCTIONS and len(word) - 1 >= MIN_ARABIC_STEM:
@@ -82,6 +88,8 @@ def arabic_forms(word: str) -> list[str]:
             forms.append(base[2:])
             if base.endswith("ه"):  # with the article a final ه cannot be the pronoun: it is ة
                 forms += [base[:-1] + "ة", base[2:-1] + "ة"]
+    if short := short_article_stem(word, written):
+        forms.append(short)
     for base in list(forms):
         for ending in _ARABIC_ENDINGS:
             stem = base[: -len(ending)]
@@ -108,8 +116,27 @@ def english_forms(word: str) -> list[str]:
     return forms
 
 
-def term_word_keys(word: str) -> frozenset[str]:
-    """The forms a normalized term word is indexed under: with and without its article for Arabic."""
+def short_article_stem(word: str, written: str | None = None) -> str | None:
+    """The two letters a normalized Arabic word holds after its article (`الدم`, `وللدم`, `بالدم` → `دم`), if so.
+
+    Shorter than the `MIN_ARABIC_STEM` the other proclitics must leave, because ال + two letters is a
+    safe reading only where the two letters are a term's word: the form is looked up among the
+    termbase's words, never taken for a word of its own (so `والدم` and `باليد` are read too, though
+    free text would take them for `والد` father and `بالي` worn). A lone proclitic before two letters stays
+    unread (`برد` cold, `ورد` roses, `فرد` individual, `وطن` homeland are words, not ب + `رد` …), and
+    so does a word ``written`` with hamza on the article's alef (`ألحق` he attached, `آلام` pains).
+    """
+    stem = article_stem(word, stem_known=True)
+    if stem == word or len(stem) >= MIN_ARABIC_STEM or (written is not None and hamza_on_article_alef(written)):
+        return None
+    return stem
+
+
+def term_word_keys(word: str, *, written: str | None = None) -> frozenset[str]:
+    """The forms a normalized term word is indexed under: with and without its article for Arabic.
+
+    ``written`` is the word as the term writes it (see `short_article_stem`).
+    """
     if not _arabic_word(word):
         return frozenset({word[:-2] if word.endswith(("'s", "’s")) else word})
     keys = {word}
@@ -117,6 +144,8 @@ def term_word_keys(word: str) -> frozenset[str]:
         keys.add(word[2:])
     if word.startswith("لل") and len(word) - 2 >= MIN_ARABIC_STEM:
         keys.add(word[2:])
+    if short := short_article_stem(word, written):
+        keys.add(short)
     return frozenset(keys)
 
 
@@ -141,7 +170,7 @@ def split_words(text: str, normalizer: Normalizer) -> list[Word]:
         key = normalizer(match.group())
         if not key:
             continue
-        forms = arabic_forms(key) if _arabic_word(key) else english_forms(key)
+        forms = arabic_forms(key, written=match.group()) if _arabic_word(key) else english_forms(key)
         words.append(Word(match.start(), match.end(), key, frozenset(forms)))
     return words
 
@@ -224,11 +253,12 @@ class TermRecognizer:
         return self._size
 
     def _add(self, term: Term, concept: Concept, translations: tuple[Term, ...]) -> None:
-        keys = tuple(self.normalizer(m.group()) for m in _WORD_RE.finditer(term.text))
-        keys = tuple(k for k in keys if k)
-        if not keys:
+        written = [(self.normalizer(m.group()), m.group()) for m in _WORD_RE.finditer(term.text)]
+        written = [(key, surface) for key, surface in written if key]
+        if not written:
             return
-        words = tuple(term_word_keys(k) for k in keys)
+        keys = tuple(key for key, _ in written)
+        words = tuple(term_word_keys(key, written=surface) for key, surface in written)
         entry = _Entry(words, keys, term, concept, translations)
         self._size += 1
         for first in words[0]:
