@@ -18,6 +18,7 @@ MIN_ARTICLE_STEM = 2
 #: Words that begin like the article but are whole words whose rest would read as another word
 #: (`الان` now is not ال + `ان` that; `الله` is not ال + `له`), as normalized keys write them.
 ARTICLE_LOOKALIKES = frozenset({"الان", "الله", "الذي", "التي", "اليس", "الست", "الهم", "اللهم"})
+_ARTICLE = "ال"
 #: The article with the clitics that may precede it, longest first (لل is ل + ال, its alef dropped).
 ARTICLE_PREFIXES = ("وبال", "فبال", "وكال", "فكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال")
 #: Word beginnings that look like a clitic and the article but are a root's letters (normalized keys).
@@ -27,18 +28,20 @@ RADICAL_INITIAL = ("والد", "والي", "بالغ", "بالي", "فالح", "
 def article_stem(word: str, *, stem_known: bool = False) -> str:
     """A normalized word without its article and the clitics before it (`وبالدم` → `دم`), else the word itself.
 
-    At least `MIN_ARTICLE_STEM` letters stay, and `ARTICLE_LOOKALIKES` stay whole. So do words beginning
-    as one of `RADICAL_INITIAL`, unless ``stem_known``: that guard is for a guess at where a word
-    begins (`والده` his father is not و + ال + `ده`). Where what is left is only looked up among words
-    known to be whole, a termbase's, it is exact, and `والدم`, `باليد` and `فالحل` hold `دم`, `يد`, `حل`.
+    At least `MIN_ARTICLE_STEM` letters stay, and `ARTICLE_LOOKALIKES` stay whole, after clitics too
+    (`والآن` is و + `الآن`, and now, not و + ال + `آن`; `بالله` is not ب + ال + `له`). So do words
+    beginning as one of `RADICAL_INITIAL`, unless ``stem_known``: that guard is for a guess at where a
+    word begins (`والده` his father is not و + ال + `ده`). Where what is left is only looked up among
+    words known to be whole, a termbase's, it is exact, and `والدم`, `باليد` and `فالحل` hold `دم`, `يد`, `حل`.
     """
-    if not word.startswith(ARTICLE_PREFIXES) or word in ARTICLE_LOOKALIKES:
+    if not word.startswith(ARTICLE_PREFIXES):
         return word
     if not stem_known and word.startswith(RADICAL_INITIAL):
         return word
     for prefix in ARTICLE_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= MIN_ARTICLE_STEM:
-            return word[len(prefix) :]
+            stem = word[len(prefix) :]
+            return word if _ARTICLE + stem in ARTICLE_LOOKALIKES else stem
     return word
 
 
