@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import SAMPLES, run_cli
+from tmkit.terms.extract import extract_candidates
 from tmkit.terms.files import load_termbase
 from tmkit.terms.model import Concept, Term, TermStatus
 
@@ -266,6 +267,15 @@ def test_extract_proposes_pairs_with_counts(tmp_path: Path) -> None:
     code, out, _ = run_cli("term", "extract", str(SAMPLES / "earlier-visits.tmx"), "-o", str(out_path))
     assert code == 0 and "\tالتعاون\tcooperation" in out
     assert load_termbase(out_path).termbase.concepts[0].note.startswith("extracted: ")
+
+
+def test_extract_reads_two_letters_after_the_article_as_no_word_of_their_own() -> None:
+    """After recognition learnt to find a two-letter term after the article, extraction counted للاس (for Las) as اس,
+    a reading confirmed only by unrelated words (الأس, بالاس), and «Las Vegas» lost a unit."""
+    pairs = [("I'll send it to Las Vegas.", "سأرسلها إلى لاس فيجاس.")] * 3 + [("For Las Vegas?", "للاس فيجاس ؟")]
+    pairs += [("The exponent is two.", "الأس اثنان."), ("Raise it to the power.", "ارفعه إلى الاس.")] * 3
+    (candidate,) = [c for c in extract_candidates(pairs, source_lang="en", target_lang="ar") if c.source == "Las Vegas"]
+    assert (candidate.target, candidate.together) == ("لاس فيجاس", 4)
 
 
 def test_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:

@@ -65,10 +65,11 @@ def normalizer_for(lang: str) -> Normalizer:
     return arabic_normalizer() if is_arabic_language(lang) else Normalizer(lang)
 
 
-def arabic_forms(word: str, *, written: str | None = None) -> list[str]:
+def arabic_forms(word: str, *, written: str | None = None, short_stem: bool = True) -> list[str]:
     """A normalized Arabic word and the forms it may stand for without its proclitics and ending.
 
-    ``written`` is the word as the text writes it, whose hamza the key has lost (see `short_article_stem`).
+    ``written`` is the word as the text writes it, whose hamza the key has lost; with ``short_stem`` the
+    forms hold the two letters after an article (see `short_article_stem`).
     """
     forms = [word]
     after_conjunction = [word]
@@ -88,7 +89,7 @@ def arabic_forms(word: str, *, written: str | None = None) -> list[str]:
             forms.append(base[2:])
             if base.endswith("ه"):  # with the article a final ه cannot be the pronoun: it is ة
                 forms += [base[:-1] + "ة", base[2:-1] + "ة"]
-    if short := short_article_stem(word, written):
+    if short_stem and (short := short_article_stem(word, written)):
         forms.append(short)
     for base in list(forms):
         for ending in _ARABIC_ENDINGS:
@@ -163,14 +164,21 @@ def _arabic_word(key: str) -> bool:
     return _ARABIC_LETTER_RE.search(key) is not None
 
 
-def split_words(text: str, normalizer: Normalizer) -> list[Word]:
-    """The words of ``text`` with their spans and candidate forms (Arabic or English rules by the word's script)."""
+def split_words(text: str, normalizer: Normalizer, *, short_stems: bool = True) -> list[Word]:
+    """The words of ``text`` with their spans and candidate forms (Arabic or English rules by the word's script).
+
+    ``short_stems=False`` leaves out the two letters after an Arabic article, a reading safe only against a
+    termbase's words (`short_article_stem`), for a caller that reads the text's words for their own sake.
+    """
     words: list[Word] = []
     for match in _WORD_RE.finditer(text):
         key = normalizer(match.group())
         if not key:
             continue
-        forms = arabic_forms(key, written=match.group()) if _arabic_word(key) else english_forms(key)
+        if _arabic_word(key):
+            forms = arabic_forms(key, written=match.group(), short_stem=short_stems)
+        else:
+            forms = english_forms(key)
         words.append(Word(match.start(), match.end(), key, frozenset(forms)))
     return words
 
