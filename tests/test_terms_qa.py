@@ -136,6 +136,38 @@ def test_a_forbidden_two_letter_term_is_caught_after_the_article_and_not_inside_
     assert [c for c, _ in found if c.startswith("term-")] == ["term-missing"]  # برد (cold) is not ب + رد
 
 
+PROTESTERS = Termbase(
+    concepts=[
+        Concept(
+            "c1",
+            [
+                Term("protesters", "en"),
+                Term("المتظاهرون", "ar", TermStatus.PREFERRED),
+                Term("المحتجون", "ar", TermStatus.FORBIDDEN),
+            ],
+        )
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("تجمع المتظاهرون أمام المبنى.", []),
+        ("اعتقلت الشرطة المتظاهرين.", []),  # the object: ين, as grammar asks
+        ("تحدث الوزير إلى المتظاهرين.", []),  # after a preposition
+        ("اعتقلت الشرطة المحتجين.", ["term-forbidden", "term-missing"]),  # the forbidden term, in its other case
+        ("تجمع المحتجون أمام المبنى.", ["term-forbidden", "term-missing"]),
+        ("اعتقلت الشرطة المتظاهر.", ["term-missing"]),  # one protester is not the term
+    ],
+)
+def test_a_plural_term_in_the_case_the_sentence_asks_for(target: str, expected: list[str]) -> None:
+    """A translator's trial: the term المتظاهرون did not find المتظاهرين, so term-missing asked for a nominative
+    after a preposition; a forbidden plural went uncaught in its other case."""
+    found = check_pair("Police arrested the protesters.", target, source_lang="en", target_lang="ar", terms=PROTESTERS)
+    assert sorted(c for c, _ in found if c.startswith("term-")) == expected
+
+
 def test_the_findings_say_which_term_and_what_to_use() -> None:
     found = dict(
         check_pair(

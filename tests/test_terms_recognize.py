@@ -6,7 +6,7 @@ import pytest
 
 from tests.helpers import SAMPLES
 from tmkit.terms.model import Concept, Term, Termbase, TermStatus
-from tmkit.terms.recognize import TermRecognizer, arabic_forms, english_forms
+from tmkit.terms.recognize import TermRecognizer, arabic_forms, english_forms, other_case_forms
 from tmkit.terms.tbx import read_tbx
 
 
@@ -159,6 +159,69 @@ def test_a_two_letter_term_written_with_its_article_is_found_without_it_and_afte
     assert not recognizer.recognize("دمشق")
     # A term written with hamza on its alef has no article to drop.
     assert not _termbase(("ألحق", "attached")).recognizer("ar", "en").recognize("حق")
+
+
+CASES = _termbase(
+    ("المتظاهرون", "protesters"),
+    ("المتظاهرون السلميون", "peaceful protesters"),
+    ("المهندسين", "engineers"),
+    ("الجانبان", "both sides"),
+    ("اللجنتان", "both committees"),
+    ("كمين", "ambush"),
+    ("عشرون", "twenty"),
+)
+
+# (text, the terms found in it) — a sound masculine plural or dual term in the case its sentence asks for:
+# ون (nominative) and ين (accusative, genitive) for the plural, ان and ين for the dual.
+GOLDEN_CASES = [
+    ("المتظاهرون", ["المتظاهرون"]),
+    ("المتظاهرين", ["المتظاهرون"]),  # اعتقلت الشرطة المتظاهرين: the object
+    ("للمتظاهرين", ["المتظاهرون"]),
+    ("والمتظاهرين", ["المتظاهرون"]),
+    ("بالمتظاهرين", ["المتظاهرون"]),
+    ("متظاهرين", ["المتظاهرون"]),  # without the article, as اللجنة finds لجنة
+    ("المُتَظاهِرينَ", ["المتظاهرون"]),
+    ("المتظاهرين السلميين", ["المتظاهرون السلميون", "المتظاهرون"]),
+    ("المهندسون", ["المهندسين"]),  # a term stored in ين finds the nominative
+    ("المهندسين", ["المهندسين"]),
+    ("المهندسان", ["المهندسين"]),  # ين is the dual's too
+    ("الجانبين", ["الجانبان"]),
+    ("للجانبين", ["الجانبان"]),
+    ("اللجنتين", ["اللجنتان"]),
+    # a plural term stands for the plural, not the singular nor the feminine plural
+    ("المتظاهر", []),
+    ("المتظاهرات", []),
+    ("الجانب", []),
+    # a stem of three letters keeps its ending: كمون (cumin) is not كمين (ambush); so عشرين is not found either
+    ("كمون", []),
+    ("عشرين", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GOLDEN_CASES, ids=[row[0] for row in GOLDEN_CASES])
+def test_arabic_plural_and_dual_terms_in_every_case_golden_table(text: str, expected: list[str]) -> None:
+    hits = CASES.recognizer("ar", "en").recognize(text)
+    assert [hit.term.text for hit in hits] == expected
+    assert all(not hit.exact for hit in hits if hit.text != hit.term.text)
+
+
+@pytest.mark.parametrize(
+    ("word", "others"),
+    [
+        ("متظاهرون", ["متظاهرين"]),
+        ("متظاهرين", ["متظاهرون", "متظاهران"]),
+        ("جانبان", ["جانبين"]),
+        ("لجنتان", ["لجنتين"]),
+        ("مصريون", ["مصريين"]),
+        ("متظاهرات", []),  # ات is one ending in every case
+        ("متظاهر", []),
+        ("قانون", []),  # three letters before the ending
+        ("كمين", []),
+        ("عشرون", []),
+    ],
+)
+def test_other_case_forms(word: str, others: list[str]) -> None:
+    assert other_case_forms(word) == others
 
 
 def test_exact_lookup_misses_most_of_the_golden_variants() -> None:

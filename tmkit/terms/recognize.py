@@ -13,7 +13,9 @@ text word in its place:
   restored: لجنتين → لجنة, حكومات → حكومة). A term word is indexed with and without its own
   article, so `باللجنة` finds `لجنة` and `اللجنة`. A final ه is
   read as ة (as web texts often write it) only after the article: `الدوره` is `الدورة`, but
-  `بدوره` ("in his turn", ب + دور + ه) is not `دورة`.
+  `بدوره` ("in his turn", ب + دور + ه) is not `دورة`. A term word is also indexed in the other
+  cases of its sound masculine plural or dual ending (see `other_case_forms`), so the term
+  `المتظاهرون` finds `المتظاهرين`; not the singular `المتظاهر`: a plural term stands for the plural.
 - English: the word case-folded, without a possessive `'s`, and with a plural ending folded
   (`-ies` → `-y`, `-es`, `-s`, never `-ss`), each left with at least `MIN_ENGLISH_STEM` letters.
 
@@ -54,6 +56,10 @@ _CONJUNCTIONS = "وف"
 _PREPOSITIONS = "بكل"
 _ARTICLE = "ال"
 _ARABIC_ENDINGS = ("ان", "ين", "ون", "ات")
+#: Each case ending of the sound masculine plural (ون nominative, ين accusative and genitive) and of the dual
+#: (ان, ين) with the endings of the other cases. ين is the plural's and the dual's alike, so it stands for both
+#: nominatives. The feminine plural's ات is one ending in every case; ـو and ـي before a pronoun are not read.
+_CASE_ENDINGS = {"ون": ("ين",), "ان": ("ين",), "ين": ("ون", "ان")}
 
 
 def arabic_normalizer() -> Normalizer:
@@ -133,8 +139,21 @@ def short_article_stem(word: str, written: str | None = None) -> str | None:
     return stem
 
 
+def other_case_forms(word: str) -> list[str]:
+    """A normalized Arabic word without its article in the other cases of its sound plural or dual ending.
+
+    `متظاهرون` → `متظاهرين`, `جانبان` → `جانبين`, `مهندسين` → `مهندسون` and `مهندسان`. Nothing for a stem of
+    fewer than `MIN_ARABIC_SUFFIX_STEM` letters, as when an ending is folded: there the two letters are as
+    often the root's, and the other case is another word (`كمين` ambush / `كمون` cumin, `أمان` safety /
+    `أمين` trustee, `حصان` horse / `حصين` fortified), so `عشرون` and `الآخرون` do not find `عشرين`, `الآخرين`.
+    """
+    if len(word) - 2 < MIN_ARABIC_SUFFIX_STEM:
+        return []
+    return [word[:-2] + other for other in _CASE_ENDINGS.get(word[-2:], ())]
+
+
 def term_word_keys(word: str, *, written: str | None = None) -> frozenset[str]:
-    """The forms a normalized term word is indexed under: with and without its article for Arabic.
+    """The forms a normalized term word is indexed under: for Arabic, with and without its article, in each case.
 
     ``written`` is the word as the term writes it (see `short_article_stem`).
     """
@@ -147,6 +166,11 @@ def term_word_keys(word: str, *, written: str | None = None) -> frozenset[str]:
         keys.add(word[2:])
     if short := short_article_stem(word, written):
         keys.add(short)
+    # A plural or dual term in the case the sentence asks for is the term: term-missing must not send a
+    # translator to write المتظاهرون after a preposition, and a forbidden plural is forbidden in every case.
+    for key in list(keys):
+        article = _ARTICLE if key.startswith(_ARTICLE) and key[2:] in keys else ""
+        keys.update(article + other for other in other_case_forms(key[len(article) :]))
     return frozenset(keys)
 
 
