@@ -213,6 +213,8 @@ def test_clitic_change_scores_above_a_changed_word() -> None:
         ("وزير", "وزير"),
         ("لبنان", "لبنان"),
         ("الان", "الان"),  # الآن (now) is not ال + ان
+        ("والان", "والان"),  # nor after a clitic: و + الآن, and now
+        ("بالله", "بالله"),
         ("الاب", "اب"),
         ("الف", "الف"),  # ألف (thousand): the article would leave one letter
         ("والد", "والد"),  # a root's letters, not و + ال
@@ -221,6 +223,14 @@ def test_clitic_change_scores_above_a_changed_word() -> None:
 )
 def test_strip_clitics(word: str, stem: str) -> None:
     assert strip_clitics(word) == stem
+
+
+def test_and_now_is_now_with_a_clitic_not_the_word_an() -> None:
+    """والآن was read و + ال + آن, whose key is أن's: one word apart from الآن, and the same word as أن."""
+    clitic = match_percent("والآن نذهب إلى الفندق", "الآن نذهب إلى الفندق")
+    assert clitic.breakdown.word_similarity == 100 and clitic.breakdown.clitics == ("و+الان",)
+    other = match_percent("والآن نذهب إلى الفندق", "أن نذهب إلى الفندق")
+    assert other.breakdown.word_similarity < 100
 
 
 def test_a_lone_proclitic_is_set_aside_only_against_the_other_words() -> None:

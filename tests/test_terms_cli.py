@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import SAMPLES, run_cli
+from tmkit.terms.extract import extract_candidates
 from tmkit.terms.files import load_termbase
 from tmkit.terms.model import Concept, Term, TermStatus
 
@@ -37,6 +38,16 @@ def test_lookup_json_english_source_guessed_from_the_script_and_forbidden_terms_
 def test_lookup_without_hits_says_so_and_exits_0() -> None:
     code, out, err = run_cli("term", "lookup", TERMS, "لا شيء هنا")
     assert (code, out) == (0, "") and "no term" in err
+
+
+def test_lookup_finds_a_two_letter_arabic_term_after_the_article(tmp_path: Path) -> None:
+    table = tmp_path / "tb.csv"
+    table.write_text("en,ar\npump station,محطة ضخ\nblood,دم\npipeline,خط أنابيب\n", encoding="utf-8")
+    for text, found in (("نقل الدم", "4-8\tالدم\t→ blood"), ("نقل دم", "4-6\tدم\t→ blood")):
+        code, out, _ = run_cli("term", "lookup", str(table), text, "--src", "ar")
+        assert code == 0 and found in out, (text, out)
+    code, out, err = run_cli("term", "lookup", str(table), "زار دمشق", "--src", "ar")
+    assert code == 0 and "blood" not in out and "no term" in err
 
 
 def test_lookup_in_a_termbase_without_the_pairs_target_language_says_so(tmp_path: Path) -> None:
@@ -256,6 +267,15 @@ def test_extract_proposes_pairs_with_counts(tmp_path: Path) -> None:
     code, out, _ = run_cli("term", "extract", str(SAMPLES / "earlier-visits.tmx"), "-o", str(out_path))
     assert code == 0 and "\tالتعاون\tcooperation" in out
     assert load_termbase(out_path).termbase.concepts[0].note.startswith("extracted: ")
+
+
+def test_extract_reads_two_letters_after_the_article_as_no_word_of_their_own() -> None:
+    """After recognition learnt to find a two-letter term after the article, extraction counted للاس (for Las) as اس,
+    a reading confirmed only by unrelated words (الأس, بالاس), and «Las Vegas» lost a unit."""
+    pairs = [("I'll send it to Las Vegas.", "سأرسلها إلى لاس فيجاس.")] * 3 + [("For Las Vegas?", "للاس فيجاس ؟")]
+    pairs += [("The exponent is two.", "الأس اثنان."), ("Raise it to the power.", "ارفعه إلى الاس.")] * 3
+    (candidate,) = [c for c in extract_candidates(pairs, source_lang="en", target_lang="ar") if c.source == "Las Vegas"]
+    assert (candidate.target, candidate.together) == ("لاس فيجاس", 4)
 
 
 def test_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:

@@ -90,6 +90,84 @@ def test_arabic_targets_are_matched_with_their_clitics_harakat_and_endings(targe
     assert "term-missing" not in [c for c, _ in found]
 
 
+SHORT_TERMS = Termbase(
+    concepts=[
+        Concept("c1", [Term("pump station", "en"), Term("محطة ضخ", "ar")]),
+        Concept("c2", [Term("blood", "en"), Term("دم", "ar")]),
+        Concept("c3", [Term("pipeline", "en"), Term("خط أنابيب", "ar")]),
+        Concept("c4", [Term("Damascus", "en"), Term("دمشق", "ar")]),
+        Concept("c5", [Term("reply", "en"), Term("جواب", "ar"), Term("رد", "ar", TermStatus.FORBIDDEN)]),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("The pump station 9 was closed.", "أُغلقت محطة الضخ 9."),
+        ("The blood was tested.", "تم فحص الدم."),
+        ("The blood was tested.", "أُرسلت العينة للدم."),
+        ("The pipeline was closed.", "أُغلق خط الأنابيب."),
+    ],
+)
+def test_a_two_letter_arabic_term_with_the_article_satisfies_term_missing(source: str, target: str) -> None:
+    """A translator's trial: محطة الضخ and الدم were reported as not translating 'pump station' and 'blood'."""
+    found = check_pair(source, target, source_lang="en", target_lang="ar", terms=SHORT_TERMS)
+    assert "term-missing" not in [c for c, _ in found]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "زار دمشق.",  # the term inside a longer word
+        "تم الدمج.",
+        "ألحق الضرر بالمحطة.",
+    ],
+)
+def test_a_two_letter_arabic_term_is_not_found_inside_other_words(target: str) -> None:
+    found = check_pair("The blood was tested.", target, source_lang="en", target_lang="ar", terms=SHORT_TERMS)
+    assert [c for c, _ in found if c.startswith("term-")] == ["term-missing"]
+
+
+def test_a_forbidden_two_letter_term_is_caught_after_the_article_and_not_inside_another_word() -> None:
+    found = check_pair("The reply came.", "جاء الرد.", source_lang="en", target_lang="ar", terms=SHORT_TERMS)
+    assert sorted(c for c, _ in found if c.startswith("term-")) == ["term-forbidden", "term-missing"]
+    found = check_pair("The reply came.", "جاء البرد.", source_lang="en", target_lang="ar", terms=SHORT_TERMS)
+    assert [c for c, _ in found if c.startswith("term-")] == ["term-missing"]  # برد (cold) is not ب + رد
+
+
+PROTESTERS = Termbase(
+    concepts=[
+        Concept(
+            "c1",
+            [
+                Term("protesters", "en"),
+                Term("المتظاهرون", "ar", TermStatus.PREFERRED),
+                Term("المحتجون", "ar", TermStatus.FORBIDDEN),
+            ],
+        )
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("تجمع المتظاهرون أمام المبنى.", []),
+        ("اعتقلت الشرطة المتظاهرين.", []),  # the object: ين, as grammar asks
+        ("تحدث الوزير إلى المتظاهرين.", []),  # after a preposition
+        ("اعتقلت الشرطة المحتجين.", ["term-forbidden", "term-missing"]),  # the forbidden term, in its other case
+        ("تجمع المحتجون أمام المبنى.", ["term-forbidden", "term-missing"]),
+        ("اعتقلت الشرطة المتظاهر.", ["term-missing"]),  # one protester is not the term
+    ],
+)
+def test_a_plural_term_in_the_case_the_sentence_asks_for(target: str, expected: list[str]) -> None:
+    """A translator's trial: the term المتظاهرون did not find المتظاهرين, so term-missing asked for a nominative
+    after a preposition; a forbidden plural went uncaught in its other case."""
+    found = check_pair("Police arrested the protesters.", target, source_lang="en", target_lang="ar", terms=PROTESTERS)
+    assert sorted(c for c, _ in found if c.startswith("term-")) == expected
+
+
 def test_the_findings_say_which_term_and_what_to_use() -> None:
     found = dict(
         check_pair(

@@ -6,7 +6,7 @@ import pytest
 
 from tests.helpers import SAMPLES
 from tmkit.terms.model import Concept, Term, Termbase, TermStatus
-from tmkit.terms.recognize import TermRecognizer, arabic_forms, english_forms
+from tmkit.terms.recognize import TermRecognizer, arabic_forms, english_forms, other_case_forms
 from tmkit.terms.tbx import read_tbx
 
 
@@ -94,6 +94,136 @@ def test_arabic_golden_table(text: str, expected: list[str]) -> None:
         assert text[hit.start : hit.end] == hit.text  # spans are of the text as given, whole words
 
 
+SHORT = _termbase(
+    ("دم", "blood"),
+    ("محطة ضخ", "pump station"),
+    ("خط أنابيب", "pipeline"),
+    ("حق", "right"),
+    ("أم", "mother"),
+    ("رد", "reply"),
+    ("يد", "hand"),
+)
+
+# (text, the terms found in it) — terms of two letters: after the article (and what may precede it) they are
+# found, since the form is looked up among the terms' words; nowhere else does a two-letter remainder count.
+GOLDEN_SHORT = [
+    ("دم", ["دم"]),
+    ("الدم", ["دم"]),
+    ("والدم", ["دم"]),
+    ("فالدم", ["دم"]),
+    ("بالدم", ["دم"]),
+    ("وبالدم", ["دم"]),
+    ("كالدم", ["دم"]),
+    ("للدم", ["دم"]),  # ل + ال, written with two lams
+    ("وللدم", ["دم"]),
+    ("الدَّمُ", ["دم"]),
+    ("نقل الدم", ["دم"]),
+    ("محطة الضخ", ["محطة ضخ"]),
+    ("لمحطة الضخ", ["محطة ضخ"]),
+    ("خط الأنابيب", ["خط أنابيب"]),
+    ("الحق في التظاهر", ["حق"]),
+    ("الأم", ["أم"]),
+    ("الام", ["أم"]),
+    ("الرد", ["رد"]),
+    ("باليد", ["يد"]),  # by hand, not بالي (worn): يد is a term
+    ("واليد", ["يد"]),
+    # never inside a longer word
+    ("دمشق", []),
+    ("الدمج", []),
+    ("الحقل", []),
+    # a lone proclitic before two letters is not read off: these are words of their own, not ب/و/ف + رد
+    ("برد", []),
+    ("ورد", []),
+    ("فرد", []),
+    ("بدم", []),
+    # an alef written with hamza or madda is not the article's
+    ("ألحق", []),  # he attached
+    ("أُلحق", []),
+    ("وألحق", []),
+    ("آلام", []),  # pains
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GOLDEN_SHORT, ids=[row[0] for row in GOLDEN_SHORT])
+def test_arabic_two_letter_terms_golden_table(text: str, expected: list[str]) -> None:
+    hits = SHORT.recognizer("ar", "en").recognize(text)
+    assert [hit.term.text for hit in hits] == expected
+    for hit in hits:
+        assert text[hit.start : hit.end] == hit.text
+
+
+def test_a_two_letter_term_written_with_its_article_is_found_without_it_and_after_lam() -> None:
+    recognizer = _termbase(("الدم", "blood")).recognizer("ar", "en")
+    for text in ("دم", "الدم", "للدم", "بالدم"):
+        assert [hit.term.text for hit in recognizer.recognize(text)] == ["الدم"], text
+    assert not recognizer.recognize("دمشق")
+    # A term written with hamza on its alef has no article to drop.
+    assert not _termbase(("ألحق", "attached")).recognizer("ar", "en").recognize("حق")
+
+
+CASES = _termbase(
+    ("المتظاهرون", "protesters"),
+    ("المتظاهرون السلميون", "peaceful protesters"),
+    ("المهندسين", "engineers"),
+    ("الجانبان", "both sides"),
+    ("اللجنتان", "both committees"),
+    ("كمين", "ambush"),
+    ("عشرون", "twenty"),
+)
+
+# (text, the terms found in it) — a sound masculine plural or dual term in the case its sentence asks for:
+# ون (nominative) and ين (accusative, genitive) for the plural, ان and ين for the dual.
+GOLDEN_CASES = [
+    ("المتظاهرون", ["المتظاهرون"]),
+    ("المتظاهرين", ["المتظاهرون"]),  # اعتقلت الشرطة المتظاهرين: the object
+    ("للمتظاهرين", ["المتظاهرون"]),
+    ("والمتظاهرين", ["المتظاهرون"]),
+    ("بالمتظاهرين", ["المتظاهرون"]),
+    ("متظاهرين", ["المتظاهرون"]),  # without the article, as اللجنة finds لجنة
+    ("المُتَظاهِرينَ", ["المتظاهرون"]),
+    ("المتظاهرين السلميين", ["المتظاهرون السلميون", "المتظاهرون"]),
+    ("المهندسون", ["المهندسين"]),  # a term stored in ين finds the nominative
+    ("المهندسين", ["المهندسين"]),
+    ("المهندسان", ["المهندسين"]),  # ين is the dual's too
+    ("الجانبين", ["الجانبان"]),
+    ("للجانبين", ["الجانبان"]),
+    ("اللجنتين", ["اللجنتان"]),
+    # a plural term stands for the plural, not the singular nor the feminine plural
+    ("المتظاهر", []),
+    ("المتظاهرات", []),
+    ("الجانب", []),
+    # a stem of three letters keeps its ending: كمون (cumin) is not كمين (ambush); so عشرين is not found either
+    ("كمون", []),
+    ("عشرين", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GOLDEN_CASES, ids=[row[0] for row in GOLDEN_CASES])
+def test_arabic_plural_and_dual_terms_in_every_case_golden_table(text: str, expected: list[str]) -> None:
+    hits = CASES.recognizer("ar", "en").recognize(text)
+    assert [hit.term.text for hit in hits] == expected
+    assert all(not hit.exact for hit in hits if hit.text != hit.term.text)
+
+
+@pytest.mark.parametrize(
+    ("word", "others"),
+    [
+        ("متظاهرون", ["متظاهرين"]),
+        ("متظاهرين", ["متظاهرون", "متظاهران"]),
+        ("جانبان", ["جانبين"]),
+        ("لجنتان", ["لجنتين"]),
+        ("مصريون", ["مصريين"]),
+        ("متظاهرات", []),  # ات is one ending in every case
+        ("متظاهر", []),
+        ("قانون", []),  # three letters before the ending
+        ("كمين", []),
+        ("عشرون", []),
+    ],
+)
+def test_other_case_forms(word: str, others: list[str]) -> None:
+    assert other_case_forms(word) == others
+
+
 def test_exact_lookup_misses_most_of_the_golden_variants() -> None:
     """What the table is for: plain lookup of the term as a word finds a small part of these forms."""
     found = [row for row in GOLDEN if row[1] and f" {row[1][0]} " in f" {row[0]} "]
@@ -178,6 +308,8 @@ def test_regional_tags_and_a_termbase_of_many_languages() -> None:
 def test_forms_of_a_word() -> None:
     assert arabic_forms("وباللجنه") == ["وباللجنه", "باللجنه", "اللجنه", "لجنه", "اللجنة", "لجنة"]
     assert arabic_forms("بلد") == ["بلد"] and arabic_forms("وبلد") == ["وبلد", "بلد"]  # no stem under three letters
+    assert arabic_forms("بالدم") == ["بالدم", "الدم", "دم"]  # but two letters after the article
+    assert arabic_forms("الحق", written="ألحق") == ["الحق"]
     assert english_forms("countries") == ["countries", "country", "countri", "countrie"]
     assert english_forms("bus") == ["bus"]
 

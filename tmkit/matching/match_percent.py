@@ -12,8 +12,9 @@ The match percentage of a stored segment S for a new segment N (both in the sour
    ``الكتاب`` count as the same word; punctuation is not a word. Clitics are set aside with a
    guard, because the same letters begin many words (``بنزين``, ``كتاب``, ``فندق``, ``وزير``):
    the article with what may precede it (ال, وال فال, بال كال, لل, وبال…) only when at least
-   `MIN_STEM` letters remain, the word does not begin as one of `RADICAL_INITIAL` (``والد``,
-   ``بالغ``…) and is not one of `ARTICLE_LOOKALIKES` (``الآن``, ``الله``);
+   `MIN_ARTICLE_STEM` letters remain, the word does not begin as one of `RADICAL_INITIAL` (``والد``,
+   ``بالغ``…) and is not one of `ARTICLE_LOOKALIKES` (``الآن``, ``الله``), by the rule of
+   `tmkit.text.arabic.article_stem`, which term recognition reads the article by too;
    a lone و ف ب ك ل (or و/ف then ب ك ل) only when what remains is a word of either segment
    (``بكتاب`` beside ``الكتاب``, never ``كتاب`` beside ``تاب``). The breakdown names the clitics
    set aside that one segment has and the other lacks.
@@ -68,6 +69,7 @@ from rapidfuzz.distance import Levenshtein
 from tmkit.defaults import MATCH_LIMIT, MATCH_THRESHOLD
 from tmkit.memory.langtags import is_arabic_language
 from tmkit.memory.model import Segment, Status
+from tmkit.text.arabic import article_stem
 from tmkit.text.normalize import SPELLING_FOLDS, Normalizer, Step
 from tmkit.text.numbers import Substitution, counted_noun_class, mask_numbers, number_value, substitute_numbers
 from tmkit.text.scripts import HARAKAT_CLASS, TATWEEL, has_arabic
@@ -110,15 +112,6 @@ PUNCTUATION_SPACING = "spacing around punctuation differs"
 PUNCTUATION_MARKS = "punctuation marks differ"
 FINAL_STOP = "final full stop missing or extra"
 
-#: Letters a word must keep when its article (and what precedes it) is set aside (`الاب` → `اب`, `الف` stays whole).
-MIN_STEM = 2
-#: Words that begin like the article but are whole words whose rest would read as another word
-#: (`الان` now is not ال + `ان` that; `الله` is not ال + `له`), as normalized keys write them.
-ARTICLE_LOOKALIKES = frozenset({"الان", "الله", "الذي", "التي", "اليس", "الست", "الهم", "اللهم"})
-#: The article with the clitics that may precede it, longest first (لل is ل + ال, its alef dropped).
-_ARTICLE_PREFIXES = ("وبال", "فبال", "وكال", "فكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال")
-#: Word beginnings that look like a clitic and the article but are a root's letters (normalized keys).
-RADICAL_INITIAL = ("والد", "والي", "بالغ", "بالي", "فالح", "المان", "الماس", "الهام", "الياف", "البان")
 _CONJUNCTIONS = ("و", "ف")
 _PREPOSITIONS = ("ب", "ك", "ل")
 #: The shortest word a lone proclitic may leave (`بك` is not ب + ك).
@@ -131,19 +124,10 @@ def strip_clitics(word: str, lexicon: frozenset[str] | set[str] = frozenset()) -
     `وبالكتاب` → `كتاب`, `للطلاب` → `طلاب`, `بنزين` and `كتاب` stay whole; `بكتاب` → `كتاب` only
     when ``lexicon`` (the stems of the words being compared) holds `كتاب`.
     """
-    stem = _article_stem(word)
+    stem = article_stem(word)
     if stem != word or not lexicon:
         return stem
     return _bare_stem(word, lexicon)
-
-
-def _article_stem(word: str) -> str:
-    if not word.startswith(_ARTICLE_PREFIXES) or word.startswith(RADICAL_INITIAL) or word in ARTICLE_LOOKALIKES:
-        return word
-    for prefix in _ARTICLE_PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM:
-            return word[len(prefix) :]
-    return word
 
 
 def _bare_stem(word: str, lexicon: frozenset[str] | set[str]) -> str:
@@ -168,7 +152,7 @@ def key_words(key: str, *, arabic: bool) -> tuple[str, ...]:
     words = [w.strip("\"'.,;:!?()[]{}-") for w in key.split()]
     words = [w for w in words if w]
     if arabic:
-        return tuple(_article_stem(w) for w in words)
+        return tuple(article_stem(w) for w in words)
     return tuple(words)
 
 
@@ -225,8 +209,8 @@ def clitics_set_aside(query_key: str, stored_key: str) -> tuple[str, ...]:
     """The clitics the comparison set aside that one segment has and the other lacks, as `و+اكل`."""
     query_surface = [w.strip("\"'.,;:!?()[]{}-") for w in query_key.split()]
     stored_surface = [w.strip("\"'.,;:!?()[]{}-") for w in stored_key.split()]
-    query_words = tuple(_article_stem(w) for w in query_surface if w)
-    stored_words = tuple(_article_stem(w) for w in stored_surface if w)
+    query_words = tuple(article_stem(w) for w in query_surface if w)
+    stored_words = tuple(article_stem(w) for w in stored_surface if w)
     lexicon = set(query_words) | set(stored_words)
     shown: list[str] = []
     for surface, other in ((query_surface, set(stored_surface)), (stored_surface, set(query_surface))):

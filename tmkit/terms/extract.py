@@ -121,8 +121,16 @@ def extract_candidates(
     source_surfaces: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     target_surfaces: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     source_norm, target_norm = normalizer_for(source_lang), normalizer_for(target_lang)
+    # Without the two letters after an article: here a word's reading is a guess the memory's counts confirm, and
+    # two letters are confirmed by unrelated words (للاس, for Las, would count as اس, read in الأس and بالاس).
     texts = [
-        (source, target, split_words(source, source_norm), split_words(target, target_norm)) for source, target in pairs
+        (
+            source,
+            target,
+            split_words(source, source_norm, short_stems=False),
+            split_words(target, target_norm, short_stems=False),
+        )
+        for source, target in pairs
     ]
     # A word is counted as the one of its forms the memory has most often (ties: the shorter), so that
     # للجنة counts as لجنة (ل + لجنة), not as جنة (لل + جنة), the reading the memory never confirms.

@@ -7,11 +7,15 @@ text word in its place:
 
 - Arabic: the word itself and the word without its proclitics — a conjunction (و ف), then a
   preposition (ب ك ل), then the article (ال), or لل (ل + ال) — each left with at least
-  `MIN_ARABIC_STEM` letters; and, for stems of at least `MIN_ARABIC_SUFFIX_STEM` letters, without a
-  dual or sound plural ending (ان ين ون ات, with ة restored: لجنتين → لجنة, حكومات → حكومة). A term word is
-  indexed with and without its own article, so `باللجنة` finds `لجنة` and `اللجنة`. A final ه is
+  `MIN_ARABIC_STEM` letters, or with two where the article was among them (`الدم`, `للدم` and
+  `بالدم` hold the term `دم`; see `short_article_stem`); and, for stems of at least
+  `MIN_ARABIC_SUFFIX_STEM` letters, without a dual or sound plural ending (ان ين ون ات, with ة
+  restored: لجنتين → لجنة, حكومات → حكومة). A term word is indexed with and without its own
+  article, so `باللجنة` finds `لجنة` and `اللجنة`. A final ه is
   read as ة (as web texts often write it) only after the article: `الدوره` is `الدورة`, but
-  `بدوره` ("in his turn", ب + دور + ه) is not `دورة`.
+  `بدوره` ("in his turn", ب + دور + ه) is not `دورة`. A term word is also indexed in the other
+  cases of its sound masculine plural or dual ending (see `other_case_forms`), so the term
+  `المتظاهرون` finds `المتظاهرين`; not the singular `المتظاهر`: a plural term stands for the plural.
 - English: the word case-folded, without a possessive `'s`, and with a plural ending folded
   (`-ies` → `-y`, `-es`, `-s`, never `-ss`), each left with at least `MIN_ENGLISH_STEM` letters.
 
@@ -28,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from tmkit.memory.langtags import is_arabic_language, lang_matches
 from tmkit.terms.model import Concept, Term, TermStatus
+from tmkit.text.arabic import article_stem, hamza_on_article_alef
 from tmkit.text.normalize import Normalizer
 
 if TYPE_CHECKING:
@@ -51,6 +56,10 @@ _CONJUNCTIONS = "وف"
 _PREPOSITIONS = "بكل"
 _ARTICLE = "ال"
 _ARABIC_ENDINGS = ("ان", "ين", "ون", "ات")
+#: Each case ending of the sound masculine plural (ون nominative, ين accusative and genitive) and of the dual
+#: (ان, ين) with the endings of the other cases. ين is the plural's and the dual's alike, so it stands for both
+#: nominatives. The feminine plural's ات is one ending in every case; ـو and ـي before a pronoun are not read.
+_CASE_ENDINGS = {"ون": ("ين",), "ان": ("ين",), "ين": ("ون", "ان")}
 
 
 def arabic_normalizer() -> Normalizer:
@@ -62,8 +71,12 @@ def normalizer_for(lang: str) -> Normalizer:
     return arabic_normalizer() if is_arabic_language(lang) else Normalizer(lang)
 
 
-def arabic_forms(word: str) -> list[str]:
-    """A normalized Arabic word and the forms it may stand for without its proclitics and ending."""
+def arabic_forms(word: str, *, written: str | None = None, short_stem: bool = True) -> list[str]:
+    """A normalized Arabic word and the forms it may stand for without its proclitics and ending.
+
+    ``written`` is the word as the text writes it, whose hamza the key has lost; with ``short_stem`` the
+    forms hold the two letters after an article (see `short_article_stem`).
+    """
     forms = [word]
     after_conjunction = [word]
     if word[:1] in _CONJUNCTIONS and len(word) - 1 >= MIN_ARABIC_STEM:
@@ -82,6 +95,8 @@ def arabic_forms(word: str) -> list[str]:
             forms.append(base[2:])
             if base.endswith("ه"):  # with the article a final ه cannot be the pronoun: it is ة
                 forms += [base[:-1] + "ة", base[2:-1] + "ة"]
+    if short_stem and (short := short_article_stem(word, written)):
+        forms.append(short)
     for base in list(forms):
         for ending in _ARABIC_ENDINGS:
             stem = base[: -len(ending)]
@@ -108,8 +123,40 @@ def english_forms(word: str) -> list[str]:
     return forms
 
 
-def term_word_keys(word: str) -> frozenset[str]:
-    """The forms a normalized term word is indexed under: with and without its article for Arabic."""
+def short_article_stem(word: str, written: str | None = None) -> str | None:
+    """The two letters a normalized Arabic word holds after its article (`الدم`, `وللدم`, `بالدم` → `دم`), if so.
+
+    Shorter than the `MIN_ARABIC_STEM` the other proclitics must leave, because ال + two letters is a
+    safe reading only where the two letters are a term's word: the form is looked up among the
+    termbase's words, never taken for a word of its own (so `والدم` and `باليد` are read too, though
+    free text would take them for `والد` father and `بالي` worn). A lone proclitic before two letters stays
+    unread (`برد` cold, `ورد` roses, `فرد` individual, `وطن` homeland are words, not ب + `رد` …), and
+    so does a word ``written`` with hamza on the article's alef (`ألحق` he attached, `آلام` pains).
+    """
+    stem = article_stem(word, stem_known=True)
+    if stem == word or len(stem) >= MIN_ARABIC_STEM or (written is not None and hamza_on_article_alef(written)):
+        return None
+    return stem
+
+
+def other_case_forms(word: str) -> list[str]:
+    """A normalized Arabic word without its article in the other cases of its sound plural or dual ending.
+
+    `متظاهرون` → `متظاهرين`, `جانبان` → `جانبين`, `مهندسين` → `مهندسون` and `مهندسان`. Nothing for a stem of
+    fewer than `MIN_ARABIC_SUFFIX_STEM` letters, as when an ending is folded: there the two letters are as
+    often the root's, and the other case is another word (`كمين` ambush / `كمون` cumin, `أمان` safety /
+    `أمين` trustee, `حصان` horse / `حصين` fortified), so `عشرون` and `الآخرون` do not find `عشرين`, `الآخرين`.
+    """
+    if len(word) - 2 < MIN_ARABIC_SUFFIX_STEM:
+        return []
+    return [word[:-2] + other for other in _CASE_ENDINGS.get(word[-2:], ())]
+
+
+def term_word_keys(word: str, *, written: str | None = None) -> frozenset[str]:
+    """The forms a normalized term word is indexed under: for Arabic, with and without its article, in each case.
+
+    ``written`` is the word as the term writes it (see `short_article_stem`).
+    """
     if not _arabic_word(word):
         return frozenset({word[:-2] if word.endswith(("'s", "’s")) else word})
     keys = {word}
@@ -117,6 +164,13 @@ def term_word_keys(word: str) -> frozenset[str]:
         keys.add(word[2:])
     if word.startswith("لل") and len(word) - 2 >= MIN_ARABIC_STEM:
         keys.add(word[2:])
+    if short := short_article_stem(word, written):
+        keys.add(short)
+    # A plural or dual term in the case the sentence asks for is the term: term-missing must not send a
+    # translator to write المتظاهرون after a preposition, and a forbidden plural is forbidden in every case.
+    for key in list(keys):
+        article = _ARTICLE if key.startswith(_ARTICLE) and key[2:] in keys else ""
+        keys.update(article + other for other in other_case_forms(key[len(article) :]))
     return frozenset(keys)
 
 
@@ -134,14 +188,21 @@ def _arabic_word(key: str) -> bool:
     return _ARABIC_LETTER_RE.search(key) is not None
 
 
-def split_words(text: str, normalizer: Normalizer) -> list[Word]:
-    """The words of ``text`` with their spans and candidate forms (Arabic or English rules by the word's script)."""
+def split_words(text: str, normalizer: Normalizer, *, short_stems: bool = True) -> list[Word]:
+    """The words of ``text`` with their spans and candidate forms (Arabic or English rules by the word's script).
+
+    ``short_stems=False`` leaves out the two letters after an Arabic article, a reading safe only against a
+    termbase's words (`short_article_stem`), for a caller that reads the text's words for their own sake.
+    """
     words: list[Word] = []
     for match in _WORD_RE.finditer(text):
         key = normalizer(match.group())
         if not key:
             continue
-        forms = arabic_forms(key) if _arabic_word(key) else english_forms(key)
+        if _arabic_word(key):
+            forms = arabic_forms(key, written=match.group(), short_stem=short_stems)
+        else:
+            forms = english_forms(key)
         words.append(Word(match.start(), match.end(), key, frozenset(forms)))
     return words
 
@@ -224,11 +285,12 @@ class TermRecognizer:
         return self._size
 
     def _add(self, term: Term, concept: Concept, translations: tuple[Term, ...]) -> None:
-        keys = tuple(self.normalizer(m.group()) for m in _WORD_RE.finditer(term.text))
-        keys = tuple(k for k in keys if k)
-        if not keys:
+        written = [(self.normalizer(m.group()), m.group()) for m in _WORD_RE.finditer(term.text)]
+        written = [(key, surface) for key, surface in written if key]
+        if not written:
             return
-        words = tuple(term_word_keys(k) for k in keys)
+        keys = tuple(key for key, _ in written)
+        words = tuple(term_word_keys(key, written=surface) for key, surface in written)
         entry = _Entry(words, keys, term, concept, translations)
         self._size += 1
         for first in words[0]:
