@@ -14,6 +14,7 @@ from tests.helpers import REPO, settle, target
 from tests.test_team_sync import git
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.jobs.project import init_project, open_project
+from tmkit.jobs.team_sync import sync_team
 from tmkit.jobs.workfile import WorkFile
 from tmkit.memory.merge import conflict_side
 from tmkit.tui.app import EditorApp, EditorOptions
@@ -122,3 +123,34 @@ def test_a_fresh_clone_adds_confirmed_pairs_to_the_project_memory(project_team: 
     assert not (ann / "tm").exists()
     _, memory = confirm_in_working_file(ann, {0: "The minister arrived in London."}, user="ann")
     assert memory_targets(memory) == {"وصل الوزير إلى لندن.": [("The minister arrived in London.", None)]}
+
+
+def test_the_first_sync_takes_what_only_one_translator_translated(project_team: tuple[Path, Path, Path]) -> None:
+    """Both clones made doc1's working file on first opening (git merges two additions, no common ancestor): a segment
+    only one translated takes that translation; only the segment both translated differently is a conflict."""
+    _, ann, omar = project_team
+    ann_files = confirm_in_working_file(
+        ann, {0: "The minister arrived in London.", 1: "He held a press conference."}, user="ann"
+    )
+    omar_files = confirm_in_working_file(
+        omar, {1: "He gave a news conference.", 2: "He left on Tuesday evening."}, user="omar"
+    )
+    sync_team(ann_files, author="ann")
+
+    report = sync_team(omar_files, author="omar")
+
+    # One conflict in the working file, one in the memory: the segment both translated.
+    assert report.conflicts == 2, report.summary()
+    work = WorkFile(omar_files[0])
+    assert work.conflicts() == [1]
+    assert [row.target_text for row in work.rows] == [
+        "The minister arrived in London.",
+        "He gave a news conference.",
+        "He left on Tuesday evening.",
+    ]
+    assert [row.confirmed for row in work.rows] == [True, False, True]
+    assert memory_targets(omar_files[1]) == {
+        "وصل الوزير إلى لندن.": [("The minister arrived in London.", None)],
+        "عقد مؤتمرا صحفيا.": [("He gave a news conference.", "ours"), ("He held a press conference.", "theirs")],
+        "غادر مساء الثلاثاء.": [("He left on Tuesday evening.", None)],
+    }
