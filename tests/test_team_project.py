@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.helpers import REPO, settle, target
+from tests.helpers import REPO, run_async, run_cli, settle, target, tmx_doc
 from tests.test_team_sync import git
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.jobs.project import init_project, open_project
@@ -153,4 +153,85 @@ def test_the_first_sync_takes_what_only_one_translator_translated(project_team: 
         "وصل الوزير إلى لندن.": [("The minister arrived in London.", None)],
         "عقد مؤتمرا صحفيا.": [("He gave a news conference.", "ours"), ("He held a press conference.", "theirs")],
         "غادر مساء الثلاثاء.": [("He left on Tuesday evening.", None)],
+    }
+
+
+@run_async
+async def test_settling_in_the_editor_leaves_the_project_memory_the_version_kept(
+    project_team: tuple[Path, Path, Path],
+) -> None:
+    """Alt+O settled the working file's conflict, but the project memory's own pair (from the same sync) was merged
+    with the pair confirmed: the kept version went and the other stayed marked, pushed; `validate` and `export`
+    refused the memory, and the document said omar's translation where the memory said ann's."""
+    remote, ann, omar = project_team
+    ann_app, omar_app = project_editor(ann, "ann"), project_editor(omar, "omar")
+    async with ann_app.run_test(size=(160, 45)) as pilot:
+        await settle(ann_app, pilot)
+        await confirm_row(ann_app, pilot, 0, "The minister arrived in London.")
+        await confirm_row(ann_app, pilot, 1, "He held a press conference.")
+        await sync(ann_app, pilot)
+    async with omar_app.run_test(size=(160, 45)) as pilot:
+        await settle(omar_app, pilot)
+        await confirm_row(omar_app, pilot, 1, "He gave a news conference.")
+        await confirm_row(omar_app, pilot, 2, "He left on Tuesday evening.")
+        await sync(omar_app, pilot)
+        document = omar_app.document
+        assert document is not None and document.conflicts() == [1], status_line(omar_app)
+        omar_app.editor_screen.go_to(1)
+        await pilot.pause()
+        await pilot.press("alt+o")  # his own
+        await pilot.pause()
+        assert document.conflicts() == []
+        await sync(omar_app, pilot)
+        assert "conflict" not in status_line(omar_app)
+    memory = omar / "tm" / "project.tmx"
+    kept = {
+        "وصل الوزير إلى لندن.": [("The minister arrived in London.", None)],
+        "عقد مؤتمرا صحفيا.": [("He gave a news conference.", None)],
+        "غادر مساء الثلاثاء.": [("He left on Tuesday evening.", None)],
+    }
+    assert memory_targets(memory) == kept
+    # What was pushed is that, and the team's tools take it.
+    assert git(omar, "status", "--porcelain") == ""
+    assert git(omar, "rev-parse", "HEAD") == git(remote, "rev-parse", "main")
+    assert run_cli("validate", memory, "--strict").code == 0
+    exported = run_cli("export", memory, "-o", omar.parent / "out.tmx")
+    assert exported.code == 0, exported.stderr
+    # Ann's next sync brings her the settled memory and document, no conflict left to settle anywhere.
+    ann_app = project_editor(ann, "ann")
+    async with ann_app.run_test(size=(160, 45)) as pilot:
+        await settle(ann_app, pilot)
+        await sync(ann_app, pilot)
+        document = ann_app.document
+        assert document is not None and document.conflicts() == []
+        assert document.rows[1].target_text == "He gave a news conference."
+        assert "conflict" not in status_line(ann_app)
+    assert memory_targets(ann / "tm" / "project.tmx") == kept
+
+
+def test_a_pair_confirmed_replaces_only_the_conflict_versions_of_its_own_source(tmp_path: Path) -> None:
+    """A marked version of another source that shares the tuid (each clone numbered the memory on its own) is another
+    segment's work: it stays, for that segment's save to settle."""
+    memory = tmp_path / "project.tmx"
+    memory.write_text(
+        tmx_doc(
+            '<tu tuid="2"><prop type="x-tmkit-conflict">ours</prop><tuv xml:lang="ar"><seg>عقد مؤتمرا صحفيا.</seg></tuv>'
+            '<tuv xml:lang="en"><seg>He gave a news conference.</seg></tuv></tu>'
+            '<tu tuid="2"><prop type="x-tmkit-conflict">theirs</prop><tuv xml:lang="ar"><seg>عقد مؤتمرا صحفيا.</seg>'
+            '</tuv><tuv xml:lang="en"><seg>He held a press conference.</seg></tuv></tu>'
+            '<tu tuid="2"><prop type="x-tmkit-conflict">theirs</prop><tuv xml:lang="ar"><seg>افتتح المعرض صباح اليوم.'
+            '</seg></tuv><tuv xml:lang="en"><seg>The fair opened this morning.</seg></tuv></tu>'
+        ),
+        encoding="utf-8",
+    )
+    work = tmp_path / "doc1.tmx"
+    work.write_text(
+        tmx_doc('<tu tuid="1"><tuv xml:lang="ar"><seg>عقد مؤتمرا صحفيا.</seg></tuv></tu>'), encoding="utf-8"
+    )
+    document = WorkFile(work, source_lang="ar", target_lang="en")
+    document.confirm(0, "He gave a news conference.")  # ours, as Alt+O keeps it
+    assert document.export_confirmed(memory) == 1
+    assert memory_targets(memory) == {
+        "عقد مؤتمرا صحفيا.": [("He gave a news conference.", None)],
+        "افتتح المعرض صباح اليوم.": [("The fair opened this morning.", "theirs")],
     }

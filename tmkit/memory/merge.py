@@ -110,6 +110,21 @@ def give_free_tuids(memory: Memory, added: Sequence[TranslationUnit]) -> None:
             by_source[key] = unit.tuid
 
 
+def drop_conflicts_settled_by(memory: Memory, units: Sequence[TranslationUnit]) -> int:
+    """Take out of ``memory`` the versions of its merge conflicts (marked `x-tmkit-conflict`) whose source one of
+    ``units`` has; how many went. For a memory the editor adds confirmed pairs to: a segment a team's sync left
+    twice in it is settled in the working file, and the pair confirmed there is the one kept. Merged in beside the
+    marked versions, it was taken for one of them and the other stayed marked, the memory unsettled for good.
+    Matched by source, not tuid: a version of another source that shares the tuid is another segment's work, and
+    stays (to be settled when that segment is saved)."""
+    srclang = memory.header.srclang
+    settled = {key for unit in units if (key := _source_key(unit, srclang)) is not None}
+    kept = [unit for unit in memory.units if conflict_side(unit) is None or _source_key(unit, srclang) not in settled]
+    dropped = len(memory.units) - len(kept)
+    memory.units = kept
+    return dropped
+
+
 def _translation_key(unit: TranslationUnit, source_lang_key: str) -> Hashable:
     """The translations of a unit (all variants but the source), as comparable data."""
     return tuple(
