@@ -235,3 +235,31 @@ def test_a_pair_confirmed_replaces_only_the_conflict_versions_of_its_own_source(
         "عقد مؤتمرا صحفيا.": [("He gave a news conference.", None)],
         "افتتح المعرض صباح اليوم.": [("The fair opened this morning.", "theirs")],
     }
+
+
+def readme_gitignore() -> str:
+    """The `.gitignore` the README gives for a team's project."""
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("**What stays out of git.**", 1)[1]
+    return section.split("```gitignore\n", 1)[1].split("```", 1)[0]
+
+
+@run_async
+async def test_the_readmes_gitignore_leaves_a_clone_clean_after_editor_sessions(
+    project_team: tuple[Path, Path, Path],
+) -> None:
+    """The README's advice named the index folder only: its delta (`….tmkit-index-delta/`, made when a session opens a
+    memory changed since its index was built) showed as untracked in every team clone."""
+    _, ann, _ = project_team
+    clone = ann.parent
+    (clone / ".gitignore").write_text(readme_gitignore(), encoding="utf-8")
+    git(clone, "add", ".gitignore")
+    git(clone, "commit", "--quiet", "-m", "ignore tmkit's caches")
+    for row, text in ((0, "The minister arrived in London."), (1, "He held a press conference.")):
+        app = project_editor(ann, "ann")  # each session opens the memory the one before added to
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(app, pilot)
+            await confirm_row(app, pilot, row, text)
+            await sync(app, pilot)
+    caches = [path.name for path in ann.rglob(".*") if "tmkit-" in path.name]
+    assert any(name.endswith(".tmkit-index-delta") for name in caches), caches
+    assert git(clone, "status", "--porcelain", "--untracked-files=all") == ""
