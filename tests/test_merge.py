@@ -272,6 +272,88 @@ def test_git_add_add_without_a_conflict_merges_cleanly(tmp_path: Path) -> None:
     assert [u.tuid for u in load_tmx(tmp_path / "tm.tmx")] == ["1", "2", "3", "4"]
 
 
+def untranslated_tu(ar: str, *, tuid: str, en: str | None = None, note: str | None = None) -> TranslationUnit:
+    """A segment not started, as a working file holds it: its source only (or an empty target), status new."""
+    variants = [Variant("ar", Segment.from_text(ar))]
+    if en is not None:
+        variants.append(Variant("en", Segment.from_text(en)))
+    notes = [Note(note)] if note is not None else []
+    return TranslationUnit(variants, tuid=tuid, status=Status.NEW, notes=notes)
+
+
+# Both clones made the working file (no common ancestor): ann translated 1 and 2, omar 2 (otherwise) and 3.
+ANN_WORK = mem(
+    tu("واحد", "one", tuid="1"),
+    tu("اثنان", "two", tuid="2"),
+    untranslated_tu("ثلاثة", tuid="3"),
+    untranslated_tu("أربعة", tuid="4", en=""),
+    untranslated_tu("خمسة", tuid="5", note="ask the client"),
+)
+OMAR_WORK = mem(
+    untranslated_tu("واحد", tuid="1", en=""),
+    tu("اثنان", "a pair", tuid="2"),
+    tu("ثلاثة", "three", tuid="3"),
+    tu("أربعة", "four", tuid="4"),
+    tu("خمسة", "five", tuid="5"),
+)
+#: What the merge keeps of them: each translation made on one side only, one conflict where both translated, and
+#: one where the untranslated side holds a note (someone's work, never dropped).
+WORK_MERGED = [
+    ("1", "one", None),
+    ("2", "two", "ours"),
+    ("2", "a pair", "theirs"),
+    ("3", "three", None),
+    ("4", "four", None),
+    ("5", None, "ours"),
+    ("5", "five", "theirs"),
+]
+
+
+def _work_targets(memory: Memory) -> list[tuple[str | None, str | None, str | None]]:
+    return [
+        (u.tuid, (v.text if (v := u.variant("en")) is not None and v.text else None), conflict_side(u)) for u in memory
+    ]
+
+
+def test_no_common_ancestor_takes_a_translation_the_other_side_left_untranslated() -> None:
+    result = merge_three_way(None, ANN_WORK, OMAR_WORK)
+    assert _work_targets(result.memory) == WORK_MERGED
+    assert [c.key for c in result.conflicts] == ["tuid 2", "tuid 5"]
+    # The same from the other side.
+    assert [(tuid, text) for tuid, text, side in _work_targets(merge_three_way(None, OMAR_WORK, ANN_WORK).memory)] == [
+        ("1", "one"),
+        ("2", "a pair"),
+        ("2", "two"),
+        ("3", "three"),
+        ("4", "four"),
+        ("5", "five"),
+        ("5", None),
+    ]
+
+
+def test_a_unit_in_the_base_left_untranslated_on_one_side_is_no_addition() -> None:
+    # With an ancestor holding the unit, a side that emptied a translation changed it: that is a conflict still.
+    base = mem(tu("اثنان", "two", tuid="2"))
+    ours = mem(untranslated_tu("اثنان", tuid="2", en=""))
+    theirs = mem(tu("اثنان", "a pair", tuid="2"))
+    assert [side for _, _, side in _work_targets(merge_three_way(base, ours, theirs).memory)] == ["ours", "theirs"]
+
+
+def test_driver_with_an_empty_base_takes_a_translation_the_other_side_left_untranslated(tmp_path: Path) -> None:
+    base, ours, theirs = tmp_path / "base.tmx", tmp_path / "ours.tmx", tmp_path / "theirs.tmx"
+    base.write_bytes(b"")
+    write_tmx(ours, ANN_WORK)
+    write_tmx(theirs, OMAR_WORK)
+    done = run_cli("merge-driver", base, ours, theirs)
+    assert done.code == 1, done.stderr
+    assert "2 units in conflict" in done.stderr, done.stderr
+    assert _work_targets(load_tmx(ours)) == WORK_MERGED
+    # The streamed merge writes what the one in memory makes, byte for byte.
+    expected = tmp_path / "expected.tmx"
+    write_tmx(expected, merge_three_way(None, ANN_WORK, OMAR_WORK).memory)
+    assert ours.read_bytes() == expected.read_bytes()
+
+
 # -- the header -----------------------------------------------------------------------------------
 
 

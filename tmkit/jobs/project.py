@@ -367,6 +367,11 @@ class Project:
         from tmkit.jobs.workfile import prepare_job
 
         file.work.parent.mkdir(parents=True, exist_ok=True)
+        save_to = self.save_to()
+        # git keeps no empty folder: in a team's fresh clone tm/ is missing, and every save's export of the confirmed
+        # pairs to the project's memory failed ("not written") until someone made it by hand.
+        if save_to is not None and save_to.parent.resolve().is_relative_to(self.root.resolve()):
+            save_to.parent.mkdir(parents=True, exist_ok=True)
         return prepare_job(
             file.source,
             self.memories() if memories is None else memories,

@@ -47,6 +47,7 @@ from tmkit.memory.langtags import lang_key
 from tmkit.memory.merge import (
     CONFLICT_PROP,
     conflict_side,
+    drop_conflicts_settled_by,
     give_free_tuids,
     merge_memories,
     merge_three_way,
@@ -1187,6 +1188,8 @@ class WorkFile:
             units.append(unit)
         existing = load_tmx(target) if target.exists() else Memory(Header(srclang=lang_key(self.source_lang)), [])
         give_free_tuids(existing, units)  # (each document numbers its units from 1)
+        # (A segment still in conflict here is not confirmed, so not among the units: its versions stay marked.)
+        drop_conflicts_settled_by(existing, units)
         # The newest translation of a source wins: the translator just confirmed it.
         merged = merge_memories([existing, Memory(existing.header, units)], policy=ConflictPolicy.LAST)
         write_tmx(target, merged.memory)

@@ -110,6 +110,21 @@ def give_free_tuids(memory: Memory, added: Sequence[TranslationUnit]) -> None:
             by_source[key] = unit.tuid
 
 
+def drop_conflicts_settled_by(memory: Memory, units: Sequence[TranslationUnit]) -> int:
+    """Take out of ``memory`` the versions of its merge conflicts (marked `x-tmkit-conflict`) whose source one of
+    ``units`` has; how many went. For a memory the editor adds confirmed pairs to: a segment a team's sync left
+    twice in it is settled in the working file, and the pair confirmed there is the one kept. Merged in beside the
+    marked versions, it was taken for one of them and the other stayed marked, the memory unsettled for good.
+    Matched by source, not tuid: a version of another source that shares the tuid is another segment's work, and
+    stays (to be settled when that segment is saved)."""
+    srclang = memory.header.srclang
+    settled = {key for unit in units if (key := _source_key(unit, srclang)) is not None}
+    kept = [unit for unit in memory.units if conflict_side(unit) is None or _source_key(unit, srclang) not in settled]
+    dropped = len(memory.units) - len(kept)
+    memory.units = kept
+    return dropped
+
+
 def _translation_key(unit: TranslationUnit, source_lang_key: str) -> Hashable:
     """The translations of a unit (all variants but the source), as comparable data."""
     return tuple(
@@ -749,6 +764,24 @@ def _newest(a: TranslationUnit, b: TranslationUnit) -> TranslationUnit:
     return b if _change_date(b) > _change_date(a) else a
 
 
+def untranslated(unit: TranslationUnit, srclang: str | None) -> bool:
+    """Whether a unit holds nothing a person wrote but its source: no target text, no note (a segment not started).
+
+    Two clones that each made a project's working file add its units on both sides; where one translated a segment
+    and the other had not touched it, there is one change, not two: the translation. A note, or any target text,
+    is someone's work, and such a unit is never taken for blank."""
+    source = unit.source_lang(srclang)
+    if source is None or unit.notes:
+        return False
+    source_key = source.lower().replace("_", "-").split("-")[0]
+    for variant in unit.variants:
+        if variant.notes:
+            return False
+        if variant.lang.lower().replace("_", "-").split("-")[0] != source_key and variant.text.strip():
+            return False
+    return True
+
+
 def merge_three_way(base: Memory | None, ours: Memory, theirs: Memory) -> MergeResult:
     """Merge two versions of a memory that share an ancestor, unit by unit (git's merge driver).
 
@@ -760,7 +793,9 @@ def merge_three_way(base: Memory | None, ours: Memory, theirs: Memory) -> MergeR
 
     ``base`` None means the two versions have no ancestor (both branches added the file; git
     passes an empty base): every unit is an addition, units both added alike are kept once and a
-    unit both added with different translations is a conflict. The header is merged three-way
+    unit both added with different translations is a conflict. A unit both added (absent from
+    the base) that one side left untranslated (`untranslated`) and the other translated takes the
+    translation: only one side changed what the segment says. The header is merged three-way
     too (`merge_headers`).
     """
     ancestor = base if base is not None else Memory(ours.header, [])
@@ -768,9 +803,13 @@ def merge_three_way(base: Memory | None, ours: Memory, theirs: Memory) -> MergeR
     ours_keys = _identity_keys(ours)
     theirs_map = dict(zip(_identity_keys(theirs), theirs.units, strict=True))
     ours_set = set(ours_keys)
+    ours_srclang, theirs_srclang = ours.header.srclang, theirs.header.srclang
     header, header_conflicts = merge_headers(base.header if base is not None else None, ours.header, theirs.header)
     result = MergeResult(Memory(header, []), header_conflicts=header_conflicts)
     out = result.memory.units
+
+    def one_translated(a: TranslationUnit, t: TranslationUnit) -> bool:
+        return untranslated(a, ours_srclang) != untranslated(t, theirs_srclang)
 
     def settle(key: tuple[Hashable, int], a: TranslationUnit | None) -> None:
         b = base_map.get(key)
@@ -781,6 +820,8 @@ def merge_three_way(base: Memory | None, ours: Memory, theirs: Memory) -> MergeR
             chosen = t
         elif a is not None and t is not None and same_apart_from_dates(a, t):
             chosen = _newest(a, t)
+        elif b is None and a is not None and t is not None and one_translated(a, t):
+            chosen = a if untranslated(t, theirs_srclang) else t  # both added it, one translated it
         else:
             both = [u for u in (a, t) if u is not None]
             label = _describe(both[0])
@@ -874,8 +915,9 @@ def _identity_digest(unit: TranslationUnit, srclang: str | None) -> bytes:
     return digest(_identity(unit, srclang))
 
 
-#: A unit of one side of a three-way merge: identity digest, place, digests of it with and without dates, change date.
-_SIDE_RECORD = DIGEST_BYTES + 8 + 2 * DIGEST_BYTES + DATE_BYTES
+#: A unit of one side of a three-way merge: identity digest, place, digests of it with and without dates, change date,
+#: and a byte saying whether it is `untranslated`.
+_SIDE_RECORD = DIGEST_BYTES + 8 + 2 * DIGEST_BYTES + DATE_BYTES + 1
 #: A unit of the three-way merge's output: the place it is written at (ours first, by place, then theirs
 #: only, by place; then which of a conflict's two versions), and the unit's place with its mark.
 _PLACED_RECORD = 1 + 8 + 1 + 8 + 1
@@ -887,6 +929,7 @@ class _SideUnit:
     dated: bytes
     undated: bytes
     date: bytes
+    blank: bool
 
 
 def _side_units(records: RecordSort) -> Iterator[tuple[bytes, int, _SideUnit]]:
@@ -896,17 +939,18 @@ def _side_units(records: RecordSort) -> Iterator[tuple[bytes, int, _SideUnit]]:
     dated_at = DIGEST_BYTES + 8
     for block in records.sorted_blocks():
         fields = _fields(block, _SIDE_RECORD)
-        for identity, place, dated, undated, date in zip(
+        for identity, place, dated, undated, date, blank in zip(
             _column(fields, 0, DIGEST_BYTES),
             _numbers(fields, DIGEST_BYTES).tolist(),
             _column(fields, dated_at, DIGEST_BYTES),
             _column(fields, dated_at + DIGEST_BYTES, DIGEST_BYTES),
             _column(fields, dated_at + 2 * DIGEST_BYTES, DATE_BYTES),
+            fields[:, -1].tolist(),
             strict=True,
         ):
             count = count + 1 if identity == last else 0
             last = identity
-            yield identity, count, _SideUnit(place, dated, undated, date)
+            yield identity, count, _SideUnit(place, dated, undated, date, bool(blank))
 
 
 def _same(a: _SideUnit | None, b: _SideUnit | None) -> bool:
@@ -963,6 +1007,7 @@ def merge_three_way_streams(
                     + count.to_bytes(8, "big")
                     + _unit_digests(unit)
                     + _date_bytes(unit)
+                    + bytes((untranslated(unit, side_header.srclang),))
                 )
                 count += 1
             headers.append(side_header)
@@ -1003,6 +1048,8 @@ def merge_three_way_streams(
                 chosen = theirs_place
             elif a is not None and t is not None and a.undated == t.undated:
                 chosen = theirs_place if t.date > a.date else a.place
+            elif b is None and a is not None and t is not None and a.blank != t.blank:
+                chosen = theirs_place if a.blank else a.place  # both added it, one translated it (`untranslated`)
             else:
                 # The first conflicts in output order are described: a heap of them, the latest on top.
                 order = (-after_ours, -at)
