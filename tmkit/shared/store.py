@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -537,15 +538,41 @@ class SharedMemory:
         when another writer has written it since, `StaleUnitError` says so and nothing is written (a
         unit deleted since is added again: nothing is lost). None: the version found now.
         """
-        found = self.find(unit)
-        if found is None:
-            return self.add(unit)
-        if expected_version == NOT_STORED:
-            # Another writer stored this pair's unit after this writer found none.
-            raise StaleUnitError(found.id, expected=NOT_STORED, stored=found, ours=unit)
-        return self.update(
-            found.id, unit, expected_version=found.version if expected_version is None else expected_version
+        with self.conn.transaction():
+            # Under the pair's lock, so that a writer adding the same pair at the same time waits and then finds
+            # this one's unit, instead of both finding none and adding two (see `_lock_pairs`).
+            self._lock_pairs([unit])
+            found = self.find(unit)
+            if found is None:
+                return self.add(unit)
+            if expected_version == NOT_STORED:
+                # Another writer stored this pair's unit after this writer found none.
+                raise StaleUnitError(found.id, expected=NOT_STORED, stored=found, ours=unit)
+            return self.update(
+                found.id, unit, expected_version=found.version if expected_version is None else expected_version
+            )
+
+    def _lock_pairs(self, units: Sequence[TranslationUnit]) -> None:
+        """Take, until the transaction ends, an advisory lock on each pair's identity: its source's language and
+        normalized text, the key `find` looks it up by (a tuid alone is no identity).
+
+        Finding no unit for a pair and adding one is a check then an insert: two writers adding the same new
+        pair at once would each find none (the other's row not committed yet) and add their own, neither
+        seeing a conflict. Under the lock the second waits for the first to commit, and its `find` (a new
+        snapshot per statement, READ COMMITTED) then sees the first's unit: a conflict, not a duplicate. The
+        keys are taken in ascending order, so two writers locking several pairs never deadlock.
+        """
+        keys = sorted(
+            {
+                _pair_lock_key(primary_subtag(v.lang), self._normalizer(primary_subtag(v.lang))(v.text))
+                for v in (unit.variants[0] for unit in units if unit.variants)
+            }
         )
+        if keys:
+            # unnest of an array reads it in order: the locks are taken in the order sent.
+            self.conn.execute(
+                "SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS t(k)", [keys], prepare=False
+            )
 
     def confirm_all(
         self, pairs: Sequence[tuple[TranslationUnit, tuple[int, int] | None]]
@@ -562,6 +589,8 @@ class SharedMemory:
         """
         results: list[StoredUnit | StaleUnitError | None] = [None] * len(pairs)
         with self.conn.transaction():
+            # First of all, so that what is found below is what other writers committed (see `_lock_pairs`).
+            self._lock_pairs([unit for unit, _ in pairs])
             by_id = self._read_units(
                 sorted({read[0] for _, read in pairs if read is not None and read[0] != NOT_STORED})
             )
@@ -839,6 +868,19 @@ def _rarest(word_grams: list[list[int]], counts: dict[int, int], budget: int) ->
 
 def _base(breakdown: Breakdown) -> float:
     return breakdown.base
+
+
+#: What every tmkit pair lock's key starts with, so that other advisory locks in the database (the schema's own, an
+#: application's beside tmkit) are unlikely to share a key with one.
+_PAIR_LOCK_DOMAIN = b"tmkit pair\0"
+
+
+def _pair_lock_key(language: str, key: str) -> int:
+    """The advisory lock key of a pair (`SharedMemory._lock_pairs`): a signed 64-bit digest of its source's
+    language and normalized text. Computed here, not by the server, so that it is the same on every server version;
+    two pairs sharing a key only wait for each other."""
+    digest = hashlib.blake2b(_PAIR_LOCK_DOMAIN + f"{language}\0{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def _holds_source(unit: TranslationUnit, source: Variant) -> bool:
