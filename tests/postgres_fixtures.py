@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import glob
 import os
+import re
+import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
-from urllib.parse import urlsplit, urlunsplit
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import pytest
 
@@ -45,7 +51,45 @@ def postgres_url() -> Iterator[str]:
         admin.execute(
             f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
         )
-        try:
-            yield with_database(server, name)
-        finally:
+    try:
+        yield with_database(server, name)
+    finally:
+        # A connection of its own: a test may have restarted the server (`restart_server`) meanwhile.
+        with psycopg.connect(server, autocommit=True, connect_timeout=5) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@dataclass(frozen=True)
+class ServerControl:
+    """Stops and starts the test server `.ci/postgres` made (its cluster's folder is the URL's socket folder)."""
+
+    pg_ctl: str
+    folder: Path
+    port: str
+    run_as: tuple[str, ...]
+
+    def _pg_ctl(self, *args: str) -> None:
+        subprocess.run(
+            [*self.run_as, self.pg_ctl, "-D", str(self.folder / "data"), *args], check=True, capture_output=True
+        )
+
+    def stop(self) -> None:
+        self._pg_ctl("-m", "fast", "-w", "stop")
+
+    def start(self) -> None:
+        # The options `.ci/postgres` starts it with: the same socket folder and port, so the URLs stay good.
+        options = f"-k {self.folder} -p {self.port} -c listen_addresses='' -c max_connections=60"
+        self._pg_ctl("-l", str(self.folder / "server.log"), "-o", options, "-w", "start")
+
+
+@pytest.fixture
+def postgres_server() -> ServerControl:
+    """The test server's `ServerControl`; skips when it is not a `.ci/postgres` cluster this test can restart."""
+    query = parse_qs(urlsplit(_server_url()).query)
+    folder = Path(query.get("host", [""])[0])
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: [int(n) for n in re.findall(r"\d+", p)])
+    pg_ctl = found[-1] if found else shutil.which("pg_ctl")
+    if not folder.is_absolute() or not (folder / "data").is_dir() or pg_ctl is None:
+        pytest.skip("the test server is not a .ci/postgres cluster this test can stop and start")
+    run_as = ("runuser", "-u", "postgres", "--") if os.geteuid() == 0 else ()
+    return ServerControl(pg_ctl, folder, query.get("port", ["5432"])[0], run_as)

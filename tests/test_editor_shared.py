@@ -3,15 +3,19 @@ other's editor while it runs, without a restart (LISTEN/NOTIFY followed in a wor
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from textual.pilot import Pilot
 
 from tests.helpers import SAMPLES, InApp, run_async, run_cli, target
+from tests.postgres_fixtures import SERVER_VARIABLE, ServerControl
 from tests.test_team_sync import JOB
+from tmkit.memory.model import Segment, TranslationUnit, Variant
 from tmkit.tui.app import EditorApp, EditorOptions
 from tmkit.tui.display import BidiMode
 
@@ -104,26 +108,66 @@ async def test_a_segment_confirmed_again_replaces_its_match(postgres_url: str, t
         assert not offered(ann, ROW, CONFIRMED)
 
 
+def _unit(source: str, translation: str) -> TranslationUnit:
+    return TranslationUnit(
+        [Variant("ar", Segment.from_text(source)), Variant("en", Segment.from_text(translation))], tuid="t"
+    )
+
+
 @pytest.mark.postgres
 @run_async
-async def test_a_lost_connection_stops_following_and_the_editor_goes_on(postgres_url: str, tmp_path: Path) -> None:
+async def test_after_the_server_restarts_the_editor_follows_the_team_again(
+    postgres_url: str, postgres_server: ServerControl, tmp_path: Path
+) -> None:
+
     import psycopg
-    from textual.worker import WorkerState
+
+    from tmkit.shared.store import SharedMemory
 
     assert run_cli("db", "init", postgres_url).code == 0
     assert run_cli("db", "import", postgres_url, SAMPLES / "news-memory.tmx").code == 0
     ann = editor(tmp_path / "ann", postgres_url)
     async with ann.run_test(size=(160, 45)) as pilot:
         await until(pilot, lambda: ann.document is not None and ann.editor_screen.memories_ready)
+        screen = ann.editor_screen
         [follower] = [w for w in ann.workers if w.group == "team-units"]
-        with psycopg.connect(postgres_url, autocommit=True) as admin:
-            admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%%' AND pid <> "
-                "pg_backend_pid()"
-            )
-        await until(pilot, lambda: follower.is_finished)
-        # Said and ended, not a crash: the editor still looks segments up in the index as it stands.
-        assert follower.state is WorkerState.SUCCESS
-        ann.editor_screen.go_to(ROW)
-        await until(pilot, lambda: ROW in ann.editor_screen.matches)
-        assert ann.is_running
+        assert ann.document is not None
+        source = ann.document.rows[ROW].source.text
+        postgres_server.stop()
+        try:
+            # Down: the status bar says so, and the editor goes on looking up in the index as it stands.
+            await until(pilot, lambda: bool(screen._unfollowed))
+            assert "following off" in str(screen.status_bar.render())
+            screen.go_to(ROW)
+            await until(pilot, lambda: ROW in screen.matches)
+        finally:
+            postgres_server.start()
+        await until(pilot, lambda: not screen._unfollowed, state=lambda: str(follower.state))
+        assert "following off" not in str(screen.status_bar.render())
+        with SharedMemory(postgres_url) as other:
+            other.add(_unit(source, CONFIRMED))
+        await until(pilot, lambda: offered(ann, ROW, CONFIRMED))
+
+        # What the team wrote while the editor could not listen is caught up when it is back: the database refuses
+        # the editor's connections until the unit is written, so its announcement reaches none of the editor's.
+        database = urlsplit(postgres_url).path.lstrip("/")
+        again = "He spoke to the press."
+        # (A database may not refuse connections from a session in it: the server's own database does it.)
+        with (
+            SharedMemory(postgres_url) as other,
+            psycopg.connect(os.environ[SERVER_VARIABLE], autocommit=True) as admin,
+        ):
+            admin.execute(f"ALTER DATABASE {database} ALLOW_CONNECTIONS false")
+            try:
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> %s",
+                    [database, other.conn.info.backend_pid],
+                )
+                await until(pilot, lambda: bool(screen._unfollowed))
+                other.confirm(_unit(source, again))
+                assert not offered(ann, ROW, again)
+            finally:
+                admin.execute(f"ALTER DATABASE {database} ALLOW_CONNECTIONS true")
+        await until(pilot, lambda: not screen._unfollowed and offered(ann, ROW, again))
+        assert not offered(ann, ROW, CONFIRMED)  # the unit's new version took the old one's place
+        assert follower.is_running and ann.is_running

@@ -3,6 +3,9 @@ stale pair is not written and does not stop the others; each unit written is ann
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from tests.helpers import run_cli
@@ -82,3 +85,53 @@ def test_a_unit_deleted_since_it_was_read_is_added_again(postgres_url: str) -> N
         [result] = memory.confirm_all([(_pair("1", "وصل الوزير إلى لندن.", "The minister arrived."), (gone.id, 1))])
         assert isinstance(result, StoredUnit) and result.id != gone.id and result.version == 1
         assert [s.id for s in memory.stored_units()] == [result.id]
+
+
+def _waiting_on_a_lock(watcher: SharedMemory, pid: int) -> bool:
+    """Whether backend ``pid`` is waiting for a lock another transaction holds (the server says so). Any lock: without
+    the pair's lock, omar's save still waits, at the trigram counts ann's add changed, after finding no unit."""
+    row = watcher.conn.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [pid]).fetchone()
+    return row is not None and row[0] > 0
+
+
+@pytest.mark.parametrize("how", ["confirm_all", "confirm"])
+def test_two_writers_adding_one_new_pair_at_once_make_one_unit_and_a_conflict(postgres_url: str, how: str) -> None:
+    """Both found no unit for the pair; ann's add is still uncommitted when omar saves. Omar must wait for it and
+    find ann's unit (a conflict), not add a second unit beside it: checked by holding ann's transaction open
+    until the server shows omar's save waiting, so the interleaving is the same on every run."""
+    source = "بحث الجانبان سبل التعاون."
+    assert run_cli("db", "init", postgres_url).code == 0
+    with SharedMemory(postgres_url) as ann, SharedMemory(postgres_url) as omar, SharedMemory(postgres_url) as watcher:
+        outcome: list[StoredUnit | StaleUnitError] = []
+        failures: list[BaseException] = []
+
+        def omar_saves() -> None:
+            ours = _pair("3", source, "The two sides discussed ways of cooperating.")
+            try:
+                if how == "confirm_all":
+                    outcome.extend(omar.confirm_all([(ours, (NOT_STORED, NOT_STORED))]))
+                else:
+                    outcome.append(omar.confirm(ours, expected_version=NOT_STORED))
+            except StaleUnitError as stale:
+                outcome.append(stale)
+            except Exception as error:  # noqa: BLE001  (reported by the main thread, which asserts there is none)
+                failures.append(error)
+
+        omar_pid = omar.conn.info.backend_pid
+        with ann.conn.transaction():  # ann's save, not committed yet
+            [written] = ann.confirm_all([(_pair("3", source, "The two sides discussed cooperation."), (0, 0))])
+            assert isinstance(written, StoredUnit)
+            thread = threading.Thread(target=omar_saves)
+            thread.start()
+            # Until omar's save waits for ann's (fixed) or has finished without waiting (the race).
+            deadline = time.monotonic() + 30
+            while thread.is_alive() and not _waiting_on_a_lock(watcher, omar_pid):
+                assert time.monotonic() < deadline, "omar's save neither waited nor finished"
+                time.sleep(0.01)
+        thread.join(timeout=30)
+        assert not thread.is_alive() and not failures
+        [result] = outcome
+        assert isinstance(result, StaleUnitError) and result.stored is not None
+        assert result.stored.id == written.id and result.expected == NOT_STORED
+        stored = list(ann.stored_units())
+        assert [s.unit.variants[1].text for s in stored] == ["The two sides discussed cooperation."]

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tmkit.errors import TmkitError
+from tmkit.memory.confirmed import into_unit, pair_unit
 from tmkit.memory.dates import format_tmx_date
 from tmkit.memory.model import Prop, Status, TranslationUnit
 
@@ -266,7 +267,7 @@ class SharedSave:
             return False
         if their_status.rank < unit.status.rank:
             try:
-                written = memory.update(theirs.id, unit, expected_version=theirs.version)
+                written = memory.update(theirs.id, into_unit(theirs.unit, unit), expected_version=theirs.version)
             except StaleUnitError:
                 self._read.pop(key, None)  # changed yet again: the next save reads it anew
                 return False
@@ -307,22 +308,9 @@ def _lookup_unit(r: Row) -> TranslationUnit:
 
 
 def _pair_unit(r: Row) -> TranslationUnit:
-    """The unit a confirmed row stores in a memory: its source and target, tuid, status and stamps."""
-    from tmkit.memory.dates import now_tmx_date
-
-    variants = [copy.deepcopy(r.source)]
-    if r.target is not None:
-        variants.append(copy.deepcopy(r.target))
-    return TranslationUnit(
-        variants=variants,
-        tuid=r.unit.tuid,
-        status=r.unit.status,
-        srclang=r.source.lang,
-        creation_date=r.unit.creation_date or now_tmx_date(),
-        creation_id=r.unit.creation_id,
-        change_date=r.unit.change_date,
-        change_id=r.unit.change_id,
-    )
+    """The unit a confirmed row stores in a memory when it holds none for it (`tmkit.memory.confirmed`: the rule a
+    memory file's save follows too; a unit the memory holds gets the translation written into it instead)."""
+    return pair_unit(r.source, r.target, r.unit)
 
 
 def _target_of(stored: StoredUnit, document: WorkFile) -> tuple[str | None, Status | None]:

@@ -42,6 +42,7 @@ from tmkit.jobs.journal import (
     journal_path,
     parse_journal,
 )
+from tmkit.memory.confirmed import into_unit, pair_unit, stored_unit_of
 from tmkit.memory.dates import now_tmx_date as now_tmx
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.merge import (
@@ -1171,25 +1172,28 @@ class WorkFile:
         if is_database_url(memory_path):  # a memory shared in PostgreSQL: each pair written at the version read
             return self.shared_save(os.fspath(memory_path)).save(self).written
         target = Path(memory_path)
-        units = []
-        for r in self.rows:
-            if not r.confirmed or r.target is None or r.removed:
-                continue
-            unit = TranslationUnit(
-                variants=[copy.deepcopy(r.source), copy.deepcopy(r.target)],
-                tuid=r.unit.tuid,
-                status=r.unit.status,
-                srclang=r.source.lang,
-                creation_date=r.unit.creation_date or now_tmx(),
-                creation_id=r.unit.creation_id,
-                change_date=r.unit.change_date,
-                change_id=r.unit.change_id,
-            )
-            units.append(unit)
         existing = load_tmx(target) if target.exists() else Memory(Header(srclang=lang_key(self.source_lang)), [])
-        give_free_tuids(existing, units)  # (each document numbers its units from 1)
-        # (A segment still in conflict here is not confirmed, so not among the units: its versions stay marked.)
-        drop_conflicts_settled_by(existing, units)
+        pairs = [
+            pair_unit(r.source, r.target, r.unit)
+            for r in self.rows
+            if r.confirmed and r.target is not None and not r.removed
+        ]
+        # A segment a team's sync left twice in the memory, marked, is settled by the pair confirmed here: its marked
+        # versions go first, or the pair would be merged into one of them, mark and all. (A segment still in conflict
+        # here is not confirmed, so not among the pairs: its versions stay marked.)
+        drop_conflicts_settled_by(existing, pairs)
+        units: list[TranslationUnit] = []
+        added: list[TranslationUnit] = []
+        for pair in pairs:
+            # The rule a shared memory's save follows (tmkit.memory.confirmed): the memory's unit for the pair gets
+            # its translation, and keeps its tuid, creation, notes and props; a pair it lacks is added.
+            stored = stored_unit_of(pair, existing.units)
+            if stored is None:
+                added.append(pair)
+                units.append(pair)
+            else:
+                units.append(into_unit(stored, pair))
+        give_free_tuids(existing, added)  # (each document numbers its units from 1)
         # The newest translation of a source wins: the translator just confirmed it.
         merged = merge_memories([existing, Memory(existing.header, units)], policy=ConflictPolicy.LAST)
         write_tmx(target, merged.memory)

@@ -102,6 +102,34 @@ class LiveIndex:
         self.listener.close()
         self.memory.close()
 
+    def reconnect(self) -> None:
+        """Open both connections anew after losing them (a server restarted) and catch up on what was missed.
+
+        Announcements sent while no connection listened are lost for good, so the index is not patched
+        from them: as when the editor opens, listening starts first and the cache is then brought up to
+        date by every unit written since it was saved (`sync_mirror`), the batches applied meanwhile
+        included. Raises `TmkitError` while the server cannot be reached; the old connections are closed
+        either way, and a failed attempt may simply be made again.
+        """
+        self.close()
+        listener = self._open_listener(self.url)
+        try:
+            with database_errors(self.url, doing="cannot read the memory"):
+                memory = SharedMemory(self.url)
+                try:
+                    self.listener, self.memory = listener, memory
+                    mirror = self._synced()
+                except BaseException:
+                    memory.close()
+                    raise
+        except BaseException:
+            listener.close()
+            raise
+        penalty = self.index.penalty
+        self.mirror = mirror
+        self.index = mirror.current
+        self.index.penalty = penalty
+
     def follow(self, *, timeout: float = FOLLOW_WAIT) -> list[StoredUnit]:
         """Wait up to ``timeout`` seconds for units written by others and apply them to `index`; those applied.
 

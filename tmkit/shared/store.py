@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from tmkit.matching.matcher import Match, SegmentTooLongError, too_long_to_match
 
 # The file index's own rules for a unit's context, so that a database memory gives the same 101%.
 from tmkit.matching.memory_index import CONTEXT_NEXT_PROPS, CONTEXT_PREV_PROPS, _LanguagePicker, context_hash
+from tmkit.memory.confirmed import holds_source, into_unit
 from tmkit.memory.langtags import primary_subtag
 from tmkit.memory.merge import CONFLICT_PROP
 from tmkit.memory.model import Header, Prop, Segment, Status, TranslationUnit, Variant
@@ -531,28 +533,61 @@ class SharedMemory:
         return StoredUnit(unit_id, int(row[0]), unit, row[1], row[2])
 
     def confirm(self, unit: TranslationUnit, *, expected_version: int | None = None) -> StoredUnit:
-        """Store a pair an editor confirmed: it replaces the unit `find` gives, or is added as a new unit.
+        """Store a pair an editor confirmed: its translation written into the unit `find` gives
+        (`tmkit.memory.confirmed.into_unit`: the unit's tuid, creation, notes and props stay), or added as a new unit.
 
         ``expected_version`` is the version of that unit the writer read (`NOT_STORED`: it read none);
         when another writer has written it since, `StaleUnitError` says so and nothing is written (a
         unit deleted since is added again: nothing is lost). None: the version found now.
         """
-        found = self.find(unit)
-        if found is None:
-            return self.add(unit)
-        if expected_version == NOT_STORED:
-            # Another writer stored this pair's unit after this writer found none.
-            raise StaleUnitError(found.id, expected=NOT_STORED, stored=found, ours=unit)
-        return self.update(
-            found.id, unit, expected_version=found.version if expected_version is None else expected_version
+        with self.conn.transaction():
+            # Under the pair's lock, so that a writer adding the same pair at the same time waits and then finds
+            # this one's unit, instead of both finding none and adding two (see `_lock_pairs`).
+            self._lock_pairs([unit])
+            found = self.find(unit)
+            if found is None:
+                return self.add(unit)
+            if expected_version == NOT_STORED:
+                # Another writer stored this pair's unit after this writer found none.
+                raise StaleUnitError(found.id, expected=NOT_STORED, stored=found, ours=unit)
+            if expected_version is not None and expected_version != found.version:
+                # Stale whatever the unit holds now (versions only grow): the UPDATE below would change nothing.
+                raise StaleUnitError(found.id, expected=expected_version, stored=found, ours=unit)
+            try:
+                return self.update(found.id, into_unit(found.unit, unit), expected_version=found.version)
+            except StaleUnitError as stale:
+                stale.ours = unit  # the pair as confirmed, as every other conflict carries it
+                raise
+
+    def _lock_pairs(self, units: Sequence[TranslationUnit]) -> None:
+        """Take, until the transaction ends, an advisory lock on each pair's identity: its source's language and
+        normalized text, the key `find` looks it up by (a tuid alone is no identity).
+
+        Finding no unit for a pair and adding one is a check then an insert: two writers adding the same new
+        pair at once would each find none (the other's row not committed yet) and add their own, neither
+        seeing a conflict. Under the lock the second waits for the first to commit, and its `find` (a new
+        snapshot per statement, READ COMMITTED) then sees the first's unit: a conflict, not a duplicate. The
+        keys are taken in ascending order, so two writers locking several pairs never deadlock.
+        """
+        keys = sorted(
+            {
+                _pair_lock_key(primary_subtag(v.lang), self._normalizer(primary_subtag(v.lang))(v.text))
+                for v in (unit.variants[0] for unit in units if unit.variants)
+            }
         )
+        if keys:
+            # unnest of an array reads it in order: the locks are taken in the order sent.
+            self.conn.execute(
+                "SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS t(k)", [keys], prepare=False
+            )
 
     def confirm_all(
         self, pairs: Sequence[tuple[TranslationUnit, tuple[int, int] | None]]
     ) -> list[StoredUnit | StaleUnitError]:
-        """`confirm` for many pairs in one transaction (one commit, a few statements for all): for each pair, the
-        unit stored, or the `StaleUnitError` that says another writer got there first (nothing written for it;
-        the others are written all the same).
+        """`confirm` for many pairs in one transaction (one commit, a few statements for all; a pair's translation
+        written into the unit it updates, as `confirm` does): for each pair, the unit stored, or the
+        `StaleUnitError` that says another writer got there first (nothing written for it; the others are
+        written all the same).
 
         Each pair comes with the unit id and version its writer read: (`NOT_STORED`, `NOT_STORED`) when it
         found no unit (then one `find` gives now is another writer's: stale), None to write at the version
@@ -562,11 +597,13 @@ class SharedMemory:
         """
         results: list[StoredUnit | StaleUnitError | None] = [None] * len(pairs)
         with self.conn.transaction():
+            # First of all, so that what is found below is what other writers committed (see `_lock_pairs`).
+            self._lock_pairs([unit for unit, _ in pairs])
             by_id = self._read_units(
                 sorted({read[0] for _, read in pairs if read is not None and read[0] != NOT_STORED})
             )
             unread = [i for i, (_, read) in enumerate(pairs) if read is None or read[0] == NOT_STORED]
-            updates: list[tuple[int, int, int]] = []  # (unit id, version expected, pair)
+            updates: list[tuple[int, int, int, TranslationUnit]] = []  # (unit id, version expected, pair, unit read)
             adds: list[int] = []
             for i, found in zip(unread, self.find_all([pairs[i][0] for i in unread]), strict=True):
                 unit, read = pairs[i]
@@ -575,7 +612,7 @@ class SharedMemory:
                 elif read is not None:  # another writer stored the pair's unit after this writer found none
                     results[i] = StaleUnitError(found.id, expected=NOT_STORED, stored=found, ours=unit)
                 else:
-                    updates.append((found.id, found.version, i))
+                    updates.append((found.id, found.version, i, found.unit))
             for i, (unit, read) in enumerate(pairs):
                 if read is None or read[0] == NOT_STORED:
                     continue
@@ -585,10 +622,12 @@ class SharedMemory:
                 elif stored.version != read[1]:  # versions only grow: stale without trying
                     results[i] = StaleUnitError(stored.id, expected=read[1], stored=stored, ours=unit)
                 else:
-                    updates.append((stored.id, read[1], i))
+                    updates.append((stored.id, read[1], i, stored.unit))
             written: list[tuple[int, TranslationUnit]] = []
-            for unit_id, expected, i in sorted(updates):
-                unit = pairs[i][0]
+            for unit_id, expected, i, read_unit in sorted(updates, key=lambda update: update[:3]):
+                # The pair's translation written into the unit as read (the version the UPDATE names): the team's
+                # tuid, creation, notes and props stay.
+                unit = into_unit(read_unit, pairs[i][0])
                 row = self.conn.execute(
                     f"UPDATE {SCHEMA}.units SET tuid = %s, status = %s, rejected = %s, body = %s, "
                     "version = version + 1, changed_at = now(), changed_by = current_user "
@@ -596,7 +635,7 @@ class SharedMemory:
                     [unit.tuid, unit.status.value, unit.rejected, unit_to_json(unit), unit_id, expected],
                 ).fetchone()
                 if row is None:  # written since it was read above
-                    results[i] = StaleUnitError(unit_id, expected=expected, stored=self.get(unit_id), ours=unit)
+                    results[i] = StaleUnitError(unit_id, expected=expected, stored=self.get(unit_id), ours=pairs[i][0])
                     continue
                 results[i] = StoredUnit(unit_id, int(row[0]), unit, row[1], row[2])
                 written.append((unit_id, unit))
@@ -711,7 +750,7 @@ class SharedMemory:
                 *by_tuid.get(unit.tuid or "", []),
                 *by_key.get((self._normalizer(language)(source.text), language), []),
             ]
-            found.append(next((c for c in candidates if _holds_source(c.unit, source)), None))
+            found.append(next((c for c in candidates if holds_source(c.unit, source)), None))
         return found
 
     def find(self, unit: TranslationUnit) -> StoredUnit | None:
@@ -725,13 +764,13 @@ class SharedMemory:
                 f"SELECT id FROM {SCHEMA}.units WHERE tuid = %s ORDER BY id", [unit.tuid]
             ).fetchall():
                 candidate = self.get(int(unit_id))
-                if candidate is not None and _holds_source(candidate.unit, source):
+                if candidate is not None and holds_source(candidate.unit, source):
                     return candidate
         language = primary_subtag(source.lang)
         rows = self.conn.execute(UNITS_BY_KEY_SQL, [self._normalizer(language)(source.text), language]).fetchall()
         for (unit_id,) in rows:
             candidate = self.get(int(unit_id))
-            if candidate is not None and _holds_source(candidate.unit, source):
+            if candidate is not None and holds_source(candidate.unit, source):
                 return candidate
         return None
 
@@ -841,10 +880,17 @@ def _base(breakdown: Breakdown) -> float:
     return breakdown.base
 
 
-def _holds_source(unit: TranslationUnit, source: Variant) -> bool:
-    """Whether ``unit`` holds ``source``'s text in its language (the pair's unit, whatever else it holds)."""
-    language = primary_subtag(source.lang)
-    return any(v.text == source.text and primary_subtag(v.lang) == language for v in unit.variants)
+#: What every tmkit pair lock's key starts with, so that other advisory locks in the database (the schema's own, an
+#: application's beside tmkit) are unlikely to share a key with one.
+_PAIR_LOCK_DOMAIN = b"tmkit pair\0"
+
+
+def _pair_lock_key(language: str, key: str) -> int:
+    """The advisory lock key of a pair (`SharedMemory._lock_pairs`): a signed 64-bit digest of its source's
+    language and normalized text. Computed here, not by the server, so that it is the same on every server version;
+    two pairs sharing a key only wait for each other."""
+    digest = hashlib.blake2b(_PAIR_LOCK_DOMAIN + f"{language}\0{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def _plain(segment: Segment | str) -> str:

@@ -23,7 +23,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TextArea
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from tmkit.errors import TmkitError
 from tmkit.formats.tmx_reader import load_tmx
@@ -107,6 +107,13 @@ FILTERS: tuple[RowFilter, ...] = tuple(RowFilter)
 #: The own index is built anew, not updated by its delta, once the delta would hold more than this share of the
 #: document's units: each confirm indexes the whole delta again (600 of 2,900 units: 58 ms, the build 98 ms).
 OWN_DELTA_SHARE = 0.25
+#: Seconds the team's follower waits before its first try to reconnect to a shared memory it lost, doubled after
+#: each failed try up to the second figure: a server restarting is back within seconds, one down for long is not
+#: asked a few times a second all afternoon.
+FOLLOW_RETRY_FIRST = 0.5
+FOLLOW_RETRY_MAX = 30.0
+#: Seconds at most a pause between those tries waits before it looks whether the editor is closing.
+FOLLOW_WAIT = 0.25
 
 
 @dataclass(frozen=True)
@@ -249,6 +256,8 @@ class EditorScreen(Screen[None]):
         self._target_check_timer: Timer | None = None
         #: The shared memories (postgresql://) whose indexes follow the units the team confirms (`follow_team`).
         self.live_indexes: list[LiveIndex] = []
+        #: Those of them whose connection was lost (by id): the status bar says they do not follow the team now.
+        self._unfollowed: set[int] = set()
         #: The last team sync's line for the status bar ("" before the first; `tmkit.jobs.team_sync`).
         self.team_status = ""
         #: The document's units as the main part of its own index (the last memory) was built over: a confirmed
@@ -594,18 +603,63 @@ class EditorScreen(Screen[None]):
 
     @work(thread=True, group="team-units", exit_on_error=False, description="following the team's units")
     def follow_team(self, live: LiveIndex) -> None:
-        """Feed the units the team confirms in a shared memory to the matcher, a moment after each commit."""
+        """Feed the units the team confirms in a shared memory to the matcher, a moment after each commit.
+
+        A lost connection (the server restarted, the network dropped) is no reason to stop for the rest of the
+        session: the status bar says following is off, and the connections are opened again with a growing
+        pause between tries (`FOLLOW_RETRY_FIRST` to `FOLLOW_RETRY_MAX`), catching up on what was written
+        meanwhile. Lookups go on in the index as it stands all the while.
+        """
         worker = get_current_worker()
         try:
             while not worker.is_cancelled:
                 before = live.index
-                if live.follow():
-                    self.app.call_from_thread(self._memory_replaced, before, live.index)
-        except TmkitError as error:
-            # Lookups go on in the index as it stands: the translator is told it no longer follows the team.
-            self.notify(f"{error}; its matches stop following the team", severity="warning", timeout=15, markup=False)
+                try:
+                    if live.follow():
+                        self.app.call_from_thread(self._memory_replaced, before, live.index)
+                except TmkitError as error:
+                    self.app.call_from_thread(self._following_lost, live, str(error))
+                    if not self._reconnect(live, worker):
+                        return  # the editor is closing
+                    self.app.call_from_thread(self._following_again, live, before)
         finally:
             live.close()
+
+    def _reconnect(self, live: LiveIndex, worker: Worker[None]) -> bool:
+        """Try `LiveIndex.reconnect` until it works, each pause twice the last: whether it did (False: cancelled)."""
+        pause = FOLLOW_RETRY_FIRST
+        while True:
+            resume = time.monotonic() + pause
+            # In short waits, so that closing the editor does not wait for a long pause to end.
+            while (left := resume - time.monotonic()) > 0:
+                if worker.is_cancelled:
+                    return False
+                time.sleep(min(left, FOLLOW_WAIT))
+            if worker.is_cancelled:
+                return False
+            try:
+                live.reconnect()
+            except TmkitError:
+                pause = min(2 * pause, FOLLOW_RETRY_MAX)
+                continue
+            return True
+
+    def _following_lost(self, live: LiveIndex, message: str) -> None:
+        if id(live) not in self._unfollowed:
+            self._unfollowed.add(id(live))
+            self.notify(
+                f"{message}; its matches stop following the team until it is back (trying again)",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+        self.update_status()
+
+    def _following_again(self, live: LiveIndex, before: MemoryIndex) -> None:
+        self._unfollowed.discard(id(live))
+        self.notify("following the team's units again", severity="information", markup=False)
+        self._memory_replaced(before, live.index)  # caught up: what the team wrote meanwhile is matched now
+        self.update_status()
 
     def _memory_replaced(self, before: MemoryIndex, after: MemoryIndex) -> None:
         """A memory's index took new units (the team's, a save's, a confirmed segment): the matches are looked up
@@ -1928,6 +1982,8 @@ class EditorScreen(Screen[None]):
             rest.append("● unsaved ", style="bold yellow")
         bidi = Text(f"│ bidi {self.mode.value}", style="dim")
         team = Text()
+        if self._unfollowed:
+            team.append(" │ team memory: following off, reconnecting", style="bold red")
         if self.team_status:
             team.append(f" │ {self.team_status}", style="bold red" if "failed" in self.team_status else "dim")
         # The counts with their share of the words, or without it where the line would wrap (at 80 and 120 columns
