@@ -282,6 +282,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     # Units go from the reader to the writer one at a time (issue 13: the memory is never held whole).
     units: Iterable[TranslationUnit]
     tmx_reader: TmxReader | SharedMemoryReader | None = None
+    xliff_reader: XliffReader | None = None
     survey: PairSurvey | None = None
     # The tuid of each unit, for XLIFF's plan of the ids (issue 13: bounded at any size): a first pass over the input
     # (for a TMX the one that counts its languages), before the writing one.
@@ -394,6 +395,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
     # What was skipped and left out is known once the units are written; said in the order it was before.
     if tmx_reader is not None:
         report_reader(tmx_reader)
+    if xliff_reader is not None and xliff_reader.outside_segments:
+        warn(
+            f"{plural(xliff_reader.outside_segments, 'segmented trans-unit')} held text or codes outside their "
+            'segments (<mrk mtype="seg">): a unit is written a segment, and that content is in none'
+        )
     if survey is not None:
         xliff = out_kind is FileFormat.XLIFF
         for notice in survey.notices(one_translation_per_unit=xliff, keeps_units_without_source=xliff):

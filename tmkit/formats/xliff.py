@@ -8,6 +8,7 @@ import os
 import re
 from array import array
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 from urllib.parse import quote, unquote
 
@@ -294,6 +295,14 @@ DATATYPE_EXTENSION = "x-tmkit-datatype-"
 #: The ctype of a `ph` that was a TMX `ut`, and the mtype of a `hi` without a type.
 UT_CTYPE = "x-tmkit-ut"
 HI_MTYPE = "x-tmkit-hi"
+#: The mtype of a 1.2 segment marker (`<mrk mtype="seg" mid="…">` in `<seg-source>` and `<target>`, as Trados and
+#: Okapi write them): a sentence boundary, never formatting. Each segment is a unit of its own when read; a TMX `hi`
+#: of this type is written under tmkit's own mtype (`MARKER_MTYPE_PREFIX`), so that it is not taken for one.
+SEGMENT_MTYPE = "seg"
+#: What joins a segmented trans-unit's id and a segment's `mid` into the segment's tuid: Okapi's TMX writer names
+#: segment units `ID_sMID` too, and `#N` already means a repeated id in tmkit's 1.2 (`_N` in 2.x, where `#` is not
+#: in an NMTOKEN; `_s` is in neither repeat form).
+SEGMENT_ID_SEPARATOR = "_s"
 #: The mtype of a marker for any other element (its name, then its attributes as a query): `x-tmkit-el:hi?x=3`.
 MARKER_MTYPE_PREFIX = "x-tmkit-el:"
 #: Ids tmkit makes up for codes without one (TMX ph/it/ut need no `x`), numbered per source and target
@@ -384,7 +393,7 @@ def _mtype(part: Inline) -> str:
     """The 1.2 mtype of a marker standing for ``part``: a hi's type when 1.2 knows it, else tmkit's own."""
     if part.tag == "hi" and not part.attrs:
         return HI_MTYPE
-    if part.tag == "hi" and len(part.attrs) == 1 and part.get("type") in _MTYPES:
+    if part.tag == "hi" and len(part.attrs) == 1 and part.get("type") in _MTYPES and part.get("type") != SEGMENT_MTYPE:
         return part.get("type") or HI_MTYPE
     # The element and its attributes, in their order, percent-encoded in an x- value.
     query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in part.attrs)
@@ -1098,6 +1107,10 @@ def _content_12(elem: Any, path: str, pairs: _PairNumbers) -> list[Content]:
                 if qname.namespace == TMKIT_NS:
                     sub_attrs.append((qname.localname, value))
             parts.append(Inline("sub", tuple(sub_attrs), normalize_content(inner)))
+        elif tag == "mrk" and child.get("mtype") == SEGMENT_MTYPE:
+            # A segment boundary where the unit is not read a segment at a time (a target segmented where its source
+            # is not, a file of an older tmkit): its sentence is text of the unit, not a highlight.
+            parts.extend(inner)
         elif tag == "mrk":
             marker_tag, marker_attrs = _marker_from_mtype(child.get("mtype"))
             parts.append(Inline(marker_tag, marker_attrs, normalize_content(inner)))
@@ -1212,6 +1225,9 @@ class XliffReader:
         self.source_lang: str | None = None
         self.target_lang: str | None = None
         self.units_read = 0
+        #: Segmented trans-units (read a unit a segment) with text or codes outside their segments, which no unit
+        #: holds: known once the units are read, for a conversion to say so.
+        self.outside_segments = 0
         self._namespace: str | None = None
 
     def _error(self, message: str, line: int | None = None, column: int | None = None) -> InputError:
@@ -1341,27 +1357,32 @@ class XliffReader:
 
     def __iter__(self) -> Iterator[TranslationUnit]:
         source_lang, target_lang = self.languages()
-        read_unit = _read_unit_2 if self._is_2 else _read_unit_12
+        read_units = _read_units_2 if self._is_2 else _read_units_12
         names = _Names(self._namespace or "")
         unit_tag = names.unit if self._is_2 else names.trans_unit
         self.units_read = 0
+        self.outside_segments = 0
         ids = _RepeatedIds()
         with self._open() as handle, ids:
             etree.clear_error_log()
             context = etree.iterparse(handle, events=("end",), tag=unit_tag, **SAFE_XML_OPTIONS)
             try:
-                for elem, file_el, file_number in _placed_units(context, names.file):
-                    unit = read_unit(elem, names, source_lang, target_lang, self.path)
+                for place, (elem, file_el, file_number) in enumerate(_placed_units(context, names.file)):
+                    units, outside = read_units(elem, names, source_lang, target_lang, self.path)
+                    self.outside_segments += outside
                     ident = elem.get("id")
                     if ident is not None:
-                        ids.add(hash((file_number, ident)), self.units_read)
+                        ids.add(hash((file_number, ident)), place)
                     # Unit ids are unique only within their <file>: those of a second and later file are
                     # qualified by it (remembering no ids keeps the memory bounded).
-                    if unit.tuid is not None and file_el is not None and file_number > 1:
-                        unit.tuid = f"{_file_key(file_el)}/{unit.tuid}"
+                    if file_el is not None and file_number > 1:
+                        for unit in units:
+                            if unit.tuid is not None:
+                                unit.tuid = f"{_file_key(file_el)}/{unit.tuid}"
                     _free(elem)
-                    self.units_read += 1
-                    yield unit
+                    for unit in units:  # (the units of one trans-unit: one a segment at most)
+                        self.units_read += 1
+                        yield unit
             except (etree.XMLSyntaxError, UnicodeDecodeError, LookupError, OSError) as exc:
                 raise self._reading_error(exc) from None
             candidates = ids.candidates()
@@ -1519,11 +1540,13 @@ class _Names:
         "group",
         "header",
         "ignorable",
+        "mrk",
         "note",
         "notes",
         "notes_cache",
         "ns",
         "prop_group",
+        "seg_source",
         "segment",
         "source",
         "target",
@@ -1536,6 +1559,7 @@ class _Names:
         self.unit, self.trans_unit = self.q("unit"), self.q("trans-unit")
         self.segment, self.ignorable = self.q("segment"), self.q("ignorable")
         self.source, self.target = self.q("source"), self.q("target")
+        self.seg_source, self.mrk = self.q("seg-source"), self.q("mrk")
         self.note, self.data = self.q("note"), self.q("data")
         self.context_group, self.context, self.prop_group = (
             self.q("context-group"),
@@ -1634,25 +1658,117 @@ def _rejection(notes: list[Any]) -> tuple[bool, str | None]:
     return False, None
 
 
-def _read_unit_12(tu: Any, names: _Names, source_lang: str, target_lang: str, path: str) -> TranslationUnit:
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """What one unit read from a 1.2 trans-unit holds: the whole trans-unit's, or one segment's (``key``, its `mid`)."""
+
+    key: str | None
+    source: list[Content]
+    #: None: no target (a segment the target lacks, or a trans-unit without `<target>`).
+    target: list[Content] | None
+    line: int | None
+
+
+def _segment_markers(elem: Any, mrk_tag: str) -> list[Any]:
+    """The `<mrk mtype="seg">` of a seg-source or target in document order, wherever they sit (Trados puts them
+    inside a `<g>` that spans a paragraph), the outermost only."""
+    found: list[Any] = []
+    for child in elem:
+        if child.tag == mrk_tag and child.get("mtype") == SEGMENT_MTYPE:
+            found.append(child)
+        elif isinstance(child.tag, str):
+            found.extend(_segment_markers(child, mrk_tag))
+    return found
+
+
+def _outside_segments(elem: Any, mrk_tag: str) -> bool:
+    """Whether a segmented seg-source or target holds text or a code outside its segment markers (white space
+    between them is only layout): that content belongs to no sentence pair, and is not in the units read."""
+    if elem.text and elem.text.strip():
+        return True
+    for child in elem:
+        if isinstance(child.tag, str) and not (child.tag == mrk_tag and child.get("mtype") == SEGMENT_MTYPE):
+            return True  # a code, or a code around segments
+        if child.tail and child.tail.strip():
+            return True
+    return False
+
+
+def _marker_keys(markers: list[Any], side: str, path: str) -> list[str]:
+    """The key of each segment marker: its `mid` (1.2 leaves it optional: else its place, from 1)."""
+    keys: list[str] = []
+    for number, marker in enumerate(markers, 1):
+        key = marker.get("mid") or str(number)
+        if key in keys:
+            raise InputError(
+                f'<mrk mtype="seg" mid="{key}"> twice in the {side}: a segment\'s mid must be unique in its unit',
+                path=path,
+                line=marker.sourceline,
+            )
+        keys.append(key)
+    return keys
+
+
+def _pieces_12(
+    tu: Any, source: Any, target: Any, names: _Names, state: str | None, path: str
+) -> tuple[list[_Piece], bool]:
+    """The units a 1.2 trans-unit holds, and whether text or codes lie outside its segments (left out).
+
+    A trans-unit segmented by a CAT tool (`<seg-source>`, else a `<source>`, with `<mrk mtype="seg">`) gives one
+    unit per source segment, its target the target's segment of the same `mid` (none: an untranslated segment), as a
+    memory holds sentence pairs. Any other is one unit, as is one whose target holds a translation not cut into
+    segments (it cannot be paired segment by segment)."""
+    seg_source = tu.find(names.seg_source)
+    segmented = seg_source if seg_source is not None else source
+    source_markers = _segment_markers(segmented, names.mrk)
+    target_markers = _segment_markers(target, names.mrk) if target is not None else []
+    if source_markers and target is not None and not target_markers:
+        whole = _segment(_content_12(target, path, _PairNumbers()))
+        copied = whole in (Segment(), _segment(_content_12(source, path, _PairNumbers())))
+        if not (copied and state in UNTRANSLATED_STATES_12) and whole != Segment():
+            source_markers = []  # a translation of the whole trans-unit: it stays whole
+    if not source_markers:
+        pairs = _PairNumbers()
+        source_parts = _content_12(source, path, pairs)
+        pairs.start_side()
+        target_parts = _content_12(target, path, pairs) if target is not None else None
+        return [_Piece(None, source_parts, target_parts, tu.sourceline)], False
+    source_keys = _marker_keys(source_markers, "seg-source", path)
+    target_keys = _marker_keys(target_markers, "target", path)
+    by_key = dict(zip(target_keys, target_markers, strict=True))
+    for key, marker in by_key.items():
+        if key not in source_keys:
+            raise InputError(
+                f'target <mrk mtype="seg" mid="{key}"> has no segment of that mid in the source',
+                path=path,
+                line=marker.sourceline,
+            )
+    pieces: list[_Piece] = []
+    for key, marker in zip(source_keys, source_markers, strict=True):
+        pairs = _PairNumbers()  # a segment's codes pair with those of its own translation
+        source_parts = _content_12(marker, path, pairs)
+        translated = by_key.get(key)
+        pairs.start_side()
+        target_parts = _content_12(translated, path, pairs) if translated is not None else None
+        line = (translated if translated is not None else marker).sourceline
+        pieces.append(_Piece(key, source_parts, target_parts, line))
+    outside = _outside_segments(segmented, names.mrk) or (bool(target_markers) and _outside_segments(target, names.mrk))
+    return pieces, outside
+
+
+def _read_units_12(
+    tu: Any, names: _Names, source_lang: str, target_lang: str, path: str
+) -> tuple[list[TranslationUnit], bool]:
+    """The units of a 1.2 trans-unit (one a segment when a CAT tool segmented it: `_pieces_12`), and whether it had
+    content outside its segments, left out."""
     source = tu.find(names.source)
     if source is None:
         raise InputError("<trans-unit> without <source>", path=path, line=tu.sourceline)
     target = tu.find(names.target)
     state = target.get("state") if target is not None else None
-    pairs = _PairNumbers()
-    variants = [Variant(source_lang, _segment(_content_12(source, path, pairs)))]
-    if target is not None:
-        pairs.start_side()
-        translation = Variant(target_lang, _segment(_content_12(target, path, pairs)))
-        # A new unit's target that is empty or the source copied is a place to translate into, not a translation.
-        untranslated = state in UNTRANSLATED_STATES_12 and translation.segment in (Segment(), variants[0].segment)
-        if not untranslated:
-            variants.append(translation)
-    has_target = len(variants) > 1 and bool(variants[1].segment.plain.strip() or variants[1].segment.has_markup)
+    pieces, outside = _pieces_12(tu, source, target, names, state, path)
     notes = tu.findall(names.note)
     rejected, underlying = _rejection(notes)
-    status, label = status_from_xliff12(state, approved=tu.get("approved") == "yes", has_target=has_target)
     tuid, resname = tu.get("id"), tu.get("resname")
     if resname and tuid and tuid.startswith(f"{resname}#") and tuid[len(resname) + 1 :].isdigit():
         tuid = resname  # a tuid the memory repeats, written with #N to keep ids unique
@@ -1662,21 +1778,45 @@ def _read_unit_12(tu: Any, names: _Names, source_lang: str, target_lang: str, pa
         for context in group.iterchildren(names.context)
     ):
         tuid = None  # a unit without a tuid, given an id to be XLIFF
-    unit = TranslationUnit(variants=variants, tuid=tuid, line=tu.sourceline)
-    if rejected:
-        unit.status = _underlying(tu, Status.DRAFT)
-        if underlying in {s.value for s in Status}:
-            unit.status = Status(underlying)
-    else:
-        unit.status = status
-    unit.rejected = rejected
-    unit.status_label = None if rejected else label
-    translated = variants[1].segment if len(variants) > 1 else None
     props, described = _props_12(tu, names)
-    unit.props = _holding_provenance(props, translated, described, path, tu.sourceline)
     own = [_note(n) for n in notes if not (n.get("from") == "tmkit" and (n.text or "").startswith(REJECTED_MARK))]
-    unit.notes = _inherited_notes(tu, names) + own
-    return unit
+    all_notes = _inherited_notes(tu, names) + own
+    units: list[TranslationUnit] = []
+    for piece in pieces:
+        variants = [Variant(source_lang, _segment(piece.source))]
+        if piece.target is not None:
+            translation = Variant(target_lang, _segment(piece.target))
+            # A new unit's target that is empty or the source copied is a place to translate into, not a translation.
+            untranslated = state in UNTRANSLATED_STATES_12 and translation.segment in (Segment(), variants[0].segment)
+            # A segment's empty marker is how a CAT tool leaves that segment untranslated, whatever the unit's state.
+            if not untranslated and not (piece.key is not None and translation.segment == Segment()):
+                variants.append(translation)
+        has_target = len(variants) > 1 and bool(variants[1].segment.plain.strip() or variants[1].segment.has_markup)
+        status, label = status_from_xliff12(state, approved=tu.get("approved") == "yes", has_target=has_target)
+        if piece.key is not None and len(variants) == 1:
+            status, label = Status.NEW, None  # the unit's state is its translated segments'
+        unit_tuid = tuid if piece.key is None or tuid is None else f"{tuid}{SEGMENT_ID_SEPARATOR}{piece.key}"
+        unit = TranslationUnit(variants=variants, tuid=unit_tuid, line=piece.line)
+        if rejected:
+            unit.status = _underlying(tu, Status.DRAFT)
+            if underlying in {s.value for s in Status}:
+                unit.status = Status(underlying)
+        else:
+            unit.status = status
+        unit.rejected = rejected
+        unit.status_label = None if rejected else label
+        translated = variants[1].segment if len(variants) > 1 else None
+        unit.props = _holding_provenance(list(props), translated, described, path, tu.sourceline)
+        unit.notes = list(all_notes)
+        units.append(unit)
+    return units, outside
+
+
+def _read_units_2(
+    unit_el: Any, names: _Names, source_lang: str, target_lang: str, path: str
+) -> tuple[list[TranslationUnit], bool]:
+    """The unit of a 2.x `<unit>` (its segments joined, in their target order), and False: nothing is left out."""
+    return [_read_unit_2(unit_el, names, source_lang, target_lang, path)], False
 
 
 def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str, path: str) -> TranslationUnit:
