@@ -35,6 +35,7 @@ from tmkit.memory.model import (
     MATCH_PROP,
     ORIGIN_PROP,
     PROVENANCE_PROPS,
+    TRANSLATE_PROP,
     Content,
     Header,
     Inline,
@@ -46,6 +47,7 @@ from tmkit.memory.model import (
     TranslationUnit,
     Variant,
     normalize_content,
+    not_to_translate,
     provenance_holds,
     without_provenance,
 )
@@ -647,7 +649,40 @@ class _PlannedIds:
 
 
 def _props_of(unit: TranslationUnit) -> list[Prop]:
-    return [p for p in unit.props if not p.type.startswith("x-tmkit-status") and p.type != "x-tmkit-rejected"]
+    """The unit's props that XLIFF carries as props: not those it has attributes for (status, `translate="no"`)."""
+    locked = not_to_translate(unit)
+    return [
+        p
+        for p in unit.props
+        if not p.type.startswith("x-tmkit-status")
+        and p.type != "x-tmkit-rejected"
+        and not (locked and p.type == TRANSLATE_PROP)
+    ]
+
+
+def _translate_attribute(unit_el: Any, unit: TranslationUnit) -> None:
+    """`translate="no"` on a unit's element when the unit is marked so (the attribute of both versions)."""
+    if not_to_translate(unit):
+        unit_el.set("translate", "no")
+
+
+def _marked_not_to_translate(unit_el: Any, stop_tag: str) -> bool:
+    """Whether a unit's element says `translate="no"`, or else the nearest `<group>` (or 2.x `<file>`) around it that
+    says either: the attribute is inherited (2.x says so; 1.2 groups it the same way)."""
+    for elem in itertools.chain((unit_el,), unit_el.iterancestors()):
+        value = elem.get("translate")
+        if value is not None:
+            return bool(value.strip() == "no")
+        if elem.tag == stop_tag:
+            break
+    return False
+
+
+def _with_translate_prop(props: list[Prop], marked: bool) -> list[Prop]:
+    """A unit's props read back, `TRANSLATE_PROP` first when its element (or a group) says `translate="no"`."""
+    if not marked or any(p.type == TRANSLATE_PROP for p in props):
+        return props
+    return [Prop(TRANSLATE_PROP, "no"), *props]
 
 
 def _described_target(unit: TranslationUnit, target: Variant | None) -> str | None:
@@ -743,6 +778,7 @@ def _trans_unit_12(
     tu = etree.SubElement(parent, f"{{{ns}}}trans-unit", id=unit_ids.take(tuid))
     if tu.get("id") != tuid:  # a repeated tuid: the id has #N, the tuid itself is the resource name
         tu.set("resname", tuid)
+    _translate_attribute(tu, unit)
     # Segments keep their spaces as written; without this a conforming reader may collapse them.
     # (On each unit: the schema gives trans-unit a default of "default", which would win over the file's.)
     tu.set(XML_SPACE, "preserve")
@@ -835,6 +871,7 @@ def _unit_2(
         unit_el.set(TUID_ATTR, "")  # the id is made up: read back, the unit has no tuid, as in the memory
     elif unit_el.get("id") != tuid:
         unit_el.set(TUID_ATTR, tuid)
+    _translate_attribute(unit_el, unit)
     unit_el.set(XML_SPACE, "preserve")
     if unit.rejected:
         unit_el.set(STATUS_ATTR, unit.status.value)
@@ -1779,6 +1816,7 @@ def _read_units_12(
     ):
         tuid = None  # a unit without a tuid, given an id to be XLIFF
     props, described = _props_12(tu, names)
+    props = _with_translate_prop(props, _marked_not_to_translate(tu, names.file))
     own = [_note(n) for n in notes if not (n.get("from") == "tmkit" and (n.text or "").startswith(REJECTED_MARK))]
     all_notes = _inherited_notes(tu, names) + own
     units: list[TranslationUnit] = []
@@ -1872,6 +1910,7 @@ def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str
     unit.status = _underlying(unit_el, status) if rejected else status
     unit.rejected = rejected
     target_segment = variants[1].segment if has_target else None
+    props = _with_translate_prop(props, _marked_not_to_translate(unit_el, names.file))
     unit.props = _holding_provenance(props, target_segment, described, path, unit_el.sourceline)
     unit.notes = _inherited_notes(unit_el, names) + notes
     return unit
