@@ -84,7 +84,7 @@ def test_converting_back_to_tmx_writes_what_the_whole_memory_gave(kind: str, tmp
     assert result.code == 0, result.stderr
     if kind == "xlf":
         reader = XliffReader(table)
-        header, units = Header(srclang=reader.languages()[0]), list(reader)
+        header, units = reader.header(), list(reader)  # (the memory's header, which the XLIFF carries)
     else:
         header, units = Header(srclang="ar"), list(iter_table(table, source_lang="ar", target_lang="en"))
     write_tmx(tmp_path / "whole.tmx", Memory(header, units))

@@ -376,22 +376,22 @@ def _whole_tree_units(path: Path) -> list[TranslationUnit]:
 
     root = etree.parse(str(path), etree.XMLParser(**SAFE_XML_OPTIONS)).getroot()
     names = xliff._Names(etree.QName(root).namespace or "")
-    read: Callable[..., TranslationUnit]
+    read: Callable[..., tuple[list[TranslationUnit], bool]]
     if root.get("version", "").startswith("2"):
         source_lang, target_lang = root.get("srcLang"), root.get("trgLang") or "en"
-        read, tag = xliff._read_unit_2, names.unit
+        read, tag = xliff._read_units_2, names.unit
     else:
         first_file = root.find(names.q("file"))
         source_lang, target_lang = first_file.get("source-language"), first_file.get("target-language") or "en"
-        read, tag = xliff._read_unit_12, names.trans_unit
+        read, tag = xliff._read_units_12, names.trans_unit
     units = []
     first_file = root.find(names.q("file"))
     for elem in root.iter(tag):
-        unit = read(elem, names, source_lang, target_lang, str(path))
         file_el = next(elem.iterancestors(names.q("file")))
-        if file_el is not first_file:  # the units of a second and later <file> are named by it
-            unit.tuid = f"{xliff._file_key(file_el)}/{unit.tuid}"
-        units.append(unit)
+        for unit in read(elem, names, source_lang, target_lang, str(path))[0]:
+            if file_el is not first_file:  # the units of a second and later <file> are named by it
+                unit.tuid = f"{xliff._file_key(file_el)}/{unit.tuid}"
+            units.append(unit)
     return units
 
 

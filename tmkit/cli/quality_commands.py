@@ -424,11 +424,19 @@ def cmd_score(args: argparse.Namespace) -> int:
     if outcome.evalset.skipped:
         left = plural(len(outcome.evalset.skipped), "segment")
         warn(f"left out {left} without hypothesis or reference (--skip-missing)")
+    _say_not_to_translate(outcome.evalset.not_to_translate, "scored")
     for message in outcome.warnings:
         warn(message)
     run = score_report.ScoreRun.of(outcome, worst=args.worst, all_segments=args.all_segments)
     _emit(lambda kind, room: score_report.render(run, kind, summary_limit=room), _stdout_format(args), reports)
     return EXIT_OK if outcome.passed else EXIT_CHECK_FAILED
+
+
+def _say_not_to_translate(ids: tuple[str, ...], done: str) -> None:
+    """One line for the units left out as not to be translated, so that a count that differs from the file's is
+    explained."""
+    if ids:
+        warn(f'{plural(len(ids), "unit")} marked translate="no" not {done}: not to be translated')
 
 
 # -- qa ---------------------------------------------------------------------------------------
@@ -474,6 +482,7 @@ def cmd_qa(args: argparse.Namespace) -> int:
     )
     if outcome.skipped:
         warn(f"left out {plural(len(outcome.skipped), 'segment')} the hypothesis lacks (--skip-missing)")
+    _say_not_to_translate(outcome.not_to_translate, "checked")
     run = qa_report.QaRun.of(outcome)
     _emit(lambda kind, room: qa_report.render(run, kind, summary_limit=room), _stdout_format(args), reports)
     return EXIT_OK if outcome.passed else EXIT_CHECK_FAILED

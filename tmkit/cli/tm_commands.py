@@ -267,7 +267,6 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from tmkit.formats.tabular import iter_table, table_languages, write_table
     from tmkit.formats.tmx_writer import write_tmx
     from tmkit.formats.xliff import XliffReader, write_xliff
-    from tmkit.memory.model import Header
 
     inputs: list[str] = args.inputs
     output: str = args.output
@@ -282,6 +281,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     # Units go from the reader to the writer one at a time (issue 13: the memory is never held whole).
     units: Iterable[TranslationUnit]
     tmx_reader: TmxReader | SharedMemoryReader | None = None
+    xliff_reader: XliffReader | None = None
     survey: PairSurvey | None = None
     # The tuid of each unit, for XLIFF's plan of the ids (issue 13: bounded at any size): a first pass over the input
     # (for a TMX the one that counts its languages), before the writing one.
@@ -330,13 +330,14 @@ def cmd_convert(args: argparse.Namespace) -> int:
                     elif tuids is not None:
                         tuids_pass = count_tmx  # (once the pair is known to be one: a usage error comes first)
                     survey = PairSurvey(source_lang, target_lang)
+                    survey.add_header(header)
                     units = survey.passing(units)
             elif in_kind is FileFormat.XLIFF:
                 xliff_reader = XliffReader(inputs[0])
                 xliff_src, xliff_tgt = xliff_reader.languages()
                 source_lang = args.src or xliff_src
                 target_lang = args.tgt or xliff_tgt
-                header, units = Header(srclang=xliff_src), xliff_reader
+                header, units = xliff_reader.header(), xliff_reader
                 tuids_again = functools.partial(_tuids, functools.partial(XliffReader, inputs[0]))
             elif in_kind in TABLE_FORMATS:
                 found = table_languages(inputs[0], source_lang=args.src, target_lang=target_lang)
@@ -377,6 +378,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 source_lang=source_lang,
                 target_lang=target_lang,
                 version=args.xliff_version,
+                # A memory's header (a TMX's, one an XLIFF recorded) goes with it; a table or text has none to keep.
+                header=header if tmx_reader is not None or xliff_reader is not None else None,
             )
             written = f"wrote {plural(count, 'unit')} ({source_lang} → {target_lang}) to {output}"
             written_count = count
@@ -394,9 +397,16 @@ def cmd_convert(args: argparse.Namespace) -> int:
     # What was skipped and left out is known once the units are written; said in the order it was before.
     if tmx_reader is not None:
         report_reader(tmx_reader)
+    if xliff_reader is not None and xliff_reader.outside_segments:
+        warn(
+            f"{plural(xliff_reader.outside_segments, 'segmented trans-unit')} held text or codes outside their "
+            'segments (<mrk mtype="seg">): a unit is written a segment, and that content is in none'
+        )
     if survey is not None:
         xliff = out_kind is FileFormat.XLIFF
-        for notice in survey.notices(one_translation_per_unit=xliff, keeps_units_without_source=xliff):
+        for notice in survey.notices(
+            one_translation_per_unit=xliff, keeps_units_without_source=xliff, keeps_props=xliff
+        ):
             warn(notice)
     if out_kind is FileFormat.TMX and report.illegal_chars_removed:
         print(f"tmkit: removed {report.illegal_chars_removed} XML-illegal characters", file=sys.stderr)

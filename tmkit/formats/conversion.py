@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from tmkit.memory.langtags import canonical_tag, lang_key, lang_matches, other_language, primary_subtag, same_language
-from tmkit.memory.model import Header, TranslationUnit
+from tmkit.memory.model import Header, Note, Prop, TranslationUnit
 
 
 class UnitSource(Protocol):
@@ -119,6 +119,11 @@ class PairSurvey:
     without_source: int = 0
     #: Units with two or more translations (target variants).
     several_translations: int = 0
+    #: Units with a prop that has attributes (`xml:lang`, `o-encoding`…) or a note that has attributes other than
+    #: `xml:lang`, in the unit or its variants written: XLIFF keeps the prop or note, not those attributes.
+    attributed_props_or_notes: int = 0
+    #: Whether the header has such a prop or note.
+    attributed_header: bool = False
 
     def add(self, unit: TranslationUnit) -> None:
         """Count what writing ``unit``'s pair leaves out of it."""
@@ -127,6 +132,9 @@ class PairSurvey:
             self.without_source += 1
         if len(targets) > 1:
             self.several_translations += 1
+        written = [v for v in (src, targets[0] if targets else None) if v is not None]
+        if _attributed(unit.props, unit.notes) or any(_attributed(v.props, v.notes) for v in written):
+            self.attributed_props_or_notes += 1
         for variant in unit.variants:
             if not (
                 lang_matches(variant.lang, self.source_lang, region_fallback=True)
@@ -135,17 +143,24 @@ class PairSurvey:
                 key = lang_key(variant.lang)
                 self.other_languages[key] = self.other_languages.get(key, 0) + 1
 
+    def add_header(self, header: Header) -> None:
+        """Count what writing the memory's ``header`` leaves out of it."""
+        self.attributed_header = _attributed(header.props, header.notes)
+
     def passing(self, units: Iterable[TranslationUnit]) -> Iterator[TranslationUnit]:
         """``units`` as they come, each counted on its way to the writer (nothing kept)."""
         for unit in units:
             self.add(unit)
             yield unit
 
-    def notices(self, *, one_translation_per_unit: bool, keeps_units_without_source: bool) -> list[str]:
+    def notices(
+        self, *, one_translation_per_unit: bool, keeps_units_without_source: bool, keeps_props: bool = False
+    ) -> list[str]:
         """One line for each thing left out or changed.
 
         ``one_translation_per_unit``: the output keeps only a unit's first translation (XLIFF);
-        ``keeps_units_without_source``: it still writes a unit lacking the source (XLIFF, with an empty source).
+        ``keeps_units_without_source``: it still writes a unit lacking the source (XLIFF, with an empty source);
+        ``keeps_props``: it keeps props and notes, not their attributes but a note's language (XLIFF).
         """
         out: list[str] = []
         if self.other_languages:
@@ -162,4 +177,16 @@ class PairSurvey:
                 f"{self.several_translations} units have more than one {self.target_lang} translation: "
                 "only the first (the best-fitting tag) is written"
             )
+        if (self.attributed_props_or_notes or self.attributed_header) and keeps_props:
+            whose = [f"{self.attributed_props_or_notes} units"] if self.attributed_props_or_notes else []
+            whose += ["the header"] if self.attributed_header else []
+            out.append(
+                f"props or notes of {' and of '.join(whose)} have attributes XLIFF has no place for "
+                "(a prop's xml:lang, o-encoding…): written without them"
+            )
         return out
+
+
+def _attributed(props: list[Prop], notes: list[Note]) -> bool:
+    """Whether a prop has attributes beside its type, or a note beside its language."""
+    return any(p.lang is not None or p.extra_attrs for p in props) or any(n.extra_attrs for n in notes)

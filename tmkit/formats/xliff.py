@@ -8,6 +8,7 @@ import os
 import re
 from array import array
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 from urllib.parse import quote, unquote
 
@@ -16,7 +17,14 @@ from lxml import etree
 from tmkit.atomic import atomic_write
 from tmkit.defaults import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS
 from tmkit.errors import InputError
-from tmkit.formats.tmx_reader import _syntax_error_details, segment_from_xml
+from tmkit.formats.tmx_reader import (
+    _HEADER_FIELDS,
+    _UNIT_FIELDS,
+    _VARIANT_FIELDS,
+    _raw_element,
+    _syntax_error_details,
+    segment_from_xml,
+)
 from tmkit.formats.tmx_writer import segment_to_xml
 from tmkit.formats.xml_safety import ENTITY_SEARCH_BYTES, ILLEGAL_CHAR_RE, SAFE_XML_OPTIONS, entity_declaration_line
 from tmkit.memory.digests import (
@@ -34,17 +42,20 @@ from tmkit.memory.model import (
     MATCH_PROP,
     ORIGIN_PROP,
     PROVENANCE_PROPS,
+    TRANSLATE_PROP,
     Content,
     Header,
     Inline,
     Memory,
     Note,
     Prop,
+    RawElement,
     Segment,
     Status,
     TranslationUnit,
     Variant,
     normalize_content,
+    not_to_translate,
     provenance_holds,
     without_provenance,
 )
@@ -294,6 +305,14 @@ DATATYPE_EXTENSION = "x-tmkit-datatype-"
 #: The ctype of a `ph` that was a TMX `ut`, and the mtype of a `hi` without a type.
 UT_CTYPE = "x-tmkit-ut"
 HI_MTYPE = "x-tmkit-hi"
+#: The mtype of a 1.2 segment marker (`<mrk mtype="seg" mid="…">` in `<seg-source>` and `<target>`, as Trados and
+#: Okapi write them): a sentence boundary, never formatting. Each segment is a unit of its own when read; a TMX `hi`
+#: of this type is written under tmkit's own mtype (`MARKER_MTYPE_PREFIX`), so that it is not taken for one.
+SEGMENT_MTYPE = "seg"
+#: What joins a segmented trans-unit's id and a segment's `mid` into the segment's tuid: Okapi's TMX writer names
+#: segment units `ID_sMID` too, and `#N` already means a repeated id in tmkit's 1.2 (`_N` in 2.x, where `#` is not
+#: in an NMTOKEN; `_s` is in neither repeat form).
+SEGMENT_ID_SEPARATOR = "_s"
 #: The mtype of a marker for any other element (its name, then its attributes as a query): `x-tmkit-el:hi?x=3`.
 MARKER_MTYPE_PREFIX = "x-tmkit-el:"
 #: Ids tmkit makes up for codes without one (TMX ph/it/ut need no `x`), numbered per source and target
@@ -303,6 +322,26 @@ AUTO_ID_PREFIX = "tmkit-auto-"
 PROP_CONTEXT_PREFIX = "x-tmkit-prop:"
 #: The context of a 1.2 unit whose id was made up (the memory's unit has no tuid): read back, it has none again.
 NO_TUID_CONTEXT = "x-tmkit-no-tuid"
+#: What TMX holds that XLIFF has no place of its own for (the attributes of a `<tu>` and of its `<tuv>`s, a variant's
+#: props and notes, the `<header>`'s attributes, props, notes and `<ude>`s) goes in the channel tmkit carries props
+#: in, one entry a value, keyed `tu:NAME`, `source:NAME` / `target:NAME` (a variant's attribute; `xml:lang` when its
+#: tag is not the file's), `source-prop:TYPE`, `source-note` (`source-note:LANG`), and `header:NAME`,
+#: `header-prop:TYPE`, `header-note`, `header-ude` for the header: a 1.2 context `x-tmkit-KEY` (in the unit's
+#: context-group; the header's in a `<tool>` of the file's `<header>`, whose strict schema takes no context-group
+#: of its own), a 2.x `mda:meta` of type KEY in a metaGroup of the category below (the header's in the `<file>`'s).
+#: Read back, TMX → XLIFF → TMX gives the units and header as they were.
+RECORD_CONTEXT_PREFIX = "x-tmkit-"
+RECORD_CATEGORY = "tmkit:tmx"
+HEADER_CATEGORY = "tmkit:tmx-header"
+HEADER_TOOL_ID = "tmkit-tmx-header"
+_RECORD_KEY_RE = re.compile(
+    r"(?:tu|source|target|source-prop|target-prop|header|header-prop):.|(?:source|target|header)-note(?::|\Z)|header-ude\Z"
+)
+#: The header values a memory has when nothing was said (`Header()`'s, as a reader without a record makes it): not
+#: recorded. Another creation tool is (TMX that tmkit writes names tmkit, but the model keeps the tool read).
+_HEADER_DEFAULTS = {"adminlang": "en", "segtype": "sentence", "datatype": "plaintext", "o-tmf": "tmkit"}
+#: The `<tu>` attributes a record holds: all that the model names but the tuid, which is the unit's id.
+_RECORDED_UNIT_FIELDS = {name: field for name, field in _UNIT_FIELDS.items() if name != "tuid"}
 #: The target a unit's `PROVENANCE_PROPS` describe, as TMX markup: a 1.2 context of this type, a 2.x meta of this
 #: type in a metaGroup of the category below. Read back, the props hold while the target is still this one (a CAT
 #: tool's edit, unlike the editor's, leaves them in place), by the editor's rule (`provenance_holds`).
@@ -384,7 +423,7 @@ def _mtype(part: Inline) -> str:
     """The 1.2 mtype of a marker standing for ``part``: a hi's type when 1.2 knows it, else tmkit's own."""
     if part.tag == "hi" and not part.attrs:
         return HI_MTYPE
-    if part.tag == "hi" and len(part.attrs) == 1 and part.get("type") in _MTYPES:
+    if part.tag == "hi" and len(part.attrs) == 1 and part.get("type") in _MTYPES and part.get("type") != SEGMENT_MTYPE:
         return part.get("type") or HI_MTYPE
     # The element and its attributes, in their order, percent-encoded in an x- value.
     query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in part.attrs)
@@ -637,8 +676,177 @@ class _PlannedIds:
         return wanted
 
 
+def _attribute_entries(
+    prefix: str, holder: object, fields: dict[str, str], extra: dict[str, str]
+) -> list[tuple[str, str]]:
+    """``prefix:NAME`` entries for the TMX attributes of a unit, variant or header that have a value (the model's
+    named fields, then the others in file order)."""
+    entries = [(f"{prefix}:{name}", value) for name, field in fields.items() if (value := getattr(holder, field))]
+    return entries + [(f"{prefix}:{name}", value) for name, value in extra.items()]
+
+
+def _note_key(prefix: str, note: Note) -> str:
+    return f"{prefix}-note" + (f":{note.lang}" if note.lang else "")
+
+
+def _variant_entries(side: str, variant: Variant, file_lang: str) -> list[tuple[str, str]]:
+    """A variant's record: its tag when not the file's language as written, its attributes, props and notes."""
+    entries = [(f"{side}:xml:lang", variant.lang)] if variant.lang != file_lang else []
+    entries += _attribute_entries(side, variant, _VARIANT_FIELDS, variant.extra_attrs)
+    entries += [(f"{side}-prop:{p.type}", p.value) for p in variant.props]
+    return entries + [(_note_key(side, n), n.text) for n in variant.notes]
+
+
+def unit_record(
+    unit: TranslationUnit, source: Variant | None, target: Variant | None, *, source_lang: str, target_lang: str
+) -> list[tuple[str, str]]:
+    """What XLIFF carries of ``unit`` in tmkit's record (see `RECORD_CONTEXT_PREFIX`): its attributes but the tuid,
+    and those of its source and (written) target variant."""
+    entries = _attribute_entries("tu", unit, _RECORDED_UNIT_FIELDS, unit.extra_attrs)
+    if source is not None:
+        entries += _variant_entries("source", source, source_lang)
+    if target is not None:
+        entries += _variant_entries("target", target, target_lang)
+    return entries
+
+
+def _raw_xml(elem: RawElement) -> str:
+    built = _built(elem)
+    return str(etree.tostring(built, encoding="unicode"))
+
+
+def _built(elem: RawElement) -> Any:
+    built = etree.Element(elem.tag)
+    for name, value in elem.attrs:
+        built.set(name, value)
+    built.extend(_built(child) for child in elem.children)
+    return built
+
+
+def header_record(header: Header, *, source_lang: str) -> list[tuple[str, str]]:
+    """What XLIFF carries of a memory's header in tmkit's record: what differs from a header nothing was said of
+    (`_HEADER_DEFAULTS`), its source language when not the file's, its props, notes and udes."""
+    entries: list[tuple[str, str]] = []
+    for name, field in _HEADER_FIELDS.items():
+        value = getattr(header, field)
+        if not value or value == _HEADER_DEFAULTS.get(name) or (name == "srclang" and value == source_lang):
+            continue
+        if name == "creationtool" and value == "tmkit":
+            continue
+        entries.append((f"header:{name}", value))
+    entries += [(f"header:{name}", value) for name, value in header.extra_attrs.items()]
+    entries += [(f"header-prop:{p.type}", p.value) for p in header.props]
+    entries += [(_note_key("header", n), n.text) for n in header.notes]
+    return entries + [("header-ude", _raw_xml(u)) for u in header.udes]
+
+
+def is_record_key(key: str) -> bool:
+    """Whether ``key`` (a 1.2 context-type less `RECORD_CONTEXT_PREFIX`, unquoted) is one of tmkit's record."""
+    return _RECORD_KEY_RE.match(key) is not None
+
+
+def _set_attribute(holder: object, fields: dict[str, str], extra: dict[str, str], name: str, value: str) -> None:
+    field = fields.get(name)
+    if field is None:
+        extra[name] = value
+    else:
+        setattr(holder, field, value)
+
+
+def _apply_variant_entry(variant: Variant, kind: str, rest: str, value: str) -> None:
+    if kind == "prop":
+        variant.props.append(Prop(rest, value))
+    elif kind == "note":
+        variant.notes.append(Note(value, lang=rest or None))
+    elif rest == "xml:lang":
+        variant.lang = value
+    else:
+        _set_attribute(variant, _VARIANT_FIELDS, variant.extra_attrs, rest, value)
+
+
+def apply_unit_record(unit: TranslationUnit, entries: list[tuple[str, str]]) -> None:
+    """Give a unit read from XLIFF what its record says (`unit_record`); a target entry without a target read (a CAT
+    tool emptied it) has nothing to go to."""
+    for key, value in entries:
+        head, _, rest = key.partition(":")
+        side, _, kind = head.partition("-")
+        if side == "tu":
+            _set_attribute(unit, _RECORDED_UNIT_FIELDS, unit.extra_attrs, rest, value)
+        elif side in ("source", "target"):
+            index = 0 if side == "source" else 1
+            if index < len(unit.variants):
+                _apply_variant_entry(unit.variants[index], kind, rest, value)
+
+
+def header_from_record(entries: list[tuple[str, str]], *, source_lang: str) -> Header:
+    """The header a record describes (`header_record`); what it does not say is `Header()`'s."""
+    header = Header(srclang=source_lang)
+    for key, value in entries:
+        head, _, rest = key.partition(":")
+        if head == "header":
+            _set_attribute(header, _HEADER_FIELDS, header.extra_attrs, rest, value)
+        elif head == "header-prop":
+            header.props.append(Prop(rest, value))
+        elif head == "header-note":
+            header.notes.append(Note(value, lang=rest or None))
+        elif head == "header-ude":
+            try:
+                parsed = etree.fromstring(value, etree.XMLParser(**SAFE_XML_OPTIONS))
+            except etree.XMLSyntaxError:
+                continue  # (not written by tmkit: not a header's ude)
+            header.udes.append(_raw_element(parsed))
+    return header
+
+
+def _record_12(group: Any, entries: list[tuple[str, str]]) -> None:
+    """Record ``entries`` as contexts of a 1.2 context-group."""
+    for key, value in entries:
+        context_type = RECORD_CONTEXT_PREFIX + quote(key, safe=":")
+        etree.SubElement(group, f"{{{XLIFF12_NS}}}context", **{"context-type": context_type}).text = _clean(value)
+
+
+def _record_2(metadata: Any, category: str, entries: list[tuple[str, str]]) -> None:
+    """Record ``entries`` as the metas of a 2.x metaGroup of ``category`` in ``metadata``."""
+    group = etree.SubElement(metadata, f"{{{MDA_NS}}}metaGroup", category=category)
+    for key, value in entries:
+        etree.SubElement(group, f"{{{MDA_NS}}}meta", type=key).text = _clean(value)
+
+
 def _props_of(unit: TranslationUnit) -> list[Prop]:
-    return [p for p in unit.props if not p.type.startswith("x-tmkit-status") and p.type != "x-tmkit-rejected"]
+    """The unit's props that XLIFF carries as props: not those it has attributes for (status, `translate="no"`)."""
+    locked = not_to_translate(unit)
+    return [
+        p
+        for p in unit.props
+        if not p.type.startswith("x-tmkit-status")
+        and p.type != "x-tmkit-rejected"
+        and not (locked and p.type == TRANSLATE_PROP)
+    ]
+
+
+def _translate_attribute(unit_el: Any, unit: TranslationUnit) -> None:
+    """`translate="no"` on a unit's element when the unit is marked so (the attribute of both versions)."""
+    if not_to_translate(unit):
+        unit_el.set("translate", "no")
+
+
+def _marked_not_to_translate(unit_el: Any, stop_tag: str) -> bool:
+    """Whether a unit's element says `translate="no"`, or else the nearest `<group>` (or 2.x `<file>`) around it that
+    says either: the attribute is inherited (2.x says so; 1.2 groups it the same way)."""
+    for elem in itertools.chain((unit_el,), unit_el.iterancestors()):
+        value = elem.get("translate")
+        if value is not None:
+            return bool(value.strip() == "no")
+        if elem.tag == stop_tag:
+            break
+    return False
+
+
+def _with_translate_prop(props: list[Prop], marked: bool) -> list[Prop]:
+    """A unit's props read back, `TRANSLATE_PROP` first when its element (or a group) says `translate="no"`."""
+    if not marked or any(p.type == TRANSLATE_PROP for p in props):
+        return props
+    return [Prop(TRANSLATE_PROP, "no"), *props]
 
 
 def _described_target(unit: TranslationUnit, target: Variant | None) -> str | None:
@@ -670,7 +878,7 @@ _INDENT = "  "
 _STRUCTURAL = frozenset(
     f"{{{ns}}}{name}"
     for ns, names in (
-        (XLIFF12_NS, ("xliff", "file", "header", "body", "group", "trans-unit", "context-group")),
+        (XLIFF12_NS, ("xliff", "file", "header", "tool", "body", "group", "trans-unit", "context-group")),
         (XLIFF2_NS, ("xliff", "file", "group", "unit", "notes", "originalData", "segment", "ignorable")),
         (MDA_NS, ("metadata", "metaGroup")),
     )
@@ -695,7 +903,12 @@ def _lay_out(elem: Any, depth: int) -> None:
 
 def build_xliff12(memory: Memory, *, source_lang: str, target_lang: str, original: str = DEFAULT_ORIGINAL) -> Any:
     """An XLIFF 1.2 document (valid against the OASIS strict schema) of the memory's pairs."""
-    root, body = _skeleton_12(source_lang=source_lang, target_lang=target_lang, original=original)
+    root, body = _skeleton_12(
+        source_lang=source_lang,
+        target_lang=target_lang,
+        original=original,
+        header=header_record(memory.header, source_lang=source_lang),
+    )
     unit_ids = _UnitIds("#")
     for number, unit in enumerate(memory.units, 1):
         _trans_unit_12(body, unit, number, unit_ids, source_lang=source_lang, target_lang=target_lang)
@@ -703,8 +916,11 @@ def build_xliff12(memory: Memory, *, source_lang: str, target_lang: str, origina
     return root
 
 
-def _skeleton_12(*, source_lang: str, target_lang: str, original: str) -> tuple[Any, Any]:
-    """An XLIFF 1.2 document without units, and the element its units go into."""
+def _skeleton_12(
+    *, source_lang: str, target_lang: str, original: str, header: list[tuple[str, str]]
+) -> tuple[Any, Any]:
+    """An XLIFF 1.2 document without units, and the element its units go into; ``header``, the memory's header
+    record (`header_record`), in a `<tool>` of the file's `<header>` when it says anything."""
     ns = XLIFF12_NS
     root = etree.Element(f"{{{ns}}}xliff", nsmap={None: ns}, version="1.2")
     file_el = etree.SubElement(
@@ -714,6 +930,10 @@ def _skeleton_12(*, source_lang: str, target_lang: str, original: str) -> tuple[
         datatype="plaintext",
         **{"source-language": source_lang, "target-language": target_lang},
     )
+    if header:
+        header_el = etree.SubElement(file_el, f"{{{ns}}}header")
+        tool = etree.SubElement(header_el, f"{{{ns}}}tool", **{"tool-id": HEADER_TOOL_ID, "tool-name": "tmkit"})
+        _record_12(etree.SubElement(tool, f"{{{ns}}}context-group", purpose="information"), header)
     return root, etree.SubElement(file_el, f"{{{ns}}}body")
 
 
@@ -734,6 +954,7 @@ def _trans_unit_12(
     tu = etree.SubElement(parent, f"{{{ns}}}trans-unit", id=unit_ids.take(tuid))
     if tu.get("id") != tuid:  # a repeated tuid: the id has #N, the tuid itself is the resource name
         tu.set("resname", tuid)
+    _translate_attribute(tu, unit)
     # Segments keep their spaces as written; without this a conforming reader may collapse them.
     # (On each unit: the schema gives trans-unit a default of "default", which would win over the file's.)
     tu.set(XML_SPACE, "preserve")
@@ -745,6 +966,7 @@ def _trans_unit_12(
     # Every unit has a target: OmegaT translates the text of <target>, and offers only the units that have
     # one, so an untranslated unit's target is a copy of its source marked new (read back as no translation).
     target = etree.SubElement(tu, f"{{{ns}}}target")
+    written = tgt if unit.status is not Status.NEW else None
     if tgt is not None and unit.status is not Status.NEW:
         target.set("state", state)
         _inline_12(target, tgt.segment.content, ns, [0])
@@ -758,7 +980,8 @@ def _trans_unit_12(
         _inline_12(target, src.segment.content if src else (), ns, [0])
     props = _props_of(unit)
     described = _described_target(unit, tgt)
-    if props or not unit.tuid:
+    record = unit_record(unit, src, written, source_lang=source_lang, target_lang=target_lang)
+    if props or record or not unit.tuid:
         # 1.2 strict has no prop-group: the props are contexts, each typed by its prop's type. (The group
         # has no name: names are unique in a <file>.)
         group = etree.SubElement(tu, f"{{{ns}}}context-group", purpose="information")
@@ -766,6 +989,7 @@ def _trans_unit_12(
             context_type = PROP_CONTEXT_PREFIX + quote(prop.type, safe=":")
             context = etree.SubElement(group, f"{{{ns}}}context", **{"context-type": context_type})
             context.text = _clean(prop.value)
+        _record_12(group, record)
         if described is not None:
             context = etree.SubElement(group, f"{{{ns}}}context", **{"context-type": PRETRANSLATED_TARGET})
             context.text = described
@@ -786,7 +1010,13 @@ def build_xliff2(
     memory: Memory, *, source_lang: str, target_lang: str, version: str = "2.1", original: str = DEFAULT_ORIGINAL
 ) -> Any:
     """An XLIFF 2.x document (valid against the OASIS core and metadata schemas) of the memory's pairs."""
-    root, file_el = _skeleton_2(source_lang=source_lang, target_lang=target_lang, version=version, original=original)
+    root, file_el = _skeleton_2(
+        source_lang=source_lang,
+        target_lang=target_lang,
+        version=version,
+        original=original,
+        header=header_record(memory.header, source_lang=source_lang),
+    )
     unit_ids = _UnitIds("_")  # an NMTOKEN: the tuid itself goes in tmkit:tuid
     for number, unit in enumerate(memory.units, 1):
         _unit_2(file_el, unit, number, unit_ids, source_lang=source_lang, target_lang=target_lang)
@@ -794,8 +1024,11 @@ def build_xliff2(
     return root
 
 
-def _skeleton_2(*, source_lang: str, target_lang: str, version: str, original: str) -> tuple[Any, Any]:
-    """An XLIFF 2.x document without units, and the element its units go into."""
+def _skeleton_2(
+    *, source_lang: str, target_lang: str, version: str, original: str, header: list[tuple[str, str]]
+) -> tuple[Any, Any]:
+    """An XLIFF 2.x document without units, and the element its units go into; ``header``, the memory's header
+    record (`header_record`), in the `<file>`'s metadata when it says anything."""
     ns = XLIFF2_NS
     root = etree.Element(
         f"{{{ns}}}xliff",
@@ -804,7 +1037,10 @@ def _skeleton_2(*, source_lang: str, target_lang: str, version: str, original: s
         srcLang=source_lang,
         trgLang=target_lang,
     )
-    return root, etree.SubElement(root, f"{{{ns}}}file", id="f1", original=original)
+    file_el = etree.SubElement(root, f"{{{ns}}}file", id="f1", original=original)
+    if header:
+        _record_2(etree.SubElement(file_el, f"{{{MDA_NS}}}metadata"), HEADER_CATEGORY, header)
+    return root, file_el
 
 
 def _unit_2(
@@ -826,15 +1062,21 @@ def _unit_2(
         unit_el.set(TUID_ATTR, "")  # the id is made up: read back, the unit has no tuid, as in the memory
     elif unit_el.get("id") != tuid:
         unit_el.set(TUID_ATTR, tuid)
+    _translate_attribute(unit_el, unit)
     unit_el.set(XML_SPACE, "preserve")
     if unit.rejected:
         unit_el.set(STATUS_ATTR, unit.status.value)
     props = _props_of(unit)
-    if props:
+    written = tgt if unit.status is not Status.NEW else None
+    record = unit_record(unit, src, written, source_lang=source_lang, target_lang=target_lang)
+    if props or record:
         meta = etree.SubElement(unit_el, f"{{{MDA_NS}}}metadata")
-        group = etree.SubElement(meta, f"{{{MDA_NS}}}metaGroup", category="tmkit")
-        for prop in props:
-            etree.SubElement(group, f"{{{MDA_NS}}}meta", type=prop.type).text = _clean(prop.value)
+        if props:
+            group = etree.SubElement(meta, f"{{{MDA_NS}}}metaGroup", category="tmkit")
+            for prop in props:
+                etree.SubElement(group, f"{{{MDA_NS}}}meta", type=prop.type).text = _clean(prop.value)
+        if record:
+            _record_2(meta, RECORD_CATEGORY, record)
         described = _described_target(unit, tgt)
         if described is not None:  # (a group of its own: a prop may have any type)
             group = etree.SubElement(meta, f"{{{MDA_NS}}}metaGroup", category=PRETRANSLATED_CATEGORY)
@@ -842,7 +1084,10 @@ def _unit_2(
     if unit.notes:
         notes = etree.SubElement(unit_el, f"{{{ns}}}notes")
         for note in unit.notes:
-            etree.SubElement(notes, f"{{{ns}}}note").text = _clean(note.text)
+            note_el = etree.SubElement(notes, f"{{{ns}}}note")
+            if note.lang:  # (2.x names no language for a note, but takes attributes of other namespaces)
+                note_el.set(XML_LANG, note.lang)
+            note_el.text = _clean(note.text)
     data: dict[str, str] = {}
     original_data = etree.SubElement(unit_el, f"{{{ns}}}originalData")
     segment = etree.SubElement(unit_el, f"{{{ns}}}segment")
@@ -874,9 +1119,11 @@ def write_xliff(
     target_lang: str,
     version: str = DEFAULT_XLIFF_VERSION,
     original: str = DEFAULT_ORIGINAL,
+    header: Header | None = None,
 ) -> int:
     """Write the ``source_lang``→``target_lang`` pairs of ``memory`` (or of a stream of ``units``) as XLIFF, its
-    `<file>` named ``original`` (the document a job was made from, so the file returned can be tied to it).
+    `<file>` named ``original`` (the document a job was made from, so the file returned can be tied to it), with what
+    the memory's ``header`` (else ``memory``'s) says that XLIFF has no place for in tmkit's record (`header_record`).
 
     Written atomically, a unit at a time as it comes (a streamed input is never held whole: issue 13),
     the same bytes as serialising the whole document `build_xliff12`/`build_xliff2` makes. An id must be
@@ -889,8 +1136,10 @@ def write_xliff(
         raise InputError(f"XLIFF version {version!r} is not one of {', '.join(XLIFF_VERSIONS)}")
     if memory is not None:
         units = memory.units
+        header = header or memory.header
     if units is None:
         raise TypeError("write_xliff needs a memory or units")
+    header_entries = header_record(header, source_lang=source_lang) if header is not None else []
     separator = "#" if version == "1.2" else "_"
     unit_ids: _UnitIds | _PlannedIds = _UnitIds(separator)
     if tuids_for_ids is not None:
@@ -900,7 +1149,14 @@ def write_xliff(
         unit_ids = _PlannedIds(wanted, separator, folder=os.path.dirname(os.path.realpath(os.fspath(path))) or ".")
     try:
         return _write_units(
-            path, units, unit_ids, source_lang=source_lang, target_lang=target_lang, version=version, original=original
+            path,
+            units,
+            unit_ids,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            version=version,
+            original=original,
+            header=header_entries,
         )
     finally:
         if isinstance(unit_ids, _PlannedIds):
@@ -916,14 +1172,17 @@ def _write_units(
     target_lang: str,
     version: str,
     original: str,
+    header: list[tuple[str, str]],
 ) -> int:
-    """`write_xliff`'s writing pass, its ids given by ``unit_ids``."""
+    """`write_xliff`'s writing pass, its ids given by ``unit_ids``, the header record ``header``."""
     if version == "1.2":
-        root, container = _skeleton_12(source_lang=source_lang, target_lang=target_lang, original=original)
+        root, container = _skeleton_12(
+            source_lang=source_lang, target_lang=target_lang, original=original, header=header
+        )
         add_unit = _trans_unit_12
     else:
         root, container = _skeleton_2(
-            source_lang=source_lang, target_lang=target_lang, version=version, original=original
+            source_lang=source_lang, target_lang=target_lang, version=version, original=original, header=header
         )
         add_unit = _unit_2
     # The document around the units, split where they go, laid out as `_lay_out` lays out the whole document.
@@ -1098,6 +1357,10 @@ def _content_12(elem: Any, path: str, pairs: _PairNumbers) -> list[Content]:
                 if qname.namespace == TMKIT_NS:
                     sub_attrs.append((qname.localname, value))
             parts.append(Inline("sub", tuple(sub_attrs), normalize_content(inner)))
+        elif tag == "mrk" and child.get("mtype") == SEGMENT_MTYPE:
+            # A segment boundary where the unit is not read a segment at a time (a target segmented where its source
+            # is not, a file of an older tmkit): its sentence is text of the unit, not a highlight.
+            parts.extend(inner)
         elif tag == "mrk":
             marker_tag, marker_attrs = _marker_from_mtype(child.get("mtype"))
             parts.append(Inline(marker_tag, marker_attrs, normalize_content(inner)))
@@ -1212,6 +1475,9 @@ class XliffReader:
         self.source_lang: str | None = None
         self.target_lang: str | None = None
         self.units_read = 0
+        #: Segmented trans-units (read a unit a segment) with text or codes outside their segments, which no unit
+        #: holds: known once the units are read, for a conversion to say so.
+        self.outside_segments = 0
         self._namespace: str | None = None
 
     def _error(self, message: str, line: int | None = None, column: int | None = None) -> InputError:
@@ -1259,6 +1525,48 @@ class XliffReader:
                     raise self._reading_error(exc) from None
         assert self.source_lang is not None and self.target_lang is not None
         return self.source_lang, self.target_lang
+
+    def header(self) -> Header:
+        """The memory header tmkit recorded in the first `<file>` (`header_record`: what a TMX header held that XLIFF
+        has no place for), else a header of the file's source language; read from the start of the file, up to its
+        first unit."""
+        source_lang, _ = self.languages()
+        with self._open() as handle:
+            try:
+                entries = self._header_entries(handle)
+            except (etree.XMLSyntaxError, UnicodeDecodeError, LookupError, OSError) as exc:
+                raise self._reading_error(exc) from None
+        return header_from_record(entries, source_lang=source_lang)
+
+    def _header_entries(self, handle: BinaryIO) -> list[tuple[str, str]]:
+        """The header record of the first `<file>`: 1.2 in tmkit's `<tool>` of its `<header>`, 2.x in a metaGroup of
+        its own metadata; both come before any unit, where reading stops."""
+        etree.clear_error_log()
+        names = _Names(self._namespace or "")
+        stops = {names.unit, names.trans_unit, names.group, names.q("body")}
+        context = etree.iterparse(handle, events=("start", "end"), **SAFE_XML_OPTIONS)
+        for event, elem in context:
+            if event == "start":
+                if elem.tag in stops:
+                    break
+            elif elem.tag == names.q("tool") and elem.get("tool-id") == HEADER_TOOL_ID:
+                found = []
+                for context_el in elem.iter(names.context):
+                    key = unquote((context_el.get("context-type") or "")[len(RECORD_CONTEXT_PREFIX) :])
+                    if is_record_key(key):
+                        found.append((key, context_el.text or ""))
+                return found
+            elif elem.tag == f"{{{MDA_NS}}}metaGroup" and elem.get("category") == HEADER_CATEGORY:
+                metadata = elem.getparent()
+                if metadata is not None and metadata.getparent() is not None and metadata.getparent().tag == names.file:
+                    return [
+                        (m.get("type") or "", m.text or "")
+                        for m in elem.iter(MDA_META)
+                        if is_record_key(m.get("type") or "")
+                    ]
+            elif elem.tag == names.file:
+                break
+        return []
 
     def _read_start(self, handle: BinaryIO) -> None:
         """The root, the languages and the safety check, from as little of the file as holds them."""
@@ -1341,27 +1649,32 @@ class XliffReader:
 
     def __iter__(self) -> Iterator[TranslationUnit]:
         source_lang, target_lang = self.languages()
-        read_unit = _read_unit_2 if self._is_2 else _read_unit_12
+        read_units = _read_units_2 if self._is_2 else _read_units_12
         names = _Names(self._namespace or "")
         unit_tag = names.unit if self._is_2 else names.trans_unit
         self.units_read = 0
+        self.outside_segments = 0
         ids = _RepeatedIds()
         with self._open() as handle, ids:
             etree.clear_error_log()
             context = etree.iterparse(handle, events=("end",), tag=unit_tag, **SAFE_XML_OPTIONS)
             try:
-                for elem, file_el, file_number in _placed_units(context, names.file):
-                    unit = read_unit(elem, names, source_lang, target_lang, self.path)
+                for place, (elem, file_el, file_number) in enumerate(_placed_units(context, names.file)):
+                    units, outside = read_units(elem, names, source_lang, target_lang, self.path)
+                    self.outside_segments += outside
                     ident = elem.get("id")
                     if ident is not None:
-                        ids.add(hash((file_number, ident)), self.units_read)
+                        ids.add(hash((file_number, ident)), place)
                     # Unit ids are unique only within their <file>: those of a second and later file are
                     # qualified by it (remembering no ids keeps the memory bounded).
-                    if unit.tuid is not None and file_el is not None and file_number > 1:
-                        unit.tuid = f"{_file_key(file_el)}/{unit.tuid}"
+                    if file_el is not None and file_number > 1:
+                        for unit in units:
+                            if unit.tuid is not None:
+                                unit.tuid = f"{_file_key(file_el)}/{unit.tuid}"
                     _free(elem)
-                    self.units_read += 1
-                    yield unit
+                    for unit in units:  # (the units of one trans-unit: one a segment at most)
+                        self.units_read += 1
+                        yield unit
             except (etree.XMLSyntaxError, UnicodeDecodeError, LookupError, OSError) as exc:
                 raise self._reading_error(exc) from None
             candidates = ids.candidates()
@@ -1519,11 +1832,13 @@ class _Names:
         "group",
         "header",
         "ignorable",
+        "mrk",
         "note",
         "notes",
         "notes_cache",
         "ns",
         "prop_group",
+        "seg_source",
         "segment",
         "source",
         "target",
@@ -1536,6 +1851,7 @@ class _Names:
         self.unit, self.trans_unit = self.q("unit"), self.q("trans-unit")
         self.segment, self.ignorable = self.q("segment"), self.q("ignorable")
         self.source, self.target = self.q("source"), self.q("target")
+        self.seg_source, self.mrk = self.q("seg-source"), self.q("mrk")
         self.note, self.data = self.q("note"), self.q("data")
         self.context_group, self.context, self.prop_group = (
             self.q("context-group"),
@@ -1563,13 +1879,15 @@ def read_xliff(path: str | os.PathLike[str]) -> tuple[Memory, str, str]:
     reader = XliffReader(path)
     source_lang, target_lang = reader.languages()
     units = list(reader)
-    return Memory(Header(srclang=source_lang), units), source_lang, target_lang
+    return Memory(reader.header(), units), source_lang, target_lang
 
 
-def _props_12(tu: Any, names: _Names) -> tuple[list[Prop], str | None]:
-    """A 1.2 unit's props, and the target its provenance props describe (`PRETRANSLATED_TARGET`) if recorded."""
+def _props_12(tu: Any, names: _Names) -> tuple[list[Prop], str | None, list[tuple[str, str]]]:
+    """A 1.2 unit's props, the target its provenance props describe (`PRETRANSLATED_TARGET`) if recorded, and tmkit's
+    record of what TMX had (`unit_record`)."""
     out: list[Prop] = []
     described: str | None = None
+    record: list[tuple[str, str]] = []
     for group in tu.iterchildren(names.context_group, names.prop_group):
         if group.tag == names.prop_group:  # XLIFF 1.2 transitional (and tmkit's files before strict)
             out.extend(Prop(p.get("prop-type") or "x-unknown", p.text or "") for p in group if isinstance(p.tag, str))
@@ -1580,7 +1898,11 @@ def _props_12(tu: Any, names: _Names) -> tuple[list[Prop], str | None]:
                 out.append(Prop(unquote(context_type[len(PROP_CONTEXT_PREFIX) :]), context.text or ""))
             elif context_type == PRETRANSLATED_TARGET:
                 described = context.text or ""
-    return out, described
+            elif context_type.startswith(RECORD_CONTEXT_PREFIX):
+                key = unquote(context_type[len(RECORD_CONTEXT_PREFIX) :])
+                if is_record_key(key):
+                    record.append((key, context.text or ""))
+    return out, described, record
 
 
 def _holding_provenance(
@@ -1634,25 +1956,117 @@ def _rejection(notes: list[Any]) -> tuple[bool, str | None]:
     return False, None
 
 
-def _read_unit_12(tu: Any, names: _Names, source_lang: str, target_lang: str, path: str) -> TranslationUnit:
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """What one unit read from a 1.2 trans-unit holds: the whole trans-unit's, or one segment's (``key``, its `mid`)."""
+
+    key: str | None
+    source: list[Content]
+    #: None: no target (a segment the target lacks, or a trans-unit without `<target>`).
+    target: list[Content] | None
+    line: int | None
+
+
+def _segment_markers(elem: Any, mrk_tag: str) -> list[Any]:
+    """The `<mrk mtype="seg">` of a seg-source or target in document order, wherever they sit (Trados puts them
+    inside a `<g>` that spans a paragraph), the outermost only."""
+    found: list[Any] = []
+    for child in elem:
+        if child.tag == mrk_tag and child.get("mtype") == SEGMENT_MTYPE:
+            found.append(child)
+        elif isinstance(child.tag, str):
+            found.extend(_segment_markers(child, mrk_tag))
+    return found
+
+
+def _outside_segments(elem: Any, mrk_tag: str) -> bool:
+    """Whether a segmented seg-source or target holds text or a code outside its segment markers (white space
+    between them is only layout): that content belongs to no sentence pair, and is not in the units read."""
+    if elem.text and elem.text.strip():
+        return True
+    for child in elem:
+        if isinstance(child.tag, str) and not (child.tag == mrk_tag and child.get("mtype") == SEGMENT_MTYPE):
+            return True  # a code, or a code around segments
+        if child.tail and child.tail.strip():
+            return True
+    return False
+
+
+def _marker_keys(markers: list[Any], side: str, path: str) -> list[str]:
+    """The key of each segment marker: its `mid` (1.2 leaves it optional: else its place, from 1)."""
+    keys: list[str] = []
+    for number, marker in enumerate(markers, 1):
+        key = marker.get("mid") or str(number)
+        if key in keys:
+            raise InputError(
+                f'<mrk mtype="seg" mid="{key}"> twice in the {side}: a segment\'s mid must be unique in its unit',
+                path=path,
+                line=marker.sourceline,
+            )
+        keys.append(key)
+    return keys
+
+
+def _pieces_12(
+    tu: Any, source: Any, target: Any, names: _Names, state: str | None, path: str
+) -> tuple[list[_Piece], bool]:
+    """The units a 1.2 trans-unit holds, and whether text or codes lie outside its segments (left out).
+
+    A trans-unit segmented by a CAT tool (`<seg-source>`, else a `<source>`, with `<mrk mtype="seg">`) gives one
+    unit per source segment, its target the target's segment of the same `mid` (none: an untranslated segment), as a
+    memory holds sentence pairs. Any other is one unit, as is one whose target holds a translation not cut into
+    segments (it cannot be paired segment by segment)."""
+    seg_source = tu.find(names.seg_source)
+    segmented = seg_source if seg_source is not None else source
+    source_markers = _segment_markers(segmented, names.mrk)
+    target_markers = _segment_markers(target, names.mrk) if target is not None else []
+    if source_markers and target is not None and not target_markers:
+        whole = _segment(_content_12(target, path, _PairNumbers()))
+        copied = whole in (Segment(), _segment(_content_12(source, path, _PairNumbers())))
+        if not (copied and state in UNTRANSLATED_STATES_12) and whole != Segment():
+            source_markers = []  # a translation of the whole trans-unit: it stays whole
+    if not source_markers:
+        pairs = _PairNumbers()
+        source_parts = _content_12(source, path, pairs)
+        pairs.start_side()
+        target_parts = _content_12(target, path, pairs) if target is not None else None
+        return [_Piece(None, source_parts, target_parts, tu.sourceline)], False
+    source_keys = _marker_keys(source_markers, "seg-source", path)
+    target_keys = _marker_keys(target_markers, "target", path)
+    by_key = dict(zip(target_keys, target_markers, strict=True))
+    for key, marker in by_key.items():
+        if key not in source_keys:
+            raise InputError(
+                f'target <mrk mtype="seg" mid="{key}"> has no segment of that mid in the source',
+                path=path,
+                line=marker.sourceline,
+            )
+    pieces: list[_Piece] = []
+    for key, marker in zip(source_keys, source_markers, strict=True):
+        pairs = _PairNumbers()  # a segment's codes pair with those of its own translation
+        source_parts = _content_12(marker, path, pairs)
+        translated = by_key.get(key)
+        pairs.start_side()
+        target_parts = _content_12(translated, path, pairs) if translated is not None else None
+        line = (translated if translated is not None else marker).sourceline
+        pieces.append(_Piece(key, source_parts, target_parts, line))
+    outside = _outside_segments(segmented, names.mrk) or (bool(target_markers) and _outside_segments(target, names.mrk))
+    return pieces, outside
+
+
+def _read_units_12(
+    tu: Any, names: _Names, source_lang: str, target_lang: str, path: str
+) -> tuple[list[TranslationUnit], bool]:
+    """The units of a 1.2 trans-unit (one a segment when a CAT tool segmented it: `_pieces_12`), and whether it had
+    content outside its segments, left out."""
     source = tu.find(names.source)
     if source is None:
         raise InputError("<trans-unit> without <source>", path=path, line=tu.sourceline)
     target = tu.find(names.target)
     state = target.get("state") if target is not None else None
-    pairs = _PairNumbers()
-    variants = [Variant(source_lang, _segment(_content_12(source, path, pairs)))]
-    if target is not None:
-        pairs.start_side()
-        translation = Variant(target_lang, _segment(_content_12(target, path, pairs)))
-        # A new unit's target that is empty or the source copied is a place to translate into, not a translation.
-        untranslated = state in UNTRANSLATED_STATES_12 and translation.segment in (Segment(), variants[0].segment)
-        if not untranslated:
-            variants.append(translation)
-    has_target = len(variants) > 1 and bool(variants[1].segment.plain.strip() or variants[1].segment.has_markup)
+    pieces, outside = _pieces_12(tu, source, target, names, state, path)
     notes = tu.findall(names.note)
     rejected, underlying = _rejection(notes)
-    status, label = status_from_xliff12(state, approved=tu.get("approved") == "yes", has_target=has_target)
     tuid, resname = tu.get("id"), tu.get("resname")
     if resname and tuid and tuid.startswith(f"{resname}#") and tuid[len(resname) + 1 :].isdigit():
         tuid = resname  # a tuid the memory repeats, written with #N to keep ids unique
@@ -1662,21 +2076,47 @@ def _read_unit_12(tu: Any, names: _Names, source_lang: str, target_lang: str, pa
         for context in group.iterchildren(names.context)
     ):
         tuid = None  # a unit without a tuid, given an id to be XLIFF
-    unit = TranslationUnit(variants=variants, tuid=tuid, line=tu.sourceline)
-    if rejected:
-        unit.status = _underlying(tu, Status.DRAFT)
-        if underlying in {s.value for s in Status}:
-            unit.status = Status(underlying)
-    else:
-        unit.status = status
-    unit.rejected = rejected
-    unit.status_label = None if rejected else label
-    translated = variants[1].segment if len(variants) > 1 else None
-    props, described = _props_12(tu, names)
-    unit.props = _holding_provenance(props, translated, described, path, tu.sourceline)
+    props, described, record = _props_12(tu, names)
+    props = _with_translate_prop(props, _marked_not_to_translate(tu, names.file))
     own = [_note(n) for n in notes if not (n.get("from") == "tmkit" and (n.text or "").startswith(REJECTED_MARK))]
-    unit.notes = _inherited_notes(tu, names) + own
-    return unit
+    all_notes = _inherited_notes(tu, names) + own
+    units: list[TranslationUnit] = []
+    for piece in pieces:
+        variants = [Variant(source_lang, _segment(piece.source))]
+        if piece.target is not None:
+            translation = Variant(target_lang, _segment(piece.target))
+            # A new unit's target that is empty or the source copied is a place to translate into, not a translation.
+            untranslated = state in UNTRANSLATED_STATES_12 and translation.segment in (Segment(), variants[0].segment)
+            # A segment's empty marker is how a CAT tool leaves that segment untranslated, whatever the unit's state.
+            if not untranslated and not (piece.key is not None and translation.segment == Segment()):
+                variants.append(translation)
+        has_target = len(variants) > 1 and bool(variants[1].segment.plain.strip() or variants[1].segment.has_markup)
+        status, label = status_from_xliff12(state, approved=tu.get("approved") == "yes", has_target=has_target)
+        if piece.key is not None and len(variants) == 1:
+            status, label = Status.NEW, None  # the unit's state is its translated segments'
+        unit_tuid = tuid if piece.key is None or tuid is None else f"{tuid}{SEGMENT_ID_SEPARATOR}{piece.key}"
+        unit = TranslationUnit(variants=variants, tuid=unit_tuid, line=piece.line)
+        if rejected:
+            unit.status = _underlying(tu, Status.DRAFT)
+            if underlying in {s.value for s in Status}:
+                unit.status = Status(underlying)
+        else:
+            unit.status = status
+        unit.rejected = rejected
+        unit.status_label = None if rejected else label
+        translated = variants[1].segment if len(variants) > 1 else None
+        unit.props = _holding_provenance(list(props), translated, described, path, tu.sourceline)
+        unit.notes = list(all_notes)
+        apply_unit_record(unit, record)
+        units.append(unit)
+    return units, outside
+
+
+def _read_units_2(
+    unit_el: Any, names: _Names, source_lang: str, target_lang: str, path: str
+) -> tuple[list[TranslationUnit], bool]:
+    """The unit of a 2.x `<unit>` (its segments joined, in their target order), and False: nothing is left out."""
+    return [_read_unit_2(unit_el, names, source_lang, target_lang, path)], False
 
 
 def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str, path: str) -> TranslationUnit:
@@ -1684,6 +2124,7 @@ def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str
     props: list[Prop] = []
     notes: list[Note] = []
     described: str | None = None
+    record: list[tuple[str, str]] = []
     # One walk for the code data, metadata and notes, wherever they sit in the unit.
     for elem in unit_el.iter(names.data, MDA_META, names.note):
         if elem.tag == names.data:
@@ -1692,6 +2133,8 @@ def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str
             notes.append(_note(elem))
         elif elem.get("type") == PRETRANSLATED_TARGET and elem.getparent().get("category") == PRETRANSLATED_CATEGORY:
             described = elem.text or ""
+        elif elem.getparent().get("category") == RECORD_CATEGORY and is_record_key(elem.get("type") or ""):
+            record.append((elem.get("type"), elem.text or ""))
         else:
             props.append(Prop(elem.get("type") or "x-unknown", elem.text or ""))
     if unit_el.find(names.segment) is None:
@@ -1732,8 +2175,10 @@ def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str
     unit.status = _underlying(unit_el, status) if rejected else status
     unit.rejected = rejected
     target_segment = variants[1].segment if has_target else None
+    props = _with_translate_prop(props, _marked_not_to_translate(unit_el, names.file))
     unit.props = _holding_provenance(props, target_segment, described, path, unit_el.sourceline)
     unit.notes = _inherited_notes(unit_el, names) + notes
+    apply_unit_record(unit, record)
     return unit
 
 

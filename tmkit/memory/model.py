@@ -18,6 +18,9 @@ REJECTED_PROP = "x-tmkit-rejected"
 MATCH_PROP = "x-tmkit-match"
 ORIGIN_PROP = "x-tmkit-origin"
 PROVENANCE_PROPS = frozenset({MATCH_PROP, ORIGIN_PROP})
+#: A unit not to be translated (XLIFF `translate="no"`, which TMX has no attribute for), with the value `no`. XLIFF
+#: gets it back as the attribute; `qa` and `score` leave such units out (`not_to_translate`).
+TRANSLATE_PROP = "x-tmkit-translate"
 #: The header prop of a working file that records the document version its units were cut from
 #: (`tmkit.jobs.source_text.document_fingerprint`); a merge of two files that record different ones drops it.
 DOCUMENT_PROP = "x-tmkit-document"
@@ -316,6 +319,12 @@ def provenance_holds(target: Segment | None, described: Segment | None) -> bool:
     (``described``, the target they came with) and hold while the target is that one, not once it is another (an
     edit, another match put in its place) or gone. The one rule for the editor and for XLIFF read back."""
     return target is not None and target == described
+
+
+def not_to_translate(unit: TranslationUnit) -> bool:
+    """Whether the unit is marked not to be translated (`TRANSLATE_PROP` is `no`)."""
+    value = unit.prop_value(TRANSLATE_PROP)
+    return value is not None and value.strip().lower() == "no"
 
 
 def without_provenance(props: list[Prop]) -> list[Prop]:

@@ -290,7 +290,7 @@ def _read_scored_set(
         raise ParameterError("{path} has no hypothesis column: give {hypothesis}", values={"path": input_path})
     # The other system is read now, so that its errors come before minutes of scoring.
     other = read_system_output(compare_with, loaded, align=align) if compare_with else None
-    return loaded.complete(skip_missing=skip_missing), other
+    return loaded.translatable().complete(skip_missing=skip_missing), other
 
 
 def _any_text_file_with_bom(paths: Iterable[str]) -> bool:
@@ -334,6 +334,8 @@ class QaOutcome:
     elapsed: float = 0.0
     #: Ids left out for want of a hypothesis (``skip_missing``).
     skipped: tuple[str, ...] = ()
+    #: Ids left out as not to be translated (XLIFF `translate="no"`).
+    not_to_translate: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -393,7 +395,7 @@ def run_qa(
         source_lang=source_lang,
         target_lang=target_lang,
         align=align,
-    )
+    ).translatable()
     if evalset.has_hypothesis:
         evalset = evalset.complete(skip_missing=skip_missing, references=False)
     if all(item.source is None for item in evalset.items):
@@ -458,6 +460,7 @@ def run_qa(
         inputs=inputs + tuple(p for p in (hypothesis,) if p),
         elapsed=time.perf_counter() - started,
         skipped=evalset.skipped,
+        not_to_translate=evalset.not_to_translate,
     )
 
 

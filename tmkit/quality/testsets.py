@@ -15,7 +15,7 @@ from tmkit.formats.text_files import iter_lines, read_lines
 from tmkit.formats.tmx_reader import TmxReader
 from tmkit.formats.xliff import XliffReader
 from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG, lang_key, lang_matches
-from tmkit.memory.model import Segment, TranslationUnit
+from tmkit.memory.model import Segment, TranslationUnit, not_to_translate
 from tmkit.quality.defaults import PairBy
 from tmkit.text.scripts import guess_language
 
@@ -66,6 +66,8 @@ class EvalItem:
     #: Where the hypothesis file holds this id without a translation (a unit without a target): an empty
     #: translation to QA, where an id the file lacks is no pair at all.
     untranslated_at: LocatedText | None = None
+    #: False for a unit marked not to be translated (XLIFF `translate="no"`) in the references or the hypothesis.
+    translate: bool = True
 
     @property
     def target(self) -> LocatedText | None:
@@ -88,6 +90,8 @@ class EvalSet:
     source_path: str | None = None
     #: Ids left out because one side had nothing for them (``complete(skip_missing=True)``).
     skipped: tuple[str, ...] = ()
+    #: Ids left out because their unit is not to be translated (``translatable``).
+    not_to_translate: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.items)
@@ -109,6 +113,18 @@ class EvalSet:
                 texts.append(ref.text if ref is not None else "")
             streams.append(texts)
         return streams
+
+    def translatable(self) -> EvalSet:
+        """The set without the units marked not to be translated (XLIFF `translate="no"`): their target is their
+        source by design (or nothing), so neither a check nor a score says anything of a translation. Taken before
+        `complete`, as such a unit lacks a translation as a matter of course; after any pairing by position."""
+        left = tuple(item.id for item in self.items if not item.translate)
+        if not left:
+            return self
+        kept = tuple(item for item in self.items if item.translate)
+        if not kept:
+            raise InputError(f'every unit ({len(left):,}) is marked translate="no": nothing to check or score')
+        return replace(self, items=kept, not_to_translate=self.not_to_translate + left)
 
     def complete(self, *, skip_missing: bool = False, references: bool = True) -> EvalSet:
         """The set with a hypothesis and every reference for each item, else an error naming what is missing.
@@ -156,6 +172,8 @@ class _Entry:
     source: LocatedText | None = None
     #: Where the entry is, for messages when it has no text.
     line: int | None = None
+    #: False for a unit marked not to be translated.
+    translate: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,11 +303,12 @@ def _unit_streams(
     targets, props = [], []
     for unit in units:
         source = _located(unit, source_lang, path)
-        targets.append(_Entry(unit.tuid, _located(unit, target_lang, path), source, unit.line))
+        translate = not not_to_translate(unit)
+        targets.append(_Entry(unit.tuid, _located(unit, target_lang, path), source, unit.line, translate))
         if hypothesis_prop is not None:
             value = _prop_value(unit, hypothesis_prop, target_lang)
             text = LocatedText(value, path, unit.line) if value is not None else None
-            props.append(_Entry(unit.tuid, text, source, unit.line))
+            props.append(_Entry(unit.tuid, text, source, unit.line, translate))
     _check_unique_keys(targets, path, "tuid" if file_format is FileFormat.TMX else "id")
     prop_stream = _Stream(path, file_format, tuple(props)) if hypothesis_prop is not None else None
     if prop_stream is not None and all(e.text is None for e in prop_stream.entries):
@@ -549,9 +568,9 @@ def _items(
             if hypothesis is not None and hyp_entry is not None and hyp_entry.text is None
             else None
         )
-        items.append(
-            EvalItem(key, hyp_entry.text if hyp_entry is not None else None, tuple(refs), source, untranslated)
-        )
+        translate = entry.translate and (hyp_entry is None or hyp_entry.translate)
+        hyp_text = hyp_entry.text if hyp_entry is not None else None
+        items.append(EvalItem(key, hyp_text, tuple(refs), source, untranslated, translate))
     return tuple(items)
 
 
