@@ -199,3 +199,39 @@ def test_a_document_segment_with_codes_the_memory_lacks_is_not_an_exact_match(tm
         ["context", "101%", "0"],
         ["95-99%", "7", "146"],
     ]
+
+
+def test_a_match_with_the_segments_own_codes_is_pretranslated_with_them(tmp_path: Path) -> None:
+    # A reviewer's second look: the job's source was made from the plain text, so a 100% match holding the same link
+    # and bold had its codes cut off (the target of a plain source takes the match's text only), and qa flagged both.
+    (tmp_path / "doc.html").write_text(
+        '<html lang="en"><body><p>Click <a href="x.html">here</a> to continue.</p><p>Read <b>this</b> now.</p>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    pairs = [
+        ('Click <bpt i="1">&lt;a&gt;</bpt>here<ept i="1">&lt;/a&gt;</ept> to continue.',
+         'انقر <bpt i="1">&lt;a&gt;</bpt>هنا<ept i="1">&lt;/a&gt;</ept> للمتابعة.'),
+        ('Read <bpt i="1">&lt;b&gt;</bpt>this<ept i="1">&lt;/b&gt;</ept> now.',
+         'اقرأ <bpt i="1">&lt;b&gt;</bpt>هذا<ept i="1">&lt;/b&gt;</ept> الآن.'),
+    ]  # fmt: skip
+    units = "".join(
+        f'<tu tuid="{n}"><prop type="x-tmkit-status">translated</prop><tuv xml:lang="en"><seg>{en}</seg></tuv>'
+        f'<tuv xml:lang="ar"><seg>{ar}</seg></tuv></tu>'
+        for n, (en, ar) in enumerate(pairs, start=1)
+    )
+    (tmp_path / "coded.tmx").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="t" creationtoolversion="1" '
+        f'segtype="sentence" o-tmf="t" adminlang="en" srclang="en" datatype="plaintext"/><body>{units}</body></tmx>',
+        encoding="utf-8",
+    )
+    job = tmp_path / "job.tmx"
+    code, _out, err = run_cli(
+        "pretranslate", str(tmp_path / "doc.html"), "--tm", str(tmp_path / "coded.tmx"), "--to", "ar", "-o", str(job)
+    )
+    assert code == 0, err
+    units = load_tmx(job).units
+    assert [u.prop_value("x-tmkit-match") for u in units] == ["100", "100"]
+    assert [len(u.variant("ar").segment.codes()) for u in units] == [2, 2]  # type: ignore[union-attr]
+    code, out, _err = run_cli("qa", str(job), "--select", "tag-*")
+    assert code == 0, out

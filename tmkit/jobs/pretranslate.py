@@ -48,6 +48,9 @@ class SegmentMatch:
     words: int
     best: Match | None = None
     repeats: int | None = None
+    #: The segment with its inline codes, when it was given so (a document's): the job's source, so that a match
+    #: holding the same codes is pre-translated with them.
+    segment: Segment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,8 @@ def match_segments(
             band = "repetitions"
         else:
             repeats = None
-        out.append(SegmentMatch(index, text, band, count_words(text), best, repeats))
+        coded = segment if isinstance(segment, Segment) else None
+        out.append(SegmentMatch(index, text, band, count_words(text), best, repeats, coded))
     return out
 
 
@@ -135,7 +139,8 @@ def pretranslate(
     date = now_tmx_date()
     units: list[TranslationUnit] = []
     for result in results:
-        unit = TranslationUnit([Variant(source_lang, Segment.from_text(result.text))], tuid=str(result.index + 1))
+        given = result.segment if result.segment is not None else Segment.from_text(result.text)
+        unit = TranslationUnit([Variant(source_lang, given)], tuid=str(result.index + 1))
         unit.creation_date, unit.creation_id = date, user
         source = results[result.repeats] if result.repeats is not None else result
         best = source.best
