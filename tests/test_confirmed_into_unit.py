@@ -99,3 +99,33 @@ def test_into_a_shared_memory_the_pair_updates_the_teams_unit(postgres_url: str,
     assert run_cli("db", "export", postgres_url, "-o", str(exported)).code == 0
     [unit] = load_tmx(exported).units
     _assert_teams_unit_with_anns_translation(unit)
+
+
+def test_a_pair_with_codes_is_not_written_into_the_unit_of_its_plain_text(tmp_path: Path) -> None:
+    """A reviewer's second look: the pair's unit was found by plain text, so the translation of `انقر <a>هنا</a>`
+    went into the memory's unit of the plain sentence: its target held codes its source lacked (qa: tag-extra), and
+    the coded pair was stored nowhere. Codes count, as the merge's key counts them: it is a unit of its own."""
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" creationtoolversion="1" '
+        'segtype="sentence" o-tmf="t" adminlang="en" srclang="ar" datatype="plaintext"/><body>'
+    )
+    (tmp_path / "mem.tmx").write_text(
+        head + '<tu tuid="m1"><prop type="x-domain">d</prop><tuv xml:lang="ar"><seg>انقر هنا للمتابعة.</seg></tuv>'
+        '<tuv xml:lang="en"><seg>Click here to continue.</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
+    (tmp_path / "job.ar.tmx").write_text(
+        head + '<tu tuid="1"><tuv xml:lang="ar"><seg>انقر <bpt i="1">&lt;a&gt;</bpt>هنا<ept i="1">&lt;/a&gt;</ept> '
+        "للمتابعة.</seg></tuv></tu></body></tmx>",
+        encoding="utf-8",
+    )
+    work = WorkFile(tmp_path / "job.ar.tmx", user="ann")
+    work.confirm(0, "Click {1}here{/1} to continue.")
+    assert work.export_confirmed(tmp_path / "mem.tmx") == 1
+    units = {u.tuid: u for u in load_tmx(tmp_path / "mem.tmx").units}
+    assert units["m1"].variant("en").text == "Click here to continue."  # type: ignore[union-attr]
+    assert units["m1"].prop_value("x-domain") == "d"
+    coded = [u for u in units.values() if u.tuid != "m1"]
+    assert len(coded) == 1 and len(coded[0].variant("en").segment.codes()) == 2  # type: ignore[union-attr]
+    result = run_cli("qa", str(tmp_path / "mem.tmx"), "--select", "tag-*")
+    assert result.code == 0, result.stdout

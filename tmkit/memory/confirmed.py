@@ -37,9 +37,15 @@ def pair_unit(source: Variant, target: Variant | None, working: TranslationUnit)
 
 
 def holds_source(unit: TranslationUnit, source: Variant) -> bool:
-    """Whether ``unit`` holds ``source``'s text in its language (the pair's unit, whatever else it holds)."""
+    """Whether ``unit`` holds ``source`` in its language, codes and all (the pair's unit, whatever else it holds).
+
+    Codes count, as the merge's key counts them: `Click here` and `Click <a>here</a>` are two segments. Compared by
+    plain text, the coded pair's translation went into the plain unit (its target then held codes its source
+    lacked), or into one version of a conflict marked on the coded source, mark and all."""
     language = primary_subtag(source.lang)
-    return any(v.text == source.text and primary_subtag(v.lang) == language for v in unit.variants)
+    return any(
+        v.segment.content == source.segment.content and primary_subtag(v.lang) == language for v in unit.variants
+    )
 
 
 def stored_unit_of(pair: TranslationUnit, units: Iterable[TranslationUnit]) -> TranslationUnit | None:
