@@ -11,7 +11,7 @@ import pytest
 from tests.helpers import run_cli
 from tmkit.memory.model import Segment, Status, TranslationUnit, Variant
 from tmkit.shared.schema import NOTIFY_CHANNEL, SCHEMA
-from tmkit.shared.store import NOT_STORED, SharedMemory, StaleUnitError, StoredUnit, UnitListener
+from tmkit.shared.store import NOT_STORED, PAIR_LOCK_BUCKETS, SharedMemory, StaleUnitError, StoredUnit, UnitListener
 
 pytestmark = pytest.mark.postgres
 
@@ -135,3 +135,20 @@ def test_two_writers_adding_one_new_pair_at_once_make_one_unit_and_a_conflict(po
         assert result.stored.id == written.id and result.expected == NOT_STORED
         stored = list(ann.stored_units())
         assert [s.unit.variants[1].text for s in stored] == ["The two sides discussed cooperation."]
+
+
+def test_a_save_takes_a_bounded_number_of_locks_however_many_pairs_it_writes(postgres_url: str) -> None:
+    """A reviewer's second look: a lock a pair, the first save of a long document into a shared memory ran out of the
+    server's lock table ("out of shared memory", max_locks_per_transaction: 15,000 pairs on a server of 60
+    connections) and wrote nothing. Pairs share `PAIR_LOCK_BUCKETS` locks."""
+    assert run_cli("db", "init", postgres_url).code == 0
+    pairs = [_pair(str(n), f"جملة جديدة رقم {n}.", f"New sentence {n}.") for n in range(3000)]
+    with SharedMemory(postgres_url) as memory:
+        with memory.conn.transaction():
+            memory._lock_pairs(pairs)
+            held = memory.conn.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+            ).fetchone()
+        assert held is not None and 0 < held[0] <= PAIR_LOCK_BUCKETS
+        results = memory.confirm_all([(pair, (NOT_STORED, NOT_STORED)) for pair in pairs])
+        assert all(isinstance(result, StoredUnit) for result in results)

@@ -576,9 +576,13 @@ class SharedMemory:
             }
         )
         if keys:
-            # unnest of an array reads it in order: the locks are taken in the order sent.
+            # unnest of an array reads it in order: the locks are taken in the order sent. Keys are buckets (at most
+            # `PAIR_LOCK_BUCKETS` locks a save): a lock a pair, the first save of a document of 15,000 new segments
+            # ran out of the server's lock table ("out of shared memory": max_locks_per_transaction) and wrote nothing.
             self.conn.execute(
-                "SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS t(k)", [keys], prepare=False
+                "SELECT count(pg_advisory_xact_lock(%s::integer, k)) FROM unnest(%s::integer[]) AS t(k)",
+                [_PAIR_LOCK_CLASS, keys],
+                prepare=False,
             )
 
     def confirm_all(
@@ -885,12 +889,20 @@ def _base(breakdown: Breakdown) -> float:
 _PAIR_LOCK_DOMAIN = b"tmkit pair\0"
 
 
+#: How many advisory locks pairs are spread over (`SharedMemory._lock_pairs`): a save takes at most this many, however
+#: many pairs it writes; two saves whose pairs share a bucket only wait for each other, for a transaction's time.
+PAIR_LOCK_BUCKETS = 256
+#: The first key of the two-key advisory locks of pairs: tmkit's, so that no other use of advisory locks on the
+#: server meets them.
+_PAIR_LOCK_CLASS = int.from_bytes(hashlib.blake2b(_PAIR_LOCK_DOMAIN, digest_size=4).digest(), "big", signed=True)
+
+
 def _pair_lock_key(language: str, key: str) -> int:
-    """The advisory lock key of a pair (`SharedMemory._lock_pairs`): a signed 64-bit digest of its source's
-    language and normalized text. Computed here, not by the server, so that it is the same on every server version;
-    two pairs sharing a key only wait for each other."""
+    """The advisory lock bucket of a pair (`SharedMemory._lock_pairs`): a digest of its source's language and
+    normalized text, modulo `PAIR_LOCK_BUCKETS`. Computed here, not by the server, so that it is the same on every
+    server version."""
     digest = hashlib.blake2b(_PAIR_LOCK_DOMAIN + f"{language}\0{key}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    return int.from_bytes(digest, "big") % PAIR_LOCK_BUCKETS
 
 
 def _plain(segment: Segment | str) -> str:
