@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests.helpers import SAMPLES, TMX_DTD
-from tests.postgres_fixtures import postgres_server, postgres_url  # noqa: F401  (fixtures: the test server, a fresh database on it)
+from tests.postgres_fixtures import postgres_url, private_postgres  # noqa: F401  (fixtures: the test server, a fresh database on it)
 from tmkit.matching.memory_index import open_memory
 
 # No example database (it would be written into the checkout and shared by the workers) and no deadline:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -82,14 +84,45 @@ class ServerControl:
         self._pg_ctl("-l", str(self.folder / "server.log"), "-o", options, "-w", "start")
 
 
+@dataclass(frozen=True)
+class PrivateServer:
+    """A PostgreSQL cluster of one test's own (`private_postgres`): its control, its server URL, and a database on it."""
+
+    control: ServerControl
+    server_url: str
+    url: str
+
+
 @pytest.fixture
-def postgres_server() -> ServerControl:
-    """The test server's `ServerControl`; skips when it is not a `.ci/postgres` cluster this test can restart."""
+def private_postgres() -> Iterator[PrivateServer]:
+    """A cluster of the test's own, for a test that stops and starts its server: stopping the one `.ci/postgres`
+    started broke the tests other workers ran on it at the same moment (a flaky failure of the mirror's tests).
+    Made like `.ci/postgres` makes its own; skips where that server is not there (the same programs are needed)."""
     query = parse_qs(urlsplit(_server_url()).query)
-    folder = Path(query.get("host", [""])[0])
+    if not Path(query.get("host", [""])[0]).is_absolute():
+        pytest.skip("the test server is not a .ci/postgres cluster: no programs to make another")
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: [int(n) for n in re.findall(r"\d+", p)])
     pg_ctl = found[-1] if found else shutil.which("pg_ctl")
-    if not folder.is_absolute() or not (folder / "data").is_dir() or pg_ctl is None:
-        pytest.skip("the test server is not a .ci/postgres cluster this test can stop and start")
+    if pg_ctl is None or not (Path(pg_ctl).parent / "initdb").exists():
+        pytest.skip("no pg_ctl and initdb to make a cluster of the test's own")
     run_as = ("runuser", "-u", "postgres", "--") if os.geteuid() == 0 else ()
-    return ServerControl(pg_ctl, folder, query.get("port", ["5432"])[0], run_as)
+    # A short folder under /tmp: a unix socket's path may not be longer than 107 bytes, and pytest's are long.
+    folder = Path(tempfile.mkdtemp(prefix="tmkit-pg."))
+    if run_as:
+        shutil.chown(folder, "postgres")
+    initdb = str(Path(pg_ctl).parent / "initdb")
+    command = [*run_as, initdb, "-D", str(folder / "data"), "-A", "trust", "-U", "tmkit", "--locale=C.UTF-8"]
+    subprocess.run([*command, "-E", "UTF8"], check=True, capture_output=True)
+    control = ServerControl(pg_ctl, folder, "54330", run_as)
+    control.start()
+    try:
+        server = f"postgresql://tmkit@/postgres?host={folder}&port={control.port}"
+        import psycopg
+
+        with psycopg.connect(server, autocommit=True, connect_timeout=5) as admin:
+            admin.execute("CREATE DATABASE tmkit_test TEMPLATE template0 ENCODING 'UTF8'")
+        yield PrivateServer(control, server, with_database(server, "tmkit_test"))
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError):  # (stopped already)
+            control.stop()
+        shutil.rmtree(folder, ignore_errors=True)

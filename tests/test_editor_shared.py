@@ -3,7 +3,6 @@ other's editor while it runs, without a restart (LISTEN/NOTIFY followed in a wor
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.helpers import SAMPLES, InApp, run_async, run_cli, target
-from tests.postgres_fixtures import SERVER_VARIABLE, ServerControl
+from tests.postgres_fixtures import PrivateServer
 from tests.test_team_sync import JOB
 from tmkit.memory.model import Segment, TranslationUnit, Variant
 from tmkit.tui.app import EditorApp, EditorOptions
@@ -117,8 +116,10 @@ def _unit(source: str, translation: str) -> TranslationUnit:
 @pytest.mark.postgres
 @run_async
 async def test_after_the_server_restarts_the_editor_follows_the_team_again(
-    postgres_url: str, postgres_server: ServerControl, tmp_path: Path
+    private_postgres: PrivateServer, tmp_path: Path
 ) -> None:
+    # (A server of its own: stopping the one every worker's tests use broke theirs.)
+    postgres_url, postgres_server = private_postgres.url, private_postgres.control
 
     import psycopg
 
@@ -155,7 +156,7 @@ async def test_after_the_server_restarts_the_editor_follows_the_team_again(
         # (A database may not refuse connections from a session in it: the server's own database does it.)
         with (
             SharedMemory(postgres_url) as other,
-            psycopg.connect(os.environ[SERVER_VARIABLE], autocommit=True) as admin,
+            psycopg.connect(private_postgres.server_url, autocommit=True) as admin,
         ):
             admin.execute(f"ALTER DATABASE {database} ALLOW_CONNECTIONS false")
             try:
