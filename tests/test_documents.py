@@ -1078,8 +1078,26 @@ def test_html_paragraphs_left_untranslated_keep_the_pages_former_language_and_di
     assert (first.get("lang"), first.get("dir")) == (None, None)  # translated: the page's English
     assert (second.get("lang"), second.get("dir")) == ("ar", "rtl")
     assert (outer.get("lang"), outer.get("dir")) == ("ar", "rtl")
-    assert (inner.get("lang"), inner.get("dir")) == ("en", None)  # translated, inside an Arabic item
-    assert (own.get("lang"), own.get("dir")) == ("ar", None)  # said its own language already
+    assert (inner.get("lang"), inner.get("dir")) == ("en", "ltr")  # translated, inside an Arabic item
+    assert (own.get("lang"), own.get("dir")) == ("ar", "rtl")  # its own language, and the page's former direction
+    # Each attribute from the nearest element that sets it (a reviewer's second look: an element in between saying
+    # one of them kept the paragraph from getting the other).
+    path.write_text(
+        "<html lang='ar' dir='rtl'><body dir='rtl'><p>الفقرة الأولى.</p><p>الفقرة الثانية.</p>"
+        "<div lang='ar-SA'><p>فقرة ثالثة.</p></div></body></html>",
+        encoding="utf-8",
+    )
+    cut = extract(open_document(path), lang="ar")
+    translations = [
+        Segment.from_text("The first paragraph.") if s.plain == "الفقرة الأولى." else None for s in cut.segments
+    ]
+    root = lxml.html.document_fromstring(cut.render(translations, target_lang="en"))
+    body = root.find("body")
+    first, second, third = root.findall(".//p")
+    assert body.get("dir") == "rtl"  # it holds paragraphs left in Arabic: it stays
+    assert (first.get("lang"), first.get("dir")) == (None, "ltr")  # English from the root, left to right itself
+    assert (second.get("lang"), second.get("dir")) == ("ar", None)  # right to left from the body, Arabic again
+    assert (third.get("lang"), third.get("dir")) == (None, None)  # its div says ar-SA, the body rtl
     # An English page without lang into Arabic: the untranslated paragraph's language was unknown and its direction
     # left to right, and stays so.
     path.write_text("<html><body><p>One.</p><p>Two.</p></body></html>", encoding="utf-8")

@@ -253,28 +253,47 @@ class HtmlDocument:
         """The page with translations in place; `dir`/`lang` on the root and on translated elements that had them."""
         root, sources, paragraphs = _parse(self._data, self.path)
         rtl = target_lang.lower().startswith("ar")
-        # What a paragraph left in the source language inherited from the page before it became the target's: it keeps
-        # that, or an Arabic paragraph of an English page would be read as English, laid out left to right.
-        inherited = {"lang": root.get("lang") or "", "dir": root.get("dir") or "ltr"}
-        kept_as_source: set[Any] = set()
+        kept_as_source: list[Any] = []
         translated: list[Any] = []
         for number, (source, paragraph, pieces) in enumerate(zip(sources, paragraphs, contents, strict=True)):
             if pieces == paragraph.pieces and (statuses is None or statuses[number] is None):
                 # Not translated: left as it was (a translation equal to its source still sets lang and dir).
                 if source.attribute is None and plain_text(pieces).strip():
-                    kept_as_source.add(source.element)
+                    kept_as_source.append(source.element)
                 continue
             if source.attribute is not None:
                 source.element.set(source.attribute, plain_text(pieces))
                 continue
             _rebuild(source, pieces)
             translated.append(source.element)
+        # What each paragraph left in the source language said before the page became the target's, attribute by
+        # attribute (the nearest element that sets it says it): it keeps that, or an Arabic paragraph of an English
+        # page would be read as English and laid out left to right.
+        before = [{name: _in_effect(element, name) for name in _DIRECTION_ATTRIBUTES} for element in kept_as_source]
         _set_direction(root, rtl=rtl, target_lang=target_lang)
-        marked = {element for element in kept_as_source if _keep_inherited(element, root, inherited)}
-        for element in translated:
-            # Its own lang or dir, or inside a paragraph that keeps the source's: the target's set on it.
-            if element.get("dir") is not None or element.get("lang") is not None or _inside(element, marked):
+        # An element between the root and the paragraphs that says its own lang or dir (a <body dir="rtl">, a <div
+        # lang="ar">) holding translations only becomes the target's too; one that also holds untranslated ones stays.
+        holds_translated = {id(a) for element in translated for a in element.iterancestors()}
+        holds_source = {id(a) for element in kept_as_source for a in element.iterancestors()}
+        for element in root.iterdescendants():
+            if (
+                id(element) in holds_translated
+                and id(element) not in holds_source
+                and (element.get("dir") is not None or element.get("lang") is not None)
+            ):
                 _set_direction(element, rtl=rtl, target_lang=target_lang)
+        for element, was in zip(kept_as_source, before, strict=True):
+            for name, value in was.items():
+                if _in_effect(element, name) != value:
+                    element.set(name, value)
+        wanted = {"lang": target_lang, "dir": "rtl" if rtl else "ltr"}
+        for element in translated:
+            # Its own lang or dir, or one of the source's in effect (inside a paragraph or a block kept as it was).
+            if element.get("dir") is not None or element.get("lang") is not None:
+                _set_direction(element, rtl=rtl, target_lang=target_lang)
+            for name, value in wanted.items():
+                if _in_effect(element, name) != value:
+                    element.set(name, value)
         # The page is written in UTF-8 (Arabic and English alike): a declared legacy charset would now lie.
         for meta in root.iter("meta"):
             if meta.get("charset") is not None:
@@ -288,29 +307,18 @@ class HtmlDocument:
         return text.encode("utf-8")
 
 
-def _keep_inherited(element: Any, root: Any, inherited: dict[str, str]) -> bool:
-    """Give an untranslated paragraph the page's former ``lang`` and ``dir`` where the root's new ones would reach it
-    (neither it nor an element between it and the root says its own); whether it was given any."""
-    holder = element
-    while holder is not None and holder is not root:
-        if holder.get("lang") is not None or holder.get("dir") is not None:
-            return False
-        holder = holder.getparent()
-    given = False
-    for name, value in inherited.items():
-        if (root.get(name) or ("ltr" if name == "dir" else "")) != value:
-            element.set(name, value)
-            given = True
-    return given
+#: The attributes a paragraph's language and direction come from, each inherited on its own.
+_DIRECTION_ATTRIBUTES = ("lang", "dir")
 
 
-def _inside(element: Any, ancestors: set[Any]) -> bool:
-    holder = element.getparent()
-    while holder is not None:
-        if holder in ancestors:
-            return True
-        holder = holder.getparent()
-    return False
+def _in_effect(element: Any, name: str) -> str:
+    """The ``lang`` or ``dir`` in effect on ``element``: its own, else its nearest ancestor's; else none (`""`) and
+    left to right."""
+    for holder in (element, *element.iterancestors()):
+        value = holder.get(name)
+        if value is not None:
+            return str(value).strip().lower() if name == "dir" else str(value)
+    return "ltr" if name == "dir" else ""
 
 
 def _set_direction(element: Any, *, rtl: bool, target_lang: str) -> None:
