@@ -40,9 +40,15 @@ def test_a_password_in_a_url_is_never_shown() -> None:
     # An @ left in a password: libpq takes only its start, and the rest of it is hidden too.
     assert redacted("postgresql://ann:Zz@9/q?x@db/tm") == "postgresql://ann:***@db/tm"
     assert redacted("postgresql://ann@db:5432/tm?sslmode=require") == "postgresql://ann@db:5432/tm?sslmode=require"
+    # A `/` in a password, an `@` in a parameter (a reviewer's second look: `se/cret` was shown whole, and host and
+    # database were lost from a URL with application_name=a@b).
+    assert redacted("postgresql://ann:se/cret@127.0.0.1:1/tm") == "postgresql://ann:***@127.0.0.1:1/tm"
+    assert (
+        redacted("postgresql://ann:pw@db/tm?application_name=a@b") == "postgresql://ann:***@db/tm?application_name=a@b"
+    )
 
 
-@pytest.mark.parametrize("password", ["s3cret", "Ab#12", "a?b&c", "p%2312"])
+@pytest.mark.parametrize("password", ["s3cret", "Ab#12", "a?b&c", "p%2312", "se/cret", "Zz@9/q?x"])
 def test_commands_never_show_a_password_whatever_its_characters(tmp_path: Path, password: str) -> None:
     url = f"postgresql://ann:{password}@/tm?host={tmp_path}&port=1"
     for command in (["db", "init", url], ["match", url, "نص"], ["stats", url]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,25 +26,33 @@ def is_database_url(name: str | os.PathLike[str]) -> bool:
     return isinstance(name, str) and name.lower().startswith(DATABASE_SCHEMES)
 
 
+#: Where a URI's parameters begin: `?` and a parameter's name and `=` (a `?` inside a password is none).
+_QUERY_RE = re.compile(r"\?[A-Za-z_][A-Za-z0-9_]*=")
+
+
 @dataclass(frozen=True, slots=True)
 class _UriParts:
-    """A connection URI cut where libpq cuts it: ``scheme://`` ``user`` [``:password``] ``@`` ``rest``. libpq ends the
-    credentials at the first ``@`` before any ``/``, and gives ``#`` and ``?`` in them no meaning (`Ab#12` is a
-    password to it, where urllib took `#12@host…` for a fragment and saw no password to hide)."""
+    """A connection URI cut for showing it: ``scheme://`` [``user`` [``:password``] ``@``] ``where`` [``?query``].
+
+    Cut so as to hide all a password might be. Its characters are not always percent-encoded: `#`, `?`, `/` and `@`
+    in it were read by urllib as a fragment, a query, a path, and libpq ends the credentials at the first `@` (a
+    password `Ab#12`, `se/cret` or `Zz@9` was printed whole or in part). So the credentials end at the last `@`
+    before the parameters, which begin at a `?` followed by a parameter's name and `=`."""
 
     scheme: str
     credentials: str | None
-    rest: str
+    where: str
+    query: str | None
 
     @classmethod
     def of(cls, url: str) -> _UriParts:
         scheme, found, after = url.partition("://")
         if not found:
-            return cls("", None, url)
-        cut = next((at for at, char in enumerate(after) if char in "@/"), None)
-        if cut is None or after[cut] != "@":
-            return cls(scheme, None, after)
-        return cls(scheme, after[:cut], after[cut + 1 :])
+            return cls("", None, url, None)
+        parameters = _QUERY_RE.search(after)
+        head, query = (after[: parameters.start()], after[parameters.start() + 1 :]) if parameters else (after, None)
+        credentials, at, where = head.rpartition("@")
+        return cls(scheme, credentials if at else None, where, query)
 
     @property
     def password(self) -> str | None:
@@ -53,34 +62,28 @@ class _UriParts:
         return self.credentials.split(":", 1)[1] or None
 
     def query_items(self) -> list[str]:
-        """The ``name=value`` parameters after the first ``?`` of what follows the credentials."""
-        _, found, query = self.rest.partition("?")
-        return query.split("&") if found else []
+        """The ``name=value`` parameters."""
+        return self.query.split("&") if self.query is not None else []
 
 
 def redacted(url: str) -> str:
-    """``url`` as it may be shown: a password in it (``user:secret@``, ``?password=``) replaced by ``***``, read as
-    libpq reads the URI (`_UriParts`)."""
+    """``url`` as it may be shown: a password in it (``user:secret@``, ``?password=``) replaced by ``***``
+    (`_UriParts`: all a password might be is hidden)."""
     if _password_of(url) is None:
         return url
     parts = _UriParts.of(url)
     shown = f"{parts.scheme}://" if parts.scheme else ""
-    rest = parts.rest
     if parts.credentials is not None:
         user = parts.credentials.split(":", 1)[0]
         shown += (f"{user}:***" if parts.password is not None else parts.credentials) + "@"
-        if parts.password is not None and "@" in rest:
-            # Another @ further on: a password with an @ not percent-encoded, of which libpq read only the start.
-            # The rest of it is hidden too, up to the last @ (`u:Zz@9/q?x@host` was shown as `u:***@9/q?x@host`).
-            rest = rest.rsplit("@", 1)[1]
-    where, found, query = rest.partition("?")
-    if found:
+    shown += parts.where
+    if parts.query is not None:
         # The parameter's own name is kept (`PassWord=***`): a server's complaint about it names it so.
-        where += "?" + "&".join(
+        shown += "?" + "&".join(
             f"{item.split('=', 1)[0]}=***" if item.split("=", 1)[0].lower() == "password" else item
-            for item in query.split("&")
+            for item in parts.query_items()
         )
-    return shown + where
+    return shown
 
 
 def _password_of(url: str) -> str | None:
