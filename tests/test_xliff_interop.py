@@ -410,3 +410,29 @@ def test_a_pretranslated_job_names_its_document_as_the_files_original(tmp_path: 
         assert result.code == 0, result.stderr
         files = etree.parse(str(job)).getroot().findall("{*}file")
         assert [f.get("original") for f in files] == ["article.html"]
+
+
+def test_an_unreadable_record_of_the_pretranslated_target_drops_the_props_and_the_file_is_read(
+    tmp_path: Path,
+) -> None:
+    """A reviewer's second look: a record that is not TMX markup (`Stanford <b University`, as a tool may leave it)
+    made convert, qa and --skip-invalid refuse the whole file. It is tmkit's note to itself: it describes no
+    target, so the props of the match go, and the rest is read."""
+    job = tmp_path / "job.xlf"
+    made = run_cli(
+        "pretranslate", str(SAMPLES / "article.ar.txt"), "--tm", str(SAMPLES / "earlier-visits.tmx"), "-o", str(job)
+    )
+    assert made.code == 0, made.stderr
+    tree = etree.parse(str(job))
+    records = [
+        c for c in tree.iter(f"{{{XLIFF12_NS}}}context") if c.get("context-type") == "x-tmkit-pretranslated-target"
+    ]
+    assert records
+    records[0].text = "Stanford <b University"
+    damaged = records[0].getparent().getparent()
+    tree.write(str(job), xml_declaration=True, encoding="UTF-8")
+    units = {u.tuid: u for u in read_xliff(job)[0].units}
+    assert units[damaged.get("id")].prop_value("x-tmkit-match") is None
+    assert sum(u.prop_value("x-tmkit-match") is not None for u in units.values()) > 0  # the others' stand
+    result = run_cli("convert", str(job), "-o", str(tmp_path / "job.tmx"))
+    assert result.code == 0, result.stderr

@@ -1910,13 +1910,14 @@ def _holding_provenance(
 ) -> list[Prop]:
     """A unit's props read back, less the provenance props when its target is no longer the one they describe
     (``described``, recorded as TMX markup when written; None: not recorded, so nothing to compare, and the props
-    are left as they are)."""
+    are left as they are). A record that cannot be read describes no target: the props go, and the file is read on
+    (it is tmkit's note to itself; refusing the file for it made a job a CAT tool had touched unreadable)."""
     if described is None:
         return props
     try:
         segment = segment_from_xml(described)
-    except (etree.XMLSyntaxError, ValueError) as exc:
-        raise InputError(f"unreadable {PRETRANSLATED_TARGET}: {exc}", path=path, line=line) from None
+    except (etree.XMLSyntaxError, ValueError):
+        return without_provenance(props)
     return props if provenance_holds(target, segment) else without_provenance(props)
 
 
