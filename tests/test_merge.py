@@ -27,8 +27,9 @@ from tmkit.memory.merge import (
     merge_memories,
     merge_three_way,
     put_in_their_order,
+    untranslated,
 )
-from tmkit.memory.model import Header, Memory, Note, Prop, Segment, Status, TranslationUnit, Variant
+from tmkit.memory.model import Header, Inline, Memory, Note, Prop, Segment, Status, TranslationUnit, Variant
 
 
 def tu(ar: str, en: str, *, tuid: str | None = None, changed: str | None = None) -> TranslationUnit:
@@ -329,6 +330,15 @@ def test_no_common_ancestor_takes_a_translation_the_other_side_left_untranslated
         ("5", "five"),
         ("5", None),
     ]
+
+
+def test_a_translation_made_of_codes_is_no_blank() -> None:
+    # A reviewer's second look: a segment that is only a footnote reference is translated by that code; such a target
+    # has no text, and was taken for untranslated, so the other side's work won without a conflict.
+    footnote = Segment((Inline("ph", (("x", "1"),), ("&lt;footnoteReference/&gt;",)),))
+    coded = TranslationUnit([Variant("ar", footnote), Variant("en", footnote)], tuid="9", status=Status.TRANSLATED)
+    assert coded.variant("en").text == "" and not untranslated(coded, "ar")  # type: ignore[union-attr]
+    assert untranslated(untranslated_tu("اثنان", tuid="2", en=""), "ar")
 
 
 def test_a_unit_in_the_base_left_untranslated_on_one_side_is_no_addition() -> None:

@@ -100,3 +100,17 @@ def test_no_core_message_names_a_command_line_flag_or_an_issue() -> None:
         if "--" in piece or "issue " in piece.lower()
     ]
     assert offending == []
+
+
+def test_a_failed_gates_score_and_threshold_never_read_the_same() -> None:
+    """Golden: the digits a failed gate's message shows (86.46646 under 86.4665 read `86.47 < 86.47`; a reviewer's
+    second look: 59.9999999 under 60 read `60.000000 < 60`)."""
+    from tmkit.quality.gates import _apart
+
+    assert [_apart(score, threshold, passed=passed) for score, threshold, passed in [
+        (86.46646, 86.4665, False),
+        (59.9999999, 60.0, False),
+        (50.0, 60.0, False),
+        (86.47, 86.4, True),
+        (60.0, 60.0, True),
+    ]] == [("86.46646", "86.4665"), ("59.9999999", "60"), ("50.00", "60"), ("86.47", "86.4"), ("60.00", "60")]  # fmt: skip

@@ -777,7 +777,9 @@ def untranslated(unit: TranslationUnit, srclang: str | None) -> bool:
     for variant in unit.variants:
         if variant.notes:
             return False
-        if variant.lang.lower().replace("_", "-").split("-")[0] != source_key and variant.text.strip():
+        other = variant.lang.lower().replace("_", "-").split("-")[0] != source_key
+        # (Codes are work too: the translation of a segment that is only a footnote reference is that code.)
+        if other and (variant.text.strip() or variant.segment.has_markup):
             return False
     return True
 

@@ -93,8 +93,10 @@ def _apart(score: float, threshold: float, *, passed: bool) -> tuple[str, str]:
     shown, limit = f"{score:.2f}", _number(threshold)
     for digits in range(3, 7):
         if passed or shown != f"{threshold:.{len(shown.partition('.')[2])}f}":
-            break
+            return shown, limit
         shown, limit = f"{score:.{digits}f}", f"{threshold:.{digits}f}".rstrip("0").rstrip(".")
+    if not passed and shown == f"{threshold:.6f}":
+        shown = repr(score)  # (59.9999999 under 60 read `60.000000 < 60`: every digit it has)
     return shown, limit
 
 
