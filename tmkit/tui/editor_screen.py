@@ -611,23 +611,29 @@ class EditorScreen(Screen[None]):
         meanwhile. Lookups go on in the index as it stands all the while.
         """
         worker = get_current_worker()
+        pause = FOLLOW_RETRY_FIRST
         try:
             while not worker.is_cancelled:
                 before = live.index
                 try:
                     if live.follow():
                         self.app.call_from_thread(self._memory_replaced, before, live.index)
+                    pause = FOLLOW_RETRY_FIRST  # followed: a loss from now on starts with the first pause again
                 except TmkitError as error:
                     self.app.call_from_thread(self._following_lost, live, str(error))
-                    if not self._reconnect(live, worker):
+                    # (The pause grows on until a follow works: a connection that opens but fails at once to follow
+                    # was retried every half second, catching up in full each time.)
+                    next_pause = self._reconnect(live, worker, pause)
+                    if next_pause is None:
                         return  # the editor is closing
+                    pause = next_pause
                     self.app.call_from_thread(self._following_again, live, before)
         finally:
             live.close()
 
-    def _reconnect(self, live: LiveIndex, worker: Worker[None]) -> bool:
-        """Try `LiveIndex.reconnect` until it works, each pause twice the last: whether it did (False: cancelled)."""
-        pause = FOLLOW_RETRY_FIRST
+    def _reconnect(self, live: LiveIndex, worker: Worker[None], pause: float) -> float | None:
+        """Try `LiveIndex.reconnect` until it works, after ``pause`` and each pause twice the last: the pause to begin
+        with should following fail again at once (None: cancelled)."""
         while True:
             resume = time.monotonic() + pause
             # In short waits, so that closing the editor does not wait for a long pause to end.
@@ -637,12 +643,12 @@ class EditorScreen(Screen[None]):
                 time.sleep(min(left, FOLLOW_WAIT))
             if worker.is_cancelled:
                 return False
+            pause = min(2 * pause, FOLLOW_RETRY_MAX)
             try:
                 live.reconnect()
             except TmkitError:
-                pause = min(2 * pause, FOLLOW_RETRY_MAX)
                 continue
-            return True
+            return pause
 
     def _following_lost(self, live: LiveIndex, message: str) -> None:
         if id(live) not in self._unfollowed:
