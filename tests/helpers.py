@@ -201,3 +201,15 @@ def target(app: EditorApp) -> TextArea:
     from textual.widgets import TextArea
 
     return app.query_one("#target", TextArea)
+
+
+def pretranslated_sample_job(folder: Path, *, version: str | None = None) -> Path:
+    """The sample article pre-translated from the sample memory into an XLIFF job in ``folder`` (of ``version``, else
+    tmkit's default), as a translator's CAT tool would receive it."""
+    job = folder / "job.xlf"
+    made = run_cli(
+        "pretranslate", str(SAMPLES / "article.ar.txt"), "--tm", str(SAMPLES / "earlier-visits.tmx"), "-o", str(job),
+        *(("--xliff-version", version) if version else ()),
+    )  # fmt: skip
+    assert made.code == 0, made.stderr
+    return job

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from tests.helpers import SAMPLES, run_cli
+from tests.helpers import SAMPLES, pretranslated_sample_job, run_cli
 from tests.xliff_schemas import XLIFF2_NS, XLIFF12_NS, schema_problems
 from tmkit.formats.tmx_reader import load_tmx, segment_from_xml
 from tmkit.formats.xliff import XliffReader, read_xliff, write_xliff
@@ -168,12 +168,7 @@ def _edited_in_a_cat_tool(job: Path, version: str, edits: dict[str, str | None])
 @pytest.mark.parametrize("version", VERSIONS)
 def test_a_target_a_cat_tool_changed_loses_the_props_of_its_match(tmp_path: Path, version: str) -> None:
     """They kept saying 94% from ref.tmx#1 of a translation the translator had rewritten."""
-    job = tmp_path / "job.xlf"
-    made = run_cli(
-        "pretranslate", str(SAMPLES / "article.ar.txt"), "--tm", str(SAMPLES / "earlier-visits.tmx"),
-        "-o", str(job), "--xliff-version", version,
-    )  # fmt: skip
-    assert made.code == 0, made.stderr
+    job = pretranslated_sample_job(tmp_path, version=version)
     before = {u.tuid: u for u in read_xliff(job)[0].units}
     assert all(before[tuid].prop_value("x-tmkit-match") for tuid in ("1", "3", "4"))
     edited = (before["3"].variant("en").text).replace("Belarusian", "Russian")  # type: ignore[union-attr]
@@ -418,11 +413,7 @@ def test_an_unreadable_record_of_the_pretranslated_target_drops_the_props_and_th
     """A reviewer's second look: a record that is not TMX markup (`Stanford <b University`, as a tool may leave it)
     made convert, qa and --skip-invalid refuse the whole file. It is tmkit's note to itself: it describes no
     target, so the props of the match go, and the rest is read."""
-    job = tmp_path / "job.xlf"
-    made = run_cli(
-        "pretranslate", str(SAMPLES / "article.ar.txt"), "--tm", str(SAMPLES / "earlier-visits.tmx"), "-o", str(job)
-    )
-    assert made.code == 0, made.stderr
+    job = pretranslated_sample_job(tmp_path)
     tree = etree.parse(str(job))
     records = [
         c for c in tree.iter(f"{{{XLIFF12_NS}}}context") if c.get("context-type") == "x-tmkit-pretranslated-target"

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from tests.helpers import SAMPLES, run_cli
+from tests.helpers import pretranslated_sample_job, run_cli
 from tests.xliff_schemas import XLIFF2_NS, XLIFF12_NS, schema_problems
 from tmkit.formats.xliff import read_xliff, write_xliff
 from tmkit.memory.model import Content, Header, Inline, Memory, Prop, Segment, Status, TranslationUnit, Variant
@@ -30,12 +30,7 @@ def _unit_lines(path: Path) -> dict[str, int]:
 @pytest.mark.parametrize("version", VERSIONS)
 def test_a_qa_finding_on_a_pretranslated_job_names_the_line_of_its_unit(tmp_path: Path, version: str) -> None:
     """The whole document was one line: every finding (and GitHub annotation) pointed at line 2."""
-    job = tmp_path / "job.xlf"
-    made = run_cli(
-        "pretranslate", str(SAMPLES / "article.ar.txt"), "--tm", str(SAMPLES / "earlier-visits.tmx"),
-        "-o", str(job), "--xliff-version", version,
-    )  # fmt: skip
-    assert made.code == 0, made.stderr
+    job = pretranslated_sample_job(tmp_path, version=version)
     checked = run_cli("qa", str(job), "--ignore", "spelling", "--format", "json")
     assert checked.code == 1, checked.stderr
     findings = json.loads(checked.stdout)["findings"]
