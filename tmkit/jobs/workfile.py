@@ -42,7 +42,7 @@ from tmkit.jobs.journal import (
     journal_path,
     parse_journal,
 )
-from tmkit.memory.confirmed import into_unit, pair_unit, stored_unit_of
+from tmkit.memory.confirmed import UnitsBySource, into_unit, pair_unit, stored_unit_of
 from tmkit.memory.dates import now_tmx_date as now_tmx
 from tmkit.memory.langtags import lang_key
 from tmkit.memory.merge import (
@@ -1184,10 +1184,11 @@ class WorkFile:
         drop_conflicts_settled_by(existing, pairs)
         units: list[TranslationUnit] = []
         added: list[TranslationUnit] = []
+        held = UnitsBySource(existing.units)
         for pair in pairs:
             # The rule a shared memory's save follows (tmkit.memory.confirmed): the memory's unit for the pair gets
             # its translation, and keeps its tuid, creation, notes and props; a pair it lacks is added.
-            stored = stored_unit_of(pair, existing.units)
+            stored = stored_unit_of(pair, held)
             if stored is None:
                 added.append(pair)
                 units.append(pair)
