@@ -659,6 +659,12 @@ def test_a_table_is_labelled_by_its_header_else_by_its_columns_scripts(tmp_path:
         assert memory.header.srclang == "en", name
         first = memory.units[0]
         assert (first.variant("en").text, first.variant("ar").text) == ("Hello world.", "مرحبا بالعالم."), name  # type: ignore[union-attr]
+    # Blank lines before the header: the header is still no sample of the columns' letters (`target` outweighed
+    # a short Arabic cell, and the table was refused as Latin on both sides).
+    (tmp_path / "blank.tsv").write_text("\n\nsource\ttarget\nHello.\tمرحبا.\n", encoding="utf-8")
+    result = run_cli("convert", str(tmp_path / "blank.tsv"), "-o", str(tmp_path / "blank.tmx"))
+    assert result.code == 0, result.stderr
+    assert load_tmx(tmp_path / "blank.tmx").header.srclang == "en"
     # Labels the letters contradict are kept (they were asked for) and named; one script on both sides is refused.
     result = run_cli("convert", str(tmp_path / "plain.tsv"), "-o", str(tmp_path / "labelled.tmx"), "--src", "ar")
     assert result.code == 0

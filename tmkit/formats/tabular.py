@@ -118,7 +118,7 @@ def _columns(first: list[str], source_lang: str, target_lang: str, path: str) ->
     return _Columns(None, 0, 1, 2, None, has_header=False, width=3)
 
 
-#: Rows a table's columns are read for their script, when no language is given (`table_languages`).
+#: Rows a table's columns are read for their script (`table_languages`): what they say is held against the labels.
 SCRIPT_SAMPLE_ROWS = 200
 
 
@@ -133,8 +133,9 @@ def table_languages(
     Where the header names a column by a regional tag of the language (`ar-SA` for ar, as tmkit writes a regional
     memory's table), that tag, so that a memory converted to a table and back keeps its regions."""
     name = os.fspath(path)
-    with closing(_rows_of(name)) as rows:
-        first = next((row for _line, row in rows if any(cell.strip() for cell in row)), None)
+    with closing(_rows_of(name)) as rows:  # (read once: the first row and the sample of the columns' letters)
+        head = [row for _line, row in itertools.islice(rows, SCRIPT_SAMPLE_ROWS + 1) if any(c.strip() for c in row)]
+    first = head[0] if head else None
     if first is None:
         source = source_lang or DEFAULT_SOURCE_LANG
         return AlignedLanguages(source, target_lang or other_language(source))
@@ -147,12 +148,9 @@ def table_languages(
     # The columns' letters, against the labels given or named (a header's too: `ar` over English is named).
     given_source = source_lang or DEFAULT_SOURCE_LANG
     columns = _columns(first, given_source, target_lang or other_language(given_source), name)
-    samples: tuple[list[str], list[str]] = ([], [])
-    with closing(_rows_of(name)) as rows:
-        for _line, row in itertools.islice(rows, int(columns.has_header), SCRIPT_SAMPLE_ROWS):
-            if max(columns.source, columns.target) < len(row):  # (a short row is refused when the rows are read)
-                samples[0].append(row[columns.source])
-                samples[1].append(row[columns.target])
+    # (A short row is refused when the rows are read; the header, after blank lines too, is no sample.)
+    sample = [row for row in head[int(columns.has_header) :] if max(columns.source, columns.target) < len(row)]
+    samples = ([row[columns.source] for row in sample], [row[columns.target] for row in sample])
     languages = languages_by_script(
         (guess_language(samples[0], default=""), guess_language(samples[1], default="")),
         (f"{name} (its source column)", f"{name} (its target column)"),

@@ -88,16 +88,15 @@ def _number(value: float) -> str:
 
 
 def _apart(score: float, threshold: float, *, passed: bool) -> tuple[str, str]:
-    """A score and the threshold it failed, with two decimals or as many more (up to six) as tell them apart: a
-    chrF2 of 86.46646 under a minimum of 86.4665 read `86.47 < 86.47`."""
-    shown, limit = f"{score:.2f}", _number(threshold)
-    for digits in range(3, 7):
-        if passed or shown != f"{threshold:.{len(shown.partition('.')[2])}f}":
-            return shown, limit
-        shown, limit = f"{score:.{digits}f}", f"{threshold:.{digits}f}".rstrip("0").rstrip(".")
-    if not passed and shown == f"{threshold:.6f}":
-        shown = repr(score)  # (59.9999999 under 60 read `60.000000 < 60`: every digit it has)
-    return shown, limit
+    """A score and the threshold it failed, with two decimals or as many more (up to six) as tell them apart, else
+    every digit the score has: a chrF2 of 86.46646 under a minimum of 86.4665 read `86.47 < 86.47`."""
+    if passed:
+        return f"{score:.2f}", _number(threshold)
+    for digits in range(2, 7):
+        shown = f"{score:.{digits}f}"
+        if shown != f"{threshold:.{digits}f}":
+            return shown, f"{threshold:.{digits}f}".rstrip("0").rstrip(".") if digits > 2 else _number(threshold)
+    return repr(score), f"{threshold:.6f}".rstrip("0").rstrip(".")
 
 
 def parse_gate(spec: str, kind: GateKind | str) -> Gate:
