@@ -19,6 +19,7 @@ from tmkit.defaults import DEFAULT_XLIFF_VERSION, XLIFF_VERSIONS
 from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import (
     _HEADER_FIELDS,
+    _STATUS_VALUES,
     _UNIT_FIELDS,
     _VARIANT_FIELDS,
     _raw_element,
@@ -195,6 +196,8 @@ _ASSOC_TMX = {value: key for key, value in _ASSOC_12.items()}
 # with a prefix, a bpt's `x` in its `id` (its `i` is the `rid`).
 _DELIMITER_CTYPES = frozenset({"bold", "italic", "underlined", "link"})
 _PLACEHOLDER_CTYPES = frozenset({"image", "pb", "lb"})
+#: 1.2's marker types a `hi` of that type is written as; not `seg` (`SEGMENT_MTYPE`): a segment marker is no
+#: formatting, and a hi of that type is written under tmkit's own.
 _MTYPES = frozenset(
     [
         "abbrev",
@@ -221,7 +224,6 @@ _MTYPES = frozenset(
         "phraseological-unit",
         "protected",
         "romanized-form",
-        "seg",
         "set-phrase",
         "short-form",
         "sku",
@@ -337,9 +339,6 @@ HEADER_TOOL_ID = "tmkit-tmx-header"
 _RECORD_KEY_RE = re.compile(
     r"(?:tu|source|target|source-prop|target-prop|header|header-prop):.|(?:source|target|header)-note(?::|\Z)|header-ude\Z"
 )
-#: The header values a memory has when nothing was said (`Header()`'s, as a reader without a record makes it): not
-#: recorded. Another creation tool is (TMX that tmkit writes names tmkit, but the model keeps the tool read).
-_HEADER_DEFAULTS = {"adminlang": "en", "segtype": "sentence", "datatype": "plaintext", "o-tmf": "tmkit"}
 #: The `<tu>` attributes a record holds: all that the model names but the tuid, which is the unit's id.
 _RECORDED_UNIT_FIELDS = {name: field for name, field in _UNIT_FIELDS.items() if name != "tuid"}
 #: The target a unit's `PROVENANCE_PROPS` describe, as TMX markup: a 1.2 context of this type, a 2.x meta of this
@@ -423,7 +422,7 @@ def _mtype(part: Inline) -> str:
     """The 1.2 mtype of a marker standing for ``part``: a hi's type when 1.2 knows it, else tmkit's own."""
     if part.tag == "hi" and not part.attrs:
         return HI_MTYPE
-    if part.tag == "hi" and len(part.attrs) == 1 and part.get("type") in _MTYPES and part.get("type") != SEGMENT_MTYPE:
+    if part.tag == "hi" and len(part.attrs) == 1 and part.get("type") in _MTYPES:
         return part.get("type") or HI_MTYPE
     # The element and its attributes, in their order, percent-encoded in an x- value.
     query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in part.attrs)
@@ -724,16 +723,14 @@ def _built(elem: RawElement) -> Any:
 
 
 def header_record(header: Header, *, source_lang: str) -> list[tuple[str, str]]:
-    """What XLIFF carries of a memory's header in tmkit's record: what differs from a header nothing was said of
-    (`_HEADER_DEFAULTS`), its source language when not the file's, its props, notes and udes."""
+    """What XLIFF carries of a memory's header in tmkit's record: what differs from the header a reader without a
+    record makes (`header_from_record`: `Header(srclang=source_lang)`), its props, notes and udes."""
     entries: list[tuple[str, str]] = []
+    unsaid = Header(srclang=source_lang)
     for name, field in _HEADER_FIELDS.items():
         value = getattr(header, field)
-        if not value or value == _HEADER_DEFAULTS.get(name) or (name == "srclang" and value == source_lang):
-            continue
-        if name == "creationtool" and value == "tmkit":
-            continue
-        entries.append((f"header:{name}", value))
+        if value and value != getattr(unsaid, field):
+            entries.append((f"header:{name}", value))
     entries += [(f"header:{name}", value) for name, value in header.extra_attrs.items()]
     entries += [(f"header-prop:{p.type}", p.value) for p in header.props]
     entries += [(_note_key("header", n), n.text) for n in header.notes]
@@ -850,8 +847,9 @@ def _with_translate_prop(props: list[Prop], marked: bool) -> list[Prop]:
 
 
 def _described_target(unit: TranslationUnit, target: Variant | None) -> str | None:
-    """The target a unit's provenance props describe, as TMX markup, when it has them and a target is written."""
-    if target is None or unit.status is Status.NEW or not any(p.type in PROVENANCE_PROPS for p in unit.props):
+    """The target a unit's provenance props describe, as TMX markup, when it has them: ``target`` as written (None for
+    a `new` unit's, which is no translation)."""
+    if target is None or not any(p.type in PROVENANCE_PROPS for p in unit.props):
         return None
     return segment_to_xml(target.segment)
 
@@ -967,9 +965,9 @@ def _trans_unit_12(
     # one, so an untranslated unit's target is a copy of its source marked new (read back as no translation).
     target = etree.SubElement(tu, f"{{{ns}}}target")
     written = tgt if unit.status is not Status.NEW else None
-    if tgt is not None and unit.status is not Status.NEW:
+    if written is not None:
         target.set("state", state)
-        _inline_12(target, tgt.segment.content, ns, [0])
+        _inline_12(target, written.segment.content, ns, [0])
         origin = unit.prop_value(ORIGIN_PROP)
         if unit.status is Status.DRAFT and origin:
             match = unit.prop_value(MATCH_PROP)
@@ -979,7 +977,7 @@ def _trans_unit_12(
         target.set("state", "new")
         _inline_12(target, src.segment.content if src else (), ns, [0])
     props = _props_of(unit)
-    described = _described_target(unit, tgt)
+    described = _described_target(unit, written)
     record = unit_record(unit, src, written, source_lang=source_lang, target_lang=target_lang)
     if props or record or not unit.tuid:
         # 1.2 strict has no prop-group: the props are contexts, each typed by its prop's type. (The group
@@ -1077,7 +1075,7 @@ def _unit_2(
                 etree.SubElement(group, f"{{{MDA_NS}}}meta", type=prop.type).text = _clean(prop.value)
         if record:
             _record_2(meta, RECORD_CATEGORY, record)
-        described = _described_target(unit, tgt)
+        described = _described_target(unit, written)
         if described is not None:  # (a group of its own: a prop may have any type)
             group = etree.SubElement(meta, f"{{{MDA_NS}}}metaGroup", category=PRETRANSLATED_CATEGORY)
             etree.SubElement(group, f"{{{MDA_NS}}}meta", type=PRETRANSLATED_TARGET).text = described
@@ -1905,20 +1903,25 @@ def _props_12(tu: Any, names: _Names) -> tuple[list[Prop], str | None, list[tupl
     return out, described, record
 
 
-def _holding_provenance(
-    props: list[Prop], target: Segment | None, described: str | None, path: str, line: int | None
-) -> list[Prop]:
-    """A unit's props read back, less the provenance props when its target is no longer the one they describe
-    (``described``, recorded as TMX markup when written; None: not recorded, so nothing to compare, and the props
-    are left as they are). A record that cannot be read describes no target: the props go, and the file is read on
-    (it is tmkit's note to itself; refusing the file for it made a job a CAT tool had touched unreadable)."""
+def _recorded_target(described: str | None) -> tuple[bool, Segment | None]:
+    """Whether a unit's record names the target its provenance props describe (``described``, TMX markup), and that
+    target: None where the record cannot be read, which describes none (it is tmkit's note to itself: refusing the
+    file for it made a job a CAT tool had touched unreadable). Read once a unit, for all of its segments."""
     if described is None:
-        return props
+        return False, None
     try:
-        segment = segment_from_xml(described)
+        return True, segment_from_xml(described)
     except (etree.XMLSyntaxError, ValueError):
-        return without_provenance(props)
-    return props if provenance_holds(target, segment) else without_provenance(props)
+        return True, None
+
+
+def _holding_provenance(props: list[Prop], target: Segment | None, recorded: tuple[bool, Segment | None]) -> list[Prop]:
+    """A unit's props read back, less the provenance props when its target is no longer the one they describe
+    (`_recorded_target`; not recorded: nothing to compare, and the props are left as they are)."""
+    was_recorded, described = recorded
+    if not was_recorded:
+        return props
+    return props if described is not None and provenance_holds(target, described) else without_provenance(props)
 
 
 def _underlying(elem: Any, default: Status) -> Status:
@@ -2068,6 +2071,8 @@ def _read_units_12(
     pieces, outside = _pieces_12(tu, source, target, names, state, path)
     notes = tu.findall(names.note)
     rejected, underlying = _rejection(notes)
+    # (A rejected unit's status: the one its note names, else the unit's own attribute.)
+    rejected_status = _STATUS_VALUES.get(underlying or "") or _underlying(tu, Status.DRAFT)
     tuid, resname = tu.get("id"), tu.get("resname")
     if resname and tuid and tuid.startswith(f"{resname}#") and tuid[len(resname) + 1 :].isdigit():
         tuid = resname  # a tuid the memory repeats, written with #N to keep ids unique
@@ -2078,6 +2083,7 @@ def _read_units_12(
     ):
         tuid = None  # a unit without a tuid, given an id to be XLIFF
     props, described, record = _props_12(tu, names)
+    recorded = _recorded_target(described)
     props = _with_translate_prop(props, _marked_not_to_translate(tu, names.file))
     own = [_note(n) for n in notes if not (n.get("from") == "tmkit" and (n.text or "").startswith(REJECTED_MARK))]
     all_notes = _inherited_notes(tu, names) + own
@@ -2098,15 +2104,13 @@ def _read_units_12(
         unit_tuid = tuid if piece.key is None or tuid is None else f"{tuid}{SEGMENT_ID_SEPARATOR}{piece.key}"
         unit = TranslationUnit(variants=variants, tuid=unit_tuid, line=piece.line)
         if rejected:
-            unit.status = _underlying(tu, Status.DRAFT)
-            if underlying in {s.value for s in Status}:
-                unit.status = Status(underlying)
+            unit.status = rejected_status
         else:
             unit.status = status
         unit.rejected = rejected
         unit.status_label = None if rejected else label
         translated = variants[1].segment if len(variants) > 1 else None
-        unit.props = _holding_provenance(list(props), translated, described, path, tu.sourceline)
+        unit.props = _holding_provenance(list(props), translated, recorded)
         unit.notes = list(all_notes)
         apply_unit_record(unit, record)
         units.append(unit)
@@ -2177,7 +2181,7 @@ def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str
     unit.rejected = rejected
     target_segment = variants[1].segment if has_target else None
     props = _with_translate_prop(props, _marked_not_to_translate(unit_el, names.file))
-    unit.props = _holding_provenance(props, target_segment, described, path, unit_el.sourceline)
+    unit.props = _holding_provenance(props, target_segment, _recorded_target(described))
     unit.notes = _inherited_notes(unit_el, names) + notes
     apply_unit_record(unit, record)
     return unit

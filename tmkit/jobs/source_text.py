@@ -16,7 +16,6 @@ from tmkit.formats.text_files import read_text
 from tmkit.memory.model import (
     DOCUMENT_PROP,
     ORIGIN_PROP,
-    PROVENANCE_PROPS,
     Header,
     Memory,
     Note,
@@ -24,6 +23,7 @@ from tmkit.memory.model import (
     Segment,
     Status,
     Variant,
+    without_provenance,
 )
 from tmkit.text.segmentation import SrxRules, split_sentences
 
@@ -149,7 +149,7 @@ def with_document_sources(
             text = plain_text(pieces)
             variant = Variant(target_lang, Segment.from_text(text), creation_date=unit.creation_date)
             unit.variants[1:] = [variant]
-            unit.props = [p for p in unit.props if p.type not in PROVENANCE_PROPS]
+            unit.props = without_provenance(unit.props)
             unit.props.append(Prop(ORIGIN_PROP, DOCUMENT_ORIGIN))
             unit.set_status(Status(status))
     return memory
