@@ -9,7 +9,6 @@ import heapq
 import io
 import os
 import re
-from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from tmkit.formats.xml_safety import (
     entity_declaration_line,
 )
 from tmkit.memory.dates import canonical_tmx_date
-from tmkit.memory.digests import HASH_RECORD_BYTES, RecordSort, hash_records, repeated_values
+from tmkit.memory.digests import RepeatedHashes
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_matches
 from tmkit.memory.model import (
     REJECTED_PROP,
@@ -194,10 +193,7 @@ class TmxReader:
         self._tags = _tag_names("")
         # Hashes and lines of tuids, checked for repeats at the end: 16 bytes a unit instead of a
         # set of strings, and past TUID_SPILL_UNITS sorted into runs on disk, so memory stays bounded.
-        self._tuid_hashes = array("q")
-        self._tuid_lines = array("q")
-        self._tuid_sort: RecordSort | None = None
-        self._tuids_sorted = 0
+        self._tuids = RepeatedHashes(held=TUID_SPILL_UNITS)
         #: The language notes of a unit, by its source language and its variants' languages (`_language_notes_of`).
         self._language_checks: dict[tuple[str | None, ...], tuple[tuple[str, str], ...]] = {}
 
@@ -266,7 +262,7 @@ class TmxReader:
         except (gzip.BadGzipFile, EOFError, UnicodeDecodeError, LookupError, OSError) as exc:
             raise self._error(f"cannot read: {exc}") from None
         finally:
-            self._forget_tuids()
+            self._tuids.close()
             for f in reversed(opened):
                 f.close()
             if self.repair and hasattr(self, "_repairer"):
@@ -326,43 +322,16 @@ class TmxReader:
 
     def _remember_tuid(self, tuid: str, line: int | None) -> None:
         """Keep what finds a repeat of ``tuid`` at the end (shared with the counting pass of `tmkit stats`)."""
-        self._tuid_hashes.append(hash(tuid))
-        self._tuid_lines.append(line or 0)
-        if len(self._tuid_hashes) >= TUID_SPILL_UNITS:
-            self._sort_tuids()
-
-    def _sort_tuids(self) -> None:
-        """Move the tuids held in memory into the external sort (which writes them out as a sorted run)."""
-        import numpy as np  # here, not at the top: 70 ms to import, which most small files do without
-
-        if self._tuid_sort is None:
-            self._tuid_sort = RecordSort(HASH_RECORD_BYTES)
-        count = len(self._tuid_hashes)
-        places = np.arange(self._tuids_sorted, self._tuids_sorted + count, dtype=np.uint64)
-        lines = np.frombuffer(self._tuid_lines, dtype=np.int64)
-        self._tuid_sort.add_many(hash_records(np.frombuffer(self._tuid_hashes, dtype=np.int64), places, lines))
-        self._tuids_sorted += count
-        self._tuid_hashes = array("q")
-        self._tuid_lines = array("q")
-
-    def _forget_tuids(self) -> None:
-        if self._tuid_sort is not None:
-            self._tuid_sort.close()
-            self._tuid_sort = None
+        self._tuids.add(hash(tuid), line or 0)
 
     def _report_repeated_tuids(self) -> None:
-        # Most memories repeat no tuid, which a set of the hashes tells without numpy (70 ms to import).
-        if self._tuid_sort is None and len(set(self._tuid_hashes)) == len(self._tuid_hashes):
-            return
-        self._sort_tuids()
-        assert self._tuid_sort is not None
         try:
             # Only the notes that fit are kept (the rest are counted), so only the first of them by line are held.
             room = max(0, self.MAX_ISSUES - len(self.issues))
-            repeats = _Counted(repeated_values(self._tuid_sort))
+            repeats = _Counted(self._tuids.repeats())
             kept = heapq.nsmallest(room, repeats)
         finally:
-            self._forget_tuids()
+            self._tuids.close()
         for line, first in kept:
             self._note(line, "duplicate-tuid", f"same tuid as the unit at line {first} (legal in TMX; kept)")
         if repeats.count > len(kept):  # a count of 0 would still be reported, as "0 duplicate-tuid"

@@ -6,7 +6,6 @@ import heapq
 import itertools
 import os
 import re
-from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -30,13 +29,11 @@ from tmkit.formats.tmx_writer import segment_to_xml
 from tmkit.formats.xml_safety import ENTITY_SEARCH_BYTES, ILLEGAL_CHAR_RE, SAFE_XML_OPTIONS, entity_declaration_line
 from tmkit.memory.digests import (
     DIGEST_BYTES,
-    HASH_RECORD_BYTES,
     DigestSet,
     RecordSort,
+    RepeatedHashes,
     digest,
-    hash_records,
     repeat_places,
-    repeated_values,
     sorted_numbers,
 )
 from tmkit.memory.model import (
@@ -1652,7 +1649,8 @@ class XliffReader:
         unit_tag = names.unit if self._is_2 else names.trans_unit
         self.units_read = 0
         self.outside_segments = 0
-        ids = _RepeatedIds()
+        # Each unit's (file, id) hash and place, to find an id repeated in its <file> once the file is read.
+        ids = RepeatedHashes(held=_IDS_HELD, spill_records=_IDS_HELD)
         with self._open() as handle, ids:
             etree.clear_error_log()
             context = etree.iterparse(handle, events=("end",), tag=unit_tag, **SAFE_XML_OPTIONS)
@@ -1675,7 +1673,9 @@ class XliffReader:
                         yield unit
             except (etree.XMLSyntaxError, UnicodeDecodeError, LookupError, OSError) as exc:
                 raise self._reading_error(exc) from None
-            candidates = ids.candidates()
+            # The first units (by place, at most `_CANDIDATES`) whose hash an earlier unit has, each with the place
+            # of the first unit of its hash.
+            candidates = heapq.nsmallest(_CANDIDATES, ids.repeats())
         if candidates:
             error = self._repeated_id_error(candidates, unit_tag=unit_tag, file_tag=names.file)
             if error is not None:
@@ -1687,7 +1687,7 @@ class XliffReader:
         """The error for the first unit of ``candidates`` that repeats an id of its `<file>`, or None when none does.
 
         Each candidate is a unit's place (0 for the first) and the place of the first unit of its (file, id) hash
-        (`_RepeatedIds.candidates`). The first reading kept no id: the file is read again up to the last of them,
+        (`RepeatedHashes.repeats`). The first reading kept no id: the file is read again up to the last of them,
         the ids of each candidate's hash kept from its first unit on, so two ids of one hash are told apart.
         """
         repeats = {place for place, _ in candidates}
@@ -1737,58 +1737,13 @@ def _placed_units(context: Any, file_tag: str) -> Iterator[tuple[Any, Any, int]]
         yield elem, file_el, number
 
 
-#: Ids `_RepeatedIds` holds (a hash and a place, 16 bytes each: 1 MB) before they are sorted into a run on disk,
+#: Ids a reading holds (a hash and a place, 16 bytes each: 1 MB) before they are sorted into a run on disk,
 #: and the records its sort holds before writing them: a quarter of `RecordSort`'s default, with which converting a
 #: 300,000-unit XLIFF to TMX peaked at 67 MB, not 47 (28 without the check).
 _IDS_HELD = 1 << 16
-#: The repeats of a hash (first in the file first) that `_RepeatedIds.candidates` gives to be read again: unless
+#: The repeats of a hash (first in the file first) a reading reads the file again for: unless
 #: as many pairs of ids before the first true repeat share a 64-bit hash, it is among them.
 _CANDIDATES = 64
-
-
-class _RepeatedIds:
-    """Finds the units whose id an earlier unit of their `<file>` has, in bounded memory.
-
-    XLIFF wants unit ids unique in a `<file>`, and what tmkit makes of a unit keys on its id (a TMX tuid, which
-    merges and matches go by): two units of one id would become two units of one tuid. The hash of each unit's
-    (file, id) and its place are held, past `_IDS_HELD` sorted into runs on disk (`RecordSort`), and looked at once
-    the whole file is read; what they find is checked against the ids read again (`XliffReader._repeated_id_error`).
-    """
-
-    def __init__(self) -> None:
-        self._hashes = array("q")
-        self._places = array("q")
-        self._sort: RecordSort | None = None
-
-    def __enter__(self) -> _RepeatedIds:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self._sort is not None:
-            self._sort.close()
-
-    def add(self, key_hash: int, place: int) -> None:
-        """Hold the unit at ``place`` (0 for the first), whose (file, id) has the hash ``key_hash``."""
-        self._hashes.append(key_hash)
-        self._places.append(place)
-        if len(self._hashes) >= _IDS_HELD:
-            self._spill()
-
-    def _spill(self) -> None:
-        if self._sort is None:
-            self._sort = RecordSort(HASH_RECORD_BYTES, spill_records=_IDS_HELD)
-        self._sort.add_many(hash_records(self._hashes, self._places, self._places))
-        self._hashes, self._places = array("q"), array("q")
-
-    def candidates(self) -> list[tuple[int, int]]:
-        """The first units (by place, at most `_CANDIDATES`) whose hash an earlier unit has: each one's place and the
-        place of the first unit of its hash. Empty when no hash repeats."""
-        # Most files repeat no id, which a set of the hashes tells without numpy (70 ms to import).
-        if self._sort is None and len(set(self._hashes)) == len(self._hashes):
-            return []
-        self._spill()
-        assert self._sort is not None
-        return heapq.nsmallest(_CANDIDATES, repeated_values(self._sort))
 
 
 def _file_key(file_el: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from array import array
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
@@ -333,3 +334,57 @@ def repeated_values(records: RecordSort) -> Iterator[tuple[int, int]]:
         repeats = np.flatnonzero(~starts)
         yield from zip(values[repeats].tolist(), first[repeats].tolist(), strict=True)
         carried_hash, carried_first = int(hashes[-1]), int(first[-1])
+
+
+class RepeatedHashes:
+    """Finds, in bounded memory, the values (a unit's line, its place) whose hash an earlier one of them has: a TMX's
+    repeated tuids, an XLIFF `<file>`'s repeated unit ids. Each hash and value is held, past ``held`` of them sorted
+    into runs on disk (a `RecordSort` of `hash_records`), and looked at once all are added (`repeats`).
+    Use it as a context manager, or `close` it."""
+
+    def __init__(self, *, held: int, spill_records: int | None = None) -> None:
+        self._held = held
+        self._spill_records = spill_records
+        self._hashes = array("q")
+        self._values = array("q")
+        self._sort: RecordSort | None = None
+        self._sorted = 0
+
+    def __enter__(self) -> RepeatedHashes:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def add(self, key_hash: int, value: int) -> None:
+        """Hold ``value`` under ``key_hash`` (Python's, signed 64-bit), after those added before it."""
+        self._hashes.append(key_hash)
+        self._values.append(value)
+        if len(self._hashes) >= self._held:
+            self._spill()
+
+    def _spill(self) -> None:
+        import numpy as np  # here, not at the top: 70 ms to import, which most small files do without
+
+        if self._sort is None:
+            self._sort = RecordSort(HASH_RECORD_BYTES, spill_records=self._spill_records)
+        count = len(self._hashes)
+        places = np.arange(self._sorted, self._sorted + count, dtype=np.uint64)
+        hashes, values = np.frombuffer(self._hashes, dtype=np.int64), np.frombuffer(self._values, dtype=np.int64)
+        self._sort.add_many(hash_records(hashes, places, values))
+        self._sorted += count
+        self._hashes, self._values = array("q"), array("q")
+
+    def repeats(self) -> Iterator[tuple[int, int]]:
+        """Each value whose hash an earlier one has, with that earlier one's (`repeated_values`); none when no hash
+        repeats, which a set of the hashes tells without numpy when they were never spilled (most files)."""
+        if self._sort is None and len(set(self._hashes)) == len(self._hashes):
+            return iter(())
+        self._spill()
+        assert self._sort is not None
+        return repeated_values(self._sort)
+
+    def close(self) -> None:
+        if self._sort is not None:
+            self._sort.close()
+            self._sort = None
