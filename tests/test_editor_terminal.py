@@ -819,3 +819,32 @@ def test_the_add_term_dialog_shows_arabic_shaped_with_its_cursor_on_the_letter(
         terminal.wait_until_gone("Add a term to terms.tbx")
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
+
+
+#: The colours the editor's theme paints the target's cursor cell with (the cell Delete removes), as tmux gives them.
+_CURSOR_CELL_RE = re.compile(r"\x1b\[38;5;233m\x1b\[48;5;253m([^\x1b]+)")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_cursor_is_painted_on_the_arabic_letter_when_harakat_come_before_it(
+    tmp_path: Path, width: int, height: int
+) -> None:
+    """A translator's trial: on `ابتداءً من الآن.` Home lit the beh, not the alef, and the cell lit drifted a letter a
+    mark before it; counting from it, a code went inside a word. The cell lit as the terminal shows it."""
+    (tmp_path / "c.tsv").write_text("en\tar\tstatus\nStarting now.\tابتداءً من الآن.\tdraft\n", encoding="utf-8")
+    assert run_cli("convert", str(tmp_path / "c.tsv"), "-o", str(tmp_path / "c.tmx")).code == 0
+    command = [sys.executable, "-m", "tmkit", "edit", "c.tmx", "--src", "en", "--tgt", "ar", "--no-spelling"]
+
+    def lit_cell(screen: str) -> str | None:
+        found = _CURSOR_CELL_RE.search(screen)
+        return found.group(1) if found else None
+
+    with Terminal(command, width=width, height=height, cwd=tmp_path) as terminal:
+        terminal.wait_for("target · 1 of 1")
+        for keys, letter in ((["Home"], "\ufe8d"), (["Left", "Left"], "\ufe98"), (["Left"] * 3, "\ufe80\u064b")):
+            terminal.keys(*keys)
+            # (The cell blinks: the first screen that shows it lit.)
+            screen = terminal.wait_for(lambda s, letter=letter: lit_cell(s) == letter, styled=True)
+            assert lit_cell(screen) == letter
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
