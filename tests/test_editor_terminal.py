@@ -766,10 +766,19 @@ def test_the_search_boxs_cursor_is_on_the_arabic_letter_it_edits(work: Path, wid
         terminal.wait_for("of 30")
         terminal.keys("F5")
         terminal.type(query)
-        screen = terminal.wait_for(shown.text)
-        x, y = terminal.cursor()
-        row = screen.splitlines()[y]
-        start = row.index(shown.text)
+        # The screen and the cursor are read one after the other: the cursor is taken with the screen that shows the
+        # query on its row (read alone after an earlier screen, it was once on a row the list's repaint had moved).
+        seen: list[tuple[int, int]] = []
+
+        def cursor_on_the_query(screen: str) -> bool:
+            x, y = terminal.cursor()
+            rows = screen.splitlines()
+            if y < len(rows) and shown.text in rows[y]:
+                seen[:] = [(x, rows[y].index(shown.text))]
+            return bool(seen)
+
+        terminal.wait_for(cursor_on_the_query)
+        [(x, start)] = seen
         assert x == start - 1  # after the last letter: the left edge of the RTL line, a cell before its text
         terminal.keys("Left", "Left")  # to the letter before the last two (ك, logical index 7)
         terminal.wait_for(lambda _screen: terminal.cursor()[0] == start + shown.l2v(len(query) - 2))
