@@ -14,7 +14,7 @@ from tests.test_tmx_roundtrip import memories, units
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import dumps_tmx, write_tmx
 from tmkit.memory.merge import CONFLICT_PROP
-from tmkit.memory.model import Memory, Note, Segment, Status, TranslationUnit, Variant
+from tmkit.memory.model import Inline, Memory, Note, Segment, Status, TranslationUnit, Variant
 from tmkit.shared.codec import unit_from_json, unit_to_json
 from tmkit.shared.urls import redacted
 
@@ -153,6 +153,54 @@ def test_import_then_export_gives_the_same_tmx(postgres_url: str, tmp_path: Path
 
 
 @pytest.mark.postgres
+def test_a_file_imported_again_adds_no_pair_twice(postgres_url: str, tmp_path: Path) -> None:
+    """A team lead imports the team's TMX again (after a few more units went into it): every unit was doubled."""
+    _init(postgres_url)
+    news = load_tmx(SAMPLES / "news-memory.tmx")
+    assert run_cli("db", "import", postgres_url, str(SAMPLES / "news-memory.tmx")).code == 0
+    grown = tmp_path / "news-grown.tmx"
+    extra = _unit("وصل الوفد إلى المطار", "The delegation arrived at the airport")
+    write_tmx(grown, Memory(news.header, [*news.units, extra]))
+    again = run_cli("db", "import", postgres_url, str(grown))
+    assert again.code == 0, again.stderr
+    assert (
+        f"{grown}: 1 unit imported" in again.stderr
+        and f"{len(news.units)} units held already (not added again)" in again.stderr
+    )
+    out = tmp_path / "out.tmx"
+    assert run_cli("db", "export", postgres_url, "-o", str(out)).code == 0
+    assert load_tmx(out).units == [*news.units, extra]
+
+
+@pytest.mark.postgres
+def test_an_import_keeps_its_own_duplicates_and_adds_what_differs_from_the_held(postgres_url: str) -> None:
+    """Held means the same source and translations, codes and all: another translation of a held source, or the
+    source with a code, is a pair of its own; a file's own duplicates all go in (the export gives the file back)."""
+    from tmkit.shared.store import Imported, SharedMemory
+
+    _init(postgres_url)
+    held = _unit("شكرا لكم", "Thank you")
+    coded = TranslationUnit(
+        [
+            Variant("ar", Segment(("شكرا ", Inline("ph", (("x", "1"),), ("<br/>",)), "لكم"))),
+            Variant("en", Segment.from_text("Thank you")),
+        ]
+    )
+    with SharedMemory(postgres_url) as memory:
+        assert memory.import_units([held, held]) == Imported(2, 0)
+        again = [_unit("شكرا لكم", "Thank you"), _unit("شكرا لكم", "Thanks"), coded, _unit("مرحبا", "Hello")]
+        assert memory.import_units(again) == Imported(3, 1)
+        translations = [(unit.variants[0].segment, unit.variants[1].text) for unit in memory.units()]
+    assert translations == [
+        (held.variants[0].segment, "Thank you"),
+        (held.variants[0].segment, "Thank you"),
+        (held.variants[0].segment, "Thanks"),
+        (coded.variants[0].segment, "Thank you"),
+        (Segment.from_text("مرحبا"), "Hello"),
+    ]
+
+
+@pytest.mark.postgres
 @pytest.mark.slow
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(memory=memories)
@@ -160,7 +208,7 @@ def test_tmx_to_database_to_tmx_is_lossless(memory: Memory, postgres_url: str, t
     import psycopg
 
     from tmkit.shared.schema import migrate
-    from tmkit.shared.store import SharedMemory
+    from tmkit.shared.store import Imported, SharedMemory
 
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         migrate(conn)
@@ -169,7 +217,7 @@ def test_tmx_to_database_to_tmx_is_lossless(memory: Memory, postgres_url: str, t
     write_tmx(source, memory)
     read = load_tmx(source)
     with SharedMemory(postgres_url) as shared:
-        assert shared.import_units(read.units, header=read.header) == len(memory.units)
+        assert shared.import_units(read.units, header=read.header) == Imported(len(memory.units), 0)
         again = Memory(shared.header(), list(shared.units()))
     assert again.header == memory.header
     assert again.units == memory.units

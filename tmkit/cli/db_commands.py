@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from tmkit.cli.common import EXIT_OK, add_reader_options, make_reader, progress_for, report_reader
 from tmkit.errors import InputError
+from tmkit.wording import plural
 
 if TYPE_CHECKING:
     from tmkit.memory.model import TranslationUnit
@@ -110,9 +111,10 @@ def cmd_db_import(args: argparse.Namespace) -> int:
                 units = iter(reader)
                 first = next(units, None)  # the header is read before the first unit
                 rest = () if first is None else _chained(first, units)
-                count = memory.import_units(rest, header=reader.header)
+                imported = memory.import_units(rest, header=reader.header)
             report_reader(reader)
-            print(f"{path}: {count:,} units imported into {memory.name}", file=sys.stderr)
+            held = f", {plural(imported.held, 'unit')} held already (not added again)" if imported.held else ""
+            print(f"{path}: {plural(imported.added, 'unit')} imported into {memory.name}{held}", file=sys.stderr)
     return EXIT_OK
 
 

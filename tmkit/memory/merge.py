@@ -136,6 +136,13 @@ def _translation_key(unit: TranslationUnit, source_lang_key: str) -> Hashable:
     )
 
 
+def duplicate_key(unit: TranslationUnit, srclang: str | None) -> Hashable | None:
+    """What a unit and its duplicates share, as `merge_memories` tells them: the source (its language and content,
+    codes and all) and every translation; None for a unit without a source, which duplicates nothing."""
+    key = _source_key(unit, srclang)
+    return None if key is None else (key, _translation_key(unit, key[0]))
+
+
 def _change_date(unit: TranslationUnit) -> str:
     dates = [unit.change_date or unit.creation_date or ""]
     dates += [v.change_date or v.creation_date or "" for v in unit.variants]

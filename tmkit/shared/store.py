@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from tmkit.matching.matcher import Match, SegmentTooLongError, too_long_to_match
 from tmkit.matching.memory_index import CONTEXT_NEXT_PROPS, CONTEXT_PREV_PROPS, _LanguagePicker, context_hash
 from tmkit.memory.confirmed import holds_source, into_unit
 from tmkit.memory.langtags import primary_subtag
-from tmkit.memory.merge import CONFLICT_PROP
+from tmkit.memory.merge import CONFLICT_PROP, duplicate_key
 from tmkit.memory.model import Header, Prop, Segment, Status, TranslationUnit, Variant
 from tmkit.shared.codec import header_from_json, header_to_json, unit_from_json, unit_to_json
 from tmkit.shared.grams import GramArray, array_literal, count_grams, inner_word_grams, key_grams, key_grams_many
@@ -66,6 +67,21 @@ GUARANTEED_WORDS = 2
 LOOKUP_WORK_MEM = "64MB"
 #: The units holding a segment of this normalized key and language (through the key's hash index, migration 5).
 UNITS_BY_KEY_SQL = f"SELECT unit_id FROM {SCHEMA}.segments WHERE key = %s AND language = %s ORDER BY unit_id"
+
+
+def _batches(units: Iterable[TranslationUnit], size: int) -> Iterator[list[TranslationUnit]]:
+    """The units in lists of ``size`` (the last shorter)."""
+    iterator = iter(units)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What `SharedMemory.import_units` did with a file's units: added, or left out as held already."""
+
+    added: int
+    held: int
 
 
 class StaleUnitError(TmkitError):
@@ -166,19 +182,26 @@ class SharedMemory:
         *,
         header: Header | None = None,
         on_progress: Callable[[int], None] | None = None,
-    ) -> int:
-        """Add units at the end of the memory with COPY, all in one transaction; the number added.
+    ) -> Imported:
+        """Add units at the end of the memory with COPY, all in one transaction; how many were added, and held.
 
+        A unit the memory held before this import (the same source and translations, codes and all: a duplicate as
+        `tmkit merge` tells one) is not added again, so a file imported twice, or two files sharing pairs, leave
+        each pair once. What the import itself adds is all kept (a file's own duplicates come back on export).
         Each segment's trigram hashes are computed here (`tmkit.shared.grams`, a batch at a time) and
         sent in the COPY, and counted here too: the server only adds the counts in at the end.
         Into an empty memory the trigram index is dropped and built once at the end (far faster
         than keeping it up to date row by row), when the tables are this role's to change.
         ``header`` is kept when the memory has none yet.
         """
-        added = 0
+        added = held = 0
         counted: list[tuple[GramArray, npt.NDArray[np.int64]]] = []
+        srclang = (header if header is not None else self.header()).srclang  # (duplicates are told by the source)
         with self.conn.transaction(), self.conn.cursor() as cur:
             cur.execute(f"LOCK TABLE {SCHEMA}.units IN SHARE ROW EXCLUSIVE MODE")
+            # Units up to this id were held before the import (ids only grow; the lock keeps other writers out).
+            row = cur.execute(f"SELECT max(id) FROM {SCHEMA}.units").fetchone()
+            last_held = None if row is None or row[0] is None else int(row[0])
             # Only the tables' owner (whoever ran `db init`) may drop an index; a writer role keeps it.
             empty_and_owned = cur.execute(
                 f"SELECT NOT EXISTS (SELECT FROM {SCHEMA}.units) AND pg_has_role(current_user, tableowner, 'USAGE') "
@@ -192,25 +215,46 @@ class SharedMemory:
                 cur.execute(
                     f"INSERT INTO {SCHEMA}.header (body) VALUES (%s) ON CONFLICT DO NOTHING", [header_to_json(header)]
                 )
-            batch: list[TranslationUnit] = []
-            for unit in units:
-                batch.append(unit)
-                if len(batch) == IMPORT_BATCH_UNITS:
-                    added += self._copy_batch(cur, batch, counted)
-                    batch.clear()
-                    if on_progress is not None:
-                        on_progress(added)
-            if batch:
-                added += self._copy_batch(cur, batch, counted)
+            for batch in _batches(units, IMPORT_BATCH_UNITS):
+                new = batch if last_held is None else self._not_held(cur, batch, srclang, last_held)
+                held += len(batch) - len(new)
+                if new:
+                    added += self._copy_batch(cur, new, counted)
                 if on_progress is not None:
-                    on_progress(added)
+                    on_progress(added + held)
             if rebuild_index:
                 cur.execute(f"CREATE INDEX segments_grams ON {SCHEMA}.segments USING gin (grams {SCHEMA}.gin__int_ops)")
             grams, counts = count_grams(counted)
             self._count_grams(grams, counts)
         self.conn.execute(f"ANALYZE {SCHEMA}.units")
         self.conn.execute(f"ANALYZE {SCHEMA}.segments")
-        return added
+        return Imported(added, held)
+
+    def _not_held(
+        self, cur: psycopg.Cursor[tuple[Any, ...]], batch: list[TranslationUnit], srclang: str | None, last_held: int
+    ) -> list[TranslationUnit]:
+        """The units of ``batch`` that no unit up to ``last_held`` duplicates (`duplicate_key`, with the file's
+        source language): the stored units sharing a normalized source key are read (through the key's hash index)
+        and compared in full."""
+        keys = [duplicate_key(unit, srclang) for unit in batch]
+        probes: set[tuple[str, str]] = set()
+        for unit in batch:
+            language = unit.source_lang(srclang)
+            variant = unit.variant(language, region_fallback=True) if language is not None else None
+            if variant is not None:
+                code = primary_subtag(variant.lang)
+                probes.add((self._normalizer(code)(variant.text), code))
+        if not probes:
+            return batch
+        rows = cur.execute(
+            f"SELECT u.body FROM {SCHEMA}.units u WHERE u.id IN ("
+            f"SELECT s.unit_id FROM {SCHEMA}.segments s JOIN unnest(%s::text[], %s::text[]) AS p(key, language) "
+            "ON s.key = p.key AND s.language = p.language WHERE s.unit_id <= %s)",
+            [[key for key, _code in probes], [code for _key, code in probes], last_held],
+        ).fetchall()
+        stored = {duplicate_key(unit_from_json(body), srclang) for (body,) in rows}
+        stored.discard(None)
+        return [unit for unit, key in zip(batch, keys, strict=True) if key is None or key not in stored]
 
     def _copy_batch(
         self,
