@@ -903,6 +903,23 @@ def test_pretranslate_a_po_keeps_its_translations_and_notes(tmp_path: Path) -> N
     assert [n.text for n in units[4].notes][-1] == "plural form"
 
 
+def test_a_po_translation_ending_in_a_line_break_is_finished_with_one(tmp_path: Path) -> None:
+    """A msgstr ends in "\\n" as its msgid does: the line break is the message's, put back around the segment, and
+    the segment held it too (the catalogue finished untouched came out with "\\n\\n")."""
+    path = tmp_path / "app.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: ar\\n"\n\n'
+        'msgid "Hello world.\\n"\nmsgstr "مرحبا بالعالم.\\n"\n',
+        encoding="utf-8",
+    )
+    work = tmp_path / "app.po.tmx"
+    assert run_cli("pretranslate", path, "--tm", SAMPLES / "news-memory.tmx", "--lang", "en", "-o", work).code == 0
+    assert load_tmx(work).units[0].variants[1].segment == Segment.from_text("مرحبا بالعالم.")
+    out = tmp_path / "app.ar.po"
+    assert run_cli("finish", path, "-o", out).code == 0
+    assert 'msgstr "مرحبا بالعالم.\\n"\n' in out.read_text(encoding="utf-8")
+
+
 MESSAGES = st.text(alphabet=st.sampled_from('abcdefgh ijkl%sd{}.\\"\nمرحبا'), min_size=1, max_size=30).filter(
     lambda text: text.strip() != ""
 )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tmkit.errors import InputError
 from tmkit.formats.documents import Document, ExtractedDocument, extract
-from tmkit.formats.documents.core import plain_text
+from tmkit.formats.documents.core import Paragraph, Piece, plain_text, segment_paragraph, to_segment
 from tmkit.formats.text_files import read_text
 from tmkit.memory.model import (
     DOCUMENT_PROP,
@@ -146,13 +146,20 @@ def with_document_sources(
             unit.props.append(Prop(CONTEXT_PROP, paragraph.context))
         if paragraph.existing is not None and paragraph.whole:
             pieces, status = paragraph.existing
-            text = plain_text(pieces)
-            variant = Variant(target_lang, Segment.from_text(text), creation_date=unit.creation_date)
+            variant = Variant(target_lang, existing_segment(pieces, lang=target_lang), creation_date=unit.creation_date)
             unit.variants[1:] = [variant]
             unit.props = without_provenance(unit.props)
             unit.props.append(Prop(ORIGIN_PROP, DOCUMENT_ORIGIN))
             unit.set_status(Status(status))
     return memory
+
+
+def existing_segment(pieces: list[Piece], *, lang: str) -> Segment:
+    """The segment of a translation a document holds for a whole paragraph, cut as its source is: white space at its
+    ends and codes around all of it are the paragraph's, which `tmkit finish` puts back around the segment (kept in
+    it, a PO msgstr's final line break came out twice, and an XLIFF target's codes did, or were lost as plain text)."""
+    _layout, segments = segment_paragraph(Paragraph(pieces, whole=True), lang=lang, rules=None, first_segment=0)
+    return to_segment(segments[0] if segments else pieces)
 
 
 @dataclass(frozen=True, slots=True)
