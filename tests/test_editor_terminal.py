@@ -432,6 +432,46 @@ def test_alt_d_writes_the_translated_docx_from_the_editor(work: Path, width: int
     assert typed.strip() in (work_units[0].variant("en").text or "")  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(("width", "height"), [(80, 24)])
+def test_an_agencys_xliff_is_translated_in_the_editor_and_written_back_with_alt_d(
+    work: Path, width: int, height: int
+) -> None:
+    """The README's XLIFF command: the unit marked translate="no" is no segment, a segment found with F5 is translated
+    and confirmed, and Alt+D (ESC d) writes the agency's file with that target in, its state translated."""
+    from lxml import etree
+
+    from tests.xliff_schemas import schema_problems
+
+    for name in ("brochure.xlf", "news-memory.tmx"):
+        shutil.copy2(SAMPLES / name, work / name)
+    typed = "تبدأ الجولات كل ساعة."
+    command = [sys.executable, "-m", "tmkit", "edit", "brochure.xlf", "--tm", "news-memory.tmx"]
+    with Terminal(command, width=width, height=height, cwd=work) as terminal:
+        terminal.wait_for("of 6")
+        terminal.keys("F5")
+        terminal.type("Guided")
+        terminal.keys("Enter")
+        terminal.wait_for("all · 1 of 6")
+        _back_to_target(terminal)
+        terminal.wait_for("target · 6 of 6")
+        terminal.type(typed)
+        terminal.wait_for("draft 1")
+        terminal.keys("F2")
+        terminal.wait_for(lambda screen: "target · 6 of 6" not in screen)
+        terminal.raw(b"\x1bd")  # Alt+D
+        terminal.wait_for("brochure.ar.xlf")  # the dialog's default target
+        terminal.keys("Enter")
+        terminal.wait_for("segment(s) translated")
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    written = work / "brochure.ar.xlf"
+    assert schema_problems(written) == []
+    units = {u.get("id"): u for u in etree.parse(str(written)).getroot().iter("{*}trans-unit")}
+    target = units["5"].find("{*}target")
+    assert target is not None and (target.text, target.get("state")) == (typed, "translated")
+    assert units["2"].find("{*}target") is None  # translate="no": never a segment, left as it was
+
+
 def _source_panel(screen: str) -> str:
     """The text inside the source panel's box, line by line: between the first two `│` of each line below its top (the
     list beside it has none), up to its bottom edge. (Not by column: harakat in the list take a character, no cell.)"""

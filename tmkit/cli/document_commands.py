@@ -52,7 +52,7 @@ def register(commands: Any) -> None:
         "between paragraphs. Paragraphs are separated by blank lines; a line break ends a sentence "
         "(headlines, list items) unless --join-lines.",
     )
-    p.add_argument("file", help="the document: UTF-8 text, or .docx, .html, .md or .po")
+    p.add_argument("file", help="the document: UTF-8 text, or .docx, .html, .md, .po or .xlf")
     p.add_argument("--lang", help="language of the document (default: guessed from the script)")
     p.add_argument("--srx", metavar="RULES.srx", help="SRX 2.0 rules tried before tmkit's own")
     p.add_argument("--srx-only", action="store_true", help="use only the --srx rules, not tmkit's")
@@ -71,7 +71,7 @@ def register(commands: Any) -> None:
         "threshold are draft. Documents that do not look like translations of each other are written all "
         "draft, with a warning, and exit 1.",
     )
-    p.add_argument("source", help="source document: UTF-8 text, DOCX, HTML, Markdown or PO")
+    p.add_argument("source", help="source document: UTF-8 text, DOCX, HTML, Markdown, PO or XLIFF")
     p.add_argument("target", help="target document (its translation), in any of those formats")
     p.add_argument("-o", "--output", required=True, help="TMX memory to write")
     p.add_argument("--src", help="source language (default: guessed)")
@@ -190,7 +190,7 @@ def register(commands: Any) -> None:
                 "not as the working file records; translations of segments cut otherwise come back as drafts",
             )
             p.set_defaults(handler=cmd_pretranslate)
-        p.add_argument("document", help="the document: UTF-8 text, or .docx, .html, .md or .po")
+        p.add_argument("document", help="the document: UTF-8 text, or .docx, .html, .md, .po or .xlf")
         p.add_argument(
             "--tm",
             nargs="+",
@@ -237,7 +237,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
         text = read_text_document(args.file)
         lang = args.lang or guess_language(text)
         paragraphs = split_sentences(text, lang=lang, rules=rules, join_lines=args.join_lines)
-    else:  # DOCX, HTML, Markdown, PO: each paragraph's segments, formatting as {1}…{/1} placeholders
+    else:  # DOCX, HTML, Markdown, PO, XLIFF: each paragraph's segments, formatting as {1}…{/1} placeholders
         document = read_source_document(args.file)
         lang = args.lang or guess_language(document.text())
         paragraphs = document_paragraphs(document, lang=lang, rules=rules)
@@ -477,7 +477,7 @@ def cmd_align(args: argparse.Namespace) -> int:
 
 
 def _aligned_text(path: str) -> str:
-    """The text `align` segments: a plain-text file as it is; a DOCX, HTML, Markdown or PO document's
+    """The text `align` segments: a plain-text file as it is; a DOCX, HTML, Markdown, PO or XLIFF document's
     paragraphs (its text, not its markup), a blank line between them."""
     from tmkit.formats.documents import DocumentFormat, document_format, open_document
     from tmkit.formats.documents.core import plain_text

@@ -24,14 +24,14 @@ def register(commands: Any) -> None:
         "edit",
         help="translate a TMX file in the terminal: matches, concordance, scores",
         description="Open FILE.tmx in the translator's editor: confirm, approve and reject segments, insert "
-        "matches from the memories, look words up, score against a reference. A document (DOCX, HTML, Markdown, PO "
-        "or plain text) is first segmented into a working TMX beside it (report.docx → report.docx.tmx, "
+        "matches from the memories, look words up, score against a reference. A document (DOCX, HTML, Markdown, PO, "
+        "XLIFF or plain text) is first segmented into a working TMX beside it (report.docx → report.docx.tmx, "
         "article.txt → article.tmx, or --output), pre-filled with the memories' matches as draft; if that file "
         "exists it is opened instead. Alt+D writes the translated document. Press F1 in the editor for the keys.",
     )
     p.add_argument(
         "file",
-        help="the TMX file to translate (its targets are edited), or a document: .docx, .html, .md, .po or text; "
+        help="the TMX file to translate (its targets are edited), or a document: .docx, .html, .md, .po, .xlf or text; "
         "or a project folder (tmkit init)",
     )
     p.add_argument(

@@ -14,7 +14,7 @@ from tmkit.errors import InputError
 def register(commands: Any) -> None:
     p = commands.add_parser(
         "finish",
-        help="write the translated document (DOCX, HTML, Markdown, PO, text) from its working TMX",
+        help="write the translated document (DOCX, HTML, Markdown, PO, XLIFF, text) from its working TMX",
         description="Put the working TMX's translations into DOCUMENT and write it as TARGET, formatting, "
         "links, footnotes and tables in place; an Arabic target is set right to left (DOCX paragraphs, runs and "
         "tables; HTML dir/lang), an English one left to right. Segments without a translation keep their source "
@@ -23,7 +23,7 @@ def register(commands: Any) -> None:
     )
     p.add_argument(
         "document",
-        help="the source document (.docx, .html, .md, .po or plain text), or a project folder: all its targets",
+        help="the source document (.docx, .html, .md, .po, .xlf or plain text), or a project folder: all its targets",
     )
     p.add_argument(
         "--work",

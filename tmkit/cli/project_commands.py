@@ -25,7 +25,7 @@ def register(commands: Any) -> None:
         "init",
         help="make a translation project: source/, target/, tm/, terms/ and a config (like an OmegaT project)",
         description="Make the folder PROJECT for a translation project laid out as OmegaT's: source/ for the "
-        "documents (DOCX, HTML, Markdown, PO, text; subfolders kept), target/ for their translations, tm/ for "
+        "documents (DOCX, HTML, Markdown, PO, XLIFF, text; subfolders kept), target/ for their translations, tm/ for "
         "memories, terms/ for termbases, work/ for each document's working TMX, and tmkit-project.toml with the "
         "languages, extra memories and termbases, and SRX rules. Then copy the documents into source/ and run "
         "'tmkit edit PROJECT', 'tmkit finish PROJECT', 'tmkit stats PROJECT' or 'tmkit analyze PROJECT'. A folder "
@@ -125,7 +125,7 @@ def _list_documents(project: Project, unreadable: list[str] | None = None) -> li
 
         raise InputError(f"no documents to translate in {project.root / SOURCE_DIR}: copy them there first")
     for path in project.ignored():
-        warn(f"{path}: not a format tmkit translates (DOCX, HTML, Markdown, PO, .txt): left out")
+        warn(f"{path}: not a format tmkit translates (DOCX, HTML, Markdown, PO, XLIFF, .txt): left out")
     progress = []
     for file in files:
         try:

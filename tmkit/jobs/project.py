@@ -50,7 +50,7 @@ DEFAULT_SAVE_TO = f"{TM_DIR}/project.tmx"
 
 #: Suffixes of the memories read from tm/.
 MEMORY_SUFFIXES = (".tmx",)
-#: Suffixes of the plain-text documents a project translates (DOCX, HTML, Markdown and PO have their filters' own).
+#: Suffixes of the plain-text documents a project translates (DOCX, HTML, Markdown, PO, XLIFF have their filters' own).
 TEXT_SUFFIXES = (".txt",)
 
 #: The config's keys and what each must hold (for the one error a wrong value gets).

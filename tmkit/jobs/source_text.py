@@ -70,7 +70,7 @@ def segment_document(
 
 @dataclass(slots=True)
 class SourceDocument:
-    """A document to translate in any format tmkit reads (plain text, DOCX, HTML, Markdown, PO), read once."""
+    """A document to translate in any format tmkit reads (plain text, DOCX, HTML, Markdown, PO, XLIFF), read once."""
 
     path: str
     document: Document

@@ -1323,7 +1323,7 @@ def prepare_job(
         return _existing_job(path, document, source_lang=source_lang, target_lang=target_lang, given=segmentation)
     cutting = segmentation or Segmentation()
     rules = cutting.rules()
-    document_read = cutting.read(document)  # plain text, DOCX, HTML, Markdown or PO by its name
+    document_read = cutting.read(document)  # plain text, DOCX, HTML, Markdown, PO or XLIFF by its name
     source = source_lang or guess_language(document_read.text())
     target = target_lang or _other_language(source)
     segments = document_read.segments(lang=source, rules=rules)

@@ -1,4 +1,4 @@
-"""Documents in and out (plain text, DOCX, HTML, Markdown, PO): segments with inline codes, and the translated file."""
+"""Documents in and out (text, DOCX, HTML, Markdown, PO, XLIFF): segments with inline codes, and the translated file."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ class DocumentFormat(StrEnum):
     HTML = "html"
     MARKDOWN = "markdown"
     PO = "po"
+    XLIFF = "xliff"
 
 
 #: File-name suffixes of each format (plain text is every other name).
@@ -44,6 +45,7 @@ DOCUMENT_SUFFIXES: dict[DocumentFormat, tuple[str, ...]] = {
     DocumentFormat.HTML: (".html", ".htm", ".xhtml"),
     DocumentFormat.MARKDOWN: (".md", ".markdown"),
     DocumentFormat.PO: (".po", ".pot"),
+    DocumentFormat.XLIFF: (".xlf", ".xliff"),
 }
 
 

@@ -1,0 +1,188 @@
+"""An agency's XLIFF translated where it is: its segments in, their targets written back into the same file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tests.helpers import SAMPLES, run_cli
+from tests.xliff_schemas import schema_problems
+from tmkit.formats.documents import open_document
+from tmkit.formats.documents.core import Code, CodeKind
+from tmkit.formats.documents.xliff_filter import _Codes, _nested
+from tmkit.formats.tmx_reader import load_tmx, segment_from_xml
+from tmkit.formats.tmx_writer import write_tmx
+from tmkit.memory.model import Segment, Status, Variant
+
+X12 = "{urn:oasis:names:tc:xliff:document:1.2}"
+X2 = "{urn:oasis:names:tc:xliff:document:2.0}"
+
+#: A 2.x job: a code pair over data, an ignorable between segments, a final translation, a unit not to translate.
+JOB_2 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="ar">
+  <file id="f1">
+    <unit id="u1">
+      <originalData><data id="d1">&lt;b&gt;</data><data id="d2">&lt;/b&gt;</data></originalData>
+      <segment><source>Visit the <pc id="1" dataRefStart="d1" dataRefEnd="d2">old city</pc>.</source></segment>
+      <ignorable><source> </source></ignorable>
+      <segment state="final"><source>Thank you.</source><target>شكرا.</target></segment>
+    </unit>
+    <unit id="u2" translate="no"><segment><source>SKU-9</source></segment></unit>
+  </file>
+</xliff>
+"""
+
+
+def _units_by_id(path: Path, tag: str) -> dict[str, etree._Element]:
+    root = etree.parse(str(path)).getroot()
+    return {unit.get("id"): unit for unit in root.iter(tag)}
+
+
+def _translate(work: Path, translations: dict[int, tuple[str, Status]], *, lang: str = "ar") -> None:
+    """What a translator does in the editor: targets typed (TMX inline markup allowed) and their statuses, saved."""
+    memory = load_tmx(work)
+    for number, (xml, status) in translations.items():
+        unit = memory.units[number]
+        unit.variants[1:] = [Variant(lang, segment_from_xml(xml))]
+        unit.status = status
+    write_tmx(work, memory)
+
+
+def test_the_segments_of_an_agency_xliff_are_its_translatable_ones_with_what_it_holds(tmp_path: Path) -> None:
+    """translate="no" units are no segments; a cut unit's markers and a translated unit stay whole; a source that is a
+    paragraph is cut into sentences; a target the file holds is the segment's translation with its state."""
+    job = tmp_path / "brochure.xlf"
+    shutil.copy2(SAMPLES / "brochure.xlf", job)
+    work = tmp_path / "work.tmx"
+    result = run_cli("pretranslate", str(job), "--tm", str(SAMPLES / "news-memory.tmx"), "-o", str(work))
+    assert result.code == 0, result.stderr
+    units = load_tmx(work).units
+    sources = [unit.variants[0].segment.plain for unit in units]
+    assert sources == [
+        "Welcome to the National Museum of Damascus.",
+        "The museum opens at 9 a.m.",
+        "Tickets cost  pounds for adults.",
+        "Open daily.",
+        "Closed on Fridays.",
+        "Guided tours in Arabic and English start every hour.",
+    ]
+    assert "NMD-2021-06" not in " ".join(sources)
+    assert [code.tag for code in units[0].variants[0].segment.codes()] == ["bpt", "ept"]
+    held = {n: (u.variants[1].segment.plain if len(u.variants) > 1 else None, u.status) for n, u in enumerate(units)}
+    assert held[2] == ("سعر تذكرة الكبار  ليرة.", Status.TRANSLATED)
+    assert [code.tag for code in units[2].variants[1].segment.codes()] == ["ph"]  # its placeholder, as the source's
+    assert held[3] == ("مفتوح يوميا.", Status.TRANSLATED)
+    assert held[4][0] is None  # an empty marker is no translation
+    assert [note.text for note in units[2].notes] == ["The price is filled in by the museum: keep the placeholder."]
+
+
+def test_finish_writes_the_targets_into_the_agency_xliff_and_leaves_the_rest_as_it_was(tmp_path: Path) -> None:
+    job = tmp_path / "brochure.xlf"
+    shutil.copy2(SAMPLES / "brochure.xlf", job)
+    work = tmp_path / "brochure.xlf.tmx"
+    assert run_cli("pretranslate", str(job), "--tm", str(SAMPLES / "news-memory.tmx"), "-o", str(work)).code == 0
+    _translate(
+        work,
+        {
+            0: (
+                'مرحبا بكم في <bpt i="1">&lt;g&gt;</bpt>المتحف الوطني<ept i="1">&lt;/g&gt;</ept> بدمشق.',
+                Status.TRANSLATED,
+            ),
+            1: ("يفتح المتحف أبوابه في التاسعة صباحا.", Status.DRAFT),
+            4: ("مغلق أيام الجمعة.", Status.REVIEWED),
+        },
+    )
+    out = tmp_path / "brochure.ar.xlf"
+    result = run_cli("finish", str(job), "-o", str(out))
+    assert result.code == 0, result.stderr
+    assert schema_problems(out) == []
+    before, after = _units_by_id(job, f"{X12}trans-unit"), _units_by_id(out, f"{X12}trans-unit")
+    first = after["1"].find(f"{X12}target")
+    assert first is not None
+    assert etree.tostring(first, encoding="unicode", with_tail=False).split(">", 1)[1] == (
+        'مرحبا بكم في <g id="1" ctype="bold">المتحف الوطني</g> بدمشق. يفتح المتحف أبوابه في التاسعة صباحا.</target>'
+    )
+    assert first.get("state") == "needs-review-translation"  # a draft among its segments: the unit is one
+    # Not to translate, and translated as the file had it: as they were, byte for byte.
+    for ident in ("2", "3"):
+        assert etree.tostring(after[ident]) == etree.tostring(before[ident]), ident
+    cut = after["4"].find(f"{X12}target")
+    assert cut is not None and cut.get("state") == "translated"  # the least advanced of its segments
+    assert [(m.get("mid"), m.text) for m in cut] == [("1", "مفتوح يوميا."), ("2", "مغلق أيام الجمعة.")]
+    assert after["5"].find(f"{X12}target") is None  # untranslated: no target made up
+    assert "5 of 6 segment(s) translated" in result.stdout + result.stderr
+
+
+def test_a_2x_job_gets_its_segments_targets_and_states(tmp_path: Path) -> None:
+    job = tmp_path / "job.xlf"
+    job.write_text(JOB_2, encoding="utf-8")
+    work = tmp_path / "job.xlf.tmx"
+    assert run_cli("pretranslate", str(job), "--tm", str(SAMPLES / "news-memory.tmx"), "-o", str(work)).code == 0
+    units = load_tmx(work).units
+    assert [u.variants[0].segment.plain for u in units] == ["Visit the old city.", "Thank you."]
+    assert units[1].status is Status.FINAL and units[1].variants[1].segment == Segment.from_text("شكرا.")
+    _translate(
+        work, {0: ('زوروا <bpt i="1">&lt;pc&gt;</bpt>المدينة القديمة<ept i="1">&lt;/pc&gt;</ept>.', Status.TRANSLATED)}
+    )
+    out = tmp_path / "job.ar.xlf"
+    assert run_cli("finish", str(job), "-o", str(out)).code == 0
+    assert schema_problems(out) == []
+    segments = list(etree.parse(str(out)).getroot().iter(f"{X2}segment"))
+    target = segments[0].find(f"{X2}target")
+    assert target is not None and segments[0].get("state") == "translated"
+    pc = target.find(f"{X2}pc")
+    assert pc is not None and (pc.get("dataRefStart"), pc.text, pc.tail) == ("d1", "المدينة القديمة", ".")
+    assert segments[1].get("state") == "final" and segments[1].find(f"{X2}target").text == "شكرا."  # type: ignore[union-attr]
+    before, after = _units_by_id(job, f"{X2}unit"), _units_by_id(out, f"{X2}unit")
+    assert etree.tostring(after["u2"]) == etree.tostring(before["u2"])
+
+
+def test_spans_a_translation_crosses_or_halves_are_left_out_and_their_text_kept() -> None:
+    """XML cannot hold `<g1><g2></g1></g2>`: the span closed out of turn goes, its text stays; a lone half goes too."""
+    codes = _Codes()
+    for ident in (1, 2, 3):
+        element = etree.Element(f"{X12}g", id=str(ident))
+        codes.elements[(CodeKind.OPEN, ident)] = codes.elements[(CodeKind.CLOSE, ident)] = element
+    o1, c1, o2, c2, o3 = (
+        Code(CodeKind.OPEN, 1),
+        Code(CodeKind.CLOSE, 1),
+        Code(CodeKind.OPEN, 2),
+        Code(CodeKind.CLOSE, 2),
+        Code(CodeKind.OPEN, 3),
+    )
+    assert _nested(["a", o1, "b", o2, "c", c1, "d", c2, "e"], codes) == ["a", "b", o2, "c", "d", c2, "e"]
+    assert _nested([o1, "a", c1, o3, "b"], codes) == [o1, "a", c1, "b"]
+    assert _nested([o1, o2, "x", c2, c1], codes) == [o1, o2, "x", c2, c1]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('<!DOCTYPE xliff [<!ENTITY e "x">]><xliff version="1.2"/>', "declares a DOCTYPE or entities"),
+        ("<xliff version='1.2'><file><body><trans-unit id='1'><source>a</source>", "not well-formed XML"),
+        ("<tmx version='1.4'><body/></tmx>", "the root element is <tmx>, not <xliff>"),
+    ],
+)
+def test_a_file_that_is_no_xliff_is_one_line(tmp_path: Path, content: str, message: str) -> None:
+    job = tmp_path / "bad.xlf"
+    job.write_text(content, encoding="utf-8")
+    result = run_cli("segment", str(job))
+    assert result.code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(job) in lines[0] and message in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_xliff_whose_every_unit_is_locked_has_nothing_to_translate(tmp_path: Path) -> None:
+    job = tmp_path / "locked.xlf"
+    job.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file source-language="en" '
+        'datatype="plaintext" original="x"><body><group translate="no"><trans-unit id="1"><source>Keep</source>'
+        "</trans-unit></group></body></file></xliff>",
+        encoding="utf-8",
+    )
+    with pytest.raises(Exception, match="no text to translate"):
+        open_document(job)

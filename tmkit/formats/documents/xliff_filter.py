@@ -1,0 +1,423 @@
+"""XLIFF files from other tools as documents: each translatable segment in, its target written back into the file.
+
+An agency's XLIFF (1.2 or 2.x) is translated where it is: every unit not marked `translate="no"` (on itself, a
+`<group>` or a 2.x `<file>`) gives its segments (a 1.2 `seg-source`'s `mrk mtype="seg"`, a 2.x `<segment>`, else
+the whole `<source>`, cut into sentences), inline elements become codes the translation keeps, and a target the
+file holds is the segment's existing translation with its state. The translated file is the same file with the
+targets written (and their `state`), every other byte of markup left to the tool that reads it back.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from tmkit.errors import InputError
+from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, normalize_pieces
+from tmkit.formats.xliff import (
+    XLIFF2_NS,
+    status_from_xliff2,
+    status_from_xliff12,
+    status_to_xliff2,
+    status_to_xliff12,
+)
+from tmkit.memory.model import Status
+
+#: No entities, no DTD, no network: an XLIFF file needs none of them.
+_PARSER_OPTIONS: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": True,
+    "remove_blank_text": False,
+}
+#: Inline elements whose content is translatable text between an opening and a closing code.
+_CONTAINERS = frozenset({"g", "mrk", "pc"})
+#: Inline elements that open a span closed by another element (1.2 `bx`/`bpt`, 2.x `sc`/`sm`), and those that close it.
+_OPENING = frozenset({"bx", "bpt", "sc", "sm"})
+_CLOSING = frozenset({"ex", "ept", "ec", "em"})
+#: Attributes that name an inline element among its segment's (what a target's codes are matched to the source's by).
+_NAMING = ("id", "rid", "mid", "startRef", "i")
+#: How far each status has come, to give a 1.2 trans-unit of several segments the state of its least advanced one.
+_RANK = {status.value: status.rank for status in Status}
+
+
+def _local(element: Any) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _locked(unit: Any) -> bool:
+    """Whether a unit is marked not to be translated: `translate` on itself or the nearest element around it."""
+    for element in (unit, *unit.iterancestors()):
+        value = element.get("translate")
+        if value is not None:
+            return str(value).strip().lower() == "no"
+    return False
+
+
+@dataclass(slots=True)
+class _Place:
+    """Where one segment of the file is: its source element, the unit it belongs to, and how its target is found."""
+
+    unit: Any
+    source: Any
+    #: 1.2 `mrk mtype="seg"`: its `mid` (the target's marker of the same `mid` holds the translation).
+    mid: str | None = None
+    #: A 2.x `<segment>` (state and target are its own).
+    segment: Any = None
+
+    def target(self, names: _Names) -> Any:
+        """The element holding this segment's translation now, if the file has one."""
+        if self.segment is not None:
+            return self.segment.find(names.q("target"))
+        target = self.unit.find(names.q("target"))
+        if target is None or self.mid is None:
+            return target
+        return next(
+            (m for m in target.iter(names.q("mrk")) if m.get("mtype") == "seg" and m.get("mid") == self.mid), None
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    namespace: str
+
+    def q(self, name: str) -> str:
+        return f"{{{self.namespace}}}{name}" if self.namespace else name
+
+    @property
+    def is_2(self) -> bool:
+        return self.namespace == XLIFF2_NS
+
+
+def _places(root: Any, names: _Names) -> Iterator[_Place]:
+    """Every segment to translate, in document order."""
+    if names.is_2:
+        for unit in root.iter(names.q("unit")):
+            if _locked(unit):
+                continue
+            for segment in unit.iter(names.q("segment")):
+                source = segment.find(names.q("source"))
+                if source is not None:
+                    yield _Place(unit, source, segment=segment)
+        return
+    for unit in root.iter(names.q("trans-unit")):
+        if _locked(unit):
+            continue
+        cut = unit.find(names.q("seg-source"))
+        markers = [] if cut is None else [m for m in cut.iter(names.q("mrk")) if m.get("mtype") == "seg"]
+        if markers:
+            for marker in markers:
+                yield _Place(unit, marker, mid=marker.get("mid", ""))
+            continue
+        source = unit.find(names.q("source"))
+        if source is not None:
+            yield _Place(unit, source)
+
+
+@dataclass(slots=True)
+class _Codes:
+    """A segment's inline elements by code: the source's, and how a target's are matched to them."""
+
+    elements: dict[tuple[CodeKind, int], Any] = field(default_factory=dict)
+    by_name: dict[tuple[str, tuple[str | None, ...]], tuple[CodeKind, int]] = field(default_factory=dict)
+    count: int = 0
+
+
+def _name(element: Any) -> tuple[str, tuple[str | None, ...]]:
+    return _local(element), tuple(element.get(attribute) for attribute in _NAMING)
+
+
+def _shown(element: Any) -> str:
+    """What a translator sees of a code: the native code it carries (`<b>`), else the element as a tag."""
+    local = _local(element)
+    native = "".join(element.itertext()) if local not in _CONTAINERS else ""
+    if native.strip():
+        return native
+    attributes = "".join(f' {etree.QName(k).localname}="{v}"' for k, v in element.attrib.items())
+    return f"<{local}{attributes}>" if local in _CONTAINERS else f"<{local}{attributes}/>"
+
+
+def _pieces(element: Any, codes: _Codes, *, source: bool) -> list[Piece]:
+    """The text and codes of a source (numbering its codes into ``codes``) or of a target (matched to them)."""
+    pieces: list[Piece] = []
+    opened: dict[str, int] = {}  # a span's key (its `rid`, `id`) → its code, for the element that closes it
+
+    def code(kind: CodeKind, child: Any, key: str | None = None) -> Code:
+        if source:
+            if kind is CodeKind.CLOSE and (key is None or key not in opened):
+                kind = CodeKind.ALONE  # a span's end without its start in the segment: stands alone
+            if kind is CodeKind.CLOSE and key is not None:
+                ident = opened.pop(key)
+            else:
+                codes.count += 1
+                ident = codes.count
+                if kind is CodeKind.OPEN and key is not None:
+                    opened[key] = ident
+            codes.elements[(kind, ident)] = child
+            codes.by_name[_name(child)] = (kind, ident)
+            return Code(kind, ident, _shown(child))
+        found = codes.by_name.get(_name(child))
+        if found is None:  # a code the source lacks: a number of its own, which writing back leaves out
+            codes.count += 1
+            found = (CodeKind.ALONE, codes.count)
+        return Code(found[0], found[1], _shown(child))
+
+    def walk(parent: Any) -> None:
+        if parent.text:
+            pieces.append(parent.text)
+        for child in parent:
+            local = _local(child)
+            if local in _CONTAINERS and isinstance(child.tag, str):
+                opening = code(CodeKind.OPEN, child)
+                pieces.append(opening)
+                walk(child)
+                pieces.append(Code(CodeKind.CLOSE, opening.ident, f"</{local}>"))
+                if source:
+                    codes.elements[(CodeKind.CLOSE, opening.ident)] = child
+            elif local in _OPENING:
+                pieces.append(code(CodeKind.OPEN, child, child.get("rid") or child.get("id")))
+            elif local in _CLOSING:
+                pieces.append(code(CodeKind.CLOSE, child, child.get("rid") or child.get("startRef") or child.get("id")))
+            elif isinstance(child.tag, str):
+                pieces.append(code(CodeKind.ALONE, child))
+            if child.tail:
+                pieces.append(child.tail)
+
+    walk(element)
+    return normalize_pieces(pieces)
+
+
+def _status_of(place: _Place, target: Any, names: _Names) -> Status:
+    """The status of a segment's translation as the file states it."""
+    has_target = target is not None and bool("".join(target.itertext()).strip() or len(target))
+    if names.is_2:
+        holder = place.segment
+        return status_from_xliff2(holder.get("state"), holder.get("subState"), has_target=has_target)[0]
+    holder = place.unit.find(names.q("target"))
+    state = holder.get("state") if holder is not None else None
+    return status_from_xliff12(state, approved=place.unit.get("approved") == "yes", has_target=has_target)[0]
+
+
+def _parse(data: bytes, path: str) -> tuple[Any, _Names]:
+    head = data[:4096]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in data:
+        raise InputError("declares a DOCTYPE or entities, which tmkit does not read in XLIFF", path=path)
+    try:
+        root = etree.fromstring(data, etree.XMLParser(**_PARSER_OPTIONS))
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"not well-formed XML: {exc.msg}", path=path, line=exc.lineno) from None
+    if _local(root) != "xliff":
+        raise InputError(f"the root element is <{_local(root)}>, not <xliff>", path=path, line=root.sourceline)
+    return root, _Names(etree.QName(root).namespace or "")
+
+
+class XliffDocument:
+    """An XLIFF file: a paragraph a segment to translate, each with the translation the file holds, if any."""
+
+    def __init__(self, path: str, data: bytes) -> None:
+        self.path = path
+        self._data = data
+        self.paragraphs: list[Paragraph] = []
+        #: The translation each paragraph had in the file (pieces, status), to leave untouched what was not changed.
+        self._had: list[tuple[list[Piece], str] | None] = []
+        root, names = _parse(data, path)
+        for place in _places(root, names):
+            codes = _Codes()
+            pieces = _pieces(place.source, codes, source=True)
+            target = place.target(names)
+            existing = None
+            status = _status_of(place, target, names)
+            if target is not None and status is not Status.NEW:
+                existing = (_pieces(target, codes, source=False), status.value)
+            notes = tuple(
+                text
+                for note in place.unit.iter(names.q("note"))
+                if (text := " ".join("".join(note.itertext()).split()))
+            )
+            # A segment the tool cut (a `mrk`, a 2.x `<segment>`) stays one, as does a `<source>` translated already
+            # (its translation is the whole unit's); another 1.2 `<source>` is cut into sentences.
+            whole = place.mid is not None or place.segment is not None or existing is not None
+            self.paragraphs.append(Paragraph(pieces, whole=whole, notes=notes, existing=existing))
+            self._had.append(existing)
+
+    def render(
+        self, contents: Sequence[list[Piece]], *, target_lang: str, statuses: Sequence[str | None] | None = None
+    ) -> bytes:
+        """The file with each translated segment's target written and its state set; the rest as it was."""
+        root, names = _parse(self._data, self.path)
+        places = list(_places(root, names))
+        if statuses is None:
+            statuses = [
+                None if c == p.pieces else Status.TRANSLATED.value
+                for c, p in zip(contents, self.paragraphs, strict=True)
+            ]
+        unit_statuses: dict[int, list[str]] = {}  # 1.2: each trans-unit's segments' statuses
+        changed: set[int] = set()  # 1.2: the trans-units with a target written
+        for place, pieces, status, had in zip(places, contents, statuses, self._had, strict=True):
+            unit_statuses.setdefault(id(place.unit), []).append(status or Status.NEW.value)  # (one left: new)
+            if status is None or (had is not None and had == (pieces, status)):
+                continue  # not translated, or translated as the file had it: left as it was
+            codes = _Codes()
+            _pieces(place.source, codes, source=True)
+            _fill(_target_of(place, names), _nested(pieces, codes), codes)
+            if names.is_2:
+                state, sub_state = status_to_xliff2(Status(status))
+                place.segment.set("state", state)
+                _set_or_remove(place.segment, "subState", sub_state)
+            else:
+                changed.add(id(place.unit))
+        for place in places:  # 1.2: a trans-unit's state is its least advanced segment's
+            if id(place.unit) not in changed:
+                continue
+            changed.discard(id(place.unit))
+            least = min(unit_statuses[id(place.unit)], key=_RANK.__getitem__)
+            state, approved = status_to_xliff12(Status(least))
+            target = place.unit.find(names.q("target"))
+            target.set("state", state)
+            _set_or_remove(target, "state-qualifier", None)  # (how it was leveraged: no longer so)
+            _set_or_remove(place.unit, "approved", "yes" if approved else None)
+        _set_target_language(root, names, target_lang)
+        declaration = self._data.lstrip()[:5] == b"<?xml"
+        document: bytes = etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=declaration)
+        return document
+
+
+def _set_or_remove(element: Any, name: str, value: str | None) -> None:
+    if value is not None:
+        element.set(name, value)
+    elif name in element.attrib:
+        del element.attrib[name]
+
+
+def _set_target_language(root: Any, names: _Names, target_lang: str) -> None:
+    """The target language where the file has none (a 2.x `trgLang`, a 1.2 `<file target-language>`)."""
+    if names.is_2:
+        if not root.get("trgLang"):
+            root.set("trgLang", target_lang)
+        return
+    for file in root.iter(names.q("file")):
+        if not file.get("target-language"):
+            file.set("target-language", target_lang)
+
+
+def _target_of(place: _Place, names: _Names) -> Any:
+    """The element a segment's translation goes into, made where the file has none yet.
+
+    A 1.2 trans-unit without a `<target>` gets one after its `<source>`; a cut one (`seg-source`) gets a copy of its
+    `seg-source` with every marker emptied, so the text between segments and each `mid` are the source's."""
+    found = place.target(names)
+    if found is not None:
+        return found
+    if place.segment is not None:
+        return _placed_after(place.source, etree.Element(names.q("target")))
+    holder = place.unit.find(names.q("target"))
+    if holder is None:
+        cut = place.unit.find(names.q("seg-source"))
+        if place.mid is None or cut is None:
+            return _placed_after(place.unit.find(names.q("source")), etree.Element(names.q("target")))
+        holder = copy.deepcopy(cut)
+        holder.tag = names.q("target")
+        for marker in holder.iter(names.q("mrk")):
+            if marker.get("mtype") == "seg":
+                _empty(marker)
+        _placed_after(cut, holder)
+        found = place.target(names)
+        if found is not None:
+            return found
+    marker = etree.SubElement(holder, names.q("mrk"), {"mtype": "seg", "mid": place.mid or ""})
+    return marker
+
+
+def _placed_after(sibling: Any, element: Any) -> Any:
+    """``element`` put right after ``sibling``, on a line of its own at its indent when the file is indented."""
+    parent = sibling.getparent()
+    indent = parent.text if parent.text is not None and not parent.text.strip() else None
+    element.tail = sibling.tail
+    if indent is not None:
+        sibling.tail = indent
+    sibling.addnext(element)
+    return element
+
+
+def _empty(element: Any) -> None:
+    element.text = None
+    for child in list(element):
+        element.remove(child)
+
+
+def _nested(pieces: Sequence[Piece], codes: _Codes) -> list[Piece]:
+    """The pieces without the container codes (`g`, `pc`, `mrk`) XML cannot hold as placed: a half without its other
+    half, and of two spans that cross, the one closed out of turn (their text stays, without the span)."""
+    out = list(pieces)
+    while True:
+        stack: list[int] = []
+        broken: set[int] = set()
+        closed: set[int] = set()
+        for piece in out:
+            if not isinstance(piece, Code) or not _container(piece, codes):
+                continue
+            if piece.kind is CodeKind.OPEN:
+                stack.append(piece.ident)
+            elif stack and stack[-1] == piece.ident:
+                stack.pop()
+                closed.add(piece.ident)
+            else:
+                broken.add(piece.ident)
+        broken |= set(stack)
+        if not broken:
+            return out
+        out = [p for p in out if not (isinstance(p, Code) and _container(p, codes) and p.ident in broken)]
+
+
+def _container(code: Code, codes: _Codes) -> bool:
+    element = codes.elements.get((CodeKind.OPEN, code.ident))
+    return element is not None and _local(element) in _CONTAINERS and code.kind is not CodeKind.ALONE
+
+
+def _fill(target: Any, pieces: Sequence[Piece], codes: _Codes) -> None:
+    """``target``'s content replaced by ``pieces``: text as text, each code as a copy of its source element (a
+    container's start as an element of its own, holding what follows up to its end)."""
+    _empty(target)
+    stack = [target]
+
+    def add_text(text: str) -> None:
+        parent = stack[-1]
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+
+    for piece in pieces:
+        if isinstance(piece, str):
+            add_text(piece)
+            continue
+        element = codes.elements.get((piece.kind, piece.ident))
+        if element is None:
+            continue
+        if _container(piece, codes):
+            if piece.kind is CodeKind.OPEN:
+                opened = etree.SubElement(stack[-1], element.tag, dict(element.attrib))
+                stack.append(opened)
+            else:
+                stack.pop()
+            continue
+        placed = copy.deepcopy(element)
+        placed.tail = None
+        stack[-1].append(placed)
+
+
+def read_document(path: str | os.PathLike[str]) -> XliffDocument:
+    """Read an XLIFF 1.2 or 2.x file as a document to translate."""
+    given = os.fspath(path)
+    try:
+        with open(given, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=given) from None
+    return XliffDocument(given, data)
