@@ -15,6 +15,7 @@ from tmkit.formats.documents.core import Code, CodeKind
 from tmkit.formats.documents.xliff_filter import _Codes, _nested
 from tmkit.formats.tmx_reader import load_tmx, segment_from_xml
 from tmkit.formats.tmx_writer import write_tmx
+from tmkit.formats.xliff import read_xliff
 from tmkit.memory.model import Segment, Status, Variant
 
 X12 = "{urn:oasis:names:tc:xliff:document:1.2}"
@@ -140,6 +141,22 @@ def test_a_2x_job_gets_its_segments_targets_and_states(tmp_path: Path) -> None:
     assert etree.tostring(after["u2"]) == etree.tostring(before["u2"])
 
 
+def test_a_job_whose_targets_are_copies_of_their_sources_is_untranslated(tmp_path: Path) -> None:
+    """tmkit's own XLIFF job (and Okapi's) fills each target with its source, state "new": no translation, where it
+    was read as 29 drafts holding the Arabic; the one pre-translated segment stays the draft it is."""
+    job = tmp_path / "job.xlf"
+    made = run_cli("pretranslate", SAMPLES / "article.ar.txt", "--tm", SAMPLES / "news-memory.tmx", "-o", job)
+    assert made.code == 0, made.stderr
+    work = tmp_path / "job.xlf.tmx"
+    assert run_cli("pretranslate", job, "--tm", SAMPLES / "earlier-visits.tmx", "-o", work).code == 0
+    units = load_tmx(work).units
+    assert len(units) == 30
+    assert not [u for u in units if len(u.variants) > 1 and u.variants[1].text == u.variants[0].text]
+    in_job = [(u.variants[0].text, u.variants[1].text) for u in read_xliff(job)[0].units if u.status is Status.DRAFT]
+    assert len(in_job) == 1
+    assert in_job[0] in [(u.variants[0].text, u.variants[1].text) for u in units if u.status is Status.DRAFT]
+
+
 def test_spans_a_translation_crosses_or_halves_are_left_out_and_their_text_kept() -> None:
     """XML cannot hold `<g1><g2></g1></g2>`: the span closed out of turn goes, its text stays; a lone half goes too."""
     codes = _Codes()
@@ -164,6 +181,7 @@ def test_spans_a_translation_crosses_or_halves_are_left_out_and_their_text_kept(
         ('<!DOCTYPE xliff [<!ENTITY e "x">]><xliff version="1.2"/>', "declares a DOCTYPE or entities"),
         ("<xliff version='1.2'><file><body><trans-unit id='1'><source>a</source>", "not well-formed XML"),
         ("<tmx version='1.4'><body/></tmx>", "the root element is <tmx>, not <xliff>"),
+        ('<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="3.0"/>', "XLIFF 3.0 is not read"),
     ],
 )
 def test_a_file_that_is_no_xliff_is_one_line(tmp_path: Path, content: str, message: str) -> None:

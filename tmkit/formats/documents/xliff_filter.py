@@ -20,7 +20,10 @@ from lxml import etree
 from tmkit.errors import InputError
 from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, normalize_pieces
 from tmkit.formats.xliff import (
+    READ_VERSIONS_1,
+    READ_VERSIONS_2,
     XLIFF2_NS,
+    XLIFF12_NS,
     status_from_xliff2,
     status_from_xliff12,
     status_to_xliff2,
@@ -43,6 +46,8 @@ _OPENING = frozenset({"bx", "bpt", "sc", "sm"})
 _CLOSING = frozenset({"ex", "ept", "ec", "em"})
 #: Attributes that name an inline element among its segment's (what a target's codes are matched to the source's by).
 _NAMING = ("id", "rid", "mid", "startRef", "i")
+#: 1.2 states that say a target is not a translation yet, whatever it holds.
+_UNTRANSLATED_12 = frozenset({"new", "needs-translation"})
 #: How far each status has come, to give a 1.2 trans-unit of several segments the state of its least advanced one.
 _RANK = {status.value: status.rank for status in Status}
 
@@ -201,6 +206,8 @@ def _status_of(place: _Place, target: Any, names: _Names) -> Status:
         return status_from_xliff2(holder.get("state"), holder.get("subState"), has_target=has_target)[0]
     holder = place.unit.find(names.q("target"))
     state = holder.get("state") if holder is not None else None
+    if state in _UNTRANSLATED_12:
+        return Status.NEW
     return status_from_xliff12(state, approved=place.unit.get("approved") == "yes", has_target=has_target)[0]
 
 
@@ -214,7 +221,15 @@ def _parse(data: bytes, path: str) -> tuple[Any, _Names]:
         raise InputError(f"not well-formed XML: {exc.msg}", path=path, line=exc.lineno) from None
     if _local(root) != "xliff":
         raise InputError(f"the root element is <{_local(root)}>, not <xliff>", path=path, line=root.sourceline)
-    return root, _Names(etree.QName(root).namespace or "")
+    namespace, version = etree.QName(root).namespace or "", root.get("version", "")
+    known = version in READ_VERSIONS_1 + READ_VERSIONS_2 if version else namespace in (XLIFF12_NS, XLIFF2_NS)
+    if not known:
+        readable = ", ".join(READ_VERSIONS_1 + READ_VERSIONS_2)
+        said = version or namespace or "without a version"
+        raise InputError(
+            f"XLIFF {said} is not read as a document: tmkit reads {readable}", path=path, line=root.sourceline
+        )
+    return root, _Names(namespace)
 
 
 class XliffDocument:
@@ -234,7 +249,10 @@ class XliffDocument:
             existing = None
             status = _status_of(place, target, names)
             if target is not None and status is not Status.NEW:
-                existing = (_pieces(target, codes, source=False), status.value)
+                held = _pieces(target, codes, source=False)
+                # A copy of the source not yet translated (as Okapi and tmkit fill a job's targets) is no translation.
+                if held != pieces or status.rank >= Status.TRANSLATED.rank:
+                    existing = (held, status.value)
             notes = tuple(
                 text
                 for note in place.unit.iter(names.q("note"))
