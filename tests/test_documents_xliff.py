@@ -124,6 +124,8 @@ def test_a_2x_job_gets_its_segments_targets_and_states(tmp_path: Path) -> None:
     assert run_cli("pretranslate", str(job), "--tm", str(SAMPLES / "news-memory.tmx"), "-o", str(work)).code == 0
     units = load_tmx(work).units
     assert [u.variants[0].segment.plain for u in units] == ["Visit the old city.", "Thank you."]
+    # The codes carry the native markup the unit's originalData holds, as a translator or another tool sees it.
+    assert [code.content for code in units[0].variants[0].segment.codes()] == [("<b>",), ("</b>",)]
     assert units[1].status is Status.FINAL and units[1].variants[1].segment == Segment.from_text("شكرا.")
     _translate(
         work, {0: ('زوروا <bpt i="1">&lt;pc&gt;</bpt>المدينة القديمة<ept i="1">&lt;/pc&gt;</ept>.', Status.TRANSLATED)}

@@ -138,18 +138,25 @@ def _name(element: Any) -> tuple[str, tuple[str | None, ...]]:
     return _local(element), tuple(element.get(attribute) for attribute in _NAMING)
 
 
-def _shown(element: Any) -> str:
-    """What a translator sees of a code: the native code it carries (`<b>`), else the element as a tag."""
+def _shown(element: Any, data: dict[str, str], *, end: bool = False) -> str:
+    """What a translator sees of a code: the native code it carries (`<b>`, a 1.2 `bpt`'s content, a 2.x code's
+    `originalData`), else the element as a tag."""
     local = _local(element)
     native = "".join(element.itertext()) if local not in _CONTAINERS else ""
+    reference = element.get("dataRefEnd" if end else "dataRefStart") or element.get("dataRef")
+    if reference is not None and data.get(reference, "").strip():
+        return data[reference]
     if native.strip():
         return native
+    if end:
+        return f"</{local}>"
     attributes = "".join(f' {etree.QName(k).localname}="{v}"' for k, v in element.attrib.items())
     return f"<{local}{attributes}>" if local in _CONTAINERS else f"<{local}{attributes}/>"
 
 
-def _pieces(element: Any, codes: _Codes, *, source: bool) -> list[Piece]:
-    """The text and codes of a source (numbering its codes into ``codes``) or of a target (matched to them)."""
+def _pieces(element: Any, codes: _Codes, *, source: bool, data: dict[str, str]) -> list[Piece]:
+    """The text and codes of a source (numbering its codes into ``codes``) or of a target (matched to them); ``data``
+    is a 2.x unit's `originalData`, by id."""
     pieces: list[Piece] = []
     opened: dict[str, int] = {}  # a span's key (its `rid`, `id`) → its code, for the element that closes it
 
@@ -166,12 +173,12 @@ def _pieces(element: Any, codes: _Codes, *, source: bool) -> list[Piece]:
                     opened[key] = ident
             codes.elements[(kind, ident)] = child
             codes.by_name[_name(child)] = (kind, ident)
-            return Code(kind, ident, _shown(child))
+            return Code(kind, ident, _shown(child, data))
         found = codes.by_name.get(_name(child))
         if found is None:  # a code the source lacks: a number of its own, which writing back leaves out
             codes.count += 1
             found = (CodeKind.ALONE, codes.count)
-        return Code(found[0], found[1], _shown(child))
+        return Code(found[0], found[1], _shown(child, data))
 
     def walk(parent: Any) -> None:
         if parent.text:
@@ -182,7 +189,7 @@ def _pieces(element: Any, codes: _Codes, *, source: bool) -> list[Piece]:
                 opening = code(CodeKind.OPEN, child)
                 pieces.append(opening)
                 walk(child)
-                pieces.append(Code(CodeKind.CLOSE, opening.ident, f"</{local}>"))
+                pieces.append(Code(CodeKind.CLOSE, opening.ident, _shown(child, data, end=True)))
                 if source:
                     codes.elements[(CodeKind.CLOSE, opening.ident)] = child
             elif local in _OPENING:
@@ -196,6 +203,13 @@ def _pieces(element: Any, codes: _Codes, *, source: bool) -> list[Piece]:
 
     walk(element)
     return normalize_pieces(pieces)
+
+
+def _original_data(place: _Place, names: _Names) -> dict[str, str]:
+    """A 2.x unit's `originalData` (the native codes its inline elements point to), by id."""
+    if not names.is_2:
+        return {}
+    return {d.get("id", ""): "".join(d.itertext()) for d in place.unit.iter(names.q("data"))}
 
 
 def _status_of(place: _Place, target: Any, names: _Names) -> Status:
@@ -244,12 +258,13 @@ class XliffDocument:
         root, names = _parse(data, path)
         for place in _places(root, names):
             codes = _Codes()
-            pieces = _pieces(place.source, codes, source=True)
+            original = _original_data(place, names)
+            pieces = _pieces(place.source, codes, source=True, data=original)
             target = place.target(names)
             existing = None
             status = _status_of(place, target, names)
             if target is not None and status is not Status.NEW:
-                held = _pieces(target, codes, source=False)
+                held = _pieces(target, codes, source=False, data=original)
                 # A copy of the source not yet translated (as Okapi and tmkit fill a job's targets) is no translation.
                 if held != pieces or status.rank >= Status.TRANSLATED.rank:
                     existing = (held, status.value)
@@ -282,7 +297,7 @@ class XliffDocument:
             if status is None or (had is not None and had == (pieces, status)):
                 continue  # not translated, or translated as the file had it: left as it was
             codes = _Codes()
-            _pieces(place.source, codes, source=True)
+            _pieces(place.source, codes, source=True, data={})
             _fill(_target_of(place, names), _nested(pieces, codes), codes)
             if names.is_2:
                 state, sub_state = status_to_xliff2(Status(status))
