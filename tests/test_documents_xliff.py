@@ -115,6 +115,7 @@ def test_finish_writes_the_targets_into_the_agency_xliff_and_leaves_the_rest_as_
     assert [(m.get("mid"), m.text) for m in cut] == [("1", "مفتوح يوميا."), ("2", "مغلق أيام الجمعة.")]
     assert after["5"].find(f"{X12}target") is None  # untranslated: no target made up
     assert "5 of 6 segment(s) translated" in result.stdout + result.stderr
+    assert "1 left without a target" in result.stdout + result.stderr
 
 
 def test_a_2x_job_gets_its_segments_targets_and_states(tmp_path: Path) -> None:

@@ -35,6 +35,8 @@ class FinishReport:
     #: Of those: translations a reviewer rejected (never written into a document).
     rejected: int = 0
     placement: Placement = field(default_factory=Placement)
+    #: What became of the untranslated segments (an XLIFF file gets no target for them: its tool fills them).
+    untranslated_as: str = "kept in the source language"
 
     def describe(self, target: str | os.PathLike[str], *, leave_out: str = "--confirmed-only") -> str:
         """One line for the translator (``leave_out``: what leaves the drafts out where the line is read)."""
@@ -45,7 +47,7 @@ class FinishReport:
             more = f" and {self.drafts - NAMED_UNFINISHED} more" if self.drafts > NAMED_UNFINISHED else ""
             line += f" ({self.drafts} unconfirmed draft(s) written: segment {named}{more}; {leave_out} leaves them out)"
         if self.untranslated:
-            line += f", {len(self.untranslated)} kept in the source language"
+            line += f", {len(self.untranslated)} {self.untranslated_as}"
             if self.rejected:
                 line += f" ({self.rejected} rejected)"
         return line
@@ -142,6 +144,8 @@ def finish_document(
             path=work_path,
         )
     report = FinishReport(segments=len(segments))
+    if document_format(document) is DocumentFormat.XLIFF:
+        report.untranslated_as = "left without a target"
     translations: list[Segment | None] = []
     statuses: list[str | None] = []
     unconfirmed: list[int] = []
