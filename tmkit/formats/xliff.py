@@ -36,6 +36,7 @@ from tmkit.memory.digests import (
     repeat_places,
     sorted_numbers,
 )
+from tmkit.memory.langtags import other_language
 from tmkit.memory.model import (
     MATCH_PROP,
     ORIGIN_PROP,
@@ -1458,8 +1459,10 @@ class XliffReader:
     """Reads the units of an XLIFF 1.2 or 2.x file one at a time, in bounded memory.
 
     `languages` reads only the start of the file: the source and target language of the first
-    `<file>` (1.2) or of `<xliff>` (2.x), known before any unit. Iterating yields the units as
-    `TranslationUnit`s, each element freed once read; every iteration reads the file afresh.
+    `<file>` (1.2) or of `<xliff>` (2.x), known before any unit; a file that names no target (an Angular
+    extraction, sources only) translates into the other language of tmkit's pair, never its source's.
+    Iterating yields the units as `TranslationUnit`s, each element freed once read; every iteration reads
+    the file afresh.
     Malformed XML, a DTD declaring entities, a root other than `<xliff>` and units tmkit cannot read
     raise `InputError` naming file, line and column.
     """
@@ -1592,7 +1595,8 @@ class XliffReader:
             if event == "start" and elem.tag == self._q("file"):
                 source_lang = elem.get("source-language")
                 if source_lang:
-                    self.source_lang, self.target_lang = source_lang, elem.get("target-language") or "en"
+                    self.source_lang = source_lang
+                    self.target_lang = elem.get("target-language") or other_language(source_lang)
                     return
                 problem = self._error("<file> has no source-language", elem.sourceline)
             elif event == "end":  # something other than <file> in <xliff>: free it and look on
@@ -1618,7 +1622,7 @@ class XliffReader:
         source_lang = root.get("srcLang")
         if not source_lang:
             return self._error("<xliff> has no srcLang", root.sourceline)
-        self.source_lang, self.target_lang = source_lang, root.get("trgLang") or "en"
+        self.source_lang, self.target_lang = source_lang, root.get("trgLang") or other_language(source_lang)
         return None
 
     def _unsupported_version(self) -> str | None:
