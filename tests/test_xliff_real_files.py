@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import run_cli
+from tests.xliff_schemas import schema_problems
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.xliff import XliffReader
+from tmkit.memory.model import Content, Inline, TranslationUnit
 
 REAL = Path(__file__).resolve().parent / "data" / "xliff"
 
@@ -58,3 +60,65 @@ def test_an_angular_extraction_converts_and_is_checked_as_untranslated(tmp_path:
     checked = run_cli("qa", source)
     assert "same-as-source" not in checked.stdout + checked.stderr
     assert "empty-target" in checked.stdout + checked.stderr
+
+
+# -- a code whose other half is in another segment, or nowhere -----------------------------------------------------
+
+#: Shaped like Matecat's calibre.docx.xliff (tu4, 91 KB, too big to keep): the DOCX filter's `<bx/>` closes in the
+#: next sentence, so the segmenter put the pair's two halves in two segments.
+SPLIT_PAIR = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+<file original="calibre.docx" source-language="en" target-language="ar" datatype="x-docx"><body>
+<trans-unit id="tu4" xml:space="preserve">
+<source>Click <bx id="2"/>Convert. <ex id="2"/>Set the format.</source>
+<seg-source><mrk mid="0" mtype="seg">Click <bx id="2"/>Convert.</mrk> <mrk mid="1" mtype="seg"><ex id="2"/>Set the format.</mrk></seg-source>
+<target><mrk mid="0" mtype="seg">انقر <bx id="2"/>تحويل.</mrk> <mrk mid="1" mtype="seg"><ex id="2"/>اضبط التنسيق.</mrk></target>
+</trans-unit>
+</body></file></xliff>
+"""
+
+
+def _valid_through_tmx_and_back(source: Path, tmp_path: Path) -> list[TranslationUnit]:
+    """Convert ``source`` to TMX (which `tmkit validate` must pass) and back to 1.2 and 2.0 (valid against the
+    OASIS schemas); the TMX's units."""
+    tmx = tmp_path / "out.tmx"
+    assert run_cli("convert", source, "-o", tmx).code == 0
+    checked = run_cli("validate", tmx)
+    assert checked.code == 0, checked.stdout + checked.stderr
+    for version in ("1.2", "2.0"):
+        back = tmp_path / f"back-{version}.xlf"
+        assert run_cli("convert", tmx, "-o", back, "--xliff-version", version).code == 0
+        assert schema_problems(back) == []
+    return load_tmx(tmx).units
+
+
+def test_a_pair_split_between_two_segments_is_two_isolated_codes(tmp_path: Path) -> None:
+    """Each segment is a unit of its own: its half of the pair was a `<bpt>` without its `<ept>` (and the next an
+    `<ept>` without its `<bpt>`), a TMX `tmkit validate` refused and a 1.2 file the schema refuses."""
+    source = tmp_path / "split.xlf"
+    source.write_text(SPLIT_PAIR, encoding="utf-8")
+    units = _valid_through_tmx_and_back(source, tmp_path)
+    assert [u.tuid for u in units] == ["tu4_s0", "tu4_s1"]
+    for unit, pos in zip(units, ("begin", "end"), strict=True):
+        for variant in unit.variants:
+            codes = [p for p in variant.segment.content if isinstance(p, Inline)]
+            assert [(c.tag, c.get("pos")) for c in codes] == [("it", pos)]
+
+
+def test_a_lone_end_code_is_an_isolated_code(tmp_path: Path) -> None:
+    """Matecat's test file has an `<ex>` in its target with no `<bx>` before it."""
+    units = _valid_through_tmx_and_back(
+        _real("matecat-file-with-not-empty-target-tag-with-some-mrk-and-html-with-alt-trans.xliff"), tmp_path
+    )
+    target = units[0].variants[1].segment
+    isolated = [p for p in _all_inlines(target.content) if p.tag in ("bpt", "ept", "it")]
+    assert [(p.tag, p.get("pos")) for p in isolated] == [("it", "end")]
+
+
+def _all_inlines(content: tuple[Content, ...]) -> list[Inline]:
+    found: list[Inline] = []
+    for part in content:
+        if isinstance(part, Inline):
+            found.append(part)
+            found.extend(_all_inlines(part.content))
+    return found

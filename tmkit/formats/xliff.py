@@ -1455,6 +1455,51 @@ def _segment(parts: list[Content]) -> Segment:
     return Segment(normalize_content(parts))
 
 
+def _paired_codes(parts: Iterable[Content]) -> Iterator[Inline]:
+    """The bpt and ept of ``parts`` in document order, in markers too (not in a code's own content)."""
+    for part in parts:
+        if isinstance(part, Inline) and part.tag in ("bpt", "ept"):
+            yield part
+        elif isinstance(part, Inline) and not part.is_code:
+            yield from _paired_codes(part.content)
+
+
+def _isolating(parts: list[Content]) -> list[Content]:
+    """``parts`` with each bpt lacking its ept, or ept lacking its bpt, made the TMX `it` it is.
+
+    A 1.2 pair (`bx`/`ex`, `bpt`/`ept`) may open in one segment and close in the next (Matecat's DOCX files), and a
+    segment is a unit of its own: its half alone is an isolated code, else TMX and XLIFF 1.2 refuse the unit.
+    """
+    codes = list(_paired_codes(parts))
+    unpaired: set[int] = set()
+    open_at: dict[str | None, list[int]] = {}
+    for number, code in enumerate(codes):
+        if code.tag == "bpt":
+            open_at.setdefault(code.get("i"), []).append(number)
+        elif open_at.get(code.get("i")):
+            open_at[code.get("i")].pop()
+        else:
+            unpaired.add(number)
+    unpaired.update(number for numbers in open_at.values() for number in numbers)
+    if not unpaired:
+        return parts
+    counter = itertools.count()
+
+    def rebuilt(part: Content) -> Content:
+        if isinstance(part, Inline) and part.tag in ("bpt", "ept"):
+            if next(counter) not in unpaired:
+                return part
+            kept = [(k, v) for k, v in part.attrs if k == "type"]
+            ident = part.get("x") or part.get("i") or "1"
+            pos = "begin" if part.tag == "bpt" else "end"
+            return Inline("it", (("x", ident), ("pos", pos), *kept), part.content)
+        if isinstance(part, Inline) and not part.is_code:
+            return Inline(part.tag, part.attrs, tuple(rebuilt(p) for p in part.content))
+        return part
+
+    return [rebuilt(part) for part in parts]
+
+
 class XliffReader:
     """Reads the units of an XLIFF 1.2 or 2.x file one at a time, in bounded memory.
 
@@ -2048,9 +2093,9 @@ def _read_units_12(
     all_notes = _inherited_notes(tu, names) + own
     units: list[TranslationUnit] = []
     for piece in pieces:
-        variants = [Variant(source_lang, _segment(piece.source))]
+        variants = [Variant(source_lang, _segment(_isolating(piece.source)))]
         if piece.target is not None:
-            translation = Variant(target_lang, _segment(piece.target))
+            translation = Variant(target_lang, _segment(_isolating(piece.target)))
             # A new unit's target that is empty or the source copied is a place to translate into, not a translation.
             untranslated = state in UNTRANSLATED_STATES_12 and translation.segment in (Segment(), variants[0].segment)
             # A segment's empty marker is how a CAT tool leaves that segment untranslated, whatever the unit's state.
