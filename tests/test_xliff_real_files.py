@@ -10,7 +10,7 @@ import pytest
 from tests.helpers import run_cli
 from tests.xliff_schemas import schema_problems
 from tmkit.formats.tmx_reader import load_tmx
-from tmkit.formats.xliff import XliffReader
+from tmkit.formats.xliff import XliffReader, read_xliff
 from tmkit.memory.model import Content, Inline, TranslationUnit
 
 REAL = Path(__file__).resolve().parent / "data" / "xliff"
@@ -122,3 +122,34 @@ def _all_inlines(content: tuple[Content, ...]) -> list[Inline]:
             found.append(part)
             found.extend(_all_inlines(part.content))
     return found
+
+
+# -- the kind of a code: 1.2 ctype -----------------------------------------------------------------------------
+
+
+def test_the_ctype_of_a_g_is_the_type_of_its_tmx_code_and_comes_back(tmp_path: Path) -> None:
+    """Okapi's Typo3Draft.xlf has `<g id="1" ctype="bold">`: read as a bpt without a type, and written back a plain
+    bpt/ept pair, the formatting it stood for was lost."""
+    units = _valid_through_tmx_and_back(_real("okapi-Typo3Draft.xlf"), tmp_path)
+    bold = next(u for u in units if u.tuid == "3")
+    for variant in bold.variants:
+        assert [(p.tag, p.get("type")) for p in variant.segment.content if isinstance(p, Inline)] == [
+            ("bpt", "bold"),
+            ("ept", None),
+        ]
+    back, _, _ = read_xliff(tmp_path / "back-1.2.xlf")
+    assert [u.variants for u in back.units if u.tuid == "3"] == [bold.variants]
+
+
+def test_the_ctype_of_x_and_bx_is_the_type_of_their_tmx_codes(tmp_path: Path) -> None:
+    """As Passolo writes a line break (`<x ctype="lb"/>`) and Okapi an isolated start of bold."""
+    path = tmp_path / "codes.xlf"
+    path.write_text(
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="o" source-language="en" '
+        'target-language="ar" datatype="winres"><body><trans-unit id="1"><source>A<x id="1" ctype="lb"/>B '
+        '<bx id="2" ctype="bold"/>C<ex id="2"/></source></trans-unit></body></file></xliff>',
+        encoding="utf-8",
+    )
+    (unit,) = read_xliff(path)[0].units
+    codes = [(p.tag, p.get("type")) for p in unit.variants[0].segment.content if isinstance(p, Inline)]
+    assert codes == [("ph", "lb"), ("bpt", "bold"), ("ept", None)]

@@ -1326,17 +1326,19 @@ def _content_12(elem: Any, path: str, pairs: _PairNumbers) -> list[Content]:
         tag = _local(child)
         inner = tuple(_content_12(child, path, pairs))
         ident = child.get("id") or "1"
+        # The kind of code a g, bx or x stands for (bold, a line break) is TMX's type; an ept has none.
+        kind = (("type", _type_of_ctype(child.get("ctype"))),) if child.get("ctype") else ()
         if tag == "g":  # a paired code without native data: bpt/ept around its text
             number = pairs.number(ident)
-            parts.append(Inline("bpt", (("i", number),)))
+            parts.append(Inline("bpt", (("i", number), *kind)))
             parts.extend(inner)
             parts.append(Inline("ept", (("i", number),)))
         elif tag == "bx":
-            parts.append(Inline("bpt", (("i", child.get("rid") or ident),)))
+            parts.append(Inline("bpt", (("i", child.get("rid") or ident), *kind)))
         elif tag == "ex":
             parts.append(Inline("ept", (("i", child.get("rid") or ident),)))
         elif tag == "x":
-            parts.append(Inline("ph", (("x", ident),)))
+            parts.append(Inline("ph", (("x", ident), *kind)))
         elif tag in ("bpt", "ept", "ph", "it"):
             tmx_tag, attrs = _code_attrs_12(child, tag)
             if tmx_tag == "bpt":
