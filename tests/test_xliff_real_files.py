@@ -9,6 +9,7 @@ import pytest
 
 from tests.helpers import run_cli
 from tests.xliff_schemas import schema_problems
+from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.xliff import XliffReader, read_xliff
 from tmkit.memory.model import Content, Inline, TranslationUnit
@@ -106,10 +107,16 @@ def test_a_pair_split_between_two_segments_is_two_isolated_codes(tmp_path: Path)
 
 
 def test_a_lone_end_code_is_an_isolated_code(tmp_path: Path) -> None:
-    """Matecat's test file has an `<ex>` in its target with no `<bx>` before it."""
-    units = _valid_through_tmx_and_back(
-        _real("matecat-file-with-not-empty-target-tag-with-some-mrk-and-html-with-alt-trans.xliff"), tmp_path
+    """As Matecat's test file file-with-not-empty-target-tag-with-some-mrk-and-html-with-alt-trans.xliff has it: an
+    `<ex>` in a target with no `<bx>` before it."""
+    source = tmp_path / "lone.xlf"
+    source.write_text(
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="o" source-language="en" '
+        'target-language="ar" datatype="plaintext"><body><trans-unit id="2"><source><mrk id="1">PPC</mrk></source>'
+        '<target><mrk id="1">أ</mrk><mrk id="2">ب<ex id="1"/></mrk></target></trans-unit></body></file></xliff>',
+        encoding="utf-8",
     )
+    units = _valid_through_tmx_and_back(source, tmp_path)
     target = units[0].variants[1].segment
     isolated = [p for p in _all_inlines(target.content) if p.tag in ("bpt", "ept", "it")]
     assert [(p.tag, p.get("pos")) for p in isolated] == [("it", "end")]
@@ -153,3 +160,40 @@ def test_the_ctype_of_x_and_bx_is_the_type_of_their_tmx_codes(tmp_path: Path) ->
     (unit,) = read_xliff(path)[0].units
     codes = [(p.tag, p.get("type")) for p in unit.variants[0].segment.content if isinstance(p, Inline)]
     assert codes == [("ph", "lb"), ("bpt", "bold"), ("ept", None)]
+
+
+# -- several <file>s ---------------------------------------------------------------------------------------------
+
+
+def test_a_file_of_another_language_pair_stops_the_command_in_one_line(tmp_path: Path) -> None:
+    """Matecat's test file has two <file>s of hy-am → fr-fr without units, then one of en-us → es-es: its units were
+    stored as Armenian and French. Nothing is written, and the line names the <file> and both pairs."""
+    source = _real("matecat-file-with-not-empty-target-tag-with-some-mrk-and-html-with-alt-trans.xliff")
+    tmx = tmp_path / "out.tmx"
+    for args in (("convert", source, "-o", tmx), ("qa", source), ("score", source, "--hyp", source)):
+        result = run_cli(*args)
+        assert result.code == 2
+        assert result.stderr.count("\n") == 1
+        assert ':7: <file original=""> is en-us → es-es, the first <file> hy-am → fr-fr' in result.stderr
+    assert not tmx.exists()
+
+
+def test_files_of_one_pair_read_on_and_regions_of_it_too(tmp_path: Path) -> None:
+    """A later <file> of another target (fr where the first is ar) is refused; one naming the same pair in another
+    case or with a region of a language (`ar-SA` for `ar`), or none, is read."""
+
+    def xliff(*targets: str | None) -> Path:
+        files = "".join(
+            f'<file original="f{n}" source-language="en"'
+            + (f' target-language="{target}"' if target else "")
+            + f' datatype="plaintext"><body><trans-unit id="1"><source>Hello</source>'
+            f'<target state="translated">T{n}</target></trans-unit></body></file>'
+            for n, target in enumerate(targets)
+        )
+        path = tmp_path / "several.xlf"
+        path.write_text(f'<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">{files}</xliff>')
+        return path
+
+    assert [u.tuid for u in read_xliff(xliff("ar", "AR", "ar-SA", None))[0].units] == ["1", "f1/1", "f2/1", "f3/1"]
+    with pytest.raises(InputError, match='<file original="f1"> is en → fr, the first <file> en → ar'):
+        read_xliff(xliff("ar", "fr"))

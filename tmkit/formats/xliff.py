@@ -36,7 +36,7 @@ from tmkit.memory.digests import (
     repeat_places,
     sorted_numbers,
 )
-from tmkit.memory.langtags import other_language
+from tmkit.memory.langtags import other_language, same_language
 from tmkit.memory.model import (
     MATCH_PROP,
     ORIGIN_PROP,
@@ -1706,7 +1706,11 @@ class XliffReader:
             etree.clear_error_log()
             context = etree.iterparse(handle, events=("end",), tag=unit_tag, **SAFE_XML_OPTIONS)
             try:
+                checked_file = 0
                 for place, (elem, file_el, file_number) in enumerate(_placed_units(context, names.file)):
+                    if file_number != checked_file and file_el is not None and not self._is_2:
+                        checked_file = file_number
+                        self._check_file_languages(file_el)
                     units, outside = read_units(elem, names, source_lang, target_lang, self.path)
                     self.outside_segments += outside
                     ident = elem.get("id")
@@ -1731,6 +1735,19 @@ class XliffReader:
             error = self._repeated_id_error(candidates, unit_tag=unit_tag, file_tag=names.file)
             if error is not None:
                 raise error
+
+    def _check_file_languages(self, file_el: Any) -> None:
+        """Refuse a 1.2 `<file>` of units in another language pair than the one read (the first `<file>`'s): its
+        units would be stored under languages that are not theirs (a French translation as Arabic)."""
+        assert self.source_lang is not None and self.target_lang is not None
+        source_lang = file_el.get("source-language") or self.source_lang
+        target_lang = file_el.get("target-language") or self.target_lang
+        if not (same_language(source_lang, self.source_lang) and same_language(target_lang, self.target_lang)):
+            raise self._error(
+                f'<file original="{file_el.get("original") or ""}"> is {source_lang} → {target_lang}, the first '
+                f"<file> {self.source_lang} → {self.target_lang}: tmkit reads one language pair a file",
+                file_el.sourceline,
+            )
 
     def _repeated_id_error(
         self, candidates: list[tuple[int, int]], *, unit_tag: str, file_tag: str
