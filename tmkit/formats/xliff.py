@@ -36,6 +36,7 @@ from tmkit.memory.digests import (
     repeat_places,
     sorted_numbers,
 )
+from tmkit.memory.langtags import other_language, same_language
 from tmkit.memory.model import (
     MATCH_PROP,
     ORIGIN_PROP,
@@ -1325,17 +1326,19 @@ def _content_12(elem: Any, path: str, pairs: _PairNumbers) -> list[Content]:
         tag = _local(child)
         inner = tuple(_content_12(child, path, pairs))
         ident = child.get("id") or "1"
+        # The kind of code a g, bx or x stands for (bold, a line break) is TMX's type; an ept has none.
+        kind = (("type", _type_of_ctype(child.get("ctype"))),) if child.get("ctype") else ()
         if tag == "g":  # a paired code without native data: bpt/ept around its text
             number = pairs.number(ident)
-            parts.append(Inline("bpt", (("i", number),)))
+            parts.append(Inline("bpt", (("i", number), *kind)))
             parts.extend(inner)
             parts.append(Inline("ept", (("i", number),)))
         elif tag == "bx":
-            parts.append(Inline("bpt", (("i", child.get("rid") or ident),)))
+            parts.append(Inline("bpt", (("i", child.get("rid") or ident), *kind)))
         elif tag == "ex":
             parts.append(Inline("ept", (("i", child.get("rid") or ident),)))
         elif tag == "x":
-            parts.append(Inline("ph", (("x", ident),)))
+            parts.append(Inline("ph", (("x", ident), *kind)))
         elif tag in ("bpt", "ept", "ph", "it"):
             tmx_tag, attrs = _code_attrs_12(child, tag)
             if tmx_tag == "bpt":
@@ -1454,12 +1457,59 @@ def _segment(parts: list[Content]) -> Segment:
     return Segment(normalize_content(parts))
 
 
+def _paired_codes(parts: Iterable[Content]) -> Iterator[Inline]:
+    """The bpt and ept of ``parts`` in document order, in markers too (not in a code's own content)."""
+    for part in parts:
+        if isinstance(part, Inline) and part.tag in ("bpt", "ept"):
+            yield part
+        elif isinstance(part, Inline) and not part.is_code:
+            yield from _paired_codes(part.content)
+
+
+def _isolating(parts: list[Content]) -> list[Content]:
+    """``parts`` with each bpt lacking its ept, or ept lacking its bpt, made the TMX `it` it is.
+
+    A 1.2 pair (`bx`/`ex`, `bpt`/`ept`) may open in one segment and close in the next (Matecat's DOCX files), and a
+    segment is a unit of its own: its half alone is an isolated code, else TMX and XLIFF 1.2 refuse the unit.
+    """
+    codes = list(_paired_codes(parts))
+    unpaired: set[int] = set()
+    open_at: dict[str | None, list[int]] = {}
+    for number, code in enumerate(codes):
+        if code.tag == "bpt":
+            open_at.setdefault(code.get("i"), []).append(number)
+        elif open_at.get(code.get("i")):
+            open_at[code.get("i")].pop()
+        else:
+            unpaired.add(number)
+    unpaired.update(number for numbers in open_at.values() for number in numbers)
+    if not unpaired:
+        return parts
+    counter = itertools.count()
+
+    def rebuilt(part: Content) -> Content:
+        if isinstance(part, Inline) and part.tag in ("bpt", "ept"):
+            if next(counter) not in unpaired:
+                return part
+            kept = [(k, v) for k, v in part.attrs if k == "type"]
+            ident = part.get("x") or part.get("i") or "1"
+            pos = "begin" if part.tag == "bpt" else "end"
+            return Inline("it", (("x", ident), ("pos", pos), *kept), part.content)
+        if isinstance(part, Inline) and not part.is_code:
+            return Inline(part.tag, part.attrs, tuple(rebuilt(p) for p in part.content))
+        return part
+
+    return [rebuilt(part) for part in parts]
+
+
 class XliffReader:
     """Reads the units of an XLIFF 1.2 or 2.x file one at a time, in bounded memory.
 
     `languages` reads only the start of the file: the source and target language of the first
-    `<file>` (1.2) or of `<xliff>` (2.x), known before any unit. Iterating yields the units as
-    `TranslationUnit`s, each element freed once read; every iteration reads the file afresh.
+    `<file>` (1.2) or of `<xliff>` (2.x), known before any unit; a file that names no target (an Angular
+    extraction, sources only) translates into the other language of tmkit's pair, never its source's.
+    Iterating yields the units as `TranslationUnit`s, each element freed once read; every iteration reads
+    the file afresh.
     Malformed XML, a DTD declaring entities, a root other than `<xliff>` and units tmkit cannot read
     raise `InputError` naming file, line and column.
     """
@@ -1592,7 +1642,8 @@ class XliffReader:
             if event == "start" and elem.tag == self._q("file"):
                 source_lang = elem.get("source-language")
                 if source_lang:
-                    self.source_lang, self.target_lang = source_lang, elem.get("target-language") or "en"
+                    self.source_lang = source_lang
+                    self.target_lang = elem.get("target-language") or other_language(source_lang)
                     return
                 problem = self._error("<file> has no source-language", elem.sourceline)
             elif event == "end":  # something other than <file> in <xliff>: free it and look on
@@ -1618,7 +1669,7 @@ class XliffReader:
         source_lang = root.get("srcLang")
         if not source_lang:
             return self._error("<xliff> has no srcLang", root.sourceline)
-        self.source_lang, self.target_lang = source_lang, root.get("trgLang") or "en"
+        self.source_lang, self.target_lang = source_lang, root.get("trgLang") or other_language(source_lang)
         return None
 
     def _unsupported_version(self) -> str | None:
@@ -1655,7 +1706,11 @@ class XliffReader:
             etree.clear_error_log()
             context = etree.iterparse(handle, events=("end",), tag=unit_tag, **SAFE_XML_OPTIONS)
             try:
+                checked_file = 0
                 for place, (elem, file_el, file_number) in enumerate(_placed_units(context, names.file)):
+                    if file_number != checked_file and file_el is not None and not self._is_2:
+                        checked_file = file_number
+                        self._check_file_languages(file_el)
                     units, outside = read_units(elem, names, source_lang, target_lang, self.path)
                     self.outside_segments += outside
                     ident = elem.get("id")
@@ -1680,6 +1735,19 @@ class XliffReader:
             error = self._repeated_id_error(candidates, unit_tag=unit_tag, file_tag=names.file)
             if error is not None:
                 raise error
+
+    def _check_file_languages(self, file_el: Any) -> None:
+        """Refuse a 1.2 `<file>` of units in another language pair than the one read (the first `<file>`'s): its
+        units would be stored under languages that are not theirs (a French translation as Arabic)."""
+        assert self.source_lang is not None and self.target_lang is not None
+        source_lang = file_el.get("source-language") or self.source_lang
+        target_lang = file_el.get("target-language") or self.target_lang
+        if not (same_language(source_lang, self.source_lang) and same_language(target_lang, self.target_lang)):
+            raise self._error(
+                f'<file original="{file_el.get("original") or ""}"> is {source_lang} → {target_lang}, the first '
+                f"<file> {self.source_lang} → {self.target_lang}: tmkit reads one language pair a file",
+                file_el.sourceline,
+            )
 
     def _repeated_id_error(
         self, candidates: list[tuple[int, int]], *, unit_tag: str, file_tag: str
@@ -2044,9 +2112,9 @@ def _read_units_12(
     all_notes = _inherited_notes(tu, names) + own
     units: list[TranslationUnit] = []
     for piece in pieces:
-        variants = [Variant(source_lang, _segment(piece.source))]
+        variants = [Variant(source_lang, _segment(_isolating(piece.source)))]
         if piece.target is not None:
-            translation = Variant(target_lang, _segment(piece.target))
+            translation = Variant(target_lang, _segment(_isolating(piece.target)))
             # A new unit's target that is empty or the source copied is a place to translate into, not a translation.
             untranslated = state in UNTRANSLATED_STATES_12 and translation.segment in (Segment(), variants[0].segment)
             # A segment's empty marker is how a CAT tool leaves that segment untranslated, whatever the unit's state.
