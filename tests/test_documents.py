@@ -837,6 +837,31 @@ def test_html_in_a_legacy_charset_is_read_and_written_as_utf8(tmp_path: Path) ->
     assert result.code == 2 and "undeclared.html:1: not valid utf-8" in result.stderr
 
 
+def test_html_charset_declared_by_http_equiv_is_declared_utf8_in_the_translation(tmp_path: Path) -> None:
+    """Older pages (HTML 4, XHTML 1.0, pandoc's HTML) say their charset in `<meta http-equiv="Content-Type">`; libxml2
+    never writes that element back, so the UTF-8 translation went out undeclared and a browser that falls back to
+    the page's old charset (windows-1256 on an Arabic system) showed it garbled."""
+    page = tmp_path / "old.html"
+    page.write_bytes(
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1256">'
+        "<title>صفحة</title></head><body><p>مرحبا café</p></body></html>".encode("cp1256")
+    )
+    cut = extract(open_document(page), lang="ar")
+    out = cut.render(translate_with(cut, lambda text: "Hello café"), target_lang="en")
+    declared = re.findall(rb"""<meta[^>]*charset\s*=\s*["']?([\w-]+)""", out, flags=re.IGNORECASE)
+    assert [name.lower() for name in declared] == [b"utf-8"]
+    assert "Hello café" in out.decode(declared[0].decode())
+    # A page that says it both ways keeps one declaration.
+    page.write_text(
+        '<html><head><meta charset="utf-8"><meta http-equiv="content-type" content="text/html; charset=utf-8">'
+        "</head><body><p>مرحبا</p></body></html>",
+        encoding="utf-8",
+    )
+    cut = extract(open_document(page), lang="ar")
+    out = cut.render(translate_with(cut, lambda text: "Hello"), target_lang="en")
+    assert len(re.findall(rb"charset", out, flags=re.IGNORECASE)) == 1
+
+
 def test_docx_text_box_paragraphs_are_translated_inside_their_paragraph(tmp_path: Path) -> None:
     """A text box's paragraphs nest inside a run of another paragraph: both are translated, neither lost."""
     body = (
