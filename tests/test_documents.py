@@ -862,6 +862,29 @@ def test_html_charset_declared_by_http_equiv_is_declared_utf8_in_the_translation
     assert len(re.findall(rb"charset", out, flags=re.IGNORECASE)) == 1
 
 
+def test_docx_tracked_insertions_and_moves_are_translated(tmp_path: Path) -> None:
+    """Text a tracked change inserted or moved here (`w:ins`, `w:moveTo`, as Word writes a cut and paste with
+    changes tracked) is in the document the reader sees: it is translated in its place. Text deleted or moved away
+    (`w:del`, `w:moveFrom`) is gone once the changes are accepted, and stays as it was."""
+    change = 'w:id="{}" w:author="A" w:date="2016-04-16T08:20:00Z"'
+    body = (
+        f'<w:p><w:r><w:t xml:space="preserve">Kept text. </w:t></w:r><w:ins {change.format(1)}><w:r>'
+        "<w:t>Inserted text.</w:t></w:r></w:ins></w:p>"
+        f"<w:p><w:moveTo {change.format(2)}><w:r><w:t>Moved text.</w:t></w:r></w:moveTo></w:p>"
+        f"<w:p><w:moveFrom {change.format(3)}><w:r><w:t>Moved text.</w:t></w:r></w:moveFrom></w:p>"
+    )
+    cut = extract(open_document(_docx_with_body(tmp_path, body)), lang="en")
+    body_segments = [s.plain for s in cut.segments][:3]
+    assert body_segments == ["Kept text.", "Inserted text.", "Moved text."]
+    out = cut.render(translate_with(cut, str.upper), target_lang="en")
+    root = docx_part(out, "word/document.xml")
+    moved_to, moved_from = root.find(f".//{W}moveTo"), root.find(f".//{W}moveFrom")
+    assert [t.text for t in moved_to.iter(W + "t")] == ["MOVED TEXT."]
+    assert moved_to.get(W + "author") == "A"  # the change's record kept with its text
+    assert [t.text for t in moved_from.iter(W + "t")] == ["Moved text."]
+    assert [t.text for t in root.find(f".//{W}ins").iter(W + "t")] == ["INSERTED TEXT."]
+
+
 def test_docx_text_box_paragraphs_are_translated_inside_their_paragraph(tmp_path: Path) -> None:
     """A text box's paragraphs nest inside a run of another paragraph: both are translated, neither lost."""
     body = (

@@ -29,8 +29,10 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 #: The parts that hold translatable text, in the order their segments come.
 TEXT_PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
-#: Paragraph-level elements holding runs that stay in the text flow (their start and end become a code pair).
-WRAPPERS = frozenset({W + "hyperlink", W + "fldSimple", W + "smartTag", W + "ins"})
+#: Paragraph-level elements holding runs that stay in the text flow (their start and end become a code pair): a
+#: tracked insertion or move here (`w:moveTo`) is text the reader sees; a deletion or move away (`w:del`,
+#: `w:moveFrom`) is kept whole, as it goes once the changes are accepted.
+WRAPPERS = frozenset({W + "hyperlink", W + "fldSimple", W + "smartTag", W + "ins", W + "moveTo"})
 #: Elements that are spell-check or layout state only; dropped when a translated paragraph is rebuilt.
 NOISE = frozenset({W + "proofErr", W + "lastRenderedPageBreak"})
 #: The default complex-script language of Arabic runs when the target tag has no region.
