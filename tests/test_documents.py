@@ -488,7 +488,11 @@ def test_sample_round_trip(name: str, tmp_path: Path) -> None:
     _roundtrip(SAMPLES / name, "ar", "en", tmp_path)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.docx")))
+#: Real documents tmkit refuses to read (one line saying why): no round trip for them.
+REFUSED_DOCX = {"strict-format.docx"}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.docx") if p.name not in REFUSED_DOCX))
 def test_real_docx_round_trip(name: str, tmp_path: Path) -> None:
     """python-docx's test documents (hyperlinks, comments, headers, images, page-break marks) survive."""
     _roundtrip(DATA / name, "en", "ar", tmp_path)
@@ -786,6 +790,16 @@ def test_finish_pseudo_and_segment_accept_documents(job: Path) -> None:
     result = run_cli("segment", job / "article.html")
     assert result.code == 0
     assert "{3}للجنة السورية الروسية المشتركة{/3}" in result.stdout
+
+
+def test_strict_open_xml_docx_is_refused_saying_so(tmp_path: Path) -> None:
+    """Word's "Strict Open XML Document" (mammoth's strict-format.docx, "Test") names its elements in another
+    namespace: nothing of it was read, and the translator was told the document had no text to translate."""
+    result = run_cli("segment", DATA / "strict-format.docx")
+    assert result.code == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "strict-format.docx" in result.stderr and "Strict Open XML" in result.stderr
+    assert "no text to translate" not in result.stderr
 
 
 def test_docx_declaring_entities_is_refused(tmp_path: Path) -> None:

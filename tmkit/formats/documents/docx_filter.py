@@ -25,6 +25,8 @@ from tmkit.text.scripts import has_arabic
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{" + W_NS + "}"
+#: The namespace of the same elements in Word's "Strict Open XML Document" (ISO/IEC 29500 Strict).
+STRICT_W_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 #: The parts that hold translatable text, in the order their segments come.
@@ -353,6 +355,11 @@ def _parse(data: dict[str, bytes], path: str) -> _Parsed:
     names = sorted((n for n in data if TEXT_PART_RE.match(n)), key=lambda n: (n != "word/document.xml", n))
     for name in names:
         root = roots[name] = _parse_part(data[name], name, path)
+        if etree.QName(root).namespace == STRICT_W_NS:
+            # Its elements are in another namespace: none would be read, and the document would seem to have no text.
+            raise InputError(
+                "a Strict Open XML document, which tmkit does not read; save it as a Word Document (.docx)", path=path
+            )
         for index, element in enumerate(root.iter(W + "p")):
             if next(element.iterancestors(MC + "Fallback"), None) is not None:
                 continue  # a text box's copy for old readers: written from its translated twin (_mirror_fallbacks)
