@@ -670,6 +670,52 @@ def test_arabic_docx_into_english_drops_right_to_left(tmp_path: Path) -> None:
     assert all(lang.get(W + "bidi") is None for lang in root.iter(W + "lang"))
 
 
+def test_arabic_docx_whose_styles_say_right_to_left_into_english_says_left_to_right(tmp_path: Path) -> None:
+    """An Arabic template sets the direction in its styles (the Normal style `w:bidi` and `w:rtl`, a character
+    style `w:rtl`), not on each paragraph: a translated paragraph with no `w:bidi` of its own took the style's, and
+    its English was laid out right to left (the full stop at its left). It says left to right itself now."""
+    source = zipfile.ZipFile(SAMPLES / "article.docx")
+    path = tmp_path / "styled.docx"
+    body = (
+        "<w:p><w:r><w:t>فقرة أولى.</w:t></w:r></w:p>"
+        '<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr><w:r><w:rPr><w:rStyle w:val="Arabic"/></w:rPr>'
+        "<w:t>عنوان.</w:t></w:r></w:p>"
+        '<w:p><w:pPr><w:pStyle w:val="Latin"/></w:pPr><w:r><w:t>نص.</w:t></w:r></w:p>'
+    )
+    styles = (
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
+        "<w:pPr><w:bidi/></w:pPr><w:rPr><w:rtl/></w:rPr></w:style>"
+        '<w:style w:type="paragraph" w:styleId="Title"><w:basedOn w:val="Normal"/></w:style>'
+        '<w:style w:type="paragraph" w:styleId="Latin"><w:basedOn w:val="Normal"/><w:pPr><w:bidi w:val="0"/></w:pPr>'
+        '<w:rPr><w:rtl w:val="false"/></w:rPr></w:style>'
+        '<w:style w:type="character" w:styleId="Arabic"><w:rPr><w:rtl/></w:rPr></w:style>'
+    )
+    with zipfile.ZipFile(path, "w") as package:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = re.sub(rb"<w:body>.*<w:sectPr>", b"<w:body>" + body.encode() + b"<w:sectPr>", data, flags=re.S)
+            elif info.filename == "word/styles.xml":
+                data = re.sub(rb"(<w:styles[^>]*>).*</w:styles>", rb"\1" + styles.encode() + b"</w:styles>", data)
+            package.writestr(info, data)
+    cut = extract(open_document(path), lang="ar")
+    english = {"فقرة أولى.": "A first paragraph.", "عنوان.": "A title.", "نص.": "Text."}
+    translations = [Segment.from_text(english[s.plain]) if s.plain in english else None for s in cut.segments]
+    root = docx_part(cut.render(translations, target_lang="en"), "word/document.xml")
+    first, title, latin = root.iter(W + "p")
+    for paragraph in (first, title):
+        assert paragraph.find(f"{W}pPr/{W}bidi").get(W + "val") == "0"
+        assert [r.find(f"{W}rPr/{W}rtl").get(W + "val") for r in paragraph.iter(W + "r")] == ["0"]
+    # A style that says left to right already needs nothing more.
+    assert latin.find(f"{W}pPr/{W}bidi") is None and latin.find(f".//{W}rtl") is None
+    # Into Arabic, the same paragraphs say right to left themselves, as before.
+    into_arabic = extract(open_document(path), lang="ar").render(
+        [Segment.from_text("نص عربي.")] * len(cut.segments), target_lang="ar"
+    )
+    for paragraph in docx_part(into_arabic, "word/document.xml").iter(W + "p"):
+        assert paragraph.find(f"{W}pPr/{W}bidi").get(W + "val") is None
+
+
 def test_html_direction_follows_the_target(tmp_path: Path) -> None:
     import lxml.html
 
