@@ -488,7 +488,11 @@ def test_sample_round_trip(name: str, tmp_path: Path) -> None:
     _roundtrip(SAMPLES / name, "ar", "en", tmp_path)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.docx")))
+#: Real documents tmkit refuses to read (one line saying why): no round trip for them.
+REFUSED_DOCX = {"strict-format.docx"}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.docx") if p.name not in REFUSED_DOCX))
 def test_real_docx_round_trip(name: str, tmp_path: Path) -> None:
     """python-docx's test documents (hyperlinks, comments, headers, images, page-break marks) survive."""
     _roundtrip(DATA / name, "en", "ar", tmp_path)
@@ -597,6 +601,31 @@ def test_pseudo_translation_keeps_every_sample_documents_structure(tmp_path: Pat
     assert _tokens(parser().parse(written)) == _tokens(parser().parse(MARKDOWN))
 
 
+#: printf and Python format placeholders (`%s`, `%(email)s`, `%d`) and brace ones (`{email}`, `{}`).
+FORMAT_PLACEHOLDER_RE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrs]|\{[^{}\s]*\}")
+
+
+def test_pseudo_translation_keeps_a_catalogues_format_placeholders(tmp_path: Path) -> None:
+    """django-allauth's Arabic catalogue: the pseudo-translation accented `%(recipient)s` into `%(réçípíéñt)š` and
+    `{email}` into `{émáíl}`, so the pseudo-translated program failed on those strings instead of showing them."""
+    out = tmp_path / "pseudo.po"
+    result = run_cli("finish", DATA / "allauth-ar.po", "--pseudo", "-o", out)
+    assert result.code == 0, result.stderr
+    checked = 0
+    for entry in polib.pofile(str(out)):
+        if entry.obsolete or not entry.msgid:
+            continue
+        sources = [entry.msgid_plural] if entry.msgid_plural else [entry.msgid]
+        targets = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        wanted = sorted(FORMAT_PLACEHOLDER_RE.findall(sources[0]))
+        for target in targets:
+            assert "⟦" in target
+            if wanted:
+                assert sorted(FORMAT_PLACEHOLDER_RE.findall(target)) == wanted, target
+                checked += 1
+    assert checked > 50
+
+
 def _dom(data: bytes) -> list[tuple[int, str, tuple[tuple[str, str], ...]]]:
     import lxml.html
 
@@ -664,6 +693,52 @@ def test_arabic_docx_into_english_drops_right_to_left(tmp_path: Path) -> None:
     assert root.find(f".//{W}rtl") is None
     assert root.find(f".//{W}bidiVisual") is None
     assert all(lang.get(W + "bidi") is None for lang in root.iter(W + "lang"))
+
+
+def test_arabic_docx_whose_styles_say_right_to_left_into_english_says_left_to_right(tmp_path: Path) -> None:
+    """An Arabic template sets the direction in its styles (the Normal style `w:bidi` and `w:rtl`, a character
+    style `w:rtl`), not on each paragraph: a translated paragraph with no `w:bidi` of its own took the style's, and
+    its English was laid out right to left (the full stop at its left). It says left to right itself now."""
+    source = zipfile.ZipFile(SAMPLES / "article.docx")
+    path = tmp_path / "styled.docx"
+    body = (
+        "<w:p><w:r><w:t>فقرة أولى.</w:t></w:r></w:p>"
+        '<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr><w:r><w:rPr><w:rStyle w:val="Arabic"/></w:rPr>'
+        "<w:t>عنوان.</w:t></w:r></w:p>"
+        '<w:p><w:pPr><w:pStyle w:val="Latin"/></w:pPr><w:r><w:t>نص.</w:t></w:r></w:p>'
+    )
+    styles = (
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
+        "<w:pPr><w:bidi/></w:pPr><w:rPr><w:rtl/></w:rPr></w:style>"
+        '<w:style w:type="paragraph" w:styleId="Title"><w:basedOn w:val="Normal"/></w:style>'
+        '<w:style w:type="paragraph" w:styleId="Latin"><w:basedOn w:val="Normal"/><w:pPr><w:bidi w:val="0"/></w:pPr>'
+        '<w:rPr><w:rtl w:val="false"/></w:rPr></w:style>'
+        '<w:style w:type="character" w:styleId="Arabic"><w:rPr><w:rtl/></w:rPr></w:style>'
+    )
+    with zipfile.ZipFile(path, "w") as package:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = re.sub(rb"<w:body>.*<w:sectPr>", b"<w:body>" + body.encode() + b"<w:sectPr>", data, flags=re.S)
+            elif info.filename == "word/styles.xml":
+                data = re.sub(rb"(<w:styles[^>]*>).*</w:styles>", rb"\1" + styles.encode() + b"</w:styles>", data)
+            package.writestr(info, data)
+    cut = extract(open_document(path), lang="ar")
+    english = {"فقرة أولى.": "A first paragraph.", "عنوان.": "A title.", "نص.": "Text."}
+    translations = [Segment.from_text(english[s.plain]) if s.plain in english else None for s in cut.segments]
+    root = docx_part(cut.render(translations, target_lang="en"), "word/document.xml")
+    first, title, latin = root.iter(W + "p")
+    for paragraph in (first, title):
+        assert paragraph.find(f"{W}pPr/{W}bidi").get(W + "val") == "0"
+        assert [r.find(f"{W}rPr/{W}rtl").get(W + "val") for r in paragraph.iter(W + "r")] == ["0"]
+    # A style that says left to right already needs nothing more.
+    assert latin.find(f"{W}pPr/{W}bidi") is None and latin.find(f".//{W}rtl") is None
+    # Into Arabic, the same paragraphs say right to left themselves, as before.
+    into_arabic = extract(open_document(path), lang="ar").render(
+        [Segment.from_text("نص عربي.")] * len(cut.segments), target_lang="ar"
+    )
+    for paragraph in docx_part(into_arabic, "word/document.xml").iter(W + "p"):
+        assert paragraph.find(f"{W}pPr/{W}bidi").get(W + "val") is None
 
 
 def test_html_direction_follows_the_target(tmp_path: Path) -> None:
@@ -788,6 +863,16 @@ def test_finish_pseudo_and_segment_accept_documents(job: Path) -> None:
     assert "{3}للجنة السورية الروسية المشتركة{/3}" in result.stdout
 
 
+def test_strict_open_xml_docx_is_refused_saying_so(tmp_path: Path) -> None:
+    """Word's "Strict Open XML Document" (mammoth's strict-format.docx, "Test") names its elements in another
+    namespace: nothing of it was read, and the translator was told the document had no text to translate."""
+    result = run_cli("segment", DATA / "strict-format.docx")
+    assert result.code == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "strict-format.docx" in result.stderr and "Strict Open XML" in result.stderr
+    assert "no text to translate" not in result.stderr
+
+
 def test_docx_declaring_entities_is_refused(tmp_path: Path) -> None:
     source = zipfile.ZipFile(SAMPLES / "article.docx")
     bad = tmp_path / "bad.docx"
@@ -817,8 +902,8 @@ def test_edit_prepares_a_docx_job_with_codes(tmp_path: Path) -> None:
 
 def test_docx_text_in_readme_of_test_data() -> None:
     readme = (DATA / "README.md").read_text(encoding="utf-8")
-    for path in DATA.glob("*.docx"):
-        assert path.name in readme
+    for path in DATA.iterdir():
+        assert path.name == "README.md" or path.name in readme
 
 
 def test_html_in_a_legacy_charset_is_read_and_written_as_utf8(tmp_path: Path) -> None:
@@ -835,6 +920,54 @@ def test_html_in_a_legacy_charset_is_read_and_written_as_utf8(tmp_path: Path) ->
     undeclared.write_bytes("<p>café</p>".encode("latin-1"))
     result = run_cli("segment", undeclared)
     assert result.code == 2 and "undeclared.html:1: not valid utf-8" in result.stderr
+
+
+def test_html_charset_declared_by_http_equiv_is_declared_utf8_in_the_translation(tmp_path: Path) -> None:
+    """Older pages (HTML 4, XHTML 1.0, pandoc's HTML) say their charset in `<meta http-equiv="Content-Type">`; libxml2
+    never writes that element back, so the UTF-8 translation went out undeclared and a browser that falls back to
+    the page's old charset (windows-1256 on an Arabic system) showed it garbled."""
+    page = tmp_path / "old.html"
+    page.write_bytes(
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1256">'
+        "<title>صفحة</title></head><body><p>مرحبا café</p></body></html>".encode("cp1256")
+    )
+    cut = extract(open_document(page), lang="ar")
+    out = cut.render(translate_with(cut, lambda text: "Hello café"), target_lang="en")
+    declared = re.findall(rb"""<meta[^>]*charset\s*=\s*["']?([\w-]+)""", out, flags=re.IGNORECASE)
+    assert [name.lower() for name in declared] == [b"utf-8"]
+    assert "Hello café" in out.decode(declared[0].decode())
+    # A page that says it both ways keeps one declaration.
+    page.write_text(
+        '<html><head><meta charset="utf-8"><meta http-equiv="content-type" content="text/html; charset=utf-8">'
+        "</head><body><p>مرحبا</p></body></html>",
+        encoding="utf-8",
+    )
+    cut = extract(open_document(page), lang="ar")
+    out = cut.render(translate_with(cut, lambda text: "Hello"), target_lang="en")
+    assert len(re.findall(rb"charset", out, flags=re.IGNORECASE)) == 1
+
+
+def test_docx_tracked_insertions_and_moves_are_translated(tmp_path: Path) -> None:
+    """Text a tracked change inserted or moved here (`w:ins`, `w:moveTo`, as Word writes a cut and paste with
+    changes tracked) is in the document the reader sees: it is translated in its place. Text deleted or moved away
+    (`w:del`, `w:moveFrom`) is gone once the changes are accepted, and stays as it was."""
+    change = 'w:id="{}" w:author="A" w:date="2016-04-16T08:20:00Z"'
+    body = (
+        f'<w:p><w:r><w:t xml:space="preserve">Kept text. </w:t></w:r><w:ins {change.format(1)}><w:r>'
+        "<w:t>Inserted text.</w:t></w:r></w:ins></w:p>"
+        f"<w:p><w:moveTo {change.format(2)}><w:r><w:t>Moved text.</w:t></w:r></w:moveTo></w:p>"
+        f"<w:p><w:moveFrom {change.format(3)}><w:r><w:t>Moved text.</w:t></w:r></w:moveFrom></w:p>"
+    )
+    cut = extract(open_document(_docx_with_body(tmp_path, body)), lang="en")
+    body_segments = [s.plain for s in cut.segments][:3]
+    assert body_segments == ["Kept text.", "Inserted text.", "Moved text."]
+    out = cut.render(translate_with(cut, str.upper), target_lang="en")
+    root = docx_part(out, "word/document.xml")
+    moved_to, moved_from = root.find(f".//{W}moveTo"), root.find(f".//{W}moveFrom")
+    assert [t.text for t in moved_to.iter(W + "t")] == ["MOVED TEXT."]
+    assert moved_to.get(W + "author") == "A"  # the change's record kept with its text
+    assert [t.text for t in moved_from.iter(W + "t")] == ["Moved text."]
+    assert [t.text for t in root.find(f".//{W}ins").iter(W + "t")] == ["INSERTED TEXT."]
 
 
 def test_docx_text_box_paragraphs_are_translated_inside_their_paragraph(tmp_path: Path) -> None:
@@ -878,6 +1011,26 @@ def test_markdown_code_across_lines_and_escaped_table_pipes(tmp_path: Path) -> N
     written = cut.render(translate_with(cut, str.upper), target_lang="ar").decode()
     assert "`edit FILE.tmx\\|DOC.txt`" in written and "OPENS A \\| B" in written
     assert _tokens(parser().parse(written)) == _tokens(parser().parse(TRICKY_MARKDOWN))
+
+
+def test_a_long_markdown_file_is_read_in_time_linear_in_its_text(tmp_path: Path) -> None:
+    """Each text token was looked for in its block by a pattern of one group a character, compiled anew: reading
+    CommonMark's 200 KB spec took 9 s of CPU per command (edit, segment, pretranslate and finish each read it), a
+    64 KB paragraph as long. Read now in a small fraction of that, and each text found where it is."""
+    import time
+
+    prose = "".join(f"Sentence {n} of a long paragraph, written on one line. " for n in range(1200))
+    marked = "Lorem ipsum, *consectetur* elit; AT&amp;T \\*is\\* here."
+    path = tmp_path / "long.md"
+    path.write_text(f"{prose}\n\n{marked}\n\nA [link](https://example.org/a.b). Done.\n", encoding="utf-8")
+    started = time.process_time()
+    cut = extract(open_document(path), lang="en")
+    assert time.process_time() - started < 2.0
+    assert len(cut.segments) == 1200 + 3
+    assert cut.segments[1200].placeholder_text() == "Lorem ipsum, {1}consectetur{/1} elit; AT&T *is* here."
+    assert cut.segments[-2].placeholder_text() == "A {1}link{/1}."
+    out = cut.render(translate_with(cut, str.upper), target_lang="en").decode("utf-8")
+    assert out.endswith("A [LINK](https://example.org/a.b). DONE.\n")
 
 
 def test_pretranslate_a_po_keeps_its_translations_and_notes(tmp_path: Path) -> None:

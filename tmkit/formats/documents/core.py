@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -322,13 +323,18 @@ def map_text(pieces: Sequence[Piece], change: Callable[[str], str]) -> list[Piec
 
 
 _PSEUDO = str.maketrans("aeiouAEIOUcnsyCNSY", "áéíóúÁÉÍÓÚçñšýÇÑŠÝ")
+#: Format placeholders a program fills in (printf and Python `%s`, `%(email)s`, `%1$d`; brace `{email}`, `{0}`):
+#: accented, they no longer name what the program gives, and it fails on the string instead of showing it.
+_FORMAT_PLACEHOLDER_RE = re.compile(r"(%(?:\d+\$)?(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrs]|\{[^{}\s]*\})")
 
 
 def pseudo_translate(text: str) -> str:
-    """A pseudo-translation: Latin letters accented, the text marked and a third longer, Arabic kept readable."""
+    """A pseudo-translation: Latin letters accented (format placeholders kept), the text marked and a third longer,
+    Arabic kept readable."""
     if not text.strip():
         return text
     lead = text[: len(text) - len(text.lstrip())]
     trail = text[len(text.rstrip()) :]
-    core = text.strip().translate(_PSEUDO)
+    parts = _FORMAT_PLACEHOLDER_RE.split(text.strip())
+    core = "".join(part if index % 2 else part.translate(_PSEUDO) for index, part in enumerate(parts))
     return f"{lead}⟦{core}{'·' * (len(core) // 3)}⟧{trail}"

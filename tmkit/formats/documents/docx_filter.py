@@ -25,12 +25,16 @@ from tmkit.text.scripts import has_arabic
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{" + W_NS + "}"
+#: The namespace of the same elements in Word's "Strict Open XML Document" (ISO/IEC 29500 Strict).
+STRICT_W_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 #: The parts that hold translatable text, in the order their segments come.
 TEXT_PART_RE = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
-#: Paragraph-level elements holding runs that stay in the text flow (their start and end become a code pair).
-WRAPPERS = frozenset({W + "hyperlink", W + "fldSimple", W + "smartTag", W + "ins"})
+#: Paragraph-level elements holding runs that stay in the text flow (their start and end become a code pair): a
+#: tracked insertion or move here (`w:moveTo`) is text the reader sees; a deletion or move away (`w:del`,
+#: `w:moveFrom`) is kept whole, as it goes once the changes are accepted.
+WRAPPERS = frozenset({W + "hyperlink", W + "fldSimple", W + "smartTag", W + "ins", W + "moveTo"})
 #: Elements that are spell-check or layout state only; dropped when a translated paragraph is rebuilt.
 NOISE = frozenset({W + "proofErr", W + "lastRenderedPageBreak"})
 #: The default complex-script language of Arabic runs when the target tag has no region.
@@ -351,6 +355,11 @@ def _parse(data: dict[str, bytes], path: str) -> _Parsed:
     names = sorted((n for n in data if TEXT_PART_RE.match(n)), key=lambda n: (n != "word/document.xml", n))
     for name in names:
         root = roots[name] = _parse_part(data[name], name, path)
+        if etree.QName(root).namespace == STRICT_W_NS:
+            # Its elements are in another namespace: none would be read, and the document would seem to have no text.
+            raise InputError(
+                "a Strict Open XML document, which tmkit does not read; save it as a Word Document (.docx)", path=path
+            )
         for index, element in enumerate(root.iter(W + "p")):
             if next(element.iterancestors(MC + "Fallback"), None) is not None:
                 continue  # a text box's copy for old readers: written from its translated twin (_mirror_fallbacks)
@@ -460,25 +469,79 @@ def _rebuild(paragraph: Any, source: _ParagraphSource, pieces: Sequence[Piece]) 
     return runs
 
 
-def _set_direction(paragraph: Any, runs: Sequence[Any], *, rtl: bool, lang_tag: str) -> None:
+def _on(element: Any) -> bool | None:
+    """An on/off property's value (`<w:bidi/>` on, `w:val` 0, false or off off); None when it is not there."""
+    return None if element is None else element.get(W + "val") not in ("0", "false", "off")
+
+
+class _StyleDirection:
+    """Whether a paragraph's styles set it right to left (`w:bidi`) and a run's set it (`w:rtl`): through `w:basedOn`,
+    the default paragraph style and the document defaults, as Word reads them."""
+
+    def __init__(self, data: bytes | None, path: str) -> None:
+        self._styles: dict[str, Any] = {}
+        self._default_paragraph: str | None = None
+        self._defaults: Any = None
+        if data is None:
+            return
+        root = _parse_part(data, "word/styles.xml", path)
+        self._defaults = root.find(W + "docDefaults")
+        for style in root.iter(W + "style"):
+            ident = style.get(W + "styleId")
+            if ident is not None:
+                self._styles[ident] = style
+                if style.get(W + "type") == "paragraph" and style.get(W + "default") in ("1", "true", "on"):
+                    self._default_paragraph = ident
+
+    def _along(self, ident: str | None, where: str) -> bool | None:
+        seen: set[str] = set()
+        while ident is not None and ident not in seen and ident in self._styles:
+            seen.add(ident)
+            value = _on(self._styles[ident].find(where))
+            if value is not None:
+                return value
+            based = self._styles[ident].find(W + "basedOn")
+            ident = None if based is None else based.get(W + "val")
+        return None
+
+    def _default(self, where: str) -> bool:
+        return bool(self._defaults is not None and _on(self._defaults.find(where)))
+
+    def _paragraph_style(self, ppr: Any) -> str | None:
+        style = ppr.find(W + "pStyle") if ppr is not None else None
+        return self._default_paragraph if style is None else style.get(W + "val")
+
+    def paragraph_bidi(self, ppr: Any) -> bool:
+        value = self._along(self._paragraph_style(ppr), f"{W}pPr/{W}bidi")
+        return self._default(f"{W}pPrDefault/{W}pPr/{W}bidi") if value is None else value
+
+    def run_rtl(self, rpr: Any, ppr: Any) -> bool:
+        style = rpr.find(W + "rStyle") if rpr is not None else None
+        value = None if style is None else self._along(style.get(W + "val"), f"{W}rPr/{W}rtl")
+        if value is None:
+            value = self._along(self._paragraph_style(ppr), f"{W}rPr/{W}rtl")
+        return self._default(f"{W}rPrDefault/{W}rPr/{W}rtl") if value is None else value
+
+
+def _set_direction(paragraph: Any, runs: Sequence[Any], *, rtl: bool, lang_tag: str, styles: _StyleDirection) -> None:
     """Paragraph direction, run direction and complex-script properties for the target.
 
     Alignment mirrors with the direction by itself: in a `w:bidi` paragraph `w:jc` left and right
     name the start and the end (LibreOffice 7.4 shows `left` at the right margin, as Word does), so
     a left-aligned English paragraph becomes a right-aligned Arabic one with its `w:jc` unchanged.
+    A left-to-right paragraph or run whose style says right to left (an Arabic template's Normal style)
+    says `w:val="0"` itself, or it would take its style's direction.
     """
     ppr = paragraph.find(W + "pPr")
-    had_bidi = (
-        ppr is not None
-        and ppr.find(W + "bidi") is not None
-        and ppr.find(W + "bidi").get(W + "val")
-        not in (
-            "0",
-            "false",
-            "off",
-        )
-    )
-    if rtl != had_bidi:
+    own = _on(ppr.find(W + "bidi")) if ppr is not None else None
+    if not rtl and own is not False and styles.paragraph_bidi(ppr):
+        if ppr is None:
+            ppr = etree.Element(W + "pPr")
+            paragraph.insert(0, ppr)
+        bidi = _insert_ordered(ppr, "bidi", _PPR_ORDER)
+        bidi.attrib.clear()
+        bidi.set(W + "val", "0")
+    elif rtl != bool(own):
         if ppr is None:
             ppr = etree.Element(W + "pPr")
             paragraph.insert(0, ppr)
@@ -503,13 +566,19 @@ def _set_direction(paragraph: Any, runs: Sequence[Any], *, rtl: bool, lang_tag: 
                     made = _insert_ordered(rpr, complex_script, _RPR_ORDER)
                     for key, value in given.attrib.items():
                         made.set(key, value)
-        elif not rtl and rpr is not None:
-            _remove(rpr, "rtl")
-            lang = rpr.find(W + "lang")
-            if lang is not None and lang.get(W + "bidi"):
-                del lang.attrib[W + "bidi"]
-                if not lang.attrib:
-                    rpr.remove(lang)
+        elif not rtl:
+            if rpr is not None:
+                _remove(rpr, "rtl")
+                lang = rpr.find(W + "lang")
+                if lang is not None and lang.get(W + "bidi"):
+                    del lang.attrib[W + "bidi"]
+                    if not lang.attrib:
+                        rpr.remove(lang)
+            if styles.run_rtl(rpr, ppr):
+                if rpr is None:
+                    rpr = etree.Element(W + "rPr")
+                    run.insert(0, rpr)
+                _insert_ordered(rpr, "rtl", _RPR_ORDER).set(W + "val", "0")
 
 
 def _mirror_fallbacks(root: Any) -> None:
@@ -547,6 +616,7 @@ class DocxDocument:
         parsed = _parse(self._data, self.path)  # a fresh tree: rendering changes it
         rtl = target_lang.lower().startswith("ar")
         lang_tag = target_lang if rtl and "-" in target_lang else DEFAULT_ARABIC_TAG
+        styles = _StyleDirection(self._data.get("word/styles.xml"), self.path)
         changed: set[str] = set()
         for number, (source, paragraph, element, pieces) in enumerate(
             zip(parsed.sources, parsed.paragraphs, parsed.elements, contents, strict=True)
@@ -554,7 +624,7 @@ class DocxDocument:
             if pieces == paragraph.pieces and (statuses is None or statuses[number] is None):
                 continue  # not translated (or nothing to translate): the paragraph's XML stays as it is
             runs = _rebuild(element, source, pieces)
-            _set_direction(element, runs, rtl=rtl, lang_tag=lang_tag)
+            _set_direction(element, runs, rtl=rtl, lang_tag=lang_tag, styles=styles)
             changed.add(source.part)
         for name in changed:
             _mirror_fallbacks(parsed.roots[name])

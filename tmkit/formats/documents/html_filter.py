@@ -295,11 +295,19 @@ class HtmlDocument:
                 if _in_effect(element, name) != value:
                     element.set(name, value)
         # The page is written in UTF-8 (Arabic and English alike): a declared legacy charset would now lie.
-        for meta in root.iter("meta"):
+        has_charset = any(meta.get("charset") is not None for meta in root.iter("meta"))
+        for meta in list(root.iter("meta")):
             if meta.get("charset") is not None:
                 meta.set("charset", "utf-8")
             elif (meta.get("http-equiv") or "").lower() == "content-type":
-                meta.set("content", "text/html; charset=utf-8")
+                # libxml2 never writes this element back: the page would go out undeclared, and a browser falling
+                # back to a legacy charset garbles it. `<meta charset>` says the same and is written.
+                if has_charset:
+                    meta.drop_tree()  # (its tail kept)
+                    continue
+                meta.attrib.clear()
+                meta.set("charset", "utf-8")
+                has_charset = True
         # The root, not the tree: libxml2 gives a page without a DOCTYPE an HTML 4.0 one, never written back.
         text: str = lxml.html.tostring(root, encoding="unicode", method="html")
         if _DOCTYPE_RE.match(self._data):
