@@ -206,3 +206,28 @@ def test_an_xliff_whose_every_unit_is_locked_has_nothing_to_translate(tmp_path: 
     )
     with pytest.raises(Exception, match="no text to translate"):
         open_document(job)
+
+
+def test_a_target_without_text_is_no_translation_whatever_its_state(tmp_path: Path) -> None:
+    """WorldServer fills a target with the source's placeholders only (Okapi's test1_es.xlf), and a cut unit's state
+    covers its empty markers too: neither is a translation. Both came in as `translated` segments with no text."""
+    job = tmp_path / "job.xlf"
+    job.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file source-language="en" '
+        'target-language="ar" datatype="html" original="page.htm"><body>'
+        '<trans-unit id="1"><source><ph id="1">&lt;a&gt;</ph>Home<ph id="2">&lt;/a&gt;</ph></source>'
+        '<target><ph id="1">&lt;a&gt;</ph><ph id="2">&lt;/a&gt;</ph></target></trans-unit>'
+        '<trans-unit id="2"><source>Open daily. Closed on Fridays.</source><seg-source><mrk mtype="seg" mid="1">Open '
+        'daily.</mrk> <mrk mtype="seg" mid="2">Closed on Fridays.</mrk></seg-source><target state="translated"><mrk '
+        'mtype="seg" mid="1">مفتوح يوميا.</mrk> <mrk mtype="seg" mid="2"/></target></trans-unit>'
+        "</body></file></xliff>",
+        encoding="utf-8",
+    )
+    work = tmp_path / "job.xlf.tmx"
+    assert run_cli("pretranslate", str(job), "--tm", str(SAMPLES / "news-memory.tmx"), "-o", str(work)).code == 0
+    units = load_tmx(work).units
+    assert [(u.variants[0].segment.plain, u.status, len(u.variants)) for u in units] == [
+        ("Home", Status.NEW, 1),
+        ("Open daily.", Status.TRANSLATED, 2),
+        ("Closed on Fridays.", Status.NEW, 1),
+    ]

@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 
 from tmkit.errors import InputError
-from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, normalize_pieces
+from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, normalize_pieces, plain_text
 from tmkit.formats.xliff import (
     READ_VERSIONS_1,
     READ_VERSIONS_2,
@@ -212,17 +212,16 @@ def _original_data(place: _Place, names: _Names) -> dict[str, str]:
     return {d.get("id", ""): "".join(d.itertext()) for d in place.unit.iter(names.q("data"))}
 
 
-def _status_of(place: _Place, target: Any, names: _Names) -> Status:
-    """The status of a segment's translation as the file states it."""
-    has_target = target is not None and bool("".join(target.itertext()).strip() or len(target))
+def _status_of(place: _Place, names: _Names) -> Status:
+    """The status of a segment's translation, which has text, as the file states it."""
     if names.is_2:
         holder = place.segment
-        return status_from_xliff2(holder.get("state"), holder.get("subState"), has_target=has_target)[0]
+        return status_from_xliff2(holder.get("state"), holder.get("subState"), has_target=True)[0]
     holder = place.unit.find(names.q("target"))
     state = holder.get("state") if holder is not None else None
     if state in _UNTRANSLATED_12:
         return Status.NEW
-    return status_from_xliff12(state, approved=place.unit.get("approved") == "yes", has_target=has_target)[0]
+    return status_from_xliff12(state, approved=place.unit.get("approved") == "yes", has_target=True)[0]
 
 
 def _parse(data: bytes, path: str) -> tuple[Any, _Names]:
@@ -262,12 +261,13 @@ class XliffDocument:
             pieces = _pieces(place.source, codes, source=True, data=original)
             target = place.target(names)
             existing = None
-            status = _status_of(place, target, names)
-            if target is not None and status is not Status.NEW:
-                held = _pieces(target, codes, source=False, data=original)
-                # A copy of the source not yet translated (as Okapi and tmkit fill a job's targets) is no translation.
-                if held != pieces or status.rank >= Status.TRANSLATED.rank:
-                    existing = (held, status.value)
+            held = [] if target is None else _pieces(target, codes, source=False, data=original)
+            # A target without text is no translation whatever its state says: WorldServer fills targets with the
+            # source's placeholders only, and a cut unit's `state` covers its empty markers too.
+            status = _status_of(place, names) if plain_text(held).strip() else Status.NEW
+            # A copy of the source not yet translated (as Okapi and tmkit fill a job's targets) is no translation.
+            if status is not Status.NEW and (held != pieces or status.rank >= Status.TRANSLATED.rank):
+                existing = (held, status.value)
             notes = tuple(
                 text
                 for note in place.unit.iter(names.q("note"))
