@@ -231,3 +231,34 @@ def test_a_target_without_text_is_no_translation_whatever_its_state(tmp_path: Pa
         ("Open daily.", Status.TRANSLATED, 2),
         ("Closed on Fridays.", Status.NEW, 1),
     ]
+
+
+def test_a_cut_units_target_without_markers_is_made_again_from_its_seg_source(tmp_path: Path) -> None:
+    """A tool that copies the source into the target (state new) leaves a cut unit's target without `mrk` markers;
+    an empty `<target/>` has none either. The translations were appended after the English text, and without the
+    space between the segments."""
+    job = tmp_path / "job.xlf"
+    cut = (
+        "<source>Open daily. Closed on Fridays.</source><seg-source><mrk mtype='seg' mid='1'>Open daily.</mrk> "
+        "<mrk mtype='seg' mid='2'>Closed on Fridays.</mrk></seg-source>"
+    )
+    job.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file source-language="en" '
+        'target-language="ar" datatype="plaintext" original="x"><body>'
+        f'<trans-unit id="1">{cut}<target state="new">Open daily. Closed on Fridays.</target></trans-unit>'
+        f'<trans-unit id="2">{cut}<target/></trans-unit>'
+        "</body></file></xliff>",
+        encoding="utf-8",
+    )
+    work = tmp_path / "job.xlf.tmx"
+    assert run_cli("pretranslate", str(job), "--tm", str(SAMPLES / "news-memory.tmx"), "-o", str(work)).code == 0
+    _translate(work, {n: (("مفتوح يوميا.", "مغلق أيام الجمعة.")[n % 2], Status.TRANSLATED) for n in range(4)})
+    out = tmp_path / "job.ar.xlf"
+    assert run_cli("finish", str(job), "-o", str(out)).code == 0
+    assert schema_problems(out) == []
+    for unit in _units_by_id(out, f"{X12}trans-unit").values():
+        target = unit.find(f"{X12}target")
+        assert target is not None
+        assert etree.tostring(target, encoding="unicode", with_tail=False).split(">", 1)[1] == (
+            '<mrk mtype="seg" mid="1">مفتوح يوميا.</mrk> <mrk mtype="seg" mid="2">مغلق أيام الجمعة.</mrk></target>'
+        )

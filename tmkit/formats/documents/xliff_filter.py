@@ -343,28 +343,39 @@ def _target_of(place: _Place, names: _Names) -> Any:
     """The element a segment's translation goes into, made where the file has none yet.
 
     A 1.2 trans-unit without a `<target>` gets one after its `<source>`; a cut one (`seg-source`) gets a copy of its
-    `seg-source` with every marker emptied, so the text between segments and each `mid` are the source's."""
+    `seg-source` with every marker emptied, so the text between segments and each `mid` are the source's. So does a
+    cut one whose `<target>` has no markers (a copy of the `<source>` as some tools fill targets, an empty one): the
+    translations went after the source's text, which stayed in the target."""
     found = place.target(names)
     if found is not None:
         return found
     if place.segment is not None:
         return _placed_after(place.source, etree.Element(names.q("target")))
     holder = place.unit.find(names.q("target"))
-    if holder is None:
-        cut = place.unit.find(names.q("seg-source"))
-        if place.mid is None or cut is None:
-            return _placed_after(place.unit.find(names.q("source")), etree.Element(names.q("target")))
-        holder = copy.deepcopy(cut)
-        holder.tag = names.q("target")
-        for marker in holder.iter(names.q("mrk")):
-            if marker.get("mtype") == "seg":
+    cut = place.unit.find(names.q("seg-source"))
+    if holder is None and (place.mid is None or cut is None):
+        return _placed_after(place.unit.find(names.q("source")), etree.Element(names.q("target")))
+    if cut is not None and (holder is None or not any(_is_segment_marker(m) for m in holder.iter(names.q("mrk")))):
+        made = copy.deepcopy(cut)
+        for marker in made.iter(names.q("mrk")):
+            if _is_segment_marker(marker):
                 _empty(marker)
-        _placed_after(cut, holder)
+        if holder is None:
+            made.tag = names.q("target")
+            holder = _placed_after(cut, made)
+        else:  # its content replaced, its attributes (`state`, `xml:lang`) kept
+            _empty(holder)
+            holder.text = made.text
+            holder.extend(list(made))
         found = place.target(names)
         if found is not None:
             return found
     marker = etree.SubElement(holder, names.q("mrk"), {"mtype": "seg", "mid": place.mid or ""})
     return marker
+
+
+def _is_segment_marker(element: Any) -> bool:
+    return bool(element.get("mtype") == "seg")
 
 
 def _placed_after(sibling: Any, element: Any) -> Any:
