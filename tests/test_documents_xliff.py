@@ -262,3 +262,42 @@ def test_a_cut_units_target_without_markers_is_made_again_from_its_seg_source(tm
         assert etree.tostring(target, encoding="unicode", with_tail=False).split(">", 1)[1] == (
             '<mrk mtype="seg" mid="1">مفتوح يوميا.</mrk> <mrk mtype="seg" mid="2">مغلق أيام الجمعة.</mrk></target>'
         )
+
+
+def _windows_job(tmp_path: Path) -> Path:
+    """A 1.2 job with Windows line ends, as Okapi on Windows and the OASIS test files write them."""
+    job = tmp_path / "job.xlf"
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">',
+        '  <file source-language="en" target-language="ar" datatype="plaintext" original="x">',
+        "    <body>",
+        '      <trans-unit id="1">',
+        "        <source>Open daily.</source>",
+        "      </trans-unit>",
+        '      <trans-unit id="2" translate="no">',
+        "        <source>SKU-9</source>",
+        "      </trans-unit>",
+        "    </body>",
+        "  </file>",
+        "</xliff>",
+        "",
+    ]
+    job.write_bytes("\r\n".join(lines).encode("utf-8"))
+    work = tmp_path / "job.xlf.tmx"
+    assert run_cli("pretranslate", str(job), "--tm", str(SAMPLES / "news-memory.tmx"), "-o", str(work)).code == 0
+    _translate(work, {0: ("مفتوح يوميا.", Status.TRANSLATED)})
+    return job
+
+
+def test_finish_keeps_the_line_ends_of_a_windows_xliff(tmp_path: Path) -> None:
+    """XML reads a line end as LF, and the file was written with LF: every line of the agency's file came back
+    changed, the units tmkit did not touch too."""
+    job = _windows_job(tmp_path)
+    out = tmp_path / "job.ar.xlf"
+    assert run_cli("finish", str(job), "-o", str(out)).code == 0
+    data = out.read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n") > 10
+    assert b'\r\n      <trans-unit id="2" translate="no">\r\n        <source>SKU-9</source>\r\n' in data
+    assert '<target state="translated">مفتوح يوميا.</target>\r\n'.encode() in data
+    assert schema_problems(out) == []

@@ -318,7 +318,16 @@ class XliffDocument:
         _set_target_language(root, names, target_lang)
         declaration = self._data.lstrip()[:5] == b"<?xml"
         document: bytes = etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=declaration)
+        if _windows_line_ends(self._data):
+            # XML reads each line end as LF: a Windows file's are put back, or every line of it comes back changed.
+            # (A line break in a text is one to XML either way; UTF-8 has no 0x0A byte but the line feed.)
+            document = document.replace(b"\n", b"\r\n")
         return document
+
+
+def _windows_line_ends(data: bytes) -> bool:
+    """Whether most line ends of a file are CR LF."""
+    return data.count(b"\r\n") * 2 > data.count(b"\n")
 
 
 def _set_or_remove(element: Any, name: str, value: str | None) -> None:
