@@ -301,3 +301,25 @@ def test_finish_keeps_the_line_ends_of_a_windows_xliff(tmp_path: Path) -> None:
     assert b'\r\n      <trans-unit id="2" translate="no">\r\n        <source>SKU-9</source>\r\n' in data
     assert '<target state="translated">مفتوح يوميا.</target>\r\n'.encode() in data
     assert schema_problems(out) == []
+
+
+def test_finish_keeps_what_comes_before_and_after_the_root_as_it_was(tmp_path: Path) -> None:
+    """The declaration, a comment before the root, the root's start tag and the final line break are the file's: lxml
+    wrote its own declaration, the root's namespace before its version, the comment on the root's line and no final
+    line break, in samples/brochure.xlf."""
+    job = tmp_path / "brochure.xlf"
+    shutil.copy2(SAMPLES / "brochure.xlf", job)
+    work = tmp_path / "brochure.xlf.tmx"
+    assert run_cli("pretranslate", str(job), "--tm", str(SAMPLES / "news-memory.tmx"), "-o", str(work)).code == 0
+    _translate(work, {5: ("الجولات بالعربية والإنجليزية كل ساعة.", Status.TRANSLATED)})
+    out = tmp_path / "brochure.ar.xlf"
+    assert run_cli("finish", str(job), "-o", str(out)).code == 0
+    before, after = job.read_bytes(), out.read_bytes()
+    head = before[: before.index(b"<file")]
+    assert head.count(b"\n") == 3 and after.startswith(head)
+    assert after.endswith(b"</xliff>\n")
+    # A Windows file's too, with its line ends.
+    windows = _windows_job(tmp_path)
+    assert run_cli("finish", str(windows), "-o", str(out)).code == 0
+    before, after = windows.read_bytes(), out.read_bytes()
+    assert after.startswith(before[: before.index(b"<file")]) and after.endswith(b"</xliff>\r\n")

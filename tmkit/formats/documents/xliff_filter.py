@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -315,19 +316,59 @@ class XliffDocument:
             target.set("state", state)
             _set_or_remove(target, "state-qualifier", None)  # (how it was leveraged: no longer so)
             _set_or_remove(place.unit, "approved", "yes" if approved else None)
+        root_attributes = dict(root.attrib)
         _set_target_language(root, names, target_lang)
-        declaration = self._data.lstrip()[:5] == b"<?xml"
-        document: bytes = etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=declaration)
-        if _windows_line_ends(self._data):
-            # XML reads each line end as LF: a Windows file's are put back, or every line of it comes back changed.
-            # (A line break in a text is one to XML either way; UTF-8 has no 0x0A byte but the line feed.)
-            document = document.replace(b"\n", b"\r\n")
-        return document
+        windows = _windows_line_ends(self._data)
+        around = _around_root(self._data, root)
+        if around is None:  # (another encoding than UTF-8: the whole file written anew, in UTF-8)
+            declaration = self._data.lstrip()[:5] == b"<?xml"
+            document: bytes = etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=declaration)
+            return _crlf(document) if windows else document
+        # What comes before the root (the declaration, comments), its start tag unless changed, and what follows it
+        # are the file's own bytes: lxml writes a declaration of its own, the namespaces first, no line breaks
+        # between the root and the comments around it, and no final line break.
+        prolog, start_tag, epilog = around
+        body: bytes = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+        body = _crlf(body) if windows else body
+        if dict(root.attrib) == root_attributes:
+            body = start_tag + body[body.index(b">") + 1 :]
+        return prolog + body + epilog
 
 
 def _windows_line_ends(data: bytes) -> bool:
     """Whether most line ends of a file are CR LF."""
     return data.count(b"\r\n") * 2 > data.count(b"\n")
+
+
+def _crlf(document: bytes) -> bytes:
+    """A UTF-8 document's line ends as CR LF: XML reads each as LF, and a Windows file's lines would all come back
+    changed. (A line break in a text is one to XML either way; UTF-8 has no 0x0A byte but the line feed.)"""
+    return document.replace(b"\n", b"\r\n")
+
+
+#: What may come before and after an XLIFF file's root: a UTF-8 byte order mark, the XML declaration, comments,
+#: processing instructions and white space (a DOCTYPE is refused).
+_MISC = re.compile(rb"(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
+_START_TAG = re.compile(rb"<([^\s/>]+)(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*>")
+
+
+def _around_root(data: bytes, root: Any) -> tuple[bytes, bytes, bytes] | None:
+    """A UTF-8 file's bytes before its root, the root's start tag, and the bytes after the root's end; None for a file
+    in another encoding, or one whose layout is not found so (then it is written anew)."""
+    encoding = (root.getroottree().docinfo.encoding or "UTF-8").upper().replace("_", "-")
+    if encoding not in ("UTF-8", "UTF8"):
+        return None
+    prolog = _MISC.match(data)
+    start = _START_TAG.match(data, prolog.end()) if prolog is not None else None
+    name = f"{root.prefix}:{etree.QName(root).localname}" if root.prefix else etree.QName(root).localname
+    if prolog is None or start is None or start.group(1) != name.encode("utf-8"):
+        return None
+    end = data.rfind(b"</" + start.group(1))
+    close = data.find(b">", end) + 1 if end > start.end() else 0
+    epilog = _MISC.fullmatch(data, close) if close else None
+    if epilog is None:
+        return None
+    return data[: prolog.end()], start.group(0), data[close:]
 
 
 def _set_or_remove(element: Any, name: str, value: str | None) -> None:
