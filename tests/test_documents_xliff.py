@@ -18,6 +18,8 @@ from tmkit.formats.tmx_writer import write_tmx
 from tmkit.formats.xliff import read_xliff
 from tmkit.memory.model import Segment, Status, Variant
 
+#: XLIFF files other tools wrote (tests/data/xliff/README.md names each one's repository and licence).
+XLIFF_DATA = Path(__file__).parent / "data" / "xliff"
 X12 = "{urn:oasis:names:tc:xliff:document:1.2}"
 X2 = "{urn:oasis:names:tc:xliff:document:2.0}"
 
@@ -323,3 +325,18 @@ def test_finish_keeps_what_comes_before_and_after_the_root_as_it_was(tmp_path: P
     assert run_cli("finish", str(windows), "-o", str(out)).code == 0
     before, after = windows.read_bytes(), out.read_bytes()
     assert after.startswith(before[: before.index(b"<file")]) and after.endswith(b"</xliff>\r\n")
+
+
+def test_cdata_sections_the_file_holds_stay_as_they_are(tmp_path: Path) -> None:
+    """An OASIS test file: only its segment's start tag and target change. Its CDATA sections were written as escaped
+    text, in the source and in an ignorable tmkit had nothing to do with."""
+    job = tmp_path / "withCDataSections.xlf"
+    shutil.copy2(XLIFF_DATA / "withCDataSections.xlf", job)
+    out = tmp_path / "withCDataSections.ar.xlf"
+    assert run_cli("finish", str(job), "--pseudo", "-o", str(out)).code == 0
+    assert schema_problems(out) == []
+    before, after = job.read_bytes().splitlines(), out.read_bytes().splitlines()
+    assert len(before) == len(after)
+    changed = [(b.strip(), a.strip()) for b, a in zip(before, after, strict=True) if b != a]
+    assert [b for b, _ in changed] == [b'<segment id="s1">', b"<target>target<![CDATA[ & and < etc.]]></target>"]
+    assert changed[1][1].startswith(b"<target>") and b"&amp; \xc3\xa1\xc3\xb1d &lt;" in changed[1][1]
