@@ -340,3 +340,21 @@ def test_cdata_sections_the_file_holds_stay_as_they_are(tmp_path: Path) -> None:
     changed = [(b.strip(), a.strip()) for b, a in zip(before, after, strict=True) if b != a]
     assert [b for b, _ in changed] == [b'<segment id="s1">', b"<target>target<![CDATA[ & and < etc.]]></target>"]
     assert changed[1][1].startswith(b"<target>") and b"&amp; \xc3\xa1\xc3\xb1d &lt;" in changed[1][1]
+
+
+def test_a_doctype_in_a_utf16_file_is_refused_too(tmp_path: Path) -> None:
+    """The DOCTYPE was looked for in the file's bytes as UTF-8: a UTF-16 file (as Windows tools write) got past it,
+    and its entity reference was dropped from the segment without a word."""
+    job = tmp_path / "job.xlf"
+    job.write_bytes(
+        (
+            '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE xliff [<!ENTITY museum "National Museum">]>'
+            '<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file source-language="en" '
+            'datatype="plaintext" original="x"><body><trans-unit id="1"><source>The &museum; opens at 9.</source>'
+            "</trans-unit></body></file></xliff>"
+        ).encode("utf-16")
+    )
+    result = run_cli("segment", str(job))
+    assert result.code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(job) in lines[0] and "declares a DOCTYPE or entities" in lines[0], result.stderr

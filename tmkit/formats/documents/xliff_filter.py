@@ -230,12 +230,18 @@ def _status_of(place: _Place, names: _Names) -> Status:
 
 def _parse(data: bytes, path: str) -> tuple[Any, _Names]:
     head = data[:4096]
+    refused = "declares a DOCTYPE or entities, which tmkit does not read in XLIFF"
     if b"<!DOCTYPE" in head or b"<!ENTITY" in data:
-        raise InputError("declares a DOCTYPE or entities, which tmkit does not read in XLIFF", path=path)
+        raise InputError(refused, path=path)
     try:
         root = etree.fromstring(data, etree.XMLParser(**_PARSER_OPTIONS))
     except etree.XMLSyntaxError as exc:
         raise InputError(f"not well-formed XML: {exc.msg}", path=path, line=exc.lineno) from None
+    # The bytes looked for above are UTF-8's: a UTF-16 file's DOCTYPE is found parsed (its entities are not
+    # expanded, and a reference to one was dropped from its segment's text).
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise InputError(refused, path=path)
     if _local(root) != "xliff":
         raise InputError(f"the root element is <{_local(root)}>, not <xliff>", path=path, line=root.sourceline)
     namespace, version = etree.QName(root).namespace or "", root.get("version", "")
