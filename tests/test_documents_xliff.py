@@ -358,3 +358,28 @@ def test_a_doctype_in_a_utf16_file_is_refused_too(tmp_path: Path) -> None:
     assert result.code != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and str(job) in lines[0] and "declares a DOCTYPE or entities" in lines[0], result.stderr
+
+
+def test_a_2x_span_end_whose_start_the_translation_dropped_goes_too(tmp_path: Path) -> None:
+    """A 2.x code pair may span a unit's segments: `sc` in one, `ec` in the next. A translation without the `sc` kept
+    the `ec` (a code standing alone in its segment is put back where the translation lacks it), and the target's
+    `ec startRef` pointed to no `sc`: invalid XLIFF 2 the schema does not see."""
+    job = tmp_path / "job.xlf"
+    job.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="ar"><file id="f1">'
+        '<unit id="u1"><originalData><data id="d1">&lt;b&gt;</data><data id="d2">&lt;/b&gt;</data></originalData>'
+        '<segment><source>Start <sc id="1" dataRef="d1"/>bold here.</source></segment> '
+        '<segment><source>Still bold<ec startRef="1" dataRef="d2"/> then not.</source></segment></unit>'
+        "</file></xliff>",
+        encoding="utf-8",
+    )
+    work = tmp_path / "job.xlf.tmx"
+    assert run_cli("pretranslate", str(job), "--tm", str(SAMPLES / "news-memory.tmx"), "-o", str(work)).code == 0
+    _translate(work, {0: ("ابدأ هنا.", Status.TRANSLATED), 1: ('ما زال <ph x="1"/> ثم لا.', Status.TRANSLATED)})
+    out = tmp_path / "job.ar.xlf"
+    assert run_cli("finish", str(job), "-o", str(out)).code == 0
+    assert schema_problems(out) == []
+    targets = [
+        etree.tostring(t, encoding="unicode", with_tail=False) for t in etree.parse(str(out)).iter(f"{X2}target")
+    ]
+    assert [t.split(">", 1)[1] for t in targets] == ["ابدأ هنا.</target>", "ما زال  ثم لا.</target>"]

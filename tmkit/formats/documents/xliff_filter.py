@@ -302,6 +302,7 @@ class XliffDocument:
             ]
         unit_statuses: dict[int, list[str]] = {}  # 1.2: each trans-unit's segments' statuses
         changed: set[int] = set()  # 1.2: the trans-units with a target written
+        filled: dict[int, Any] = {}  # 2.x: the units with a target written
         for place, pieces, status, had in zip(places, contents, statuses, self._had, strict=True):
             unit_statuses.setdefault(id(place.unit), []).append(status or Status.NEW.value)  # (one left: new)
             if status is None or (had is not None and had == (pieces, status)):
@@ -310,11 +311,14 @@ class XliffDocument:
             _pieces(place.source, codes, source=True, data={})
             _fill(_target_of(place, names), _nested(pieces, codes), codes)
             if names.is_2:
+                filled[id(place.unit)] = place.unit
                 state, sub_state = status_to_xliff2(Status(status))
                 place.segment.set("state", state)
                 _set_or_remove(place.segment, "subState", sub_state)
             else:
                 changed.add(id(place.unit))
+        for unit in filled.values():
+            _drop_unstarted_ends(unit, names)
         for place in places:  # 1.2: a trans-unit's state is its least advanced segment's
             if id(place.unit) not in changed:
                 continue
@@ -378,6 +382,32 @@ def _around_root(data: bytes, root: Any) -> tuple[bytes, bytes, bytes] | None:
     if epilog is None:
         return None
     return data[: prolog.end()], start.group(0), data[close:]
+
+
+def _drop_unstarted_ends(unit: Any, names: _Names) -> None:
+    """A 2.x unit's targets without the `ec`/`em` whose `sc`/`sm` none of them holds before it, their text kept.
+
+    A pair may span a unit's segments; a translation without its start keeps its end (a code alone in its segment
+    is put back where a translation lacks it), and an end pointing to no start is invalid XLIFF 2."""
+    started: set[tuple[str, str | None]] = set()
+    unstarted: list[Any] = []
+    for target in unit.iter(names.q("target")):
+        for element in target.iter(names.q("sc"), names.q("sm"), names.q("ec"), names.q("em")):
+            local = _local(element)
+            if local in _OPENING:
+                started.add((local, element.get("id")))
+            elif (
+                element.get("startRef") is not None
+                and ({"ec": "sc", "em": "sm"}[local], element.get("startRef")) not in started
+            ):
+                unstarted.append(element)
+    for element in unstarted:
+        parent, before = element.getparent(), element.getprevious()
+        if before is not None:
+            before.tail = (before.tail or "") + (element.tail or "")
+        else:
+            parent.text = (parent.text or "") + (element.tail or "")
+        parent.remove(element)
 
 
 def _set_or_remove(element: Any, name: str, value: str | None) -> None:
