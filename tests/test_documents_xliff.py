@@ -18,6 +18,8 @@ from tmkit.formats.tmx_writer import write_tmx
 from tmkit.formats.xliff import read_xliff
 from tmkit.memory.model import Segment, Status, Variant
 
+#: XLIFF files other tools wrote (tests/data/xliff/README.md names each one's repository and licence).
+XLIFF_DATA = Path(__file__).parent / "data" / "xliff"
 X12 = "{urn:oasis:names:tc:xliff:document:1.2}"
 X2 = "{urn:oasis:names:tc:xliff:document:2.0}"
 
@@ -207,6 +209,181 @@ def test_an_xliff_whose_every_unit_is_locked_has_nothing_to_translate(tmp_path: 
     )
     with pytest.raises(Exception, match="no text to translate"):
         open_document(job)
+
+
+def test_a_target_without_text_is_no_translation_whatever_its_state(tmp_path: Path) -> None:
+    """WorldServer fills a target with the source's placeholders only (Okapi's test1_es.xlf), and a cut unit's state
+    covers its empty markers too: neither is a translation. Both came in as `translated` segments with no text."""
+    job = tmp_path / "job.xlf"
+    job.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file source-language="en" '
+        'target-language="ar" datatype="html" original="page.htm"><body>'
+        '<trans-unit id="1"><source><ph id="1">&lt;a&gt;</ph>Home<ph id="2">&lt;/a&gt;</ph></source>'
+        '<target><ph id="1">&lt;a&gt;</ph><ph id="2">&lt;/a&gt;</ph></target></trans-unit>'
+        '<trans-unit id="2"><source>Open daily. Closed on Fridays.</source><seg-source><mrk mtype="seg" mid="1">Open '
+        'daily.</mrk> <mrk mtype="seg" mid="2">Closed on Fridays.</mrk></seg-source><target state="translated"><mrk '
+        'mtype="seg" mid="1">مفتوح يوميا.</mrk> <mrk mtype="seg" mid="2"/></target></trans-unit>'
+        "</body></file></xliff>",
+        encoding="utf-8",
+    )
+    work = tmp_path / "job.xlf.tmx"
+    assert run_cli("pretranslate", str(job), "--tm", str(SAMPLES / "news-memory.tmx"), "-o", str(work)).code == 0
+    units = load_tmx(work).units
+    assert [(u.variants[0].segment.plain, u.status, len(u.variants)) for u in units] == [
+        ("Home", Status.NEW, 1),
+        ("Open daily.", Status.TRANSLATED, 2),
+        ("Closed on Fridays.", Status.NEW, 1),
+    ]
+
+
+def test_a_cut_units_target_without_markers_is_made_again_from_its_seg_source(tmp_path: Path) -> None:
+    """A tool that copies the source into the target (state new) leaves a cut unit's target without `mrk` markers;
+    an empty `<target/>` has none either. The translations were appended after the English text, and without the
+    space between the segments."""
+    job = tmp_path / "job.xlf"
+    cut = (
+        "<source>Open daily. Closed on Fridays.</source><seg-source><mrk mtype='seg' mid='1'>Open daily.</mrk> "
+        "<mrk mtype='seg' mid='2'>Closed on Fridays.</mrk></seg-source>"
+    )
+    job.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file source-language="en" '
+        'target-language="ar" datatype="plaintext" original="x"><body>'
+        f'<trans-unit id="1">{cut}<target state="new">Open daily. Closed on Fridays.</target></trans-unit>'
+        f'<trans-unit id="2">{cut}<target/></trans-unit>'
+        "</body></file></xliff>",
+        encoding="utf-8",
+    )
+    work = tmp_path / "job.xlf.tmx"
+    assert run_cli("pretranslate", str(job), "--tm", str(SAMPLES / "news-memory.tmx"), "-o", str(work)).code == 0
+    _translate(work, {n: (("مفتوح يوميا.", "مغلق أيام الجمعة.")[n % 2], Status.TRANSLATED) for n in range(4)})
+    out = tmp_path / "job.ar.xlf"
+    assert run_cli("finish", str(job), "-o", str(out)).code == 0
+    assert schema_problems(out) == []
+    for unit in _units_by_id(out, f"{X12}trans-unit").values():
+        target = unit.find(f"{X12}target")
+        assert target is not None
+        assert etree.tostring(target, encoding="unicode", with_tail=False).split(">", 1)[1] == (
+            '<mrk mtype="seg" mid="1">مفتوح يوميا.</mrk> <mrk mtype="seg" mid="2">مغلق أيام الجمعة.</mrk></target>'
+        )
+
+
+def _windows_job(tmp_path: Path) -> Path:
+    """A 1.2 job with Windows line ends, as Okapi on Windows and the OASIS test files write them."""
+    job = tmp_path / "job.xlf"
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">',
+        '  <file source-language="en" target-language="ar" datatype="plaintext" original="x">',
+        "    <body>",
+        '      <trans-unit id="1">',
+        "        <source>Open daily.</source>",
+        "      </trans-unit>",
+        '      <trans-unit id="2" translate="no">',
+        "        <source>SKU-9</source>",
+        "      </trans-unit>",
+        "    </body>",
+        "  </file>",
+        "</xliff>",
+        "",
+    ]
+    job.write_bytes("\r\n".join(lines).encode("utf-8"))
+    work = tmp_path / "job.xlf.tmx"
+    assert run_cli("pretranslate", str(job), "--tm", str(SAMPLES / "news-memory.tmx"), "-o", str(work)).code == 0
+    _translate(work, {0: ("مفتوح يوميا.", Status.TRANSLATED)})
+    return job
+
+
+def test_finish_keeps_the_line_ends_of_a_windows_xliff(tmp_path: Path) -> None:
+    """XML reads a line end as LF, and the file was written with LF: every line of the agency's file came back
+    changed, the units tmkit did not touch too."""
+    job = _windows_job(tmp_path)
+    out = tmp_path / "job.ar.xlf"
+    assert run_cli("finish", str(job), "-o", str(out)).code == 0
+    data = out.read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n") > 10
+    assert b'\r\n      <trans-unit id="2" translate="no">\r\n        <source>SKU-9</source>\r\n' in data
+    assert '<target state="translated">مفتوح يوميا.</target>\r\n'.encode() in data
+    assert schema_problems(out) == []
+
+
+def test_finish_keeps_what_comes_before_and_after_the_root_as_it_was(tmp_path: Path) -> None:
+    """The declaration, a comment before the root, the root's start tag and the final line break are the file's: lxml
+    wrote its own declaration, the root's namespace before its version, the comment on the root's line and no final
+    line break, in samples/brochure.xlf."""
+    job = tmp_path / "brochure.xlf"
+    shutil.copy2(SAMPLES / "brochure.xlf", job)
+    work = tmp_path / "brochure.xlf.tmx"
+    assert run_cli("pretranslate", str(job), "--tm", str(SAMPLES / "news-memory.tmx"), "-o", str(work)).code == 0
+    _translate(work, {5: ("الجولات بالعربية والإنجليزية كل ساعة.", Status.TRANSLATED)})
+    out = tmp_path / "brochure.ar.xlf"
+    assert run_cli("finish", str(job), "-o", str(out)).code == 0
+    before, after = job.read_bytes(), out.read_bytes()
+    head = before[: before.index(b"<file")]
+    assert head.count(b"\n") == 3 and after.startswith(head)
+    assert after.endswith(b"</xliff>\n")
+    # A Windows file's too, with its line ends.
+    windows = _windows_job(tmp_path)
+    assert run_cli("finish", str(windows), "-o", str(out)).code == 0
+    before, after = windows.read_bytes(), out.read_bytes()
+    assert after.startswith(before[: before.index(b"<file")]) and after.endswith(b"</xliff>\r\n")
+
+
+def test_cdata_sections_the_file_holds_stay_as_they_are(tmp_path: Path) -> None:
+    """An OASIS test file: only its segment's start tag and target change. Its CDATA sections were written as escaped
+    text, in the source and in an ignorable tmkit had nothing to do with."""
+    job = tmp_path / "withCDataSections.xlf"
+    shutil.copy2(XLIFF_DATA / "withCDataSections.xlf", job)
+    out = tmp_path / "withCDataSections.ar.xlf"
+    assert run_cli("finish", str(job), "--pseudo", "-o", str(out)).code == 0
+    assert schema_problems(out) == []
+    before, after = job.read_bytes().splitlines(), out.read_bytes().splitlines()
+    assert len(before) == len(after)
+    changed = [(b.strip(), a.strip()) for b, a in zip(before, after, strict=True) if b != a]
+    assert [b for b, _ in changed] == [b'<segment id="s1">', b"<target>target<![CDATA[ & and < etc.]]></target>"]
+    assert changed[1][1].startswith(b"<target>") and b"&amp; \xc3\xa1\xc3\xb1d &lt;" in changed[1][1]
+
+
+def test_a_doctype_in_a_utf16_file_is_refused_too(tmp_path: Path) -> None:
+    """The DOCTYPE was looked for in the file's bytes as UTF-8: a UTF-16 file (as Windows tools write) got past it,
+    and its entity reference was dropped from the segment without a word."""
+    job = tmp_path / "job.xlf"
+    job.write_bytes(
+        (
+            '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE xliff [<!ENTITY museum "National Museum">]>'
+            '<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file source-language="en" '
+            'datatype="plaintext" original="x"><body><trans-unit id="1"><source>The &museum; opens at 9.</source>'
+            "</trans-unit></body></file></xliff>"
+        ).encode("utf-16")
+    )
+    result = run_cli("segment", str(job))
+    assert result.code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(job) in lines[0] and "declares a DOCTYPE or entities" in lines[0], result.stderr
+
+
+def test_a_2x_span_end_whose_start_the_translation_dropped_goes_too(tmp_path: Path) -> None:
+    """A 2.x code pair may span a unit's segments: `sc` in one, `ec` in the next. A translation without the `sc` kept
+    the `ec` (a code standing alone in its segment is put back where the translation lacks it), and the target's
+    `ec startRef` pointed to no `sc`: invalid XLIFF 2 the schema does not see."""
+    job = tmp_path / "job.xlf"
+    job.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="ar"><file id="f1">'
+        '<unit id="u1"><originalData><data id="d1">&lt;b&gt;</data><data id="d2">&lt;/b&gt;</data></originalData>'
+        '<segment><source>Start <sc id="1" dataRef="d1"/>bold here.</source></segment> '
+        '<segment><source>Still bold<ec startRef="1" dataRef="d2"/> then not.</source></segment></unit>'
+        "</file></xliff>",
+        encoding="utf-8",
+    )
+    work = tmp_path / "job.xlf.tmx"
+    assert run_cli("pretranslate", str(job), "--tm", str(SAMPLES / "news-memory.tmx"), "-o", str(work)).code == 0
+    _translate(work, {0: ("ابدأ هنا.", Status.TRANSLATED), 1: ('ما زال <ph x="1"/> ثم لا.', Status.TRANSLATED)})
+    out = tmp_path / "job.ar.xlf"
+    assert run_cli("finish", str(job), "-o", str(out)).code == 0
+    assert schema_problems(out) == []
+    targets = [
+        etree.tostring(t, encoding="unicode", with_tail=False) for t in etree.parse(str(out)).iter(f"{X2}target")
+    ]
+    assert [t.split(">", 1)[1] for t in targets] == ["ابدأ هنا.</target>", "ما زال  ثم لا.</target>"]
 
 
 REAL_FILES = sorted(p for p in (Path(__file__).parent / "data" / "xliff").glob("*.xl*"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from lxml import etree
 
 from tmkit.errors import InputError
-from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, normalize_pieces
+from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, normalize_pieces, plain_text
 from tmkit.formats.xliff import (
     READ_VERSIONS_1,
     READ_VERSIONS_2,
@@ -38,6 +39,9 @@ _PARSER_OPTIONS: dict[str, Any] = {
     "load_dtd": False,
     "huge_tree": True,
     "remove_blank_text": False,
+    # A CDATA section stays one (its text reads the same): written back as escaped text, it changed the bytes of
+    # sources and units tmkit did not touch.
+    "strip_cdata": False,
 }
 #: Inline elements whose content is translatable text between an opening and a closing code.
 _CONTAINERS = frozenset({"g", "mrk", "pc"})
@@ -212,27 +216,32 @@ def _original_data(place: _Place, names: _Names) -> dict[str, str]:
     return {d.get("id", ""): "".join(d.itertext()) for d in place.unit.iter(names.q("data"))}
 
 
-def _status_of(place: _Place, target: Any, names: _Names) -> Status:
-    """The status of a segment's translation as the file states it."""
-    has_target = target is not None and bool("".join(target.itertext()).strip() or len(target))
+def _status_of(place: _Place, names: _Names) -> Status:
+    """The status of a segment's translation, which has text, as the file states it."""
     if names.is_2:
         holder = place.segment
-        return status_from_xliff2(holder.get("state"), holder.get("subState"), has_target=has_target)[0]
+        return status_from_xliff2(holder.get("state"), holder.get("subState"), has_target=True)[0]
     holder = place.unit.find(names.q("target"))
     state = holder.get("state") if holder is not None else None
     if state in _UNTRANSLATED_12:
         return Status.NEW
-    return status_from_xliff12(state, approved=place.unit.get("approved") == "yes", has_target=has_target)[0]
+    return status_from_xliff12(state, approved=place.unit.get("approved") == "yes", has_target=True)[0]
 
 
 def _parse(data: bytes, path: str) -> tuple[Any, _Names]:
     head = data[:4096]
+    refused = "declares a DOCTYPE or entities, which tmkit does not read in XLIFF"
     if b"<!DOCTYPE" in head or b"<!ENTITY" in data:
-        raise InputError("declares a DOCTYPE or entities, which tmkit does not read in XLIFF", path=path)
+        raise InputError(refused, path=path)
     try:
         root = etree.fromstring(data, etree.XMLParser(**_PARSER_OPTIONS))
     except etree.XMLSyntaxError as exc:
         raise InputError(f"not well-formed XML: {exc.msg}", path=path, line=exc.lineno) from None
+    # The bytes looked for above are UTF-8's: a UTF-16 file's DOCTYPE is found parsed (its entities are not
+    # expanded, and a reference to one was dropped from its segment's text).
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise InputError(refused, path=path)
     if _local(root) != "xliff":
         raise InputError(f"the root element is <{_local(root)}>, not <xliff>", path=path, line=root.sourceline)
     namespace, version = etree.QName(root).namespace or "", root.get("version", "")
@@ -262,12 +271,13 @@ class XliffDocument:
             pieces = _pieces(place.source, codes, source=True, data=original)
             target = place.target(names)
             existing = None
-            status = _status_of(place, target, names)
-            if target is not None and status is not Status.NEW:
-                held = _pieces(target, codes, source=False, data=original)
-                # A copy of the source not yet translated (as Okapi and tmkit fill a job's targets) is no translation.
-                if held != pieces or status.rank >= Status.TRANSLATED.rank:
-                    existing = (held, status.value)
+            held = [] if target is None else _pieces(target, codes, source=False, data=original)
+            # A target without text is no translation whatever its state says: WorldServer fills targets with the
+            # source's placeholders only, and a cut unit's `state` covers its empty markers too.
+            status = _status_of(place, names) if plain_text(held).strip() else Status.NEW
+            # A copy of the source not yet translated (as Okapi and tmkit fill a job's targets) is no translation.
+            if status is not Status.NEW and (held != pieces or status.rank >= Status.TRANSLATED.rank):
+                existing = (held, status.value)
             notes = tuple(
                 text
                 for note in place.unit.iter(names.q("note"))
@@ -292,6 +302,7 @@ class XliffDocument:
             ]
         unit_statuses: dict[int, list[str]] = {}  # 1.2: each trans-unit's segments' statuses
         changed: set[int] = set()  # 1.2: the trans-units with a target written
+        filled: dict[int, Any] = {}  # 2.x: the units with a target written
         for place, pieces, status, had in zip(places, contents, statuses, self._had, strict=True):
             unit_statuses.setdefault(id(place.unit), []).append(status or Status.NEW.value)  # (one left: new)
             if status is None or (had is not None and had == (pieces, status)):
@@ -300,11 +311,14 @@ class XliffDocument:
             _pieces(place.source, codes, source=True, data={})
             _fill(_target_of(place, names), _nested(pieces, codes), codes)
             if names.is_2:
+                filled[id(place.unit)] = place.unit
                 state, sub_state = status_to_xliff2(Status(status))
                 place.segment.set("state", state)
                 _set_or_remove(place.segment, "subState", sub_state)
             else:
                 changed.add(id(place.unit))
+        for unit in filled.values():
+            _drop_unstarted_ends(unit, names)
         for place in places:  # 1.2: a trans-unit's state is its least advanced segment's
             if id(place.unit) not in changed:
                 continue
@@ -315,10 +329,85 @@ class XliffDocument:
             target.set("state", state)
             _set_or_remove(target, "state-qualifier", None)  # (how it was leveraged: no longer so)
             _set_or_remove(place.unit, "approved", "yes" if approved else None)
+        root_attributes = dict(root.attrib)
         _set_target_language(root, names, target_lang)
-        declaration = self._data.lstrip()[:5] == b"<?xml"
-        document: bytes = etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=declaration)
-        return document
+        windows = _windows_line_ends(self._data)
+        around = _around_root(self._data, root)
+        if around is None:  # (another encoding than UTF-8: the whole file written anew, in UTF-8)
+            declaration = self._data.lstrip()[:5] == b"<?xml"
+            document: bytes = etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=declaration)
+            return _crlf(document) if windows else document
+        # What comes before the root (the declaration, comments), its start tag unless changed, and what follows it
+        # are the file's own bytes: lxml writes a declaration of its own, the namespaces first, no line breaks
+        # between the root and the comments around it, and no final line break.
+        prolog, start_tag, epilog = around
+        body: bytes = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+        body = _crlf(body) if windows else body
+        if dict(root.attrib) == root_attributes:
+            body = start_tag + body[body.index(b">") + 1 :]
+        return prolog + body + epilog
+
+
+def _windows_line_ends(data: bytes) -> bool:
+    """Whether most line ends of a file are CR LF."""
+    return data.count(b"\r\n") * 2 > data.count(b"\n")
+
+
+def _crlf(document: bytes) -> bytes:
+    """A UTF-8 document's line ends as CR LF: XML reads each as LF, and a Windows file's lines would all come back
+    changed. (A line break in a text is one to XML either way; UTF-8 has no 0x0A byte but the line feed.)"""
+    return document.replace(b"\n", b"\r\n")
+
+
+#: What may come before and after an XLIFF file's root: a UTF-8 byte order mark, the XML declaration, comments,
+#: processing instructions and white space (a DOCTYPE is refused).
+_MISC = re.compile(rb"(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
+_START_TAG = re.compile(rb"<([^\s/>]+)(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*>")
+
+
+def _around_root(data: bytes, root: Any) -> tuple[bytes, bytes, bytes] | None:
+    """A UTF-8 file's bytes before its root, the root's start tag, and the bytes after the root's end; None for a file
+    in another encoding, or one whose layout is not found so (then it is written anew)."""
+    encoding = (root.getroottree().docinfo.encoding or "UTF-8").upper().replace("_", "-")
+    if encoding not in ("UTF-8", "UTF8"):
+        return None
+    prolog = _MISC.match(data)
+    start = _START_TAG.match(data, prolog.end()) if prolog is not None else None
+    name = f"{root.prefix}:{etree.QName(root).localname}" if root.prefix else etree.QName(root).localname
+    if prolog is None or start is None or start.group(1) != name.encode("utf-8"):
+        return None
+    end = data.rfind(b"</" + start.group(1))
+    close = data.find(b">", end) + 1 if end > start.end() else 0
+    epilog = _MISC.fullmatch(data, close) if close else None
+    if epilog is None:
+        return None
+    return data[: prolog.end()], start.group(0), data[close:]
+
+
+def _drop_unstarted_ends(unit: Any, names: _Names) -> None:
+    """A 2.x unit's targets without the `ec`/`em` whose `sc`/`sm` none of them holds before it, their text kept.
+
+    A pair may span a unit's segments; a translation without its start keeps its end (a code alone in its segment
+    is put back where a translation lacks it), and an end pointing to no start is invalid XLIFF 2."""
+    started: set[tuple[str, str | None]] = set()
+    unstarted: list[Any] = []
+    for target in unit.iter(names.q("target")):
+        for element in target.iter(names.q("sc"), names.q("sm"), names.q("ec"), names.q("em")):
+            local = _local(element)
+            if local in _OPENING:
+                started.add((local, element.get("id")))
+            elif (
+                element.get("startRef") is not None
+                and ({"ec": "sc", "em": "sm"}[local], element.get("startRef")) not in started
+            ):
+                unstarted.append(element)
+    for element in unstarted:
+        parent, before = element.getparent(), element.getprevious()
+        if before is not None:
+            before.tail = (before.tail or "") + (element.tail or "")
+        else:
+            parent.text = (parent.text or "") + (element.tail or "")
+        parent.remove(element)
 
 
 def _set_or_remove(element: Any, name: str, value: str | None) -> None:
@@ -343,28 +432,39 @@ def _target_of(place: _Place, names: _Names) -> Any:
     """The element a segment's translation goes into, made where the file has none yet.
 
     A 1.2 trans-unit without a `<target>` gets one after its `<source>`; a cut one (`seg-source`) gets a copy of its
-    `seg-source` with every marker emptied, so the text between segments and each `mid` are the source's."""
+    `seg-source` with every marker emptied, so the text between segments and each `mid` are the source's. So does a
+    cut one whose `<target>` has no markers (a copy of the `<source>` as some tools fill targets, an empty one): the
+    translations went after the source's text, which stayed in the target."""
     found = place.target(names)
     if found is not None:
         return found
     if place.segment is not None:
         return _placed_after(place.source, etree.Element(names.q("target")))
     holder = place.unit.find(names.q("target"))
-    if holder is None:
-        cut = place.unit.find(names.q("seg-source"))
-        if place.mid is None or cut is None:
-            return _placed_after(place.unit.find(names.q("source")), etree.Element(names.q("target")))
-        holder = copy.deepcopy(cut)
-        holder.tag = names.q("target")
-        for marker in holder.iter(names.q("mrk")):
-            if marker.get("mtype") == "seg":
+    cut = place.unit.find(names.q("seg-source"))
+    if holder is None and (place.mid is None or cut is None):
+        return _placed_after(place.unit.find(names.q("source")), etree.Element(names.q("target")))
+    if cut is not None and (holder is None or not any(_is_segment_marker(m) for m in holder.iter(names.q("mrk")))):
+        made = copy.deepcopy(cut)
+        for marker in made.iter(names.q("mrk")):
+            if _is_segment_marker(marker):
                 _empty(marker)
-        _placed_after(cut, holder)
+        if holder is None:
+            made.tag = names.q("target")
+            holder = _placed_after(cut, made)
+        else:  # its content replaced, its attributes (`state`, `xml:lang`) kept
+            _empty(holder)
+            holder.text = made.text
+            holder.extend(list(made))
         found = place.target(names)
         if found is not None:
             return found
     marker = etree.SubElement(holder, names.q("mrk"), {"mtype": "seg", "mid": place.mid or ""})
     return marker
+
+
+def _is_segment_marker(element: Any) -> bool:
+    return bool(element.get("mtype") == "seg")
 
 
 def _placed_after(sibling: Any, element: Any) -> Any:
