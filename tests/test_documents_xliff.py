@@ -404,3 +404,48 @@ def test_real_xliff_files_go_through_as_documents(path: Path, tmp_path: Path) ->
     assert all(
         "⟦" in "".join(x for x in p.existing[0] if isinstance(x, str)) for p in document.paragraphs if p.existing
     )
+
+
+def _one_unit(tmp_path: Path, source: str, *, target_lang: str = "ar") -> Path:
+    job = tmp_path / "job.xlf"
+    job.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file source-language="en-US" '
+        f'target-language="{target_lang}" datatype="plaintext" original="x"><body><trans-unit id="1">'
+        f"<source>{source}</source></trans-unit></body></file></xliff>",
+        encoding="utf-8",
+    )
+    return job
+
+
+def test_a_source_translated_in_part_is_written_with_the_unit_new(tmp_path: Path) -> None:
+    """One of a source's two sentences translated: the target holds it and the other sentence as it was, state new.
+    The unit was left without a target, and the sentence translated lost without a word."""
+    job = _one_unit(tmp_path, "Open daily. Closed on Fridays.")
+    work = tmp_path / "job.xlf.tmx"
+    assert run_cli("pretranslate", job, "--tm", SAMPLES / "news-memory.tmx", "-o", work).code == 0
+    _translate(work, {0: ("مفتوح يوميا.", Status.TRANSLATED)})
+    out = tmp_path / "out.xlf"
+    assert run_cli("finish", job, "-o", out).code == 0
+    target = etree.parse(str(out)).getroot().find(f".//{X12}target")
+    assert target is not None and (target.text, target.get("state")) == ("مفتوح يوميا. Closed on Fridays.", "new")
+
+
+def test_a_job_takes_the_languages_the_file_is_for(tmp_path: Path) -> None:
+    """An English→French file makes an English→French job, not the English→Arabic one the script would guess; a
+    working file for another target is refused when the file is written, in one line."""
+    job = _one_unit(tmp_path, "Welcome.", target_lang="fr-FR")
+    work = tmp_path / "job.xlf.tmx"
+    assert run_cli("pretranslate", job, "--tm", SAMPLES / "news-memory.tmx", "-o", work).code == 0
+    assert [v.lang for v in load_tmx(work).units[0].variants] == ["en"]
+    assert load_tmx(work).header.srclang == "en"
+    _translate(work, {0: ("Bienvenue.", Status.TRANSLATED)}, lang="fr")
+    out = tmp_path / "out.xlf"
+    assert run_cli("finish", job, "-o", out).code == 0
+    assert etree.parse(str(out)).getroot().find(f".//{X12}target").text == "Bienvenue."  # type: ignore[union-attr]
+    other = tmp_path / "other.tmx"
+    assert run_cli("pretranslate", job, "--tm", SAMPLES / "news-memory.tmx", "--to", "ar", "-o", other).code == 0
+    refused = run_cli("finish", job, "--work", other, "-o", tmp_path / "ar.xlf")
+    assert (
+        refused.code == 2 and "the file is for translation into fr-FR, and its working file into ar" in refused.stderr
+    )
+    assert not (tmp_path / "ar.xlf").exists()

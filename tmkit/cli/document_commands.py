@@ -239,7 +239,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
         paragraphs = split_sentences(text, lang=lang, rules=rules, join_lines=args.join_lines)
     else:  # DOCX, HTML, Markdown, PO, XLIFF: each paragraph's segments, formatting as {1}…{/1} placeholders
         document = read_source_document(args.file)
-        lang = args.lang or guess_language(document.text())
+        lang = args.lang or document.declared_languages()[0] or guess_language(document.text())
         paragraphs = document_paragraphs(document, lang=lang, rules=rules)
     if args.json:
         import json

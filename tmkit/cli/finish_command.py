@@ -83,8 +83,9 @@ def run_finish(args: argparse.Namespace) -> int:
     if args.pseudo:
         if args.work:
             raise InputError("--pseudo needs no working file: leave out --work")
-        source_lang = args.src or guess_language(source.text())
-        target_lang = args.tgt or ("en" if source_lang.lower().startswith("ar") else "ar")
+        declared_source, declared_target = source.declared_languages()
+        source_lang = args.src or declared_source or guess_language(source.text())
+        target_lang = args.tgt or declared_target or ("en" if source_lang.lower().startswith("ar") else "ar")
         output = args.output or default_output(Path(args.document), target_lang)
         count = pseudo_document(
             args.document,

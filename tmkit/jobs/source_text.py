@@ -13,6 +13,7 @@ from tmkit.errors import InputError
 from tmkit.formats.documents import Document, ExtractedDocument, extract
 from tmkit.formats.documents.core import Paragraph, Piece, plain_text, segment_paragraph, to_segment
 from tmkit.formats.text_files import read_text
+from tmkit.memory.langtags import primary_subtag
 from tmkit.memory.model import (
     DOCUMENT_PROP,
     ORIGIN_PROP,
@@ -86,6 +87,12 @@ class SourceDocument:
         if key not in self._cut:
             self._cut[key] = extract(self.document, lang=lang, rules=rules)
         return self._cut[key]
+
+    def declared_languages(self) -> tuple[str | None, str | None]:
+        """The source and target languages the document says it is for (an XLIFF file's), None where it says none:
+        a job made from it takes them before any guess."""
+        source, target = getattr(self.document, "declared_languages", (None, None))
+        return (primary_subtag(source) if source else None), (primary_subtag(target) if target else None)
 
     def segments(self, *, lang: str, rules: SrxRules | None = None) -> list[Segment]:
         """The segments in document order, formatting as inline codes."""

@@ -1324,8 +1324,9 @@ def prepare_job(
     cutting = segmentation or Segmentation()
     rules = cutting.rules()
     document_read = cutting.read(document)  # plain text, DOCX, HTML, Markdown, PO or XLIFF by its name
-    source = source_lang or guess_language(document_read.text())
-    target = target_lang or _other_language(source)
+    declared_source, declared_target = document_read.declared_languages()
+    source = source_lang or declared_source or guess_language(document_read.text())
+    target = target_lang or declared_target or _other_language(source)
     segments = document_read.segments(lang=source, rules=rules)
     matcher = Matcher([open_memory(m, source_lang=source, target_lang=target, on_notice=on_notice) for m in memories])
     results = match_segments(segments, matcher)

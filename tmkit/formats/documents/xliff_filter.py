@@ -30,6 +30,7 @@ from tmkit.formats.xliff import (
     status_to_xliff2,
     status_to_xliff12,
 )
+from tmkit.memory.langtags import primary_subtag
 from tmkit.memory.model import Status
 
 #: No entities, no DTD, no network: an XLIFF file needs none of them.
@@ -265,6 +266,8 @@ class XliffDocument:
         #: The translation each paragraph had in the file (pieces, status), to leave untouched what was not changed.
         self._had: list[tuple[list[Piece], str] | None] = []
         root, names = _parse(data, path)
+        #: The languages the file is for (its first `<file>`'s, a 2.x root's), which a job made from it takes.
+        self.declared_languages = _declared_languages(root, names)
         for place in _places(root, names):
             codes = _Codes()
             original = _original_data(place, names)
@@ -293,6 +296,11 @@ class XliffDocument:
         self, contents: Sequence[list[Piece]], *, target_lang: str, statuses: Sequence[str | None] | None = None
     ) -> bytes:
         """The file with each translated segment's target written and its state set; the rest as it was."""
+        declared = self.declared_languages[1]
+        if declared and primary_subtag(declared) != primary_subtag(target_lang):
+            raise InputError(
+                f"the file is for translation into {declared}, and its working file into {target_lang}", path=self.path
+            )
         root, names = _parse(self._data, self.path)
         places = list(_places(root, names))
         if statuses is None:
@@ -303,7 +311,11 @@ class XliffDocument:
         unit_statuses: dict[int, list[str]] = {}  # 1.2: each trans-unit's segments' statuses
         changed: set[int] = set()  # 1.2: the trans-units with a target written
         filled: dict[int, Any] = {}  # 2.x: the units with a target written
-        for place, pieces, status, had in zip(places, contents, statuses, self._had, strict=True):
+        for number, (place, pieces, given, had) in enumerate(zip(places, contents, statuses, self._had, strict=True)):
+            # Some sentences of a 1.2 source translated, not all: written, the rest in the source language and the
+            # unit new (left out, the sentences translated were lost without a word).
+            partly = given is None and pieces != self.paragraphs[number].pieces
+            status = Status.NEW.value if partly else given
             unit_statuses.setdefault(id(place.unit), []).append(status or Status.NEW.value)  # (one left: new)
             if status is None or (had is not None and had == (pieces, status)):
                 continue  # not translated, or translated as the file had it: left as it was
@@ -408,6 +420,16 @@ def _drop_unstarted_ends(unit: Any, names: _Names) -> None:
         else:
             parent.text = (parent.text or "") + (element.tail or "")
         parent.remove(element)
+
+
+def _declared_languages(root: Any, names: _Names) -> tuple[str | None, str | None]:
+    """The source and target languages the file names (its first `<file>`'s in 1.2), None where it names none."""
+    if names.is_2:
+        return root.get("srcLang") or None, root.get("trgLang") or None
+    file = root.find(names.q("file"))
+    if file is None:
+        return None, None
+    return file.get("source-language") or None, file.get("target-language") or None
 
 
 def _set_or_remove(element: Any, name: str, value: str | None) -> None:
