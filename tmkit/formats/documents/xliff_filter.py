@@ -4,7 +4,8 @@ An agency's XLIFF (1.2 or 2.x) is translated where it is: every unit not marked 
 `<group>` or a 2.x `<file>`) gives its segments (a 1.2 `seg-source`'s `mrk mtype="seg"`, a 2.x `<segment>`, else
 the whole `<source>`, cut into sentences), inline elements become codes the translation keeps, and a target the
 file holds is the segment's existing translation with its state. The translated file is the same file with the
-targets written (and their `state`), every other byte of markup left to the tool that reads it back.
+targets written (and their `state`); every element, attribute and text it did not change is written back as it was
+read (by lxml: quotes and empty-element forms are lxml's), for the tool that reads it back.
 """
 
 from __future__ import annotations
