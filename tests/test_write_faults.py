@@ -111,15 +111,27 @@ def read_only_folder(tmp_path: Path) -> Iterator[Path]:
         unmount(folder)
 
 
-def test_unwritable_folder_names_the_target_not_a_temporary_file(read_only_folder: Path) -> None:
-    target = read_only_folder / "m.tmx"
-    before = target.read_bytes()
-    result = run_cli("merge", MEMORY, MEMORY, "-o", target)
+@pytest.mark.parametrize(
+    ("output", "command"),
+    [
+        ("m.tmx", ("merge", MEMORY, MEMORY)),
+        # convert to XLIFF keeps the tuids of a first pass in a temporary file beside the output: it said
+        # "tmkit: error: …/tmp86g4zfnf: permission denied".
+        ("m.xlf", ("convert", MEMORY)),
+    ],
+)
+def test_unwritable_folder_names_the_target_not_a_temporary_file(
+    read_only_folder: Path, output: str, command: tuple[str | Path, ...]
+) -> None:
+    target = read_only_folder / output
+    before = target.read_bytes() if target.exists() else None
+    result = run_cli(*command, "-o", target)
     assert result.code == 2
     line = one_error_line(result.stderr)
     assert line.startswith(f"tmkit: error: {target}: cannot write: ")
     assert TEMP_MARKER not in line and ".tmp" not in line
-    assert target.read_bytes() == before
+    assert (target.read_bytes() if target.exists() else None) == before
+    assert sorted(p.name for p in read_only_folder.iterdir()) == ["m.tmx"]
 
 
 # -- a full disk -----------------------------------------------------------------------------------
