@@ -801,6 +801,47 @@ def test_docx_declaring_entities_is_refused(tmp_path: Path) -> None:
     assert result.code == 2 and "entities" in result.stderr and "Traceback" not in result.stderr
 
 
+def _damaged_docx(folder: Path, damage: str) -> Path:
+    """The sample DOCX with its document part's bytes damaged, its method unknown, or marked encrypted."""
+    data = bytearray((SAMPLES / "article.docx").read_bytes())
+    info = zipfile.ZipFile(SAMPLES / "article.docx").getinfo("word/document.xml")
+    local = info.header_offset  # the local header: flags at +6, method at +8; the central one: +8 and +10
+    central = data.index(b"PK\x01\x02")  # the central directory's entries, up to the part's
+    while not data[central + 46 :].startswith(b"word/document.xml"):
+        central = data.index(b"PK\x01\x02", central + 4)
+    if damage == "deflate":
+        start = local + 30 + int.from_bytes(data[local + 26 : local + 28], "little")
+        start += int.from_bytes(data[local + 28 : local + 30], "little")
+        data[start + 20 : start + 60] = bytes(byte ^ 0x55 for byte in data[start + 20 : start + 60])
+    elif damage == "method":
+        data[local + 8 : local + 10] = data[central + 10 : central + 12] = (97).to_bytes(2, "little")
+    else:
+        data[local + 6] |= 1
+        data[central + 8] |= 1
+    damaged = folder / f"{damage}.docx"
+    damaged.write_bytes(bytes(data))
+    return damaged
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        ("deflate", "word/document.xml: cannot be unpacked: Error -3 while decompressing data"),
+        ("method", "word/document.xml: cannot be unpacked: That compression method is not supported"),
+        ("encrypted", "word/document.xml: is encrypted: save the document without a password"),
+    ],
+)
+def test_a_docx_part_that_cannot_be_unpacked_is_one_line(tmp_path: Path, damage: str, said: str) -> None:
+    # Each was "internal error: error: Error -3 …", "…: NotImplementedError: …" or "…: RuntimeError: File <ZipInfo …>
+    # is encrypted …", exit 3.
+    damaged = _damaged_docx(tmp_path, damage)
+    for command in (("segment", damaged), ("finish", damaged, "-o", tmp_path / "out.docx")):
+        result = run_cli(*command)
+        assert result.code == 2, result.stderr
+        assert result.stderr.startswith(f"tmkit: error: {damaged}: {said}") and result.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [damaged.name]
+
+
 def test_edit_prepares_a_docx_job_with_codes(tmp_path: Path) -> None:
     """`tmkit edit report.docx` goes through the job core: the working TMX holds the codes finish needs."""
     from tmkit.jobs.workfile import prepare_job
