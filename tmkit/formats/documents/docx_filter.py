@@ -22,6 +22,7 @@ from lxml import etree
 
 from tmkit.errors import InputError
 from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece
+from tmkit.formats.xml_safety import syntax_error_message
 from tmkit.text.scripts import has_arabic
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -178,7 +179,9 @@ def _parse_part(data: bytes, part: str, path: str) -> Any:
     try:
         return etree.fromstring(data, etree.XMLParser(**_PARSER_OPTIONS))
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"{part}: not well-formed XML: {exc.msg}", path=path, line=exc.lineno) from None
+        raise InputError(
+            f"{part}: not well-formed XML: {syntax_error_message(exc)}", path=path, line=exc.lineno
+        ) from None
 
 
 def _read_package(path: str) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
