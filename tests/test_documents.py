@@ -420,6 +420,28 @@ def test_po_messages_contexts_notes_plurals_and_existing_translations(tmp_path: 
     assert len(extract(document, lang="en").pieces) == 5
 
 
+@pytest.mark.parametrize("line", ['msgid "Hello world', '#~ msgid "Hello world', '"Hello world'])
+def test_po_string_left_open_is_refused_at_its_line(tmp_path: Path, line: str) -> None:
+    # polib took the string's last character for its closing quote: "Hello world" was read as "Hello worl", and
+    # finish wrote the catalogue with that msgid, exit 0 (msgfmt: "end-of-line within string").
+    path = tmp_path / "app.po"
+    opening = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    if line.startswith('"'):  # a continuation line
+        line = f'msgid ""\n{line}'
+    path.write_text(f'{opening}{line}\nmsgstr ""\n\nmsgid "Good \\"day\\""\nmsgstr ""\n', encoding="utf-8")
+    number = 5 + line.count("\n")
+    for command in (
+        ("segment", path),
+        ("finish", path, "--pseudo", "--src", "en", "--tgt", "ar", "-o", tmp_path / "ar.po"),
+    ):
+        result = run_cli(*command)
+        assert (result.code, result.stderr) == (
+            2,
+            f"tmkit: error: {path}:{number}: a string is not closed at the end of its line (a '\"' is missing)\n",
+        )
+    assert [p.name for p in tmp_path.iterdir()] == ["app.po"]
+
+
 def test_po_written_back_with_plurals_and_fuzzy_from_status(tmp_path: Path) -> None:
     path = tmp_path / "app.po"
     path.write_text(PO, encoding="utf-8")
