@@ -68,6 +68,18 @@ def test_align_command(tmp_path: Path) -> None:
     assert result.code == 2 and "empty.txt: the document is empty" in result.stderr
 
 
+@pytest.mark.parametrize("threshold", ["150", "-1", "nan"])
+def test_align_threshold_past_a_confidence_is_refused(tmp_path: Path, threshold: str) -> None:
+    # Each was taken: 150 made every link draft, -1 none, and no word said why.
+    out = tmp_path / "mem.tmx"
+    result = run_cli(
+        "align", SAMPLES / "article.ar.txt", SAMPLES / "article.en.txt", "-o", out, "--threshold", threshold
+    )
+    assert result.code == 2
+    assert result.stderr == f"tmkit: error: --threshold is a confidence, from 0 to 1, not {threshold}\n"
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("document", ["article.docx", "article.html"])
 def test_align_reads_a_document_as_its_text(tmp_path: Path, document: str) -> None:
     # align read DOCX and HTML as plain text: the DOCX was "not UTF-8 text … iconv -f CP1256", the HTML's

@@ -382,6 +382,26 @@ def test_convert_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
     assert result.code == 2 and "overwrite" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("inputs", "link"),
+    [(["m.tmx"], "m.tsv"), (["doc.txt", "en.txt"], "out.tmx")],
+)
+def test_convert_refuses_an_output_that_is_a_link_to_its_input(tmp_path: Path, inputs: list[str], link: str) -> None:
+    # It compared the names, not the files they lead to: `-o m.tsv`, a link to m.tmx, wrote the table over the
+    # memory (and a TMX over the Arabic document), the input lost.
+    (tmp_path / "m.tmx").write_bytes((SAMPLES / "earlier-visits.tmx").read_bytes())
+    (tmp_path / "doc.txt").write_bytes((SAMPLES / "article.ar.txt").read_bytes())
+    (tmp_path / "en.txt").write_bytes((SAMPLES / "article.en.txt").read_bytes())
+    (tmp_path / link).symlink_to(inputs[0])
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    result = run_cli("convert", *inputs, "-o", link, cwd=tmp_path)
+    assert result.code == 2
+    assert (
+        result.stderr == f"tmkit: error: {link}: the output would overwrite the input {inputs[0]}: name another file\n"
+    )
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
 def test_not_utf8_table(tmp_path: Path) -> None:
     (tmp_path / "w.tsv").write_bytes("مرحبا\tHello\n".encode("cp1256"))
     result = run_cli("convert", str(tmp_path / "w.tsv"), "-o", str(tmp_path / "w.tmx"))

@@ -420,6 +420,28 @@ def test_po_messages_contexts_notes_plurals_and_existing_translations(tmp_path: 
     assert len(extract(document, lang="en").pieces) == 5
 
 
+@pytest.mark.parametrize("line", ['msgid "Hello world', '#~ msgid "Hello world', '"Hello world'])
+def test_po_string_left_open_is_refused_at_its_line(tmp_path: Path, line: str) -> None:
+    # polib took the string's last character for its closing quote: "Hello world" was read as "Hello worl", and
+    # finish wrote the catalogue with that msgid, exit 0 (msgfmt: "end-of-line within string").
+    path = tmp_path / "app.po"
+    opening = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    if line.startswith('"'):  # a continuation line
+        line = f'msgid ""\n{line}'
+    path.write_text(f'{opening}{line}\nmsgstr ""\n\nmsgid "Good \\"day\\""\nmsgstr ""\n', encoding="utf-8")
+    number = 5 + line.count("\n")
+    for command in (
+        ("segment", path),
+        ("finish", path, "--pseudo", "--src", "en", "--tgt", "ar", "-o", tmp_path / "ar.po"),
+    ):
+        result = run_cli(*command)
+        assert (result.code, result.stderr) == (
+            2,
+            f"tmkit: error: {path}:{number}: a string is not closed at the end of its line (a '\"' is missing)\n",
+        )
+    assert [p.name for p in tmp_path.iterdir()] == ["app.po"]
+
+
 def test_po_written_back_with_plurals_and_fuzzy_from_status(tmp_path: Path) -> None:
     path = tmp_path / "app.po"
     path.write_text(PO, encoding="utf-8")
@@ -884,6 +906,47 @@ def test_docx_declaring_entities_is_refused(tmp_path: Path) -> None:
             package.writestr(info, data)
     result = run_cli("segment", bad)
     assert result.code == 2 and "entities" in result.stderr and "Traceback" not in result.stderr
+
+
+def _damaged_docx(folder: Path, damage: str) -> Path:
+    """The sample DOCX with its document part's bytes damaged, its method unknown, or marked encrypted."""
+    data = bytearray((SAMPLES / "article.docx").read_bytes())
+    info = zipfile.ZipFile(SAMPLES / "article.docx").getinfo("word/document.xml")
+    local = info.header_offset  # the local header: flags at +6, method at +8; the central one: +8 and +10
+    central = data.index(b"PK\x01\x02")  # the central directory's entries, up to the part's
+    while not data[central + 46 :].startswith(b"word/document.xml"):
+        central = data.index(b"PK\x01\x02", central + 4)
+    if damage == "deflate":
+        start = local + 30 + int.from_bytes(data[local + 26 : local + 28], "little")
+        start += int.from_bytes(data[local + 28 : local + 30], "little")
+        data[start + 20 : start + 60] = bytes(byte ^ 0x55 for byte in data[start + 20 : start + 60])
+    elif damage == "method":
+        data[local + 8 : local + 10] = data[central + 10 : central + 12] = (97).to_bytes(2, "little")
+    else:
+        data[local + 6] |= 1
+        data[central + 8] |= 1
+    damaged = folder / f"{damage}.docx"
+    damaged.write_bytes(bytes(data))
+    return damaged
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        ("deflate", "word/document.xml: cannot be unpacked: Error -3 while decompressing data"),
+        ("method", "word/document.xml: cannot be unpacked: That compression method is not supported"),
+        ("encrypted", "word/document.xml: is encrypted: save the document without a password"),
+    ],
+)
+def test_a_docx_part_that_cannot_be_unpacked_is_one_line(tmp_path: Path, damage: str, said: str) -> None:
+    # Each was "internal error: error: Error -3 …", "…: NotImplementedError: …" or "…: RuntimeError: File <ZipInfo …>
+    # is encrypted …", exit 3.
+    damaged = _damaged_docx(tmp_path, damage)
+    for command in (("segment", damaged), ("finish", damaged, "-o", tmp_path / "out.docx")):
+        result = run_cli(*command)
+        assert result.code == 2, result.stderr
+        assert result.stderr.startswith(f"tmkit: error: {damaged}: {said}") and result.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [damaged.name]
 
 
 def test_edit_prepares_a_docx_job_with_codes(tmp_path: Path) -> None:

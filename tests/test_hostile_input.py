@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import TMX_HEAD, run_cli, tmx_doc
+from tests.helpers import SAMPLES, TMX_HEAD, run_cli, tmx_doc
 from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import TmxReader, load_tmx, read_tmx
 
@@ -209,6 +210,36 @@ def test_excessive_depth_is_refused_cleanly(tmp_path: Path) -> None:
     deep = "<hi>" * 300 + "x" + "</hi>" * 300
     path = write(tmp_path, tmx_doc(f'<tu><tuv xml:lang="ar"><seg>{deep}</seg></tuv></tu>\n'))
     assert_one_line_error(tmp_path, path, "depth")
+
+
+def _with_nul(tmp_path: Path, kind: str) -> tuple[Path, tuple[str, ...]]:
+    """A NUL byte in an SRX file, a TBX termbase or a DOCX's document part, and a command that reads it."""
+    text = write(tmp_path, "نص.\n", "a.ar.txt")
+    if kind == "srx":
+        return write(tmp_path, '<?xml version="1.0"?>\n<srx>\x00</srx>', "rules.srx"), ("segment", text, "--srx")
+    if kind == "tbx":
+        data = (SAMPLES / "terms.tbx").read_bytes().replace(b"</p>", b"\x00</p>", 1)
+        return write(tmp_path, data, "terms.tbx"), ("qa", SAMPLES / "article.tmx", "--terms")
+    source = zipfile.ZipFile(SAMPLES / "article.docx")
+    docx = tmp_path / "nul.docx"
+    with zipfile.ZipFile(docx, "w") as package:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"</w:t>", b"\x00</w:t>", 1)
+            package.writestr(info, data)
+    return docx, ("segment",)
+
+
+@pytest.mark.parametrize("kind", ["srx", "tbx", "docx"])
+def test_a_nul_byte_in_other_xml_is_one_line(tmp_path: Path, kind: str) -> None:
+    # lxml ends this message with a newline before the position it appends: the position came on a second line
+    # (", line 2, column 6" for SRX and DOCX, an empty one for TBX).
+    path, command = _with_nul(tmp_path, kind)
+    result = run_cli(*command, path)
+    assert result.code == 2
+    assert result.stderr.startswith(f"tmkit: error: {path}:") and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.endswith("Invalid character: Char 0x0 out of allowed range\n"), result.stderr
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:

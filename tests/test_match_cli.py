@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli
+from tests.helpers import CLI_ENV, SAMPLES, run_cli
 from tmkit.formats.tmx_reader import load_tmx
 
 
@@ -117,3 +120,30 @@ def test_a_memory_without_the_pair_is_named_not_passed_over(memory: str, tmp_pat
     write_tmx(job, header=Header(srclang="ar"), units=units)
     empty = run_cli("match", str(job), "مرحبا بكم", "--src", "ar", "--tgt", "en")
     assert empty.code == 0 and empty.stderr == "" and "no match at 70% or above" in empty.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("match", SAMPLES / "news-memory.tmx", "--file", SAMPLES / "article.ar.txt"),
+        ("concord", SAMPLES / "news-memory.tmx", "في"),
+        ("stats", SAMPLES / "news-memory.tmx"),  # a command that prints without rich: the same answer
+    ],
+)
+def test_output_to_a_reader_gone_away_is_no_failure(command: tuple[str | Path, ...]) -> None:
+    # `tmkit match … | head -1`: rich's console exited 1, tmkit's code for a failed check, where every other
+    # command's output exits 0. The pipe's reader is closed before tmkit writes, so that the first write fails.
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "tmkit", *map(str, command)],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **CLI_ENV},
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert (done.returncode, done.stderr.decode()) == (0, "")

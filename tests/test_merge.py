@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import run_cli
+from tests.helpers import run_cli, tmx_doc
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.memory.digests import DIGEST_BYTES
@@ -97,6 +97,26 @@ def test_merge_cli(tmp_path: Path) -> None:
     assert re.search(rf", {re.escape(str(tmp_path / 'b.tmx'))}:\d+\)", result.stderr), result.stderr
     assert "1 conflicting translation;" in result.stderr
     assert not (tmp_path / "f.tmx").exists()
+
+
+def test_foreign_markup_in_a_namespace_is_written_as_xml(tmp_path: Path) -> None:
+    # It was written in lxml's Clark notation, `<{http://www.w3.org/2001/XInclude}include .../>`: a merged
+    # memory no XML parser (tmkit's own included) could read again.
+    (tmp_path / "a.tmx").write_text(
+        tmx_doc(
+            '<tu tuid="1"><tuv xml:lang="ar"><seg>مرحبا</seg></tuv><tuv xml:lang="en"><seg>Hello '
+            '<x:b xmlns:x="urn:a" x:k="v" y:k="w" xmlns:y="urn:b"><x:i>big</x:i></x:b> world</seg></tuv></tu>\n'
+        ),
+        encoding="utf-8",
+    )
+    result = run_cli("merge", tmp_path / "a.tmx", "-o", tmp_path / "m.tmx")
+    assert result.code == 0, result.stderr
+    again = run_cli("merge", tmp_path / "m.tmx", "-o", tmp_path / "m2.tmx")
+    assert again.code == 0, again.stderr
+    (unit,) = load_tmx(tmp_path / "m2.tmx")
+    (outer,) = [part for part in unit.variant("en").segment.content if isinstance(part, Inline)]  # type: ignore[union-attr]
+    assert outer.tag == "{urn:a}b" and dict(outer.attrs) == {"{urn:a}k": "v", "{urn:b}k": "w"}
+    assert outer.content == (Inline("{urn:a}i", (), ("big",)),)
 
 
 BASE = mem(

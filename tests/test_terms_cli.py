@@ -269,6 +269,15 @@ def test_extract_proposes_pairs_with_counts(tmp_path: Path) -> None:
     assert load_termbase(out_path).termbase.concepts[0].note.startswith("extracted: ")
 
 
+@pytest.mark.parametrize(("flag", "value"), [("--limit", "-1"), ("--limit", "0"), ("--min-count", "-1")])
+def test_extract_refuses_counts_below_one(tmp_path: Path, flag: str, value: str) -> None:
+    # Each was taken as 1: `--limit -1` printed one candidate, unsaid.
+    out = tmp_path / "candidates.tbx"
+    result = run_cli("term", "extract", SAMPLES / "news-memory.tmx", flag, value, "-o", out)
+    assert (result.code, result.stdout, result.stderr) == (2, "", f"tmkit: error: {flag} must be at least 1\n")
+    assert not out.exists()
+
+
 def test_extract_reads_two_letters_after_the_article_as_no_word_of_their_own() -> None:
     """After recognition learnt to find a two-letter term after the article, extraction counted للاس (for Las) as اس,
     a reading confirmed only by unrelated words (الأس, بالاس), and «Las Vegas» lost a unit."""

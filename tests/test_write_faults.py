@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -111,15 +113,27 @@ def read_only_folder(tmp_path: Path) -> Iterator[Path]:
         unmount(folder)
 
 
-def test_unwritable_folder_names_the_target_not_a_temporary_file(read_only_folder: Path) -> None:
-    target = read_only_folder / "m.tmx"
-    before = target.read_bytes()
-    result = run_cli("merge", MEMORY, MEMORY, "-o", target)
+@pytest.mark.parametrize(
+    ("output", "command"),
+    [
+        ("m.tmx", ("merge", MEMORY, MEMORY)),
+        # convert to XLIFF keeps the tuids of a first pass in a temporary file beside the output: it said
+        # "tmkit: error: …/tmp86g4zfnf: permission denied".
+        ("m.xlf", ("convert", MEMORY)),
+    ],
+)
+def test_unwritable_folder_names_the_target_not_a_temporary_file(
+    read_only_folder: Path, output: str, command: tuple[str | Path, ...]
+) -> None:
+    target = read_only_folder / output
+    before = target.read_bytes() if target.exists() else None
+    result = run_cli(*command, "-o", target)
     assert result.code == 2
     line = one_error_line(result.stderr)
     assert line.startswith(f"tmkit: error: {target}: cannot write: ")
     assert TEMP_MARKER not in line and ".tmp" not in line
-    assert target.read_bytes() == before
+    assert (target.read_bytes() if target.exists() else None) == before
+    assert sorted(p.name for p in read_only_folder.iterdir()) == ["m.tmx"]
 
 
 # -- a full disk -----------------------------------------------------------------------------------
@@ -326,3 +340,42 @@ def test_merge_output_and_merge_driver_keep_links(tmp_path: Path) -> None:
     (tmp_path / "driver" / "store" / "memory.tmx").write_bytes(MEMORY.read_bytes())
     assert run_cli("merge-driver", base, ours, theirs).code == 0
     assert ours.is_symlink()
+
+
+# -- devices and pipes -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["merge", "export"])
+def test_a_pipe_given_as_the_output_is_written_into_not_replaced(tmp_path: Path, command: str) -> None:
+    # A file was renamed over it: `-o /dev/null` as root replaced the device with a regular file (and any user's
+    # `-o /dev/stdout` failed, "no file can be made"). A FIFO stands for them here, its reader open already.
+    memory = tmp_path / "m.tmx"
+    write_tmx(memory, small_memory("نص"))  # what it writes fits in the pipe, read once the command is done
+    (tmp_path / "out").mkdir()
+    fifo = tmp_path / "out" / "out.tmx"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        result = run_cli(command, memory, "-o", fifo)
+        written = b""
+        with contextlib.suppress(BlockingIOError):
+            while chunk := os.read(reader, 1 << 16):
+                written += chunk
+    finally:
+        os.close(reader)
+    assert result.code == 0, result.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and os.listdir(fifo.parent) == ["out.tmx"]
+    assert written.startswith(b'<?xml version="1.0" encoding="UTF-8"?>') and written.endswith(b"</tmx>\n")
+
+
+def test_a_full_device_is_a_usage_error(tmp_path: Path) -> None:
+    """A copy of /dev/full (root only): the write's ENOSPC is the place's, one line naming it."""
+    full = tmp_path / "full"
+    try:
+        os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    except OSError:
+        pytest.skip("cannot make a device node here")
+    result = run_cli("merge", MEMORY, "-o", full)
+    assert result.code == 2
+    assert one_error_line(result.stderr) == f"tmkit: error: {full}: cannot write: no space left on the device"
+    assert stat.S_ISCHR(os.lstat(full).st_mode) and os.listdir(tmp_path) == ["full"]

@@ -154,8 +154,12 @@ def atomic_write(
     removed and ``path`` is untouched; a place that cannot be written (no such folder, a folder
     given as the file, no permission, a full disk) raises `WriteError` naming ``path``. Temporary
     files of earlier writes of ``path`` that were killed are removed first (`remove_stale_temps`).
+    A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place, never replaced.
     """
     given = os.fspath(path)
+    if _is_special(given):
+        yield from _write_in_place(given, binary=binary, encoding=encoding, newline=newline)
+        return
     target = Path(os.path.realpath(given))
     folder = target.parent
     if target.is_dir():
@@ -193,6 +197,37 @@ def atomic_write(
                 raise _write_error(exc, given, folder) from None
         raise
     _fsync_folder(folder)
+
+
+def _is_special(given: str) -> bool:
+    """Whether ``given`` leads to neither a file nor a folder: a device or a pipe (/dev/null, /dev/stdout)."""
+    try:
+        mode = os.stat(given).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_in_place(given: str, *, binary: bool, encoding: str, newline: str) -> Iterator[IO[Any]]:
+    """Write straight into a device or a pipe: a file renamed over it replaced the device itself (`-o /dev/null` as
+    root left a regular file in /dev), and nothing there can be half-written as a file can."""
+    try:
+        handle: IO[Any] = (
+            open(given, "wb") if binary else open(given, "w", encoding=encoding, newline=newline)  # noqa: SIM115
+        )
+    except OSError as exc:
+        raise _write_error(exc, given, Path(given).parent) from None
+    in_body = False
+    try:
+        with handle:
+            in_body = True
+            yield handle
+            in_body = False
+    except OSError as exc:
+        # As in `atomic_write`: the content's own errors pass through; a failure to write (/dev/full) is the place's.
+        if not isinstance(exc, WriteError) and (not in_body or (exc.errno in _WRITE_ERRNOS and exc.filename is None)):
+            raise _write_error(exc, given, Path(given).parent) from None
+        raise
 
 
 def _fsync_folder(folder: Path) -> None:

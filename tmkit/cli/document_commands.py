@@ -423,6 +423,9 @@ def cmd_align(args: argparse.Namespace) -> int:
 
     if args.segmented and (args.srx or args.srx_only):
         raise InputError("--segmented input is not segmented again; leave out --srx")
+    if not 0 <= args.threshold <= 1:
+        # A link's confidence runs from 0 to 1: past either end (or nan) every link, or none, was draft, unsaid.
+        raise InputError(f"--threshold is a confidence, from 0 to 1, not {args.threshold:g}")
     refuse_overwriting_inputs(args.output, [args.source, args.target, *args.tm])
     rules = None if args.segmented else rules_from_args(args)
     source_text = _aligned_text(args.source)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -14,12 +16,21 @@ if TYPE_CHECKING:
     from tmkit.matching.matcher import Match
 
 
+class _Console(Console):
+    """rich's console, with a reader that went away (`| head -1`) left to `run_handler` as every command's is."""
+
+    def on_broken_pipe(self) -> None:
+        # rich's own exits 1, tmkit's code for a failed check: `match … | head -1` failed a script with pipefail.
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 def make_console(choice: str) -> Console:
     if choice == "always":
-        return Console(force_terminal=True, highlight=False, soft_wrap=True)
+        return _Console(force_terminal=True, highlight=False, soft_wrap=True)
     if choice == "never":
-        return Console(no_color=True, highlight=False, soft_wrap=True, force_terminal=False)
-    return Console(highlight=False, soft_wrap=True)
+        return _Console(no_color=True, highlight=False, soft_wrap=True, force_terminal=False)
+    return _Console(highlight=False, soft_wrap=True)
 
 
 def print_match(console: Console, number: int, match: Match, query: str) -> None:

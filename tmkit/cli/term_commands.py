@@ -343,13 +343,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from tmkit.terms.model import Concept, Term, Termbase
 
     source, target = _pair(args)
+    options: dict[str, int] = {}
+    # Refused, not taken as 1: `--limit -1` gave one candidate, unsaid.
+    for name, flag in (("min_count", "--min-count"), ("limit", "--limit")):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise InputError(f"{flag} must be at least 1")
+        if value is not None:
+            options[name] = value
     refuse_overwriting_inputs(args.output, [args.memory])
     memory = load_tmx(args.memory)
-    options: dict[str, int] = {}
-    if args.min_count is not None:
-        options["min_count"] = max(1, args.min_count)
-    if args.limit is not None:
-        options["limit"] = max(1, args.limit)
     found = extract.extract_candidates(
         ((s.text, t.text) for _, s, t in memory.pairs(source, target)),
         source_lang=source,

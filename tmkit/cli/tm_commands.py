@@ -18,6 +18,7 @@ from tmkit.cli.common import (
     make_reader,
     print_json,
     progress_for,
+    refuse_overwriting_inputs,
     report_reader,
     warn,
 )
@@ -275,9 +276,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if out_kind is FileFormat.TEXT:
         error(f"{output}: cannot tell the output format; name it .tmx, .tsv, .csv or .xlf")
         return EXIT_USAGE
-    if any(os.path.abspath(i) == os.path.abspath(output) for i in inputs):
-        error(f"{output}: the output would overwrite an input")
-        return EXIT_USAGE
+    # By the file each name leads to: an output that is a link to an input was written through, the input lost.
+    refuse_overwriting_inputs(output, inputs)
     # Units go from the reader to the writer one at a time (issue 13: the memory is never held whole).
     units: Iterable[TranslationUnit]
     tmx_reader: TmxReader | SharedMemoryReader | None = None

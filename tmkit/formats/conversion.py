@@ -62,7 +62,14 @@ class TuidSpill:
 
     def __init__(self, *, folder: str | None = None) -> None:
         # Each tuid as its length (4 bytes) and its UTF-8; `_NONE` for none.
-        self._file = tempfile.TemporaryFile(dir=folder, buffering=1 << 16)  # noqa: SIM115 (closed by close)
+        try:
+            self._file = tempfile.TemporaryFile(dir=folder, buffering=1 << 16)  # noqa: SIM115 (closed by close)
+        except OSError:
+            if folder is None:
+                raise
+            # A folder that cannot be written is the output's to report, naming it (this named a temporary file
+            # no one asked for): the system's temporary folder holds the tuids meanwhile.
+            self._file = tempfile.TemporaryFile(buffering=1 << 16)  # noqa: SIM115 (closed by close)
 
     def add(self, tuid: str | None) -> None:
         if tuid is None:

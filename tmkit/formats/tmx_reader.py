@@ -23,6 +23,7 @@ from tmkit.formats.xml_safety import (
     SAFE_XML_OPTIONS,
     IllegalCharRepairStream,
     entity_declaration_line,
+    syntax_error_message,
 )
 from tmkit.memory.dates import canonical_tmx_date
 from tmkit.memory.digests import RepeatedHashes
@@ -618,8 +619,7 @@ def _syntax_error_details(exc: etree.XMLSyntaxError) -> tuple[int | None, int | 
         if entry.level >= etree.ErrorLevels.ERROR:
             return entry.line or None, entry.column or None, entry.message.strip()
     line, column = exc.position
-    # lxml appends the position to its message; tmkit gives it in its own prefix.
-    return line or None, column or None, (exc.msg or "malformed XML").split(", line ")[0]
+    return line or None, column or None, syntax_error_message(exc)
 
 
 def _flat_text(elem: Any) -> str:

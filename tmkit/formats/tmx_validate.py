@@ -12,7 +12,7 @@ from lxml import etree
 
 from tmkit.errors import InputError
 from tmkit.formats.tmx_reader import ProgressCallback, TmxReader
-from tmkit.formats.xml_safety import SAFE_XML_OPTIONS
+from tmkit.formats.xml_safety import SAFE_XML_OPTIONS, syntax_error_message
 from tmkit.memory.langtags import ALL_LANGUAGES, is_valid_tag, lang_key
 from tmkit.memory.merge import CONFLICT_PROP, conflict_side
 from tmkit.memory.model import INLINE_TAGS, Content, Inline, RawElement, TranslationUnit
@@ -190,7 +190,8 @@ def _dtd_problems(name: str, dtd_path: Path) -> list[Problem]:
     try:
         tree = etree.parse(name, parser)
     except etree.XMLSyntaxError as exc:
-        raise InputError(exc.msg.split(", line ")[0], path=name, line=exc.position[0], column=exc.position[1]) from None
+        message = syntax_error_message(exc)
+        raise InputError(message, path=name, line=exc.position[0], column=exc.position[1]) from None
     if dtd.validate(tree):
         return []
     return [Problem(name, err.line, Severity.ERROR, "dtd", err.message) for err in dtd.error_log.filter_from_errors()]

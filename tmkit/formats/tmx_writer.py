@@ -122,16 +122,16 @@ class _MarkupWriter:
     def __init__(self, *, max_text_bytes: int | None = None) -> None:
         self._esc = _Escaper(max_bytes=max_text_bytes)
 
-    def _attrs(self, pairs: Iterable[tuple[str, str | None]]) -> str:
+    def _attrs(self, pairs: Iterable[tuple[str, str | None]], scope: _NameScope | None = None) -> str:
+        """The attributes written out; ``scope`` holds the prefixes the element's own name declared, if any."""
         esc = self._esc
         out: list[str] = []
-        scope: _NameScope | None = None  # only for names in Clark notation, which few attributes have
         for key, value in pairs:
             if value is None:
                 continue
             name = key
             if key.startswith("{"):
-                scope = scope or _NameScope()
+                scope = scope or _NameScope()  # only for names in Clark notation, which few attributes have
                 name = scope.name(key)
             out.append(f' {name}="{esc.attr(value)}"')
         if scope is not None:
@@ -145,11 +145,17 @@ class _MarkupWriter:
             if isinstance(part, str):
                 out.append(esc.text(part))
             else:
-                attrs = self._attrs(part.attrs)
+                tag, scope = part.tag, None
+                if tag.startswith("{"):
+                    # Foreign markup in a namespace is read in Clark notation (`{uri}local`), which is no XML name:
+                    # its prefix is declared on the element, one scope with its attributes so that no prefix repeats.
+                    scope = _NameScope()
+                    tag = scope.name(tag)
+                attrs = self._attrs(part.attrs, scope)
                 if part.content:
-                    out.append(f"<{part.tag}{attrs}>{self._content(part.content)}</{part.tag}>")
+                    out.append(f"<{tag}{attrs}>{self._content(part.content)}</{tag}>")
                 else:
-                    out.append(f"<{part.tag}{attrs}/>")
+                    out.append(f"<{tag}{attrs}/>")
         return "".join(out)
 
     def _segment(self, segment: Segment) -> str:

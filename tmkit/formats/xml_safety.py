@@ -34,6 +34,15 @@ def entity_declaration_line(head: bytes) -> int:
     return head.count(b"\n", 0, found.start()) + 1 if found else 1
 
 
+def syntax_error_message(exc: Any) -> str:
+    """An lxml syntax error's message without the position lxml appends (tmkit gives it in its own prefix).
+
+    Some messages end in a newline before the position ("Char 0x0 out of allowed range\\n, line 2, column 6"):
+    kept, it put the position on a second line of tmkit's one-line error.
+    """
+    return str(exc.msg or exc).split(", line ")[0].strip() or "malformed XML"
+
+
 # C0 controls other than TAB, LF and CR, and the two non-characters, are illegal in XML 1.0,
 # even written as character references.
 _ILLEGAL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"

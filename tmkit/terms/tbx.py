@@ -75,14 +75,19 @@ def _format_date(value: datetime) -> str:
 
 def parse_tbx(data: bytes, *, path: str = "<tbx>") -> TbxRead:
     """Read TBX v2 or v3 from bytes (see `read_tbx`)."""
-    from tmkit.formats.xml_safety import ENTITY_SEARCH_BYTES, SAFE_XML_OPTIONS, entity_declaration_line
+    from tmkit.formats.xml_safety import (
+        ENTITY_SEARCH_BYTES,
+        SAFE_XML_OPTIONS,
+        entity_declaration_line,
+        syntax_error_message,
+    )
 
     parser = etree.XMLParser(**SAFE_XML_OPTIONS)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if exc.position else None
-        message = str(exc.msg or exc).split(", line ")[0]
+        message = syntax_error_message(exc)
         if message.startswith("Entity") and "not defined" in message:
             message += " (entities are not allowed in a termbase)"
         raise InputError(message, path=path, line=line or None) from None

@@ -87,14 +87,14 @@ def parse_srx(data: bytes, *, path: str = "<srx>") -> SrxRules:
     """
     from lxml import etree  # only here: a cached or compiled rule set needs no XML parser
 
-    from tmkit.formats.xml_safety import SAFE_XML_OPTIONS
+    from tmkit.formats.xml_safety import SAFE_XML_OPTIONS, syntax_error_message
 
     parser = etree.XMLParser(**SAFE_XML_OPTIONS)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if isinstance(exc.lineno, int) else None
-        raise _srx_error(path, str(exc.msg).split(" (line")[0], line) from None
+        raise _srx_error(path, syntax_error_message(exc), line) from None
     if etree.QName(root).localname != "srx":
         raise _srx_error(path, f"the root element is <{etree.QName(root).localname}>, not <srx>", root.sourceline)
     ns = etree.QName(root).namespace

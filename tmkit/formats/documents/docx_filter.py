@@ -13,6 +13,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from lxml import etree
 
 from tmkit.errors import InputError
 from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece
+from tmkit.formats.xml_safety import syntax_error_message
 from tmkit.text.scripts import has_arabic
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -181,19 +183,32 @@ def _parse_part(data: bytes, part: str, path: str) -> Any:
     try:
         return etree.fromstring(data, etree.XMLParser(**_PARSER_OPTIONS))
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"{part}: not well-formed XML: {exc.msg}", path=path, line=exc.lineno) from None
+        raise InputError(
+            f"{part}: not well-formed XML: {syntax_error_message(exc)}", path=path, line=exc.lineno
+        ) from None
 
 
 def _read_package(path: str) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
     try:
         with zipfile.ZipFile(path) as package:
             infos = package.infolist()
-            data = {info.filename: package.read(info) for info in infos}
+            data = {info.filename: _read_part(package, info, path) for info in infos}
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError(f"not a DOCX (ZIP) package: {exc}", path=path) from None
     if "word/document.xml" not in data:
         raise InputError("not a Word document: word/document.xml is missing", path=path)
     return infos, data
+
+
+def _read_part(package: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> bytes:
+    """A part's bytes, or one line saying why it cannot be unpacked (zipfile raises no error of its own for these)."""
+    if info.flag_bits & 0x1:
+        raise InputError(f"{info.filename}: is encrypted: save the document without a password", path=path)
+    try:
+        return package.read(info)
+    except (zlib.error, EOFError, NotImplementedError) as exc:
+        # Damaged compressed data, a part cut short, or a compression method zipfile does not know.
+        raise InputError(f"{info.filename}: cannot be unpacked: {exc}", path=path) from None
 
 
 class _Extractor:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,12 +19,34 @@ DRAFT = "draft"
 TRANSLATED = "translated"
 
 
+#: A line that holds a quoted string (a keyword's, or one continuing it, obsolete `#~` ones too), and its strings
+#: closed by the line's end.
+_STRING_LINE_RE = re.compile(rb'\s*(?:#~\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"')
+_CLOSED_STRING_RE = re.compile(rb'(?:"(?:[^"\\]|\\.)*"\s*)+')
+
+
 def _load(path: str) -> Any:
     import polib  # type: ignore[import-untyped]
 
+    _check_strings(path)
     try:
         return polib.pofile(path, wrapwidth=0)
     except (OSError, ValueError) as exc:
+        raise InputError(f"not a readable PO file: {exc}", path=path) from None
+
+
+def _check_strings(path: str) -> None:
+    """Refuse a string its line leaves open, as msgfmt does: polib took its last character for the closing quote
+    (`msgid "Hello world` read as "Hello worl"), and the translated catalogue was written with that msgid."""
+    try:
+        with open(path, "rb") as handle:
+            for number, line in enumerate(handle, 1):
+                opened = _STRING_LINE_RE.match(line)
+                if opened and not _CLOSED_STRING_RE.fullmatch(line, opened.end() - 1):
+                    raise InputError(
+                        "a string is not closed at the end of its line (a '\"' is missing)", path=path, line=number
+                    )
+    except OSError as exc:
         raise InputError(f"not a readable PO file: {exc}", path=path) from None
 
 
