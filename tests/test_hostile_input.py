@@ -264,3 +264,23 @@ def test_reading_a_memory_whole_leaves_the_cycle_collector_as_it_found_it(tmp_pa
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize("command", ["merge", "export"])
+def test_a_segment_nested_as_deep_as_the_reader_reads_is_merged_and_exported(tmp_path: Path, command: str) -> None:
+    """250 levels of <hi> (libxml2 reads up to 256, and validate accepts it): merge and export digest units by their
+    repr, which took more frames than Python's default limit: an internal error (RecursionError), exit 3."""
+    inner = "x"
+    for _ in range(250):
+        inner = f"<hi>{inner}</hi>"
+    memory = tmp_path / "deep.tmx"
+    memory.write_text(
+        '<?xml version="1.0"?><tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" '
+        'o-tmf="t" adminlang="en" srclang="en" datatype="plaintext"/><body><tu><tuv xml:lang="en">'
+        f'<seg>{inner}</seg></tuv><tuv xml:lang="ar"><seg>y</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.tmx"
+    result = run_cli(command, memory, "-o", out)
+    assert result.code == 0, result.stderr
+    assert load_tmx(out).units[0].variants[0].segment == load_tmx(memory).units[0].variants[0].segment

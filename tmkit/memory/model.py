@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeAlias
 
 from tmkit.memory.langtags import ALL_LANGUAGES, LanguageFit, lang_key, lang_matches, language_fit
+
+#: Python frames a deeply nested segment may need: inline elements nest as deep as libxml2 reads (256 levels, past
+#: which the readers refuse the file), and the model's generated reprs (merge digests units by them) and its walks
+#: take a few frames a level. At the default limit of 1,000 a segment of 250 levels of <hi>, which validate accepts,
+#: made merge, export and the merge driver an internal error (RecursionError).
+NESTING_FRAMES = 10_000
+if sys.getrecursionlimit() < NESTING_FRAMES:
+    sys.setrecursionlimit(NESTING_FRAMES)
 
 #: TMX has no segment status; tmkit carries it in these TU-level props.
 STATUS_PROP = "x-tmkit-status"
