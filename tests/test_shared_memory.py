@@ -201,6 +201,29 @@ def test_an_import_keeps_its_own_duplicates_and_adds_what_differs_from_the_held(
 
 
 @pytest.mark.postgres
+def test_a_file_without_a_source_language_imported_again_adds_no_unit_twice(postgres_url: str, tmp_path: Path) -> None:
+    """A header saying srclang="*all*" (as `tmkit export` writes for memories of several source languages) gives its
+    units no source: each was imported again on every import of the file. Such a unit is held when a stored one
+    has the same variants, codes and all; one that differs in any of them still goes in."""
+    _init(postgres_url)
+    news = load_tmx(SAMPLES / "news-memory.tmx")
+    news.header.srclang = "*all*"
+    multi = tmp_path / "multi.tmx"
+    write_tmx(multi, news)
+    assert run_cli("db", "import", postgres_url, str(multi)).code == 0
+    changed = load_tmx(multi)
+    changed.units[0].variants[-1].segment = Segment.from_text(changed.units[0].variants[-1].text + " (revised)")
+    write_tmx(multi, changed)
+    again = run_cli("db", "import", postgres_url, str(multi))
+    assert again.code == 0, again.stderr
+    assert f"{multi}: 1 unit imported" in again.stderr, again.stderr
+    assert f"{len(news.units) - 1} units held already (not added again)" in again.stderr
+    out = tmp_path / "out.tmx"
+    assert run_cli("db", "export", postgres_url, "-o", str(out)).code == 0
+    assert load_tmx(out).units == [*news.units, changed.units[0]]
+
+
+@pytest.mark.postgres
 @pytest.mark.slow
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(memory=memories)

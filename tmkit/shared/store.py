@@ -6,7 +6,7 @@ import copy
 import hashlib
 import itertools
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +29,7 @@ from tmkit.matching.matcher import Match, SegmentTooLongError, too_long_to_match
 # The file index's own rules for a unit's context, so that a database memory gives the same 101%.
 from tmkit.matching.memory_index import CONTEXT_NEXT_PROPS, CONTEXT_PREV_PROPS, _LanguagePicker, context_hash
 from tmkit.memory.confirmed import holds_source, into_unit
-from tmkit.memory.langtags import primary_subtag
+from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, primary_subtag
 from tmkit.memory.merge import CONFLICT_PROP, duplicate_key
 from tmkit.memory.model import Header, Prop, Segment, Status, TranslationUnit, Variant
 from tmkit.shared.codec import header_from_json, header_to_json, unit_from_json, unit_to_json
@@ -74,6 +74,17 @@ def _batches(units: Iterable[TranslationUnit], size: int) -> Iterator[list[Trans
     iterator = iter(units)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
+
+
+def _held_key(unit: TranslationUnit, srclang: str | None) -> Hashable | None:
+    """What a unit and the units an import takes it to be held by share: its `duplicate_key`, or for a unit without
+    a source (a header's srclang `*all*` and none of its own, as `tmkit export` writes for memories of several source
+    languages) every variant, codes and all; None for a unit without variants. Without a source `duplicate_key` is
+    None, and such a unit was imported again on every import of its file."""
+    key = duplicate_key(unit, srclang)
+    if key is not None or not unit.variants:
+        return key
+    return (ALL_LANGUAGES, tuple(sorted((lang_key(v.lang), repr(v.segment.content)) for v in unit.variants)))
 
 
 @dataclass(frozen=True)
@@ -233,14 +244,16 @@ class SharedMemory:
     def _not_held(
         self, cur: psycopg.Cursor[tuple[Any, ...]], batch: list[TranslationUnit], srclang: str | None, last_held: int
     ) -> list[TranslationUnit]:
-        """The units of ``batch`` that no unit up to ``last_held`` duplicates (`duplicate_key`, with the file's
-        source language): the stored units sharing a normalized source key are read (through the key's hash index)
-        and compared in full."""
-        keys = [duplicate_key(unit, srclang) for unit in batch]
+        """The units of ``batch`` that no unit up to ``last_held`` duplicates (`_held_key`, with the file's
+        source language): the stored units sharing a normalized source key (a unit without a source: its first
+        variant's) are read (through the key's hash index) and compared in full."""
+        keys = [_held_key(unit, srclang) for unit in batch]
         probes: set[tuple[str, str]] = set()
-        for unit in batch:
+        for unit, key in zip(batch, keys, strict=True):
             language = unit.source_lang(srclang)
             variant = unit.variant(language, region_fallback=True) if language is not None else None
+            if variant is None and key is not None:
+                variant = unit.variants[0]  # (no source: a duplicate holds every variant, this one too)
             if variant is not None:
                 code = primary_subtag(variant.lang)
                 probes.add((self._normalizer(code)(variant.text), code))
@@ -252,7 +265,7 @@ class SharedMemory:
             "ON s.key = p.key AND s.language = p.language WHERE s.unit_id <= %s)",
             [[key for key, _code in probes], [code for _key, code in probes], last_held],
         ).fetchall()
-        stored = {duplicate_key(unit_from_json(body), srclang) for (body,) in rows}
+        stored = {_held_key(unit_from_json(body), srclang) for (body,) in rows}
         stored.discard(None)
         return [unit for unit, key in zip(batch, keys, strict=True) if key is None or key not in stored]
 
