@@ -379,3 +379,48 @@ def test_a_full_device_is_a_usage_error(tmp_path: Path) -> None:
     assert result.code == 2
     assert one_error_line(result.stderr) == f"tmkit: error: {full}: cannot write: no space left on the device"
     assert stat.S_ISCHR(os.lstat(full).st_mode) and os.listdir(tmp_path) == ["full"]
+
+
+def test_standard_output_given_as_the_output_is_written_through_its_redirection(tmp_path: Path) -> None:
+    """`-o /dev/stdout >> log.txt`: /dev/stdout leads to the log, a regular file, so a file was renamed over it: what
+    the log held before was lost, and the shell's own descriptor left on the file renamed away. The command's output
+    goes through the descriptor the shell opened, after what the file held."""
+    memory = tmp_path / "m.tmx"
+    write_tmx(memory, small_memory("نص"))
+    log = tmp_path / "log.txt"
+    log.write_text("earlier line\n", encoding="utf-8")
+    inode = os.stat(log).st_ino
+    with open(log, "ab") as appended:
+        done = subprocess.run(
+            [sys.executable, "-m", "tmkit", "merge", str(memory), "-o", "/dev/stdout"],
+            stdout=appended,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **CLI_ENV, "PYTHONPATH": str(REPO)},
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    written = log.read_bytes()
+    assert written.startswith(b'earlier line\n<?xml version="1.0" encoding="UTF-8"?>') and written.endswith(b"</tmx>\n")
+    assert os.stat(log).st_ino == inode and sorted(os.listdir(tmp_path)) == ["log.txt", "m.tmx"]
+
+
+def test_standard_output_appended_to_an_input_gets_the_output_after_the_input_is_read(tmp_path: Path) -> None:
+    """`merge m.tmx -o /dev/stdout >> m.tmx`: a file was renamed over the memory, what it held lost. Written through
+    the descriptor as it comes, the output is read back as more of the input (an XML declaration in mid-file, exit
+    2), so it is kept aside until complete."""
+    memory = tmp_path / "m.tmx"
+    write_tmx(memory, small_memory("نص"))
+    assert run_cli("merge", memory, "-o", tmp_path / "merged.tmx").code == 0
+    before = memory.read_bytes()
+    with open(memory, "ab") as appended:
+        done = subprocess.run(
+            [sys.executable, "-m", "tmkit", "merge", str(memory), "-o", "/dev/stdout"],
+            stdout=appended,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **CLI_ENV, "PYTHONPATH": str(REPO)},
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    assert memory.read_bytes() == before + (tmp_path / "merged.tmx").read_bytes()

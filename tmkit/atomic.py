@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import re
 import secrets
+import shutil
 import stat
+import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,11 +158,13 @@ def atomic_write(
     removed and ``path`` is untouched; a place that cannot be written (no such folder, a folder
     given as the file, no permission, a full disk) raises `WriteError` naming ``path``. Temporary
     files of earlier writes of ``path`` that were killed are removed first (`remove_stale_temps`).
-    A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place, never replaced.
+    A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place, never replaced; a descriptor this
+    process holds (/dev/stdout, /dev/fd/N) is written through, whatever it leads to (`-o /dev/stdout >> log`).
     """
     given = os.fspath(path)
-    if _is_special(given):
-        yield from _write_in_place(given, binary=binary, encoding=encoding, newline=newline)
+    descriptor = _open_descriptor(given)
+    if descriptor is not None or _is_special(given):
+        yield from _write_in_place(given, binary=binary, encoding=encoding, newline=newline, descriptor=descriptor)
         return
     target = Path(os.path.realpath(given))
     folder = target.parent
@@ -208,21 +214,59 @@ def _is_special(given: str) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def _write_in_place(given: str, *, binary: bool, encoding: str, newline: str) -> Iterator[IO[Any]]:
+def _open_descriptor(given: str) -> int | None:
+    """The descriptor of this process that ``given`` names through its links (/dev/stdout, /dev/fd/1,
+    /proc/self/fd/1), else None. Such a path leads to whatever the descriptor has open, a regular file too (`-o
+    /dev/stdout >> log.txt`): a file renamed over that one lost what it held (the log before the command) and left
+    the shell's descriptor on the file renamed away."""
+    own = re.compile(rf"/proc/{os.getpid()}(?:/task/[0-9]+)?/fd")
+    current = os.path.abspath(given)
+    for _ in range(40):  # as many links as the kernel follows
+        if current.rsplit("/", 1)[1].isdigit() and own.fullmatch(os.path.realpath(os.path.dirname(current))):
+            return int(current.rsplit("/", 1)[1])
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return None  # not a link (or none to read): a path of its own
+        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+    return None
+
+
+def _write_in_place(
+    given: str, *, binary: bool, encoding: str, newline: str, descriptor: int | None = None
+) -> Iterator[IO[Any]]:
     """Write straight into a device or a pipe: a file renamed over it replaced the device itself (`-o /dev/null` as
-    root left a regular file in /dev), and nothing there can be half-written as a file can."""
+    root left a regular file in /dev), and nothing there can be half-written as a file can. A ``descriptor`` of
+    this process is written through a copy of it: its offset and append mode are the shell's redirection's."""
+    staged: IO[bytes] | None = None
     try:
-        handle: IO[Any] = (
-            open(given, "wb") if binary else open(given, "w", encoding=encoding, newline=newline)  # noqa: SIM115
-        )
+        if descriptor is not None:
+            for stream in (sys.stdout, sys.stderr):  # what the command printed there before comes first
+                if stream is not None:
+                    stream.flush()
+            out: IO[bytes] = os.fdopen(os.dup(descriptor), "wb")
+            if stat.S_ISREG(os.fstat(out.fileno()).st_mode):
+                # A regular file there may be an input still being read (`merge m.tmx -o /dev/stdout >> m.tmx`): the
+                # output is kept aside until it is complete, then added to the file, as a rename would have done.
+                staged = tempfile.TemporaryFile()  # noqa: SIM115
+        else:
+            out = open(given, "wb")  # noqa: SIM115
     except OSError as exc:
         raise _write_error(exc, given, Path(given).parent) from None
     in_body = False
     try:
-        with handle:
+        with out, staged if staged is not None else contextlib.nullcontext():
+            into = out if staged is None else staged
+            handle: IO[Any] = into if binary else io.TextIOWrapper(into, encoding=encoding, newline=newline)
             in_body = True
             yield handle
             in_body = False
+            handle.flush()
+            if staged is not None:
+                staged.seek(0)
+                shutil.copyfileobj(staged, out)
+            if isinstance(handle, io.TextIOWrapper):
+                handle.detach()  # (the files are closed here, not by the wrapper)
     except OSError as exc:
         # As in `atomic_write`: the content's own errors pass through; a failure to write (/dev/full) is the place's.
         if not isinstance(exc, WriteError) and (not in_body or (exc.errno in _WRITE_ERRNOS and exc.filename is None)):
