@@ -735,6 +735,20 @@ def test_next_and_previous_keep_to_the_search_and_the_status_bar_says_so(work: P
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
+def test_clearing_the_search_keeps_the_segment_it_found(work: Path, width: int, height: int) -> None:
+    """A freelancer's trial: a search took the translator to segment 14; clearing it (F5, Ctrl+A, Backspace, Enter)
+    made segment 1 the current segment, so the place the search had found was lost in a long job."""
+    with _article(work, width, height) as terminal:
+        _to_segment_14(terminal)
+        terminal.keys("F5", "C-a", "BSpace", "Enter")
+        terminal.wait_for("all · 30 of 30")
+        _back_to_target(terminal)
+        terminal.wait_for("target · 14 of 30")
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
 def test_a_first_undo_after_confirming_leaves_the_text_typed(work: Path, width: int, height: int) -> None:
     """A translator's trial: a sentence typed, F2 at once, then Ctrl+Z: the sentence went with the confirmation."""
     english = "President al-Assad receives the Russian Deputy Prime Minister."

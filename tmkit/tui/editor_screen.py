@@ -1685,9 +1685,14 @@ class EditorScreen(Screen[None]):
     def search(self, text: str) -> None:
         """Enter in the search box (in the box's own turn, among its keys): the list shows the hits of ``text`` and
         the first becomes the current segment. The keys stay in the search box, as in OmegaT's and memoQ's search
-        fields, to refine it (Esc returns to the target, ↓ to the list)."""
+        fields, to refine it (Esc returns to the target, ↓ to the list). An empty search (the search cleared) finds
+        nothing to go to: the current segment stays if the list shows it."""
         self.query_text = text  # the watcher shows the hits
         segments = self.segment_list
+        if not text.strip() and self.current in segments.rows_shown:
+            # Clearing a search is done to see the whole list again, not to move: going to the first row lost the
+            # place the search had found (segment 1 of a long job, the translator's place gone).
+            return
         if segments.rows_shown:
             self.go_to(segments.rows_shown[0])
 
