@@ -472,6 +472,29 @@ def test_an_agencys_xliff_is_translated_in_the_editor_and_written_back_with_alt_
     assert units["2"].find("{*}target") is None  # translate="no": never a segment, left as it was
 
 
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_notes_of_a_segment_show_under_its_source(work: Path, width: int, height: int) -> None:
+    """The agency's note on a unit ("keep the placeholder") was kept in the working file and shown nowhere; it is
+    under the source while the segment is current, and gone on a segment without one."""
+    for name in ("brochure.xlf", "news-memory.tmx"):
+        shutil.copy2(SAMPLES / name, work / name)
+    command = [sys.executable, "-m", "tmkit", "edit", "brochure.xlf", "--tm", "news-memory.tmx"]
+    with Terminal(command, width=width, height=height, cwd=work) as terminal:
+        terminal.wait_for("of 6")
+        assert "note:" not in terminal.screen()  # segment 1 has none
+        terminal.keys("F5")
+        terminal.type("Tickets")
+        terminal.keys("Enter")
+        terminal.wait_for("all · 1 of 6")
+        _back_to_target(terminal)
+        screen = terminal.wait_for("target · 3 of 6")
+        lines = screen.splitlines()
+        under = next(number for number, line in enumerate(lines) if "Tickets cost" in line) + 1
+        assert "note: The price is filled in by the museum: keep the placeholder." in lines[under], screen
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+
+
 def _source_panel(screen: str) -> str:
     """The text inside the source panel's box, line by line: between the first two `│` of each line below its top (the
     list beside it has none), up to its bottom edge. (Not by column: harakat in the list take a character, no cell.)"""

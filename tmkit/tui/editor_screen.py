@@ -1149,6 +1149,7 @@ class EditorScreen(Screen[None]):
         # A target whose placeholders did not map is shown as typed, for the translator to fix.
         self.target_view.load_text(self.unmapped.get(row, r.edit_text))
         self._show_title(row)
+        self._show_notes(row)
         self._show_conflict(row)
         self.segment_list.select(row)
         self.lookup(row)
@@ -1370,6 +1371,14 @@ class EditorScreen(Screen[None]):
         )
         position = f"{row + 1} of {len(self.document)}"  # where one is, also when the list is not shown
         self.target_view.border_title = f"target · {position} · {r.status.value}{rejected}{conflict}"
+
+    def _show_notes(self, row: int) -> None:
+        """The segment's notes (a client's instruction in an XLIFF, a PO comment, a TMX note) under its source: they
+        were kept in the working file but shown nowhere, and a translator missed what the agency asked."""
+        r = self.document.rows[row]
+        source = r.unit.variants[0] if r.unit.variants else None
+        notes = [note.text for note in (*r.unit.notes, *(source.notes if source else ())) if note.text.strip()]
+        self.source_view.border_subtitle = one_line("note: " + " · ".join(notes), self.mode) if notes else None
 
     def _show_conflict(self, row: int) -> None:
         """While the segment's merge conflict is open, both versions in a panel above (small screens: in place of)
