@@ -449,3 +449,25 @@ def test_a_job_takes_the_languages_the_file_is_for(tmp_path: Path) -> None:
         refused.code == 2 and "the file is for translation into fr-FR, and its working file into ar" in refused.stderr
     )
     assert not (tmp_path / "ar.xlf").exists()
+
+
+def test_a_groups_notes_are_for_every_unit_in_it(tmp_path: Path) -> None:
+    """An agency's note on a <group> (1.2) or in a 2.x group's <notes> reaches each unit's segments after the unit's
+    own; they were not read at all."""
+    job = tmp_path / "job.xlf"
+    job.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file source-language="en" '
+        'target-language="ar" datatype="plaintext" original="x"><header><note>For the whole job.</note></header><body>'
+        '<group id="g"><note>Follow the client glossary.</note><trans-unit id="1"><source>Fever.</source>'
+        "<note>A symptom.</note></trans-unit></group></body></file></xliff>",
+        encoding="utf-8",
+    )
+    assert open_document(job).paragraphs[0].notes == ("A symptom.", "Follow the client glossary.")
+    job.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="ar"><file id="f">'
+        '<notes><note>Medical leaflet.</note></notes><group id="g"><notes><note>Dosage section.</note></notes>'
+        '<unit id="u"><notes><note>Keep units.</note></notes><segment><source>Take 5 ml.</source></segment></unit>'
+        "</group></file></xliff>",
+        encoding="utf-8",
+    )
+    assert open_document(job).paragraphs[0].notes == ("Keep units.", "Dosage section.", "Medical leaflet.")

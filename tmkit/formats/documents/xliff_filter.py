@@ -282,11 +282,7 @@ class XliffDocument:
             # A copy of the source not yet translated (as Okapi and tmkit fill a job's targets) is no translation.
             if status is not Status.NEW and (held != pieces or status.rank >= Status.TRANSLATED.rank):
                 existing = (held, status.value)
-            notes = tuple(
-                text
-                for note in place.unit.iter(names.q("note"))
-                if (text := " ".join("".join(note.itertext()).split()))
-            )
+            notes = _notes(place.unit, names)
             # A segment the tool cut (a `mrk`, a 2.x `<segment>`) stays one, as does a `<source>` translated already
             # (its translation is the whole unit's); another 1.2 `<source>` is cut into sentences.
             whole = place.mid is not None or place.segment is not None or existing is not None
@@ -421,6 +417,19 @@ def _drop_unstarted_ends(unit: Any, names: _Names) -> None:
         else:
             parent.text = (parent.text or "") + (element.tail or "")
         parent.remove(element)
+
+
+def _notes(unit: Any, names: _Names) -> tuple[str, ...]:
+    """The notes a unit's translator should read: its own, then those of each `<group>` (and 2.x `<file>`) around it,
+    nearest first (an agency's "follow the client glossary" on a group is for every unit in it)."""
+    found = list(unit.iter(names.q("note")))
+    for holder in unit.iterancestors(names.q("group"), names.q("file")):
+        if holder.tag == names.q("file") and not names.is_2:
+            break  # (a 1.2 file's notes are in its header, for the whole job, not for each unit)
+        place = holder.find(names.q("notes")) if names.is_2 else holder
+        if place is not None:
+            found.extend(place.findall(names.q("note")))
+    return tuple(text for note in found if (text := " ".join("".join(note.itertext()).split())))
 
 
 def _declared_languages(root: Any, names: _Names) -> tuple[str | None, str | None]:
