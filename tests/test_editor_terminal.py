@@ -743,16 +743,25 @@ def test_next_and_previous_keep_to_the_search_and_the_status_bar_says_so(work: P
         terminal.wait_for("no later segment")  # (the rest of the notice wraps at 80 columns)
         assert "target · 14 of 30" in terminal.screen()
         terminal.wait_until_gone("no later segment")
-        terminal.keys("F2")  # confirmed; on to the next unconfirmed segment, which the search did not find
-        terminal.wait_for("target · 25 of 30")
-        terminal.keys("C-n")  # was: to 14, backwards
-        terminal.wait_for("no later segment")
-        assert "target · 25 of 30" in terminal.screen()
-        terminal.keys("C-p")  # the nearest shown segment before it
-        terminal.wait_for("target · 14 of 30")
+        # Confirmed, and the search found no other: F2 stays and says so. It went on to segment 25, which the search
+        # had not found, and a freelancer typed the next translation there.
+        terminal.keys("F2")
+        terminal.wait_for("every segment the")  # (the rest of the notice wraps at 80 columns)
+        assert "target · 14 of 30" in terminal.screen()
         terminal.keys("F5", "C-a", "BSpace", "Enter")  # Ctrl+A selects the search (it went to its start), to clear it
         terminal.wait_for("all · 30 of 30")
         terminal.wait_until_gone("▼ ")
+        _back_to_target(terminal)
+        terminal.keys("F6", "F6")  # the list shows the drafts alone (25, 27, 28): segment 14 is none of them
+        terminal.wait_for("▼ 3 of 30 · draft")  # the status bar says it, at every size
+        terminal.keys("C-n")  # from a segment the list does not show: the nearest shown one after it (was: the first)
+        terminal.wait_for("target · 25 of 30")
+        terminal.keys("C-p")
+        terminal.wait_for("no earlier segment")
+        terminal.keys("F2")  # confirmed: on to the next draft the list shows
+        terminal.wait_for("target · 27 of 30")
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
 

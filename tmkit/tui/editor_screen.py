@@ -1498,11 +1498,7 @@ class EditorScreen(Screen[None]):
         self._row_changed(row)
         self._index_own(row)
         self.post_message(SegmentConfirmed(row))
-        following = self.document.next_unconfirmed(row)
-        if following is None:
-            self.notify("every segment is confirmed")
-        else:
-            self.go_to(following)
+        self._to_next_unconfirmed(row)
 
     def action_approve(self) -> None:
         row = self.current
@@ -1576,11 +1572,36 @@ class EditorScreen(Screen[None]):
     def action_next_unconfirmed(self) -> None:
         row = self.current
         self._commit_editor()
-        following = self.document.next_unconfirmed(row)
-        if following is None:
-            self.notify("every segment is confirmed")
-        else:
+        self._to_next_unconfirmed(row)
+
+    def _to_next_unconfirmed(self, row: int) -> None:
+        """To the next unconfirmed segment after ``row``, wrapping round: of those the list shows while a search or
+        filter narrows it (F2 with a search for a name went on to a segment outside it, where the translator typed
+        the next translation), else of the document."""
+        narrowed = self._shown_by()
+        if not narrowed:
+            following = self.document.next_unconfirmed(row)
+            if following is None:
+                self.notify("every segment is confirmed")
+            else:
+                self.go_to(following)
+            return
+        shown = self.segment_list.rows_shown
+        start = bisect.bisect_right(shown, row)
+        rows = self.document.rows
+        following = next(
+            (r for r in (*shown[start:], *shown[:start]) if not rows[r].confirmed and not rows[r].removed),
+            None,
+        )
+        if following is not None:
             self.go_to(following)
+            return
+        change = (
+            f"{self.keymap.label('search')} to change the search"
+            if self.query_text.strip()
+            else f"{self.keymap.label('cycle_filter')} to change the filter"
+        )
+        self.notify(f"every segment the list shows is confirmed ({narrowed}); {change}", markup=False)
 
     def _match(self, number: int) -> Match | None:
         found = self.matches.get(self.current, [])
