@@ -269,13 +269,18 @@ def test_a_working_session_search_insert_confirm_approve_reject_save(work: Path,
         terminal.wait_for("Syria.")
         terminal.keys("F7")  # the chosen match (1) inserted at the cursor
         terminal.wait_for(lambda screen: screen.count("issues of mutual") >= 3)  # the target twice, the match once
-        terminal.keys("F2")  # confirmed; on to the next unconfirmed segment, 25 (a draft)
+        terminal.keys("F2")  # confirmed; the search's one hit, so F2 stays on it and says so
+        terminal.wait_for("every segment the")
+        terminal.keys("F5", "C-a", "BSpace", "Enter")  # the search cleared: the list shows every segment again
+        terminal.wait_until_gone("▼ ")
+        _back_to_target(terminal)
+        terminal.keys("F8")  # the next unconfirmed segment, 25 (a draft)
         screen = terminal.wait_for("target · 25 of 30 · draft")
         terminal.keys("M-a")  # ESC a: approved as reviewer, on to 26
         terminal.wait_for("target · 26 of 30")
         terminal.keys("M-x")  # ESC x: rejected, back to draft, flagged
         screen = terminal.wait_for("target · 26 of 30 · draft · rejected")
-        if width >= 120:  # the list (still showing the search's hits) is on screen beside the editor
+        if width >= 120:  # the list is on screen beside the editor
             assert re.search(r"^\s*14 T\s+77 ", screen, re.MULTILINE), screen
         terminal.keys("C-s")
         terminal.wait_for(lambda screen: "unsaved" not in screen and "saved article.tmx" in screen)
@@ -457,9 +462,10 @@ def test_an_agencys_xliff_is_translated_in_the_editor_and_written_back_with_alt_
         terminal.type(typed)
         terminal.wait_for("draft 1")
         terminal.keys("F2")
-        terminal.wait_for(lambda screen: "target · 6 of 6" not in screen)
+        terminal.wait_for("target · 6 of 6 · translated")  # (the search's one hit: F2 stays on it)
         terminal.raw(b"\x1bd")  # Alt+D
-        terminal.wait_for("brochure.ar.xlf")  # the dialog's default target
+        screen = terminal.wait_for("brochure.ar.xlf")  # the dialog's default target
+        assert "Untranslated segments get no target" in screen, screen  # (a document's keep their source)
         terminal.keys("Enter")
         terminal.wait_for("segment(s) translated")
         terminal.keys("C-q")

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioSet, Static
 
+from tmkit.formats.documents import DocumentFormat, document_format
 from tmkit.jobs.finish import PLAIN_SUFFIX, default_output
 from tmkit.tui.widgets.button_row import ButtonRow
 from tmkit.tui.widgets.choice_button import ChoiceButton
@@ -105,11 +106,14 @@ class FinishScreen(ModalScreen[FinishRequest | None]):
             yield TextField(str(self.document or ""), id="finish-document", placeholder="the document you translate")
             yield Static("translated document (an existing file is replaced)", classes="hint")
             yield TextField(str(self.output or ""), id="finish-output")
+            # An XLIFF file gets no target for what is not translated (its tool fills them); a document keeps its text.
+            xliff = self.document is not None and document_format(self.document) is DocumentFormat.XLIFF
+            kept, too = (
+                ("get no target", "get none either") if xliff else ("keep their source", "keep their source too")
+            )
             with RadioSet(id="finish-choice"):
-                yield ChoiceButton(
-                    "Untranslated segments keep their source; drafts go in", value=True, id="keep-source"
-                )
-                yield ChoiceButton("Confirmed only: unconfirmed drafts keep their source too", id="confirmed-only")
+                yield ChoiceButton(f"Untranslated segments {kept}; drafts go in", value=True, id="keep-source")
+                yield ChoiceButton(f"Confirmed only: unconfirmed drafts {too}", id="confirmed-only")
             with ButtonRow(id="buttons"):
                 yield Button("Write", id="write", variant="primary")
                 yield Button("Cancel", id="cancel")
