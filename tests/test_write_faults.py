@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -381,6 +382,18 @@ def test_a_full_device_is_a_usage_error(tmp_path: Path) -> None:
     assert stat.S_ISCHR(os.lstat(full).st_mode) and os.listdir(tmp_path) == ["full"]
 
 
+def _merged_to_stdout(memory: Path, appended: IO[bytes]) -> subprocess.CompletedProcess[bytes]:
+    """`tmkit merge MEMORY -o /dev/stdout`, its standard output the file opened for appending (the shell's `>>`)."""
+    return subprocess.run(
+        [sys.executable, "-m", "tmkit", "merge", str(memory), "-o", "/dev/stdout"],
+        stdout=appended,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **CLI_ENV, "PYTHONPATH": str(REPO)},
+        timeout=120,
+        check=False,
+    )
+
+
 def test_standard_output_given_as_the_output_is_written_through_its_redirection(tmp_path: Path) -> None:
     """`-o /dev/stdout >> log.txt`: /dev/stdout leads to the log, a regular file, so a file was renamed over it: what
     the log held before was lost, and the shell's own descriptor left on the file renamed away. The command's output
@@ -391,14 +404,7 @@ def test_standard_output_given_as_the_output_is_written_through_its_redirection(
     log.write_text("earlier line\n", encoding="utf-8")
     inode = os.stat(log).st_ino
     with open(log, "ab") as appended:
-        done = subprocess.run(
-            [sys.executable, "-m", "tmkit", "merge", str(memory), "-o", "/dev/stdout"],
-            stdout=appended,
-            stderr=subprocess.PIPE,
-            env={**os.environ, **CLI_ENV, "PYTHONPATH": str(REPO)},
-            timeout=120,
-            check=False,
-        )
+        done = _merged_to_stdout(memory, appended)
     assert done.returncode == 0, done.stderr
     written = log.read_bytes()
     assert written.startswith(b'earlier line\n<?xml version="1.0" encoding="UTF-8"?>') and written.endswith(b"</tmx>\n")
@@ -414,13 +420,6 @@ def test_standard_output_appended_to_an_input_gets_the_output_after_the_input_is
     assert run_cli("merge", memory, "-o", tmp_path / "merged.tmx").code == 0
     before = memory.read_bytes()
     with open(memory, "ab") as appended:
-        done = subprocess.run(
-            [sys.executable, "-m", "tmkit", "merge", str(memory), "-o", "/dev/stdout"],
-            stdout=appended,
-            stderr=subprocess.PIPE,
-            env={**os.environ, **CLI_ENV, "PYTHONPATH": str(REPO)},
-            timeout=120,
-            check=False,
-        )
+        done = _merged_to_stdout(memory, appended)
     assert done.returncode == 0, done.stderr
     assert memory.read_bytes() == before + (tmp_path / "merged.tmx").read_bytes()
