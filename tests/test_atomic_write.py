@@ -89,6 +89,67 @@ def test_killed_mid_save_leaves_old_file_intact(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.tmx"]
 
 
+TERMINATED_WRITER = (
+    WRITER.replace("write_tmx(sys.argv[1], header=Header(), units=units())", "")
+    + """
+from tmkit.cli.common import run_handler, stop_on_termination
+
+stop_on_termination()
+sys.exit(run_handler(lambda args: write_tmx(sys.argv[1], header=Header(), units=units()), None))
+"""
+)
+
+
+def test_terminated_mid_save_cleans_up_as_ctrl_c_does(tmp_path: Path) -> None:
+    """SIGTERM (a CI job cancelled, `kill`) mid-write: the command says so and ends with 143, the old file whole and
+    the temporary file gone. Killed outright, the temporary file stayed beside the output until its next write."""
+    path = tmp_path / "m.tmx"
+    write_tmx(path, small_memory("الأصل"))
+    before = path.read_bytes()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", TERMINATED_WRITER, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().strip() == "writing"
+    time.sleep(0.3)
+    assert any(p.name.startswith(".m.tmx.tmkit-tmp-") for p in tmp_path.iterdir())  # the write was under way
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 143
+    assert proc.stderr.read().strip().splitlines() == ["tmkit: error: terminated"]
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.tmx"]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="no /proc (Linux only)")
+def test_a_command_ends_on_sigterm_with_one_line(tmp_path: Path) -> None:
+    """`tmkit convert` waiting on its input (a pipe nobody writes yet) when a CI runner's SIGTERM comes: one line and
+    143, as the shell reports a command SIGTERM ended; no output left behind."""
+    fifo = tmp_path / "in.tmx"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tmkit", "convert", str(fifo), "-o", str(tmp_path / "out.tsv")],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    assert proc.stderr is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not _opening_a_pipe(proc.pid):
+        time.sleep(0.05)  # until it has started and blocks opening the pipe (the handler is set by then)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 143
+    assert proc.stderr.read().strip().splitlines() == ["tmkit: error: terminated"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.tmx"]
+
+
+def _opening_a_pipe(pid: int) -> bool:
+    """Whether process ``pid`` waits in the kernel for a named pipe's other end (Linux's `wait_for_partner`)."""
+    try:
+        return Path(f"/proc/{pid}/wchan").read_text() == "wait_for_partner"
+    except OSError:
+        return False
+
+
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="no /proc (Linux only)")
 def test_a_folder_that_takes_no_new_file_is_not_said_missing() -> None:
     # /proc exists but refuses new files (ENOENT): "no such folder: /proc" was the message.

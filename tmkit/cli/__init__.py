@@ -19,7 +19,7 @@ from tmkit.cli import (
     term_commands,
     tm_commands,
 )
-from tmkit.cli.common import EXIT_USAGE, error, run_handler
+from tmkit.cli.common import EXIT_USAGE, error, run_handler, stop_on_termination
 from tmkit.memory.langtags import is_valid_tag
 
 #: The options that name a language, by their destination: each must be a language tag, or a command
@@ -135,4 +135,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if bad_language is not None:
         error(bad_language)
         return EXIT_USAGE
+    if args.command != "edit":  # (the editor's session, journal and all, is Textual's to end)
+        stop_on_termination()
     return run_handler(handler, args)

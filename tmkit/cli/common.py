@@ -6,6 +6,7 @@ import argparse
 import errno
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -179,6 +180,25 @@ def report_reader(reader: TmxReader | SharedMemoryReader, *, quiet: bool = False
     warn(f"{reader.path}: {summary} (run 'tmkit validate' for details)")
 
 
+class Terminated(BaseException):
+    """SIGTERM (a CI job cancelled or timed out, `kill`): raised where the command is, so that what it was writing is
+    cleaned up as on Ctrl+C (the temporary file removed, the old file whole) before it ends with 128 + 15."""
+
+
+#: The exit status of a command ended by SIGTERM, as a shell reports one killed by it.
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+def stop_on_termination() -> None:
+    """Make SIGTERM end the command as Ctrl+C does (`Terminated`): killed outright, it left its temporary file beside
+    the output until the next write of that file."""
+
+    def terminated(signum: int, frame: object) -> None:
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, terminated)
+
+
 def run_handler(handler: Handler, args: argparse.Namespace) -> int:
     """Run a command, turning every expected failure into one line and an exit code."""
     try:
@@ -192,6 +212,9 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         error("interrupted")
         return 130
+    except Terminated:
+        error("terminated")
+        return EXIT_TERMINATED
     except BrokenPipeError:
         # The reader of our output went away (e.g. `| head`); that is not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)
