@@ -501,6 +501,32 @@ def test_the_notes_of_a_segment_show_under_its_source(work: Path, width: int, he
         terminal.wait_for("[exited 0]")
 
 
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_a_long_arabic_note_shows_its_beginning(work: Path, width: int, height: int) -> None:
+    """An agency's note in Arabic too long for the border was ordered for display, then cut at the right: in app mode
+    that is the note's beginning, so the translator read its last words ("... in this sentence, ever") and not the
+    instruction. It is cut in logical order, as the list's cells are."""
+    from tmkit.text.bidi import visual_line
+
+    beginning = "ملاحظة من الوكالة: احتفظ بالعنصر"
+    note = beginning + " النائب كما هو ولا تترجم اسم المتحف ولا تغير الأرقام والتواريخ في هذه الجملة أبدا " * 2
+    (work / "noted.tmx").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" creationtoolversion="1"'
+        ' segtype="sentence" o-tmf="t" adminlang="en" srclang="ar" datatype="plaintext"/><body>'
+        f'<tu><note>{note}</note><tuv xml:lang="ar"><seg>زار الوزير دمشق أمس.</seg></tuv></tu>'
+        "</body></tmx>\n",
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "tmkit", "edit", "noted.tmx", "--bidi", "app"]
+    with Terminal(command, width=width, height=height, cwd=work) as terminal:
+        screen = terminal.wait_for("note: ")
+        line = next(line for line in screen.splitlines() if "note: " in line)
+        assert visual_line(beginning).text in line, screen
+        assert "…" in line, screen  # cut, and says so
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+
+
 def _source_panel(screen: str) -> str:
     """The text inside the source panel's box, line by line: between the first two `│` of each line below its top (the
     list beside it has none), up to its bottom edge. (Not by column: harakat in the list take a character, no cell.)"""
