@@ -799,6 +799,25 @@ def test_next_and_previous_keep_to_the_search_and_the_status_bar_says_so(work: P
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
+def test_approving_keeps_to_the_filter(work: Path, width: int, height: int) -> None:
+    """A reviewer's trial: the list filtered to the translated segments, Alt+A approved segment 26 and went on to 27,
+    a draft the list did not show (where a second Alt+A approved what was never translated). It goes on to the next
+    segment the list shows, as F2 does (ae3a64e)."""
+    with _article(work, width, height) as terminal:
+        terminal.wait_for("target · 25 of 30")  # the first unconfirmed segment
+        terminal.keys("F6", "F6", "F6")
+        terminal.wait_for("▼ 18 of 30 · translated")
+        terminal.keys("C-n")
+        terminal.wait_for("target · 26 of 30")
+        terminal.keys("M-a")  # approved; 27 and 28 are drafts
+        terminal.wait_for("target · 29 of 30")
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
 def test_clearing_the_search_keeps_the_segment_it_found(work: Path, width: int, height: int) -> None:
     """A freelancer's trial: a search took the translator to segment 14; clearing it (F5, Ctrl+A, Backspace, Enter)
     made segment 1 the current segment, so the place the search had found was lost in a long job."""

@@ -1527,8 +1527,9 @@ class EditorScreen(Screen[None]):
         self._row_changed(row)
         self._index_own(row)
         self.post_message(SegmentApproved(row))
-        if row + 1 < len(self.document):
-            self.go_to(row + 1)
+        # On to the next segment the list shows, as Ctrl+N: with the list filtered to the translated segments, it went
+        # to the following segment, a draft the list did not show, which a second Alt+A approved unseen.
+        self._step(1)
 
     def action_reject(self) -> None:
         row = self.current
