@@ -464,8 +464,10 @@ def test_an_agencys_xliff_is_translated_in_the_editor_and_written_back_with_alt_
         terminal.keys("F2")
         terminal.wait_for("target · 6 of 6 · translated")  # (the search's one hit: F2 stays on it)
         terminal.raw(b"\x1bd")  # Alt+D
-        screen = terminal.wait_for("brochure.ar.xlf")  # the dialog's default target
-        assert "Untranslated segments get no target" in screen, screen  # (a document's keep their source)
+        terminal.wait_for("brochure.ar.xlf")  # the dialog's default target
+        # (A document's keep their source.) Waited for: at 80x24 the notices of the load and of F2 cover the option
+        # until they go, and the assertion on the first screen failed three runs in four.
+        terminal.wait_for("Untranslated segments get no target")
         terminal.keys("Enter")
         terminal.wait_for("segment(s) translated")
         terminal.keys("C-q")
