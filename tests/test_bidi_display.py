@@ -121,7 +121,7 @@ def test_a_list_cell_is_clipped_to_its_cells_harakat_taking_none() -> None:
     edge for each mark (clipped by characters)."""
     from rich.cells import cell_len
 
-    from tmkit.tui.widgets.segment_list import _clip
+    from tmkit.tui.display import clip as _clip
 
     plain, marked = "سيارة جديدة وكبيرة جدا في الشارع.", "سيّارةٌ جديدةٌ وكبيرةٌ جدًّا في الشارعِ."
     for text in (plain, marked, "The delegation arrived in Damascus this morning."):

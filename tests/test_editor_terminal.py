@@ -464,8 +464,10 @@ def test_an_agencys_xliff_is_translated_in_the_editor_and_written_back_with_alt_
         terminal.keys("F2")
         terminal.wait_for("target · 6 of 6 · translated")  # (the search's one hit: F2 stays on it)
         terminal.raw(b"\x1bd")  # Alt+D
-        screen = terminal.wait_for("brochure.ar.xlf")  # the dialog's default target
-        assert "Untranslated segments get no target" in screen, screen  # (a document's keep their source)
+        terminal.wait_for("brochure.ar.xlf")  # the dialog's default target
+        # (A document's keep their source.) Waited for: at 80x24 the notices of the load and of F2 cover the option
+        # until they go, and the assertion on the first screen failed three runs in four.
+        terminal.wait_for("Untranslated segments get no target")
         terminal.keys("Enter")
         terminal.wait_for("segment(s) translated")
         terminal.keys("C-q")
@@ -497,6 +499,32 @@ def test_the_notes_of_a_segment_show_under_its_source(work: Path, width: int, he
         lines = screen.splitlines()
         under = next(number for number, line in enumerate(lines) if "Tickets cost" in line) + 1
         assert "note: The price is filled in by the museum: keep the placeholder." in lines[under], screen
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_a_long_arabic_note_shows_its_beginning(work: Path, width: int, height: int) -> None:
+    """An agency's note in Arabic too long for the border was ordered for display, then cut at the right: in app mode
+    that is the note's beginning, so the translator read its last words ("... in this sentence, ever") and not the
+    instruction. It is cut in logical order, as the list's cells are."""
+    from tmkit.text.bidi import visual_line
+
+    beginning = "ملاحظة من الوكالة: احتفظ بالعنصر"
+    note = beginning + " النائب كما هو ولا تترجم اسم المتحف ولا تغير الأرقام والتواريخ في هذه الجملة أبدا " * 2
+    (work / "noted.tmx").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" creationtoolversion="1"'
+        ' segtype="sentence" o-tmf="t" adminlang="en" srclang="ar" datatype="plaintext"/><body>'
+        f'<tu><note>{note}</note><tuv xml:lang="ar"><seg>زار الوزير دمشق أمس.</seg></tuv></tu>'
+        "</body></tmx>\n",
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "tmkit", "edit", "noted.tmx", "--bidi", "app"]
+    with Terminal(command, width=width, height=height, cwd=work) as terminal:
+        screen = terminal.wait_for("note: ")
+        line = next(line for line in screen.splitlines() if "note: " in line)
+        assert visual_line(beginning).text in line, screen
+        assert "…" in line, screen  # cut, and says so
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
 
@@ -766,6 +794,25 @@ def test_next_and_previous_keep_to_the_search_and_the_status_bar_says_so(work: P
         terminal.wait_for("no earlier segment")
         terminal.keys("F2")  # confirmed: on to the next draft the list shows
         terminal.wait_for("target · 27 of 30")
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_approving_keeps_to_the_filter(work: Path, width: int, height: int) -> None:
+    """A reviewer's trial: the list filtered to the translated segments, Alt+A approved segment 26 and went on to 27,
+    a draft the list did not show (where a second Alt+A approved what was never translated). It goes on to the next
+    segment the list shows, as F2 does (ae3a64e)."""
+    with _article(work, width, height) as terminal:
+        terminal.wait_for("target · 25 of 30")  # the first unconfirmed segment
+        terminal.keys("F6", "F6", "F6")
+        terminal.wait_for("▼ 18 of 30 · translated")
+        terminal.keys("C-n")
+        terminal.wait_for("target · 26 of 30")
+        terminal.keys("M-a")  # approved; 27 and 28 are drafts
+        terminal.wait_for("target · 29 of 30")
         terminal.keys("C-s")
         terminal.wait_for(lambda screen: "unsaved" not in screen)
         terminal.keys("C-q")

@@ -70,6 +70,21 @@ def wrap_logical(text: str, width: int) -> list[str]:
     return lines
 
 
+def clip(text: str, width: int) -> str:
+    """The start of the text in logical order (so an RTL cell shows its beginning at the right), ``width`` cells at
+    most: counted in cells, not characters, as a fatha or shadda takes none (a row with harakat ended a cell short of
+    the column's edge for each)."""
+    flat = " ".join(text.split())
+    if cell_len(flat) <= width:
+        return flat
+    used = 0
+    for end, char in enumerate(flat):
+        used += cell_len(char)
+        if used > width - 1:  # (room for the ellipsis)
+            return flat[:end] + "…"
+    return flat
+
+
 def one_line(text: str, mode: BidiMode, *, style: str | Style = "") -> Text:
     """A single displayed line (e.g. a table cell) in the mode's order."""
     flat = " ".join(text.split())

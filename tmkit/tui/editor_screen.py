@@ -48,7 +48,7 @@ from tmkit.terms.recognize import TermHit
 from tmkit.text.placeholders import PlaceholderError, strip_placeholders, to_placeholders
 from tmkit.text.scripts import has_arabic
 from tmkit.tui import keys
-from tmkit.tui.display import VTE_EXPLICIT, VTE_IMPLICIT, BidiMode, BidiText, VisualHighlighter, is_vte, one_line
+from tmkit.tui.display import VTE_EXPLICIT, VTE_IMPLICIT, BidiMode, BidiText, VisualHighlighter, clip, is_vte, one_line
 from tmkit.tui.finishing import (
     DocumentFinished,
     FinishRequest,
@@ -424,6 +424,8 @@ class EditorScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.update_status()  # the counts are written to fit the width
+        if len(self.document):
+            self.call_after_refresh(lambda: self._show_notes(self.current))  # cut to the source panel's new width
 
     def size_classes(self) -> None:
         """Give the screen its size classes (`-narrow`/`-wide`, `-short`/`-tall`) now, from the terminal's size.
@@ -1378,7 +1380,14 @@ class EditorScreen(Screen[None]):
         r = self.document.rows[row]
         source = r.unit.variants[0] if r.unit.variants else None
         notes = [note.text for note in (*r.unit.notes, *(source.notes if source else ())) if note.text.strip()]
-        self.source_view.border_subtitle = one_line("note: " + " · ".join(notes), self.mode) if notes else None
+        if not notes:
+            self.source_view.border_subtitle = None
+            return
+        # Cut in logical order to the border's room (its corners and a space and a rule each side): cut after being
+        # ordered for display, a long Arabic note lost its beginning, the instruction, and kept its last words.
+        room = self.source_view.outer_size.width - 6
+        text = "note: " + " · ".join(notes)
+        self.source_view.border_subtitle = one_line(clip(text, room) if room > 1 else text, self.mode)
 
     def _show_conflict(self, row: int) -> None:
         """While the segment's merge conflict is open, both versions in a panel above (small screens: in place of)
@@ -1518,8 +1527,9 @@ class EditorScreen(Screen[None]):
         self._row_changed(row)
         self._index_own(row)
         self.post_message(SegmentApproved(row))
-        if row + 1 < len(self.document):
-            self.go_to(row + 1)
+        # On to the next segment the list shows, as Ctrl+N: with the list filtered to the translated segments, it went
+        # to the following segment, a draft the list did not show, which a second Alt+A approved unseen.
+        self._step(1)
 
     def action_reject(self) -> None:
         row = self.current

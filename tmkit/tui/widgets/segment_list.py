@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -22,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tmkit.jobs.workfile import WorkFile
-from tmkit.tui.display import BidiMode, one_line
+from tmkit.tui.display import BidiMode, clip, one_line
 from tmkit.tui.textual_adapter import BindingsInTypingOrder
 
 #: One letter per status, different in shape and not only in colour (✓ and ✔ were told apart by weight alone):
@@ -163,13 +162,13 @@ class SegmentList(BindingsInTypingOrder, ScrollView, can_focus=True):
             best = r.pretranslated_match  # until the segment's matches are looked up
         shown = "" if best is None else str(int(best))
         line.append(f"  {shown:>{PERCENT_WIDTH}} ", style="green" if (best or 0) >= 95 else "")
-        line.append_text(one_line(_clip(r.source_text, SOURCE_WIDTH), self.mode))
+        line.append_text(one_line(clip(r.source_text, SOURCE_WIDTH), self.mode))
         line.append(" " * max(TARGET_COLUMN - line.cell_len, 1))
         # Clipped to the cells left, not cut by the list's edge: an Arabic target shown right to left begins at its
         # right end, which the edge took (a fragment from the middle of the sentence was all a translator saw).
         room = min(width - line.cell_len, SOURCE_WIDTH)
         if room > 1:
-            line.append_text(one_line(_clip(r.target_text, room), self.mode))
+            line.append_text(one_line(clip(r.target_text, room), self.mode))
         return line
 
     def on_resize(self, event: events.Resize) -> None:
@@ -217,18 +216,3 @@ class SegmentList(BindingsInTypingOrder, ScrollView, can_focus=True):
         index = self.scroll_offset.y + event.y
         if 0 <= index < len(self.rows_shown):
             self._choose(index)
-
-
-def _clip(text: str, width: int) -> str:
-    """The start of the text in logical order (so an RTL cell shows its beginning at the right), ``width`` cells at
-    most: counted in cells, not characters, as a fatha or shadda takes none (a row with harakat ended a cell short of
-    the column's edge for each)."""
-    flat = " ".join(text.split())
-    if cell_len(flat) <= width:
-        return flat
-    used = 0
-    for end, char in enumerate(flat):
-        used += cell_len(char)
-        if used > width - 1:  # (room for the ellipsis)
-            return flat[:end] + "…"
-    return flat
