@@ -186,7 +186,10 @@ def test_spans_a_translation_crosses_or_halves_are_left_out_and_their_text_kept(
         ('<!DOCTYPE xliff [<!ENTITY e "x">]><xliff version="1.2"/>', "declares a DOCTYPE or entities"),
         ("<xliff version='1.2'><file><body><trans-unit id='1'><source>a</source>", "not well-formed XML"),
         ("<tmx version='1.4'><body/></tmx>", "the root element is <tmx>, not <xliff>"),
-        ('<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="3.0"/>', "XLIFF 3.0 is not read"),
+        (
+            '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="3.0"/>',
+            "XLIFF version 3.0 is not supported: tmkit reads XLIFF 1.0",
+        ),
     ],
 )
 def test_a_file_that_is_no_xliff_is_one_line(tmp_path: Path, content: str, message: str) -> None:
@@ -452,8 +455,8 @@ def test_a_job_takes_the_languages_the_file_is_for(tmp_path: Path) -> None:
 
 
 def test_a_groups_notes_are_for_every_unit_in_it(tmp_path: Path) -> None:
-    """An agency's note on a <group> (1.2) or in a 2.x group's <notes> reaches each unit's segments after the unit's
-    own; they were not read at all."""
+    """An agency's notes around a unit (a 1.2 header's and group's, a 2.x file's and group's) reach its segments, as
+    `convert` reads them: outermost first, then the unit's own. They were not read at all."""
     job = tmp_path / "job.xlf"
     job.write_text(
         '<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file source-language="en" '
@@ -462,7 +465,7 @@ def test_a_groups_notes_are_for_every_unit_in_it(tmp_path: Path) -> None:
         "<note>A symptom.</note></trans-unit></group></body></file></xliff>",
         encoding="utf-8",
     )
-    assert open_document(job).paragraphs[0].notes == ("A symptom.", "Follow the client glossary.")
+    assert open_document(job).paragraphs[0].notes == ("For the whole job.", "Follow the client glossary.", "A symptom.")
     job.write_text(
         '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="ar"><file id="f">'
         '<notes><note>Medical leaflet.</note></notes><group id="g"><notes><note>Dosage section.</note></notes>'
@@ -470,4 +473,4 @@ def test_a_groups_notes_are_for_every_unit_in_it(tmp_path: Path) -> None:
         "</group></file></xliff>",
         encoding="utf-8",
     )
-    assert open_document(job).paragraphs[0].notes == ("Keep units.", "Dosage section.", "Medical leaflet.")
+    assert open_document(job).paragraphs[0].notes == ("Medical leaflet.", "Dosage section.", "Keep units.")

@@ -375,7 +375,7 @@ def _whole_tree_units(path: Path) -> list[TranslationUnit]:
     from tmkit.formats.xml_safety import SAFE_XML_OPTIONS
 
     root = etree.parse(str(path), etree.XMLParser(**SAFE_XML_OPTIONS)).getroot()
-    names = xliff._Names(etree.QName(root).namespace or "")
+    names = xliff.XliffNames(etree.QName(root).namespace or "")
     read: Callable[..., tuple[list[TranslationUnit], bool]]
     if root.get("version", "").startswith("2"):
         source_lang, target_lang = root.get("srcLang"), root.get("trgLang") or "en"

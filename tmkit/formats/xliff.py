@@ -1502,6 +1502,23 @@ def _isolating(parts: list[Content]) -> list[Content]:
     return [rebuilt(part) for part in parts]
 
 
+def unsupported_version(namespace: str, version: str) -> str | None:
+    """Why the version of the document (its `version`, its namespace) is not one tmkit reads, if it is not.
+
+    Said first: a document of another version read as 1.2 or 2.x fails on whatever that version changed (a
+    `<file>` without source-language), which hides the cause.
+    """
+    readable = f"tmkit reads XLIFF {', '.join(READ_VERSIONS_1 + READ_VERSIONS_2[:-1])} and {READ_VERSIONS_2[-1]}"
+    if version and version not in READ_VERSIONS_1 + READ_VERSIONS_2:
+        return f"XLIFF version {version} is not supported: {readable}"
+    named = namespace[len(XLIFF_NS_PREFIX) :] if namespace.startswith(XLIFF_NS_PREFIX) else None
+    if named is not None and namespace not in _NAMESPACE_VERSIONS:
+        return f"XLIFF version {named} (namespace {namespace}) is not supported: {readable}"
+    if version and version not in _NAMESPACE_VERSIONS.get(namespace, (version,)):
+        return f"version {version} with the namespace of XLIFF {named} ({namespace}): the two must agree"
+    return None
+
+
 class XliffReader:
     """Reads the units of an XLIFF 1.2 or 2.x file one at a time, in bounded memory.
 
@@ -1587,7 +1604,7 @@ class XliffReader:
         """The header record of the first `<file>`: 1.2 in tmkit's `<tool>` of its `<header>`, 2.x in a metaGroup of
         its own metadata; both come before any unit, where reading stops."""
         etree.clear_error_log()
-        names = _Names(self._namespace or "")
+        names = XliffNames(self._namespace or "")
         stops = {names.unit, names.trans_unit, names.group, names.q("body")}
         context = etree.iterparse(handle, events=("start", "end"), **SAFE_XML_OPTIONS)
         for event, elem in context:
@@ -1673,21 +1690,7 @@ class XliffReader:
         return None
 
     def _unsupported_version(self) -> str | None:
-        """Why the version of the document (its `version`, its namespace) is not one tmkit reads, if it is not.
-
-        Said first: a document of another version read as 1.2 or 2.x fails on whatever that version changed (a
-        `<file>` without source-language), which hides the cause.
-        """
-        readable = f"tmkit reads XLIFF {', '.join(READ_VERSIONS_1 + READ_VERSIONS_2[:-1])} and {READ_VERSIONS_2[-1]}"
-        namespace, version = self._namespace or "", self.version or ""
-        if version and version not in READ_VERSIONS_1 + READ_VERSIONS_2:
-            return f"XLIFF version {version} is not supported: {readable}"
-        named = namespace[len(XLIFF_NS_PREFIX) :] if namespace.startswith(XLIFF_NS_PREFIX) else None
-        if named is not None and namespace not in _NAMESPACE_VERSIONS:
-            return f"XLIFF version {named} (namespace {namespace}) is not supported: {readable}"
-        if version and version not in _NAMESPACE_VERSIONS.get(namespace, (version,)):
-            return f"version {version} with the namespace of XLIFF {named} ({namespace}): the two must agree"
-        return None
+        return unsupported_version(self._namespace or "", self.version or "")
 
     @property
     def _is_2(self) -> bool:
@@ -1696,7 +1699,7 @@ class XliffReader:
     def __iter__(self) -> Iterator[TranslationUnit]:
         source_lang, target_lang = self.languages()
         read_units = _read_units_2 if self._is_2 else _read_units_12
-        names = _Names(self._namespace or "")
+        names = XliffNames(self._namespace or "")
         unit_tag = names.unit if self._is_2 else names.trans_unit
         self.units_read = 0
         self.outside_segments = 0
@@ -1842,7 +1845,7 @@ def _free(elem: Any) -> None:
         node = parent
 
 
-class _Names:
+class XliffNames:
     """The qualified element names of one document's namespace, computed once per file."""
 
     __slots__ = (
@@ -1891,6 +1894,18 @@ class _Names:
     def q(self, name: str) -> str:
         return f"{{{self.ns}}}{name}" if self.ns else name
 
+    @property
+    def is_2(self) -> bool:
+        return self.ns == XLIFF2_NS
+
+
+def unit_notes(unit_el: Any, names: XliffNames) -> list[Note]:
+    """A unit's notes as tmkit reads them: those of the `<file>` (a 1.2 header's) and `<group>`s around it, outermost
+    first, then its own (not tmkit's rejection mark), wherever they sit in it (a 2.x `<notes>`, a 1.2 unit)."""
+    found = unit_el.iter(names.note) if names.is_2 else unit_el.iterchildren(names.note)  # (not alt-trans notes)
+    own = [_note(n) for n in found if not (n.get("from") == "tmkit" and (n.text or "").startswith(REJECTED_MARK))]
+    return _inherited_notes(unit_el, names) + own
+
 
 def read_xliff(path: str | os.PathLike[str]) -> tuple[Memory, str, str]:
     """Read a whole XLIFF 1.2 or 2.x file: a memory of its units, its source and its target language.
@@ -1903,7 +1918,7 @@ def read_xliff(path: str | os.PathLike[str]) -> tuple[Memory, str, str]:
     return Memory(reader.header(), units), source_lang, target_lang
 
 
-def _props_12(tu: Any, names: _Names) -> tuple[list[Prop], str | None, list[tuple[str, str]]]:
+def _props_12(tu: Any, names: XliffNames) -> tuple[list[Prop], str | None, list[tuple[str, str]]]:
     """A 1.2 unit's props, the target its provenance props describe (`PRETRANSLATED_TARGET`) if recorded, and tmkit's
     record of what TMX had (`unit_record`)."""
     out: list[Prop] = []
@@ -1958,7 +1973,7 @@ def _note(elem: Any) -> Note:
     return Note(elem.text or "", lang=elem.get(XML_LANG))
 
 
-def _inherited_notes(unit_el: Any, names: _Names) -> list[Note]:
+def _inherited_notes(unit_el: Any, names: XliffNames) -> list[Note]:
     """The notes of the `<file>`s and `<group>`s around a unit, outermost first."""
     parent = unit_el.getparent()
     if parent is not None and parent is names.notes_cache[0]:  # lxml gives the same object while it is held
@@ -2035,7 +2050,7 @@ def _marker_keys(markers: list[Any], side: str, path: str) -> list[str]:
 
 
 def _pieces_12(
-    tu: Any, source: Any, target: Any, names: _Names, state: str | None, path: str
+    tu: Any, source: Any, target: Any, names: XliffNames, state: str | None, path: str
 ) -> tuple[list[_Piece], bool]:
     """The units a 1.2 trans-unit holds, and whether text or codes lie outside its segments (left out).
 
@@ -2082,7 +2097,7 @@ def _pieces_12(
 
 
 def _read_units_12(
-    tu: Any, names: _Names, source_lang: str, target_lang: str, path: str
+    tu: Any, names: XliffNames, source_lang: str, target_lang: str, path: str
 ) -> tuple[list[TranslationUnit], bool]:
     """The units of a 1.2 trans-unit (one a segment when a CAT tool segmented it: `_pieces_12`), and whether it had
     content outside its segments, left out."""
@@ -2108,8 +2123,7 @@ def _read_units_12(
     props, described, record = _props_12(tu, names)
     recorded = _recorded_target(described)
     props = _with_translate_prop(props, _marked_not_to_translate(tu, names.file))
-    own = [_note(n) for n in notes if not (n.get("from") == "tmkit" and (n.text or "").startswith(REJECTED_MARK))]
-    all_notes = _inherited_notes(tu, names) + own
+    all_notes = unit_notes(tu, names)
     units: list[TranslationUnit] = []
     for piece in pieces:
         variants = [Variant(source_lang, _segment(_isolating(piece.source)))]
@@ -2141,13 +2155,13 @@ def _read_units_12(
 
 
 def _read_units_2(
-    unit_el: Any, names: _Names, source_lang: str, target_lang: str, path: str
+    unit_el: Any, names: XliffNames, source_lang: str, target_lang: str, path: str
 ) -> tuple[list[TranslationUnit], bool]:
     """The unit of a 2.x `<unit>` (its segments joined, in their target order), and False: nothing is left out."""
     return [_read_unit_2(unit_el, names, source_lang, target_lang, path)], False
 
 
-def _read_unit_2(unit_el: Any, names: _Names, source_lang: str, target_lang: str, path: str) -> TranslationUnit:
+def _read_unit_2(unit_el: Any, names: XliffNames, source_lang: str, target_lang: str, path: str) -> TranslationUnit:
     data: dict[str, str] = {}
     props: list[Prop] = []
     notes: list[Note] = []

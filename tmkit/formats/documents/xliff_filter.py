@@ -22,27 +22,27 @@ from lxml import etree
 from tmkit.errors import InputError
 from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, normalize_pieces, plain_text
 from tmkit.formats.xliff import (
-    READ_VERSIONS_1,
-    READ_VERSIONS_2,
-    XLIFF2_NS,
-    XLIFF12_NS,
+    UNTRANSLATED_STATES_12,
+    XliffNames,
     status_from_xliff2,
     status_from_xliff12,
     status_to_xliff2,
     status_to_xliff12,
+    unit_notes,
+    unsupported_version,
 )
+from tmkit.formats.xml_safety import SAFE_XML_OPTIONS
 from tmkit.memory.langtags import primary_subtag
 from tmkit.memory.model import Status
 
-#: No entities, no DTD, no network: an XLIFF file needs none of them.
+#: tmkit's safe reading (no entities, DTD or network), keeping what a file written back must keep: comments,
+#: processing instructions and CDATA sections (written back as escaped text, CDATA changed the bytes of sources and
+#: units tmkit did not touch), and a big job's tree.
 _PARSER_OPTIONS: dict[str, Any] = {
-    "resolve_entities": False,
-    "no_network": True,
-    "load_dtd": False,
+    **SAFE_XML_OPTIONS,
     "huge_tree": True,
-    "remove_blank_text": False,
-    # A CDATA section stays one (its text reads the same): written back as escaped text, it changed the bytes of
-    # sources and units tmkit did not touch.
+    "remove_comments": False,
+    "remove_pis": False,
     "strip_cdata": False,
 }
 #: Inline elements whose content is translatable text between an opening and a closing code.
@@ -52,8 +52,6 @@ _OPENING = frozenset({"bx", "bpt", "sc", "sm"})
 _CLOSING = frozenset({"ex", "ept", "ec", "em"})
 #: Attributes that name an inline element among its segment's (what a target's codes are matched to the source's by).
 _NAMING = ("id", "rid", "mid", "startRef", "i")
-#: 1.2 states that say a target is not a translation yet, whatever it holds.
-_UNTRANSLATED_12 = frozenset({"new", "needs-translation"})
 #: How far each status has come, to give a 1.2 trans-unit of several segments the state of its least advanced one.
 _RANK = {status.value: status.rank for status in Status}
 
@@ -82,7 +80,7 @@ class _Place:
     #: A 2.x `<segment>` (state and target are its own).
     segment: Any = None
 
-    def target(self, names: _Names) -> Any:
+    def target(self, names: XliffNames) -> Any:
         """The element holding this segment's translation now, if the file has one."""
         if self.segment is not None:
             return self.segment.find(names.q("target"))
@@ -94,19 +92,7 @@ class _Place:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Names:
-    namespace: str
-
-    def q(self, name: str) -> str:
-        return f"{{{self.namespace}}}{name}" if self.namespace else name
-
-    @property
-    def is_2(self) -> bool:
-        return self.namespace == XLIFF2_NS
-
-
-def _places(root: Any, names: _Names) -> Iterator[_Place]:
+def _places(root: Any, names: XliffNames) -> Iterator[_Place]:
     """Every segment to translate, in document order."""
     if names.is_2:
         for unit in root.iter(names.q("unit")):
@@ -211,26 +197,26 @@ def _pieces(element: Any, codes: _Codes, *, source: bool, data: dict[str, str]) 
     return normalize_pieces(pieces)
 
 
-def _original_data(place: _Place, names: _Names) -> dict[str, str]:
+def _original_data(place: _Place, names: XliffNames) -> dict[str, str]:
     """A 2.x unit's `originalData` (the native codes its inline elements point to), by id."""
     if not names.is_2:
         return {}
     return {d.get("id", ""): "".join(d.itertext()) for d in place.unit.iter(names.q("data"))}
 
 
-def _status_of(place: _Place, names: _Names) -> Status:
+def _status_of(place: _Place, names: XliffNames) -> Status:
     """The status of a segment's translation, which has text, as the file states it."""
     if names.is_2:
         holder = place.segment
         return status_from_xliff2(holder.get("state"), holder.get("subState"), has_target=True)[0]
     holder = place.unit.find(names.q("target"))
     state = holder.get("state") if holder is not None else None
-    if state in _UNTRANSLATED_12:
+    if state in UNTRANSLATED_STATES_12:  # (whatever the target holds)
         return Status.NEW
     return status_from_xliff12(state, approved=place.unit.get("approved") == "yes", has_target=True)[0]
 
 
-def _parse(data: bytes, path: str) -> tuple[Any, _Names]:
+def _parse(data: bytes, path: str) -> tuple[Any, XliffNames]:
     head = data[:4096]
     refused = "declares a DOCTYPE or entities, which tmkit does not read in XLIFF"
     if b"<!DOCTYPE" in head or b"<!ENTITY" in data:
@@ -246,15 +232,11 @@ def _parse(data: bytes, path: str) -> tuple[Any, _Names]:
         raise InputError(refused, path=path)
     if _local(root) != "xliff":
         raise InputError(f"the root element is <{_local(root)}>, not <xliff>", path=path, line=root.sourceline)
-    namespace, version = etree.QName(root).namespace or "", root.get("version", "")
-    known = version in READ_VERSIONS_1 + READ_VERSIONS_2 if version else namespace in (XLIFF12_NS, XLIFF2_NS)
-    if not known:
-        readable = ", ".join(READ_VERSIONS_1 + READ_VERSIONS_2)
-        said = version or namespace or "without a version"
-        raise InputError(
-            f"XLIFF {said} is not read as a document: tmkit reads {readable}", path=path, line=root.sourceline
-        )
-    return root, _Names(namespace)
+    namespace = etree.QName(root).namespace or ""
+    unsupported = unsupported_version(namespace, root.get("version", ""))
+    if unsupported is not None:
+        raise InputError(unsupported, path=path, line=root.sourceline)
+    return root, XliffNames(namespace)
 
 
 class XliffDocument:
@@ -282,7 +264,7 @@ class XliffDocument:
             # A copy of the source not yet translated (as Okapi and tmkit fill a job's targets) is no translation.
             if status is not Status.NEW and (held != pieces or status.rank >= Status.TRANSLATED.rank):
                 existing = (held, status.value)
-            notes = _notes(place.unit, names)
+            notes = tuple(n for note in unit_notes(place.unit, names) if (n := " ".join(note.text.split())))
             # A segment the tool cut (a `mrk`, a 2.x `<segment>`) stays one, as does a `<source>` translated already
             # (its translation is the whole unit's); another 1.2 `<source>` is cut into sentences.
             whole = place.mid is not None or place.segment is not None or existing is not None
@@ -393,7 +375,7 @@ def _around_root(data: bytes, root: Any) -> tuple[bytes, bytes, bytes] | None:
     return data[: prolog.end()], start.group(0), data[close:]
 
 
-def _drop_unstarted_ends(unit: Any, names: _Names) -> None:
+def _drop_unstarted_ends(unit: Any, names: XliffNames) -> None:
     """A 2.x unit's targets without the `ec`/`em` whose `sc`/`sm` none of them holds before it, their text kept.
 
     A pair may span a unit's segments; a translation without its start keeps its end (a code alone in its segment
@@ -419,20 +401,7 @@ def _drop_unstarted_ends(unit: Any, names: _Names) -> None:
         parent.remove(element)
 
 
-def _notes(unit: Any, names: _Names) -> tuple[str, ...]:
-    """The notes a unit's translator should read: its own, then those of each `<group>` (and 2.x `<file>`) around it,
-    nearest first (an agency's "follow the client glossary" on a group is for every unit in it)."""
-    found = list(unit.iter(names.q("note")))
-    for holder in unit.iterancestors(names.q("group"), names.q("file")):
-        if holder.tag == names.q("file") and not names.is_2:
-            break  # (a 1.2 file's notes are in its header, for the whole job, not for each unit)
-        place = holder.find(names.q("notes")) if names.is_2 else holder
-        if place is not None:
-            found.extend(place.findall(names.q("note")))
-    return tuple(text for note in found if (text := " ".join("".join(note.itertext()).split())))
-
-
-def _declared_languages(root: Any, names: _Names) -> tuple[str | None, str | None]:
+def _declared_languages(root: Any, names: XliffNames) -> tuple[str | None, str | None]:
     """The source and target languages the file names (its first `<file>`'s in 1.2), None where it names none."""
     if names.is_2:
         return root.get("srcLang") or None, root.get("trgLang") or None
@@ -449,7 +418,7 @@ def _set_or_remove(element: Any, name: str, value: str | None) -> None:
         del element.attrib[name]
 
 
-def _set_target_language(root: Any, names: _Names, target_lang: str) -> None:
+def _set_target_language(root: Any, names: XliffNames, target_lang: str) -> None:
     """The target language where the file has none (a 2.x `trgLang`, a 1.2 `<file target-language>`)."""
     if names.is_2:
         if not root.get("trgLang"):
@@ -460,7 +429,7 @@ def _set_target_language(root: Any, names: _Names, target_lang: str) -> None:
             file.set("target-language", target_lang)
 
 
-def _target_of(place: _Place, names: _Names) -> Any:
+def _target_of(place: _Place, names: XliffNames) -> Any:
     """The element a segment's translation goes into, made where the file has none yet.
 
     A 1.2 trans-unit without a `<target>` gets one after its `<source>`; a cut one (`seg-source`) gets a copy of its
