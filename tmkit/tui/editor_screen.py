@@ -1563,13 +1563,9 @@ class EditorScreen(Screen[None]):
             self.go_to(shown[position])
         elif self._shown_by():
             way = "later" if delta > 0 else "earlier"
-            change = (
-                f"{self.keymap.label('search')} to change the search"
-                if self.query_text.strip()
-                else f"{self.keymap.label('cycle_filter')} to change the filter"
-            )
             self.notify(
-                f"no {way} segment among the {len(shown)} the list shows ({self._shown_by()}); {change}", markup=False
+                f"no {way} segment among the {len(shown)} the list shows ({self._shown_by()}); {self._widen_hint()}",
+                markup=False,
             )
 
     def _shown_by(self) -> str:
@@ -1606,12 +1602,13 @@ class EditorScreen(Screen[None]):
         if following is not None:
             self.go_to(following)
             return
-        change = (
-            f"{self.keymap.label('search')} to change the search"
-            if self.query_text.strip()
-            else f"{self.keymap.label('cycle_filter')} to change the filter"
-        )
-        self.notify(f"every segment the list shows is confirmed ({narrowed}); {change}", markup=False)
+        self.notify(f"every segment the list shows is confirmed ({narrowed}); {self._widen_hint()}", markup=False)
+
+    def _widen_hint(self) -> str:
+        """The key that changes what narrows the list: the search's when there is one, else the filter's."""
+        if self.query_text.strip():
+            return f"{self.keymap.label('search')} to change the search"
+        return f"{self.keymap.label('cycle_filter')} to change the filter"
 
     def _match(self, number: int) -> Match | None:
         found = self.matches.get(self.current, [])
