@@ -437,7 +437,7 @@ def test_alt_d_writes_the_translated_docx_from_the_editor(work: Path, width: int
     assert typed.strip() in (work_units[0].variant("en").text or "")  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize(("width", "height"), [(80, 24)])
+@pytest.mark.parametrize(("width", "height"), SIZES)
 def test_an_agencys_xliff_is_translated_in_the_editor_and_written_back_with_alt_d(
     work: Path, width: int, height: int
 ) -> None:
