@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from tests.helpers import SAMPLES, run_cli
-from tmkit.formats.documents import ExtractedDocument, extract, open_document
+from tmkit.formats.documents import ExtractedDocument, docx_filter, extract, open_document
 from tmkit.formats.documents.core import Code, plain_text
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.jobs.source_text import read_text_document, segment_document
@@ -1340,3 +1340,37 @@ def test_html_paragraphs_left_untranslated_keep_the_pages_former_language_and_di
     assert (root.get("lang"), root.get("dir")) == ("ar", "rtl")
     assert (translated.get("lang"), translated.get("dir")) == (None, None)
     assert (untranslated.get("lang"), untranslated.get("dir")) == ("", "ltr")
+
+
+def _docx_with_part(folder: Path, name: str, data: bytes) -> Path:
+    """The sample DOCX with one more part (``name``) holding ``data``, deflated."""
+    out = folder / "with-part.docx"
+    with zipfile.ZipFile(SAMPLES / "article.docx") as source, zipfile.ZipFile(out, "w") as package:
+        for info in source.infolist():
+            package.writestr(info, source.read(info))
+        package.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out
+
+
+def test_a_docx_part_packed_like_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    """A part of 600 MB of one repeated comment (packed to ~600 KB) was unpacked and parsed whole: 1.9 GB at its
+    peak. A part unpacking to over `MAX_INFLATION` times its packed size, past the grace, is refused in one line."""
+    comment = b'<w:comments xmlns:w="' + docx_filter.W_NS.encode() + b'">'
+    bomb = comment + b"<w:comment/>" * ((docx_filter.INFLATION_GRACE_BYTES + (1 << 20)) // 12) + b"</w:comments>"
+    path = _docx_with_part(tmp_path, "word/comments.xml", bomb)
+    for command in (("segment", path), ("finish", path, "-o", tmp_path / "out.docx")):
+        result = run_cli(*command)
+        assert result.code == 2, result.stderr
+        assert result.stderr.startswith(f"tmkit: error: {path}: word/comments.xml: unpacks to 17.0 MiB from ")
+        assert "ZIP bomb" in result.stderr and result.stderr.count("\n") == 1
+    assert not (tmp_path / "out.docx").exists()
+    # The same bytes in a part under the grace are read (a small part of one repeated element is no bomb).
+    small = _docx_with_part(tmp_path, "word/comments.xml", comment + b"<w:comment/>" * 50_000 + b"</w:comments>")
+    assert run_cli("segment", small).code == 0
+
+
+def test_a_docx_unpacking_past_the_package_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(docx_filter, "MAX_PACKAGE_BYTES", (SAMPLES / "article.docx").stat().st_size)
+    result = run_cli("segment", SAMPLES / "article.docx")
+    assert result.code == 2 and result.stderr.count("\n") == 1
+    assert "article.docx: unpacks to " in result.stderr and "in all, more than the " in result.stderr

@@ -41,6 +41,13 @@ WRAPPERS = frozenset({W + "hyperlink", W + "fldSimple", W + "smartTag", W + "ins
 NOISE = frozenset({W + "proofErr", W + "lastRenderedPageBreak"})
 #: The default complex-script language of Arabic runs when the target tag has no region.
 DEFAULT_ARABIC_TAG = "ar-SA"
+#: How many times its packed size a part may unpack to (past `INFLATION_GRACE_BYTES`): Word's XML packs 5-20 times,
+#: a bomb of repeated bytes a thousand times. (Apache POI refuses the same ratio by default, 1:100.)
+MAX_INFLATION = 100
+#: Parts this size or smaller are never refused for how well they pack (a small part of one repeated element may).
+INFLATION_GRACE_BYTES = 16 << 20
+#: The most a package may unpack to in all: every part is held while the document is read.
+MAX_PACKAGE_BYTES = 1 << 30
 
 # Child order the schema requires (Word refuses a file whose properties are out of order).
 _PPR_ORDER = [
@@ -192,6 +199,12 @@ def _read_package(path: str) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
     try:
         with zipfile.ZipFile(path) as package:
             infos = package.infolist()
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > MAX_PACKAGE_BYTES:
+                raise InputError(
+                    f"unpacks to {_mib(unpacked)} in all, more than the {_mib(MAX_PACKAGE_BYTES)} a document may",
+                    path=path,
+                )
             data = {info.filename: _read_part(package, info, path) for info in infos}
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError(f"not a DOCX (ZIP) package: {exc}", path=path) from None
@@ -204,11 +217,24 @@ def _read_part(package: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> by
     """A part's bytes, or one line saying why it cannot be unpacked (zipfile raises no error of its own for these)."""
     if info.flag_bits & 0x1:
         raise InputError(f"{info.filename}: is encrypted: save the document without a password", path=path)
+    # The sizes the package declares bound what is read (zipfile stops there, and a part that runs on fails its
+    # checksum), so a bomb is refused before a byte of it is unpacked.
+    if info.file_size > INFLATION_GRACE_BYTES and info.file_size > MAX_INFLATION * max(info.compress_size, 1):
+        raise InputError(
+            f"{info.filename}: unpacks to {_mib(info.file_size)} from {_mib(info.compress_size)}, over "
+            f"{MAX_INFLATION} times its size, as a ZIP bomb does and a document's parts never do",
+            path=path,
+        )
     try:
         return package.read(info)
     except (zlib.error, EOFError, NotImplementedError) as exc:
         # Damaged compressed data, a part cut short, or a compression method zipfile does not know.
         raise InputError(f"{info.filename}: cannot be unpacked: {exc}", path=path) from None
+
+
+def _mib(size: int) -> str:
+    """A size as people read it: MiB, or KiB below one."""
+    return f"{size / (1 << 20):,.1f} MiB" if size >= 1 << 20 else f"{size / 1024:,.1f} KiB"
 
 
 class _Extractor:
