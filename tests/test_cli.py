@@ -526,6 +526,22 @@ def test_convert_refuses_a_pair_of_one_language(tmp_path: Path) -> None:
     assert not (tmp_path / "out.tsv").exists()
 
 
+@pytest.mark.parametrize("suffix", [".tsv", ".csv", ".xlf"])
+def test_convert_refuses_a_language_that_is_no_tag_where_the_output_names_it(tmp_path: Path, suffix: str) -> None:
+    """A variant's `xml:lang="e n"` became an XLIFF's target-language (exit 0), a file the schema and CAT tools
+    refuse; a TMX output keeps it as the input had it, and --tgt chooses another pair."""
+    source = tmp_path / "odd.tmx"
+    units = [TranslationUnit([Variant("ar", Segment.from_text("مرحبا")), Variant("e n", Segment.from_text("Hello"))])]
+    write_tmx(source, header=Header(srclang="ar"), units=units)
+    out = tmp_path / f"out{suffix}"
+    result = run_cli("convert", source, "-o", out)
+    assert result.code == 2 and not out.exists()
+    assert result.stderr == f"tmkit: error: {source}: 'e n' is not a language tag: name the language with --tgt\n"
+    assert run_cli("convert", source, "-o", tmp_path / "same.tmx").code == 0
+    assert [v.lang for v in load_tmx(tmp_path / "same.tmx").units[0].variants] == ["ar", "e n"]
+    assert run_cli("convert", source, "-o", out, "--tgt", "en").code == 0 and out.exists()
+
+
 def _regional_memory(path: Path) -> Path:
     units = [
         TranslationUnit([Variant("en-US", Segment.from_text("color")), Variant("ar", Segment.from_text("لون"))]),

@@ -34,6 +34,7 @@ from tmkit.memory.langtags import (
     ALL_LANGUAGES,
     DEFAULT_SOURCE_LANG,
     DEFAULT_TARGET_LANG,
+    is_valid_tag,
     same_language,
 )
 from tmkit.wording import plural
@@ -358,6 +359,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
         else:
             error("convert takes one input file, or two line-aligned text files")
             return EXIT_USAGE
+        if out_kind is not FileFormat.TMX:
+            # A table's or an XLIFF's languages are its header's: one that is no tag made a file no tool reads (a TMX
+            # keeps its variants' languages as they are, as it keeps the rest).
+            for option, lang in (("--src", source_lang), ("--tgt", target_lang)):
+                if lang is not None and not is_valid_tag(lang):
+                    raise InputError(f"{lang!r} is not a language tag: name the language with {option}", path=inputs[0])
         if target_lang is not None and same_language(source_lang, target_lang):
             error(f"--src {source_lang} and --tgt {target_lang} are the same language: nothing would be translated")
             return EXIT_USAGE
