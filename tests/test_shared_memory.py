@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from tests.helpers import SAMPLES, run_cli
 from tests.postgres_fixtures import with_database
 from tests.test_tmx_roundtrip import memories, units
+from tmkit.defaults import ConflictPolicy
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import dumps_tmx, write_tmx
 from tmkit.memory.merge import CONFLICT_PROP
@@ -221,6 +223,157 @@ def test_a_file_without_a_source_language_imported_again_adds_no_unit_twice(post
     out = tmp_path / "out.tmx"
     assert run_cli("db", "export", postgres_url, "-o", str(out)).code == 0
     assert load_tmx(out).units == [*news.units, changed.units[0]]
+
+
+def _dated(arabic: str, english: str, date: str, *, status: Status = Status.TRANSLATED) -> TranslationUnit:
+    variants = [Variant("ar", Segment.from_text(arabic)), Variant("en", Segment.from_text(english))]
+    return TranslationUnit(variants, status=status, change_date=date)
+
+
+def _pairs(memory_url: str, tmp_path: Path) -> list[tuple[str, str]]:
+    out = tmp_path / "exported.tmx"
+    assert run_cli("db", "export", memory_url, "-o", str(out)).code == 0
+    return [(unit.variants[0].text, unit.variants[1].text) for unit in load_tmx(out).units]
+
+
+#: The memory held: two sources, each translated once, a year apart.
+_HELD = [_dated("شكرا لكم", "Thank you", "20200101T000000Z"), _dated("مرحبا", "Hello", "20240101T000000Z")]
+#: The file: each source translated otherwise (one changed after the memory's, one before), and a new source.
+_FILE = [
+    _dated("شكرا لكم", "Thanks", "20230101T000000Z"),
+    _dated("مرحبا", "Hi", "20210101T000000Z"),
+    _dated("صباح الخير", "Good morning", "20220101T000000Z"),
+]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("policy", "said", "pairs"),
+    [
+        (
+            "keep-all",
+            "3 units imported into {name}",
+            [
+                ("شكرا لكم", "Thank you"),
+                ("مرحبا", "Hello"),
+                ("شكرا لكم", "Thanks"),
+                ("مرحبا", "Hi"),
+                ("صباح الخير", "Good morning"),
+            ],
+        ),
+        (
+            "first",
+            "1 unit imported into {name}, 2 units left out: {name} keeps its own translations of their sources (--policy first)",
+            [("شكرا لكم", "Thank you"), ("مرحبا", "Hello"), ("صباح الخير", "Good morning")],
+        ),
+        (
+            "last",
+            "3 units imported into {name}, 2 units of other translations replaced by the file's (--policy last)",
+            [("شكرا لكم", "Thanks"), ("مرحبا", "Hi"), ("صباح الخير", "Good morning")],
+        ),
+        (
+            "newest",
+            "2 units imported into {name}, 1 unit of other translations replaced by the file's (--policy newest), "
+            "1 unit left out: {name} keeps its own later-changed translations of their sources (--policy newest)",
+            [("مرحبا", "Hello"), ("شكرا لكم", "Thanks"), ("صباح الخير", "Good morning")],
+        ),
+    ],
+)
+def test_the_policy_settles_a_files_other_translations_of_held_sources(
+    postgres_url: str, tmp_path: Path, policy: str, said: str, pairs: list[tuple[str, str]]
+) -> None:
+    """A team lead imports a vendor's TMX into the team's memory: every other translation of a held source went in
+    beside the memory's, with no way to take the vendor's instead (Trados's "overwrite" and "keep most recent") or
+    to keep the memory's. `--policy` settles them as `tmkit merge` does, the memory first and the file last."""
+    from tmkit.shared.store import SharedMemory
+
+    _init(postgres_url)
+    held, vendor = tmp_path / "held.tmx", tmp_path / "vendor.tmx"
+    write_tmx(held, Memory(units=_HELD))
+    write_tmx(vendor, Memory(units=_FILE))
+    assert run_cli("db", "import", postgres_url, str(held)).code == 0
+    assert run_cli("match", postgres_url, "شكرا لكم").code == 0  # this machine's index of the memory, cached
+    result = run_cli("db", "import", postgres_url, str(vendor), "--policy", policy)
+    assert result.code == 0, result.stderr
+    with SharedMemory(postgres_url) as memory:
+        name = memory.name
+    assert result.stderr == f"{vendor}: {said.format(name=name)}\n"
+    assert _pairs(postgres_url, tmp_path) == pairs
+    # The cached index follows: a translation replaced is no match any more.
+    found = run_cli("match", postgres_url, "شكرا لكم", "--json")
+    assert found.code == 0, found.stderr
+    offered = {match["target"] for match in json.loads(found.stdout)["results"][0]["matches"]}
+    assert offered == {english for arabic, english in pairs if arabic == "شكرا لكم"}
+
+
+@pytest.mark.postgres
+def test_fail_imports_nothing_and_names_each_conflict(postgres_url: str, tmp_path: Path) -> None:
+    _init(postgres_url)
+    held, vendor, later = tmp_path / "held.tmx", tmp_path / "vendor.tmx", tmp_path / "later.tmx"
+    write_tmx(held, Memory(units=_HELD))
+    write_tmx(vendor, Memory(units=_FILE))
+    write_tmx(later, Memory(units=[_unit("إلى اللقاء", "Goodbye")]))
+    assert run_cli("db", "import", postgres_url, str(held)).code == 0
+    result = run_cli("db", "import", postgres_url, str(vendor), str(later), "--policy", "fail")
+    assert result.code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("tmkit: conflict: 2 different translations of 'شكرا لكم' (") and f"{vendor}:" in lines[0]
+    assert lines[1].startswith("tmkit: conflict: 2 different translations of 'مرحبا' (")
+    assert lines[2].startswith(f"tmkit: error: {vendor}: 2 translations of sources ")
+    assert lines[2].endswith(
+        " holds other translations of; nothing imported from it (choose another --policy), nor from " + str(later)
+    )
+    assert _pairs(postgres_url, tmp_path) == [("شكرا لكم", "Thank you"), ("مرحبا", "Hello")]
+
+
+@pytest.mark.postgres
+def test_a_held_unit_the_file_changed_later_is_replaced_by_its_copy(postgres_url: str, tmp_path: Path) -> None:
+    """A held unit's copy in the file, reviewed since (its status, a note, a later date), was left out as held and
+    the memory kept the old status for good. As `tmkit merge` keeps the later-changed of two duplicates, the import
+    writes the file's copy over it (a new version); an earlier copy, or `--policy first`, leaves the memory's."""
+    from tmkit.shared.store import Imported, SharedMemory
+
+    _init(postgres_url)
+    old = _dated("شكرا لكم", "Thank you", "20200101T000000Z", status=Status.DRAFT)
+    reviewed = _dated("شكرا لكم", "Thank you", "20250101T000000Z", status=Status.REVIEWED)
+    reviewed.notes.append(Note("checked by the reviewer"))
+    earlier = _dated("شكرا لكم", "Thank you", "20190101T000000Z", status=Status.FINAL)
+    with SharedMemory(postgres_url) as memory:
+        assert memory.import_units([old]) == Imported(1, 0)
+        (stored,) = memory.stored_units()
+        assert memory.import_units([reviewed], policy=ConflictPolicy.FIRST) == Imported(0, 1)
+        assert memory.import_units([earlier]) == Imported(0, 1)
+        assert [unit.status for unit in memory.units()] == [Status.DRAFT]
+        assert memory.import_units([reviewed]) == Imported(0, 1, updated=1)
+        (now,) = memory.stored_units()
+    assert now.id == stored.id and now.version == stored.version + 1
+    assert now.unit.status is Status.REVIEWED and [n.text for n in now.unit.notes] == ["checked by the reviewer"]
+    again = run_cli("db", "import", postgres_url, str(_written(tmp_path, [reviewed])))
+    assert "1 unit held already (not added again)" in again.stderr and "updated" not in again.stderr
+
+
+def _written(folder: Path, units: list[TranslationUnit]) -> Path:
+    path = folder / "file.tmx"
+    write_tmx(path, Memory(units=units))
+    return path
+
+
+@pytest.mark.postgres
+def test_last_keeps_a_held_translation_the_file_holds_too(postgres_url: str, tmp_path: Path) -> None:
+    """The file gives a held source two translations, one of them the memory's: that unit is held (not deleted and
+    added again), the file's other translation added, and the memory's third translation, which the file has not,
+    replaced."""
+    from tmkit.shared.store import Imported, SharedMemory
+
+    _init(postgres_url)
+    with SharedMemory(postgres_url) as memory:
+        memory.import_units([_unit("شكرا لكم", "Thank you"), _unit("شكرا لكم", "Thanks a lot")])
+        kept = next(memory.stored_units())
+        file = [_unit("شكرا لكم", "Thanks"), _unit("شكرا لكم", "Thank you")]
+        assert memory.import_units(file, policy=ConflictPolicy.LAST) == Imported(1, 1, replaced=1)
+        after = list(memory.stored_units())
+    assert [(u.id, u.unit.variants[1].text) for u in after] == [(kept.id, "Thank you"), (after[1].id, "Thanks")]
+    assert after[1].id > kept.id
 
 
 @pytest.mark.postgres

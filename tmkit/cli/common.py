@@ -8,15 +8,17 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from tmkit.defaults import CONFLICTS_DESCRIBED
 from tmkit.errors import InputError, ParameterError, TmkitError
 
 if TYPE_CHECKING:
     # Only for annotations: the reader (and lxml) is imported by the commands that read TMX, when they run.
     from tmkit.formats.tmx_reader import ProgressCallback, TmxReader
+    from tmkit.memory.merge import Conflict
     from tmkit.shared.store import SharedMemoryReader
 
 EXIT_OK = 0
@@ -102,6 +104,24 @@ def error(message: str) -> None:
 
 def warn(message: str) -> None:
     print(f"tmkit: warning: {message}", file=sys.stderr)
+
+
+def print_conflicts(
+    conflicts: list[Conflict], count: int, sources: Sequence[str], limit: int = CONFLICTS_DESCRIBED
+) -> None:
+    """The first conflicts, each with where its units are: `file:line` (``sources``: the names of the memories, in
+    the order merged; a three-way merge's are ours and theirs)."""
+    for conflict in conflicts[:limit]:
+        named = len(conflict.sources) == len(conflict.units)
+        of_unit = conflict.sources if named else (len(sources),) * len(conflict.units)  # (past the names: unknown)
+        places = ", ".join(
+            f"{sources[source]}:{unit.line}" if source < len(sources) else f"line {unit.line}"
+            for unit, source in zip(conflict.units, of_unit, strict=True)
+            if unit.line
+        )
+        print(f"tmkit: conflict: {conflict.description}" + (f" ({places})" if places else ""), file=sys.stderr)
+    if count > limit:
+        print(f"tmkit: ... and {count - limit} more conflicts", file=sys.stderr)
 
 
 def print_json(data: Any) -> None:

@@ -7,12 +7,23 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from tmkit.cli.common import EXIT_OK, add_reader_options, make_reader, progress_for, report_reader
+from tmkit.cli.common import (
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    add_reader_options,
+    error,
+    make_reader,
+    print_conflicts,
+    progress_for,
+    report_reader,
+)
+from tmkit.defaults import DEFAULT_CONFLICT_POLICY, ConflictPolicy
 from tmkit.errors import InputError
 from tmkit.wording import plural
 
 if TYPE_CHECKING:
     from tmkit.memory.model import TranslationUnit
+    from tmkit.shared.store import Imported
 
 _URL_HELP = (
     "the database, as a libpq URL (postgresql://USER@HOST:PORT/DATABASE; PGHOST, PGUSER, PGPASSWORD… "
@@ -53,6 +64,14 @@ def register(commands: Any) -> None:
     )
     p.add_argument("url", metavar="URL", help=_URL_HELP)
     p.add_argument("files", nargs="+", metavar="FILE", help="TMX files (.tmx or .tmx.gz)")
+    p.add_argument(
+        "--policy",
+        choices=[c.value for c in ConflictPolicy],
+        default=DEFAULT_CONFLICT_POLICY.value,
+        help="what to do with a file's translation of a source the memory holds other translations of, as tmkit "
+        "merge does with the memory first and the file last: add it beside them (default), keep the memory's "
+        "(first), take the file's (last), take the one changed last (newest), or import nothing and list them (fail)",
+    )
     add_reader_options(p)
     p.set_defaults(handler=cmd_db_import)
 
@@ -104,18 +123,45 @@ def cmd_db_import(args: argparse.Namespace) -> int:
     from tmkit.shared.urls import database_errors
 
     url = _database_url(args.url)
+    policy = ConflictPolicy(args.policy)
     with SharedMemory(url) as memory, database_errors(url, doing="cannot import"):
-        for path in args.files:
+        for number, path in enumerate(args.files):
             with progress_for(path, f"importing {path}") as on_progress:
                 reader = make_reader(path, args, on_progress)
                 units = iter(reader)
                 first = next(units, None)  # the header is read before the first unit
                 rest = () if first is None else _chained(first, units)
-                imported = memory.import_units(rest, header=reader.header)
+                imported = memory.import_units(rest, header=reader.header, policy=policy)
             report_reader(reader)
-            held = f", {plural(imported.held, 'unit')} held already (not added again)" if imported.held else ""
-            print(f"{path}: {plural(imported.added, 'unit')} imported into {memory.name}{held}", file=sys.stderr)
+            if imported.conflict_count:
+                print_conflicts(list(imported.conflicts), imported.conflict_count, (memory.name, path))
+                later = args.files[number + 1 :]
+                error(
+                    f"{path}: {plural(imported.conflict_count, 'translation')} of sources {memory.name} holds other "
+                    "translations of; nothing imported from it (choose another --policy)"
+                    + (f", nor from {', '.join(later)}" if later else "")
+                )
+                return EXIT_CHECK_FAILED
+            print(f"{path}: {_imported_line(imported, memory.name, policy)}", file=sys.stderr)
     return EXIT_OK
+
+
+def _imported_line(imported: Imported, name: str, policy: ConflictPolicy) -> str:
+    """What an import did, in one line: added, held (and updated), replaced, left out."""
+    line = f"{plural(imported.added, 'unit')} imported into {name}"
+    if imported.held:
+        updated = f"; {imported.updated:,} updated from the file's later copy" if imported.updated else ""
+        line += f", {plural(imported.held, 'unit')} held already (not added again{updated})"
+    if imported.replaced:
+        replaced = plural(imported.replaced, "unit")
+        line += f", {replaced} of other translations replaced by the file's (--policy {policy})"
+    if imported.left_out:
+        kept = "later-changed translations" if policy is ConflictPolicy.NEWEST else "translations"
+        line += (
+            f", {plural(imported.left_out, 'unit')} left out: {name} keeps its own {kept} of their sources "
+            f"(--policy {policy})"
+        )
+    return line
 
 
 def _chained(first: TranslationUnit, rest: Iterator[TranslationUnit]) -> Iterator[TranslationUnit]:

@@ -16,6 +16,7 @@ from tmkit.cli.common import (
     add_reader_options,
     error,
     make_reader,
+    print_conflicts,
     print_json,
     progress_for,
     refuse_overwriting_inputs,
@@ -23,7 +24,6 @@ from tmkit.cli.common import (
     warn,
 )
 from tmkit.defaults import (
-    CONFLICTS_DESCRIBED,
     DEFAULT_CONFLICT_POLICY,
     DEFAULT_XLIFF_VERSION,
     XLIFF_VERSIONS,
@@ -40,10 +40,9 @@ from tmkit.memory.langtags import (
 from tmkit.wording import plural
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator
 
     from tmkit.formats.tmx_reader import TmxReader
-    from tmkit.memory.merge import Conflict
     from tmkit.memory.model import Header, TranslationUnit
     from tmkit.shared.store import SharedMemoryReader
 
@@ -427,24 +426,6 @@ def cmd_convert(args: argparse.Namespace) -> int:
 # -- merge -----------------------------------------------------------------------------------
 
 
-def _print_conflicts(
-    conflicts: list[Conflict], count: int, sources: Sequence[str], limit: int = CONFLICTS_DESCRIBED
-) -> None:
-    """The first conflicts, each with where its units are: `file:line` (``sources``: the names of the memories, in
-    the order merged; a three-way merge's are ours and theirs)."""
-    for conflict in conflicts[:limit]:
-        named = len(conflict.sources) == len(conflict.units)
-        of_unit = conflict.sources if named else (len(sources),) * len(conflict.units)  # (past the names: unknown)
-        places = ", ".join(
-            f"{sources[source]}:{unit.line}" if source < len(sources) else f"line {unit.line}"
-            for unit, source in zip(conflict.units, of_unit, strict=True)
-            if unit.line
-        )
-        print(f"tmkit: conflict: {conflict.description}" + (f" ({places})" if places else ""), file=sys.stderr)
-    if count > limit:
-        print(f"tmkit: ... and {count - limit} more conflicts", file=sys.stderr)
-
-
 def cmd_merge(args: argparse.Namespace) -> int:
     from tmkit.formats.conversion import header_and_units
     from tmkit.memory.merge import OpenMemory, merge_streams
@@ -483,7 +464,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
                 "merged as they are, still marked (tmkit validate lists them)"
             )
     if policy is ConflictPolicy.FAIL and summary.conflict_count:
-        _print_conflicts(summary.conflicts, summary.conflict_count, args.files)
+        print_conflicts(summary.conflicts, summary.conflict_count, args.files)
         error(f"{plural(summary.conflict_count, 'conflicting translation')}; nothing written (choose another --policy)")
         return EXIT_CHECK_FAILED
     print(
@@ -511,7 +492,7 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
     for line in result.header_conflicts:
         warn(line)
     if result.conflict_count:
-        _print_conflicts(result.conflicts, result.conflict_count, ("ours", "theirs"))
+        print_conflicts(result.conflicts, result.conflict_count, ("ours", "theirs"))
     if result.conflict_count or result.header_conflicts:
         parts = []
         if result.conflict_count:

@@ -143,7 +143,9 @@ def duplicate_key(unit: TranslationUnit, srclang: str | None) -> Hashable | None
     return None if key is None else (key, _translation_key(unit, key[0]))
 
 
-def _change_date(unit: TranslationUnit) -> str:
+def change_date(unit: TranslationUnit) -> str:
+    """When a unit was last changed, as its TMX dates say (the latest of its and its variants' change or creation
+    dates; "" for none): what NEWEST compares, and which of two duplicates is kept."""
     dates = [unit.change_date or unit.creation_date or ""]
     dates += [v.change_date or v.creation_date or "" for v in unit.variants]
     return max(dates)
@@ -182,7 +184,7 @@ def merge_memories(memories: Sequence[Memory], *, policy: ConflictPolicy = DEFAU
                 translations[tkey] = unit
             else:
                 dropped += 1
-                if _change_date(unit) > _change_date(kept):
+                if change_date(unit) > change_date(kept):
                     translations[tkey] = unit
     result = MergeResult(Memory(header, []), duplicates_dropped=dropped)
     for item in order:
@@ -201,8 +203,8 @@ def merge_memories(memories: Sequence[Memory], *, policy: ConflictPolicy = DEFAU
             elif policy is ConflictPolicy.LAST:
                 candidates = candidates[-1:]
             elif policy is ConflictPolicy.NEWEST:
-                newest = max(_change_date(u) for u in candidates)
-                candidates = [next(u for u in candidates if _change_date(u) == newest)]
+                newest = max(change_date(u) for u in candidates)
+                candidates = [next(u for u in candidates if change_date(u) == newest)]
         result.memory.units.extend(candidates)
     if policy is ConflictPolicy.FAIL and result.conflicts:
         result.memory.units = []
@@ -258,7 +260,7 @@ def _fields(block: Any, width: int) -> Any:
 
 def _date_bytes(unit: TranslationUnit) -> bytes:
     """A unit's change date as the `DATE_BYTES` a streamed merge's records hold (cut, or padded with NULs)."""
-    return _change_date(unit).encode("utf-8", "surrogatepass")[:DATE_BYTES].ljust(DATE_BYTES, b"\0")
+    return change_date(unit).encode("utf-8", "surrogatepass")[:DATE_BYTES].ljust(DATE_BYTES, b"\0")
 
 
 def _column(fields: Any, start: int, width: int) -> list[bytes]:
@@ -768,7 +770,7 @@ def same_apart_from_dates(a: TranslationUnit, b: TranslationUnit) -> bool:
 
 
 def _newest(a: TranslationUnit, b: TranslationUnit) -> TranslationUnit:
-    return b if _change_date(b) > _change_date(a) else a
+    return b if change_date(b) > change_date(a) else a
 
 
 def untranslated(unit: TranslationUnit, srclang: str | None) -> bool:

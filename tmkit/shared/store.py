@@ -7,12 +7,13 @@ import hashlib
 import itertools
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from tmkit.defaults import CONFLICTS_DESCRIBED, DEFAULT_CONFLICT_POLICY, ConflictPolicy
 from tmkit.errors import InputError, TmkitError
 from tmkit.matching.match_percent import (
     EXACT,
@@ -30,7 +31,7 @@ from tmkit.matching.matcher import Match, SegmentTooLongError, too_long_to_match
 from tmkit.matching.memory_index import CONTEXT_NEXT_PROPS, CONTEXT_PREV_PROPS, _LanguagePicker, context_hash
 from tmkit.memory.confirmed import holds_source, into_unit
 from tmkit.memory.langtags import ALL_LANGUAGES, lang_key, primary_subtag
-from tmkit.memory.merge import CONFLICT_PROP, duplicate_key
+from tmkit.memory.merge import CONFLICT_PROP, Conflict, change_date, duplicate_key
 from tmkit.memory.model import Header, Prop, Segment, Status, TranslationUnit, Variant
 from tmkit.shared.codec import header_from_json, header_to_json, unit_from_json, unit_to_json
 from tmkit.shared.grams import GramArray, array_literal, count_grams, inner_word_grams, key_grams, key_grams_many
@@ -87,12 +88,49 @@ def _held_key(unit: TranslationUnit, srclang: str | None) -> Hashable | None:
     return (ALL_LANGUAGES, tuple(sorted((lang_key(v.lang), repr(v.segment.content)) for v in unit.variants)))
 
 
+def _held_source(key: Hashable) -> Hashable | None:
+    """The source part of a `_held_key` (None for a unit without a source, which conflicts with nothing)."""
+    if not isinstance(key, tuple) or key[0] == ALL_LANGUAGES:
+        return None
+    source: Hashable = key[0]
+    return source
+
+
 @dataclass(frozen=True)
 class Imported:
-    """What `SharedMemory.import_units` did with a file's units: added, or left out as held already."""
+    """What `SharedMemory.import_units` did with a file's units: added, left out as held already (``updated``: of
+    those, how many held units the file's later-changed copy replaced), or settled by the conflict policy against
+    the memory's other translations of their sources (``replaced``: the memory's units the file's translations
+    replaced; ``left_out``: the file's units the memory's translations kept out). With `ConflictPolicy.FAIL` and
+    conflicts, nothing is imported: ``conflicts`` describes the first of them, ``conflict_count`` counts them."""
 
     added: int
     held: int
+    updated: int = 0
+    replaced: int = 0
+    left_out: int = 0
+    conflicts: tuple[Conflict, ...] = ()
+    conflict_count: int = 0
+
+
+class _ImportRefused(Exception):
+    """Raised inside an import's transaction to roll it back: `ConflictPolicy.FAIL` met a conflict."""
+
+
+@dataclass
+class _Settling:
+    """What an import has settled so far against the units the memory held before it (`SharedMemory._settle`)."""
+
+    policy: ConflictPolicy
+    held: int = 0
+    updated: int = 0
+    left_out: int = 0
+    #: Held units whose source the file gave other translations that win (LAST, NEWEST): deleted at the end, but
+    #: for those the file holds too (``kept``), so that a later unit of the file can still find them held.
+    outdone: set[int] = field(default_factory=set)
+    kept: set[int] = field(default_factory=set)
+    conflicts: list[Conflict] = field(default_factory=list)
+    conflict_count: int = 0
 
 
 class StaleUnitError(TmkitError):
@@ -193,60 +231,88 @@ class SharedMemory:
         *,
         header: Header | None = None,
         on_progress: Callable[[int], None] | None = None,
+        policy: ConflictPolicy = DEFAULT_CONFLICT_POLICY,
     ) -> Imported:
-        """Add units at the end of the memory with COPY, all in one transaction; how many were added, and held.
+        """Add units at the end of the memory with COPY, all in one transaction; what was added, held, settled.
 
         A unit the memory held before this import (the same source and translations, codes and all: a duplicate as
         `tmkit merge` tells one) is not added again, so a file imported twice, or two files sharing pairs, leave
-        each pair once. What the import itself adds is all kept (a file's own duplicates come back on export).
+        each pair once; as `tmkit merge` keeps the most recently changed of duplicates, a held unit the file's copy
+        changed after (its status, notes, dates) is replaced by that copy (but with FIRST: the memory's stays).
+        A unit giving a source the memory held other translations is settled by ``policy``, as `tmkit merge`
+        settles a conflict with the memory first and the file last: KEEP_ALL adds it beside them, FIRST leaves it
+        out, LAST adds it and deletes the memory's units of that source (those the file holds too stay), NEWEST
+        does as LAST when it changed after every one of them and as FIRST otherwise, FAIL imports nothing and
+        says which. What the import itself adds is all kept (a file's own duplicates come back on export).
         Each segment's trigram hashes are computed here (`tmkit.shared.grams`, a batch at a time) and
         sent in the COPY, and counted here too: the server only adds the counts in at the end.
         Into an empty memory the trigram index is dropped and built once at the end (far faster
         than keeping it up to date row by row), when the tables are this role's to change.
         ``header`` is kept when the memory has none yet.
         """
-        added = held = 0
+        added = 0
+        settled = _Settling(policy)
         counted: list[tuple[GramArray, npt.NDArray[np.int64]]] = []
         srclang = (header if header is not None else self.header()).srclang  # (duplicates are told by the source)
-        with self.conn.transaction(), self.conn.cursor() as cur:
-            cur.execute(f"LOCK TABLE {SCHEMA}.units IN SHARE ROW EXCLUSIVE MODE")
-            # Units up to this id were held before the import (ids only grow; the lock keeps other writers out).
-            row = cur.execute(f"SELECT max(id) FROM {SCHEMA}.units").fetchone()
-            last_held = None if row is None or row[0] is None else int(row[0])
-            # Only the tables' owner (whoever ran `db init`) may drop an index; a writer role keeps it.
-            empty_and_owned = cur.execute(
-                f"SELECT NOT EXISTS (SELECT FROM {SCHEMA}.units) AND pg_has_role(current_user, tableowner, 'USAGE') "
-                "FROM pg_tables WHERE schemaname = %s AND tablename = 'segments'",
-                [SCHEMA],
-            ).fetchone()
-            rebuild_index = bool(empty_and_owned and empty_and_owned[0])
-            if rebuild_index:
-                cur.execute(f"DROP INDEX IF EXISTS {SCHEMA}.segments_grams")
-            if header is not None:
-                cur.execute(
-                    f"INSERT INTO {SCHEMA}.header (body) VALUES (%s) ON CONFLICT DO NOTHING", [header_to_json(header)]
-                )
-            for batch in _batches(units, IMPORT_BATCH_UNITS):
-                new = batch if last_held is None else self._not_held(cur, batch, srclang, last_held)
-                held += len(batch) - len(new)
-                if new:
-                    added += self._copy_batch(cur, new, counted)
-                if on_progress is not None:
-                    on_progress(added + held)
-            if rebuild_index:
-                cur.execute(f"CREATE INDEX segments_grams ON {SCHEMA}.segments USING gin (grams {SCHEMA}.gin__int_ops)")
-            grams, counts = count_grams(counted)
-            self._count_grams(grams, counts)
+        try:
+            with self.conn.transaction(), self.conn.cursor() as cur:
+                cur.execute(f"LOCK TABLE {SCHEMA}.units IN SHARE ROW EXCLUSIVE MODE")
+                # Units up to this id were held before the import (ids only grow; the lock keeps other writers out).
+                row = cur.execute(f"SELECT max(id) FROM {SCHEMA}.units").fetchone()
+                last_held = None if row is None or row[0] is None else int(row[0])
+                # Only the tables' owner (whoever ran `db init`) may drop an index; a writer role keeps it.
+                empty_and_owned = cur.execute(
+                    f"SELECT NOT EXISTS (SELECT FROM {SCHEMA}.units) "
+                    "AND pg_has_role(current_user, tableowner, 'USAGE') "
+                    "FROM pg_tables WHERE schemaname = %s AND tablename = 'segments'",
+                    [SCHEMA],
+                ).fetchone()
+                rebuild_index = bool(empty_and_owned and empty_and_owned[0])
+                if rebuild_index:
+                    cur.execute(f"DROP INDEX IF EXISTS {SCHEMA}.segments_grams")
+                if header is not None:
+                    cur.execute(
+                        f"INSERT INTO {SCHEMA}.header (body) VALUES (%s) ON CONFLICT DO NOTHING",
+                        [header_to_json(header)],
+                    )
+                done = 0
+                for batch in _batches(units, IMPORT_BATCH_UNITS):
+                    new = batch if last_held is None else self._settle(cur, batch, srclang, last_held, settled)
+                    if new and not (policy is ConflictPolicy.FAIL and settled.conflict_count):
+                        added += self._copy_batch(cur, new, counted)
+                    done += len(batch)
+                    if on_progress is not None:
+                        on_progress(done)
+                if settled.conflict_count and policy is ConflictPolicy.FAIL:
+                    raise _ImportRefused
+                outdone = sorted(settled.outdone - settled.kept)
+                if outdone:
+                    self._delete_units(cur, outdone, counted)
+                if rebuild_index:
+                    cur.execute(
+                        f"CREATE INDEX segments_grams ON {SCHEMA}.segments USING gin (grams {SCHEMA}.gin__int_ops)"
+                    )
+                grams, counts = count_grams(counted)
+                self._count_grams(grams, counts)
+        except _ImportRefused:
+            return Imported(0, 0, conflicts=tuple(settled.conflicts), conflict_count=settled.conflict_count)
         self.conn.execute(f"ANALYZE {SCHEMA}.units")
         self.conn.execute(f"ANALYZE {SCHEMA}.segments")
-        return Imported(added, held)
+        return Imported(added, settled.held, settled.updated, len(outdone), settled.left_out)
 
-    def _not_held(
-        self, cur: psycopg.Cursor[tuple[Any, ...]], batch: list[TranslationUnit], srclang: str | None, last_held: int
+    def _settle(
+        self,
+        cur: psycopg.Cursor[tuple[Any, ...]],
+        batch: list[TranslationUnit],
+        srclang: str | None,
+        last_held: int,
+        settled: _Settling,
     ) -> list[TranslationUnit]:
-        """The units of ``batch`` that no unit up to ``last_held`` duplicates (`_held_key`, with the file's
-        source language): the stored units sharing a normalized source key (a unit without a source: its first
-        variant's) are read (through the key's hash index) and compared in full."""
+        """The units of ``batch`` to add, against the units up to ``last_held`` (the memory before the import)
+        that share a source with them: held ones left out (and those the file changed after replaced), conflicts
+        settled by ``settled.policy`` (see `import_units`). The stored units sharing a normalized source key (a
+        unit without a source: its first variant's) are read through the key's hash index and compared in full,
+        with the file's source language."""
         keys = [_held_key(unit, srclang) for unit in batch]
         probes: set[tuple[str, str]] = set()
         for unit, key in zip(batch, keys, strict=True):
@@ -260,14 +326,115 @@ class SharedMemory:
         if not probes:
             return batch
         rows = cur.execute(
-            f"SELECT u.body FROM {SCHEMA}.units u WHERE u.id IN ("
+            f"SELECT u.id, u.body FROM {SCHEMA}.units u WHERE u.id IN ("
             f"SELECT s.unit_id FROM {SCHEMA}.segments s JOIN unnest(%s::text[], %s::text[]) AS p(key, language) "
-            "ON s.key = p.key AND s.language = p.language WHERE s.unit_id <= %s)",
+            "ON s.key = p.key AND s.language = p.language WHERE s.unit_id <= %s) ORDER BY u.id",
             [[key for key, _code in probes], [code for _key, code in probes], last_held],
         ).fetchall()
-        stored = {_held_key(unit_from_json(body), srclang) for (body,) in rows}
-        stored.discard(None)
-        return [unit for unit, key in zip(batch, keys, strict=True) if key is None or key not in stored]
+        held: dict[Hashable, tuple[int, TranslationUnit]] = {}  # the first held unit of each key
+        by_source: dict[Hashable, list[tuple[int, TranslationUnit]]] = {}  # the held units of each source
+        for unit_id, body in rows:
+            stored = unit_from_json(body)
+            key = _held_key(stored, srclang)
+            if key is None:
+                continue
+            held.setdefault(key, (int(unit_id), stored))
+            source = _held_source(key)
+            if source is not None:
+                by_source.setdefault(source, []).append((int(unit_id), stored))
+        policy = settled.policy
+        new: list[TranslationUnit] = []
+        newer_copies: dict[int, TranslationUnit] = {}
+        for unit, key in zip(batch, keys, strict=True):
+            if key is None:
+                new.append(unit)
+                continue
+            if key in held:
+                unit_id, stored = held[key]
+                settled.held += 1
+                settled.kept.add(unit_id)
+                if policy is not ConflictPolicy.FIRST and change_date(unit) > change_date(stored):
+                    newer_copies[unit_id] = unit
+                    held[key] = (unit_id, unit)  # (a later copy in the file is compared with this one)
+                continue
+            source = _held_source(key)
+            others = by_source.get(source, []) if source is not None else []
+            if not others or policy is ConflictPolicy.KEEP_ALL:
+                new.append(unit)
+            elif policy is ConflictPolicy.FAIL:
+                settled.conflict_count += 1
+                if len(settled.conflicts) < CONFLICTS_DESCRIBED:
+                    variant = unit.variant(unit.source_lang(srclang) or "", region_fallback=True)
+                    text = variant.text if variant is not None else ""
+                    units = [stored for _id, stored in others] + [unit]
+                    settled.conflicts.append(
+                        Conflict(
+                            text,
+                            units,
+                            f"{len(units)} different translations of {text!r}",
+                            (0,) * len(others) + (1,),
+                        )
+                    )
+            elif policy is ConflictPolicy.LAST or (
+                policy is ConflictPolicy.NEWEST and change_date(unit) > max(change_date(u) for _id, u in others)
+            ):
+                new.append(unit)
+                settled.outdone.update(unit_id for unit_id, _stored in others)
+            else:
+                settled.left_out += 1
+        if newer_copies:
+            self._replace_held(cur, newer_copies)
+            settled.updated += len(newer_copies)
+        return new
+
+    def _replace_held(self, cur: psycopg.Cursor[tuple[Any, ...]], units: dict[int, TranslationUnit]) -> None:
+        """Write each of ``units`` over the held unit of its id (a new version, announced), with its segments."""
+        ids = sorted(units)
+        rows = cur.execute(
+            f"UPDATE {SCHEMA}.units AS u SET tuid = n.tuid, status = n.status, rejected = n.rejected, body = n.body, "
+            "version = u.version + 1, changed_at = now(), changed_by = current_user "
+            "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::boolean[], %s::text[]) "
+            "AS n(id, tuid, status, rejected, body) WHERE u.id = n.id RETURNING u.id, u.version",
+            [
+                ids,
+                [units[i].tuid for i in ids],
+                [units[i].status.value for i in ids],
+                [units[i].rejected for i in ids],
+                [unit_to_json(units[i]) for i in ids],
+            ],
+        ).fetchall()
+        replaced = [
+            np.array(row[0], dtype=np.int32)
+            for row in cur.execute(
+                f"DELETE FROM {SCHEMA}.segments WHERE unit_id = ANY(%s::bigint[]) RETURNING grams", [ids]
+            ).fetchall()
+        ]
+        self._write_all_segments([(i, units[i]) for i in ids], replaced=replaced)
+        cur.execute(
+            "SELECT pg_notify(%s, payload) FROM unnest(%s::text[]) WITH ORDINALITY AS n(payload, at) ORDER BY at",
+            [NOTIFY_CHANNEL, [f"{unit_id},{version}" for unit_id, version in sorted(rows)]],
+        )
+
+    def _delete_units(
+        self,
+        cur: psycopg.Cursor[tuple[Any, ...]],
+        ids: list[int],
+        counted: list[tuple[GramArray, npt.NDArray[np.int64]]],
+    ) -> None:
+        """Delete the units of ``ids`` (their segments' trigrams counted out into ``counted``): caches learn of it
+        from the deletions' tombstones (migration 3)."""
+        for start in range(0, len(ids), IMPORT_BATCH_UNITS):
+            chunk = ids[start : start + IMPORT_BATCH_UNITS]
+            gone = [
+                np.array(row[0], dtype=np.int32)
+                for row in cur.execute(
+                    f"DELETE FROM {SCHEMA}.segments WHERE unit_id = ANY(%s::bigint[]) RETURNING grams", [chunk]
+                ).fetchall()
+            ]
+            cur.execute(f"DELETE FROM {SCHEMA}.units WHERE id = ANY(%s::bigint[])", [chunk])
+            if gone:
+                distinct, counts = np.unique(np.concatenate(gone), return_counts=True)
+                counted.append((distinct.astype(np.int32), -counts.astype(np.int64)))
 
     def _copy_batch(
         self,
