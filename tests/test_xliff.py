@@ -425,7 +425,13 @@ def test_the_streaming_reader_gives_exactly_the_units_of_the_whole_document(tmp_
     structured = XliffReader(tmp_path / "structured12.xlf")
     assert structured.languages() == ("ar", "en")
     assert [u.tuid for u in structured] == ["t1", "t2", "t3", "t4", "b.txt/t5"]
-    assert [u.tuid for u in XliffReader(tmp_path / "structured2-no-ns.xlf")] == ["u1", "u2", "u3", "f2/u4"]
+    assert [u.tuid for u in XliffReader(tmp_path / "structured2-no-ns.xlf")] == [
+        "u1_s1",
+        "u1_s2",
+        "u2",
+        "u3",
+        "f2/u4",
+    ]  # (u1's two segments, a unit each)
 
 
 def test_languages_are_known_from_the_start_of_the_file(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""Segmented XLIFF 1.2 (`<seg-source>` and `<mrk mtype="seg" mid>`, as Trados and Okapi write it): a unit a segment,
-sentence with sentence, for convert, qa and score alike; a segment marker is never formatting."""
+"""Segmented XLIFF (1.2 `<seg-source>` and `<mrk mtype="seg" mid>`, as Trados and Okapi write it; 2.x units of several
+`<segment>`s): a unit a segment, sentence with sentence, for convert, qa and score alike; a segment marker is never
+formatting."""
 
 from __future__ import annotations
 
@@ -133,7 +134,7 @@ def test_codes_pair_within_their_segment_and_a_wrapping_code_is_said_to_be_left_
     done = run_cli("convert", xlf, "-o", tmp_path / "p.tmx")
     assert done.code == 0, done.stderr
     warnings = [line for line in done.stderr.splitlines() if "warning" in line]
-    assert len(warnings) == 1 and "1 segmented trans-unit held text or codes outside" in warnings[0]
+    assert len(warnings) == 1 and "1 segmented unit held text or codes outside" in warnings[0]
     # White space between segments is layout, not content: nothing to say.
     assert (
         run_cli("convert", _write(tmp_path, SEGMENTED, "plain.xlf"), "-o", tmp_path / "s.tmx").stderr.count("warning")
@@ -243,3 +244,58 @@ def test_any_segmented_file_reads_as_its_sentence_pairs_and_round_trips_through_
     assert run_cli("convert", xlf, "-o", tmx).code == 0
     assert run_cli("convert", tmx, "-o", back).code == 0
     assert _pairs(list(XliffReader(back))) == expected
+
+
+#: A 2.0 unit cut into three sentences by a CAT tool: ids on two segments, the last untranslated, a code pair opened
+#: in the first segment and closed in the second, white space between them; then a unit translated in another order.
+SEGMENTED_2 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="ar" trgLang="en">
+ <file id="f"><unit id="p1"><notes><note>from the annual report</note></notes>
+  <originalData><data id="d1">&lt;b&gt;</data><data id="d2">&lt;/b&gt;</data></originalData>
+  <segment id="a" state="reviewed"><source>وصل <sc id="1" dataRef="d1"/>الوفد.</source>
+   <target>The <sc id="1" dataRef="d1"/>delegation arrived.</target></segment>
+  <ignorable><source> </source></ignorable>
+  <segment state="translated"><source>غادر<ec startRef="1" dataRef="d2"/> الوفد.</source>
+   <target>The delegation<ec startRef="1" dataRef="d2"/> left.</target></segment>
+  <ignorable><source> </source></ignorable>
+  <segment id="c"><source>انتهت الزيارة.</source></segment></unit>
+ <unit id="p2"><segment state="translated"><source>أولا. </source><target order="2">First.</target></segment>
+  <segment state="translated"><source>ثانيا.</source><target order="1">Second. </target></segment></unit>
+ </file>
+</xliff>
+"""
+
+
+def test_an_xliff2_unit_of_several_segments_is_a_unit_a_segment(tmp_path: Path) -> None:
+    """A 2.x unit a CAT tool cut into sentences went into a memory as one unit of three sentences, which a lookup of
+    one of them matched at ~40%. Each segment is a unit of its own (as 1.2's seg-source markers are), its status its
+    segment's state, its tuid the unit's and the segment's; a code pair cut by a segment's end is a code in each."""
+    xlf = _write(tmp_path, SEGMENTED_2)
+    reader = XliffReader(xlf)
+    units = list(reader)
+    assert _pairs(units) == [
+        ("p1_sa", "وصل الوفد.", "The delegation arrived.", Status.REVIEWED),
+        ("p1_s2", "غادر الوفد.", "The delegation left.", Status.TRANSLATED),
+        ("p1_sc", "انتهت الزيارة.", None, Status.NEW),
+        ("p2", "أولا. ثانيا.", "Second. First.", Status.TRANSLATED),  # reordered: not cut where its source is
+    ]
+    assert [[n.text for n in u.notes] for u in units[:3]] == [["from the annual report"]] * 3
+    assert [u.line for u in units[:3]] == [5, 8, 11]  # (each its segment's line)
+    assert units[0].variant("ar").segment == segment_from_xml('وصل <it x="1" pos="begin">&lt;b&gt;</it>الوفد.')  # type: ignore[union-attr]
+    assert units[1].variant("en").segment == segment_from_xml('The delegation<it x="1" pos="end">&lt;/b&gt;</it> left.')  # type: ignore[union-attr]
+    assert reader.outside_segments == 0  # white space between segments is layout
+    tmx = tmp_path / "p.tmx"
+    done = run_cli("convert", xlf, "-o", tmx)
+    assert done.code == 0 and "warning" not in done.stderr, done.stderr
+    assert [u.tuid for u in load_tmx(tmx).units] == ["p1_sa", "p1_s2", "p1_sc", "p2"]
+    found = run_cli("match", tmx, "غادر الوفد.", "--json")
+    best = json.loads(found.stdout)["results"][0]["matches"][0]
+    assert (best["target"], best["score"]) == ("The delegation left.", 99.0)  # (99: the stored one has a code)
+
+
+def test_text_between_xliff2_segments_is_said_to_be_left_out(tmp_path: Path) -> None:
+    xlf = _write(tmp_path, SEGMENTED_2.replace("<ignorable><source> </source>", "<ignorable><source> (1) </source>", 1))
+    done = run_cli("convert", xlf, "-o", tmp_path / "p.tmx")
+    assert done.code == 0
+    warnings = [line for line in done.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "1 segmented unit held text or codes outside their segments" in warnings[0]

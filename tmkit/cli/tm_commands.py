@@ -405,8 +405,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
         report_reader(tmx_reader)
     if xliff_reader is not None and xliff_reader.outside_segments:
         warn(
-            f"{plural(xliff_reader.outside_segments, 'segmented trans-unit')} held text or codes outside their "
-            'segments (<mrk mtype="seg">): a unit is written a segment, and that content is in none'
+            f"{plural(xliff_reader.outside_segments, 'segmented unit')} held text or codes outside their segments "
+            '(1.2 <mrk mtype="seg">, 2.x <segment>): a unit is written a segment, and that content is in none'
         )
     if survey is not None:
         xliff = out_kind is FileFormat.XLIFF

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import heapq
 import itertools
 import os
@@ -1537,7 +1538,7 @@ class XliffReader:
         self.source_lang: str | None = None
         self.target_lang: str | None = None
         self.units_read = 0
-        #: Segmented trans-units (read a unit a segment) with text or codes outside their segments, which no unit
+        #: Segmented units (read a unit a segment) with text or codes outside their segments, which no unit
         #: holds: known once the units are read, for a conversion to say so.
         self.outside_segments = 0
         self._namespace: str | None = None
@@ -2157,8 +2158,45 @@ def _read_units_12(
 def _read_units_2(
     unit_el: Any, names: XliffNames, source_lang: str, target_lang: str, path: str
 ) -> tuple[list[TranslationUnit], bool]:
-    """The unit of a 2.x `<unit>` (its segments joined, in their target order), and False: nothing is left out."""
-    return [_read_unit_2(unit_el, names, source_lang, target_lang, path)], False
+    """The units of a 2.x `<unit>`, and whether text or codes lie between its segments (in an `<ignorable>` that is
+    not only white space: left out).
+
+    A unit of several `<segment>`s (as a CAT tool cut it into sentences) gives one unit per segment, as a 1.2
+    trans-unit segmented with `<mrk mtype="seg">` does and as a memory holds sentence pairs: its tuid the unit's id
+    and the segment's (`ID_sSEGMENT`, the segment's number where it has no id), its status the segment's state.
+    A unit of one segment is one unit, and so is a unit whose targets are reordered (`order`): its translation is
+    not cut where its source is, and its segments are joined, in their target order."""
+    whole = _read_unit_2(unit_el, names, source_lang, target_lang, path)
+    segments = [child for child in unit_el if child.tag == names.segment]
+    if len(segments) < 2 or any(
+        target.get("order") is not None
+        for segment in unit_el
+        if segment.tag in (names.segment, names.ignorable) and (target := segment.find(names.target)) is not None
+    ):
+        return [whole], False
+    data = {elem.get("id"): "".join(elem.itertext()) for elem in unit_el.iter(names.data)}
+    outside = any(
+        "".join(source.itertext()).strip() or len(source)
+        for ignorable in unit_el.iterchildren(names.ignorable)
+        if (source := ignorable.find(names.source)) is not None
+    )
+    units = []
+    for number, segment in enumerate(segments, 1):
+        variants = [Variant(source_lang, _segment(_isolating(_content_2(segment.find(names.source), data, path))))]
+        target = segment.find(names.target)
+        if target is not None:
+            variants.append(Variant(target_lang, _segment(_isolating(_content_2(target, data, path)))))
+        status, rejected = status_from_xliff2(
+            segment.get("state"), segment.get("subState"), has_target=target is not None
+        )
+        unit = copy.deepcopy(whole)
+        unit.variants, unit.line = variants, segment.sourceline
+        unit.status = _underlying(unit_el, status) if rejected else status
+        unit.rejected = rejected
+        if whole.tuid is not None:
+            unit.tuid = f"{whole.tuid}{SEGMENT_ID_SEPARATOR}{segment.get('id') or number}"
+        units.append(unit)
+    return units, bool(outside)
 
 
 def _read_unit_2(unit_el: Any, names: XliffNames, source_lang: str, target_lang: str, path: str) -> TranslationUnit:
