@@ -101,11 +101,13 @@ def memory_targets(path: Path) -> dict[str, list[tuple[str | None, str | None]]]
     return found
 
 
-def confirm_in_working_file(folder: Path, confirmed: dict[int, str], *, user: str) -> list[Path]:
-    """What the editor does on a save in a project, without its screen: confirm rows of doc1's working file (made now,
-    as on first opening) and add the confirmed pairs to the project's memory; the files to sync."""
+def confirm_in_working_file(
+    folder: Path, confirmed: dict[int, str], *, user: str, document: str = "doc1.ar.txt"
+) -> list[Path]:
+    """What the editor does on a save in a project, without its screen: confirm rows of a document's working file
+    (doc1's; made now, as on first opening) and add the confirmed pairs to the project's memory; the files to sync."""
     project = open_project(folder)
-    job = project.prepare(project.file("doc1.ar.txt"), user=user)
+    job = project.prepare(project.file(document), user=user)
     memory = project.save_to()
     assert memory is not None
     work = WorkFile(job.path, user=user, source_lang="ar", target_lang="en")
@@ -154,6 +156,35 @@ def test_the_first_sync_takes_what_only_one_translator_translated(project_team: 
         "عقد مؤتمرا صحفيا.": [("He gave a news conference.", "ours"), ("He held a press conference.", "theirs")],
         "غادر مساء الثلاثاء.": [("He left on Tuesday evening.", None)],
     }
+
+
+def test_two_translators_adding_different_documents_segments_to_the_memory_is_no_conflict(
+    project_team: tuple[Path, Path, Path],
+) -> None:
+    """Ann translated doc2's first segment, Omar doc3's: each clone's memory gave its new unit the first free tuid,
+    the same one, and git's merge driver took the two for one unit added differently on both sides, a conflict
+    neither had made (the sync said "1 conflict to settle"; `export` refused the memory). A unit a memory lacks gets
+    a tuid of its source (its language and text): different sources, different tuids, on any clone."""
+    _, ann, omar = project_team
+    ann_files = confirm_in_working_file(
+        ann, {0: "The exhibition opened this morning."}, user="ann", document="doc2.ar.txt"
+    )
+    omar_files = confirm_in_working_file(omar, {0: "Heavy rain fell on the city."}, user="omar", document="doc3.ar.txt")
+    sync_team(ann_files, author="ann")
+    report = sync_team(omar_files, author="omar")
+    assert report.conflicts == 0, report.summary()
+    memory = omar_files[1]
+    assert memory_targets(memory) == {
+        "افتتح المعرض صباح اليوم.": [("The exhibition opened this morning.", None)],
+        "هطلت أمطار غزيرة على المدينة.": [("Heavy rain fell on the city.", None)],
+    }
+    assert run_cli("validate", memory, "--strict").code == 0
+    # The same source confirmed on both clones is one unit on both: a second translation of it is a real conflict.
+    tuids = {unit.variants[0].text: unit.tuid for unit in load_tmx(memory).units}
+    again = confirm_in_working_file(ann, {0: "The fair opened this morning."}, user="ann", document="doc2.ar.txt")
+    assert {unit.variants[0].text: unit.tuid for unit in load_tmx(again[1]).units}["افتتح المعرض صباح اليوم."] == (
+        tuids["افتتح المعرض صباح اليوم."]
+    )
 
 
 @run_async

@@ -6,6 +6,7 @@ import bisect
 import contextlib
 import copy
 import dataclasses
+import hashlib
 import heapq
 import io
 import itertools
@@ -81,11 +82,25 @@ def _source_key(unit: TranslationUnit, srclang: str | None) -> SourceKey | None:
     return (lang.lower().split("-")[0], variant.segment.content)
 
 
+#: Hex digits of the tuid a memory gives a new source (`source_tuid`): 64 bits, so that two of a million sources
+#: share one with a probability of about 3 in 10^8 (and one that does is told apart by a count).
+SOURCE_TUID_HEX = 16
+
+
+def source_tuid(key: SourceKey) -> str:
+    """The tuid of a source (its language and segment, codes and all) new to a memory: the same on every clone of a
+    team's project, and another for another source, where numbering from the memory's last tuid gave two clones'
+    different new units one tuid (git's merge driver, which matches units by tuid, took them for one unit added
+    differently on both sides)."""
+    return hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"), digest_size=SOURCE_TUID_HEX // 2).hexdigest()
+
+
 def give_free_tuids(memory: Memory, added: Sequence[TranslationUnit]) -> None:
     """Give units about to be merged into ``memory`` tuids that do not collide: a unit whose source the memory holds
-    takes that unit's tuid (the same segment saved again keeps its id), one whose tuid another source has takes the
-    next free number. Working files number their units from 1 each, so a project's memory fed by several documents
-    held units of one tuid and different sources (`tmkit validate --strict` refuses it)."""
+    takes that unit's tuid (the same segment saved again keeps its id), one whose source it lacks the tuid of its
+    source (`source_tuid`), a unit without a source the next free number. Working files number their units from 1
+    each, so a project's memory fed by several documents held units of one tuid and different sources (`tmkit
+    validate --strict` refuses it), and two clones of a team's project gave their different new units one tuid."""
     by_source: dict[SourceKey, str] = {}
     used: set[str] = set()
     for unit in memory.units:
@@ -101,7 +116,14 @@ def give_free_tuids(memory: Memory, added: Sequence[TranslationUnit]) -> None:
         if known is not None:
             unit.tuid = known
             continue
-        if unit.tuid is None or unit.tuid in used:
+        if key is not None:
+            tuid = source_tuid(key)
+            count = 1
+            while tuid in used:  # (another source's: a collision, or a tuid written by hand)
+                count += 1
+                tuid = f"{source_tuid(key)}-{count}"
+            unit.tuid = tuid
+        elif unit.tuid is None or unit.tuid in used:
             while str(following) in used:
                 following += 1
             unit.tuid = str(following)
