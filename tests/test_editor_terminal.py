@@ -996,3 +996,71 @@ def test_the_cursor_is_painted_on_the_arabic_letter_when_harakat_come_before_it(
             assert lit_cell(screen) == letter
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
+
+
+#: An agency's instructions too long for the border under the source, in English and in Arabic: their last words
+#: (`FINAL-EN`, `انتهى`) show only in full.
+LONG_NOTE_EN = (
+    "Agency instruction: keep the placeholder as it is, do not translate the museum's name, write the dates in full, "
+    "check the glossary before delivery and ask the project manager before changing any figure. FINAL-EN"
+)
+LONG_NOTE_AR = (
+    "ملاحظة من الوكالة: احتفظ بالعنصر النائب كما هو ولا تترجم اسم المتحف ولا تغير الأرقام والتواريخ في هذه الجملة "
+    "أبدا، واكتب التاريخ كاملا، وراجع المسرد قبل التسليم. آخر كلمة انتهى"
+)
+
+
+def _noted_job(work: Path) -> list[str]:
+    """An agency's XLIFF (English to Arabic): segment 1 new with the long English note, 2 and 3 drafts pre-filled (2
+    with the long Arabic note), 4 new. The command that edits it."""
+    (work / "noted.xlf").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+        '<file original="noted.docx" source-language="en-US" target-language="ar" datatype="x-undefined"><body>'
+        f'<trans-unit id="1"><source>Welcome to the museum.</source><note>{LONG_NOTE_EN}</note></trans-unit>'
+        '<trans-unit id="2"><source>Tickets cost ten pounds.</source>'
+        '<target state="needs-review-translation">سعر التذكرة عشر ليرات.</target>'
+        f"<note>{LONG_NOTE_AR}</note></trans-unit>"
+        '<trans-unit id="3"><source>Open daily.</source>'
+        '<target state="needs-review-translation">مفتوح يوميا.</target></trans-unit>'
+        '<trans-unit id="4"><source>Closed on Fridays.</source></trans-unit>'
+        "</body></file></xliff>\n",
+        encoding="utf-8",
+    )
+    return [sys.executable, "-m", "tmkit", "edit", "noted.xlf", "--bidi", "app", "--no-spelling"]
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_a_long_note_is_read_in_full_with_its_key(work: Path, width: int, height: int) -> None:
+    """A translator's trial: a note longer than the border under the source was cut there, and its end (the agency's
+    last instruction) could be read nowhere. The cut line says so with "…" and the key; Alt+N (ESC n) shows the notes
+    in full, Arabic shaped and in reading order, and Esc closes them."""
+    from tmkit.text.bidi import visual_line
+
+    with Terminal(_noted_job(work), width=width, height=height, cwd=work) as terminal:
+        screen = terminal.wait_for("target · 1 of 4")
+        cut = next(line for line in screen.splitlines() if "note: " in line)
+        assert "…" in cut and "Alt+N" in cut, screen
+        assert "FINAL-EN" not in screen
+        terminal.raw(b"\x1bn")  # Alt+N as a terminal sends it
+        screen = terminal.wait_for("FINAL-EN")
+        assert "notes on segment 1 of 4" in screen
+        terminal.keys("Escape")
+        terminal.wait_until_gone("FINAL-EN")
+        terminal.keys("M-Down")
+        screen = terminal.wait_for("target · 2 of 4")
+        cut = next(line for line in screen.splitlines() if "note: " in line)
+        # Cut at its end in reading order: its first words there, the ellipsis at its left, where its words go on.
+        assert visual_line("ملاحظة من الوكالة").text in cut and "…" in cut and "Alt+N" in cut, screen
+        assert visual_line("انتهى").text not in screen
+        terminal.raw(b"\x1bn")
+        screen = terminal.wait_for(visual_line("انتهى").text)  # the last word, shaped
+        assert visual_line("ملاحظة من الوكالة").text in screen  # and the first, each line in reading order
+        terminal.keys("Escape")
+        terminal.wait_until_gone(visual_line("انتهى").text)
+        terminal.keys("M-Down")
+        terminal.wait_for("target · 3 of 4")
+        terminal.raw(b"\x1bn")
+        terminal.wait_for("this segment has no note")
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on, work
@@ -68,7 +69,7 @@ from tmkit.tui.messages import (
     SegmentRejected,
 )
 from tmkit.tui.options import EditorOptions
-from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, QaScreen, QuitScreen, SaveAsScreen
+from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, NotesScreen, QaScreen, QuitScreen, SaveAsScreen
 from tmkit.tui.terms import (
     AddTermScreen,
     LoadedTerms,
@@ -1374,20 +1375,66 @@ class EditorScreen(Screen[None]):
         position = f"{row + 1} of {len(self.document)}"  # where one is, also when the list is not shown
         self.target_view.border_title = f"target · {position} · {r.status.value}{rejected}{conflict}"
 
-    def _show_notes(self, row: int) -> None:
-        """The segment's notes (a client's instruction in an XLIFF, a PO comment, a TMX note) under its source: they
-        were kept in the working file but shown nowhere, and a translator missed what the agency asked."""
+    def _notes(self, row: int) -> list[str]:
+        """The segment's notes (a client's instruction in an XLIFF, a PO comment, a TMX note): the unit's, then its
+        source's."""
         r = self.document.rows[row]
         source = r.unit.variants[0] if r.unit.variants else None
-        notes = [note.text for note in (*r.unit.notes, *(source.notes if source else ())) if note.text.strip()]
+        return [note.text for note in (*r.unit.notes, *(source.notes if source else ())) if note.text.strip()]
+
+    def _show_notes(self, row: int) -> None:
+        """The segment's notes under its source: they were kept in the working file but shown nowhere, and a
+        translator missed what the agency asked. Cut to the border's room, they end in "…" and the key that shows
+        them in full (the end of a long note could be read nowhere)."""
+        notes = [" ".join(note.split()) for note in self._notes(row)]
         if not notes:
             self.source_view.border_subtitle = None
             return
-        # Cut in logical order to the border's room (its corners and a space and a rule each side): cut after being
-        # ordered for display, a long Arabic note lost its beginning, the instruction, and kept its last words.
+        # The border's room: its corners and a space and a rule each side.
         room = self.source_view.outer_size.width - 6
-        text = "note: " + " · ".join(notes)
-        self.source_view.border_subtitle = one_line(clip(text, room) if room > 1 else text, self.mode)
+        shown = Text("note: ")
+        key = self.keymap.label("notes")
+        more = f" ({key}: in full)" if key else ""
+        if room <= 1 or shown.cell_len + cell_len(" · ".join(notes)) <= room:
+            pieces, more = notes, ""
+        else:
+            # Cut in logical order: cut after being ordered for display, a long Arabic note lost its beginning, the
+            # instruction, and kept its last words.
+            if room - shown.cell_len - cell_len(more) < 8:
+                more = ""  # a border too narrow for the key: the words first
+            left = room - shown.cell_len - cell_len(more) - 1  # (a cell kept for an ellipsis after a whole note)
+            pieces = []
+            for note in notes:
+                between = 3 if pieces else 0  # " · "
+                if between + cell_len(note) <= left:
+                    pieces.append(note)  # whole: a later one is cut
+                    left -= between + cell_len(note)
+                elif left - between >= 2:
+                    pieces.append(clip(note, left - between + 1))
+                    break
+                else:
+                    if pieces:
+                        pieces[-1] += "…"  # no room for a word of the next
+                    break
+        for number, piece in enumerate(pieces):
+            if number:
+                shown.append(" · ")
+            # Each note in its own direction: an Arabic note reads from the right, its "…" at its left end, where its
+            # words go on (in one line with "note:" the ellipsis stood beside its first word).
+            shown.append_text(one_line(piece, self.mode))
+        shown.append(more)
+        self.source_view.border_subtitle = shown
+
+    def action_notes(self) -> None:
+        """The segment's notes in full, in a scrollable view (Esc closes it); Arabic shaped and in display order."""
+        row = self.current
+        notes = self._notes(row)
+        if not notes:
+            self.notify("this segment has no note")
+            return
+        laid_out: list[RenderableType] = [BidiText(note.strip(), self.mode) for note in notes]
+        title = f"notes on segment {row + 1} of {len(self.document)}"
+        self.app.push_screen(NotesScreen(title, laid_out, close_keys=self.keymap.keys.get("notes", ())))
 
     def _show_conflict(self, row: int) -> None:
         """While the segment's merge conflict is open, both versions in a panel above (small screens: in place of)
