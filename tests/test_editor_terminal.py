@@ -117,8 +117,8 @@ def test_f7_inserts_the_words_dragged_over_in_a_match(work: Path, width: int, he
     assert before is not None
     with _article(work, width, height) as terminal:
         _to_segment_14(terminal)
-        terminal.type("Both ")  # at the start of the target, where its cursor is
-        screen = terminal.wait_for("Both ")
+        terminal.type(" Both ")  # at the end of the target, where its cursor is
+        screen = terminal.wait_for(" Both ")
         row, line = next((y, line) for y, line in enumerate(screen.splitlines()) if MATCH_1 in line)
         start = line.index(MATCH_1) + MATCH_1.index("sides exchanged")
         terminal.drag(row, start, start + len("sides exchanged") - 1)
@@ -129,7 +129,7 @@ def test_f7_inserts_the_words_dragged_over_in_a_match(work: Path, width: int, he
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
     saved = load_tmx(work / "article.tmx").units[13].variant("en")
-    assert saved is not None and saved.text == "Both sides exchanged" + before.text  # the two words, at the cursor
+    assert saved is not None and saved.text == before.text + " Both sides exchanged"  # the two words, at the cursor
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
@@ -883,6 +883,14 @@ def test_after_f3_the_concordance_has_the_matches_room(work: Path, width: int, h
     with _article(work, width, height) as terminal:
         terminal.wait_for("target · 25 of 30")
         terminal.wait_for("no match above the threshold")
+        terminal.keys("C-Home")  # the start of the draft (a move puts the cursor at its end)
+
+        def at_text_start(screen: str) -> bool:
+            rows = screen.split("\n")
+            title = next(n for n, row in enumerate(rows) if "target ·" in row)
+            return terminal.cursor() == (rows[title].index("╭") + 2, title + 1)
+
+        terminal.wait_for(at_text_start)
         terminal.keys("F3")  # the word at the cursor, "The"
         # Two hits at least, each with where it comes from. Waited for with the heading: the panel's first frame
         # after an update can keep its old height of one line (CI caught that frame), the hits come a frame later.
@@ -1064,3 +1072,40 @@ def test_a_long_note_is_read_in_full_with_its_key(work: Path, width: int, height
         terminal.wait_for("this segment has no note")
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_every_move_puts_the_cursor_at_the_end_of_the_target(work: Path, width: int, height: int) -> None:
+    """A translator's trial: F2 went on to a pre-filled draft with the cursor at its start, and the words typed went in
+    front of its text. F2, Alt+↓ (Ctrl+N), Alt+↑ and F8 all put it at the end, where typing goes on."""
+    from tmkit.text.bidi import visual_line
+
+    def shown(target: str) -> str:
+        return visual_line(target, rtl=True).text  # as the Arabic target shows it
+
+    with Terminal(_noted_job(work), width=width, height=height, cwd=work) as terminal:
+        terminal.wait_for("target · 1 of 4")
+        terminal.type("أهلا")
+        terminal.wait_for("unsaved")
+        terminal.keys("F2")  # confirmed: on to segment 2, a draft
+        terminal.wait_for("target · 2 of 4 · draft")
+        terminal.type(" A")
+        terminal.wait_for(shown("سعر التذكرة عشر ليرات. A"))
+        terminal.keys("M-Down")
+        terminal.wait_for("target · 3 of 4")
+        terminal.type(" B")
+        terminal.wait_for(shown("مفتوح يوميا. B"))
+        terminal.keys("M-Up")
+        terminal.wait_for("target · 2 of 4")
+        terminal.type("C")
+        terminal.wait_for(shown("سعر التذكرة عشر ليرات. AC"))
+        terminal.keys("F8")  # the next unconfirmed: 3
+        terminal.wait_for("target · 3 of 4")
+        terminal.type("D")
+        terminal.wait_for(shown("مفتوح يوميا. BD"))
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    units = load_tmx(work / "noted.xlf.tmx").units
+    assert [u.variant("ar").text for u in units[1:3]] == ["سعر التذكرة عشر ليرات. AC", "مفتوح يوميا. BD"]  # type: ignore[union-attr]

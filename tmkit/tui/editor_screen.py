@@ -408,8 +408,8 @@ class EditorScreen(Screen[None]):
         self._fill_list()
         self.watch_current(self.current)
         if self.early_text:
-            # Typed before the file was shown: kept, not dropped.
-            self.target_view.insert(self.early_text, (0, 0))
+            # Typed before the file was shown: kept, not dropped, where the cursor is (the end, as on every move).
+            self.target_view.insert(self.early_text)
         self.set_focus(self.target_view)
         self.shown = True
         self.call_after_refresh(self.first_paint.set)
@@ -1122,7 +1122,10 @@ class EditorScreen(Screen[None]):
         self.source_view.set_bidi(self.mode, rtl=self.source_view.rtl)
         self.target_view.set_bidi(self.mode, rtl=self.target_view.rtl)
         self._fill_list()
+        selection, text = self.target_view.selection, self._editor_text()
         self.go_to(self.current, force=True)
+        if self._editor_text() == text:
+            self.target_view.selection = selection  # the same segment shown anew: the cursor stays where it was
 
     def chosen(self, row: int, opened: bool) -> None:
         """The translator moved to ``row`` in the list (in the list's own turn); ``opened``: by Enter, to translate."""
@@ -1151,6 +1154,10 @@ class EditorScreen(Screen[None]):
         self.loaded_editor_text = r.edit_text
         # A target whose placeholders did not map is shown as typed, for the translator to fix.
         self.target_view.load_text(self.unmapped.get(row, r.edit_text))
+        # At the end of the target, on every move (F2, Ctrl+N, F8, the list, a search): where a translator goes on
+        # with a pre-filled draft or a match, as memoQ and Trados put it. At the start (where loading leaves it), the
+        # words typed after F2 onto a draft went in front of its text.
+        self.target_view.move_cursor(self.target_view.document.end)
         self._show_title(row)
         self._show_notes(row)
         self._show_conflict(row)
