@@ -1109,3 +1109,29 @@ def test_every_move_puts_the_cursor_at_the_end_of_the_target(work: Path, width: 
         terminal.wait_for("[exited 0]")
     units = load_tmx(work / "noted.xlf.tmx").units
     assert [u.variant("ar").text for u in units[1:3]] == ["سعر التذكرة عشر ليرات. AC", "مفتوح يوميا. BD"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_filter_line_claims_no_count_for_words_not_searched_yet(work: Path, width: int, height: int) -> None:
+    """A translator's trial: with words typed in the search box and Enter not pressed, the line above the list read
+    "all · 6 of 6", as if the words had been searched and found everywhere. It says they are not searched yet until
+    Enter, then counts the hits; cleared, it says Enter shows every segment again."""
+    for name in ("brochure.xlf", "news-memory.tmx"):
+        shutil.copy2(SAMPLES / name, work / name)
+    command = [sys.executable, "-m", "tmkit", "edit", "brochure.xlf", "--tm", "news-memory.tmx", "--no-spelling"]
+    with Terminal(command, width=width, height=height, cwd=work) as terminal:
+        terminal.wait_for("target · 1 of 6")
+        terminal.keys("F5")  # (at 80 columns the list shows in the editor's place)
+        terminal.wait_for("all · 6 of 6")
+        terminal.type("Tickets")
+        screen = terminal.wait_for("“Tickets” not searched yet")
+        assert "6 of 6" not in screen.split("filter:")[1].splitlines()[0]
+        terminal.keys("Enter")
+        terminal.wait_for("all · 1 of 6 · “Tickets”")
+        terminal.keys("C-a", "BSpace")
+        screen = terminal.wait_for("search cleared")
+        assert "1 of 6" not in screen.split("filter:")[1].splitlines()[0]
+        terminal.keys("Enter")
+        terminal.wait_for("all · 6 of 6")
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")

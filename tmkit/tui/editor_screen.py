@@ -1102,14 +1102,36 @@ class EditorScreen(Screen[None]):
         segments.mode = self.mode
         rows = self.document.filtered(self.row_filter, self.query_text)
         segments.show_rows(rows, self.current)
-        label = Text(f"filter: {self.row_filter} · {len(rows)} of {len(self.document)}", style="dim")
+        self._show_filter_label()
+        self.update_status()
+
+    def _show_filter_label(self) -> None:
+        """The line above the list: its filter, how many segments it shows, and the search that found them. While the
+        search box holds words not searched yet, those words and that Enter searches them, with no count: the count
+        was the last search's (or the whole document's), and "all · 42 of 42" read as the typed words' result."""
+        typed = " ".join(self.search_box.value.split())
+        if typed != " ".join(self.query_text.split()):
+            label = Text(f"filter: {self.row_filter} · ", style="dim")
+            if typed:
+                label.append("“", style="dim")
+                label.append_text(one_line(typed, self.mode, style="bold"))
+                label.append("” not searched yet: Enter searches", style="dim")
+            else:
+                label.append("search cleared: Enter shows every segment", style="dim")
+            self.filter_label.update(label)
+            return
+        shown = len(self.segment_list.rows_shown)
+        label = Text(f"filter: {self.row_filter} · {shown} of {len(self.document)}", style="dim")
         if self.query_text:
             # Shaped and in visual order in app mode, as everywhere Arabic is shown.
             label.append(" · “", style="dim")
             label.append_text(one_line(self.query_text, self.mode, style="dim"))
             label.append("”", style="dim")
         self.filter_label.update(label)
-        self.update_status()
+
+    @on(Input.Changed, "#search")
+    def _search_typed(self) -> None:
+        self._show_filter_label()  # searched yet or not
 
     def watch_row_filter(self) -> None:
         self._fill_list()
