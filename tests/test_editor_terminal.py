@@ -1135,3 +1135,46 @@ def test_the_filter_line_claims_no_count_for_words_not_searched_yet(work: Path, 
         terminal.wait_for("all · 6 of 6")
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
+
+
+def _notice_rows(screen: str, words: str) -> int:
+    """How many rows of text the notice holding ``words`` (its first line's) takes: a notice is drawn with `▌` at its
+    left edge, a blank row above and below its text."""
+    rows = screen.splitlines()
+    at = next(n for n, row in enumerate(rows) if words in row and "▌" in row)
+    edge = rows[at].index("▌")
+
+    def text_at(n: int) -> bool:
+        return 0 <= n < len(rows) and rows[n][edge : edge + 1] == "▌" and rows[n][edge + 1 :].strip(" │╯╮─") != ""
+
+    first, last = at, at
+    while text_at(first - 1):
+        first -= 1
+    while text_at(last + 1):
+        last += 1
+    return last - first + 1
+
+
+def test_f2s_notice_that_every_segment_shown_is_confirmed_fits_in_two_lines(work: Path) -> None:
+    """At 80 columns F2's notice that the search's segments are all confirmed took three lines of a notice half the
+    screen wide (the search and the key named in full); the status bar names the search already."""
+    for name in ("brochure.xlf", "news-memory.tmx"):
+        shutil.copy2(SAMPLES / name, work / name)
+    command = [sys.executable, "-m", "tmkit", "edit", "brochure.xlf", "--tm", "news-memory.tmx", "--no-spelling"]
+    with Terminal(command, width=80, height=24, cwd=work) as terminal:
+        terminal.wait_for("of 6")
+        terminal.keys("F5")
+        terminal.type("Guided tours in Arabic")
+        terminal.keys("Enter")
+        terminal.wait_for("all · 1 of 6")
+        _back_to_target(terminal)
+        terminal.wait_for("target · 6 of 6")
+        terminal.type("تبدأ الجولات كل ساعة.")
+        terminal.wait_for("unsaved")
+        terminal.keys("F2")  # confirmed, and the search found no other
+        screen = terminal.wait_for("every segment")
+        assert _notice_rows(screen, "every segment") <= 2, screen
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")

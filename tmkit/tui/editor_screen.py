@@ -1639,10 +1639,7 @@ class EditorScreen(Screen[None]):
             self.go_to(shown[position])
         elif self._shown_by():
             way = "later" if delta > 0 else "earlier"
-            self.notify(
-                f"no {way} segment among the {len(shown)} the list shows ({self._shown_by()}); {self._widen_hint()}",
-                markup=False,
-            )
+            self.notify(f"no {way} segment {self._narrowed_in_words()}; {self._widen_hint()}", markup=False)
 
     def _shown_by(self) -> str:
         """What narrows the list: its filter, its search, or both ("" when it shows every segment)."""
@@ -1660,8 +1657,7 @@ class EditorScreen(Screen[None]):
         """To the next unconfirmed segment after ``row``, wrapping round: of those the list shows while a search or
         filter narrows it (F2 with a search for a name went on to a segment outside it, where the translator typed
         the next translation), else of the document."""
-        narrowed = self._shown_by()
-        if not narrowed:
+        if not self._shown_by():
             following = self.document.next_unconfirmed(row)
             if following is None:
                 self.notify("every segment is confirmed")
@@ -1678,13 +1674,20 @@ class EditorScreen(Screen[None]):
         if following is not None:
             self.go_to(following)
             return
-        self.notify(f"every segment the list shows is confirmed ({narrowed}); {self._widen_hint()}", markup=False)
+        self.notify(f"every segment {self._narrowed_in_words()} is confirmed; {self._widen_hint()}", markup=False)
+
+    def _narrowed_in_words(self) -> str:
+        """What narrows the list, in the few words a notice has room for (the status bar names the search and the
+        filter): with them in it, F2's notice took three lines at 80 columns, a notice's room being half the screen."""
+        if self.query_text.strip():
+            return "the search found" if self.row_filter is RowFilter.ALL else "the list shows"
+        return "the filter shows"
 
     def _widen_hint(self) -> str:
         """The key that changes what narrows the list: the search's when there is one, else the filter's."""
         if self.query_text.strip():
-            return f"{self.keymap.label('search')} to change the search"
-        return f"{self.keymap.label('cycle_filter')} to change the filter"
+            return f"{self.keymap.label('search')}: another search"
+        return f"{self.keymap.label('cycle_filter')}: another filter"
 
     def _match(self, number: int) -> Match | None:
         found = self.matches.get(self.current, [])
