@@ -117,8 +117,8 @@ def test_f7_inserts_the_words_dragged_over_in_a_match(work: Path, width: int, he
     assert before is not None
     with _article(work, width, height) as terminal:
         _to_segment_14(terminal)
-        terminal.type("Both ")  # at the start of the target, where its cursor is
-        screen = terminal.wait_for("Both ")
+        terminal.type(" Both ")  # at the end of the target, where its cursor is
+        screen = terminal.wait_for(" Both ")
         row, line = next((y, line) for y, line in enumerate(screen.splitlines()) if MATCH_1 in line)
         start = line.index(MATCH_1) + MATCH_1.index("sides exchanged")
         terminal.drag(row, start, start + len("sides exchanged") - 1)
@@ -129,7 +129,7 @@ def test_f7_inserts_the_words_dragged_over_in_a_match(work: Path, width: int, he
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
     saved = load_tmx(work / "article.tmx").units[13].variant("en")
-    assert saved is not None and saved.text == "Both sides exchanged" + before.text  # the two words, at the cursor
+    assert saved is not None and saved.text == before.text + " Both sides exchanged"  # the two words, at the cursor
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
@@ -883,6 +883,14 @@ def test_after_f3_the_concordance_has_the_matches_room(work: Path, width: int, h
     with _article(work, width, height) as terminal:
         terminal.wait_for("target · 25 of 30")
         terminal.wait_for("no match above the threshold")
+        terminal.keys("C-Home")  # the start of the draft (a move puts the cursor at its end)
+
+        def at_text_start(screen: str) -> bool:
+            rows = screen.split("\n")
+            title = next(n for n, row in enumerate(rows) if "target ·" in row)
+            return terminal.cursor() == (rows[title].index("╭") + 2, title + 1)
+
+        terminal.wait_for(at_text_start)
         terminal.keys("F3")  # the word at the cursor, "The"
         # Two hits at least, each with where it comes from. Waited for with the heading: the panel's first frame
         # after an update can keep its old height of one line (CI caught that frame), the hits come a frame later.
@@ -994,5 +1002,179 @@ def test_the_cursor_is_painted_on_the_arabic_letter_when_harakat_come_before_it(
             # (The cell blinks: the first screen that shows it lit.)
             screen = terminal.wait_for(lambda s, letter=letter: lit_cell(s) == letter, styled=True)
             assert lit_cell(screen) == letter
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+
+
+#: An agency's instructions too long for the border under the source, in English and in Arabic: their last words
+#: (`FINAL-EN`, `انتهى`) show only in full.
+LONG_NOTE_EN = (
+    "Agency instruction: keep the placeholder as it is, do not translate the museum's name, write the dates in full, "
+    "check the glossary before delivery and ask the project manager before changing any figure. FINAL-EN"
+)
+LONG_NOTE_AR = (
+    "ملاحظة من الوكالة: احتفظ بالعنصر النائب كما هو ولا تترجم اسم المتحف ولا تغير الأرقام والتواريخ في هذه الجملة "
+    "أبدا، واكتب التاريخ كاملا، وراجع المسرد قبل التسليم. آخر كلمة انتهى"
+)
+
+
+def _noted_job(work: Path) -> list[str]:
+    """An agency's XLIFF (English to Arabic): segment 1 new with the long English note, 2 and 3 drafts pre-filled (2
+    with the long Arabic note), 4 new. The command that edits it."""
+    (work / "noted.xlf").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+        '<file original="noted.docx" source-language="en-US" target-language="ar" datatype="x-undefined"><body>'
+        f'<trans-unit id="1"><source>Welcome to the museum.</source><note>{LONG_NOTE_EN}</note></trans-unit>'
+        '<trans-unit id="2"><source>Tickets cost ten pounds.</source>'
+        '<target state="needs-review-translation">سعر التذكرة عشر ليرات.</target>'
+        f"<note>{LONG_NOTE_AR}</note></trans-unit>"
+        '<trans-unit id="3"><source>Open daily.</source>'
+        '<target state="needs-review-translation">مفتوح يوميا.</target></trans-unit>'
+        '<trans-unit id="4"><source>Closed on Fridays.</source></trans-unit>'
+        "</body></file></xliff>\n",
+        encoding="utf-8",
+    )
+    return [sys.executable, "-m", "tmkit", "edit", "noted.xlf", "--bidi", "app", "--no-spelling"]
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_a_long_note_is_read_in_full_with_its_key(work: Path, width: int, height: int) -> None:
+    """A translator's trial: a note longer than the border under the source was cut there, and its end (the agency's
+    last instruction) could be read nowhere. The cut line says so with "…" and the key; Alt+N (ESC n) shows the notes
+    in full, Arabic shaped and in reading order, and Esc closes them."""
+    from tmkit.text.bidi import visual_line
+
+    with Terminal(_noted_job(work), width=width, height=height, cwd=work) as terminal:
+        screen = terminal.wait_for("target · 1 of 4")
+        cut = next(line for line in screen.splitlines() if "note: " in line)
+        assert "…" in cut and "Alt+N" in cut, screen
+        assert "FINAL-EN" not in screen
+        terminal.raw(b"\x1bn")  # Alt+N as a terminal sends it
+        screen = terminal.wait_for("FINAL-EN")
+        assert "notes on segment 1 of 4" in screen
+        terminal.keys("Escape")
+        terminal.wait_until_gone("FINAL-EN")
+        terminal.keys("M-Down")
+        screen = terminal.wait_for("target · 2 of 4")
+        cut = next(line for line in screen.splitlines() if "note: " in line)
+        # Cut at its end in reading order: its first words there, the ellipsis at its left, where its words go on.
+        assert visual_line("ملاحظة من الوكالة").text in cut and "…" in cut and "Alt+N" in cut, screen
+        assert visual_line("انتهى").text not in screen
+        terminal.raw(b"\x1bn")
+        screen = terminal.wait_for(visual_line("انتهى").text)  # the last word, shaped
+        assert visual_line("ملاحظة من الوكالة").text in screen  # and the first, each line in reading order
+        terminal.keys("Escape")
+        terminal.wait_until_gone(visual_line("انتهى").text)
+        terminal.keys("M-Down")
+        terminal.wait_for("target · 3 of 4")
+        terminal.raw(b"\x1bn")
+        terminal.wait_for("this segment has no note")
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_every_move_puts_the_cursor_at_the_end_of_the_target(work: Path, width: int, height: int) -> None:
+    """A translator's trial: F2 went on to a pre-filled draft with the cursor at its start, and the words typed went in
+    front of its text. F2, Alt+↓ (Ctrl+N), Alt+↑ and F8 all put it at the end, where typing goes on."""
+    from tmkit.text.bidi import visual_line
+
+    def shown(target: str) -> str:
+        return visual_line(target, rtl=True).text  # as the Arabic target shows it
+
+    with Terminal(_noted_job(work), width=width, height=height, cwd=work) as terminal:
+        terminal.wait_for("target · 1 of 4")
+        terminal.type("أهلا")
+        terminal.wait_for("unsaved")
+        terminal.keys("F2")  # confirmed: on to segment 2, a draft
+        terminal.wait_for("target · 2 of 4 · draft")
+        terminal.type(" A")
+        terminal.wait_for(shown("سعر التذكرة عشر ليرات. A"))
+        terminal.keys("M-Down")
+        terminal.wait_for("target · 3 of 4")
+        terminal.type(" B")
+        terminal.wait_for(shown("مفتوح يوميا. B"))
+        terminal.keys("M-Up")
+        terminal.wait_for("target · 2 of 4")
+        terminal.type("C")
+        terminal.wait_for(shown("سعر التذكرة عشر ليرات. AC"))
+        terminal.keys("F8")  # the next unconfirmed: 3
+        terminal.wait_for("target · 3 of 4")
+        terminal.type("D")
+        terminal.wait_for(shown("مفتوح يوميا. BD"))
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    units = load_tmx(work / "noted.xlf.tmx").units
+    assert [u.variant("ar").text for u in units[1:3]] == ["سعر التذكرة عشر ليرات. AC", "مفتوح يوميا. BD"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_filter_line_claims_no_count_for_words_not_searched_yet(work: Path, width: int, height: int) -> None:
+    """A translator's trial: with words typed in the search box and Enter not pressed, the line above the list read
+    "all · 6 of 6", as if the words had been searched and found everywhere. It says they are not searched yet until
+    Enter, then counts the hits; cleared, it says Enter shows every segment again."""
+    for name in ("brochure.xlf", "news-memory.tmx"):
+        shutil.copy2(SAMPLES / name, work / name)
+    command = [sys.executable, "-m", "tmkit", "edit", "brochure.xlf", "--tm", "news-memory.tmx", "--no-spelling"]
+    with Terminal(command, width=width, height=height, cwd=work) as terminal:
+        terminal.wait_for("target · 1 of 6")
+        terminal.keys("F5")  # (at 80 columns the list shows in the editor's place)
+        terminal.wait_for("all · 6 of 6")
+        terminal.type("Tickets")
+        screen = terminal.wait_for("“Tickets” not searched yet")
+        assert "6 of 6" not in screen.split("filter:")[1].splitlines()[0]
+        terminal.keys("Enter")
+        terminal.wait_for("all · 1 of 6 · “Tickets”")
+        terminal.keys("C-a", "BSpace")
+        screen = terminal.wait_for("search cleared")
+        assert "1 of 6" not in screen.split("filter:")[1].splitlines()[0]
+        terminal.keys("Enter")
+        terminal.wait_for("all · 6 of 6")
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+
+
+def _notice_rows(screen: str, words: str) -> int:
+    """How many rows of text the notice holding ``words`` (its first line's) takes: a notice is drawn with `▌` at its
+    left edge, a blank row above and below its text."""
+    rows = screen.splitlines()
+    at = next(n for n, row in enumerate(rows) if words in row and "▌" in row)
+    edge = rows[at].index("▌")
+
+    def text_at(n: int) -> bool:
+        return 0 <= n < len(rows) and rows[n][edge : edge + 1] == "▌" and rows[n][edge + 1 :].strip(" │╯╮─") != ""
+
+    first, last = at, at
+    while text_at(first - 1):
+        first -= 1
+    while text_at(last + 1):
+        last += 1
+    return last - first + 1
+
+
+def test_f2s_notice_that_every_segment_shown_is_confirmed_fits_in_two_lines(work: Path) -> None:
+    """At 80 columns F2's notice that the search's segments are all confirmed took three lines of a notice half the
+    screen wide (the search and the key named in full); the status bar names the search already."""
+    for name in ("brochure.xlf", "news-memory.tmx"):
+        shutil.copy2(SAMPLES / name, work / name)
+    command = [sys.executable, "-m", "tmkit", "edit", "brochure.xlf", "--tm", "news-memory.tmx", "--no-spelling"]
+    with Terminal(command, width=80, height=24, cwd=work) as terminal:
+        terminal.wait_for("of 6")
+        terminal.keys("F5")
+        terminal.type("Guided tours in Arabic")
+        terminal.keys("Enter")
+        terminal.wait_for("all · 1 of 6")
+        _back_to_target(terminal)
+        terminal.wait_for("target · 6 of 6")
+        terminal.type("تبدأ الجولات كل ساعة.")
+        terminal.wait_for("unsaved")
+        terminal.keys("F2")  # confirmed, and the search found no other
+        screen = terminal.wait_for("every segment")
+        assert _notice_rows(screen, "every segment") <= 2, screen
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")

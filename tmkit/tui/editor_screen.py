@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on, work
@@ -68,7 +69,7 @@ from tmkit.tui.messages import (
     SegmentRejected,
 )
 from tmkit.tui.options import EditorOptions
-from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, QaScreen, QuitScreen, SaveAsScreen
+from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, NotesScreen, QaScreen, QuitScreen, SaveAsScreen
 from tmkit.tui.terms import (
     AddTermScreen,
     LoadedTerms,
@@ -407,8 +408,8 @@ class EditorScreen(Screen[None]):
         self._fill_list()
         self.watch_current(self.current)
         if self.early_text:
-            # Typed before the file was shown: kept, not dropped.
-            self.target_view.insert(self.early_text, (0, 0))
+            # Typed before the file was shown: kept, not dropped, where the cursor is (the end, as on every move).
+            self.target_view.insert(self.early_text)
         self.set_focus(self.target_view)
         self.shown = True
         self.call_after_refresh(self.first_paint.set)
@@ -1101,14 +1102,36 @@ class EditorScreen(Screen[None]):
         segments.mode = self.mode
         rows = self.document.filtered(self.row_filter, self.query_text)
         segments.show_rows(rows, self.current)
-        label = Text(f"filter: {self.row_filter} · {len(rows)} of {len(self.document)}", style="dim")
+        self._show_filter_label()
+        self.update_status()
+
+    def _show_filter_label(self) -> None:
+        """The line above the list: its filter, how many segments it shows, and the search that found them. While the
+        search box holds words not searched yet, those words and that Enter searches them, with no count: the count
+        was the last search's (or the whole document's), and "all · 42 of 42" read as the typed words' result."""
+        typed = " ".join(self.search_box.value.split())
+        if typed != " ".join(self.query_text.split()):
+            label = Text(f"filter: {self.row_filter} · ", style="dim")
+            if typed:
+                label.append("“", style="dim")
+                label.append_text(one_line(typed, self.mode, style="bold"))
+                label.append("” not searched yet: Enter searches", style="dim")
+            else:
+                label.append("search cleared: Enter shows every segment", style="dim")
+            self.filter_label.update(label)
+            return
+        shown = len(self.segment_list.rows_shown)
+        label = Text(f"filter: {self.row_filter} · {shown} of {len(self.document)}", style="dim")
         if self.query_text:
             # Shaped and in visual order in app mode, as everywhere Arabic is shown.
             label.append(" · “", style="dim")
             label.append_text(one_line(self.query_text, self.mode, style="dim"))
             label.append("”", style="dim")
         self.filter_label.update(label)
-        self.update_status()
+
+    @on(Input.Changed, "#search")
+    def _search_typed(self) -> None:
+        self._show_filter_label()  # searched yet or not
 
     def watch_row_filter(self) -> None:
         self._fill_list()
@@ -1121,7 +1144,10 @@ class EditorScreen(Screen[None]):
         self.source_view.set_bidi(self.mode, rtl=self.source_view.rtl)
         self.target_view.set_bidi(self.mode, rtl=self.target_view.rtl)
         self._fill_list()
+        selection, text = self.target_view.selection, self._editor_text()
         self.go_to(self.current, force=True)
+        if self._editor_text() == text:
+            self.target_view.selection = selection  # the same segment shown anew: the cursor stays where it was
 
     def chosen(self, row: int, opened: bool) -> None:
         """The translator moved to ``row`` in the list (in the list's own turn); ``opened``: by Enter, to translate."""
@@ -1150,6 +1176,10 @@ class EditorScreen(Screen[None]):
         self.loaded_editor_text = r.edit_text
         # A target whose placeholders did not map is shown as typed, for the translator to fix.
         self.target_view.load_text(self.unmapped.get(row, r.edit_text))
+        # At the end of the target, on every move (F2, Ctrl+N, F8, the list, a search): where a translator goes on
+        # with a pre-filled draft or a match, as memoQ and Trados put it. At the start (where loading leaves it), the
+        # words typed after F2 onto a draft went in front of its text.
+        self.target_view.move_cursor(self.target_view.document.end)
         self._show_title(row)
         self._show_notes(row)
         self._show_conflict(row)
@@ -1374,20 +1404,66 @@ class EditorScreen(Screen[None]):
         position = f"{row + 1} of {len(self.document)}"  # where one is, also when the list is not shown
         self.target_view.border_title = f"target · {position} · {r.status.value}{rejected}{conflict}"
 
-    def _show_notes(self, row: int) -> None:
-        """The segment's notes (a client's instruction in an XLIFF, a PO comment, a TMX note) under its source: they
-        were kept in the working file but shown nowhere, and a translator missed what the agency asked."""
+    def _notes(self, row: int) -> list[str]:
+        """The segment's notes (a client's instruction in an XLIFF, a PO comment, a TMX note): the unit's, then its
+        source's."""
         r = self.document.rows[row]
         source = r.unit.variants[0] if r.unit.variants else None
-        notes = [note.text for note in (*r.unit.notes, *(source.notes if source else ())) if note.text.strip()]
+        return [note.text for note in (*r.unit.notes, *(source.notes if source else ())) if note.text.strip()]
+
+    def _show_notes(self, row: int) -> None:
+        """The segment's notes under its source: they were kept in the working file but shown nowhere, and a
+        translator missed what the agency asked. Cut to the border's room, they end in "…" and the key that shows
+        them in full (the end of a long note could be read nowhere)."""
+        notes = [" ".join(note.split()) for note in self._notes(row)]
         if not notes:
             self.source_view.border_subtitle = None
             return
-        # Cut in logical order to the border's room (its corners and a space and a rule each side): cut after being
-        # ordered for display, a long Arabic note lost its beginning, the instruction, and kept its last words.
+        # The border's room: its corners and a space and a rule each side.
         room = self.source_view.outer_size.width - 6
-        text = "note: " + " · ".join(notes)
-        self.source_view.border_subtitle = one_line(clip(text, room) if room > 1 else text, self.mode)
+        shown = Text("note: ")
+        key = self.keymap.label("notes")
+        more = f" ({key}: in full)" if key else ""
+        if room <= 1 or shown.cell_len + cell_len(" · ".join(notes)) <= room:
+            pieces, more = notes, ""
+        else:
+            # Cut in logical order: cut after being ordered for display, a long Arabic note lost its beginning, the
+            # instruction, and kept its last words.
+            if room - shown.cell_len - cell_len(more) < 8:
+                more = ""  # a border too narrow for the key: the words first
+            left = room - shown.cell_len - cell_len(more) - 1  # (a cell kept for an ellipsis after a whole note)
+            pieces = []
+            for note in notes:
+                between = 3 if pieces else 0  # " · "
+                if between + cell_len(note) <= left:
+                    pieces.append(note)  # whole: a later one is cut
+                    left -= between + cell_len(note)
+                elif left - between >= 2:
+                    pieces.append(clip(note, left - between + 1))
+                    break
+                else:
+                    if pieces:
+                        pieces[-1] += "…"  # no room for a word of the next
+                    break
+        for number, piece in enumerate(pieces):
+            if number:
+                shown.append(" · ")
+            # Each note in its own direction: an Arabic note reads from the right, its "…" at its left end, where its
+            # words go on (in one line with "note:" the ellipsis stood beside its first word).
+            shown.append_text(one_line(piece, self.mode))
+        shown.append(more)
+        self.source_view.border_subtitle = shown
+
+    def action_notes(self) -> None:
+        """The segment's notes in full, in a scrollable view (Esc closes it); Arabic shaped and in display order."""
+        row = self.current
+        notes = self._notes(row)
+        if not notes:
+            self.notify("this segment has no note")
+            return
+        laid_out: list[RenderableType] = [BidiText(note.strip(), self.mode) for note in notes]
+        title = f"notes on segment {row + 1} of {len(self.document)}"
+        self.app.push_screen(NotesScreen(title, laid_out, close_keys=self.keymap.keys.get("notes", ())))
 
     def _show_conflict(self, row: int) -> None:
         """While the segment's merge conflict is open, both versions in a panel above (small screens: in place of)
@@ -1563,10 +1639,7 @@ class EditorScreen(Screen[None]):
             self.go_to(shown[position])
         elif self._shown_by():
             way = "later" if delta > 0 else "earlier"
-            self.notify(
-                f"no {way} segment among the {len(shown)} the list shows ({self._shown_by()}); {self._widen_hint()}",
-                markup=False,
-            )
+            self.notify(f"no {way} segment {self._narrowed_in_words()}; {self._widen_hint()}", markup=False)
 
     def _shown_by(self) -> str:
         """What narrows the list: its filter, its search, or both ("" when it shows every segment)."""
@@ -1584,8 +1657,7 @@ class EditorScreen(Screen[None]):
         """To the next unconfirmed segment after ``row``, wrapping round: of those the list shows while a search or
         filter narrows it (F2 with a search for a name went on to a segment outside it, where the translator typed
         the next translation), else of the document."""
-        narrowed = self._shown_by()
-        if not narrowed:
+        if not self._shown_by():
             following = self.document.next_unconfirmed(row)
             if following is None:
                 self.notify("every segment is confirmed")
@@ -1602,13 +1674,20 @@ class EditorScreen(Screen[None]):
         if following is not None:
             self.go_to(following)
             return
-        self.notify(f"every segment the list shows is confirmed ({narrowed}); {self._widen_hint()}", markup=False)
+        self.notify(f"every segment {self._narrowed_in_words()} is confirmed; {self._widen_hint()}", markup=False)
+
+    def _narrowed_in_words(self) -> str:
+        """What narrows the list, in the few words a notice has room for (the status bar names the search and the
+        filter): with them in it, F2's notice took three lines at 80 columns, a notice's room being half the screen."""
+        if self.query_text.strip():
+            return "the search found" if self.row_filter is RowFilter.ALL else "the list shows"
+        return "the filter shows"
 
     def _widen_hint(self) -> str:
         """The key that changes what narrows the list: the search's when there is one, else the filter's."""
         if self.query_text.strip():
-            return f"{self.keymap.label('search')} to change the search"
-        return f"{self.keymap.label('cycle_filter')} to change the filter"
+            return f"{self.keymap.label('search')}: another search"
+        return f"{self.keymap.label('cycle_filter')}: another filter"
 
     def _match(self, number: int) -> Match | None:
         found = self.matches.get(self.current, [])

@@ -43,6 +43,11 @@ COMMANDS: tuple[Command, ...] = (
         "QA",
         "List QA's findings: the current segment's as typed, then the warnings left on confirmed segments",
     ),
+    _c(
+        "notes",
+        "Notes",
+        "Read the segment's notes in full (the agency's instructions; under the source they are cut to its width)",
+    ),
     _c("next_segment", "Next", "Go to the next segment"),
     _c("previous_segment", "Prev", "Go to the previous segment"),
     _c("next_unconfirmed", "Unconfirmed", "Go to the next unconfirmed segment"),
@@ -114,6 +119,8 @@ DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
     "keep_theirs": ("alt+t",),
     # ESC q in every terminal (F11 is taken for full screen by GNOME Terminal and Windows Terminal).
     "qa_findings": ("alt+q",),
+    # ESC n in every terminal (Ctrl+N is OmegaT's next segment).
+    "notes": ("alt+n",),
     "next_segment": ("alt+down", "ctrl+n"),
     "previous_segment": ("alt+up", "ctrl+p"),
     "next_unconfirmed": ("f8", "ctrl+u"),

@@ -1,4 +1,5 @@
-"""Modal screens: the key help, crash recovery, a file changed on disk, quitting with unsaved edits, and save as."""
+"""Modal screens: the key help, a segment's notes, crash recovery, a file changed on disk, quitting with unsaved edits,
+and save as."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from textual.widgets import Button, Input, Static
 from tmkit.jobs.journal import PendingJournal
 from tmkit.tui.keymap import Keymap, keymap_path
 from tmkit.tui.keys import COMMANDS
+from tmkit.tui.textual_adapter import set_bindings
 from tmkit.tui.widgets.button_row import ButtonRow
 from tmkit.tui.widgets.text_field import TextField
 
@@ -90,6 +92,36 @@ class QaScreen(ModalScreen[None]):
             with VerticalScroll(id="qa-body"):
                 yield Static(self.current)
                 yield Static(self.document)
+            yield Static("↑↓ PgUp PgDn scroll · Esc closes", classes="hint")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
+
+
+class NotesScreen(ModalScreen[None]):
+    """A segment's notes in full (the agency's instructions), scrollable (↑↓, PgUp/PgDn): the border under the source
+    has room for their beginning only, and the end of a long note could be read nowhere. Each note is given already
+    laid out (Arabic shaped and in display order, as the editor shows it)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,enter", "dismiss", "Close")]
+    AUTO_FOCUS: ClassVar[str | None] = "#notes-body"
+
+    def __init__(self, title: str, notes: list[RenderableType], *, close_keys: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.title_line = title
+        self.notes = notes
+        if close_keys:
+            # The key that opened it closes it too (under a dialog the editor's keys are out of the key chain).
+            set_bindings(self, [*self.BINDINGS, Binding(",".join(close_keys), "dismiss", "Close", show=False)])  # type: ignore[list-item]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text(self.title_line, style="bold"), markup=False)
+            with VerticalScroll(id="notes-body"):
+                for number, note in enumerate(self.notes, start=1):
+                    if len(self.notes) > 1:
+                        yield Static(Text(f"note {number} of {len(self.notes)}", style="dim"), classes="note-head")
+                    yield Static(note, classes="note")
             yield Static("↑↓ PgUp PgDn scroll · Esc closes", classes="hint")
 
     async def action_dismiss(self, result: None = None) -> None:
