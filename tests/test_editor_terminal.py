@@ -15,6 +15,7 @@ from tests.helpers import SAMPLES, run_cli
 from tests.terminal import Terminal, tmux_available
 from tests.test_workfile_conflicts import CHANGED, _merged
 from tmkit.formats.tmx_reader import load_tmx
+from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.journal import journal_path
 from tmkit.memory.merge import CONFLICT_PROP
 from tmkit.memory.model import Status, TranslationUnit
@@ -1178,3 +1179,38 @@ def test_f2s_notice_that_every_segment_shown_is_confirmed_fits_in_two_lines(work
         terminal.wait_for(lambda screen: "unsaved" not in screen)
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
+
+
+def test_the_qa_dialog_fits_80x24_and_no_notice_lies_over_it(work: Path) -> None:
+    """At 80x24 with findings left on a few segments, Alt+Q's list (20 rows at most) pushed the dialog's hint off the
+    screen, and the notices of the F2s just pressed lay over the right half of the findings, unreadable there."""
+    memory = load_tmx(SAMPLES / "article.tmx")
+    for unit in memory.units:  # every translation a draft with a number its source lacks: QA stops F2 once on each
+        english = unit.variant("en")
+        assert english is not None
+        english.segment = english.segment.__class__((*english.segment.content, " 1999"))
+        unit.status = Status.DRAFT
+    write_tmx(work / "qa.tmx", memory)
+    command = [sys.executable, "-m", "tmkit", "edit", "qa.tmx", "--no-spelling"]
+    with Terminal(command, width=80, height=24, cwd=work) as terminal:
+        terminal.wait_for("target · 1 of 30")
+        for number in range(1, 7):
+            # Refused (the number), then confirmed as typed: in quick succession, as a translator sure of it does;
+            # the refusal's notice then came after the confirmation and stayed up, saying it was not confirmed.
+            terminal.keys("F2", "F2")
+            terminal.wait_for(f"target · {number + 1} of 30")
+        terminal.wait_for("translated 6")
+        terminal.wait_until_gone("not confirmed", deadline_s=5)  # each refusal's notice went with its confirmation
+        terminal.keys("M-q")
+        screen = terminal.wait_for("left on confirmed segments: 11")
+        assert "↑↓ PgUp PgDn scroll · Esc closes" in screen, screen
+        # The current segment's findings, at the top of the list, read whole: no notice over their right half.
+        assert "target (1999), numbers in words counted)" in screen, screen
+        rows = screen.splitlines()
+        top = next(n for n, row in enumerate(rows) if row.startswith("█▀"))
+        bottom = next(n for n, row in enumerate(rows) if row.startswith("█▄"))
+        assert not any("▌" in row for row in rows[top : bottom + 1]), screen  # (a notice's left edge)
+        terminal.keys("Escape")
+        terminal.wait_until_gone("QA findings")
+        terminal.keys("C-q")
+        terminal.wait_for(lambda text: "Quit" in text or "[exited 0]" in text)

@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioSet, Static
 
 from tmkit.formats.documents import DocumentFormat, document_format
 from tmkit.jobs.finish import PLAIN_SUFFIX, default_output
+from tmkit.tui.screens import Dialog
 from tmkit.tui.widgets.button_row import ButtonRow
 from tmkit.tui.widgets.choice_button import ChoiceButton
 from tmkit.tui.widgets.text_field import TextField
@@ -69,7 +69,7 @@ def write_translated_document(request: FinishRequest, work_path: Path) -> list[s
     return [report.describe(request.output, leave_out="“Confirmed only” in the finish dialog"), *report.code_notices()]
 
 
-class FinishScreen(ModalScreen[FinishRequest | None]):
+class FinishScreen(Dialog[FinishRequest | None]):
     """Name the translated document (and its source, when the working file does not say it) and choose what
     untranslated and unconfirmed segments become; Enter writes it."""
 

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import Button, Input, Static
 
 from tmkit.jobs.journal import PendingJournal
@@ -34,7 +34,16 @@ CURSOR_RULE = (
 DIALOG_RULE = "Dialogs: ←/→ (or Tab) move between the buttons, Enter presses the one shown reversed, Esc cancels."
 
 
-class HelpScreen(ModalScreen[None]):
+class Dialog(ModalScreen[ScreenResultType]):
+    """A modal dialog of the editor. The notices up when it opens are taken down: they lie over its middle (at 80x24
+    the warnings of a few F2s covered the right half of the QA findings), and what they said is there to be read
+    again (the QA findings, the status bar)."""
+
+    def on_mount(self) -> None:
+        self.app.clear_notifications()
+
+
+class HelpScreen(Dialog[None]):
     """Every command and its keys, from the keymap the footer and the palette use; it scrolls (↑↓, PgUp/PgDn)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss", "Close")]
@@ -74,7 +83,7 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(result)
 
 
-class QaScreen(ModalScreen[None]):
+class QaScreen(Dialog[None]):
     """QA's findings, scrollable (↑↓, PgUp/PgDn): the current segment's as typed, then the warnings left on the
     segments confirmed with them."""
 
@@ -98,7 +107,7 @@ class QaScreen(ModalScreen[None]):
         self.dismiss(result)
 
 
-class NotesScreen(ModalScreen[None]):
+class NotesScreen(Dialog[None]):
     """A segment's notes in full (the agency's instructions), scrollable (↑↓, PgUp/PgDn): the border under the source
     has room for their beginning only, and the end of a long note could be read nowhere. Each note is given already
     laid out (Arabic shaped and in display order, as the editor shows it)."""
@@ -132,7 +141,7 @@ class NotesScreen(ModalScreen[None]):
 DEFAULT_BUTTON = "default"
 
 
-class _Choice(ModalScreen[str]):
+class _Choice(Dialog[str]):
     """A question with buttons; the answer is the pressed button's id (Enter presses the focused one)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
@@ -157,7 +166,7 @@ class _Choice(ModalScreen[str]):
         self.dismiss("cancel")
 
 
-class RecoveryScreen(ModalScreen[bool]):
+class RecoveryScreen(Dialog[bool]):
     """After a crash: the journal holds edits that were never saved (Enter recovers them)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "keep", "Decide later")]
@@ -242,7 +251,7 @@ class QuitScreen(_Choice):
             self.default = "save"
 
 
-class SaveAsScreen(ModalScreen[Path | None]):
+class SaveAsScreen(Dialog[Path | None]):
     """Save the working file under another name (another disk) and go on editing there; Enter saves."""
 
     DEFAULT_CSS = "SaveAsScreen { align: center middle; }"

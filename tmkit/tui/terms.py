@@ -12,7 +12,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 
 from tmkit.quality.spelling import Misspelling
@@ -20,6 +19,7 @@ from tmkit.terms.files import load_termbases, save_termbase
 from tmkit.terms.model import Concept, Term, Termbase, TermStatus, distinct_texts
 from tmkit.terms.recognize import TermHit
 from tmkit.tui.display import BidiMode, one_line
+from tmkit.tui.screens import Dialog
 from tmkit.tui.textual_adapter import PaintedField
 from tmkit.tui.widgets.button_row import ButtonRow
 
@@ -156,7 +156,7 @@ class NewTerm:
     target: str
 
 
-class AddTermScreen(ModalScreen[NewTerm | None]):
+class AddTermScreen(Dialog[NewTerm | None]):
     """Add a term pair to the first termbase: the selected (or cursor's) words of the source and the target, editable;
     Enter in the target field adds it."""
 
@@ -215,7 +215,7 @@ class AddTermScreen(ModalScreen[NewTerm | None]):
         self.dismiss(None)
 
 
-class SuggestionsScreen(ModalScreen[str | None]):
+class SuggestionsScreen(Dialog[str | None]):
     """Hunspell's suggestions for a misspelled word: Enter replaces the word with the highlighted one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]

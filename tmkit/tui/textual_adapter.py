@@ -71,9 +71,17 @@ def withdrawable_notice(
 
 
 def withdraw_notice(app: App[Any], notification: Notification) -> None:
-    """Take a notification of `withdrawable_notice` down, if it is still up."""
-    if notification in app._notifications:
-        app._unnotify(notification)
+    """Take a notification of `withdrawable_notice` down, if it is up, or as soon as it is.
+
+    Done through the app's queue, after the message that puts it up: a key pressed before that message was handled
+    (F2 twice in quick succession, the second confirming what the first refused) withdrew a notice not up yet, which
+    then stayed up its whole time, saying the segment confirmed was not."""
+
+    def withdraw() -> None:
+        if notification in app._notifications:
+            app._unnotify(notification)
+
+    app.call_next(withdraw)
 
 
 class QueriesFromScreen:
