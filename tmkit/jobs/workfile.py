@@ -195,6 +195,12 @@ class Row:
         return pretranslated_match(self.unit)
 
     @property
+    def notes(self) -> list[str]:
+        """The segment's notes (a client's instruction in an XLIFF, a PO comment, a TMX note): the unit's, then its
+        source's, those with text."""
+        return [note.text for note in (*self.unit.notes, *self.source.notes) if note.text.strip()]
+
+    @property
     def source_text(self) -> str:
         return self.source.text
 

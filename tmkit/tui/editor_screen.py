@@ -1404,18 +1404,11 @@ class EditorScreen(Screen[None]):
         position = f"{row + 1} of {len(self.document)}"  # where one is, also when the list is not shown
         self.target_view.border_title = f"target · {position} · {r.status.value}{rejected}{conflict}"
 
-    def _notes(self, row: int) -> list[str]:
-        """The segment's notes (a client's instruction in an XLIFF, a PO comment, a TMX note): the unit's, then its
-        source's."""
-        r = self.document.rows[row]
-        source = r.unit.variants[0] if r.unit.variants else None
-        return [note.text for note in (*r.unit.notes, *(source.notes if source else ())) if note.text.strip()]
-
     def _show_notes(self, row: int) -> None:
         """The segment's notes under its source: they were kept in the working file but shown nowhere, and a
         translator missed what the agency asked. Cut to the border's room, they end in "…" and the key that shows
         them in full (the end of a long note could be read nowhere)."""
-        notes = [" ".join(note.split()) for note in self._notes(row)]
+        notes = [" ".join(note.split()) for note in self.document.rows[row].notes]
         if not notes:
             self.source_view.border_subtitle = None
             return
@@ -1457,7 +1450,7 @@ class EditorScreen(Screen[None]):
     def action_notes(self) -> None:
         """The segment's notes in full, in a scrollable view (Esc closes it); Arabic shaped and in display order."""
         row = self.current
-        notes = self._notes(row)
+        notes = self.document.rows[row].notes
         if not notes:
             self.notify("this segment has no note")
             return

@@ -36,6 +36,8 @@ STATUS_STYLE = {
 }
 #: A merge conflict still to settle, in place of the status (its two versions are shown when it is current).
 CONFLICT_MARK = "C"
+#: Beside the status, a segment with notes (the client's instructions: Alt+N shows them), as a CAT tool's comment icon.
+NOTE_MARK = "*"
 NUMBER_WIDTH = 5
 #: Room for `101` (a context match) and `100`: the column showed one digit (`7` for 77).
 PERCENT_WIDTH = 3
@@ -157,11 +159,12 @@ class SegmentList(BindingsInTypingOrder, ScrollView, can_focus=True):
             line.append("✗", style="bold red")
         else:
             line.append(STATUS_MARK[status], style=STATUS_STYLE[status])
+        line.append(NOTE_MARK if r.notes else " ", style="bold cyan")
         best = self.best.get(row)
         if best is None:
             best = r.pretranslated_match  # until the segment's matches are looked up
         shown = "" if best is None else str(int(best))
-        line.append(f"  {shown:>{PERCENT_WIDTH}} ", style="green" if (best or 0) >= 95 else "")
+        line.append(f" {shown:>{PERCENT_WIDTH}} ", style="green" if (best or 0) >= 95 else "")
         line.append_text(one_line(clip(r.source_text, SOURCE_WIDTH), self.mode))
         line.append(" " * max(TARGET_COLUMN - line.cell_len, 1))
         # Clipped to the cells left, not cut by the list's edge: an Arabic target shown right to left begins at its
