@@ -28,6 +28,28 @@ REF = str(SAMPLES / "article.ref.en.txt")
 ANNOTATION_RE = re.compile(r"^::(error|warning|notice)( [a-z]+=[^,:]*(,[a-z]+=[^,:]*)*)?::.+$")
 
 
+def runner_commands(log: str) -> list[str]:
+    """The workflow commands GitHub's runner takes from a step's log (actions/runner ActionCommandManager): a line
+    starting with `::` after its leading spaces, or holding the legacy `##[` anywhere; none between
+    `::stop-commands::TOKEN` and `::TOKEN::`, which are not counted."""
+    commands: list[str] = []
+    stopped: str | None = None
+    for line in log.splitlines():
+        text = line.lstrip()
+        v2 = text.startswith("::") and text.find("::", 2) > 0
+        if not v2 and "##[" not in line:
+            continue
+        name = text[2 : text.find("::", 2)].split(" ")[0] if v2 else line.split("##[", 1)[1].split("]")[0]
+        if stopped is not None:
+            if name == stopped:
+                stopped = None
+        elif name == "stop-commands":
+            stopped = text[text.find("::", 2) + 2 :]
+        else:
+            commands.append(text)
+    return commands
+
+
 @pytest.fixture(autouse=True)
 def _outside_github(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests run the same inside and outside GitHub Actions."""
@@ -502,7 +524,7 @@ def test_github_annotations_are_capped_at_ten() -> None:
         "score", TMX, "--hyp", MT, "--worst", "30", "--min", "chrf=99", "--min", "bleu=99", "--format", "github"
     )
     assert code == 1
-    annotations = [line for line in out.splitlines() if line.startswith("::")]
+    annotations = runner_commands(out)
     assert len(annotations) == GITHUB_ANNOTATION_LIMIT == 10
     assert [a.split(" ", 1)[0] for a in annotations[:3]] == ["::error", "::error", "::warning"]
     assert all(ANNOTATION_RE.match(a) for a in annotations)
@@ -657,7 +679,35 @@ def test_qa_annotations_are_capped(tmp_path: Path) -> None:
     tsv = _tsv(tmp_path / "many.tsv", rows)
     code, out, _ = run_cli("qa", str(tsv), "--format", "github")
     assert code == 1
-    assert len([line for line in out.splitlines() if line.startswith("::")]) == 10
+    assert len(runner_commands(out)) == 10
+
+
+def test_github_runner_takes_no_command_from_the_readable_report(tmp_path: Path) -> None:
+    # An MT output holding `::error ...` past the wrap width: the readable report wrapped it onto an indented line
+    # of its own, which the runner read as a workflow command (an annotation on a file named by the text).
+    ref, hyp = tmp_path / "ref.en", tmp_path / "hyp.en"
+    lines = [f"{'word ' * n}::error file=x,line=1::INJECTED {n}" for n in range(4, 30)]  # one wraps at any width
+    ref.write_text("".join(f"{line} and more\n" for line in lines) + "The end.\n")
+    hyp.write_text("".join(f"{line}\n" for line in lines) + "The ##[error]legacy end.\n")
+    code, out, _ = run_cli("score", "--ref", str(ref), "--hyp", str(hyp), "--format", "github", "--worst", "30")
+    assert code == 0
+    assert any(line.lstrip().startswith("::error file=x") for line in out.splitlines())  # wrapped as before
+    commands = runner_commands(out)
+    assert len(commands) == 10 and all(c.startswith(f"::warning file={hyp},line=") for c in commands), commands
+    assert "gates: none set" in out
+    # Also a report sent to stdout beside the annotations, and QA's readable report.
+    code, out, _ = run_cli(
+        "score", "--ref", str(ref), "--hyp", str(hyp), "--format", "github", "--worst", "0", "--report", "json:-"
+    )
+    assert '"hypothesis": "' in out or "INJECTED" in out
+    assert runner_commands(out) == []
+    source = tmp_path / "src.en"
+    source.write_text("One.\nTwo.\nThe ##[error]legacy 3.\n")
+    target = tmp_path / "tgt.en"
+    target.write_text("One.\nTwo.\nThe ##[error]legacy 4.\n")
+    code, out, _ = run_cli("qa", str(source), str(target), "--select", "number-*", "--format", "github")
+    assert code == 1
+    assert [c.split("::")[1].split(" ")[0] for c in runner_commands(out)] == ["error"]
 
 
 def test_qa_usage_errors(tmp_path: Path) -> None:
