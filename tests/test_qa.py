@@ -492,6 +492,10 @@ KEPT_LATIN = [
     ("possessive in the source", "Ring's CEO spoke.", "تحدث الرئيس التنفيذي لشركة Ring."),
     ("acronym", "The ministry (MoE) said.", "قالت الوزارة (MoE)."),
     ("name in another case", "A trek up the Sea to Sky corridor.", "رحلة إلى ممر SEA TO SKY."),
+    # Placeholders and markup are copied as they are, never translated: tag-* checks compare them.
+    ("named placeholders", "Welcome, {username}! You have {count} items.", "مرحبا، {username}! لديك {count} عناصر."),
+    ("template placeholder", "Hello {{name}}, welcome.", "مرحبا {{name}}، أهلا بك."),
+    ("inline markup", 'Click <span class="note">here</span>.', 'انقر <span class="note">هنا</span>.'),
 ]
 
 
@@ -508,3 +512,7 @@ def test_latin_the_source_does_not_have_is_untranslated_even_capitalized() -> No
     # Quoted Latin the source does not have is no citation of it.
     assert "untranslated-latin" in found("The report was published.", 'نُشر "the paper".')
     assert "untranslated-latin" in found("The committee met.", "اجتمعت اللجنة (committee meeting).")
+    # Words between tags are text, not markup.
+    assert messages("The <b>committee</b> met.", "اجتمعت <b>the committee</b>.")["untranslated-latin"].endswith(
+        "'the committee'"
+    )

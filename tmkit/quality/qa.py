@@ -274,7 +274,8 @@ def _check_untranslated_latin(source: str, target: str) -> str | None:
     (`the committee`) and words the source does not have are untranslated.
     """
     names, words = _source_names(source), _source_words(source)
-    text = _CODE_RE.sub(" ", target)
+    # Placeholders and markup ({username}, {{name}}, <span class="note">) are kept as they are: the tag checks see them.
+    text = _CODE_RE.sub(" ", _TEXT_TAG_RE.sub(" ", target))
     quoted = [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)]
     runs: list[list[re.Match[str]]] = []
     last_end = -1
