@@ -137,6 +137,18 @@ def test_arabic_indic_digit_of_another_value_is_a_mismatch() -> None:
     assert "number-mismatch" in found("on 22 June", "في 23 حزيران", src="en", tgt="ar")
 
 
+def test_a_placeholder_index_is_no_number_of_the_text() -> None:
+    # A wrong placeholder was two errors, the second a number 0 "in the target not in the source".
+    assert found("You have {0} new messages.", "لديك {1} رسائل جديدة.") == {"tag-missing", "tag-extra"}
+    assert found("Press %1$s to go on.", "اضغط %2$s للمتابعة.") == {"tag-missing", "tag-extra"}
+    assert found("Save {0} files and 3 folders.", "احفظ {0} ملفات و٣ مجلدات.") == set()
+    message = messages("Save {0} files and 3 folders.", "احفظ {0} ملفات و4 مجلدات.")["number-mismatch"]
+    assert message.startswith(
+        "1 number of the source not in the target: 3; 1 number in the target not in the source: 4"
+    )
+    assert "(3)" in message and "(4)" in message
+
+
 def test_number_values() -> None:
     # One reader with the matcher: `1,2` is 1.2 (a decimal comma), as `1,5 مليون` is 1.5 million.
     values = [v for _, v in extract_numbers("٣٬٠٠٠ و3,000 و٣٫٥ و 1,2 و۱۲ و١٥٠ ألف و1,5 مليون")]
