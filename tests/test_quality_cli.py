@@ -93,6 +93,16 @@ def test_score_on_the_samples_reads_well() -> None:
     assert out.endswith("\ngates: none set\n")
 
 
+def test_a_test_set_of_one_segment_is_counted_in_the_singular(tmp_path: Path) -> None:
+    ref, hyp = tmp_path / "ref.en", tmp_path / "hyp.en"
+    ref.write_text("The talks ended.\n", encoding="utf-8")
+    hyp.write_text("Talks were over.\n", encoding="utf-8")
+    code, out, _ = run_cli("score", "--ref", str(ref), "--hyp", str(hyp), "--worst", "1")
+    assert code == 0
+    assert out.startswith("tmkit score: 1 segment · 1 reference · ")  # was "1 segments"
+    assert "\nworst 1 segment by chrF2:\n" in out
+
+
 def test_cli_scores_equal_the_sacrebleu_cli_on_the_same_files() -> None:
     sacre = subprocess.run(
         [sys.executable, "-m", "sacrebleu", REF, "-i", MT, "-m", "bleu", "chrf", "ter", "-f", "json", "-w", "4"],

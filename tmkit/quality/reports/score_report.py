@@ -19,6 +19,7 @@ from tmkit.quality.reports.junit import TestCase, render_junit
 from tmkit.quality.runs import ScoreOutcome
 from tmkit.quality.scoring import Comparison, CorpusScore, MetricScore
 from tmkit.quality.testsets import EvalItem, EvalSet
+from tmkit.wording import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +89,8 @@ def _describe_inputs(run: ScoreRun) -> str:
     es = run.evalset
     refs = len(es.reference_paths)
     parts = [
-        f"{run.scores.n_segments:,} segments",
-        f"{refs} reference{'s' if refs != 1 else ''}",
+        plural(run.scores.n_segments, "segment"),
+        plural(refs, "reference"),
         f"{es.source_lang} → {es.target_lang}",
     ]
     return " · ".join(parts)
