@@ -529,6 +529,22 @@ def test_junit_has_one_testcase_per_gate_and_none_without(tmp_path: Path) -> Non
         assert len(root.findall("testsuite/testcase")) == expected == int(root.get("tests"))
 
 
+# The attributes Jenkins' xUnit plugin allows on <testsuites> (its JUnit schema, junit-10.xsd): it skips a report
+# that has any other ("The result file ... is not valid").
+TESTSUITES_ATTRIBUTES = {"name", "time", "tests", "failures", "errors"}
+
+
+def test_junit_root_holds_only_the_attributes_the_junit_schema_allows() -> None:
+    for command in (["score", TMX, "--hyp", MT, "--min", "chrf=99"], ["qa", TMX, "--hyp", MT, "--ignore", "spelling"]):
+        code, out, _ = run_cli(*command, "--format", "junit")
+        assert code == 1
+        root = etree.fromstring(out.encode("utf-8"))
+        assert set(root.attrib) <= TESTSUITES_ATTRIBUTES, sorted(set(root.attrib) - TESTSUITES_ATTRIBUTES)
+        suite = root.find("testsuite")
+        assert suite is not None and suite.get("skipped") == "0"  # allowed on a <testsuite>
+        assert root.get("tests") == suite.get("tests") and root.get("failures") == suite.get("failures") == "1"
+
+
 def test_github_annotations_are_capped_at_ten() -> None:
     code, out, _ = run_cli(
         "score", TMX, "--hyp", MT, "--worst", "30", "--min", "chrf=99", "--min", "bleu=99", "--format", "github"
