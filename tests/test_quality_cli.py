@@ -101,6 +101,8 @@ def test_a_test_set_of_one_segment_is_counted_in_the_singular(tmp_path: Path) ->
     assert code == 0
     assert out.startswith("tmkit score: 1 segment · 1 reference · ")  # was "1 segments"
     assert "\nworst 1 segment by chrF2:\n" in out
+    code, out, _ = run_cli("score", "--ref", str(ref), "--hyp", str(hyp), "--worst", "1", "--format", "markdown")
+    assert "<summary>Worst 1 segment by chrF2</summary>" in out  # was "Worst 1 segments"
 
 
 def test_cli_scores_equal_the_sacrebleu_cli_on_the_same_files() -> None:

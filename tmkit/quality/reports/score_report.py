@@ -156,7 +156,7 @@ def render_text(run: ScoreRun, *, width: int | None = None) -> str:
     worst = run.worst_indices()
     if worst:
         out.append("")
-        out.append(f"worst {len(worst)} segment{'s' if len(worst) != 1 else ''} by {primary.name}:")
+        out.append(f"worst {plural(len(worst), 'segment')} by {primary.name}:")
         text_width = max(20, columns - 10)
         for index in worst:
             item = es.items[index]
@@ -420,7 +420,7 @@ def _markdown(run: ScoreRun, rows: int | None) -> str:
     worst = run.worst_indices()
     if worst:
         shown = worst if rows is None else worst[:rows]
-        out += ["", f"<details><summary>Worst {len(worst)} segments by {primary.name}</summary>", ""]
+        out += ["", f"<details><summary>Worst {plural(len(worst), 'segment')} by {primary.name}</summary>", ""]
         names = " | ".join(m.name for m in scores)
         out += [f"| where | {names} | hypothesis | reference |", "|---|" + "---:|" * len(scores.metrics) + "---|---|"]
         for index in shown:
