@@ -500,6 +500,27 @@ def test_several_reports_from_one_run(tmp_path: Path) -> None:
     assert "<details><summary>Worst 5 segments by chrF2</summary>" in markdown
 
 
+def test_a_baseline_of_the_other_direction_is_refused(tmp_path: Path) -> None:
+    # CI kept a baseline per direction; given the ar→en one, an en→ar run was gated on its chrF2 (no tokenizer in
+    # chrF's signature tells them apart): "chrF2 dropped 1.12 points", exit 1, or a pass it had not earned.
+    english, arabic = tmp_path / "ref.en", tmp_path / "ref.ar"
+    english.write_text("The delegation arrived in Damascus.\nThe talks ended.\n", encoding="utf-8")
+    arabic.write_text("وصل الوفد إلى دمشق.\nانتهت المحادثات.\n", encoding="utf-8")
+    baseline = tmp_path / "baseline-ar-en.json"
+    code, _, _ = run_cli("score", "--ref", str(english), "--hyp", str(english), "--report", f"json:{baseline}")
+    assert code == 0
+    code, _, err = run_cli(
+        "score", "--ref", str(arabic), "--hyp", str(arabic), "--baseline", str(baseline), "--max-drop", "chrf=1"
+    )
+    assert_usage_error(code, err, str(baseline), "translations into en, this run into ar")
+    # The same language under another tag is the same test set's.
+    code, out, _ = run_cli(
+        "score", "--ref", str(english), "--hyp", str(english), "--tgt", "en-GB",
+        "--baseline", str(baseline), "--max-drop", "chrf=0",
+    )  # fmt: skip
+    assert code == 0 and "gates: 1/1 ok" in out
+
+
 def test_json_report_is_a_baseline(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     run_cli("score", TMX, "--hyp", MT, "--metrics", "chrf,chrf++,bleu,ter", "--report", f"json:{report}")
