@@ -137,6 +137,18 @@ def test_arabic_indic_digit_of_another_value_is_a_mismatch() -> None:
     assert "number-mismatch" in found("on 22 June", "في 23 حزيران", src="en", tgt="ar")
 
 
+def test_a_placeholder_index_is_no_number_of_the_text() -> None:
+    # A wrong placeholder was two errors, the second a number 0 "in the target not in the source".
+    assert found("You have {0} new messages.", "لديك {1} رسائل جديدة.") == {"tag-missing", "tag-extra"}
+    assert found("Press %1$s to go on.", "اضغط %2$s للمتابعة.") == {"tag-missing", "tag-extra"}
+    assert found("Save {0} files and 3 folders.", "احفظ {0} ملفات و٣ مجلدات.") == set()
+    message = messages("Save {0} files and 3 folders.", "احفظ {0} ملفات و4 مجلدات.")["number-mismatch"]
+    assert message.startswith(
+        "1 number of the source not in the target: 3; 1 number in the target not in the source: 4"
+    )
+    assert "(3)" in message and "(4)" in message
+
+
 def test_number_values() -> None:
     # One reader with the matcher: `1,2` is 1.2 (a decimal comma), as `1,5 مليون` is 1.5 million.
     values = [v for _, v in extract_numbers("٣٬٠٠٠ و3,000 و٣٫٥ و 1,2 و۱۲ و١٥٠ ألف و1,5 مليون")]
@@ -492,6 +504,10 @@ KEPT_LATIN = [
     ("possessive in the source", "Ring's CEO spoke.", "تحدث الرئيس التنفيذي لشركة Ring."),
     ("acronym", "The ministry (MoE) said.", "قالت الوزارة (MoE)."),
     ("name in another case", "A trek up the Sea to Sky corridor.", "رحلة إلى ممر SEA TO SKY."),
+    # Placeholders and markup are copied as they are, never translated: tag-* checks compare them.
+    ("named placeholders", "Welcome, {username}! You have {count} items.", "مرحبا، {username}! لديك {count} عناصر."),
+    ("template placeholder", "Hello {{name}}, welcome.", "مرحبا {{name}}، أهلا بك."),
+    ("inline markup", 'Click <span class="note">here</span>.', 'انقر <span class="note">هنا</span>.'),
 ]
 
 
@@ -508,3 +524,7 @@ def test_latin_the_source_does_not_have_is_untranslated_even_capitalized() -> No
     # Quoted Latin the source does not have is no citation of it.
     assert "untranslated-latin" in found("The report was published.", 'نُشر "the paper".')
     assert "untranslated-latin" in found("The committee met.", "اجتمعت اللجنة (committee meeting).")
+    # Words between tags are text, not markup.
+    assert messages("The <b>committee</b> met.", "اجتمعت <b>the committee</b>.")["untranslated-latin"].endswith(
+        "'the committee'"
+    )

@@ -28,6 +28,28 @@ REF = str(SAMPLES / "article.ref.en.txt")
 ANNOTATION_RE = re.compile(r"^::(error|warning|notice)( [a-z]+=[^,:]*(,[a-z]+=[^,:]*)*)?::.+$")
 
 
+def runner_commands(log: str) -> list[str]:
+    """The workflow commands GitHub's runner takes from a step's log (actions/runner ActionCommandManager): a line
+    starting with `::` after its leading spaces, or holding the legacy `##[` anywhere; none between
+    `::stop-commands::TOKEN` and `::TOKEN::`, which are not counted."""
+    commands: list[str] = []
+    stopped: str | None = None
+    for line in log.splitlines():
+        text = line.lstrip()
+        v2 = text.startswith("::") and text.find("::", 2) > 0
+        if not v2 and "##[" not in line:
+            continue
+        name = text[2 : text.find("::", 2)].split(" ")[0] if v2 else line.split("##[", 1)[1].split("]")[0]
+        if stopped is not None:
+            if name == stopped:
+                stopped = None
+        elif name == "stop-commands":
+            stopped = text[text.find("::", 2) + 2 :]
+        else:
+            commands.append(text)
+    return commands
+
+
 @pytest.fixture(autouse=True)
 def _outside_github(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests run the same inside and outside GitHub Actions."""
@@ -69,6 +91,18 @@ def test_score_on_the_samples_reads_well() -> None:
     assert re.search(r"^chrF2 per segment  \[[·▁▂▃▄▅▆▇█]{10}\]", out, re.M)
     assert "worst 5 segments by chrF2:\n  " + MT + ":7 (a7)" in out  # the missing clause ranks worst
     assert out.endswith("\ngates: none set\n")
+
+
+def test_a_test_set_of_one_segment_is_counted_in_the_singular(tmp_path: Path) -> None:
+    ref, hyp = tmp_path / "ref.en", tmp_path / "hyp.en"
+    ref.write_text("The talks ended.\n", encoding="utf-8")
+    hyp.write_text("Talks were over.\n", encoding="utf-8")
+    code, out, _ = run_cli("score", "--ref", str(ref), "--hyp", str(hyp), "--worst", "1")
+    assert code == 0
+    assert out.startswith("tmkit score: 1 segment · 1 reference · ")  # was "1 segments"
+    assert "\nworst 1 segment by chrF2:\n" in out
+    code, out, _ = run_cli("score", "--ref", str(ref), "--hyp", str(hyp), "--worst", "1", "--format", "markdown")
+    assert "<summary>Worst 1 segment by chrF2</summary>" in out  # was "Worst 1 segments"
 
 
 def test_cli_scores_equal_the_sacrebleu_cli_on_the_same_files() -> None:
@@ -466,6 +500,27 @@ def test_several_reports_from_one_run(tmp_path: Path) -> None:
     assert "<details><summary>Worst 5 segments by chrF2</summary>" in markdown
 
 
+def test_a_baseline_of_the_other_direction_is_refused(tmp_path: Path) -> None:
+    # CI kept a baseline per direction; given the ar→en one, an en→ar run was gated on its chrF2 (no tokenizer in
+    # chrF's signature tells them apart): "chrF2 dropped 1.12 points", exit 1, or a pass it had not earned.
+    english, arabic = tmp_path / "ref.en", tmp_path / "ref.ar"
+    english.write_text("The delegation arrived in Damascus.\nThe talks ended.\n", encoding="utf-8")
+    arabic.write_text("وصل الوفد إلى دمشق.\nانتهت المحادثات.\n", encoding="utf-8")
+    baseline = tmp_path / "baseline-ar-en.json"
+    code, _, _ = run_cli("score", "--ref", str(english), "--hyp", str(english), "--report", f"json:{baseline}")
+    assert code == 0
+    code, _, err = run_cli(
+        "score", "--ref", str(arabic), "--hyp", str(arabic), "--baseline", str(baseline), "--max-drop", "chrf=1"
+    )
+    assert_usage_error(code, err, str(baseline), "translations into en, this run into ar")
+    # The same language under another tag is the same test set's.
+    code, out, _ = run_cli(
+        "score", "--ref", str(english), "--hyp", str(english), "--tgt", "en-GB",
+        "--baseline", str(baseline), "--max-drop", "chrf=0",
+    )  # fmt: skip
+    assert code == 0 and "gates: 1/1 ok" in out
+
+
 def test_json_report_is_a_baseline(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     run_cli("score", TMX, "--hyp", MT, "--metrics", "chrf,chrf++,bleu,ter", "--report", f"json:{report}")
@@ -497,12 +552,28 @@ def test_junit_has_one_testcase_per_gate_and_none_without(tmp_path: Path) -> Non
         assert len(root.findall("testsuite/testcase")) == expected == int(root.get("tests"))
 
 
+# The attributes Jenkins' xUnit plugin allows on <testsuites> (its JUnit schema, junit-10.xsd): it skips a report
+# that has any other ("The result file ... is not valid").
+TESTSUITES_ATTRIBUTES = {"name", "time", "tests", "failures", "errors"}
+
+
+def test_junit_root_holds_only_the_attributes_the_junit_schema_allows() -> None:
+    for command in (["score", TMX, "--hyp", MT, "--min", "chrf=99"], ["qa", TMX, "--hyp", MT, "--ignore", "spelling"]):
+        code, out, _ = run_cli(*command, "--format", "junit")
+        assert code == 1
+        root = etree.fromstring(out.encode("utf-8"))
+        assert set(root.attrib) <= TESTSUITES_ATTRIBUTES, sorted(set(root.attrib) - TESTSUITES_ATTRIBUTES)
+        suite = root.find("testsuite")
+        assert suite is not None and suite.get("skipped") == "0"  # allowed on a <testsuite>
+        assert root.get("tests") == suite.get("tests") and root.get("failures") == suite.get("failures") == "1"
+
+
 def test_github_annotations_are_capped_at_ten() -> None:
     code, out, _ = run_cli(
         "score", TMX, "--hyp", MT, "--worst", "30", "--min", "chrf=99", "--min", "bleu=99", "--format", "github"
     )
     assert code == 1
-    annotations = [line for line in out.splitlines() if line.startswith("::")]
+    annotations = runner_commands(out)
     assert len(annotations) == GITHUB_ANNOTATION_LIMIT == 10
     assert [a.split(" ", 1)[0] for a in annotations[:3]] == ["::error", "::error", "::warning"]
     assert all(ANNOTATION_RE.match(a) for a in annotations)
@@ -657,7 +728,35 @@ def test_qa_annotations_are_capped(tmp_path: Path) -> None:
     tsv = _tsv(tmp_path / "many.tsv", rows)
     code, out, _ = run_cli("qa", str(tsv), "--format", "github")
     assert code == 1
-    assert len([line for line in out.splitlines() if line.startswith("::")]) == 10
+    assert len(runner_commands(out)) == 10
+
+
+def test_github_runner_takes_no_command_from_the_readable_report(tmp_path: Path) -> None:
+    # An MT output holding `::error ...` past the wrap width: the readable report wrapped it onto an indented line
+    # of its own, which the runner read as a workflow command (an annotation on a file named by the text).
+    ref, hyp = tmp_path / "ref.en", tmp_path / "hyp.en"
+    lines = [f"{'word ' * n}::error file=x,line=1::INJECTED {n}" for n in range(4, 30)]  # one wraps at any width
+    ref.write_text("".join(f"{line} and more\n" for line in lines) + "The end.\n")
+    hyp.write_text("".join(f"{line}\n" for line in lines) + "The ##[error]legacy end.\n")
+    code, out, _ = run_cli("score", "--ref", str(ref), "--hyp", str(hyp), "--format", "github", "--worst", "30")
+    assert code == 0
+    assert any(line.lstrip().startswith("::error file=x") for line in out.splitlines())  # wrapped as before
+    commands = runner_commands(out)
+    assert len(commands) == 10 and all(c.startswith(f"::warning file={hyp},line=") for c in commands), commands
+    assert "gates: none set" in out
+    # Also a report sent to stdout beside the annotations, and QA's readable report.
+    code, out, _ = run_cli(
+        "score", "--ref", str(ref), "--hyp", str(hyp), "--format", "github", "--worst", "0", "--report", "json:-"
+    )
+    assert '"hypothesis": "' in out or "INJECTED" in out
+    assert runner_commands(out) == []
+    source = tmp_path / "src.en"
+    source.write_text("One.\nTwo.\nThe ##[error]legacy 3.\n")
+    target = tmp_path / "tgt.en"
+    target.write_text("One.\nTwo.\nThe ##[error]legacy 4.\n")
+    code, out, _ = run_cli("qa", str(source), str(target), "--select", "number-*", "--format", "github")
+    assert code == 1
+    assert [c.split("::")[1].split(" ")[0] for c in runner_commands(out)] == ["error"]
 
 
 def test_qa_usage_errors(tmp_path: Path) -> None:

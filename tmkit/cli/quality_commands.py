@@ -358,10 +358,12 @@ def _refuse_reports_onto_inputs(reports: list[ReportSpec], inputs: list[str | No
 def _emit(render: Callable[[ReportKind, int], str], stdout_format: ReportKind, reports: list[ReportSpec]) -> None:
     """Write stdout in its format, then each report; GitHub's job summary is appended, never replaced."""
     from tmkit.quality.reports import GITHUB_SUMMARY_LIMIT, append_summary, summary_room, write_report
+    from tmkit.quality.reports.github import without_commands
 
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY") or None
     if stdout_format is ReportKind.GITHUB:
-        sys.stdout.write(render(ReportKind.TEXT, GITHUB_SUMMARY_LIMIT))
+        # The readable report quotes segments: the runner must not take a line of theirs for a workflow command.
+        sys.stdout.write(without_commands(render(ReportKind.TEXT, GITHUB_SUMMARY_LIMIT)))
         sys.stdout.write(render(ReportKind.GITHUB, GITHUB_SUMMARY_LIMIT))
         if step_summary:
             append_summary(step_summary, render(ReportKind.MARKDOWN, summary_room(step_summary)))
@@ -369,7 +371,9 @@ def _emit(render: Callable[[ReportKind, int], str], stdout_format: ReportKind, r
         sys.stdout.write(render(stdout_format, GITHUB_SUMMARY_LIMIT))
     for report in reports:
         if report.path == "-":
-            sys.stdout.write(render(report.kind, GITHUB_SUMMARY_LIMIT))
+            content = render(report.kind, GITHUB_SUMMARY_LIMIT)
+            github_log = stdout_format is ReportKind.GITHUB and report.kind is not ReportKind.GITHUB
+            sys.stdout.write(without_commands(content) if github_log else content)
         elif (
             report.kind is ReportKind.MARKDOWN
             and step_summary

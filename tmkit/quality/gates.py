@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from tmkit.errors import InputError, ParameterError
+from tmkit.memory.langtags import is_arabic_language, primary_subtag
 from tmkit.quality.scoring import HIGHER_IS_BETTER, METRIC_NAMES, Comparison, CorpusScore, ScoringError, metric_key
 
 #: Signature fields that do not change a score: a baseline may differ in them.
@@ -81,6 +82,8 @@ class Baseline:
     signatures: Mapping[str, str]
     n_segments: int | None = None
     warnings: tuple[str, ...] = field(default=())
+    #: The language the baseline's references are in (tmkit's reports say it; sacrebleu's do not).
+    target_lang: str | None = None
 
 
 def _number(value: float) -> str:
@@ -170,12 +173,14 @@ def load_baseline(path: str) -> Baseline:
             raise InputError(f"a tmkit {data.get('command')} report, not a score report", path=path)
         entries = data.get("metrics")
         n_segments = data.get("n_segments")
+        inputs = data.get("inputs")
+        target_lang = inputs.get("target_lang") if isinstance(inputs, dict) else None
     elif isinstance(data, dict):
-        entries, n_segments = [data], None
+        entries, n_segments, target_lang = [data], None, None
     elif isinstance(data, list):
-        entries, n_segments = data, None
+        entries, n_segments, target_lang = data, None, None
     else:
-        entries, n_segments = None, None
+        entries, n_segments, target_lang = None, None, None
     if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
         raise InputError("not a score report: no metrics found", path=path)
     scores, signatures = {}, {}
@@ -184,12 +189,34 @@ def load_baseline(path: str) -> Baseline:
         if not math.isfinite(score):
             raise InputError(f"the {METRIC_NAMES[key]} score is not a number", path=path)
         scores[key], signatures[key] = score, signature
-    return Baseline(path, scores, signatures, n_segments if isinstance(n_segments, int) else None)
+    return Baseline(
+        path,
+        scores,
+        signatures,
+        n_segments if isinstance(n_segments, int) else None,
+        target_lang=target_lang if isinstance(target_lang, str) and target_lang else None,
+    )
+
+
+def _same_language(one: str, other: str) -> bool:
+    """`ar` and `ar-EG` (or `arb`) are one target language; `ar` and `en` are not."""
+    if is_arabic_language(one) or is_arabic_language(other):
+        return is_arabic_language(one) and is_arabic_language(other)
+    return primary_subtag(one) == primary_subtag(other)
 
 
 def check_baseline(baseline: Baseline, corpus: CorpusScore, keys: Iterable[str]) -> list[str]:
     """Refuse a baseline scored differently for the gated metrics; return warnings for harmless differences."""
     warnings = []
+    keys = list(keys)
+    if keys and baseline.target_lang is not None and not _same_language(baseline.target_lang, corpus.target_lang):
+        # chrF and TER have no tokenizer in their signatures: an en→ar run measured against an ar→en baseline
+        # would pass or fail on another language's score.
+        raise InputError(
+            f"the baseline scored translations into {baseline.target_lang}, this run into {corpus.target_lang}: "
+            "scores are not comparable; give the baseline of this test set",
+            path=baseline.path,
+        )
     for key in keys:
         name = METRIC_NAMES[key]
         if key not in baseline.scores:

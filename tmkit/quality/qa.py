@@ -194,6 +194,8 @@ def _shown(readings: Sequence[NumberReading]) -> str:
 def _check_numbers(source: str, target: str, *, source_arabic: bool, target_arabic: bool) -> list[tuple[str, str]]:
     """number-mismatch and number-ambiguous findings, both from one pairing by value (`compare_numbers`)."""
     found: list[tuple[str, str]] = []
+    # A placeholder's index ({0}, %1$s, <h2>) is no number of the text: a wrong one is the tag checks' to find.
+    source, target = _TEXT_TAG_RE.sub(" ", source), _TEXT_TAG_RE.sub(" ", target)
     comparison = compare_numbers(source, target, source_arabic=source_arabic, target_arabic=target_arabic)
     if comparison.missing or comparison.extra:
         parts = []
@@ -274,7 +276,8 @@ def _check_untranslated_latin(source: str, target: str) -> str | None:
     (`the committee`) and words the source does not have are untranslated.
     """
     names, words = _source_names(source), _source_words(source)
-    text = _CODE_RE.sub(" ", target)
+    # Placeholders and markup ({username}, {{name}}, <span class="note">) are kept as they are: the tag checks see them.
+    text = _CODE_RE.sub(" ", _TEXT_TAG_RE.sub(" ", target))
     quoted = [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)]
     runs: list[list[re.Match[str]]] = []
     last_end = -1

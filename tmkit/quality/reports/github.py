@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT
+
+#: Random bytes of the token that pauses workflow commands around text tmkit did not write (segments, file names).
+STOP_TOKEN_BYTES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,22 @@ def render_annotations(annotations: Sequence[Annotation], *, limit: int = GITHUB
     order = {"error": 0, "warning": 1, "notice": 2}
     chosen = sorted(annotations, key=lambda a: order.get(a.level, 3))[:limit]
     return "".join(a.render() + "\n" for a in chosen)
+
+
+def without_commands(text: str) -> str:
+    """``text`` between `::stop-commands::TOKEN` and `::TOKEN::`, so the runner takes none of its lines for a command.
+
+    The runner reads a line as a workflow command when it starts with `::` after its leading spaces, or holds
+    `##[` anywhere (actions/runner ActionCommand.TryParseV2, TryParse): a segment of the readable report wrapped
+    onto an indented line `   ::error ...` raised an annotation of its own. The token is random, as GitHub's
+    documentation asks, and never one the text holds (which would resume the commands inside it).
+    """
+    token = secrets.token_hex(STOP_TOKEN_BYTES)
+    while token in text:
+        token = secrets.token_hex(STOP_TOKEN_BYTES)
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return f"::stop-commands::{token}\n{text}::{token}::\n"
 
 
 def markdown_cell(text: str, *, limit: int = 200) -> str:

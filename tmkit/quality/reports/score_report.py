@@ -19,6 +19,7 @@ from tmkit.quality.reports.junit import TestCase, render_junit
 from tmkit.quality.runs import ScoreOutcome
 from tmkit.quality.scoring import Comparison, CorpusScore, MetricScore
 from tmkit.quality.testsets import EvalItem, EvalSet
+from tmkit.wording import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +89,8 @@ def _describe_inputs(run: ScoreRun) -> str:
     es = run.evalset
     refs = len(es.reference_paths)
     parts = [
-        f"{run.scores.n_segments:,} segments",
-        f"{refs} reference{'s' if refs != 1 else ''}",
+        plural(run.scores.n_segments, "segment"),
+        plural(refs, "reference"),
         f"{es.source_lang} → {es.target_lang}",
     ]
     return " · ".join(parts)
@@ -155,7 +156,7 @@ def render_text(run: ScoreRun, *, width: int | None = None) -> str:
     worst = run.worst_indices()
     if worst:
         out.append("")
-        out.append(f"worst {len(worst)} segment{'s' if len(worst) != 1 else ''} by {primary.name}:")
+        out.append(f"worst {plural(len(worst), 'segment')} by {primary.name}:")
         text_width = max(20, columns - 10)
         for index in worst:
             item = es.items[index]
@@ -419,7 +420,7 @@ def _markdown(run: ScoreRun, rows: int | None) -> str:
     worst = run.worst_indices()
     if worst:
         shown = worst if rows is None else worst[:rows]
-        out += ["", f"<details><summary>Worst {len(worst)} segments by {primary.name}</summary>", ""]
+        out += ["", f"<details><summary>Worst {plural(len(worst), 'segment')} by {primary.name}</summary>", ""]
         names = " | ".join(m.name for m in scores)
         out += [f"| where | {names} | hypothesis | reference |", "|---|" + "---:|" * len(scores.metrics) + "---|---|"]
         for index in shown:
