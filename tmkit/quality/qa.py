@@ -74,7 +74,11 @@ CHECKS: tuple[Check, ...] = (
     Check("edge-whitespace", Severity.WARNING, "leading or trailing whitespace differs between source and target"),
     Check("tag-missing", Severity.ERROR, "an inline tag or placeholder of the source is missing in the target"),
     Check("tag-extra", Severity.ERROR, "the target has an inline tag or placeholder the source does not"),
-    Check("tag-order", Severity.WARNING, "the target has the source's tags in another order"),
+    Check(
+        "tag-order",
+        Severity.WARNING,
+        "the target's placeholders without a number are in another order, or its tag pairs are crossed or reversed",
+    ),
     Check(
         "bidi-control",
         Severity.WARNING,
@@ -504,10 +508,62 @@ def _check_tags(src_tags: list[str], tgt_tags: list[str]) -> list[tuple[str, str
     if extra:
         problems.append(("tag-extra", "not in the source: " + " ".join(_in_order(tgt_tags, extra))))
     if not missing and not extra and src_tags != tgt_tags:
-        problems.append(
-            ("tag-order", f"tags in another order: source {' '.join(src_tags)}, target {' '.join(tgt_tags)}")
-        )
+        order = _order_problem(src_tags, tgt_tags)
+        if order is not None:
+            problems.append(("tag-order", order))
     return problems
+
+
+#: A placeholder that takes its value by its place among the others (`%s`, `%d`): moved past another, it shows the
+#: other's value. Numbered and named ones (`%1$s`, `{0}`, `{name}`) say which value they take, and go where the
+#: target's word order puts them.
+_UNNUMBERED_RE = re.compile(r"%[sdif@]\Z")
+
+
+def _order_problem(src_tags: list[str], tgt_tags: list[str]) -> str | None:
+    """What is wrong with the order of the target's tags, the same tags as the source's (None: nothing).
+
+    A translation moves tags with the words they belong to (Arabic puts a noun's adjective after it, a verb first),
+    so another order alone is no error: every positional `{2} … {1}` and each swapped pair of spans was a warning.
+    Wrong are placeholders without a number in another order, and pairs the target closes before it opens them or
+    crosses (`<b>…<i>…</b>…</i>`) where the source nests them."""
+    unnumbered = [[tag for tag in tags if _UNNUMBERED_RE.match(tag)] for tags in (src_tags, tgt_tags)]
+    if unnumbered[0] != unnumbered[1]:
+        return (
+            "placeholders without a number in another order (each takes the value of its place): "
+            f"source {' '.join(unnumbered[0])}, target {' '.join(unnumbered[1])}"
+        )
+    if _nested(src_tags) and not _nested(tgt_tags):
+        return (
+            f"tags closed before they are opened, or crossed: source {' '.join(src_tags)}, target {' '.join(tgt_tags)}"
+        )
+    return None
+
+
+def _pair_key(tag: str) -> tuple[bool, str] | None:
+    """(closing, name) of a tag that opens or closes a pair (`<b>`, `</b>`, `{1}`, `{/1}`); None for any other."""
+    if tag.startswith("</") or tag.startswith("{/"):
+        return True, tag[2:-1]
+    if (tag.startswith("<") and not tag.endswith("/>")) or (tag.startswith("{") and tag[1:-1].isdigit()):
+        return False, tag[1:-1]
+    return None
+
+
+def _nested(tags: list[str]) -> bool:
+    """Whether each pair of ``tags`` closes after it opens and inside the pairs around it (a `{0}` no `{/0}` closes
+    is a placeholder, not a pair's start)."""
+    closed = {key[1] for tag in tags if (key := _pair_key(tag)) is not None and key[0]}
+    open_pairs: list[str] = []
+    for tag in tags:
+        key = _pair_key(tag)
+        if key is None or key[1] not in closed:
+            continue
+        closing, name = key
+        if not closing:
+            open_pairs.append(name)
+        elif not open_pairs or open_pairs.pop() != name:
+            return False
+    return not open_pairs
 
 
 # -- bidi and tatweel ---------------------------------------------------------------------------
