@@ -702,6 +702,10 @@ def test_english_docx_into_arabic_is_right_to_left(tmp_path: Path) -> None:
     headline_run = arabic[0].find(W + "r")
     assert headline_run.find(f"{W}rPr/{W}bCs") is not None  # bold carried to the complex script
     assert all(t.find(f"{W}tblPr/{W}bidiVisual") is not None for t in root.iter(W + "tbl"))
+    # The section is right to left (its columns and page numbers), its `w:bidi` where the schema orders it.
+    (section,) = root.iter(W + "sectPr")
+    children = [etree.QName(child).localname for child in section]
+    assert "bidi" in children and children.index("bidi") > children.index("pgMar"), children
     # No bidi control characters were added to the text.
     assert not re.search("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "".join(t.text or "" for t in root.iter(W + "t")))
 
@@ -715,6 +719,26 @@ def test_arabic_docx_into_english_drops_right_to_left(tmp_path: Path) -> None:
     assert root.find(f".//{W}rtl") is None
     assert root.find(f".//{W}bidiVisual") is None
     assert all(lang.get(W + "bidi") is None for lang in root.iter(W + "lang"))
+
+
+def test_an_arabic_docx_sections_are_left_to_right_in_english(tmp_path: Path) -> None:
+    """Word saves an Arabic document's sections right to left (`w:sectPr/w:bidi`: columns from the right, page numbers
+    mirrored); its English translation kept them so."""
+    source = zipfile.ZipFile(SAMPLES / "article.docx")
+    path = tmp_path / "rtl-section.docx"
+    with zipfile.ZipFile(path, "w") as package:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = re.sub(rb"(<w:pgMar[^>]*/>)", rb"\1<w:bidi/>", data, count=1)
+                assert b"<w:bidi/><" in data
+            package.writestr(info, data)
+    cut = extract(open_document(path), lang="ar")
+    assert next(docx_part(path.read_bytes(), "word/document.xml").iter(W + "sectPr")).find(W + "bidi") is not None
+    root = docx_part(
+        cut.render([Segment.from_text("Translated.")] * len(cut.segments), target_lang="en"), "word/document.xml"
+    )
+    assert all(section.find(W + "bidi") is None for section in root.iter(W + "sectPr"))
 
 
 def test_arabic_docx_whose_styles_say_right_to_left_into_english_says_left_to_right(tmp_path: Path) -> None:

@@ -129,6 +129,31 @@ _RPR_ORDER = [
     "specVanish",
     "oMath",
 ]
+#: Section properties in the schema's order (CT_SectPr), for its `w:bidi`.
+_SECTPR_ORDER = [
+    "headerReference",
+    "footerReference",
+    "footnotePr",
+    "endnotePr",
+    "type",
+    "pgSz",
+    "pgMar",
+    "paperSrc",
+    "pgBorders",
+    "lnNumType",
+    "pgNumType",
+    "cols",
+    "formProt",
+    "vAlign",
+    "noEndnote",
+    "titlePg",
+    "textDirection",
+    "bidi",
+    "rtlGutter",
+    "docGrid",
+    "printerSettings",
+    "sectPrChange",
+]
 _TBLPR_ORDER = [
     "tblStyle",
     "tblpPr",
@@ -674,6 +699,15 @@ class DocxDocument:
                     _insert_ordered(table_properties, "bidiVisual", _TBLPR_ORDER)
                 else:
                     _remove(table_properties, "bidiVisual")
+            # A section's direction lays out its columns and page numbers: an Arabic document's sections are right
+            # to left (Word's "section direction"), and its English translation kept them so, its columns in
+            # right-to-left order; an English one translated into Arabic became an Arabic text in a left-to-right
+            # section.
+            for section in parsed.roots[name].iter(W + "sectPr"):
+                if rtl:
+                    _insert_ordered(section, "bidi", _SECTPR_ORDER).attrib.clear()
+                else:
+                    _remove(section, "bidi")
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as package:
             for info in self._infos:
