@@ -4,9 +4,12 @@ delta already holds."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import psycopg
 import pytest
 
+from tests.helpers import SAMPLES, run_cli
 from tests.test_shared_mirror import _assert_same_as_fresh, _init_with, _mirror, _queries, _unit
 from tmkit.memory.model import Segment, Variant
 
@@ -123,3 +126,43 @@ def test_a_batch_merged_with_a_cached_delta_opened_unchanged_keeps_the_units_cha
         assert len(live.mirror.layers) == 1 and len(live.mirror.layers[0].units) == 6
         _assert_same_as_fresh(postgres_url, live.index, _queries())
         assert [m.target.plain for m in _lookup(live, stored[10])][:1] == ["Changed before the editor opened."]
+
+
+def test_an_import_that_replaces_translations_is_followed_as_it_commits(postgres_url: str, tmp_path: Path) -> None:
+    """A team lead imports a vendor's memory with `--policy last` while translators have the memory open: the
+    memory's units of those sources are deleted and the vendor's added, and an editor following the memory went on
+    offering the deleted translations (deletions were not announced, nor were an import's units) until reopened."""
+    from tmkit.formats.tmx_reader import load_tmx
+    from tmkit.formats.tmx_writer import write_tmx
+    from tmkit.memory.model import Memory
+    from tmkit.shared.live import LiveIndex
+
+    _init_with(postgres_url)
+    _mirror(postgres_url)  # the cache the editor starts from
+    held = load_tmx(SAMPLES / "news-memory.tmx").units
+    replaced = [held[4], held[9]]
+    vendor = tmp_path / "vendor.tmx"
+    write_tmx(
+        vendor, Memory(units=[_unit(u.variants[0].text, f"Vendor's version {n}.") for n, u in enumerate(replaced)])
+    )
+    queries = _queries() + [(u.variants[0].text, None, None) for u in replaced]
+    with LiveIndex(postgres_url, source_lang="ar", target_lang="en") as live:
+        before = {u.variants[1].text for u in replaced}
+        assert before <= {m.target.plain for u in replaced for m in _matches(live, u.variants[0].text)}
+        done = run_cli("db", "import", postgres_url, str(vendor), "--policy", "last")
+        assert done.code == 0 and "units of other translations replaced" in done.stderr, done.stderr
+        for _ in range(40):
+            live.follow(timeout=0.25)
+            offered = {m.target.plain for u in replaced for m in _matches(live, u.variants[0].text)}
+            if not offered & before and len(offered) == 2:
+                break
+        assert offered == {"Vendor's version 0.", "Vendor's version 1."}, offered
+        _assert_same_as_fresh(postgres_url, live.index, queries)
+
+
+def _matches(live: object, text: str) -> list[object]:
+    from tmkit.matching.matcher import Matcher
+    from tmkit.shared.live import LiveIndex
+
+    assert isinstance(live, LiveIndex)
+    return list(Matcher([live.index]).match(text, score_cutoff=95))

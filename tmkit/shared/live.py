@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from tmkit.matching.memory_index import MemoryIndex
 from tmkit.shared.codec import unit_from_json
-from tmkit.shared.mirror import Mirror, sync_mirror
+from tmkit.shared.mirror import DELETED, Mirror, sync_mirror
 from tmkit.shared.schema import SCHEMA
 from tmkit.shared.store import SharedMemory, StoredUnit, UnitListener
 from tmkit.shared.urls import database_errors
@@ -72,6 +72,8 @@ class LiveIndex:
             raise
         self.index: MemoryIndex = self.mirror.current
         self.index.penalty = penalty
+        #: The ids of the units the last `follow` found deleted (announced, and gone), and took out of `index`.
+        self.gone: list[int] = []
 
     def _synced(self) -> Mirror:
         mirror = sync_mirror(
@@ -136,6 +138,7 @@ class LiveIndex:
         Returns once a batch has gathered (`MIN_GATHER` to `MAX_GATHER` seconds after its first unit arrived), so a
         confirmed unit is in the index within a second of its commit.
         """
+        self.gone = []
         with database_errors(self.url, doing="lost the connection that follows the team's units"):
             announced = self._announced(timeout=timeout, stop_after=1)
             if not announced:
@@ -144,9 +147,11 @@ class LiveIndex:
             gather = min(MAX_GATHER, max(MIN_GATHER, APPLY_DUTY * self._last_apply))
             announced |= self._announced(timeout=gather, stop_after=None)
             arrived = self._read(sorted(announced))
-        if arrived:
+        # Announced and not there: deleted (an import's --policy last or newest), and no match any more.
+        gone = sorted(announced - {stored.id for stored in arrived})
+        if arrived or gone:
             started = time.perf_counter()
-            self.apply(arrived)
+            self.gone = self.apply(arrived, gone=gone)
             self._last_apply = time.perf_counter() - started
         return arrived
 
@@ -168,8 +173,9 @@ class LiveIndex:
         ).fetchall()
         return [StoredUnit(int(r[0]), int(r[1]), unit_from_json(r[4]), r[2], r[3]) for r in rows]
 
-    def apply(self, arrived: Sequence[StoredUnit]) -> None:
-        """Put units read from the memory into the index: in place of their old version, or at the end.
+    def apply(self, arrived: Sequence[StoredUnit], *, gone: Sequence[int] = ()) -> list[int]:
+        """Put units read from the memory into the index: in place of their old version, or at the end; and take
+        out the units of the ids ``gone`` (deleted); the ids of those it held.
 
         The batch is indexed as a layer of its own on the index as it stands (`Mirror.stack_batch`): the
         cost is the batch's units and their neighbours', not every unit changed since the cache was saved.
@@ -184,6 +190,17 @@ class LiveIndex:
             mirror.changed.setdefault(number, 0)
             mirror.held[number] = stored.unit
             numbers.append(number)
+        taken_out: list[int] = []
+        for unit_id in gone:
+            number = mirror.number_of(unit_id)
+            if number is None or mirror.seq_of(number) == DELETED:
+                continue  # never seen here, or known gone
+            mirror.changed[number] = DELETED
+            mirror.held[number] = None  # (a layer indexes it as deleted; its neighbours are each other's context)
+            numbers.append(number)
+            taken_out.append(unit_id)
+        if not numbers:
+            return taken_out
         penalty = self.index.penalty
         with database_errors(self.url, doing="cannot read the memory"):
             if mirror.delta_due():
@@ -195,3 +212,4 @@ class LiveIndex:
                 mirror.stack_batch(wanted)
         self.index = mirror.current
         self.index.penalty = penalty
+        return taken_out

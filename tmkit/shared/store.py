@@ -421,8 +421,8 @@ class SharedMemory:
         ids: list[int],
         counted: list[tuple[GramArray, npt.NDArray[np.int64]]],
     ) -> None:
-        """Delete the units of ``ids`` (their segments' trigrams counted out into ``counted``): caches learn of it
-        from the deletions' tombstones (migration 3)."""
+        """Delete the units of ``ids`` (their segments' trigrams counted out into ``counted``), announced: caches learn
+        of it from the deletions' tombstones (migration 3), a following editor from the announcement."""
         for start in range(0, len(ids), IMPORT_BATCH_UNITS):
             chunk = ids[start : start + IMPORT_BATCH_UNITS]
             gone = [
@@ -432,6 +432,12 @@ class SharedMemory:
                 ).fetchall()
             ]
             cur.execute(f"DELETE FROM {SCHEMA}.units WHERE id = ANY(%s::bigint[])", [chunk])
+            # Announced as writes are (an id with version 0: no such unit any more), so that an editor following
+            # the memory takes the deleted translations out of its matches; caches read the tombstones.
+            cur.execute(
+                "SELECT pg_notify(%s, payload) FROM unnest(%s::text[]) WITH ORDINALITY AS n(payload, at) ORDER BY at",
+                [NOTIFY_CHANNEL, [f"{unit_id},0" for unit_id in chunk]],
+            )
             if gone:
                 distinct, counts = np.unique(np.concatenate(gone), return_counts=True)
                 counted.append((distinct.astype(np.int32), -counts.astype(np.int64)))
@@ -461,6 +467,12 @@ class SharedMemory:
         if grams:
             distinct, counts = np.unique(np.concatenate(grams), return_counts=True)
             counted.append((distinct.astype(np.int32), counts.astype(np.int64)))
+        # Announced at commit as `add` announces a unit: an editor following the memory matches them at once (with
+        # a big import it brings its cache up to date instead, as on opening).
+        cur.execute(
+            "SELECT pg_notify(%s, payload) FROM unnest(%s::text[]) WITH ORDINALITY AS n(payload, at) ORDER BY at",
+            [NOTIFY_CHANNEL, [f"{unit_id},1" for unit_id in ids]],
+        )
         return len(batch)
 
     def _count_grams(self, grams: GramArray, changes: npt.NDArray[np.int64]) -> None:

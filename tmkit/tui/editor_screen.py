@@ -619,7 +619,7 @@ class EditorScreen(Screen[None]):
             while not worker.is_cancelled:
                 before = live.index
                 try:
-                    if live.follow():
+                    if live.follow() or live.gone:
                         self.app.call_from_thread(self._memory_replaced, before, live.index)
                     pause = FOLLOW_RETRY_FIRST  # followed: a loss from now on starts with the first pause again
                 except TmkitError as error:
