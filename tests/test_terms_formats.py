@@ -176,6 +176,25 @@ def test_tbx_basic_language_definitions_in_a_group_and_every_note_are_read() -> 
     assert read.skipped == [(6, "<admin> in a language section")]
 
 
+def test_entries_left_out_are_named_once_a_kind_with_how_many_and_where(tmp_path: Path) -> None:
+    """A TBX-Basic export with a transaction group on every language section was hundreds of warnings (and in the
+    editor as many notices), one a line; now one line a kind."""
+    groups = "".join(
+        f'<termEntry id="e{n}"><langSet xml:lang="en"><transacGrp><transac>origination</transac></transacGrp>'
+        f"<tig><term>term {n}</term></tig></langSet></termEntry>\n"
+        for n in range(6)
+    )
+    path = tmp_path / "many.tbx"
+    path.write_text(
+        f'<martif type="TBX-Basic"><text><body>\n{groups}<termEntry id="x"><foo><bar/></foo></termEntry>\n</body></text></martif>',
+        encoding="utf-8",
+    )
+    assert load_termbase(path).notes == [
+        f"{path}:2: left out <transacGrp> in a language section, and 5 more so (lines 3, 4, 5, …)",
+        f"{path}:8: left out <foo> in a concept",
+    ]
+
+
 def test_tbx_v3_dct_style_is_read() -> None:
     data = b"""<?xml version="1.0" encoding="UTF-8"?>
 <tbx style="dct" type="TBX-Basic" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2"
