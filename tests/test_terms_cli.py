@@ -287,6 +287,22 @@ def test_extract_reads_two_letters_after_the_article_as_no_word_of_their_own() -
     assert (candidate.target, candidate.together) == ("لاس فيجاس", 4)
 
 
+def test_extract_proposes_terms_without_the_conjunction_preposition_or_possessive_that_preceded_them() -> None:
+    """From FLORES: والإفطار (and breakfast), وفيروس (and a virus) and Italy's were proposed as written, and the
+    first two, taken into a termbase, were found in no text without the و. A word whose first letter only looks like
+    a proclitic keeps it (فرنسا is not ف + رنسا)."""
+    pairs = [("المبيت والإفطار", "bed and breakfast"), ("الإفطار", "breakfast"), ("إيطاليا", "Italy's")] * 2
+    pairs += [("الفيروس وفرنسا", "the virus and France"), ("بفيروس في فرنسا", "by a virus in France")]
+    pairs += [("لفيروس", "for a virus"), ("وفيروس في فرنسا", "and a virus in France")] * 2
+    found = {c.target: c.source for c in extract_candidates(pairs, source_lang="ar", target_lang="en", min_count=2)}
+    assert (found["breakfast"], found["virus"], found["France"], found["Italy"]) == (
+        "الإفطار",
+        "فيروس",
+        "فرنسا",
+        "إيطاليا",
+    )
+
+
 def test_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:
     code, _, err = run_cli("term", "lookup", str(tmp_path / "missing.tbx"), "نص")
     assert code == 2 and err.startswith("tmkit: error: ") and err.count("\n") == 1

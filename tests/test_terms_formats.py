@@ -152,6 +152,49 @@ def test_tbx_v2_from_another_tool_is_read_with_its_ntig_terms_and_what_is_left_o
     assert read.skipped == [(11, "<foo> in a term")]
 
 
+def test_tbx_basic_language_definitions_in_a_group_and_every_note_are_read() -> None:
+    """As LTAC's TBX-Basic sample (Example_Astronomy_DCA_VALID.tbx) writes them: a language's definition with its
+    source in a `descripGrp`, two notes on a term. The definitions were left out and only the last note kept."""
+    data = """<?xml version="1.0" encoding="utf-8"?>
+<tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2"><text><body>
+<conceptEntry id="c1"><note>G-Source: one</note><note>G-Source: two</note>
+  <langSec xml:lang="en">
+    <descripGrp><descrip type="definition">A group of stars formed together.</descrip>
+      <admin type="source">Oxford2007</admin></descripGrp>
+    <termSec><term>galactic cluster</term>
+      <termNote type="administrativeStatus">supersededTerm-admn-sts</termNote>
+      <note>Another name for an open star cluster.</note><note>N-Source: a glossary</note></termSec>
+  </langSec>
+  <langSec xml:lang="ar"><descrip type="definition">مجموعة من النجوم</descrip>
+    <termSec><term>عنقود مجري</term></termSec></langSec>
+</conceptEntry></body></text></tbx>""".encode()
+    read = parse_tbx(data)
+    [concept] = read.termbase.concepts
+    assert concept.language_definitions == {"en": "A group of stars formed together.", "ar": "مجموعة من النجوم"}
+    assert concept.note == "G-Source: one\nG-Source: two"
+    assert concept.terms[0].note == "Another name for an open star cluster.\nN-Source: a glossary"
+    assert read.skipped == [(6, "<admin> in a language section")]
+
+
+def test_entries_left_out_are_named_once_a_kind_with_how_many_and_where(tmp_path: Path) -> None:
+    """A TBX-Basic export with a transaction group on every language section was hundreds of warnings (and in the
+    editor as many notices), one a line; now one line a kind."""
+    groups = "".join(
+        f'<termEntry id="e{n}"><langSet xml:lang="en"><transacGrp><transac>origination</transac></transacGrp>'
+        f"<tig><term>term {n}</term></tig></langSet></termEntry>\n"
+        for n in range(6)
+    )
+    path = tmp_path / "many.tbx"
+    path.write_text(
+        f'<martif type="TBX-Basic"><text><body>\n{groups}<termEntry id="x"><foo><bar/></foo></termEntry>\n</body></text></martif>',
+        encoding="utf-8",
+    )
+    assert load_termbase(path).notes == [
+        f"{path}:2: left out <transacGrp> in a language section, and 5 more so (lines 3, 4, 5, …)",
+        f"{path}:8: left out <foo> in a concept",
+    ]
+
+
 def test_tbx_v3_dct_style_is_read() -> None:
     data = b"""<?xml version="1.0" encoding="UTF-8"?>
 <tbx style="dct" type="TBX-Basic" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2"

@@ -10,11 +10,19 @@ occurs outside one longer n-gram of the list is left out for that longer one.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tmkit.terms.recognize import Word, arabic_normalizer, normalizer_for, split_words
+from tmkit.terms.recognize import (
+    MIN_ARABIC_STEM,
+    Word,
+    arabic_normalizer,
+    normalizer_for,
+    split_words,
+)
+from tmkit.text.scripts import TATWEEL
 
 #: The longest n-gram proposed, in words.
 MAX_NGRAM = 4
@@ -26,6 +34,9 @@ MIN_DICE = 0.3
 EXTRACT_LIMIT = 200
 #: N-grams of each side considered for pairing (the most frequent): bounds the pairing's cost.
 PAIRING_POOL = 3000
+#: Letters that may stand before an Arabic word as a conjunction or preposition (و ف, ب ك ل), as recognition reads.
+_PROCLITICS = "وفبكل"
+_POSSESSIVES = ("'s", "’s")
 
 _ENGLISH_FUNCTION_WORDS = (
     "a an the of to in on at by for from with and or but as is are was were be been has have had it its this that "
@@ -69,7 +80,12 @@ class Candidate:
 
 
 def _ngrams(
-    words: list[Word], text: str, canonical: list[str], surfaces: dict[tuple[str, ...], Counter[str]], max_n: int
+    words: list[Word],
+    text: str,
+    canonical: list[str],
+    surfaces: dict[tuple[str, ...], Counter[str]],
+    max_n: int,
+    words_seen: set[str],
 ) -> set[tuple[str, ...]]:
     found: set[tuple[str, ...]] = set()
     for start in range(len(words)):
@@ -83,8 +99,37 @@ def _ngrams(
                 continue
             gram = tuple(canonical[start:end])
             found.add(gram)
-            surfaces[gram][text[words[start].start : words[end - 1].end]] += 1
+            surfaces[gram][_surface(text, words[start], words[end - 1], gram, words_seen)] += 1
     return found
+
+
+def _surface(text: str, first: Word, last: Word, gram: tuple[str, ...], words_seen: set[str]) -> str:
+    """The n-gram as the text writes it, less the conjunction and preposition before its first Arabic word where the
+    memory has the rest as a word of its own (`والإفطار` as `الإفطار`; `فيروس` after ب, ل and و: `وفيروس` as `فيروس`;
+    never `فرنسا` as `رنسا`, which follows ف alone),
+    and less the possessive of its last English word. Written with them, a candidate taken into a termbase as
+    proposed (`والإفطار`, `وفيروس`) was found in no text without them."""
+    begin, end = first.start, last.end
+    key = first.key
+    while key[:1] in _PROCLITICS and len(key) - 1 >= MIN_ARABIC_STEM and key[1:] in words_seen:
+        key = key[1:]
+        begin += 1
+        while begin < end and (unicodedata.combining(text[begin]) or text[begin] == TATWEEL):
+            begin += 1  # the proclitic's harakat (وَ) go with it
+    if text.endswith(_POSSESSIVES, begin, end) and not gram[-1].endswith(_POSSESSIVES):
+        end -= 2
+    return text[begin:end]
+
+
+def _words_of_their_own(keys: list[str]) -> set[str]:
+    """The words a memory has as words of their own (keys): those written alone, or after two proclitics or more
+    (`فيروس` in `بفيروس`, `لفيروس`, `الفيروس`), where a word's first letter read as a proclitic would be."""
+    after: defaultdict[str, set[str]] = defaultdict(set)
+    for key in keys:
+        for proclitic in (*_PROCLITICS, "ال"):
+            if key.startswith(proclitic) and len(key) - len(proclitic) >= MIN_ARABIC_STEM:
+                after[key[len(proclitic) :]].add(proclitic)
+    return set(keys) | {rest for rest, proclitics in after.items() if len(proclitics) > 1}
 
 
 def _weak(word: str) -> bool:
@@ -139,11 +184,16 @@ def extract_candidates(
     def canonical(words: list[Word]) -> list[str]:
         return [max(w.forms, key=lambda f: (form_counts[f], -len(f), f)) for w in words]
 
+    words_seen = _words_of_their_own([w.key for _, _, s, t in texts for w in (*s, *t)])
     source_units: list[set[tuple[str, ...]]] = []
     target_units: list[set[tuple[str, ...]]] = []
     for source, target, source_words, target_words in texts:
-        source_units.append(_ngrams(source_words, source, canonical(source_words), source_surfaces, max_ngram))
-        target_units.append(_ngrams(target_words, target, canonical(target_words), target_surfaces, max_ngram))
+        source_units.append(
+            _ngrams(source_words, source, canonical(source_words), source_surfaces, max_ngram, words_seen)
+        )
+        target_units.append(
+            _ngrams(target_words, target, canonical(target_words), target_surfaces, max_ngram, words_seen)
+        )
     source_counts = _frequent(source_units, min_count)
     target_counts = _frequent(target_units, min_count)
     together: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)

@@ -13,6 +13,8 @@ from tmkit.terms.model import Termbase
 #: The languages an OmegaT glossary is taken to hold when the caller names none (the project's pair).
 DEFAULT_SOURCE_LANG = "ar"
 DEFAULT_TARGET_LANG = "en"
+#: Lines named after the first where a termbase has more entries of one kind left out.
+NOTE_LINES_SHOWN = 3
 
 
 class TermFormat(StrEnum):
@@ -89,7 +91,21 @@ def load_termbase(
 
 
 def _notes(path: str, skipped: list[tuple[int, str]]) -> list[str]:
-    return [f"{path}:{line}: left out {what}" for line, what in skipped]
+    """A line per kind of entry left out, at its first line, with how many more and where (`NOTE_LINES_SHOWN` of
+    them). A line per entry made hundreds of warnings of a TBX-Basic file's transaction groups, and in the editor as
+    many notices over the screen, hiding the one line that said something else was left out."""
+    by_kind: dict[str, list[int]] = {}
+    for line, what in skipped:
+        by_kind.setdefault(what, []).append(line)
+    notes = []
+    for what, lines in by_kind.items():
+        note = f"{path}:{lines[0]}: left out {what}"
+        if len(lines) > 1:
+            more = ", ".join(str(line) for line in lines[1 : 1 + NOTE_LINES_SHOWN])
+            ellipsis = ", …" if len(lines) > 1 + NOTE_LINES_SHOWN else ""
+            note += f", and {len(lines) - 1} more so (lines {more}{ellipsis})"
+        notes.append(note)
+    return notes
 
 
 @dataclass(slots=True)

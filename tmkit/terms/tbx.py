@@ -149,7 +149,7 @@ def _read_concept(entry: Any, read: TbxRead, path: str) -> Concept:
         if name in ("langSet", "langSec"):
             _read_language(child, concept, read, path)
         elif name == "note":
-            concept.note = _text(child)
+            concept.note = _joined_note(concept.note, _text(child))
         elif name == "descripGrp":
             for part in child:
                 _concept_category(part, concept, extras, read)
@@ -177,9 +177,14 @@ def _read_language(lang_set: Any, concept: Concept, read: TbxRead, path: str) ->
     lang = lang_set.get(XML_LANG) or lang_set.get("lang")
     if not lang:
         raise InputError(f"<{_local(lang_set)}> without xml:lang", path=path, line=lang_set.sourceline)
-    for child in lang_set:
+    # A language's definition is TBX-Basic's `descripGrp` (the definition with its source) as often as a bare
+    # `descrip`: read in either (the group's other parts are named as left out).
+    children = list(lang_set)
+    for child in children:
         name = _local(child)
-        if name in ("tig", "termSec"):
+        if name == "descripGrp":
+            children.extend(child)
+        elif name in ("tig", "termSec"):
             term = _read_term(child, lang, read, path)
             if term is not None:
                 concept.terms.append(term)
@@ -206,7 +211,7 @@ def _read_term(group: Any, lang: str, read: TbxRead, path: str, outer: Any = Non
         if name == "term":
             fields["text"] = _text(part)
         elif name == "note":
-            fields["note"] = _text(part)
+            fields["note"] = _joined_note(fields.get("note"), _text(part))
         elif name == "transacGrp":
             kind, when = _read_dates(part, path)
             if kind in _CREATED:
@@ -237,6 +242,12 @@ def _read_term(group: Any, lang: str, read: TbxRead, path: str, outer: Any = Non
         read.skipped.append((group.sourceline, "a term without text"))
         return None
     return Term(lang=lang, extras=tuple(extras), **fields)
+
+
+def _joined_note(held: str | None, note: str) -> str:
+    """A term's or concept's notes as one: TBX allows several `<note>`s, and the model one note (the next used to
+    replace the one before it, so a converted termbase kept only the last)."""
+    return note if held is None else f"{held}\n{note}"
 
 
 def read_tbx(path: str | os.PathLike[str]) -> TbxRead:
