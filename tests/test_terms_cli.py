@@ -64,6 +64,32 @@ def test_lookup_in_a_termbase_without_the_pairs_target_language_says_so(tmp_path
     assert (code, out, err) == (0, "14-20\tالمطار\t→ aéroport\t(c1)\n", "")
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("glossary.csv", "ara,eng\nاللجنة المشتركة,joint committee\n"),
+        ("glossary.tsv", "ara-SY\teng-GB\nاللجنة المشتركة\tjoint committee\n"),
+        (
+            "glossary.tbx",
+            '<?xml version="1.0"?><martif type="TBX" xml:lang="eng"><text><body><termEntry id="c1">'
+            '<langSet xml:lang="ara"><tig><term>اللجنة المشتركة</term></tig></langSet>'
+            '<langSet xml:lang="eng"><tig><term>joint committee</term></tig></langSet>'
+            "</termEntry></body></text></martif>",
+        ),
+    ],
+)
+def test_a_termbase_naming_its_languages_by_their_three_letter_codes_is_the_jobs(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    """The README says a header may name a language by its ISO 639-2 code: a glossary headed `ara,eng` (or a TBX
+    with xml:lang="ara") was read, and every lookup said its terms were in ara and eng, none in ar or en."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("term", "lookup", path, "اجتمعت اللجنة المشتركة أمس.")
+    assert result.code == 0, result.stderr
+    assert "اللجنة المشتركة\t→ joint committee" in result.stdout, result.stdout + result.stderr
+
+
 def test_add_creates_the_termbase_then_adds_to_the_concept_of_the_same_source_term(tmp_path: Path) -> None:
     path = tmp_path / "mine.tbx"
     code, out, _ = run_cli(

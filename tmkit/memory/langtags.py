@@ -230,6 +230,46 @@ _REGION_NAMES = {
     "brazil": "BR",
     "portugal": "PT",
 }
+#: ISO 639-2 codes (terminology and bibliographic forms) of the languages above, and Standard Arabic's ISO 639-3 code,
+#: with the two-letter code BCP 47 asks for in their place: termbases and spreadsheets name columns `ara`, `eng`.
+_TWO_LETTER_CODES = {
+    "ara": "ar",
+    "arb": "ar",
+    "eng": "en",
+    "fra": "fr",
+    "fre": "fr",
+    "deu": "de",
+    "ger": "de",
+    "spa": "es",
+    "ita": "it",
+    "por": "pt",
+    "rus": "ru",
+    "zho": "zh",
+    "chi": "zh",
+    "jpn": "ja",
+    "kor": "ko",
+    "tur": "tr",
+    "fas": "fa",
+    "per": "fa",
+    "urd": "ur",
+    "heb": "he",
+    "nld": "nl",
+    "dut": "nl",
+    "hin": "hi",
+    "ind": "id",
+    "msa": "ms",
+    "may": "ms",
+}
+
+
+def two_letter_tag(raw: str) -> str:
+    """A tag whose language has a two-letter code, written with it (`ara` → `ar`, `eng-GB` → `en-GB`, `arb` → `ar`),
+    as BCP 47 asks and as a job names its languages; any other tag as it is."""
+    primary, separator, rest = raw.strip().replace("_", "-").partition("-")
+    two = _TWO_LETTER_CODES.get(primary.lower())
+    return raw if two is None else two + separator + rest
+
+
 _NAMED_LANGUAGE_RE = re.compile(r"^\s*([A-Za-z]+)\s*(?:\(\s*([A-Za-z. ]+?)\s*\))?\s*$")
 
 

@@ -25,7 +25,7 @@ from tmkit.atomic import write_text_atomic
 from tmkit.errors import InputError
 from tmkit.formats.tabular import csv_rows
 from tmkit.formats.text_files import read_text
-from tmkit.memory.langtags import is_known_language, is_valid_tag, lang_key, tag_of_language_name
+from tmkit.memory.langtags import is_known_language, is_valid_tag, lang_key, tag_of_language_name, two_letter_tag
 from tmkit.terms.model import Concept, Term, Termbase, TermStatus
 
 #: Characters an OmegaT glossary field cannot hold (they end the field or the line).
@@ -161,7 +161,7 @@ def parse_table(text: str, *, delimiter: str = ",", path: str = "<table>") -> Ta
             and is_known_language(lang)
             and (not part or part.lower() in _TERM_FIELDS)
         ):
-            columns.append((lang, part.lower() or None))
+            columns.append((two_letter_tag(lang), part.lower() or None))  # (`ara` is the job's `ar`)
         elif (named := tag_of_language_name(name)) is not None:
             columns.append((named, None))  # "Arabic", "English (United States)": a spreadsheet's header
         else:

@@ -16,6 +16,7 @@ from lxml import etree
 
 from tmkit.atomic import atomic_write
 from tmkit.errors import InputError
+from tmkit.memory.langtags import two_letter_tag
 from tmkit.terms.model import Concept, Extra, Term, Termbase, TermStatus
 
 #: TBX v3's namespace (ISO 30042:2019).
@@ -177,6 +178,7 @@ def _read_language(lang_set: Any, concept: Concept, read: TbxRead, path: str) ->
     lang = lang_set.get(XML_LANG) or lang_set.get("lang")
     if not lang:
         raise InputError(f"<{_local(lang_set)}> without xml:lang", path=path, line=lang_set.sourceline)
+    lang = two_letter_tag(lang)  # `ara`, as some tools write it, is the job's `ar`
     # A language's definition is TBX-Basic's `descripGrp` (the definition with its source) as often as a bare
     # `descrip`: read in either (the group's other parts are named as left out).
     children = list(lang_set)
