@@ -329,6 +329,21 @@ def test_extract_proposes_terms_without_the_conjunction_preposition_or_possessiv
     )
 
 
+def test_extract_proposes_no_adverb_or_conjunction_as_a_term() -> None:
+    """On FLORES dev 12 of the 200 candidates were such words (عندما → when, إذا → if, عادة → usually, العديد →
+    many, بالقرب → near…), each in a termbase a term every QA run then checked; a term still may hold them inside."""
+    pairs = [
+        ("عندما وصل القطار توقف المطر.", "When the train arrived, the rain stopped."),
+        ("إذا تأخر القطار عادة ننتظر.", "If the train is late, we usually wait."),
+        ("العديد من الركاب بالقرب من القطار.", "Many passengers are near the train."),
+        ("عندما يصل القطار عادة نركب.", "When the train arrives, we usually board."),
+    ] * 2
+    found = {(c.source, c.target) for c in extract_candidates(pairs, source_lang="ar", target_lang="en", min_count=2)}
+    assert ("القطار", "train") in found
+    proposed = {word for pair in found for word in pair}
+    assert not proposed & {"عندما", "إذا", "عادة", "العديد", "بالقرب", "When", "If", "usually", "Many", "near"}, found
+
+
 def test_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:
     code, _, err = run_cli("term", "lookup", str(tmp_path / "missing.tbx"), "نص")
     assert code == 2 and err.startswith("tmkit: error: ") and err.count("\n") == 1

@@ -42,11 +42,16 @@ _ENGLISH_FUNCTION_WORDS = (
     "a an the of to in on at by for from with and or but as is are was were be been has have had it its this that "
     "these those which who whom whose their his her our your my he she they we you i not no also than then into "
     "over under between about after before during while will would can could should may might must do does did "
-    "said says up out so such there here all any each other more most some"
+    "said says up out so such there here all any each other more most some if when where how what why whether "
+    "always already usually sometimes often never ever either neither without within near many much now very just "
+    "only even because since until although though however both including against several same according"
 )
 _ARABIC_FUNCTION_WORDS = (
     "في من على إلى الى عن مع أن ان إن الذي التي الذين هذا هذه ذلك تلك كان كانت قد لا لم لن ما هو هي هم بين عند "
-    "كل بعد قبل خلال حول او أو ثم حتى كما التي وقد فقد وفي ومن وعلى الى ايضا أيضا به بها له لها منذ غير"
+    "كل بعد قبل خلال حول او أو ثم حتى كما التي وقد فقد وفي ومن وعلى الى ايضا أيضا به بها له لها منذ غير "
+    "إذا اذا عندما لكن حيث بينما لأن لان إما اما دون بدون الآن الان فقط جدا جداً مثل كيف لماذا متى أين اين هناك هنا "
+    "بعض جميع معظم ليس سوف دائما دائماً أحيانا أحياناً غالبا غالباً عادة عادةً العديد بالفعل بالقرب بما ضد عدة نفس "
+    "وفقا وفقاً وفقًا"
 )
 # Compared with the words' normalized keys, so normalized as they are (إلى → الي).
 _FUNCTION_WORDS = frozenset(_ENGLISH_FUNCTION_WORDS.split()) | frozenset(
