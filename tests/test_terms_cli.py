@@ -344,6 +344,21 @@ def test_extract_proposes_no_adverb_or_conjunction_as_a_term() -> None:
     assert not proposed & {"عندما", "إذا", "عادة", "العديد", "بالقرب", "When", "If", "usually", "Many", "near"}, found
 
 
+def test_extract_proposes_an_english_term_as_written_inside_a_sentence() -> None:
+    """From FLORES: Scientists, Drivers and Travellers were proposed capitalized, as the first word of the sentences
+    they open; a name keeps its capital (it has it inside a sentence too)."""
+    pairs = [
+        ("العلماء يعملون.", "Scientists work."),
+        ("العلماء يدرسون.", "Scientists study."),
+        ("يعمل العلماء هنا.", "The scientists work here."),
+        ("زرت باريس.", "I visited Paris."),
+        ("باريس جميلة.", "Paris is beautiful."),
+        ("أحب باريس.", "I love Paris."),
+    ]
+    found = {c.source: c.target for c in extract_candidates(pairs, source_lang="ar", target_lang="en", min_count=3)}
+    assert (found["العلماء"], found["باريس"]) == ("scientists", "Paris")
+
+
 def test_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:
     code, _, err = run_cli("term", "lookup", str(tmp_path / "missing.tbx"), "نص")
     assert code == 2 and err.startswith("tmkit: error: ") and err.count("\n") == 1

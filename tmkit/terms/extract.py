@@ -88,7 +88,7 @@ def _ngrams(
     words: list[Word],
     text: str,
     canonical: list[str],
-    surfaces: dict[tuple[str, ...], Counter[str]],
+    surfaces: dict[tuple[str, ...], Counter[tuple[bool, str]]],
     max_n: int,
     words_seen: set[str],
 ) -> set[tuple[str, ...]]:
@@ -104,8 +104,19 @@ def _ngrams(
                 continue
             gram = tuple(canonical[start:end])
             found.add(gram)
-            surfaces[gram][_surface(text, words[start], words[end - 1], gram, words_seen)] += 1
+            surface = _surface(text, words[start], words[end - 1], gram, words_seen)
+            # A unit's first word is capitalized as a sentence's (`Scientists`, `Drivers`): a form the n-gram has
+            # inside a sentence is shown rather than it (`_shown`), where it has one.
+            surfaces[gram][(start > 0 or not surface[:1].isupper(), surface)] += 1
     return found
+
+
+def _shown(forms: Counter[tuple[bool, str]]) -> str:
+    """The form an n-gram is proposed in: its most frequent but for a unit's capitalized first word, else that."""
+    inside = Counter({surface: n for (within, surface), n in forms.items() if within})
+    if inside:
+        return inside.most_common(1)[0][0]
+    return Counter({surface: n for (_within, surface), n in forms.items()}).most_common(1)[0][0]
 
 
 def _surface(text: str, first: Word, last: Word, gram: tuple[str, ...], words_seen: set[str]) -> str:
@@ -168,8 +179,8 @@ def extract_candidates(
     limit: int = EXTRACT_LIMIT,
 ) -> list[Candidate]:
     """Candidate term pairs from aligned (source, target) texts, best first (Dice, then how often together)."""
-    source_surfaces: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-    target_surfaces: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    source_surfaces: dict[tuple[str, ...], Counter[tuple[bool, str]]] = defaultdict(Counter)
+    target_surfaces: dict[tuple[str, ...], Counter[tuple[bool, str]]] = defaultdict(Counter)
     source_norm, target_norm = normalizer_for(source_lang), normalizer_for(target_lang)
     # Without the two letters after an article: here a word's reading is a guess the memory's counts confirm, and
     # two letters are confirmed by unrelated words (للاس, for Las, would count as اس, read in الأس and بالاس).
@@ -217,8 +228,8 @@ def extract_candidates(
         if best is None or best[1] < min_count:
             continue
         candidate = Candidate(
-            source_surfaces[gram].most_common(1)[0][0],
-            target_surfaces[best[0]].most_common(1)[0][0],
+            _shown(source_surfaces[gram]),
+            _shown(target_surfaces[best[0]]),
             source_counts[gram],
             target_counts[best[0]],
             best[1],
