@@ -5,8 +5,10 @@ from __future__ import annotations
 import gettext
 import importlib.util
 import io
+import os
 import re
 import shutil
+import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
@@ -625,6 +627,85 @@ def test_pseudo_translation_keeps_every_sample_documents_structure(tmp_path: Pat
 
 #: printf and Python format placeholders (`%s`, `%(email)s`, `%d`) and brace ones (`{email}`, `{}`).
 FORMAT_PLACEHOLDER_RE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrs]|\{[^{}\s]*\}")
+
+
+def _untranslated(catalogue: str) -> str:
+    """A translated catalogue's text with every msgstr but the header's emptied, line by line (its wrapping kept):
+    its template."""
+    out: list[str] = []
+    seen_header = emptying = False
+    for line in catalogue.split("\n"):
+        if line.startswith("msgstr"):
+            emptying, seen_header = seen_header, True  # (the first msgstr is the header's: kept)
+            out.append(line.split(" ", 1)[0] + ' ""' if emptying else line)
+            continue
+        if emptying and line.startswith('"'):
+            continue
+        emptying = False
+        out.append(line)
+    return "\n".join(out)
+
+
+def test_a_finished_po_changes_only_its_msgstr_and_flags_lines(tmp_path: Path) -> None:
+    """polib writes a whole catalogue in its own wrapping: django-allauth's catalogue, finished, came back with every
+    long msgid, reference and header line rewrapped (741 changed lines for 378 segments), in git a diff nobody could
+    review and a conflict with every other branch. Only each translated entry's msgstr and flags lines change now;
+    what a catalogue holds is what polib's own writing gave."""
+    import difflib
+
+    template = tmp_path / "allauth.po"
+    template.write_text(_untranslated((DATA / "allauth-ar.po").read_text(encoding="utf-8")), encoding="utf-8")
+    live = [e for e in polib.pofile(str(template)) if not e.obsolete]  # (obsolete entries are no segments)
+    assert all(not e.msgstr and not any(e.msgstr_plural.values()) for e in live)
+    out = tmp_path / "pseudo.po"
+    result = run_cli("finish", template, "--pseudo", "-o", out)
+    assert result.code == 0, result.stderr
+    before, after = template.read_text(encoding="utf-8").split("\n"), out.read_text(encoding="utf-8").split("\n")
+    changed = [line for line in difflib.ndiff(before, after) if line[:2] in ("- ", "+ ")]
+    assert changed
+    assert all(line[2:].startswith(("msgstr", "#, ", '"')) for line in changed), [
+        line for line in changed if not line[2:].startswith(("msgstr", "#, ", '"'))
+    ][:5]
+    removed = [line[2:] for line in changed if line.startswith("- ")]
+    assert all(line.startswith(("msgstr", "#, ")) for line in removed), removed[:5]  # no msgid or header line
+    # The same catalogue polib's own writing gave (what each message holds, flags and all).
+    written = polib.pofile(str(out))
+    cut = extract(open_document(template), lang="en")
+    whole = polib.pofile(str(template))
+    assert [(e.msgid, e.msgctxt, e.occurrences, e.comment) for e in written] == [
+        (e.msgid, e.msgctxt, e.occurrences, e.comment) for e in whole
+    ]
+    translated = [e for e in written if not e.obsolete]
+    assert all(e.msgstr or any(e.msgstr_plural.values()) for e in translated) and len(cut.segments) == 378
+    assert all("fuzzy" in e.flags for e in translated)  # a pseudo-translation is no translation
+    if shutil.which("msgfmt"):
+        checked = subprocess.run(
+            ["msgfmt", "-c", "-o", os.devnull, str(out)], check=False, capture_output=True, text=True
+        )
+        assert checked.returncode == 0, checked.stderr
+
+
+def test_a_po_of_windows_line_ends_in_another_charset_is_written_as_read_but_for_what_changed(tmp_path: Path) -> None:
+    path = tmp_path / "app.po"
+    path.write_bytes(
+        (
+            'msgid ""\r\nmsgstr ""\r\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\r\n"Language: fr\\n"\r\n\r\n'
+            '#: app.py:1\r\nmsgid ""\r\n"Open the caf\xe9 file, the one with the long name that wraps onto two "\r\n'
+            '"lines."\r\nmsgstr ""\r\n\r\n#: app.py:2\r\nmsgid "Close"\r\nmsgstr ""\r\n'
+        ).encode("latin-1")
+    )
+    cut = extract(open_document(path), lang="en")
+    out = cut.render(
+        [Segment.from_text("افتح ملف المقهى"), cut.segments[1]], target_lang="ar", statuses=["translated", None]
+    )
+    text = out.decode("utf-8")
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")  # every line end as the file had them
+    assert '"Language: ar\\n"\r\n' in text and '"Content-Type: text/plain; charset=UTF-8\\n"\r\n' in text
+    assert "nplurals=6" in text  # Arabic's plural rule, which the catalogue lacked
+    # The msgid wrapped as it was, the untranslated entry as it was.
+    assert '"Open the café file, the one with the long name that wraps onto two "\r\n"lines."\r\n' in text
+    assert text.endswith('#: app.py:2\r\nmsgid "Close"\r\nmsgstr ""\r\n')
+    assert {e.msgid: e.msgstr for e in polib.pofile(text)}["Close"] == ""
 
 
 def test_pseudo_translation_keeps_a_catalogues_format_placeholders(tmp_path: Path) -> None:

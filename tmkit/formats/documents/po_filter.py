@@ -144,18 +144,27 @@ class PoDocument:
     def render(
         self, contents: Sequence[list[Piece]], *, target_lang: str, statuses: Sequence[str | None] | None = None
     ) -> bytes:
-        """The catalogue with msgstr filled; a draft translation is marked fuzzy, a confirmed one is not."""
+        """The catalogue with msgstr filled; a draft translation is marked fuzzy, a confirmed one is not.
+
+        Written as the file was but for what changed (`_spliced`): each translated entry's msgstr and flags, and the
+        header's Language and Plural-Forms. polib writes a whole catalogue in its own wrapping, and a PO kept in git
+        came back with every long msgid, reference and header line rewrapped (741 changed lines for 378 segments
+        of django-allauth's catalogue), a diff nobody could review and a merge conflict with every other branch."""
         catalogue = _load(self.path)
-        catalogue.metadata["Language"] = target_lang
+        header = {"Language": target_lang}
         if "Plural-Forms" not in catalogue.metadata or (
             target_lang.lower().startswith("ar") and "nplurals=6" not in catalogue.metadata["Plural-Forms"]
         ):
-            catalogue.metadata["Plural-Forms"] = (
+            header["Plural-Forms"] = (
                 ARABIC_PLURAL_FORMS if target_lang.lower().startswith("ar") else ENGLISH_PLURAL_FORMS
             )
+        if catalogue.encoding.replace("-", "").lower() != "utf8":
+            header["Content-Type"] = "text/plain; charset=UTF-8"  # (the catalogue is written in UTF-8)
+        catalogue.metadata.update(header)
         nplurals = _nplurals(catalogue, target_lang)
         one = _plural_index(catalogue, 1, target_lang)
         position = 0
+        changed = []
         for entry in _entries(catalogue):
             count = 2 if entry.msgid_plural else 1
             texts = contents[position : position + count]
@@ -181,8 +190,82 @@ class PoDocument:
                 entry.flags.append("fuzzy")
             elif not draft and "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-        text: str = catalogue.__unicode__()
-        return text.encode("utf-8")
+            changed.append(entry)
+        return _spliced(self.path, catalogue, changed, header).encode("utf-8")
+
+
+#: The width gettext wraps a catalogue's lines to (msgcat's default), for the msgstr written.
+WRAP_WIDTH = 79
+
+
+def _spliced(path: str, catalogue: Any, changed: Sequence[Any], header: dict[str, str]) -> str:
+    """The file's text with each of the ``changed`` entries' msgstr and flags lines written anew and the header's
+    ``header`` fields set, every other line as it was (its wrapping and line ends too)."""
+    with open(path, encoding=catalogue.encoding, newline="") as handle:
+        lines = handle.read().splitlines(keepends=True)
+    starts = sorted({entry.linenum - 1 for entry in catalogue})  # where each entry's lines begin (comments first)
+    for entry in sorted(changed, key=lambda entry: -entry.linenum):
+        start = entry.linenum - 1
+        following = [line for line in starts if line > start]
+        end = following[0] if following else len(lines)
+        end = next((at for at in range(start, end) if not lines[at].strip()), end)  # (a blank line ends it too)
+        block = lines[start:end]
+        eol = _line_end(block[0])
+        rendered = entry.__unicode__(wrapwidth=WRAP_WIDTH).split("\n")
+        at_msgstr = next(at for at, line in enumerate(block) if line.startswith("msgstr"))
+        msgstr = [line + eol for line in rendered[next(a for a, r in enumerate(rendered) if r.startswith("msgstr")) :]]
+        msgstr = [line for line in msgstr if line.strip()]
+        if not block[-1].endswith(("\n", "\r")):
+            msgstr[-1] = msgstr[-1].rstrip("\r\n")  # (the file's last line had no line end)
+        head = block[:at_msgstr]
+        flags = [f"#, {', '.join(entry.flags)}{eol}"] if entry.flags else []
+        at_flags = next((at for at, line in enumerate(head) if line.startswith("#,")), None)
+        if at_flags is not None:
+            head[at_flags : at_flags + 1] = flags
+        elif flags:
+            # gettext's order: references (#:) and comments, then flags (#,), then previous strings (#|) and msgid.
+            at = next(at for at, line in enumerate(head) if line.startswith(("#|", "msgctxt", "msgid")))
+            head[at:at] = flags
+        lines[start:end] = head + msgstr
+    return "".join(_with_header_fields(lines, header))
+
+
+def _line_end(line: str) -> str:
+    return "\r\n" if line.endswith("\r\n") else "\n"
+
+
+def _with_header_fields(lines: list[str], fields: dict[str, str]) -> list[str]:
+    """``lines`` with each of ``fields`` (`Language`…) set in the header entry's msgstr: its line(s) replaced where it
+    has the field (a value wrapped over several lines as one), added at the header's end where it has none."""
+    at_msgid = next((at for at, line in enumerate(lines) if line.startswith('msgid ""')), None)
+    if at_msgid is None:
+        return lines
+    at = at_msgid + 1
+    while at < len(lines) and lines[at].startswith('"'):
+        at += 1  # (a msgid continued: no header, or one with a msgid of text)
+    if at >= len(lines) or not lines[at].startswith('msgstr ""') or at > at_msgid + 1:
+        return lines
+    end = at + 1
+    while end < len(lines) and lines[end].startswith('"'):
+        end += 1
+    body = lines[at + 1 : end]
+    eol = _line_end(lines[at])
+    for name, value in fields.items():
+        line = f'"{name}: {_escaped(value)}\\n"{eol}'
+        first = next((n for n, text in enumerate(body) if text.startswith(f'"{name}:')), None)
+        if first is None:
+            body.append(line)
+            continue
+        last = first
+        while not body[last].rstrip("\r\n").endswith('\\n"') and last + 1 < len(body):
+            last += 1
+        if "".join(body[first : last + 1]) != line:
+            body[first : last + 1] = [line]
+    return [*lines[: at + 1], *body, *lines[end:]]
+
+
+def _escaped(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _existing(text: str, status: str) -> tuple[list[Piece], str] | None:
