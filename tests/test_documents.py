@@ -708,6 +708,19 @@ def test_a_po_of_windows_line_ends_in_another_charset_is_written_as_read_but_for
     assert {e.msgid: e.msgstr for e in polib.pofile(text)}["Close"] == ""
 
 
+def test_a_template_po_is_declared_utf8_and_arabic_when_finished(tmp_path: Path) -> None:
+    """xgettext's template says `charset=CHARSET` and an empty Language: written so, msgfmt refuses the catalogue."""
+    path = tmp_path / "app.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=CHARSET\\n"\n"Language: \\n"\n\nmsgid "Hello"\nmsgstr ""\n',
+        encoding="utf-8",
+    )
+    cut = extract(open_document(path), lang="en")
+    text = cut.render([Segment.from_text("مرحبا")], target_lang="ar", statuses=["translated"]).decode("utf-8")
+    assert text.startswith('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: ar\\n"\n')
+    assert text.endswith('msgid "Hello"\nmsgstr "مرحبا"\n')
+
+
 def test_pseudo_translation_keeps_a_catalogues_format_placeholders(tmp_path: Path) -> None:
     """django-allauth's Arabic catalogue: the pseudo-translation accented `%(recipient)s` into `%(réçípíéñt)š` and
     `{email}` into `{émáíl}`, so the pseudo-translated program failed on those strings instead of showing them."""

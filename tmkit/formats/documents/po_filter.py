@@ -158,8 +158,9 @@ class PoDocument:
             header["Plural-Forms"] = (
                 ARABIC_PLURAL_FORMS if target_lang.lower().startswith("ar") else ENGLISH_PLURAL_FORMS
             )
-        if catalogue.encoding.replace("-", "").lower() != "utf8":
-            header["Content-Type"] = "text/plain; charset=UTF-8"  # (the catalogue is written in UTF-8)
+        declared = catalogue.metadata.get("Content-Type", "").lower().replace("-", "").replace(" ", "")
+        if "charset=utf8" not in declared:  # (a template's `charset=CHARSET` too: the catalogue is written in UTF-8)
+            header["Content-Type"] = "text/plain; charset=UTF-8"
         catalogue.metadata.update(header)
         nplurals = _nplurals(catalogue, target_lang)
         one = _plural_index(catalogue, 1, target_lang)
