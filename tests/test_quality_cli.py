@@ -604,6 +604,18 @@ def test_inside_github_actions_the_summary_is_appended(tmp_path: Path, monkeypat
     assert "### ❌ tmkit qa — checks: 16/17 ok" in summary.read_text(encoding="utf-8")
 
 
+def test_a_summarys_cells_show_segments_and_file_names_as_written() -> None:
+    """A CI trial: an MT output's `**`, `[text](url)` and backticks were rendered as emphasis, a link and code in the
+    job summary, and a file name with a backtick ended its code span early."""
+    from tmkit.quality.reports.github import markdown_cell, markdown_code
+
+    cell = markdown_cell("See **[the guide](http://x.example)** `now` _here_ a\\b | <i>")
+    assert cell == "See \\*\\*\\[the guide\\](http://x.example)\\*\\* \\`now\\` \\_here\\_ a\\\\b \\| &lt;i&gt;"
+    assert markdown_code("out/flores_dev.en") == "`out/flores_dev.en`"  # (a code span shows a backslash as one)
+    assert markdown_code("a`b|c") == "``a`b\\|c``"
+    assert markdown_code("`x`") == "`` `x` ``"
+
+
 def test_markdown_summary_stays_under_the_limit() -> None:
     evalset = load_eval_set(input_path=TMX, hypothesis=MT)
     scores = score_corpus(evalset.hypotheses(), evalset.reference_streams())

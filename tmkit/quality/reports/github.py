@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -68,12 +69,31 @@ def without_commands(text: str) -> str:
     return f"::stop-commands::{token}\n{text}::{token}::\n"
 
 
+#: Markdown's inline syntax, backslash-escaped in a cell: a segment's `**`, `[text](url)` or backticks were rendered
+#: as emphasis, links and code in a job summary (a link a translation held, made clickable by tmkit's report).
+_MARKDOWN_INLINE = str.maketrans({mark: "\\" + mark for mark in "\\`*_[]~"})
+
+
 def markdown_cell(text: str, *, limit: int = 200) -> str:
-    """Text safe inside a Markdown table cell: one line, pipes escaped, no raw HTML, at most ``limit`` characters."""
+    """Text safe inside a Markdown table cell: one line, pipes escaped, no raw HTML, Markdown's inline syntax shown as
+    written, at most ``limit`` characters."""
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1] + "…"
+    text = text.translate(_MARKDOWN_INLINE)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+
+def markdown_code(text: str, *, limit: int = 200) -> str:
+    """Text as a Markdown code span safe inside a table cell (a file name, a signature): one line, fenced with more
+    backticks than it holds in a row (a name with a backtick ended its span), pipes escaped, nothing else, as a code
+    span shows backslashes and entities as written."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    padded = f" {text} " if text.startswith("`") or text.endswith("`") else text
+    return fence + padded.replace("|", "\\|") + fence
 
 
 def fit_markdown(build: Callable[[int | None], str], rows: int, limit: int) -> str:

@@ -14,7 +14,13 @@ from tmkit.quality.defaults import DEFAULT_WORST
 from tmkit.quality.gates import Baseline, GateResult, all_passed, gate_line
 from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT, Renderers
 from tmkit.quality.reports.charts import distribution, sparkline, trimmed_histogram_lines
-from tmkit.quality.reports.github import Annotation, fit_markdown, markdown_cell, render_annotations
+from tmkit.quality.reports.github import (
+    Annotation,
+    fit_markdown,
+    markdown_cell,
+    markdown_code,
+    render_annotations,
+)
 from tmkit.quality.reports.junit import TestCase, render_junit
 from tmkit.quality.runs import ScoreOutcome
 from tmkit.quality.scoring import Comparison, CorpusScore, MetricScore
@@ -387,7 +393,7 @@ def _markdown(run: ScoreRun, rows: int | None) -> str:
     mark = "✅" if run.passed else "❌"
     out = [f"### {mark} tmkit score — {markdown_cell(gate_line(run.gates), limit=500)}", ""]
     out.append(
-        f"{markdown_cell(_describe_inputs(run))} · hypothesis `{markdown_cell(run.evalset.hypothesis_path or '')}`"
+        f"{markdown_cell(_describe_inputs(run))} · hypothesis {markdown_code(run.evalset.hypothesis_path or '')}"
     )
     out.append("")
     out.append("| metric | score | 95% CI | signature |")
@@ -395,7 +401,7 @@ def _markdown(run: ScoreRun, rows: int | None) -> str:
     for metric in scores:
         out.append(
             f"| {metric.name} | {metric.score:.2f} | {markdown_cell(_ci_text(metric))} | "
-            f"`{markdown_cell(metric.signature, limit=400)}` |"
+            f"{markdown_code(metric.signature, limit=400)} |"
         )
     if run.gates:
         out += ["", "| gate | result | measured |", "|---|---|---|"]
@@ -405,7 +411,7 @@ def _markdown(run: ScoreRun, rows: int | None) -> str:
                 f"{markdown_cell(result.message, limit=400)} |"
             )
     if run.comparison is not None:
-        out += ["", f"Paired bootstrap against `{markdown_cell(run.compared_path or '')}`:", ""]
+        out += ["", f"Paired bootstrap against {markdown_code(run.compared_path or '')}:", ""]
         out += ["| metric | this | other | Δ | p | verdict |", "|---|---:|---:|---:|---:|---|"]
         for t in run.comparison.results:
             out.append(
