@@ -616,6 +616,17 @@ def test_a_summarys_cells_show_segments_and_file_names_as_written() -> None:
     assert markdown_code("`x`") == "`` `x` ``"
 
 
+def test_scoring_text_files_without_sources_claims_no_source_language(tmp_path: Path) -> None:
+    """English references and output with no source file read 'ar → en': the source language tmkit's pair gave, as
+    if the files had said so."""
+    (tmp_path / "ref.en").write_text("The delegation arrived.\nThe talks ended.\n", encoding="utf-8")
+    (tmp_path / "hyp.en").write_text("The delegation came.\nThe talks ended.\n", encoding="utf-8")
+    code, out, _ = run_cli("score", tmp_path / "ref.en", "--hyp", tmp_path / "hyp.en")
+    assert code == 0 and out.splitlines()[0] == "tmkit score: 2 segments · 1 reference · into en", out
+    code, out, _ = run_cli("score", tmp_path / "ref.en", "--hyp", tmp_path / "hyp.en", "--src", "ar")
+    assert out.splitlines()[0] == "tmkit score: 2 segments · 1 reference · ar → en", out
+
+
 def test_markdown_summary_stays_under_the_limit() -> None:
     evalset = load_eval_set(input_path=TMX, hypothesis=MT)
     scores = score_corpus(evalset.hypotheses(), evalset.reference_streams())

@@ -92,6 +92,9 @@ class EvalSet:
     skipped: tuple[str, ...] = ()
     #: Ids left out because their unit is not to be translated (``translatable``).
     not_to_translate: tuple[str, ...] = ()
+    #: False when the source language was given by no file, option or text (text files and no sources): then
+    #: `source_lang` is only tmkit's pair's other language, which no score depends on.
+    source_known: bool = True
 
     def __len__(self) -> int:
         return len(self.items)
@@ -632,8 +635,10 @@ def load_eval_set(
     items = _items(pairing, refs.streams, hyp_stream, source_stream)
     if tgt_lang is None:
         tgt_lang = guess_language(_stream_texts(anchor), default=DEFAULT_TARGET_LANG)
+    source_known = True
     if src_lang is None:
-        texts = _stream_texts(source_stream) if source_stream else _source_texts(anchor)
+        texts = list(_stream_texts(source_stream) if source_stream else _source_texts(anchor))
+        source_known = bool(texts)  # (text files without --sources: no source text to tell it by)
         src_lang = guess_language(texts, default="ar" if lang_key(tgt_lang).startswith("en") else "en")
     return EvalSet(
         items=items,
@@ -643,6 +648,7 @@ def load_eval_set(
         hypothesis_path=hyp_stream.path if hyp_stream is not None else None,
         reference_paths=tuple(s.path for s in refs.streams),
         source_path=sources,
+        source_known=source_known,
     )
 
 

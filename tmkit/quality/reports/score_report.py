@@ -97,7 +97,7 @@ def _describe_inputs(run: ScoreRun) -> str:
     parts = [
         plural(run.scores.n_segments, "segment"),
         plural(refs, "reference"),
-        f"{es.source_lang} → {es.target_lang}",
+        f"{es.source_lang} → {es.target_lang}" if es.source_known else f"into {es.target_lang}",
     ]
     return " · ".join(parts)
 
