@@ -1174,7 +1174,11 @@ def test_f2s_notice_that_every_segment_shown_is_confirmed_fits_in_two_lines(work
         _back_to_target(terminal)
         terminal.wait_for("target · 6 of 6")
         terminal.type("تبدأ الجولات كل ساعة.")
-        terminal.wait_for("unsaved")
+        screen = terminal.wait_for("unsaved")
+        # The status bar keeps the counts beside the search and "● unsaved", the search's words cut shorter: they
+        # left no room, and the counts went.
+        status = next(line for line in screen.splitlines() if "▼ 1 of 6" in line)
+        assert "new 3" in status and "draft 1" in status and "translated 2" in status, screen
         terminal.keys("F2")  # confirmed, and the search found no other
         screen = terminal.wait_for("every segment")
         assert _notice_rows(screen, "every segment") <= 2, screen

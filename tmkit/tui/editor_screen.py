@@ -142,8 +142,10 @@ MATCHES_SHOWN = keys.MATCH_KEYS
 #: The confirmed segments of a reopened file are checked this many at a time, with a pause between (`review_confirmed`).
 REVIEW_BATCH = 32
 REVIEW_PAUSE_S = 0.005
-#: The status bar shows this many characters of the list's search at most.
+#: The status bar shows this many characters of the list's search at most...
 STATUS_QUERY_CHARS = 16
+#: ...and these fewer where the counts would not fit beside it.
+STATUS_QUERY_SHORTER = (10, 6)
 #: Segments after the current one whose matches are prefetched.
 PREFETCH = 3
 #: Seconds a notice of why a segment was not confirmed stays up, unless the segment is confirmed first.
@@ -2081,25 +2083,7 @@ class EditorScreen(Screen[None]):
     def update_status(self) -> None:
         counts = self.progress.counts()
         total_words = sum(words for key, (_, words) in counts.items() if key is not RowFilter.REJECTED) or 1
-        rest = Text()
         shown_by = self._shown_by()
-        if shown_by:
-            # The list's filter and search also steer Ctrl+N/Ctrl+P: said here, where the translator looks, not only
-            # above the list (hidden on a small screen).
-            rest.append(f"▼ {len(self.segment_list.rows_shown)} of {len(self.document)} · ", style="bold cyan")
-            if self.row_filter is not RowFilter.ALL:
-                rest.append(f"{self.row_filter} ", style="bold cyan")
-            if self.query_text.strip():
-                query = self.query_text.strip()
-                query = query if len(query) <= STATUS_QUERY_CHARS else query[: STATUS_QUERY_CHARS - 1] + "…"
-                rest.append("“", style="bold cyan")
-                rest.append_text(one_line(query, self.mode, style="bold cyan"))
-                rest.append("” ", style="bold cyan")
-        if self.qa_left:
-            rest.append(f"QA {self._qa_count()} ({self.keymap.label('qa_findings')}) ", style="bold yellow")
-        rest.append(f"│ {self.document.path.name} ", style="bold")
-        if self.document.dirty:
-            rest.append("● unsaved ", style="bold yellow")
         bidi = Text(f"│ bidi {self.mode.value}", style="dim")
         team = Text()
         if self._unfollowed:
@@ -2108,21 +2092,24 @@ class EditorScreen(Screen[None]):
             team.append(f" │ {self.team_status}", style="bold red" if "failed" in self.team_status else "dim")
         # The counts with their share of the words, or without it where the line would wrap (at 80 and 120 columns
         # it did, splitting "● unsaved" from its file and pushing the panels up a line); then one space apart, then
-        # without the bidi mode. A list narrowed by a search says so before the counts; else the line wraps.
+        # without the bidi mode, then with the search's words cut shorter (a long search at 80 columns left no room
+        # for the counts). A list narrowed by a search says so before the counts; else the line wraps.
         room = (self.status_bar.size.width or self.app.size.width) - 2
         shown = [(key, segs, words) for key, (segs, words) in counts.items() if segs]
         full = "".join(f"{key} {segs} ({100 * words // total_words}% words)  " for key, segs, words in shown)
         short = "".join(f"{key} {segs}  " for key, segs, _words in shown)
         tight = "".join(f"{key} {segs} " for key, segs, _words in shown)
-        with_bidi, without_bidi = Text.assemble(rest, bidi, team), Text.assemble(rest, team)
+        fitting = (
+            (text, tail)
+            for query_chars in (STATUS_QUERY_CHARS, *STATUS_QUERY_SHORTER)
+            for rest in (self._status_rest(shown_by, query_chars),)
+            for tail in (Text.assemble(rest, bidi, team), Text.assemble(rest, team))
+            for text in (full, short, tight)
+            if len(text) + tail.cell_len <= room
+        )
+        rest = self._status_rest(shown_by, STATUS_QUERY_CHARS)
         counted, tail = next(
-            (
-                (text, tail)
-                for tail in (with_bidi, without_bidi)
-                for text in (full, short, tight)
-                if len(text) + tail.cell_len <= room
-            ),
-            ("", without_bidi) if shown_by else (tight, with_bidi),
+            fitting, ("", Text.assemble(rest, team)) if shown_by else (tight, Text.assemble(rest, bidi, team))
         )
         parts = Text(counted)
         parts.append_text(tail)
@@ -2135,6 +2122,28 @@ class EditorScreen(Screen[None]):
         if self.status_note:
             parts.append(f"\n{self.status_note}", style="bold red")
         self.status_bar.update(parts)
+
+    def _status_rest(self, shown_by: str, query_chars: int) -> Text:
+        """The status bar after the counts: what narrows the list (its search cut to ``query_chars``), QA, the file."""
+        rest = Text()
+        if shown_by:
+            # The list's filter and search also steer Ctrl+N/Ctrl+P: said here, where the translator looks, not only
+            # above the list (hidden on a small screen).
+            rest.append(f"▼ {len(self.segment_list.rows_shown)} of {len(self.document)} · ", style="bold cyan")
+            if self.row_filter is not RowFilter.ALL:
+                rest.append(f"{self.row_filter} ", style="bold cyan")
+            if self.query_text.strip():
+                query = self.query_text.strip()
+                query = query if len(query) <= query_chars else query[: query_chars - 1] + "…"
+                rest.append("“", style="bold cyan")
+                rest.append_text(one_line(query, self.mode, style="bold cyan"))
+                rest.append("” ", style="bold cyan")
+        if self.qa_left:
+            rest.append(f"QA {self._qa_count()} ({self.keymap.label('qa_findings')}) ", style="bold yellow")
+        rest.append(f"│ {self.document.path.name} ", style="bold")
+        if self.document.dirty:
+            rest.append("● unsaved ", style="bold yellow")
+        return rest
 
     def update_scores(self, *, document: bool = True) -> None:
         """The current segment's score as typed (effort, or chrF/BLEU/TER against the reference); ``document``: the
