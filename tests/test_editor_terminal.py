@@ -1223,3 +1223,24 @@ def test_the_qa_dialog_fits_80x24_and_no_notice_lies_over_it(work: Path) -> None
         terminal.wait_until_gone("QA findings")
         terminal.keys("C-q")
         terminal.wait_for(lambda text: "Quit" in text or "[exited 0]" in text)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_target_says_who_confirmed_approved_or_rejected_it(work: Path, width: int, height: int) -> None:
+    """A reviewer's trial: checking a colleague's translation, nothing on screen said who had confirmed a segment, or
+    who had approved or rejected it; the target's border says it, with the day (a draft, pre-translated, says none)."""
+    with _article(work, width, height, "--user", USER) as terminal:
+        terminal.wait_for("target · 25 of 30 · draft ─")  # the first unconfirmed segment, a pre-translated draft
+        terminal.keys("M-a")  # approved, on to 26
+        terminal.wait_for("target · 26 of 30")
+        terminal.keys("M-x")  # rejected
+        terminal.wait_for(f"target · 26 of 30 · draft · rejected · by {USER} ")
+        terminal.keys("M-Up")
+        terminal.wait_for(f"target · 25 of 30 · reviewed · by {USER} ")
+        _to_segment_14(terminal)
+        # As the sample's TMX says: made and confirmed by its translator, changed by nobody since.
+        terminal.wait_for("target · 14 of 30 · translated · by rana.h 2021-06-26")
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")

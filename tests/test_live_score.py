@@ -40,6 +40,20 @@ def test_rows_find_their_reference_by_tuid_then_by_source(work: Path) -> None:
     assert [i for i, text in enumerate(found) if text is not None] == [2, 4]
 
 
+def test_a_tuid_naming_another_sentence_gives_way_to_the_rows_own_source(work: Path) -> None:
+    """A reviewer's trial: the reference made by `tmkit convert` from line-aligned text (tuids 1, 2, 3…) and the working
+    file segmented from the document (tuids 1, 2, 3… too), where one line was split in two: every later segment took
+    the reference of another sentence by its tuid, and the document's chrF read 36.7 where it was 95.6."""
+    rows = WorkFile(work / "article.tmx").rows
+    # The reference's units numbered one ahead of the rows' from row 2 on, as after a split line.
+    reference = _reference(
+        [(rows[i].unit.tuid, rows[i].source_text, f"Reference {i}.") for i in range(2)]
+        + [(rows[i - 1].unit.tuid, rows[i].source_text, f"Reference {i}.") for i in range(3, 6)]
+    )
+    found = align_reference(rows, reference, source_lang="ar", target_lang="en")
+    assert found[:6] == ["Reference 0.", "Reference 1.", None, "Reference 3.", "Reference 4.", "Reference 5."]
+
+
 def test_rows_take_the_reference_by_position_only_when_nothing_is_shared(work: Path) -> None:
     rows = WorkFile(work / "article.tmx").rows
     reference = _reference([(None, f"unrelated {i}", f"Reference {i}.") for i in range(3)])

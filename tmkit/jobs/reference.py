@@ -19,9 +19,14 @@ def align_reference(rows: Sequence[Row], reference: Memory, *, source_lang: str,
 
     Position is used only when the reference has no tuids and no source text in common (a
     reference made for the file in the same order); a working TMX made from a text document
-    numbers its units afresh, so its rows find their reference by source text.
+    numbers its units afresh, so its rows find their reference by source text. The same tuid with another source
+    gives way to a reference unit with the row's own source: `tmkit convert` and a segmented document both number
+    their units 1, 2, 3…, so once a line of the reference is two segments of the document every later tuid names
+    another sentence (a reviewer's document chrF read 36.7 where the rows' own references gave 95.6). Such a tuid
+    is kept only while neither source is found elsewhere: a reference unit whose source is another row's is that
+    row's.
     """
-    by_tuid: dict[str, str] = {}
+    by_tuid: dict[str, tuple[str | None, str]] = {}
     by_source: dict[str, str] = {}
     in_order: list[str] = []
     for unit in reference.units:
@@ -29,15 +34,19 @@ def align_reference(rows: Sequence[Row], reference: Memory, *, source_lang: str,
         text = targets[0].text if targets else ""
         in_order.append(text)
         if unit.tuid:
-            by_tuid[unit.tuid] = text
+            by_tuid[unit.tuid] = (None if source is None else _key(source.text), text)
         if source is not None and text:
             by_source.setdefault(_key(source.text), text)
     keys = [_key(row.source_text) for row in rows]
     positional = not by_tuid and not any(key in by_source for key in keys)
+    row_sources = set(keys)
     out: list[str | None] = []
     for i, row in enumerate(rows):
-        if row.unit.tuid and row.unit.tuid in by_tuid:
-            out.append(by_tuid[row.unit.tuid])
+        same_tuid = by_tuid.get(row.unit.tuid) if row.unit.tuid else None
+        if same_tuid is not None and (
+            same_tuid[0] in (None, keys[i]) or (keys[i] not in by_source and same_tuid[0] not in row_sources)
+        ):
+            out.append(same_tuid[1])
         elif keys[i] in by_source:
             out.append(by_source[keys[i]])
         elif positional and i < len(in_order):

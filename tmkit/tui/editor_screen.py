@@ -95,6 +95,7 @@ from tmkit.tui.widgets.panels import (
     ScorePanel,
     StatusBar,
     TermsPanel,
+    tmx_day,
 )
 from tmkit.tui.widgets.segment_list import SegmentList, header_line
 
@@ -1404,7 +1405,16 @@ class EditorScreen(Screen[None]):
             else ""
         )
         position = f"{row + 1} of {len(self.document)}"  # where one is, also when the list is not shown
-        self.target_view.border_title = f"target · {position} · {r.status.value}{rejected}{conflict}"
+        # Who confirmed, approved or rejected it, and when: a reviewer checks a colleague's work by it, and saw it
+        # nowhere (a draft's stamps say only who opened the job, so a draft says none).
+        who = ""
+        if r.unit.status.rank >= Status.TRANSLATED.rank or r.unit.rejected:
+            unit = r.unit  # a unit never changed since it was made was confirmed by its creator
+            by = " ".join(
+                x for x in (unit.change_id or unit.creation_id, tmx_day(unit.change_date or unit.creation_date)) if x
+            )
+            who = f" · by {by}" if by else ""
+        self.target_view.border_title = f"target · {position} · {r.status.value}{rejected}{who}{conflict}"
 
     def _show_notes(self, row: int) -> None:
         """The segment's notes under its source: they were kept in the working file but shown nowhere, and a

@@ -21,10 +21,10 @@ from tmkit.tui.messages import MatchChosen
 
 
 def _when(match: Match) -> str:
-    return _date(match.change_date or match.creation_date)
+    return tmx_day(match.change_date or match.creation_date)
 
 
-def _date(when: str | None) -> str:
+def tmx_day(when: str | None) -> str:
     """A TMX date (`20210302T101500Z`) as its day, `2021-03-02`."""
     when = when or ""
     return f"{when[:4]}-{when[4:6]}-{when[6:8]}" if len(when) >= 8 and when[:8].isdigit() else when
@@ -157,7 +157,7 @@ class ConflictPanel(Static):
         for version in versions:
             head = Text(f"{version.key} ", style="bold")
             head.append(version.side, style="bold red")
-            who = " ".join(x for x in (version.who, _date(version.when)) if x)
+            who = " ".join(x for x in (version.who, tmx_day(version.when)) if x)
             if who:
                 head.append(f"  {who}", style="dim")
             parts.append(head)
