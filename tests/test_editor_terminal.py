@@ -1212,14 +1212,16 @@ def test_the_qa_dialog_fits_80x24_and_no_notice_lies_over_it(work: Path) -> None
         terminal.wait_until_gone("not confirmed", deadline_s=5)  # each refusal's notice went with its confirmation
         terminal.keys("M-q")
         screen = terminal.wait_for("left on confirmed segments: 11")
-        assert "↑↓ PgUp PgDn scroll · Esc closes" in screen, screen
+        assert "↑↓ choose · Enter goes to its segment · Esc closes" in screen, screen
         # The current segment's findings, at the top of the list, read whole: no notice over their right half.
         assert "target (1999), numbers in words counted)" in screen, screen
         rows = screen.splitlines()
         top = next(n for n, row in enumerate(rows) if row.startswith("█▀"))
         bottom = next(n for n, row in enumerate(rows) if row.startswith("█▄"))
         assert not any("▌" in row for row in rows[top : bottom + 1]), screen  # (a notice's left edge)
-        terminal.keys("Escape")
+        # A finding is a way to its segment: the last one listed (segment 6's), Enter, and segment 6 is current.
+        terminal.keys("End", "Enter")
+        terminal.wait_for("target · 6 of 30")
         terminal.wait_until_gone("QA findings")
         terminal.keys("C-q")
         terminal.wait_for(lambda text: "Quit" in text or "[exited 0]" in text)

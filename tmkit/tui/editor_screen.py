@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -1541,12 +1541,18 @@ class EditorScreen(Screen[None]):
                 current.append(BidiText(f"  {finding.describe()}", self.mode, style=_finding_style(finding), rtl=False))
             if not findings:
                 current.append(Text("  no finding", style="dim"))
-        left: list[RenderableType] = [Text(f"left on confirmed segments: {self._qa_count()}", style="bold")]
+        current += [Text(), Text(f"left on confirmed segments: {self._qa_count()}", style="bold")]
+        left: list[tuple[int, RenderableType]] = []
         for other in sorted(self.qa_left):
             for finding in self.qa_left[other]:
                 shown = f"  {other + 1}: {finding.describe()}"
-                left.append(BidiText(shown, self.mode, style=_finding_style(finding), rtl=False))
-        self.app.push_screen(QaScreen(Group(*current, Text()), Group(*left)))
+                left.append((other, BidiText(shown, self.mode, style=_finding_style(finding), rtl=False)))
+        self.app.push_screen(QaScreen(current, left), self._finding_chosen)
+
+    def _finding_chosen(self, row: int | None) -> None:
+        """Enter on a finding in Alt+Q's list: its segment becomes the current one."""
+        if row is not None:
+            self.go_to(row)
 
     def _refused(self, why: str) -> None:
         """Say why a segment was not confirmed, until it is or the translator moves on (or half a minute)."""

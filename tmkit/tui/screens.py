@@ -14,7 +14,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, ScreenResultType
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from tmkit.jobs.journal import PendingJournal
 from tmkit.tui.keymap import Keymap, keymap_path
@@ -83,27 +84,39 @@ class HelpScreen(Dialog[None]):
         self.dismiss(result)
 
 
-class QaScreen(Dialog[None]):
-    """QA's findings, scrollable (↑↓, PgUp/PgDn): the current segment's as typed, then the warnings left on the
-    segments confirmed with them."""
+class QaScreen(Dialog[int | None]):
+    """QA's findings, scrollable: the current segment's as typed, then the warnings left on the segments confirmed with
+    them, each of which ↑↓ choose and Enter goes to (its document row is the dialog's answer; None: closed). A
+    reviewer read the list and then had to find each segment by hand."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,enter", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close")]
     AUTO_FOCUS: ClassVar[str | None] = "#qa-body"
 
-    def __init__(self, current: RenderableType, document: RenderableType) -> None:
+    def __init__(self, current: list[RenderableType], left: list[tuple[int, RenderableType]]) -> None:
         super().__init__()
         self.current = current
-        self.document = document
+        self.left = left
 
     def compose(self) -> ComposeResult:
+        options: list[Option] = [Option(line, disabled=True) for line in self.current]
+        options += [Option(line, id=f"finding-{number}") for number, (_row, line) in enumerate(self.left)]
         with Vertical(id="dialog"):
             yield Static(Text("QA findings", style="bold"))
-            with VerticalScroll(id="qa-body"):
-                yield Static(self.current)
-                yield Static(self.document)
-            yield Static("↑↓ PgUp PgDn scroll · Esc closes", classes="hint")
+            yield OptionList(*options, id="qa-body")
+            hint = "↑↓ choose · Enter goes to its segment · " if self.left else ""
+            yield Static(f"{hint}Esc closes", classes="hint")
 
-    async def action_dismiss(self, result: None = None) -> None:
+    def on_mount(self) -> None:
+        body = self.query_one("#qa-body", OptionList)
+        if self.left:
+            body.highlighted = len(self.current)  # the first finding left on a segment
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.dismiss(self.left[int(event.option.id.removeprefix("finding-"))][0])
+
+    async def action_dismiss(self, result: int | None = None) -> None:
         self.dismiss(result)
 
 
