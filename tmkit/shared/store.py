@@ -403,17 +403,9 @@ class SharedMemory:
                 [unit_to_json(units[i]) for i in ids],
             ],
         ).fetchall()
-        replaced = [
-            np.array(row[0], dtype=np.int32)
-            for row in cur.execute(
-                f"DELETE FROM {SCHEMA}.segments WHERE unit_id = ANY(%s::bigint[]) RETURNING grams", [ids]
-            ).fetchall()
-        ]
+        replaced = _segments_deleted(cur, ids)
         self._write_all_segments([(i, units[i]) for i in ids], replaced=replaced)
-        cur.execute(
-            "SELECT pg_notify(%s, payload) FROM unnest(%s::text[]) WITH ORDINALITY AS n(payload, at) ORDER BY at",
-            [NOTIFY_CHANNEL, [f"{unit_id},{version}" for unit_id, version in sorted(rows)]],
-        )
+        _announce_all(cur, [(int(unit_id), int(version)) for unit_id, version in sorted(rows)])
 
     def _delete_units(
         self,
@@ -425,19 +417,11 @@ class SharedMemory:
         of it from the deletions' tombstones (migration 3), a following editor from the announcement."""
         for start in range(0, len(ids), IMPORT_BATCH_UNITS):
             chunk = ids[start : start + IMPORT_BATCH_UNITS]
-            gone = [
-                np.array(row[0], dtype=np.int32)
-                for row in cur.execute(
-                    f"DELETE FROM {SCHEMA}.segments WHERE unit_id = ANY(%s::bigint[]) RETURNING grams", [chunk]
-                ).fetchall()
-            ]
+            gone = _segments_deleted(cur, chunk)
             cur.execute(f"DELETE FROM {SCHEMA}.units WHERE id = ANY(%s::bigint[])", [chunk])
             # Announced as writes are (an id with version 0: no such unit any more), so that an editor following
             # the memory takes the deleted translations out of its matches; caches read the tombstones.
-            cur.execute(
-                "SELECT pg_notify(%s, payload) FROM unnest(%s::text[]) WITH ORDINALITY AS n(payload, at) ORDER BY at",
-                [NOTIFY_CHANNEL, [f"{unit_id},0" for unit_id in chunk]],
-            )
+            _announce_all(cur, [(unit_id, 0) for unit_id in chunk])
             if gone:
                 distinct, counts = np.unique(np.concatenate(gone), return_counts=True)
                 counted.append((distinct.astype(np.int32), -counts.astype(np.int64)))
@@ -469,10 +453,7 @@ class SharedMemory:
             counted.append((distinct.astype(np.int32), counts.astype(np.int64)))
         # Announced at commit as `add` announces a unit: an editor following the memory matches them at once (with
         # a big import it brings its cache up to date instead, as on opening).
-        cur.execute(
-            "SELECT pg_notify(%s, payload) FROM unnest(%s::text[]) WITH ORDINALITY AS n(payload, at) ORDER BY at",
-            [NOTIFY_CHANNEL, [f"{unit_id},1" for unit_id in ids]],
-        )
+        _announce_all(cur, [(unit_id, 1) for unit_id in ids])
         return len(batch)
 
     def _count_grams(self, grams: GramArray, changes: npt.NDArray[np.int64]) -> None:
@@ -881,13 +862,8 @@ class SharedMemory:
                 written.append((unit_id, unit))
             replaced = []
             if written:
-                replaced = [
-                    np.array(row[0], dtype=np.int32)
-                    for row in self.conn.execute(
-                        f"DELETE FROM {SCHEMA}.segments WHERE unit_id = ANY(%s::bigint[]) RETURNING grams",
-                        [[unit_id for unit_id, _ in written]],
-                    ).fetchall()
-                ]
+                with self.conn.cursor() as deleting:
+                    replaced = _segments_deleted(deleting, [unit_id for unit_id, _ in written])
             if adds:
                 ids = [
                     int(row[0])
@@ -918,11 +894,8 @@ class SharedMemory:
                     written.append((unit_id, pairs[i][0]))
             if written:
                 self._write_all_segments(written, replaced=replaced)
-                self.conn.execute(
-                    "SELECT pg_notify(%s, payload) FROM unnest(%s::text[]) WITH ORDINALITY AS n(payload, at) "
-                    "ORDER BY at",
-                    [NOTIFY_CHANNEL, [f"{r.id},{r.version}" for r in results if isinstance(r, StoredUnit)]],
-                )
+                with self.conn.cursor() as announcing:
+                    _announce_all(announcing, [(r.id, r.version) for r in results if isinstance(r, StoredUnit)])
         assert all(r is not None for r in results)  # every pair was written or found stale
         return [r for r in results if r is not None]
 
@@ -1076,6 +1049,25 @@ class UnitListener:
                 ).fetchone()
                 if row is not None:
                     yield StoredUnit(int(row[0]), int(row[1]), unit_from_json(row[4]), row[2], row[3])
+
+
+def _segments_deleted(cur: psycopg.Cursor[tuple[Any, ...]], unit_ids: Sequence[int]) -> list[GramArray]:
+    """Delete the segments of ``unit_ids``; the trigrams of each, to be counted out."""
+    return [
+        np.array(row[0], dtype=np.int32)
+        for row in cur.execute(
+            f"DELETE FROM {SCHEMA}.segments WHERE unit_id = ANY(%s::bigint[]) RETURNING grams", [list(unit_ids)]
+        ).fetchall()
+    ]
+
+
+def _announce_all(cur: psycopg.Cursor[tuple[Any, ...]], written: Sequence[tuple[int, int]]) -> None:
+    """Announce units written (id, version; 0: deleted), in this order, at commit (`UnitListener`)."""
+    if written:
+        cur.execute(
+            "SELECT pg_notify(%s, payload) FROM unnest(%s::text[]) WITH ORDINALITY AS n(payload, at) ORDER BY at",
+            [NOTIFY_CHANNEL, [f"{unit_id},{version}" for unit_id, version in written]],
+        )
 
 
 def _rarest(word_grams: list[list[int]], counts: dict[int, int], budget: int) -> list[int]:
