@@ -15,7 +15,7 @@ from tests.helpers import SAMPLES, run_cli, run_cli_process
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.formats.xliff import write_xliff
-from tmkit.memory.model import Prop, Segment
+from tmkit.memory.model import Header, Memory, Prop, Segment, TranslationUnit, Variant
 from tmkit.quality.qa import CHECKS, QaPair, check_pairs, select_checks
 from tmkit.quality.reports import GITHUB_ANNOTATION_LIMIT, GITHUB_SUMMARY_LIMIT, qa_report, score_report
 from tmkit.quality.reports.github import Annotation, render_annotations
@@ -625,6 +625,56 @@ def test_scoring_text_files_without_sources_claims_no_source_language(tmp_path: 
     assert code == 0 and out.splitlines()[0] == "tmkit score: 2 segments · 1 reference · into en", out
     code, out, _ = run_cli("score", tmp_path / "ref.en", "--hyp", tmp_path / "hyp.en", "--src", "ar")
     assert out.splitlines()[0] == "tmkit score: 2 segments · 1 reference · ar → en", out
+
+
+def test_a_job_and_a_reference_numbered_otherwise_pair_by_source(tmp_path: Path) -> None:
+    """A reviewer's trial: a job segmented from a document and its reference converted from line-aligned text, both
+    numbered 1, 2, 3… but cut differently, stopped with 'ids … not in ref.tmx' (or paired the wrong sentences):
+    `--align source` pairs each segment with the reference of its source text, the nth of a repeated one with the
+    nth."""
+
+    def memory(path: Path, pairs: list[tuple[str, str]]) -> Path:
+        units = [
+            TranslationUnit([Variant("ar", Segment.from_text(a)), Variant("en", Segment.from_text(e))], tuid=str(n))
+            for n, (a, e) in enumerate(pairs, start=1)
+        ]
+        write_tmx(path, Memory(Header(srclang="ar"), units))
+        return path
+
+    reference = memory(
+        tmp_path / "ref.tmx",
+        [
+            ("وصل الوفد.", "The delegation arrived."),
+            ("نعم.", "Yes."),
+            ("غادر الوفد.", "The delegation left."),
+            ("نعم.", "Yes indeed."),
+        ],
+    )
+    job = memory(
+        tmp_path / "job.tmx",
+        [
+            ("نعم.", "Yes."),
+            ("غادر الوفد.", "The delegation left."),
+            ("وصل الوفد.", "The delegation arrived."),
+            ("نعم.", "Yes indeed."),
+        ],
+    )
+    code, out, err = run_cli("score", reference, "--hyp", job, "--align", "id", "--format", "json")
+    by_id = [metric["score"] for metric in json.loads(out)["metrics"] if metric["name"] == "chrF2"]
+    assert code == 0 and by_id[0] < 50, by_id  # by id, each sentence against another's reference
+    code, out, err = run_cli("score", reference, "--hyp", job, "--align", "source", "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    (chrf,) = [metric for metric in report["metrics"] if metric["name"] == "chrF2"]
+    assert chrf["score"] == 100.0 and "tmkit-align:source" in chrf["signature"], chrf
+    assert report["inputs"]["alignment"] == "source"
+    extra = memory(tmp_path / "extra.tmx", [("وصل الوفد.", "The delegation arrived."), ("كلمة أخرى.", "Another word.")])
+    code, _, err = run_cli("score", reference, "--hyp", extra, "--align", "source")
+    assert code == 2 and err.count("\n") == 1 and "sources in " in err and "line " in err, err
+    text = tmp_path / "hyp.txt"
+    text.write_text("a\nb\nc\nd\n", encoding="utf-8")
+    code, _, err = run_cli("score", reference, "--hyp", text, "--align", "source")
+    assert code == 2 and "cannot pair by source" in err and err.count("\n") == 1, err
 
 
 def test_markdown_summary_stays_under_the_limit() -> None:

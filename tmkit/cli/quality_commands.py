@@ -313,7 +313,8 @@ def _add_input_options(p: argparse.ArgumentParser, *, score: bool) -> None:
         "--align",
         choices=[p.value for p in PairBy],
         default=PairBy.AUTO.value,
-        help="pair files by tuid/id or by position (default: by id when every file has ids)",
+        help="pair files by tuid/id, by position, or by each segment's source text (files segmented or numbered "
+        "otherwise; default: by id when every file has ids)",
     )
     p.add_argument(
         "--skip-missing",

@@ -128,11 +128,14 @@ REPORT_KINDS = tuple(kind.value for kind in ReportKind)
 
 
 class PairBy(StrEnum):
-    """How the files of a test set are paired: by id when every file has ids (`auto`), by id, or by position."""
+    """How the files of a test set are paired: by id when every file has ids (`auto`), by id, by position, or by
+    the source text of each segment (files segmented or numbered otherwise: a job and a reference converted from
+    line-aligned text)."""
 
     AUTO = "auto"
     ID = "id"
     POSITION = "position"
+    SOURCE = "source"
 
 
 class Severity(StrEnum):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -39,6 +40,7 @@ class Alignment(StrEnum):
     TUID = "tuid"  # TMX files, by tuid
     ID = "id"  # files with ids (TSV, XLIFF, TMX among them), by id
     POSITION = "position"  # files of different kinds, segment N with segment N
+    SOURCE = "source"  # files with source texts, by them (the nth of a repeated source with the nth)
 
 
 @dataclass(frozen=True, slots=True)
@@ -507,14 +509,38 @@ def _align_by_key(anchor: _Stream, other: _Stream) -> list[_Entry | None]:
     return [by_key.get(e.key) for e in anchor.entries]
 
 
+def _source_keys(stream: _Stream) -> list[tuple[str, int]]:
+    """Each entry's source text (white space folded), with its count among the entries of that source before it."""
+    seen: Counter[str] = Counter()
+    keys = []
+    for entry in stream.entries:
+        text = " ".join(entry.source.text.split()) if entry.source is not None else ""
+        keys.append((text, seen[text]))
+        seen[text] += 1
+    return keys
+
+
+def _align_by_source(anchor: _Stream, other: _Stream) -> list[_Entry | None]:
+    by_source = dict(zip(_source_keys(other), other.entries, strict=True))
+    anchor_keys = _source_keys(anchor)
+    held = set(anchor_keys)
+    extra = [(text, entry) for (text, n), entry in by_source.items() if (text, n) not in held]
+    if extra:
+        named = [f"line {e.line}" if e.line is not None else repr(text[:40]) for text, e in extra[:MAX_NAMED]]
+        more = f" and {len(extra) - MAX_NAMED} more" if len(extra) > MAX_NAMED else ""
+        raise InputError(f"sources in {other.path} but not in {anchor.path}: {', '.join(named)}{more}")
+    return [by_source.get(key) for key in anchor_keys]
+
+
 @dataclass(frozen=True, slots=True)
 class _Pairing:
-    """How the other files line up with the anchor (the first reference): by key or by position."""
+    """How the other files line up with the anchor (the first reference): by key, by source or by position."""
 
     anchor: _Stream
     #: Streams read from files other than the anchor's.
     foreign: tuple[_Stream, ...]
     by_key: bool
+    by_source: bool = False
 
     def column(self, stream: _Stream | None) -> list[_Entry | None] | None:
         """The entries of ``stream`` in the anchor's order; None where the stream has nothing for a key."""
@@ -523,14 +549,27 @@ class _Pairing:
         # Streams read from the anchor's own file (a TSV's columns, a TMX and its props) pair row by row.
         if stream.path == self.anchor.path:
             return list(stream.entries)
+        if self.by_source:
+            return _align_by_source(self.anchor, stream)
         if self.by_key:
             return _align_by_key(self.anchor, stream)
         return _align_by_position(self.anchor, stream)
 
 
 def pair_streams(anchor: _Stream, others: Sequence[_Stream], *, align: PairBy) -> _Pairing:
-    """Pair by key when every file has keys and ``align`` is `auto` or `id`, else by position."""
+    """Pair by key when every file has keys and ``align`` is `auto` or `id`, by source text with `source`, else by
+    position."""
     foreign = tuple(s for s in others if s.path != anchor.path)
+    if align is PairBy.SOURCE:
+        for stream in (anchor, *foreign):
+            lacking = next((e for e in stream.entries if e.source is None), None)
+            if lacking is not None:
+                raise InputError(
+                    "cannot pair by source: a segment without its source text (a text file has none)",
+                    path=stream.path,
+                    line=lacking.line,
+                )
+        return _Pairing(anchor, foreign, by_key=False, by_source=bool(foreign))
     keyed = anchor.keyed and all(s.keyed for s in foreign)
     if align is PairBy.ID and not keyed:
         unkeyed = next(s.path for s in [anchor, *foreign] if not s.keyed)
@@ -544,6 +583,8 @@ def name_alignment(pairing: _Pairing) -> Alignment:
     every = [anchor, *foreign]
     if not foreign:
         return {FileFormat.TEXT: Alignment.LINE, FileFormat.TSV: Alignment.ROW}.get(anchor.file_format, Alignment.UNIT)
+    if pairing.by_source:
+        return Alignment.SOURCE
     if pairing.by_key:
         return Alignment.TUID if all(s.file_format is FileFormat.TMX for s in every) else Alignment.ID
     if all(s.file_format is FileFormat.TEXT for s in every):
