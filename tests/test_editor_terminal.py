@@ -425,7 +425,13 @@ def test_alt_d_writes_the_translated_docx_from_the_editor(work: Path, width: int
         terminal.wait_for("87%")  # the memory's match for the first segment: the matches still show for a DOCX
         terminal.type(typed)
         terminal.raw(b"\x1bd")  # Alt+D, right after the typing
-        screen = terminal.wait_for("article.en.docx")  # the dialog's default target
+        # The dialog's default target, and the whole dialog painted down to its choices: a screen read as soon as the
+        # target showed could hold the dialog's top rows alone, the choices' rows not painted yet (it failed so).
+        screen = terminal.wait_for(
+            lambda screen: all(
+                text in screen for text in ("article.en.docx", "Untranslated segments keep", "Confirmed only")
+            )
+        )
         # Which choice is set shows in the button's shape, not only its colour (both were ▐●▌).
         assert "▐●▌ Untranslated segments keep" in screen and "▐ ▌ Confirmed only" in screen, screen
         terminal.keys("Enter")
