@@ -166,3 +166,37 @@ def _matches(live: object, text: str) -> list[object]:
 
     assert isinstance(live, LiveIndex)
     return list(Matcher([live.index]).match(text, score_cutoff=95))
+
+
+def test_a_burst_past_a_deltas_worth_brings_the_cache_up_to_date_without_reading_each_unit(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import announces every unit it adds: a million of them were read and held by each editor following the
+    memory before it found the delta outgrown. Past a delta's worth, the follower brings its cache up to date from
+    what is committed instead, as on opening, and takes the import's later announcements as done."""
+    from tmkit.formats.tmx_writer import write_tmx
+    from tmkit.memory.model import Memory
+    from tmkit.shared import mirror
+    from tmkit.shared.live import LiveIndex
+
+    _init_with(postgres_url)
+    _mirror(postgres_url)
+    added = tmp_path / "added.tmx"
+    write_tmx(
+        added, Memory(units=[_unit(f"وصل الوفد رقم {n} إلى المطار.", f"Delegation {n} arrived.") for n in range(30)])
+    )
+    with LiveIndex(postgres_url, source_lang="ar", target_lang="en") as live:
+        monkeypatch.setattr(mirror, "COMPACT_MIN_UNITS", 10)  # (a delta's worth: 10 units here)
+        monkeypatch.setattr(mirror, "COMPACT_FRACTION", 0.0)
+        read: list[int] = []
+        reading = live._read
+        monkeypatch.setattr(live, "_read", lambda ids: read.extend(ids) or reading(ids))
+        assert run_cli("db", "import", postgres_url, str(added)).code == 0
+        for _ in range(40):
+            live.follow(timeout=0.25)
+            if live.updated:
+                break
+        assert live.updated and read == []  # brought up to date, no announced unit read one by one
+        live.follow(timeout=0.5)
+        assert not live.updated and read == []  # the import's announcements taken as done
+        _assert_same_as_fresh(postgres_url, live.index, [*_queries(), ("وصل الوفد رقم 7 إلى المطار.", None, None)])

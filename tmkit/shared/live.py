@@ -72,8 +72,8 @@ class LiveIndex:
             raise
         self.index: MemoryIndex = self.mirror.current
         self.index.penalty = penalty
-        #: The ids of the units the last `follow` found deleted (announced, and gone), and took out of `index`.
-        self.gone: list[int] = []
+        #: Whether the last `follow` changed `index` (units written or deleted, or the cache brought up to date).
+        self.updated = False
 
     def _synced(self) -> Mirror:
         mirror = sync_mirror(
@@ -138,7 +138,7 @@ class LiveIndex:
         Returns once a batch has gathered (`MIN_GATHER` to `MAX_GATHER` seconds after its first unit arrived), so a
         confirmed unit is in the index within a second of its commit.
         """
-        self.gone = []
+        self.updated = False
         with database_errors(self.url, doing="lost the connection that follows the team's units"):
             announced = self._announced(timeout=timeout, stop_after=1)
             if not announced:
@@ -146,13 +146,25 @@ class LiveIndex:
             # The rest of a burst waits in the connection: gathered now, it comes as one batch.
             gather = min(MAX_GATHER, max(MIN_GATHER, APPLY_DUTY * self._last_apply))
             announced |= self._announced(timeout=gather, stop_after=None)
+            if self.mirror.delta_due(adding=len(announced)):
+                # A burst past what a delta is worth (a big import announces every unit it adds): the cache brought up
+                # to date from what is committed, as on opening, not every announced unit read and held first. What
+                # came before it is in the cache: its announcements are passed over.
+                for _notice in self.listener.conn.notifies(timeout=0):
+                    pass
+                started = time.perf_counter()
+                self._resync()
+                self._last_apply = time.perf_counter() - started
+                self.updated = True
+                return []
             arrived = self._read(sorted(announced))
         # Announced and not there: deleted (an import's --policy last or newest), and no match any more.
         gone = sorted(announced - {stored.id for stored in arrived})
         if arrived or gone:
             started = time.perf_counter()
-            self.gone = self.apply(arrived, gone=gone)
+            self.apply(arrived, gone=gone)
             self._last_apply = time.perf_counter() - started
+            self.updated = True
         return arrived
 
     def _announced(self, *, timeout: float, stop_after: int | None) -> set[int]:
@@ -173,9 +185,9 @@ class LiveIndex:
         ).fetchall()
         return [StoredUnit(int(r[0]), int(r[1]), unit_from_json(r[4]), r[2], r[3]) for r in rows]
 
-    def apply(self, arrived: Sequence[StoredUnit], *, gone: Sequence[int] = ()) -> list[int]:
+    def apply(self, arrived: Sequence[StoredUnit], *, gone: Sequence[int] = ()) -> None:
         """Put units read from the memory into the index: in place of their old version, or at the end; and take
-        out the units of the ids ``gone`` (deleted); the ids of those it held.
+        out the units of the ids ``gone`` (deleted).
 
         The batch is indexed as a layer of its own on the index as it stands (`Mirror.stack_batch`): the
         cost is the batch's units and their neighbours', not every unit changed since the cache was saved.
@@ -190,7 +202,6 @@ class LiveIndex:
             mirror.changed.setdefault(number, 0)
             mirror.held[number] = stored.unit
             numbers.append(number)
-        taken_out: list[int] = []
         for unit_id in gone:
             number = mirror.number_of(unit_id)
             if number is None or mirror.seq_of(number) == DELETED:
@@ -198,18 +209,24 @@ class LiveIndex:
             mirror.changed[number] = DELETED
             mirror.held[number] = None  # (a layer indexes it as deleted; its neighbours are each other's context)
             numbers.append(number)
-            taken_out.append(unit_id)
         if not numbers:
-            return taken_out
+            return
+        if mirror.delta_due():
+            # Past what a delta is worth: the cache is brought up to date and becomes the index again.
+            self._resync()
+            return
         penalty = self.index.penalty
         with database_errors(self.url, doing="cannot read the memory"):
-            if mirror.delta_due():
-                # Past what a delta is worth: the cache is brought up to date and becomes the index again.
-                self.mirror = mirror = self._synced()
-            else:
-                wanted = mirror.batch_wanted(numbers)
-                mirror.fetch(self.memory.conn, mirror.around(wanted))
-                mirror.stack_batch(wanted)
+            wanted = mirror.batch_wanted(numbers)
+            mirror.fetch(self.memory.conn, mirror.around(wanted))
+            mirror.stack_batch(wanted)
         self.index = mirror.current
         self.index.penalty = penalty
-        return taken_out
+
+    def _resync(self) -> None:
+        """The cache brought up to date with what is committed (`sync_mirror`), and made the index again."""
+        penalty = self.index.penalty
+        with database_errors(self.url, doing="cannot read the memory"):
+            self.mirror = self._synced()
+        self.index = self.mirror.current
+        self.index.penalty = penalty

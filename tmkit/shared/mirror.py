@@ -180,9 +180,10 @@ class Mirror:
         self._added_numbers[unit_id] = number
         return number
 
-    def delta_due(self) -> bool:
-        """Whether the changes have outgrown a delta (memory_delta's thresholds): a build is then cheaper."""
-        return len(self.changed) > max(COMPACT_MIN_UNITS, COMPACT_FRACTION * len(self.main_ids))
+    def delta_due(self, *, adding: int = 0) -> bool:
+        """Whether the changes (and ``adding`` more) have outgrown a delta (memory_delta's thresholds): a build is then
+        cheaper."""
+        return len(self.changed) + adding > max(COMPACT_MIN_UNITS, COMPACT_FRACTION * len(self.main_ids))
 
     def wanted(self) -> list[int]:
         """The numbers the delta indexes again: the changed units and their neighbours (whose context changed)."""

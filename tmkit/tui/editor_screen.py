@@ -622,7 +622,8 @@ class EditorScreen(Screen[None]):
             while not worker.is_cancelled:
                 before = live.index
                 try:
-                    if live.follow() or live.gone:
+                    live.follow()
+                    if live.updated:
                         self.app.call_from_thread(self._memory_replaced, before, live.index)
                     pause = FOLLOW_RETRY_FIRST  # followed: a loss from now on starts with the first pause again
                 except TmkitError as error:
