@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from collections.abc import Sequence
@@ -207,8 +208,8 @@ def _spliced(path: str, catalogue: Any, changed: Sequence[Any], header: dict[str
     starts = sorted({entry.linenum - 1 for entry in catalogue})  # where each entry's lines begin (comments first)
     for entry in sorted(changed, key=lambda entry: -entry.linenum):
         start = entry.linenum - 1
-        following = [line for line in starts if line > start]
-        end = following[0] if following else len(lines)
+        after = bisect.bisect_right(starts, start)
+        end = starts[after] if after < len(starts) else len(lines)
         end = next((at for at in range(start, end) if not lines[at].strip()), end)  # (a blank line ends it too)
         block = lines[start:end]
         eol = _line_end(block[0])
