@@ -77,10 +77,7 @@ _MARKDOWN_INLINE = str.maketrans({mark: "\\" + mark for mark in "\\`*_[]~"})
 def markdown_cell(text: str, *, limit: int = 200) -> str:
     """Text safe inside a Markdown table cell: one line, pipes escaped, no raw HTML, Markdown's inline syntax shown as
     written, at most ``limit`` characters."""
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    text = text.translate(_MARKDOWN_INLINE)
+    text = _one_line(text, limit).translate(_MARKDOWN_INLINE)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
 
 
@@ -88,12 +85,16 @@ def markdown_code(text: str, *, limit: int = 200) -> str:
     """Text as a Markdown code span safe inside a table cell (a file name, a signature): one line, fenced with more
     backticks than it holds in a row (a name with a backtick ended its span), pipes escaped, nothing else, as a code
     span shows backslashes and entities as written."""
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
+    text = _one_line(text, limit)
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     padded = f" {text} " if text.startswith("`") or text.endswith("`") else text
     return fence + padded.replace("|", "\\|") + fence
+
+
+def _one_line(text: str, limit: int) -> str:
+    """``text`` on one line (its white space folded), cut to ``limit`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def fit_markdown(build: Callable[[int | None], str], rows: int, limit: int) -> str:
