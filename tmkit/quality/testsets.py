@@ -19,6 +19,7 @@ from tmkit.memory.langtags import ALL_LANGUAGES, DEFAULT_SOURCE_LANG, DEFAULT_TA
 from tmkit.memory.model import Segment, TranslationUnit, not_to_translate
 from tmkit.quality.defaults import PairBy
 from tmkit.text.scripts import guess_language
+from tmkit.wording import first_few
 
 #: How many missing ids or unaligned lines an error message names before it says "and N more".
 MAX_NAMED = 5
@@ -162,9 +163,7 @@ class EvalSet:
 def _named(ids: Sequence[str], alignment: str) -> str:
     label = {"line": "line", "position": "segment", "row": "row"}.get(alignment, "id")
     label += "s" if len(ids) > 1 else ""
-    shown = ", ".join(ids[:MAX_NAMED])
-    more = f" and {len(ids) - MAX_NAMED} more" if len(ids) > MAX_NAMED else ""
-    return f"{label} {shown}{more}"
+    return f"{label} {first_few(list(ids), MAX_NAMED)}"
 
 
 # -- streams: what one file holds ---------------------------------------------------------------
@@ -504,8 +503,7 @@ def _align_by_key(anchor: _Stream, other: _Stream) -> list[_Entry | None]:
     anchor_keys = {e.key for e in anchor.entries}
     extra = [e.key for e in other.entries if e.key not in anchor_keys and e.key is not None]
     if extra:
-        shown = ", ".join(extra[:MAX_NAMED]) + (f" and {len(extra) - MAX_NAMED} more" if len(extra) > MAX_NAMED else "")
-        raise InputError(f"ids in {other.path} but not in {anchor.path}: {shown}")
+        raise InputError(f"ids in {other.path} but not in {anchor.path}: {first_few(extra, MAX_NAMED)}")
     return [by_key.get(e.key) for e in anchor.entries]
 
 
@@ -526,9 +524,8 @@ def _align_by_source(anchor: _Stream, other: _Stream) -> list[_Entry | None]:
     held = set(anchor_keys)
     extra = [(text, entry) for (text, n), entry in by_source.items() if (text, n) not in held]
     if extra:
-        named = [f"line {e.line}" if e.line is not None else repr(text[:40]) for text, e in extra[:MAX_NAMED]]
-        more = f" and {len(extra) - MAX_NAMED} more" if len(extra) > MAX_NAMED else ""
-        raise InputError(f"sources in {other.path} but not in {anchor.path}: {', '.join(named)}{more}")
+        named = [f"line {e.line}" if e.line is not None else repr(text[:40]) for text, e in extra]
+        raise InputError(f"sources in {other.path} but not in {anchor.path}: {first_few(named, MAX_NAMED)}")
     return [by_source.get(key) for key in anchor_keys]
 
 
