@@ -71,7 +71,11 @@ async def test_insert_match_reject_and_undo(work: Path) -> None:
         assert target(app).text == "The two sides exchanged viewpoints on matters of common concern."
         assert app.document is not None
         assert app.document.rows[13].status is Status.DRAFT  # an inserted match is unconfirmed
-        await pilot.press("alt+x")
+        await pilot.press("alt+x")  # asked why first: Enter rejects without a reason
+        await settle(app, pilot)
+        assert not app.document.rows[13].unit.rejected
+        await pilot.press("enter")
+        await settle(app, pilot)
         assert app.document.rows[13].unit.rejected
         await pilot.press("ctrl+z")  # document undo: the rejection goes
         assert not app.document.rows[13].unit.rejected

@@ -18,7 +18,7 @@ from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.journal import journal_path
 from tmkit.memory.merge import CONFLICT_PROP
-from tmkit.memory.model import Status, TranslationUnit
+from tmkit.memory.model import REJECTION_REASON_PROP, Status, TranslationUnit, rejection_reason
 
 pytestmark = [
     pytest.mark.slow,
@@ -285,8 +285,12 @@ def test_a_working_session_search_insert_confirm_approve_reject_save(work: Path,
         screen = terminal.wait_for("target · 25 of 30 · draft")
         terminal.keys("M-a")  # ESC a: approved as reviewer, on to 26
         terminal.wait_for("target · 26 of 30")
-        terminal.keys("M-x")  # ESC x: rejected, back to draft, flagged
+        terminal.keys("M-x")  # ESC x: asked why, then rejected, back to draft, flagged
+        terminal.wait_for("Why, for the translator")
+        terminal.type("Names the wrong ministry")
+        terminal.keys("Enter")
         screen = terminal.wait_for("target · 26 of 30 · draft · rejected")
+        assert "rejected: Names the wrong ministry" in screen  # under the source, as its first note
         if width >= 120:  # the list is on screen beside the editor
             assert re.search(r"^\s*14 T\s+77 ", screen, re.MULTILINE), screen
         terminal.keys("C-s")
@@ -298,6 +302,7 @@ def test_a_working_session_search_insert_confirm_approve_reject_save(work: Path,
     assert units[13].status is Status.TRANSLATED
     assert units[24].status is Status.REVIEWED
     assert units[25].status is Status.DRAFT and units[25].rejected
+    assert rejection_reason(units[25]) == "Names the wrong ministry"
     assert [units[i].change_id for i in (13, 24, 25)] == [USER] * 3
     assert sum(unit.change_id == USER for unit in units) == 3  # nothing else was touched
 
@@ -1247,8 +1252,11 @@ def test_the_target_says_who_confirmed_approved_or_rejected_it(work: Path, width
         terminal.wait_for("target · 25 of 30 · draft ─")  # the first unconfirmed segment, a pre-translated draft
         terminal.keys("M-a")  # approved, on to 26
         terminal.wait_for("target · 26 of 30")
-        terminal.keys("M-x")  # rejected
-        terminal.wait_for(f"target · 26 of 30 · draft · rejected · by {USER} ")
+        terminal.keys("M-x")
+        terminal.wait_for("Why, for the translator")
+        terminal.keys("Enter")  # rejected without a reason
+        screen = terminal.wait_for(f"target · 26 of 30 · draft · rejected · by {USER} ")
+        assert "rejected:" not in screen
         terminal.keys("M-Up")
         terminal.wait_for(f"target · 25 of 30 · reviewed · by {USER} ")
         _to_segment_14(terminal)
@@ -1258,3 +1266,63 @@ def test_the_target_says_who_confirmed_approved_or_rejected_it(work: Path, width
         terminal.wait_for(lambda screen: "unsaved" not in screen)
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_a_reviewer_says_why_a_segment_is_rejected_and_the_translator_reads_it(
+    work: Path, width: int, height: int
+) -> None:
+    """A reviewer's trial: Alt+X rejected a segment with no word for the translator, who had to guess what was wrong
+    (memoQ and Trados ask for a comment). Alt+X asks why; Esc leaves the segment as it was; a segment rejected again
+    opens with its reason. The translator, opening the file, reads it first among the segment's notes (Alt+N in full),
+    and confirming the segment takes the rejection and its reason away."""
+    reason = "Keep the title as in the termbase"
+    with _article(work, width, height, "--user", "rev.a") as terminal:
+        terminal.wait_for("target · 25 of 30 · draft ─")
+        terminal.keys("M-x")
+        terminal.wait_for("Why, for the translator")
+        terminal.type("never mind")
+        terminal.keys("Escape")  # cancelled: not rejected
+        terminal.wait_until_gone("Why, for the translator")
+        terminal.wait_for("target · 25 of 30 · draft ─")
+        terminal.keys("M-x")
+        terminal.wait_for("Why, for the translator")
+        terminal.type(reason)
+        terminal.keys("Enter")
+        screen = terminal.wait_for("target · 25 of 30 · draft · rejected · by rev.a")
+        assert f"rejected: {reason}" in screen
+        terminal.keys("M-x")  # rejected again: the reason is there, the cursor after it
+        terminal.wait_for("Why, for the translator")
+        terminal.type(" exactly")
+        terminal.keys("Enter")
+        terminal.wait_for(f"rejected: {reason} exactly")
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen and "saved article.tmx" in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    unit = load_tmx(work / "article.tmx").units[24]
+    assert unit.rejected and rejection_reason(unit) == f"{reason} exactly"
+
+    with _article(work, width, height, "--user", "tr.b") as terminal:
+        screen = terminal.wait_for(f"rejected: {reason} exactly")
+        assert "target · 25 of 30 · draft · rejected · by rev.a" in screen
+        if width >= 120:  # the list beside the editor marks the segment as one with notes
+            assert re.search(r"^\s*25 ✗\*", screen, re.MULTILINE), screen
+        terminal.raw(b"\x1bn")  # Alt+N: the notes in full
+        terminal.wait_for("notes on segment 25 of 30")
+        terminal.keys("Escape")
+        terminal.wait_until_gone("notes on segment 25 of 30")
+        terminal.keys("F2")  # the translator confirms it: no longer rejected, no reason left
+        terminal.wait_for("target · 27 of 30")  # on to the next unconfirmed segment
+        terminal.keys("M-Up")
+        terminal.wait_for("target · 26 of 30")
+        terminal.keys("M-Up")
+        screen = terminal.wait_for("target · 25 of 30 · translated")
+        assert "rejected" not in _source_panel(screen)
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen and "saved article.tmx" in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    unit = load_tmx(work / "article.tmx").units[24]
+    assert unit.status is Status.TRANSLATED and not unit.rejected
+    assert unit.prop_value(REJECTION_REASON_PROP) is None

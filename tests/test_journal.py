@@ -15,7 +15,7 @@ from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.journal import ConflictState, journal_path, parse_journal
 from tmkit.jobs.workfile import WorkFile, fingerprint
 from tmkit.memory.merge import CONFLICT_PROP
-from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
+from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant, rejection_reason
 
 
 def fill_the_disk(patch: pytest.MonkeyPatch, folder: Path) -> None:
@@ -145,6 +145,19 @@ def test_conflict_with_the_file_on_disk_keeps_both_versions(work: Path) -> None:
     assert marked == [("Ours.", "ours"), ("Theirs.", "theirs")]
 
 
+def test_a_rejection_and_its_reason_are_recovered_after_a_crash(work: Path) -> None:
+    path = work / "article.tmx"
+    document = WorkFile(path)
+    document.reject(24, reason="Names the wrong ministry")
+    document.close_journal()  # no save: the crash
+
+    recovered = WorkFile(path)
+    assert recovered.recover().changed == 1
+    assert recovered.rows[24].unit.rejected and recovered.state(24).reason == "Names the wrong ministry"
+    recovered.save()
+    assert rejection_reason(load_tmx(path).units[24]) == "Names the wrong ministry"
+
+
 def test_an_old_journal_is_placed_by_row_only_in_the_file_it_was_made_on(work: Path) -> None:
     path = work / "article.tmx"
     old = [
@@ -191,6 +204,9 @@ def _damaged_journal_cases(path: Path) -> dict[str, bytes]:
         + whole[len(head) + 1 :],
         "unknown status": whole + json.dumps({**good, "row": 4, "status": "approved-ish"}).encode() + b"\n",
         "wrong types": whole + json.dumps({**good, "row": "4", "rejected": "no"}).encode() + b"\n",
+        "a reason that is no text": whole
+        + json.dumps({**good, "row": 4, "rejected": True, "reason": 5}).encode()
+        + b"\n",
         "a line that is not JSON": whole + b"\x00\x00\x00 garbage\n",
         "a damaged header": b'{"format": "tmkit-journal-2", "base": \n' + whole[len(head) + 1 :],
     }

@@ -8,8 +8,8 @@ from pathlib import Path
 from tests.helpers import SAMPLES
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.jobs.reference import align_reference
-from tmkit.jobs.workfile import RowFilter, WorkFile
-from tmkit.memory.model import Status
+from tmkit.jobs.workfile import REJECTION_NOTE, RowFilter, WorkFile
+from tmkit.memory.model import REJECTION_REASON_PROP, Status, rejection_reason
 
 
 def test_each_filter_keeps_its_rows_and_all_keeps_every_row(work: Path) -> None:
@@ -154,3 +154,40 @@ def test_an_earlier_sessions_journal_is_kept_though_this_sessions_edits_are_undo
     document.undo()
     assert not document.dirty
     assert document.journal_file.read_bytes().startswith(earlier)  # the crash's edit is still there to recover
+
+
+def test_a_rejections_reason_goes_with_it_through_undo_save_and_confirm(work: Path) -> None:
+    """Why a reviewer rejected a segment lives with the rejection: shown first among its notes, undone and redone with
+    it, saved as the unit's prop, changed by a second rejection, gone once the segment is confirmed."""
+    document = WorkFile(work / "article.tmx")
+    document.reject(3, reason="  Names the wrong\nministry ")
+    assert document.state(3).reason == "Names the wrong ministry"  # one line, as the dialog takes it
+    assert document.rows[3].notes[0] == REJECTION_NOTE.format(reason="Names the wrong ministry")
+    document.undo()
+    assert not document.rows[3].unit.rejected and document.state(3).reason == ""
+    assert document.rows[3].unit.prop_value(REJECTION_REASON_PROP) is None
+    document.redo()
+    assert document.state(3).reason == "Names the wrong ministry"
+    document.reject(3, reason="Wrong date")
+    document.save()
+    saved = load_tmx(work / "article.tmx").units[3]
+    assert saved.rejected and rejection_reason(saved) == "Wrong date"
+    assert [p.value for p in saved.props if p.type == REJECTION_REASON_PROP] == ["Wrong date"]
+
+    reopened = WorkFile(work / "article.tmx")
+    assert reopened.rows[3].notes[0] == "rejected: Wrong date"
+    reopened.set_target(3, "A new translation.")  # edited: still rejected, the reason still there to read
+    assert reopened.state(3).reason == "Wrong date"
+    reopened.confirm(3)
+    assert not reopened.rows[3].unit.rejected and reopened.state(3).reason == ""
+    assert all(not note.startswith("rejected:") for note in reopened.rows[3].notes)
+    reopened.save()
+    assert load_tmx(work / "article.tmx").units[3].prop_value(REJECTION_REASON_PROP) is None
+
+
+def test_a_rejection_without_a_reason_leaves_no_note(work: Path) -> None:
+    document = WorkFile(work / "article.tmx")
+    notes = list(document.rows[3].notes)
+    document.reject(3)
+    assert document.rows[3].unit.rejected and document.rows[3].notes == notes
+    assert document.rows[3].unit.prop_value(REJECTION_REASON_PROP) is None

@@ -22,7 +22,19 @@ from tmkit.formats.xliff import (
     status_to_xliff12,
     write_xliff,
 )
-from tmkit.memory.model import Header, Inline, Memory, Prop, Segment, Status, TranslationUnit, Variant
+from tmkit.memory.model import (
+    REJECTION_REASON_PROP,
+    Header,
+    Inline,
+    Memory,
+    Prop,
+    Segment,
+    Status,
+    TranslationUnit,
+    Variant,
+    rejection_reason,
+    set_rejection_reason,
+)
 
 STATUS_12 = [
     (Status.NEW, False, "new", False),
@@ -120,6 +132,22 @@ def test_round_trip_keeps_text_codes_status_and_props(tmp_path: Path, version: s
         assert after.rejected == before.rejected
         assert after.status is before.status
         assert [(p.type, p.value) for p in after.props] == [("x-tmkit-match", "97"), ("x-tmkit-origin", "news.tmx")]
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.1"])
+def test_a_rejections_reason_round_trips_and_a_cat_tool_shows_it(tmp_path: Path, version: str) -> None:
+    """A reviewer's reason for rejecting a unit comes back as it was, once; in 1.2 it is in the rejection's note too,
+    which Trados and memoQ show as a comment."""
+    unit = _unit(Segment.from_text("نص"), Segment.from_text("Text."), Status.DRAFT, True, 1)
+    set_rejection_reason(unit, "Wrong date")
+    path = tmp_path / f"r{version}.xlf"
+    write_xliff(path, Memory(Header(), [unit]), source_lang="ar", target_lang="en", version=version)
+    if version == "1.2":
+        assert '<note from="tmkit">tmkit:rejected draft — Wrong date</note>' in path.read_text(encoding="utf-8")
+    (back,) = read_xliff(path)[0].units
+    assert back.rejected and back.status is Status.DRAFT and rejection_reason(back) == "Wrong date"
+    assert [p.value for p in back.props if p.type == REJECTION_REASON_PROP] == ["Wrong date"]
+    assert back.notes == []
 
 
 def test_the_sample_memory_round_trips_through_both_versions(tmp_path: Path) -> None:

@@ -57,6 +57,7 @@ from tmkit.memory.model import (
     normalize_content,
     not_to_translate,
     provenance_holds,
+    rejection_reason,
     without_provenance,
 )
 
@@ -994,7 +995,9 @@ def _trans_unit_12(
             etree.SubElement(group, f"{{{ns}}}context", **{"context-type": NO_TUID_CONTEXT})
     if unit.rejected:
         note = etree.SubElement(tu, f"{{{ns}}}note", **{"from": "tmkit"})
-        note.text = f"{REJECTED_MARK} {unit.status.value}"
+        # The reviewer's reason in the note too, where a CAT tool shows it (the prop's context is for tmkit to read).
+        reason = rejection_reason(unit)
+        note.text = f"{REJECTED_MARK} {unit.status.value}" + (f" — {_clean(reason)}" if reason else "")
     for note in unit.notes:
         note_el = etree.SubElement(tu, f"{{{ns}}}note")
         if note.lang:

@@ -56,18 +56,27 @@ class ConflictState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SegmentState:
-    """What a journal record says of a segment: its target (placeholders for codes), status and rejected flag, and
-    for a segment that is a merge conflict, which version it keeps (None: the segment is no conflict)."""
+    """What a journal record says of a segment: its target (placeholders for codes), status and rejected flag, for a
+    segment that is a merge conflict which version it keeps (None: the segment is no conflict), and why a reviewer
+    rejected it ("": not rejected, or no reason given)."""
 
     text: str
     status: Status
     rejected: bool
     conflict: ConflictState | None = None
+    reason: str = ""
+
+    @property
+    def edited(self) -> tuple[str, Status, bool, str]:
+        """What an edit changes (all but the conflict state): two states alike in it hold the same segment."""
+        return self.text, self.status, self.rejected, self.reason
 
     def as_json(self) -> dict[str, Any]:
         value: dict[str, Any] = {"text": self.text, "status": self.status.value, "rejected": self.rejected}
         if self.conflict is not None:
             value["conflict"] = self.conflict.value
+        if self.reason:  # (absent from the records of a tmkit without reasons, which read as none)
+            value["reason"] = self.reason
         return value
 
     @classmethod
@@ -79,7 +88,10 @@ class SegmentState:
         conflict = value.get("conflict")
         if conflict is not None and not isinstance(conflict, str):
             raise ValueError("not a conflict state")
-        return cls(text, Status(status), rejected, ConflictState(conflict) if conflict is not None else None)
+        reason = value.get("reason", "")
+        if not isinstance(reason, str):
+            raise ValueError("not a rejection reason")
+        return cls(text, Status(status), rejected, ConflictState(conflict) if conflict is not None else None, reason)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import errno
 import hashlib
 import os
@@ -66,6 +67,8 @@ from tmkit.memory.model import (
     Variant,
     pretranslated_match,
     provenance_holds,
+    rejection_reason,
+    set_rejection_reason,
     without_provenance,
 )
 from tmkit.text.normalize import Normalizer
@@ -102,10 +105,14 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: How a reviewer's reason for rejecting a segment is shown among its notes.
+REJECTION_NOTE = "rejected: {reason}"
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One edit of one segment: its target text, status, rejected flag and (for a merge conflict) the version kept,
-    before and after, with who changed it and when before and after."""
+    """One edit of one segment: its target text, status, rejected flag (and why) and (for a merge conflict) the
+    version kept, before and after, with who changed it and when before and after."""
 
     row: int
     old_text: str
@@ -118,14 +125,16 @@ class Change:
     new_conflict: ConflictState | None = None
     old_stamps: Stamps | None = None
     new_stamps: Stamps | None = None
+    old_reason: str = ""
+    new_reason: str = ""
 
     @property
     def before(self) -> SegmentState:
-        return SegmentState(self.old_text, self.old_status, self.old_rejected, self.old_conflict)
+        return SegmentState(self.old_text, self.old_status, self.old_rejected, self.old_conflict, self.old_reason)
 
     @property
     def after(self) -> SegmentState:
-        return SegmentState(self.new_text, self.new_status, self.new_rejected, self.new_conflict)
+        return SegmentState(self.new_text, self.new_status, self.new_rejected, self.new_conflict, self.new_reason)
 
 
 @dataclass(slots=True)
@@ -196,9 +205,11 @@ class Row:
 
     @property
     def notes(self) -> list[str]:
-        """The segment's notes (a client's instruction in an XLIFF, a PO comment, a TMX note): the unit's, then its
-        source's, those with text."""
-        return [note.text for note in (*self.unit.notes, *self.source.notes) if note.text.strip()]
+        """The segment's notes (a client's instruction in an XLIFF, a PO comment, a TMX note): why a reviewer rejected
+        it (`REJECTION_NOTE`), the unit's, then its source's, those with text."""
+        reason = rejection_reason(self.unit)
+        given = [REJECTION_NOTE.format(reason=reason)] if reason else []
+        return given + [note.text for note in (*self.unit.notes, *self.source.notes) if note.text.strip()]
 
     @property
     def source_text(self) -> str:
@@ -440,10 +451,15 @@ class WorkFile:
             self._unsaved_rows.add(row)
 
     def state(self, row: int) -> SegmentState:
-        """The segment as it stands: target (placeholders for codes), status, rejected flag, conflict state."""
+        """The segment as it stands: target (placeholders for codes), status, rejected flag, conflict state, why it
+        was rejected."""
         r = self.rows[row]
         return SegmentState(
-            r.edit_text, r.unit.status, r.unit.rejected, r.conflict.state if r.conflict is not None else None
+            r.edit_text,
+            r.unit.status,
+            r.unit.rejected,
+            r.conflict.state if r.conflict is not None else None,
+            rejection_reason(r.unit),
         )
 
     def apply(
@@ -453,12 +469,14 @@ class WorkFile:
         text: str | None = None,
         status: Status | None = None,
         rejected: bool | None = None,
+        reason: str | None = None,
         conflict: ConflictState | None = None,
         stamps: Stamps | None = None,
         journal_now: bool = True,
     ) -> Change | None:
-        """Change a segment's target text, status or rejected flag, or settle its merge conflict; journalled and
-        undoable (``journal_now=False``: its record waits for the next flush, as `set_target` says).
+        """Change a segment's target text, status or rejected flag (``reason``: why it is rejected), or settle its merge
+        conflict; journalled and undoable (``journal_now=False``: its record waits for the next flush, as
+        `set_target` says). A reason lives with the rejection: a segment no longer rejected has none.
 
         ``text`` is the edited text with placeholders for the codes (`Row.edit_text`); placeholders
         that do not map back to codes raise `PlaceholderError` and change nothing. ``conflict``
@@ -473,7 +491,7 @@ class WorkFile:
         if r.conflict is not None:
             if conflict is not None:
                 settle_to = conflict
-            elif r.conflict.is_open and (text, status, rejected) != (None, None, None):
+            elif r.conflict.is_open and (text, status, rejected, reason) != (None, None, None, None):
                 settle_to = ConflictState.OURS if r.conflict.ours is not None else ConflictState.THEIRS
         # The segment once settled, before this edit's own changes: a pick keeps that version as it is.
         kept = r.conflict.version(settle_to) if r.conflict is not None and settle_to is not None else r.unit
@@ -483,12 +501,14 @@ class WorkFile:
         new_text = base_text if text is None else text
         new_status = base_unit.status if status is None else status
         new_rejected = base_unit.rejected if rejected is None else rejected
-        after = SegmentState(new_text, new_status, new_rejected, settle_to)
+        kept_reason = rejection_reason(base_unit) if reason is None else " ".join(reason.split())
+        new_reason = kept_reason if new_rejected else ""
+        after = SegmentState(new_text, new_status, new_rejected, settle_to, new_reason)
         if after == before:
             return None
         if new_text != base_text:
             (r if base_unit is r.unit else self._row_for(base_unit, r)).segment_for(new_text)  # raises first
-        edited = (new_text, new_status, new_rejected) != (base_text, base_unit.status, base_unit.rejected)
+        edited = after.edited != (base_text, base_unit.status, base_unit.rejected, rejection_reason(base_unit))
         saved = self._as_saved.get(row)
         if stamps is None and saved is not None and saved[0] == after:
             stamps = saved[1]  # back to the segment as saved: who and when as saved too (nothing was changed)
@@ -506,6 +526,8 @@ class WorkFile:
             settle_to,
             old_stamps,
             stamps,
+            before.reason,
+            new_reason,
         )
         # Journalled first; a journal that cannot be written (a full disk) does not stop the edit, which
         # stays in memory until a save (`journal_error` says so).
@@ -562,7 +584,12 @@ class WorkFile:
             # Typed back to the text saved (deleted what was typed, Ctrl+Z in the target): the segment as saved,
             # status and stamps too, as an undo would leave it.
             return self.apply(
-                row, text=text, status=saved[0].status, rejected=saved[0].rejected, journal_now=journal_now
+                row,
+                text=text,
+                status=saved[0].status,
+                rejected=saved[0].rejected,
+                reason=saved[0].reason,
+                journal_now=journal_now,
             )
         # Changed text is unconfirmed again until the translator confirms it (as in Trados and memoQ).
         return self.apply(row, text=text, status=Status.DRAFT, journal_now=journal_now)
@@ -617,9 +644,10 @@ class WorkFile:
             self._qa_stopped = (row, text)
             raise ConfirmBlocked(row, errors)
 
-    def reject(self, row: int) -> Change | None:
-        """The reviewer rejects the translation: flagged, and back to draft for the translator."""
-        return self.apply(row, status=Status.DRAFT, rejected=True)
+    def reject(self, row: int, *, reason: str = "") -> Change | None:
+        """The reviewer rejects the translation: flagged, and back to draft for the translator, with ``reason`` as why
+        ("": none; a segment rejected again takes the new reason, or none)."""
+        return self.apply(row, status=Status.DRAFT, rejected=True, reason=reason)
 
     def undo(self) -> Change | None:
         """Take the last edit back: the segment as it was, with who and when as they were."""
@@ -651,7 +679,7 @@ class WorkFile:
         r._keys = None
         if r.removed:
             return
-        changed = (state.text, state.status, state.rejected) != (r.edit_text, r.unit.status, r.unit.rejected)
+        changed = state.edited != (r.edit_text, r.unit.status, r.unit.rejected, rejection_reason(r.unit))
         if r.target is None and changed:
             r.target = Variant(self.target_lang)
             r.unit.variants.append(r.target)
@@ -661,6 +689,7 @@ class WorkFile:
         if changed:
             r.unit.set_status(state.status)  # (a version kept as it is keeps a status label of another tool)
             r.unit.rejected = state.rejected
+            set_rejection_reason(r.unit, state.reason)
         self._keep_provenance(r)
         if stamps is None:  # a journal of a tmkit that did not record who and when
             stamps = self._new_stamps(r.target)
@@ -952,11 +981,11 @@ class WorkFile:
                 now = self.state(row)
                 # A conflict the file no longer has (settled on disk since): the edit applies to the unit as it is.
                 wanted = state.conflict if r.conflict is not None else None
-                if now == SegmentState(state.text, state.status, state.rejected, wanted or now.conflict):
+                if now == dataclasses.replace(state, conflict=wanted or now.conflict):
                     continue
                 was = first_was[row]
                 if was is not None:
-                    was = SegmentState(was.text, was.status, was.rejected, now.conflict)
+                    was = dataclasses.replace(was, conflict=now.conflict)
                 theirs = copy.deepcopy(r.unit) if not pending.base_matches and was is not None and now != was else None
                 try:
                     self.apply(
@@ -964,6 +993,7 @@ class WorkFile:
                         text=state.text,
                         status=state.status,
                         rejected=state.rejected,
+                        reason=state.reason,
                         conflict=wanted,
                         stamps=last_stamps[row],
                     )

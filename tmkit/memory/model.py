@@ -22,6 +22,9 @@ if sys.getrecursionlimit() < NESTING_FRAMES:
 #: TMX has no segment status; tmkit carries it in these TU-level props.
 STATUS_PROP = "x-tmkit-status"
 REJECTED_PROP = "x-tmkit-rejected"
+#: Why a reviewer rejected the unit, for the translator (memoQ's and Trados's rejection comment); it lives and goes
+#: with the rejection (`rejection_reason`, `set_rejection_reason`).
+REJECTION_REASON_PROP = "x-tmkit-rejection-reason"
 #: Where a pre-translated target came from: the match % and the memory entry (or `repetition:N`, `document`). They
 #: describe that draft only: once the target is changed, they no longer hold, and the working file drops them.
 MATCH_PROP = "x-tmkit-match"
@@ -328,6 +331,18 @@ def provenance_holds(target: Segment | None, described: Segment | None) -> bool:
     (``described``, the target they came with) and hold while the target is that one, not once it is another (an
     edit, another match put in its place) or gone. The one rule for the editor and for XLIFF read back."""
     return target is not None and target == described
+
+
+def rejection_reason(unit: TranslationUnit) -> str:
+    """Why a reviewer rejected the unit (`REJECTION_REASON_PROP`); "" when it is not rejected or no reason was given."""
+    value = unit.prop_value(REJECTION_REASON_PROP) if unit.rejected else None
+    return value.strip() if value else ""
+
+
+def set_rejection_reason(unit: TranslationUnit, reason: str) -> None:
+    """Give the unit ``reason`` as why it was rejected ("": none; the prop goes)."""
+    props = [p for p in unit.props if p.type != REJECTION_REASON_PROP]
+    unit.props = [*props, Prop(REJECTION_REASON_PROP, reason)] if reason.strip() else props
 
 
 def not_to_translate(unit: TranslationUnit) -> bool:

@@ -39,7 +39,7 @@ from tmkit.matching.concordance import ConcordanceHit, concordance
 from tmkit.matching.matcher import Match, Matcher, too_long_to_match
 from tmkit.matching.memory_index import MemoryIndex, open_memory
 from tmkit.memory.langtags import primary_subtag
-from tmkit.memory.model import Status, TranslationUnit
+from tmkit.memory.model import Status, TranslationUnit, rejection_reason
 from tmkit.quality.defaults import Severity
 from tmkit.quality.scoring import score_corpus, segment_score
 from tmkit.quality.spelling import Misspelling, SpellChecker, spell_checker_for
@@ -69,7 +69,15 @@ from tmkit.tui.messages import (
     SegmentRejected,
 )
 from tmkit.tui.options import EditorOptions
-from tmkit.tui.screens import ChangedOnDiskScreen, HelpScreen, NotesScreen, QaScreen, QuitScreen, SaveAsScreen
+from tmkit.tui.screens import (
+    ChangedOnDiskScreen,
+    HelpScreen,
+    NotesScreen,
+    QaScreen,
+    QuitScreen,
+    RejectScreen,
+    SaveAsScreen,
+)
 from tmkit.tui.terms import (
     AddTermScreen,
     LoadedTerms,
@@ -1620,9 +1628,20 @@ class EditorScreen(Screen[None]):
         self._step(1)
 
     def action_reject(self) -> None:
+        """Reject the segment, asked why for the translator first (Esc in the dialog leaves it as it was)."""
         row = self.current
         self._commit_editor()
-        self.document.reject(row)
+        r = self.document.rows[row]
+        title = f"Reject segment {row + 1} of {len(self.document)}: flagged, and back to draft for the translator"
+        self.app.push_screen(
+            RejectScreen(title, rejection_reason(r.unit), mode=lambda: self.mode),
+            lambda reason: self._reject_answered(row, reason),
+        )
+
+    def _reject_answered(self, row: int, reason: str | None) -> None:
+        if reason is None:
+            return
+        self.document.reject(row, reason=reason)
         self._row_changed(row)
         self._index_own(row)
         self.post_message(SegmentRejected(row))

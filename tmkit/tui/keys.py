@@ -35,7 +35,7 @@ def _c(id: str, description: str, tooltip: str, *, action: str | None = None, fo
 COMMANDS: tuple[Command, ...] = (
     _c("confirm_next", "Confirm", "Confirm the translation and go to the next unconfirmed segment", footer=True),
     _c("approve", "Approve", "Approve the translation as reviewer (reviewed) and go on"),
-    _c("reject", "Reject", "Reject the translation (flag it and send it back to draft)"),
+    _c("reject", "Reject", "Reject the translation, saying why (flag it and send it back to draft)"),
     _c("keep_ours", "Keep ours", "Settle a merge conflict on our version (editing it settles it too)"),
     _c("keep_theirs", "Keep theirs", "Settle a merge conflict on their version"),
     _c(

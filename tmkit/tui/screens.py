@@ -1,9 +1,10 @@
-"""Modal screens: the key help, a segment's notes, crash recovery, a file changed on disk, quitting with unsaved edits,
-and save as."""
+"""Modal screens: the key help, a segment's notes, a rejection's reason, crash recovery, a file changed on disk,
+quitting with unsaved edits, and save as."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,9 +19,10 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tmkit.jobs.journal import PendingJournal
+from tmkit.tui.display import BidiMode
 from tmkit.tui.keymap import Keymap, keymap_path
 from tmkit.tui.keys import COMMANDS
-from tmkit.tui.textual_adapter import set_bindings
+from tmkit.tui.textual_adapter import PaintedField, set_bindings
 from tmkit.tui.widgets.button_row import ButtonRow
 from tmkit.tui.widgets.text_field import TextField
 
@@ -148,6 +150,41 @@ class NotesScreen(Dialog[None]):
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
+
+
+class RejectScreen(Dialog[str | None]):
+    """Reject a segment, saying why for the translator (a reviewer's comment, as memoQ and Trados take one): Enter
+    rejects with the reason typed (none: without one), Esc leaves the segment as it was. A segment rejected before
+    opens with its reason, the cursor after it (Ctrl+A selects it, to type another)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS: ClassVar[str | None] = "#reject-reason"
+
+    def __init__(self, title: str, reason: str = "", *, mode: Callable[[], BidiMode]) -> None:
+        super().__init__()
+        self.title_line = title
+        self.reason = reason
+        self.mode = mode  # the editor's bidi mode: an Arabic reason is shown as the target shows Arabic
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text(self.title_line, style="bold"), markup=False, id="question")
+            yield Static("Why, for the translator (optional):", classes="hint")
+            # Not selected on opening: a letter typed at once (a reviewer adding to the reason) would replace it all.
+            yield PaintedField(self.reason, id="reject-reason", mode=self.mode, select_on_focus=False)
+            with ButtonRow(id="buttons"):
+                yield Button("Reject", id="reject", variant="error")
+                yield Button("Cancel", id="cancel")
+            yield Static("Enter rejects · Esc cancels", classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(self.query_one("#reject-reason", Input).value if event.button.id == "reject" else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 #: The class of a dialog's default button: it has the focus when the dialog opens, so Enter presses it.
