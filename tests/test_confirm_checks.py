@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from tmkit.formats.tmx_reader import load_tmx
+from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.config import QaOnConfirm
 from tmkit.jobs.confirm_checks import blocking, check_segment
 from tmkit.jobs.workfile import ConfirmBlocked, WorkFile
-from tmkit.memory.model import Status
+from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
 from tmkit.quality.defaults import Severity
+from tmkit.quality.qa import QaPair, check_pairs
 
 SOURCE = "وُلد الكاتب عام 1944 في دمشق."
 
@@ -90,3 +93,80 @@ def test_tags_are_compared_by_their_codes(work: Path) -> None:
     without_codes = document.rows[row].edit_text.replace("{1}", "").replace("{/1}", "")
     assert "tag-missing" in [f.check for f in document.check(row, without_codes)]
     assert "tag-missing" not in [f.check for f in document.check(row)]
+
+
+def _repeated_sources(path: Path) -> Path:
+    """A job whose sources repeat: one translated already, the others to confirm; one a draft otherwise worded."""
+    pairs = [
+        ("نعم.", "Yes.", Status.TRANSLATED),
+        ("نعم.", "", Status.NEW),
+        ("أجل.", "", Status.NEW),
+        ("وقعت الوزارة الاتفاق.", "The ministry signed the agreement.", Status.TRANSLATED),
+        ("ووقعت الوزارة الاتفاق.", "", Status.NEW),
+        ("شكرا.", "Thanks a lot.", Status.DRAFT),
+        ("شكرا.", "", Status.NEW),
+    ]
+    units = [
+        TranslationUnit(
+            [Variant("ar", Segment.from_text(source)), *([Variant("en", Segment.from_text(target))] if target else [])],
+            tuid=str(number),
+            status=status,
+        )
+        for number, (source, target, status) in enumerate(pairs, start=1)
+    ]
+    write_tmx(path, Memory(Header(srclang="ar"), units))
+    return path
+
+
+def test_confirming_a_repeated_source_otherwise_is_a_consistency_warning_as_qa_finds_it(tmp_path: Path) -> None:
+    """The editor ran only the per-segment checks: a translator confirming a sentence translated otherwise earlier in
+    the job (or another sentence translated the same) heard nothing, where `tmkit qa` warns. Now F2 says it, naming
+    the segment; a sentence-initial "و" is no difference, and a draft is not compared."""
+    path = _repeated_sources(tmp_path / "job.tmx")
+    document = WorkFile(path, qa_on_confirm=QaOnConfirm.WARN)
+    document.confirm(1, "Yes, indeed.")
+    assert [(f.check, f.severity) for f in document.qa_findings] == [("inconsistent-target", Severity.WARNING)]
+    assert document.qa_findings[0].message == (
+        "same source as segment 1, translated differently: 'Yes, indeed.' here, 'Yes.' there"
+    )
+    document.confirm(2, "Yes.")
+    assert [f.message for f in document.qa_findings] == [
+        "same translation as segment 1 for another source: 'أجل.' here, 'نعم.' there"
+    ]
+    document.confirm(4, "The ministry signed the agreement.")
+    assert document.qa_findings == []
+    document.confirm(6, "Many thanks.")  # row 5's "Thanks a lot." is a draft
+    assert document.qa_findings == []
+    document.save()
+
+    # What `tmkit qa` finds over the file saved: the same two segments, by the same checks.
+    memory = load_tmx(path)
+    pairs = [
+        QaPair(unit.tuid or "", unit.variant("ar").text, unit.variant("en").text)  # type: ignore[union-attr]
+        for unit in memory.units
+        if unit.status.rank >= Status.TRANSLATED.rank
+    ]
+    found = {(f.id, f.check) for f in check_pairs(pairs).findings if f.check.startswith("inconsistent")}
+    assert found == {("2", "inconsistent-target"), ("3", "inconsistent-source")}
+
+
+def test_each_confirmed_segments_keys_are_computed_once_for_its_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every F2 compares the segment with all confirmed ones: their normalized texts are kept, not made again."""
+    from tmkit.jobs import workfile
+
+    made: list[str] = []
+    real = workfile.consistency_keys
+
+    def counted(source: str, target: str | None, source_lang: str, target_lang: str) -> tuple[str, str] | None:
+        made.append(source)
+        return real(source, target, source_lang, target_lang)
+
+    monkeypatch.setattr(workfile, "consistency_keys", counted)
+    document = WorkFile(_repeated_sources(tmp_path / "job.tmx"), qa_on_confirm=QaOnConfirm.WARN)
+    document.confirm(1, "Yes, indeed.")
+    assert sorted(made) == sorted(["نعم.", "وقعت الوزارة الاتفاق."])  # the two confirmed before
+    made.clear()
+    document.confirm(2, "Yes.")
+    assert made == ["نعم."]  # only row 1, confirmed since

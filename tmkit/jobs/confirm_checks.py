@@ -1,14 +1,15 @@
-"""The segment-level checks of `tmkit qa` on one segment being confirmed, with their severities."""
+"""The checks of `tmkit qa` on one segment being confirmed, with their severities: its own, and its consistency with
+the segments confirmed before it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tmkit.memory.model import Segment
 from tmkit.quality.defaults import Severity
-from tmkit.quality.qa import CHECKS, Check, check_pair
+from tmkit.quality.qa import CHECKS, Check, QaPair, check_pair, consistency_message, inconsistent_with
 
 if TYPE_CHECKING:
     from tmkit.terms.model import Termbase
@@ -57,6 +58,31 @@ def check_segment(
         )
     ]
     return sorted(found, key=lambda finding: -finding.severity.rank)
+
+
+def check_consistency(
+    source: str,
+    target: str,
+    confirmed: Iterable[tuple[int, tuple[str, str]]],
+    *,
+    texts: Callable[[int], tuple[str, str]],
+    source_lang: str = "ar",
+    target_lang: str = "en",
+    checks: Sequence[Check] = CHECKS,
+) -> list[SegmentFinding]:
+    """`tmkit qa`'s consistency checks for one translation against the segments confirmed before it (their row
+    numbers, with `tmkit.quality.qa.consistency_keys`): the same source translated otherwise, the same translation
+    for another source, each found once, naming the first such segment (``texts``: a row's source and target)."""
+    severity = {check.id: check.severity for check in checks}
+    found = []
+    for check, row in inconsistent_with(
+        QaPair("", source, target), confirmed, source_lang=source_lang, target_lang=target_lang
+    ):
+        if check in severity:
+            other = QaPair(str(row + 1), *texts(row))
+            message = consistency_message(check, QaPair("", source, target), other, f"segment {row + 1}")
+            found.append(SegmentFinding(check, severity[check], message))
+    return found
 
 
 def blocking(findings: Sequence[SegmentFinding]) -> list[SegmentFinding]:

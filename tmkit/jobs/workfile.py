@@ -15,7 +15,7 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -29,7 +29,7 @@ from tmkit.errors import InputError, TmkitError
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.config import QaOnConfirm
-from tmkit.jobs.confirm_checks import SegmentFinding, blocking, check_segment
+from tmkit.jobs.confirm_checks import SegmentFinding, blocking, check_consistency, check_segment
 from tmkit.jobs.journal import (
     ConflictState,
     JournalRecord,
@@ -71,6 +71,7 @@ from tmkit.memory.model import (
     set_rejection_reason,
     without_provenance,
 )
+from tmkit.quality.qa import consistency_keys
 from tmkit.text.normalize import Normalizer
 from tmkit.text.placeholders import CodePool, PlaceholderError, to_placeholders
 from tmkit.text.wordcount import count_words
@@ -358,6 +359,8 @@ class WorkFile:
         self._identity_rows: list[Row] | None = None
         self._identities: list[UnitIdentity] = []
         self._rows_by_identity: dict[tuple[str, str], list[int]] = {}
+        #: A row's target when its consistency keys were computed, and those keys (`_confirmed_keys`).
+        self._consistency_keys: dict[int, tuple[str, tuple[str, str] | None]] = {}
         self._search_norms = (
             Normalizer(source_lang, fold_hamza=True, fold_yeh=True),
             Normalizer(target_lang, fold_hamza=True, fold_yeh=True),
@@ -618,11 +621,12 @@ class WorkFile:
         return self.apply(row, text=current, status=Status.REVIEWED, rejected=False)
 
     def check(self, row: int, text: str | None = None) -> list[SegmentFinding]:
-        """The segment-level QA findings of a row's target (``text``: as edited, placeholders for codes)."""
+        """The QA findings of a row's target (``text``: as edited, placeholders for codes): its own, errors first, then
+        its consistency with the other segments confirmed (as `tmkit qa` finds it over the whole file)."""
         r = self.rows[row]
         current = text if text is not None else r.edit_text
         target = r.segment_for(current)  # raises PlaceholderError as an edit would
-        return check_segment(
+        own = check_segment(
             r.source_text,
             target.plain,
             source_lang=self.source_lang,
@@ -631,6 +635,29 @@ class WorkFile:
             target_segment=target,
             terms=self.terms,
         )
+        consistency = check_consistency(
+            r.source_text,
+            target.plain,
+            self._confirmed_keys(row),
+            texts=lambda other: (self.rows[other].source_text, self.rows[other].target_text),
+            source_lang=self.source_lang,
+            target_lang=self.target_lang,
+        )
+        return own + consistency
+
+    def _confirmed_keys(self, row: int) -> Iterator[tuple[int, tuple[str, str]]]:
+        """The other confirmed rows with the keys the consistency checks compare, each computed once for a target
+        (normalizing every row's texts on each F2 would cost a big job's translator a pause)."""
+        for number, other in enumerate(self.rows):
+            if number == row or not other.confirmed:
+                continue
+            target = other.target_text
+            cached = self._consistency_keys.get(number)
+            if cached is None or cached[0] != target:
+                cached = (target, consistency_keys(other.source_text, target, self.source_lang, self.target_lang))
+                self._consistency_keys[number] = cached
+            if cached[1] is not None:
+                yield number, cached[1]
 
     def _check_before_confirming(self, row: int, text: str) -> None:
         stopped, self._qa_stopped = self._qa_stopped, None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from tmkit.errors import TmkitError
 from tmkit.memory.langtags import is_arabic_language
@@ -719,53 +720,114 @@ def _check_spelling(target: str, spelling: SpellChecker) -> str | None:
     return f"not in the {dictionary} dictionary: " + ", ".join(repr(w) for w in words)
 
 
+#: Whatever names another pair for `inconsistent_with` (a row number, a pair).
+Other = TypeVar("Other")
+#: The two checks that compare a pair with the others of a file, not alone.
+CONSISTENCY_CHECKS = ("inconsistent-target", "inconsistent-source")
+
+
+def consistency_keys(source: str, target: str | None, source_lang: str, target_lang: str) -> tuple[str, str] | None:
+    """A pair's source and target as the consistency checks compare them (tmkit's normalization, ar-v1/en-v1); None
+    for a pair they leave out (no source, or no target)."""
+    if not source.strip() or target is None or not target.strip():
+        return None
+    return _normalizer(source_lang)(source), _normalizer(target_lang)(target)
+
+
+@functools.cache
+def _normalizer(lang: str) -> Normalizer:
+    return Normalizer(lang)
+
+
+def _alike(one: str, other: str) -> bool:
+    """Two sources (or targets) one text for the consistency checks: equal, or but for a sentence-initial "و" (wa-,
+    "and"), a discourse connector that translations routinely drop or add ("ووقعت الوزارة", "وقعت الوزارة")."""
+    return one == other or (one.startswith("و") and one[1:] == other) or (other.startswith("و") and other[1:] == one)
+
+
+def _counts_for_many(target_key: str) -> bool:
+    """Whether a translation shared by several sources is worth a finding: not a number or a code alone, which may
+    stand for many sources."""
+    return any(ch.isalpha() for ch in target_key)
+
+
+def consistency_message(check: str, pair: QaPair, other: QaPair, other_named: str) -> str:
+    """What an inconsistency between ``pair`` and ``other`` (named ``other_named``: "unit 7 (line 40)") says."""
+    if check == "inconsistent-source":
+        return (
+            f"same translation as {other_named} for another source: {_quote(pair.source)} here, "
+            f"{_quote(other.source)} there"
+        )
+    return (
+        f"same source as {other_named}, translated differently: {_quote(pair.target or '')} here, "
+        f"{_quote(other.target or '')} there"
+    )
+
+
+def inconsistent_with(
+    pair: QaPair, others: Iterable[tuple[Other, tuple[str, str]]], *, source_lang: str, target_lang: str
+) -> list[tuple[str, Other]]:
+    """The consistency checks for one pair against others already settled (each given as whatever names it, with its
+    `consistency_keys`): for each check that finds one, the check and the first other it disagrees with. The editor
+    asks this as a translator confirms a segment; `check_pairs` compares a whole file at once."""
+    keys = consistency_keys(pair.source, pair.target, source_lang, target_lang)
+    if keys is None:
+        return []
+    source_key, target_key = keys
+    found: dict[str, Other] = {}
+    for other, (other_source, other_target) in others:
+        if (
+            "inconsistent-target" not in found
+            and _alike(source_key, other_source)
+            and not _alike(target_key, other_target)
+        ):
+            found["inconsistent-target"] = other
+        if (
+            "inconsistent-source" not in found
+            and _counts_for_many(target_key)
+            and target_key == other_target
+            and not _alike(source_key, other_source)
+        ):
+            found["inconsistent-source"] = other
+        if len(found) == len(CONSISTENCY_CHECKS):
+            break
+    return [(check, found[check]) for check in CONSISTENCY_CHECKS if check in found]
+
+
 def _consistency(
     pairs: Sequence[QaPair], source_lang: str, target_lang: str, wanted: set[str]
 ) -> list[tuple[QaPair, str, str]]:
-    """Findings of the two consistency checks, compared after tmkit's normalization (ar-v1/en-v1)."""
-    src_norm, tgt_norm = Normalizer(source_lang), Normalizer(target_lang)
+    """Findings of the two consistency checks over a file: in each group of one source (one translation), the pairs
+    that differ from its most usual translation (source)."""
     keyed = [
-        (pair, src_norm(pair.source), tgt_norm(pair.target))
+        (pair, *keys)
         for pair in pairs
-        if pair.source.strip() and pair.target is not None and pair.target.strip()
+        if (keys := consistency_keys(pair.source, pair.target, source_lang, target_lang)) is not None
     ]
     found: list[tuple[QaPair, str, str]] = []
-    for check in ("inconsistent-target", "inconsistent-source"):
+    for check in CONSISTENCY_CHECKS:
         if check not in wanted:
             continue
         by_target = check == "inconsistent-source"
         groups: dict[str, list[tuple[QaPair, str]]] = defaultdict(list)
         for pair, src_key, tgt_key in keyed:
-            if by_target and not any(ch.isalpha() for ch in tgt_key):
-                continue  # a number or a code may stand for many sources
+            if by_target and not _counts_for_many(tgt_key):
+                continue
             groups[tgt_key if by_target else src_key].append((pair, src_key if by_target else tgt_key))
         for group in groups.values():
             members = group
-            # A sentence-initial "و" (wa-, "and") is a discourse connector that translations routinely
-            # drop or add: "ووقعت الوزارة" and "وقعت الوزارة" are one text (English never starts with و).
-            if len({other for _, other in members}) > 1:
-                keys = {other for _, other in members}
-                members = [(p, o[1:] if o.startswith("و") and o[1:] in keys else o) for p, o in group]
+            if len({other for _, other in members}) > 1:  # (see `_alike`)
+                seen = {other for _, other in members}
+                members = [(p, o[1:] if o.startswith("و") and o[1:] in seen else o) for p, o in group]
             variants = Counter(other for _, other in members)
             if len(variants) < 2:
                 continue
             usual = variants.most_common(1)[0][0]
             first = next(pair for pair, other in members if other == usual)
-            where = f" (line {first.line})" if first.line is not None else ""
+            named = f"unit {first.id}" + (f" (line {first.line})" if first.line is not None else "")
             for pair, other in members:
-                if other == usual:
-                    continue
-                if by_target:
-                    message = (
-                        f"same translation as unit {first.id}{where} for another source: {_quote(pair.source)} "
-                        f"here, {_quote(first.source)} there"
-                    )
-                else:
-                    message = (
-                        f"same source as unit {first.id}{where}, translated differently: "
-                        f"{_quote(pair.target or '')} here, {_quote(first.target or '')} there"
-                    )
-                found.append((pair, check, message))
+                if other != usual:
+                    found.append((pair, check, consistency_message(check, pair, first, named)))
     return found
 
 
@@ -802,7 +864,7 @@ def check_pairs(
             spelling=spelling,
         ):
             per_pair[index].append(_finding(check, message, pair))
-    if wanted & {"inconsistent-target", "inconsistent-source"}:
+    if wanted & set(CONSISTENCY_CHECKS):
         position = {id(pair): index for index, pair in enumerate(items)}
         for pair, check, message in _consistency(items, source_lang, target_lang, wanted):
             per_pair[position[id(pair)]].append(_finding(check, message, pair))
