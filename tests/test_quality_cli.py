@@ -278,6 +278,8 @@ def _mismatched_inputs(tmp: Path) -> dict[str, tuple[list[str], tuple[str, ...]]
     short.write_text("\n".join(Path(MT).read_text(encoding="utf-8").splitlines()[:28]) + "\n", encoding="utf-8")
     empty = tmp / "empty.txt"
     empty.write_text("", encoding="utf-8")
+    blank = tmp / "blank.txt"  # an MT step that wrote a line break (and some spaces) per segment, and no text
+    blank.write_text("\n \n\t\n\u00a0\n" + "\n" * 26, encoding="utf-8")
     partial = load_tmx(TMX)
     partial.units = [u for u in partial.units if u.tuid not in ("a3", "a17")]
     write_tmx(tmp / "partial.tmx", partial)
@@ -300,6 +302,9 @@ def _mismatched_inputs(tmp: Path) -> dict[str, tuple[list[str], tuple[str, ...]]
         "duplicate id": ([str(duplicate)], ("dup.tsv:3", "id '1' used before, on line 2")),
         "narrow tsv": ([str(narrow)], ("narrow.tsv:1", "expected 4 TAB-separated columns", "found 3")),
         "empty": (["--ref", str(empty), "--hyp", MT], ("empty.txt", "empty file")),
+        "blank hypothesis": (["--ref", REF, "--hyp", str(blank)], ("blank.txt: no text: every line is blank",)),
+        "blank reference": (["--ref", str(blank), "--hyp", MT], ("blank.txt: no text: every line is blank",)),
+        "blank tmx hypothesis": ([TMX, "--hyp", str(blank)], ("blank.txt: no text: every line is blank",)),
         "missing file": (["--ref", str(tmp / "nope.txt"), "--hyp", MT], ("nope.txt: no such file",)),
         "not utf-8": (["--ref", str(latin1), "--hyp", MT], ("latin1.txt:1", "not UTF-8")),
         "xliff not xml": ([TMX, "--hyp", str(broken_xliff)], ("mt.xlf:1", "not well-formed XML")),
@@ -325,6 +330,9 @@ BAD_INPUTS = [
     "duplicate id",
     "narrow tsv",
     "empty",
+    "blank hypothesis",
+    "blank reference",
+    "blank tmx hypothesis",
     "missing file",
     "not utf-8",
     "xliff not xml",
@@ -349,6 +357,26 @@ def test_bad_input_is_one_line_and_exit_2(case: str, tmp_path: Path) -> None:
     code, out, err = run_cli("score", *args)
     assert out == ""
     assert_usage_error(code, err, *needles)
+
+
+def test_a_blank_line_among_others_is_an_untranslated_segment_and_a_blank_file_is_refused(tmp_path: Path) -> None:
+    # Only a file without a line of text is refused; a line left blank among others is scored (0) or checked.
+    lines = Path(MT).read_text(encoding="utf-8").splitlines()
+    gap = tmp_path / "gap.txt"
+    gap.write_text("\n".join(["", *lines[1:-1], "  "]) + "\n", encoding="utf-8")
+    code, out, err = run_cli("score", "--ref", REF, "--hyp", str(gap))
+    assert code == 0 and "tmkit score: 30 segments" in out and err == ""
+    blank = tmp_path / "blank.en.txt"
+    blank.write_text("\n" * 13, encoding="utf-8")
+    code, out, err = run_cli("qa", str(SAMPLES / "article.ar.txt"), str(blank))
+    assert out == ""
+    assert_usage_error(code, err, "blank.en.txt: no text: every line is blank")
+    code, out, err = run_cli("qa", str(blank), str(SAMPLES / "article.en.txt"))
+    assert_usage_error(code, err, "blank.en.txt: no text: every line is blank")
+    other = tmp_path / "other.txt"
+    other.write_text("\n" * len(lines), encoding="utf-8")
+    code, out, err = run_cli("score", TMX, "--hyp", MT, "--compare", str(other))
+    assert_usage_error(code, err, "other.txt: no text: every line is blank")
 
 
 def test_skip_missing_leaves_out_ids_with_a_warning(tmp_path: Path) -> None:

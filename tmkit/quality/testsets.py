@@ -192,10 +192,17 @@ class _Stream:
 
 
 def read_text_stream(path: str) -> _Stream:
-    """The lines of a text file, one segment a line (lines end at LF, CRLF or CR; U+2028 and the like stay inside)."""
+    """The lines of a text file, one segment a line (lines end at LF, CRLF or CR; U+2028 and the like stay inside).
+
+    A file without a line of text (empty, or every line blank) is refused: it holds no segment to score or check.
+    """
     lines = read_lines(path)
     if not lines:
         raise InputError("empty file: no segments", path=path)
+    if not any(line.strip() for line in lines):
+        # A step that wrote only line breaks (an MT run that failed quietly) scored 0 and, without a gate, passed. A
+        # blank line among others is a segment left untranslated, and stays.
+        raise InputError("no text: every line is blank", path=path)
     entries = tuple(_Entry(None, LocatedText(t, path, n), None, n) for n, t in enumerate(lines, 1))
     return _Stream(path, FileFormat.TEXT, entries)
 
