@@ -379,6 +379,62 @@ def test_a_blank_line_among_others_is_an_untranslated_segment_and_a_blank_file_i
     assert_usage_error(code, err, "other.txt: no text: every line is blank")
 
 
+#: What a colour code in an MT output is refused with: where, which character, and how to strip the codes.
+COLOUR_CODE = "control character U+001B (a terminal colour code?) at column 1: strip the codes, e.g. sed "
+
+
+def test_a_terminal_colour_code_in_a_text_input_is_refused_naming_file_and_line(tmp_path: Path) -> None:
+    # An MT output captured from a coloured log: QA reported the code's 31 and 0 as numbers the source lacks.
+    lines = Path(MT).read_text(encoding="utf-8").splitlines()
+    coloured = tmp_path / "mt.txt"
+    coloured.write_text("\n".join([*lines[:11], f"\x1b[31m{lines[11]}\x1b[0m", *lines[12:]]) + "\n", encoding="utf-8")
+    for args in (
+        ("score", TMX, "--hyp", str(coloured)),
+        ("score", "--ref", REF, "--hyp", str(coloured), "--min", "chrf=10"),
+        ("score", "--ref", str(coloured), "--hyp", MT),
+        ("qa", TMX, "--hyp", str(coloured), "--select", "number-*"),
+    ):
+        code, out, err = run_cli(*args)
+        assert out == ""
+        assert_usage_error(code, err, f"{coloured}:12: {COLOUR_CODE}")
+    rows = _article_rows()
+    rows[3] = (*rows[3][:3], f"\x1b[1;32m{rows[3][3]}")
+    code, out, err = run_cli("qa", str(_tsv(tmp_path / "set.tsv", rows)))
+    assert_usage_error(code, err, "set.tsv:5: control character U+001B (a terminal colour code?) at column ")
+    ar, en = tmp_path / "ar.txt", tmp_path / "en.txt"
+    ar.write_text("اجتمع الرئيس بالوفد.\nوقع الجانبان ٣ اتفاقيات.\n", encoding="utf-8")
+    en.write_text("The President met the delegation.\nThe two sides signed 3\x07 agreements.\n", encoding="utf-8")
+    code, out, err = run_cli("qa", str(ar), str(en))
+    assert_usage_error(code, err, f"{en}:2: control character U+0007 at column 23: not text; remove it")
+    code, out, err = run_cli("score", "--ref", str(en), "--hyp", str(en), "--sources", str(ar))
+    assert_usage_error(code, err, f"{en}:2: control character U+0007")
+    # A TMX or XLIFF cannot hold one: XML 1.0 forbids them, and the parser refuses the file (raw or as a reference).
+    tmx = Path(TMX).read_text(encoding="utf-8")
+    for written in ("\x1b[31m", "&#x1B;[31m"):
+        (tmp_path / "esc.tmx").write_text(tmx.replace("<seg>", f"<seg>{written}", 1), encoding="utf-8")
+        code, out, err = run_cli("score", str(tmp_path / "esc.tmx"), "--hyp", MT)
+        assert_usage_error(code, err, "esc.tmx:", "Char value 27")
+
+
+def test_tabs_bidi_marks_nbsp_page_and_line_breaks_and_crlf_stay_legitimate_text(tmp_path: Path) -> None:
+    # Only the C0 controls that are never text are refused: TAB, VT (Word's manual line break), FF (a PDF's page
+    # break), LRM, RLM, ALM and NBSP are read as before, and a Windows file's CRLF ends its lines.
+    ar, en = tmp_path / "ar.txt", tmp_path / "en.txt"
+    ar.write_bytes(
+        "اجتمع الرئيس\tبالوفد.\r\nوقع الجانبان ٣\u00a0اتفاقيات\u200f.\r\nقال\u061c: «نعم»\x0bثم غادر.\x0c\r\n".encode()
+    )
+    en.write_bytes(
+        "The President\tmet the delegation.\r\nThe two sides signed 3\u00a0agreements.\r\n"
+        "He said \u200eyes\u200e.\x0bThen he left.\x0c\r\n".encode()
+    )
+    code, out, err = run_cli("qa", str(ar), str(en), "--select", "number-*", "--format", "json")
+    assert code == 0 and err == "", err
+    assert json.loads(out)["units"] == 3
+    code, out, err = run_cli("score", "--ref", str(en), "--hyp", str(en), "--sources", str(ar), "--format", "json")
+    assert code == 0 and err == "", err
+    assert json.loads(out)["metrics"][0]["score"] == 100.0
+
+
 def test_skip_missing_leaves_out_ids_with_a_warning(tmp_path: Path) -> None:
     partial = load_tmx(TMX)
     partial.units = [u for u in partial.units if u.tuid != "a3"]
