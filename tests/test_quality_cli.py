@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -670,6 +671,39 @@ def test_annotation_escaping() -> None:
     many = [Annotation("notice", str(i)) for i in range(15)] + [Annotation("error", "e")]
     rendered = render_annotations(many).splitlines()
     assert len(rendered) == 10 and rendered[0] == "::error::e"
+
+
+def test_annotations_name_a_file_in_the_checkout_by_its_path_in_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An annotation naming /home/runner/work/repo/repo/out/mt.txt was listed in the run but shown on no file: GitHub
+    # maps only paths relative to the checkout onto the repository's files.
+    checkout = tmp_path / "repo"
+    (checkout / "out").mkdir(parents=True)
+    hyp = checkout / "out" / "mt.txt"
+    hyp.write_bytes(Path(MT).read_bytes())
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(checkout))
+    code, out, _ = run_cli("score", TMX, "--hyp", str(hyp), "--min", "chrf=99", "--format", "github")
+    assert code == 1
+    commands = runner_commands(out)
+    assert commands[0].startswith("::error file=out/mt.txt,title=tmkit score%3A chrF2 >= 99::")
+    assert commands[1].startswith("::warning file=out/mt.txt,line=7,title=chrF2 ")
+    assert str(checkout) not in "".join(commands)
+    # A relative path from a step run below the checkout (`working-directory: out`), and QA's annotations.
+    code, out, _ = run_cli("qa", TMX, "--hyp", "mt.txt", "--select", "number-*", "--format", "github", cwd=hyp.parent)
+    assert code == 1
+    assert runner_commands(out)[0].startswith("::error file=out/mt.txt,line=2,title=tmkit qa%3A number-mismatch")
+    # Outside the checkout (a sibling whose name only starts like it, too), a path is named as given.
+    monkeypatch.setenv("GITHUB_WORKSPACE", f"{checkout}{os.sep}")
+    for path in (str(tmp_path / "elsewhere.txt"), str(tmp_path / "repo2" / "mt.txt"), "/etc/x, y.txt"):
+        assert (
+            Annotation("warning", "m", file=path, line=1).render()
+            == f"::warning file={path.replace(',', '%2C')},line=1::m"
+        )
+    named = Annotation("error", "m", file=str(checkout / "a" / "b,c.txt")).render()
+    assert named == "::error file=a/b%2Cc.txt::m"
+    monkeypatch.delenv("GITHUB_WORKSPACE")
+    assert Annotation("error", "m", file=str(hyp)).render() == f"::error file={hyp}::m"
 
 
 def test_inside_github_actions_the_summary_is_appended(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
