@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -278,6 +279,8 @@ def _mismatched_inputs(tmp: Path) -> dict[str, tuple[list[str], tuple[str, ...]]
     short.write_text("\n".join(Path(MT).read_text(encoding="utf-8").splitlines()[:28]) + "\n", encoding="utf-8")
     empty = tmp / "empty.txt"
     empty.write_text("", encoding="utf-8")
+    blank = tmp / "blank.txt"  # an MT step that wrote a line break (and some spaces) per segment, and no text
+    blank.write_text("\n \n\t\n\u00a0\n" + "\n" * 26, encoding="utf-8")
     partial = load_tmx(TMX)
     partial.units = [u for u in partial.units if u.tuid not in ("a3", "a17")]
     write_tmx(tmp / "partial.tmx", partial)
@@ -300,6 +303,9 @@ def _mismatched_inputs(tmp: Path) -> dict[str, tuple[list[str], tuple[str, ...]]
         "duplicate id": ([str(duplicate)], ("dup.tsv:3", "id '1' used before, on line 2")),
         "narrow tsv": ([str(narrow)], ("narrow.tsv:1", "expected 4 TAB-separated columns", "found 3")),
         "empty": (["--ref", str(empty), "--hyp", MT], ("empty.txt", "empty file")),
+        "blank hypothesis": (["--ref", REF, "--hyp", str(blank)], ("blank.txt: no text: every line is blank",)),
+        "blank reference": (["--ref", str(blank), "--hyp", MT], ("blank.txt: no text: every line is blank",)),
+        "blank tmx hypothesis": ([TMX, "--hyp", str(blank)], ("blank.txt: no text: every line is blank",)),
         "missing file": (["--ref", str(tmp / "nope.txt"), "--hyp", MT], ("nope.txt: no such file",)),
         "not utf-8": (["--ref", str(latin1), "--hyp", MT], ("latin1.txt:1", "not UTF-8")),
         "xliff not xml": ([TMX, "--hyp", str(broken_xliff)], ("mt.xlf:1", "not well-formed XML")),
@@ -325,6 +331,9 @@ BAD_INPUTS = [
     "duplicate id",
     "narrow tsv",
     "empty",
+    "blank hypothesis",
+    "blank reference",
+    "blank tmx hypothesis",
     "missing file",
     "not utf-8",
     "xliff not xml",
@@ -349,6 +358,82 @@ def test_bad_input_is_one_line_and_exit_2(case: str, tmp_path: Path) -> None:
     code, out, err = run_cli("score", *args)
     assert out == ""
     assert_usage_error(code, err, *needles)
+
+
+def test_a_blank_line_among_others_is_an_untranslated_segment_and_a_blank_file_is_refused(tmp_path: Path) -> None:
+    # Only a file without a line of text is refused; a line left blank among others is scored (0) or checked.
+    lines = Path(MT).read_text(encoding="utf-8").splitlines()
+    gap = tmp_path / "gap.txt"
+    gap.write_text("\n".join(["", *lines[1:-1], "  "]) + "\n", encoding="utf-8")
+    code, out, err = run_cli("score", "--ref", REF, "--hyp", str(gap))
+    assert code == 0 and "tmkit score: 30 segments" in out and err == ""
+    blank = tmp_path / "blank.en.txt"
+    blank.write_text("\n" * 13, encoding="utf-8")
+    code, out, err = run_cli("qa", str(SAMPLES / "article.ar.txt"), str(blank))
+    assert out == ""
+    assert_usage_error(code, err, "blank.en.txt: no text: every line is blank")
+    code, out, err = run_cli("qa", str(blank), str(SAMPLES / "article.en.txt"))
+    assert_usage_error(code, err, "blank.en.txt: no text: every line is blank")
+    other = tmp_path / "other.txt"
+    other.write_text("\n" * len(lines), encoding="utf-8")
+    code, out, err = run_cli("score", TMX, "--hyp", MT, "--compare", str(other))
+    assert_usage_error(code, err, "other.txt: no text: every line is blank")
+
+
+#: What a colour code in an MT output is refused with: where, which character, and how to strip the codes.
+COLOUR_CODE = "control character U+001B (a terminal colour code?) at column 1: strip the codes, e.g. sed "
+
+
+def test_a_terminal_colour_code_in_a_text_input_is_refused_naming_file_and_line(tmp_path: Path) -> None:
+    # An MT output captured from a coloured log: QA reported the code's 31 and 0 as numbers the source lacks.
+    lines = Path(MT).read_text(encoding="utf-8").splitlines()
+    coloured = tmp_path / "mt.txt"
+    coloured.write_text("\n".join([*lines[:11], f"\x1b[31m{lines[11]}\x1b[0m", *lines[12:]]) + "\n", encoding="utf-8")
+    for args in (
+        ("score", TMX, "--hyp", str(coloured)),
+        ("score", "--ref", REF, "--hyp", str(coloured), "--min", "chrf=10"),
+        ("score", "--ref", str(coloured), "--hyp", MT),
+        ("qa", TMX, "--hyp", str(coloured), "--select", "number-*"),
+    ):
+        code, out, err = run_cli(*args)
+        assert out == ""
+        assert_usage_error(code, err, f"{coloured}:12: {COLOUR_CODE}")
+    rows = _article_rows()
+    rows[3] = (*rows[3][:3], f"\x1b[1;32m{rows[3][3]}")
+    code, out, err = run_cli("qa", str(_tsv(tmp_path / "set.tsv", rows)))
+    assert_usage_error(code, err, "set.tsv:5: control character U+001B (a terminal colour code?) at column ")
+    ar, en = tmp_path / "ar.txt", tmp_path / "en.txt"
+    ar.write_text("اجتمع الرئيس بالوفد.\nوقع الجانبان ٣ اتفاقيات.\n", encoding="utf-8")
+    en.write_text("The President met the delegation.\nThe two sides signed 3\x07 agreements.\n", encoding="utf-8")
+    code, out, err = run_cli("qa", str(ar), str(en))
+    assert_usage_error(code, err, f"{en}:2: control character U+0007 at column 23: not text; remove it")
+    code, out, err = run_cli("score", "--ref", str(en), "--hyp", str(en), "--sources", str(ar))
+    assert_usage_error(code, err, f"{en}:2: control character U+0007")
+    # A TMX or XLIFF cannot hold one: XML 1.0 forbids them, and the parser refuses the file (raw or as a reference).
+    tmx = Path(TMX).read_text(encoding="utf-8")
+    for written in ("\x1b[31m", "&#x1B;[31m"):
+        (tmp_path / "esc.tmx").write_text(tmx.replace("<seg>", f"<seg>{written}", 1), encoding="utf-8")
+        code, out, err = run_cli("score", str(tmp_path / "esc.tmx"), "--hyp", MT)
+        assert_usage_error(code, err, "esc.tmx:", "Char value 27")
+
+
+def test_tabs_bidi_marks_nbsp_page_and_line_breaks_and_crlf_stay_legitimate_text(tmp_path: Path) -> None:
+    # Only the C0 controls that are never text are refused: TAB, VT (Word's manual line break), FF (a PDF's page
+    # break), LRM, RLM, ALM and NBSP are read as before, and a Windows file's CRLF ends its lines.
+    ar, en = tmp_path / "ar.txt", tmp_path / "en.txt"
+    ar.write_bytes(
+        "اجتمع الرئيس\tبالوفد.\r\nوقع الجانبان ٣\u00a0اتفاقيات\u200f.\r\nقال\u061c: «نعم»\x0bثم غادر.\x0c\r\n".encode()
+    )
+    en.write_bytes(
+        "The President\tmet the delegation.\r\nThe two sides signed 3\u00a0agreements.\r\n"
+        "He said \u200eyes\u200e.\x0bThen he left.\x0c\r\n".encode()
+    )
+    code, out, err = run_cli("qa", str(ar), str(en), "--select", "number-*", "--format", "json")
+    assert code == 0 and err == "", err
+    assert json.loads(out)["units"] == 3
+    code, out, err = run_cli("score", "--ref", str(en), "--hyp", str(en), "--sources", str(ar), "--format", "json")
+    assert code == 0 and err == "", err
+    assert json.loads(out)["metrics"][0]["score"] == 100.0
 
 
 def test_skip_missing_leaves_out_ids_with_a_warning(tmp_path: Path) -> None:
@@ -586,6 +671,39 @@ def test_annotation_escaping() -> None:
     many = [Annotation("notice", str(i)) for i in range(15)] + [Annotation("error", "e")]
     rendered = render_annotations(many).splitlines()
     assert len(rendered) == 10 and rendered[0] == "::error::e"
+
+
+def test_annotations_name_a_file_in_the_checkout_by_its_path_in_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An annotation naming /home/runner/work/repo/repo/out/mt.txt was listed in the run but shown on no file: GitHub
+    # maps only paths relative to the checkout onto the repository's files.
+    checkout = tmp_path / "repo"
+    (checkout / "out").mkdir(parents=True)
+    hyp = checkout / "out" / "mt.txt"
+    hyp.write_bytes(Path(MT).read_bytes())
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(checkout))
+    code, out, _ = run_cli("score", TMX, "--hyp", str(hyp), "--min", "chrf=99", "--format", "github")
+    assert code == 1
+    commands = runner_commands(out)
+    assert commands[0].startswith("::error file=out/mt.txt,title=tmkit score%3A chrF2 >= 99::")
+    assert commands[1].startswith("::warning file=out/mt.txt,line=7,title=chrF2 ")
+    assert str(checkout) not in "".join(commands)
+    # A relative path from a step run below the checkout (`working-directory: out`), and QA's annotations.
+    code, out, _ = run_cli("qa", TMX, "--hyp", "mt.txt", "--select", "number-*", "--format", "github", cwd=hyp.parent)
+    assert code == 1
+    assert runner_commands(out)[0].startswith("::error file=out/mt.txt,line=2,title=tmkit qa%3A number-mismatch")
+    # Outside the checkout (a sibling whose name only starts like it, too), a path is named as given.
+    monkeypatch.setenv("GITHUB_WORKSPACE", f"{checkout}{os.sep}")
+    for path in (str(tmp_path / "elsewhere.txt"), str(tmp_path / "repo2" / "mt.txt"), "/etc/x, y.txt"):
+        assert (
+            Annotation("warning", "m", file=path, line=1).render()
+            == f"::warning file={path.replace(',', '%2C')},line=1::m"
+        )
+    named = Annotation("error", "m", file=str(checkout / "a" / "b,c.txt")).render()
+    assert named == "::error file=a/b%2Cc.txt::m"
+    monkeypatch.delenv("GITHUB_WORKSPACE")
+    assert Annotation("error", "m", file=str(hyp)).render() == f"::error file={hyp}::m"
 
 
 def test_inside_github_actions_the_summary_is_appended(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

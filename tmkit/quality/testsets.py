@@ -30,6 +30,13 @@ _ID_NAMES = frozenset({"id", "tuid", "segid", "seg_id", "segment"})
 _SOURCE_NAMES = frozenset({"source", "src"})
 _REFERENCE_RE = re.compile(r"^(?:reference|ref|target|tgt|translation)[\s_-]*\d*$")
 _HYPOTHESIS_NAMES = frozenset({"hypothesis", "hyp", "mt", "system", "output", "candidate"})
+#: The C0 control characters no segment of a test set holds: all but TAB, LF and CR (line breaks, never inside a
+#: line), VT and FF (a manual line break and a page break in text copied from Word or a PDF: white space to every
+#: tokenizer), and NUL (which the reader refuses as binary data). ESC among them starts a terminal colour code, whose
+#: digits (`ESC[31m`) the number checks read as numbers of the translation.
+_CONTROL_RE = re.compile(r"[\x01-\x08\x0e-\x1f]")
+#: How to strip terminal colour (and other CSI) codes from a file, for the message that finds one.
+_STRIP_COLOURS = r"sed 's/\x1b\[[0-9;]*[A-Za-z]//g'"
 
 
 class Alignment(StrEnum):
@@ -192,12 +199,37 @@ class _Stream:
 
 
 def read_text_stream(path: str) -> _Stream:
-    """The lines of a text file, one segment a line (lines end at LF, CRLF or CR; U+2028 and the like stay inside)."""
+    """The lines of a text file, one segment a line (lines end at LF, CRLF or CR; U+2028 and the like stay inside).
+
+    A file without a line of text (empty, or every line blank) is refused: it holds no segment to score or check; so
+    is a control character (see `_refuse_control_characters`).
+    """
     lines = read_lines(path)
     if not lines:
         raise InputError("empty file: no segments", path=path)
+    if not any(line.strip() for line in lines):
+        # A step that wrote only line breaks (an MT run that failed quietly) scored 0 and, without a gate, passed. A
+        # blank line among others is a segment left untranslated, and stays.
+        raise InputError("no text: every line is blank", path=path)
+    for number, line in enumerate(lines, 1):
+        _refuse_control_characters(line, path, number)
     entries = tuple(_Entry(None, LocatedText(t, path, n), None, n) for n, t in enumerate(lines, 1))
     return _Stream(path, FileFormat.TEXT, entries)
+
+
+def _refuse_control_characters(text: str, path: str, line: int) -> None:
+    """An `InputError` naming the file, line and column of the first control character ``text`` holds (see
+    `_CONTROL_RE`): a terminal colour code in an MT output captured from a coloured log was scored, and its digits
+    reported by the number checks as numbers the source lacks."""
+    found = _CONTROL_RE.search(text)
+    if found is None:
+        return
+    char, column = found.group(), found.start() + 1
+    if char == "\x1b" and text.startswith("[", found.end()):
+        what, hint = " (a terminal colour code?)", f"strip the codes, e.g. {_STRIP_COLOURS}"
+    else:
+        what, hint = "", "not text; remove it"
+    raise InputError(f"control character U+{ord(char):04X}{what} at column {column}: {hint}", path=path, line=line)
 
 
 def _tsv_columns(header: list[str], source_lang: str | None, target_lang: str | None) -> dict[str, list[int]] | None:
@@ -228,7 +260,11 @@ def read_tsv_streams(
     columns (`id`, `source`, `reference`/`ref`/`target` — several allowed — and `hypothesis`/
     `mt`) may order them freely. Cells use tmkit's TSV escapes (`\\t`, `\\n`, `\\\\`).
     """
-    rows = [(n, line.split("\t")) for n, line in enumerate(iter_lines(path), 1) if line.strip()]
+    rows: list[tuple[int, list[str]]] = []
+    for number, text in enumerate(iter_lines(path), 1):
+        if text.strip():
+            _refuse_control_characters(text, path, number)  # (TAB, the separator, is none)
+            rows.append((number, text.split("\t")))
     if not rows:
         raise InputError("empty file: no segments", path=path)
     columns = _tsv_columns(rows[0][1], source_lang, target_lang)

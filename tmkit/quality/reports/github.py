@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ class Annotation:
     def render(self) -> str:
         props = []
         if self.file:
-            props.append(f"file={_escape_property(self.file)}")
+            props.append(f"file={_escape_property(repository_path(self.file))}")
             if self.line is not None:
                 props.append(f"line={self.line}")
         if self.title:
@@ -35,6 +36,27 @@ class Annotation:
         if props:
             head += " " + ",".join(props)
         return f"{head}::{_escape_data(self.message)}"
+
+
+def repository_path(path: str) -> str:
+    """``path`` as an annotation names a file: relative to the checkout (``$GITHUB_WORKSPACE``, with forward slashes)
+    when the file lies in it, else as given.
+
+    GitHub shows an annotation on a file only when it names the file by its path in the repository: one named
+    `/home/runner/work/repo/repo/out/mt.txt` was listed in the run but shown on no file. A relative path is taken from
+    the working directory, as the file was read, so that a step run below the checkout names it right too.
+    """
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if not workspace:
+        return path
+    root, full = os.path.abspath(workspace), os.path.abspath(path)
+    try:
+        inside = os.path.normcase(os.path.commonpath([root, full])) == os.path.normcase(root)
+    except ValueError:  # on another drive (Windows)
+        return path
+    if not inside or os.path.normcase(full) == os.path.normcase(root):
+        return path
+    return os.path.relpath(full, root).replace(os.sep, "/")
 
 
 def _escape_data(text: str) -> str:
