@@ -169,6 +169,19 @@ def test_repair_hint_where_repair_helps(tmp_path: Path) -> None:
     assert run_cli("stats", "--repair", path).code == 0
 
 
+@pytest.mark.parametrize("command", [["qa"], ["score", "--hyp-prop", "x-mt"]])
+def test_a_command_without_repair_names_the_one_that_has_it(tmp_path: Path, command: list[str]) -> None:
+    """A CI trial: qa and score read a TMX as convert does but take no --repair, and their error said "--repair
+    removes such characters"; they name convert's, which does, and the file it writes is read."""
+    path = tmp_path / "m.tmx"
+    path.write_text(_unit_with("&#x1;"), encoding="utf-8")
+    result = run_cli(*command, path)
+    assert result.code == 2
+    assert "(an XML-illegal control character; tmkit convert FILE -o REPAIRED.tmx --repair removes" in result.stderr
+    assert run_cli("convert", path, "-o", tmp_path / "fixed.tmx", "--repair").code == 0
+    assert run_cli("stats", tmp_path / "fixed.tmx").code == 0
+
+
 def test_surrogate_reference_error_says_what_to_write_instead(tmp_path: Path) -> None:
     path = tmp_path / "m.tmx"
     path.write_text(_unit_with("&#xD83D;&#xDE00;"), encoding="utf-8")

@@ -77,6 +77,10 @@ PARAMETER_FLAGS = {
 }
 
 
+#: Options some commands lack, named as the command that takes them (see `run_handler`).
+ELSEWHERE_FLAGS = {"repair": "tmkit convert FILE -o REPAIRED.tmx --repair"}
+
+
 def refuse_overwriting_inputs(output: str | None, inputs: Iterable[str]) -> None:
     """Refuse an output file that is one of the command's inputs (a memory, a document): writing it would
     replace what was read with something else, the input lost."""
@@ -224,7 +228,10 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
     try:
         return handler(args)
     except ParameterError as exc:
-        error(str(InputError(exc.spelled(PARAMETER_FLAGS), path=exc.path, line=exc.line, column=exc.column)))
+        # An option this command lacks is named as the command that has it (score and qa read a TMX as convert
+        # does, but take no --repair: "--repair removes such characters" sent users looking for it there).
+        flags = {**PARAMETER_FLAGS, **{k: v for k, v in ELSEWHERE_FLAGS.items() if not hasattr(args, k)}}
+        error(str(InputError(exc.spelled(flags), path=exc.path, line=exc.line, column=exc.column)))
         return EXIT_USAGE
     except TmkitError as exc:
         error(str(exc))
