@@ -380,6 +380,30 @@ def test_a_blank_line_among_others_is_an_untranslated_segment_and_a_blank_file_i
     assert_usage_error(code, err, "other.txt: no text: every line is blank")
 
 
+def test_a_test_set_whose_every_hypothesis_or_reference_is_empty_is_refused(tmp_path: Path) -> None:
+    """An MT step that wrote an empty column (TSV) or empty targets (TMX) scored 0.00 and, without a gate, passed: it
+    is refused as a blank text file is, naming the file; one empty hypothesis among others is scored."""
+    rows = ["id\tsource\treference\thypothesis", "1\tنص\tText.\t", "2\tنص آخر\tOther text.\t"]
+    empty = tmp_path / "empty.tsv"
+    empty.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, out, err = run_cli("score", str(empty))
+    assert out == ""
+    assert_usage_error(code, err, "empty.tsv: no text: every hypothesis of the 2 segment(s) scored is empty")
+    one = tmp_path / "one.tsv"
+    one.write_text("\n".join([*rows[:2], rows[2] + "Other."]) + "\n", encoding="utf-8")
+    code, out, err = run_cli("score", str(one))
+    assert code == 0 and "tmkit score: 2 segments" in out, (out, err)
+    job = tmp_path / "job.tmx"
+    memory = load_tmx(TMX)
+    for unit in memory.units:
+        for variant in unit.variants:
+            if variant.lang.startswith("en"):
+                variant.segment = Segment.from_text("")
+    write_tmx(job, memory)
+    code, out, err = run_cli("score", str(job), "--hyp", MT)
+    assert_usage_error(code, err, "job.tmx: no text: every reference of the 30 segment(s) scored is empty")
+
+
 #: What a colour code in an MT output is refused with: where, which character, and how to strip the codes.
 COLOUR_CODE = "control character U+001B (a terminal colour code?) at column 1: strip the codes, e.g. sed "
 

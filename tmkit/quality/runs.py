@@ -198,6 +198,9 @@ def run_score(
     stored = load_baseline(baseline) if baseline else None
     wanted = list(dict.fromkeys([parsed.primary, *parsed.metrics, *(g.metric for g in parsed.gates)]))
     hypotheses, reference_streams = evalset.hypotheses(), evalset.reference_streams()
+    _refuse_blank_side(hypotheses, "hypothesis", evalset.hypothesis_path or input_path)
+    for path, stream in zip(evalset.reference_paths, reference_streams, strict=False):
+        _refuse_blank_side(stream, "reference", path)
     scored_files = [*evalset.reference_paths, *(p for p in (evalset.hypothesis_path,) if p)]
     stripped_bom = _any_text_file_with_bom(scored_files)
     try:
@@ -254,6 +257,13 @@ def run_score(
         warnings=tuple(warnings),
         elapsed=time.perf_counter() - started,
     )
+
+
+def _refuse_blank_side(texts: list[str], side: str, path: str | None) -> None:
+    """A side with no text in any segment scores 0.00 and, without a gate, passes: an MT step that wrote empty targets
+    (a TSV's empty column, a TMX's empty segments) is refused as a blank text file is."""
+    if texts and not any(text.strip() for text in texts):
+        raise InputError(f"no text: every {side} of the {len(texts):,} segment(s) scored is empty", path=path)
 
 
 def _read_scored_set(
