@@ -169,8 +169,11 @@ async def test_the_finish_dialog_counts_a_rejected_draft_apart(work: Path) -> No
         drafts = sum(row.status is Status.DRAFT and not row.unit.rejected for row in document.rows)
         app.editor_screen.go_to(next(i for i, row in enumerate(document.rows) if row.status is Status.DRAFT))
         await settle(app, pilot)
-        app.editor_screen.action_reject()  # as its key does (the reviewer's)
+        app.editor_screen.action_reject()  # as its key does (the reviewer's): asked why, Enter rejects
         await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert document.rows[app.editor_screen.current].unit.rejected
         dialog = await _finish_dialog(app, pilot)
         assert f"{drafts - 1} draft(s), 1 rejected (left in the source language)," in dialog.summary, dialog.summary
         await pilot.press("escape")
