@@ -26,7 +26,7 @@ from tmkit.formats.documents import ExtractedDocument, docx_filter, extract, ope
 from tmkit.formats.documents.core import Code, plain_text
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.jobs.source_text import read_text_document, segment_document
-from tmkit.memory.model import Inline, Segment, Status
+from tmkit.memory.model import ORIGIN_PROP, Inline, Segment, Status, pretranslation
 
 DATA = Path(__file__).parent / "data" / "documents"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -420,6 +420,17 @@ def test_po_messages_contexts_notes_plurals_and_existing_translations(tmp_path: 
     assert document.paragraphs[2].existing == (["أغلق"], "translated")
     # A message is one segment, whatever its sentences.
     assert len(extract(document, lang="en").pieces) == 5
+
+
+def test_a_po_entrys_translation_is_the_jobs_pre_translation(tmp_path: Path) -> None:
+    """What a reviewer compares a segment with (Alt+V): the translation the catalogue held when the job was made."""
+    path = tmp_path / "app.po"
+    path.write_text(PO, encoding="utf-8")
+    from tmkit.jobs.workfile import prepare_job
+
+    job = load_tmx(prepare_job(path, [], source_lang="en", target_lang="ar").path)
+    assert [pretranslation(unit) for unit in job.units] == [None, "احفظ", "أغلق", None, None]
+    assert [unit.prop_value(ORIGIN_PROP) for unit in job.units] == [None, "document", "document", None, None]
 
 
 @pytest.mark.parametrize("line", ['msgid "Hello world', '#~ msgid "Hello world', '"Hello world'])

@@ -1326,3 +1326,52 @@ def test_a_reviewer_says_why_a_segment_is_rejected_and_the_translator_reads_it(
     unit = load_tmx(work / "article.tmx").units[24]
     assert unit.status is Status.TRANSLATED and not unit.rejected
     assert unit.prop_value(REJECTION_REASON_PROP) is None
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_alt_v_shows_what_was_changed_against_the_pre_translation(work: Path, width: int, height: int) -> None:
+    """A reviewer's trial: nothing showed what the translator had changed in a pre-translated segment (the match %
+    and origin go with the draft, and the edit effort counted from the target as opened, 0% in the reviewer's
+    session). The job keeps the text it was pre-translated with; Alt+V (ESC v) shows the changes word by word, and
+    the effort is counted against it in every session."""
+    command = [sys.executable, "-m", "tmkit", "edit", "article.ar.txt", "--tm", "news-memory.tmx", "--no-spelling"]
+
+    def to_segment_14(terminal: Terminal) -> None:  # pre-translated from the 77% match, a draft
+        terminal.wait_for("of 30")
+        terminal.keys("F5")
+        terminal.type("exchanged views")
+        terminal.keys("Enter")
+        terminal.wait_for("all · 1 of 30")
+        _back_to_target(terminal)
+        terminal.wait_for("target · 14 of 30")
+
+    with Terminal(command, width=width, height=height, cwd=work) as terminal:
+        to_segment_14(terminal)
+        terminal.keys("End", "BSpace")
+        terminal.type(", regional ones among them.")
+        terminal.wait_for("regional ones")
+        terminal.raw(b"\x1bv")  # Alt+V as a terminal sends it
+        screen = terminal.wait_for("changes on segment 14 of 30 against its pre-translation")
+        assert "interest{+, regional" in screen and "them+}." in screen, screen  # only the words added
+        assert "[-" not in screen.replace("[-removed-]", ""), screen
+        terminal.keys("Escape")
+        terminal.wait_until_gone("against its pre-translation")
+        terminal.keys("F2")  # confirmed; the search's one hit, so F2 stays on it
+        terminal.wait_for("target · 14 of 30 · translated")
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
+        terminal.keys("F5", "C-a", "BSpace", "Enter")  # the search cleared: the list shows every segment again
+        terminal.wait_until_gone("▼ ")
+        _back_to_target(terminal)
+        terminal.keys("M-Up")  # segment 13: not pre-translated
+        terminal.wait_for("target · 13 of 30")
+        terminal.raw(b"\x1bv")
+        terminal.wait_for("was not pre-translated")
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    # A later session (the reviewer's): the effort is the translator's, not 0%.
+    with Terminal(command, width=width, height=height, cwd=work) as terminal:
+        to_segment_14(terminal)
+        terminal.wait_for(lambda screen: re.search(r"effort [1-9]\d*%", screen) is not None)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")

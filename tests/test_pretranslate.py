@@ -79,7 +79,11 @@ def test_analysis_and_pretranslation(memory_path: Path) -> None:
     assert [u.status for u in job.units] == [Status.DRAFT, Status.NEW, Status.DRAFT, Status.NEW]
     first = job.units[0]
     assert first.variant("en").text == "The president received the Russian delegation in Damascus."  # type: ignore[union-attr]
-    assert [(p.type, p.value) for p in first.props] == [("x-tmkit-match", "100"), ("x-tmkit-origin", "mem.tmx#t0")]
+    assert [(p.type, p.value) for p in first.props] == [
+        ("x-tmkit-match", "100"),
+        ("x-tmkit-origin", "mem.tmx#t0"),
+        ("x-tmkit-pretranslation", "The president received the Russian delegation in Damascus."),
+    ]
 
 
 def test_repetition_takes_the_first_translation(memory_path: Path) -> None:

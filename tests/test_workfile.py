@@ -7,9 +7,19 @@ from pathlib import Path
 
 from tests.helpers import SAMPLES
 from tmkit.formats.tmx_reader import load_tmx
+from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.reference import align_reference
 from tmkit.jobs.workfile import REJECTION_NOTE, RowFilter, WorkFile
-from tmkit.memory.model import REJECTION_REASON_PROP, Status, rejection_reason
+from tmkit.memory.model import (
+    MATCH_PROP,
+    ORIGIN_PROP,
+    PRETRANSLATION_PROP,
+    REJECTION_REASON_PROP,
+    Prop,
+    Status,
+    pretranslation,
+    rejection_reason,
+)
 
 
 def test_each_filter_keeps_its_rows_and_all_keeps_every_row(work: Path) -> None:
@@ -191,3 +201,20 @@ def test_a_rejection_without_a_reason_leaves_no_note(work: Path) -> None:
     document.reject(3)
     assert document.rows[3].unit.rejected and document.rows[3].notes == notes
     assert document.rows[3].unit.prop_value(REJECTION_REASON_PROP) is None
+
+
+def test_a_pre_translation_is_kept_when_its_target_is_changed(tmp_path: Path) -> None:
+    """The match % and origin describe the draft and go with it; the text the segment was pre-translated with stays,
+    for the reviewer's changes view (Alt+V) and the edit effort in a later session."""
+    memory = load_tmx(SAMPLES / "article.tmx")
+    unit = memory.units[13]
+    before = unit.variant("en").text  # type: ignore[union-attr]
+    unit.status = Status.DRAFT
+    unit.props += [Prop(MATCH_PROP, "77"), Prop(ORIGIN_PROP, "news.tmx#m1"), Prop(PRETRANSLATION_PROP, before)]
+    write_tmx(tmp_path / "job.tmx", memory)
+    document = WorkFile(tmp_path / "job.tmx")
+    document.confirm(13, before + " Among others.")
+    document.save()
+    saved = load_tmx(tmp_path / "job.tmx").units[13]
+    assert saved.prop_value(MATCH_PROP) is None and saved.prop_value(ORIGIN_PROP) is None
+    assert pretranslation(saved) == before

@@ -12,6 +12,7 @@ from tmkit.memory.dates import now_tmx_date
 from tmkit.memory.model import (
     MATCH_PROP,
     ORIGIN_PROP,
+    PRETRANSLATION_PROP,
     Header,
     Memory,
     Prop,
@@ -132,7 +133,8 @@ def pretranslate(
 ) -> Memory:
     """A job memory: every segment in order, filled as `draft` from its best match at ``threshold`` or more.
 
-    Each filled unit records the match % and where it came from (memory and tuid) as props;
+    Each filled unit records the match % and where it came from (memory and tuid) as props, and the text it was
+    filled with (`PRETRANSLATION_PROP`, kept when the target is changed);
     a repetition takes the translation given to its first occurrence. Unfilled units hold only
     the source and are `new`. Units and targets are created now, by ``user`` (`creationid`) when given.
     """
@@ -154,6 +156,7 @@ def pretranslate(
             unit.props = [
                 Prop(MATCH_PROP, f"{best.score:g}"),
                 Prop(ORIGIN_PROP, origin if result.repeats is None else f"{REPETITION_ORIGIN}:{result.repeats + 1}"),
+                Prop(PRETRANSLATION_PROP, target.plain),
             ]
         else:
             unit.status = Status.NEW

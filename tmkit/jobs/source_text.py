@@ -17,6 +17,7 @@ from tmkit.memory.langtags import primary_subtag
 from tmkit.memory.model import (
     DOCUMENT_PROP,
     ORIGIN_PROP,
+    PRETRANSLATION_PROP,
     Header,
     Memory,
     Note,
@@ -155,8 +156,9 @@ def with_document_sources(
             pieces, status = paragraph.existing
             variant = Variant(target_lang, existing_segment(pieces, lang=target_lang), creation_date=unit.creation_date)
             unit.variants[1:] = [variant]
-            unit.props = without_provenance(unit.props)
-            unit.props.append(Prop(ORIGIN_PROP, DOCUMENT_ORIGIN))
+            # The document's own translation is what the job begins with, in place of a match.
+            unit.props = [p for p in without_provenance(unit.props) if p.type != PRETRANSLATION_PROP]
+            unit.props += [Prop(ORIGIN_PROP, DOCUMENT_ORIGIN), Prop(PRETRANSLATION_PROP, variant.segment.plain)]
             unit.set_status(Status(status))
     return memory
 

@@ -30,6 +30,9 @@ REJECTION_REASON_PROP = "x-tmkit-rejection-reason"
 MATCH_PROP = "x-tmkit-match"
 ORIGIN_PROP = "x-tmkit-origin"
 PROVENANCE_PROPS = frozenset({MATCH_PROP, ORIGIN_PROP})
+#: The target a segment was pre-translated with (a match's text, plain), kept when the target is changed: what a
+#: reviewer compares the translation with (the editor's Alt+V) and post-editing effort is measured against.
+PRETRANSLATION_PROP = "x-tmkit-pretranslation"
 #: A unit not to be translated (XLIFF `translate="no"`, which TMX has no attribute for), with the value `no`. XLIFF
 #: gets it back as the attribute; `qa` and `score` leave such units out (`not_to_translate`).
 TRANSLATE_PROP = "x-tmkit-translate"
@@ -324,6 +327,11 @@ def pretranslated_match(unit: TranslationUnit) -> float | None:
     except ValueError:
         return None
     return found if found is not None and math.isfinite(found) and 0 <= found <= 101 else None
+
+
+def pretranslation(unit: TranslationUnit) -> str | None:
+    """The target the unit was pre-translated with (`PRETRANSLATION_PROP`), or None: it was not (or not by tmkit)."""
+    return unit.prop_value(PRETRANSLATION_PROP)
 
 
 def provenance_holds(target: Segment | None, described: Segment | None) -> bool:

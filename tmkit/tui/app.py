@@ -53,6 +53,7 @@ AFTER_TYPING = frozenset(
         "add_term",
         "spelling",
         "qa_findings",
+        "changes",
         "cycle_filter",
         "undo",
         "redo",

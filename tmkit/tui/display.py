@@ -141,6 +141,44 @@ def diff_text(stored: str, new: str, *, color: bool) -> Text:
     return text
 
 
+def diff_lines(stored: str, new: str, mode: BidiMode, width: int, console: Console) -> list[Text]:
+    """The word diff of ``stored`` against ``new`` (`diff_text`, coloured) wrapped to ``width``; in app mode each
+    line is reordered and shaped with its styles, so that the colours stay on their words."""
+    diff = diff_text(stored, new, color=True)
+    if mode is not BidiMode.APP:
+        return list(diff.wrap(console, width))
+    out: list[Text] = []
+    plain = diff.plain
+    rtl = base_is_rtl(plain)  # (an English target with an Arabic name in it reads from the left)
+    start = 0
+    for line in wrap_logical(plain, width):
+        offset = plain.find(line, start)
+        offset = start if offset < 0 else offset
+        piece = diff[offset : offset + len(line)]
+        start = offset + len(line)
+        if not needs_bidi(line):
+            out.append(piece)
+            continue
+        shown = visual_line(line, rtl=rtl)
+        styled = Text()
+        for glyph, index in zip(shown.text, shown.v2l, strict=True):
+            styled.append(glyph, style=piece.get_style_at_offset(console, index))
+        if rtl:
+            styled.pad_left(max(width - styled.cell_len, 0))
+        out.append(styled)
+    return out
+
+
+class DiffText:
+    """`diff_lines` as a renderable: wrapped to the width it is given."""
+
+    def __init__(self, stored: str, new: str, mode: BidiMode) -> None:
+        self.stored, self.new, self.mode = stored, new, mode
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[RichSegment | Text]:
+        yield from diff_lines(self.stored, self.new, self.mode, options.max_width, console)
+
+
 class VisualHighlighter(Highlighter):
     """For a one-line Input: its text shaped and in visual order in ``app`` mode (the value stays logical).
 

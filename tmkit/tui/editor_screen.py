@@ -39,7 +39,7 @@ from tmkit.matching.concordance import ConcordanceHit, concordance
 from tmkit.matching.matcher import Match, Matcher, too_long_to_match
 from tmkit.matching.memory_index import MemoryIndex, open_memory
 from tmkit.memory.langtags import primary_subtag
-from tmkit.memory.model import Status, TranslationUnit, rejection_reason
+from tmkit.memory.model import Status, TranslationUnit, pretranslation, rejection_reason
 from tmkit.quality.defaults import Severity
 from tmkit.quality.scoring import score_corpus, segment_score
 from tmkit.quality.spelling import Misspelling, SpellChecker, spell_checker_for
@@ -49,7 +49,17 @@ from tmkit.terms.recognize import TermHit
 from tmkit.text.placeholders import PlaceholderError, strip_placeholders, to_placeholders
 from tmkit.text.scripts import has_arabic
 from tmkit.tui import keys
-from tmkit.tui.display import VTE_EXPLICIT, VTE_IMPLICIT, BidiMode, BidiText, VisualHighlighter, clip, is_vte, one_line
+from tmkit.tui.display import (
+    VTE_EXPLICIT,
+    VTE_IMPLICIT,
+    BidiMode,
+    BidiText,
+    DiffText,
+    VisualHighlighter,
+    clip,
+    is_vte,
+    one_line,
+)
 from tmkit.tui.finishing import (
     DocumentFinished,
     FinishRequest,
@@ -71,6 +81,7 @@ from tmkit.tui.messages import (
 from tmkit.tui.options import EditorOptions
 from tmkit.tui.screens import (
     ChangedOnDiskScreen,
+    ChangesScreen,
     HelpScreen,
     NotesScreen,
     QaScreen,
@@ -1479,6 +1490,26 @@ class EditorScreen(Screen[None]):
         title = f"notes on segment {row + 1} of {len(self.document)}"
         self.app.push_screen(NotesScreen(title, laid_out, close_keys=self.keymap.keys.get("notes", ())))
 
+    def action_changes(self) -> None:
+        """What was changed in the target (as typed) against the segment's pre-translation, word by word, with the
+        edit effort; Esc closes it."""
+        row = self.current
+        r = self.document.rows[row]
+        before = pretranslation(r.unit)
+        if before is None:
+            self.notify("this segment was not pre-translated: nothing to compare its target with")
+            return
+        now = strip_placeholders(self._editor_text())
+        effort = edit_effort(before, now)
+        parts: list[RenderableType] = [DiffText(before, now, self.mode)]
+        if before == now:
+            parts = [BidiText(now, self.mode), Text("unchanged: the target is its pre-translation", style="dim")]
+        else:
+            changed = f"edit effort {effort:.0f}%: characters changed against the pre-translation"
+            parts.append(Text(changed, style="dim"))
+        title = f"changes on segment {row + 1} of {len(self.document)} against its pre-translation"
+        self.app.push_screen(ChangesScreen(title, parts, close_keys=self.keymap.keys.get("changes", ())))
+
     def _show_conflict(self, row: int) -> None:
         """While the segment's merge conflict is open, both versions in a panel above (small screens: in place of)
         the matches, for the translator to keep one (the target shows ours until then)."""
@@ -2187,10 +2218,15 @@ class EditorScreen(Screen[None]):
         row = self.current
         text = strip_placeholders(self._editor_text())
         if not self.references:
-            inserted = self.inserted.get(row, self.loaded_editor_text)
+            # Against the match inserted in this session, else the pre-translation (the same figure in every session
+            # and for the reviewer: it said 0% for a segment post-edited before), else the target as opened.
+            before = pretranslation(self.document.rows[row].unit)
+            inserted = self.inserted.get(row)
+            against = "the inserted suggestion" if inserted is not None or before is None else "the pre-translation"
+            inserted = inserted if inserted is not None else (before if before is not None else self.loaded_editor_text)
             effort = edit_effort(strip_placeholders(inserted), text)
             line = Text(f"edit effort {effort:.0f}%", style="bold")
-            line.append("  characters changed against the inserted suggestion", style="dim")
+            line.append(f"  characters changed against {against}", style="dim")
             self.score_panel.show(line, [])
             self.target_view.border_subtitle = f"effort {effort:.0f}%"
             return

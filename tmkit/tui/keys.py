@@ -48,6 +48,11 @@ COMMANDS: tuple[Command, ...] = (
         "Notes",
         "Read the segment's notes in full (the agency's instructions; under the source they are cut to its width)",
     ),
+    _c(
+        "changes",
+        "Changes",
+        "Show what was changed in the target against its pre-translation, word by word (a reviewer's track changes)",
+    ),
     _c("next_segment", "Next", "Go to the next segment"),
     _c("previous_segment", "Prev", "Go to the previous segment"),
     _c("next_unconfirmed", "Unconfirmed", "Go to the next unconfirmed segment"),
@@ -121,6 +126,8 @@ DEFAULT_KEYS: dict[str, tuple[str, ...]] = {
     "qa_findings": ("alt+q",),
     # ESC n in every terminal (Ctrl+N is OmegaT's next segment).
     "notes": ("alt+n",),
+    # ESC v (view changes) in every terminal.
+    "changes": ("alt+v",),
     "next_segment": ("alt+down", "ctrl+n"),
     "previous_segment": ("alt+up", "ctrl+p"),
     "next_unconfirmed": ("f8", "ctrl+u"),

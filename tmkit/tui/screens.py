@@ -1,5 +1,5 @@
-"""Modal screens: the key help, a segment's notes, a rejection's reason, crash recovery, a file changed on disk,
-quitting with unsaved edits, and save as."""
+"""Modal screens: the key help, a segment's notes and changes, a rejection's reason, crash recovery, a file changed
+on disk, quitting with unsaved edits, and save as."""
 
 from __future__ import annotations
 
@@ -185,6 +185,19 @@ class RejectScreen(Dialog[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ChangesScreen(NotesScreen):
+    """What was changed in a segment's target against its pre-translation (the match it began as), word by word, for a
+    reviewer checking a colleague's post-editing: removed words `[-struck-]`, added ones `{+underlined+}`."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text(self.title_line, style="bold"), markup=False)
+            with VerticalScroll(id="notes-body"):
+                for part in self.notes:
+                    yield Static(part)
+            yield Static("[-removed-] {+added+} · ↑↓ PgUp PgDn scroll · Esc closes", classes="hint", markup=False)
 
 
 #: The class of a dialog's default button: it has the focus when the dialog opens, so Enter presses it.

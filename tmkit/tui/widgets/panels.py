@@ -16,7 +16,7 @@ from textual.widgets import Sparkline, Static
 
 from tmkit.matching.concordance import ConcordanceHit
 from tmkit.matching.matcher import Match
-from tmkit.tui.display import BidiMode, BidiText, diff_text, one_line
+from tmkit.tui.display import BidiMode, BidiText, diff_lines, one_line
 from tmkit.tui.messages import MatchChosen
 
 
@@ -28,44 +28,6 @@ def tmx_day(when: str | None) -> str:
     """A TMX date (`20210302T101500Z`) as its day, `2021-03-02`."""
     when = when or ""
     return f"{when[:4]}-{when[4:6]}-{when[6:8]}" if len(when) >= 8 and when[:8].isdigit() else when
-
-
-def _diff_lines(stored: str, new: str, mode: BidiMode, width: int, console: Console) -> list[Text]:
-    """The word diff of a match's source wrapped to ``width``; in app mode each line is reordered with its styles."""
-    diff = diff_text(stored, new, color=True)
-    if mode is not BidiMode.APP:
-        return list(diff.wrap(console, width))
-    return _StyledBidi(diff).lines(console, width)
-
-
-class _StyledBidi:
-    """A styled logical Text painted in visual order: the diff keeps its colours after reordering."""
-
-    def __init__(self, text: Text) -> None:
-        self.text = text
-
-    def lines(self, console: Console, width: int) -> list[Text]:
-        from tmkit.text.bidi import needs_bidi, visual_line
-        from tmkit.tui.display import wrap_logical
-
-        out: list[Text] = []
-        plain = self.text.plain
-        start = 0
-        for line in wrap_logical(plain, width):
-            offset = plain.find(line, start)
-            offset = start if offset < 0 else offset
-            piece = self.text[offset : offset + len(line)]
-            start = offset + len(line)
-            if not needs_bidi(line):
-                out.append(piece)
-                continue
-            shown = visual_line(line, rtl=True)
-            styled = Text()
-            for glyph, index in zip(shown.text, shown.v2l, strict=True):
-                styled.append(glyph, style=piece.get_style_at_offset(console, index))
-            styled.pad_left(max(width - styled.cell_len, 0))
-            out.append(styled)
-        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +60,7 @@ class _Listing:
                 why += "  numbers: " + ", ".join(f"{s.old}→{s.new}" for s in match.substitutions)
             for part in (
                 list(head.wrap(console, width)),
-                _diff_lines(match.source.plain, self.source, self.mode, width, console),
+                diff_lines(match.source.plain, self.source, self.mode, width, console),
                 BidiText(match.target.plain, self.mode, style="bold").lines(width),
                 list(Text(why, style="dim italic").wrap(console, width)),
             ):
