@@ -142,7 +142,9 @@ def test_pretranslated_jobs_are_schema_valid_in_every_version(tmp_path: Path) ->
         assert schema_problems(job) == []
         units = read_xliff(job)[0].units
         drafts = [u for u in units if u.status is Status.DRAFT]
-        assert drafts and all({p.type for p in u.props} == {"x-tmkit-match", "x-tmkit-origin"} for u in drafts)
+        assert drafts and all(
+            {p.type for p in u.props} == {"x-tmkit-match", "x-tmkit-origin", "x-tmkit-pretranslation"} for u in drafts
+        )
 
 
 def _edited_in_a_cat_tool(job: Path, version: str, edits: dict[str, str | None]) -> None:
@@ -178,7 +180,10 @@ def test_a_target_a_cat_tool_changed_loses_the_props_of_its_match(tmp_path: Path
     assert converted.code == 0, converted.stderr
     after = {u.tuid: u for u in load_tmx(tmp_path / "job.tmx").units}
     assert after["3"].variant("en").text == edited and after["3"].status is Status.TRANSLATED  # type: ignore[union-attr]
-    assert after["3"].props == []  # the same rule as the editor's: another target, no match of its own
+    # The same rule as the editor's: another target, no match of its own; what it was pre-translated with stays.
+    assert [(p.type, p.value) for p in after["3"].props] == [
+        ("x-tmkit-pretranslation", before["3"].prop_value("x-tmkit-pretranslation"))
+    ]
     assert after["4"].status is Status.TRANSLATED  # confirmed as it was: still the match's
     assert [(p.type, p.value) for p in after["4"].props] == [(p.type, p.value) for p in before["4"].props]
     assert [(p.type, p.value) for p in after["1"].props] == [(p.type, p.value) for p in before["1"].props]
