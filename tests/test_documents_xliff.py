@@ -389,7 +389,9 @@ def test_a_2x_span_end_whose_start_the_translation_dropped_goes_too(tmp_path: Pa
     assert [t.split(">", 1)[1] for t in targets] == ["ابدأ هنا.</target>", "ما زال  ثم لا.</target>"]
 
 
-REAL_FILES = sorted(p for p in (Path(__file__).parent / "data" / "xliff").glob("*.xl*"))
+REAL_FILES = sorted(
+    p for p in (Path(__file__).parent / "data" / "xliff").iterdir() if ".xl" in p.suffix or ".sdl" in p.suffix
+)
 
 
 @pytest.mark.parametrize("path", REAL_FILES, ids=lambda p: p.name)

@@ -52,7 +52,7 @@ def register(commands: Any) -> None:
         "between paragraphs. Paragraphs are separated by blank lines; a line break ends a sentence "
         "(headlines, list items) unless --join-lines.",
     )
-    p.add_argument("file", help="the document: UTF-8 text, or .docx, .html, .md, .po or .xlf")
+    p.add_argument("file", help="the document: UTF-8 text, or .docx, .html, .md, .po, .xlf or .sdlxliff")
     p.add_argument("--lang", help="language of the document (default: guessed from the script)")
     p.add_argument("--srx", metavar="RULES.srx", help="SRX 2.0 rules tried before tmkit's own")
     p.add_argument("--srx-only", action="store_true", help="use only the --srx rules, not tmkit's")
@@ -190,7 +190,7 @@ def register(commands: Any) -> None:
                 "not as the working file records; translations of segments cut otherwise come back as drafts",
             )
             p.set_defaults(handler=cmd_pretranslate)
-        p.add_argument("document", help="the document: UTF-8 text, or .docx, .html, .md, .po or .xlf")
+        p.add_argument("document", help="the document: UTF-8 text, or .docx, .html, .md, .po, .xlf or .sdlxliff")
         p.add_argument(
             "--tm",
             nargs="+",

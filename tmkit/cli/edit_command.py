@@ -31,8 +31,8 @@ def register(commands: Any) -> None:
     )
     p.add_argument(
         "file",
-        help="the TMX file to translate (its targets are edited), or a document: .docx, .html, .md, .po, .xlf or text; "
-        "or a project folder (tmkit init)",
+        help="the TMX file to translate (its targets are edited), or a document: .docx, .html, .md, .po, .xlf, "
+        ".sdlxliff or text; or a project folder (tmkit init)",
     )
     p.add_argument(
         "project_file",

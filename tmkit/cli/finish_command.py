@@ -23,7 +23,8 @@ def register(commands: Any) -> None:
     )
     p.add_argument(
         "document",
-        help="the source document (.docx, .html, .md, .po, .xlf or plain text), or a project folder: all its targets",
+        help="the source document (.docx, .html, .md, .po, .xlf, .sdlxliff or plain text), or a project folder: all "
+        "its targets",
     )
     p.add_argument(
         "--work",

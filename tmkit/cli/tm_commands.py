@@ -83,7 +83,8 @@ def register(commands: Any) -> None:
         "convert",
         help="TMX to TSV/CSV/XLIFF and back, two line-aligned text files to TMX",
         description="Convert between TMX and tables, or pair two line-aligned text files into a TMX. "
-        "The formats follow the file names: .tmx, .tsv, .csv, .xlf/.xliff; two inputs are source and target "
+        "The formats follow the file names: .tmx, .tsv, .csv, .xlf/.xliff (and Trados .sdlxliff, read only); "
+        "two inputs are source and target "
         "text. Tables are written with a header row: tuid, the two languages, status. A header row naming "
         "the columns (tuid or id, source or src or the source language, target or tgt or the target "
         "language, status, note) is recognised in any order; without one, the columns are source, target "

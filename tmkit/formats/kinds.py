@@ -19,7 +19,8 @@ class FileFormat(StrEnum):
 # Longest suffix first where one ends another (`.tmx.gz` before `.gz` would matter if `.gz` were listed).
 SUFFIXES: dict[FileFormat, tuple[str, ...]] = {
     FileFormat.TMX: (".tmx", ".tmx.gz"),
-    FileFormat.XLIFF: (".xlf", ".xliff"),
+    # (An SDLXLIFF, Trados Studio's, is XLIFF 1.2 with its statuses in its own namespace: read, never written.)
+    FileFormat.XLIFF: (".xlf", ".xliff", ".sdlxliff"),
     FileFormat.TSV: (".tsv", ".tab"),
     FileFormat.CSV: (".csv",),
 }

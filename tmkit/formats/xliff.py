@@ -122,6 +122,51 @@ _TO_2 = {
 _FROM_2 = {"translated": Status.TRANSLATED, "reviewed": Status.REVIEWED, "final": Status.FINAL}
 
 
+#: An SDLXLIFF's file-name suffix.
+SDLXLIFF_SUFFIX = ".sdlxliff"
+#: SDL Trados Studio's namespace in an SDLXLIFF, whose `sdl:seg-defs/sdl:seg` (by the segment's `mid`) carries each
+#: segment's confirmation level (`conf`), where it came from (`origin`) and whether it is `locked`.
+SDL_NS = "http://sdl.com/FileTypes/SdlXliff/1.0"
+#: Trados's confirmation levels as tmkit statuses, rejected or not ("Unspecified": as if none).
+_FROM_SDL = {
+    "Draft": (Status.DRAFT, False),
+    "Translated": (Status.TRANSLATED, False),
+    "RejectedTranslation": (Status.DRAFT, True),
+    "ApprovedTranslation": (Status.REVIEWED, False),
+    "RejectedSignOff": (Status.DRAFT, True),
+    "ApprovedSignOff": (Status.FINAL, False),
+}
+_TO_SDL = {
+    Status.DRAFT: "Draft",
+    Status.TRANSLATED: "Translated",
+    Status.REVIEWED: "ApprovedTranslation",
+    Status.FINAL: "ApprovedSignOff",
+}
+
+
+def sdl_segment(unit: Any, mid: str | None) -> Any:
+    """A trans-unit's `sdl:seg` for the segment of ``mid`` in an SDLXLIFF, or None (another file, or none made)."""
+    if mid is None:
+        return None
+    return next((seg for seg in unit.iter(f"{{{SDL_NS}}}seg") if seg.get("id") == mid), None)
+
+
+def status_from_sdl(conf: str | None, *, has_text: bool) -> tuple[Status, bool]:
+    """The tmkit status and rejected flag of a segment's Trados confirmation level. A target without text is no
+    translation, whatever the level (Trados copies a source's tags into its targets); one with text and no level
+    (none, "Unspecified": Trados's "Not Translated") is a draft."""
+    if not has_text:
+        return Status.NEW, False
+    return _FROM_SDL.get(conf or "", (Status.DRAFT, False))
+
+
+def status_to_sdl(status: Status, *, rejected: bool = False) -> str | None:
+    """The Trados confirmation level of a tmkit status (None: not translated, no level)."""
+    if rejected:
+        return "RejectedTranslation"
+    return _TO_SDL.get(status)
+
+
 def status_to_xliff12(status: Status, *, rejected: bool = False) -> tuple[str, bool]:
     """The 1.2 `state` and `approved` flag for a tmkit status (a rejected unit needs review)."""
     if rejected:
@@ -1134,6 +1179,13 @@ def write_xliff(
     """
     if version not in XLIFF_VERSIONS:
         raise InputError(f"XLIFF version {version!r} is not one of {', '.join(XLIFF_VERSIONS)}")
+    if os.fspath(path).lower().endswith(SDLXLIFF_SUFFIX):
+        # Trados reads an SDLXLIFF by the file-type and tag definitions its own writer put in: tmkit's XLIFF 1.2 is
+        # none. One from Trados is translated and written back (`tmkit edit`, `tmkit finish`), never made.
+        raise InputError(
+            "tmkit writes XLIFF (.xlf, .xliff), not a new SDLXLIFF: translate Trados's own file with tmkit edit",
+            path=path,
+        )
     if memory is not None:
         units = memory.units
         header = header or memory.header
@@ -2142,13 +2194,19 @@ def _read_units_12(
         status, label = status_from_xliff12(state, approved=tu.get("approved") == "yes", has_target=has_target)
         if piece.key is not None and len(variants) == 1:
             status, label = Status.NEW, None  # the unit's state is its translated segments'
+        # An SDLXLIFF says each segment's status in its `sdl:seg` (Trados writes no target state).
+        sdl = sdl_segment(tu, piece.key)
+        text = len(variants) > 1 and bool(variants[1].segment.plain.strip())
+        by_sdl = status_from_sdl(sdl.get("conf"), has_text=text) if sdl is not None else None
         unit_tuid = tuid if piece.key is None or tuid is None else f"{tuid}{SEGMENT_ID_SEPARATOR}{piece.key}"
         unit = TranslationUnit(variants=variants, tuid=unit_tuid, line=piece.line)
-        if rejected:
+        if by_sdl is not None and not rejected:
+            (unit.status, unit.rejected), label = by_sdl, None
+        elif rejected:
             unit.status = rejected_status
         else:
             unit.status = status
-        unit.rejected = rejected
+        unit.rejected = unit.rejected or rejected
         unit.status_label = None if rejected else label
         translated = variants[1].segment if len(variants) > 1 else None
         unit.props = _holding_provenance(list(props), translated, recorded)

@@ -160,6 +160,7 @@ def with_document_sources(
             unit.props = [p for p in without_provenance(unit.props) if p.type != PRETRANSLATION_PROP]
             unit.props += [Prop(ORIGIN_PROP, DOCUMENT_ORIGIN), Prop(PRETRANSLATION_PROP, variant.segment.plain)]
             unit.set_status(Status(status))
+            unit.rejected = paragraph.rejected
     return memory
 
 

@@ -45,7 +45,7 @@ DOCUMENT_SUFFIXES: dict[DocumentFormat, tuple[str, ...]] = {
     DocumentFormat.HTML: (".html", ".htm", ".xhtml"),
     DocumentFormat.MARKDOWN: (".md", ".markdown"),
     DocumentFormat.PO: (".po", ".pot"),
-    DocumentFormat.XLIFF: (".xlf", ".xliff"),
+    DocumentFormat.XLIFF: (".xlf", ".xliff", ".sdlxliff"),
 }
 
 

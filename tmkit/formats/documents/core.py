@@ -47,6 +47,8 @@ class Paragraph:
     #: What tells it from another paragraph of the same text in its document (a PO msgctxt): another message. ""
     #: in a format that has contexts, for one without (so a unit made from it says so); None in the others.
     context: str | None = None
+    #: The existing translation was rejected by a reviewer (an SDLXLIFF's "RejectedTranslation"): the job says so.
+    rejected: bool = False
 
     def __post_init__(self) -> None:
         self.pieces = normalize_pieces(self.pieces)

@@ -6,6 +6,10 @@ the whole `<source>`, cut into sentences), inline elements become codes the tran
 file holds is the segment's existing translation with its state. The translated file is the same file with the
 targets written (and their `state`); every element, attribute and text it did not change is written back as it was
 read (by lxml: quotes and empty-element forms are lxml's), for the tool that reads it back.
+
+An SDLXLIFF (Trados Studio's) is such a 1.2 file whose segments' statuses are Trados's confirmation levels, in its
+`sdl:seg-defs`: they are read from there and written there (a segment `locked` in Trados is left out), and its
+targets get no `state`.
 """
 
 from __future__ import annotations
@@ -22,10 +26,14 @@ from lxml import etree
 from tmkit.errors import InputError
 from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, normalize_pieces, plain_text
 from tmkit.formats.xliff import (
+    SDL_NS,
     UNTRANSLATED_STATES_12,
     XliffNames,
+    sdl_segment,
+    status_from_sdl,
     status_from_xliff2,
     status_from_xliff12,
+    status_to_sdl,
     status_to_xliff2,
     status_to_xliff12,
     unit_notes,
@@ -93,7 +101,14 @@ class _Place:
 
 
 def _places(root: Any, names: XliffNames) -> Iterator[_Place]:
-    """Every segment to translate, in document order."""
+    """Every segment to translate, in document order: not one of codes alone (Trados leaves an image or a link between
+    paragraphs a unit of its own: there is no text to translate in it, and its target is the source's copy)."""
+    for place in _all_places(root, names):
+        if plain_text(_pieces(place.source, _Codes(), source=True, data={})).strip():
+            yield place
+
+
+def _all_places(root: Any, names: XliffNames) -> Iterator[_Place]:
     if names.is_2:
         for unit in root.iter(names.q("unit")):
             if _locked(unit):
@@ -110,6 +125,9 @@ def _places(root: Any, names: XliffNames) -> Iterator[_Place]:
         markers = [] if cut is None else [m for m in cut.iter(names.q("mrk")) if m.get("mtype") == "seg"]
         if markers:
             for marker in markers:
+                sdl = sdl_segment(unit, marker.get("mid", ""))
+                if sdl is not None and sdl.get("locked") == "true":
+                    continue  # locked in Trados (a context match the agency keeps): not the translator's to change
                 yield _Place(unit, marker, mid=marker.get("mid", ""))
             continue
         source = unit.find(names.q("source"))
@@ -204,16 +222,20 @@ def _original_data(place: _Place, names: XliffNames) -> dict[str, str]:
     return {d.get("id", ""): "".join(d.itertext()) for d in place.unit.iter(names.q("data"))}
 
 
-def _status_of(place: _Place, names: XliffNames) -> Status:
-    """The status of a segment's translation, which has text, as the file states it."""
+def _status_of(place: _Place, names: XliffNames) -> tuple[Status, bool]:
+    """The status of a segment's translation, which has text, as the file states it, and whether it was rejected."""
     if names.is_2:
         holder = place.segment
-        return status_from_xliff2(holder.get("state"), holder.get("subState"), has_target=True)[0]
+        status, rejected = status_from_xliff2(holder.get("state"), holder.get("subState"), has_target=True)
+        return (Status.DRAFT if rejected else status), rejected  # (back to the translator, as tmkit rejects)
+    sdl = sdl_segment(place.unit, place.mid)
+    if sdl is not None:  # an SDLXLIFF: Trados's confirmation level, not the target's state (Trados writes none)
+        return status_from_sdl(sdl.get("conf"), has_text=True)
     holder = place.unit.find(names.q("target"))
     state = holder.get("state") if holder is not None else None
     if state in UNTRANSLATED_STATES_12:  # (whatever the target holds)
-        return Status.NEW
-    return status_from_xliff12(state, approved=place.unit.get("approved") == "yes", has_target=True)[0]
+        return Status.NEW, False
+    return status_from_xliff12(state, approved=place.unit.get("approved") == "yes", has_target=True)[0], False
 
 
 def _parse(data: bytes, path: str) -> tuple[Any, XliffNames]:
@@ -260,7 +282,7 @@ class XliffDocument:
             held = [] if target is None else _pieces(target, codes, source=False, data=original)
             # A target without text is no translation whatever its state says: WorldServer fills targets with the
             # source's placeholders only, and a cut unit's `state` covers its empty markers too.
-            status = _status_of(place, names) if plain_text(held).strip() else Status.NEW
+            status, rejected = _status_of(place, names) if plain_text(held).strip() else (Status.NEW, False)
             # A copy of the source not yet translated (as Okapi and tmkit fill a job's targets) is no translation.
             if status is not Status.NEW and (held != pieces or status.rank >= Status.TRANSLATED.rank):
                 existing = (held, status.value)
@@ -268,7 +290,9 @@ class XliffDocument:
             # A segment the tool cut (a `mrk`, a 2.x `<segment>`) stays one, as does a `<source>` translated already
             # (its translation is the whole unit's); another 1.2 `<source>` is cut into sentences.
             whole = place.mid is not None or place.segment is not None or existing is not None
-            self.paragraphs.append(Paragraph(pieces, whole=whole, notes=notes, existing=existing))
+            self.paragraphs.append(
+                Paragraph(pieces, whole=whole, notes=notes, existing=existing, rejected=rejected and bool(existing))
+            )
             self._had.append(existing)
 
     def render(
@@ -282,6 +306,7 @@ class XliffDocument:
             )
         root, names = _parse(self._data, self.path)
         places = list(_places(root, names))
+        sdl = SDL_NS in root.nsmap.values()  # Trados's: each segment's level in its `sdl:seg`, no target state
         if statuses is None:
             statuses = [
                 None if c == p.pieces else Status.TRANSLATED.value
@@ -306,6 +331,8 @@ class XliffDocument:
                 state, sub_state = status_to_xliff2(Status(status))
                 place.segment.set("state", state)
                 _set_or_remove(place.segment, "subState", sub_state)
+            elif sdl:
+                _confirm_in_sdl(place, Status(status), edited=had is None or had[0] != pieces)
             else:
                 changed.add(id(place.unit))
         for unit in filled.values():
@@ -337,6 +364,43 @@ class XliffDocument:
         if dict(root.attrib) == root_attributes:
             body = start_tag + body[body.index(b">") + 1 :]
         return prolog + body + epilog
+
+
+#: The attributes of an `sdl:seg` that say where its translation came from (and how well it matched).
+_SDL_ORIGIN = ("origin", "origin-system", "percent", "struct-match", "text-match")
+#: The key of an `sdl:seg`'s value that belongs to where its translation came from (the hash of that match).
+_SDL_ORIGIN_VALUE = "SDL:OriginalTranslationHash"
+
+
+def _confirm_in_sdl(place: _Place, status: Status, *, edited: bool) -> None:
+    """A segment's Trados confirmation level set to ``status`` in its `sdl:seg` (made where the unit has none); a
+    translation written anew is the translator's (`origin="interactive"`), where it came from before kept in an
+    `sdl:prev-origin`, as Trados keeps it when a translator edits a match."""
+    unit = place.unit
+    seg = sdl_segment(unit, place.mid)
+    if seg is None:
+        defs = unit.find(f"{{{SDL_NS}}}seg-defs")
+        if defs is None:
+            defs = etree.SubElement(unit, f"{{{SDL_NS}}}seg-defs")
+        seg = etree.SubElement(defs, f"{{{SDL_NS}}}seg", {"id": place.mid or ""})
+    _set_or_remove(seg, "conf", status_to_sdl(status))
+    if not edited or seg.get("origin") == "interactive":
+        return
+    # What described the translation replaced goes with it: its origin, the origins before it (nested as Trados nests
+    # them) and the hash of the match it was; the segment's own values (who made and changed it, when) stay.
+    moved = [
+        child
+        for child in seg
+        if child.tag == f"{{{SDL_NS}}}prev-origin" or str(child.get("key", "")).startswith(_SDL_ORIGIN_VALUE)
+    ]
+    if any(seg.get(name) is not None for name in _SDL_ORIGIN) or moved:
+        previous = etree.Element(f"{{{SDL_NS}}}prev-origin")
+        for name in _SDL_ORIGIN:
+            if seg.get(name) is not None:
+                previous.set(name, seg.attrib.pop(name))
+        previous.extend(moved)
+        seg.insert(0, previous)
+    seg.set("origin", "interactive")
 
 
 def _windows_line_ends(data: bytes) -> bool:

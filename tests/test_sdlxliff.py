@@ -1,0 +1,171 @@
+"""Trados Studio's SDLXLIFF: its segments' confirmation levels read as statuses, and a translated file written back
+with Trados's levels and origins, for the agency's Trados to read."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tests.helpers import SAMPLES, run_cli
+from tmkit.formats.documents import open_document
+from tmkit.formats.xliff import SDL_NS, read_xliff
+from tmkit.jobs.workfile import WorkFile, prepare_job
+from tmkit.memory.model import Status
+
+#: tests/data/xliff/README.md names where each file comes from (the travel guide is this team's).
+DATA = Path(__file__).parent / "data" / "xliff"
+GUIDE = DATA / "tmkit-travel-guide.ar-en.sdlxliff"
+TRADOS = DATA / "vistatec-okapi-TS09-12-Test01.sdlxliff"
+SEG = f"{{{SDL_NS}}}seg"
+
+
+def _header(path: Path) -> bytes:
+    """The file's `<header>` (Trados's file, tag and context definitions), canonical: what must come back as it was."""
+    header = etree.parse(str(path)).find(
+        "{urn:oasis:names:tc:xliff:document:1.2}file/{urn:oasis:names:tc:xliff:document:1.2}header"
+    )
+    return etree.tostring(header, method="c14n")
+
+
+def _segs(path: Path) -> dict[str, etree._Element]:
+    return {seg.get("id"): seg for seg in etree.parse(str(path)).iter(SEG)}
+
+
+def test_each_confirmation_level_is_a_status() -> None:
+    """Trados writes no target state: each segment's level is its `sdl:seg`'s `conf` (by its `mid`); none, or a
+    target without text, is not translated."""
+    memory, source_lang, target_lang = read_xliff(GUIDE)
+    assert (source_lang, target_lang) == ("ar-SA", "en-US")
+    segmented = {u.tuid: (u.status, u.rejected) for u in memory.units if u.tuid and "_s" in u.tuid}
+    assert segmented == {
+        "a0e1f7c2-0002_s1": (Status.TRANSLATED, False),  # Translated
+        "a0e1f7c2-0003_s2": (Status.NEW, False),  # no level, the target holds only the source's code
+        "a0e1f7c2-0004_s3": (Status.FINAL, False),  # ApprovedSignOff
+        "a0e1f7c2-0005_s4": (Status.DRAFT, True),  # RejectedTranslation
+        "a0e1f7c2-0006_s5": (Status.NEW, False),
+        "a0e1f7c2-0006_s6": (Status.NEW, False),
+    }
+
+
+def test_a_file_trados_wrote_is_read_with_its_levels() -> None:
+    memory, _, target_lang = read_xliff(TRADOS)
+    assert target_lang == "de"
+    translated = [u for u in memory.units if u.status is not Status.NEW and u.variant("en").text]  # type: ignore[union-attr]
+    assert [(u.variant("en").text, u.variant("de").text, u.status) for u in translated] == [  # type: ignore[union-attr]
+        ("Getting Started", "Erste Schritte", Status.TRANSLATED)
+    ]
+
+
+def test_a_job_from_an_sdlxliff_leaves_locked_segments_out_and_says_what_was_rejected(tmp_path: Path) -> None:
+    job_file = tmp_path / GUIDE.name
+    shutil.copy2(GUIDE, job_file)
+    document = open_document(job_file)
+    # The locked segment (Trados's "ApprovedSignOff", locked by the agency) is not offered.
+    assert "الأسعار تشمل الضرائب." not in [
+        "".join(x for x in p.pieces if isinstance(x, str)) for p in document.paragraphs
+    ]
+    job = prepare_job(job_file, [], target_lang="en")
+    rows = WorkFile(job.path).rows
+    assert [(r.status, r.unit.rejected) for r in rows] == [
+        (Status.TRANSLATED, False),
+        (Status.NEW, False),
+        (Status.DRAFT, True),  # rejected in Trados: back to the translator, and flagged
+        (Status.NEW, False),
+        (Status.NEW, False),
+    ]
+
+
+def test_a_translated_sdlxliff_is_written_back_with_trados_levels_and_origins(tmp_path: Path) -> None:
+    """What the agency's Trados reads back: each segment's level (`conf`) from its status, a translation written anew
+    the translator's (`origin="interactive"`, where it came from before in `sdl:prev-origin`), the segment's own
+    values, the locked segment and the file's header as they were."""
+    job_file = tmp_path / GUIDE.name
+    shutil.copy2(GUIDE, job_file)
+    work = WorkFile(prepare_job(job_file, [], target_lang="en").path)
+    work.approve(0)  # the 100% match, approved as it is
+    work.confirm(1, "Book your room {1}two weeks{/1} before you travel.")
+    work.confirm(2, "The booking can be cancelled free of charge.")  # the rejected machine translation, redone
+    work.confirm(3, "Breakfast is from seven.")
+    work.save()
+    out = tmp_path / "guide.en.sdlxliff"
+    result = run_cli("finish", job_file, "-o", out)
+    assert result.code == 0, result.stderr
+    assert "4 of 5 segment(s) translated" in result.stderr
+
+    segs = _segs(out)
+    approved = segs["1"]
+    assert (approved.get("conf"), approved.get("origin"), approved.get("percent")) == (
+        "ApprovedTranslation",
+        "tm",
+        "100",
+    )
+    assert [v.get("key") for v in approved] == ["SDL:OriginalTranslationHash", "created_by"]  # not edited: as it was
+    typed = segs["2"]
+    assert dict(typed.attrib) == {"id": "2", "conf": "Translated", "origin": "interactive"} and len(typed) == 0
+    redone = segs["4"]
+    assert (redone.get("conf"), redone.get("origin")) == ("Translated", "interactive")
+    (previous,) = redone
+    assert previous.tag == f"{{{SDL_NS}}}prev-origin" and dict(previous.attrib) == {"origin": "mt"}
+    assert dict(segs["3"].attrib) == dict(_segs(GUIDE)["3"].attrib)  # locked: untouched
+    assert segs["5"].get("conf") == "Translated" and segs["6"].get("conf") is None  # not translated: no level
+    # The translation, its code as the source's, in the target's segment marker; no target state for Trados.
+    x12 = "{urn:oasis:names:tc:xliff:document:1.2}"
+    unit = next(u for u in etree.parse(str(out)).iter(f"{x12}trans-unit") if u.get("id") == "a0e1f7c2-0003")
+    target = unit.find(f"{x12}target")
+    assert target.get("state") is None
+    assert etree.tostring(target[0], encoding="unicode", with_tail=False).endswith(
+        '>Book your room <g id="2">two weeks</g> before you travel.</mrk>'
+    )
+    assert _header(out) == _header(GUIDE)
+    # Read back: the statuses the translator left.
+    statuses = {u.tuid: u.status for u in read_xliff(out)[0].units if u.tuid and "_s" in u.tuid}
+    assert statuses == {
+        "a0e1f7c2-0002_s1": Status.REVIEWED,
+        "a0e1f7c2-0003_s2": Status.TRANSLATED,
+        "a0e1f7c2-0004_s3": Status.FINAL,
+        "a0e1f7c2-0005_s4": Status.TRANSLATED,
+        "a0e1f7c2-0006_s5": Status.TRANSLATED,
+        "a0e1f7c2-0006_s6": Status.NEW,
+    }
+
+
+def test_a_match_trados_put_in_is_kept_as_the_previous_origin_of_a_pseudo_translation(tmp_path: Path) -> None:
+    job_file = tmp_path / TRADOS.name
+    shutil.copy2(TRADOS, job_file)
+    out = tmp_path / "pseudo.sdlxliff"
+    result = run_cli("finish", job_file, "--pseudo", "-o", out)
+    assert result.code == 0, result.stderr
+    segs = _segs(out)
+    assert len(segs) == len(_segs(TRADOS)) == 19
+    first = segs["1"]
+    assert (first.get("conf"), first.get("origin")) == ("Draft", "interactive")
+    (previous,) = first
+    assert dict(previous.attrib) == {
+        "origin": "tm",
+        "origin-system": "English-German",
+        "percent": "100",
+        "text-match": "SourceAndTarget",
+    }
+    assert [(v.get("key"), v.text) for v in previous] == [("SDL:OriginalTranslationHash", "1688049973")]
+    assert all(seg.get("conf") == "Draft" for seg in segs.values())
+    assert _header(out) == _header(TRADOS)
+    assert out.read_bytes()[:3] == b"\xef\xbb\xbf"  # (its byte order mark too)
+
+
+def test_tmkit_makes_no_sdlxliff_of_its_own(tmp_path: Path) -> None:
+    result = run_cli("convert", SAMPLES / "article.tmx", "-o", tmp_path / "article.sdlxliff")
+    assert result.code == 2
+    assert "tmkit writes XLIFF (.xlf, .xliff), not a new SDLXLIFF" in result.stderr
+    assert not (tmp_path / "article.sdlxliff").exists()
+
+
+@pytest.mark.parametrize(
+    "path", [GUIDE, TRADOS, DATA / "vistatec-okapi-simpleTest15984.sdlxliff"], ids=lambda p: p.name
+)
+def test_sdlxliff_files_convert_to_tmx(path: Path, tmp_path: Path) -> None:
+    result = run_cli("convert", path, "-o", tmp_path / "out.tmx")
+    assert result.code == 0, result.stderr
+    assert "wrote " in result.stderr
