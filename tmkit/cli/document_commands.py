@@ -153,6 +153,12 @@ def register(commands: Any) -> None:
                 "context 101%, 100%, 95-99%, 85-94%, 75-84%, 50-74%, no match.",
             )
             p.add_argument("--json", action="store_true", help="print the analysis as JSON")
+            p.add_argument(
+                "--post-edit",
+                action="store_true",
+                help="analyse a finished job instead (the document's working TMX, or a working TMX): its confirmed "
+                "segments per band of how much of their pre-translation the translation kept (no --tm)",
+            )
             p.set_defaults(handler=cmd_analyze)
         else:
             p = commands.add_parser(
@@ -280,6 +286,8 @@ def _match_document(
 def cmd_analyze(args: argparse.Namespace) -> int:
     from tmkit.jobs.pretranslate import analyze
 
+    if args.post_edit:
+        return _post_edit_analysis(args)
     if os.path.isdir(args.document):  # a project: each document against the project's memories, and the total
         from tmkit.cli.project_commands import run_project_analyze
 
@@ -318,6 +326,51 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         share = 100 * r.source_words / total_words
         print(f"{r.band:<14}{r.segments:>10,}{r.source_words:>12,}{r.target_words:>12,}{share:>8.1f}%")
     print(f"{'total':<14}{sum(r.segments for r in rows):>10,}{sum(r.source_words for r in rows):>12,}")
+    return EXIT_OK
+
+
+def _post_edit_analysis(args: argparse.Namespace) -> int:
+    """`analyze --post-edit`: a job's confirmed segments by how much of their pre-translation they kept."""
+    from tmkit.formats.kinds import FileFormat, format_of
+    from tmkit.formats.tmx_reader import load_tmx
+    from tmkit.jobs.finish import target_language
+    from tmkit.jobs.post_edit import post_edit_analysis
+    from tmkit.jobs.workfile import job_path
+
+    if args.tm:
+        raise InputError("--post-edit reads what the job was pre-translated with from the job: no --tm")
+    given = args.document
+    work = Path(given) if format_of(given) is FileFormat.TMX else job_path(given)
+    if not work.is_file():
+        raise InputError(f"no working file {work} (tmkit edit or pretranslate makes it)", path=given)
+    job = load_tmx(work)
+    source_lang = job.header.srclang
+    target_lang = target_language(job, source_lang)
+    bands, unconfirmed = post_edit_analysis(job.units, source_lang=source_lang, target_lang=target_lang)
+    if args.json:
+        print_json(
+            {
+                "job": os.fspath(work),
+                "source_lang": source_lang,
+                "target_lang": target_lang,
+                "bands": [
+                    {"band": b.band, "segments": b.segments, "source_words": b.source_words, "mean_kept": b.kept}
+                    for b in bands
+                ],
+                "not_confirmed": unconfirmed,
+            }
+        )
+        return EXIT_OK
+    print(f"{work}: {source_lang} → {target_lang}, confirmed segments by the share of their pre-translation kept")
+    print(f"{'kept':<20}{'segments':>10}{'words ' + source_lang:>12}{'% words':>9}{'mean kept':>11}")
+    total_words = sum(b.source_words for b in bands) or 1
+    for b in bands:
+        mean = f"{b.kept:.1f}%" if b.kept is not None else ""
+        share = 100 * b.source_words / total_words
+        print(f"{b.band:<20}{b.segments:>10,}{b.source_words:>12,}{share:>8.1f}%{mean:>11}")
+    print(f"{'total':<20}{sum(b.segments for b in bands):>10,}{sum(b.source_words for b in bands):>12,}")
+    if unconfirmed:
+        print(f"not counted: {unconfirmed:,} segment(s) not confirmed yet (new, draft or rejected)")
     return EXIT_OK
 
 

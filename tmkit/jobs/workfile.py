@@ -21,8 +21,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from rapidfuzz.distance import Levenshtein
-
 from tmkit.atomic import atomic_write
 from tmkit.defaults import ConflictPolicy
 from tmkit.errors import InputError, TmkitError
@@ -1299,14 +1297,6 @@ def _write_failure(error: OSError | TmkitError) -> str:
     if isinstance(error, OSError) and error.strerror:
         return error.strerror.lower()
     return str(error)
-
-
-def edit_effort(inserted: str, current: str) -> float:
-    """How much of the inserted text the translator changed: character edit distance in % of the longer."""
-    longest = max(len(inserted), len(current))
-    if not longest:
-        return 0.0
-    return 100.0 * Levenshtein.distance(inserted, current) / longest
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,10 +31,11 @@ from tmkit.formats.tmx_reader import load_tmx
 from tmkit.jobs.config import UNKNOWN_USER, QaOnConfirm
 from tmkit.jobs.confirm_checks import SegmentFinding
 from tmkit.jobs.journal import ConflictState, PendingJournal
+from tmkit.jobs.post_edit import edit_effort
 from tmkit.jobs.progress import ProgressCounts
 from tmkit.jobs.reference import align_reference
 from tmkit.jobs.team_sync import SyncReport, TeamProject
-from tmkit.jobs.workfile import ChangedOnDiskError, ConfirmBlocked, RowFilter, WorkFile, edit_effort
+from tmkit.jobs.workfile import ChangedOnDiskError, ConfirmBlocked, RowFilter, WorkFile
 from tmkit.matching.concordance import ConcordanceHit, concordance
 from tmkit.matching.matcher import Match, Matcher, too_long_to_match
 from tmkit.matching.memory_index import MemoryIndex, open_memory

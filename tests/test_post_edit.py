@@ -1,0 +1,99 @@
+"""Post-edit analysis: a job's confirmed segments by how much of their pre-translation the translator kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli
+from tmkit.formats.tmx_writer import write_tmx
+from tmkit.jobs.post_edit import NOT_PRETRANSLATED, edit_effort, kept_band, post_edit_analysis
+from tmkit.memory.model import PRETRANSLATION_PROP, Header, Memory, Prop, Segment, Status, TranslationUnit, Variant
+
+PRE = "The two sides exchanged views on issues of mutual interest."
+
+
+def _unit(source: str, target: str, status: Status, before: str | None, *, rejected: bool = False) -> TranslationUnit:
+    unit = TranslationUnit(
+        [Variant("ar", Segment.from_text(source)), Variant("en", Segment.from_text(target))], status=status
+    )
+    unit.rejected = rejected
+    if before is not None:
+        unit.props = [Prop(PRETRANSLATION_PROP, before)]
+    return unit
+
+
+def _job() -> Memory:
+    return Memory(
+        Header(srclang="ar"),
+        [
+            _unit("تبادل الجانبان وجهات النظر.", PRE, Status.TRANSLATED, PRE),  # kept whole
+            _unit("تبادل الجانبان الآراء.", PRE.replace("views", "opinions"), Status.REVIEWED, PRE),  # one word
+            _unit("وصل الوفد أمس.", "The delegation arrived yesterday.", Status.FINAL, PRE),  # rewritten
+            _unit("شكرا.", "Thank you.", Status.TRANSLATED, None),  # no pre-translation
+            _unit("مسودة.", PRE, Status.DRAFT, PRE),  # not confirmed
+            _unit("مرفوضة.", PRE, Status.DRAFT, PRE, rejected=True),  # rejected
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("kept", "band"),
+    [
+        (100.0, "100%"),
+        (99.9, "95-99%"),
+        (95.0, "95-99%"),
+        (94.99, "85-94%"),
+        (85.0, "85-94%"),
+        (75.0, "75-84%"),
+        (74.9, "50-74%"),
+        (50.0, "50-74%"),
+        (49.9, "under 50%"),
+        (0.0, "under 50%"),
+        (None, NOT_PRETRANSLATED),
+    ],
+)
+def test_band_edges(kept: float | None, band: str) -> None:
+    assert kept_band(kept) == band
+
+
+def test_each_confirmed_segment_is_counted_in_the_band_of_what_it_kept() -> None:
+    bands, unconfirmed = post_edit_analysis(_job().units, source_lang="ar", target_lang="en")
+    table = {b.band: (b.segments, b.source_words, None if b.kept is None else round(b.kept, 1)) for b in bands}
+    one_word = round(100 - edit_effort(PRE, PRE.replace("views", "opinions")), 1)
+    rewritten = round(100 - edit_effort(PRE, "The delegation arrived yesterday."), 1)
+    assert 85 <= one_word < 95 and rewritten < 50
+    assert table == {
+        "100%": (1, 4, 100.0),
+        "95-99%": (0, 0, None),
+        "85-94%": (1, 3, one_word),
+        "75-84%": (0, 0, None),
+        "50-74%": (0, 0, None),
+        "under 50%": (1, 3, rewritten),
+        NOT_PRETRANSLATED: (1, 1, None),
+    }
+    assert unconfirmed == 2  # the draft and the rejected one
+
+
+def test_the_command_reads_the_job_beside_a_document_and_prints_json(tmp_path: Path) -> None:
+    (tmp_path / "doc.ar.txt").write_text("نص.\n", encoding="utf-8")
+    write_tmx(tmp_path / "doc.ar.tmx", _job())
+    result = run_cli("analyze", tmp_path / "doc.ar.txt", "--post-edit")
+    assert result.code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("doc.ar.tmx: ar → en, confirmed segments by the share of their pre-translation kept")
+    assert lines[2].split() == ["100%", "1", "4", "36.4%", "100.0%"]
+    assert lines[-1] == "not counted: 2 segment(s) not confirmed yet (new, draft or rejected)"
+    data = json.loads(run_cli("analyze", tmp_path / "doc.ar.tmx", "--post-edit", "--json").stdout)
+    assert [(b["band"], b["segments"]) for b in data["bands"]][-1] == (NOT_PRETRANSLATED, 1)
+    assert data["not_confirmed"] == 2
+
+
+def test_bad_input_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("analyze", tmp_path / "none.ar.txt", "--post-edit")
+    assert result.code == 2 and "no working file" in result.stderr and len(result.stderr.splitlines()) == 1
+    write_tmx(tmp_path / "job.tmx", _job())
+    result = run_cli("analyze", tmp_path / "job.tmx", "--post-edit", "--tm", tmp_path / "job.tmx")
+    assert result.code == 2 and "no --tm" in result.stderr
