@@ -1326,3 +1326,26 @@ def test_a_reviewer_says_why_a_segment_is_rejected_and_the_translator_reads_it(
     unit = load_tmx(work / "article.tmx").units[24]
     assert unit.status is Status.TRANSLATED and not unit.rejected
     assert unit.prop_value(REJECTION_REASON_PROP) is None
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_a_qa_notice_quotes_a_translation_with_brackets_as_typed(work: Path, width: int, height: int) -> None:
+    """A reviewer's trial: F2's notice that a source was translated otherwise quotes both translations, read as
+    markup: "[the minister]" was left out of it, and "[/b]" stopped the editor (MarkupError, exit 1) on confirming."""
+    (work / "repeated.ar.txt").write_text("ما هذا ؟\nما هذا ؟\n", encoding="utf-8")
+    command = [sys.executable, "-m", "tmkit", "edit", "repeated.ar.txt", "--no-spelling"]
+    with Terminal(command, width=width, height=height, cwd=work) as terminal:
+        terminal.wait_for("target · 1 of 2")
+        terminal.type("What is this?")
+        terminal.keys("F2")
+        terminal.wait_for("target · 2 of 2")
+        terminal.type("What is [the minister] holding [/b]?")
+        terminal.keys("F2")
+        screen = terminal.wait_for(lambda screen: "[exited" in screen or "inconsistent-target" in _notices(screen))
+        assert "[exited" not in screen, screen
+        notices = _notices(screen)
+        assert "[inconsistent-target]" in notices and "[the minister]" in notices and "[/b]" in notices, screen
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")

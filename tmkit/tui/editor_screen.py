@@ -291,9 +291,11 @@ class EditorScreen(Screen[None]):
         title: str = "",
         severity: SeverityLevel = "information",
         timeout: float | None = None,
-        markup: bool = True,
+        markup: bool = False,
     ) -> None:
-        """A notification with its Arabic shaped and in display order (`_as_shown`)."""
+        """A notification with its Arabic shaped and in display order (`_as_shown`). Its text is no markup unless
+        asked: a notice quotes what translators typed (QA's findings quote whole translations), and a translation with
+        an editor's brackets ("[the minister]") lost them, or ("[/b]") stopped the editor with a MarkupError."""
         message, markup = self._as_shown(message, markup=markup)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
