@@ -1401,6 +1401,7 @@ class EditorScreen(Screen[None]):
 
     def _row_changed(self, row: int) -> None:
         self._document_stale = True
+        self._qa_followed(row)
         self.progress.row_changed(row)
         self.segment_list.update_segment(row)
         if row == self.current:
@@ -1537,6 +1538,25 @@ class EditorScreen(Screen[None]):
             self.notify("\n".join(lines), title="QA", severity="warning", timeout=8)
         else:
             self.qa_left.pop(row, None)
+
+    def _qa_followed(self, row: int) -> None:
+        """QA's findings left on the segments kept true of the job once ``row`` changed: a segment no longer confirmed
+        (typed into, rejected, undone) has none left, and a finding that compares a segment with ``row`` (its source
+        translated otherwise there, its translation given there to another source) is checked again. A translator who
+        made two segments agree still read "QA 1 (Alt+Q)", and Alt+Q quoted a translation no longer in the job."""
+        r = self.document.rows[row]
+        if row in self.qa_left and (r.removed or not r.confirmed):
+            del self.qa_left[row]
+        compared = [other for other, found in self.qa_left.items() if any(f.other == row for f in found)]
+        for other in compared:
+            try:
+                findings = self.document.check(other)
+            except PlaceholderError:
+                continue  # (its target as confirmed mapped; kept as it was)
+            if findings:
+                self.qa_left[other] = findings
+            else:
+                del self.qa_left[other]
 
     def action_qa_findings(self) -> None:
         """Alt+Q: QA's findings on the current segment as typed, then those left on confirmed segments; the Arabic they
