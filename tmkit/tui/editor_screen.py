@@ -837,6 +837,8 @@ class EditorScreen(Screen[None]):
         worker = get_current_worker()
         found: list[tuple[int, str, list[SegmentFinding]]] = []
         checked = 0
+        # The consistency checks over the whole job at once (by row), not each segment against all the others.
+        consistency = self.document.consistency_findings()
         for row, r in enumerate(list(self.document.rows)):
             if worker.is_cancelled:
                 return
@@ -844,7 +846,7 @@ class EditorScreen(Screen[None]):
                 continue
             text = r.edit_text
             try:
-                findings = self.document.check(row, text)
+                findings = self.document.check(row, text, consistency=False) + consistency.get(row, [])
             except PlaceholderError:
                 continue  # (as saved, a target's codes are its source's: not met in a file tmkit wrote)
             if findings:
