@@ -170,3 +170,19 @@ def test_each_confirmed_segments_keys_are_computed_once_for_its_target(
     made.clear()
     document.confirm(2, "Yes.")
     assert made == ["نعم."]  # only row 1, confirmed since
+
+
+def test_the_whole_jobs_consistency_findings_are_each_segments_as_check_finds_them(tmp_path: Path) -> None:
+    """`consistency_findings` (the editor's review of a reopened job) finds for each confirmed segment what `check`
+    finds for it alone, comparing it only with the segments that share its source or its translation."""
+    document = WorkFile(_repeated_sources(tmp_path / "job.tmx"), qa_on_confirm=QaOnConfirm.WARN)
+    document.confirm(1, "Yes, indeed.")
+    document.confirm(2, "Yes.")
+    document.confirm(4, "The ministry signed an agreement.")  # the other has no "و": one source, translated otherwise
+    document.confirm(6, "Many thanks.")
+    by_row = document.consistency_findings()
+    for row, r in enumerate(document.rows):
+        expected = [f for f in document.check(row) if f.check.startswith("inconsistent")] if r.confirmed else []
+        assert by_row.get(row, []) == expected, row
+    assert sorted(by_row) == [0, 1, 2, 3, 4]
+    assert [f.other for f in by_row[4]] == [3]

@@ -1373,5 +1373,78 @@ def test_alt_v_shows_what_was_changed_against_the_pre_translation(work: Path, wi
     with Terminal(command, width=width, height=height, cwd=work) as terminal:
         to_segment_14(terminal)
         terminal.wait_for(lambda screen: re.search(r"effort [1-9]\d*%", screen) is not None)
+
+
+def test_a_qa_notice_quotes_a_translation_with_brackets_as_typed(work: Path, width: int, height: int) -> None:
+    """A reviewer's trial: F2's notice that a source was translated otherwise quotes both translations, read as
+    markup: "[the minister]" was left out of it, and "[/b]" stopped the editor (MarkupError, exit 1) on confirming."""
+    (work / "repeated.ar.txt").write_text("ما هذا ؟\nما هذا ؟\n", encoding="utf-8")
+    command = [sys.executable, "-m", "tmkit", "edit", "repeated.ar.txt", "--no-spelling"]
+    with Terminal(command, width=width, height=height, cwd=work) as terminal:
+        terminal.wait_for("target · 1 of 2")
+        terminal.type("What is this?")
+        terminal.keys("F2")
+        terminal.wait_for("target · 2 of 2")
+        terminal.type("What is [the minister] holding [/b]?")
+        terminal.keys("F2")
+        screen = terminal.wait_for(lambda screen: "[exited" in screen or "inconsistent-target" in _notices(screen))
+        assert "[exited" not in screen, screen
+        notices = _notices(screen)
+        assert "[inconsistent-target]" in notices and "[the minister]" in notices and "[/b]" in notices, screen
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+
+
+def _status_line(screen: str) -> str:
+    """The status bar: the row above the footer (the last row)."""
+    return screen.rstrip("\n").splitlines()[-2]
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_qa_findings_follow_the_segments_they_compare(work: Path, width: int, height: int) -> None:
+    """A reviewer's trial: F2 on a repeated sentence translated otherwise warned, and the translator made the first
+    translation agree with the second; the status bar still said "QA 1 (Alt+Q)" and Alt+Q quoted the first
+    translation as it no longer was (tmkit qa found nothing in the file saved). A finding is checked again when the
+    segment it compares with changes, and a segment typed into (no longer confirmed) has none left."""
+    (work / "repeated.ar.txt").write_text("أين محطة البنزين ؟\nأين محطة البنزين ؟\n", encoding="utf-8")
+    command = [sys.executable, "-m", "tmkit", "edit", "repeated.ar.txt", "--no-spelling"]
+    with Terminal(command, width=width, height=height, cwd=work) as terminal:
+        terminal.wait_for("target · 1 of 2")
+        terminal.type("Where's the gas station?")
+        terminal.keys("F2")
+        terminal.wait_for("target · 2 of 2")
+        terminal.type("Where is a gas station?")
+        terminal.keys("F2")
+        terminal.wait_for(lambda screen: "QA 1 (Alt+Q)" in _status_line(screen))
+        terminal.keys("M-Up")
+        terminal.wait_for("target · 1 of 2 · translated")
+        terminal.keys("C-a")
+        terminal.type("Where is a gas station?")
+        terminal.wait_for("target · 1 of 2 · draft")
+        terminal.keys("F2")  # the two agree: segment 2's finding is no longer true
+        screen = terminal.wait_for(lambda screen: "translated 2" in _status_line(screen))
+        assert "Where is a gas station?" in _target_text(screen), screen
+        assert "QA" not in _status_line(screen), screen
+        terminal.keys("M-q")
+        screen = terminal.wait_for("left on confirmed segments: 0")
+        rows = screen.split("left on confirmed segments: 0")[1].split("Esc closes")[0].splitlines()
+        listed = [row.split("█")[1] for row in rows if row.count("█") >= 2]  # the dialog's, not a notice beside it
+        assert not any("gas station" in row for row in listed), screen
+        terminal.keys("Escape")
+        terminal.wait_until_gone("QA findings")
+        # Translated otherwise again, and confirmed: warned; then typed into, a draft: nothing left to count.
+        terminal.keys("C-a")
+        terminal.type("Where's the gas station?")
+        terminal.wait_for("target · 1 of 2 · draft")
+        terminal.keys("F2")
+        terminal.wait_for(lambda screen: "QA 1 (Alt+Q)" in _status_line(screen))
+        terminal.keys("End")
+        terminal.type(" Please")
+        screen = terminal.wait_for(lambda screen: "draft 1" in _status_line(screen))
+        assert "QA" not in _status_line(screen), screen
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen)
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")

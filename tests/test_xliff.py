@@ -160,6 +160,37 @@ def test_the_sample_memory_round_trips_through_both_versions(tmp_path: Path) -> 
         assert [u.status for u in back.units] == [u.status for u in memory.units]
 
 
+@pytest.mark.parametrize(
+    ("state", "approved", "status"), [("translated", False, Status.TRANSLATED), ("signed-off", True, Status.REVIEWED)]
+)
+def test_a_rejected_unit_a_cat_tool_confirmed_comes_back_confirmed(
+    tmp_path: Path, state: str, approved: bool, status: Status
+) -> None:
+    """A reviewer's trial: a rejected segment, converted to XLIFF 1.2 for a translator in memoQ or Trados, was fixed
+    and confirmed there (its target's state "translated", tmkit's rejection note kept as the comment it is); converted
+    back, it was a rejected draft again with the reviewer's old reason, the translator's confirmation lost. A state
+    the CAT tool changed from the one tmkit wrote for the rejection ends it, and the reason goes with it."""
+    unit = _unit(Segment.from_text("نص"), Segment.from_text("Text."), Status.DRAFT, True, 1)
+    set_rejection_reason(unit, "Wrong date")
+    path = tmp_path / "r.xlf"
+    write_xliff(path, Memory(Header(), [unit]), source_lang="ar", target_lang="en", version="1.2")
+    written = path.read_text(encoding="utf-8")
+    target = re.compile(r'<target state="needs-review-translation"[^>]*>Text\.</target>')
+    assert target.search(written)
+    confirmed = target.sub(f'<target state="{state}">Fixed text.</target>', written)
+    if approved:
+        confirmed = confirmed.replace("<trans-unit ", '<trans-unit approved="yes" ')
+    path.write_text(confirmed, encoding="utf-8")
+    (back,) = read_xliff(path)[0].units
+    assert back.status is status and not back.rejected
+    assert back.prop_value(REJECTION_REASON_PROP) is None
+    assert back.variant("en").segment.plain == "Fixed text."  # type: ignore[union-attr]
+    # Edited but left in the state tmkit wrote (not confirmed yet): still rejected, with its reason.
+    path.write_text(target.sub('<target state="needs-review-translation">Fixed.</target>', written), encoding="utf-8")
+    (back,) = read_xliff(path)[0].units
+    assert back.rejected and back.status is Status.DRAFT and rejection_reason(back) == "Wrong date"
+
+
 def test_foreign_xliff12_codes_g_x_and_new_unit(tmp_path: Path) -> None:
     path = tmp_path / "f.xlf"
     path.write_text(

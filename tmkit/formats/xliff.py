@@ -42,6 +42,7 @@ from tmkit.memory.model import (
     MATCH_PROP,
     ORIGIN_PROP,
     PROVENANCE_PROPS,
+    REJECTION_REASON_PROP,
     TRANSLATE_PROP,
     Content,
     Header,
@@ -2165,6 +2166,10 @@ def _read_units_12(
     pieces, outside = _pieces_12(tu, source, target, names, state, path)
     notes = tu.findall(names.note)
     rejected, underlying = _rejection(notes)
+    # Confirmed in a CAT tool since tmkit wrote the rejection (its state "needs-review-translation" made "translated",
+    # "signed-off", "final"; the note kept, as tools keep comments): the rejection and its reason are over.
+    answered = rejected and _FROM_12.get(state or "", Status.NEW).rank >= Status.TRANSLATED.rank
+    rejected = rejected and not answered
     # (A rejected unit's status: the one its note names, else the unit's own attribute.)
     rejected_status = _STATUS_VALUES.get(underlying or "") or _underlying(tu, Status.DRAFT)
     tuid, resname = tu.get("id"), tu.get("resname")
@@ -2177,6 +2182,8 @@ def _read_units_12(
     ):
         tuid = None  # a unit without a tuid, given an id to be XLIFF
     props, described, record = _props_12(tu, names)
+    if answered:
+        props = [prop for prop in props if prop.type != REJECTION_REASON_PROP]
     recorded = _recorded_target(described)
     props = _with_translate_prop(props, _marked_not_to_translate(tu, names.file))
     all_notes = unit_notes(tu, names)

@@ -17,11 +17,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class SegmentFinding:
-    """One problem QA finds in a segment: which check, how bad, and what (as `tmkit qa` words it)."""
+    """One problem QA finds in a segment: which check, how bad, and what (as `tmkit qa` words it); for a consistency
+    check, the other segment (its row) it compares the segment with: the finding holds while that one is unchanged."""
 
     check: str
     severity: Severity
     message: str
+    other: int | None = None
 
     def describe(self) -> str:
         """One line for a status bar: `error [number-mismatch] 1 number of the source …`."""
@@ -81,7 +83,7 @@ def check_consistency(
         if check in severity:
             other = QaPair(str(row + 1), *texts(row))
             message = consistency_message(check, QaPair("", source, target), other, f"segment {row + 1}")
-            found.append(SegmentFinding(check, severity[check], message))
+            found.append(SegmentFinding(check, severity[check], message, other=row))
     return found
 
 

@@ -618,9 +618,10 @@ class WorkFile:
         self._check_before_confirming(row, current)
         return self.apply(row, text=current, status=Status.REVIEWED, rejected=False)
 
-    def check(self, row: int, text: str | None = None) -> list[SegmentFinding]:
+    def check(self, row: int, text: str | None = None, *, consistency: bool = True) -> list[SegmentFinding]:
         """The QA findings of a row's target (``text``: as edited, placeholders for codes): its own, errors first, then
-        its consistency with the other segments confirmed (as `tmkit qa` finds it over the whole file)."""
+        its consistency with the other segments confirmed (as `tmkit qa` finds it over the whole file; not with
+        ``consistency=False``, for a caller that has them from `consistency_findings`)."""
         r = self.rows[row]
         current = text if text is not None else r.edit_text
         target = r.segment_for(current)  # raises PlaceholderError as an edit would
@@ -633,15 +634,51 @@ class WorkFile:
             target_segment=target,
             terms=self.terms,
         )
-        consistency = check_consistency(
+        if not consistency:
+            return own
+        return own + check_consistency(
             r.source_text,
             target.plain,
             self._confirmed_keys(row),
-            texts=lambda other: (self.rows[other].source_text, self.rows[other].target_text),
+            texts=self._texts,
             source_lang=self.source_lang,
             target_lang=self.target_lang,
         )
-        return own + consistency
+
+    def _texts(self, row: int) -> tuple[str, str]:
+        return self.rows[row].source_text, self.rows[row].target_text
+
+    def consistency_findings(self) -> dict[int, list[SegmentFinding]]:
+        """The consistency findings of every confirmed segment, by row, as `check` finds them one segment at a time:
+        each compared only with the confirmed segments that share its source (but for a sentence-initial "و") or its
+        translation, found by their keys. `check` on each segment compared it with every other: the editor reviewing
+        a reopened job of 8,000 confirmed segments took nearly three minutes of a core for it."""
+        keyed = dict(self._confirmed_keys(-1))
+        by_source: dict[str, list[int]] = {}
+        by_target: dict[str, list[int]] = {}
+        for number, (source_key, target_key) in keyed.items():
+            by_source.setdefault(source_key, []).append(number)
+            by_target.setdefault(target_key, []).append(number)
+        found: dict[int, list[SegmentFinding]] = {}
+        for number, (source_key, target_key) in keyed.items():
+            alike = [source_key, "و" + source_key] + ([source_key[1:]] if source_key.startswith("و") else [])
+            sharing = {other for key in alike for other in by_source.get(key, ())}
+            sharing.update(by_target.get(target_key, ()))
+            sharing.discard(number)
+            if not sharing:
+                continue
+            r = self.rows[number]
+            findings = check_consistency(
+                r.source_text,
+                r.target_text,
+                ((other, keyed[other]) for other in sorted(sharing)),
+                texts=self._texts,
+                source_lang=self.source_lang,
+                target_lang=self.target_lang,
+            )
+            if findings:
+                found[number] = findings
+        return found
 
     def _confirmed_keys(self, row: int) -> Iterator[tuple[int, tuple[str, str]]]:
         """The other confirmed rows with the keys the consistency checks compare, each computed once for a target

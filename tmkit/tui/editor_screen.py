@@ -303,9 +303,11 @@ class EditorScreen(Screen[None]):
         title: str = "",
         severity: SeverityLevel = "information",
         timeout: float | None = None,
-        markup: bool = True,
+        markup: bool = False,
     ) -> None:
-        """A notification with its Arabic shaped and in display order (`_as_shown`)."""
+        """A notification with its Arabic shaped and in display order (`_as_shown`). Its text is no markup unless
+        asked: a notice quotes what translators typed (QA's findings quote whole translations), and a translation with
+        an editor's brackets ("[the minister]") lost them, or ("[/b]") stopped the editor with a MarkupError."""
         message, markup = self._as_shown(message, markup=markup)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
@@ -847,6 +849,8 @@ class EditorScreen(Screen[None]):
         worker = get_current_worker()
         found: list[tuple[int, str, list[SegmentFinding]]] = []
         checked = 0
+        # The consistency checks over the whole job at once (by row), not each segment against all the others.
+        consistency = self.document.consistency_findings()
         for row, r in enumerate(list(self.document.rows)):
             if worker.is_cancelled:
                 return
@@ -854,7 +858,7 @@ class EditorScreen(Screen[None]):
                 continue
             text = r.edit_text
             try:
-                findings = self.document.check(row, text)
+                findings = self.document.check(row, text, consistency=False) + consistency.get(row, [])
             except PlaceholderError:
                 continue  # (as saved, a target's codes are its source's: not met in a file tmkit wrote)
             if findings:
@@ -1411,6 +1415,7 @@ class EditorScreen(Screen[None]):
 
     def _row_changed(self, row: int) -> None:
         self._document_stale = True
+        self._qa_followed(row)
         self.progress.row_changed(row)
         self.segment_list.update_segment(row)
         if row == self.current:
@@ -1567,6 +1572,25 @@ class EditorScreen(Screen[None]):
             self.notify("\n".join(lines), title="QA", severity="warning", timeout=8)
         else:
             self.qa_left.pop(row, None)
+
+    def _qa_followed(self, row: int) -> None:
+        """QA's findings left on the segments kept true of the job once ``row`` changed: a segment no longer confirmed
+        (typed into, rejected, undone) has none left, and a finding that compares a segment with ``row`` (its source
+        translated otherwise there, its translation given there to another source) is checked again. A translator who
+        made two segments agree still read "QA 1 (Alt+Q)", and Alt+Q quoted a translation no longer in the job."""
+        r = self.document.rows[row]
+        if row in self.qa_left and (r.removed or not r.confirmed):
+            del self.qa_left[row]
+        compared = [other for other, found in self.qa_left.items() if any(f.other == row for f in found)]
+        for other in compared:
+            try:
+                findings = self.document.check(other)
+            except PlaceholderError:
+                continue  # (its target as confirmed mapped; kept as it was)
+            if findings:
+                self.qa_left[other] = findings
+            else:
+                del self.qa_left[other]
 
     def action_qa_findings(self) -> None:
         """Alt+Q: QA's findings on the current segment as typed, then those left on confirmed segments; the Arabic they
