@@ -1275,7 +1275,8 @@ def test_a_reviewer_says_why_a_segment_is_rejected_and_the_translator_reads_it(
     """A reviewer's trial: Alt+X rejected a segment with no word for the translator, who had to guess what was wrong
     (memoQ and Trados ask for a comment). Alt+X asks why; Esc leaves the segment as it was; a segment rejected again
     opens with its reason. The translator, opening the file, reads it first among the segment's notes (Alt+N in full),
-    and confirming the segment takes the rejection and its reason away."""
+    and confirming the segment takes the rejection away and leaves its reason for the reviewer's next pass, whose
+    approval settles it."""
     reason = "Keep the title as in the termbase"
     with _article(work, width, height, "--user", "rev.a") as terminal:
         terminal.wait_for("target · 25 of 30 · draft ─")
@@ -1312,20 +1313,36 @@ def test_a_reviewer_says_why_a_segment_is_rejected_and_the_translator_reads_it(
         terminal.wait_for("notes on segment 25 of 30")
         terminal.keys("Escape")
         terminal.wait_until_gone("notes on segment 25 of 30")
-        terminal.keys("F2")  # the translator confirms it: no longer rejected, no reason left
+        terminal.keys("F2")  # the translator confirms it: no longer rejected; the reason stays for the reviewer
         terminal.wait_for("target · 27 of 30")  # on to the next unconfirmed segment
         terminal.keys("M-Up")
         terminal.wait_for("target · 26 of 30")
         terminal.keys("M-Up")
         screen = terminal.wait_for("target · 25 of 30 · translated")
-        assert "rejected" not in _source_panel(screen)
+        assert f"was rejected: {reason} exactly" in screen
         terminal.keys("C-s")
         terminal.wait_for(lambda screen: "unsaved" not in screen and "saved article.tmx" in screen)
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
     unit = load_tmx(work / "article.tmx").units[24]
     assert unit.status is Status.TRANSLATED and not unit.rejected
-    assert unit.prop_value(REJECTION_REASON_PROP) is None
+    assert rejection_reason(unit) == f"{reason} exactly"
+
+    with _article(work, width, height, "--user", "rev.a") as terminal:  # the reviewer's next pass approves it
+        terminal.wait_for("target · 27 of 30")  # (the first unconfirmed segment)
+        terminal.keys("M-Up")
+        terminal.wait_for("target · 26 of 30")
+        terminal.keys("M-Up")
+        terminal.wait_for("target · 25 of 30 · translated")
+        terminal.wait_for(f"was rejected: {reason} exactly")
+        terminal.keys("M-a")
+        terminal.wait_for("target · 26 of 30")
+        terminal.keys("C-s")
+        terminal.wait_for(lambda screen: "unsaved" not in screen and "saved article.tmx" in screen)
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    unit = load_tmx(work / "article.tmx").units[24]
+    assert unit.status is Status.REVIEWED and unit.prop_value(REJECTION_REASON_PROP) is None
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)

@@ -9,7 +9,7 @@ from tests.helpers import SAMPLES
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.reference import align_reference
-from tmkit.jobs.workfile import REJECTION_NOTE, RowFilter, WorkFile
+from tmkit.jobs.workfile import FIXED_REJECTION_NOTE, REJECTION_NOTE, RowFilter, WorkFile
 from tmkit.memory.model import (
     MATCH_PROP,
     ORIGIN_PROP,
@@ -167,8 +167,9 @@ def test_an_earlier_sessions_journal_is_kept_though_this_sessions_edits_are_undo
 
 
 def test_a_rejections_reason_goes_with_it_through_undo_save_and_confirm(work: Path) -> None:
-    """Why a reviewer rejected a segment lives with the rejection: shown first among its notes, undone and redone with
-    it, saved as the unit's prop, changed by a second rejection, gone once the segment is confirmed."""
+    """Why a reviewer rejected a segment: shown first among its notes, undone and redone with the rejection, saved as
+    the unit's prop, changed by a second rejection, kept once the translator confirms the segment (for the reviewer's
+    next pass: it was lost at F2), settled by the reviewer's approval."""
     document = WorkFile(work / "article.tmx")
     document.reject(3, reason="  Names the wrong\nministry ")
     assert document.state(3).reason == "Names the wrong ministry"  # one line, as the dialog takes it
@@ -189,8 +190,12 @@ def test_a_rejections_reason_goes_with_it_through_undo_save_and_confirm(work: Pa
     reopened.set_target(3, "A new translation.")  # edited: still rejected, the reason still there to read
     assert reopened.state(3).reason == "Wrong date"
     reopened.confirm(3)
-    assert not reopened.rows[3].unit.rejected and reopened.state(3).reason == ""
-    assert all(not note.startswith("rejected:") for note in reopened.rows[3].notes)
+    assert not reopened.rows[3].unit.rejected and reopened.state(3).reason == "Wrong date"
+    assert reopened.rows[3].notes[0] == FIXED_REJECTION_NOTE.format(reason="Wrong date")
+    reopened.save()
+    assert rejection_reason(load_tmx(work / "article.tmx").units[3]) == "Wrong date"
+    reopened.approve(3)
+    assert reopened.state(3).reason == "" and all("rejected" not in note for note in reopened.rows[3].notes)
     reopened.save()
     assert load_tmx(work / "article.tmx").units[3].prop_value(REJECTION_REASON_PROP) is None
 

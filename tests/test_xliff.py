@@ -169,7 +169,8 @@ def test_a_rejected_unit_a_cat_tool_confirmed_comes_back_confirmed(
     """A reviewer's trial: a rejected segment, converted to XLIFF 1.2 for a translator in memoQ or Trados, was fixed
     and confirmed there (its target's state "translated", tmkit's rejection note kept as the comment it is); converted
     back, it was a rejected draft again with the reviewer's old reason, the translator's confirmation lost. A state
-    the CAT tool changed from the one tmkit wrote for the rejection ends it, and the reason goes with it."""
+    the CAT tool changed from the one tmkit wrote for the rejection ends it; the reason stays for the reviewer's next
+    pass while the segment is only confirmed (as in the editor), and goes once it is approved."""
     unit = _unit(Segment.from_text("نص"), Segment.from_text("Text."), Status.DRAFT, True, 1)
     set_rejection_reason(unit, "Wrong date")
     path = tmp_path / "r.xlf"
@@ -183,7 +184,7 @@ def test_a_rejected_unit_a_cat_tool_confirmed_comes_back_confirmed(
     path.write_text(confirmed, encoding="utf-8")
     (back,) = read_xliff(path)[0].units
     assert back.status is status and not back.rejected
-    assert back.prop_value(REJECTION_REASON_PROP) is None
+    assert back.prop_value(REJECTION_REASON_PROP) == (None if approved else "Wrong date")
     assert back.variant("en").segment.plain == "Fixed text."  # type: ignore[union-attr]
     # Edited but left in the state tmkit wrote (not confirmed yet): still rejected, with its reason.
     path.write_text(target.sub('<target state="needs-review-translation">Fixed.</target>', written), encoding="utf-8")

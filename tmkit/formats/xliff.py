@@ -2182,7 +2182,9 @@ def _read_units_12(
     ):
         tuid = None  # a unit without a tuid, given an id to be XLIFF
     props, described, record = _props_12(tu, names)
-    if answered:
+    if answered and _FROM_12.get(state or "", Status.NEW).rank >= Status.REVIEWED.rank:
+        # (Confirmed by the translator, the reason stays for the reviewer's next pass, as in the editor; approved, it
+        # is settled.)
         props = [prop for prop in props if prop.type != REJECTION_REASON_PROP]
     recorded = _recorded_target(described)
     props = _with_translate_prop(props, _marked_not_to_translate(tu, names.file))

@@ -104,8 +104,10 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-#: How a reviewer's reason for rejecting a segment is shown among its notes.
+#: How a reviewer's reason for rejecting a segment is shown among its notes: rejected still, or confirmed since (for the
+#: reviewer's next pass, until approved).
 REJECTION_NOTE = "rejected: {reason}"
+FIXED_REJECTION_NOTE = "was rejected: {reason}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +209,8 @@ class Row:
         """The segment's notes (a client's instruction in an XLIFF, a PO comment, a TMX note): why a reviewer rejected
         it (`REJECTION_NOTE`), the unit's, then its source's, those with text."""
         reason = rejection_reason(self.unit)
-        given = [REJECTION_NOTE.format(reason=reason)] if reason else []
+        note = REJECTION_NOTE if self.unit.rejected else FIXED_REJECTION_NOTE
+        given = [note.format(reason=reason)] if reason else []
         return given + [note.text for note in (*self.unit.notes, *self.source.notes) if note.text.strip()]
 
     @property
@@ -477,7 +480,7 @@ class WorkFile:
     ) -> Change | None:
         """Change a segment's target text, status or rejected flag (``reason``: why it is rejected), or settle its merge
         conflict; journalled and undoable (``journal_now=False``: its record waits for the next flush, as
-        `set_target` says). A reason lives with the rejection: a segment no longer rejected has none.
+        `set_target` says). A reason stays until a reviewer approves the segment (`REJECTION_REASON_PROP`).
 
         ``text`` is the edited text with placeholders for the codes (`Row.edit_text`); placeholders
         that do not map back to codes raise `PlaceholderError` and change nothing. ``conflict``
@@ -502,8 +505,11 @@ class WorkFile:
         new_text = base_text if text is None else text
         new_status = base_unit.status if status is None else status
         new_rejected = base_unit.rejected if rejected is None else rejected
+        # The reason stays with a rejection, and once the translator confirms the segment, for the reviewer's next pass
+        # (it was lost at F2: the reviewer could not check what had been asked); a reviewer's approval settles it.
         kept_reason = rejection_reason(base_unit) if reason is None else " ".join(reason.split())
-        new_reason = kept_reason if new_rejected else ""
+        settled = not new_rejected and new_status.rank >= Status.REVIEWED.rank
+        new_reason = "" if settled else kept_reason
         after = SegmentState(new_text, new_status, new_rejected, settle_to, new_reason)
         if after == before:
             return None

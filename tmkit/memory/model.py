@@ -22,8 +22,9 @@ if sys.getrecursionlimit() < NESTING_FRAMES:
 #: TMX has no segment status; tmkit carries it in these TU-level props.
 STATUS_PROP = "x-tmkit-status"
 REJECTED_PROP = "x-tmkit-rejected"
-#: Why a reviewer rejected the unit, for the translator (memoQ's and Trados's rejection comment); it lives and goes
-#: with the rejection (`rejection_reason`, `set_rejection_reason`).
+#: Why a reviewer rejected the unit, for the translator (memoQ's and Trados's rejection comment): kept while the unit
+#: is rejected and once the translator confirms it again, for the reviewer's next pass; a reviewer's approval settles it
+#: (`rejection_reason`, `set_rejection_reason`).
 REJECTION_REASON_PROP = "x-tmkit-rejection-reason"
 #: Where a pre-translated target came from: the match % and the memory entry (or `repetition:N`, `document`). They
 #: describe that draft only: once the target is changed, they no longer hold, and the working file drops them.
@@ -342,8 +343,9 @@ def provenance_holds(target: Segment | None, described: Segment | None) -> bool:
 
 
 def rejection_reason(unit: TranslationUnit) -> str:
-    """Why a reviewer rejected the unit (`REJECTION_REASON_PROP`); "" when it is not rejected or no reason was given."""
-    value = unit.prop_value(REJECTION_REASON_PROP) if unit.rejected else None
+    """Why a reviewer rejected the unit last (`REJECTION_REASON_PROP`), rejected still or confirmed since and not yet
+    approved; "" when no reason is pending."""
+    value = unit.prop_value(REJECTION_REASON_PROP)
     return value.strip() if value else ""
 
 
