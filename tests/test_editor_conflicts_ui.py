@@ -18,7 +18,7 @@ from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.config import QaOnConfirm
 from tmkit.jobs.workfile import WorkFile
 from tmkit.memory.model import Header, Memory, Segment, Status, TranslationUnit, Variant
-from tmkit.tui.screens import QaScreen, RecoveryScreen
+from tmkit.tui.screens import QaScreen, RecoveryScreen, RejectScreen
 from tmkit.tui.widgets.panels import ConflictPanel, StatusBar
 from tmkit.tui.widgets.segment_list import SegmentList
 
@@ -202,3 +202,31 @@ async def test_a_reopened_jobs_review_compares_a_segment_only_with_those_it_shar
         left = {row: [finding.check for finding in findings] for row, findings in screen.qa_left.items()}
         assert left == {0: ["inconsistent-target"], 299: ["inconsistent-target"]}
     assert len(compared) < 20, len(compared)  # each compared with all: 89,700 pairs or more
+
+
+@run_async
+async def test_alt_x_asks_for_no_reason_on_a_conflict_or_an_empty_target(work: Path) -> None:
+    """The reviewer trial: Alt+X on a merge conflict kept ours and dropped theirs without a word, and on a segment
+    without a translation made an empty rejected draft (`tmkit validate --strict`: an empty segment). Both now say
+    why not, and leave the segment as it was."""
+    _merged(work / "article.tmx")
+    app = make_app(work, ask_recovery=False)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        document = app.document
+        assert document is not None
+        app.editor_screen.go_to(CHANGED)
+        await pilot.pause()
+        await pilot.press("alt+x")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, RejectScreen)
+        assert document.rows[CHANGED].in_conflict and not document.rows[CHANGED].unit.rejected
+        assert any("settle the merge conflict first" in n.message for n in app._notifications)
+        empty = 0
+        app.editor_screen.go_to(empty)
+        await pilot.pause()
+        target(app).load_text("")  # the translation deleted
+        await pilot.press("alt+x")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, RejectScreen) and not document.rows[empty].unit.rejected
+        assert any("nothing to reject" in n.message for n in app._notifications)

@@ -1688,6 +1688,14 @@ class EditorScreen(Screen[None]):
         row = self.current
         self._commit_editor()
         r = self.document.rows[row]
+        # (Rejected, a conflict kept ours silently and dropped theirs; an empty target was made a rejected draft.)
+        if r.in_conflict:
+            keys = f"{self.keymap.label('keep_ours')} keeps ours, {self.keymap.label('keep_theirs')} theirs"
+            self.notify(f"settle the merge conflict first: {keys}", severity="warning")
+            return
+        if not strip_placeholders(self._editor_text()).strip():
+            self.notify("nothing to reject: the segment has no translation", severity="warning")
+            return
         title = f"Reject segment {row + 1} of {len(self.document)}: flagged, and back to draft for the translator"
         self.app.push_screen(
             RejectScreen(title, rejection_reason(r.unit), mode=lambda: self.mode),
