@@ -172,17 +172,19 @@ def test_each_confirmed_segments_keys_are_computed_once_for_its_target(
     assert made == ["نعم."]  # only row 1, confirmed since
 
 
-def test_the_whole_jobs_consistency_findings_are_each_segments_as_check_finds_them(tmp_path: Path) -> None:
-    """`consistency_findings` (the editor's review of a reopened job) finds for each confirmed segment what `check`
-    finds for it alone, comparing it only with the segments that share its source or its translation."""
+def test_the_whole_jobs_consistency_findings_are_those_tmkit_qa_reports(tmp_path: Path) -> None:
+    """`consistency_findings` (the editor's review of a reopened job) finds what `tmkit qa` finds over the confirmed
+    segments, no more: each pair was counted on both of its segments (QA 6 where tmkit qa reported 3)."""
     document = WorkFile(_repeated_sources(tmp_path / "job.tmx"), qa_on_confirm=QaOnConfirm.WARN)
     document.confirm(1, "Yes, indeed.")
     document.confirm(2, "Yes.")
-    document.confirm(4, "The ministry signed an agreement.")  # the other has no "و": one source, translated otherwise
+    document.confirm(4, "The ministry signed an agreement.")  # its source has a "و" the other lacks: no group
     document.confirm(6, "Many thanks.")
     by_row = document.consistency_findings()
-    for row, r in enumerate(document.rows):
-        expected = [f for f in document.check(row) if f.check.startswith("inconsistent")] if r.confirmed else []
-        assert by_row.get(row, []) == expected, row
-    assert sorted(by_row) == [0, 1, 2, 3, 4]
-    assert [f.other for f in by_row[4]] == [3]
+    confirmed = [r for r in document.rows if r.confirmed]
+    pairs = [QaPair(str(document.rows.index(r)), r.source_text, r.target_text) for r in confirmed]
+    reported = {(int(f.id), f.check) for f in check_pairs(pairs).findings if f.check.startswith("inconsistent")}
+    assert {(row, f.check) for row, findings in by_row.items() for f in findings} == reported
+    assert sum(map(len, by_row.values())) == len(reported) == 2
+    assert [(f.check, f.other) for f in by_row[1]] == [("inconsistent-target", 0)]
+    assert [(f.check, f.other) for f in by_row[2]] == [("inconsistent-source", 0)]

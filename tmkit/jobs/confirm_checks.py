@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 
 from tmkit.memory.model import Segment
 from tmkit.quality.defaults import Severity
-from tmkit.quality.qa import CHECKS, Check, QaPair, check_pair, consistency_message, inconsistent_with
+from tmkit.quality.qa import (
+    CHECKS,
+    Check,
+    QaPair,
+    check_pair,
+    consistency_message,
+    inconsistent_groups,
+    inconsistent_with,
+)
 
 if TYPE_CHECKING:
     from tmkit.terms.model import Termbase
@@ -84,6 +92,25 @@ def check_consistency(
             other = QaPair(str(row + 1), *texts(row))
             message = consistency_message(check, QaPair("", source, target), other, f"segment {row + 1}")
             found.append(SegmentFinding(check, severity[check], message, other=row))
+    return found
+
+
+def review_consistency(
+    confirmed: Sequence[tuple[int, tuple[str, str]]],
+    *,
+    texts: Callable[[int], tuple[str, str]],
+    checks: Sequence[Check] = CHECKS,
+) -> dict[int, list[SegmentFinding]]:
+    """`tmkit qa`'s consistency findings over a job's confirmed segments (their rows, with their consistency keys), by
+    row: in each group of one source (one translation), the segments that differ from its most usual translation
+    (source), naming the first of the usual ones, as `tmkit qa` counts them (each pair counted on both of its segments,
+    a reopened job's status bar said QA 6 where tmkit qa found 3)."""
+    severity = {check.id: check.severity for check in checks}
+    found: dict[int, list[SegmentFinding]] = {}
+    for row, check, first in inconsistent_groups(confirmed, set(severity)):
+        pair, other = QaPair(str(row + 1), *texts(row)), QaPair(str(first + 1), *texts(first))
+        message = consistency_message(check, pair, other, f"segment {first + 1}")
+        found.setdefault(row, []).append(SegmentFinding(check, severity[check], message, other=first))
     return found
 
 

@@ -27,7 +27,13 @@ from tmkit.errors import InputError, TmkitError
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.jobs.config import QaOnConfirm
-from tmkit.jobs.confirm_checks import SegmentFinding, blocking, check_consistency, check_segment
+from tmkit.jobs.confirm_checks import (
+    SegmentFinding,
+    blocking,
+    check_consistency,
+    check_segment,
+    review_consistency,
+)
 from tmkit.jobs.journal import (
     ConflictState,
     JournalRecord,
@@ -655,36 +661,10 @@ class WorkFile:
         return self.rows[row].source_text, self.rows[row].target_text
 
     def consistency_findings(self) -> dict[int, list[SegmentFinding]]:
-        """The consistency findings of every confirmed segment, by row, as `check` finds them one segment at a time:
-        each compared only with the confirmed segments that share its source (but for a sentence-initial "و") or its
-        translation, found by their keys. `check` on each segment compared it with every other: the editor reviewing
-        a reopened job of 8,000 confirmed segments took nearly three minutes of a core for it."""
-        keyed = dict(self._confirmed_keys(-1))
-        by_source: dict[str, list[int]] = {}
-        by_target: dict[str, list[int]] = {}
-        for number, (source_key, target_key) in keyed.items():
-            by_source.setdefault(source_key, []).append(number)
-            by_target.setdefault(target_key, []).append(number)
-        found: dict[int, list[SegmentFinding]] = {}
-        for number, (source_key, target_key) in keyed.items():
-            alike = [source_key, "و" + source_key] + ([source_key[1:]] if source_key.startswith("و") else [])
-            sharing = {other for key in alike for other in by_source.get(key, ())}
-            sharing.update(by_target.get(target_key, ()))
-            sharing.discard(number)
-            if not sharing:
-                continue
-            r = self.rows[number]
-            findings = check_consistency(
-                r.source_text,
-                r.target_text,
-                ((other, keyed[other]) for other in sorted(sharing)),
-                texts=self._texts,
-                source_lang=self.source_lang,
-                target_lang=self.target_lang,
-            )
-            if findings:
-                found[number] = findings
-        return found
+        """The consistency findings of the confirmed segments, by row, as `tmkit qa` finds them over the file (each
+        group of one source or one translation at once, its odd ones out named: `review_consistency`): the editor's
+        review of a reopened job. (`check` compares one segment with all the others, for F2.)"""
+        return review_consistency(list(self._confirmed_keys(-1)), texts=self._texts)
 
     def _confirmed_keys(self, row: int) -> Iterator[tuple[int, tuple[str, str]]]:
         """The other confirmed rows with the keys the consistency checks compare, each computed once for a target

@@ -740,8 +740,9 @@ def _normalizer(lang: str) -> Normalizer:
 
 
 def _alike(one: str, other: str) -> bool:
-    """Two sources (or targets) one text for the consistency checks: equal, or but for a sentence-initial "و" (wa-,
-    "and"), a discourse connector that translations routinely drop or add ("ووقعت الوزارة", "وقعت الوزارة")."""
+    """Two texts of a group (the sources of one translation, the translations of one source) one text for the
+    consistency checks: equal, or but for a sentence-initial "و" (wa-, "and"), a discourse connector that translations
+    routinely drop or add ("ووقعت الوزارة", "وقعت الوزارة"). Groups themselves are of equal keys."""
     return one == other or (one.startswith("و") and one[1:] == other) or (other.startswith("و") and other[1:] == one)
 
 
@@ -776,11 +777,7 @@ def inconsistent_with(
     source_key, target_key = keys
     found: dict[str, Other] = {}
     for other, (other_source, other_target) in others:
-        if (
-            "inconsistent-target" not in found
-            and _alike(source_key, other_source)
-            and not _alike(target_key, other_target)
-        ):
+        if "inconsistent-target" not in found and source_key == other_source and not _alike(target_key, other_target):
             found["inconsistent-target"] = other
         if (
             "inconsistent-source" not in found
@@ -797,20 +794,36 @@ def inconsistent_with(
 def _consistency(
     pairs: Sequence[QaPair], source_lang: str, target_lang: str, wanted: set[str]
 ) -> list[tuple[QaPair, str, str]]:
-    """Findings of the two consistency checks over a file: in each group of one source (one translation), the pairs
-    that differ from its most usual translation (source)."""
+    """Findings of the two consistency checks over a file (`inconsistent_groups`), each naming its unit and line."""
     keyed = [
-        (pair, *keys)
+        (pair, keys)
         for pair in pairs
         if (keys := consistency_keys(pair.source, pair.target, source_lang, target_lang)) is not None
     ]
-    found: list[tuple[QaPair, str, str]] = []
+
+    def named(first: QaPair) -> str:
+        return f"unit {first.id}" + (f" (line {first.line})" if first.line is not None else "")
+
+    return [
+        (pair, check, consistency_message(check, pair, first, named(first)))
+        for pair, check, first in inconsistent_groups(keyed, wanted)
+    ]
+
+
+def inconsistent_groups(
+    keyed: Sequence[tuple[Other, tuple[str, str]]], wanted: set[str] | frozenset[str] = frozenset(CONSISTENCY_CHECKS)
+) -> list[tuple[Other, str, Other]]:
+    """The consistency checks over a whole file (each pair given as whatever names it, with its `consistency_keys`):
+    in each group of one source (one translation), every pair that differs from its most usual translation (source),
+    with the check and the first pair of the usual one. `tmkit qa` reports these, and so does the editor's review of a
+    reopened job, so that both count the same."""
+    found: list[tuple[Other, str, Other]] = []
     for check in CONSISTENCY_CHECKS:
         if check not in wanted:
             continue
         by_target = check == "inconsistent-source"
-        groups: dict[str, list[tuple[QaPair, str]]] = defaultdict(list)
-        for pair, src_key, tgt_key in keyed:
+        groups: dict[str, list[tuple[Other, str]]] = defaultdict(list)
+        for pair, (src_key, tgt_key) in keyed:
             if by_target and not _counts_for_many(tgt_key):
                 continue
             groups[tgt_key if by_target else src_key].append((pair, src_key if by_target else tgt_key))
@@ -824,10 +837,7 @@ def _consistency(
                 continue
             usual = variants.most_common(1)[0][0]
             first = next(pair for pair, other in members if other == usual)
-            named = f"unit {first.id}" + (f" (line {first.line})" if first.line is not None else "")
-            for pair, other in members:
-                if other != usual:
-                    found.append((pair, check, consistency_message(check, pair, first, named)))
+            found.extend((pair, check, first) for pair, other in members if other != usual)
     return found
 
 
