@@ -1127,8 +1127,13 @@ def _unit_2(
         if described is not None:  # (a group of its own: a prop may have any type)
             group = etree.SubElement(meta, f"{{{MDA_NS}}}metaGroup", category=PRETRANSLATED_CATEGORY)
             etree.SubElement(group, f"{{{MDA_NS}}}meta", type=PRETRANSLATED_TARGET).text = described
-    if unit.notes:
+    reason = rejection_reason(unit) if unit.rejected else ""
+    if unit.notes or reason:
         notes = etree.SubElement(unit_el, f"{{{ns}}}notes")
+        if reason:
+            # Where a CAT tool shows it (a subState and a meta are for tmkit): the reviewer's reason, as in 1.2's note.
+            note_el = etree.SubElement(notes, f"{{{ns}}}note", category=REJECTED_MARK)
+            note_el.text = f"rejected: {_clean(reason)}"
         for note in unit.notes:
             note_el = etree.SubElement(notes, f"{{{ns}}}note")
             if note.lang:  # (2.x names no language for a note, but takes attributes of other namespaces)
@@ -1960,7 +1965,12 @@ def unit_notes(unit_el: Any, names: XliffNames) -> list[Note]:
     """A unit's notes as tmkit reads them: those of the `<file>` (a 1.2 header's) and `<group>`s around it, outermost
     first, then its own (not tmkit's rejection mark), wherever they sit in it (a 2.x `<notes>`, a 1.2 unit)."""
     found = unit_el.iter(names.note) if names.is_2 else unit_el.iterchildren(names.note)  # (not alt-trans notes)
-    own = [_note(n) for n in found if not (n.get("from") == "tmkit" and (n.text or "").startswith(REJECTED_MARK))]
+    own = [
+        _note(n)
+        for n in found
+        if not (n.get("from") == "tmkit" and (n.text or "").startswith(REJECTED_MARK))
+        and n.get("category") != REJECTED_MARK  # (2.x: the reviewer's reason, which a meta carries)
+    ]
     return _inherited_notes(unit_el, names) + own
 
 
@@ -2280,7 +2290,8 @@ def _read_unit_2(unit_el: Any, names: XliffNames, source_lang: str, target_lang:
         if elem.tag == names.data:
             data[elem.get("id")] = "".join(elem.itertext())
         elif elem.tag == names.note:
-            notes.append(_note(elem))
+            if elem.get("category") != REJECTED_MARK:  # (the reviewer's reason, which a meta carries)
+                notes.append(_note(elem))
         elif elem.get("type") == PRETRANSLATED_TARGET and elem.getparent().get("category") == PRETRANSLATED_CATEGORY:
             described = elem.text or ""
         elif elem.getparent().get("category") == RECORD_CATEGORY and is_record_key(elem.get("type") or ""):
