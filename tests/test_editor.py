@@ -153,6 +153,17 @@ async def test_search_ignores_harakat_and_hamza_and_filter_cycles(work: Path) ->
         await pilot.press("f6", "f6")  # all → new → draft
         shown = app.query_one("#segments").rows_shown  # type: ignore[attr-defined]
         assert shown == [24, 26, 27]
+        # The reviewer trial: the current segment (0, the search's hit) stayed though the list no longer showed it,
+        # and Alt+Down went on from there; it becomes the next segment the filter shows.
+        assert app.editor_screen.current == 24
+        await pilot.press("f6")  # draft → translated: from the draft 24, the next translated segment, not the first
+        await settle(app, pilot)
+        shown = app.query_one("#segments").rows_shown  # type: ignore[attr-defined]
+        after = [row for row in shown if row > 24]
+        assert shown[0] < 24 and app.editor_screen.current == after[0]
+        await pilot.press("alt+down")
+        await settle(app, pilot)
+        assert app.editor_screen.current == after[1]
 
 
 @run_async

@@ -1875,8 +1875,14 @@ class EditorScreen(Screen[None]):
         self.concordance_panel.show(phrase, hits, self.mode)
 
     def action_cycle_filter(self) -> None:
+        """F6: the list shows the segments of the next status; the current segment, if the list no longer shows it,
+        becomes the next one it shows (else its first), as memoQ's filter takes one there. (It stayed on a segment
+        the list did not show, and Alt+Down went on from there, past the filter.)"""
         self._commit_editor()
         self.row_filter = FILTERS[(FILTERS.index(self.row_filter) + 1) % len(FILTERS)]
+        shown = self.segment_list.rows_shown
+        if shown and self.current not in shown:
+            self.go_to(next((row for row in shown if row > self.current), shown[0]))
 
     def action_search(self) -> None:
         self.add_class("-list")  # on a small screen the list (and its search box) take the editor's place
