@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tests.helpers import SAMPLES, run_cli
+from tests.helpers import SAMPLES, run_cli, tmx_doc
 from tmkit.formats.documents import open_document
 from tmkit.formats.xliff import SDL_NS, read_xliff
 from tmkit.jobs.workfile import WorkFile, prepare_job
@@ -169,3 +169,29 @@ def test_sdlxliff_files_convert_to_tmx(path: Path, tmp_path: Path) -> None:
     result = run_cli("convert", path, "-o", tmp_path / "out.tmx")
     assert result.code == 0, result.stderr
     assert "wrote " in result.stderr
+
+
+def test_analyze_and_pretranslate_take_the_languages_the_file_is_for(tmp_path: Path) -> None:
+    """A PM's trial: `tmkit analyze` of Trados's English-to-German file said "en → ar", and `tmkit pretranslate` made
+    an English-to-Arabic job of it, the file's German translation stored as Arabic, which `finish` then refused ("the
+    file is for translation into de, and its working file into ar"). Both take the file's languages, as the editor's
+    job does."""
+    job_file = tmp_path / "ts.sdlxliff"
+    shutil.copy2(TRADOS, job_file)
+    (tmp_path / "en-de.tmx").write_text(
+        tmx_doc(
+            '<tu tuid="1"><tuv xml:lang="en"><seg>Connecting and turning on power</seg></tuv>'
+            '<tuv xml:lang="de"><seg>Stromversorgung anschließen und einschalten</seg></tuv></tu>'
+        ),
+        encoding="utf-8",
+    )
+    analysis = run_cli("analyze", job_file, "--tm", tmp_path / "en-de.tmx", "--json")
+    assert analysis.code == 0, analysis.stderr
+    assert '"target_lang": "de"' in analysis.stdout
+    work = tmp_path / "ts.sdlxliff.tmx"
+    made = run_cli("pretranslate", job_file, "--tm", tmp_path / "en-de.tmx", "-o", work)
+    assert made.code == 0, made.stderr
+    languages = {tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in etree.parse(str(work)).iter("tuv")}
+    assert languages == {"en", "de"}
+    finished = run_cli("finish", job_file, "-o", tmp_path / "ts.de.sdlxliff")
+    assert finished.code == 0, finished.stderr

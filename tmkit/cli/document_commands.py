@@ -273,8 +273,11 @@ def _match_document(
 
     rules = rules_from_args(args)
     document = read_source_document(args.document, join_lines=args.join_lines)
-    lang = args.lang or guess_language(document.text())
-    target = args.to or ("en" if lang.lower().startswith("ar") else "ar")
+    # An XLIFF names its languages (an SDLXLIFF from English into German): they come before any guess, as for the
+    # editor's job and `finish`, which refused a job made into the guessed language.
+    declared_source, declared_target = document.declared_languages()
+    lang = args.lang or declared_source or guess_language(document.text())
+    target = args.to or declared_target or ("en" if lang.lower().startswith("ar") else "ar")
     segments = document.segments(lang=lang, rules=rules)
     memories = [
         open_memory(path, source_lang=lang, target_lang=target, cache=not args.no_cache, on_notice=warn)
