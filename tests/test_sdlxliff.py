@@ -195,3 +195,31 @@ def test_analyze_and_pretranslate_take_the_languages_the_file_is_for(tmp_path: P
     assert languages == {"en", "de"}
     finished = run_cli("finish", job_file, "-o", tmp_path / "ts.de.sdlxliff")
     assert finished.code == 0, finished.stderr
+
+
+def test_a_code_trados_moved_out_of_the_target_segment_is_not_written_twice(tmp_path: Path) -> None:
+    """A PM's trial: Trados keeps a code that starts a segment out of the target's marker
+    (`<target><x id="ph8"/><mrk mid="7"/></target>`, its seg-source has it inside); the translated file had it in the
+    marker as well, two `x id="ph8"` in the target: the placeholder twice in the document Trados makes."""
+    job_file = tmp_path / "ts.sdlxliff"
+    shutil.copy2(TRADOS, job_file)
+    out = tmp_path / "ts.de.sdlxliff"
+    result = run_cli("finish", job_file, "--pseudo", "-o", out)
+    assert result.code == 0, result.stderr
+    x12 = "{urn:oasis:names:tc:xliff:document:1.2}"
+    unit = next(
+        u
+        for u in etree.parse(str(out)).iter(f"{x12}trans-unit")
+        if u.get("id") == "39ea2034-d742-4e74-a5c1-884c1e908393"
+    )
+    target = unit.find(f"{x12}target")
+    assert [x.get("id") for x in target.iter(f"{x12}x")] == ["ph8"]  # once, where Trados put it
+    (marker,) = target.iter(f"{x12}mrk")
+    assert "".join(marker.itertext()).startswith("⟦Állów éñóúgh")
+    # Every other unit's codes are in the target as many times as in its seg-source.
+    for unit in etree.parse(str(out)).iter(f"{x12}trans-unit"):
+        cut, target = unit.find(f"{x12}seg-source"), unit.find(f"{x12}target")
+        if cut is not None and target is not None:
+            assert sorted(x.get("id") for x in target.iter(f"{x12}x")) == sorted(
+                x.get("id") for x in cut.iter(f"{x12}x")
+            )

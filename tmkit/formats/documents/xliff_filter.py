@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -313,6 +314,7 @@ class XliffDocument:
                 for c, p in zip(contents, self.paragraphs, strict=True)
             ]
         unit_statuses: dict[int, list[str]] = {}  # 1.2: each trans-unit's segments' statuses
+        held_outside: dict[int, Counter[tuple[str, tuple[str | None, ...]]]] = {}  # 1.2: codes a target holds apart
         changed: set[int] = set()  # 1.2: the trans-units with a target written
         filled: dict[int, Any] = {}  # 2.x: the units with a target written
         for number, (place, pieces, given, had) in enumerate(zip(places, contents, statuses, self._had, strict=True)):
@@ -325,7 +327,12 @@ class XliffDocument:
                 continue  # not translated, or translated as the file had it: left as it was
             codes = _Codes()
             _pieces(place.source, codes, source=True, data={})
-            _fill(_target_of(place, names), _nested(pieces, codes), codes)
+            nested = _nested(pieces, codes)
+            if place.mid is not None:
+                if id(place.unit) not in held_outside:
+                    held_outside[id(place.unit)] = _codes_held_outside_segments(place.unit, names)
+                nested = _without_codes_held_outside(nested, codes, held_outside[id(place.unit)])
+            _fill(_target_of(place, names), nested, codes)
             if names.is_2:
                 filled[id(place.unit)] = place.unit
                 state, sub_state = status_to_xliff2(Status(status))
@@ -364,6 +371,46 @@ class XliffDocument:
         if dict(root.attrib) == root_attributes:
             body = start_tag + body[body.index(b">") + 1 :]
         return prolog + body + epilog
+
+
+def _codes_held_outside_segments(unit: Any, names: XliffNames) -> Counter[tuple[str, tuple[str | None, ...]]]:
+    """The standalone codes (`x`, `ph`, `bx`…) a cut trans-unit's `<target>` holds outside its segment markers that
+    its `<seg-source>` holds inside one: Trados moves a code that starts or ends a segment out of the target's
+    marker (`<target><x id="ph8"/><mrk mid="7"/></target>`), and a translation that put it in again had it twice.
+    Nothing for a target without segment markers (its content is replaced whole)."""
+    target, cut = unit.find(names.q("target")), unit.find(names.q("seg-source"))
+    if target is None or cut is None or not any(_is_segment_marker(m) for m in target.iter(names.q("mrk"))):
+        return Counter()
+
+    def outside(root: Any) -> Counter[tuple[str, tuple[str | None, ...]]]:
+        found: Counter[tuple[str, tuple[str | None, ...]]] = Counter()
+
+        def walk(parent: Any) -> None:
+            for child in parent:
+                if not isinstance(child.tag, str) or _is_segment_marker(child):
+                    continue
+                if _local(child) not in _CONTAINERS:
+                    found[_name(child)] += 1
+                walk(child)
+
+        walk(root)
+        return found
+
+    return outside(target) - outside(cut)
+
+
+def _without_codes_held_outside(
+    pieces: list[Piece], codes: _Codes, held: Counter[tuple[str, tuple[str | None, ...]]]
+) -> list[Piece]:
+    """``pieces`` without the standalone codes the target holds outside its segments already (each taken once)."""
+    out: list[Piece] = []
+    for piece in pieces:
+        element = codes.elements.get((piece.kind, piece.ident)) if isinstance(piece, Code) else None
+        if element is not None and _local(element) not in _CONTAINERS and held[_name(element)] > 0:
+            held[_name(element)] -= 1
+            continue
+        out.append(piece)
+    return out
 
 
 #: The attributes of an `sdl:seg` that say where its translation came from (and how well it matched).
