@@ -223,3 +223,24 @@ def test_a_code_trados_moved_out_of_the_target_segment_is_not_written_twice(tmp_
             assert sorted(x.get("id") for x in target.iter(f"{x12}x")) == sorted(
                 x.get("id") for x in cut.iter(f"{x12}x")
             )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["convert", "-o", "out.tmx"], ["analyze", "--tm", "memory.tmx"], ["finish", "--pseudo", "-o", "x.sdlxliff"]],
+)
+def test_an_sdl_seg_without_its_id_stops_with_its_line(tmp_path: Path, command: list[str]) -> None:
+    """A PM's trial: an `sdl:seg` without its `id` was read as no level at all (Trados's RejectedTranslation segment
+    came out translated), and `finish` added a second `sdl:seg` beside it. Which segment it describes cannot be told:
+    every command stops in one line naming it."""
+    text = GUIDE.read_text(encoding="utf-8").replace(
+        '<sdl:seg id="4" conf="RejectedTranslation"', '<sdl:seg conf="RejectedTranslation"'
+    )
+    job_file = tmp_path / "guide.sdlxliff"
+    job_file.write_text(text, encoding="utf-8")
+    shutil.copy2(SAMPLES / "news-memory.tmx", tmp_path / "memory.tmx")
+    name, *rest = command
+    result = run_cli(name, job_file, *rest, cwd=tmp_path)
+    assert result.code == 2, result.stderr
+    assert f"{job_file}:6: an sdl:seg without its id" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

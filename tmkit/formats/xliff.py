@@ -145,6 +145,20 @@ _TO_SDL = {
 }
 
 
+def refuse_sdl_segments_without_id(element: Any, path: str | os.PathLike[str]) -> None:
+    """Stop at an `sdl:seg` without its `id` under ``element`` (a trans-unit, or a whole file): Trados names each
+    segment's level by the segment's `mid`, and such a one describes no segment that can be told. Read as none, a
+    segment Trados rejected came out translated, and a translation written back had a second `sdl:seg`."""
+    for seg in element.iter(f"{{{SDL_NS}}}seg"):
+        if not seg.get("id"):
+            raise InputError(
+                "an sdl:seg without its id: Trados names each segment's confirmation level by the segment's mid, "
+                "so which segment this one describes cannot be told",
+                path=path,
+                line=seg.sourceline,
+            )
+
+
 def sdl_segment(unit: Any, mid: str | None) -> Any:
     """A trans-unit's `sdl:seg` for the segment of ``mid`` in an SDLXLIFF, or None (another file, or none made)."""
     if mid is None:
@@ -2214,6 +2228,7 @@ def _read_units_12(
         if piece.key is not None and len(variants) == 1:
             status, label = Status.NEW, None  # the unit's state is its translated segments'
         # An SDLXLIFF says each segment's status in its `sdl:seg` (Trados writes no target state).
+        refuse_sdl_segments_without_id(tu, path)
         sdl = sdl_segment(tu, piece.key)
         text = len(variants) > 1 and bool(variants[1].segment.plain.strip())
         by_sdl = status_from_sdl(sdl.get("conf"), has_text=text) if sdl is not None else None

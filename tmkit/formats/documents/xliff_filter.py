@@ -30,6 +30,7 @@ from tmkit.formats.xliff import (
     SDL_NS,
     UNTRANSLATED_STATES_12,
     XliffNames,
+    refuse_sdl_segments_without_id,
     sdl_segment,
     status_from_sdl,
     status_from_xliff2,
@@ -272,6 +273,7 @@ class XliffDocument:
         #: The translation each paragraph had in the file (pieces, status), to leave untouched what was not changed.
         self._had: list[tuple[list[Piece], str] | None] = []
         root, names = _parse(data, path)
+        refuse_sdl_segments_without_id(root, path)
         #: The languages the file is for (its first `<file>`'s, a 2.x root's), which a job made from it takes.
         self.declared_languages = _declared_languages(root, names)
         for place in _places(root, names):
