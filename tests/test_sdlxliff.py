@@ -244,3 +244,20 @@ def test_an_sdl_seg_without_its_id_stops_with_its_line(tmp_path: Path, command: 
     assert result.code == 2, result.stderr
     assert f"{job_file}:6: an sdl:seg without its id" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+def test_a_utf16_file_comes_back_in_utf8_with_its_declaration_and_a_byte_order_mark(tmp_path: Path, codec: str) -> None:
+    """A PM's trial: a UTF-16 SDLXLIFF came back from `finish` in UTF-8 without its XML declaration and without a byte
+    order mark (the declaration was looked for in the bytes as UTF-8). It is written in UTF-8 as before, now as
+    Trados writes its own files: the declaration, saying UTF-8, after a byte order mark."""
+    text = GUIDE.read_text(encoding="utf-8").replace('encoding="utf-8"', 'encoding="utf-16"')
+    job_file = tmp_path / "guide.sdlxliff"
+    job_file.write_bytes((b"\xfe\xff" if codec == "utf-16-be" else b"") + text.encode(codec))
+    out = tmp_path / "guide.en.sdlxliff"
+    result = run_cli("finish", job_file, "--pseudo", "-o", out)
+    assert result.code == 0, result.stderr
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf<?xml version='1.0' encoding='UTF-8'?>"), data[:80]
+    assert etree.parse(str(out)).docinfo.encoding == "UTF-8"
+    assert _header(out) == _header(job_file)

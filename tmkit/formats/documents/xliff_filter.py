@@ -361,8 +361,15 @@ class XliffDocument:
         windows = _windows_line_ends(self._data)
         around = _around_root(self._data, root)
         if around is None:  # (another encoding than UTF-8: the whole file written anew, in UTF-8)
-            declaration = self._data.lstrip()[:5] == b"<?xml"
+            encoding = root.getroottree().docinfo.encoding or "UTF-8"
+            opening = self._data[:64].decode(encoding, errors="replace")  # (a UTF-16 file's bytes are not ASCII's)
+            declaration = opening.lstrip("\ufeff \t\r\n").startswith("<?xml")
             document: bytes = etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=declaration)
+            # A byte order mark for one (UTF-16 has it), as Trados writes its files: a Windows tool that found one
+            # reads the file as Unicode.
+            document = (
+                b"\xef\xbb\xbf" if opening.startswith("\ufeff") or self._data[:2] in _UTF16_BOMS else b""
+            ) + document
             return _crlf(document) if windows else document
         # What comes before the root (the declaration, comments), its start tag unless changed, and what follows it
         # are the file's own bytes: lxml writes a declaration of its own, the namespaces first, no line breaks
@@ -450,6 +457,10 @@ def _confirm_in_sdl(place: _Place, status: Status, *, edited: bool) -> None:
         previous.extend(moved)
         seg.insert(0, previous)
     seg.set("origin", "interactive")
+
+
+#: UTF-16's byte order marks (little and big endian).
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _windows_line_ends(data: bytes) -> bool:
