@@ -335,36 +335,51 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def _post_edit_analysis(args: argparse.Namespace) -> int:
     """`analyze --post-edit`: a job's confirmed segments by how much of their pre-translation they kept."""
     from tmkit.formats.kinds import FileFormat, format_of
-    from tmkit.formats.tmx_reader import load_tmx
-    from tmkit.jobs.finish import target_language
-    from tmkit.jobs.post_edit import post_edit_analysis
     from tmkit.jobs.workfile import job_path
 
     if args.tm:
         raise InputError("--post-edit reads what the job was pre-translated with from the job: no --tm")
     given = args.document
+    if os.path.isdir(given):  # a project: each document's job in work/, and the project's total
+        return _project_post_edit_analysis(args)
     work = Path(given) if format_of(given) is FileFormat.TMX else job_path(given)
     if not work.is_file():
         raise InputError(f"no working file {work} (tmkit edit or pretranslate makes it)", path=given)
+    source_lang, target_lang, bands, unconfirmed = _kept_in(work)
+    if args.json:
+        print_json(
+            {"job": os.fspath(work), "source_lang": source_lang, "target_lang": target_lang}
+            | _kept_json(bands, unconfirmed)
+        )
+        return EXIT_OK
+    print(f"{work}: {source_lang} → {target_lang}, confirmed segments by the share of their pre-translation kept")
+    _print_kept(bands, unconfirmed, source_lang)
+    return EXIT_OK
+
+
+def _kept_in(work: Path) -> tuple[str, str, list[Any], int]:
+    """A job's languages, its post-edit bands and how many of its segments are not confirmed."""
+    from tmkit.formats.tmx_reader import load_tmx
+    from tmkit.jobs.finish import target_language
+    from tmkit.jobs.post_edit import post_edit_analysis
+
     job = load_tmx(work)
     source_lang = job.header.srclang
     target_lang = target_language(job, source_lang)
     bands, unconfirmed = post_edit_analysis(job.units, source_lang=source_lang, target_lang=target_lang)
-    if args.json:
-        print_json(
-            {
-                "job": os.fspath(work),
-                "source_lang": source_lang,
-                "target_lang": target_lang,
-                "bands": [
-                    {"band": b.band, "segments": b.segments, "source_words": b.source_words, "mean_kept": b.kept}
-                    for b in bands
-                ],
-                "not_confirmed": unconfirmed,
-            }
-        )
-        return EXIT_OK
-    print(f"{work}: {source_lang} → {target_lang}, confirmed segments by the share of their pre-translation kept")
+    return source_lang, target_lang, bands, unconfirmed
+
+
+def _kept_json(bands: list[Any], unconfirmed: int) -> dict[str, Any]:
+    return {
+        "bands": [
+            {"band": b.band, "segments": b.segments, "source_words": b.source_words, "mean_kept": b.kept} for b in bands
+        ],
+        "not_confirmed": unconfirmed,
+    }
+
+
+def _print_kept(bands: list[Any], unconfirmed: int, source_lang: str) -> None:
     print(f"{'kept':<20}{'segments':>10}{'words ' + source_lang:>12}{'% words':>9}{'mean kept':>11}")
     total_words = sum(b.source_words for b in bands) or 1
     for b in bands:
@@ -374,6 +389,60 @@ def _post_edit_analysis(args: argparse.Namespace) -> int:
     print(f"{'total':<20}{sum(b.segments for b in bands):>10,}{sum(b.source_words for b in bands):>12,}")
     if unconfirmed:
         print(f"not counted: {unconfirmed:,} segment(s) not confirmed yet (new, draft or rejected)")
+
+
+def _project_post_edit_analysis(args: argparse.Namespace) -> int:
+    """`analyze PROJECT --post-edit`: each started document's post-edit bands, and the project's (as a project's match
+    analysis has them). It said "no working file PROJECT.tmx": the jobs are in work/."""
+    from tmkit.jobs.post_edit import KEPT_BANDS, NOT_PRETRANSLATED, KeptBand
+    from tmkit.jobs.project import open_project
+
+    project = open_project(args.document)
+    files = project.files()
+    if not files:
+        raise InputError("no documents to translate in source/: copy them there first", path=project.root)
+    per_file = [(file, _kept_in(file.work)) for file in files if file.work.is_file()]
+    not_started = [file.name for file in files if not file.work.is_file()]
+    sums: dict[str, list[float]] = {name: [0, 0, 0.0] for name, _, _ in (*KEPT_BANDS, (NOT_PRETRANSLATED, 0, 0))}
+    for _file, (_s, _t, bands, _u) in per_file:
+        for b in bands:
+            cell = sums[b.band]
+            cell[0] += b.segments
+            cell[1] += b.source_words
+            cell[2] += (b.kept or 0.0) * b.segments
+    total = [
+        KeptBand(band, int(n), int(words), kept / n if n and band != NOT_PRETRANSLATED else None)
+        for band, (n, words, kept) in sums.items()
+    ]
+    unconfirmed = sum(u for _f, (_s, _t, _b, u) in per_file)
+    source_lang, target_lang = project.source_lang, project.target_lang
+    if args.json:
+        print_json(
+            {
+                "project": os.fspath(project.root),
+                "source_lang": source_lang,
+                "target_lang": target_lang,
+                "files": [
+                    {"document": file.name, "job": os.fspath(file.work)} | _kept_json(bands, u)
+                    for file, (_s, _t, bands, u) in per_file
+                ],
+                "total": _kept_json(total, unconfirmed),
+                "not_started": not_started,
+            }
+        )
+        return EXIT_OK
+    print(
+        f"{project.root}: {source_lang} → {target_lang}, confirmed segments by the share of their pre-translation kept"
+    )
+    for file, (_s, _t, bands, u) in per_file:
+        print()
+        print(file.name)
+        _print_kept(bands, u, source_lang)
+    print()
+    print("project total")
+    _print_kept(total, unconfirmed, source_lang)
+    if not_started:
+        print(f"not started (no working file in work/): {', '.join(not_started)}")
     return EXIT_OK
 
 
