@@ -3,6 +3,7 @@ with Trados's levels and origins, for the agency's Trados to read."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -261,3 +262,24 @@ def test_a_utf16_file_comes_back_in_utf8_with_its_declaration_and_a_byte_order_m
     assert data.startswith(b"\xef\xbb\xbf<?xml version='1.0' encoding='UTF-8'?>"), data[:80]
     assert etree.parse(str(out)).docinfo.encoding == "UTF-8"
     assert _header(out) == _header(job_file)
+
+
+def test_an_analysis_names_the_segments_trados_locked(tmp_path: Path) -> None:
+    """A PM's trial: `tmkit analyze` of an SDLXLIFF left its locked segments out without a word (Trados's own
+    analysis has a "Locked" row), so its total was taken for the file's; a file of locked segments only was "the
+    document has no text to translate". Both now say how many are locked."""
+    memory = tmp_path / "memory.tmx"
+    shutil.copy2(SAMPLES / "news-memory.tmx", memory)
+    result = run_cli("analyze", GUIDE, "--tm", memory)
+    assert result.code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "not counted: 1 segment(s) locked in Trados (3 words ar)"
+    data = json.loads(run_cli("analyze", GUIDE, "--tm", memory, "--json").stdout)
+    assert data["locked"] == {"segments": 1, "source_words": 3} and data["total"]["segments"] == 5
+    text = GUIDE.read_text(encoding="utf-8")
+    for seg in ('<sdl:seg id="1"', '<sdl:seg id="2"', '<sdl:seg id="4"', '<sdl:seg id="5"', '<sdl:seg id="6"'):
+        text = text.replace(seg, seg + ' locked="true"')
+    locked_only = tmp_path / "locked.sdlxliff"
+    locked_only.write_text(text, encoding="utf-8")
+    result = run_cli("analyze", locked_only, "--tm", memory)
+    assert result.code == 2
+    assert "no text to translate: its 6 segment(s) with text are locked in Trados" in result.stderr

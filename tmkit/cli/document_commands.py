@@ -288,6 +288,7 @@ def _match_document(
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from tmkit.jobs.pretranslate import analyze
+    from tmkit.text.wordcount import count_words
 
     if args.post_edit:
         return _post_edit_analysis(args)
@@ -297,8 +298,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         return run_project_analyze(args)
     if not args.tm:
         raise InputError("name the memories to match against: --tm MEMORY")
-    results, lang, target, _document, _rules = _match_document(args)
+    results, lang, target, document, _rules = _match_document(args)
     rows = analyze(results)
+    # Segments Trados locked are not offered, nor matched: named apart (Trados's analysis has a "Locked" row), so
+    # that the total is not taken for the whole file's.
+    locked: list[str] = getattr(document.document, "locked_segments", [])
+    locked_words = sum(count_words(text) for text in locked)
     if args.json:
         print_json(
             {
@@ -319,6 +324,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                     "segments": sum(r.segments for r in rows),
                     "source_words": sum(r.source_words for r in rows),
                 },
+                "locked": {"segments": len(locked), "source_words": locked_words},
             }
         )
         return EXIT_OK
@@ -329,6 +335,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         share = 100 * r.source_words / total_words
         print(f"{r.band:<14}{r.segments:>10,}{r.source_words:>12,}{r.target_words:>12,}{share:>8.1f}%")
     print(f"{'total':<14}{sum(r.segments for r in rows):>10,}{sum(r.source_words for r in rows):>12,}")
+    if locked:
+        print(f"not counted: {len(locked):,} segment(s) locked in Trados ({locked_words:,} words {lang})")
     return EXIT_OK
 
 

@@ -137,6 +137,24 @@ def _all_places(root: Any, names: XliffNames) -> Iterator[_Place]:
             yield _Place(unit, source)
 
 
+def _locked_segments(root: Any, names: XliffNames) -> list[str]:
+    """The text of each segment of a 1.2 file that Trados locked (`sdl:seg locked="true"`), codes left out."""
+    if names.is_2:
+        return []
+    locked = []
+    for unit in root.iter(names.q("trans-unit")):
+        cut = unit.find(names.q("seg-source"))
+        if _locked(unit) or cut is None:
+            continue
+        for marker in cut.iter(names.q("mrk")):
+            sdl = sdl_segment(unit, marker.get("mid", "")) if _is_segment_marker(marker) else None
+            if sdl is not None and sdl.get("locked") == "true":
+                text = plain_text(_pieces(marker, _Codes(), source=True, data={}))
+                if text.strip():
+                    locked.append(text)
+    return locked
+
+
 @dataclass(slots=True)
 class _Codes:
     """A segment's inline elements by code: the source's, and how a target's are matched to them."""
@@ -274,6 +292,8 @@ class XliffDocument:
         self._had: list[tuple[list[Piece], str] | None] = []
         root, names = _parse(data, path)
         refuse_sdl_segments_without_id(root, path)
+        #: The source text of each segment locked in Trados (not offered: an analysis names them apart, as Trados's).
+        self.locked_segments = _locked_segments(root, names)
         #: The languages the file is for (its first `<file>`'s, a 2.x root's), which a job made from it takes.
         self.declared_languages = _declared_languages(root, names)
         for place in _places(root, names):
