@@ -283,3 +283,31 @@ def test_an_analysis_names_the_segments_trados_locked(tmp_path: Path) -> None:
     result = run_cli("analyze", locked_only, "--tm", memory)
     assert result.code == 2
     assert "no text to translate: its 6 segment(s) with text are locked in Trados" in result.stderr
+
+
+def test_trados_tracked_changes_are_read_as_accepted(tmp_path: Path) -> None:
+    """A PM's trial: a segment a reviewer corrected in Trados with track changes on
+    (`<mrk mtype="x-sdl-deleted">traveller's</mrk><mrk mtype="x-sdl-added">travellers'</mrk>`) was read with both
+    texts, "Welcome to the traveller'stravellers' guide.", in the editor, `convert`'s memory and `qa` (a spelling
+    error). The deletion is no longer the translation and the insertion is: read as Trados shows the changes
+    accepted; a segment left as it was keeps them in the file for Trados."""
+    tracked = (
+        '<mrk mtype="x-sdl-deleted" sdl:revid="r1">traveller\'s</mrk>'
+        '<mrk mtype="x-sdl-added" sdl:revid="r2">travellers\'</mrk>'
+    )
+    text = GUIDE.read_text(encoding="utf-8").replace(
+        "Welcome to the traveller's guide.", f"Welcome to the {tracked} guide."
+    )
+    assert tracked in text
+    job_file = tmp_path / "guide.sdlxliff"
+    job_file.write_text(text, encoding="utf-8")
+    memory, _, _ = read_xliff(job_file)
+    unit = next(u for u in memory.units if u.tuid == "a0e1f7c2-0002_s1")
+    assert unit.variant("en-US").text == "Welcome to the travellers' guide."  # type: ignore[union-attr]
+    work = WorkFile(prepare_job(job_file, [], target_lang="en").path)
+    assert work.rows[0].target_text == "Welcome to the travellers' guide."
+    work.confirm(3, "Breakfast is from seven.")
+    work.save()
+    out = tmp_path / "guide.en.sdlxliff"
+    assert run_cli("finish", job_file, "-o", out).code == 0
+    assert tracked in out.read_text(encoding="utf-8")  # not changed here: Trados's changes as they were

@@ -128,6 +128,10 @@ SDLXLIFF_SUFFIX = ".sdlxliff"
 #: SDL Trados Studio's namespace in an SDLXLIFF, whose `sdl:seg-defs/sdl:seg` (by the segment's `mid`) carries each
 #: segment's confirmation level (`conf`), where it came from (`origin`) and whether it is `locked`.
 SDL_NS = "http://sdl.com/FileTypes/SdlXliff/1.0"
+#: The `mrk` types of Trados's tracked changes in a segment (a reviewer's with track changes on): text deleted, which
+#: is no longer the translation, and text added, which is (read as if the changes were accepted).
+SDL_DELETED_MTYPE = "x-sdl-deleted"
+SDL_ADDED_MTYPE = "x-sdl-added"
 #: Trados's confirmation levels as tmkit statuses, rejected or not ("Unspecified": as if none).
 _FROM_SDL = {
     "Draft": (Status.DRAFT, False),
@@ -1431,6 +1435,10 @@ def _content_12(elem: Any, path: str, pairs: _PairNumbers) -> list[Content]:
                 if qname.namespace == TMKIT_NS:
                     sub_attrs.append((qname.localname, value))
             parts.append(Inline("sub", tuple(sub_attrs), normalize_content(inner)))
+        elif tag == "mrk" and child.get("mtype") == SDL_DELETED_MTYPE:
+            pass  # (Trados's tracked deletion: not the translation, as Trados shows it with the changes accepted)
+        elif tag == "mrk" and child.get("mtype") == SDL_ADDED_MTYPE:
+            parts.extend(inner)  # (Trados's tracked insertion: the translation's own text and codes)
         elif tag == "mrk" and child.get("mtype") == SEGMENT_MTYPE:
             # A segment boundary where the unit is not read a segment at a time (a target segmented where its source
             # is not, a file of an older tmkit): its sentence is text of the unit, not a highlight.

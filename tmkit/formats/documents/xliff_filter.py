@@ -27,6 +27,8 @@ from lxml import etree
 from tmkit.errors import InputError
 from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, normalize_pieces, plain_text
 from tmkit.formats.xliff import (
+    SDL_ADDED_MTYPE,
+    SDL_DELETED_MTYPE,
     SDL_NS,
     UNTRANSLATED_STATES_12,
     XliffNames,
@@ -215,6 +217,13 @@ def _pieces(element: Any, codes: _Codes, *, source: bool, data: dict[str, str]) 
             pieces.append(parent.text)
         for child in parent:
             local = _local(child)
+            if local == "mrk" and child.get("mtype") in (SDL_DELETED_MTYPE, SDL_ADDED_MTYPE):
+                # Trados's tracked changes, read as accepted: a deletion is no longer the text, an insertion is.
+                if child.get("mtype") == SDL_ADDED_MTYPE:
+                    walk(child)
+                if child.tail:
+                    pieces.append(child.tail)
+                continue
             if local in _CONTAINERS and isinstance(child.tag, str):
                 opening = code(CodeKind.OPEN, child)
                 pieces.append(opening)
