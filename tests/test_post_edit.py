@@ -89,6 +89,8 @@ def test_the_command_reads_the_job_beside_a_document_and_prints_json(tmp_path: P
     data = json.loads(run_cli("analyze", tmp_path / "doc.ar.tmx", "--post-edit", "--json").stdout)
     assert [(b["band"], b["segments"]) for b in data["bands"]][-1] == (NOT_PRETRANSLATED, 1)
     assert data["not_confirmed"] == 2
+    # The confirmed segments' total, as `analyze --json` has it (a billing script summed the bands itself).
+    assert data["total"] == {"segments": 4, "source_words": 11}
 
 
 def test_bad_input_is_one_line(tmp_path: Path) -> None:

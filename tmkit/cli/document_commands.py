@@ -383,6 +383,7 @@ def _kept_json(bands: list[Any], unconfirmed: int) -> dict[str, Any]:
         "bands": [
             {"band": b.band, "segments": b.segments, "source_words": b.source_words, "mean_kept": b.kept} for b in bands
         ],
+        "total": {"segments": sum(b.segments for b in bands), "source_words": sum(b.source_words for b in bands)},
         "not_confirmed": unconfirmed,
     }
 
