@@ -437,3 +437,20 @@ def test_the_cursor_after_an_undo_ends_what_changed(before: str, after: str) -> 
     while shared_end < min(len(before), len(after)) - start and before[-1 - shared_end] == after[-1 - shared_end]:
         shared_end += 1
     assert _changed_span_end(before, after) == len(after) - shared_end
+
+
+@run_async
+async def test_the_edit_effort_of_a_segment_never_given_a_suggestion_says_what_it_is_counted_against(
+    work: Path,
+) -> None:
+    """A PM's trial: in the reviewer's session a segment the translator had typed from scratch (not pre-translated, no
+    match inserted) showed "edit effort 0%  characters changed against the inserted suggestion", as if a suggestion
+    had been kept whole. It is counted against the target as opened, and says so."""
+    app = make_app(work)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        app.editor_screen.go_to(0)  # confirmed in the sample, never pre-translated
+        await settle(app, pilot)
+        shown = str(app.query_one("#score-text").render())
+        assert "against the target as opened" in shown, shown
+        assert "inserted suggestion" not in shown, shown

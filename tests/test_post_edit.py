@@ -89,6 +89,8 @@ def test_the_command_reads_the_job_beside_a_document_and_prints_json(tmp_path: P
     data = json.loads(run_cli("analyze", tmp_path / "doc.ar.tmx", "--post-edit", "--json").stdout)
     assert [(b["band"], b["segments"]) for b in data["bands"]][-1] == (NOT_PRETRANSLATED, 1)
     assert data["not_confirmed"] == 2
+    # The confirmed segments' total, as `analyze --json` has it (a billing script summed the bands itself).
+    assert data["total"] == {"segments": 4, "source_words": 11}
 
 
 def test_bad_input_is_one_line(tmp_path: Path) -> None:
@@ -97,3 +99,27 @@ def test_bad_input_is_one_line(tmp_path: Path) -> None:
     write_tmx(tmp_path / "job.tmx", _job())
     result = run_cli("analyze", tmp_path / "job.tmx", "--post-edit", "--tm", tmp_path / "job.tmx")
     assert result.code == 2 and "no --tm" in result.stderr
+
+
+def test_a_project_has_each_started_document_and_its_total(tmp_path: Path) -> None:
+    """A PM's trial: `tmkit analyze PROJECT --post-edit` said "no working file PROJECT.tmx", while `analyze PROJECT`
+    works on the project: the jobs are in work/. Each started document now has its table, the project its total, and
+    the documents not started are named."""
+    project = tmp_path / "proj"
+    assert run_cli("init", project, "--src", "ar", "--tgt", "en").code == 0
+    for name in ("a.ar.txt", "b.ar.txt", "c.ar.txt"):
+        (project / "source" / name).write_text("نص.\n", encoding="utf-8")
+    write_tmx(project / "work" / "a.ar.tmx", _job())
+    write_tmx(project / "work" / "b.ar.tmx", _job())
+    result = run_cli("analyze", project, "--post-edit")
+    assert result.code == 0, result.stderr
+    out = result.stdout.splitlines()
+    assert out[0].endswith("proj: ar → en, confirmed segments by the share of their pre-translation kept")
+    total = out[out.index("project total") + 2]
+    assert total.split() == ["100%", "2", "8", "36.4%", "100.0%"]
+    assert out[-1] == "not started (no working file in work/): c.ar.txt"
+    data = json.loads(run_cli("analyze", project, "--post-edit", "--json").stdout)
+    assert [f["document"] for f in data["files"]] == ["a.ar.txt", "b.ar.txt"]
+    assert data["total"]["not_confirmed"] == 4 and data["not_started"] == ["c.ar.txt"]
+    one_word = next(b for b in data["total"]["bands"] if b["band"] == "85-94%")
+    assert (one_word["segments"], one_word["source_words"]) == (2, 6)

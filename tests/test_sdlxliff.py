@@ -3,13 +3,14 @@ with Trados's levels and origins, for the agency's Trados to read."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from tests.helpers import SAMPLES, run_cli
+from tests.helpers import SAMPLES, run_cli, tmx_doc
 from tmkit.formats.documents import open_document
 from tmkit.formats.xliff import SDL_NS, read_xliff
 from tmkit.jobs.workfile import WorkFile, prepare_job
@@ -169,3 +170,144 @@ def test_sdlxliff_files_convert_to_tmx(path: Path, tmp_path: Path) -> None:
     result = run_cli("convert", path, "-o", tmp_path / "out.tmx")
     assert result.code == 0, result.stderr
     assert "wrote " in result.stderr
+
+
+def test_analyze_and_pretranslate_take_the_languages_the_file_is_for(tmp_path: Path) -> None:
+    """A PM's trial: `tmkit analyze` of Trados's English-to-German file said "en → ar", and `tmkit pretranslate` made
+    an English-to-Arabic job of it, the file's German translation stored as Arabic, which `finish` then refused ("the
+    file is for translation into de, and its working file into ar"). Both take the file's languages, as the editor's
+    job does."""
+    job_file = tmp_path / "ts.sdlxliff"
+    shutil.copy2(TRADOS, job_file)
+    (tmp_path / "en-de.tmx").write_text(
+        tmx_doc(
+            '<tu tuid="1"><tuv xml:lang="en"><seg>Connecting and turning on power</seg></tuv>'
+            '<tuv xml:lang="de"><seg>Stromversorgung anschließen und einschalten</seg></tuv></tu>'
+        ),
+        encoding="utf-8",
+    )
+    analysis = run_cli("analyze", job_file, "--tm", tmp_path / "en-de.tmx", "--json")
+    assert analysis.code == 0, analysis.stderr
+    assert '"target_lang": "de"' in analysis.stdout
+    work = tmp_path / "ts.sdlxliff.tmx"
+    made = run_cli("pretranslate", job_file, "--tm", tmp_path / "en-de.tmx", "-o", work)
+    assert made.code == 0, made.stderr
+    languages = {tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in etree.parse(str(work)).iter("tuv")}
+    assert languages == {"en", "de"}
+    finished = run_cli("finish", job_file, "-o", tmp_path / "ts.de.sdlxliff")
+    assert finished.code == 0, finished.stderr
+
+
+def test_a_code_trados_moved_out_of_the_target_segment_is_not_written_twice(tmp_path: Path) -> None:
+    """A PM's trial: Trados keeps a code that starts a segment out of the target's marker
+    (`<target><x id="ph8"/><mrk mid="7"/></target>`, its seg-source has it inside); the translated file had it in the
+    marker as well, two `x id="ph8"` in the target: the placeholder twice in the document Trados makes."""
+    job_file = tmp_path / "ts.sdlxliff"
+    shutil.copy2(TRADOS, job_file)
+    out = tmp_path / "ts.de.sdlxliff"
+    result = run_cli("finish", job_file, "--pseudo", "-o", out)
+    assert result.code == 0, result.stderr
+    x12 = "{urn:oasis:names:tc:xliff:document:1.2}"
+    unit = next(
+        u
+        for u in etree.parse(str(out)).iter(f"{x12}trans-unit")
+        if u.get("id") == "39ea2034-d742-4e74-a5c1-884c1e908393"
+    )
+    target = unit.find(f"{x12}target")
+    assert [x.get("id") for x in target.iter(f"{x12}x")] == ["ph8"]  # once, where Trados put it
+    (marker,) = target.iter(f"{x12}mrk")
+    assert "".join(marker.itertext()).startswith("⟦Állów éñóúgh")
+    # Every other unit's codes are in the target as many times as in its seg-source.
+    for unit in etree.parse(str(out)).iter(f"{x12}trans-unit"):
+        cut, target = unit.find(f"{x12}seg-source"), unit.find(f"{x12}target")
+        if cut is not None and target is not None:
+            assert sorted(x.get("id") for x in target.iter(f"{x12}x")) == sorted(
+                x.get("id") for x in cut.iter(f"{x12}x")
+            )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["convert", "-o", "out.tmx"], ["analyze", "--tm", "memory.tmx"], ["finish", "--pseudo", "-o", "x.sdlxliff"]],
+)
+def test_an_sdl_seg_without_its_id_stops_with_its_line(tmp_path: Path, command: list[str]) -> None:
+    """A PM's trial: an `sdl:seg` without its `id` was read as no level at all (Trados's RejectedTranslation segment
+    came out translated), and `finish` added a second `sdl:seg` beside it. Which segment it describes cannot be told:
+    every command stops in one line naming it."""
+    text = GUIDE.read_text(encoding="utf-8").replace(
+        '<sdl:seg id="4" conf="RejectedTranslation"', '<sdl:seg conf="RejectedTranslation"'
+    )
+    job_file = tmp_path / "guide.sdlxliff"
+    job_file.write_text(text, encoding="utf-8")
+    shutil.copy2(SAMPLES / "news-memory.tmx", tmp_path / "memory.tmx")
+    name, *rest = command
+    result = run_cli(name, job_file, *rest, cwd=tmp_path)
+    assert result.code == 2, result.stderr
+    assert f"{job_file}:6: an sdl:seg without its id" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+def test_a_utf16_file_comes_back_in_utf8_with_its_declaration_and_a_byte_order_mark(tmp_path: Path, codec: str) -> None:
+    """A PM's trial: a UTF-16 SDLXLIFF came back from `finish` in UTF-8 without its XML declaration and without a byte
+    order mark (the declaration was looked for in the bytes as UTF-8). It is written in UTF-8 as before, now as
+    Trados writes its own files: the declaration, saying UTF-8, after a byte order mark."""
+    text = GUIDE.read_text(encoding="utf-8").replace('encoding="utf-8"', 'encoding="utf-16"')
+    job_file = tmp_path / "guide.sdlxliff"
+    job_file.write_bytes((b"\xfe\xff" if codec == "utf-16-be" else b"") + text.encode(codec))
+    out = tmp_path / "guide.en.sdlxliff"
+    result = run_cli("finish", job_file, "--pseudo", "-o", out)
+    assert result.code == 0, result.stderr
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf<?xml version='1.0' encoding='UTF-8'?>"), data[:80]
+    assert etree.parse(str(out)).docinfo.encoding == "UTF-8"
+    assert _header(out) == _header(job_file)
+
+
+def test_an_analysis_names_the_segments_trados_locked(tmp_path: Path) -> None:
+    """A PM's trial: `tmkit analyze` of an SDLXLIFF left its locked segments out without a word (Trados's own
+    analysis has a "Locked" row), so its total was taken for the file's; a file of locked segments only was "the
+    document has no text to translate". Both now say how many are locked."""
+    memory = tmp_path / "memory.tmx"
+    shutil.copy2(SAMPLES / "news-memory.tmx", memory)
+    result = run_cli("analyze", GUIDE, "--tm", memory)
+    assert result.code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "not counted: 1 segment(s) locked in Trados (3 words ar)"
+    data = json.loads(run_cli("analyze", GUIDE, "--tm", memory, "--json").stdout)
+    assert data["locked"] == {"segments": 1, "source_words": 3} and data["total"]["segments"] == 5
+    text = GUIDE.read_text(encoding="utf-8")
+    for seg in ('<sdl:seg id="1"', '<sdl:seg id="2"', '<sdl:seg id="4"', '<sdl:seg id="5"', '<sdl:seg id="6"'):
+        text = text.replace(seg, seg + ' locked="true"')
+    locked_only = tmp_path / "locked.sdlxliff"
+    locked_only.write_text(text, encoding="utf-8")
+    result = run_cli("analyze", locked_only, "--tm", memory)
+    assert result.code == 2
+    assert "no text to translate: its 6 segment(s) with text are locked in Trados" in result.stderr
+
+
+def test_trados_tracked_changes_are_read_as_accepted(tmp_path: Path) -> None:
+    """A PM's trial: a segment a reviewer corrected in Trados with track changes on
+    (`<mrk mtype="x-sdl-deleted">traveller's</mrk><mrk mtype="x-sdl-added">travellers'</mrk>`) was read with both
+    texts, "Welcome to the traveller'stravellers' guide.", in the editor, `convert`'s memory and `qa` (a spelling
+    error). The deletion is no longer the translation and the insertion is: read as Trados shows the changes
+    accepted; a segment left as it was keeps them in the file for Trados."""
+    tracked = (
+        '<mrk mtype="x-sdl-deleted" sdl:revid="r1">traveller\'s</mrk>'
+        '<mrk mtype="x-sdl-added" sdl:revid="r2">travellers\'</mrk>'
+    )
+    text = GUIDE.read_text(encoding="utf-8").replace(
+        "Welcome to the traveller's guide.", f"Welcome to the {tracked} guide."
+    )
+    assert tracked in text
+    job_file = tmp_path / "guide.sdlxliff"
+    job_file.write_text(text, encoding="utf-8")
+    memory, _, _ = read_xliff(job_file)
+    unit = next(u for u in memory.units if u.tuid == "a0e1f7c2-0002_s1")
+    assert unit.variant("en-US").text == "Welcome to the travellers' guide."  # type: ignore[union-attr]
+    work = WorkFile(prepare_job(job_file, [], target_lang="en").path)
+    assert work.rows[0].target_text == "Welcome to the travellers' guide."
+    work.confirm(3, "Breakfast is from seven.")
+    work.save()
+    out = tmp_path / "guide.en.sdlxliff"
+    assert run_cli("finish", job_file, "-o", out).code == 0
+    assert tracked in out.read_text(encoding="utf-8")  # not changed here: Trados's changes as they were

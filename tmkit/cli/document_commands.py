@@ -273,8 +273,11 @@ def _match_document(
 
     rules = rules_from_args(args)
     document = read_source_document(args.document, join_lines=args.join_lines)
-    lang = args.lang or guess_language(document.text())
-    target = args.to or ("en" if lang.lower().startswith("ar") else "ar")
+    # An XLIFF names its languages (an SDLXLIFF from English into German): they come before any guess, as for the
+    # editor's job and `finish`, which refused a job made into the guessed language.
+    declared_source, declared_target = document.declared_languages()
+    lang = args.lang or declared_source or guess_language(document.text())
+    target = args.to or declared_target or ("en" if lang.lower().startswith("ar") else "ar")
     segments = document.segments(lang=lang, rules=rules)
     memories = [
         open_memory(path, source_lang=lang, target_lang=target, cache=not args.no_cache, on_notice=warn)
@@ -285,6 +288,7 @@ def _match_document(
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from tmkit.jobs.pretranslate import analyze
+    from tmkit.text.wordcount import count_words
 
     if args.post_edit:
         return _post_edit_analysis(args)
@@ -294,8 +298,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         return run_project_analyze(args)
     if not args.tm:
         raise InputError("name the memories to match against: --tm MEMORY")
-    results, lang, target, _document, _rules = _match_document(args)
+    results, lang, target, document, _rules = _match_document(args)
     rows = analyze(results)
+    # Segments Trados locked are not offered, nor matched: named apart (Trados's analysis has a "Locked" row), so
+    # that the total is not taken for the whole file's.
+    locked: list[str] = getattr(document.document, "locked_segments", [])
+    locked_words = sum(count_words(text) for text in locked)
     if args.json:
         print_json(
             {
@@ -316,6 +324,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                     "segments": sum(r.segments for r in rows),
                     "source_words": sum(r.source_words for r in rows),
                 },
+                "locked": {"segments": len(locked), "source_words": locked_words},
             }
         )
         return EXIT_OK
@@ -326,42 +335,60 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         share = 100 * r.source_words / total_words
         print(f"{r.band:<14}{r.segments:>10,}{r.source_words:>12,}{r.target_words:>12,}{share:>8.1f}%")
     print(f"{'total':<14}{sum(r.segments for r in rows):>10,}{sum(r.source_words for r in rows):>12,}")
+    if locked:
+        print(f"not counted: {len(locked):,} segment(s) locked in Trados ({locked_words:,} words {lang})")
     return EXIT_OK
 
 
 def _post_edit_analysis(args: argparse.Namespace) -> int:
     """`analyze --post-edit`: a job's confirmed segments by how much of their pre-translation they kept."""
     from tmkit.formats.kinds import FileFormat, format_of
-    from tmkit.formats.tmx_reader import load_tmx
-    from tmkit.jobs.finish import target_language
-    from tmkit.jobs.post_edit import post_edit_analysis
     from tmkit.jobs.workfile import job_path
 
     if args.tm:
         raise InputError("--post-edit reads what the job was pre-translated with from the job: no --tm")
     given = args.document
+    if os.path.isdir(given):  # a project: each document's job in work/, and the project's total
+        return _project_post_edit_analysis(args)
     work = Path(given) if format_of(given) is FileFormat.TMX else job_path(given)
     if not work.is_file():
         raise InputError(f"no working file {work} (tmkit edit or pretranslate makes it)", path=given)
+    source_lang, target_lang, bands, unconfirmed = _kept_in(work)
+    if args.json:
+        print_json(
+            {"job": os.fspath(work), "source_lang": source_lang, "target_lang": target_lang}
+            | _kept_json(bands, unconfirmed)
+        )
+        return EXIT_OK
+    print(f"{work}: {source_lang} → {target_lang}, confirmed segments by the share of their pre-translation kept")
+    _print_kept(bands, unconfirmed, source_lang)
+    return EXIT_OK
+
+
+def _kept_in(work: Path) -> tuple[str, str, list[Any], int]:
+    """A job's languages, its post-edit bands and how many of its segments are not confirmed."""
+    from tmkit.formats.tmx_reader import load_tmx
+    from tmkit.jobs.finish import target_language
+    from tmkit.jobs.post_edit import post_edit_analysis
+
     job = load_tmx(work)
     source_lang = job.header.srclang
     target_lang = target_language(job, source_lang)
     bands, unconfirmed = post_edit_analysis(job.units, source_lang=source_lang, target_lang=target_lang)
-    if args.json:
-        print_json(
-            {
-                "job": os.fspath(work),
-                "source_lang": source_lang,
-                "target_lang": target_lang,
-                "bands": [
-                    {"band": b.band, "segments": b.segments, "source_words": b.source_words, "mean_kept": b.kept}
-                    for b in bands
-                ],
-                "not_confirmed": unconfirmed,
-            }
-        )
-        return EXIT_OK
-    print(f"{work}: {source_lang} → {target_lang}, confirmed segments by the share of their pre-translation kept")
+    return source_lang, target_lang, bands, unconfirmed
+
+
+def _kept_json(bands: list[Any], unconfirmed: int) -> dict[str, Any]:
+    return {
+        "bands": [
+            {"band": b.band, "segments": b.segments, "source_words": b.source_words, "mean_kept": b.kept} for b in bands
+        ],
+        "total": {"segments": sum(b.segments for b in bands), "source_words": sum(b.source_words for b in bands)},
+        "not_confirmed": unconfirmed,
+    }
+
+
+def _print_kept(bands: list[Any], unconfirmed: int, source_lang: str) -> None:
     print(f"{'kept':<20}{'segments':>10}{'words ' + source_lang:>12}{'% words':>9}{'mean kept':>11}")
     total_words = sum(b.source_words for b in bands) or 1
     for b in bands:
@@ -371,6 +398,60 @@ def _post_edit_analysis(args: argparse.Namespace) -> int:
     print(f"{'total':<20}{sum(b.segments for b in bands):>10,}{sum(b.source_words for b in bands):>12,}")
     if unconfirmed:
         print(f"not counted: {unconfirmed:,} segment(s) not confirmed yet (new, draft or rejected)")
+
+
+def _project_post_edit_analysis(args: argparse.Namespace) -> int:
+    """`analyze PROJECT --post-edit`: each started document's post-edit bands, and the project's (as a project's match
+    analysis has them). It said "no working file PROJECT.tmx": the jobs are in work/."""
+    from tmkit.jobs.post_edit import KEPT_BANDS, NOT_PRETRANSLATED, KeptBand
+    from tmkit.jobs.project import open_project
+
+    project = open_project(args.document)
+    files = project.files()
+    if not files:
+        raise InputError("no documents to translate in source/: copy them there first", path=project.root)
+    per_file = [(file, _kept_in(file.work)) for file in files if file.work.is_file()]
+    not_started = [file.name for file in files if not file.work.is_file()]
+    sums: dict[str, list[float]] = {name: [0, 0, 0.0] for name, _, _ in (*KEPT_BANDS, (NOT_PRETRANSLATED, 0, 0))}
+    for _file, (_s, _t, bands, _u) in per_file:
+        for b in bands:
+            cell = sums[b.band]
+            cell[0] += b.segments
+            cell[1] += b.source_words
+            cell[2] += (b.kept or 0.0) * b.segments
+    total = [
+        KeptBand(band, int(n), int(words), kept / n if n and band != NOT_PRETRANSLATED else None)
+        for band, (n, words, kept) in sums.items()
+    ]
+    unconfirmed = sum(u for _f, (_s, _t, _b, u) in per_file)
+    source_lang, target_lang = project.source_lang, project.target_lang
+    if args.json:
+        print_json(
+            {
+                "project": os.fspath(project.root),
+                "source_lang": source_lang,
+                "target_lang": target_lang,
+                "files": [
+                    {"document": file.name, "job": os.fspath(file.work)} | _kept_json(bands, u)
+                    for file, (_s, _t, bands, u) in per_file
+                ],
+                "total": _kept_json(total, unconfirmed),
+                "not_started": not_started,
+            }
+        )
+        return EXIT_OK
+    print(
+        f"{project.root}: {source_lang} → {target_lang}, confirmed segments by the share of their pre-translation kept"
+    )
+    for file, (_s, _t, bands, u) in per_file:
+        print()
+        print(file.name)
+        _print_kept(bands, u, source_lang)
+    print()
+    print("project total")
+    _print_kept(total, unconfirmed, source_lang)
+    if not_started:
+        print(f"not started (no working file in work/): {', '.join(not_started)}")
     return EXIT_OK
 
 

@@ -128,6 +128,10 @@ SDLXLIFF_SUFFIX = ".sdlxliff"
 #: SDL Trados Studio's namespace in an SDLXLIFF, whose `sdl:seg-defs/sdl:seg` (by the segment's `mid`) carries each
 #: segment's confirmation level (`conf`), where it came from (`origin`) and whether it is `locked`.
 SDL_NS = "http://sdl.com/FileTypes/SdlXliff/1.0"
+#: The `mrk` types of Trados's tracked changes in a segment (a reviewer's with track changes on): text deleted, which
+#: is no longer the translation, and text added, which is (read as if the changes were accepted).
+SDL_DELETED_MTYPE = "x-sdl-deleted"
+SDL_ADDED_MTYPE = "x-sdl-added"
 #: Trados's confirmation levels as tmkit statuses, rejected or not ("Unspecified": as if none).
 _FROM_SDL = {
     "Draft": (Status.DRAFT, False),
@@ -143,6 +147,20 @@ _TO_SDL = {
     Status.REVIEWED: "ApprovedTranslation",
     Status.FINAL: "ApprovedSignOff",
 }
+
+
+def refuse_sdl_segments_without_id(element: Any, path: str | os.PathLike[str]) -> None:
+    """Stop at an `sdl:seg` without its `id` under ``element`` (a trans-unit, or a whole file): Trados names each
+    segment's level by the segment's `mid`, and such a one describes no segment that can be told. Read as none, a
+    segment Trados rejected came out translated, and a translation written back had a second `sdl:seg`."""
+    for seg in element.iter(f"{{{SDL_NS}}}seg"):
+        if not seg.get("id"):
+            raise InputError(
+                "an sdl:seg without its id: Trados names each segment's confirmation level by the segment's mid, "
+                "so which segment this one describes cannot be told",
+                path=path,
+                line=seg.sourceline,
+            )
 
 
 def sdl_segment(unit: Any, mid: str | None) -> Any:
@@ -1417,6 +1435,10 @@ def _content_12(elem: Any, path: str, pairs: _PairNumbers) -> list[Content]:
                 if qname.namespace == TMKIT_NS:
                     sub_attrs.append((qname.localname, value))
             parts.append(Inline("sub", tuple(sub_attrs), normalize_content(inner)))
+        elif tag == "mrk" and child.get("mtype") == SDL_DELETED_MTYPE:
+            pass  # (Trados's tracked deletion: not the translation, as Trados shows it with the changes accepted)
+        elif tag == "mrk" and child.get("mtype") == SDL_ADDED_MTYPE:
+            parts.extend(inner)  # (Trados's tracked insertion: the translation's own text and codes)
         elif tag == "mrk" and child.get("mtype") == SEGMENT_MTYPE:
             # A segment boundary where the unit is not read a segment at a time (a target segmented where its source
             # is not, a file of an older tmkit): its sentence is text of the unit, not a highlight.
@@ -2214,6 +2236,7 @@ def _read_units_12(
         if piece.key is not None and len(variants) == 1:
             status, label = Status.NEW, None  # the unit's state is its translated segments'
         # An SDLXLIFF says each segment's status in its `sdl:seg` (Trados writes no target state).
+        refuse_sdl_segments_without_id(tu, path)
         sdl = sdl_segment(tu, piece.key)
         text = len(variants) > 1 and bool(variants[1].segment.plain.strip())
         by_sdl = status_from_sdl(sdl.get("conf"), has_text=text) if sdl is not None else None

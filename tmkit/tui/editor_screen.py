@@ -2261,7 +2261,14 @@ class EditorScreen(Screen[None]):
             # and for the reviewer: it said 0% for a segment post-edited before), else the target as opened.
             before = pretranslation(self.document.rows[row].unit)
             inserted = self.inserted.get(row)
-            against = "the inserted suggestion" if inserted is not None or before is None else "the pre-translation"
+            # (Named as what it is: a segment neither pre-translated nor given a suggestion was said to be measured
+            # against "the inserted suggestion", 0% for a translation typed from scratch in the reviewer's session.)
+            if inserted is not None:
+                against = "the inserted suggestion"
+            elif before is not None:
+                against = "the pre-translation"
+            else:
+                against = "the target as opened"
             inserted = inserted if inserted is not None else (before if before is not None else self.loaded_editor_text)
             effort = edit_effort(strip_placeholders(inserted), text)
             line = Text(f"edit effort {effort:.0f}%", style="bold")

@@ -83,7 +83,9 @@ def open_document(path: str | os.PathLike[str], *, join_lines: bool = False) -> 
         raise InputError("no such file" if not Path(path).exists() else "not a file", path=path)
     document = read(path, join_lines=join_lines) if kind is DocumentFormat.TEXT else read(path)
     if not any(plain_text(p.pieces).strip() for p in document.paragraphs):
-        raise InputError("the document has no text to translate", path=os.fspath(path))
+        locked = len(getattr(document, "locked_segments", ()))
+        why = f": its {locked} segment(s) with text are locked in Trados" if locked else ""
+        raise InputError(f"the document has no text to translate{why}", path=os.fspath(path))
     return document
 
 

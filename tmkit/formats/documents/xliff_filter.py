@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,9 +27,12 @@ from lxml import etree
 from tmkit.errors import InputError
 from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, normalize_pieces, plain_text
 from tmkit.formats.xliff import (
+    SDL_ADDED_MTYPE,
+    SDL_DELETED_MTYPE,
     SDL_NS,
     UNTRANSLATED_STATES_12,
     XliffNames,
+    refuse_sdl_segments_without_id,
     sdl_segment,
     status_from_sdl,
     status_from_xliff2,
@@ -135,6 +139,24 @@ def _all_places(root: Any, names: XliffNames) -> Iterator[_Place]:
             yield _Place(unit, source)
 
 
+def _locked_segments(root: Any, names: XliffNames) -> list[str]:
+    """The text of each segment of a 1.2 file that Trados locked (`sdl:seg locked="true"`), codes left out."""
+    if names.is_2:
+        return []
+    locked = []
+    for unit in root.iter(names.q("trans-unit")):
+        cut = unit.find(names.q("seg-source"))
+        if _locked(unit) or cut is None:
+            continue
+        for marker in cut.iter(names.q("mrk")):
+            sdl = sdl_segment(unit, marker.get("mid", "")) if _is_segment_marker(marker) else None
+            if sdl is not None and sdl.get("locked") == "true":
+                text = plain_text(_pieces(marker, _Codes(), source=True, data={}))
+                if text.strip():
+                    locked.append(text)
+    return locked
+
+
 @dataclass(slots=True)
 class _Codes:
     """A segment's inline elements by code: the source's, and how a target's are matched to them."""
@@ -195,6 +217,13 @@ def _pieces(element: Any, codes: _Codes, *, source: bool, data: dict[str, str]) 
             pieces.append(parent.text)
         for child in parent:
             local = _local(child)
+            if local == "mrk" and child.get("mtype") in (SDL_DELETED_MTYPE, SDL_ADDED_MTYPE):
+                # Trados's tracked changes, read as accepted: a deletion is no longer the text, an insertion is.
+                if child.get("mtype") == SDL_ADDED_MTYPE:
+                    walk(child)
+                if child.tail:
+                    pieces.append(child.tail)
+                continue
             if local in _CONTAINERS and isinstance(child.tag, str):
                 opening = code(CodeKind.OPEN, child)
                 pieces.append(opening)
@@ -271,6 +300,9 @@ class XliffDocument:
         #: The translation each paragraph had in the file (pieces, status), to leave untouched what was not changed.
         self._had: list[tuple[list[Piece], str] | None] = []
         root, names = _parse(data, path)
+        refuse_sdl_segments_without_id(root, path)
+        #: The source text of each segment locked in Trados (not offered: an analysis names them apart, as Trados's).
+        self.locked_segments = _locked_segments(root, names)
         #: The languages the file is for (its first `<file>`'s, a 2.x root's), which a job made from it takes.
         self.declared_languages = _declared_languages(root, names)
         for place in _places(root, names):
@@ -313,6 +345,7 @@ class XliffDocument:
                 for c, p in zip(contents, self.paragraphs, strict=True)
             ]
         unit_statuses: dict[int, list[str]] = {}  # 1.2: each trans-unit's segments' statuses
+        held_outside: dict[int, Counter[tuple[str, tuple[str | None, ...]]]] = {}  # 1.2: codes a target holds apart
         changed: set[int] = set()  # 1.2: the trans-units with a target written
         filled: dict[int, Any] = {}  # 2.x: the units with a target written
         for number, (place, pieces, given, had) in enumerate(zip(places, contents, statuses, self._had, strict=True)):
@@ -325,7 +358,12 @@ class XliffDocument:
                 continue  # not translated, or translated as the file had it: left as it was
             codes = _Codes()
             _pieces(place.source, codes, source=True, data={})
-            _fill(_target_of(place, names), _nested(pieces, codes), codes)
+            nested = _nested(pieces, codes)
+            if place.mid is not None:
+                if id(place.unit) not in held_outside:
+                    held_outside[id(place.unit)] = _codes_held_outside_segments(place.unit, names)
+                nested = _without_codes_held_outside(nested, codes, held_outside[id(place.unit)])
+            _fill(_target_of(place, names), nested, codes)
             if names.is_2:
                 filled[id(place.unit)] = place.unit
                 state, sub_state = status_to_xliff2(Status(status))
@@ -352,8 +390,15 @@ class XliffDocument:
         windows = _windows_line_ends(self._data)
         around = _around_root(self._data, root)
         if around is None:  # (another encoding than UTF-8: the whole file written anew, in UTF-8)
-            declaration = self._data.lstrip()[:5] == b"<?xml"
+            encoding = root.getroottree().docinfo.encoding or "UTF-8"
+            opening = self._data[:64].decode(encoding, errors="replace")  # (a UTF-16 file's bytes are not ASCII's)
+            declaration = opening.lstrip("\ufeff \t\r\n").startswith("<?xml")
             document: bytes = etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=declaration)
+            # A byte order mark for one (UTF-16 has it), as Trados writes its files: a Windows tool that found one
+            # reads the file as Unicode.
+            document = (
+                b"\xef\xbb\xbf" if opening.startswith("\ufeff") or self._data[:2] in _UTF16_BOMS else b""
+            ) + document
             return _crlf(document) if windows else document
         # What comes before the root (the declaration, comments), its start tag unless changed, and what follows it
         # are the file's own bytes: lxml writes a declaration of its own, the namespaces first, no line breaks
@@ -364,6 +409,46 @@ class XliffDocument:
         if dict(root.attrib) == root_attributes:
             body = start_tag + body[body.index(b">") + 1 :]
         return prolog + body + epilog
+
+
+def _codes_held_outside_segments(unit: Any, names: XliffNames) -> Counter[tuple[str, tuple[str | None, ...]]]:
+    """The standalone codes (`x`, `ph`, `bx`…) a cut trans-unit's `<target>` holds outside its segment markers that
+    its `<seg-source>` holds inside one: Trados moves a code that starts or ends a segment out of the target's
+    marker (`<target><x id="ph8"/><mrk mid="7"/></target>`), and a translation that put it in again had it twice.
+    Nothing for a target without segment markers (its content is replaced whole)."""
+    target, cut = unit.find(names.q("target")), unit.find(names.q("seg-source"))
+    if target is None or cut is None or not any(_is_segment_marker(m) for m in target.iter(names.q("mrk"))):
+        return Counter()
+
+    def outside(root: Any) -> Counter[tuple[str, tuple[str | None, ...]]]:
+        found: Counter[tuple[str, tuple[str | None, ...]]] = Counter()
+
+        def walk(parent: Any) -> None:
+            for child in parent:
+                if not isinstance(child.tag, str) or _is_segment_marker(child):
+                    continue
+                if _local(child) not in _CONTAINERS:
+                    found[_name(child)] += 1
+                walk(child)
+
+        walk(root)
+        return found
+
+    return outside(target) - outside(cut)
+
+
+def _without_codes_held_outside(
+    pieces: list[Piece], codes: _Codes, held: Counter[tuple[str, tuple[str | None, ...]]]
+) -> list[Piece]:
+    """``pieces`` without the standalone codes the target holds outside its segments already (each taken once)."""
+    out: list[Piece] = []
+    for piece in pieces:
+        element = codes.elements.get((piece.kind, piece.ident)) if isinstance(piece, Code) else None
+        if element is not None and _local(element) not in _CONTAINERS and held[_name(element)] > 0:
+            held[_name(element)] -= 1
+            continue
+        out.append(piece)
+    return out
 
 
 #: The attributes of an `sdl:seg` that say where its translation came from (and how well it matched).
@@ -401,6 +486,10 @@ def _confirm_in_sdl(place: _Place, status: Status, *, edited: bool) -> None:
         previous.extend(moved)
         seg.insert(0, previous)
     seg.set("origin", "interactive")
+
+
+#: UTF-16's byte order marks (little and big endian).
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _windows_line_ends(data: bytes) -> bool:
