@@ -811,7 +811,8 @@ def test_next_and_previous_keep_to_the_search_and_the_status_bar_says_so(work: P
         _back_to_target(terminal)
         terminal.keys("F6", "F6")  # the list shows the drafts alone (25, 27, 28): segment 14 is none of them
         terminal.wait_for("▼ 3 of 30 · draft")  # the status bar says it, at every size
-        terminal.keys("C-n")  # from a segment the list does not show: the nearest shown one after it (was: the first)
+        # F6 takes the current segment into the filter: the nearest shown one after 14 (it stayed on 14, and Ctrl+N
+        # went on from there).
         terminal.wait_for("target · 25 of 30")
         terminal.keys("C-p")
         terminal.wait_for("no earlier segment")
@@ -1392,6 +1393,7 @@ def test_alt_v_shows_what_was_changed_against_the_pre_translation(work: Path, wi
         terminal.wait_for(lambda screen: re.search(r"effort [1-9]\d*%", screen) is not None)
 
 
+@pytest.mark.parametrize(("width", "height"), SIZES)
 def test_a_qa_notice_quotes_a_translation_with_brackets_as_typed(work: Path, width: int, height: int) -> None:
     """A reviewer's trial: F2's notice that a source was translated otherwise quotes both translations, read as
     markup: "[the minister]" was left out of it, and "[/b]" stopped the editor (MarkupError, exit 1) on confirming."""
