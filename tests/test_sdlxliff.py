@@ -311,3 +311,11 @@ def test_trados_tracked_changes_are_read_as_accepted(tmp_path: Path) -> None:
     out = tmp_path / "guide.en.sdlxliff"
     assert run_cli("finish", job_file, "-o", out).code == 0
     assert tracked in out.read_text(encoding="utf-8")  # not changed here: Trados's changes as they were
+
+
+def test_stats_counts_an_sdlxliff_as_convert_reads_it() -> None:
+    """The PM trial: `tmkit stats X.sdlxliff` said "not a TMX document"; it counts the units convert reads."""
+    result = run_cli("stats", GUIDE)
+    assert result.code == 0, result.stderr
+    assert "statuses:  new 5, draft 1, translated 1, reviewed 0, final 1; rejected 1" in result.stdout
+    assert "source:    ar-SA" in result.stdout
