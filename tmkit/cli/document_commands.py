@@ -403,28 +403,24 @@ def _print_kept(bands: list[Any], unconfirmed: int, source_lang: str) -> None:
 def _project_post_edit_analysis(args: argparse.Namespace) -> int:
     """`analyze PROJECT --post-edit`: each started document's post-edit bands, and the project's (as a project's match
     analysis has them). It said "no working file PROJECT.tmx": the jobs are in work/."""
-    from tmkit.jobs.post_edit import KEPT_BANDS, NOT_PRETRANSLATED, KeptBand
+    from tmkit.formats.tmx_reader import load_tmx
+    from tmkit.jobs.post_edit import post_edit_analysis
     from tmkit.jobs.project import open_project
 
     project = open_project(args.document)
     files = project.files()
     if not files:
         raise InputError("no documents to translate in source/: copy them there first", path=project.root)
-    per_file = [(file, _kept_in(file.work)) for file in files if file.work.is_file()]
-    not_started = [file.name for file in files if not file.work.is_file()]
-    sums: dict[str, list[float]] = {name: [0, 0, 0.0] for name, _, _ in (*KEPT_BANDS, (NOT_PRETRANSLATED, 0, 0))}
-    for _file, (_s, _t, bands, _u) in per_file:
-        for b in bands:
-            cell = sums[b.band]
-            cell[0] += b.segments
-            cell[1] += b.source_words
-            cell[2] += (b.kept or 0.0) * b.segments
-    total = [
-        KeptBand(band, int(n), int(words), kept / n if n and band != NOT_PRETRANSLATED else None)
-        for band, (n, words, kept) in sums.items()
-    ]
-    unconfirmed = sum(u for _f, (_s, _t, _b, u) in per_file)
     source_lang, target_lang = project.source_lang, project.target_lang
+    jobs = [(file, load_tmx(file.work).units) for file in files if file.work.is_file()]
+    not_started = [file.name for file in files if not file.work.is_file()]
+    per_file = [
+        (file, post_edit_analysis(units, source_lang=source_lang, target_lang=target_lang)) for file, units in jobs
+    ]
+    # The project's bands are those of all its segments at once (the mean kept is a segment's, not a document's).
+    total, unconfirmed = post_edit_analysis(
+        (unit for _file, units in jobs for unit in units), source_lang=source_lang, target_lang=target_lang
+    )
     if args.json:
         print_json(
             {
@@ -433,7 +429,7 @@ def _project_post_edit_analysis(args: argparse.Namespace) -> int:
                 "target_lang": target_lang,
                 "files": [
                     {"document": file.name, "job": os.fspath(file.work)} | _kept_json(bands, u)
-                    for file, (_s, _t, bands, u) in per_file
+                    for file, (bands, u) in per_file
                 ],
                 "total": _kept_json(total, unconfirmed),
                 "not_started": not_started,
@@ -443,7 +439,7 @@ def _project_post_edit_analysis(args: argparse.Namespace) -> int:
     print(
         f"{project.root}: {source_lang} → {target_lang}, confirmed segments by the share of their pre-translation kept"
     )
-    for file, (_s, _t, bands, u) in per_file:
+    for file, (bands, u) in per_file:
         print()
         print(file.name)
         _print_kept(bands, u, source_lang)
