@@ -91,6 +91,8 @@ class _Place:
     mid: str | None = None
     #: A 2.x `<segment>` (state and target are its own).
     segment: Any = None
+    #: Locked in Trados (`sdl:seg locked="true"`: a context match the agency keeps): not the translator's to change.
+    locked: bool = False
 
     def target(self, names: XliffNames) -> Any:
         """The element holding this segment's translation now, if the file has one."""
@@ -105,14 +107,20 @@ class _Place:
 
 
 def _places(root: Any, names: XliffNames) -> Iterator[_Place]:
-    """Every segment to translate, in document order: not one of codes alone (Trados leaves an image or a link between
-    paragraphs a unit of its own: there is no text to translate in it, and its target is the source's copy)."""
+    """Every segment to translate, in document order: not one locked in Trados, nor one of codes alone (Trados leaves
+    an image or a link between paragraphs a unit of its own: there is no text to translate in it, and its target is
+    the source's copy)."""
     for place in _all_places(root, names):
-        if plain_text(_pieces(place.source, _Codes(), source=True, data={})).strip():
+        if not place.locked and _has_text(place.source):
             yield place
 
 
+def _has_text(source: Any) -> bool:
+    return bool(plain_text(_pieces(source, _Codes(), source=True, data={})).strip())
+
+
 def _all_places(root: Any, names: XliffNames) -> Iterator[_Place]:
+    """Every segment of the units not marked `translate="no"`, in document order."""
     if names.is_2:
         for unit in root.iter(names.q("unit")):
             if _locked(unit):
@@ -129,10 +137,9 @@ def _all_places(root: Any, names: XliffNames) -> Iterator[_Place]:
         markers = [] if cut is None else [m for m in cut.iter(names.q("mrk")) if m.get("mtype") == "seg"]
         if markers:
             for marker in markers:
-                sdl = sdl_segment(unit, marker.get("mid", ""))
-                if sdl is not None and sdl.get("locked") == "true":
-                    continue  # locked in Trados (a context match the agency keeps): not the translator's to change
-                yield _Place(unit, marker, mid=marker.get("mid", ""))
+                mid = marker.get("mid", "")
+                sdl = sdl_segment(unit, mid)
+                yield _Place(unit, marker, mid=mid, locked=sdl is not None and sdl.get("locked") == "true")
             continue
         source = unit.find(names.q("source"))
         if source is not None:
@@ -140,21 +147,12 @@ def _all_places(root: Any, names: XliffNames) -> Iterator[_Place]:
 
 
 def _locked_segments(root: Any, names: XliffNames) -> list[str]:
-    """The text of each segment of a 1.2 file that Trados locked (`sdl:seg locked="true"`), codes left out."""
-    if names.is_2:
-        return []
-    locked = []
-    for unit in root.iter(names.q("trans-unit")):
-        cut = unit.find(names.q("seg-source"))
-        if _locked(unit) or cut is None:
-            continue
-        for marker in cut.iter(names.q("mrk")):
-            sdl = sdl_segment(unit, marker.get("mid", "")) if _is_segment_marker(marker) else None
-            if sdl is not None and sdl.get("locked") == "true":
-                text = plain_text(_pieces(marker, _Codes(), source=True, data={}))
-                if text.strip():
-                    locked.append(text)
-    return locked
+    """The text of each segment Trados locked, codes left out (those of text: `_places` leaves out the others too)."""
+    return [
+        plain_text(_pieces(place.source, _Codes(), source=True, data={}))
+        for place in _all_places(root, names)
+        if place.locked and _has_text(place.source)
+    ]
 
 
 @dataclass(slots=True)
