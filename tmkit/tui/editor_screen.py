@@ -1506,13 +1506,12 @@ class EditorScreen(Screen[None]):
             self.notify("this segment was not pre-translated: nothing to compare its target with")
             return
         now = strip_placeholders(self._editor_text())
-        effort = edit_effort(before, now)
-        parts: list[RenderableType] = [DiffText(before, now, self.mode)]
+        parts: list[RenderableType]
         if before == now:
             parts = [BidiText(now, self.mode), Text("unchanged: the target is its pre-translation", style="dim")]
         else:
-            changed = f"edit effort {effort:.0f}%: characters changed against the pre-translation"
-            parts.append(Text(changed, style="dim"))
+            changed = f"edit effort {edit_effort(before, now):.0f}%: characters changed against the pre-translation"
+            parts = [DiffText(before, now, self.mode), Text(changed, style="dim")]
         title = f"changes on segment {row + 1} of {len(self.document)} against its pre-translation"
         self.app.push_screen(ChangesScreen(title, parts, close_keys=self.keymap.keys.get("changes", ())))
 
@@ -2264,13 +2263,12 @@ class EditorScreen(Screen[None]):
             # (Named as what it is: a segment neither pre-translated nor given a suggestion was said to be measured
             # against "the inserted suggestion", 0% for a translation typed from scratch in the reviewer's session.)
             if inserted is not None:
-                against = "the inserted suggestion"
+                against, baseline = "the inserted suggestion", inserted
             elif before is not None:
-                against = "the pre-translation"
+                against, baseline = "the pre-translation", before
             else:
-                against = "the target as opened"
-            inserted = inserted if inserted is not None else (before if before is not None else self.loaded_editor_text)
-            effort = edit_effort(strip_placeholders(inserted), text)
+                against, baseline = "the target as opened", self.loaded_editor_text
+            effort = edit_effort(strip_placeholders(baseline), text)
             line = Text(f"edit effort {effort:.0f}%", style="bold")
             line.append(f"  characters changed against {against}", style="dim")
             self.score_panel.show(line, [])
