@@ -1466,3 +1466,19 @@ def test_qa_findings_follow_the_segments_they_compare(work: Path, width: int, he
         terminal.wait_for(lambda screen: "unsaved" not in screen)
         terminal.keys("C-q")
         terminal.wait_for("[exited 0]")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_alt_x_on_an_empty_target_says_there_is_nothing_to_reject(work: Path, width: int, height: int) -> None:
+    """The reviewer trial: Alt+X on a segment without a translation made an empty rejected draft. With the target
+    cleared, ESC x says why not, opens no dialog, and leaves the segment unrejected."""
+    with _article(work, width, height) as terminal:
+        terminal.wait_for("target · 25 of 30 · draft ─")
+        terminal.keys("C-a", "BSpace")
+        terminal.wait_for(lambda screen: "The importance of developing" not in _target_text(screen))
+        terminal.keys("M-x")
+        terminal.wait_for("nothing to reject")
+        screen = terminal.screen()
+        assert "Why, for the translator" not in screen and "· rejected" not in screen
+        terminal.keys("C-q")
+        terminal.wait_for(lambda text: "Quit" in text or "[exited 0]" in text)
