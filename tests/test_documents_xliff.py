@@ -16,6 +16,7 @@ from tmkit.formats.documents.xliff_filter import _Codes, _nested
 from tmkit.formats.tmx_reader import load_tmx, segment_from_xml
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.formats.xliff import read_xliff
+from tmkit.jobs.workfile import WorkFile, prepare_job
 from tmkit.memory.model import Segment, Status, Variant
 
 #: XLIFF files other tools wrote (tests/data/xliff/README.md names each one's repository and licence).
@@ -144,6 +145,51 @@ def test_a_2x_job_gets_its_segments_targets_and_states(tmp_path: Path) -> None:
     assert segments[1].get("state") == "final" and segments[1].find(f"{X2}target").text == "شكرا."  # type: ignore[union-attr]
     before, after = _units_by_id(job, f"{X2}unit"), _units_by_id(out, f"{X2}unit")
     assert etree.tostring(after["u2"]) == etree.tostring(before["u2"])
+
+
+JOB_12 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">
+  <file original="guide.txt" source-language="en" target-language="ar" datatype="plaintext">
+    <body>
+      <trans-unit id="t1"><source>Keep your ticket.</source></trans-unit>
+      <trans-unit id="t2"><source>The bus leaves at noon.</source></trans-unit>
+    </body>
+  </file>
+</xliff>
+"""
+
+
+@pytest.mark.parametrize(
+    ("content", "rejected_as"),
+    [(JOB_12, ("needs-review-translation", None)), (JOB_2, ("translated", "tmkit:rejected"))],
+    ids=["1.2", "2.0"],
+)
+def test_a_segment_the_reviewer_rejected_goes_back_rejected(
+    tmp_path: Path, content: str, rejected_as: tuple[str, str | None]
+) -> None:
+    """The reviewer's rejection reaches the file as its version says one (1.2's `needs-review-translation`, 2.x's
+    subState, which reads back as rejected), its translation with it; a segment beside it keeps its own state."""
+    job = tmp_path / "job.xlf"
+    job.write_text(content, encoding="utf-8")
+    prepared = prepare_job(job, [], target_lang="ar")
+    work = WorkFile(prepared.path, source_lang=prepared.source_lang, target_lang=prepared.target_lang)
+    if content is JOB_12:
+        work.confirm(0, "احتفظ بتذكرتك.")
+    work.apply(1, text="شكرا جزيلا لكم.", status=Status.TRANSLATED)
+    work.reject(1, reason="too formal")
+    work.save()
+    out = tmp_path / "job.ar.xlf"
+    result = run_cli("finish", str(job), "-o", str(out))
+    assert result.code == 0, result.stderr
+    assert schema_problems(out) == []
+    root = etree.parse(str(out)).getroot()
+    if rejected_as[1] is None:
+        targets = [unit.find(f"{X12}target") for unit in root.iter(f"{X12}trans-unit")]
+        assert [t.get("state") for t in targets if t is not None] == ["translated", rejected_as[0]]
+    else:
+        segment = list(root.iter(f"{X2}segment"))[1]
+        assert (segment.get("state"), segment.get("subState")) == rejected_as
+        assert [paragraph.rejected for paragraph in open_document(out).paragraphs] == [False, True]
 
 
 def test_a_job_whose_targets_are_copies_of_their_sources_is_untranslated(tmp_path: Path) -> None:

@@ -133,6 +133,105 @@ def test_a_translated_sdlxliff_is_written_back_with_trados_levels_and_origins(tm
     }
 
 
+def test_a_kept_match_goes_back_as_trados_match_and_a_rejection_as_trados_rejection(tmp_path: Path) -> None:
+    """A match tmkit pre-translated with and the translator kept goes back as Trados records a match (`origin="tm"`,
+    its percent, the memory's name), not as typed; a repetition kept as propagated (`auto-propagated`); a segment the
+    reviewer rejected as "RejectedTranslation"; an edited match as the translator's, the match its previous origin."""
+    memory = tmp_path / "agency-memory.tmx"
+    pairs = [
+        ("احجز غرفتك قبل أسبوعين من السفر", "Book your room two weeks before travelling."),
+        ("يمكن إلغاء الحجز مجانا دائما.", "The booking can always be cancelled free of charge."),
+        ("الإفطار من السابعة.", "Breakfast is from seven."),
+        ("العشاء حتى العاشرة مساء.", "Dinner is until ten in the evening."),
+    ]
+    memory.write_text(
+        tmx_doc(
+            "".join(
+                f'<tu tuid="m{n}"><tuv xml:lang="ar"><seg>{ar}</seg></tuv><tuv xml:lang="en"><seg>{en}</seg></tuv></tu>'
+                for n, (ar, en) in enumerate(pairs)
+            )
+        ),
+        encoding="utf-8",
+    )
+    job_file = tmp_path / GUIDE.name
+    shutil.copy2(GUIDE, job_file)
+    work = WorkFile(prepare_job(job_file, [memory], target_lang="en").path)
+    matched = {row.source_text: row.pretranslated_match for row in work.rows}
+    breakfast, dinner = matched["الإفطار من السابعة."], matched["العشاء حتى العاشرة."]
+    assert breakfast is not None and breakfast >= 95 and dinner is not None and dinner < 95
+    work.confirm(1)  # the fuzzy match of segment 2 (its code added by the pre-translation), kept as it was
+    work.reject(0, reason="not the guide's title")  # Trados's translated match, rejected by the reviewer
+    work.confirm(3)  # the near-exact match, kept
+    work.confirm(4, "Dinner is served until ten.")  # the fuzzy match, edited
+    work.save()
+    out = tmp_path / "guide.en.sdlxliff"
+    result = run_cli("finish", job_file, "-o", out)
+    assert result.code == 0, result.stderr
+
+    segs = _segs(out)
+    kept = segs["2"]
+    assert dict(kept.attrib) == {
+        "id": "2",
+        "conf": "Translated",
+        "origin": "tm",
+        "percent": str(round(matched["احجز غرفتك قبل أسبوعين من السفر."] or 0)),
+        "origin-system": "agency-memory.tmx",
+    }
+    rejected = segs["1"]
+    assert (rejected.get("conf"), rejected.get("origin"), rejected.get("percent")) == (
+        "RejectedTranslation",
+        "tm",
+        "100",
+    )
+    assert dict(segs["4"].attrib) == dict(_segs(GUIDE)["4"].attrib)  # rejected in Trados, left so: as it was
+    assert (segs["5"].get("origin"), segs["5"].get("percent")) == ("tm", str(round(breakfast)))
+    edited = segs["6"]
+    assert (edited.get("origin"), edited.get("percent")) == ("interactive", None)
+    assert statuses_and_rejections(out) == {
+        "a0e1f7c2-0002_s1": (Status.DRAFT, True),
+        "a0e1f7c2-0003_s2": (Status.TRANSLATED, False),
+        "a0e1f7c2-0005_s4": (Status.DRAFT, True),
+        "a0e1f7c2-0006_s5": (Status.TRANSLATED, False),
+        "a0e1f7c2-0006_s6": (Status.TRANSLATED, False),
+    }
+
+
+def test_a_repetition_kept_goes_back_as_propagated(tmp_path: Path) -> None:
+    """A segment repeated in the file takes its first occurrence's translation; kept, Trados reads it as its own
+    AutoPropagation gives one (`auto-propagated`), its first occurrence as the match it is."""
+    memory = tmp_path / "agency-memory.tmx"
+    memory.write_text(
+        tmx_doc(
+            '<tu><tuv xml:lang="ar"><seg>الإفطار من السابعة صباحا.</seg></tuv>'
+            '<tuv xml:lang="en"><seg>Breakfast is from seven in the morning.</seg></tuv></tu>'
+        ),
+        encoding="utf-8",
+    )
+    job_file = tmp_path / GUIDE.name
+    job_file.write_bytes(GUIDE.read_bytes().replace("العشاء حتى العاشرة.".encode(), "الإفطار من السابعة.".encode()))
+    work = WorkFile(prepare_job(job_file, [memory], target_lang="en").path)
+    fuzzy = work.rows[3].pretranslated_match
+    assert fuzzy is not None and fuzzy < 100
+    work.confirm(3)
+    work.confirm(4)
+    work.save()
+    out = tmp_path / "guide.en.sdlxliff"
+    assert run_cli("finish", job_file, "-o", out).code == 0
+    segs = _segs(out)
+    assert (segs["5"].get("origin"), segs["5"].get("percent"), segs["6"].get("origin")) == (
+        "tm",
+        str(round(fuzzy)),
+        "auto-propagated",
+    )
+    assert segs["6"].get("percent") is None and segs["6"].get("conf") == "Translated"
+
+
+def statuses_and_rejections(path: Path) -> dict[str, tuple[Status, bool]]:
+    """Each segment's status and rejection as read back, but for the locked one."""
+    units = read_xliff(path)[0].units
+    return {u.tuid: (u.status, u.rejected) for u in units if u.tuid and "_s" in u.tuid and u.tuid[-1] != "3"}
+
+
 def test_a_match_trados_put_in_is_kept_as_the_previous_origin_of_a_pseudo_translation(tmp_path: Path) -> None:
     job_file = tmp_path / TRADOS.name
     shutil.copy2(TRADOS, job_file)

@@ -9,11 +9,12 @@ from pathlib import Path
 from tmkit.atomic import atomic_write
 from tmkit.errors import InputError
 from tmkit.formats.documents import DocumentFormat, document_format
-from tmkit.formats.documents.core import Placement
+from tmkit.formats.documents.core import Placement, TranslationRecord
+from tmkit.jobs.pretranslate import REPETITION_ORIGIN
 from tmkit.jobs.source_text import Segmentation, SourceDocument, read_source_document
 from tmkit.jobs.update import UPDATE_HINT, refuse_unsettled_conflicts, same_source, segment_contexts, unit_context
 from tmkit.memory.langtags import lang_key, primary_subtag
-from tmkit.memory.model import Memory, Segment, Status, TranslationUnit
+from tmkit.memory.model import ORIGIN_PROP, Memory, Segment, Status, TranslationUnit, pretranslated_match
 from tmkit.text.segmentation import SrxRules
 
 #: How many unfinished segments a `require_all` refusal names before "and N more".
@@ -34,6 +35,8 @@ class FinishReport:
     untranslated: list[int] = field(default_factory=list)
     #: Of those: translations a reviewer rejected (never written into a document).
     rejected: int = 0
+    #: Translations a reviewer rejected written into an XLIFF, marked rejected (among the drafts).
+    rejected_written: int = 0
     placement: Placement = field(default_factory=Placement)
     #: What became of the untranslated segments (an XLIFF file gets no target for them: its tool fills them).
     untranslated_as: str = "kept in the source language"
@@ -46,6 +49,8 @@ class FinishReport:
             named = ", ".join(str(n) for n in self.draft_segments[:NAMED_UNFINISHED])
             more = f" and {self.drafts - NAMED_UNFINISHED} more" if self.drafts > NAMED_UNFINISHED else ""
             line += f" ({self.drafts} unconfirmed draft(s) written: segment {named}{more}; {leave_out} leaves them out)"
+        if self.rejected_written:
+            line += f", {self.rejected_written} of them rejected (marked so, for the translator)"
         if self.untranslated:
             line += f", {len(self.untranslated)} {self.untranslated_as}"
             if self.rejected:
@@ -75,8 +80,10 @@ class UnfinishedError(InputError):
     """`require_all` and a segment without a confirmed translation: no document is written."""
 
 
-def _target(unit: TranslationUnit, source_lang: str, target_lang: str) -> Segment | None:
-    if unit.rejected:
+def _target(unit: TranslationUnit, source_lang: str, target_lang: str, *, rejected_too: bool) -> Segment | None:
+    """The unit's translation to write; a rejected one only ``rejected_too`` (into an XLIFF, marked rejected: its
+    tool shows the translator what the reviewer rejected, as Trados and memoQ keep a rejected segment's text)."""
+    if unit.rejected and not rejected_too:
         return None
     _src, targets = unit.pair(source_lang, target_lang)
     for variant in targets:
@@ -144,10 +151,12 @@ def finish_document(
             path=work_path,
         )
     report = FinishReport(segments=len(segments))
-    if document_format(document) is DocumentFormat.XLIFF:
+    bilingual = document_format(document) is DocumentFormat.XLIFF
+    if bilingual:
         report.untranslated_as = "left without a target"
     translations: list[Segment | None] = []
     statuses: list[str | None] = []
+    records: list[TranslationRecord | None] = []
     unconfirmed: list[int] = []
     contexts = segment_contexts(source, lang=source_lang, rules=rules)
     for number, (unit, segment) in enumerate(zip(units, segments, strict=True), 1):
@@ -169,10 +178,11 @@ def finish_document(
                 path=work_path,
                 line=unit.line,
             )
-        target = _target(unit, source_lang, target_lang)
+        target = _target(unit, source_lang, target_lang, rejected_too=bilingual)
         if confirmed_only and unit.status in (Status.NEW, Status.DRAFT):
             target = None
         translations.append(target)
+        records.append(None if target is None else translation_record(unit))
         if target is None:
             report.untranslated.append(number)
             report.rejected += unit.rejected
@@ -180,6 +190,7 @@ def finish_document(
             unconfirmed.append(number)
             continue
         report.translated += 1
+        report.rejected_written += unit.rejected
         statuses.append(unit.status.value)
         if unit.status is Status.DRAFT or unit.status is Status.NEW:
             report.drafts += 1
@@ -192,10 +203,25 @@ def finish_document(
             f"{len(unconfirmed)} segment(s) not translated or not confirmed (segment {named}{more}): nothing written",
             path=work_path,
         )
-    data = cut.render(translations, target_lang=target_lang, statuses=statuses, placement=report.placement)
+    data = cut.render(
+        translations, target_lang=target_lang, statuses=statuses, records=records, placement=report.placement
+    )
     with atomic_write(output, binary=True) as handle:
         handle.write(data)
     return report
+
+
+def translation_record(unit: TranslationUnit) -> TranslationRecord | None:
+    """What a document that records it keeps of a unit's translation beyond its status: a reviewer's rejection, and
+    the match it still is (the pre-translation's % holds while the target is that draft): a memory's, named by its
+    file, or a repetition's. None: neither."""
+    match = pretranslated_match(unit)
+    origin = unit.prop_value(ORIGIN_PROP) or ""
+    repetition = origin.split(":", 1)[0] == REPETITION_ORIGIN
+    if match is None and not unit.rejected:
+        return None
+    memory = None if repetition or match is None else Path(origin.split("#", 1)[0]).name or None
+    return TranslationRecord(rejected=unit.rejected, match=match, memory=memory, repetition=repetition)
 
 
 def pseudo_document(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -16,6 +17,7 @@ from tmkit.formats.documents.core import (
     Paragraph,
     Piece,
     Placement,
+    TranslationRecord,
     assemble,
     from_segment,
     map_text,
@@ -64,12 +66,18 @@ class Document(Protocol):
     paragraphs: list[Paragraph]
 
     def render(
-        self, contents: Sequence[list[Piece]], *, target_lang: str, statuses: Sequence[str | None] | None = None
+        self,
+        contents: Sequence[list[Piece]],
+        *,
+        target_lang: str,
+        statuses: Sequence[str | None] | None = None,
+        records: Sequence[TranslationRecord | None] | None = None,
     ) -> bytes:
         """The document's bytes with paragraph ``n``'s pieces replaced by ``contents[n]``, set for ``target_lang``.
 
-        ``statuses`` (per paragraph: the lowest status of its segments, None untranslated) matter
-        only where the format records them (a PO entry's fuzzy flag).
+        ``statuses`` (per paragraph: the lowest status of its segments, None untranslated) and ``records`` (per
+        paragraph: a rejection, the match kept) matter only where the format records them (a PO entry's fuzzy
+        flag, an SDLXLIFF segment's level and origin).
         """
         ...
 
@@ -115,12 +123,15 @@ class ExtractedDocument:
         *,
         target_lang: str,
         statuses: Sequence[str | None] | None = None,
+        records: Sequence[TranslationRecord | None] | None = None,
         placement: Placement | None = None,
     ) -> bytes:
         """The translated document: segment ``n`` replaced by ``translations[n]`` (None keeps the source).
 
         ``statuses`` are the segments' status names (`draft`, `translated`…), for formats that record them;
-        without them a segment with a translation counts as `translated`.
+        without them a segment with a translation counts as `translated`. ``records`` say what else such formats
+        keep of each segment's translation: a paragraph is rejected when one of its segments is, and is the match
+        its segment was pre-translated with only when it is that one segment.
         """
         if len(translations) != len(self.pieces):
             raise ValueError(f"{len(translations)} translations for {len(self.pieces)} segments")
@@ -140,7 +151,25 @@ class ExtractedDocument:
                 if paragraph not in seen or _rank(status) < _rank(paragraph_statuses[paragraph]):
                     paragraph_statuses[paragraph] = status
                 seen.add(paragraph)
-        return self.document.render(contents, target_lang=target_lang, statuses=paragraph_statuses)
+        return self.document.render(
+            contents, target_lang=target_lang, statuses=paragraph_statuses, records=self._paragraph_records(records)
+        )
+
+    def _paragraph_records(self, records: Sequence[TranslationRecord | None] | None) -> list[TranslationRecord | None]:
+        """Each paragraph's record from its segments' (see `render`)."""
+        if records is None:
+            return [None] * len(self.layouts)
+        segments = Counter(self.paragraph_of)
+        paragraph_records: list[TranslationRecord | None] = [None] * len(self.layouts)
+        for segment, record in enumerate(records):
+            if record is None:
+                continue
+            paragraph = self.paragraph_of[segment]
+            if segments[paragraph] == 1:
+                paragraph_records[paragraph] = record
+            elif record.rejected:
+                paragraph_records[paragraph] = TranslationRecord(rejected=True)
+        return paragraph_records
 
     def render_pseudo(self, *, target_lang: str) -> bytes:
         """The document with every segment pseudo-translated (codes in place), to test a file's round trip."""

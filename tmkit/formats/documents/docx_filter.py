@@ -21,7 +21,7 @@ from typing import Any
 from lxml import etree
 
 from tmkit.errors import InputError
-from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece
+from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, TranslationRecord
 from tmkit.formats.xml_safety import syntax_error_message
 from tmkit.text.scripts import has_arabic
 
@@ -676,7 +676,12 @@ class DocxDocument:
         self.paragraphs = _parse(data, path).paragraphs
 
     def render(
-        self, contents: Sequence[list[Piece]], *, target_lang: str, statuses: Sequence[str | None] | None = None
+        self,
+        contents: Sequence[list[Piece]],
+        *,
+        target_lang: str,
+        statuses: Sequence[str | None] | None = None,
+        records: Sequence[TranslationRecord | None] | None = None,
     ) -> bytes:
         """The package with translated paragraphs rebuilt and their direction set for ``target_lang``."""
         parsed = _parse(self._data, self.path)  # a fresh tree: rendering changes it

@@ -13,7 +13,7 @@ import lxml.html
 from lxml import etree
 
 from tmkit.errors import InputError
-from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, plain_text
+from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, TranslationRecord, plain_text
 
 #: Elements whose content is never translated (program text, styles, preformatted code).
 SKIPPED = frozenset({"script", "style", "template", "pre", "noscript", "svg", "math"})
@@ -248,7 +248,12 @@ class HtmlDocument:
         self.paragraphs = _parse(data, path)[2]
 
     def render(
-        self, contents: Sequence[list[Piece]], *, target_lang: str, statuses: Sequence[str | None] | None = None
+        self,
+        contents: Sequence[list[Piece]],
+        *,
+        target_lang: str,
+        statuses: Sequence[str | None] | None = None,
+        records: Sequence[TranslationRecord | None] | None = None,
     ) -> bytes:
         """The page with translations in place; `dir`/`lang` on the root and on translated elements that had them."""
         root, sources, paragraphs = _parse(self._data, self.path)

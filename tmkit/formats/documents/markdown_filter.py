@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from tmkit.errors import InputError
-from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, normalize_pieces, plain_text
+from tmkit.formats.documents.core import (
+    Code,
+    CodeKind,
+    Paragraph,
+    Piece,
+    TranslationRecord,
+    normalize_pieces,
+    plain_text,
+)
 from tmkit.formats.text_files import read_text
 
 #: Inline tokens that open or close a span of translatable text (an image's alt text is one: see `_ImageEdge`).
@@ -356,7 +364,12 @@ class MarkdownDocument:
         return _Block(first, first + len(content_lines) - 1, columns[0][0], columns[-1][1], continuation, in_table)
 
     def render(
-        self, contents: Sequence[list[Piece]], *, target_lang: str, statuses: Sequence[str | None] | None = None
+        self,
+        contents: Sequence[list[Piece]],
+        *,
+        target_lang: str,
+        statuses: Sequence[str | None] | None = None,
+        records: Sequence[TranslationRecord | None] | None = None,
     ) -> bytes:
         """The file with each translated block's lines replaced by its text on one line (Markdown has no direction)."""
         lines = list(self._lines)

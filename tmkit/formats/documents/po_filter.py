@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tmkit.errors import InputError
-from tmkit.formats.documents.core import Paragraph, Piece, plain_text
+from tmkit.formats.documents.core import Paragraph, Piece, TranslationRecord, plain_text
 
 #: gettext's plural rule for Arabic (six forms), set when an Arabic catalogue has none.
 ARABIC_PLURAL_FORMS = (
@@ -143,7 +143,12 @@ class PoDocument:
                 )
 
     def render(
-        self, contents: Sequence[list[Piece]], *, target_lang: str, statuses: Sequence[str | None] | None = None
+        self,
+        contents: Sequence[list[Piece]],
+        *,
+        target_lang: str,
+        statuses: Sequence[str | None] | None = None,
+        records: Sequence[TranslationRecord | None] | None = None,
     ) -> bytes:
         """The catalogue with msgstr filled; a draft translation is marked fuzzy, a confirmed one is not.
 

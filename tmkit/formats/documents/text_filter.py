@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Sequence
 
-from tmkit.formats.documents.core import Paragraph, Piece, plain_text
+from tmkit.formats.documents.core import Paragraph, Piece, TranslationRecord, plain_text
 from tmkit.formats.text_files import TextForm, read_text, text_form
 
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
@@ -44,7 +44,12 @@ class TextDocument:
         self._tail = text[position:]
 
     def render(
-        self, contents: Sequence[list[Piece]], *, target_lang: str, statuses: Sequence[str | None] | None = None
+        self,
+        contents: Sequence[list[Piece]],
+        *,
+        target_lang: str,
+        statuses: Sequence[str | None] | None = None,
+        records: Sequence[TranslationRecord | None] | None = None,
     ) -> bytes:
         """The text with each paragraph's translation in place; codes do not occur in plain text."""
         out: list[str] = []

@@ -25,7 +25,15 @@ from typing import Any
 from lxml import etree
 
 from tmkit.errors import InputError
-from tmkit.formats.documents.core import Code, CodeKind, Paragraph, Piece, normalize_pieces, plain_text
+from tmkit.formats.documents.core import (
+    Code,
+    CodeKind,
+    Paragraph,
+    Piece,
+    TranslationRecord,
+    normalize_pieces,
+    plain_text,
+)
 from tmkit.formats.xliff import (
     SDL_ADDED_MTYPE,
     SDL_DELETED_MTYPE,
@@ -326,9 +334,16 @@ class XliffDocument:
             self._had.append(existing)
 
     def render(
-        self, contents: Sequence[list[Piece]], *, target_lang: str, statuses: Sequence[str | None] | None = None
+        self,
+        contents: Sequence[list[Piece]],
+        *,
+        target_lang: str,
+        statuses: Sequence[str | None] | None = None,
+        records: Sequence[TranslationRecord | None] | None = None,
     ) -> bytes:
-        """The file with each translated segment's target written and its state set; the rest as it was."""
+        """The file with each translated segment's target written and its state set (a rejection too, as the
+        version says it: `needs-review-translation`, 2.x's subState, Trados's "RejectedTranslation"); the rest as
+        it was. In an SDLXLIFF a segment is the match it was pre-translated with, when ``records`` say it still is."""
         declared = self.declared_languages[1]
         if declared and primary_subtag(declared) != primary_subtag(target_lang):
             raise InputError(
@@ -346,13 +361,23 @@ class XliffDocument:
         held_outside: dict[int, Counter[tuple[str, tuple[str | None, ...]]]] = {}  # 1.2: codes a target holds apart
         changed: set[int] = set()  # 1.2: the trans-units with a target written
         filled: dict[int, Any] = {}  # 2.x: the units with a target written
-        for number, (place, pieces, given, had) in enumerate(zip(places, contents, statuses, self._had, strict=True)):
+        if records is None:
+            records = [None] * len(places)
+        rejected_units: set[int] = set()  # 1.2: the trans-units with a segment rejected
+        for number, (place, pieces, given, had, record) in enumerate(
+            zip(places, contents, statuses, self._had, records, strict=True)
+        ):
+            rejected = record is not None and record.rejected
             # Some sentences of a 1.2 source translated, not all: written, the rest in the source language and the
             # unit new (left out, the sentences translated were lost without a word).
             partly = given is None and pieces != self.paragraphs[number].pieces
             status = Status.NEW.value if partly else given
             unit_statuses.setdefault(id(place.unit), []).append(status or Status.NEW.value)  # (one left: new)
-            if status is None or (had is not None and had == (pieces, status)):
+            if status is not None and rejected:
+                rejected_units.add(id(place.unit))
+            if status is None or (
+                had is not None and had == (pieces, status) and rejected == self.paragraphs[number].rejected
+            ):
                 continue  # not translated, or translated as the file had it: left as it was
             codes = _Codes()
             _pieces(place.source, codes, source=True, data={})
@@ -364,11 +389,11 @@ class XliffDocument:
             _fill(_target_of(place, names), nested, codes)
             if names.is_2:
                 filled[id(place.unit)] = place.unit
-                state, sub_state = status_to_xliff2(Status(status))
+                state, sub_state = status_to_xliff2(Status(status), rejected=rejected)
                 place.segment.set("state", state)
                 _set_or_remove(place.segment, "subState", sub_state)
             elif sdl:
-                _confirm_in_sdl(place, Status(status), edited=had is None or had[0] != pieces)
+                _confirm_in_sdl(place, Status(status), edited=had is None or had[0] != pieces, record=record)
             else:
                 changed.add(id(place.unit))
         for unit in filled.values():
@@ -378,7 +403,7 @@ class XliffDocument:
                 continue
             changed.discard(id(place.unit))
             least = min(unit_statuses[id(place.unit)], key=_RANK.__getitem__)
-            state, approved = status_to_xliff12(Status(least))
+            state, approved = status_to_xliff12(Status(least), rejected=id(place.unit) in rejected_units)
             target = place.unit.find(names.q("target"))
             target.set("state", state)
             _set_or_remove(target, "state-qualifier", None)  # (how it was leveraged: no longer so)
@@ -455,10 +480,11 @@ _SDL_ORIGIN = ("origin", "origin-system", "percent", "struct-match", "text-match
 _SDL_ORIGIN_VALUE = "SDL:OriginalTranslationHash"
 
 
-def _confirm_in_sdl(place: _Place, status: Status, *, edited: bool) -> None:
-    """A segment's Trados confirmation level set to ``status`` in its `sdl:seg` (made where the unit has none); a
-    translation written anew is the translator's (`origin="interactive"`), where it came from before kept in an
-    `sdl:prev-origin`, as Trados keeps it when a translator edits a match."""
+def _confirm_in_sdl(place: _Place, status: Status, *, edited: bool, record: TranslationRecord | None) -> None:
+    """A segment's Trados confirmation level set to ``status`` in its `sdl:seg` (made where the unit has none), or to
+    "RejectedTranslation"; a translation written anew is the translator's (`origin="interactive"`), or the match it
+    was pre-translated with when kept as it was (`tm` with its percent, `auto-propagated` for a repetition), where it
+    came from before kept in an `sdl:prev-origin`, as Trados keeps it when a segment's translation is replaced."""
     unit = place.unit
     seg = sdl_segment(unit, place.mid)
     if seg is None:
@@ -466,8 +492,9 @@ def _confirm_in_sdl(place: _Place, status: Status, *, edited: bool) -> None:
         if defs is None:
             defs = etree.SubElement(unit, f"{{{SDL_NS}}}seg-defs")
         seg = etree.SubElement(defs, f"{{{SDL_NS}}}seg", {"id": place.mid or ""})
-    _set_or_remove(seg, "conf", status_to_sdl(status))
-    if not edited or seg.get("origin") == "interactive":
+    _set_or_remove(seg, "conf", status_to_sdl(status, rejected=record is not None and record.rejected))
+    kept = record is not None and record.match is not None
+    if not edited or (seg.get("origin") == "interactive" and not kept):
         return
     # What described the translation replaced goes with it: its origin, the origins before it (nested as Trados nests
     # them) and the hash of the match it was; the segment's own values (who made and changed it, when) stay.
@@ -483,7 +510,29 @@ def _confirm_in_sdl(place: _Place, status: Status, *, edited: bool) -> None:
                 previous.set(name, seg.attrib.pop(name))
         previous.extend(moved)
         seg.insert(0, previous)
-    seg.set("origin", "interactive")
+    if record is not None and record.match is not None:
+        _set_sdl_match(seg, record, record.match)
+    else:
+        seg.set("origin", "interactive")
+
+
+#: Trados's `text-match` for a match in the same context (tmkit's 101%, Trados's "CM").
+_SDL_CONTEXT_MATCH = "SourceAndTarget"
+
+
+def _set_sdl_match(seg: Any, record: TranslationRecord, match: float) -> None:
+    """An `sdl:seg` described as the match its translation is: a repetition's is propagated from the first occurrence
+    (`auto-propagated`, as Trados's AutoPropagation), another a memory's (`tm`, its percent, 100 at most, and its
+    memory's name as `origin-system`; in context, `text-match`)."""
+    if record.repetition:
+        seg.set("origin", "auto-propagated")
+        return
+    seg.set("origin", "tm")
+    seg.set("percent", str(min(round(match), 100)))
+    if record.memory:
+        seg.set("origin-system", record.memory)
+    if match > 100:
+        seg.set("text-match", _SDL_CONTEXT_MATCH)
 
 
 #: UTF-16's byte order marks (little and big endian).
