@@ -123,3 +123,22 @@ def test_a_project_has_each_started_document_and_its_total(tmp_path: Path) -> No
     assert data["total"]["not_confirmed"] == 4 and data["not_started"] == ["c.ar.txt"]
     one_word = next(b for b in data["total"]["bands"] if b["band"] == "85-94%")
     assert (one_word["segments"], one_word["source_words"]) == (2, 6)
+
+
+def test_a_projects_document_is_analyzed_from_its_job_in_work(tmp_path: Path) -> None:
+    """`tmkit analyze PROJECT/source/DOC --post-edit` looked beside the document for its job ("no working file"),
+    where a project keeps it in work/."""
+    project = tmp_path / "proj"
+    assert run_cli("init", project, "--src", "ar", "--tgt", "en").code == 0
+    document = project / "source" / "a.ar.txt"
+    document.write_text("نص.\n", encoding="utf-8")
+    write_tmx(project / "work" / "a.ar.tmx", _job())
+    result = run_cli("analyze", document, "--post-edit", "--json")
+    assert result.code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert Path(data["job"]) == (project / "work" / "a.ar.tmx").resolve()
+    direct = json.loads(run_cli("analyze", project / "work" / "a.ar.tmx", "--post-edit", "--json").stdout)
+    assert data["bands"] == direct["bands"] and data["total"]["segments"] > 0
+    (project / "work" / "a.ar.tmx").unlink()
+    missing = run_cli("analyze", document, "--post-edit")
+    assert missing.code != 0 and "work/a.ar.tmx" in missing.stderr

@@ -343,6 +343,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def _post_edit_analysis(args: argparse.Namespace) -> int:
     """`analyze --post-edit`: a job's confirmed segments by how much of their pre-translation they kept."""
     from tmkit.formats.kinds import FileFormat, format_of
+    from tmkit.jobs.project import enclosing_project_file
     from tmkit.jobs.workfile import job_path
 
     if args.tm:
@@ -351,6 +352,9 @@ def _post_edit_analysis(args: argparse.Namespace) -> int:
     if os.path.isdir(given):  # a project: each document's job in work/, and the project's total
         return _project_post_edit_analysis(args)
     work = Path(given) if format_of(given) is FileFormat.TMX else job_path(given)
+    in_project = enclosing_project_file(given) if not work.is_file() else None
+    if in_project is not None:  # (a project's document: its job is in the project's work/, not beside it)
+        work = in_project.work
     if not work.is_file():
         raise InputError(f"no working file {work} (tmkit edit or pretranslate makes it)", path=given)
     source_lang, target_lang, bands, unconfirmed = _kept_in(work)

@@ -565,6 +565,15 @@ def is_project(path: str | os.PathLike[str]) -> bool:
     return (Path(path) / CONFIG_NAME).is_file()
 
 
+def enclosing_project_file(document: str | os.PathLike[str]) -> ProjectFile | None:
+    """The project document ``document`` is, when it lies under a project's source/ (its job is in work/); else None."""
+    path = Path(document).resolve()
+    for folder in path.parents:
+        if folder.name == SOURCE_DIR and is_project(folder.parent):
+            return open_project(folder.parent)._file(path)
+    return None
+
+
 def open_project(path: str | os.PathLike[str]) -> Project:
     """The project at ``path``; a folder without a config, or a bad config, is one `InputError`."""
     root = Path(path)
