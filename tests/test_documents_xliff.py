@@ -161,7 +161,7 @@ JOB_12 = """<?xml version="1.0" encoding="UTF-8"?>
 
 @pytest.mark.parametrize(
     ("content", "rejected_as"),
-    [(JOB_12, ("needs-review-translation", None)), (JOB_2, ("translated", "tmkit:rejected"))],
+    [(JOB_12, ("needs-review-translation", None)), (JOB_2, ("initial", "tmkit:rejected"))],
     ids=["1.2", "2.0"],
 )
 def test_a_segment_the_reviewer_rejected_goes_back_rejected(
@@ -186,10 +186,23 @@ def test_a_segment_the_reviewer_rejected_goes_back_rejected(
     if rejected_as[1] is None:
         targets = [unit.find(f"{X12}target") for unit in root.iter(f"{X12}trans-unit")]
         assert [t.get("state") for t in targets if t is not None] == ["translated", rejected_as[0]]
+        # A draft needs review too: tmkit's note tells the rejected one, with the reason, where a CAT tool shows it.
+        notes = [note.text for note in root.iter(f"{X12}note")]
+        assert notes == ["tmkit:rejected draft — too formal"]
     else:
         segment = list(root.iter(f"{X2}segment"))[1]
         assert (segment.get("state"), segment.get("subState")) == rejected_as
-        assert [paragraph.rejected for paragraph in open_document(out).paragraphs] == [False, True]
+        assert [note.text for note in root.iter(f"{X2}note")] == ["rejected: too formal"]
+    assert [paragraph.rejected for paragraph in open_document(out).paragraphs] == [False, True]
+    # Confirmed once the translator has done it again: the rejection and its note are gone from the file.
+    work = WorkFile(prepared.path, source_lang=prepared.source_lang, target_lang=prepared.target_lang)
+    work.confirm(1, "شكرا لكم.")
+    work.save()
+    assert run_cli("finish", str(job), "-o", str(out)).code == 0
+    assert schema_problems(out) == []
+    again = etree.parse(str(out)).getroot()
+    assert not list(again.iter(f"{X12}note", f"{X2}note"))
+    assert [paragraph.rejected for paragraph in open_document(out).paragraphs] == [False, False]
 
 
 def test_a_job_whose_targets_are_copies_of_their_sources_is_untranslated(tmp_path: Path) -> None:

@@ -158,14 +158,26 @@ async def test_a_working_tmx_without_its_document_asks_for_it(work: Path) -> Non
     assert "President al-Assad" in written  # the sample TMX's translations, in the text's lines
 
 
+@pytest.mark.parametrize(
+    ("document", "kept_as"),
+    [("article.docx", "left in the source language"), ("brochure.xlf", "written marked rejected")],
+)
 @run_async
-async def test_the_finish_dialog_counts_a_rejected_draft_apart(work: Path) -> None:
+async def test_the_finish_dialog_counts_a_rejected_draft_apart(work: Path, document: str, kept_as: str) -> None:
     """The dialog counted a rejected draft among the drafts (19), the result among the segments kept in the source
-    language (18 drafts): both now say it apart, as what it is, a translation not written into the document."""
-    app = _options(work, "article.docx")
+    language (18 drafts): both now say it apart, as what it is, a translation not written into the document; into an
+    XLIFF, written marked rejected, for the agency's tool."""
+    app = _options(work, document)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
         document = app.editor_screen.document
+        if not any(row.status is Status.DRAFT for row in document.rows):  # (the brochure has no match: one typed)
+            app.editor_screen.go_to(0)
+            await settle(app, pilot)
+            await pilot.press(*"Visit")
+            await settle(app, pilot)
+            app.editor_screen.go_to(1)
+            await settle(app, pilot)
         drafts = sum(row.status is Status.DRAFT and not row.unit.rejected for row in document.rows)
         app.editor_screen.go_to(next(i for i, row in enumerate(document.rows) if row.status is Status.DRAFT))
         await settle(app, pilot)
@@ -175,5 +187,5 @@ async def test_the_finish_dialog_counts_a_rejected_draft_apart(work: Path) -> No
         await settle(app, pilot)
         assert document.rows[app.editor_screen.current].unit.rejected
         dialog = await _finish_dialog(app, pilot)
-        assert f"{drafts - 1} draft(s), 1 rejected (left in the source language)," in dialog.summary, dialog.summary
+        assert f"{drafts - 1} draft(s), 1 rejected ({kept_as})," in dialog.summary, dialog.summary
         await pilot.press("escape")

@@ -142,3 +142,18 @@ def test_a_projects_document_is_analyzed_from_its_job_in_work(tmp_path: Path) ->
     (project / "work" / "a.ar.tmx").unlink()
     missing = run_cli("analyze", document, "--post-edit")
     assert missing.code != 0 and "work/a.ar.tmx" in missing.stderr
+
+
+def test_a_document_linked_into_a_projects_source_is_found_there(tmp_path: Path) -> None:
+    """A document kept elsewhere and linked into source/: its job is the project's, not looked for where the link
+    leads."""
+    project = tmp_path / "proj"
+    assert run_cli("init", project, "--src", "ar", "--tgt", "en").code == 0
+    elsewhere = tmp_path / "shared" / "a.ar.txt"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("نص.\n", encoding="utf-8")
+    (project / "source" / "a.ar.txt").symlink_to(elsewhere)
+    write_tmx(project / "work" / "a.ar.tmx", _job())
+    result = run_cli("analyze", project / "source" / "a.ar.txt", "--post-edit", "--json")
+    assert result.code == 0, result.stderr
+    assert Path(json.loads(result.stdout)["job"]).parts[-2:] == ("work", "a.ar.tmx")

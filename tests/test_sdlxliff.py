@@ -4,6 +4,7 @@ with Trados's levels and origins, for the agency's Trados to read."""
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -174,7 +175,7 @@ def test_a_kept_match_goes_back_as_trados_match_and_a_rejection_as_trados_reject
         "id": "2",
         "conf": "Translated",
         "origin": "tm",
-        "percent": str(round(matched["احجز غرفتك قبل أسبوعين من السفر."] or 0)),
+        "percent": str(math.floor(matched["احجز غرفتك قبل أسبوعين من السفر."] or 0)),
         "origin-system": "agency-memory.tmx",
     }
     rejected = segs["1"]
@@ -184,9 +185,16 @@ def test_a_kept_match_goes_back_as_trados_match_and_a_rejection_as_trados_reject
         "100",
     )
     assert dict(segs["4"].attrib) == dict(_segs(GUIDE)["4"].attrib)  # rejected in Trados, left so: as it was
-    assert (segs["5"].get("origin"), segs["5"].get("percent")) == ("tm", str(round(breakfast)))
+    assert (segs["5"].get("origin"), segs["5"].get("percent")) == ("tm", str(math.floor(breakfast)))
     edited = segs["6"]
     assert (edited.get("origin"), edited.get("percent")) == ("interactive", None)
+    assert "2 rejected by the reviewer, written marked so for the translator: segment 1, 3" in result.stderr
+    # Leaving drafts out leaves the review's rejection in; delivering only what is finished refuses it.
+    only = tmp_path / "only-confirmed.sdlxliff"
+    assert run_cli("finish", job_file, "-o", only, "--confirmed-only").code == 0
+    assert _segs(only)["1"].get("conf") == "RejectedTranslation"
+    refused = run_cli("finish", job_file, "-o", tmp_path / "all.sdlxliff", "--require-all")
+    assert refused.code == 1 and "segment 1" in refused.stderr and not (tmp_path / "all.sdlxliff").exists()
     assert statuses_and_rejections(out) == {
         "a0e1f7c2-0002_s1": (Status.DRAFT, True),
         "a0e1f7c2-0003_s2": (Status.TRANSLATED, False),
@@ -220,7 +228,7 @@ def test_a_repetition_kept_goes_back_as_propagated(tmp_path: Path) -> None:
     segs = _segs(out)
     assert (segs["5"].get("origin"), segs["5"].get("percent"), segs["6"].get("origin")) == (
         "tm",
-        str(round(fuzzy)),
+        str(math.floor(fuzzy)),
         "auto-propagated",
     )
     assert segs["6"].get("percent") is None and segs["6"].get("conf") == "Translated"

@@ -70,6 +70,7 @@ def test_xliff12_import_of_other_states() -> None:
         (Status.REVIEWED, False, "reviewed", None),
         (Status.FINAL, False, "final", None),
         (Status.TRANSLATED, True, "translated", "tmkit:rejected"),
+        (Status.DRAFT, True, "initial", "tmkit:rejected"),
     ],
 )
 def test_status_table_xliff2(status: Status, rejected: bool, state: str, sub: str | None) -> None:

@@ -208,16 +208,17 @@ def status_from_xliff12(state: str | None, *, approved: bool, has_target: bool) 
 
 
 def status_to_xliff2(status: Status, *, rejected: bool = False) -> tuple[str, str | None]:
-    """The 2.x `state` and `subState` for a tmkit status."""
+    """The 2.x `state` and `subState` for a tmkit status; rejected, the state says how far it had come (a draft sent
+    back is `initial`: a tool that does not know the subState still reads it as not translated)."""
     if rejected:
-        return "translated", REJECTED_MARK
+        return _TO_2[status], REJECTED_MARK
     return _TO_2[status], DRAFT_SUBSTATE if status is Status.DRAFT else None
 
 
 def status_from_xliff2(state: str | None, sub_state: str | None, *, has_target: bool) -> tuple[Status, bool]:
     """The tmkit status and rejected flag of a 2.x state and subState."""
     if sub_state == REJECTED_MARK:
-        return Status.TRANSLATED, True
+        return _FROM_2.get(state or "", Status.DRAFT), True
     if state in _FROM_2:
         return _FROM_2[state], False
     if sub_state == DRAFT_SUBSTATE or has_target:
@@ -1060,8 +1061,7 @@ def _trans_unit_12(
     if unit.rejected:
         note = etree.SubElement(tu, f"{{{ns}}}note", **{"from": "tmkit"})
         # The reviewer's reason in the note too, where a CAT tool shows it (the prop's context is for tmkit to read).
-        reason = rejection_reason(unit)
-        note.text = f"{REJECTED_MARK} {unit.status.value}" + (f" — {_clean(reason)}" if reason else "")
+        note.text = rejection_note_12(unit.status, rejection_reason(unit))
     for note in unit.notes:
         note_el = etree.SubElement(tu, f"{{{ns}}}note")
         if note.lang:
@@ -1151,7 +1151,7 @@ def _unit_2(
         if reason:
             # Where a CAT tool shows it (a subState and a meta are for tmkit): the reviewer's reason, as in 1.2's note.
             note_el = etree.SubElement(notes, f"{{{ns}}}note", category=REJECTED_MARK)
-            note_el.text = f"rejected: {_clean(reason)}"
+            note_el.text = rejection_note_2(reason)
         for note in unit.notes:
             note_el = etree.SubElement(notes, f"{{{ns}}}note")
             if note.lang:  # (2.x names no language for a note, but takes attributes of other namespaces)
@@ -1990,8 +1990,7 @@ def unit_notes(unit_el: Any, names: XliffNames) -> list[Note]:
     own = [
         _note(n)
         for n in found
-        if not (n.get("from") == "tmkit" and (n.text or "").startswith(REJECTED_MARK))
-        and n.get("category") != REJECTED_MARK  # (2.x: the reviewer's reason, which a meta carries)
+        if not is_rejection_note(n)  # (2.x: the reviewer's reason, which a meta carries)
     ]
     return _inherited_notes(unit_el, names) + own
 
@@ -2076,6 +2075,29 @@ def _inherited_notes(unit_el: Any, names: XliffNames) -> list[Note]:
             found[:0] = [_note(n) for n in holder.iterchildren(names.note)]
     names.notes_cache = (parent, tuple(found))
     return found
+
+
+def rejection_note_12(status: Status, reason: str) -> str:
+    """The text of tmkit's rejection note in a 1.2 unit (`<note from="tmkit">`): the mark, the status rejected (read
+    back by `rejection_of_12`), and the reviewer's reason, where a CAT tool shows it."""
+    return f"{REJECTED_MARK} {status.value}" + (f" — {_clean(reason)}" if reason else "")
+
+
+def rejection_note_2(reason: str) -> str:
+    """The text of a 2.x unit's `<note category="tmkit:rejected">`: the reviewer's reason, where a CAT tool shows it."""
+    return f"rejected: {_clean(reason)}"
+
+
+def is_rejection_note(note: Any) -> bool:
+    """Whether a `<note>` element is tmkit's rejection note (1.2's mark, 2.x's reason)."""
+    return (note.get("from") == "tmkit" and (note.text or "").startswith(REJECTED_MARK)) or note.get(
+        "category"
+    ) == REJECTED_MARK
+
+
+def rejection_of_12(unit_el: Any, names: XliffNames) -> bool:
+    """Whether a 1.2 trans-unit holds tmkit's rejection note."""
+    return _rejection(list(unit_el.iterchildren(names.note)))[0]
 
 
 def _rejection(notes: list[Any]) -> tuple[bool, str | None]:

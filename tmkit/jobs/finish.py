@@ -14,7 +14,15 @@ from tmkit.jobs.pretranslate import REPETITION_ORIGIN
 from tmkit.jobs.source_text import Segmentation, SourceDocument, read_source_document
 from tmkit.jobs.update import UPDATE_HINT, refuse_unsettled_conflicts, same_source, segment_contexts, unit_context
 from tmkit.memory.langtags import lang_key, primary_subtag
-from tmkit.memory.model import ORIGIN_PROP, Memory, Segment, Status, TranslationUnit, pretranslated_match
+from tmkit.memory.model import (
+    ORIGIN_PROP,
+    Memory,
+    Segment,
+    Status,
+    TranslationUnit,
+    pretranslated_match,
+    rejection_reason,
+)
 from tmkit.text.segmentation import SrxRules
 
 #: How many unfinished segments a `require_all` refusal names before "and N more".
@@ -35,8 +43,9 @@ class FinishReport:
     untranslated: list[int] = field(default_factory=list)
     #: Of those: translations a reviewer rejected (never written into a document).
     rejected: int = 0
-    #: Translations a reviewer rejected written into an XLIFF, marked rejected (among the drafts).
-    rejected_written: int = 0
+    #: Numbers (from 1) of the translations a reviewer rejected written into an XLIFF, marked rejected (counted apart
+    #: from the translated: they go back to the translator).
+    rejected_segments: list[int] = field(default_factory=list)
     placement: Placement = field(default_factory=Placement)
     #: What became of the untranslated segments (an XLIFF file gets no target for them: its tool fills them).
     untranslated_as: str = "kept in the source language"
@@ -49,8 +58,11 @@ class FinishReport:
             named = ", ".join(str(n) for n in self.draft_segments[:NAMED_UNFINISHED])
             more = f" and {self.drafts - NAMED_UNFINISHED} more" if self.drafts > NAMED_UNFINISHED else ""
             line += f" ({self.drafts} unconfirmed draft(s) written: segment {named}{more}; {leave_out} leaves them out)"
-        if self.rejected_written:
-            line += f", {self.rejected_written} of them rejected (marked so, for the translator)"
+        if self.rejected_segments:
+            rejected = self.rejected_segments
+            named = ", ".join(str(n) for n in rejected[:NAMED_UNFINISHED])
+            named += f" and {len(rejected) - NAMED_UNFINISHED} more" if len(rejected) > NAMED_UNFINISHED else ""
+            line += f", {len(rejected)} rejected by the reviewer, written marked so for the translator: segment {named}"
         if self.untranslated:
             line += f", {len(self.untranslated)} {self.untranslated_as}"
             if self.rejected:
@@ -179,7 +191,8 @@ def finish_document(
                 line=unit.line,
             )
         target = _target(unit, source_lang, target_lang, rejected_too=bilingual)
-        if confirmed_only and unit.status in (Status.NEW, Status.DRAFT):
+        # (A rejection goes back into an XLIFF whatever is left out: it is the review's result, not a draft.)
+        if confirmed_only and unit.status in (Status.NEW, Status.DRAFT) and not (bilingual and unit.rejected):
             target = None
         translations.append(target)
         records.append(None if target is None else translation_record(unit))
@@ -189,9 +202,12 @@ def finish_document(
             statuses.append(None)
             unconfirmed.append(number)
             continue
-        report.translated += 1
-        report.rejected_written += unit.rejected
         statuses.append(unit.status.value)
+        if unit.rejected:
+            report.rejected_segments.append(number)
+            unconfirmed.append(number)
+            continue
+        report.translated += 1
         if unit.status is Status.DRAFT or unit.status is Status.NEW:
             report.drafts += 1
             report.draft_segments.append(number)
@@ -220,8 +236,15 @@ def translation_record(unit: TranslationUnit) -> TranslationRecord | None:
     repetition = origin.split(":", 1)[0] == REPETITION_ORIGIN
     if match is None and not unit.rejected:
         return None
-    memory = None if repetition or match is None else Path(origin.split("#", 1)[0]).name or None
-    return TranslationRecord(rejected=unit.rejected, match=match, memory=memory, repetition=repetition)
+    # (The origin is the memory, then `#` and the unit's tuid when it has one: a `#` in the file's name stays.)
+    memory = None if repetition or match is None else Path(origin.rsplit("#", 1)[0]).name or None
+    return TranslationRecord(
+        rejected=unit.rejected,
+        reason=rejection_reason(unit) if unit.rejected else "",
+        match=match,
+        memory=memory,
+        repetition=repetition,
+    )
 
 
 def pseudo_document(

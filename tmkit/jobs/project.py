@@ -567,10 +567,11 @@ def is_project(path: str | os.PathLike[str]) -> bool:
 
 def enclosing_project_file(document: str | os.PathLike[str]) -> ProjectFile | None:
     """The project document ``document`` is, when it lies under a project's source/ (its job is in work/); else None."""
-    path = Path(document).resolve()
-    for folder in path.parents:
-        if folder.name == SOURCE_DIR and is_project(folder.parent):
-            return open_project(folder.parent)._file(path)
+    # As given first (a document linked into source/ resolves elsewhere), then resolved (a project reached by a link).
+    for path in dict.fromkeys((Path(os.path.abspath(document)), Path(document).resolve())):
+        for folder in path.parents:
+            if folder.name == SOURCE_DIR and is_project(folder.parent):
+                return open_project(folder.parent)._file(path)
     return None
 
 

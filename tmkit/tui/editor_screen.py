@@ -27,6 +27,7 @@ from textual.widgets import Footer, Input, Static, TextArea
 from textual.worker import Worker, get_current_worker
 
 from tmkit.errors import TmkitError
+from tmkit.formats.documents import DocumentFormat, document_format
 from tmkit.formats.tmx_reader import load_tmx
 from tmkit.jobs.config import UNKNOWN_USER, QaOnConfirm
 from tmkit.jobs.confirm_checks import SegmentFinding
@@ -2134,12 +2135,15 @@ class EditorScreen(Screen[None]):
         confirmed = sum(row.confirmed for row in rows)
         drafts = sum(row.status is Status.DRAFT and not row.unit.rejected for row in rows)
         untranslated = sum(row.status is Status.NEW and not row.unit.rejected for row in rows)
+        document = self.options.document or guess_document(self.document.path)
+        # (An XLIFF goes back to the agency's tool with each rejection in it: `finish_document`.)
+        bilingual = document is not None and document_format(document) is DocumentFormat.XLIFF
+        kept_as = "written marked rejected" if bilingual else "left in the source language"
         summary = (
             f"{confirmed} of {len(rows)} segment(s) confirmed, {drafts} draft(s), "
-            + (f"{rejected} rejected (left in the source language), " if rejected else "")
+            + (f"{rejected} rejected ({kept_as}), " if rejected else "")
             + f"{untranslated} not translated."
         )
-        document = self.options.document or guess_document(self.document.path)
         screen = FinishScreen(document, target_lang=self.options.target_lang, summary=summary)
         self.app.push_screen(screen, self._finish_answered)
 

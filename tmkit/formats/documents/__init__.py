@@ -168,7 +168,11 @@ class ExtractedDocument:
             if segments[paragraph] == 1:
                 paragraph_records[paragraph] = record
             elif record.rejected:
-                paragraph_records[paragraph] = TranslationRecord(rejected=True)
+                # Several sentences of one unit rejected: each reason said, once.
+                earlier = paragraph_records[paragraph]
+                reasons = [r for r in (earlier.reason if earlier else "", record.reason) if r]
+                said = "; ".join(dict.fromkeys(reasons))
+                paragraph_records[paragraph] = TranslationRecord(rejected=True, reason=said)
         return paragraph_records
 
     def render_pseudo(self, *, target_lang: str) -> bytes:

@@ -36,10 +36,12 @@ Piece: TypeAlias = str | Code
 @dataclass(frozen=True, slots=True)
 class TranslationRecord:
     """What some formats keep of a paragraph's translation beyond its status (Trados's `sdl:seg`): a reviewer's
-    rejection, and the match the translation still is, as it was pre-translated (its %, 101 in context, and the
+    rejection and why, and the match the translation still is, as it was pre-translated (its %, 101 in context, and the
     memory it came from, or a repetition's: the first occurrence's translation given again)."""
 
     rejected: bool = False
+    #: Why the reviewer rejected it ("": not said).
+    reason: str = ""
     match: float | None = None
     memory: str | None = None
     repetition: bool = False

@@ -15,6 +15,7 @@ targets get no `state`.
 from __future__ import annotations
 
 import copy
+import math
 import os
 import re
 from collections import Counter
@@ -35,12 +36,17 @@ from tmkit.formats.documents.core import (
     plain_text,
 )
 from tmkit.formats.xliff import (
+    REJECTED_MARK,
     SDL_ADDED_MTYPE,
     SDL_DELETED_MTYPE,
     SDL_NS,
     UNTRANSLATED_STATES_12,
     XliffNames,
+    is_rejection_note,
     refuse_sdl_segments_without_id,
+    rejection_note_2,
+    rejection_note_12,
+    rejection_of_12,
     sdl_segment,
     status_from_sdl,
     status_from_xliff2,
@@ -266,6 +272,8 @@ def _status_of(place: _Place, names: XliffNames) -> tuple[Status, bool]:
     sdl = sdl_segment(place.unit, place.mid)
     if sdl is not None:  # an SDLXLIFF: Trados's confirmation level, not the target's state (Trados writes none)
         return status_from_sdl(sdl.get("conf"), has_text=True)
+    if rejection_of_12(place.unit, names):  # (tmkit's rejection note: a reviewer's, back to the translator)
+        return Status.DRAFT, True
     holder = place.unit.find(names.q("target"))
     state = holder.get("state") if holder is not None else None
     if state in UNTRANSLATED_STATES_12:  # (whatever the target holds)
@@ -358,6 +366,7 @@ class XliffDocument:
                 for c, p in zip(contents, self.paragraphs, strict=True)
             ]
         unit_statuses: dict[int, list[str]] = {}  # 1.2: each trans-unit's segments' statuses
+        reasons: dict[int, list[str]] = {}  # each unit's reviewer's reasons for the segments rejected
         held_outside: dict[int, Counter[tuple[str, tuple[str | None, ...]]]] = {}  # 1.2: codes a target holds apart
         changed: set[int] = set()  # 1.2: the trans-units with a target written
         filled: dict[int, Any] = {}  # 2.x: the units with a target written
@@ -373,8 +382,9 @@ class XliffDocument:
             partly = given is None and pieces != self.paragraphs[number].pieces
             status = Status.NEW.value if partly else given
             unit_statuses.setdefault(id(place.unit), []).append(status or Status.NEW.value)  # (one left: new)
-            if status is not None and rejected:
+            if status is not None and rejected and record is not None:
                 rejected_units.add(id(place.unit))
+                reasons.setdefault(id(place.unit), []).append(record.reason)
             if status is None or (
                 had is not None and had == (pieces, status) and rejected == self.paragraphs[number].rejected
             ):
@@ -398,12 +408,16 @@ class XliffDocument:
                 changed.add(id(place.unit))
         for unit in filled.values():
             _drop_unstarted_ends(unit, names)
+            _mark_rejection(unit, names, Status.DRAFT, reasons.get(id(unit)))
         for place in places:  # 1.2: a trans-unit's state is its least advanced segment's
             if id(place.unit) not in changed:
                 continue
             changed.discard(id(place.unit))
             least = min(unit_statuses[id(place.unit)], key=_RANK.__getitem__)
-            state, approved = status_to_xliff12(Status(least), rejected=id(place.unit) in rejected_units)
+            # (A unit with a sentence still untranslated is new, whatever was rejected in it.)
+            rejected = id(place.unit) in rejected_units and least != Status.NEW.value
+            state, approved = status_to_xliff12(Status(least), rejected=rejected)
+            _mark_rejection(place.unit, names, Status(least), reasons.get(id(place.unit)) if rejected else None)
             target = place.unit.find(names.q("target"))
             target.set("state", state)
             _set_or_remove(target, "state-qualifier", None)  # (how it was leveraged: no longer so)
@@ -480,6 +494,40 @@ _SDL_ORIGIN = ("origin", "origin-system", "percent", "struct-match", "text-match
 _SDL_ORIGIN_VALUE = "SDL:OriginalTranslationHash"
 
 
+def _mark_rejection(unit: Any, names: XliffNames, status: Status, reasons: list[str] | None) -> None:
+    """tmkit's rejection note in a unit written, as its export writes one (`rejection_note_12`, 2.x's with a reason
+    only: its subState says the rest): there when the reviewer rejected a segment of it (``reasons``, "" for none
+    given), replacing one it had; gone when none is rejected."""
+    holder = unit.find(names.notes) if names.is_2 else unit
+    if holder is not None:
+        for note in [n for n in holder.iterchildren(names.note) if is_rejection_note(n)]:
+            holder.remove(note)
+    said = "; ".join(dict.fromkeys(reason for reason in reasons or () if reason))
+    if names.is_2:
+        if reasons is not None and said:
+            if holder is None:
+                # (A unit's `<notes>` comes after the elements of other namespaces, before its data and segments.)
+                holder = etree.Element(names.notes)
+                unit.insert(next((n for n, child in enumerate(unit) if _in_xliff(child, names)), len(unit)), holder)
+            note = etree.Element(names.note, category=REJECTED_MARK)
+            note.text = rejection_note_2(said)
+            holder.insert(0, note)
+        elif holder is not None and len(holder) == 0:
+            unit.remove(holder)
+        return
+    if reasons is not None:
+        note = etree.Element(names.note, {"from": "tmkit"})
+        note.text = rejection_note_12(status, said)
+        # (After the trans-unit's own elements, before those of other namespaces, as the schema orders them.)
+        last = max((n for n, child in enumerate(unit) if _in_xliff(child, names)), default=-1)
+        unit.insert(last + 1, note)
+
+
+def _in_xliff(element: Any, names: XliffNames) -> bool:
+    """Whether an element (not a comment) is of the XLIFF namespace."""
+    return isinstance(element.tag, str) and (etree.QName(element).namespace or "") == names.ns
+
+
 def _confirm_in_sdl(place: _Place, status: Status, *, edited: bool, record: TranslationRecord | None) -> None:
     """A segment's Trados confirmation level set to ``status`` in its `sdl:seg` (made where the unit has none), or to
     "RejectedTranslation"; a translation written anew is the translator's (`origin="interactive"`), or the match it
@@ -528,7 +576,8 @@ def _set_sdl_match(seg: Any, record: TranslationRecord, match: float) -> None:
         seg.set("origin", "auto-propagated")
         return
     seg.set("origin", "tm")
-    seg.set("percent", str(min(round(match), 100)))
+    # (Cut, not rounded, as match bands are: 84.6 is in 75-84, in tmkit's analysis and in Trados's.)
+    seg.set("percent", str(min(math.floor(match), 100)))
     if record.memory:
         seg.set("origin-system", record.memory)
     if match > 100:
