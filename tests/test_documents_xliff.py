@@ -17,7 +17,7 @@ from tmkit.formats.tmx_reader import load_tmx, segment_from_xml
 from tmkit.formats.tmx_writer import write_tmx
 from tmkit.formats.xliff import read_xliff
 from tmkit.jobs.workfile import WorkFile, prepare_job
-from tmkit.memory.model import Segment, Status, Variant
+from tmkit.memory.model import Segment, Status, Variant, rejection_reason
 
 #: XLIFF files other tools wrote (tests/data/xliff/README.md names each one's repository and licence).
 XLIFF_DATA = Path(__file__).parent / "data" / "xliff"
@@ -194,6 +194,13 @@ def test_a_segment_the_reviewer_rejected_goes_back_rejected(
         assert (segment.get("state"), segment.get("subState")) == rejected_as
         assert [note.text for note in root.iter(f"{X2}note")] == ["rejected: too formal"]
     assert [paragraph.rejected for paragraph in open_document(out).paragraphs] == [False, True]
+    # The file sent back and opened as a job: the translator reads why (and `convert` keeps it).
+    returned = tmp_path / "returned.xlf"
+    returned.write_bytes(out.read_bytes())
+    job_back = prepare_job(returned, [], target_lang="ar")
+    rows = WorkFile(job_back.path, source_lang=job_back.source_lang, target_lang=job_back.target_lang).rows
+    assert [(row.unit.rejected, row.notes[:1]) for row in rows][1] == (True, ["rejected: too formal"])
+    assert [rejection_reason(unit) for unit in read_xliff(out)[0].units if unit.rejected] == ["too formal"]
     # Confirmed once the translator has done it again: the rejection and its note are gone from the file.
     work = WorkFile(prepared.path, source_lang=prepared.source_lang, target_lang=prepared.target_lang)
     work.confirm(1, "شكرا لكم.")

@@ -209,7 +209,12 @@ def test_tmkit_reads_omegats_translated_xliff_back(omegat_xliff_run: tuple[Path,
         if before.status is Status.DRAFT:  # pre-translations come back as they went, drafts with their match
             assert after.status is Status.DRAFT
             assert after.variant("en") == before.variant("en")
-            assert {p.type for p in after.props} == {"x-tmkit-match", "x-tmkit-origin", "x-tmkit-pretranslation"}
+            assert {p.type for p in after.props} == {
+                "x-tmkit-match",
+                "x-tmkit-origin",
+                "x-tmkit-pretranslation",
+                "x-tmkit-pretranslation-match",
+            }
         elif after.variant("en") is not None:  # filled by OmegaT: a translation to review
             assert after.status is Status.DRAFT
         else:

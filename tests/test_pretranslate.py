@@ -83,6 +83,7 @@ def test_analysis_and_pretranslation(memory_path: Path) -> None:
         ("x-tmkit-match", "100"),
         ("x-tmkit-origin", "mem.tmx#t0"),
         ("x-tmkit-pretranslation", "The president received the Russian delegation in Damascus."),
+        ("x-tmkit-pretranslation-match", "100 mem.tmx#t0"),
     ]
 
 

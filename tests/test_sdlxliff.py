@@ -176,7 +176,7 @@ def test_a_kept_match_goes_back_as_trados_match_and_a_rejection_as_trados_reject
         "conf": "Translated",
         "origin": "tm",
         "percent": str(math.floor(matched["احجز غرفتك قبل أسبوعين من السفر."] or 0)),
-        "origin-system": "agency-memory.tmx",
+        "origin-system": "agency-memory",  # (as Trados names a memory: without its file's suffix)
     }
     rejected = segs["1"]
     assert (rejected.get("conf"), rejected.get("origin"), rejected.get("percent")) == (
@@ -188,6 +188,14 @@ def test_a_kept_match_goes_back_as_trados_match_and_a_rejection_as_trados_reject
     assert (segs["5"].get("origin"), segs["5"].get("percent")) == ("tm", str(math.floor(breakfast)))
     edited = segs["6"]
     assert (edited.get("origin"), edited.get("percent")) == ("interactive", None)
+    # The match tmkit pre-translated it with is where it came from, as Trados records an edited match.
+    (previous,) = edited
+    assert previous.tag == f"{{{SDL_NS}}}prev-origin"
+    assert dict(previous.attrib) == {
+        "origin": "tm",
+        "percent": str(math.floor(dinner)),
+        "origin-system": "agency-memory",
+    }
     assert "2 rejected by the reviewer, written marked so for the translator: segment 1, 3" in result.stderr
     # Leaving drafts out leaves the review's rejection in; delivering only what is finished refuses it.
     only = tmp_path / "only-confirmed.sdlxliff"
@@ -232,6 +240,17 @@ def test_a_repetition_kept_goes_back_as_propagated(tmp_path: Path) -> None:
         "auto-propagated",
     )
     assert segs["6"].get("percent") is None and segs["6"].get("conf") == "Translated"
+    # The first occurrence edited, the repetition kept: no longer propagated from it, it is the memory's match.
+    work.confirm(3, "Breakfast is served from seven.")
+    work.save()
+    assert run_cli("finish", job_file, "-o", out).code == 0
+    segs = _segs(out)
+    assert segs["5"].get("origin") == "interactive"
+    assert (segs["6"].get("origin"), segs["6"].get("percent"), segs["6"].get("origin-system")) == (
+        "tm",
+        str(math.floor(fuzzy)),
+        "agency-memory",
+    )
 
 
 def statuses_and_rejections(path: Path) -> dict[str, tuple[Status, bool]]:

@@ -143,7 +143,9 @@ def test_pretranslated_jobs_are_schema_valid_in_every_version(tmp_path: Path) ->
         units = read_xliff(job)[0].units
         drafts = [u for u in units if u.status is Status.DRAFT]
         assert drafts and all(
-            {p.type for p in u.props} == {"x-tmkit-match", "x-tmkit-origin", "x-tmkit-pretranslation"} for u in drafts
+            {p.type for p in u.props}
+            == {"x-tmkit-match", "x-tmkit-origin", "x-tmkit-pretranslation", "x-tmkit-pretranslation-match"}
+            for u in drafts
         )
 
 
@@ -182,7 +184,8 @@ def test_a_target_a_cat_tool_changed_loses_the_props_of_its_match(tmp_path: Path
     assert after["3"].variant("en").text == edited and after["3"].status is Status.TRANSLATED  # type: ignore[union-attr]
     # The same rule as the editor's: another target, no match of its own; what it was pre-translated with stays.
     assert [(p.type, p.value) for p in after["3"].props] == [
-        ("x-tmkit-pretranslation", before["3"].prop_value("x-tmkit-pretranslation"))
+        ("x-tmkit-pretranslation", before["3"].prop_value("x-tmkit-pretranslation")),
+        ("x-tmkit-pretranslation-match", before["3"].prop_value("x-tmkit-pretranslation-match")),
     ]
     assert after["4"].status is Status.TRANSLATED  # confirmed as it was: still the match's
     assert [(p.type, p.value) for p in after["4"].props] == [(p.type, p.value) for p in before["4"].props]

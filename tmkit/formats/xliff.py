@@ -2095,6 +2095,33 @@ def is_rejection_note(note: Any) -> bool:
     ) == REJECTED_MARK
 
 
+#: What separates the status from the reviewer's reason in a 1.2 rejection note, and begins a 2.x one's text.
+_REASON_AFTER_12 = " — "
+_REASON_PREFIX_2 = "rejected: "
+
+
+def reason_in_notes(notes: Iterable[Any]) -> str:
+    """The reviewer's reason tmkit's rejection note gives (`rejection_note_12`, `rejection_note_2`), "" for none: what
+    a file rejected by `tmkit finish` (which writes no props) says of why."""
+    for note in notes:
+        if not is_rejection_note(note):
+            continue
+        text = note.text or ""
+        if note.get("category") == REJECTED_MARK:
+            return text.removeprefix(_REASON_PREFIX_2).strip()
+        if _REASON_AFTER_12 in text:
+            return text.split(_REASON_AFTER_12, 1)[1].strip()
+    return ""
+
+
+def _with_reason(props: list[Prop], notes: Iterable[Any]) -> list[Prop]:
+    """``props`` with the reason of a rejection note when they have none (a file `tmkit finish` wrote)."""
+    if any(prop.type == REJECTION_REASON_PROP for prop in props):
+        return props
+    reason = reason_in_notes(notes)
+    return [*props, Prop(REJECTION_REASON_PROP, reason)] if reason else props
+
+
 def rejection_of_12(unit_el: Any, names: XliffNames) -> bool:
     """Whether a 1.2 trans-unit holds tmkit's rejection note."""
     return _rejection(list(unit_el.iterchildren(names.note)))[0]
@@ -2220,6 +2247,7 @@ def _read_units_12(
     pieces, outside = _pieces_12(tu, source, target, names, state, path)
     notes = tu.findall(names.note)
     rejected, underlying = _rejection(notes)
+    reason_notes = notes if rejected else []
     # Confirmed in a CAT tool since tmkit wrote the rejection (its state "needs-review-translation" made "translated",
     # "signed-off", "final"; the note kept, as tools keep comments): the rejection and its reason are over.
     answered = rejected and _FROM_12.get(state or "", Status.NEW).rank >= Status.TRANSLATED.rank
@@ -2236,6 +2264,7 @@ def _read_units_12(
     ):
         tuid = None  # a unit without a tuid, given an id to be XLIFF
     props, described, record = _props_12(tu, names)
+    props = _with_reason(props, reason_notes)
     if answered and _FROM_12.get(state or "", Status.NEW).rank >= Status.REVIEWED.rank:
         # (Confirmed by the translator, the reason stays for the reviewer's next pass, as in the editor; approved, it
         # is settled.)
@@ -2381,6 +2410,8 @@ def _read_unit_2(unit_el: Any, names: XliffNames, source_lang: str, target_lang:
     unit.status = _underlying(unit_el, status) if rejected else status
     unit.rejected = rejected
     target_segment = variants[1].segment if has_target else None
+    if rejected:
+        props = _with_reason(props, unit_el.iter(names.note))
     props = _with_translate_prop(props, _marked_not_to_translate(unit_el, names.file))
     unit.props = _holding_provenance(props, target_segment, _recorded_target(described))
     unit.notes = _inherited_notes(unit_el, names) + notes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from tmkit.memory.model import (
     Status,
     TranslationUnit,
     pretranslated_match,
+    pretranslation_match,
     rejection_reason,
 )
 from tmkit.text.segmentation import SrxRules
@@ -195,7 +197,7 @@ def finish_document(
         if confirmed_only and unit.status in (Status.NEW, Status.DRAFT) and not (bilingual and unit.rejected):
             target = None
         translations.append(target)
-        records.append(None if target is None else translation_record(unit))
+        records.append(None if target is None else translation_record(unit, propagated=_propagated(unit, translations)))
         if target is None:
             report.untranslated.append(number)
             report.rejected += unit.rejected
@@ -227,24 +229,48 @@ def finish_document(
     return report
 
 
-def translation_record(unit: TranslationUnit) -> TranslationRecord | None:
-    """What a document that records it keeps of a unit's translation beyond its status: a reviewer's rejection, and
-    the match it still is (the pre-translation's % holds while the target is that draft): a memory's, named by its
-    file, or a repetition's. None: neither."""
+def translation_record(unit: TranslationUnit, *, propagated: bool = True) -> TranslationRecord | None:
+    """What a document that records it keeps of a unit's translation beyond its status: a reviewer's rejection and
+    why; the match it still is (the pre-translation's % holds while the target is that draft), a memory's, named by
+    its file, or a repetition's (only while ``propagated``: the first occurrence's translation is still its own); and
+    the match it was pre-translated with when it has been changed since. None: none of these."""
     match = pretranslated_match(unit)
     origin = unit.prop_value(ORIGIN_PROP) or ""
-    repetition = origin.split(":", 1)[0] == REPETITION_ORIGIN
-    if match is None and not unit.rejected:
+    repeated = origin.split(":", 1)[0] == REPETITION_ORIGIN
+    earlier = pretranslation_match(unit)
+    previous = earlier[0] if earlier is not None and match is None else None
+    if match is None and previous is None and not unit.rejected:
         return None
-    # (The origin is the memory, then `#` and the unit's tuid when it has one: a `#` in the file's name stays.)
-    memory = None if repetition or match is None else Path(origin.rsplit("#", 1)[0]).name or None
+    # The memory the match came from (a repetition's: its first occurrence's; a job made before tmkit kept it,
+    # the origin's).
+    memory = _memory_name(earlier[1]) if earlier is not None else None
+    if memory is None and not repeated and origin:
+        memory = _memory_name(origin)
     return TranslationRecord(
         rejected=unit.rejected,
         reason=rejection_reason(unit) if unit.rejected else "",
         match=match,
         memory=memory,
-        repetition=repetition,
+        repetition=repeated and (propagated or match is None),
+        previous_match=previous,
     )
+
+
+def _propagated(unit: TranslationUnit, translations: Sequence[Segment | None]) -> bool:
+    """Whether a repetition's translation is still its first occurrence's (among ``translations``, the segments' up
+    to this one): a repetition kept while the first was edited is no longer propagated from it."""
+    origin = unit.prop_value(ORIGIN_PROP) or ""
+    kind, _, number = origin.partition(":")
+    if kind != REPETITION_ORIGIN or not number.isdigit() or not 0 < int(number) < len(translations):
+        return True
+    first, this = translations[int(number) - 1], translations[-1]
+    return first is not None and this is not None and first.plain == this.plain
+
+
+def _memory_name(origin: str) -> str | None:
+    """A memory's name, as a CAT tool names its memories, from a match's origin: the file's name without its suffix
+    (`guide-memory.tmx#12` → `guide-memory`; the origin is the memory, then `#` and the unit's tuid when it has one)."""
+    return Path(origin.rsplit("#", 1)[0]).stem or None
 
 
 def pseudo_document(

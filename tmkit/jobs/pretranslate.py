@@ -12,6 +12,7 @@ from tmkit.memory.dates import now_tmx_date
 from tmkit.memory.model import (
     MATCH_PROP,
     ORIGIN_PROP,
+    PRETRANSLATION_MATCH_PROP,
     PRETRANSLATION_PROP,
     Header,
     Memory,
@@ -157,6 +158,7 @@ def pretranslate(
                 Prop(MATCH_PROP, f"{best.score:g}"),
                 Prop(ORIGIN_PROP, origin if result.repeats is None else f"{REPETITION_ORIGIN}:{result.repeats + 1}"),
                 Prop(PRETRANSLATION_PROP, target.plain),
+                Prop(PRETRANSLATION_MATCH_PROP, f"{best.score:g} {origin}"),
             ]
         else:
             unit.status = Status.NEW

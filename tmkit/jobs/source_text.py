@@ -17,6 +17,7 @@ from tmkit.memory.langtags import primary_subtag
 from tmkit.memory.model import (
     DOCUMENT_PROP,
     ORIGIN_PROP,
+    PRETRANSLATION_MATCH_PROP,
     PRETRANSLATION_PROP,
     Header,
     Memory,
@@ -25,6 +26,7 @@ from tmkit.memory.model import (
     Segment,
     Status,
     Variant,
+    set_rejection_reason,
     without_provenance,
 )
 from tmkit.text.segmentation import SrxRules, split_sentences
@@ -157,10 +159,13 @@ def with_document_sources(
             variant = Variant(target_lang, existing_segment(pieces, lang=target_lang), creation_date=unit.creation_date)
             unit.variants[1:] = [variant]
             # The document's own translation is what the job begins with, in place of a match.
-            unit.props = [p for p in without_provenance(unit.props) if p.type != PRETRANSLATION_PROP]
+            dropped = (PRETRANSLATION_PROP, PRETRANSLATION_MATCH_PROP)
+            unit.props = [p for p in without_provenance(unit.props) if p.type not in dropped]
             unit.props += [Prop(ORIGIN_PROP, DOCUMENT_ORIGIN), Prop(PRETRANSLATION_PROP, variant.segment.plain)]
             unit.set_status(Status(status))
             unit.rejected = paragraph.rejected
+            if paragraph.rejection_reason:
+                set_rejection_reason(unit, paragraph.rejection_reason)
     return memory
 
 

@@ -34,6 +34,10 @@ PROVENANCE_PROPS = frozenset({MATCH_PROP, ORIGIN_PROP})
 #: The target a segment was pre-translated with (a match's text, plain), kept when the target is changed: what a
 #: reviewer compares the translation with (the editor's Alt+V) and post-editing effort is measured against.
 PRETRANSLATION_PROP = "x-tmkit-pretranslation"
+#: The match that pre-translation was, kept when the target is changed (`MATCH_PROP` is not): its % and where it came
+#: from, as `87 memory.tmx#12` (`pretranslation_match`). A document that records it (a Trados return) gives an edited
+#: match as the segment's previous origin.
+PRETRANSLATION_MATCH_PROP = "x-tmkit-pretranslation-match"
 #: A unit not to be translated (XLIFF `translate="no"`, which TMX has no attribute for), with the value `no`. XLIFF
 #: gets it back as the attribute; `qa` and `score` leave such units out (`not_to_translate`).
 TRANSLATE_PROP = "x-tmkit-translate"
@@ -328,6 +332,18 @@ def pretranslated_match(unit: TranslationUnit) -> float | None:
     except ValueError:
         return None
     return found if found is not None and math.isfinite(found) and 0 <= found <= 101 else None
+
+
+def pretranslation_match(unit: TranslationUnit) -> tuple[float, str] | None:
+    """The % and the origin (`memory#tuid`) of the match the unit was pre-translated with (`PRETRANSLATION_MATCH_PROP`),
+    edited since or not; None: it was not, or the prop is not tmkit's."""
+    value = unit.prop_value(PRETRANSLATION_MATCH_PROP) or ""
+    score, _, origin = value.partition(" ")
+    try:
+        found = float(score)
+    except ValueError:
+        return None
+    return (found, origin) if math.isfinite(found) and 0 <= found <= 101 else None
 
 
 def pretranslation(unit: TranslationUnit) -> str | None:

@@ -45,6 +45,8 @@ class TranslationRecord:
     match: float | None = None
     memory: str | None = None
     repetition: bool = False
+    #: The % of the match it was pre-translated with, changed since (its memory and kind as above).
+    previous_match: float | None = None
 
 
 @dataclass(slots=True)
@@ -63,6 +65,8 @@ class Paragraph:
     context: str | None = None
     #: The existing translation was rejected by a reviewer (an SDLXLIFF's "RejectedTranslation"): the job says so.
     rejected: bool = False
+    #: Why, where the file says (tmkit's rejection note): the job's segment shows it to the translator.
+    rejection_reason: str = ""
 
     def __post_init__(self) -> None:
         self.pieces = normalize_pieces(self.pieces)

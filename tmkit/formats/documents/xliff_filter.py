@@ -43,6 +43,7 @@ from tmkit.formats.xliff import (
     UNTRANSLATED_STATES_12,
     XliffNames,
     is_rejection_note,
+    reason_in_notes,
     refuse_sdl_segments_without_id,
     rejection_note_2,
     rejection_note_12,
@@ -336,8 +337,13 @@ class XliffDocument:
             # A segment the tool cut (a `mrk`, a 2.x `<segment>`) stays one, as does a `<source>` translated already
             # (its translation is the whole unit's); another 1.2 `<source>` is cut into sentences.
             whole = place.mid is not None or place.segment is not None or existing is not None
+            rejected = rejected and bool(existing)
+            holder = place.unit.find(names.notes) if names.is_2 else place.unit
+            reason = reason_in_notes(holder.iterchildren(names.note)) if rejected and holder is not None else ""
             self.paragraphs.append(
-                Paragraph(pieces, whole=whole, notes=notes, existing=existing, rejected=rejected and bool(existing))
+                Paragraph(
+                    pieces, whole=whole, notes=notes, existing=existing, rejected=rejected, rejection_reason=reason
+                )
             )
             self._had.append(existing)
 
@@ -508,7 +514,7 @@ def _mark_rejection(unit: Any, names: XliffNames, status: Status, reasons: list[
             if holder is None:
                 # (A unit's `<notes>` comes after the elements of other namespaces, before its data and segments.)
                 holder = etree.Element(names.notes)
-                unit.insert(next((n for n, child in enumerate(unit) if _in_xliff(child, names)), len(unit)), holder)
+                _insert_laid_out(unit, next((n for n, c in enumerate(unit) if _in_xliff(c, names)), len(unit)), holder)
             note = etree.Element(names.note, category=REJECTED_MARK)
             note.text = rejection_note_2(said)
             holder.insert(0, note)
@@ -520,7 +526,21 @@ def _mark_rejection(unit: Any, names: XliffNames, status: Status, reasons: list[
         note.text = rejection_note_12(status, said)
         # (After the trans-unit's own elements, before those of other namespaces, as the schema orders them.)
         last = max((n for n, child in enumerate(unit) if _in_xliff(child, names)), default=-1)
-        unit.insert(last + 1, note)
+        _insert_laid_out(unit, last + 1, note)
+
+
+def _insert_laid_out(parent: Any, index: int, element: Any) -> None:
+    """``element`` put at ``index`` among ``parent``'s children on a line of its own, indented as they are, where
+    they are laid out so (white space between them), not run onto the line of the one before."""
+    before = parent[index - 1] if index > 0 else None
+    gap = (before.tail if before is not None else parent.text) or ""
+    parent.insert(index, element)
+    if not gap.strip() and "\n" in gap:
+        # (The gap before the element that follows, its indentation; after the last child, the one between siblings.)
+        sibling_gap = parent[index - 2].tail if index > 1 else parent.text
+        element.tail = gap
+        if before is not None:
+            before.tail = sibling_gap if sibling_gap and not sibling_gap.strip() else gap
 
 
 def _in_xliff(element: Any, names: XliffNames) -> bool:
@@ -532,7 +552,8 @@ def _confirm_in_sdl(place: _Place, status: Status, *, edited: bool, record: Tran
     """A segment's Trados confirmation level set to ``status`` in its `sdl:seg` (made where the unit has none), or to
     "RejectedTranslation"; a translation written anew is the translator's (`origin="interactive"`), or the match it
     was pre-translated with when kept as it was (`tm` with its percent, `auto-propagated` for a repetition), where it
-    came from before kept in an `sdl:prev-origin`, as Trados keeps it when a segment's translation is replaced."""
+    came from before kept in an `sdl:prev-origin` (the file's, else the match tmkit pre-translated it with), as Trados
+    keeps it when a segment's translation is replaced."""
     unit = place.unit
     seg = sdl_segment(unit, place.mid)
     if seg is None:
@@ -557,6 +578,11 @@ def _confirm_in_sdl(place: _Place, status: Status, *, edited: bool, record: Tran
             if seg.get(name) is not None:
                 previous.set(name, seg.attrib.pop(name))
         previous.extend(moved)
+        seg.insert(0, previous)
+    elif record is not None and record.match is None and record.previous_match is not None:
+        # Pre-translated by tmkit (the file had no origin) and edited since: the match it was, as Trados records one.
+        previous = etree.Element(f"{{{SDL_NS}}}prev-origin")
+        _set_sdl_match(previous, record, record.previous_match)
         seg.insert(0, previous)
     if record is not None and record.match is not None:
         _set_sdl_match(seg, record, record.match)
