@@ -217,8 +217,11 @@ def finish_document(
     if require_all and unconfirmed:
         named = ", ".join(str(n) for n in unconfirmed[:NAMED_UNFINISHED])
         more = f" and {len(unconfirmed) - NAMED_UNFINISHED} more" if len(unconfirmed) > NAMED_UNFINISHED else ""
+        rejected = sum(units[number - 1].rejected for number in unconfirmed)
+        of_them = f"; {rejected} of them rejected" if rejected else ""
         raise UnfinishedError(
-            f"{len(unconfirmed)} segment(s) not translated or not confirmed (segment {named}{more}): nothing written",
+            f"{len(unconfirmed)} segment(s) not translated or not confirmed (segment {named}{more}{of_them}): "
+            "nothing written",
             path=work_path,
         )
     data = cut.render(
