@@ -34,6 +34,9 @@ from tmkit.matching.candidate_index import CandidateIndex
 from tmkit.matching.matcher import Matcher
 from tmkit.matching.memory_index import open_memory
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from match import recall  # (bench/match.py's recall@5, ties counting)
+
 DATA = Path(__file__).resolve().parent / ".data"
 CUTOFF = 70.0
 LIMIT = 5
@@ -99,15 +102,6 @@ def timed(matcher: Matcher, query: str, runs: int) -> tuple[float, list[float]]:
         best = min(best, time.process_time() - started)
         scores = [match.score for match in found]
     return best * 1000, scores
-
-
-def recall(mine: list[list[float]], exact: list[list[float]]) -> float:
-    places = hits = 0
-    for found, truth in zip(mine, exact, strict=True):
-        for place, score in enumerate(truth):
-            places += 1
-            hits += place < len(found) and found[place] >= score - 1e-9
-    return hits / places if places else 1.0
 
 
 def main() -> None:
