@@ -13,9 +13,21 @@ from lxml import etree
 
 from tests.helpers import SAMPLES, run_cli, tmx_doc
 from tmkit.formats.documents import open_document
+from tmkit.formats.tmx_reader import load_tmx
+from tmkit.formats.tmx_writer import write_tmx
 from tmkit.formats.xliff import SDL_NS, read_xliff
+from tmkit.jobs.finish import translation_record
 from tmkit.jobs.workfile import WorkFile, prepare_job
-from tmkit.memory.model import Status
+from tmkit.memory.model import (
+    MATCH_PROP,
+    ORIGIN_PROP,
+    PRETRANSLATION_MATCH_PROP,
+    Prop,
+    Segment,
+    Status,
+    TranslationUnit,
+    Variant,
+)
 
 #: tests/data/xliff/README.md names where each file comes from (the travel guide is this team's).
 DATA = Path(__file__).parent / "data" / "xliff"
@@ -446,3 +458,32 @@ def test_stats_counts_an_sdlxliff_as_convert_reads_it() -> None:
     assert result.code == 0, result.stderr
     assert "statuses:  new 5, draft 1, translated 1, reviewed 0, final 1; rejected 1" in result.stdout
     assert "source:    ar-SA" in result.stdout
+
+
+def test_a_memory_named_with_a_hash_keeps_its_name_in_the_record() -> None:
+    """A match's origin is its memory, then `#` and the unit's tuid: a `#` in the memory's name had cut it there."""
+    unit = TranslationUnit([Variant("ar", Segment.from_text("نص")), Variant("en", Segment.from_text("Text"))])
+    unit.props = [
+        Prop(MATCH_PROP, "88.6"),
+        Prop(ORIGIN_PROP, "memories/TM#2.tmx#u7"),
+        Prop(PRETRANSLATION_MATCH_PROP, "88.6 memories/TM#2.tmx#u7"),
+    ]
+    record = translation_record(unit)
+    assert record is not None and (record.match, record.memory, record.repetition) == (88.6, "TM#2", False)
+
+
+def test_require_all_refuses_a_unit_rejected_while_translated(tmp_path: Path) -> None:
+    """A TMX may mark a translated unit rejected: --require-all let it through into an XLIFF once rejected
+    translations were written there."""
+    job_file = tmp_path / GUIDE.name
+    shutil.copy2(GUIDE, job_file)
+    work = WorkFile(prepare_job(job_file, [], target_lang="en").path)
+    for row in range(len(work.rows)):
+        work.apply(row, text=f"Translation {row}.", status=Status.TRANSLATED, rejected=False)
+    work.save()
+    memory = load_tmx(work.path)
+    memory.units[0].rejected = True  # rejected, its status left translated
+    write_tmx(work.path, memory)
+    refused = run_cli("finish", job_file, "-o", tmp_path / "out.sdlxliff", "--require-all")
+    assert refused.code == 1 and "(segment 1; 1 of them rejected)" in refused.stderr
+    assert not (tmp_path / "out.sdlxliff").exists()
