@@ -189,6 +189,12 @@ def test_a_segment_the_reviewer_rejected_goes_back_rejected(
         # A draft needs review too: tmkit's note tells the rejected one, with the reason, where a CAT tool shows it.
         notes = [note.text for note in root.iter(f"{X12}note")]
         assert notes == ["tmkit:rejected draft — too formal"]
+        # Confirmed in another CAT tool since (its state translated, tmkit's note kept as tools keep comments): the
+        # rejection is over, for a job made from the file as for `convert`.
+        answered = tmp_path / "answered.xlf"
+        answered.write_bytes(out.read_bytes().replace(b'state="needs-review-translation"', b'state="translated"'))
+        assert [p.rejected for p in open_document(answered).paragraphs] == [False, False]
+        assert not any(unit.rejected for unit in read_xliff(answered)[0].units)
     else:
         segment = list(root.iter(f"{X2}segment"))[1]
         assert (segment.get("state"), segment.get("subState")) == rejected_as

@@ -2123,8 +2123,16 @@ def _with_reason(props: list[Prop], notes: Iterable[Any]) -> list[Prop]:
 
 
 def rejection_of_12(unit_el: Any, names: XliffNames) -> bool:
-    """Whether a 1.2 trans-unit holds tmkit's rejection note."""
-    return _rejection(list(unit_el.iterchildren(names.note)))[0]
+    """Whether a 1.2 trans-unit is rejected: it holds tmkit's rejection note, not answered since (`_answered_12`)."""
+    target = unit_el.find(names.target)
+    state = target.get("state") if target is not None else None
+    return _rejection(list(unit_el.iterchildren(names.note)))[0] and not _answered_12(state)
+
+
+def _answered_12(state: str | None) -> bool:
+    """Whether a 1.2 target's state says a rejection tmkit wrote is over: confirmed in a CAT tool since (its
+    "needs-review-translation" made "translated", "signed-off", "final"; the note kept, as tools keep comments)."""
+    return _FROM_12.get(state or "", Status.NEW).rank >= Status.TRANSLATED.rank
 
 
 def _rejection(notes: list[Any]) -> tuple[bool, str | None]:
@@ -2248,9 +2256,7 @@ def _read_units_12(
     notes = tu.findall(names.note)
     rejected, underlying = _rejection(notes)
     reason_notes = notes if rejected else []
-    # Confirmed in a CAT tool since tmkit wrote the rejection (its state "needs-review-translation" made "translated",
-    # "signed-off", "final"; the note kept, as tools keep comments): the rejection and its reason are over.
-    answered = rejected and _FROM_12.get(state or "", Status.NEW).rank >= Status.TRANSLATED.rank
+    answered = rejected and _answered_12(state)  # (the rejection and its reason are over)
     rejected = rejected and not answered
     # (A rejected unit's status: the one its note names, else the unit's own attribute.)
     rejected_status = _STATUS_VALUES.get(underlying or "") or _underlying(tu, Status.DRAFT)

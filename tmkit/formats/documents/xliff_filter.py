@@ -372,13 +372,12 @@ class XliffDocument:
                 for c, p in zip(contents, self.paragraphs, strict=True)
             ]
         unit_statuses: dict[int, list[str]] = {}  # 1.2: each trans-unit's segments' statuses
-        reasons: dict[int, list[str]] = {}  # each unit's reviewer's reasons for the segments rejected
+        reasons: dict[int, list[str]] = {}  # the units with a segment rejected: the reviewer's reasons
         held_outside: dict[int, Counter[tuple[str, tuple[str | None, ...]]]] = {}  # 1.2: codes a target holds apart
         changed: set[int] = set()  # 1.2: the trans-units with a target written
         filled: dict[int, Any] = {}  # 2.x: the units with a target written
         if records is None:
             records = [None] * len(places)
-        rejected_units: set[int] = set()  # 1.2: the trans-units with a segment rejected
         for number, (place, pieces, given, had, record) in enumerate(
             zip(places, contents, statuses, self._had, records, strict=True)
         ):
@@ -389,7 +388,6 @@ class XliffDocument:
             status = Status.NEW.value if partly else given
             unit_statuses.setdefault(id(place.unit), []).append(status or Status.NEW.value)  # (one left: new)
             if status is not None and rejected and record is not None:
-                rejected_units.add(id(place.unit))
                 reasons.setdefault(id(place.unit), []).append(record.reason)
             if status is None or (
                 had is not None and had == (pieces, status) and rejected == self.paragraphs[number].rejected
@@ -414,16 +412,16 @@ class XliffDocument:
                 changed.add(id(place.unit))
         for unit in filled.values():
             _drop_unstarted_ends(unit, names)
-            _mark_rejection(unit, names, Status.DRAFT, reasons.get(id(unit)))
+            _mark_rejection(unit, names, reasons.get(id(unit)))
         for place in places:  # 1.2: a trans-unit's state is its least advanced segment's
             if id(place.unit) not in changed:
                 continue
             changed.discard(id(place.unit))
             least = min(unit_statuses[id(place.unit)], key=_RANK.__getitem__)
             # (A unit with a sentence still untranslated is new, whatever was rejected in it.)
-            rejected = id(place.unit) in rejected_units and least != Status.NEW.value
+            rejected = id(place.unit) in reasons and least != Status.NEW.value
             state, approved = status_to_xliff12(Status(least), rejected=rejected)
-            _mark_rejection(place.unit, names, Status(least), reasons.get(id(place.unit)) if rejected else None)
+            _mark_rejection(place.unit, names, reasons.get(id(place.unit)) if rejected else None, status=Status(least))
             target = place.unit.find(names.q("target"))
             target.set("state", state)
             _set_or_remove(target, "state-qualifier", None)  # (how it was leveraged: no longer so)
@@ -500,10 +498,10 @@ _SDL_ORIGIN = ("origin", "origin-system", "percent", "struct-match", "text-match
 _SDL_ORIGIN_VALUE = "SDL:OriginalTranslationHash"
 
 
-def _mark_rejection(unit: Any, names: XliffNames, status: Status, reasons: list[str] | None) -> None:
-    """tmkit's rejection note in a unit written, as its export writes one (`rejection_note_12`, 2.x's with a reason
-    only: its subState says the rest): there when the reviewer rejected a segment of it (``reasons``, "" for none
-    given), replacing one it had; gone when none is rejected."""
+def _mark_rejection(unit: Any, names: XliffNames, reasons: list[str] | None, *, status: Status = Status.DRAFT) -> None:
+    """tmkit's rejection note in a unit written, as its export writes one (`rejection_note_12`, naming the 1.2 unit's
+    ``status``; 2.x's with a reason only: its subState says the rest): there when the reviewer rejected a segment of
+    it (``reasons``, "" for none given), replacing one it had; gone when none is rejected."""
     holder = unit.find(names.notes) if names.is_2 else unit
     if holder is not None:
         for note in [n for n in holder.iterchildren(names.note) if is_rejection_note(n)]:
@@ -562,8 +560,8 @@ def _confirm_in_sdl(place: _Place, status: Status, *, edited: bool, record: Tran
             defs = etree.SubElement(unit, f"{{{SDL_NS}}}seg-defs")
         seg = etree.SubElement(defs, f"{{{SDL_NS}}}seg", {"id": place.mid or ""})
     _set_or_remove(seg, "conf", status_to_sdl(status, rejected=record is not None and record.rejected))
-    kept = record is not None and record.match is not None
-    if not edited or (seg.get("origin") == "interactive" and not kept):
+    kept = record.match if record is not None else None
+    if not edited or (seg.get("origin") == "interactive" and kept is None):
         return
     # What described the translation replaced goes with it: its origin, the origins before it (nested as Trados nests
     # them) and the hash of the match it was; the segment's own values (who made and changed it, when) stay.
@@ -579,13 +577,13 @@ def _confirm_in_sdl(place: _Place, status: Status, *, edited: bool, record: Tran
                 previous.set(name, seg.attrib.pop(name))
         previous.extend(moved)
         seg.insert(0, previous)
-    elif record is not None and record.match is None and record.previous_match is not None:
+    elif record is not None and kept is None and record.previous_match is not None:
         # Pre-translated by tmkit (the file had no origin) and edited since: the match it was, as Trados records one.
         previous = etree.Element(f"{{{SDL_NS}}}prev-origin")
         _set_sdl_match(previous, record, record.previous_match)
         seg.insert(0, previous)
-    if record is not None and record.match is not None:
-        _set_sdl_match(seg, record, record.match)
+    if record is not None and kept is not None:
+        _set_sdl_match(seg, record, kept)
     else:
         seg.set("origin", "interactive")
 
