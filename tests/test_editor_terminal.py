@@ -499,6 +499,47 @@ def test_an_agencys_xliff_is_translated_in_the_editor_and_written_back_with_alt_
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
+def test_a_reviewers_rejection_goes_back_into_the_agencys_xliff_with_alt_d(work: Path, width: int, height: int) -> None:
+    """A reviewer rejects a segment (Alt+X, ESC x, with a reason) and writes the agency's XLIFF with Alt+D (ESC d): the
+    dialog says the rejection goes into the file, and the file holds the rejected translation with tmkit's note and
+    the reason. (A rejected translation had been left out of every document.) The segment is the first sentence of
+    a unit whose second is not translated: the unit is new, its note says what was rejected."""
+    from lxml import etree
+
+    from tests.xliff_schemas import schema_problems
+
+    for name in ("brochure.xlf", "news-memory.tmx"):
+        shutil.copy2(SAMPLES / name, work / name)
+    typed = "اكتشفوا المدينة القديمة."
+    command = [sys.executable, "-m", "tmkit", "edit", "brochure.xlf", "--tm", "news-memory.tmx"]
+    with Terminal(command, width=width, height=height, cwd=work) as terminal:
+        terminal.wait_for("target · 1 of 6")
+        terminal.type(typed)
+        terminal.wait_for("draft 1")
+        terminal.raw(b"\x1bx")  # Alt+X
+        terminal.wait_for("Why, for the translator")
+        terminal.type("too literal")
+        terminal.keys("Enter")
+        terminal.wait_for("target · 1 of 6 · draft · rejected")
+        terminal.raw(b"\x1bd")  # Alt+D
+        terminal.wait_for("brochure.ar.xlf")
+        terminal.wait_for(lambda screen: "written marked rejected" in " ".join(screen.split()))
+        terminal.wait_for("Untranslated segments get no target")
+        terminal.keys("Enter")
+        terminal.wait_for("segment(s) translated")
+        terminal.keys("C-q")
+        terminal.wait_for("[exited 0]")
+    written = work / "brochure.ar.xlf"
+    assert schema_problems(written) == []
+    first = next(etree.parse(str(written)).getroot().iter("{*}trans-unit"))
+    target = first.find("{*}target")
+    assert target is not None and target.get("state") == "new" and (target.text or "").startswith(typed)
+    assert [note.text for note in first.iter("{*}note") if note.get("from") == "tmkit"] == [
+        "tmkit:rejected draft — too literal"
+    ]
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
 def test_the_notes_of_a_segment_show_under_its_source(work: Path, width: int, height: int) -> None:
     """The agency's note on a unit ("keep the placeholder") was kept in the working file and shown nowhere; it is
     under the source while the segment is current, and gone on a segment without one."""

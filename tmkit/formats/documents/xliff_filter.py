@@ -418,10 +418,13 @@ class XliffDocument:
                 continue
             changed.discard(id(place.unit))
             least = min(unit_statuses[id(place.unit)], key=_RANK.__getitem__)
-            # (A unit with a sentence still untranslated is new, whatever was rejected in it.)
-            rejected = id(place.unit) in reasons and least != Status.NEW.value
-            state, approved = status_to_xliff12(Status(least), rejected=rejected)
-            _mark_rejection(place.unit, names, reasons.get(id(place.unit)) if rejected else None, status=Status(least))
+            # (A unit with a sentence still untranslated is new, whatever was rejected in it; tmkit's note still says
+            # which was rejected and why.)
+            state, approved = status_to_xliff12(
+                Status(least), rejected=id(place.unit) in reasons and least != Status.NEW.value
+            )
+            noted = Status.DRAFT if least == Status.NEW.value else Status(least)  # (what was rejected: a draft)
+            _mark_rejection(place.unit, names, reasons.get(id(place.unit)), status=noted)
             target = place.unit.find(names.q("target"))
             target.set("state", state)
             _set_or_remove(target, "state-qualifier", None)  # (how it was leveraged: no longer so)
