@@ -157,3 +157,10 @@ def test_a_document_linked_into_a_projects_source_is_found_there(tmp_path: Path)
     result = run_cli("analyze", project / "source" / "a.ar.txt", "--post-edit", "--json")
     assert result.code == 0, result.stderr
     assert Path(json.loads(result.stdout)["job"]).parts[-2:] == ("work", "a.ar.tmx")
+
+
+def test_a_loop_of_links_is_no_working_file_not_an_internal_error(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+    result = run_cli("analyze", tmp_path / "a.txt", "--post-edit")
+    assert result.code == 2 and "no working file" in result.stderr and "internal error" not in result.stderr

@@ -568,7 +568,8 @@ def is_project(path: str | os.PathLike[str]) -> bool:
 def enclosing_project_file(document: str | os.PathLike[str]) -> ProjectFile | None:
     """The project document ``document`` is, when it lies under a project's source/ (its job is in work/); else None."""
     # As given first (a document linked into source/ resolves elsewhere), then resolved (a project reached by a link).
-    for path in dict.fromkeys((Path(os.path.abspath(document)), Path(document).resolve())):
+    # (`realpath`: `Path.resolve` raised on a loop of links, an internal error for a name mistyped into one.)
+    for path in dict.fromkeys((Path(os.path.abspath(document)), Path(os.path.realpath(document)))):
         for folder in path.parents:
             if folder.name == SOURCE_DIR and is_project(folder.parent):
                 return open_project(folder.parent)._file(path)
